@@ -1,0 +1,168 @@
+package org.nabla;
+
+import java.lang.reflect.Array;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Conversion between tensors and Java scalars / nested Java arrays of any rank (convert_to_tensor and .numpy()). */
+final class JavaArrays {
+    private JavaArrays() {}
+
+    /**
+     * A tensor from a Java scalar (boxed), a nested primitive array of any rank, or a tensor (returned as is).
+     * The dtype follows the Java type (float -> float32, double -> float64, int -> int32, long -> int64,
+     * byte -> uint8, boolean -> bool) unless {@code dtype} is given, in which case values are converted to it.
+     */
+    static Tensor fromJava(Object value, DType dtype) {
+        if (value instanceof Tensor t) {
+            if (dtype != null && t.dtype() != dtype) {
+                throw new IllegalArgumentException("convertToTensor: tensor has dtype " + t.dtype()
+                        + " but dtype " + dtype + " was requested (use cast to convert)");
+            }
+            return t;
+        }
+        if (value == null) throw new IllegalArgumentException("convertToTensor: value is null");
+        List<Integer> dims = new ArrayList<>();
+        Class<?> leaf = leafType(value, dims);
+        DType natural = naturalDType(leaf, value);
+        DType target = dtype == null ? natural : dtype;
+        int[] shape = dims.stream().mapToInt(Integer::intValue).toArray();
+        long size = 1;
+        for (int d : shape) size *= d;
+        if (size > Integer.MAX_VALUE - 8) {
+            throw new IllegalArgumentException("convertToTensor: " + size + " elements do not fit one tensor");
+        }
+        double[] asDouble = null;
+        long[] asLong = null;
+        boolean wide = target == DType.INT64 || natural == DType.INT64;
+        if (wide) asLong = new long[(int) size]; else asDouble = new double[(int) size];
+        int[] cursor = {0};
+        flatten(value, shape, 0, asDouble, asLong, cursor);
+        Object storage = org.nabla.kernels.cpu.Strided.allocate(target.storage(), (int) size);
+        for (int i = 0; i < size; i++) {
+            double d = wide ? asLong[i] : asDouble[i];
+            switch (storage) {
+                case float[] a -> a[i] = (float) d;
+                case double[] a -> a[i] = d;
+                case int[] a -> a[i] = (int) (wide ? asLong[i] : (long) d);
+                case long[] a -> a[i] = wide ? asLong[i] : (long) d;
+                case byte[] a -> a[i] = target == DType.BOOL ? (byte) (d != 0 ? 1 : 0) : (byte) (long) d;
+                default -> throw new IllegalStateException();
+            }
+        }
+        return Tensor.wrap(target, Shape.ofOwned(shape), storage);
+    }
+
+    private static Class<?> leafType(Object value, List<Integer> dims) {
+        Object v = value;
+        while (v.getClass().isArray()) {
+            int len = Array.getLength(v);
+            dims.add(len);
+            Class<?> component = v.getClass().getComponentType();
+            if (component.isPrimitive()) return component;
+            if (len == 0) {
+                // An empty outer array: walk component types to find the leaf and give inner axes size 0.
+                Class<?> c = component;
+                while (c.isArray()) {
+                    dims.add(0);
+                    c = c.getComponentType();
+                }
+                return c;
+            }
+            v = Array.get(v, 0);
+            if (v == null) throw new IllegalArgumentException("convertToTensor: nested array contains null");
+        }
+        return v.getClass();
+    }
+
+    private static DType naturalDType(Class<?> leaf, Object value) {
+        if (leaf == float.class || leaf == Float.class) return DType.FLOAT32;
+        if (leaf == double.class || leaf == Double.class) return DType.FLOAT64;
+        if (leaf == int.class || leaf == Integer.class || leaf == short.class || leaf == Short.class) return DType.INT32;
+        if (leaf == long.class || leaf == Long.class) return DType.INT64;
+        if (leaf == byte.class || leaf == Byte.class) return DType.UINT8;
+        if (leaf == boolean.class || leaf == Boolean.class) return DType.BOOL;
+        throw new IllegalArgumentException("convertToTensor: cannot convert " + value.getClass().getSimpleName()
+                + " (leaf type " + leaf.getSimpleName() + "); expected a Java number, boolean, nested primitive "
+                + "array or Tensor");
+    }
+
+    private static void flatten(Object v, int[] shape, int axis, double[] d, long[] l, int[] cursor) {
+        if (axis == shape.length) {
+            put(v, d, l, cursor);
+            return;
+        }
+        int len = Array.getLength(v);
+        if (len != shape[axis]) {
+            throw new IllegalArgumentException("convertToTensor: ragged nested array: axis " + axis + " has length "
+                    + len + " here but " + shape[axis] + " elsewhere (a tensor must be rectangular)");
+        }
+        Class<?> component = v.getClass().getComponentType();
+        if (axis == shape.length - 1 && component.isPrimitive()) {
+            switch (v) {
+                case float[] a -> { for (float x : a) d[cursor[0]++] = x; }
+                case double[] a -> { for (double x : a) d[cursor[0]++] = x; }
+                case int[] a -> { for (int x : a) if (l != null) l[cursor[0]++] = x; else d[cursor[0]++] = x; }
+                case long[] a -> { for (long x : a) l[cursor[0]++] = x; }
+                case short[] a -> { for (short x : a) if (l != null) l[cursor[0]++] = x; else d[cursor[0]++] = x; }
+                case byte[] a -> { for (byte x : a) if (l != null) l[cursor[0]++] = x & 0xff; else d[cursor[0]++] = x & 0xff; }
+                case boolean[] a -> { for (boolean x : a) if (l != null) l[cursor[0]++] = x ? 1 : 0; else d[cursor[0]++] = x ? 1 : 0; }
+                default -> throw new IllegalStateException();
+            }
+            return;
+        }
+        for (int i = 0; i < len; i++) {
+            Object child = Array.get(v, i);
+            if (child == null) throw new IllegalArgumentException("convertToTensor: nested array contains null");
+            if (axis + 1 < shape.length && !child.getClass().isArray()) {
+                throw new IllegalArgumentException("convertToTensor: ragged nested array: expected an array at axis "
+                        + (axis + 1) + ", found " + child.getClass().getSimpleName());
+            }
+            flatten(child, shape, axis + 1, d, l, cursor);
+        }
+    }
+
+    private static void put(Object v, double[] d, long[] l, int[] cursor) {
+        long asLong;
+        double asDouble;
+        switch (v) {
+            case Boolean b -> { asLong = b ? 1 : 0; asDouble = asLong; }
+            case Byte b -> { asLong = b & 0xff; asDouble = asLong; }
+            case Long x -> { asLong = x; asDouble = x; }
+            case Number n -> { asDouble = n.doubleValue(); asLong = n.longValue(); }
+            default -> throw new IllegalArgumentException("convertToTensor: unexpected element "
+                    + v.getClass().getSimpleName());
+        }
+        if (l != null) l[cursor[0]++] = asLong; else d[cursor[0]++] = asDouble;
+    }
+
+    /** The tensor's value as nested Java arrays, or a boxed scalar for rank 0. */
+    static Object toNested(Tensor t) {
+        Object flat = switch (t.dtype()) {
+            case FLOAT32 -> t.toFloatArray();
+            case FLOAT64 -> t.toDoubleArray();
+            case INT32 -> t.toIntArray();
+            case INT64 -> t.toLongArray();
+            case UINT8 -> t.toByteArray();
+            case BOOL -> t.toBooleanArray();
+        };
+        int[] dims = t.shape().dims();
+        if (dims.length == 0) return Array.get(flat, 0);
+        return nest(flat, dims, 0, new int[] {0});
+    }
+
+    private static Object nest(Object flat, int[] dims, int axis, int[] cursor) {
+        Class<?> leaf = flat.getClass().getComponentType();
+        if (axis == dims.length - 1) {
+            Object row = Array.newInstance(leaf, dims[axis]);
+            System.arraycopy(flat, cursor[0], row, 0, dims[axis]);
+            cursor[0] += dims[axis];
+            return row;
+        }
+        int[] rest = new int[dims.length - axis];
+        Class<?> type = Array.newInstance(leaf, rest).getClass(); // the (rank - axis)-dimensional array type
+        Object out = Array.newInstance(type.getComponentType(), dims[axis]);
+        for (int i = 0; i < dims[axis]; i++) Array.set(out, i, nest(flat, dims, axis + 1, cursor));
+        return out;
+    }
+}

@@ -1,0 +1,222 @@
+package org.nabla;
+
+import java.util.Arrays;
+import java.util.Objects;
+import org.nabla.device.CpuDevice;
+import org.nabla.device.Device;
+import org.nabla.kernels.cpu.Strided;
+import org.nabla.ops.TensorSpec;
+
+/**
+ * An immutable n-dimensional array on a device, or (in graph mode) a symbolic handle to a node's output.
+ *
+ * <p>A concrete CPU tensor is backed by a Java primitive array ({@link DType#storage()}) read through an offset and
+ * strides, so reshape/transpose/slice/broadcast can be views that share the array. Nobody writes to a backing array
+ * once a tensor wraps it. Fluent methods ({@code a.add(b).matmul(c)}) call the same ops as {@link Ops}.
+ */
+public final class Tensor {
+    private final TensorSpec spec;
+    private final Device device;
+    private final Object data;
+    private final int offset;
+    private final int[] strides; // null when dense row-major from offset
+    private final Object symbol; // non-null for graph tensors
+
+    private Tensor(TensorSpec spec, Device device, Object data, int offset, int[] strides, Object symbol) {
+        this.spec = spec;
+        this.device = device;
+        this.data = data;
+        this.offset = offset;
+        this.strides = strides;
+        this.symbol = symbol;
+    }
+
+    // ---------------------------------------------------------------- construction (for kernels and devices)
+
+    /**
+     * Wraps a dense row-major CPU array the caller hands over and never touches again. Kernels use this to return
+     * results without a copy; the array type must match the dtype and its length the shape's size.
+     */
+    public static Tensor wrap(DType dtype, Shape shape, Object array) {
+        checkStorage(dtype, shape, array, 0);
+        return new Tensor(new TensorSpec(dtype, shape), CpuDevice.INSTANCE, array, 0, null, null);
+    }
+
+    /** Wraps device memory (or a CPU array) on any device; the device module owns {@code data}. */
+    public static Tensor onDevice(DType dtype, Shape shape, Device device, Object data) {
+        Objects.requireNonNull(device, "device");
+        Objects.requireNonNull(data, "data");
+        return new Tensor(new TensorSpec(dtype, shape), device, data, 0, null, null);
+    }
+
+    /** A view sharing {@code base}'s storage with a new shape, offset and strides (strides in elements). */
+    public static Tensor view(Tensor base, Shape shape, int offset, int[] strides) {
+        base.requireConcrete("view");
+        if (strides.length != shape.rank()) {
+            throw new IllegalArgumentException("view: " + strides.length + " strides for shape " + shape);
+        }
+        int[] s = Arrays.equals(strides, shape.contiguousStrides()) ? null : strides.clone();
+        return new Tensor(new TensorSpec(base.dtype(), shape), base.device, base.data, offset, s, null);
+    }
+
+    /** A graph tensor: a dtype, a (partly known) shape and the graph's handle for the producing output. */
+    public static Tensor symbolic(DType dtype, Shape shape, Device device, Object symbol) {
+        return new Tensor(new TensorSpec(dtype, shape), device, null, 0, null, Objects.requireNonNull(symbol));
+    }
+
+    private static void checkStorage(DType dtype, Shape shape, Object array, int offset) {
+        Objects.requireNonNull(dtype, "dtype");
+        Objects.requireNonNull(shape, "shape");
+        if (!shape.isFullyDefined()) throw new IllegalArgumentException("a concrete tensor needs a known shape, got "
+                + shape);
+        int length = switch (dtype.storage()) {
+            case FLOAT -> array instanceof float[] a ? a.length : -1;
+            case DOUBLE -> array instanceof double[] a ? a.length : -1;
+            case INT -> array instanceof int[] a ? a.length : -1;
+            case LONG -> array instanceof long[] a ? a.length : -1;
+            case BYTE -> array instanceof byte[] a ? a.length : -1;
+        };
+        if (length < 0) {
+            throw new IllegalArgumentException("a " + dtype + " tensor is backed by a " + dtype.storage()
+                    .name().toLowerCase() + "[] array, got " + (array == null ? "null" : array.getClass()
+                    .getSimpleName()));
+        }
+        if (length - offset < shape.size()) {
+            throw new IllegalArgumentException("shape " + shape + " needs " + shape.size() + " elements but the array"
+                    + " holds " + (length - offset));
+        }
+    }
+
+    // ---------------------------------------------------------------- metadata
+
+    public DType dtype() { return spec.dtype(); }
+
+    public Shape shape() { return spec.shape(); }
+
+    public TensorSpec spec() { return spec; }
+
+    public int rank() { return spec.shape().rank(); }
+
+    /** Number of elements (-1 for a symbolic tensor with unknown dimensions). */
+    public long size() { return spec.shape().size(); }
+
+    public Device device() { return device; }
+
+    /** True for graph tensors, which have no value until a Session runs them. */
+    public boolean isSymbolic() { return symbol != null; }
+
+    /** The graph's handle for a symbolic tensor (null for concrete tensors). */
+    public Object symbol() { return symbol; }
+
+    /** The backing storage (a Java array for CPU tensors). Read-only by contract: never write to it. */
+    public Object data() {
+        requireConcrete("data");
+        return data;
+    }
+
+    /** Offset in elements of element [0, 0, ...] in {@link #data()}. */
+    public int offset() { return offset; }
+
+    /** Strides in elements (a copy). */
+    public int[] strides() { return strides == null ? shape().contiguousStrides() : strides.clone(); }
+
+    /** True when elements are laid out row-major and contiguous from {@link #offset()}. */
+    public boolean isDense() { return strides == null; }
+
+    /** True when dense and starting at offset 0, so {@link #data()} can be indexed directly. */
+    public boolean isDenseFromZero() { return strides == null && offset == 0; }
+
+    /** This tensor if dense from offset 0, otherwise a dense copy (the {@code .contiguous()} of PyTorch). */
+    public Tensor dense() {
+        requireConcrete("dense");
+        if (isDenseFromZero()) return this;
+        return Strided.toDense(this);
+    }
+
+    void requireConcrete(String what) {
+        if (symbol != null) {
+            throw new IllegalStateException(what + ": tensor " + spec + " is symbolic (a graph tensor); it has no value "
+                    + "until a Session runs the graph");
+        }
+    }
+
+    // ---------------------------------------------------------------- values back to Java
+
+    /** All elements, row-major, as float (any numeric dtype is converted). */
+    public float[] toFloatArray() { return (float[]) Strided.toJavaArray(dense(), DType.Storage.FLOAT); }
+
+    public double[] toDoubleArray() { return (double[]) Strided.toJavaArray(dense(), DType.Storage.DOUBLE); }
+
+    public int[] toIntArray() { return (int[]) Strided.toJavaArray(dense(), DType.Storage.INT); }
+
+    public long[] toLongArray() { return (long[]) Strided.toJavaArray(dense(), DType.Storage.LONG); }
+
+    /** Elements as bytes (uint8 values, or 0/1 for bool). */
+    public byte[] toByteArray() { return (byte[]) Strided.toJavaArray(dense(), DType.Storage.BYTE); }
+
+    public boolean[] toBooleanArray() {
+        double[] d = toDoubleArray();
+        boolean[] b = new boolean[d.length];
+        for (int i = 0; i < d.length; i++) b[i] = d[i] != 0;
+        return b;
+    }
+
+    /**
+     * The value as a nested Java array matching the shape and dtype ({@code float[][]} for a float32 matrix,
+     * {@code boolean[]} for a bool vector), or a boxed scalar for rank 0: the {@code .numpy()} of Java.
+     */
+    public Object toArray() { return JavaArrays.toNested(this); }
+
+    /** The single element of a scalar or one-element tensor. */
+    public float floatValue() { return toFloatArray()[singleIndex("floatValue")]; }
+
+    public double doubleValue() { return toDoubleArray()[singleIndex("doubleValue")]; }
+
+    public int intValue() { return toIntArray()[singleIndex("intValue")]; }
+
+    public long longValue() { return toLongArray()[singleIndex("longValue")]; }
+
+    public boolean booleanValue() { return toBooleanArray()[singleIndex("booleanValue")]; }
+
+    private int singleIndex(String what) {
+        if (size() != 1) {
+            throw new IllegalStateException(what + ": tensor has shape " + shape() + " (" + size()
+                    + " elements); only a one-element tensor converts to a Java scalar");
+        }
+        return 0;
+    }
+
+    /** One element as double, by index (negative indices count from the end). */
+    public double getDouble(int... index) {
+        requireConcrete("getDouble");
+        return Strided.getDouble(this, index);
+    }
+
+    // ---------------------------------------------------------------- printing
+
+    /** TensorFlow style: {@code tf.Tensor([1. 2.], shape=(2,), dtype=float32)}, abbreviated when large. */
+    @Override
+    public String toString() {
+        if (symbol != null) return "Tensor(\"" + symbol + "\", shape=" + shape() + ", dtype=" + dtype() + ")";
+        return TensorFormat.format(this);
+    }
+
+    // ---------------------------------------------------------------- fluent ops
+    // Each family keeps its fluent methods in its own section; they delegate to Ops.
+
+    // math
+    public Tensor add(Object other) { return Ops.add(this, other); }
+
+    // linalg
+
+    // reduction
+
+    // array
+    public Tensor reshape(int... newShape) { return Ops.reshape(this, newShape); }
+
+    public Tensor transpose(int... perm) { return Ops.transpose(this, perm); }
+
+    // nn
+
+    // random/creation
+}

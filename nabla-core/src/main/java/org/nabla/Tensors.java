@@ -1,0 +1,50 @@
+package org.nabla;
+
+/**
+ * Making tensors from Java values: {@code Tensors.of(new float[][] {{1, 2}, {3, 4}})}, {@code Tensors.scalar(3f)}.
+ * Values are copied, so later changes to the Java array do not affect the tensor.
+ */
+public final class Tensors {
+    private Tensors() {}
+
+    /**
+     * A tensor from a Java scalar, a nested primitive array of any rank, or a tensor (returned as is). The dtype
+     * follows the Java type: float -> float32, double -> float64, int -> int32, long -> int64, byte -> uint8,
+     * boolean -> bool.
+     */
+    public static Tensor convert(Object value) { return JavaArrays.fromJava(value, null); }
+
+    /** Like {@link #convert(Object)}, converting Java values to {@code dtype}. */
+    public static Tensor convert(Object value, DType dtype) { return JavaArrays.fromJava(value, dtype); }
+
+    /** Same as {@link #convert(Object)}: reads well at call sites, {@code Tensors.of(new int[] {1, 2})}. */
+    public static Tensor of(Object value) { return convert(value); }
+
+    public static Tensor scalar(float v) { return Tensor.wrap(DType.FLOAT32, Shape.SCALAR, new float[] {v}); }
+
+    public static Tensor scalar(double v) { return Tensor.wrap(DType.FLOAT64, Shape.SCALAR, new double[] {v}); }
+
+    public static Tensor scalar(int v) { return Tensor.wrap(DType.INT32, Shape.SCALAR, new int[] {v}); }
+
+    public static Tensor scalar(long v) { return Tensor.wrap(DType.INT64, Shape.SCALAR, new long[] {v}); }
+
+    public static Tensor scalar(boolean v) { return Tensor.wrap(DType.BOOL, Shape.SCALAR, new byte[] {(byte) (v ? 1 : 0)}); }
+
+    /** A float32 tensor of the given shape from row-major values (copied). */
+    public static Tensor of(float[] values, int... shape) { return Tensor.wrap(DType.FLOAT32, Shape.of(shape), checked(values.clone(), values.length, shape)); }
+
+    public static Tensor of(double[] values, int... shape) { return Tensor.wrap(DType.FLOAT64, Shape.of(shape), checked(values.clone(), values.length, shape)); }
+
+    public static Tensor of(int[] values, int... shape) { return Tensor.wrap(DType.INT32, Shape.of(shape), checked(values.clone(), values.length, shape)); }
+
+    public static Tensor of(long[] values, int... shape) { return Tensor.wrap(DType.INT64, Shape.of(shape), checked(values.clone(), values.length, shape)); }
+
+    private static Object checked(Object array, int length, int[] shape) {
+        long size = Shape.of(shape).size();
+        if (size != length) {
+            throw new IllegalArgumentException("Tensors.of: " + length + " values do not fill shape " + Shape.of(shape)
+                    + " (" + size + " elements)");
+        }
+        return array;
+    }
+}

@@ -1,0 +1,107 @@
+package org.nabla.kernels;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.ServiceLoader;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import org.nabla.DType;
+import org.nabla.ops.OpDef;
+import org.nabla.ops.OpException;
+import org.nabla.ops.OpRegistry;
+
+/**
+ * Kernels keyed by (op, device type, dtype). A kernel registered with a null dtype serves every dtype of that op
+ * (data-movement kernels such as Reshape). Lookups are array indexed by op id and dtype ordinal, so eager dispatch
+ * stays cheap.
+ */
+public final class KernelRegistry {
+    /** A registered kernel and whether it accepts strided views as inputs (otherwise inputs are made dense first). */
+    public record Entry(Kernel kernel, boolean acceptsViews) {}
+
+    private static final int ANY = DType.values().length;
+    private static final KernelRegistry GLOBAL = new KernelRegistry();
+    private static volatile boolean providersLoaded;
+
+    private final Map<String, Entry[][]> byDevice = new ConcurrentHashMap<>();
+
+    /** The process-wide registry, with every {@link KernelProvider} on the class path loaded. */
+    public static KernelRegistry global() {
+        if (!providersLoaded) loadProviders();
+        return GLOBAL;
+    }
+
+    private static synchronized void loadProviders() {
+        if (providersLoaded) return;
+        OpRegistry.loadAll();
+        for (KernelProvider p : ServiceLoader.load(KernelProvider.class, KernelRegistry.class.getClassLoader())) {
+            p.registerKernels(GLOBAL);
+        }
+        providersLoaded = true;
+    }
+
+    /** Registers a kernel that needs dense inputs; {@code dtype} null means any dtype. */
+    public void register(OpDef op, String deviceType, DType dtype, Kernel kernel) {
+        register(op, deviceType, dtype, kernel, false);
+    }
+
+    /** Registers one kernel for several dtypes. */
+    public void register(OpDef op, String deviceType, List<DType> dtypes, Kernel kernel) {
+        for (DType d : dtypes) register(op, deviceType, d, kernel, false);
+    }
+
+    public synchronized void register(OpDef op, String deviceType, DType dtype, Kernel kernel, boolean acceptsViews) {
+        Entry[][] table = byDevice.computeIfAbsent(deviceType, k -> new Entry[0][]);
+        if (op.id() >= table.length) {
+            table = Arrays.copyOf(table, Math.max(op.id() + 1, OpRegistry.idCount()));
+        }
+        Entry[] row = table[op.id()] == null ? new Entry[ANY + 1] : table[op.id()].clone();
+        int slot = dtype == null ? ANY : dtype.ordinal();
+        if (row[slot] != null) {
+            throw new IllegalStateException("kernel for " + op.name() + " on " + deviceType + " for "
+                    + (dtype == null ? "any dtype" : dtype) + " is registered twice");
+        }
+        row[slot] = new Entry(kernel, acceptsViews);
+        table[op.id()] = row;
+        byDevice.put(deviceType, table);
+    }
+
+    /** The kernel for (op, device type, dtype), or an error listing what is registered for that op. */
+    public Entry lookup(OpDef op, String deviceType, DType dtype) {
+        Entry[][] table = byDevice.get(deviceType);
+        if (table != null && op.id() < table.length) {
+            Entry[] row = table[op.id()];
+            if (row != null) {
+                Entry e = dtype == null ? null : row[dtype.ordinal()];
+                if (e == null) e = row[ANY];
+                if (e != null) return e;
+            }
+        }
+        throw new OpException(op.name(), "no kernel for device type " + deviceType + " and dtype " + dtype
+                + "; registered: " + describe(op));
+    }
+
+    public boolean has(OpDef op, String deviceType, DType dtype) {
+        Entry[][] table = byDevice.get(deviceType);
+        if (table == null || op.id() >= table.length || table[op.id()] == null) return false;
+        Entry[] row = table[op.id()];
+        return row[ANY] != null || (dtype != null && row[dtype.ordinal()] != null);
+    }
+
+    /** "CPU: float32, float64" style listing of the kernels registered for an op. */
+    public String describe(OpDef op) {
+        List<String> parts = new ArrayList<>();
+        for (Map.Entry<String, Entry[][]> dev : new TreeMap<>(byDevice).entrySet()) {
+            Entry[][] table = dev.getValue();
+            if (op.id() >= table.length || table[op.id()] == null) continue;
+            List<String> types = new ArrayList<>();
+            Entry[] row = table[op.id()];
+            for (int i = 0; i < ANY; i++) if (row[i] != null) types.add(DType.values()[i].toString());
+            if (row[ANY] != null) types.add("any dtype");
+            parts.add(dev.getKey() + ": " + String.join(", ", types));
+        }
+        return parts.isEmpty() ? "none" : String.join("; ", parts);
+    }
+}

@@ -1,0 +1,11 @@
+package org.nabla.kernels.cpu;
+
+import org.nabla.kernels.KernelProvider;
+import org.nabla.kernels.KernelRegistry;
+
+/** CPU kernels for {@link org.nabla.ops.RandomOps}. */
+public final class CpuRandomKernels implements KernelProvider {
+    @Override
+    public void registerKernels(KernelRegistry r) {
+    }
+}

@@ -1,0 +1,139 @@
+package org.nabla.kernels.cpu;
+
+import org.nabla.DType;
+import org.nabla.Shape;
+import org.nabla.Tensor;
+
+/** Reading CPU tensors through offset and strides: dense copies of views, element access, dtype conversion. */
+public final class Strided {
+    private Strided() {}
+
+    /** A dense, offset-0 copy of a (possibly strided) CPU tensor. */
+    public static Tensor toDense(Tensor t) {
+        int n = t.shape().intSize();
+        Object src = t.data();
+        Object dst = allocate(t.dtype().storage(), n);
+        if (t.isDense()) {
+            System.arraycopy(src, t.offset(), dst, 0, n);
+        } else {
+            gather(src, t.offset(), t.shape().dims(), t.strides(), dst);
+        }
+        return Tensor.wrap(t.dtype(), t.shape(), dst);
+    }
+
+    /** A new zeroed Java array of the given storage kind. */
+    public static Object allocate(DType.Storage storage, int n) {
+        return switch (storage) {
+            case FLOAT -> new float[n];
+            case DOUBLE -> new double[n];
+            case INT -> new int[n];
+            case LONG -> new long[n];
+            case BYTE -> new byte[n];
+        };
+    }
+
+    /** Copies elements of a strided layout into a dense array, row-major, innermost axis in a tight loop. */
+    private static void gather(Object src, int offset, int[] dims, int[] strides, Object dst) {
+        int rank = dims.length;
+        int n = 1;
+        for (int d : dims) n *= d;
+        if (n == 0) return;
+        if (rank == 0) {
+            System.arraycopy(src, offset, dst, 0, 1);
+            return;
+        }
+        int inner = dims[rank - 1];
+        int innerStride = strides[rank - 1];
+        int[] index = new int[rank];
+        int pos = offset;
+        for (int out = 0; out < n; out += inner) {
+            copyRow(src, pos, innerStride, dst, out, inner);
+            for (int axis = rank - 2; axis >= 0; axis--) {
+                pos += strides[axis];
+                if (++index[axis] < dims[axis]) break;
+                pos -= strides[axis] * dims[axis];
+                index[axis] = 0;
+            }
+        }
+    }
+
+    private static void copyRow(Object src, int pos, int stride, Object dst, int out, int len) {
+        if (stride == 1) {
+            System.arraycopy(src, pos, dst, out, len);
+            return;
+        }
+        switch (src) {
+            case float[] s -> { float[] d = (float[]) dst; for (int i = 0; i < len; i++) d[out + i] = s[pos + i * stride]; }
+            case double[] s -> { double[] d = (double[]) dst; for (int i = 0; i < len; i++) d[out + i] = s[pos + i * stride]; }
+            case int[] s -> { int[] d = (int[]) dst; for (int i = 0; i < len; i++) d[out + i] = s[pos + i * stride]; }
+            case long[] s -> { long[] d = (long[]) dst; for (int i = 0; i < len; i++) d[out + i] = s[pos + i * stride]; }
+            case byte[] s -> { byte[] d = (byte[]) dst; for (int i = 0; i < len; i++) d[out + i] = s[pos + i * stride]; }
+            default -> throw new IllegalStateException("unsupported storage " + src.getClass());
+        }
+    }
+
+    /**
+     * The elements of a dense offset-0 tensor as a fresh Java array of the requested storage kind, converting
+     * values (bool becomes 0/1; to BYTE, non-bool values are truncated to uint8 as a C cast would).
+     */
+    public static Object toJavaArray(Tensor dense, DType.Storage want) {
+        Object src = dense.data();
+        int n = dense.shape().intSize();
+        if (dense.dtype().storage() == want) {
+            Object copy = allocate(want, n);
+            System.arraycopy(src, 0, copy, 0, n);
+            return copy;
+        }
+        boolean unsigned = dense.dtype() == DType.UINT8;
+        return switch (want) {
+            case FLOAT -> { float[] d = new float[n]; for (int i = 0; i < n; i++) d[i] = (float) read(src, i, unsigned); yield d; }
+            case DOUBLE -> { double[] d = new double[n]; for (int i = 0; i < n; i++) d[i] = read(src, i, unsigned); yield d; }
+            case INT -> { int[] d = new int[n]; for (int i = 0; i < n; i++) d[i] = (int) readLong(src, i, unsigned); yield d; }
+            case LONG -> { long[] d = new long[n]; for (int i = 0; i < n; i++) d[i] = readLong(src, i, unsigned); yield d; }
+            case BYTE -> { byte[] d = new byte[n]; for (int i = 0; i < n; i++) d[i] = (byte) readLong(src, i, unsigned); yield d; }
+        };
+    }
+
+    private static double read(Object src, int i, boolean unsigned) {
+        return switch (src) {
+            case float[] s -> s[i];
+            case double[] s -> s[i];
+            case int[] s -> s[i];
+            case long[] s -> s[i];
+            case byte[] s -> unsigned ? s[i] & 0xff : s[i];
+            default -> throw new IllegalStateException("unsupported storage " + src.getClass());
+        };
+    }
+
+    private static long readLong(Object src, int i, boolean unsigned) {
+        return switch (src) {
+            case float[] s -> (long) s[i];
+            case double[] s -> (long) s[i];
+            case int[] s -> s[i];
+            case long[] s -> s[i];
+            case byte[] s -> unsigned ? s[i] & 0xff : s[i];
+            default -> throw new IllegalStateException("unsupported storage " + src.getClass());
+        };
+    }
+
+    /** One element as double; negative indices count from the end. */
+    public static double getDouble(Tensor t, int... index) {
+        Shape shape = t.shape();
+        if (index.length != shape.rank()) {
+            throw new IllegalArgumentException("getDouble: " + index.length + " indices for a tensor of rank "
+                    + shape.rank() + " and shape " + shape);
+        }
+        int[] strides = t.strides();
+        int pos = t.offset();
+        for (int i = 0; i < index.length; i++) {
+            int d = shape.dim(i);
+            int k = index[i] < 0 ? index[i] + d : index[i];
+            if (k < 0 || k >= d) {
+                throw new IndexOutOfBoundsException("getDouble: index " + index[i] + " out of range for axis " + i
+                        + " of size " + d + " (shape " + shape + ")");
+            }
+            pos += k * strides[i];
+        }
+        return read(t.data(), pos, t.dtype() == DType.UINT8);
+    }
+}

@@ -1,0 +1,14 @@
+package org.nabla.ops;
+
+/** The kinds of value an op attribute can hold. */
+public enum AttrType {
+    INT(Integer.class), LONG(Long.class), FLOAT(Double.class), BOOL(Boolean.class), STRING(String.class),
+    DTYPE(org.nabla.DType.class), INTS(int[].class), FLOATS(double[].class), SHAPE(org.nabla.Shape.class);
+
+    private final Class<?> javaType;
+
+    AttrType(Class<?> javaType) { this.javaType = javaType; }
+
+    /** The Java class values of this kind are stored as (floats are stored as Double, float lists as double[]). */
+    public Class<?> javaType() { return javaType; }
+}

@@ -1,0 +1,37 @@
+# Sourced by the nabla launcher, .ci/run and the benchmark scripts: finds a Java 25 and Maven.
+# Honours JAVA_HOME when it points at Java 25 or newer; otherwise looks in the usual install folders.
+
+nabla_java_version() { "$1/bin/java" -version 2>&1 | sed -n 's/.*version "\([0-9]*\).*/\1/p' | head -n 1; }
+
+nabla_find_java() {
+  local candidates=()
+  [ -n "${JAVA_HOME:-}" ] && candidates+=("$JAVA_HOME")
+  for d in /usr/lib/jvm/temurin-25* /usr/lib/jvm/*25* /usr/lib/jvm/temurin-2[6-9]* /opt/java/* /usr/local/java/* \
+           "$HOME"/.sdkman/candidates/java/* /usr/lib/jvm/*; do
+    [ -d "$d" ] && candidates+=("$d")
+  done
+  for d in "${candidates[@]}"; do
+    if [ -x "$d/bin/java" ] && [ -x "$d/bin/javac" ]; then
+      local v; v=$(nabla_java_version "$d")
+      if [ -n "$v" ] && [ "$v" -ge 25 ]; then export JAVA_HOME="$d"; return 0; fi
+    fi
+  done
+  echo "nabla: no Java 25 (or newer) JDK found. Install Temurin 25 and set JAVA_HOME to it" \
+       "(looked in \$JAVA_HOME and /usr/lib/jvm)." >&2
+  return 1
+}
+
+nabla_find_maven() {
+  if command -v mvn >/dev/null 2>&1; then MVN=mvn; return 0; fi
+  if command -v apt-get >/dev/null 2>&1 && [ "$(id -u)" = 0 ]; then
+    echo "nabla: installing Maven with apt-get" >&2
+    (apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q maven) >&2 || return 1
+    MVN=mvn; return 0
+  fi
+  echo "nabla: Maven 3.8+ is needed to build (apt-get install maven)." >&2
+  return 1
+}
+
+nabla_find_java && nabla_find_maven && export PATH="$JAVA_HOME/bin:$PATH"
+# Maven 3.8 on Java 25 warns about sun.misc.Unsafe in its own libraries; that noise is not ours.
+export MAVEN_OPTS="${MAVEN_OPTS:-} --sun-misc-unsafe-memory-access=allow"
