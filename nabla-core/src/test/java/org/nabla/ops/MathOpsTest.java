@@ -393,5 +393,25 @@ class MathOpsTest {
         assertEquals(DType.FLOAT32, scalar(DType.FLOAT32, 1).dtype());
     }
 
+    @Test
+    void shapeInferenceAcceptsUnknownDims() {
+        TensorSpec x = TensorSpec.of(DType.FLOAT32, Shape.of(-1, 3));
+        TensorSpec row = TensorSpec.of(DType.FLOAT32, Shape.of(3));
+        TensorSpec col = TensorSpec.of(DType.FLOAT32, Shape.of(-1, 1));
+        TensorSpec cond = TensorSpec.of(DType.BOOL, Shape.of(-1));
+        assertEquals(TensorSpec.of(DType.FLOAT32, Shape.of(-1, 3)),
+                MathOps.SUB.infer(new TensorSpec[] {x, row}, Attrs.EMPTY)[0]);
+        assertEquals(TensorSpec.of(DType.BOOL, Shape.of(-1, 3)),
+                MathOps.LESS.infer(new TensorSpec[] {col, row}, Attrs.EMPTY)[0]);
+        assertEquals(TensorSpec.of(DType.FLOAT32, Shape.of(-1, 3)),
+                MathOps.CLIP.infer(new TensorSpec[] {x, col, row}, Attrs.EMPTY)[0]);
+        assertEquals(TensorSpec.of(DType.FLOAT32, Shape.of(-1, 3)),
+                MathOps.SELECT.infer(new TensorSpec[] {cond, x, row}, Attrs.EMPTY)[0]);
+        assertEquals(TensorSpec.of(DType.INT64, Shape.of(-1, 3)),
+                MathOps.CAST.infer(new TensorSpec[] {x}, Attrs.of("dtype", DType.INT64))[0]);
+        assertEquals(TensorSpec.of(DType.BOOL, Shape.of(-1, 1)),
+                MathOps.IS_NAN.infer(new TensorSpec[] {col}, Attrs.EMPTY)[0]);
+    }
+
     private static List<Long> box(long[] v) { return java.util.Arrays.stream(v).boxed().toList(); }
 }

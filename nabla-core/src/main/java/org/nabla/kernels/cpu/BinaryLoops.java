@@ -45,31 +45,87 @@ final class BinaryLoops {
         Shape sb = b.shape();
         Shape so = out.shape();
         int n = so.intSize();
-        Object result;
-        if (f.isComparison()) {
-            byte[] z = new byte[n];
-            switch (a.data()) {
-                case float[] x -> { float[] y = (float[]) b.data(); Broadcasting.forEachRow(sa, sb, so, (ap, as, bp, bs, zp, len) -> { for (int i = 0; i < len; i++) z[zp + i] = compare(f, x[ap + i * as], y[bp + i * bs]); }); }
-                case double[] x -> { double[] y = (double[]) b.data(); Broadcasting.forEachRow(sa, sb, so, (ap, as, bp, bs, zp, len) -> { for (int i = 0; i < len; i++) z[zp + i] = compare(f, x[ap + i * as], y[bp + i * bs]); }); }
-                case int[] x -> { int[] y = (int[]) b.data(); Broadcasting.forEachRow(sa, sb, so, (ap, as, bp, bs, zp, len) -> { for (int i = 0; i < len; i++) z[zp + i] = compare(f, (long) x[ap + i * as], y[bp + i * bs]); }); }
-                case long[] x -> { long[] y = (long[]) b.data(); Broadcasting.forEachRow(sa, sb, so, (ap, as, bp, bs, zp, len) -> { for (int i = 0; i < len; i++) z[zp + i] = compare(f, x[ap + i * as], y[bp + i * bs]); }); }
-                case byte[] x -> { byte[] y = (byte[]) b.data(); Broadcasting.forEachRow(sa, sb, so, (ap, as, bp, bs, zp, len) -> { for (int i = 0; i < len; i++) z[zp + i] = compare(f, (long) (x[ap + i * as] & 0xff), y[bp + i * bs] & 0xff); }); }
-                default -> throw new IllegalStateException("unsupported storage " + a.data().getClass());
+        Object result = f.isComparison() ? compare(f, a.data(), b.data(), sa, sb, so, n) : switch (a.data()) {
+            case float[] x -> {
+                float[] y = (float[]) b.data(), z = new float[n];
+                Broadcasting.forEachRow(sa, sb, so, (ap, as, bp, bs, zp, len) ->
+                        floatRow(f, x, ap, as, y, bp, bs, z, zp, len));
+                yield z;
             }
-            result = z;
-        } else {
-            result = switch (a.data()) {
-                case float[] x -> { float[] y = (float[]) b.data(), z = new float[n]; Broadcasting.forEachRow(sa, sb, so, (ap, as, bp, bs, zp, len) -> floatRow(f, x, ap, as, y, bp, bs, z, zp, len)); yield z; }
-                case double[] x -> { double[] y = (double[]) b.data(), z = new double[n]; Broadcasting.forEachRow(sa, sb, so, (ap, as, bp, bs, zp, len) -> { for (int i = 0; i < len; i++) z[zp + i] = apply(f, x[ap + i * as], y[bp + i * bs]); }); yield z; }
-                case int[] x -> { int[] y = (int[]) b.data(), z = new int[n]; Broadcasting.forEachRow(sa, sb, so, (ap, as, bp, bs, zp, len) -> { for (int i = 0; i < len; i++) z[zp + i] = apply(f, x[ap + i * as], y[bp + i * bs]); }); yield z; }
-                case long[] x -> { long[] y = (long[]) b.data(), z = new long[n]; Broadcasting.forEachRow(sa, sb, so, (ap, as, bp, bs, zp, len) -> { for (int i = 0; i < len; i++) z[zp + i] = apply(f, x[ap + i * as], y[bp + i * bs]); }); yield z; }
-                // uint8 computes on the unsigned values as int and keeps the low 8 bits (wraps mod 256); bool
-                // (logic ops) reads 0/1 the same way.
-                case byte[] x -> { byte[] y = (byte[]) b.data(), z = new byte[n]; Broadcasting.forEachRow(sa, sb, so, (ap, as, bp, bs, zp, len) -> { for (int i = 0; i < len; i++) z[zp + i] = (byte) apply(f, x[ap + i * as] & 0xff, y[bp + i * bs] & 0xff); }); yield z; }
-                default -> throw new IllegalStateException("unsupported storage " + a.data().getClass());
-            };
-        }
+            case double[] x -> {
+                double[] y = (double[]) b.data(), z = new double[n];
+                Broadcasting.forEachRow(sa, sb, so, (ap, as, bp, bs, zp, len) -> {
+                    for (int i = 0; i < len; i++) z[zp + i] = apply(f, x[ap + i * as], y[bp + i * bs]);
+                });
+                yield z;
+            }
+            case int[] x -> {
+                int[] y = (int[]) b.data(), z = new int[n];
+                Broadcasting.forEachRow(sa, sb, so, (ap, as, bp, bs, zp, len) -> {
+                    for (int i = 0; i < len; i++) z[zp + i] = apply(f, x[ap + i * as], y[bp + i * bs]);
+                });
+                yield z;
+            }
+            case long[] x -> {
+                long[] y = (long[]) b.data(), z = new long[n];
+                Broadcasting.forEachRow(sa, sb, so, (ap, as, bp, bs, zp, len) -> {
+                    for (int i = 0; i < len; i++) z[zp + i] = apply(f, x[ap + i * as], y[bp + i * bs]);
+                });
+                yield z;
+            }
+            case byte[] x -> { // uint8 wraps mod 256; bool (logic ops) reads 0/1 the same way
+                byte[] y = (byte[]) b.data(), z = new byte[n];
+                Broadcasting.forEachRow(sa, sb, so, (ap, as, bp, bs, zp, len) -> {
+                    for (int i = 0; i < len; i++) {
+                        z[zp + i] = (byte) apply(f, x[ap + i * as] & 0xff, y[bp + i * bs] & 0xff);
+                    }
+                });
+                yield z;
+            }
+            default -> throw new IllegalStateException("unsupported storage " + a.data().getClass());
+        };
         return Tensor.wrap(out.dtype(), so, result);
+    }
+
+    /** A comparison into bool: floats compare as double, integers as long (both exact). */
+    private static byte[] compare(Fn f, Object a, Object b, Shape sa, Shape sb, Shape so, int n) {
+        byte[] z = new byte[n];
+        switch (a) {
+            case float[] x -> {
+                float[] y = (float[]) b;
+                Broadcasting.forEachRow(sa, sb, so, (ap, as, bp, bs, zp, len) -> {
+                    for (int i = 0; i < len; i++) z[zp + i] = compare(f, x[ap + i * as], y[bp + i * bs]);
+                });
+            }
+            case double[] x -> {
+                double[] y = (double[]) b;
+                Broadcasting.forEachRow(sa, sb, so, (ap, as, bp, bs, zp, len) -> {
+                    for (int i = 0; i < len; i++) z[zp + i] = compare(f, x[ap + i * as], y[bp + i * bs]);
+                });
+            }
+            case int[] x -> {
+                int[] y = (int[]) b;
+                Broadcasting.forEachRow(sa, sb, so, (ap, as, bp, bs, zp, len) -> {
+                    for (int i = 0; i < len; i++) z[zp + i] = compare(f, (long) x[ap + i * as], y[bp + i * bs]);
+                });
+            }
+            case long[] x -> {
+                long[] y = (long[]) b;
+                Broadcasting.forEachRow(sa, sb, so, (ap, as, bp, bs, zp, len) -> {
+                    for (int i = 0; i < len; i++) z[zp + i] = compare(f, x[ap + i * as], y[bp + i * bs]);
+                });
+            }
+            case byte[] x -> { // uint8 and bool
+                byte[] y = (byte[]) b;
+                Broadcasting.forEachRow(sa, sb, so, (ap, as, bp, bs, zp, len) -> {
+                    for (int i = 0; i < len; i++) {
+                        z[zp + i] = compare(f, (long) (x[ap + i * as] & 0xff), y[bp + i * bs] & 0xff);
+                    }
+                });
+            }
+            default -> throw new IllegalStateException("unsupported storage " + a.getClass());
+        }
+        return z;
     }
 
     /** Integer Div, FloorDiv and Mod reject a zero divisor, and Pow a negative exponent, before any work. */
@@ -121,9 +177,13 @@ final class BinaryLoops {
         int bound = F.loopBound(len);
         FloatVector s = FloatVector.broadcast(F, scalar);
         if (scalarFirst) {
-            for (int i = 0; i < bound; i += F.length()) vector(f, s, FloatVector.fromArray(F, v, vp + i)).intoArray(z, zp + i);
+            for (int i = 0; i < bound; i += F.length()) {
+                vector(f, s, FloatVector.fromArray(F, v, vp + i)).intoArray(z, zp + i);
+            }
         } else {
-            for (int i = 0; i < bound; i += F.length()) vector(f, FloatVector.fromArray(F, v, vp + i), s).intoArray(z, zp + i);
+            for (int i = 0; i < bound; i += F.length()) {
+                vector(f, FloatVector.fromArray(F, v, vp + i), s).intoArray(z, zp + i);
+            }
         }
         return bound;
     }

@@ -123,11 +123,26 @@ public final class CpuMathKernels implements KernelProvider {
     private static void selectRow(byte[] c, int pc, int cs, Object x, int px, int xs, Object y, int py, int ys,
             Object z, int pz, int len) {
         switch (z) {
-            case float[] o -> { float[] a = (float[]) x, b = (float[]) y; for (int i = 0; i < len; i++) o[pz + i] = c[pc + i * cs] != 0 ? a[px + i * xs] : b[py + i * ys]; }
-            case double[] o -> { double[] a = (double[]) x, b = (double[]) y; for (int i = 0; i < len; i++) o[pz + i] = c[pc + i * cs] != 0 ? a[px + i * xs] : b[py + i * ys]; }
-            case int[] o -> { int[] a = (int[]) x, b = (int[]) y; for (int i = 0; i < len; i++) o[pz + i] = c[pc + i * cs] != 0 ? a[px + i * xs] : b[py + i * ys]; }
-            case long[] o -> { long[] a = (long[]) x, b = (long[]) y; for (int i = 0; i < len; i++) o[pz + i] = c[pc + i * cs] != 0 ? a[px + i * xs] : b[py + i * ys]; }
-            case byte[] o -> { byte[] a = (byte[]) x, b = (byte[]) y; for (int i = 0; i < len; i++) o[pz + i] = c[pc + i * cs] != 0 ? a[px + i * xs] : b[py + i * ys]; }
+            case float[] o -> {
+                float[] a = (float[]) x, b = (float[]) y;
+                for (int i = 0; i < len; i++) o[pz + i] = c[pc + i * cs] != 0 ? a[px + i * xs] : b[py + i * ys];
+            }
+            case double[] o -> {
+                double[] a = (double[]) x, b = (double[]) y;
+                for (int i = 0; i < len; i++) o[pz + i] = c[pc + i * cs] != 0 ? a[px + i * xs] : b[py + i * ys];
+            }
+            case int[] o -> {
+                int[] a = (int[]) x, b = (int[]) y;
+                for (int i = 0; i < len; i++) o[pz + i] = c[pc + i * cs] != 0 ? a[px + i * xs] : b[py + i * ys];
+            }
+            case long[] o -> {
+                long[] a = (long[]) x, b = (long[]) y;
+                for (int i = 0; i < len; i++) o[pz + i] = c[pc + i * cs] != 0 ? a[px + i * xs] : b[py + i * ys];
+            }
+            case byte[] o -> {
+                byte[] a = (byte[]) x, b = (byte[]) y;
+                for (int i = 0; i < len; i++) o[pz + i] = c[pc + i * cs] != 0 ? a[px + i * xs] : b[py + i * ys];
+            }
             default -> throw new IllegalStateException("unsupported storage " + z.getClass());
         }
     }
