@@ -207,6 +207,84 @@ public final class Tensor {
     // math
     public Tensor add(Object other) { return Ops.add(this, other); }
 
+    public Tensor sub(Object other) { return Ops.sub(this, other); }
+
+    public Tensor mul(Object other) { return Ops.mul(this, other); }
+
+    public Tensor div(Object other) { return Ops.div(this, other); }
+
+    public Tensor floorDiv(Object other) { return Ops.floorDiv(this, other); }
+
+    public Tensor mod(Object other) { return Ops.mod(this, other); }
+
+    public Tensor pow(Object exponent) { return Ops.pow(this, exponent); }
+
+    public Tensor maximum(Object other) { return Ops.maximum(this, other); }
+
+    public Tensor minimum(Object other) { return Ops.minimum(this, other); }
+
+    public Tensor neg() { return Ops.neg(this); }
+
+    public Tensor abs() { return Ops.abs(this); }
+
+    public Tensor sign() { return Ops.sign(this); }
+
+    public Tensor square() { return Ops.square(this); }
+
+    public Tensor exp() { return Ops.exp(this); }
+
+    public Tensor log() { return Ops.log(this); }
+
+    public Tensor log1p() { return Ops.log1p(this); }
+
+    public Tensor sqrt() { return Ops.sqrt(this); }
+
+    public Tensor rsqrt() { return Ops.rsqrt(this); }
+
+    public Tensor reciprocal() { return Ops.reciprocal(this); }
+
+    public Tensor sin() { return Ops.sin(this); }
+
+    public Tensor cos() { return Ops.cos(this); }
+
+    public Tensor tanh() { return Ops.tanh(this); }
+
+    public Tensor erf() { return Ops.erf(this); }
+
+    public Tensor floor() { return Ops.floor(this); }
+
+    public Tensor ceil() { return Ops.ceil(this); }
+
+    public Tensor round() { return Ops.round(this); }
+
+    public Tensor clip(Object min, Object max) { return Ops.clip(this, min, max); }
+
+    public Tensor equal(Object other) { return Ops.equal(this, other); }
+
+    public Tensor notEqual(Object other) { return Ops.notEqual(this, other); }
+
+    public Tensor greater(Object other) { return Ops.greater(this, other); }
+
+    public Tensor greaterEqual(Object other) { return Ops.greaterEqual(this, other); }
+
+    public Tensor less(Object other) { return Ops.less(this, other); }
+
+    public Tensor lessEqual(Object other) { return Ops.lessEqual(this, other); }
+
+    public Tensor logicalAnd(Object other) { return Ops.logicalAnd(this, other); }
+
+    public Tensor logicalOr(Object other) { return Ops.logicalOr(this, other); }
+
+    public Tensor logicalXor(Object other) { return Ops.logicalXor(this, other); }
+
+    public Tensor logicalNot() { return Ops.logicalNot(this); }
+
+    public Tensor isNan() { return Ops.isNan(this); }
+
+    public Tensor isFinite() { return Ops.isFinite(this); }
+
+    public Tensor cast(DType dtype) { return Ops.cast(this, dtype); }
+
     // linalg
 
     // reduction

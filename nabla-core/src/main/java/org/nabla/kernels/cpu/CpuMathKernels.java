@@ -1,76 +1,240 @@
 package org.nabla.kernels.cpu;
 
-import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorSpecies;
+import java.util.List;
 import org.nabla.DType;
+import org.nabla.Shape;
 import org.nabla.Tensor;
 import org.nabla.device.CpuDevice;
 import org.nabla.kernels.KernelProvider;
 import org.nabla.kernels.KernelRegistry;
 import org.nabla.ops.MathOps;
+import org.nabla.ops.OpDef;
 import org.nabla.ops.TensorSpec;
 
-/** CPU kernels for {@link MathOps}: elementwise arithmetic and logic over broadcast rows. */
+/**
+ * CPU kernels for {@link MathOps}. Binary functions run in {@link BinaryLoops}, unary ones in {@link UnaryLoops};
+ * this class registers them per dtype and holds the few kernels with their own loops (Clip, Select, Cast).
+ */
 public final class CpuMathKernels implements KernelProvider {
-    static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
+    private static final List<DType> NUMERIC = List.of(DType.FLOAT32, DType.FLOAT64, DType.INT32, DType.INT64,
+            DType.UINT8);
+    private static final List<DType> FLOATS = List.of(DType.FLOAT32, DType.FLOAT64);
+    private static final List<DType> ALL = List.of(DType.values());
+    private static final List<DType> BOOL = List.of(DType.BOOL);
 
     @Override
     public void registerKernels(KernelRegistry r) {
-        String cpu = CpuDevice.TYPE;
-        r.register(MathOps.ADD, cpu, DType.FLOAT32, (in, attrs, out) -> addFloat(in[0], in[1], out[0]));
-        r.register(MathOps.ADD, cpu, DType.FLOAT64, (in, attrs, out) -> {
-            double[] x = (double[]) in[0].data(), y = (double[]) in[1].data(), z = new double[out[0].shape().intSize()];
-            Broadcasting.forEachRow(in[0].shape(), in[1].shape(), out[0].shape(), (ap, as, bp, bs, op, len) -> {
-                for (int i = 0; i < len; i++) z[op + i] = x[ap + i * as] + y[bp + i * bs];
-            });
-            return new Tensor[] {Tensor.wrap(DType.FLOAT64, out[0].shape(), z)};
-        });
-        r.register(MathOps.ADD, cpu, DType.INT32, (in, attrs, out) -> {
-            int[] x = (int[]) in[0].data(), y = (int[]) in[1].data(), z = new int[out[0].shape().intSize()];
-            Broadcasting.forEachRow(in[0].shape(), in[1].shape(), out[0].shape(), (ap, as, bp, bs, op, len) -> {
-                for (int i = 0; i < len; i++) z[op + i] = x[ap + i * as] + y[bp + i * bs];
-            });
-            return new Tensor[] {Tensor.wrap(DType.INT32, out[0].shape(), z)};
-        });
-        r.register(MathOps.ADD, cpu, DType.INT64, (in, attrs, out) -> {
-            long[] x = (long[]) in[0].data(), y = (long[]) in[1].data(), z = new long[out[0].shape().intSize()];
-            Broadcasting.forEachRow(in[0].shape(), in[1].shape(), out[0].shape(), (ap, as, bp, bs, op, len) -> {
-                for (int i = 0; i < len; i++) z[op + i] = x[ap + i * as] + y[bp + i * bs];
-            });
-            return new Tensor[] {Tensor.wrap(DType.INT64, out[0].shape(), z)};
-        });
-        r.register(MathOps.ADD, cpu, DType.UINT8, (in, attrs, out) -> {
-            byte[] x = (byte[]) in[0].data(), y = (byte[]) in[1].data(), z = new byte[out[0].shape().intSize()];
-            Broadcasting.forEachRow(in[0].shape(), in[1].shape(), out[0].shape(), (ap, as, bp, bs, op, len) -> {
-                for (int i = 0; i < len; i++) z[op + i] = (byte) (x[ap + i * as] + y[bp + i * bs]);
-            });
-            return new Tensor[] {Tensor.wrap(DType.UINT8, out[0].shape(), z)};
-        });
+        binary(r, MathOps.ADD, BinaryLoops.Fn.ADD, NUMERIC);
+        binary(r, MathOps.SUB, BinaryLoops.Fn.SUB, NUMERIC);
+        binary(r, MathOps.MUL, BinaryLoops.Fn.MUL, NUMERIC);
+        binary(r, MathOps.DIV, BinaryLoops.Fn.DIV, NUMERIC);
+        binary(r, MathOps.FLOOR_DIV, BinaryLoops.Fn.FLOOR_DIV, NUMERIC);
+        binary(r, MathOps.MOD, BinaryLoops.Fn.MOD, NUMERIC);
+        binary(r, MathOps.POW, BinaryLoops.Fn.POW, NUMERIC);
+        binary(r, MathOps.MAXIMUM, BinaryLoops.Fn.MAXIMUM, NUMERIC);
+        binary(r, MathOps.MINIMUM, BinaryLoops.Fn.MINIMUM, NUMERIC);
+        binary(r, MathOps.EQUAL, BinaryLoops.Fn.EQUAL, ALL);
+        binary(r, MathOps.NOT_EQUAL, BinaryLoops.Fn.NOT_EQUAL, ALL);
+        binary(r, MathOps.GREATER, BinaryLoops.Fn.GREATER, NUMERIC);
+        binary(r, MathOps.GREATER_EQUAL, BinaryLoops.Fn.GREATER_EQUAL, NUMERIC);
+        binary(r, MathOps.LESS, BinaryLoops.Fn.LESS, NUMERIC);
+        binary(r, MathOps.LESS_EQUAL, BinaryLoops.Fn.LESS_EQUAL, NUMERIC);
+        binary(r, MathOps.LOGICAL_AND, BinaryLoops.Fn.AND, BOOL);
+        binary(r, MathOps.LOGICAL_OR, BinaryLoops.Fn.OR, BOOL);
+        binary(r, MathOps.LOGICAL_XOR, BinaryLoops.Fn.XOR, BOOL);
+
+        unary(r, MathOps.NEG, UnaryLoops.Fn.NEG, NUMERIC);
+        unary(r, MathOps.ABS, UnaryLoops.Fn.ABS, NUMERIC);
+        unary(r, MathOps.SIGN, UnaryLoops.Fn.SIGN, NUMERIC);
+        unary(r, MathOps.SQUARE, UnaryLoops.Fn.SQUARE, NUMERIC);
+        unary(r, MathOps.EXP, UnaryLoops.Fn.EXP, FLOATS);
+        unary(r, MathOps.LOG, UnaryLoops.Fn.LOG, FLOATS);
+        unary(r, MathOps.LOG1P, UnaryLoops.Fn.LOG1P, FLOATS);
+        unary(r, MathOps.SQRT, UnaryLoops.Fn.SQRT, FLOATS);
+        unary(r, MathOps.RSQRT, UnaryLoops.Fn.RSQRT, FLOATS);
+        unary(r, MathOps.RECIPROCAL, UnaryLoops.Fn.RECIPROCAL, FLOATS);
+        unary(r, MathOps.SIN, UnaryLoops.Fn.SIN, FLOATS);
+        unary(r, MathOps.COS, UnaryLoops.Fn.COS, FLOATS);
+        unary(r, MathOps.TANH, UnaryLoops.Fn.TANH, FLOATS);
+        unary(r, MathOps.ERF, UnaryLoops.Fn.ERF, FLOATS);
+        unary(r, MathOps.FLOOR, UnaryLoops.Fn.FLOOR, FLOATS);
+        unary(r, MathOps.CEIL, UnaryLoops.Fn.CEIL, FLOATS);
+        unary(r, MathOps.ROUND, UnaryLoops.Fn.ROUND, FLOATS);
+        unary(r, MathOps.IS_NAN, UnaryLoops.Fn.IS_NAN, FLOATS);
+        unary(r, MathOps.IS_FINITE, UnaryLoops.Fn.IS_FINITE, FLOATS);
+        unary(r, MathOps.LOGICAL_NOT, UnaryLoops.Fn.NOT, BOOL);
+
+        r.register(MathOps.CLIP, CpuDevice.TYPE, NUMERIC, (in, attrs, out) -> new Tensor[] {
+            BinaryLoops.apply(BinaryLoops.Fn.MINIMUM, BinaryLoops.apply(BinaryLoops.Fn.MAXIMUM, in[0], in[1], out[0]),
+                    in[2], out[0])});
+        r.register(MathOps.SELECT, CpuDevice.TYPE, ALL, (in, attrs, out) -> new Tensor[] {
+            select(in[0], in[1], in[2], out[0])});
+        r.register(MathOps.CAST, CpuDevice.TYPE, ALL, (in, attrs, out) -> new Tensor[] {
+            in[0].dtype() == out[0].dtype() ? in[0] : Tensor.wrap(out[0].dtype(), out[0].shape(),
+                    cast(in[0], out[0].dtype()))});
     }
 
-    private static Tensor[] addFloat(Tensor a, Tensor b, TensorSpec out) {
-        float[] x = (float[]) a.data();
-        float[] y = (float[]) b.data();
-        float[] z = new float[out.shape().intSize()];
-        Broadcasting.forEachRow(a.shape(), b.shape(), out.shape(), (ap, as, bp, bs, op, len) -> {
-            int i = 0;
-            if (as == 1 && bs == 1) {
-                for (int bound = F.loopBound(len); i < bound; i += F.length()) {
-                    FloatVector.fromArray(F, x, ap + i).add(FloatVector.fromArray(F, y, bp + i)).intoArray(z, op + i);
+    private static void binary(KernelRegistry r, OpDef op, BinaryLoops.Fn fn, List<DType> dtypes) {
+        r.register(op, CpuDevice.TYPE, dtypes, (in, attrs, out) -> new Tensor[] {
+            BinaryLoops.apply(fn, in[0], in[1], out[0])});
+    }
+
+    private static void unary(KernelRegistry r, OpDef op, UnaryLoops.Fn fn, List<DType> dtypes) {
+        r.register(op, CpuDevice.TYPE, dtypes, (in, attrs, out) -> new Tensor[] {UnaryLoops.apply(fn, in[0], out[0])});
+    }
+
+    // ---------------------------------------------------------------- Select
+
+    /** condition ? x : y with all three broadcast to {@code out}; rows run over the last axis. */
+    private static Tensor select(Tensor cond, Tensor x, Tensor y, TensorSpec out) {
+        Shape shape = out.shape();
+        int n = shape.intSize();
+        Object z = Strided.allocate(out.dtype().storage(), n);
+        if (n == 0) return Tensor.wrap(out.dtype(), shape, z);
+        int rank = shape.rank();
+        int[] dims = shape.dims();
+        int[] sc = Broadcasting.broadcastStrides(cond.shape(), rank, dims);
+        int[] sx = Broadcasting.broadcastStrides(x.shape(), rank, dims);
+        int[] sy = Broadcasting.broadcastStrides(y.shape(), rank, dims);
+        int len = rank == 0 ? 1 : dims[rank - 1];
+        int last = rank - 1;
+        int cs = rank == 0 ? 0 : sc[last];
+        int xs = rank == 0 ? 0 : sx[last];
+        int ys = rank == 0 ? 0 : sy[last];
+        byte[] c = (byte[]) cond.data();
+        Parallel.forRange(n / len, Math.max(1, Broadcasting.GRAIN / len), (from, to) -> {
+            for (int row = from; row < to; row++) {
+                int pc = 0;
+                int px = 0;
+                int py = 0;
+                for (int k = last - 1, rem = row; k >= 0; k--) {
+                    int idx = rem % dims[k];
+                    rem /= dims[k];
+                    pc += idx * sc[k];
+                    px += idx * sx[k];
+                    py += idx * sy[k];
                 }
-            } else if (as == 1 && bs == 0) {
-                FloatVector s = FloatVector.broadcast(F, y[bp]);
-                for (int bound = F.loopBound(len); i < bound; i += F.length()) {
-                    FloatVector.fromArray(F, x, ap + i).add(s).intoArray(z, op + i);
-                }
-            } else if (as == 0 && bs == 1) {
-                FloatVector s = FloatVector.broadcast(F, x[ap]);
-                for (int bound = F.loopBound(len); i < bound; i += F.length()) {
-                    s.add(FloatVector.fromArray(F, y, bp + i)).intoArray(z, op + i);
-                }
+                selectRow(c, pc, cs, x.data(), px, xs, y.data(), py, ys, z, row * len, len);
             }
-            for (; i < len; i++) z[op + i] = x[ap + i * as] + y[bp + i * bs];
         });
-        return new Tensor[] {Tensor.wrap(DType.FLOAT32, out.shape(), z)};
+        return Tensor.wrap(out.dtype(), shape, z);
+    }
+
+    private static void selectRow(byte[] c, int pc, int cs, Object x, int px, int xs, Object y, int py, int ys,
+            Object z, int pz, int len) {
+        switch (z) {
+            case float[] o -> {
+                float[] a = (float[]) x, b = (float[]) y;
+                for (int i = 0; i < len; i++) o[pz + i] = c[pc + i * cs] != 0 ? a[px + i * xs] : b[py + i * ys];
+            }
+            case double[] o -> {
+                double[] a = (double[]) x, b = (double[]) y;
+                for (int i = 0; i < len; i++) o[pz + i] = c[pc + i * cs] != 0 ? a[px + i * xs] : b[py + i * ys];
+            }
+            case int[] o -> {
+                int[] a = (int[]) x, b = (int[]) y;
+                for (int i = 0; i < len; i++) o[pz + i] = c[pc + i * cs] != 0 ? a[px + i * xs] : b[py + i * ys];
+            }
+            case long[] o -> {
+                long[] a = (long[]) x, b = (long[]) y;
+                for (int i = 0; i < len; i++) o[pz + i] = c[pc + i * cs] != 0 ? a[px + i * xs] : b[py + i * ys];
+            }
+            case byte[] o -> {
+                byte[] a = (byte[]) x, b = (byte[]) y;
+                for (int i = 0; i < len; i++) o[pz + i] = c[pc + i * cs] != 0 ? a[px + i * xs] : b[py + i * ys];
+            }
+            default -> throw new IllegalStateException("unsupported storage " + z.getClass());
+        }
+    }
+
+    // ---------------------------------------------------------------- Cast
+
+    /**
+     * The elements of dense {@code x} converted to {@code to}. Java's casts give the documented semantics: float to
+     * int32/int64 truncates toward zero, maps NaN to 0 and saturates out of range; to uint8 goes through int64 and
+     * keeps the low 8 bits; to bool is {@code x != 0}; uint8 and bool sources read as unsigned bytes.
+     */
+    static Object cast(Tensor x, DType to) {
+        int n = x.shape().intSize();
+        Object src = x.data();
+        switch (to) {
+            case FLOAT32 -> {
+                float[] d = new float[n];
+                switch (src) {
+                    case float[] s -> System.arraycopy(s, 0, d, 0, n);
+                    case double[] s -> { for (int i = 0; i < n; i++) d[i] = (float) s[i]; }
+                    case int[] s -> { for (int i = 0; i < n; i++) d[i] = s[i]; }
+                    case long[] s -> { for (int i = 0; i < n; i++) d[i] = s[i]; }
+                    case byte[] s -> { for (int i = 0; i < n; i++) d[i] = s[i] & 0xff; }
+                    default -> throw unsupported(src);
+                }
+                return d;
+            }
+            case FLOAT64 -> {
+                double[] d = new double[n];
+                switch (src) {
+                    case float[] s -> { for (int i = 0; i < n; i++) d[i] = s[i]; }
+                    case double[] s -> System.arraycopy(s, 0, d, 0, n);
+                    case int[] s -> { for (int i = 0; i < n; i++) d[i] = s[i]; }
+                    case long[] s -> { for (int i = 0; i < n; i++) d[i] = s[i]; }
+                    case byte[] s -> { for (int i = 0; i < n; i++) d[i] = s[i] & 0xff; }
+                    default -> throw unsupported(src);
+                }
+                return d;
+            }
+            case INT32 -> {
+                int[] d = new int[n];
+                switch (src) {
+                    case float[] s -> { for (int i = 0; i < n; i++) d[i] = (int) s[i]; }
+                    case double[] s -> { for (int i = 0; i < n; i++) d[i] = (int) s[i]; }
+                    case int[] s -> System.arraycopy(s, 0, d, 0, n);
+                    case long[] s -> { for (int i = 0; i < n; i++) d[i] = (int) s[i]; }
+                    case byte[] s -> { for (int i = 0; i < n; i++) d[i] = s[i] & 0xff; }
+                    default -> throw unsupported(src);
+                }
+                return d;
+            }
+            case INT64 -> {
+                long[] d = new long[n];
+                switch (src) {
+                    case float[] s -> { for (int i = 0; i < n; i++) d[i] = (long) s[i]; }
+                    case double[] s -> { for (int i = 0; i < n; i++) d[i] = (long) s[i]; }
+                    case int[] s -> { for (int i = 0; i < n; i++) d[i] = s[i]; }
+                    case long[] s -> System.arraycopy(s, 0, d, 0, n);
+                    case byte[] s -> { for (int i = 0; i < n; i++) d[i] = s[i] & 0xff; }
+                    default -> throw unsupported(src);
+                }
+                return d;
+            }
+            case UINT8 -> {
+                byte[] d = new byte[n];
+                switch (src) {
+                    case float[] s -> { for (int i = 0; i < n; i++) d[i] = (byte) (long) s[i]; }
+                    case double[] s -> { for (int i = 0; i < n; i++) d[i] = (byte) (long) s[i]; }
+                    case int[] s -> { for (int i = 0; i < n; i++) d[i] = (byte) s[i]; }
+                    case long[] s -> { for (int i = 0; i < n; i++) d[i] = (byte) s[i]; }
+                    case byte[] s -> System.arraycopy(s, 0, d, 0, n); // uint8 or bool 0/1: same bytes
+                    default -> throw unsupported(src);
+                }
+                return d;
+            }
+            case BOOL -> {
+                byte[] d = new byte[n];
+                switch (src) {
+                    case float[] s -> { for (int i = 0; i < n; i++) d[i] = (byte) (s[i] != 0 ? 1 : 0); }
+                    case double[] s -> { for (int i = 0; i < n; i++) d[i] = (byte) (s[i] != 0 ? 1 : 0); }
+                    case int[] s -> { for (int i = 0; i < n; i++) d[i] = (byte) (s[i] != 0 ? 1 : 0); }
+                    case long[] s -> { for (int i = 0; i < n; i++) d[i] = (byte) (s[i] != 0 ? 1 : 0); }
+                    case byte[] s -> { for (int i = 0; i < n; i++) d[i] = (byte) (s[i] != 0 ? 1 : 0); }
+                    default -> throw unsupported(src);
+                }
+                return d;
+            }
+            default -> throw new IllegalStateException("unsupported dtype " + to);
+        }
+    }
+
+    private static IllegalStateException unsupported(Object storage) {
+        return new IllegalStateException("unsupported storage " + storage.getClass());
     }
 }

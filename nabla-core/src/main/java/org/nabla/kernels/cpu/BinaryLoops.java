@@ -1,0 +1,293 @@
+package org.nabla.kernels.cpu;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
+import org.nabla.DType;
+import org.nabla.Shape;
+import org.nabla.Tensor;
+import org.nabla.ops.OpException;
+import org.nabla.ops.TensorSpec;
+
+/**
+ * Broadcasting elementwise binary functions: the scalar semantics of each function per storage kind, and one row
+ * routine per storage kind driven by {@link Broadcasting#forEachRow}. The function is a switch inside the row
+ * routine, not a lambda per element, so the loops stay monomorphic however many ops share them; float32 arithmetic
+ * takes a Vector API path on dense, scalar and row-broadcast rows.
+ */
+final class BinaryLoops {
+    private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
+
+    private BinaryLoops() {}
+
+    /** The binary functions. Comparisons write bool; the others keep the input dtype. */
+    enum Fn {
+        ADD("Add"), SUB("Sub"), MUL("Mul"), DIV("Div"), FLOOR_DIV("FloorDiv"), MOD("Mod"), POW("Pow"),
+        MAXIMUM("Maximum"), MINIMUM("Minimum"),
+        EQUAL("Equal"), NOT_EQUAL("NotEqual"), GREATER("Greater"), GREATER_EQUAL("GreaterEqual"), LESS("Less"),
+        LESS_EQUAL("LessEqual"),
+        AND("LogicalAnd"), OR("LogicalOr"), XOR("LogicalXor");
+
+        final String op;
+
+        Fn(String op) { this.op = op; }
+
+        boolean isComparison() { return compareTo(EQUAL) >= 0 && compareTo(LESS_EQUAL) <= 0; }
+
+        /** True for the float32 functions with a Vector API loop. */
+        boolean isVectorized() { return this == ADD || this == SUB || this == MUL || this == DIV || this == MAXIMUM
+                || this == MINIMUM; }
+    }
+
+    /** {@code f(a, b)} broadcast to {@code out}; inputs are dense from offset 0 with the same dtype. */
+    static Tensor apply(Fn f, Tensor a, Tensor b, TensorSpec out) {
+        if (a.dtype().isInteger()) checkIntegerOperands(f, b);
+        Shape sa = a.shape();
+        Shape sb = b.shape();
+        Shape so = out.shape();
+        int n = so.intSize();
+        Object result = f.isComparison() ? compare(f, a.data(), b.data(), sa, sb, so, n) : switch (a.data()) {
+            case float[] x -> {
+                float[] y = (float[]) b.data(), z = new float[n];
+                Broadcasting.forEachRow(sa, sb, so, (ap, as, bp, bs, zp, len) ->
+                        floatRow(f, x, ap, as, y, bp, bs, z, zp, len));
+                yield z;
+            }
+            case double[] x -> {
+                double[] y = (double[]) b.data(), z = new double[n];
+                Broadcasting.forEachRow(sa, sb, so, (ap, as, bp, bs, zp, len) -> {
+                    for (int i = 0; i < len; i++) z[zp + i] = apply(f, x[ap + i * as], y[bp + i * bs]);
+                });
+                yield z;
+            }
+            case int[] x -> {
+                int[] y = (int[]) b.data(), z = new int[n];
+                Broadcasting.forEachRow(sa, sb, so, (ap, as, bp, bs, zp, len) -> {
+                    for (int i = 0; i < len; i++) z[zp + i] = apply(f, x[ap + i * as], y[bp + i * bs]);
+                });
+                yield z;
+            }
+            case long[] x -> {
+                long[] y = (long[]) b.data(), z = new long[n];
+                Broadcasting.forEachRow(sa, sb, so, (ap, as, bp, bs, zp, len) -> {
+                    for (int i = 0; i < len; i++) z[zp + i] = apply(f, x[ap + i * as], y[bp + i * bs]);
+                });
+                yield z;
+            }
+            case byte[] x -> { // uint8 wraps mod 256; bool (logic ops) reads 0/1 the same way
+                byte[] y = (byte[]) b.data(), z = new byte[n];
+                Broadcasting.forEachRow(sa, sb, so, (ap, as, bp, bs, zp, len) -> {
+                    for (int i = 0; i < len; i++) {
+                        z[zp + i] = (byte) apply(f, x[ap + i * as] & 0xff, y[bp + i * bs] & 0xff);
+                    }
+                });
+                yield z;
+            }
+            default -> throw new IllegalStateException("unsupported storage " + a.data().getClass());
+        };
+        return Tensor.wrap(out.dtype(), so, result);
+    }
+
+    /** A comparison into bool: floats compare as double, integers as long (both exact). */
+    private static byte[] compare(Fn f, Object a, Object b, Shape sa, Shape sb, Shape so, int n) {
+        byte[] z = new byte[n];
+        switch (a) {
+            case float[] x -> {
+                float[] y = (float[]) b;
+                Broadcasting.forEachRow(sa, sb, so, (ap, as, bp, bs, zp, len) -> {
+                    for (int i = 0; i < len; i++) z[zp + i] = compare(f, x[ap + i * as], y[bp + i * bs]);
+                });
+            }
+            case double[] x -> {
+                double[] y = (double[]) b;
+                Broadcasting.forEachRow(sa, sb, so, (ap, as, bp, bs, zp, len) -> {
+                    for (int i = 0; i < len; i++) z[zp + i] = compare(f, x[ap + i * as], y[bp + i * bs]);
+                });
+            }
+            case int[] x -> {
+                int[] y = (int[]) b;
+                Broadcasting.forEachRow(sa, sb, so, (ap, as, bp, bs, zp, len) -> {
+                    for (int i = 0; i < len; i++) z[zp + i] = compare(f, (long) x[ap + i * as], y[bp + i * bs]);
+                });
+            }
+            case long[] x -> {
+                long[] y = (long[]) b;
+                Broadcasting.forEachRow(sa, sb, so, (ap, as, bp, bs, zp, len) -> {
+                    for (int i = 0; i < len; i++) z[zp + i] = compare(f, x[ap + i * as], y[bp + i * bs]);
+                });
+            }
+            case byte[] x -> { // uint8 and bool
+                byte[] y = (byte[]) b;
+                Broadcasting.forEachRow(sa, sb, so, (ap, as, bp, bs, zp, len) -> {
+                    for (int i = 0; i < len; i++) {
+                        z[zp + i] = compare(f, (long) (x[ap + i * as] & 0xff), y[bp + i * bs] & 0xff);
+                    }
+                });
+            }
+            default -> throw new IllegalStateException("unsupported storage " + a.getClass());
+        }
+        return z;
+    }
+
+    /** Integer Div, FloorDiv and Mod reject a zero divisor, and Pow a negative exponent, before any work. */
+    private static void checkIntegerOperands(Fn f, Tensor y) {
+        if (f != Fn.DIV && f != Fn.FLOOR_DIV && f != Fn.MOD && f != Fn.POW) return;
+        int n = y.shape().intSize(); // the array may be longer than the tensor
+        switch (y.data()) {
+            case int[] a -> { for (int i = 0; i < n; i++) checkIntegerOperand(f, a[i], i, y); }
+            case long[] a -> { for (int i = 0; i < n; i++) checkIntegerOperand(f, a[i], i, y); }
+            case byte[] a -> { for (int i = 0; i < n; i++) checkIntegerOperand(f, a[i] & 0xff, i, y); }
+            default -> throw new IllegalStateException("unsupported storage " + y.data().getClass());
+        }
+    }
+
+    private static void checkIntegerOperand(Fn f, long v, int index, Tensor y) {
+        if (f == Fn.POW ? v >= 0 : v != 0) return;
+        if (f == Fn.POW) {
+            throw new OpException(f.op, "integers cannot be raised to a negative power: exponent y " + y.spec()
+                    + " holds " + v + " at flat index " + index + "; cast to a float dtype first");
+        }
+        throw new OpException(f.op, "integer division by zero: divisor y " + y.spec() + " holds 0 at flat index "
+                + index);
+    }
+
+    /** A float32 row: vector loops for dense/broadcast operands of the hot functions, then a scalar tail. */
+    private static void floatRow(Fn f, float[] x, int ap, int as, float[] y, int bp, int bs, float[] z, int zp,
+            int len) {
+        int i = 0;
+        if (f.isVectorized()) {
+            if (as == 1 && bs == 1) i = vectorRow(f, x, ap, y, bp, z, zp, len);
+            else if (as == 1 && bs == 0) i = vectorRow(f, x, ap, y[bp], false, z, zp, len);
+            else if (as == 0 && bs == 1) i = vectorRow(f, y, bp, x[ap], true, z, zp, len);
+        }
+        for (; i < len; i++) z[zp + i] = apply(f, x[ap + i * as], y[bp + i * bs]);
+    }
+
+    /** Dense rows; returns how many elements it did (the rest is the scalar tail). */
+    private static int vectorRow(Fn f, float[] x, int ap, float[] y, int bp, float[] z, int zp, int len) {
+        int bound = F.loopBound(len);
+        for (int i = 0; i < bound; i += F.length()) {
+            vector(f, FloatVector.fromArray(F, x, ap + i), FloatVector.fromArray(F, y, bp + i)).intoArray(z, zp + i);
+        }
+        return bound;
+    }
+
+    /** One dense operand and one scalar, {@code s (f) v} when {@code scalarFirst}, else {@code v (f) s}. */
+    private static int vectorRow(Fn f, float[] v, int vp, float scalar, boolean scalarFirst, float[] z, int zp,
+            int len) {
+        int bound = F.loopBound(len);
+        FloatVector s = FloatVector.broadcast(F, scalar);
+        if (scalarFirst) {
+            for (int i = 0; i < bound; i += F.length()) {
+                vector(f, s, FloatVector.fromArray(F, v, vp + i)).intoArray(z, zp + i);
+            }
+        } else {
+            for (int i = 0; i < bound; i += F.length()) {
+                vector(f, FloatVector.fromArray(F, v, vp + i), s).intoArray(z, zp + i);
+            }
+        }
+        return bound;
+    }
+
+    private static FloatVector vector(Fn f, FloatVector a, FloatVector b) {
+        return switch (f) {
+            case ADD -> a.add(b);
+            case SUB -> a.sub(b);
+            case MUL -> a.mul(b);
+            case DIV -> a.div(b);
+            case MAXIMUM -> a.max(b);
+            case MINIMUM -> a.min(b);
+            default -> throw new AssertionError(f);
+        };
+    }
+
+    private static float apply(Fn f, float a, float b) {
+        return switch (f) {
+            case ADD -> a + b;
+            case SUB -> a - b;
+            case MUL -> a * b;
+            case DIV -> a / b;
+            case FLOOR_DIV -> (float) Math.floor(a / b);
+            case MOD -> { float m = a % b; yield m != 0 && (m < 0) != (b < 0) ? m + b : m; }
+            case POW -> (float) Math.pow(a, b);
+            case MAXIMUM -> Math.max(a, b);
+            case MINIMUM -> Math.min(a, b);
+            default -> throw new AssertionError(f);
+        };
+    }
+
+    private static double apply(Fn f, double a, double b) {
+        return switch (f) {
+            case ADD -> a + b;
+            case SUB -> a - b;
+            case MUL -> a * b;
+            case DIV -> a / b;
+            case FLOOR_DIV -> Math.floor(a / b);
+            case MOD -> { double m = a % b; yield m != 0 && (m < 0) != (b < 0) ? m + b : m; }
+            case POW -> Math.pow(a, b);
+            case MAXIMUM -> Math.max(a, b);
+            case MINIMUM -> Math.min(a, b);
+            default -> throw new AssertionError(f);
+        };
+    }
+
+    /** int32 arithmetic (wrapping), also used for uint8 values and for the logic functions on bool 0/1. */
+    private static int apply(Fn f, int a, int b) {
+        return switch (f) {
+            case ADD -> a + b;
+            case SUB -> a - b;
+            case MUL -> a * b;
+            case DIV -> a / b;
+            case FLOOR_DIV -> Math.floorDiv(a, b);
+            case MOD -> Math.floorMod(a, b);
+            case POW -> FloatMath.pow(a, b);
+            case MAXIMUM -> Math.max(a, b);
+            case MINIMUM -> Math.min(a, b);
+            case AND -> a & b;
+            case OR -> a | b;
+            case XOR -> a ^ b;
+            default -> throw new AssertionError(f);
+        };
+    }
+
+    private static long apply(Fn f, long a, long b) {
+        return switch (f) {
+            case ADD -> a + b;
+            case SUB -> a - b;
+            case MUL -> a * b;
+            case DIV -> a / b;
+            case FLOOR_DIV -> Math.floorDiv(a, b);
+            case MOD -> Math.floorMod(a, b);
+            case POW -> FloatMath.pow(a, b);
+            case MAXIMUM -> Math.max(a, b);
+            case MINIMUM -> Math.min(a, b);
+            default -> throw new AssertionError(f);
+        };
+    }
+
+    /** IEEE comparison (every ordered comparison with NaN is false; NaN != NaN). */
+    private static byte compare(Fn f, double a, double b) {
+        boolean r = switch (f) {
+            case EQUAL -> a == b;
+            case NOT_EQUAL -> a != b;
+            case GREATER -> a > b;
+            case GREATER_EQUAL -> a >= b;
+            case LESS -> a < b;
+            case LESS_EQUAL -> a <= b;
+            default -> throw new AssertionError(f);
+        };
+        return (byte) (r ? 1 : 0);
+    }
+
+    private static byte compare(Fn f, long a, long b) {
+        boolean r = switch (f) {
+            case EQUAL -> a == b;
+            case NOT_EQUAL -> a != b;
+            case GREATER -> a > b;
+            case GREATER_EQUAL -> a >= b;
+            case LESS -> a < b;
+            case LESS_EQUAL -> a <= b;
+            default -> throw new AssertionError(f);
+        };
+        return (byte) (r ? 1 : 0);
+    }
+}

@@ -1,0 +1,150 @@
+package org.nabla.kernels.cpu;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+import org.nabla.Tensor;
+import org.nabla.ops.TensorSpec;
+
+/**
+ * Elementwise unary functions: the scalar semantics per storage kind and one parallel loop per storage kind, with
+ * the function as a switch inside the loop (monomorphic). float32 functions that the Vector API provides run as
+ * FloatVector lanewise ops (accurate to about 1 ulp); the others compute in float64 and round once.
+ */
+final class UnaryLoops {
+    private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
+    /** Elements per parallel chunk: smaller than for binary ops because most of these cost more per element. */
+    private static final int GRAIN = 1 << 14;
+
+    private UnaryLoops() {}
+
+    /** The unary functions. IS_NAN, IS_FINITE and NOT write bool. */
+    enum Fn {
+        NEG, ABS, SIGN, SQUARE, EXP, LOG, LOG1P, SQRT, RSQRT, RECIPROCAL, SIN, COS, TANH, ERF, FLOOR, CEIL, ROUND,
+        IS_NAN, IS_FINITE, NOT;
+
+        boolean isPredicate() { return this == IS_NAN || this == IS_FINITE; }
+
+        /** True for the float32 functions with a Vector API loop. */
+        boolean isVectorized() { return compareTo(ERF) < 0 && this != SIGN; }
+    }
+
+    /** {@code f(x)} for a dense offset-0 input. */
+    static Tensor apply(Fn f, Tensor x, TensorSpec out) {
+        int n = x.shape().intSize();
+        Object result;
+        if (f.isPredicate()) {
+            byte[] z = new byte[n];
+            switch (x.data()) {
+                case float[] a -> Parallel.forRange(n, GRAIN, (from, to) -> {
+                    for (int i = from; i < to; i++) z[i] = test(f, a[i]);
+                });
+                case double[] a -> Parallel.forRange(n, GRAIN, (from, to) -> {
+                    for (int i = from; i < to; i++) z[i] = test(f, a[i]);
+                });
+                default -> throw new IllegalStateException("unsupported storage " + x.data().getClass());
+            }
+            result = z;
+        } else {
+            result = switch (x.data()) {
+                case float[] a -> {
+                    float[] z = new float[n];
+                    Parallel.forRange(n, GRAIN, (from, to) -> floatRange(f, a, z, from, to));
+                    yield z;
+                }
+                case double[] a -> {
+                    double[] z = new double[n];
+                    Parallel.forRange(n, GRAIN, (from, to) -> {
+                        for (int i = from; i < to; i++) z[i] = apply(f, a[i]);
+                    });
+                    yield z;
+                }
+                case int[] a -> {
+                    int[] z = new int[n];
+                    for (int i = 0; i < n; i++) z[i] = (int) apply(f, (long) a[i]);
+                    yield z;
+                }
+                case long[] a -> {
+                    long[] z = new long[n];
+                    for (int i = 0; i < n; i++) z[i] = apply(f, a[i]);
+                    yield z;
+                }
+                case byte[] a -> { // uint8 (wrapping) and bool for NOT
+                    byte[] z = new byte[n];
+                    for (int i = 0; i < n; i++) z[i] = (byte) apply(f, (long) (a[i] & 0xff));
+                    yield z;
+                }
+                default -> throw new IllegalStateException("unsupported storage " + x.data().getClass());
+            };
+        }
+        return Tensor.wrap(out.dtype(), out.shape(), result);
+    }
+
+    private static void floatRange(Fn f, float[] a, float[] z, int from, int to) {
+        int i = from;
+        if (f.isVectorized()) {
+            for (int bound = from + F.loopBound(to - from); i < bound; i += F.length()) {
+                vector(f, FloatVector.fromArray(F, a, i)).intoArray(z, i);
+            }
+        }
+        for (; i < to; i++) z[i] = (float) apply(f, (double) a[i]);
+    }
+
+    private static FloatVector vector(Fn f, FloatVector v) {
+        return switch (f) {
+            case NEG -> v.neg();
+            case ABS -> v.abs();
+            case SQUARE -> v.mul(v);
+            case EXP -> v.lanewise(VectorOperators.EXP);
+            case LOG -> v.lanewise(VectorOperators.LOG);
+            case LOG1P -> v.lanewise(VectorOperators.LOG1P);
+            case SQRT -> v.sqrt();
+            case RSQRT -> FloatVector.broadcast(F, 1f).div(v.sqrt());
+            case RECIPROCAL -> FloatVector.broadcast(F, 1f).div(v);
+            case SIN -> v.lanewise(VectorOperators.SIN);
+            case COS -> v.lanewise(VectorOperators.COS);
+            case TANH -> v.lanewise(VectorOperators.TANH);
+            default -> throw new AssertionError(f);
+        };
+    }
+
+    private static double apply(Fn f, double a) {
+        return switch (f) {
+            case NEG -> -a;
+            case ABS -> Math.abs(a);
+            case SIGN -> Math.signum(a);
+            case SQUARE -> a * a;
+            case EXP -> Math.exp(a);
+            case LOG -> Math.log(a);
+            case LOG1P -> Math.log1p(a);
+            case SQRT -> Math.sqrt(a);
+            case RSQRT -> 1 / Math.sqrt(a);
+            case RECIPROCAL -> 1 / a;
+            case SIN -> Math.sin(a);
+            case COS -> Math.cos(a);
+            case TANH -> Math.tanh(a);
+            case ERF -> FloatMath.erf(a);
+            case FLOOR -> Math.floor(a);
+            case CEIL -> Math.ceil(a);
+            case ROUND -> Math.rint(a); // ties to even
+            default -> throw new AssertionError(f);
+        };
+    }
+
+    /** Integer functions on int64 values (int32 and uint8 results are narrowed by the caller, wrapping). */
+    private static long apply(Fn f, long a) {
+        return switch (f) {
+            case NEG -> -a;
+            case ABS -> Math.abs(a);
+            case SIGN -> Long.signum(a);
+            case SQUARE -> a * a;
+            case NOT -> a == 0 ? 1 : 0;
+            default -> throw new AssertionError(f);
+        };
+    }
+
+    private static byte test(Fn f, double a) {
+        boolean r = f == Fn.IS_NAN ? Double.isNaN(a) : Double.isFinite(a);
+        return (byte) (r ? 1 : 0);
+    }
+}
