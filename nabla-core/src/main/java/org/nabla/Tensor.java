@@ -210,6 +210,43 @@ public final class Tensor {
     // linalg
 
     // reduction
+    public Tensor sum(int... axes) { return Ops.sum(this, axes); }
+
+    public Tensor sum(boolean keepDims, int... axes) { return Ops.sum(this, keepDims, axes); }
+
+    public Tensor mean(int... axes) { return Ops.mean(this, axes); }
+
+    public Tensor mean(boolean keepDims, int... axes) { return Ops.mean(this, keepDims, axes); }
+
+    public Tensor max(int... axes) { return Ops.max(this, axes); }
+
+    public Tensor max(boolean keepDims, int... axes) { return Ops.max(this, keepDims, axes); }
+
+    public Tensor min(int... axes) { return Ops.min(this, axes); }
+
+    public Tensor min(boolean keepDims, int... axes) { return Ops.min(this, keepDims, axes); }
+
+    public Tensor prod(int... axes) { return Ops.prod(this, axes); }
+
+    public Tensor prod(boolean keepDims, int... axes) { return Ops.prod(this, keepDims, axes); }
+
+    public Tensor logSumExp(int... axes) { return Ops.logSumExp(this, axes); }
+
+    public Tensor logSumExp(boolean keepDims, int... axes) { return Ops.logSumExp(this, keepDims, axes); }
+
+    public Tensor any(int... axes) { return Ops.any(this, axes); }
+
+    public Tensor any(boolean keepDims, int... axes) { return Ops.any(this, keepDims, axes); }
+
+    public Tensor all(int... axes) { return Ops.all(this, axes); }
+
+    public Tensor all(boolean keepDims, int... axes) { return Ops.all(this, keepDims, axes); }
+
+    public Tensor argMax(int axis) { return Ops.argMax(this, axis); }
+
+    public Tensor argMin(int axis) { return Ops.argMin(this, axis); }
+
+    public Tensor cumsum(int axis) { return Ops.cumsum(this, axis); }
 
     // array
     public Tensor reshape(int... newShape) { return Ops.reshape(this, newShape); }
