@@ -253,6 +253,26 @@ public final class Tensor {
 
     public Tensor transpose(int... perm) { return Ops.transpose(this, perm); }
 
+    public Tensor slice(int[] begin, int[] size) { return Ops.slice(this, begin, size); }
+
+    public Tensor stridedSlice(int[] begin, int[] end, int[] strides) { return Ops.stridedSlice(this, begin, end, strides); }
+
+    public Tensor gather(Object indices, int axis) { return Ops.gather(this, indices, axis); }
+
+    public Tensor squeeze(int... axes) { return Ops.squeeze(this, axes); }
+
+    public Tensor expandDims(int axis) { return Ops.expandDims(this, axis); }
+
+    public Tensor tile(int... multiples) { return Ops.tile(this, multiples); }
+
+    public Tensor broadcastTo(int... shape) { return Ops.broadcastTo(this, shape); }
+
+    public Tensor pad(int[][] paddings) { return Ops.pad(this, paddings); }
+
+    public Tensor sort() { return Ops.sort(this); }
+
+    public Tensor argsort() { return Ops.argsort(this); }
+
     // nn
 
     // random/creation
