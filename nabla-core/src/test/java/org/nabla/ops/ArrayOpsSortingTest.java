@@ -100,4 +100,21 @@ class ArrayOpsSortingTest {
         assertThrowsMessage("Sort: input 'x' must be numeric", () -> Tensors.of(new boolean[] {true}).sort());
         assertArrayEquals(new int[] {2, 2}, top[1].shape().dims());
     }
+
+    @Test
+    void topKSelectionMatchesFullSortOnLongRows() {
+        Random rnd = new Random(8);
+        int rows = 5, n = 300, k = 7;
+        for (DType dt : new DType[] {DType.FLOAT32, DType.INT32, DType.UINT8, DType.FLOAT64}) {
+            double[] x = new double[rows * n];
+            for (int i = 0; i < x.length; i++) x[i] = rnd.nextInt(40);
+            if (dt == DType.FLOAT32) x[17] = NAN;
+            Tensor t = ReductionOpsTest.tensor(x, dt).reshape(rows, n);
+            Tensor order = Ops.argsort(t, -1, true).slice(new int[] {0, 0}, new int[] {rows, k});
+            Tensor[] top = Ops.topK(t, k);
+            assertArrayEquals(order.toLongArray(), top[1].toLongArray(), dt.toString());
+            assertClose(Ops.sort(t, -1, true).slice(new int[] {0, 0}, new int[] {rows, k}).toDoubleArray(),
+                    top[0].toDoubleArray(), 0);
+        }
+    }
 }

@@ -321,4 +321,50 @@ class ReductionOpsTest {
         OpException cum = assertThrows(OpException.class, () -> m.cumsum(5));
         assertTrue(cum.getMessage().startsWith("Cumsum: axis 5 is out of range"), cum.getMessage());
     }
+
+    @Test
+    void logSumExpMatchesReferenceOnWideRowsAndColumns() {
+        Random rnd = new Random(13);
+        int a = 40, b = 67;
+        float[] v = new float[a * b];
+        for (int i = 0; i < v.length; i++) v[i] = (float) (rnd.nextGaussian() * 5);
+        double[] rows = new double[a], cols = new double[b];
+        for (int i = 0; i < a; i++) {
+            for (int j = 0; j < b; j++) {
+                rows[i] += Math.exp(v[i * b + j]);
+                cols[j] += Math.exp(v[i * b + j]);
+            }
+        }
+        for (int i = 0; i < a; i++) rows[i] = Math.log(rows[i]);
+        for (int j = 0; j < b; j++) cols[j] = Math.log(cols[j]);
+        Tensor t = Tensors.of(v, a, b);
+        assertClose(rows, t.logSumExp(1).toDoubleArray(), 1e-6);
+        assertClose(cols, t.logSumExp(0).toDoubleArray(), 1e-6);
+        assertClose(cols, t.transpose().logSumExp(1).toDoubleArray(), 1e-6);
+        assertClose(rows, Ops.logSumExp(Tensors.convert(v, DType.FLOAT64).reshape(a, b), 1).toDoubleArray(), 1e-12);
+    }
+
+    @Test
+    void reductionsOfPermutedAndSlicedViewsMatchDenseCopies() {
+        Random rnd = new Random(17);
+        float[] v = new float[4 * 50 * 33];
+        for (int i = 0; i < v.length; i++) v[i] = rnd.nextFloat();
+        Tensor base = Tensors.of(v, 4, 50, 33);
+        Tensor[] views = {base.transpose(1, 2, 0), base.transpose(2, 1, 0),
+            Ops.stridedSlice(base, new int[] {0, 0, 0}, new int[] {4, 50, 33}, new int[] {1, -2, 3}, 7, 7, 0, 0, 0),
+            base.slice(new int[] {1, 3, 2}, new int[] {2, 40, 30})};
+        for (Tensor t : views) {
+            Tensor d = t.dense();
+            for (int[] axes : new int[][] {{}, {0}, {1}, {2}, {0, 1}, {0, 2}, {1, 2}}) {
+                assertClose(d.sum(axes).toDoubleArray(), t.sum(axes).toDoubleArray(), 1e-6);
+                assertClose(d.min(true, axes).toDoubleArray(), t.min(true, axes).toDoubleArray(), 0);
+                assertEquals(d.mean(true, axes).shape(), t.mean(true, axes).shape());
+                assertClose(d.argMax(axes.length == 0 ? 0 : axes[0]).toDoubleArray(),
+                        t.argMax(axes.length == 0 ? 0 : axes[0]).toDoubleArray(), 0);
+            }
+        }
+        Tensor iv = Tensors.of(new long[] {1, 2, 3, 4, 5, 6}, 2, 3).transpose();
+        assertExact(new long[] {6, 15}, iv.sum(0), DType.INT64, 2);
+        assertExact(new long[] {5, 7, 9}, iv.sum(true, 1), DType.INT64, 3, 1);
+    }
 }

@@ -50,7 +50,17 @@ public final class CpuReductionKernels implements KernelProvider {
         Shape shape = out.shape();
         int n = shape.intSize();
         if (x.size() == 0 || n == 0) return new Tensor[] {Tensor.wrap(dtype, shape, filled(dtype, n, op))};
-        Object z = switch (dtype.storage()) {
+        return new Tensor[] {Tensor.wrap(dtype, shape, reduceData(x, mask, op))};
+    }
+
+    /** The reduced values, row-major over the kept axes in their input order. */
+    private static Object reduceData(Tensor x, boolean[] mask, Op op) {
+        if (!x.isDense()) {
+            Object z = reducePermuted(x, mask, op);
+            if (z != null) return z;
+        }
+        DType dtype = x.dtype();
+        return switch (dtype.storage()) {
             case FLOAT -> ReduceLoops.reduceFloat(ReduceLoops.plan(x, mask), op);
             case DOUBLE -> ReduceLoops.reduceDouble(ReduceLoops.plan(x, mask), op);
             default -> {
@@ -62,7 +72,54 @@ public final class CpuReductionKernels implements KernelProvider {
                 yield narrow(ReduceLoops.reduceLong(p, op), dtype);
             }
         };
-        return new Tensor[] {Tensor.wrap(dtype, shape, z)};
+    }
+
+    /**
+     * A view that is a permutation of a dense block (a transpose) is reduced in storage order, without copying the
+     * input; only the (smaller) result is permuted back. Returns null for other layouts.
+     */
+    private static Object reducePermuted(Tensor x, boolean[] mask, Op op) {
+        int rank = x.rank();
+        int[] dims = x.shape().dims(), strides = x.strides();
+        Integer[] order = new Integer[rank];
+        for (int i = 0; i < rank; i++) order[i] = i;
+        Arrays.sort(order, (a, b) -> Integer.compare(Math.abs(strides[b]), Math.abs(strides[a])));
+        long expected = 1;
+        for (int k = rank - 1; k >= 0; k--) {
+            int a = order[k];
+            if (dims[a] == 1) continue;
+            if (strides[a] != expected) return null;
+            expected *= dims[a];
+        }
+        int[] pd = new int[rank];
+        boolean[] pm = new boolean[rank];
+        int kept = 0;
+        for (int k = 0; k < rank; k++) {
+            pd[k] = dims[order[k]];
+            pm[k] = mask[order[k]];
+            if (!pm[k]) kept++;
+        }
+        Shape ps = Shape.of(pd);
+        Object reduced = reduceData(Tensor.view(x, ps, x.offset(), ps.contiguousStrides()), pm, op);
+        // reduced holds the kept axes in storage order; view it in input order and copy.
+        int[] td = new int[kept], axisAt = new int[rank];
+        for (int k = 0, t = 0; k < rank; k++) {
+            if (!pm[k]) {
+                td[t] = pd[k];
+                axisAt[order[k]] = t++;
+            }
+        }
+        Shape ts = Shape.of(td);
+        int[] tstr = ts.contiguousStrides();
+        int[] od = new int[kept], os = new int[kept];
+        for (int a = 0, t = 0; a < rank; a++) {
+            if (!mask[a]) {
+                od[t] = dims[a];
+                os[t++] = tstr[axisAt[a]];
+            }
+        }
+        Tensor t = Tensor.wrap(x.dtype(), ts, reduced);
+        return Strided.toDense(Tensor.view(t, Shape.of(od), 0, os)).data();
     }
 
     /** The result of reducing nothing: the identity of the op (NaN for a float mean, 0 for an integer mean). */
@@ -108,40 +165,49 @@ public final class CpuReductionKernels implements KernelProvider {
         return new int[] {outer, s.dim(axis), inner};
     }
 
+    /**
+     * ArgMax/ArgMin as {@code [outer, n, inner]}: whole input rows are compared against a row of best values, so
+     * reducing a leading axis streams memory instead of walking it with stride {@code inner}. Floats keep the first
+     * NaN (NaN wins); ties keep the first index.
+     */
     private static Tensor[] argExtreme(Tensor x, Attrs attrs, TensorSpec out, boolean max) {
         int rank = x.rank();
         int axis = attrs.getInt("axis") < 0 ? attrs.getInt("axis") + rank : attrs.getInt("axis");
         int[] g = around(x.shape(), axis);
-        int outer = g[0], n = g[1], inner = g[2];
-        long[] idx = new long[outer * inner];
+        int n = g[1], inner = g[2];
+        long[] idx = new long[g[0] * inner];
         Object data = x.data();
-        double[] vals = switch (data) {
-            case float[] f -> null;
-            case double[] d -> d;
-            default -> null;
-        };
-        long[] ints = data instanceof float[] || data instanceof double[] ? null
-                : (long[]) Strided.toJavaArray(x, DType.Storage.LONG);
+        double[] dv = data instanceof float[] f ? null : data instanceof double[] d ? d : null;
         float[] fv = data instanceof float[] f ? f : null;
-        Parallel.forRange(outer * inner, Math.max(1, Broadcasting.GRAIN / Math.max(1, n)), (from, to) -> {
-            for (int k = from; k < to; k++) {
-                int o = k / inner, i = k % inner;
-                int base = o * n * inner + i;
-                int best = 0;
-                if (ints != null) {
-                    long b = ints[base];
-                    for (int j = 1; j < n; j++) {
-                        long v = ints[base + j * inner];
-                        if (max ? v > b : v < b) { b = v; best = j; }
+        long[] lv = fv == null && dv == null ? (long[]) Strided.toJavaArray(x, DType.Storage.LONG) : null;
+        ReduceLoops.forOutputs(new Plan(null, g[0], n, inner), (o, from, to) -> {
+            int len = to - from, zb = o * inner + from, b0 = o * n * inner + from;
+            double[] best = lv == null ? new double[len] : null;
+            long[] bestL = lv == null ? null : new long[len];
+            for (int i = 0; i < len; i++) {
+                if (fv != null) best[i] = fv[b0 + i];
+                else if (dv != null) best[i] = dv[b0 + i];
+                else bestL[i] = lv[b0 + i];
+            }
+            for (int j = 1; j < n; j++) {
+                int b = b0 + j * inner;
+                if (fv != null) {
+                    for (int i = 0; i < len; i++) {
+                        float v = fv[b + i];
+                        double c = best[i];
+                        if ((max ? v > c : v < c) || (v != v && c == c)) { best[i] = v; idx[zb + i] = j; }
+                    }
+                } else if (dv != null) {
+                    for (int i = 0; i < len; i++) {
+                        double v = dv[b + i], c = best[i];
+                        if ((max ? v > c : v < c) || (v != v && c == c)) { best[i] = v; idx[zb + i] = j; }
                     }
                 } else {
-                    double b = fv != null ? fv[base] : vals[base];
-                    for (int j = 1; j < n && !Double.isNaN(b); j++) {
-                        double v = fv != null ? fv[base + j * inner] : vals[base + j * inner];
-                        if (Double.isNaN(v) || (max ? v > b : v < b)) { b = v; best = j; }
+                    for (int i = 0; i < len; i++) {
+                        long v = lv[b + i];
+                        if (max ? v > bestL[i] : v < bestL[i]) { bestL[i] = v; idx[zb + i] = j; }
                     }
                 }
-                idx[k] = best;
             }
         });
         return new Tensor[] {Tensor.wrap(out.dtype(), out.shape(), narrow(idx, out.dtype()))};
@@ -160,6 +226,15 @@ public final class CpuReductionKernels implements KernelProvider {
             Parallel.forRange(outer, Math.max(1, Broadcasting.GRAIN / Math.max(1, n * inner)), (from, to) -> {
                 float[] acc = new float[inner];
                 for (int o = from; o < to; o++) {
+                    if (inner == 1) { // one running scalar per row
+                        int b = o * n, step = reverse ? -1 : 1;
+                        float a = 0;
+                        for (int k = 0, p = reverse ? b + n - 1 : b; k < n; k++, p += step) {
+                            float v = f[p];
+                            if (exclusive) { r[p] = a; a += v; } else { a += v; r[p] = a; }
+                        }
+                        continue;
+                    }
                     Arrays.fill(acc, 0);
                     for (int k = 0; k < n; k++) {
                         int b = (o * n + (reverse ? n - 1 - k : k)) * inner;
@@ -176,6 +251,15 @@ public final class CpuReductionKernels implements KernelProvider {
             Parallel.forRange(outer, Math.max(1, Broadcasting.GRAIN / Math.max(1, n * inner)), (from, to) -> {
                 double[] acc = new double[inner];
                 for (int o = from; o < to; o++) {
+                    if (inner == 1) { // one running scalar per row
+                        int b = o * n, step = reverse ? -1 : 1;
+                        double a = 0;
+                        for (int k = 0, p = reverse ? b + n - 1 : b; k < n; k++, p += step) {
+                            double v = f[p];
+                            if (exclusive) { r[p] = a; a += v; } else { a += v; r[p] = a; }
+                        }
+                        continue;
+                    }
                     Arrays.fill(acc, 0);
                     for (int k = 0; k < n; k++) {
                         int b = (o * n + (reverse ? n - 1 - k : k)) * inner;

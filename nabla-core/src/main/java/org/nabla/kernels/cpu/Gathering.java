@@ -174,7 +174,11 @@ final class Gathering {
             int dst = row * rowLen;
             if (!padded) {
                 if (mode.equals("CONSTANT")) System.arraycopy(src, base, z, dst + before, inRow);
-                else for (int j = 0; j < rowLen; j++) System.arraycopy(src, base + last[j], z, dst + j, 1);
+                else {
+                    System.arraycopy(src, base, z, dst + before, inRow); // the interior, then the mirrored edges
+                    for (int j = 0; j < before; j++) System.arraycopy(src, base + last[j], z, dst + j, 1);
+                    for (int j = before + inRow; j < rowLen; j++) System.arraycopy(src, base + last[j], z, dst + j, 1);
+                }
             }
             for (int a = r - 2; a >= 0; a--) {
                 if (++idx[a] < os.dim(a)) break;

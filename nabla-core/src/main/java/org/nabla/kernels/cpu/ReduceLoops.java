@@ -22,6 +22,8 @@ final class ReduceLoops {
     /** float32 sums add at most this many elements in float before moving the partial sum to a double. */
     private static final int BLOCK = 512;
     private static final int GRAIN = Broadcasting.GRAIN;
+    /** Column sums add this many input rows in float before moving the partial row to doubles. */
+    private static final int ROWS = 32;
 
     /** The reduction kinds; Any/All are Max/Min on 0/1 values. */
     enum Op { SUM, MEAN, MAX, MIN, PROD, LSE }
@@ -137,7 +139,7 @@ final class ReduceLoops {
 
     private static double logAddExp(double a, double b) {
         double m = Math.max(a, b);
-        if (m == Double.NEGATIVE_INFINITY || Double.isInfinite(m) || Double.isNaN(m)) return m;
+        if (Double.isInfinite(m) || Double.isNaN(m)) return m;
         return m + Math.log(Math.exp(a - m) + Math.exp(b - m));
     }
 
@@ -167,14 +169,20 @@ final class ReduceLoops {
                 boolean max = op == Op.MAX;
                 int i = from;
                 float r = x[from];
-                if (n >= 2 * L) {
-                    FloatVector acc = FloatVector.fromArray(F, x, from);
-                    for (int vEnd = from + F.loopBound(n); i < vEnd; i += L) {
-                        FloatVector v = FloatVector.fromArray(F, x, i);
-                        acc = max ? acc.max(v) : acc.min(v);
+                if (n >= 4 * L) {
+                    FloatVector a0 = FloatVector.fromArray(F, x, from), a1 = a0, a2 = a0, a3 = a0;
+                    for (int vEnd = from + n / (4 * L) * (4 * L); i < vEnd; i += 4 * L) {
+                        FloatVector v0 = FloatVector.fromArray(F, x, i), v1 = FloatVector.fromArray(F, x, i + L);
+                        FloatVector v2 = FloatVector.fromArray(F, x, i + 2 * L), v3 = FloatVector.fromArray(F, x, i + 3 * L);
+                        if (max) {
+                            a0 = a0.max(v0); a1 = a1.max(v1); a2 = a2.max(v2); a3 = a3.max(v3);
+                        } else {
+                            a0 = a0.min(v0); a1 = a1.min(v1); a2 = a2.min(v2); a3 = a3.min(v3);
+                        }
                     }
+                    FloatVector acc = max ? a0.max(a1).max(a2.max(a3)) : a0.min(a1).min(a2.min(a3));
+                    if (acc.test(VectorOperators.IS_NAN).anyTrue()) return Float.NaN;
                     r = acc.reduceLanes(max ? VectorOperators.MAX : VectorOperators.MIN);
-                    if (acc.test(jdk.incubator.vector.VectorOperators.IS_NAN).anyTrue()) return Float.NaN;
                 }
                 for (; i < end; i++) r = max ? Math.max(r, x[i]) : Math.min(r, x[i]);
                 return r;
@@ -185,10 +193,20 @@ final class ReduceLoops {
                 return r;
             }
             case LSE -> {
-                double m = rowFloat(x, from, n, Op.MAX);
-                if (Double.isInfinite(m) || Double.isNaN(m)) return m;
+                float m = (float) rowFloat(x, from, n, Op.MAX);
+                if (Float.isInfinite(m) || Float.isNaN(m)) return m;
+                FloatVector mv = FloatVector.broadcast(F, m);
                 double s = 0;
-                for (int i = from; i < end; i++) s += Math.exp(x[i] - m);
+                int i = from;
+                while (i < end) {
+                    int blockEnd = Math.min(end, i + BLOCK);
+                    FloatVector acc = FloatVector.zero(F);
+                    for (int vEnd = i + (blockEnd - i) / L * L; i < vEnd; i += L) {
+                        acc = acc.add(FloatVector.fromArray(F, x, i).sub(mv).lanewise(VectorOperators.EXP));
+                    }
+                    s += acc.reduceLanes(VectorOperators.ADD);
+                    for (; i < blockEnd; i++) s += Math.exp(x[i] - m);
+                }
                 return m + Math.log(s);
             }
             default -> throw new IllegalStateException(op.toString());
@@ -201,25 +219,49 @@ final class ReduceLoops {
         int zb = o * inner + from;
         int base0 = o * red * inner + from;
         switch (op) {
-            case SUM, MEAN, PROD -> {
+            case SUM, MEAN -> {
                 double[] acc = new double[len];
-                if (op == Op.PROD) Arrays.fill(acc, 1);
+                float[] part = new float[len];
+                for (int r0 = 0; r0 < red; r0 += ROWS) {
+                    System.arraycopy(x, base0 + r0 * inner, part, 0, len);
+                    for (int r = r0 + 1, r1 = Math.min(red, r0 + ROWS); r < r1; r++) {
+                        int b = base0 + r * inner, i = 0;
+                        for (int bound = F.loopBound(len); i < bound; i += L) {
+                            FloatVector.fromArray(F, part, i).add(FloatVector.fromArray(F, x, b + i)).intoArray(part, i);
+                        }
+                        for (; i < len; i++) part[i] += x[b + i];
+                    }
+                    for (int i = 0; i < len; i++) acc[i] += part[i];
+                }
+                for (int i = 0; i < len; i++) z[zb + i] = (float) (op == Op.MEAN ? acc[i] / red : acc[i]);
+            }
+            case PROD -> {
+                double[] acc = new double[len];
+                Arrays.fill(acc, 1);
                 for (int r = 0; r < red; r++) {
                     int b = base0 + r * inner;
-                    if (op == Op.PROD) for (int i = 0; i < len; i++) acc[i] *= x[b + i];
-                    else for (int i = 0; i < len; i++) acc[i] += x[b + i];
+                    for (int i = 0; i < len; i++) acc[i] *= x[b + i];
                 }
-                double scale = op == Op.MEAN ? 1.0 / red : 1.0;
-                for (int i = 0; i < len; i++) z[zb + i] = (float) (op == Op.MEAN ? acc[i] / red : acc[i] * scale);
+                for (int i = 0; i < len; i++) z[zb + i] = (float) acc[i];
             }
             case MAX, MIN -> extremeRows(x, base0, red, inner, len, op == Op.MAX, z, zb);
             case LSE -> {
                 float[] m = new float[len];
                 extremeRows(x, base0, red, inner, len, true, m, 0);
                 double[] s = new double[len];
-                for (int r = 0; r < red; r++) {
-                    int b = base0 + r * inner;
-                    for (int i = 0; i < len; i++) s[i] += Math.exp(x[b + i] - m[i]);
+                float[] part = new float[len];
+                for (int r0 = 0; r0 < red; r0 += ROWS) {
+                    Arrays.fill(part, 0);
+                    for (int r = r0, r1 = Math.min(red, r0 + ROWS); r < r1; r++) {
+                        int b = base0 + r * inner, i = 0;
+                        for (int bound = F.loopBound(len); i < bound; i += L) {
+                            FloatVector e = FloatVector.fromArray(F, x, b + i).sub(FloatVector.fromArray(F, m, i))
+                                    .lanewise(VectorOperators.EXP);
+                            FloatVector.fromArray(F, part, i).add(e).intoArray(part, i);
+                        }
+                        for (; i < len; i++) part[i] += (float) Math.exp(x[b + i] - m[i]);
+                    }
+                    for (int i = 0; i < len; i++) s[i] += part[i];
                 }
                 for (int i = 0; i < len; i++) {
                     z[zb + i] = Float.isInfinite(m[i]) || Float.isNaN(m[i]) ? m[i] : (float) (m[i] + Math.log(s[i]));

@@ -63,7 +63,11 @@ final class Sorting {
             int[] order = new int[n];
             Scratch scratch = new Scratch(n);
             for (int row = from; row < to; row++) {
-                argsortRow(src, row * n, n, true, order, scratch);
+                if (k * 8L < n && !(src instanceof double[] || src instanceof long[])) {
+                    selectTop(src, row * n, n, k, order, scratch.packed);
+                } else {
+                    argsortRow(src, row * n, n, true, order, scratch);
+                }
                 System.arraycopy(order, 0, idx, row * k, k);
                 gatherRow(src, row * n, order, k, values, row * k);
             }
@@ -134,16 +138,52 @@ final class Sorting {
         }
         long[] packed = s.packed;
         for (int j = 0; j < n; j++) {
-            int key = switch (src) {
-                case float[] f -> floatKey(f[base + j]);
-                case int[] a -> a[base + j];
-                case byte[] a -> a[base + j] & 0xff;
-                default -> throw new IllegalStateException(src.getClass().toString());
-            };
+            int key = key32(src, base + j);
             packed[j] = ((long) (descending ? ~key : key) << 32) | j;
         }
         Arrays.sort(packed, 0, n);
         for (int j = 0; j < n; j++) order[j] = (int) packed[j];
+    }
+
+    private static int key32(Object src, int i) {
+        return switch (src) {
+            case float[] f -> floatKey(f[i]);
+            case int[] a -> a[i];
+            case byte[] a -> a[i] & 0xff;
+            default -> throw new IllegalStateException(src.getClass().toString());
+        };
+    }
+
+    /**
+     * The {@code k} largest of a row (32-bit dtypes) in O(n log k): a max-heap holds the k smallest packed
+     * (complemented key, index) values seen so far, then those k are sorted.
+     */
+    private static void selectTop(Object src, int base, int n, int k, int[] order, long[] heap) {
+        if (k == 0) return;
+        for (int j = 0; j < n; j++) {
+            long p = ((long) ~key32(src, base + j) << 32) | j;
+            if (j < k) {
+                int c = j; // sift up
+                while (c > 0 && heap[(c - 1) / 2] < p) {
+                    heap[c] = heap[(c - 1) / 2];
+                    c = (c - 1) / 2;
+                }
+                heap[c] = p;
+            } else if (p < heap[0]) {
+                int c = 0; // sift down from the root
+                while (true) {
+                    int l = 2 * c + 1;
+                    if (l >= k) break;
+                    int big = l + 1 < k && heap[l + 1] > heap[l] ? l + 1 : l;
+                    if (heap[big] <= p) break;
+                    heap[c] = heap[big];
+                    c = big;
+                }
+                heap[c] = p;
+            }
+        }
+        Arrays.sort(heap, 0, k);
+        for (int j = 0; j < k; j++) order[j] = (int) heap[j];
     }
 
     /** Bottom-up stable merge sort of {@code order[0, n)} by {@code keys[order[i]]}. */
