@@ -288,11 +288,68 @@ public final class Tensor {
     // linalg
 
     // reduction
+    public Tensor sum(int... axes) { return Ops.sum(this, axes); }
+
+    public Tensor sum(boolean keepDims, int... axes) { return Ops.sum(this, keepDims, axes); }
+
+    public Tensor mean(int... axes) { return Ops.mean(this, axes); }
+
+    public Tensor mean(boolean keepDims, int... axes) { return Ops.mean(this, keepDims, axes); }
+
+    public Tensor max(int... axes) { return Ops.max(this, axes); }
+
+    public Tensor max(boolean keepDims, int... axes) { return Ops.max(this, keepDims, axes); }
+
+    public Tensor min(int... axes) { return Ops.min(this, axes); }
+
+    public Tensor min(boolean keepDims, int... axes) { return Ops.min(this, keepDims, axes); }
+
+    public Tensor prod(int... axes) { return Ops.prod(this, axes); }
+
+    public Tensor prod(boolean keepDims, int... axes) { return Ops.prod(this, keepDims, axes); }
+
+    public Tensor logSumExp(int... axes) { return Ops.logSumExp(this, axes); }
+
+    public Tensor logSumExp(boolean keepDims, int... axes) { return Ops.logSumExp(this, keepDims, axes); }
+
+    public Tensor any(int... axes) { return Ops.any(this, axes); }
+
+    public Tensor any(boolean keepDims, int... axes) { return Ops.any(this, keepDims, axes); }
+
+    public Tensor all(int... axes) { return Ops.all(this, axes); }
+
+    public Tensor all(boolean keepDims, int... axes) { return Ops.all(this, keepDims, axes); }
+
+    public Tensor argMax(int axis) { return Ops.argMax(this, axis); }
+
+    public Tensor argMin(int axis) { return Ops.argMin(this, axis); }
+
+    public Tensor cumsum(int axis) { return Ops.cumsum(this, axis); }
 
     // array
     public Tensor reshape(int... newShape) { return Ops.reshape(this, newShape); }
 
     public Tensor transpose(int... perm) { return Ops.transpose(this, perm); }
+
+    public Tensor slice(int[] begin, int[] size) { return Ops.slice(this, begin, size); }
+
+    public Tensor stridedSlice(int[] begin, int[] end, int[] strides) { return Ops.stridedSlice(this, begin, end, strides); }
+
+    public Tensor gather(Object indices, int axis) { return Ops.gather(this, indices, axis); }
+
+    public Tensor squeeze(int... axes) { return Ops.squeeze(this, axes); }
+
+    public Tensor expandDims(int axis) { return Ops.expandDims(this, axis); }
+
+    public Tensor tile(int... multiples) { return Ops.tile(this, multiples); }
+
+    public Tensor broadcastTo(int... shape) { return Ops.broadcastTo(this, shape); }
+
+    public Tensor pad(int[][] paddings) { return Ops.pad(this, paddings); }
+
+    public Tensor sort() { return Ops.sort(this); }
+
+    public Tensor argsort() { return Ops.argsort(this); }
 
     // nn
 

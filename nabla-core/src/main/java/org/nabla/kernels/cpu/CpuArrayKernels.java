@@ -1,22 +1,31 @@
 package org.nabla.kernels.cpu;
 
+import org.nabla.DType;
 import org.nabla.Shape;
 import org.nabla.Tensor;
 import org.nabla.device.CpuDevice;
 import org.nabla.kernels.KernelProvider;
 import org.nabla.kernels.KernelRegistry;
 import org.nabla.ops.ArrayOps;
+import org.nabla.ops.Attrs;
+import org.nabla.ops.StridedSlicing;
+import org.nabla.ops.TensorSpec;
 
-/** CPU kernels for {@link ArrayOps}. Layout-only ops return views that share the input's array. */
+/**
+ * CPU kernels for {@link ArrayOps}. Layout-only ops (reshape, transpose, slices, split, squeeze, expandDims,
+ * broadcastTo, identity) return views that share the input's array; data movement is dtype-generic through
+ * {@link System#arraycopy}. Gathers and padding live in {@link Gathering}, sorting in {@link Sorting}.
+ */
 public final class CpuArrayKernels implements KernelProvider {
     @Override
     public void registerKernels(KernelRegistry r) {
         String cpu = CpuDevice.TYPE;
-        r.register(ArrayOps.RESHAPE, cpu, null, (in, attrs, out) -> {
+        DType any = null; // data movement: one kernel serves every dtype
+        r.register(ArrayOps.RESHAPE, cpu, any, (in, attrs, out) -> {
             Tensor x = in[0].isDense() ? in[0] : in[0].dense();
             return new Tensor[] {Tensor.view(x, out[0].shape(), x.offset(), out[0].shape().contiguousStrides())};
         }, true);
-        r.register(ArrayOps.TRANSPOSE, cpu, null, (in, attrs, out) -> {
+        r.register(ArrayOps.TRANSPOSE, cpu, any, (in, attrs, out) -> {
             Tensor x = in[0];
             int[] perm = attrs.getInts("perm");
             int[] strides = x.strides();
@@ -25,5 +34,139 @@ public final class CpuArrayKernels implements KernelProvider {
             Shape shape = out[0].shape();
             return new Tensor[] {Tensor.view(x, shape, x.offset(), s)};
         }, true);
+        r.register(ArrayOps.IDENTITY, cpu, any, (in, attrs, out) -> new Tensor[] {in[0]}, true);
+        r.register(ArrayOps.SLICE, cpu, any, (in, attrs, out) -> {
+            Tensor x = in[0];
+            int[] begin = attrs.getInts("begin"), strides = x.strides();
+            int offset = x.offset();
+            for (int i = 0; i < begin.length; i++) offset += begin[i] * strides[i];
+            return new Tensor[] {view(x, out[0], offset, strides)};
+        }, true);
+        r.register(ArrayOps.STRIDED_SLICE, cpu, any, (in, attrs, out) -> {
+            Tensor x = in[0];
+            StridedSlicing s = StridedSlicing.of(x.shape(), attrs);
+            int[] xs = x.strides();
+            int offset = x.offset();
+            int[] start = s.inputStart();
+            for (int i = 0; i < start.length; i++) offset += start[i] * xs[i];
+            int[] src = s.outputSource(), step = s.outputStep();
+            int[] strides = new int[src.length];
+            for (int i = 0; i < src.length; i++) strides[i] = src[i] < 0 ? 0 : step[i] * xs[src[i]];
+            return new Tensor[] {view(x, out[0], offset, strides)};
+        }, true);
+        r.register(ArrayOps.SPLIT, cpu, any, (in, attrs, out) -> {
+            Tensor x = in[0];
+            int axis = attrs.getInt("axis") < 0 ? attrs.getInt("axis") + x.rank() : attrs.getInt("axis");
+            int[] strides = x.strides();
+            Tensor[] parts = new Tensor[out.length];
+            int offset = x.offset();
+            for (int i = 0; i < out.length; i++) {
+                parts[i] = view(x, out[i], offset, strides);
+                offset += out[i].shape().dim(axis) * strides[axis];
+            }
+            return parts;
+        }, true);
+        r.register(ArrayOps.BROADCAST_TO, cpu, any, (in, attrs, out) -> {
+            Tensor x = in[0];
+            Shape target = out[0].shape();
+            int[] xs = x.strides();
+            int off = target.rank() - x.rank();
+            int[] strides = new int[target.rank()];
+            for (int i = 0; i < x.rank(); i++) strides[off + i] = x.shape().dim(i) == target.dim(off + i) ? xs[i] : 0;
+            return new Tensor[] {view(x, out[0], x.offset(), strides)};
+        }, true);
+        r.register(ArrayOps.SQUEEZE, cpu, any, (in, attrs, out) -> {
+            Tensor x = in[0];
+            int[] axes = attrs.getInts("axes");
+            int[] xs = x.strides();
+            boolean[] drop = new boolean[x.rank()];
+            for (int a : axes) drop[a < 0 ? a + x.rank() : a] = true;
+            if (axes.length == 0) for (int i = 0; i < drop.length; i++) drop[i] = x.shape().dim(i) == 1;
+            int[] strides = new int[out[0].shape().rank()];
+            int k = 0;
+            for (int i = 0; i < xs.length; i++) if (!drop[i]) strides[k++] = xs[i];
+            return new Tensor[] {view(x, out[0], x.offset(), strides)};
+        }, true);
+        r.register(ArrayOps.EXPAND_DIMS, cpu, any, (in, attrs, out) -> {
+            Tensor x = in[0];
+            int axis = attrs.getInt("axis") < 0 ? attrs.getInt("axis") + x.rank() + 1 : attrs.getInt("axis");
+            int[] xs = x.strides();
+            int[] strides = new int[xs.length + 1];
+            System.arraycopy(xs, 0, strides, 0, axis);
+            System.arraycopy(xs, axis, strides, axis + 1, xs.length - axis);
+            return new Tensor[] {view(x, out[0], x.offset(), strides)};
+        }, true);
+        r.register(ArrayOps.CONCAT, cpu, any, (in, attrs, out) -> {
+            int axis = attrs.getInt("axis") < 0 ? attrs.getInt("axis") + in[0].rank() : attrs.getInt("axis");
+            return new Tensor[] {join(in, out[0], axis, false)};
+        });
+        r.register(ArrayOps.STACK, cpu, any, (in, attrs, out) -> {
+            int axis = attrs.getInt("axis") < 0 ? attrs.getInt("axis") + in[0].rank() + 1 : attrs.getInt("axis");
+            return new Tensor[] {join(in, out[0], axis, true)};
+        });
+        r.register(ArrayOps.TILE, cpu, any, (in, attrs, out) -> new Tensor[] {tile(in[0], attrs.getInts("multiples"),
+                out[0])}, true);
+        r.register(ArrayOps.GATHER, cpu, any, (in, attrs, out) -> new Tensor[] {Gathering.gather(in[0], in[1],
+                attrs.getInt("axis"), attrs.getInt("batchDims"), out[0])});
+        r.register(ArrayOps.GATHER_ND, cpu, any, (in, attrs, out) -> new Tensor[] {Gathering.gatherNd(in[0], in[1],
+                out[0])});
+        r.register(ArrayOps.ONE_HOT, cpu, any, (in, attrs, out) -> new Tensor[] {Gathering.oneHot(in[0], attrs,
+                out[0])});
+        r.register(ArrayOps.PAD, cpu, any, (in, attrs, out) -> new Tensor[] {Gathering.pad(in[0], attrs, out[0])});
+        r.register(ArrayOps.SORT, cpu, any, (in, attrs, out) -> new Tensor[] {Sorting.sort(in[0], attrs, false)});
+        r.register(ArrayOps.ARGSORT, cpu, any, (in, attrs, out) -> new Tensor[] {Sorting.sort(in[0], attrs, true)});
+        r.register(ArrayOps.TOP_K, cpu, any, (in, attrs, out) -> Sorting.topK(in[0], attrs.getInt("k")));
+    }
+
+    /** A view of {@code x}, or a fresh empty tensor when the result has no elements (its offset may be past the end). */
+    private static Tensor view(Tensor x, TensorSpec out, int offset, int[] strides) {
+        if (out.shape().size() == 0) {
+            return Tensor.wrap(x.dtype(), out.shape(), Strided.allocate(x.dtype().storage(), 0));
+        }
+        return Tensor.view(x, out.shape(), offset, strides);
+    }
+
+    /** Concat ({@code stack} false) or Stack of dense inputs: each contributes one block per outer index. */
+    private static Tensor join(Tensor[] in, TensorSpec out, int axis, boolean stack) {
+        Shape s = out.shape();
+        int outer = 1;
+        for (int i = 0; i < axis; i++) outer *= s.dim(i);
+        int total = outer == 0 ? 0 : s.intSize() / outer;
+        Object z = Strided.allocate(out.dtype().storage(), s.intSize());
+        int pos = 0;
+        for (Tensor t : in) {
+            int block = outer == 0 ? 0 : t.shape().intSize() / outer;
+            Object x = t.data();
+            for (int o = 0; o < outer; o++) System.arraycopy(x, o * block, z, o * total + pos, block);
+            pos += block;
+        }
+        return Tensor.wrap(out.dtype(), s, z);
+    }
+
+    /** Tile as a dense copy of a broadcast view of shape {@code [m0, d0, m1, d1, ...]} (stride 0 on each m). */
+    private static Tensor tile(Tensor x, int[] multiples, TensorSpec out) {
+        int r = x.rank();
+        if (out.shape().size() == 0) return Tensor.wrap(x.dtype(), out.shape(), Strided.allocate(x.dtype().storage(), 0));
+        int[] dims = new int[2 * r];
+        int[] strides = new int[2 * r];
+        int[] xs = x.strides();
+        for (int i = 0; i < r; i++) {
+            dims[2 * i] = multiples[i];
+            dims[2 * i + 1] = x.shape().dim(i);
+            strides[2 * i + 1] = xs[i];
+        }
+        Tensor dense = Strided.toDense(Tensor.view(x, Shape.of(dims), x.offset(), strides));
+        return Tensor.wrap(x.dtype(), out.shape(), dense.data());
+    }
+
+    /** The value {@code v} in the storage of {@code dtype}, as one-element array (used to fill outputs). */
+    static Object scalarStorage(DType dtype, double v) {
+        return switch (dtype.storage()) {
+            case FLOAT -> new float[] {(float) v};
+            case DOUBLE -> new double[] {v};
+            case INT -> new int[] {(int) v};
+            case LONG -> new long[] {(long) v};
+            case BYTE -> new byte[] {dtype == DType.BOOL ? (byte) (v != 0 ? 1 : 0) : (byte) (long) v};
+        };
     }
 }

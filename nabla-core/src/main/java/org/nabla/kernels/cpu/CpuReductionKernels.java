@@ -1,11 +1,292 @@
 package org.nabla.kernels.cpu;
 
+import java.util.Arrays;
+import java.util.List;
+import org.nabla.DType;
+import org.nabla.Shape;
+import org.nabla.Tensor;
+import org.nabla.device.CpuDevice;
 import org.nabla.kernels.KernelProvider;
 import org.nabla.kernels.KernelRegistry;
+import org.nabla.kernels.cpu.ReduceLoops.Op;
+import org.nabla.kernels.cpu.ReduceLoops.Plan;
+import org.nabla.ops.Attrs;
+import org.nabla.ops.OpDef;
+import org.nabla.ops.ReductionOps;
+import org.nabla.ops.TensorSpec;
 
-/** CPU kernels for {@link org.nabla.ops.ReductionOps}. */
+/** CPU kernels for {@link ReductionOps}; the loops live in {@link ReduceLoops}. */
 public final class CpuReductionKernels implements KernelProvider {
+    private static final List<DType> INTS = List.of(DType.INT32, DType.INT64, DType.UINT8);
+
     @Override
     public void registerKernels(KernelRegistry r) {
+        reduction(r, ReductionOps.SUM, Op.SUM, true);
+        reduction(r, ReductionOps.MEAN, Op.MEAN, true);
+        reduction(r, ReductionOps.MAX, Op.MAX, true);
+        reduction(r, ReductionOps.MIN, Op.MIN, true);
+        reduction(r, ReductionOps.PROD, Op.PROD, true);
+        reduction(r, ReductionOps.LOG_SUM_EXP, Op.LSE, false);
+        String cpu = CpuDevice.TYPE;
+        r.register(ReductionOps.ANY, cpu, DType.BOOL, (in, a, out) -> reduce(in[0], a, out[0], Op.MAX, "Any"), true);
+        r.register(ReductionOps.ALL, cpu, DType.BOOL, (in, a, out) -> reduce(in[0], a, out[0], Op.MIN, "All"), true);
+        for (DType d : List.of(DType.FLOAT32, DType.FLOAT64, DType.INT32, DType.INT64, DType.UINT8)) {
+            r.register(ReductionOps.ARG_MAX, cpu, d, (in, a, out) -> argExtreme(in[0], a, out[0], true));
+            r.register(ReductionOps.ARG_MIN, cpu, d, (in, a, out) -> argExtreme(in[0], a, out[0], false));
+            r.register(ReductionOps.CUMSUM, cpu, d, (in, a, out) -> cumsum(in[0], a));
+        }
+    }
+
+    private static void reduction(KernelRegistry r, OpDef def, Op op, boolean ints) {
+        String cpu = CpuDevice.TYPE;
+        r.register(def, cpu, DType.FLOAT32, (in, a, out) -> reduce(in[0], a, out[0], op, def.name()), true);
+        r.register(def, cpu, DType.FLOAT64, (in, a, out) -> reduce(in[0], a, out[0], op, def.name()), true);
+        if (ints) for (DType d : INTS) r.register(def, cpu, d, (in, a, out) -> reduce(in[0], a, out[0], op, def.name()), true);
+    }
+
+    private static Tensor[] reduce(Tensor x, Attrs attrs, TensorSpec out, Op op, String name) {
+        boolean[] mask = ReductionOps.reducedAxes(name, x.shape(), attrs.getInts("axes"));
+        DType dtype = x.dtype();
+        Shape shape = out.shape();
+        int n = shape.intSize();
+        if (x.size() == 0 || n == 0) return new Tensor[] {Tensor.wrap(dtype, shape, filled(dtype, n, op))};
+        return new Tensor[] {Tensor.wrap(dtype, shape, reduceData(x, mask, op))};
+    }
+
+    /** The reduced values, row-major over the kept axes in their input order. */
+    private static Object reduceData(Tensor x, boolean[] mask, Op op) {
+        if (!x.isDense()) {
+            Object z = reducePermuted(x, mask, op);
+            if (z != null) return z;
+        }
+        DType dtype = x.dtype();
+        return switch (dtype.storage()) {
+            case FLOAT -> ReduceLoops.reduceFloat(ReduceLoops.plan(x, mask), op);
+            case DOUBLE -> ReduceLoops.reduceDouble(ReduceLoops.plan(x, mask), op);
+            default -> {
+                Plan p = ReduceLoops.plan(x, mask);
+                if (dtype != DType.INT64) {
+                    p = new Plan(Strided.toJavaArray(Tensor.wrap(dtype, Shape.of(p.outer(), p.red(), p.inner()),
+                            p.data()), DType.Storage.LONG), p.outer(), p.red(), p.inner());
+                }
+                yield narrow(ReduceLoops.reduceLong(p, op), dtype);
+            }
+        };
+    }
+
+    /**
+     * A view that is a permutation of a dense block (a transpose) is reduced in storage order, without copying the
+     * input; only the (smaller) result is permuted back. Returns null for other layouts.
+     */
+    private static Object reducePermuted(Tensor x, boolean[] mask, Op op) {
+        int rank = x.rank();
+        int[] dims = x.shape().dims(), strides = x.strides();
+        Integer[] order = new Integer[rank];
+        for (int i = 0; i < rank; i++) order[i] = i;
+        Arrays.sort(order, (a, b) -> Integer.compare(Math.abs(strides[b]), Math.abs(strides[a])));
+        long expected = 1;
+        for (int k = rank - 1; k >= 0; k--) {
+            int a = order[k];
+            if (dims[a] == 1) continue;
+            if (strides[a] != expected) return null;
+            expected *= dims[a];
+        }
+        int[] pd = new int[rank];
+        boolean[] pm = new boolean[rank];
+        int kept = 0;
+        for (int k = 0; k < rank; k++) {
+            pd[k] = dims[order[k]];
+            pm[k] = mask[order[k]];
+            if (!pm[k]) kept++;
+        }
+        Shape ps = Shape.of(pd);
+        Object reduced = reduceData(Tensor.view(x, ps, x.offset(), ps.contiguousStrides()), pm, op);
+        // reduced holds the kept axes in storage order; view it in input order and copy.
+        int[] td = new int[kept], axisAt = new int[rank];
+        for (int k = 0, t = 0; k < rank; k++) {
+            if (!pm[k]) {
+                td[t] = pd[k];
+                axisAt[order[k]] = t++;
+            }
+        }
+        Shape ts = Shape.of(td);
+        int[] tstr = ts.contiguousStrides();
+        int[] od = new int[kept], os = new int[kept];
+        for (int a = 0, t = 0; a < rank; a++) {
+            if (!mask[a]) {
+                od[t] = dims[a];
+                os[t++] = tstr[axisAt[a]];
+            }
+        }
+        Tensor t = Tensor.wrap(x.dtype(), ts, reduced);
+        return Strided.toDense(Tensor.view(t, Shape.of(od), 0, os)).data();
+    }
+
+    /** The result of reducing nothing: the identity of the op (NaN for a float mean, 0 for an integer mean). */
+    private static Object filled(DType dtype, int n, Op op) {
+        Object z = Strided.allocate(dtype.storage(), n);
+        boolean max = op == Op.MAX;
+        switch (z) {
+            case float[] a -> Arrays.fill(a, (float) floatIdentity(op));
+            case double[] a -> Arrays.fill(a, floatIdentity(op));
+            case int[] a -> Arrays.fill(a, op == Op.PROD ? 1 : max ? Integer.MIN_VALUE : op == Op.MIN ? Integer.MAX_VALUE : 0);
+            case long[] a -> Arrays.fill(a, op == Op.PROD ? 1 : max ? Long.MIN_VALUE : op == Op.MIN ? Long.MAX_VALUE : 0);
+            case byte[] a -> Arrays.fill(a, (byte) (op == Op.PROD ? 1 : op == Op.MIN ? (dtype == DType.BOOL ? 1 : 0xff) : 0));
+            default -> throw new IllegalStateException();
+        }
+        return z;
+    }
+
+    private static double floatIdentity(Op op) {
+        return switch (op) {
+            case SUM -> 0;
+            case MEAN -> Double.NaN;
+            case PROD -> 1;
+            case MAX, LSE -> Double.NEGATIVE_INFINITY;
+            case MIN -> Double.POSITIVE_INFINITY;
+        };
+    }
+
+    /** 64-bit results narrowed to the dtype's storage, wrapping as a C cast does. */
+    static Object narrow(long[] v, DType dtype) {
+        return switch (dtype.storage()) {
+            case LONG -> v;
+            case INT -> { int[] a = new int[v.length]; for (int i = 0; i < v.length; i++) a[i] = (int) v[i]; yield a; }
+            case BYTE -> { byte[] a = new byte[v.length]; for (int i = 0; i < v.length; i++) a[i] = (byte) v[i]; yield a; }
+            default -> throw new IllegalStateException(dtype.toString());
+        };
+    }
+
+    /** Sizes of the axes before, at and after {@code axis}. */
+    static int[] around(Shape s, int axis) {
+        int outer = 1, inner = 1;
+        for (int i = 0; i < axis; i++) outer *= s.dim(i);
+        for (int i = axis + 1; i < s.rank(); i++) inner *= s.dim(i);
+        return new int[] {outer, s.dim(axis), inner};
+    }
+
+    /**
+     * ArgMax/ArgMin as {@code [outer, n, inner]}: whole input rows are compared against a row of best values, so
+     * reducing a leading axis streams memory instead of walking it with stride {@code inner}. Floats keep the first
+     * NaN (NaN wins); ties keep the first index.
+     */
+    private static Tensor[] argExtreme(Tensor x, Attrs attrs, TensorSpec out, boolean max) {
+        int rank = x.rank();
+        int axis = attrs.getInt("axis") < 0 ? attrs.getInt("axis") + rank : attrs.getInt("axis");
+        int[] g = around(x.shape(), axis);
+        int n = g[1], inner = g[2];
+        long[] idx = new long[g[0] * inner];
+        Object data = x.data();
+        double[] dv = data instanceof float[] f ? null : data instanceof double[] d ? d : null;
+        float[] fv = data instanceof float[] f ? f : null;
+        long[] lv = fv == null && dv == null ? (long[]) Strided.toJavaArray(x, DType.Storage.LONG) : null;
+        ReduceLoops.forOutputs(new Plan(null, g[0], n, inner), (o, from, to) -> {
+            int len = to - from, zb = o * inner + from, b0 = o * n * inner + from;
+            double[] best = lv == null ? new double[len] : null;
+            long[] bestL = lv == null ? null : new long[len];
+            for (int i = 0; i < len; i++) {
+                if (fv != null) best[i] = fv[b0 + i];
+                else if (dv != null) best[i] = dv[b0 + i];
+                else bestL[i] = lv[b0 + i];
+            }
+            for (int j = 1; j < n; j++) {
+                int b = b0 + j * inner;
+                if (fv != null) {
+                    for (int i = 0; i < len; i++) {
+                        float v = fv[b + i];
+                        double c = best[i];
+                        if ((max ? v > c : v < c) || (v != v && c == c)) { best[i] = v; idx[zb + i] = j; }
+                    }
+                } else if (dv != null) {
+                    for (int i = 0; i < len; i++) {
+                        double v = dv[b + i], c = best[i];
+                        if ((max ? v > c : v < c) || (v != v && c == c)) { best[i] = v; idx[zb + i] = j; }
+                    }
+                } else {
+                    for (int i = 0; i < len; i++) {
+                        long v = lv[b + i];
+                        if (max ? v > bestL[i] : v < bestL[i]) { bestL[i] = v; idx[zb + i] = j; }
+                    }
+                }
+            }
+        });
+        return new Tensor[] {Tensor.wrap(out.dtype(), out.shape(), narrow(idx, out.dtype()))};
+    }
+
+    private static Tensor[] cumsum(Tensor x, Attrs attrs) {
+        int rank = x.rank();
+        int axis = attrs.getInt("axis") < 0 ? attrs.getInt("axis") + rank : attrs.getInt("axis");
+        boolean exclusive = attrs.getBool("exclusive"), reverse = attrs.getBool("reverse");
+        int[] g = around(x.shape(), axis);
+        int outer = g[0], n = g[1], inner = g[2];
+        Object data = x.data();
+        Object z;
+        if (data instanceof float[] f) {
+            float[] r = new float[f.length];
+            Parallel.forRange(outer, Math.max(1, Broadcasting.GRAIN / Math.max(1, n * inner)), (from, to) -> {
+                float[] acc = new float[inner];
+                for (int o = from; o < to; o++) {
+                    if (inner == 1) { // one running scalar per row
+                        int b = o * n, step = reverse ? -1 : 1;
+                        float a = 0;
+                        for (int k = 0, p = reverse ? b + n - 1 : b; k < n; k++, p += step) {
+                            float v = f[p];
+                            if (exclusive) { r[p] = a; a += v; } else { a += v; r[p] = a; }
+                        }
+                        continue;
+                    }
+                    Arrays.fill(acc, 0);
+                    for (int k = 0; k < n; k++) {
+                        int b = (o * n + (reverse ? n - 1 - k : k)) * inner;
+                        for (int i = 0; i < inner; i++) {
+                            float v = f[b + i];
+                            if (exclusive) { r[b + i] = acc[i]; acc[i] += v; } else { acc[i] += v; r[b + i] = acc[i]; }
+                        }
+                    }
+                }
+            });
+            z = r;
+        } else if (data instanceof double[] f) {
+            double[] r = new double[f.length];
+            Parallel.forRange(outer, Math.max(1, Broadcasting.GRAIN / Math.max(1, n * inner)), (from, to) -> {
+                double[] acc = new double[inner];
+                for (int o = from; o < to; o++) {
+                    if (inner == 1) { // one running scalar per row
+                        int b = o * n, step = reverse ? -1 : 1;
+                        double a = 0;
+                        for (int k = 0, p = reverse ? b + n - 1 : b; k < n; k++, p += step) {
+                            double v = f[p];
+                            if (exclusive) { r[p] = a; a += v; } else { a += v; r[p] = a; }
+                        }
+                        continue;
+                    }
+                    Arrays.fill(acc, 0);
+                    for (int k = 0; k < n; k++) {
+                        int b = (o * n + (reverse ? n - 1 - k : k)) * inner;
+                        for (int i = 0; i < inner; i++) {
+                            double v = f[b + i];
+                            if (exclusive) { r[b + i] = acc[i]; acc[i] += v; } else { acc[i] += v; r[b + i] = acc[i]; }
+                        }
+                    }
+                }
+            });
+            z = r;
+        } else {
+            long[] f = (long[]) Strided.toJavaArray(x, DType.Storage.LONG);
+            long[] r = new long[f.length];
+            long[] acc = new long[inner];
+            for (int o = 0; o < outer; o++) {
+                Arrays.fill(acc, 0);
+                for (int k = 0; k < n; k++) {
+                    int b = (o * n + (reverse ? n - 1 - k : k)) * inner;
+                    for (int i = 0; i < inner; i++) {
+                        long v = f[b + i];
+                        if (exclusive) { r[b + i] = acc[i]; acc[i] += v; } else { acc[i] += v; r[b + i] = acc[i]; }
+                    }
+                }
+            }
+            z = narrow(r, x.dtype());
+        }
+        return new Tensor[] {Tensor.wrap(x.dtype(), x.shape(), z)};
     }
 }

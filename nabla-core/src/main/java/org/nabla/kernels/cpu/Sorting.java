@@ -1,0 +1,240 @@
+package org.nabla.kernels.cpu;
+
+import java.util.Arrays;
+import org.nabla.DType;
+import org.nabla.Shape;
+import org.nabla.Tensor;
+import org.nabla.ops.Attrs;
+
+/**
+ * Sort, Argsort and TopK for {@link CpuArrayKernels}. The sorted axis is moved last (one copy when it is not), and
+ * each row is ordered by an order-preserving integer key per element: NaN maps above +inf and -0.0 onto 0.0, and a
+ * descending sort uses the bitwise complement of the key. For 32-bit dtypes the key and the element's index are
+ * packed into one long, so a plain {@code Arrays.sort(long[])} is already stable; 64-bit dtypes use a stable merge
+ * sort of indices.
+ */
+final class Sorting {
+    private Sorting() {}
+
+    /** Sort ({@code indices} false) or Argsort ({@code indices} true) along the {@code axis} attribute. */
+    static Tensor sort(Tensor x, Attrs attrs, boolean indices) {
+        int r = x.rank();
+        int axis = attrs.getInt("axis") < 0 ? attrs.getInt("axis") + r : attrs.getInt("axis");
+        boolean descending = attrs.getBool("descending");
+        Tensor rows = lastAxis(x, axis);
+        int n = x.shape().dim(axis);
+        int size = x.shape().intSize();
+        DType outType = indices ? DType.INT32 : x.dtype();
+        Object z = Strided.allocate(outType.storage(), size);
+        Object src = rows.data();
+        int count = n == 0 ? 0 : size / n;
+        boolean plain = !indices && !(src instanceof byte[]);
+        Parallel.forRange(count, Math.max(1, Broadcasting.GRAIN / Math.max(1, n)), (from, to) -> {
+            int[] order = new int[n];
+            Scratch scratch = new Scratch(n);
+            for (int row = from; row < to; row++) {
+                int base = row * n;
+                if (plain) {
+                    System.arraycopy(src, base, z, base, n);
+                    sortRange(z, base, base + n);
+                    if (descending) reverse(z, base, n);
+                    continue;
+                }
+                argsortRow(src, base, n, descending, order, scratch);
+                if (indices) System.arraycopy(order, 0, z, base, n);
+                else gatherRow(src, base, order, n, z, base);
+            }
+        });
+        return restoreAxis(Tensor.wrap(outType, rows.shape(), z), x.shape(), axis);
+    }
+
+    /** TopK along the last axis: values and int32 indices, largest first, ties with the lower index first. */
+    static Tensor[] topK(Tensor x, int k) {
+        Shape s = x.shape();
+        int n = s.dim(-1);
+        int[] od = s.dims();
+        od[od.length - 1] = k;
+        Shape os = Shape.of(od);
+        int count = n == 0 ? 0 : s.intSize() / n;
+        Object values = Strided.allocate(x.dtype().storage(), os.intSize());
+        int[] idx = new int[os.intSize()];
+        Object src = x.data();
+        Parallel.forRange(count, Math.max(1, Broadcasting.GRAIN / Math.max(1, n)), (from, to) -> {
+            int[] order = new int[n];
+            Scratch scratch = new Scratch(n);
+            for (int row = from; row < to; row++) {
+                if (k * 8L < n && !(src instanceof double[] || src instanceof long[])) {
+                    selectTop(src, row * n, n, k, order, scratch.packed);
+                } else {
+                    argsortRow(src, row * n, n, true, order, scratch);
+                }
+                System.arraycopy(order, 0, idx, row * k, k);
+                gatherRow(src, row * n, order, k, values, row * k);
+            }
+        });
+        return new Tensor[] {Tensor.wrap(x.dtype(), os, values), Tensor.wrap(DType.INT32, os, idx)};
+    }
+
+    /** Per-thread buffers for one row. */
+    private static final class Scratch {
+        final long[] packed;
+        final long[] keys;
+        final int[] tmp;
+
+        Scratch(int n) {
+            packed = new long[n];
+            keys = new long[n];
+            tmp = new int[n];
+        }
+    }
+
+    private static Tensor lastAxis(Tensor x, int axis) {
+        int r = x.rank();
+        if (axis == r - 1) return x.dense();
+        int[] dims = x.shape().dims(), xs = x.strides();
+        int[] pd = new int[r], ps = new int[r];
+        for (int i = 0, k = 0; i < r; i++) {
+            if (i != axis) {
+                pd[k] = dims[i];
+                ps[k++] = xs[i];
+            }
+        }
+        pd[r - 1] = dims[axis];
+        ps[r - 1] = xs[axis];
+        return Strided.toDense(Tensor.view(x, Shape.of(pd), x.offset(), ps));
+    }
+
+    /** A view of a result laid out with {@code axis} last, in the input's axis order. */
+    private static Tensor restoreAxis(Tensor t, Shape shape, int axis) {
+        int r = shape.rank();
+        if (axis == r - 1 || shape.size() == 0) return Tensor.wrap(t.dtype(), shape, t.data());
+        int[] ts = t.strides();
+        int[] s = new int[r];
+        for (int a = 0; a < r; a++) s[a] = a < axis ? ts[a] : a == axis ? ts[r - 1] : ts[a - 1];
+        return Tensor.view(t, shape, 0, s);
+    }
+
+    private static int floatKey(float v) {
+        int b = Float.floatToIntBits(v == 0 ? 0f : v); // canonical NaN, -0.0 as 0.0
+        return b ^ ((b >> 31) & 0x7fffffff);
+    }
+
+    private static long doubleKey(double v) {
+        long b = Double.doubleToLongBits(v == 0 ? 0.0 : v);
+        return b ^ ((b >> 63) & 0x7fffffffffffffffL);
+    }
+
+    /** Writes into {@code order} the stable ascending (or descending) order of row {@code [base, base + n)}. */
+    private static void argsortRow(Object src, int base, int n, boolean descending, int[] order, Scratch s) {
+        if (src instanceof double[] || src instanceof long[]) {
+            long[] keys = s.keys;
+            for (int j = 0; j < n; j++) {
+                long key = src instanceof double[] d ? doubleKey(d[base + j]) : ((long[]) src)[base + j];
+                keys[j] = descending ? ~key : key;
+                order[j] = j;
+            }
+            mergeSort(order, keys, s.tmp, n);
+            return;
+        }
+        long[] packed = s.packed;
+        for (int j = 0; j < n; j++) {
+            int key = key32(src, base + j);
+            packed[j] = ((long) (descending ? ~key : key) << 32) | j;
+        }
+        Arrays.sort(packed, 0, n);
+        for (int j = 0; j < n; j++) order[j] = (int) packed[j];
+    }
+
+    private static int key32(Object src, int i) {
+        return switch (src) {
+            case float[] f -> floatKey(f[i]);
+            case int[] a -> a[i];
+            case byte[] a -> a[i] & 0xff;
+            default -> throw new IllegalStateException(src.getClass().toString());
+        };
+    }
+
+    /**
+     * The {@code k} largest of a row (32-bit dtypes) in O(n log k): a max-heap holds the k smallest packed
+     * (complemented key, index) values seen so far, then those k are sorted.
+     */
+    private static void selectTop(Object src, int base, int n, int k, int[] order, long[] heap) {
+        if (k == 0) return;
+        for (int j = 0; j < n; j++) {
+            long p = ((long) ~key32(src, base + j) << 32) | j;
+            if (j < k) {
+                int c = j; // sift up
+                while (c > 0 && heap[(c - 1) / 2] < p) {
+                    heap[c] = heap[(c - 1) / 2];
+                    c = (c - 1) / 2;
+                }
+                heap[c] = p;
+            } else if (p < heap[0]) {
+                int c = 0; // sift down from the root
+                while (true) {
+                    int l = 2 * c + 1;
+                    if (l >= k) break;
+                    int big = l + 1 < k && heap[l + 1] > heap[l] ? l + 1 : l;
+                    if (heap[big] <= p) break;
+                    heap[c] = heap[big];
+                    c = big;
+                }
+                heap[c] = p;
+            }
+        }
+        Arrays.sort(heap, 0, k);
+        for (int j = 0; j < k; j++) order[j] = (int) heap[j];
+    }
+
+    /** Bottom-up stable merge sort of {@code order[0, n)} by {@code keys[order[i]]}. */
+    private static void mergeSort(int[] order, long[] keys, int[] tmp, int n) {
+        int[] a = order, b = tmp;
+        for (int width = 1; width < n; width *= 2) {
+            for (int lo = 0; lo < n; lo += 2 * width) {
+                int mid = Math.min(lo + width, n), hi = Math.min(lo + 2 * width, n);
+                int i = lo, j = mid, k = lo;
+                while (i < mid && j < hi) b[k++] = keys[a[j]] < keys[a[i]] ? a[j++] : a[i++];
+                while (i < mid) b[k++] = a[i++];
+                while (j < hi) b[k++] = a[j++];
+            }
+            int[] t = a;
+            a = b;
+            b = t;
+        }
+        if (a != order) System.arraycopy(a, 0, order, 0, n);
+    }
+
+    private static void sortRange(Object z, int from, int to) {
+        switch (z) {
+            case float[] a -> Arrays.sort(a, from, to);
+            case double[] a -> Arrays.sort(a, from, to);
+            case int[] a -> Arrays.sort(a, from, to);
+            case long[] a -> Arrays.sort(a, from, to);
+            default -> throw new IllegalStateException(z.getClass().toString());
+        }
+    }
+
+    private static void reverse(Object z, int base, int n) {
+        for (int i = base, j = base + n - 1; i < j; i++, j--) {
+            switch (z) {
+                case float[] a -> { float t = a[i]; a[i] = a[j]; a[j] = t; }
+                case double[] a -> { double t = a[i]; a[i] = a[j]; a[j] = t; }
+                case int[] a -> { int t = a[i]; a[i] = a[j]; a[j] = t; }
+                case long[] a -> { long t = a[i]; a[i] = a[j]; a[j] = t; }
+                default -> throw new IllegalStateException(z.getClass().toString());
+            }
+        }
+    }
+
+    /** {@code dst[dstBase + t] = src[srcBase + order[t]]} for {@code t < k}. */
+    private static void gatherRow(Object src, int srcBase, int[] order, int k, Object dst, int dstBase) {
+        switch (src) {
+            case float[] s -> { float[] d = (float[]) dst; for (int t = 0; t < k; t++) d[dstBase + t] = s[srcBase + order[t]]; }
+            case double[] s -> { double[] d = (double[]) dst; for (int t = 0; t < k; t++) d[dstBase + t] = s[srcBase + order[t]]; }
+            case int[] s -> { int[] d = (int[]) dst; for (int t = 0; t < k; t++) d[dstBase + t] = s[srcBase + order[t]]; }
+            case long[] s -> { long[] d = (long[]) dst; for (int t = 0; t < k; t++) d[dstBase + t] = s[srcBase + order[t]]; }
+            case byte[] s -> { byte[] d = (byte[]) dst; for (int t = 0; t < k; t++) d[dstBase + t] = s[srcBase + order[t]]; }
+            default -> throw new IllegalStateException(src.getClass().toString());
+        }
+    }
+}
