@@ -1,11 +1,178 @@
 package org.nabla.kernels.cpu;
 
+import java.util.List;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+import org.nabla.DType;
+import org.nabla.Tensor;
+import org.nabla.device.CpuDevice;
+import org.nabla.kernels.Kernel;
 import org.nabla.kernels.KernelProvider;
 import org.nabla.kernels.KernelRegistry;
+import org.nabla.ops.NnOps;
 
-/** CPU kernels for {@link org.nabla.ops.NnOps}. */
+/**
+ * CPU kernels for {@link NnOps}, float32 and float64. This class registers them all and holds the elementwise
+ * activations; convolution ({@link NnConvolution}), pooling ({@link NnPooling}) and the row-wise ops (softmax,
+ * losses, bias add, batch norm, dropout: {@link NnRows}) live beside it.
+ */
 public final class CpuNnKernels implements KernelProvider {
+    static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
+    private static final List<DType> FLOATS = List.of(DType.FLOAT32, DType.FLOAT64);
+    /** Elements per parallel chunk for elementwise work (transcendental functions cost ~10 ns each). */
+    static final int GRAIN = 1 << 14;
+
+    /** The elementwise activations; GELU_TANH is Gelu with approximate=true. */
+    enum Act { RELU, RELU6, LEAKY_RELU, ELU, SELU, GELU, GELU_TANH, SIGMOID, SOFTPLUS }
+
     @Override
     public void registerKernels(KernelRegistry r) {
+        String cpu = CpuDevice.TYPE;
+        r.register(NnOps.RELU, cpu, FLOATS, activation(Act.RELU));
+        r.register(NnOps.RELU6, cpu, FLOATS, activation(Act.RELU6));
+        r.register(NnOps.LEAKY_RELU, cpu, FLOATS, activation(Act.LEAKY_RELU));
+        r.register(NnOps.ELU, cpu, FLOATS, activation(Act.ELU));
+        r.register(NnOps.SELU, cpu, FLOATS, activation(Act.SELU));
+        r.register(NnOps.GELU, cpu, FLOATS, activation(Act.GELU));
+        r.register(NnOps.SIGMOID, cpu, FLOATS, activation(Act.SIGMOID));
+        r.register(NnOps.SOFTPLUS, cpu, FLOATS, activation(Act.SOFTPLUS));
+        r.register(NnOps.SOFTMAX, cpu, FLOATS, (in, a, out) -> NnRows.softmax(in[0], a.getInt("axis"), false));
+        r.register(NnOps.LOG_SOFTMAX, cpu, FLOATS, (in, a, out) -> NnRows.softmax(in[0], a.getInt("axis"), true));
+        r.register(NnOps.BIAS_ADD, cpu, FLOATS, (in, a, out) -> NnRows.biasAdd(in[0], in[1],
+                NnOps.dataFormat("BiasAdd", a).equals("NCHW")));
+        r.register(NnOps.BATCH_NORM_INFERENCE, cpu, FLOATS, (in, a, out) -> NnRows.batchNorm(in,
+                a.getDouble("epsilon"), NnOps.dataFormat("BatchNormInference", a).equals("NCHW")));
+        r.register(NnOps.DROPOUT, cpu, FLOATS, (in, a, out) -> NnRows.dropout(in[0], a.getDouble("rate"),
+                a.getLong("seed")));
+        r.register(NnOps.SOFTMAX_CROSS_ENTROPY, cpu, FLOATS, (in, a, out) -> NnRows.crossEntropy(in[0], in[1], false));
+        r.register(NnOps.SPARSE_SOFTMAX_CROSS_ENTROPY, cpu, FLOATS,
+                (in, a, out) -> NnRows.crossEntropy(in[0], in[1], true));
+        r.register(NnOps.MEAN_SQUARED_ERROR, cpu, FLOATS, (in, a, out) -> NnRows.meanSquaredError(in[0], in[1],
+                out[0]));
+        r.register(NnOps.CONV2D, cpu, FLOATS, (in, a, out) -> NnConvolution.conv2d(in[0], in[1], a, out[0]));
+        r.register(NnOps.MAX_POOL2D, cpu, FLOATS, (in, a, out) -> NnPooling.pool(in[0], a, out[0], true));
+        r.register(NnOps.AVG_POOL2D, cpu, FLOATS, (in, a, out) -> NnPooling.pool(in[0], a, out[0], false));
+    }
+
+    // ---------------------------------------------------------------- activations
+
+    private static Kernel activation(Act act) {
+        return (in, attrs, out) -> {
+            Act k = act == Act.GELU && attrs.getBool("approximate") ? Act.GELU_TANH : act;
+            double alpha = attrs.has("alpha") ? attrs.getDouble("alpha") : 0;
+            Tensor x = in[0];
+            int n = x.shape().intSize();
+            if (x.dtype() == DType.FLOAT32) {
+                float[] src = (float[]) x.data();
+                float[] dst = new float[n];
+                Parallel.forRange(n, GRAIN, (from, to) -> applyFloat(k, (float) alpha, src, dst, from, to));
+                return new Tensor[] {Tensor.wrap(DType.FLOAT32, x.shape(), dst)};
+            }
+            double[] src = (double[]) x.data();
+            double[] dst = new double[n];
+            Parallel.forRange(n, GRAIN, (from, to) -> {
+                for (int i = from; i < to; i++) dst[i] = apply(k, alpha, src[i]);
+            });
+            return new Tensor[] {Tensor.wrap(DType.FLOAT64, x.shape(), dst)};
+        };
+    }
+
+    /** float32 activations: the cheap ones and sigmoid vectorized, the rest through the float64 formula. */
+    private static void applyFloat(Act k, float alpha, float[] x, float[] y, int from, int to) {
+        int i = from;
+        int bound = from + F.loopBound(to - from);
+        switch (k) {
+            case RELU -> {
+                for (; i < bound; i += F.length()) FloatVector.fromArray(F, x, i).max(0f).intoArray(y, i);
+            }
+            case RELU6 -> {
+                for (; i < bound; i += F.length()) FloatVector.fromArray(F, x, i).max(0f).min(6f).intoArray(y, i);
+            }
+            case LEAKY_RELU -> {
+                for (; i < bound; i += F.length()) {
+                    FloatVector v = FloatVector.fromArray(F, x, i);
+                    v.mul(alpha).blend(v, v.compare(VectorOperators.GT, 0f)).intoArray(y, i);
+                }
+            }
+            case SIGMOID -> {
+                for (; i < bound; i += F.length()) {
+                    FloatVector v = FloatVector.fromArray(F, x, i);
+                    FloatVector e = v.abs().neg().lanewise(VectorOperators.EXP); // in (0, 1]: never overflows
+                    FloatVector r = FloatVector.broadcast(F, 1f).div(e.add(1f));
+                    VectorMask<Float> neg = v.compare(VectorOperators.LT, 0f);
+                    r.blend(e.mul(r), neg).intoArray(y, i);
+                }
+            }
+            default -> { }
+        }
+        for (; i < to; i++) y[i] = (float) apply(k, alpha, x[i]);
+    }
+
+    /** One activation value in float64 (the reference formula for both dtypes). */
+    static double apply(Act k, double alpha, double x) {
+        return switch (k) {
+            case RELU -> x > 0 ? x : (x == x ? 0 : x);
+            case RELU6 -> x > 0 ? Math.min(x, 6) : (x == x ? 0 : x);
+            case LEAKY_RELU -> x > 0 ? x : alpha * x;
+            case ELU -> x > 0 ? x : alpha * Math.expm1(x);
+            case SELU -> x > 0 ? NnOps.SELU_SCALE * x : NnOps.SELU_SCALE * NnOps.SELU_ALPHA * Math.expm1(x);
+            case GELU -> x >= 0 ? 0.5 * x * (1 + erf(x * SQRT_HALF)) : 0.5 * x * erfcPositive(-x * SQRT_HALF);
+            case GELU_TANH -> 0.5 * x * (1 + Math.tanh(SQRT_2_OVER_PI * (x + 0.044715 * x * x * x)));
+            case SIGMOID -> {
+                double e = Math.exp(-Math.abs(x));
+                yield x >= 0 ? 1 / (1 + e) : e / (1 + e);
+            }
+            case SOFTPLUS -> Math.log1p(Math.exp(-Math.abs(x))) + Math.max(x, 0);
+        };
+    }
+
+    // ---------------------------------------------------------------- erf (float64 accurate, for Gelu)
+
+    private static final double SQRT_HALF = Math.sqrt(0.5);
+    private static final double SQRT_2_OVER_PI = Math.sqrt(2 / Math.PI);
+    private static final double TWO_OVER_SQRT_PI = 2 / Math.sqrt(Math.PI);
+    private static final double ONE_OVER_SQRT_PI = 1 / Math.sqrt(Math.PI);
+
+    /** The error function, accurate to a few ulps in float64. */
+    static double erf(double x) {
+        double a = Math.abs(x);
+        double r = a < 2.5 ? erfSeries(a) : a < 6 ? 1 - erfcFraction(a) : 1;
+        return Math.copySign(r, x);
+    }
+
+    /** erfc(a) for a >= 0, with full relative accuracy in the tail (no 1 - erf cancellation). */
+    static double erfcPositive(double a) {
+        if (a < 2.5) return 1 - erfSeries(a);
+        return a < 27.3 ? erfcFraction(a) : 0;
+    }
+
+    /**
+     * erf(a) = 2/sqrt(pi) exp(-a^2) sum_n (2a^2)^n a / (1*3*...*(2n+1)): every term is positive, so no cancellation;
+     * about 40 terms at a = 2.5.
+     */
+    private static double erfSeries(double a) {
+        double x2 = a * a;
+        double term = a;
+        double sum = a;
+        for (int n = 1; term > sum * 1e-17; n++) {
+            term *= 2 * x2 / (2 * n + 1);
+            sum += term;
+        }
+        return TWO_OVER_SQRT_PI * expMinusSquare(a) * sum;
+    }
+
+    /** erfc(a) for a >= 2.5 by its continued fraction 1/(a + (1/2)/(a + 1/(a + (3/2)/(a + ...)))), 40 levels. */
+    private static double erfcFraction(double a) {
+        double c = a;
+        for (int k = 40; k >= 1; k--) c = a + 0.5 * k / c;
+        return ONE_OVER_SQRT_PI * expMinusSquare(a) / c;
+    }
+
+    /** exp(-a^2) without the rounding error of a*a: a = hi + lo with hi^2 exact. */
+    private static double expMinusSquare(double a) {
+        double hi = Math.floor(a * 16) / 16;
+        return Math.exp(-hi * hi) * Math.exp(-(a - hi) * (a + hi));
     }
 }
