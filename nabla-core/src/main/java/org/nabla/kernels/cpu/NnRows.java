@@ -69,27 +69,26 @@ final class NnRows {
         return new Tensor[] {Tensor.wrap(x.dtype(), s, dst)};
     }
 
-    /** In place; returns log(sum(exp(row))) (the log-sum-exp). */
-    private static double softmaxRow(double[] row, int len, boolean log) {
+    /** In place. Shifts by the maximum first and keeps (x - max) - log(sum) in that order, so no large value cancels. */
+    private static void softmaxRow(double[] row, int len, boolean log) {
         double max = Double.NEGATIVE_INFINITY;
         for (int j = 0; j < len; j++) max = Math.max(max, row[j]);
         if (max == Double.NEGATIVE_INFINITY) max = 0; // all -inf: exp gives 0s, sum 0, softmax NaN as in TF
         double sum = 0;
         for (int j = 0; j < len; j++) sum += Math.exp(row[j] - max);
-        double lse = max + Math.log(sum);
         if (log) {
-            for (int j = 0; j < len; j++) row[j] = row[j] - lse;
+            double logSum = Math.log(sum);
+            for (int j = 0; j < len; j++) row[j] = (row[j] - max) - logSum;
         } else {
             double inv = 1 / sum;
             for (int j = 0; j < len; j++) row[j] = Math.exp(row[j] - max) * inv;
         }
-        return lse;
     }
 
     // ---------------------------------------------------------------- losses
 
     /**
-     * Softmax cross-entropy per row: loss = logsumexp(x) - sum(labels * x) (sparse: logsumexp(x) - x[label]), and
+     * Softmax cross-entropy per row: loss = sum(labels * (logsumexp(x) - x)) (sparse: logsumexp(x) - x[label]), and
      * backprop = softmax(x) - labels. Zero labels contribute nothing even where a logit is -inf.
      */
     static Tensor[] crossEntropy(Tensor logits, Tensor labels, boolean sparse) {
@@ -122,11 +121,13 @@ final class NnRows {
                 for (int j = 0; j < c; j++) max = Math.max(max, row[j]);
                 double sum = 0;
                 for (int j = 0; j < c; j++) sum += Math.exp(row[j] - max);
-                double lse = max + Math.log(sum);
+                double logSum = Math.log(sum);
+                double inv = 1 / sum;
                 double l = 0;
                 for (int j = 0; j < c; j++) {
-                    if (lab[j] != 0) l += lab[j] * (lse - row[j]);
-                    row[j] = Math.exp(row[j] - lse) - lab[j];
+                    double shifted = row[j] - max;
+                    if (lab[j] != 0) l += lab[j] * (logSum - shifted);
+                    row[j] = Math.exp(shifted) * inv - lab[j];
                 }
                 set(loss, i, l);
                 store(row, backprop, i * c, 1, c);
