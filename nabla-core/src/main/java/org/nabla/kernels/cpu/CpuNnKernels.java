@@ -72,61 +72,92 @@ public final class CpuNnKernels implements KernelProvider {
             }
             double[] src = (double[]) x.data();
             double[] dst = new double[n];
-            Parallel.forRange(n, GRAIN, (from, to) -> {
-                for (int i = from; i < to; i++) dst[i] = apply(k, alpha, src[i]);
-            });
+            Parallel.forRange(n, GRAIN, (from, to) -> applyDouble(k, alpha, src, dst, from, to));
             return new Tensor[] {Tensor.wrap(DType.FLOAT64, x.shape(), dst)};
         };
     }
 
-    /** float32 activations: the cheap ones and sigmoid vectorized, the rest through the float64 formula. */
+    /** float32 activations: the cheap ones and sigmoid vectorized, the rest through the float64 formulas. */
     private static void applyFloat(Act k, float alpha, float[] x, float[] y, int from, int to) {
         int i = from;
         int bound = from + F.loopBound(to - from);
-        switch (k) {
+        switch (k) { // one loop per case: no per-element dispatch
             case RELU -> {
                 for (; i < bound; i += F.length()) FloatVector.fromArray(F, x, i).max(0f).intoArray(y, i);
+                for (; i < to; i++) y[i] = (float) relu(x[i]);
             }
             case RELU6 -> {
                 for (; i < bound; i += F.length()) FloatVector.fromArray(F, x, i).max(0f).min(6f).intoArray(y, i);
+                for (; i < to; i++) y[i] = (float) relu6(x[i]);
             }
             case LEAKY_RELU -> {
                 for (; i < bound; i += F.length()) {
                     FloatVector v = FloatVector.fromArray(F, x, i);
                     v.mul(alpha).blend(v, v.compare(VectorOperators.GT, 0f)).intoArray(y, i);
                 }
+                for (; i < to; i++) y[i] = x[i] > 0 ? x[i] : alpha * x[i];
             }
             case SIGMOID -> {
                 for (; i < bound; i += F.length()) {
                     FloatVector v = FloatVector.fromArray(F, x, i);
-                    FloatVector e = v.abs().neg().lanewise(VectorOperators.EXP); // in (0, 1]: never overflows
+                    FloatVector e = v.abs().neg().lanewise(VectorOperators.EXP); // in [0, 1]: never overflows
                     FloatVector r = FloatVector.broadcast(F, 1f).div(e.add(1f));
                     VectorMask<Float> neg = v.compare(VectorOperators.LT, 0f);
                     r.blend(e.mul(r), neg).intoArray(y, i);
                 }
+                for (; i < to; i++) y[i] = (float) sigmoid(x[i]);
             }
-            default -> { }
+            case ELU -> { for (; i < to; i++) y[i] = (float) elu(alpha, x[i]); }
+            case SELU -> { for (; i < to; i++) y[i] = (float) selu(x[i]); }
+            case GELU -> { for (; i < to; i++) y[i] = (float) gelu(x[i]); }
+            case GELU_TANH -> { for (; i < to; i++) y[i] = (float) geluTanh(x[i]); }
+            case SOFTPLUS -> { for (; i < to; i++) y[i] = (float) softplus(x[i]); }
         }
-        for (; i < to; i++) y[i] = (float) apply(k, alpha, x[i]);
     }
 
-    /** One activation value in float64 (the reference formula for both dtypes). */
-    static double apply(Act k, double alpha, double x) {
-        return switch (k) {
-            case RELU -> x > 0 ? x : (x == x ? 0 : x);
-            case RELU6 -> x > 0 ? Math.min(x, 6) : (x == x ? 0 : x);
-            case LEAKY_RELU -> x > 0 ? x : alpha * x;
-            case ELU -> x > 0 ? x : alpha * Math.expm1(x);
-            case SELU -> x > 0 ? NnOps.SELU_SCALE * x : NnOps.SELU_SCALE * NnOps.SELU_ALPHA * Math.expm1(x);
-            case GELU -> x >= 0 ? 0.5 * x * (1 + erf(x * SQRT_HALF)) : 0.5 * x * erfcPositive(-x * SQRT_HALF);
-            case GELU_TANH -> 0.5 * x * (1 + Math.tanh(SQRT_2_OVER_PI * (x + 0.044715 * x * x * x)));
-            case SIGMOID -> {
-                double e = Math.exp(-Math.abs(x));
-                yield x >= 0 ? 1 / (1 + e) : e / (1 + e);
-            }
-            case SOFTPLUS -> Math.log1p(Math.exp(-Math.abs(x))) + Math.max(x, 0);
-        };
+    private static void applyDouble(Act k, double alpha, double[] x, double[] y, int from, int to) {
+        switch (k) {
+            case RELU -> { for (int i = from; i < to; i++) y[i] = relu(x[i]); }
+            case RELU6 -> { for (int i = from; i < to; i++) y[i] = relu6(x[i]); }
+            case LEAKY_RELU -> { for (int i = from; i < to; i++) y[i] = x[i] > 0 ? x[i] : alpha * x[i]; }
+            case ELU -> { for (int i = from; i < to; i++) y[i] = elu(alpha, x[i]); }
+            case SELU -> { for (int i = from; i < to; i++) y[i] = selu(x[i]); }
+            case GELU -> { for (int i = from; i < to; i++) y[i] = gelu(x[i]); }
+            case GELU_TANH -> { for (int i = from; i < to; i++) y[i] = geluTanh(x[i]); }
+            case SIGMOID -> { for (int i = from; i < to; i++) y[i] = sigmoid(x[i]); }
+            case SOFTPLUS -> { for (int i = from; i < to; i++) y[i] = softplus(x[i]); }
+        }
     }
+
+    // The formulas, in float64 for both dtypes. NaN passes through every one of them.
+
+    private static double relu(double x) { return x > 0 ? x : (x == x ? 0 : x); }
+
+    private static double relu6(double x) { return x > 0 ? Math.min(x, 6) : (x == x ? 0 : x); }
+
+    private static double elu(double alpha, double x) { return x > 0 ? x : alpha * Math.expm1(x); }
+
+    private static double selu(double x) {
+        return x > 0 ? NnOps.SELU_SCALE * x : NnOps.SELU_SCALE * NnOps.SELU_ALPHA * Math.expm1(x);
+    }
+
+    /** x * Phi(x); for x < 0 through erfc so the tail keeps its relative accuracy (no 1 + erf cancellation). */
+    private static double gelu(double x) {
+        return x >= 0 ? 0.5 * x * (1 + erf(x * SQRT_HALF)) : 0.5 * x * erfcPositive(-x * SQRT_HALF);
+    }
+
+    private static double geluTanh(double x) {
+        return 0.5 * x * (1 + Math.tanh(SQRT_2_OVER_PI * (x + 0.044715 * x * x * x)));
+    }
+
+    /** exp only of -|x|, so nothing overflows for large |x|. */
+    private static double sigmoid(double x) {
+        double e = Math.exp(-Math.abs(x));
+        return x >= 0 ? 1 / (1 + e) : e / (1 + e);
+    }
+
+    /** log(1 + exp(x)) = log1p(exp(-|x|)) + max(x, 0). */
+    private static double softplus(double x) { return Math.log1p(Math.exp(-Math.abs(x))) + Math.max(x, 0); }
 
     // ---------------------------------------------------------------- erf (float64 accurate, for Gelu)
 
