@@ -197,6 +197,19 @@ class NnConvOpsTest {
     }
 
     @Test
+    void acceptsNonContiguousInputs() {
+        Random rnd = new Random(9);
+        int n = 2, h = 5, w = 4, c = 3, oc = 2;
+        double[] x = random(rnd, n * h * w * c), f = random(rnd, 2 * 2 * c * oc);
+        int[] od = new int[2];
+        double[] expected = conv2dReference(x, n, h, w, c, f, 2, 2, oc, new int[] {1, 1}, "SAME", new int[4],
+                new int[] {1, 1}, 1, od);
+        Tensor nhwcView = Tensors.of(toNchw(x, n, h, w, c), n, c, h, w).transpose(0, 2, 3, 1); // a strided view
+        assertClose(expected, Ops.conv2d(nhwcView, Tensors.of(f, 2, 2, c, oc), 1, "SAME"), DType.FLOAT64,
+                new int[] {n, h, w, oc}, 1e-12);
+    }
+
+    @Test
     void handlesEmptyBatchAndUnknownBatchInShapeInference() {
         Tensor x = Tensors.of(new float[0], 0, 5, 5, 3);
         Tensor f = Tensors.of(new float[3 * 3 * 3 * 4], 3, 3, 3, 4);
