@@ -50,7 +50,7 @@ class NnActivationOpsTest {
     @Test
     void activationsMatchFloat64FormulasForBothDTypes() {
         Random rnd = new Random(3);
-        int n = 40_000; // large enough to split across threads and through the vector loops and their tails
+        int n = 33_000; // large enough to split across threads and through the vector loops and their tails
         double[] x = new double[n + 3];
         for (int i = 0; i < x.length; i++) x[i] = (rnd.nextDouble() - 0.5) * 16;
         x[0] = 0;

@@ -166,22 +166,78 @@ public final class CpuNnKernels implements KernelProvider {
     private static final double TWO_OVER_SQRT_PI = 2 / Math.sqrt(Math.PI);
     private static final double ONE_OVER_SQRT_PI = 1 / Math.sqrt(Math.PI);
 
+    // erf on [0, 0.5): a * Q(a^2), Q's Maclaurin coefficients 2/sqrt(pi) (-1)^n / (n! (2n + 1)).
+    private static final double[] SMALL = new double[14];
+    // erf and erfc on [0.5, 4): Taylor polynomials of degree TAYLOR_DEGREE around the centres of intervals of
+    // width TABLE_STEP, derived at class load from erf^(n)(c) = 2/sqrt(pi) (-1)^(n-1) H_(n-1)(c) exp(-c^2) and the
+    // slow but accurate series / continued fraction for the constant terms. Beyond 4 the continued fraction is short.
+    private static final double TABLE_START = 0.5, TABLE_END = 4, TABLE_STEP = 0.125;
+    private static final int TAYLOR_DEGREE = 14;
+    private static final int TABLE_SIZE = (int) ((TABLE_END - TABLE_START) / TABLE_STEP);
+    private static final double[] ERF_AT = new double[TABLE_SIZE], ERFC_AT = new double[TABLE_SIZE];
+    private static final double[][] TAYLOR = new double[TABLE_SIZE][TAYLOR_DEGREE + 1];
+
+    static {
+        double factorial = 1;
+        for (int n = 0; n < SMALL.length; n++) {
+            if (n > 0) factorial *= n;
+            SMALL[n] = TWO_OVER_SQRT_PI * (n % 2 == 0 ? 1 : -1) / (factorial * (2 * n + 1));
+        }
+        for (int i = 0; i < TABLE_SIZE; i++) {
+            double c = TABLE_START + (i + 0.5) * TABLE_STEP;
+            ERF_AT[i] = c < 2.5 ? erfSeries(c) : 1 - erfcFraction(c, 200);
+            ERFC_AT[i] = erfcFraction(c, 3000);
+            double[] hermite = new double[TAYLOR_DEGREE + 1];
+            hermite[0] = 1;
+            hermite[1] = 2 * c;
+            for (int n = 1; n < TAYLOR_DEGREE; n++) hermite[n + 1] = 2 * c * hermite[n] - 2 * n * hermite[n - 1];
+            double base = TWO_OVER_SQRT_PI * expMinusSquare(c);
+            double f = 1;
+            for (int n = 1; n <= TAYLOR_DEGREE; n++) {
+                f *= n;
+                TAYLOR[i][n] = base * (n % 2 == 1 ? 1 : -1) * hermite[n - 1] / f;
+            }
+        }
+    }
+
     /** The error function, accurate to a few ulps in float64. */
     static double erf(double x) {
         double a = Math.abs(x);
-        double r = a < 2.5 ? erfSeries(a) : a < 6 ? 1 - erfcFraction(a) : 1;
+        double r;
+        if (a < TABLE_START) r = a * small(a * a);
+        else if (a < TABLE_END) r = ERF_AT[tableIndex(a)] + taylor(a);
+        else r = a < 6 ? 1 - erfcFraction(a, 24) : 1;
         return Math.copySign(r, x);
     }
 
     /** erfc(a) for a >= 0, with full relative accuracy in the tail (no 1 - erf cancellation). */
     static double erfcPositive(double a) {
-        if (a < 2.5) return 1 - erfSeries(a);
-        return a < 27.3 ? erfcFraction(a) : 0;
+        if (a < TABLE_START) return 1 - a * small(a * a);
+        if (a < TABLE_END) return ERFC_AT[tableIndex(a)] - taylor(a);
+        return a < 27.3 ? erfcFraction(a, 24) : 0;
+    }
+
+    private static double small(double a2) {
+        double p = 0;
+        for (int n = SMALL.length - 1; n >= 0; n--) p = p * a2 + SMALL[n];
+        return p;
+    }
+
+    private static int tableIndex(double a) { return (int) ((a - TABLE_START) / TABLE_STEP); }
+
+    /** erf(a) - erf(c) for the centre c of a's interval: the Taylor terms of degree >= 1, by Horner. */
+    private static double taylor(double a) {
+        int i = tableIndex(a);
+        double h = a - (TABLE_START + (i + 0.5) * TABLE_STEP);
+        double[] d = TAYLOR[i];
+        double p = 0;
+        for (int n = TAYLOR_DEGREE; n >= 1; n--) p = (p + d[n]) * h;
+        return p;
     }
 
     /**
-     * erf(a) = 2/sqrt(pi) exp(-a^2) sum_n (2a^2)^n a / (1*3*...*(2n+1)): every term is positive, so no cancellation;
-     * about 40 terms at a = 2.5.
+     * erf(a) = 2/sqrt(pi) exp(-a^2) sum_n (2a^2)^n a / (1*3*...*(2n+1)): every term is positive, so no cancellation.
+     * Slow (about 40 terms at a = 2.5); used to build the tables.
      */
     private static double erfSeries(double a) {
         double x2 = a * a;
@@ -194,10 +250,10 @@ public final class CpuNnKernels implements KernelProvider {
         return TWO_OVER_SQRT_PI * expMinusSquare(a) * sum;
     }
 
-    /** erfc(a) for a >= 2.5 by its continued fraction 1/(a + (1/2)/(a + 1/(a + (3/2)/(a + ...)))), 40 levels. */
-    private static double erfcFraction(double a) {
+    /** erfc(a) by its continued fraction 1/(a + (1/2)/(a + 1/(a + (3/2)/(a + ...)))) cut at {@code depth} levels. */
+    private static double erfcFraction(double a, int depth) {
         double c = a;
-        for (int k = 40; k >= 1; k--) c = a + 0.5 * k / c;
+        for (int k = depth; k >= 1; k--) c = a + 0.5 * k / c;
         return ONE_OVER_SQRT_PI * expMinusSquare(a) / c;
     }
 

@@ -266,40 +266,42 @@ final class NnRows {
     // ---------------------------------------------------------------- dropout
 
     /**
-     * Inverted dropout with a counter-based generator: element i is kept when a hash of (seed, i) mapped to [0, 1)
-     * is >= rate, so the mask depends only on the seed and the index, not on threading.
+     * Inverted dropout with a counter-based generator: element i is kept when 53 bits of SplitMix64(seed, i), read as
+     * a uniform u in [0, 1), satisfy u >= rate, so the mask depends only on the seed and the index, not on threading.
      */
     static Tensor[] dropout(Tensor x, double rate, long seed) {
         int n = x.shape().intSize();
         double scale = 1 / (1 - rate);
+        long threshold = (long) Math.ceil(rate * 0x1.0p53); // u >= rate  <=>  (bits >>> 11) >= threshold
         long key = mix(seed ^ 0x6A09E667F3BCC909L);
-        Object src = x.data();
         Object out = Strided.allocate(x.dtype().storage(), n);
         Object mask = Strided.allocate(x.dtype().storage(), n);
-        Parallel.forRange(n, CpuNnKernels.GRAIN, (from, to) -> {
-            if (src instanceof float[] f) {
-                float[] o = (float[]) out, m = (float[]) mask;
-                float sc = (float) scale;
+        if (x.data() instanceof float[] f) {
+            float[] o = (float[]) out, m = (float[]) mask;
+            float sc = (float) scale;
+            Parallel.forRange(n, CpuNnKernels.GRAIN, (from, to) -> {
                 for (int i = from; i < to; i++) {
-                    float k = uniform(key, i) >= rate ? sc : 0f;
+                    float k = bits(key, i) >= threshold ? sc : 0f;
                     m[i] = k;
                     o[i] = f[i] * k;
                 }
-            } else {
-                double[] d = (double[]) src, o = (double[]) out, m = (double[]) mask;
+            });
+        } else {
+            double[] d = (double[]) x.data(), o = (double[]) out, m = (double[]) mask;
+            Parallel.forRange(n, CpuNnKernels.GRAIN, (from, to) -> {
                 for (int i = from; i < to; i++) {
-                    double k = uniform(key, i) >= rate ? scale : 0;
+                    double k = bits(key, i) >= threshold ? scale : 0;
                     m[i] = k;
                     o[i] = d[i] * k;
                 }
-            }
-        });
+            });
+        }
         return new Tensor[] {Tensor.wrap(x.dtype(), x.shape(), out), Tensor.wrap(x.dtype(), x.shape(), mask)};
     }
 
-    /** A uniform double in [0, 1) from (key, counter): SplitMix64's output function. */
-    private static double uniform(long key, long i) {
-        return (mix(key + i * 0x9E3779B97F4A7C15L) >>> 11) * 0x1.0p-53;
+    /** 53 uniform random bits from (key, counter): SplitMix64's output function. */
+    private static long bits(long key, long i) {
+        return mix(key + i * 0x9E3779B97F4A7C15L) >>> 11;
     }
 
     private static long mix(long z) {
