@@ -214,6 +214,11 @@ class NnConvOpsTest {
         Tensor x = Tensors.of(new float[0], 0, 5, 5, 3);
         Tensor f = Tensors.of(new float[3 * 3 * 3 * 4], 3, 3, 3, 4);
         assertEquals(Shape.of(0, 3, 3, 4), Ops.conv2d(x, f, 2, "SAME").shape());
+        assertEquals(Shape.of(0, 4, 3, 3), Ops.conv2d(Tensors.of(new float[0], 0, 3, 5, 5), f,
+                Conv2dOptions.defaults().strides(2, 2).padding("SAME").dataFormat("NCHW")).shape());
+        Tensor noChannels = Ops.conv2d(Tensors.of(new float[2 * 3 * 3 * 0], 2, 3, 3, 0),
+                Tensors.of(new float[0], 2, 2, 0, 5), 1, "VALID"); // K = 0: every output is an empty sum
+        assertClose(new double[2 * 2 * 2 * 5], noChannels, DType.FLOAT32, new int[] {2, 2, 2, 5}, 0);
         TensorSpec[] out = NnOps.CONV2D.infer(new TensorSpec[] {TensorSpec.of(DType.FLOAT32, Shape.of(-1, 28, 28, 3)),
             TensorSpec.of(DType.FLOAT32, Shape.of(3, 3, 3, 8))}, NnOps.CONV2D.resolveAttrs(Attrs.of("padding", "SAME",
                 "strides", new int[] {2, 2})));
@@ -312,6 +317,8 @@ class NnConvOpsTest {
         Tensor empty = Tensors.of(new float[0], 0, 4, 4, 2);
         assertArrayEquals(new int[] {0, 2, 2, 2}, Ops.maxPool2d(empty, new int[] {2, 2}, new int[] {2, 2}, "VALID")
                 .shape().dims());
+        assertArrayEquals(new int[] {0, 2, 2, 2}, Ops.avgPool2d(Tensors.of(new double[0], 0, 2, 4, 4),
+                new int[] {2, 2}, new int[] {2, 2}, "SAME", "NCHW").shape().dims());
         Tensor x = Tensors.of(new float[16], 1, 4, 4, 1);
         OpException p = assertThrows(OpException.class,
                 () -> Ops.maxPool2d(x, new int[] {2, 2}, new int[] {2, 2}, "EXPLICIT"));

@@ -51,8 +51,8 @@ final class NnPooling {
                             }
                         }
                         if (!max) {
-                            float inv = 1f / ((h1 - h0) * (w1 - w0));
-                            for (int ch = 0; ch < c; ch++) dst[o + ch] *= inv;
+                            float count = (h1 - h0) * (w1 - w0);
+                            for (int ch = 0; ch < c; ch++) dst[o + ch] /= count;
                         }
                     }
                 }
