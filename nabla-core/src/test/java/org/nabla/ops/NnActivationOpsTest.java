@@ -60,13 +60,19 @@ class NnActivationOpsTest {
             double[] in = NnConvOpsTest.rounded(x, dtype);
             Tensor t = NnConvOpsTest.tensor(in, dtype, 1, x.length);
             for (Act a : ACTS) {
-                double[] expected = new double[in.length];
-                for (int i = 0; i < in.length; i++) expected[i] = a.reference.applyAsDouble(in[i]);
+                Tensor y = a.op.apply(t);
+                assertEquals(dtype, y.dtype(), a.name);
+                assertEquals(t.shape(), y.shape(), a.name);
+                double[] actual = y.toDoubleArray();
+                // the Simpson erf reference is slow: exact Gelu checks every 8th element (erf has its own grid test)
+                int every = a.name.equals("gelu") ? 8 : 1;
                 double tol = dtype == DType.FLOAT32 ? 2e-6 : 1e-12;
-                try {
-                    assertClose(expected, a.op.apply(t), dtype, new int[] {1, x.length}, tol);
-                } catch (AssertionError e) {
-                    throw new AssertionError(a.name + " " + dtype + ": " + e.getMessage(), e);
+                for (int i = 0; i < in.length; i += every) {
+                    double e = a.reference.applyAsDouble(in[i]);
+                    if (!(Math.abs(e - actual[i]) <= tol + tol * Math.abs(e))) {
+                        throw new AssertionError(a.name + " " + dtype + " at x = " + in[i] + ": expected " + e
+                                + " but was " + actual[i]);
+                    }
                 }
             }
         }
