@@ -352,6 +352,33 @@ public final class Tensor {
     public Tensor argsort() { return Ops.argsort(this); }
 
     // nn
+    public Tensor relu() { return Ops.relu(this); }
+
+    public Tensor relu6() { return Ops.relu6(this); }
+
+    public Tensor leakyRelu() { return Ops.leakyRelu(this); }
+
+    public Tensor leakyRelu(double alpha) { return Ops.leakyRelu(this, alpha); }
+
+    public Tensor elu() { return Ops.elu(this); }
+
+    public Tensor selu() { return Ops.selu(this); }
+
+    public Tensor gelu() { return Ops.gelu(this); }
+
+    public Tensor gelu(boolean approximate) { return Ops.gelu(this, approximate); }
+
+    public Tensor sigmoid() { return Ops.sigmoid(this); }
+
+    public Tensor softplus() { return Ops.softplus(this); }
+
+    public Tensor softmax() { return Ops.softmax(this); }
+
+    public Tensor softmax(int axis) { return Ops.softmax(this, axis); }
+
+    public Tensor logSoftmax() { return Ops.logSoftmax(this); }
+
+    public Tensor logSoftmax(int axis) { return Ops.logSoftmax(this, axis); }
 
     // random/creation
 }
