@@ -208,6 +208,7 @@ public final class Tensor {
     public Tensor add(Object other) { return Ops.add(this, other); }
 
     // linalg
+    public Tensor matmul(Tensor other) { return Ops.matmul(this, other); }
 
     // reduction
 
