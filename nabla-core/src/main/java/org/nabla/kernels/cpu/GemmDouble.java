@@ -34,14 +34,17 @@ final class GemmDouble {
         double[] ap = buf[0];
         double[] bp = buf[1];
         double[] tile = buf[2];
+        // Equal-sized blocks (the last one no smaller than the others) avoid a thin, slow remainder block.
+        int kcMax = balanced(k, KC, 1);
+        int mcMax = balanced(m, MC, MR);
         for (int jc = 0; jc < n; jc += NC) {
             int nc = Math.min(NC, n - jc);
-            for (int pc = 0; pc < k; pc += KC) {
-                int kc = Math.min(KC, k - pc);
+            for (int pc = 0; pc < k; pc += kcMax) {
+                int kc = Math.min(kcMax, k - pc);
                 double betaHere = pc == 0 ? beta : 1.0; // later K blocks accumulate onto the first one's result
                 packB(transB, b, bOff, ldb, pc, jc, kc, nc, bp);
-                for (int ic = 0; ic < m; ic += MC) {
-                    int mc = Math.min(MC, m - ic);
+                for (int ic = 0; ic < m; ic += mcMax) {
+                    int mc = Math.min(mcMax, m - ic);
                     packA(transA, a, aOff, lda, ic, pc, mc, kc, ap);
                     for (int jr = 0; jr < nc; jr += NR) {
                         int nr = Math.min(NR, nc - jr);
@@ -66,6 +69,13 @@ final class GemmDouble {
                 }
             }
         }
+    }
+
+    /** The block size that splits {@code total} into as few blocks of at most {@code max} as possible, evenly. */
+    private static int balanced(int total, int max, int unit) {
+        int blocks = (total + max - 1) / max;
+        int size = (total + blocks - 1) / blocks;
+        return Math.min(max, (size + unit - 1) / unit * unit);
     }
 
     /** Packs rows [ic, ic+mc) x cols [pc, pc+kc) of op(A) into MR-row slivers, p-major inside a sliver. */
