@@ -3,6 +3,7 @@ package org.nabla;
 import org.nabla.eager.ExecutionContext;
 import org.nabla.ops.ArrayOps;
 import org.nabla.ops.Attrs;
+import org.nabla.ops.LinalgOps;
 import org.nabla.ops.MathOps;
 import org.nabla.ops.NnOps;
 import org.nabla.ops.OpDef;
@@ -159,6 +160,16 @@ public final class Ops {
     private static Tensor unary(OpDef op, Object x) { return run(op, Attrs.EMPTY, Tensors.convert(x)); }
 
     // ---------------------------------------------------------------- linalg
+
+    /** Matrix product of the last two axes ({@code tf.linalg.matmul}); batch axes broadcast, ranks must be >= 2. */
+    public static Tensor matmul(Tensor a, Tensor b) {
+        return run(LinalgOps.MATMUL, Attrs.EMPTY, a, b);
+    }
+
+    /** {@link #matmul(Tensor, Tensor)} of op(a) and op(b), where op transposes the last two axes when asked. */
+    public static Tensor matmul(Tensor a, Tensor b, boolean transposeA, boolean transposeB) {
+        return run(LinalgOps.MATMUL, Attrs.of("transposeA", transposeA, "transposeB", transposeB), a, b);
+    }
 
     // ---------------------------------------------------------------- reduction
     // Each reduction takes the axes to reduce (none given = all axes; negative axes count from the end) and

@@ -286,6 +286,7 @@ public final class Tensor {
     public Tensor cast(DType dtype) { return Ops.cast(this, dtype); }
 
     // linalg
+    public Tensor matmul(Tensor other) { return Ops.matmul(this, other); }
 
     // reduction
     public Tensor sum(int... axes) { return Ops.sum(this, axes); }

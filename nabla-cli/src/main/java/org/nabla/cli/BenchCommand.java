@@ -1,18 +1,52 @@
 package org.nabla.cli;
 
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
 import java.util.concurrent.Callable;
+import org.nabla.cli.bench.BenchReport;
+import org.nabla.cli.bench.BenchResult;
+import org.nabla.cli.bench.Benchmarks;
+import org.nabla.cli.bench.Reference;
+import org.nabla.cli.bench.Timing;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code nabla bench}: micro-benchmarks of the CPU kernels and eager dispatch, as a table or JSON. */
-@Command(name = "bench", description = "Run micro-benchmarks (sgemm, conv2d, elementwise add, eager dispatch).")
+@Command(name = "bench", description = "Run micro-benchmarks (sgemm, conv2d, elementwise add, eager dispatch) and "
+        + "compare with NumPy/PyTorch on the same machine.")
 public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print results as JSON instead of a table.")
     boolean json;
 
+    @Option(names = "--quick", description = "Fewer and shorter repetitions (for smoke tests; numbers are rougher).")
+    boolean quick;
+
+    @Option(names = "--no-reference", description = "Skip the NumPy/PyTorch reference measurements.")
+    boolean noReference;
+
+    @Option(names = "--only", split = ",", paramLabel = "GROUP",
+            description = "Run only these groups: sgemm, conv2d, add, dispatch (comma-separated).")
+    List<String> only;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
     @Override
     public Integer call() {
-        System.out.println("no benchmarks yet");
+        Set<String> groups = new LinkedHashSet<>(only == null || only.isEmpty() ? Benchmarks.GROUPS : only);
+        for (String g : groups) {
+            if (!Benchmarks.GROUPS.contains(g)) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "unknown benchmark group '" + g
+                        + "'; choose from " + String.join(", ", Benchmarks.GROUPS));
+            }
+        }
+        Timing.Plan plan = quick ? Timing.Plan.QUICK : Timing.Plan.FULL;
+        List<BenchResult> rows = Benchmarks.run(groups, plan);
+        if (!noReference) rows = Reference.attach(rows, groups, quick);
+        String machine = Benchmarks.machine();
+        System.out.print(json ? BenchReport.json(rows, machine) : BenchReport.table(rows, machine));
         return 0;
     }
 }

@@ -1,0 +1,193 @@
+package org.nabla.kernels.cpu;
+
+import jdk.incubator.vector.DoubleVector;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * The blocked float64 GEMM behind {@link Gemm#dgemm}, in the GotoBLAS/BLIS style: op(B) is packed in KC x NC panels
+ * (cut into NR-wide column slivers), op(A) in MC x KC blocks (cut into MR-tall row slivers), and an MR x NR
+ * register-blocked micro-kernel multiplies one A sliver by one B sliver with its accumulators in vector registers.
+ * Block sizes fit a Zen 4 class core: a B sliver (KC x NR) stays in L1, an A block (MC x KC) in L2.
+ *
+ * <p>One call runs on one thread; {@link Gemm} splits C between threads. Pack buffers are per thread and reused.
+ */
+final class GemmDouble {
+    static final VectorSpecies<Double> S = DoubleVector.SPECIES_PREFERRED;
+    static final int V = S.length();
+    static final int MR = 6;
+    static final int NR = 2 * V;
+    static final int KC = 256;
+    static final int MC = 96;
+    static final int NC = 1024;
+
+    /** Per-thread pack buffers: [0] for A (MC x KC), [1] for B (KC x NC), [2] an MR x NR edge tile. */
+    private static final ThreadLocal<double[][]> BUFFERS = ThreadLocal.withInitial(() -> new double[][] {
+            new double[MC * KC], new double[KC * NC], new double[MR * NR]});
+
+    private GemmDouble() {}
+
+    /** C = alpha * op(A) * op(B) + beta * C on the calling thread; m, n, k > 0. */
+    static void gemm(boolean transA, boolean transB, int m, int n, int k, double alpha,
+                     double[] a, int aOff, int lda, double[] b, int bOff, int ldb,
+                     double beta, double[] c, int cOff, int ldc) {
+        double[][] buf = BUFFERS.get();
+        double[] ap = buf[0];
+        double[] bp = buf[1];
+        double[] tile = buf[2];
+        // Equal-sized blocks (the last one no smaller than the others) avoid a thin, slow remainder block.
+        int kcMax = balanced(k, KC, 1);
+        int mcMax = balanced(m, MC, MR);
+        for (int jc = 0; jc < n; jc += NC) {
+            int nc = Math.min(NC, n - jc);
+            for (int pc = 0; pc < k; pc += kcMax) {
+                int kc = Math.min(kcMax, k - pc);
+                double betaHere = pc == 0 ? beta : 1.0; // later K blocks accumulate onto the first one's result
+                packB(transB, b, bOff, ldb, pc, jc, kc, nc, bp);
+                for (int ic = 0; ic < m; ic += mcMax) {
+                    int mc = Math.min(mcMax, m - ic);
+                    packA(transA, a, aOff, lda, ic, pc, mc, kc, ap);
+                    for (int jr = 0; jr < nc; jr += NR) {
+                        int nr = Math.min(NR, nc - jr);
+                        int bIdx = jr * kc;
+                        for (int ir = 0; ir < mc; ir += MR) {
+                            int mr = Math.min(MR, mc - ir);
+                            int cIdx = cOff + (ic + ir) * ldc + jc + jr;
+                            kernel(kc, ap, ir * kc, bp, bIdx, tile);
+                            if (mr == MR && nr == NR) {
+                                update(tile, alpha, betaHere, c, cIdx, ldc);
+                            } else {
+                                for (int r = 0; r < mr; r++) {
+                                    int ci = cIdx + r * ldc;
+                                    for (int j = 0; j < nr; j++) {
+                                        double v = alpha * tile[r * NR + j];
+                                        c[ci + j] = betaHere == 0.0 ? v : v + betaHere * c[ci + j];
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /** The block size that splits {@code total} into as few blocks of at most {@code max} as possible, evenly. */
+    private static int balanced(int total, int max, int unit) {
+        int blocks = (total + max - 1) / max;
+        int size = (total + blocks - 1) / blocks;
+        return Math.min(max, (size + unit - 1) / unit * unit);
+    }
+
+    /** Packs rows [ic, ic+mc) x cols [pc, pc+kc) of op(A) into MR-row slivers, p-major inside a sliver. */
+    private static void packA(boolean transA, double[] a, int aOff, int lda, int ic, int pc, int mc, int kc,
+                              double[] ap) {
+        for (int ir = 0; ir < mc; ir += MR) {
+            int mr = Math.min(MR, mc - ir);
+            int base = ir * kc;
+            if (transA) {
+                // op(A)(i, p) = a[p * lda + i]: MR consecutive rows are contiguous for each p.
+                for (int p = 0; p < kc; p++) {
+                    int src = aOff + (pc + p) * lda + ic + ir;
+                    int dst = base + p * MR;
+                    for (int r = 0; r < mr; r++) ap[dst + r] = a[src + r];
+                    for (int r = mr; r < MR; r++) ap[dst + r] = 0.0;
+                }
+            } else {
+                for (int r = 0; r < mr; r++) {
+                    int src = aOff + (ic + ir + r) * lda + pc;
+                    for (int p = 0; p < kc; p++) ap[base + p * MR + r] = a[src + p];
+                }
+                for (int r = mr; r < MR; r++) {
+                    for (int p = 0; p < kc; p++) ap[base + p * MR + r] = 0.0;
+                }
+            }
+        }
+    }
+
+    /** Packs rows [pc, pc+kc) x cols [jc, jc+nc) of op(B) into NR-column slivers, p-major inside a sliver. */
+    private static void packB(boolean transB, double[] b, int bOff, int ldb, int pc, int jc, int kc, int nc,
+                              double[] bp) {
+        for (int jr = 0; jr < nc; jr += NR) {
+            int nr = Math.min(NR, nc - jr);
+            int base = jr * kc;
+            if (!transB) {
+                for (int p = 0; p < kc; p++) {
+                    int src = bOff + (pc + p) * ldb + jc + jr;
+                    int dst = base + p * NR;
+                    if (nr == NR) {
+                        for (int j = 0; j < NR; j += V) DoubleVector.fromArray(S, b, src + j).intoArray(bp, dst + j);
+                    } else {
+                        for (int j = 0; j < nr; j++) bp[dst + j] = b[src + j];
+                        for (int j = nr; j < NR; j++) bp[dst + j] = 0.0;
+                    }
+                }
+            } else {
+                // op(B)(p, j) = b[j * ldb + p]: walk each source row (fixed j) contiguously.
+                for (int j = 0; j < nr; j++) {
+                    int src = bOff + (jc + jr + j) * ldb + pc;
+                    for (int p = 0; p < kc; p++) bp[base + p * NR + j] = b[src + p];
+                }
+                for (int j = nr; j < NR; j++) {
+                    for (int p = 0; p < kc; p++) bp[base + p * NR + j] = 0.0;
+                }
+            }
+        }
+    }
+
+    /**
+     * The MR x NR micro-kernel: tile = sum over p of (A sliver column p) x (B sliver row p). The 12 accumulators are
+     * locals so that they live in vector registers for the whole K loop.
+     */
+    private static void kernel(int kc, double[] ap, int ai, double[] bp, int bi, double[] tile) {
+        DoubleVector z = DoubleVector.zero(S);
+        DoubleVector c00 = z, c01 = z, c10 = z, c11 = z, c20 = z, c21 = z;
+        DoubleVector c30 = z, c31 = z, c40 = z, c41 = z, c50 = z, c51 = z;
+        for (int p = 0; p < kc; p++) {
+            DoubleVector b0 = DoubleVector.fromArray(S, bp, bi);
+            DoubleVector b1 = DoubleVector.fromArray(S, bp, bi + V);
+            DoubleVector x = DoubleVector.broadcast(S, ap[ai]);
+            c00 = x.fma(b0, c00);
+            c01 = x.fma(b1, c01);
+            x = DoubleVector.broadcast(S, ap[ai + 1]);
+            c10 = x.fma(b0, c10);
+            c11 = x.fma(b1, c11);
+            x = DoubleVector.broadcast(S, ap[ai + 2]);
+            c20 = x.fma(b0, c20);
+            c21 = x.fma(b1, c21);
+            x = DoubleVector.broadcast(S, ap[ai + 3]);
+            c30 = x.fma(b0, c30);
+            c31 = x.fma(b1, c31);
+            x = DoubleVector.broadcast(S, ap[ai + 4]);
+            c40 = x.fma(b0, c40);
+            c41 = x.fma(b1, c41);
+            x = DoubleVector.broadcast(S, ap[ai + 5]);
+            c50 = x.fma(b0, c50);
+            c51 = x.fma(b1, c51);
+            ai += MR;
+            bi += NR;
+        }
+        c00.intoArray(tile, 0);
+        c01.intoArray(tile, V);
+        c10.intoArray(tile, NR);
+        c11.intoArray(tile, NR + V);
+        c20.intoArray(tile, 2 * NR);
+        c21.intoArray(tile, 2 * NR + V);
+        c30.intoArray(tile, 3 * NR);
+        c31.intoArray(tile, 3 * NR + V);
+        c40.intoArray(tile, 4 * NR);
+        c41.intoArray(tile, 4 * NR + V);
+        c50.intoArray(tile, 5 * NR);
+        c51.intoArray(tile, 5 * NR + V);
+    }
+
+    /** C tile = alpha * tile + beta * C tile (C not read when beta is 0, as BLAS specifies). */
+    private static void update(double[] tile, double alpha, double beta, double[] c, int ci, int ldc) {
+        for (int r = 0; r < MR; r++, ci += ldc) {
+            for (int j = 0; j < NR; j += V) {
+                DoubleVector v = DoubleVector.fromArray(S, tile, r * NR + j).mul(alpha);
+                if (beta != 0.0) v = DoubleVector.fromArray(S, c, ci + j).mul(beta).add(v);
+                v.intoArray(c, ci + j);
+            }
+        }
+    }
+}

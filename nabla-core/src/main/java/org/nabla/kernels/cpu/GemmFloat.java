@@ -1,0 +1,195 @@
+package org.nabla.kernels.cpu;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * The blocked float32 GEMM behind {@link Gemm#sgemm}, in the GotoBLAS/BLIS style: op(B) is packed in KC x NC panels
+ * (cut into NR-wide column slivers), op(A) in MC x KC blocks (cut into MR-tall row slivers), and an MR x NR
+ * register-blocked micro-kernel multiplies one A sliver by one B sliver with its accumulators in vector registers.
+ * Block sizes fit a Zen 4 class core: a B sliver (KC x NR) stays in L1, an A block (MC x KC) in L2.
+ *
+ * <p>One call runs on one thread; {@link Gemm} splits C between threads. Pack buffers are per thread and reused.
+ */
+final class GemmFloat {
+    /** Vector shape of the micro-kernel; {@code -Dnabla.gemm.bits=256} selects 256-bit vectors. */
+    static final VectorSpecies<Float> S = Integer.getInteger("nabla.gemm.bits", 512) == 256
+            ? FloatVector.SPECIES_256 : FloatVector.SPECIES_PREFERRED;
+    static final int V = S.length();
+    static final int MR = 6;
+    static final int NR = 2 * V;
+    static final int KC = Integer.getInteger("nabla.gemm.kc", 256);
+    static final int MC = Integer.getInteger("nabla.gemm.mc", 120);
+    static final int NC = Integer.getInteger("nabla.gemm.nc", 2048);
+
+    /** Per-thread pack buffers: [0] for A (MC x KC), [1] for B (KC x NC), [2] an MR x NR edge tile. */
+    private static final ThreadLocal<float[][]> BUFFERS = ThreadLocal.withInitial(() -> new float[][] {
+            new float[MC * KC], new float[KC * NC], new float[MR * NR]});
+
+    private GemmFloat() {}
+
+    /** C = alpha * op(A) * op(B) + beta * C on the calling thread; m, n, k > 0. */
+    static void gemm(boolean transA, boolean transB, int m, int n, int k, float alpha,
+                     float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                     float beta, float[] c, int cOff, int ldc) {
+        float[][] buf = BUFFERS.get();
+        float[] ap = buf[0];
+        float[] bp = buf[1];
+        float[] tile = buf[2];
+        // Equal-sized blocks (the last one no smaller than the others) avoid a thin, slow remainder block.
+        int kcMax = balanced(k, KC, 1);
+        int mcMax = balanced(m, MC, MR);
+        for (int jc = 0; jc < n; jc += NC) {
+            int nc = Math.min(NC, n - jc);
+            for (int pc = 0; pc < k; pc += kcMax) {
+                int kc = Math.min(kcMax, k - pc);
+                float betaHere = pc == 0 ? beta : 1f; // later K blocks accumulate onto the first one's result
+                packB(transB, b, bOff, ldb, pc, jc, kc, nc, bp);
+                for (int ic = 0; ic < m; ic += mcMax) {
+                    int mc = Math.min(mcMax, m - ic);
+                    packA(transA, a, aOff, lda, ic, pc, mc, kc, ap);
+                    for (int jr = 0; jr < nc; jr += NR) {
+                        int nr = Math.min(NR, nc - jr);
+                        int bIdx = jr * kc;
+                        for (int ir = 0; ir < mc; ir += MR) {
+                            int mr = Math.min(MR, mc - ir);
+                            int cIdx = cOff + (ic + ir) * ldc + jc + jr;
+                            kernel(kc, ap, ir * kc, bp, bIdx, tile);
+                            if (mr == MR && nr == NR) {
+                                update(tile, alpha, betaHere, c, cIdx, ldc);
+                            } else {
+                                for (int r = 0; r < mr; r++) {
+                                    int ci = cIdx + r * ldc;
+                                    for (int j = 0; j < nr; j++) {
+                                        float v = alpha * tile[r * NR + j];
+                                        c[ci + j] = betaHere == 0f ? v : v + betaHere * c[ci + j];
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /** The block size that splits {@code total} into as few blocks of at most {@code max} as possible, evenly. */
+    private static int balanced(int total, int max, int unit) {
+        int blocks = (total + max - 1) / max;
+        int size = (total + blocks - 1) / blocks;
+        return Math.min(max, (size + unit - 1) / unit * unit);
+    }
+
+    /** Packs rows [ic, ic+mc) x cols [pc, pc+kc) of op(A) into MR-row slivers, p-major inside a sliver. */
+    private static void packA(boolean transA, float[] a, int aOff, int lda, int ic, int pc, int mc, int kc,
+                              float[] ap) {
+        for (int ir = 0; ir < mc; ir += MR) {
+            int mr = Math.min(MR, mc - ir);
+            int base = ir * kc;
+            if (transA) {
+                // op(A)(i, p) = a[p * lda + i]: MR consecutive rows are contiguous for each p.
+                for (int p = 0; p < kc; p++) {
+                    int src = aOff + (pc + p) * lda + ic + ir;
+                    int dst = base + p * MR;
+                    for (int r = 0; r < mr; r++) ap[dst + r] = a[src + r];
+                    for (int r = mr; r < MR; r++) ap[dst + r] = 0f;
+                }
+            } else {
+                for (int r = 0; r < mr; r++) {
+                    int src = aOff + (ic + ir + r) * lda + pc;
+                    for (int p = 0; p < kc; p++) ap[base + p * MR + r] = a[src + p];
+                }
+                for (int r = mr; r < MR; r++) {
+                    for (int p = 0; p < kc; p++) ap[base + p * MR + r] = 0f;
+                }
+            }
+        }
+    }
+
+    /** Packs rows [pc, pc+kc) x cols [jc, jc+nc) of op(B) into NR-column slivers, p-major inside a sliver. */
+    private static void packB(boolean transB, float[] b, int bOff, int ldb, int pc, int jc, int kc, int nc,
+                              float[] bp) {
+        for (int jr = 0; jr < nc; jr += NR) {
+            int nr = Math.min(NR, nc - jr);
+            int base = jr * kc;
+            if (!transB) {
+                for (int p = 0; p < kc; p++) {
+                    int src = bOff + (pc + p) * ldb + jc + jr;
+                    int dst = base + p * NR;
+                    if (nr == NR) {
+                        for (int j = 0; j < NR; j += V) FloatVector.fromArray(S, b, src + j).intoArray(bp, dst + j);
+                    } else {
+                        for (int j = 0; j < nr; j++) bp[dst + j] = b[src + j];
+                        for (int j = nr; j < NR; j++) bp[dst + j] = 0f;
+                    }
+                }
+            } else {
+                // op(B)(p, j) = b[j * ldb + p]: walk each source row (fixed j) contiguously.
+                for (int j = 0; j < nr; j++) {
+                    int src = bOff + (jc + jr + j) * ldb + pc;
+                    for (int p = 0; p < kc; p++) bp[base + p * NR + j] = b[src + p];
+                }
+                for (int j = nr; j < NR; j++) {
+                    for (int p = 0; p < kc; p++) bp[base + p * NR + j] = 0f;
+                }
+            }
+        }
+    }
+
+    /**
+     * The MR x NR micro-kernel: tile = sum over p of (A sliver column p) x (B sliver row p). The 12 accumulators are
+     * locals so that they live in vector registers for the whole K loop.
+     */
+    private static void kernel(int kc, float[] ap, int ai, float[] bp, int bi, float[] tile) {
+        FloatVector z = FloatVector.zero(S);
+        FloatVector c00 = z, c01 = z, c10 = z, c11 = z, c20 = z, c21 = z;
+        FloatVector c30 = z, c31 = z, c40 = z, c41 = z, c50 = z, c51 = z;
+        for (int p = 0; p < kc; p++) {
+            FloatVector b0 = FloatVector.fromArray(S, bp, bi);
+            FloatVector b1 = FloatVector.fromArray(S, bp, bi + V);
+            FloatVector x = FloatVector.broadcast(S, ap[ai]);
+            c00 = x.fma(b0, c00);
+            c01 = x.fma(b1, c01);
+            x = FloatVector.broadcast(S, ap[ai + 1]);
+            c10 = x.fma(b0, c10);
+            c11 = x.fma(b1, c11);
+            x = FloatVector.broadcast(S, ap[ai + 2]);
+            c20 = x.fma(b0, c20);
+            c21 = x.fma(b1, c21);
+            x = FloatVector.broadcast(S, ap[ai + 3]);
+            c30 = x.fma(b0, c30);
+            c31 = x.fma(b1, c31);
+            x = FloatVector.broadcast(S, ap[ai + 4]);
+            c40 = x.fma(b0, c40);
+            c41 = x.fma(b1, c41);
+            x = FloatVector.broadcast(S, ap[ai + 5]);
+            c50 = x.fma(b0, c50);
+            c51 = x.fma(b1, c51);
+            ai += MR;
+            bi += NR;
+        }
+        c00.intoArray(tile, 0);
+        c01.intoArray(tile, V);
+        c10.intoArray(tile, NR);
+        c11.intoArray(tile, NR + V);
+        c20.intoArray(tile, 2 * NR);
+        c21.intoArray(tile, 2 * NR + V);
+        c30.intoArray(tile, 3 * NR);
+        c31.intoArray(tile, 3 * NR + V);
+        c40.intoArray(tile, 4 * NR);
+        c41.intoArray(tile, 4 * NR + V);
+        c50.intoArray(tile, 5 * NR);
+        c51.intoArray(tile, 5 * NR + V);
+    }
+
+    /** C tile = alpha * tile + beta * C tile (C not read when beta is 0, as BLAS specifies). */
+    private static void update(float[] tile, float alpha, float beta, float[] c, int ci, int ldc) {
+        for (int r = 0; r < MR; r++, ci += ldc) {
+            for (int j = 0; j < NR; j += V) {
+                FloatVector v = FloatVector.fromArray(S, tile, r * NR + j).mul(alpha);
+                if (beta != 0f) v = FloatVector.fromArray(S, c, ci + j).mul(beta).add(v);
+                v.intoArray(c, ci + j);
+            }
+        }
+    }
+}
