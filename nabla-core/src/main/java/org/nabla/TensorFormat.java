@@ -141,7 +141,9 @@ final class TensorFormat {
         }
 
         String print() {
-            int[] shown = new int[(int) Math.min(t.size(), 1 << 20)];
+            long shownCount = 1;
+            for (int d : dims) shownCount *= summarize && d > 2 * EDGE_ITEMS ? 2 * EDGE_ITEMS : d;
+            int[] shown = new int[(int) Math.min(shownCount, t.size())];
             int[] count = {0};
             visit(0, 0, shown, count);
             fill(shown, count[0]);

@@ -298,7 +298,7 @@ class NpyTest {
         assertArrayEquals(seq, fortran.toFloatArray());
 
         int k = 0;
-        StringBuilder checks = new StringBuilder("import numpy as np\nimport math\n");
+        StringBuilder checks = new StringBuilder("import numpy as np\nimport math\nimport io\n");
         for (Tensor t : samples()) {
             String file = "nabla" + k++ + ".npy";
             Npy.write(t, dir.resolve(file));
@@ -310,7 +310,9 @@ class NpyTest {
                     .append("got = a.ravel().tolist()\n")
                     .append("assert len(got) == len(expected)\n")
                     .append("for x, y in zip(got, expected):\n")
-                    .append("    assert x == y or (x != x and y != y), (x, y)\n");
+                    .append("    assert x == y or (x != x and y != y), (x, y)\n")
+                    .append("buf = io.BytesIO()\nnp.save(buf, a)\n")
+                    .append("assert buf.getvalue() == open('").append(file).append("', 'rb').read(), 'bytes differ'\n");
         }
         checks.append("print('ok')\n");
         assertEquals("ok", python(dir, checks.toString()).strip());
