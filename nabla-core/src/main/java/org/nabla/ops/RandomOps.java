@@ -159,7 +159,14 @@ public final class RandomOps {
             throw new OpException("Range", "start, limit and delta must be integers for dtype " + dtype + ", got start="
                     + start + ", limit=" + limit + ", delta=" + delta);
         }
-        double size = Math.ceil((limit - start) / delta);
+        double bound = 0x1p53; // attributes are float64: larger integers would not be exact
+        if (dtype.isInteger() && (Math.abs(start) > bound || Math.abs(limit) > bound || Math.abs(delta) > bound)) {
+            throw new OpException("Range", "integer bounds beyond 2^53 are not exact as float64 attributes, got start="
+                    + start + ", limit=" + limit + ", delta=" + delta);
+        }
+        // TensorFlow computes the size in the output type; float32 ranges can differ from a float64 computation.
+        double size = dtype == DType.FLOAT32 ? Math.ceil((float) ((float) limit - (float) start) / (float) delta)
+                : Math.ceil((limit - start) / delta);
         if (size > MAX_ELEMENTS) {
             throw new OpException("Range", "range(" + start + ", " + limit + ", " + delta + ") has " + (long) size
                     + " elements, more than one CPU tensor holds (" + MAX_ELEMENTS + ")");

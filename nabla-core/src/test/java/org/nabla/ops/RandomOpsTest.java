@@ -97,6 +97,8 @@ class RandomOpsTest {
                 .contains("dtype must be numeric"));
         assertTrue(assertThrows(OpException.class, () -> Ops.range(0, Double.NaN, 1)).getMessage()
                 .contains("must be finite"));
+        assertTrue(assertThrows(OpException.class, () -> Ops.range(0x1p60, 0x1p60 + 1e6, 1, DType.INT64))
+                .getMessage().contains("integer bounds beyond 2^53 are not exact"));
         assertTrue(assertThrows(OpException.class, () -> Ops.range(0, 1e12, 1)).getMessage()
                 .contains("more than one CPU tensor holds"));
     }
