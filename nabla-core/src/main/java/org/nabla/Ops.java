@@ -84,12 +84,17 @@ public final class Ops {
 
     /** A tensor of {@code shape} with every element 0. */
     public static Tensor zeros(DType dtype, int... shape) {
-        return run(RandomOps.FILL, Attrs.of("shape", shape), Tensors.convert(0, dtype));
+        return run(RandomOps.FILL, Attrs.of("shape", shape), Tensors.convert(0, requireDType(dtype, "zeros")));
     }
 
     /** A tensor of {@code shape} with every element 1 ({@code true} for bool). */
     public static Tensor ones(DType dtype, int... shape) {
-        return run(RandomOps.FILL, Attrs.of("shape", shape), Tensors.convert(1, dtype));
+        return run(RandomOps.FILL, Attrs.of("shape", shape), Tensors.convert(1, requireDType(dtype, "ones")));
+    }
+
+    private static DType requireDType(DType dtype, String op) {
+        if (dtype == null) throw new IllegalArgumentException(op + ": dtype is null");
+        return dtype;
     }
 
     /** Zeros with the dtype and shape of {@code x}. */

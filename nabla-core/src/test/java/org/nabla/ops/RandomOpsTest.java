@@ -48,6 +48,8 @@ class RandomOpsTest {
         assertExact(new long[] {0, 0, 0, 0, 0, 0}, Ops.zerosLike(x), DType.INT32, 3, 2);
         assertExact(new long[] {1, 1, 1, 1, 1, 1}, Ops.onesLike(x), DType.INT32, 3, 2);
         assertEquals(Shape.SCALAR, Ops.ones(DType.FLOAT32).shape());
+        assertEquals("zeros: dtype is null", assertThrows(IllegalArgumentException.class,
+                () -> Ops.zeros(null, 2)).getMessage());
     }
 
     @Test
