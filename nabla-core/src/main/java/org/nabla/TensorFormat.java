@@ -1,154 +1,328 @@
 package org.nabla;
 
 import java.math.BigDecimal;
+import java.math.MathContext;
+import java.math.RoundingMode;
 
 /**
- * Prints tensors the way TensorFlow does (values formatted like NumPy): {@code tf.Tensor([1. 2.], shape=(2,),
- * dtype=float32)}. Tensors with more than {@link #THRESHOLD} elements show the first and last {@link #EDGE_ITEMS}
- * entries of each axis with "...".
+ * Prints tensors the way TensorFlow does, {@code tf.Tensor(<str of the NumPy array>, shape=(2,), dtype=float32)},
+ * with NumPy's default print options: 8 digits of precision in "maxprec" mode, scientific notation when the
+ * non-zero magnitudes span more than 1000x or leave [1e-4, 1e8), lines wrapped at {@link #LINE_WIDTH} characters,
+ * and tensors with more than {@link #THRESHOLD} elements abbreviated to the first and last {@link #EDGE_ITEMS}
+ * entries of each axis. This is a port of NumPy's {@code arrayprint} (FloatingFormat, IntegerFormat, BoolFormat and
+ * {@code _formatArray}); the tests hold strings produced by NumPy 1.24.
  */
 final class TensorFormat {
     static final int THRESHOLD = 1000;
     static final int EDGE_ITEMS = 3;
+    static final int LINE_WIDTH = 75;
+    private static final int PRECISION = 8;
 
     private TensorFormat() {}
 
+    /** {@code tf.Tensor(...)}: the value text goes on a new line when it spans several lines, as in TensorFlow. */
     static String format(Tensor t) {
         String values = values(t);
-        String sep = t.rank() >= 2 ? "\n" : "";
+        String sep = values.indexOf('\n') >= 0 ? "\n" : "";
         return "tf.Tensor(" + sep + values + ", shape=" + t.shape() + ", dtype=" + t.dtype() + ")";
     }
 
-    /** Just the NumPy-style value text: {@code [[1 2]\n [3 4]]}. */
+    /** Just the NumPy {@code str()} of the value: {@code [[1 2]\n [3 4]]}, {@code 4.0} for a scalar. */
     static String values(Tensor t) {
-        double[] v = t.toDoubleArray();
-        long[] l = t.dtype() == DType.INT64 ? t.toLongArray() : null;
-        int[] dims = t.shape().dims();
-        boolean summarize = v.length > THRESHOLD;
-        ElementFormat f = new ElementFormat(t.dtype(), v, l);
-        StringBuilder sb = new StringBuilder();
-        int[] strides = t.shape().contiguousStrides();
-        append(sb, f, dims, strides, 0, 0, summarize);
-        return sb.toString();
+        Tensor dense = t.dense();
+        if (t.rank() == 0) return scalar(dense);
+        if (t.size() == 0) return "[]";
+        return new Printer(dense).print();
     }
 
-    private static void append(StringBuilder sb, ElementFormat f, int[] dims, int[] strides, int axis, int base,
-                               boolean summarize) {
-        if (axis == dims.length) {
-            sb.append(f.format(base));
-            return;
+    /** NumPy's str of a scalar: {@code 4.0}, {@code 1e-05}, {@code 7}, {@code True}. */
+    private static String scalar(Tensor t) {
+        return switch (t.dtype()) {
+            case FLOAT32 -> floatScalar(t.floatValue(), true);
+            case FLOAT64 -> floatScalar(t.doubleValue(), false);
+            case BOOL -> t.booleanValue() ? "True" : "False";
+            default -> Long.toString(t.longValue());
+        };
+    }
+
+    private static String floatScalar(double x, boolean single) {
+        if (Double.isNaN(x)) return "nan";
+        if (Double.isInfinite(x)) return x > 0 ? "inf" : "-inf";
+        double a = Math.abs(x);
+        if (x == 0 || (a >= 1e-4 && a < 1e16)) {
+            String s = shortest(x, single).toPlainString();
+            if (s.indexOf('.') < 0) s += ".0";
+            return (isNegativeZero(x) ? "-" : "") + s;
         }
-        sb.append('[');
-        int n = dims[axis];
-        boolean cut = summarize && n > 2 * EDGE_ITEMS;
-        String newline = axis == dims.length - 1 ? " "
-                : "\n".repeat(dims.length - axis - 1) + " ".repeat(axis + 1);
-        for (int i = 0; i < n; i++) {
-            if (cut && i == EDGE_ITEMS) {
-                sb.append("...").append(newline);
-                i = n - EDGE_ITEMS;
+        Sci sci = Sci.of(x, single, Integer.MAX_VALUE);
+        String exp = Integer.toString(Math.abs(sci.exp));
+        return sci.intPart + (sci.frac.isEmpty() ? "" : "." + sci.frac) + "e" + (sci.exp < 0 ? "-" : "+")
+                + (exp.length() < 2 ? "0" : "") + exp;
+    }
+
+    private static boolean isNegativeZero(double x) { return x == 0 && Double.doubleToRawLongBits(x) != 0; }
+
+    /** The shortest decimal that reads back as the same float32 (single) or float64 value. */
+    private static BigDecimal shortest(double x, boolean single) {
+        BigDecimal b = new BigDecimal(single ? Float.toString((float) x) : Double.toString(x));
+        // Java always prints two significant digits (Float.MIN_VALUE is "1.4E-45"); NumPy prints "1e-45" when one
+        // digit already reads back as the same value.
+        if (x != 0 && b.stripTrailingZeros().precision() == 2) {
+            BigDecimal one = b.round(new MathContext(1, RoundingMode.HALF_EVEN));
+            boolean same = single ? one.floatValue() == (float) x : one.doubleValue() == x;
+            if (same) return one;
+        }
+        return b.stripTrailingZeros();
+    }
+
+    /** Positional digits: shortest unique, rounded to at most 8 fraction digits, trailing zeros removed. */
+    private static String positional(double x, boolean single) {
+        BigDecimal b = shortest(x, single);
+        if (b.scale() > PRECISION) b = new BigDecimal(x).setScale(PRECISION, RoundingMode.HALF_EVEN);
+        b = b.stripTrailingZeros();
+        String s = b.scale() < 0 ? b.setScale(0).toPlainString() : b.toPlainString();
+        if (s.indexOf('.') < 0) s += ".";
+        if (isNegativeZero(x) || (x < 0 && !s.startsWith("-"))) s = "-" + s; // -0.0, or a tiny negative rounded to 0
+        return s;
+    }
+
+    /** A number in scientific form: sign and first digit, the other digits, and the decimal exponent. */
+    private record Sci(String intPart, String frac, int exp) {
+        /**
+         * Exactly {@code fracDigits} digits after the first, taken from the exact binary value (NumPy's min_digits:
+         * digits past the shortest representation are real digits of the value, not zeros).
+         */
+        static Sci exact(double x, boolean single, int fracDigits) {
+            if (x == 0) return new Sci(isNegativeZero(x) ? "-0" : "0", "0".repeat(fracDigits), 0);
+            BigDecimal b = new BigDecimal(single ? (double) (float) x : x)
+                    .round(new MathContext(fracDigits + 1, RoundingMode.HALF_EVEN));
+            String digits = b.unscaledValue().abs().toString();
+            int exp = b.precision() - b.scale() - 1;
+            digits = digits + "0".repeat(fracDigits + 1 - digits.length());
+            return new Sci((x < 0 ? "-" : "") + digits.charAt(0), digits.substring(1), exp);
+        }
+
+        static Sci of(double x, boolean single, int maxFracDigits) {
+            if (x == 0) return new Sci(isNegativeZero(x) ? "-0" : "0", "", 0);
+            BigDecimal b = shortest(x, single).stripTrailingZeros();
+            if (b.precision() - 1 > maxFracDigits) {
+                b = new BigDecimal(x).round(new MathContext(maxFracDigits + 1, RoundingMode.HALF_EVEN))
+                        .stripTrailingZeros();
             }
-            append(sb, f, dims, strides, axis + 1, base + i * strides[axis], summarize);
-            if (i < n - 1) sb.append(newline);
+            String digits = b.unscaledValue().abs().toString();
+            int exp = b.precision() - b.scale() - 1;
+            return new Sci((x < 0 ? "-" : "") + digits.charAt(0), digits.substring(1), exp);
         }
-        sb.append(']');
     }
 
-    /** Formats every element to one common width, as NumPy does for an array. */
-    private static final class ElementFormat {
+    /** Formats and lays out the elements of one dense tensor of rank >= 1 and size >= 1. */
+    private static final class Printer {
+        private final Tensor t;
+        private final int[] dims;
+        private final int[] strides;
+        private final boolean summarize;
+        private final Object data;
         private final DType dtype;
-        private final double[] v;
-        private final long[] l;
-        private boolean scientific;
-        private boolean integral;
-        private int intWidth;
-        private int fracWidth;
+        // element format, fixed from the displayed elements before printing
+        private boolean exp;
+        private int padLeft;
+        private int padRight;
+        private int precision;
+        private int expSize;
         private int width;
 
-        ElementFormat(DType dtype, double[] v, long[] l) {
-            this.dtype = dtype;
-            this.v = v;
-            this.l = l;
+        Printer(Tensor t) {
+            this.t = t;
+            this.dims = t.shape().dims();
+            this.strides = t.shape().contiguousStrides();
+            this.summarize = t.size() > THRESHOLD;
+            this.data = t.data();
+            this.dtype = t.dtype();
+        }
+
+        String print() {
+            long shownCount = 1;
+            for (int d : dims) shownCount *= summarize && d > 2 * EDGE_ITEMS ? 2 * EDGE_ITEMS : d;
+            int[] shown = new int[(int) Math.min(shownCount, t.size())];
+            int[] count = {0};
+            visit(0, 0, shown, count);
+            fill(shown, count[0]);
+            return recurse(0, 0, " ", LINE_WIDTH);
+        }
+
+        /** Collects the flat indices of the elements that will be displayed (all, or the edges when summarizing). */
+        private void visit(int axis, int base, int[] out, int[] count) {
+            if (axis == dims.length) {
+                out[count[0]++] = base;
+                return;
+            }
+            int n = dims[axis];
+            boolean cut = summarize && n > 2 * EDGE_ITEMS;
+            for (int i = 0; i < n; i++) {
+                if (cut && i == EDGE_ITEMS) i = n - EDGE_ITEMS;
+                visit(axis + 1, base + i * strides[axis], out, count);
+            }
+        }
+
+        private double at(int i) {
+            return switch (data) {
+                case float[] a -> a[i];
+                case double[] a -> a[i];
+                case int[] a -> a[i];
+                case long[] a -> a[i];
+                case byte[] a -> dtype == DType.UINT8 ? a[i] & 0xff : a[i];
+                default -> throw new IllegalStateException();
+            };
+        }
+
+        private String integer(int i) {
+            return data instanceof long[] a ? Long.toString(a[i]) : Long.toString((long) at(i));
+        }
+
+        /** NumPy's FloatingFormat.fillFormat / IntegerFormat / BoolFormat over the displayed elements. */
+        private void fill(int[] shown, int n) {
             if (dtype == DType.BOOL) {
-                width = v.length == 0 ? 0 : (allTrue() ? 4 : 5);
+                width = 5; // ' True' / 'False' for every non-scalar array
                 return;
             }
             if (!dtype.isFloating()) {
-                for (int i = 0; i < v.length; i++) width = Math.max(width, raw(i).length());
+                for (int k = 0; k < n; k++) width = Math.max(width, integer(shown[k]).length());
                 return;
             }
-            double maxAbs = 0, minAbs = Double.MAX_VALUE;
-            integral = true;
-            for (double x : v) {
-                if (!Double.isFinite(x)) continue;
+            boolean single = dtype == DType.FLOAT32;
+            double max = 0, min = Double.POSITIVE_INFINITY;
+            boolean anyFinite = false, anyNonFinite = false, negInf = false;
+            for (int k = 0; k < n; k++) {
+                double x = at(shown[k]);
+                if (!Double.isFinite(x)) {
+                    anyNonFinite = true;
+                    if (x == Double.NEGATIVE_INFINITY) negInf = true;
+                    continue;
+                }
+                anyFinite = true;
                 double a = Math.abs(x);
-                maxAbs = Math.max(maxAbs, a);
-                if (a != 0) minAbs = Math.min(minAbs, a);
-                if (x != Math.rint(x)) integral = false;
-            }
-            scientific = maxAbs >= 1e16 || (minAbs < 1e-4 && minAbs != Double.MAX_VALUE)
-                    || (maxAbs / Math.max(minAbs, Double.MIN_VALUE) > 1e3 && minAbs < 1e-4);
-            for (double x : v) {
-                String s = raw(x);
-                int dot = s.indexOf('.');
-                if (scientific || dot < 0) {
-                    width = Math.max(width, s.length());
-                } else {
-                    intWidth = Math.max(intWidth, dot);
-                    fracWidth = Math.max(fracWidth, s.length() - dot - 1);
+                if (a != 0) {
+                    max = Math.max(max, a);
+                    min = Math.min(min, a);
                 }
             }
-            if (!scientific) width = Math.max(width, intWidth + 1 + fracWidth);
-        }
-
-        private boolean allTrue() {
-            for (double x : v) if (x == 0) return false;
-            return true;
-        }
-
-        private String raw(int i) {
-            if (l != null) return Long.toString(l[i]);
-            return Long.toString((long) v[i]);
-        }
-
-        private String raw(double x) {
-            if (Double.isNaN(x)) return "nan";
-            if (Double.isInfinite(x)) return x > 0 ? "inf" : "-inf";
-            if (scientific) {
-                String s = String.format("%.8e", x);
-                int e = s.indexOf('e');
-                String mantissa = s.substring(0, e).replaceAll("0+$", "");
-                String exp = s.substring(e + 1);
-                int expValue = Integer.parseInt(exp);
-                return mantissa + "e" + (expValue < 0 ? "-" : "+") + String.format("%02d", Math.abs(expValue));
+            if (max != 0) {
+                double ratio = single ? (float) max / (float) min : max / min;
+                exp = max >= 1e8 || min < 1e-4 || ratio > 1000;
             }
-            if (integral) return (long) x + ".";
-            double rounded = dtype == DType.FLOAT32 ? (float) x : x;
-            String s = new BigDecimal(dtype == DType.FLOAT32 ? Float.toString((float) rounded)
-                    : Double.toString(rounded)).setScale(8, java.math.RoundingMode.HALF_EVEN).stripTrailingZeros()
-                    .toPlainString();
-            if (s.indexOf('.') < 0) s = s + ".";
-            return s;
+            if (!anyFinite) {
+                padLeft = 0;
+                padRight = 0;
+            } else if (exp) {
+                int intLen = 0, fracLen = 0, expDigits = 0;
+                for (int k = 0; k < n; k++) {
+                    double x = at(shown[k]);
+                    if (!Double.isFinite(x)) continue;
+                    Sci s = Sci.of(x, single, PRECISION);
+                    intLen = Math.max(intLen, s.intPart.length());
+                    fracLen = Math.max(fracLen, s.frac.length());
+                    expDigits = Math.max(expDigits, Math.max(2, Integer.toString(Math.abs(s.exp)).length()));
+                }
+                precision = fracLen;
+                expSize = expDigits;
+                padLeft = intLen;
+                padRight = expSize + 2 + precision;
+            } else {
+                for (int k = 0; k < n; k++) {
+                    double x = at(shown[k]);
+                    if (!Double.isFinite(x)) continue;
+                    String s = positional(x, single);
+                    int dot = s.indexOf('.');
+                    padLeft = Math.max(padLeft, dot);
+                    padRight = Math.max(padRight, s.length() - dot - 1);
+                }
+            }
+            if (anyNonFinite) {
+                int offset = padRight + 1;
+                padLeft = Math.max(padLeft, Math.max(3 - offset, 3 + (negInf ? 1 : 0) - offset));
+            }
         }
 
-        String format(int i) {
-            String s;
-            if (dtype == DType.BOOL) {
-                s = v[i] != 0 ? "True" : "False";
-                return " ".repeat(Math.max(0, width - s.length())) + s;
+        private String element(int i) {
+            if (dtype == DType.BOOL) return at(i) != 0 ? " True" : "False";
+            if (!dtype.isFloating()) return pad(integer(i), width);
+            double x = at(i);
+            if (!Double.isFinite(x)) {
+                String s = Double.isNaN(x) ? "nan" : x > 0 ? "inf" : "-inf";
+                return pad(s, padLeft + padRight + 1);
             }
-            if (!dtype.isFloating()) {
-                s = raw(i);
-                return " ".repeat(Math.max(0, width - s.length())) + s;
+            boolean single = dtype == DType.FLOAT32;
+            if (exp) {
+                Sci s = Sci.exact(x, single, precision);
+                String e = Integer.toString(Math.abs(s.exp));
+                return pad(s.intPart, padLeft) + "." + s.frac + "e"
+                        + (s.exp < 0 ? "-" : "+") + "0".repeat(Math.max(0, expSize - e.length())) + e;
             }
-            s = raw(v[i]);
+            String s = positional(x, single);
             int dot = s.indexOf('.');
-            if (!scientific && dot >= 0) {
-                s = " ".repeat(Math.max(0, intWidth - dot)) + s;
-                s = s + " ".repeat(Math.max(0, width - s.length()));
-                return s;
+            return " ".repeat(Math.max(0, padLeft - dot)) + s + " ".repeat(Math.max(0, padRight - (s.length() - dot
+                    - 1)));
+        }
+
+        private static String pad(String s, int w) { return s.length() >= w ? s : " ".repeat(w - s.length()) + s; }
+
+        /** NumPy's {@code _formatArray}: nested brackets, hanging indents, wrapping and "..." summaries. */
+        private String recurse(int axis, int base, String hanging, int currWidth) {
+            int axesLeft = dims.length - axis;
+            if (axesLeft == 0) return element(base);
+            String nextHanging = hanging + " ";
+            int nextWidth = currWidth - 1; // room for the closing ']'
+            int n = dims[axis];
+            boolean summary = summarize && 2 * EDGE_ITEMS < n;
+            int leading = summary ? EDGE_ITEMS : 0;
+            int trailing = summary ? EDGE_ITEMS : n;
+            int stride = strides[axis];
+            StringBuilder s = new StringBuilder();
+            if (axesLeft == 1) {
+                int elemWidth = currWidth - 1;
+                StringBuilder line = new StringBuilder(hanging);
+                for (int i = 0; i < leading; i++) {
+                    line = extend(s, line, recurse(axis + 1, base + i * stride, nextHanging, nextWidth), elemWidth,
+                            hanging);
+                    line.append(' ');
+                }
+                if (summary) {
+                    line = extend(s, line, "...", elemWidth, hanging);
+                    line.append(' ');
+                }
+                for (int i = trailing; i > 1; i--) {
+                    line = extend(s, line, recurse(axis + 1, base + (n - i) * stride, nextHanging, nextWidth),
+                            elemWidth, hanging);
+                    line.append(' ');
+                }
+                line = extend(s, line, recurse(axis + 1, base + (n - 1) * stride, nextHanging, nextWidth), elemWidth,
+                        hanging);
+                s.append(line);
+            } else {
+                String lineSep = "\n".repeat(axesLeft - 1);
+                for (int i = 0; i < leading; i++) {
+                    s.append(hanging).append(recurse(axis + 1, base + i * stride, nextHanging, nextWidth))
+                            .append(lineSep);
+                }
+                if (summary) s.append(hanging).append("...").append(lineSep);
+                for (int i = trailing; i > 1; i--) {
+                    s.append(hanging).append(recurse(axis + 1, base + (n - i) * stride, nextHanging, nextWidth))
+                            .append(lineSep);
+                }
+                s.append(hanging).append(recurse(axis + 1, base + (n - 1) * stride, nextHanging, nextWidth));
             }
-            return " ".repeat(Math.max(0, width - s.length())) + s;
+            return "[" + s.substring(hanging.length()) + "]";
+        }
+
+        /** NumPy's {@code _extendLine}: starts a new line when the word would pass the width (unless that is futile). */
+        private static StringBuilder extend(StringBuilder s, StringBuilder line, String word, int width,
+                                            String nextLinePrefix) {
+            boolean wrap = line.length() + word.length() > width && line.length() > nextLinePrefix.length();
+            if (wrap) {
+                s.append(line.toString().stripTrailing()).append('\n');
+                line = new StringBuilder(nextLinePrefix);
+            }
+            return line.append(word);
         }
     }
 }

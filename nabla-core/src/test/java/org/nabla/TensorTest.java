@@ -70,7 +70,7 @@ class TensorTest {
     @Test
     void printsLikeTensorFlow() {
         assertEquals("tf.Tensor([1 2 3], shape=(3,), dtype=int32)", Tensors.of(new int[] {1, 2, 3}).toString());
-        assertEquals("tf.Tensor(4., shape=(), dtype=float32)", Tensors.scalar(4f).toString());
+        assertEquals("tf.Tensor(4.0, shape=(), dtype=float32)", Tensors.scalar(4f).toString());
         assertEquals("tf.Tensor(\n[[1. 2.]\n [3. 4.]], shape=(2, 2), dtype=float32)",
                 Tensors.of(new float[][] {{1, 2}, {3, 4}}).toString());
         assertEquals("tf.Tensor([ True False], shape=(2,), dtype=bool)",

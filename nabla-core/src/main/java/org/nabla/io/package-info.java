@@ -1,0 +1,6 @@
+/**
+ * Reading and writing tensors in files: NumPy's {@code .npy} format ({@link org.nabla.io.Npy}). Readers treat every
+ * file as untrusted: headers are parsed strictly, never evaluated, and checked against the file's real length before
+ * any buffer is sized from them; writers replace files atomically.
+ */
+package org.nabla.io;
