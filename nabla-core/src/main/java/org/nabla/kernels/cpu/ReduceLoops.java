@@ -31,6 +31,21 @@ final class ReduceLoops {
     /** A reduction laid out as {@code [outer, red, inner]} over {@code data}, dense from index 0. */
     record Plan(Object data, int outer, int red, int inner) {}
 
+    /** True when the reduced axes of {@code dims} (ignoring size-1 axes) form one contiguous run. */
+    static boolean isSimple(int[] dims, boolean[] mask) {
+        int state = 0;
+        for (int i = 0; i < dims.length; i++) {
+            if (dims[i] == 1) continue;
+            if (mask[i]) {
+                if (state == 2) return false;
+                state = 1;
+            } else if (state == 1) {
+                state = 2;
+            }
+        }
+        return true;
+    }
+
     /** Lays out {@code x} (any strides) so that {@code mask} axes form the middle group of a dense array. */
     static Plan plan(Tensor x, boolean[] mask) {
         int[] dims = x.shape().dims();
