@@ -367,4 +367,30 @@ class ReductionOpsTest {
         assertExact(new long[] {6, 15}, iv.sum(0), DType.INT64, 2);
         assertExact(new long[] {5, 7, 9}, iv.sum(true, 1), DType.INT64, 3, 1);
     }
+
+    @Test
+    void fullReductionsOfLongVectorsSplitAcrossThreads() {
+        Random rnd = new Random(23);
+        int n = 300_001;
+        double[] x = new double[n];
+        double sum = 0, max = Double.NEGATIVE_INFINITY, min = Double.POSITIVE_INFINITY, prod = 1, sexp = 0;
+        for (int i = 0; i < n; i++) {
+            x[i] = (float) (1 + (rnd.nextDouble() - 0.5) * 1e-4); // exact in float32 too
+            sum += x[i];
+            max = Math.max(max, x[i]);
+            min = Math.min(min, x[i]);
+            prod *= x[i];
+            sexp += Math.exp(x[i]);
+        }
+        for (DType dt : new DType[] {DType.FLOAT32, DType.FLOAT64}) {
+            Tensor t = Tensors.convert(x, dt);
+            double tol = dt == DType.FLOAT32 ? 2e-7 : 1e-12;
+            assertClose(new double[] {sum}, t.sum().toDoubleArray(), tol);
+            assertClose(new double[] {sum / n}, t.mean().toDoubleArray(), tol);
+            assertClose(new double[] {max}, t.max().toDoubleArray(), 0);
+            assertClose(new double[] {min}, t.min().toDoubleArray(), 0);
+            assertClose(new double[] {prod}, t.prod().toDoubleArray(), dt == DType.FLOAT32 ? 1e-5 : 1e-10);
+            assertClose(new double[] {Math.log(sexp)}, t.logSumExp().toDoubleArray(), tol);
+        }
+    }
 }

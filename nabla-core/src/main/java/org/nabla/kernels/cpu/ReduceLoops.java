@@ -306,6 +306,20 @@ final class ReduceLoops {
         double[] z = new double[p.outer * p.inner];
         int red = p.red;
         Op base = op == Op.MEAN ? Op.SUM : op;
+        if (p.inner == 1 && p.outer == 1 && red >= 2 * GRAIN && Parallel.THREADS > 1 && op != Op.LSE) {
+            int chunks = Parallel.THREADS;
+            double[] part = new double[chunks];
+            Parallel.forRange(chunks, 1, (from, to) -> {
+                for (int c = from; c < to; c++) {
+                    int a = (int) ((long) red * c / chunks), b = (int) ((long) red * (c + 1) / chunks);
+                    double[] acc = new double[1];
+                    accumulateDouble(x, a, b - a, 1, 1, base, acc);
+                    part[c] = acc[0];
+                }
+            });
+            z[0] = op == Op.MEAN ? combine(part, Op.SUM) / red : combine(part, base);
+            return z;
+        }
         forOutputs(p, (o, from, to) -> {
             int len = to - from;
             int zb = o * p.inner + from;
