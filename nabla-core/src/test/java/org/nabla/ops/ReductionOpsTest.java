@@ -393,4 +393,31 @@ class ReductionOpsTest {
             assertClose(new double[] {Math.log(sexp)}, t.logSumExp().toDoubleArray(), tol);
         }
     }
+
+    @Test
+    void uint8ReductionsMatchReferenceModulo256() {
+        Random rnd = new Random(29);
+        int[] dims = {5, 7, 9};
+        byte[] b = new byte[5 * 7 * 9];
+        rnd.nextBytes(b);
+        double[] x = new double[b.length];
+        for (int i = 0; i < b.length; i++) x[i] = b[i] & 0xff;
+        Tensor t = Tensor.wrap(DType.UINT8, Shape.of(dims), b.clone());
+        for (int[] axes : new int[][] {{}, {0}, {1}, {2}, {0, 2}, {1, 2}}) {
+            boolean[] m = mask(3, axes);
+            int cnt = 1;
+            for (int i = 0; i < 3; i++) if (m[i]) cnt *= dims[i];
+            double[] sum = reference(x, dims, m, Double::sum, 0);
+            double[] wrapped = new double[sum.length], mean = new double[sum.length];
+            for (int i = 0; i < sum.length; i++) {
+                wrapped[i] = (long) sum[i] & 0xff;
+                mean[i] = (long) sum[i] / cnt;
+            }
+            assertClose(wrapped, t.sum(axes).toDoubleArray(), 0);
+            assertClose(mean, t.mean(axes).toDoubleArray(), 0);
+            assertClose(reference(x, dims, m, Math::max, 0), t.max(axes).toDoubleArray(), 0);
+            assertClose(reference(x, dims, m, Math::min, 255), t.min(axes).toDoubleArray(), 0);
+            assertEquals(DType.UINT8, t.sum(axes).dtype());
+        }
+    }
 }

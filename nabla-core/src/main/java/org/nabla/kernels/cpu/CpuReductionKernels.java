@@ -195,7 +195,7 @@ public final class CpuReductionKernels implements KernelProvider {
         int n = g[1], inner = g[2];
         long[] idx = new long[g[0] * inner];
         Object data = x.data();
-        double[] dv = data instanceof float[] f ? null : data instanceof double[] d ? d : null;
+        double[] dv = data instanceof double[] d ? d : null;
         float[] fv = data instanceof float[] f ? f : null;
         long[] lv = fv == null && dv == null ? (long[]) Strided.toJavaArray(x, DType.Storage.LONG) : null;
         if (inner == 1) {
