@@ -81,15 +81,19 @@ public final class CpuReductionKernels implements KernelProvider {
         return switch (dtype.storage()) {
             case FLOAT -> ReduceLoops.reduceFloat(ReduceLoops.plan(x, mask), op);
             case DOUBLE -> ReduceLoops.reduceDouble(ReduceLoops.plan(x, mask), op);
+            case INT -> op == Op.MEAN ? narrow(ReduceLoops.reduceLong(widen(ReduceLoops.plan(x, mask), dtype), op), dtype)
+                    : ReduceLoops.reduceInt(ReduceLoops.plan(x, mask), op);
             default -> {
                 Plan p = ReduceLoops.plan(x, mask);
-                if (dtype != DType.INT64) {
-                    p = new Plan(Strided.toJavaArray(Tensor.wrap(dtype, Shape.of(p.outer(), p.red(), p.inner()),
-                            p.data()), DType.Storage.LONG), p.outer(), p.red(), p.inner());
-                }
-                yield narrow(ReduceLoops.reduceLong(p, op), dtype);
+                yield narrow(ReduceLoops.reduceLong(dtype == DType.INT64 ? p : widen(p, dtype), op), dtype);
             }
         };
+    }
+
+    /** The plan's data as long[] (uint8 read unsigned, bool as 0/1). */
+    private static Plan widen(Plan p, DType dtype) {
+        Tensor t = Tensor.wrap(dtype, Shape.of(p.outer(), p.red(), p.inner()), p.data());
+        return new Plan(Strided.toJavaArray(t, DType.Storage.LONG), p.outer(), p.red(), p.inner());
     }
 
     /**

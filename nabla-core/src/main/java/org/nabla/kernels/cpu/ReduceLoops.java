@@ -380,6 +380,18 @@ final class ReduceLoops {
         long[] z = new long[p.outer * p.inner];
         int red = p.red;
         forOutputs(p, (o, from, to) -> {
+            if (p.inner == 1) { // one contiguous row per output: a scalar accumulator
+                int b = o * red;
+                long r = x[b];
+                switch (op) {
+                    case SUM, MEAN -> { for (int k = 1; k < red; k++) r += x[b + k]; }
+                    case PROD -> { for (int k = 1; k < red; k++) r *= x[b + k]; }
+                    case MAX -> { for (int k = 1; k < red; k++) r = Math.max(r, x[b + k]); }
+                    default -> { for (int k = 1; k < red; k++) r = Math.min(r, x[b + k]); }
+                }
+                z[o] = op == Op.MEAN ? r / red : r;
+                return;
+            }
             int len = to - from;
             int zb = o * p.inner + from;
             int b0 = o * red * p.inner + from;
@@ -395,6 +407,42 @@ final class ReduceLoops {
                 }
             }
             if (op == Op.MEAN) for (int i = 0; i < len; i++) z[zb + i] /= red;
+        });
+        return z;
+    }
+
+    /** int32 Sum/Max/Min/Prod in int arithmetic, which wraps exactly as 64-bit arithmetic narrowed would. */
+    static int[] reduceInt(Plan p, Op op) {
+        int[] x = (int[]) p.data;
+        int[] z = new int[p.outer * p.inner];
+        int red = p.red;
+        forOutputs(p, (o, from, to) -> {
+            if (p.inner == 1) { // one contiguous row per output: a scalar accumulator
+                int b = o * red;
+                int r = x[b];
+                switch (op) {
+                    case SUM, MEAN -> { for (int k = 1; k < red; k++) r += x[b + k]; }
+                    case PROD -> { for (int k = 1; k < red; k++) r *= x[b + k]; }
+                    case MAX -> { for (int k = 1; k < red; k++) r = Math.max(r, x[b + k]); }
+                    default -> { for (int k = 1; k < red; k++) r = Math.min(r, x[b + k]); }
+                }
+                z[o] = op == Op.MEAN ? r / red : r;
+                return;
+            }
+            int len = to - from;
+            int zb = o * p.inner + from;
+            int b0 = o * red * p.inner + from;
+            if (op == Op.MAX || op == Op.MIN) System.arraycopy(x, b0, z, zb, len);
+            else if (op == Op.PROD) Arrays.fill(z, zb, zb + len, 1);
+            for (int r = op == Op.MAX || op == Op.MIN ? 1 : 0; r < red; r++) {
+                int b = b0 + r * p.inner;
+                switch (op) {
+                    case SUM -> { for (int i = 0; i < len; i++) z[zb + i] += x[b + i]; }
+                    case PROD -> { for (int i = 0; i < len; i++) z[zb + i] *= x[b + i]; }
+                    case MAX -> { for (int i = 0; i < len; i++) z[zb + i] = Math.max(z[zb + i], x[b + i]); }
+                    default -> { for (int i = 0; i < len; i++) z[zb + i] = Math.min(z[zb + i], x[b + i]); }
+                }
+            }
         });
         return z;
     }
