@@ -420,4 +420,34 @@ class ReductionOpsTest {
             assertEquals(DType.UINT8, t.sum(axes).dtype());
         }
     }
+
+    @Test
+    void tallNarrowColumnReductionsSplitRowsAcrossThreads() {
+        Random rnd = new Random(31);
+        int rows = 20_000, cols = 9;
+        float[] v = new float[rows * cols];
+        for (int i = 0; i < v.length; i++) v[i] = (float) rnd.nextGaussian();
+        double[] sum = new double[cols], sexp = new double[cols];
+        double[] max = new double[cols], min = new double[cols];
+        java.util.Arrays.fill(max, Double.NEGATIVE_INFINITY);
+        java.util.Arrays.fill(min, Double.POSITIVE_INFINITY);
+        for (int i = 0; i < v.length; i++) {
+            int c = i % cols;
+            sum[c] += v[i];
+            sexp[c] += Math.exp(v[i]);
+            max[c] = Math.max(max[c], v[i]);
+            min[c] = Math.min(min[c], v[i]);
+        }
+        Tensor t = Tensors.of(v, rows, cols);
+        double[] mean = new double[cols], lse = new double[cols];
+        for (int c = 0; c < cols; c++) {
+            mean[c] = sum[c] / rows;
+            lse[c] = Math.log(sexp[c]);
+        }
+        assertClose(sum, t.sum(0).toDoubleArray(), 1e-5);
+        assertClose(mean, t.mean(0).toDoubleArray(), 1e-5);
+        assertClose(max, t.max(0).toDoubleArray(), 0);
+        assertClose(min, t.min(0).toDoubleArray(), 0);
+        assertClose(lse, t.logSumExp(0).toDoubleArray(), 1e-6);
+    }
 }

@@ -133,7 +133,26 @@ final class ReduceLoops {
             });
             return z;
         }
-        forOutputs(p, (o, from, to) -> columnsFloat(x, o, red, p.inner, from, to, op, z));
+        if (p.outer == 1 && Parallel.THREADS > 1 && (long) red * p.inner >= 2L * GRAIN && p.inner * 64L < red) {
+            // Tall and narrow (a sum over the batch of [batch, features]): split the rows, then combine the rows.
+            int chunks = Parallel.THREADS, inner = p.inner;
+            Op part = op == Op.MEAN ? Op.SUM : op;
+            float[][] partial = new float[chunks][inner];
+            Parallel.forRange(chunks, 1, (from, to) -> {
+                for (int c = from; c < to; c++) {
+                    int a = (int) ((long) red * c / chunks), b = (int) ((long) red * (c + 1) / chunks);
+                    columnsFloat(x, 0, b - a, inner, 0, inner, part, partial[c], a * inner);
+                }
+            });
+            double[] col = new double[chunks];
+            for (int i = 0; i < inner; i++) {
+                for (int c = 0; c < chunks; c++) col[c] = partial[c][i];
+                double v = combine(col, part);
+                z[i] = (float) (op == Op.MEAN ? v / red : v);
+            }
+            return z;
+        }
+        forOutputs(p, (o, from, to) -> columnsFloat(x, o, red, p.inner, from, to, op, z, 0));
         return z;
     }
 
@@ -229,10 +248,11 @@ final class ReduceLoops {
     }
 
     /** Output columns {@code [from, to)} of outer index {@code o}: accumulates input rows into an output row. */
-    private static void columnsFloat(float[] x, int o, int red, int inner, int from, int to, Op op, float[] z) {
+    private static void columnsFloat(float[] x, int o, int red, int inner, int from, int to, Op op, float[] z,
+                                     int xOffset) {
         int len = to - from;
         int zb = o * inner + from;
-        int base0 = o * red * inner + from;
+        int base0 = xOffset + o * red * inner + from;
         switch (op) {
             case SUM, MEAN -> {
                 double[] acc = new double[len];
