@@ -179,46 +179,60 @@ public final class Ops {
     /** Sum over {@code axes} (all when none given); an empty reduction gives 0. */
     public static Tensor sum(Tensor x, int... axes) { return sum(x, false, axes); }
 
-    public static Tensor sum(Tensor x, boolean keepDims, int... axes) { return reduce(ReductionOps.SUM, x, keepDims, axes); }
+    public static Tensor sum(Tensor x, boolean keepDims, int... axes) {
+        return runReduction(ReductionOps.SUM, x, keepDims, axes);
+    }
 
     /** Mean over {@code axes}; integer means truncate toward zero, an empty float mean is NaN. */
     public static Tensor mean(Tensor x, int... axes) { return mean(x, false, axes); }
 
-    public static Tensor mean(Tensor x, boolean keepDims, int... axes) { return reduce(ReductionOps.MEAN, x, keepDims, axes); }
+    public static Tensor mean(Tensor x, boolean keepDims, int... axes) {
+        return runReduction(ReductionOps.MEAN, x, keepDims, axes);
+    }
 
     /** Maximum over {@code axes}; NaN propagates; an empty reduction gives -inf (floats) or the lowest integer. */
     public static Tensor max(Tensor x, int... axes) { return max(x, false, axes); }
 
-    public static Tensor max(Tensor x, boolean keepDims, int... axes) { return reduce(ReductionOps.MAX, x, keepDims, axes); }
+    public static Tensor max(Tensor x, boolean keepDims, int... axes) {
+        return runReduction(ReductionOps.MAX, x, keepDims, axes);
+    }
 
     /** Minimum over {@code axes}; NaN propagates; an empty reduction gives +inf (floats) or the highest integer. */
     public static Tensor min(Tensor x, int... axes) { return min(x, false, axes); }
 
-    public static Tensor min(Tensor x, boolean keepDims, int... axes) { return reduce(ReductionOps.MIN, x, keepDims, axes); }
+    public static Tensor min(Tensor x, boolean keepDims, int... axes) {
+        return runReduction(ReductionOps.MIN, x, keepDims, axes);
+    }
 
     /** Product over {@code axes}; an empty reduction gives 1. */
     public static Tensor prod(Tensor x, int... axes) { return prod(x, false, axes); }
 
-    public static Tensor prod(Tensor x, boolean keepDims, int... axes) { return reduce(ReductionOps.PROD, x, keepDims, axes); }
+    public static Tensor prod(Tensor x, boolean keepDims, int... axes) {
+        return runReduction(ReductionOps.PROD, x, keepDims, axes);
+    }
 
     /** log(sum(exp(x))) over {@code axes}, computed without overflow. */
     public static Tensor logSumExp(Tensor x, int... axes) { return logSumExp(x, false, axes); }
 
     public static Tensor logSumExp(Tensor x, boolean keepDims, int... axes) {
-        return reduce(ReductionOps.LOG_SUM_EXP, x, keepDims, axes);
+        return runReduction(ReductionOps.LOG_SUM_EXP, x, keepDims, axes);
     }
 
     /** Logical or of a bool tensor over {@code axes}. */
     public static Tensor any(Tensor x, int... axes) { return any(x, false, axes); }
 
-    public static Tensor any(Tensor x, boolean keepDims, int... axes) { return reduce(ReductionOps.ANY, x, keepDims, axes); }
+    public static Tensor any(Tensor x, boolean keepDims, int... axes) {
+        return runReduction(ReductionOps.ANY, x, keepDims, axes);
+    }
 
     /** Logical and of a bool tensor over {@code axes}. */
     public static Tensor all(Tensor x, int... axes) { return all(x, false, axes); }
 
-    public static Tensor all(Tensor x, boolean keepDims, int... axes) { return reduce(ReductionOps.ALL, x, keepDims, axes); }
+    public static Tensor all(Tensor x, boolean keepDims, int... axes) {
+        return runReduction(ReductionOps.ALL, x, keepDims, axes);
+    }
 
-    private static Tensor reduce(OpDef op, Tensor x, boolean keepDims, int[] axes) {
+    private static Tensor runReduction(OpDef op, Tensor x, boolean keepDims, int[] axes) {
         return run(op, Attrs.of("axes", axes, "keepDims", keepDims), x);
     }
 
@@ -240,7 +254,7 @@ public final class Ops {
     /** Running sum along {@code axis} (tf.math.cumsum). */
     public static Tensor cumsum(Tensor x, int axis) { return cumsum(x, axis, false, false); }
 
-    /** Running sum; {@code exclusive} starts from 0 (leaves out the current element), {@code reverse} sums from the end. */
+    /** Running sum; {@code exclusive} leaves out the current element (starts from 0), {@code reverse} runs backward. */
     public static Tensor cumsum(Tensor x, int axis, boolean exclusive, boolean reverse) {
         return run(ReductionOps.CUMSUM, Attrs.of("axis", axis, "exclusive", exclusive, "reverse", reverse), x);
     }
@@ -265,14 +279,18 @@ public final class Ops {
         return run(ArrayOps.CONCAT, Attrs.of("axis", axis), values);
     }
 
-    public static Tensor concat(java.util.List<Tensor> values, int axis) { return concat(axis, values.toArray(Tensor[]::new)); }
+    public static Tensor concat(java.util.List<Tensor> values, int axis) {
+        return concat(axis, values.toArray(Tensor[]::new));
+    }
 
     /** Joins same-shaped tensors along a new {@code axis} (tf.stack). */
     public static Tensor stack(int axis, Tensor... values) {
         return run(ArrayOps.STACK, Attrs.of("axis", axis), values);
     }
 
-    public static Tensor stack(java.util.List<Tensor> values, int axis) { return stack(axis, values.toArray(Tensor[]::new)); }
+    public static Tensor stack(java.util.List<Tensor> values, int axis) {
+        return stack(axis, values.toArray(Tensor[]::new));
+    }
 
     /** Splits into {@code numSplit} equal parts along {@code axis}; the parts are views. */
     public static Tensor[] split(Tensor x, int numSplit, int axis) {

@@ -334,7 +334,9 @@ public final class Tensor {
 
     public Tensor slice(int[] begin, int[] size) { return Ops.slice(this, begin, size); }
 
-    public Tensor stridedSlice(int[] begin, int[] end, int[] strides) { return Ops.stridedSlice(this, begin, end, strides); }
+    public Tensor stridedSlice(int[] begin, int[] end, int[] strides) {
+        return Ops.stridedSlice(this, begin, end, strides);
+    }
 
     public Tensor gather(Object indices, int axis) { return Ops.gather(this, indices, axis); }
 

@@ -219,7 +219,7 @@ public final class ArrayOps {
     }
 
     /** Sizes of the parts of a Split along its (normalized) axis. */
-    public static int[] splitSizes(Shape s, Attrs a) {
+    private static int[] splitSizes(Shape s, Attrs a) {
         int axis = axisIn("Split", a.getInt("axis"), s.rank(), "an input");
         int n = s.dim(axis);
         int num = a.getInt("numSplit");
@@ -269,7 +269,7 @@ public final class ArrayOps {
     }
 
     /** The size of a Slice, with -1 entries resolved. */
-    public static Shape sliceShape(Shape s, int[] begin, int[] size) {
+    static Shape sliceShape(Shape s, int[] begin, int[] size) {
         int r = s.rank();
         if (begin.length != r || size.length != r) {
             throw new OpException("Slice", "begin " + Arrays.toString(begin) + " and size " + Arrays.toString(size)

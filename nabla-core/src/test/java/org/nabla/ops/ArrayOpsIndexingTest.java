@@ -102,6 +102,12 @@ class ArrayOpsIndexingTest {
         assertExact(new long[] {12, 0}, Ops.stridedSlice(t, new int[] {0, 0, 0}, new int[] {0, 1, 1},
                 new int[] {-1, 1, 1}, 1, 1, 0, 0, 6), DType.INT32, 2);
         assertEquals(Shape.of(0, 3, 4), Ops.stridedSlice(t, new int[] {1}, new int[] {1}, new int[] {1}).shape());
+        // t[..., None] and t[None, ..., 2]
+        Tensor expanded = Ops.stridedSlice(t, new int[2], new int[2], new int[] {1, 1}, 0, 0, 1, 2, 0);
+        assertEquals(Shape.of(2, 3, 4, 1), expanded.shape());
+        assertExact(Tensors.of(new int[24]).add(t.reshape(24)).toLongArray(), expanded.reshape(24), DType.INT32, 24);
+        assertExact(new long[] {2, 6, 10, 14, 18, 22}, Ops.stridedSlice(t, new int[] {0, 0, 2}, new int[] {0, 0, 3},
+                new int[] {1, 1, 1}, 0, 0, 2, 1, 4), DType.INT32, 1, 2, 3);
         assertThrowsMessage("StridedSlice: index 5 is out of range for axis 1 of size 3",
                 () -> Ops.stridedSlice(t, new int[] {0, 5}, new int[] {0, 6}, new int[] {1, 1}, 0, 0, 0, 0, 2));
         assertThrowsMessage("StridedSlice: stride 0 is 0", () -> t.stridedSlice(new int[] {0}, new int[] {1},

@@ -54,10 +54,13 @@ class ArrayOpsSortingTest {
     @Test
     void argsortMatchesAStableReferenceOnRandomData() {
         Random rnd = new Random(21);
-        int rows = 6, n = 50;
-        for (DType dt : new DType[] {DType.FLOAT32, DType.FLOAT64, DType.INT32, DType.INT64}) {
+        int rows = 6;
+        for (int n : new int[] {50, 300}) { // comparison sort and radix sort rows
+        for (DType dt : new DType[] {DType.FLOAT32, DType.FLOAT64, DType.INT32, DType.INT64, DType.UINT8}) {
             double[] x = new double[rows * n];
-            for (int i = 0; i < x.length; i++) x[i] = rnd.nextInt(9) - 4; // many ties
+            for (int i = 0; i < x.length; i++) x[i] = rnd.nextInt(9) - 4 + (dt == DType.UINT8 ? 4 : 0); // many ties
+            if (dt == DType.FLOAT32) x[11] = -0f;
+            if (n == 300 && dt != DType.UINT8) x[40] = dt == DType.INT64 ? -(1L << 52) : dt == DType.INT32 ? -7 : -3e9;
             if (dt.isFloating()) x[7] = NAN;
             Tensor t = ReductionOpsTest.tensor(x, dt).reshape(rows, n);
             for (boolean desc : new boolean[] {false, true}) {
@@ -65,7 +68,8 @@ class ArrayOpsSortingTest {
                 double[] sorted = new double[rows * n];
                 for (int r = 0; r < rows; r++) {
                     int base = r * n;
-                    Comparator<Integer> byValue = (i, j) -> Double.compare(x[base + i], x[base + j]); // NaN largest
+                    // NaN largest, -0.0 equal to 0.0 (adding 0.0 turns -0.0 into 0.0)
+                    Comparator<Integer> byValue = (i, j) -> Double.compare(x[base + i] + 0.0, x[base + j] + 0.0);
                     Integer[] order = IntStream.range(0, n).boxed().sorted(desc ? byValue.reversed()
                             .thenComparing(Comparator.naturalOrder()) : byValue).toArray(Integer[]::new);
                     for (int k = 0; k < n; k++) {
@@ -76,6 +80,7 @@ class ArrayOpsSortingTest {
                 assertExact(ref, Ops.argsort(t, 1, desc), DType.INT32, rows, n);
                 assertClose(sorted, Ops.sort(t, -1, desc), dt, new int[] {rows, n}, 0);
             }
+        }
         }
     }
 

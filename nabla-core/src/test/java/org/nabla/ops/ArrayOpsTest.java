@@ -130,6 +130,25 @@ class ArrayOpsTest {
     }
 
     @Test
+    void reshapeOfStridedViewsAvoidsCopiesWhereTheLayoutAllows() {
+        Tensor m = iota(DType.INT32, 4, 6);
+        Tensor cols = m.slice(new int[] {0, 0}, new int[] {4, 4}); // strides (6, 1)
+        Tensor split = cols.reshape(4, 2, 2);
+        assertSame(m.data(), split.data(), "splitting a contiguous axis is a view");
+        assertExact(new long[] {0, 1, 2, 3, 6, 7, 8, 9, 12, 13, 14, 15, 18, 19, 20, 21}, split, DType.INT32, 4, 2, 2);
+        assertExact(new long[] {0, 1, 2, 3, 6, 7, 8, 9, 12, 13, 14, 15, 18, 19, 20, 21}, cols.reshape(16), DType.INT32,
+                16);
+        Tensor t = m.transpose(); // (6, 4)
+        Tensor expanded = t.reshape(6, 1, 4, 1);
+        assertSame(m.data(), expanded.data());
+        assertExact(t.dense().toLongArray(), expanded, DType.INT32, 6, 1, 4, 1);
+        assertExact(t.dense().toLongArray(), t.reshape(2, 3, 2, 2), DType.INT32, 2, 3, 2, 2);
+        assertExact(t.dense().toLongArray(), t.reshape(-1), DType.INT32, 24);
+        assertEquals(Shape.of(0, 2), iota(DType.INT32, 2, 0).transpose().reshape(0, 2).shape());
+        assertExact(new long[] {7}, Tensors.of(new int[] {7}).reshape().reshape(1, 1), DType.INT32, 1, 1);
+    }
+
+    @Test
     void broadcastToIsAZeroStrideView() {
         Tensor col = Tensors.of(new float[][] {{1}, {2}});
         Tensor b = col.broadcastTo(3, 2, 4);

@@ -367,4 +367,87 @@ class ReductionOpsTest {
         assertExact(new long[] {6, 15}, iv.sum(0), DType.INT64, 2);
         assertExact(new long[] {5, 7, 9}, iv.sum(true, 1), DType.INT64, 3, 1);
     }
+
+    @Test
+    void fullReductionsOfLongVectorsSplitAcrossThreads() {
+        Random rnd = new Random(23);
+        int n = 300_001;
+        double[] x = new double[n];
+        double sum = 0, max = Double.NEGATIVE_INFINITY, min = Double.POSITIVE_INFINITY, prod = 1, sexp = 0;
+        for (int i = 0; i < n; i++) {
+            x[i] = (float) (1 + (rnd.nextDouble() - 0.5) * 1e-4); // exact in float32 too
+            sum += x[i];
+            max = Math.max(max, x[i]);
+            min = Math.min(min, x[i]);
+            prod *= x[i];
+            sexp += Math.exp(x[i]);
+        }
+        for (DType dt : new DType[] {DType.FLOAT32, DType.FLOAT64}) {
+            Tensor t = Tensors.convert(x, dt);
+            double tol = dt == DType.FLOAT32 ? 2e-7 : 1e-12;
+            assertClose(new double[] {sum}, t.sum().toDoubleArray(), tol);
+            assertClose(new double[] {sum / n}, t.mean().toDoubleArray(), tol);
+            assertClose(new double[] {max}, t.max().toDoubleArray(), 0);
+            assertClose(new double[] {min}, t.min().toDoubleArray(), 0);
+            assertClose(new double[] {prod}, t.prod().toDoubleArray(), dt == DType.FLOAT32 ? 1e-5 : 1e-10);
+            assertClose(new double[] {Math.log(sexp)}, t.logSumExp().toDoubleArray(), tol);
+        }
+    }
+
+    @Test
+    void uint8ReductionsMatchReferenceModulo256() {
+        Random rnd = new Random(29);
+        int[] dims = {5, 7, 9};
+        byte[] b = new byte[5 * 7 * 9];
+        rnd.nextBytes(b);
+        double[] x = new double[b.length];
+        for (int i = 0; i < b.length; i++) x[i] = b[i] & 0xff;
+        Tensor t = Tensor.wrap(DType.UINT8, Shape.of(dims), b.clone());
+        for (int[] axes : new int[][] {{}, {0}, {1}, {2}, {0, 2}, {1, 2}}) {
+            boolean[] m = mask(3, axes);
+            int cnt = 1;
+            for (int i = 0; i < 3; i++) if (m[i]) cnt *= dims[i];
+            double[] sum = reference(x, dims, m, Double::sum, 0);
+            double[] wrapped = new double[sum.length], mean = new double[sum.length];
+            for (int i = 0; i < sum.length; i++) {
+                wrapped[i] = (long) sum[i] & 0xff;
+                mean[i] = (long) sum[i] / cnt;
+            }
+            assertClose(wrapped, t.sum(axes).toDoubleArray(), 0);
+            assertClose(mean, t.mean(axes).toDoubleArray(), 0);
+            assertClose(reference(x, dims, m, Math::max, 0), t.max(axes).toDoubleArray(), 0);
+            assertClose(reference(x, dims, m, Math::min, 255), t.min(axes).toDoubleArray(), 0);
+            assertEquals(DType.UINT8, t.sum(axes).dtype());
+        }
+    }
+
+    @Test
+    void tallNarrowColumnReductionsSplitRowsAcrossThreads() {
+        Random rnd = new Random(31);
+        int rows = 20_000, cols = 9;
+        float[] v = new float[rows * cols];
+        for (int i = 0; i < v.length; i++) v[i] = (float) rnd.nextGaussian();
+        double[] sum = new double[cols], sexp = new double[cols];
+        double[] max = new double[cols], min = new double[cols];
+        java.util.Arrays.fill(max, Double.NEGATIVE_INFINITY);
+        java.util.Arrays.fill(min, Double.POSITIVE_INFINITY);
+        for (int i = 0; i < v.length; i++) {
+            int c = i % cols;
+            sum[c] += v[i];
+            sexp[c] += Math.exp(v[i]);
+            max[c] = Math.max(max[c], v[i]);
+            min[c] = Math.min(min[c], v[i]);
+        }
+        Tensor t = Tensors.of(v, rows, cols);
+        double[] mean = new double[cols], lse = new double[cols];
+        for (int c = 0; c < cols; c++) {
+            mean[c] = sum[c] / rows;
+            lse[c] = Math.log(sexp[c]);
+        }
+        assertClose(sum, t.sum(0).toDoubleArray(), 1e-5);
+        assertClose(mean, t.mean(0).toDoubleArray(), 1e-5);
+        assertClose(max, t.max(0).toDoubleArray(), 0);
+        assertClose(min, t.min(0).toDoubleArray(), 0);
+        assertClose(lse, t.logSumExp(0).toDoubleArray(), 1e-6);
+    }
 }

@@ -22,8 +22,16 @@ public final class CpuArrayKernels implements KernelProvider {
         String cpu = CpuDevice.TYPE;
         DType any = null; // data movement: one kernel serves every dtype
         r.register(ArrayOps.RESHAPE, cpu, any, (in, attrs, out) -> {
-            Tensor x = in[0].isDense() ? in[0] : in[0].dense();
-            return new Tensor[] {Tensor.view(x, out[0].shape(), x.offset(), out[0].shape().contiguousStrides())};
+            Tensor x = in[0];
+            Shape shape = out[0].shape();
+            if (shape.size() == 0) return new Tensor[] {view(x, out[0], 0, shape.contiguousStrides())};
+            int[] strides = x.isDense() ? shape.contiguousStrides() : reshapeStrides(x.shape().dims(), x.strides(),
+                    shape.dims());
+            if (strides == null) {
+                x = x.dense();
+                strides = shape.contiguousStrides();
+            }
+            return new Tensor[] {Tensor.view(x, shape, x.offset(), strides)};
         }, true);
         r.register(ArrayOps.TRANSPOSE, cpu, any, (in, attrs, out) -> {
             Tensor x = in[0];
@@ -124,6 +132,40 @@ public final class CpuArrayKernels implements KernelProvider {
             return Tensor.wrap(x.dtype(), out.shape(), Strided.allocate(x.dtype().storage(), 0));
         }
         return Tensor.view(x, out.shape(), offset, strides);
+    }
+
+    /**
+     * Strides that read a strided layout in a new shape without copying, or null when the layout does not allow it
+     * (NumPy's attempt_nocopy_reshape): each group of old axes that merges or splits must be contiguous within itself.
+     * Sizes are all non-zero here.
+     */
+    static int[] reshapeStrides(int[] oldDims, int[] oldStrides, int[] newDims) {
+        int[] od = new int[oldDims.length], os = new int[oldDims.length];
+        int on = 0;
+        for (int i = 0; i < oldDims.length; i++) {
+            if (oldDims[i] != 1) {
+                od[on] = oldDims[i];
+                os[on++] = oldStrides[i];
+            }
+        }
+        int nn = newDims.length;
+        int[] ns = new int[nn];
+        int oi = 0, oj = 1, ni = 0, nj = 1;
+        while (ni < nn && oi < on) {
+            long np = newDims[ni], op = od[oi];
+            while (np != op) {
+                if (np < op) np *= newDims[nj++];
+                else op *= od[oj++];
+            }
+            for (int ok = oi; ok < oj - 1; ok++) if (os[ok] != od[ok + 1] * os[ok + 1]) return null;
+            ns[nj - 1] = os[oj - 1];
+            for (int nk = nj - 1; nk > ni; nk--) ns[nk - 1] = ns[nk] * newDims[nk];
+            ni = nj++;
+            oi = oj++;
+        }
+        int last = ni > 0 ? ns[ni - 1] : 1;
+        for (; ni < nn; ni++) ns[ni] = last; // trailing size-1 axes: any stride reads the one element
+        return ns;
     }
 
     /** Concat ({@code stack} false) or Stack of dense inputs: each contributes one block per outer index. */

@@ -60,18 +60,40 @@ public final class CpuReductionKernels implements KernelProvider {
             if (z != null) return z;
         }
         DType dtype = x.dtype();
+        int[] dims = x.shape().dims();
+        if (dtype.isFloating() && !ReduceLoops.isSimple(dims, mask)) {
+            // Several separate runs of reduced axes (e.g. axes 0 and 2 of a 3-d tensor): reduce the last run first,
+            // keeping it as size-1 axes, then the rest. Every float reduction composes this way (a mean of equal-size
+            // means is the mean; a logSumExp of logSumExps is the logSumExp), and no input copy is needed.
+            int end = dims.length - 1;
+            while (!mask[end] || dims[end] == 1) end--;
+            int start = end;
+            while (start > 0 && (mask[start - 1] || dims[start - 1] == 1)) start--;
+            boolean[] last = new boolean[dims.length];
+            int[] kept = dims.clone();
+            for (int i = start; i <= end; i++) {
+                last[i] = mask[i];
+                if (mask[i]) kept[i] = 1;
+            }
+            Tensor partial = Tensor.wrap(dtype, Shape.of(kept), reduceData(x, last, op));
+            return reduceData(partial, mask, op);
+        }
         return switch (dtype.storage()) {
             case FLOAT -> ReduceLoops.reduceFloat(ReduceLoops.plan(x, mask), op);
             case DOUBLE -> ReduceLoops.reduceDouble(ReduceLoops.plan(x, mask), op);
+            case INT -> op == Op.MEAN ? narrow(ReduceLoops.reduceLong(widen(ReduceLoops.plan(x, mask), dtype), op), dtype)
+                    : ReduceLoops.reduceInt(ReduceLoops.plan(x, mask), op);
             default -> {
                 Plan p = ReduceLoops.plan(x, mask);
-                if (dtype != DType.INT64) {
-                    p = new Plan(Strided.toJavaArray(Tensor.wrap(dtype, Shape.of(p.outer(), p.red(), p.inner()),
-                            p.data()), DType.Storage.LONG), p.outer(), p.red(), p.inner());
-                }
-                yield narrow(ReduceLoops.reduceLong(p, op), dtype);
+                yield narrow(ReduceLoops.reduceLong(dtype == DType.INT64 ? p : widen(p, dtype), op), dtype);
             }
         };
+    }
+
+    /** The plan's data as long[] (uint8 read unsigned, bool as 0/1). */
+    private static Plan widen(Plan p, DType dtype) {
+        Tensor t = Tensor.wrap(dtype, Shape.of(p.outer(), p.red(), p.inner()), p.data());
+        return new Plan(Strided.toJavaArray(t, DType.Storage.LONG), p.outer(), p.red(), p.inner());
     }
 
     /**
@@ -177,9 +199,15 @@ public final class CpuReductionKernels implements KernelProvider {
         int n = g[1], inner = g[2];
         long[] idx = new long[g[0] * inner];
         Object data = x.data();
-        double[] dv = data instanceof float[] f ? null : data instanceof double[] d ? d : null;
+        double[] dv = data instanceof double[] d ? d : null;
         float[] fv = data instanceof float[] f ? f : null;
         long[] lv = fv == null && dv == null ? (long[]) Strided.toJavaArray(x, DType.Storage.LONG) : null;
+        if (inner == 1) {
+            Parallel.forRange(g[0], Math.max(1, Broadcasting.GRAIN / Math.max(1, n)), (from, to) -> {
+                for (int o = from; o < to; o++) idx[o] = argRow(fv, dv, lv, o * n, n, max);
+            });
+            return new Tensor[] {Tensor.wrap(out.dtype(), out.shape(), narrow(idx, out.dtype()))};
+        }
         ReduceLoops.forOutputs(new Plan(null, g[0], n, inner), (o, from, to) -> {
             int len = to - from, zb = o * inner + from, b0 = o * n * inner + from;
             double[] best = lv == null ? new double[len] : null;
@@ -211,6 +239,31 @@ public final class CpuReductionKernels implements KernelProvider {
             }
         });
         return new Tensor[] {Tensor.wrap(out.dtype(), out.shape(), narrow(idx, out.dtype()))};
+    }
+
+    /** The arg-extreme of one contiguous row; exactly one of {@code fv, dv, lv} is non-null. */
+    private static int argRow(float[] fv, double[] dv, long[] lv, int base, int n, boolean max) {
+        int best = 0;
+        if (fv != null) {
+            float b = fv[base];
+            for (int j = 1; j < n && b == b; j++) {
+                float v = fv[base + j];
+                if ((max ? v > b : v < b) || v != v) { b = v; best = j; }
+            }
+        } else if (dv != null) {
+            double b = dv[base];
+            for (int j = 1; j < n && b == b; j++) {
+                double v = dv[base + j];
+                if ((max ? v > b : v < b) || v != v) { b = v; best = j; }
+            }
+        } else {
+            long b = lv[base];
+            for (int j = 1; j < n; j++) {
+                long v = lv[base + j];
+                if (max ? v > b : v < b) { b = v; best = j; }
+            }
+        }
+        return best;
     }
 
     private static Tensor[] cumsum(Tensor x, Attrs attrs) {

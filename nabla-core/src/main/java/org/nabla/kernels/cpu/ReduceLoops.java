@@ -31,6 +31,21 @@ final class ReduceLoops {
     /** A reduction laid out as {@code [outer, red, inner]} over {@code data}, dense from index 0. */
     record Plan(Object data, int outer, int red, int inner) {}
 
+    /** True when the reduced axes of {@code dims} (ignoring size-1 axes) form one contiguous run. */
+    static boolean isSimple(int[] dims, boolean[] mask) {
+        int state = 0;
+        for (int i = 0; i < dims.length; i++) {
+            if (dims[i] == 1) continue;
+            if (mask[i]) {
+                if (state == 2) return false;
+                state = 1;
+            } else if (state == 1) {
+                state = 2;
+            }
+        }
+        return true;
+    }
+
     /** Lays out {@code x} (any strides) so that {@code mask} axes form the middle group of a dense array. */
     static Plan plan(Tensor x, boolean[] mask) {
         int[] dims = x.shape().dims();
@@ -118,7 +133,26 @@ final class ReduceLoops {
             });
             return z;
         }
-        forOutputs(p, (o, from, to) -> columnsFloat(x, o, red, p.inner, from, to, op, z));
+        if (p.outer == 1 && Parallel.THREADS > 1 && (long) red * p.inner >= 2L * GRAIN && p.inner * 64L < red) {
+            // Tall and narrow (a sum over the batch of [batch, features]): split the rows, then combine the rows.
+            int chunks = Parallel.THREADS, inner = p.inner;
+            Op part = op == Op.MEAN ? Op.SUM : op;
+            float[][] partial = new float[chunks][inner];
+            Parallel.forRange(chunks, 1, (from, to) -> {
+                for (int c = from; c < to; c++) {
+                    int a = (int) ((long) red * c / chunks), b = (int) ((long) red * (c + 1) / chunks);
+                    columnsFloat(x, 0, b - a, inner, 0, inner, part, partial[c], a * inner);
+                }
+            });
+            double[] col = new double[chunks];
+            for (int i = 0; i < inner; i++) {
+                for (int c = 0; c < chunks; c++) col[c] = partial[c][i];
+                double v = combine(col, part);
+                z[i] = (float) (op == Op.MEAN ? v / red : v);
+            }
+            return z;
+        }
+        forOutputs(p, (o, from, to) -> columnsFloat(x, o, red, p.inner, from, to, op, z, 0));
         return z;
     }
 
@@ -214,10 +248,11 @@ final class ReduceLoops {
     }
 
     /** Output columns {@code [from, to)} of outer index {@code o}: accumulates input rows into an output row. */
-    private static void columnsFloat(float[] x, int o, int red, int inner, int from, int to, Op op, float[] z) {
+    private static void columnsFloat(float[] x, int o, int red, int inner, int from, int to, Op op, float[] z,
+                                     int xOffset) {
         int len = to - from;
         int zb = o * inner + from;
-        int base0 = o * red * inner + from;
+        int base0 = xOffset + o * red * inner + from;
         switch (op) {
             case SUM, MEAN -> {
                 double[] acc = new double[len];
@@ -291,6 +326,20 @@ final class ReduceLoops {
         double[] z = new double[p.outer * p.inner];
         int red = p.red;
         Op base = op == Op.MEAN ? Op.SUM : op;
+        if (p.inner == 1 && p.outer == 1 && red >= 2 * GRAIN && Parallel.THREADS > 1 && op != Op.LSE) {
+            int chunks = Parallel.THREADS;
+            double[] part = new double[chunks];
+            Parallel.forRange(chunks, 1, (from, to) -> {
+                for (int c = from; c < to; c++) {
+                    int a = (int) ((long) red * c / chunks), b = (int) ((long) red * (c + 1) / chunks);
+                    double[] acc = new double[1];
+                    accumulateDouble(x, a, b - a, 1, 1, base, acc);
+                    part[c] = acc[0];
+                }
+            });
+            z[0] = op == Op.MEAN ? combine(part, Op.SUM) / red : combine(part, base);
+            return z;
+        }
         forOutputs(p, (o, from, to) -> {
             int len = to - from;
             int zb = o * p.inner + from;
@@ -351,6 +400,18 @@ final class ReduceLoops {
         long[] z = new long[p.outer * p.inner];
         int red = p.red;
         forOutputs(p, (o, from, to) -> {
+            if (p.inner == 1) { // one contiguous row per output: a scalar accumulator
+                int b = o * red;
+                long r = x[b];
+                switch (op) {
+                    case SUM, MEAN -> { for (int k = 1; k < red; k++) r += x[b + k]; }
+                    case PROD -> { for (int k = 1; k < red; k++) r *= x[b + k]; }
+                    case MAX -> { for (int k = 1; k < red; k++) r = Math.max(r, x[b + k]); }
+                    default -> { for (int k = 1; k < red; k++) r = Math.min(r, x[b + k]); }
+                }
+                z[o] = op == Op.MEAN ? r / red : r;
+                return;
+            }
             int len = to - from;
             int zb = o * p.inner + from;
             int b0 = o * red * p.inner + from;
@@ -366,6 +427,42 @@ final class ReduceLoops {
                 }
             }
             if (op == Op.MEAN) for (int i = 0; i < len; i++) z[zb + i] /= red;
+        });
+        return z;
+    }
+
+    /** int32 Sum/Max/Min/Prod in int arithmetic, which wraps exactly as 64-bit arithmetic narrowed would. */
+    static int[] reduceInt(Plan p, Op op) {
+        int[] x = (int[]) p.data;
+        int[] z = new int[p.outer * p.inner];
+        int red = p.red;
+        forOutputs(p, (o, from, to) -> {
+            if (p.inner == 1) { // one contiguous row per output: a scalar accumulator
+                int b = o * red;
+                int r = x[b];
+                switch (op) {
+                    case SUM, MEAN -> { for (int k = 1; k < red; k++) r += x[b + k]; }
+                    case PROD -> { for (int k = 1; k < red; k++) r *= x[b + k]; }
+                    case MAX -> { for (int k = 1; k < red; k++) r = Math.max(r, x[b + k]); }
+                    default -> { for (int k = 1; k < red; k++) r = Math.min(r, x[b + k]); }
+                }
+                z[o] = op == Op.MEAN ? r / red : r;
+                return;
+            }
+            int len = to - from;
+            int zb = o * p.inner + from;
+            int b0 = o * red * p.inner + from;
+            if (op == Op.MAX || op == Op.MIN) System.arraycopy(x, b0, z, zb, len);
+            else if (op == Op.PROD) Arrays.fill(z, zb, zb + len, 1);
+            for (int r = op == Op.MAX || op == Op.MIN ? 1 : 0; r < red; r++) {
+                int b = b0 + r * p.inner;
+                switch (op) {
+                    case SUM -> { for (int i = 0; i < len; i++) z[zb + i] += x[b + i]; }
+                    case PROD -> { for (int i = 0; i < len; i++) z[zb + i] *= x[b + i]; }
+                    case MAX -> { for (int i = 0; i < len; i++) z[zb + i] = Math.max(z[zb + i], x[b + i]); }
+                    default -> { for (int i = 0; i < len; i++) z[zb + i] = Math.min(z[zb + i], x[b + i]); }
+                }
+            }
         });
         return z;
     }

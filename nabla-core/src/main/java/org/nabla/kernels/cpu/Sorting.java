@@ -80,13 +80,22 @@ final class Sorting {
         final long[] packed;
         final long[] keys;
         final int[] tmp;
+        final int[] ukeys;
+        final int[] ukeysTmp;
+        final int[] count = new int[RADIX + 1];
 
         Scratch(int n) {
             packed = new long[n];
             keys = new long[n];
             tmp = new int[n];
+            ukeys = new int[n];
+            ukeysTmp = new int[n];
         }
     }
+
+    /** Rows at least this long are argsorted by an LSD radix sort (three 11-bit passes) instead of a comparison sort. */
+    private static final int RADIX_MIN = 256;
+    private static final int RADIX = 1 << 11;
 
     private static Tensor lastAxis(Tensor x, int axis) {
         int r = x.rank();
@@ -134,6 +143,16 @@ final class Sorting {
                 order[j] = j;
             }
             mergeSort(order, keys, s.tmp, n);
+            return;
+        }
+        if (n >= RADIX_MIN) {
+            int[] keys = s.ukeys;
+            for (int j = 0; j < n; j++) {
+                int key = key32(src, base + j);
+                keys[j] = (descending ? ~key : key) ^ Integer.MIN_VALUE; // signed order -> unsigned order
+                order[j] = j;
+            }
+            radixSort(keys, order, s.ukeysTmp, s.tmp, s.count, n);
             return;
         }
         long[] packed = s.packed;
@@ -184,6 +203,28 @@ final class Sorting {
         }
         Arrays.sort(heap, 0, k);
         for (int j = 0; j < k; j++) order[j] = (int) heap[j];
+    }
+
+    /**
+     * Stable LSD radix sort of {@code idx[0, n)} by unsigned {@code keys}; passes whose digit is the same for every
+     * element are skipped (small integer ranges need one pass).
+     */
+    private static void radixSort(int[] keys, int[] idx, int[] keysTmp, int[] idxTmp, int[] count, int n) {
+        int[] k = keys, i = idx, k2 = keysTmp, i2 = idxTmp;
+        for (int shift = 0; shift < 32; shift += 11) {
+            java.util.Arrays.fill(count, 0);
+            for (int j = 0; j < n; j++) count[((k[j] >>> shift) & (RADIX - 1)) + 1]++;
+            if (count[((k[0] >>> shift) & (RADIX - 1)) + 1] == n) continue;
+            for (int d = 0; d < RADIX; d++) count[d + 1] += count[d];
+            for (int j = 0; j < n; j++) {
+                int pos = count[(k[j] >>> shift) & (RADIX - 1)]++;
+                k2[pos] = k[j];
+                i2[pos] = i[j];
+            }
+            int[] t = k; k = k2; k2 = t;
+            t = i; i = i2; i2 = t;
+        }
+        if (i != idx) System.arraycopy(i, 0, idx, 0, n);
     }
 
     /** Bottom-up stable merge sort of {@code order[0, n)} by {@code keys[order[i]]}. */
