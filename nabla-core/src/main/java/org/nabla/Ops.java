@@ -237,17 +237,17 @@ public final class Ops {
     }
 
     /** Index (int64) of the largest element along {@code axis}; ties give the first, NaN wins. */
-    public static Tensor argMax(Tensor x, int axis) { return argMax(x, axis, DType.INT64); }
+    public static Tensor argmax(Tensor x, int axis) { return argmax(x, axis, DType.INT64); }
 
-    /** Like {@link #argMax(Tensor, int)} with an int32 or int64 result. */
-    public static Tensor argMax(Tensor x, int axis, DType outputType) {
+    /** Like {@link #argmax(Tensor, int)} with an int32 or int64 result. */
+    public static Tensor argmax(Tensor x, int axis, DType outputType) {
         return run(ReductionOps.ARG_MAX, Attrs.of("axis", axis, "outputType", outputType), x);
     }
 
     /** Index (int64) of the smallest element along {@code axis}; ties give the first, NaN wins. */
-    public static Tensor argMin(Tensor x, int axis) { return argMin(x, axis, DType.INT64); }
+    public static Tensor argmin(Tensor x, int axis) { return argmin(x, axis, DType.INT64); }
 
-    public static Tensor argMin(Tensor x, int axis, DType outputType) {
+    public static Tensor argmin(Tensor x, int axis, DType outputType) {
         return run(ReductionOps.ARG_MIN, Attrs.of("axis", axis, "outputType", outputType), x);
     }
 

@@ -321,9 +321,9 @@ public final class Tensor {
 
     public Tensor all(boolean keepDims, int... axes) { return Ops.all(this, keepDims, axes); }
 
-    public Tensor argMax(int axis) { return Ops.argMax(this, axis); }
+    public Tensor argmax(int axis) { return Ops.argmax(this, axis); }
 
-    public Tensor argMin(int axis) { return Ops.argMin(this, axis); }
+    public Tensor argmin(int axis) { return Ops.argmin(this, axis); }
 
     public Tensor cumsum(int axis) { return Ops.cumsum(this, axis); }
 

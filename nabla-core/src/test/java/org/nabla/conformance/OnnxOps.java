@@ -263,7 +263,7 @@ final class OnnxOps {
         Tensor x = n.x(0);
         boolean last = n.c().attrInt("select_last_index", 0) == 1;
         if (last) x = reverse(x, axis); // the first hit in reverse order is the last one
-        Tensor r = max ? Ops.argMax(x, axis) : Ops.argMin(x, axis);
+        Tensor r = max ? Ops.argmax(x, axis) : Ops.argmin(x, axis);
         if (last) r = Ops.sub(Tensors.scalar((long) n.x(0).shape().dim(axis) - 1), r);
         if (n.c().attrInt("keepdims", 1) == 1) r = Ops.expandDims(r, axis < 0 ? axis + n.rank() : axis);
         return r;

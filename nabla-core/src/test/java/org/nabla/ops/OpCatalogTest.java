@@ -26,9 +26,11 @@ class OpCatalogTest {
     private static final Map<String, String> FACADE_NAMES = Map.ofEntries(
             Map.entry("Select", "where"),
             Map.entry("Fill", "fill"),
-            Map.entry("MatMul", "matmul"),
             Map.entry("ArgMax", "argmax"),
             Map.entry("ArgMin", "argmin"),
+            Map.entry("MatMul", "matmul"),
+            
+            
             Map.entry("MaxPool2D", "maxPool2d"),
             Map.entry("AvgPool2D", "avgPool2d"),
             Map.entry("Conv2D", "conv2d"),

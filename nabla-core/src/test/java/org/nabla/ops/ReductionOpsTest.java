@@ -206,7 +206,7 @@ class ReductionOpsTest {
         }
         Tensor ti = Tensors.of(new int[] {1, 2, 3, 4, 5, 6}, 2, 3).transpose();
         assertExact(new long[] {5, 7, 9}, ti.sum(1), DType.INT32, 3);
-        assertExact(new long[] {1, 1, 1}, ti.argMax(1), DType.INT64, 3);
+        assertExact(new long[] {1, 1, 1}, ti.argmax(1), DType.INT64, 3);
         assertExact(new long[] {1, 3, 6, 4, 9, 15}, Ops.cumsum(ti, 0).transpose(), DType.INT32, 2, 3);
     }
 
@@ -245,18 +245,18 @@ class ReductionOpsTest {
     @Test
     void argMaxAndArgMinFollowTensorFlowAndNumPy() {
         Tensor m = Tensors.of(new float[][] {{1, 5, 5}, {7, 2, 7}});
-        assertExact(new long[] {1, 0}, m.argMax(1), DType.INT64, 2);
-        assertExact(new long[] {1, 0, 1}, m.argMax(0), DType.INT64, 3);
-        assertExact(new long[] {0, 1}, Ops.argMin(m, -1, DType.INT32), DType.INT32, 2);
+        assertExact(new long[] {1, 0}, m.argmax(1), DType.INT64, 2);
+        assertExact(new long[] {1, 0, 1}, m.argmax(0), DType.INT64, 3);
+        assertExact(new long[] {0, 1}, Ops.argmin(m, -1, DType.INT32), DType.INT32, 2);
         Tensor nan = Tensors.of(new double[] {1, Double.NaN, 9, Double.NaN});
-        assertExact(new long[] {1}, nan.argMax(0), DType.INT64);
-        assertExact(new long[] {1}, nan.argMin(0), DType.INT64);
-        assertExact(new long[] {2}, Tensors.of(new byte[] {1, (byte) 200, (byte) 250}).argMax(0), DType.INT64);
-        assertExact(new long[] {0}, Tensors.of(new long[] {Long.MIN_VALUE, 0}).argMin(0), DType.INT64);
+        assertExact(new long[] {1}, nan.argmax(0), DType.INT64);
+        assertExact(new long[] {1}, nan.argmin(0), DType.INT64);
+        assertExact(new long[] {2}, Tensors.of(new byte[] {1, (byte) 200, (byte) 250}).argmax(0), DType.INT64);
+        assertExact(new long[] {0}, Tensors.of(new long[] {Long.MIN_VALUE, 0}).argmin(0), DType.INT64);
         assertFalse(ReductionOps.ARG_MAX.isDifferentiable());
-        OpException e = assertThrows(OpException.class, () -> Tensors.of(new float[0]).argMax(0));
+        OpException e = assertThrows(OpException.class, () -> Tensors.of(new float[0]).argmax(0));
         assertTrue(e.getMessage().contains("empty axis"), e.getMessage());
-        OpException t = assertThrows(OpException.class, () -> Ops.argMax(m, 0, DType.FLOAT32));
+        OpException t = assertThrows(OpException.class, () -> Ops.argmax(m, 0, DType.FLOAT32));
         assertTrue(t.getMessage().contains("outputType"), t.getMessage());
     }
 
@@ -275,9 +275,9 @@ class ReductionOpsTest {
                 ref[i * c + k] = best;
             }
         }
-        assertExact(ref, t.argMax(1), DType.INT64, a, c);
-        assertExact(ref, Tensors.convert(x, DType.FLOAT32).reshape(a, b, c).argMax(-2), DType.INT64, a, c);
-        assertExact(ref, Tensors.convert(x, DType.INT32).reshape(a, b, c).argMax(1), DType.INT64, a, c);
+        assertExact(ref, t.argmax(1), DType.INT64, a, c);
+        assertExact(ref, Tensors.convert(x, DType.FLOAT32).reshape(a, b, c).argmax(-2), DType.INT64, a, c);
+        assertExact(ref, Tensors.convert(x, DType.INT32).reshape(a, b, c).argmax(1), DType.INT64, a, c);
     }
 
     // ---------------------------------------------------------------- cumsum
@@ -359,8 +359,8 @@ class ReductionOpsTest {
                 assertClose(d.sum(axes).toDoubleArray(), t.sum(axes).toDoubleArray(), 1e-6);
                 assertClose(d.min(true, axes).toDoubleArray(), t.min(true, axes).toDoubleArray(), 0);
                 assertEquals(d.mean(true, axes).shape(), t.mean(true, axes).shape());
-                assertClose(d.argMax(axes.length == 0 ? 0 : axes[0]).toDoubleArray(),
-                        t.argMax(axes.length == 0 ? 0 : axes[0]).toDoubleArray(), 0);
+                assertClose(d.argmax(axes.length == 0 ? 0 : axes[0]).toDoubleArray(),
+                        t.argmax(axes.length == 0 ? 0 : axes[0]).toDoubleArray(), 0);
             }
         }
         Tensor iv = Tensors.of(new long[] {1, 2, 3, 4, 5, 6}, 2, 3).transpose();

@@ -55,23 +55,23 @@ public final class TensorBasics {
         Tensor a = Ops.constant(new int[][] {{1, 2}, {3, 4}});
         Tensor b = Ops.constant(new int[][] {{1, 1}, {1, 1}}); // could also be Ops.ones(DType.INT32, 2, 2)
         out.println(Ops.add(a, b) + "\n");
-        // AFTER-MERGE: out.println(Ops.mul(a, b) + "\n");
-        // AFTER-MERGE: out.println(Ops.matmul(a, b) + "\n");
+        out.println(Ops.mul(a, b) + "\n");
+        out.println(Ops.matmul(a, b) + "\n");
         out.println("Java has no operator overloading: a + b, a * b and a @ b are fluent calls");
         out.println(a.add(b) + "\n"); // element-wise addition
-        // AFTER-MERGE: out.println(a.mul(b) + "\n"); // element-wise multiplication
-        // AFTER-MERGE: out.println(a.matmul(b) + "\n"); // matrix multiplication
+        out.println(a.mul(b) + "\n"); // element-wise multiplication
+        out.println(a.matmul(b) + "\n"); // matrix multiplication
         out.println(Ops.ones(DType.INT32, 2, 2).add(a));
 
         section(out, "Reductions and more: reduce_max, argmax, softmax");
         Tensor c = Ops.constant(new float[][] {{4.0f, 5.0f}, {10.0f, 1.0f}});
         out.println(c);
         // Find the largest value
-        // AFTER-MERGE: out.println(Ops.max(c));
+        out.println(Ops.max(c));
         // Find the index of the largest value
-        // AFTER-MERGE: out.println(Ops.argmax(c, 0));
+        out.println(Ops.argmax(c, 0));
         // Compute the softmax
-        // AFTER-MERGE: out.println(Ops.softmax(c));
+        out.println(Ops.softmax(c));
 
         section(out, "convert_to_tensor: a Java value wherever a tensor is expected");
         out.println(Ops.convertToTensor(new int[] {1, 2, 3}));

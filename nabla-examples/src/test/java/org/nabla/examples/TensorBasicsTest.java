@@ -39,11 +39,11 @@ class TensorBasicsTest {
         assertContains(out, "tf.Tensor([1 2 3], shape=(3,), dtype=int32)\n");
         assertContains(out, "tf.Tensor([11. 12. 13.], shape=(3,), dtype=float32)\n");
         assertContains(out, "a tensor passes through unchanged: true\n");
-        // AFTER-MERGE: assertContains(out, "tf.Tensor(\n[[1 2]\n [3 4]], shape=(2, 2), dtype=int32)\n"); // a * b
-        // AFTER-MERGE: assertContains(out, "tf.Tensor(\n[[3 3]\n [7 7]], shape=(2, 2), dtype=int32)\n"); // a @ b
-        // AFTER-MERGE: assertContains(out, "tf.Tensor(10.0, shape=(), dtype=float32)\n"); // reduce_max
-        // AFTER-MERGE: assertContains(out, "tf.Tensor([1 0], shape=(2,), dtype=int64)\n"); // argmax, as in TF
-        // AFTER-MERGE: assertContains(out, "tf.Tensor(\n[[2.68941"); // softmax; TF prints [[2.6894143e-01 7.3105860e-01]
-        // AFTER-MERGE: assertContains(out, " [9.9987662e-01 1.2339458e-04]], shape=(2, 2), dtype=float32)\n");
+        assertContains(out, "tf.Tensor(\n[[1 2]\n [3 4]], shape=(2, 2), dtype=int32)\n"); // a * b
+        assertContains(out, "tf.Tensor(\n[[3 3]\n [7 7]], shape=(2, 2), dtype=int32)\n"); // a @ b
+        assertContains(out, "tf.Tensor(10.0, shape=(), dtype=float32)\n"); // reduce_max
+        assertContains(out, "tf.Tensor([1 0], shape=(2,), dtype=int64)\n"); // argmax, as in TF
+        assertContains(out, "tf.Tensor(\n[[2.68941"); // softmax; TF prints [[2.6894143e-01 7.3105860e-01]
+        assertContains(out, " [9.9987662e-01 1.2339458e-04]], shape=(2, 2), dtype=float32)\n");
     }
 }
