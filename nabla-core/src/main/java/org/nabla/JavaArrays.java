@@ -34,7 +34,8 @@ final class JavaArrays {
         }
         double[] asDouble = null;
         long[] asLong = null;
-        boolean wide = target == DType.INT64 || natural == DType.INT64;
+        // int64 sources are collected as long (a double loses bits above 2^53); everything else fits a double.
+        boolean wide = natural == DType.INT64;
         if (wide) asLong = new long[(int) size]; else asDouble = new double[(int) size];
         int[] cursor = {0};
         flatten(value, shape, 0, asDouble, asLong, cursor);

@@ -44,6 +44,15 @@ public final class Strided {
         }
         int inner = dims[rank - 1];
         int innerStride = strides[rank - 1];
+        if (innerStride != 1 && inner > 1) {
+            for (int j = rank - 2; j >= 0; j--) {
+                if (strides[j] == 1 && dims[j] > 1) {
+                    // A transposed layout: copy in square tiles so reads and writes both stay in cache.
+                    blockedGather(src, offset, dims, strides, dst, j);
+                    return;
+                }
+            }
+        }
         int[] index = new int[rank];
         int pos = offset;
         for (int out = 0; out < n; out += inner) {
@@ -54,6 +63,47 @@ public final class Strided {
                 pos -= strides[axis] * dims[axis];
                 index[axis] = 0;
             }
+        }
+    }
+
+    private static final int TILE = 32;
+
+    /** Copies a layout whose source-contiguous axis {@code j} is not the output's innermost axis, tile by tile. */
+    private static void blockedGather(Object src, int offset, int[] dims, int[] strides, Object dst, int j) {
+        int rank = dims.length;
+        int k = rank - 1;
+        int[] outStrides = new int[rank];
+        for (int i = rank - 1, s = 1; i >= 0; i--) {
+            outStrides[i] = s;
+            s *= dims[i];
+        }
+        int[] others = new int[rank - 2];
+        for (int i = 0, o = 0; i < rank; i++) if (i != j && i != k) others[o++] = i;
+        int[] index = new int[others.length];
+        int srcBase = offset;
+        int dstBase = 0;
+        while (true) {
+            for (int jb = 0; jb < dims[j]; jb += TILE) {
+                int jEnd = Math.min(dims[j], jb + TILE);
+                for (int kb = 0; kb < dims[k]; kb += TILE) {
+                    int kEnd = Math.min(dims[k], kb + TILE);
+                    for (int jj = jb; jj < jEnd; jj++) {
+                        copyRow(src, srcBase + jj + kb * strides[k], strides[k], dst,
+                                dstBase + jj * outStrides[j] + kb, kEnd - kb);
+                    }
+                }
+            }
+            int a = others.length - 1;
+            for (; a >= 0; a--) {
+                int axis = others[a];
+                srcBase += strides[axis];
+                dstBase += outStrides[axis];
+                if (++index[a] < dims[axis]) break;
+                srcBase -= strides[axis] * dims[axis];
+                dstBase -= outStrides[axis] * dims[axis];
+                index[a] = 0;
+            }
+            if (a < 0) return;
         }
     }
 
