@@ -99,25 +99,27 @@ class MathOpsTest {
     }
 
     @Test
-    void hotFloat32OpsAreExactOnLargeDenseScalarRowAndColumnInputs() {
+    void vectorizedFloatOpsAreExactOnLargeDenseScalarRowAndColumnInputs() {
         Random rnd = new Random(7);
         int n = 300, m = 257; // large enough to split across threads, m not a multiple of the vector length
-        double[] x = randomValues(DType.FLOAT32, rnd, n * m, true);
-        double[] y = randomValues(DType.FLOAT32, rnd, n * m, true);
-        double[] row = randomValues(DType.FLOAT32, rnd, m, true);
-        double[] col = randomValues(DType.FLOAT32, rnd, n, true);
-        double[] s = {3.25};
-        int[][][] cases = {{{n, m}, {n, m}}, {{n, m}, {m}}, {{m}, {n, m}}, {{n, m}, {}}, {{}, {n, m}},
-            {{n, m}, {n, 1}}, {{n, 1}, {n, m}}};
-        for (OpDef op : List.of(MathOps.ADD, MathOps.SUB, MathOps.MUL, MathOps.DIV, MathOps.MAXIMUM,
-                MathOps.MINIMUM)) {
-            for (int[][] c : cases) {
-                double[] a = pick(c[0], x, row, col, s, n, m);
-                double[] b = pick(c[1], y, row, col, s, n, m);
-                double[] expected = broadcastReference(ARITHMETIC.get(op), a, c[0], b, c[1], new int[] {n, m});
-                for (int i = 0; i < expected.length; i++) expected[i] = (float) expected[i];
-                Tensor out = run(op, tensor(DType.FLOAT32, a, c[0]), tensor(DType.FLOAT32, b, c[1]));
-                assertValues(expected, out, DType.FLOAT32, n, m);
+        for (DType dtype : new DType[] {DType.FLOAT32, DType.FLOAT64}) {
+            double[] x = randomValues(dtype, rnd, n * m, true);
+            double[] y = randomValues(dtype, rnd, n * m, true);
+            double[] row = randomValues(dtype, rnd, m, true);
+            double[] col = randomValues(dtype, rnd, n, true);
+            double[] s = {3.25};
+            int[][][] cases = {{{n, m}, {n, m}}, {{n, m}, {m}}, {{m}, {n, m}}, {{n, m}, {}}, {{}, {n, m}},
+                {{n, m}, {n, 1}}, {{n, 1}, {n, m}}};
+            for (OpDef op : List.of(MathOps.ADD, MathOps.SUB, MathOps.MUL, MathOps.DIV, MathOps.MAXIMUM,
+                    MathOps.MINIMUM)) {
+                for (int[][] c : cases) {
+                    double[] a = pick(c[0], x, row, col, s, n, m);
+                    double[] b = pick(c[1], y, row, col, s, n, m);
+                    double[] expected = broadcastReference(ARITHMETIC.get(op), a, c[0], b, c[1], new int[] {n, m});
+                    for (int i = 0; i < expected.length; i++) expected[i] = store(op, dtype, expected[i]);
+                    Tensor out = run(op, tensor(dtype, a, c[0]), tensor(dtype, b, c[1]));
+                    assertValues(expected, out, dtype, n, m);
+                }
             }
         }
     }

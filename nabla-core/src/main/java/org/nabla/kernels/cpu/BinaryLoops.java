@@ -1,5 +1,6 @@
 package org.nabla.kernels.cpu;
 
+import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 import org.nabla.DType;
@@ -11,11 +12,12 @@ import org.nabla.ops.TensorSpec;
 /**
  * Broadcasting elementwise binary functions: the scalar semantics of each function per storage kind, and one row
  * routine per storage kind driven by {@link Broadcasting#forEachRow}. The function is a switch inside the row
- * routine, not a lambda per element, so the loops stay monomorphic however many ops share them; float32 arithmetic
- * takes a Vector API path on dense, scalar and row-broadcast rows.
+ * routine, not a lambda per element, so the loops stay monomorphic however many ops share them; float32 and float64
+ * Add, Sub, Mul, Div, Maximum and Minimum take a Vector API path on dense, scalar and row-broadcast rows.
  */
 final class BinaryLoops {
     private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
+    private static final VectorSpecies<Double> D = DoubleVector.SPECIES_PREFERRED;
 
     private BinaryLoops() {}
 
@@ -33,7 +35,7 @@ final class BinaryLoops {
 
         boolean isComparison() { return compareTo(EQUAL) >= 0 && compareTo(LESS_EQUAL) <= 0; }
 
-        /** True for the float32 functions with a Vector API loop. */
+        /** True for the functions with a float32/float64 Vector API loop. */
         boolean isVectorized() { return this == ADD || this == SUB || this == MUL || this == DIV || this == MAXIMUM
                 || this == MINIMUM; }
     }
@@ -54,9 +56,8 @@ final class BinaryLoops {
             }
             case double[] x -> {
                 double[] y = (double[]) b.data(), z = new double[n];
-                Broadcasting.forEachRow(sa, sb, so, (ap, as, bp, bs, zp, len) -> {
-                    for (int i = 0; i < len; i++) z[zp + i] = apply(f, x[ap + i * as], y[bp + i * bs]);
-                });
+                Broadcasting.forEachRow(sa, sb, so, (ap, as, bp, bs, zp, len) ->
+                        doubleRow(f, x, ap, as, y, bp, bs, z, zp, len));
                 yield z;
             }
             case int[] x -> {
@@ -186,6 +187,40 @@ final class BinaryLoops {
             }
         }
         return bound;
+    }
+
+    /** The float64 twin of {@link #floatRow}. */
+    private static void doubleRow(Fn f, double[] x, int ap, int as, double[] y, int bp, int bs, double[] z, int zp,
+            int len) {
+        int i = 0;
+        if (f.isVectorized()) {
+            int bound = D.loopBound(len);
+            if (as == 1 && bs == 1) {
+                for (; i < bound; i += D.length()) {
+                    vector(f, DoubleVector.fromArray(D, x, ap + i), DoubleVector.fromArray(D, y, bp + i))
+                            .intoArray(z, zp + i);
+                }
+            } else if (as == 1 && bs == 0) {
+                DoubleVector s = DoubleVector.broadcast(D, y[bp]);
+                for (; i < bound; i += D.length()) vector(f, DoubleVector.fromArray(D, x, ap + i), s).intoArray(z, zp + i);
+            } else if (as == 0 && bs == 1) {
+                DoubleVector s = DoubleVector.broadcast(D, x[ap]);
+                for (; i < bound; i += D.length()) vector(f, s, DoubleVector.fromArray(D, y, bp + i)).intoArray(z, zp + i);
+            }
+        }
+        for (; i < len; i++) z[zp + i] = apply(f, x[ap + i * as], y[bp + i * bs]);
+    }
+
+    private static DoubleVector vector(Fn f, DoubleVector a, DoubleVector b) {
+        return switch (f) {
+            case ADD -> a.add(b);
+            case SUB -> a.sub(b);
+            case MUL -> a.mul(b);
+            case DIV -> a.div(b);
+            case MAXIMUM -> a.max(b);
+            case MINIMUM -> a.min(b);
+            default -> throw new AssertionError(f);
+        };
     }
 
     private static FloatVector vector(Fn f, FloatVector a, FloatVector b) {
