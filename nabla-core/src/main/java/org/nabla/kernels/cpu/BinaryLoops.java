@@ -151,7 +151,10 @@ final class BinaryLoops {
                 + index);
     }
 
-    /** A float32 row: vector loops for dense/broadcast operands of the hot functions, then a scalar tail. */
+    /**
+     * A float32 row: vector loops for dense/broadcast operands of the hot functions, then a scalar tail. Each vector
+     * loop sits in its own small method: one method holding all of them compiled measurably slower.
+     */
     private static void floatRow(Fn f, float[] x, int ap, int as, float[] y, int bp, int bs, float[] z, int zp,
             int len) {
         int i = 0;
@@ -194,21 +197,35 @@ final class BinaryLoops {
             int len) {
         int i = 0;
         if (f.isVectorized()) {
-            int bound = D.loopBound(len);
-            if (as == 1 && bs == 1) {
-                for (; i < bound; i += D.length()) {
-                    vector(f, DoubleVector.fromArray(D, x, ap + i), DoubleVector.fromArray(D, y, bp + i))
-                            .intoArray(z, zp + i);
-                }
-            } else if (as == 1 && bs == 0) {
-                DoubleVector s = DoubleVector.broadcast(D, y[bp]);
-                for (; i < bound; i += D.length()) vector(f, DoubleVector.fromArray(D, x, ap + i), s).intoArray(z, zp + i);
-            } else if (as == 0 && bs == 1) {
-                DoubleVector s = DoubleVector.broadcast(D, x[ap]);
-                for (; i < bound; i += D.length()) vector(f, s, DoubleVector.fromArray(D, y, bp + i)).intoArray(z, zp + i);
-            }
+            if (as == 1 && bs == 1) i = vectorRow(f, x, ap, y, bp, z, zp, len);
+            else if (as == 1 && bs == 0) i = vectorRow(f, x, ap, y[bp], false, z, zp, len);
+            else if (as == 0 && bs == 1) i = vectorRow(f, y, bp, x[ap], true, z, zp, len);
         }
         for (; i < len; i++) z[zp + i] = apply(f, x[ap + i * as], y[bp + i * bs]);
+    }
+
+    private static int vectorRow(Fn f, double[] x, int ap, double[] y, int bp, double[] z, int zp, int len) {
+        int bound = D.loopBound(len);
+        for (int i = 0; i < bound; i += D.length()) {
+            vector(f, DoubleVector.fromArray(D, x, ap + i), DoubleVector.fromArray(D, y, bp + i)).intoArray(z, zp + i);
+        }
+        return bound;
+    }
+
+    private static int vectorRow(Fn f, double[] v, int vp, double scalar, boolean scalarFirst, double[] z, int zp,
+            int len) {
+        int bound = D.loopBound(len);
+        DoubleVector s = DoubleVector.broadcast(D, scalar);
+        if (scalarFirst) {
+            for (int i = 0; i < bound; i += D.length()) {
+                vector(f, s, DoubleVector.fromArray(D, v, vp + i)).intoArray(z, zp + i);
+            }
+        } else {
+            for (int i = 0; i < bound; i += D.length()) {
+                vector(f, DoubleVector.fromArray(D, v, vp + i), s).intoArray(z, zp + i);
+            }
+        }
+        return bound;
     }
 
     private static DoubleVector vector(Fn f, DoubleVector a, DoubleVector b) {
