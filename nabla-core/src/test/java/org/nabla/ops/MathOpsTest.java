@@ -249,6 +249,27 @@ class MathOpsTest {
     }
 
     @Test
+    void clipMatchesReferenceForEveryNumericDType() {
+        Random rnd = new Random(9);
+        for (DType dtype : NUMERIC) {
+            double[] x = randomValues(dtype, rnd, 24, false);
+            double[] lo = randomValues(dtype, rnd, 4, false);
+            double[] hi = randomValues(dtype, rnd, 3, false);
+            double[] expected = new double[24];
+            for (int i = 0; i < 2; i++) {
+                for (int j = 0; j < 3; j++) {
+                    for (int k = 0; k < 4; k++) {
+                        int flat = (i * 3 + j) * 4 + k;
+                        expected[flat] = Math.min(Math.max(x[flat], lo[k]), hi[j]);
+                    }
+                }
+            }
+            Tensor out = Ops.clip(tensor(dtype, x, 2, 3, 4), tensor(dtype, lo, 4), tensor(dtype, hi, 3, 1));
+            assertValues(expected, out, dtype, 2, 3, 4);
+        }
+    }
+
+    @Test
     void selectBroadcastsAllThreeInputsForEveryDType() {
         Tensor cond = Tensors.of(new boolean[][] {{true}, {false}}); // (2, 1)
         for (DType dtype : DType.values()) {
