@@ -21,23 +21,25 @@ final class BinaryLoops {
 
     private BinaryLoops() {}
 
-    /** The binary functions. Comparisons write bool; the others keep the input dtype. */
+    /** The binary functions, with the op they serve. Comparisons write bool; the others keep the input dtype. */
     enum Fn {
-        ADD("Add"), SUB("Sub"), MUL("Mul"), DIV("Div"), FLOOR_DIV("FloorDiv"), MOD("Mod"), POW("Pow"),
-        MAXIMUM("Maximum"), MINIMUM("Minimum"),
-        EQUAL("Equal"), NOT_EQUAL("NotEqual"), GREATER("Greater"), GREATER_EQUAL("GreaterEqual"), LESS("Less"),
-        LESS_EQUAL("LessEqual"),
-        AND("LogicalAnd"), OR("LogicalOr"), XOR("LogicalXor");
+        ADD("Add", true), SUB("Sub", true), MUL("Mul", true), DIV("Div", true), FLOOR_DIV("FloorDiv", false),
+        MOD("Mod", false), POW("Pow", false), MAXIMUM("Maximum", true), MINIMUM("Minimum", true),
+        EQUAL("Equal", false), NOT_EQUAL("NotEqual", false), GREATER("Greater", false),
+        GREATER_EQUAL("GreaterEqual", false), LESS("Less", false), LESS_EQUAL("LessEqual", false),
+        AND("LogicalAnd", false), OR("LogicalOr", false), XOR("LogicalXor", false);
 
         final String op;
-
-        Fn(String op) { this.op = op; }
-
-        boolean isComparison() { return compareTo(EQUAL) >= 0 && compareTo(LESS_EQUAL) <= 0; }
-
         /** True for the functions with a float32/float64 Vector API loop. */
-        boolean isVectorized() { return this == ADD || this == SUB || this == MUL || this == DIV || this == MAXIMUM
-                || this == MINIMUM; }
+        final boolean vectorized;
+        final boolean comparison;
+
+        Fn(String op, boolean vectorized) {
+            this.op = op;
+            this.vectorized = vectorized;
+            this.comparison = op.equals("Equal") || op.equals("NotEqual") || op.startsWith("Greater")
+                    || op.startsWith("Less");
+        }
     }
 
     /** {@code f(a, b)} broadcast to {@code out}; inputs are dense from offset 0 with the same dtype. */
@@ -47,7 +49,7 @@ final class BinaryLoops {
         Shape sb = b.shape();
         Shape so = out.shape();
         int n = so.intSize();
-        Object result = f.isComparison() ? compare(f, a.data(), b.data(), sa, sb, so, n) : switch (a.data()) {
+        Object result = f.comparison ? compare(f, a.data(), b.data(), sa, sb, so, n) : switch (a.data()) {
             case float[] x -> {
                 float[] y = (float[]) b.data(), z = new float[n];
                 Broadcasting.forEachRow(sa, sb, so, (ap, as, bp, bs, zp, len) ->
@@ -158,7 +160,7 @@ final class BinaryLoops {
     private static void floatRow(Fn f, float[] x, int ap, int as, float[] y, int bp, int bs, float[] z, int zp,
             int len) {
         int i = 0;
-        if (f.isVectorized()) {
+        if (f.vectorized) {
             if (as == 1 && bs == 1) i = vectorRow(f, x, ap, y, bp, z, zp, len);
             else if (as == 1 && bs == 0) i = vectorRow(f, x, ap, y[bp], false, z, zp, len);
             else if (as == 0 && bs == 1) i = vectorRow(f, y, bp, x[ap], true, z, zp, len);
@@ -196,7 +198,7 @@ final class BinaryLoops {
     private static void doubleRow(Fn f, double[] x, int ap, int as, double[] y, int bp, int bs, double[] z, int zp,
             int len) {
         int i = 0;
-        if (f.isVectorized()) {
+        if (f.vectorized) {
             if (as == 1 && bs == 1) i = vectorRow(f, x, ap, y, bp, z, zp, len);
             else if (as == 1 && bs == 0) i = vectorRow(f, x, ap, y[bp], false, z, zp, len);
             else if (as == 0 && bs == 1) i = vectorRow(f, y, bp, x[ap], true, z, zp, len);

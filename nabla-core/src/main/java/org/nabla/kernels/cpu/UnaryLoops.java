@@ -18,15 +18,17 @@ final class UnaryLoops {
 
     private UnaryLoops() {}
 
-    /** The unary functions. IS_NAN, IS_FINITE and NOT write bool. */
+    /** The unary functions; {@code vectorized} ones have a float32 Vector API loop. IsNan, IsFinite, Not write bool. */
     enum Fn {
-        NEG, ABS, SIGN, SQUARE, EXP, LOG, LOG1P, SQRT, RSQRT, RECIPROCAL, SIN, COS, TANH, ERF, FLOOR, CEIL, ROUND,
-        IS_NAN, IS_FINITE, NOT;
+        NEG(true), ABS(true), SIGN(false), SQUARE(true), EXP(true), LOG(true), LOG1P(true), SQRT(true), RSQRT(true),
+        RECIPROCAL(true), SIN(true), COS(true), TANH(true), ERF(false), FLOOR(false), CEIL(false), ROUND(false),
+        IS_NAN(false), IS_FINITE(false), NOT(false);
+
+        final boolean vectorized;
+
+        Fn(boolean vectorized) { this.vectorized = vectorized; }
 
         boolean isPredicate() { return this == IS_NAN || this == IS_FINITE; }
-
-        /** True for the float32 functions with a Vector API loop. */
-        boolean isVectorized() { return compareTo(ERF) < 0 && this != SIGN; }
     }
 
     /** {@code f(x)} for a dense offset-0 input. */
@@ -82,7 +84,7 @@ final class UnaryLoops {
 
     private static void floatRange(Fn f, float[] a, float[] z, int from, int to) {
         int i = from;
-        if (f.isVectorized()) {
+        if (f.vectorized) {
             for (int bound = from + F.loopBound(to - from); i < bound; i += F.length()) {
                 vector(f, FloatVector.fromArray(F, a, i)).intoArray(z, i);
             }
