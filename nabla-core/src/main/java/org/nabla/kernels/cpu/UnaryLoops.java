@@ -63,17 +63,23 @@ final class UnaryLoops {
                 }
                 case int[] a -> {
                     int[] z = new int[n];
-                    for (int i = 0; i < n; i++) z[i] = (int) apply(f, (long) a[i]);
+                    Parallel.forRange(n, GRAIN, (from, to) -> {
+                        for (int i = from; i < to; i++) z[i] = (int) apply(f, (long) a[i]);
+                    });
                     yield z;
                 }
                 case long[] a -> {
                     long[] z = new long[n];
-                    for (int i = 0; i < n; i++) z[i] = apply(f, a[i]);
+                    Parallel.forRange(n, GRAIN, (from, to) -> {
+                        for (int i = from; i < to; i++) z[i] = apply(f, a[i]);
+                    });
                     yield z;
                 }
                 case byte[] a -> { // uint8 (wrapping) and bool for NOT
                     byte[] z = new byte[n];
-                    for (int i = 0; i < n; i++) z[i] = (byte) apply(f, (long) (a[i] & 0xff));
+                    Parallel.forRange(n, GRAIN, (from, to) -> {
+                        for (int i = from; i < to; i++) z[i] = (byte) apply(f, (long) (a[i] & 0xff));
+                    });
                     yield z;
                 }
                 default -> throw new IllegalStateException("unsupported storage " + x.data().getClass());
