@@ -243,6 +243,28 @@ class MathUnaryOpsTest {
     }
 
     @Test
+    void largeCastsAndIntegerUnaryOpsSplitAcrossThreads() {
+        int n = 200_003;
+        double[] v = new double[n];
+        for (int i = 0; i < n; i++) v[i] = i % 256;
+        Tensor u8 = tensor(DType.UINT8, v, n);
+        assertValues(v, u8.cast(DType.FLOAT32), DType.FLOAT32, n);
+        double[] halves = new double[n];
+        double[] truncated = new double[n];
+        for (int i = 0; i < n; i++) {
+            halves[i] = (i - n / 2) * 0.5;
+            truncated[i] = (long) halves[i];
+        }
+        assertValues(truncated, tensor(DType.FLOAT64, halves, n).cast(DType.INT64), DType.INT64, n);
+        double[] neg = new double[n];
+        for (int i = 0; i < n; i++) neg[i] = -truncated[i];
+        assertValues(neg, tensor(DType.INT32, truncated, n).neg(), DType.INT32, n);
+        double[] nonZero = new double[n];
+        for (int i = 0; i < n; i++) nonZero[i] = v[i] != 0 ? 1 : 0;
+        assertValues(nonZero, u8.cast(DType.BOOL), DType.BOOL, n);
+    }
+
+    @Test
     void castHandWorkedTruncationSaturationAndWrapping() {
         Tensor f = Tensors.of(new float[] {1.9f, -1.9f, Float.NaN, 3e9f, -3e9f, 0.5f, -0f, 255.7f, -1.5f, 300f});
         assertEquals(java.util.List.of(1, -1, 0, Integer.MAX_VALUE, Integer.MIN_VALUE, 0, 0, 255, -1, 300),
