@@ -19,15 +19,10 @@ final class UnaryLoops {
 
     private UnaryLoops() {}
 
-    /** The unary functions; {@code vectorized} ones have a float32 Vector API loop. IsNan, IsFinite, Not write bool. */
+    /** The unary functions. IsNan, IsFinite and Not write bool. */
     enum Fn {
-        NEG(true), ABS(true), SIGN(false), SQUARE(true), EXP(true), LOG(true), LOG1P(true), SQRT(true), RSQRT(true),
-        RECIPROCAL(true), SIN(true), COS(true), TANH(true), ERF(false), FLOOR(false), CEIL(false), ROUND(false),
-        IS_NAN(false), IS_FINITE(false), NOT(false);
-
-        final boolean vectorized;
-
-        Fn(boolean vectorized) { this.vectorized = vectorized; }
+        NEG, ABS, SIGN, SQUARE, EXP, LOG, LOG1P, SQRT, RSQRT, RECIPROCAL, SIN, COS, TANH, ERF, FLOOR, CEIL, ROUND,
+        IS_NAN, IS_FINITE, NOT;
 
         boolean isPredicate() { return this == IS_NAN || this == IS_FINITE; }
     }
