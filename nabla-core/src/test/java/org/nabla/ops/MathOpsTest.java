@@ -221,6 +221,31 @@ class MathOpsTest {
     }
 
     @Test
+    void float32ComparisonsThroughVectorLanesHandleNaNAndSignedZeros() {
+        Random rnd = new Random(13);
+        int n = 1037;
+        double[] special = {Double.NaN, 0.0, -0.0, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY, 1, -1};
+        double[] x = new double[n];
+        double[] y = new double[n];
+        for (int i = 0; i < n; i++) {
+            x[i] = rnd.nextInt(4) == 0 ? special[rnd.nextInt(special.length)] : rnd.nextInt(5) - 2;
+            y[i] = rnd.nextInt(4) == 0 ? special[rnd.nextInt(special.length)] : rnd.nextInt(5) - 2;
+        }
+        for (double sv : new double[] {0.0, -0.0, Double.NaN, 1}) {
+            double[] s = {sv};
+            for (Map.Entry<OpDef, DoubleBinaryOperator> e : COMPARISONS.entrySet()) {
+                int[][][] cases = {{{n}, {n}}, {{n}, {}}, {{}, {n}}};
+                for (int[][] c : cases) {
+                    double[] a = c[0].length == 0 ? s : x;
+                    double[] b = c[1].length == 0 ? s : y;
+                    Tensor out = run(e.getKey(), tensor(DType.FLOAT32, a, c[0]), tensor(DType.FLOAT32, b, c[1]));
+                    assertValues(broadcastReference(e.getValue(), a, c[0], b, c[1], new int[] {n}), out, DType.BOOL, n);
+                }
+            }
+        }
+    }
+
+    @Test
     void logicalOpsTruthTablesAndBroadcasting() {
         Tensor x = bools(true, true, false, false);
         Tensor y = bools(true, false, true, false);

@@ -1,7 +1,11 @@
 package org.nabla.kernels.cpu;
 
+import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
 import org.nabla.DType;
 import org.nabla.Shape;
@@ -18,6 +22,9 @@ import org.nabla.ops.TensorSpec;
 final class BinaryLoops {
     private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
     private static final VectorSpecies<Double> D = DoubleVector.SPECIES_PREFERRED;
+    /** Bytes with one lane per float lane, for comparison masks; null where no such vector shape exists. */
+    private static final VectorSpecies<Byte> B = byteSpecies(F.length());
+    private static final ByteVector BYTE_ONE = B == null ? null : ByteVector.broadcast(B, (byte) 1);
 
     private BinaryLoops() {}
 
@@ -96,9 +103,8 @@ final class BinaryLoops {
         switch (a) {
             case float[] x -> {
                 float[] y = (float[]) b;
-                Broadcasting.forEachRow(sa, sb, so, (ap, as, bp, bs, zp, len) -> {
-                    for (int i = 0; i < len; i++) z[zp + i] = compare(f, x[ap + i * as], y[bp + i * bs]);
-                });
+                Broadcasting.forEachRow(sa, sb, so, (ap, as, bp, bs, zp, len) ->
+                        floatCompareRow(f, x, ap, as, y, bp, bs, z, zp, len));
             }
             case double[] x -> {
                 double[] y = (double[]) b;
@@ -240,6 +246,69 @@ final class BinaryLoops {
             case MINIMUM -> a.min(b);
             default -> throw new AssertionError(f);
         };
+    }
+
+    /**
+     * A float32 comparison row: vector compares whose masks become 0/1 bytes when a byte vector with as many lanes
+     * exists ({@link #B} non-null), then a scalar tail.
+     */
+    private static void floatCompareRow(Fn f, float[] x, int ap, int as, float[] y, int bp, int bs, byte[] z, int zp,
+            int len) {
+        int i = 0;
+        if (B != null) {
+            if (as == 1 && bs == 1) i = compareRow(f, x, ap, y, bp, z, zp, len);
+            else if (as == 1 && bs == 0) i = compareRow(f, x, ap, y[bp], false, z, zp, len);
+            else if (as == 0 && bs == 1) i = compareRow(f, y, bp, x[ap], true, z, zp, len);
+        }
+        for (; i < len; i++) z[zp + i] = compare(f, x[ap + i * as], y[bp + i * bs]);
+    }
+
+    private static int compareRow(Fn f, float[] x, int ap, float[] y, int bp, byte[] z, int zp, int len) {
+        int bound = F.loopBound(len);
+        for (int i = 0; i < bound; i += F.length()) {
+            ByteVector mask = bytes(mask(f, FloatVector.fromArray(F, x, ap + i), FloatVector.fromArray(F, y, bp + i)));
+            mask.intoArray(z, zp + i);
+        }
+        return bound;
+    }
+
+    private static int compareRow(Fn f, float[] v, int vp, float scalar, boolean scalarFirst, byte[] z, int zp,
+            int len) {
+        int bound = F.loopBound(len);
+        FloatVector s = FloatVector.broadcast(F, scalar);
+        if (scalarFirst) {
+            for (int i = 0; i < bound; i += F.length()) {
+                bytes(mask(f, s, FloatVector.fromArray(F, v, vp + i))).intoArray(z, zp + i);
+            }
+        } else {
+            for (int i = 0; i < bound; i += F.length()) {
+                bytes(mask(f, FloatVector.fromArray(F, v, vp + i), s)).intoArray(z, zp + i);
+            }
+        }
+        return bound;
+    }
+
+    /** Java's comparison semantics lane by lane: every comparison with NaN is false except NOT_EQUAL. */
+    private static VectorMask<Float> mask(Fn f, FloatVector a, FloatVector b) {
+        return switch (f) {
+            case EQUAL -> a.compare(VectorOperators.EQ, b);
+            case NOT_EQUAL -> a.compare(VectorOperators.NE, b);
+            case GREATER -> a.compare(VectorOperators.GT, b);
+            case GREATER_EQUAL -> a.compare(VectorOperators.GE, b);
+            case LESS -> a.compare(VectorOperators.LT, b);
+            case LESS_EQUAL -> a.compare(VectorOperators.LE, b);
+            default -> throw new AssertionError(f);
+        };
+    }
+
+    private static ByteVector bytes(VectorMask<Float> mask) { return ByteVector.zero(B).blend(BYTE_ONE, mask.cast(B)); }
+
+    private static VectorSpecies<Byte> byteSpecies(int lanes) {
+        try {
+            return VectorSpecies.of(byte.class, VectorShape.forBitSize(lanes * 8));
+        } catch (IllegalArgumentException e) {
+            return null; // e.g. 4 float lanes would need 32-bit byte vectors: use the scalar loop
+        }
     }
 
     private static FloatVector vector(Fn f, FloatVector a, FloatVector b) {
