@@ -17,7 +17,8 @@ import org.nabla.ops.TensorSpec;
  * Broadcasting elementwise binary functions: the scalar semantics of each function per storage kind, and one row
  * routine per storage kind driven by {@link Broadcasting#forEachRow}. The function is a switch inside the row
  * routine, not a lambda per element, so the loops stay monomorphic however many ops share them; float32 and float64
- * Add, Sub, Mul, Div, Maximum and Minimum take a Vector API path on dense, scalar and row-broadcast rows.
+ * Add, Sub, Mul, Div, Maximum and Minimum, and float32 comparisons, take a Vector API path on dense, scalar and
+ * row-broadcast rows.
  */
 final class BinaryLoops {
     private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
