@@ -54,61 +54,61 @@ public final class Ops {
 
     // Binary ops broadcast NumPy-style and need equal dtypes; a Java number beside a tensor takes its dtype.
 
-    public static Tensor add(Object x, Object y) { return binary(MathOps.ADD, x, y); }
+    public static Tensor add(Object x, Object y) { return mathBinary(MathOps.ADD, x, y); }
 
-    public static Tensor sub(Object x, Object y) { return binary(MathOps.SUB, x, y); }
+    public static Tensor sub(Object x, Object y) { return mathBinary(MathOps.SUB, x, y); }
 
-    public static Tensor mul(Object x, Object y) { return binary(MathOps.MUL, x, y); }
+    public static Tensor mul(Object x, Object y) { return mathBinary(MathOps.MUL, x, y); }
 
     /** x / y: IEEE division for floats, truncation toward zero for integers (division by zero fails). */
-    public static Tensor div(Object x, Object y) { return binary(MathOps.DIV, x, y); }
+    public static Tensor div(Object x, Object y) { return mathBinary(MathOps.DIV, x, y); }
 
     /** floor(x / y) for every dtype (Python's {@code //}). */
-    public static Tensor floorDiv(Object x, Object y) { return binary(MathOps.FLOOR_DIV, x, y); }
+    public static Tensor floorDiv(Object x, Object y) { return mathBinary(MathOps.FLOOR_DIV, x, y); }
 
     /** Floor modulo: the result has the sign of y (Python's {@code %}, TensorFlow's floormod). */
-    public static Tensor mod(Object x, Object y) { return binary(MathOps.MOD, x, y); }
+    public static Tensor mod(Object x, Object y) { return mathBinary(MathOps.MOD, x, y); }
 
-    public static Tensor pow(Object x, Object y) { return binary(MathOps.POW, x, y); }
+    public static Tensor pow(Object x, Object y) { return mathBinary(MathOps.POW, x, y); }
 
-    public static Tensor maximum(Object x, Object y) { return binary(MathOps.MAXIMUM, x, y); }
+    public static Tensor maximum(Object x, Object y) { return mathBinary(MathOps.MAXIMUM, x, y); }
 
-    public static Tensor minimum(Object x, Object y) { return binary(MathOps.MINIMUM, x, y); }
+    public static Tensor minimum(Object x, Object y) { return mathBinary(MathOps.MINIMUM, x, y); }
 
-    public static Tensor neg(Object x) { return unary(MathOps.NEG, x); }
+    public static Tensor neg(Object x) { return mathUnary(MathOps.NEG, x); }
 
-    public static Tensor abs(Object x) { return unary(MathOps.ABS, x); }
+    public static Tensor abs(Object x) { return mathUnary(MathOps.ABS, x); }
 
-    public static Tensor sign(Object x) { return unary(MathOps.SIGN, x); }
+    public static Tensor sign(Object x) { return mathUnary(MathOps.SIGN, x); }
 
-    public static Tensor square(Object x) { return unary(MathOps.SQUARE, x); }
+    public static Tensor square(Object x) { return mathUnary(MathOps.SQUARE, x); }
 
-    public static Tensor exp(Object x) { return unary(MathOps.EXP, x); }
+    public static Tensor exp(Object x) { return mathUnary(MathOps.EXP, x); }
 
-    public static Tensor log(Object x) { return unary(MathOps.LOG, x); }
+    public static Tensor log(Object x) { return mathUnary(MathOps.LOG, x); }
 
-    public static Tensor log1p(Object x) { return unary(MathOps.LOG1P, x); }
+    public static Tensor log1p(Object x) { return mathUnary(MathOps.LOG1P, x); }
 
-    public static Tensor sqrt(Object x) { return unary(MathOps.SQRT, x); }
+    public static Tensor sqrt(Object x) { return mathUnary(MathOps.SQRT, x); }
 
-    public static Tensor rsqrt(Object x) { return unary(MathOps.RSQRT, x); }
+    public static Tensor rsqrt(Object x) { return mathUnary(MathOps.RSQRT, x); }
 
-    public static Tensor reciprocal(Object x) { return unary(MathOps.RECIPROCAL, x); }
+    public static Tensor reciprocal(Object x) { return mathUnary(MathOps.RECIPROCAL, x); }
 
-    public static Tensor sin(Object x) { return unary(MathOps.SIN, x); }
+    public static Tensor sin(Object x) { return mathUnary(MathOps.SIN, x); }
 
-    public static Tensor cos(Object x) { return unary(MathOps.COS, x); }
+    public static Tensor cos(Object x) { return mathUnary(MathOps.COS, x); }
 
-    public static Tensor tanh(Object x) { return unary(MathOps.TANH, x); }
+    public static Tensor tanh(Object x) { return mathUnary(MathOps.TANH, x); }
 
-    public static Tensor erf(Object x) { return unary(MathOps.ERF, x); }
+    public static Tensor erf(Object x) { return mathUnary(MathOps.ERF, x); }
 
-    public static Tensor floor(Object x) { return unary(MathOps.FLOOR, x); }
+    public static Tensor floor(Object x) { return mathUnary(MathOps.FLOOR, x); }
 
-    public static Tensor ceil(Object x) { return unary(MathOps.CEIL, x); }
+    public static Tensor ceil(Object x) { return mathUnary(MathOps.CEIL, x); }
 
     /** Rounds half to even, like TensorFlow and NumPy. */
-    public static Tensor round(Object x) { return unary(MathOps.ROUND, x); }
+    public static Tensor round(Object x) { return mathUnary(MathOps.ROUND, x); }
 
     /** TensorFlow's clip_by_value: min(max(x, min), max); Java numbers take x's dtype. */
     public static Tensor clip(Object x, Object min, Object max) {
@@ -118,25 +118,25 @@ public final class Ops {
         return run(MathOps.CLIP, Attrs.EMPTY, t, lo, hi);
     }
 
-    public static Tensor equal(Object x, Object y) { return binary(MathOps.EQUAL, x, y); }
+    public static Tensor equal(Object x, Object y) { return mathBinary(MathOps.EQUAL, x, y); }
 
-    public static Tensor notEqual(Object x, Object y) { return binary(MathOps.NOT_EQUAL, x, y); }
+    public static Tensor notEqual(Object x, Object y) { return mathBinary(MathOps.NOT_EQUAL, x, y); }
 
-    public static Tensor greater(Object x, Object y) { return binary(MathOps.GREATER, x, y); }
+    public static Tensor greater(Object x, Object y) { return mathBinary(MathOps.GREATER, x, y); }
 
-    public static Tensor greaterEqual(Object x, Object y) { return binary(MathOps.GREATER_EQUAL, x, y); }
+    public static Tensor greaterEqual(Object x, Object y) { return mathBinary(MathOps.GREATER_EQUAL, x, y); }
 
-    public static Tensor less(Object x, Object y) { return binary(MathOps.LESS, x, y); }
+    public static Tensor less(Object x, Object y) { return mathBinary(MathOps.LESS, x, y); }
 
-    public static Tensor lessEqual(Object x, Object y) { return binary(MathOps.LESS_EQUAL, x, y); }
+    public static Tensor lessEqual(Object x, Object y) { return mathBinary(MathOps.LESS_EQUAL, x, y); }
 
-    public static Tensor logicalAnd(Object x, Object y) { return binary(MathOps.LOGICAL_AND, x, y); }
+    public static Tensor logicalAnd(Object x, Object y) { return mathBinary(MathOps.LOGICAL_AND, x, y); }
 
-    public static Tensor logicalOr(Object x, Object y) { return binary(MathOps.LOGICAL_OR, x, y); }
+    public static Tensor logicalOr(Object x, Object y) { return mathBinary(MathOps.LOGICAL_OR, x, y); }
 
-    public static Tensor logicalXor(Object x, Object y) { return binary(MathOps.LOGICAL_XOR, x, y); }
+    public static Tensor logicalXor(Object x, Object y) { return mathBinary(MathOps.LOGICAL_XOR, x, y); }
 
-    public static Tensor logicalNot(Object x) { return unary(MathOps.LOGICAL_NOT, x); }
+    public static Tensor logicalNot(Object x) { return mathUnary(MathOps.LOGICAL_NOT, x); }
 
     /** condition ? x : y elementwise, all three broadcast (TensorFlow's where with x and y). */
     public static Tensor where(Object condition, Object x, Object y) {
@@ -144,21 +144,21 @@ public final class Ops {
         return run(MathOps.SELECT, Attrs.EMPTY, Tensors.convert(condition), o[0], o[1]);
     }
 
-    public static Tensor isNan(Object x) { return unary(MathOps.IS_NAN, x); }
+    public static Tensor isNan(Object x) { return mathUnary(MathOps.IS_NAN, x); }
 
-    public static Tensor isFinite(Object x) { return unary(MathOps.IS_FINITE, x); }
+    public static Tensor isFinite(Object x) { return mathUnary(MathOps.IS_FINITE, x); }
 
     /** Converts to {@code dtype}; float to integer truncates toward zero (see docs/ops/math.md). */
     public static Tensor cast(Object x, DType dtype) {
         return run(MathOps.CAST, Attrs.of("dtype", dtype), Tensors.convert(x));
     }
 
-    private static Tensor binary(OpDef op, Object x, Object y) {
+    private static Tensor mathBinary(OpDef op, Object x, Object y) {
         Tensor[] o = operands(x, y);
         return run(op, Attrs.EMPTY, o[0], o[1]);
     }
 
-    private static Tensor unary(OpDef op, Object x) { return run(op, Attrs.EMPTY, Tensors.convert(x)); }
+    private static Tensor mathUnary(OpDef op, Object x) { return run(op, Attrs.EMPTY, Tensors.convert(x)); }
 
     // ---------------------------------------------------------------- linalg
 

@@ -81,7 +81,9 @@ class MathOpsTest {
                     double[] a = randomValues(dtype, rnd, (int) Shape.of(sa).size(), false);
                     boolean division = op == MathOps.DIV || op == MathOps.FLOOR_DIV || op == MathOps.MOD;
                     double[] b = randomValues(dtype, rnd, (int) Shape.of(sb).size(), division && dtype.isInteger());
-                    if (op == MathOps.POW && dtype.isInteger()) for (int i = 0; i < b.length; i++) b[i] = rnd.nextInt(4);
+                    if (op == MathOps.POW && dtype.isInteger()) {
+                        for (int i = 0; i < b.length; i++) b[i] = rnd.nextInt(4); // small exponents: no overflow
+                    }
                     double[] expected = broadcastReference(e.getValue(), a, sa, b, sb, so);
                     for (int i = 0; i < expected.length; i++) expected[i] = store(op, dtype, expected[i]);
                     Tensor out = run(op, tensor(dtype, a, sa), tensor(dtype, b, sb));
@@ -99,25 +101,27 @@ class MathOpsTest {
     }
 
     @Test
-    void hotFloat32OpsAreExactOnLargeDenseScalarRowAndColumnInputs() {
+    void vectorizedFloatOpsAreExactOnLargeDenseScalarRowAndColumnInputs() {
         Random rnd = new Random(7);
         int n = 300, m = 257; // large enough to split across threads, m not a multiple of the vector length
-        double[] x = randomValues(DType.FLOAT32, rnd, n * m, true);
-        double[] y = randomValues(DType.FLOAT32, rnd, n * m, true);
-        double[] row = randomValues(DType.FLOAT32, rnd, m, true);
-        double[] col = randomValues(DType.FLOAT32, rnd, n, true);
-        double[] s = {3.25};
-        int[][][] cases = {{{n, m}, {n, m}}, {{n, m}, {m}}, {{m}, {n, m}}, {{n, m}, {}}, {{}, {n, m}},
-            {{n, m}, {n, 1}}, {{n, 1}, {n, m}}};
-        for (OpDef op : List.of(MathOps.ADD, MathOps.SUB, MathOps.MUL, MathOps.DIV, MathOps.MAXIMUM,
-                MathOps.MINIMUM)) {
-            for (int[][] c : cases) {
-                double[] a = pick(c[0], x, row, col, s, n, m);
-                double[] b = pick(c[1], y, row, col, s, n, m);
-                double[] expected = broadcastReference(ARITHMETIC.get(op), a, c[0], b, c[1], new int[] {n, m});
-                for (int i = 0; i < expected.length; i++) expected[i] = (float) expected[i];
-                Tensor out = run(op, tensor(DType.FLOAT32, a, c[0]), tensor(DType.FLOAT32, b, c[1]));
-                assertValues(expected, out, DType.FLOAT32, n, m);
+        for (DType dtype : new DType[] {DType.FLOAT32, DType.FLOAT64}) {
+            double[] x = randomValues(dtype, rnd, n * m, true);
+            double[] y = randomValues(dtype, rnd, n * m, true);
+            double[] row = randomValues(dtype, rnd, m, true);
+            double[] col = randomValues(dtype, rnd, n, true);
+            double[] s = {3.25};
+            int[][][] cases = {{{n, m}, {n, m}}, {{n, m}, {m}}, {{m}, {n, m}}, {{n, m}, {}}, {{}, {n, m}},
+                {{n, m}, {n, 1}}, {{n, 1}, {n, m}}};
+            for (OpDef op : List.of(MathOps.ADD, MathOps.SUB, MathOps.MUL, MathOps.DIV, MathOps.MAXIMUM,
+                    MathOps.MINIMUM)) {
+                for (int[][] c : cases) {
+                    double[] a = pick(c[0], x, row, col, s, n, m);
+                    double[] b = pick(c[1], y, row, col, s, n, m);
+                    double[] expected = broadcastReference(ARITHMETIC.get(op), a, c[0], b, c[1], new int[] {n, m});
+                    for (int i = 0; i < expected.length; i++) expected[i] = store(op, dtype, expected[i]);
+                    Tensor out = run(op, tensor(dtype, a, c[0]), tensor(dtype, b, c[1]));
+                    assertValues(expected, out, dtype, n, m);
+                }
             }
         }
     }
@@ -217,6 +221,31 @@ class MathOpsTest {
     }
 
     @Test
+    void float32ComparisonsThroughVectorLanesHandleNaNAndSignedZeros() {
+        Random rnd = new Random(13);
+        int n = 1037;
+        double[] special = {Double.NaN, 0.0, -0.0, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY, 1, -1};
+        double[] x = new double[n];
+        double[] y = new double[n];
+        for (int i = 0; i < n; i++) {
+            x[i] = rnd.nextInt(4) == 0 ? special[rnd.nextInt(special.length)] : rnd.nextInt(5) - 2;
+            y[i] = rnd.nextInt(4) == 0 ? special[rnd.nextInt(special.length)] : rnd.nextInt(5) - 2;
+        }
+        for (double sv : new double[] {0.0, -0.0, Double.NaN, 1}) {
+            double[] s = {sv};
+            for (Map.Entry<OpDef, DoubleBinaryOperator> e : COMPARISONS.entrySet()) {
+                int[][][] cases = {{{n}, {n}}, {{n}, {}}, {{}, {n}}};
+                for (int[][] c : cases) {
+                    double[] a = c[0].length == 0 ? s : x;
+                    double[] b = c[1].length == 0 ? s : y;
+                    Tensor out = run(e.getKey(), tensor(DType.FLOAT32, a, c[0]), tensor(DType.FLOAT32, b, c[1]));
+                    assertValues(broadcastReference(e.getValue(), a, c[0], b, c[1], new int[] {n}), out, DType.BOOL, n);
+                }
+            }
+        }
+    }
+
+    @Test
     void logicalOpsTruthTablesAndBroadcasting() {
         Tensor x = bools(true, true, false, false);
         Tensor y = bools(true, false, true, false);
@@ -244,6 +273,27 @@ class MathOpsTest {
                 Tensors.of(new float[][] {{0}, {1}}), 3f));
         assertEquals("Clip: 'min' of shape (2, 1) must broadcast to the shape of x (2,) without enlarging it",
                 e.getMessage());
+    }
+
+    @Test
+    void clipMatchesReferenceForEveryNumericDType() {
+        Random rnd = new Random(9);
+        for (DType dtype : NUMERIC) {
+            double[] x = randomValues(dtype, rnd, 24, false);
+            double[] lo = randomValues(dtype, rnd, 4, false);
+            double[] hi = randomValues(dtype, rnd, 3, false);
+            double[] expected = new double[24];
+            for (int i = 0; i < 2; i++) {
+                for (int j = 0; j < 3; j++) {
+                    for (int k = 0; k < 4; k++) {
+                        int flat = (i * 3 + j) * 4 + k;
+                        expected[flat] = Math.min(Math.max(x[flat], lo[k]), hi[j]);
+                    }
+                }
+            }
+            Tensor out = Ops.clip(tensor(dtype, x, 2, 3, 4), tensor(dtype, lo, 4), tensor(dtype, hi, 3, 1));
+            assertValues(expected, out, dtype, 2, 3, 4);
+        }
     }
 
     @Test

@@ -36,12 +36,13 @@ final class MathTesting {
 
     /** A dense tensor of {@code dtype} holding {@code values} (converted exactly for the dtypes used here). */
     static Tensor tensor(DType dtype, double[] values, int... shape) {
+        int n = values.length;
         Object data = switch (dtype) {
-            case FLOAT32 -> { float[] a = new float[values.length]; for (int i = 0; i < a.length; i++) a[i] = (float) values[i]; yield a; }
+            case FLOAT32 -> { float[] a = new float[n]; for (int i = 0; i < n; i++) a[i] = (float) values[i]; yield a; }
             case FLOAT64 -> values.clone();
-            case INT32 -> { int[] a = new int[values.length]; for (int i = 0; i < a.length; i++) a[i] = (int) values[i]; yield a; }
-            case INT64 -> { long[] a = new long[values.length]; for (int i = 0; i < a.length; i++) a[i] = (long) values[i]; yield a; }
-            case UINT8, BOOL -> { byte[] a = new byte[values.length]; for (int i = 0; i < a.length; i++) a[i] = (byte) (long) values[i]; yield a; }
+            case INT32 -> { int[] a = new int[n]; for (int i = 0; i < n; i++) a[i] = (int) values[i]; yield a; }
+            case INT64 -> { long[] a = new long[n]; for (int i = 0; i < n; i++) a[i] = (long) values[i]; yield a; }
+            case UINT8, BOOL -> { byte[] a = new byte[n]; for (int i = 0; i < n; i++) a[i] = (byte) (long) values[i]; yield a; }
         };
         return Tensor.wrap(dtype, Shape.of(shape), data);
     }

@@ -1,6 +1,11 @@
 package org.nabla.kernels.cpu;
 
+import jdk.incubator.vector.ByteVector;
+import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
 import org.nabla.DType;
 import org.nabla.Shape;
@@ -11,31 +16,38 @@ import org.nabla.ops.TensorSpec;
 /**
  * Broadcasting elementwise binary functions: the scalar semantics of each function per storage kind, and one row
  * routine per storage kind driven by {@link Broadcasting#forEachRow}. The function is a switch inside the row
- * routine, not a lambda per element, so the loops stay monomorphic however many ops share them; float32 arithmetic
- * takes a Vector API path on dense, scalar and row-broadcast rows.
+ * routine, not a lambda per element, so the loops stay monomorphic however many ops share them; float32 and float64
+ * Add, Sub, Mul, Div, Maximum and Minimum, and float32 comparisons, take a Vector API path on dense, scalar and
+ * row-broadcast rows.
  */
 final class BinaryLoops {
     private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
+    private static final VectorSpecies<Double> D = DoubleVector.SPECIES_PREFERRED;
+    /** Bytes with one lane per float lane, for comparison masks; null where no such vector shape exists. */
+    private static final VectorSpecies<Byte> B = byteSpecies(F.length());
+    private static final ByteVector BYTE_ONE = B == null ? null : ByteVector.broadcast(B, (byte) 1);
 
     private BinaryLoops() {}
 
-    /** The binary functions. Comparisons write bool; the others keep the input dtype. */
+    /** The binary functions, with the op they serve. Comparisons write bool; the others keep the input dtype. */
     enum Fn {
-        ADD("Add"), SUB("Sub"), MUL("Mul"), DIV("Div"), FLOOR_DIV("FloorDiv"), MOD("Mod"), POW("Pow"),
-        MAXIMUM("Maximum"), MINIMUM("Minimum"),
-        EQUAL("Equal"), NOT_EQUAL("NotEqual"), GREATER("Greater"), GREATER_EQUAL("GreaterEqual"), LESS("Less"),
-        LESS_EQUAL("LessEqual"),
-        AND("LogicalAnd"), OR("LogicalOr"), XOR("LogicalXor");
+        ADD("Add", true), SUB("Sub", true), MUL("Mul", true), DIV("Div", true), FLOOR_DIV("FloorDiv", false),
+        MOD("Mod", false), POW("Pow", false), MAXIMUM("Maximum", true), MINIMUM("Minimum", true),
+        EQUAL("Equal", false), NOT_EQUAL("NotEqual", false), GREATER("Greater", false),
+        GREATER_EQUAL("GreaterEqual", false), LESS("Less", false), LESS_EQUAL("LessEqual", false),
+        AND("LogicalAnd", false), OR("LogicalOr", false), XOR("LogicalXor", false);
 
         final String op;
+        /** True for the functions with a float32/float64 Vector API loop. */
+        final boolean vectorized;
+        final boolean comparison;
 
-        Fn(String op) { this.op = op; }
-
-        boolean isComparison() { return compareTo(EQUAL) >= 0 && compareTo(LESS_EQUAL) <= 0; }
-
-        /** True for the float32 functions with a Vector API loop. */
-        boolean isVectorized() { return this == ADD || this == SUB || this == MUL || this == DIV || this == MAXIMUM
-                || this == MINIMUM; }
+        Fn(String op, boolean vectorized) {
+            this.op = op;
+            this.vectorized = vectorized;
+            this.comparison = op.equals("Equal") || op.equals("NotEqual") || op.startsWith("Greater")
+                    || op.startsWith("Less");
+        }
     }
 
     /** {@code f(a, b)} broadcast to {@code out}; inputs are dense from offset 0 with the same dtype. */
@@ -45,7 +57,7 @@ final class BinaryLoops {
         Shape sb = b.shape();
         Shape so = out.shape();
         int n = so.intSize();
-        Object result = f.isComparison() ? compare(f, a.data(), b.data(), sa, sb, so, n) : switch (a.data()) {
+        Object result = f.comparison ? compare(f, a.data(), b.data(), sa, sb, so, n) : switch (a.data()) {
             case float[] x -> {
                 float[] y = (float[]) b.data(), z = new float[n];
                 Broadcasting.forEachRow(sa, sb, so, (ap, as, bp, bs, zp, len) ->
@@ -54,9 +66,8 @@ final class BinaryLoops {
             }
             case double[] x -> {
                 double[] y = (double[]) b.data(), z = new double[n];
-                Broadcasting.forEachRow(sa, sb, so, (ap, as, bp, bs, zp, len) -> {
-                    for (int i = 0; i < len; i++) z[zp + i] = apply(f, x[ap + i * as], y[bp + i * bs]);
-                });
+                Broadcasting.forEachRow(sa, sb, so, (ap, as, bp, bs, zp, len) ->
+                        doubleRow(f, x, ap, as, y, bp, bs, z, zp, len));
                 yield z;
             }
             case int[] x -> {
@@ -93,9 +104,8 @@ final class BinaryLoops {
         switch (a) {
             case float[] x -> {
                 float[] y = (float[]) b;
-                Broadcasting.forEachRow(sa, sb, so, (ap, as, bp, bs, zp, len) -> {
-                    for (int i = 0; i < len; i++) z[zp + i] = compare(f, x[ap + i * as], y[bp + i * bs]);
-                });
+                Broadcasting.forEachRow(sa, sb, so, (ap, as, bp, bs, zp, len) ->
+                        floatCompareRow(f, x, ap, as, y, bp, bs, z, zp, len));
             }
             case double[] x -> {
                 double[] y = (double[]) b;
@@ -150,11 +160,14 @@ final class BinaryLoops {
                 + index);
     }
 
-    /** A float32 row: vector loops for dense/broadcast operands of the hot functions, then a scalar tail. */
+    /**
+     * A float32 row: vector loops for dense/broadcast operands of the hot functions, then a scalar tail. Each vector
+     * loop sits in its own small method: one method holding all of them compiled measurably slower.
+     */
     private static void floatRow(Fn f, float[] x, int ap, int as, float[] y, int bp, int bs, float[] z, int zp,
             int len) {
         int i = 0;
-        if (f.isVectorized()) {
+        if (f.vectorized) {
             if (as == 1 && bs == 1) i = vectorRow(f, x, ap, y, bp, z, zp, len);
             else if (as == 1 && bs == 0) i = vectorRow(f, x, ap, y[bp], false, z, zp, len);
             else if (as == 0 && bs == 1) i = vectorRow(f, y, bp, x[ap], true, z, zp, len);
@@ -186,6 +199,117 @@ final class BinaryLoops {
             }
         }
         return bound;
+    }
+
+    /** The float64 twin of {@link #floatRow}. */
+    private static void doubleRow(Fn f, double[] x, int ap, int as, double[] y, int bp, int bs, double[] z, int zp,
+            int len) {
+        int i = 0;
+        if (f.vectorized) {
+            if (as == 1 && bs == 1) i = vectorRow(f, x, ap, y, bp, z, zp, len);
+            else if (as == 1 && bs == 0) i = vectorRow(f, x, ap, y[bp], false, z, zp, len);
+            else if (as == 0 && bs == 1) i = vectorRow(f, y, bp, x[ap], true, z, zp, len);
+        }
+        for (; i < len; i++) z[zp + i] = apply(f, x[ap + i * as], y[bp + i * bs]);
+    }
+
+    private static int vectorRow(Fn f, double[] x, int ap, double[] y, int bp, double[] z, int zp, int len) {
+        int bound = D.loopBound(len);
+        for (int i = 0; i < bound; i += D.length()) {
+            vector(f, DoubleVector.fromArray(D, x, ap + i), DoubleVector.fromArray(D, y, bp + i)).intoArray(z, zp + i);
+        }
+        return bound;
+    }
+
+    private static int vectorRow(Fn f, double[] v, int vp, double scalar, boolean scalarFirst, double[] z, int zp,
+            int len) {
+        int bound = D.loopBound(len);
+        DoubleVector s = DoubleVector.broadcast(D, scalar);
+        if (scalarFirst) {
+            for (int i = 0; i < bound; i += D.length()) {
+                vector(f, s, DoubleVector.fromArray(D, v, vp + i)).intoArray(z, zp + i);
+            }
+        } else {
+            for (int i = 0; i < bound; i += D.length()) {
+                vector(f, DoubleVector.fromArray(D, v, vp + i), s).intoArray(z, zp + i);
+            }
+        }
+        return bound;
+    }
+
+    private static DoubleVector vector(Fn f, DoubleVector a, DoubleVector b) {
+        return switch (f) {
+            case ADD -> a.add(b);
+            case SUB -> a.sub(b);
+            case MUL -> a.mul(b);
+            case DIV -> a.div(b);
+            case MAXIMUM -> a.max(b);
+            case MINIMUM -> a.min(b);
+            default -> throw new AssertionError(f);
+        };
+    }
+
+    /**
+     * A float32 comparison row: vector compares whose masks become 0/1 bytes when a byte vector with as many lanes
+     * exists ({@link #B} non-null), then a scalar tail.
+     */
+    private static void floatCompareRow(Fn f, float[] x, int ap, int as, float[] y, int bp, int bs, byte[] z, int zp,
+            int len) {
+        int i = 0;
+        if (B != null) {
+            if (as == 1 && bs == 1) i = compareRow(f, x, ap, y, bp, z, zp, len);
+            else if (as == 1 && bs == 0) i = compareRow(f, x, ap, y[bp], false, z, zp, len);
+            else if (as == 0 && bs == 1) i = compareRow(f, y, bp, x[ap], true, z, zp, len);
+        }
+        for (; i < len; i++) z[zp + i] = compare(f, x[ap + i * as], y[bp + i * bs]);
+    }
+
+    private static int compareRow(Fn f, float[] x, int ap, float[] y, int bp, byte[] z, int zp, int len) {
+        int bound = F.loopBound(len);
+        for (int i = 0; i < bound; i += F.length()) {
+            ByteVector mask = bytes(mask(f, FloatVector.fromArray(F, x, ap + i), FloatVector.fromArray(F, y, bp + i)));
+            mask.intoArray(z, zp + i);
+        }
+        return bound;
+    }
+
+    private static int compareRow(Fn f, float[] v, int vp, float scalar, boolean scalarFirst, byte[] z, int zp,
+            int len) {
+        int bound = F.loopBound(len);
+        FloatVector s = FloatVector.broadcast(F, scalar);
+        if (scalarFirst) {
+            for (int i = 0; i < bound; i += F.length()) {
+                bytes(mask(f, s, FloatVector.fromArray(F, v, vp + i))).intoArray(z, zp + i);
+            }
+        } else {
+            for (int i = 0; i < bound; i += F.length()) {
+                bytes(mask(f, FloatVector.fromArray(F, v, vp + i), s)).intoArray(z, zp + i);
+            }
+        }
+        return bound;
+    }
+
+    /** Java's comparison semantics lane by lane: every comparison with NaN is false except NOT_EQUAL. */
+    private static VectorMask<Float> mask(Fn f, FloatVector a, FloatVector b) {
+        return switch (f) {
+            case EQUAL -> a.compare(VectorOperators.EQ, b);
+            case NOT_EQUAL -> a.compare(VectorOperators.NE, b);
+            case GREATER -> a.compare(VectorOperators.GT, b);
+            case GREATER_EQUAL -> a.compare(VectorOperators.GE, b);
+            case LESS -> a.compare(VectorOperators.LT, b);
+            case LESS_EQUAL -> a.compare(VectorOperators.LE, b);
+            default -> throw new AssertionError(f);
+        };
+    }
+
+    private static ByteVector bytes(VectorMask<Float> mask) { return ByteVector.zero(B).blend(BYTE_ONE, mask.cast(B)); }
+
+    private static VectorSpecies<Byte> byteSpecies(int lanes) {
+        try {
+            return VectorSpecies.of(byte.class, VectorShape.forBitSize(lanes * 8));
+        } catch (IllegalArgumentException e) {
+            return null; // e.g. 4 float lanes would need 32-bit byte vectors: use the scalar loop
+        }
     }
 
     private static FloatVector vector(Fn f, FloatVector a, FloatVector b) {

@@ -150,87 +150,79 @@ public final class CpuMathKernels implements KernelProvider {
     // ---------------------------------------------------------------- Cast
 
     /**
-     * The elements of dense {@code x} converted to {@code to}. Java's casts give the documented semantics: float to
-     * int32/int64 truncates toward zero, maps NaN to 0 and saturates out of range; to uint8 goes through int64 and
-     * keeps the low 8 bits; to bool is {@code x != 0}; uint8 and bool sources read as unsigned bytes.
+     * The elements of dense {@code x} converted to {@code to}, in parallel chunks for large tensors. Java's casts give
+     * the documented semantics: float to int32/int64 truncates toward zero, maps NaN to 0 and saturates out of range;
+     * to uint8 goes through int64 and keeps the low 8 bits; to bool is {@code x != 0}; uint8 and bool sources read
+     * as unsigned bytes.
      */
     static Object cast(Tensor x, DType to) {
         int n = x.shape().intSize();
         Object src = x.data();
-        switch (to) {
-            case FLOAT32 -> {
-                float[] d = new float[n];
+        Object dst = Strided.allocate(to.storage(), n);
+        boolean toBool = to == DType.BOOL;
+        Parallel.forRange(n, Broadcasting.GRAIN, (from, end) -> castRange(src, dst, toBool, from, end));
+        return dst;
+    }
+
+    private static void castRange(Object src, Object dst, boolean toBool, int from, int end) {
+        switch (dst) {
+            case float[] d -> {
                 switch (src) {
-                    case float[] s -> System.arraycopy(s, 0, d, 0, n);
-                    case double[] s -> { for (int i = 0; i < n; i++) d[i] = (float) s[i]; }
-                    case int[] s -> { for (int i = 0; i < n; i++) d[i] = s[i]; }
-                    case long[] s -> { for (int i = 0; i < n; i++) d[i] = s[i]; }
-                    case byte[] s -> { for (int i = 0; i < n; i++) d[i] = s[i] & 0xff; }
+                    case double[] s -> { for (int i = from; i < end; i++) d[i] = (float) s[i]; }
+                    case int[] s -> { for (int i = from; i < end; i++) d[i] = s[i]; }
+                    case long[] s -> { for (int i = from; i < end; i++) d[i] = s[i]; }
+                    case byte[] s -> { for (int i = from; i < end; i++) d[i] = s[i] & 0xff; }
                     default -> throw unsupported(src);
                 }
-                return d;
             }
-            case FLOAT64 -> {
-                double[] d = new double[n];
+            case double[] d -> {
                 switch (src) {
-                    case float[] s -> { for (int i = 0; i < n; i++) d[i] = s[i]; }
-                    case double[] s -> System.arraycopy(s, 0, d, 0, n);
-                    case int[] s -> { for (int i = 0; i < n; i++) d[i] = s[i]; }
-                    case long[] s -> { for (int i = 0; i < n; i++) d[i] = s[i]; }
-                    case byte[] s -> { for (int i = 0; i < n; i++) d[i] = s[i] & 0xff; }
+                    case float[] s -> { for (int i = from; i < end; i++) d[i] = s[i]; }
+                    case int[] s -> { for (int i = from; i < end; i++) d[i] = s[i]; }
+                    case long[] s -> { for (int i = from; i < end; i++) d[i] = s[i]; }
+                    case byte[] s -> { for (int i = from; i < end; i++) d[i] = s[i] & 0xff; }
                     default -> throw unsupported(src);
                 }
-                return d;
             }
-            case INT32 -> {
-                int[] d = new int[n];
+            case int[] d -> {
                 switch (src) {
-                    case float[] s -> { for (int i = 0; i < n; i++) d[i] = (int) s[i]; }
-                    case double[] s -> { for (int i = 0; i < n; i++) d[i] = (int) s[i]; }
-                    case int[] s -> System.arraycopy(s, 0, d, 0, n);
-                    case long[] s -> { for (int i = 0; i < n; i++) d[i] = (int) s[i]; }
-                    case byte[] s -> { for (int i = 0; i < n; i++) d[i] = s[i] & 0xff; }
+                    case float[] s -> { for (int i = from; i < end; i++) d[i] = (int) s[i]; }
+                    case double[] s -> { for (int i = from; i < end; i++) d[i] = (int) s[i]; }
+                    case long[] s -> { for (int i = from; i < end; i++) d[i] = (int) s[i]; }
+                    case byte[] s -> { for (int i = from; i < end; i++) d[i] = s[i] & 0xff; }
                     default -> throw unsupported(src);
                 }
-                return d;
             }
-            case INT64 -> {
-                long[] d = new long[n];
+            case long[] d -> {
                 switch (src) {
-                    case float[] s -> { for (int i = 0; i < n; i++) d[i] = (long) s[i]; }
-                    case double[] s -> { for (int i = 0; i < n; i++) d[i] = (long) s[i]; }
-                    case int[] s -> { for (int i = 0; i < n; i++) d[i] = s[i]; }
-                    case long[] s -> System.arraycopy(s, 0, d, 0, n);
-                    case byte[] s -> { for (int i = 0; i < n; i++) d[i] = s[i] & 0xff; }
+                    case float[] s -> { for (int i = from; i < end; i++) d[i] = (long) s[i]; }
+                    case double[] s -> { for (int i = from; i < end; i++) d[i] = (long) s[i]; }
+                    case int[] s -> { for (int i = from; i < end; i++) d[i] = s[i]; }
+                    case byte[] s -> { for (int i = from; i < end; i++) d[i] = s[i] & 0xff; }
                     default -> throw unsupported(src);
                 }
-                return d;
             }
-            case UINT8 -> {
-                byte[] d = new byte[n];
+            case byte[] d when toBool -> {
                 switch (src) {
-                    case float[] s -> { for (int i = 0; i < n; i++) d[i] = (byte) (long) s[i]; }
-                    case double[] s -> { for (int i = 0; i < n; i++) d[i] = (byte) (long) s[i]; }
-                    case int[] s -> { for (int i = 0; i < n; i++) d[i] = (byte) s[i]; }
-                    case long[] s -> { for (int i = 0; i < n; i++) d[i] = (byte) s[i]; }
-                    case byte[] s -> System.arraycopy(s, 0, d, 0, n); // uint8 or bool 0/1: same bytes
+                    case float[] s -> { for (int i = from; i < end; i++) d[i] = (byte) (s[i] != 0 ? 1 : 0); }
+                    case double[] s -> { for (int i = from; i < end; i++) d[i] = (byte) (s[i] != 0 ? 1 : 0); }
+                    case int[] s -> { for (int i = from; i < end; i++) d[i] = (byte) (s[i] != 0 ? 1 : 0); }
+                    case long[] s -> { for (int i = from; i < end; i++) d[i] = (byte) (s[i] != 0 ? 1 : 0); }
+                    case byte[] s -> { for (int i = from; i < end; i++) d[i] = (byte) (s[i] != 0 ? 1 : 0); }
                     default -> throw unsupported(src);
                 }
-                return d;
             }
-            case BOOL -> {
-                byte[] d = new byte[n];
+            case byte[] d -> { // uint8
                 switch (src) {
-                    case float[] s -> { for (int i = 0; i < n; i++) d[i] = (byte) (s[i] != 0 ? 1 : 0); }
-                    case double[] s -> { for (int i = 0; i < n; i++) d[i] = (byte) (s[i] != 0 ? 1 : 0); }
-                    case int[] s -> { for (int i = 0; i < n; i++) d[i] = (byte) (s[i] != 0 ? 1 : 0); }
-                    case long[] s -> { for (int i = 0; i < n; i++) d[i] = (byte) (s[i] != 0 ? 1 : 0); }
-                    case byte[] s -> { for (int i = 0; i < n; i++) d[i] = (byte) (s[i] != 0 ? 1 : 0); }
+                    case float[] s -> { for (int i = from; i < end; i++) d[i] = (byte) (long) s[i]; }
+                    case double[] s -> { for (int i = from; i < end; i++) d[i] = (byte) (long) s[i]; }
+                    case int[] s -> { for (int i = from; i < end; i++) d[i] = (byte) s[i]; }
+                    case long[] s -> { for (int i = from; i < end; i++) d[i] = (byte) s[i]; }
+                    case byte[] s -> System.arraycopy(s, from, d, from, end - from); // bool 0/1 are valid uint8
                     default -> throw unsupported(src);
                 }
-                return d;
             }
-            default -> throw new IllegalStateException("unsupported dtype " + to);
+            default -> throw unsupported(dst);
         }
     }
 

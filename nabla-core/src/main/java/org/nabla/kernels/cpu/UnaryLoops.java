@@ -13,20 +13,18 @@ import org.nabla.ops.TensorSpec;
  */
 final class UnaryLoops {
     private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
+    private static final FloatVector ONE = FloatVector.broadcast(F, 1f);
     /** Elements per parallel chunk: smaller than for binary ops because most of these cost more per element. */
     private static final int GRAIN = 1 << 14;
 
     private UnaryLoops() {}
 
-    /** The unary functions. IS_NAN, IS_FINITE and NOT write bool. */
+    /** The unary functions. IsNan, IsFinite and Not write bool. */
     enum Fn {
         NEG, ABS, SIGN, SQUARE, EXP, LOG, LOG1P, SQRT, RSQRT, RECIPROCAL, SIN, COS, TANH, ERF, FLOOR, CEIL, ROUND,
         IS_NAN, IS_FINITE, NOT;
 
         boolean isPredicate() { return this == IS_NAN || this == IS_FINITE; }
-
-        /** True for the float32 functions with a Vector API loop. */
-        boolean isVectorized() { return compareTo(ERF) < 0 && this != SIGN; }
     }
 
     /** {@code f(x)} for a dense offset-0 input. */
@@ -61,17 +59,23 @@ final class UnaryLoops {
                 }
                 case int[] a -> {
                     int[] z = new int[n];
-                    for (int i = 0; i < n; i++) z[i] = (int) apply(f, (long) a[i]);
+                    Parallel.forRange(n, GRAIN, (from, to) -> {
+                        for (int i = from; i < to; i++) z[i] = (int) apply(f, (long) a[i]);
+                    });
                     yield z;
                 }
                 case long[] a -> {
                     long[] z = new long[n];
-                    for (int i = 0; i < n; i++) z[i] = apply(f, a[i]);
+                    Parallel.forRange(n, GRAIN, (from, to) -> {
+                        for (int i = from; i < to; i++) z[i] = apply(f, a[i]);
+                    });
                     yield z;
                 }
                 case byte[] a -> { // uint8 (wrapping) and bool for NOT
                     byte[] z = new byte[n];
-                    for (int i = 0; i < n; i++) z[i] = (byte) apply(f, (long) (a[i] & 0xff));
+                    Parallel.forRange(n, GRAIN, (from, to) -> {
+                        for (int i = from; i < to; i++) z[i] = (byte) apply(f, (long) (a[i] & 0xff));
+                    });
                     yield z;
                 }
                 default -> throw new IllegalStateException("unsupported storage " + x.data().getClass());
@@ -80,32 +84,125 @@ final class UnaryLoops {
         return Tensor.wrap(out.dtype(), out.shape(), result);
     }
 
+    /**
+     * A float32 chunk: a vector loop for the vectorized functions, then a scalar tail in float64. Each function's loop
+     * is its own small method, so its lanewise operator is a compile-time constant the JIT always turns into vector
+     * instructions, whichever functions ran first (one method holding every loop lost that after deoptimizations).
+     */
     private static void floatRange(Fn f, float[] a, float[] z, int from, int to) {
-        int i = from;
-        if (f.isVectorized()) {
-            for (int bound = from + F.loopBound(to - from); i < bound; i += F.length()) {
-                vector(f, FloatVector.fromArray(F, a, i)).intoArray(z, i);
-            }
-        }
+        int bound = from + F.loopBound(to - from);
+        int i = switch (f) {
+            case NEG -> neg(a, z, from, bound);
+            case ABS -> abs(a, z, from, bound);
+            case SQUARE -> square(a, z, from, bound);
+            case EXP -> exp(a, z, from, bound);
+            case LOG -> log(a, z, from, bound);
+            case LOG1P -> log1p(a, z, from, bound);
+            case SQRT -> sqrt(a, z, from, bound);
+            case RSQRT -> rsqrt(a, z, from, bound);
+            case RECIPROCAL -> reciprocal(a, z, from, bound);
+            case SIN -> sin(a, z, from, bound);
+            case COS -> cos(a, z, from, bound);
+            case TANH -> tanh(a, z, from, bound);
+            default -> from; // scalar only
+        };
         for (; i < to; i++) z[i] = (float) apply(f, (double) a[i]);
     }
 
-    private static FloatVector vector(Fn f, FloatVector v) {
-        return switch (f) {
-            case NEG -> v.neg();
-            case ABS -> v.abs();
-            case SQUARE -> v.mul(v);
-            case EXP -> v.lanewise(VectorOperators.EXP);
-            case LOG -> v.lanewise(VectorOperators.LOG);
-            case LOG1P -> v.lanewise(VectorOperators.LOG1P);
-            case SQRT -> v.sqrt();
-            case RSQRT -> FloatVector.broadcast(F, 1f).div(v.sqrt());
-            case RECIPROCAL -> FloatVector.broadcast(F, 1f).div(v);
-            case SIN -> v.lanewise(VectorOperators.SIN);
-            case COS -> v.lanewise(VectorOperators.COS);
-            case TANH -> v.lanewise(VectorOperators.TANH);
-            default -> throw new AssertionError(f);
-        };
+    private static int neg(float[] a, float[] z, int from, int bound) {
+        for (int i = from; i < bound; i += F.length()) {
+            FloatVector v = FloatVector.fromArray(F, a, i);
+            v.neg().intoArray(z, i);
+        }
+        return bound;
+    }
+
+    private static int abs(float[] a, float[] z, int from, int bound) {
+        for (int i = from; i < bound; i += F.length()) {
+            FloatVector v = FloatVector.fromArray(F, a, i);
+            v.abs().intoArray(z, i);
+        }
+        return bound;
+    }
+
+    private static int square(float[] a, float[] z, int from, int bound) {
+        for (int i = from; i < bound; i += F.length()) {
+            FloatVector v = FloatVector.fromArray(F, a, i);
+            v.mul(v).intoArray(z, i);
+        }
+        return bound;
+    }
+
+    private static int exp(float[] a, float[] z, int from, int bound) {
+        for (int i = from; i < bound; i += F.length()) {
+            FloatVector v = FloatVector.fromArray(F, a, i);
+            v.lanewise(VectorOperators.EXP).intoArray(z, i);
+        }
+        return bound;
+    }
+
+    private static int log(float[] a, float[] z, int from, int bound) {
+        for (int i = from; i < bound; i += F.length()) {
+            FloatVector v = FloatVector.fromArray(F, a, i);
+            v.lanewise(VectorOperators.LOG).intoArray(z, i);
+        }
+        return bound;
+    }
+
+    private static int log1p(float[] a, float[] z, int from, int bound) {
+        for (int i = from; i < bound; i += F.length()) {
+            FloatVector v = FloatVector.fromArray(F, a, i);
+            v.lanewise(VectorOperators.LOG1P).intoArray(z, i);
+        }
+        return bound;
+    }
+
+    private static int sqrt(float[] a, float[] z, int from, int bound) {
+        for (int i = from; i < bound; i += F.length()) {
+            FloatVector v = FloatVector.fromArray(F, a, i);
+            v.sqrt().intoArray(z, i);
+        }
+        return bound;
+    }
+
+    private static int rsqrt(float[] a, float[] z, int from, int bound) {
+        for (int i = from; i < bound; i += F.length()) {
+            FloatVector v = FloatVector.fromArray(F, a, i);
+            ONE.div(v.sqrt()).intoArray(z, i);
+        }
+        return bound;
+    }
+
+    private static int reciprocal(float[] a, float[] z, int from, int bound) {
+        for (int i = from; i < bound; i += F.length()) {
+            FloatVector v = FloatVector.fromArray(F, a, i);
+            ONE.div(v).intoArray(z, i);
+        }
+        return bound;
+    }
+
+    private static int sin(float[] a, float[] z, int from, int bound) {
+        for (int i = from; i < bound; i += F.length()) {
+            FloatVector v = FloatVector.fromArray(F, a, i);
+            v.lanewise(VectorOperators.SIN).intoArray(z, i);
+        }
+        return bound;
+    }
+
+    private static int cos(float[] a, float[] z, int from, int bound) {
+        for (int i = from; i < bound; i += F.length()) {
+            FloatVector v = FloatVector.fromArray(F, a, i);
+            v.lanewise(VectorOperators.COS).intoArray(z, i);
+        }
+        return bound;
+    }
+
+    private static int tanh(float[] a, float[] z, int from, int bound) {
+        for (int i = from; i < bound; i += F.length()) {
+            FloatVector v = FloatVector.fromArray(F, a, i);
+            v.lanewise(VectorOperators.TANH).intoArray(z, i);
+        }
+        return bound;
     }
 
     private static double apply(Fn f, double a) {
