@@ -66,11 +66,4 @@ public final class Infer {
 
     /** A single output. */
     public static TensorSpec[] one(DType dtype, Shape shape) { return new TensorSpec[] {new TensorSpec(dtype, shape)}; }
-
-    /** Numeric elementwise binary op with broadcasting; output has the inputs' dtype. */
-    public static TensorSpec[] numericBinary(String op, TensorSpec[] in) {
-        DType d = sameDType(op, in[0], in[1]);
-        requireNumeric(op, "x", in[0]);
-        return one(d, broadcast(op, in[0].shape(), in[1].shape()));
-    }
 }
