@@ -41,14 +41,32 @@ public final class Ops {
 
     // ---------------------------------------------------------------- creation
 
-    /** A constant tensor from a Java value (see {@link Tensors#convert(Object)}). */
-    public static Tensor constant(Object value) { return Tensors.convert(value); }
+    /**
+     * A constant from a Java value or tensor (see {@link Tensors#convert(Object)}): eagerly the value itself, inside
+     * a graph a Const node.
+     */
+    public static Tensor constant(Object value) {
+        return run(org.nabla.ops.GraphOps.CONST, Attrs.of("value", Tensors.convert(value)));
+    }
 
     /** TensorFlow's convert_to_tensor: tensors pass through, Java values are converted. */
     public static Tensor convertToTensor(Object value) { return Tensors.convert(value); }
 
     /** Like {@link #convertToTensor(Object)}, converting Java values to {@code dtype}. */
     public static Tensor convertToTensor(Object value, DType dtype) { return Tensors.convert(value, dtype); }
+
+    // ---------------------------------------------------------------- graph
+
+    /**
+     * A placeholder fed when the graph runs (graph mode only; {@code -1} marks an unknown dimension). Eagerly there
+     * is nothing to feed, so running it fails, as in TensorFlow.
+     */
+    public static Tensor placeholder(DType dtype, int... shape) {
+        return run(org.nabla.ops.GraphOps.PLACEHOLDER, Attrs.of("dtype", dtype, "shape", Shape.of(shape)));
+    }
+
+    /** An op that does nothing: in a graph, a target that groups control dependencies. */
+    public static void noOp() { runMulti(org.nabla.ops.GraphOps.NO_OP, Attrs.EMPTY); }
 
     // ---------------------------------------------------------------- math
 

@@ -49,8 +49,15 @@ public final class Attrs {
             return d;
         }
         if (v instanceof Integer || v instanceof Long || v instanceof Double || v instanceof Boolean
-                || v instanceof String || v instanceof DType || v instanceof Shape) {
+                || v instanceof String || v instanceof DType || v instanceof Shape || v instanceof GraphFunction) {
             return v;
+        }
+        if (v instanceof org.nabla.Tensor t) {
+            if (t.isSymbolic()) {
+                throw new IllegalArgumentException("attribute '" + name + "' must be a concrete tensor, got graph "
+                        + "tensor " + t.spec());
+            }
+            return t;
         }
         throw new IllegalArgumentException("attribute '" + name + "' has unsupported type " + v.getClass().getName());
     }

@@ -32,7 +32,7 @@ public final class OpDef {
         this.attrs = List.copyOf(b.attrs);
         this.shapeFn = Objects.requireNonNull(b.shapeFn, () -> "op " + b.name + " has no shape function");
         this.kernelDTypeAttr = b.kernelDTypeAttr;
-        this.kernelDTypeInput = b.kernelDTypeAttr != null ? -1 : b.kernelDTypeInput;
+        this.kernelDTypeInput = b.kernelDTypeAttr != null || b.kernelDTypeFromOutput ? -1 : b.kernelDTypeInput;
         this.differentiable = b.differentiable;
         this.stateful = b.stateful;
         this.summary = b.summary;
@@ -133,6 +133,7 @@ public final class OpDef {
         private ShapeFn shapeFn;
         private int kernelDTypeInput = 0;
         private String kernelDTypeAttr;
+        private boolean kernelDTypeFromOutput;
         private boolean differentiable = true;
         private boolean stateful;
         private String summary = "";
@@ -171,9 +172,13 @@ public final class OpDef {
             return this;
         }
 
-        /** Selects the kernel by a DTYPE attribute (ops with no inputs, such as Fill or RandomUniform). */
+        /**
+         * Selects the kernel by a DTYPE attribute (ops with no inputs, such as RandomUniform); null selects it by the
+         * dtype of the first output.
+         */
         public Builder kernelDTypeFromAttr(String attrName) {
             this.kernelDTypeAttr = attrName;
+            this.kernelDTypeFromOutput = attrName == null;
             return this;
         }
 

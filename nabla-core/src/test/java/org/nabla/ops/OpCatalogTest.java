@@ -26,6 +26,7 @@ class OpCatalogTest {
     private static final Map<String, String> FACADE_NAMES = Map.ofEntries(
             Map.entry("Select", "where"),
             Map.entry("Fill", "fill"),
+            Map.entry("Const", "constant"),
             Map.entry("ArgMax", "argmax"),
             Map.entry("ArgMin", "argmin"),
             Map.entry("MatMul", "matmul"),

@@ -1,0 +1,205 @@
+package org.nabla.graph;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.nabla.DType;
+import org.nabla.Shape;
+import org.nabla.Tensor;
+import org.nabla.eager.ExecutionContext;
+import org.nabla.ops.Attrs;
+import org.nabla.ops.GraphOps;
+import org.nabla.ops.OpDef;
+import org.nabla.ops.OpException;
+import org.nabla.ops.TensorSpec;
+
+/**
+ * A dataflow graph: nodes (op instances) connected by edges (their outputs), built by running ordinary op calls
+ * inside {@link #asDefault()}. Names are unique and follow name scopes ({@code layer1/MatMul_1}); control dependencies
+ * and device scopes apply to the nodes created inside them. Shapes and dtypes are inferred as nodes are added, so a
+ * mismatch fails at build time naming the node. Nodes are only ever appended, so creation order is a topological order.
+ */
+public final class Graph {
+    private final List<Node> nodes = new ArrayList<>();
+    private final Map<String, Node> byName = new HashMap<>();
+    private final Map<String, Integer> nameCounts = new HashMap<>();
+    private final Deque<String> nameScopes = new ArrayDeque<>();
+    private final Deque<List<Node>> controlScopes = new ArrayDeque<>();
+    private final Deque<String> deviceScopes = new ArrayDeque<>();
+
+    /** Makes this graph the target of op calls on this thread until the scope is closed. */
+    public ExecutionContext.Scope asDefault() { return ExecutionContext.enter(new GraphContext(this)); }
+
+    // ---------------------------------------------------------------- building
+
+    /**
+     * Adds a node for {@code op}: resolves attributes, infers output specs (failing with the node's name), applies the
+     * current name, control and device scopes. {@code name} may be null (the op name is used).
+     */
+    public synchronized Node addNode(OpDef op, Attrs attrs, List<Output> inputs, String name) {
+        Attrs resolved = op.resolveAttrs(attrs);
+        TensorSpec[] in = new TensorSpec[inputs.size()];
+        for (int i = 0; i < in.length; i++) {
+            Output o = inputs.get(i);
+            if (o.graph() != this) {
+                throw new OpException(op.name(), "input " + i + " (" + o + ") belongs to another graph");
+            }
+            in[i] = o.spec();
+        }
+        String unique = uniqueName(name == null ? op.name() : name);
+        TensorSpec[] out;
+        try {
+            out = op.infer(in, resolved);
+        } catch (OpException e) {
+            throw new OpException(op.name(), "while building node '" + unique + "': "
+                    + e.getMessage().substring(op.name().length() + 2));
+        }
+        List<Node> control = new ArrayList<>();
+        for (List<Node> scope : controlScopes) control.addAll(scope);
+        Node node = new Node(this, nodes.size(), unique, op, resolved, inputs,
+                new ArrayList<>(new LinkedHashSet<>(control)), out, currentDevice());
+        nodes.add(node);
+        byName.put(unique, node);
+        return node;
+    }
+
+    /** Adds a node with explicit control inputs besides those of the enclosing control scopes. */
+    public synchronized Node addNode(OpDef op, Attrs attrs, List<Output> inputs, List<Node> controlInputs,
+                                     String name) {
+        try (ControlScope s = withControlDependencies(controlInputs)) {
+            return addNode(op, attrs, inputs, name);
+        }
+    }
+
+    /** A placeholder: a value fed at run time; {@code shape} may contain -1 for unknown dimensions. */
+    public Tensor placeholder(String name, DType dtype, Shape shape) {
+        return addNode(GraphOps.PLACEHOLDER, Attrs.of("dtype", dtype, "shape", shape), List.of(), name).output(0);
+    }
+
+    /** A constant node holding {@code value} (a tensor or Java value). */
+    public Tensor constant(String name, Object value) {
+        Tensor t = org.nabla.Tensors.convert(value);
+        return addNode(GraphOps.CONST, Attrs.of("value", t), List.of(), name).output(0);
+    }
+
+    private String uniqueName(String base) {
+        if (base.isEmpty() || base.contains(":")) {
+            throw new IllegalArgumentException("node name '" + base + "' must be non-empty and must not contain ':'");
+        }
+        String full = nameScopes.isEmpty() ? base : String.join("/", reversedScopes()) + "/" + base;
+        int n = nameCounts.merge(full, 1, Integer::sum);
+        String candidate = n == 1 ? full : full + "_" + (n - 1);
+        while (byName.containsKey(candidate)) candidate = full + "_" + nameCounts.merge(full, 1, Integer::sum);
+        return candidate;
+    }
+
+    private List<String> reversedScopes() {
+        List<String> l = new ArrayList<>(nameScopes);
+        Collections.reverse(l);
+        return l;
+    }
+
+    private String currentDevice() { return deviceScopes.isEmpty() ? "" : deviceScopes.peek(); }
+
+    // ---------------------------------------------------------------- scopes
+
+    /** A scope that closes with try-with-resources. */
+    public interface ControlScope extends AutoCloseable {
+        @Override void close();
+    }
+
+    /** Prefixes the names of nodes created inside with {@code name/}. */
+    public synchronized ControlScope nameScope(String name) {
+        if (name.isEmpty() || name.contains(":")) throw new IllegalArgumentException("bad name scope '" + name + "'");
+        nameScopes.push(name);
+        return () -> {
+            synchronized (this) { nameScopes.pop(); }
+        };
+    }
+
+    /** Nodes created inside run only after {@code deps} (tensors or nodes). */
+    public synchronized ControlScope withControlDependencies(List<?> deps) {
+        List<Node> nodesOf = new ArrayList<>();
+        for (Object d : deps) {
+            if (d instanceof Node n) nodesOf.add(n);
+            else if (d instanceof Tensor t && t.symbol() instanceof Output o) nodesOf.add(o.node());
+            else throw new IllegalArgumentException("control dependency must be a node or a graph tensor, got " + d);
+        }
+        controlScopes.push(nodesOf);
+        return () -> {
+            synchronized (this) { controlScopes.pop(); }
+        };
+    }
+
+    /** Requests a device (TensorFlow syntax, e.g. {@code /device:CPU:1}) for nodes created inside. */
+    public synchronized ControlScope device(String deviceName) {
+        deviceScopes.push(deviceName);
+        return () -> {
+            synchronized (this) { deviceScopes.pop(); }
+        };
+    }
+
+    // ---------------------------------------------------------------- reading
+
+    /** All nodes in creation (topological) order. */
+    public synchronized List<Node> nodes() { return List.copyOf(nodes); }
+
+    public synchronized int size() { return nodes.size(); }
+
+    /** The node with this name, or an error. */
+    public synchronized Node node(String name) {
+        Node n = byName.get(name);
+        if (n == null) throw new IllegalArgumentException("graph has no node named '" + name + "'");
+        return n;
+    }
+
+    public synchronized boolean hasNode(String name) { return byName.containsKey(name); }
+
+    /** A tensor by TensorFlow name: {@code "dense/MatMul:0"} or just {@code "dense/MatMul"} for output 0. */
+    public Tensor tensor(String name) {
+        int colon = name.lastIndexOf(':');
+        String nodeName = colon < 0 ? name : name.substring(0, colon);
+        int index = colon < 0 ? 0 : Integer.parseInt(name.substring(colon + 1));
+        Node n = node(nodeName);
+        if (index >= n.numOutputs()) {
+            throw new IllegalArgumentException("node '" + nodeName + "' has " + n.numOutputs() + " outputs, no output "
+                    + index);
+        }
+        return n.output(index);
+    }
+
+    /** The output a graph tensor stands for, checking it belongs here. */
+    public Output outputOf(Tensor t) {
+        if (!(t.symbol() instanceof Output o) || o.graph() != this) {
+            throw new IllegalArgumentException("tensor " + t.spec() + (t.isSymbolic() ? " belongs to another graph"
+                    : " is not a graph tensor"));
+        }
+        return o;
+    }
+
+    /** Nodes reachable backwards from {@code targets} through data and control edges (the pruned subgraph). */
+    public static Set<Node> ancestors(List<Node> targets) {
+        Set<Node> seen = new LinkedHashSet<>();
+        Deque<Node> stack = new ArrayDeque<>(targets);
+        while (!stack.isEmpty()) {
+            Node n = stack.pop();
+            if (!seen.add(n)) continue;
+            for (Output o : n.inputs()) stack.push(o.node());
+            stack.addAll(n.controlInputs());
+        }
+        return seen;
+    }
+
+    @Override
+    public synchronized String toString() {
+        StringBuilder sb = new StringBuilder("Graph(" + nodes.size() + " nodes)\n");
+        for (Node n : nodes) sb.append("  ").append(n).append('\n');
+        return sb.toString();
+    }
+}

@@ -1,0 +1,22 @@
+package org.nabla.kernels.cpu;
+
+import org.nabla.Tensor;
+import org.nabla.device.CpuDevice;
+import org.nabla.kernels.KernelProvider;
+import org.nabla.kernels.KernelRegistry;
+import org.nabla.ops.GraphOps;
+import org.nabla.ops.OpException;
+
+/** CPU kernels for {@link GraphOps}. Placeholders are fed by the executor, so their kernel only explains that. */
+public final class CpuGraphKernels implements KernelProvider {
+    @Override
+    public void registerKernels(KernelRegistry r) {
+        String cpu = CpuDevice.TYPE;
+        r.register(GraphOps.CONST, cpu, (org.nabla.DType) null, (in, attrs, out) -> new Tensor[] {(Tensor) attrs.get("value")});
+        r.register(GraphOps.PLACEHOLDER, cpu, (org.nabla.DType) null, (in, attrs, out) -> {
+            throw new OpException("Placeholder", "a placeholder of " + out[0] + " has no value: feed it when running "
+                    + "the graph");
+        });
+        r.register(GraphOps.NO_OP, cpu, (org.nabla.DType) null, (in, attrs, out) -> new Tensor[0]);
+    }
+}
