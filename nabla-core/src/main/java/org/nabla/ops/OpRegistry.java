@@ -19,6 +19,7 @@ public final class OpRegistry {
     /** The op families of the core library, one class per family. */
     private static final List<String> FAMILIES = List.of(
             "org.nabla.ops.GraphOps",
+            "org.nabla.ops.StateOps",
             "org.nabla.ops.MathOps",
             "org.nabla.ops.LinalgOps",
             "org.nabla.ops.ReductionOps",

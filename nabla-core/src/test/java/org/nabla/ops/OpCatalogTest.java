@@ -53,13 +53,17 @@ class OpCatalogTest {
         assertEquals(List.of(), missing, "ops without any CPU kernel");
     }
 
+    /** Ops reached through another class than {@link Ops}. */
+    private static final Set<String> NOT_ON_OPS = Set.of("ReadVariable", "AssignVariable", "AssignAddVariable",
+            "AssignSubVariable"); // org.nabla.Variable: read, assign, assignAdd, assignSub
+
     @Test
     void everyOpHasAFrontDoorMethod() {
         Set<String> methods = Arrays.stream(Ops.class.getMethods())
                 .filter(m -> Modifier.isStatic(m.getModifiers()))
                 .map(Method::getName).collect(Collectors.toSet());
         List<String> missing = OpRegistry.all().stream().map(OpDef::name)
-                .filter(n -> !methods.contains(facadeName(n)))
+                .filter(n -> !methods.contains(facadeName(n)) && !NOT_ON_OPS.contains(n))
                 .map(n -> n + " (expected Ops." + facadeName(n) + ")").toList();
         assertEquals(List.of(), missing, "ops without a front-door method");
     }

@@ -1,0 +1,69 @@
+package org.nabla.runtime;
+
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.nabla.Tensor;
+
+/**
+ * The mutable state behind variables: name -> current value. The eager context has one process-wide manager; each
+ * Session owns its own. Kernels of the variable ops find the manager of the run they belong to through
+ * {@link #current()}, which the executor sets on its threads.
+ */
+public final class ResourceManager implements AutoCloseable {
+    private static final ResourceManager EAGER = new ResourceManager();
+    private static final ThreadLocal<ResourceManager> CURRENT = new ThreadLocal<>();
+
+    private final Map<String, Tensor> values = new ConcurrentHashMap<>();
+    private volatile boolean closed;
+
+    /** The process-wide manager of eager variables. */
+    public static ResourceManager eager() { return EAGER; }
+
+    /** The manager of the run on this thread (the eager one outside any session run). */
+    public static ResourceManager current() {
+        ResourceManager m = CURRENT.get();
+        return m == null ? EAGER : m;
+    }
+
+    /** Makes {@code manager} current on this thread until the returned scope closes. */
+    public static org.nabla.eager.ExecutionContext.Scope use(ResourceManager manager) {
+        ResourceManager previous = CURRENT.get();
+        CURRENT.set(manager);
+        return () -> CURRENT.set(previous);
+    }
+
+    /** The value of variable {@code name}, or a clear error if it was never assigned. */
+    public Tensor read(String name) {
+        checkOpen();
+        Tensor v = values.get(name);
+        if (v == null) {
+            throw new IllegalStateException("variable '" + name + "' is not initialized (run its initializer, or "
+                    + "assign it, first)");
+        }
+        return v;
+    }
+
+    public boolean contains(String name) { return values.containsKey(name); }
+
+    public void assign(String name, Tensor value) {
+        checkOpen();
+        if (value.isSymbolic()) throw new IllegalArgumentException("variable '" + name + "': cannot store a graph tensor");
+        values.put(name, value);
+    }
+
+    public void remove(String name) { values.remove(name); }
+
+    /** Names of all variables held (a copy). */
+    public java.util.Set<String> names() { return java.util.Set.copyOf(values.keySet()); }
+
+    private void checkOpen() {
+        if (closed) throw new IllegalStateException("the resources of this session were released (session closed)");
+    }
+
+    /** Releases every value; later reads and writes fail. */
+    @Override
+    public void close() {
+        closed = true;
+        values.clear();
+    }
+}
