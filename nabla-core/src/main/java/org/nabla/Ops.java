@@ -669,4 +669,64 @@ public final class Ops {
         return run(RandomOps.TRUNCATED_NORMAL, Attrs.of("shape", shape, "dtype", dtype, "mean", mean, "stddev",
                 stddev, "seed", seed));
     }
+
+    // ---------------------------------------------------------------- control flow
+    // Eagerly these run the Java lambdas (plain if/switch/while); inside a graph or a traced Function they trace the
+    // lambdas into sub-graphs of one Cond/Case/While node that runs only the taken branch (docs/control-flow.md).
+
+    /** tf.cond with several results: {@code pred} is a bool scalar; both branches return matching dtypes. */
+    public static Tensor[] cond(Tensor pred, java.util.function.Supplier<Tensor[]> thenFn,
+                                java.util.function.Supplier<Tensor[]> elseFn) {
+        return org.nabla.graph.ControlFlow.cond(pred, thenFn, elseFn);
+    }
+
+    /** tf.cond with one result: {@code Ops.cond(x.greater(0), () -> x, () -> x.neg())}. */
+    public static Tensor cond(Tensor pred, org.nabla.graph.ControlFlow.Branch thenFn,
+                              org.nabla.graph.ControlFlow.Branch elseFn) {
+        return org.nabla.graph.ControlFlow.cond(pred, () -> new Tensor[] {thenFn.get()},
+                () -> new Tensor[] {elseFn.get()})[0];
+    }
+
+    /** tf.switch_case: runs {@code branches[index]} (int32 scalar); an out-of-range index runs the last branch. */
+    public static Tensor[] caseOf(Tensor index, java.util.List<java.util.function.Supplier<Tensor[]>> branches) {
+        return org.nabla.graph.ControlFlow.switchCase(index, branches);
+    }
+
+    /** tf.switch_case with a default branch, run when {@code index} is out of range. */
+    public static Tensor[] caseOf(Tensor index, java.util.List<java.util.function.Supplier<Tensor[]>> branches,
+                                  java.util.function.Supplier<Tensor[]> defaultBranch) {
+        java.util.List<java.util.function.Supplier<Tensor[]>> all = new java.util.ArrayList<>(branches);
+        all.add(defaultBranch);
+        return org.nabla.graph.ControlFlow.switchCase(index, all);
+    }
+
+    /** tf.switch_case with one result per branch; an out-of-range index runs the last branch. */
+    public static Tensor caseOf(Tensor index, org.nabla.graph.ControlFlow.Branch... branches) {
+        java.util.List<java.util.function.Supplier<Tensor[]>> all = new java.util.ArrayList<>();
+        for (org.nabla.graph.ControlFlow.Branch b : branches) all.add(() -> new Tensor[] {b.get()});
+        return org.nabla.graph.ControlFlow.switchCase(index, all)[0];
+    }
+
+    /** tf.while_loop: {@code vars = body(vars)} while {@code cond(vars)} (a bool scalar) holds. */
+    public static Tensor[] whileLoop(java.util.function.Function<Tensor[], Tensor> cond,
+                                     java.util.function.Function<Tensor[], Tensor[]> body, Tensor[] loopVars) {
+        return whileLoop(cond, body, loopVars, -1);
+    }
+
+    /** tf.while_loop stopping after at most {@code maximumIterations} iterations (-1: no limit). */
+    public static Tensor[] whileLoop(java.util.function.Function<Tensor[], Tensor> cond,
+                                     java.util.function.Function<Tensor[], Tensor[]> body, Tensor[] loopVars,
+                                     int maximumIterations) {
+        return org.nabla.graph.ControlFlow.whileLoop(cond, body, loopVars, maximumIterations, null);
+    }
+
+    /**
+     * tf.while_loop with shape invariants: in a graph, loop var {@code i} may take any shape compatible with
+     * {@code shapeInvariants[i]} (-1 dims vary across iterations).
+     */
+    public static Tensor[] whileLoop(java.util.function.Function<Tensor[], Tensor> cond,
+                                     java.util.function.Function<Tensor[], Tensor[]> body, Tensor[] loopVars,
+                                     int maximumIterations, Shape[] shapeInvariants) {
+        return org.nabla.graph.ControlFlow.whileLoop(cond, body, loopVars, maximumIterations, shapeInvariants);
+    }
 }

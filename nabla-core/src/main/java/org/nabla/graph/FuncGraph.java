@@ -63,6 +63,29 @@ public final class FuncGraph implements GraphFunction {
     /** The outer symbolic tensors the body used, in the order of the extra parameters. */
     public List<Tensor> capturedOuter() { return capturedOuter; }
 
+    /**
+     * This function with its capture parameters reordered to follow {@code outer}, a superset of
+     * {@link #capturedOuter()}. Control-flow ops make every branch (or condition and body) take the same inputs, as
+     * TensorFlow's cond_v2 does: an outer tensor that only another branch uses becomes an unused parameter here.
+     */
+    public FuncGraph withCaptures(List<Tensor> outer) {
+        int declared = params.size() - capturedOuter.size();
+        List<Output> p = new ArrayList<>(params.subList(0, declared));
+        for (Tensor c : capturedOuter) {
+            if (outer.stream().noneMatch(o -> o == c)) {
+                throw new IllegalArgumentException("function " + name + " captures " + c.symbol()
+                        + ", which is missing from " + outer.size() + " outer tensors");
+            }
+        }
+        for (Tensor o : outer) {
+            int i = 0;
+            while (i < capturedOuter.size() && capturedOuter.get(i) != o) i++;
+            p.add(i < capturedOuter.size() ? params.get(declared + i)
+                    : graph.outputOf(graph.placeholder("capture", o.dtype(), o.shape())));
+        }
+        return new FuncGraph(name, graph, p, results, outer);
+    }
+
     @Override
     public List<TensorSpec> inputSpecs() { return params.stream().map(Output::spec).toList(); }
 

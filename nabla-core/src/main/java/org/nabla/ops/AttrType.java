@@ -7,7 +7,9 @@ public enum AttrType {
     /** A concrete tensor value (Const's value). */
     TENSOR(org.nabla.Tensor.class),
     /** A sub-graph (the branches and bodies of control-flow ops). */
-    GRAPH(org.nabla.ops.GraphFunction.class);
+    GRAPH(org.nabla.ops.GraphFunction.class),
+    /** Several sub-graphs (the branches of Case). */
+    GRAPHS(org.nabla.ops.GraphFunction[].class);
 
     private final Class<?> javaType;
 

@@ -43,6 +43,10 @@ public final class Attrs {
         if (v instanceof Float f) return f.doubleValue();
         if (v instanceof int[] a) return a.clone();
         if (v instanceof double[] a) return a.clone();
+        if (v instanceof GraphFunction[] a) {
+            for (GraphFunction f : a) Objects.requireNonNull(f, () -> "attribute '" + name + "' holds a null graph");
+            return a.clone();
+        }
         if (v instanceof float[] a) {
             double[] d = new double[a.length];
             for (int i = 0; i < a.length; i++) d[i] = a[i];
@@ -151,7 +155,7 @@ public final class Attrs {
             if (i > 0) sb.append(", ");
             Object v = values[i];
             String s = v instanceof int[] a ? Arrays.toString(a) : v instanceof double[] d ? Arrays.toString(d)
-                    : String.valueOf(v);
+                    : v instanceof Object[] o ? Arrays.toString(o) : String.valueOf(v);
             sb.append(names[i]).append('=').append(s);
         }
         return sb.append('}').toString();

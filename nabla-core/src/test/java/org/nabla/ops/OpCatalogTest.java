@@ -35,7 +35,9 @@ class OpCatalogTest {
             Map.entry("MaxPool2D", "maxPool2d"),
             Map.entry("AvgPool2D", "avgPool2d"),
             Map.entry("Conv2D", "conv2d"),
-            Map.entry("IsNan", "isNan"));
+            Map.entry("IsNan", "isNan"),
+            Map.entry("Case", "caseOf"),
+            Map.entry("While", "whileLoop"));
 
     static String facadeName(String opName) {
         String mapped = FACADE_NAMES.get(opName);

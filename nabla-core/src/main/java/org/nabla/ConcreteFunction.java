@@ -1,0 +1,64 @@
+package org.nabla;
+
+import java.util.List;
+import org.nabla.graph.Effects;
+import org.nabla.graph.FuncGraph;
+import org.nabla.graph.Node;
+import org.nabla.ops.TensorSpec;
+import org.nabla.runtime.FunctionCalls;
+
+/**
+ * One trace of a {@link Function}: the function graph built for one input signature, and the means to run it.
+ * Variables are read and written by name when it runs (through the current resource manager), so it never needs
+ * retracing when they change; effectful nodes run in program order even when no result depends on them.
+ */
+public final class ConcreteFunction {
+    private final FuncGraph graph;
+    private final List<TensorSpec> signature;
+
+    ConcreteFunction(FuncGraph graph, List<TensorSpec> signature) {
+        this.graph = graph;
+        this.signature = List.copyOf(signature);
+    }
+
+    /** The traced graph (parameters are the placeholders {@code arg0, arg1, ...}). */
+    public FuncGraph graph() { return graph; }
+
+    /** The input signature it was traced for (-1 dims accept any size). */
+    public List<TensorSpec> inputSignature() { return signature; }
+
+    /** The result specs. */
+    public List<TensorSpec> outputSpecs() { return graph.outputSpecs(); }
+
+    /** The nodes every call runs besides those the results need (variable updates, reads, random ops...). */
+    public List<Node> effectfulNodes() { return Effects.effectfulNodes(graph.graph()); }
+
+    /** Runs the graph on concrete arguments matching the signature. */
+    public Tensor[] call(Tensor... args) {
+        if (args.length != signature.size()) {
+            throw new IllegalArgumentException("function " + graph.name() + " takes " + signature.size()
+                    + " arguments " + signature + ", got " + args.length);
+        }
+        for (int i = 0; i < args.length; i++) {
+            TensorSpec s = signature.get(i);
+            if (args[i] == null) throw new IllegalArgumentException("function " + graph.name() + ": argument " + i
+                    + " is null");
+            if (args[i].isSymbolic()) {
+                throw new IllegalArgumentException("function " + graph.name() + ": argument " + i + " is a graph "
+                        + "tensor; call the Function itself inside a graph to inline it");
+            }
+            if (args[i].dtype() != s.dtype() || !args[i].shape().isCompatibleWith(s.shape())) {
+                throw new IllegalArgumentException("function " + graph.name() + ": argument " + i + " is "
+                        + args[i].spec() + " but the signature expects " + s);
+            }
+        }
+        return FunctionCalls.call(graph, args);
+    }
+
+    /** The signature, the result specs and the graph's nodes, one per line. */
+    @Override
+    public String toString() {
+        return "ConcreteFunction " + graph.name() + signature + " -> " + graph.outputSpecs() + "\n"
+                + graph.graph().toString().replaceFirst("^Graph", "  graph") + "  results: " + graph.results() + "\n";
+    }
+}
