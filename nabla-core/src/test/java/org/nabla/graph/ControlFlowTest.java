@@ -1,0 +1,107 @@
+package org.nabla.graph;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.nabla.DType;
+import org.nabla.Ops;
+import org.nabla.Shape;
+import org.nabla.Tensor;
+import org.nabla.Tensors;
+import org.nabla.eager.ExecutionContext;
+import org.nabla.runtime.SerialExecutor;
+
+/**
+ * The seed's RNN-like loop h(t+1) = tanh(x(t)·W + h(t)·U) over T steps: as a graph whileLoop, as a Java for loop
+ * unrolled into a graph, as an eager whileLoop, and as plain Java arithmetic, all equal.
+ */
+class ControlFlowTest {
+    private static final int T = 6;
+    private static final int B = 2;
+    private static final int D = 3;
+    private static final int H = 4;
+
+    private static double[] random(Random r, int n) {
+        double[] a = new double[n];
+        for (int i = 0; i < n; i++) a[i] = r.nextGaussian() * 0.7;
+        return a;
+    }
+
+    /** The loop with whileLoop: x [T, B, D] indexed by the loop counter with gather. */
+    private static Tensor rnnWhile(Tensor x, Tensor w, Tensor u, Tensor h0) {
+        Tensor[] out = Ops.whileLoop(v -> v[0].less(T),
+                v -> new Tensor[] {v[0].add(1),
+                        Ops.tanh(Ops.matmul(Ops.gather(x, v[0]), w).add(Ops.matmul(v[1], u)))},
+                new Tensor[] {Tensors.scalar(0), h0});
+        return out[1];
+    }
+
+    /** The same computation as a Java for loop: T copies of the step. */
+    private static Tensor rnnUnrolled(Tensor x, Tensor w, Tensor u, Tensor h0) {
+        Tensor h = h0;
+        for (int t = 0; t < T; t++) {
+            h = Ops.tanh(Ops.matmul(Ops.gather(x, Tensors.scalar(t)), w).add(Ops.matmul(h, u)));
+        }
+        return h;
+    }
+
+    @Test
+    void rnnLoopEqualsUnrolledGraphEagerRunAndJava() {
+        Random r = new Random(42);
+        double[] xs = random(r, T * B * D);
+        double[] ws = random(r, D * H);
+        double[] us = random(r, H * H);
+        double[] h0s = random(r, B * H);
+        Tensor x = Tensors.of(xs, T, B, D);
+        Tensor w = Tensors.of(ws, D, H);
+        Tensor u = Tensors.of(us, H, H);
+        Tensor h0 = Tensors.of(h0s, B, H);
+
+        // Plain Java reference.
+        double[] h = h0s.clone();
+        for (int t = 0; t < T; t++) {
+            double[] next = new double[B * H];
+            for (int b = 0; b < B; b++) {
+                for (int j = 0; j < H; j++) {
+                    double s = 0;
+                    for (int k = 0; k < D; k++) s += xs[(t * B + b) * D + k] * ws[k * H + j];
+                    for (int k = 0; k < H; k++) s += h[b * H + k] * us[k * H + j];
+                    next[b * H + j] = Math.tanh(s);
+                }
+            }
+            h = next;
+        }
+
+        Graph g = new Graph();
+        Tensor px, pw, pu, ph, loop, unrolled;
+        try (ExecutionContext.Scope s = g.asDefault()) {
+            px = g.placeholder("x", DType.FLOAT64, Shape.of(T, -1, D));
+            pw = g.placeholder("W", DType.FLOAT64, Shape.of(D, H));
+            pu = g.placeholder("U", DType.FLOAT64, Shape.of(H, H));
+            ph = g.placeholder("h0", DType.FLOAT64, Shape.of(-1, H));
+            loop = rnnWhile(px, pw, pu, ph);
+            unrolled = rnnUnrolled(px, pw, pu, ph);
+        }
+        assertEquals(Shape.of(-1, H), loop.shape());
+        Node whileNode = g.outputOf(loop).node();
+        assertEquals("While", whileNode.op().name());
+        // The loop body captured x, W and U from the outer graph: they are extra inputs of the While node.
+        assertTrue(whileNode.inputs().containsAll(List.of(g.outputOf(px), g.outputOf(pw), g.outputOf(pu))));
+        Map<Output, Tensor> feeds = Map.of(g.outputOf(px), x, g.outputOf(pw), w, g.outputOf(pu), u, g.outputOf(ph), h0);
+        List<Tensor> out = SerialExecutor.run(g, feeds, List.of(g.outputOf(loop), g.outputOf(unrolled)), List.of());
+        Tensor eager = rnnWhile(x, w, u, h0);
+
+        assertArrayEquals(h, out.get(0).toDoubleArray(), 1e-12);
+        assertArrayEquals(out.get(1).toDoubleArray(), out.get(0).toDoubleArray(), 0.0);
+        assertArrayEquals(out.get(0).toDoubleArray(), eager.toDoubleArray(), 0.0);
+        assertEquals(Shape.of(B, H), eager.shape());
+        // The graph whileLoop has one While node; the unrolled loop has T copies of the step.
+        long tanhNodes = g.nodes().stream().filter(n -> n.op().name().equals("Tanh")).count();
+        assertEquals(T, tanhNodes);
+    }
+}
