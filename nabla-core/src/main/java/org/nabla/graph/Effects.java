@@ -47,23 +47,27 @@ public final class Effects {
 
     /** The nodes of {@code g} with effects, in creation order: the targets of every call of a function graph. */
     public static List<Node> effectfulNodes(Graph g) {
-        int size = g.size();
-        synchronized (CACHE) {
-            Scan cached = CACHE.get(g);
-            // Graphs are append-only, so a scan stays valid until nodes are added.
-            if (cached != null && cached.size == size) return cached.nodes;
-        }
-        List<Node> out = new ArrayList<>();
         List<Node> nodes = g.nodes();
-        for (Node n : nodes) if (hasEffects(n.op(), n.attrs())) out.add(n);
-        Scan scan = new Scan(nodes.size(), List.copyOf(out));
+        Scan cached;
         synchronized (CACHE) {
-            CACHE.put(g, scan);
+            cached = CACHE.get(g);
         }
-        return scan.nodes;
+        // Graphs are append-only, so a scan stays valid until nodes are added. It keeps node ids, not nodes: a value
+        // referring to its key would keep the graph alive in the weak map.
+        if (cached == null || cached.size != nodes.size()) {
+            List<Integer> ids = new ArrayList<>();
+            for (Node n : nodes) if (hasEffects(n.op(), n.attrs())) ids.add(n.id());
+            cached = new Scan(nodes.size(), ids.stream().mapToInt(Integer::intValue).toArray());
+            synchronized (CACHE) {
+                CACHE.put(g, cached);
+            }
+        }
+        List<Node> out = new ArrayList<>(cached.ids.length);
+        for (int id : cached.ids) out.add(nodes.get(id));
+        return out;
     }
 
-    private record Scan(int size, List<Node> nodes) {}
+    private record Scan(int size, int[] ids) {}
 
     /**
      * Wraps a body traced by {@link FuncGraph#trace} so that its effectful ops run in program order: each gets a

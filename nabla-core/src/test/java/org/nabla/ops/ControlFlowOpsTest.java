@@ -263,6 +263,25 @@ class ControlFlowOpsTest {
     }
 
     @Test
+    void nestedBranchCapturesATensorTwoGraphsOut() {
+        // The cond's branch inside the loop body uses `scale`, a tensor of the outermost graph: the branch captures
+        // it from the body, which captures it from the outer graph.
+        java.util.function.Function<Tensor[], Tensor[]> program = in -> Ops.whileLoop(v -> v[0].less(4),
+                v -> new Tensor[] {v[0].add(1), Ops.cond(v[0].mod(2).equal(0), () -> v[1].mul(in[1]),
+                        () -> v[1].add(1f))},
+                new Tensor[] {Tensors.scalar(0), in[0]});
+        Tensor x = Tensors.of(new float[] {1, 2});
+        Tensor scale = Tensors.scalar(3f);
+        Tensor[] graph = inGraph(program, x, scale);
+        float[] expected = {1, 2};
+        for (int i = 0; i < 4; i++) {
+            for (int k = 0; k < 2; k++) expected[k] = i % 2 == 0 ? expected[k] * 3 : expected[k] + 1;
+        }
+        assertArrayEquals(expected, graph[1].toFloatArray());
+        assertSame(program.apply(new Tensor[] {x, scale}), graph);
+    }
+
+    @Test
     void loopVarWhoseShapeChangesGetsUnknownDims() {
         java.util.function.Function<Tensor[], Tensor[]> program = in -> Ops.whileLoop(v -> v[0].less(3),
                 v -> new Tensor[] {v[0].add(1), Ops.concat(0, v[1], v[1])}, new Tensor[] {Tensors.scalar(0), in[0]});
