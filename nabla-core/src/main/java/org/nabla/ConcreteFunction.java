@@ -55,10 +55,18 @@ public final class ConcreteFunction {
         return FunctionCalls.call(graph, args);
     }
 
-    /** The signature, the result specs and the graph's nodes, one per line. */
+    /** The signature, the result specs and the graph's nodes (with their control inputs), one per line. */
     @Override
     public String toString() {
-        return "ConcreteFunction " + graph.name() + signature + " -> " + graph.outputSpecs() + "\n"
-                + graph.graph().toString().replaceFirst("^Graph", "  graph") + "  results: " + graph.results() + "\n";
+        StringBuilder sb = new StringBuilder("ConcreteFunction " + graph.name() + signature + " -> "
+                + graph.outputSpecs() + "\n");
+        for (Node n : graph.graph().nodes()) {
+            sb.append("    ").append(n);
+            if (!n.controlInputs().isEmpty()) {
+                sb.append(" after ").append(n.controlInputs().stream().map(Node::name).toList());
+            }
+            sb.append('\n');
+        }
+        return sb.append("    results: ").append(graph.results()).append('\n').toString();
     }
 }

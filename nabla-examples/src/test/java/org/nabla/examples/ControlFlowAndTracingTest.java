@@ -1,0 +1,38 @@
+package org.nabla.examples;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Test;
+
+class ControlFlowAndTracingTest {
+    private static void assertContains(String out, String expected) {
+        assertTrue(out.contains(expected), () -> "missing:\n" + expected + "\n---- in output:\n" + out);
+    }
+
+    @Test
+    void printsWhatTheDocsShow() {
+        ByteArrayOutputStream buf = new ByteArrayOutputStream();
+        try (PrintStream capture = new PrintStream(buf, true, StandardCharsets.UTF_8)) {
+            ControlFlowAndTracing.run(capture);
+        }
+        String out = buf.toString(StandardCharsets.UTF_8);
+        assertContains(out, "# Host-language control flow, eagerly: Java decides with the tensor's value\n"
+                + "tf.Tensor([ 2. -4.  6.], shape=(3,), dtype=float32)\n");
+        assertContains(out, "# The same decision with Ops.cond: eagerly it simply runs the lambda that pred selects\n"
+                + "tf.Tensor([ 2. -4.  6.], shape=(3,), dtype=float32)\n");
+        assertContains(out, "tf.Tensor([ 5. -1.], shape=(2,), dtype=float32)\n");
+        assertContains(out, "nodes: 21, Tanh nodes: 4\n");
+        assertContains(out, "nodes: 4, While nodes: 1\n");
+        double h = 0.5;
+        for (int t = 0; t < 4; t++) h = Math.tanh(2 * h + 1);
+        assertContains(out, "after 4 steps: tf.Tensor(" + String.format("%.6f", h).substring(0, 7));
+        assertContains(out, "traces: 1\nConcreteFunction ");
+        assertContains(out, "ReadVariable = ReadVariable[]{name=Variable_");
+        assertContains(out, "# A declared signature with an unknown batch dimension: one trace for every batch size\n"
+                + "traces: 1\n");
+        assertContains(out, "tick -> 11, traces: 1\n");
+    }
+}
