@@ -186,6 +186,57 @@ public final class ControlFlow {
         return relaxed;
     }
 
+    // ---------------------------------------------------------------- inlining
+
+    /**
+     * Replays the nodes of {@code f} on {@code args} (declared parameters, then captured values) in the current
+     * context: inside a graph this copies the function's nodes into it (keeping control edges among effectful ones),
+     * eagerly it computes. Gradient rules of control flow use it to differentiate a branch or a loop body where it is
+     * called.
+     */
+    public static Tensor[] inline(FuncGraph f, Tensor... args) {
+        if (args.length != f.params().size()) {
+            throw new IllegalArgumentException("inline " + f.name() + ": takes " + f.params().size()
+                    + " arguments (including captures), got " + args.length);
+        }
+        java.util.Map<Output, Tensor> values = new java.util.HashMap<>();
+        java.util.Map<Node, Node> copies = new java.util.HashMap<>();
+        for (int i = 0; i < args.length; i++) values.put(f.params().get(i), args[i]);
+        java.util.Set<Node> needed = Graph.ancestors(concat(f.results().stream().map(Output::node).toList(),
+                Effects.effectfulNodes(f.graph())));
+        ExecutionContext ctx = ExecutionContext.current();
+        Graph target = ctx instanceof GraphContext gc ? gc.graph() : null;
+        for (Node n : f.graph().nodes()) {
+            if (!needed.contains(n) || (n.numOutputs() > 0 && values.containsKey(new Output(n, 0)))) continue;
+            Tensor[] in = new Tensor[n.inputs().size()];
+            for (int i = 0; i < in.length; i++) in[i] = values.get(n.inputs().get(i));
+            List<Node> control = new ArrayList<>();
+            for (Node c : n.controlInputs()) if (copies.containsKey(c)) control.add(copies.get(c));
+            int before = target == null ? 0 : target.size();
+            Tensor[] out;
+            if (target != null && !control.isEmpty()) {
+                try (Graph.ControlScope s = target.withControlDependencies(control)) {
+                    out = ctx.execute(n.op(), n.attrs(), in);
+                }
+            } else {
+                out = ctx.execute(n.op(), n.attrs(), in);
+            }
+            for (int i = 0; i < out.length; i++) values.put(new Output(n, i), out[i]);
+            if (target != null && target.size() > before) {
+                copies.put(n, out.length > 0 ? target.outputOf(out[0]).node() : target.nodes().getLast());
+            }
+        }
+        Tensor[] results = new Tensor[f.results().size()];
+        for (int i = 0; i < results.length; i++) results[i] = values.get(f.results().get(i));
+        return results;
+    }
+
+    private static List<Node> concat(List<Node> a, List<Node> b) {
+        List<Node> all = new ArrayList<>(a);
+        all.addAll(b);
+        return all;
+    }
+
     // ---------------------------------------------------------------- helpers
 
     private static Tensor eagerValue(String op, Tensor t) {

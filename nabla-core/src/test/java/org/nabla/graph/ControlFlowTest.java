@@ -104,4 +104,37 @@ class ControlFlowTest {
         long tanhNodes = g.nodes().stream().filter(n -> n.op().name().equals("Tanh")).count();
         assertEquals(T, tanhNodes);
     }
+
+    @Test
+    void inlineReplaysAFunctionGraphInAGraphOrEagerly() {
+        Graph outer = new Graph();
+        FuncGraph f;
+        Tensor k;
+        try (ExecutionContext.Scope s = outer.asDefault()) {
+            k = outer.placeholder("k", DType.FLOAT32, Shape.SCALAR);
+            f = FuncGraph.trace("f", List.of(org.nabla.ops.TensorSpec.of(DType.FLOAT32, Shape.of(2))),
+                    args -> new Tensor[] {Ops.cond(args[0].sum().greater(0f), () -> args[0].mul(k),
+                            () -> args[0].neg()), args[0].add(1f)});
+        }
+        Tensor x = Tensors.of(new float[] {1, 2});
+        Tensor kv = Tensors.scalar(3f);
+        Tensor[] called = org.nabla.runtime.FunctionCalls.call(f, x, kv);
+        Tensor[] eager = ControlFlow.inline(f, x, kv);
+        Graph g = new Graph();
+        Tensor[] inlined;
+        Tensor px, pk;
+        try (ExecutionContext.Scope s = g.asDefault()) {
+            px = g.placeholder("x", DType.FLOAT32, Shape.of(2));
+            pk = g.placeholder("k", DType.FLOAT32, Shape.SCALAR);
+            inlined = ControlFlow.inline(f, px, pk);
+        }
+        List<Tensor> run = SerialExecutor.run(g, Map.of(g.outputOf(px), x, g.outputOf(pk), kv),
+                List.of(g.outputOf(inlined[0]), g.outputOf(inlined[1])), List.of());
+        assertArrayEquals(new float[] {3, 6}, called[0].toFloatArray());
+        assertArrayEquals(new float[] {2, 3}, called[1].toFloatArray());
+        for (int i = 0; i < 2; i++) {
+            assertArrayEquals(called[i].toFloatArray(), eager[i].toFloatArray());
+            assertArrayEquals(called[i].toFloatArray(), run.get(i).toFloatArray());
+        }
+    }
 }
