@@ -177,6 +177,18 @@ class FunctionTest {
     }
 
     @Test
+    void aJavaIfOnATensorValueFailsWhileTracing() {
+        Function f = Function.unary(x -> x.sum().floatValue() > 0 ? x : x.neg());
+        IllegalStateException e = assertThrows(IllegalStateException.class,
+                () -> f.apply(Tensors.of(new float[] {1, 2})));
+        assertTrue(e.getMessage().contains("is symbolic"), e.getMessage());
+        assertEquals(0, f.traceCount());
+        // Ops.cond expresses the same decision in the graph.
+        Function g = Function.unary(x -> Ops.cond(x.sum().greater(0f), () -> x, () -> x.neg()));
+        assertArrayEquals(new float[] {1, 2}, g.apply(Tensors.of(new float[] {-1, -2})).toFloatArray());
+    }
+
+    @Test
     void calledInsideAGraphTheFunctionIsInlined() {
         Function f = Function.unary(x -> x.add(1f));
         Graph g = new Graph();
