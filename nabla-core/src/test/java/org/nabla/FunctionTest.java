@@ -140,6 +140,35 @@ class FunctionTest {
     }
 
     @Test
+    void effectsAreOrderedPerVariable() {
+        Variable a = Variable.of(0f);
+        Variable b = Variable.of(0f);
+        Function f = Function.of(args -> {
+            a.assign(args[0]);
+            b.assign(args[0].mul(2f));
+            Tensor sum = a.read().add(b.read());
+            Tensor viaCond = Ops.cond(args[0].greater(0f), () -> a.read(), () -> Tensors.scalar(-1f));
+            return new Tensor[] {sum, viaCond};
+        });
+        Tensor[] r = f.call(Tensors.scalar(3f));
+        assertEquals(9f, r[0].floatValue());
+        assertEquals(3f, r[1].floatValue());
+        ConcreteFunction c = f.concreteFunction(TensorSpec.of(DType.FLOAT32, Shape.SCALAR));
+        java.util.Map<String, Node> byOp = new java.util.HashMap<>();
+        for (Node n : c.effectfulNodes()) byOp.putIfAbsent(n.op().name() + "/" + n.attrs().get("name"), n);
+        Node assignA = byOp.get("AssignVariable/" + a.name());
+        Node assignB = byOp.get("AssignVariable/" + b.name());
+        Node readA = byOp.get("ReadVariable/" + a.name());
+        Node readB = byOp.get("ReadVariable/" + b.name());
+        Node cond = byOp.get("Cond/null");
+        assertEquals(List.of(), assignB.controlInputs()); // b's ops do not wait for a's
+        assertEquals(List.of(assignA), readA.controlInputs());
+        assertEquals(List.of(assignB), readB.controlInputs());
+        assertEquals(List.of(readA), cond.controlInputs()); // the branch reads a: ordered after the last use of a
+        assertEquals(5, c.effectfulNodes().size());
+    }
+
+    @Test
     void sideEffectsInsideACondBranchRunOnlyWhenTaken() {
         Variable positives = Variable.of(0);
         java.util.function.Function<Tensor[], Tensor[]> body = args -> new Tensor[] {Ops.cond(
