@@ -363,4 +363,17 @@ class ControlFlowOpsTest {
         assertEquals(Shape.of(0, 2), none.get(3).shape());
         assertEquals(0, none.get(4).intValue());
     }
+
+    /** The examples of docs/ops/control-flow.md. */
+    @Test
+    void docsExamples() {
+        Tensor x = Tensors.of(new float[] {1, -2, 3});
+        assertArrayEquals(new float[] {2, -4, 6}, Ops.cond(x.sum().greater(0f), () -> x.mul(2), () -> x.neg())
+                .toFloatArray());
+        assertEquals(20, Ops.caseOf(Tensors.scalar(1), () -> Tensors.scalar(10), () -> Tensors.scalar(20)).intValue());
+        Tensor[] r = Ops.whileLoop(v -> v[0].less(10), v -> new Tensor[] {v[0].add(1), v[1].mul(2)},
+                new Tensor[] {Tensors.scalar(0), Tensors.scalar(1)});
+        assertEquals(10, r[0].intValue());
+        assertEquals(1024, r[1].intValue());
+    }
 }
