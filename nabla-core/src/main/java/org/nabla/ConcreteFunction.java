@@ -55,18 +55,37 @@ public final class ConcreteFunction {
         return FunctionCalls.call(graph, args);
     }
 
-    /** The signature, the result specs and the graph's nodes (with their control inputs), one per line. */
+    /**
+     * The signature, the result specs and the graph's nodes (with their control inputs), one per line, followed by the
+     * sub-graphs of control-flow nodes, indented.
+     */
     @Override
     public String toString() {
         StringBuilder sb = new StringBuilder("ConcreteFunction " + graph.name() + signature + " -> "
                 + graph.outputSpecs() + "\n");
-        for (Node n : graph.graph().nodes()) {
-            sb.append("    ").append(n);
+        print(graph, "    ", sb);
+        return sb.toString();
+    }
+
+    private static void print(FuncGraph f, String indent, StringBuilder sb) {
+        for (Node n : f.graph().nodes()) {
+            sb.append(indent).append(n);
             if (!n.controlInputs().isEmpty()) {
                 sb.append(" after ").append(n.controlInputs().stream().map(Node::name).toList());
             }
             sb.append('\n');
+            for (Object v : n.attrs().asMap().values()) {
+                if (v instanceof FuncGraph sub) printSub(sub, indent, sb);
+                if (v instanceof org.nabla.ops.GraphFunction[] subs) {
+                    for (org.nabla.ops.GraphFunction g : subs) if (g instanceof FuncGraph sub) printSub(sub, indent, sb);
+                }
+            }
         }
-        return sb.append("    results: ").append(graph.results()).append('\n').toString();
+        sb.append(indent).append("results: ").append(f.results()).append('\n');
+    }
+
+    private static void printSub(FuncGraph sub, String indent, StringBuilder sb) {
+        sb.append(indent).append("  ").append(sub.name()).append(sub.params()).append(":\n");
+        print(sub, indent + "    ", sb);
     }
 }

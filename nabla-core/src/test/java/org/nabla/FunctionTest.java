@@ -103,6 +103,9 @@ class FunctionTest {
             assertArrayEquals(expected, traced[1].toFloatArray(), 1e-5f);
         }
         assertEquals(1, f.traceCount()); // n is a tensor argument: its value does not change the signature
+        String printed = f.concreteFunction(Tensors.scalar(0).spec(), x.spec()).toString();
+        assertTrue(printed.contains("  while_body_") && printed.contains("      cond_then_")
+                && printed.contains("Cond = Cond["), printed);
     }
 
     @Test
