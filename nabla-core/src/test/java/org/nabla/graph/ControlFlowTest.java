@@ -137,4 +137,85 @@ class ControlFlowTest {
             assertArrayEquals(called[i].toFloatArray(), run.get(i).toFloatArray());
         }
     }
+
+    /** Plain Java forward pass of the RNN; returns sum(h(T)), the loss of the gradient check. */
+    private static double javaLoss(double[] xs, double[] ws, double[] us, double[] h0s) {
+        double[] h = h0s.clone();
+        for (int t = 0; t < T; t++) {
+            double[] next = new double[B * H];
+            for (int b = 0; b < B; b++) {
+                for (int j = 0; j < H; j++) {
+                    double s = 0;
+                    for (int k = 0; k < D; k++) s += xs[(t * B + b) * D + k] * ws[k * H + j];
+                    for (int k = 0; k < H; k++) s += h[b * H + k] * us[k * H + j];
+                    next[b * H + j] = Math.tanh(s);
+                }
+            }
+            h = next;
+        }
+        double sum = 0;
+        for (double v : h) sum += v;
+        return sum;
+    }
+
+    private static double[] numericGradient(java.util.function.ToDoubleFunction<double[]> f, double[] at) {
+        double[] g = new double[at.length];
+        double eps = 1e-6;
+        for (int i = 0; i < at.length; i++) {
+            double[] p = at.clone();
+            double[] m = at.clone();
+            p[i] += eps;
+            m[i] -= eps;
+            g[i] = (f.applyAsDouble(p) - f.applyAsDouble(m)) / (2 * eps);
+        }
+        return g;
+    }
+
+    /**
+     * The gradient design of docs/control-flow.md, with a hand-written backward step in place of the autodiff rule:
+     * the forward While's keepIntermediates twin stacks h(t) of every iteration, and a backward whileLoop consumes
+     * the stack in reverse, accumulating the gradients of the captured W and U. They match finite differences.
+     */
+    @Test
+    void keptIntermediatesReplayedInReverseGiveTheRnnGradients() {
+        Random r = new Random(7);
+        double[] xs = random(r, T * B * D);
+        double[] ws = random(r, D * H);
+        double[] us = random(r, H * H);
+        double[] h0s = random(r, B * H);
+        Graph g = new Graph();
+        Tensor px, pw, pu, ph;
+        Tensor[] grads;
+        try (ExecutionContext.Scope s = g.asDefault()) {
+            px = g.placeholder("x", DType.FLOAT64, Shape.of(T, B, D));
+            pw = g.placeholder("W", DType.FLOAT64, Shape.of(D, H));
+            pu = g.placeholder("U", DType.FLOAT64, Shape.of(H, H));
+            ph = g.placeholder("h0", DType.FLOAT64, Shape.of(B, H));
+            Node forward = g.outputOf(rnnWhile(px, pw, pu, ph)).node();
+            Node kept = g.addNode(forward.op(), forward.attrs().with("keepIntermediates", true), forward.inputs(),
+                    null);
+            Tensor stackH = kept.output(3); // h entering each iteration: [T, B, H]
+            Tensor count = kept.output(4);
+            Tensor hT = kept.output(1);
+            Tensor w = pw;
+            Tensor u = pu;
+            grads = Ops.whileLoop(v -> v[0].greaterEqual(0), v -> {
+                Tensor k = v[0];
+                Tensor hk = Ops.gather(stackH, k);
+                Tensor xk = Ops.gather(px, k);
+                Tensor hn = Ops.tanh(Ops.matmul(xk, w).add(Ops.matmul(hk, u)));
+                Tensor gpre = v[1].mul(Ops.onesLike(hn).sub(hn.mul(hn)));
+                return new Tensor[] {k.sub(1), Ops.matmul(gpre, u, false, true),
+                        v[2].add(Ops.matmul(xk, gpre, true, false)), v[3].add(Ops.matmul(hk, gpre, true, false))};
+            }, new Tensor[] {count.sub(1), Ops.onesLike(hT), Ops.zeros(DType.FLOAT64, D, H),
+                    Ops.zeros(DType.FLOAT64, H, H)});
+        }
+        Map<Output, Tensor> feeds = Map.of(g.outputOf(px), Tensors.of(xs, T, B, D), g.outputOf(pw),
+                Tensors.of(ws, D, H), g.outputOf(pu), Tensors.of(us, H, H), g.outputOf(ph), Tensors.of(h0s, B, H));
+        List<Tensor> out = SerialExecutor.run(g, feeds, List.of(g.outputOf(grads[1]), g.outputOf(grads[2]),
+                g.outputOf(grads[3])), List.of());
+        assertArrayEquals(numericGradient(p -> javaLoss(xs, ws, us, p), h0s), out.get(0).toDoubleArray(), 1e-7);
+        assertArrayEquals(numericGradient(p -> javaLoss(xs, p, us, h0s), ws), out.get(1).toDoubleArray(), 1e-7);
+        assertArrayEquals(numericGradient(p -> javaLoss(xs, ws, p, h0s), us), out.get(2).toDoubleArray(), 1e-7);
+    }
 }
