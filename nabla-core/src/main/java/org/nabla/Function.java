@@ -9,7 +9,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.UnaryOperator;
 import org.nabla.graph.Effects;
 import org.nabla.graph.FuncGraph;
-import org.nabla.graph.GraphContext;
+import org.nabla.eager.EagerContext;
 import org.nabla.eager.ExecutionContext;
 import org.nabla.ops.TensorSpec;
 
@@ -19,7 +19,8 @@ import org.nabla.ops.TensorSpec;
  * one trace serve every size. While tracing, ops record nodes instead of computing, eager tensors the lambda uses
  * become constants, {@link Variable#read()} records a read resolved at each call (so new variable values are seen
  * without retracing), and Java control flow runs once (use {@link Ops#cond} and {@link Ops#whileLoop} for
- * data-dependent control flow). Called inside a graph being built, the lambda is simply inlined.
+ * data-dependent control flow). Called inside a graph being built (or under a gradient tape), the lambda is simply
+ * inlined.
  */
 public final class Function {
     private static final AtomicInteger COUNTER = new AtomicInteger();
@@ -64,9 +65,13 @@ public final class Function {
 
     public String name() { return name; }
 
-    /** Runs the function: finds (or traces) the graph for the arguments' signature and executes it. */
+    /**
+     * Runs the function: finds (or traces) the graph for the arguments' signature and executes it. Under any context
+     * other than plain eager execution (a graph being built, another trace, a recording gradient tape) the lambda
+     * runs directly in that context instead, so the graph or tape sees every op.
+     */
     public Tensor[] call(Tensor... args) {
-        if (ExecutionContext.current() instanceof GraphContext) return body.apply(args.clone());
+        if (ExecutionContext.current() != EagerContext.INSTANCE) return body.apply(args.clone());
         return concreteFunction(signatureOf(args)).call(args);
     }
 

@@ -230,6 +230,17 @@ class FunctionTest {
             assertEquals("Add", g.outputOf(y).node().op().name());
         }
         assertEquals(0, f.traceCount());
+        // Under another recording context (as a gradient tape is), the ops go to that context too.
+        List<String> recorded = new java.util.ArrayList<>();
+        org.nabla.eager.ExecutionContext recorder = (op, attrs, inputs) -> {
+            recorded.add(op.name());
+            return org.nabla.eager.EagerContext.INSTANCE.execute(op, attrs, inputs);
+        };
+        try (ExecutionContext.Scope s = ExecutionContext.enter(recorder)) {
+            assertArrayEquals(new float[] {2, 3}, f.apply(Tensors.of(new float[] {1, 2})).toFloatArray());
+        }
+        assertEquals(List.of("Add"), recorded);
+        assertEquals(0, f.traceCount());
     }
 
     @Test
