@@ -77,7 +77,9 @@ public final class ConcreteFunction {
             for (Object v : n.attrs().asMap().values()) {
                 if (v instanceof FuncGraph sub) printSub(sub, indent, sb);
                 if (v instanceof org.nabla.ops.GraphFunction[] subs) {
-                    for (org.nabla.ops.GraphFunction g : subs) if (g instanceof FuncGraph sub) printSub(sub, indent, sb);
+                    for (org.nabla.ops.GraphFunction g : subs) {
+                        if (g instanceof FuncGraph sub) printSub(sub, indent, sb);
+                    }
                 }
             }
         }

@@ -151,7 +151,9 @@ public final class Function {
     private List<TensorSpec> signatureOf(Tensor[] args) {
         List<TensorSpec> specs = new ArrayList<>(args.length);
         for (int i = 0; i < args.length; i++) {
-            if (args[i] == null) throw new IllegalArgumentException("function " + name + ": argument " + i + " is null");
+            if (args[i] == null) {
+                throw new IllegalArgumentException("function " + name + ": argument " + i + " is null");
+            }
             specs.add(args[i].spec());
         }
         return specs;

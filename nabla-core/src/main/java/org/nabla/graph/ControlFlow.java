@@ -67,7 +67,9 @@ public final class ControlFlow {
         }
         long id = COUNTER.incrementAndGet();
         List<FuncGraph> traced = new ArrayList<>();
-        for (int b = 0; b < branches.size(); b++) traced.add(traceBranch("case_" + id + "_branch" + b, branches.get(b)));
+        for (int b = 0; b < branches.size(); b++) {
+            traced.add(traceBranch("case_" + id + "_branch" + b, branches.get(b)));
+        }
         List<Tensor> captures = alignCaptures(traced);
         return Ops.runMulti(ControlFlowOps.CASE, Attrs.of("branches", traced.toArray(GraphFunction[]::new)),
                 prepend(index, captures));
