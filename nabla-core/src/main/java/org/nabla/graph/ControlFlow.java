@@ -44,7 +44,9 @@ public final class ControlFlow {
         if (pred.dtype() != DType.BOOL || pred.rank() != 0) {
             throw new OpException("Cond", "pred must be a bool scalar, got " + pred.spec());
         }
-        if (!building()) return results("Cond", eagerValue("Cond", pred).booleanValue() ? thenFn.get() : elseFn.get());
+        if (!building()) {
+            return results("Cond: a branch", eagerValue("Cond", pred).booleanValue() ? thenFn.get() : elseFn.get());
+        }
         long id = COUNTER.incrementAndGet();
         List<FuncGraph> branches = new ArrayList<>(List.of(
                 traceBranch("cond_then_" + id, thenFn), traceBranch("cond_else_" + id, elseFn)));
@@ -63,7 +65,8 @@ public final class ControlFlow {
         }
         if (!building()) {
             int i = eagerValue("Case", index).intValue();
-            return results("Case", branches.get(i < 0 || i >= branches.size() ? branches.size() - 1 : i).get());
+            int taken = i < 0 || i >= branches.size() ? branches.size() - 1 : i;
+            return results("Case: a branch", branches.get(taken).get());
         }
         long id = COUNTER.incrementAndGet();
         List<FuncGraph> traced = new ArrayList<>();
@@ -128,13 +131,14 @@ public final class ControlFlow {
         }
         FuncGraph bodyGraph;
         while (true) {
-            bodyGraph = FuncGraph.trace("while_body_" + id, specs, Effects.ordered(args -> body.apply(args)));
+            bodyGraph = FuncGraph.trace("while_body_" + id, specs,
+                    Effects.ordered(args -> results("While: body", body.apply(args))));
             List<TensorSpec> relaxed = checkBody(loopVars, bodyGraph.outputSpecs(), specs, invariants != null);
             if (relaxed.equals(specs)) break;
             specs = relaxed; // the body changed some dimension: retrace with it unknown, as with a -1 invariant
         }
         FuncGraph condGraph = FuncGraph.trace("while_cond_" + id, specs,
-                Effects.ordered(args -> new Tensor[] {cond.apply(args)}));
+                Effects.ordered(args -> results("While: cond", new Tensor[] {cond.apply(args)})));
         List<FuncGraph> graphs = new ArrayList<>(List.of(condGraph, bodyGraph));
         List<Tensor> captures = alignCaptures(graphs);
         List<Tensor> inputs = new ArrayList<>(Arrays.asList(loopVars));
@@ -250,13 +254,13 @@ public final class ControlFlow {
     }
 
     private static FuncGraph traceBranch(String name, Supplier<Tensor[]> fn) {
-        return FuncGraph.trace(name, List.of(), Effects.ordered(args -> results(name, fn.get())));
+        return FuncGraph.trace(name, List.of(), Effects.ordered(args -> results("branch " + name, fn.get())));
     }
 
     private static Tensor[] results(String what, Tensor[] r) {
-        if (r == null) throw new IllegalArgumentException(what + ": a branch returned null");
+        if (r == null) throw new IllegalArgumentException(what + " returned null");
         for (int i = 0; i < r.length; i++) {
-            if (r[i] == null) throw new IllegalArgumentException(what + ": a branch returned null as value " + i);
+            if (r[i] == null) throw new IllegalArgumentException(what + " returned null as value " + i);
         }
         return r;
     }

@@ -328,6 +328,16 @@ class ControlFlowOpsTest {
         e = assertThrows(OpException.class, () -> Ops.whileLoop(v -> v[0], v -> new Tensor[] {v[0].add(1)},
                 new Tensor[] {Tensors.scalar(1)}));
         assertEquals("While: cond must return one bool scalar, got int32()", e.getMessage());
+        Graph g2 = new Graph();
+        try (ExecutionContext.Scope s = g2.asDefault()) {
+            Tensor x = g2.placeholder("x", DType.FLOAT32, Shape.SCALAR);
+            IllegalArgumentException n = assertThrows(IllegalArgumentException.class,
+                    () -> Ops.whileLoop(v -> v[0].less(1f), v -> null, new Tensor[] {x}));
+            assertEquals("While: body returned null", n.getMessage());
+            n = assertThrows(IllegalArgumentException.class,
+                    () -> Ops.cond(Tensors.scalar(true), () -> new Tensor[] {x}, () -> new Tensor[] {null}));
+            assertTrue(n.getMessage().endsWith("returned null as value 0"), n.getMessage());
+        }
     }
 
     /** The op's keepIntermediates mode, as a gradient rule will use it: rebuild the node with the flag on. */
