@@ -32,6 +32,7 @@ public final class Graph {
     private final Deque<String> nameScopes = new ArrayDeque<>();
     private final Deque<List<Node>> controlScopes = new ArrayDeque<>();
     private final Deque<String> deviceScopes = new ArrayDeque<>();
+    private final Map<String, List<Object>> collections = new HashMap<>();
 
     /** Makes this graph the target of op calls on this thread until the scope is closed. */
     public ExecutionContext.Scope asDefault() { return ExecutionContext.enter(new GraphContext(this)); }
@@ -143,6 +144,19 @@ public final class Graph {
         return () -> {
             synchronized (this) { deviceScopes.pop(); }
         };
+    }
+
+    // ---------------------------------------------------------------- collections
+
+    /** Adds {@code value} to the named collection (TensorFlow's graph collections: variables, initializers...). */
+    public synchronized void addToCollection(String key, Object value) {
+        if (value == null) throw new IllegalArgumentException("collection '" + key + "': value is null");
+        collections.computeIfAbsent(key, k -> new ArrayList<>()).add(value);
+    }
+
+    /** The items of the named collection in the order they were added (a copy; empty if none). */
+    public synchronized List<Object> collection(String key) {
+        return List.copyOf(collections.getOrDefault(key, List.of()));
     }
 
     // ---------------------------------------------------------------- reading
