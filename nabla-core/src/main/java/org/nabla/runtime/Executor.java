@@ -111,7 +111,10 @@ public final class Executor {
             initialPending[id] = preds.size();
             for (int p : preds) succ.get(p).add(id);
             TensorSpec[] outSpecs = new TensorSpec[node.numOutputs()];
+            // Shapes known at build time for inputs and outputs stay true at run time (feeds and variable reads are
+            // checked against them), so inference need not run again; otherwise it runs on the actual inputs.
             boolean known = true;
+            for (TensorSpec in : inSpecs) known &= in.shape().isFullyDefined();
             for (int k = 0; k < outSpecs.length; k++) {
                 outSpecs[k] = node.outputSpec(k);
                 known &= outSpecs[k].shape().isFullyDefined();
