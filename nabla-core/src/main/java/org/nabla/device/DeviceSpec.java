@@ -41,8 +41,7 @@ public record DeviceSpec(String job, int replica, int task, String type, int ind
         int index = -1;
         String body = s.startsWith("/") ? s.substring(1) : s;
         String[] parts = body.split("/", -1);
-        for (int i = 0; i < parts.length; i++) {
-            String p = parts[i];
+        for (String p : parts) {
             String[] kv = p.split(":", -1);
             String key = kv[0].toLowerCase(Locale.ROOT);
             if (key.equals("device") && kv.length >= 2 && kv.length <= 3) {
@@ -51,16 +50,16 @@ public record DeviceSpec(String job, int replica, int task, String type, int ind
             } else if ((key.equals("cpu") || key.equals("gpu")) && kv.length == 2) {
                 type = checkUnset(type, key.toUpperCase(Locale.ROOT), "device type", name);
                 index = checkUnset(index, parseIndex(kv[1], name), "device index", name);
+            } else if (!key.equals("job") && !key.equals("replica") && !key.equals("task")) {
+                throw bad(name, "unknown part '" + p + "'");
             } else if (kv.length != 2 || kv[1].isEmpty()) {
                 throw bad(name, "'" + p + "' is not a name:value part");
             } else if (key.equals("job")) {
                 job = checkUnset(job, kv[1], "job", name);
             } else if (key.equals("replica")) {
                 replica = checkUnset(replica, parseNumber(kv[1], "replica", name), "replica", name);
-            } else if (key.equals("task")) {
-                task = checkUnset(task, parseNumber(kv[1], "task", name), "task", name);
             } else {
-                throw bad(name, "unknown part '" + p + "'");
+                task = checkUnset(task, parseNumber(kv[1], "task", name), "task", name);
             }
         }
         try {
