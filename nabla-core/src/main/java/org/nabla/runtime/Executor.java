@@ -187,22 +187,22 @@ public final class Executor {
             for (int i = 0; i < feedSlots.length; i++) values[feedSlots[i]] = feedValues[i];
         }
 
-        /** Dispatches the nodes that are ready at the start (or reports an empty partition done). */
-        void begin() {
+        /** Adds the nodes ready at the start to {@code ready} (or reports an empty partition done). */
+        void begin(List<Task> ready) {
             if (runnable == 0) {
                 step.partitionDone();
                 return;
             }
-            List<Integer> ready = new ArrayList<>();
             for (Node node : nodes) {
                 int id = node.id();
                 if (fedNode[id]) {
-                    for (int s : successors[id]) if (pending.decrementAndGet(s) == 0) ready.add(s);
+                    for (int s : successors[id]) {
+                        if (pending.decrementAndGet(s) == 0) ready.add(new Task(this, s, partitionIndex));
+                    }
                 } else if (initialPending[id] == 0) {
-                    ready.add(id);
+                    ready.add(new Task(this, id, partitionIndex));
                 }
             }
-            for (int id : ready) dispatch(id);
         }
 
         Tensor[] fetched() {

@@ -34,16 +34,26 @@ public final class Session implements AutoCloseable {
     private final Graph graph;
     private final SessionOptions options;
     private final List<Device> devices;
-    private final ResourceManager resources = new ResourceManager();
+    private final ResourceManager resources;
+    private final boolean ownsResources;
     private final Map<PlanKey, Plan> plans = new ConcurrentHashMap<>();
     private volatile ExecutorService pool;
     private volatile boolean closed;
 
     public Session(Graph graph) { this(graph, SessionOptions.defaults()); }
 
-    public Session(Graph graph, SessionOptions options) {
+    public Session(Graph graph, SessionOptions options) { this(graph, options, null); }
+
+    /**
+     * A session whose variable ops use {@code resources} instead of a manager of its own, e.g.
+     * {@link ResourceManager#eager()} for a traced function over eager variables. Closing the session leaves a
+     * borrowed manager open. {@code resources} null means a manager of its own.
+     */
+    public Session(Graph graph, SessionOptions options, ResourceManager resources) {
         if (graph == null) throw new IllegalArgumentException("Session: graph is null");
         if (options == null) throw new IllegalArgumentException("Session: options is null");
+        this.ownsResources = resources == null;
+        this.resources = resources == null ? new ResourceManager() : resources;
         this.graph = graph;
         this.options = options;
         List<Device> ds = new ArrayList<>();
@@ -213,7 +223,7 @@ public final class Session implements AutoCloseable {
 
     public boolean isClosed() { return closed; }
 
-    /** Releases the variables' values, the cached plans and the thread pool. Later runs fail. */
+    /** Releases the variables' values (if its own), the cached plans and the thread pool. Later runs fail. */
     @Override
     public void close() {
         synchronized (this) {
@@ -223,7 +233,7 @@ public final class Session implements AutoCloseable {
             pool = null;
         }
         plans.clear();
-        resources.close();
+        if (ownsResources) resources.close();
     }
 
     /** A plan's identity: the fed outputs (sorted), the fetches (in order) and the targets. */

@@ -1,5 +1,6 @@
 package org.nabla.runtime;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
@@ -65,8 +66,17 @@ final class Step {
 
     /** Runs the frames to completion (on the pool, or on this thread in serial modes); rethrows the first error. */
     List<Tensor[]> run(List<Executor.Frame> frames) {
-        for (Executor.Frame f : frames) f.begin();
+        List<Executor.Task> ready = new ArrayList<>();
+        for (Executor.Frame f : frames) f.begin(ready);
         try {
+            if (queue == null && !ready.isEmpty()) {
+                // the caller takes the first ready node (and the chain behind it) instead of idling: a small graph
+                // then runs without any thread hand-off
+                for (int i = 1; i < ready.size(); i++) dispatcher.dispatch(ready.get(i));
+                ready.getFirst().run();
+            } else {
+                for (Executor.Task t : ready) dispatcher.dispatch(t);
+            }
             if (queue != null) {
                 while (!done.isDone()) {
                     Executor.Task t = queue.poll(100, TimeUnit.MILLISECONDS);

@@ -135,4 +135,19 @@ class VariablesTest {
             }
         }
     }
+
+    @Test
+    void aSessionCanUseTheEagerVariables() {
+        Variable eager = Variable.of("eagerCounter", 2f, true);
+        Graph g = new Graph();
+        Tensor add;
+        try (ExecutionContext.Scope sc = g.asDefault()) {
+            add = eager.assignAdd(3f);
+        }
+        try (Session s = new Session(g, SessionOptions.defaults(), ResourceManager.eager())) {
+            assertEquals(5f, s.run(add).floatValue());
+        }
+        assertEquals(5f, eager.read().floatValue()); // the eager value changed, and closing left it alive
+        assertTrue(ResourceManager.eager().contains(eager.name()));
+    }
 }
