@@ -150,4 +150,25 @@ class VariablesTest {
         assertEquals(5f, eager.read().floatValue()); // the eager value changed, and closing left it alive
         assertTrue(ResourceManager.eager().contains(eager.name()));
     }
+
+    @Test
+    void parallelUpdatesNotOrderedByEdgesLoseNothing() {
+        Graph g = new Graph();
+        Variable v = Variables.create(g, "sum", new float[1000]);
+        Node init = Variables.globalVariablesInitializer(g);
+        List<Node> adds = new java.util.ArrayList<>();
+        try (ExecutionContext.Scope sc = g.asDefault()) {
+            for (int i = 0; i < 64; i++) adds.add(g.outputOf(v.assignAdd(Ops.fill(1f, 1000))).node());
+        }
+        Node all = g.addNode(org.nabla.ops.GraphOps.NO_OP, org.nabla.ops.Attrs.EMPTY, List.of(), adds, "all");
+        Tensor read = Variables.read(g, v);
+        try (Session s = new Session(g, SessionOptions.defaults().interOpThreads(4))) {
+            s.runner().addTarget(init).run();
+            for (int run = 1; run <= 5; run++) {
+                s.runner().addTarget(all).run();
+                float[] got = s.run(read).toFloatArray();
+                for (float f : got) assertEquals(64f * run, f);
+            }
+        }
+    }
 }
