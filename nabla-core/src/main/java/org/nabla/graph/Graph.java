@@ -138,9 +138,14 @@ public final class Graph {
         };
     }
 
-    /** Requests a device (TensorFlow syntax, e.g. {@code /device:CPU:1}) for nodes created inside. */
+    /**
+     * Requests a device (TensorFlow syntax, e.g. {@code /device:CPU:1}) for nodes created inside. A partial name
+     * fills in from the enclosing device scope, as in TensorFlow ({@code /job:worker} then {@code /device:GPU:0}
+     * gives {@code /job:worker/device:GPU:0}); a name that does not parse fails here.
+     */
     public synchronized ControlScope device(String deviceName) {
-        deviceScopes.push(deviceName);
+        org.nabla.device.DeviceSpec spec = org.nabla.device.DeviceSpec.parse(deviceName);
+        deviceScopes.push(spec.withDefaults(org.nabla.device.DeviceSpec.parse(currentDevice())).toString());
         return () -> {
             synchronized (this) { deviceScopes.pop(); }
         };

@@ -159,15 +159,19 @@ class PlacementTest {
             try (Graph.ControlScope d = g.device("/device:GPU:0")) {
                 y = g.constant("y", 1f);
             }
-            try (Graph.ControlScope d = g.device("/dev:CPU:0")) {
+            // nested scopes merge, TensorFlow style; a bad name fails when the scope opens
+            try (Graph.ControlScope job = g.device("/job:localhost/task:0");
+                 Graph.ControlScope d = g.device("/cpu:1")) {
                 z = g.constant("z", 1f);
             }
+            assertTrue(assertThrows(IllegalArgumentException.class, () -> g.device("/dev:CPU:0")).getMessage()
+                    .startsWith("cannot parse device name '/dev:CPU:0': unknown part 'dev:CPU:0'"));
         }
+        assertEquals("/job:localhost/task:0/device:CPU:1", g.outputOf(z).node().device());
         try (Session s = new Session(g, SessionOptions.defaults().cpuDevices(2))) {
             assertTrue(assertThrows(IllegalArgumentException.class, () -> s.run(y)).getMessage()
                     .startsWith("node 'y' (Const) is placed on '/device:GPU:0' but this session has no such device"));
-            assertTrue(assertThrows(IllegalArgumentException.class, () -> s.run(z)).getMessage()
-                    .startsWith("node 'z': cannot parse device name '/dev:CPU:0': unknown part 'dev:CPU:0'"));
+            assertEquals(1f, s.run(z).floatValue());
         }
     }
 
