@@ -25,8 +25,9 @@ import org.nabla.graph.Output;
  * session's devices, partition with Send/Recv pairs, compile one {@link Executor} per device.
  *
  * <p>A session owns the values of the graph's variables (its {@link ResourceManager}), so two sessions on one graph
- * have independent variables, and the inter-op thread pool. Close it (try-with-resources) to release both; a closed
- * session refuses to run. Runs may be issued from several threads at once.
+ * have independent variables, and its inter-op thread pool if it asked for one of its own (otherwise it uses the
+ * process-wide pool). Close it (try-with-resources) to release them; a closed session refuses to run. Runs may be
+ * issued from several threads at once.
  */
 public final class Session implements AutoCloseable {
     private static final AtomicInteger POOLS = new AtomicInteger();
@@ -196,25 +197,39 @@ public final class Session implements AutoCloseable {
                 + t);
     }
 
+    /**
+     * The inter-op pool: a process-wide one shared by all sessions (as TensorFlow does by default), or the session's
+     * own when {@link SessionOptions#interOpThreads()} asks for a size.
+     */
     private ExecutorService pool() {
+        if (options.interOpThreads() == 0) return SharedPool.POOL;
         ExecutorService p = pool;
         if (p == null) {
             synchronized (this) {
                 checkOpen();
                 p = pool;
                 if (p == null) {
-                    int id = POOLS.incrementAndGet();
-                    AtomicInteger n = new AtomicInteger();
-                    p = Executors.newFixedThreadPool(options.effectiveInterOpThreads(), r -> {
-                        Thread th = new Thread(r, "nabla-inter-op-" + id + "-" + n.getAndIncrement());
-                        th.setDaemon(true);
-                        return th;
-                    });
+                    p = newPool(options.interOpThreads(), "nabla-inter-op-" + POOLS.incrementAndGet() + "-");
                     pool = p;
                 }
             }
         }
         return p;
+    }
+
+    private static ExecutorService newPool(int threads, String prefix) {
+        AtomicInteger n = new AtomicInteger();
+        return Executors.newFixedThreadPool(threads, r -> {
+            Thread th = new Thread(r, prefix + n.getAndIncrement());
+            th.setDaemon(true);
+            return th;
+        });
+    }
+
+    /** The process-wide inter-op pool, created on first use. */
+    private static final class SharedPool {
+        static final ExecutorService POOL = newPool(SessionOptions.defaults().effectiveInterOpThreads(),
+                "nabla-inter-op-shared-");
     }
 
     private void checkOpen() {
@@ -223,7 +238,7 @@ public final class Session implements AutoCloseable {
 
     public boolean isClosed() { return closed; }
 
-    /** Releases the variables' values (if its own), the cached plans and the thread pool. Later runs fail. */
+    /** Releases the variables' values (if its own), the cached plans and its own thread pool. Later runs fail. */
     @Override
     public void close() {
         synchronized (this) {

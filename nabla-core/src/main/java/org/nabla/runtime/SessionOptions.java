@@ -8,7 +8,8 @@ package org.nabla.runtime;
  * @param cpuDevices        number of CPU devices {@code CPU:0..n-1} (they share the host; more than one is useful
  *                          to place and partition a graph in one process)
  * @param mode              parallel, serial or deterministic execution
- * @param interOpThreads    threads that run ready nodes in parallel mode (0: one per core)
+ * @param interOpThreads    threads that run ready nodes in parallel mode (0: the process-wide pool shared by all
+ *                          sessions, one thread per core; n: a pool of n threads of the session's own)
  * @param optimizerOptions  options for the graph optimizer (null: defaults); not interpreted yet
  */
 public record SessionOptions(int cpuDevices, ExecutionMode mode, int interOpThreads, Object optimizerOptions) {
