@@ -88,8 +88,10 @@ class PlacementTest {
                 for (int run = 1; run <= 3; run++) {
                     List<Tensor> got = s.runner().feed(split.x, X).fetch(split.h).fetch(split.c).fetch(split.d)
                             .fetch(split.e).fetch(split.counter).run();
+                    // equal up to the last bit that tanh/exp may change once JIT-compiled (see ExecutorTest)
                     for (int i = 0; i < 4; i++) {
-                        assertArrayEquals(expect.get(i).toFloatArray(), got.get(i).toFloatArray(), mode + " " + i);
+                        assertArrayEquals(expect.get(i).toFloatArray(), got.get(i).toFloatArray(),
+                                1e-6f * Math.abs(expect.get(i).toFloatArray()[0]) + 1e-7f, mode + " " + i);
                     }
                     assertEquals(run, got.get(4).floatValue(), mode.toString());
                 }
