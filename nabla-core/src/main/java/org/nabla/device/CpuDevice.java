@@ -1,15 +1,39 @@
 package org.nabla.device;
 
-/** The host CPU: tensors are Java arrays on the heap, kernels are pure Java. */
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The host CPU: tensors are Java arrays on the heap, kernels are pure Java. All cores form one device, as in
+ * TensorFlow; a session may still declare several CPU devices ({@code CPU:0}, {@code CPU:1}...) to test placement and
+ * partitioning in one process. They share the heap and run the same kernels, so tensors need no copy between them.
+ */
 public final class CpuDevice implements Device {
     public static final String TYPE = "CPU";
-    /** The process's CPU device; all cores are one device, as in TensorFlow. */
-    public static final CpuDevice INSTANCE = new CpuDevice();
+    /** The process's CPU device, {@code CPU:0}. */
+    public static final CpuDevice INSTANCE = new CpuDevice(0);
 
-    private CpuDevice() {}
+    private static final ConcurrentHashMap<Integer, CpuDevice> BY_INDEX = new ConcurrentHashMap<>();
 
-    @Override public String name() { return "/job:localhost/replica:0/task:0/device:CPU:0"; }
+    static {
+        BY_INDEX.put(0, INSTANCE);
+    }
+
+    private final int index;
+    private final String name;
+
+    private CpuDevice(int index) {
+        this.index = index;
+        this.name = "/job:localhost/replica:0/task:0/device:CPU:" + index;
+    }
+
+    /** The CPU device with this index ({@code of(0)} is {@link #INSTANCE}); the same object every time. */
+    public static CpuDevice of(int index) {
+        if (index < 0) throw new IllegalArgumentException("CPU device index must be >= 0, got " + index);
+        return BY_INDEX.computeIfAbsent(index, CpuDevice::new);
+    }
+
+    @Override public String name() { return name; }
     @Override public String type() { return TYPE; }
-    @Override public int index() { return 0; }
-    @Override public String toString() { return name(); }
+    @Override public int index() { return index; }
+    @Override public String toString() { return name; }
 }

@@ -32,6 +32,7 @@ public final class Graph {
     private final Deque<String> nameScopes = new ArrayDeque<>();
     private final Deque<List<Node>> controlScopes = new ArrayDeque<>();
     private final Deque<String> deviceScopes = new ArrayDeque<>();
+    private final Map<String, List<Object>> collections = new HashMap<>();
 
     /** Makes this graph the target of op calls on this thread until the scope is closed. */
     public ExecutionContext.Scope asDefault() { return ExecutionContext.enter(new GraphContext(this)); }
@@ -137,12 +138,30 @@ public final class Graph {
         };
     }
 
-    /** Requests a device (TensorFlow syntax, e.g. {@code /device:CPU:1}) for nodes created inside. */
+    /**
+     * Requests a device (TensorFlow syntax, e.g. {@code /device:CPU:1}) for nodes created inside. A partial name
+     * fills in from the enclosing device scope, as in TensorFlow ({@code /job:worker} then {@code /device:GPU:0}
+     * gives {@code /job:worker/device:GPU:0}); a name that does not parse fails here.
+     */
     public synchronized ControlScope device(String deviceName) {
-        deviceScopes.push(deviceName);
+        org.nabla.device.DeviceSpec spec = org.nabla.device.DeviceSpec.parse(deviceName);
+        deviceScopes.push(spec.withDefaults(org.nabla.device.DeviceSpec.parse(currentDevice())).toString());
         return () -> {
             synchronized (this) { deviceScopes.pop(); }
         };
+    }
+
+    // ---------------------------------------------------------------- collections
+
+    /** Adds {@code value} to the named collection (TensorFlow's graph collections: variables, initializers...). */
+    public synchronized void addToCollection(String key, Object value) {
+        if (value == null) throw new IllegalArgumentException("collection '" + key + "': value is null");
+        collections.computeIfAbsent(key, k -> new ArrayList<>()).add(value);
+    }
+
+    /** The items of the named collection in the order they were added (a copy; empty if none). */
+    public synchronized List<Object> collection(String key) {
+        return List.copyOf(collections.getOrDefault(key, List.of()));
     }
 
     // ---------------------------------------------------------------- reading

@@ -26,7 +26,8 @@ public final class OpRegistry {
             "org.nabla.ops.ArrayOps",
             "org.nabla.ops.NnOps",
             "org.nabla.ops.RandomOps",
-            "org.nabla.ops.ControlFlowOps");
+            "org.nabla.ops.ControlFlowOps",
+            "org.nabla.ops.TransferOps");
 
     private static volatile boolean loaded;
 

@@ -51,6 +51,24 @@ public final class ResourceManager implements AutoCloseable {
         values.put(name, value);
     }
 
+    /**
+     * Replaces the value of {@code name} by {@code fn(old)} atomically: concurrent updates of one variable (parallel
+     * AssignAdd nodes not ordered by edges) never lose each other's effect, as with TensorFlow's variable lock.
+     * Fails clearly when the variable has no value.
+     */
+    public Tensor update(String name, java.util.function.UnaryOperator<Tensor> fn) {
+        checkOpen();
+        Tensor next = values.computeIfPresent(name, (k, old) -> {
+            Tensor v = fn.apply(old);
+            if (v.isSymbolic()) {
+                throw new IllegalArgumentException("variable '" + name + "': cannot store a graph tensor");
+            }
+            return v;
+        });
+        if (next == null) read(name); // throws the not-initialized error
+        return next;
+    }
+
     public void remove(String name) { values.remove(name); }
 
     /** Names of all variables held (a copy). */

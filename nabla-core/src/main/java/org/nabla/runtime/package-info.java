@@ -1,2 +1,10 @@
-/** Running graphs: executors (serial now; the parallel executor and Session build on the same pieces). */
+/**
+ * Running graphs. {@link org.nabla.runtime.Session} prepares a {@link org.nabla.runtime.Plan} per (feeds, fetches,
+ * targets): prune, check feeds, place ({@link org.nabla.runtime.Placer}), partition per device with Send/Recv pairs
+ * ({@link org.nabla.runtime.Partitioner}, meeting in a {@link org.nabla.runtime.Rendezvous}), and one dataflow
+ * {@link org.nabla.runtime.Executor} per partition. Variables' values live in a {@link
+ * org.nabla.runtime.ResourceManager} (one per session, one for eager code); {@link org.nabla.runtime.Variables}
+ * declares them in graphs. {@link org.nabla.runtime.SerialExecutor} is the minimal reference runner, also used to call
+ * function graphs.
+ */
 package org.nabla.runtime;

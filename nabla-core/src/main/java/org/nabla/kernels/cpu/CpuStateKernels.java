@@ -36,16 +36,17 @@ public final class CpuStateKernels implements KernelProvider {
     }
 
     private static Tensor[] update(Tensor delta, Attrs attrs, boolean add) {
-        ResourceManager m = ResourceManager.current();
         String name = attrs.getString("name");
-        Tensor old = m.read(name);
-        Tensor next = EagerContext.INSTANCE.execute(add ? MathOps.ADD : MathOps.SUB, Attrs.EMPTY,
-                new Tensor[] {old, delta})[0];
-        if (!next.shape().equals(old.shape())) {
-            throw new OpException(add ? "AssignAddVariable" : "AssignSubVariable", "variable '" + name + "' of shape "
-                    + old.shape() + " cannot take a delta of shape " + delta.shape());
-        }
-        m.assign(name, next);
+        // read-modify-write under the manager's per-variable atomicity: parallel updates do not lose each other
+        Tensor next = ResourceManager.current().update(name, old -> {
+            Tensor v = EagerContext.INSTANCE.execute(add ? MathOps.ADD : MathOps.SUB, Attrs.EMPTY,
+                    new Tensor[] {old, delta})[0];
+            if (!v.shape().equals(old.shape())) {
+                throw new OpException(add ? "AssignAddVariable" : "AssignSubVariable", "variable '" + name
+                        + "' of shape " + old.shape() + " cannot take a delta of shape " + delta.shape());
+            }
+            return v;
+        });
         return new Tensor[] {next};
     }
 }

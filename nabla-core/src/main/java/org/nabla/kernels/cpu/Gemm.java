@@ -169,7 +169,7 @@ public final class Gemm {
                         for (int bound = F.loopBound(k); p < bound; p += F.length()) {
                             acc = FloatVector.fromArray(F, a, ai + p).fma(FloatVector.fromArray(F, b, bj + p), acc);
                         }
-                        sum = acc.reduceLanes(jdk.incubator.vector.VectorOperators.ADD);
+                        sum = ReduceLoops.sumLanes(acc); // fixed lane order: bitwise reproducible
                         for (; p < k; p++) sum += a[ai + p] * b[bj + p];
                     } else {
                         for (int p = 0; p < k; p++) sum += a[aOff + p * lda + i] * b[bj + p];

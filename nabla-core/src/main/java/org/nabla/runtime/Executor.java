@@ -1,0 +1,351 @@
+package org.nabla.runtime;
+
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicIntegerArray;
+import org.nabla.Tensor;
+import org.nabla.device.Device;
+import org.nabla.eager.EagerContext;
+import org.nabla.eager.ExecutionContext;
+import org.nabla.graph.Graph;
+import org.nabla.graph.Node;
+import org.nabla.graph.Output;
+import org.nabla.kernels.KernelRegistry;
+import org.nabla.ops.OpException;
+import org.nabla.ops.TensorSpec;
+import org.nabla.ops.TransferOps;
+
+/**
+ * Runs one partition graph (every node on one device) by dataflow. Built once per prepared plan: it numbers the
+ * value slots (one per node output), counts each node's distinct predecessors (data and control) and each slot's
+ * consumers, and looks the kernels up for its device, so a missing kernel fails before anything runs. A run keeps, per
+ * node, a pending count: a node whose count drops to zero is ready and goes to the step's dispatcher (the inter-op
+ * pool, or the caller's queue in serial modes). After a node ran, each input slot whose last consumer it was is
+ * dropped, so intermediates die as early as possible; the live bytes and their peak are tracked.
+ *
+ * <p>A Recv never blocks a thread: it registers a callback on the rendezvous, and whoever completes the Send finishes
+ * the Recv node and dispatches its successors. Stateful nodes are ordered only by their data and control edges, as in
+ * TensorFlow.
+ *
+ * <p>Threading: per-run state lives in a {@link Frame}; slots are plain array cells published through the atomic
+ * pending counters (a consumer reads a slot only after the producer's decrement made it ready).
+ */
+public final class Executor {
+    private final Graph graph;
+    private final Device device;
+    private final int partitionIndex;
+    private final Node[] nodes;
+    private final int[] slotBase;
+    private final int[][] inputSlots;
+    private final int[][] successors;
+    private final int[] initialPending;
+    private final int[] consumers;
+    private final boolean[] fetchedSlot;
+    private final boolean[] fedNode;
+    private final KernelRegistry.Entry[] kernels;
+    private final TensorSpec[][] staticSpecs;
+    private final String[] recvKeys;
+    private final int[] feedSlots;
+    private final int[] fetchSlots;
+    private final int runnable;
+
+    /**
+     * Compiles {@code graph} for {@code device}. Every node runs, except the nodes of {@code feeds} (each such node
+     * must have all its outputs fed); {@code fetches} are kept until the end of the run.
+     */
+    public Executor(Graph graph, Device device, int partitionIndex, List<Output> feeds, List<Output> fetches) {
+        this.graph = graph;
+        this.device = device;
+        this.partitionIndex = partitionIndex;
+        this.nodes = graph.nodes().toArray(Node[]::new);
+        int n = nodes.length;
+        slotBase = new int[n + 1];
+        for (int i = 0; i < n; i++) slotBase[i + 1] = slotBase[i] + nodes[i].numOutputs();
+        int slots = slotBase[n];
+        consumers = new int[slots];
+        fetchedSlot = new boolean[slots];
+        fedNode = new boolean[n];
+        inputSlots = new int[n][];
+        initialPending = new int[n];
+        kernels = new KernelRegistry.Entry[n];
+        staticSpecs = new TensorSpec[n][];
+        recvKeys = new String[n];
+        feedSlots = new int[feeds.size()];
+        for (int i = 0; i < feeds.size(); i++) {
+            Output f = check(feeds.get(i), "feed");
+            fedNode[f.node().id()] = true;
+            feedSlots[i] = slot(f);
+        }
+        Set<Output> fedSet = Set.copyOf(feeds);
+        List<List<Integer>> succ = new ArrayList<>();
+        for (int i = 0; i < n; i++) succ.add(new ArrayList<>());
+        int toRun = 0;
+        for (Node node : nodes) {
+            int id = node.id();
+            if (fedNode[id]) {
+                for (int k = 0; k < node.numOutputs(); k++) {
+                    if (!fedSet.contains(new Output(node, k))) {
+                        throw new IllegalArgumentException("node '" + node.name() + "' is fed only in part; feed "
+                                + "all its outputs or none");
+                    }
+                }
+                inputSlots[id] = new int[0];
+                continue;
+            }
+            toRun++;
+            int[] ins = new int[node.inputs().size()];
+            Set<Integer> preds = new LinkedHashSet<>();
+            TensorSpec[] inSpecs = new TensorSpec[ins.length];
+            for (int k = 0; k < ins.length; k++) {
+                Output o = node.inputs().get(k);
+                ins[k] = slot(o);
+                consumers[ins[k]]++;
+                inSpecs[k] = o.spec();
+                preds.add(o.node().id());
+            }
+            for (Node c : node.controlInputs()) preds.add(c.id());
+            inputSlots[id] = ins;
+            initialPending[id] = preds.size();
+            for (int p : preds) succ.get(p).add(id);
+            TensorSpec[] outSpecs = new TensorSpec[node.numOutputs()];
+            // Shapes known at build time for inputs and outputs stay true at run time (feeds and variable reads are
+            // checked against them), so inference need not run again; otherwise it runs on the actual inputs.
+            boolean known = true;
+            for (TensorSpec in : inSpecs) known &= in.shape().isFullyDefined();
+            for (int k = 0; k < outSpecs.length; k++) {
+                outSpecs[k] = node.outputSpec(k);
+                known &= outSpecs[k].shape().isFullyDefined();
+            }
+            staticSpecs[id] = known ? outSpecs : null;
+            if (node.op() == TransferOps.RECV) {
+                recvKeys[id] = Rendezvous.key(node.attrs());
+            } else {
+                try {
+                    kernels[id] = KernelRegistry.global().lookup(node.op(), device.type(),
+                            node.op().kernelDType(inSpecs, node.attrs(), outSpecs));
+                } catch (OpException e) {
+                    throw nodeError(node, e);
+                }
+            }
+        }
+        successors = new int[n][];
+        for (int i = 0; i < n; i++) successors[i] = succ.get(i).stream().mapToInt(Integer::intValue).toArray();
+        fetchSlots = new int[fetches.size()];
+        for (int i = 0; i < fetchSlots.length; i++) {
+            fetchSlots[i] = slot(check(fetches.get(i), "fetch"));
+            fetchedSlot[fetchSlots[i]] = true;
+        }
+        runnable = toRun;
+    }
+
+    private Output check(Output o, String what) {
+        if (o.graph() != graph) throw new IllegalArgumentException(what + " " + o + " is not in this partition");
+        return o;
+    }
+
+    private int slot(Output o) { return slotBase[o.node().id()] + o.index(); }
+
+    public Graph graph() { return graph; }
+
+    public Device device() { return device; }
+
+    /** Nodes this executor runs per step (fed nodes excluded). */
+    public int runnableNodes() { return runnable; }
+
+    /** Starts this partition's part of {@code step} with the values of the feeds, in feed order. */
+    Frame start(Step step, Tensor[] feedValues) { return new Frame(step, feedValues); }
+
+    private OpException nodeError(Node node, Throwable e) {
+        if (e instanceof java.util.concurrent.CompletionException && e.getCause() != null) e = e.getCause();
+        String op = node.op().name();
+        String msg = String.valueOf(e.getMessage());
+        if (msg.startsWith(op + ": ")) msg = msg.substring(op.length() + 2);
+        OpException ex = new OpException(op, "in node '" + node.name() + "' on " + device.name() + ": " + msg);
+        ex.initCause(e);
+        return ex;
+    }
+
+    private static long bytes(Tensor t) { return t == null ? 0 : Math.max(0, t.size()) * t.dtype().byteSize(); }
+
+    /** The state of one run of this partition. */
+    final class Frame {
+        private final Step step;
+        private final Tensor[] values;
+        private final AtomicIntegerArray pending;
+        private final AtomicIntegerArray remaining;
+        private final AtomicInteger left;
+
+        private Frame(Step step, Tensor[] feedValues) {
+            this.step = step;
+            this.values = new Tensor[slotBase[nodes.length]];
+            this.pending = new AtomicIntegerArray(initialPending);
+            this.remaining = new AtomicIntegerArray(consumers);
+            this.left = new AtomicInteger(runnable);
+            for (int i = 0; i < feedSlots.length; i++) values[feedSlots[i]] = feedValues[i];
+        }
+
+        /** Adds the nodes ready at the start to {@code ready} (or reports an empty partition done). */
+        void begin(List<Task> ready) {
+            if (runnable == 0) {
+                step.partitionDone();
+                return;
+            }
+            for (Node node : nodes) {
+                int id = node.id();
+                if (fedNode[id]) {
+                    for (int s : successors[id]) {
+                        if (pending.decrementAndGet(s) == 0) ready.add(new Task(this, s, partitionIndex));
+                    }
+                } else if (initialPending[id] == 0) {
+                    ready.add(new Task(this, id, partitionIndex));
+                }
+            }
+        }
+
+        Tensor[] fetched() {
+            Tensor[] out = new Tensor[fetchSlots.length];
+            for (int i = 0; i < out.length; i++) out[i] = values[fetchSlots[i]];
+            return out;
+        }
+
+        private void dispatch(int id) { step.dispatcher.dispatch(new Task(this, id, partitionIndex)); }
+
+        /** Runs node {@code id}, then, while that makes exactly one more node ready, runs it on this thread too. */
+        void process(int id) {
+            while (id >= 0 && !step.failed()) {
+                Node node = nodes[id];
+                long t0 = System.nanoTime();
+                if (recvKeys[id] != null) {
+                    receive(id, t0);
+                    return;
+                }
+                Tensor[] out;
+                try {
+                    out = compute(id);
+                } catch (Throwable e) {
+                    step.fail(nodeError(node, e));
+                    return;
+                }
+                id = finish(id, out, t0);
+            }
+        }
+
+        private void receive(int id, long t0) {
+            Node node = nodes[id];
+            step.rendezvous.recv(recvKeys[id]).whenComplete((t, e) -> {
+                if (e != null) {
+                    step.fail(nodeError(node, e));
+                } else if (t.dtype() != node.outputSpec(0).dtype()) {
+                    step.fail(nodeError(node, new IllegalStateException("received " + t.spec() + " but "
+                            + node.outputSpec(0) + " was expected")));
+                } else if (!step.failed()) {
+                    int next = finish(id, new Tensor[] {t}, t0);
+                    if (next >= 0) dispatch(next);
+                }
+            });
+        }
+
+        private Tensor[] compute(int id) {
+            Node node = nodes[id];
+            int[] ins = inputSlots[id];
+            Tensor[] in = new Tensor[ins.length];
+            for (int k = 0; k < ins.length; k++) {
+                in[k] = values[ins[k]];
+                if (in[k] == null) {
+                    throw new IllegalStateException("input " + node.inputs().get(k) + " has no value (executor bug)");
+                }
+            }
+            TensorSpec[] outSpecs = staticSpecs[id];
+            if (outSpecs == null) {
+                TensorSpec[] inSpecs = new TensorSpec[in.length];
+                for (int k = 0; k < in.length; k++) inSpecs[k] = in[k].spec();
+                outSpecs = node.op().infer(inSpecs, node.attrs());
+            }
+            KernelRegistry.Entry entry = kernels[id];
+            if (!entry.acceptsViews()) {
+                for (int k = 0; k < in.length; k++) if (!in[k].isDenseFromZero()) in[k] = in[k].dense();
+            }
+            Tensor[] out = entry.kernel().compute(in, node.attrs(), outSpecs);
+            if (out.length != node.numOutputs()) {
+                throw new IllegalStateException("kernel returned " + out.length + " outputs, the op declares "
+                        + node.numOutputs());
+            }
+            return out;
+        }
+
+        /**
+         * Stores the outputs, drops inputs whose last consumer this was, and makes successors ready. Returns one
+         * ready node for the caller to run inline (when the dispatcher allows it), dispatching the others.
+         */
+        private int finish(int id, Tensor[] out, long t0) {
+            long outBytes = 0;
+            int base = slotBase[id];
+            for (int k = 0; k < out.length; k++) {
+                long b = bytes(out[k]);
+                outBytes += b;
+                step.allocated(b);
+                if (remaining.get(base + k) > 0 || fetchedSlot[base + k]) {
+                    values[base + k] = out[k];
+                } else {
+                    step.released(b);
+                }
+            }
+            if (step.stats != null) {
+                Node node = nodes[id];
+                long now = System.nanoTime();
+                step.stats.add(new RunMetadata.NodeStats(node.name(), node.op().name(), device.name(),
+                        t0 - step.startNanos, now - t0, outBytes, Thread.currentThread().getName()));
+            }
+            for (int s : inputSlots[id]) {
+                if (remaining.decrementAndGet(s) == 0 && !fetchedSlot[s]) {
+                    Tensor t = values[s];
+                    values[s] = null;
+                    if (!fedNode[nodeOfSlot(s)]) step.released(bytes(t));
+                }
+            }
+            int inline = -1;
+            for (int s : successors[id]) {
+                if (pending.decrementAndGet(s) == 0) {
+                    if (inline < 0 && step.dispatcher.allowsInline()) inline = s;
+                    else dispatch(s);
+                }
+            }
+            if (left.decrementAndGet() == 0) step.partitionDone();
+            return inline;
+        }
+
+        private int nodeOfSlot(int s) {
+            int lo = 0;
+            int hi = nodes.length - 1;
+            while (lo < hi) {
+                int mid = (lo + hi + 1) >>> 1;
+                if (slotBase[mid] <= s) lo = mid;
+                else hi = mid - 1;
+            }
+            return lo;
+        }
+    }
+
+    /** One ready node of one partition; ordered by (partition, node id) for the deterministic mode. */
+    record Task(Frame frame, int node, int partition) implements Runnable, Comparable<Task> {
+        @Override
+        public void run() {
+            Step step = frame.step;
+            try (ExecutionContext.Scope r = ResourceManager.use(step.resources);
+                 ExecutionContext.Scope v = Rendezvous.use(step.rendezvous);
+                 ExecutionContext.Scope e = ExecutionContext.enter(EagerContext.INSTANCE)) {
+                frame.process(node);
+            } catch (Throwable t) {
+                step.fail(t);
+            }
+        }
+
+        @Override
+        public int compareTo(Task o) {
+            return partition != o.partition ? Integer.compare(partition, o.partition) : Integer.compare(node, o.node);
+        }
+    }
+}

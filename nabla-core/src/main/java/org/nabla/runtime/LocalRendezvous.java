@@ -1,0 +1,37 @@
+package org.nabla.runtime;
+
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import org.nabla.Tensor;
+
+/** The in-process rendezvous: a map from keys to futures, completed by the sender, awaited by the receiver. */
+public final class LocalRendezvous implements Rendezvous {
+    private final ConcurrentHashMap<String, CompletableFuture<Tensor>> slots = new ConcurrentHashMap<>();
+    private volatile Throwable aborted;
+
+    private CompletableFuture<Tensor> slot(String key) {
+        CompletableFuture<Tensor> f = slots.computeIfAbsent(key, k -> new CompletableFuture<>());
+        Throwable a = aborted;
+        if (a != null) f.completeExceptionally(a);
+        return f;
+    }
+
+    @Override
+    public void send(String key, Tensor value) {
+        if (!slot(key).complete(value) && aborted == null) {
+            throw new IllegalStateException("rendezvous: key '" + key + "' was sent twice in one run");
+        }
+    }
+
+    @Override
+    public CompletableFuture<Tensor> recv(String key) { return slot(key); }
+
+    @Override
+    public void abort(Throwable cause) {
+        aborted = cause;
+        for (CompletableFuture<Tensor> f : slots.values()) f.completeExceptionally(cause);
+    }
+
+    /** Keys sent or awaited so far (for tests and debugging). */
+    public java.util.Set<String> keys() { return java.util.Set.copyOf(slots.keySet()); }
+}

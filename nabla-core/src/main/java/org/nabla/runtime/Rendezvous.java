@@ -1,0 +1,51 @@
+package org.nabla.runtime;
+
+import java.util.concurrent.CompletableFuture;
+import org.nabla.Tensor;
+import org.nabla.ops.Attrs;
+
+/**
+ * Where a Send and its Recv meet: the sender hands a tensor over under a key, the receiver gets a future of it. One
+ * rendezvous serves one run (a step). {@link LocalRendezvous} is the in-process one; the distributed runtime plugs in
+ * an implementation that forwards keys whose devices live in other processes.
+ */
+public interface Rendezvous {
+    /** Hands {@code value} over under {@code key}; each key is sent once per run. */
+    void send(String key, Tensor value);
+
+    /** The value sent under {@code key}, now or later; fails if the run is aborted first. */
+    CompletableFuture<Tensor> recv(String key);
+
+    /** Fails every pending and later {@link #recv} with {@code cause} (a run failed elsewhere). */
+    void abort(Throwable cause);
+
+    /**
+     * The key of a transfer, as TensorFlow builds it: {@code sendDevice;recvDevice;tensorName;frame} where the frame
+     * ({@code frameId:iteration}) is {@code 0:0} outside loops.
+     */
+    static String key(String sendDevice, String recvDevice, String tensorName, String frame) {
+        return sendDevice + ";" + recvDevice + ";" + tensorName + ";" + frame;
+    }
+
+    /** The key of a Send or Recv node from its attributes. */
+    static String key(Attrs attrs) {
+        return key(attrs.getString("sendDevice"), attrs.getString("recvDevice"), attrs.getString("tensorName"), "0:0");
+    }
+
+    /** The rendezvous of the run on this thread, or null outside a run. */
+    static Rendezvous current() { return Current.HOLDER.get(); }
+
+    /** Makes {@code r} current on this thread until the scope closes (the executor does this around each node). */
+    static org.nabla.eager.ExecutionContext.Scope use(Rendezvous r) {
+        Rendezvous previous = Current.HOLDER.get();
+        Current.HOLDER.set(r);
+        return () -> Current.HOLDER.set(previous);
+    }
+
+    /** Holder of the per-thread current rendezvous. */
+    final class Current {
+        private static final ThreadLocal<Rendezvous> HOLDER = new ThreadLocal<>();
+
+        private Current() {}
+    }
+}

@@ -1,0 +1,41 @@
+package org.nabla.runtime;
+
+/**
+ * How a {@link Session} runs: how many CPU devices it declares, the execution mode, the inter-op pool size, and the
+ * graph optimizer's options. Immutable; change a field with the {@code withX} style methods:
+ * {@code SessionOptions.defaults().cpuDevices(2).mode(ExecutionMode.SERIAL)}.
+ *
+ * @param cpuDevices        number of CPU devices {@code CPU:0..n-1} (they share the host; more than one is useful
+ *                          to place and partition a graph in one process)
+ * @param mode              parallel, serial or deterministic execution
+ * @param interOpThreads    threads that run ready nodes in parallel mode (0: the process-wide pool shared by all
+ *                          sessions, one thread per core; n: a pool of n threads of the session's own)
+ * @param optimizerOptions  options for the graph optimizer (null: defaults); not interpreted yet
+ */
+public record SessionOptions(int cpuDevices, ExecutionMode mode, int interOpThreads, Object optimizerOptions) {
+    public SessionOptions {
+        if (cpuDevices < 1) throw new IllegalArgumentException("a session needs at least 1 CPU device, got "
+                + cpuDevices);
+        if (interOpThreads < 0) throw new IllegalArgumentException("interOpThreads must be >= 0, got "
+                + interOpThreads);
+        if (mode == null) throw new IllegalArgumentException("mode is null");
+    }
+
+    /** One CPU device, parallel execution, one inter-op thread per core, default optimizations. */
+    public static SessionOptions defaults() { return new SessionOptions(1, ExecutionMode.PARALLEL, 0, null); }
+
+    public SessionOptions cpuDevices(int n) { return new SessionOptions(n, mode, interOpThreads, optimizerOptions); }
+
+    public SessionOptions mode(ExecutionMode m) {
+        return new SessionOptions(cpuDevices, m, interOpThreads, optimizerOptions);
+    }
+
+    public SessionOptions interOpThreads(int n) { return new SessionOptions(cpuDevices, mode, n, optimizerOptions); }
+
+    public SessionOptions optimizerOptions(Object o) { return new SessionOptions(cpuDevices, mode, interOpThreads, o); }
+
+    /** The pool size parallel mode uses. */
+    int effectiveInterOpThreads() {
+        return interOpThreads > 0 ? interOpThreads : Math.max(2, Runtime.getRuntime().availableProcessors());
+    }
+}

@@ -1,0 +1,118 @@
+package org.nabla.runtime;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.PriorityBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import org.nabla.Tensor;
+
+/**
+ * One run of a prepared plan (TensorFlow's "step"): the partitions' frames, the rendezvous they exchange tensors
+ * through, the resources their variable ops use, where ready nodes go, and the live-bytes accounting. Completes when
+ * every partition has run all its nodes, or at the first error (which aborts the rendezvous so waiting Recvs fail).
+ */
+final class Step {
+    /** Where ready nodes go. */
+    interface Dispatcher {
+        void dispatch(Executor.Task task);
+
+        /** Whether a node that became ready may run at once on the thread that finished its last input. */
+        boolean allowsInline();
+    }
+
+    final Rendezvous rendezvous;
+    final ResourceManager resources;
+    final Dispatcher dispatcher;
+    final ConcurrentLinkedQueue<RunMetadata.NodeStats> stats;
+    final long startNanos = System.nanoTime();
+    private final CompletableFuture<Void> done = new CompletableFuture<>();
+    private final AtomicInteger openPartitions;
+    private final AtomicLong live = new AtomicLong();
+    private final AtomicLong peak = new AtomicLong();
+    private final BlockingQueue<Executor.Task> queue;
+
+    Step(int partitions, ExecutionMode mode, ExecutorService pool, ResourceManager resources, Rendezvous rendezvous,
+         boolean collectStats) {
+        this.openPartitions = new AtomicInteger(partitions);
+        this.resources = resources;
+        this.rendezvous = rendezvous;
+        this.stats = collectStats ? new ConcurrentLinkedQueue<>() : null;
+        if (partitions == 0) done.complete(null);
+        if (mode == ExecutionMode.PARALLEL) {
+            queue = null;
+            dispatcher = new Dispatcher() {
+                @Override public void dispatch(Executor.Task task) { pool.execute(task); }
+
+                @Override public boolean allowsInline() { return true; }
+            };
+        } else {
+            queue = mode == ExecutionMode.DETERMINISTIC ? new PriorityBlockingQueue<>() : new LinkedBlockingQueue<>();
+            boolean inline = mode == ExecutionMode.SERIAL;
+            dispatcher = new Dispatcher() {
+                @Override public void dispatch(Executor.Task task) { queue.add(task); }
+
+                @Override public boolean allowsInline() { return inline; }
+            };
+        }
+    }
+
+    /** Runs the frames to completion (on the pool, or on this thread in serial modes); rethrows the first error. */
+    List<Tensor[]> run(List<Executor.Frame> frames) {
+        List<Executor.Task> ready = new ArrayList<>();
+        for (Executor.Frame f : frames) f.begin(ready);
+        try {
+            if (queue == null && !ready.isEmpty()) {
+                // the caller takes the first ready node (and the chain behind it) instead of idling: a small graph
+                // then runs without any thread hand-off
+                for (int i = 1; i < ready.size(); i++) dispatcher.dispatch(ready.get(i));
+                ready.getFirst().run();
+            } else {
+                for (Executor.Task t : ready) dispatcher.dispatch(t);
+            }
+            if (queue != null) {
+                while (!done.isDone()) {
+                    Executor.Task t = queue.poll(100, TimeUnit.MILLISECONDS);
+                    if (t != null) t.run();
+                }
+            }
+            done.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            fail(new IllegalStateException("session run interrupted", e));
+            throw new IllegalStateException("session run interrupted", e);
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof RuntimeException r) throw r;
+            if (cause instanceof Error err) throw err;
+            throw new IllegalStateException(cause);
+        }
+        return frames.stream().map(Executor.Frame::fetched).toList();
+    }
+
+    void partitionDone() {
+        if (openPartitions.decrementAndGet() == 0) done.complete(null);
+    }
+
+    void fail(Throwable t) {
+        if (done.completeExceptionally(t)) rendezvous.abort(t);
+    }
+
+    boolean failed() { return done.isCompletedExceptionally(); }
+
+    void allocated(long bytes) {
+        long now = live.addAndGet(bytes);
+        peak.accumulateAndGet(now, Math::max);
+    }
+
+    void released(long bytes) { live.addAndGet(-bytes); }
+
+    long peakBytes() { return peak.get(); }
+}
