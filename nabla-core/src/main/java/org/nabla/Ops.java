@@ -669,4 +669,14 @@ public final class Ops {
         return run(RandomOps.TRUNCATED_NORMAL, Attrs.of("shape", shape, "dtype", dtype, "mean", mean, "stddev",
                 stddev, "seed", seed));
     }
+
+    // ---------------------------------------------------------------- fused
+
+    /**
+     * A chain of float32 elementwise ops in one pass (made by graph optimization; see {@link
+     * org.nabla.ops.FusedOps}): {@code program} is a postfix list of (opcode, argument) pairs over {@code inputs}.
+     */
+    public static Tensor fusedElementwise(int[] program, double[] params, Tensor... inputs) {
+        return run(org.nabla.ops.FusedOps.FUSED_ELEMENTWISE, Attrs.of("program", program, "params", params), inputs);
+    }
 }

@@ -25,7 +25,8 @@ public final class OpRegistry {
             "org.nabla.ops.ReductionOps",
             "org.nabla.ops.ArrayOps",
             "org.nabla.ops.NnOps",
-            "org.nabla.ops.RandomOps");
+            "org.nabla.ops.RandomOps",
+            "org.nabla.ops.FusedOps");
 
     private static volatile boolean loaded;
 
