@@ -7,6 +7,8 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.nabla.eager.EagerContext;
+import org.nabla.eager.ExecutionContext;
 import org.nabla.graph.Graph;
 import org.nabla.graph.Node;
 import org.nabla.graph.Output;
@@ -41,6 +43,19 @@ public final class GraphOptimizer {
             for (int i = 0; i < n.numOutputs(); i++) outputs.put(new Output(n, i), new Output(n, i));
         }
         Graph current = graph;
+        // Folding runs kernels: make sure nothing they call lands in a graph being built on this thread.
+        try (ExecutionContext.Scope eager = ExecutionContext.enter(EagerContext.INSTANCE)) {
+            current = runPasses(graph, keep, targets, options, outputs, nodes);
+        }
+        for (Node t : targets) {
+            if (!nodes.containsKey(t)) throw new IllegalStateException("optimization lost target " + t.name());
+        }
+        return new Optimized(current, outputs, nodes);
+    }
+
+    private static Graph runPasses(Graph graph, Collection<Output> keep, Collection<Node> targets,
+                                   OptimizerOptions options, Map<Output, Output> outputs, Map<Node, Node> nodes) {
+        Graph current = graph;
         for (Pass pass : passes(options)) {
             Set<Node> pinned = new LinkedHashSet<>();
             for (Output o : keep) pinned.add(outputs.get(o).node());
@@ -57,7 +72,7 @@ public final class GraphOptimizer {
                 }
             }
         }
-        return new Optimized(current, outputs, nodes);
+        return current;
     }
 
     private static List<Pass> passes(OptimizerOptions o) {
