@@ -6,6 +6,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
@@ -13,6 +14,7 @@ import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -62,7 +64,11 @@ public final class GraphIO {
         Path dir = absolute.getParent();
         Path tmp = Files.createTempFile(dir, "." + absolute.getFileName(), ".tmp");
         try {
-            Files.write(tmp, bytes);
+            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
+                ByteBuffer b = ByteBuffer.wrap(bytes);
+                while (b.hasRemaining()) ch.write(b);
+                ch.force(true); // on disk before the rename makes it visible
+            }
             try {
                 Files.move(tmp, absolute, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             } catch (AtomicMoveNotSupportedException e) {
@@ -433,8 +439,10 @@ public final class GraphIO {
         Shape shape = readShape(r);
         if (!shape.isFullyDefined()) throw r.corrupt(where + ": a tensor value has unknown dimensions " + shape);
         long byteCount = r.i64();
-        int elements = (int) Math.min(shape.size(), Integer.MAX_VALUE);
-        if (shape.size() > Integer.MAX_VALUE - 8 || byteCount != shape.size() * dtype.byteSize()) {
+        long size = 1;
+        for (int d : shape.dims()) size = Math.min(size * d, Integer.MAX_VALUE); // saturating: no long overflow
+        int elements = (int) size;
+        if (size > Integer.MAX_VALUE - 8 || byteCount != size * dtype.byteSize()) {
             throw r.corrupt(where + ": a " + dtype + " tensor of shape " + shape + " cannot hold " + byteCount
                     + " bytes");
         }

@@ -9,6 +9,7 @@ import org.nabla.graph.Output;
 import org.nabla.ops.ArrayOps;
 import org.nabla.ops.Attrs;
 import org.nabla.ops.GraphOps;
+import org.nabla.ops.TensorSpec;
 
 /**
  * Rewrites that remove work without changing values: {@code x*1, 1*x, x/1, x+0, 0+x, x-0 -> x} (only when the
@@ -71,13 +72,22 @@ final class ArithmeticSimplification implements Pass {
                 Node inner = lookThrough(x, "Reshape", pinned);
                 if (inner != null) x = inner.inputs().get(0);
                 if (x.spec().shape().isFullyDefined() && x.spec().equals(n.outputSpec(0))) return forward(n, x, rw);
-                if (inner == null) return false;
+                if (inner == null || !sameSpec(n, ArrayOps.RESHAPE, n.attrs(), x)) return false;
                 rw.rebuild(n, ArrayOps.RESHAPE, n.attrs(), List.of(rw.map(x)));
                 return true;
             }
             default -> {
                 return false;
             }
+        }
+    }
+
+    /** True if {@code op} on {@code x} infers exactly n's output (so consumers' shapes cannot change). */
+    private static boolean sameSpec(Node n, org.nabla.ops.OpDef op, Attrs attrs, Output x) {
+        try {
+            return op.infer(new TensorSpec[] {x.spec()}, attrs)[0].equals(n.outputSpec(0));
+        } catch (RuntimeException e) {
+            return false;
         }
     }
 

@@ -13,6 +13,7 @@ import org.nabla.graph.Output;
 import org.nabla.ops.Attrs;
 import org.nabla.ops.FusedOps;
 import org.nabla.ops.FusedOps.Fn;
+import org.nabla.ops.TensorSpec;
 
 /**
  * Fuses chains of float32 elementwise ops into one {@code FusedElementwise} node whose kernel makes a single pass
@@ -100,11 +101,12 @@ final class ElementwiseFusion implements Pass {
             emit(root, code);
             program = code.stream().mapToInt(Integer::intValue).toArray();
             params = paramList.stream().mapToDouble(Double::doubleValue).toArray();
-            try {
-                FusedOps.maxStackDepth(program, inputs.size(), params.length);
-                return true;
+            TensorSpec[] specs = inputs.stream().map(Output::spec).toArray(TensorSpec[]::new);
+            try { // the fused op must infer exactly the root's output, or consumers' shapes could change
+                Attrs attrs = FusedOps.FUSED_ELEMENTWISE.resolveAttrs(Attrs.of("program", program, "params", params));
+                return FusedOps.FUSED_ELEMENTWISE.infer(specs, attrs)[0].equals(root.outputSpec(0));
             } catch (RuntimeException e) {
-                return false;
+                return false; // e.g. a stack deeper than the kernel allows
             }
         }
 
