@@ -306,8 +306,10 @@ public final class GraphIO {
             String device = r.str("device");
             int attrCount = r.count(5, "attribute count of " + where);
             List<Object> pairs = new ArrayList<>();
+            java.util.Set<String> attrNames = new java.util.HashSet<>();
             for (int a = 0; a < attrCount; a++) {
                 String attr = r.str("attribute name of " + where);
+                if (!attrNames.add(attr)) throw r.corrupt(where + " has attribute '" + attr + "' twice");
                 pairs.add(attr);
                 pairs.add(readAttr(r, built, where + " attribute '" + attr + "'", depth));
             }
