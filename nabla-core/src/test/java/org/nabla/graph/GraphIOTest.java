@@ -122,8 +122,16 @@ class GraphIOTest {
     static long[] bits(Tensor t) {
         Tensor d = t.dense();
         return switch (d.data()) {
-            case float[] f -> { long[] b = new long[f.length]; for (int i = 0; i < f.length; i++) b[i] = Float.floatToRawIntBits(f[i]); yield b; }
-            case double[] f -> { long[] b = new long[f.length]; for (int i = 0; i < f.length; i++) b[i] = Double.doubleToRawLongBits(f[i]); yield b; }
+            case float[] f -> {
+                long[] b = new long[f.length];
+                for (int i = 0; i < f.length; i++) b[i] = Float.floatToRawIntBits(f[i]);
+                yield b;
+            }
+            case double[] f -> {
+                long[] b = new long[f.length];
+                for (int i = 0; i < f.length; i++) b[i] = Double.doubleToRawLongBits(f[i]);
+                yield b;
+            }
             default -> d.toLongArray();
         };
     }

@@ -58,8 +58,8 @@ public final class CpuFusedKernels implements KernelProvider {
             } else if (isTrailingBlock(t.shape(), shape)) {
                 kinds[i] = Kind.CYCLIC;
             } else { // a general broadcast: materialize it (rare in fused chains)
-                t = EagerContext.INSTANCE.execute(ArrayOps.BROADCAST_TO, Attrs.of("shape", shape.dims()), new Tensor[] {t})[0]
-                        .dense();
+                Attrs to = Attrs.of("shape", shape.dims());
+                t = EagerContext.INSTANCE.execute(ArrayOps.BROADCAST_TO, to, new Tensor[] {t})[0].dense();
                 kinds[i] = Kind.FULL;
             }
             data[i] = (float[]) t.data();

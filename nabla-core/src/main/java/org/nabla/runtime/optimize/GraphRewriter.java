@@ -107,7 +107,9 @@ public final class GraphRewriter {
         }
         for (int i = 0; i < replacements.size(); i++) {
             Output r = replacements.get(i);
-            if (r.graph() != target) throw new IllegalArgumentException("replacement " + r + " is not in the new graph");
+            if (r.graph() != target) {
+                throw new IllegalArgumentException("replacement " + r + " is not in the new graph");
+            }
             outputs.put(new Output(old, i), r);
         }
         if (!replacements.isEmpty()) nodes.put(old, replacements.get(0).node());
