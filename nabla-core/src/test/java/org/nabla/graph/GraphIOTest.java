@@ -302,6 +302,30 @@ class GraphIOTest {
     }
 
     @Test
+    void randomlyDamagedFilesOnlyEverFailWithIOException() {
+        byte[] good = GraphIO.toBytes(sampleGraph());
+        java.util.Random r = new java.util.Random(7);
+        int read = 0;
+        for (int trial = 0; trial < 3000; trial++) {
+            byte[] b = good.clone();
+            int flips = 1 + r.nextInt(4);
+            for (int k = 0; k < flips; k++) {
+                int at = GraphIO.HEADER_BYTES + r.nextInt(b.length - GraphIO.HEADER_BYTES - 4);
+                b[at] = r.nextInt(3) == 0 ? (byte) 0xff : (byte) r.nextInt(256);
+            }
+            try {
+                GraphIO.fromBytes(reseal(b)); // past the checksum: the parser itself must cope
+                read++;
+            } catch (IOException expected) {
+                assertTrue(expected.getMessage().startsWith("<bytes>: "), expected.getMessage());
+            } catch (Throwable t) {
+                throw new AssertionError("trial " + trial + ": " + t, t);
+            }
+        }
+        assertTrue(read < 3000, "some damage must be detected");
+    }
+
+    @Test
     void unwritableGraphsFailClearly() {
         Graph outer = new Graph();
         Tensor other;
