@@ -729,4 +729,14 @@ public final class Ops {
                                      int maximumIterations, Shape[] shapeInvariants) {
         return org.nabla.graph.ControlFlow.whileLoop(cond, body, loopVars, maximumIterations, shapeInvariants);
     }
+
+    // ---------------------------------------------------------------- fused
+
+    /**
+     * A chain of float32 elementwise ops in one pass (made by graph optimization; see {@link
+     * org.nabla.ops.FusedOps}): {@code program} is a postfix list of (opcode, argument) pairs over {@code inputs}.
+     */
+    public static Tensor fusedElementwise(int[] program, double[] params, Tensor... inputs) {
+        return run(org.nabla.ops.FusedOps.FUSED_ELEMENTWISE, Attrs.of("program", program, "params", params), inputs);
+    }
 }

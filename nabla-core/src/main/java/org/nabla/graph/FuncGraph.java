@@ -29,6 +29,12 @@ public final class FuncGraph implements GraphFunction {
         this.capturedOuter = List.copyOf(captured);
     }
 
+    /** Rebuilds a function graph from its parts (graph files; {@link GraphIO}). */
+    static FuncGraph restore(String name, Graph graph, List<Output> params, List<Output> results,
+                             List<Tensor> captured) {
+        return new FuncGraph(name, graph, params, results, captured);
+    }
+
     /** Traces {@code body} on placeholders of {@code inputSpecs} into a new graph. */
     public static FuncGraph trace(String name, List<TensorSpec> inputSpecs, Function<Tensor[], Tensor[]> body) {
         Graph g = new Graph();

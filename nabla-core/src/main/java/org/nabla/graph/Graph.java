@@ -44,6 +44,13 @@ public final class Graph {
      * current name, control and device scopes. {@code name} may be null (the op name is used).
      */
     public synchronized Node addNode(OpDef op, Attrs attrs, List<Output> inputs, String name) {
+        List<Node> control = new ArrayList<>();
+        for (List<Node> scope : controlScopes) control.addAll(scope);
+        return add(op, attrs, inputs, name == null ? op.name() : name, false, control, currentDevice());
+    }
+
+    private Node add(OpDef op, Attrs attrs, List<Output> inputs, String name, boolean exact, List<Node> control,
+                     String device) {
         Attrs resolved = op.resolveAttrs(attrs);
         TensorSpec[] in = new TensorSpec[inputs.size()];
         for (int i = 0; i < in.length; i++) {
@@ -53,7 +60,12 @@ public final class Graph {
             }
             in[i] = o.spec();
         }
-        String unique = uniqueName(name == null ? op.name() : name);
+        for (Node c : control) {
+            if (c.graph() != this) {
+                throw new OpException(op.name(), "control input " + c.name() + " belongs to another graph");
+            }
+        }
+        String unique = exact ? name : uniqueName(name);
         TensorSpec[] out;
         try {
             out = op.infer(in, resolved);
@@ -61,10 +73,8 @@ public final class Graph {
             throw new OpException(op.name(), "while building node '" + unique + "': "
                     + e.getMessage().substring(op.name().length() + 2));
         }
-        List<Node> control = new ArrayList<>();
-        for (List<Node> scope : controlScopes) control.addAll(scope);
         Node node = new Node(this, nodes.size(), unique, op, resolved, inputs,
-                new ArrayList<>(new LinkedHashSet<>(control)), out, currentDevice());
+                new ArrayList<>(new LinkedHashSet<>(control)), out, device);
         nodes.add(node);
         byName.put(unique, node);
         return node;
@@ -78,6 +88,20 @@ public final class Graph {
         }
     }
 
+    /**
+     * Adds a node with exactly this name, these control inputs and this requested device, ignoring the enclosing
+     * name, control and device scopes: how graph readers and rewriters rebuild a node as it was. Fails if the name
+     * is taken or malformed. Attributes are resolved and shapes inferred as in {@link #addNode}.
+     */
+    public synchronized Node addNodeExact(OpDef op, Attrs attrs, List<Output> inputs, List<Node> controlInputs,
+                                          String name, String device) {
+        checkName(name);
+        if (byName.containsKey(name)) {
+            throw new IllegalArgumentException("graph already has a node named '" + name + "'");
+        }
+        return add(op, attrs, inputs, name, true, controlInputs, device == null ? "" : device);
+    }
+
     /** A placeholder: a value fed at run time; {@code shape} may contain -1 for unknown dimensions. */
     public Tensor placeholder(String name, DType dtype, Shape shape) {
         return addNode(GraphOps.PLACEHOLDER, Attrs.of("dtype", dtype, "shape", shape), List.of(), name).output(0);
@@ -89,10 +113,14 @@ public final class Graph {
         return addNode(GraphOps.CONST, Attrs.of("value", t), List.of(), name).output(0);
     }
 
-    private String uniqueName(String base) {
-        if (base.isEmpty() || base.contains(":")) {
+    private static void checkName(String base) {
+        if (base == null || base.isEmpty() || base.contains(":")) {
             throw new IllegalArgumentException("node name '" + base + "' must be non-empty and must not contain ':'");
         }
+    }
+
+    private String uniqueName(String base) {
+        checkName(base);
         String full = nameScopes.isEmpty() ? base : String.join("/", reversedScopes()) + "/" + base;
         int n = nameCounts.merge(full, 1, Integer::sum);
         String candidate = n == 1 ? full : full + "_" + (n - 1);
@@ -214,6 +242,9 @@ public final class Graph {
         }
         return seen;
     }
+
+    /** Graphviz text for this graph (see {@link GraphDot}). */
+    public String toDot() { return GraphDot.toDot(this); }
 
     @Override
     public synchronized String toString() {

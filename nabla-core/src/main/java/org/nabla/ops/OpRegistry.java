@@ -27,7 +27,8 @@ public final class OpRegistry {
             "org.nabla.ops.NnOps",
             "org.nabla.ops.RandomOps",
             "org.nabla.ops.ControlFlowOps",
-            "org.nabla.ops.TransferOps");
+            "org.nabla.ops.TransferOps",
+            "org.nabla.ops.FusedOps");
 
     private static volatile boolean loaded;
 

@@ -1,0 +1,117 @@
+package org.nabla.ops;
+
+import org.nabla.DType;
+import org.nabla.Shape;
+
+/**
+ * Ops made by graph optimization rather than written by users. {@code FusedElementwise} evaluates a chain of float32
+ * elementwise ops in one pass over memory: its {@code program} attribute is a postfix instruction list over its
+ * inputs, as pairs {@code (opcode, argument)} (see {@link Fn} and docs/graph-optimization.md). Inputs broadcast
+ * against each other with NumPy's rules, as the ops they replace did. It is not differentiable: fusion runs after
+ * gradients are built.
+ */
+public final class FusedOps {
+    private FusedOps() {}
+
+    /** The deepest evaluation stack a program may need. */
+    public static final int MAX_STACK = 64;
+
+    /** The instructions of a fused program: a stack machine, each pushing one value per element. */
+    public enum Fn {
+        /** Pushes input {@code argument}. */
+        LOAD(0, 0, null),
+        NEG(1, 1, "Neg"), ABS(2, 1, "Abs"), SQUARE(3, 1, "Square"), EXP(4, 1, "Exp"), LOG(5, 1, "Log"),
+        SQRT(6, 1, "Sqrt"), RSQRT(7, 1, "Rsqrt"), RECIPROCAL(8, 1, "Reciprocal"), TANH(9, 1, "Tanh"),
+        RELU(10, 1, "Relu"), SIGMOID(11, 1, "Sigmoid"),
+        /** x if x > 0 else alpha * x, alpha being {@code params[argument]}. */
+        LEAKY_RELU(12, 1, "LeakyRelu"),
+        SIN(13, 1, "Sin"), COS(14, 1, "Cos"), LOG1P(15, 1, "Log1p"), RELU6(16, 1, "Relu6"),
+        ADD(20, 2, "Add"), SUB(21, 2, "Sub"), MUL(22, 2, "Mul"), DIV(23, 2, "Div"), MAXIMUM(24, 2, "Maximum"),
+        MINIMUM(25, 2, "Minimum");
+
+        private static final Fn[] BY_CODE = new Fn[32];
+
+        static {
+            for (Fn f : values()) BY_CODE[f.code] = f;
+        }
+
+        /** The opcode stored in programs (stable: part of the graph file format). */
+        public final int code;
+        /** Values popped: 0 for LOAD, 1 for unary, 2 for binary functions. */
+        public final int arity;
+        /** The op this instruction computes, null for LOAD. */
+        public final String opName;
+
+        Fn(int code, int arity, String opName) {
+            this.code = code;
+            this.arity = arity;
+            this.opName = opName;
+        }
+
+        /** The instruction with this opcode, or null. */
+        public static Fn ofCode(int code) { return code >= 0 && code < BY_CODE.length ? BY_CODE[code] : null; }
+
+        /** The instruction computing op {@code opName}, or null if that op cannot be fused. */
+        public static Fn forOp(String opName) {
+            for (Fn f : values()) if (opName.equals(f.opName)) return f;
+            return null;
+        }
+    }
+
+    public static final OpDef FUSED_ELEMENTWISE = OpDef.builder("FusedElementwise").variadicInput("inputs", 1)
+            .attr("program", AttrType.INTS)
+            .attr("params", AttrType.FLOATS, new double[0])
+            .shape(FusedOps::fusedShape)
+            .notDifferentiable()
+            .summary("a chain of float32 elementwise ops evaluated in one pass: 'program' is a postfix list of "
+                    + "(opcode, argument) pairs over the inputs, 'params' holds constants such as LeakyRelu's alpha")
+            .build();
+
+    /** Checks the program (stack discipline, indices) and broadcasts the inputs' shapes. */
+    private static TensorSpec[] fusedShape(TensorSpec[] in, Attrs a) {
+        String op = "FusedElementwise";
+        for (int i = 0; i < in.length; i++) {
+            if (in[i].dtype() != DType.FLOAT32) {
+                throw new OpException(op, "input " + i + " must be float32, got " + in[i]);
+            }
+        }
+        maxStackDepth(a.getInts("program"), in.length, a.getDoubles("params").length);
+        Shape s = in[0].shape();
+        for (int i = 1; i < in.length; i++) s = Infer.broadcast(op, s, in[i].shape());
+        return Infer.one(DType.FLOAT32, s);
+    }
+
+    /**
+     * Validates a program over {@code numInputs} inputs and {@code numParams} params and returns the deepest stack it
+     * needs; fails with an {@link OpException} naming the bad instruction.
+     */
+    public static int maxStackDepth(int[] program, int numInputs, int numParams) {
+        String op = "FusedElementwise";
+        if (program.length == 0 || program.length % 2 != 0) {
+            throw new OpException(op, "program must be a non-empty list of (opcode, argument) pairs, got "
+                    + program.length + " ints");
+        }
+        int depth = 0, max = 0;
+        for (int pc = 0; pc < program.length; pc += 2) {
+            Fn f = Fn.ofCode(program[pc]);
+            int arg = program[pc + 1];
+            String at = "instruction " + pc / 2;
+            if (f == null) throw new OpException(op, at + ": unknown opcode " + program[pc]);
+            if (f == Fn.LOAD && (arg < 0 || arg >= numInputs)) {
+                throw new OpException(op, at + ": LOAD " + arg + " but there are " + numInputs + " inputs");
+            }
+            if (f == Fn.LEAKY_RELU && (arg < 0 || arg >= numParams)) {
+                throw new OpException(op, at + ": LEAKY_RELU reads params[" + arg + "] but there are " + numParams
+                        + " params");
+            }
+            if (depth < f.arity) {
+                throw new OpException(op, at + ": " + f + " needs " + f.arity + " values on the stack, has " + depth);
+            }
+            depth += 1 - f.arity;
+            max = Math.max(max, depth);
+            if (max > MAX_STACK) throw new OpException(op, "program needs a stack deeper than " + MAX_STACK);
+        }
+        if (depth != 1) throw new OpException(op, "program must leave exactly one value, leaves " + depth);
+        return max;
+    }
+}
