@@ -14,12 +14,15 @@ import org.nabla.graph.Output;
 import org.nabla.ops.Attrs;
 import org.nabla.ops.GraphOps;
 import org.nabla.ops.TensorSpec;
+import org.nabla.runtime.optimize.GraphOptimizer;
+import org.nabla.runtime.optimize.Optimized;
+import org.nabla.runtime.optimize.OptimizerOptions;
 
 /**
  * A run prepared once per (feeds, fetches, targets), the way TensorFlow's DirectSession prepares an executors-and-keys
  * entry: (1) prune the graph to the nodes the fetches and targets need, cutting the walk at fed tensors; (2) check
  * that every placeholder left is fed (listing all that are not); (3) copy the pruned nodes into a fresh graph where
- * each fed tensor is a placeholder; (4) [graph optimization]; (5) place every node on a device; (6) partition per
+ * each fed tensor is a placeholder; (4) optimize it ({@link GraphOptimizer}); (5) place every node on a device; (6) partition per
  * device with Send/Recv pairs; (7) compile an {@link Executor} per partition. Immutable; runs share it.
  */
 final class Plan {
@@ -95,11 +98,16 @@ final class Plan {
             prunedFetches.add(mapped != null ? mapped : new Output(copies.get(f.node()), f.index()));
         }
 
-        // (4) ---- GRAPH OPTIMIZATION HOOK ----
-        // The optimizer (org.nabla.runtime.optimize.GraphOptimizer: constant folding, CSE, dead-node removal,
-        // arithmetic simplification, elementwise fusion) rewrites `pruned` here, driven by
-        // options.optimizerOptions(), keeping feedOutputs and prunedFetches (remap them through its result) and the
-        // copies of the targets. Not wired yet: the pruned graph runs as is.
+        // (4) optimize: folding, CSE, simplification, fusion, dead nodes; feeds, fetches and targets keep their meaning
+        OptimizerOptions passes = options.optimizerOptions() == null ? OptimizerOptions.DEFAULT
+                : options.optimizerOptions();
+        List<Output> keep = new ArrayList<>(feedOutputs);
+        keep.addAll(prunedFetches);
+        List<Node> prunedTargets = targets.stream().map(copies::get).toList();
+        Optimized optimized = GraphOptimizer.optimize(pruned, keep, prunedTargets, passes);
+        pruned = optimized.graph();
+        feedOutputs.replaceAll(optimized::output);
+        prunedFetches.replaceAll(optimized::output);
 
         // (5) place, (6) partition, (7) compile
         Map<Node, Device> placement = Placer.place(pruned, devices);

@@ -10,9 +10,10 @@ package org.nabla.runtime;
  * @param mode              parallel, serial or deterministic execution
  * @param interOpThreads    threads that run ready nodes in parallel mode (0: the process-wide pool shared by all
  *                          sessions, one thread per core; n: a pool of n threads of the session's own)
- * @param optimizerOptions  options for the graph optimizer (null: defaults); not interpreted yet
+ * @param optimizerOptions  which graph optimization passes run before execution (null: all of them,
+ *                          {@link org.nabla.runtime.optimize.OptimizerOptions#DEFAULT}; NONE turns them off)
  */
-public record SessionOptions(int cpuDevices, ExecutionMode mode, int interOpThreads, Object optimizerOptions) {
+public record SessionOptions(int cpuDevices, ExecutionMode mode, int interOpThreads, org.nabla.runtime.optimize.OptimizerOptions optimizerOptions) {
     public SessionOptions {
         if (cpuDevices < 1) throw new IllegalArgumentException("a session needs at least 1 CPU device, got "
                 + cpuDevices);
@@ -32,7 +33,7 @@ public record SessionOptions(int cpuDevices, ExecutionMode mode, int interOpThre
 
     public SessionOptions interOpThreads(int n) { return new SessionOptions(cpuDevices, mode, n, optimizerOptions); }
 
-    public SessionOptions optimizerOptions(Object o) { return new SessionOptions(cpuDevices, mode, interOpThreads, o); }
+    public SessionOptions optimizerOptions(org.nabla.runtime.optimize.OptimizerOptions o) { return new SessionOptions(cpuDevices, mode, interOpThreads, o); }
 
     /** The pool size parallel mode uses. */
     int effectiveInterOpThreads() {

@@ -15,6 +15,7 @@ import org.nabla.DType;
 import org.nabla.Ops;
 import org.nabla.Shape;
 import org.nabla.Tensor;
+import org.nabla.runtime.optimize.OptimizerOptions;
 import org.nabla.Tensors;
 import org.nabla.eager.ExecutionContext;
 import org.nabla.graph.Graph;
@@ -69,7 +70,7 @@ class ExecutorTest {
         Tensor x = Tensors.of(random(64 * n, 99), 64, n);
         int[][] reference = null;
         for (ExecutionMode mode : ExecutionMode.values()) {
-            try (Session s = new Session(g, SessionOptions.defaults().mode(mode))) {
+            try (Session s = new Session(g, SessionOptions.defaults().optimizerOptions(OptimizerOptions.NONE).mode(mode))) {
                 for (int run = 0; run < 8; run++) {
                     List<Tensor> r = s.run(List.of(out[0], out[1]), Map.of(g.tensor("x"), x));
                     int[][] b = {bits(r.get(0)), bits(r.get(1))};
@@ -99,7 +100,7 @@ class ExecutorTest {
         Tensor[] out = new Tensor[2];
         Graph g = branches(128, out);
         Tensor x = Tensors.of(random(128 * 128, 5), 128, 128);
-        try (Session s = new Session(g, SessionOptions.defaults().interOpThreads(3))) {
+        try (Session s = new Session(g, SessionOptions.defaults().optimizerOptions(OptimizerOptions.NONE).interOpThreads(3))) {
             Set<String> threads = Set.of();
             for (int i = 0; i < 10 && threads.size() < 2; i++) {
                 RunMetadata md = s.runWithMetadata(List.of(out[1]), Map.of(g.tensor("x"), x), List.of()).metadata();
@@ -110,7 +111,7 @@ class ExecutorTest {
             }
             assertTrue(threads.size() >= 2, "independent branches ran on " + threads);
         }
-        try (Session s = new Session(g, SessionOptions.defaults().mode(ExecutionMode.SERIAL))) {
+        try (Session s = new Session(g, SessionOptions.defaults().optimizerOptions(OptimizerOptions.NONE).mode(ExecutionMode.SERIAL))) {
             RunMetadata md = s.runWithMetadata(List.of(out[1]), Map.of(g.tensor("x"), x), List.of()).metadata();
             assertEquals(Set.of(Thread.currentThread().getName()), md.nodeStats().stream()
                     .map(RunMetadata.NodeStats::thread).collect(Collectors.toSet()));
@@ -130,7 +131,7 @@ class ExecutorTest {
         }
         long tensorBytes = 4L * n;
         for (ExecutionMode mode : ExecutionMode.values()) {
-            try (Session s = new Session(g, SessionOptions.defaults().mode(mode))) {
+            try (Session s = new Session(g, SessionOptions.defaults().optimizerOptions(OptimizerOptions.NONE).mode(mode))) {
                 Session.Result r = s.runWithMetadata(List.of(y), Map.of(g.tensor("x"), new float[n]), List.of());
                 float expect = 0;
                 for (int i = 0; i < steps; i++) expect = expect * 0.5f + 1f;
@@ -152,7 +153,7 @@ class ExecutorTest {
         try (ExecutionContext.Scope s = g.asDefault()) {
             z = Ops.add(g.constant("a", 1f), g.constant("b", 2f));
         }
-        try (Session s = new Session(g)) {
+        try (Session s = new Session(g, SessionOptions.defaults().optimizerOptions(OptimizerOptions.NONE))) {
             Session.Result r = s.runWithMetadata(List.of(z), Map.of(), List.of());
             assertEquals(3f, r.get(0).floatValue());
             RunMetadata.NodeStats add = r.metadata().stats("Add");
@@ -178,7 +179,7 @@ class ExecutorTest {
             bad = Ops.reshape(a, 3, 3);
         }
         for (ExecutionMode mode : ExecutionMode.values()) {
-            try (Session s = new Session(g, SessionOptions.defaults().mode(mode))) {
+            try (Session s = new Session(g, SessionOptions.defaults().optimizerOptions(OptimizerOptions.NONE).mode(mode))) {
                 IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(
                         IllegalArgumentException.class,
                         () -> s.run(List.of(ok, bad), Map.of(g.tensor("a"), new float[] {1, 2})));

@@ -15,6 +15,7 @@ import org.nabla.DType;
 import org.nabla.Ops;
 import org.nabla.Shape;
 import org.nabla.Tensor;
+import org.nabla.runtime.optimize.OptimizerOptions;
 import org.nabla.Tensors;
 import org.nabla.Variable;
 import org.nabla.device.CpuDevice;
@@ -75,7 +76,7 @@ class PlacementTest {
     void twoCpuDevicesGiveTheSingleDeviceResults() {
         Model plain = new Model(false);
         List<Tensor> expect;
-        try (Session s = new Session(plain.g)) {
+        try (Session s = new Session(plain.g, SessionOptions.defaults().optimizerOptions(OptimizerOptions.NONE))) {
             s.runner().addTarget(plain.init).run();
             expect = s.runner().feed(plain.x, X).fetch(plain.h).fetch(plain.c).fetch(plain.d).fetch(plain.e)
                     .fetch(plain.counter).run();
@@ -83,7 +84,7 @@ class PlacementTest {
         assertEquals(1f, expect.get(4).floatValue());
         Model split = new Model(true);
         for (ExecutionMode mode : ExecutionMode.values()) {
-            try (Session s = new Session(split.g, SessionOptions.defaults().cpuDevices(2).mode(mode))) {
+            try (Session s = new Session(split.g, SessionOptions.defaults().optimizerOptions(OptimizerOptions.NONE).cpuDevices(2).mode(mode))) {
                 s.runner().addTarget(split.init).run();
                 for (int run = 1; run <= 3; run++) {
                     List<Tensor> got = s.runner().feed(split.x, X).fetch(split.h).fetch(split.c).fetch(split.d)
@@ -102,7 +103,7 @@ class PlacementTest {
     @Test
     void thePartitionGraphsHoldSendRecvPairsAndFullDeviceNames() {
         Model m = new Model(true);
-        try (Session s = new Session(m.g, SessionOptions.defaults().cpuDevices(2))) {
+        try (Session s = new Session(m.g, SessionOptions.defaults().optimizerOptions(OptimizerOptions.NONE).cpuDevices(2))) {
             s.runner().addTarget(m.init).run();
             RunMetadata md = s.runner().feed(m.x, X).fetch(m.e).fetch(m.counter).runAndFetchMetadata().metadata();
             List<Graph> parts = md.partitionGraphs();
@@ -148,7 +149,7 @@ class PlacementTest {
     @Test
     void aDeviceTheSessionLacksFailsNamingTheNode() {
         Model m = new Model(true);
-        try (Session s = new Session(m.g)) {
+        try (Session s = new Session(m.g, SessionOptions.defaults().optimizerOptions(OptimizerOptions.NONE))) {
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                     () -> s.runner().feed(m.x, X).fetch(m.h).run());
             assertEquals("node 'MatMul' (MatMul) is placed on '/device:CPU:1' but this session has no such device; "
@@ -170,7 +171,7 @@ class PlacementTest {
                     .startsWith("cannot parse device name '/dev:CPU:0': unknown part 'dev:CPU:0'"));
         }
         assertEquals("/job:localhost/task:0/device:CPU:1", g.outputOf(z).node().device());
-        try (Session s = new Session(g, SessionOptions.defaults().cpuDevices(2))) {
+        try (Session s = new Session(g, SessionOptions.defaults().optimizerOptions(OptimizerOptions.NONE).cpuDevices(2))) {
             assertTrue(assertThrows(IllegalArgumentException.class, () -> s.run(y)).getMessage()
                     .startsWith("node 'y' (Const) is placed on '/device:GPU:0' but this session has no such device"));
             assertEquals(1f, s.run(z).floatValue());
@@ -194,7 +195,7 @@ class PlacementTest {
         float[] expect = {1, 2, 3};
         for (int i = 0; i < 20; i++) for (int k = 0; k < 3; k++) expect[k] = expect[k] * 0.5f + 1f;
         for (ExecutionMode mode : ExecutionMode.values()) {
-            try (Session s = new Session(g, SessionOptions.defaults().cpuDevices(2).mode(mode).interOpThreads(1))) {
+            try (Session s = new Session(g, SessionOptions.defaults().optimizerOptions(OptimizerOptions.NONE).cpuDevices(2).mode(mode).interOpThreads(1))) {
                 assertArrayEquals(expect, s.run(out).toFloatArray(), mode.toString());
             }
         }
