@@ -25,7 +25,9 @@ public final class OpRegistry {
             "org.nabla.ops.ReductionOps",
             "org.nabla.ops.ArrayOps",
             "org.nabla.ops.NnOps",
-            "org.nabla.ops.RandomOps");
+            "org.nabla.ops.RandomOps",
+            "org.nabla.ops.GradOps",
+            "org.nabla.ops.NnGradOps");
 
     private static volatile boolean loaded;
 
