@@ -80,12 +80,17 @@ public final class GradientTape implements ExecutionContext, AutoCloseable {
     @Override
     public Tensor[] execute(OpDef op, Attrs attrs, Tensor[] inputs) {
         Tensor[] outputs = parent.execute(op, attrs, inputs);
-        if (!recording || !op.isDifferentiable()) return outputs;
         boolean read = op == StateOps.READ_VARIABLE;
+        for (int i = 0; i < outputs.length; i++) {
+            // Identity matters here: an output that is an input object (StopGradient, CustomGradient, a no-op
+            // reshape...) or a variable's stored value must become a distinct tensor, or uses would mix up.
+            if (!outputs[i].isSymbolic() && (read || contains(inputs, outputs[i]))) outputs[i] = freshView(outputs[i]);
+        }
+        if (!recording || !op.isDifferentiable()) return outputs;
         boolean uses = read;
         for (Tensor t : inputs) uses |= tracked.contains(t);
         if (!uses) return outputs;
-        calls.add(new OpCall(op, attrs, inputs.clone(), outputs.clone()));
+        calls.add(new OpCall(op, op.resolveAttrs(attrs), inputs.clone(), outputs.clone()));
         for (Tensor t : outputs) if (Backprop.carriesGradient(t)) tracked.add(t);
         if (read) { // a variable's value object may come back from several reads: keep it once
             List<Tensor> reads = variableReads.computeIfAbsent(attrs.getString("name"), k -> new ArrayList<>());
@@ -163,6 +168,13 @@ public final class GradientTape implements ExecutionContext, AutoCloseable {
         }
         recording = false;
     }
+
+    private static boolean contains(Tensor[] ts, Tensor t) {
+        for (Tensor x : ts) if (x == t) return true;
+        return false;
+    }
+
+    private static Tensor freshView(Tensor t) { return Tensor.view(t, t.shape(), t.offset(), t.strides()); }
 
     private void release() {
         calls = null;
