@@ -23,8 +23,11 @@ import org.nabla.runtime.SerialExecutor;
 public final class GradientChecker {
     private GradientChecker() {}
 
-    /** Where the analytic gradient is computed. */
-    public enum Mode { EAGER, GRAPH }
+    /**
+     * Where the analytic gradient is computed: eagerly on a tape, or in a graph whose placeholders have the inputs'
+     * shapes (GRAPH) or only their ranks, every dimension unknown (GRAPH_UNKNOWN_DIMS: rules must use runtime shapes).
+     */
+    public enum Mode { EAGER, GRAPH, GRAPH_UNKNOWN_DIMS }
 
     /**
      * The worst disagreement found for one input: {@code maxError} is max_j |analytic_j - numeric_j| / max(1,
@@ -60,7 +63,8 @@ public final class GradientChecker {
     public static Report check(String name, Function<Tensor[], Tensor[]> f, Mode mode, Tensor... inputs) {
         Tensor[] x = inputs.clone();
         Tensor[] weights = weights(f.apply(x));
-        Tensor[] analytic = mode == Mode.EAGER ? eagerGradient(f, weights, x) : graphGradient(f, weights, x);
+        Tensor[] analytic = mode == Mode.EAGER ? eagerGradient(f, weights, x)
+                : graphGradient(f, weights, x, mode == Mode.GRAPH_UNKNOWN_DIMS);
         List<InputError> errors = new ArrayList<>();
         for (int i = 0; i < x.length; i++) {
             if (!x[i].dtype().isFloating()) continue;
@@ -115,7 +119,8 @@ public final class GradientChecker {
         return spread(x, firstDerivative(f, weights, x));
     }
 
-    private static Tensor[] graphGradient(Function<Tensor[], Tensor[]> f, Tensor[] weights, Tensor[] x) {
+    private static Tensor[] graphGradient(Function<Tensor[], Tensor[]> f, Tensor[] weights, Tensor[] x,
+                                          boolean unknownDims) {
         Graph g = new Graph();
         Tensor[] params = new Tensor[x.length];
         Map<Output, Tensor> feeds = new HashMap<>();
@@ -123,7 +128,9 @@ public final class GradientChecker {
         try (var scope = g.asDefault()) {
             for (int i = 0; i < x.length; i++) {
                 if (x[i].dtype().isFloating()) {
-                    params[i] = g.placeholder("x" + i, x[i].dtype(), x[i].shape());
+                    int[] dims = x[i].shape().dims();
+                    if (unknownDims) java.util.Arrays.fill(dims, -1);
+                    params[i] = g.placeholder("x" + i, x[i].dtype(), org.nabla.Shape.of(dims));
                     feeds.put(g.outputOf(params[i]), x[i]);
                 } else {
                     params[i] = Ops.constant(x[i]);
