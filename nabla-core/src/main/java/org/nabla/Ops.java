@@ -734,6 +734,11 @@ public final class Ops {
         return runMulti(org.nabla.ops.GradOps.CONCAT_GRAD, Attrs.of("axis", axis), in);
     }
 
+    /** The gradient of Relu from its output: {@code grad} where {@code output > 0}, else 0. */
+    public static Tensor reluGrad(Tensor grad, Tensor output) {
+        return run(org.nabla.ops.NnGradOps.RELU_GRAD, Attrs.EMPTY, grad, output);
+    }
+
     /** The gradient of Conv2D with respect to its input (only {@code input}'s shape is read). */
     public static Tensor conv2DBackpropInput(Tensor input, Tensor filter, Tensor grad, Conv2dOptions options) {
         return run(org.nabla.ops.NnGradOps.CONV2D_BACKPROP_INPUT, options.attrs(), input, filter, grad);

@@ -20,7 +20,8 @@ final class NnGradients {
     private static final double SQRT_2_OVER_PI = Math.sqrt(2 / Math.PI);
 
     static {
-        activation("Relu", (c, g) -> Ops.where(positive(c), g, Ops.zerosLike(g)));
+        activation("Relu", (c, g) -> Ops.reluGrad(g, c.output(0)));
+        GradientRegistry.register("ReluGrad", (c, g) -> new Tensor[] {Ops.reluGrad(g[0], c.input(1)), null});
         activation("Relu6", (c, g) -> {
             Tensor x = c.input(0);
             Tensor inside = Ops.logicalAnd(Ops.greater(x, scalar(0, x)), Ops.less(x, scalar(6, x)));

@@ -9,6 +9,18 @@ package org.nabla.ops;
 public final class NnGradOps {
     private NnGradOps() {}
 
+    public static final OpDef RELU_GRAD = OpDef.builder("ReluGrad").inputs("grad", "output")
+            .shape((in, a) -> {
+                Infer.requireFloating("ReluGrad", "grad", in[0]);
+                Infer.sameDType("ReluGrad", in[0], in[1]);
+                if (!in[0].shape().isCompatibleWith(in[1].shape())) {
+                    throw new OpException("ReluGrad", "grad " + in[0].shape() + " and output " + in[1].shape()
+                            + " must have the same shape");
+                }
+                return new TensorSpec[] {in[0]};
+            })
+            .summary("the gradient of Relu from its output: grad where output > 0, else 0 (one pass)").build();
+
     public static final OpDef CONV2D_BACKPROP_INPUT = conv("Conv2DBackpropInput", "input", "filter")
             .summary("the gradient of Conv2D with respect to its input, shaped like 'input' (only its shape is read)")
             .build();

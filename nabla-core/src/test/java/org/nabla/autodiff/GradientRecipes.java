@@ -164,6 +164,7 @@ final class GradientRecipes {
         add("GatherNdGrad", true, none, r(3), of(new int[][] {{0, 1}, {2, 3}, {0, 1}}), r(3, 4));
         add("TileGrad", true, a("multiples", new int[] {2, 1}), r(4, 3), r(2, 3));
         add("ConcatGrad", true, a("axis", 1), r(2, 4), r(2, 3), r(2, 1));
+        add("ReluGrad", true, none, r(2, 3), r(2, 3));
         add("Conv2DBackpropInput", true, a("strides", new int[] {2, 2}, "padding", "SAME"), r(1, 5, 5, 2),
                 r(3, 3, 2, 3), r(1, 3, 3, 3));
         add("Conv2DBackpropFilter", true, a("groups", 2), r(1, 4, 4, 4), r(2, 2, 2, 2), r(1, 3, 3, 2));

@@ -11,6 +11,7 @@ import org.nabla.Ops;
 import org.nabla.Ops.Conv2dOptions;
 import org.nabla.Shape;
 import org.nabla.Tensor;
+import org.nabla.Tensors;
 import org.nabla.ops.OpException;
 
 /**
@@ -146,6 +147,19 @@ class NnGradOpsTest {
             assertClose(Ops.transpose(Tensor.wrap(DType.FLOAT64, Shape.of(2, 5, 5, 3), maxRef), 0, 3, 1, 2)
                     .toDoubleArray(), Ops.maxPool2DGrad(xc, gc, k, s, "SAME", "NCHW"), d, new int[] {2, 3, 5, 5}, tol);
         }
+    }
+
+    @Test
+    void reluGradPassesTheGradientWhereTheOutputIsPositive() {
+        for (DType d : new DType[] {DType.FLOAT32, DType.FLOAT64}) {
+            Tensor g = Ops.cast(Tensors.of(new double[][] {{1, 2, 3}, {4, 5, 6}}), d);
+            Tensor y = Ops.cast(Tensors.of(new double[][] {{0, 0.5, 0}, {2, 0, 1e-30}}), d);
+            assertClose(new double[] {0, 2, 0, 4, 0, 6}, Ops.reluGrad(g, y), d,
+                    new int[] {2, 3}, 0);
+        }
+        OpException e = assertThrows(OpException.class, () -> Ops.reluGrad(random(DType.FLOAT32, 2),
+                random(DType.FLOAT32, 3)));
+        assertTrue(e.getMessage().contains("ReluGrad") && e.getMessage().contains("same shape"), e.getMessage());
     }
 
     @Test

@@ -23,6 +23,20 @@ public final class CpuNnGradKernels implements KernelProvider {
     @Override
     public void registerKernels(KernelRegistry r) {
         String cpu = CpuDevice.TYPE;
+        r.register(NnGradOps.RELU_GRAD, cpu, DType.FLOAT32, (in, a, out) -> {
+            float[] g = (float[]) in[0].data(), y = (float[]) in[1].data(), z = new float[g.length];
+            Parallel.forRange(g.length, CpuNnKernels.GRAIN, (from, to) -> {
+                for (int i = from; i < to; i++) z[i] = y[i] > 0 ? g[i] : 0f;
+            });
+            return new Tensor[] {Tensor.wrap(DType.FLOAT32, in[0].shape(), z)};
+        });
+        r.register(NnGradOps.RELU_GRAD, cpu, DType.FLOAT64, (in, a, out) -> {
+            double[] g = (double[]) in[0].data(), y = (double[]) in[1].data(), z = new double[g.length];
+            Parallel.forRange(g.length, CpuNnKernels.GRAIN, (from, to) -> {
+                for (int i = from; i < to; i++) z[i] = y[i] > 0 ? g[i] : 0;
+            });
+            return new Tensor[] {Tensor.wrap(DType.FLOAT64, in[0].shape(), z)};
+        });
         for (DType d : List.of(DType.FLOAT32, DType.FLOAT64)) {
             r.register(NnGradOps.CONV2D_BACKPROP_INPUT, cpu, d, (in, a, out) -> new Tensor[] {
                     backpropInput(in[0].shape(), in[1], in[2], a)});
