@@ -1,7 +1,6 @@
 package org.nabla.autodiff;
 
 import java.util.Arrays;
-import org.nabla.DType;
 import org.nabla.Ops;
 import org.nabla.Shape;
 import org.nabla.Tensor;
@@ -60,6 +59,4 @@ final class GradSupport {
         if (known) return scalar(n, x);
         return Ops.sum(Ops.onesLike(x), true, axes);
     }
-
-    static DType dtype(Tensor t) { return t.dtype(); }
 }
