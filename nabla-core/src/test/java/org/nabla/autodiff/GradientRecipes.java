@@ -93,6 +93,9 @@ final class GradientRecipes {
         add("Max", true, a("axes", new int[] {1}), r(2, 3));
         add("Min", true, a("axes", new int[] {0}, "keepDims", true), r(2, 3));
         add("Prod", true, a("axes", new int[] {0}), r(3, 2));
+        add("Prod", true, a("axes", new int[] {1}), of(new double[][] {{0.5, 0, -2}, {0, 0.7, 0.4}}));
+        // Two zeros in a group: exact first derivative; the second is exact only away from such points.
+        add("Prod", false, a("axes", new int[] {1}), of(new double[][] {{0, 0.7, 0}, {1.5, -0.5, 2}}));
         add("LogSumExp", true, a("axes", new int[] {1}), r(2, 3));
         add("Cumsum", true, a("axis", 1), r(2, 3));
         add("Cumsum", true, a("axis", 0, "exclusive", true, "reverse", true), r(3, 2));
