@@ -21,7 +21,9 @@ import org.nabla.ops.StateOps;
  * Eager reverse-mode differentiation (TensorFlow's {@code tf.GradientTape}). While open, the tape is the current
  * execution context: it hands every op call to the context below it (eager, a graph, or an outer tape) and records
  * the calls that read a watched tensor or a value derived from one (matched by identity). Variable reads
- * ({@code ReadVariable}) are always recorded, so every variable read inside the tape is watched.
+ * ({@code ReadVariable}) are recorded too, so every variable read inside the tape is watched (a read does not say
+ * whether the variable is trainable, so non-trainable ones are watched as well; only the sources asked for get
+ * gradients); with {@code watchAccessedVariables = false} only variables passed to {@link #watch(Variable)} are.
  * {@link #gradient} then walks the record backwards with the same gradient registry as graph mode.
  *
  * <p>Nested tapes give higher derivatives: an outer tape records the gradient ops an inner tape runs.
@@ -41,6 +43,8 @@ import org.nabla.ops.StateOps;
  */
 public final class GradientTape implements ExecutionContext, AutoCloseable {
     private final boolean persistent;
+    private final boolean watchAccessedVariables;
+    private final Set<String> watchedVariables = new java.util.HashSet<>();
     private final ExecutionContext parent;
     private final Set<Tensor> tracked = Collections.newSetFromMap(new IdentityHashMap<>());
     private final Map<String, List<Tensor>> variableReads = new LinkedHashMap<>();
@@ -53,8 +57,15 @@ public final class GradientTape implements ExecutionContext, AutoCloseable {
     public GradientTape() { this(false); }
 
     /** A tape, made the current context until {@link #close()}; a persistent one allows several gradient calls. */
-    public GradientTape(boolean persistent) {
+    public GradientTape(boolean persistent) { this(persistent, true); }
+
+    /**
+     * A tape, made the current context until {@link #close()}; with {@code watchAccessedVariables} false, variable
+     * reads are recorded only for variables passed to {@link #watch(Variable)}.
+     */
+    public GradientTape(boolean persistent, boolean watchAccessedVariables) {
         this.persistent = persistent;
+        this.watchAccessedVariables = watchAccessedVariables;
         this.parent = ExecutionContext.current();
         this.scope = ExecutionContext.enter(this);
     }
@@ -74,8 +85,11 @@ public final class GradientTape implements ExecutionContext, AutoCloseable {
         return t;
     }
 
-    /** Variables are watched on every read inside the tape; this is for symmetry with TensorFlow. */
-    public void watch(Variable v) { Objects.requireNonNull(v, "watch: variable is null"); }
+    /** Records the reads of {@code v} from now on (needed only when the tape does not watch accessed variables). */
+    public void watch(Variable v) {
+        Objects.requireNonNull(v, "watch: variable is null");
+        watchedVariables.add(v.name());
+    }
 
     @Override
     public Tensor[] execute(OpDef op, Attrs attrs, Tensor[] inputs) {
@@ -87,12 +101,12 @@ public final class GradientTape implements ExecutionContext, AutoCloseable {
             if (!outputs[i].isSymbolic() && (read || contains(inputs, outputs[i]))) outputs[i] = freshView(outputs[i]);
         }
         if (!recording || !op.isDifferentiable()) return outputs;
-        boolean uses = read;
+        boolean uses = read && (watchAccessedVariables || watchedVariables.contains(attrs.getString("name")));
         for (Tensor t : inputs) uses |= tracked.contains(t);
         if (!uses) return outputs;
         calls.add(new OpCall(op, op.resolveAttrs(attrs), inputs.clone(), outputs.clone()));
         for (Tensor t : outputs) if (Backprop.carriesGradient(t)) tracked.add(t);
-        if (read) { // a variable's value object may come back from several reads: keep it once
+        if (read && uses) { // a variable's value object may come back from several reads: keep it once
             List<Tensor> reads = variableReads.computeIfAbsent(attrs.getString("name"), k -> new ArrayList<>());
             if (reads.stream().noneMatch(t -> t == outputs[0])) reads.add(outputs[0]);
         }

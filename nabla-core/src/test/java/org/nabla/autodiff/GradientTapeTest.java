@@ -64,6 +64,17 @@ class GradientTapeTest {
     }
 
     @Test
+    void withoutWatchingAccessedVariablesOnlyWatchedVariablesGetGradients() {
+        Variable a = Variable.of(2.0), b = Variable.of(5.0);
+        try (GradientTape tape = new GradientTape(true, false)) {
+            tape.watch(a);
+            Tensor y = Ops.mul(a.read(), b.read());
+            assertEquals(5.0, tape.gradient(y, a).doubleValue(), 1e-12);
+            assertNull(tape.gradient(y, b));
+        }
+    }
+
+    @Test
     void nonPersistentTapeAllowsOneGradientPersistentSeveral() {
         Tensor x = Ops.constant(2.0);
         GradientTape tape = GradientTape.start();
