@@ -106,10 +106,7 @@ public final class GradientTape implements ExecutionContext, AutoCloseable {
         if (!uses) return outputs;
         calls.add(new OpCall(op, op.resolveAttrs(attrs), inputs.clone(), outputs.clone()));
         for (Tensor t : outputs) if (Backprop.carriesGradient(t)) tracked.add(t);
-        if (read && uses) { // a variable's value object may come back from several reads: keep it once
-            List<Tensor> reads = variableReads.computeIfAbsent(attrs.getString("name"), k -> new ArrayList<>());
-            if (reads.stream().noneMatch(t -> t == outputs[0])) reads.add(outputs[0]);
-        }
+        if (read) variableReads.computeIfAbsent(attrs.getString("name"), k -> new ArrayList<>()).add(outputs[0]);
         return outputs;
     }
 
@@ -121,16 +118,22 @@ public final class GradientTape implements ExecutionContext, AutoCloseable {
      * (or one computed from watched ones) or a {@link Variable} read inside the tape; null for a source the target
      * does not depend on, as in TensorFlow.
      */
-    public Tensor[] gradient(Tensor target, Object... sources) { return gradient(target, null, sources); }
+    public Tensor[] gradient(Tensor target, Object... sources) {
+        return gradient(target, java.util.Arrays.asList(sources), null);
+    }
 
     /** Gradients with respect to a list of variables (a model's trainable variables), in order. */
     public List<Tensor> gradient(Tensor target, List<Variable> variables) {
-        return Arrays.asList(gradient(target, null, variables.toArray()));
+        return Arrays.asList(gradient(target, variables, null));
     }
 
-    /** Like {@link #gradient(Tensor, Object...)} with the target's gradient seeded by {@code outputGradient}. */
-    public Tensor[] gradient(Tensor target, Tensor outputGradient, Object... sources) {
+    /**
+     * Like {@link #gradient(Tensor, Object...)} with the target's gradient seeded by {@code outputGradient} (ones of
+     * the target's shape when null), TensorFlow's {@code output_gradients}.
+     */
+    public Tensor[] gradient(Tensor target, List<?> sourceList, Tensor outputGradient) {
         Objects.requireNonNull(target, "gradient: target is null");
+        Object[] sources = sourceList.toArray();
         if (calls == null) {
             throw new IllegalStateException("this non-persistent GradientTape has already computed a gradient; use "
                     + "new GradientTape(true) to call gradient() more than once");
@@ -150,7 +153,8 @@ public final class GradientTape implements ExecutionContext, AutoCloseable {
                 }
                 case null -> throw new IllegalArgumentException("gradient: source " + i + " is null");
                 default -> throw new IllegalArgumentException("gradient: source " + i + " must be a Tensor or a "
-                        + "Variable, got " + sources[i].getClass().getName());
+                        + "Variable, got " + sources[i].getClass().getName() + (sources[i] instanceof List<?>
+                        ? "; for a list of tensors call gradient(target, list, null)" : ""));
             }
         }
         List<OpCall> record = List.copyOf(calls);

@@ -53,6 +53,22 @@ class GradientTapeTest {
     }
 
     @Test
+    void severalTensorSourcesAndASeed() {
+        Tensor a = Ops.constant(2.0), b = Ops.constant(3.0);
+        try (GradientTape tape = new GradientTape(true)) {
+            tape.watch(a);
+            tape.watch(b);
+            Tensor y = Ops.mul(a, b);
+            Tensor[] g = tape.gradient(y, a, b);
+            assertEquals(3.0, g[0].doubleValue(), 1e-12);
+            assertEquals(2.0, g[1].doubleValue(), 1e-12);
+            Tensor[] seeded = tape.gradient(y, List.of(a, b), Ops.constant(10.0));
+            assertEquals(30.0, seeded[0].doubleValue(), 1e-12);
+            assertEquals(20.0, seeded[1].doubleValue(), 1e-12);
+        }
+    }
+
+    @Test
     void variableReadTwiceGetsTheSumOfBothUses() {
         Variable v = Variable.of(3.0);
         Tensor g;
