@@ -51,9 +51,10 @@ public final class Gradients {
             List<Tensor> seeds = new ArrayList<>(targets.size());
             for (int i = 0; i < targets.size(); i++) {
                 Tensor seed = gradYs == null ? null : gradYs.get(i);
-                if (seed != null && !seed.shape().isCompatibleWith(targets.get(i).shape())) {
-                    throw new IllegalArgumentException("gradients: gradYs[" + i + "] has shape " + seed.shape()
-                            + " but ys[" + i + "] has shape " + targets.get(i).shape());
+                if (seed != null && (seed.dtype() != targets.get(i).dtype()
+                        || !seed.shape().isCompatibleWith(targets.get(i).shape()))) {
+                    throw new IllegalArgumentException("gradients: gradYs[" + i + "] is " + seed.spec() + " but ys["
+                            + i + "] is " + targets.get(i).spec() + " (the seed needs y's dtype and shape)");
                 }
                 seeds.add(seed != null ? seed : Ops.onesLike(targets.get(i)));
             }

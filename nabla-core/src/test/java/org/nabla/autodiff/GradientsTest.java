@@ -180,5 +180,9 @@ class GradientsTest {
         e = assertThrows(IllegalArgumentException.class, () -> Gradients.gradients(a, b));
         assertTrue(e.getMessage().contains("another graph"), e.getMessage());
         assertEquals("xs[0]", e.getMessage().substring(11, 16));
+        e = assertThrows(IllegalArgumentException.class, () -> Gradients.gradients(List.of(a), List.of(a),
+                List.of(Ops.constant(new double[] {1}))));
+        assertTrue(e.getMessage().contains("gradYs[0] is float64") && e.getMessage().contains("ys[0] is float32"),
+                e.getMessage());
     }
 }
