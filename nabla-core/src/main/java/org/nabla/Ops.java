@@ -756,6 +756,13 @@ public final class Ops {
                 padding, "dataFormat", dataFormat), input, grad);
     }
 
+    /** The gradient of MaxPool2DGrad with respect to its grad: grad (shaped like input) read at each argmax. */
+    public static Tensor maxPool2DGradGrad(Tensor input, Tensor grad, int[] ksize, int[] strides, String padding,
+                                           String dataFormat) {
+        return run(org.nabla.ops.NnGradOps.MAX_POOL2D_GRAD_GRAD, Attrs.of("ksize", ksize, "strides", strides,
+                "padding", padding, "dataFormat", dataFormat), input, grad);
+    }
+
     /** The gradient of AvgPool2D, shaped like {@code like}. */
     public static Tensor avgPool2DGrad(Tensor grad, Tensor like, int[] ksize, int[] strides, String padding,
                                        String dataFormat) {

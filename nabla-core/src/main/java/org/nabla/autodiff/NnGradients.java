@@ -59,6 +59,10 @@ final class NnGradients {
                 Ops.run(NnOps.CONV2D, c.attrs(), c.input(0), g[0])});
         GradientRegistry.register("MaxPool2D", (c, g) -> new Tensor[] {
                 Ops.run(NnGradOps.MAX_POOL2D_GRAD, c.attrs(), c.input(0), g[0])});
+        GradientRegistry.register("MaxPool2DGrad", (c, g) -> new Tensor[] {null,
+                Ops.run(NnGradOps.MAX_POOL2D_GRAD_GRAD, c.attrs(), c.input(0), g[0])});
+        GradientRegistry.register("MaxPool2DGradGrad", (c, g) -> new Tensor[] {null,
+                Ops.run(NnGradOps.MAX_POOL2D_GRAD, c.attrs(), c.input(0), g[0])});
         GradientRegistry.register("AvgPool2D", (c, g) -> new Tensor[] {
                 Ops.run(NnGradOps.AVG_POOL2D_GRAD, c.attrs(), g[0], c.input(0))});
         GradientRegistry.register("AvgPool2DGrad", (c, g) -> new Tensor[] {

@@ -3,8 +3,9 @@ package org.nabla.ops;
 /**
  * The backward ops of the spatial nn ops, used by their gradient rules: the two convolution backprops (Gemm-based,
  * like the forward convolution) and the pooling gradients. Attributes are those of the forward op. The convolution
- * backprops are linear in each argument, so their gradients are convolutions again; MaxPool2DGrad is not
- * differentiable (a second derivative through max pooling is not provided).
+ * backprops are linear in each argument, so their gradients are convolutions again; MaxPool2DGrad and
+ * MaxPool2DGradGrad are each other's gradient (with respect to the gradient input; the argmax is piecewise
+ * constant in the pooled input).
  */
 public final class NnGradOps {
     private NnGradOps() {}
@@ -30,10 +31,22 @@ public final class NnGradOps {
                     + "read)").build();
 
     public static final OpDef MAX_POOL2D_GRAD = pool("MaxPool2DGrad", "input", "grad")
+            .kernelDTypeFromInput(1)
             .shape((in, a) -> poolGradShape("MaxPool2DGrad", in[1], in[0], a))
-            .notDifferentiable()
-            .summary("the gradient of MaxPool2D: each window's gradient goes to its first maximum; not "
-                    + "differentiable again").build();
+            .summary("the gradient of MaxPool2D: each window's gradient goes to its first maximum").build();
+
+    public static final OpDef MAX_POOL2D_GRAD_GRAD = pool("MaxPool2DGradGrad", "input", "grad")
+            .kernelDTypeFromInput(1)
+            .shape((in, a) -> {
+                Infer.sameDType("MaxPool2DGradGrad", in[0], in[1]);
+                if (!in[0].shape().isCompatibleWith(in[1].shape())) {
+                    throw new OpException("MaxPool2DGradGrad", "grad " + in[1].shape() + " must have the shape of "
+                            + "input " + in[0].shape());
+                }
+                return NnOps.MAX_POOL2D.infer(new TensorSpec[] {in[0]}, a);
+            })
+            .summary("the gradient of MaxPool2DGrad with respect to its grad: each output element takes grad at its "
+                    + "window's first maximum in input").build();
 
     public static final OpDef AVG_POOL2D_GRAD = pool("AvgPool2DGrad", "grad", "like")
             .shape((in, a) -> poolGradShape("AvgPool2DGrad", in[0], in[1], a))

@@ -168,6 +168,10 @@ final class GradientRecipes {
         add("TileGrad", true, a("multiples", new int[] {2, 1}), r(4, 3), r(2, 3));
         add("ConcatGrad", true, a("axis", 1), r(2, 4), r(2, 3), r(2, 1));
         add("ReluGrad", true, none, r(2, 3), r(2, 3));
+        add("MaxPool2DGrad", true, a("ksize", new int[] {2, 2}, "strides", new int[] {1, 1}), r(1, 3, 3, 2),
+                r(1, 2, 2, 2));
+        add("MaxPool2DGradGrad", true, a("ksize", new int[] {3, 3}, "strides", new int[] {2, 2}, "padding", "SAME",
+                "dataFormat", "NCHW"), r(1, 2, 5, 5), r(1, 2, 5, 5));
         add("Conv2DBackpropInput", true, a("strides", new int[] {2, 2}, "padding", "SAME"), r(1, 5, 5, 2),
                 r(3, 3, 2, 3), r(1, 3, 3, 3));
         add("Conv2DBackpropFilter", true, a("groups", 2), r(1, 4, 4, 4), r(2, 2, 2, 2), r(1, 3, 3, 2));

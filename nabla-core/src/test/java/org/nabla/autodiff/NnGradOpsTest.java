@@ -112,6 +112,8 @@ class NnGradOpsTest {
             Tensor g = random(d, Ops.maxPool2d(x, k, s, "SAME").shape().dims()); // 3x3 output, pad 1 before
             double[] xv = x.toDoubleArray(), gv = g.toDoubleArray();
             double[] maxRef = new double[xv.length], avgRef = new double[xv.length];
+            Tensor gg = random(d, 2, 5, 5, 3);
+            double[] ggv = gg.toDoubleArray(), gradGradRef = new double[gv.length];
             for (int b = 0; b < 2; b++) {
                 for (int i = 0; i < 3; i++) {
                     for (int j = 0; j < 3; j++) {
@@ -128,6 +130,7 @@ class NnGradOpsTest {
                             }
                             double go = gv[((b * 3 + i) * 3 + j) * 3 + c];
                             maxRef[best] += go;
+                            gradGradRef[((b * 3 + i) * 3 + j) * 3 + c] = ggv[best];
                             for (int p = 0; p < 3; p++) {
                                 for (int q = 0; q < 3; q++) {
                                     int ih = 2 * i - 1 + p, iw = 2 * j - 1 + q;
@@ -143,6 +146,8 @@ class NnGradOpsTest {
             double tol = d == DType.FLOAT32 ? 1e-6 : 1e-14;
             assertClose(maxRef, Ops.maxPool2DGrad(x, g, k, s, "SAME", "NHWC"), d, new int[] {2, 5, 5, 3}, tol);
             assertClose(avgRef, Ops.avgPool2DGrad(g, x, k, s, "SAME", "NHWC"), d, new int[] {2, 5, 5, 3}, tol);
+            assertClose(gradGradRef, Ops.maxPool2DGradGrad(x, gg, k, s, "SAME", "NHWC"), d, new int[] {2, 3, 3, 3},
+                    tol);
             Tensor xc = Ops.transpose(x, 0, 3, 1, 2), gc = Ops.transpose(g, 0, 3, 1, 2);
             assertClose(Ops.transpose(Tensor.wrap(DType.FLOAT64, Shape.of(2, 5, 5, 3), maxRef), 0, 3, 1, 2)
                     .toDoubleArray(), Ops.maxPool2DGrad(xc, gc, k, s, "SAME", "NCHW"), d, new int[] {2, 3, 5, 5}, tol);

@@ -15,7 +15,8 @@ import org.nabla.ops.NnOps;
  * CPU kernels for {@link NnGradOps}. The convolution backprops reuse the forward's im2col layout and go through
  * {@link Gemm}: the input gradient is (grad [M, OC]) x (filter [K, OC])^T scattered back by col2im (one image per
  * task, so tasks never write the same pixel), and the filter gradient is the sum over tiles of patches^T x grad (one
- * partial sum per task, added at the end). NCHW is transposed to NHWC and back, as in the forward.
+ * partial sum per task, added at the end). NCHW is transposed to NHWC and back, as in the forward. Pooling
+ * gradients are computed in float64; max pooling's three ops share one argmax pass.
  */
 public final class CpuNnGradKernels implements KernelProvider {
     private static final int TILE_ELEMENTS = 1 << 16;
@@ -42,10 +43,11 @@ public final class CpuNnGradKernels implements KernelProvider {
                     backpropInput(in[0].shape(), in[1], in[2], a)});
             r.register(NnGradOps.CONV2D_BACKPROP_FILTER, cpu, d, (in, a, out) -> new Tensor[] {
                     backpropFilter(in[0], in[1].shape(), in[2], a)});
-            r.register(NnGradOps.MAX_POOL2D_GRAD, cpu, d, (in, a, out) -> new Tensor[] {
-                    poolGrad(in[0], in[0].shape(), in[1], a, true)});
+            r.register(NnGradOps.MAX_POOL2D_GRAD, cpu, d, (in, a, out) -> new Tensor[] {maxPoolGrad(in[0], in[1], a)});
+            r.register(NnGradOps.MAX_POOL2D_GRAD_GRAD, cpu, d, (in, a, out) -> new Tensor[] {
+                    maxPoolGradGrad(in[0], in[1], a)});
             r.register(NnGradOps.AVG_POOL2D_GRAD, cpu, d, (in, a, out) -> new Tensor[] {
-                    poolGrad(null, in[1].shape(), in[0], a, false)});
+                    avgPoolGrad(in[1].shape(), in[0], a)});
         }
     }
 
@@ -172,22 +174,16 @@ public final class CpuNnGradKernels implements KernelProvider {
     }
 
     /**
-     * Pooling gradients on NHWC data, computed in float64: max sends each window's gradient to the window's first
-     * maximum (the element MaxPool2D picked), average spreads it over the window's valid positions. One image per
-     * task, so tasks never write the same element.
+     * The NHWC flat input index each MaxPool2D output element took its value from: the window's first maximum (NaN
+     * wins), -1 for a window with no valid position. One image per task.
      */
-    static Tensor poolGrad(Tensor input, Shape inputShape, Tensor grad, Attrs a, boolean max) {
-        String op = max ? "MaxPool2D" : "AvgPool2D";
-        boolean nchw = NnOps.dataFormat(op, a).equals("NCHW");
-        NnOps.Window2D w = NnOps.poolWindow(op, inputShape, a);
-        double[] g = (nchw ? NnConvolution.toNhwc(grad) : grad).toDoubleArray();
-        double[] x = max ? (nchw ? NnConvolution.toNhwc(input) : input).toDoubleArray() : null;
-        int n = inputShape.dim(0), c = inputShape.dim(nchw ? 1 : 3);
-        int h = inputShape.dim(nchw ? 2 : 1), wd = inputShape.dim(nchw ? 3 : 2);
-        int oh = w.outH(), ow = w.outW();
-        double[] dx = new double[n * h * wd * c];
+    private static int[] maxPoolArgmax(Tensor nhwcInput, NnOps.Window2D w) {
+        double[] x = nhwcInput.toDoubleArray();
+        Shape s = nhwcInput.shape();
+        int n = s.dim(0), h = s.dim(1), wd = s.dim(2), c = s.dim(3), oh = w.outH(), ow = w.outW();
+        int[] best = new int[n * oh * ow * c];
+        java.util.Arrays.fill(best, -1);
         Parallel.forRange(n, 1, (from, to) -> {
-            int[] best = new int[c];
             for (int b = from; b < to; b++) {
                 for (int i = 0; i < oh; i++) {
                     int h0 = Math.max(0, i * w.strideH() - w.padTop());
@@ -196,26 +192,15 @@ public final class CpuNnGradKernels implements KernelProvider {
                         int w0 = Math.max(0, j * w.strideW() - w.padLeft());
                         int w1 = Math.min(wd, j * w.strideW() - w.padLeft() + w.kW());
                         int o = ((b * oh + i) * ow + j) * c;
-                        if (max) {
-                            java.util.Arrays.fill(best, -1);
-                            for (int ih = h0; ih < h1; ih++) {
-                                for (int iw = w0; iw < w1; iw++) {
-                                    int s = ((b * h + ih) * wd + iw) * c;
-                                    for (int ch = 0; ch < c; ch++) {
-                                        if (best[ch] < 0 || x[s + ch] > x[best[ch]]
-                                                || Double.isNaN(x[s + ch]) && !Double.isNaN(x[best[ch]])) {
-                                            best[ch] = s + ch;
-                                        }
+                        for (int ih = h0; ih < h1; ih++) {
+                            for (int iw = w0; iw < w1; iw++) {
+                                int src = ((b * h + ih) * wd + iw) * c;
+                                for (int ch = 0; ch < c; ch++) {
+                                    int cur = best[o + ch];
+                                    double v = x[src + ch];
+                                    if (cur < 0 || v > x[cur] || Double.isNaN(v) && !Double.isNaN(x[cur])) {
+                                        best[o + ch] = src + ch;
                                     }
-                                }
-                            }
-                            for (int ch = 0; ch < c; ch++) if (best[ch] >= 0) dx[best[ch]] += g[o + ch];
-                        } else {
-                            double count = (h1 - h0) * (w1 - w0);
-                            for (int ih = h0; ih < h1; ih++) {
-                                for (int iw = w0; iw < w1; iw++) {
-                                    int s = ((b * h + ih) * wd + iw) * c;
-                                    for (int ch = 0; ch < c; ch++) dx[s + ch] += g[o + ch] / count;
                                 }
                             }
                         }
@@ -223,14 +208,74 @@ public final class CpuNnGradKernels implements KernelProvider {
                 }
             }
         });
-        Shape nhwc = Shape.of(n, h, wd, c);
+        return best;
+    }
+
+    /** MaxPool2DGrad: each output gradient added at its window's argmax. */
+    static Tensor maxPoolGrad(Tensor input, Tensor grad, Attrs a) {
+        boolean nchw = NnOps.dataFormat("MaxPool2D", a).equals("NCHW");
+        Tensor x = nchw ? NnConvolution.toNhwc(input) : input;
+        int[] best = maxPoolArgmax(x, NnOps.poolWindow("MaxPool2D", input.shape(), a));
+        double[] g = (nchw ? NnConvolution.toNhwc(grad) : grad).toDoubleArray();
+        double[] dx = new double[x.shape().intSize()];
+        for (int k = 0; k < best.length; k++) if (best[k] >= 0) dx[best[k]] += g[k];
+        return fromNhwc(dx, x.shape(), grad.dtype(), nchw);
+    }
+
+    /** MaxPool2DGradGrad: each output element takes the gradient at its window's argmax. */
+    static Tensor maxPoolGradGrad(Tensor input, Tensor grad, Attrs a) {
+        boolean nchw = NnOps.dataFormat("MaxPool2D", a).equals("NCHW");
+        Tensor x = nchw ? NnConvolution.toNhwc(input) : input;
+        NnOps.Window2D w = NnOps.poolWindow("MaxPool2D", input.shape(), a);
+        int[] best = maxPoolArgmax(x, w);
+        double[] g = (nchw ? NnConvolution.toNhwc(grad) : grad).toDoubleArray();
+        double[] y = new double[best.length];
+        for (int k = 0; k < best.length; k++) if (best[k] >= 0) y[k] = g[best[k]];
+        Shape s = x.shape();
+        return fromNhwc(y, Shape.of(s.dim(0), w.outH(), w.outW(), s.dim(3)), grad.dtype(), nchw);
+    }
+
+    /** AvgPool2DGrad: each output gradient spread evenly over its window's valid positions. */
+    static Tensor avgPoolGrad(Shape inputShape, Tensor grad, Attrs a) {
+        boolean nchw = NnOps.dataFormat("AvgPool2D", a).equals("NCHW");
+        NnOps.Window2D w = NnOps.poolWindow("AvgPool2D", inputShape, a);
+        double[] g = (nchw ? NnConvolution.toNhwc(grad) : grad).toDoubleArray();
+        int n = inputShape.dim(0), c = inputShape.dim(nchw ? 1 : 3);
+        int h = inputShape.dim(nchw ? 2 : 1), wd = inputShape.dim(nchw ? 3 : 2);
+        int oh = w.outH(), ow = w.outW();
+        double[] dx = new double[n * h * wd * c];
+        Parallel.forRange(n, 1, (from, to) -> {
+            for (int b = from; b < to; b++) {
+                for (int i = 0; i < oh; i++) {
+                    int h0 = Math.max(0, i * w.strideH() - w.padTop());
+                    int h1 = Math.min(h, i * w.strideH() - w.padTop() + w.kH());
+                    for (int j = 0; j < ow; j++) {
+                        int w0 = Math.max(0, j * w.strideW() - w.padLeft());
+                        int w1 = Math.min(wd, j * w.strideW() - w.padLeft() + w.kW());
+                        int o = ((b * oh + i) * ow + j) * c;
+                        double count = (h1 - h0) * (w1 - w0);
+                        for (int ih = h0; ih < h1; ih++) {
+                            for (int iw = w0; iw < w1; iw++) {
+                                int dst = ((b * h + ih) * wd + iw) * c;
+                                for (int ch = 0; ch < c; ch++) dx[dst + ch] += g[o + ch] / count;
+                            }
+                        }
+                    }
+                }
+            }
+        });
+        return fromNhwc(dx, Shape.of(n, h, wd, c), grad.dtype(), nchw);
+    }
+
+    /** float64 NHWC values as a tensor of {@code dtype}, transposed to NCHW when asked. */
+    private static Tensor fromNhwc(double[] v, Shape nhwc, DType dtype, boolean nchw) {
         Tensor y;
-        if (grad.dtype() == DType.FLOAT32) {
-            float[] f = new float[dx.length];
-            for (int i = 0; i < f.length; i++) f[i] = (float) dx[i];
+        if (dtype == DType.FLOAT32) {
+            float[] f = new float[v.length];
+            for (int i = 0; i < f.length; i++) f[i] = (float) v[i];
             y = Tensor.wrap(DType.FLOAT32, nhwc, f);
         } else {
-            y = Tensor.wrap(DType.FLOAT64, nhwc, dx);
+            y = Tensor.wrap(DType.FLOAT64, nhwc, v);
         }
         return nchw ? NnConvolution.toNchw(y) : y;
     }
