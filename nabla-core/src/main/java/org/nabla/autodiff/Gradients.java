@@ -6,6 +6,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 import org.nabla.Ops;
 import org.nabla.Tensor;
 import org.nabla.eager.ExecutionContext;
@@ -91,8 +93,8 @@ public final class Gradients {
         CustomResult apply(Tensor... inputs);
     }
 
-    private static final Map<String, GradientOfResults> CUSTOM = new java.util.concurrent.ConcurrentHashMap<>();
-    private static final java.util.concurrent.atomic.AtomicLong CUSTOM_IDS = new java.util.concurrent.atomic.AtomicLong();
+    private static final Map<String, GradientOfResults> CUSTOM = new ConcurrentHashMap<>();
+    private static final AtomicLong CUSTOM_IDS = new AtomicLong();
 
     /** The gradient rule of the CustomGradient op (registered by GradOpGradients). */
     static Tensor[] customGradientRule(OpCall c, Tensor[] g) {

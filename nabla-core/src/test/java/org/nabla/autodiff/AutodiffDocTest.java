@@ -44,8 +44,12 @@ class AutodiffDocTest {
         for (int i = 0; i < 2; i++) for (int j = 0; j < 2; j++) for (int n = 0; n < 2; n++) {
             dW1[i * 2 + j] += x1[n][i] * gy[n][j];
         }
-        for (int i = 0; i < 3; i++) for (int j = 0; j < 2; j++) for (int n = 0; n < 2; n++) for (int k = 0; k < 2; k++) {
-            dW[i * 2 + j] += xv[n][i] * gy[n][k] * w1v[j][k];
+        for (int i = 0; i < 3; i++) {
+            for (int j = 0; j < 2; j++) {
+                for (int n = 0; n < 2; n++) {
+                    for (int k = 0; k < 2; k++) dW[i * 2 + j] += xv[n][i] * gy[n][k] * w1v[j][k];
+                }
+            }
         }
         assertClose(dW, values.get(0), DType.FLOAT32, new int[] {3, 2}, 1e-5);
         assertClose(dW1, values.get(1), DType.FLOAT32, new int[] {2, 2}, 1e-5);

@@ -34,7 +34,8 @@ class TrainingTest {
 
     private static Tensor[] initialWeights() {
         return new Tensor[] {Ops.randomNormal(new int[] {3, 8}, DType.FLOAT32, 0, 0.5, 1),
-                Ops.fill(0.1f, 8), Ops.randomNormal(new int[] {8, 3}, DType.FLOAT32, 0, 0.5, 2), Ops.zeros(DType.FLOAT32, 3)};
+                Ops.fill(0.1f, 8), Ops.randomNormal(new int[] {8, 3}, DType.FLOAT32, 0, 0.5, 2),
+                Ops.zeros(DType.FLOAT32, 3)};
     }
 
     @Test

@@ -56,7 +56,8 @@ public final class CpuNnGradKernels implements KernelProvider {
         static Geometry of(Shape input, Shape filter, Attrs a) {
             boolean nchw = NnOps.dataFormat("Conv2D", a).equals("NCHW");
             NnOps.Window2D w = NnOps.conv2dWindow(input, filter, a);
-            int n = input.dim(0), c = input.dim(nchw ? 1 : 3), h = input.dim(nchw ? 2 : 1), wd = input.dim(nchw ? 3 : 2);
+            int n = input.dim(0), c = input.dim(nchw ? 1 : 3);
+            int h = input.dim(nchw ? 2 : 1), wd = input.dim(nchw ? 3 : 2);
             int oc = filter.dim(3), groups = a.getInt("groups");
             int cg = c / groups;
             return new Geometry(w, n, h, wd, c, oc, groups, cg, oc / groups, w.kH() * w.kW() * cg,
@@ -178,7 +179,8 @@ public final class CpuNnGradKernels implements KernelProvider {
      * wins), -1 for a window with no valid position. One image per task.
      */
     private static int[] maxPoolArgmax(Tensor nhwcInput, NnOps.Window2D w) {
-        double[] x = nhwcInput.toDoubleArray();
+        float[] xf = nhwcInput.data() instanceof float[] f ? f : null;
+        double[] xd = xf == null ? nhwcInput.toDoubleArray() : null;
         Shape s = nhwcInput.shape();
         int n = s.dim(0), h = s.dim(1), wd = s.dim(2), c = s.dim(3), oh = w.outH(), ow = w.outW();
         int[] best = new int[n * oh * ow * c];
@@ -195,11 +197,21 @@ public final class CpuNnGradKernels implements KernelProvider {
                         for (int ih = h0; ih < h1; ih++) {
                             for (int iw = w0; iw < w1; iw++) {
                                 int src = ((b * h + ih) * wd + iw) * c;
-                                for (int ch = 0; ch < c; ch++) {
-                                    int cur = best[o + ch];
-                                    double v = x[src + ch];
-                                    if (cur < 0 || v > x[cur] || Double.isNaN(v) && !Double.isNaN(x[cur])) {
-                                        best[o + ch] = src + ch;
+                                if (xf != null) {
+                                    for (int ch = 0; ch < c; ch++) {
+                                        int cur = best[o + ch];
+                                        float v = xf[src + ch];
+                                        if (cur < 0 || v > xf[cur] || v != v && xf[cur] == xf[cur]) { // NaN wins
+                                            best[o + ch] = src + ch;
+                                        }
+                                    }
+                                } else {
+                                    for (int ch = 0; ch < c; ch++) {
+                                        int cur = best[o + ch];
+                                        double v = xd[src + ch];
+                                        if (cur < 0 || v > xd[cur] || v != v && xd[cur] == xd[cur]) { // NaN wins
+                                            best[o + ch] = src + ch;
+                                        }
                                     }
                                 }
                             }
@@ -216,10 +228,19 @@ public final class CpuNnGradKernels implements KernelProvider {
         boolean nchw = NnOps.dataFormat("MaxPool2D", a).equals("NCHW");
         Tensor x = nchw ? NnConvolution.toNhwc(input) : input;
         int[] best = maxPoolArgmax(x, NnOps.poolWindow("MaxPool2D", input.shape(), a));
-        double[] g = (nchw ? NnConvolution.toNhwc(grad) : grad).toDoubleArray();
-        double[] dx = new double[x.shape().intSize()];
-        for (int k = 0; k < best.length; k++) if (best[k] >= 0) dx[best[k]] += g[k];
-        return fromNhwc(dx, x.shape(), grad.dtype(), nchw);
+        Tensor g = nchw ? NnConvolution.toNhwc(grad) : grad;
+        Tensor dx;
+        if (g.data() instanceof float[] gf) {
+            float[] z = new float[x.shape().intSize()];
+            for (int k = 0; k < best.length; k++) if (best[k] >= 0) z[best[k]] += gf[k];
+            dx = Tensor.wrap(DType.FLOAT32, x.shape(), z);
+        } else {
+            double[] gd = g.toDoubleArray();
+            double[] z = new double[x.shape().intSize()];
+            for (int k = 0; k < best.length; k++) if (best[k] >= 0) z[best[k]] += gd[k];
+            dx = Tensor.wrap(DType.FLOAT64, x.shape(), z);
+        }
+        return nchw ? NnConvolution.toNchw(dx) : dx;
     }
 
     /** MaxPool2DGradGrad: each output element takes the gradient at its window's argmax. */
