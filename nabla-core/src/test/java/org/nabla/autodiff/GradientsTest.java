@@ -165,6 +165,26 @@ class GradientsTest {
     }
 
     @Test
+    void gradientsInsideATracedFunctionAndATapeAroundIt() {
+        // gradients() inside FuncGraph.trace (the tracing context) ...
+        org.nabla.graph.FuncGraph f = org.nabla.graph.FuncGraph.trace("grad_of_cube",
+                List.of(org.nabla.ops.TensorSpec.of(DType.FLOAT64, Shape.of(-1))),
+                in -> new Tensor[] {Gradients.gradients(Ops.sum(Ops.mul(Ops.square(in[0]), in[0])), in[0]).get(0)});
+        Tensor out = SerialExecutor.call(f, Ops.constant(new double[] {1, -2, 0.5}))[0];
+        assertClose(new double[] {3, 12, 0.75}, out, DType.FLOAT64, new int[] {3}, 1e-12);
+        // ... and a tape recording while a function is traced.
+        org.nabla.graph.FuncGraph g = org.nabla.graph.FuncGraph.trace("tape_grad",
+                List.of(org.nabla.ops.TensorSpec.of(DType.FLOAT64, Shape.of(2))), in -> {
+                    try (GradientTape tape = GradientTape.start()) {
+                        tape.watch(in[0]);
+                        return new Tensor[] {tape.gradient(Ops.sum(Ops.exp(in[0])), in[0])};
+                    }
+                });
+        Tensor e = SerialExecutor.call(g, Ops.constant(new double[] {0, 1}))[0];
+        assertClose(new double[] {1, Math.E}, e, DType.FLOAT64, new int[] {2}, 1e-12);
+    }
+
+    @Test
     void errorsNameTheProblem() {
         Tensor eager = Ops.constant(new float[] {1});
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
