@@ -671,8 +671,8 @@ public final class Ops {
     }
 
     // ---------------------------------------------------------------- gradients
-    // StopGradient, and the helper/backward ops gradient rules are written with (org.nabla.ops.GradOps and
-    // NnGradOps); they are ordinary ops, so gradients work in graphs and can be differentiated again.
+    // StopGradient, and the helper and backward ops that gradient rules are written with (org.nabla.ops.GradOps,
+    // NnGradOps): ordinary ops, so gradients run in graphs and can be differentiated again.
 
     /** The input itself, through which no gradient flows (tf.stop_gradient). */
     public static Tensor stopGradient(Tensor x) { return run(org.nabla.ops.GradOps.STOP_GRADIENT, Attrs.EMPTY, x); }
