@@ -614,11 +614,11 @@ public final class Ops {
         return dtype;
     }
 
-    /** Zeros with the dtype and shape of {@code x}. */
-    public static Tensor zerosLike(Tensor x) { return zeros(x.dtype(), x.shape().dims()); }
+    /** Zeros with the dtype and (runtime) shape of {@code x}. */
+    public static Tensor zerosLike(Tensor x) { return run(org.nabla.ops.GradOps.ZEROS_LIKE, Attrs.EMPTY, x); }
 
-    /** Ones with the dtype and shape of {@code x}. */
-    public static Tensor onesLike(Tensor x) { return ones(x.dtype(), x.shape().dims()); }
+    /** Ones with the dtype and (runtime) shape of {@code x}. */
+    public static Tensor onesLike(Tensor x) { return run(org.nabla.ops.GradOps.ONES_LIKE, Attrs.EMPTY, x); }
 
     /** int32 {@code [start, start + delta, ...)} up to but excluding {@code limit}; delta may be negative, not 0. */
     public static Tensor range(int start, int limit, int delta) { return range(start, limit, delta, DType.INT32); }
@@ -738,5 +738,105 @@ public final class Ops {
      */
     public static Tensor fusedElementwise(int[] program, double[] params, Tensor... inputs) {
         return run(org.nabla.ops.FusedOps.FUSED_ELEMENTWISE, Attrs.of("program", program, "params", params), inputs);
+    }
+
+    // ---------------------------------------------------------------- gradients
+    // StopGradient, and the helper and backward ops that gradient rules are written with (org.nabla.ops.GradOps,
+    // NnGradOps): ordinary ops, so gradients run in graphs and can be differentiated again.
+
+    /** The input itself, through which no gradient flows (tf.stop_gradient). */
+    public static Tensor stopGradient(Tensor x) { return run(org.nabla.ops.GradOps.STOP_GRADIENT, Attrs.EMPTY, x); }
+
+    /**
+     * The raw CustomGradient op: returns {@code values[numInputs:]} with the gradient registered under {@code key};
+     * use {@code org.nabla.autodiff.Gradients.customGradient} instead.
+     */
+    public static Tensor[] customGradient(String key, int numInputs, Tensor... values) {
+        return runMulti(org.nabla.ops.GradOps.CUSTOM_GRADIENT, Attrs.of("key", key, "numInputs", numInputs), values);
+    }
+
+    /** {@code grad} summed over the axes along which {@code like} was broadcast: the runtime shape of like. */
+    public static Tensor sumToShapeOf(Tensor grad, Tensor like) {
+        return run(org.nabla.ops.GradOps.SUM_TO_SHAPE_OF, Attrs.EMPTY, grad, like);
+    }
+
+    /** {@code x} broadcast against the runtime shape of {@code like}. */
+    public static Tensor broadcastLike(Tensor x, Tensor like) {
+        return run(org.nabla.ops.GradOps.BROADCAST_LIKE, Attrs.EMPTY, x, like);
+    }
+
+    /** {@code x} reshaped to the runtime shape of {@code like}. */
+    public static Tensor reshapeLike(Tensor x, Tensor like) {
+        return run(org.nabla.ops.GradOps.RESHAPE_LIKE, Attrs.EMPTY, x, like);
+    }
+
+    /** The adjoint of StridedSlice with the given attributes (those of {@link #stridedSlice}). */
+    public static Tensor stridedSliceGrad(Tensor grad, Tensor like, Attrs stridedSliceAttrs) {
+        return run(org.nabla.ops.GradOps.STRIDED_SLICE_GRAD, stridedSliceAttrs, grad, like);
+    }
+
+    /** The adjoint of Pad ({@code paddings} flat: before/after per axis; mode CONSTANT, REFLECT or SYMMETRIC). */
+    public static Tensor padGrad(Tensor grad, Tensor like, int[] paddings, String mode) {
+        return run(org.nabla.ops.GradOps.PAD_GRAD, Attrs.of("paddings", paddings, "mode", mode), grad, like);
+    }
+
+    /** The adjoint of Gather: grad added into zeros shaped like {@code like} at {@code indices}. */
+    public static Tensor gatherGrad(Tensor grad, Tensor indices, Tensor like, int axis, int batchDims) {
+        return run(org.nabla.ops.GradOps.GATHER_GRAD, Attrs.of("axis", axis, "batchDims", batchDims), grad, indices,
+                like);
+    }
+
+    /** The adjoint of GatherNd. */
+    public static Tensor gatherNdGrad(Tensor grad, Tensor indices, Tensor like) {
+        return run(org.nabla.ops.GradOps.GATHER_ND_GRAD, Attrs.EMPTY, grad, indices, like);
+    }
+
+    /** The adjoint of Tile: the sum of grad's tiles. */
+    public static Tensor tileGrad(Tensor grad, Tensor like, int... multiples) {
+        return run(org.nabla.ops.GradOps.TILE_GRAD, Attrs.of("multiples", multiples), grad, like);
+    }
+
+    /** The adjoint of Concat: grad split along {@code axis} into parts shaped like {@code values}. */
+    public static Tensor[] concatGrad(Tensor grad, int axis, Tensor... values) {
+        Tensor[] in = new Tensor[values.length + 1];
+        in[0] = grad;
+        System.arraycopy(values, 0, in, 1, values.length);
+        return runMulti(org.nabla.ops.GradOps.CONCAT_GRAD, Attrs.of("axis", axis), in);
+    }
+
+    /** The gradient of Relu from its output: {@code grad} where {@code output > 0}, else 0. */
+    public static Tensor reluGrad(Tensor grad, Tensor output) {
+        return run(org.nabla.ops.NnGradOps.RELU_GRAD, Attrs.EMPTY, grad, output);
+    }
+
+    /** The gradient of Conv2D with respect to its input (only {@code input}'s shape is read). */
+    public static Tensor conv2DBackpropInput(Tensor input, Tensor filter, Tensor grad, Conv2dOptions options) {
+        return run(org.nabla.ops.NnGradOps.CONV2D_BACKPROP_INPUT, options.attrs(), input, filter, grad);
+    }
+
+    /** The gradient of Conv2D with respect to its filter (only {@code filter}'s shape is read). */
+    public static Tensor conv2DBackpropFilter(Tensor input, Tensor filter, Tensor grad, Conv2dOptions options) {
+        return run(org.nabla.ops.NnGradOps.CONV2D_BACKPROP_FILTER, options.attrs(), input, filter, grad);
+    }
+
+    /** The gradient of MaxPool2D: each window's gradient goes to its first maximum. */
+    public static Tensor maxPool2DGrad(Tensor input, Tensor grad, int[] ksize, int[] strides, String padding,
+                                       String dataFormat) {
+        return run(org.nabla.ops.NnGradOps.MAX_POOL2D_GRAD, Attrs.of("ksize", ksize, "strides", strides, "padding",
+                padding, "dataFormat", dataFormat), input, grad);
+    }
+
+    /** The gradient of MaxPool2DGrad with respect to its grad: grad (shaped like input) read at each argmax. */
+    public static Tensor maxPool2DGradGrad(Tensor input, Tensor grad, int[] ksize, int[] strides, String padding,
+                                           String dataFormat) {
+        return run(org.nabla.ops.NnGradOps.MAX_POOL2D_GRAD_GRAD, Attrs.of("ksize", ksize, "strides", strides,
+                "padding", padding, "dataFormat", dataFormat), input, grad);
+    }
+
+    /** The gradient of AvgPool2D, shaped like {@code like}. */
+    public static Tensor avgPool2DGrad(Tensor grad, Tensor like, int[] ksize, int[] strides, String padding,
+                                       String dataFormat) {
+        return run(org.nabla.ops.NnGradOps.AVG_POOL2D_GRAD, Attrs.of("ksize", ksize, "strides", strides, "padding",
+                padding, "dataFormat", dataFormat), grad, like);
     }
 }

@@ -4,7 +4,14 @@ import java.util.List;
 
 /** Loads the gradient rules of the core op families (one class per family, each registering in a static block). */
 final class CoreGradients {
-    private static final List<String> FAMILIES = List.of();
+    private static final List<String> FAMILIES = List.of(
+            "org.nabla.autodiff.MathGradients",
+            "org.nabla.autodiff.LinalgGradients",
+            "org.nabla.autodiff.ReductionGradients",
+            "org.nabla.autodiff.ArrayGradients",
+            "org.nabla.autodiff.NnGradients",
+            "org.nabla.autodiff.StateGradients",
+            "org.nabla.autodiff.GradOpGradients");
 
     private static volatile boolean loaded;
 

@@ -11,7 +11,8 @@ import org.nabla.Tensor;
 public interface GradientFunction {
     /**
      * @param call the forward call: op, attributes, inputs and outputs (symbolic in graph mode)
-     * @param outputGrads one gradient per output; an output nothing depends on gets zeros of its shape
+     * @param outputGrads one gradient per output; null for an output no gradient reached (multi-output ops
+     *     must handle it; single-output rules are only called with a gradient)
      */
     Tensor[] apply(OpCall call, Tensor[] outputGrads);
 }

@@ -17,6 +17,7 @@ public final class GradientRegistry {
 
     /** Registers (or replaces) the gradient of {@code opName}. */
     public static void register(String opName, GradientFunction gradient) {
+        CoreGradients.ensureLoaded(); // so a user's rule registered first is not replaced by the core one later
         GRADIENTS.put(opName, gradient);
     }
 

@@ -28,7 +28,9 @@ public final class OpRegistry {
             "org.nabla.ops.RandomOps",
             "org.nabla.ops.ControlFlowOps",
             "org.nabla.ops.TransferOps",
-            "org.nabla.ops.FusedOps");
+            "org.nabla.ops.FusedOps",
+            "org.nabla.ops.GradOps",
+            "org.nabla.ops.NnGradOps");
 
     private static volatile boolean loaded;
 

@@ -74,7 +74,7 @@ final class NnConvolution {
      * Writes the patches of output pixels [r0, r0 + rows) into {@code buf}, row-major [rows, KH*KW*cg]: for each
      * window position the cg channels starting at c0 are one contiguous copy (or zeros where the window is padding).
      */
-    private static void im2col(Object x, int h, int wd, int c, int c0, int cg, NnOps.Window2D w, int r0, int rows,
+    static void im2col(Object x, int h, int wd, int c, int c0, int cg, NnOps.Window2D w, int r0, int rows,
                                Object buf, Object zeros) {
         int outHW = w.outH() * w.outW();
         int k = w.kH() * w.kW() * cg;

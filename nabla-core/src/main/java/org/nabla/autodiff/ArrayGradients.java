@@ -1,0 +1,86 @@
+package org.nabla.autodiff;
+
+import static org.nabla.autodiff.GradSupport.unbroadcast;
+
+import org.nabla.Ops;
+import org.nabla.Tensor;
+import org.nabla.ops.Attrs;
+
+/**
+ * Gradients of {@link org.nabla.ops.ArrayOps}. Layout ops reshape or permute the gradient back; data-movement ops use
+ * their adjoints from {@link org.nabla.ops.GradOps} (which scatter the gradient into zeros shaped like the input at
+ * run time, so unknown dimensions are fine). Sort and TopK send each gradient to the element it came from.
+ */
+final class ArrayGradients {
+    private ArrayGradients() {}
+
+    static {
+        for (String op : new String[] {"Reshape", "Squeeze", "ExpandDims"}) {
+            GradientRegistry.register(op, (c, g) -> one(Ops.reshapeLike(g[0], c.input(0))));
+        }
+        GradientRegistry.register("Identity", (c, g) -> one(g[0]));
+        GradientRegistry.register("Transpose", (c, g) -> {
+            int[] perm = c.attrs().getInts("perm");
+            int[] inverse = new int[perm.length];
+            for (int i = 0; i < perm.length; i++) inverse[perm[i] < 0 ? perm[i] + perm.length : perm[i]] = i;
+            return one(Ops.transpose(g[0], inverse));
+        });
+        GradientRegistry.register("BroadcastTo", (c, g) -> one(unbroadcast(g[0], c.input(0))));
+        GradientRegistry.register("Concat", (c, g) -> Ops.concatGrad(g[0], c.attrs().getInt("axis"), c.inputs()));
+        GradientRegistry.register("Stack", (c, g) -> {
+            int n = c.inputs().length;
+            int axis = c.attrs().getInt("axis");
+            Tensor[] parts = Ops.split(g[0], n, axis < 0 ? axis + c.output(0).rank() : axis);
+            for (int i = 0; i < n; i++) parts[i] = Ops.reshapeLike(parts[i], c.input(i));
+            return parts;
+        });
+        GradientRegistry.register("Split", (c, g) -> {
+            Tensor[] parts = g.clone();
+            for (int i = 0; i < parts.length; i++) if (parts[i] == null) parts[i] = Ops.zerosLike(c.output(i));
+            return one(Ops.concat(c.attrs().getInt("axis"), parts));
+        });
+        GradientRegistry.register("Slice", (c, g) -> {
+            int[] begin = c.attrs().getInts("begin"), size = c.attrs().getInts("size");
+            int[] end = new int[begin.length], strides = new int[begin.length];
+            int endMask = 0;
+            for (int i = 0; i < begin.length; i++) {
+                strides[i] = 1;
+                if (size[i] < 0) endMask |= 1 << i;
+                else end[i] = begin[i] + size[i];
+            }
+            return one(Ops.stridedSliceGrad(g[0], c.input(0), Attrs.of("begin", begin, "end", end, "strides",
+                    strides, "endMask", endMask)));
+        });
+        GradientRegistry.register("StridedSlice", (c, g) -> one(Ops.stridedSliceGrad(g[0], c.input(0), c.attrs())));
+        GradientRegistry.register("Gather", (c, g) -> new Tensor[] {Ops.gatherGrad(g[0], c.input(1), c.input(0),
+                c.attrs().getInt("axis"), c.attrs().getInt("batchDims")), null});
+        GradientRegistry.register("GatherNd", (c, g) -> new Tensor[] {Ops.gatherNdGrad(g[0], c.input(1),
+                c.input(0)), null});
+        GradientRegistry.register("Tile", (c, g) -> one(Ops.tileGrad(g[0], c.input(0),
+                c.attrs().getInts("multiples"))));
+        GradientRegistry.register("Pad", (c, g) -> one(Ops.padGrad(g[0], c.input(0), c.attrs().getInts("paddings"),
+                c.attrs().getString("mode"))));
+        GradientRegistry.register("TopK", (c, g) -> {
+            if (g[0] == null) return new Tensor[] {null};
+            int r = c.input(0).rank();
+            return one(Ops.gatherGrad(g[0], c.output(1), c.input(0), r - 1, r - 1));
+        });
+        GradientRegistry.register("Sort", (c, g) -> {
+            Tensor x = c.input(0);
+            int r = x.rank();
+            int axis = c.attrs().getInt("axis");
+            axis = axis < 0 ? axis + r : axis;
+            int[] swap = new int[r];
+            for (int i = 0; i < r; i++) swap[i] = i;
+            swap[axis] = r - 1;
+            swap[r - 1] = axis;
+            boolean last = axis == r - 1;
+            Tensor xt = last ? x : Ops.transpose(x, swap), gt = last ? g[0] : Ops.transpose(g[0], swap);
+            Tensor order = Ops.argsort(xt, -1, c.attrs().getBool("descending"));
+            Tensor dx = Ops.gatherGrad(gt, order, xt, r - 1, r - 1);
+            return one(last ? dx : Ops.transpose(dx, swap));
+        });
+    }
+
+    private static Tensor[] one(Tensor t) { return new Tensor[] {t}; }
+}

@@ -1,0 +1,61 @@
+package org.nabla.autodiff;
+
+import java.util.ArrayList;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import org.nabla.Ops;
+import org.nabla.Tensor;
+
+/**
+ * The one reverse walk behind {@link Gradients#gradients} and {@link GradientTape} (micrograd's {@code backward}):
+ * given the recorded calls in forward order, already pruned to those on a path from the sources, it visits them
+ * backwards, sums the gradients that reached each output, applies the op's gradient function, and hands the results
+ * to the inputs. Tensors are matched by identity. Gradient ops are ordinary op calls in the current context.
+ */
+final class Backprop {
+    private Backprop() {}
+
+    /** Gradients of the targets (seeded with {@code seeds}) for each tensor in {@code sources}; null when unreached. */
+    static Tensor[] backward(List<OpCall> calls, List<Tensor> targets, List<Tensor> seeds, List<Tensor> sources) {
+        Map<Tensor, List<Tensor>> grads = new IdentityHashMap<>();
+        for (int i = 0; i < targets.size(); i++) accumulate(grads, targets.get(i), seeds.get(i));
+        for (int c = calls.size() - 1; c >= 0; c--) {
+            OpCall call = calls.get(c);
+            Tensor[] outGrads = new Tensor[call.outputs().length];
+            boolean any = false;
+            for (int i = 0; i < outGrads.length; i++) {
+                outGrads[i] = total(grads, call.output(i));
+                any |= outGrads[i] != null;
+            }
+            if (!any || !call.op().isDifferentiable()) continue;
+            Tensor[] inGrads = GradientRegistry.get(call.op()).apply(call, outGrads);
+            for (int i = 0; i < inGrads.length && i < call.inputs().length; i++) {
+                if (inGrads[i] != null && carriesGradient(call.input(i))) accumulate(grads, call.input(i), inGrads[i]);
+            }
+        }
+        Tensor[] out = new Tensor[sources.size()];
+        for (int i = 0; i < out.length; i++) out[i] = total(grads, sources.get(i));
+        return out;
+    }
+
+    /** Only floating-point tensors carry gradients; integer and bool values are constants to differentiation. */
+    static boolean carriesGradient(Tensor t) { return t.dtype().isFloating(); }
+
+    private static void accumulate(Map<Tensor, List<Tensor>> grads, Tensor t, Tensor g) {
+        grads.computeIfAbsent(t, k -> new ArrayList<>(2)).add(g);
+    }
+
+    /** The sum of the gradients that reached {@code t} (kept as the single entry), or null. */
+    private static Tensor total(Map<Tensor, List<Tensor>> grads, Tensor t) {
+        List<Tensor> list = grads.get(t);
+        if (list == null || list.isEmpty()) return null;
+        if (list.size() > 1) {
+            Tensor sum = list.get(0);
+            for (int i = 1; i < list.size(); i++) sum = Ops.add(sum, list.get(i));
+            list.clear();
+            list.add(sum);
+        }
+        return list.get(0);
+    }
+}

@@ -1,0 +1,62 @@
+package org.nabla.autodiff;
+
+import java.util.Arrays;
+import org.nabla.Ops;
+import org.nabla.Shape;
+import org.nabla.Tensor;
+import org.nabla.Tensors;
+
+/** Small helpers shared by the gradient rule families; everything is built from ordinary op calls. */
+final class GradSupport {
+    private GradSupport() {}
+
+    /** The gradient {@code g} of a broadcast result reduced to the shape of operand {@code x}. */
+    static Tensor unbroadcast(Tensor g, Tensor x) {
+        if (g == null) return null;
+        Shape gs = g.shape(), xs = x.shape();
+        if (gs.equals(xs) && xs.isFullyDefined()) return g;
+        return Ops.sumToShapeOf(g, x);
+    }
+
+    /** A scalar constant of {@code like}'s dtype. */
+    static Tensor scalar(double v, Tensor like) { return Tensors.convert(v, like.dtype()); }
+
+    static boolean isFloat(Tensor t) { return t.dtype().isFloating(); }
+
+    /** Null for inputs that cannot carry a gradient (integer and bool tensors). */
+    static Tensor floatOnly(Tensor input, Tensor grad) { return isFloat(input) ? grad : null; }
+
+    /** The axes (normalized, ascending) that {@code axes} names for a tensor of rank {@code rank} (empty = all). */
+    static int[] normalizedAxes(int[] axes, int rank) {
+        if (axes.length == 0) {
+            int[] all = new int[rank];
+            for (int i = 0; i < rank; i++) all[i] = i;
+            return all;
+        }
+        int[] out = new int[axes.length];
+        for (int i = 0; i < axes.length; i++) out[i] = axes[i] < 0 ? axes[i] + rank : axes[i];
+        Arrays.sort(out);
+        return out;
+    }
+
+    /** A reduced result {@code y} given its size-1 axes back (as keepDims would have left them). */
+    static Tensor keepDims(Tensor y, int[] axes, int rank, boolean keptAlready) {
+        if (keptAlready) return y;
+        Tensor out = y;
+        for (int a : normalizedAxes(axes, rank)) out = Ops.expandDims(out, a);
+        return out;
+    }
+
+    /** The number of elements a reduction over {@code axes} of {@code x} combines, as a tensor of x's dtype. */
+    static Tensor reducedCount(Tensor x, int[] axes) {
+        long n = 1;
+        boolean known = true;
+        for (int a : normalizedAxes(axes, x.rank())) {
+            int d = x.shape().dim(a);
+            if (d < 0) known = false;
+            else n *= d;
+        }
+        if (known) return scalar(n, x);
+        return Ops.sum(Ops.onesLike(x), true, axes);
+    }
+}

@@ -1,0 +1,34 @@
+package org.nabla.autodiff;
+
+import static org.nabla.autodiff.GradSupport.floatOnly;
+import static org.nabla.autodiff.GradSupport.unbroadcast;
+
+import org.nabla.Ops;
+import org.nabla.Tensor;
+
+/** Gradients of {@link org.nabla.ops.LinalgOps}: MatMul with its transpose flags and broadcast batch axes. */
+final class LinalgGradients {
+    private LinalgGradients() {}
+
+    static {
+        GradientRegistry.register("MatMul", (c, g) -> {
+            Tensor a = c.input(0), b = c.input(1), dy = g[0];
+            boolean ta = c.attrs().getBool("transposeA"), tb = c.attrs().getBool("transposeB");
+            Tensor da, db;
+            if (!ta && !tb) {
+                da = Ops.matmul(dy, b, false, true);
+                db = Ops.matmul(a, dy, true, false);
+            } else if (!ta) {
+                da = Ops.matmul(dy, b, false, false);
+                db = Ops.matmul(dy, a, true, false);
+            } else if (!tb) {
+                da = Ops.matmul(b, dy, false, true);
+                db = Ops.matmul(a, dy, false, false);
+            } else {
+                da = Ops.matmul(b, dy, true, true);
+                db = Ops.matmul(dy, a, true, true);
+            }
+            return new Tensor[] {floatOnly(a, unbroadcast(da, a)), floatOnly(b, unbroadcast(db, b))};
+        });
+    }
+}

@@ -1,0 +1,58 @@
+package org.nabla.autodiff;
+
+import static org.nabla.autodiff.GradSupport.keepDims;
+import static org.nabla.autodiff.GradSupport.reducedCount;
+
+import org.nabla.Ops;
+import org.nabla.Tensor;
+
+/**
+ * Gradients of {@link org.nabla.ops.ReductionOps}: the output gradient gets its reduced axes back (as keepDims) and
+ * is broadcast over the input. Max and Min split the gradient evenly among tied extremes (as TensorFlow does).
+ */
+final class ReductionGradients {
+    private ReductionGradients() {}
+
+    static {
+        GradientRegistry.register("Sum", (c, g) -> one(Ops.broadcastLike(kept(c, g[0]), c.input(0))));
+        GradientRegistry.register("Mean", (c, g) -> one(Ops.div(Ops.broadcastLike(kept(c, g[0]), c.input(0)),
+                reducedCount(c.input(0), c.attrs().getInts("axes")))));
+        GradientRegistry.register("Max", ReductionGradients::extreme);
+        GradientRegistry.register("Min", ReductionGradients::extreme);
+        GradientRegistry.register("Prod", ReductionGradients::prod);
+        GradientRegistry.register("LogSumExp", (c, g) -> one(Ops.mul(kept(c, g[0]),
+                Ops.exp(Ops.sub(c.input(0), kept(c, c.output(0)))))));
+        GradientRegistry.register("Cumsum", (c, g) -> one(Ops.cumsum(g[0], c.attrs().getInt("axis"),
+                c.attrs().getBool("exclusive"), !c.attrs().getBool("reverse"))));
+    }
+
+    private static Tensor[] one(Tensor t) { return new Tensor[] {t}; }
+
+    /** {@code t} (shaped like the output) with the reduced axes of the call restored as size 1. */
+    private static Tensor kept(OpCall c, Tensor t) {
+        return keepDims(t, c.attrs().getInts("axes"), c.input(0).rank(), c.attrs().getBool("keepDims"));
+    }
+
+    /**
+     * d prod / dx_i is the product of the other elements: y / x_i where x_i != 0; at a zero, the product of the
+     * non-zero elements if it is the group's only zero, else 0.
+     */
+    private static Tensor[] prod(OpCall c, Tensor[] g) {
+        Tensor x = c.input(0);
+        int[] axes = c.attrs().getInts("axes");
+        Tensor isZero = Ops.equal(x, GradSupport.scalar(0, x));
+        Tensor nonZero = Ops.where(isZero, Ops.onesLike(x), x);
+        Tensor zeros = Ops.sum(Ops.cast(isZero, x.dtype()), true, axes);
+        Tensor othersAtZero = Ops.where(Ops.equal(zeros, GradSupport.scalar(1, x)), Ops.prod(nonZero, true, axes),
+                Ops.zerosLike(zeros));
+        Tensor others = Ops.where(isZero, Ops.broadcastLike(othersAtZero, x), Ops.div(kept(c, c.output(0)), nonZero));
+        return one(Ops.mul(kept(c, g[0]), others));
+    }
+
+    private static Tensor[] extreme(OpCall c, Tensor[] g) {
+        Tensor x = c.input(0);
+        Tensor mask = Ops.cast(Ops.equal(x, kept(c, c.output(0))), x.dtype());
+        Tensor ties = Ops.sum(mask, true, c.attrs().getInts("axes"));
+        return one(Ops.mul(mask, Ops.div(kept(c, g[0]), ties)));
+    }
+}

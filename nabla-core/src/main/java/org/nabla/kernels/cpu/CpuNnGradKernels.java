@@ -1,0 +1,303 @@
+package org.nabla.kernels.cpu;
+
+import java.util.List;
+import org.nabla.DType;
+import org.nabla.Shape;
+import org.nabla.Tensor;
+import org.nabla.device.CpuDevice;
+import org.nabla.kernels.KernelProvider;
+import org.nabla.kernels.KernelRegistry;
+import org.nabla.ops.Attrs;
+import org.nabla.ops.NnGradOps;
+import org.nabla.ops.NnOps;
+
+/**
+ * CPU kernels for {@link NnGradOps}. The convolution backprops reuse the forward's im2col layout and go through
+ * {@link Gemm}: the input gradient is (grad [M, OC]) x (filter [K, OC])^T scattered back by col2im (one image per
+ * task, so tasks never write the same pixel), and the filter gradient is the sum over tiles of patches^T x grad (one
+ * partial sum per task, added at the end). NCHW is transposed to NHWC and back, as in the forward. Pooling
+ * gradients are computed in float64; max pooling's three ops share one argmax pass.
+ */
+public final class CpuNnGradKernels implements KernelProvider {
+    private static final int TILE_ELEMENTS = 1 << 16;
+
+    @Override
+    public void registerKernels(KernelRegistry r) {
+        String cpu = CpuDevice.TYPE;
+        r.register(NnGradOps.RELU_GRAD, cpu, DType.FLOAT32, (in, a, out) -> {
+            float[] g = (float[]) in[0].data(), y = (float[]) in[1].data(), z = new float[g.length];
+            Parallel.forRange(g.length, CpuNnKernels.GRAIN, (from, to) -> {
+                for (int i = from; i < to; i++) z[i] = y[i] > 0 ? g[i] : 0f;
+            });
+            return new Tensor[] {Tensor.wrap(DType.FLOAT32, in[0].shape(), z)};
+        });
+        r.register(NnGradOps.RELU_GRAD, cpu, DType.FLOAT64, (in, a, out) -> {
+            double[] g = (double[]) in[0].data(), y = (double[]) in[1].data(), z = new double[g.length];
+            Parallel.forRange(g.length, CpuNnKernels.GRAIN, (from, to) -> {
+                for (int i = from; i < to; i++) z[i] = y[i] > 0 ? g[i] : 0;
+            });
+            return new Tensor[] {Tensor.wrap(DType.FLOAT64, in[0].shape(), z)};
+        });
+        for (DType d : List.of(DType.FLOAT32, DType.FLOAT64)) {
+            r.register(NnGradOps.CONV2D_BACKPROP_INPUT, cpu, d, (in, a, out) -> new Tensor[] {
+                    backpropInput(in[0].shape(), in[1], in[2], a)});
+            r.register(NnGradOps.CONV2D_BACKPROP_FILTER, cpu, d, (in, a, out) -> new Tensor[] {
+                    backpropFilter(in[0], in[1].shape(), in[2], a)});
+            r.register(NnGradOps.MAX_POOL2D_GRAD, cpu, d, (in, a, out) -> new Tensor[] {maxPoolGrad(in[0], in[1], a)});
+            r.register(NnGradOps.MAX_POOL2D_GRAD_GRAD, cpu, d, (in, a, out) -> new Tensor[] {
+                    maxPoolGradGrad(in[0], in[1], a)});
+            r.register(NnGradOps.AVG_POOL2D_GRAD, cpu, d, (in, a, out) -> new Tensor[] {
+                    avgPoolGrad(in[1].shape(), in[0], a)});
+        }
+    }
+
+    private record Geometry(NnOps.Window2D w, int n, int h, int wd, int c, int oc, int groups, int cg, int ocg,
+                            int k, int outHW, boolean nchw) {
+        static Geometry of(Shape input, Shape filter, Attrs a) {
+            boolean nchw = NnOps.dataFormat("Conv2D", a).equals("NCHW");
+            NnOps.Window2D w = NnOps.conv2dWindow(input, filter, a);
+            int n = input.dim(0), c = input.dim(nchw ? 1 : 3);
+            int h = input.dim(nchw ? 2 : 1), wd = input.dim(nchw ? 3 : 2);
+            int oc = filter.dim(3), groups = a.getInt("groups");
+            int cg = c / groups;
+            return new Geometry(w, n, h, wd, c, oc, groups, cg, oc / groups, w.kH() * w.kW() * cg,
+                    w.outH() * w.outW(), nchw);
+        }
+
+        int tile() { return Math.max(1, Math.min(Math.max(1, outHW), TILE_ELEMENTS / Math.max(1, k))); }
+    }
+
+    static Tensor backpropInput(Shape inputShape, Tensor filter, Tensor grad, Attrs a) {
+        Geometry s = Geometry.of(inputShape, filter.shape(), a);
+        Tensor g = s.nchw ? NnConvolution.toNhwc(grad) : grad;
+        DType dtype = grad.dtype();
+        boolean f32 = dtype == DType.FLOAT32;
+        Object dx = Strided.allocate(dtype.storage(), s.n * s.h * s.wd * s.c);
+        Object gd = g.data(), filt = filter.data();
+        int tile = s.tile();
+        if (s.outHW > 0 && s.oc > 0 && s.k > 0) {
+            Parallel.forRange(s.n, 1, (from, to) -> {
+                Object buf = Strided.allocate(dtype.storage(), tile * s.k);
+                for (int b = from; b < to; b++) {
+                    for (int r0 = 0; r0 < s.outHW; r0 += tile) {
+                        int rows = Math.min(tile, s.outHW - r0), p0 = b * s.outHW + r0;
+                        for (int grp = 0; grp < s.groups; grp++) {
+                            gemm(f32, false, true, rows, s.k, s.ocg, gd, p0 * s.oc + grp * s.ocg, s.oc, filt,
+                                    grp * s.ocg, s.oc, 0, buf, 0, s.k);
+                            col2im(f32, buf, dx, s, grp * s.cg, p0, rows);
+                        }
+                    }
+                }
+            });
+        }
+        Tensor y = Tensor.wrap(dtype, Shape.of(s.n, s.h, s.wd, s.c), dx);
+        return s.nchw ? NnConvolution.toNchw(y) : y;
+    }
+
+    static Tensor backpropFilter(Tensor input, Shape filterShape, Tensor grad, Attrs a) {
+        Geometry s = Geometry.of(input.shape(), filterShape, a);
+        Tensor x = s.nchw ? NnConvolution.toNhwc(input) : input;
+        Tensor g = s.nchw ? NnConvolution.toNhwc(grad) : grad;
+        DType dtype = grad.dtype();
+        boolean f32 = dtype == DType.FLOAT32;
+        int size = filterShape.intSize();
+        Object df = Strided.allocate(dtype.storage(), size);
+        int m = s.n * s.outHW;
+        int tile = s.tile();
+        int tiles = (m + tile - 1) / tile;
+        Object xd = x.data(), gd = g.data();
+        if (m > 0 && size > 0) {
+            Parallel.forRange(tiles, 1, (from, to) -> {
+                Object buf = Strided.allocate(dtype.storage(), tile * s.k);
+                Object zeros = Strided.allocate(dtype.storage(), s.cg);
+                Object partial = Strided.allocate(dtype.storage(), size);
+                for (int t = from; t < to; t++) {
+                    int r0 = t * tile, rows = Math.min(tile, m - r0);
+                    for (int grp = 0; grp < s.groups; grp++) {
+                        NnConvolution.im2col(xd, s.h, s.wd, s.c, grp * s.cg, s.cg, s.w, r0, rows, buf, zeros);
+                        gemm(f32, true, false, s.k, s.ocg, rows, buf, 0, s.k, gd, r0 * s.oc + grp * s.ocg, s.oc, 1,
+                                partial, grp * s.ocg, s.oc);
+                    }
+                }
+                synchronized (df) {
+                    if (f32) {
+                        float[] d = (float[]) df, p = (float[]) partial;
+                        for (int i = 0; i < size; i++) d[i] += p[i];
+                    } else {
+                        double[] d = (double[]) df, p = (double[]) partial;
+                        for (int i = 0; i < size; i++) d[i] += p[i];
+                    }
+                }
+            });
+        }
+        return Tensor.wrap(dtype, filterShape, df);
+    }
+
+    /** Adds the patch rows [p0, p0 + rows) of {@code buf} back into the image pixels they were copied from. */
+    private static void col2im(boolean f32, Object buf, Object dx, Geometry s, int c0, int p0, int rows) {
+        NnOps.Window2D w = s.w;
+        int outW = w.outW();
+        for (int r = 0; r < rows; r++) {
+            int p = p0 + r;
+            int b = p / s.outHW, rem = p % s.outHW;
+            int ih0 = (rem / outW) * w.strideH() - w.padTop();
+            int iw0 = (rem % outW) * w.strideW() - w.padLeft();
+            int pos = r * s.k;
+            for (int i = 0; i < w.kH(); i++) {
+                int ih = ih0 + i * w.dilH();
+                boolean rowInside = ih >= 0 && ih < s.h;
+                int rowBase = (b * s.h + ih) * s.wd;
+                for (int j = 0; j < w.kW(); j++, pos += s.cg) {
+                    int iw = iw0 + j * w.dilW();
+                    if (!rowInside || iw < 0 || iw >= s.wd) continue;
+                    int dst = (rowBase + iw) * s.c + c0;
+                    if (f32) {
+                        float[] d = (float[]) dx, src = (float[]) buf;
+                        for (int ch = 0; ch < s.cg; ch++) d[dst + ch] += src[pos + ch];
+                    } else {
+                        double[] d = (double[]) dx, src = (double[]) buf;
+                        for (int ch = 0; ch < s.cg; ch++) d[dst + ch] += src[pos + ch];
+                    }
+                }
+            }
+        }
+    }
+
+    private static void gemm(boolean f32, boolean ta, boolean tb, int m, int n, int k, Object a, int aOff, int lda,
+                             Object b, int bOff, int ldb, double beta, Object c, int cOff, int ldc) {
+        if (f32) {
+            Gemm.sgemm(ta, tb, m, n, k, 1f, (float[]) a, aOff, lda, (float[]) b, bOff, ldb, (float) beta,
+                    (float[]) c, cOff, ldc);
+        } else {
+            Gemm.dgemm(ta, tb, m, n, k, 1, (double[]) a, aOff, lda, (double[]) b, bOff, ldb, beta, (double[]) c,
+                    cOff, ldc);
+        }
+    }
+
+    /**
+     * The NHWC flat input index each MaxPool2D output element took its value from: the window's first maximum (NaN
+     * wins), -1 for a window with no valid position. One image per task.
+     */
+    private static int[] maxPoolArgmax(Tensor nhwcInput, NnOps.Window2D w) {
+        float[] xf = nhwcInput.data() instanceof float[] f ? f : null;
+        double[] xd = xf == null ? nhwcInput.toDoubleArray() : null;
+        Shape s = nhwcInput.shape();
+        int n = s.dim(0), h = s.dim(1), wd = s.dim(2), c = s.dim(3), oh = w.outH(), ow = w.outW();
+        int[] best = new int[n * oh * ow * c];
+        java.util.Arrays.fill(best, -1);
+        Parallel.forRange(n, 1, (from, to) -> {
+            for (int b = from; b < to; b++) {
+                for (int i = 0; i < oh; i++) {
+                    int h0 = Math.max(0, i * w.strideH() - w.padTop());
+                    int h1 = Math.min(h, i * w.strideH() - w.padTop() + w.kH());
+                    for (int j = 0; j < ow; j++) {
+                        int w0 = Math.max(0, j * w.strideW() - w.padLeft());
+                        int w1 = Math.min(wd, j * w.strideW() - w.padLeft() + w.kW());
+                        int o = ((b * oh + i) * ow + j) * c;
+                        for (int ih = h0; ih < h1; ih++) {
+                            for (int iw = w0; iw < w1; iw++) {
+                                int src = ((b * h + ih) * wd + iw) * c;
+                                if (xf != null) {
+                                    for (int ch = 0; ch < c; ch++) {
+                                        int cur = best[o + ch];
+                                        float v = xf[src + ch];
+                                        if (cur < 0 || v > xf[cur] || v != v && xf[cur] == xf[cur]) { // NaN wins
+                                            best[o + ch] = src + ch;
+                                        }
+                                    }
+                                } else {
+                                    for (int ch = 0; ch < c; ch++) {
+                                        int cur = best[o + ch];
+                                        double v = xd[src + ch];
+                                        if (cur < 0 || v > xd[cur] || v != v && xd[cur] == xd[cur]) { // NaN wins
+                                            best[o + ch] = src + ch;
+                                        }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        });
+        return best;
+    }
+
+    /** MaxPool2DGrad: each output gradient added at its window's argmax. */
+    static Tensor maxPoolGrad(Tensor input, Tensor grad, Attrs a) {
+        boolean nchw = NnOps.dataFormat("MaxPool2D", a).equals("NCHW");
+        Tensor x = nchw ? NnConvolution.toNhwc(input) : input;
+        int[] best = maxPoolArgmax(x, NnOps.poolWindow("MaxPool2D", input.shape(), a));
+        Tensor g = nchw ? NnConvolution.toNhwc(grad) : grad;
+        Tensor dx;
+        if (g.data() instanceof float[] gf) {
+            float[] z = new float[x.shape().intSize()];
+            for (int k = 0; k < best.length; k++) if (best[k] >= 0) z[best[k]] += gf[k];
+            dx = Tensor.wrap(DType.FLOAT32, x.shape(), z);
+        } else {
+            double[] gd = g.toDoubleArray();
+            double[] z = new double[x.shape().intSize()];
+            for (int k = 0; k < best.length; k++) if (best[k] >= 0) z[best[k]] += gd[k];
+            dx = Tensor.wrap(DType.FLOAT64, x.shape(), z);
+        }
+        return nchw ? NnConvolution.toNchw(dx) : dx;
+    }
+
+    /** MaxPool2DGradGrad: each output element takes the gradient at its window's argmax. */
+    static Tensor maxPoolGradGrad(Tensor input, Tensor grad, Attrs a) {
+        boolean nchw = NnOps.dataFormat("MaxPool2D", a).equals("NCHW");
+        Tensor x = nchw ? NnConvolution.toNhwc(input) : input;
+        NnOps.Window2D w = NnOps.poolWindow("MaxPool2D", input.shape(), a);
+        int[] best = maxPoolArgmax(x, w);
+        double[] g = (nchw ? NnConvolution.toNhwc(grad) : grad).toDoubleArray();
+        double[] y = new double[best.length];
+        for (int k = 0; k < best.length; k++) if (best[k] >= 0) y[k] = g[best[k]];
+        Shape s = x.shape();
+        return fromNhwc(y, Shape.of(s.dim(0), w.outH(), w.outW(), s.dim(3)), grad.dtype(), nchw);
+    }
+
+    /** AvgPool2DGrad: each output gradient spread evenly over its window's valid positions. */
+    static Tensor avgPoolGrad(Shape inputShape, Tensor grad, Attrs a) {
+        boolean nchw = NnOps.dataFormat("AvgPool2D", a).equals("NCHW");
+        NnOps.Window2D w = NnOps.poolWindow("AvgPool2D", inputShape, a);
+        double[] g = (nchw ? NnConvolution.toNhwc(grad) : grad).toDoubleArray();
+        int n = inputShape.dim(0), c = inputShape.dim(nchw ? 1 : 3);
+        int h = inputShape.dim(nchw ? 2 : 1), wd = inputShape.dim(nchw ? 3 : 2);
+        int oh = w.outH(), ow = w.outW();
+        double[] dx = new double[n * h * wd * c];
+        Parallel.forRange(n, 1, (from, to) -> {
+            for (int b = from; b < to; b++) {
+                for (int i = 0; i < oh; i++) {
+                    int h0 = Math.max(0, i * w.strideH() - w.padTop());
+                    int h1 = Math.min(h, i * w.strideH() - w.padTop() + w.kH());
+                    for (int j = 0; j < ow; j++) {
+                        int w0 = Math.max(0, j * w.strideW() - w.padLeft());
+                        int w1 = Math.min(wd, j * w.strideW() - w.padLeft() + w.kW());
+                        int o = ((b * oh + i) * ow + j) * c;
+                        double count = (h1 - h0) * (w1 - w0);
+                        for (int ih = h0; ih < h1; ih++) {
+                            for (int iw = w0; iw < w1; iw++) {
+                                int dst = ((b * h + ih) * wd + iw) * c;
+                                for (int ch = 0; ch < c; ch++) dx[dst + ch] += g[o + ch] / count;
+                            }
+                        }
+                    }
+                }
+            }
+        });
+        return fromNhwc(dx, Shape.of(n, h, wd, c), grad.dtype(), nchw);
+    }
+
+    /** float64 NHWC values as a tensor of {@code dtype}, transposed to NCHW when asked. */
+    private static Tensor fromNhwc(double[] v, Shape nhwc, DType dtype, boolean nchw) {
+        Tensor y;
+        if (dtype == DType.FLOAT32) {
+            float[] f = new float[v.length];
+            for (int i = 0; i < f.length; i++) f[i] = (float) v[i];
+            y = Tensor.wrap(DType.FLOAT32, nhwc, f);
+        } else {
+            y = Tensor.wrap(DType.FLOAT64, nhwc, v);
+        }
+        return nchw ? NnConvolution.toNchw(y) : y;
+    }
+}

@@ -1,0 +1,182 @@
+package org.nabla.autodiff;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.function.Function;
+import org.nabla.DType;
+import org.nabla.Ops;
+import org.nabla.Shape;
+import org.nabla.Tensor;
+import org.nabla.Tensors;
+import org.nabla.ops.Attrs;
+import org.nabla.ops.OpRegistry;
+
+/**
+ * The per-op input table of the gradient check: for each differentiable op, one or more calls with valid inputs
+ * (float64, away from kinks and outside each op's invalid domain) and attributes exercising its variants.
+ */
+final class GradientRecipes {
+    private GradientRecipes() {}
+
+    /** One call to check: a label, the function, its inputs, and whether to check the second derivative too. */
+    record Case(String label, Function<Tensor[], Tensor[]> f, Tensor[] inputs, boolean secondOrder) {
+        @Override public String toString() { return label; }
+    }
+
+    /** Differentiable ops checked elsewhere, with the reason. */
+    static final Map<String, String> COVERED_ELSEWHERE = Map.of(
+            "ReadVariable", "no inputs: variable gradients are checked in GradientTapeTest",
+            "CustomGradient", "needs a Java gradient function: checked in GradientTapeTest");
+
+    private static final SplittableRandom RANDOM = new SplittableRandom(1234);
+
+    /** Values in +-[0.2, 1.0]: away from 0 (the kink of abs, relu...) and distinct with probability 1. */
+    static Tensor r(int... shape) {
+        double[] v = new double[Shape.of(shape).intSize()];
+        for (int i = 0; i < v.length; i++) v[i] = (RANDOM.nextBoolean() ? 1 : -1) * (0.2 + 0.8 * RANDOM.nextDouble());
+        return Tensor.wrap(DType.FLOAT64, Shape.of(shape), v);
+    }
+
+    /** Values in [0.5, 2.0]. */
+    static Tensor pos(int... shape) {
+        double[] v = new double[Shape.of(shape).intSize()];
+        for (int i = 0; i < v.length; i++) v[i] = 0.5 + 1.5 * RANDOM.nextDouble();
+        return Tensor.wrap(DType.FLOAT64, Shape.of(shape), v);
+    }
+
+    static Tensor of(Object v) { return Tensors.convert(v); }
+
+    private static final Map<String, List<Case>> CASES = new LinkedHashMap<>();
+
+    private static void add(String op, boolean second, Attrs attrs, Tensor... inputs) {
+        String label = op + (attrs.size() > 0 ? attrs.toString() : "") + "#" + CASES.getOrDefault(op, List.of()).size();
+        Function<Tensor[], Tensor[]> f = x -> Ops.runMulti(OpRegistry.get(op), attrs, x);
+        CASES.computeIfAbsent(op, k -> new ArrayList<>()).add(new Case(label, f, inputs, second));
+    }
+
+    private static Attrs a(Object... kv) { return Attrs.of(kv); }
+
+    static Map<String, List<Case>> all() {
+        if (!CASES.isEmpty()) return CASES;
+        Attrs none = Attrs.EMPTY;
+        // math
+        add("Add", true, none, r(2, 3), r(3));
+        add("Sub", true, none, r(2, 1), r(1, 3));
+        add("Mul", true, none, r(2, 3), r(2, 3));
+        add("Mul", true, none, r(2, 3), r(1));
+        add("Div", true, none, r(2, 3), pos(3));
+        add("Mod", true, none, of(new double[] {0.5, 2.1, -0.7}), of(new double[] {1.5, 1.5, 1.5}));
+        add("Pow", true, none, pos(2, 3), r(2, 3));
+        add("Maximum", true, none, of(new double[] {0.1, 0.9, -0.5}), of(new double[] {0.5, 0.2, -0.1}));
+        add("Minimum", true, none, of(new double[][] {{0.1, 0.9}, {-0.5, 2}}), of(new double[] {0.5, 0.2}));
+        for (String op : new String[] {"Neg", "Abs", "Square", "Exp", "Sin", "Cos", "Tanh", "Erf"}) {
+            add(op, true, none, r(2, 3));
+        }
+        for (String op : new String[] {"Log", "Log1p", "Sqrt", "Rsqrt", "Reciprocal"}) add(op, true, none, pos(2, 3));
+        add("Clip", true, none, of(new double[] {-2, -0.5, 0.3, 1.7}), of(-1.0), of(new double[] {1, 1, 0.1, 2}));
+        add("Select", true, none, of(new boolean[][] {{true, false, true}, {false, false, true}}), r(2, 3), r(3));
+        add("Cast", true, a("dtype", DType.FLOAT64), r(2, 2));
+        // linalg
+        add("MatMul", true, none, r(2, 3), r(3, 4));
+        add("MatMul", true, a("transposeA", true), r(3, 2), r(3, 4));
+        add("MatMul", true, a("transposeB", true), r(2, 3), r(4, 3));
+        add("MatMul", true, a("transposeA", true, "transposeB", true), r(3, 2), r(4, 3));
+        add("MatMul", true, none, r(2, 2, 3), r(3, 2));
+        // reductions
+        add("Sum", true, a("axes", new int[] {1}), r(2, 3, 2));
+        add("Sum", true, a("axes", new int[] {0, -1}, "keepDims", true), r(2, 3, 2));
+        add("Mean", true, a("axes", new int[] {1}), r(2, 3));
+        add("Mean", true, none, r(2, 3));
+        add("Max", true, a("axes", new int[] {1}), r(2, 3));
+        add("Min", true, a("axes", new int[] {0}, "keepDims", true), r(2, 3));
+        add("Prod", true, a("axes", new int[] {0}), r(3, 2));
+        add("Prod", true, a("axes", new int[] {1}), of(new double[][] {{0.5, 0, -2}, {0, 0.7, 0.4}}));
+        // Two zeros in a group: exact first derivative; the second is exact only away from such points.
+        add("Prod", false, a("axes", new int[] {1}), of(new double[][] {{0, 0.7, 0}, {1.5, -0.5, 2}}));
+        add("LogSumExp", true, a("axes", new int[] {1}), r(2, 3));
+        add("Cumsum", true, a("axis", 1), r(2, 3));
+        add("Cumsum", true, a("axis", 0, "exclusive", true, "reverse", true), r(3, 2));
+        // array
+        add("Reshape", true, a("shape", new int[] {3, -1}), r(2, 3));
+        add("Transpose", true, a("perm", new int[] {2, 0, 1}), r(2, 3, 2));
+        add("Concat", true, a("axis", 1), r(2, 3), r(2, 1));
+        add("Stack", true, a("axis", -1), r(2, 3), r(2, 3));
+        add("Split", true, a("axis", 1, "numSplit", 3), r(2, 6));
+        add("Split", true, a("axis", 0, "sizes", new int[] {1, -1}), r(3, 2));
+        add("Slice", true, a("begin", new int[] {1, 0}, "size", new int[] {2, -1}), r(3, 4));
+        add("StridedSlice", true, a("begin", new int[] {0, 4}, "end", new int[] {4, 0}, "strides", new int[] {2, -2}),
+                r(4, 5));
+        add("StridedSlice", true, a("begin", new int[] {1, 0}, "end", new int[] {2, 0}, "strides", new int[] {1, 1},
+                "shrinkAxisMask", 1, "endMask", 2, "newAxisMask", 0), r(3, 4));
+        add("Gather", true, none, r(4, 3), of(new int[] {2, 0, 2}));
+        add("Gather", true, a("axis", 1, "batchDims", 1), r(2, 3), of(new int[][] {{2, 2}, {0, 1}}));
+        add("GatherNd", true, none, r(3, 4), of(new int[][] {{0, 1}, {2, 3}, {0, 1}}));
+        add("Sort", true, none, r(2, 4));
+        add("Sort", true, a("axis", 0, "descending", true), r(3, 2));
+        add("TopK", true, a("k", 3), r(2, 5));
+        add("Tile", true, a("multiples", new int[] {2, 1}), r(2, 3));
+        add("BroadcastTo", true, a("shape", new int[] {2, 3}), r(1, 3));
+        add("Squeeze", true, a("axes", new int[] {1}), r(2, 1, 3));
+        add("ExpandDims", true, a("axis", 1), r(2, 3));
+        add("Pad", true, a("paddings", new int[] {1, 0, 2, 1}, "constantValue", 0.5), r(2, 3));
+        add("Pad", true, a("paddings", new int[] {1, 1, 2, 1}, "mode", "REFLECT"), r(3, 3));
+        add("Pad", true, a("paddings", new int[] {2, 1, 0, 3}, "mode", "SYMMETRIC"), r(2, 3));
+        add("Identity", true, none, r(2, 2));
+        // nn
+        for (String op : new String[] {"Relu", "LeakyRelu", "Elu", "Selu", "Gelu", "Sigmoid", "Softplus"}) {
+            add(op, true, none, r(2, 3));
+        }
+        add("Relu6", true, none, of(new double[] {-1, 0.5, 3, 5.9, 7}));
+        add("Gelu", true, a("approximate", true), r(2, 3));
+        add("Softmax", true, none, r(2, 3));
+        add("Softmax", true, a("axis", 0), r(2, 3));
+        add("LogSoftmax", true, none, r(2, 3));
+        add("BiasAdd", true, none, r(2, 3, 4), r(4));
+        add("BiasAdd", true, a("dataFormat", "NCHW"), r(2, 3, 2, 2), r(3));
+        add("Conv2D", true, a("strides", new int[] {2, 2}, "padding", "SAME"), r(1, 5, 5, 2), r(3, 3, 2, 3));
+        add("Conv2D", true, a("dilations", new int[] {2, 1}, "groups", 2), r(2, 5, 4, 4), r(2, 2, 2, 4));
+        add("Conv2D", true, a("dataFormat", "NCHW", "padding", "EXPLICIT", "explicitPaddings", new int[] {1, 0, 0, 2}),
+                r(1, 2, 3, 3), r(2, 2, 2, 2));
+        add("MaxPool2D", true, a("ksize", new int[] {2, 2}, "strides", new int[] {2, 2}), r(1, 4, 4, 2));
+        add("MaxPool2D", true, a("ksize", new int[] {3, 3}, "strides", new int[] {2, 2}, "padding", "SAME",
+                "dataFormat", "NCHW"), r(1, 2, 5, 5));
+        add("AvgPool2D", true, a("ksize", new int[] {3, 3}, "strides", new int[] {2, 2}, "padding", "SAME"),
+                r(1, 5, 5, 2));
+        add("AvgPool2D", true, a("ksize", new int[] {2, 2}, "strides", new int[] {1, 1}, "dataFormat", "NCHW"),
+                r(1, 2, 3, 3));
+        add("BatchNormInference", true, none, r(2, 3), r(3), r(3), r(3), pos(3));
+        add("BatchNormInference", true, a("dataFormat", "NCHW", "epsilon", 0.01), r(2, 3, 2, 2), r(3), r(3), r(3),
+                pos(3));
+        add("Dropout", true, a("rate", 0.5, "seed", 3L), r(3, 4));
+        Tensor labels = Ops.softmax(r(2, 3));
+        add("SoftmaxCrossEntropyWithLogits", true, none, r(2, 3), labels);
+        add("SparseSoftmaxCrossEntropyWithLogits", true, none, r(2, 3), of(new int[] {0, 2}));
+        add("MeanSquaredError", true, none, r(2, 3), r(2, 3));
+        add("Fill", true, a("shape", new int[] {2, 3}), of(0.7));
+        // gradient helper and backward ops
+        add("SumToShapeOf", true, none, r(2, 3), r(3));
+        add("BroadcastLike", true, none, r(3), r(2, 3));
+        add("ReshapeLike", true, none, r(2, 3), r(3, 2));
+        add("StridedSliceGrad", true, a("begin", new int[] {0, 4}, "end", new int[] {4, 0}, "strides",
+                new int[] {2, -2}), r(2, 2), r(4, 5));
+        add("PadGrad", true, a("paddings", new int[] {1, 1, 2, 1}, "mode", "REFLECT"), r(5, 6), r(3, 3));
+        add("GatherGrad", true, none, r(3, 3), of(new int[] {2, 0, 2}), r(4, 3));
+        add("GatherNdGrad", true, none, r(3), of(new int[][] {{0, 1}, {2, 3}, {0, 1}}), r(3, 4));
+        add("TileGrad", true, a("multiples", new int[] {2, 1}), r(4, 3), r(2, 3));
+        add("ConcatGrad", true, a("axis", 1), r(2, 4), r(2, 3), r(2, 1));
+        add("ReluGrad", true, none, r(2, 3), r(2, 3));
+        add("MaxPool2DGrad", true, a("ksize", new int[] {2, 2}, "strides", new int[] {1, 1}), r(1, 3, 3, 2),
+                r(1, 2, 2, 2));
+        add("MaxPool2DGradGrad", true, a("ksize", new int[] {3, 3}, "strides", new int[] {2, 2}, "padding", "SAME",
+                "dataFormat", "NCHW"), r(1, 2, 5, 5), r(1, 2, 5, 5));
+        add("Conv2DBackpropInput", true, a("strides", new int[] {2, 2}, "padding", "SAME"), r(1, 5, 5, 2),
+                r(3, 3, 2, 3), r(1, 3, 3, 3));
+        add("Conv2DBackpropFilter", true, a("groups", 2), r(1, 4, 4, 4), r(2, 2, 2, 2), r(1, 3, 3, 2));
+        add("AvgPool2DGrad", true, a("ksize", new int[] {2, 2}, "strides", new int[] {1, 1}), r(1, 2, 2, 2),
+                r(1, 3, 3, 2));
+        return CASES;
+    }
+}
