@@ -60,8 +60,8 @@ public final class Batching {
             Tensor t = items.get(i);
             if (t.isSymbolic()) throw new IllegalArgumentException("batch: element " + i + " is a graph tensor");
             if (t.dtype() != first.dtype() || !t.shape().equals(first.shape())) {
-                throw new IllegalArgumentException("batch: element " + i + " is " + t.spec() + " but element 0 is "
-                        + first.spec() + "; stacked elements need the same dtype and shape (map them to one shape "
+                throw new IllegalArgumentException("batch: element " + i + " is " + t.dtype() + " " + t.shape()
+                        + " but element 0 is " + first.dtype() + " " + first.shape() + "; stacked elements need the same dtype and shape (map them to one shape "
                         + "first)");
             }
             cpu &= CpuDevice.TYPE.equals(t.device().type());

@@ -100,7 +100,10 @@ final class Sources {
         }
 
         @Override
-        protected Long computeNext() { return i < n ? start + step * i++ : endOfData(); }
+        protected Long computeNext() {
+            if (i >= n) return endOfData();
+            return start + step * i++;
+        }
 
         @Override
         protected void release() {}
