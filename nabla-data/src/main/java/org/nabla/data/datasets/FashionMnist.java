@@ -20,11 +20,13 @@ public final class FashionMnist {
     private FashionMnist() {}
 
     /** Loads from the default folders. */
-    public static LabeledImages load() throws IOException { return load(null); }
+    public static LabeledImages load() throws IOException { return load((Path) null); }
 
     /** Loads from {@code dir} (may be null), falling back to the default folders. */
-    public static LabeledImages load(Path dir) throws IOException {
-        List<Path> dirs = searchDirs(dir);
+    public static LabeledImages load(Path dir) throws IOException { return loadFrom(searchDirs(dir)); }
+
+    /** Loads from the first of {@code dirs} that holds the four files. */
+    static LabeledImages loadFrom(List<Path> dirs) throws IOException {
         Path found = ImageDatasets.findIdxDir(dirs);
         if (found == null) {
             throw new DatasetNotFoundException("Fashion-MNIST not found. Looked in:" + ImageDatasets.lookedIn(dirs)

