@@ -23,6 +23,9 @@ import org.nabla.graph.Node;
 import org.nabla.graph.Output;
 import org.nabla.runtime.SerialExecutor;
 import org.nabla.runtime.Session;
+import org.nabla.runtime.optimize.GraphOptimizer;
+import org.nabla.runtime.optimize.Optimized;
+import org.nabla.runtime.optimize.OptimizerOptions;
 
 /**
  * Gradients through Cond, Case and While ({@link ControlFlowGradients}), against the same computations unrolled
@@ -130,6 +133,14 @@ class ControlFlowGradientsTest {
         assertEquals(3, whiles, "forward While, its keepIntermediates twin, the backward While");
         assertEquals(T, g.nodes().stream().filter(n -> n.op().name().equals("Tanh")).count(), "only the unrolled "
                 + "loop's Tanh nodes are in the outer graph");
+
+        // The optimizer (run by the Session) makes the forward loop and its twin one node: the loop runs once.
+        List<Output> loopFetches = new ArrayList<>(List.of(g.outputOf(loopLoss)));
+        for (Tensor t : loopGrads) loopFetches.add(g.outputOf(t));
+        Optimized opt = GraphOptimizer.optimize(g, loopFetches, List.of(), OptimizerOptions.DEFAULT);
+        List<Node> loops = opt.graph().nodes().stream().filter(n -> n.op().name().equals("While")).toList();
+        assertEquals(2, loops.size(), opt.graph().toString());
+        assertEquals(1, loops.stream().filter(n -> n.attrs().getBool("keepIntermediates")).count());
 
         List<Tensor> fetches = new ArrayList<>(List.of(loopLoss, unrolledLoss));
         fetches.addAll(loopGrads);
@@ -338,6 +349,45 @@ class ControlFlowGradientsTest {
             RuntimeException e = assertThrows(RuntimeException.class, r::run);
             String all = e.toString() + (e.getCause() == null ? "" : " / " + e.getCause());
             assertTrue(all.contains(text), all);
+        }
+    }
+
+    @Test
+    void theGradientDoesNotReplayVariableWritesOfTheLoopOrBranch() {
+        // The loop body and the taken branch both count their runs in a variable; running the loss and its gradient
+        // must count each forward run once (the gradient replays only the data path).
+        Graph g = new Graph();
+        Tensor p, y, grad, count;
+        Node init;
+        try (var s = g.asDefault()) {
+            org.nabla.Variable counter = org.nabla.runtime.Variables.create(g, "count", 0f);
+            init = org.nabla.runtime.Variables.globalVariablesInitializer(g);
+            p = g.placeholder("p", DType.FLOAT64, Shape.of(2));
+            Tensor h = Ops.whileLoop(v -> v[0].less(3), v -> {
+                counter.assignAdd(1f);
+                return new Tensor[] {v[0].add(1), Ops.sin(v[1]).mul(2.0)};
+            }, new Tensor[] {Tensors.scalar(0), p})[1];
+            y = Ops.cond(Ops.sum(h).greater(-100.0), () -> {
+                counter.assignAdd(10f);
+                return Ops.square(h);
+            }, () -> h);
+            grad = Gradients.gradients(Ops.sum(y), p).get(0);
+            count = counter.read();
+        }
+        Tensor x = Tensors.of(new double[] {0.3, -0.8});
+        try (Session sess = new Session(g)) {
+            sess.run(List.of(), Map.of(), List.of(init));
+            Tensor got = sess.run(List.of(y, grad), Map.of(p, x)).get(1);
+            assertEquals(13f, sess.run(count).floatValue(), "3 loop iterations and one branch, counted once");
+            double[] expected = new double[2];
+            for (int i = 0; i < 2; i++) {
+                double h0 = x.toDoubleArray()[i];
+                double h1 = 2 * Math.sin(h0);
+                double h2 = 2 * Math.sin(h1);
+                double h3 = 2 * Math.sin(h2);
+                expected[i] = 2 * h3 * 2 * Math.cos(h2) * 2 * Math.cos(h1) * 2 * Math.cos(h0);
+            }
+            assertArrayEquals(expected, got.toDoubleArray(), 1e-12);
         }
     }
 
