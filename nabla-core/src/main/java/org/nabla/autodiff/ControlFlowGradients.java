@@ -100,7 +100,10 @@ final class ControlFlowGradients {
         opInputs.addAll(Arrays.asList(in));
         for (int s : seeded) opInputs.add(grads[s]);
         opInputs.addAll(captures);
-        Tensor[] dx = Ops.runMulti(op, attrsOf.apply(gradBranches), opInputs.toArray(Tensor[]::new));
+        Tensor[] dx;
+        try (ExecutionContext.Scope scope = graphOf(call.inputs())) {
+            dx = Ops.runMulti(op, attrsOf.apply(gradBranches), opInputs.toArray(Tensor[]::new));
+        }
         for (int i = 0, k = 0; i < in.length; i++) if (diff[i]) result[1 + i] = dx[k++];
         return result;
     }
@@ -116,10 +119,7 @@ final class ControlFlowGradients {
         Tensor[] result = new Tensor[in.length];
         boolean[] diff = floating(in);
         if (count(diff) == 0) return result;
-        // Graph-mode gradients may run under a tape (recording off) that sits above the graph's context.
-        Tensor anySymbolic = firstSymbolic(in);
-        boolean enter = anySymbolic != null && !ControlFlow.building();
-        try (ExecutionContext.Scope scope = enter ? ((Output) anySymbolic.symbol()).graph().asDefault() : () -> { }) {
+        try (ExecutionContext.Scope scope = graphOf(in)) {
             boolean keep = attrs.getBool("keepIntermediates");
             Tensor[] forward = keep ? call.outputs() : Ops.runMulti(ControlFlowOps.WHILE, attrs
                     .with("keepIntermediates", true).with("cond", withoutEffects(cond)).with("body",
@@ -283,6 +283,16 @@ final class ControlFlowGradients {
         int c = 0;
         for (boolean x : b) if (x) c++;
         return c;
+    }
+
+    /**
+     * Enters the graph of the symbolic {@code inputs} when no graph is being built (a tape that recorded
+     * graph-building code answering its gradient call outside the graph's scope); else a scope that does nothing.
+     */
+    private static ExecutionContext.Scope graphOf(Tensor[] inputs) {
+        Tensor symbolic = firstSymbolic(inputs);
+        if (symbolic == null || ControlFlow.building()) return () -> { };
+        return ((Output) symbolic.symbol()).graph().asDefault();
     }
 
     private static Tensor firstSymbolic(Tensor[] ts) {

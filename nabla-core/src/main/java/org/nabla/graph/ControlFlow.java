@@ -35,8 +35,11 @@ public final class ControlFlow {
         Tensor get();
     }
 
-    /** True when op calls on this thread build a graph rather than compute. */
-    public static boolean building() { return ExecutionContext.current() instanceof GraphContext; }
+    /**
+     * True when op calls on this thread build a graph rather than compute (also under a gradient tape recording
+     * graph-building code: the tape's target context decides).
+     */
+    public static boolean building() { return ExecutionContext.current().target() instanceof GraphContext; }
 
     // ---------------------------------------------------------------- cond
 

@@ -391,6 +391,44 @@ class ControlFlowGradientsTest {
         }
     }
 
+    @Test
+    void aTapeInsideATracedFunctionDifferentiatesControlFlow() {
+        // A traced training step that uses a tape: cond and whileLoop inside it still build graph nodes, and the
+        // tape's gradient of them equals the symbolic one.
+        Function<Tensor[], Tensor> model = in -> {
+            Tensor h = Ops.whileLoop(v -> v[0].less(3), v -> new Tensor[] {v[0].add(1), Ops.sin(v[1].mul(in[1]))},
+                    new Tensor[] {Tensors.scalar(0), in[0]})[1];
+            return Ops.sum(Ops.cond(Ops.sum(h).greater(0.0), () -> Ops.square(h), () -> Ops.exp(h)));
+        };
+        List<org.nabla.ops.TensorSpec> specs = List.of(org.nabla.ops.TensorSpec.of(DType.FLOAT64, Shape.of(2)),
+                org.nabla.ops.TensorSpec.of(DType.FLOAT64, Shape.of(2)));
+        org.nabla.graph.FuncGraph withTape = org.nabla.graph.FuncGraph.trace("tape_step", specs, in -> {
+            try (GradientTape tape = GradientTape.start()) {
+                tape.watch(in[0]);
+                tape.watch(in[1]);
+                return tape.gradient(model.apply(in), in[0], in[1]);
+            }
+        });
+        org.nabla.graph.FuncGraph symbolic = org.nabla.graph.FuncGraph.trace("symbolic_step", specs,
+                in -> Gradients.gradients(List.of(model.apply(in)), List.of(in[0], in[1])).toArray(Tensor[]::new));
+        for (double sign : new double[] {1, -1}) {
+            Tensor x = Tensors.of(new double[] {0.4 * sign, 0.9 * sign});
+            Tensor w = Tensors.of(new double[] {1.3, 0.7});
+            Tensor[] a = SerialExecutor.call(withTape, x, w);
+            Tensor[] b = SerialExecutor.call(symbolic, x, w);
+            Tensor[] eager;
+            try (GradientTape tape = GradientTape.start()) {
+                tape.watch(x);
+                tape.watch(w);
+                eager = tape.gradient(model.apply(new Tensor[] {x, w}), x, w);
+            }
+            for (int i = 0; i < 2; i++) {
+                assertArrayEquals(b[i].toDoubleArray(), a[i].toDoubleArray(), 1e-12);
+                assertArrayEquals(eager[i].toDoubleArray(), a[i].toDoubleArray(), 1e-12);
+            }
+        }
+    }
+
     // ---------------------------------------------------------------- Cond and Case
 
     @Test
