@@ -165,6 +165,20 @@ class ControlFlowGradientsTest {
         assertArrayEquals(numericGradient(p -> javaLoss(xs, ws, us, p), h0s), serial.get(4).toDoubleArray(), 1e-7);
         assertArrayEquals(numericGradient(p -> javaLoss(p, ws, us, h0s), xs), serial.get(5).toDoubleArray(), 1e-7);
 
+        // The gradient graph is ordinary nodes and function graphs: it survives a round trip through a graph file.
+        try {
+            Graph loaded = org.nabla.graph.GraphIO.fromBytes(org.nabla.graph.GraphIO.toBytes(g));
+            List<Tensor> again = SerialExecutor.run(loaded, Map.of(loaded.outputOf(loaded.tensor("x:0")), x,
+                    loaded.outputOf(loaded.tensor("W:0")), w, loaded.outputOf(loaded.tensor("U:0")), u,
+                    loaded.outputOf(loaded.tensor("h0:0")), h0), loopGrads.stream()
+                    .map(t -> loaded.outputOf(loaded.tensor(g.outputOf(t).toString()))).toList(), List.of());
+            for (int i = 0; i < 4; i++) {
+                assertArrayEquals(serial.get(2 + i).toDoubleArray(), again.get(i).toDoubleArray(), 0, "loaded " + i);
+            }
+        } catch (java.io.IOException e) {
+            throw new AssertionError(e);
+        }
+
         // Eagerly whileLoop is a Java loop, so the tape records the unrolled ops.
         Tensor[] eager;
         try (GradientTape tape = GradientTape.start()) {
