@@ -136,6 +136,7 @@ final class ControlFlowGradients {
             List<Integer> capIdx = new ArrayList<>();
             for (int i = 0; i < n; i++) if (diff[i]) varIdx.add(i);
             for (int j = n; j < in.length; j++) if (diff[j]) capIdx.add(j);
+            if (varIdx.isEmpty()) return result; // no floating loop var: no gradient flows through the loop
             Tensor[] init = new Tensor[1 + varIdx.size() + capIdx.size()];
             init[0] = iterations.sub(1);
             for (int a = 0; a < varIdx.size(); a++) {

@@ -258,12 +258,13 @@ class ControlFlowGradientsTest {
 
     @Test
     void loopWithSeveralFloatLoopVarsAndAnUnusedCapture() {
-        // (a, b) -> (a*b, a + b*w) three times; z only feeds a loop var the loss ignores.
+        // (a, b) -> (a*b, (a + b*w) * x) three times, x being also the loop vars' initial value (an input and a
+        // capture at once); z only feeds a loop var the loss ignores.
         Function<Tensor[], Tensor[]> f = in -> {
             Tensor w = in[1];
             Tensor z = in[2];
             Tensor[] out = Ops.whileLoop(v -> v[0].less(3), v -> new Tensor[] {v[0].add(1),
-                    Ops.mul(v[1], v[2]), Ops.add(v[1], Ops.mul(v[2], w)), Ops.sin(z)},
+                    Ops.mul(v[1], v[2]), Ops.add(v[1], Ops.mul(v[2], w)).mul(in[0]), Ops.sin(z)},
                     new Tensor[] {Tensors.scalar(0), in[0], in[0], in[0]});
             return new Tensor[] {out[1], out[2]};
         };
@@ -489,6 +490,24 @@ class ControlFlowGradientsTest {
         List<Tensor> g = runGraph(b, pb -> Gradients.gradients(Ops.cond(Ops.sum(a).greater(0.0),
                 () -> Ops.mul(Ops.sin(a), pb), () -> Ops.exp(pb)), pb));
         assertArrayEquals(new double[] {Math.sin(0.5), Math.sin(0.7)}, g.get(0).toDoubleArray(), 1e-15);
+    }
+
+    @Test
+    void condWithSeveralResultsOfWhichOnlySomeAreUsed() {
+        // Results: a float used by the loss, a float not used, an int32 count; only the first gets a gradient.
+        Function<Tensor[], Tensor[]> f = in -> {
+            Tensor[] r = Ops.cond(Ops.sum(in[0]).less(0.0),
+                    () -> new Tensor[] {Ops.mul(in[0], in[1]), Ops.exp(in[1]), Tensors.scalar(1)},
+                    () -> new Tensor[] {Ops.sin(in[1]), Ops.square(in[0]), Tensors.scalar(2)});
+            return new Tensor[] {r[0]};
+        };
+        for (double sign : new double[] {1, -1}) {
+            Tensor a = Tensors.of(new double[] {0.5 * sign, 0.7 * sign});
+            Tensor b = Tensors.of(new double[] {-0.3, 0.2});
+            for (GradientChecker.Mode mode : GradientChecker.Mode.values()) {
+                GradientChecker.check("cond, one result used", f, mode, a, b).assertOk(TOLERANCE);
+            }
+        }
     }
 
     @Test
