@@ -116,14 +116,15 @@ class ControlFlowGradientsTest {
         Tensor h0 = Tensors.of(h0s, B, H);
 
         Graph g = new Graph();
-        Tensor px, pw, pu, ph, loopLoss, unrolledLoss;
+        Tensor px, pw, pu, ph, loopH, loopLoss, unrolledLoss;
         List<Tensor> loopGrads, unrolledGrads;
         try (var s = g.asDefault()) {
             px = g.placeholder("x", DType.FLOAT64, Shape.of(T, -1, D));
             pw = g.placeholder("W", DType.FLOAT64, Shape.of(D, H));
             pu = g.placeholder("U", DType.FLOAT64, Shape.of(H, H));
             ph = g.placeholder("h0", DType.FLOAT64, Shape.of(-1, H));
-            loopLoss = loss(rnnWhile(px, pw, pu, ph));
+            loopH = rnnWhile(px, pw, pu, ph);
+            loopLoss = loss(loopH);
             unrolledLoss = loss(rnnUnrolled(px, pw, pu, ph));
             loopGrads = Gradients.gradients(List.of(loopLoss), List.of(pw, pu, ph, px));
             unrolledGrads = Gradients.gradients(List.of(unrolledLoss), List.of(pw, pu, ph, px));
@@ -141,6 +142,10 @@ class ControlFlowGradientsTest {
         List<Node> loops = opt.graph().nodes().stream().filter(n -> n.op().name().equals("While")).toList();
         assertEquals(2, loops.size(), opt.graph().toString());
         assertEquals(1, loops.stream().filter(n -> n.attrs().getBool("keepIntermediates")).count());
+        // Fetching the loop's own output too keeps the forward node apart (a kept output keeps its node).
+        loopFetches.add(g.outputOf(loopH));
+        Optimized apart = GraphOptimizer.optimize(g, loopFetches, List.of(), OptimizerOptions.DEFAULT);
+        assertEquals(3, apart.graph().nodes().stream().filter(n -> n.op().name().equals("While")).count());
 
         List<Tensor> fetches = new ArrayList<>(List.of(loopLoss, unrolledLoss));
         fetches.addAll(loopGrads);

@@ -90,7 +90,9 @@ final class GradientRecipes {
         addFunction("Cond", "front door, else", true, cond, Ops.neg(pos(3)), r(3));
         Function<Tensor[], Tensor[]> caseOf = x -> new Tensor[] {Ops.caseOf(x[0], () -> Ops.mul(x[1], x[2]),
                 () -> Ops.sin(x[1]), () -> Ops.exp(x[2]))};
-        for (int index : new int[] {0, 1, 5}) addFunction("Case", "index " + index, true, caseOf, of(index), r(3), r(3));
+        for (int index : new int[] {0, 1, 5}) {
+            addFunction("Case", "index " + index, true, caseOf, of(index), r(3), r(3));
+        }
         // Raw While: (i, h) -> (i + 1, tanh(h * w + h)) while i < 3, w captured; and stopped by maximumIterations.
         FuncGraph body = FuncGraph.trace("body", List.of(spec(DType.INT32), spec(f64, 2), spec(f64, 2)),
                 x -> new Tensor[] {x[0].add(1), Ops.tanh(Ops.add(Ops.mul(x[1], x[2]), x[1]))});
