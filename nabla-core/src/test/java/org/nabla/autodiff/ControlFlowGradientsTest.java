@@ -449,6 +449,39 @@ class ControlFlowGradientsTest {
         }
     }
 
+    @Test
+    void variablesReadOutsideTheLoopGetGradientsThroughItInATracedStep() {
+        // The documented pattern for graphs: read the variable once outside the loop and use the value inside, so it
+        // is a captured input of the While node and its gradient comes back through the rule.
+        org.nabla.Variable w = org.nabla.Variable.of(new double[] {0.9, -0.4});
+        Function<Tensor, Tensor> step = x -> {
+            try (GradientTape tape = GradientTape.start()) {
+                Tensor wv = w.read();
+                Tensor h = Ops.whileLoop(v -> v[0].less(3), v -> new Tensor[] {v[0].add(1),
+                        Ops.tanh(v[1].mul(wv).add(x))}, new Tensor[] {Tensors.scalar(0), x})[1];
+                return tape.gradient(Ops.sum(h), w);
+            }
+        };
+        Tensor x = Tensors.of(new double[] {0.2, 0.5});
+        org.nabla.graph.FuncGraph traced = org.nabla.graph.FuncGraph.trace("step",
+                List.of(org.nabla.ops.TensorSpec.of(DType.FLOAT64, Shape.of(2))), in -> new Tensor[] {step.apply(in[0])});
+        Tensor graphGrad = SerialExecutor.call(traced, x)[0];
+        Tensor eagerGrad = step.apply(x);
+        assertArrayEquals(eagerGrad.toDoubleArray(), graphGrad.toDoubleArray(), 1e-12);
+        double[] wv = {0.9, -0.4};
+        double[] xv = {0.2, 0.5};
+        for (int i = 0; i < 2; i++) {
+            int e = i;
+            java.util.function.DoubleUnaryOperator f = ww -> {
+                double h = xv[e];
+                for (int t = 0; t < 3; t++) h = Math.tanh(h * ww + xv[e]);
+                return h;
+            };
+            double numeric = (f.applyAsDouble(wv[i] + 1e-6) - f.applyAsDouble(wv[i] - 1e-6)) / 2e-6;
+            assertEquals(numeric, graphGrad.toDoubleArray()[i], 1e-8);
+        }
+    }
+
     // ---------------------------------------------------------------- Cond and Case
 
     @Test
