@@ -464,7 +464,8 @@ class ControlFlowGradientsTest {
         };
         Tensor x = Tensors.of(new double[] {0.2, 0.5});
         org.nabla.graph.FuncGraph traced = org.nabla.graph.FuncGraph.trace("step",
-                List.of(org.nabla.ops.TensorSpec.of(DType.FLOAT64, Shape.of(2))), in -> new Tensor[] {step.apply(in[0])});
+                List.of(org.nabla.ops.TensorSpec.of(DType.FLOAT64, Shape.of(2))),
+                in -> new Tensor[] {step.apply(in[0])});
         Tensor graphGrad = SerialExecutor.call(traced, x)[0];
         Tensor eagerGrad = step.apply(x);
         assertArrayEquals(eagerGrad.toDoubleArray(), graphGrad.toDoubleArray(), 1e-12);
