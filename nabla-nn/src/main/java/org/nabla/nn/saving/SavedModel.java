@@ -381,7 +381,7 @@ public final class SavedModel implements AutoCloseable {
                 + "tensor; pass a value");
         if (t.dtype() != io.spec().dtype() || !t.shape().isCompatibleWith(io.spec().shape())) {
             throw new IllegalArgumentException("saved model input '" + io.name() + "' expects " + io.spec()
-                    + " (-1: any size), got " + t.spec());
+                    + " (None: any size), got " + t.spec());
         }
         return t;
     }
