@@ -22,7 +22,7 @@ import org.knowm.xchart.style.markers.SeriesMarkers;
 /**
  * Training curves as one PNG, drawn headless with XChart: a "Loss" panel with every series whose name contains
  * "loss", and a "Metrics" panel (titled after the metric when there is one, e.g. "Accuracy") with the others; a
- * {@code val_} series is drawn dashed in the color of its training series. Epochs run from 1 on the x axis; NaN
+ * {@code val_} series is drawn dashed with diamond markers, each series in its own color. Epochs run from 1 on the x axis; NaN
  * values are skipped.
  */
 public final class TrainingCharts {
@@ -95,13 +95,13 @@ public final class TrainingCharts {
         chart.getStyler().setXAxisDecimalPattern("0");
         chart.getStyler().setYAxisDecimalPattern("0.000");
         chart.getStyler().setMarkerSize(6);
-        Map<String, Color> colorByBase = new LinkedHashMap<>();
         boolean any = false;
+        int index = 0;
         for (Map.Entry<String, double[]> e : series.entrySet()) {
             String key = e.getKey();
             boolean validation = key.startsWith("val_");
             String base = validation ? key.substring(4) : key;
-            Color color = colorByBase.computeIfAbsent(base, b -> COLORS[colorByBase.size() % COLORS.length]);
+            Color color = COLORS[index++ % COLORS.length];
             double[] v = e.getValue();
             int n = 0;
             for (double d : v) if (Double.isFinite(d)) n++;
@@ -116,7 +116,8 @@ public final class TrainingCharts {
             XYSeries s = chart.addSeries((validation ? "validation " : "training ") + base.replace('_', ' '), xs, ys);
             s.setLineColor(color);
             s.setMarkerColor(color);
-            s.setMarker(validation ? SeriesMarkers.DIAMOND : SeriesMarkers.CIRCLE);
+            // markers help with a few epochs and only clutter many
+            s.setMarker(v.length > 30 ? SeriesMarkers.NONE : validation ? SeriesMarkers.DIAMOND : SeriesMarkers.CIRCLE);
             s.setLineStyle(validation ? SeriesLines.DASH_DASH : new BasicStroke(2f));
             any = true;
         }
