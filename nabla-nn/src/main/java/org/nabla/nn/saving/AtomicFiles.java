@@ -45,7 +45,7 @@ public final class AtomicFiles {
         Path target = file.toAbsolutePath();
         Path dir = target.getParent();
         Files.createDirectories(dir);
-        Path tmp = Files.createTempFile(dir, "." + target.getFileName(), ".tmp");
+        Path tmp = createUnique(dir, "." + target.getFileName(), ".tmp", false);
         try {
             writer.write(tmp);
             force(tmp);
@@ -69,7 +69,7 @@ public final class AtomicFiles {
         if (Files.exists(target) && !Files.isDirectory(target)) {
             throw new FileAlreadyExistsException(target.toString(), null, "exists and is not a directory");
         }
-        Path tmp = Files.createTempDirectory(parent, "." + target.getFileName() + ".tmp");
+        Path tmp = createUnique(parent, "." + target.getFileName(), ".tmp", true);
         Path old = null;
         try {
             writer.write(tmp);
@@ -94,6 +94,23 @@ public final class AtomicFiles {
             if (old != null) deleteRecursively(old);
         }
     }
+
+    /**
+     * A new file or directory with a random name. Unlike {@code Files.createTempFile}, whose result is private to the
+     * owner (0600), it gets the usual permissions (the umask), which the final file keeps after the rename.
+     */
+    private static Path createUnique(Path dir, String prefix, String suffix, boolean directory) throws IOException {
+        for (int attempt = 0; ; attempt++) {
+            Path p = dir.resolve(prefix + Long.toUnsignedString(RANDOM.nextLong(), 36) + suffix);
+            try {
+                return directory ? Files.createDirectory(p) : Files.createFile(p);
+            } catch (FileAlreadyExistsException e) {
+                if (attempt > 100) throw e;
+            }
+        }
+    }
+
+    private static final java.security.SecureRandom RANDOM = new java.security.SecureRandom();
 
     private static void move(Path from, Path to) throws IOException {
         try {
