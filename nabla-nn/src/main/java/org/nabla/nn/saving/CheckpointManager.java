@@ -87,6 +87,16 @@ public final class CheckpointManager {
         return steps.isEmpty() ? Optional.empty() : Optional.of(steps.getLast());
     }
 
+    /**
+     * Restores {@code variables} from the newest step checkpoint (see {@link Checkpoint#restore}) and returns its step,
+     * or returns empty and assigns nothing when there is none yet (a fresh run).
+     */
+    public Optional<Long> restoreLatest(Map<String, org.nabla.Variable> variables) throws IOException {
+        Optional<Long> step = latestStep();
+        if (step.isPresent()) Checkpoint.restore(pathFor(step.get()), variables);
+        return step;
+    }
+
     /** The best checkpoint, if one was saved. */
     public synchronized Optional<Path> best() { return bestStep == null ? Optional.empty() : Optional.of(dir.resolve(BEST)); }
 

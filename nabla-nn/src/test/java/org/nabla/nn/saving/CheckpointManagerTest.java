@@ -54,6 +54,18 @@ class CheckpointManagerTest {
     }
 
     @Test
+    void restoreLatestResumesFromTheNewestCheckpoint() throws IOException {
+        org.nabla.Variable w = org.nabla.Variable.of("w", Tensors.scalar(0f), true);
+        Map<String, org.nabla.Variable> vars = Map.of("w", w);
+        CheckpointManager m = new CheckpointManager(dir, 3);
+        assertEquals(Optional.empty(), m.restoreLatest(vars));
+        m.save(value(5), 10);
+        m.save(value(6), 20);
+        assertEquals(Optional.of(20L), new CheckpointManager(dir, 3).restoreLatest(vars));
+        assertArrayEquals(new float[] {6}, w.read().toFloatArray());
+    }
+
+    @Test
     void higherIsBetterForAccuracy() throws IOException {
         CheckpointManager m = new CheckpointManager(dir, 1);
         assertTrue(m.saveBest(value(1), 1, 0.9, false));

@@ -248,4 +248,34 @@ class SavedModelTest {
             assertClose(six.reference(x, 1), m.predict(Tensors.of(x, 1, IN))[0].toFloatArray(), 1e-5);
         }
     }
+
+    @Test
+    void convolutionalModelRoundTripsAndServesSeveralThreads() throws Exception {
+        Random r = new Random(9);
+        Variable filter = Variable.of("conv", Tensors.of(random(r, 3 * 3 * 1 * 2), 3, 3, 1, 2), true);
+        Variable dense = Variable.of("dense", Tensors.of(random(r, 3 * 3 * 2 * 4), 18, 4), true);
+        Map<String, Variable> vars = Map.of("conv/kernel", filter, "dense/kernel", dense);
+        java.util.function.Function<Tensor[], Tensor[]> fn = in -> {
+            Tensor x = Ops.reshape(in[0], -1, 8, 8, 1);
+            Tensor h = Ops.relu(Ops.conv2d(x, filter.read(), 1, "VALID"));               // 6x6x2
+            h = Ops.maxPool2d(h, new int[] {2, 2}, new int[] {2, 2}, "VALID"); // 3x3x2
+            return new Tensor[] {Ops.matmul(Ops.reshape(h, -1, 18), dense.read())};
+        };
+        Path dir = tmp.resolve("cnn");
+        SavedModel.save(dir, fn, List.of(TensorSpec.of(DType.FLOAT32, Shape.of(-1, 8, 8))), List.of("image"),
+                List.of("logits"), vars);
+        Tensor images = Tensors.of(random(r, 3 * 64), 3, 8, 8);
+        float[] expected = fn.apply(new Tensor[] {images})[0].toFloatArray();
+        try (SavedModel m = SavedModel.load(dir)) {
+            var pool = java.util.concurrent.Executors.newFixedThreadPool(4);
+            try {
+                List<java.util.concurrent.Future<float[]>> results = new java.util.ArrayList<>();
+                for (int i = 0; i < 16; i++) results.add(pool.submit(() -> m.predict(images)[0].toFloatArray()));
+                for (var f : results) assertArrayEquals(expected, f.get());
+            } finally {
+                pool.shutdownNow();
+            }
+            assertEquals(1, m.cachedPlans());
+        }
+    }
 }
