@@ -61,13 +61,23 @@ public final class AtomicFiles {
      * files are then forced to disk and which is renamed to {@code dir}. An existing {@code dir} is replaced: it is
      * first renamed aside, then deleted once the new one is in place (so for a moment {@code dir} may be absent, but it
      * is never incomplete). On failure the temporary directory is deleted and an existing {@code dir} is untouched.
+     * So that a mistyped path never deletes someone's folder, an existing non-empty {@code dir} is replaced only if
+     * it holds a file named {@code marker} (what the writer writes, e.g. a saved model's signature file).
      */
-    public static void writeDirectory(Path dir, Writer writer) throws IOException {
+    public static void writeDirectory(Path dir, String marker, Writer writer) throws IOException {
         Path target = dir.toAbsolutePath();
         Path parent = target.getParent();
         Files.createDirectories(parent);
         if (Files.exists(target) && !Files.isDirectory(target)) {
             throw new FileAlreadyExistsException(target.toString(), null, "exists and is not a directory");
+        }
+        if (Files.isDirectory(target) && !Files.isRegularFile(target.resolve(marker))) {
+            try (Stream<Path> entries = Files.list(target)) {
+                if (entries.findAny().isPresent()) {
+                    throw new FileAlreadyExistsException(target.toString(), null, "exists, is not empty and has no "
+                            + marker + "; refusing to replace it");
+                }
+            }
         }
         Path tmp = createUnique(parent, "." + target.getFileName(), ".tmp", true);
         Path old = null;

@@ -2,6 +2,7 @@ package org.nabla.nn.saving;
 
 import java.awt.image.BufferedImage;
 import java.awt.image.ColorModel;
+import java.awt.image.IndexColorModel;
 import java.awt.image.Raster;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -81,14 +82,17 @@ public final class ImageInput {
         float[] out = new float[w * h];
         Raster r = img.getRaster();
         ColorModel cm = img.getColorModel();
-        boolean plainGray = cm.getNumColorComponents() == 1 && !cm.hasAlpha() && r.getNumBands() == 1
-                && (img.getType() == BufferedImage.TYPE_BYTE_GRAY || img.getType() == BufferedImage.TYPE_USHORT_GRAY
-                || cm.getComponentSize(0) <= 16);
-        if (plainGray && cm.getColorSpace().getType() == java.awt.color.ColorSpace.TYPE_GRAY) {
-            // Gray PNGs store the sample itself; getRGB would apply a linear-to-sRGB conversion.
-            double max = (1 << cm.getComponentSize(0)) - 1;
+        if (cm.getColorSpace().getType() == java.awt.color.ColorSpace.TYPE_GRAY && !(cm instanceof IndexColorModel)) {
+            // Gray PNGs (with or without alpha) store the sample itself; getRGB would apply Java's
+            // linear-gray-to-sRGB conversion and brighten it.
+            double max = (1L << cm.getComponentSize(0)) - 1;
+            boolean alpha = cm.hasAlpha() && r.getNumBands() > 1;
+            double maxAlpha = alpha ? (1L << cm.getComponentSize(1)) - 1 : 1;
             for (int y = 0; y < h; y++) {
-                for (int x = 0; x < w; x++) out[y * w + x] = (float) (r.getSample(x, y, 0) / max);
+                for (int x = 0; x < w; x++) {
+                    double g = r.getSample(x, y, 0) / max;
+                    out[y * w + x] = (float) (alpha ? g * (r.getSample(x, y, 1) / maxAlpha) : g);
+                }
             }
         } else {
             for (int y = 0; y < h; y++) {

@@ -75,7 +75,8 @@ public final class SavedModel implements AutoCloseable {
     /**
      * Traces {@code predictFn} on {@code inputSpecs} into a graph (variables read inside it become variable reads
      * resolved when the saved model runs; other Java values become constants) and writes the saved model to
-     * {@code dir} atomically, replacing an existing one. Every variable the function reads must be in
+     * {@code dir} atomically, replacing an existing saved model (but never a non-empty directory that is not one).
+     * Every variable the function reads must be in
      * {@code variables}, whose keys name them in the checkpoint.
      */
     public static void save(Path dir, java.util.function.Function<Tensor[], Tensor[]> predictFn,
@@ -136,7 +137,7 @@ public final class SavedModel implements AutoCloseable {
         byte[] graphBytes = GraphIO.toBytes(f.graph());
         byte[] checkpoint = Checkpoint.toBytes(values);
         byte[] json = Json.write(sig).getBytes(StandardCharsets.UTF_8);
-        AtomicFiles.writeDirectory(dir, tmp -> {
+        AtomicFiles.writeDirectory(dir, SIGNATURE_FILE, tmp -> {
             Files.write(tmp.resolve(GRAPH_FILE), graphBytes);
             Files.write(tmp.resolve(VARIABLES_FILE), checkpoint);
             Files.write(tmp.resolve(SIGNATURE_FILE), json);

@@ -77,6 +77,20 @@ class ImageInputTest {
         assertEquals(128 / 255.0, w[0], 1e-6);
         assertEquals(0f, w[1]);
 
+        java.awt.image.ComponentColorModel grayAlpha = new java.awt.image.ComponentColorModel(
+                java.awt.color.ColorSpace.getInstance(java.awt.color.ColorSpace.CS_GRAY), true, false,
+                java.awt.Transparency.TRANSLUCENT, java.awt.image.DataBuffer.TYPE_BYTE);
+        BufferedImage ga = new BufferedImage(grayAlpha, grayAlpha.createCompatibleWritableRaster(28, 28), false, null);
+        ga.getRaster().setPixel(0, 0, new int[] {200, 255});
+        ga.getRaster().setPixel(1, 0, new int[] {200, 0});
+        ga.getRaster().setPixel(2, 0, new int[] {100, 51});
+        Path gap = dir.resolve("gray-alpha.png");
+        assertTrue(ImageIO.write(ga, "png", gap.toFile()));
+        float[] gav = ImageInput.readPngs(List.of(gap), false).toFloatArray();
+        assertEquals(200 / 255.0, gav[0], 1e-6);
+        assertEquals(0f, gav[1]);
+        assertEquals(100 / 255.0 * 0.2, gav[2], 1e-6);
+
         BufferedImage g16 = new BufferedImage(28, 28, BufferedImage.TYPE_USHORT_GRAY);
         g16.getRaster().setSample(0, 0, 0, 65535);
         g16.getRaster().setSample(1, 0, 0, 32768);

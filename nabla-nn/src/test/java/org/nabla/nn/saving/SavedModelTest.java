@@ -222,7 +222,7 @@ class SavedModelTest {
                 mlp.vars));
 
         // a writer failing half way: neither the target nor a temporary directory remains
-        assertThrows(IOException.class, () -> AtomicFiles.writeDirectory(dir, t -> {
+        assertThrows(IOException.class, () -> AtomicFiles.writeDirectory(dir, SavedModel.SIGNATURE_FILE, t -> {
             Files.writeString(t.resolve("a"), "half");
             throw new IOException("disk full");
         }));
@@ -233,7 +233,7 @@ class SavedModelTest {
         // replacing an existing model: a failure keeps the old one whole, a success replaces it
         mlp.save(dir);
         byte[] before = Files.readAllBytes(dir.resolve(SavedModel.VARIABLES_FILE));
-        assertThrows(IOException.class, () -> AtomicFiles.writeDirectory(dir, t -> {
+        assertThrows(IOException.class, () -> AtomicFiles.writeDirectory(dir, SavedModel.SIGNATURE_FILE, t -> {
             throw new IOException("fail");
         }));
         assertArrayEquals(before, Files.readAllBytes(dir.resolve(SavedModel.VARIABLES_FILE)));
@@ -241,6 +241,14 @@ class SavedModelTest {
         try (var files = Files.list(tmp)) {
             assertEquals(List.of(dir), files.toList());
         }
+        Files.createDirectory(tmp.resolve("empty"));
+        new Mlp(6).save(tmp.resolve("empty")); // an empty folder may be filled
+        // a folder that is not a saved model is never replaced
+        Path other = Files.createDirectory(tmp.resolve("home"));
+        Files.writeString(other.resolve("notes.txt"), "precious");
+        String refusal = assertThrows(IOException.class, () -> new Mlp(7).save(other)).getMessage();
+        assertTrue(refusal.contains("refusing to replace it"), refusal);
+        assertEquals("precious", Files.readString(other.resolve("notes.txt")));
         try (SavedModel m = SavedModel.load(dir)) {
             Mlp six = new Mlp(6);
             float[] x = new float[IN];
