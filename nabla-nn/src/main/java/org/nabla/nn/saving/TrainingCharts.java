@@ -97,6 +97,8 @@ public final class TrainingCharts {
         chart.getStyler().setMarkerSize(6);
         boolean any = false;
         int index = 0;
+        double lo = Double.POSITIVE_INFINITY;
+        double hi = Double.NEGATIVE_INFINITY;
         for (Map.Entry<String, double[]> e : series.entrySet()) {
             String key = e.getKey();
             boolean validation = key.startsWith("val_");
@@ -112,6 +114,8 @@ public final class TrainingCharts {
                 if (!Double.isFinite(v[i])) continue;
                 xs[j] = i + 1;
                 ys[j++] = v[i];
+                lo = Math.min(lo, v[i]);
+                hi = Math.max(hi, v[i]);
             }
             XYSeries s = chart.addSeries((validation ? "validation " : "training ") + base.replace('_', ' '), xs, ys);
             s.setLineColor(color);
@@ -121,7 +125,12 @@ public final class TrainingCharts {
             s.setLineStyle(validation ? SeriesLines.DASH_DASH : new BasicStroke(2f));
             any = true;
         }
-        if (!any) {
+        if (any) {
+            // a margin so that points never sit on the plot's edge (one epoch, or a flat curve)
+            double pad = hi > lo ? (hi - lo) * 0.06 : Math.max(Math.abs(hi) * 0.1, 1e-3);
+            st.setYAxisMin(lo - pad);
+            st.setYAxisMax(hi + pad);
+        } else {
             // No finite value: an empty panel that says so instead of failing the whole run.
             chart.setTitle(title + " (no values)");
             XYSeries s = chart.addSeries(" ", new double[] {1}, new double[] {0});
