@@ -2,6 +2,7 @@ package org.nabla.kernels.cpu;
 
 import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -42,6 +43,10 @@ public final class Gemm {
         if (m == 0 || n == 0) return;
         if (k == 0 || alpha == 0f) {
             scaleFloat(m, n, beta, c, cOff, ldc);
+            return;
+        }
+        if (m == 1 || n == 1) {
+            gemvFloat(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
             return;
         }
         long work = (long) m * n * k;
@@ -139,6 +144,61 @@ public final class Gemm {
         }
     }
 
+    /**
+     * Matrix-vector products (m == 1 or n == 1), which are bound by reading the matrix once: packing would pad the
+     * vector to a full micro-tile and waste most of the work. The vector is gathered into a contiguous buffer first.
+     */
+    private static void gemvFloat(boolean transA, boolean transB, int m, int n, int k, float alpha,
+                                  float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                                  float beta, float[] c, int cOff, int ldc) {
+        if (m == 1) {
+            // c row = alpha * (a row) x op(B) + beta * c row: the small path with a contiguous a row.
+            float[] row = new float[k];
+            for (int p = 0; p < k; p++) row[p] = transA ? a[aOff + p * lda] : a[aOff + p];
+            smallFloat(false, transB, 1, n, k, alpha, row, 0, k, b, bOff, ldb, beta, c, cOff, ldc);
+            return;
+        }
+        float[] v = new float[k]; // the column of op(B)
+        for (int p = 0; p < k; p++) v[p] = transB ? b[bOff + p] : b[bOff + p * ldb];
+        float[] acc = new float[m];
+        if (!transA) {
+            for (int i = 0; i < m; i++) acc[i] = dot(a, aOff + i * lda, v, 0, k);
+        } else {
+            // op(A)(i, p) = a[p * lda + i]: accumulate rows of the stored A, scaled by v[p].
+            for (int p = 0; p < k; p++) {
+                FloatVector s = FloatVector.broadcast(F, v[p]);
+                int ap = aOff + p * lda;
+                int i = 0;
+                for (int bound = F.loopBound(m); i < bound; i += F.length()) {
+                    s.fma(FloatVector.fromArray(F, a, ap + i), FloatVector.fromArray(F, acc, i)).intoArray(acc, i);
+                }
+                for (; i < m; i++) acc[i] += v[p] * a[ap + i];
+            }
+        }
+        for (int i = 0; i < m; i++) {
+            int ci = cOff + i * ldc;
+            c[ci] = beta == 0f ? alpha * acc[i] : alpha * acc[i] + beta * c[ci];
+        }
+    }
+
+    /** Sum of x[xOff + p] * y[yOff + p] for p in [0, len). */
+    private static float dot(float[] x, int xOff, float[] y, int yOff, int len) {
+        FloatVector acc0 = FloatVector.zero(F);
+        FloatVector acc1 = FloatVector.zero(F);
+        int p = 0;
+        int step = F.length();
+        for (int bound = len - 2 * step; p <= bound; p += 2 * step) {
+            acc0 = FloatVector.fromArray(F, x, xOff + p).fma(FloatVector.fromArray(F, y, yOff + p), acc0);
+            acc1 = FloatVector.fromArray(F, x, xOff + p + step).fma(FloatVector.fromArray(F, y, yOff + p + step), acc1);
+        }
+        for (int bound = F.loopBound(len); p < bound; p += step) {
+            acc0 = FloatVector.fromArray(F, x, xOff + p).fma(FloatVector.fromArray(F, y, yOff + p), acc0);
+        }
+        float sum = acc0.add(acc1).reduceLanes(VectorOperators.ADD);
+        for (; p < len; p++) sum += x[xOff + p] * y[yOff + p];
+        return sum;
+    }
+
     /** The unpacked loop for small products: rows of C accumulate scaled rows of op(B), or dot products. */
     private static void smallFloat(boolean transA, boolean transB, int m, int n, int k, float alpha,
                                    float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
@@ -163,14 +223,7 @@ public final class Gemm {
                     int bj = bOff + j * ldb;
                     float sum = 0f;
                     if (!transA) {
-                        int ai = aOff + i * lda;
-                        int p = 0;
-                        FloatVector acc = FloatVector.zero(F);
-                        for (int bound = F.loopBound(k); p < bound; p += F.length()) {
-                            acc = FloatVector.fromArray(F, a, ai + p).fma(FloatVector.fromArray(F, b, bj + p), acc);
-                        }
-                        sum = acc.reduceLanes(jdk.incubator.vector.VectorOperators.ADD);
-                        for (; p < k; p++) sum += a[ai + p] * b[bj + p];
+                        sum = dot(a, aOff + i * lda, b, bj, k);
                     } else {
                         for (int p = 0; p < k; p++) sum += a[aOff + p * lda + i] * b[bj + p];
                     }
