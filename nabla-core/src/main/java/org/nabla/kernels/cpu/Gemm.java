@@ -11,7 +11,7 @@ import jdk.incubator.vector.VectorSpecies;
  * matrices (MatMul, Conv2D through im2col...) goes through here, so one fast implementation serves them all.
  *
  * <p>Large products run the packed, cache-blocked, register-blocked kernels of {@link GemmFloat}/{@link GemmDouble},
- * split across {@link Parallel#THREADS} cores by rows (or columns) of C. Small products take a plain vectorized loop,
+ * run on {@link Parallel#THREADS} cores that share each packed panel of B. Small products take a plain vectorized loop,
  * because packing and waking threads cost more than they save there. As in BLAS, {@code beta == 0} means C is not
  * read (NaN/inf already in C do not propagate) and {@code alpha == 0} or {@code k == 0} leave {@code beta * C};
  * otherwise every product is computed, so inf/NaN in A or B propagate as IEEE arithmetic says.
@@ -55,29 +55,7 @@ public final class Gemm {
             return;
         }
         int threads = work >= PARALLEL_WORK ? Parallel.THREADS : 1;
-        // Split the longer side of C into one piece per thread, in whole micro-tiles; each thread packs its own panels.
-        boolean byRows = (long) m * GemmFloat.NR >= (long) n * GemmFloat.MR;
-        int unit = byRows ? GemmFloat.MR : GemmFloat.NR;
-        int tiles = ((byRows ? m : n) + unit - 1) / unit;
-        int parts = Math.max(1, Math.min(threads, tiles));
-        if (parts == 1) {
-            GemmFloat.gemm(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
-            return;
-        }
-        Parallel.forRange(parts, 1, (from, to) -> {
-            for (int t = from; t < to; t++) {
-                int lo = Math.min(byRows ? m : n, (int) ((long) tiles * t / parts) * unit);
-                int hi = Math.min(byRows ? m : n, (int) ((long) tiles * (t + 1) / parts) * unit);
-                if (hi <= lo) continue;
-                if (byRows) {
-                    GemmFloat.gemm(transA, transB, hi - lo, n, k, alpha, a, aOff + (transA ? lo : lo * lda), lda,
-                            b, bOff, ldb, beta, c, cOff + lo * ldc, ldc);
-                } else {
-                    GemmFloat.gemm(transA, transB, m, hi - lo, k, alpha, a, aOff, lda,
-                            b, bOff + (transB ? lo * ldb : lo), ldb, beta, c, cOff + lo, ldc);
-                }
-            }
-        });
+        GemmFloat.gemm(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc, threads);
     }
 
     /** The float64 version of {@link #sgemm}. */
@@ -96,28 +74,7 @@ public final class Gemm {
             return;
         }
         int threads = work >= PARALLEL_WORK ? Parallel.THREADS : 1;
-        boolean byRows = (long) m * GemmDouble.NR >= (long) n * GemmDouble.MR;
-        int unit = byRows ? GemmDouble.MR : GemmDouble.NR;
-        int tiles = ((byRows ? m : n) + unit - 1) / unit;
-        int parts = Math.max(1, Math.min(threads, tiles));
-        if (parts == 1) {
-            GemmDouble.gemm(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
-            return;
-        }
-        Parallel.forRange(parts, 1, (from, to) -> {
-            for (int t = from; t < to; t++) {
-                int lo = Math.min(byRows ? m : n, (int) ((long) tiles * t / parts) * unit);
-                int hi = Math.min(byRows ? m : n, (int) ((long) tiles * (t + 1) / parts) * unit);
-                if (hi <= lo) continue;
-                if (byRows) {
-                    GemmDouble.gemm(transA, transB, hi - lo, n, k, alpha, a, aOff + (transA ? lo : lo * lda), lda,
-                            b, bOff, ldb, beta, c, cOff + lo * ldc, ldc);
-                } else {
-                    GemmDouble.gemm(transA, transB, m, hi - lo, k, alpha, a, aOff, lda,
-                            b, bOff + (transB ? lo * ldb : lo), ldb, beta, c, cOff + lo, ldc);
-                }
-            }
-        });
+        GemmDouble.gemm(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc, threads);
     }
 
     private static void checkSizes(int m, int n, int k) {
