@@ -22,8 +22,11 @@ public final class Gemm {
      * 8x8x8 up (at 16^3 the packed path is already 2.5x faster), so only tiny products skip it.
      */
     static final long SMALL_WORK = Long.getLong("nabla.gemm.small", 8L * 8 * 8);
-    /** From this many multiply-adds on, C is split between threads (below, waking a thread costs more than it saves). */
-    static final long PARALLEL_WORK = Long.getLong("nabla.gemm.parallel", 128L * 128 * 128);
+    /**
+     * From this many multiply-adds on, the work is shared between threads. A {@link Parallel#forRange} costs about
+     * 50 us on the 2-core VM we measured (waking a parked worker), so splitting pays from roughly 200 us of work.
+     */
+    static final long PARALLEL_WORK = Long.getLong("nabla.gemm.parallel", 192L * 192 * 192);
 
     private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
     private static final VectorSpecies<Double> D = DoubleVector.SPECIES_PREFERRED;
