@@ -3,6 +3,7 @@ package org.nabla.kernels.cpu;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
 
 import java.util.Random;
 import org.junit.jupiter.api.Test;
@@ -61,12 +62,15 @@ class GemmTest {
                     sum += x * y;
                 }
                 double expected = alpha * sum + (beta == 0 ? 0 : beta * (double) c0[off + i * ldc + j]);
-                assertEquals(expected, c[off + i * ldc + j], 1e-5 * (k + 1), what + " at [" + i + "," + j + "]");
+                double got = c[off + i * ldc + j];
+                if (!(Math.abs(expected - got) <= 1e-5 * (k + 1))) {
+                    fail(what + " at [" + i + "," + j + "]: expected " + expected + " but was " + got);
+                }
             }
         }
-        for (int i = 0; i < off; i++) assertEquals(c0[i], c[i], what + ": wrote before the offset");
+        for (int i = 0; i < off; i++) assertEquals(c0[i], c[i], "wrote before the offset");
         for (int i = 0; i < m; i++) {
-            for (int j = n; j < ldc; j++) assertEquals(c0[off + i * ldc + j], c[off + i * ldc + j], what + ": padding");
+            for (int j = n; j < ldc; j++) assertEquals(c0[off + i * ldc + j], c[off + i * ldc + j], "padding");
         }
     }
 
@@ -87,8 +91,11 @@ class GemmTest {
                             * (tb ? b[off + j * ldb + p] : b[off + p * ldb + j]);
                 }
                 double expected = alpha * sum + (beta == 0 ? 0 : beta * c0[off + i * ldc + j]);
-                assertEquals(expected, c[off + i * ldc + j], 1e-12 * (k + 1),
-                        "dgemm m=" + m + " n=" + n + " k=" + k + " ta=" + ta + " tb=" + tb + " at " + i + "," + j);
+                double got = c[off + i * ldc + j];
+                if (!(Math.abs(expected - got) <= 1e-12 * (k + 1))) {
+                    fail("dgemm m=" + m + " n=" + n + " k=" + k + " ta=" + ta + " tb=" + tb + " at " + i + "," + j
+                            + ": expected " + expected + " but was " + got);
+                }
             }
             for (int j = n; j < ldc; j++) assertEquals(c0[off + i * ldc + j], c[off + i * ldc + j]);
         }
