@@ -46,7 +46,7 @@ public abstract class Layer {
         StringBuilder b = new StringBuilder();
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);
-            if (Character.isUpperCase(c) && i > 0 && !Character.isUpperCase(s.charAt(i - 1))) b.append('_');
+            if (Character.isUpperCase(c) && i > 0 && Character.isLowerCase(s.charAt(i - 1))) b.append('_');
             b.append(Character.toLowerCase(c));
         }
         return b.toString().toLowerCase(Locale.ROOT);

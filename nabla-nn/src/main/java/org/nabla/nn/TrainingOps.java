@@ -1,5 +1,7 @@
 package org.nabla.nn;
 
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
 import org.nabla.DType;
 import org.nabla.Ops;
 import org.nabla.Shape;
@@ -45,6 +47,8 @@ public final class TrainingOps implements KernelProvider {
             .notDifferentiable()
             .summary("Adam(W) step: new value, m, v from value, m, v, grad, lr (scalar) and step t (scalar, >= 1)")
             .build();
+
+    private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
 
     static {
         GradientRegistry.register("StepDropout",
@@ -159,10 +163,25 @@ public final class TrainingOps implements KernelProvider {
         int n = w.length;
         float[] nw = new float[n], nm = new float[n], nv = new float[n];
         Parallel.forRange(n, 1 << 15, (from, to) -> {
-            for (int i = from; i < to; i++) {
+            int i = from;
+            int upper = from + F.loopBound(to - from);
+            FloatVector vb1 = FloatVector.broadcast(F, fb1), vb2 = FloatVector.broadcast(F, fb2);
+            FloatVector vc1 = FloatVector.broadcast(F, c1), vc2 = FloatVector.broadcast(F, c2);
+            FloatVector veps = FloatVector.broadcast(F, feps), vlr = FloatVector.broadcast(F, lrT);
+            FloatVector vdecay = FloatVector.broadcast(F, decay);
+            for (; i < upper; i += F.length()) {
+                FloatVector gi = FloatVector.fromArray(F, g, i);
+                FloatVector mi = FloatVector.fromArray(F, m, i).mul(vb1).add(gi.mul(vc1));
+                FloatVector vi = FloatVector.fromArray(F, v, i).mul(vb2).add(gi.mul(gi).mul(vc2));
+                mi.intoArray(nm, i);
+                vi.intoArray(nv, i);
+                FloatVector wi = FloatVector.fromArray(F, w, i);
+                wi.mul(vdecay).sub(vlr.mul(mi).div(vi.sqrt().add(veps))).intoArray(nw, i);
+            }
+            for (; i < to; i++) {
                 float gi = g[i];
                 float mi = fb1 * m[i] + c1 * gi;
-                float vi = fb2 * v[i] + c2 * gi * gi;
+                float vi = fb2 * v[i] + gi * gi * c2;
                 nm[i] = mi;
                 nv[i] = vi;
                 nw[i] = w[i] * decay - lrT * mi / ((float) Math.sqrt(vi) + feps);

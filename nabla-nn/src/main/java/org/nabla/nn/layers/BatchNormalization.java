@@ -71,7 +71,7 @@ public final class BatchNormalization extends Layer {
                 return Ops.batchNormInference(x, gamma.read(), beta.read(), movingMean.read(), movingVariance.read(),
                         epsilon, "NHWC");
             }
-            Tensor inv = Ops.mul(Ops.rsqrt(Ops.add(movingVariance.read(), (float) epsilon)), gamma.read());
+            Tensor inv = Ops.mul(Ops.rsqrt(Ops.add(movingVariance.read(), epsilon)), gamma.read());
             return Ops.add(Ops.mul(Ops.sub(x, movingMean.read()), inv), beta.read());
         }
         int[] axes = new int[rank - 1];
@@ -79,9 +79,9 @@ public final class BatchNormalization extends Layer {
         Tensor mean = Ops.mean(x, axes);
         Tensor centered = Ops.sub(x, mean);
         Tensor variance = Ops.mean(Ops.square(centered), axes);
-        Tensor inv = Ops.mul(Ops.rsqrt(Ops.add(variance, (float) epsilon)), gamma.read());
+        Tensor inv = Ops.mul(Ops.rsqrt(Ops.add(variance, epsilon)), gamma.read());
         Tensor y = Ops.add(Ops.mul(centered, inv), beta.read());
-        float m = (float) momentum;
+        double m = momentum;
         movingMean.assign(Ops.add(Ops.mul(movingMean.read(), m), Ops.mul(Ops.stopGradient(mean), 1 - m)));
         movingVariance.assign(Ops.add(Ops.mul(movingVariance.read(), m), Ops.mul(Ops.stopGradient(variance), 1 - m)));
         return y;
