@@ -330,10 +330,11 @@ public abstract class Model {
     public History fit(Iterable<Tensor[]> train, FitOptions options) {
         requireCompiled("fit");
         History history = new History();
+        // Keras' order: the progress bar, the user's callbacks, then the history (which sees what callbacks added)
         List<Callback> cbs = new ArrayList<>();
-        cbs.add(history);
         if (options.verbose > 0) cbs.add(new ProgressBar(options.verbose == 1 ? ProgressBar.Mode.AUTO : ProgressBar.Mode.EPOCH_LINES));
         cbs.addAll(options.callbacks);
+        cbs.add(history);
         int steps = train instanceof Batches b ? b.batchesPerEpoch() : -1;
         for (Callback c : cbs) {
             c.setModel(this);
