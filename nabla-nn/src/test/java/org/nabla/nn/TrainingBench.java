@@ -12,10 +12,17 @@ import org.nabla.Tensor;
  * Throughput of the reference models on random data (samples/s of training steps and of inference). Skipped unless
  * run with {@code -Dnabla.bench=true}; no timing is asserted.
  */
-class TrainingBench {
+public class TrainingBench {
     @Test
     void referenceModels() {
         assumeTrue(Boolean.getBoolean("nabla.bench"), "benchmark: run with -Dnabla.bench=true");
+        run();
+    }
+
+    /** Also runnable directly: {@code java -cp ... org.nabla.nn.TrainingBench} (same system properties). */
+    public static void main(String[] args) { run(); }
+
+    static void run() {
         String which = System.getProperty("nabla.bench.models", "mlp,cnn");
         boolean eager = Boolean.getBoolean("nabla.bench.eager");
         int steps = Integer.getInteger("nabla.bench.steps", 200);

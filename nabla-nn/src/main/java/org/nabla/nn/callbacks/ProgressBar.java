@@ -7,7 +7,7 @@ import java.util.Map;
 /**
  * Keras-style progress: on a terminal, one line per epoch redrawn in place
  * ({@code 120/1875 [=>..........] - ETA: 12s - loss: 0.4312 - accuracy: 0.8750}); when the output is not a terminal
- * ({@code System.console() == null}) or in {@link Mode#EPOCH_LINES}, one plain line at each epoch end (with the
+ * ({@code System.console()} is null or not a terminal) or in {@link Mode#EPOCH_LINES}, one plain line at each epoch end (with the
  * epoch time and validation metrics). {@link Model#fit} adds one unless {@code verbose(0)}.
  */
 public final class ProgressBar implements Callback {
@@ -26,7 +26,13 @@ public final class ProgressBar implements Callback {
 
     public ProgressBar(Mode mode, PrintStream out) {
         this.out = out;
-        this.live = mode == Mode.BAR || (mode == Mode.AUTO && System.console() != null);
+        this.live = mode == Mode.BAR || (mode == Mode.AUTO && isTerminal());
+    }
+
+    /** Whether standard output is a terminal (Java 22+ returns a Console even when redirected; ask it). */
+    static boolean isTerminal() {
+        java.io.Console c = System.console();
+        return c != null && c.isTerminal();
     }
 
     /** Epoch count and steps per epoch (-1 when unknown: learned from the first epoch). */
