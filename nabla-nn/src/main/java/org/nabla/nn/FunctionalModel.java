@@ -34,7 +34,11 @@ final class FunctionalModel extends Model {
         for (LayerOutput n : nodes) ls.add(n.layer());
         this.layers = List.copyOf(ls);
         prepareLayers(layers);
+        reseed();   // weights from the model seed, whatever the order in which layers were made
     }
+
+    @Override
+    boolean reseedsWhenBuilt() { return true; }
 
     private void visit(LayerOutput o, Set<LayerOutput> seen) {
         if (!seen.add(o)) return;

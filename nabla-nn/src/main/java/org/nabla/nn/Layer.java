@@ -24,6 +24,7 @@ public abstract class Layer {
     private String name;
     private long seed = SEEDS.getAndIncrement() * 0x9E3779B97F4A7C15L;
     private final List<Variable> weights = new ArrayList<>();
+    private final List<Initializer> initializers = new ArrayList<>();
     private Shape[] inputShapes;
     private Shape outputShape;
     private boolean built;
@@ -144,17 +145,28 @@ public abstract class Layer {
 
     /** Adds a weight initialized by {@code init} (seeded from the layer seed and the weight's index). */
     protected final Variable addWeight(String weightName, Shape shape, Initializer init, boolean trainable) {
-        long s = TrainingOps.mix(seed + 31L * weights.size() + 1);
-        Tensor value = init.initialize(shape, s);
+        Variable v = Variable.of(name() + "/" + weightName, initialValue(init, shape, weights.size()), trainable);
+        weights.add(v);
+        initializers.add(init);
+        return v;
+    }
+
+    private Tensor initialValue(Initializer init, Shape shape, int index) {
+        Tensor value = init.initialize(shape, TrainingOps.mix(seed + 31L * index + 1));
         if (dtype == DType.FLOAT64) {
             float[] f = value.toFloatArray();
             double[] d = new double[f.length];
             for (int i = 0; i < f.length; i++) d[i] = f[i];
             value = Tensor.wrap(DType.FLOAT64, shape, d);
         }
-        Variable v = Variable.of(name() + "/" + weightName, value, trainable);
-        weights.add(v);
-        return v;
+        return value;
+    }
+
+    /** Re-draws every weight from its initializer with the current seed (as if built now). */
+    public void reinitialize() {
+        for (int i = 0; i < weights.size(); i++) {
+            weights.get(i).assign(initialValue(initializers.get(i), weights.get(i).shape(), i));
+        }
     }
 
     /** All weights, in creation order. */

@@ -69,12 +69,32 @@ public abstract class Model {
     /** The output shapes (batch dim -1); the model must be built. */
     public abstract List<Shape> outputShapes();
 
-    /** The seed of weight initialization and dropout; set it before the model is built. */
+    /**
+     * The seed of weight initialization and dropout. Set it before a Sequential model is built; a functional model
+     * (whose layers are built when applied) re-draws its weights from it.
+     */
     public Model seed(long s) {
-        if (isBuilt()) throw new IllegalStateException("model " + name + " is built; set the seed before");
+        if (isBuilt() && !reseedsWhenBuilt()) {
+            throw new IllegalStateException("model " + name + " is built; set the seed before");
+        }
         seed = s;
+        if (isBuilt()) reseed();
         return this;
     }
+
+    /** Whether {@link #seed(long)} may be called after building (functional models re-draw their weights). */
+    boolean reseedsWhenBuilt() { return false; }
+
+    /** Gives every layer a seed derived from the model seed and its position, and re-draws its weights. */
+    void reseed() {
+        List<Layer> ls = layers();
+        for (int i = 0; i < ls.size(); i++) {
+            ls.get(i).seed(layerSeed(i));
+            ls.get(i).reinitialize();
+        }
+    }
+
+    private long layerSeed(int index) { return TrainingOps.mix(seed * 0x100000001B3L + index); }
 
     public long seed() { return seed; }
 
@@ -93,7 +113,7 @@ public abstract class Model {
                 used.put(n, 1);
                 l.name(n);
             }
-            if (!l.isBuilt()) l.seed(TrainingOps.mix(seed * 0x100000001B3L + i));
+            if (!l.isBuilt()) l.seed(layerSeed(i));
         }
     }
 
@@ -282,6 +302,9 @@ public abstract class Model {
         }
         for (Tensor t : batch) if (t == null) throw new IllegalArgumentException("model " + name + ": a batch holds null");
     }
+
+    /** How many graphs the traced training step has made (one per batch signature). */
+    public int trainTraceCount() { return trainFunction == null ? 0 : trainFunction.traceCount(); }
 
     /** Runs one training step on a batch {x..., y...} (traced unless run eagerly); returns {loss, metrics...}. */
     public double[] trainOnBatch(Tensor... batch) {

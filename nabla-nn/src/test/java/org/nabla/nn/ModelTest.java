@@ -164,12 +164,51 @@ class ModelTest {
     }
 
     @Test
+    void functionalWeightsFollowTheModelSeed() {
+        java.util.function.Supplier<Model> make = () -> {
+            LayerOutput in = Input.of(3);
+            return Model.functional(in, new Dense(2).apply(new Dense(4, "relu").apply(in)));
+        };
+        Model a = make.get(), b = make.get();
+        assertWeightsClose(a.getWeights(), b.getWeights(), 0);
+        b.seed(7);
+        assertTrue(maxDiff(a.getWeights(), b.getWeights()) > 1e-3);
+        a.seed(7);
+        assertWeightsClose(a.getWeights(), b.getWeights(), 0);
+    }
+
+    @Test
+    void batchesCoverEveryRowOncePerEpochAndShuffleBySeed() {
+        Tensor x = Tensors.of(new int[] {0, 1, 2, 3, 4, 5, 6}, 7, 1);
+        Batches b = Batches.shuffled(3, 5, x);
+        assertEquals(3, b.batchesPerEpoch());
+        List<Integer> e1 = new java.util.ArrayList<>(), e2 = new java.util.ArrayList<>();
+        List<Integer> sizes = new java.util.ArrayList<>();
+        for (Tensor[] t : b) {
+            sizes.add(t[0].shape().dim(0));
+            for (int v : t[0].toIntArray()) e1.add(v);
+        }
+        for (Tensor[] t : b) for (int v : t[0].toIntArray()) e2.add(v);
+        assertEquals(List.of(3, 3, 1), sizes);
+        assertEquals(List.of(0, 1, 2, 3, 4, 5, 6), e1.stream().sorted().toList());
+        assertTrue(!e1.equals(e2), "epochs are shuffled differently");
+        List<Integer> again = new java.util.ArrayList<>();
+        for (Tensor[] t : Batches.shuffled(3, 5, x)) for (int v : t[0].toIntArray()) again.add(v);
+        assertEquals(e1, again);
+        assertEquals(2, Batches.make(3, false, 0, true, x).batchesPerEpoch());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> Batches.of(2, x, Tensors.of(new int[] {1, 2})));
+        assertTrue(e.getMessage().contains("different numbers of examples"), e.getMessage());
+    }
+
+    @Test
     void oneTracePerBatchShape() {
         Tensor[] d = blobs(100, 3);
         Sequential m = new Sequential(new Dense(3));
         m.compile(new SGD(0.1), "sparse_categorical_crossentropy");
         m.fit(d[0], d[1], FitOptions.epochs(3).batchSize(32).verbose(0));
         assertEquals(4 * 3, m.optimizer().step());
+        assertEquals(2, m.trainTraceCount());   // batches of 32 and the last one of 4
         IllegalStateException e = assertThrows(IllegalStateException.class,
                 () -> new Sequential(new Dense(1)).fit(d[0], d[1], FitOptions.epochs(1)));
         assertTrue(e.getMessage().contains("not compiled"), e.getMessage());
