@@ -10,6 +10,8 @@ import org.nabla.nn.callbacks.Callback;
 public final class History implements Callback {
     private final Map<String, List<Double>> values = new LinkedHashMap<>();
     private final List<Integer> epochs = new ArrayList<>();
+    private final List<Long> samples = new ArrayList<>();
+    private final List<Double> seconds = new ArrayList<>();
 
     @Override
     public void onEpochEnd(int epoch, Map<String, Double> logs) {
@@ -27,6 +29,24 @@ public final class History implements Callback {
         List<Double> v = values.get(metric);
         if (v == null || v.isEmpty()) throw new IllegalArgumentException("no metric '" + metric + "' in history " + values.keySet());
         return v.get(v.size() - 1);
+    }
+
+    void recordTiming(long epochSamples, double epochSeconds) {
+        samples.add(epochSamples);
+        seconds.add(epochSeconds);
+    }
+
+    /** Training examples seen per epoch. */
+    public List<Long> samplesPerEpoch() { return List.copyOf(samples); }
+
+    /** Wall-clock seconds of each epoch's training batches (without validation). */
+    public List<Double> secondsPerEpoch() { return List.copyOf(seconds); }
+
+    /** Training throughput over all epochs: examples / seconds of training batches (NaN before any epoch). */
+    public double trainSamplesPerSecond() {
+        double secs = seconds.stream().mapToDouble(Double::doubleValue).sum();
+        long n = samples.stream().mapToLong(Long::longValue).sum();
+        return secs > 0 ? n / secs : Double.NaN;
     }
 
     /** The epochs run (0-based). */

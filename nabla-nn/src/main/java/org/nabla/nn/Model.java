@@ -372,6 +372,7 @@ public abstract class Model {
             long seen = 0;
             int batchIndex = 0;
             Map<String, Double> logs = new LinkedHashMap<>();
+            long start = System.nanoTime();
             for (Tensor[] batch : train) {
                 double[] r = trainOnBatch(batch);
                 int n = batch[0].shape().rank() == 0 ? 1 : batch[0].shape().dim(0);
@@ -383,6 +384,7 @@ public abstract class Model {
                 batchIndex++;
             }
             if (seen == 0) throw new IllegalArgumentException("fit: the training data gave no batches");
+            history.recordTiming(seen, (System.nanoTime() - start) / 1e9);
             Map<String, Double> epochLogs = new LinkedHashMap<>(logs);
             if (options.validation != null) {
                 evaluate(options.validation).forEach((k, v) -> epochLogs.put("val_" + k, v));

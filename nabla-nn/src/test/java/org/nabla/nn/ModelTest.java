@@ -51,6 +51,8 @@ class ModelTest {
         History h = m.fit(train[0], train[1], FitOptions.epochs(15).batchSize(32).seed(5).verbose(0)
                 .validationData(test[0], test[1]));
         assertEquals(15, h.get("loss").size());
+        assertEquals(java.util.Collections.nCopies(15, 300L), h.samplesPerEpoch());
+        assertTrue(h.trainSamplesPerSecond() > 0);
         assertTrue(h.last("accuracy") > 0.95, h.toString());
         assertTrue(h.last("val_accuracy") > 0.95, h.toString());
         assertTrue(h.get("loss").get(0) > h.last("loss"));
