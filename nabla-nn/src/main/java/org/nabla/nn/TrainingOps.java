@@ -50,7 +50,19 @@ public final class TrainingOps implements KernelProvider {
 
     private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
 
+    /** max(value + bias, 0) with bias along the last axis: Dense/Conv2D's bias and relu in one pass. */
+    public static final OpDef BIAS_RELU = OpDef.builder("BiasRelu").inputs("value", "bias")
+            .shape(TrainingOps::biasReluShape)
+            .summary("max(value + bias, 0), bias along the last axis (fused BiasAdd + Relu)").build();
+
     static {
+        GradientRegistry.register("BiasRelu", (c, g) -> {
+            Tensor dy = Ops.reluGrad(g[0], c.output(0));
+            int rank = c.input(0).shape().rank();
+            int[] axes = new int[rank - 1];
+            for (int i = 0; i < axes.length; i++) axes[i] = i;
+            return new Tensor[] {dy, Ops.sum(dy, axes)};
+        });
         GradientRegistry.register("StepDropout",
                 (c, g) -> new Tensor[] {g[0] == null ? null : Ops.mul(g[0], c.output(1)), null});
     }
@@ -65,6 +77,20 @@ public final class TrainingOps implements KernelProvider {
                                       double beta1, double beta2, double epsilon, double weightDecay) {
         return Ops.runMulti(ADAM_UPDATE, Attrs.of("beta1", beta1, "beta2", beta2, "epsilon", epsilon,
                 "weightDecay", weightDecay), value, m, v, grad, lr, step);
+    }
+
+    /** Fused bias add and relu (BiasAdd then Relu, in one pass). */
+    public static Tensor biasRelu(Tensor value, Tensor bias) { return Ops.run(BIAS_RELU, Attrs.EMPTY, value, bias); }
+
+    private static TensorSpec[] biasReluShape(TensorSpec[] in, Attrs a) {
+        Infer.requireFloating("BiasRelu", "value", in[0]);
+        Infer.sameDType("BiasRelu", in[0], in[1]);
+        Shape v = in[0].shape(), b = in[1].shape();
+        if (v.rank() < 1 || b.rank() != 1 || (v.dim(-1) >= 0 && b.dim(0) >= 0 && v.dim(-1) != b.dim(0))) {
+            throw new OpException("BiasRelu", "bias must be 1-D with the size of value's last dim, got value " + v
+                    + " and bias " + b);
+        }
+        return new TensorSpec[] {in[0]};
     }
 
     private static TensorSpec[] dropoutShape(TensorSpec[] in, Attrs a) {
@@ -102,6 +128,8 @@ public final class TrainingOps implements KernelProvider {
         r.register(STEP_DROPOUT, CpuDevice.TYPE, DType.FLOAT64, (in, a, out) -> dropout(in[0],
                 ((long[]) in[1].data())[0], a.getDouble("rate"), a.getLong("seed")));
         r.register(ADAM_UPDATE, CpuDevice.TYPE, DType.FLOAT32, (in, a, out) -> adam(in, a));
+        r.register(BIAS_RELU, CpuDevice.TYPE, DType.FLOAT32, (in, a, out) -> biasReluFloat(in[0], in[1]));
+        r.register(BIAS_RELU, CpuDevice.TYPE, DType.FLOAT64, (in, a, out) -> biasReluDouble(in[0], in[1]));
     }
 
     // ---------------------------------------------------------------- kernels
@@ -146,6 +174,35 @@ public final class TrainingOps implements KernelProvider {
             o[i] = d[i] * k;
         }
         return new Tensor[] {Tensor.wrap(x.dtype(), x.shape(), o), Tensor.wrap(x.dtype(), x.shape(), m)};
+    }
+
+    private static Tensor[] biasReluFloat(Tensor x, Tensor bias) {
+        float[] src = (float[]) x.data(), b = (float[]) bias.data();
+        int c = b.length;
+        int rows = c == 0 ? 0 : src.length / c;
+        float[] dst = new float[src.length];
+        int vecEnd = F.loopBound(c);
+        FloatVector zero = FloatVector.zero(F);
+        Parallel.forRange(rows, Math.max(1, (1 << 15) / Math.max(1, c)), (from, to) -> {
+            for (int r = from; r < to; r++) {
+                int base = r * c;
+                int j = 0;
+                for (; j < vecEnd; j += F.length()) {
+                    FloatVector.fromArray(F, src, base + j).add(FloatVector.fromArray(F, b, j)).max(zero)
+                            .intoArray(dst, base + j);
+                }
+                for (; j < c; j++) dst[base + j] = Math.max(src[base + j] + b[j], 0f);
+            }
+        });
+        return new Tensor[] {Tensor.wrap(DType.FLOAT32, x.shape(), dst)};
+    }
+
+    private static Tensor[] biasReluDouble(Tensor x, Tensor bias) {
+        double[] src = (double[]) x.data(), b = (double[]) bias.data();
+        int c = b.length;
+        double[] dst = new double[src.length];
+        for (int i = 0; i < src.length; i++) dst[i] = Math.max(src[i] + b[i % c], 0);
+        return new Tensor[] {Tensor.wrap(DType.FLOAT64, x.shape(), dst)};
     }
 
     private static Tensor[] adam(Tensor[] in, Attrs a) {

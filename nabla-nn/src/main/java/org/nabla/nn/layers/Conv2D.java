@@ -11,6 +11,7 @@ import org.nabla.nn.CallContext;
 import org.nabla.nn.Initializer;
 import org.nabla.nn.Initializers;
 import org.nabla.nn.Layer;
+import org.nabla.nn.TrainingOps;
 
 /**
  * 2-D convolution over NHWC inputs: {@code activation(conv2d(x, kernel) + bias)}; kernel [kh, kw, in, filters]
@@ -97,6 +98,7 @@ public final class Conv2D extends Layer {
     @Override
     protected Tensor forward(Tensor[] inputs, CallContext ctx) {
         Tensor y = Ops.conv2d(inputs[0], kernel.read(), new int[] {strideH, strideW}, padding);
+        if (useBias && "relu".equalsIgnoreCase(activationName)) return TrainingOps.biasRelu(y, bias.read());
         if (useBias) y = Ops.biasAdd(y, bias.read());
         return activation.apply(y);
     }

@@ -10,6 +10,7 @@ import org.nabla.nn.CallContext;
 import org.nabla.nn.Initializer;
 import org.nabla.nn.Initializers;
 import org.nabla.nn.Layer;
+import org.nabla.nn.TrainingOps;
 
 /**
  * A fully connected layer: {@code activation(x · kernel + bias)} over the last axis; kernel [in, units] (Glorot
@@ -77,8 +78,12 @@ public final class Dense extends Layer {
         int rank = x.shape().rank();
         Tensor flat = rank == 2 ? x : Ops.reshape(x, -1, x.shape().dim(-1));
         Tensor y = Ops.matmul(flat, kernel.read());
-        if (useBias) y = Ops.biasAdd(y, bias.read());
-        y = activation.apply(y);
+        if (useBias && "relu".equalsIgnoreCase(activationName)) {
+            y = TrainingOps.biasRelu(y, bias.read());     // one pass instead of BiasAdd + Relu
+        } else {
+            if (useBias) y = Ops.biasAdd(y, bias.read());
+            y = activation.apply(y);
+        }
         if (rank != 2) {
             int[] d = x.shape().dims();
             d[0] = -1;
