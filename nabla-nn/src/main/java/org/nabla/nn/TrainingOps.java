@@ -55,13 +55,21 @@ public final class TrainingOps implements KernelProvider {
             .shape(TrainingOps::biasReluShape)
             .summary("max(value + bias, 0), bias along the last axis (fused BiasAdd + Relu)").build();
 
+    /**
+     * The gradient of BiasRelu in one pass: outputs dValue = grad where output > 0 (else 0) and dBias = dValue
+     * summed over all axes but the last.
+     */
+    public static final OpDef BIAS_RELU_GRAD = OpDef.builder("BiasReluGrad").inputs("grad", "output")
+            .shape(TrainingOps::biasReluGradShape)
+            .summary("(grad * (output > 0), its sum over all axes but the last): BiasRelu's backward pass").build();
+
     static {
-        GradientRegistry.register("BiasRelu", (c, g) -> {
-            Tensor dy = Ops.reluGrad(g[0], c.output(0));
-            int rank = c.input(0).shape().rank();
-            int[] axes = new int[rank - 1];
-            for (int i = 0; i < axes.length; i++) axes[i] = i;
-            return new Tensor[] {dy, Ops.sum(dy, axes)};
+        GradientRegistry.register("BiasRelu", (c, g) -> Ops.runMulti(BIAS_RELU_GRAD, Attrs.EMPTY, g[0], c.output(0)));
+        // d(dValue)/d(grad) and d(dBias)/d(grad) are the relu mask; nothing flows to output (piecewise constant)
+        GradientRegistry.register("BiasReluGrad", (c, g) -> {
+            Tensor up = g[0];
+            if (g[1] != null) up = up == null ? Ops.add(Ops.zerosLike(c.input(0)), g[1]) : Ops.add(up, g[1]);
+            return new Tensor[] {up == null ? null : Ops.reluGrad(up, c.input(1)), null};
         });
         GradientRegistry.register("StepDropout",
                 (c, g) -> new Tensor[] {g[0] == null ? null : Ops.mul(g[0], c.output(1)), null});
@@ -91,6 +99,16 @@ public final class TrainingOps implements KernelProvider {
                     + " and bias " + b);
         }
         return new TensorSpec[] {in[0]};
+    }
+
+    private static TensorSpec[] biasReluGradShape(TensorSpec[] in, Attrs a) {
+        Infer.requireFloating("BiasReluGrad", "grad", in[0]);
+        Infer.sameDType("BiasReluGrad", in[0], in[1]);
+        if (!in[0].shape().isCompatibleWith(in[1].shape()) || in[0].shape().rank() < 1) {
+            throw new OpException("BiasReluGrad", "grad and output must have one shape of rank >= 1, got "
+                    + in[0].shape() + " and " + in[1].shape());
+        }
+        return new TensorSpec[] {in[0], new TensorSpec(in[0].dtype(), Shape.of(in[0].shape().dim(-1)))};
     }
 
     private static TensorSpec[] dropoutShape(TensorSpec[] in, Attrs a) {
@@ -130,6 +148,8 @@ public final class TrainingOps implements KernelProvider {
         r.register(ADAM_UPDATE, CpuDevice.TYPE, DType.FLOAT32, (in, a, out) -> adam(in, a));
         r.register(BIAS_RELU, CpuDevice.TYPE, DType.FLOAT32, (in, a, out) -> biasReluFloat(in[0], in[1]));
         r.register(BIAS_RELU, CpuDevice.TYPE, DType.FLOAT64, (in, a, out) -> biasReluDouble(in[0], in[1]));
+        r.register(BIAS_RELU_GRAD, CpuDevice.TYPE, DType.FLOAT32, (in, a, out) -> biasReluGradFloat(in[0], in[1]));
+        r.register(BIAS_RELU_GRAD, CpuDevice.TYPE, DType.FLOAT64, (in, a, out) -> biasReluGradDouble(in[0], in[1]));
     }
 
     // ---------------------------------------------------------------- kernels
@@ -203,6 +223,57 @@ public final class TrainingOps implements KernelProvider {
         double[] dst = new double[src.length];
         for (int i = 0; i < src.length; i++) dst[i] = Math.max(src[i] + b[i % c], 0);
         return new Tensor[] {Tensor.wrap(DType.FLOAT64, x.shape(), dst)};
+    }
+
+    /** Chunks of rows summed separately and then in order, so the bias sum does not depend on the thread count. */
+    private static final int GRAD_CHUNKS = 8;
+
+    private static Tensor[] biasReluGradFloat(Tensor grad, Tensor output) {
+        float[] g = (float[]) grad.data(), y = (float[]) output.data();
+        int c = grad.shape().dim(-1);
+        int rows = c == 0 ? 0 : g.length / c;
+        float[] dx = new float[g.length];
+        float[][] partial = new float[GRAD_CHUNKS][c];
+        int vecEnd = F.loopBound(c);
+        FloatVector zero = FloatVector.zero(F);
+        int grain = Math.max(1, (int) Math.min(GRAD_CHUNKS, (1L << 15) * GRAD_CHUNKS / Math.max(1, g.length)));
+        Parallel.forRange(GRAD_CHUNKS, grain, (fromChunk, toChunk) -> {
+            for (int k = fromChunk; k < toChunk; k++) {
+                float[] acc = partial[k];
+                int r0 = (int) ((long) rows * k / GRAD_CHUNKS), r1 = (int) ((long) rows * (k + 1) / GRAD_CHUNKS);
+                for (int r = r0; r < r1; r++) {
+                    int base = r * c;
+                    int j = 0;
+                    for (; j < vecEnd; j += F.length()) {
+                        FloatVector gv = FloatVector.fromArray(F, g, base + j);
+                        FloatVector d = zero.blend(gv, FloatVector.fromArray(F, y, base + j)
+                                .compare(jdk.incubator.vector.VectorOperators.GT, 0f));
+                        d.intoArray(dx, base + j);
+                        FloatVector.fromArray(F, acc, j).add(d).intoArray(acc, j);
+                    }
+                    for (; j < c; j++) {
+                        float d = y[base + j] > 0 ? g[base + j] : 0f;
+                        dx[base + j] = d;
+                        acc[j] += d;
+                    }
+                }
+            }
+        });
+        float[] db = new float[c];
+        for (float[] p : partial) for (int j = 0; j < c; j++) db[j] += p[j];
+        return new Tensor[] {Tensor.wrap(DType.FLOAT32, grad.shape(), dx), Tensor.wrap(DType.FLOAT32, Shape.of(c), db)};
+    }
+
+    private static Tensor[] biasReluGradDouble(Tensor grad, Tensor output) {
+        double[] g = (double[]) grad.data(), y = (double[]) output.data();
+        int c = grad.shape().dim(-1);
+        double[] dx = new double[g.length], db = new double[c];
+        for (int i = 0; i < g.length; i++) {
+            double d = y[i] > 0 ? g[i] : 0;
+            dx[i] = d;
+            db[i % c] += d;
+        }
+        return new Tensor[] {Tensor.wrap(DType.FLOAT64, grad.shape(), dx), Tensor.wrap(DType.FLOAT64, Shape.of(c), db)};
     }
 
     private static Tensor[] adam(Tensor[] in, Attrs a) {

@@ -35,6 +35,24 @@ class TrainingOpsTest {
             GradientChecker.check("BiasRelu", in -> new Tensor[] {TrainingOps.biasRelu(in[0], in[1])}, mode, x, b)
                     .assertOk(1e-6);
         }
+        for (GradientChecker.Mode mode : new GradientChecker.Mode[] {GradientChecker.Mode.EAGER, GradientChecker.Mode.GRAPH}) {
+            GradientChecker.checkSecondOrder("BiasRelu", in -> new Tensor[] {TrainingOps.biasRelu(in[0], in[1])}, mode, x, b)
+                    .assertOk(1e-6);
+        }
+        // float32 backward (vectorized, chunked bias sums) against a float64 reference
+        for (int c : new int[] {3, 16, 37}) {
+            int rows = 41;
+            double[] g = Ref.random(rows * c, c, -1, 1), y = Ref.random(rows * c, c + 7, -1, 1);
+            Tensor[] r = Ops.runMulti(TrainingOps.BIAS_RELU_GRAD, org.nabla.ops.Attrs.EMPTY, Ref.f32(g, rows, c),
+                    Ref.f32(y, rows, c));
+            double[] dx = new double[g.length], db = new double[c];
+            for (int i = 0; i < g.length; i++) {
+                dx[i] = y[i] > 0 ? (float) g[i] : 0;
+                db[i % c] += dx[i];
+            }
+            Ref.assertClose(dx, r[0], 0);
+            Ref.assertClose(db, r[1], 1e-5);
+        }
         OpException e = assertThrows(OpException.class,
                 () -> TrainingOps.biasRelu(Tensors.of(new float[][] {{1, 2}}), Tensors.of(new float[] {1, 2, 3})));
         assertTrue(e.getMessage().contains("bias must be 1-D with the size of value's last dim"), e.getMessage());
