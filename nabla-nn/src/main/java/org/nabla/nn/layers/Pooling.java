@@ -6,6 +6,7 @@ import org.nabla.Shape;
 import org.nabla.Tensor;
 import org.nabla.nn.CallContext;
 import org.nabla.nn.Layer;
+import org.nabla.nn.PoolingOps;
 
 /** Shared base of {@link MaxPooling2D} and {@link AveragePooling2D}: NHWC windows, strides default to the pool size. */
 public abstract class Pooling extends Layer {
@@ -63,7 +64,8 @@ public abstract class Pooling extends Layer {
     protected Tensor forward(Tensor[] inputs, CallContext ctx) {
         int[] k = {ph, pw};
         int[] s = {sh, sw};
-        return this instanceof MaxPooling2D ? Ops.maxPool2d(inputs[0], k, s, padding)
+        // max pooling keeps its argmax, so the backward pass is one scatter (PoolingOps)
+        return this instanceof MaxPooling2D ? PoolingOps.maxPoolWithArgmax(inputs[0], k, s, padding)[0]
                 : Ops.avgPool2d(inputs[0], k, s, padding);
     }
 }
