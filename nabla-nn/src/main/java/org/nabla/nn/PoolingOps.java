@@ -1,5 +1,10 @@
 package org.nabla.nn;
 
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
 import org.nabla.DType;
 import org.nabla.Ops;
 import org.nabla.Shape;
@@ -108,50 +113,81 @@ public final class PoolingOps implements KernelProvider {
         double[] yd = f32 ? null : new double[outSize];
         int grain = Math.max(1, (1 << 14) / Math.max(1, ow * c));
         Parallel.forRange(n * oh, grain, (from, to) -> {
+            int[] bases = new int[w.kH() * w.kW()];
             for (int row = from; row < to; row++) {
                 int b = row / oh, i = row % oh;
                 int y0 = i * w.strideH() - w.padTop();
                 for (int j = 0; j < ow; j++) {
                     int x0 = j * w.strideW() - w.padLeft();
                     int o = ((b * oh + i) * ow + j) * c;
-                    boolean first = true;
+                    int count = 0;   // the window's valid positions, row-major (the first maximum wins)
                     for (int di = 0; di < w.kH(); di++) {
                         int yi = y0 + di;
                         if (yi < 0 || yi >= h) continue;
                         for (int dj = 0; dj < w.kW(); dj++) {
                             int xj = x0 + dj;
-                            if (xj < 0 || xj >= wd) continue;
-                            int base = ((b * h + yi) * wd + xj) * c;
-                            if (f32) {
-                                if (first) {
-                                    System.arraycopy(xf, base, yf, o, c);
-                                    for (int k = 0; k < c; k++) idx[o + k] = base + k;
-                                } else {
-                                    for (int k = 0; k < c; k++) {
-                                        float v = xf[base + k];
-                                        if (v > yf[o + k]) {
-                                            yf[o + k] = v;
-                                            idx[o + k] = base + k;
-                                        }
-                                    }
-                                }
-                            } else {
-                                for (int k = 0; k < c; k++) {
-                                    double v = xd[base + k];
-                                    if (first || v > yd[o + k]) {
-                                        yd[o + k] = v;
-                                        idx[o + k] = base + k;
-                                    }
-                                }
-                            }
-                            first = false;
+                            if (xj >= 0 && xj < wd) bases[count++] = ((b * h + yi) * wd + xj) * c;
                         }
                     }
+                    if (f32) poolFloat(xf, yf, idx, o, c, bases, count);
+                    else poolDouble(xd, yd, idx, o, c, bases, count);
                 }
             }
         });
         Tensor y = f32 ? Tensor.wrap(DType.FLOAT32, outSpecs[0].shape(), yf) : Tensor.wrap(DType.FLOAT64, outSpecs[0].shape(), yd);
         return new Tensor[] {y, Tensor.wrap(DType.INT32, outSpecs[1].shape(), idx)};
+    }
+
+    private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
+    private static final VectorSpecies<Integer> I = IntVector.SPECIES_PREFERRED;
+    private static final IntVector IOTA = IntVector.zero(I).addIndex(1);
+
+    /** The maximum over {@code count} window positions for the {@code c} channels at output offset {@code o}. */
+    private static void poolFloat(float[] x, float[] y, int[] idx, int o, int c, int[] bases, int count) {
+        int k = 0;
+        if (F.length() == I.length()) {
+            for (int end = F.loopBound(c); k < end; k += F.length()) {
+                FloatVector best = FloatVector.fromArray(F, x, bases[0] + k);
+                IntVector where = IOTA.add(bases[0] + k);
+                for (int p = 1; p < count; p++) {
+                    FloatVector v = FloatVector.fromArray(F, x, bases[p] + k);
+                    VectorMask<Float> gt = v.compare(VectorOperators.GT, best);
+                    best = best.blend(v, gt);
+                    where = where.blend(IOTA.add(bases[p] + k), gt.cast(I));
+                }
+                best.intoArray(y, o + k);
+                where.intoArray(idx, o + k);
+            }
+        }
+        for (; k < c; k++) {
+            float best = x[bases[0] + k];
+            int at = bases[0] + k;
+            for (int p = 1; p < count; p++) {
+                float v = x[bases[p] + k];
+                if (v > best) {
+                    best = v;
+                    at = bases[p] + k;
+                }
+            }
+            y[o + k] = best;
+            idx[o + k] = at;
+        }
+    }
+
+    private static void poolDouble(double[] x, double[] y, int[] idx, int o, int c, int[] bases, int count) {
+        for (int k = 0; k < c; k++) {
+            double best = x[bases[0] + k];
+            int at = bases[0] + k;
+            for (int p = 1; p < count; p++) {
+                double v = x[bases[p] + k];
+                if (v > best) {
+                    best = v;
+                    at = bases[p] + k;
+                }
+            }
+            y[o + k] = best;
+            idx[o + k] = at;
+        }
     }
 
     private static Tensor[] scatter(Tensor grad, Tensor argmax, Tensor like) {
