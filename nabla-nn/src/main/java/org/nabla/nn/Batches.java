@@ -66,6 +66,13 @@ public final class Batches implements Iterable<Tensor[]> {
         };
     }
 
+    /** Makes the next iteration epoch {@code e} (its shuffle order), e.g. when resuming training. */
+    public Batches startAtEpoch(int e) {
+        if (e < 0) throw new IllegalArgumentException("Batches: epoch must be >= 0, got " + e);
+        epoch = e;
+        return this;
+    }
+
     /** The number of examples. */
     public int size() { return tensors[0].shape().dim(0); }
 

@@ -16,6 +16,7 @@ public final class FitOptions {
     long seed = 0;
     boolean shuffle = true;
     int verbose = 1;
+    int initialEpoch = 0;
     Iterable<Tensor[]> validation;
     final List<Callback> callbacks = new ArrayList<>();
 
@@ -42,6 +43,16 @@ public final class FitOptions {
     public FitOptions shuffle(boolean s) { shuffle = s; return this; }
 
     public FitOptions verbose(int v) { verbose = v; return this; }
+
+    /**
+     * The epoch to start at (Keras' initial_epoch), for resuming: training runs epochs initialEpoch..epochs-1, and
+     * the shuffling of {@code fit(x, y, ...)} continues with that epoch's order.
+     */
+    public FitOptions initialEpoch(int e) {
+        if (e < 0) throw new IllegalArgumentException("fit: initialEpoch must be >= 0, got " + e);
+        initialEpoch = e;
+        return this;
+    }
 
     /** Validation batches evaluated after each epoch ("val_" metrics). */
     public FitOptions validationData(Iterable<Tensor[]> batches) { validation = batches; return this; }

@@ -343,7 +343,13 @@ public abstract class Model {
 
     /** Trains on in-memory tensors, batched by {@code options.batchSize} and shuffled per epoch with its seed. */
     public History fit(Tensor x, Tensor y, FitOptions options) {
-        return fit(Batches.make(options.batchSize, options.shuffle, options.seed, false, x, y), options);
+        return fit(Batches.make(options.batchSize, options.shuffle, options.seed, false, x, y)
+                .startAtEpoch(options.initialEpoch), options);
+    }
+
+    /** Trains on tensors for {@code epochs} epochs with batches of {@code batchSize}, shuffled with seed 0. */
+    public History fit(Tensor x, Tensor y, int batchSize, int epochs) {
+        return fit(x, y, FitOptions.epochs(epochs).batchSize(batchSize));
     }
 
     /**
@@ -366,7 +372,7 @@ public abstract class Model {
         stopTraining = false;
         List<String> names = metricNames();
         for (Callback c : cbs) c.onTrainBegin(new LinkedHashMap<>());
-        for (int epoch = 0; epoch < options.epochs && !stopTraining; epoch++) {
+        for (int epoch = options.initialEpoch; epoch < options.epochs && !stopTraining; epoch++) {
             for (Callback c : cbs) c.onEpochBegin(epoch, new LinkedHashMap<>());
             double[] sums = new double[names.size()];
             long seen = 0;
@@ -394,6 +400,9 @@ public abstract class Model {
         for (Callback c : cbs) c.onTrainEnd(new LinkedHashMap<>());
         return history;
     }
+
+    /** Loss and metrics over tensors in batches of 32. */
+    public Map<String, Double> evaluate(Tensor x, Tensor y) { return evaluate(x, y, 32); }
 
     /** Loss and metrics over tensors, batched by {@code batchSize}. */
     public Map<String, Double> evaluate(Tensor x, Tensor y, int batchSize) { return evaluate(Batches.of(batchSize, x, y)); }

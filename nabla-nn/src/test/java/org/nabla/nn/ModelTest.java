@@ -204,6 +204,34 @@ class ModelTest {
     }
 
     @Test
+    void resumingAtAnEpochGivesTheSameTrainingAsOneRun() {
+        Tensor[] d = blobs(60, 6);
+        Sequential whole = smallMlp(), resumed = smallMlp();
+        whole.fit(d[0], d[1], FitOptions.epochs(4).batchSize(16).seed(3).verbose(0));
+        resumed.fit(d[0], d[1], FitOptions.epochs(2).batchSize(16).seed(3).verbose(0));
+        // what a checkpoint holds: weights, optimizer variables and the model's step counter
+        List<Tensor> w = resumed.getWeights();
+        List<Tensor> opt = resumed.optimizer().variables().stream().map(org.nabla.Variable::read).toList();
+        Tensor step = resumed.stepCounter().read();
+        Sequential fresh = smallMlp();
+        fresh.fit(d[0], d[1], FitOptions.epochs(1).batchSize(16).seed(99).verbose(0));   // create its state, then overwrite
+        fresh.setWeights(w);
+        for (int i = 0; i < opt.size(); i++) fresh.optimizer().variables().get(i).assign(opt.get(i));
+        fresh.stepCounter().assign(step);
+        History h = fresh.fit(d[0], d[1], FitOptions.epochs(4).initialEpoch(2).batchSize(16).seed(3).verbose(0));
+        assertEquals(List.of(2, 3), h.epochs());
+        assertWeightsClose(whole.getWeights(), fresh.getWeights(), 0);
+    }
+
+    private static Sequential smallMlp() {
+        Sequential m = new Sequential(new Dense(8, "relu"), new Dropout(0.2), new Dense(3));
+        m.seed(5);
+        m.input(2);
+        m.compile(new Adam(0.01), Losses.sparseCategoricalCrossentropy(true), "accuracy");
+        return m;
+    }
+
+    @Test
     void oneTracePerBatchShape() {
         Tensor[] d = blobs(100, 3);
         Sequential m = new Sequential(new Dense(3));
