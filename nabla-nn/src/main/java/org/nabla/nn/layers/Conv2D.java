@@ -1,6 +1,5 @@
 package org.nabla.nn.layers;
 
-import java.util.Locale;
 import java.util.function.UnaryOperator;
 import org.nabla.Ops;
 import org.nabla.Shape;
@@ -102,6 +101,4 @@ public final class Conv2D extends Layer {
         if (useBias) y = Ops.biasAdd(y, bias.read());
         return activation.apply(y);
     }
-
-    String paddingName() { return padding.toLowerCase(Locale.ROOT); }
 }

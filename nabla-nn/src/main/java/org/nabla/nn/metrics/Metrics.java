@@ -50,8 +50,8 @@ public final class Metrics {
     /** The fraction of elements with (prediction > threshold) == (target > 0.5). */
     public static Metric binaryAccuracy(double threshold) {
         return of("binary_accuracy", (t, p) -> {
-            Tensor pred = Ops.greater(p, Ops.cast(Tensors1.scalar(threshold), p.dtype()));
-            Tensor truth = Ops.greater(Ops.cast(t, p.dtype()), Ops.cast(Tensors1.scalar(0.5), p.dtype()));
+            Tensor pred = Ops.greater(p, threshold);
+            Tensor truth = Ops.greater(Ops.cast(t, p.dtype()), 0.5);
             return Ops.mean(Ops.cast(Ops.equal(pred, truth), p.dtype()));
         });
     }
@@ -67,8 +67,4 @@ public final class Metrics {
     }
 
     static Metric rename(Metric m, String name) { return of(name, m::batchValue); }
-
-    private static final class Tensors1 {
-        static Tensor scalar(double v) { return org.nabla.Tensors.scalar(v); }
-    }
 }
