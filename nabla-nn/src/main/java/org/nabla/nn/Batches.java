@@ -33,7 +33,9 @@ public final class Batches implements Iterable<Tensor[]> {
     public static Batches of(int batchSize, Tensor... tensors) { return make(batchSize, false, 0, false, tensors); }
 
     /** Batches shuffled per epoch with {@code seed}. */
-    public static Batches shuffled(int batchSize, long seed, Tensor... tensors) { return make(batchSize, true, seed, false, tensors); }
+    public static Batches shuffled(int batchSize, long seed, Tensor... tensors) {
+        return make(batchSize, true, seed, false, tensors);
+    }
 
     public static Batches make(int batchSize, boolean shuffle, long seed, boolean dropRemainder, Tensor... tensors) {
         if (batchSize <= 0) throw new IllegalArgumentException("batch size must be positive, got " + batchSize);
@@ -44,7 +46,9 @@ public final class Batches implements Iterable<Tensor[]> {
             Tensor t = tensors[i];
             if (t == null) throw new IllegalArgumentException("Batches: tensor " + i + " is null");
             if (t.isSymbolic()) throw new IllegalArgumentException("Batches: tensor " + i + " is symbolic");
-            if (t.shape().rank() == 0) throw new IllegalArgumentException("Batches: tensor " + i + " is a scalar; need a batch dim");
+            if (t.shape().rank() == 0) {
+                throw new IllegalArgumentException("Batches: tensor " + i + " is a scalar; need a batch dim");
+            }
             if (n < 0) n = t.shape().dim(0);
             else if (t.shape().dim(0) != n) {
                 throw new IllegalArgumentException("Batches: tensors have different numbers of examples: "

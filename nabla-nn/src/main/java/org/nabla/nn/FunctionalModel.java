@@ -22,7 +22,9 @@ final class FunctionalModel extends Model {
 
     FunctionalModel(String name, List<LayerOutput> inputs, List<LayerOutput> outputs) {
         super(name);
-        if (inputs.isEmpty() || outputs.isEmpty()) throw new IllegalArgumentException("functional model needs inputs and outputs");
+        if (inputs.isEmpty() || outputs.isEmpty()) {
+            throw new IllegalArgumentException("functional model needs inputs and outputs");
+        }
         for (LayerOutput in : inputs) {
             if (!in.isInput()) throw new IllegalArgumentException("functional model: " + in + " is not an Input");
         }
@@ -84,7 +86,9 @@ final class FunctionalModel extends Model {
     @Override
     protected List<String[]> summaryRows() {
         List<String[]> rows = new ArrayList<>();
-        for (LayerOutput in : inputs) rows.add(new String[] {in.inputName() + " (InputLayer)", shapeText(in.shape()), "0"});
+        for (LayerOutput in : inputs) {
+            rows.add(new String[] {in.inputName() + " (InputLayer)", shapeText(in.shape()), "0"});
+        }
         Set<Layer> shown = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
         for (LayerOutput n : nodes) {
             if (!shown.add(n.layer())) continue;

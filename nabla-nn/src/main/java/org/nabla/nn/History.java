@@ -27,7 +27,9 @@ public final class History implements Callback {
     /** The metric of the last epoch. */
     public double last(String metric) {
         List<Double> v = values.get(metric);
-        if (v == null || v.isEmpty()) throw new IllegalArgumentException("no metric '" + metric + "' in history " + values.keySet());
+        if (v == null || v.isEmpty()) {
+            throw new IllegalArgumentException("no metric '" + metric + "' in history " + values.keySet());
+        }
         return v.get(v.size() - 1);
     }
 

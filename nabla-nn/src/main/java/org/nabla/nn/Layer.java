@@ -197,8 +197,8 @@ public abstract class Layer {
     /** Checks the rank of a single input. */
     protected final void requireRank(Shape s, int rank, String what) {
         if (s.rank() != rank) {
-            throw new IllegalArgumentException(describe() + " expects " + what + " (rank " + rank + "), got input shape "
-                    + s);
+            throw new IllegalArgumentException(describe() + " expects " + what + " (rank " + rank
+                    + "), got input shape " + s);
         }
     }
 

@@ -226,8 +226,8 @@ public abstract class Model {
 
     private void requireCompiled(String what) {
         if (optimizer == null || losses == null) {
-            throw new IllegalStateException(what + ": model " + name + " is not compiled; call compile(optimizer, loss, "
-                    + "metrics...) first");
+            throw new IllegalStateException(what + ": model " + name
+                    + " is not compiled; call compile(optimizer, loss, metrics...) first");
         }
     }
 
@@ -300,7 +300,9 @@ public abstract class Model {
                     + numInputs() + " inputs" + (withTargets ? ", " + numOutputs() + " targets" : "") + "), got "
                     + (batch == null ? "null" : batch.length));
         }
-        for (Tensor t : batch) if (t == null) throw new IllegalArgumentException("model " + name + ": a batch holds null");
+        for (Tensor t : batch) {
+            if (t == null) throw new IllegalArgumentException("model " + name + ": a batch holds null");
+        }
     }
 
     /** How many graphs the traced training step has made (one per batch signature). */
@@ -361,7 +363,9 @@ public abstract class Model {
         History history = new History();
         // Keras' order: the progress bar, the user's callbacks, then the history (which sees what callbacks added)
         List<Callback> cbs = new ArrayList<>();
-        if (options.verbose > 0) cbs.add(new ProgressBar(options.verbose == 1 ? ProgressBar.Mode.AUTO : ProgressBar.Mode.EPOCH_LINES));
+        if (options.verbose > 0) {
+            cbs.add(new ProgressBar(options.verbose == 1 ? ProgressBar.Mode.AUTO : ProgressBar.Mode.EPOCH_LINES));
+        }
         cbs.addAll(options.callbacks);
         cbs.add(history);
         int steps = train instanceof Batches b ? b.batchesPerEpoch() : -1;
@@ -405,7 +409,9 @@ public abstract class Model {
     public Map<String, Double> evaluate(Tensor x, Tensor y) { return evaluate(x, y, 32); }
 
     /** Loss and metrics over tensors, batched by {@code batchSize}. */
-    public Map<String, Double> evaluate(Tensor x, Tensor y, int batchSize) { return evaluate(Batches.of(batchSize, x, y)); }
+    public Map<String, Double> evaluate(Tensor x, Tensor y, int batchSize) {
+        return evaluate(Batches.of(batchSize, x, y));
+    }
 
     /** Loss and metrics (example-weighted means) over batches {x..., y...}. */
     public Map<String, Double> evaluate(Iterable<Tensor[]> data) {

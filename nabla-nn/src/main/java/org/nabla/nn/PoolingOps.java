@@ -134,7 +134,8 @@ public final class PoolingOps implements KernelProvider {
                 }
             }
         });
-        Tensor y = f32 ? Tensor.wrap(DType.FLOAT32, outSpecs[0].shape(), yf) : Tensor.wrap(DType.FLOAT64, outSpecs[0].shape(), yd);
+        Tensor y = f32 ? Tensor.wrap(DType.FLOAT32, outSpecs[0].shape(), yf)
+                : Tensor.wrap(DType.FLOAT64, outSpecs[0].shape(), yd);
         return new Tensor[] {y, Tensor.wrap(DType.INT32, outSpecs[1].shape(), idx)};
     }
 

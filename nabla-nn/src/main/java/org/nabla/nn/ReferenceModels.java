@@ -31,7 +31,10 @@ public final class ReferenceModels {
 
     public static Sequential mlp() { return mlp(42); }
 
-    /** Conv2D(32, 3x3, relu) -> MaxPool(2) -> Conv2D(64, 3x3, relu) -> MaxPool(2) -> Flatten -> Dropout(0.5) -> Dense(10). */
+    /**
+     * Conv2D(32, 3x3, relu) -> MaxPool(2) -> Conv2D(64, 3x3, relu) -> MaxPool(2) -> Flatten -> Dropout(0.5) ->
+     * Dense(10).
+     */
     public static Sequential cnn(long seed) {
         Sequential m = new Sequential(new Conv2D(32, 3, "relu"), new MaxPooling2D(2), new Conv2D(64, 3, "relu"),
                 new MaxPooling2D(2), new Flatten(), new Dropout(0.5), new Dense(10));

@@ -134,7 +134,8 @@ class ModelTest {
         Sequential bn = new Sequential(new Dense(4), new BatchNormalization());
         bn.input(3);
         assertTrue(bn.summary().contains("Trainable params: 24\nNon-trainable params: 8\n"), bn.summary());
-        IllegalStateException e = assertThrows(IllegalStateException.class, () -> new Sequential(new Dense(2)).summary());
+        IllegalStateException e = assertThrows(IllegalStateException.class,
+                () -> new Sequential(new Dense(2)).summary());
         assertTrue(e.getMessage().contains("not built"), e.getMessage());
     }
 
@@ -214,7 +215,8 @@ class ModelTest {
         List<Tensor> opt = resumed.optimizer().variables().stream().map(org.nabla.Variable::read).toList();
         Tensor step = resumed.stepCounter().read();
         Sequential fresh = smallMlp();
-        fresh.fit(d[0], d[1], FitOptions.epochs(1).batchSize(16).seed(99).verbose(0));   // create its state, then overwrite
+        // create its state, then overwrite it
+        fresh.fit(d[0], d[1], FitOptions.epochs(1).batchSize(16).seed(99).verbose(0));
         fresh.setWeights(w);
         for (int i = 0; i < opt.size(); i++) fresh.optimizer().variables().get(i).assign(opt.get(i));
         fresh.stepCounter().assign(step);
@@ -278,7 +280,8 @@ class ModelTest {
         List<Tensor> w = m.getWeights();
         m.setWeights(w.stream().map(t -> Ops.mul(t, 0f)).toList());
         Ref.assertClose(new double[] {0.5, 0.5, 0.5, 0.5, 0.5, 0.5}, m.predict(x), 1e-7);
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> m.setWeights(List.of(Tensors.scalar(1f))));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> m.setWeights(List.of(Tensors.scalar(1f))));
         assertTrue(e.getMessage().contains("has 4 weights, got 1"), e.getMessage());
     }
 }

@@ -53,10 +53,13 @@ class PoolingOpsTest {
         Tensor x = Ref.f64(v, 2, 5, 4, 2);
         java.util.function.Function<Tensor[], Tensor[]> f =
                 in -> new Tensor[] {PoolingOps.maxPoolWithArgmax(in[0], new int[] {2, 2}, new int[] {1, 2}, "SAME")[0]};
-        for (GradientChecker.Mode mode : GradientChecker.Mode.values()) GradientChecker.check("pool", f, mode, x).assertOk(1e-6);
+        for (GradientChecker.Mode mode : GradientChecker.Mode.values()) {
+            GradientChecker.check("pool", f, mode, x).assertOk(1e-6);
+        }
         GradientChecker.checkSecondOrder("pool", f, GradientChecker.Mode.EAGER, x).assertOk(1e-6);
         OpException e = assertThrows(OpException.class,
-                () -> PoolingOps.maxPoolWithArgmax(Ref.f32(new double[4], 2, 2), new int[] {2, 2}, new int[] {2, 2}, "VALID"));
+                () -> PoolingOps.maxPoolWithArgmax(Ref.f32(new double[4], 2, 2), new int[] {2, 2}, new int[] {2, 2},
+                        "VALID"));
         assertTrue(e.getMessage().contains("input must be NHWC (rank 4)"), e.getMessage());
         assertEquals(List.of(), List.of());
     }

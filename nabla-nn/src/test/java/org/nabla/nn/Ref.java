@@ -19,7 +19,9 @@ public final class Ref {
         return a;
     }
 
-    public static Tensor f64(double[] a, int... shape) { return Tensor.wrap(DType.FLOAT64, Shape.of(shape), a.clone()); }
+    public static Tensor f64(double[] a, int... shape) {
+        return Tensor.wrap(DType.FLOAT64, Shape.of(shape), a.clone());
+    }
 
     public static Tensor f32(double[] a, int... shape) {
         float[] f = new float[a.length];
@@ -33,7 +35,8 @@ public final class Ref {
         for (int i = 0; i < a.length; i++) {
             double scale = Math.max(1, Math.abs(expected[i]));
             if (Math.abs(expected[i] - a[i]) > tol * scale) {
-                assertArrayEquals(expected, a, tol * scale, "element " + i + ": expected " + expected[i] + ", got " + a[i]);
+                assertArrayEquals(expected, a, tol * scale, "element " + i + ": expected " + expected[i] + ", got "
+                        + a[i]);
             }
         }
     }
@@ -54,7 +57,8 @@ public final class Ref {
         outShape[0] = oh;
         outShape[1] = ow;
         double[] y = new double[n * oh * ow * co];
-        for (int b = 0; b < n; b++) for (int i = 0; i < oh; i++) for (int j = 0; j < ow; j++) for (int o = 0; o < co; o++) {
+        for (int b = 0; b < n; b++) for (int i = 0; i < oh; i++) for (int j = 0; j < ow; j++)
+            for (int o = 0; o < co; o++) {
             double s = 0;
             for (int di = 0; di < kh; di++) for (int dj = 0; dj < kw; dj++) {
                 int yi = i * sh + di - hy[1], xj = j * sw + dj - wy[1];
@@ -76,7 +80,8 @@ public final class Ref {
         outShape[0] = oh;
         outShape[1] = ow;
         double[] y = new double[n * oh * ow * c];
-        for (int b = 0; b < n; b++) for (int i = 0; i < oh; i++) for (int j = 0; j < ow; j++) for (int ci = 0; ci < c; ci++) {
+        for (int b = 0; b < n; b++) for (int i = 0; i < oh; i++) for (int j = 0; j < ow; j++)
+            for (int ci = 0; ci < c; ci++) {
             double acc = max ? Double.NEGATIVE_INFINITY : 0;
             int count = 0;
             for (int di = 0; di < kh; di++) for (int dj = 0; dj < kw; dj++) {

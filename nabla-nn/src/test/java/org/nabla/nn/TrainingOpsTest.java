@@ -35,8 +35,10 @@ class TrainingOpsTest {
             GradientChecker.check("BiasRelu", in -> new Tensor[] {TrainingOps.biasRelu(in[0], in[1])}, mode, x, b)
                     .assertOk(1e-6);
         }
-        for (GradientChecker.Mode mode : new GradientChecker.Mode[] {GradientChecker.Mode.EAGER, GradientChecker.Mode.GRAPH}) {
-            GradientChecker.checkSecondOrder("BiasRelu", in -> new Tensor[] {TrainingOps.biasRelu(in[0], in[1])}, mode, x, b)
+        for (GradientChecker.Mode mode : new GradientChecker.Mode[] {GradientChecker.Mode.EAGER,
+                GradientChecker.Mode.GRAPH}) {
+            GradientChecker.checkSecondOrder("BiasRelu", in -> new Tensor[] {TrainingOps.biasRelu(in[0], in[1])},
+                    mode, x, b)
                     .assertOk(1e-6);
         }
         // float32 backward (vectorized, chunked bias sums) against a float64 reference

@@ -7,7 +7,8 @@ import org.nabla.nn.Model;
 
 /**
  * Stops training when {@code monitor} (default "val_loss") has not improved by more than {@code minDelta} for
- * {@code patience} epochs (Keras: it stops at the patience-th epoch in a row without improvement). Mode: "min", "max", or "auto" (max for names containing "acc", min otherwise). With
+ * {@code patience} epochs (Keras: it stops at the patience-th epoch in a row without improvement). Mode: "min",
+ * "max", or "auto" (max for names containing "acc", min otherwise). With
  * {@code restoreBestWeights} the model gets the weights of the best epoch back when it stops (or at the end).
  */
 public final class EarlyStopping implements Callback {

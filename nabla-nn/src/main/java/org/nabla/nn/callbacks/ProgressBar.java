@@ -7,7 +7,8 @@ import java.util.Map;
 /**
  * Keras-style progress: on a terminal, one line per epoch redrawn in place
  * ({@code 120/1875 [=>..........] - ETA: 12s - loss: 0.4312 - accuracy: 0.8750}); when the output is not a terminal
- * ({@code System.console()} is null or not a terminal) or in {@link Mode#EPOCH_LINES}, one plain line at each epoch end (with the
+ * ({@code System.console()} is null or not a terminal) or in {@link Mode#EPOCH_LINES}, one plain line at each epoch
+ * end (with the
  * epoch time and validation metrics). {@link Model#fit} adds one unless {@code verbose(0)}.
  */
 public final class ProgressBar implements Callback {
@@ -80,11 +81,14 @@ public final class ProgressBar implements Callback {
             int filled = (int) ((long) width * done / total);
             String digits = Integer.toString(total);
             b.append(String.format(Locale.ROOT, "%" + digits.length() + "d/%s [", done, digits));
-            for (int i = 0; i < width; i++) b.append(i < filled - 1 || (i == filled - 1 && done == total) ? '=' : i == filled - 1 ? '>' : '.');
+            for (int i = 0; i < width; i++) {
+                b.append(i < filled - 1 || (i == filled - 1 && done == total) ? '=' : i == filled - 1 ? '>' : '.');
+            }
             b.append(']');
             if (done < total) {
                 double eta = secs / Math.max(1, done) * (total - done);
-                b.append(" - ETA: ").append(eta >= 60 ? String.format(Locale.ROOT, "%d:%02d", (int) eta / 60, (int) eta % 60)
+                b.append(" - ETA: ").append(eta >= 60
+                        ? String.format(Locale.ROOT, "%d:%02d", (int) eta / 60, (int) eta % 60)
                         : String.format(Locale.ROOT, "%ds", (int) Math.ceil(eta)));
             }
         } else {

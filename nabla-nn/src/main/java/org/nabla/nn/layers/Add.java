@@ -10,7 +10,9 @@ import org.nabla.nn.Layer;
 public final class Add extends Layer {
     @Override
     protected void checkInputs(Shape[] shapes) {
-        if (shapes.length < 2) throw new IllegalArgumentException(describe() + " needs at least 2 inputs, got " + shapes.length);
+        if (shapes.length < 2) {
+            throw new IllegalArgumentException(describe() + " needs at least 2 inputs, got " + shapes.length);
+        }
         for (Shape s : shapes) {
             if (!s.isCompatibleWith(shapes[0])) {
                 throw new IllegalArgumentException(describe() + ": inputs must have one shape, got "

@@ -22,7 +22,9 @@ public final class BatchNormalization extends Layer {
     private Variable movingVariance;
 
     public BatchNormalization momentum(double m) {
-        if (!(m >= 0 && m <= 1)) throw new IllegalArgumentException("BatchNormalization: momentum must be in [0, 1], got " + m);
+        if (!(m >= 0 && m <= 1)) {
+            throw new IllegalArgumentException("BatchNormalization: momentum must be in [0, 1], got " + m);
+        }
         momentum = m;
         return this;
     }

@@ -10,11 +10,13 @@ import org.nabla.nn.Layer;
 public final class Concatenate extends Layer {
     @Override
     protected void checkInputs(Shape[] shapes) {
-        if (shapes.length < 2) throw new IllegalArgumentException(describe() + " needs at least 2 inputs, got " + shapes.length);
+        if (shapes.length < 2) {
+            throw new IllegalArgumentException(describe() + " needs at least 2 inputs, got " + shapes.length);
+        }
         for (Shape s : shapes) {
             if (s.rank() != shapes[0].rank() || s.dim(-1) < 0) {
-                throw new IllegalArgumentException(describe() + ": inputs must share a rank and have known last dims, got "
-                        + java.util.Arrays.toString(shapes));
+                throw new IllegalArgumentException(describe() + ": inputs must share a rank and have known last "
+                        + "dims, got " + java.util.Arrays.toString(shapes));
             }
         }
     }

@@ -50,7 +50,9 @@ public final class Conv2D extends Layer {
     }
 
     public Conv2D strides(int h, int w) {
-        if (h <= 0 || w <= 0) throw new IllegalArgumentException("Conv2D: strides must be positive, got " + h + ", " + w);
+        if (h <= 0 || w <= 0) {
+            throw new IllegalArgumentException("Conv2D: strides must be positive, got " + h + ", " + w);
+        }
         strideH = h;
         strideW = w;
         return this;

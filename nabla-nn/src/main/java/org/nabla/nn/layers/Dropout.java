@@ -17,7 +17,9 @@ public final class Dropout extends Layer {
     private final double rate;
 
     public Dropout(double rate) {
-        if (!(rate >= 0 && rate < 1)) throw new IllegalArgumentException("Dropout: rate must be in [0, 1), got " + rate);
+        if (!(rate >= 0 && rate < 1)) {
+            throw new IllegalArgumentException("Dropout: rate must be in [0, 1), got " + rate);
+        }
         this.rate = rate;
     }
 

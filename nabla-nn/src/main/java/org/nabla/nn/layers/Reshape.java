@@ -18,7 +18,9 @@ public final class Reshape extends Layer {
             else if (d <= 0) throw new IllegalArgumentException("Reshape: dims must be positive or -1, got "
                     + Arrays.toString(targetShape));
         }
-        if (unknown > 1) throw new IllegalArgumentException("Reshape: at most one -1, got " + Arrays.toString(targetShape));
+        if (unknown > 1) {
+            throw new IllegalArgumentException("Reshape: at most one -1, got " + Arrays.toString(targetShape));
+        }
         this.target = targetShape.clone();
     }
 

@@ -11,7 +11,10 @@ import org.nabla.nn.losses.Losses;
 public final class Metrics {
     private Metrics() {}
 
-    /** A metric by name ("accuracy"/"acc", "sparse_categorical_accuracy", "categorical_accuracy", "binary_accuracy"). */
+    /**
+     * A metric by name ("accuracy"/"acc", "sparse_categorical_accuracy", "categorical_accuracy",
+     * "binary_accuracy").
+     */
     public static Metric get(String name, Loss loss) {
         String n = name.toLowerCase(Locale.ROOT);
         boolean logits = loss instanceof Losses.Named l && l.fromLogits();

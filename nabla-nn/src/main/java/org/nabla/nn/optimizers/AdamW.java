@@ -15,7 +15,9 @@ public final class AdamW extends Adam {
 
     public AdamW(double learningRate, double weightDecay, double beta1, double beta2, double epsilon) {
         super(learningRate, beta1, beta2, epsilon);
-        if (!(weightDecay >= 0)) throw new IllegalArgumentException("AdamW: weightDecay must be >= 0, got " + weightDecay);
+        if (!(weightDecay >= 0)) {
+            throw new IllegalArgumentException("AdamW: weightDecay must be >= 0, got " + weightDecay);
+        }
         this.weightDecay = weightDecay;
     }
 

@@ -10,7 +10,9 @@ public interface LearningRateSchedule {
 
     /** {@code initial * rate^(step / decaySteps)}, the exponent floored when {@code staircase}. */
     static LearningRateSchedule exponentialDecay(double initial, long decaySteps, double rate, boolean staircase) {
-        if (decaySteps <= 0) throw new IllegalArgumentException("exponentialDecay: decaySteps must be positive, got " + decaySteps);
+        if (decaySteps <= 0) {
+            throw new IllegalArgumentException("exponentialDecay: decaySteps must be positive, got " + decaySteps);
+        }
         return step -> {
             double p = (double) step / decaySteps;
             return initial * Math.pow(rate, staircase ? Math.floor(p) : p);
@@ -42,7 +44,9 @@ public interface LearningRateSchedule {
 
     /** Cosine decay from {@code initial} to {@code initial * alpha} over {@code decaySteps}, then constant. */
     static LearningRateSchedule cosineDecay(double initial, long decaySteps, double alpha) {
-        if (decaySteps <= 0) throw new IllegalArgumentException("cosineDecay: decaySteps must be positive, got " + decaySteps);
+        if (decaySteps <= 0) {
+            throw new IllegalArgumentException("cosineDecay: decaySteps must be positive, got " + decaySteps);
+        }
         return step -> {
             double p = Math.min(step, decaySteps) / (double) decaySteps;
             double cos = 0.5 * (1 + Math.cos(Math.PI * p));

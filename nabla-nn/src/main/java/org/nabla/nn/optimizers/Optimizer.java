@@ -34,7 +34,9 @@ public abstract class Optimizer {
     private final List<Variable> slotList = new ArrayList<>();
 
     protected Optimizer(double learningRate) {
-        if (!(learningRate > 0)) throw new IllegalArgumentException(name() + ": learning rate must be positive, got " + learningRate);
+        if (!(learningRate > 0)) {
+            throw new IllegalArgumentException(name() + ": learning rate must be positive, got " + learningRate);
+        }
         this.learningRate = Variable.of("optimizer/learning_rate", Tensors.scalar((float) learningRate), false);
     }
 
@@ -75,7 +77,9 @@ public abstract class Optimizer {
 
     /** Sets a constant learning rate (drops any schedule); used by the learning-rate scheduler callback. */
     public void setLearningRate(double lr) {
-        if (!(lr > 0) || !Double.isFinite(lr)) throw new IllegalArgumentException(name() + ": learning rate must be positive, got " + lr);
+        if (!(lr > 0) || !Double.isFinite(lr)) {
+            throw new IllegalArgumentException(name() + ": learning rate must be positive, got " + lr);
+        }
         schedule = null;
         learningRate.assign(Tensors.scalar((float) lr));
     }
@@ -157,7 +161,9 @@ public abstract class Optimizer {
         Tensor cT = Tensors.scalar((float) c);
         Tensor scale = Ops.div(cT, Ops.maximum(Ops.sqrt(sq), cT));
         List<Tensor> out = new ArrayList<>();
-        for (Tensor g : grads) out.add(g == null ? null : Ops.mul(g, g.dtype() == DType.FLOAT32 ? scale : Ops.cast(scale, g.dtype())));
+        for (Tensor g : grads) {
+            out.add(g == null ? null : Ops.mul(g, g.dtype() == DType.FLOAT32 ? scale : Ops.cast(scale, g.dtype())));
+        }
         return out;
     }
 

@@ -16,7 +16,9 @@ public final class SGD extends Optimizer {
 
     public SGD(double learningRate, double momentum, boolean nesterov) {
         super(learningRate);
-        if (!(momentum >= 0 && momentum < 1)) throw new IllegalArgumentException("SGD: momentum must be in [0, 1), got " + momentum);
+        if (!(momentum >= 0 && momentum < 1)) {
+            throw new IllegalArgumentException("SGD: momentum must be in [0, 1), got " + momentum);
+        }
         this.momentum = momentum;
         this.nesterov = nesterov;
     }

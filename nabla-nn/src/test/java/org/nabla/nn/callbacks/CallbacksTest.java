@@ -73,7 +73,8 @@ class CallbacksTest {
         Sequential m2 = model();
         IllegalStateException e = assertThrows(IllegalStateException.class,
                 () -> m2.fit(X, Y, FitOptions.epochs(2).verbose(0).callbacks(new EarlyStopping("val_loss", 1))));
-        assertTrue(e.getMessage().contains("monitors 'val_loss', which is not among the metrics [loss]"), e.getMessage());
+        assertTrue(e.getMessage().contains("monitors 'val_loss', which is not among the metrics [loss]"),
+                e.getMessage());
     }
 
     @Test
@@ -91,7 +92,8 @@ class CallbacksTest {
             assertEquals(h.get("val_loss").get(e), Double.parseDouble(f[2]), 1e-5 * Math.abs(h.get("val_loss").get(e)));
         }
         try (var files = Files.list(csv.getParent())) {
-            assertEquals(List.of("history.csv"), files.map(p -> p.getFileName().toString()).toList());   // no temp files
+            // no temporary files are left
+            assertEquals(List.of("history.csv"), files.map(p -> p.getFileName().toString()).toList());
         }
     }
 
@@ -110,7 +112,9 @@ class CallbacksTest {
         Ref.assertClose(s.weights.get(3).get(0).toDoubleArray(), k, 0);
         Sequential fresh = model();
         NpyWeightsSaver.load(fresh, dir.resolve("epoch-2"));
-        for (int i = 0; i < 4; i++) Ref.assertClose(s.weights.get(1).get(i).toDoubleArray(), fresh.getWeights().get(i), 0);
+        for (int i = 0; i < 4; i++) {
+            Ref.assertClose(s.weights.get(1).get(i).toDoubleArray(), fresh.getWeights().get(i), 0);
+        }
         assertTrue(Files.readString(dir.resolve("best/weights.txt")).startsWith("000.npy dense/kernel_"));
         Sequential other = new Sequential(new Dense(2));
         other.input(3);
@@ -123,7 +127,8 @@ class CallbacksTest {
         Sequential m = model();
         History h = m.fit(X, Y, FitOptions.epochs(3).verbose(0)
                 .callbacks(new LearningRateScheduler((epoch, lr) -> 0.1 / (1 << epoch))));
-        assertEquals(List.of(0.1, 0.05, 0.025), h.get("learning_rate").stream().map(v -> Math.round(v * 1e6) / 1e6).toList());
+        assertEquals(List.of(0.1, 0.05, 0.025),
+                h.get("learning_rate").stream().map(v -> Math.round(v * 1e6) / 1e6).toList());
         assertEquals(0.025, m.optimizer().learningRate(), 1e-7);
     }
 

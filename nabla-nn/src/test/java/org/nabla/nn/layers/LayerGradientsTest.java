@@ -28,7 +28,8 @@ class LayerGradientsTest {
         int n = 1;
         for (int d : inputShape) n *= d;
         Tensor x = Ref.f64(Ref.random(n, 11, lo, hi), inputShape);
-        for (GradientChecker.Mode mode : new GradientChecker.Mode[] {GradientChecker.Mode.EAGER, GradientChecker.Mode.GRAPH}) {
+        for (GradientChecker.Mode mode : new GradientChecker.Mode[] {GradientChecker.Mode.EAGER,
+                GradientChecker.Mode.GRAPH}) {
             GradientChecker.check(layer.getClass().getSimpleName(),
                     in -> new Tensor[] {layer.call(new Tensor[] {in[0]}, ctx)}, mode, x).assertOk(1e-6);
         }
@@ -93,7 +94,9 @@ class LayerGradientsTest {
     void batchNormalizationTraining() { check(new BatchNormalization(), TRAIN, -2, 2, 5, 3); }
 
     @Test
-    void batchNormalizationInferenceNhwc() { check(new BatchNormalization(), CallContext.INFERENCE, -2, 2, 2, 2, 2, 3); }
+    void batchNormalizationInferenceNhwc() {
+        check(new BatchNormalization(), CallContext.INFERENCE, -2, 2, 2, 2, 2, 3);
+    }
 
     @Test
     void dropoutTraining() { check(new Dropout(0.4), TRAIN, -1, 1, 3, 7); }

@@ -76,7 +76,9 @@ class LayersTest {
                 int[] os = new int[2];
                 double[] ref = Ref.conv2d(x, n, h, w, c, conv.kernel().read().toDoubleArray(), 3, 2, co, stride,
                         stride, pad.equals("same"), os);
-                for (int i = 0; i < ref.length; i++) ref[i] = Math.max(0, ref[i] + new double[] {0.1, -0.1, 0.2, 0}[i % co]);
+                for (int i = 0; i < ref.length; i++) {
+                    ref[i] = Math.max(0, ref[i] + new double[] {0.1, -0.1, 0.2, 0}[i % co]);
+                }
                 assertEquals(Shape.of(n, os[0], os[1], co), y.shape(), pad + " stride " + stride);
                 assertClose(ref, y, 1e-12);
                 assertEquals(Shape.of(-1, os[0], os[1], co), conv.outputShape());
@@ -107,7 +109,9 @@ class LayersTest {
         double[] x = Ref.random(2 * 3 * 4 * 5, 4, -1, 1);
         Tensor t = Ref.f64(x, 2, 3, 4, 5);
         double[] ref = new double[10];
-        for (int b = 0; b < 2; b++) for (int i = 0; i < 12; i++) for (int ch = 0; ch < 5; ch++) ref[b * 5 + ch] += x[(b * 12 + i) * 5 + ch] / 12;
+        for (int b = 0; b < 2; b++) for (int i = 0; i < 12; i++) for (int ch = 0; ch < 5; ch++) {
+            ref[b * 5 + ch] += x[(b * 12 + i) * 5 + ch] / 12;
+        }
         assertClose(ref, new GlobalAveragePooling2D().call(t), 1e-12);
         Tensor f = new Flatten().call(t);
         assertEquals(Shape.of(2, 60), f.shape());
@@ -192,7 +196,8 @@ class LayersTest {
     void badInputsGetClearMessages() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> new Conv2D(4, 3).call(Tensors.of(new float[][] {{1, 2}})));
-        assertTrue(e.getMessage().contains("expects NHWC images") && e.getMessage().contains("(None, 2)"), e.getMessage());
+        assertTrue(e.getMessage().contains("expects NHWC images") && e.getMessage().contains("(None, 2)"),
+                e.getMessage());
         Dense d = new Dense(2);
         d.call(Tensors.of(new float[][] {{1, 2, 3}}));
         e = assertThrows(IllegalArgumentException.class, () -> d.call(Tensors.of(new float[][] {{1, 2}})));

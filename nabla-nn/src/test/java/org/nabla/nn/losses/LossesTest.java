@@ -24,7 +24,8 @@ class LossesTest {
     @Test
     void binaryCrossentropy() {
         double expected = -(Math.log(0.8) + Math.log(0.7)) / 2;
-        assertEquals(expected, v(Losses.binaryCrossentropy(false), new double[] {1, 0}, new double[] {0.8, 0.3}), 1e-12);
+        assertEquals(expected, v(Losses.binaryCrossentropy(false), new double[] {1, 0}, new double[] {0.8, 0.3}),
+                1e-12);
         double[] x = {1.5, -0.5, 40, -40};
         double[] z = {1, 0, 0, 1};
         double ref = 0;
@@ -39,7 +40,8 @@ class LossesTest {
     void categoricalCrossentropy() {
         double[] l = {1, 2, 3};
         double lse = Math.log(Math.exp(1) + Math.exp(2) + Math.exp(3));
-        assertEquals(lse - 3, v(Losses.categoricalCrossentropy(true), new double[][] {{0, 0, 1}}, new double[][] {l}), 1e-12);
+        assertEquals(lse - 3, v(Losses.categoricalCrossentropy(true), new double[][] {{0, 0, 1}}, new double[][] {l}),
+                1e-12);
         assertEquals(-Math.log(0.3), v(Losses.categoricalCrossentropy(false), new double[][] {{0, 1, 0}},
                 new double[][] {{0.2, 0.3, 0.5}}), 1e-12);
         // unnormalized probabilities are renormalized, like Keras
@@ -66,7 +68,8 @@ class LossesTest {
         Tensor p = Tensors.of(new float[][] {{0.1f, 0.9f}, {0.8f, 0.2f}, {0.3f, 0.7f}});
         assertEquals(2 / 3.0, Metrics.sparseCategoricalAccuracy().batchValue(Tensors.of(new int[] {1, 1, 1}), p)
                 .doubleValue(), 1e-6);
-        assertEquals(1 / 3.0, Metrics.categoricalAccuracy().batchValue(Tensors.of(new float[][] {{0, 1}, {0, 1}, {1, 0}}), p)
+        assertEquals(1 / 3.0, Metrics.categoricalAccuracy().batchValue(Tensors.of(new float[][] {{0, 1}, {0, 1}, {1,
+                0}}), p)
                 .doubleValue(), 1e-6);
         assertEquals(0.75, Metrics.binaryAccuracy(0.5).batchValue(Tensors.of(new float[] {1, 0, 1, 1}),
                 Tensors.of(new float[] {0.7f, 0.2f, 0.4f, 0.9f})).doubleValue(), 1e-6);

@@ -92,7 +92,8 @@ class OptimizersTest {
         RMSprop r = new RMSprop(0.01);
         step(r, w, 0.5, -1);
         double s0 = 0.1 * 0.25, s1 = 0.1;
-        Ref.assertClose(new double[] {1 - 0.01 * 0.5 / Math.sqrt(s0 + 1e-7), 2 + 0.01 / Math.sqrt(s1 + 1e-7)}, w.read(), 1e-6);
+        Ref.assertClose(new double[] {1 - 0.01 * 0.5 / Math.sqrt(s0 + 1e-7), 2 + 0.01 / Math.sqrt(s1 + 1e-7)},
+                w.read(), 1e-6);
         Variable m = var(1);
         RMSprop rm = new RMSprop(0.01, 0.9, 0.5, 1e-7);
         step(rm, m, 1);
@@ -111,7 +112,8 @@ class OptimizersTest {
         Ref.assertClose(new double[] {-3, -4}, small.read(), 1e-6);
 
         Variable a = var(0, 0), b = var(0);
-        new SGD(1).globalClipnorm(1.3).applyGradients(List.of(Tensors.of(new float[] {3, 4}), Tensors.of(new float[] {12})),
+        new SGD(1).globalClipnorm(1.3).applyGradients(List.of(Tensors.of(new float[] {3, 4}),
+                Tensors.of(new float[] {12})),
                 List.of(a, b));
         Ref.assertClose(new double[] {-0.3, -0.4}, a.read(), 1e-6);
         Ref.assertClose(new double[] {-1.2}, b.read(), 1e-6);
@@ -122,7 +124,8 @@ class OptimizersTest {
         LearningRateSchedule e = LearningRateSchedule.exponentialDecay(0.1, 10, 0.5, false);
         assertEquals(0.1 * Math.pow(0.5, 0.5), e.at(5), 1e-12);
         assertEquals(0.1, LearningRateSchedule.exponentialDecay(0.1, 10, 0.5, true).at(9), 1e-12);
-        LearningRateSchedule p = LearningRateSchedule.piecewiseConstant(new long[] {10, 20}, new double[] {1, 0.5, 0.1});
+        LearningRateSchedule p = LearningRateSchedule.piecewiseConstant(new long[] {10, 20}, new double[] {1, 0.5,
+                0.1});
         assertEquals(1, p.at(10));
         assertEquals(0.5, p.at(11));
         assertEquals(0.1, p.at(21));
@@ -130,7 +133,8 @@ class OptimizersTest {
         assertEquals(1, c.at(0), 1e-12);
         assertEquals(0.1 + 0.9 * 0.5, c.at(50), 1e-12);
         assertEquals(0.1, c.at(500), 1e-12);
-        assertThrows(IllegalArgumentException.class, () -> LearningRateSchedule.piecewiseConstant(new long[] {1}, new double[] {1}));
+        assertThrows(IllegalArgumentException.class, () -> LearningRateSchedule.piecewiseConstant(new long[] {1},
+                new double[] {1}));
 
         // the schedule drives the learning-rate variable step by step
         SGD sgd = new SGD(1);
