@@ -154,6 +154,21 @@ public abstract class Model {
         for (int i = 0; i < ws.size(); i++) ws.get(i).assign(values.get(i));
     }
 
+    /**
+     * Everything training changes, in a stable order for checkpoints: {@link #weights()}, the
+     * {@link #stepCounter()}, then (when compiled) the optimizer's variables, its slots created now if needed.
+     * Restoring these and resuming with {@link FitOptions#initialEpoch} continues training exactly.
+     */
+    public List<Variable> trainingState() {
+        List<Variable> all = new ArrayList<>(weights());
+        all.add(stepCounter());
+        if (optimizer != null) {
+            optimizer.build(trainableWeights());
+            all.addAll(optimizer.variables());
+        }
+        return all;
+    }
+
     public long paramCount() { return layers().stream().mapToLong(Layer::paramCount).sum(); }
 
     // ---------------------------------------------------------------- calling
