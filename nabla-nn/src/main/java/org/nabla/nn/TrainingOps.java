@@ -1,0 +1,322 @@
+package org.nabla.nn;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
+import org.nabla.DType;
+import org.nabla.Ops;
+import org.nabla.Shape;
+import org.nabla.Tensor;
+import org.nabla.autodiff.GradientRegistry;
+import org.nabla.device.CpuDevice;
+import org.nabla.kernels.KernelProvider;
+import org.nabla.kernels.KernelRegistry;
+import org.nabla.kernels.cpu.Parallel;
+import org.nabla.ops.AttrType;
+import org.nabla.ops.Attrs;
+import org.nabla.ops.Infer;
+import org.nabla.ops.OpDef;
+import org.nabla.ops.OpException;
+import org.nabla.ops.TensorSpec;
+
+/**
+ * Ops that training needs beyond nabla-core, with their CPU kernels (registered through
+ * {@code META-INF/services/org.nabla.kernels.KernelProvider}):
+ * <ul>
+ * <li>{@code StepDropout(x, step)}: inverted dropout whose mask is keyed by the {@code seed} attribute and the
+ *     run-time int64 {@code step} tensor, so a traced training step draws a fresh mask each step (core's
+ *     {@code Dropout} keys only by an attribute, which a trace freezes). Outputs the result and the mask.</li>
+ * <li>{@code AdamUpdate(value, m, v, grad, lr, step)}: one fused Adam/AdamW step over a weight, returning the new
+ *     value, first and second moments (one pass instead of a dozen elementwise ops).</li>
+ * </ul>
+ */
+public final class TrainingOps implements KernelProvider {
+    public static final OpDef STEP_DROPOUT = OpDef.builder("StepDropout").inputs("x", "step")
+            .attr("rate", AttrType.FLOAT)
+            .attr("seed", AttrType.LONG, 0L)
+            .shape(TrainingOps::dropoutShape)
+            .stateful()
+            .summary("inverted dropout with a mask keyed by (seed, step); outputs result and mask").build();
+
+    public static final OpDef ADAM_UPDATE = OpDef.builder("AdamUpdate")
+            .inputs("value", "m", "v", "grad", "lr", "step")
+            .attr("beta1", AttrType.FLOAT, 0.9)
+            .attr("beta2", AttrType.FLOAT, 0.999)
+            .attr("epsilon", AttrType.FLOAT, 1e-7)
+            .attr("weightDecay", AttrType.FLOAT, 0.0)
+            .shape(TrainingOps::adamShape)
+            .notDifferentiable()
+            .summary("Adam(W) step: new value, m, v from value, m, v, grad, lr (scalar) and step t (scalar, >= 1)")
+            .build();
+
+    private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
+
+    /** max(value + bias, 0) with bias along the last axis: Dense/Conv2D's bias and relu in one pass. */
+    public static final OpDef BIAS_RELU = OpDef.builder("BiasRelu").inputs("value", "bias")
+            .shape(TrainingOps::biasReluShape)
+            .summary("max(value + bias, 0), bias along the last axis (fused BiasAdd + Relu)").build();
+
+    /**
+     * The gradient of BiasRelu in one pass: outputs dValue = grad where output > 0 (else 0) and dBias = dValue
+     * summed over all axes but the last.
+     */
+    public static final OpDef BIAS_RELU_GRAD = OpDef.builder("BiasReluGrad").inputs("grad", "output")
+            .shape(TrainingOps::biasReluGradShape)
+            .summary("(grad * (output > 0), its sum over all axes but the last): BiasRelu's backward pass").build();
+
+    static {
+        GradientRegistry.register("BiasRelu", (c, g) -> Ops.runMulti(BIAS_RELU_GRAD, Attrs.EMPTY, g[0], c.output(0)));
+        // d(dValue)/d(grad) and d(dBias)/d(grad) are the relu mask; nothing flows to output (piecewise constant)
+        GradientRegistry.register("BiasReluGrad", (c, g) -> {
+            Tensor up = g[0];
+            if (g[1] != null) up = up == null ? Ops.add(Ops.zerosLike(c.input(0)), g[1]) : Ops.add(up, g[1]);
+            return new Tensor[] {up == null ? null : Ops.reluGrad(up, c.input(1)), null};
+        });
+        GradientRegistry.register("StepDropout",
+                (c, g) -> new Tensor[] {g[0] == null ? null : Ops.mul(g[0], c.output(1)), null});
+    }
+
+    /** Dropout of {@code x} at {@code rate}, the mask keyed by {@code seed} and the int64 scalar {@code step}. */
+    public static Tensor stepDropout(Tensor x, Tensor step, double rate, long seed) {
+        return Ops.runMulti(STEP_DROPOUT, Attrs.of("rate", rate, "seed", seed), x, step)[0];
+    }
+
+    /** One Adam step; returns {new value, new m, new v}. */
+    public static Tensor[] adamUpdate(Tensor value, Tensor m, Tensor v, Tensor grad, Tensor lr, Tensor step,
+                                      double beta1, double beta2, double epsilon, double weightDecay) {
+        return Ops.runMulti(ADAM_UPDATE, Attrs.of("beta1", beta1, "beta2", beta2, "epsilon", epsilon,
+                "weightDecay", weightDecay), value, m, v, grad, lr, step);
+    }
+
+    /** Fused bias add and relu (BiasAdd then Relu, in one pass). */
+    public static Tensor biasRelu(Tensor value, Tensor bias) { return Ops.run(BIAS_RELU, Attrs.EMPTY, value, bias); }
+
+    private static TensorSpec[] biasReluShape(TensorSpec[] in, Attrs a) {
+        Infer.requireFloating("BiasRelu", "value", in[0]);
+        Infer.sameDType("BiasRelu", in[0], in[1]);
+        Shape v = in[0].shape(), b = in[1].shape();
+        if (v.rank() < 1 || b.rank() != 1 || (v.dim(-1) >= 0 && b.dim(0) >= 0 && v.dim(-1) != b.dim(0))) {
+            throw new OpException("BiasRelu", "bias must be 1-D with the size of value's last dim, got value " + v
+                    + " and bias " + b);
+        }
+        return new TensorSpec[] {in[0]};
+    }
+
+    private static TensorSpec[] biasReluGradShape(TensorSpec[] in, Attrs a) {
+        Infer.requireFloating("BiasReluGrad", "grad", in[0]);
+        Infer.sameDType("BiasReluGrad", in[0], in[1]);
+        if (!in[0].shape().isCompatibleWith(in[1].shape()) || in[0].shape().rank() < 1) {
+            throw new OpException("BiasReluGrad", "grad and output must have one shape of rank >= 1, got "
+                    + in[0].shape() + " and " + in[1].shape());
+        }
+        return new TensorSpec[] {in[0], new TensorSpec(in[0].dtype(), Shape.of(in[0].shape().dim(-1)))};
+    }
+
+    private static TensorSpec[] dropoutShape(TensorSpec[] in, Attrs a) {
+        Infer.requireFloating("StepDropout", "x", in[0]);
+        if (in[1].dtype() != DType.INT64 || in[1].shape().rank() != 0) {
+            throw new OpException("StepDropout", "step must be an int64 scalar, got " + in[1]);
+        }
+        double rate = a.getDouble("rate");
+        if (!(rate >= 0 && rate < 1)) throw new OpException("StepDropout", "rate must be in [0, 1), got " + rate);
+        return new TensorSpec[] {in[0], in[0]};
+    }
+
+    private static TensorSpec[] adamShape(TensorSpec[] in, Attrs a) {
+        String op = "AdamUpdate";
+        if (in[0].dtype() != DType.FLOAT32) throw new OpException(op, "value must be float32, got " + in[0]);
+        for (int i = 1; i < 4; i++) {
+            if (!in[i].equals(in[0]) && !(in[i].dtype() == in[0].dtype()
+                    && in[i].shape().isCompatibleWith(in[0].shape()))) {
+                throw new OpException(op, "m, v and grad must match value " + in[0] + ", got " + in[i]);
+            }
+        }
+        if (in[4].dtype() != DType.FLOAT32 || in[4].shape().rank() != 0) {
+            throw new OpException(op, "lr must be a float32 scalar, got " + in[4]);
+        }
+        if (in[5].dtype() != DType.INT64 || in[5].shape().rank() != 0) {
+            throw new OpException(op, "step must be an int64 scalar, got " + in[5]);
+        }
+        return new TensorSpec[] {in[0], in[0], in[0]};
+    }
+
+    @Override
+    public void registerKernels(KernelRegistry r) {
+        r.register(STEP_DROPOUT, CpuDevice.TYPE, DType.FLOAT32, (in, a, out) -> dropout(in[0],
+                ((long[]) in[1].data())[0], a.getDouble("rate"), a.getLong("seed")));
+        r.register(STEP_DROPOUT, CpuDevice.TYPE, DType.FLOAT64, (in, a, out) -> dropout(in[0],
+                ((long[]) in[1].data())[0], a.getDouble("rate"), a.getLong("seed")));
+        r.register(ADAM_UPDATE, CpuDevice.TYPE, DType.FLOAT32, (in, a, out) -> adam(in, a));
+        r.register(BIAS_RELU, CpuDevice.TYPE, DType.FLOAT32, (in, a, out) -> biasReluFloat(in[0], in[1]));
+        r.register(BIAS_RELU, CpuDevice.TYPE, DType.FLOAT64, (in, a, out) -> biasReluDouble(in[0], in[1]));
+        r.register(BIAS_RELU_GRAD, CpuDevice.TYPE, DType.FLOAT32, (in, a, out) -> biasReluGradFloat(in[0], in[1]));
+        r.register(BIAS_RELU_GRAD, CpuDevice.TYPE, DType.FLOAT64, (in, a, out) -> biasReluGradDouble(in[0], in[1]));
+    }
+
+    // ---------------------------------------------------------------- kernels
+
+    /** SplitMix64's finalizer. */
+    static long mix(long z) {
+        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+        return z ^ (z >>> 31);
+    }
+
+    /** The key of a dropout mask: depends on the seed and the step only. */
+    static long dropoutKey(long seed, long step) { return mix(mix(seed ^ 0x6A09E667F3BCC909L) + step); }
+
+    /** Whether element {@code i} survives: 53 random bits read as u in [0, 1) satisfy u >= rate. */
+    static boolean keep(long key, long i, long threshold) {
+        return (mix(key + i * 0x9E3779B97F4A7C15L) >>> 11) >= threshold;
+    }
+
+    private static Tensor[] dropout(Tensor x, long step, double rate, long seed) {
+        int n = x.shape().intSize();
+        long threshold = (long) Math.ceil(rate * 0x1.0p53);
+        long key = dropoutKey(seed, step);
+        if (x.data() instanceof float[] f) {
+            float sc = (float) (1 / (1 - rate));
+            float[] o = new float[n], m = new float[n];
+            Parallel.forRange(n, 1 << 15, (from, to) -> {
+                for (int i = from; i < to; i++) {
+                    float k = keep(key, i, threshold) ? sc : 0f;
+                    m[i] = k;
+                    o[i] = f[i] * k;
+                }
+            });
+            return new Tensor[] {Tensor.wrap(x.dtype(), x.shape(), o), Tensor.wrap(x.dtype(), x.shape(), m)};
+        }
+        double[] d = (double[]) x.data();
+        double sc = 1 / (1 - rate);
+        double[] o = new double[n], m = new double[n];
+        for (int i = 0; i < n; i++) {
+            double k = keep(key, i, threshold) ? sc : 0;
+            m[i] = k;
+            o[i] = d[i] * k;
+        }
+        return new Tensor[] {Tensor.wrap(x.dtype(), x.shape(), o), Tensor.wrap(x.dtype(), x.shape(), m)};
+    }
+
+    private static Tensor[] biasReluFloat(Tensor x, Tensor bias) {
+        float[] src = (float[]) x.data(), b = (float[]) bias.data();
+        int c = b.length;
+        int rows = c == 0 ? 0 : src.length / c;
+        float[] dst = new float[src.length];
+        int vecEnd = F.loopBound(c);
+        FloatVector zero = FloatVector.zero(F);
+        Parallel.forRange(rows, Math.max(1, (1 << 15) / Math.max(1, c)), (from, to) -> {
+            for (int r = from; r < to; r++) {
+                int base = r * c;
+                int j = 0;
+                for (; j < vecEnd; j += F.length()) {
+                    FloatVector.fromArray(F, src, base + j).add(FloatVector.fromArray(F, b, j)).max(zero)
+                            .intoArray(dst, base + j);
+                }
+                for (; j < c; j++) dst[base + j] = Math.max(src[base + j] + b[j], 0f);
+            }
+        });
+        return new Tensor[] {Tensor.wrap(DType.FLOAT32, x.shape(), dst)};
+    }
+
+    private static Tensor[] biasReluDouble(Tensor x, Tensor bias) {
+        double[] src = (double[]) x.data(), b = (double[]) bias.data();
+        int c = b.length;
+        double[] dst = new double[src.length];
+        for (int i = 0; i < src.length; i++) dst[i] = Math.max(src[i] + b[i % c], 0);
+        return new Tensor[] {Tensor.wrap(DType.FLOAT64, x.shape(), dst)};
+    }
+
+    /** Chunks of rows summed separately and then in order, so the bias sum does not depend on the thread count. */
+    private static final int GRAD_CHUNKS = 8;
+
+    private static Tensor[] biasReluGradFloat(Tensor grad, Tensor output) {
+        float[] g = (float[]) grad.data(), y = (float[]) output.data();
+        int c = grad.shape().dim(-1);
+        int rows = c == 0 ? 0 : g.length / c;
+        float[] dx = new float[g.length];
+        float[][] partial = new float[GRAD_CHUNKS][c];
+        int vecEnd = F.loopBound(c);
+        FloatVector zero = FloatVector.zero(F);
+        int grain = Math.max(1, (int) Math.min(GRAD_CHUNKS, (1L << 15) * GRAD_CHUNKS / Math.max(1, g.length)));
+        Parallel.forRange(GRAD_CHUNKS, grain, (fromChunk, toChunk) -> {
+            for (int k = fromChunk; k < toChunk; k++) {
+                float[] acc = partial[k];
+                int r0 = (int) ((long) rows * k / GRAD_CHUNKS), r1 = (int) ((long) rows * (k + 1) / GRAD_CHUNKS);
+                for (int r = r0; r < r1; r++) {
+                    int base = r * c;
+                    int j = 0;
+                    for (; j < vecEnd; j += F.length()) {
+                        FloatVector gv = FloatVector.fromArray(F, g, base + j);
+                        FloatVector d = zero.blend(gv, FloatVector.fromArray(F, y, base + j)
+                                .compare(jdk.incubator.vector.VectorOperators.GT, 0f));
+                        d.intoArray(dx, base + j);
+                        FloatVector.fromArray(F, acc, j).add(d).intoArray(acc, j);
+                    }
+                    for (; j < c; j++) {
+                        float d = y[base + j] > 0 ? g[base + j] : 0f;
+                        dx[base + j] = d;
+                        acc[j] += d;
+                    }
+                }
+            }
+        });
+        float[] db = new float[c];
+        for (float[] p : partial) for (int j = 0; j < c; j++) db[j] += p[j];
+        return new Tensor[] {Tensor.wrap(DType.FLOAT32, grad.shape(), dx), Tensor.wrap(DType.FLOAT32, Shape.of(c), db)};
+    }
+
+    private static Tensor[] biasReluGradDouble(Tensor grad, Tensor output) {
+        double[] g = (double[]) grad.data(), y = (double[]) output.data();
+        int c = grad.shape().dim(-1);
+        double[] dx = new double[g.length], db = new double[c];
+        for (int i = 0; i < g.length; i++) {
+            double d = y[i] > 0 ? g[i] : 0;
+            dx[i] = d;
+            db[i % c] += d;
+        }
+        return new Tensor[] {Tensor.wrap(DType.FLOAT64, grad.shape(), dx), Tensor.wrap(DType.FLOAT64, Shape.of(c), db)};
+    }
+
+    private static Tensor[] adam(Tensor[] in, Attrs a) {
+        float[] w = (float[]) in[0].data(), m = (float[]) in[1].data(), v = (float[]) in[2].data();
+        float[] g = (float[]) in[3].data();
+        double lr = ((float[]) in[4].data())[0];
+        long t = ((long[]) in[5].data())[0];
+        double b1 = a.getDouble("beta1"), b2 = a.getDouble("beta2"), eps = a.getDouble("epsilon");
+        double wd = a.getDouble("weightDecay");
+        if (t < 1) throw new OpException("AdamUpdate", "step must be >= 1, got " + t);
+        // Keras: lr_t = lr * sqrt(1 - b2^t) / (1 - b1^t); w -= lr_t * m / (sqrt(v) + eps); decoupled decay first.
+        float lrT = (float) (lr * Math.sqrt(1 - Math.pow(b2, t)) / (1 - Math.pow(b1, t)));
+        float decay = (float) (1 - lr * wd);
+        float fb1 = (float) b1, fb2 = (float) b2, c1 = (float) (1 - b1), c2 = (float) (1 - b2), feps = (float) eps;
+        int n = w.length;
+        float[] nw = new float[n], nm = new float[n], nv = new float[n];
+        Parallel.forRange(n, 1 << 15, (from, to) -> {
+            int i = from;
+            int upper = from + F.loopBound(to - from);
+            FloatVector vb1 = FloatVector.broadcast(F, fb1), vb2 = FloatVector.broadcast(F, fb2);
+            FloatVector vc1 = FloatVector.broadcast(F, c1), vc2 = FloatVector.broadcast(F, c2);
+            FloatVector veps = FloatVector.broadcast(F, feps), vlr = FloatVector.broadcast(F, lrT);
+            FloatVector vdecay = FloatVector.broadcast(F, decay);
+            for (; i < upper; i += F.length()) {
+                FloatVector gi = FloatVector.fromArray(F, g, i);
+                FloatVector mi = FloatVector.fromArray(F, m, i).mul(vb1).add(gi.mul(vc1));
+                FloatVector vi = FloatVector.fromArray(F, v, i).mul(vb2).add(gi.mul(gi).mul(vc2));
+                mi.intoArray(nm, i);
+                vi.intoArray(nv, i);
+                FloatVector wi = FloatVector.fromArray(F, w, i);
+                wi.mul(vdecay).sub(vlr.mul(mi).div(vi.sqrt().add(veps))).intoArray(nw, i);
+            }
+            for (; i < to; i++) {
+                float gi = g[i];
+                float mi = fb1 * m[i] + c1 * gi;
+                float vi = fb2 * v[i] + gi * gi * c2;
+                nm[i] = mi;
+                nv[i] = vi;
+                nw[i] = w[i] * decay - lrT * mi / ((float) Math.sqrt(vi) + feps);
+            }
+        });
+        Shape s = in[0].shape();
+        return new Tensor[] {Tensor.wrap(DType.FLOAT32, s, nw), Tensor.wrap(DType.FLOAT32, s, nm),
+                Tensor.wrap(DType.FLOAT32, s, nv)};
+    }
+}

@@ -1,0 +1,90 @@
+package org.nabla.nn;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
+import org.nabla.DType;
+import org.nabla.Ops;
+import org.nabla.Tensor;
+import org.nabla.Tensors;
+import org.nabla.autodiff.GradientChecker;
+import org.nabla.ops.OpException;
+
+/** The ops nabla-nn adds: BiasRelu, StepDropout, AdamUpdate. */
+class TrainingOpsTest {
+    @Test
+    void biasReluMatchesReferenceForManyWidths() {
+        for (int c : new int[] {1, 3, 8, 17, 64, 130}) {
+            int rows = 5;
+            double[] x = Ref.random(rows * c, c, -1, 1), b = Ref.random(c, c + 1, -0.5, 0.5);
+            double[] ref = new double[x.length];
+            for (int i = 0; i < x.length; i++) ref[i] = Math.max(0, (float) x[i] + (float) b[i % c]);
+            Ref.assertClose(ref, TrainingOps.biasRelu(Ref.f32(x, rows, c), Ref.f32(b, c)), 1e-6);
+            Tensor y64 = TrainingOps.biasRelu(Ref.f64(x, 1, rows, c), Ref.f64(b, c));
+            for (int i = 0; i < x.length; i++) ref[i] = Math.max(0, x[i] + b[i % c]);
+            Ref.assertClose(ref, y64, 1e-15);
+        }
+    }
+
+    @Test
+    void biasReluGradient() {
+        Tensor x = Ref.f64(Ref.random(24, 1, -1, 1), 2, 3, 4), b = Ref.f64(Ref.random(4, 2, -0.3, 0.3), 4);
+        for (GradientChecker.Mode mode : GradientChecker.Mode.values()) {
+            GradientChecker.check("BiasRelu", in -> new Tensor[] {TrainingOps.biasRelu(in[0], in[1])}, mode, x, b)
+                    .assertOk(1e-6);
+        }
+        for (GradientChecker.Mode mode : new GradientChecker.Mode[] {GradientChecker.Mode.EAGER,
+                GradientChecker.Mode.GRAPH}) {
+            GradientChecker.checkSecondOrder("BiasRelu", in -> new Tensor[] {TrainingOps.biasRelu(in[0], in[1])},
+                    mode, x, b)
+                    .assertOk(1e-6);
+        }
+        // float32 backward (vectorized, chunked bias sums) against a float64 reference
+        for (int c : new int[] {3, 16, 37}) {
+            int rows = 41;
+            double[] g = Ref.random(rows * c, c, -1, 1), y = Ref.random(rows * c, c + 7, -1, 1);
+            Tensor[] r = Ops.runMulti(TrainingOps.BIAS_RELU_GRAD, org.nabla.ops.Attrs.EMPTY, Ref.f32(g, rows, c),
+                    Ref.f32(y, rows, c));
+            double[] dx = new double[g.length], db = new double[c];
+            for (int i = 0; i < g.length; i++) {
+                dx[i] = y[i] > 0 ? (float) g[i] : 0;
+                db[i % c] += dx[i];
+            }
+            Ref.assertClose(dx, r[0], 0);
+            Ref.assertClose(db, r[1], 1e-5);
+        }
+        OpException e = assertThrows(OpException.class,
+                () -> TrainingOps.biasRelu(Tensors.of(new float[][] {{1, 2}}), Tensors.of(new float[] {1, 2, 3})));
+        assertTrue(e.getMessage().contains("bias must be 1-D with the size of value's last dim"), e.getMessage());
+    }
+
+    @Test
+    void stepDropoutKeysByStep() {
+        Tensor x = Ops.ones(DType.FLOAT32, 1000);
+        Tensor a = TrainingOps.stepDropout(x, Tensors.scalar(1L), 0.5, 9);
+        Ref.assertClose(a.toDoubleArray(), TrainingOps.stepDropout(x, Tensors.scalar(1L), 0.5, 9), 0);
+        Tensor b = TrainingOps.stepDropout(x, Tensors.scalar(2L), 0.5, 9);
+        double same = 0;
+        double[] av = a.toDoubleArray(), bv = b.toDoubleArray();
+        for (int i = 0; i < av.length; i++) if (av[i] == bv[i]) same++;
+        assertTrue(same < 650 && same > 350, "masks of two steps agree on " + same + " of 1000");
+        Ref.assertClose(x.toDoubleArray(), TrainingOps.stepDropout(x, Tensors.scalar(1L), 0, 9), 0);
+        OpException e = assertThrows(OpException.class, () -> TrainingOps.stepDropout(x, Tensors.scalar(1), 0.5, 9));
+        assertTrue(e.getMessage().contains("step must be an int64 scalar"), e.getMessage());
+    }
+
+    @Test
+    void adamUpdateChecksItsInputs() {
+        Tensor w = Tensors.of(new float[] {1, 2});
+        OpException e = assertThrows(OpException.class, () -> TrainingOps.adamUpdate(w, w, w,
+                Tensors.of(new float[] {1, 2, 3}), Tensors.scalar(0.1f), Tensors.scalar(1L), 0.9, 0.999, 1e-7, 0));
+        assertTrue(e.getMessage().contains("m, v and grad must match value"), e.getMessage());
+        e = assertThrows(OpException.class, () -> TrainingOps.adamUpdate(w, w, w, w, Tensors.scalar(0.1f),
+                Tensors.scalar(0L), 0.9, 0.999, 1e-7, 0));
+        assertTrue(e.getMessage().contains("step must be >= 1"), e.getMessage());
+        assertEquals(3, Ops.runMulti(TrainingOps.ADAM_UPDATE, org.nabla.ops.Attrs.EMPTY, w, w, w, w,
+                Tensors.scalar(0.1f), Tensors.scalar(1L)).length);
+    }
+}
