@@ -84,10 +84,17 @@ final class NnConvolution {
             int ih0 = (rem / w.outW()) * w.strideH() - w.padTop();
             int iw0 = (rem % w.outW()) * w.strideW() - w.padLeft();
             int pos = r * k;
+            // With unit column dilation and all channels, a window row inside the image is kW*C contiguous values.
+            boolean wholeRows = w.dilW() == 1 && cg == c && iw0 >= 0 && iw0 + w.kW() <= wd;
             for (int i = 0; i < w.kH(); i++) {
                 int ih = ih0 + i * w.dilH();
                 boolean rowInside = ih >= 0 && ih < h;
                 int rowBase = (b * h + ih) * wd;
+                if (wholeRows && rowInside) {
+                    System.arraycopy(x, (rowBase + iw0) * c, buf, pos, w.kW() * c);
+                    pos += w.kW() * c;
+                    continue;
+                }
                 for (int j = 0; j < w.kW(); j++, pos += cg) {
                     int iw = iw0 + j * w.dilW();
                     if (rowInside && iw >= 0 && iw < wd) {
