@@ -34,4 +34,21 @@ public final class StateOps {
             .shape((in, a) -> Infer.one(in[0].dtype(), in[0].shape()))
             .stateful().notDifferentiable()
             .summary("subtracts delta from the variable 'name' and returns the new value").build();
+
+    /**
+     * TensorFlow's ResourceApplyGradientDescent: {@code var -= alpha * delta} in one pass. The graph optimizer makes
+     * it from {@code AssignSubVariable(Mul(delta, alpha))} with a scalar alpha (a plain SGD update).
+     */
+    public static final OpDef APPLY_GRADIENT_DESCENT = OpDef.builder("ApplyGradientDescent").inputs("alpha", "delta")
+            .attr("name", AttrType.STRING)
+            .shape((in, a) -> {
+                Infer.requireFloating("ApplyGradientDescent", "delta", in[1]);
+                if (in[0].dtype() != in[1].dtype() || in[0].shape().rank() != 0) {
+                    throw new OpException("ApplyGradientDescent", "alpha must be a scalar of the delta's dtype "
+                            + in[1].dtype() + ", got " + in[0]);
+                }
+                return Infer.one(in[1].dtype(), in[1].shape());
+            })
+            .stateful().notDifferentiable()
+            .summary("subtracts alpha * delta from the variable 'name' and returns the new value").build();
 }

@@ -70,10 +70,22 @@ final class Step {
         for (Executor.Frame f : frames) f.begin(ready);
         try {
             if (queue == null && !ready.isEmpty()) {
-                // the caller takes the first ready node (and the chain behind it) instead of idling: a small graph
-                // then runs without any thread hand-off
-                for (int i = 1; i < ready.size(); i++) dispatcher.dispatch(ready.get(i));
-                ready.getFirst().run();
+                // the caller takes the cheap ready nodes and one expensive one (and what they make ready) instead of
+                // idling: a small graph then runs without any thread hand-off
+                java.util.Map<Executor.Frame, List<Integer>> mine = new java.util.LinkedHashMap<>();
+                boolean expensiveKept = false;
+                for (Executor.Task t : ready) {
+                    boolean cheap = t.frame().isCheap(t.node());
+                    if (cheap || !expensiveKept) {
+                        mine.computeIfAbsent(t.frame(), f -> new ArrayList<>()).add(t.node());
+                        expensiveKept |= !cheap;
+                    } else {
+                        dispatcher.dispatch(t);
+                    }
+                }
+                for (var e : mine.entrySet()) {
+                    Executor.Task.run(e.getKey(), e.getValue().stream().mapToInt(Integer::intValue).toArray());
+                }
             } else {
                 for (Executor.Task t : ready) dispatcher.dispatch(t);
             }

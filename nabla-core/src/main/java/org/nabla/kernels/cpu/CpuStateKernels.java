@@ -33,6 +33,51 @@ public final class CpuStateKernels implements KernelProvider {
         }, true);
         r.register(StateOps.ASSIGN_ADD_VARIABLE, cpu, (DType) null, (in, attrs, out) -> update(in[0], attrs, true));
         r.register(StateOps.ASSIGN_SUB_VARIABLE, cpu, (DType) null, (in, attrs, out) -> update(in[0], attrs, false));
+        r.register(StateOps.APPLY_GRADIENT_DESCENT, cpu, DType.FLOAT32, (in, attrs, out) -> applyGradientDescent(in,
+                attrs));
+        r.register(StateOps.APPLY_GRADIENT_DESCENT, cpu, DType.FLOAT64, (in, attrs, out) -> applyGradientDescent(in,
+                attrs));
+    }
+
+    /**
+     * {@code var - alpha * delta} in one pass, rounded like the unfused {@code Sub(var, Mul(delta, alpha))} (a product,
+     * then a difference: no fused multiply-add), so the optimized graph gives the same bits.
+     */
+    private static Tensor[] applyGradientDescent(Tensor[] in, Attrs attrs) {
+        String name = attrs.getString("name");
+        Tensor alpha = in[0];
+        Tensor delta = in[1];
+        Tensor next = ResourceManager.current().update(name, stored -> {
+            if (stored.dtype() != delta.dtype() || !stored.shape().equals(delta.shape())) {
+                throw new OpException("ApplyGradientDescent", "variable '" + name + "' holds " + stored.spec()
+                        + ", cannot take a delta of " + delta.spec());
+            }
+            Tensor old = stored.isDenseFromZero() ? stored : stored.dense();
+            int n = Math.toIntExact(old.size());
+            if (old.dtype() == DType.FLOAT32) {
+                float a = alpha.floatValue();
+                float[] v = (float[]) old.data(), d = (float[]) delta.data(), r = new float[n];
+                Parallel.forRange(n, 1 << 16, (from, to) -> subScaled(v, d, a, r, from, to));
+                return Tensor.wrap(DType.FLOAT32, old.shape(), r);
+            }
+            double a = alpha.doubleValue();
+            double[] v = (double[]) old.data(), d = (double[]) delta.data(), r = new double[n];
+            for (int i = 0; i < n; i++) r[i] = v[i] - d[i] * a;
+            return Tensor.wrap(DType.FLOAT64, old.shape(), r);
+        });
+        return new Tensor[] {next};
+    }
+
+    private static void subScaled(float[] v, float[] d, float a, float[] r, int from, int to) {
+        var species = jdk.incubator.vector.FloatVector.SPECIES_PREFERRED;
+        var av = jdk.incubator.vector.FloatVector.broadcast(species, a);
+        int i = from;
+        for (int end = from + species.loopBound(to - from); i < end; i += species.length()) {
+            var x = jdk.incubator.vector.FloatVector.fromArray(species, v, i);
+            var y = jdk.incubator.vector.FloatVector.fromArray(species, d, i);
+            x.sub(y.mul(av)).intoArray(r, i);
+        }
+        for (; i < to; i++) r[i] = v[i] - d[i] * a;
     }
 
     private static Tensor[] update(Tensor delta, Attrs attrs, boolean add) {

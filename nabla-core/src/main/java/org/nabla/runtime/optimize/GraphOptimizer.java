@@ -81,6 +81,7 @@ public final class GraphOptimizer {
         if (o.arithmeticSimplification()) passes.add(new ArithmeticSimplification());
         if (o.constantFolding()) passes.add(new ConstantFolding());
         if (o.commonSubexpressionElimination()) passes.add(new CommonSubexpressionElimination());
+        if (o.fusion()) passes.add(new UpdateFusion());
         if (o.fusion()) passes.add(new ElementwiseFusion());
         if (o.deadNodeRemoval() && passes.size() > 1) passes.add(new DeadNodeRemoval());
         return passes;
