@@ -252,7 +252,7 @@ public final class Executor {
             while (local.size > 0 && !step.failed()) {
                 int id = local.pop();
                 Node node = nodes[id];
-                long t0 = System.nanoTime();
+                long t0 = step.stats != null ? System.nanoTime() : 0L;
                 if (recvKeys[id] != null) {
                     receive(id, t0);
                     continue;

@@ -72,19 +72,21 @@ final class Step {
             if (queue == null && !ready.isEmpty()) {
                 // the caller takes the cheap ready nodes and one expensive one (and what they make ready) instead of
                 // idling: a small graph then runs without any thread hand-off
-                java.util.Map<Executor.Frame, List<Integer>> mine = new java.util.LinkedHashMap<>();
                 boolean expensiveKept = false;
-                for (Executor.Task t : ready) {
-                    boolean cheap = t.frame().isCheap(t.node());
-                    if (cheap || !expensiveKept) {
-                        mine.computeIfAbsent(t.frame(), f -> new ArrayList<>()).add(t.node());
-                        expensiveKept |= !cheap;
-                    } else {
-                        dispatcher.dispatch(t);
+                for (Executor.Frame f : frames) {
+                    int[] mine = new int[ready.size()];
+                    int count = 0;
+                    for (Executor.Task t : ready) {
+                        if (t.frame() != f) continue;
+                        boolean cheap = f.isCheap(t.node());
+                        if (cheap || !expensiveKept) {
+                            mine[count++] = t.node();
+                            expensiveKept |= !cheap;
+                        } else {
+                            dispatcher.dispatch(t);
+                        }
                     }
-                }
-                for (var e : mine.entrySet()) {
-                    Executor.Task.run(e.getKey(), e.getValue().stream().mapToInt(Integer::intValue).toArray());
+                    if (count > 0) Executor.Task.run(f, java.util.Arrays.copyOf(mine, count));
                 }
             } else {
                 for (Executor.Task t : ready) dispatcher.dispatch(t);
@@ -106,7 +108,9 @@ final class Step {
             if (cause instanceof Error err) throw err;
             throw new IllegalStateException(cause);
         }
-        return frames.stream().map(Executor.Frame::fetched).toList();
+        List<Tensor[]> fetched = new ArrayList<>(frames.size());
+        for (Executor.Frame f : frames) fetched.add(f.fetched());
+        return fetched;
     }
 
     void partitionDone() {
