@@ -57,8 +57,13 @@ public final class Executor {
     /** Ops that only look up or relabel values (no element loop worth a thread hand-off). */
     private static final Set<String> CHEAP_OPS = Set.of("Const", "ReadVariable", "Identity", "Reshape", "ExpandDims",
             "Squeeze", "Shape", "Size", "Rank", "NoOp", "StopGradient", "Placeholder", "Send");
-    /** Nodes whose inputs and outputs have at most this many elements in all count as cheap. */
-    private static final long CHEAP_ELEMENTS = 4096;
+    /**
+     * Nodes whose inputs and outputs have at most this many elements in all count as cheap (a few microseconds of
+     * work: less than a thread hand-off costs on a busy machine); below the kernels' own parallel grain.
+     */
+    private static final long CHEAP_ELEMENTS = 16384;
+    /** Matrix products count as cheap up to this many multiply-adds (m * n * k, all batches). */
+    private static final long CHEAP_MULTIPLY_ADDS = 1 << 17;
 
     /**
      * Compiles {@code graph} for {@code device}. Every node runs, except the nodes of {@code feeds} (each such node
@@ -160,7 +165,20 @@ public final class Executor {
         long elements = 0;
         for (TensorSpec t : in) elements += t.shape().size();
         for (TensorSpec t : out) elements += t.shape().size();
-        return elements <= CHEAP_ELEMENTS;
+        if (elements > CHEAP_ELEMENTS) return false;
+        String op = node.op().name();
+        // few elements, much work: convolutions and dense linear algebra count by their arithmetic, or not at all
+        if (op.startsWith("Conv") || op.startsWith("Matrix") || op.contains("Cholesky") || op.startsWith("Qr")
+                || op.startsWith("Svd") || op.contains("Eig") || op.contains("Solve") || op.equals("Einsum")) {
+            return false;
+        }
+        if ((op.equals("MatMul") || op.equals("BatchMatMul")) && in.length == 2 && in[0].shape().rank() >= 2
+                && out.length == 1) {
+            boolean ta = node.attrs().asMap().get("transposeA") instanceof Boolean b && b;
+            long k = in[0].shape().dim(ta ? -2 : -1);
+            return out[0].shape().size() * k <= CHEAP_MULTIPLY_ADDS;
+        }
+        return true;
     }
 
     private Output check(Output o, String what) {

@@ -71,22 +71,51 @@ public final class TrainStepBench {
         return new Tensor[] {Tensors.of(x, BATCH, IN), Tensors.of(y, BATCH)};
     }
 
-    /** Eager and traced steps/s; the traced row's reference is the eager number, so its ratio is the speed-up. */
+    /**
+     * Eager and traced steps/s; the traced row's reference is the eager number, so its ratio is the speed-up. After
+     * warming both up, short blocks of eager and traced steps alternate (so that both see the same machine load) and
+     * each side keeps its best block; the note gives the median of the per-round ratios too.
+     */
     public static List<BenchResult> run(Timing.Plan plan) {
         Tensor[] data = batch(7);
         Mlp eagerModel = Mlp.create(42);
         Mlp tracedModel = Mlp.create(42);
         Function traced = Function.of("train_step", a -> new Tensor[] {tracedModel.trainStep(a[0], a[1])});
+        Runnable eagerStep = () -> sink = eagerModel.trainStep(data[0], data[1]);
+        Runnable tracedStep = () -> sink = traced.call(data[0], data[1]);
+        warmUp(eagerStep, plan.warmupSeconds());
+        warmUp(tracedStep, plan.warmupSeconds());
+        double blockSeconds = plan.minRepSeconds() / 4;
+        int n = Math.max(1, (int) (blockSeconds / Math.max(1e-6, block(tracedStep, 10) / 10)));
+        int rounds = plan.reps() * 4;
         double eager = Double.MAX_VALUE, graph = Double.MAX_VALUE;
-        // alternate so that both see the same machine load; best of each
-        for (int round = 0; round < 3; round++) {
-            eager = Math.min(eager, Timing.bestSeconds(plan, () -> sink = eagerModel.trainStep(data[0], data[1])));
-            graph = Math.min(graph, Timing.bestSeconds(plan, () -> sink = traced.call(data[0], data[1])));
+        double[] ratios = new double[rounds];
+        for (int r = 0; r < rounds; r++) {
+            double e = block(eagerStep, n) / n;
+            double t = block(tracedStep, n) / n;
+            eager = Math.min(eager, e);
+            graph = Math.min(graph, t);
+            ratios[r] = e / t;
         }
+        java.util.Arrays.sort(ratios);
         String desc = "MLP 784-128-10 batch 32 SGD step";
+        String note = String.format(java.util.Locale.ROOT, "ratio = traced / eager (best blocks); median of %d paired "
+                + "blocks %.2f", rounds, ratios[rounds / 2]);
         return List.of(
                 new BenchResult("train_step_eager", desc + ", eager", "steps/s", true, 1 / eager, Double.NaN, "", ""),
                 new BenchResult("train_step_traced", desc + ", traced", "steps/s", true, 1 / graph, 1 / eager,
-                        "eager", "ratio = traced / eager"));
+                        "eager", note));
+    }
+
+    private static void warmUp(Runnable step, double seconds) {
+        long end = System.nanoTime() + (long) (seconds * 1e9);
+        for (int i = 0; i < 2 || System.nanoTime() < end; i++) step.run();
+    }
+
+    /** Seconds for {@code n} steps. */
+    private static double block(Runnable step, int n) {
+        long t0 = System.nanoTime();
+        for (int i = 0; i < n; i++) step.run();
+        return (System.nanoTime() - t0) / 1e9;
     }
 }
