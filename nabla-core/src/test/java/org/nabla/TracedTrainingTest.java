@@ -131,8 +131,12 @@ class TracedTrainingTest {
         assertEquals(4, traceOps.stream().filter("AssignSubVariable"::equals).count(), traceOps.toString());
         List<String> executed = new ArrayList<>();
         for (Graph g : cf.runner().executedGraphs()) for (Node n : g.nodes()) executed.add(n.op().name());
-        assertEquals(4, executed.stream().filter("ApplyGradientDescent"::equals).count(), executed.toString());
+        // biases: ApplyGradientDescent; weights, whose gradients are matrix products: one GEMM each
+        assertEquals(2, executed.stream().filter("ApplyGradientDescent"::equals).count(), executed.toString());
+        assertEquals(2, executed.stream().filter("MatMulApplyGradientDescent"::equals).count(), executed.toString());
         assertEquals(0, executed.stream().filter("AssignSubVariable"::equals).count(), executed.toString());
+        // the gradient with respect to the input batch is not computed: 2 forward products, 1 backward (dh)
+        assertEquals(3, executed.stream().filter("MatMul"::equals).count(), executed.toString());
     }
 
     @Test
@@ -188,6 +192,35 @@ class TracedTrainingTest {
         Variable d = Variable.of(Tensors.of(new double[] {1, 2}, 2));
         d.applyGradientDescent(2.0, Tensors.of(new double[] {0.25, 1}, 2));
         assertClose(new double[] {0.5, 0}, d.read(), DType.FLOAT64, new int[] {2}, 0);
+    }
+
+    @Test
+    void matmulApplyGradientDescentMatchesAReference() {
+        Random rnd = new Random(4);
+        int m = 5, n = 3, k = 300; // k beyond one GEMM K block
+        float[] w0 = new float[m * n], a = new float[k * m], b = new float[n * k];
+        for (int i = 0; i < w0.length; i++) w0[i] = rnd.nextFloat();
+        for (int i = 0; i < a.length; i++) a[i] = rnd.nextFloat() - 0.5f;
+        for (int i = 0; i < b.length; i++) b[i] = rnd.nextFloat() - 0.5f;
+        Variable w = Variable.of(Tensors.of(w0, m, n));
+        // a stored [k, m] used transposed, b stored [n, k] used transposed
+        Tensor r = Ops.run(org.nabla.ops.StateOps.MATMUL_APPLY_GRADIENT_DESCENT, org.nabla.ops.Attrs.of("name",
+                w.name(), "transposeA", true, "transposeB", true), Tensors.scalar(0.1f), Tensors.of(a, k, m),
+                Tensors.of(b, n, k));
+        double[] expected = new double[m * n];
+        for (int i = 0; i < m; i++) {
+            for (int j = 0; j < n; j++) {
+                double acc = 0;
+                for (int p = 0; p < k; p++) acc += (double) a[p * m + i] * b[j * k + p];
+                expected[i * n + j] = w0[i * n + j] - 0.1 * acc;
+            }
+        }
+        assertClose(expected, r, DType.FLOAT32, new int[] {m, n}, 1e-5);
+        assertClose(expected, w.read(), DType.FLOAT32, new int[] {m, n}, 1e-5);
+        IllegalArgumentException bad = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> Ops.run(org.nabla.ops.StateOps.MATMUL_APPLY_GRADIENT_DESCENT, org.nabla.ops.Attrs.of("name",
+                        w.name()), Tensors.scalar(0.1f), Tensors.of(new float[4], 2, 2), Tensors.of(new float[4], 2, 2)));
+        assertTrue(bad.getMessage().contains("holds float32(5, 3)"), bad.getMessage());
     }
 
     @Test

@@ -37,6 +37,42 @@ public final class CpuStateKernels implements KernelProvider {
                 attrs));
         r.register(StateOps.APPLY_GRADIENT_DESCENT, cpu, DType.FLOAT64, (in, attrs, out) -> applyGradientDescent(in,
                 attrs));
+        for (DType d : new DType[] {DType.FLOAT32, DType.FLOAT64}) {
+            r.register(StateOps.MATMUL_APPLY_GRADIENT_DESCENT, cpu, d, (in, attrs, out) ->
+                    matmulApplyGradientDescent(in, attrs));
+        }
+    }
+
+    /**
+     * {@code var - alpha * op(a) op(b)}: a copy of the value is C of one GEMM with alpha' = -alpha and beta = 1. For
+     * k up to the GEMM's K block (256) every element is rounded as in the unfused ops (product, scale, difference);
+     * longer sums add the old value after the first block (within float rounding of the unfused result).
+     */
+    private static Tensor[] matmulApplyGradientDescent(Tensor[] in, Attrs attrs) {
+        String name = attrs.getString("name");
+        boolean ta = attrs.getBool("transposeA"), tb = attrs.getBool("transposeB");
+        Tensor a = in[1], b = in[2];
+        int m = a.shape().dim(ta ? 1 : 0), k = a.shape().dim(ta ? 0 : 1), n = b.shape().dim(tb ? 0 : 1);
+        int lda = a.shape().dim(1), ldb = b.shape().dim(1);
+        Tensor next = ResourceManager.current().update(name, stored -> {
+            if (stored.dtype() != a.dtype() || stored.rank() != 2 || stored.shape().dim(0) != m
+                    || stored.shape().dim(1) != n) {
+                throw new OpException("MatMulApplyGradientDescent", "variable '" + name + "' holds "
+                        + stored.spec() + ", cannot take a delta of " + a.dtype() + "(" + m + ", " + n + ")");
+            }
+            Tensor old = stored.isDenseFromZero() ? stored : stored.dense();
+            if (old.dtype() == DType.FLOAT32) {
+                float[] c = java.util.Arrays.copyOf((float[]) old.data(), m * n);
+                Gemm.sgemm(ta, tb, m, n, k, -in[0].floatValue(), (float[]) a.data(), 0, lda, (float[]) b.data(), 0,
+                        ldb, 1f, c, 0, n);
+                return Tensor.wrap(DType.FLOAT32, old.shape(), c);
+            }
+            double[] c = java.util.Arrays.copyOf((double[]) old.data(), m * n);
+            Gemm.dgemm(ta, tb, m, n, k, -in[0].doubleValue(), (double[]) a.data(), 0, lda, (double[]) b.data(), 0,
+                    ldb, 1.0, c, 0, n);
+            return Tensor.wrap(DType.FLOAT64, old.shape(), c);
+        });
+        return new Tensor[] {next};
     }
 
     /**
@@ -57,7 +93,8 @@ public final class CpuStateKernels implements KernelProvider {
             if (old.dtype() == DType.FLOAT32) {
                 float a = alpha.floatValue();
                 float[] v = (float[]) old.data(), d = (float[]) delta.data(), r = new float[n];
-                Parallel.forRange(n, 1 << 16, (from, to) -> subScaled(v, d, a, r, from, to));
+                // one memory-bound pass: splitting it across cores gains little and waits for a second thread
+                Parallel.forRange(n, 1 << 20, (from, to) -> subScaled(v, d, a, r, from, to));
                 return Tensor.wrap(DType.FLOAT32, old.shape(), r);
             }
             double a = alpha.doubleValue();
