@@ -50,13 +50,8 @@ public final class Gemm {
             return;
         }
         int threads = work >= PARALLEL_WORK ? Parallel.THREADS : 1;
-        // Split C into one piece per thread, in whole micro-tiles; each thread packs its own panels. Split by rows, each
-        // thread packs all of op(B) (k x n); by columns, all of op(A) (m x k): split the side that keeps the duplicated
-        // packing smaller (a 32 x 784 by 784 x 128 product would otherwise pack its big B twice), as long as it has a
-        // tile per thread.
-        int rowTiles = (m + GemmFloat.MR - 1) / GemmFloat.MR;
-        int colTiles = (n + GemmFloat.NR - 1) / GemmFloat.NR;
-        boolean byRows = n <= m ? rowTiles >= threads || rowTiles >= colTiles : colTiles < threads && rowTiles > colTiles;
+        // Split the longer side of C into one piece per thread, in whole micro-tiles; each thread packs its own panels.
+        boolean byRows = (long) m * GemmFloat.NR >= (long) n * GemmFloat.MR;
         int unit = byRows ? GemmFloat.MR : GemmFloat.NR;
         int tiles = ((byRows ? m : n) + unit - 1) / unit;
         int parts = Math.max(1, Math.min(threads, tiles));
