@@ -37,7 +37,7 @@ def main():
     p.add_argument("--sizes", default="256,512,1024,2048")
     args = p.parse_args()
     only = set(args.only.split(","))
-    reps, min_rep = (3, 0.05) if args.quick else (7, 0.25)
+    reps, min_rep = (3, 0.03) if args.quick else (5, 0.2)
 
     import numpy as np
     rng = np.random.default_rng(0)

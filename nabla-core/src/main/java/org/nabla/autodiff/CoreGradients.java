@@ -11,7 +11,8 @@ final class CoreGradients {
             "org.nabla.autodiff.ArrayGradients",
             "org.nabla.autodiff.NnGradients",
             "org.nabla.autodiff.StateGradients",
-            "org.nabla.autodiff.GradOpGradients");
+            "org.nabla.autodiff.GradOpGradients",
+            "org.nabla.autodiff.ControlFlowGradients");
 
     private static volatile boolean loaded;
 

@@ -91,6 +91,10 @@ public final class GradientTape implements ExecutionContext, AutoCloseable {
         watchedVariables.add(v.name());
     }
 
+    /** The context below the tape that runs or builds the ops (the tape only watches them). */
+    @Override
+    public ExecutionContext target() { return parent.target(); }
+
     @Override
     public Tensor[] execute(OpDef op, Attrs attrs, Tensor[] inputs) {
         Tensor[] outputs = parent.execute(op, attrs, inputs);

@@ -12,6 +12,13 @@ public interface ExecutionContext {
     /** Runs or records {@code op} on {@code inputs}; returns its outputs. */
     Tensor[] execute(OpDef op, Attrs attrs, Tensor[] inputs);
 
+    /**
+     * The context that finally runs or builds the ops this one is handed: itself, or for a layer that only passes
+     * calls on while watching them (a gradient tape) the target of the context below it. Code that must know whether
+     * a graph is being built (control flow) asks this rather than the current context's class.
+     */
+    default ExecutionContext target() { return this; }
+
     /** The innermost context of the calling thread. */
     static ExecutionContext current() { return Contexts.current(); }
 

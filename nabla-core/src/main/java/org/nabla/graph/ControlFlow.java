@@ -35,8 +35,11 @@ public final class ControlFlow {
         Tensor get();
     }
 
-    /** True when op calls on this thread build a graph rather than compute. */
-    public static boolean building() { return ExecutionContext.current() instanceof GraphContext; }
+    /**
+     * True when op calls on this thread build a graph rather than compute (also under a gradient tape recording
+     * graph-building code: the tape's target context decides).
+     */
+    public static boolean building() { return ExecutionContext.current().target() instanceof GraphContext; }
 
     // ---------------------------------------------------------------- cond
 
@@ -197,8 +200,8 @@ public final class ControlFlow {
     /**
      * Replays the nodes of {@code f} on {@code args} (declared parameters, then captured values) in the current
      * context: inside a graph this copies the function's nodes into it (keeping control edges among effectful ones),
-     * eagerly it computes. Gradient rules of control flow use it to differentiate a branch or a loop body where it is
-     * called.
+     * eagerly it computes. (Gradient rules replay only a function's data path instead, so that variable writes are
+     * not repeated: {@code org.nabla.autodiff.ControlFlowGradients}.)
      */
     public static Tensor[] inline(FuncGraph f, Tensor... args) {
         if (args.length != f.params().size()) {

@@ -11,8 +11,11 @@ import org.nabla.Ops;
 import org.nabla.Shape;
 import org.nabla.Tensor;
 import org.nabla.Tensors;
+import org.nabla.graph.FuncGraph;
 import org.nabla.ops.Attrs;
+import org.nabla.ops.ControlFlowOps;
 import org.nabla.ops.OpRegistry;
+import org.nabla.ops.TensorSpec;
 
 /**
  * The per-op input table of the gradient check: for each differentiable op, one or more calls with valid inputs
@@ -58,6 +61,54 @@ final class GradientRecipes {
     }
 
     private static Attrs a(Object... kv) { return Attrs.of(kv); }
+
+    /** A row with its own function: ops holding sub-graphs, called through their front door or as raw ops. */
+    private static void addFunction(String op, String what, boolean second, Function<Tensor[], Tensor[]> f,
+                                    Tensor... inputs) {
+        String label = op + "(" + what + ")#" + CASES.getOrDefault(op, List.of()).size();
+        CASES.computeIfAbsent(op, k -> new ArrayList<>()).add(new Case(label, f, inputs, second));
+    }
+
+    private static TensorSpec spec(DType dtype, int... shape) { return TensorSpec.of(dtype, Shape.of(shape)); }
+
+    /** Rows for Cond, Case and While (ControlFlowGradients; more cases in ControlFlowGradientsTest). */
+    private static void controlFlow() {
+        DType f64 = DType.FLOAT64;
+        // Raw Cond ops on sub-graphs with declared parameters (a, b): run eagerly, the tape records the Cond call.
+        List<TensorSpec> ab = List.of(spec(f64, 2, 3), spec(f64, 3));
+        FuncGraph then = FuncGraph.trace("then", ab, x -> new Tensor[] {Ops.mul(Ops.sin(x[0]), x[1]), x[1]});
+        FuncGraph otherwise = FuncGraph.trace("else", ab, x -> new Tensor[] {Ops.exp(x[0]), Ops.square(x[1])});
+        Attrs condAttrs = a("thenBranch", then, "elseBranch", otherwise);
+        for (boolean pred : new boolean[] {true, false}) {
+            addFunction("Cond", "raw op, pred " + pred, true,
+                    x -> Ops.runMulti(ControlFlowOps.COND, condAttrs, x), of(pred), r(2, 3), r(3));
+        }
+        // The front door: a predicate computed from the input; the else branch ignores y.
+        Function<Tensor[], Tensor[]> cond = x -> new Tensor[] {Ops.cond(Ops.sum(x[0]).greater(0.0),
+                () -> Ops.mul(Ops.tanh(x[0]), x[1]), () -> Ops.square(x[0]))};
+        addFunction("Cond", "front door, then", true, cond, pos(3), r(3));
+        addFunction("Cond", "front door, else", true, cond, Ops.neg(pos(3)), r(3));
+        Function<Tensor[], Tensor[]> caseOf = x -> new Tensor[] {Ops.caseOf(x[0], () -> Ops.mul(x[1], x[2]),
+                () -> Ops.sin(x[1]), () -> Ops.exp(x[2]))};
+        for (int index : new int[] {0, 1, 5}) {
+            addFunction("Case", "index " + index, true, caseOf, of(index), r(3), r(3));
+        }
+        // Raw While: (i, h) -> (i + 1, tanh(h * w + h)) while i < 3, w captured; and stopped by maximumIterations.
+        FuncGraph body = FuncGraph.trace("body", List.of(spec(DType.INT32), spec(f64, 2), spec(f64, 2)),
+                x -> new Tensor[] {x[0].add(1), Ops.tanh(Ops.add(Ops.mul(x[1], x[2]), x[1]))});
+        FuncGraph below3 = FuncGraph.trace("cond", List.of(spec(DType.INT32), spec(f64, 2), spec(f64, 2)),
+                x -> new Tensor[] {x[0].less(3)});
+        FuncGraph always = FuncGraph.trace("cond", List.of(spec(DType.INT32), spec(f64, 2), spec(f64, 2)),
+                x -> new Tensor[] {Ops.greaterEqual(x[0], 0)});
+        addFunction("While", "raw op", true, x -> Ops.runMulti(ControlFlowOps.WHILE, a("cond", below3, "body", body),
+                x), of(0), r(2), r(2));
+        addFunction("While", "raw op, maximumIterations 2", true, x -> Ops.runMulti(ControlFlowOps.WHILE,
+                a("cond", always, "body", body, "maximumIterations", 2), x), of(0), r(2), r(2));
+        // The front door: a loop over a captured matrix.
+        addFunction("While", "front door", true, x -> new Tensor[] {Ops.whileLoop(v -> v[0].less(3),
+                v -> new Tensor[] {v[0].add(1), Ops.sin(Ops.matmul(v[1], x[1]))},
+                new Tensor[] {of(0), x[0]})[1]}, r(2, 3), r(3, 3));
+    }
 
     static Map<String, List<Case>> all() {
         if (!CASES.isEmpty()) return CASES;
@@ -177,6 +228,7 @@ final class GradientRecipes {
         add("Conv2DBackpropFilter", true, a("groups", 2), r(1, 4, 4, 4), r(2, 2, 2, 2), r(1, 3, 3, 2));
         add("AvgPool2DGrad", true, a("ksize", new int[] {2, 2}, "strides", new int[] {1, 1}), r(1, 2, 2, 2),
                 r(1, 3, 3, 2));
+        controlFlow();
         return CASES;
     }
 }

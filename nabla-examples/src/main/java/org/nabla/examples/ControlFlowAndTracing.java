@@ -10,6 +10,7 @@ import org.nabla.Shape;
 import org.nabla.Tensor;
 import org.nabla.Tensors;
 import org.nabla.Variable;
+import org.nabla.autodiff.Gradients;
 import org.nabla.eager.ExecutionContext;
 import org.nabla.graph.Graph;
 import org.nabla.ops.TensorSpec;
@@ -19,7 +20,8 @@ import org.nabla.runtime.SerialExecutor;
  * The seed's two kinds of control flow, side by side: host-language control flow (a Java {@code if} or {@code for}
  * that runs while the program is built, so a loop is unrolled into the graph) and graph control flow
  * ({@code Ops.cond}, {@code Ops.whileLoop}: ops holding sub-graphs that decide at run time); then tracing a Java
- * lambda into a graph with {@link Function}. See docs/control-flow.md and docs/tracing.md.
+ * lambda into a graph with {@link Function}; gradients through cond and whileLoop. See docs/control-flow.md and
+ * docs/tracing.md.
  *
  * <p>Run with {@code scripts/example.sh ControlFlowAndTracing}.
  */
@@ -74,6 +76,23 @@ public final class ControlFlowAndTracing {
         List<Tensor> r = SerialExecutor.run(looped, Map.of(looped.outputOf(n), Tensors.scalar(steps),
                 looped.outputOf(h0), Tensors.scalar(0.5f)), List.of(looped.outputOf(result[1])), List.of());
         out.println("after " + steps + " steps: " + r.get(0));
+
+        section(out, "Gradients through control flow: a Cond's gradient is a Cond, a While's a backward While");
+        Tensor dx;
+        Tensor dh0;
+        try (ExecutionContext.Scope s = g.asDefault()) {
+            dx = Gradients.gradients(Ops.sum(py), px).get(0);
+        }
+        try (ExecutionContext.Scope s = looped.asDefault()) {
+            dh0 = Gradients.gradients(result[1], h0).get(0);
+        }
+        for (float[] feed : new float[][] {{1, -2, 3}, {-5, 1}}) {
+            out.println("d sum(y)/dx: " + run(g, px, Tensors.of(feed), dx));
+        }
+        out.println("Cond nodes: " + count(g, "Cond") + ", While nodes: " + count(looped, "While"));
+        Tensor d = SerialExecutor.run(looped, Map.of(looped.outputOf(n), Tensors.scalar(steps),
+                looped.outputOf(h0), Tensors.scalar(0.5f)), List.of(looped.outputOf(dh0)), List.of()).get(0);
+        out.println("d h(" + steps + ")/d h0 = " + d.floatValue());
 
         section(out, "Tracing: a Java lambda becomes a graph on its first call for each input signature");
         Variable w = Variable.of(new float[][] {{1, 0}, {0, 2}});

@@ -29,6 +29,21 @@ class ControlFlowAndTracingTest {
         double h = 0.5;
         for (int t = 0; t < 4; t++) h = Math.tanh(2 * h + 1);
         assertContains(out, "after 4 steps: tf.Tensor(" + String.format("%.6f", h).substring(0, 7));
+        assertContains(out, "d sum(y)/dx: tf.Tensor([2. 2. 2.], shape=(3,), dtype=float32)\n");
+        assertContains(out, "d sum(y)/dx: tf.Tensor([-1. -1.], shape=(2,), dtype=float32)\n");
+        assertContains(out, "Cond nodes: 2, While nodes: 3\n");
+        // d h(4)/d h0 = product over the steps of 2 (1 - h(t+1)^2), in float64 here.
+        double hh = 0.5;
+        double grad = 1;
+        for (int t = 0; t < 4; t++) {
+            hh = Math.tanh(2 * hh + 1);
+            grad *= 2 * (1 - hh * hh);
+        }
+        String prefix = "d h(4)/d h0 = ";
+        int at = out.indexOf(prefix);
+        assertTrue(at >= 0, out);
+        double printed = Double.parseDouble(out.substring(at + prefix.length(), out.indexOf('\n', at)));
+        assertTrue(Math.abs(printed - grad) <= 1e-3 * Math.abs(grad), printed + " vs " + grad);
         assertContains(out, "traces: 1\nConcreteFunction ");
         assertContains(out, "ReadVariable = ReadVariable[]{name=Variable_");
         assertContains(out, "# A declared signature with an unknown batch dimension: one trace for every batch size\n"

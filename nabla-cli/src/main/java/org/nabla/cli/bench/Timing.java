@@ -6,7 +6,7 @@ public final class Timing {
 
     /** How long to measure: repetitions and the minimum duration of one repetition. */
     public record Plan(double warmupSeconds, int reps, double minRepSeconds) {
-        public static final Plan FULL = new Plan(1.5, 7, 0.25);
+        public static final Plan FULL = new Plan(1.0, 5, 0.2);
         public static final Plan QUICK = new Plan(0.3, 3, 0.03);
     }
 

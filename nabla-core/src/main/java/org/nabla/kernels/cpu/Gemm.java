@@ -2,6 +2,7 @@ package org.nabla.kernels.cpu;
 
 import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -10,7 +11,7 @@ import jdk.incubator.vector.VectorSpecies;
  * matrices (MatMul, Conv2D through im2col...) goes through here, so one fast implementation serves them all.
  *
  * <p>Large products run the packed, cache-blocked, register-blocked kernels of {@link GemmFloat}/{@link GemmDouble},
- * split across {@link Parallel#THREADS} cores by rows (or columns) of C. Small products take a plain vectorized loop,
+ * run on {@link Parallel#THREADS} cores that share each packed panel of B. Small products take a plain vectorized loop,
  * because packing and waking threads cost more than they save there. As in BLAS, {@code beta == 0} means C is not
  * read (NaN/inf already in C do not propagate) and {@code alpha == 0} or {@code k == 0} leave {@code beta * C};
  * otherwise every product is computed, so inf/NaN in A or B propagate as IEEE arithmetic says.
@@ -21,8 +22,11 @@ public final class Gemm {
      * 8x8x8 up (at 16^3 the packed path is already 2.5x faster), so only tiny products skip it.
      */
     static final long SMALL_WORK = Long.getLong("nabla.gemm.small", 8L * 8 * 8);
-    /** From this many multiply-adds on, C is split between threads (below, waking a thread costs more than it saves). */
-    static final long PARALLEL_WORK = Long.getLong("nabla.gemm.parallel", 128L * 128 * 128);
+    /**
+     * From this many multiply-adds on, the work is shared between threads. A {@link Parallel#forRange} costs about
+     * 50 us on the 2-core VM we measured (waking a parked worker), so splitting pays from roughly 200 us of work.
+     */
+    static final long PARALLEL_WORK = Long.getLong("nabla.gemm.parallel", 192L * 192 * 192);
 
     private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
     private static final VectorSpecies<Double> D = DoubleVector.SPECIES_PREFERRED;
@@ -44,35 +48,17 @@ public final class Gemm {
             scaleFloat(m, n, beta, c, cOff, ldc);
             return;
         }
+        if (m == 1 || n == 1) {
+            gemvFloat(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+            return;
+        }
         long work = (long) m * n * k;
         if (work <= SMALL_WORK) {
             smallFloat(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
             return;
         }
         int threads = work >= PARALLEL_WORK ? Parallel.THREADS : 1;
-        // Split the longer side of C into one piece per thread, in whole micro-tiles; each thread packs its own panels.
-        boolean byRows = (long) m * GemmFloat.NR >= (long) n * GemmFloat.MR;
-        int unit = byRows ? GemmFloat.MR : GemmFloat.NR;
-        int tiles = ((byRows ? m : n) + unit - 1) / unit;
-        int parts = Math.max(1, Math.min(threads, tiles));
-        if (parts == 1) {
-            GemmFloat.gemm(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
-            return;
-        }
-        Parallel.forRange(parts, 1, (from, to) -> {
-            for (int t = from; t < to; t++) {
-                int lo = Math.min(byRows ? m : n, (int) ((long) tiles * t / parts) * unit);
-                int hi = Math.min(byRows ? m : n, (int) ((long) tiles * (t + 1) / parts) * unit);
-                if (hi <= lo) continue;
-                if (byRows) {
-                    GemmFloat.gemm(transA, transB, hi - lo, n, k, alpha, a, aOff + (transA ? lo : lo * lda), lda,
-                            b, bOff, ldb, beta, c, cOff + lo * ldc, ldc);
-                } else {
-                    GemmFloat.gemm(transA, transB, m, hi - lo, k, alpha, a, aOff, lda,
-                            b, bOff + (transB ? lo * ldb : lo), ldb, beta, c, cOff + lo, ldc);
-                }
-            }
-        });
+        GemmFloat.gemm(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc, threads);
     }
 
     /** The float64 version of {@link #sgemm}. */
@@ -91,28 +77,7 @@ public final class Gemm {
             return;
         }
         int threads = work >= PARALLEL_WORK ? Parallel.THREADS : 1;
-        boolean byRows = (long) m * GemmDouble.NR >= (long) n * GemmDouble.MR;
-        int unit = byRows ? GemmDouble.MR : GemmDouble.NR;
-        int tiles = ((byRows ? m : n) + unit - 1) / unit;
-        int parts = Math.max(1, Math.min(threads, tiles));
-        if (parts == 1) {
-            GemmDouble.gemm(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
-            return;
-        }
-        Parallel.forRange(parts, 1, (from, to) -> {
-            for (int t = from; t < to; t++) {
-                int lo = Math.min(byRows ? m : n, (int) ((long) tiles * t / parts) * unit);
-                int hi = Math.min(byRows ? m : n, (int) ((long) tiles * (t + 1) / parts) * unit);
-                if (hi <= lo) continue;
-                if (byRows) {
-                    GemmDouble.gemm(transA, transB, hi - lo, n, k, alpha, a, aOff + (transA ? lo : lo * lda), lda,
-                            b, bOff, ldb, beta, c, cOff + lo * ldc, ldc);
-                } else {
-                    GemmDouble.gemm(transA, transB, m, hi - lo, k, alpha, a, aOff, lda,
-                            b, bOff + (transB ? lo * ldb : lo), ldb, beta, c, cOff + lo, ldc);
-                }
-            }
-        });
+        GemmDouble.gemm(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc, threads);
     }
 
     private static void checkSizes(int m, int n, int k) {
@@ -139,6 +104,61 @@ public final class Gemm {
         }
     }
 
+    /**
+     * Matrix-vector products (m == 1 or n == 1), which are bound by reading the matrix once: packing would pad the
+     * vector to a full micro-tile and waste most of the work. The vector is gathered into a contiguous buffer first.
+     */
+    private static void gemvFloat(boolean transA, boolean transB, int m, int n, int k, float alpha,
+                                  float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                                  float beta, float[] c, int cOff, int ldc) {
+        if (m == 1) {
+            // c row = alpha * (a row) x op(B) + beta * c row: the small path with a contiguous a row.
+            float[] row = new float[k];
+            for (int p = 0; p < k; p++) row[p] = transA ? a[aOff + p * lda] : a[aOff + p];
+            smallFloat(false, transB, 1, n, k, alpha, row, 0, k, b, bOff, ldb, beta, c, cOff, ldc);
+            return;
+        }
+        float[] v = new float[k]; // the column of op(B)
+        for (int p = 0; p < k; p++) v[p] = transB ? b[bOff + p] : b[bOff + p * ldb];
+        float[] acc = new float[m];
+        if (!transA) {
+            for (int i = 0; i < m; i++) acc[i] = dot(a, aOff + i * lda, v, 0, k);
+        } else {
+            // op(A)(i, p) = a[p * lda + i]: accumulate rows of the stored A, scaled by v[p].
+            for (int p = 0; p < k; p++) {
+                FloatVector s = FloatVector.broadcast(F, v[p]);
+                int ap = aOff + p * lda;
+                int i = 0;
+                for (int bound = F.loopBound(m); i < bound; i += F.length()) {
+                    s.fma(FloatVector.fromArray(F, a, ap + i), FloatVector.fromArray(F, acc, i)).intoArray(acc, i);
+                }
+                for (; i < m; i++) acc[i] += v[p] * a[ap + i];
+            }
+        }
+        for (int i = 0; i < m; i++) {
+            int ci = cOff + i * ldc;
+            c[ci] = beta == 0f ? alpha * acc[i] : alpha * acc[i] + beta * c[ci];
+        }
+    }
+
+    /** Sum of x[xOff + p] * y[yOff + p] for p in [0, len). */
+    private static float dot(float[] x, int xOff, float[] y, int yOff, int len) {
+        FloatVector acc0 = FloatVector.zero(F);
+        FloatVector acc1 = FloatVector.zero(F);
+        int p = 0;
+        int step = F.length();
+        for (int bound = len - 2 * step; p <= bound; p += 2 * step) {
+            acc0 = FloatVector.fromArray(F, x, xOff + p).fma(FloatVector.fromArray(F, y, yOff + p), acc0);
+            acc1 = FloatVector.fromArray(F, x, xOff + p + step).fma(FloatVector.fromArray(F, y, yOff + p + step), acc1);
+        }
+        for (int bound = F.loopBound(len); p < bound; p += step) {
+            acc0 = FloatVector.fromArray(F, x, xOff + p).fma(FloatVector.fromArray(F, y, yOff + p), acc0);
+        }
+        float sum = ReduceLoops.sumLanes(acc0.add(acc1)); // fixed lane order: bitwise reproducible
+        for (; p < len; p++) sum += x[xOff + p] * y[yOff + p];
+        return sum;
+    }
+
     /** The unpacked loop for small products: rows of C accumulate scaled rows of op(B), or dot products. */
     private static void smallFloat(boolean transA, boolean transB, int m, int n, int k, float alpha,
                                    float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
@@ -163,14 +183,7 @@ public final class Gemm {
                     int bj = bOff + j * ldb;
                     float sum = 0f;
                     if (!transA) {
-                        int ai = aOff + i * lda;
-                        int p = 0;
-                        FloatVector acc = FloatVector.zero(F);
-                        for (int bound = F.loopBound(k); p < bound; p += F.length()) {
-                            acc = FloatVector.fromArray(F, a, ai + p).fma(FloatVector.fromArray(F, b, bj + p), acc);
-                        }
-                        sum = ReduceLoops.sumLanes(acc); // fixed lane order: bitwise reproducible
-                        for (; p < k; p++) sum += a[ai + p] * b[bj + p];
+                        sum = dot(a, aOff + i * lda, b, bj, k);
                     } else {
                         for (int p = 0; p < k; p++) sum += a[aOff + p * lda + i] * b[bj + p];
                     }

@@ -1,5 +1,6 @@
 package org.nabla.kernels.cpu;
 
+import java.util.concurrent.atomic.AtomicInteger;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -9,7 +10,8 @@ import jdk.incubator.vector.VectorSpecies;
  * register-blocked micro-kernel multiplies one A sliver by one B sliver with its accumulators in vector registers.
  * Block sizes fit a Zen 4 class core: a B sliver (KC x NR) stays in L1, an A block (MC x KC) in L2.
  *
- * <p>One call runs on one thread; {@link Gemm} splits C between threads. Pack buffers are per thread and reused.
+ * <p>Threads share each packed B panel and take (A block, B slivers) items from a counter. Pack buffers are per
+ * thread and reused: the B panel belongs to the calling thread, A blocks and result tiles to each working thread.
  */
 final class GemmFloat {
     /** Vector shape of the micro-kernel; {@code -Dnabla.gemm.bits=256} selects 256-bit vectors. */
@@ -22,50 +24,91 @@ final class GemmFloat {
     static final int MC = Integer.getInteger("nabla.gemm.mc", 120);
     static final int NC = Integer.getInteger("nabla.gemm.nc", 2048);
 
-    /** Per-thread pack buffers: [0] for A (MC x KC), [1] for B (KC x NC), [2] an MR x NR edge tile. */
-    private static final ThreadLocal<float[][]> BUFFERS = ThreadLocal.withInitial(() -> new float[][] {
-            new float[MC * KC], new float[KC * NC], new float[MR * NR]});
+    /** Work items per thread per B panel: more than one, so that a thread slowed by a busy core takes fewer. */
+    private static final int ITEMS_PER_THREAD = 8;
+    /** B slivers per packing task: packing in parallel pays only for wide panels. */
+    private static final int PACK_GRAIN = 16;
+
+    /** The packed B panel (KC x NC), owned by the calling thread and read by every thread working for it. */
+    private static final ThreadLocal<float[]> B_PANEL = ThreadLocal.withInitial(() -> new float[KC * NC]);
+    /** Each working thread's packed A block (MC x KC) and MR x NR result tile. */
+    private static final ThreadLocal<float[]> A_BLOCK = ThreadLocal.withInitial(() -> new float[MC * KC]);
+    private static final ThreadLocal<float[]> TILE = ThreadLocal.withInitial(() -> new float[MR * NR]);
 
     private GemmFloat() {}
 
-    /** C = alpha * op(A) * op(B) + beta * C on the calling thread; m, n, k > 0. */
+    /**
+     * C = alpha * op(A) * op(B) + beta * C with up to {@code threads} threads; m, n, k > 0. For each KC x NC panel
+     * of op(B), packed once and shared, the (A block, B slivers) items are handed out dynamically, so a thread on a
+     * busy core simply does fewer of them.
+     */
     static void gemm(boolean transA, boolean transB, int m, int n, int k, float alpha,
                      float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
-                     float beta, float[] c, int cOff, int ldc) {
-        float[][] buf = BUFFERS.get();
-        float[] ap = buf[0];
-        float[] bp = buf[1];
-        float[] tile = buf[2];
+                     float beta, float[] c, int cOff, int ldc, int threads) {
+        float[] bp = B_PANEL.get();
         // Equal-sized blocks (the last one no smaller than the others) avoid a thin, slow remainder block.
         int kcMax = balanced(k, KC, 1);
         int mcMax = balanced(m, MC, MR);
-        for (int jc = 0; jc < n; jc += NC) {
+        int mBlocks = (m + mcMax - 1) / mcMax;
+        for (int jc0 = 0; jc0 < n; jc0 += NC) {
+            int jc = jc0;
             int nc = Math.min(NC, n - jc);
-            for (int pc = 0; pc < k; pc += kcMax) {
+            int slivers = (nc + NR - 1) / NR;
+            // Split each A block's slivers into chunks when there are too few A blocks to keep the threads busy.
+            int wanted = threads == 1 ? 1 : (ITEMS_PER_THREAD * threads + mBlocks - 1) / mBlocks;
+            int perChunk = (slivers + Math.min(slivers, wanted) - 1) / Math.min(slivers, wanted);
+            int chunks = (slivers + perChunk - 1) / perChunk;
+            int items = mBlocks * chunks;
+            for (int pc0 = 0; pc0 < k; pc0 += kcMax) {
+                int pc = pc0;
                 int kc = Math.min(kcMax, k - pc);
                 float betaHere = pc == 0 ? beta : 1f; // later K blocks accumulate onto the first one's result
-                packB(transB, b, bOff, ldb, pc, jc, kc, nc, bp);
-                for (int ic = 0; ic < m; ic += mcMax) {
-                    int mc = Math.min(mcMax, m - ic);
-                    packA(transA, a, aOff, lda, ic, pc, mc, kc, ap);
-                    for (int jr = 0; jr < nc; jr += NR) {
-                        int nr = Math.min(NR, nc - jr);
-                        int bIdx = jr * kc;
-                        for (int ir = 0; ir < mc; ir += MR) {
-                            int mr = Math.min(MR, mc - ir);
-                            int cIdx = cOff + (ic + ir) * ldc + jc + jr;
-                            kernel(kc, ap, ir * kc, bp, bIdx, tile);
-                            if (mr == MR && nr == NR) {
-                                update(tile, alpha, betaHere, c, cIdx, ldc);
-                            } else {
-                                for (int r = 0; r < mr; r++) {
-                                    int ci = cIdx + r * ldc;
-                                    for (int j = 0; j < nr; j++) {
-                                        float v = alpha * tile[r * NR + j];
-                                        c[ci + j] = betaHere == 0f ? v : v + betaHere * c[ci + j];
-                                    }
-                                }
-                            }
+                if (threads == 1) {
+                    packB(transB, b, bOff, ldb, pc, jc, kc, nc, bp, 0, slivers);
+                } else {
+                    Parallel.forRange(slivers, PACK_GRAIN,
+                            (s0, s1) -> packB(transB, b, bOff, ldb, pc, jc, kc, nc, bp, s0, s1));
+                }
+                AtomicInteger next = new AtomicInteger();
+                Parallel.forRange(threads, 1, (t0, t1) -> {
+                    float[] ap = A_BLOCK.get();
+                    float[] tile = TILE.get();
+                    int packed = -1;
+                    for (int item; (item = next.getAndIncrement()) < items; ) {
+                        int ib = item / chunks;
+                        int ic = ib * mcMax;
+                        int mc = Math.min(mcMax, m - ic);
+                        if (ib != packed) {
+                            packA(transA, a, aOff, lda, ic, pc, mc, kc, ap);
+                            packed = ib;
+                        }
+                        int s0 = item % chunks * perChunk;
+                        macro(ap, bp, mc, kc, nc, s0, Math.min(slivers, s0 + perChunk), alpha, betaHere,
+                                c, cOff + ic * ldc + jc, ldc, tile);
+                    }
+                });
+            }
+        }
+    }
+
+    /** One packed A block times B slivers [s0, s1) of the packed panel, into C (which starts at the block). */
+    private static void macro(float[] ap, float[] bp, int mc, int kc, int nc, int s0, int s1, float alpha,
+                              float beta, float[] c, int cOff, int ldc, float[] tile) {
+        for (int s = s0; s < s1; s++) {
+            int jr = s * NR;
+            int nr = Math.min(NR, nc - jr);
+            for (int ir = 0; ir < mc; ir += MR) {
+                int mr = Math.min(MR, mc - ir);
+                int cIdx = cOff + ir * ldc + jr;
+                kernel(kc, ap, ir * kc, bp, jr * kc, tile);
+                if (mr == MR && nr == NR) {
+                    update(tile, alpha, beta, c, cIdx, ldc);
+                } else {
+                    for (int r = 0; r < mr; r++) {
+                        int ci = cIdx + r * ldc;
+                        for (int j = 0; j < nr; j++) {
+                            float v = alpha * tile[r * NR + j];
+                            c[ci + j] = beta == 0f ? v : v + beta * c[ci + j];
                         }
                     }
                 }
@@ -106,10 +149,13 @@ final class GemmFloat {
         }
     }
 
-    /** Packs rows [pc, pc+kc) x cols [jc, jc+nc) of op(B) into NR-column slivers, p-major inside a sliver. */
+    /**
+     * Packs rows [pc, pc+kc) x cols [jc, jc+nc) of op(B) into NR-column slivers, p-major inside a sliver; only
+     * slivers [s0, s1), so that threads can pack parts of one panel.
+     */
     private static void packB(boolean transB, float[] b, int bOff, int ldb, int pc, int jc, int kc, int nc,
-                              float[] bp) {
-        for (int jr = 0; jr < nc; jr += NR) {
+                              float[] bp, int s0, int s1) {
+        for (int jr = s0 * NR; jr < Math.min(nc, s1 * NR); jr += NR) {
             int nr = Math.min(NR, nc - jr);
             int base = jr * kc;
             if (!transB) {

@@ -15,7 +15,8 @@ import org.nabla.graph.Output;
 
 /**
  * Optimizes a graph before execution by running the enabled passes in this order: dead-node removal, arithmetic
- * simplification, constant folding, common-subexpression elimination, elementwise fusion, and dead-node removal
+ * simplification, constant folding, common-subexpression elimination (and the sharing of a loop with its gradient's
+ * keepIntermediates twin, {@link LoopIntermediatesSharing}), elementwise fusion, and dead-node removal
  * again (to drop what the others made unused). Each pass builds a new graph; the original is never changed. The
  * outputs in {@code keep} (those fetched or fed) and the {@code targets} survive with the same meaning: each keeps a
  * node of its own that is never merged, simplified away or absorbed, and no pass looks through it, so feeding it
@@ -81,6 +82,7 @@ public final class GraphOptimizer {
         if (o.arithmeticSimplification()) passes.add(new ArithmeticSimplification());
         if (o.constantFolding()) passes.add(new ConstantFolding());
         if (o.commonSubexpressionElimination()) passes.add(new CommonSubexpressionElimination());
+        if (o.commonSubexpressionElimination()) passes.add(new LoopIntermediatesSharing());
         if (o.fusion()) passes.add(new UpdateFusion());
         if (o.fusion()) passes.add(new ElementwiseFusion());
         if (o.deadNodeRemoval() && passes.size() > 1) passes.add(new DeadNodeRemoval());

@@ -3,6 +3,7 @@ package org.nabla.kernels.cpu;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
 
 import java.util.Random;
 import org.junit.jupiter.api.Test;
@@ -12,6 +13,8 @@ class GemmTest {
     private static final int[][] SIZES = {
         {1, 1, 1}, {1, 7, 3}, {7, 1, 5}, {3, 5, 1}, {6, 32, 8}, {13, 29, 17}, {33, 65, 40},
         {97, 130, 70}, {129, 31, 257}, {200, 201, 300}, {7, 300, 260}, {300, 9, 33}, {64, 1100, 16},
+        {40, 2000, 100}, {300, 301, 80}, // threads: a wide B panel packed in parallel, then many A blocks
+        {1, 300, 200}, {250, 1, 70}, {1, 1, 600}, // matrix-vector paths
     };
 
     @Test
@@ -59,12 +62,15 @@ class GemmTest {
                     sum += x * y;
                 }
                 double expected = alpha * sum + (beta == 0 ? 0 : beta * (double) c0[off + i * ldc + j]);
-                assertEquals(expected, c[off + i * ldc + j], 1e-5 * (k + 1), what + " at [" + i + "," + j + "]");
+                double got = c[off + i * ldc + j];
+                if (!(Math.abs(expected - got) <= 1e-5 * (k + 1))) {
+                    fail(what + " at [" + i + "," + j + "]: expected " + expected + " but was " + got);
+                }
             }
         }
-        for (int i = 0; i < off; i++) assertEquals(c0[i], c[i], what + ": wrote before the offset");
+        for (int i = 0; i < off; i++) assertEquals(c0[i], c[i], "wrote before the offset");
         for (int i = 0; i < m; i++) {
-            for (int j = n; j < ldc; j++) assertEquals(c0[off + i * ldc + j], c[off + i * ldc + j], what + ": padding");
+            for (int j = n; j < ldc; j++) assertEquals(c0[off + i * ldc + j], c[off + i * ldc + j], "padding");
         }
     }
 
@@ -85,8 +91,11 @@ class GemmTest {
                             * (tb ? b[off + j * ldb + p] : b[off + p * ldb + j]);
                 }
                 double expected = alpha * sum + (beta == 0 ? 0 : beta * c0[off + i * ldc + j]);
-                assertEquals(expected, c[off + i * ldc + j], 1e-12 * (k + 1),
-                        "dgemm m=" + m + " n=" + n + " k=" + k + " ta=" + ta + " tb=" + tb + " at " + i + "," + j);
+                double got = c[off + i * ldc + j];
+                if (!(Math.abs(expected - got) <= 1e-12 * (k + 1))) {
+                    fail("dgemm m=" + m + " n=" + n + " k=" + k + " ta=" + ta + " tb=" + tb + " at " + i + "," + j
+                            + ": expected " + expected + " but was " + got);
+                }
             }
             for (int j = n; j < ldc; j++) assertEquals(c0[off + i * ldc + j], c[off + i * ldc + j]);
         }

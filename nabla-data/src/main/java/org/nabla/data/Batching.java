@@ -1,0 +1,104 @@
+package org.nabla.data;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.nabla.DType;
+import org.nabla.Ops;
+import org.nabla.Shape;
+import org.nabla.Tensor;
+import org.nabla.device.CpuDevice;
+
+/**
+ * Stacks dataset elements into batches. CPU tensors are copied straight from their backing arrays into the batch's
+ * array (one {@link System#arraycopy} per dense element), never through an op per element.
+ */
+public final class Batching {
+    private static final long MAX_ELEMENTS = Integer.MAX_VALUE - 8;
+
+    private Batching() {}
+
+    /**
+     * The default collate function of {@link Dataset#batch(int)}: stacks {@code Tensor} elements, or stacks
+     * {@code Tensor[]} tuples component by component.
+     */
+    public static Object collate(List<?> items) {
+        Object first = items.get(0);
+        if (first instanceof Tensor) {
+            List<Tensor> ts = new ArrayList<>(items.size());
+            for (int i = 0; i < items.size(); i++) ts.add(requireTensor(items.get(i), i));
+            return stack(ts);
+        }
+        if (first instanceof Tensor[] tuple) {
+            Tensor[] out = new Tensor[tuple.length];
+            for (int c = 0; c < tuple.length; c++) {
+                List<Tensor> column = new ArrayList<>(items.size());
+                for (int i = 0; i < items.size(); i++) {
+                    if (!(items.get(i) instanceof Tensor[] t) || t.length != tuple.length) {
+                        throw new IllegalArgumentException("batch: element " + i + " is not a tuple of " + tuple.length
+                                + " tensors like element 0 (" + describe(items.get(i)) + ")");
+                    }
+                    column.add(requireTensor(t[c], i));
+                }
+                try {
+                    out[c] = stack(column);
+                } catch (IllegalArgumentException e) {
+                    throw new IllegalArgumentException("batch: component " + c + " of the tuples: " + e.getMessage(), e);
+                }
+            }
+            return out;
+        }
+        throw new IllegalArgumentException("batch: can stack Tensor or Tensor[] elements, got " + describe(first)
+                + "; pass a collate function to batch(size, dropRemainder, collate) for other element types");
+    }
+
+    /** Stacks tensors of one dtype and shape {@code s} into a tensor of shape {@code [n, s...]}. */
+    public static Tensor stack(List<Tensor> items) {
+        if (items.isEmpty()) throw new IllegalArgumentException("batch: nothing to stack");
+        Tensor first = items.get(0);
+        boolean cpu = true;
+        for (int i = 0; i < items.size(); i++) {
+            Tensor t = items.get(i);
+            if (t.isSymbolic()) throw new IllegalArgumentException("batch: element " + i + " is a graph tensor");
+            if (t.dtype() != first.dtype() || !t.shape().equals(first.shape())) {
+                throw new IllegalArgumentException("batch: element " + i + " is " + t.dtype() + " " + t.shape()
+                        + " but element 0 is " + first.dtype() + " " + first.shape() + "; stacked elements need the same dtype and shape (map them to one shape "
+                        + "first)");
+            }
+            cpu &= CpuDevice.TYPE.equals(t.device().type());
+        }
+        if (!cpu) return Ops.stack(items, 0);
+        int[] dims = first.shape().dims();
+        int[] batchDims = new int[dims.length + 1];
+        batchDims[0] = items.size();
+        System.arraycopy(dims, 0, batchDims, 1, dims.length);
+        int n = first.shape().intSize();
+        long total = (long) n * items.size();
+        if (total > MAX_ELEMENTS) throw new IllegalArgumentException("batch: a batch of " + items.size()
+                + " elements of shape " + first.shape() + " has " + total + " elements, more than a tensor can hold");
+        DType dtype = first.dtype();
+        Object out = switch (dtype.storage()) {
+            case FLOAT -> new float[(int) total];
+            case DOUBLE -> new double[(int) total];
+            case INT -> new int[(int) total];
+            case LONG -> new long[(int) total];
+            case BYTE -> new byte[(int) total];
+        };
+        for (int i = 0; i < items.size(); i++) {
+            Tensor t = items.get(i);
+            if (!t.isDense()) t = t.dense();
+            System.arraycopy(t.data(), t.offset(), out, i * n, n);
+        }
+        return Tensor.wrap(dtype, Shape.of(batchDims), out);
+    }
+
+    private static Tensor requireTensor(Object x, int i) {
+        if (x instanceof Tensor t) return t;
+        throw new IllegalArgumentException("batch: element " + i + " is " + describe(x) + ", expected a Tensor");
+    }
+
+    private static String describe(Object x) {
+        if (x instanceof Tensor t) return "a tensor " + t.spec();
+        if (x instanceof Tensor[] t) return "a tuple of " + t.length + " tensors";
+        return x == null ? "null" : "a " + x.getClass().getName();
+    }
+}
