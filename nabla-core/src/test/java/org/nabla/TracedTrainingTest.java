@@ -224,6 +224,35 @@ class TracedTrainingTest {
     }
 
     @Test
+    void nestedControlFlowCallsFromManyThreadsFinish() throws Exception {
+        // loops with a cond inside: the While and Cond kernels call their sub-graphs inline, also when they run on
+        // an inter-op worker, so 16 concurrent calls on the 2-thread shared pool cannot starve each other
+        Variable acc = Variable.of(0f);
+        Function f = Function.of("nested", in -> {
+            Tensor n = in[0];
+            Tensor[] r = Ops.whileLoop(v -> v[0].less(n), v -> new Tensor[] {v[0].add(1), v[1].add(Ops.cond(
+                    v[0].mod(2).equal(0), () -> Ops.matmul(in[1], in[1]), () -> in[1]))},
+                    new Tensor[] {Tensors.scalar(0), Ops.zerosLike(in[1])});
+            acc.assignAdd(Ops.sum(r[1]));
+            return new Tensor[] {r[1]};
+        });
+        Tensor m = Tensors.of(new float[] {1, 2, 3, 4}, 2, 2);
+        ExecutorService pool = Executors.newFixedThreadPool(16);
+        try {
+            List<Future<Tensor>> results = new ArrayList<>();
+            for (int i = 0; i < 48; i++) results.add(pool.submit(() -> f.call(Tensors.scalar(5), m)[0]));
+            // 3 even iterations add m·m = [[7, 10], [15, 22]], 2 odd ones add m
+            for (Future<Tensor> r : results) {
+                assertClose(new double[] {23, 34, 51, 74}, r.get(), DType.FLOAT32, new int[] {2, 2}, 0);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        assertEquals(48 * (23 + 34 + 51 + 74), acc.read().floatValue(), 1e-3);
+        assertEquals(1, f.traceCount());
+    }
+
+    @Test
     void concurrentCallsOfOneTraceAreIndependent() throws Exception {
         Variable w = Variable.of(Tensors.of(new float[] {1, 2, 3, 4}, 2, 2));
         Function f = Function.unary(x -> Ops.relu(Ops.matmul(x, w.read())).mul(2f));
