@@ -24,12 +24,18 @@ import org.nabla.runtime.optimize.OptimizerOptions;
  * worker itself, where it runs inline like {@link #callInline}: a nested call never waits on the pool it occupies.
  */
 public final class FunctionRunner {
-    private final FuncGraph function;
+    // Not the FuncGraph itself: FunctionCalls caches runners in a map weak on the FuncGraph, which a strong reference
+    // from the value would keep alive forever.
+    private final String name;
+    private final Graph graph;
+    private final int paramCount;
     private final int nodeCount;
     private final Plan plan;
 
     private FunctionRunner(FuncGraph function, int nodeCount, Plan plan) {
-        this.function = function;
+        this.name = function.name();
+        this.graph = function.graph();
+        this.paramCount = function.params().size();
         this.nodeCount = nodeCount;
         this.plan = plan;
     }
@@ -63,10 +69,11 @@ public final class FunctionRunner {
         return ds;
     }
 
-    public FuncGraph function() { return function; }
+    /** The function graph's name. */
+    public String name() { return name; }
 
     /** Whether this preparation still covers the whole graph (graphs are append-only). */
-    boolean isCurrent() { return function.graph().nodes().size() == nodeCount; }
+    boolean isCurrent() { return graph.nodes().size() == nodeCount; }
 
     /** The optimized graphs actually executed (one per device partition). */
     public List<Graph> executedGraphs() { return plan.partitionGraphs(); }
@@ -81,8 +88,8 @@ public final class FunctionRunner {
     public Tensor[] callInline(Tensor... args) { return run(args, ExecutionMode.SERIAL); }
 
     private Tensor[] run(Tensor[] args, ExecutionMode mode) {
-        if (args.length != function.params().size()) {
-            throw new IllegalArgumentException("function " + function.name() + " takes " + function.params().size()
+        if (args.length != paramCount) {
+            throw new IllegalArgumentException("function " + name + " takes " + paramCount
                     + " arguments (including captures), got " + args.length);
         }
         Tensor[] values = new Tensor[args.length];
