@@ -5,7 +5,7 @@ import org.nabla.graph.Effects;
 import org.nabla.graph.FuncGraph;
 import org.nabla.graph.Node;
 import org.nabla.ops.TensorSpec;
-import org.nabla.runtime.FunctionCalls;
+import org.nabla.runtime.FunctionRunner;
 
 /**
  * One trace of a {@link Function}: the function graph built for one input signature, and the means to run it.
@@ -15,10 +15,26 @@ import org.nabla.runtime.FunctionCalls;
 public final class ConcreteFunction {
     private final FuncGraph graph;
     private final List<TensorSpec> signature;
+    private volatile FunctionRunner runner;
 
     ConcreteFunction(FuncGraph graph, List<TensorSpec> signature) {
         this.graph = graph;
         this.signature = List.copyOf(signature);
+    }
+
+    /**
+     * The prepared execution (optimized graph compiled for the executor), made on the first call and reused by
+     * every later one.
+     */
+    public FunctionRunner runner() {
+        FunctionRunner r = runner;
+        if (r == null) {
+            synchronized (this) {
+                r = runner;
+                if (r == null) runner = r = FunctionRunner.prepare(graph);
+            }
+        }
+        return r;
     }
 
     /** The traced graph (parameters are the placeholders {@code arg0, arg1, ...}). */
@@ -52,7 +68,7 @@ public final class ConcreteFunction {
                         + args[i].spec() + " but the signature expects " + s);
             }
         }
-        return FunctionCalls.call(graph, args);
+        return runner().call(args);
     }
 
     /**

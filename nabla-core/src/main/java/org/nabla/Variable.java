@@ -79,6 +79,15 @@ public final class Variable {
         return Ops.run(StateOps.ASSIGN_SUB_VARIABLE, Attrs.of("name", name), Tensors.convert(delta, dtype));
     }
 
+    /**
+     * Subtracts {@code alpha * delta} in one pass (the plain SGD update, TensorFlow's ResourceApplyGradientDescent);
+     * alpha is a scalar. Returns the new value.
+     */
+    public Tensor applyGradientDescent(Object alpha, Object delta) {
+        return Ops.run(StateOps.APPLY_GRADIENT_DESCENT, Attrs.of("name", name), Tensors.convert(alpha, dtype),
+                Tensors.convert(delta, dtype));
+    }
+
     @Override
     public String toString() { return "Variable '" + name + "' shape=" + shape + " dtype=" + dtype; }
 }

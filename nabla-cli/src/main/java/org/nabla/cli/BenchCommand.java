@@ -9,6 +9,7 @@ import org.nabla.cli.bench.BenchResult;
 import org.nabla.cli.bench.Benchmarks;
 import org.nabla.cli.bench.Reference;
 import org.nabla.cli.bench.Timing;
+import org.nabla.cli.bench.TrainStepBench;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -27,7 +28,8 @@ public final class BenchCommand implements Callable<Integer> {
     boolean noReference;
 
     @Option(names = "--only", split = ",", paramLabel = "GROUP",
-            description = "Run only these groups: sgemm, conv2d, add, dispatch (comma-separated).")
+            description = "Run only these groups: sgemm, conv2d, add, dispatch, train-step (comma-separated; "
+                    + "train-step runs only when named).")
     List<String> only;
 
     @CommandLine.Spec
@@ -36,15 +38,17 @@ public final class BenchCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         Set<String> groups = new LinkedHashSet<>(only == null || only.isEmpty() ? Benchmarks.GROUPS : only);
+        boolean trainStep = groups.remove(TrainStepBench.GROUP);
         for (String g : groups) {
             if (!Benchmarks.GROUPS.contains(g)) {
                 throw new CommandLine.ParameterException(spec.commandLine(), "unknown benchmark group '" + g
-                        + "'; choose from " + String.join(", ", Benchmarks.GROUPS));
+                        + "'; choose from " + String.join(", ", Benchmarks.GROUPS) + ", " + TrainStepBench.GROUP);
             }
         }
         Timing.Plan plan = quick ? Timing.Plan.QUICK : Timing.Plan.FULL;
         List<BenchResult> rows = Benchmarks.run(groups, plan);
-        if (!noReference) rows = Reference.attach(rows, groups, quick);
+        if (!noReference && !groups.isEmpty()) rows = Reference.attach(rows, groups, quick);
+        if (trainStep) rows = java.util.stream.Stream.concat(rows.stream(), TrainStepBench.run(plan).stream()).toList();
         String machine = Benchmarks.machine();
         System.out.print(json ? BenchReport.json(rows, machine) : BenchReport.table(rows, machine));
         return 0;

@@ -42,7 +42,8 @@ public final class Effects {
     public static Set<String> resources(OpDef op, Attrs attrs) {
         if (!op.isStateful()) return Set.of();
         if (op == StateOps.READ_VARIABLE || op == StateOps.ASSIGN_VARIABLE || op == StateOps.ASSIGN_ADD_VARIABLE
-                || op == StateOps.ASSIGN_SUB_VARIABLE) {
+                || op == StateOps.ASSIGN_SUB_VARIABLE || op == StateOps.APPLY_GRADIENT_DESCENT
+                || op == StateOps.MATMUL_APPLY_GRADIENT_DESCENT) {
             return Set.of("variable:" + attrs.getString("name"));
         }
         boolean holdsGraphs = false;

@@ -51,6 +51,19 @@ public final class Executor {
     private final int[] feedSlots;
     private final int[] fetchSlots;
     private final int runnable;
+    /** Nodes so cheap that handing them to another thread costs more than running them on the current one. */
+    private final boolean[] cheap;
+
+    /** Ops that only look up or relabel values (no element loop worth a thread hand-off). */
+    private static final Set<String> CHEAP_OPS = Set.of("Const", "ReadVariable", "Identity", "Reshape", "ExpandDims",
+            "Squeeze", "Shape", "Size", "Rank", "NoOp", "StopGradient", "Placeholder", "Send");
+    /**
+     * Nodes whose inputs and outputs have at most this many elements in all count as cheap (a few microseconds of
+     * work: less than a thread hand-off costs on a busy machine); below the kernels' own parallel grain.
+     */
+    private static final long CHEAP_ELEMENTS = 16384;
+    /** Matrix products count as cheap up to this many multiply-adds (m * n * k, all batches). */
+    private static final long CHEAP_MULTIPLY_ADDS = 1 << 17;
 
     /**
      * Compiles {@code graph} for {@code device}. Every node runs, except the nodes of {@code feeds} (each such node
@@ -73,6 +86,7 @@ public final class Executor {
         kernels = new KernelRegistry.Entry[n];
         staticSpecs = new TensorSpec[n][];
         recvKeys = new String[n];
+        cheap = new boolean[n];
         feedSlots = new int[feeds.size()];
         for (int i = 0; i < feeds.size(); i++) {
             Output f = check(feeds.get(i), "feed");
@@ -120,6 +134,7 @@ public final class Executor {
                 known &= outSpecs[k].shape().isFullyDefined();
             }
             staticSpecs[id] = known ? outSpecs : null;
+            cheap[id] = isCheap(node, inSpecs, outSpecs, known);
             if (node.op() == TransferOps.RECV) {
                 recvKeys[id] = Rendezvous.key(node.attrs());
             } else {
@@ -139,6 +154,31 @@ public final class Executor {
             fetchedSlot[fetchSlots[i]] = true;
         }
         runnable = toRun;
+    }
+
+    private static boolean isCheap(Node node, TensorSpec[] in, TensorSpec[] out, boolean known) {
+        if (CHEAP_OPS.contains(node.op().name())) return true;
+        if (!known || node.op() == TransferOps.RECV) return false;
+        for (Object v : node.attrs().asMap().values()) {
+            if (v instanceof org.nabla.ops.GraphFunction || v instanceof org.nabla.ops.GraphFunction[]) return false;
+        }
+        long elements = 0;
+        for (TensorSpec t : in) elements += t.shape().size();
+        for (TensorSpec t : out) elements += t.shape().size();
+        if (elements > CHEAP_ELEMENTS) return false;
+        String op = node.op().name();
+        // few elements, much work: convolutions and dense linear algebra count by their arithmetic, or not at all
+        if (op.startsWith("Conv") || op.startsWith("Matrix") || op.contains("Cholesky") || op.startsWith("Qr")
+                || op.startsWith("Svd") || op.contains("Eig") || op.contains("Solve") || op.equals("Einsum")) {
+            return false;
+        }
+        if ((op.equals("MatMul") || op.equals("BatchMatMul")) && in.length == 2 && in[0].shape().rank() >= 2
+                && out.length == 1) {
+            boolean ta = node.attrs().asMap().get("transposeA") instanceof Boolean b && b;
+            long k = in[0].shape().dim(ta ? -2 : -1);
+            return out[0].shape().size() * k <= CHEAP_MULTIPLY_ADDS;
+        }
+        return true;
     }
 
     private Output check(Output o, String what) {
@@ -205,6 +245,9 @@ public final class Executor {
             }
         }
 
+        /** Whether node {@code id} is cheap enough to run on whichever thread made it ready. */
+        boolean isCheap(int id) { return cheap[id]; }
+
         Tensor[] fetched() {
             Tensor[] out = new Tensor[fetchSlots.length];
             for (int i = 0; i < out.length; i++) out[i] = values[fetchSlots[i]];
@@ -213,14 +256,24 @@ public final class Executor {
 
         private void dispatch(int id) { step.dispatcher.dispatch(new Task(this, id, partitionIndex)); }
 
-        /** Runs node {@code id}, then, while that makes exactly one more node ready, runs it on this thread too. */
-        void process(int id) {
-            while (id >= 0 && !step.failed()) {
+        /**
+         * Runs node {@code id}, then on this thread too the nodes that became ready and are cheap, plus one more
+         * expensive one (the others go to the dispatcher).
+         */
+        void process(int id) { process(new int[] {id}); }
+
+        /** Runs {@code ids} (ready nodes of this frame) and what they make ready, as {@link #process(int)}. */
+        void process(int[] ids) {
+            Inline local = new Inline();
+            for (int id : ids) if (!cheap[id]) local.push(id, true);
+            for (int id : ids) if (cheap[id]) local.push(id, false);
+            while (local.size > 0 && !step.failed()) {
+                int id = local.pop();
                 Node node = nodes[id];
-                long t0 = System.nanoTime();
+                long t0 = step.stats != null ? System.nanoTime() : 0L;
                 if (recvKeys[id] != null) {
                     receive(id, t0);
-                    return;
+                    continue;
                 }
                 Tensor[] out;
                 try {
@@ -229,7 +282,7 @@ public final class Executor {
                     step.fail(nodeError(node, e));
                     return;
                 }
-                id = finish(id, out, t0);
+                finish(id, out, t0, local);
             }
         }
 
@@ -242,8 +295,10 @@ public final class Executor {
                     step.fail(nodeError(node, new IllegalStateException("received " + t.spec() + " but "
                             + node.outputSpec(0) + " was expected")));
                 } else if (!step.failed()) {
-                    int next = finish(id, new Tensor[] {t}, t0);
-                    if (next >= 0) dispatch(next);
+                    Inline next = new Inline();
+                    next.expensive = 1; // dispatch every expensive successor: this callback may run anywhere
+                    finish(id, new Tensor[] {t}, t0, next);
+                    while (next.size > 0) dispatch(next.pop());
                 }
             });
         }
@@ -277,10 +332,11 @@ public final class Executor {
         }
 
         /**
-         * Stores the outputs, drops inputs whose last consumer this was, and makes successors ready. Returns one
-         * ready node for the caller to run inline (when the dispatcher allows it), dispatching the others.
+         * Stores the outputs, drops inputs whose last consumer this was, and makes successors ready. When the
+         * dispatcher allows it, the cheap ready nodes and one expensive one go to {@code local} for the caller to
+         * run; the others are dispatched.
          */
-        private int finish(int id, Tensor[] out, long t0) {
+        private void finish(int id, Tensor[] out, long t0, Inline local) {
             long outBytes = 0;
             int base = slotBase[id];
             for (int k = 0; k < out.length; k++) {
@@ -306,15 +362,19 @@ public final class Executor {
                     if (!fedNode[nodeOfSlot(s)]) step.released(bytes(t));
                 }
             }
-            int inline = -1;
+            boolean inline = step.dispatcher.allowsInline();
             for (int s : successors[id]) {
                 if (pending.decrementAndGet(s) == 0) {
-                    if (inline < 0 && step.dispatcher.allowsInline()) inline = s;
-                    else dispatch(s);
+                    if (inline && cheap[s]) {
+                        local.push(s, false);
+                    } else if (inline && local.expensive == 0) {
+                        local.push(s, true);
+                    } else {
+                        dispatch(s);
+                    }
                 }
             }
             if (left.decrementAndGet() == 0) step.partitionDone();
-            return inline;
         }
 
         private int nodeOfSlot(int s) {
@@ -329,15 +389,55 @@ public final class Executor {
         }
     }
 
+    /**
+     * A small stack of nodes one thread runs itself: the cheap ones that became ready, and at most one expensive one
+     * waiting at a time, run after them (further expensive ones go to other threads).
+     */
+    private static final class Inline {
+        int[] ids = new int[8];
+        boolean[] costly = new boolean[8];
+        int size;
+        int expensive;
+
+        void push(int id, boolean isExpensive) {
+            if (size == ids.length) {
+                ids = java.util.Arrays.copyOf(ids, size * 2);
+                costly = java.util.Arrays.copyOf(costly, size * 2);
+            }
+            if (isExpensive) {
+                // at the bottom: the cheap ones run first, so the expensive nodes they make ready reach other threads
+                // before this one starts its long node
+                System.arraycopy(ids, 0, ids, 1, size);
+                System.arraycopy(costly, 0, costly, 1, size);
+                ids[0] = id;
+                costly[0] = true;
+                expensive++;
+                size++;
+                return;
+            }
+            costly[size] = false;
+            ids[size++] = id;
+        }
+
+        int pop() {
+            size--;
+            if (costly[size]) expensive--;
+            return ids[size];
+        }
+    }
+
     /** One ready node of one partition; ordered by (partition, node id) for the deterministic mode. */
     record Task(Frame frame, int node, int partition) implements Runnable, Comparable<Task> {
         @Override
-        public void run() {
+        public void run() { run(frame, new int[] {node}); }
+
+        /** Runs ready nodes {@code ids} of {@code frame} (and what they make ready) on this thread. */
+        static void run(Frame frame, int[] ids) {
             Step step = frame.step;
             try (ExecutionContext.Scope r = ResourceManager.use(step.resources);
                  ExecutionContext.Scope v = Rendezvous.use(step.rendezvous);
                  ExecutionContext.Scope e = ExecutionContext.enter(EagerContext.INSTANCE)) {
-                frame.process(node);
+                frame.process(ids);
             } catch (Throwable t) {
                 step.fail(t);
             }

@@ -1,19 +1,23 @@
 package org.nabla.runtime;
 
-import java.util.HashMap;
+import java.util.Collections;
 import java.util.Map;
+import java.util.WeakHashMap;
 import org.nabla.Tensor;
 import org.nabla.graph.Effects;
 import org.nabla.graph.FuncGraph;
-import org.nabla.graph.Output;
 import org.nabla.ops.GraphFunction;
 
 /**
- * Calls function graphs (control-flow branches and bodies, traced functions): feeds the parameters, fetches the
- * results and also runs every effectful node ({@link Effects#effectfulNodes}), so variable updates inside a function
- * happen even though nothing fetches them. The one place that picks the executor for function calls.
+ * Calls function graphs (control-flow branches and bodies): feeds the parameters, fetches the results and also runs
+ * every effectful node ({@link Effects#effectfulNodes}), so variable updates inside a function happen even though
+ * nothing fetches them. Each function graph is prepared once ({@link FunctionRunner}: pruned, optimized, compiled)
+ * and cached while the graph lives; calls run inline on the calling thread (they come from kernels, often on an
+ * inter-op worker, which must not wait on its own pool).
  */
 public final class FunctionCalls {
+    private static final Map<FuncGraph, FunctionRunner> RUNNERS = Collections.synchronizedMap(new WeakHashMap<>());
+
     private FunctionCalls() {}
 
     /** Runs {@code f} on concrete arguments: declared parameters, then captured values. */
@@ -26,9 +30,16 @@ public final class FunctionCalls {
             throw new IllegalArgumentException("function " + g.name() + " takes " + g.params().size()
                     + " arguments (including captures), got " + args.length);
         }
-        Map<Output, Tensor> feeds = new HashMap<>();
-        for (int i = 0; i < args.length; i++) feeds.put(g.params().get(i), args[i]);
-        return SerialExecutor.run(g.graph(), feeds, g.results(), Effects.effectfulNodes(g.graph()))
-                .toArray(Tensor[]::new);
+        return runner(g).callInline(args);
+    }
+
+    /** The cached preparation of {@code g} (made now if missing, or if nodes were added since). */
+    public static FunctionRunner runner(FuncGraph g) {
+        FunctionRunner r = RUNNERS.get(g);
+        if (r == null || !r.isCurrent()) {
+            r = FunctionRunner.prepare(g);
+            RUNNERS.put(g, r);
+        }
+        return r;
     }
 }

@@ -220,11 +220,22 @@ public final class Session implements AutoCloseable {
     private static ExecutorService newPool(int threads, String prefix) {
         AtomicInteger n = new AtomicInteger();
         return Executors.newFixedThreadPool(threads, r -> {
-            Thread th = new Thread(r, prefix + n.getAndIncrement());
+            Thread th = new InterOpThread(r, prefix + n.getAndIncrement());
             th.setDaemon(true);
             return th;
         });
     }
+
+    /** The threads of inter-op pools: a run started on one must not wait on a pool (it would hold a worker). */
+    private static final class InterOpThread extends Thread {
+        InterOpThread(Runnable r, String name) { super(r, name); }
+    }
+
+    /** Whether the current thread is an inter-op pool worker (nested runs then stay inline on it). */
+    static boolean onInterOpThread() { return Thread.currentThread() instanceof InterOpThread; }
+
+    /** The process-wide inter-op pool (traced functions run on it too). */
+    static ExecutorService sharedPool() { return SharedPool.POOL; }
 
     /** The process-wide inter-op pool, created on first use. */
     private static final class SharedPool {

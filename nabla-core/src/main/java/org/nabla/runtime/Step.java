@@ -12,6 +12,7 @@ import java.util.concurrent.PriorityBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 import org.nabla.Tensor;
 
 /**
@@ -38,6 +39,10 @@ final class Step {
     private final AtomicLong live = new AtomicLong();
     private final AtomicLong peak = new AtomicLong();
     private final BlockingQueue<Executor.Task> queue;
+    /** Parallel mode: dispatched tasks not started yet; pool threads and the waiting caller both take from it. */
+    private final ConcurrentLinkedQueue<Executor.Task> shared;
+    /** Parallel mode: the caller waiting in {@link #run}, woken by dispatches and by the end of the step. */
+    private volatile Thread waiter;
 
     Step(int partitions, ExecutionMode mode, ExecutorService pool, ResourceManager resources, Rendezvous rendezvous,
          boolean collectStats) {
@@ -48,12 +53,26 @@ final class Step {
         if (partitions == 0) done.complete(null);
         if (mode == ExecutionMode.PARALLEL) {
             queue = null;
+            shared = new ConcurrentLinkedQueue<>();
+            Runnable takeOne = () -> {
+                Executor.Task t = shared.poll();
+                if (t != null) t.run();
+            };
             dispatcher = new Dispatcher() {
-                @Override public void dispatch(Executor.Task task) { pool.execute(task); }
+                @Override public void dispatch(Executor.Task task) {
+                    // the task waits in the step's queue for whoever comes first: a pool thread, or the caller,
+                    // which helps instead of sleeping until the step ends (on a loaded machine the pool threads
+                    // may not get a core soon)
+                    shared.add(task);
+                    pool.execute(takeOne);
+                    Thread w = waiter;
+                    if (w != null) LockSupport.unpark(w);
+                }
 
                 @Override public boolean allowsInline() { return true; }
             };
         } else {
+            shared = null;
             queue = mode == ExecutionMode.DETERMINISTIC ? new PriorityBlockingQueue<>() : new LinkedBlockingQueue<>();
             boolean inline = mode == ExecutionMode.SERIAL;
             dispatcher = new Dispatcher() {
@@ -70,12 +89,38 @@ final class Step {
         for (Executor.Frame f : frames) f.begin(ready);
         try {
             if (queue == null && !ready.isEmpty()) {
-                // the caller takes the first ready node (and the chain behind it) instead of idling: a small graph
-                // then runs without any thread hand-off
-                for (int i = 1; i < ready.size(); i++) dispatcher.dispatch(ready.get(i));
-                ready.getFirst().run();
+                // the caller takes the cheap ready nodes and one expensive one (and what they make ready) instead of
+                // idling: a small graph then runs without any thread hand-off
+                boolean expensiveKept = false;
+                for (Executor.Frame f : frames) {
+                    int[] mine = new int[ready.size()];
+                    int count = 0;
+                    for (Executor.Task t : ready) {
+                        if (t.frame() != f) continue;
+                        boolean cheap = f.isCheap(t.node());
+                        if (cheap || !expensiveKept) {
+                            mine[count++] = t.node();
+                            expensiveKept |= !cheap;
+                        } else {
+                            dispatcher.dispatch(t);
+                        }
+                    }
+                    if (count > 0) Executor.Task.run(f, java.util.Arrays.copyOf(mine, count));
+                }
             } else {
                 for (Executor.Task t : ready) dispatcher.dispatch(t);
+            }
+            if (shared != null) {
+                waiter = Thread.currentThread();
+                while (!done.isDone()) {
+                    Executor.Task t = shared.poll();
+                    if (t != null) {
+                        t.run();
+                    } else {
+                        LockSupport.park(this);
+                        if (Thread.interrupted()) throw new InterruptedException();
+                    }
+                }
             }
             if (queue != null) {
                 while (!done.isDone()) {
@@ -94,15 +139,26 @@ final class Step {
             if (cause instanceof Error err) throw err;
             throw new IllegalStateException(cause);
         }
-        return frames.stream().map(Executor.Frame::fetched).toList();
+        List<Tensor[]> fetched = new ArrayList<>(frames.size());
+        for (Executor.Frame f : frames) fetched.add(f.fetched());
+        return fetched;
     }
 
     void partitionDone() {
-        if (openPartitions.decrementAndGet() == 0) done.complete(null);
+        if (openPartitions.decrementAndGet() == 0) {
+            done.complete(null);
+            wakeWaiter();
+        }
     }
 
     void fail(Throwable t) {
         if (done.completeExceptionally(t)) rendezvous.abort(t);
+        wakeWaiter();
+    }
+
+    private void wakeWaiter() {
+        Thread w = waiter;
+        if (w != null) LockSupport.unpark(w);
     }
 
     boolean failed() { return done.isCompletedExceptionally(); }

@@ -33,6 +33,88 @@ public final class CpuStateKernels implements KernelProvider {
         }, true);
         r.register(StateOps.ASSIGN_ADD_VARIABLE, cpu, (DType) null, (in, attrs, out) -> update(in[0], attrs, true));
         r.register(StateOps.ASSIGN_SUB_VARIABLE, cpu, (DType) null, (in, attrs, out) -> update(in[0], attrs, false));
+        r.register(StateOps.APPLY_GRADIENT_DESCENT, cpu, DType.FLOAT32, (in, attrs, out) -> applyGradientDescent(in,
+                attrs));
+        r.register(StateOps.APPLY_GRADIENT_DESCENT, cpu, DType.FLOAT64, (in, attrs, out) -> applyGradientDescent(in,
+                attrs));
+        for (DType d : new DType[] {DType.FLOAT32, DType.FLOAT64}) {
+            r.register(StateOps.MATMUL_APPLY_GRADIENT_DESCENT, cpu, d, (in, attrs, out) ->
+                    matmulApplyGradientDescent(in, attrs));
+        }
+    }
+
+    /**
+     * {@code var - alpha * op(a) op(b)}: a copy of the value is C of one GEMM with alpha' = -alpha and beta = 1. For
+     * k up to the GEMM's K block (256) every element is rounded as in the unfused ops (product, scale, difference);
+     * longer sums add the old value after the first block (within float rounding of the unfused result).
+     */
+    private static Tensor[] matmulApplyGradientDescent(Tensor[] in, Attrs attrs) {
+        String name = attrs.getString("name");
+        boolean ta = attrs.getBool("transposeA"), tb = attrs.getBool("transposeB");
+        Tensor a = in[1], b = in[2];
+        int m = a.shape().dim(ta ? 1 : 0), k = a.shape().dim(ta ? 0 : 1), n = b.shape().dim(tb ? 0 : 1);
+        int lda = a.shape().dim(1), ldb = b.shape().dim(1);
+        Tensor next = ResourceManager.current().update(name, stored -> {
+            if (stored.dtype() != a.dtype() || stored.rank() != 2 || stored.shape().dim(0) != m
+                    || stored.shape().dim(1) != n) {
+                throw new OpException("MatMulApplyGradientDescent", "variable '" + name + "' holds "
+                        + stored.spec() + ", cannot take a delta of " + a.dtype() + "(" + m + ", " + n + ")");
+            }
+            Tensor old = stored.isDenseFromZero() ? stored : stored.dense();
+            if (old.dtype() == DType.FLOAT32) {
+                float[] c = java.util.Arrays.copyOf((float[]) old.data(), m * n);
+                Gemm.sgemm(ta, tb, m, n, k, -in[0].floatValue(), (float[]) a.data(), 0, lda, (float[]) b.data(), 0,
+                        ldb, 1f, c, 0, n);
+                return Tensor.wrap(DType.FLOAT32, old.shape(), c);
+            }
+            double[] c = java.util.Arrays.copyOf((double[]) old.data(), m * n);
+            Gemm.dgemm(ta, tb, m, n, k, -in[0].doubleValue(), (double[]) a.data(), 0, lda, (double[]) b.data(), 0,
+                    ldb, 1.0, c, 0, n);
+            return Tensor.wrap(DType.FLOAT64, old.shape(), c);
+        });
+        return new Tensor[] {next};
+    }
+
+    /**
+     * {@code var - alpha * delta} in one pass, rounded like the unfused {@code Sub(var, Mul(delta, alpha))} (a product,
+     * then a difference: no fused multiply-add), so the optimized graph gives the same bits.
+     */
+    private static Tensor[] applyGradientDescent(Tensor[] in, Attrs attrs) {
+        String name = attrs.getString("name");
+        Tensor alpha = in[0];
+        Tensor delta = in[1];
+        Tensor next = ResourceManager.current().update(name, stored -> {
+            if (stored.dtype() != delta.dtype() || !stored.shape().equals(delta.shape())) {
+                throw new OpException("ApplyGradientDescent", "variable '" + name + "' holds " + stored.spec()
+                        + ", cannot take a delta of " + delta.spec());
+            }
+            Tensor old = stored.isDenseFromZero() ? stored : stored.dense();
+            int n = Math.toIntExact(old.size());
+            if (old.dtype() == DType.FLOAT32) {
+                float a = alpha.floatValue();
+                float[] v = (float[]) old.data(), d = (float[]) delta.data(), r = new float[n];
+                // one memory-bound pass: splitting it across cores gains little and waits for a second thread
+                Parallel.forRange(n, 1 << 20, (from, to) -> subScaled(v, d, a, r, from, to));
+                return Tensor.wrap(DType.FLOAT32, old.shape(), r);
+            }
+            double a = alpha.doubleValue();
+            double[] v = (double[]) old.data(), d = (double[]) delta.data(), r = new double[n];
+            for (int i = 0; i < n; i++) r[i] = v[i] - d[i] * a;
+            return Tensor.wrap(DType.FLOAT64, old.shape(), r);
+        });
+        return new Tensor[] {next};
+    }
+
+    private static void subScaled(float[] v, float[] d, float a, float[] r, int from, int to) {
+        var species = jdk.incubator.vector.FloatVector.SPECIES_PREFERRED;
+        var av = jdk.incubator.vector.FloatVector.broadcast(species, a);
+        int i = from;
+        for (int end = from + species.loopBound(to - from); i < end; i += species.length()) {
+            var x = jdk.incubator.vector.FloatVector.fromArray(species, v, i);
+            var y = jdk.incubator.vector.FloatVector.fromArray(species, d, i);
+            x.sub(y.mul(av)).intoArray(r, i);
+        }
+        for (; i < to; i++) r[i] = v[i] - d[i] * a;
     }
 
     private static Tensor[] update(Tensor delta, Attrs attrs, boolean add) {
