@@ -1,0 +1,134 @@
+package org.nabla.nn;
+
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.NoSuchElementException;
+import java.util.SplittableRandom;
+import org.nabla.Shape;
+import org.nabla.Tensor;
+
+/**
+ * Mini-batches of in-memory tensors as an {@code Iterable<Tensor[]>}: each batch holds the same rows of every
+ * tensor (e.g. {x, y}). Each iteration is one epoch; with shuffling the order of epoch e is a permutation drawn from
+ * {@code seed + e}, so it is deterministic given the seed. The last batch may be smaller (unless dropRemainder).
+ */
+public final class Batches implements Iterable<Tensor[]> {
+    private final Tensor[] tensors;
+    private final int batchSize;
+    private final boolean shuffle;
+    private final long seed;
+    private final boolean dropRemainder;
+    private int epoch;
+
+    private Batches(Tensor[] tensors, int batchSize, boolean shuffle, long seed, boolean dropRemainder) {
+        this.tensors = tensors;
+        this.batchSize = batchSize;
+        this.shuffle = shuffle;
+        this.seed = seed;
+        this.dropRemainder = dropRemainder;
+    }
+
+    /** Batches in order. */
+    public static Batches of(int batchSize, Tensor... tensors) { return make(batchSize, false, 0, false, tensors); }
+
+    /** Batches shuffled per epoch with {@code seed}. */
+    public static Batches shuffled(int batchSize, long seed, Tensor... tensors) { return make(batchSize, true, seed, false, tensors); }
+
+    public static Batches make(int batchSize, boolean shuffle, long seed, boolean dropRemainder, Tensor... tensors) {
+        if (batchSize <= 0) throw new IllegalArgumentException("batch size must be positive, got " + batchSize);
+        if (tensors.length == 0) throw new IllegalArgumentException("Batches: no tensors");
+        int n = -1;
+        Tensor[] dense = new Tensor[tensors.length];
+        for (int i = 0; i < tensors.length; i++) {
+            Tensor t = tensors[i];
+            if (t == null) throw new IllegalArgumentException("Batches: tensor " + i + " is null");
+            if (t.isSymbolic()) throw new IllegalArgumentException("Batches: tensor " + i + " is symbolic");
+            if (t.shape().rank() == 0) throw new IllegalArgumentException("Batches: tensor " + i + " is a scalar; need a batch dim");
+            if (n < 0) n = t.shape().dim(0);
+            else if (t.shape().dim(0) != n) {
+                throw new IllegalArgumentException("Batches: tensors have different numbers of examples: "
+                        + tensors[0].shape() + " and " + t.shape());
+            }
+            dense[i] = t.isDenseFromZero() ? t : t.dense();
+            if (dense[i].offset() != 0 || !dense[i].isDense()) dense[i] = Tensor.wrap(t.dtype(), t.shape(), copy(t));
+        }
+        return new Batches(dense, batchSize, shuffle, seed, dropRemainder);
+    }
+
+    private static Object copy(Tensor t) {
+        return switch (t.dtype().storage()) {
+            case FLOAT -> t.toFloatArray();
+            case DOUBLE -> t.toDoubleArray();
+            case INT -> t.toIntArray();
+            case LONG -> t.toLongArray();
+            case BYTE -> t.toByteArray();
+        };
+    }
+
+    /** The number of examples. */
+    public int size() { return tensors[0].shape().dim(0); }
+
+    /** Batches per epoch. */
+    public int batchesPerEpoch() {
+        int n = size();
+        return dropRemainder ? n / batchSize : (n + batchSize - 1) / batchSize;
+    }
+
+    @Override
+    public Iterator<Tensor[]> iterator() {
+        int n = size();
+        int[] order = new int[n];
+        for (int i = 0; i < n; i++) order[i] = i;
+        if (shuffle) {
+            SplittableRandom r = new SplittableRandom(seed + epoch);
+            for (int i = n - 1; i > 0; i--) {
+                int j = r.nextInt(i + 1);
+                int tmp = order[i];
+                order[i] = order[j];
+                order[j] = tmp;
+            }
+        }
+        epoch++;
+        int count = batchesPerEpoch();
+        return new Iterator<>() {
+            int b;
+
+            @Override public boolean hasNext() { return b < count; }
+
+            @Override
+            public Tensor[] next() {
+                if (!hasNext()) throw new NoSuchElementException();
+                int from = b * batchSize, to = Math.min(n, from + batchSize);
+                b++;
+                Tensor[] out = new Tensor[tensors.length];
+                for (int i = 0; i < tensors.length; i++) out[i] = rows(tensors[i], order, from, to, shuffle);
+                return out;
+            }
+        };
+    }
+
+    /** Rows {@code order[from..to)} of a dense tensor, copied with System.arraycopy. */
+    static Tensor rows(Tensor t, int[] order, int from, int to, boolean permuted) {
+        int[] d = t.shape().dims();
+        int row = 1;
+        for (int i = 1; i < d.length; i++) row *= d[i];
+        int count = to - from;
+        d[0] = count;
+        Object src = t.data();
+        Object dst = java.lang.reflect.Array.newInstance(src.getClass().getComponentType(), count * row);
+        if (!permuted) {
+            System.arraycopy(src, from * row, dst, 0, count * row);
+        } else {
+            for (int i = 0; i < count; i++) System.arraycopy(src, order[from + i] * row, dst, i * row, row);
+        }
+        return Tensor.wrap(t.dtype(), Shape.of(d), dst);
+    }
+
+    /** Splits each batch {x..., y...} list into per-tensor lists (helper for predict). */
+    static List<Tensor[]> collect(Iterable<Tensor[]> data) {
+        List<Tensor[]> all = new ArrayList<>();
+        for (Tensor[] b : data) all.add(b);
+        return all;
+    }
+}

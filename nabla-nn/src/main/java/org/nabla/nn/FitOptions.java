@@ -1,0 +1,64 @@
+package org.nabla.nn;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.nabla.Tensor;
+import org.nabla.nn.callbacks.Callback;
+
+/**
+ * Settings of {@link Model#fit}: {@code FitOptions.epochs(5).batchSize(32).seed(1).validationData(xv, yv)
+ * .callbacks(new EarlyStopping("val_loss", 2))}. Verbosity: 1 (default) shows a progress bar (plain lines when
+ * the output is not a terminal), 2 one line per epoch, 0 nothing.
+ */
+public final class FitOptions {
+    int epochs = 1;
+    int batchSize = 32;
+    long seed = 0;
+    boolean shuffle = true;
+    int verbose = 1;
+    Iterable<Tensor[]> validation;
+    final List<Callback> callbacks = new ArrayList<>();
+
+    public static FitOptions epochs(int epochs) { return new FitOptions().setEpochs(epochs); }
+
+    public static FitOptions defaults() { return new FitOptions(); }
+
+    public FitOptions setEpochs(int e) {
+        if (e <= 0) throw new IllegalArgumentException("fit: epochs must be positive, got " + e);
+        epochs = e;
+        return this;
+    }
+
+    /** Batch size used when fitting tensors (ignored for a batch source). */
+    public FitOptions batchSize(int b) {
+        if (b <= 0) throw new IllegalArgumentException("fit: batch size must be positive, got " + b);
+        batchSize = b;
+        return this;
+    }
+
+    /** Shuffle seed used when fitting tensors. */
+    public FitOptions seed(long s) { seed = s; return this; }
+
+    public FitOptions shuffle(boolean s) { shuffle = s; return this; }
+
+    public FitOptions verbose(int v) { verbose = v; return this; }
+
+    /** Validation batches evaluated after each epoch ("val_" metrics). */
+    public FitOptions validationData(Iterable<Tensor[]> batches) { validation = batches; return this; }
+
+    /** Validation tensors (batched with the fit batch size). */
+    public FitOptions validationData(Tensor x, Tensor y) {
+        validation = new LazyBatches(x, y, this);
+        return this;
+    }
+
+    public FitOptions callbacks(Callback... cbs) {
+        callbacks.addAll(List.of(cbs));
+        return this;
+    }
+
+    private record LazyBatches(Tensor x, Tensor y, FitOptions o) implements Iterable<Tensor[]> {
+        @Override
+        public java.util.Iterator<Tensor[]> iterator() { return Batches.of(o.batchSize, x, y).iterator(); }
+    }
+}

@@ -1,0 +1,96 @@
+package org.nabla.nn;
+
+import java.util.ArrayList;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.nabla.Shape;
+import org.nabla.Tensor;
+
+/**
+ * A model given by a graph of layers from {@link Input}s to outputs ({@link Model#functional}). Layers are built
+ * when applied to symbolic inputs; a layer applied twice shares its weights.
+ */
+final class FunctionalModel extends Model {
+    private final List<LayerOutput> inputs;
+    private final List<LayerOutput> outputs;
+    /** Layer applications in topological order. */
+    private final List<LayerOutput> nodes = new ArrayList<>();
+    private final List<Layer> layers;
+
+    FunctionalModel(String name, List<LayerOutput> inputs, List<LayerOutput> outputs) {
+        super(name);
+        if (inputs.isEmpty() || outputs.isEmpty()) throw new IllegalArgumentException("functional model needs inputs and outputs");
+        for (LayerOutput in : inputs) {
+            if (!in.isInput()) throw new IllegalArgumentException("functional model: " + in + " is not an Input");
+        }
+        this.inputs = List.copyOf(inputs);
+        this.outputs = List.copyOf(outputs);
+        Set<LayerOutput> seen = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
+        for (LayerOutput o : outputs) visit(o, seen);
+        Set<Layer> ls = new LinkedHashSet<>();
+        for (LayerOutput n : nodes) ls.add(n.layer());
+        this.layers = List.copyOf(ls);
+        prepareLayers(layers);
+        reseed();   // weights from the model seed, whatever the order in which layers were made
+    }
+
+    @Override
+    boolean reseedsWhenBuilt() { return true; }
+
+    private void visit(LayerOutput o, Set<LayerOutput> seen) {
+        if (!seen.add(o)) return;
+        if (o.isInput()) {
+            if (!inputs.contains(o)) {
+                throw new IllegalArgumentException("functional model: output depends on " + o
+                        + ", which is not among the model's inputs");
+            }
+            return;
+        }
+        for (LayerOutput i : o.inputs()) visit(i, seen);
+        nodes.add(o);
+    }
+
+    @Override public List<Layer> layers() { return layers; }
+
+    @Override public int numInputs() { return inputs.size(); }
+
+    @Override public int numOutputs() { return outputs.size(); }
+
+    @Override public boolean isBuilt() { return true; }
+
+    @Override
+    public void build(int[]... exampleShapes) {}
+
+    @Override
+    public List<Shape> outputShapes() { return outputs.stream().map(LayerOutput::shape).toList(); }
+
+    @Override
+    protected Tensor[] forward(Tensor[] xs, CallContext ctx) {
+        Map<LayerOutput, Tensor> values = new IdentityHashMap<>();
+        for (int i = 0; i < xs.length; i++) values.put(inputs.get(i), xs[i]);
+        for (LayerOutput n : nodes) {
+            Tensor[] in = new Tensor[n.inputs().size()];
+            for (int i = 0; i < in.length; i++) in[i] = values.get(n.inputs().get(i));
+            values.put(n, n.layer().call(in, ctx));
+        }
+        Tensor[] out = new Tensor[outputs.size()];
+        for (int i = 0; i < out.length; i++) out[i] = values.get(outputs.get(i));
+        return out;
+    }
+
+    @Override
+    protected List<String[]> summaryRows() {
+        List<String[]> rows = new ArrayList<>();
+        for (LayerOutput in : inputs) rows.add(new String[] {in.inputName() + " (InputLayer)", shapeText(in.shape()), "0"});
+        Set<Layer> shown = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
+        for (LayerOutput n : nodes) {
+            if (!shown.add(n.layer())) continue;
+            rows.add(new String[] {n.layer().name() + " (" + n.layer().getClass().getSimpleName() + ")",
+                    shapeText(n.shape()), Long.toString(n.layer().paramCount())});
+        }
+        return rows;
+    }
+}

@@ -1,0 +1,217 @@
+package org.nabla.nn;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.atomic.AtomicLong;
+import org.nabla.DType;
+import org.nabla.Shape;
+import org.nabla.Tensor;
+import org.nabla.Variable;
+
+/**
+ * A layer: a function of tensors with weights ({@link Variable}s, trainable or not), built lazily from the shape of
+ * its first input. Shapes given to {@link #build} and returned by {@link #outputShape} include the batch dimension,
+ * usually unknown (-1).
+ *
+ * <p>Subclasses implement {@link #build(Shape[])} (create weights with {@link #addWeight}), {@link #forward} and
+ * {@link #outputShape}. Most layers take one input; merge layers take several.
+ */
+public abstract class Layer {
+    private static final AtomicLong SEEDS = new AtomicLong(0x5EED);
+
+    private String name;
+    private long seed = SEEDS.getAndIncrement() * 0x9E3779B97F4A7C15L;
+    private final List<Variable> weights = new ArrayList<>();
+    private final List<Initializer> initializers = new ArrayList<>();
+    private Shape[] inputShapes;
+    private Shape outputShape;
+    private boolean built;
+    private DType dtype = DType.FLOAT32;
+
+    /** Sets the layer's name (shown by summary; weights made after this carry it in their names). */
+    public Layer name(String name) {
+        this.name = name;
+        return this;
+    }
+
+    /** The name; a default is given when the layer joins a model (snake case of the class, made unique). */
+    public String name() { return name == null ? defaultBaseName() : name; }
+
+    boolean hasName() { return name != null; }
+
+    /** "dense" for Dense, "max_pooling2d" for MaxPooling2D. */
+    public String defaultBaseName() {
+        String s = getClass().getSimpleName();
+        StringBuilder b = new StringBuilder();
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (Character.isUpperCase(c) && i > 0 && Character.isLowerCase(s.charAt(i - 1))) b.append('_');
+            b.append(Character.toLowerCase(c));
+        }
+        return b.toString().toLowerCase(Locale.ROOT);
+    }
+
+    /** Seeds the weight initializers (models set it from their own seed before building). */
+    public Layer seed(long seed) {
+        this.seed = seed;
+        return this;
+    }
+
+    public long seed() { return seed; }
+
+    /** The dtype of the weights (float32 by default; float64 for precise checks). Set before building. */
+    public Layer dtype(DType d) {
+        if (d != DType.FLOAT32 && d != DType.FLOAT64) {
+            throw new IllegalArgumentException(describe() + ": dtype must be float32 or float64, got " + d);
+        }
+        if (built) throw new IllegalStateException(describe() + " is built; set its dtype before");
+        dtype = d;
+        return this;
+    }
+
+    public DType dtype() { return dtype; }
+
+    public boolean isBuilt() { return built; }
+
+    /** Builds the layer for inputs of these shapes (batch dim included) unless already built. */
+    public final void build(Shape... shapes) {
+        if (built) return;
+        checkInputs(shapes);
+        createWeights(shapes);
+        this.inputShapes = shapes.clone();
+        this.outputShape = outputShape(shapes);
+        built = true;
+    }
+
+    /** Checks the input count and ranks; throws an IllegalArgumentException naming the layer. */
+    protected void checkInputs(Shape[] shapes) {
+        if (shapes.length != 1) {
+            throw new IllegalArgumentException(describe() + " takes one input, got " + shapes.length);
+        }
+    }
+
+    /** Creates the weights for these input shapes (default: none). */
+    protected void createWeights(Shape[] inputShapes) {}
+
+    /** The output shape for these input shapes (batch dim included, often -1). */
+    public abstract Shape outputShape(Shape[] inputShapes);
+
+    /** The computation; {@code inputs} match the built shapes. */
+    protected abstract Tensor forward(Tensor[] inputs, CallContext ctx);
+
+    /** Calls the layer in inference mode (builds it on the first call). */
+    public final Tensor call(Tensor... inputs) { return call(inputs, CallContext.INFERENCE); }
+
+    /** Calls the layer (builds it on the first call from the inputs' shapes). */
+    public final Tensor call(Tensor[] inputs, CallContext ctx) {
+        Shape[] shapes = new Shape[inputs.length];
+        for (int i = 0; i < inputs.length; i++) {
+            if (inputs[i] == null) throw new IllegalArgumentException(describe() + ": input " + i + " is null");
+            shapes[i] = inputs[i].shape();
+        }
+        if (!built) {
+            Shape[] batchFree = new Shape[shapes.length];
+            for (int i = 0; i < shapes.length; i++) batchFree[i] = withUnknownBatch(shapes[i]);
+            build(batchFree);
+        } else {
+            checkCompatible(shapes);
+        }
+        return forward(inputs, ctx);
+    }
+
+    private void checkCompatible(Shape[] shapes) {
+        if (shapes.length != inputShapes.length) {
+            throw new IllegalArgumentException(describe() + " was built for " + inputShapes.length + " inputs, got "
+                    + shapes.length);
+        }
+        for (int i = 0; i < shapes.length; i++) {
+            if (!shapes[i].isCompatibleWith(inputShapes[i])) {
+                throw new IllegalArgumentException(describe() + " was built for input shape "
+                        + Arrays.toString(inputShapes) + ", got " + Arrays.toString(shapes));
+            }
+        }
+    }
+
+    /** Functional API: connects this layer to symbolic inputs ({@link Input}) and returns its symbolic output. */
+    public final LayerOutput apply(LayerOutput... inputs) {
+        Shape[] shapes = new Shape[inputs.length];
+        for (int i = 0; i < inputs.length; i++) shapes[i] = inputs[i].shape();
+        if (!built) build(shapes);
+        else checkCompatible(shapes);
+        return new LayerOutput(this, List.of(inputs), outputShape(shapes));
+    }
+
+    /** Adds a weight initialized by {@code init} (seeded from the layer seed and the weight's index). */
+    protected final Variable addWeight(String weightName, Shape shape, Initializer init, boolean trainable) {
+        Variable v = Variable.of(name() + "/" + weightName, initialValue(init, shape, weights.size()), trainable);
+        weights.add(v);
+        initializers.add(init);
+        return v;
+    }
+
+    private Tensor initialValue(Initializer init, Shape shape, int index) {
+        Tensor value = init.initialize(shape, TrainingOps.mix(seed + 31L * index + 1));
+        if (dtype == DType.FLOAT64) {
+            float[] f = value.toFloatArray();
+            double[] d = new double[f.length];
+            for (int i = 0; i < f.length; i++) d[i] = f[i];
+            value = Tensor.wrap(DType.FLOAT64, shape, d);
+        }
+        return value;
+    }
+
+    /** Re-draws every weight from its initializer with the current seed (as if built now). */
+    public void reinitialize() {
+        for (int i = 0; i < weights.size(); i++) {
+            weights.get(i).assign(initialValue(initializers.get(i), weights.get(i).shape(), i));
+        }
+    }
+
+    /** All weights, in creation order. */
+    public List<Variable> weights() { return List.copyOf(weights); }
+
+    public List<Variable> trainableWeights() { return weights.stream().filter(Variable::trainable).toList(); }
+
+    public List<Variable> nonTrainableWeights() { return weights.stream().filter(v -> !v.trainable()).toList(); }
+
+    /** Number of scalar parameters in all weights. */
+    public long paramCount() { return weights.stream().mapToLong(v -> v.shape().size()).sum(); }
+
+    /** The built input shapes (null before building). */
+    public Shape[] inputShapes() { return inputShapes == null ? null : inputShapes.clone(); }
+
+    /** The built output shape (null before building). */
+    public Shape outputShape() { return outputShape; }
+
+    protected String describe() { return "layer '" + name() + "' (" + getClass().getSimpleName() + ")"; }
+
+    static Shape withUnknownBatch(Shape s) {
+        if (s.rank() == 0) return s;
+        int[] d = s.dims();
+        d[0] = Shape.UNKNOWN;
+        return Shape.of(d);
+    }
+
+    /** Checks the rank of a single input. */
+    protected final void requireRank(Shape s, int rank, String what) {
+        if (s.rank() != rank) {
+            throw new IllegalArgumentException(describe() + " expects " + what + " (rank " + rank + "), got input shape "
+                    + s);
+        }
+    }
+
+    /** Checks that the non-batch dims are known. */
+    protected final void requireKnownFeatures(Shape s) {
+        for (int i = 1; i < s.rank(); i++) {
+            if (s.dim(i) < 0) {
+                throw new IllegalArgumentException(describe() + " needs every dimension but the batch known, got "
+                        + s);
+            }
+        }
+    }
+
+    @Override
+    public String toString() { return getClass().getSimpleName() + " '" + name() + "'"; }
+}

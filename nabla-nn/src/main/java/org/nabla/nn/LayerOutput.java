@@ -1,0 +1,45 @@
+package org.nabla.nn;
+
+import java.util.List;
+import org.nabla.Shape;
+
+/**
+ * A symbolic tensor of the functional API: the output of {@code layer} applied to {@code inputs}, or a model input
+ * (layer null) made by {@link Input#of}. Shapes include the batch dim (unknown, -1).
+ */
+public final class LayerOutput {
+    private final Layer layer;
+    private final List<LayerOutput> inputs;
+    private final Shape shape;
+    private final String inputName;
+
+    LayerOutput(Layer layer, List<LayerOutput> inputs, Shape shape) {
+        this.layer = layer;
+        this.inputs = inputs;
+        this.shape = shape;
+        this.inputName = null;
+    }
+
+    LayerOutput(String inputName, Shape shape) {
+        this.layer = null;
+        this.inputs = List.of();
+        this.shape = shape;
+        this.inputName = inputName;
+    }
+
+    public Layer layer() { return layer; }
+
+    public List<LayerOutput> inputs() { return inputs; }
+
+    public Shape shape() { return shape; }
+
+    public boolean isInput() { return layer == null; }
+
+    /** The name of a model input (null for a layer output). */
+    public String inputName() { return inputName; }
+
+    @Override
+    public String toString() {
+        return (isInput() ? "Input '" + inputName + "'" : "output of " + layer) + " " + shape;
+    }
+}

@@ -1,0 +1,513 @@
+package org.nabla.nn;
+
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.nabla.Function;
+import org.nabla.Ops;
+import org.nabla.Shape;
+import org.nabla.Tensor;
+import org.nabla.Tensors;
+import org.nabla.Variable;
+import org.nabla.autodiff.GradientTape;
+import org.nabla.nn.callbacks.Callback;
+import org.nabla.nn.callbacks.ProgressBar;
+import org.nabla.nn.losses.Loss;
+import org.nabla.nn.losses.Losses;
+import org.nabla.nn.metrics.Metric;
+import org.nabla.nn.metrics.Metrics;
+import org.nabla.nn.optimizers.Optimizer;
+
+/**
+ * A trainable model: {@link Sequential} or a functional graph of layers ({@link #functional}). After
+ * {@link #compile}, {@link #fit} trains it (each step one traced graph: forward, tape gradients, optimizer update;
+ * or eagerly with {@link #runEagerly(boolean)}, same results), {@link #evaluate} and {@link #predict} run it.
+ *
+ * <p>Determinism: weights are initialized from {@link #seed(long)}; dropout masks are keyed by the seed and the
+ * model's step counter (a variable incremented by each training call), so the same seed, data and order give the
+ * same training, traced or eager.
+ */
+public abstract class Model {
+    private String name;
+    private long seed = 42;
+    private Variable stepCounter;
+    private Optimizer optimizer;
+    private List<Loss> losses;
+    private List<Metric> metrics = List.of();
+    private boolean runEagerly;
+    private volatile boolean stopTraining;
+    private Function trainFunction;
+    private Function evalFunction;
+    private Function predictFunction;
+
+    protected Model(String name) { this.name = name; }
+
+    // ---------------------------------------------------------------- structure
+
+    public String name() { return name; }
+
+    public Model name(String n) { name = n; return this; }
+
+    /** The layers, in call order. */
+    public abstract List<Layer> layers();
+
+    public abstract int numInputs();
+
+    public abstract int numOutputs();
+
+    public abstract boolean isBuilt();
+
+    /** Builds the model for examples of these shapes (without the batch dim), one per input. */
+    public abstract void build(int[]... exampleShapes);
+
+    /** The forward pass. */
+    protected abstract Tensor[] forward(Tensor[] inputs, CallContext ctx);
+
+    /** The output shapes (batch dim -1); the model must be built. */
+    public abstract List<Shape> outputShapes();
+
+    /**
+     * The seed of weight initialization and dropout. Set it before a Sequential model is built; a functional model
+     * (whose layers are built when applied) re-draws its weights from it.
+     */
+    public Model seed(long s) {
+        if (isBuilt() && !reseedsWhenBuilt()) {
+            throw new IllegalStateException("model " + name + " is built; set the seed before");
+        }
+        seed = s;
+        if (isBuilt()) reseed();
+        return this;
+    }
+
+    /** Whether {@link #seed(long)} may be called after building (functional models re-draw their weights). */
+    boolean reseedsWhenBuilt() { return false; }
+
+    /** Gives every layer a seed derived from the model seed and its position, and re-draws its weights. */
+    void reseed() {
+        List<Layer> ls = layers();
+        for (int i = 0; i < ls.size(); i++) {
+            ls.get(i).seed(layerSeed(i));
+            ls.get(i).reinitialize();
+        }
+    }
+
+    private long layerSeed(int index) { return TrainingOps.mix(seed * 0x100000001B3L + index); }
+
+    public long seed() { return seed; }
+
+    /** Gives the layers unique names and seeds derived from the model seed (called before building). */
+    protected void prepareLayers(List<Layer> layers) {
+        Map<String, Integer> used = new LinkedHashMap<>();
+        for (Layer l : layers) if (l.hasName()) used.merge(l.name(), 1, Integer::sum);
+        for (int i = 0; i < layers.size(); i++) {
+            Layer l = layers.get(i);
+            if (!l.hasName()) {
+                String base = l.defaultBaseName();
+                int k = used.getOrDefault(base, 0);
+                String n = k == 0 ? base : base + "_" + k;
+                while (used.containsKey(n)) n = base + "_" + (++k);
+                used.put(base, k + 1);
+                used.put(n, 1);
+                l.name(n);
+            }
+            if (!l.isBuilt()) l.seed(layerSeed(i));
+        }
+    }
+
+    /** The counter keying dropout masks (an int64 variable; incremented by each training-mode call). */
+    public Variable stepCounter() {
+        if (stepCounter == null) stepCounter = Variable.of(name + "/step", Tensors.scalar(0L), false);
+        return stepCounter;
+    }
+
+    // ---------------------------------------------------------------- weights
+
+    public List<Variable> weights() {
+        List<Variable> all = new ArrayList<>();
+        for (Layer l : layers()) all.addAll(l.weights());
+        return all;
+    }
+
+    public List<Variable> trainableWeights() { return weights().stream().filter(Variable::trainable).toList(); }
+
+    public List<Variable> nonTrainableWeights() { return weights().stream().filter(v -> !v.trainable()).toList(); }
+
+    /** The current values of {@link #weights()}. */
+    public List<Tensor> getWeights() { return weights().stream().map(Variable::read).toList(); }
+
+    /** Assigns every weight (same order, dtypes and shapes as {@link #weights()}). */
+    public void setWeights(List<Tensor> values) {
+        List<Variable> ws = weights();
+        if (values.size() != ws.size()) {
+            throw new IllegalArgumentException("model " + name + " has " + ws.size() + " weights, got " + values.size()
+                    + " values");
+        }
+        for (int i = 0; i < ws.size(); i++) {
+            Tensor v = values.get(i);
+            if (!v.shape().equals(ws.get(i).shape()) || v.dtype() != ws.get(i).dtype()) {
+                throw new IllegalArgumentException("weight " + i + " (" + ws.get(i) + ") cannot take " + v.spec());
+            }
+        }
+        for (int i = 0; i < ws.size(); i++) ws.get(i).assign(values.get(i));
+    }
+
+    public long paramCount() { return layers().stream().mapToLong(Layer::paramCount).sum(); }
+
+    // ---------------------------------------------------------------- calling
+
+    /** Runs the model in inference mode. */
+    public Tensor call(Tensor x) { return call(new Tensor[] {x}, false)[0]; }
+
+    /**
+     * Runs the model. In training mode dropout is active, batch norm uses batch statistics and updates its moving
+     * averages, and the step counter advances (so the next call draws new dropout masks). Works eagerly, under a
+     * {@link GradientTape} (custom training loops) and inside traced functions.
+     */
+    public Tensor[] call(Tensor[] xs, boolean training) {
+        if (xs.length != numInputs()) {
+            throw new IllegalArgumentException("model " + name + " takes " + numInputs() + " inputs, got " + xs.length);
+        }
+        ensureBuilt(xs);
+        if (!training) return forward(xs, CallContext.INFERENCE);
+        Variable counter = stepCounter();
+        Tensor[] out = forward(xs, CallContext.training(counter.read(), seed));
+        counter.assignAdd(Tensors.scalar(1L));
+        return out;
+    }
+
+    private void ensureBuilt(Tensor[] xs) {
+        if (isBuilt()) return;
+        int[][] shapes = new int[xs.length][];
+        for (int i = 0; i < xs.length; i++) {
+            int[] d = xs[i].shape().dims();
+            shapes[i] = Arrays.copyOfRange(d, 1, d.length);
+        }
+        build(shapes);
+    }
+
+    // ---------------------------------------------------------------- compile
+
+    /** Sets the optimizer, one loss for every output, and metrics by name ("accuracy"...). */
+    public Model compile(Optimizer optimizer, Loss loss, String... metricNames) {
+        List<Metric> ms = new ArrayList<>();
+        for (String m : metricNames) ms.add(Metrics.get(m, loss));
+        return compile(optimizer, List.of(loss), ms);
+    }
+
+    /** Loss by name ("sparse_categorical_crossentropy"...). */
+    public Model compile(Optimizer optimizer, String loss, String... metricNames) {
+        return compile(optimizer, Losses.get(loss), metricNames);
+    }
+
+    /** One loss per output (or one for all); metrics apply to every output. */
+    public Model compile(Optimizer optimizer, List<Loss> losses, List<Metric> metrics) {
+        if (optimizer == null) throw new IllegalArgumentException("compile: optimizer is null");
+        if (losses.isEmpty()) throw new IllegalArgumentException("compile: no loss");
+        this.optimizer = optimizer;
+        this.losses = List.copyOf(losses);
+        this.metrics = List.copyOf(metrics);
+        trainFunction = null;
+        evalFunction = null;
+        return this;
+    }
+
+    public Optimizer optimizer() { return optimizer; }
+
+    /** Runs training steps eagerly (op by op) instead of as one traced graph; results are the same. */
+    public Model runEagerly(boolean eager) { runEagerly = eager; return this; }
+
+    public boolean runsEagerly() { return runEagerly; }
+
+    /** Asks {@link #fit} to stop after the current epoch (used by callbacks such as early stopping). */
+    public void stopTraining() { stopTraining = true; }
+
+    private void requireCompiled(String what) {
+        if (optimizer == null || losses == null) {
+            throw new IllegalStateException(what + ": model " + name + " is not compiled; call compile(optimizer, loss, "
+                    + "metrics...) first");
+        }
+    }
+
+    private Loss lossOf(int output) {
+        if (losses.size() == 1) return losses.get(0);
+        if (losses.size() != numOutputs()) {
+            throw new IllegalStateException("model " + name + " has " + numOutputs() + " outputs but " + losses.size()
+                    + " losses");
+        }
+        return losses.get(output);
+    }
+
+    /** The names of the values a step returns: "loss", then each metric (prefixed by output when several). */
+    public List<String> metricNames() {
+        List<String> names = new ArrayList<>();
+        names.add("loss");
+        for (int o = 0; o < numOutputs(); o++) {
+            for (Metric m : metrics) names.add(numOutputs() == 1 ? m.name() : "output_" + o + "_" + m.name());
+        }
+        return names;
+    }
+
+    // ---------------------------------------------------------------- steps
+
+    /** One training step on a batch {x..., y...}: returns {loss, metrics...} (eager or traced by the caller). */
+    protected Tensor[] trainStep(Tensor[] batch) {
+        Tensor[] xs = Arrays.copyOfRange(batch, 0, numInputs());
+        Tensor[] ys = Arrays.copyOfRange(batch, numInputs(), batch.length);
+        List<Variable> vars = trainableWeights();
+        Tensor loss;
+        Tensor[] preds;
+        List<Tensor> grads;
+        try (GradientTape tape = new GradientTape()) {
+            preds = call(xs, true);
+            loss = totalLoss(ys, preds);
+            grads = tape.gradient(loss, vars);
+        }
+        optimizer.applyGradients(grads, vars);
+        return results(loss, ys, preds);
+    }
+
+    /** One evaluation step: {loss, metrics...} in inference mode. */
+    protected Tensor[] testStep(Tensor[] batch) {
+        Tensor[] xs = Arrays.copyOfRange(batch, 0, numInputs());
+        Tensor[] ys = Arrays.copyOfRange(batch, numInputs(), batch.length);
+        Tensor[] preds = call(xs, false);
+        return results(totalLoss(ys, preds), ys, preds);
+    }
+
+    private Tensor totalLoss(Tensor[] ys, Tensor[] preds) {
+        Tensor loss = null;
+        for (int o = 0; o < preds.length; o++) {
+            Tensor l = lossOf(o).call(ys[o], preds[o]);
+            loss = loss == null ? l : Ops.add(loss, l);
+        }
+        return loss;
+    }
+
+    private Tensor[] results(Tensor loss, Tensor[] ys, Tensor[] preds) {
+        List<Tensor> r = new ArrayList<>();
+        r.add(loss);
+        for (int o = 0; o < preds.length; o++) for (Metric m : metrics) r.add(m.batchValue(ys[o], preds[o]));
+        return r.toArray(Tensor[]::new);
+    }
+
+    private void checkBatch(Tensor[] batch, boolean withTargets) {
+        int want = numInputs() + (withTargets ? numOutputs() : 0);
+        if (batch == null || batch.length != want) {
+            throw new IllegalArgumentException("model " + name + " needs batches of " + want + " tensors ("
+                    + numInputs() + " inputs" + (withTargets ? ", " + numOutputs() + " targets" : "") + "), got "
+                    + (batch == null ? "null" : batch.length));
+        }
+        for (Tensor t : batch) if (t == null) throw new IllegalArgumentException("model " + name + ": a batch holds null");
+    }
+
+    /** How many graphs the traced training step has made (one per batch signature). */
+    public int trainTraceCount() { return trainFunction == null ? 0 : trainFunction.traceCount(); }
+
+    /** Runs one training step on a batch {x..., y...} (traced unless run eagerly); returns {loss, metrics...}. */
+    public double[] trainOnBatch(Tensor... batch) {
+        requireCompiled("trainOnBatch");
+        checkBatch(batch, true);
+        ensureBuilt(Arrays.copyOf(batch, numInputs()));
+        optimizer.refreshLearningRate();
+        Tensor[] r;
+        if (runEagerly) {
+            r = trainStep(batch);
+        } else {
+            if (trainFunction == null) trainFunction = Function.of(name + "_train_step", this::trainStep);
+            r = trainFunction.call(batch);
+        }
+        double[] v = new double[r.length];
+        for (int i = 0; i < r.length; i++) v[i] = r[i].doubleValue();
+        return v;
+    }
+
+    private double[] testOnBatch(Tensor[] batch) {
+        checkBatch(batch, true);
+        ensureBuilt(Arrays.copyOf(batch, numInputs()));
+        Tensor[] r;
+        if (runEagerly) {
+            r = testStep(batch);
+        } else {
+            if (evalFunction == null) evalFunction = Function.of(name + "_test_step", this::testStep);
+            r = evalFunction.call(batch);
+        }
+        double[] v = new double[r.length];
+        for (int i = 0; i < r.length; i++) v[i] = r[i].doubleValue();
+        return v;
+    }
+
+    // ---------------------------------------------------------------- fit / evaluate / predict
+
+    /** Trains on in-memory tensors, batched by {@code options.batchSize} and shuffled per epoch with its seed. */
+    public History fit(Tensor x, Tensor y, FitOptions options) {
+        return fit(Batches.make(options.batchSize, options.shuffle, options.seed, false, x, y), options);
+    }
+
+    /**
+     * Trains on a batch source: each iteration of {@code train} is one epoch of batches {x..., y...} (inputs then
+     * targets). Returns the per-epoch history.
+     */
+    public History fit(Iterable<Tensor[]> train, FitOptions options) {
+        requireCompiled("fit");
+        History history = new History();
+        // Keras' order: the progress bar, the user's callbacks, then the history (which sees what callbacks added)
+        List<Callback> cbs = new ArrayList<>();
+        if (options.verbose > 0) cbs.add(new ProgressBar(options.verbose == 1 ? ProgressBar.Mode.AUTO : ProgressBar.Mode.EPOCH_LINES));
+        cbs.addAll(options.callbacks);
+        cbs.add(history);
+        int steps = train instanceof Batches b ? b.batchesPerEpoch() : -1;
+        for (Callback c : cbs) {
+            c.setModel(this);
+            if (c instanceof ProgressBar p) p.setParams(options.epochs, steps);
+        }
+        stopTraining = false;
+        List<String> names = metricNames();
+        for (Callback c : cbs) c.onTrainBegin(new LinkedHashMap<>());
+        for (int epoch = 0; epoch < options.epochs && !stopTraining; epoch++) {
+            for (Callback c : cbs) c.onEpochBegin(epoch, new LinkedHashMap<>());
+            double[] sums = new double[names.size()];
+            long seen = 0;
+            int batchIndex = 0;
+            Map<String, Double> logs = new LinkedHashMap<>();
+            for (Tensor[] batch : train) {
+                double[] r = trainOnBatch(batch);
+                int n = batch[0].shape().rank() == 0 ? 1 : batch[0].shape().dim(0);
+                for (int k = 0; k < r.length; k++) sums[k] += r[k] * n;
+                seen += n;
+                logs = new LinkedHashMap<>();
+                for (int k = 0; k < r.length; k++) logs.put(names.get(k), sums[k] / seen);
+                for (Callback c : cbs) c.onBatchEnd(batchIndex, logs);
+                batchIndex++;
+            }
+            if (seen == 0) throw new IllegalArgumentException("fit: the training data gave no batches");
+            Map<String, Double> epochLogs = new LinkedHashMap<>(logs);
+            if (options.validation != null) {
+                evaluate(options.validation).forEach((k, v) -> epochLogs.put("val_" + k, v));
+            }
+            for (Callback c : cbs) c.onEpochEnd(epoch, epochLogs);
+        }
+        for (Callback c : cbs) c.onTrainEnd(new LinkedHashMap<>());
+        return history;
+    }
+
+    /** Loss and metrics over tensors, batched by {@code batchSize}. */
+    public Map<String, Double> evaluate(Tensor x, Tensor y, int batchSize) { return evaluate(Batches.of(batchSize, x, y)); }
+
+    /** Loss and metrics (example-weighted means) over batches {x..., y...}. */
+    public Map<String, Double> evaluate(Iterable<Tensor[]> data) {
+        requireCompiled("evaluate");
+        List<String> names = metricNames();
+        double[] sums = new double[names.size()];
+        long seen = 0;
+        for (Tensor[] batch : data) {
+            double[] r = testOnBatch(batch);
+            int n = batch[0].shape().dim(0);
+            for (int k = 0; k < r.length; k++) sums[k] += r[k] * n;
+            seen += n;
+        }
+        if (seen == 0) throw new IllegalArgumentException("evaluate: the data gave no batches");
+        Map<String, Double> out = new LinkedHashMap<>();
+        for (int k = 0; k < names.size(); k++) out.put(names.get(k), sums[k] / seen);
+        return out;
+    }
+
+    /** Predictions for every row of {@code x} (batches of 32), in inference mode; first output. */
+    public Tensor predict(Tensor x) { return predict(x, 32); }
+
+    public Tensor predict(Tensor x, int batchSize) { return predict(Batches.of(batchSize, x))[0]; }
+
+    /** Predictions for batches of inputs {x...}: one tensor per output, the batches concatenated. */
+    public Tensor[] predict(Iterable<Tensor[]> inputs) {
+        List<List<Tensor>> parts = new ArrayList<>();
+        for (Tensor[] batch : inputs) {
+            Tensor[] xs = batch.length == numInputs() ? batch : Arrays.copyOf(batch, numInputs());
+            checkBatch(xs, false);
+            ensureBuilt(xs);
+            Tensor[] out;
+            if (runEagerly) {
+                out = call(xs, false);
+            } else {
+                if (predictFunction == null) predictFunction = Function.of(name + "_predict", a -> call(a, false));
+                out = predictFunction.call(xs);
+            }
+            if (parts.isEmpty()) for (int i = 0; i < out.length; i++) parts.add(new ArrayList<>());
+            for (int i = 0; i < out.length; i++) parts.get(i).add(out[i]);
+        }
+        if (parts.isEmpty()) throw new IllegalArgumentException("predict: the data gave no batches");
+        Tensor[] r = new Tensor[parts.size()];
+        for (int i = 0; i < r.length; i++) {
+            r[i] = parts.get(i).size() == 1 ? parts.get(i).get(0) : Ops.concat(parts.get(i), 0);
+        }
+        return r;
+    }
+
+    // ---------------------------------------------------------------- summary
+
+    /** Rows of the summary: name (type), output shape, params. */
+    protected abstract List<String[]> summaryRows();
+
+    /** The Keras-style summary text. */
+    public String summary() {
+        if (!isBuilt()) {
+            throw new IllegalStateException("model " + name + " is not built yet: give it an input shape (Sequential"
+                    + ".input(...), or build(...)) or call it on data first");
+        }
+        String rule = "_".repeat(65);
+        String dbl = "=".repeat(65);
+        StringBuilder b = new StringBuilder();
+        b.append("Model: \"").append(name).append("\"\n").append(rule).append('\n');
+        b.append(row("Layer (type)", "Output Shape", "Param #")).append('\n').append(dbl).append('\n');
+        List<String[]> rows = summaryRows();
+        for (int i = 0; i < rows.size(); i++) {
+            b.append(row(rows.get(i)[0], rows.get(i)[1], rows.get(i)[2])).append('\n');
+            if (i < rows.size() - 1) b.append('\n');
+        }
+        long total = paramCount();
+        long trainable = trainableWeights().stream().mapToLong(v -> v.shape().size()).sum();
+        b.append(dbl).append('\n');
+        b.append(String.format("Total params: %,d%n", total).replace(System.lineSeparator(), "\n"));
+        b.append(String.format("Trainable params: %,d%n", trainable).replace(System.lineSeparator(), "\n"));
+        b.append(String.format("Non-trainable params: %,d%n", total - trainable).replace(System.lineSeparator(), "\n"));
+        b.append(rule).append('\n');
+        return b.toString();
+    }
+
+    /** Prints {@link #summary()}. */
+    public void printSummary(PrintStream out) { out.print(summary()); }
+
+    private static String row(String a, String s, String p) {
+        String line = pad(" " + a, 29) + pad(s, 26) + p;
+        return line.stripTrailing();
+    }
+
+    private static String pad(String s, int w) {
+        if (s.length() >= w) return s.substring(0, w - 1) + " ";
+        return s + " ".repeat(w - s.length());
+    }
+
+    /** "(None, 28, 28, 1)". */
+    public static String shapeText(Shape s) {
+        StringBuilder b = new StringBuilder("(");
+        for (int i = 0; i < s.rank(); i++) {
+            if (i > 0) b.append(", ");
+            b.append(s.dim(i) < 0 ? "None" : Integer.toString(s.dim(i)));
+        }
+        if (s.rank() == 1) b.append(',');
+        return b.append(')').toString();
+    }
+
+    // ---------------------------------------------------------------- functional
+
+    /** A functional model from symbolic inputs to outputs. */
+    public static Model functional(List<LayerOutput> inputs, List<LayerOutput> outputs) {
+        return new FunctionalModel("model", inputs, outputs);
+    }
+
+    /** A functional model with one input and one output. */
+    public static Model functional(LayerOutput input, LayerOutput output) {
+        return functional(List.of(input), List.of(output));
+    }
+}

@@ -1,0 +1,89 @@
+package org.nabla.nn.layers;
+
+import org.nabla.Ops;
+import org.nabla.Shape;
+import org.nabla.Tensor;
+import org.nabla.Variable;
+import org.nabla.nn.CallContext;
+import org.nabla.nn.Initializers;
+import org.nabla.nn.Layer;
+
+/**
+ * Batch normalization over the last axis (channels). Training: normalizes with the batch mean and (biased) variance
+ * over all other axes and updates the non-trainable moving statistics, {@code moving = moving * momentum + batch *
+ * (1 - momentum)}; inference: normalizes with the moving statistics. gamma (ones) and beta (zeros) are trainable.
+ */
+public final class BatchNormalization extends Layer {
+    private double momentum = 0.99;
+    private double epsilon = 1e-3;
+    private Variable gamma;
+    private Variable beta;
+    private Variable movingMean;
+    private Variable movingVariance;
+
+    public BatchNormalization momentum(double m) {
+        if (!(m >= 0 && m <= 1)) throw new IllegalArgumentException("BatchNormalization: momentum must be in [0, 1], got " + m);
+        momentum = m;
+        return this;
+    }
+
+    public BatchNormalization epsilon(double e) {
+        if (!(e > 0)) throw new IllegalArgumentException("BatchNormalization: epsilon must be positive, got " + e);
+        epsilon = e;
+        return this;
+    }
+
+    public Variable movingMean() { return movingMean; }
+
+    public Variable movingVariance() { return movingVariance; }
+
+    public Variable gamma() { return gamma; }
+
+    public Variable beta() { return beta; }
+
+    @Override
+    protected void checkInputs(Shape[] shapes) {
+        super.checkInputs(shapes);
+        if (shapes[0].rank() < 2 || shapes[0].dim(-1) < 0) {
+            throw new IllegalArgumentException(describe() + " needs inputs of rank >= 2 with known channels, got "
+                    + shapes[0]);
+        }
+    }
+
+    @Override
+    protected void createWeights(Shape[] in) {
+        Shape c = Shape.of(in[0].dim(-1));
+        gamma = addWeight("gamma", c, Initializers.ones(), true);
+        beta = addWeight("beta", c, Initializers.zeros(), true);
+        movingMean = addWeight("moving_mean", c, Initializers.zeros(), false);
+        movingVariance = addWeight("moving_variance", c, Initializers.ones(), false);
+    }
+
+    @Override
+    public Shape outputShape(Shape[] in) { return in[0]; }
+
+    @Override
+    protected Tensor forward(Tensor[] inputs, CallContext ctx) {
+        Tensor x = inputs[0];
+        int rank = x.shape().rank();
+        if (!ctx.training()) {
+            if (rank == 4) {
+                return Ops.batchNormInference(x, gamma.read(), beta.read(), movingMean.read(), movingVariance.read(),
+                        epsilon, "NHWC");
+            }
+            Tensor inv = Ops.mul(Ops.rsqrt(Ops.add(movingVariance.read(), epsilon)), gamma.read());
+            return Ops.add(Ops.mul(Ops.sub(x, movingMean.read()), inv), beta.read());
+        }
+        int[] axes = new int[rank - 1];
+        for (int i = 0; i < axes.length; i++) axes[i] = i;
+        Tensor mean = Ops.mean(x, axes);
+        Tensor centered = Ops.sub(x, mean);
+        Tensor variance = Ops.mean(Ops.square(centered), axes);
+        Tensor inv = Ops.mul(Ops.rsqrt(Ops.add(variance, epsilon)), gamma.read());
+        Tensor y = Ops.add(Ops.mul(centered, inv), beta.read());
+        double m = momentum;
+        movingMean.assign(Ops.add(Ops.mul(movingMean.read(), m), Ops.mul(Ops.stopGradient(mean), 1 - m)));
+        movingVariance.assign(Ops.add(Ops.mul(movingVariance.read(), m), Ops.mul(Ops.stopGradient(variance), 1 - m)));
+        return y;
+    }
+}

@@ -1,0 +1,105 @@
+package org.nabla.nn.layers;
+
+import java.util.Locale;
+import java.util.function.UnaryOperator;
+import org.nabla.Ops;
+import org.nabla.Shape;
+import org.nabla.Tensor;
+import org.nabla.Variable;
+import org.nabla.nn.Activations;
+import org.nabla.nn.CallContext;
+import org.nabla.nn.Initializer;
+import org.nabla.nn.Initializers;
+import org.nabla.nn.Layer;
+
+/**
+ * 2-D convolution over NHWC inputs: {@code activation(conv2d(x, kernel) + bias)}; kernel [kh, kw, in, filters]
+ * (Glorot uniform), bias [filters] (zeros); padding "valid" (default) or "same", strides (1, 1) by default.
+ */
+public final class Conv2D extends Layer {
+    private final int filters;
+    private final int kh;
+    private final int kw;
+    private int strideH = 1;
+    private int strideW = 1;
+    private String padding = "VALID";
+    private final String activationName;
+    private final UnaryOperator<Tensor> activation;
+    private boolean useBias = true;
+    private Initializer kernelInitializer = Initializers.glorotUniform();
+    private Initializer biasInitializer = Initializers.zeros();
+    private Variable kernel;
+    private Variable bias;
+
+    public Conv2D(int filters, int kernelSize) { this(filters, kernelSize, kernelSize, null); }
+
+    public Conv2D(int filters, int kernelSize, String activation) {
+        this(filters, kernelSize, kernelSize, activation);
+    }
+
+    public Conv2D(int filters, int kh, int kw, String activation) {
+        if (filters <= 0 || kh <= 0 || kw <= 0) {
+            throw new IllegalArgumentException("Conv2D: filters and kernel size must be positive, got filters="
+                    + filters + ", kernel " + kh + "x" + kw);
+        }
+        this.filters = filters;
+        this.kh = kh;
+        this.kw = kw;
+        this.activationName = activation;
+        this.activation = Activations.get(activation);
+    }
+
+    public Conv2D strides(int h, int w) {
+        if (h <= 0 || w <= 0) throw new IllegalArgumentException("Conv2D: strides must be positive, got " + h + ", " + w);
+        strideH = h;
+        strideW = w;
+        return this;
+    }
+
+    public Conv2D strides(int s) { return strides(s, s); }
+
+    /** "valid" or "same" (any case). */
+    public Conv2D padding(String p) {
+        padding = Pooling.checkPadding("Conv2D", p);
+        return this;
+    }
+
+    public Conv2D useBias(boolean b) { useBias = b; return this; }
+
+    public Conv2D kernelInitializer(Initializer i) { kernelInitializer = i; return this; }
+
+    public Conv2D biasInitializer(Initializer i) { biasInitializer = i; return this; }
+
+    public Variable kernel() { return kernel; }
+
+    public Variable bias() { return bias; }
+
+    @Override
+    protected void checkInputs(Shape[] shapes) {
+        super.checkInputs(shapes);
+        requireRank(shapes[0], 4, "NHWC images (batch, height, width, channels)");
+        if (shapes[0].dim(3) < 0) throw new IllegalArgumentException(describe() + " needs a known channel dim");
+    }
+
+    @Override
+    protected void createWeights(Shape[] in) {
+        kernel = addWeight("kernel", Shape.of(kh, kw, in[0].dim(3), filters), kernelInitializer, true);
+        if (useBias) bias = addWeight("bias", Shape.of(filters), biasInitializer, true);
+    }
+
+    @Override
+    public Shape outputShape(Shape[] in) {
+        Shape s = in[0];
+        return Shape.of(s.dim(0), Pooling.outSize(s.dim(1), kh, strideH, padding, describe()),
+                Pooling.outSize(s.dim(2), kw, strideW, padding, describe()), filters);
+    }
+
+    @Override
+    protected Tensor forward(Tensor[] inputs, CallContext ctx) {
+        Tensor y = Ops.conv2d(inputs[0], kernel.read(), new int[] {strideH, strideW}, padding);
+        if (useBias) y = Ops.biasAdd(y, bias.read());
+        return activation.apply(y);
+    }
+
+    String paddingName() { return padding.toLowerCase(Locale.ROOT); }
+}

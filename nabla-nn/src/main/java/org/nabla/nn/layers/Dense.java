@@ -1,0 +1,90 @@
+package org.nabla.nn.layers;
+
+import java.util.function.UnaryOperator;
+import org.nabla.Ops;
+import org.nabla.Shape;
+import org.nabla.Tensor;
+import org.nabla.Variable;
+import org.nabla.nn.Activations;
+import org.nabla.nn.CallContext;
+import org.nabla.nn.Initializer;
+import org.nabla.nn.Initializers;
+import org.nabla.nn.Layer;
+
+/**
+ * A fully connected layer: {@code activation(x · kernel + bias)} over the last axis; kernel [in, units] (Glorot
+ * uniform), bias [units] (zeros). Inputs of rank above 2 are applied along their last axis.
+ */
+public final class Dense extends Layer {
+    private final int units;
+    private final String activationName;
+    private final UnaryOperator<Tensor> activation;
+    private boolean useBias = true;
+    private Initializer kernelInitializer = Initializers.glorotUniform();
+    private Initializer biasInitializer = Initializers.zeros();
+    private Variable kernel;
+    private Variable bias;
+
+    public Dense(int units) { this(units, null); }
+
+    /** {@code activation}: a name of {@link Activations} ("relu", "softmax"...) or null for linear. */
+    public Dense(int units, String activation) {
+        if (units <= 0) throw new IllegalArgumentException("Dense: units must be positive, got " + units);
+        this.units = units;
+        this.activationName = activation;
+        this.activation = Activations.get(activation);
+    }
+
+    public Dense useBias(boolean b) { useBias = b; return this; }
+
+    public Dense kernelInitializer(Initializer i) { kernelInitializer = i; return this; }
+
+    public Dense biasInitializer(Initializer i) { biasInitializer = i; return this; }
+
+    public int units() { return units; }
+
+    public String activation() { return activationName; }
+
+    public Variable kernel() { return kernel; }
+
+    public Variable bias() { return bias; }
+
+    @Override
+    protected void checkInputs(Shape[] shapes) {
+        super.checkInputs(shapes);
+        if (shapes[0].rank() < 2 || shapes[0].dim(-1) < 0) {
+            throw new IllegalArgumentException(describe() + " needs inputs of rank >= 2 with a known last dim, got "
+                    + shapes[0]);
+        }
+    }
+
+    @Override
+    protected void createWeights(Shape[] in) {
+        kernel = addWeight("kernel", Shape.of(in[0].dim(-1), units), kernelInitializer, true);
+        if (useBias) bias = addWeight("bias", Shape.of(units), biasInitializer, true);
+    }
+
+    @Override
+    public Shape outputShape(Shape[] in) {
+        int[] d = in[0].dims();
+        d[d.length - 1] = units;
+        return Shape.of(d);
+    }
+
+    @Override
+    protected Tensor forward(Tensor[] inputs, CallContext ctx) {
+        Tensor x = inputs[0];
+        int rank = x.shape().rank();
+        Tensor flat = rank == 2 ? x : Ops.reshape(x, -1, x.shape().dim(-1));
+        Tensor y = Ops.matmul(flat, kernel.read());
+        if (useBias) y = Ops.biasAdd(y, bias.read());
+        y = activation.apply(y);
+        if (rank != 2) {
+            int[] d = x.shape().dims();
+            d[0] = -1;
+            d[d.length - 1] = units;
+            y = Ops.reshape(y, d);
+        }
+        return y;
+    }
+}

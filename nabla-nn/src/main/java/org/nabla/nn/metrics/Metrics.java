@@ -1,0 +1,74 @@
+package org.nabla.nn.metrics;
+
+import java.util.Locale;
+import org.nabla.DType;
+import org.nabla.Ops;
+import org.nabla.Tensor;
+import org.nabla.nn.losses.Loss;
+import org.nabla.nn.losses.Losses;
+
+/** The standard metrics. {@code "accuracy"} picks sparse, categorical or binary accuracy from the loss, like Keras. */
+public final class Metrics {
+    private Metrics() {}
+
+    /** A metric by name ("accuracy"/"acc", "sparse_categorical_accuracy", "categorical_accuracy", "binary_accuracy"). */
+    public static Metric get(String name, Loss loss) {
+        String n = name.toLowerCase(Locale.ROOT);
+        boolean logits = loss instanceof Losses.Named l && l.fromLogits();
+        return switch (n) {
+            case "accuracy", "acc" -> {
+                String ln = loss == null ? "" : loss.name();
+                Metric m = ln.equals("sparse_categorical_crossentropy") ? sparseCategoricalAccuracy()
+                        : ln.equals("binary_crossentropy") ? binaryAccuracy(logits ? 0 : 0.5)
+                        : categoricalAccuracy();
+                yield rename(m, "accuracy");
+            }
+            case "sparse_categorical_accuracy" -> sparseCategoricalAccuracy();
+            case "categorical_accuracy" -> categoricalAccuracy();
+            case "binary_accuracy" -> binaryAccuracy(logits ? 0 : 0.5);
+            case "mse", "mean_squared_error" -> fromLoss(Losses.meanSquaredError());
+            case "mae", "mean_absolute_error" -> fromLoss(Losses.meanAbsoluteError());
+            default -> throw new IllegalArgumentException("unknown metric '" + name + "'; known: accuracy, "
+                    + "sparse_categorical_accuracy, categorical_accuracy, binary_accuracy, mse, mae");
+        };
+    }
+
+    /** The fraction of examples whose argmax matches the class index. */
+    public static Metric sparseCategoricalAccuracy() {
+        return of("sparse_categorical_accuracy", (t, p) -> {
+            Tensor labels = Ops.cast(Losses.sparseLabels(t, p), DType.INT64);
+            return Ops.mean(Ops.cast(Ops.equal(Ops.argmax(p, -1), labels), p.dtype()));
+        });
+    }
+
+    /** The fraction of examples whose argmax matches the argmax of the one-hot target. */
+    public static Metric categoricalAccuracy() {
+        return of("categorical_accuracy", (t, p) ->
+                Ops.mean(Ops.cast(Ops.equal(Ops.argmax(p, -1), Ops.argmax(t, -1)), p.dtype())));
+    }
+
+    /** The fraction of elements with (prediction > threshold) == (target > 0.5). */
+    public static Metric binaryAccuracy(double threshold) {
+        return of("binary_accuracy", (t, p) -> {
+            Tensor pred = Ops.greater(p, Ops.cast(Tensors1.scalar(threshold), p.dtype()));
+            Tensor truth = Ops.greater(Ops.cast(t, p.dtype()), Ops.cast(Tensors1.scalar(0.5), p.dtype()));
+            return Ops.mean(Ops.cast(Ops.equal(pred, truth), p.dtype()));
+        });
+    }
+
+    /** A loss used as a metric. */
+    public static Metric fromLoss(Loss loss) { return of(loss.name(), loss::call); }
+
+    public static Metric of(String name, java.util.function.BinaryOperator<Tensor> fn) {
+        return new Metric() {
+            @Override public String name() { return name; }
+            @Override public Tensor batchValue(Tensor yTrue, Tensor yPred) { return fn.apply(yTrue, yPred); }
+        };
+    }
+
+    static Metric rename(Metric m, String name) { return of(name, m::batchValue); }
+
+    private static final class Tensors1 {
+        static Tensor scalar(double v) { return org.nabla.Tensors.scalar(v); }
+    }
+}

@@ -1,0 +1,76 @@
+package org.nabla.nn.optimizers;
+
+import org.nabla.DType;
+import org.nabla.Ops;
+import org.nabla.Tensor;
+import org.nabla.Variable;
+import org.nabla.nn.TrainingOps;
+
+/**
+ * Adam (Keras semantics, epsilon 1e-7 by default): {@code m = b1 m + (1 - b1) g; v = b2 v + (1 - b2) g²;
+ * w -= lr sqrt(1 - b2^t) / (1 - b1^t) * m / (sqrt(v) + eps)}. float32 weights use one fused kernel
+ * ({@code AdamUpdate}); {@link AdamW} adds decoupled weight decay.
+ */
+public class Adam extends Optimizer {
+    final double beta1;
+    final double beta2;
+    final double epsilon;
+
+    public Adam() { this(1e-3); }
+
+    public Adam(double learningRate) { this(learningRate, 0.9, 0.999, 1e-7); }
+
+    public Adam(double learningRate, double beta1, double beta2, double epsilon) {
+        super(learningRate);
+        this.beta1 = beta1;
+        this.beta2 = beta2;
+        this.epsilon = epsilon;
+        check(beta1, beta2, epsilon);
+    }
+
+    public Adam(LearningRateSchedule schedule) {
+        super(schedule);
+        this.beta1 = 0.9;
+        this.beta2 = 0.999;
+        this.epsilon = 1e-7;
+    }
+
+    private void check(double b1, double b2, double eps) {
+        if (!(b1 >= 0 && b1 < 1) || !(b2 >= 0 && b2 < 1) || !(eps > 0)) {
+            throw new IllegalArgumentException(name() + ": need 0 <= beta1, beta2 < 1 and epsilon > 0, got beta1="
+                    + b1 + ", beta2=" + b2 + ", epsilon=" + eps);
+        }
+    }
+
+    @Override public String name() { return "Adam"; }
+
+    @Override protected int slotCount() { return 2; }
+
+    @Override protected String slotName(int i) { return i == 0 ? "m" : "v"; }
+
+    /** The decoupled weight decay (AdamW); 0 for Adam. */
+    double weightDecay() { return 0; }
+
+    @Override
+    protected void update(Variable var, Tensor g, Variable[] slots, Tensor lr, Tensor step) {
+        if (var.dtype() == DType.FLOAT32) {
+            Tensor[] r = TrainingOps.adamUpdate(var.read(), slots[0].read(), slots[1].read(), g, lr, step, beta1,
+                    beta2, epsilon, weightDecay());
+            slots[0].assign(r[1]);
+            slots[1].assign(r[2]);
+            var.assign(r[0]);
+            return;
+        }
+        Tensor t = Ops.cast(step, var.dtype());
+        Tensor m = Ops.add(Ops.mul(slots[0].read(), scalar(beta1, g)), Ops.mul(g, scalar(1 - beta1, g)));
+        Tensor v = Ops.add(Ops.mul(slots[1].read(), scalar(beta2, g)), Ops.mul(Ops.square(g), scalar(1 - beta2, g)));
+        slots[0].assign(m);
+        slots[1].assign(v);
+        Tensor c1 = Ops.sub(scalar(1, g), Ops.pow(scalar(beta1, g), t));
+        Tensor c2 = Ops.sub(scalar(1, g), Ops.pow(scalar(beta2, g), t));
+        Tensor alpha = Ops.div(Ops.mul(lr, Ops.sqrt(c2)), c1);
+        Tensor w = var.read();
+        if (weightDecay() != 0) w = Ops.sub(w, Ops.mul(w, Ops.mul(lr, scalar(weightDecay(), g))));
+        var.assign(Ops.sub(w, Ops.div(Ops.mul(m, alpha), Ops.add(Ops.sqrt(v), scalar(epsilon, g)))));
+    }
+}

@@ -1,0 +1,25 @@
+package org.nabla.nn.optimizers;
+
+/**
+ * Adam with decoupled weight decay (Keras' AdamW, default decay 0.004): before the Adam step,
+ * {@code w -= lr * weightDecay * w}.
+ */
+public final class AdamW extends Adam {
+    private final double weightDecay;
+
+    public AdamW(double learningRate) { this(learningRate, 0.004); }
+
+    public AdamW(double learningRate, double weightDecay) {
+        this(learningRate, weightDecay, 0.9, 0.999, 1e-7);
+    }
+
+    public AdamW(double learningRate, double weightDecay, double beta1, double beta2, double epsilon) {
+        super(learningRate, beta1, beta2, epsilon);
+        if (!(weightDecay >= 0)) throw new IllegalArgumentException("AdamW: weightDecay must be >= 0, got " + weightDecay);
+        this.weightDecay = weightDecay;
+    }
+
+    @Override public String name() { return "AdamW"; }
+
+    @Override double weightDecay() { return weightDecay; }
+}

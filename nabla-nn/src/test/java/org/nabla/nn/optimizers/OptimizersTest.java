@@ -1,0 +1,170 @@
+package org.nabla.nn.optimizers;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.nabla.DType;
+import org.nabla.Function;
+import org.nabla.Tensor;
+import org.nabla.Tensors;
+import org.nabla.Variable;
+import org.nabla.nn.Ref;
+
+/** Optimizer updates against hand-computed steps. */
+class OptimizersTest {
+    private static Variable var(double... w) { return Variable.of("w", Tensors.of(toFloat(w)), true); }
+
+    private static float[] toFloat(double[] d) {
+        float[] f = new float[d.length];
+        for (int i = 0; i < d.length; i++) f[i] = (float) d[i];
+        return f;
+    }
+
+    private static void step(Optimizer o, Variable v, double... g) {
+        o.applyGradients(List.of(Tensors.of(toFloat(g))), List.of(v));
+    }
+
+    @Test
+    void sgdPlainMomentumNesterov() {
+        Variable w = var(1, 2);
+        step(new SGD(0.1), w, 0.5, -1);
+        Ref.assertClose(new double[] {0.95, 2.1}, w.read(), 1e-6);
+
+        Variable m = var(1, 2);
+        SGD mom = new SGD(0.1, 0.9, false);
+        step(mom, m, 0.5, -1);
+        step(mom, m, 0.5, -1);
+        Ref.assertClose(new double[] {1 - 0.05 - 0.095, 2 + 0.1 + 0.19}, m.read(), 1e-6);
+
+        Variable n = var(1, 2);
+        step(new SGD(0.1, 0.9, true), n, 0.5, -1);
+        Ref.assertClose(new double[] {1 - 0.045 - 0.05, 2 + 0.09 + 0.1}, n.read(), 1e-6);
+    }
+
+    /** Adam by hand, in double. */
+    private static double[] adamByHand(double[] w, double[][] grads, double lr, double wd) {
+        double[] m = new double[w.length], v = new double[w.length], x = w.clone();
+        for (int t = 1; t <= grads.length; t++) {
+            double lrT = lr * Math.sqrt(1 - Math.pow(0.999, t)) / (1 - Math.pow(0.9, t));
+            for (int i = 0; i < x.length; i++) {
+                double g = grads[t - 1][i];
+                m[i] = 0.9 * m[i] + 0.1 * g;
+                v[i] = 0.999 * v[i] + 0.001 * g * g;
+                x[i] = x[i] - lr * wd * x[i] - lrT * m[i] / (Math.sqrt(v[i]) + 1e-7);
+            }
+        }
+        return x;
+    }
+
+    @Test
+    void adamOneAndTwoStepsByHand() {
+        double[][] g = {{0.5, -1, 0.001, 0}, {-0.2, 0.3, 2, 1}};
+        Variable w = var(1, -2, 0.5, 3);
+        Adam adam = new Adam(0.01);
+        step(adam, w, g[0]);
+        Ref.assertClose(adamByHand(new double[] {1, -2, 0.5, 3}, new double[][] {g[0]}, 0.01, 0), w.read(), 1e-6);
+        step(adam, w, g[1]);
+        Ref.assertClose(adamByHand(new double[] {1, -2, 0.5, 3}, g, 0.01, 0), w.read(), 1e-6);
+        assertEquals(2, adam.step());
+        assertEquals(4, adam.variables().size());   // iterations, learning rate, m, v
+
+        Variable w64 = Variable.of("w64", Tensors.of(new double[] {1, -2, 0.5, 3}), true);
+        Adam adam64 = new Adam(0.01);
+        adam64.applyGradients(List.of(Tensors.of(g[0])), List.of(w64));
+        adam64.applyGradients(List.of(Tensors.of(g[1])), List.of(w64));
+        // the learning-rate variable is float32 (0.01f), hence 1e-9
+        Ref.assertClose(adamByHand(new double[] {1, -2, 0.5, 3}, g, 0.01, 0), w64.read(), 1e-9);
+    }
+
+    @Test
+    void adamWDecaysWeights() {
+        double[][] g = {{0.5, -1}};
+        Variable w = var(1, -2);
+        step(new AdamW(0.01, 0.1), w, g[0]);
+        Ref.assertClose(adamByHand(new double[] {1, -2}, g, 0.01, 0.1), w.read(), 1e-6);
+    }
+
+    @Test
+    void rmspropByHand() {
+        Variable w = var(1, 2);
+        RMSprop r = new RMSprop(0.01);
+        step(r, w, 0.5, -1);
+        double s0 = 0.1 * 0.25, s1 = 0.1;
+        Ref.assertClose(new double[] {1 - 0.01 * 0.5 / Math.sqrt(s0 + 1e-7), 2 + 0.01 / Math.sqrt(s1 + 1e-7)}, w.read(), 1e-6);
+        Variable m = var(1);
+        RMSprop rm = new RMSprop(0.01, 0.9, 0.5, 1e-7);
+        step(rm, m, 1);
+        step(rm, m, 1);
+        double inc1 = 0.01 / Math.sqrt(0.1 + 1e-7), inc2 = 0.01 / Math.sqrt(0.19 + 1e-7);
+        Ref.assertClose(new double[] {1 - inc1 - (0.5 * inc1 + inc2)}, m.read(), 1e-6);
+    }
+
+    @Test
+    void clipByNormAndGlobalNorm() {
+        Variable w = var(0, 0);
+        step(new SGD(1).clipnorm(1), w, 3, 4);
+        Ref.assertClose(new double[] {-0.6, -0.8}, w.read(), 1e-6);
+        Variable small = var(0, 0);
+        step(new SGD(1).clipnorm(10), small, 3, 4);
+        Ref.assertClose(new double[] {-3, -4}, small.read(), 1e-6);
+
+        Variable a = var(0, 0), b = var(0);
+        new SGD(1).globalClipnorm(1.3).applyGradients(List.of(Tensors.of(new float[] {3, 4}), Tensors.of(new float[] {12})),
+                List.of(a, b));
+        Ref.assertClose(new double[] {-0.3, -0.4}, a.read(), 1e-6);
+        Ref.assertClose(new double[] {-1.2}, b.read(), 1e-6);
+    }
+
+    @Test
+    void schedules() {
+        LearningRateSchedule e = LearningRateSchedule.exponentialDecay(0.1, 10, 0.5, false);
+        assertEquals(0.1 * Math.pow(0.5, 0.5), e.at(5), 1e-12);
+        assertEquals(0.1, LearningRateSchedule.exponentialDecay(0.1, 10, 0.5, true).at(9), 1e-12);
+        LearningRateSchedule p = LearningRateSchedule.piecewiseConstant(new long[] {10, 20}, new double[] {1, 0.5, 0.1});
+        assertEquals(1, p.at(10));
+        assertEquals(0.5, p.at(11));
+        assertEquals(0.1, p.at(21));
+        LearningRateSchedule c = LearningRateSchedule.cosineDecay(1, 100, 0.1);
+        assertEquals(1, c.at(0), 1e-12);
+        assertEquals(0.1 + 0.9 * 0.5, c.at(50), 1e-12);
+        assertEquals(0.1, c.at(500), 1e-12);
+        assertThrows(IllegalArgumentException.class, () -> LearningRateSchedule.piecewiseConstant(new long[] {1}, new double[] {1}));
+
+        // the schedule drives the learning-rate variable step by step
+        SGD sgd = new SGD(1);
+        sgd.schedule(step -> step == 0 ? 1 : 0.5);
+        Variable w = var(0);
+        step(sgd, w, 1);
+        step(sgd, w, 1);
+        Ref.assertClose(new double[] {-1.5}, w.read(), 1e-6);
+    }
+
+    @Test
+    void tracedUpdateEqualsEagerUpdate() {
+        double[][] g = {{0.5, -1}, {0.1, 0.2}, {-0.3, 0.7}};
+        Variable eager = var(1, 2), traced = var(1, 2);
+        Adam a = new Adam(0.05), b = new Adam(0.05);
+        Function f = Function.of(args -> {
+            b.applyGradients(List.of(args[0]), List.of(traced));
+            return new Tensor[] {traced.read()};
+        });
+        for (double[] gi : g) {
+            step(a, eager, gi);
+            f.call(Tensors.of(toFloat(gi)));
+        }
+        Ref.assertClose(eager.read().toDoubleArray(), traced.read(), 0);
+        assertEquals(1, f.traceCount());
+        assertEquals(3, b.step());
+    }
+
+    @Test
+    void badArguments() {
+        assertThrows(IllegalArgumentException.class, () -> new Adam(-1));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> new SGD(0.1).applyGradients(List.of(Tensors.of(new float[] {1, 2, 3})), List.of(var(1, 2))));
+        assertEquals(DType.FLOAT32, var(1).dtype());
+        org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().contains("gradient of shape (3,)"), e.getMessage());
+    }
+}
