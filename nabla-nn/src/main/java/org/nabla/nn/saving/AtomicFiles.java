@@ -1,0 +1,146 @@
+package org.nabla.nn.saving;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.DirectoryNotEmptyException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.Comparator;
+import java.util.stream.Stream;
+
+/**
+ * Writes files and directories so that readers see either the old complete version or the new complete one, never a
+ * half-written file: the content goes to a temporary sibling (same folder, so the same file system), is forced to disk,
+ * then renamed over the final name with {@code ATOMIC_MOVE}. A failure deletes the temporary and leaves the old file.
+ */
+public final class AtomicFiles {
+    private AtomicFiles() {}
+
+    /** Something that writes the content of a temporary file or directory. */
+    @FunctionalInterface
+    public interface Writer {
+        void write(Path tmp) throws IOException;
+    }
+
+    /** Writes {@code bytes} to {@code file} atomically. */
+    public static void write(Path file, byte[] bytes) throws IOException {
+        write(file, tmp -> {
+            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
+                ByteBuffer b = ByteBuffer.wrap(bytes);
+                while (b.hasRemaining()) ch.write(b);
+            }
+        });
+    }
+
+    /**
+     * Writes {@code file} atomically through {@code writer}, which fills the given temporary file (it exists, empty).
+     * The parent folder is created if missing.
+     */
+    public static void write(Path file, Writer writer) throws IOException {
+        Path target = file.toAbsolutePath();
+        Path dir = target.getParent();
+        Files.createDirectories(dir);
+        Path tmp = createUnique(dir, "." + target.getFileName(), ".tmp", false);
+        try {
+            writer.write(tmp);
+            force(tmp);
+            move(tmp, target);
+            forceDirectory(dir);
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+    }
+
+    /**
+     * Writes the directory {@code dir} atomically: {@code writer} fills a fresh temporary directory next to it, whose
+     * files are then forced to disk and which is renamed to {@code dir}. An existing {@code dir} is replaced: it is
+     * first renamed aside, then deleted once the new one is in place (so for a moment {@code dir} may be absent, but it
+     * is never incomplete). On failure the temporary directory is deleted and an existing {@code dir} is untouched.
+     */
+    public static void writeDirectory(Path dir, Writer writer) throws IOException {
+        Path target = dir.toAbsolutePath();
+        Path parent = target.getParent();
+        Files.createDirectories(parent);
+        if (Files.exists(target) && !Files.isDirectory(target)) {
+            throw new FileAlreadyExistsException(target.toString(), null, "exists and is not a directory");
+        }
+        Path tmp = createUnique(parent, "." + target.getFileName(), ".tmp", true);
+        Path old = null;
+        try {
+            writer.write(tmp);
+            try (Stream<Path> files = Files.walk(tmp)) {
+                for (Path p : files.filter(Files::isRegularFile).toList()) force(p);
+            }
+            forceDirectory(tmp);
+            if (Files.exists(target)) {
+                old = parent.resolve("." + target.getFileName() + ".old" + System.nanoTime());
+                move(target, old);
+            }
+            try {
+                move(tmp, target);
+            } catch (IOException e) {
+                if (old != null) move(old, target); // put the previous version back
+                old = null;
+                throw e;
+            }
+            forceDirectory(parent);
+        } finally {
+            deleteRecursively(tmp);
+            if (old != null) deleteRecursively(old);
+        }
+    }
+
+    /**
+     * A new file or directory with a random name. Unlike {@code Files.createTempFile}, whose result is private to the
+     * owner (0600), it gets the usual permissions (the umask), which the final file keeps after the rename.
+     */
+    private static Path createUnique(Path dir, String prefix, String suffix, boolean directory) throws IOException {
+        for (int attempt = 0; ; attempt++) {
+            Path p = dir.resolve(prefix + Long.toUnsignedString(RANDOM.nextLong(), 36) + suffix);
+            try {
+                return directory ? Files.createDirectory(p) : Files.createFile(p);
+            } catch (FileAlreadyExistsException e) {
+                if (attempt > 100) throw e;
+            }
+        }
+    }
+
+    private static final java.security.SecureRandom RANDOM = new java.security.SecureRandom();
+
+    private static void move(Path from, Path to) throws IOException {
+        try {
+            Files.move(from, to, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (AtomicMoveNotSupportedException e) {
+            Files.move(from, to, StandardCopyOption.REPLACE_EXISTING);
+        } catch (DirectoryNotEmptyException e) {
+            throw new IOException("cannot replace " + to + ": it is a non-empty directory", e);
+        }
+    }
+
+    private static void force(Path file) throws IOException {
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE)) {
+            ch.force(true);
+        }
+    }
+
+    /** Makes a rename durable; some platforms cannot open a directory, which only weakens durability. */
+    private static void forceDirectory(Path dir) {
+        try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
+            ch.force(true);
+        } catch (IOException | UnsupportedOperationException e) {
+            // best effort
+        }
+    }
+
+    static void deleteRecursively(Path p) throws IOException {
+        if (!Files.exists(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)) return;
+        try (Stream<Path> all = Files.walk(p)) {
+            for (Path q : all.sorted(Comparator.reverseOrder()).toList()) Files.deleteIfExists(q);
+        }
+    }
+}
