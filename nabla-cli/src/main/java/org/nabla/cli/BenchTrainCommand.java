@@ -57,7 +57,7 @@ public final class BenchTrainCommand implements Callable<Integer> {
         if (json) {
             StringBuilder b = new StringBuilder("[\n");
             for (int i = 0; i < rows.size(); i++) {
-                b.append(CliSupport.json(rows.get(i)).strip().replace("\n", "\n  ").indent(2).stripTrailing());
+                b.append(CliSupport.json(rows.get(i)).strip().indent(2).stripTrailing());
                 b.append(i < rows.size() - 1 ? ",\n" : "\n");
             }
             System.out.print(b.append("]\n"));

@@ -247,6 +247,18 @@ class CommandsTest {
         assertEquals(40, (int) number(gj, "train_examples"));
     }
 
+    @Test
+    void benchTrainPrintsThroughputJson() {
+        Result r = run("bench-train", "--model", "mlp", "--steps", "2", "--warmup", "1", "--json");
+        assertEquals(0, r.code(), r.all());
+        assertTrue(r.out().strip().startsWith("[") && r.out().strip().endsWith("]"), r.out());
+        assertEquals("mlp", r.out().replaceAll("(?s).*\"model\": \"([a-z]+)\".*", "$1"));
+        assertTrue(number(r.out(), "train_samples_per_second") > 0, r.out());
+        assertTrue(number(r.out(), "infer_samples_per_second") > 0, r.out());
+        assertEquals(32, (int) number(r.out(), "batch_size"));
+        assertFails(run("bench-train", "--model", "vgg"), "bench-train", "unknown model 'vgg'");
+    }
+
     // ---------------------------------------------------------------- bad input
 
     @Test
