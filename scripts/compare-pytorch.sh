@@ -41,11 +41,11 @@ for line in open(sys.argv[2]):
         torch[r["model"]] = r
 first = next(iter(torch.values()))
 print("PyTorch %s, BLAS: %s" % (first["torch"], first["blas"]))
-print("%-5s %5s %-26s %12s %12s %7s" % ("model", "batch", "measure", "Nabla", "PyTorch", "ratio"))
+print("%-5s %5s %-34s %10s %10s %7s" % ("model", "batch", "measure", "Nabla", "PyTorch", "ratio"))
 for m in nabla:
     n, t = nabla[m], torch[m]
     for key, label in (("train_samples_per_second", "train samples/s"), ("infer_samples_per_second", "inference samples/s")):
-        print("%-5s %5d %-26s %12.0f %12.0f %6.2fx" % (m, n["batch_size"], label + " (torch %dt)" % t["threads"],
+        print("%-5s %5d %-34s %10.0f %10.0f %6.2fx" % (m, n["batch_size"], label + " (torch %dt)" % t["threads"],
                                                         n[key], t[key], n[key] / t[key]))
 print("ratio = Nabla / PyTorch (above 1: Nabla is faster); Nabla threads: %d" % next(iter(nabla.values()))["threads"])
 PY
