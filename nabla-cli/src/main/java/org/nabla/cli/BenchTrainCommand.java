@@ -21,7 +21,9 @@ import picocli.CommandLine.Option;
  * {@code nabla bench-train}: training and inference throughput (samples/s) of the reference models on random data:
  * a fixed number of steps after a warm-up, the same measurement scripts/torch_reference.py makes in PyTorch.
  */
-@Command(name = "bench-train", description = "Measure training and inference throughput (samples/s) of the "
+@Command(name = "bench-train", mixinStandardHelpOptions = true,
+        versionProvider = VersionCommand.Provider.class,
+        description = "Measure training and inference throughput (samples/s) of the "
         + "reference models on random data.")
 public final class BenchTrainCommand implements Callable<Integer> {
     @Option(names = "--model", paramLabel = "NAME", split = ",", defaultValue = "mlp,cnn",

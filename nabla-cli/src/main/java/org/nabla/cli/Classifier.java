@@ -106,7 +106,9 @@ final class Classifier implements AutoCloseable {
             int[] d = in.get(0).spec().shape().dims();
             boolean okBatch = d.length >= 1 && d[0] == -1;
             if (okBatch && d.length == 3 && d[1] == CliSupport.SIDE && d[2] == CliSupport.SIDE) return false;
-            if (okBatch && d.length == 4 && d[1] == CliSupport.SIDE && d[2] == CliSupport.SIDE && d[3] == 1) return true;
+            if (okBatch && d.length == 4 && d[1] == CliSupport.SIDE && d[2] == CliSupport.SIDE && d[3] == 1) {
+                return true;
+            }
         }
         throw new IOException(s.directory() + ": this saved model is not a 28x28 image classifier (inputs " + in
                 + ", outputs " + s.outputs() + "); expected one input float32(None, 28, 28) and logits (None, 10) "

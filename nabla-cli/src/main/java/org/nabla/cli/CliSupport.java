@@ -47,7 +47,7 @@ final class CliSupport {
         return value;
     }
 
-    /** A variable's stable key: its name without the numeric suffix that made it unique ("dense/kernel_7" -> "dense/kernel"). */
+    /** A variable's stable key: its name without the uniqueness suffix ("dense/kernel_7" -> "dense/kernel"). */
     static String stableName(String variableName) {
         int slash = variableName.lastIndexOf('/');
         int us = variableName.lastIndexOf('_');

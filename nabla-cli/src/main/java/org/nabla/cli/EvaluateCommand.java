@@ -12,7 +12,9 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code nabla evaluate}: accuracy and loss of a saved model (or a reference model and checkpoint) on a test split. */
-@Command(name = "evaluate", description = "Evaluate a saved model on the test split of a dataset: accuracy and loss.")
+@Command(name = "evaluate", mixinStandardHelpOptions = true,
+        versionProvider = VersionCommand.Provider.class,
+        description = "Evaluate a saved model on the test split of a dataset: accuracy and loss.")
 public final class EvaluateCommand implements Callable<Integer> {
     @Option(names = "--model", paramLabel = "DIR", required = true,
             description = "A saved model directory (or a run folder written by nabla train), or mlp/cnn with "

@@ -13,7 +13,9 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code nabla graph}: the traced prediction graph of a model as Graphviz dot text, or as SVG through {@code dot}. */
-@Command(name = "graph", description = "Write a model's traced prediction graph as Graphviz dot (or SVG through the "
+@Command(name = "graph", mixinStandardHelpOptions = true,
+        versionProvider = VersionCommand.Provider.class,
+        description = "Write a model's traced prediction graph as Graphviz dot (or SVG through the "
         + "Graphviz dot program).")
 public final class GraphCommand implements Callable<Integer> {
     @Option(names = "--model", paramLabel = "NAME|DIR", defaultValue = "cnn",

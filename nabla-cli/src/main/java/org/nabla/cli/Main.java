@@ -3,7 +3,10 @@ package org.nabla.cli;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-/** The {@code nabla} command: one subcommand per task (train, evaluate, predict, summary, graph, version, bench, bench-train). */
+/**
+ * The {@code nabla} command: one subcommand per task (train, evaluate, predict, summary, graph, version, bench,
+ * bench-train).
+ */
 @Command(name = "nabla", mixinStandardHelpOptions = true, versionProvider = VersionCommand.Provider.class,
         description = "Nabla: a deep-learning framework in pure Java.",
         subcommands = {TrainCommand.class, EvaluateCommand.class, PredictCommand.class, SummaryCommand.class,

@@ -20,7 +20,9 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code nabla predict}: the predicted class and the class probabilities of 28x28 images (PNG or IDX files). */
-@Command(name = "predict", description = "Classify 28x28 grayscale images: PNG files, or IDX files of images "
+@Command(name = "predict", mixinStandardHelpOptions = true,
+        versionProvider = VersionCommand.Provider.class,
+        description = "Classify 28x28 grayscale images: PNG files, or IDX files of images "
         + "[N, 28, 28] (or one [28, 28]).")
 public final class PredictCommand implements Callable<Integer> {
     private static final byte[] PNG = {(byte) 0x89, 'P', 'N', 'G'};

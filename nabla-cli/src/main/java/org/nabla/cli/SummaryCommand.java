@@ -10,8 +10,10 @@ import org.nabla.nn.saving.SavedModel;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** {@code nabla summary}: the Keras-like summary of a reference model, or the signature and weights of a saved model. */
-@Command(name = "summary", description = "Print a model's layers, output shapes and parameter counts (a saved model: "
+/** {@code nabla summary}: a reference model's Keras-like summary, or a saved model's signature and weights. */
+@Command(name = "summary", mixinStandardHelpOptions = true,
+        versionProvider = VersionCommand.Provider.class,
+        description = "Print a model's layers, output shapes and parameter counts (a saved model: "
         + "its signature and weights).")
 public final class SummaryCommand implements Callable<Integer> {
     @Option(names = "--model", paramLabel = "NAME|DIR", defaultValue = "cnn",

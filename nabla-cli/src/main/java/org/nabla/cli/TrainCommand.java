@@ -31,7 +31,9 @@ import picocli.CommandLine.Option;
  * validation on the test split each epoch, and writes the run's folder: the saved model, checkpoints, history.csv,
  * curves.png and metrics.json.
  */
-@Command(name = "train", description = "Train a reference model (mlp or cnn) on MNIST digits or Fashion-MNIST; "
+@Command(name = "train", mixinStandardHelpOptions = true,
+        versionProvider = VersionCommand.Provider.class,
+        description = "Train a reference model (mlp or cnn) on MNIST digits or Fashion-MNIST; "
         + "with no options, the cnn on MNIST.")
 public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--dataset", paramLabel = "NAME", defaultValue = "mnist",

@@ -85,7 +85,9 @@ class CommandsTest {
                 int c = i % 10;
                 labels[i] = (byte) c;
                 for (int y = 0; y < 8; y++) {
-                    for (int x = 0; x < 8; x++) px[i * 784 + (2 + (c / 4) * 8 + y) * 28 + 2 + (c % 4) * 6 + x] = (byte) 220;
+                    for (int x = 0; x < 8; x++) {
+                        px[i * 784 + (2 + (c / 4) * 8 + y) * 28 + 2 + (c % 4) * 6 + x] = (byte) 220;
+                    }
                 }
                 px[i * 784 + rnd.nextInt(784)] = (byte) rnd.nextInt(256);
             }
@@ -273,7 +275,8 @@ class CommandsTest {
         Files.write(magic, bad);
         assertFails(run("predict", "--model", run.toString(), magic.toString()), "predict", "wrong magic number");
         Path labels = data.resolve("t10k-labels-idx1-ubyte");
-        assertFails(run("predict", "--model", run.toString(), labels.toString()), "predict", "expected images [N, 28, 28]");
+        assertFails(run("predict", "--model", run.toString(), labels.toString()), "predict",
+                "expected images [N, 28, 28]");
         assertFails(run("predict", "--model", run.toString(), tmp.resolve("missing.png").toString()), "predict",
                 "missing.png");
 
@@ -359,6 +362,15 @@ class CommandsTest {
                 "no fashion-mnist files there");
         assertFails(run("evaluate", "--model", run.toString(), "--data-dir", tmp.resolve("nope").toString()),
                 "evaluate", "no such dataset folder");
+    }
+
+    @Test
+    void helpOfEveryCommand() {
+        for (String cmd : List.of("train", "evaluate", "predict", "summary", "graph", "bench-train")) {
+            Result r = run(cmd, "--help");
+            assertEquals(0, r.code(), cmd + ": " + r.all());
+            assertTrue(r.out().startsWith("Usage: nabla " + cmd), r.out());
+        }
     }
 
     @Test
