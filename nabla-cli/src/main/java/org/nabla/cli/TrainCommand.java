@@ -19,9 +19,9 @@ import org.nabla.nn.Model;
 import org.nabla.nn.ReferenceModels;
 import org.nabla.nn.Sequential;
 import org.nabla.nn.callbacks.Callback;
-import org.nabla.nn.callbacks.CsvLogger;
 import org.nabla.nn.saving.Checkpoint;
 import org.nabla.nn.saving.CheckpointManager;
+import org.nabla.nn.saving.HistoryCsv;
 import org.nabla.nn.saving.TrainingCharts;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -121,6 +121,7 @@ public final class TrainCommand implements Callable<Integer> {
         CheckpointManager checkpoints = new CheckpointManager(dir.resolve(CliSupport.CHECKPOINT_DIR), 2);
         TrainTimer timer = new TrainTimer();
         Path curves = dir.resolve("curves.png");
+        Path csv = dir.resolve("history.csv");
         History history = new History();
         Callback artifacts = new Callback() {
             @Override
@@ -128,6 +129,8 @@ public final class TrainCommand implements Callable<Integer> {
                 history.onEpochEnd(epoch, logs);
                 try {
                     checkpoints.save(Checkpoint.values(CliSupport.trainingState(m)), epoch + 1);
+                    // HistoryCsv (not CsvLogger, whose file gets mode 0600): epochs from 1, like the chart
+                    HistoryCsv.write(csv, perEpoch(history));
                     TrainingCharts.writePng(curves, perEpoch(history));
                 } catch (IOException e) {
                     throw new UncheckedIOException(e.getMessage(), e);
@@ -137,7 +140,7 @@ public final class TrainCommand implements Callable<Integer> {
         long start = System.nanoTime();
         m.fit(xTrain, trainLabels, FitOptions.epochs(nEpochs).batchSize(batch).seed(seed).verbose(quiet ? 2 : 1)
                 .validationData(xTest, testLabels)
-                .callbacks(timer, new CsvLogger(dir.resolve("history.csv")), artifacts));
+                .callbacks(timer, artifacts));
         double seconds = (System.nanoTime() - start) / 1e9;
         CliSupport.saveModel(m, dir.resolve(CliSupport.MODEL_DIR));
 

@@ -135,6 +135,7 @@ class CommandsTest {
         List<String> csv = Files.readAllLines(run.resolve("history.csv"));
         assertEquals(3, csv.size(), csv.toString());
         assertTrue(csv.get(0).startsWith("epoch,loss,accuracy,val_loss,val_accuracy"), csv.get(0));
+        assertTrue(csv.get(1).startsWith("1,") && csv.get(2).startsWith("2,"), csv.toString());
 
         String json = Files.readString(tmp.resolve("metrics.json"));
         assertEquals(json, Files.readString(run.resolve("metrics.json")));
