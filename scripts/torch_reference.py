@@ -24,7 +24,7 @@ def make(name):
     raise SystemExit("unknown model " + name)
 
 
-def measure(name, threads, steps, warmup, batch):
+def measure(name, threads, steps, warmup, batch, seconds):
     torch.set_num_threads(threads)
     torch.manual_seed(42)
     model, default_batch = make(name)
@@ -42,27 +42,39 @@ def measure(name, threads, steps, warmup, batch):
         opt.step()
         return loss
 
+    # At least `warmup` untimed and `steps` timed steps, each phase also at least `seconds` long (as nabla bench-train).
     model.train()
-    for i in range(warmup):
+    w0 = time.perf_counter()
+    i = 0
+    while i < warmup or time.perf_counter() - w0 < seconds:
         train_step(i)
+        i += 1
     t0 = time.perf_counter()
-    for i in range(steps):
-        loss = train_step(i)
+    train_steps = 0
+    while train_steps < steps or time.perf_counter() - t0 < seconds:
+        loss = train_step(train_steps)
+        train_steps += 1
     loss.item()
     train_s = time.perf_counter() - t0
 
     model.eval()
     with torch.no_grad():
-        for i in range(warmup):
+        w1 = time.perf_counter()
+        i = 0
+        while i < warmup or time.perf_counter() - w1 < seconds:
             model(xs[i % 4])
+            i += 1
         t1 = time.perf_counter()
-        for i in range(steps):
-            out = model(xs[i % 4])
+        infer_steps = 0
+        while infer_steps < steps or time.perf_counter() - t1 < seconds:
+            out = model(xs[infer_steps % 4])
+            infer_steps += 1
         out.sum().item()
         infer_s = time.perf_counter() - t1
-    return {"model": name, "batch_size": batch, "threads": threads, "steps": steps, "warmup": warmup,
-            "train_samples_per_second": steps * batch / train_s,
-            "infer_samples_per_second": steps * batch / infer_s,
+    return {"model": name, "batch_size": batch, "threads": threads, "train_steps": train_steps,
+            "infer_steps": infer_steps,
+            "train_samples_per_second": train_steps * batch / train_s,
+            "infer_samples_per_second": infer_steps * batch / infer_s,
             "torch": torch.__version__, "blas": blas()}
 
 
@@ -84,10 +96,11 @@ def main():
     p.add_argument("--steps", type=int, default=200)
     p.add_argument("--warmup", type=int, default=20)
     p.add_argument("--batch-size", type=int, default=0)
+    p.add_argument("--seconds", type=float, default=3.0)
     a = p.parse_args()
     threads = dict(kv.split("=") for kv in a.threads.split(","))
     for name in a.model.split(","):
-        print(json.dumps(measure(name, int(threads.get(name, 1)), a.steps, a.warmup, a.batch_size)), flush=True)
+        print(json.dumps(measure(name, int(threads.get(name, 1)), a.steps, a.warmup, a.batch_size, a.seconds)), flush=True)
 
 
 if __name__ == "__main__":

@@ -31,12 +31,18 @@ public final class BenchTrainCommand implements Callable<Integer> {
     List<String> models;
 
     @Option(names = "--steps", paramLabel = "N", defaultValue = "200",
-            description = "Timed training steps (default: ${DEFAULT-VALUE}; inference runs the same number).")
+            description = "At least this many timed training steps, then as many inference calls (default: "
+                    + "${DEFAULT-VALUE}).")
     int steps;
 
     @Option(names = "--warmup", paramLabel = "N", defaultValue = "20",
-            description = "Untimed steps first (default: ${DEFAULT-VALUE}).")
+            description = "At least this many untimed steps first (default: ${DEFAULT-VALUE}).")
     int warmup;
+
+    @Option(names = "--seconds", paramLabel = "S", defaultValue = "3",
+            description = "Warm up and time each phase for at least this long too, so the JIT has compiled the hot "
+                    + "paths and short steps are timed over enough calls (default: ${DEFAULT-VALUE}).")
+    double seconds;
 
     @Option(names = "--batch-size", paramLabel = "B", description = "Batch size (default: mlp 32, cnn 128).")
     Integer batchSize;
@@ -89,16 +95,31 @@ public final class BenchTrainCommand implements Callable<Integer> {
             xs[v] = Tensor.wrap(DType.FLOAT32, Shape.of(batch, CliSupport.SIDE, CliSupport.SIDE, 1), x);
             ys[v] = Tensor.wrap(DType.INT32, Shape.of(batch), y);
         }
-        for (int s = 0; s < warmup; s++) m.trainOnBatch(xs[s % variants], ys[s % variants]);
+        long limit = (long) (seconds * 1e9);
+        long w0 = System.nanoTime();
+        for (int s = 0; s < warmup || System.nanoTime() - w0 < limit; s++) {
+            m.trainOnBatch(xs[s % variants], ys[s % variants]);
+        }
         long t0 = System.nanoTime();
-        for (int s = 0; s < steps; s++) m.trainOnBatch(xs[s % variants], ys[s % variants]);
+        int trainSteps = 0;
+        while (trainSteps < steps || System.nanoTime() - t0 < limit) {
+            m.trainOnBatch(xs[trainSteps % variants], ys[trainSteps % variants]);
+            trainSteps++;
+        }
         double trainSecs = (System.nanoTime() - t0) / 1e9;
 
         Function predict = Function.of(name + "_infer", a -> new Tensor[] {m.call(a[0])});
         double sink = 0;
-        for (int s = 0; s < warmup; s++) sink += predict(m, predict, xs[s % variants]);
+        long w1 = System.nanoTime();
+        for (int s = 0; s < warmup || System.nanoTime() - w1 < limit; s++) {
+            sink += predict(m, predict, xs[s % variants]);
+        }
         long t1 = System.nanoTime();
-        for (int s = 0; s < steps; s++) sink += predict(m, predict, xs[s % variants]);
+        int inferSteps = 0;
+        while (inferSteps < steps || System.nanoTime() - t1 < limit) {
+            sink += predict(m, predict, xs[inferSteps % variants]);
+            inferSteps++;
+        }
         double inferSecs = (System.nanoTime() - t1) / 1e9;
         if (Double.isNaN(sink)) System.err.println("nabla bench-train: NaN outputs");
 
@@ -107,10 +128,10 @@ public final class BenchTrainCommand implements Callable<Integer> {
         r.put("batch_size", batch);
         r.put("threads", Parallel.THREADS);
         r.put("mode", mode);
-        r.put("steps", steps);
-        r.put("warmup", warmup);
-        r.put("train_samples_per_second", (double) steps * batch / trainSecs);
-        r.put("infer_samples_per_second", (double) steps * batch / inferSecs);
+        r.put("train_steps", trainSteps);
+        r.put("infer_steps", inferSteps);
+        r.put("train_samples_per_second", (double) trainSteps * batch / trainSecs);
+        r.put("infer_samples_per_second", (double) inferSteps * batch / inferSecs);
         return r;
     }
 

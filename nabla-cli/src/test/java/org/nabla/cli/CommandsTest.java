@@ -252,7 +252,8 @@ class CommandsTest {
 
     @Test
     void benchTrainPrintsThroughputJson() {
-        Result r = run("bench-train", "--model", "mlp", "--steps", "2", "--warmup", "1", "--json");
+        Result r = run("bench-train", "--model", "mlp", "--steps", "2", "--warmup", "1", "--seconds", "0",
+                "--json");
         assertEquals(0, r.code(), r.all());
         assertTrue(r.out().strip().startsWith("[") && r.out().strip().endsWith("]"), r.out());
         assertEquals("mlp", r.out().replaceAll("(?s).*\"model\": \"([a-z]+)\".*", "$1"));
