@@ -3,10 +3,15 @@ package org.nabla.cli;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-/** The {@code nabla} command: one subcommand per task (version, bench; later train, evaluate, predict...). */
+/**
+ * The {@code nabla} command: one subcommand per task (train, evaluate, predict, summary, graph, version, bench,
+ * bench-train).
+ */
 @Command(name = "nabla", mixinStandardHelpOptions = true, versionProvider = VersionCommand.Provider.class,
         description = "Nabla: a deep-learning framework in pure Java.",
-        subcommands = {VersionCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {TrainCommand.class, EvaluateCommand.class, PredictCommand.class, SummaryCommand.class,
+                GraphCommand.class, VersionCommand.class, BenchCommand.class, BenchTrainCommand.class,
+                CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -21,11 +26,28 @@ public final class Main implements Runnable {
         CommandLine cli = new CommandLine(new Main());
         cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
             // Users get one clear line, not a stack trace; NABLA_DEBUG=1 shows the trace.
-            cmd.getErr().println("nabla " + cmd.getCommandName() + ": " + e.getMessage());
+            cmd.getErr().println("nabla " + cmd.getCommandName() + ": " + message(e));
             if (System.getenv("NABLA_DEBUG") != null) e.printStackTrace(cmd.getErr());
             return 1;
         });
         return cli.execute(args);
+    }
+
+    /** The user-facing text of a failure: its message (the cause's when it only wraps one), never just "null". */
+    static String message(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null && (t.getMessage() == null || t.getMessage().equals(t.getCause().toString()))) {
+            t = t.getCause();
+        }
+        String m = t.getMessage();
+        if (t instanceof java.nio.file.NoSuchFileException nf && (m == null || m.equals(nf.getFile()))) {
+            return nf.getFile() + ": no such file";
+        }
+        if (t instanceof java.nio.file.AccessDeniedException ad && (m == null || m.equals(ad.getFile()))) {
+            return ad.getFile() + ": permission denied";
+        }
+        if (m == null || m.isBlank()) return t.getClass().getSimpleName() + " (NABLA_DEBUG=1 shows the stack trace)";
+        return m;
     }
 
     public static void main(String[] args) {

@@ -1,0 +1,142 @@
+package org.nabla.cli;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.concurrent.Callable;
+import org.nabla.DType;
+import org.nabla.Function;
+import org.nabla.Shape;
+import org.nabla.Tensor;
+import org.nabla.kernels.cpu.Parallel;
+import org.nabla.nn.ReferenceModels;
+import org.nabla.nn.Sequential;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code nabla bench-train}: training and inference throughput (samples/s) of the reference models on random data:
+ * a fixed number of steps after a warm-up, the same measurement scripts/torch_reference.py makes in PyTorch.
+ */
+@Command(name = "bench-train", mixinStandardHelpOptions = true,
+        versionProvider = VersionCommand.Provider.class,
+        description = "Measure training and inference throughput (samples/s) of the "
+        + "reference models on random data.")
+public final class BenchTrainCommand implements Callable<Integer> {
+    @Option(names = "--model", paramLabel = "NAME", split = ",", defaultValue = "mlp,cnn",
+            description = "Models to measure, comma-separated (default: ${DEFAULT-VALUE}).")
+    List<String> models;
+
+    @Option(names = "--steps", paramLabel = "N", defaultValue = "200",
+            description = "At least this many timed training steps, then as many inference calls (default: "
+                    + "${DEFAULT-VALUE}).")
+    int steps;
+
+    @Option(names = "--warmup", paramLabel = "N", defaultValue = "20",
+            description = "At least this many untimed steps first (default: ${DEFAULT-VALUE}).")
+    int warmup;
+
+    @Option(names = "--seconds", paramLabel = "S", defaultValue = "3",
+            description = "Warm up and time each phase for at least this long too, so the JIT has compiled the hot "
+                    + "paths and short steps are timed over enough calls (default: ${DEFAULT-VALUE}).")
+    double seconds;
+
+    @Option(names = "--batch-size", paramLabel = "B", description = "Batch size (default: mlp 32, cnn 128).")
+    Integer batchSize;
+
+    @Option(names = "--mode", paramLabel = "MODE", defaultValue = "graph", description = "graph or eager.")
+    String mode;
+
+    @Option(names = "--json", description = "Print JSON.")
+    boolean json;
+
+    @Override
+    public Integer call() {
+        CliSupport.requireOneOf("mode", mode, List.of("graph", "eager"));
+        if (steps <= 0 || warmup < 0) throw new IllegalArgumentException("--steps must be positive and --warmup >= 0");
+        List<Map<String, Object>> rows = new ArrayList<>();
+        for (String name : models) {
+            CliSupport.requireOneOf("model", name, CliSupport.MODELS);
+            rows.add(measure(name, batchSize != null ? batchSize : ReferenceModels.batchSize(name)));
+        }
+        if (json) {
+            StringBuilder b = new StringBuilder("[\n");
+            for (int i = 0; i < rows.size(); i++) {
+                b.append(CliSupport.json(rows.get(i)).strip().indent(2).stripTrailing());
+                b.append(i < rows.size() - 1 ? ",\n" : "\n");
+            }
+            System.out.print(b.append("]\n"));
+        } else {
+            System.out.printf(Locale.ROOT, "%-5s %6s %8s %18s %18s%n", "model", "batch", "threads", "train samples/s",
+                    "infer samples/s");
+            for (Map<String, Object> r : rows) {
+                System.out.printf(Locale.ROOT, "%-5s %6d %8d %18.0f %18.0f%n", r.get("model"), r.get("batch_size"),
+                        r.get("threads"), r.get("train_samples_per_second"), r.get("infer_samples_per_second"));
+            }
+        }
+        return 0;
+    }
+
+    private Map<String, Object> measure(String name, int batch) {
+        Sequential m = CliSupport.referenceModel(name, 42);
+        m.runEagerly(mode.equals("eager"));
+        SplittableRandom rnd = new SplittableRandom(1);
+        int variants = 4;
+        Tensor[] xs = new Tensor[variants];
+        Tensor[] ys = new Tensor[variants];
+        for (int v = 0; v < variants; v++) {
+            float[] x = new float[batch * CliSupport.SIDE * CliSupport.SIDE];
+            for (int i = 0; i < x.length; i++) x[i] = (float) rnd.nextDouble();
+            int[] y = new int[batch];
+            for (int i = 0; i < batch; i++) y[i] = rnd.nextInt(CliSupport.CLASSES);
+            xs[v] = Tensor.wrap(DType.FLOAT32, Shape.of(batch, CliSupport.SIDE, CliSupport.SIDE, 1), x);
+            ys[v] = Tensor.wrap(DType.INT32, Shape.of(batch), y);
+        }
+        long limit = (long) (seconds * 1e9);
+        long w0 = System.nanoTime();
+        for (int s = 0; s < warmup || System.nanoTime() - w0 < limit; s++) {
+            m.trainOnBatch(xs[s % variants], ys[s % variants]);
+        }
+        long t0 = System.nanoTime();
+        int trainSteps = 0;
+        while (trainSteps < steps || System.nanoTime() - t0 < limit) {
+            m.trainOnBatch(xs[trainSteps % variants], ys[trainSteps % variants]);
+            trainSteps++;
+        }
+        double trainSecs = (System.nanoTime() - t0) / 1e9;
+
+        Function predict = Function.of(name + "_infer", a -> new Tensor[] {m.call(a[0])});
+        double sink = 0;
+        long w1 = System.nanoTime();
+        for (int s = 0; s < warmup || System.nanoTime() - w1 < limit; s++) {
+            sink += predict(m, predict, xs[s % variants]);
+        }
+        long t1 = System.nanoTime();
+        int inferSteps = 0;
+        while (inferSteps < steps || System.nanoTime() - t1 < limit) {
+            sink += predict(m, predict, xs[inferSteps % variants]);
+            inferSteps++;
+        }
+        double inferSecs = (System.nanoTime() - t1) / 1e9;
+        if (Double.isNaN(sink)) System.err.println("nabla bench-train: NaN outputs");
+
+        Map<String, Object> r = new LinkedHashMap<>();
+        r.put("model", name);
+        r.put("batch_size", batch);
+        r.put("threads", Parallel.THREADS);
+        r.put("mode", mode);
+        r.put("train_steps", trainSteps);
+        r.put("infer_steps", inferSteps);
+        r.put("train_samples_per_second", (double) trainSteps * batch / trainSecs);
+        r.put("infer_samples_per_second", (double) inferSteps * batch / inferSecs);
+        return r;
+    }
+
+    private double predict(Sequential m, Function f, Tensor x) {
+        Tensor out = mode.equals("eager") ? m.call(x) : f.call(x)[0];
+        return out.toFloatArray()[0];
+    }
+}
