@@ -1,5 +1,6 @@
 package org.nabla.cli;
 
+import org.nabla.io.AtomicFiles;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -21,7 +22,7 @@ import org.nabla.nn.Model;
 import org.nabla.nn.ReferenceModels;
 import org.nabla.nn.Sequential;
 import org.nabla.nn.optimizers.Optimizer;
-import org.nabla.nn.saving.AtomicFiles;
+
 import org.nabla.nn.saving.SavedModel;
 import org.nabla.ops.TensorSpec;
 

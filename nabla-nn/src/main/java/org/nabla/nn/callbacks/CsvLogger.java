@@ -40,7 +40,7 @@ public final class CsvLogger implements Callback {
         all.append('\n');
         for (String r : rows) all.append(r).append('\n');
         try {
-            NpyWeightsSaver.writeAtomically(file, all.toString().getBytes(StandardCharsets.UTF_8));
+            org.nabla.io.AtomicFiles.write(file, all.toString().getBytes(StandardCharsets.UTF_8));
         } catch (IOException e) {
             throw new UncheckedIOException("CsvLogger: cannot write " + file + ": " + e.getMessage(), e);
         }

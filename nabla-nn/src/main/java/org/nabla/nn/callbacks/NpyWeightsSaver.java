@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import org.nabla.Tensor;
@@ -26,11 +25,11 @@ public final class NpyWeightsSaver implements ModelSaver {
         StringBuilder manifest = new StringBuilder();
         for (int i = 0; i < ws.size(); i++) {
             String file = String.format("%03d.npy", i);
-            writeAtomically(dir.resolve(file), Npy.toBytes(ws.get(i).read()));
+            org.nabla.io.AtomicFiles.write(dir.resolve(file), Npy.toBytes(ws.get(i).read()));
             manifest.append(file).append(' ').append(ws.get(i).name()).append(' ').append(ws.get(i).dtype())
                     .append(' ').append(ws.get(i).shape()).append('\n');
         }
-        writeAtomically(dir.resolve("weights.txt"), manifest.toString().getBytes(StandardCharsets.UTF_8));
+        org.nabla.io.AtomicFiles.write(dir.resolve("weights.txt"), manifest.toString().getBytes(StandardCharsets.UTF_8));
     }
 
     /** Reads weights written by {@link #save} back into {@code model} (checked against its weights). */
@@ -48,23 +47,6 @@ public final class NpyWeightsSaver implements ModelSaver {
             model.setWeights(values);
         } catch (IllegalArgumentException e) {
             throw new IOException("weights in " + dir + " do not fit model " + model.name() + ": " + e.getMessage(), e);
-        }
-    }
-
-    /** Writes {@code bytes} to a temporary file beside {@code target}, then renames it over the target. */
-    public static void writeAtomically(Path target, byte[] bytes) throws IOException {
-        Path dir = target.toAbsolutePath().getParent();
-        Files.createDirectories(dir);
-        Path tmp = Files.createTempFile(dir, "." + target.getFileName(), ".tmp");
-        try {
-            Files.write(tmp, bytes);
-            try {
-                Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (java.nio.file.AtomicMoveNotSupportedException e) {
-                Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
-            }
-        } finally {
-            Files.deleteIfExists(tmp);
         }
     }
 }

@@ -1,5 +1,6 @@
 package org.nabla.nn.saving;
 
+import org.nabla.io.AtomicFiles;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;

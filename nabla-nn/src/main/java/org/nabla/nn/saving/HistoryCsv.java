@@ -1,5 +1,6 @@
 package org.nabla.nn.saving;
 
+import org.nabla.io.AtomicFiles;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

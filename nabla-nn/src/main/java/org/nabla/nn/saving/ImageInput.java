@@ -1,5 +1,6 @@
 package org.nabla.nn.saving;
 
+import org.nabla.io.AtomicFiles;
 import java.awt.image.BufferedImage;
 import java.awt.image.ColorModel;
 import java.awt.image.IndexColorModel;

@@ -1,5 +1,6 @@
 package org.nabla.nn.saving;
 
+import org.nabla.io.AtomicFiles;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

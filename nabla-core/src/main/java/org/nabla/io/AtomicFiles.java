@@ -1,4 +1,4 @@
-package org.nabla.nn.saving;
+package org.nabla.io;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
