@@ -18,109 +18,137 @@ import jdk.incubator.vector.VectorSpecies;
 public final class VectorMath {
     private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
 
-    private static final float LOG2E = 1.44269504088896341f;
-    private static final float LN2_HI = 0.693359375f;       // 8 significant bits: n * LN2_HI is exact
-    private static final float LN2_LO = -2.12194440e-4f;
+    // Every constant is a vector constant (a trusted static final field), and no helper method wraps a vector op:
+    // C2 must inline the whole call chain of each function into the loop (MaxInlineLevel, FreqInlineSize), or its
+    // vectors get boxed on the heap and the loop runs ten times slower.
+    private static final FloatVector ZERO = FloatVector.zero(F);
+    private static final FloatVector ONE = FloatVector.broadcast(F, 1f);
+    private static final FloatVector TWO = FloatVector.broadcast(F, 2f);
+    private static final FloatVector HALF_NEG = FloatVector.broadcast(F, -0.5f);
+    private static final FloatVector INF = FloatVector.broadcast(F, Float.POSITIVE_INFINITY);
+    private static final FloatVector NEG_INF = FloatVector.broadcast(F, Float.NEGATIVE_INFINITY);
+    private static final FloatVector NAN = FloatVector.broadcast(F, Float.NaN);
+    private static final FloatVector LOG2E = FloatVector.broadcast(F, 1.44269504088896341f);
+    private static final FloatVector LN2_HI = FloatVector.broadcast(F, 0.693359375f);  // 8 bits: n * LN2_HI exact
+    private static final FloatVector LN2_LO = FloatVector.broadcast(F, -2.12194440e-4f);
+    private static final FloatVector NEG_LN2_HI = LN2_HI.neg();
+    private static final FloatVector NEG_LN2_LO = LN2_LO.neg();
     /** 1.5 * 2^23: adding it rounds a float of magnitude below 2^22 to an integer, held in the low mantissa bits. */
-    private static final float ROUND_MAGIC = 12582912f;
-    private static final float EXP_HI = 89f;                // exp(89) overflows float
-    private static final float EXP_LO = -104f;              // exp(-104) rounds to +0
-    private static final float SQRT_HALF = 0.707106781186547524f;
+    private static final FloatVector ROUND_MAGIC = FloatVector.broadcast(F, 12582912f);
+    private static final IntVector ROUND_MAGIC_BITS = IntVector.broadcast(
+            F.withLanes(int.class), Float.floatToRawIntBits(12582912f));
+    private static final FloatVector EXP_HI = FloatVector.broadcast(F, 89f);   // exp(89) overflows float
+    private static final FloatVector EXP_LO = FloatVector.broadcast(F, -104f); // exp(-104) rounds to +0
+    private static final FloatVector SQRT_HALF = FloatVector.broadcast(F, 0.707106781186547524f);
+    private static final FloatVector MIN_NORMAL = FloatVector.broadcast(F, Float.MIN_NORMAL);
+    private static final FloatVector TWO_23 = FloatVector.broadcast(F, 8388608f);
+    private static final FloatVector TANH_SMALL = FloatVector.broadcast(F, 0.625f);
+    private static final IntVector I_127 = IntVector.broadcast(F.withLanes(int.class), 127);
+    private static final IntVector I_126 = IntVector.broadcast(F.withLanes(int.class), 126);
+    private static final IntVector I_23 = IntVector.broadcast(F.withLanes(int.class), 23);
+    private static final IntVector I_ZERO = IntVector.zero(F.withLanes(int.class));
+    private static final IntVector EXP_MASK = IntVector.broadcast(F.withLanes(int.class), 0xff);
+    private static final IntVector MANT_MASK = IntVector.broadcast(F.withLanes(int.class), 0x007fffff);
+    private static final IntVector HALF_BITS = IntVector.broadcast(F.withLanes(int.class), 0x3f000000);
+    private static final IntVector SIGN_BIT = IntVector.broadcast(F.withLanes(int.class), 0x80000000);
+    private static final FloatVector E0 = FloatVector.broadcast(F, 1.9875691500e-4f);
+    private static final FloatVector E1 = FloatVector.broadcast(F, 1.3981999507e-3f);
+    private static final FloatVector E2 = FloatVector.broadcast(F, 8.3334519073e-3f);
+    private static final FloatVector E3 = FloatVector.broadcast(F, 4.1665795894e-2f);
+    private static final FloatVector E4 = FloatVector.broadcast(F, 1.6666665459e-1f);
+    private static final FloatVector E5 = FloatVector.broadcast(F, 5.0000001201e-1f);
+    private static final FloatVector L0 = FloatVector.broadcast(F, 7.0376836292e-2f);
+    private static final FloatVector L1 = FloatVector.broadcast(F, -1.1514610310e-1f);
+    private static final FloatVector L2 = FloatVector.broadcast(F, 1.1676998740e-1f);
+    private static final FloatVector L3 = FloatVector.broadcast(F, -1.2420140846e-1f);
+    private static final FloatVector L4 = FloatVector.broadcast(F, 1.4249322787e-1f);
+    private static final FloatVector L5 = FloatVector.broadcast(F, -1.6668057665e-1f);
+    private static final FloatVector L6 = FloatVector.broadcast(F, 2.0000714765e-1f);
+    private static final FloatVector L7 = FloatVector.broadcast(F, -2.4999993993e-1f);
+    private static final FloatVector L8 = FloatVector.broadcast(F, 3.3333331174e-1f);
+    private static final FloatVector T0 = FloatVector.broadcast(F, -5.70498872745e-3f);
+    private static final FloatVector T1 = FloatVector.broadcast(F, 2.06390887954e-2f);
+    private static final FloatVector T2 = FloatVector.broadcast(F, -5.37397155531e-2f);
+    private static final FloatVector T3 = FloatVector.broadcast(F, 1.33314422036e-1f);
+    private static final FloatVector T4 = FloatVector.broadcast(F, -3.33332819422e-1f);
 
     private VectorMath() {}
-
-    private static FloatVector k(float c) { return FloatVector.broadcast(F, c); }
 
     /** e^x lanewise: +inf past about 88.72, +0 below about -103.97, NaN stays NaN. */
     public static FloatVector exp(FloatVector x) {
         FloatVector c = x.max(EXP_LO).min(EXP_HI); // NaN propagates through min/max
         FloatVector t = c.fma(LOG2E, ROUND_MAGIC);
-        FloatVector n = t.sub(ROUND_MAGIC);                        // round(c * log2 e), ties to even
-        IntVector ni = t.reinterpretAsInts().sub(Float.floatToRawIntBits(ROUND_MAGIC));
-        FloatVector r = n.fma(k(-LN2_HI), c);                       // exact (Sterbenz / 8-bit LN2_HI)
-        r = n.fma(k(-LN2_LO), r);
-        FloatVector p = r.fma(1.9875691500e-4f, 1.3981999507e-3f);
-        p = p.fma(r, k(8.3334519073e-3f));
-        p = p.fma(r, k(4.1665795894e-2f));
-        p = p.fma(r, k(1.6666665459e-1f));
-        p = p.fma(r, k(5.0000001201e-1f));
-        FloatVector y = p.fma(r.mul(r), r).add(1f);
+        FloatVector n = t.sub(ROUND_MAGIC);                          // round(c * log2 e), ties to even
+        IntVector ni = t.reinterpretAsInts().sub(ROUND_MAGIC_BITS);
+        FloatVector r = n.fma(NEG_LN2_HI, c);                        // exact
+        r = n.fma(NEG_LN2_LO, r);
+        FloatVector p = r.fma(E0, E1).fma(r, E2).fma(r, E3).fma(r, E4).fma(r, E5);
+        FloatVector y = p.fma(r.mul(r), r).add(ONE);
         // 2^n as two factors 2^(n>>1) * 2^(n - (n>>1)), each a normal float, so the result rounds once, also into
         // the subnormal range, and overflows to inf
         IntVector n1 = ni.lanewise(VectorOperators.ASHR, 1);
-        IntVector n2 = ni.sub(n1);
-        FloatVector s1 = n1.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
-        FloatVector s2 = n2.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+        FloatVector s1 = n1.add(I_127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+        FloatVector s2 = ni.sub(n1).add(I_127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
         return y.mul(s1).mul(s2);
     }
 
     /** Natural logarithm lanewise: -inf at ±0, NaN below 0, +inf at +inf. */
     public static FloatVector log(FloatVector x) {
-        VectorMask<Float> sub = x.compare(VectorOperators.LT, Float.MIN_NORMAL);
-        FloatVector xs = x.blend(x.mul(8388608f), sub);       // subnormals * 2^23
-        IntVector bits = xs.reinterpretAsInts();
-        IntVector e = bits.lanewise(VectorOperators.LSHR, 23).and(0xff).sub(126)
-                .sub(IntVector.zero(bits.species()).blend(23, sub.cast(bits.species())));
-        FloatVector m = bits.and(0x007fffff).or(0x3f000000).reinterpretAsFloats(); // in [0.5, 1)
+        VectorMask<Float> sub = x.compare(VectorOperators.LT, MIN_NORMAL);
+        IntVector bits = x.blend(x.mul(TWO_23), sub).reinterpretAsInts(); // subnormals * 2^23
+        IntVector e = bits.lanewise(VectorOperators.LSHR, 23).and(EXP_MASK).sub(I_126)
+                .sub(I_ZERO.blend(I_23, sub.cast(bits.species())));
+        FloatVector m = bits.and(MANT_MASK).or(HALF_BITS).reinterpretAsFloats(); // in [0.5, 1)
         VectorMask<Float> small = m.compare(VectorOperators.LT, SQRT_HALF);
-        FloatVector fe = (FloatVector) e.convert(VectorOperators.I2F, 0);
-        fe = fe.sub(FloatVector.zero(F).blend(1f, small));
+        FloatVector fe = ((FloatVector) e.convert(VectorOperators.I2F, 0)).sub(ZERO.blend(ONE, small));
         // f = 2m - 1 where m < sqrt(1/2), else m - 1 (both exact): in [sqrt(1/2) - 1, sqrt(2) - 1)
-        FloatVector f = m.add(FloatVector.zero(F).blend(m, small)).sub(1f);
+        FloatVector f = m.add(ZERO.blend(m, small)).sub(ONE);
+        FloatVector res = logPoly(f, fe);
+        res = res.blend(NEG_INF, x.compare(VectorOperators.EQ, ZERO));
+        res = res.blend(INF, x.compare(VectorOperators.EQ, INF));
+        return res.blend(NAN, x.compare(VectorOperators.LT, ZERO).or(x.compare(VectorOperators.NE, x)));
+    }
+
+    /** log(1 + f) + fe * ln 2 for f in [sqrt(1/2) - 1, sqrt(2) - 1) (Cephes logf). */
+    private static FloatVector logPoly(FloatVector f, FloatVector fe) {
         FloatVector z = f.mul(f);
-        FloatVector p = f.fma(7.0376836292e-2f, -1.1514610310e-1f);
-        p = p.fma(f, k(1.1676998740e-1f));
-        p = p.fma(f, k(-1.2420140846e-1f));
-        p = p.fma(f, k(1.4249322787e-1f));
-        p = p.fma(f, k(-1.6668057665e-1f));
-        p = p.fma(f, k(2.0000714765e-1f));
-        p = p.fma(f, k(-2.4999993993e-1f));
-        p = p.fma(f, k(3.3333331174e-1f));
-        FloatVector y = p.mul(f).mul(z);
-        y = fe.fma(k(LN2_LO), y);
-        y = z.fma(k(-0.5f), y);
-        FloatVector res = f.add(y);
-        res = fe.fma(k(LN2_HI), res);
-        res = res.blend(Float.NEGATIVE_INFINITY, x.compare(VectorOperators.EQ, 0f));
-        res = res.blend(Float.POSITIVE_INFINITY, x.compare(VectorOperators.EQ, Float.POSITIVE_INFINITY));
-        return res.blend(Float.NaN, x.compare(VectorOperators.LT, 0f).or(x.compare(VectorOperators.NE, x)));
+        FloatVector p = f.fma(L0, L1).fma(f, L2).fma(f, L3).fma(f, L4).fma(f, L5).fma(f, L6).fma(f, L7).fma(f, L8);
+        FloatVector y = fe.fma(LN2_LO, p.mul(f).mul(z));
+        y = z.fma(HALF_NEG, y);
+        return fe.fma(LN2_HI, f.add(y));
     }
 
     /** log(1 + x) lanewise, accurate near 0: -inf at -1, NaN below -1. */
     public static FloatVector log1p(FloatVector x) {
-        FloatVector u = x.add(1f);
+        FloatVector u = x.add(ONE);
         FloatVector lu = log(u);
         // u = 1 + x rounded: add back the rounding error, d log u ~ (x - (u - 1)) / u
-        FloatVector res = lu.add(x.sub(u.sub(1f)).div(u));
-        VectorMask<Float> plain = u.compare(VectorOperators.LE, 0f)
-                .or(u.compare(VectorOperators.EQ, Float.POSITIVE_INFINITY)).or(x.compare(VectorOperators.NE, x));
+        FloatVector res = lu.add(x.sub(u.sub(ONE)).div(u));
+        VectorMask<Float> plain = u.compare(VectorOperators.LE, ZERO)
+                .or(u.compare(VectorOperators.EQ, INF)).or(x.compare(VectorOperators.NE, x));
         res = res.blend(lu, plain);
-        return res.blend(x, u.compare(VectorOperators.EQ, 1f)); // |x| < 2^-24: log1p(x) rounds to x (keeps -0)
+        return res.blend(x, u.compare(VectorOperators.EQ, ONE)); // |x| < 2^-24: log1p(x) rounds to x (keeps -0)
     }
 
     /** Hyperbolic tangent lanewise: an odd polynomial below |x| = 0.625, 1 - 2/(e^2|x| + 1) above. */
     public static FloatVector tanh(FloatVector x) {
         FloatVector a = x.abs();
-        FloatVector e = exp(a.add(a).min(EXP_HI));
-        FloatVector big = FloatVector.broadcast(F, 1f).sub(FloatVector.broadcast(F, 2f).div(e.add(1f)));
+        FloatVector e = exp(a.add(a));
+        FloatVector big = ONE.sub(TWO.div(e.add(ONE)));
         FloatVector z = x.mul(x);
-        FloatVector p = z.fma(-5.70498872745e-3f, 2.06390887954e-2f);
-        p = p.fma(z, k(-5.37397155531e-2f));
-        p = p.fma(z, k(1.33314422036e-1f));
-        p = p.fma(z, k(-3.33332819422e-1f));
+        FloatVector p = z.fma(T0, T1).fma(z, T2).fma(z, T3).fma(z, T4);
         FloatVector small = p.mul(z).fma(x, x);
         // big with the sign of x
-        IntVector sign = x.reinterpretAsInts().and(0x80000000);
-        FloatVector signedBig = big.reinterpretAsInts().or(sign).reinterpretAsFloats();
-        return signedBig.blend(small, a.compare(VectorOperators.LT, 0.625f).or(x.compare(VectorOperators.NE, x)))
-                .blend(x, x.compare(VectorOperators.EQ, 0f)); // keeps -0
+        FloatVector signedBig = big.reinterpretAsInts().or(x.reinterpretAsInts().and(SIGN_BIT)).reinterpretAsFloats();
+        return signedBig.blend(small, a.compare(VectorOperators.LT, TANH_SMALL).or(x.compare(VectorOperators.NE, x)))
+                .blend(x, x.compare(VectorOperators.EQ, ZERO)); // keeps -0
     }
 
     /** The logistic function 1 / (1 + e^-x) lanewise, computing only e^-|x| (never overflows). */
     public static FloatVector sigmoid(FloatVector x) {
         FloatVector e = exp(x.abs().neg());
         // 1 / (1 + e) for x >= 0, e / (1 + e) for x < 0: one division, rounded once
-        return k(1f).blend(e, x.compare(VectorOperators.LT, 0f)).div(e.add(1f));
+        return ONE.blend(e, x.compare(VectorOperators.LT, ZERO)).div(e.add(ONE));
     }
 
     // ---- array forms: z[zo + i] = f(a[ao + i]) for i < n, the last partial vector masked
