@@ -94,16 +94,29 @@ public final class VectorMath {
 
     /** Natural logarithm lanewise: -inf at ±0, NaN below 0, +inf at +inf. */
     public static FloatVector log(FloatVector x) {
-        VectorMask<Float> sub = x.compare(VectorOperators.LT, MIN_NORMAL);
-        IntVector bits = x.blend(x.mul(TWO_23), sub).reinterpretAsInts(); // subnormals * 2^23
-        IntVector e = bits.lanewise(VectorOperators.LSHR, 23).and(EXP_MASK).sub(I_126)
-                .sub(I_ZERO.blend(I_23, sub.cast(bits.species())));
+        // positive normal finite lanes only (the common case): no rescaling, no special values to patch
+        VectorMask<Float> special = x.compare(VectorOperators.LT, MIN_NORMAL).or(x.compare(VectorOperators.GE, INF))
+                .or(x.compare(VectorOperators.NE, x));
+        if (!special.anyTrue()) return logNormal(x.reinterpretAsInts(), I_126);
+        return logSpecial(x);
+    }
+
+    /** log of positive normal finite lanes with bits {@code bits}; {@code bias} 126 (+ 23 for rescaled subnormals). */
+    private static FloatVector logNormal(IntVector bits, IntVector bias) {
+        IntVector e = bits.lanewise(VectorOperators.LSHR, 23).and(EXP_MASK).sub(bias);
         FloatVector m = bits.and(MANT_MASK).or(HALF_BITS).reinterpretAsFloats(); // in [0.5, 1)
         VectorMask<Float> small = m.compare(VectorOperators.LT, SQRT_HALF);
         FloatVector fe = ((FloatVector) e.convert(VectorOperators.I2F, 0)).sub(ZERO.blend(ONE, small));
         // f = 2m - 1 where m < sqrt(1/2), else m - 1 (both exact): in [sqrt(1/2) - 1, sqrt(2) - 1)
         FloatVector f = m.add(ZERO.blend(m, small)).sub(ONE);
-        FloatVector res = logPoly(f, fe);
+        return logPoly(f, fe);
+    }
+
+    /** log where some lane is subnormal, zero, negative, infinite or NaN: the same bits on the normal lanes. */
+    private static FloatVector logSpecial(FloatVector x) {
+        VectorMask<Float> sub = x.compare(VectorOperators.LT, MIN_NORMAL);
+        IntVector bits = x.blend(x.mul(TWO_23), sub).reinterpretAsInts(); // subnormals * 2^23, exact
+        FloatVector res = logNormal(bits, I_126.add(I_ZERO.blend(I_23, sub.cast(bits.species()))));
         res = res.blend(NEG_INF, x.compare(VectorOperators.EQ, ZERO));
         res = res.blend(INF, x.compare(VectorOperators.EQ, INF));
         return res.blend(NAN, x.compare(VectorOperators.LT, ZERO).or(x.compare(VectorOperators.NE, x)));
