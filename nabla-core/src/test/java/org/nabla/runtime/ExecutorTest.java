@@ -30,9 +30,9 @@ class ExecutorTest {
 
     /**
      * 12 independent branches x @ w_i -> relu -> squared row sums, summed pairwise and reduced: lots of parallel work.
-     * out[2] adds transcendental functions on four branches (tanh, softmax, sigmoid, exp, log, log1p): their float32
-     * kernels use {@code VectorMath}, whose bits do not change when the JIT compiles the loops (the JDK's vector
-     * exp/log/tanh did: SVML intrinsics against the Java fallback).
+     * out[2] adds transcendental functions on four branches (tanh, softmax, sigmoid, exp, log, log1p, sin, cos):
+     * their float32 kernels use {@code VectorMath}, whose bits do not change when the JIT compiles the loops (the JDK's
+     * vector exp/log/tanh did: SVML intrinsics against the Java fallback).
      */
     private static Graph branches(int n, Tensor[] out) {
         Graph g = new Graph();
@@ -45,8 +45,9 @@ class ExecutorTest {
                 Tensor h = Ops.relu(Ops.matmul(x, w));
                 parts.add(Ops.sum(Ops.mul(h, h), 1));
                 if (b < 4) {
-                    Tensor t = Ops.add(Ops.mul(Ops.softmax(Ops.tanh(Ops.mul(h, 0.5f))), Ops.exp(Ops.neg(Ops.sigmoid(h)))),
-                            Ops.add(Ops.log(Ops.add(h, 0.5f)), Ops.log1p(h)));
+                    Tensor soft = Ops.mul(Ops.softmax(Ops.tanh(Ops.mul(h, 0.5f))), Ops.exp(Ops.neg(Ops.sigmoid(h))));
+                    Tensor logs = Ops.add(Ops.log(Ops.add(h, 0.5f)), Ops.log1p(h));
+                    Tensor t = Ops.add(Ops.add(soft, logs), Ops.mul(Ops.sin(h), Ops.cos(h)));
                     Tensor ts = Ops.sum(t, 1);
                     transcendental = transcendental == null ? ts : Ops.add(transcendental, ts);
                 }
@@ -105,7 +106,7 @@ class ExecutorTest {
                 for (int j = 0; j < n; j++) sum += Math.exp(Math.tanh(0.5 * h[j]));
                 for (int j = 0; j < n; j++) {
                     expectT += Math.exp(Math.tanh(0.5 * h[j])) / sum * Math.exp(-1 / (1 + Math.exp(-h[j])))
-                            + Math.log(h[j] + 0.5) + Math.log1p(h[j]);
+                            + Math.log(h[j] + 0.5) + Math.log1p(h[j]) + Math.sin(h[j]) * Math.cos(h[j]);
                 }
             }
         }

@@ -142,8 +142,8 @@ public final class CpuFusedKernels implements KernelProvider {
     // One small loop per function, so each lanewise operator is a constant the JIT vectorizes (see UnaryLoops).
 
     /**
-     * {@code z[zo + i] = f(a[ao + i])} for i < len: a vector loop, then a scalar tail; exp, log, log1p, tanh and
-     * sigmoid run whole through {@link VectorMath} (masked last vector), bitwise as the unfused kernels.
+     * {@code z[zo + i] = f(a[ao + i])} for i < len: a vector loop, then a scalar tail; exp, log, log1p, tanh,
+     * sin, cos and sigmoid run whole through {@link VectorMath} (masked last vector), bitwise as the unfused kernels.
      */
     private static void unary(Fn f, float alpha, float[] a, int ao, float[] z, int zo, int len) {
         int bound = F.loopBound(len);
@@ -154,8 +154,8 @@ public final class CpuFusedKernels implements KernelProvider {
             case EXP -> { VectorMath.exp(a, ao, z, zo, len); yield len; }
             case LOG -> { VectorMath.log(a, ao, z, zo, len); yield len; }
             case LOG1P -> { VectorMath.log1p(a, ao, z, zo, len); yield len; }
-            case SIN -> sinV(a, ao, z, zo, bound);
-            case COS -> cosV(a, ao, z, zo, bound);
+            case SIN -> { VectorMath.sin(a, ao, z, zo, len); yield len; }
+            case COS -> { VectorMath.cos(a, ao, z, zo, len); yield len; }
             case TANH -> { VectorMath.tanh(a, ao, z, zo, len); yield len; }
             case SQRT -> sqrtV(a, ao, z, zo, bound);
             case RSQRT -> rsqrt(a, ao, z, zo, bound);
@@ -187,20 +187,6 @@ public final class CpuFusedKernels implements KernelProvider {
         for (int j = 0; j < bound; j += F.length()) {
             FloatVector v = FloatVector.fromArray(F, a, ao + j);
             v.mul(v).intoArray(z, zo + j);
-        }
-        return bound;
-    }
-
-    private static int sinV(float[] a, int ao, float[] z, int zo, int bound) {
-        for (int j = 0; j < bound; j += F.length()) {
-            FloatVector.fromArray(F, a, ao + j).lanewise(VectorOperators.SIN).intoArray(z, zo + j);
-        }
-        return bound;
-    }
-
-    private static int cosV(float[] a, int ao, float[] z, int zo, int bound) {
-        for (int j = 0; j < bound; j += F.length()) {
-            FloatVector.fromArray(F, a, ao + j).lanewise(VectorOperators.COS).intoArray(z, zo + j);
         }
         return bound;
     }

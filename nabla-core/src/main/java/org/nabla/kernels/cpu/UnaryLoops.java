@@ -1,16 +1,15 @@
 package org.nabla.kernels.cpu;
 
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 import org.nabla.Tensor;
 import org.nabla.ops.TensorSpec;
 
 /**
  * Elementwise unary functions: the scalar semantics per storage kind and one parallel loop per storage kind, with
- * the function as a switch inside the loop (monomorphic). float32 exp, log, log1p and tanh run through {@link VectorMath}
- * (within 2 ulp, bitwise the same before and after JIT compilation); sin and cos as the Vector API's lanewise ops
- * (about 1 ulp; their last bit may change once the JIT compiles the loop); the others compute in float64 and round once.
+ * the function as a switch inside the loop (monomorphic). float32 exp, log, log1p, tanh, sin and cos run through
+ * {@link VectorMath} (within 2 ulp, bitwise the same before and after JIT compilation); the others compute in float64
+ * and round once.
  */
 final class UnaryLoops {
     private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
@@ -102,8 +101,8 @@ final class UnaryLoops {
             case SQRT -> sqrt(a, z, from, bound);
             case RSQRT -> rsqrt(a, z, from, bound);
             case RECIPROCAL -> reciprocal(a, z, from, bound);
-            case SIN -> sin(a, z, from, bound);
-            case COS -> cos(a, z, from, bound);
+            case SIN -> vectorMath(f, a, z, from, to);
+            case COS -> vectorMath(f, a, z, from, to);
             case TANH -> vectorMath(f, a, z, from, to);
             default -> from; // scalar only
         };
@@ -111,8 +110,9 @@ final class UnaryLoops {
     }
 
     /**
-     * exp, log, log1p and tanh through {@link VectorMath} over the whole chunk (its last partial vector masked): no
-     * scalar tail, so an element's bits do not depend on its position, and none change when the JIT compiles the loop.
+     * exp, log, log1p, tanh, sin and cos through {@link VectorMath} over the whole chunk (its last partial vector
+     * masked): no scalar tail, so an element's bits do not depend on its position, and none change when the JIT
+     * compiles the loop.
      */
     private static int vectorMath(Fn f, float[] a, float[] z, int from, int to) {
         switch (f) {
@@ -120,6 +120,8 @@ final class UnaryLoops {
             case LOG -> VectorMath.log(a, from, z, from, to - from);
             case LOG1P -> VectorMath.log1p(a, from, z, from, to - from);
             case TANH -> VectorMath.tanh(a, from, z, from, to - from);
+            case SIN -> VectorMath.sin(a, from, z, from, to - from);
+            case COS -> VectorMath.cos(a, from, z, from, to - from);
             default -> throw new AssertionError(f);
         }
         return to;
@@ -169,22 +171,6 @@ final class UnaryLoops {
         for (int i = from; i < bound; i += F.length()) {
             FloatVector v = FloatVector.fromArray(F, a, i);
             ONE.div(v).intoArray(z, i);
-        }
-        return bound;
-    }
-
-    private static int sin(float[] a, float[] z, int from, int bound) {
-        for (int i = from; i < bound; i += F.length()) {
-            FloatVector v = FloatVector.fromArray(F, a, i);
-            v.lanewise(VectorOperators.SIN).intoArray(z, i);
-        }
-        return bound;
-    }
-
-    private static int cos(float[] a, float[] z, int from, int bound) {
-        for (int i = from; i < bound; i += F.length()) {
-            FloatVector v = FloatVector.fromArray(F, a, i);
-            v.lanewise(VectorOperators.COS).intoArray(z, i);
         }
         return bound;
     }

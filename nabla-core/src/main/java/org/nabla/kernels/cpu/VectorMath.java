@@ -1,19 +1,24 @@
 package org.nabla.kernels.cpu;
 
+import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.LongVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
  * float32 transcendental functions on {@link FloatVector}s built only from exactly defined vector arithmetic (add,
- * mul, fma, compare/blend, min/max, bit reinterpretation): unlike the JDK's {@code VectorOperators.EXP/LOG/TANH...},
- * which the JIT swaps for a native vector math library once a loop is compiled, these give bitwise the same result
- * in the interpreter, C1 and C2, so deterministic graphs stay reproducible from the first run on. Accuracy: within
- * 2 ulp of the correctly rounded float result over the whole float range (classic Cody-Waite reduction and Cephes
- * minimax polynomials). The array forms process the last partial vector with a masked vector, so an element's
- * result never depends on where it falls in the array.
+ * mul, fma, compare/blend, min/max, conversions, bit reinterpretation): unlike the JDK's
+ * {@code VectorOperators.EXP/LOG/TANH/SIN...}, which the JIT swaps for a native vector math library once a loop is
+ * compiled, these give bitwise the same result in the interpreter, C1 and C2, so deterministic graphs stay
+ * reproducible from the first run on. Accuracy: within 2 ulp of the correctly rounded float result over the whole
+ * float range (exp, log, log1p, tanh: Cody-Waite reduction and Cephes minimax polynomials in float32, under 1.5 ulp;
+ * sigmoid under 2.5 ulp; sin, cos: float64 reduction by pi/2 and Taylor polynomials rounded once, below 2^20, and
+ * StrictMath lane by lane above). The array forms process the last partial vector with a masked vector, so an
+ * element's result never depends on where it falls in the array or on the array's length.
  */
 public final class VectorMath {
     private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
@@ -164,11 +169,85 @@ public final class VectorMath {
         return ONE.blend(e, x.compare(VectorOperators.LT, ZERO)).div(e.add(ONE));
     }
 
+    // ---- sin and cos: computed in float64 lanes (two halves of the float vector), rounded once to float
+
+    private static final VectorSpecies<Double> D = VectorSpecies.of(double.class, F.vectorShape());
+    private static final DoubleVector D_ONE = DoubleVector.broadcast(D, 1);
+    private static final DoubleVector D_TWO_OVER_PI = DoubleVector.broadcast(D, 2 / Math.PI);
+    private static final DoubleVector D_MAGIC = DoubleVector.broadcast(D, 0x1.8p52); // rounds to an integer
+    private static final DoubleVector D_NEG_PIO2_1 = DoubleVector.broadcast(D, -Math.PI / 2);
+    /** The rest of pi/2 beyond the double nearest to it. */
+    private static final DoubleVector D_NEG_PIO2_2 = DoubleVector.broadcast(D, -6.123233995736766e-17);
+    private static final DoubleVector S1 = DoubleVector.broadcast(D, -1.0 / 6);
+    private static final DoubleVector S2 = DoubleVector.broadcast(D, 1.0 / 120);
+    private static final DoubleVector S3 = DoubleVector.broadcast(D, -1.0 / 5040);
+    private static final DoubleVector S4 = DoubleVector.broadcast(D, 1.0 / 362880);
+    private static final DoubleVector S5 = DoubleVector.broadcast(D, -1.0 / 39916800);
+    private static final DoubleVector S6 = DoubleVector.broadcast(D, 1.0 / 6227020800.0);
+    private static final DoubleVector C1 = DoubleVector.broadcast(D, -1.0 / 2);
+    private static final DoubleVector C2 = DoubleVector.broadcast(D, 1.0 / 24);
+    private static final DoubleVector C3 = DoubleVector.broadcast(D, -1.0 / 720);
+    private static final DoubleVector C4 = DoubleVector.broadcast(D, 1.0 / 40320);
+    private static final DoubleVector C5 = DoubleVector.broadcast(D, -1.0 / 3628800);
+    private static final DoubleVector C6 = DoubleVector.broadcast(D, 1.0 / 479001600);
+    private static final DoubleVector C7 = DoubleVector.broadcast(D, -1.0 / 87178291200.0);
+    private static final LongVector Q_SIN = LongVector.zero(D.withLanes(long.class));
+    private static final LongVector Q_COS = LongVector.broadcast(D.withLanes(long.class), 1);
+    private static final LongVector L_ONE = LongVector.broadcast(D.withLanes(long.class), 1);
+    private static final LongVector L_TWO = LongVector.broadcast(D.withLanes(long.class), 2);
+    private static final LongVector L_ZERO = LongVector.zero(D.withLanes(long.class));
+    /** Beyond 2^20 the lanes fall back to StrictMath (pure Java fdlibm, so also the same bits in any JIT state). */
+    private static final VectorSpecies<Float> FH = VectorSpecies.of(float.class,
+            VectorShape.forBitSize(D.vectorBitSize() / 2)); // as many float lanes as D has double lanes
+    private static final FloatVector FH_ZERO = FloatVector.zero(FH);
+    private static final FloatVector TRIG_BIG = FloatVector.broadcast(FH, 0x1p20f);
+
+    /** sin(x) lanewise for x of species FH, correctly rounded but in rare cases (float64 reduction and polynomial). */
+    private static FloatVector sinHalf(FloatVector x) {
+        FloatVector res = (FloatVector) trigHalf((DoubleVector) x.convertShape(VectorOperators.F2D, D, 0), Q_SIN)
+                .convertShape(VectorOperators.D2F, FH, 0);
+        res = res.blend(x, x.compare(VectorOperators.EQ, FH_ZERO)); // keeps -0
+        VectorMask<Float> big = x.abs().compare(VectorOperators.GT, TRIG_BIG);
+        return big.anyTrue() ? bigLanes(x, res, big, false) : res;
+    }
+
+    /** cos(x) lanewise for x of species FH. */
+    private static FloatVector cosHalf(FloatVector x) {
+        FloatVector res = (FloatVector) trigHalf((DoubleVector) x.convertShape(VectorOperators.F2D, D, 0), Q_COS)
+                .convertShape(VectorOperators.D2F, FH, 0);
+        VectorMask<Float> big = x.abs().compare(VectorOperators.GT, TRIG_BIG);
+        return big.anyTrue() ? bigLanes(x, res, big, true) : res;
+    }
+
+    /** sin(x + q0 * pi/2): n = round(x * 2/pi), r = x - n * pi/2 in two parts, quadrant n + q0. */
+    private static DoubleVector trigHalf(DoubleVector x, LongVector q0) {
+        DoubleVector t = x.fma(D_TWO_OVER_PI, D_MAGIC);
+        DoubleVector n = t.sub(D_MAGIC);
+        LongVector q = t.reinterpretAsLongs().add(q0);
+        DoubleVector r = n.fma(D_NEG_PIO2_2, n.fma(D_NEG_PIO2_1, x));
+        DoubleVector z = r.mul(r);
+        DoubleVector s = z.fma(S6, S5).fma(z, S4).fma(z, S3).fma(z, S2).fma(z, S1).mul(z).fma(r, r);
+        DoubleVector c = z.fma(C7, C6).fma(z, C5).fma(z, C4).fma(z, C3).fma(z, C2).fma(z, C1).fma(z, D_ONE);
+        DoubleVector res = s.blend(c, q.and(L_ONE).compare(VectorOperators.NE, L_ZERO).cast(D));
+        return res.reinterpretAsLongs().lanewise(VectorOperators.XOR, q.and(L_TWO).lanewise(VectorOperators.LSHL, 62))
+                .reinterpretAsDoubles();
+    }
+
+    private static FloatVector bigLanes(FloatVector x, FloatVector res, VectorMask<Float> big, boolean cos) {
+        float[] xs = x.toArray(), rs = res.toArray();
+        for (int i = 0; i < xs.length; i++) {
+            if (big.laneIsSet(i)) rs[i] = (float) (cos ? StrictMath.cos(xs[i]) : StrictMath.sin(xs[i]));
+        }
+        return FloatVector.fromArray(x.species(), rs, 0);
+    }
+
     // ---- array forms: z[zo + i] = f(a[ao + i]) for i < n, the last partial vector masked
 
     public static void exp(float[] a, int ao, float[] z, int zo, int n) {
         int i = 0, L = F.length();
-        for (int bound = F.loopBound(n); i < bound; i += L) exp(FloatVector.fromArray(F, a, ao + i)).intoArray(z, zo + i);
+        for (int bound = F.loopBound(n); i < bound; i += L) {
+            exp(FloatVector.fromArray(F, a, ao + i)).intoArray(z, zo + i);
+        }
         if (i < n) {
             VectorMask<Float> m = F.indexInRange(i, n);
             exp(FloatVector.fromArray(F, a, ao + i, m)).intoArray(z, zo + i, m);
@@ -177,7 +256,9 @@ public final class VectorMath {
 
     public static void log(float[] a, int ao, float[] z, int zo, int n) {
         int i = 0, L = F.length();
-        for (int bound = F.loopBound(n); i < bound; i += L) log(FloatVector.fromArray(F, a, ao + i)).intoArray(z, zo + i);
+        for (int bound = F.loopBound(n); i < bound; i += L) {
+            log(FloatVector.fromArray(F, a, ao + i)).intoArray(z, zo + i);
+        }
         if (i < n) {
             VectorMask<Float> m = F.indexInRange(i, n);
             log(FloatVector.fromArray(F, a, ao + i, m)).intoArray(z, zo + i, m);
@@ -195,9 +276,35 @@ public final class VectorMath {
         }
     }
 
+    public static void sin(float[] a, int ao, float[] z, int zo, int n) {
+        int i = 0, L = FH.length();
+        for (int bound = FH.loopBound(n); i < bound; i += L) {
+            sinHalf(FloatVector.fromArray(FH, a, ao + i)).intoArray(z, zo + i);
+        }
+        if (i < n) {
+            VectorMask<Float> m = FH.indexInRange(i, n);
+            sinHalf(FloatVector.fromArray(FH, a, ao + i, m)).intoArray(z, zo + i, m);
+        }
+    }
+
+
+    public static void cos(float[] a, int ao, float[] z, int zo, int n) {
+        int i = 0, L = FH.length();
+        for (int bound = FH.loopBound(n); i < bound; i += L) {
+            cosHalf(FloatVector.fromArray(FH, a, ao + i)).intoArray(z, zo + i);
+        }
+        if (i < n) {
+            VectorMask<Float> m = FH.indexInRange(i, n);
+            cosHalf(FloatVector.fromArray(FH, a, ao + i, m)).intoArray(z, zo + i, m);
+        }
+    }
+
+
     public static void tanh(float[] a, int ao, float[] z, int zo, int n) {
         int i = 0, L = F.length();
-        for (int bound = F.loopBound(n); i < bound; i += L) tanh(FloatVector.fromArray(F, a, ao + i)).intoArray(z, zo + i);
+        for (int bound = F.loopBound(n); i < bound; i += L) {
+            tanh(FloatVector.fromArray(F, a, ao + i)).intoArray(z, zo + i);
+        }
         if (i < n) {
             VectorMask<Float> m = F.indexInRange(i, n);
             tanh(FloatVector.fromArray(F, a, ao + i, m)).intoArray(z, zo + i, m);

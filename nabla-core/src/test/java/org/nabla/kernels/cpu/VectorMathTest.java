@@ -17,9 +17,10 @@ class VectorMathTest {
         Float.MIN_VALUE, -Float.MIN_VALUE, Float.MIN_NORMAL, -Float.MIN_NORMAL, 1e-40f, -1e-40f, Float.MAX_VALUE,
         -Float.MAX_VALUE, 88.72283f, 88.72284f, 89f, -87.33654f, -87.33655f, -103.97207f, -103.97208f, -104f, -150f,
         -1f, -0.99999994f, -1.0000001f, 1f, 2f, -2f, 0.5f, 0.625f, -0.625f, 0.62499994f, 0.7071068f, 1.4142135f, 9f,
-        -9f, 1e-8f, -1e-8f, 5.9604645e-8f, -5.9604645e-8f, 1e10f, -1e10f, 3f, 20f, -20f};
+        -9f, 1e-8f, -1e-8f, 5.9604645e-8f, -5.9604645e-8f, 1e10f, -1e10f, 3f, 20f, -20f, 0x1p20f, -0x1p20f,
+        0x1.000002p20f, 1.5707964f, 3.1415927f, -3.1415927f, 6.2831855f, 1e5f, 102940.5f, 1e30f, 0x1.7p24f};
 
-    /** Random floats over all magnitudes: raw bit patterns, [-100, 100], [-2, 2] and powers of two from 2^-30 to 2^9. */
+    /** Random floats of all magnitudes: raw bit patterns, [-100, 100], [-2, 2], scaled by 2^-30 to 2^9; specials. */
     private static float[] inputs(int n, long seed) {
         SplittableRandom r = new SplittableRandom(seed);
         float[] x = new float[n + SPECIALS.length];
@@ -66,7 +67,9 @@ class VectorMathTest {
         assertTrue(worst > 0, name + ": suspiciously exact");
     }
 
-    private static double sigmoid(double x) { return x >= 0 ? 1 / (1 + Math.exp(-x)) : Math.exp(x) / (1 + Math.exp(x)); }
+    private static double sigmoid(double x) {
+        return x >= 0 ? 1 / (1 + Math.exp(-x)) : Math.exp(x) / (1 + Math.exp(x));
+    }
 
     @Test
     void expWithin2UlpOverTheFloatRange() { check("exp", VectorMath::exp, Math::exp, 2); }
@@ -85,15 +88,22 @@ class VectorMathTest {
     void sigmoidWithin3UlpOverTheFloatRange() { check("sigmoid", VectorMath::sigmoid, VectorMathTest::sigmoid, 3); }
 
     @Test
+    void sinWithin2UlpOverTheFloatRange() { check("sin", VectorMath::sin, Math::sin, 2); }
+
+    @Test
+    void cosWithin2UlpOverTheFloatRange() { check("cos", VectorMath::cos, Math::cos, 2); }
+
+    @Test
     void specialValues() {
         float inf = Float.POSITIVE_INFINITY;
         float[] x = {0f, -0f, inf, -inf, Float.NaN, -1f, -2f, 89f, -104f, Float.MIN_VALUE, -Float.MIN_VALUE};
         float[] z = new float[x.length];
         VectorMath.exp(x, 0, z, 0, x.length);
-        assertArrayEquals(new float[] {1, 1, inf, 0, Float.NaN, (float) Math.exp(-1), (float) Math.exp(-2), inf, 0, 1, 1}, z);
+        assertArrayEquals(new float[] {1, 1, inf, 0, Float.NaN, (float) Math.exp(-1), (float) Math.exp(-2), inf, 0, 1, 1},
+                z);
         VectorMath.log(x, 0, z, 0, x.length);
-        assertArrayEquals(new float[] {-inf, -inf, inf, Float.NaN, Float.NaN, Float.NaN, Float.NaN, (float) Math.log(89),
-            Float.NaN, (float) Math.log(Float.MIN_VALUE), Float.NaN}, z);
+        assertArrayEquals(new float[] {-inf, -inf, inf, Float.NaN, Float.NaN, Float.NaN, Float.NaN,
+            (float) Math.log(89), Float.NaN, (float) Math.log(Float.MIN_VALUE), Float.NaN}, z);
         VectorMath.log1p(x, 0, z, 0, x.length);
         assertArrayEquals(new float[] {0f, -0f, inf, Float.NaN, Float.NaN, -inf, Float.NaN, (float) Math.log1p(89),
             Float.NaN, Float.MIN_VALUE, -Float.MIN_VALUE}, z);
@@ -104,13 +114,20 @@ class VectorMathTest {
         assertArrayEquals(new float[] {0.5f, 0.5f, 1, 0, Float.NaN, (float) sigmoid(-1), (float) sigmoid(-2), 1,
             (float) sigmoid(-104), 0.5f, 0.5f}, z);
         assertEquals(Float.MIN_VALUE, VectorMath.exp((float) Math.log(Float.MIN_VALUE)));
+        VectorMath.sin(x, 0, z, 0, x.length);
+        assertArrayEquals(new float[] {0f, -0f, Float.NaN, Float.NaN, Float.NaN, (float) Math.sin(-1),
+            (float) Math.sin(-2), (float) Math.sin(89), (float) Math.sin(-104), Float.MIN_VALUE, -Float.MIN_VALUE}, z);
+        VectorMath.cos(x, 0, z, 0, x.length);
+        assertArrayEquals(new float[] {1, 1, Float.NaN, Float.NaN, Float.NaN, (float) Math.cos(-1),
+            (float) Math.cos(-2), (float) Math.cos(89), (float) Math.cos(-104), 1, 1}, z);
     }
 
     /** An element's result does not depend on its position: vector body and masked tail give the same bits. */
     @Test
     void resultsDoNotDependOnPositionOrLength() {
         float[] x = inputs(1000, 7);
-        ArrayFn[] fns = {VectorMath::exp, VectorMath::log, VectorMath::log1p, VectorMath::tanh, VectorMath::sigmoid};
+        ArrayFn[] fns = {VectorMath::exp, VectorMath::log, VectorMath::log1p, VectorMath::tanh, VectorMath::sigmoid,
+            VectorMath::sin, VectorMath::cos};
         for (ArrayFn f : fns) {
             float[] all = new float[x.length];
             f.apply(x, 0, all, 0, x.length);
@@ -128,7 +145,8 @@ class VectorMathTest {
     }
 
     private static int[][] runAll(float[] x) {
-        ArrayFn[] fns = {VectorMath::exp, VectorMath::log, VectorMath::log1p, VectorMath::tanh, VectorMath::sigmoid};
+        ArrayFn[] fns = {VectorMath::exp, VectorMath::log, VectorMath::log1p, VectorMath::tanh, VectorMath::sigmoid,
+            VectorMath::sin, VectorMath::cos};
         int[][] bits = new int[fns.length][x.length];
         float[] z = new float[x.length];
         for (int k = 0; k < fns.length; k++) {
