@@ -30,19 +30,29 @@ class ExecutorTest {
 
     /**
      * 12 independent branches x @ w_i -> relu -> squared row sums, summed pairwise and reduced: lots of parallel work.
-     * Only IEEE arithmetic (no exp/tanh): the JDK's vector exp/tanh/log/sin change their last bit once the JIT
-     * compiles them (SVML intrinsics against the Java fallback), which no executor mode can undo.
+     * out[2] adds transcendental functions on four branches (tanh, softmax, sigmoid, exp, log, log1p, sin, cos):
+     * their float32 kernels use {@code VectorMath}, whose bits do not change when the JIT compiles the loops (the JDK's
+     * vector exp/log/tanh did: SVML intrinsics against the Java fallback).
      */
     private static Graph branches(int n, Tensor[] out) {
         Graph g = new Graph();
         try (ExecutionContext.Scope s = g.asDefault()) {
             Tensor x = g.placeholder("x", DType.FLOAT32, Shape.of(-1, n));
             List<Tensor> parts = new ArrayList<>();
+            Tensor transcendental = null;
             for (int b = 0; b < 12; b++) {
                 Tensor w = g.constant("w" + b, Tensors.of(random(n * n, b), n, n));
                 Tensor h = Ops.relu(Ops.matmul(x, w));
                 parts.add(Ops.sum(Ops.mul(h, h), 1));
+                if (b < 4) {
+                    Tensor soft = Ops.mul(Ops.softmax(Ops.tanh(Ops.mul(h, 0.5f))), Ops.exp(Ops.neg(Ops.sigmoid(h))));
+                    Tensor logs = Ops.add(Ops.log(Ops.add(h, 0.5f)), Ops.log1p(h));
+                    Tensor t = Ops.add(Ops.add(soft, logs), Ops.mul(Ops.sin(h), Ops.cos(h)));
+                    Tensor ts = Ops.sum(t, 1);
+                    transcendental = transcendental == null ? ts : Ops.add(transcendental, ts);
+                }
             }
+            out[2] = transcendental;
             while (parts.size() > 1) {
                 List<Tensor> next = new ArrayList<>();
                 for (int i = 0; i + 1 < parts.size(); i += 2) next.add(Ops.add(parts.get(i), parts.get(i + 1)));
@@ -65,39 +75,48 @@ class ExecutorTest {
     @Test
     void everyModeGivesBitwiseEqualResultsRunAfterRun() {
         int n = 96;
-        Tensor[] out = new Tensor[2];
+        Tensor[] out = new Tensor[3];
         Graph g = branches(n, out);
         Tensor x = Tensors.of(random(64 * n, 99), 64, n);
         int[][] reference = null;
         for (ExecutionMode mode : ExecutionMode.values()) {
             try (Session s = new Session(g, SessionOptions.defaults().optimizerOptions(OptimizerOptions.NONE).mode(mode))) {
                 for (int run = 0; run < 8; run++) {
-                    List<Tensor> r = s.run(List.of(out[0], out[1]), Map.of(g.tensor("x"), x));
-                    int[][] b = {bits(r.get(0)), bits(r.get(1))};
+                    List<Tensor> r = s.run(List.of(out[0], out[1], out[2]), Map.of(g.tensor("x"), x));
+                    int[][] b = {bits(r.get(0)), bits(r.get(1)), bits(r.get(2))};
                     if (reference == null) reference = b;
-                    assertArrayEquals(reference[0], b[0], mode + " run " + run);
-                    assertArrayEquals(reference[1], b[1], mode + " run " + run);
+                    for (int k = 0; k < 3; k++) assertArrayEquals(reference[k], b[k], mode + " run " + run + " out " + k);
                 }
             }
         }
         // and the values are right: a float64 reference of one row
-        double expect = 0;
+        double expect = 0, expectT = 0;
         float[] xs = x.toFloatArray();
         for (int b = 0; b < 12; b++) {
             float[] w = random(n * n, b);
+            double[] h = new double[n];
             for (int j = 0; j < n; j++) {
                 double acc = 0;
                 for (int k = 0; k < n; k++) acc += xs[k] * (double) w[k * n + j];
-                double h = Math.max(acc, 0);
-                expect += h * h;
+                h[j] = Math.max(acc, 0);
+                expect += h[j] * h[j];
+            }
+            if (b < 4) {
+                double sum = 0;
+                for (int j = 0; j < n; j++) sum += Math.exp(Math.tanh(0.5 * h[j]));
+                for (int j = 0; j < n; j++) {
+                    expectT += Math.exp(Math.tanh(0.5 * h[j])) / sum * Math.exp(-1 / (1 + Math.exp(-h[j])))
+                            + Math.log(h[j] + 0.5) + Math.log1p(h[j]) + Math.sin(h[j]) * Math.cos(h[j]);
+                }
             }
         }
         assertEquals(expect, Float.intBitsToFloat(reference[0][0]), 1e-3 * Math.abs(expect));
+        assertEquals(expectT, Float.intBitsToFloat(reference[2][0]), 1e-4 * Math.abs(expectT));
     }
 
     @Test
     void parallelModeRunsIndependentNodesOnSeveralThreads() {
-        Tensor[] out = new Tensor[2];
+        Tensor[] out = new Tensor[3];
         Graph g = branches(128, out);
         Tensor x = Tensors.of(random(128 * 128, 5), 128, 128);
         try (Session s = new Session(g, SessionOptions.defaults().optimizerOptions(OptimizerOptions.NONE).interOpThreads(3))) {

@@ -1,7 +1,6 @@
 package org.nabla.kernels.cpu;
 
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 import org.nabla.DType;
@@ -142,26 +141,29 @@ public final class CpuFusedKernels implements KernelProvider {
 
     // One small loop per function, so each lanewise operator is a constant the JIT vectorizes (see UnaryLoops).
 
-    /** {@code z[zo + i] = f(a[ao + i])} for i < len: a vector loop, then a scalar tail. */
+    /**
+     * {@code z[zo + i] = f(a[ao + i])} for i < len: a vector loop, then a scalar tail; exp, log, log1p, tanh,
+     * sin, cos and sigmoid run whole through {@link VectorMath} (masked last vector), bitwise as the unfused kernels.
+     */
     private static void unary(Fn f, float alpha, float[] a, int ao, float[] z, int zo, int len) {
         int bound = F.loopBound(len);
         int i = switch (f) {
             case NEG -> negV(a, ao, z, zo, bound);
             case ABS -> absV(a, ao, z, zo, bound);
             case SQUARE -> square(a, ao, z, zo, bound);
-            case EXP -> expV(a, ao, z, zo, bound);
-            case LOG -> logV(a, ao, z, zo, bound);
-            case LOG1P -> log1p(a, ao, z, zo, bound);
-            case SIN -> sinV(a, ao, z, zo, bound);
-            case COS -> cosV(a, ao, z, zo, bound);
-            case TANH -> tanhV(a, ao, z, zo, bound);
+            case EXP -> { VectorMath.exp(a, ao, z, zo, len); yield len; }
+            case LOG -> { VectorMath.log(a, ao, z, zo, len); yield len; }
+            case LOG1P -> { VectorMath.log1p(a, ao, z, zo, len); yield len; }
+            case SIN -> { VectorMath.sin(a, ao, z, zo, len); yield len; }
+            case COS -> { VectorMath.cos(a, ao, z, zo, len); yield len; }
+            case TANH -> { VectorMath.tanh(a, ao, z, zo, len); yield len; }
             case SQRT -> sqrtV(a, ao, z, zo, bound);
             case RSQRT -> rsqrt(a, ao, z, zo, bound);
             case RECIPROCAL -> reciprocal(a, ao, z, zo, bound);
             case RELU -> relu(a, ao, z, zo, bound);
             case RELU6 -> relu6(a, ao, z, zo, bound);
             case LEAKY_RELU -> leakyRelu(alpha, a, ao, z, zo, bound);
-            case SIGMOID -> sigmoid(a, ao, z, zo, bound);
+            case SIGMOID -> { VectorMath.sigmoid(a, ao, z, zo, len); yield len; }
             default -> throw new IllegalStateException("not a unary instruction: " + f);
         };
         for (; i < len; i++) z[zo + i] = scalar(f, alpha, a[ao + i]);
@@ -185,48 +187,6 @@ public final class CpuFusedKernels implements KernelProvider {
         for (int j = 0; j < bound; j += F.length()) {
             FloatVector v = FloatVector.fromArray(F, a, ao + j);
             v.mul(v).intoArray(z, zo + j);
-        }
-        return bound;
-    }
-
-    private static int expV(float[] a, int ao, float[] z, int zo, int bound) {
-        for (int j = 0; j < bound; j += F.length()) {
-            FloatVector.fromArray(F, a, ao + j).lanewise(VectorOperators.EXP).intoArray(z, zo + j);
-        }
-        return bound;
-    }
-
-    private static int logV(float[] a, int ao, float[] z, int zo, int bound) {
-        for (int j = 0; j < bound; j += F.length()) {
-            FloatVector.fromArray(F, a, ao + j).lanewise(VectorOperators.LOG).intoArray(z, zo + j);
-        }
-        return bound;
-    }
-
-    private static int log1p(float[] a, int ao, float[] z, int zo, int bound) {
-        for (int j = 0; j < bound; j += F.length()) {
-            FloatVector.fromArray(F, a, ao + j).lanewise(VectorOperators.LOG1P).intoArray(z, zo + j);
-        }
-        return bound;
-    }
-
-    private static int sinV(float[] a, int ao, float[] z, int zo, int bound) {
-        for (int j = 0; j < bound; j += F.length()) {
-            FloatVector.fromArray(F, a, ao + j).lanewise(VectorOperators.SIN).intoArray(z, zo + j);
-        }
-        return bound;
-    }
-
-    private static int cosV(float[] a, int ao, float[] z, int zo, int bound) {
-        for (int j = 0; j < bound; j += F.length()) {
-            FloatVector.fromArray(F, a, ao + j).lanewise(VectorOperators.COS).intoArray(z, zo + j);
-        }
-        return bound;
-    }
-
-    private static int tanhV(float[] a, int ao, float[] z, int zo, int bound) {
-        for (int j = 0; j < bound; j += F.length()) {
-            FloatVector.fromArray(F, a, ao + j).lanewise(VectorOperators.TANH).intoArray(z, zo + j);
         }
         return bound;
     }
@@ -270,18 +230,6 @@ public final class CpuFusedKernels implements KernelProvider {
         for (int j = 0; j < bound; j += F.length()) {
             FloatVector v = FloatVector.fromArray(F, a, ao + j);
             v.mul(alpha).blend(v, v.compare(VectorOperators.GT, 0f)).intoArray(z, zo + j);
-        }
-        return bound;
-    }
-
-    /** As NnOps' Sigmoid kernel: exp only of -|x| (in [0, 1], never overflows). */
-    private static int sigmoid(float[] a, int ao, float[] z, int zo, int bound) {
-        for (int j = 0; j < bound; j += F.length()) {
-            FloatVector v = FloatVector.fromArray(F, a, ao + j);
-            FloatVector e = v.abs().neg().lanewise(VectorOperators.EXP);
-            FloatVector r = ONE.div(e.add(1f));
-            VectorMask<Float> neg = v.compare(VectorOperators.LT, 0f);
-            r.blend(e.mul(r), neg).intoArray(z, zo + j);
         }
         return bound;
     }

@@ -2,7 +2,6 @@ package org.nabla.kernels.cpu;
 
 import java.util.List;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 import org.nabla.DType;
@@ -98,14 +97,8 @@ public final class CpuNnKernels implements KernelProvider {
                 for (; i < to; i++) y[i] = x[i] > 0 ? x[i] : alpha * x[i];
             }
             case SIGMOID -> {
-                for (; i < bound; i += F.length()) {
-                    FloatVector v = FloatVector.fromArray(F, x, i);
-                    FloatVector e = v.abs().neg().lanewise(VectorOperators.EXP); // in [0, 1]: never overflows
-                    FloatVector r = FloatVector.broadcast(F, 1f).div(e.add(1f));
-                    VectorMask<Float> neg = v.compare(VectorOperators.LT, 0f);
-                    r.blend(e.mul(r), neg).intoArray(y, i);
-                }
-                for (; i < to; i++) y[i] = (float) sigmoid(x[i]);
+                // exp of -|x| only (never overflows), JIT-independent bits, masked last vector: no scalar tail
+                VectorMath.sigmoid(x, i, y, i, to - i);
             }
             case ELU -> { for (; i < to; i++) y[i] = (float) elu(alpha, x[i]); }
             case SELU -> { for (; i < to; i++) y[i] = (float) selu(x[i]); }

@@ -247,7 +247,7 @@ final class ReduceLoops {
                     int blockEnd = Math.min(end, i + BLOCK);
                     FloatVector acc = FloatVector.zero(F);
                     for (int vEnd = i + (blockEnd - i) / L * L; i < vEnd; i += L) {
-                        acc = acc.add(FloatVector.fromArray(F, x, i).sub(mv).lanewise(VectorOperators.EXP));
+                        acc = acc.add(VectorMath.exp(FloatVector.fromArray(F, x, i).sub(mv)));
                     }
                     s += sumLanes(acc);
                     for (; i < blockEnd; i++) s += Math.exp(x[i] - m);
@@ -301,8 +301,8 @@ final class ReduceLoops {
                     for (int r = r0, r1 = Math.min(red, r0 + ROWS); r < r1; r++) {
                         int b = base0 + r * inner, i = 0;
                         for (int bound = F.loopBound(len); i < bound; i += L) {
-                            FloatVector e = FloatVector.fromArray(F, x, b + i).sub(FloatVector.fromArray(F, m, i))
-                                    .lanewise(VectorOperators.EXP);
+                            FloatVector e = VectorMath.exp(FloatVector.fromArray(F, x, b + i)
+                                    .sub(FloatVector.fromArray(F, m, i)));
                             FloatVector.fromArray(F, part, i).add(e).intoArray(part, i);
                         }
                         for (; i < len; i++) part[i] += (float) Math.exp(x[b + i] - m[i]);

@@ -1,15 +1,15 @@
 package org.nabla.kernels.cpu;
 
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 import org.nabla.Tensor;
 import org.nabla.ops.TensorSpec;
 
 /**
  * Elementwise unary functions: the scalar semantics per storage kind and one parallel loop per storage kind, with
- * the function as a switch inside the loop (monomorphic). float32 functions that the Vector API provides run as
- * FloatVector lanewise ops (accurate to about 1 ulp); the others compute in float64 and round once.
+ * the function as a switch inside the loop (monomorphic). float32 exp, log, log1p, tanh, sin and cos run through
+ * {@link VectorMath} (within 2 ulp, bitwise the same before and after JIT compilation); the others compute in float64
+ * and round once.
  */
 final class UnaryLoops {
     private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
@@ -95,18 +95,36 @@ final class UnaryLoops {
             case NEG -> neg(a, z, from, bound);
             case ABS -> abs(a, z, from, bound);
             case SQUARE -> square(a, z, from, bound);
-            case EXP -> exp(a, z, from, bound);
-            case LOG -> log(a, z, from, bound);
-            case LOG1P -> log1p(a, z, from, bound);
+            case EXP -> vectorMath(f, a, z, from, to);
+            case LOG -> vectorMath(f, a, z, from, to);
+            case LOG1P -> vectorMath(f, a, z, from, to);
             case SQRT -> sqrt(a, z, from, bound);
             case RSQRT -> rsqrt(a, z, from, bound);
             case RECIPROCAL -> reciprocal(a, z, from, bound);
-            case SIN -> sin(a, z, from, bound);
-            case COS -> cos(a, z, from, bound);
-            case TANH -> tanh(a, z, from, bound);
+            case SIN -> vectorMath(f, a, z, from, to);
+            case COS -> vectorMath(f, a, z, from, to);
+            case TANH -> vectorMath(f, a, z, from, to);
             default -> from; // scalar only
         };
         for (; i < to; i++) z[i] = (float) apply(f, (double) a[i]);
+    }
+
+    /**
+     * exp, log, log1p, tanh, sin and cos through {@link VectorMath} over the whole chunk (its last partial vector
+     * masked): no scalar tail, so an element's bits do not depend on its position, and none change when the JIT
+     * compiles the loop.
+     */
+    private static int vectorMath(Fn f, float[] a, float[] z, int from, int to) {
+        switch (f) {
+            case EXP -> VectorMath.exp(a, from, z, from, to - from);
+            case LOG -> VectorMath.log(a, from, z, from, to - from);
+            case LOG1P -> VectorMath.log1p(a, from, z, from, to - from);
+            case TANH -> VectorMath.tanh(a, from, z, from, to - from);
+            case SIN -> VectorMath.sin(a, from, z, from, to - from);
+            case COS -> VectorMath.cos(a, from, z, from, to - from);
+            default -> throw new AssertionError(f);
+        }
+        return to;
     }
 
     private static int neg(float[] a, float[] z, int from, int bound) {
@@ -133,30 +151,6 @@ final class UnaryLoops {
         return bound;
     }
 
-    private static int exp(float[] a, float[] z, int from, int bound) {
-        for (int i = from; i < bound; i += F.length()) {
-            FloatVector v = FloatVector.fromArray(F, a, i);
-            v.lanewise(VectorOperators.EXP).intoArray(z, i);
-        }
-        return bound;
-    }
-
-    private static int log(float[] a, float[] z, int from, int bound) {
-        for (int i = from; i < bound; i += F.length()) {
-            FloatVector v = FloatVector.fromArray(F, a, i);
-            v.lanewise(VectorOperators.LOG).intoArray(z, i);
-        }
-        return bound;
-    }
-
-    private static int log1p(float[] a, float[] z, int from, int bound) {
-        for (int i = from; i < bound; i += F.length()) {
-            FloatVector v = FloatVector.fromArray(F, a, i);
-            v.lanewise(VectorOperators.LOG1P).intoArray(z, i);
-        }
-        return bound;
-    }
-
     private static int sqrt(float[] a, float[] z, int from, int bound) {
         for (int i = from; i < bound; i += F.length()) {
             FloatVector v = FloatVector.fromArray(F, a, i);
@@ -177,30 +171,6 @@ final class UnaryLoops {
         for (int i = from; i < bound; i += F.length()) {
             FloatVector v = FloatVector.fromArray(F, a, i);
             ONE.div(v).intoArray(z, i);
-        }
-        return bound;
-    }
-
-    private static int sin(float[] a, float[] z, int from, int bound) {
-        for (int i = from; i < bound; i += F.length()) {
-            FloatVector v = FloatVector.fromArray(F, a, i);
-            v.lanewise(VectorOperators.SIN).intoArray(z, i);
-        }
-        return bound;
-    }
-
-    private static int cos(float[] a, float[] z, int from, int bound) {
-        for (int i = from; i < bound; i += F.length()) {
-            FloatVector v = FloatVector.fromArray(F, a, i);
-            v.lanewise(VectorOperators.COS).intoArray(z, i);
-        }
-        return bound;
-    }
-
-    private static int tanh(float[] a, float[] z, int from, int bound) {
-        for (int i = from; i < bound; i += F.length()) {
-            FloatVector v = FloatVector.fromArray(F, a, i);
-            v.lanewise(VectorOperators.TANH).intoArray(z, i);
         }
         return bound;
     }
