@@ -1,0 +1,331 @@
+package org.nabla.onnx;
+
+import static org.nabla.onnx.OnnxOperators.one;
+import static org.nabla.onnx.OnnxOperators.rule;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.nabla.DType;
+import org.nabla.Ops;
+import org.nabla.Shape;
+import org.nabla.Tensor;
+import org.nabla.Tensors;
+
+/** Shape and layout operators, indexing, constants. Shape-like inputs must be known at import time. */
+final class ArrayRules {
+    private ArrayRules() {}
+
+    static void register() {
+        one("Concat", n -> Ops.concat((int) n.attrInt("axis", 0), n.presentInputs().toArray(Tensor[]::new)));
+        one("Transpose", n -> {
+            Tensor x = n.required(0);
+            int[] perm = n.attrInts("perm", null);
+            if (perm == null) {
+                perm = new int[x.rank()];
+                for (int i = 0; i < perm.length; i++) perm[i] = perm.length - 1 - i;
+            }
+            return Ops.transpose(x, perm);
+        });
+        one("Reshape", ArrayRules::reshape);
+        one("Flatten", ArrayRules::flatten);
+        one("Squeeze", ArrayRules::squeeze);
+        one("Unsqueeze", ArrayRules::unsqueeze);
+        one("Expand", n -> {
+            Tensor x = n.required(0);
+            Shape target = Shape.of(n.constant(1).toLongArray());
+            return Ops.broadcastTo(x, broadcastShape(x.shape(), target, n).dims());
+        });
+        one("Tile", n -> Ops.tile(n.required(0), n.constant(1).toIntArray()));
+        one("Gather", n -> Ops.gather(n.required(0), n.required(1), (int) n.attrInt("axis", 0)));
+        one("GatherND", ArrayRules::gatherNd);
+        rule("Split", ArrayRules::split);
+        one("Slice", ArrayRules::slice);
+        one("OneHot", ArrayRules::oneHot);
+        one("Shape", ArrayRules::shape);
+        one("Size", n -> {
+            Shape s = n.required(0).shape();
+            if (!s.isFullyDefined()) throw n.unsupported("Size of a tensor of unknown shape " + s);
+            return Tensors.scalar(s.size());
+        });
+        one("Constant", ArrayRules::constant);
+        one("ConstantOfShape", n -> {
+            Tensor value = n.attrTensor("value");
+            Tensor v = value == null ? Tensors.scalar(0f) : Ops.reshape(value);
+            return Ops.fill(v, n.constant(0).toIntArray());
+        });
+        one("Range", n -> {
+            Tensor start = n.constant(0), limit = n.constant(1), delta = n.constant(2);
+            return Ops.range(start.doubleValue(), limit.doubleValue(), delta.doubleValue(), start.dtype());
+        });
+        one("Pad", ArrayRules::pad);
+    }
+
+    private static Tensor reshape(OnnxNode n) {
+        Tensor x = n.required(0);
+        int[] target = n.constant(1).toIntArray();
+        boolean allowZero = n.attrInt("allowzero", 0) == 1;
+        for (int i = 0; i < target.length; i++) {
+            if (target[i] == 0 && !allowZero) {
+                if (i >= x.rank()) throw n.error("shape " + Arrays.toString(target) + " copies dimension " + i
+                        + " of an input of rank " + x.rank());
+                target[i] = x.shape().dim(i);
+                if (target[i] < 0) throw n.unsupported("shape " + Arrays.toString(n.constant(1).toIntArray())
+                        + " copies dimension " + i + ", which is unknown when importing");
+            }
+        }
+        return Ops.reshape(x, target);
+    }
+
+    private static Tensor flatten(OnnxNode n) {
+        Tensor x = n.required(0);
+        int[] d = x.shape().dims();
+        int axis = (int) n.attrInt("axis", 1);
+        if (axis < 0) axis += d.length;
+        if (axis < 0 || axis > d.length) throw n.error("axis " + n.attrInt("axis", 1) + " is out of range for rank "
+                + d.length);
+        long outer = 1, inner = 1;
+        boolean outerKnown = true, innerKnown = true;
+        for (int i = 0; i < d.length; i++) {
+            if (i < axis) {
+                if (d[i] < 0) outerKnown = false; else outer *= d[i];
+            } else {
+                if (d[i] < 0) innerKnown = false; else inner *= d[i];
+            }
+        }
+        if (!outerKnown && !innerKnown) throw n.unsupported("Flatten with unknown dimensions on both sides of axis "
+                + axis + " (shape " + x.shape() + ")");
+        return Ops.reshape(x, outerKnown ? (int) outer : -1, innerKnown ? (int) inner : -1);
+    }
+
+    private static int[] axesInputOrAttr(OnnxNode n, int input) {
+        if (n.opset() >= 13) return n.in(input) == null ? null : n.constant(input).toIntArray();
+        return n.attrInts("axes", null);
+    }
+
+    private static Tensor squeeze(OnnxNode n) {
+        int[] axes = axesInputOrAttr(n, 1);
+        Tensor x = n.required(0);
+        if (axes == null) {
+            List<Integer> ones = new ArrayList<>();
+            for (int i = 0; i < x.rank(); i++) {
+                if (x.shape().dim(i) == 1) ones.add(i);
+                else if (x.shape().dim(i) < 0) throw n.unsupported("Squeeze without axes on unknown dimension " + i);
+            }
+            axes = ones.stream().mapToInt(Integer::intValue).toArray();
+            if (axes.length == 0) return Ops.identity(x);
+        }
+        return Ops.squeeze(x, axes);
+    }
+
+    private static Tensor unsqueeze(OnnxNode n) {
+        int[] axes = axesInputOrAttr(n, 1);
+        if (axes == null) throw n.error("needs axes");
+        Tensor x = n.required(0);
+        int outRank = x.rank() + axes.length;
+        int[] norm = Arrays.stream(axes).map(a -> a < 0 ? a + outRank : a).sorted().toArray();
+        for (int a : norm) x = Ops.expandDims(x, a);
+        return x;
+    }
+
+    /** NumPy broadcasting of the input's shape with the requested one (Expand may also keep larger input dims). */
+    private static Shape broadcastShape(Shape a, Shape b, OnnxNode n) {
+        int rank = Math.max(a.rank(), b.rank());
+        int[] out = new int[rank];
+        for (int i = 0; i < rank; i++) {
+            int da = i < rank - a.rank() ? 1 : a.dim(i - (rank - a.rank()));
+            int db = i < rank - b.rank() ? 1 : b.dim(i - (rank - b.rank()));
+            if (da != 1 && db != 1 && da != db) throw n.error("cannot expand shape " + a + " to " + b);
+            out[i] = da == 1 ? db : da;
+        }
+        return Shape.of(out);
+    }
+
+    private static Tensor gatherNd(OnnxNode n) {
+        Tensor data = n.required(0), indices = n.required(1);
+        int batchDims = (int) n.attrInt("batch_dims", 0);
+        if (batchDims == 0) return Ops.gatherNd(data, indices);
+        // Prefix each index tuple with its batch position, then gather over the un-batched data.
+        int[] ds = data.shape().dims(), is = indices.shape().dims();
+        for (int i = 0; i < batchDims; i++) {
+            if (ds[i] < 0 || ds[i] != is[i]) throw n.error("batch dimension " + i + " differs: data " + data.shape()
+                    + ", indices " + indices.shape());
+        }
+        int batch = 1;
+        for (int i = 0; i < batchDims; i++) batch *= ds[i];
+        int[] flatData = new int[ds.length - batchDims + 1];
+        flatData[0] = batch;
+        System.arraycopy(ds, batchDims, flatData, 1, ds.length - batchDims);
+        int[] flatIdx = new int[is.length - batchDims + 1];
+        flatIdx[0] = batch;
+        System.arraycopy(is, batchDims, flatIdx, 1, is.length - batchDims);
+        Tensor idx = Ops.cast(Ops.reshape(indices, flatIdx), DType.INT64);
+        int[] posShape = new int[flatIdx.length];
+        Arrays.fill(posShape, 1);
+        posShape[0] = batch;
+        int[] full = flatIdx.clone();
+        full[full.length - 1] = 1;
+        Tensor pos = Ops.broadcastTo(Ops.reshape(Ops.range(0, batch, 1, DType.INT64), posShape), full);
+        Tensor out = Ops.gatherNd(Ops.reshape(data, flatData), Ops.concat(-1, pos, idx));
+        int[] outShape = new int[batchDims + out.rank() - 1];
+        System.arraycopy(ds, 0, outShape, 0, batchDims);
+        int[] rest = out.shape().dims();
+        System.arraycopy(rest, 1, outShape, batchDims, rest.length - 1);
+        return Ops.reshape(out, outShape);
+    }
+
+    private static List<Tensor> split(OnnxNode n) {
+        Tensor x = n.required(0);
+        int axis = (int) n.attrInt("axis", 0);
+        int outputs = n.outputCount();
+        int[] sizes = n.opset() >= 13 ? (n.in(1) == null ? null : n.constant(1).toIntArray())
+                : n.attrInts("split", null);
+        if (sizes != null) return List.of(Ops.split(x, sizes, axis));
+        int dim = x.shape().dim(axis);
+        if (n.hasAttr("num_outputs")) outputs = (int) n.attrInt("num_outputs", outputs);
+        if (dim < 0) throw n.unsupported("Split of an axis of unknown size without split sizes");
+        if (dim % outputs == 0) return List.of(Ops.split(x, outputs, axis));
+        // Opset 18: uneven split, every chunk ceil(dim / outputs) but the last.
+        int chunk = (dim + outputs - 1) / outputs;
+        int[] uneven = new int[outputs];
+        for (int i = 0; i < outputs; i++) uneven[i] = Math.max(0, Math.min(chunk, dim - i * chunk));
+        return List.of(Ops.split(x, uneven, axis));
+    }
+
+    /** ONNX Slice (starts, ends, axes, steps as inputs; attributes before opset 10) as a clamped strided slice. */
+    private static Tensor slice(OnnxNode n) {
+        Tensor x = n.required(0);
+        int rank = x.rank();
+        long[] starts, ends, axes, steps;
+        if (n.opset() < 10) {
+            starts = n.attrLongs("starts", new long[0]);
+            ends = n.attrLongs("ends", new long[0]);
+            axes = n.attrLongs("axes", null);
+            steps = null;
+        } else {
+            starts = n.constant(1).toLongArray();
+            ends = n.constant(2).toLongArray();
+            axes = n.in(3) != null ? n.constant(3).toLongArray() : null;
+            steps = n.in(4) != null ? n.constant(4).toLongArray() : null;
+        }
+        int[] begin = new int[rank], end = new int[rank], stride = new int[rank];
+        int beginMask = 0, endMask = 0;
+        for (int i = 0; i < rank; i++) {
+            stride[i] = 1;
+            beginMask |= 1 << i;
+            endMask |= 1 << i;
+        }
+        for (int k = 0; k < starts.length; k++) {
+            int axis = (int) (axes == null ? k : axes[k] < 0 ? axes[k] + rank : axes[k]);
+            if (axis < 0 || axis >= rank) throw n.error("axis " + axes[k] + " is out of range for rank " + rank);
+            int dim = x.shape().dim(axis);
+            if (dim < 0) throw n.unsupported("Slice of axis " + axis + ", whose size is unknown when importing");
+            long step = steps == null ? 1 : steps[k];
+            if (step == 0) throw n.error("step 0 on axis " + axis);
+            long s = starts[k] < 0 ? starts[k] + dim : starts[k];
+            long e = ends[k] < 0 ? ends[k] + dim : ends[k];
+            if (step > 0) {
+                s = Math.max(0, Math.min(dim, s));
+                e = Math.max(0, Math.min(dim, e));
+            } else {
+                s = Math.max(-1, Math.min(dim - 1, s));
+                e = Math.max(-1, Math.min(dim - 1, e));
+            }
+            begin[axis] = (int) s;
+            stride[axis] = (int) step;
+            beginMask &= ~(1 << axis);
+            if (e == -1 && step < 0) {
+                end[axis] = 0; // run to the very first element: leave the end open
+            } else {
+                end[axis] = (int) e;
+                endMask &= ~(1 << axis);
+            }
+        }
+        return Ops.stridedSlice(x, begin, end, stride, beginMask, endMask, 0, 0, 0);
+    }
+
+    /** The tensor reversed along {@code axis}. */
+    static Tensor reverse(Tensor x, int axis) {
+        int rank = x.rank();
+        int[] begin = new int[rank], end = new int[rank], strides = new int[rank];
+        Arrays.fill(strides, 1);
+        strides[axis] = -1;
+        int all = (1 << rank) - 1;
+        return Ops.stridedSlice(x, begin, end, strides, all, all, 0, 0, 0);
+    }
+
+    private static Tensor oneHot(OnnxNode n) {
+        int depth = (int) n.constant(1).doubleValue();
+        Tensor values = n.constant(2);
+        Tensor indices = Ops.cast(n.required(0), DType.INT64);
+        indices = Ops.where(Ops.less(indices, 0L), Ops.add(indices, (long) depth), indices);
+        double[] v = values.toDoubleArray();
+        int axis = (int) n.attrInt("axis", -1);
+        if (axis < -1) axis += indices.rank() + 1; // ONNX counts negative axes in the output; TF allows only -1
+        return Ops.oneHot(indices, depth, v[1], v[0], axis, values.dtype());
+    }
+
+    private static Tensor shape(OnnxNode n) {
+        Shape s = n.required(0).shape();
+        int rank = s.rank();
+        int start = clampAxis((int) n.attrInt("start", 0), rank);
+        int end = clampAxis((int) n.attrInt("end", rank), rank);
+        long[] v = new long[Math.max(0, end - start)];
+        for (int i = 0; i < v.length; i++) {
+            v[i] = s.dim(start + i);
+            if (v[i] < 0) throw n.unsupported("Shape of a tensor whose dimension " + (start + i) + " is unknown when "
+                    + "importing (shape " + s + "); give the input shapes when importing");
+        }
+        return Tensors.of(v, v.length);
+    }
+
+    private static int clampAxis(int a, int rank) {
+        int v = a < 0 ? a + rank : a;
+        return Math.max(0, Math.min(rank, v));
+    }
+
+    private static Tensor constant(OnnxNode n) {
+        Tensor t = n.attrTensor("value");
+        if (t != null) return t;
+        if (n.hasAttr("value_float")) return Tensors.scalar((float) n.attrFloat("value_float", 0));
+        if (n.hasAttr("value_int")) return Tensors.scalar(n.attrInt("value_int", 0));
+        float[] fs = n.attrFloats("value_floats", null);
+        if (fs != null) return Tensors.of(fs, fs.length);
+        long[] ls = n.attrLongs("value_ints", null);
+        if (ls != null) return Tensors.of(ls, ls.length);
+        throw n.unsupported("Constant without a tensor, float or int value (attributes: sparse or string values)");
+    }
+
+    private static Tensor pad(OnnxNode n) {
+        Tensor x = n.required(0);
+        String mode = n.attrString("mode", "constant");
+        int rank = x.rank();
+        long[] pads;
+        double value;
+        int[] axes = null;
+        if (n.opset() < 11) {
+            pads = n.attrLongs("pads", new long[0]);
+            value = n.attrFloat("value", 0);
+        } else {
+            pads = n.constant(1).toLongArray();
+            value = n.in(2) != null ? n.constant(2).doubleValue() : 0;
+            if (n.in(3) != null) axes = n.constant(3).toIntArray();
+        }
+        int count = axes == null ? rank : axes.length;
+        if (pads.length != 2 * count) throw n.error("pads has " + pads.length + " values, expected " + 2 * count);
+        int[][] paddings = new int[rank][2];
+        for (int k = 0; k < count; k++) {
+            int axis = axes == null ? k : axes[k] < 0 ? axes[k] + rank : axes[k];
+            paddings[axis][0] = (int) pads[k];
+            paddings[axis][1] = (int) pads[k + count];
+        }
+        for (int[] p : paddings) {
+            if (p[0] < 0 || p[1] < 0) throw n.unsupported("negative pads (cropping) " + Arrays.toString(pads));
+        }
+        return switch (mode) {
+            case "constant" -> Ops.pad(x, paddings, "CONSTANT", value);
+            case "reflect" -> Ops.pad(x, paddings, "REFLECT", 0);
+            default -> throw n.unsupported("Pad mode '" + mode + "' (Nabla pads with constant and reflect)");
+        };
+    }
+}

@@ -1,0 +1,149 @@
+package org.nabla.onnx;
+
+import static org.nabla.onnx.OnnxOperators.binary;
+import static org.nabla.onnx.OnnxOperators.one;
+import static org.nabla.onnx.OnnxOperators.unary;
+
+import java.util.List;
+import org.nabla.DType;
+import org.nabla.Ops;
+import org.nabla.Tensor;
+
+/** Elementwise arithmetic, logic, activations and matrix products. */
+final class MathRules {
+    private MathRules() {}
+
+    static void register() {
+        binary("Add", Ops::add);
+        binary("Sub", Ops::sub);
+        binary("Mul", Ops::mul);
+        binary("Div", Ops::div);
+        binary("Equal", Ops::equal);
+        binary("Greater", Ops::greater);
+        binary("GreaterOrEqual", Ops::greaterEqual);
+        binary("Less", Ops::less);
+        binary("LessOrEqual", Ops::lessEqual);
+        binary("And", Ops::logicalAnd);
+        binary("Or", Ops::logicalOr);
+        binary("Xor", Ops::logicalXor);
+        one("Mod", n -> {
+            Tensor a = n.required(0), b = n.required(1);
+            // fmod=1 keeps the dividend's sign (C fmod); fmod=0 the divisor's (Python %), which is Nabla's mod.
+            if (n.attrInt("fmod", 0) == 0) return Ops.mod(a, b);
+            return Ops.sub(a, Ops.mul(Ops.cast(Ops.cast(Ops.div(a, b), DType.INT64), a.dtype()), b));
+        });
+        // ONNX lets the exponent have another numeric type than the base; the result has the base's type.
+        one("Pow", n -> Ops.pow(n.required(0), Ops.cast(n.required(1), n.required(0).dtype())));
+        OnnxOperators.one("Max", n -> n.presentInputs().stream().reduce(Ops::maximum).orElseThrow());
+        OnnxOperators.one("Min", n -> n.presentInputs().stream().reduce(Ops::minimum).orElseThrow());
+        OnnxOperators.one("Sum", n -> n.presentInputs().stream().reduce(Ops::add).orElseThrow());
+        one("Mean", n -> Ops.div(n.presentInputs().stream().reduce(Ops::add).orElseThrow(), n.presentInputs().size()));
+        unary("Abs", Ops::abs);
+        unary("Neg", Ops::neg);
+        unary("Exp", Ops::exp);
+        unary("Log", Ops::log);
+        unary("Sqrt", Ops::sqrt);
+        unary("Sin", Ops::sin);
+        unary("Cos", Ops::cos);
+        unary("Tan", x -> Ops.div(Ops.sin(x), Ops.cos(x)));
+        unary("Tanh", Ops::tanh);
+        unary("Erf", Ops::erf);
+        unary("Ceil", Ops::ceil);
+        unary("Floor", Ops::floor);
+        unary("Round", Ops::round);
+        unary("Sign", Ops::sign);
+        unary("Reciprocal", Ops::reciprocal);
+        unary("Not", Ops::logicalNot);
+        unary("IsNaN", Ops::isNan);
+        unary("Identity", Ops::identity);
+        unary("Relu", Ops::relu);
+        unary("Sigmoid", Ops::sigmoid);
+        unary("Softplus", Ops::softplus);
+        unary("Softsign", x -> Ops.div(x, Ops.add(Ops.abs(x), 1)));
+        one("IsInf", MathRules::isInf);
+        one("LeakyRelu", n -> Ops.leakyRelu(n.required(0), n.attrFloat("alpha", 0.01)));
+        one("Elu", n -> Ops.elu(n.required(0), n.attrFloat("alpha", 1.0)));
+        one("Selu", MathRules::selu);
+        one("Gelu", n -> Ops.gelu(n.required(0), n.attrString("approximate", "none").equals("tanh")));
+        one("HardSigmoid", n -> Ops.clip(Ops.add(Ops.mul(n.required(0), n.attrFloat("alpha", 0.2)),
+                n.attrFloat("beta", 0.5)), 0, 1));
+        one("HardSwish", n -> {
+            Tensor x = n.required(0);
+            return Ops.mul(x, Ops.clip(Ops.add(Ops.mul(x, 1.0 / 6), 0.5), 0, 1));
+        });
+        one("ThresholdedRelu", n -> {
+            Tensor x = n.required(0);
+            return Ops.where(Ops.greater(x, n.attrFloat("alpha", 1.0)), x, Ops.zerosLike(x));
+        });
+        one("Celu", n -> {
+            double alpha = n.attrFloat("alpha", 1.0);
+            Tensor x = n.required(0);
+            return Ops.add(Ops.maximum(x, 0), Ops.minimum(Ops.mul(Ops.sub(Ops.exp(Ops.div(x, alpha)), 1), alpha), 0));
+        });
+        one("PRelu", n -> {
+            Tensor x = n.required(0);
+            return Ops.where(Ops.less(x, 0), Ops.mul(x, n.required(1)), x);
+        });
+        one("Clip", MathRules::clip);
+        one("Where", n -> Ops.where(n.required(0), n.required(1), n.required(2)));
+        one("Cast", n -> Ops.cast(n.required(0), OnnxTypes.toDType((int) n.attrInt("to", 0), n.where() + " 'to'")));
+        one("CastLike", n -> Ops.cast(n.required(0), n.required(1).dtype()));
+        one("MatMul", MathRules::matmul);
+        one("Gemm", n -> {
+            Tensor y = Ops.matmul(n.required(0), n.required(1), n.attrInt("transA", 0) == 1,
+                    n.attrInt("transB", 0) == 1);
+            double alpha = n.attrFloat("alpha", 1.0), beta = n.attrFloat("beta", 1.0);
+            if (alpha != 1.0) y = Ops.mul(y, alpha);
+            if (n.in(2) == null) return y;
+            return Ops.add(y, beta == 1.0 ? n.in(2) : Ops.mul(n.in(2), beta));
+        });
+        OnnxOperators.rule("Einsum", n -> List.of(Einsum.apply(n.attrString("equation", ""), n.presentInputs(), n)));
+    }
+
+    private static Tensor selu(OnnxNode n) {
+        Tensor x = n.required(0);
+        if (!n.hasAttr("alpha") && !n.hasAttr("gamma")) return Ops.selu(x);
+        double alpha = n.attrFloat("alpha", 1.67326319217681884765625);
+        double gamma = n.attrFloat("gamma", 1.05070102214813232421875);
+        return Ops.mul(Ops.where(Ops.greater(x, 0), x, Ops.mul(Ops.sub(Ops.exp(x), 1), alpha)), gamma);
+    }
+
+    private static Tensor isInf(OnnxNode n) {
+        Tensor x = n.required(0);
+        Tensor inf = Ops.logicalAnd(Ops.logicalNot(Ops.isFinite(x)), Ops.logicalNot(Ops.isNan(x)));
+        boolean pos = n.attrInt("detect_positive", 1) == 1, neg = n.attrInt("detect_negative", 1) == 1;
+        if (pos && neg) return inf;
+        if (pos) return Ops.logicalAnd(inf, Ops.greater(x, 0));
+        if (neg) return Ops.logicalAnd(inf, Ops.less(x, 0));
+        return Ops.logicalAnd(inf, Ops.logicalNot(inf));
+    }
+
+    /** Clip: bounds as inputs since opset 11 (either may be omitted), as attributes before. */
+    private static Tensor clip(OnnxNode n) {
+        Tensor x = n.required(0);
+        Tensor lo, hi;
+        if (n.opset() < 11) {
+            lo = n.hasAttr("min") ? Ops.cast(org.nabla.Tensors.scalar(n.attrFloat("min", 0)), x.dtype()) : null;
+            hi = n.hasAttr("max") ? Ops.cast(org.nabla.Tensors.scalar(n.attrFloat("max", 0)), x.dtype()) : null;
+        } else {
+            lo = n.in(1);
+            hi = n.in(2);
+        }
+        if (lo != null && hi != null) return Ops.minimum(Ops.maximum(x, lo), hi);
+        if (lo != null) return Ops.maximum(x, lo);
+        if (hi != null) return Ops.minimum(x, hi);
+        return Ops.identity(x);
+    }
+
+    /** MatMul with NumPy's rules for 1-D operands (a vector is promoted to a matrix, then the axis dropped). */
+    private static Tensor matmul(OnnxNode n) {
+        Tensor a = n.required(0), b = n.required(1);
+        boolean va = a.rank() == 1, vb = b.rank() == 1;
+        if (va) a = Ops.expandDims(a, 0);
+        if (vb) b = Ops.expandDims(b, 1);
+        Tensor y = Ops.matmul(a, b);
+        if (va) y = Ops.squeeze(y, -2);
+        if (vb) y = Ops.squeeze(y, -1);
+        return y;
+    }
+}

@@ -1,0 +1,165 @@
+package org.nabla.onnx;
+
+import static org.nabla.onnx.OnnxOperators.one;
+import static org.nabla.onnx.OnnxOperators.rule;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.nabla.DType;
+import org.nabla.Ops;
+import org.nabla.Tensor;
+
+/** Convolution, pooling, normalization, dropout and softmax. ONNX lays images out NCHW, as these rules keep them. */
+final class NnRules {
+    private NnRules() {}
+
+    static void register() {
+        one("Softmax", n -> softmax(n, false));
+        one("LogSoftmax", n -> softmax(n, true));
+        one("Conv", NnRules::conv);
+        one("MaxPool", n -> Pooling.pool(n, true));
+        one("AveragePool", n -> Pooling.pool(n, false));
+        one("GlobalAveragePool", n -> Ops.mean(n.required(0), true, spatialAxes(n.required(0))));
+        one("GlobalMaxPool", n -> Ops.max(n.required(0), true, spatialAxes(n.required(0))));
+        rule("BatchNormalization", NnRules::batchNorm);
+        rule("LayerNormalization", NnRules::layerNorm);
+        rule("Dropout", NnRules::dropout);
+    }
+
+    /**
+     * Softmax over {@code axis} (opset 13+). Before opset 13 the input is seen as a 2-D matrix split at the axis
+     * (default 1) and the softmax runs over each row of that matrix.
+     */
+    private static Tensor softmax(OnnxNode n, boolean log) {
+        Tensor x = n.required(0);
+        if (n.opset() >= 13) {
+            int axis = (int) n.attrInt("axis", -1);
+            return log ? Ops.logSoftmax(x, axis) : Ops.softmax(x, axis);
+        }
+        int axis = (int) n.attrInt("axis", 1);
+        if (axis < 0) axis += x.rank();
+        int[] d = x.shape().dims();
+        int inner = 1;
+        for (int i = axis; i < d.length; i++) {
+            if (d[i] < 0) throw n.unsupported("softmax before opset 13 over unknown dimension " + i);
+            inner *= d[i];
+        }
+        Tensor rows = Ops.reshape(x, -1, inner);
+        Tensor y = log ? Ops.logSoftmax(rows, -1) : Ops.softmax(rows, -1);
+        return d.length == 2 ? y : Ops.reshapeLike(y, x);
+    }
+
+    private static Tensor conv(OnnxNode n) {
+        Tensor x = n.required(0), w = n.required(1);
+        if (x.rank() == 3) { // 1-D convolution as a 2-D one over a height of 1
+            OnnxNode two = n;
+            Tensor y = conv2d(two, Ops.expandDims(x, 2), Ops.expandDims(w, 2), true);
+            return Ops.squeeze(y, 2);
+        }
+        if (x.rank() != 4) throw n.unsupported("Conv with " + (x.rank() - 2) + " spatial dimensions (Nabla has 1-D "
+                + "and 2-D)");
+        return conv2d(n, x, w, false);
+    }
+
+    private static Tensor conv2d(OnnxNode n, Tensor x, Tensor w, boolean from1d) {
+        int[] kernel = {w.shape().dim(2), w.shape().dim(3)};
+        int[] strides = spatial(n.attrInts("strides", null), from1d, 1);
+        int[] dil = spatial(n.attrInts("dilations", null), from1d, 1);
+        int[] pads = n.attrInts("pads", null);
+        if (pads != null && from1d) pads = new int[] {0, pads[0], 0, pads[1]};
+        if (pads == null) pads = new int[4];
+        String autoPad = n.attrString("auto_pad", "NOTSET");
+        Ops.Conv2dOptions o = Ops.Conv2dOptions.defaults().strides(strides[0], strides[1])
+                .dilations(dil[0], dil[1]).groups((int) n.attrInt("group", 1)).dataFormat("NCHW");
+        o = switch (autoPad) {
+            case "NOTSET" -> o.explicitPaddings(pads[0], pads[2], pads[1], pads[3]);
+            case "VALID" -> o.padding("VALID");
+            case "SAME_UPPER", "SAME_LOWER" -> {
+                int[] p = Pooling.samePads(x.shape().dims(), kernel, strides, dil, autoPad.equals("SAME_UPPER"), n);
+                yield o.explicitPaddings(p[0], p[2], p[1], p[3]);
+            }
+            default -> throw n.error("auto_pad '" + autoPad + "' is not an ONNX value");
+        };
+        Tensor filter = Ops.transpose(w, 2, 3, 1, 0); // OIHW -> HWIO
+        Tensor y = Ops.conv2d(x, filter, o);
+        return n.in(2) == null ? y : Ops.biasAdd(y, n.in(2), "NCHW");
+    }
+
+    /** A per-spatial-dim attribute, widened from 1-D to 2-D (height 1) when a 1-D op runs as a 2-D one. */
+    private static int[] spatial(int[] v, boolean from1d, int dflt) {
+        if (v == null) return new int[] {dflt, dflt};
+        return from1d ? new int[] {1, v[0]} : v;
+    }
+
+    static int[] spatialAxes(Tensor x) {
+        int[] axes = new int[x.rank() - 2];
+        for (int i = 0; i < axes.length; i++) axes[i] = i + 2;
+        return axes;
+    }
+
+    /** Inference form (normalize with the given statistics), or training form (batch statistics, updated means). */
+    private static List<Tensor> batchNorm(OnnxNode n) {
+        Tensor x = n.required(0), scale = n.required(1), bias = n.required(2), mean = n.required(3),
+                var = n.required(4);
+        double eps = n.attrFloat("epsilon", 1e-5);
+        if (n.attrInt("training_mode", 0) == 0) {
+            if (x.rank() == 4) return List.of(Ops.batchNormInference(x, scale, bias, mean, var, eps, "NCHW"));
+            Tensor inv = Ops.rsqrt(Ops.add(perChannel(var, x), eps));
+            return List.of(Ops.add(Ops.mul(Ops.mul(Ops.sub(x, perChannel(mean, x)), inv), perChannel(scale, x)),
+                    perChannel(bias, x)));
+        }
+        double momentum = n.attrFloat("momentum", 0.9);
+        int[] axes = new int[x.rank() - 1];
+        axes[0] = 0;
+        for (int i = 1; i < axes.length; i++) axes[i] = i + 1;
+        Tensor batchMean = Ops.mean(x, false, axes);
+        Tensor centered = Ops.sub(x, perChannel(batchMean, x));
+        Tensor batchVar = Ops.mean(Ops.square(centered), false, axes);
+        Tensor y = Ops.add(Ops.mul(Ops.mul(centered, Ops.rsqrt(Ops.add(perChannel(batchVar, x), eps))),
+                perChannel(scale, x)), perChannel(bias, x));
+        Tensor runMean = Ops.add(Ops.mul(mean, momentum), Ops.mul(batchMean, 1 - momentum));
+        Tensor runVar = Ops.add(Ops.mul(var, momentum), Ops.mul(batchVar, 1 - momentum));
+        return List.of(y, runMean, runVar);
+    }
+
+    /** A per-channel vector (C) shaped to broadcast over N, C, spatial... */
+    private static Tensor perChannel(Tensor v, Tensor like) {
+        int[] shape = new int[like.rank()];
+        Arrays.fill(shape, 1);
+        shape[1] = -1;
+        return Ops.reshape(v, shape);
+    }
+
+    private static List<Tensor> layerNorm(OnnxNode n) {
+        Tensor x = n.required(0);
+        int axis = (int) n.attrInt("axis", -1);
+        if (axis < 0) axis += x.rank();
+        int[] axes = new int[x.rank() - axis];
+        for (int i = 0; i < axes.length; i++) axes[i] = axis + i;
+        DType stash = n.hasAttr("stash_type") ? OnnxTypes.toDType((int) n.attrInt("stash_type", 1), n.where()) : null;
+        Tensor xs = stash != null && stash != x.dtype() ? Ops.cast(x, stash) : x;
+        Tensor mean = Ops.mean(xs, true, axes);
+        Tensor centered = Ops.sub(xs, mean);
+        Tensor var = Ops.mean(Ops.square(centered), true, axes);
+        Tensor invStd = Ops.rsqrt(Ops.add(var, n.attrFloat("epsilon", 1e-5)));
+        Tensor normalized = Ops.mul(centered, invStd);
+        if (normalized.dtype() != x.dtype()) normalized = Ops.cast(normalized, x.dtype());
+        Tensor y = Ops.mul(normalized, n.required(1));
+        if (n.in(2) != null) y = Ops.add(y, n.in(2));
+        List<Tensor> out = new ArrayList<>(List.of(y, mean, invStd));
+        return out.subList(0, Math.max(1, n.outputCount()));
+    }
+
+    /** Dropout at inference: the identity, and an all-true mask when asked for. */
+    private static List<Tensor> dropout(OnnxNode n) {
+        Tensor x = n.required(0);
+        Tensor training = n.in(2);
+        if (training != null && n.constant(2).booleanValue()) {
+            throw n.unsupported("Dropout in training mode (Nabla imports models for inference)");
+        }
+        List<Tensor> out = new ArrayList<>(List.of(Ops.identity(x)));
+        if (n.outputCount() > 1) out.add(Ops.cast(Ops.onesLike(x), DType.BOOL));
+        return out;
+    }
+}

@@ -1,0 +1,149 @@
+package org.nabla.onnx;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
+import org.nabla.Tensor;
+import org.nabla.onnx.proto.ModelProto;
+
+/**
+ * Runs ONNX's operator test cases: each case folder holds model.onnx and test_data_set_N/ with input_K.pb and
+ * output_K.pb. The model is imported into a graph and run in a Session on every data set; outputs are compared with
+ * ONNX's tolerances (|actual - expected| <= atol + rtol * |expected|, rtol 1e-3, atol 1e-7; integers and booleans
+ * exactly). Inputs are fed at run time; inputs an operator needs at import time (Reshape's shape...) are also bound.
+ */
+public final class OnnxConformance {
+    public static final double RTOL = 1e-3;
+    public static final double ATOL = 1e-7;
+
+    public enum Status { PASS, FAIL, SKIP }
+
+    /** One case's outcome; {@code detail} is the largest error for a failure, the reason for a skip. */
+    public record Result(String name, Status status, String detail) {
+        @Override
+        public String toString() {
+            return switch (status) {
+                case PASS -> "pass " + name;
+                case FAIL -> "fail " + name + " (" + detail + ")";
+                case SKIP -> "skip " + name + " (" + detail + ")";
+            };
+        }
+    }
+
+    private OnnxConformance() {}
+
+    /** The case folders under {@code suite} (folders holding a model.onnx), sorted; or {@code suite} itself. */
+    public static List<Path> cases(Path suite) throws IOException {
+        if (Files.isRegularFile(suite.resolve("model.onnx"))) return List.of(suite);
+        try (Stream<Path> s = Files.list(suite)) {
+            return s.filter(p -> Files.isRegularFile(p.resolve("model.onnx"))).sorted().toList();
+        }
+    }
+
+    /** Runs every case under {@code suite}, reporting each result as it is known. */
+    public static List<Result> runAll(Path suite, Consumer<Result> onResult) throws IOException {
+        List<Result> results = new ArrayList<>();
+        for (Path dir : cases(suite)) {
+            Result r = run(dir);
+            results.add(r);
+            onResult.accept(r);
+        }
+        return results;
+    }
+
+    /** The closing line: {@code N passed, M failed, K skipped}. */
+    public static String summary(List<Result> results) {
+        long pass = results.stream().filter(r -> r.status() == Status.PASS).count();
+        long fail = results.stream().filter(r -> r.status() == Status.FAIL).count();
+        return pass + " passed, " + fail + " failed, " + (results.size() - pass - fail) + " skipped";
+    }
+
+    /** Runs one case folder. */
+    public static Result run(Path dir) {
+        String name = dir.getFileName().toString();
+        try {
+            ModelProto model = OnnxFiles.readModel(dir.resolve("model.onnx"));
+            List<Path> sets;
+            try (Stream<Path> s = Files.list(dir)) {
+                sets = s.filter(p -> p.getFileName().toString().startsWith("test_data_set_")).sorted().toList();
+            }
+            // Import once to learn the inputs (and fail early on unsupported operators) before reading data.
+            List<OnnxSignature.Value> inputs = OnnxSignature.inputs(model.getGraph(), Map.of());
+            new OnnxGraphTranslator(model).checkOperatorsSupported();
+            String worst = null;
+            for (Path set : sets) {
+                List<Tensor> in = readNumbered(set, "input_");
+                List<Tensor> expected = readNumbered(set, "output_");
+                if (in.size() != inputs.size()) {
+                    return new Result(name, Status.FAIL, set.getFileName() + " has " + in.size() + " inputs, the model "
+                            + "takes " + inputs.size());
+                }
+                Map<String, Tensor> feeds = new HashMap<>();
+                for (int i = 0; i < in.size(); i++) feeds.put(inputs.get(i).name(), in.get(i));
+                Map<String, Tensor> actual;
+                try (OnnxModel m = OnnxImporter.load(model, ImportOptions.defaults().withBindings(feeds))) {
+                    actual = m.run(feeds);
+                }
+                List<Tensor> outs = new ArrayList<>(actual.values());
+                if (outs.size() != expected.size()) {
+                    return new Result(name, Status.FAIL, "the model gave " + outs.size() + " outputs, expected "
+                            + expected.size());
+                }
+                for (int k = 0; k < expected.size(); k++) {
+                    String err = compare(expected.get(k), outs.get(k));
+                    if (err != null) worst = set.getFileName() + " output " + k + ": " + err;
+                }
+                if (worst != null) return new Result(name, Status.FAIL, worst);
+            }
+            return new Result(name, Status.PASS, "");
+        } catch (UnsupportedOnnxException e) {
+            return new Result(name, Status.SKIP, e.getMessage());
+        } catch (IOException | RuntimeException e) {
+            return new Result(name, Status.FAIL, e.getClass().getSimpleName() + ": " + e.getMessage());
+        }
+    }
+
+    private static List<Tensor> readNumbered(Path set, String prefix) throws IOException {
+        List<Tensor> out = new ArrayList<>();
+        for (int k = 0; ; k++) {
+            Path p = set.resolve(prefix + k + ".pb");
+            if (!Files.exists(p)) return out;
+            out.add(OnnxFiles.readTensor(p));
+        }
+    }
+
+    /** Null when {@code actual} matches, else what differs (dtype, shape, or the largest error and where). */
+    static String compare(Tensor expected, Tensor actual) {
+        if (actual.dtype() != expected.dtype()) return "dtype " + actual.dtype() + ", expected " + expected.dtype();
+        if (!actual.shape().equals(expected.shape())) {
+            return "shape " + actual.shape() + ", expected " + expected.shape();
+        }
+        if (expected.dtype().isFloating()) {
+            double[] e = expected.toDoubleArray(), a = actual.toDoubleArray();
+            double worst = -1;
+            int at = -1;
+            for (int i = 0; i < e.length; i++) {
+                if (e[i] == a[i] || Double.isNaN(e[i]) && Double.isNaN(a[i])) continue;
+                double err = Math.abs(e[i] - a[i]);
+                if (!(err <= ATOL + RTOL * Math.abs(e[i])) && (Double.isNaN(err) || err > worst)) {
+                    worst = Double.isNaN(err) ? Double.POSITIVE_INFINITY : err;
+                    at = i;
+                }
+            }
+            return at < 0 ? null : "largest error " + worst + " at element " + at + " (expected " + e[at] + ", got "
+                    + a[at] + ")";
+        }
+        long[] e = expected.toLongArray(), a = actual.toLongArray();
+        for (int i = 0; i < e.length; i++) {
+            if (e[i] != a[i]) return "element " + i + " is " + a[i] + ", expected " + e[i];
+        }
+        return Arrays.equals(e, a) ? null : "values differ";
+    }
+}

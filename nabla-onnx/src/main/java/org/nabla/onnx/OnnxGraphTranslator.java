@@ -1,0 +1,211 @@
+package org.nabla.onnx;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import org.nabla.Tensor;
+import org.nabla.eager.EagerContext;
+import org.nabla.eager.ExecutionContext;
+import org.nabla.graph.GraphContext;
+import org.nabla.onnx.proto.AttributeProto;
+import org.nabla.onnx.proto.FunctionProto;
+import org.nabla.onnx.proto.GraphProto;
+import org.nabla.onnx.proto.ModelProto;
+import org.nabla.onnx.proto.NodeProto;
+import org.nabla.onnx.proto.OperatorSetIdProto;
+import org.nabla.onnx.proto.TensorProto;
+
+/**
+ * Translates an ONNX model's graph into Nabla ops in the current execution context. The whole model is checked first
+ * (domains, operators, value names, cycles), so an unsupported operator fails before anything runs. Nodes whose
+ * inputs are all known at import time are computed at once (constant folding), which also resolves the shape
+ * arithmetic exporters emit (Shape -> Gather -> Concat -> Reshape) when shapes are static.
+ */
+final class OnnxGraphTranslator {
+    private static final int MAX_FUNCTION_DEPTH = 32;
+
+    private final ModelProto model;
+    private final Map<String, Long> opsets = new HashMap<>();
+    private final Map<String, FunctionProto> functions = new HashMap<>();
+    /** The graph's nodes with model-local functions expanded, in topological order. */
+    private final List<NodeProto> nodes;
+
+    OnnxGraphTranslator(ModelProto model) {
+        this.model = model;
+        if (!model.hasGraph()) throw new OnnxException("the model has no graph");
+        for (OperatorSetIdProto o : model.getOpsetImportList()) opsets.put(standard(o.getDomain()), o.getVersion());
+        for (FunctionProto f : model.getFunctionsList()) functions.put(f.getDomain() + ":" + f.getName(), f);
+        List<NodeProto> expanded = new ArrayList<>();
+        int[] counter = {0};
+        for (NodeProto n : model.getGraph().getNodeList()) expand(n, expanded, counter, 0);
+        this.nodes = sortAndCheck(model.getGraph(), expanded);
+    }
+
+    /** "" and "ai.onnx" both name the standard operator set. */
+    private static String standard(String domain) { return domain.equals("ai.onnx") ? "" : domain; }
+
+    /** Checks the node's operator can be imported, or expands a call of a model-local function into its body. */
+    private void expand(NodeProto n, List<NodeProto> out, int[] counter, int depth) {
+        String domain = standard(n.getDomain());
+        FunctionProto f = functions.get(n.getDomain() + ":" + n.getOpType());
+        if (f != null) {
+            if (depth > MAX_FUNCTION_DEPTH) throw new OnnxException("function " + f.getName() + " calls itself");
+            for (NodeProto inner : OnnxFunctions.inline(f, n, counter[0]++)) expand(inner, out, counter, depth + 1);
+            return;
+        }
+        if (!domain.isEmpty()) {
+            String name = n.getOpType() + " node '" + nodeName(n) + "'";
+            if (!opsets.containsKey(domain)) {
+                throw new OnnxException(name + " uses operator domain '" + domain + "', which the model does not "
+                        + "import (opset_import lists " + opsets.keySet() + ")");
+            }
+            throw new UnsupportedOnnxException(name + ": unknown opset domain '" + domain + "' (version "
+                    + opsets.get(domain) + "); Nabla imports the standard domain ai.onnx");
+        }
+        out.add(n);
+    }
+
+    private static String nodeName(NodeProto n) {
+        return !n.getName().isEmpty() ? n.getName() : n.getOutputCount() > 0 ? n.getOutput(0) : "?";
+    }
+
+    /** Orders the nodes so every value is produced before it is read; rejects unknown values, cycles, duplicates. */
+    private static List<NodeProto> sortAndCheck(GraphProto g, List<NodeProto> nodes) {
+        Set<String> available = new HashSet<>();
+        for (TensorProto t : g.getInitializerList()) available.add(t.getName());
+        for (var v : g.getInputList()) available.add(v.getName());
+        Map<String, Integer> producer = new HashMap<>();
+        for (int i = 0; i < nodes.size(); i++) {
+            for (String o : nodes.get(i).getOutputList()) {
+                if (o.isEmpty()) continue;
+                Integer before = producer.put(o, i);
+                if (before != null || available.contains(o)) {
+                    throw new OnnxException("value '" + o + "' is produced twice (node '" + nodeName(nodes.get(i))
+                            + "'" + (before != null ? " and node '" + nodeName(nodes.get(before)) + "'" : " and a graph "
+                            + "input or initializer") + ")");
+                }
+            }
+        }
+        Set<String> missing = new TreeSet<>();
+        int[] pending = new int[nodes.size()];
+        Map<String, List<Integer>> consumers = new HashMap<>();
+        for (int i = 0; i < nodes.size(); i++) {
+            Set<String> distinct = new HashSet<>(nodes.get(i).getInputList());
+            for (String in : distinct) {
+                if (in.isEmpty() || available.contains(in)) continue;
+                if (!producer.containsKey(in)) {
+                    missing.add("'" + in + "' (read by node '" + nodeName(nodes.get(i)) + "')");
+                    continue;
+                }
+                pending[i]++;
+                consumers.computeIfAbsent(in, k -> new ArrayList<>()).add(i);
+            }
+        }
+        if (!missing.isEmpty()) {
+            throw new OnnxException("the graph reads values no node, input or initializer produces: "
+                    + String.join(", ", missing));
+        }
+        ArrayDeque<Integer> ready = new ArrayDeque<>();
+        for (int i = 0; i < nodes.size(); i++) if (pending[i] == 0) ready.add(i);
+        List<NodeProto> order = new ArrayList<>(nodes.size());
+        while (!ready.isEmpty()) {
+            int i = ready.poll();
+            order.add(nodes.get(i));
+            for (String o : nodes.get(i).getOutputList()) {
+                for (int c : consumers.getOrDefault(o, List.of())) if (--pending[c] == 0) ready.add(c);
+            }
+        }
+        if (order.size() < nodes.size()) {
+            List<String> stuck = new ArrayList<>();
+            for (int i = 0; i < nodes.size() && stuck.size() < 10; i++) {
+                if (pending[i] > 0) stuck.add("'" + nodeName(nodes.get(i)) + "'");
+            }
+            throw new OnnxException("the graph has a cycle: nodes " + String.join(", ", stuck) + " wait on each other");
+        }
+        for (var out : g.getOutputList()) {
+            if (!available.contains(out.getName()) && !producer.containsKey(out.getName())) {
+                throw new OnnxException("graph output '" + out.getName() + "' is not produced by any node");
+            }
+        }
+        return order;
+    }
+
+    /** Fails with one message listing every operator of the standard domain that Nabla cannot import. */
+    void checkOperatorsSupported() {
+        Map<String, String> unsupported = new LinkedHashMap<>();
+        for (NodeProto n : nodes) {
+            if (!OnnxOperators.supports(n.getOpType())) unsupported.putIfAbsent(n.getOpType(), nodeName(n));
+        }
+        if (!unsupported.isEmpty()) {
+            List<String> parts = new ArrayList<>();
+            unsupported.forEach((op, node) -> parts.add(op + " (node '" + node + "')"));
+            throw new UnsupportedOnnxException("unsupported ONNX operator" + (parts.size() > 1 ? "s: " : ": ")
+                    + String.join(", ", parts));
+        }
+    }
+
+    long standardOpset() { return opsets.getOrDefault("", 1L); }
+
+    /**
+     * Runs the translation. {@code values} holds the graph inputs (symbolic or concrete) and initializers by name;
+     * {@code known} the import-time values of bound inputs and initializers. Returns the graph outputs by name.
+     */
+    Map<String, Tensor> translate(Map<String, Tensor> values, Map<String, Tensor> known) {
+        long opset = standardOpset();
+        for (NodeProto n : nodes) {
+            List<Tensor> in = new ArrayList<>(), k = new ArrayList<>();
+            boolean allKnown = true;
+            for (String name : n.getInputList()) {
+                Tensor t = name.isEmpty() ? null : values.get(name);
+                in.add(t);
+                k.add(name.isEmpty() ? null : known.get(name));
+                if (t != null && t.isSymbolic()) allKnown = false;
+            }
+            Map<String, AttributeProto> attrs = new LinkedHashMap<>();
+            for (AttributeProto a : n.getAttributeList()) attrs.put(a.getName(), a);
+            OnnxNode node = new OnnxNode(n, opset, in, k, attrs);
+            OnnxOperators.Entry entry = OnnxOperators.get(n.getOpType());
+            List<Tensor> out = run(node, entry, allKnown && !entry.stateful());
+            int named = 0;
+            for (int i = 0; i < n.getOutputCount(); i++) {
+                if (n.getOutput(i).isEmpty()) continue;
+                if (i >= out.size() || out.get(i) == null) {
+                    throw node.unsupported("output " + i + " ('" + n.getOutput(i) + "') is not produced by Nabla's "
+                            + "rule for " + n.getOpType());
+                }
+                values.put(n.getOutput(i), out.get(i));
+                named++;
+            }
+            if (named == 0 && n.getOutputCount() == 0) throw node.error("declares no outputs");
+        }
+        Map<String, Tensor> outputs = new LinkedHashMap<>();
+        for (var o : model.getGraph().getOutputList()) outputs.put(o.getName(), values.get(o.getName()));
+        return outputs;
+    }
+
+    private static List<Tensor> run(OnnxNode node, OnnxOperators.Entry entry, boolean fold) {
+        ExecutionContext.Scope scope = fold ? ExecutionContext.enter(EagerContext.INSTANCE) : nameScope(node);
+        try {
+            return entry.rule().apply(node);
+        } catch (OnnxException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            throw new OnnxException(node.where() + ": " + e.getMessage(), e);
+        } finally {
+            if (scope != null) scope.close();
+        }
+    }
+
+    /** Groups a node's Nabla ops under its ONNX name when building a graph, so graphs read like the model. */
+    private static ExecutionContext.Scope nameScope(OnnxNode node) {
+        if (!(ExecutionContext.current().target() instanceof GraphContext gc)) return null;
+        var scope = gc.graph().nameScope(node.name().replaceAll("[^A-Za-z0-9_.\\-]", "_"));
+        return scope::close;
+    }
+}

@@ -1,0 +1,161 @@
+package org.nabla.onnx;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import org.nabla.Tensor;
+import org.nabla.onnx.proto.AttributeProto;
+import org.nabla.onnx.proto.NodeProto;
+
+/**
+ * What an operator rule sees of one ONNX node: its inputs as Nabla tensors (symbolic while a graph is built,
+ * concrete when known at import time), its attributes with ONNX's defaults supplied by the rule, the opset version of
+ * its domain, and how many outputs it declares.
+ */
+public final class OnnxNode {
+    private final NodeProto proto;
+    private final long opset;
+    private final List<Tensor> inputs;
+    private final List<Tensor> known;
+    private final Map<String, AttributeProto> attributes;
+
+    OnnxNode(NodeProto proto, long opset, List<Tensor> inputs, List<Tensor> known, Map<String, AttributeProto> attrs) {
+        this.proto = proto;
+        this.opset = opset;
+        this.inputs = Collections.unmodifiableList(inputs);
+        this.known = known;
+        this.attributes = attrs;
+    }
+
+    /** The node's name, or its first output's name when it has none (for messages). */
+    public String name() {
+        if (!proto.getName().isEmpty()) return proto.getName();
+        return proto.getOutputCount() > 0 ? proto.getOutput(0) : "?";
+    }
+
+    public String opType() { return proto.getOpType(); }
+
+    /** The version of the operator set the node's domain is imported at. */
+    public long opset() { return opset; }
+
+    /** The number of inputs the node lists, counting omitted optional ones. */
+    public int inputCount() { return inputs.size(); }
+
+    /** Input {@code i}, or null when the node omits it (an empty name or fewer inputs). */
+    public Tensor in(int i) { return i < inputs.size() ? inputs.get(i) : null; }
+
+    /** Input {@code i}, which the operator requires. */
+    public Tensor required(int i) {
+        Tensor t = in(i);
+        if (t == null) throw error("input " + i + " is required but missing");
+        return t;
+    }
+
+    /** The present inputs, in order. */
+    public List<Tensor> presentInputs() {
+        List<Tensor> out = new ArrayList<>();
+        for (Tensor t : inputs) if (t != null) out.add(t);
+        return out;
+    }
+
+    /**
+     * The value of input {@code i} when it is known at import time (an initializer, a Constant, something computed
+     * from them, or a graph input the caller bound). Operators whose shape-like arguments come as inputs (Reshape's
+     * shape, Slice's starts...) need them so: Nabla's ops take them as attributes, like XLA's compile-time constants.
+     */
+    public Tensor constant(int i) {
+        Tensor t = in(i);
+        if (t == null) return null;
+        if (!t.isSymbolic()) return t;
+        Tensor k = i < known.size() ? known.get(i) : null;
+        if (k != null) return k;
+        throw new UnsupportedOnnxException(where() + ": input " + i + " ('" + proto.getInput(i) + "') must be known "
+                + "when the model is imported (an initializer, a Constant, or computed from them), but it is computed "
+                + "at run time");
+    }
+
+    /** The number of outputs the node declares. */
+    public int outputCount() { return proto.getOutputCount(); }
+
+    /** Whether output {@code i} is declared and named (ONNX leaves unused optional outputs empty). */
+    public boolean wantsOutput(int i) { return i < proto.getOutputCount() && !proto.getOutput(i).isEmpty(); }
+
+    public boolean hasAttr(String name) { return attributes.containsKey(name); }
+
+    public long attrInt(String name, long dflt) {
+        AttributeProto a = attr(name, AttributeProto.AttributeType.INT);
+        return a == null ? dflt : a.getI();
+    }
+
+    public double attrFloat(String name, double dflt) {
+        AttributeProto a = attr(name, AttributeProto.AttributeType.FLOAT);
+        return a == null ? dflt : a.getF();
+    }
+
+    public String attrString(String name, String dflt) {
+        AttributeProto a = attr(name, AttributeProto.AttributeType.STRING);
+        return a == null ? dflt : a.getS().toStringUtf8();
+    }
+
+    /** An INTS attribute as ints (values must fit), or {@code dflt} when absent. */
+    public int[] attrInts(String name, int[] dflt) {
+        long[] v = attrLongs(name, null);
+        if (v == null) return dflt;
+        int[] out = new int[v.length];
+        for (int i = 0; i < v.length; i++) {
+            if (v[i] != (int) v[i]) throw error("attribute '" + name + "' value " + v[i] + " is out of int range");
+            out[i] = (int) v[i];
+        }
+        return out;
+    }
+
+    public long[] attrLongs(String name, long[] dflt) {
+        AttributeProto a = attr(name, AttributeProto.AttributeType.INTS);
+        return a == null ? dflt : a.getIntsList().stream().mapToLong(Long::longValue).toArray();
+    }
+
+    public float[] attrFloats(String name, float[] dflt) {
+        AttributeProto a = attr(name, AttributeProto.AttributeType.FLOATS);
+        if (a == null) return dflt;
+        float[] out = new float[a.getFloatsCount()];
+        for (int i = 0; i < out.length; i++) out[i] = a.getFloats(i);
+        return out;
+    }
+
+    public List<String> attrStrings(String name, List<String> dflt) {
+        AttributeProto a = attr(name, AttributeProto.AttributeType.STRINGS);
+        return a == null ? dflt : a.getStringsList().stream().map(s -> s.toStringUtf8()).toList();
+    }
+
+    /** A TENSOR attribute's value, or null when absent. */
+    public Tensor attrTensor(String name) {
+        AttributeProto a = attr(name, AttributeProto.AttributeType.TENSOR);
+        return a == null ? null : OnnxTensors.toTensor(a.getT(), where() + " attribute '" + name + "'");
+    }
+
+    /** The attribute, checked to be of {@code type}; null when absent. */
+    AttributeProto attr(String name, AttributeProto.AttributeType type) {
+        AttributeProto a = attributes.get(name);
+        if (a == null) return null;
+        AttributeProto.AttributeType actual = OnnxAttributes.typeOf(a);
+        if (actual != type) {
+            throw error("attribute '" + name + "' is " + actual + ", expected " + type);
+        }
+        return a;
+    }
+
+    /** "Reshape node 'n'", the prefix of every message about this node. */
+    public String where() { return opType() + " node '" + name() + "'"; }
+
+    /** An error about this node: a malformed model. */
+    public OnnxException error(String message) { return new OnnxException(where() + ": " + message); }
+
+    /** The node uses something Nabla has not implemented. */
+    public UnsupportedOnnxException unsupported(String message) {
+        return new UnsupportedOnnxException(where() + ": " + message);
+    }
+
+    @Override
+    public String toString() { return where() + " inputs " + proto.getInputList() + " opset " + opset; }
+}

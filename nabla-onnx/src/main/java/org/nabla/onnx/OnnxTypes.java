@@ -1,0 +1,52 @@
+package org.nabla.onnx;
+
+import org.nabla.DType;
+
+/** ONNX element type codes (TensorProto.DataType) and the Nabla dtypes they correspond to. */
+public final class OnnxTypes {
+    private static final String[] NAMES = {"undefined", "float", "uint8", "int8", "uint16", "int16", "int32", "int64",
+            "string", "bool", "float16", "double", "uint32", "uint64", "complex64", "complex128", "bfloat16",
+            "float8e4m3fn", "float8e4m3fnuz", "float8e5m2", "float8e5m2fnuz", "uint4", "int4", "float4e2m1"};
+
+    private OnnxTypes() {}
+
+    /** The Nabla dtype of ONNX element type {@code code}; {@code what} names the value for the error message. */
+    public static DType toDType(int code, String what) {
+        return switch (code) {
+            case 1 -> DType.FLOAT32;
+            case 2 -> DType.UINT8;
+            case 6 -> DType.INT32;
+            case 7 -> DType.INT64;
+            case 9 -> DType.BOOL;
+            case 11 -> DType.FLOAT64;
+            default -> throw new UnsupportedOnnxException(what + " has ONNX element type " + name(code)
+                    + ", which Nabla does not support (supported: " + supportedNames() + ")");
+        };
+    }
+
+    /** The ONNX element type code of a Nabla dtype. */
+    public static int toOnnx(DType dtype) {
+        return switch (dtype) {
+            case FLOAT32 -> 1;
+            case UINT8 -> 2;
+            case INT32 -> 6;
+            case INT64 -> 7;
+            case BOOL -> 9;
+            case FLOAT64 -> 11;
+        };
+    }
+
+    /** ONNX's lower-case name of an element type code, e.g. {@code float16}. */
+    public static String name(int code) {
+        return code >= 0 && code < NAMES.length ? NAMES[code] : "unknown type " + code;
+    }
+
+    private static String supportedNames() {
+        StringBuilder sb = new StringBuilder();
+        for (DType d : DType.values()) {
+            if (sb.length() > 0) sb.append(", ");
+            sb.append(name(toOnnx(d)));
+        }
+        return sb.toString();
+    }
+}
