@@ -14,6 +14,9 @@ import org.nabla.nn.Sequential;
 import org.nabla.nn.saving.Checkpoint;
 import org.nabla.nn.saving.CheckpointManager;
 import org.nabla.nn.saving.SavedModel;
+import org.nabla.onnx.OnnxImporter;
+import org.nabla.onnx.OnnxModel;
+import org.nabla.onnx.OnnxSignature;
 import org.nabla.ops.TensorSpec;
 
 /**
@@ -24,18 +27,26 @@ import org.nabla.ops.TensorSpec;
 final class Classifier implements AutoCloseable {
     private static final int CHUNK = 500;
 
+    private static final int[] NHWC = {CliSupport.SIDE, CliSupport.SIDE, 1};
+
     private final SavedModel saved;
     private final Sequential reference;
+    private final OnnxModel onnx;
     private final String description;
-    private final boolean rank4Input;
+    /** The input's dims after the batch: [28, 28], [28, 28, 1], [1, 28, 28] or [784]. */
+    private final int[] sampleDims;
+    /** The batch size an ONNX model was exported with, or -1 when any size goes. */
+    private final int fixedBatch;
     private final int logitsOutput;
 
-    private Classifier(SavedModel saved, Sequential reference, String description, boolean rank4Input,
-                       int logitsOutput) {
+    private Classifier(SavedModel saved, Sequential reference, OnnxModel onnx, String description, int[] sampleDims,
+                       int fixedBatch, int logitsOutput) {
         this.saved = saved;
         this.reference = reference;
+        this.onnx = onnx;
         this.description = description;
-        this.rank4Input = rank4Input;
+        this.sampleDims = sampleDims;
+        this.fixedBatch = fixedBatch;
         this.logitsOutput = logitsOutput;
     }
 
@@ -71,18 +82,38 @@ final class Classifier implements AutoCloseable {
                 throw new IllegalArgumentException("--model " + spec + " needs --checkpoint FILE for its weights (or "
                         + "give --model a saved model directory written by nabla train)");
             }
-            return new Classifier(null, m, desc, true, 0);
+            return new Classifier(null, m, null, desc, NHWC, -1, 0);
         }
         if (checkpoint != null) {
             throw new IllegalArgumentException("--checkpoint goes with --model mlp or cnn; a saved model directory "
                     + "holds its own weights");
         }
+        if (spec.endsWith(".onnx") || Files.isRegularFile(Path.of(spec))) return openOnnx(Path.of(spec));
         Path dir = savedModelDir(spec);
         SavedModel s = SavedModel.load(dir);
         try {
-            return new Classifier(s, null, "saved model " + dir, checkInputs(s), logitsOutput(s));
+            List<TensorSpec> out = s.outputs().stream().map(SavedModel.IOSpec::spec).toList();
+            List<String> outNames = s.outputs().stream().map(SavedModel.IOSpec::name).toList();
+            int[] dims = sampleDims(s.inputs().stream().map(SavedModel.IOSpec::spec).toList(), dir, false);
+            return new Classifier(s, null, null, "saved model " + dir, dims, -1, logitsOutput(out, outNames, dir));
         } catch (IOException | RuntimeException e) {
             s.close();
+            throw e;
+        }
+    }
+
+    /** An ONNX image classifier: one float input of 28x28 pixels in any usual layout, logits (N, 10). */
+    private static Classifier openOnnx(Path file) throws IOException {
+        OnnxModel m = OnnxImporter.load(file);
+        try {
+            List<TensorSpec> in = m.inputs().stream().map(OnnxSignature.Value::spec).toList();
+            List<TensorSpec> out = m.outputs().stream().map(OnnxSignature.Value::spec).toList();
+            List<String> outNames = m.outputs().stream().map(OnnxSignature.Value::name).toList();
+            int[] dims = sampleDims(in, file, true);
+            int batch = in.get(0).shape().dim(0);
+            return new Classifier(null, null, m, "ONNX model " + file, dims, batch, logitsOutput(out, outNames, file));
+        } catch (IOException | RuntimeException e) {
+            m.close();
             throw e;
         }
     }
@@ -100,28 +131,28 @@ final class Classifier implements AutoCloseable {
         return latest.get();
     }
 
-    private static boolean checkInputs(SavedModel s) throws IOException {
-        List<SavedModel.IOSpec> in = s.inputs();
-        if (in.size() == 1 && in.get(0).spec().dtype() == DType.FLOAT32) {
-            int[] d = in.get(0).spec().shape().dims();
-            boolean okBatch = d.length >= 1 && d[0] == -1;
-            if (okBatch && d.length == 3 && d[1] == CliSupport.SIDE && d[2] == CliSupport.SIDE) return false;
-            if (okBatch && d.length == 4 && d[1] == CliSupport.SIDE && d[2] == CliSupport.SIDE && d[3] == 1) {
-                return true;
+    /** The per-image dims the model's single float32 input takes after the batch dimension. */
+    private static int[] sampleDims(List<TensorSpec> in, Path where, boolean fixedBatchOk) throws IOException {
+        if (in.size() == 1 && in.get(0).dtype() == DType.FLOAT32) {
+            int[] d = in.get(0).shape().dims();
+            int s = CliSupport.SIDE;
+            boolean okBatch = d.length >= 1 && (d[0] == -1 || fixedBatchOk && d[0] > 0);
+            int[] rest = d.length >= 1 ? java.util.Arrays.copyOfRange(d, 1, d.length) : d;
+            for (int[] layout : new int[][] {{s, s}, {s, s, 1}, {1, s, s}, {s * s}}) {
+                if (okBatch && java.util.Arrays.equals(rest, layout)) return layout;
             }
         }
-        throw new IOException(s.directory() + ": this saved model is not a 28x28 image classifier (inputs " + in
-                + ", outputs " + s.outputs() + "); expected one input float32(None, 28, 28) and logits (None, 10) "
-                + "(saved from another model?)");
+        throw new IOException(where + ": this model is not a 28x28 image classifier (inputs " + in + "); expected one "
+                + "float32 input (None, 28, 28), (None, 28, 28, 1), (None, 1, 28, 28) or (None, 784) and logits "
+                + "(None, 10) (saved from another model?)");
     }
 
-    private static int logitsOutput(SavedModel s) throws IOException {
-        List<SavedModel.IOSpec> out = s.outputs();
+    private static int logitsOutput(List<TensorSpec> out, List<String> names, Path where) throws IOException {
         int pick = 0;
-        for (int i = 0; i < out.size(); i++) if (out.get(i).name().equals("logits")) pick = i;
-        int[] d = out.get(pick).spec().shape().dims();
-        if (d.length != 2 || d[1] != CliSupport.CLASSES || out.get(pick).spec().dtype() != DType.FLOAT32) {
-            throw new IOException(s.directory() + ": this saved model's output " + out.get(pick)
+        for (int i = 0; i < out.size(); i++) if (names.get(i).equals("logits")) pick = i;
+        int[] d = out.get(pick).shape().dims();
+        if (d.length != 2 || d[1] != CliSupport.CLASSES || out.get(pick).dtype() != DType.FLOAT32) {
+            throw new IOException(where + ": this model's output " + names.get(pick) + ": " + out.get(pick)
                     + " is not float32 logits (None, 10) of 10 classes (saved from another model?)");
         }
         return pick;
@@ -133,9 +164,10 @@ final class Classifier implements AutoCloseable {
 
     SavedModel saved() { return saved; }
 
-    /** The prediction graph: the saved one, or the reference model's inference function traced now. */
+    /** The prediction graph: the saved or imported one, or the reference model's inference function traced now. */
     Graph graph() {
         if (saved != null) return saved.graph();
+        if (onnx != null) return onnx.graph();
         Sequential m = reference;
         return org.nabla.Function.of("predict", in -> new Tensor[] {m.call(in[0])})
                 .graph(TensorSpec.of(DType.FLOAT32, Shape.of(-1, CliSupport.SIDE, CliSupport.SIDE, 1))).graph();
@@ -147,15 +179,21 @@ final class Classifier implements AutoCloseable {
         float[] px = images.toFloatArray();
         int per = CliSupport.SIDE * CliSupport.SIDE;
         List<float[]> parts = new ArrayList<>();
-        for (int from = 0; from < n; from += CHUNK) {
-            int rows = Math.min(CHUNK, n - from);
-            float[] chunk = new float[rows * per];
-            System.arraycopy(px, from * per, chunk, 0, chunk.length);
-            Tensor x = Tensor.wrap(DType.FLOAT32, saved == null || rank4Input
-                    ? Shape.of(rows, CliSupport.SIDE, CliSupport.SIDE, 1) : Shape.of(rows, CliSupport.SIDE,
-                    CliSupport.SIDE), chunk);
-            Tensor out = saved != null ? saved.predict(x)[logitsOutput] : reference.call(x);
-            parts.add(out.toFloatArray());
+        int step = fixedBatch > 0 ? fixedBatch : CHUNK;
+        for (int from = 0; from < n; from += step) {
+            int rows = Math.min(step, n - from);
+            // A model exported for a fixed batch gets full batches (the padding rows' outputs are dropped).
+            int fed = fixedBatch > 0 ? fixedBatch : rows;
+            float[] chunk = new float[fed * per];
+            System.arraycopy(px, from * per, chunk, 0, rows * per);
+            int[] shape = new int[sampleDims.length + 1];
+            shape[0] = fed;
+            System.arraycopy(sampleDims, 0, shape, 1, sampleDims.length);
+            Tensor x = Tensor.wrap(DType.FLOAT32, Shape.of(shape), chunk);
+            Tensor out = saved != null ? saved.predict(x)[logitsOutput]
+                    : onnx != null ? onnx.run(x)[logitsOutput] : reference.call(x);
+            float[] v = out.toFloatArray();
+            parts.add(fed == rows ? v : java.util.Arrays.copyOf(v, rows * CliSupport.CLASSES));
         }
         float[] all = new float[n * CliSupport.CLASSES];
         int at = 0;
@@ -181,5 +219,6 @@ final class Classifier implements AutoCloseable {
     @Override
     public void close() {
         if (saved != null) saved.close();
+        if (onnx != null) onnx.close();
     }
 }

@@ -10,7 +10,7 @@ import picocli.CommandLine.Command;
 @Command(name = "nabla", mixinStandardHelpOptions = true, versionProvider = VersionCommand.Provider.class,
         description = "Nabla: a deep-learning framework in pure Java.",
         subcommands = {TrainCommand.class, EvaluateCommand.class, PredictCommand.class, SummaryCommand.class,
-                GraphCommand.class, VersionCommand.class, BenchCommand.class, BenchTrainCommand.class,
+                GraphCommand.class, ImportCommand.class, OnnxTestCommand.class, VersionCommand.class, BenchCommand.class, BenchTrainCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     @CommandLine.Spec

@@ -33,6 +33,15 @@ public final class OnnxImporter {
      * model). Initializers become constants.
      */
     public static Tensor[] apply(ModelProto model, ImportOptions options, Tensor... inputs) {
+        return apply(model, options, Map.of(), inputs);
+    }
+
+    /**
+     * As {@link #apply(ModelProto, ImportOptions, Tensor...)}, with {@code initializerValues} standing for some
+     * initializers (variable reads, say); the others become constants.
+     */
+    static Tensor[] apply(ModelProto model, ImportOptions options, Map<String, Tensor> initializerValues,
+                          Tensor... inputs) {
         OnnxGraphTranslator translator = new OnnxGraphTranslator(model);
         translator.checkOperatorsSupported();
         List<OnnxSignature.Value> specs = OnnxSignature.inputs(model.getGraph(), options.inputShapes());
@@ -43,7 +52,7 @@ public final class OnnxImporter {
         Map<String, Tensor> values = new HashMap<>(), known = new HashMap<>();
         for (TensorProto t : model.getGraph().getInitializerList()) {
             Tensor v = OnnxTensors.toTensor(t, "initializer '" + t.getName() + "'");
-            values.put(t.getName(), v);
+            values.put(t.getName(), initializerValues.getOrDefault(t.getName(), v));
             known.put(t.getName(), v);
         }
         for (int i = 0; i < inputs.length; i++) {

@@ -1,0 +1,66 @@
+package org.nabla.cli;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.nabla.Shape;
+import org.nabla.nn.saving.SavedModel;
+import org.nabla.onnx.ImportOptions;
+import org.nabla.onnx.OnnxFiles;
+import org.nabla.onnx.OnnxSavedModels;
+import org.nabla.onnx.proto.ModelProto;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code nabla import model.onnx --out DIR}: converts an ONNX model into a Nabla saved model. */
+@Command(name = "import", mixinStandardHelpOptions = true,
+        versionProvider = VersionCommand.Provider.class,
+        description = "Import an ONNX model as a Nabla saved model (graph, weights, named inputs and outputs) that "
+                + "nabla predict/evaluate and SavedModel.load use.")
+public final class ImportCommand implements Callable<Integer> {
+    @Parameters(paramLabel = "MODEL.onnx", description = "The ONNX model file.")
+    Path file;
+
+    @Option(names = "--out", paramLabel = "DIR", required = true, description = "The saved model directory to write.")
+    Path out;
+
+    @Option(names = "--input-shape", paramLabel = "NAME=D1,D2,...",
+            description = "Replace an input's declared shape (-1 for any size), e.g. input=-1,1,28,28. Repeatable.")
+    Map<String, String> inputShapes = Map.of();
+
+    @Override
+    public Integer call() throws IOException {
+        ModelProto model = OnnxFiles.readModel(file);
+        ImportOptions options = ImportOptions.defaults();
+        for (Map.Entry<String, String> e : inputShapes.entrySet()) {
+            options = options.withInputShape(e.getKey(), parseShape(e.getKey(), e.getValue()));
+        }
+        try {
+            OnnxSavedModels.importToSavedModel(model, options, out);
+        } catch (RuntimeException e) {
+            throw new IOException(file + ": " + Main.message(e), e);
+        }
+        try (SavedModel m = SavedModel.load(out)) {
+            System.out.println("imported " + file + " -> " + out);
+            System.out.println("  inputs:  " + m.inputs());
+            System.out.println("  outputs: " + m.outputs());
+            System.out.println("  " + m.graph().size() + " graph nodes, " + m.variables().size() + " weight tensors");
+        }
+        return 0;
+    }
+
+    private static Shape parseShape(String name, String dims) {
+        List<String> parts = List.of(dims.split(","));
+        int[] d = new int[parts.size()];
+        try {
+            for (int i = 0; i < d.length; i++) d[i] = Integer.parseInt(parts.get(i).trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("--input-shape " + name + "=" + dims + ": expected integers separated "
+                    + "by commas, e.g. " + name + "=-1,1,28,28");
+        }
+        return Shape.of(d);
+    }
+}
