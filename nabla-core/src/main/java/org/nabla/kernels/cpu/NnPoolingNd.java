@@ -11,8 +11,8 @@ import org.nabla.ops.PoolWindow;
  * leading spatial axes count as size 1, so one triple loop serves every rank; each axis's window bounds (first
  * position, first and end valid tap, tap count with padding) are tabulated once per call. The forward ops run one
  * output row per task; the gradient runs one plane (image, channel) per task so tasks never add into the same
- * element. Values are compared and summed in float64 (exact for float32, int32 and uint8 inputs); max pooling
- * picks its outputs from the input, so they keep their dtype bit for bit.
+ * element. Max pooling compares float32 as is and the other dtypes as float64 (exact for int32 and uint8), then
+ * picks its outputs from the input, so they keep their dtype bit for bit; averages are summed in float64.
  */
 final class NnPoolingNd {
     private NnPoolingNd() {}
@@ -65,33 +65,16 @@ final class NnPoolingNd {
     /** MaxPool: {values (input dtype), int64 indices}. */
     static Tensor[] maxPool(Tensor input, Attrs a, Shape outShape) {
         Geometry g = Geometry.of("MaxPool", input.shape(), a);
-        double[] x = input.toDoubleArray();
         int[] arg = new int[g.planes * g.outPlane];
         Table td = g.d, th = g.h, tw = g.w;
-        int rowsPerPlane = td.out * th.out, hw = th.in * tw.in;
+        int hw = th.in * tw.in;
+        // float32 is scanned as is (no float64 copy); the integer dtypes through exact float64 values
+        float[] xf = input.data() instanceof float[] f ? f : null;
+        double[] xd = xf == null ? input.toDoubleArray() : null;
         Parallel.forRange(g.rows(), g.grain(), (from, to) -> {
             for (int r = from; r < to; r++) {
-                int p = r / rowsPerPlane, rem = r % rowsPerPlane, od = rem / th.out, oh = rem % th.out;
-                int base = p * g.inPlane, o = r * tw.out;
-                for (int ow = 0; ow < tw.out; ow++) {
-                    int best = -1;
-                    double bv = 0;
-                    for (int kd = td.t0[od]; kd < td.t1[od]; kd++) {
-                        int id = td.start[od] + kd * td.dil;
-                        for (int kh = th.t0[oh]; kh < th.t1[oh]; kh++) {
-                            int row = base + id * hw + (th.start[oh] + kh * th.dil) * tw.in + tw.start[ow];
-                            for (int kw = tw.t0[ow]; kw < tw.t1[ow]; kw++) {
-                                int i = row + kw * tw.dil;
-                                double v = x[i];
-                                if (best < 0 || v > bv || v != v && bv == bv) { // first maximum; NaN wins
-                                    best = i;
-                                    bv = v;
-                                }
-                            }
-                        }
-                    }
-                    arg[o + ow] = best;
-                }
+                if (xf != null) argmaxRow(xf, g, r, arg);
+                else argmaxRow(xd, g, r, arg);
             }
         });
         long[] indices = new long[arg.length];
@@ -107,6 +90,76 @@ final class NnPoolingNd {
         }
         return new Tensor[] {Tensor.wrap(input.dtype(), outShape, Gathering.take(input.data(), arg)),
                 Tensor.wrap(DType.INT64, outShape, indices)};
+    }
+
+    /** The flat input positions of the maxima of output row {@code r} (one image, channel, depth and height). */
+    private static void argmaxRow(float[] x, Geometry g, int r, int[] arg) {
+        Table td = g.d, th = g.h, tw = g.w;
+        int rowsPerPlane = td.out * th.out, hw = th.in * tw.in;
+        int p = r / rowsPerPlane, rem = r % rowsPerPlane, od = rem / th.out, oh = rem % th.out;
+        int base = p * g.inPlane, o = r * tw.out;
+        for (int ow = 0; ow < tw.out; ow++) {
+            float m = Float.NEGATIVE_INFINITY; // pass 1: the maximum, branch-free (Math.max propagates NaN)
+            for (int kd = td.t0[od]; kd < td.t1[od]; kd++) {
+                int id = td.start[od] + kd * td.dil;
+                for (int kh = th.t0[oh]; kh < th.t1[oh]; kh++) {
+                    int row = base + id * hw + (th.start[oh] + kh * th.dil) * tw.in + tw.start[ow];
+                    for (int kw = tw.t0[ow]; kw < tw.t1[ow]; kw++) m = Math.max(m, x[row + kw * tw.dil]);
+                }
+            }
+            boolean nan = m != m;
+            int best = -1;
+            window: // pass 2: its first position
+            for (int kd = td.t0[od]; kd < td.t1[od]; kd++) {
+                int id = td.start[od] + kd * td.dil;
+                for (int kh = th.t0[oh]; kh < th.t1[oh]; kh++) {
+                    int row = base + id * hw + (th.start[oh] + kh * th.dil) * tw.in + tw.start[ow];
+                    for (int kw = tw.t0[ow]; kw < tw.t1[ow]; kw++) {
+                        float v = x[row + kw * tw.dil];
+                        if (v == m || nan && v != v) {
+                            best = row + kw * tw.dil;
+                            break window;
+                        }
+                    }
+                }
+            }
+            arg[o + ow] = best;
+        }
+    }
+
+    /** The float64 twin of {@link #argmaxRow(float[], Geometry, int, int[])}. */
+    private static void argmaxRow(double[] x, Geometry g, int r, int[] arg) {
+        Table td = g.d, th = g.h, tw = g.w;
+        int rowsPerPlane = td.out * th.out, hw = th.in * tw.in;
+        int p = r / rowsPerPlane, rem = r % rowsPerPlane, od = rem / th.out, oh = rem % th.out;
+        int base = p * g.inPlane, o = r * tw.out;
+        for (int ow = 0; ow < tw.out; ow++) {
+            double m = Double.NEGATIVE_INFINITY; // pass 1: the maximum, branch-free (Math.max propagates NaN)
+            for (int kd = td.t0[od]; kd < td.t1[od]; kd++) {
+                int id = td.start[od] + kd * td.dil;
+                for (int kh = th.t0[oh]; kh < th.t1[oh]; kh++) {
+                    int row = base + id * hw + (th.start[oh] + kh * th.dil) * tw.in + tw.start[ow];
+                    for (int kw = tw.t0[ow]; kw < tw.t1[ow]; kw++) m = Math.max(m, x[row + kw * tw.dil]);
+                }
+            }
+            boolean nan = m != m;
+            int best = -1;
+            window: // pass 2: its first position
+            for (int kd = td.t0[od]; kd < td.t1[od]; kd++) {
+                int id = td.start[od] + kd * td.dil;
+                for (int kh = th.t0[oh]; kh < th.t1[oh]; kh++) {
+                    int row = base + id * hw + (th.start[oh] + kh * th.dil) * tw.in + tw.start[ow];
+                    for (int kw = tw.t0[ow]; kw < tw.t1[ow]; kw++) {
+                        double v = x[row + kw * tw.dil];
+                        if (v == m || nan && v != v) {
+                            best = row + kw * tw.dil;
+                            break window;
+                        }
+                    }
+                }
+            }
+            arg[o + ow] = best;
+        }
     }
 
     /** The divisor of window (od, oh, ow): its input elements, or with countIncludePad also its explicit padding. */
