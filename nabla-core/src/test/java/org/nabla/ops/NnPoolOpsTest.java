@@ -19,6 +19,7 @@ import org.nabla.Shape;
 import org.nabla.Tensor;
 import org.nabla.eager.ExecutionContext;
 import org.nabla.graph.Graph;
+import org.nabla.graph.GraphIO;
 import org.nabla.graph.Output;
 import org.nabla.runtime.SerialExecutor;
 
@@ -269,7 +270,7 @@ class NnPoolOpsTest {
     }
 
     @Test
-    void graphWithUnknownDimsRunsTheSameKernels() {
+    void graphWithUnknownDimsRunsTheSameKernels() throws java.io.IOException {
         Tensor x = tensor(DType.FLOAT32, new int[] {2, 3, 6, 5}, values(180));
         PoolOptions o = PoolOptions.of(2, 3).strides(2, 1).pads(1, 0, 0, 1).ceilMode(true);
         Graph g = new Graph();
@@ -289,6 +290,12 @@ class NnPoolOpsTest {
         assertArrayEquals(eager[0].toDoubleArray(), got.get(0).toDoubleArray());
         assertArrayEquals(eager[1].toLongArray(), got.get(1).toLongArray());
         assertArrayEquals(Ops.avgPool(x, o).toDoubleArray(), got.get(2).toDoubleArray());
+        // the attributes survive the graph file
+        Graph back = GraphIO.fromBytes(GraphIO.toBytes(g));
+        Map<Output, Tensor> backFeeds = Map.of(back.outputOf(back.tensor("x")), x);
+        List<Output> backFetches = fetches.stream().map(f -> back.outputOf(back.tensor(f.toString()))).toList();
+        List<Tensor> again = SerialExecutor.run(back, backFeeds, backFetches, List.of());
+        for (int i = 0; i < 3; i++) assertArrayEquals(got.get(i).toDoubleArray(), again.get(i).toDoubleArray());
     }
 
     private static void assertError(String expected, PoolOptions o, int... shape) {
