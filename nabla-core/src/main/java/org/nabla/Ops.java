@@ -352,6 +352,15 @@ public final class Ops {
         return run(ArrayOps.GATHER_ND, Attrs.EMPTY, params, Tensors.convert(indices));
     }
 
+    /**
+     * Elements of {@code data} picked along {@code axis} by {@code indices} of the same rank (ONNX GatherElements,
+     * torch.gather): for axis 0, out[i][j] = data[indices[i][j]][j]. Negative indices count from the end; indices
+     * (int32/int64, a tensor or Java int/long array) may be smaller than data along the other axes.
+     */
+    public static Tensor gatherElements(Tensor data, Object indices, int axis) {
+        return run(ArrayOps.GATHER_ELEMENTS, Attrs.of("axis", axis), data, Tensors.convert(indices));
+    }
+
     /** float32 one-hot rows: 1 at each index, 0 elsewhere, the new axis last. */
     public static Tensor oneHot(Object indices, int depth) { return oneHot(indices, depth, 1, 0, -1, DType.FLOAT32); }
 
@@ -554,6 +563,83 @@ public final class Ops {
     public static Tensor avgPool2d(Tensor input, int[] ksize, int[] strides, String padding, String dataFormat) {
         return run(NnOps.AVG_POOL2D, Attrs.of("ksize", ksize, "strides", strides, "padding", padding,
                 "dataFormat", dataFormat), input);
+    }
+
+    /**
+     * The settings of {@link #maxPool}, {@link #maxPoolWithIndices} and {@link #avgPool}: ONNX-style pooling of
+     * channels-first input [N, C, spatial...] with 1 to 3 spatial dims. Start from {@link #of(int...)} with the
+     * window size and change what differs: {@code PoolOptions.of(3, 3).strides(2, 2).pads(1, 1, 1, 1)}. Empty
+     * strides and dilations mean 1 on every spatial axis, empty pads mean 0.
+     *
+     * @param pads begin per spatial axis, then end per spatial axis (ONNX order); used with padding "EXPLICIT"
+     * @param padding "EXPLICIT" (pads), "VALID" (none), "SAME" (ONNX SAME_UPPER: out = ceil(in / stride), the
+     *     odd padding element at the end) or "SAME_LOWER" (the odd element at the start)
+     * @param ceilMode round the output size up; a last window that would start in the end padding is dropped
+     * @param countIncludePad avgPool only: divide by the window's elements including explicit padding
+     * @param storageOrder maxPool's indices only: 0 row-major, 1 column-major over the spatial dims
+     */
+    public record PoolOptions(int[] kernel, int[] strides, int[] dilations, int[] pads, String padding,
+                              boolean ceilMode, boolean countIncludePad, int storageOrder) {
+        /** A window of the given size, stride 1, no dilation, no padding, floor mode. */
+        public static PoolOptions of(int... kernel) {
+            return new PoolOptions(kernel.clone(), new int[0], new int[0], new int[0], "EXPLICIT", false, false, 0);
+        }
+
+        public PoolOptions strides(int... s) {
+            return new PoolOptions(kernel, s.clone(), dilations, pads, padding, ceilMode, countIncludePad,
+                    storageOrder);
+        }
+
+        public PoolOptions dilations(int... d) {
+            return new PoolOptions(kernel, strides, d.clone(), pads, padding, ceilMode, countIncludePad, storageOrder);
+        }
+
+        /** EXPLICIT padding: begin per spatial axis, then end per spatial axis. */
+        public PoolOptions pads(int... p) {
+            return new PoolOptions(kernel, strides, dilations, p.clone(), "EXPLICIT", ceilMode, countIncludePad,
+                    storageOrder);
+        }
+
+        public PoolOptions padding(String p) {
+            return new PoolOptions(kernel, strides, dilations, pads, p, ceilMode, countIncludePad, storageOrder);
+        }
+
+        public PoolOptions ceilMode(boolean c) {
+            return new PoolOptions(kernel, strides, dilations, pads, padding, c, countIncludePad, storageOrder);
+        }
+
+        public PoolOptions countIncludePad(boolean c) {
+            return new PoolOptions(kernel, strides, dilations, pads, padding, ceilMode, c, storageOrder);
+        }
+
+        public PoolOptions storageOrder(int order) {
+            return new PoolOptions(kernel, strides, dilations, pads, padding, ceilMode, countIncludePad, order);
+        }
+
+        /** The attributes of MaxPool ({@code max}) or of AvgPool and AvgPoolGrad. */
+        public Attrs attrs(boolean max) {
+            Attrs a = Attrs.of("kernel", kernel, "strides", strides, "dilations", dilations, "pads", pads, "padding",
+                    padding, "ceilMode", ceilMode);
+            return max ? a.with("storageOrder", storageOrder) : a.with("countIncludePad", countIncludePad);
+        }
+    }
+
+    /** Max pooling of channels-first input (ONNX MaxPool); padding never wins, NaN does. */
+    public static Tensor maxPool(Tensor input, PoolOptions options) {
+        return maxPoolWithIndices(input, options)[0];
+    }
+
+    /**
+     * Max pooling with the position of each maximum: {values, int64 indices}, the indices flattened over the whole
+     * input (row-major over N, C, spatial; column-major over spatial with storageOrder 1), as ONNX's MaxPool.
+     */
+    public static Tensor[] maxPoolWithIndices(Tensor input, PoolOptions options) {
+        return runMulti(NnOps.MAX_POOL, options.attrs(true), input);
+    }
+
+    /** Average pooling of channels-first input (ONNX AveragePool). */
+    public static Tensor avgPool(Tensor input, PoolOptions options) {
+        return run(NnOps.AVG_POOL, options.attrs(false), input);
     }
 
     /** Inference batch norm with channels last and epsilon 0.001. */
@@ -791,6 +877,11 @@ public final class Ops {
         return run(org.nabla.ops.GradOps.GATHER_ND_GRAD, Attrs.EMPTY, grad, indices, like);
     }
 
+    /** The adjoint of GatherElements: grad added into zeros shaped like {@code like} at the indices along axis. */
+    public static Tensor gatherElementsGrad(Tensor grad, Tensor indices, Tensor like, int axis) {
+        return run(org.nabla.ops.GradOps.GATHER_ELEMENTS_GRAD, Attrs.of("axis", axis), grad, indices, like);
+    }
+
     /** The adjoint of Tile: the sum of grad's tiles. */
     public static Tensor tileGrad(Tensor grad, Tensor like, int... multiples) {
         return run(org.nabla.ops.GradOps.TILE_GRAD, Attrs.of("multiples", multiples), grad, like);
@@ -831,6 +922,11 @@ public final class Ops {
                                            String dataFormat) {
         return run(org.nabla.ops.NnGradOps.MAX_POOL2D_GRAD_GRAD, Attrs.of("ksize", ksize, "strides", strides,
                 "padding", padding, "dataFormat", dataFormat), input, grad);
+    }
+
+    /** The gradient of AvgPool, shaped like {@code like} (only its shape is read). */
+    public static Tensor avgPoolGrad(Tensor grad, Tensor like, PoolOptions options) {
+        return run(org.nabla.ops.NnGradOps.AVG_POOL_GRAD, options.attrs(false), grad, like);
     }
 
     /** The gradient of AvgPool2D, shaped like {@code like}. */

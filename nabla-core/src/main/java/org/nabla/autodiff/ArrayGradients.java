@@ -54,6 +54,8 @@ final class ArrayGradients {
         GradientRegistry.register("StridedSlice", (c, g) -> one(Ops.stridedSliceGrad(g[0], c.input(0), c.attrs())));
         GradientRegistry.register("Gather", (c, g) -> new Tensor[] {Ops.gatherGrad(g[0], c.input(1), c.input(0),
                 c.attrs().getInt("axis"), c.attrs().getInt("batchDims")), null});
+        GradientRegistry.register("GatherElements", (c, g) -> new Tensor[] {Ops.gatherElementsGrad(g[0],
+                c.input(1), c.input(0), c.attrs().getInt("axis")), null});
         GradientRegistry.register("GatherNd", (c, g) -> new Tensor[] {Ops.gatherNdGrad(g[0], c.input(1),
                 c.input(0)), null});
         GradientRegistry.register("Tile", (c, g) -> one(Ops.tileGrad(g[0], c.input(0),

@@ -22,6 +22,8 @@ final class GradOpGradients {
                 c.attrs().with("constantValue", 0.0), g[0]), null});
         GradientRegistry.register("GatherGrad", (c, g) -> new Tensor[] {Ops.gather(g[0], c.input(1),
                 c.attrs().getInt("axis"), c.attrs().getInt("batchDims")), null, null});
+        GradientRegistry.register("GatherElementsGrad", (c, g) -> new Tensor[] {Ops.gatherElements(g[0],
+                c.input(1), c.attrs().getInt("axis")), null, null});
         GradientRegistry.register("GatherNdGrad", (c, g) -> new Tensor[] {Ops.gatherNd(g[0], c.input(1)), null,
                 null});
         GradientRegistry.register("TileGrad", (c, g) -> new Tensor[] {Ops.tile(g[0],

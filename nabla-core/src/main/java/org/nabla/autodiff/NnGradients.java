@@ -68,6 +68,12 @@ final class NnGradients {
         GradientRegistry.register("AvgPool2DGrad", (c, g) -> new Tensor[] {
                 Ops.run(NnOps.AVG_POOL2D, c.attrs(), g[0]), null});
 
+        GradientRegistry.register("MaxPool", NnGradients::maxPool);
+        GradientRegistry.register("AvgPool", (c, g) -> new Tensor[] {
+                Ops.run(NnGradOps.AVG_POOL_GRAD, c.attrs(), g[0], c.input(0))});
+        GradientRegistry.register("AvgPoolGrad", (c, g) -> new Tensor[] {
+                Ops.run(NnOps.AVG_POOL, c.attrs(), g[0]), null});
+
         GradientRegistry.register("BatchNormInference", NnGradients::batchNorm);
         GradientRegistry.register("Dropout", (c, g) -> new Tensor[] {g[0] == null ? null : Ops.mul(g[0], c.output(1))});
         GradientRegistry.register("SoftmaxCrossEntropyWithLogits", (c, g) -> {
@@ -134,6 +140,20 @@ final class NnGradients {
         int[] axes = new int[rank - 1];
         for (int i = 0, k = 0; i < rank; i++) if (i != axis) axes[k++] = i;
         return axes;
+    }
+
+    /**
+     * MaxPool: the gradient added at each window's maximum, a GatherGrad through the row-major indices output
+     * (recomputed with storageOrder 0 when the call asked for column-major ones), so it differentiates again.
+     */
+    private static Tensor[] maxPool(OpCall c, Tensor[] g) {
+        if (g[0] == null) return new Tensor[] {null};
+        Tensor x = c.input(0);
+        Attrs a = c.attrs();
+        Tensor indices = a.getInt("storageOrder") == 0 ? c.output(1)
+                : Ops.runMulti(NnOps.MAX_POOL, a.with("storageOrder", 0), x)[1];
+        Tensor flat = Ops.gatherGrad(Ops.reshape(g[0], -1), Ops.reshape(indices, -1), Ops.reshape(x, -1), 0, 0);
+        return new Tensor[] {Ops.reshapeLike(flat, x)};
     }
 
     /** Gradients of scale * (x - mean) * rsqrt(variance + epsilon) + offset for every input. */

@@ -56,6 +56,13 @@ public final class ArrayOps {
             .shape(ArrayOps::gatherNdShape)
             .summary("slices of params addressed by the last axis of indices (tf.gather_nd, batchDims 0)").build();
 
+    public static final OpDef GATHER_ELEMENTS = OpDef.builder("GatherElements").inputs("data", "indices")
+            .attr("axis", AttrType.INT, 0)
+            .shape(ArrayOps::gatherElementsShape)
+            .summary("elements of data picked along axis by indices of the same rank: out[i][j] = data[indices[i][j]]"
+                    + "[j] for axis 0 (ONNX GatherElements, torch.gather); negative indices count from the end")
+            .build();
+
     public static final OpDef ONE_HOT = OpDef.builder("OneHot").inputs("indices")
             .attr("depth", AttrType.INT).attr("onValue", AttrType.FLOAT, 1.0).attr("offValue", AttrType.FLOAT, 0.0)
             .attr("axis", AttrType.INT, -1).attr("dtype", AttrType.DTYPE, DType.FLOAT32)
@@ -315,6 +322,24 @@ public final class ArrayOps {
         for (int i = batch; i < id.length; i++) out[k++] = id[i];
         for (int i = axis + 1; i < pd.length; i++) out[k++] = pd[i];
         return Infer.one(in[0].dtype(), Shape.of(out));
+    }
+
+    private static TensorSpec[] gatherElementsShape(TensorSpec[] in, Attrs a) {
+        String op = "GatherElements";
+        Infer.requireDType(op, "indices", in[1], DType.INT32, DType.INT64);
+        Shape d = in[0].shape(), idx = in[1].shape();
+        if (d.rank() == 0) throw new OpException(op, "data must have rank >= 1, got a scalar");
+        if (idx.rank() != d.rank()) {
+            throw new OpException(op, "indices " + idx + " must have the rank of data " + d + " (" + d.rank() + ")");
+        }
+        int axis = axisIn(op, a.getInt("axis"), d.rank(), "data");
+        for (int i = 0; i < d.rank(); i++) {
+            if (i != axis && d.dim(i) >= 0 && idx.dim(i) > d.dim(i)) {
+                throw new OpException(op, "indices " + idx + " is larger than data " + d + " along axis " + i
+                        + " (indices may exceed data only along axis " + axis + ")");
+            }
+        }
+        return Infer.one(in[0].dtype(), idx);
     }
 
     private static TensorSpec[] gatherNdShape(TensorSpec[] in, Attrs a) {

@@ -84,6 +84,14 @@ public final class GradOps {
             .summary("the adjoint of GatherNd: grad slices added into zeros shaped like 'like' at the indices")
             .build();
 
+    public static final OpDef GATHER_ELEMENTS_GRAD = OpDef.builder("GatherElementsGrad")
+            .inputs("grad", "indices", "like")
+            .attr("axis", AttrType.INT, 0)
+            .shape((in, a) -> adjointShape("GatherElementsGrad", in[0], in[2], ArrayOps.GATHER_ELEMENTS.infer(
+                    new TensorSpec[] {in[2], in[1]}, a)[0].shape()))
+            .summary("the adjoint of GatherElements: grad added into zeros shaped like 'like' at the indices along "
+                    + "axis (ScatterElements with reduction add)").build();
+
     public static final OpDef TILE_GRAD = OpDef.builder("TileGrad").inputs("grad", "like")
             .attr("multiples", AttrType.INTS)
             .shape((in, a) -> adjointShape("TileGrad", in[0], in[1], ArrayOps.TILE.infer(new TensorSpec[] {in[1]},

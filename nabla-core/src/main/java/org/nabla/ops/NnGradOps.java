@@ -3,9 +3,10 @@ package org.nabla.ops;
 /**
  * The backward ops of the spatial nn ops, used by their gradient rules: the two convolution backprops (Gemm-based,
  * like the forward convolution) and the pooling gradients. Attributes are those of the forward op. The convolution
- * backprops are linear in each argument, so their gradients are convolutions again; MaxPool2DGrad and
- * MaxPool2DGradGrad are each other's gradient (with respect to the gradient input; the argmax is piecewise
- * constant in the pooled input).
+ * backprops are linear in each argument, so their gradients are convolutions again (likewise AvgPool2DGrad and
+ * AvgPoolGrad, whose gradients are average pools); MaxPool2DGrad and MaxPool2DGradGrad are each other's gradient
+ * (with respect to the gradient input; the argmax is piecewise constant in the pooled input). MaxPool needs no
+ * backward op: its rule scatters through its own indices output with GatherGrad.
  */
 public final class NnGradOps {
     private NnGradOps() {}
@@ -52,6 +53,26 @@ public final class NnGradOps {
             .shape((in, a) -> poolGradShape("AvgPool2DGrad", in[0], in[1], a))
             .summary("the gradient of AvgPool2D: each window's gradient spread evenly over its valid positions, "
                     + "shaped like 'like'").build();
+
+    public static final OpDef AVG_POOL_GRAD = OpDef.builder("AvgPoolGrad").inputs("grad", "like")
+            .attr("kernel", AttrType.INTS)
+            .attr("strides", AttrType.INTS, new int[0])
+            .attr("dilations", AttrType.INTS, new int[0])
+            .attr("pads", AttrType.INTS, new int[0])
+            .attr("padding", AttrType.STRING, "EXPLICIT")
+            .attr("ceilMode", AttrType.BOOL, false)
+            .attr("countIncludePad", AttrType.BOOL, false)
+            .shape((in, a) -> {
+                Infer.sameDType("AvgPoolGrad", in[0], in[1]);
+                TensorSpec y = NnOps.AVG_POOL.infer(new TensorSpec[] {in[1]}, a)[0];
+                if (!y.shape().isCompatibleWith(in[0].shape())) {
+                    throw new OpException("AvgPoolGrad", "grad has shape " + in[0].shape() + " but AvgPool of "
+                            + in[1].shape() + " gives " + y.shape());
+                }
+                return new TensorSpec[] {in[1]};
+            })
+            .summary("the gradient of AvgPool: each window's gradient spread over the elements it divided by, "
+                    + "shaped like 'like' (only its shape is read)").build();
 
     private static OpDef.Builder conv(String name, String... forwardInputs) {
         boolean wantInput = name.endsWith("Input");

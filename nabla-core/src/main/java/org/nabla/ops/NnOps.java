@@ -8,6 +8,7 @@ import org.nabla.Shape;
  * Neural-network ops: activations, softmax, bias add, convolution, pooling, batch norm, dropout, losses.
  * All take float32 or float64 (sparse labels are int32/int64). Spatial ops follow TensorFlow: data format NHWC
  * (default) or NCHW, filters in HWIO layout, padding SAME/VALID (and EXPLICIT for Conv2D) with TF's output sizes.
+ * MaxPool and AvgPool follow ONNX instead: channels first, 1 to 3 spatial dims, explicit pads, dilations, ceilMode.
  */
 public final class NnOps {
     private NnOps() {}
@@ -79,6 +80,36 @@ public final class NnOps {
             .attr("dataFormat", AttrType.STRING, "NHWC")
             .shape((in, a) -> poolShape("AvgPool2D", in, a))
             .summary("mean over each ksize window, counting only non-padded elements").build();
+
+    /**
+     * Outputs: the maxima and their int64 positions, flattened over the whole input as ONNX's MaxPool defines them
+     * (row-major over N, C, spatial; with storageOrder 1 the spatial part is column-major). Geometry:
+     * {@link PoolWindow#of}.
+     */
+    public static final OpDef MAX_POOL = ndPool("MaxPool")
+            .attr("storageOrder", AttrType.INT, 0)
+            .shape((in, a) -> {
+                Infer.requireDType("MaxPool", "input", in[0], DType.FLOAT32, DType.FLOAT64, DType.INT32, DType.UINT8);
+                int order = a.getInt("storageOrder");
+                if (order != 0 && order != 1) {
+                    throw new OpException("MaxPool", "storageOrder must be 0 (row-major) or 1 (column-major), got "
+                            + order);
+                }
+                Shape y = ndPoolShape("MaxPool", in[0].shape(), a);
+                return new TensorSpec[] {TensorSpec.of(in[0].dtype(), y), TensorSpec.of(DType.INT64, y)};
+            })
+            .summary("maximum over each window of channels-first input with 1-3 spatial dims, and its position "
+                    + "(ONNX MaxPool: pads, dilations, ceilMode; padding never wins, NaN does)").build();
+
+    public static final OpDef AVG_POOL = ndPool("AvgPool")
+            .attr("countIncludePad", AttrType.BOOL, false)
+            .shape((in, a) -> {
+                Infer.requireFloating("AvgPool", "input", in[0]);
+                return Infer.one(in[0].dtype(), ndPoolShape("AvgPool", in[0].shape(), a));
+            })
+            .summary("mean over each window of channels-first input with 1-3 spatial dims (ONNX AveragePool): "
+                    + "divides by the window's input elements, or with countIncludePad also its explicit padding")
+            .build();
 
     public static final OpDef BATCH_NORM_INFERENCE = OpDef.builder("BatchNormInference")
             .inputs("x", "scale", "offset", "mean", "variance")
@@ -294,6 +325,26 @@ public final class NnOps {
         Window2D w = poolWindow(op, x, a);
         int n = x.dim(0), c = x.dim(nchw ? 1 : 3);
         return Infer.one(in[0].dtype(), nchw ? Shape.of(n, c, w.outH(), w.outW()) : Shape.of(n, w.outH(), w.outW(), c));
+    }
+
+    private static OpDef.Builder ndPool(String name) {
+        return OpDef.builder(name).inputs("input")
+                .attr("kernel", AttrType.INTS)
+                .attr("strides", AttrType.INTS, new int[0])
+                .attr("dilations", AttrType.INTS, new int[0])
+                .attr("pads", AttrType.INTS, new int[0])
+                .attr("padding", AttrType.STRING, "EXPLICIT")
+                .attr("ceilMode", AttrType.BOOL, false);
+    }
+
+    /** [N, C, spatial out...] of a MaxPool/AvgPool call. */
+    static Shape ndPoolShape(String op, Shape x, Attrs a) {
+        PoolWindow w = PoolWindow.of(op, x, a);
+        int[] dims = new int[x.rank()];
+        dims[0] = x.dim(0);
+        dims[1] = x.dim(1);
+        System.arraycopy(w.outDims(), 0, dims, 2, w.rank());
+        return Shape.of(dims);
     }
 
     private static TensorSpec[] batchNormShape(TensorSpec[] in, Attrs a) {

@@ -164,6 +164,8 @@ final class GradientRecipes {
                 "shrinkAxisMask", 1, "endMask", 2, "newAxisMask", 0), r(3, 4));
         add("Gather", true, none, r(4, 3), of(new int[] {2, 0, 2}));
         add("Gather", true, a("axis", 1, "batchDims", 1), r(2, 3), of(new int[][] {{2, 2}, {0, 1}}));
+        add("GatherElements", true, a("axis", 1), r(3, 3), of(new int[][] {{2, -1, 0}, {1, 1, 1}}));
+        add("GatherElements", true, a("axis", -3), r(2, 2, 3), of(new long[][][] {{{1, 0, 1}, {0, 0, -1}}}));
         add("GatherNd", true, none, r(3, 4), of(new int[][] {{0, 1}, {2, 3}, {0, 1}}));
         add("Sort", true, none, r(2, 4));
         add("Sort", true, a("axis", 0, "descending", true), r(3, 2));
@@ -198,6 +200,17 @@ final class GradientRecipes {
                 r(1, 5, 5, 2));
         add("AvgPool2D", true, a("ksize", new int[] {2, 2}, "strides", new int[] {1, 1}, "dataFormat", "NCHW"),
                 r(1, 2, 3, 3));
+        add("MaxPool", true, a("kernel", new int[] {3}, "strides", new int[] {2}, "pads", new int[] {1, 2}),
+                r(2, 2, 7));
+        add("MaxPool", true, a("kernel", new int[] {2, 2}, "dilations", new int[] {2, 1}, "ceilMode", true,
+                "strides", new int[] {2, 2}, "storageOrder", 1), r(1, 2, 5, 4));
+        add("MaxPool", true, a("kernel", new int[] {2, 2, 2}, "padding", "SAME"), r(1, 1, 3, 2, 3));
+        add("AvgPool", true, a("kernel", new int[] {3}, "strides", new int[] {2}, "pads", new int[] {1, 2},
+                "countIncludePad", true), r(2, 2, 7));
+        add("AvgPool", true, a("kernel", new int[] {2, 3}, "dilations", new int[] {1, 2}, "ceilMode", true,
+                "strides", new int[] {2, 1}, "pads", new int[] {1, 0, 0, 1}), r(1, 2, 5, 6));
+        add("AvgPool", true, a("kernel", new int[] {2, 2, 2}, "padding", "SAME_LOWER", "strides", new int[] {2, 1, 2}),
+                r(1, 2, 3, 2, 3));
         add("BatchNormInference", true, none, r(2, 3), r(3), r(3), r(3), pos(3));
         add("BatchNormInference", true, a("dataFormat", "NCHW", "epsilon", 0.01), r(2, 3, 2, 2), r(3), r(3), r(3),
                 pos(3));
@@ -216,6 +229,7 @@ final class GradientRecipes {
         add("PadGrad", true, a("paddings", new int[] {1, 1, 2, 1}, "mode", "REFLECT"), r(5, 6), r(3, 3));
         add("GatherGrad", true, none, r(3, 3), of(new int[] {2, 0, 2}), r(4, 3));
         add("GatherNdGrad", true, none, r(3), of(new int[][] {{0, 1}, {2, 3}, {0, 1}}), r(3, 4));
+        add("GatherElementsGrad", true, a("axis", 0), r(2, 3), of(new int[][] {{2, 0, 2}, {-1, 1, 2}}), r(3, 3));
         add("TileGrad", true, a("multiples", new int[] {2, 1}), r(4, 3), r(2, 3));
         add("ConcatGrad", true, a("axis", 1), r(2, 4), r(2, 3), r(2, 1));
         add("ReluGrad", true, none, r(2, 3), r(2, 3));
@@ -228,6 +242,10 @@ final class GradientRecipes {
         add("Conv2DBackpropFilter", true, a("groups", 2), r(1, 4, 4, 4), r(2, 2, 2, 2), r(1, 3, 3, 2));
         add("AvgPool2DGrad", true, a("ksize", new int[] {2, 2}, "strides", new int[] {1, 1}), r(1, 2, 2, 2),
                 r(1, 3, 3, 2));
+        add("AvgPoolGrad", true, a("kernel", new int[] {3, 2}, "strides", new int[] {2, 1}, "pads",
+                new int[] {1, 0, 1, 1}, "ceilMode", true), r(1, 2, 3, 4), r(1, 2, 5, 4));
+        add("AvgPoolGrad", true, a("kernel", new int[] {2}, "dilations", new int[] {2}, "countIncludePad", true,
+                "pads", new int[] {1, 1}), r(2, 1, 5), r(2, 1, 5));
         controlFlow();
         return CASES;
     }

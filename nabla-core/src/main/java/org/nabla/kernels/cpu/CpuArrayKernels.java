@@ -118,6 +118,8 @@ public final class CpuArrayKernels implements KernelProvider {
                 attrs.getInt("axis"), attrs.getInt("batchDims"), out[0])});
         r.register(ArrayOps.GATHER_ND, cpu, any, (in, attrs, out) -> new Tensor[] {Gathering.gatherNd(in[0], in[1],
                 out[0])});
+        r.register(ArrayOps.GATHER_ELEMENTS, cpu, any, (in, attrs, out) -> new Tensor[] {Gathering.gatherElements(
+                in[0], in[1], attrs.getInt("axis"), out[0])});
         r.register(ArrayOps.ONE_HOT, cpu, any, (in, attrs, out) -> new Tensor[] {Gathering.oneHot(in[0], attrs,
                 out[0])});
         r.register(ArrayOps.PAD, cpu, any, (in, attrs, out) -> new Tensor[] {Gathering.pad(in[0], attrs, out[0])});

@@ -48,6 +48,8 @@ public final class CpuGradKernels implements KernelProvider {
                     ArrayOps.TILE, a)});
             r.register(GradOps.GATHER_GRAD, cpu, d, (in, a, out) -> new Tensor[] {adjoint(in[0], in[2].shape(),
                     ArrayOps.GATHER, a, in[1])});
+            r.register(GradOps.GATHER_ELEMENTS_GRAD, cpu, d, (in, a, out) -> new Tensor[] {adjoint(in[0],
+                    in[2].shape(), ArrayOps.GATHER_ELEMENTS, a, in[1])});
             r.register(GradOps.GATHER_ND_GRAD, cpu, d, (in, a, out) -> new Tensor[] {adjoint(in[0], in[2].shape(),
                     ArrayOps.GATHER_ND, a, in[1])});
         }

@@ -48,6 +48,8 @@ public final class CpuNnGradKernels implements KernelProvider {
                     maxPoolGradGrad(in[0], in[1], a)});
             r.register(NnGradOps.AVG_POOL2D_GRAD, cpu, d, (in, a, out) -> new Tensor[] {
                     avgPoolGrad(in[1].shape(), in[0], a)});
+            r.register(NnGradOps.AVG_POOL_GRAD, cpu, d, (in, a, out) -> new Tensor[] {
+                    NnPoolingNd.avgPoolGrad(in[0], in[1].shape(), a)});
         }
     }
 

@@ -13,9 +13,10 @@ import org.nabla.kernels.KernelRegistry;
 import org.nabla.ops.NnOps;
 
 /**
- * CPU kernels for {@link NnOps}, float32 and float64. This class registers them all and holds the elementwise
- * activations; convolution ({@link NnConvolution}), pooling ({@link NnPooling}) and the row-wise ops (softmax,
- * losses, bias add, batch norm, dropout: {@link NnRows}) live beside it.
+ * CPU kernels for {@link NnOps}, float32 and float64 (MaxPool also int32 and uint8). This class registers them all
+ * and holds the elementwise activations; convolution ({@link NnConvolution}), pooling ({@link NnPooling},
+ * {@link NnPoolingNd}) and the row-wise ops (softmax, losses, bias add, batch norm, dropout: {@link NnRows}) live
+ * beside it.
  */
 public final class CpuNnKernels implements KernelProvider {
     static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
@@ -53,6 +54,10 @@ public final class CpuNnKernels implements KernelProvider {
         r.register(NnOps.CONV2D, cpu, FLOATS, (in, a, out) -> NnConvolution.conv2d(in[0], in[1], a, out[0]));
         r.register(NnOps.MAX_POOL2D, cpu, FLOATS, (in, a, out) -> NnPooling.pool(in[0], a, out[0], true));
         r.register(NnOps.AVG_POOL2D, cpu, FLOATS, (in, a, out) -> NnPooling.pool(in[0], a, out[0], false));
+        r.register(NnOps.MAX_POOL, cpu, List.of(DType.FLOAT32, DType.FLOAT64, DType.INT32, DType.UINT8),
+                (in, a, out) -> NnPoolingNd.maxPool(in[0], a, out[0].shape()));
+        r.register(NnOps.AVG_POOL, cpu, FLOATS, (in, a, out) -> new Tensor[] {NnPoolingNd.avgPool(in[0], a,
+                out[0].shape())});
     }
 
     // ---------------------------------------------------------------- activations

@@ -9,7 +9,7 @@ import org.nabla.ops.OpException;
 import org.nabla.ops.TensorSpec;
 
 /**
- * Index-driven data movement for {@link CpuArrayKernels}: Gather, GatherNd, OneHot and Pad. Inputs arrive dense
+ * Index-driven data movement for {@link CpuArrayKernels}: Gather, GatherNd, GatherElements, OneHot and Pad. Inputs arrive dense
  * from offset 0; every index is checked before any copy, and a bad one is reported with its value and position.
  */
 final class Gathering {
@@ -92,6 +92,53 @@ final class Gathering {
             System.arraycopy(src, base, z, c * slice, slice);
         }
         return Tensor.wrap(out.dtype(), out.shape(), z);
+    }
+
+    /** GatherElements: out[..., i, ...] = data[..., indices[..., i, ...], ...] along axis, one row per task. */
+    static Tensor gatherElements(Tensor data, Tensor indices, int axisAttr, TensorSpec out) {
+        Shape d = data.shape(), s = indices.shape();
+        int rank = d.rank(), axis = axisAttr < 0 ? axisAttr + rank : axisAttr, last = rank - 1;
+        int n = d.dim(axis);
+        long[] idx = indices(indices);
+        int count = s.intSize();
+        for (int k = 0; k < count; k++) {
+            if (idx[k] < -n || idx[k] >= n) {
+                throw new OpException("GatherElements", "index " + idx[k] + " at position " + position(s, k)
+                        + " of indices " + s + " is out of range [" + -n + ", " + n + ") for axis " + axis
+                        + " of data " + d);
+            }
+        }
+        int[] strides = d.contiguousStrides();
+        int cols = s.dim(last), rows = cols == 0 ? 0 : count / cols;
+        int[] map = new int[count];
+        Parallel.forRange(rows, Math.max(1, Broadcasting.GRAIN / Math.max(1, cols)), (from, to) -> {
+            for (int r = from; r < to; r++) {
+                int base = 0;
+                for (int i = last - 1, rem = r; i >= 0; i--) {
+                    int c = rem % s.dim(i);
+                    rem /= s.dim(i);
+                    if (i != axis) base += c * strides[i];
+                }
+                for (int j = 0, k = r * cols; j < cols; j++, k++) {
+                    long v = idx[k] < 0 ? idx[k] + n : idx[k];
+                    map[k] = base + (int) v * strides[axis] + (axis == last ? 0 : j);
+                }
+            }
+        });
+        return Tensor.wrap(out.dtype(), out.shape(), take(data.data(), map));
+    }
+
+    /** The elements of {@code src} at positions {@code at}, in an array of the same type. */
+    static Object take(Object src, int[] at) {
+        int n = at.length;
+        switch (src) {
+            case float[] a -> { float[] y = new float[n]; for (int k = 0; k < n; k++) y[k] = a[at[k]]; return y; }
+            case double[] a -> { double[] y = new double[n]; for (int k = 0; k < n; k++) y[k] = a[at[k]]; return y; }
+            case int[] a -> { int[] y = new int[n]; for (int k = 0; k < n; k++) y[k] = a[at[k]]; return y; }
+            case long[] a -> { long[] y = new long[n]; for (int k = 0; k < n; k++) y[k] = a[at[k]]; return y; }
+            case byte[] a -> { byte[] y = new byte[n]; for (int k = 0; k < n; k++) y[k] = a[at[k]]; return y; }
+            default -> throw new IllegalStateException(src.getClass().toString());
+        }
     }
 
     static Tensor oneHot(Tensor indices, Attrs attrs, TensorSpec out) {
