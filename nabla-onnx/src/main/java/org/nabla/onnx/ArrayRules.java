@@ -39,6 +39,7 @@ final class ArrayRules {
         one("Tile", n -> Ops.tile(n.required(0), n.constant(1).toIntArray()));
         one("Gather", n -> Ops.gather(n.required(0), n.required(1), (int) n.attrInt("axis", 0)));
         one("GatherND", ArrayRules::gatherNd);
+        one("GatherElements", n -> Ops.gatherElements(n.required(0), n.required(1), (int) n.attrInt("axis", 0)));
         rule("Split", ArrayRules::split);
         one("Slice", ArrayRules::slice);
         one("OneHot", ArrayRules::oneHot);

@@ -18,8 +18,8 @@ final class NnRules {
         one("Softmax", n -> softmax(n, false));
         one("LogSoftmax", n -> softmax(n, true));
         one("Conv", NnRules::conv);
-        one("MaxPool", n -> Pooling.pool(n, true));
-        one("AveragePool", n -> Pooling.pool(n, false));
+        rule("MaxPool", n -> Pooling.pool(n, true));
+        rule("AveragePool", n -> Pooling.pool(n, false));
         one("GlobalAveragePool", n -> Ops.mean(n.required(0), true, spatialAxes(n.required(0))));
         one("GlobalMaxPool", n -> Ops.max(n.required(0), true, spatialAxes(n.required(0))));
         rule("BatchNormalization", NnRules::batchNorm);

@@ -1,6 +1,7 @@
 package org.nabla.onnx;
 
 import java.util.Arrays;
+import java.util.List;
 import org.nabla.Ops;
 import org.nabla.Tensor;
 
@@ -8,29 +9,51 @@ import org.nabla.Tensor;
 final class Pooling {
     private Pooling() {}
 
-    static Tensor pool(OnnxNode n, boolean max) {
+    /** MaxPool (values, and the argmax indices when the node asks for them) or AveragePool. */
+    static List<Tensor> pool(OnnxNode n, boolean max) {
         Tensor x = n.required(0);
-        if (x.rank() != 4) throw n.unsupported("pooling with " + (x.rank() - 2) + " spatial dims");
-        if (!x.dtype().isFloating()) throw n.unsupported("pooling of " + x.dtype() + " values");
-        if (n.attrInt("ceil_mode", 0) != 0) throw n.unsupported("ceil_mode=1");
-        if (n.wantsOutput(1)) throw n.unsupported("MaxPool indices output");
         int[] k = n.attrInts("kernel_shape", null);
         if (k == null) throw n.error("needs kernel_shape");
-        int[] strides = n.attrInts("strides", new int[] {1, 1});
-        int[] dil = n.attrInts("dilations", new int[] {1, 1});
-        if (dil[0] != 1 || dil[1] != 1) throw n.unsupported("pooling dilations " + Arrays.toString(dil));
-        int[] pads = n.attrInts("pads", new int[4]);
-        String autoPad = n.attrString("auto_pad", "NOTSET");
-        if (autoPad.equals("SAME_UPPER") || autoPad.equals("SAME_LOWER")) {
-            pads = samePads(x.shape().dims(), k, strides, dil, autoPad.equals("SAME_UPPER"), n);
-        } else if (autoPad.equals("VALID")) {
-            pads = new int[4];
+        if (x.rank() != k.length + 2) {
+            throw n.error("kernel_shape " + Arrays.toString(k) + " does not fit input of rank " + x.rank());
         }
-        boolean padded = Arrays.stream(pads).anyMatch(p -> p != 0);
-        if (padded) {
-            if (!max && n.attrInt("count_include_pad", 0) == 0) {
-                throw n.unsupported("average pooling over padding that does not count it (count_include_pad=0)");
-            }
+        boolean indices = max && n.wantsOutput(1);
+        if (!indices && fastPathApplies(n, x, max)) return List.of(pool2d(n, x, k, max));
+        Ops.PoolOptions o = Ops.PoolOptions.of(k)
+                .strides(n.attrInts("strides", new int[0]))
+                .dilations(n.attrInts("dilations", new int[0]))
+                .pads(n.attrInts("pads", new int[0]))
+                .ceilMode(n.attrInt("ceil_mode", 0) == 1)
+                .countIncludePad(n.attrInt("count_include_pad", 0) == 1)
+                .storageOrder((int) n.attrInt("storage_order", 0));
+        o = switch (n.attrString("auto_pad", "NOTSET")) {
+            case "NOTSET" -> o;
+            case "SAME_UPPER" -> o.padding("SAME");
+            case "SAME_LOWER" -> o.padding("SAME_LOWER");
+            case "VALID" -> o.padding("VALID");
+            default -> throw n.error("auto_pad '" + n.attrString("auto_pad", "") + "' is not an ONNX value");
+        };
+        if (indices) return List.of(Ops.maxPoolWithIndices(x, o));
+        return List.of(max ? Ops.maxPool(x, o) : Ops.avgPool(x, o));
+    }
+
+    /**
+     * The common 2-D case (floating point, floor mode, no dilation, padding that pooling over a padded copy gets
+     * right) runs on Nabla's NCHW maxPool2d/avgPool2d, which are faster than the general N-d pooling.
+     */
+    private static boolean fastPathApplies(OnnxNode n, Tensor x, boolean max) {
+        if (x.rank() != 4 || !x.dtype().isFloating() || n.attrInt("ceil_mode", 0) != 0) return false;
+        int[] dil = n.attrInts("dilations", new int[] {1, 1});
+        if (dil[0] != 1 || dil[1] != 1) return false;
+        if (!n.attrString("auto_pad", "NOTSET").equals("NOTSET")) return false;
+        boolean padded = Arrays.stream(n.attrInts("pads", new int[4])).anyMatch(p -> p != 0);
+        return !padded || max || n.attrInt("count_include_pad", 0) == 1;
+    }
+
+    private static Tensor pool2d(OnnxNode n, Tensor x, int[] k, boolean max) {
+        int[] strides = n.attrInts("strides", new int[] {1, 1});
+        int[] pads = n.attrInts("pads", new int[4]);
+        if (Arrays.stream(pads).anyMatch(p -> p != 0)) {
             int[][] p = {{0, 0}, {0, 0}, {pads[0], pads[2]}, {pads[1], pads[3]}};
             x = Ops.pad(x, p, "CONSTANT", max ? Double.NEGATIVE_INFINITY : 0);
         }
