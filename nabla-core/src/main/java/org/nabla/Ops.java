@@ -272,6 +272,23 @@ public final class Ops {
     /** Running sum along {@code axis} (tf.math.cumsum). */
     public static Tensor cumsum(Tensor x, int axis) { return cumsum(x, axis, false, false); }
 
+    /** The dimensions of {@code x} as a 1-D int32 tensor computed at run time (TensorFlow's {@code tf.shape}). */
+    public static Tensor shape(Tensor x) { return shape(x, DType.INT32); }
+
+    /** The dimensions of {@code x} as a 1-D int32 or int64 tensor computed at run time. */
+    public static Tensor shape(Tensor x, DType dtype) { return run(ArrayOps.SHAPE, Attrs.of("dtype", dtype), x); }
+
+    /** Reshapes {@code x} to the shape held by the 1-D int tensor {@code shape}, read at run time (one -1 inferred). */
+    public static Tensor reshape(Tensor x, Tensor shape) { return dynamicReshape(x, shape, false); }
+
+    /**
+     * Reshapes to a shape read at run time; with {@code zeroCopiesInput} a 0 entry keeps the input's dimension at
+     * that position (ONNX's Reshape), otherwise it is a zero-size dimension.
+     */
+    public static Tensor dynamicReshape(Tensor x, Tensor shape, boolean zeroCopiesInput) {
+        return run(ArrayOps.DYNAMIC_RESHAPE, Attrs.of("zeroCopiesInput", zeroCopiesInput), x, shape);
+    }
+
     /** Running sum; {@code exclusive} leaves out the current element (starts from 0), {@code reverse} runs backward. */
     public static Tensor cumsum(Tensor x, int axis, boolean exclusive, boolean reverse) {
         return run(ReductionOps.CUMSUM, Attrs.of("axis", axis, "exclusive", exclusive, "reverse", reverse), x);

@@ -18,6 +18,7 @@ final class ArrayGradients {
         for (String op : new String[] {"Reshape", "Squeeze", "ExpandDims"}) {
             GradientRegistry.register(op, (c, g) -> one(Ops.reshapeLike(g[0], c.input(0))));
         }
+        GradientRegistry.register("DynamicReshape", (c, g) -> new Tensor[] {Ops.reshapeLike(g[0], c.input(0)), null});
         GradientRegistry.register("Identity", (c, g) -> one(g[0]));
         GradientRegistry.register("Transpose", (c, g) -> {
             int[] perm = c.attrs().getInts("perm");

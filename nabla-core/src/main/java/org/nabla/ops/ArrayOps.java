@@ -13,6 +13,43 @@ public final class ArrayOps {
             .shape((in, a) -> Infer.one(in[0].dtype(), reshapeTarget(in[0].shape(), a.getInts("shape"))))
             .summary("same elements, new shape; one dimension may be -1 (inferred)").build();
 
+    /** TensorFlow's {@code tf.shape}: the dimensions as a 1-D tensor computed at run time. */
+    public static final OpDef SHAPE = OpDef.builder("Shape").inputs("x")
+            .attr("dtype", AttrType.DTYPE, DType.INT32)
+            .shape((in, a) -> {
+                DType t = a.getDType("dtype");
+                if (t != DType.INT32 && t != DType.INT64) {
+                    throw new OpException("Shape", "dtype must be int32 or int64, got " + t);
+                }
+                return Infer.one(t, Shape.of(in[0].shape().rank()));
+            })
+            .notDifferentiable()
+            .summary("the input's dimensions as a 1-D int32/int64 tensor, known at run time even where the graph has "
+                    + "unknown dimensions").build();
+
+    /**
+     * Reshape to a shape given as a tensor (known only at run time): TensorFlow's {@code tf.reshape(x, shape_tensor)}.
+     * With {@code zeroCopiesInput} a 0 entry keeps the input's dimension at that position (ONNX's Reshape).
+     */
+    public static final OpDef DYNAMIC_RESHAPE = OpDef.builder("DynamicReshape").inputs("tensor", "shape")
+            .attr("zeroCopiesInput", AttrType.BOOL, false)
+            .shape((in, a) -> {
+                Shape s = in[1].shape();
+                if (in[1].dtype() != DType.INT32 && in[1].dtype() != DType.INT64 || s.rank() != 1) {
+                    throw new OpException("DynamicReshape", "shape must be a 1-D int32 or int64 tensor, got "
+                            + in[1]);
+                }
+                if (s.dim(0) < 0) {
+                    throw new OpException("DynamicReshape", "the length of shape must be known when the graph is "
+                            + "built (it is the output's rank), got " + in[1]);
+                }
+                int[] dims = new int[s.dim(0)];
+                java.util.Arrays.fill(dims, Shape.UNKNOWN);
+                return Infer.one(in[0].dtype(), Shape.of(dims));
+            })
+            .summary("same elements, new shape read from a tensor at run time; one entry may be -1 (inferred)")
+            .build();
+
     public static final OpDef TRANSPOSE = OpDef.builder("Transpose").inputs("x")
             .attr("perm", AttrType.INTS)
             .shape((in, a) -> Infer.one(in[0].dtype(), permute(in[0].shape(), a.getInts("perm"))))
@@ -429,7 +466,8 @@ public final class ArrayOps {
     }
 
     /** The output shape of Reshape, resolving one -1 dimension. */
-    static Shape reshapeTarget(Shape input, int[] target) {
+    /** The shape {@code input} reshapes to for {@code target} (one -1 inferred); checks the sizes agree. */
+    public static Shape reshapeTarget(Shape input, int[] target) {
         int inferred = -1;
         long known = 1;
         for (int i = 0; i < target.length; i++) {

@@ -152,6 +152,7 @@ final class GradientRecipes {
         add("Cumsum", true, a("axis", 0, "exclusive", true, "reverse", true), r(3, 2));
         // array
         add("Reshape", true, a("shape", new int[] {3, -1}), r(2, 3));
+        add("DynamicReshape", true, a("zeroCopiesInput", true), r(2, 3, 2), of(new long[] {0, -1}));
         add("Transpose", true, a("perm", new int[] {2, 0, 1}), r(2, 3, 2));
         add("Concat", true, a("axis", 1), r(2, 3), r(2, 1));
         add("Stack", true, a("axis", -1), r(2, 3), r(2, 3));

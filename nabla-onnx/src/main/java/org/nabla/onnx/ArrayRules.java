@@ -64,15 +64,17 @@ final class ArrayRules {
 
     private static Tensor reshape(OnnxNode n) {
         Tensor x = n.required(0);
-        int[] target = n.constant(1).toIntArray();
         boolean allowZero = n.attrInt("allowzero", 0) == 1;
+        Tensor known = n.known(1);
+        // A shape computed at run time (from Shape of a tensor with an unknown batch size, say).
+        if (known == null) return Ops.dynamicReshape(x, n.required(1), !allowZero);
+        int[] target = known.toIntArray();
         for (int i = 0; i < target.length; i++) {
             if (target[i] == 0 && !allowZero) {
                 if (i >= x.rank()) throw n.error("shape " + Arrays.toString(target) + " copies dimension " + i
                         + " of an input of rank " + x.rank());
                 target[i] = x.shape().dim(i);
-                if (target[i] < 0) throw n.unsupported("shape " + Arrays.toString(n.constant(1).toIntArray())
-                        + " copies dimension " + i + ", which is unknown when importing");
+                if (target[i] < 0) return Ops.dynamicReshape(x, known, true); // copies an unknown dimension
             }
         }
         return Ops.reshape(x, target);
@@ -274,8 +276,10 @@ final class ArrayRules {
         long[] v = new long[Math.max(0, end - start)];
         for (int i = 0; i < v.length; i++) {
             v[i] = s.dim(start + i);
-            if (v[i] < 0) throw n.unsupported("Shape of a tensor whose dimension " + (start + i) + " is unknown when "
-                    + "importing (shape " + s + "); give the input shapes when importing");
+            if (v[i] < 0) { // known only at run time
+                Tensor all = Ops.shape(n.required(0), DType.INT64);
+                return start == 0 && end == rank ? all : Ops.slice(all, new int[] {start}, new int[] {v.length});
+            }
         }
         return Tensors.of(v, v.length);
     }

@@ -65,14 +65,19 @@ public final class OnnxNode {
      * shape, Slice's starts...) need them so: Nabla's ops take them as attributes, like XLA's compile-time constants.
      */
     public Tensor constant(int i) {
-        Tensor t = in(i);
-        if (t == null) return null;
-        if (!t.isSymbolic()) return t;
-        Tensor k = i < known.size() ? known.get(i) : null;
-        if (k != null) return k;
+        Tensor k = known(i);
+        if (k != null || in(i) == null) return k;
         throw new UnsupportedOnnxException(where() + ": input " + i + " ('" + proto.getInput(i) + "') must be known "
                 + "when the model is imported (an initializer, a Constant, or computed from them), but it is computed "
                 + "at run time");
+    }
+
+    /** The value of input {@code i} if it is known at import time, else null. */
+    public Tensor known(int i) {
+        Tensor t = in(i);
+        if (t == null) return null;
+        if (!t.isSymbolic()) return t;
+        return i < known.size() ? known.get(i) : null;
     }
 
     /** The number of outputs the node declares. */

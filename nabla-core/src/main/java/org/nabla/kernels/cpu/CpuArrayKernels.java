@@ -8,6 +8,7 @@ import org.nabla.kernels.KernelProvider;
 import org.nabla.kernels.KernelRegistry;
 import org.nabla.ops.ArrayOps;
 import org.nabla.ops.Attrs;
+import org.nabla.ops.OpException;
 import org.nabla.ops.StridedSlicing;
 import org.nabla.ops.TensorSpec;
 
@@ -25,6 +26,43 @@ public final class CpuArrayKernels implements KernelProvider {
             Tensor x = in[0];
             Shape shape = out[0].shape();
             if (shape.size() == 0) return new Tensor[] {view(x, out[0], 0, shape.contiguousStrides())};
+            int[] strides = x.isDense() ? shape.contiguousStrides() : reshapeStrides(x.shape().dims(), x.strides(),
+                    shape.dims());
+            if (strides == null) {
+                x = x.dense();
+                strides = shape.contiguousStrides();
+            }
+            return new Tensor[] {Tensor.view(x, shape, x.offset(), strides)};
+        }, true);
+        r.register(ArrayOps.SHAPE, cpu, any, (in, attrs, out) -> {
+            int[] d = in[0].shape().dims();
+            Shape s = Shape.of(d.length);
+            if (attrs.getDType("dtype") == DType.INT32) return new Tensor[] {Tensor.wrap(DType.INT32, s, d)};
+            long[] l = new long[d.length];
+            for (int i = 0; i < d.length; i++) l[i] = d[i];
+            return new Tensor[] {Tensor.wrap(DType.INT64, s, l)};
+        }, true);
+        r.register(ArrayOps.DYNAMIC_RESHAPE, cpu, any, (in, attrs, out) -> {
+            Tensor x = in[0];
+            long[] target = in[1].toLongArray();
+            int[] dims = new int[target.length];
+            for (int i = 0; i < dims.length; i++) {
+                long v = target[i];
+                if (v == 0 && attrs.getBool("zeroCopiesInput")) {
+                    if (i >= x.rank()) {
+                        throw new OpException("DynamicReshape", "shape " + java.util.Arrays.toString(target)
+                                + " copies dimension " + i + " of an input of shape " + x.shape());
+                    }
+                    v = x.shape().dim(i);
+                }
+                if (v < -1 || v > Integer.MAX_VALUE) {
+                    throw new OpException("DynamicReshape", "bad dimension " + v + " in shape "
+                            + java.util.Arrays.toString(target));
+                }
+                dims[i] = (int) v;
+            }
+            Shape shape = ArrayOps.reshapeTarget(x.shape(), dims);
+            if (shape.size() == 0) return new Tensor[] {Tensor.view(x.dense(), shape, 0, shape.contiguousStrides())};
             int[] strides = x.isDense() ? shape.contiguousStrides() : reshapeStrides(x.shape().dims(), x.strides(),
                     shape.dims());
             if (strides == null) {
