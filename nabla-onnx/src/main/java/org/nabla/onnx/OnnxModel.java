@@ -5,95 +5,118 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.nabla.Ops;
+import org.nabla.Shape;
 import org.nabla.Tensor;
-import org.nabla.Variable;
+import org.nabla.Tensors;
 import org.nabla.graph.Graph;
 import org.nabla.onnx.proto.ModelProto;
-import org.nabla.onnx.proto.TensorProto;
 import org.nabla.runtime.Session;
-import org.nabla.runtime.Variables;
 
 /**
  * An ONNX model imported into a Nabla graph, ready to run in its own {@link Session}: inputs are placeholders named
  * like the ONNX inputs, outputs are fetched by their ONNX names. Close it to release the session.
+ *
+ * <p>One graph normally serves every input size (unknown dims stay unknown, run-time shapes go through Shape and
+ * DynamicReshape). A model whose operators need sizes the declared input shapes leave open (a Slice of a symbolic
+ * sequence length, say) is imported again for each distinct set of input shapes it is run with, like a traced
+ * function; the last few such graphs are kept.
  */
 public final class OnnxModel implements AutoCloseable {
-    private final Graph graph;
+    private static final int MAX_SPECIALIZED = 8;
+
+    private final ModelProto model;
+    private final ImportOptions options;
     private final List<OnnxSignature.Value> inputs;
     private final List<OnnxSignature.Value> outputs;
-    private final Map<String, Tensor> placeholders = new LinkedHashMap<>();
-    private final Map<String, Tensor> fetches = new LinkedHashMap<>();
-    private final Session session;
+    /** The graph for any input size, or null when the model needs concrete input shapes. */
+    private final OnnxGraphBuild generic;
+    private final LinkedHashMap<List<Shape>, OnnxGraphBuild> specialized = new LinkedHashMap<>(16, 0.75f, true);
+    private OnnxGraphBuild latest;
 
     OnnxModel(ModelProto model, ImportOptions options) {
-        OnnxGraphTranslator translator = new OnnxGraphTranslator(model);
-        translator.checkOperatorsSupported();
+        this.model = model;
+        this.options = options;
+        new OnnxGraphTranslator(model).checkOperatorsSupported();
         this.inputs = OnnxSignature.inputs(model.getGraph(), options.inputShapes());
         this.outputs = OnnxSignature.outputs(model.getGraph());
-        this.graph = new Graph();
-        Map<String, Tensor> values = new HashMap<>(), known = new HashMap<>();
-        boolean hasVariables = false;
-        try (var scope = graph.asDefault()) {
-            for (TensorProto t : model.getGraph().getInitializerList()) {
-                Tensor value = OnnxTensors.toTensor(t, "initializer '" + t.getName() + "'");
-                known.put(t.getName(), value);
-                if (options.trainable() && value.dtype().isFloating()) {
-                    Variable v = Variables.create(graph, OnnxNames.nodeName(t.getName()), value);
-                    values.put(t.getName(), Variables.read(graph, v));
-                    hasVariables = true;
-                } else {
-                    values.put(t.getName(), value);
-                }
-            }
-            for (OnnxSignature.Value in : inputs) {
-                Tensor p = graph.placeholder(OnnxNames.nodeName(in.name()), in.spec().dtype(), in.spec().shape());
-                placeholders.put(in.name(), p);
-                values.put(in.name(), p);
-                Tensor bound = options.bindings().get(in.name());
-                if (bound != null) known.put(in.name(), bound);
-            }
-            Map<String, Tensor> out = translator.translate(values, known);
-            out.forEach((name, t) -> fetches.put(name, t.isSymbolic() ? t : Ops.identity(t)));
+        OnnxGraphBuild built;
+        try {
+            built = OnnxGraphBuild.of(model, options);
+        } catch (UnsupportedOnnxException e) {
+            if (inputs.stream().allMatch(v -> v.spec().shape().isFullyDefined())) throw e;
+            // Maybe only the open dims are in the way: check the model imports once they are known (size 1 here),
+            // so a real problem still fails now rather than at the first run.
+            ImportOptions probe = options;
+            for (OnnxSignature.Value v : inputs) probe = probe.withInputShape(v.name(), concrete(v.spec().shape()));
+            OnnxGraphBuild probed = OnnxGraphBuild.of(model, probe);
+            probed.close();
+            built = null;
         }
-        this.session = new Session(graph);
-        if (hasVariables) session.run(List.of(), Map.of(), List.of(Variables.globalVariablesInitializer(graph)));
+        this.generic = built;
+        this.latest = built;
     }
 
-    public Graph graph() { return graph; }
+    private static Shape concrete(Shape s) {
+        int[] d = s.dims();
+        for (int i = 0; i < d.length; i++) if (d[i] < 0) d[i] = 1;
+        return Shape.of(d);
+    }
+
+    /** The graph of the last run (or the one serving every input size). */
+    public synchronized Graph graph() {
+        if (latest == null) latest = build(inputs.stream().map(v -> concrete(v.spec().shape())).toList());
+        return latest.graph();
+    }
+
+    /** Whether one graph serves every input size (false: the model is imported again per input shapes). */
+    public boolean isShapeGeneric() { return generic != null; }
 
     /** The inputs to feed, in the model's order. */
     public List<OnnxSignature.Value> inputs() { return inputs; }
 
     public List<OnnxSignature.Value> outputs() { return outputs; }
 
-    /** The placeholder standing for ONNX input {@code name}. */
-    public Tensor input(String name) {
-        Tensor t = placeholders.get(name);
-        if (t == null) throw new IllegalArgumentException("the model has no input '" + name + "'; inputs: " + inputs);
-        return t;
-    }
-
-    /** The graph tensor computing ONNX output {@code name}. */
-    public Tensor output(String name) {
-        Tensor t = fetches.get(name);
-        if (t == null) throw new IllegalArgumentException("the model has no output '" + name + "'; outputs: " + outputs);
-        return t;
-    }
-
     /** Runs the model on inputs given by name (tensors or Java arrays); returns every output by name. */
     public Map<String, Tensor> run(Map<String, ?> feeds) {
-        Map<Tensor, Object> byTensor = new HashMap<>();
-        feeds.forEach((name, value) -> byTensor.put(input(name), value));
         List<String> missing = new ArrayList<>();
-        for (String name : placeholders.keySet()) if (!feeds.containsKey(name)) missing.add(name);
+        for (OnnxSignature.Value v : inputs) if (!feeds.containsKey(v.name())) missing.add(v.name());
         if (!missing.isEmpty()) throw new IllegalArgumentException("missing inputs " + missing + "; the model takes "
                 + inputs);
-        List<Tensor> values = session.run(new ArrayList<>(fetches.values()), byTensor);
-        Map<String, Tensor> out = new LinkedHashMap<>();
-        int i = 0;
-        for (String name : fetches.keySet()) out.put(name, values.get(i++));
-        return out;
+        for (String name : feeds.keySet()) {
+            if (inputs.stream().noneMatch(v -> v.name().equals(name))) {
+                throw new IllegalArgumentException("the model has no input '" + name + "'; inputs: " + inputs);
+            }
+        }
+        Map<String, Tensor> values = new HashMap<>();
+        List<Shape> shapes = new ArrayList<>();
+        for (OnnxSignature.Value v : inputs) {
+            Tensor t = Tensors.convert(feeds.get(v.name()), v.spec().dtype());
+            values.put(v.name(), t);
+            shapes.add(t.shape());
+        }
+        OnnxGraphBuild g = generic != null ? generic : specializedFor(shapes);
+        return g.run(values);
+    }
+
+    private synchronized OnnxGraphBuild specializedFor(List<Shape> shapes) {
+        OnnxGraphBuild g = specialized.get(shapes);
+        if (g == null) {
+            g = build(shapes);
+            specialized.put(shapes, g);
+            if (specialized.size() > MAX_SPECIALIZED) {
+                var eldest = specialized.entrySet().iterator().next();
+                eldest.getValue().close();
+                specialized.remove(eldest.getKey());
+            }
+        }
+        latest = g;
+        return g;
+    }
+
+    private OnnxGraphBuild build(List<Shape> shapes) {
+        ImportOptions o = options;
+        for (int i = 0; i < inputs.size(); i++) o = o.withInputShape(inputs.get(i).name(), shapes.get(i));
+        return OnnxGraphBuild.of(model, o);
     }
 
     /** Runs the model on inputs in the order of {@link #inputs()}; returns the outputs in order. */
@@ -107,10 +130,13 @@ public final class OnnxModel implements AutoCloseable {
         return run(feeds).values().toArray(Tensor[]::new);
     }
 
-    public Session session() { return session; }
-
     @Override
-    public void close() { session.close(); }
+    public synchronized void close() {
+        if (generic != null) generic.close();
+        for (OnnxGraphBuild g : specialized.values()) g.close();
+        specialized.clear();
+        if (latest != null) latest.close();
+    }
 
     @Override
     public String toString() { return "OnnxModel " + inputs + " -> " + outputs; }

@@ -127,18 +127,30 @@ class OnnxImporterTest {
     }
 
     @Test
-    void shapeInputsMustBeKnownUnlessBound() {
+    void reshapeToAFedShapeRunsAtRunTime() {
         var g = graph("reshape").addInput(value("x", 1, 6)).addInput(value("shape", 7, 2))
                 .addOutput(value("y", 1, 2, 3)).addNode(node("Reshape", List.of("x", "shape"), List.of("y")));
+        try (OnnxModel m = OnnxImporter.load(model(g, 17), ImportOptions.defaults())) {
+            float[] x = {1, 2, 3, 4, 5, 6};
+            Tensor y = m.run(Map.of("x", Tensors.of(x, 6), "shape", Tensors.of(new long[] {3, -1}, 2))).get("y");
+            assertEquals(Shape.of(3, 2), y.shape());
+            assertArrayEquals(x, y.toFloatArray());
+        }
+    }
+
+    @Test
+    void shapeLikeInputsMustBeKnownUnlessBound() {
+        var g = graph("tile").addInput(value("x", 1, 2)).addInput(value("repeats", 7, 1))
+                .addOutput(value("y", 1, 4)).addNode(node("Tile", List.of("x", "repeats"), List.of("y")));
         UnsupportedOnnxException e = assertThrows(UnsupportedOnnxException.class,
                 () -> OnnxImporter.load(model(g, 17), ImportOptions.defaults()));
-        assertTrue(e.getMessage().contains("Reshape node 'y_node': input 1 ('shape') must be known when the model is "
+        assertTrue(e.getMessage().contains("Tile node 'y_node': input 1 ('repeats') must be known when the model is "
                 + "imported"), e.getMessage());
-        Tensor shape = Tensors.of(new long[] {2, 3}, 2);
+        Tensor repeats = Tensors.of(new long[] {2}, 1);
         try (OnnxModel m = OnnxImporter.load(model(g, 17), ImportOptions.defaults().withBindings(
-                Map.of("shape", shape)))) {
-            Tensor y = m.run(Map.of("x", Tensors.of(new float[] {1, 2, 3, 4, 5, 6}, 6), "shape", shape)).get("y");
-            assertEquals(Shape.of(2, 3), y.shape());
+                Map.of("repeats", repeats)))) {
+            Tensor y = m.run(Map.of("x", Tensors.of(new float[] {1, 2}, 2), "repeats", repeats)).get("y");
+            assertArrayEquals(new float[] {1, 2, 1, 2}, y.toFloatArray());
         }
     }
 
@@ -159,6 +171,32 @@ class OnnxImporterTest {
             Tensor y = om.run(Tensors.of(new float[] {1, 2}, 2), Tensors.of(new float[] {10, 20}, 2))[0];
             assertArrayEquals(new float[] {21, 42}, y.toFloatArray());
         }
+    }
+
+    @Test
+    void modelsNeedingConcreteSizesAreImportedPerInputShape() {
+        // Split into two halves along a symbolic axis: the sizes are known only once the input is.
+        var g = graph("split").addInput(value("x", 1, -1, 2)).addOutput(value("a", 1, -1, 2))
+                .addOutput(value("b", 1, -1, 2)).addNode(node("Split", List.of("x"), List.of("a", "b"),
+                        intAttr("axis", 0)));
+        try (OnnxModel m = OnnxImporter.load(model(g, 13), ImportOptions.defaults())) {
+            assertEquals(false, m.isShapeGeneric());
+            for (int rows : new int[] {2, 4, 2}) {
+                float[] x = new float[rows * 2];
+                for (int i = 0; i < x.length; i++) x[i] = i;
+                Tensor[] out = m.run(Tensors.of(x, rows, 2));
+                assertEquals(Shape.of(rows / 2, 2), out[0].shape());
+                assertArrayEquals(Arrays.copyOfRange(x, rows, 2 * rows), out[1].toFloatArray());
+            }
+        }
+        // A real problem still fails at load time, not at the first run.
+        var bad = graph("bad").addInput(value("x", 1, -1, 2)).addOutput(value("y", 1, -1, 2))
+                .addNode(node("Pad", List.of("x", "pads"), List.of("y"),
+                        OnnxBuilders.stringAttr("mode", "wrap")));
+        init(bad, "pads", Tensors.of(new long[] {0, 0, 0, 0}, 4));
+        UnsupportedOnnxException e = assertThrows(UnsupportedOnnxException.class,
+                () -> OnnxImporter.load(model(bad, 19), ImportOptions.defaults()));
+        assertTrue(e.getMessage().contains("Pad mode 'wrap'"), e.getMessage());
     }
 
     // ------------------------------------------------------------------ bad input
