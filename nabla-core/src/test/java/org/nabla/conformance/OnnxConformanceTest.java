@@ -113,6 +113,7 @@ class OnnxConformanceTest {
             case INT32 -> { int[] a = new int[n]; for (int i = 0; i < n; i++) a[i] = (int) t.ints()[i]; yield a; }
             case INT64 -> t.ints().clone();
             case UINT8, BOOL -> { byte[] a = new byte[n]; for (int i = 0; i < n; i++) a[i] = (byte) t.ints()[i]; yield a; }
+            default -> throw new OnnxOps.Unsupported("ONNX dtype for " + dtype + " is not mapped yet");
         };
         return Tensor.wrap(dtype, shape, data);
     }
