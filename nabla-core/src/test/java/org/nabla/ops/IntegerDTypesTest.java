@@ -1,0 +1,746 @@
+package org.nabla.ops;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BinaryOperator;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.nabla.DType;
+import org.nabla.Ops;
+import org.nabla.Shape;
+import org.nabla.Tensor;
+import org.nabla.Tensors;
+import org.nabla.eager.ExecutionContext;
+import org.nabla.graph.Graph;
+import org.nabla.graph.GraphIO;
+import org.nabla.io.Npy;
+import org.nabla.runtime.Session;
+
+/**
+ * The integer dtypes int8, int16, uint16, uint32 and uint64 end to end: creation, printing, .npy and graph files,
+ * casts, and the math, comparison, reduction and data movement kernels, against BigInteger references computed here
+ * with plain loops (values wrap to the dtype's width as in NumPy; unsigned dtypes compare and divide unsigned).
+ */
+class IntegerDTypesTest {
+    static final List<DType> NEW = List.of(DType.INT8, DType.INT16, DType.UINT16, DType.UINT32, DType.UINT64);
+    private static final BigInteger TWO_64 = BigInteger.ONE.shiftLeft(64);
+    private static final String PYTHON = "/usr/bin/python3";
+
+    @TempDir
+    Path dir;
+
+    // ---------------------------------------------------------------- reference arithmetic
+
+    static int bits(DType d) { return 8 * d.byteSize(); }
+
+    /** The mathematical value of an element as {@link Tensor#toLongArray()} returns it (uint64 bits read unsigned). */
+    static BigInteger value(DType d, long v) {
+        BigInteger b = BigInteger.valueOf(v);
+        return d == DType.UINT64 && v < 0 ? b.add(TWO_64) : b;
+    }
+
+    /** {@code v} wrapped to the dtype's range, as toLongArray would return it. */
+    static long wrap(DType d, BigInteger v) {
+        BigInteger m = BigInteger.ONE.shiftLeft(bits(d));
+        BigInteger r = v.mod(m);
+        if (!d.isUnsigned() && r.testBit(bits(d) - 1)) r = r.subtract(m);
+        return r.longValue();
+    }
+
+    static long[] randomValues(DType d, Random rnd, int n) {
+        long[] special = {0, 1, -1, Long.MIN_VALUE, Long.MAX_VALUE, 1L << (bits(d) - 1), (1L << (bits(d) - 1)) - 1};
+        long[] v = new long[n];
+        for (int i = 0; i < n; i++) {
+            long raw = rnd.nextInt(4) == 0 ? special[rnd.nextInt(special.length)] : rnd.nextLong();
+            if (rnd.nextInt(3) == 0) raw = rnd.nextInt(7) - 3; // small values too, for ties and signs
+            v[i] = wrap(d, BigInteger.valueOf(raw));
+        }
+        return v;
+    }
+
+    static Tensor tensor(DType d, long[] values, int... shape) {
+        return Ops.reshape(Tensors.convert(values, d), shape);
+    }
+
+    static long[] longs(Tensor t) { return t.toLongArray(); }
+
+    static BigInteger floorDiv(BigInteger a, BigInteger b) {
+        BigInteger[] qr = a.divideAndRemainder(b);
+        return qr[1].signum() != 0 && qr[1].signum() != b.signum() ? qr[0].subtract(BigInteger.ONE) : qr[0];
+    }
+
+    private static final Map<OpDef, BinaryOperator<BigInteger>> ARITHMETIC = Map.of(
+            MathOps.ADD, BigInteger::add,
+            MathOps.SUB, BigInteger::subtract,
+            MathOps.MUL, BigInteger::multiply,
+            MathOps.DIV, BigInteger::divide, // truncation toward zero, like the int32 kernel
+            MathOps.FLOOR_DIV, IntegerDTypesTest::floorDiv,
+            MathOps.MOD, (a, b) -> a.subtract(floorDiv(a, b).multiply(b)),
+            MathOps.MAXIMUM, BigInteger::max,
+            MathOps.MINIMUM, BigInteger::min,
+            MathOps.POW, (a, b) -> a.pow(b.intValueExact()));
+
+    private static final Map<OpDef, java.util.function.IntPredicate> COMPARISONS = Map.of(
+            MathOps.EQUAL, c -> c == 0, MathOps.NOT_EQUAL, c -> c != 0, MathOps.GREATER, c -> c > 0,
+            MathOps.GREATER_EQUAL, c -> c >= 0, MathOps.LESS, c -> c < 0, MathOps.LESS_EQUAL, c -> c <= 0);
+
+    private static final int[][][] SHAPES = {{{2, 3}, {2, 3}}, {{2, 3}, {3}}, {{2, 1}, {1, 3}}, {{}, {2, 3}},
+        {{4, 1}, {}}, {{0, 3}, {3}}};
+
+    // ---------------------------------------------------------------- dtype, creation, printing
+
+    @Test
+    void dtypesNameTheirStorageAndParse() {
+        assertEquals(List.of("int8", "int16", "uint16", "uint32", "uint64"), NEW.stream().map(DType::pythonName)
+                .toList());
+        assertEquals(List.of(1, 2, 2, 4, 8), NEW.stream().map(DType::byteSize).toList());
+        assertEquals(List.of(DType.Storage.BYTE, DType.Storage.SHORT, DType.Storage.SHORT, DType.Storage.INT,
+                DType.Storage.LONG), NEW.stream().map(DType::storage).toList());
+        for (DType d : NEW) {
+            assertTrue(d.isInteger() && d.isNumeric() && !d.isFloating(), d.toString());
+            assertEquals(d, DType.of(d.pythonName()));
+            assertEquals(d, DType.of(d.name()));
+        }
+        assertEquals(List.of(DType.UINT16, DType.UINT32, DType.UINT64), NEW.stream().filter(DType::isUnsigned).toList());
+        assertTrue(DType.UINT8.isUnsigned());
+        assertFalse(DType.INT32.isUnsigned() || DType.BOOL.isUnsigned() || DType.BOOL.isInteger());
+        assertEquals("unknown dtype 'int128', expected one of float32, float64, int32, int64, uint8, bool, int8, int16,"
+                + " uint16, uint32, uint64", assertThrows(IllegalArgumentException.class, () -> DType.of("int128"))
+                .getMessage());
+    }
+
+    @Test
+    void creationConvertsAndWraps() {
+        Tensor s = Tensors.of(new short[][] {{-32768, 5}, {7, 32767}});
+        assertEquals(DType.INT16, s.dtype());
+        assertArrayEquals(new short[][] {{-32768, 5}, {7, 32767}}, (short[][]) s.toArray());
+        assertArrayEquals(new long[] {-56, 127, -128}, longs(Tensors.convert(new int[] {200, 127, 128}, DType.INT8)));
+        assertArrayEquals(new long[] {65535, 1}, longs(Tensors.convert(new long[] {-1, 65537}, DType.UINT16)));
+        assertArrayEquals(new long[] {4294967295L, 3}, longs(Tensors.convert(new long[] {-1, 3}, DType.UINT32)));
+        Tensor u64 = Tensors.convert(new long[] {-1, Long.MIN_VALUE}, DType.UINT64);
+        assertArrayEquals(new long[] {-1, Long.MIN_VALUE}, longs(u64)); // the bits
+        assertArrayEquals(new double[] {0x1p64, 0x1p63}, u64.toDoubleArray()); // the unsigned values
+        assertEquals(0x1p63, Tensors.convert(0x1p63, DType.UINT64).doubleValue()); // from a double above 2^63
+        assertEquals(4294967295L, Tensors.convert(-1, DType.UINT32).longValue());
+        assertEquals(-1, Tensors.convert(-1, DType.UINT32).intValue()); // the int holding the bits
+        assertEquals(65535.0, Tensors.convert(-1, DType.UINT16).getDouble());
+        assertArrayEquals(new int[] {-1, 7}, (int[]) Tensors.convert(new long[] {4294967295L, 7}, DType.UINT32)
+                .toArray());
+        assertEquals((byte) -3, Tensors.convert((byte) -3, DType.INT8).toArray());
+        for (DType d : NEW) {
+            assertEquals(d, Ops.zeros(d, 2, 3).dtype());
+            assertArrayEquals(new long[6], longs(Ops.zeros(d, 2, 3)));
+            assertArrayEquals(new long[] {1, 1, 1, 1}, longs(Ops.ones(d, 2, 2)));
+            Tensor seven = Ops.fill(Tensors.convert(7, d), 3);
+            assertEquals(d, seven.dtype());
+            assertArrayEquals(new long[] {7, 7, 7}, longs(seven));
+            assertArrayEquals(new long[] {1, 1}, longs(Ops.onesLike(Ops.zeros(d, 2))));
+            assertEquals(d, Ops.constant(Tensors.convert(3, d)).dtype());
+            assertEquals(Shape.of(0, 2), Ops.zeros(d, 0, 2).shape());
+        }
+        assertEquals("a int16 tensor is backed by a short[] array, got int[]", assertThrows(
+                IllegalArgumentException.class, () -> Tensor.wrap(DType.INT16, Shape.of(1), new int[1])).getMessage());
+    }
+
+    @Test
+    void printsLikeNumPy() {
+        assertEquals("tf.Tensor([-128    0  127], shape=(3,), dtype=int8)", Tensors.convert(new int[] {-128, 0, 127},
+                DType.INT8).toString());
+        assertEquals("tf.Tensor(\n[[    0 65535]\n [    7   300]], shape=(2, 2), dtype=uint16)",
+                tensor(DType.UINT16, new long[] {0, 65535, 7, 300}, 2, 2).toString());
+        assertEquals("tf.Tensor([-32768      5], shape=(2,), dtype=int16)", Tensors.of(new short[] {-32768, 5})
+                .toString());
+        assertEquals("tf.Tensor([         0 4294967295], shape=(2,), dtype=uint32)", Tensors.convert(
+                new long[] {0, 4294967295L}, DType.UINT32).toString());
+        assertEquals("tf.Tensor([                   0 18446744073709551615  9223372036854775808], shape=(3,), "
+                + "dtype=uint64)", Tensors.convert(new long[] {0, -1, Long.MIN_VALUE}, DType.UINT64).toString());
+        assertEquals("tf.Tensor(18446744073709551615, shape=(), dtype=uint64)", Tensors.convert(-1L, DType.UINT64)
+                .toString());
+        long[] big = new long[2000];
+        for (int i = 0; i < big.length; i++) big[i] = i * (1L << 53);
+        assertEquals("tf.Tensor(\n[                   0     9007199254740992    18014398509481984 ...\n"
+                + " 17987376911717761024 17996384110972502016 18005391310227243008], shape=(2000,), dtype=uint64)",
+                Tensors.convert(big, DType.UINT64).toString());
+    }
+
+    // ---------------------------------------------------------------- files
+
+    @Test
+    void npyRoundTripsEveryNewDTypeInBothByteOrders() throws IOException {
+        Random rnd = new Random(1);
+        for (DType d : NEW) {
+            long[] v = randomValues(d, rnd, 12);
+            Tensor t = tensor(d, v, 3, 4);
+            Path file = dir.resolve(d + ".npy");
+            Npy.write(t, file);
+            Tensor back = Npy.read(file);
+            assertEquals(d, back.dtype());
+            assertEquals(t.shape(), back.shape());
+            assertArrayEquals(v, longs(back));
+            Tensor view = Npy.read(writeThenRead(t.transpose(), d + "T.npy"));
+            assertArrayEquals(longs(t.transpose()), longs(view));
+        }
+        // A big-endian uint16 and uint32 written by hand.
+        byte[] be = npy("{'descr': '>u2', 'fortran_order': False, 'shape': (2,), }", new byte[] {(byte) 0xff, (byte) 0xfe,
+            0, 1});
+        assertArrayEquals(new long[] {65534, 1}, longs(Npy.fromBytes(be)));
+        byte[] be4 = npy("{'descr': '>u4', 'fortran_order': False, 'shape': (1,), }", new byte[] {(byte) 0xff, 0, 0, 2});
+        assertArrayEquals(new long[] {0xff000002L}, longs(Npy.fromBytes(be4)));
+        byte[] i1 = npy("{'descr': '|i1', 'fortran_order': False, 'shape': (2,), }", new byte[] {(byte) 0x80, 5});
+        assertArrayEquals(new long[] {-128, 5}, longs(Npy.fromBytes(i1)));
+    }
+
+    private Path writeThenRead(Tensor t, String name) throws IOException {
+        Path p = dir.resolve(name);
+        Npy.write(t, p);
+        return p;
+    }
+
+    /** A version 1.0 .npy file with the given header dict (padded as NumPy pads it) and data bytes. */
+    private static byte[] npy(String dict, byte[] data) {
+        int len = 10 + dict.length() + 1;
+        int pad = (64 - len % 64) % 64;
+        String header = dict + " ".repeat(pad) + "\n";
+        byte[] out = new byte[10 + header.length() + data.length];
+        byte[] magic = {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y', 1, 0};
+        System.arraycopy(magic, 0, out, 0, 8);
+        out[8] = (byte) header.length();
+        out[9] = (byte) (header.length() >> 8);
+        System.arraycopy(header.getBytes(StandardCharsets.ISO_8859_1), 0, out, 10, header.length());
+        System.arraycopy(data, 0, out, 10 + header.length(), data.length);
+        return out;
+    }
+
+    @Test
+    void numpyAndNablaReadEachOthersIntegerFiles() throws IOException, InterruptedException {
+        Assumptions.assumeTrue(numpyAvailable(), "skipped: " + PYTHON + " with numpy is not available");
+        python("""
+                import numpy as np
+                np.save('i1.npy', np.array([-128, -1, 0, 127], dtype='i1'))
+                np.save('i2.npy', np.array([[-32768, 2], [3, 32767]], dtype='<i2'))
+                np.save('i2be.npy', np.array([-2, 300], dtype='>i2'))
+                np.save('u2.npy', np.array([0, 65535, 40000], dtype='<u2'))
+                np.save('u4.npy', np.array([0, 4294967295, 2**31], dtype='<u4'))
+                np.save('u4be.npy', np.array([4294967294, 1], dtype='>u4'))
+                np.save('u8.npy', np.array([0, 2**64 - 1, 2**63, 12345], dtype='<u8'))
+                np.save('u8be.npy', np.array([2**64 - 2], dtype='>u8'))
+                np.save('u8f.npy', np.asfortranarray(np.arange(6, dtype='<u8').reshape(2, 3) + 2**63))
+                """);
+        assertRead("i1.npy", DType.INT8, -128, -1, 0, 127);
+        assertRead("i2.npy", DType.INT16, -32768, 2, 3, 32767);
+        assertRead("i2be.npy", DType.INT16, -2, 300);
+        assertRead("u2.npy", DType.UINT16, 0, 65535, 40000);
+        assertRead("u4.npy", DType.UINT32, 0, 4294967295L, 1L << 31);
+        assertRead("u4be.npy", DType.UINT32, 4294967294L, 1);
+        assertRead("u8.npy", DType.UINT64, 0, -1, Long.MIN_VALUE, 12345);
+        assertRead("u8be.npy", DType.UINT64, -2);
+        assertRead("u8f.npy", DType.UINT64, Long.MIN_VALUE, Long.MIN_VALUE + 1, Long.MIN_VALUE + 2,
+                Long.MIN_VALUE + 3, Long.MIN_VALUE + 4, Long.MIN_VALUE + 5);
+
+        StringBuilder checks = new StringBuilder("import numpy as np\nimport io\n");
+        Random rnd = new Random(5);
+        for (DType d : NEW) {
+            long[] v = randomValues(d, rnd, 6);
+            Npy.write(tensor(d, v, 2, 3), dir.resolve("n" + d + ".npy"));
+            StringBuilder list = new StringBuilder("[");
+            for (long x : v) list.append(d == DType.UINT64 ? Long.toUnsignedString(x) : Long.toString(x)).append(", ");
+            checks.append("a = np.load('n").append(d).append(".npy')\n")
+                    .append("assert a.dtype == np.dtype('").append(d.pythonName()).append("'), a.dtype\n")
+                    .append("assert a.shape == (2, 3), a.shape\n")
+                    .append("assert a.ravel().tolist() == ").append(list).append("], a\n")
+                    .append("buf = io.BytesIO()\nnp.save(buf, a)\n")
+                    .append("assert buf.getvalue() == open('n").append(d).append(".npy', 'rb').read(), 'bytes'\n");
+        }
+        checks.append("print('ok')\n");
+        assertEquals("ok", python(checks.toString()).strip());
+    }
+
+    private void assertRead(String file, DType d, long... expected) throws IOException {
+        Tensor t = Npy.read(dir.resolve(file));
+        assertEquals(d, t.dtype(), file);
+        assertArrayEquals(expected, longs(t), file);
+    }
+
+    private static boolean numpyAvailable() {
+        try {
+            Process p = new ProcessBuilder(PYTHON, "-c", "import numpy").redirectErrorStream(true).start();
+            p.getInputStream().readAllBytes();
+            return p.waitFor(60, TimeUnit.SECONDS) && p.exitValue() == 0;
+        } catch (IOException | InterruptedException e) {
+            return false;
+        }
+    }
+
+    private String python(String script) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder(PYTHON, "-c", script).directory(dir.toFile()).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(120, TimeUnit.SECONDS), "python timed out");
+        assertEquals(0, p.exitValue(), "python failed:\n" + out);
+        return out;
+    }
+
+    @Test
+    void graphFilesKeepNewDTypesAndRunTheirOps() throws IOException {
+        Graph g = new Graph();
+        Tensor sum;
+        try (ExecutionContext.Scope s = g.asDefault()) {
+            Tensor a = g.constant("a", Tensors.convert(new long[] {-1, 5}, DType.UINT64));
+            Tensor b = g.constant("b", Tensors.convert(new long[] {2, 3}, DType.UINT64));
+            g.constant("i8", Tensors.convert(new int[] {-128, 127}, DType.INT8));
+            g.constant("i16", Tensors.of(new short[] {-3}));
+            g.constant("u16", Tensors.convert(new int[] {65535}, DType.UINT16));
+            g.constant("u32", Tensors.convert(new long[] {4294967295L}, DType.UINT32));
+            sum = Ops.floorDiv(a, b);
+        }
+        Path file = dir.resolve("g.nabla");
+        GraphIO.write(g, file);
+        Graph back = GraphIO.read(file);
+        try (Session session = new Session(back)) {
+            Tensor r = session.run(back.tensor(g.outputOf(sum).toString()));
+            assertEquals(DType.UINT64, r.dtype());
+            assertArrayEquals(new long[] {Long.MAX_VALUE, 1}, longs(r)); // (2^64 - 1) / 2 unsigned
+            assertArrayEquals(new long[] {-128, 127}, longs(session.run(back.tensor("i8"))));
+            assertEquals(DType.INT8, session.run(back.tensor("i8")).dtype());
+            assertArrayEquals(new long[] {-3}, longs(session.run(back.tensor("i16"))));
+            assertArrayEquals(new long[] {65535}, longs(session.run(back.tensor("u16"))));
+            assertArrayEquals(new long[] {4294967295L}, longs(session.run(back.tensor("u32"))));
+        }
+    }
+
+    // ---------------------------------------------------------------- cast
+
+    @Test
+    void castWrapsTruncatesAndReadsUnsigned() {
+        Tensor i32 = Tensors.of(new int[] {200, -129, 65536 + 7, -1});
+        assertArrayEquals(new long[] {-56, 127, 7, -1}, longs(i32.cast(DType.INT8)));
+        assertArrayEquals(new long[] {200, -129, 7, -1}, longs(i32.cast(DType.INT16)));
+        assertArrayEquals(new long[] {200, 65407, 7, 65535}, longs(i32.cast(DType.UINT16)));
+        assertArrayEquals(new long[] {200, 4294967167L, 65543, 4294967295L}, longs(i32.cast(DType.UINT32)));
+        assertArrayEquals(new long[] {200, -129, 65543, -1}, longs(i32.cast(DType.UINT64)));
+        Tensor f = Tensors.of(new double[] {-3.7, 3.7, 65535.9, -0.5, Double.NaN});
+        assertArrayEquals(new long[] {-3, 3, -1, 0, 0}, longs(f.cast(DType.INT8))); // 65535 wraps to -1 in int8
+        assertArrayEquals(new long[] {65533, 3, 65535, 0, 0}, longs(f.cast(DType.UINT16)));
+        assertArrayEquals(new long[] {-3, 3, -1, 0, 0}, longs(f.cast(DType.INT16)));
+        assertArrayEquals(new long[] {4294967293L, 3, 65535, 0, 0}, longs(f.cast(DType.UINT32)));
+        Tensor big = Tensors.of(new double[] {0x1p63, 0x1p64 - 2048, 1e30, 12.9});
+        assertArrayEquals(new long[] {Long.MIN_VALUE, -2048, -1, 12}, longs(big.cast(DType.UINT64)));
+        // float32 too: 2^64 and above saturate at 2^64 - 1
+        assertArrayEquals(new long[] {Long.MIN_VALUE, -1, -1, 12}, longs(Tensors.of(new float[] {0x1p63f, 0x1p64f,
+            1e30f, 12.9f}).cast(DType.UINT64)));
+        Tensor umax = Tensors.convert(new long[] {-1, Long.MIN_VALUE, 5}, DType.UINT64);
+        assertArrayEquals(new double[] {0x1p64, 0x1p63, 5}, umax.cast(DType.FLOAT64).toDoubleArray());
+        assertArrayEquals(new float[] {0x1p64f, 0x1p63f, 5}, umax.cast(DType.FLOAT32).toFloatArray());
+        assertArrayEquals(new long[] {-1, Long.MIN_VALUE, 5}, longs(umax.cast(DType.INT64)));
+        assertArrayEquals(new long[] {4294967295L, 0, 5}, longs(umax.cast(DType.UINT32)));
+        assertArrayEquals(new long[] {255, 0, 5}, longs(umax.cast(DType.UINT8)));
+        assertArrayEquals(new long[] {1, 1, 1}, longs(umax.cast(DType.BOOL)));
+        Tensor u32 = Tensors.convert(new long[] {4294967295L, 1L << 31, 0}, DType.UINT32);
+        assertArrayEquals(new double[] {4294967295.0, 2147483648.0, 0}, u32.cast(DType.FLOAT64).toDoubleArray());
+        assertArrayEquals(new long[] {4294967295L, 1L << 31, 0}, longs(u32.cast(DType.INT64)));
+        assertArrayEquals(new long[] {-1, Integer.MIN_VALUE, 0}, longs(u32.cast(DType.INT32)));
+        assertArrayEquals(new long[] {-1, 0, 0}, longs(u32.cast(DType.INT16)));
+        assertArrayEquals(new long[] {1, 1, 0}, longs(u32.cast(DType.BOOL)));
+        Tensor u8 = Tensors.convert(new int[] {255, 128}, DType.UINT8);
+        assertArrayEquals(new long[] {-1, -128}, longs(u8.cast(DType.INT8)));
+        assertArrayEquals(new long[] {255, 128}, longs(u8.cast(DType.INT8).cast(DType.UINT8)));
+        assertArrayEquals(new long[] {-1, -128}, longs(u8.cast(DType.INT8).cast(DType.INT64)));
+        assertArrayEquals(new long[] {65535, 65408}, longs(u8.cast(DType.INT8).cast(DType.UINT16)));
+        Tensor bools = Tensors.of(new boolean[] {true, false});
+        for (DType d : NEW) {
+            assertArrayEquals(new long[] {1, 0}, longs(bools.cast(d)), d.toString());
+            assertEquals(d, Ops.zeros(DType.FLOAT32, 0).cast(d).dtype());
+        }
+        // Large enough to split across threads.
+        int n = 100_003;
+        long[] v = new long[n];
+        for (int i = 0; i < n; i++) v[i] = i - n / 2;
+        long[] want = new long[n];
+        for (int i = 0; i < n; i++) want[i] = (short) v[i];
+        assertArrayEquals(want, longs(Tensors.of(v, n).cast(DType.INT16)));
+    }
+
+    // ---------------------------------------------------------------- elementwise math
+
+    @Test
+    void arithmeticWrapsLikeNumPyWithBroadcasting() {
+        Random rnd = new Random(42);
+        for (DType d : NEW) {
+            for (Map.Entry<OpDef, BinaryOperator<BigInteger>> e : ARITHMETIC.entrySet()) {
+                OpDef op = e.getKey();
+                boolean division = op == MathOps.DIV || op == MathOps.FLOOR_DIV || op == MathOps.MOD;
+                for (int[][] shapes : SHAPES) {
+                    int[] sa = shapes[0], sb = shapes[1];
+                    int[] so = Infer.broadcast("test", Shape.of(sa), Shape.of(sb)).dims();
+                    long[] a = randomValues(d, rnd, (int) Shape.of(sa).size());
+                    long[] b = randomValues(d, rnd, (int) Shape.of(sb).size());
+                    for (int i = 0; i < b.length; i++) {
+                        if (division && b[i] == 0) b[i] = 3;
+                        if (op == MathOps.POW) b[i] = rnd.nextInt(6);
+                    }
+                    Tensor out = Ops.run(op, Attrs.EMPTY, tensor(d, a, sa), tensor(d, b, sb));
+                    assertEquals(d, out.dtype());
+                    assertEquals(Shape.of(so), out.shape());
+                    long[] expected = reference(so, sa, sb, (i, j) -> wrap(d, e.getValue().apply(value(d, a[i]),
+                            value(d, b[j]))));
+                    assertArrayEquals(expected, longs(out), () -> op.name() + " " + d + " " + Shape.of(sa) + " with "
+                            + Shape.of(sb) + ": a=" + Arrays.toString(a) + " b=" + Arrays.toString(b));
+                }
+            }
+        }
+    }
+
+    @Test
+    void comparisonsAreUnsignedForUnsignedDTypes() {
+        Random rnd = new Random(3);
+        for (DType d : NEW) {
+            for (Map.Entry<OpDef, java.util.function.IntPredicate> e : COMPARISONS.entrySet()) {
+                for (int[][] shapes : SHAPES) {
+                    int[] sa = shapes[0], sb = shapes[1];
+                    int[] so = Infer.broadcast("test", Shape.of(sa), Shape.of(sb)).dims();
+                    long[] a = randomValues(d, rnd, (int) Shape.of(sa).size());
+                    long[] b = randomValues(d, rnd, (int) Shape.of(sb).size());
+                    for (int i = 0; i < b.length; i += 2) if (a.length > 0) b[i] = a[i % a.length]; // ties
+                    Tensor out = Ops.run(e.getKey(), Attrs.EMPTY, tensor(d, a, sa), tensor(d, b, sb));
+                    assertEquals(DType.BOOL, out.dtype());
+                    long[] expected = reference(so, sa, sb, (i, j) -> e.getValue().test(value(d, a[i])
+                            .compareTo(value(d, b[j]))) ? 1 : 0);
+                    assertArrayEquals(expected, longs(out), () -> e.getKey().name() + " " + d);
+                }
+            }
+        }
+        // Values above the signed range.
+        Tensor u32 = Tensors.convert(new long[] {4294967295L, 1L << 31, 1}, DType.UINT32);
+        assertArrayEquals(new long[] {1, 1, 0}, longs(u32.greater(Tensors.convert(7, DType.UINT32))));
+        Tensor u64 = Tensors.convert(new long[] {-1, Long.MIN_VALUE, Long.MAX_VALUE}, DType.UINT64);
+        assertArrayEquals(new long[] {1, 1, 0}, longs(u64.greater(Tensors.convert(Long.MAX_VALUE, DType.UINT64))));
+        assertArrayEquals(new long[] {0, 0, 1}, longs(u64.lessEqual(Tensors.convert(Long.MAX_VALUE, DType.UINT64))));
+        Tensor u16 = Tensors.convert(new int[] {65535, 1}, DType.UINT16);
+        assertArrayEquals(new long[] {0, 1}, longs(u16.less(Tensors.convert(40000, DType.UINT16))));
+    }
+
+    @Test
+    void unsignedDivisionModAndExtremesUseTheFullRange() {
+        Tensor u64 = Tensors.convert(new long[] {-1, -2, Long.MIN_VALUE, 10}, DType.UINT64);
+        Tensor three = Tensors.convert(3, DType.UINT64);
+        // 2^64 - 1 = 3 * 6148914691236517205; 2^64 - 2 = 3 * 6148914691236517204 + 2; 2^63 = 3 * 3074457345618258602 + 2
+        assertArrayEquals(new long[] {6148914691236517205L, 6148914691236517204L, 3074457345618258602L, 3},
+                longs(u64.div(three)));
+        assertArrayEquals(longs(u64.div(three)), longs(u64.floorDiv(three)));
+        assertArrayEquals(new long[] {0, 2, 2, 1}, longs(u64.mod(three)));
+        assertArrayEquals(new long[] {-1, -2, Long.MIN_VALUE, 10}, longs(u64.maximum(three)));
+        assertArrayEquals(new long[] {3, 3, 3, 3}, longs(u64.minimum(three)));
+        assertArrayEquals(new long[] {1, 4, 0, 100}, longs(u64.pow(2)));
+        assertArrayEquals(new long[] {-2, -2, Long.MIN_VALUE, 11}, longs(u64.clip(11, -2L))); // to [11, 2^64 - 2]
+        Tensor u32 = Tensors.convert(new long[] {4294967295L, 3000000000L}, DType.UINT32);
+        assertArrayEquals(new long[] {2147483647L, 1500000000L}, longs(u32.div(2)));
+        assertArrayEquals(new long[] {1, 0}, longs(u32.mod(2)));
+        assertArrayEquals(new long[] {4294967294L, 1705032704L}, longs(u32.mul(2))); // wraps mod 2^32
+        assertArrayEquals(new long[] {0, 3000000001L}, longs(u32.add(1)));
+        Tensor i8 = Tensors.convert(new int[] {127, -128, -7}, DType.INT8);
+        assertArrayEquals(new long[] {-128, 127, -6}, longs(i8.add(Tensors.convert(new int[] {1, -1, 1}, DType.INT8))));
+        assertArrayEquals(new long[] {-127, -128, 7}, longs(i8.div(-1))); // -128 / -1 wraps
+        assertArrayEquals(new long[] {-43, 42, 2}, longs(i8.floorDiv(-3)));
+        assertArrayEquals(new long[] {-2, -2, -1}, longs(i8.mod(-3)));
+        assertArrayEquals(new long[] {10, 1, 1}, longs(i8.clip(1, 10)));
+    }
+
+    @Test
+    void unaryIntegerFunctionsWrap() {
+        Tensor i8 = Tensors.convert(new int[] {-128, -5, 0, 127}, DType.INT8);
+        assertArrayEquals(new long[] {-128, 5, 0, -127}, longs(i8.neg()));
+        assertArrayEquals(new long[] {-128, 5, 0, 127}, longs(i8.abs()));
+        assertArrayEquals(new long[] {-1, -1, 0, 1}, longs(i8.sign()));
+        assertArrayEquals(new long[] {0, 25, 0, 1}, longs(i8.square()));
+        Tensor u16 = Tensors.convert(new int[] {0, 1, 65535, 300}, DType.UINT16);
+        assertArrayEquals(new long[] {0, 65535, 1, 65236}, longs(u16.neg()));
+        assertArrayEquals(new long[] {0, 1, 65535, 300}, longs(u16.abs()));
+        assertArrayEquals(new long[] {0, 1, 1, 1}, longs(u16.sign()));
+        assertArrayEquals(new long[] {0, 1, 1, 24464}, longs(u16.square())); // 90000 mod 65536
+        Tensor u32 = Tensors.convert(new long[] {4294967295L, 0, 2}, DType.UINT32);
+        assertArrayEquals(new long[] {1, 0, 4294967294L}, longs(u32.neg()));
+        assertArrayEquals(new long[] {4294967295L, 0, 2}, longs(u32.abs()));
+        assertArrayEquals(new long[] {1, 0, 1}, longs(u32.sign()));
+        Tensor u64 = Tensors.convert(new long[] {-1, 0, Long.MIN_VALUE}, DType.UINT64);
+        assertArrayEquals(new long[] {1, 0, Long.MIN_VALUE}, longs(u64.neg()));
+        assertArrayEquals(new long[] {-1, 0, Long.MIN_VALUE}, longs(u64.abs()));
+        assertArrayEquals(new long[] {1, 0, 1}, longs(u64.sign()));
+        assertArrayEquals(new long[] {1, 0, 0}, longs(u64.square()));
+        Tensor i16 = Tensors.of(new short[] {-32768, 200});
+        assertArrayEquals(new long[] {-32768, -200}, longs(i16.neg()));
+        assertArrayEquals(new long[] {0, -25536}, longs(i16.square())); // 40000 wraps
+    }
+
+    // ---------------------------------------------------------------- reductions, sorting
+
+    @Test
+    void reductionsMatchBigIntegerReference() {
+        Random rnd = new Random(8);
+        int[] dims = {2, 3, 4};
+        int[][] axesCases = {{0}, {1}, {2}, {-1}, {0, 2}, {}, {0, 1, 2}};
+        for (DType d : NEW) {
+            long[] v = randomValues(d, rnd, 24);
+            Tensor x = tensor(d, v, dims);
+            for (int[] axes : axesCases) {
+                for (Tensor in : List.of(x, Ops.transpose(tensor(d, transposed(v), 4, 3, 2), 2, 1, 0))) {
+                    assertReduction(d, v, dims, axes, Ops.sum(in, axes), BigInteger::add, "Sum");
+                    assertReduction(d, v, dims, axes, Ops.prod(in, axes), BigInteger::multiply, "Prod");
+                    assertReduction(d, v, dims, axes, Ops.max(in, axes), BigInteger::max, "Max");
+                    assertReduction(d, v, dims, axes, Ops.min(in, axes), BigInteger::min, "Min");
+                    if (d != DType.UINT64) {
+                        // Mean: the exact sum divided by the count, truncated toward zero.
+                        long[] sums = reduce(d, v, dims, axes, BigInteger::add, false);
+                        int count = 1;
+                        for (int a = 0; a < 3; a++) if (reduced(axes, a)) count *= dims[a];
+                        long[] sumsExact = reduce(d, v, dims, axes, BigInteger::add, true);
+                        long[] mean = new long[sums.length];
+                        for (int i = 0; i < mean.length; i++) mean[i] = sumsExact[i] / count;
+                        assertArrayEquals(mean, longs(Ops.mean(in, axes)), "Mean " + d + Arrays.toString(axes));
+                    }
+                }
+            }
+            // Reducing nothing gives the identity; Max of nothing is the smallest value, Min the largest.
+            Tensor empty = Ops.zeros(d, 0, 2);
+            assertArrayEquals(new long[] {0, 0}, longs(Ops.sum(empty, 0)));
+            assertArrayEquals(new long[] {1, 1}, longs(Ops.prod(empty, 0)));
+            long lowest = d.isUnsigned() ? 0 : -(1L << (bits(d) - 1));
+            long highest = d == DType.UINT64 ? -1 : d.isUnsigned() ? (1L << bits(d)) - 1 : (1L << (bits(d) - 1)) - 1;
+            assertArrayEquals(new long[] {lowest, lowest}, longs(Ops.max(empty, 0)), d.toString());
+            assertArrayEquals(new long[] {highest, highest}, longs(Ops.min(empty, 0)), d.toString());
+            // argmax/argmin: first index of the extreme value, in the dtype's order
+            Tensor rows = tensor(d, v, 6, 4);
+            long[] amax = new long[6], amin = new long[6];
+            for (int r = 0; r < 6; r++) {
+                for (int c = 1; c < 4; c++) {
+                    if (value(d, v[r * 4 + c]).compareTo(value(d, v[r * 4 + (int) amax[r]])) > 0) amax[r] = c;
+                    if (value(d, v[r * 4 + c]).compareTo(value(d, v[r * 4 + (int) amin[r]])) < 0) amin[r] = c;
+                }
+            }
+            assertArrayEquals(amax, longs(Ops.argmax(rows, 1)), "ArgMax " + d);
+            assertArrayEquals(amin, longs(Ops.argmin(rows, -1)), "ArgMin " + d);
+            long[] colMax = new long[4];
+            for (int c = 0; c < 4; c++) {
+                for (int r = 1; r < 6; r++) {
+                    if (value(d, v[r * 4 + c]).compareTo(value(d, v[(int) colMax[c] * 4 + c])) > 0) colMax[c] = r;
+                }
+            }
+            assertArrayEquals(colMax, longs(Ops.argmax(rows, 0)), "ArgMax axis 0 " + d);
+            long[] cum = new long[24];
+            BigInteger acc = BigInteger.ZERO;
+            for (int i = 0; i < 24; i++) {
+                acc = i % 4 == 0 ? value(d, v[i]) : acc.add(value(d, v[i]));
+                cum[i] = wrap(d, acc);
+            }
+            assertArrayEquals(cum, longs(Ops.cumsum(rows, 1)), "Cumsum " + d);
+        }
+        assertTrue(assertThrows(OpException.class, () -> Ops.mean(Ops.zeros(DType.UINT64, 2))).getMessage()
+                .contains("uint64"));
+    }
+
+    private static long[] transposed(long[] v) {
+        long[] t = new long[24]; // v as [2, 3, 4] laid out as its [4, 3, 2] transpose
+        for (int i = 0; i < 2; i++) for (int j = 0; j < 3; j++) for (int k = 0; k < 4; k++) t[(k * 3 + j) * 2 + i] = v[(i * 3 + j) * 4 + k];
+        return t;
+    }
+
+    private static boolean reduced(int[] axes, int a) {
+        if (axes.length == 0) return true;
+        for (int x : axes) if (x == a || x + 3 == a) return true;
+        return false;
+    }
+
+    /** Reduces [2, 3, 4] values over axes with f in BigInteger, wrapped to the dtype (or exact when asked). */
+    private static long[] reduce(DType d, long[] v, int[] dims, int[] axes, BinaryOperator<BigInteger> f,
+            boolean exact) {
+        int[] keep = new int[3];
+        int n = 1;
+        for (int a = 0; a < 3; a++) {
+            keep[a] = reduced(axes, a) ? 1 : dims[a];
+            n *= keep[a];
+        }
+        BigInteger[] acc = new BigInteger[n];
+        for (int i = 0; i < 2; i++) {
+            for (int j = 0; j < 3; j++) {
+                for (int k = 0; k < 4; k++) {
+                    int o = ((keep[0] == 1 ? 0 : i) * keep[1] + (keep[1] == 1 ? 0 : j)) * keep[2] + (keep[2] == 1 ? 0 : k);
+                    BigInteger x = value(d, v[(i * 3 + j) * 4 + k]);
+                    acc[o] = acc[o] == null ? x : f.apply(acc[o], x);
+                }
+            }
+        }
+        long[] out = new long[n];
+        for (int i = 0; i < n; i++) out[i] = exact ? acc[i].longValueExact() : wrap(d, acc[i]);
+        return out;
+    }
+
+    private static void assertReduction(DType d, long[] v, int[] dims, int[] axes, Tensor out,
+            BinaryOperator<BigInteger> f, String name) {
+        assertEquals(d, out.dtype());
+        assertArrayEquals(reduce(d, v, dims, axes, f, false), longs(out), name + " " + d + " " + Arrays.toString(axes));
+    }
+
+    @Test
+    void sortOrdersByValue() {
+        Random rnd = new Random(4);
+        for (DType d : NEW) {
+            for (int n : new int[] {7, 300}) { // a comparison sort and (32-bit keys) a radix sort
+                long[] v = randomValues(d, rnd, 2 * n);
+                Tensor x = tensor(d, v, 2, n);
+                long[] want = new long[2 * n];
+                int[] order = new int[2 * n];
+                for (int r = 0; r < 2; r++) {
+                    final int row = r;
+                    Integer[] idx = new Integer[n];
+                    for (int i = 0; i < n; i++) idx[i] = i;
+                    Arrays.sort(idx, Comparator.comparing(i -> value(d, v[row * n + i]))); // stable
+                    for (int i = 0; i < n; i++) {
+                        want[r * n + i] = v[r * n + idx[i]];
+                        order[r * n + i] = idx[i];
+                    }
+                }
+                assertArrayEquals(want, longs(Ops.sort(x)), "Sort " + d);
+                assertArrayEquals(order, Ops.argsort(x).toIntArray(), "Argsort " + d);
+                long[] desc = longs(Ops.sort(x, -1, true));
+                for (int r = 0; r < 2; r++) {
+                    for (int i = 0; i < n; i++) assertEquals(want[r * n + n - 1 - i], desc[r * n + i], "descending " + d);
+                }
+                Tensor[] top = Ops.topK(x, 3);
+                for (int r = 0; r < 2; r++) {
+                    for (int i = 0; i < 3; i++) assertEquals(want[r * n + n - 1 - i], longs(top[0])[r * 3 + i], "TopK " + d);
+                }
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- data movement
+
+    @Test
+    void dataMovementOpsKeepValuesForEveryNewDType() {
+        Random rnd = new Random(6);
+        for (DType d : NEW) {
+            long[] v = randomValues(d, rnd, 6);
+            Tensor x = tensor(d, v, 2, 3);
+            String m = d.toString();
+            assertArrayEquals(v, longs(Ops.reshape(x, 3, 2)), m);
+            Tensor t = Ops.transpose(x);
+            assertFalse(t.isDense());
+            assertArrayEquals(new long[] {v[0], v[3], v[1], v[4], v[2], v[5]}, longs(t), m);
+            assertArrayEquals(new long[] {v[0], v[3], v[1], v[4], v[2], v[5]}, longs(Ops.identity(t)), m);
+            assertArrayEquals(new long[] {v[0], v[3], v[1], v[4], v[2], v[5]}, longs(t.dense()), m);
+            assertEquals(Shape.of(3, 2), Ops.add(t, Ops.zeros(d, 3, 2)).shape());
+            assertArrayEquals(longs(t), longs(Ops.add(t, Ops.zeros(d, 3, 2))), m);
+            long[] cat = new long[12];
+            System.arraycopy(v, 0, cat, 0, 6);
+            System.arraycopy(v, 0, cat, 6, 6);
+            assertArrayEquals(cat, longs(Ops.concat(0, x, x)), m);
+            assertEquals(Shape.of(2, 2, 3), Ops.stack(0, x, x).shape());
+            assertArrayEquals(cat, longs(Ops.stack(0, x, x)), m);
+            Tensor[] parts = Ops.split(x, 3, 1);
+            assertArrayEquals(new long[] {v[1], v[4]}, longs(parts[1]), m);
+            assertArrayEquals(new long[] {v[1], v[2]}, longs(Ops.slice(x, new int[] {0, 1}, new int[] {1, 2})), m);
+            assertArrayEquals(new long[] {v[2], v[0]}, longs(Ops.stridedSlice(x, new int[] {0, 2}, new int[] {1, -4},
+                    new int[] {1, -2})), m);
+            assertArrayEquals(new long[] {v[3], v[4], v[5], v[0], v[1], v[2]}, longs(Ops.gather(x,
+                    Tensors.of(new int[] {1, 0}))), m);
+            assertArrayEquals(new long[] {v[5], v[1]}, longs(Ops.gatherNd(x, Tensors.of(new int[][] {{1, 2}, {0, 1}}))),
+                    m);
+            assertArrayEquals(new long[] {v[0], v[1], v[2], v[0], v[1], v[2]}, longs(Ops.tile(Ops.slice(x,
+                    new int[] {0, 0}, new int[] {1, 3}), 2, 1)), m);
+            assertArrayEquals(new long[] {7, v[0], v[1], v[2], 7, 7, v[3], v[4], v[5], 7}, longs(Ops.pad(x,
+                    new int[][] {{0, 0}, {1, 1}}, "CONSTANT", 7)), m);
+            assertArrayEquals(new long[] {v[3], v[4], v[5], v[3], v[4], v[5]}, longs(Ops.broadcastTo(Ops.slice(x,
+                    new int[] {1, 0}, new int[] {1, 3}), 2, 3)), m);
+            assertEquals(Shape.of(2, 1, 3), Ops.expandDims(x, 1).shape());
+            assertArrayEquals(v, longs(Ops.squeeze(Ops.expandDims(x, -1))), m);
+            Tensor y = Ops.reshape(Tensors.convert(new long[] {1, 2, 3}, d), 3);
+            Tensor where = Ops.where(Tensors.of(new boolean[] {true, false, true}), x, y);
+            assertArrayEquals(new long[] {v[0], 2, v[2], v[3], 2, v[5]}, longs(where), m);
+            assertEquals(d, where.dtype());
+            Tensor hot = Ops.oneHot(Tensors.convert(new int[] {2, 0}, d), 3, 5, 0, -1, d);
+            assertEquals(d, hot.dtype());
+            assertArrayEquals(new long[] {0, 0, 5, 5, 0, 0}, longs(hot), m);
+            assertArrayEquals(new long[] {0, 1, 0, 0, 0, 0}, longs(Ops.oneHot(Tensors.convert(new int[] {1}, DType.INT8), 6,
+                    1, 0, -1, d).transpose().reshape(6)), m);
+        }
+    }
+
+    // ---------------------------------------------------------------- errors, gradients
+
+    @Test
+    void unsupportedOpsSayWhichOpAndDType() {
+        Tensor i8 = Tensors.convert(new int[][] {{1, 2}, {3, 4}}, DType.INT8);
+        OpException matmul = assertThrows(OpException.class, () -> Ops.matmul(i8, i8));
+        assertTrue(matmul.getMessage().contains("MatMul") && matmul.getMessage().contains("int8"), matmul.getMessage());
+        OpException exp = assertThrows(OpException.class, () -> Ops.exp(Tensors.convert(3, DType.UINT16)));
+        assertTrue(exp.getMessage().contains("Exp") && exp.getMessage().contains("uint16"), exp.getMessage());
+        OpException div = assertThrows(OpException.class, () -> Tensors.convert(new long[] {-1}, DType.UINT64)
+                .div(Tensors.convert(new long[] {0}, DType.UINT64)));
+        assertTrue(div.getMessage().startsWith("Div: integer division by zero"), div.getMessage());
+        OpException mod = assertThrows(OpException.class, () -> Tensors.of(new short[] {4}).mod(
+                Tensors.of(new short[] {0})));
+        assertTrue(mod.getMessage().startsWith("Mod: integer division by zero"), mod.getMessage());
+        OpException pow = assertThrows(OpException.class, () -> Tensors.convert(2, DType.INT8).pow(
+                Tensors.convert(-1, DType.INT8)));
+        assertTrue(pow.getMessage().contains("negative power") && pow.getMessage().contains("-1"), pow.getMessage());
+        // an unsigned exponent is never negative: 2^(2^64 - 1) wraps to 0
+        assertEquals(0, Tensors.convert(2, DType.UINT64).pow(Tensors.convert(-1L, DType.UINT64)).longValue());
+        OpException mixed = assertThrows(OpException.class, () -> Ops.add(i8, Tensors.convert(new int[][] {{1, 2},
+            {3, 4}}, DType.UINT8)));
+        assertTrue(mixed.getMessage().contains("int8") && mixed.getMessage().contains("uint8"), mixed.getMessage());
+    }
+
+    @Test
+    void integerDTypesCarryNoGradient() {
+        for (DType d : NEW) {
+            Tensor x = Tensors.convert(new int[] {1, 2}, d);
+            try (org.nabla.autodiff.GradientTape tape = new org.nabla.autodiff.GradientTape()) {
+                IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> tape.watch(x));
+                assertTrue(e.getMessage().contains(d.toString()), e.getMessage());
+            }
+            Tensor f = Tensors.of(new float[] {1.5f, 2.5f});
+            try (org.nabla.autodiff.GradientTape tape = new org.nabla.autodiff.GradientTape()) {
+                tape.watch(f);
+                Tensor y = Ops.sum(Ops.mul(Ops.cast(Ops.cast(f, d), DType.FLOAT32), f));
+                Tensor g = tape.gradient(y, f);
+                // d/df of cast(cast(f, int)) * f: the integer path is constant, so the gradient is cast(f) = [1, 2]
+                assertArrayEquals(new float[] {1, 2}, g.toFloatArray(), d.toString());
+            }
+        }
+    }
+
+    /** An element of the result from the flat positions of its two operands. */
+    @FunctionalInterface
+    interface Pair { long at(int i, int j); }
+
+    /** {@code f} at every output element, with NumPy broadcasting of a (shape sa) and b (shape sb) to so. */
+    private static long[] reference(int[] so, int[] sa, int[] sb, Pair f) {
+        int n = 1;
+        for (int d : so) n *= d;
+        long[] out = new long[n];
+        int[] index = new int[so.length];
+        for (int flat = 0; flat < n; flat++) {
+            int rem = flat;
+            for (int k = so.length - 1; k >= 0; k--) {
+                index[k] = rem % so[k];
+                rem /= so[k];
+            }
+            out[flat] = f.at(MathTesting.position(index, sa), MathTesting.position(index, sb));
+        }
+        return out;
+    }
+}
