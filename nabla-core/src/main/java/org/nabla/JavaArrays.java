@@ -12,7 +12,8 @@ final class JavaArrays {
     /**
      * A tensor from a Java scalar (boxed), a nested primitive array of any rank, or a tensor (returned as is).
      * The dtype follows the Java type (float -> float32, double -> float64, int -> int32, long -> int64,
-     * short -> int16, byte -> uint8, boolean -> bool) unless {@code dtype} is given, in which case values are converted to it.
+     * short -> int16, byte -> uint8, boolean -> bool) unless {@code dtype} is given, in which case values are
+     * converted to it.
      */
     static Tensor fromJava(Object value, DType dtype) {
         if (value instanceof Tensor t) {
@@ -48,8 +49,10 @@ final class JavaArrays {
                 case float[] a -> a[i] = (float) d;
                 case double[] a -> a[i] = d;
                 case int[] a -> a[i] = (int) (wide ? asLong[i] : (long) d);
-                case long[] a -> a[i] = wide ? asLong[i] : target == DType.UINT64 ? Strided.doubleToUnsigned(d) : (long) d;
-                case byte[] a -> a[i] = target == DType.BOOL ? (byte) (d != 0 ? 1 : 0) : (byte) (wide ? asLong[i] : (long) d);
+                case long[] a -> a[i] = wide ? asLong[i]
+                        : target == DType.UINT64 ? Strided.doubleToUnsigned(d) : (long) d;
+                case byte[] a -> a[i] = target == DType.BOOL ? (byte) (d != 0 ? 1 : 0)
+                        : (byte) (wide ? asLong[i] : (long) d);
                 case short[] a -> a[i] = (short) (wide ? asLong[i] : (long) d);
                 default -> throw new IllegalStateException();
             }

@@ -192,8 +192,12 @@ public final class CpuMathKernels implements KernelProvider {
             switch (dst) {
                 case float[] d -> { for (int i = 0; i < n; i++) d[lo + i] = (float) v[i]; }
                 case double[] d -> System.arraycopy(v, 0, d, lo, n);
-                case byte[] d when to == DType.BOOL -> { for (int i = 0; i < n; i++) d[lo + i] = (byte) (v[i] != 0 ? 1 : 0); }
-                case long[] d when to == DType.UINT64 -> { for (int i = 0; i < n; i++) d[lo + i] = Strided.doubleToUnsigned(v[i]); }
+                case byte[] d when to == DType.BOOL -> {
+                    for (int i = 0; i < n; i++) d[lo + i] = (byte) (v[i] != 0 ? 1 : 0);
+                }
+                case long[] d when to == DType.UINT64 -> {
+                    for (int i = 0; i < n; i++) d[lo + i] = Strided.doubleToUnsigned(v[i]);
+                }
                 default -> {
                     long[] w = new long[n];
                     for (int i = 0; i < n; i++) w[i] = (long) v[i];
@@ -208,7 +212,9 @@ public final class CpuMathKernels implements KernelProvider {
         switch (dst) {
             case float[] d -> { for (int i = 0; i < n; i++) d[lo + i] = u64 ? Strided.unsignedToFloat(w[i]) : w[i]; }
             case double[] d -> { for (int i = 0; i < n; i++) d[lo + i] = u64 ? Strided.unsignedToDouble(w[i]) : w[i]; }
-            case byte[] d when to == DType.BOOL -> { for (int i = 0; i < n; i++) d[lo + i] = (byte) (w[i] != 0 ? 1 : 0); }
+            case byte[] d when to == DType.BOOL -> {
+                for (int i = 0; i < n; i++) d[lo + i] = (byte) (w[i] != 0 ? 1 : 0);
+            }
             default -> storeLongs(w, dst, lo);
         }
     }
