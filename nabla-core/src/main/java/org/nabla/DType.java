@@ -7,7 +7,7 @@ import java.util.Locale;
  * {@link #storage()}; float16/bfloat16 would be stored as {@code short[]} and string as {@code Object[]}. Unsigned
  * dtypes share the array of the signed dtype of their width and read it with a mask ({@code & 0xff}, {@code & 0xffff},
  * {@code & 0xffffffffL}); uint64 keeps the bits in a {@code long} and compares, divides and prints them unsigned.
- * Constants are only ever appended: graph files and checkpoints store dtype codes, kernel tables use ordinals.
+ * New constants go at the end, so listings keep their order; files store explicit dtype codes, never ordinals.
  */
 public enum DType {
     FLOAT32("float32", 4, Storage.FLOAT),

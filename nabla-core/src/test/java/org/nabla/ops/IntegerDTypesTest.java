@@ -153,7 +153,16 @@ class IntegerDTypesTest {
             assertArrayEquals(new long[] {1, 1}, longs(Ops.onesLike(Ops.zeros(d, 2))));
             assertEquals(d, Ops.constant(Tensors.convert(3, d)).dtype());
             assertEquals(Shape.of(0, 2), Ops.zeros(d, 0, 2).shape());
+            assertArrayEquals(new long[] {1, 0, 0, 1}, longs(Ops.eye(2, 2, d)));
+            Tensor range = Ops.range(10, 0, -3, d);
+            assertEquals(d, range.dtype());
+            assertArrayEquals(new long[] {10, 7, 4, 1}, longs(range));
         }
+        assertArrayEquals(new long[] {-128, -43, 42, 127}, longs(Ops.range(-128, 128, 85, DType.INT8)));
+        assertTrue(assertThrows(OpException.class, () -> Ops.range(0, 300, 100, DType.INT8)).getMessage()
+                .contains("do not fit dtype int8"));
+        assertTrue(assertThrows(OpException.class, () -> Ops.range(-1, 2, 1, DType.UINT16)).getMessage()
+                .contains("do not fit dtype uint16"));
         assertEquals("a int16 tensor is backed by a short[] array, got int[]", assertThrows(
                 IllegalArgumentException.class, () -> Tensor.wrap(DType.INT16, Shape.of(1), new int[1])).getMessage());
     }
