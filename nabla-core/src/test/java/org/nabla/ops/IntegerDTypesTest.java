@@ -511,16 +511,12 @@ class IntegerDTypesTest {
                     assertReduction(d, v, dims, axes, Ops.prod(in, axes), BigInteger::multiply, "Prod");
                     assertReduction(d, v, dims, axes, Ops.max(in, axes), BigInteger::max, "Max");
                     assertReduction(d, v, dims, axes, Ops.min(in, axes), BigInteger::min, "Min");
-                    if (d != DType.UINT64) {
-                        // Mean: the exact sum divided by the count, truncated toward zero.
-                        long[] sums = reduce(d, v, dims, axes, BigInteger::add, false);
-                        int count = 1;
-                        for (int a = 0; a < 3; a++) if (reduced(axes, a)) count *= dims[a];
-                        long[] sumsExact = reduce(d, v, dims, axes, BigInteger::add, true);
-                        long[] mean = new long[sums.length];
-                        for (int i = 0; i < mean.length; i++) mean[i] = sumsExact[i] / count;
-                        assertArrayEquals(mean, longs(Ops.mean(in, axes)), "Mean " + d + Arrays.toString(axes));
-                    }
+                    // Mean: the 64-bit sum (exact here except for uint64, which wraps past 2^64) divided by the
+                    // count, truncated toward zero.
+                    int count = 1;
+                    for (int a = 0; a < 3; a++) if (reduced(axes, a)) count *= dims[a];
+                    BigInteger n = BigInteger.valueOf(count);
+                    assertReduction(d, v, dims, axes, Ops.mean(in, axes), null, "Mean", n);
                 }
             }
             // Reducing nothing gives the identity; Max of nothing is the smallest value, Min the largest.
@@ -557,8 +553,11 @@ class IntegerDTypesTest {
             }
             assertArrayEquals(cum, longs(Ops.cumsum(rows, 1)), "Cumsum " + d);
         }
-        assertTrue(assertThrows(OpException.class, () -> Ops.mean(Ops.zeros(DType.UINT64, 2))).getMessage()
-                .contains("uint64"));
+        // uint64 Mean divides the 64-bit sum as unsigned; like int64's, a sum past 2^64 wraps.
+        assertEquals((1L << 62) + 1, Ops.mean(Tensors.convert(new long[] {Long.MIN_VALUE, 2}, DType.UINT64))
+                .longValue());
+        assertEquals(Long.divideUnsigned(-4, 2), Ops.mean(Tensors.convert(new long[] {-1, -3}, DType.UINT64))
+                .longValue()); // (2^64 - 1 + 2^64 - 3) mod 2^64 = 2^64 - 4, halved
     }
 
     private static long[] transposed(long[] v) {
@@ -573,9 +572,12 @@ class IntegerDTypesTest {
         return false;
     }
 
-    /** Reduces [2, 3, 4] values over axes with f in BigInteger, wrapped to the dtype (or exact when asked). */
+    /**
+     * Reduces [2, 3, 4] values over axes with f in BigInteger, wrapped to the dtype; with f null, the mean: the sum
+     * (modulo 2^64 for uint64) divided by {@code count}, truncated toward zero.
+     */
     private static long[] reduce(DType d, long[] v, int[] dims, int[] axes, BinaryOperator<BigInteger> f,
-            boolean exact) {
+            BigInteger count) {
         int[] keep = new int[3];
         int n = 1;
         for (int a = 0; a < 3; a++) {
@@ -588,19 +590,28 @@ class IntegerDTypesTest {
                 for (int k = 0; k < 4; k++) {
                     int o = ((keep[0] == 1 ? 0 : i) * keep[1] + (keep[1] == 1 ? 0 : j)) * keep[2] + (keep[2] == 1 ? 0 : k);
                     BigInteger x = value(d, v[(i * 3 + j) * 4 + k]);
-                    acc[o] = acc[o] == null ? x : f.apply(acc[o], x);
+                    acc[o] = acc[o] == null ? x : f == null ? acc[o].add(x) : f.apply(acc[o], x);
                 }
             }
         }
         long[] out = new long[n];
-        for (int i = 0; i < n; i++) out[i] = exact ? acc[i].longValueExact() : wrap(d, acc[i]);
+        for (int i = 0; i < n; i++) {
+            BigInteger r = acc[i];
+            if (f == null) r = (d == DType.UINT64 ? r.mod(TWO_64) : r).divide(count);
+            out[i] = wrap(d, r);
+        }
         return out;
     }
 
     private static void assertReduction(DType d, long[] v, int[] dims, int[] axes, Tensor out,
             BinaryOperator<BigInteger> f, String name) {
+        assertReduction(d, v, dims, axes, out, f, name, null);
+    }
+
+    private static void assertReduction(DType d, long[] v, int[] dims, int[] axes, Tensor out,
+            BinaryOperator<BigInteger> f, String name, BigInteger count) {
         assertEquals(d, out.dtype());
-        assertArrayEquals(reduce(d, v, dims, axes, f, false), longs(out), name + " " + d + " " + Arrays.toString(axes));
+        assertArrayEquals(reduce(d, v, dims, axes, f, count), longs(out), name + " " + d + " " + Arrays.toString(axes));
     }
 
     @Test

@@ -22,8 +22,7 @@ public final class CpuReductionKernels implements KernelProvider {
     @Override
     public void registerKernels(KernelRegistry r) {
         reduction(r, ReductionOps.SUM, Op.SUM, INTS);
-        // A uint64 mean would need a 65-bit sum; cast to float64 first.
-        reduction(r, ReductionOps.MEAN, Op.MEAN, INTS.stream().filter(d -> d != DType.UINT64).toList());
+        reduction(r, ReductionOps.MEAN, Op.MEAN, INTS);
         reduction(r, ReductionOps.MAX, Op.MAX, INTS);
         reduction(r, ReductionOps.MIN, Op.MIN, INTS);
         reduction(r, ReductionOps.PROD, Op.PROD, INTS);
@@ -92,6 +91,12 @@ public final class CpuReductionKernels implements KernelProvider {
                     for (int i = 0; i < v.length; i++) v[i] ^= Long.MIN_VALUE;
                     long[] z = ReduceLoops.reduceLong(new Plan(v, p.outer(), p.red(), p.inner()), op);
                     for (int i = 0; i < z.length; i++) z[i] ^= Long.MIN_VALUE;
+                    yield z;
+                }
+                if (dtype == DType.UINT64 && op == Op.MEAN) {
+                    // The 64-bit sum (wrapping past 2^64, as int64's does past 2^63) divided as unsigned.
+                    long[] z = ReduceLoops.reduceLong(p, Op.SUM);
+                    for (int i = 0; i < z.length; i++) z[i] = Long.divideUnsigned(z[i], p.red());
                     yield z;
                 }
                 yield narrow(ReduceLoops.reduceLong(dtype == DType.INT64 ? p : widen(p, dtype), op), dtype);
