@@ -4,7 +4,10 @@ import java.util.Locale;
 
 /**
  * The element type of a tensor. Each dtype names the Java array that backs it on the CPU, so kernels can switch on
- * {@link #storage()}; float16/bfloat16 would be stored as {@code short[]} and string as {@code Object[]}.
+ * {@link #storage()}; float16/bfloat16 would be stored as {@code short[]} and string as {@code Object[]}. Unsigned
+ * dtypes share the array of the signed dtype of their width and read it with a mask ({@code & 0xff}, {@code & 0xffff},
+ * {@code & 0xffffffffL}); uint64 keeps the bits in a {@code long} and compares, divides and prints them unsigned.
+ * New constants go at the end, so listings keep their order; files store explicit dtype codes, never ordinals.
  */
 public enum DType {
     FLOAT32("float32", 4, Storage.FLOAT),
@@ -12,10 +15,15 @@ public enum DType {
     INT32("int32", 4, Storage.INT),
     INT64("int64", 8, Storage.LONG),
     UINT8("uint8", 1, Storage.BYTE),
-    BOOL("bool", 1, Storage.BYTE);
+    BOOL("bool", 1, Storage.BYTE),
+    INT8("int8", 1, Storage.BYTE),
+    INT16("int16", 2, Storage.SHORT),
+    UINT16("uint16", 2, Storage.SHORT),
+    UINT32("uint32", 4, Storage.INT),
+    UINT64("uint64", 8, Storage.LONG);
 
     /** The Java primitive array kind that holds the elements of a CPU tensor of this dtype. */
-    public enum Storage { FLOAT, DOUBLE, INT, LONG, BYTE }
+    public enum Storage { FLOAT, DOUBLE, INT, LONG, BYTE, SHORT }
 
     private static final DType[] VALUES = values();
 
@@ -38,7 +46,24 @@ public enum DType {
 
     public boolean isFloating() { return this == FLOAT32 || this == FLOAT64; }
 
-    public boolean isInteger() { return this == INT32 || this == INT64 || this == UINT8; }
+    public boolean isInteger() { return !isFloating() && this != BOOL; }
+
+    /** uint8, uint16, uint32 and uint64: integers whose stored bits read as non-negative values. */
+    public boolean isUnsigned() { return this == UINT8 || this == UINT16 || this == UINT32 || this == UINT64; }
+
+    /**
+     * For an integer dtype, the mask that turns its storage element, widened to long by Java's sign extension, into
+     * its value: {@code 0xff} for uint8, {@code 0xffff} for uint16, {@code 0xffffffffL} for uint32 and -1 (all bits)
+     * for signed dtypes and uint64 (whose values beyond Long.MAX_VALUE the long holds as negative bit patterns).
+     */
+    public long valueMask() {
+        return switch (this) {
+            case UINT8 -> 0xffL;
+            case UINT16 -> 0xffffL;
+            case UINT32 -> 0xffffffffL;
+            default -> -1L;
+        };
+    }
 
     /** Floating or integer: the dtypes arithmetic accepts. */
     public boolean isNumeric() { return this != BOOL; }
@@ -49,8 +74,9 @@ public enum DType {
         for (DType d : VALUES) {
             if (d.pythonName.equals(lower) || d.name().equalsIgnoreCase(name)) return d;
         }
-        throw new IllegalArgumentException("unknown dtype '" + name + "', expected one of float32, float64, int32, "
-                + "int64, uint8, bool");
+        StringBuilder names = new StringBuilder();
+        for (DType d : VALUES) names.append(names.isEmpty() ? "" : ", ").append(d.pythonName);
+        throw new IllegalArgumentException("unknown dtype '" + name + "', expected one of " + names);
     }
 
     /** All dtypes, without the defensive copy {@code values()} makes. */

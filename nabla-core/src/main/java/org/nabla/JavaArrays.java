@@ -3,6 +3,7 @@ package org.nabla;
 import java.lang.reflect.Array;
 import java.util.ArrayList;
 import java.util.List;
+import org.nabla.kernels.cpu.Strided;
 
 /** Conversion between tensors and Java scalars / nested Java arrays of any rank (convert_to_tensor and .numpy()). */
 final class JavaArrays {
@@ -11,7 +12,8 @@ final class JavaArrays {
     /**
      * A tensor from a Java scalar (boxed), a nested primitive array of any rank, or a tensor (returned as is).
      * The dtype follows the Java type (float -> float32, double -> float64, int -> int32, long -> int64,
-     * byte -> uint8, boolean -> bool) unless {@code dtype} is given, in which case values are converted to it.
+     * short -> int16, byte -> uint8, boolean -> bool) unless {@code dtype} is given, in which case values are
+     * converted to it.
      */
     static Tensor fromJava(Object value, DType dtype) {
         if (value instanceof Tensor t) {
@@ -34,20 +36,24 @@ final class JavaArrays {
         }
         double[] asDouble = null;
         long[] asLong = null;
-        // int64 sources are collected as long (a double loses bits above 2^53); everything else fits a double.
-        boolean wide = natural == DType.INT64;
+        // int64 sources, and any source bound for a 64-bit integer dtype, are collected as long (a double loses bits
+        // above 2^53); everything else fits a double.
+        boolean wide = natural == DType.INT64 || (target.storage() == DType.Storage.LONG && natural.isInteger());
         if (wide) asLong = new long[(int) size]; else asDouble = new double[(int) size];
         int[] cursor = {0};
         flatten(value, shape, 0, asDouble, asLong, cursor);
-        Object storage = org.nabla.kernels.cpu.Strided.allocate(target.storage(), (int) size);
+        Object storage = Strided.allocate(target.storage(), (int) size);
         for (int i = 0; i < size; i++) {
             double d = wide ? asLong[i] : asDouble[i];
             switch (storage) {
                 case float[] a -> a[i] = (float) d;
                 case double[] a -> a[i] = d;
                 case int[] a -> a[i] = (int) (wide ? asLong[i] : (long) d);
-                case long[] a -> a[i] = wide ? asLong[i] : (long) d;
-                case byte[] a -> a[i] = target == DType.BOOL ? (byte) (d != 0 ? 1 : 0) : (byte) (long) d;
+                case long[] a -> a[i] = wide ? asLong[i]
+                        : target == DType.UINT64 ? Strided.doubleToUnsigned(d) : (long) d;
+                case byte[] a -> a[i] = target == DType.BOOL ? (byte) (d != 0 ? 1 : 0)
+                        : (byte) (wide ? asLong[i] : (long) d);
+                case short[] a -> a[i] = (short) (wide ? asLong[i] : (long) d);
                 default -> throw new IllegalStateException();
             }
         }
@@ -79,7 +85,8 @@ final class JavaArrays {
     private static DType naturalDType(Class<?> leaf, Object value) {
         if (leaf == float.class || leaf == Float.class) return DType.FLOAT32;
         if (leaf == double.class || leaf == Double.class) return DType.FLOAT64;
-        if (leaf == int.class || leaf == Integer.class || leaf == short.class || leaf == Short.class) return DType.INT32;
+        if (leaf == int.class || leaf == Integer.class) return DType.INT32;
+        if (leaf == short.class || leaf == Short.class) return DType.INT16;
         if (leaf == long.class || leaf == Long.class) return DType.INT64;
         if (leaf == byte.class || leaf == Byte.class) return DType.UINT8;
         if (leaf == boolean.class || leaf == Boolean.class) return DType.BOOL;
@@ -137,14 +144,20 @@ final class JavaArrays {
         if (l != null) l[cursor[0]++] = asLong; else d[cursor[0]++] = asDouble;
     }
 
-    /** The tensor's value as nested Java arrays, or a boxed scalar for rank 0. */
+    /**
+     * The tensor's value as nested Java arrays, or a boxed scalar for rank 0. Unsigned dtypes come back in the Java
+     * type of their storage (uint8 as byte, uint16 as short, uint32 as int, uint64 as long) holding the same bits.
+     */
     static Object toNested(Tensor t) {
         Object flat = switch (t.dtype()) {
             case FLOAT32 -> t.toFloatArray();
             case FLOAT64 -> t.toDoubleArray();
             case INT32 -> t.toIntArray();
             case INT64 -> t.toLongArray();
-            case UINT8 -> t.toByteArray();
+            case UINT8, INT8 -> t.toByteArray();
+            case INT16, UINT16 -> t.toShortArray();
+            case UINT32 -> t.toIntArray();
+            case UINT64 -> t.toLongArray();
             case BOOL -> t.toBooleanArray();
         };
         int[] dims = t.shape().dims();

@@ -75,6 +75,7 @@ public final class Tensor {
             case INT -> array instanceof int[] a ? a.length : -1;
             case LONG -> array instanceof long[] a ? a.length : -1;
             case BYTE -> array instanceof byte[] a ? a.length : -1;
+            case SHORT -> array instanceof short[] a ? a.length : -1;
         };
         if (length < 0) {
             throw new IllegalArgumentException("a " + dtype + " tensor is backed by a " + dtype.storage()
@@ -149,10 +150,14 @@ public final class Tensor {
 
     public int[] toIntArray() { return (int[]) Strided.toJavaArray(dense(), DType.Storage.INT); }
 
+    /** All elements as long: integers exactly (uint64 values above Long.MAX_VALUE as their two's-complement bits). */
     public long[] toLongArray() { return (long[]) Strided.toJavaArray(dense(), DType.Storage.LONG); }
 
-    /** Elements as bytes (uint8 values, or 0/1 for bool). */
+    /** Elements as bytes (uint8/int8 bits, 0/1 for bool; other dtypes wrap to their low 8 bits). */
     public byte[] toByteArray() { return (byte[]) Strided.toJavaArray(dense(), DType.Storage.BYTE); }
+
+    /** Elements as shorts (int16/uint16 bits; other dtypes wrap to their low 16 bits). */
+    public short[] toShortArray() { return (short[]) Strided.toJavaArray(dense(), DType.Storage.SHORT); }
 
     public boolean[] toBooleanArray() {
         double[] d = toDoubleArray();

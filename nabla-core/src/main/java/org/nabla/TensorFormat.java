@@ -3,6 +3,7 @@ package org.nabla;
 import java.math.BigDecimal;
 import java.math.MathContext;
 import java.math.RoundingMode;
+import org.nabla.kernels.cpu.Strided;
 
 /**
  * Prints tensors the way TensorFlow does, {@code tf.Tensor(<str of the NumPy array>, shape=(2,), dtype=float32)},
@@ -41,8 +42,13 @@ final class TensorFormat {
             case FLOAT32 -> floatScalar(t.floatValue(), true);
             case FLOAT64 -> floatScalar(t.doubleValue(), false);
             case BOOL -> t.booleanValue() ? "True" : "False";
-            default -> Long.toString(t.longValue());
+            default -> integerText(t.longValue(), t.dtype());
         };
+    }
+
+    /** An integer element's digits: uint64 bits print unsigned, as NumPy prints 18446744073709551615. */
+    private static String integerText(long v, DType dtype) {
+        return dtype == DType.UINT64 ? Long.toUnsignedString(v) : Long.toString(v);
     }
 
     private static String floatScalar(double x, boolean single) {
@@ -164,20 +170,9 @@ final class TensorFormat {
             }
         }
 
-        private double at(int i) {
-            return switch (data) {
-                case float[] a -> a[i];
-                case double[] a -> a[i];
-                case int[] a -> a[i];
-                case long[] a -> a[i];
-                case byte[] a -> dtype == DType.UINT8 ? a[i] & 0xff : a[i];
-                default -> throw new IllegalStateException();
-            };
-        }
+        private double at(int i) { return Strided.read(data, i, dtype); }
 
-        private String integer(int i) {
-            return data instanceof long[] a ? Long.toString(a[i]) : Long.toString((long) at(i));
-        }
+        private String integer(int i) { return integerText(Strided.readLong(data, i, dtype), dtype); }
 
         /** NumPy's FloatingFormat.fillFormat / IntegerFormat / BoolFormat over the displayed elements. */
         private void fill(int[] shown, int n) {

@@ -9,12 +9,15 @@ public final class Tensors {
 
     /**
      * A tensor from a Java scalar, a nested primitive array of any rank, or a tensor (returned as is). The dtype
-     * follows the Java type: float -> float32, double -> float64, int -> int32, long -> int64, byte -> uint8,
-     * boolean -> bool.
+     * follows the Java type: float -> float32, double -> float64, int -> int32, long -> int64, short -> int16,
+     * byte -> uint8, boolean -> bool.
      */
     public static Tensor convert(Object value) { return JavaArrays.fromJava(value, null); }
 
-    /** Like {@link #convert(Object)}, converting Java values to {@code dtype}. */
+    /**
+     * Like {@link #convert(Object)}, converting Java values to {@code dtype} as a C cast would (integers keep their
+     * low bits: {@code convert(-1L, DType.UINT64)} is 2^64 - 1, {@code convert(200, DType.INT8)} is -56).
+     */
     public static Tensor convert(Object value, DType dtype) { return JavaArrays.fromJava(value, dtype); }
 
     /** Same as {@link #convert(Object)}: reads well at call sites, {@code Tensors.of(new int[] {1, 2})}. */
@@ -38,6 +41,8 @@ public final class Tensors {
     public static Tensor of(int[] values, int... shape) { return Tensor.wrap(DType.INT32, Shape.of(shape), checked(values.clone(), values.length, shape)); }
 
     public static Tensor of(long[] values, int... shape) { return Tensor.wrap(DType.INT64, Shape.of(shape), checked(values.clone(), values.length, shape)); }
+
+    public static Tensor of(short[] values, int... shape) { return Tensor.wrap(DType.INT16, Shape.of(shape), checked(values.clone(), values.length, shape)); }
 
     private static Object checked(Object array, int length, int[] shape) {
         long size = Shape.of(shape).size();

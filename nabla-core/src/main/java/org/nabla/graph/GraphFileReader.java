@@ -214,6 +214,11 @@ final class GraphFileReader {
             case 4 -> DType.INT64;
             case 5 -> DType.UINT8;
             case 6 -> DType.BOOL;
+            case 7 -> DType.INT8;
+            case 8 -> DType.INT16;
+            case 9 -> DType.UINT16;
+            case 10 -> DType.UINT32;
+            case 11 -> DType.UINT64;
             default -> throw r.corrupt("unknown dtype code " + code);
         };
     }
@@ -246,6 +251,7 @@ final class GraphFileReader {
             case INT -> { int[] a = new int[elements]; b.asIntBuffer().get(a); yield a; }
             case LONG -> { long[] a = new long[elements]; b.asLongBuffer().get(a); yield a; }
             case BYTE -> { byte[] a = new byte[elements]; b.get(a); yield a; }
+            case SHORT -> { short[] a = new short[elements]; b.asShortBuffer().get(a); yield a; }
         };
         if (dtype == DType.BOOL) {
             for (byte x : (byte[]) data) if (x != 0 && x != 1) throw r.corrupt(where + ": bool byte " + x);

@@ -173,6 +173,7 @@ public final class GraphIO {
             case int[] a -> { for (int i = 0; i < n; i++) b.putInt(a[i]); }
             case long[] a -> { for (int i = 0; i < n; i++) b.putLong(a[i]); }
             case byte[] a -> b.put(a, 0, n);
+            case short[] a -> { for (int i = 0; i < n; i++) b.putShort(a[i]); }
             default -> throw new IllegalArgumentException("cannot write tensor storage " + d.data().getClass());
         }
         w.raw(bytes);
@@ -187,6 +188,11 @@ public final class GraphIO {
             case INT64 -> 4;
             case UINT8 -> 5;
             case BOOL -> 6;
+            case INT8 -> 7;
+            case INT16 -> 8;
+            case UINT16 -> 9;
+            case UINT32 -> 10;
+            case UINT64 -> 11;
         };
     }
 

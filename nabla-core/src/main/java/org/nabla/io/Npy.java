@@ -40,7 +40,8 @@ public final class Npy {
     private static final int MAX_HEADER = 1 << 20;
     private static final int IO_CHUNK = 1 << 20;
     private static final long MAX_ELEMENTS = Integer.MAX_VALUE - 8;
-    private static final String SUPPORTED = "<f4, <f8, <i4, <i8, |u1, |b1 (or '>' for big-endian)";
+    private static final String SUPPORTED = "<f4, <f8, <i4, <i8, |u1, |b1, |i1, <i2, <u2, <u4, <u8 "
+            + "(or '>' for big-endian)";
 
     private Npy() {}
 
@@ -108,6 +109,11 @@ public final class Npy {
             case INT64 -> "<i8";
             case UINT8 -> "|u1";
             case BOOL -> "|b1";
+            case INT8 -> "|i1";
+            case INT16 -> "<i2";
+            case UINT16 -> "<u2";
+            case UINT32 -> "<u4";
+            case UINT64 -> "<u8";
         };
     }
 
@@ -129,6 +135,7 @@ public final class Npy {
                 case double[] a -> buf.asDoubleBuffer().put(a, from, len);
                 case int[] a -> buf.asIntBuffer().put(a, from, len);
                 case long[] a -> buf.asLongBuffer().put(a, from, len);
+                case short[] a -> buf.asShortBuffer().put(a, from, len);
                 default -> throw new IllegalStateException();
             }
             out.write(buf.array(), 0, len * size);
@@ -245,6 +252,7 @@ public final class Npy {
                 case int[] a -> buf.asIntBuffer().get(a, from, len);
                 case long[] a -> buf.asLongBuffer().get(a, from, len);
                 case byte[] a -> buf.get(a, from, len);
+                case short[] a -> buf.asShortBuffer().get(a, from, len);
                 default -> throw new IllegalStateException();
             }
         }
@@ -313,6 +321,11 @@ public final class Npy {
             case "i8" -> DType.INT64;
             case "u1", "B" -> DType.UINT8;
             case "b1", "?" -> DType.BOOL;
+            case "i1", "b" -> DType.INT8;
+            case "i2", "h" -> DType.INT16;
+            case "u2", "H" -> DType.UINT16;
+            case "u4", "I" -> DType.UINT32;
+            case "u8" -> DType.UINT64;
             default -> throw bad(name, "unsupported dtype descr '" + descr + "'; supported: " + SUPPORTED);
         };
         return new Header(dtype, order, fortran, shape);

@@ -104,7 +104,8 @@ public final class ArrayOps {
             .attr("depth", AttrType.INT).attr("onValue", AttrType.FLOAT, 1.0).attr("offValue", AttrType.FLOAT, 0.0)
             .attr("axis", AttrType.INT, -1).attr("dtype", AttrType.DTYPE, DType.FLOAT32)
             .shape((in, a) -> {
-                Infer.requireDType("OneHot", "indices", in[0], DType.INT32, DType.INT64, DType.UINT8);
+                Infer.requireDType("OneHot", "indices", in[0], DType.INT32, DType.INT64, DType.UINT8, DType.INT8,
+                        DType.INT16, DType.UINT16, DType.UINT32, DType.UINT64);
                 int depth = a.getInt("depth");
                 if (depth < 0) throw new OpException("OneHot", "depth must be >= 0, got " + depth);
                 Shape s = in[0].shape();

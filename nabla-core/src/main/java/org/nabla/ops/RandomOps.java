@@ -173,8 +173,9 @@ public final class RandomOps {
         }
         if (dtype.isInteger() && size > 0) {
             double last = start + (size - 1) * delta;
-            double lo = dtype == DType.UINT8 ? 0 : dtype == DType.INT32 ? Integer.MIN_VALUE : -0x1p63;
-            double hi = dtype == DType.UINT8 ? 255 : dtype == DType.INT32 ? Integer.MAX_VALUE : 0x1p63 - 1024;
+            int bits = 8 * dtype.byteSize(); // 64-bit bounds are never reached: values stay within 2^53 (above)
+            double lo = dtype.isUnsigned() ? 0 : -Math.scalb(1.0, bits - 1);
+            double hi = dtype.isUnsigned() ? Math.scalb(1.0, bits) - 1 : Math.scalb(1.0, bits - 1) - 1;
             if (Math.min(start, last) < lo || Math.max(start, last) > hi) {
                 throw new OpException("Range", "values from " + start + " to " + last + " do not fit dtype " + dtype);
             }

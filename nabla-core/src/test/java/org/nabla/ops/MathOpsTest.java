@@ -63,8 +63,13 @@ class MathOpsTest {
         if (dtype == DType.FLOAT64) return v;
         long l = (long) v; // truncation toward zero: C-style integer Div
         return switch (dtype) {
+            case INT8 -> (byte) l;
+            case INT16 -> (short) l;
             case INT32 -> (int) l;
-            case UINT8 -> Math.floorMod(l, 256);
+            case UINT8 -> l & 0xff;
+            case UINT16 -> l & 0xffff;
+            case UINT32 -> l & 0xffffffffL;
+            case UINT64 -> l < 0 ? l + 0x1p64 : l; // the unsigned value of the wrapped bits, as a double
             default -> l;
         };
     }
@@ -389,7 +394,8 @@ class MathOpsTest {
         }
         assertEquals("CPU: bool", r.describe(MathOps.LOGICAL_AND));
         assertEquals("CPU: float32, float64", r.describe(MathOps.ERF));
-        assertEquals("CPU: float32, float64, int32, int64, uint8, bool", r.describe(MathOps.CAST));
+        assertEquals("CPU: float32, float64, int32, int64, uint8, bool, int8, int16, uint16, uint32, uint64",
+                r.describe(MathOps.CAST));
         for (OpDef op : List.of(MathOps.SIGN, MathOps.FLOOR, MathOps.CEIL, MathOps.ROUND, MathOps.FLOOR_DIV,
                 MathOps.EQUAL, MathOps.NOT_EQUAL, MathOps.GREATER, MathOps.GREATER_EQUAL, MathOps.LESS,
                 MathOps.LESS_EQUAL, MathOps.LOGICAL_AND, MathOps.LOGICAL_OR, MathOps.LOGICAL_XOR, MathOps.LOGICAL_NOT,

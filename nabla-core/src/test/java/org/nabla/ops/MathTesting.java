@@ -13,11 +13,15 @@ import org.nabla.Tensors;
 
 /** Helpers for the math op tests: random tensors of every dtype and a plain-loop NumPy broadcasting reference. */
 final class MathTesting {
-    static final DType[] NUMERIC = {DType.FLOAT32, DType.FLOAT64, DType.INT32, DType.INT64, DType.UINT8};
+    static final DType[] NUMERIC = java.util.Arrays.stream(DType.values()).filter(DType::isNumeric)
+            .toArray(DType[]::new);
 
     private MathTesting() {}
 
-    /** Random values exactly representable in {@code dtype}: floats in [-5, 5), ints in [-50, 50], uint8 [0, 255]. */
+    /**
+     * Random values exactly representable in {@code dtype}: floats in [-5, 5), signed ints in [-50, 50], unsigned
+     * ints in [0, 255].
+     */
     static double[] randomValues(DType dtype, Random rnd, int n, boolean nonZero) {
         double[] v = new double[n];
         for (int i = 0; i < n; i++) {
@@ -25,8 +29,8 @@ final class MathTesting {
                 v[i] = switch (dtype) {
                     case FLOAT32 -> (float) (rnd.nextDouble() * 10 - 5);
                     case FLOAT64 -> rnd.nextDouble() * 10 - 5;
-                    case INT32, INT64 -> rnd.nextInt(101) - 50;
-                    case UINT8 -> rnd.nextInt(256);
+                    case INT8, INT16, INT32, INT64 -> rnd.nextInt(101) - 50;
+                    case UINT8, UINT16, UINT32, UINT64 -> rnd.nextInt(256);
                     case BOOL -> rnd.nextBoolean() ? 1 : 0;
                 };
             } while (nonZero && v[i] == 0);
@@ -42,7 +46,10 @@ final class MathTesting {
             case FLOAT64 -> values.clone();
             case INT32 -> { int[] a = new int[n]; for (int i = 0; i < n; i++) a[i] = (int) values[i]; yield a; }
             case INT64 -> { long[] a = new long[n]; for (int i = 0; i < n; i++) a[i] = (long) values[i]; yield a; }
-            case UINT8, BOOL -> { byte[] a = new byte[n]; for (int i = 0; i < n; i++) a[i] = (byte) (long) values[i]; yield a; }
+            case UINT8, BOOL, INT8 -> { byte[] a = new byte[n]; for (int i = 0; i < n; i++) a[i] = (byte) (long) values[i]; yield a; }
+            case INT16, UINT16 -> { short[] a = new short[n]; for (int i = 0; i < n; i++) a[i] = (short) (long) values[i]; yield a; }
+            case UINT32 -> { int[] a = new int[n]; for (int i = 0; i < n; i++) a[i] = (int) (long) values[i]; yield a; }
+            case UINT64 -> { long[] a = new long[n]; for (int i = 0; i < n; i++) a[i] = (long) values[i]; yield a; }
         };
         return Tensor.wrap(dtype, Shape.of(shape), data);
     }

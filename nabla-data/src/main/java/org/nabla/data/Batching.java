@@ -82,6 +82,7 @@ public final class Batching {
             case INT -> new int[(int) total];
             case LONG -> new long[(int) total];
             case BYTE -> new byte[(int) total];
+            case SHORT -> new short[(int) total];
         };
         for (int i = 0; i < items.size(); i++) {
             Tensor t = items.get(i);

@@ -67,6 +67,7 @@ public final class Batches implements Iterable<Tensor[]> {
             case INT -> t.toIntArray();
             case LONG -> t.toLongArray();
             case BYTE -> t.toByteArray();
+            case SHORT -> t.toShortArray();
         };
     }
 

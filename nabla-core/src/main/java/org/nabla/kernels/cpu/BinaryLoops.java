@@ -50,14 +50,20 @@ final class BinaryLoops {
         }
     }
 
-    /** {@code f(a, b)} broadcast to {@code out}; inputs are dense from offset 0 with the same dtype. */
+    /**
+     * {@code f(a, b)} broadcast to {@code out}; inputs are dense from offset 0 with the same dtype. Integers narrower
+     * than their loop's type (int8, uint8, int16 and uint16 in int arithmetic; uint32 in long arithmetic) are read by
+     * value through {@link DType#valueMask()} and the result keeps the low bits, so arithmetic wraps as in NumPy; uint64
+     * has its own unsigned division, remainder, power and ordering.
+     */
     static Tensor apply(Fn f, Tensor a, Tensor b, TensorSpec out) {
-        if (a.dtype().isInteger()) checkIntegerOperands(f, b);
+        DType dtype = a.dtype();
+        if (dtype.isInteger()) checkIntegerOperands(f, b);
         Shape sa = a.shape();
         Shape sb = b.shape();
         Shape so = out.shape();
         int n = so.intSize();
-        Object result = f.comparison ? compare(f, a.data(), b.data(), sa, sb, so, n) : switch (a.data()) {
+        Object result = f.comparison ? compare(f, dtype, a.data(), b.data(), sa, sb, so, n) : switch (a.data()) {
             case float[] x -> {
                 float[] y = (float[]) b.data(), z = new float[n];
                 Broadcasting.forEachRow(sa, sb, so, (ap, as, bp, bs, zp, len) ->
@@ -70,10 +76,26 @@ final class BinaryLoops {
                         doubleRow(f, x, ap, as, y, bp, bs, z, zp, len));
                 yield z;
             }
+            case int[] x when dtype == DType.UINT32 -> {
+                int[] y = (int[]) b.data(), z = new int[n];
+                Broadcasting.forEachRow(sa, sb, so, (ap, as, bp, bs, zp, len) -> {
+                    for (int i = 0; i < len; i++) {
+                        z[zp + i] = (int) apply(f, x[ap + i * as] & 0xffffffffL, y[bp + i * bs] & 0xffffffffL);
+                    }
+                });
+                yield z;
+            }
             case int[] x -> {
                 int[] y = (int[]) b.data(), z = new int[n];
                 Broadcasting.forEachRow(sa, sb, so, (ap, as, bp, bs, zp, len) -> {
                     for (int i = 0; i < len; i++) z[zp + i] = apply(f, x[ap + i * as], y[bp + i * bs]);
+                });
+                yield z;
+            }
+            case long[] x when dtype == DType.UINT64 -> {
+                long[] y = (long[]) b.data(), z = new long[n];
+                Broadcasting.forEachRow(sa, sb, so, (ap, as, bp, bs, zp, len) -> {
+                    for (int i = 0; i < len; i++) z[zp + i] = applyUnsigned(f, x[ap + i * as], y[bp + i * bs]);
                 });
                 yield z;
             }
@@ -84,11 +106,22 @@ final class BinaryLoops {
                 });
                 yield z;
             }
-            case byte[] x -> { // uint8 wraps mod 256; bool (logic ops) reads 0/1 the same way
+            case byte[] x -> { // int8, uint8 and bool (logic ops on 0/1)
                 byte[] y = (byte[]) b.data(), z = new byte[n];
+                int mask = (int) dtype.valueMask();
                 Broadcasting.forEachRow(sa, sb, so, (ap, as, bp, bs, zp, len) -> {
                     for (int i = 0; i < len; i++) {
-                        z[zp + i] = (byte) apply(f, x[ap + i * as] & 0xff, y[bp + i * bs] & 0xff);
+                        z[zp + i] = (byte) apply(f, x[ap + i * as] & mask, y[bp + i * bs] & mask);
+                    }
+                });
+                yield z;
+            }
+            case short[] x -> { // int16 and uint16
+                short[] y = (short[]) b.data(), z = new short[n];
+                int mask = (int) dtype.valueMask();
+                Broadcasting.forEachRow(sa, sb, so, (ap, as, bp, bs, zp, len) -> {
+                    for (int i = 0; i < len; i++) {
+                        z[zp + i] = (short) apply(f, x[ap + i * as] & mask, y[bp + i * bs] & mask);
                     }
                 });
                 yield z;
@@ -98,9 +131,13 @@ final class BinaryLoops {
         return Tensor.wrap(out.dtype(), so, result);
     }
 
-    /** A comparison into bool: floats compare as double, integers as long (both exact). */
-    private static byte[] compare(Fn f, Object a, Object b, Shape sa, Shape sb, Shape so, int n) {
+    /**
+     * A comparison into bool: floats compare as double, integers by value as long (both exact); uint64 compares
+     * unsigned by flipping both sign bits.
+     */
+    private static byte[] compare(Fn f, DType dtype, Object a, Object b, Shape sa, Shape sb, Shape so, int n) {
         byte[] z = new byte[n];
+        long mask = dtype.valueMask();
         switch (a) {
             case float[] x -> {
                 float[] y = (float[]) b;
@@ -116,21 +153,26 @@ final class BinaryLoops {
             case int[] x -> {
                 int[] y = (int[]) b;
                 Broadcasting.forEachRow(sa, sb, so, (ap, as, bp, bs, zp, len) -> {
-                    for (int i = 0; i < len; i++) z[zp + i] = compare(f, (long) x[ap + i * as], y[bp + i * bs]);
+                    for (int i = 0; i < len; i++) z[zp + i] = compare(f, x[ap + i * as] & mask, y[bp + i * bs] & mask);
                 });
             }
             case long[] x -> {
                 long[] y = (long[]) b;
+                long flip = dtype == DType.UINT64 ? Long.MIN_VALUE : 0;
                 Broadcasting.forEachRow(sa, sb, so, (ap, as, bp, bs, zp, len) -> {
-                    for (int i = 0; i < len; i++) z[zp + i] = compare(f, x[ap + i * as], y[bp + i * bs]);
+                    for (int i = 0; i < len; i++) z[zp + i] = compare(f, x[ap + i * as] ^ flip, y[bp + i * bs] ^ flip);
                 });
             }
-            case byte[] x -> { // uint8 and bool
+            case byte[] x -> { // int8, uint8 and bool
                 byte[] y = (byte[]) b;
                 Broadcasting.forEachRow(sa, sb, so, (ap, as, bp, bs, zp, len) -> {
-                    for (int i = 0; i < len; i++) {
-                        z[zp + i] = compare(f, (long) (x[ap + i * as] & 0xff), y[bp + i * bs] & 0xff);
-                    }
+                    for (int i = 0; i < len; i++) z[zp + i] = compare(f, x[ap + i * as] & mask, y[bp + i * bs] & mask);
+                });
+            }
+            case short[] x -> { // int16 and uint16
+                short[] y = (short[]) b;
+                Broadcasting.forEachRow(sa, sb, so, (ap, as, bp, bs, zp, len) -> {
+                    for (int i = 0; i < len; i++) z[zp + i] = compare(f, x[ap + i * as] & mask, y[bp + i * bs] & mask);
                 });
             }
             default -> throw new IllegalStateException("unsupported storage " + a.getClass());
@@ -142,22 +184,18 @@ final class BinaryLoops {
     private static void checkIntegerOperands(Fn f, Tensor y) {
         if (f != Fn.DIV && f != Fn.FLOOR_DIV && f != Fn.MOD && f != Fn.POW) return;
         int n = y.shape().intSize(); // the array may be longer than the tensor
-        switch (y.data()) {
-            case int[] a -> { for (int i = 0; i < n; i++) checkIntegerOperand(f, a[i], i, y); }
-            case long[] a -> { for (int i = 0; i < n; i++) checkIntegerOperand(f, a[i], i, y); }
-            case byte[] a -> { for (int i = 0; i < n; i++) checkIntegerOperand(f, a[i] & 0xff, i, y); }
-            default -> throw new IllegalStateException("unsupported storage " + y.data().getClass());
+        Object data = y.data();
+        boolean unsigned = y.dtype().isUnsigned();
+        for (int i = 0; i < n; i++) {
+            long v = Strided.readLong(data, i, y.dtype());
+            if (f == Fn.POW ? unsigned || v >= 0 : v != 0) continue;
+            if (f == Fn.POW) {
+                throw new OpException(f.op, "integers cannot be raised to a negative power: exponent y " + y.spec()
+                        + " holds " + v + " at flat index " + i + "; cast to a float dtype first");
+            }
+            throw new OpException(f.op, "integer division by zero: divisor y " + y.spec() + " holds 0 at flat index "
+                    + i);
         }
-    }
-
-    private static void checkIntegerOperand(Fn f, long v, int index, Tensor y) {
-        if (f == Fn.POW ? v >= 0 : v != 0) return;
-        if (f == Fn.POW) {
-            throw new OpException(f.op, "integers cannot be raised to a negative power: exponent y " + y.spec()
-                    + " holds " + v + " at flat index " + index + "; cast to a float dtype first");
-        }
-        throw new OpException(f.op, "integer division by zero: divisor y " + y.spec() + " holds 0 at flat index "
-                + index);
     }
 
     /**
@@ -354,7 +392,10 @@ final class BinaryLoops {
         };
     }
 
-    /** int32 arithmetic (wrapping), also used for uint8 values and for the logic functions on bool 0/1. */
+    /**
+     * int32 arithmetic (wrapping), also used for int8, uint8, int16 and uint16 values (the caller keeps the low bits)
+     * and for the logic functions on bool 0/1.
+     */
     private static int apply(Fn f, int a, int b) {
         return switch (f) {
             case ADD -> a + b;
@@ -385,6 +426,21 @@ final class BinaryLoops {
             case MAXIMUM -> Math.max(a, b);
             case MINIMUM -> Math.min(a, b);
             default -> throw new AssertionError(f);
+        };
+    }
+
+    /**
+     * uint64 arithmetic on the bits: addition, subtraction, multiplication and powers are the same bits as signed
+     * (mod 2^64); division, remainder (floor and truncation agree for non-negative values) and ordering are unsigned.
+     */
+    private static long applyUnsigned(Fn f, long a, long b) {
+        return switch (f) {
+            case DIV, FLOOR_DIV -> Long.divideUnsigned(a, b);
+            case MOD -> Long.remainderUnsigned(a, b);
+            case POW -> FloatMath.powUnsigned(a, b);
+            case MAXIMUM -> Long.compareUnsigned(a, b) >= 0 ? a : b;
+            case MINIMUM -> Long.compareUnsigned(a, b) <= 0 ? a : b;
+            default -> apply(f, a, b);
         };
     }
 

@@ -247,8 +247,9 @@ public final class CpuArrayKernels implements KernelProvider {
             case FLOAT -> new float[] {(float) v};
             case DOUBLE -> new double[] {v};
             case INT -> new int[] {(int) v};
-            case LONG -> new long[] {(long) v};
+            case LONG -> new long[] {dtype == DType.UINT64 ? Strided.doubleToUnsigned(v) : (long) v};
             case BYTE -> new byte[] {dtype == DType.BOOL ? (byte) (v != 0 ? 1 : 0) : (byte) (long) v};
+            case SHORT -> new short[] {(short) (long) v};
         };
     }
 }

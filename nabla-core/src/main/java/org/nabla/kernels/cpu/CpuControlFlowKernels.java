@@ -97,6 +97,7 @@ public final class CpuControlFlowKernels implements KernelProvider {
             case INT -> new int[0];
             case LONG -> new long[0];
             case BYTE -> new byte[0];
+            case SHORT -> new short[0];
         };
     }
 

@@ -1,6 +1,9 @@
 package org.nabla.kernels.cpu;
 
+import java.util.Arrays;
+import java.util.EnumSet;
 import java.util.List;
+import java.util.Set;
 import org.nabla.DType;
 import org.nabla.Shape;
 import org.nabla.Tensor;
@@ -16,8 +19,7 @@ import org.nabla.ops.TensorSpec;
  * this class registers them per dtype and holds the few kernels with their own loops (Clip, Select, Cast).
  */
 public final class CpuMathKernels implements KernelProvider {
-    private static final List<DType> NUMERIC = List.of(DType.FLOAT32, DType.FLOAT64, DType.INT32, DType.INT64,
-            DType.UINT8);
+    private static final List<DType> NUMERIC = Arrays.stream(DType.values()).filter(DType::isNumeric).toList();
     private static final List<DType> FLOATS = List.of(DType.FLOAT32, DType.FLOAT64);
     private static final List<DType> ALL = List.of(DType.values());
     private static final List<DType> BOOL = List.of(DType.BOOL);
@@ -143,6 +145,10 @@ public final class CpuMathKernels implements KernelProvider {
                 byte[] a = (byte[]) x, b = (byte[]) y;
                 for (int i = 0; i < len; i++) o[pz + i] = c[pc + i * cs] != 0 ? a[px + i * xs] : b[py + i * ys];
             }
+            case short[] o -> {
+                short[] a = (short[]) x, b = (short[]) y;
+                for (int i = 0; i < len; i++) o[pz + i] = c[pc + i * cs] != 0 ? a[px + i * xs] : b[py + i * ys];
+            }
             default -> throw new IllegalStateException("unsupported storage " + z.getClass());
         }
     }
@@ -158,10 +164,70 @@ public final class CpuMathKernels implements KernelProvider {
     static Object cast(Tensor x, DType to) {
         int n = x.shape().intSize();
         Object src = x.data();
+        DType from = x.dtype();
         Object dst = Strided.allocate(to.storage(), n);
         boolean toBool = to == DType.BOOL;
-        Parallel.forRange(n, Broadcasting.GRAIN, (from, end) -> castRange(src, dst, toBool, from, end));
+        if (DIRECT.contains(from) && DIRECT.contains(to)) {
+            Parallel.forRange(n, Broadcasting.GRAIN, (lo, end) -> castRange(src, dst, toBool, lo, end));
+        } else {
+            Parallel.forRange(n, Broadcasting.GRAIN, (lo, end) -> castWidened(src, from, dst, to, lo, end));
+        }
         return dst;
+    }
+
+    /** The dtypes {@link #castRange} has a direct loop for, each pair chosen by storage alone. */
+    private static final Set<DType> DIRECT = EnumSet.of(DType.FLOAT32, DType.FLOAT64, DType.INT32, DType.INT64,
+            DType.UINT8, DType.BOOL);
+
+    /**
+     * Casts involving the other integer dtypes, through a float64 or int64 chunk: NumPy's semantics, so integers
+     * wrap to the target's width, floats truncate toward zero (to uint64 up to 2^64), uint64 converts to float as
+     * unsigned, and anything is true when non-zero.
+     */
+    private static void castWidened(Object src, DType from, Object dst, DType to, int lo, int end) {
+        int n = end - lo;
+        if (from.isFloating()) {
+            double[] v = new double[n];
+            for (int i = 0; i < n; i++) v[i] = Strided.read(src, lo + i, from);
+            switch (dst) {
+                case float[] d -> { for (int i = 0; i < n; i++) d[lo + i] = (float) v[i]; }
+                case double[] d -> System.arraycopy(v, 0, d, lo, n);
+                case byte[] d when to == DType.BOOL -> {
+                    for (int i = 0; i < n; i++) d[lo + i] = (byte) (v[i] != 0 ? 1 : 0);
+                }
+                case long[] d when to == DType.UINT64 -> {
+                    for (int i = 0; i < n; i++) d[lo + i] = Strided.doubleToUnsigned(v[i]);
+                }
+                default -> {
+                    long[] w = new long[n];
+                    for (int i = 0; i < n; i++) w[i] = (long) v[i];
+                    storeLongs(w, dst, lo);
+                }
+            }
+            return;
+        }
+        long[] w = new long[n];
+        for (int i = 0; i < n; i++) w[i] = Strided.readLong(src, lo + i, from);
+        boolean u64 = from == DType.UINT64;
+        switch (dst) {
+            case float[] d -> { for (int i = 0; i < n; i++) d[lo + i] = u64 ? Strided.unsignedToFloat(w[i]) : w[i]; }
+            case double[] d -> { for (int i = 0; i < n; i++) d[lo + i] = u64 ? Strided.unsignedToDouble(w[i]) : w[i]; }
+            case byte[] d when to == DType.BOOL -> {
+                for (int i = 0; i < n; i++) d[lo + i] = (byte) (w[i] != 0 ? 1 : 0);
+            }
+            default -> storeLongs(w, dst, lo);
+        }
+    }
+
+    /** {@code dst[at + i] = v[i]} keeping the low bits that fit the integer storage, as a C cast does. */
+    private static void storeLongs(long[] v, Object dst, int at) {
+        switch (dst) {
+            case int[] d -> { for (int i = 0; i < v.length; i++) d[at + i] = (int) v[i]; }
+            case long[] d -> System.arraycopy(v, 0, d, at, v.length);
+            case byte[] d -> { for (int i = 0; i < v.length; i++) d[at + i] = (byte) v[i]; }
+            case short[] d -> { for (int i = 0; i < v.length; i++) d[at + i] = (short) v[i]; }
+            default -> throw unsupported(dst);
+        }
     }
 
     private static void castRange(Object src, Object dst, boolean toBool, int from, int end) {

@@ -36,6 +36,7 @@ public final class CpuRandomKernels implements KernelProvider {
                 case int[] a -> Arrays.fill(a, ((int[]) in[0].data())[0]);
                 case long[] a -> Arrays.fill(a, ((long[]) in[0].data())[0]);
                 case byte[] a -> Arrays.fill(a, ((byte[]) in[0].data())[0]);
+                case short[] a -> Arrays.fill(a, ((short[]) in[0].data())[0]);
                 default -> throw new IllegalStateException();
             }
             return new Tensor[] {Tensor.wrap(in[0].dtype(), shape, data)};
@@ -55,6 +56,7 @@ public final class CpuRandomKernels implements KernelProvider {
                     case int[] a -> a[k] = 1;
                     case long[] a -> a[k] = 1;
                     case byte[] a -> a[k] = 1;
+                    case short[] a -> a[k] = 1;
                     default -> throw new IllegalStateException();
                 }
             }
@@ -82,6 +84,7 @@ public final class CpuRandomKernels implements KernelProvider {
                 for (int i = 0; i < n; i++) a[i] = s + i * step;
             }
             case byte[] a -> { for (int i = 0; i < n; i++) a[i] = (byte) ((long) start + i * (long) delta); }
+            case short[] a -> { for (int i = 0; i < n; i++) a[i] = (short) ((long) start + i * (long) delta); }
             default -> throw new IllegalStateException();
         }
         return Tensor.wrap(d, shape, data);

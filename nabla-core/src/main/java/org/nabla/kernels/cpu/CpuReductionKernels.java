@@ -17,31 +17,31 @@ import org.nabla.ops.TensorSpec;
 
 /** CPU kernels for {@link ReductionOps}; the loops live in {@link ReduceLoops}. */
 public final class CpuReductionKernels implements KernelProvider {
-    private static final List<DType> INTS = List.of(DType.INT32, DType.INT64, DType.UINT8);
+    private static final List<DType> INTS = Arrays.stream(DType.values()).filter(DType::isInteger).toList();
 
     @Override
     public void registerKernels(KernelRegistry r) {
-        reduction(r, ReductionOps.SUM, Op.SUM, true);
-        reduction(r, ReductionOps.MEAN, Op.MEAN, true);
-        reduction(r, ReductionOps.MAX, Op.MAX, true);
-        reduction(r, ReductionOps.MIN, Op.MIN, true);
-        reduction(r, ReductionOps.PROD, Op.PROD, true);
-        reduction(r, ReductionOps.LOG_SUM_EXP, Op.LSE, false);
+        reduction(r, ReductionOps.SUM, Op.SUM, INTS);
+        reduction(r, ReductionOps.MEAN, Op.MEAN, INTS);
+        reduction(r, ReductionOps.MAX, Op.MAX, INTS);
+        reduction(r, ReductionOps.MIN, Op.MIN, INTS);
+        reduction(r, ReductionOps.PROD, Op.PROD, INTS);
+        reduction(r, ReductionOps.LOG_SUM_EXP, Op.LSE, List.of());
         String cpu = CpuDevice.TYPE;
         r.register(ReductionOps.ANY, cpu, DType.BOOL, (in, a, out) -> reduce(in[0], a, out[0], Op.MAX, "Any"), true);
         r.register(ReductionOps.ALL, cpu, DType.BOOL, (in, a, out) -> reduce(in[0], a, out[0], Op.MIN, "All"), true);
-        for (DType d : List.of(DType.FLOAT32, DType.FLOAT64, DType.INT32, DType.INT64, DType.UINT8)) {
+        for (DType d : Arrays.stream(DType.values()).filter(DType::isNumeric).toList()) {
             r.register(ReductionOps.ARG_MAX, cpu, d, (in, a, out) -> argExtreme(in[0], a, out[0], true));
             r.register(ReductionOps.ARG_MIN, cpu, d, (in, a, out) -> argExtreme(in[0], a, out[0], false));
             r.register(ReductionOps.CUMSUM, cpu, d, (in, a, out) -> cumsum(in[0], a));
         }
     }
 
-    private static void reduction(KernelRegistry r, OpDef def, Op op, boolean ints) {
+    private static void reduction(KernelRegistry r, OpDef def, Op op, List<DType> ints) {
         String cpu = CpuDevice.TYPE;
         r.register(def, cpu, DType.FLOAT32, (in, a, out) -> reduce(in[0], a, out[0], op, def.name()), true);
         r.register(def, cpu, DType.FLOAT64, (in, a, out) -> reduce(in[0], a, out[0], op, def.name()), true);
-        if (ints) for (DType d : INTS) r.register(def, cpu, d, (in, a, out) -> reduce(in[0], a, out[0], op, def.name()), true);
+        for (DType d : ints) r.register(def, cpu, d, (in, a, out) -> reduce(in[0], a, out[0], op, def.name()), true);
     }
 
     private static Tensor[] reduce(Tensor x, Attrs attrs, TensorSpec out, Op op, String name) {
@@ -81,16 +81,30 @@ public final class CpuReductionKernels implements KernelProvider {
         return switch (dtype.storage()) {
             case FLOAT -> ReduceLoops.reduceFloat(ReduceLoops.plan(x, mask), op);
             case DOUBLE -> ReduceLoops.reduceDouble(ReduceLoops.plan(x, mask), op);
-            case INT -> op == Op.MEAN ? narrow(ReduceLoops.reduceLong(widen(ReduceLoops.plan(x, mask), dtype), op), dtype)
-                    : ReduceLoops.reduceInt(ReduceLoops.plan(x, mask), op);
+            case INT -> dtype == DType.INT32 && op != Op.MEAN ? ReduceLoops.reduceInt(ReduceLoops.plan(x, mask), op)
+                    : narrow(ReduceLoops.reduceLong(widen(ReduceLoops.plan(x, mask), dtype), op), dtype);
             default -> {
                 Plan p = ReduceLoops.plan(x, mask);
+                if (dtype == DType.UINT64 && (op == Op.MAX || op == Op.MIN)) {
+                    // Unsigned order is signed order with the sign bit flipped, on the way in and out.
+                    long[] v = (long[]) widen(p, dtype).data();
+                    for (int i = 0; i < v.length; i++) v[i] ^= Long.MIN_VALUE;
+                    long[] z = ReduceLoops.reduceLong(new Plan(v, p.outer(), p.red(), p.inner()), op);
+                    for (int i = 0; i < z.length; i++) z[i] ^= Long.MIN_VALUE;
+                    yield z;
+                }
+                if (dtype == DType.UINT64 && op == Op.MEAN) {
+                    // The 64-bit sum (wrapping past 2^64, as int64's does past 2^63) divided as unsigned.
+                    long[] z = ReduceLoops.reduceLong(p, Op.SUM);
+                    for (int i = 0; i < z.length; i++) z[i] = Long.divideUnsigned(z[i], p.red());
+                    yield z;
+                }
                 yield narrow(ReduceLoops.reduceLong(dtype == DType.INT64 ? p : widen(p, dtype), op), dtype);
             }
         };
     }
 
-    /** The plan's data as long[] (uint8 read unsigned, bool as 0/1). */
+    /** The plan's data as a fresh long[] (integers by value, uint64 as its bits, bool as 0/1). */
     private static Plan widen(Plan p, DType dtype) {
         Tensor t = Tensor.wrap(dtype, Shape.of(p.outer(), p.red(), p.inner()), p.data());
         return new Plan(Strided.toJavaArray(t, DType.Storage.LONG), p.outer(), p.red(), p.inner());
@@ -151,12 +165,25 @@ public final class CpuReductionKernels implements KernelProvider {
         switch (z) {
             case float[] a -> Arrays.fill(a, (float) floatIdentity(op));
             case double[] a -> Arrays.fill(a, floatIdentity(op));
-            case int[] a -> Arrays.fill(a, op == Op.PROD ? 1 : max ? Integer.MIN_VALUE : op == Op.MIN ? Integer.MAX_VALUE : 0);
-            case long[] a -> Arrays.fill(a, op == Op.PROD ? 1 : max ? Long.MIN_VALUE : op == Op.MIN ? Long.MAX_VALUE : 0);
-            case byte[] a -> Arrays.fill(a, (byte) (op == Op.PROD ? 1 : op == Op.MIN ? (dtype == DType.BOOL ? 1 : 0xff) : 0));
-            default -> throw new IllegalStateException();
+            default -> { // integers and bool: Max starts at the dtype's smallest value, Min at its largest
+                long v = op == Op.PROD ? 1 : max ? lowest(dtype) : op == Op.MIN ? highest(dtype) : 0;
+                long[] filled = new long[n];
+                Arrays.fill(filled, v);
+                z = narrow(filled, dtype);
+            }
         }
         return z;
+    }
+
+    private static long lowest(DType dtype) {
+        return dtype.isUnsigned() || dtype == DType.BOOL ? 0 : -1L << (8 * dtype.byteSize() - 1);
+    }
+
+    /** The largest value's bits (all ones for uint64). */
+    private static long highest(DType dtype) {
+        if (dtype == DType.BOOL) return 1;
+        int bits = 8 * dtype.byteSize() - (dtype.isUnsigned() ? 0 : 1);
+        return bits == 64 ? -1L : (1L << bits) - 1;
     }
 
     private static double floatIdentity(Op op) {
@@ -175,6 +202,7 @@ public final class CpuReductionKernels implements KernelProvider {
             case LONG -> v;
             case INT -> { int[] a = new int[v.length]; for (int i = 0; i < v.length; i++) a[i] = (int) v[i]; yield a; }
             case BYTE -> { byte[] a = new byte[v.length]; for (int i = 0; i < v.length; i++) a[i] = (byte) v[i]; yield a; }
+            case SHORT -> { short[] a = new short[v.length]; for (int i = 0; i < v.length; i++) a[i] = (short) v[i]; yield a; }
             default -> throw new IllegalStateException(dtype.toString());
         };
     }
@@ -202,6 +230,7 @@ public final class CpuReductionKernels implements KernelProvider {
         double[] dv = data instanceof double[] d ? d : null;
         float[] fv = data instanceof float[] f ? f : null;
         long[] lv = fv == null && dv == null ? (long[]) Strided.toJavaArray(x, DType.Storage.LONG) : null;
+        if (lv != null && x.dtype() == DType.UINT64) for (int i = 0; i < lv.length; i++) lv[i] ^= Long.MIN_VALUE;
         if (inner == 1) {
             Parallel.forRange(g[0], Math.max(1, Broadcasting.GRAIN / Math.max(1, n)), (from, to) -> {
                 for (int o = from; o < to; o++) idx[o] = argRow(fv, dv, lv, o * n, n, max);

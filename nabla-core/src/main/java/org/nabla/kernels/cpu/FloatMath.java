@@ -75,6 +75,17 @@ public final class FloatMath {
         return result;
     }
 
+    /** {@link #pow(long, long)} with the exponent's bits read as a uint64 (all 64 of them count). */
+    public static long powUnsigned(long base, long exponent) {
+        long result = 1;
+        long b = base;
+        for (long e = exponent; e != 0; e >>>= 1) {
+            if ((e & 1) != 0) result *= b;
+            b *= b;
+        }
+        return result;
+    }
+
     /** The int version of {@link #pow(long, long)}. */
     public static int pow(int base, int exponent) {
         int result = 1;

@@ -169,6 +169,7 @@ final class Gathering {
             case int[] a -> Arrays.fill(a, ((int[]) one)[0]);
             case long[] a -> Arrays.fill(a, ((long[]) one)[0]);
             case byte[] a -> Arrays.fill(a, ((byte[]) one)[0]);
+            case short[] a -> Arrays.fill(a, ((short[]) one)[0]);
             default -> throw new IllegalStateException(array.getClass().toString());
         }
     }

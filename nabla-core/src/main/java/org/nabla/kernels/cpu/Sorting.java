@@ -11,7 +11,8 @@ import org.nabla.ops.Attrs;
  * each row is ordered by an order-preserving integer key per element: NaN maps above +inf and -0.0 onto 0.0, and a
  * descending sort uses the bitwise complement of the key. For 32-bit dtypes the key and the element's index are
  * packed into one long, so a plain {@code Arrays.sort(long[])} is already stable; 64-bit dtypes use a stable merge
- * sort of indices.
+ * sort of indices. Unsigned dtypes flip the sign bit of their key (uint32, uint64) or read zero-extended (uint8,
+ * uint16), so every key orders as a signed integer.
  */
 final class Sorting {
     private Sorting() {}
@@ -28,7 +29,9 @@ final class Sorting {
         Object z = Strided.allocate(outType.storage(), size);
         Object src = rows.data();
         int count = n == 0 ? 0 : size / n;
-        boolean plain = !indices && !(src instanceof byte[]);
+        DType dtype = x.dtype();
+        // Arrays.sort on the values themselves orders them right only where the storage is the dtype's value type.
+        boolean plain = !indices && (dtype.isFloating() || dtype == DType.INT32 || dtype == DType.INT64);
         Parallel.forRange(count, Math.max(1, Broadcasting.GRAIN / Math.max(1, n)), (from, to) -> {
             int[] order = new int[n];
             Scratch scratch = new Scratch(n);
@@ -40,7 +43,7 @@ final class Sorting {
                     if (descending) reverse(z, base, n);
                     continue;
                 }
-                argsortRow(src, base, n, descending, order, scratch);
+                argsortRow(src, dtype, base, n, descending, order, scratch);
                 if (indices) System.arraycopy(order, 0, z, base, n);
                 else gatherRow(src, base, order, n, z, base);
             }
@@ -64,9 +67,9 @@ final class Sorting {
             Scratch scratch = new Scratch(n);
             for (int row = from; row < to; row++) {
                 if (k * 8L < n && !(src instanceof double[] || src instanceof long[])) {
-                    selectTop(src, row * n, n, k, order, scratch.packed);
+                    selectTop(src, x.dtype(), row * n, n, k, order, scratch.packed);
                 } else {
-                    argsortRow(src, row * n, n, true, order, scratch);
+                    argsortRow(src, x.dtype(), row * n, n, true, order, scratch);
                 }
                 System.arraycopy(order, 0, idx, row * k, k);
                 gatherRow(src, row * n, order, k, values, row * k);
@@ -134,11 +137,13 @@ final class Sorting {
     }
 
     /** Writes into {@code order} the stable ascending (or descending) order of row {@code [base, base + n)}. */
-    private static void argsortRow(Object src, int base, int n, boolean descending, int[] order, Scratch s) {
+    private static void argsortRow(Object src, DType dtype, int base, int n, boolean descending, int[] order,
+            Scratch s) {
         if (src instanceof double[] || src instanceof long[]) {
             long[] keys = s.keys;
             for (int j = 0; j < n; j++) {
-                long key = src instanceof double[] d ? doubleKey(d[base + j]) : ((long[]) src)[base + j];
+                long key = src instanceof double[] d ? doubleKey(d[base + j])
+                        : ((long[]) src)[base + j] ^ (dtype == DType.UINT64 ? Long.MIN_VALUE : 0);
                 keys[j] = descending ? ~key : key;
                 order[j] = j;
             }
@@ -148,7 +153,7 @@ final class Sorting {
         if (n >= RADIX_MIN) {
             int[] keys = s.ukeys;
             for (int j = 0; j < n; j++) {
-                int key = key32(src, base + j);
+                int key = key32(src, base + j, dtype);
                 keys[j] = (descending ? ~key : key) ^ Integer.MIN_VALUE; // signed order -> unsigned order
                 order[j] = j;
             }
@@ -157,18 +162,19 @@ final class Sorting {
         }
         long[] packed = s.packed;
         for (int j = 0; j < n; j++) {
-            int key = key32(src, base + j);
+            int key = key32(src, base + j, dtype);
             packed[j] = ((long) (descending ? ~key : key) << 32) | j;
         }
         Arrays.sort(packed, 0, n);
         for (int j = 0; j < n; j++) order[j] = (int) packed[j];
     }
 
-    private static int key32(Object src, int i) {
+    private static int key32(Object src, int i, DType dtype) {
         return switch (src) {
             case float[] f -> floatKey(f[i]);
-            case int[] a -> a[i];
-            case byte[] a -> a[i] & 0xff;
+            case int[] a -> dtype == DType.UINT32 ? a[i] ^ Integer.MIN_VALUE : a[i];
+            case byte[] a -> a[i] & (int) dtype.valueMask();
+            case short[] a -> a[i] & (int) dtype.valueMask();
             default -> throw new IllegalStateException(src.getClass().toString());
         };
     }
@@ -177,10 +183,10 @@ final class Sorting {
      * The {@code k} largest of a row (32-bit dtypes) in O(n log k): a max-heap holds the k smallest packed
      * (complemented key, index) values seen so far, then those k are sorted.
      */
-    private static void selectTop(Object src, int base, int n, int k, int[] order, long[] heap) {
+    private static void selectTop(Object src, DType dtype, int base, int n, int k, int[] order, long[] heap) {
         if (k == 0) return;
         for (int j = 0; j < n; j++) {
-            long p = ((long) ~key32(src, base + j) << 32) | j;
+            long p = ((long) ~key32(src, base + j, dtype) << 32) | j;
             if (j < k) {
                 int c = j; // sift up
                 while (c > 0 && heap[(c - 1) / 2] < p) {
@@ -275,6 +281,7 @@ final class Sorting {
             case int[] s -> { int[] d = (int[]) dst; for (int t = 0; t < k; t++) d[dstBase + t] = s[srcBase + order[t]]; }
             case long[] s -> { long[] d = (long[]) dst; for (int t = 0; t < k; t++) d[dstBase + t] = s[srcBase + order[t]]; }
             case byte[] s -> { byte[] d = (byte[]) dst; for (int t = 0; t < k; t++) d[dstBase + t] = s[srcBase + order[t]]; }
+            case short[] s -> { short[] d = (short[]) dst; for (int t = 0; t < k; t++) d[dstBase + t] = s[srcBase + order[t]]; }
             default -> throw new IllegalStateException(src.getClass().toString());
         }
     }

@@ -29,6 +29,7 @@ public final class Strided {
             case INT -> new int[n];
             case LONG -> new long[n];
             case BYTE -> new byte[n];
+            case SHORT -> new short[n];
         };
     }
 
@@ -118,52 +119,88 @@ public final class Strided {
             case int[] s -> { int[] d = (int[]) dst; for (int i = 0; i < len; i++) d[out + i] = s[pos + i * stride]; }
             case long[] s -> { long[] d = (long[]) dst; for (int i = 0; i < len; i++) d[out + i] = s[pos + i * stride]; }
             case byte[] s -> { byte[] d = (byte[]) dst; for (int i = 0; i < len; i++) d[out + i] = s[pos + i * stride]; }
+            case short[] s -> { short[] d = (short[]) dst; for (int i = 0; i < len; i++) d[out + i] = s[pos + i * stride]; }
             default -> throw new IllegalStateException("unsupported storage " + src.getClass());
         }
     }
 
     /**
      * The elements of a dense offset-0 tensor as a fresh Java array of the requested storage kind, converting
-     * values (bool becomes 0/1; to BYTE, non-bool values are truncated to uint8 as a C cast would).
+     * values: integers read by their dtype ({@link #readLong}), narrower integer storage keeps the low bits as a C
+     * cast would, floats truncate toward zero, and to FLOAT/DOUBLE unsigned values convert as unsigned.
      */
     public static Object toJavaArray(Tensor dense, DType.Storage want) {
         Object src = dense.data();
         int n = dense.shape().intSize();
-        if (dense.dtype().storage() == want) {
+        DType dtype = dense.dtype();
+        if (dtype.storage() == want) {
             Object copy = allocate(want, n);
             System.arraycopy(src, 0, copy, 0, n);
             return copy;
         }
-        boolean unsigned = dense.dtype() == DType.UINT8;
         return switch (want) {
-            case FLOAT -> { float[] d = new float[n]; for (int i = 0; i < n; i++) d[i] = (float) read(src, i, unsigned); yield d; }
-            case DOUBLE -> { double[] d = new double[n]; for (int i = 0; i < n; i++) d[i] = read(src, i, unsigned); yield d; }
-            case INT -> { int[] d = new int[n]; for (int i = 0; i < n; i++) d[i] = (int) readLong(src, i, unsigned); yield d; }
-            case LONG -> { long[] d = new long[n]; for (int i = 0; i < n; i++) d[i] = readLong(src, i, unsigned); yield d; }
-            case BYTE -> { byte[] d = new byte[n]; for (int i = 0; i < n; i++) d[i] = (byte) readLong(src, i, unsigned); yield d; }
+            case FLOAT -> { float[] d = new float[n]; for (int i = 0; i < n; i++) d[i] = readFloat(src, i, dtype); yield d; }
+            case DOUBLE -> { double[] d = new double[n]; for (int i = 0; i < n; i++) d[i] = read(src, i, dtype); yield d; }
+            case INT -> { int[] d = new int[n]; for (int i = 0; i < n; i++) d[i] = (int) readLong(src, i, dtype); yield d; }
+            case LONG -> { long[] d = new long[n]; for (int i = 0; i < n; i++) d[i] = readLong(src, i, dtype); yield d; }
+            case BYTE -> { byte[] d = new byte[n]; for (int i = 0; i < n; i++) d[i] = (byte) readLong(src, i, dtype); yield d; }
+            case SHORT -> { short[] d = new short[n]; for (int i = 0; i < n; i++) d[i] = (short) readLong(src, i, dtype); yield d; }
         };
     }
 
-    private static double read(Object src, int i, boolean unsigned) {
+    /** Element {@code i} of {@code src} (storage of {@code dtype}) as double; uint64 converts as unsigned. */
+    public static double read(Object src, int i, DType dtype) {
         return switch (src) {
             case float[] s -> s[i];
             case double[] s -> s[i];
-            case int[] s -> s[i];
+            case long[] s -> dtype == DType.UINT64 ? unsignedToDouble(s[i]) : s[i];
+            default -> readLong(src, i, dtype);
+        };
+    }
+
+    private static float readFloat(Object src, int i, DType dtype) {
+        return switch (src) {
+            case float[] s -> s[i];
+            case double[] s -> (float) s[i];
+            case long[] s -> dtype == DType.UINT64 ? unsignedToFloat(s[i]) : s[i];
+            default -> readLong(src, i, dtype);
+        };
+    }
+
+    /**
+     * Element {@code i} as long: integers by value (uint8/uint16/uint32 zero-extended, uint64 as its bits), bool 0/1,
+     * floats truncated toward zero (saturating, NaN to 0, as Java's cast).
+     */
+    public static long readLong(Object src, int i, DType dtype) {
+        return switch (src) {
+            case float[] s -> (long) s[i];
+            case double[] s -> (long) s[i];
+            case int[] s -> s[i] & dtype.valueMask();
             case long[] s -> s[i];
-            case byte[] s -> unsigned ? s[i] & 0xff : s[i];
+            case byte[] s -> s[i] & dtype.valueMask();
+            case short[] s -> s[i] & dtype.valueMask();
             default -> throw new IllegalStateException("unsupported storage " + src.getClass());
         };
     }
 
-    private static long readLong(Object src, int i, boolean unsigned) {
-        return switch (src) {
-            case float[] s -> (long) s[i];
-            case double[] s -> (long) s[i];
-            case int[] s -> s[i];
-            case long[] s -> s[i];
-            case byte[] s -> unsigned ? s[i] & 0xff : s[i];
-            default -> throw new IllegalStateException("unsupported storage " + src.getClass());
-        };
+    /** A uint64 value held in a long's bits, as the nearest double (Long.MAX_VALUE + 1 and up included). */
+    public static double unsignedToDouble(long v) {
+        if (v >= 0) return v;
+        return (double) ((v >>> 1) | (v & 1)) * 2.0; // halve keeping the sticky bit, so rounding happens once
+    }
+
+    /** A uint64 value held in a long's bits, as the nearest float. */
+    public static float unsignedToFloat(long v) {
+        if (v >= 0) return v;
+        return (float) ((v >>> 1) | (v & 1)) * 2.0f;
+    }
+
+    /**
+     * A double truncated toward zero into uint64 bits: values from 2^63 to 2^64 keep their unsigned meaning; negative
+     * and NaN values go through Java's (saturating) long cast, as other out-of-range float to integer casts do.
+     */
+    public static long doubleToUnsigned(double d) {
+        return d >= 0x1p63 ? d >= 0x1p64 ? -1L : (long) (d - 0x1p63) ^ Long.MIN_VALUE : (long) d;
     }
 
     /** One element as double; negative indices count from the end. */
@@ -184,6 +221,6 @@ public final class Strided {
             }
             pos += k * strides[i];
         }
-        return read(t.data(), pos, t.dtype() == DType.UINT8);
+        return read(t.data(), pos, t.dtype());
     }
 }

@@ -2,6 +2,7 @@ package org.nabla.kernels.cpu;
 
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
+import org.nabla.DType;
 import org.nabla.Tensor;
 import org.nabla.ops.TensorSpec;
 
@@ -57,24 +58,35 @@ final class UnaryLoops {
                     });
                     yield z;
                 }
-                case int[] a -> {
+                case int[] a -> { // int32, and uint32 read zero-extended
                     int[] z = new int[n];
+                    long mask = x.dtype().valueMask();
                     Parallel.forRange(n, GRAIN, (from, to) -> {
-                        for (int i = from; i < to; i++) z[i] = (int) apply(f, (long) a[i]);
+                        for (int i = from; i < to; i++) z[i] = (int) apply(f, a[i] & mask);
                     });
                     yield z;
                 }
                 case long[] a -> {
                     long[] z = new long[n];
+                    boolean unsigned = x.dtype() == DType.UINT64;
                     Parallel.forRange(n, GRAIN, (from, to) -> {
-                        for (int i = from; i < to; i++) z[i] = apply(f, a[i]);
+                        for (int i = from; i < to; i++) z[i] = unsigned ? applyUnsigned(f, a[i]) : apply(f, a[i]);
                     });
                     yield z;
                 }
-                case byte[] a -> { // uint8 (wrapping) and bool for NOT
+                case byte[] a -> { // int8, uint8 (wrapping) and bool for NOT
                     byte[] z = new byte[n];
+                    int mask = (int) x.dtype().valueMask();
                     Parallel.forRange(n, GRAIN, (from, to) -> {
-                        for (int i = from; i < to; i++) z[i] = (byte) apply(f, (long) (a[i] & 0xff));
+                        for (int i = from; i < to; i++) z[i] = (byte) apply(f, (long) (a[i] & mask));
+                    });
+                    yield z;
+                }
+                case short[] a -> { // int16 and uint16
+                    short[] z = new short[n];
+                    int mask = (int) x.dtype().valueMask();
+                    Parallel.forRange(n, GRAIN, (from, to) -> {
+                        for (int i = from; i < to; i++) z[i] = (short) apply(f, (long) (a[i] & mask));
                     });
                     yield z;
                 }
@@ -198,7 +210,19 @@ final class UnaryLoops {
         };
     }
 
-    /** Integer functions on int64 values (int32 and uint8 results are narrowed by the caller, wrapping). */
+    /** uint64 bits: Neg and Square wrap as signed ones do; Abs is the identity and Sign is 0 or 1. */
+    private static long applyUnsigned(Fn f, long a) {
+        return switch (f) {
+            case ABS -> a;
+            case SIGN -> a == 0 ? 0 : 1;
+            default -> apply(f, a);
+        };
+    }
+
+    /**
+     * Integer functions on int64 values; narrower integers arrive by value (unsigned ones zero-extended, so Abs and
+     * Sign are right for them) and the caller narrows the result, wrapping.
+     */
     private static long apply(Fn f, long a) {
         return switch (f) {
             case NEG -> -a;

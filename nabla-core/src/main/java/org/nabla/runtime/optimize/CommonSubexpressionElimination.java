@@ -98,6 +98,7 @@ final class CommonSubexpressionElimination implements Pass {
             case int[] a -> b.asIntBuffer().put(a, 0, n);
             case long[] a -> b.asLongBuffer().put(a, 0, n);
             case byte[] a -> b.put(a, 0, n);
+            case short[] a -> b.asShortBuffer().put(a, 0, n);
             default -> throw new IllegalStateException("unsupported storage " + Objects.toString(d.data()));
         }
         return b.array();

@@ -204,11 +204,13 @@ public final class Idx {
     public static Type typeFor(DType dtype) {
         return switch (dtype) {
             case UINT8, BOOL -> Type.UBYTE;
-            case INT32 -> Type.INT;
+            case INT8 -> Type.BYTE;
+            case INT16 -> Type.SHORT;
+            case INT32, UINT16, UINT32 -> Type.INT; // uint32 values above 2^31 - 1 are rejected by write
             case FLOAT32 -> Type.FLOAT;
             case FLOAT64 -> Type.DOUBLE;
-            case INT64 -> throw new IllegalArgumentException("IDX has no 64-bit integer type; cast the int64 tensor to "
-                    + "int32 first");
+            case INT64, UINT64 -> throw new IllegalArgumentException("IDX has no 64-bit integer type; cast the "
+                    + dtype + " tensor to int32 first");
         };
     }
 

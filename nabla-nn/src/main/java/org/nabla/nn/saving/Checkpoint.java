@@ -122,6 +122,7 @@ public final class Checkpoint {
             case INT -> b.asIntBuffer().put(t.toIntArray(), 0, n);
             case LONG -> b.asLongBuffer().put(t.toLongArray(), 0, n);
             case BYTE -> b.duplicate().position(pos).put(t.toByteArray(), 0, n);
+            case SHORT -> b.asShortBuffer().put(t.toShortArray(), 0, n);
         }
         b.position(pos + n * t.dtype().byteSize());
     }
@@ -205,6 +206,11 @@ public final class Checkpoint {
             case INT64 -> 4;
             case UINT8 -> 5;
             case BOOL -> 6;
+            case INT8 -> 7;
+            case INT16 -> 8;
+            case UINT16 -> 9;
+            case UINT32 -> 10;
+            case UINT64 -> 11;
         };
     }
 
@@ -216,6 +222,11 @@ public final class Checkpoint {
             case 4 -> DType.INT64;
             case 5 -> DType.UINT8;
             case 6 -> DType.BOOL;
+            case 7 -> DType.INT8;
+            case 8 -> DType.INT16;
+            case 9 -> DType.UINT16;
+            case 10 -> DType.UINT32;
+            case 11 -> DType.UINT64;
             default -> null;
         };
     }
@@ -382,6 +393,7 @@ public final class Checkpoint {
                 case INT -> { int[] a = new int[n]; data.asIntBuffer().get(a); yield a; }
                 case LONG -> { long[] a = new long[n]; data.asLongBuffer().get(a); yield a; }
                 case BYTE -> { byte[] a = new byte[n]; data.get(a); yield a; }
+                case SHORT -> { short[] a = new short[n]; data.asShortBuffer().get(a); yield a; }
             };
             if (dtype == DType.BOOL) {
                 for (byte v : (byte[]) array) {

@@ -60,6 +60,24 @@ class CheckpointTest {
             case INT -> assertArrayEquals(expected.toIntArray(), actual.toIntArray(), name);
             case LONG -> assertArrayEquals(expected.toLongArray(), actual.toLongArray(), name);
             case BYTE -> assertArrayEquals(expected.toByteArray(), actual.toByteArray(), name);
+            case SHORT -> assertArrayEquals(expected.toShortArray(), actual.toShortArray(), name);
+        }
+    }
+
+    @Test
+    void roundTripKeepsTheSmallAndUnsignedIntegerDTypes() throws IOException {
+        Map<String, Tensor> m = new LinkedHashMap<>();
+        m.put("i8", Tensors.convert(new int[] {-128, 0, 127}, DType.INT8));
+        m.put("i16", Tensors.of(new short[] {-32768, 1, 32767}));
+        m.put("u16", Tensors.convert(new int[] {0, 40000, 65535}, DType.UINT16));
+        m.put("u32", Tensors.convert(new long[] {0, 1L << 31, 4294967295L}, DType.UINT32));
+        m.put("u64", Tensors.convert(new long[] {0, Long.MIN_VALUE, -1}, DType.UINT64));
+        Path f = dir.resolve("ints.nckpt");
+        Checkpoint.save(f, m);
+        Map<String, Tensor> back = Checkpoint.load(f);
+        for (String k : m.keySet()) {
+            assertSameTensor(k, m.get(k), back.get(k));
+            assertArrayEquals(m.get(k).toLongArray(), back.get(k).toLongArray(), k);
         }
     }
 
