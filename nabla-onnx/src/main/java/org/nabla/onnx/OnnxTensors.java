@@ -52,6 +52,7 @@ public final class OnnxTensors {
             case DOUBLE -> { double[] a = new double[size]; b.asDoubleBuffer().get(a); yield a; }
             case INT -> { int[] a = new int[size]; b.asIntBuffer().get(a); yield a; }
             case LONG -> { long[] a = new long[size]; b.asLongBuffer().get(a); yield a; }
+            case SHORT -> { short[] a = new short[size]; b.asShortBuffer().get(a); yield a; }
             case BYTE -> {
                 byte[] a = new byte[size];
                 b.get(a);
@@ -76,15 +77,31 @@ public final class OnnxTensors {
                 yield a;
             }
             case LONG -> {
-                checkCount(what, "int64_data", p.getInt64DataCount(), size);
                 long[] a = new long[size];
-                for (int i = 0; i < size; i++) a[i] = p.getInt64Data(i);
+                if (dtype == DType.UINT64) { // ONNX keeps uint32 and uint64 values in uint64_data
+                    checkCount(what, "uint64_data", p.getUint64DataCount(), size);
+                    for (int i = 0; i < size; i++) a[i] = p.getUint64Data(i);
+                } else {
+                    checkCount(what, "int64_data", p.getInt64DataCount(), size);
+                    for (int i = 0; i < size; i++) a[i] = p.getInt64Data(i);
+                }
                 yield a;
             }
             case INT -> {
-                checkCount(what, "int32_data", p.getInt32DataCount(), size);
                 int[] a = new int[size];
-                for (int i = 0; i < size; i++) a[i] = p.getInt32Data(i);
+                if (dtype == DType.UINT32) {
+                    checkCount(what, "uint64_data", p.getUint64DataCount(), size);
+                    for (int i = 0; i < size; i++) a[i] = (int) p.getUint64Data(i);
+                } else {
+                    checkCount(what, "int32_data", p.getInt32DataCount(), size);
+                    for (int i = 0; i < size; i++) a[i] = p.getInt32Data(i);
+                }
+                yield a;
+            }
+            case SHORT -> {
+                checkCount(what, "int32_data", p.getInt32DataCount(), size);
+                short[] a = new short[size];
+                for (int i = 0; i < size; i++) a[i] = (short) p.getInt32Data(i);
                 yield a;
             }
             case BYTE -> {
@@ -116,6 +133,7 @@ public final class OnnxTensors {
             case DOUBLE -> b.asDoubleBuffer().put(d.toDoubleArray());
             case INT -> b.asIntBuffer().put(d.toIntArray());
             case LONG -> b.asLongBuffer().put(d.toLongArray());
+            case SHORT -> b.asShortBuffer().put(d.toShortArray());
             case BYTE -> b.put(d.toByteArray());
         }
         TensorProto.Builder p = TensorProto.newBuilder().setName(name).setDataType(OnnxTypes.toOnnx(d.dtype()));

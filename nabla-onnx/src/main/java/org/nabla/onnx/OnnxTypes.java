@@ -15,10 +15,15 @@ public final class OnnxTypes {
         return switch (code) {
             case 1 -> DType.FLOAT32;
             case 2 -> DType.UINT8;
+            case 3 -> DType.INT8;
+            case 4 -> DType.UINT16;
+            case 5 -> DType.INT16;
             case 6 -> DType.INT32;
             case 7 -> DType.INT64;
             case 9 -> DType.BOOL;
             case 11 -> DType.FLOAT64;
+            case 12 -> DType.UINT32;
+            case 13 -> DType.UINT64;
             default -> throw new UnsupportedOnnxException(what + " has ONNX element type " + name(code)
                     + ", which Nabla does not support (supported: " + supportedNames() + ")");
         };
@@ -33,6 +38,11 @@ public final class OnnxTypes {
             case INT64 -> 7;
             case BOOL -> 9;
             case FLOAT64 -> 11;
+            case INT8 -> 3;
+            case UINT16 -> 4;
+            case INT16 -> 5;
+            case UINT32 -> 12;
+            case UINT64 -> 13;
         };
     }
 
