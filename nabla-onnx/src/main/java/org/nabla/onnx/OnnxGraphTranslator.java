@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -25,7 +26,9 @@ import org.nabla.onnx.proto.TensorProto;
  * Translates an ONNX model's graph into Nabla ops in the current execution context. The whole model is checked first
  * (domains, operators, value names, cycles), so an unsupported operator fails before anything runs. Nodes whose
  * inputs are all known at import time are computed at once (constant folding), which also resolves the shape
- * arithmetic exporters emit (Shape -> Gather -> Concat -> Reshape) when shapes are static.
+ * arithmetic exporters emit (Shape -> Gather -> Concat -> Reshape) when shapes are static. Sub-graphs (the branches
+ * of If, the body of Loop) are translated the same way when their operator's rule asks for them, and may read the
+ * values of the graphs around them.
  */
 final class OnnxGraphTranslator {
     private static final int MAX_FUNCTION_DEPTH = 32;
@@ -33,7 +36,7 @@ final class OnnxGraphTranslator {
     private final ModelProto model;
     private final Map<String, Long> opsets = new HashMap<>();
     private final Map<String, FunctionProto> functions = new HashMap<>();
-    /** The graph's nodes with model-local functions expanded, in topological order. */
+    /** The main graph's nodes with model-local functions expanded, in topological order. */
     private final List<NodeProto> nodes;
 
     OnnxGraphTranslator(ModelProto model) {
@@ -41,14 +44,19 @@ final class OnnxGraphTranslator {
         if (!model.hasGraph()) throw new OnnxException("the model has no graph");
         for (OperatorSetIdProto o : model.getOpsetImportList()) opsets.put(standard(o.getDomain()), o.getVersion());
         for (FunctionProto f : model.getFunctionsList()) functions.put(f.getDomain() + ":" + f.getName(), f);
-        List<NodeProto> expanded = new ArrayList<>();
-        int[] counter = {0};
-        for (NodeProto n : model.getGraph().getNodeList()) expand(n, expanded, counter, 0);
-        this.nodes = sortAndCheck(model.getGraph(), expanded);
+        this.nodes = prepare(model.getGraph(), Set.of());
     }
 
     /** "" and "ai.onnx" both name the standard operator set. */
     private static String standard(String domain) { return domain.equals("ai.onnx") ? "" : domain; }
+
+    /** A graph's nodes with functions expanded and domains checked, sorted; {@code outer} names enclosing values. */
+    private List<NodeProto> prepare(GraphProto g, Set<String> outer) {
+        List<NodeProto> expanded = new ArrayList<>();
+        int[] counter = {0};
+        for (NodeProto n : g.getNodeList()) expand(n, expanded, counter, 0);
+        return sortAndCheck(g, expanded, outer);
+    }
 
     /** Checks the node's operator can be imported, or expands a call of a model-local function into its body. */
     private void expand(NodeProto n, List<NodeProto> out, int[] counter, int depth) {
@@ -71,21 +79,46 @@ final class OnnxGraphTranslator {
         out.add(n);
     }
 
-    private static String nodeName(NodeProto n) {
+    static String nodeName(NodeProto n) {
         return !n.getName().isEmpty() ? n.getName() : n.getOutputCount() > 0 ? n.getOutput(0) : "?";
     }
 
+    /** The values a node reads: its inputs and what its sub-graphs read from around them. */
+    static Set<String> reads(NodeProto n) {
+        Set<String> out = new LinkedHashSet<>();
+        for (String in : n.getInputList()) if (!in.isEmpty()) out.add(in);
+        for (AttributeProto a : n.getAttributeList()) {
+            if (a.hasG()) out.addAll(freeValues(a.getG()));
+            for (GraphProto g : a.getGraphsList()) out.addAll(freeValues(g));
+        }
+        return out;
+    }
+
+    /** The names a sub-graph reads that it neither takes as inputs nor defines. */
+    static Set<String> freeValues(GraphProto g) {
+        Set<String> defined = new HashSet<>();
+        for (var v : g.getInputList()) defined.add(v.getName());
+        for (TensorProto t : g.getInitializerList()) defined.add(t.getName());
+        for (NodeProto n : g.getNodeList()) defined.addAll(n.getOutputList());
+        Set<String> free = new LinkedHashSet<>();
+        for (NodeProto n : g.getNodeList()) for (String r : reads(n)) if (!defined.contains(r)) free.add(r);
+        for (var o : g.getOutputList()) if (!defined.contains(o.getName())) free.add(o.getName());
+        return free;
+    }
+
     /** Orders the nodes so every value is produced before it is read; rejects unknown values, cycles, duplicates. */
-    private static List<NodeProto> sortAndCheck(GraphProto g, List<NodeProto> nodes) {
-        Set<String> available = new HashSet<>();
-        for (TensorProto t : g.getInitializerList()) available.add(t.getName());
-        for (var v : g.getInputList()) available.add(v.getName());
+    private static List<NodeProto> sortAndCheck(GraphProto g, List<NodeProto> nodes, Set<String> outer) {
+        Set<String> available = new HashSet<>(outer);
+        Set<String> local = new HashSet<>();
+        for (TensorProto t : g.getInitializerList()) local.add(t.getName());
+        for (var v : g.getInputList()) local.add(v.getName());
+        available.addAll(local);
         Map<String, Integer> producer = new HashMap<>();
         for (int i = 0; i < nodes.size(); i++) {
             for (String o : nodes.get(i).getOutputList()) {
                 if (o.isEmpty()) continue;
                 Integer before = producer.put(o, i);
-                if (before != null || available.contains(o)) {
+                if (before != null || local.contains(o)) {
                     throw new OnnxException("value '" + o + "' is produced twice (node '" + nodeName(nodes.get(i))
                             + "'" + (before != null ? " and node '" + nodeName(nodes.get(before)) + "'" : " and a graph "
                             + "input or initializer") + ")");
@@ -96,15 +129,13 @@ final class OnnxGraphTranslator {
         int[] pending = new int[nodes.size()];
         Map<String, List<Integer>> consumers = new HashMap<>();
         for (int i = 0; i < nodes.size(); i++) {
-            Set<String> distinct = new HashSet<>(nodes.get(i).getInputList());
-            for (String in : distinct) {
-                if (in.isEmpty() || available.contains(in)) continue;
-                if (!producer.containsKey(in)) {
+            for (String in : reads(nodes.get(i))) {
+                if (producer.containsKey(in)) {
+                    pending[i]++;
+                    consumers.computeIfAbsent(in, k -> new ArrayList<>()).add(i);
+                } else if (!available.contains(in)) {
                     missing.add("'" + in + "' (read by node '" + nodeName(nodes.get(i)) + "')");
-                    continue;
                 }
-                pending[i]++;
-                consumers.computeIfAbsent(in, k -> new ArrayList<>()).add(i);
             }
         }
         if (!missing.isEmpty()) {
@@ -136,17 +167,31 @@ final class OnnxGraphTranslator {
         return order;
     }
 
-    /** Fails with one message listing every operator of the standard domain that Nabla cannot import. */
+    /** Fails with one message listing every operator (sub-graphs included) that Nabla cannot import. */
     void checkOperatorsSupported() {
         Map<String, String> unsupported = new LinkedHashMap<>();
-        for (NodeProto n : nodes) {
-            if (!OnnxOperators.supports(n.getOpType())) unsupported.putIfAbsent(n.getOpType(), nodeName(n));
-        }
+        collectUnsupported(nodes, unsupported);
         if (!unsupported.isEmpty()) {
             List<String> parts = new ArrayList<>();
             unsupported.forEach((op, node) -> parts.add(op + " (node '" + node + "')"));
             throw new UnsupportedOnnxException("unsupported ONNX operator" + (parts.size() > 1 ? "s: " : ": ")
                     + String.join(", ", parts));
+        }
+    }
+
+    private void collectUnsupported(List<NodeProto> list, Map<String, String> unsupported) {
+        for (NodeProto n : list) {
+            if (!OnnxOperators.supports(n.getOpType())) unsupported.putIfAbsent(n.getOpType(), nodeName(n));
+            for (AttributeProto a : n.getAttributeList()) {
+                List<GraphProto> graphs = new ArrayList<>(a.getGraphsList());
+                if (a.hasG()) graphs.add(a.getG());
+                for (GraphProto g : graphs) {
+                    List<NodeProto> inner = new ArrayList<>();
+                    int[] counter = {0};
+                    for (NodeProto x : g.getNodeList()) expand(x, inner, counter, 0);
+                    collectUnsupported(inner, unsupported);
+                }
+            }
         }
     }
 
@@ -157,21 +202,57 @@ final class OnnxGraphTranslator {
      * {@code known} the import-time values of bound inputs and initializers. Returns the graph outputs by name.
      */
     Map<String, Tensor> translate(Map<String, Tensor> values, Map<String, Tensor> known) {
+        run(nodes, values, known);
+        Map<String, Tensor> outputs = new LinkedHashMap<>();
+        for (var o : model.getGraph().getOutputList()) outputs.put(o.getName(), values.get(o.getName()));
+        return outputs;
+    }
+
+    /**
+     * Translates sub-graph {@code g} (If's branches, Loop's body) with {@code inputs} for its inputs, seeing the
+     * enclosing graphs' {@code outer} values; returns its outputs in order.
+     */
+    List<Tensor> translateSubgraph(GraphProto g, List<Tensor> inputs, Map<String, Tensor> outer,
+                                   Map<String, Tensor> outerKnown) {
+        if (inputs.size() != g.getInputCount()) {
+            throw new OnnxException("sub-graph '" + g.getName() + "' takes " + g.getInputCount() + " inputs, given "
+                    + inputs.size());
+        }
+        Map<String, Tensor> values = new HashMap<>(outer), known = new HashMap<>(outerKnown);
+        for (TensorProto t : g.getInitializerList()) {
+            Tensor v = OnnxTensors.toTensor(t, "initializer '" + t.getName() + "' of sub-graph '" + g.getName() + "'");
+            values.put(t.getName(), v);
+            known.put(t.getName(), v);
+        }
+        for (int i = 0; i < inputs.size(); i++) {
+            values.put(g.getInput(i).getName(), inputs.get(i));
+            known.remove(g.getInput(i).getName());
+        }
+        run(prepare(g, values.keySet()), values, known);
+        List<Tensor> out = new ArrayList<>();
+        for (var o : g.getOutputList()) out.add(values.get(o.getName()));
+        return out;
+    }
+
+    private void run(List<NodeProto> order, Map<String, Tensor> values, Map<String, Tensor> known) {
         long opset = standardOpset();
-        for (NodeProto n : nodes) {
+        for (NodeProto n : order) {
             List<Tensor> in = new ArrayList<>(), k = new ArrayList<>();
-            boolean allKnown = true;
             for (String name : n.getInputList()) {
-                Tensor t = name.isEmpty() ? null : values.get(name);
-                in.add(t);
+                in.add(name.isEmpty() ? null : values.get(name));
                 k.add(name.isEmpty() ? null : known.get(name));
+            }
+            boolean allKnown = true;
+            for (String r : reads(n)) {
+                Tensor t = values.get(r);
                 if (t != null && t.isSymbolic()) allKnown = false;
             }
             Map<String, AttributeProto> attrs = new LinkedHashMap<>();
             for (AttributeProto a : n.getAttributeList()) attrs.put(a.getName(), a);
-            OnnxNode node = new OnnxNode(n, opset, in, k, attrs);
+            OnnxNode node = new OnnxNode(n, opset, in, k, attrs,
+                    (g, inputs) -> translateSubgraph(g, inputs, values, known));
             OnnxOperators.Entry entry = OnnxOperators.get(n.getOpType());
-            List<Tensor> out = run(node, entry, allKnown && !entry.stateful());
+            List<Tensor> out = apply(node, entry, allKnown && !entry.stateful());
             int named = 0;
             for (int i = 0; i < n.getOutputCount(); i++) {
                 if (n.getOutput(i).isEmpty()) continue;
@@ -184,12 +265,9 @@ final class OnnxGraphTranslator {
             }
             if (named == 0 && n.getOutputCount() == 0) throw node.error("declares no outputs");
         }
-        Map<String, Tensor> outputs = new LinkedHashMap<>();
-        for (var o : model.getGraph().getOutputList()) outputs.put(o.getName(), values.get(o.getName()));
-        return outputs;
     }
 
-    private static List<Tensor> run(OnnxNode node, OnnxOperators.Entry entry, boolean fold) {
+    private static List<Tensor> apply(OnnxNode node, OnnxOperators.Entry entry, boolean fold) {
         ExecutionContext.Scope scope = fold ? ExecutionContext.enter(EagerContext.INSTANCE) : nameScope(node);
         try {
             return entry.rule().apply(node);

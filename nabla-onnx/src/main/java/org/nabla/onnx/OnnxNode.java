@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import org.nabla.Tensor;
 import org.nabla.onnx.proto.AttributeProto;
+import org.nabla.onnx.proto.GraphProto;
 import org.nabla.onnx.proto.NodeProto;
 
 /**
@@ -19,13 +20,22 @@ public final class OnnxNode {
     private final List<Tensor> inputs;
     private final List<Tensor> known;
     private final Map<String, AttributeProto> attributes;
+    private final Subgraphs subgraphs;
 
-    OnnxNode(NodeProto proto, long opset, List<Tensor> inputs, List<Tensor> known, Map<String, AttributeProto> attrs) {
+    /** Translates a sub-graph attribute of this node where the node is. */
+    @FunctionalInterface
+    interface Subgraphs {
+        List<Tensor> translate(GraphProto graph, List<Tensor> inputs);
+    }
+
+    OnnxNode(NodeProto proto, long opset, List<Tensor> inputs, List<Tensor> known, Map<String, AttributeProto> attrs,
+             Subgraphs subgraphs) {
         this.proto = proto;
         this.opset = opset;
         this.inputs = Collections.unmodifiableList(inputs);
         this.known = known;
         this.attributes = attrs;
+        this.subgraphs = subgraphs;
     }
 
     /** The node's name, or its first output's name when it has none (for messages). */
@@ -131,6 +141,23 @@ public final class OnnxNode {
     public List<String> attrStrings(String name, List<String> dflt) {
         AttributeProto a = attr(name, AttributeProto.AttributeType.STRINGS);
         return a == null ? dflt : a.getStringsList().stream().map(s -> s.toStringUtf8()).toList();
+    }
+
+    /**
+     * Translates the GRAPH attribute {@code name} (If's branches, Loop's body) with {@code inputs} for its inputs, in
+     * the current execution context (inside a branch being traced, say); returns its outputs.
+     */
+    public List<Tensor> subgraph(String name, List<Tensor> inputs) {
+        AttributeProto a = attr(name, AttributeProto.AttributeType.GRAPH);
+        if (a == null) throw error("needs the graph attribute '" + name + "'");
+        return subgraphs.translate(a.getG(), inputs);
+    }
+
+    /** The number of inputs the GRAPH attribute {@code name} takes and outputs it gives. */
+    int[] subgraphArity(String name) {
+        AttributeProto a = attr(name, AttributeProto.AttributeType.GRAPH);
+        if (a == null) throw error("needs the graph attribute '" + name + "'");
+        return new int[] {a.getG().getInputCount(), a.getG().getOutputCount()};
     }
 
     /** A TENSOR attribute's value, or null when absent. */

@@ -25,6 +25,7 @@ public final class OnnxOperators {
         ArrayRules.register();
         NnRules.register();
         LossRules.register();
+        ControlFlowRules.register();
     }
 
     private OnnxOperators() {}
