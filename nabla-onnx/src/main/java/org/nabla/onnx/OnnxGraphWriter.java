@@ -1,0 +1,210 @@
+package org.nabla.onnx;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.nabla.DType;
+import org.nabla.Shape;
+import org.nabla.Tensor;
+import org.nabla.graph.Node;
+import org.nabla.graph.Output;
+import org.nabla.onnx.proto.AttributeProto;
+import org.nabla.onnx.proto.GraphProto;
+import org.nabla.onnx.proto.NodeProto;
+import org.nabla.onnx.proto.TensorProto;
+
+/**
+ * The ONNX graph being written by {@link OnnxExporter}: names every Nabla output it gives a value, adds nodes and
+ * initializers, and materializes constants (Const nodes, variable reads) as initializers the first time a rule uses
+ * them, so a filter that a rule transposes in Java never also appears untransposed. Export rules
+ * ({@link ExportRule}) write through it. One writer per export; not thread-safe.
+ */
+final class OnnxGraphWriter {
+    private final GraphProto.Builder graph;
+    private final Map<String, Tensor> variables;
+    private final Map<Output, String> names = new HashMap<>();
+    private final Set<String> used = new HashSet<>();
+    private final Map<String, Integer> counts = new HashMap<>();
+
+    OnnxGraphWriter(GraphProto.Builder graph, Map<String, Tensor> variables) {
+        this.graph = graph;
+        this.variables = variables;
+    }
+
+    // ---------------------------------------------------------------- names
+
+    /** Reserves {@code name} (a graph input or output) so no internal value takes it. */
+    void reserve(String name) {
+        if (!used.add(name)) throw new IllegalArgumentException("ONNX export: the name '" + name + "' is used twice");
+    }
+
+    /** Gives Nabla output {@code o} the ONNX value name {@code name} (reserved beforehand). */
+    void bind(Output o, String name) { names.put(o, name); }
+
+    boolean isBound(Output o) { return names.containsKey(o); }
+
+    /** A fresh name starting with {@code base}. */
+    String fresh(String base) {
+        String candidate = base;
+        while (!used.add(candidate)) candidate = base + "_" + counts.merge(base, 1, Integer::sum);
+        return candidate;
+    }
+
+    // ---------------------------------------------------------------- reading a node's inputs
+
+    /** The ONNX value holding input {@code i} of {@code n}; a constant becomes an initializer on first use. */
+    String input(Node n, int i) { return valueOf(n.inputs().get(i), n); }
+
+    /** The ONNX value holding Nabla output {@code o} (a graph output), materializing a constant. */
+    String value(Output o) { return valueOf(o, o.node()); }
+
+    private String valueOf(Output o, Node consumer) {
+        String name = names.get(o);
+        if (name != null) return name;
+        Tensor known = constant(o);
+        if (known == null) {
+            throw new OnnxException("ONNX export: node '" + consumer.name() + "' (" + consumer.op().name()
+                    + ") reads output " + o.index() + " of node '" + o.node().name() + "' (" + o.node().op().name()
+                    + "), which has no ONNX equivalent");
+        }
+        name = initializer(known, constantName(o));
+        names.put(o, name);
+        return name;
+    }
+
+    /**
+     * The value of Nabla output {@code o} when it is known while exporting (a Const node or a variable read), else
+     * null. Rules use it to fold attributes of ONNX operators or to transpose weights in Java.
+     */
+    Tensor constant(Output o) {
+        Node n = o.node();
+        return switch (n.op().name()) {
+            case "Const" -> (Tensor) n.attrs().get("value");
+            case "ReadVariable" -> {
+                String var = n.attrs().getString("name");
+                Tensor v = variables.get(var);
+                if (v == null) {
+                    throw new OnnxException("ONNX export: node '" + n.name() + "' reads variable '" + var
+                            + "', whose value was not given (values are given for " + variables.keySet() + ")");
+                }
+                if (v.dtype() != n.outputSpec(0).dtype() || !v.shape().isCompatibleWith(n.outputSpec(0).shape())) {
+                    throw new OnnxException("ONNX export: variable '" + var + "' is " + v.spec() + " but node '"
+                            + n.name() + "' reads it as " + n.outputSpec(0));
+                }
+                yield v;
+            }
+            default -> null;
+        };
+    }
+
+    Tensor constantInput(Node n, int i) { return constant(n.inputs().get(i)); }
+
+    /** A readable initializer name for a constant: the variable's name for a variable read, else the node's. */
+    static String constantName(Output o) {
+        Node n = o.node();
+        return n.op().name().equals("ReadVariable") ? n.attrs().getString("name") : n.name();
+    }
+
+    /** The ONNX value name for output {@code i} of {@code n}, which the rule's last node must produce. */
+    String output(Node n, int i) {
+        return names.computeIfAbsent(new Output(n, i), o -> fresh(n.numOutputs() == 1 ? n.name()
+                : n.name() + ":" + i));
+    }
+
+    // ---------------------------------------------------------------- writing
+
+    /** Adds {@code t} as an initializer named after {@code hint}; returns its name. */
+    String initializer(Tensor t, String hint) {
+        String name = fresh(hint);
+        graph.addInitializer(OnnxTensors.toProto(t, name));
+        return name;
+    }
+
+    /** A 1-D int64 initializer (shapes, axes, pads given as inputs). */
+    String int64s(Node n, String what, long... values) {
+        return initializer(Tensor.wrap(DType.INT64, Shape.of(values.length), values.clone()), n.name() + "/" + what);
+    }
+
+    String int64s(Node n, String what, int... values) {
+        long[] l = new long[values.length];
+        for (int i = 0; i < l.length; i++) l[i] = values[i];
+        return int64s(n, what, l);
+    }
+
+    /** A scalar initializer of {@code dtype} holding {@code value}. */
+    String scalar(Node n, String what, DType dtype, double value) {
+        Object data = switch (dtype) {
+            case FLOAT32 -> new float[] {(float) value};
+            case FLOAT64 -> new double[] {value};
+            case INT32 -> new int[] {(int) value};
+            case INT64 -> new long[] {(long) value};
+            case UINT8, BOOL -> new byte[] {(byte) value};
+        };
+        return initializer(Tensor.wrap(dtype, Shape.of(), data), n.name() + "/" + what);
+    }
+
+    /** Adds an ONNX node for Nabla node {@code n} that writes output {@code i} of {@code n}. */
+    void result(Node n, int i, String opType, List<String> inputs, AttributeProto... attrs) {
+        add(n, opType, inputs, List.of(output(n, i)), attrs);
+    }
+
+    /** Adds an ONNX node for Nabla node {@code n} writing output 0 of {@code n}. */
+    void result(Node n, String opType, List<String> inputs, AttributeProto... attrs) {
+        result(n, 0, opType, inputs, attrs);
+    }
+
+    /** Adds an intermediate ONNX node for {@code n}; returns the name of its (single) output. */
+    String temp(Node n, String opType, List<String> inputs, AttributeProto... attrs) {
+        String out = fresh(n.name() + "/" + opType);
+        add(n, opType, inputs, List.of(out), attrs);
+        return out;
+    }
+
+    /** Adds an ONNX node with explicit outputs. */
+    void add(Node n, String opType, List<String> inputs, List<String> outputs, AttributeProto... attrs) {
+        NodeProto.Builder b = NodeProto.newBuilder().setOpType(opType).setName(fresh("node:" + n.name() + "/" + opType)
+                .substring("node:".length())).addAllInput(inputs).addAllOutput(outputs);
+        for (AttributeProto a : attrs) b.addAttribute(a);
+        graph.addNode(b);
+    }
+
+    /** An Identity node from an existing value to a graph output name. */
+    void identity(String from, String to) {
+        graph.addNode(NodeProto.newBuilder().setOpType("Identity").setName(fresh("node:" + to).substring(5))
+                .addInput(from).addOutput(to));
+    }
+
+    // ---------------------------------------------------------------- attributes
+
+    static AttributeProto attr(String name, long value) {
+        return AttributeProto.newBuilder().setName(name).setType(AttributeProto.AttributeType.INT).setI(value).build();
+    }
+
+    static AttributeProto attr(String name, double value) {
+        return AttributeProto.newBuilder().setName(name).setType(AttributeProto.AttributeType.FLOAT)
+                .setF((float) value).build();
+    }
+
+    static AttributeProto attr(String name, String value) {
+        return AttributeProto.newBuilder().setName(name).setType(AttributeProto.AttributeType.STRING)
+                .setS(com.google.protobuf.ByteString.copyFromUtf8(value)).build();
+    }
+
+    static AttributeProto attr(String name, int... values) {
+        AttributeProto.Builder b = AttributeProto.newBuilder().setName(name)
+                .setType(AttributeProto.AttributeType.INTS);
+        for (int v : values) b.addInts(v);
+        return b.build();
+    }
+
+    static AttributeProto attr(String name, TensorProto value) {
+        return AttributeProto.newBuilder().setName(name).setType(AttributeProto.AttributeType.TENSOR).setT(value)
+                .build();
+    }
+
+    /** {@code values} as a list, for node inputs. */
+    static List<String> in(String... values) { return new ArrayList<>(List.of(values)); }
+}
