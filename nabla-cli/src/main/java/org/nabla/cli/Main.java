@@ -11,7 +11,7 @@ import picocli.CommandLine.Command;
         description = "Nabla: a deep-learning framework in pure Java.",
         subcommands = {TrainCommand.class, EvaluateCommand.class, PredictCommand.class, SummaryCommand.class,
                 GraphCommand.class, VersionCommand.class, BenchCommand.class, BenchTrainCommand.class,
-                CommandLine.HelpCommand.class})
+                ExportCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
