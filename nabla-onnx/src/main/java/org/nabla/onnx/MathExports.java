@@ -26,6 +26,17 @@ final class MathExports {
             requireFloat(n);
             w.result(n, "Floor", in(w.temp(n, "Div", inputs(n, w))));
         });
+        // floor modulo (the result takes the divisor's sign): ONNX's integer Mod with fmod=0; for floats ONNX only
+        // has C's fmod, so x - floor(x / y) * y
+        rule("Mod", (n, w) -> {
+            String x = w.input(n, 0), y = w.input(n, 1);
+            if (!n.outputSpec(0).dtype().isFloating()) {
+                w.result(n, "Mod", in(x, y), attr("fmod", 0));
+            } else {
+                String q = w.temp(n, "Floor", in(w.temp(n, "Div", in(x, y))));
+                w.result(n, "Sub", in(x, w.temp(n, "Mul", in(q, y))));
+            }
+        });
         // unary
         same("Neg", "Neg");
         same("Abs", "Abs");

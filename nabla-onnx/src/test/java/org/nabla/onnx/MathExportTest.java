@@ -40,7 +40,9 @@ class MathExportTest {
     void integerArithmeticTruncatesLikeNabla() {
         Tensor a = ints(new int[] {6}, 7, -7, 7, -7, 0, 100), b = ints(new int[] {6}, 2, 2, -2, -2, 3, 7);
         check("int32", in -> new Tensor[] {Ops.add(in[0], in[1]), Ops.sub(in[0], in[1]), Ops.mul(in[0], in[1]),
-                Ops.div(in[0], in[1]), Ops.maximum(in[0], in[1])}, a, b);
+                Ops.div(in[0], in[1]), Ops.maximum(in[0], in[1]), Ops.mod(in[0], in[1])}, a, b);
+        check("float mod", in -> one(Ops.mod(in[0], in[1])), floats(new int[] {4}, 7.5f, -7.5f, 7.5f, -7.5f),
+                floats(new int[] {4}, 2, 2, -2, -2));
         check("int64", in -> one(Ops.add(in[0], in[0])), a.cast(DType.INT64));
     }
 
