@@ -175,15 +175,15 @@ final class NnExports {
     /** {@code t} with its axes permuted ({@code perm[i]} is the source axis of result axis i), dense. */
     static Tensor permuted(Tensor t, int[] perm) {
         Tensor d = t.dense();
-        int[] src = d.shape().dims();
-        int rank = src.length;
+        int[] in = d.shape().dims();
+        int rank = in.length;
         int[] dst = new int[rank];
-        for (int i = 0; i < rank; i++) dst[i] = src[perm[i]];
+        for (int i = 0; i < rank; i++) dst[i] = in[perm[i]];
         long[] srcStrides = new long[rank];
         long stride = 1;
         for (int i = rank - 1; i >= 0; i--) {
             srcStrides[i] = stride;
-            stride *= src[i];
+            stride *= in[i];
         }
         int size = (int) d.size();
         int[] from = new int[size];
@@ -197,13 +197,15 @@ final class NnExports {
                 idx[i] = 0;
             }
         }
-        Object data = switch (d.dtype().storage()) {
-            case FLOAT -> { float[] s = d.toFloatArray(), r = new float[size]; for (int k = 0; k < size; k++) r[k] = s[from[k]]; yield r; }
-            case DOUBLE -> { double[] s = d.toDoubleArray(), r = new double[size]; for (int k = 0; k < size; k++) r[k] = s[from[k]]; yield r; }
-            case INT -> { int[] s = d.toIntArray(), r = new int[size]; for (int k = 0; k < size; k++) r[k] = s[from[k]]; yield r; }
-            case LONG -> { long[] s = d.toLongArray(), r = new long[size]; for (int k = 0; k < size; k++) r[k] = s[from[k]]; yield r; }
-            case BYTE -> { byte[] s = d.toByteArray(), r = new byte[size]; for (int k = 0; k < size; k++) r[k] = s[from[k]]; yield r; }
+        Object src = switch (d.dtype().storage()) {
+            case FLOAT -> d.toFloatArray();
+            case DOUBLE -> d.toDoubleArray();
+            case INT -> d.toIntArray();
+            case LONG -> d.toLongArray();
+            case BYTE -> d.toByteArray();
         };
+        Object data = java.lang.reflect.Array.newInstance(src.getClass().getComponentType(), size);
+        for (int k = 0; k < size; k++) System.arraycopy(src, from[k], data, k, 1);
         return Tensor.wrap(d.dtype(), Shape.of(dst), data);
     }
 }

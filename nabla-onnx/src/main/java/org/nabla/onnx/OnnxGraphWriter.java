@@ -27,7 +27,7 @@ final class OnnxGraphWriter {
     private final Map<String, Tensor> variables;
     private final Map<Output, String> names = new HashMap<>();
     private final Set<String> used = new HashSet<>();
-    private final Map<String, Integer> counts = new HashMap<>();
+    private final Set<String> nodeNames = new HashSet<>();
 
     OnnxGraphWriter(GraphProto.Builder graph, Map<String, Tensor> variables) {
         this.graph = graph;
@@ -46,10 +46,16 @@ final class OnnxGraphWriter {
 
     boolean isBound(Output o) { return names.containsKey(o); }
 
-    /** A fresh name starting with {@code base}. */
-    String fresh(String base) {
+    /** A fresh value name starting with {@code base}. */
+    String fresh(String base) { return fresh(base, used); }
+
+    /** Node names are a namespace of their own in ONNX; they are unique too, for readable tools. */
+    private String freshNodeName(String base) { return fresh(base, nodeNames); }
+
+    private String fresh(String base, Set<String> taken) {
         String candidate = base;
-        while (!used.add(candidate)) candidate = base + "_" + counts.merge(base, 1, Integer::sum);
+        int k = 0;
+        while (!taken.add(candidate)) candidate = base + "_" + ++k;
         return candidate;
     }
 
@@ -165,15 +171,15 @@ final class OnnxGraphWriter {
 
     /** Adds an ONNX node with explicit outputs. */
     void add(Node n, String opType, List<String> inputs, List<String> outputs, AttributeProto... attrs) {
-        NodeProto.Builder b = NodeProto.newBuilder().setOpType(opType).setName(fresh("node:" + n.name() + "/" + opType)
-                .substring("node:".length())).addAllInput(inputs).addAllOutput(outputs);
+        NodeProto.Builder b = NodeProto.newBuilder().setOpType(opType).setName(freshNodeName(n.name() + "/" + opType))
+                .addAllInput(inputs).addAllOutput(outputs);
         for (AttributeProto a : attrs) b.addAttribute(a);
         graph.addNode(b);
     }
 
     /** An Identity node from an existing value to a graph output name. */
     void identity(String from, String to) {
-        graph.addNode(NodeProto.newBuilder().setOpType("Identity").setName(fresh("node:" + to).substring(5))
+        graph.addNode(NodeProto.newBuilder().setOpType("Identity").setName(freshNodeName(to))
                 .addInput(from).addOutput(to));
     }
 

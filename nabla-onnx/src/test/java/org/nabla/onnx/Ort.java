@@ -76,14 +76,26 @@ final class Ort {
         Shape shape = Shape.of(dims);
         int n = (int) shape.size();
         return switch (t.getInfo().type) {
-            case FLOAT -> { float[] a = new float[n]; t.getFloatBuffer().get(a); yield Tensor.wrap(DType.FLOAT32, shape, a); }
-            case DOUBLE -> { double[] a = new double[n]; t.getDoubleBuffer().get(a); yield Tensor.wrap(DType.FLOAT64, shape, a); }
-            case INT32 -> { int[] a = new int[n]; t.getIntBuffer().get(a); yield Tensor.wrap(DType.INT32, shape, a); }
-            case INT64 -> { long[] a = new long[n]; t.getLongBuffer().get(a); yield Tensor.wrap(DType.INT64, shape, a); }
-            case UINT8 -> { byte[] a = new byte[n]; t.getByteBuffer().get(a); yield Tensor.wrap(DType.UINT8, shape, a); }
-            case BOOL -> { byte[] a = new byte[n]; t.getByteBuffer().get(a); yield Tensor.wrap(DType.BOOL, shape, a); }
+            case FLOAT -> Tensor.wrap(DType.FLOAT32, shape, fill(new float[n], t.getFloatBuffer()));
+            case DOUBLE -> Tensor.wrap(DType.FLOAT64, shape, fill(new double[n], t.getDoubleBuffer()));
+            case INT32 -> Tensor.wrap(DType.INT32, shape, fill(new int[n], t.getIntBuffer()));
+            case INT64 -> Tensor.wrap(DType.INT64, shape, fill(new long[n], t.getLongBuffer()));
+            case UINT8 -> Tensor.wrap(DType.UINT8, shape, fill(new byte[n], t.getByteBuffer()));
+            case BOOL -> Tensor.wrap(DType.BOOL, shape, fill(new byte[n], t.getByteBuffer()));
             default -> throw new IllegalArgumentException("ORT output type " + t.getInfo().type);
         };
+    }
+
+    private static Object fill(Object array, java.nio.Buffer b) {
+        switch (b) {
+            case FloatBuffer f -> f.get((float[]) array);
+            case DoubleBuffer d -> d.get((double[]) array);
+            case IntBuffer i -> i.get((int[]) array);
+            case LongBuffer l -> l.get((long[]) array);
+            case ByteBuffer y -> y.get((byte[]) array);
+            default -> throw new IllegalArgumentException("buffer " + b);
+        }
+        return array;
     }
 
     /**
