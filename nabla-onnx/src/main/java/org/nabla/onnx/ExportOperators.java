@@ -5,6 +5,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import org.nabla.graph.Node;
+import org.nabla.onnx.proto.AttributeProto;
 
 /**
  * The Nabla ops that export to ONNX, each with its {@link ExportRule}. The rules live in one class per family
@@ -32,9 +33,23 @@ final class ExportOperators {
         if (RULES.putIfAbsent(op, rule) != null) throw new IllegalStateException("export rule for " + op + " twice");
     }
 
-    /** An op written as one ONNX operator of the same inputs, with fixed attributes. */
-    static void same(String op, String onnxOp, org.nabla.onnx.proto.AttributeProto... attrs) {
-        rule(op, (n, w) -> w.result(n, onnxOp, inputs(n, w), attrs));
+    /** An elementwise op written as one ONNX operator of the same inputs, with fixed attributes. */
+    static void same(String op, String onnxOp, AttributeProto... attrs) {
+        rule(op, (n, w) -> elementwise(n, w, onnxOp, attrs));
+    }
+
+    /**
+     * Writes elementwise {@code n} as {@code onnxOp} on its inputs: in NCHW when every input has an NCHW form (the
+     * outputs of convolutions and pools: an elementwise op does not care about the layout), else as it is.
+     */
+    static void elementwise(Node n, OnnxGraphWriter w, String onnxOp, AttributeProto... attrs) {
+        if (w.allNchw(n)) {
+            List<String> l = new java.util.ArrayList<>();
+            for (int i = 0; i < n.inputs().size(); i++) l.add(w.inputNchw(n, i));
+            w.resultNchw(n, 0, onnxOp, l, attrs);
+        } else {
+            w.result(n, onnxOp, inputs(n, w), attrs);
+        }
     }
 
     /** Every input of {@code n}, in order. */

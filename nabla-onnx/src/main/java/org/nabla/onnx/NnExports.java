@@ -1,5 +1,6 @@
 package org.nabla.onnx;
 
+import static org.nabla.onnx.ExportOperators.elementwise;
 import static org.nabla.onnx.ExportOperators.rule;
 import static org.nabla.onnx.ExportOperators.same;
 import static org.nabla.onnx.OnnxGraphWriter.attr;
@@ -16,13 +17,14 @@ import org.nabla.ops.NnOps;
 
 /**
  * Export rules for activations, softmax, bias, convolution, pooling, batch norm and dropout. Nabla's spatial ops
- * default to NHWC with HWIO filters while ONNX's are NCHW with OIHW filters: an NHWC op is written as a Transpose to
- * NCHW, the ONNX operator and a Transpose back (ONNX Runtime's layout optimizer cancels the pairs between
- * consecutive spatial ops), and a constant filter is transposed to OIHW here, once.
+ * default to NHWC with HWIO filters while ONNX's are NCHW with OIHW filters: an NHWC op reads the NCHW form of its
+ * input (one Transpose, unless a spatial op before computed it) and leaves its result in NCHW; bias, batch norm and
+ * elementwise ops keep working in NCHW, and the NHWC value is written only where something else needs it (see
+ * {@link OnnxGraphWriter}). A constant filter is transposed to OIHW here, once.
  */
 final class NnExports {
-    private static final int[] TO_NCHW = {0, 3, 1, 2};
-    private static final int[] TO_NHWC = {0, 2, 3, 1};
+    static final int[] TO_NCHW = {0, 3, 1, 2};
+    static final int[] TO_NHWC = {0, 2, 3, 1};
     private static final int[] HWIO_TO_OIHW = {3, 2, 0, 1};
 
     private NnExports() {}
@@ -36,16 +38,28 @@ final class NnExports {
             DType d = n.outputSpec(0).dtype();
             w.result(n, "Clip", in(w.input(n, 0), w.scalar(n, "min", d, 0), w.scalar(n, "max", d, 6)));
         });
-        rule("LeakyRelu", (n, w) -> w.result(n, "LeakyRelu", in(w.input(n, 0)),
-                attr("alpha", n.attrs().getDouble("alpha"))));
-        rule("Elu", (n, w) -> w.result(n, "Elu", in(w.input(n, 0)), attr("alpha", n.attrs().getDouble("alpha"))));
+        rule("LeakyRelu", (n, w) -> elementwise(n, w, "LeakyRelu", attr("alpha", n.attrs().getDouble("alpha"))));
+        rule("Elu", (n, w) -> elementwise(n, w, "Elu", attr("alpha", n.attrs().getDouble("alpha"))));
         rule("Gelu", NnExports::gelu);
         rule("Softmax", (n, w) -> w.result(n, "Softmax", in(w.input(n, 0)), attr("axis", n.attrs().getInt("axis"))));
         rule("LogSoftmax", (n, w) -> w.result(n, "LogSoftmax", in(w.input(n, 0)),
                 attr("axis", n.attrs().getInt("axis"))));
-        rule("BiasAdd", (n, w) -> w.result(n, "Add", in(w.input(n, 0), channelVector(n, w, 1,
-                n.attrs().getString("dataFormat")))));
-        rule("BiasRelu", (n, w) -> w.result(n, "Relu", in(w.temp(n, "Add", in(w.input(n, 0), w.input(n, 1))))));
+        rule("BiasAdd", (n, w) -> {
+            if (n.attrs().getString("dataFormat").equals("NHWC") && w.hasNchw(n, 0)) {
+                w.resultNchw(n, 0, "Add", in(w.inputNchw(n, 0), channelVector(n, w, 1, 4)));
+            } else {
+                boolean nchw = n.attrs().getString("dataFormat").equals("NCHW");
+                w.result(n, "Add", in(w.input(n, 0), nchw ? channelVector(n, w, 1, rank(n)) : w.input(n, 1)));
+            }
+        });
+        rule("BiasRelu", (n, w) -> { // bias along the last axis
+            if (w.hasNchw(n, 0)) {
+                String sum = w.temp(n, "Add", in(w.inputNchw(n, 0), channelVector(n, w, 1, 4)));
+                w.resultNchw(n, 0, "Relu", in(sum));
+            } else {
+                w.result(n, "Relu", in(w.temp(n, "Add", in(w.input(n, 0), w.input(n, 1)))));
+            }
+        });
         rule("Conv2D", NnExports::conv2d);
         rule("MaxPool2D", (n, w) -> pool(n, w, "MaxPool"));
         rule("AvgPool2D", (n, w) -> pool(n, w, "AveragePool"));
@@ -72,17 +86,26 @@ final class NnExports {
         w.result(n, "Mul", in(w.temp(n, "Mul", in(x, w.scalar(n, "half", d, 0.5))), onePlus));
     }
 
+    private static int rank(Node n) { return n.inputs().get(0).spec().shape().rank(); }
+
     /**
-     * Input {@code i} of {@code n}, a per-channel vector, shaped to broadcast along the channel axis: as it is for
-     * NHWC (the last axis), reshaped to [C, 1, ..., 1] for NCHW of rank > 2.
+     * Input {@code i} of {@code n}, a per-channel vector [C], shaped to broadcast along axis 1 of a value of rank
+     * {@code rank} > 2, i.e. [C, 1, ..., 1]: a reshaped initializer when it is constant, else a Reshape. For rank <= 2
+     * the channel is the last axis and the vector is returned as it is.
      */
-    private static String channelVector(Node n, OnnxGraphWriter w, int i, String dataFormat) {
-        return channelVector(n, w, w.input(n, i), dataFormat);
+    private static String channelVector(Node n, OnnxGraphWriter w, int i, int rank) {
+        Tensor known = w.constantInput(n, i);
+        if (rank <= 2) return w.input(n, i);
+        if (known == null) return channelVector(n, w, w.input(n, i), rank);
+        int[] dims = new int[rank - 1];
+        java.util.Arrays.fill(dims, 1);
+        dims[0] = (int) known.size();
+        return w.initializer(known, OnnxGraphWriter.constantName(n.inputs().get(i)) + "/c11", dims);
     }
 
-    private static String channelVector(Node n, OnnxGraphWriter w, String v, String dataFormat) {
-        int rank = n.inputs().get(0).spec().shape().rank();
-        if (!dataFormat.equals("NCHW") || rank <= 2) return v;
+    /** A computed per-channel vector shaped [C, 1, ..., 1] by a Reshape (rank > 2). */
+    private static String channelVector(Node n, OnnxGraphWriter w, String v, int rank) {
+        if (rank <= 2) return v;
         long[] shape = new long[rank - 1];
         java.util.Arrays.fill(shape, 1);
         shape[0] = -1;
@@ -93,7 +116,7 @@ final class NnExports {
         var a = n.attrs();
         boolean nhwc = !a.getString("dataFormat").equals("NCHW");
         Shape xs = n.inputs().get(0).spec().shape(), fs = n.inputs().get(1).spec().shape();
-        String x = nhwc ? w.temp(n, "Transpose", in(w.input(n, 0)), attr("perm", TO_NCHW)) : w.input(n, 0);
+        String x = nhwc ? w.inputNchw(n, 0) : w.input(n, 0);
         Tensor filter = w.constantInput(n, 1);
         String f = filter != null ? w.initializer(permuted(filter, HWIO_TO_OIHW),
                 OnnxGraphWriter.constantName(n.inputs().get(1)) + "/oihw")
@@ -112,7 +135,7 @@ final class NnExports {
         boolean nhwc = !a.getString("dataFormat").equals("NCHW");
         Shape xs = n.inputs().get(0).spec().shape();
         int[] k = a.getInts("ksize");
-        String x = nhwc ? w.temp(n, "Transpose", in(w.input(n, 0)), attr("perm", TO_NCHW)) : w.input(n, 0);
+        String x = nhwc ? w.inputNchw(n, 0) : w.input(n, 0);
         List<AttributeProto> attrs = new ArrayList<>();
         attrs.add(attr("kernel_shape", k));
         attrs.add(attr("strides", a.getInts("strides")));
@@ -124,7 +147,7 @@ final class NnExports {
     private static void writeSpatial(Node n, OnnxGraphWriter w, String onnxOp, List<String> inputs,
                                      List<AttributeProto> attrs, boolean nhwc) {
         AttributeProto[] at = attrs.toArray(AttributeProto[]::new);
-        if (nhwc) w.result(n, "Transpose", in(w.temp(n, onnxOp, inputs, at)), attr("perm", TO_NHWC));
+        if (nhwc) w.resultNchw(n, 0, onnxOp, inputs, at);
         else w.result(n, onnxOp, inputs, at);
     }
 
@@ -163,13 +186,18 @@ final class NnExports {
     /** y = x * a + b with a = scale / sqrt(variance + epsilon), b = offset - mean * a: Nabla's kernel's formula. */
     private static void batchNorm(Node n, OnnxGraphWriter w) {
         DType d = n.outputSpec(0).dtype();
-        String format = n.attrs().getString("dataFormat");
+        boolean nchwForm = n.attrs().getString("dataFormat").equals("NHWC") && w.hasNchw(n, 0);
+        boolean channelsFirst = nchwForm || n.attrs().getString("dataFormat").equals("NCHW");
+        int rank = channelsFirst ? rank(n) : 1;
         String std = w.temp(n, "Sqrt", in(w.temp(n, "Add", in(w.input(n, 4), w.scalar(n, "epsilon", d,
                 n.attrs().getDouble("epsilon"))))));
         String mul = w.temp(n, "Div", in(w.input(n, 1), std));
         String add = w.temp(n, "Sub", in(w.input(n, 2), w.temp(n, "Mul", in(w.input(n, 3), mul))));
-        String scaled = w.temp(n, "Mul", in(w.input(n, 0), channelVector(n, w, mul, format)));
-        w.result(n, "Add", in(scaled, channelVector(n, w, add, format)));
+        String x = nchwForm ? w.inputNchw(n, 0) : w.input(n, 0);
+        String scaled = w.temp(n, "Mul", in(x, channelVector(n, w, mul, rank)));
+        List<String> sum = in(scaled, channelVector(n, w, add, rank));
+        if (nchwForm) w.resultNchw(n, 0, "Add", sum);
+        else w.result(n, "Add", sum);
     }
 
     /** {@code t} with its axes permuted ({@code perm[i]} is the source axis of result axis i), dense. */

@@ -74,7 +74,7 @@ public final class OnnxExporter {
         in.keySet().forEach(w::reserve);
         out.keySet().forEach(w::reserve);
         in.forEach((name, o) -> {
-            w.bind(o, name);
+            w.bindInput(o, name);
             g.addInput(valueInfo(name, o.spec(), true));
         });
         out.forEach((name, o) -> {

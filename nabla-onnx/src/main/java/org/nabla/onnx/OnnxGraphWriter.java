@@ -21,11 +21,20 @@ import org.nabla.onnx.proto.TensorProto;
  * initializers, and materializes constants (Const nodes, variable reads) as initializers the first time a rule uses
  * them, so a filter that a rule transposes in Java never also appears untransposed. Export rules
  * ({@link ExportRule}) write through it. One writer per export; not thread-safe.
+ *
+ * <p>Layouts: a rank-4 NHWC value computed by an ONNX spatial operator exists first in NCHW (its <em>NCHW form</em>).
+ * Rules that can work in NCHW (elementwise ops, bias, batch norm, the next convolution or pooling) read that form and
+ * leave theirs in NCHW too; the NHWC value is only written, by one Transpose, when a rule or a graph output needs it.
+ * So a chain of convolutions costs one Transpose in and one out, as in a model written in NCHW.
  */
 final class OnnxGraphWriter {
     private final GraphProto.Builder graph;
     private final Map<String, Tensor> variables;
     private final Map<Output, String> names = new HashMap<>();
+    /** The outputs whose ONNX value has been written (or is a graph input). */
+    private final Set<Output> defined = new HashSet<>();
+    /** The NCHW form of rank-4 NHWC outputs, by output. */
+    private final Map<Output, String> nchw = new HashMap<>();
     private final Set<String> used = new HashSet<>();
     private final Set<String> nodeNames = new HashSet<>();
 
@@ -43,6 +52,12 @@ final class OnnxGraphWriter {
 
     /** Gives Nabla output {@code o} the ONNX value name {@code name} (reserved beforehand). */
     void bind(Output o, String name) { names.put(o, name); }
+
+    /** Binds a graph input: its value exists from the start. */
+    void bindInput(Output o, String name) {
+        bind(o, name);
+        defined.add(o);
+    }
 
     boolean isBound(Output o) { return names.containsKey(o); }
 
@@ -68,16 +83,22 @@ final class OnnxGraphWriter {
     String value(Output o) { return valueOf(o, o.node()); }
 
     private String valueOf(Output o, Node consumer) {
-        String name = names.get(o);
-        if (name != null) return name;
+        if (defined.contains(o)) return names.get(o);
+        String alias = nchw.get(o);
+        if (alias != null) { // write the NHWC value now that something needs it
+            defined.add(o);
+            add(o.node(), "Transpose", in(alias), List.of(nameOf(o)), attr("perm", NnExports.TO_NHWC));
+            return nameOf(o);
+        }
         Tensor known = constant(o);
         if (known == null) {
             throw new OnnxException("ONNX export: node '" + consumer.name() + "' (" + consumer.op().name()
                     + ") reads output " + o.index() + " of node '" + o.node().name() + "' (" + o.node().op().name()
                     + "), which has no ONNX equivalent");
         }
-        name = initializer(known, constantName(o));
+        String name = initializer(known, constantName(o));
         names.put(o, name);
+        defined.add(o);
         return name;
     }
 
@@ -116,16 +137,58 @@ final class OnnxGraphWriter {
 
     /** The ONNX value name for output {@code i} of {@code n}, which the rule's last node must produce. */
     String output(Node n, int i) {
-        return names.computeIfAbsent(new Output(n, i), o -> fresh(n.numOutputs() == 1 ? n.name()
-                : n.name() + ":" + i));
+        Output o = new Output(n, i);
+        defined.add(o);
+        return nameOf(o);
+    }
+
+    private String nameOf(Output o) {
+        Node n = o.node();
+        return names.computeIfAbsent(o, k -> fresh(n.numOutputs() == 1 ? n.name() : n.name() + ":" + k.index()));
+    }
+
+    // ---------------------------------------------------------------- NCHW forms
+
+    /** Whether input {@code i} of {@code n} has an NCHW form (it is NHWC, computed by a spatial operator). */
+    boolean hasNchw(Node n, int i) { return nchw.containsKey(n.inputs().get(i)); }
+
+    /** Whether every input of {@code n} has an NCHW form (then an elementwise op can run in NCHW). */
+    boolean allNchw(Node n) {
+        if (n.inputs().isEmpty()) return false;
+        for (int i = 0; i < n.inputs().size(); i++) if (!hasNchw(n, i)) return false;
+        return true;
+    }
+
+    /** The NCHW form of rank-4 NHWC input {@code i} of {@code n}, adding (once) a Transpose if it has none. */
+    String inputNchw(Node n, int i) {
+        Output o = n.inputs().get(i);
+        String alias = nchw.get(o);
+        if (alias == null) {
+            alias = fresh(o.node().name() + "/nchw");
+            add(n, "Transpose", in(input(n, i)), List.of(alias), attr("perm", NnExports.TO_NCHW));
+            nchw.put(o, alias);
+        }
+        return alias;
+    }
+
+    /** Adds an ONNX node computing output {@code i} of {@code n} (rank-4 NHWC in Nabla) in its NCHW form. */
+    void resultNchw(Node n, int i, String opType, List<String> inputs, AttributeProto... attrs) {
+        String out = fresh(n.name() + "/nchw");
+        add(n, opType, inputs, List.of(out), attrs);
+        nchw.put(new Output(n, i), out);
     }
 
     // ---------------------------------------------------------------- writing
 
     /** Adds {@code t} as an initializer named after {@code hint}; returns its name. */
-    String initializer(Tensor t, String hint) {
+    String initializer(Tensor t, String hint) { return initializer(t, hint, t.shape().dims()); }
+
+    /** Adds {@code t}'s elements, in row-major order, as an initializer of shape {@code dims} (a reshape). */
+    String initializer(Tensor t, String hint, int... dims) {
         String name = fresh(hint);
-        graph.addInitializer(OnnxTensors.toProto(t, name));
+        TensorProto.Builder p = OnnxTensors.toProto(t, name).toBuilder().clearDims();
+        for (int d : dims) p.addDims(d);
+        graph.addInitializer(p);
         return name;
     }
 

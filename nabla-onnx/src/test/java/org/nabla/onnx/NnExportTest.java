@@ -107,6 +107,25 @@ class NnExportTest {
     }
 
     @Test
+    void nhwcChainsStayInNchwBetweenSpatialOps() {
+        Tensor x = random(25, 2, 9, 8, 3);
+        Tensor f1 = random(DType.FLOAT32, 26, -0.5, 0.5, 3, 3, 3, 4), f2 = random(DType.FLOAT32, 27, -0.5, 0.5,
+                3, 3, 4, 4);
+        Tensor bias = random(28, 4), scale = random(29, 4), variance = random(DType.FLOAT32, 30, 0.5, 2, 4);
+        Conv2dOptions same = Conv2dOptions.defaults().padding("SAME");
+        ModelProto m = check("layout chain", in -> {
+            Tensor a = Ops.relu(Ops.biasAdd(Ops.conv2d(in[0], f1, same), bias));
+            Tensor b = Ops.leakyRelu(Ops.conv2d(a, f2, same), 0.1);
+            Tensor c = Ops.batchNormInference(Ops.add(a, b), scale, bias, bias, variance); // residual, then BN
+            Tensor d = Ops.maxPool2d(TrainingOps.biasRelu(c, bias), new int[] {2, 2}, new int[] {2, 2}, "VALID");
+            return new Tensor[] {Ops.softmax(d), a}; // softmax over channels needs NHWC; a is an output too
+        }, x);
+        // one Transpose into NCHW; back to NHWC once for the softmax and once for the output a
+        assertEquals(3, m.getGraph().getNodeList().stream().filter(n -> n.getOpType().equals("Transpose")).count(),
+                m.getGraph().getNodeList().stream().map(NodeProto::getOpType).toList().toString());
+    }
+
+    @Test
     void batchNormInBothLayouts() {
         Tensor scale = random(17, 3), offset = random(18, 3), mean = random(19, 3);
         Tensor variance = random(DType.FLOAT32, 20, 0.1, 2, 3);

@@ -111,6 +111,10 @@ class SavedModelExportTest {
             assertEquals("N", in.get(0).getDimParam());
             assertEquals(28, in.get(1).getDimValue());
             assertEquals(10, m.getGraph().getOutput(0).getType().getTensorType().getShape().getDim(1).getDimValue());
+            // NHWC becomes NCHW once before the first convolution and back once after the last pool
+            assertEquals(List.of("Reshape", "Transpose", "Conv", "Add", "Relu", "MaxPool", "Conv", "Add", "Relu",
+                    "MaxPool", "Transpose", "Reshape", "MatMul", "Add", "Softmax"), m.getGraph().getNodeList().stream()
+                    .map(n -> n.getOpType()).toList());
             // every variable is an initializer once (the conv filters already in OIHW layout)
             assertEquals(6, m.getGraph().getInitializerCount() - (int) m.getGraph().getInitializerList().stream()
                     .filter(t -> t.getDataType() == 7).count());
