@@ -38,6 +38,19 @@ final class ArrayExports {
             }
             w.result(n, "Slice", in(w.input(n, 0), w.int64s(n, "starts", starts), w.int64s(n, "ends", ends)));
         });
+        rule("StridedSlice", ArrayExports::stridedSlice);
+        // ONNX's GatherND takes int64 indices only
+        rule("GatherNd", (n, w) -> w.result(n, "GatherND", in(w.input(n, 0), int64(n, w, 1))));
+        rule("Fill", (n, w) -> w.result(n, "Expand", in(w.input(n, 0), w.int64s(n, "shape",
+                n.attrs().getInts("shape")))));
+        rule("Sort", (n, w) -> sort(n, w, true));
+        rule("Argsort", (n, w) -> sort(n, w, false));
+        rule("TopK", (n, w) -> {
+            String idx = w.fresh(n.name() + "/indices");
+            w.add(n, "TopK", in(w.input(n, 0), w.int64s(n, "k", n.attrs().getInt("k"))), List.of(w.output(n, 0),
+                    idx), attr("axis", -1), attr("largest", 1), attr("sorted", 1));
+            w.result(n, 1, "Cast", in(idx), attr("to", OnnxTypes.toOnnx(DType.INT32)));
+        });
         rule("Gather", (n, w) -> {
             if (n.attrs().getInt("batchDims") != 0) throw unsupported(n, "batchDims != 0");
             w.result(n, "Gather", in(w.input(n, 0), w.input(n, 1)), attr("axis", n.attrs().getInt("axis")));
@@ -73,6 +86,98 @@ final class ArrayExports {
         String shape = w.int64s(n, "shape", target);
         if (zero) w.result(n, "Reshape", in(w.input(n, 0), shape), attr("allowzero", 1));
         else w.result(n, "Reshape", in(w.input(n, 0), shape));
+    }
+
+    /**
+     * TensorFlow's strided slice as ONNX's Slice (which clamps starts and ends as NumPy and TensorFlow do), a Squeeze
+     * of the shrunk axes and an Unsqueeze of the new ones. A begin mask is the first element in the step's direction
+     * (0, or INT64_MAX clamped to the last), an end mask past the last (INT64_MAX, or INT64_MIN clamped to -1).
+     */
+    private static void stridedSlice(Node n, OnnxGraphWriter w) {
+        var a = n.attrs();
+        int[] begin = a.getInts("begin"), end = a.getInts("end"), strides = a.getInts("strides");
+        int beginMask = a.getInt("beginMask"), endMask = a.getInt("endMask"), ellipsis = a.getInt("ellipsisMask");
+        int newAxis = a.getInt("newAxisMask"), shrink = a.getInt("shrinkAxisMask");
+        int rank = n.inputs().get(0).spec().shape().rank();
+        int consuming = 0;
+        for (int i = 0; i < begin.length; i++) if (!bit(ellipsis, i) && !bit(newAxis, i)) consuming++;
+        List<Long> axes = new ArrayList<>(), starts = new ArrayList<>(), ends = new ArrayList<>(),
+                steps = new ArrayList<>();
+        List<Integer> squeezed = new ArrayList<>(), inserted = new ArrayList<>();
+        int d = 0, k = 0;
+        for (int i = 0; i < begin.length; i++) {
+            if (bit(ellipsis, i)) {
+                int span = rank - consuming;
+                d += span;
+                k += span;
+            } else if (bit(newAxis, i)) {
+                inserted.add(k++);
+            } else if (bit(shrink, i)) {
+                axes.add((long) d);
+                starts.add((long) begin[i]);
+                ends.add(begin[i] == -1 ? Long.MAX_VALUE : begin[i] + 1L);
+                steps.add(1L);
+                squeezed.add(d++);
+            } else {
+                boolean up = strides[i] > 0;
+                axes.add((long) d++);
+                starts.add(bit(beginMask, i) ? (up ? 0 : Long.MAX_VALUE) : begin[i]);
+                ends.add(bit(endMask, i) ? (up ? Long.MAX_VALUE : Long.MIN_VALUE) : end[i]);
+                steps.add((long) strides[i]);
+                k++;
+            }
+        }
+        String x = w.input(n, 0);
+        boolean last = squeezed.isEmpty() && inserted.isEmpty();
+        if (!axes.isEmpty()) {
+            List<String> inputs = in(x, w.int64s(n, "starts", longs(starts)), w.int64s(n, "ends", longs(ends)),
+                    w.int64s(n, "axes", longs(axes)), w.int64s(n, "steps", longs(steps)));
+            if (last) {
+                w.result(n, "Slice", inputs);
+                return;
+            }
+            x = w.temp(n, "Slice", inputs);
+        }
+        if (!squeezed.isEmpty()) {
+            List<String> inputs = in(x, w.int64s(n, "squeezed", squeezed.stream().mapToInt(Integer::intValue)
+                    .toArray()));
+            if (inserted.isEmpty()) {
+                w.result(n, "Squeeze", inputs);
+                return;
+            }
+            x = w.temp(n, "Squeeze", inputs);
+        }
+        if (!inserted.isEmpty()) {
+            w.result(n, "Unsqueeze", in(x, w.int64s(n, "inserted", inserted.stream().mapToInt(Integer::intValue)
+                    .toArray())));
+        } else {
+            w.result(n, "Identity", in(x));
+        }
+    }
+
+    private static boolean bit(int mask, int i) { return (mask >>> i & 1) != 0; }
+
+    private static long[] longs(List<Long> l) { return l.stream().mapToLong(Long::longValue).toArray(); }
+
+    /** Input {@code i} of {@code n} as int64 (a Cast unless it is int64). */
+    private static String int64(Node n, OnnxGraphWriter w, int i) {
+        if (n.inputs().get(i).spec().dtype() == DType.INT64) return w.input(n, i);
+        return w.temp(n, "Cast", in(w.input(n, i)), attr("to", OnnxTypes.toOnnx(DType.INT64)));
+    }
+
+    /**
+     * Sort (values) and Argsort (int32 indices) as ONNX's TopK of the whole axis, which keeps equal elements in index
+     * order as Nabla's stable sort does; the axis size must be known.
+     */
+    private static void sort(Node n, OnnxGraphWriter w, boolean values) {
+        int axis = n.attrs().getInt("axis");
+        Shape s = n.inputs().get(0).spec().shape();
+        int size = s.dim(axis < 0 ? axis + s.rank() : axis);
+        if (size < 0) throw unsupported(n, "an axis of unknown size (TopK needs k)");
+        String v = values ? w.output(n, 0) : w.fresh(n.name() + "/values"), idx = w.fresh(n.name() + "/indices");
+        w.add(n, "TopK", in(w.input(n, 0), w.int64s(n, "k", size)), List.of(v, idx), attr("axis", axis),
+                attr("largest", n.attrs().getBool("descending") ? 1 : 0), attr("sorted", 1));
+        if (!values) w.result(n, "Cast", in(idx), attr("to", OnnxTypes.toOnnx(DType.INT32)));
     }
 
     private static void split(Node n, OnnxGraphWriter w) {

@@ -58,6 +58,43 @@ class ArrayExportTest {
     }
 
     @Test
+    void stridedSlicesWithEveryMask() {
+        Tensor x = random(30, 4, 5, 6);
+        int[][][] cases = { // begin, end, strides, {beginMask, endMask, ellipsisMask, newAxisMask, shrinkAxisMask}
+            {{1, 0, 2}, {3, 5, 6}, {1, 2, 2}, {0, 0, 0, 0, 0}},
+            {{-1, 4, 0}, {0, 0, 6}, {-1, -2, 3}, {0, 0, 0, 0, 0}},
+            {{0, 0, 0}, {0, 0, 0}, {1, -1, 1}, {7, 7, 0, 0, 0}},
+            {{2, 0}, {3, 0}, {1, 1}, {0, 2, 0, 0, 1}},            // x[2, :]: shrink the first axis
+            {{0, -1}, {0, 0}, {1, 1}, {1, 0, 0, 0, 2}},           // x[:, -1]: shrink with -1
+            {{0, 1}, {0, 3}, {1, 1}, {0, 0, 1, 0, 0}},            // x[..., 1:3]
+            {{0, 0, 1}, {0, 0, 2}, {1, 1, 1}, {1, 1, 0, 2, 4}},   // x[:, newaxis, 1]
+            {{0, 0, 0}, {10, -10, 10}, {1, -1, 4}, {0, 0, 0, 0, 0}}, // out-of-range ends clamp
+        };
+        for (int[][] c : cases) {
+            org.nabla.ops.Attrs a = org.nabla.ops.Attrs.of("begin", c[0], "end", c[1], "strides", c[2], "beginMask",
+                    c[3][0], "endMask", c[3][1], "ellipsisMask", c[3][2], "newAxisMask", c[3][3], "shrinkAxisMask",
+                    c[3][4]);
+            check("stridedSlice " + java.util.Arrays.deepToString(c), in -> one(Ops.run(
+                    org.nabla.ops.ArrayOps.STRIDED_SLICE, a, in[0])), x);
+        }
+        // an unknown batch: ONNX's Slice resolves the ends at run time as Nabla does
+        check("stridedSlice batch", in -> one(Ops.run(org.nabla.ops.ArrayOps.STRIDED_SLICE, org.nabla.ops.Attrs.of(
+                "begin", new int[] {1, 0}, "end", new int[] {-1, 2}, "strides", new int[] {2, 1}), in[0])),
+                List.of(TensorSpec.of(DType.FLOAT32, Shape.of(-1, 5, 6))), x);
+    }
+
+    @Test
+    void sortsTopKGatherNdFill() {
+        Tensor x = floats(new int[] {2, 5}, 3, 1, 2, 1, 5, -1, 4, 4, 0, 4);
+        check("sort", in -> new Tensor[] {Ops.sort(in[0]), Ops.sort(in[0], 0, true), Ops.argsort(in[0]),
+                Ops.argsort(in[0], -1, true), Ops.argsort(in[0], 0, false)}, x);
+        check("topK", in -> Ops.topK(in[0], 3), x);
+        check("gatherNd", in -> new Tensor[] {Ops.gatherNd(in[0], in[1]), Ops.gatherNd(in[0], in[2])}, x,
+                ints(new int[] {3, 2}, 1, 4, 0, 0, 1, 2), ints(new int[] {2, 1}, 1, 0));
+        check("fill", in -> new Tensor[] {Ops.fill(in[0], 2, 3)}, floats(new int[] {}, 2.5f));
+    }
+
+    @Test
     void reductionsOverAxes() {
         Tensor x = random(6, 2, 3, 4);
         for (int[] axes : new int[][] {{}, {1}, {-1}, {0, 2}}) {
