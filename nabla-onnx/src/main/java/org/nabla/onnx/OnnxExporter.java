@@ -27,6 +27,8 @@ import org.nabla.ops.TensorSpec;
  * Exports Nabla graphs and saved models as ONNX models (opset {@value #OPSET}, IR version {@value #IR_VERSION}):
  * the part of the graph the named outputs depend on is written node by node, each Nabla op by its rule
  * ({@link ExportOperators}); placeholders become graph inputs, Const nodes and variable reads become initializers.
+ * A node whose op has no rule but whose inputs are all such constants is computed by Nabla at export (Range, Eye, a
+ * OneHot of constant indices...) and becomes an initializer too.
  * An unknown dimension (-1) of an input becomes a symbolic dimension ({@code N} for the first axis), so the exported
  * model takes any batch size.
  */
@@ -49,7 +51,8 @@ public final class OnnxExporter {
      * give the ONNX names: inputs map to placeholders of the graph, outputs to any of its tensors. {@code variables}
      * gives the values of the variables the graph reads, by the names its ReadVariable nodes use.
      *
-     * @throws UnsupportedOnnxException listing every op (with its nodes) that has no export rule
+     * @throws UnsupportedOnnxException listing every op (with its nodes) that has no export rule and cannot be
+     *     computed at export
      */
     public static ModelProto export(Graph graph, Map<String, Tensor> inputs, Map<String, Tensor> outputs,
                                     Map<String, Tensor> variables) {
@@ -81,7 +84,10 @@ public final class OnnxExporter {
             if (!VALUE_OPS.contains(o.node().op().name()) && !w.isBound(o)) w.bind(o, name);
         });
         for (Node n : nodes) {
-            if (!VALUE_OPS.contains(n.op().name())) ExportOperators.get(n.op().name()).write(n, w);
+            if (VALUE_OPS.contains(n.op().name())) continue;
+            ExportRule rule = ExportOperators.get(n.op().name());
+            if (rule != null) rule.write(n, w);
+            else w.fold(n); // neededNodes checked that its inputs are all known
         }
         out.forEach((name, o) -> {
             String value = w.value(o);
@@ -172,11 +178,17 @@ public final class OnnxExporter {
         nodes.sort(java.util.Comparator.comparingInt(Node::id));
         Map<String, List<String>> missing = new TreeMap<>();
         List<String> unfed = new ArrayList<>();
+        Set<Node> known = new java.util.HashSet<>(); // Const, variable reads and what is computed from them alone
         for (Node n : nodes) {
             String op = n.op().name();
-            if (op.equals("Placeholder") && !inputNodes.contains(n)) unfed.add(n.name());
-            else if (!VALUE_OPS.contains(op) && ExportOperators.get(op) == null) {
-                missing.computeIfAbsent(op, k -> new ArrayList<>()).add(n.name());
+            boolean knownInputs = n.inputs().stream().allMatch(o -> known.contains(o.node()));
+            if (op.equals("Const") || op.equals("ReadVariable")) {
+                known.add(n);
+            } else if (op.equals("Placeholder")) {
+                if (!inputNodes.contains(n)) unfed.add(n.name());
+            } else if (ExportOperators.get(op) == null) {
+                if (knownInputs && !n.op().isStateful()) known.add(n); // computed at export
+                else missing.computeIfAbsent(op, k -> new ArrayList<>()).add(n.name());
             }
         }
         if (!missing.isEmpty()) {

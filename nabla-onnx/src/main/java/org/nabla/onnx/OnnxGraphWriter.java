@@ -33,6 +33,8 @@ final class OnnxGraphWriter {
     private final Map<Output, String> names = new HashMap<>();
     /** The outputs whose ONNX value has been written (or is a graph input). */
     private final Set<Output> defined = new HashSet<>();
+    /** Values of nodes computed at export (ops without a rule whose inputs are all known). */
+    private final Map<Output, Tensor> folded = new HashMap<>();
     /** The NCHW form of rank-4 NHWC outputs, by output. */
     private final Map<Output, String> nchw = new HashMap<>();
     private final Set<String> used = new HashSet<>();
@@ -123,8 +125,25 @@ final class OnnxGraphWriter {
                 }
                 yield v;
             }
-            default -> null;
+            default -> folded.get(o);
         };
+    }
+
+    /**
+     * Computes {@code n} (an op without an export rule whose inputs are all known) with Nabla's kernel, eagerly
+     * whatever context the caller is in; its outputs become initializers where they are used.
+     */
+    void fold(Node n) {
+        Tensor[] in = new Tensor[n.inputs().size()];
+        for (int i = 0; i < in.length; i++) in[i] = constantInput(n, i);
+        Tensor[] out;
+        try (var scope = org.nabla.eager.ExecutionContext.enter(org.nabla.eager.EagerContext.INSTANCE)) {
+            out = org.nabla.Ops.runMulti(n.op(), n.attrs(), in);
+        } catch (RuntimeException e) {
+            throw new OnnxException("ONNX export: computing node '" + n.name() + "' (" + n.op().name()
+                    + "), which has no export rule, from its constant inputs failed: " + e.getMessage(), e);
+        }
+        for (int i = 0; i < out.length; i++) folded.put(new Output(n, i), out[i]);
     }
 
     Tensor constantInput(Node n, int i) { return constant(n.inputs().get(i)); }
@@ -132,7 +151,8 @@ final class OnnxGraphWriter {
     /** A readable initializer name for a constant: the variable's name for a variable read, else the node's. */
     static String constantName(Output o) {
         Node n = o.node();
-        return n.op().name().equals("ReadVariable") ? n.attrs().getString("name") : n.name();
+        if (n.op().name().equals("ReadVariable")) return n.attrs().getString("name");
+        return n.numOutputs() == 1 ? n.name() : n.name() + ":" + o.index();
     }
 
     /** The ONNX value name for output {@code i} of {@code n}, which the rule's last node must produce. */

@@ -95,6 +95,23 @@ class ArrayExportTest {
     }
 
     @Test
+    void opsWithoutARuleOnConstantsAreComputedAtExport() {
+        Tensor x = random(31, 3, 3);
+        org.nabla.onnx.proto.ModelProto m = check("folded", in -> new Tensor[] {Ops.add(in[0], Ops.cast(
+                Ops.range(3), DType.FLOAT32)), Ops.matmul(in[0], Ops.eye(3)), Ops.mul(in[0], Ops.oneHot(
+                Ops.constant(new int[] {2, 0, 1}), 3)), Ops.log1p(Ops.constant(new float[] {1e-8f, 1}))}, x);
+        List<String> ops = m.getGraph().getNodeList().stream().map(n -> n.getOpType()).toList();
+        org.junit.jupiter.api.Assertions.assertEquals(List.of("Cast", "Add", "MatMul", "Mul", "Identity"), ops);
+        // a random op is never computed at export: its values would be frozen
+        org.nabla.graph.FuncGraph f = org.nabla.graph.FuncGraph.trace("random", List.of(x.spec()),
+                in -> one(Ops.add(in[0], Ops.randomUniform(new int[] {3, 3}, DType.FLOAT32, 0, 1, 5))));
+        UnsupportedOnnxException e = org.junit.jupiter.api.Assertions.assertThrows(UnsupportedOnnxException.class,
+                () -> OnnxExporter.export(f, List.of("x"), List.of("y"), java.util.Map.of()));
+        org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().contains("RandomUniform (node 'RandomUniform')"),
+                e.getMessage());
+    }
+
+    @Test
     void reductionsOverAxes() {
         Tensor x = random(6, 2, 3, 4);
         for (int[] axes : new int[][] {{}, {1}, {-1}, {0, 2}}) {
