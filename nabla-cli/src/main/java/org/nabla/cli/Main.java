@@ -4,14 +4,14 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /**
- * The {@code nabla} command: one subcommand per task (train, evaluate, predict, summary, graph, version, bench,
- * bench-train).
+ * The {@code nabla} command: one subcommand per task (train, evaluate, predict, summary, graph, import, export,
+ * onnx-test, version, bench, bench-train).
  */
 @Command(name = "nabla", mixinStandardHelpOptions = true, versionProvider = VersionCommand.Provider.class,
         description = "Nabla: a deep-learning framework in pure Java.",
         subcommands = {TrainCommand.class, EvaluateCommand.class, PredictCommand.class, SummaryCommand.class,
-                GraphCommand.class, ImportCommand.class, OnnxTestCommand.class, VersionCommand.class, BenchCommand.class, BenchTrainCommand.class,
-                CommandLine.HelpCommand.class})
+                GraphCommand.class, ImportCommand.class, ExportCommand.class, OnnxTestCommand.class,
+                VersionCommand.class, BenchCommand.class, BenchTrainCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

@@ -56,10 +56,12 @@ public final class SavedModel implements AutoCloseable {
     private final List<Tensor> fetches;
     private final List<Node> targets;
     private final Map<String, Tensor> variables;
+    private final Map<String, Tensor> variablesByName;
     private final Session session;
 
     private SavedModel(Path dir, Graph graph, List<IOSpec> inputs, List<IOSpec> outputs, List<Tensor> placeholders,
-                       List<Tensor> fetches, Map<String, Tensor> variables, ResourceManager resources) {
+                       List<Tensor> fetches, Map<String, Tensor> variables, Map<String, Tensor> variablesByName,
+                       ResourceManager resources) {
         this.dir = dir;
         this.graph = graph;
         this.inputs = List.copyOf(inputs);
@@ -68,6 +70,7 @@ public final class SavedModel implements AutoCloseable {
         this.fetches = List.copyOf(fetches);
         this.targets = Effects.effectfulNodes(graph);
         this.variables = variables;
+        this.variablesByName = variablesByName;
         this.session = new Session(graph, SessionOptions.defaults(), resources);
     }
 
@@ -235,6 +238,7 @@ public final class SavedModel implements AutoCloseable {
 
         ResourceManager resources = new ResourceManager();
         Map<String, Tensor> byKey = new LinkedHashMap<>();
+        Map<String, Tensor> byName = new LinkedHashMap<>();
         for (Map<String, Object> v : f.objects(sig, "variables")) {
             String key = f.string(v, "key");
             String name = f.string(v, "name");
@@ -247,6 +251,7 @@ public final class SavedModel implements AutoCloseable {
             }
             resources.assign(name, t);
             byKey.put(key, t);
+            byName.put(name, t);
         }
         TreeSet<String> unset = new TreeSet<>();
         for (String name : variablesRead(graph)) if (!resources.contains(name)) unset.add(name);
@@ -254,7 +259,7 @@ public final class SavedModel implements AutoCloseable {
             throw new IOException(sigFile + ": the graph reads variables " + unset + " that the saved model lacks");
         }
         return new SavedModel(dir, graph, inputs, outputs, placeholders, fetches, java.util.Collections
-                .unmodifiableMap(byKey), resources);
+                .unmodifiableMap(byKey), java.util.Collections.unmodifiableMap(byName), resources);
     }
 
     /** Typed access to the signature's fields; errors name the file and the field. */
@@ -345,6 +350,15 @@ public final class SavedModel implements AutoCloseable {
 
     /** The loaded variable values by checkpoint key. */
     public Map<String, Tensor> variables() { return variables; }
+
+    /** The variable values by the names the graph's ReadVariable nodes use (for exporters such as ONNX's). */
+    public Map<String, Tensor> variablesByName() { return variablesByName; }
+
+    /** The graph's placeholders fed with the inputs, in signature order. */
+    public List<Tensor> inputTensors() { return placeholders; }
+
+    /** The graph tensors fetched as the outputs, in signature order. */
+    public List<Tensor> outputTensors() { return fetches; }
 
     /** Runs the model on inputs given in signature order; returns the outputs in signature order. */
     public Tensor[] predict(Tensor... args) {

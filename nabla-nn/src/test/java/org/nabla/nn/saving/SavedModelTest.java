@@ -116,6 +116,14 @@ class SavedModelTest {
                     .toList());
             assertEquals(TensorSpec.of(DType.FLOAT32, Shape.of(-1, OUT)), m.outputs().getFirst().spec());
             assertEquals(4, m.variables().size());
+            // for exporters: the graph's tensors behind the signature, and the values by the names the graph reads
+            assertEquals("Placeholder", m.graph().outputOf(m.inputTensors().getFirst()).node().op().name());
+            assertEquals(List.of(m.outputs().get(0).spec(), m.outputs().get(1).spec()),
+                    m.outputTensors().stream().map(Tensor::spec).toList());
+            assertEquals(List.of(mlp.w1.name(), mlp.b1.name(), mlp.w2.name(), mlp.b2.name()),
+                    List.copyOf(m.variablesByName().keySet()));
+            assertArrayEquals(m.variables().get("dense_2/bias").toFloatArray(),
+                    m.variablesByName().get(mlp.b2.name()).toFloatArray());
 
             Tensor[] out = m.predict(in5);
             assertEquals(Shape.of(5, OUT), out[0].shape());

@@ -1,0 +1,239 @@
+package org.nabla.onnx;
+
+import static org.nabla.onnx.ExportOperators.elementwise;
+import static org.nabla.onnx.ExportOperators.rule;
+import static org.nabla.onnx.ExportOperators.same;
+import static org.nabla.onnx.OnnxGraphWriter.attr;
+import static org.nabla.onnx.OnnxGraphWriter.in;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.nabla.DType;
+import org.nabla.Shape;
+import org.nabla.Tensor;
+import org.nabla.graph.Node;
+import org.nabla.onnx.proto.AttributeProto;
+import org.nabla.ops.NnOps;
+
+/**
+ * Export rules for activations, softmax, bias, convolution, pooling, batch norm and dropout. Nabla's spatial ops
+ * default to NHWC with HWIO filters while ONNX's are NCHW with OIHW filters: an NHWC op reads the NCHW form of its
+ * input (one Transpose, unless a spatial op before computed it) and leaves its result in NCHW; bias, batch norm and
+ * elementwise ops keep working in NCHW, and the NHWC value is written only where something else needs it (see
+ * {@link OnnxGraphWriter}). A constant filter is transposed to OIHW here, once.
+ */
+final class NnExports {
+    static final int[] TO_NCHW = {0, 3, 1, 2};
+    static final int[] TO_NHWC = {0, 2, 3, 1};
+    private static final int[] HWIO_TO_OIHW = {3, 2, 0, 1};
+
+    private NnExports() {}
+
+    static void register() {
+        same("Relu", "Relu");
+        same("Sigmoid", "Sigmoid");
+        same("Softplus", "Softplus");
+        same("Selu", "Selu", attr("alpha", NnOps.SELU_ALPHA), attr("gamma", NnOps.SELU_SCALE));
+        rule("Relu6", (n, w) -> {
+            DType d = n.outputSpec(0).dtype();
+            w.result(n, "Clip", in(w.input(n, 0), w.scalar(n, "min", d, 0), w.scalar(n, "max", d, 6)));
+        });
+        rule("LeakyRelu", (n, w) -> elementwise(n, w, "LeakyRelu", attr("alpha", n.attrs().getDouble("alpha"))));
+        rule("Elu", (n, w) -> elementwise(n, w, "Elu", attr("alpha", n.attrs().getDouble("alpha"))));
+        rule("Gelu", NnExports::gelu);
+        rule("Softmax", (n, w) -> w.result(n, "Softmax", in(w.input(n, 0)), attr("axis", n.attrs().getInt("axis"))));
+        rule("LogSoftmax", (n, w) -> w.result(n, "LogSoftmax", in(w.input(n, 0)),
+                attr("axis", n.attrs().getInt("axis"))));
+        rule("BiasAdd", (n, w) -> {
+            if (n.attrs().getString("dataFormat").equals("NHWC") && w.hasNchw(n, 0)) {
+                w.resultNchw(n, 0, "Add", in(w.inputNchw(n, 0), channelVector(n, w, 1, 4)));
+            } else {
+                boolean nchw = n.attrs().getString("dataFormat").equals("NCHW");
+                w.result(n, "Add", in(w.input(n, 0), nchw ? channelVector(n, w, 1, rank(n)) : w.input(n, 1)));
+            }
+        });
+        rule("BiasRelu", (n, w) -> { // bias along the last axis
+            if (w.hasNchw(n, 0)) {
+                String sum = w.temp(n, "Add", in(w.inputNchw(n, 0), channelVector(n, w, 1, 4)));
+                w.resultNchw(n, 0, "Relu", in(sum));
+            } else {
+                w.result(n, "Relu", in(w.temp(n, "Add", in(w.input(n, 0), w.input(n, 1)))));
+            }
+        });
+        rule("Conv2D", NnExports::conv2d);
+        rule("MaxPool2D", (n, w) -> pool(n, w, "MaxPool"));
+        rule("AvgPool2D", (n, w) -> pool(n, w, "AveragePool"));
+        rule("MaxPoolWithArgmax", (n, w) -> pool(n, w, "MaxPool")); // the values; the argmax output does not export
+        rule("BatchNormInference", NnExports::batchNorm);
+        // Dropout at inference, as ONNX runs models: the identity (its mask output does not export)
+        same("Dropout", "Identity");
+    }
+
+    /** The exact form 0.5 x (1 + erf(x / sqrt 2)), or the tanh approximation; ONNX's Gelu only arrives in opset 20. */
+    private static void gelu(Node n, OnnxGraphWriter w) {
+        DType d = n.outputSpec(0).dtype();
+        String x = w.input(n, 0);
+        String inner;
+        if (n.attrs().getBool("approximate")) {
+            String cube = w.temp(n, "Mul", in(w.temp(n, "Mul", in(x, x)), x));
+            String sum = w.temp(n, "Add", in(x, w.temp(n, "Mul", in(cube, w.scalar(n, "c", d, 0.044715)))));
+            inner = w.temp(n, "Tanh", in(w.temp(n, "Mul", in(sum, w.scalar(n, "sqrt_2_over_pi", d,
+                    Math.sqrt(2 / Math.PI))))));
+        } else {
+            inner = w.temp(n, "Erf", in(w.temp(n, "Div", in(x, w.scalar(n, "sqrt2", d, Math.sqrt(2))))));
+        }
+        String onePlus = w.temp(n, "Add", in(inner, w.scalar(n, "one", d, 1)));
+        w.result(n, "Mul", in(w.temp(n, "Mul", in(x, w.scalar(n, "half", d, 0.5))), onePlus));
+    }
+
+    private static int rank(Node n) { return n.inputs().get(0).spec().shape().rank(); }
+
+    /**
+     * Input {@code i} of {@code n}, a per-channel vector [C], shaped to broadcast along axis 1 of a value of rank
+     * {@code rank} > 2, i.e. [C, 1, ..., 1]: a reshaped initializer when it is constant, else a Reshape. For rank <= 2
+     * the channel is the last axis and the vector is returned as it is.
+     */
+    private static String channelVector(Node n, OnnxGraphWriter w, int i, int rank) {
+        Tensor known = w.constantInput(n, i);
+        if (rank <= 2) return w.input(n, i);
+        if (known == null) return channelVector(n, w, w.input(n, i), rank);
+        int[] dims = new int[rank - 1];
+        java.util.Arrays.fill(dims, 1);
+        dims[0] = (int) known.size();
+        return w.initializer(known, OnnxGraphWriter.constantName(n.inputs().get(i)) + "/c11", dims);
+    }
+
+    /** A computed per-channel vector shaped [C, 1, ..., 1] by a Reshape (rank > 2). */
+    private static String channelVector(Node n, OnnxGraphWriter w, String v, int rank) {
+        if (rank <= 2) return v;
+        long[] shape = new long[rank - 1];
+        java.util.Arrays.fill(shape, 1);
+        shape[0] = -1;
+        return w.temp(n, "Reshape", in(v, w.int64s(n, "channel_shape", shape)));
+    }
+
+    private static void conv2d(Node n, OnnxGraphWriter w) {
+        var a = n.attrs();
+        boolean nhwc = !a.getString("dataFormat").equals("NCHW");
+        Shape xs = n.inputs().get(0).spec().shape(), fs = n.inputs().get(1).spec().shape();
+        String x = nhwc ? w.inputNchw(n, 0) : w.input(n, 0);
+        Tensor filter = w.constantInput(n, 1);
+        String f = filter != null ? w.initializer(permuted(filter, HWIO_TO_OIHW),
+                OnnxGraphWriter.constantName(n.inputs().get(1)) + "/oihw")
+                : w.temp(n, "Transpose", in(w.input(n, 1)), attr("perm", HWIO_TO_OIHW));
+        List<AttributeProto> attrs = new ArrayList<>();
+        attrs.add(attr("kernel_shape", fs.dim(0), fs.dim(1)));
+        attrs.add(attr("strides", a.getInts("strides")));
+        attrs.add(attr("dilations", a.getInts("dilations")));
+        attrs.add(attr("group", a.getInt("groups")));
+        attrs.add(padding(n, xs, nhwc, fs.dim(0), fs.dim(1), a.getInts("dilations")));
+        writeSpatial(n, w, "Conv", in(x, f), attrs, nhwc);
+    }
+
+    private static void pool(Node n, OnnxGraphWriter w, String onnxOp) {
+        var a = n.attrs();
+        boolean nhwc = !a.getString("dataFormat").equals("NCHW");
+        Shape xs = n.inputs().get(0).spec().shape();
+        int[] k = a.getInts("ksize");
+        String x = nhwc ? w.inputNchw(n, 0) : w.input(n, 0);
+        List<AttributeProto> attrs = new ArrayList<>();
+        attrs.add(attr("kernel_shape", k));
+        attrs.add(attr("strides", a.getInts("strides")));
+        attrs.add(padding(n, xs, nhwc, k[0], k[1], new int[] {1, 1}));
+        if (onnxOp.equals("AveragePool")) attrs.add(attr("count_include_pad", 0)); // Nabla averages real elements
+        writeSpatial(n, w, onnxOp, in(x), attrs, nhwc);
+    }
+
+    private static void writeSpatial(Node n, OnnxGraphWriter w, String onnxOp, List<String> inputs,
+                                     List<AttributeProto> attrs, boolean nhwc) {
+        AttributeProto[] at = attrs.toArray(AttributeProto[]::new);
+        if (nhwc) w.resultNchw(n, 0, onnxOp, inputs, at);
+        else w.result(n, onnxOp, inputs, at);
+    }
+
+    /**
+     * ONNX pads [top, left, bottom, right] for the node's padding: VALID is none, EXPLICIT is the attribute, SAME is
+     * computed as TensorFlow does (the odd pixel after) when height and width are known, else ONNX's SAME_UPPER,
+     * which is the same rule.
+     */
+    private static AttributeProto padding(Node n, Shape xs, boolean nhwc, int kh, int kw, int[] dilations) {
+        var a = n.attrs();
+        String padding = a.getString("padding");
+        int[] s = a.getInts("strides");
+        return switch (padding) {
+            case "VALID" -> attr("pads", 0, 0, 0, 0);
+            case "EXPLICIT" -> {
+                int[] e = a.getInts("explicitPaddings"); // top, bottom, left, right
+                yield attr("pads", e[0], e[2], e[1], e[3]);
+            }
+            default -> {
+                int h = xs.dim(nhwc ? 1 : 2), wd = xs.dim(nhwc ? 2 : 3);
+                if (h < 0 || wd < 0) yield attr("auto_pad", "SAME_UPPER");
+                int[] ph = samePads(h, kh, s[0], dilations[0]), pw = samePads(wd, kw, s[1], dilations[1]);
+                yield attr("pads", ph[0], pw[0], ph[1], pw[1]);
+            }
+        };
+    }
+
+    /** TensorFlow's SAME padding of one axis: {before, after}, the odd one after. */
+    private static int[] samePads(int in, int k, int stride, int dilation) {
+        int out = (in + stride - 1) / stride;
+        int effective = (k - 1) * dilation + 1;
+        int total = Math.max((out - 1) * stride + effective - in, 0);
+        return new int[] {total / 2, total - total / 2};
+    }
+
+    /** y = x * a + b with a = scale / sqrt(variance + epsilon), b = offset - mean * a: Nabla's kernel's formula. */
+    private static void batchNorm(Node n, OnnxGraphWriter w) {
+        DType d = n.outputSpec(0).dtype();
+        boolean nchwForm = n.attrs().getString("dataFormat").equals("NHWC") && w.hasNchw(n, 0);
+        boolean channelsFirst = nchwForm || n.attrs().getString("dataFormat").equals("NCHW");
+        int rank = channelsFirst ? rank(n) : 1;
+        String std = w.temp(n, "Sqrt", in(w.temp(n, "Add", in(w.input(n, 4), w.scalar(n, "epsilon", d,
+                n.attrs().getDouble("epsilon"))))));
+        String mul = w.temp(n, "Div", in(w.input(n, 1), std));
+        String add = w.temp(n, "Sub", in(w.input(n, 2), w.temp(n, "Mul", in(w.input(n, 3), mul))));
+        String x = nchwForm ? w.inputNchw(n, 0) : w.input(n, 0);
+        String scaled = w.temp(n, "Mul", in(x, channelVector(n, w, mul, rank)));
+        List<String> sum = in(scaled, channelVector(n, w, add, rank));
+        if (nchwForm) w.resultNchw(n, 0, "Add", sum);
+        else w.result(n, "Add", sum);
+    }
+
+    /** {@code t} with its axes permuted ({@code perm[i]} is the source axis of result axis i), dense. */
+    static Tensor permuted(Tensor t, int[] perm) {
+        Tensor d = t.dense();
+        int[] in = d.shape().dims();
+        int rank = in.length;
+        int[] dst = new int[rank];
+        for (int i = 0; i < rank; i++) dst[i] = in[perm[i]];
+        long[] srcStrides = new long[rank];
+        long stride = 1;
+        for (int i = rank - 1; i >= 0; i--) {
+            srcStrides[i] = stride;
+            stride *= in[i];
+        }
+        int size = (int) d.size();
+        int[] from = new int[size];
+        int[] idx = new int[rank];
+        for (int k = 0; k < size; k++) {
+            long off = 0;
+            for (int i = 0; i < rank; i++) off += idx[i] * srcStrides[perm[i]];
+            from[k] = (int) off;
+            for (int i = rank - 1; i >= 0; i--) {
+                if (++idx[i] < dst[i]) break;
+                idx[i] = 0;
+            }
+        }
+        Object src = switch (d.dtype().storage()) {
+            case FLOAT -> d.toFloatArray();
+            case DOUBLE -> d.toDoubleArray();
+            case INT -> d.toIntArray();
+            case LONG -> d.toLongArray();
+            case BYTE -> d.toByteArray();
+        };
+        Object data = java.lang.reflect.Array.newInstance(src.getClass().getComponentType(), size);
+        for (int k = 0; k < size; k++) System.arraycopy(src, from[k], data, k, 1);
+        return Tensor.wrap(d.dtype(), Shape.of(dst), data);
+    }
+}
