@@ -221,14 +221,7 @@ final class ArrayExports {
 
     /** A one-element 1-D tensor (ConstantOfShape's value attribute). */
     private static Tensor scalarVector(DType d, double v) {
-        Object data = switch (d) {
-            case FLOAT32 -> new float[] {(float) v};
-            case FLOAT64 -> new double[] {v};
-            case INT32 -> new int[] {(int) v};
-            case INT64 -> new long[] {(long) v};
-            case UINT8, BOOL -> new byte[] {(byte) v};
-        };
-        return Tensor.wrap(d, Shape.of(1), data);
+        return org.nabla.Ops.reshape(org.nabla.Tensors.convert(v, d), 1);
     }
 
     static UnsupportedOnnxException unsupported(Node n, String what) {

@@ -202,38 +202,8 @@ final class NnExports {
 
     /** {@code t} with its axes permuted ({@code perm[i]} is the source axis of result axis i), dense. */
     static Tensor permuted(Tensor t, int[] perm) {
-        Tensor d = t.dense();
-        int[] in = d.shape().dims();
-        int rank = in.length;
-        int[] dst = new int[rank];
-        for (int i = 0; i < rank; i++) dst[i] = in[perm[i]];
-        long[] srcStrides = new long[rank];
-        long stride = 1;
-        for (int i = rank - 1; i >= 0; i--) {
-            srcStrides[i] = stride;
-            stride *= in[i];
+        try (var eager = org.nabla.eager.ExecutionContext.enter(org.nabla.eager.EagerContext.INSTANCE)) {
+            return org.nabla.Ops.transpose(t, perm).dense();
         }
-        int size = (int) d.size();
-        int[] from = new int[size];
-        int[] idx = new int[rank];
-        for (int k = 0; k < size; k++) {
-            long off = 0;
-            for (int i = 0; i < rank; i++) off += idx[i] * srcStrides[perm[i]];
-            from[k] = (int) off;
-            for (int i = rank - 1; i >= 0; i--) {
-                if (++idx[i] < dst[i]) break;
-                idx[i] = 0;
-            }
-        }
-        Object src = switch (d.dtype().storage()) {
-            case FLOAT -> d.toFloatArray();
-            case DOUBLE -> d.toDoubleArray();
-            case INT -> d.toIntArray();
-            case LONG -> d.toLongArray();
-            case BYTE -> d.toByteArray();
-        };
-        Object data = java.lang.reflect.Array.newInstance(src.getClass().getComponentType(), size);
-        for (int k = 0; k < size; k++) System.arraycopy(src, from[k], data, k, 1);
-        return Tensor.wrap(d.dtype(), Shape.of(dst), data);
     }
 }

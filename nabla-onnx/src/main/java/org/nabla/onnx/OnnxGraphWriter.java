@@ -225,14 +225,7 @@ final class OnnxGraphWriter {
 
     /** A scalar initializer of {@code dtype} holding {@code value}. */
     String scalar(Node n, String what, DType dtype, double value) {
-        Object data = switch (dtype) {
-            case FLOAT32 -> new float[] {(float) value};
-            case FLOAT64 -> new double[] {value};
-            case INT32 -> new int[] {(int) value};
-            case INT64 -> new long[] {(long) value};
-            case UINT8, BOOL -> new byte[] {(byte) value};
-        };
-        return initializer(Tensor.wrap(dtype, Shape.of(), data), n.name() + "/" + what);
+        return initializer(org.nabla.Tensors.convert(value, dtype), n.name() + "/" + what);
     }
 
     /** Adds an ONNX node for Nabla node {@code n} that writes output {@code i} of {@code n}. */

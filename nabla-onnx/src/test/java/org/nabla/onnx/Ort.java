@@ -66,6 +66,9 @@ final class Ort {
             case INT64 -> OnnxTensor.createTensor(ENV, LongBuffer.wrap(t.toLongArray()), shape);
             case UINT8 -> OnnxTensor.createTensor(ENV, ByteBuffer.wrap(t.toByteArray()), shape, OnnxJavaType.UINT8);
             case BOOL -> OnnxTensor.createTensor(ENV, ByteBuffer.wrap(t.toByteArray()), shape, OnnxJavaType.BOOL);
+            case INT8 -> OnnxTensor.createTensor(ENV, ByteBuffer.wrap(t.toByteArray()), shape, OnnxJavaType.INT8);
+            case INT16, UINT16, UINT32, UINT64 -> throw new IllegalArgumentException("no " + t.dtype()
+                    + " tensors in these tests");
         };
     }
 
