@@ -25,6 +25,8 @@ public final class OnnxOperators {
         ArrayRules.register();
         NnRules.register();
         LossRules.register();
+        IndexRules.register();
+        GeneratorRules.register();
     }
 
     private OnnxOperators() {}
