@@ -1,0 +1,112 @@
+package org.nabla.onnx;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
+import org.nabla.DType;
+import org.nabla.Shape;
+import org.nabla.Tensor;
+import org.nabla.Tensors;
+
+/** Normalization rules and Hardmax, against float64 loops over the ONNX definitions. */
+class NnRulesTest {
+    private static double[] seq(int size) {
+        double[] v = new double[size];
+        for (int i = 0; i < size; i++) v[i] = Math.sin(i * 1.3 + 0.2) * (1 + i % 3);
+        return v;
+    }
+
+    /** InstanceNormalization's definition: each (example, channel) normalized over its spatial positions. */
+    private static double[] instanceNormReference(double[] x, int n, int c, int hw, double[] scale, double[] bias,
+                                                  double eps) {
+        double[] want = new double[x.length];
+        for (int b = 0; b < n; b++) {
+            for (int ch = 0; ch < c; ch++) {
+                int base = (b * c + ch) * hw;
+                double mean = 0, var = 0;
+                for (int i = 0; i < hw; i++) mean += x[base + i] / hw;
+                for (int i = 0; i < hw; i++) var += (x[base + i] - mean) * (x[base + i] - mean) / hw;
+                for (int i = 0; i < hw; i++) {
+                    want[base + i] = scale[ch] * (x[base + i] - mean) / Math.sqrt(var + eps) + bias[ch];
+                }
+            }
+        }
+        return want;
+    }
+
+    @Test
+    void instanceNormalization() {
+        int n = 2, c = 3, hw = 4;
+        double[] x = seq(n * c * hw), scale = {1, -0.5, 2}, bias = {0, 1, -1};
+        Tensor y = OnnxNodeCase.of("InstanceNormalization", 17).input(Tensors.of(x, n, c, 2, 2), Shape.of(-1, 3, 2, 2))
+                .constant(Tensors.of(scale, 3)).constant(Tensors.of(bias, 3)).attr("epsilon", 0.01f).run1();
+        assertEquals(Shape.of(2, 3, 2, 2), y.shape());
+        assertArrayEquals(instanceNormReference(x, n, c, hw, scale, bias, 0.01f), y.toDoubleArray(), 1e-12);
+        // 1-D instances (N, C, L) with the default epsilon
+        Tensor y1 = OnnxNodeCase.of("InstanceNormalization", 17).input(Tensors.of(x, n, c, hw))
+                .constant(Tensors.of(scale, 3)).constant(Tensors.of(bias, 3)).run1();
+        assertEquals(Shape.of(2, 3, 4), y1.shape());
+        assertArrayEquals(instanceNormReference(x, n, c, hw, scale, bias, 1e-5f), y1.toDoubleArray(), 1e-12);
+    }
+
+    @Test
+    void lpNormalization() {
+        double[] x = {3, -4, 0, 1, 2, -2};
+        Tensor l2 = OnnxNodeCase.of("LpNormalization", 17).input(Tensors.of(x, 2, 3)).run1(); // axis -1, p 2
+        double n0 = 5, n1 = 3;
+        assertArrayEquals(new double[] {3 / n0, -4 / n0, 0, 1 / n1, 2 / n1, -2 / n1}, l2.toDoubleArray(), 1e-12);
+        Tensor l1 = OnnxNodeCase.of("LpNormalization", 17).input(Tensors.of(x, 2, 3)).attr("axis", 0).attr("p", 1)
+                .run1();
+        assertArrayEquals(new double[] {3.0 / 4, -4.0 / 6, 0, 1.0 / 4, 2.0 / 6, -2.0 / 2}, l1.toDoubleArray(), 1e-12);
+        var e = assertThrows(OnnxException.class, () -> OnnxNodeCase.of("LpNormalization", 17)
+                .input(Tensors.of(x, 2, 3)).attr("p", 3).run());
+        assertTrue(e.getMessage().contains("p must be 1 or 2, got 3"), e.getMessage());
+    }
+
+    @Test
+    void meanVarianceNormalization() {
+        int n = 2, c = 2, hw = 3;
+        double[] x = seq(n * c * hw);
+        double[] want = new double[x.length];
+        for (int ch = 0; ch < c; ch++) { // default axes 0, 2, 3: statistics per channel over batch and space
+            double mean = 0, sq = 0;
+            for (int b = 0; b < n; b++) for (int i = 0; i < hw; i++) mean += x[(b * c + ch) * hw + i] / (n * hw);
+            for (int b = 0; b < n; b++) for (int i = 0; i < hw; i++) {
+                double d = x[(b * c + ch) * hw + i] - mean;
+                sq += d * d / (n * hw);
+            }
+            for (int b = 0; b < n; b++) for (int i = 0; i < hw; i++) {
+                want[(b * c + ch) * hw + i] = (x[(b * c + ch) * hw + i] - mean) / (Math.sqrt(sq) + 1e-9);
+            }
+        }
+        Tensor y = OnnxNodeCase.of("MeanVarianceNormalization", 13).input(Tensors.of(x, n, c, 1, hw)).run1();
+        assertArrayEquals(want, y.toDoubleArray(), 1e-12);
+        // axes [-1]: each row normalized on its own
+        Tensor r = OnnxNodeCase.of("MeanVarianceNormalization", 13).input(Tensors.of(new double[] {1, 3, 5, 2, 2, 2}, 2,
+                3)).ints("axes", -1).run1();
+        double s = Math.sqrt(8.0 / 3);
+        assertArrayEquals(new double[] {-2 / (s + 1e-9), 0, 2 / (s + 1e-9), 0, 0, 0}, r.toDoubleArray(), 1e-12);
+    }
+
+    @Test
+    void hardmaxTakesTheFirstMaximum() {
+        Tensor x = Tensors.of(new float[] {1, 3, 3, 0, -1, -2, -1, -5, 2, 2, 2, 2}, 3, 4);
+        Tensor y = OnnxNodeCase.of("Hardmax", 13).input(x).run1();
+        assertEquals(DType.FLOAT32, y.dtype());
+        assertArrayEquals(new float[] {0, 1, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0}, y.toFloatArray());
+        Tensor cols = OnnxNodeCase.of("Hardmax", 13).input(x).attr("axis", 0).run1();
+        assertArrayEquals(new float[] {0, 1, 1, 0, 0, 0, 0, 0, 1, 0, 0, 1}, cols.toFloatArray());
+    }
+
+    @Test
+    void hardmaxBeforeOpset13FlattensFromTheAxis() {
+        // (2, 2, 2) with axis 1: each example's 4 values form one row
+        Tensor x = Tensors.of(new double[] {1, 2, 4, 3, 0, 9, 9, 1}, 2, 2, 2);
+        Tensor y = OnnxNodeCase.of("Hardmax", 11).input(x).run1();
+        assertEquals(Shape.of(2, 2, 2), y.shape());
+        assertArrayEquals(new double[] {0, 0, 1, 0, 0, 1, 0, 0}, y.toDoubleArray());
+    }
+}
