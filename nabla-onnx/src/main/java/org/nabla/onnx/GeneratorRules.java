@@ -20,6 +20,17 @@ final class GeneratorRules {
         statefulRule("RandomUniform", n -> List.of(uniform(n, n.attrInts("shape", null), dtype(n, null))));
         statefulRule("RandomNormalLike", n -> List.of(normal(n, shapeOf(n), dtype(n, n.required(0).dtype()))));
         statefulRule("RandomUniformLike", n -> List.of(uniform(n, shapeOf(n), dtype(n, n.required(0).dtype()))));
+        statefulRule("Bernoulli", n -> List.of(bernoulli(n)));
+    }
+
+    /** 1 with the input's probability, else 0: a uniform sample below it. */
+    private static Tensor bernoulli(OnnxNode n) {
+        Tensor p = n.required(0);
+        if (!p.dtype().isFloating()) throw n.error("probabilities must be float or double, got " + p.dtype());
+        DType dtype = n.hasAttr("dtype") ? OnnxTypes.toDType((int) n.attrInt("dtype", 1), n.where() + " 'dtype'")
+                : p.dtype();
+        Tensor u = Ops.randomUniform(shapeOf(n), p.dtype(), 0, 1, seed(n));
+        return Ops.cast(Ops.less(u, p), dtype);
     }
 
     private static Tensor normal(OnnxNode n, int[] shape, DType dtype) {

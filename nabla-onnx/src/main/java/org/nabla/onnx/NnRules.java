@@ -29,6 +29,8 @@ final class NnRules {
         one("InstanceNormalization", NnRules::instanceNorm);
         one("LpNormalization", NnRules::lpNorm);
         one("MeanVarianceNormalization", NnRules::meanVarianceNorm);
+        one("GroupNormalization", NnRules::groupNorm);
+        one("LRN", NnRules::lrn);
         rule("Dropout", NnRules::dropout);
     }
 
@@ -219,6 +221,57 @@ final class NnRules {
         Tensor centered = Ops.sub(x, Ops.mean(x, true, axes));
         Tensor std = Ops.sqrt(Ops.mean(Ops.square(centered), true, axes));
         return Ops.div(centered, Ops.add(std, 1e-9));
+    }
+
+    /**
+     * Normalization over groups of channels of each example. Opset 18 scales and shifts per group, opset 21 per
+     * channel.
+     */
+    private static Tensor groupNorm(OnnxNode n) {
+        Tensor x = n.required(0);
+        int groups = (int) n.attrInt("num_groups", 0);
+        int c = knownDim(n, x, 1);
+        if (groups < 1 || c % groups != 0) {
+            throw n.error("num_groups " + groups + " must be >= 1 and divide the " + c + " channels");
+        }
+        int length = c / groups;
+        for (int i = 2; i < x.rank(); i++) length *= knownDim(n, x, i);
+        Tensor g = Ops.reshape(x, -1, groups, length);
+        Tensor centered = Ops.sub(g, Ops.mean(g, true, 2));
+        Tensor var = Ops.mean(Ops.square(centered), true, 2);
+        Tensor y = Ops.mul(centered, Ops.rsqrt(Ops.add(var, n.attrFloat("epsilon", 1e-5))));
+        if (n.opset() < 21) {
+            y = Ops.add(Ops.mul(y, Ops.reshape(n.required(1), 1, groups, 1)), Ops.reshape(n.required(2), 1, groups, 1));
+            return Ops.reshapeLike(y, x);
+        }
+        y = Ops.reshapeLike(y, x);
+        return Ops.add(Ops.mul(y, perChannel(n.required(1), x)), perChannel(n.required(2), x));
+    }
+
+    /**
+     * Local response normalization across channels: x / (bias + alpha / size * sum of x^2 over the size channels
+     * around each one)^beta; the window sum adds shifted slices of the zero-padded squares.
+     */
+    private static Tensor lrn(OnnxNode n) {
+        Tensor x = n.required(0);
+        int size = (int) n.attrInt("size", 0);
+        if (size < 1) throw n.error("needs a size >= 1, got " + size);
+        if (x.rank() < 3) throw n.error("input must have rank >= 3 (N, C, spatial...), got " + x.shape());
+        int c = knownDim(n, x, 1);
+        int[][] pads = new int[x.rank()][2];
+        pads[1] = new int[] {(size - 1) / 2, size / 2};
+        Tensor padded = Ops.pad(Ops.square(x), pads, "CONSTANT", 0);
+        int[] begin = new int[x.rank()], extent = new int[x.rank()];
+        Arrays.fill(extent, -1);
+        extent[1] = c;
+        Tensor sum = null;
+        for (int t = 0; t < size; t++) {
+            begin[1] = t;
+            Tensor part = Ops.slice(padded, begin.clone(), extent);
+            sum = sum == null ? part : Ops.add(sum, part);
+        }
+        double alpha = n.attrFloat("alpha", 1e-4), beta = n.attrFloat("beta", 0.75), bias = n.attrFloat("bias", 1);
+        return Ops.div(x, Ops.pow(Ops.add(Ops.mul(sum, alpha / size), bias), beta));
     }
 
     /** Dropout at inference: the identity, and an all-true mask when asked for. */

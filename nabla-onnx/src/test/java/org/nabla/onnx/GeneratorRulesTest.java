@@ -91,4 +91,20 @@ class GeneratorRulesTest {
         var s = assertThrows(OnnxException.class, () -> OnnxNodeCase.of("RandomNormal", 17).run());
         assertTrue(s.getMessage().contains("needs the shape attribute"), s.getMessage());
     }
+
+    @Test
+    void bernoulliDrawsOnesWithTheInputsProbability() {
+        double[] p = new double[N];
+        for (int i = 0; i < N; i++) p[i] = i < N / 2 ? 0.2 : (i % 2 == 0 ? 0 : 1);
+        Tensor y = OnnxNodeCase.of("Bernoulli", 15).input(Tensors.of(p, N)).attr("seed", 11f).run1();
+        assertEquals(DType.FLOAT64, y.dtype());
+        double[] v = y.toDoubleArray();
+        double ones = 0;
+        for (int i = 0; i < N / 2; i++) ones += v[i];
+        assertEquals(0.2, ones / (N / 2), 10 * Math.sqrt(0.16 / (N / 2)));
+        for (int i = N / 2; i < N; i++) assertEquals(p[i], v[i]);
+        Tensor b = OnnxNodeCase.of("Bernoulli", 15).input(Tensors.of(new float[] {0, 1}, 2)).attr("dtype", 9).run1();
+        assertEquals(DType.BOOL, b.dtype());
+        assertArrayEquals(new boolean[] {false, true}, b.toBooleanArray());
+    }
 }

@@ -109,4 +109,64 @@ class NnRulesTest {
         assertEquals(Shape.of(2, 2, 2), y.shape());
         assertArrayEquals(new double[] {0, 0, 1, 0, 0, 1, 0, 0}, y.toDoubleArray());
     }
+
+    /** GroupNormalization's definition: each example's channel groups normalized over their channels and space. */
+    private static double[] groupNormReference(double[] x, int n, int c, int hw, int groups, double[] scale,
+                                               double[] bias, boolean perGroup, double eps) {
+        double[] y = new double[x.length];
+        int cg = c / groups, len = cg * hw;
+        for (int b = 0; b < n; b++) {
+            for (int g = 0; g < groups; g++) {
+                int base = (b * c + g * cg) * hw;
+                double mean = 0, var = 0;
+                for (int i = 0; i < len; i++) mean += x[base + i] / len;
+                for (int i = 0; i < len; i++) var += (x[base + i] - mean) * (x[base + i] - mean) / len;
+                for (int i = 0; i < len; i++) {
+                    int k = perGroup ? g : g * cg + i / hw;
+                    y[base + i] = (x[base + i] - mean) / Math.sqrt(var + eps) * scale[k] + bias[k];
+                }
+            }
+        }
+        return y;
+    }
+
+    @Test
+    void groupNormalizationPerGroupInOpset18AndPerChannelInOpset21() {
+        int n = 2, c = 4, hw = 3;
+        double[] x = seq(n * c * hw);
+        double[] gScale = {2, -1}, gBias = {0.5, 0};
+        Tensor y18 = OnnxNodeCase.of("GroupNormalization", 18).input(Tensors.of(x, n, c, hw), Shape.of(-1, c, hw))
+                .constant(Tensors.of(gScale, 2)).constant(Tensors.of(gBias, 2)).attr("num_groups", 2).run1();
+        assertEquals(Shape.of(n, c, hw), y18.shape());
+        assertArrayEquals(groupNormReference(x, n, c, hw, 2, gScale, gBias, true, 1e-5f), y18.toDoubleArray(), 1e-12);
+        double[] cScale = {1, 2, 3, -1}, cBias = {0, 0.5, -0.5, 1};
+        Tensor y21 = OnnxNodeCase.of("GroupNormalization", 21).input(Tensors.of(x, n, c, 1, hw))
+                .constant(Tensors.of(cScale, 4)).constant(Tensors.of(cBias, 4)).attr("num_groups", 4)
+                .attr("epsilon", 0.1f).run1();
+        assertArrayEquals(groupNormReference(x, n, c, hw, 4, cScale, cBias, false, 0.1f), y21.toDoubleArray(), 1e-12);
+        var e = assertThrows(OnnxException.class, () -> OnnxNodeCase.of("GroupNormalization", 21)
+                .input(Tensors.of(x, n, c, hw)).constant(Tensors.of(cScale, 4)).constant(Tensors.of(cBias, 4))
+                .attr("num_groups", 3).run());
+        assertTrue(e.getMessage().contains("num_groups 3 must be >= 1 and divide the 4 channels"), e.getMessage());
+    }
+
+    @Test
+    void localResponseNormalization() {
+        int n = 2, c = 5, hw = 2;
+        double[] x = seq(n * c * hw);
+        for (int size : new int[] {1, 2, 3}) {
+            double alpha = 0.5, beta = 0.75, bias = 2;
+            double[] want = new double[x.length];
+            for (int b = 0; b < n; b++) for (int ch = 0; ch < c; ch++) for (int i = 0; i < hw; i++) {
+                double sq = 0;
+                int lo = Math.max(0, ch - (size - 1) / 2), hi = Math.min(c - 1, ch + (size - 1 + 1) / 2);
+                for (int k = lo; k <= hi; k++) sq += x[(b * c + k) * hw + i] * x[(b * c + k) * hw + i];
+                int at = (b * c + ch) * hw + i;
+                want[at] = x[at] / Math.pow(bias + alpha / size * sq, beta);
+            }
+            Tensor y = OnnxNodeCase.of("LRN", 13).input(Tensors.of(x, n, c, 1, hw)).attr("size", size)
+                    .attr("alpha", 0.5f).attr("bias", 2f).run1();
+            assertArrayEquals(want, y.toDoubleArray(), 1e-12, "size " + size);
+        }
+    }
 }
