@@ -99,4 +99,15 @@ class ArrayRulesTest {
         assertEquals(DType.INT32, down.dtype());
         assertArrayEquals(new int[] {0, 0, 1, 0, 0, 1}, down.toIntArray());
     }
+
+    @Test
+    void emptyMatricesAndViews() {
+        Tensor empty = OnnxNodeCase.of("Trilu", 14).input(Tensors.of(new float[0], 2, 0, 3)).run1();
+        assertEquals(Shape.of(2, 0, 3), empty.shape());
+        // a transposed (strided) view fed as the input
+        Tensor view = org.nabla.Ops.transpose(Tensors.of(new float[] {1, 2, 3, 4, 5, 6, 7, 8, 9}, 3, 3));
+        assertTrue(!view.isDense(), "the input should be a strided view");
+        Tensor y = OnnxNodeCase.of("Trilu", 14).input(view).attr("upper", 0).run1();
+        assertArrayEquals(new float[] {1, 0, 0, 2, 5, 0, 3, 6, 9}, y.toFloatArray());
+    }
 }

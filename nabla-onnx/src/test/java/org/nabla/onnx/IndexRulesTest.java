@@ -222,4 +222,24 @@ class IndexRulesTest {
                 .input(Tensors.of(new long[0], 0)).input(Tensors.of(new float[0], 0)).run1();
         assertArrayEquals(new float[] {1, 2}, y.toFloatArray());
     }
+
+    @Test
+    void stridedViewsAsInputs() {
+        // x viewed transposed: rows (3, 1, 2), (1, 5, 4)
+        Tensor view = org.nabla.Ops.transpose(Tensors.of(new float[] {3, 1, 1, 5, 2, 4}, 3, 2));
+        Tensor[] top = OnnxNodeCase.of("TopK", 11).input(view).constant(Tensors.of(new long[] {2}, 1)).outputs(2).run();
+        assertArrayEquals(new float[] {3, 2, 5, 4}, top[0].toFloatArray());
+        assertArrayEquals(new long[] {0, 2, 1, 2}, top[1].toLongArray());
+        Tensor s = OnnxNodeCase.of("ScatterElements", 13).input(view).input(Tensors.of(new long[] {2, 0}, 2, 1))
+                .input(Tensors.of(new float[] {-1, -2}, 2, 1)).attr("axis", 1).run1();
+        assertArrayEquals(new float[] {3, 1, -1, -2, 5, 4}, s.toFloatArray());
+    }
+
+    @Test
+    void topKOfAnEmptyAxis() {
+        Tensor[] out = OnnxNodeCase.of("TopK", 11).input(Tensors.of(new float[0], 2, 0))
+                .constant(Tensors.of(new long[] {0}, 1)).outputs(2).run();
+        assertEquals(Shape.of(2, 0), out[0].shape());
+        assertEquals(Shape.of(2, 0), out[1].shape());
+    }
 }

@@ -81,4 +81,13 @@ class MathRulesTest {
         Tensor y = OnnxNodeCase.of("Sinh", 17).input(Tensors.of(new float[0], 0, 3)).run1();
         assertEquals(Shape.of(0, 3), y.shape());
     }
+
+    @Test
+    void scalars() {
+        assertEquals(Math.cosh(1.5), OnnxNodeCase.of("Cosh", 17).input(Tensors.scalar(1.5)).run1().doubleValue(),
+                1e-12);
+        Tensor s = OnnxNodeCase.of("Shrink", 17).input(Tensors.scalar(-2f)).run1();
+        assertEquals(Shape.SCALAR, s.shape());
+        assertEquals(-2f, s.floatValue());
+    }
 }
