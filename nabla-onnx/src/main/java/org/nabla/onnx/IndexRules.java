@@ -3,6 +3,7 @@ package org.nabla.onnx;
 import static org.nabla.onnx.OnnxOperators.one;
 import static org.nabla.onnx.OnnxOperators.rule;
 
+import java.util.Arrays;
 import java.util.List;
 import java.util.function.UnaryOperator;
 import org.nabla.DType;
@@ -44,7 +45,7 @@ final class IndexRules {
             indices = top[1];
         } else {
             int[] begin = new int[rank], size = new int[rank];
-            java.util.Arrays.fill(size, -1);
+            Arrays.fill(size, -1);
             size[axis] = (int) k;
             indices = Ops.slice(Ops.argsort(x, axis, largest), begin, size);
             values = Ops.gatherElements(x, indices, axis);

@@ -30,6 +30,7 @@ final class NnRules {
         one("LpNormalization", NnRules::lpNorm);
         one("MeanVarianceNormalization", NnRules::meanVarianceNorm);
         one("GroupNormalization", NnRules::groupNorm);
+        one("RMSNormalization", NnRules::rmsNorm);
         one("LRN", NnRules::lrn);
         rule("Dropout", NnRules::dropout);
     }
@@ -246,6 +247,19 @@ final class NnRules {
         }
         y = Ops.reshapeLike(y, x);
         return Ops.add(Ops.mul(y, perChannel(n.required(1), x)), perChannel(n.required(2), x));
+    }
+
+    /** x / sqrt(mean(x^2) + epsilon) * scale, the mean over the axes from {@code axis} on (opset 23). */
+    private static Tensor rmsNorm(OnnxNode n) {
+        Tensor x = n.required(0);
+        int axis = (int) n.attrInt("axis", -1);
+        if (axis < 0) axis += x.rank();
+        if (axis < 0 || axis >= x.rank()) throw n.error("axis " + n.attrInt("axis", -1) + " is out of range for rank "
+                + x.rank());
+        int[] axes = new int[x.rank() - axis];
+        for (int i = 0; i < axes.length; i++) axes[i] = axis + i;
+        Tensor meanSquare = Ops.mean(Ops.square(x), true, axes);
+        return Ops.mul(Ops.mul(x, Ops.rsqrt(Ops.add(meanSquare, n.attrFloat("epsilon", 1e-5)))), n.required(1));
     }
 
     /**

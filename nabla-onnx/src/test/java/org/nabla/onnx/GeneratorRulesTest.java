@@ -107,4 +107,29 @@ class GeneratorRulesTest {
         assertEquals(DType.BOOL, b.dtype());
         assertArrayEquals(new boolean[] {false, true}, b.toBooleanArray());
     }
+
+    @Test
+    void cosineWindowsPeriodicAndSymmetric() {
+        int size = 8;
+        double[][] coefficients = {{0.5, 0.5, 0}, {25.0 / 46, 21.0 / 46, 0}, {0.42, 0.5, 0.08}};
+        String[] ops = {"HannWindow", "HammingWindow", "BlackmanWindow"};
+        for (int o = 0; o < ops.length; o++) {
+            for (boolean periodic : new boolean[] {true, false}) {
+                double period = periodic ? size : size - 1;
+                double[] want = new double[size];
+                double[] a = coefficients[o];
+                for (int k = 0; k < size; k++) {
+                    want[k] = a[0] - a[1] * Math.cos(2 * Math.PI * k / period) + a[2] * Math.cos(4 * Math.PI * k / period);
+                }
+                Tensor w = OnnxNodeCase.of(ops[o], 17).constant(Tensors.scalar((long) size))
+                        .attr("periodic", periodic ? 1 : 0).attr("output_datatype", 11).run1();
+                assertEquals(DType.FLOAT64, w.dtype());
+                assertArrayEquals(want, w.toDoubleArray(), 1e-12, ops[o] + " periodic " + periodic);
+            }
+        }
+        // symmetric Hann: zero at both ends, one in the middle of an odd window
+        Tensor hann = OnnxNodeCase.of("HannWindow", 17).constant(Tensors.scalar(5L)).attr("periodic", 0).run1();
+        assertEquals(DType.FLOAT32, hann.dtype());
+        assertArrayEquals(new float[] {0, 0.5f, 1, 0.5f, 0}, hann.toFloatArray(), 1e-7f);
+    }
 }

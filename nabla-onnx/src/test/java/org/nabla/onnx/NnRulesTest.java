@@ -169,4 +169,29 @@ class NnRulesTest {
             assertArrayEquals(want, y.toDoubleArray(), 1e-12, "size " + size);
         }
     }
+
+    @Test
+    void rmsNormalization() {
+        double[] x = seq(12), scale = {1, 2, -1};
+        double[] want = new double[12];
+        for (int r = 0; r < 4; r++) {
+            double ms = 0;
+            for (int j = 0; j < 3; j++) ms += x[r * 3 + j] * x[r * 3 + j] / 3;
+            for (int j = 0; j < 3; j++) want[r * 3 + j] = x[r * 3 + j] / Math.sqrt(ms + 1e-5f) * scale[j];
+        }
+        Tensor y = OnnxNodeCase.of("RMSNormalization", 23).input(Tensors.of(x, 2, 2, 3), Shape.of(-1, 2, 3))
+                .constant(Tensors.of(scale, 3)).run1();
+        assertArrayEquals(want, y.toDoubleArray(), 1e-12);
+        // axis 1 of (2, 2, 3): the mean over each example's 6 values, scale of shape (2, 3)
+        double[] scale6 = {1, 2, 3, 4, 5, 6};
+        double[] want6 = new double[12];
+        for (int b = 0; b < 2; b++) {
+            double ms = 0;
+            for (int j = 0; j < 6; j++) ms += x[b * 6 + j] * x[b * 6 + j] / 6;
+            for (int j = 0; j < 6; j++) want6[b * 6 + j] = x[b * 6 + j] / Math.sqrt(ms + 0.5f) * scale6[j];
+        }
+        Tensor y6 = OnnxNodeCase.of("RMSNormalization", 23).input(Tensors.of(x, 2, 2, 3))
+                .constant(Tensors.of(scale6, 2, 3)).attr("axis", 1).attr("epsilon", 0.5f).run1();
+        assertArrayEquals(want6, y6.toDoubleArray(), 1e-12);
+    }
 }
