@@ -98,4 +98,19 @@ class ResizeTest {
                 .attr("coordinate_transformation_mode", "align_corners").run());
         assertTrue(corners.getMessage().contains("align_corners"), corners.getMessage());
     }
+
+    @Test
+    void resizeOpset11WithEmptyRoiAndScalesAndGivenSizes() {
+        Tensor y = OnnxNodeCase.of("Resize", 11).input(Tensors.of(X, 1, 1, 2, 3))
+                .constant(Tensors.of(new float[0], 0)).constant(Tensors.of(new float[0], 0))
+                .constant(Tensors.of(new long[] {1, 1, 4, 6}, 4)).run1();
+        assertEquals(Shape.of(1, 1, 4, 6), y.shape());
+        assertArrayEquals(nearestReference(X, 1, 2, 3, 2, 2), y.toDoubleArray());
+        // not_larger keeps the aspect ratio: sizes 6 x 9 of a 2 x 3 image is a factor of 3 on both axes
+        Tensor kept = OnnxNodeCase.of("Resize", 18).input(Tensors.of(X, 1, 1, 2, 3)).skip().skip()
+                .constant(Tensors.of(new long[] {6, 12}, 2)).ints("axes", 2, 3)
+                .attr("keep_aspect_ratio_policy", "not_larger").run1();
+        assertEquals(Shape.of(1, 1, 6, 9), kept.shape());
+        assertArrayEquals(nearestReference(X, 1, 2, 3, 3, 3), kept.toDoubleArray());
+    }
 }
