@@ -160,4 +160,17 @@ class ConvTransposeTest {
                 .input(Tensors.of(new float[8], 1, 2, 2, 2)).constant(Tensors.of(new float[12], 3, 1, 2, 2)).run());
         assertTrue(e.getMessage().contains("weight (3, 1, 2, 2) must have the input's 2 channels"), e.getMessage());
     }
+
+    @Test
+    void allInputsKnownIsFoldedAtImport() {
+        double[] x = seq(8, 1), w = seq(8, 1);
+        double[] want = reference(x, new int[] {1, 2, 2, 2}, w, new int[] {2, 1, 2, 2}, 1, new int[] {2, 2},
+                new int[] {1, 1}, new int[] {0, 0}, new int[] {4, 4}, null);
+        OnnxNodeCase c = OnnxNodeCase.of("ConvTranspose", 17).constant(Tensors.of(x, 1, 2, 2, 2))
+                .constant(Tensors.of(w, 2, 1, 2, 2)).ints("strides", 2, 2);
+        try (OnnxModel m = c.load()) {
+            assertTrue(!m.graph().toString().contains("Conv2DBackpropInput"), m.graph().toString());
+        }
+        assertArrayEquals(want, c.run1().toDoubleArray(), 1e-12);
+    }
 }

@@ -242,4 +242,12 @@ class IndexRulesTest {
         assertEquals(Shape.of(2, 0), out[0].shape());
         assertEquals(Shape.of(2, 0), out[1].shape());
     }
+
+    @Test
+    void topKOfKnownInputsIsFolded() {
+        Tensor[] out = OnnxNodeCase.of("TopK", 11).constant(Tensors.of(new float[] {2, 9, 4}, 3))
+                .constant(Tensors.of(new long[] {2}, 1)).attr("largest", 0).outputs(2).run();
+        assertArrayEquals(new float[] {2, 4}, out[0].toFloatArray());
+        assertArrayEquals(new long[] {0, 2}, out[1].toLongArray());
+    }
 }
