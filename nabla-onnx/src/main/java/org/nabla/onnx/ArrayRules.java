@@ -60,6 +60,12 @@ final class ArrayRules {
             return Ops.range(start.doubleValue(), limit.doubleValue(), delta.doubleValue(), start.dtype());
         });
         one("Pad", ArrayRules::pad);
+        one("DepthToSpace", ArrayRules::depthToSpace);
+        one("SpaceToDepth", ArrayRules::spaceToDepth);
+        one("Trilu", ArrayRules::trilu);
+        one("EyeLike", ArrayRules::eyeLike);
+        one("Resize", Resize::resize);
+        one("Upsample", Resize::upsample);
     }
 
     private static Tensor reshape(OnnxNode n) {
@@ -332,5 +338,69 @@ final class ArrayRules {
             case "reflect" -> Ops.pad(x, paddings, "REFLECT", 0);
             default -> throw n.unsupported("Pad mode '" + mode + "' (Nabla pads with constant and reflect)");
         };
+    }
+
+    /** NCHW channels moved into b x b spatial blocks: DCR takes the block index from the outer channel bits. */
+    private static Tensor depthToSpace(OnnxNode n) {
+        Tensor x = n.required(0);
+        int b = blockSize(n, x);
+        int c = NnRules.knownDim(n, x, 1), h = NnRules.knownDim(n, x, 2), w = NnRules.knownDim(n, x, 3);
+        if (c % (b * b) != 0) throw n.error("channels " + c + " are not divisible by blocksize^2 = " + b * b);
+        int cOut = c / (b * b);
+        boolean crd = n.attrString("mode", "DCR").equals("CRD");
+        Tensor y = crd ? Ops.transpose(Ops.reshape(x, -1, cOut, b, b, h, w), 0, 1, 4, 2, 5, 3)
+                : Ops.transpose(Ops.reshape(x, -1, b, b, cOut, h, w), 0, 3, 4, 1, 5, 2);
+        return Ops.reshape(y, -1, cOut, h * b, w * b);
+    }
+
+    /** The inverse of DepthToSpace in DCR mode: each b x b spatial block becomes channels. */
+    private static Tensor spaceToDepth(OnnxNode n) {
+        Tensor x = n.required(0);
+        int b = blockSize(n, x);
+        int c = NnRules.knownDim(n, x, 1), h = NnRules.knownDim(n, x, 2), w = NnRules.knownDim(n, x, 3);
+        if (h % b != 0 || w % b != 0) throw n.error("height " + h + " and width " + w + " must be multiples of "
+                + "blocksize " + b);
+        Tensor y = Ops.transpose(Ops.reshape(x, -1, c, h / b, b, w / b, b), 0, 3, 5, 1, 2, 4);
+        return Ops.reshape(y, -1, c * b * b, h / b, w / b);
+    }
+
+    private static int blockSize(OnnxNode n, Tensor x) {
+        if (x.rank() != 4) throw n.error("input must be 4-D (N, C, H, W), got " + x.shape());
+        long b = n.attrInt("blocksize", 0);
+        if (b < 1) throw n.error("needs a blocksize >= 1, got " + b);
+        return (int) b;
+    }
+
+    /**
+     * The upper (or lower) triangle of the last two axes, from diagonal k on: a mask built at import time from the
+     * matrix size.
+     */
+    private static Tensor trilu(OnnxNode n) {
+        Tensor x = n.required(0);
+        if (x.rank() < 2) throw n.error("input must have rank >= 2, got " + x.shape());
+        long k = n.in(1) == null ? 0 : n.constant(1).longValue();
+        boolean upper = n.attrInt("upper", 1) == 1;
+        int rows = NnRules.knownDim(n, x, x.rank() - 2), cols = NnRules.knownDim(n, x, x.rank() - 1);
+        byte[] keep = new byte[rows * cols];
+        for (int i = 0; i < rows; i++) {
+            for (int j = 0; j < cols; j++) keep[i * cols + j] = (byte) ((upper ? j - i >= k : j - i <= k) ? 1 : 0);
+        }
+        return Ops.where(Tensor.wrap(DType.BOOL, Shape.of(rows, cols), keep), x, Ops.zerosLike(x));
+    }
+
+    /** A matrix shaped like the input with ones on diagonal k (dtype from the attribute, else the input's). */
+    private static Tensor eyeLike(OnnxNode n) {
+        Tensor x = n.required(0);
+        if (x.rank() != 2) throw n.error("input must be 2-D, got " + x.shape());
+        int rows = NnRules.knownDim(n, x, 0), cols = NnRules.knownDim(n, x, 1);
+        DType dtype = n.hasAttr("dtype") ? OnnxTypes.toDType((int) n.attrInt("dtype", 1), n.where() + " 'dtype'")
+                : x.dtype();
+        long k = n.attrInt("k", 0);
+        double[] v = new double[rows * cols];
+        for (int i = 0; i < rows; i++) {
+            long j = i + k;
+            if (j >= 0 && j < cols) v[i * cols + (int) j] = 1;
+        }
+        return Ops.cast(Tensors.of(v, rows, cols), dtype);
     }
 }

@@ -8,6 +8,7 @@ import java.util.List;
 import org.nabla.DType;
 import org.nabla.Ops;
 import org.nabla.Tensor;
+import org.nabla.Tensors;
 
 /** Elementwise arithmetic, logic, activations and matrix products. */
 final class MathRules {
@@ -60,6 +61,17 @@ final class MathRules {
         unary("Sigmoid", Ops::sigmoid);
         unary("Softplus", Ops::softplus);
         unary("Softsign", x -> Ops.div(x, Ops.add(Ops.abs(x), 1)));
+        unary("Mish", x -> Ops.mul(x, Ops.tanh(Ops.softplus(x))));
+        unary("Sinh", x -> Ops.mul(Ops.sub(Ops.exp(x), Ops.exp(Ops.neg(x))), 0.5));
+        unary("Cosh", x -> Ops.mul(Ops.add(Ops.exp(x), Ops.exp(Ops.neg(x))), 0.5));
+        // asinh is odd: computing it on |x| avoids the cancellation of x + sqrt(x^2 + 1) for large negative x.
+        unary("Asinh", x -> {
+            Tensor a = Ops.abs(x);
+            return Ops.mul(Ops.sign(x), Ops.log(Ops.add(a, Ops.sqrt(Ops.add(Ops.square(a), 1)))));
+        });
+        unary("Acosh", x -> Ops.log(Ops.add(x, Ops.sqrt(Ops.sub(Ops.square(x), 1)))));
+        unary("Atanh", x -> Ops.mul(Ops.sub(Ops.log1p(x), Ops.log1p(Ops.neg(x))), 0.5));
+        one("Shrink", MathRules::shrink);
         one("IsInf", MathRules::isInf);
         one("LeakyRelu", n -> Ops.leakyRelu(n.required(0), n.attrFloat("alpha", 0.01)));
         one("Elu", n -> Ops.elu(n.required(0), n.attrFloat("alpha", 1.0)));
@@ -106,6 +118,16 @@ final class MathRules {
         double alpha = n.attrFloat("alpha", 1.67326319217681884765625);
         double gamma = n.attrFloat("gamma", 1.05070102214813232421875);
         return Ops.mul(Ops.where(Ops.greater(x, 0), x, Ops.mul(Ops.sub(Ops.exp(x), 1), alpha)), gamma);
+    }
+
+    /** Shrink: x - bias above lambd, x + bias below -lambd, 0 between. */
+    private static Tensor shrink(OnnxNode n) {
+        Tensor x = n.required(0);
+        double lambd = n.attrFloat("lambd", 0.5), bias = n.attrFloat("bias", 0);
+        Tensor lo = Ops.cast(Tensors.scalar(-lambd), x.dtype()), hi = Ops.cast(Tensors.scalar(lambd), x.dtype());
+        Tensor b = Ops.cast(Tensors.scalar(bias), x.dtype());
+        return Ops.where(Ops.less(x, lo), Ops.add(x, b), Ops.where(Ops.greater(x, hi), Ops.sub(x, b),
+                Ops.zerosLike(x)));
     }
 
     private static Tensor isInf(OnnxNode n) {

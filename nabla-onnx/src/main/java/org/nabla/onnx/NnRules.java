@@ -17,13 +17,21 @@ final class NnRules {
     static void register() {
         one("Softmax", n -> softmax(n, false));
         one("LogSoftmax", n -> softmax(n, true));
+        one("Hardmax", NnRules::hardmax);
         one("Conv", NnRules::conv);
+        one("ConvTranspose", ConvTranspose::apply);
         rule("MaxPool", n -> Pooling.pool(n, true));
         rule("AveragePool", n -> Pooling.pool(n, false));
         one("GlobalAveragePool", n -> Ops.mean(n.required(0), true, spatialAxes(n.required(0))));
         one("GlobalMaxPool", n -> Ops.max(n.required(0), true, spatialAxes(n.required(0))));
         rule("BatchNormalization", NnRules::batchNorm);
         rule("LayerNormalization", NnRules::layerNorm);
+        one("InstanceNormalization", NnRules::instanceNorm);
+        one("LpNormalization", NnRules::lpNorm);
+        one("MeanVarianceNormalization", NnRules::meanVarianceNorm);
+        one("GroupNormalization", NnRules::groupNorm);
+        one("RMSNormalization", NnRules::rmsNorm);
+        one("LRN", NnRules::lrn);
         rule("Dropout", NnRules::dropout);
     }
 
@@ -48,6 +56,38 @@ final class NnRules {
         Tensor rows = Ops.reshape(x, -1, inner);
         Tensor y = log ? Ops.logSoftmax(rows, -1) : Ops.softmax(rows, -1);
         return d.length == 2 ? y : Ops.reshapeLike(y, x);
+    }
+
+    /**
+     * Hardmax: 1 at the first maximum along the axis, 0 elsewhere. Before opset 13 the input is seen as a 2-D matrix
+     * split at the axis (default 1), as for Softmax.
+     */
+    private static Tensor hardmax(OnnxNode n) {
+        Tensor x = n.required(0);
+        boolean coerced = n.opset() < 13;
+        int axis = (int) n.attrInt("axis", coerced ? 1 : -1);
+        if (axis < 0) axis += x.rank();
+        if (axis < 0 || axis >= Math.max(1, x.rank())) {
+            throw n.error("axis " + n.attrInt("axis", 0) + " is out of range for rank " + x.rank());
+        }
+        Tensor rows = x;
+        if (coerced) {
+            int inner = 1;
+            for (int i = axis; i < x.rank(); i++) inner *= knownDim(n, x, i);
+            rows = Ops.reshape(x, -1, inner);
+            axis = 1;
+        }
+        int depth = knownDim(n, rows, axis);
+        Tensor y = Ops.oneHot(Ops.argmax(rows, axis), depth, 1, 0, axis, x.dtype());
+        return coerced ? Ops.reshapeLike(y, x) : y;
+    }
+
+    /** Dimension {@code i} of {@code x}, which the rule needs to know at import time. */
+    static int knownDim(OnnxNode n, Tensor x, int i) {
+        int d = x.shape().dim(i);
+        if (d < 0) throw n.unsupported("needs dimension " + i + " of its input to be known when importing (shape "
+                + x.shape() + ")");
+        return d;
     }
 
     private static Tensor conv(OnnxNode n) {
@@ -149,6 +189,103 @@ final class NnRules {
         if (n.in(2) != null) y = Ops.add(y, n.in(2));
         List<Tensor> out = new ArrayList<>(List.of(y, mean, invStd));
         return out.subList(0, Math.max(1, n.outputCount()));
+    }
+
+    /** (x - mean) / sqrt(var + epsilon) * scale + bias, the statistics over each example's channel (spatial axes). */
+    private static Tensor instanceNorm(OnnxNode n) {
+        Tensor x = n.required(0);
+        if (x.rank() < 3) throw n.error("input must have rank >= 3 (N, C, spatial...), got " + x.shape());
+        int[] axes = spatialAxes(x);
+        Tensor centered = Ops.sub(x, Ops.mean(x, true, axes));
+        Tensor var = Ops.mean(Ops.square(centered), true, axes);
+        Tensor y = Ops.mul(centered, Ops.rsqrt(Ops.add(var, n.attrFloat("epsilon", 1e-5))));
+        return Ops.add(Ops.mul(y, perChannel(n.required(1), x)), perChannel(n.required(2), x));
+    }
+
+    /** x divided by its L1 or L2 norm along the axis. */
+    private static Tensor lpNorm(OnnxNode n) {
+        Tensor x = n.required(0);
+        int axis = (int) n.attrInt("axis", -1);
+        long p = n.attrInt("p", 2);
+        Tensor norm = switch ((int) p) {
+            case 1 -> Ops.sum(Ops.abs(x), true, axis);
+            case 2 -> Ops.sqrt(Ops.sum(Ops.square(x), true, axis));
+            default -> throw n.error("p must be 1 or 2, got " + p);
+        };
+        return Ops.div(x, norm);
+    }
+
+    /** (x - mean) / (std + 1e-9) over the axes (default N and the spatial axes of NCHW), as ONNX's function body. */
+    private static Tensor meanVarianceNorm(OnnxNode n) {
+        Tensor x = n.required(0);
+        int[] axes = n.attrInts("axes", new int[] {0, 2, 3});
+        Tensor centered = Ops.sub(x, Ops.mean(x, true, axes));
+        Tensor std = Ops.sqrt(Ops.mean(Ops.square(centered), true, axes));
+        return Ops.div(centered, Ops.add(std, 1e-9));
+    }
+
+    /**
+     * Normalization over groups of channels of each example. Opset 18 scales and shifts per group, opset 21 per
+     * channel.
+     */
+    private static Tensor groupNorm(OnnxNode n) {
+        Tensor x = n.required(0);
+        int groups = (int) n.attrInt("num_groups", 0);
+        int c = knownDim(n, x, 1);
+        if (groups < 1 || c % groups != 0) {
+            throw n.error("num_groups " + groups + " must be >= 1 and divide the " + c + " channels");
+        }
+        int length = c / groups;
+        for (int i = 2; i < x.rank(); i++) length *= knownDim(n, x, i);
+        Tensor g = Ops.reshape(x, -1, groups, length);
+        Tensor centered = Ops.sub(g, Ops.mean(g, true, 2));
+        Tensor var = Ops.mean(Ops.square(centered), true, 2);
+        Tensor y = Ops.mul(centered, Ops.rsqrt(Ops.add(var, n.attrFloat("epsilon", 1e-5))));
+        if (n.opset() < 21) {
+            y = Ops.add(Ops.mul(y, Ops.reshape(n.required(1), 1, groups, 1)), Ops.reshape(n.required(2), 1, groups, 1));
+            return Ops.reshapeLike(y, x);
+        }
+        y = Ops.reshapeLike(y, x);
+        return Ops.add(Ops.mul(y, perChannel(n.required(1), x)), perChannel(n.required(2), x));
+    }
+
+    /** x / sqrt(mean(x^2) + epsilon) * scale, the mean over the axes from {@code axis} on (opset 23). */
+    private static Tensor rmsNorm(OnnxNode n) {
+        Tensor x = n.required(0);
+        int axis = (int) n.attrInt("axis", -1);
+        if (axis < 0) axis += x.rank();
+        if (axis < 0 || axis >= x.rank()) throw n.error("axis " + n.attrInt("axis", -1) + " is out of range for rank "
+                + x.rank());
+        int[] axes = new int[x.rank() - axis];
+        for (int i = 0; i < axes.length; i++) axes[i] = axis + i;
+        Tensor meanSquare = Ops.mean(Ops.square(x), true, axes);
+        return Ops.mul(Ops.mul(x, Ops.rsqrt(Ops.add(meanSquare, n.attrFloat("epsilon", 1e-5)))), n.required(1));
+    }
+
+    /**
+     * Local response normalization across channels: x / (bias + alpha / size * sum of x^2 over the size channels
+     * around each one)^beta; the window sum adds shifted slices of the zero-padded squares.
+     */
+    private static Tensor lrn(OnnxNode n) {
+        Tensor x = n.required(0);
+        int size = (int) n.attrInt("size", 0);
+        if (size < 1) throw n.error("needs a size >= 1, got " + size);
+        if (x.rank() < 3) throw n.error("input must have rank >= 3 (N, C, spatial...), got " + x.shape());
+        int c = knownDim(n, x, 1);
+        int[][] pads = new int[x.rank()][2];
+        pads[1] = new int[] {(size - 1) / 2, size / 2};
+        Tensor padded = Ops.pad(Ops.square(x), pads, "CONSTANT", 0);
+        int[] begin = new int[x.rank()], extent = new int[x.rank()];
+        Arrays.fill(extent, -1);
+        extent[1] = c;
+        Tensor sum = null;
+        for (int t = 0; t < size; t++) {
+            begin[1] = t;
+            Tensor part = Ops.slice(padded, begin.clone(), extent);
+            sum = sum == null ? part : Ops.add(sum, part);
+        }
+        double alpha = n.attrFloat("alpha", 1e-4), beta = n.attrFloat("beta", 0.75), bias = n.attrFloat("bias", 1);
+        return Ops.div(x, Ops.pow(Ops.add(Ops.mul(sum, alpha / size), bias), beta));
     }
 
     /** Dropout at inference: the identity, and an all-true mask when asked for. */

@@ -26,6 +26,8 @@ public final class OnnxOperators {
         NnRules.register();
         LossRules.register();
         ControlFlowRules.register();
+        IndexRules.register();
+        GeneratorRules.register();
     }
 
     private OnnxOperators() {}

@@ -1,0 +1,107 @@
+package org.nabla.onnx;
+
+import static org.nabla.onnx.OnnxOperators.one;
+import static org.nabla.onnx.OnnxOperators.rule;
+
+import java.util.Arrays;
+import java.util.List;
+import java.util.function.UnaryOperator;
+import org.nabla.DType;
+import org.nabla.Ops;
+import org.nabla.Tensor;
+import org.nabla.Tensors;
+
+/** Selecting by value (TopK) and writing by index (ScatterND, ScatterElements). */
+final class IndexRules {
+    private IndexRules() {}
+
+    static void register() {
+        rule("TopK", IndexRules::topK);
+        one("ScatterND", IndexRules::scatterNd);
+        one("ScatterElements", IndexRules::scatterElements);
+        one("Scatter", IndexRules::scatterElements); // opset 9-10 name of ScatterElements
+    }
+
+    /**
+     * The k largest (or smallest) elements along the axis and their int64 indices, sorted, equal values in index
+     * order. The common case (largest, last axis) runs Nabla's TopK; the others take the first k of a stable argsort.
+     */
+    private static List<Tensor> topK(OnnxNode n) {
+        Tensor x = n.required(0);
+        long k = n.opset() < 10 ? n.attrInt("k", -1) : n.constant(1).toLongArray()[0];
+        int rank = x.rank();
+        int axis = (int) n.attrInt("axis", -1);
+        if (axis < 0) axis += rank;
+        if (axis < 0 || axis >= rank) throw n.error("axis " + n.attrInt("axis", -1) + " is out of range for rank "
+                + rank);
+        int dim = NnRules.knownDim(n, x, axis);
+        if (k < 0 || k > dim) throw n.error("k " + k + " is not in [0, " + dim + "] (axis " + axis + " of " + x.shape()
+                + ")");
+        boolean largest = n.attrInt("largest", 1) == 1;
+        Tensor values, indices;
+        if (largest && axis == rank - 1) {
+            Tensor[] top = Ops.topK(x, (int) k);
+            values = top[0];
+            indices = top[1];
+        } else {
+            int[] begin = new int[rank], size = new int[rank];
+            Arrays.fill(size, -1);
+            size[axis] = (int) k;
+            indices = Ops.slice(Ops.argsort(x, axis, largest), begin, size);
+            values = Ops.gatherElements(x, indices, axis);
+        }
+        return List.of(values, Ops.cast(indices, DType.INT64));
+    }
+
+    private static Tensor scatterNd(OnnxNode n) {
+        Tensor data = n.required(0), updates = n.required(2);
+        Tensor indices = nonNegativeNdIndices(n, data, n.required(1));
+        return scatter(n, data, updates, u -> Ops.gatherNdGrad(u, indices, data));
+    }
+
+    private static Tensor scatterElements(OnnxNode n) {
+        Tensor data = n.required(0), indices = n.required(1), updates = n.required(2);
+        int axis = (int) n.attrInt("axis", 0);
+        return scatter(n, data, updates, u -> Ops.gatherElementsGrad(u, indices, data, axis));
+    }
+
+    /**
+     * A scatter as the adjoint of the matching gather ({@code addInto} adds a float tensor shaped like updates into
+     * zeros shaped like data). Reduction add adds that to data. Reduction none, where ONNX requires distinct indices,
+     * scatters each update's position (1, 2, ...) instead of its value, so every written element knows which update
+     * to take: that works for any dtype.
+     */
+    private static Tensor scatter(OnnxNode n, Tensor data, Tensor updates, UnaryOperator<Tensor> addInto) {
+        if (data.dtype() != updates.dtype()) {
+            throw n.error("data is " + data.dtype() + " but updates are " + updates.dtype());
+        }
+        String reduction = n.attrString("reduction", "none");
+        switch (reduction) {
+            case "none" -> {
+                if (updates.shape().isFullyDefined() && updates.shape().size() == 0) return Ops.identity(data);
+                Tensor flat = Ops.reshape(updates, -1);
+                Tensor position = Ops.cumsum(Ops.cast(Ops.onesLike(flat), DType.FLOAT64), 0);
+                Tensor source = addInto.apply(Ops.reshapeLike(position, updates));
+                Tensor taken = Ops.gather(flat, Ops.cast(Ops.maximum(Ops.sub(source, 1.0), 0.0), DType.INT64), 0);
+                return Ops.where(Ops.greater(source, 0.0), taken, data);
+            }
+            case "add" -> {
+                if (data.dtype().isFloating()) return Ops.add(data, addInto.apply(updates));
+                if (data.dtype() == DType.BOOL) throw n.unsupported("reduction 'add' on bool tensors");
+                // Integers are summed in float64: exact while the sums stay within 2^53.
+                return Ops.add(data, Ops.cast(addInto.apply(Ops.cast(updates, DType.FLOAT64)), data.dtype()));
+            }
+            default -> throw n.unsupported("reduction '" + reduction + "' (Nabla scatters with none and add)");
+        }
+    }
+
+    /** ScatterND's index tuples with negative entries counted from the end of their data axis. */
+    private static Tensor nonNegativeNdIndices(OnnxNode n, Tensor data, Tensor indices) {
+        int q = NnRules.knownDim(n, indices, indices.rank() - 1);
+        if (q > data.rank()) throw n.error("index tuples of length " + q + " do not fit data of rank " + data.rank());
+        long[] dims = new long[q];
+        for (int i = 0; i < q; i++) dims[i] = NnRules.knownDim(n, data, i);
+        Tensor idx = Ops.cast(indices, DType.INT64);
+        return Ops.where(Ops.less(idx, 0L), Ops.add(idx, Tensors.of(dims, q)), idx);
+    }
+}

@@ -1,0 +1,116 @@
+package org.nabla.onnx;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
+import org.nabla.Shape;
+import org.nabla.Tensor;
+import org.nabla.Tensors;
+
+/** Resize and Upsample (nearest, integer factors) against ONNX's nearest sampling evaluated per output element. */
+class ResizeTest {
+    private static final double[] X = {1, 2, 3, 4, 5, 6}; // (1, 1, 2, 3)
+
+    /** y[.., i, j] = x[.., nearest(i), nearest(j)] with half_pixel coordinates rounded half down (ONNX's defaults). */
+    static double[] nearestReference(double[] x, int nc, int h, int w, int fh, int fw) {
+        int oh = h * fh, ow = w * fw;
+        double[] y = new double[nc * oh * ow];
+        for (int p = 0; p < nc; p++) for (int i = 0; i < oh; i++) for (int j = 0; j < ow; j++) {
+            int si = clamp((int) Math.ceil((i + 0.5) / fh - 0.5 - 0.5), h);
+            int sj = clamp((int) Math.ceil((j + 0.5) / fw - 0.5 - 0.5), w);
+            y[(p * oh + i) * ow + j] = x[(p * h + si) * w + sj];
+        }
+        return y;
+    }
+
+    private static int clamp(int v, int n) { return Math.max(0, Math.min(n - 1, v)); }
+
+    @Test
+    void resizeByScalesWithTheDefaults() {
+        Tensor y = OnnxNodeCase.of("Resize", 13).input(Tensors.of(X, 1, 1, 2, 3), Shape.of(-1, 1, 2, 3)).skip()
+                .constant(Tensors.of(new float[] {1, 1, 2, 3}, 4)).run1();
+        assertEquals(Shape.of(1, 1, 4, 9), y.shape());
+        assertArrayEquals(nearestReference(X, 1, 2, 3, 2, 3), y.toDoubleArray());
+        assertArrayEquals(new double[] {1, 1, 1, 2, 2, 2, 3, 3, 3}, java.util.Arrays.copyOf(y.toDoubleArray(), 9));
+    }
+
+    @Test
+    void resizeBySizesAsPyTorchExportsIt() {
+        // F.interpolate(scale_factor=2, mode="nearest"): asymmetric coordinates, floor
+        double[] x = new double[2 * 3 * 2 * 2];
+        for (int i = 0; i < x.length; i++) x[i] = i;
+        Tensor y = OnnxNodeCase.of("Resize", 13).input(Tensors.of(x, 2, 3, 2, 2)).skip().skip()
+                .constant(Tensors.of(new long[] {2, 3, 4, 4}, 4)).attr("coordinate_transformation_mode", "asymmetric")
+                .attr("nearest_mode", "floor").run1();
+        assertEquals(Shape.of(2, 3, 4, 4), y.shape());
+        double[] want = new double[2 * 3 * 16];
+        for (int p = 0; p < 6; p++) for (int i = 0; i < 4; i++) for (int j = 0; j < 4; j++) {
+            want[p * 16 + i * 4 + j] = x[p * 4 + (i / 2) * 2 + j / 2]; // floor(i / 2)
+        }
+        assertArrayEquals(want, y.toDoubleArray());
+    }
+
+    @Test
+    void resizeWithAxesAndOpset10Scales() {
+        Tensor y = OnnxNodeCase.of("Resize", 18).input(Tensors.of(X, 1, 1, 2, 3)).skip()
+                .constant(Tensors.of(new float[] {2, 2}, 2)).ints("axes", 2, 3).run1();
+        assertArrayEquals(nearestReference(X, 1, 2, 3, 2, 2), y.toDoubleArray());
+        Tensor old = OnnxNodeCase.of("Resize", 10).input(Tensors.of(X, 1, 1, 2, 3))
+                .constant(Tensors.of(new float[] {1, 1, 3, 1}, 4)).run1();
+        assertEquals(Shape.of(1, 1, 6, 3), old.shape());
+        assertArrayEquals(nearestReference(X, 1, 2, 3, 3, 1), old.toDoubleArray());
+    }
+
+    @Test
+    void upsampleWithScalesAsAttributeAndAsInput() {
+        Tensor a = OnnxNodeCase.of("Upsample", 7).input(Tensors.of(X, 1, 1, 2, 3)).floats("scales", 1, 1, 2, 2)
+                .run1();
+        assertArrayEquals(nearestReference(X, 1, 2, 3, 2, 2), a.toDoubleArray());
+        Tensor b = OnnxNodeCase.of("Upsample", 9).input(Tensors.of(X, 1, 1, 2, 3))
+                .constant(Tensors.of(new float[] {1, 1, 1, 4}, 4)).run1();
+        assertEquals(Shape.of(1, 1, 2, 12), b.shape());
+        assertArrayEquals(nearestReference(X, 1, 2, 3, 1, 4), b.toDoubleArray());
+    }
+
+    @Test
+    void otherModesFractionalScalesAndNonRepeatingRoundingAreRefused() {
+        var linear = assertThrows(UnsupportedOnnxException.class, () -> OnnxNodeCase.of("Resize", 13)
+                .input(Tensors.of(X, 1, 1, 2, 3)).skip().constant(Tensors.of(new float[] {1, 1, 2, 2}, 4))
+                .attr("mode", "linear").run());
+        assertTrue(linear.getMessage().contains("mode 'linear'"), linear.getMessage());
+        var cubic = assertThrows(UnsupportedOnnxException.class, () -> OnnxNodeCase.of("Upsample", 9)
+                .input(Tensors.of(X, 1, 1, 2, 3)).constant(Tensors.of(new float[] {1, 1, 2, 2}, 4))
+                .attr("mode", "cubic").run());
+        assertTrue(cubic.getMessage().contains("mode 'cubic'"), cubic.getMessage());
+        var half = assertThrows(UnsupportedOnnxException.class, () -> OnnxNodeCase.of("Resize", 13)
+                .input(Tensors.of(X, 1, 1, 2, 3)).skip().constant(Tensors.of(new float[] {1, 1, 1.5f, 2}, 4)).run());
+        assertTrue(half.getMessage().contains("scale 1.5 on axis 2"), half.getMessage());
+        var floor = assertThrows(UnsupportedOnnxException.class, () -> OnnxNodeCase.of("Resize", 13)
+                .input(Tensors.of(X, 1, 1, 2, 3)).skip().constant(Tensors.of(new float[] {1, 1, 2, 2}, 4))
+                .attr("nearest_mode", "floor").run());
+        assertTrue(floor.getMessage().contains("'half_pixel' with nearest_mode 'floor' does not repeat"),
+                floor.getMessage());
+        var corners = assertThrows(UnsupportedOnnxException.class, () -> OnnxNodeCase.of("Resize", 13)
+                .input(Tensors.of(X, 1, 1, 2, 3)).skip().constant(Tensors.of(new float[] {1, 1, 2, 2}, 4))
+                .attr("coordinate_transformation_mode", "align_corners").run());
+        assertTrue(corners.getMessage().contains("align_corners"), corners.getMessage());
+    }
+
+    @Test
+    void resizeOpset11WithEmptyRoiAndScalesAndGivenSizes() {
+        Tensor y = OnnxNodeCase.of("Resize", 11).input(Tensors.of(X, 1, 1, 2, 3))
+                .constant(Tensors.of(new float[0], 0)).constant(Tensors.of(new float[0], 0))
+                .constant(Tensors.of(new long[] {1, 1, 4, 6}, 4)).run1();
+        assertEquals(Shape.of(1, 1, 4, 6), y.shape());
+        assertArrayEquals(nearestReference(X, 1, 2, 3, 2, 2), y.toDoubleArray());
+        // not_larger keeps the aspect ratio: sizes 6 x 9 of a 2 x 3 image is a factor of 3 on both axes
+        Tensor kept = OnnxNodeCase.of("Resize", 18).input(Tensors.of(X, 1, 1, 2, 3)).skip().skip()
+                .constant(Tensors.of(new long[] {6, 12}, 2)).ints("axes", 2, 3)
+                .attr("keep_aspect_ratio_policy", "not_larger").run1();
+        assertEquals(Shape.of(1, 1, 6, 9), kept.shape());
+        assertArrayEquals(nearestReference(X, 1, 2, 3, 3, 3), kept.toDoubleArray());
+    }
+}
