@@ -137,6 +137,7 @@ final class Gathering {
             case int[] a -> { int[] y = new int[n]; for (int k = 0; k < n; k++) y[k] = a[at[k]]; return y; }
             case long[] a -> { long[] y = new long[n]; for (int k = 0; k < n; k++) y[k] = a[at[k]]; return y; }
             case byte[] a -> { byte[] y = new byte[n]; for (int k = 0; k < n; k++) y[k] = a[at[k]]; return y; }
+            case short[] a -> { short[] y = new short[n]; for (int k = 0; k < n; k++) y[k] = a[at[k]]; return y; }
             default -> throw new IllegalStateException(src.getClass().toString());
         }
     }
