@@ -18,6 +18,20 @@ final class ArrayExports {
 
     static void register() {
         rule("Reshape", ArrayExports::reshape);
+        rule("Shape", (n, w) -> {
+            if (n.outputSpec(0).dtype() == DType.INT64) {
+                w.result(n, "Shape", in(w.input(n, 0)));
+            } else {
+                String shape = w.temp(n, "Shape", in(w.input(n, 0)));
+                w.result(n, "Cast", in(shape), attr("to", OnnxTypes.toOnnx(DType.INT32)));
+            }
+        });
+        // ONNX's Reshape copies the input's dimension for a 0 unless allowzero is set, as zeroCopiesInput says.
+        rule("DynamicReshape", (n, w) -> {
+            List<String> args = in(w.input(n, 0), int64(n, w, 1));
+            if (n.attrs().getBool("zeroCopiesInput")) w.result(n, "Reshape", args);
+            else w.result(n, "Reshape", args, attr("allowzero", 1));
+        });
         rule("Transpose", (n, w) -> w.result(n, "Transpose", in(w.input(n, 0)),
                 attr("perm", n.attrs().getInts("perm"))));
         rule("Concat", (n, w) -> w.result(n, "Concat", inputs(n, w), attr("axis", n.attrs().getInt("axis"))));

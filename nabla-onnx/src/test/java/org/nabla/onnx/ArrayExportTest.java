@@ -30,6 +30,19 @@ class ArrayExportTest {
     }
 
     @Test
+    void runTimeShapesAndReshapes() {
+        Tensor x = random(1, 2, 3, 4);
+        // flatten with an unknown batch through Shape -> Slice -> Concat -> DynamicReshape, in int32 and int64
+        check("dynamic reshape", in -> {
+            Tensor batch = Ops.slice(Ops.shape(in[0], DType.INT64), new int[] {0}, new int[] {1});
+            Tensor target = Ops.concat(0, batch, Tensor.wrap(DType.INT64, Shape.of(1), new long[] {-1}));
+            Tensor copyFirst = Tensor.wrap(DType.INT32, Shape.of(2), new int[] {0, -1});
+            return new Tensor[] {Ops.reshape(in[0], target), Ops.dynamicReshape(in[0], copyFirst, true),
+                    Ops.shape(in[0])};
+        }, List.of(TensorSpec.of(DType.FLOAT32, Shape.of(-1, 3, 4))), x);
+    }
+
+    @Test
     void transposeConcatStackSplit() {
         Tensor x = random(2, 2, 3, 4), y = random(3, 2, 1, 4);
         check("transpose", in -> one(Ops.transpose(in[0], 2, 0, 1)), x);

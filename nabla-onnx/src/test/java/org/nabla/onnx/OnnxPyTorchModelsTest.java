@@ -6,11 +6,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.net.URISyntaxException;
 import java.nio.file.Path;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.nabla.Ops;
 import org.nabla.Tensor;
 import org.nabla.io.Npy;
+import org.nabla.nn.saving.SavedModel;
+import org.nabla.onnx.proto.ModelProto;
 
 /**
  * Models exported by PyTorch's torch.onnx.export (scripts/make-pytorch-onnx-fixtures.py; dynamic batch, so they carry
@@ -40,6 +43,22 @@ class OnnxPyTorchModelsTest {
             }
             assertTrue(m.graph().nodes().stream().anyMatch(nd -> nd.op().name().equals("DynamicReshape"))
                     || name.equals("tiny_attention"), "expected a run-time reshape in " + name);
+        }
+    }
+
+    /** PyTorch -> ONNX -> Nabla saved model -> ONNX again -> ONNX Runtime: still PyTorch's outputs. */
+    @ParameterizedTest
+    @ValueSource(strings = {"small_cnn", "tiny_attention"})
+    void importedThenExportedRunsInOnnxRuntime(String name, @TempDir Path tmp) throws Exception {
+        Tensor x = Npy.read(resource(name + "_x.npy"));
+        Tensor want = Npy.read(resource(name + "_y.npy"));
+        Path dir = tmp.resolve("saved");
+        OnnxSavedModels.importToSavedModel(OnnxFiles.readModel(resource(name + ".onnx")), ImportOptions.defaults(),
+                dir);
+        try (SavedModel saved = SavedModel.load(dir)) {
+            assertClose(want, saved.predict(x)[0]);
+            ModelProto again = OnnxExporter.export(saved);
+            assertClose(want, Ort.run(again, x)[0]);
         }
     }
 
