@@ -12,7 +12,11 @@ public final class Parallel {
     /** Cores used by kernels; {@code -Dnabla.threads=N} overrides (1 makes every kernel serial). */
     public static final int THREADS = Integer.getInteger("nabla.threads", Runtime.getRuntime().availableProcessors());
 
-    private static final ForkJoinPool POOL = new ForkJoinPool(Math.max(1, THREADS), pool -> {
+    /** {@code -Dnabla.parallel=forkjoin} uses a ForkJoinPool (parks at once) instead of the spinning workers. */
+    private static final boolean FORK_JOIN = System.getProperty("nabla.parallel", "spin").equals("forkjoin");
+    private static final SpinningWorkers WORKERS = FORK_JOIN || THREADS <= 1 ? null
+            : new SpinningWorkers(THREADS - 1);
+    private static final ForkJoinPool POOL = !FORK_JOIN ? null : new ForkJoinPool(Math.max(1, THREADS), pool -> {
         ForkJoinWorkerThread t = ForkJoinPool.defaultForkJoinWorkerThreadFactory.newThread(pool);
         t.setName("nabla-intra-op-" + t.getPoolIndex());
         t.setDaemon(true);
@@ -33,8 +37,13 @@ public final class Parallel {
      */
     public static void forRange(int n, int grain, RangeBody body) {
         int chunks = (int) Math.min(THREADS, Math.max(1, n / Math.max(1, (long) grain)));
-        if (chunks <= 1 || ForkJoinTask.inForkJoinPool() && ForkJoinTask.getPool() == POOL) {
+        if (chunks <= 1 || SpinningWorkers.isWorker()
+                || FORK_JOIN && ForkJoinTask.inForkJoinPool() && ForkJoinTask.getPool() == POOL) {
             if (n > 0) body.run(0, n);
+            return;
+        }
+        if (!FORK_JOIN) {
+            WORKERS.run(n, chunks, body);
             return;
         }
         ForkJoinTask<?>[] tasks = new ForkJoinTask<?>[chunks - 1];

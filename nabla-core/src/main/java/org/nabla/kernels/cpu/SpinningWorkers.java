@@ -1,0 +1,119 @@
+package org.nabla.kernels.cpu;
+
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * The threads behind {@link Parallel}: after finishing work a worker spins for a short while before it parks, so an
+ * op that follows within that window starts on all cores at once instead of paying a thread wake-up (tens of
+ * microseconds on a virtual machine; OpenBLAS and OpenMP runtimes spin for the same reason). The caller always works
+ * on the job too and takes every chunk no worker has claimed, so it never waits for a worker that has not started:
+ * a busy or slow worker costs parallelism, never progress.
+ */
+final class SpinningWorkers {
+    /** How long an idle worker spins before parking; {@code -Dnabla.spinMicros=0} parks at once. */
+    private static final long SPIN_NANOS = Long.getLong("nabla.spinMicros", 200) * 1000;
+
+    private final Worker[] workers;
+
+    SpinningWorkers(int count) {
+        workers = new Worker[count];
+        for (int i = 0; i < count; i++) {
+            workers[i] = new Worker(i + 1);
+            workers[i].start();
+        }
+    }
+
+    /** Whether the calling thread is one of these workers (nested parallel work then runs inline). */
+    static boolean isWorker() { return Thread.currentThread() instanceof Worker; }
+
+    /** Runs {@code body} over {@code [0, n)} in {@code chunks} contiguous chunks on the workers and the caller. */
+    void run(int n, int chunks, Parallel.RangeBody body) {
+        Job job = new Job(n, chunks, body, Thread.currentThread());
+        int offered = 0;
+        for (Worker w : workers) {
+            if (offered == chunks - 1) break;
+            if (w.slot.compareAndSet(null, job)) {
+                offered++;
+                if (w.parked) LockSupport.unpark(w);
+            }
+        }
+        job.work();
+        job.awaitDone();
+    }
+
+    /** One parallel loop: chunks are claimed from a counter by whoever gets there first. */
+    private static final class Job {
+        private final int n;
+        private final int chunks;
+        private final Parallel.RangeBody body;
+        private final Thread caller;
+        private final AtomicInteger next = new AtomicInteger();
+        private final AtomicInteger done = new AtomicInteger();
+        private volatile Throwable error;
+
+        Job(int n, int chunks, Parallel.RangeBody body, Thread caller) {
+            this.n = n;
+            this.chunks = chunks;
+            this.body = body;
+            this.caller = caller;
+        }
+
+        void work() {
+            for (int c; (c = next.getAndIncrement()) < chunks; ) {
+                try {
+                    body.run((int) ((long) n * c / chunks), (int) ((long) n * (c + 1) / chunks));
+                } catch (Throwable t) {
+                    if (error == null) error = t;
+                } finally {
+                    if (done.incrementAndGet() == chunks && Thread.currentThread() != caller) {
+                        LockSupport.unpark(caller);
+                    }
+                }
+            }
+        }
+
+        void awaitDone() {
+            long spinUntil = System.nanoTime() + SPIN_NANOS;
+            while (done.get() < chunks) {
+                if (System.nanoTime() < spinUntil) Thread.onSpinWait();
+                else LockSupport.parkNanos(this, 50_000);
+            }
+            Throwable t = error;
+            if (t instanceof RuntimeException r) throw r;
+            if (t instanceof Error e) throw e;
+            if (t != null) throw new IllegalStateException(t);
+        }
+    }
+
+    private static final class Worker extends Thread {
+        private final AtomicReference<Job> slot = new AtomicReference<>();
+        private volatile boolean parked;
+
+        Worker(int index) {
+            super("nabla-intra-op-" + index);
+            setDaemon(true);
+        }
+
+        @Override
+        public void run() {
+            long idleSince = System.nanoTime();
+            while (true) {
+                Job job = slot.get();
+                if (job != null) {
+                    job.work();
+                    slot.set(null);
+                    idleSince = System.nanoTime();
+                } else if (System.nanoTime() - idleSince < SPIN_NANOS) {
+                    Thread.onSpinWait();
+                } else {
+                    parked = true;
+                    if (slot.get() == null) LockSupport.park(this);
+                    parked = false;
+                    idleSince = System.nanoTime();
+                }
+            }
+        }
+    }
+}
