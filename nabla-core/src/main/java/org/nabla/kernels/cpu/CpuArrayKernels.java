@@ -22,18 +22,8 @@ public final class CpuArrayKernels implements KernelProvider {
     public void registerKernels(KernelRegistry r) {
         String cpu = CpuDevice.TYPE;
         DType any = null; // data movement: one kernel serves every dtype
-        r.register(ArrayOps.RESHAPE, cpu, any, (in, attrs, out) -> {
-            Tensor x = in[0];
-            Shape shape = out[0].shape();
-            if (shape.size() == 0) return new Tensor[] {view(x, out[0], 0, shape.contiguousStrides())};
-            int[] strides = x.isDense() ? shape.contiguousStrides() : reshapeStrides(x.shape().dims(), x.strides(),
-                    shape.dims());
-            if (strides == null) {
-                x = x.dense();
-                strides = shape.contiguousStrides();
-            }
-            return new Tensor[] {Tensor.view(x, shape, x.offset(), strides)};
-        }, true);
+        r.register(ArrayOps.RESHAPE, cpu, any, (in, attrs, out) -> new Tensor[] {reshaped(in[0], out[0].shape())},
+                true);
         r.register(ArrayOps.SHAPE, cpu, any, (in, attrs, out) -> {
             int[] d = in[0].shape().dims();
             Shape s = Shape.of(d.length);
@@ -61,15 +51,7 @@ public final class CpuArrayKernels implements KernelProvider {
                 }
                 dims[i] = (int) v;
             }
-            Shape shape = ArrayOps.reshapeTarget(x.shape(), dims);
-            if (shape.size() == 0) return new Tensor[] {Tensor.view(x.dense(), shape, 0, shape.contiguousStrides())};
-            int[] strides = x.isDense() ? shape.contiguousStrides() : reshapeStrides(x.shape().dims(), x.strides(),
-                    shape.dims());
-            if (strides == null) {
-                x = x.dense();
-                strides = shape.contiguousStrides();
-            }
-            return new Tensor[] {Tensor.view(x, shape, x.offset(), strides)};
+            return new Tensor[] {reshaped(x, ArrayOps.reshapeTarget(x.shape(), dims))};
         }, true);
         r.register(ArrayOps.TRANSPOSE, cpu, any, (in, attrs, out) -> {
             Tensor x = in[0];
@@ -179,6 +161,18 @@ public final class CpuArrayKernels implements KernelProvider {
      * (NumPy's attempt_nocopy_reshape): each group of old axes that merges or splits must be contiguous within itself.
      * Sizes are all non-zero here.
      */
+    /** {@code x} as {@code shape} (same size): a view when the layout allows, else a dense copy's view. */
+    private static Tensor reshaped(Tensor x, Shape shape) {
+        if (shape.size() == 0) return Tensor.wrap(x.dtype(), shape, Strided.allocate(x.dtype().storage(), 0));
+        int[] strides = x.isDense() ? shape.contiguousStrides() : reshapeStrides(x.shape().dims(), x.strides(),
+                shape.dims());
+        if (strides == null) {
+            x = x.dense();
+            strides = shape.contiguousStrides();
+        }
+        return Tensor.view(x, shape, x.offset(), strides);
+    }
+
     static int[] reshapeStrides(int[] oldDims, int[] oldStrides, int[] newDims) {
         int[] od = new int[oldDims.length], os = new int[oldDims.length];
         int on = 0;
