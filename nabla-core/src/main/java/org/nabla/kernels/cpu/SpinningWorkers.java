@@ -99,6 +99,7 @@ final class SpinningWorkers {
         @Override
         public void run() {
             long idleSince = System.nanoTime();
+            int spins = 0;
             while (true) {
                 Job job = slot.get();
                 if (job != null) {
@@ -106,7 +107,10 @@ final class SpinningWorkers {
                     slot.set(null);
                     idleSince = System.nanoTime();
                 } else if (System.nanoTime() - idleSince < SPIN_NANOS) {
-                    Thread.onSpinWait();
+                    // Mostly a pause; now and then a yield, so a spinning worker gives way to threads with real work
+                    // (the session's inter-op threads) when the cores are oversubscribed.
+                    if ((++spins & 63) == 0) Thread.yield();
+                    else Thread.onSpinWait();
                 } else {
                     parked = true;
                     if (slot.get() == null) LockSupport.park(this);
