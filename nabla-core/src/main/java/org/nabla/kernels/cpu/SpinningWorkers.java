@@ -14,6 +14,8 @@ import java.util.concurrent.locks.LockSupport;
 final class SpinningWorkers {
     /** How long an idle worker spins before parking; {@code -Dnabla.spinMicros=0} parks at once. */
     private static final long SPIN_NANOS = Long.getLong("nabla.spinMicros", 200) * 1000;
+    /** How long a caller spins for the last chunks before parking (a worker unparks it when done). */
+    private static final long CALLER_SPIN_NANOS = Long.getLong("nabla.callerSpinMicros", 200) * 1000;
 
     private final Worker[] workers;
 
@@ -75,7 +77,7 @@ final class SpinningWorkers {
         }
 
         void awaitDone() {
-            long spinUntil = System.nanoTime() + SPIN_NANOS;
+            long spinUntil = System.nanoTime() + CALLER_SPIN_NANOS;
             while (done.get() < chunks) {
                 if (System.nanoTime() < spinUntil) Thread.onSpinWait();
                 else LockSupport.parkNanos(this, 50_000);
