@@ -9,13 +9,18 @@ import java.util.concurrent.locks.LockSupport;
  * op that follows within that window starts on all cores at once instead of paying a thread wake-up (tens of
  * microseconds on a virtual machine; OpenBLAS and OpenMP runtimes spin for the same reason). The caller always works
  * on the job too and takes every chunk no worker has claimed, so it never waits for a worker that has not started:
- * a busy or slow worker costs parallelism, never progress.
+ * a busy or slow worker costs parallelism, never progress. A caller whose chunks are done parks until the workers'
+ * are (the last one unparks it).
  */
 final class SpinningWorkers {
     /** How long an idle worker spins before parking; {@code -Dnabla.spinMicros=0} parks at once. */
     private static final long SPIN_NANOS = Long.getLong("nabla.spinMicros", 200) * 1000;
-    /** How long a caller spins for the last chunks before parking (a worker unparks it when done). */
-    private static final long CALLER_SPIN_NANOS = Long.getLong("nabla.callerSpinMicros", 200) * 1000;
+    /**
+     * How long a caller spins for the workers' last chunks before parking (the last worker unparks it). Zero by
+     * default: measured, a spinning caller slowed large matrix products (the VM's two cores seem to share a physical
+     * core's resources) and won nothing elsewhere.
+     */
+    private static final long CALLER_SPIN_NANOS = Long.getLong("nabla.callerSpinMicros", 0) * 1000;
 
     private final Worker[] workers;
 
@@ -77,9 +82,9 @@ final class SpinningWorkers {
         }
 
         void awaitDone() {
-            long spinUntil = System.nanoTime() + CALLER_SPIN_NANOS;
+            long spinUntil = CALLER_SPIN_NANOS == 0 ? 0 : System.nanoTime() + CALLER_SPIN_NANOS;
             while (done.get() < chunks) {
-                if (System.nanoTime() < spinUntil) Thread.onSpinWait();
+                if (spinUntil != 0 && System.nanoTime() < spinUntil) Thread.onSpinWait();
                 else LockSupport.parkNanos(this, 50_000);
             }
             Throwable t = error;
