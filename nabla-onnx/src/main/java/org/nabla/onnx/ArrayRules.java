@@ -38,8 +38,6 @@ final class ArrayRules {
         });
         one("Tile", n -> Ops.tile(n.required(0), n.constant(1).toIntArray()));
         one("Gather", n -> Ops.gather(n.required(0), n.required(1), (int) n.attrInt("axis", 0)));
-        one("GatherND", ArrayRules::gatherNd);
-        one("GatherElements", n -> Ops.gatherElements(n.required(0), n.required(1), (int) n.attrInt("axis", 0)));
         rule("Split", ArrayRules::split);
         one("Slice", ArrayRules::slice);
         one("OneHot", ArrayRules::oneHot);
@@ -148,39 +146,6 @@ final class ArrayRules {
             out[i] = da == 1 ? db : da;
         }
         return Shape.of(out);
-    }
-
-    private static Tensor gatherNd(OnnxNode n) {
-        Tensor data = n.required(0), indices = n.required(1);
-        int batchDims = (int) n.attrInt("batch_dims", 0);
-        if (batchDims == 0) return Ops.gatherNd(data, indices);
-        // Prefix each index tuple with its batch position, then gather over the un-batched data.
-        int[] ds = data.shape().dims(), is = indices.shape().dims();
-        for (int i = 0; i < batchDims; i++) {
-            if (ds[i] < 0 || ds[i] != is[i]) throw n.error("batch dimension " + i + " differs: data " + data.shape()
-                    + ", indices " + indices.shape());
-        }
-        int batch = 1;
-        for (int i = 0; i < batchDims; i++) batch *= ds[i];
-        int[] flatData = new int[ds.length - batchDims + 1];
-        flatData[0] = batch;
-        System.arraycopy(ds, batchDims, flatData, 1, ds.length - batchDims);
-        int[] flatIdx = new int[is.length - batchDims + 1];
-        flatIdx[0] = batch;
-        System.arraycopy(is, batchDims, flatIdx, 1, is.length - batchDims);
-        Tensor idx = Ops.cast(Ops.reshape(indices, flatIdx), DType.INT64);
-        int[] posShape = new int[flatIdx.length];
-        Arrays.fill(posShape, 1);
-        posShape[0] = batch;
-        int[] full = flatIdx.clone();
-        full[full.length - 1] = 1;
-        Tensor pos = Ops.broadcastTo(Ops.reshape(Ops.range(0, batch, 1, DType.INT64), posShape), full);
-        Tensor out = Ops.gatherNd(Ops.reshape(data, flatData), Ops.concat(-1, pos, idx));
-        int[] outShape = new int[batchDims + out.rank() - 1];
-        System.arraycopy(ds, 0, outShape, 0, batchDims);
-        int[] rest = out.shape().dims();
-        System.arraycopy(rest, 1, outShape, batchDims, rest.length - 1);
-        return Ops.reshape(out, outShape);
     }
 
     private static List<Tensor> split(OnnxNode n) {

@@ -17,6 +17,8 @@ final class IndexRules {
 
     static void register() {
         rule("TopK", IndexRules::topK);
+        one("GatherND", IndexRules::gatherNd);
+        one("GatherElements", n -> Ops.gatherElements(n.required(0), n.required(1), (int) n.attrInt("axis", 0)));
         one("ScatterND", IndexRules::scatterNd);
         one("ScatterElements", IndexRules::scatterElements);
         one("Scatter", IndexRules::scatterElements); // opset 9-10 name of ScatterElements
@@ -103,5 +105,38 @@ final class IndexRules {
         for (int i = 0; i < q; i++) dims[i] = NnRules.knownDim(n, data, i);
         Tensor idx = Ops.cast(indices, DType.INT64);
         return Ops.where(Ops.less(idx, 0L), Ops.add(idx, Tensors.of(dims, q)), idx);
+    }
+
+    private static Tensor gatherNd(OnnxNode n) {
+        Tensor data = n.required(0), indices = n.required(1);
+        int batchDims = (int) n.attrInt("batch_dims", 0);
+        if (batchDims == 0) return Ops.gatherNd(data, indices);
+        // Prefix each index tuple with its batch position, then gather over the un-batched data.
+        int[] ds = data.shape().dims(), is = indices.shape().dims();
+        for (int i = 0; i < batchDims; i++) {
+            if (ds[i] < 0 || ds[i] != is[i]) throw n.error("batch dimension " + i + " differs: data " + data.shape()
+                    + ", indices " + indices.shape());
+        }
+        int batch = 1;
+        for (int i = 0; i < batchDims; i++) batch *= ds[i];
+        int[] flatData = new int[ds.length - batchDims + 1];
+        flatData[0] = batch;
+        System.arraycopy(ds, batchDims, flatData, 1, ds.length - batchDims);
+        int[] flatIdx = new int[is.length - batchDims + 1];
+        flatIdx[0] = batch;
+        System.arraycopy(is, batchDims, flatIdx, 1, is.length - batchDims);
+        Tensor idx = Ops.cast(Ops.reshape(indices, flatIdx), DType.INT64);
+        int[] posShape = new int[flatIdx.length];
+        Arrays.fill(posShape, 1);
+        posShape[0] = batch;
+        int[] full = flatIdx.clone();
+        full[full.length - 1] = 1;
+        Tensor pos = Ops.broadcastTo(Ops.reshape(Ops.range(0, batch, 1, DType.INT64), posShape), full);
+        Tensor out = Ops.gatherNd(Ops.reshape(data, flatData), Ops.concat(-1, pos, idx));
+        int[] outShape = new int[batchDims + out.rank() - 1];
+        System.arraycopy(ds, 0, outShape, 0, batchDims);
+        int[] rest = out.shape().dims();
+        System.arraycopy(rest, 1, outShape, batchDims, rest.length - 1);
+        return Ops.reshape(out, outShape);
     }
 }
