@@ -1,6 +1,6 @@
 """Reference timings for `nabla bench`: NumPy (OpenBLAS) and, when importable, PyTorch on the same machine.
 
-Usage: python3 reference.py [--quick] [--only sgemm,conv2d,add,dispatch] [--sizes 256,512,...]
+Usage: python3 reference.py [--quick] [--only sgemm,conv2d,add,add-dram,dispatch] [--sizes 256,512,...]
 Prints one result per line as "key value" (value in the unit nabla bench uses for that key); "key n/a reason" when a
 measurement is impossible. Timing: best of several repetitions after warm-up, like the Java side.
 """
@@ -33,7 +33,7 @@ def best_seconds(fn, reps, min_rep_seconds, warmup=2):
 def main():
     p = argparse.ArgumentParser()
     p.add_argument("--quick", action="store_true")
-    p.add_argument("--only", default="sgemm,conv2d,add,dispatch")
+    p.add_argument("--only", default="sgemm,conv2d,add,add-dram,dispatch")
     p.add_argument("--sizes", default="256,512,1024,2048")
     args = p.parse_args()
     only = set(args.only.split(","))
@@ -52,6 +52,13 @@ def main():
         b = rng.random(1 << 20, dtype=np.float32)
         t = best_seconds(lambda: a + b, reps, min_rep)
         print(f"add {3 * 4 * (1 << 20) / t / 1e9:.3f}", flush=True)
+    if "add-dram" in only:
+        n = (16 if args.quick else 64) << 20  # as Benchmarks.dramAddSize
+        a = rng.random(n, dtype=np.float32)
+        b = rng.random(n, dtype=np.float32)
+        t = best_seconds(lambda: a + b, reps, min_rep)
+        print(f"add_dram {3 * 4 * n / t / 1e9:.3f}", flush=True)
+        del a, b
 
     if "conv2d" not in only and "dispatch" not in only:
         return

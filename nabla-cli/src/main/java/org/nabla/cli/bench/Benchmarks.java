@@ -17,7 +17,7 @@ import org.nabla.ops.OpRegistry;
 /** The Java side of {@code nabla bench}: each benchmark runs public ops eagerly, as a user would. */
 public final class Benchmarks {
     /** Benchmark groups, in report order; {@code --only} takes a comma-separated subset. */
-    public static final List<String> GROUPS = List.of("sgemm", "conv2d", "add", "dispatch");
+    public static final List<String> GROUPS = List.of("sgemm", "conv2d", "add", "add-dram", "dispatch");
     public static final int[] SGEMM_SIZES = {256, 512, 1024, 2048};
     /** Conv2D problem: NHWC input [N, H, W, C], HWIO filter [KH, KW, C, OUT], SAME padding, stride 1. */
     static final int CONV_N = 128, CONV_H = 28, CONV_W = 28, CONV_C = 32, CONV_K = 3, CONV_OUT = 64;
@@ -34,6 +34,7 @@ public final class Benchmarks {
         if (groups.contains("sgemm")) for (int n : SGEMM_SIZES) out.add(sgemm(n, plan));
         if (groups.contains("conv2d")) out.add(conv2d(plan));
         if (groups.contains("add")) out.add(add(plan));
+        if (groups.contains("add-dram")) out.add(addDram(plan));
         if (groups.contains("dispatch")) out.add(dispatch(plan));
         return out;
     }
@@ -92,6 +93,22 @@ public final class Benchmarks {
         return new BenchResult("add", "add 1M float32", "GB/s", true, 3.0 * 4 * ADD_SIZE / t / 1e9, Double.NaN, "",
                 "");
     }
+
+    /**
+     * The same add on vectors far larger than the caches (64M elements, 16M with --quick): bound by memory bandwidth,
+     * the yardstick issue 2 sets for elementwise ops.
+     */
+    static BenchResult addDram(Timing.Plan plan) {
+        int n = dramAddSize(plan == Timing.Plan.QUICK);
+        Tensor a = randomFloats(new Random(7), n);
+        Tensor b = randomFloats(new Random(8), n);
+        double t = Timing.bestSeconds(plan, () -> sink = Ops.add(a, b));
+        sink = null;
+        return new BenchResult("add_dram", "add " + (n >> 20) + "M float32 (DRAM-bound)", "GB/s", true,
+                3.0 * 4 * n / t / 1e9, Double.NaN, "", "");
+    }
+
+    static int dramAddSize(boolean quick) { return quick ? 16 << 20 : 64 << 20; }
 
     /** Eager dispatch overhead: one-element float32 add, in microseconds per call (lower is better). */
     static BenchResult dispatch(Timing.Plan plan) {

@@ -102,7 +102,7 @@ public final class Reference {
         String[] parts = line.trim().split("\\s+", 3);
         if (parts.length < 2) return;
         String key = parts[0];
-        String name = key.startsWith("sgemm") || key.equals("add") ? "numpy" : "torch";
+        String name = key.startsWith("sgemm") || key.startsWith("add") ? "numpy" : "torch";
         if (parts[1].equals("n/a")) {
             out.put(key, new Value(Double.NaN, name, parts.length > 2 ? parts[2] : "not measured"));
             return;
