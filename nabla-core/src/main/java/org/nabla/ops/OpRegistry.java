@@ -33,6 +33,7 @@ public final class OpRegistry {
             "org.nabla.ops.NnGradOps");
 
     private static volatile boolean loaded;
+    private static final ThreadLocal<Boolean> LOADING = ThreadLocal.withInitial(() -> false);
 
     private OpRegistry() {}
 
@@ -46,18 +47,27 @@ public final class OpRegistry {
         if (previous != null) throw new IllegalStateException("op " + op.name() + " is registered twice");
     }
 
-    /** Forces every core family to load (and so register its ops). */
+    /** Forces every core family and every module's {@link OpFamily} to load (and so register its ops). */
     public static void loadAll() {
-        if (loaded) return;
-        for (String family : FAMILIES) {
-            try {
-                Class.forName(family, true, OpRegistry.class.getClassLoader());
-            } catch (ClassNotFoundException e) {
-                throw new IllegalStateException("op family " + family + " is missing", e);
+        if (loaded || LOADING.get()) return; // a family's own registration may look ops up again
+        LOADING.set(true);
+        try {
+            for (String family : FAMILIES) {
+                try {
+                    Class.forName(family, true, OpRegistry.class.getClassLoader());
+                } catch (ClassNotFoundException e) {
+                    throw new IllegalStateException("op family " + family + " is missing", e);
+                }
             }
+            for (OpFamily family : java.util.ServiceLoader.load(OpFamily.class, OpRegistry.class.getClassLoader())) {
+                family.getClass(); // instantiating it initialized its op definitions
+            }
+            loaded = true;
+        } finally {
+            LOADING.set(false);
         }
-        loaded = true;
     }
+
 
     /** The op with this name, or an error listing what exists. */
     public static OpDef get(String name) {

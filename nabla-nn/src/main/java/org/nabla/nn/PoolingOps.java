@@ -33,7 +33,7 @@ import org.nabla.ops.TensorSpec;
  * <li>{@code ArgmaxGather(values, argmax)}: {@code values.flat[argmax[i]]} (the gradient of ArgmaxScatter).</li>
  * </ul>
  */
-public final class PoolingOps implements KernelProvider {
+public final class PoolingOps implements KernelProvider, org.nabla.ops.OpFamily {
     public static final OpDef MAX_POOL_WITH_ARGMAX = OpDef.builder("MaxPoolWithArgmax").inputs("input")
             .attr("ksize", AttrType.INTS)
             .attr("strides", AttrType.INTS)

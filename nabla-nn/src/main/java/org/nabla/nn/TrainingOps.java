@@ -29,7 +29,7 @@ import org.nabla.ops.TensorSpec;
  *     value, first and second moments (one pass instead of a dozen elementwise ops).</li>
  * </ul>
  */
-public final class TrainingOps implements KernelProvider {
+public final class TrainingOps implements KernelProvider, org.nabla.ops.OpFamily {
     public static final OpDef STEP_DROPOUT = OpDef.builder("StepDropout").inputs("x", "step")
             .attr("rate", AttrType.FLOAT)
             .attr("seed", AttrType.LONG, 0L)
