@@ -10,6 +10,8 @@ import org.nabla.nn.saving.SavedModel;
 import org.nabla.onnx.ImportOptions;
 import org.nabla.onnx.OnnxFiles;
 import org.nabla.onnx.OnnxSavedModels;
+import org.nabla.onnx.OnnxSignature;
+import org.nabla.onnx.UnsupportedOnnxException;
 import org.nabla.onnx.proto.ModelProto;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -40,6 +42,8 @@ public final class ImportCommand implements Callable<Integer> {
         }
         try {
             OnnxSavedModels.importToSavedModel(model, options, out);
+        } catch (UnsupportedOnnxException e) {
+            throw new IOException(file + ": " + Main.message(e) + symbolicInputHint(model, options), e);
         } catch (RuntimeException e) {
             throw new IOException(file + ": " + Main.message(e), e);
         }
@@ -50,6 +54,18 @@ public final class ImportCommand implements Callable<Integer> {
             System.out.println("  " + m.graph().size() + " graph nodes, " + m.variables().size() + " weight tensors");
         }
         return 0;
+    }
+
+    /** When inputs have symbolic dims, how to fix them: a saved model is one graph for every size it accepts. */
+    private static String symbolicInputHint(ModelProto model, ImportOptions options) {
+        List<OnnxSignature.Value> open = OnnxSignature.inputs(model.getGraph(), options.inputShapes()).stream()
+                .filter(v -> !v.spec().shape().isFullyDefined()).toList();
+        if (open.isEmpty()) return "";
+        OnnxSignature.Value first = open.get(0);
+        String example = java.util.Arrays.stream(first.spec().shape().dims()).mapToObj(d -> d < 0 ? "1" : "" + d)
+                .collect(java.util.stream.Collectors.joining(","));
+        return " (inputs with symbolic dimensions: " + open + "; if the model needs them known, fix them with "
+                + "--input-shape, e.g. --input-shape " + first.name() + "=" + example + ")";
     }
 
     private static Shape parseShape(String name, String dims) {

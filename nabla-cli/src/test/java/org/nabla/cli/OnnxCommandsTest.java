@@ -162,6 +162,29 @@ class OnnxCommandsTest {
     }
 
     @Test
+    void importOfAModelNeedingConcreteSizesSuggestsInputShape() throws IOException {
+        // Split into halves along a symbolic axis: sizes unknown until the input is.
+        TensorShapeProto.Builder shape = TensorShapeProto.newBuilder()
+                .addDim(TensorShapeProto.Dimension.newBuilder().setDimParam("n"))
+                .addDim(TensorShapeProto.Dimension.newBuilder().setDimValue(2));
+        ValueInfoProto.Builder v = ValueInfoProto.newBuilder().setType(TypeProto.newBuilder()
+                .setTensorType(TypeProto.Tensor.newBuilder().setElemType(1).setShape(shape)));
+        GraphProto g = GraphProto.newBuilder().setName("split").addInput(v.clone().setName("x"))
+                .addOutput(v.clone().setName("a")).addOutput(v.clone().setName("b"))
+                .addNode(NodeProto.newBuilder().setOpType("Split").addInput("x").addOutput("a").addOutput("b"))
+                .build();
+        Path file = tmp.resolve("split.onnx");
+        OnnxFiles.writeModel(file, ModelProto.newBuilder().setIrVersion(8).setGraph(g)
+                .addOpsetImport(OperatorSetIdProto.newBuilder().setVersion(13)).build());
+        assertFails(run("import", file.toString(), "--out", tmp.resolve("split").toString()), "import",
+                "fix them with --input-shape, e.g. --input-shape x=1,2");
+        CommandsTest.Result r = run("import", file.toString(), "--out", tmp.resolve("split").toString(),
+                "--input-shape", "x=4,2");
+        assertEquals(0, r.code(), r.all());
+        assertTrue(r.out().contains("inputs:  [x: float32(4, 2)]"), r.out());
+    }
+
+    @Test
     void badOnnxInput() throws IOException {
         Path truncated = tmp.resolve("truncated.onnx");
         byte[] good = Files.readAllBytes(onnx);
