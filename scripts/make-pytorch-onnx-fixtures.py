@@ -51,12 +51,37 @@ class TinyAttention(nn.Module):
         return h + F.gelu(self.ff(h)).mean(dim=-1, keepdim=True)
 
 
+class MobileUNet(nn.Module):
+    """Depthwise-separable convs, hardswish, a strided down path, ConvTranspose and nearest upsampling back up,
+    a skip concat, global average pooling and a linear head: the operators of mobile and segmentation nets."""
+
+    def __init__(self):
+        super().__init__()
+        self.stem = nn.Conv2d(3, 8, 3, padding=1)
+        self.dw = nn.Conv2d(8, 8, 3, stride=2, padding=1, groups=8)
+        self.pw = nn.Conv2d(8, 16, 1)
+        self.bn = nn.BatchNorm2d(16)
+        self.up = nn.ConvTranspose2d(16, 8, 2, stride=2)
+        self.fuse = nn.Conv2d(16, 8, 3, padding=1)
+        self.head = nn.Linear(8 + 16, 4)
+
+    def forward(self, x):
+        s = F.hardswish(self.stem(x))
+        d = F.relu6(self.bn(self.pw(self.dw(s))))
+        u = self.up(d) + F.interpolate(d[:, :8], scale_factor=2, mode="nearest")
+        f = F.leaky_relu(self.fuse(torch.cat([u, s], dim=1)), 0.1)
+        pooled = torch.cat([f.mean(dim=(2, 3)), F.adaptive_avg_pool2d(d, 1).flatten(1)], dim=1)
+        return torch.softmax(self.head(pooled), dim=1)
+
+
 def export(name, model, x):
     model.eval()
     for m in model.modules():
         if isinstance(m, nn.BatchNorm2d):  # non-trivial running statistics
             m.running_mean.uniform_(-0.5, 0.5)
             m.running_var.uniform_(0.5, 2.0)
+            m.weight.data.uniform_(0.5, 1.5)
+            m.bias.data.uniform_(-0.2, 0.2)
     torch.onnx.export(model, x, os.path.join(OUT, name + ".onnx"), input_names=["x"], output_names=["y"],
                       dynamic_axes={"x": {0: "batch"}, "y": {0: "batch"}}, opset_version=17)
     np.save(os.path.join(OUT, name + "_x.npy"), x.numpy())
@@ -69,4 +94,5 @@ if __name__ == "__main__":
     os.makedirs(OUT, exist_ok=True)
     export("small_cnn", SmallCnn(), torch.randn(3, 1, 12, 12))
     export("tiny_attention", TinyAttention(), torch.randn(2, 5, 8))
+    export("mobile_unet", MobileUNet(), torch.randn(2, 3, 8, 8))
     print("wrote", sorted(os.listdir(OUT)))

@@ -61,6 +61,7 @@ final class NnExports {
             }
         });
         rule("Conv2D", NnExports::conv2d);
+        rule("Conv2DBackpropInput", NnExports::convTranspose);
         rule("MaxPool2D", (n, w) -> pool(n, w, "MaxPool"));
         rule("AvgPool2D", (n, w) -> pool(n, w, "AveragePool"));
         rule("MaxPoolWithArgmax", (n, w) -> pool(n, w, "MaxPool")); // the values; the argmax output does not export
@@ -128,6 +129,45 @@ final class NnExports {
         attrs.add(attr("group", a.getInt("groups")));
         attrs.add(padding(n, xs, nhwc, fs.dim(0), fs.dim(1), a.getInts("dilations")));
         writeSpatial(n, w, "Conv", in(x, f), attrs, nhwc);
+    }
+
+    /**
+     * Conv2D's gradient with respect to its input (what an imported ConvTranspose becomes) as ONNX ConvTranspose of
+     * the gradient, with the forward convolution's pads; output_padding makes up the rows and columns a strided
+     * forward convolution skipped, so the result has the input's size (which must be known).
+     */
+    private static void convTranspose(Node n, OnnxGraphWriter w) {
+        var a = n.attrs();
+        boolean nhwc = !a.getString("dataFormat").equals("NCHW");
+        Shape xs = n.inputs().get(0).spec().shape(), fs = n.inputs().get(1).spec().shape();
+        Shape gs = n.inputs().get(2).spec().shape();
+        int[] strides = a.getInts("strides"), dil = a.getInts("dilations");
+        AttributeProto pads = padding(n, xs, nhwc, fs.dim(0), fs.dim(1), dil);
+        if (pads.getIntsCount() != 4) throw ArrayExports.unsupported(n, "SAME padding over unknown spatial sizes");
+        int[] outPad = new int[2];
+        for (int i = 0; i < 2; i++) {
+            int size = xs.dim(nhwc ? 1 + i : 2 + i), in = gs.dim(nhwc ? 1 + i : 2 + i);
+            if (size < 0 || in < 0) throw ArrayExports.unsupported(n, "spatial sizes unknown at export " + xs);
+            int reach = strides[i] * (in - 1) + (fs.dim(i) - 1) * dil[i] + 1
+                    - (int) pads.getInts(i) - (int) pads.getInts(i + 2);
+            outPad[i] = size - reach;
+            if (outPad[i] < 0) throw ArrayExports.unsupported(n, "an input size " + xs + " below what its gradient "
+                    + gs + " covers");
+        }
+        String g = nhwc ? w.inputNchw(n, 2) : w.input(n, 2);
+        Tensor filter = w.constantInput(n, 1);
+        // ConvTranspose wants (forward out, forward in / groups, kh, kw): the same permutation as Conv's OIHW.
+        String f = filter != null ? w.initializer(permuted(filter, HWIO_TO_OIHW),
+                OnnxGraphWriter.constantName(n.inputs().get(1)) + "/oihw")
+                : w.temp(n, "Transpose", in(w.input(n, 1)), attr("perm", HWIO_TO_OIHW));
+        List<AttributeProto> attrs = new ArrayList<>();
+        attrs.add(attr("kernel_shape", fs.dim(0), fs.dim(1)));
+        attrs.add(attr("strides", strides));
+        attrs.add(attr("dilations", dil));
+        attrs.add(attr("group", a.getInt("groups")));
+        attrs.add(pads);
+        attrs.add(attr("output_padding", outPad[0], outPad[1]));
+        writeSpatial(n, w, "ConvTranspose", in(g, f), attrs, nhwc);
     }
 
     private static void pool(Node n, OnnxGraphWriter w, String onnxOp) {

@@ -77,6 +77,26 @@ class NnExportTest {
     }
 
     @Test
+    void conv2dInputGradientExportsAsConvTranspose() {
+        // The gradient of a conv over x (2, 7, 6, 3) with a 3x2 filter, in both layouts, strides and paddings whose
+        // forward pass skips rows (so ConvTranspose needs output_padding), and groups.
+        Tensor filter = random(DType.FLOAT32, 20, -0.5, 0.5, 3, 2, 3, 4);
+        Tensor x = random(21, 2, 7, 6, 3);
+        for (Conv2dOptions o : List.of(Conv2dOptions.defaults(), Conv2dOptions.defaults().padding("SAME").strides(2, 2),
+                Conv2dOptions.defaults().strides(2, 3).dilations(1, 1),
+                Conv2dOptions.defaults().padding("EXPLICIT").explicitPaddings(1, 2, 0, 1).strides(2, 2))) {
+            Tensor grad = random(22, Ops.conv2d(x, filter, o).shape().dims());
+            check("conv2d input gradient " + o.padding(), in -> one(Ops.conv2DBackpropInput(x, in[1], in[0], o)),
+                    grad, filter);
+        }
+        Tensor grouped = random(DType.FLOAT32, 23, -0.5, 0.5, 3, 3, 2, 4);
+        Tensor xg = random(24, 1, 4, 5, 4);
+        Conv2dOptions g = Conv2dOptions.defaults().groups(2).padding("SAME").strides(2, 2).dataFormat("NHWC");
+        check("grouped conv2d input gradient", in -> one(Ops.conv2DBackpropInput(xg, grouped, in[0], g)),
+                random(25, Ops.conv2d(xg, grouped, g).shape().dims()));
+    }
+
+    @Test
     void conv2dGroupsAndNchw() {
         Tensor x = random(11, 1, 5, 5, 4);
         Tensor filter = random(DType.FLOAT32, 12, -0.5, 0.5, 3, 3, 2, 6);
