@@ -118,10 +118,7 @@ final class NnExports {
         boolean nhwc = !a.getString("dataFormat").equals("NCHW");
         Shape xs = n.inputs().get(0).spec().shape(), fs = n.inputs().get(1).spec().shape();
         String x = nhwc ? w.inputNchw(n, 0) : w.input(n, 0);
-        Tensor filter = w.constantInput(n, 1);
-        String f = filter != null ? w.initializer(permuted(filter, HWIO_TO_OIHW),
-                OnnxGraphWriter.constantName(n.inputs().get(1)) + "/oihw")
-                : w.temp(n, "Transpose", in(w.input(n, 1)), attr("perm", HWIO_TO_OIHW));
+        String f = oihwFilter(n, w);
         List<AttributeProto> attrs = new ArrayList<>();
         attrs.add(attr("kernel_shape", fs.dim(0), fs.dim(1)));
         attrs.add(attr("strides", a.getInts("strides")));
@@ -155,11 +152,8 @@ final class NnExports {
                     + gs + " covers");
         }
         String g = nhwc ? w.inputNchw(n, 2) : w.input(n, 2);
-        Tensor filter = w.constantInput(n, 1);
         // ConvTranspose wants (forward out, forward in / groups, kh, kw): the same permutation as Conv's OIHW.
-        String f = filter != null ? w.initializer(permuted(filter, HWIO_TO_OIHW),
-                OnnxGraphWriter.constantName(n.inputs().get(1)) + "/oihw")
-                : w.temp(n, "Transpose", in(w.input(n, 1)), attr("perm", HWIO_TO_OIHW));
+        String f = oihwFilter(n, w);
         List<AttributeProto> attrs = new ArrayList<>();
         attrs.add(attr("kernel_shape", fs.dim(0), fs.dim(1)));
         attrs.add(attr("strides", strides));
@@ -168,6 +162,14 @@ final class NnExports {
         attrs.add(pads);
         attrs.add(attr("output_padding", outPad[0], outPad[1]));
         writeSpatial(n, w, "ConvTranspose", in(g, f), attrs, nhwc);
+    }
+
+    /** Input 1, an HWIO filter, as OIHW: a transposed initializer when constant, else a Transpose node. */
+    private static String oihwFilter(Node n, OnnxGraphWriter w) {
+        Tensor filter = w.constantInput(n, 1);
+        if (filter == null) return w.temp(n, "Transpose", in(w.input(n, 1)), attr("perm", HWIO_TO_OIHW));
+        return w.initializer(permuted(filter, HWIO_TO_OIHW), OnnxGraphWriter.constantName(n.inputs().get(1))
+                + "/oihw");
     }
 
     private static void pool(Node n, OnnxGraphWriter w, String onnxOp) {
