@@ -1,12 +1,22 @@
 package org.nabla.cli;
 
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.nabla.Tensor;
 import org.nabla.nn.saving.SavedModel;
+import org.nabla.onnx.OnnxFiles;
+import org.nabla.onnx.OnnxOperators;
+import org.nabla.onnx.OnnxSignature;
+import org.nabla.onnx.proto.ModelProto;
+import org.nabla.onnx.proto.NodeProto;
+import org.nabla.onnx.proto.OperatorSetIdProto;
+import org.nabla.onnx.proto.TensorProto;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -14,16 +24,20 @@ import picocli.CommandLine.Option;
 @Command(name = "summary", mixinStandardHelpOptions = true,
         versionProvider = VersionCommand.Provider.class,
         description = "Print a model's layers, output shapes and parameter counts (a saved model: "
-        + "its signature and weights).")
+        + "its signature and weights; an ONNX file: its signature, operators and initializers).")
 public final class SummaryCommand implements Callable<Integer> {
     @Option(names = "--model", paramLabel = "NAME|DIR", defaultValue = "cnn",
-            description = "mlp, cnn, or a saved model directory (default: ${DEFAULT-VALUE}).")
+            description = "mlp, cnn, a saved model directory or an ONNX file (default: ${DEFAULT-VALUE}).")
     String model;
 
     @Override
     public Integer call() throws IOException {
         if (Classifier.isReferenceName(model)) {
             System.out.print(CliSupport.referenceModel(model, 42).summary());
+            return 0;
+        }
+        if (model.endsWith(".onnx") || Files.isRegularFile(Path.of(model))) {
+            System.out.print(onnxSummary(Path.of(model), OnnxFiles.readModel(Path.of(model))));
             return 0;
         }
         try (SavedModel s = SavedModel.load(Classifier.savedModelDir(model))) {
@@ -66,6 +80,43 @@ public final class SummaryCommand implements Callable<Integer> {
         b.append(dbl).append('\n');
         b.append(String.format(Locale.ROOT, "Total params: %,d%n", total).replace(System.lineSeparator(), "\n"));
         b.append(rule).append('\n');
+        return b.toString();
+    }
+
+    /** An ONNX model at a glance: producer and opsets, inputs and outputs, operator counts, initializer sizes. */
+    static String onnxSummary(Path file, ModelProto m) {
+        StringBuilder b = new StringBuilder();
+        b.append("ONNX model: ").append(file).append('\n');
+        b.append("  producer ").append(m.getProducerName().isEmpty() ? "?" : m.getProducerName())
+                .append(m.getProducerVersion().isEmpty() ? "" : " " + m.getProducerVersion())
+                .append(", IR version ").append(m.getIrVersion()).append(", opsets");
+        for (OperatorSetIdProto o : m.getOpsetImportList()) {
+            b.append(' ').append(o.getDomain().isEmpty() ? "ai.onnx" : o.getDomain()).append(':').append(o.getVersion());
+        }
+        b.append('\n');
+        for (OnnxSignature.Value in : OnnxSignature.inputs(m.getGraph(), Map.of())) {
+            b.append("  input  ").append(in).append('\n');
+        }
+        for (OnnxSignature.Value out : OnnxSignature.outputs(m.getGraph())) {
+            b.append("  output ").append(out).append('\n');
+        }
+        Map<String, Integer> ops = new java.util.TreeMap<>();
+        for (NodeProto n : m.getGraph().getNodeList()) ops.merge(n.getOpType(), 1, Integer::sum);
+        b.append("  ").append(m.getGraph().getNodeCount()).append(" nodes:");
+        ops.forEach((op, count) -> b.append(' ').append(op).append(count > 1 ? " x" + count : ""));
+        b.append('\n');
+        long params = 0;
+        for (TensorProto t : m.getGraph().getInitializerList()) {
+            long n = 1;
+            for (long d : t.getDimsList()) n *= d;
+            params += n;
+        }
+        b.append(String.format(Locale.ROOT, "  %d initializers, %,d values%n", m.getGraph().getInitializerCount(),
+                params).replace(System.lineSeparator(), "\n"));
+        b.append("  importable: ");
+        List<String> unsupported = ops.keySet().stream().filter(op -> !OnnxOperators.supports(op)).toList();
+        b.append(unsupported.isEmpty() ? "every operator has a Nabla rule" : "no rule for " + unsupported)
+                .append('\n');
         return b.toString();
     }
 

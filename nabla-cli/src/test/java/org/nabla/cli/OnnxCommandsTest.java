@@ -185,6 +185,19 @@ class OnnxCommandsTest {
     }
 
     @Test
+    void summaryOfAnOnnxFile() {
+        CommandsTest.Result r = run("summary", "--model", onnx.toString());
+        assertEquals(0, r.code(), r.all());
+        assertTrue(r.out().contains("ONNX model: " + onnx), r.out());
+        assertTrue(r.out().contains("IR version 8, opsets ai.onnx:17"), r.out());
+        assertTrue(r.out().contains("input  image: float32(None, 1, 28, 28)"), r.out());
+        assertTrue(r.out().contains("output logits: float32(None, 10)"), r.out());
+        assertTrue(r.out().contains("2 nodes: Flatten MatMul"), r.out());
+        assertTrue(r.out().contains("1 initializers, 7,840 values"), r.out());
+        assertTrue(r.out().contains("importable: every operator has a Nabla rule"), r.out());
+    }
+
+    @Test
     void badOnnxInput() throws IOException {
         Path truncated = tmp.resolve("truncated.onnx");
         byte[] good = Files.readAllBytes(onnx);
