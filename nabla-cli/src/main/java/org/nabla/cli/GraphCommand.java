@@ -8,6 +8,8 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import org.nabla.graph.Graph;
+import org.nabla.onnx.OnnxImporter;
+import org.nabla.onnx.OnnxModel;
 
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -20,7 +22,8 @@ import picocli.CommandLine.Option;
         + "Graphviz dot program).")
 public final class GraphCommand implements Callable<Integer> {
     @Option(names = "--model", paramLabel = "NAME|DIR", defaultValue = "cnn",
-            description = "mlp, cnn, or a saved model directory (default: ${DEFAULT-VALUE}).")
+            description = "mlp, cnn, a saved model directory, or an ONNX file (its imported graph) "
+                    + "(default: ${DEFAULT-VALUE}).")
     String model;
 
     @ArgGroup(exclusive = true, multiplicity = "0..1")
@@ -41,8 +44,14 @@ public final class GraphCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException, InterruptedException {
         Graph g;
-        try (Classifier c = Classifier.open(model, null, false)) {
-            g = c.graph();
+        if (model.endsWith(".onnx") && Files.isRegularFile(Path.of(model))) {
+            try (OnnxModel m = OnnxImporter.load(Path.of(model))) { // any ONNX model, not only classifiers
+                g = m.graph();
+            }
+        } else {
+            try (Classifier c = Classifier.open(model, null, false)) {
+                g = c.graph();
+            }
         }
         String dot = g.toDot();
         if (format.svg != null) {

@@ -198,6 +198,14 @@ class OnnxCommandsTest {
     }
 
     @Test
+    void graphOfAnOnnxFile() {
+        CommandsTest.Result r = run("graph", "--model", onnx.toString(), "--dot", "-");
+        assertEquals(0, r.code(), r.all());
+        assertTrue(r.out().startsWith("digraph"), r.out());
+        assertTrue(r.out().contains("MatMul"), r.out());
+    }
+
+    @Test
     void badOnnxInput() throws IOException {
         Path truncated = tmp.resolve("truncated.onnx");
         byte[] good = Files.readAllBytes(onnx);
