@@ -35,9 +35,9 @@ final class MathRules {
         });
         // ONNX lets the exponent have another numeric type than the base; the result has the base's type.
         one("Pow", n -> Ops.pow(n.required(0), Ops.cast(n.required(1), n.required(0).dtype())));
-        OnnxOperators.one("Max", n -> n.presentInputs().stream().reduce(Ops::maximum).orElseThrow());
-        OnnxOperators.one("Min", n -> n.presentInputs().stream().reduce(Ops::minimum).orElseThrow());
-        OnnxOperators.one("Sum", n -> n.presentInputs().stream().reduce(Ops::add).orElseThrow());
+        one("Max", n -> n.presentInputs().stream().reduce(Ops::maximum).orElseThrow());
+        one("Min", n -> n.presentInputs().stream().reduce(Ops::minimum).orElseThrow());
+        one("Sum", n -> n.presentInputs().stream().reduce(Ops::add).orElseThrow());
         one("Mean", n -> Ops.div(n.presentInputs().stream().reduce(Ops::add).orElseThrow(), n.presentInputs().size()));
         unary("Abs", Ops::abs);
         unary("Neg", Ops::neg);

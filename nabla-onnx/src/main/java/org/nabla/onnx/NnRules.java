@@ -93,9 +93,7 @@ final class NnRules {
     private static Tensor conv(OnnxNode n) {
         Tensor x = n.required(0), w = n.required(1);
         if (x.rank() == 3) { // 1-D convolution as a 2-D one over a height of 1
-            OnnxNode two = n;
-            Tensor y = conv2d(two, Ops.expandDims(x, 2), Ops.expandDims(w, 2), true);
-            return Ops.squeeze(y, 2);
+            return Ops.squeeze(conv2d(n, Ops.expandDims(x, 2), Ops.expandDims(w, 2), true), 2);
         }
         if (x.rank() != 4) throw n.unsupported("Conv with " + (x.rank() - 2) + " spatial dimensions (Nabla has 1-D "
                 + "and 2-D)");

@@ -7,10 +7,8 @@ import java.util.List;
 import java.util.Map;
 import org.nabla.Ops;
 import org.nabla.Tensor;
-import org.nabla.Variable;
 import org.nabla.graph.Graph;
 import org.nabla.onnx.proto.ModelProto;
-import org.nabla.onnx.proto.TensorProto;
 import org.nabla.runtime.Session;
 import org.nabla.runtime.Variables;
 
@@ -29,37 +27,26 @@ final class OnnxGraphBuild implements AutoCloseable {
         this.session = session;
     }
 
-    static OnnxGraphBuild of(ModelProto model, ImportOptions options) {
-        OnnxGraphTranslator translator = new OnnxGraphTranslator(model);
+    /** Imports the model {@code translator} holds into a new graph, with a session to run it. */
+    static OnnxGraphBuild of(OnnxGraphTranslator translator, ModelProto model, ImportOptions options) {
         List<OnnxSignature.Value> inputs = OnnxSignature.inputs(model.getGraph(), options.inputShapes());
         Graph graph = new Graph();
-        Map<String, Tensor> values = new HashMap<>(), known = new HashMap<>();
         Map<String, Tensor> placeholders = new LinkedHashMap<>(), fetches = new LinkedHashMap<>();
-        boolean hasVariables = false;
         try (var scope = graph.asDefault()) {
-            for (TensorProto t : model.getGraph().getInitializerList()) {
-                Tensor value = OnnxTensors.toTensor(t, "initializer '" + t.getName() + "'");
-                known.put(t.getName(), value);
-                if (options.trainable() && value.dtype().isFloating()) {
-                    Variable v = Variables.create(graph, OnnxNames.nodeName(t.getName()), value);
-                    values.put(t.getName(), Variables.read(graph, v));
-                    hasVariables = true;
-                } else {
-                    values.put(t.getName(), value);
-                }
-            }
             for (OnnxSignature.Value in : inputs) {
-                Tensor p = graph.placeholder(OnnxNames.nodeName(in.name()), in.spec().dtype(), in.spec().shape());
-                placeholders.put(in.name(), p);
-                values.put(in.name(), p);
-                Tensor bound = options.bindings().get(in.name());
-                if (bound != null) known.put(in.name(), bound);
+                placeholders.put(in.name(), graph.placeholder(OnnxNames.nodeName(in.name()), in.spec().dtype(),
+                        in.spec().shape()));
             }
-            Map<String, Tensor> out = translator.translate(values, known);
+            Map<String, Tensor> out = translator.translate(placeholders, options, (name, value) -> {
+                if (!options.trainable() || !value.dtype().isFloating()) return value;
+                return Variables.read(graph, Variables.create(graph, OnnxNames.nodeName(name), value));
+            });
             out.forEach((name, t) -> fetches.put(name, t.isSymbolic() ? t : Ops.identity(t)));
         }
         Session session = new Session(graph);
-        if (hasVariables) session.run(List.of(), Map.of(), List.of(Variables.globalVariablesInitializer(graph)));
+        if (!Variables.globalVariables(graph).isEmpty()) {
+            session.run(List.of(), Map.of(), List.of(Variables.globalVariablesInitializer(graph)));
+        }
         return new OnnxGraphBuild(graph, placeholders, fetches, session);
     }
 

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.BiFunction;
 import org.nabla.Tensor;
 import org.nabla.eager.EagerContext;
 import org.nabla.eager.ExecutionContext;
@@ -198,10 +199,23 @@ final class OnnxGraphTranslator {
     long standardOpset() { return opsets.getOrDefault("", 1L); }
 
     /**
-     * Runs the translation. {@code values} holds the graph inputs (symbolic or concrete) and initializers by name;
-     * {@code known} the import-time values of bound inputs and initializers. Returns the graph outputs by name.
+     * Translates the graph with its inputs given by name and each initializer as {@code initializer} makes it (from
+     * its name and value: the value itself, or what stands for it, such as a variable read). Initializers, and inputs
+     * bound in {@code options}, are the values known at import time. Returns the graph outputs by name.
      */
-    Map<String, Tensor> translate(Map<String, Tensor> values, Map<String, Tensor> known) {
+    Map<String, Tensor> translate(Map<String, Tensor> inputs, ImportOptions options,
+                                  BiFunction<String, Tensor, Tensor> initializer) {
+        Map<String, Tensor> values = new HashMap<>(), known = new HashMap<>();
+        for (TensorProto t : model.getGraph().getInitializerList()) {
+            Tensor v = OnnxTensors.toTensor(t, "initializer '" + t.getName() + "'");
+            values.put(t.getName(), initializer.apply(t.getName(), v));
+            known.put(t.getName(), v);
+        }
+        inputs.forEach((name, t) -> {
+            values.put(name, t);
+            Tensor bound = options.bindings().get(name);
+            if (bound != null) known.put(name, bound);
+        });
         run(nodes, values, known);
         Map<String, Tensor> outputs = new LinkedHashMap<>();
         for (var o : model.getGraph().getOutputList()) outputs.put(o.getName(), values.get(o.getName()));

@@ -2,12 +2,11 @@ package org.nabla.onnx;
 
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.nabla.Tensor;
 import org.nabla.onnx.proto.ModelProto;
-import org.nabla.onnx.proto.TensorProto;
 
 /** Imports ONNX models: into a runnable graph ({@link OnnxModel}) or applied to tensors in the current context. */
 public final class OnnxImporter {
@@ -49,19 +48,10 @@ public final class OnnxImporter {
             throw new IllegalArgumentException("the model takes " + specs.size() + " inputs " + specs + ", got "
                     + inputs.length);
         }
-        Map<String, Tensor> values = new HashMap<>(), known = new HashMap<>();
-        for (TensorProto t : model.getGraph().getInitializerList()) {
-            Tensor v = OnnxTensors.toTensor(t, "initializer '" + t.getName() + "'");
-            values.put(t.getName(), initializerValues.getOrDefault(t.getName(), v));
-            known.put(t.getName(), v);
-        }
-        for (int i = 0; i < inputs.length; i++) {
-            String name = specs.get(i).name();
-            values.put(name, inputs[i]);
-            Tensor bound = options.bindings().get(name);
-            if (bound != null) known.put(name, bound);
-        }
-        return translator.translate(values, known).values().toArray(Tensor[]::new);
+        Map<String, Tensor> byName = new LinkedHashMap<>();
+        for (int i = 0; i < inputs.length; i++) byName.put(specs.get(i).name(), inputs[i]);
+        return translator.translate(byName, options, initializerValues::getOrDefault).values()
+                .toArray(Tensor[]::new);
     }
 
     private static OnnxException withFile(Path file, OnnxException e) {

@@ -25,6 +25,7 @@ public final class OnnxModel implements AutoCloseable {
     private static final int MAX_SPECIALIZED = 8;
 
     private final ModelProto model;
+    private final OnnxGraphTranslator translator;
     private final ImportOptions options;
     private final List<OnnxSignature.Value> inputs;
     private final List<OnnxSignature.Value> outputs;
@@ -36,19 +37,20 @@ public final class OnnxModel implements AutoCloseable {
     OnnxModel(ModelProto model, ImportOptions options) {
         this.model = model;
         this.options = options;
-        new OnnxGraphTranslator(model).checkOperatorsSupported();
+        this.translator = new OnnxGraphTranslator(model);
+        translator.checkOperatorsSupported();
         this.inputs = OnnxSignature.inputs(model.getGraph(), options.inputShapes());
         this.outputs = OnnxSignature.outputs(model.getGraph());
         OnnxGraphBuild built;
         try {
-            built = OnnxGraphBuild.of(model, options);
+            built = OnnxGraphBuild.of(translator, model, options);
         } catch (UnsupportedOnnxException e) {
             if (inputs.stream().allMatch(v -> v.spec().shape().isFullyDefined())) throw e;
             // Maybe only the open dims are in the way: check the model imports once they are known (size 1 here),
             // so a real problem still fails now rather than at the first run.
             ImportOptions probe = options;
             for (OnnxSignature.Value v : inputs) probe = probe.withInputShape(v.name(), concrete(v.spec().shape()));
-            OnnxGraphBuild probed = OnnxGraphBuild.of(model, probe);
+            OnnxGraphBuild probed = OnnxGraphBuild.of(translator, model, probe);
             probed.close();
             built = null;
         }
@@ -116,7 +118,7 @@ public final class OnnxModel implements AutoCloseable {
     private OnnxGraphBuild build(List<Shape> shapes) {
         ImportOptions o = options;
         for (int i = 0; i < inputs.size(); i++) o = o.withInputShape(inputs.get(i).name(), shapes.get(i));
-        return OnnxGraphBuild.of(model, o);
+        return OnnxGraphBuild.of(translator, model, o);
     }
 
     /** Runs the model on inputs in the order of {@link #inputs()}; returns the outputs in order. */
