@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -144,6 +143,6 @@ public final class OnnxConformance {
         for (int i = 0; i < e.length; i++) {
             if (e[i] != a[i]) return "element " + i + " is " + a[i] + ", expected " + e[i];
         }
-        return Arrays.equals(e, a) ? null : "values differ";
+        return null;
     }
 }
