@@ -21,17 +21,9 @@ nabla_find_java() {
   return 1
 }
 
-nabla_find_maven() {
-  if command -v mvn >/dev/null 2>&1; then MVN=mvn; return 0; fi
-  if command -v apt-get >/dev/null 2>&1 && [ "$(id -u)" = 0 ]; then
-    echo "nabla: installing Maven with apt-get" >&2
-    (apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q maven) >&2 || return 1
-    MVN=mvn; return 0
-  fi
-  echo "nabla: Maven 3.8+ is needed to build (apt-get install maven)." >&2
-  return 1
-}
+# Maven comes through the Maven wrapper (./mvnw, pinned in .mvn/wrapper) run by scripts/maven.sh.
+nabla_find_maven() { MVN="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/maven.sh"; }
 
 nabla_find_java && nabla_find_maven && export PATH="$JAVA_HOME/bin:$PATH"
-# Maven 3.8 on Java 25 warns about sun.misc.Unsafe in its own libraries; that noise is not ours.
+# Maven on Java 25 warns about sun.misc.Unsafe in its own libraries; that noise is not ours.
 export MAVEN_OPTS="${MAVEN_OPTS:-} --sun-misc-unsafe-memory-access=allow"
