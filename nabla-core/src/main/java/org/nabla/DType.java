@@ -23,7 +23,16 @@ public enum DType {
     UINT64("uint64", 8, Storage.LONG);
 
     /** The Java primitive array kind that holds the elements of a CPU tensor of this dtype. */
-    public enum Storage { FLOAT, DOUBLE, INT, LONG, BYTE, SHORT }
+    public enum Storage {
+        FLOAT(4), DOUBLE(8), INT(4), LONG(8), BYTE(1), SHORT(2);
+
+        private final int bytes;
+
+        Storage(int bytes) { this.bytes = bytes; }
+
+        /** Bytes per element of the backing Java array. */
+        public int bytes() { return bytes; }
+    }
 
     private static final DType[] VALUES = values();
 

@@ -21,6 +21,7 @@ public final class Tensor {
     private final int offset;
     private final int[] strides; // null when dense row-major from offset
     private final Object symbol; // non-null for graph tensors
+    private boolean released; // set when the TensorScope owning the buffer closed (same thread)
 
     private Tensor(TensorSpec spec, Device device, Object data, int offset, int[] strides, Object symbol) {
         this.spec = spec;
@@ -56,7 +57,9 @@ public final class Tensor {
             throw new IllegalArgumentException("view: " + strides.length + " strides for shape " + shape);
         }
         int[] s = Arrays.equals(strides, shape.contiguousStrides()) ? null : strides.clone();
-        return new Tensor(new TensorSpec(base.dtype(), shape), base.device, base.data, offset, s, null);
+        Tensor view = new Tensor(new TensorSpec(base.dtype(), shape), base.device, base.data(), offset, s, null);
+        if (TensorScope.anyOpen()) TensorScope.registerView(base, view);
+        return view;
     }
 
     /** A graph tensor: a dtype, a (partly known) shape and the graph's handle for the producing output. */
@@ -112,8 +115,21 @@ public final class Tensor {
     /** The backing storage (a Java array for CPU tensors). Read-only by contract: never write to it. */
     public Object data() {
         requireConcrete("data");
+        if (released) {
+            throw new IllegalStateException("this " + spec + " tensor was released when the TensorScope that created "
+                    + "it closed; keep it with scope.keep(tensor) to use it after the scope");
+        }
         return data;
     }
+
+    /** The backing storage without checks, for {@link TensorScope}'s bookkeeping. */
+    Object storage() { return data; }
+
+    /** Called by {@link TensorScope#close} when this tensor's buffer goes back to the pool. */
+    void release() { released = true; }
+
+    /** True when the scope that owned this tensor closed and it can no longer be read. */
+    public boolean isReleased() { return released; }
 
     /** Offset in elements of element [0, 0, ...] in {@link #data()}. */
     public int offset() { return offset; }

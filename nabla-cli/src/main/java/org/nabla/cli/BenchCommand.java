@@ -28,8 +28,8 @@ public final class BenchCommand implements Callable<Integer> {
     boolean noReference;
 
     @Option(names = "--only", split = ",", paramLabel = "GROUP",
-            description = "Run only these groups: sgemm, conv2d, add, dispatch, train-step (comma-separated; "
-                    + "train-step runs only when named).")
+            description = "Run only these groups: sgemm, conv2d, add, add-dram, scoped, dispatch, train-step "
+                    + "(comma-separated; train-step runs only when named).")
     List<String> only;
 
     @CommandLine.Spec

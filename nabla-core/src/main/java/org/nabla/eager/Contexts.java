@@ -1,6 +1,7 @@
 package org.nabla.eager;
 
 import java.util.ArrayDeque;
+import org.nabla.TensorScope;
 
 /** The per-thread stack of execution contexts behind {@link ExecutionContext#current()}. */
 final class Contexts {
@@ -16,11 +17,15 @@ final class Contexts {
     static ExecutionContext.Scope push(ExecutionContext context) {
         ArrayDeque<ExecutionContext> stack = STACK.get();
         stack.push(context);
+        // Entering the eager context explicitly is what the runtime does to run kernels for graphs (executor,
+        // constant folding): their results belong to the graph, never to a user's TensorScope.
+        TensorScope.Suspension suspension = context == EagerContext.INSTANCE ? TensorScope.suspend() : null;
         return () -> {
             if (stack.peek() != context) {
                 throw new IllegalStateException("execution contexts closed out of order");
             }
             stack.pop();
+            if (suspension != null) suspension.close();
         };
     }
 }

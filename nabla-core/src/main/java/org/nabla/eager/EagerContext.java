@@ -1,6 +1,7 @@
 package org.nabla.eager;
 
 import org.nabla.Tensor;
+import org.nabla.TensorScope;
 import org.nabla.device.CpuDevice;
 import org.nabla.device.Device;
 import org.nabla.kernels.KernelRegistry;
@@ -52,6 +53,9 @@ public final class EagerContext implements ExecutionContext {
                 }
             }
         }
-        return entry.kernel().compute(args, resolved, outSpecs);
+        TensorScope scope = TensorScope.current();
+        if (scope == null) return entry.kernel().compute(args, resolved, outSpecs);
+        Tensor[] kernelArgs = args;
+        return scope.runOp(() -> entry.kernel().compute(kernelArgs, resolved, outSpecs));
     }
 }

@@ -48,6 +48,7 @@ public final class ResourceManager implements AutoCloseable {
     public void assign(String name, Tensor value) {
         checkOpen();
         if (value.isSymbolic()) throw new IllegalArgumentException("variable '" + name + "': cannot store a graph tensor");
+        org.nabla.TensorScope.escape(value); // a variable's value outlives any eager scope
         values.put(name, value);
     }
 
@@ -63,6 +64,7 @@ public final class ResourceManager implements AutoCloseable {
             if (v.isSymbolic()) {
                 throw new IllegalArgumentException("variable '" + name + "': cannot store a graph tensor");
             }
+            org.nabla.TensorScope.escape(v);
             return v;
         });
         if (next == null) read(name); // throws the not-initialized error

@@ -8,6 +8,7 @@ import java.util.Random;
 import java.util.Set;
 import org.nabla.Ops;
 import org.nabla.Tensor;
+import org.nabla.TensorScope;
 import org.nabla.Tensors;
 import org.nabla.ops.AttrDef;
 import org.nabla.ops.Attrs;
@@ -17,7 +18,9 @@ import org.nabla.ops.OpRegistry;
 /** The Java side of {@code nabla bench}: each benchmark runs public ops eagerly, as a user would. */
 public final class Benchmarks {
     /** Benchmark groups, in report order; {@code --only} takes a comma-separated subset. */
-    public static final List<String> GROUPS = List.of("sgemm", "conv2d", "add", "add-dram", "dispatch");
+    public static final List<String> GROUPS = List.of("sgemm", "conv2d", "add", "add-dram", "scoped", "dispatch");
+    /** The sgemm size the scoped group repeats (where allocating the result costs most, relatively). */
+    static final int SCOPED_SGEMM_SIZE = 256;
     public static final int[] SGEMM_SIZES = {256, 512, 1024, 2048};
     /** Conv2D problem: NHWC input [N, H, W, C], HWIO filter [KH, KW, C, OUT], SAME padding, stride 1. */
     static final int CONV_N = 128, CONV_H = 28, CONV_W = 28, CONV_C = 32, CONV_K = 3, CONV_OUT = 64;
@@ -35,6 +38,10 @@ public final class Benchmarks {
         if (groups.contains("conv2d")) out.add(conv2d(plan));
         if (groups.contains("add")) out.add(add(plan));
         if (groups.contains("add-dram")) out.add(addDram(plan));
+        if (groups.contains("scoped")) {
+            out.add(scopedAdd(plan));
+            out.add(scopedSgemm(plan));
+        }
         if (groups.contains("dispatch")) out.add(dispatch(plan));
         return out;
     }
@@ -106,6 +113,36 @@ public final class Benchmarks {
         sink = null;
         return new BenchResult("add_dram", "add " + (n >> 20) + "M float32 (DRAM-bound)", "GB/s", true,
                 3.0 * 4 * n / t / 1e9, Double.NaN, "", "");
+    }
+
+    /**
+     * The 1M add with each call in its own {@link TensorScope}, as an eager loop whose steps release their results:
+     * the next result reuses the released buffer while it is still in the caches (NumPy reuses freed blocks alike).
+     */
+    static BenchResult scopedAdd(Timing.Plan plan) {
+        Tensor a = randomFloats(new Random(5), ADD_SIZE);
+        Tensor b = randomFloats(new Random(6), ADD_SIZE);
+        double t = Timing.bestSeconds(plan, () -> {
+            try (TensorScope scope = TensorScope.open()) {
+                sink = Ops.add(a, b);
+            }
+        });
+        return new BenchResult("add_scoped", "add 1M float32, one TensorScope per call", "GB/s", true,
+                3.0 * 4 * ADD_SIZE / t / 1e9, Double.NaN, "", "");
+    }
+
+    /** sgemm n=256 with each call in its own {@link TensorScope} (see {@link #scopedAdd}). */
+    static BenchResult scopedSgemm(Timing.Plan plan) {
+        int n = SCOPED_SGEMM_SIZE;
+        Tensor a = randomFloats(new Random(n), n, n);
+        Tensor b = randomFloats(new Random(n + 1), n, n);
+        double t = Timing.bestSeconds(plan, () -> {
+            try (TensorScope scope = TensorScope.open()) {
+                sink = Ops.matmul(a, b);
+            }
+        });
+        return new BenchResult("sgemm_" + n + "_scoped", "sgemm n=" + n + ", one TensorScope per call", "GFLOP/s",
+                true, 2.0 * n * n * n / t / 1e9, Double.NaN, "", "");
     }
 
     static int dramAddSize(boolean quick) { return quick ? 16 << 20 : 64 << 20; }

@@ -65,13 +65,13 @@ final class BinaryLoops {
         int n = so.intSize();
         Object result = f.comparison ? compare(f, dtype, a.data(), b.data(), sa, sb, so, n) : switch (a.data()) {
             case float[] x -> {
-                float[] y = (float[]) b.data(), z = new float[n];
+                float[] y = (float[]) b.data(), z = OutputBuffers.floats(n);
                 Broadcasting.forEachRow(sa, sb, so, (ap, as, bp, bs, zp, len) ->
                         floatRow(f, x, ap, as, y, bp, bs, z, zp, len));
                 yield z;
             }
             case double[] x -> {
-                double[] y = (double[]) b.data(), z = new double[n];
+                double[] y = (double[]) b.data(), z = OutputBuffers.doubles(n);
                 Broadcasting.forEachRow(sa, sb, so, (ap, as, bp, bs, zp, len) ->
                         doubleRow(f, x, ap, as, y, bp, bs, z, zp, len));
                 yield z;

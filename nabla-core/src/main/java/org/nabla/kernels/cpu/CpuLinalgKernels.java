@@ -76,9 +76,13 @@ public final class CpuLinalgKernels implements KernelProvider {
         Shape batchShape = Shape.of(java.util.Arrays.copyOf(os.dims(), rank - 2));
         int batch = batchShape.intSize();
         DType dtype = out.dtype();
-        Object c = Strided.allocate(dtype.storage(), os.intSize());
+        if (batch == 0 || m == 0 || n == 0 || k == 0) { // zeros, as k == 0 sums nothing
+            return new Tensor[] {Tensor.wrap(dtype, os, Strided.allocate(dtype.storage(), os.intSize()))};
+        }
+        // Gemm writes every element of a float result (beta = 0); the integer loops accumulate into zeros.
+        Object c = dtype.isFloating() ? OutputBuffers.of(dtype.storage(), os.intSize())
+                : Strided.allocate(dtype.storage(), os.intSize());
         Tensor result = Tensor.wrap(dtype, os, c);
-        if (batch == 0 || m == 0 || n == 0 || k == 0) return new Tensor[] {result}; // zeros, as k == 0 sums nothing
         Operand a = Operand.of(in[0], ta, batchShape, batch);
         Operand b = Operand.of(in[1], tb, batchShape, batch);
         long work = (long) m * n * k;

@@ -47,12 +47,12 @@ final class UnaryLoops {
         } else {
             result = switch (x.data()) {
                 case float[] a -> {
-                    float[] z = new float[n];
+                    float[] z = OutputBuffers.floats(n);
                     Parallel.forRange(n, GRAIN, (from, to) -> floatRange(f, a, z, from, to));
                     yield z;
                 }
                 case double[] a -> {
-                    double[] z = new double[n];
+                    double[] z = OutputBuffers.doubles(n);
                     Parallel.forRange(n, GRAIN, (from, to) -> {
                         for (int i = from; i < to; i++) z[i] = apply(f, a[i]);
                     });

@@ -1,0 +1,62 @@
+package org.nabla;
+
+import java.util.ArrayDeque;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * One thread's released tensor buffers, by element type and exact length, for {@link TensorScope}. Last in, first
+ * out: the most recently released buffer is the likeliest to still be in the caches. Holds at most
+ * {@code -Dnabla.scopePoolMB} (default: an eighth of the heap, at most 512 MB); buffers beyond that are dropped.
+ */
+final class BufferPool {
+    private static final long CAPACITY_BYTES = Long.getLong("nabla.scopePoolMB",
+            Math.min(512, Runtime.getRuntime().maxMemory() / 8 / (1 << 20))) << 20;
+    private static final ThreadLocal<BufferPool> POOLS = ThreadLocal.withInitial(BufferPool::new);
+
+    private final Map<Long, ArrayDeque<Object>> free = new HashMap<>();
+    private long bytes;
+
+    private BufferPool() {}
+
+    static BufferPool current() { return POOLS.get(); }
+
+    /** A released buffer of exactly {@code length} elements, or null. */
+    Object take(DType.Storage storage, int length) {
+        ArrayDeque<Object> list = free.get(key(storage, length));
+        Object buffer = list == null ? null : list.pollFirst();
+        if (buffer != null) bytes -= (long) length * storage.bytes();
+        return buffer;
+    }
+
+    /** Adds a released buffer, unless the pool is full. */
+    void give(Object buffer) {
+        DType.Storage storage = storageOf(buffer);
+        int length = java.lang.reflect.Array.getLength(buffer);
+        long size = (long) length * storage.bytes();
+        if (length == 0 || bytes + size > CAPACITY_BYTES) return;
+        free.computeIfAbsent(key(storage, length), k -> new ArrayDeque<>()).addFirst(buffer);
+        bytes += size;
+    }
+
+    void clear() {
+        free.clear();
+        bytes = 0;
+    }
+
+    private static long key(DType.Storage storage, int length) {
+        return ((long) storage.ordinal() << 32) | length;
+    }
+
+    private static DType.Storage storageOf(Object buffer) {
+        return switch (buffer) {
+            case float[] a -> DType.Storage.FLOAT;
+            case double[] a -> DType.Storage.DOUBLE;
+            case int[] a -> DType.Storage.INT;
+            case long[] a -> DType.Storage.LONG;
+            case byte[] a -> DType.Storage.BYTE;
+            case short[] a -> DType.Storage.SHORT;
+            default -> throw new IllegalArgumentException("not a tensor buffer: " + buffer.getClass());
+        };
+    }
+}

@@ -1,0 +1,239 @@
+package org.nabla;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * A region of eager code whose intermediate results give their memory back when it closes, so that the next
+ * iteration of a loop computes into buffers that are still in the CPU caches (what PyTorch's caching allocator and
+ * NumPy's reuse of freed blocks give for free; the JVM instead hands out fresh, cache-cold memory for every result).
+ * Java's counterpart of DJL's {@code NDManager} or ND4J's workspaces:
+ *
+ * <pre>{@code
+ * for (Batch batch : data) {
+ *     try (TensorScope scope = TensorScope.open()) {
+ *         Tensor loss = step(batch);          // every eager result in here is owned by the scope...
+ *         losses.add(scope.keep(loss));       // ...except what is kept
+ *     }                                       // the rest is released and its buffers reused
+ * }
+ * }</pre>
+ *
+ * <p>A scope owns the results of eager ops run on its thread while it is the innermost open scope, when the op's
+ * kernel took a fresh buffer for them. Closing releases them: their buffers go to a per-thread pool that later eager
+ * ops draw from, and reading a released tensor (or a view of it) throws. Tensors kept with {@link #keep} (and any
+ * view sharing their buffer) survive and pass to the enclosing scope, if any. Values stored into variables are kept
+ * automatically. Tensors created outside the scope, from Java arrays, or by graph execution are never touched.
+ * Scopes are confined to the thread that opened them and close in reverse order of opening.
+ */
+public final class TensorScope implements AutoCloseable {
+    /** Open scopes in the whole process: lets the eager path skip all scope work with one read when it is zero. */
+    private static volatile int openAnywhere;
+    private static final ThreadLocal<ThreadState> STATE = ThreadLocal.withInitial(ThreadState::new);
+
+    /** A thread's open scopes, innermost first, and how many {@link #suspend} regions it is in. */
+    private static final class ThreadState {
+        final ArrayDeque<TensorScope> stack = new ArrayDeque<>();
+        int suspended;
+    }
+
+    private final Thread owner = Thread.currentThread();
+    private final ThreadState state;
+    private final TensorScope parent;
+    /** Buffers this scope owns (results of its eager ops, and kept results of closed inner scopes). */
+    private final Set<Object> owned = Collections.newSetFromMap(new IdentityHashMap<>());
+    /** Tensors backed by an owned buffer: results and views of them, released on close. */
+    private final List<Tensor> tensors = new ArrayList<>();
+    /** Buffers that must survive the close: those of kept tensors and of values stored into variables. */
+    private final Set<Object> kept = Collections.newSetFromMap(new IdentityHashMap<>());
+    /** Buffers handed out to the eager op(s) running now, per nesting level of eager calls inside kernels. */
+    private final ArrayDeque<List<Object>> handedOut = new ArrayDeque<>();
+    private boolean closed;
+
+    private TensorScope(ThreadState state) {
+        this.state = state;
+        this.parent = state.stack.peek();
+    }
+
+    /** Opens a scope on this thread; close it (try-with-resources) on the same thread. */
+    public static TensorScope open() {
+        ThreadState state = STATE.get();
+        TensorScope scope = new TensorScope(state);
+        state.stack.push(scope);
+        synchronized (TensorScope.class) {
+            openAnywhere++;
+        }
+        return scope;
+    }
+
+    /**
+     * Keeps {@code t} (and every view sharing its buffer) alive after this scope closes; it then belongs to the
+     * enclosing scope, if any. Returns {@code t}, so that {@code return scope.keep(result);} reads naturally.
+     */
+    public Tensor keep(Tensor t) {
+        checkOwner("keep");
+        if (closed) throw new IllegalStateException("TensorScope.keep: the scope is already closed");
+        if (!t.isSymbolic()) kept.add(t.data());
+        return t;
+    }
+
+    /** Keeps every tensor of {@code ts}; see {@link #keep(Tensor)}. */
+    public void keepAll(Iterable<Tensor> ts) {
+        for (Tensor t : ts) keep(t);
+    }
+
+    /**
+     * Releases what this scope owns and did not keep. Closing twice does nothing; closing an outer scope before an
+     * inner one, or on another thread, throws.
+     */
+    @Override
+    public void close() {
+        checkOwner("close");
+        if (closed) return;
+        if (state.stack.peek() != this) {
+            throw new IllegalStateException("TensorScope.close: an inner scope opened after this one is still open; "
+                    + "close scopes in reverse order");
+        }
+        state.stack.pop();
+        closed = true;
+        synchronized (TensorScope.class) {
+            openAnywhere--;
+        }
+        BufferPool pool = BufferPool.current();
+        Set<Object> released = Collections.newSetFromMap(new IdentityHashMap<>());
+        for (Tensor t : tensors) {
+            Object buffer = t.storage();
+            if (kept.contains(buffer)) {
+                if (parent != null) parent.adopt(t, buffer);
+            } else {
+                t.release();
+                if (released.add(buffer)) pool.give(buffer);
+            }
+        }
+        tensors.clear();
+        owned.clear();
+    }
+
+    /** True once {@link #close} ran. */
+    public boolean isClosed() { return closed; }
+
+    /** Drops this thread's pool of released buffers (they are then ordinary garbage). */
+    public static void clearPool() { BufferPool.current().clear(); }
+
+    // ---------------------------------------------------------------- hooks for the eager runtime and kernels
+
+    /**
+     * Until the returned region is closed, eager ops on this thread are owned by no scope: for runtime code whose
+     * results outlive any user scope (graph execution, constant folding, caches). Regions nest.
+     */
+    public static Suspension suspend() {
+        if (openAnywhere == 0) return NOT_SUSPENDED;
+        ThreadState state = STATE.get();
+        state.suspended++;
+        return () -> state.suspended--;
+    }
+
+    /** A {@link #suspend} region. */
+    public interface Suspension extends AutoCloseable {
+        @Override void close();
+    }
+
+    private static final Suspension NOT_SUSPENDED = () -> { };
+
+    /** The innermost open scope of this thread that owns eager results now, or null; cheap when none is open. */
+    public static TensorScope current() {
+        if (openAnywhere == 0) return null;
+        ThreadState state = STATE.get();
+        return state.suspended > 0 ? null : state.stack.peek();
+    }
+
+    /**
+     * Runs one eager op's kernel under this scope: buffers the kernel takes through {@link #takeBuffer} come from
+     * the pool, and outputs backed by one of them become this scope's.
+     */
+    public Tensor[] runOp(java.util.function.Supplier<Tensor[]> kernel) {
+        List<Object> buffers = new ArrayList<>(2);
+        handedOut.push(buffers);
+        Tensor[] outputs;
+        try {
+            outputs = kernel.get();
+        } finally {
+            handedOut.pop();
+        }
+        if (!buffers.isEmpty()) {
+            for (Tensor out : outputs) {
+                if (out == null || out.isSymbolic()) continue;
+                Object buffer = out.storage();
+                for (Object b : buffers) {
+                    if (b == buffer) {
+                        adopt(out, buffer);
+                        break;
+                    }
+                }
+            }
+        }
+        return outputs;
+    }
+
+    /**
+     * A buffer of {@code length} elements of {@code storage} whose contents are undefined: the caller must write
+     * every element. Inside an eager op of an open scope it may be a released buffer (still warm in the caches);
+     * otherwise it is a new array.
+     */
+    public static Object takeBuffer(DType.Storage storage, int length) {
+        TensorScope scope = current();
+        if (scope == null || scope.handedOut.isEmpty()) {
+            return newBuffer(storage, length);
+        }
+        Object buffer = BufferPool.current().take(storage, length);
+        if (buffer == null) buffer = newBuffer(storage, length);
+        scope.handedOut.peek().add(buffer);
+        return buffer;
+    }
+
+    /** Marks the buffer of {@code t} as stored beyond every open scope of this thread (variables call this). */
+    public static void escape(Tensor t) {
+        if (openAnywhere == 0 || t.isSymbolic()) return;
+        Object buffer = t.storage();
+        for (TensorScope s : STATE.get().stack) s.kept.add(buffer);
+    }
+
+    /** A view of {@code base} belongs to the scope that owns base's buffer, so that closing releases both. */
+    static void registerView(Tensor base, Tensor view) {
+        Object buffer = base.storage();
+        for (TensorScope s : STATE.get().stack) {
+            if (s.owned.contains(buffer)) {
+                s.tensors.add(view);
+                return;
+            }
+        }
+    }
+
+    static boolean anyOpen() { return openAnywhere != 0; }
+
+    private void adopt(Tensor t, Object buffer) {
+        owned.add(buffer);
+        tensors.add(t);
+    }
+
+    private void checkOwner(String what) {
+        if (Thread.currentThread() != owner) {
+            throw new IllegalStateException("TensorScope." + what + ": the scope belongs to thread '" + owner.getName()
+                    + "', called from '" + Thread.currentThread().getName() + "'");
+        }
+    }
+
+    private static Object newBuffer(DType.Storage storage, int length) {
+        return switch (storage) {
+            case FLOAT -> new float[length];
+            case DOUBLE -> new double[length];
+            case INT -> new int[length];
+            case LONG -> new long[length];
+            case BYTE -> new byte[length];
+            case SHORT -> new short[length];
+        };
+    }
+}
