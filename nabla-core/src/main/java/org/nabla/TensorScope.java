@@ -23,7 +23,7 @@ import java.util.Set;
  * }</pre>
  *
  * <p>A scope owns the results of eager ops run on its thread while it is the innermost open scope, when the op's
- * kernel took a fresh buffer for them. Closing releases them: their buffers go to a per-thread pool that later eager
+ * kernel took a fresh buffer for them (of at least 16 KB: smaller results are left to the garbage collector). Closing releases them: their buffers go to a per-thread pool that later eager
  * ops draw from, and reading a released tensor (or a view of it) throws. Tensors kept with {@link #keep} (and any
  * view sharing their buffer) survive and pass to the enclosing scope, if any. Values stored into variables are kept
  * automatically. Tensors created outside the scope, from Java arrays, or by graph execution are never touched.
@@ -32,6 +32,11 @@ import java.util.Set;
 public final class TensorScope implements AutoCloseable {
     /** Open scopes in the whole process: lets the eager path skip all scope work with one read when it is zero. */
     private static volatile int openAnywhere;
+    /**
+     * Smaller results are left to the JVM: allocating them is cheap and the bookkeeping would cost more than the
+     * cache misses it saves.
+     */
+    static final long MIN_POOLED_BYTES = Long.getLong("nabla.scopeMinBytes", 16 << 10);
     private static final ThreadLocal<ThreadState> STATE = ThreadLocal.withInitial(ThreadState::new);
 
     /** A thread's open scopes, innermost first, and how many {@link #suspend} regions it is in. */
@@ -185,7 +190,7 @@ public final class TensorScope implements AutoCloseable {
      */
     public static Object takeBuffer(DType.Storage storage, int length) {
         TensorScope scope = current();
-        if (scope == null || scope.handedOut.isEmpty()) {
+        if (scope == null || scope.handedOut.isEmpty() || (long) length * storage.bytes() < MIN_POOLED_BYTES) {
             return newBuffer(storage, length);
         }
         Object buffer = BufferPool.current().take(storage, length);

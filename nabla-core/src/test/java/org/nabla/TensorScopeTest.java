@@ -20,8 +20,25 @@ import org.nabla.graph.Graph;
 import org.nabla.runtime.Session;
 
 class TensorScopeTest {
-    private static final Tensor A = Tensors.of(new float[] {1, 2, 3, 4, 5, 6}, 2, 3);
-    private static final Tensor B = Tensors.of(new float[] {10, 20, 30, 40, 50, 60}, 2, 3);
+    /** Scopes pool buffers of 16 KB and up, so the operands here are 64 x 64 floats. */
+    private static final int N = 64;
+    private static final float[] AV = values(1);
+    private static final float[] BV = values(10);
+    private static final Tensor A = Tensors.of(AV.clone(), N, N);
+    private static final Tensor B = Tensors.of(BV.clone(), N, N);
+
+    /** scale * [1, 2, ..., N*N]. */
+    private static float[] values(float scale) {
+        float[] v = new float[N * N];
+        for (int i = 0; i < v.length; i++) v[i] = scale * (i + 1);
+        return v;
+    }
+
+    private static float[] map(java.util.function.IntToDoubleFunction f) {
+        float[] v = new float[N * N];
+        for (int i = 0; i < v.length; i++) v[i] = (float) f.applyAsDouble(i);
+        return v;
+    }
 
     @AfterEach
     void emptyPool() { TensorScope.clearPool(); }
@@ -40,21 +57,27 @@ class TensorScopeTest {
         IllegalStateException e = assertThrows(IllegalStateException.class, dropped::toFloatArray);
         assertTrue(e.getMessage().contains("released") && e.getMessage().contains("scope.keep"), e.getMessage());
         assertFalse(kept.isReleased());
-        assertArrayEquals(new float[] {10, 40, 90, 160, 250, 360}, kept.toFloatArray());
+        assertArrayEquals(map(i -> AV[i] * BV[i]), kept.toFloatArray());
         try (TensorScope scope = TensorScope.open()) {
             Tensor again = Ops.sub(B, A);
             assertSame(droppedBuffer, again.data(), "the released buffer is reused");
-            assertArrayEquals(new float[] {9, 18, 27, 36, 45, 54}, again.toFloatArray());
+            assertArrayEquals(map(i -> BV[i] - AV[i]), again.toFloatArray());
         }
         // inputs made outside any scope are never touched
-        assertArrayEquals(new float[] {1, 2, 3, 4, 5, 6}, A.toFloatArray());
+        assertArrayEquals(AV, A.toFloatArray());
+        // small results are left to the garbage collector
+        Tensor small;
+        try (TensorScope scope = TensorScope.open()) {
+            small = Ops.add(Tensors.of(new float[] {1, 2}), 1f);
+        }
+        assertArrayEquals(new float[] {2, 3}, small.toFloatArray());
     }
 
     @Test
     void recycledBuffersAreFullyOverwrittenByEveryKernelThatTakesThem() {
-        float[][] x = new float[4][5];
-        float[][] y = new float[5][4];
-        for (int i = 0; i < 4; i++) for (int j = 0; j < 5; j++) { x[i][j] = i - j; y[j][i] = i * j + 1; }
+        float[][] x = new float[64][80];
+        float[][] y = new float[80][64];
+        for (int i = 0; i < 64; i++) for (int j = 0; j < 80; j++) { x[i][j] = i - j; y[j][i] = (i * j) % 7 + 1; }
         Tensor mx = Tensors.of(x), my = Tensors.of(y);
         float[] expected = Ops.matmul(mx, my).toFloatArray();
         float[] expectedSum = Ops.add(mx, 1f).toFloatArray();
@@ -62,9 +85,9 @@ class TensorScopeTest {
         for (int round = 0; round < 3; round++) {
             // Fill the pool with NaN buffers of the sizes the next ops need.
             try (TensorScope scope = TensorScope.open()) {
-                Tensor zero = Ops.zeros(DType.FLOAT32, 4, 4);
+                Tensor zero = Ops.zeros(DType.FLOAT32, 64, 64);
                 Ops.div(zero, zero);
-                Tensor zero20 = Ops.zeros(DType.FLOAT32, 4, 5);
+                Tensor zero20 = Ops.zeros(DType.FLOAT32, 64, 80);
                 Ops.div(zero20, zero20);
                 Ops.div(zero20, zero20);
             }
@@ -75,9 +98,14 @@ class TensorScopeTest {
             }
         }
         // an int matmul accumulates into zeros, so it never takes a recycled buffer
-        Tensor ix = Tensors.of(new int[][] {{1, 2}, {3, 4}});
+        Tensor ix = Ops.cast(Ops.reshape(Ops.range(0, N * N, 1), N, N), DType.INT32);
+        int[] expectedInts = Ops.matmul(ix, ix).toIntArray();
         try (TensorScope scope = TensorScope.open()) {
-            assertArrayEquals(new int[] {7, 10, 15, 22}, Ops.matmul(ix, ix).toIntArray());
+            Tensor nan = Ops.zeros(DType.FLOAT32, N, N);
+            Ops.div(nan, nan);
+        }
+        try (TensorScope scope = TensorScope.open()) {
+            assertArrayEquals(expectedInts, Ops.matmul(ix, ix).toIntArray());
         }
     }
 
@@ -87,20 +115,20 @@ class TensorScopeTest {
         Tensor keptView;
         Tensor base;
         try (TensorScope scope = TensorScope.open()) {
-            view = Ops.reshape(Ops.add(A, B), 3, 2);
+            view = Ops.reshape(Ops.add(A, B), N * N);
             base = Ops.mul(A, 2f);
             keptView = scope.keep(Ops.transpose(base, 1, 0));
         }
         assertTrue(view.isReleased());
         assertThrows(IllegalStateException.class, view::toFloatArray);
-        assertArrayEquals(new float[] {2, 8, 4, 10, 6, 12}, keptView.toFloatArray());
-        assertArrayEquals(new float[] {2, 4, 6, 8, 10, 12}, base.toFloatArray(), "shares the kept view's buffer");
+        assertArrayEquals(map(i -> 2 * AV[(i % N) * N + i / N]), keptView.toFloatArray());
+        assertArrayEquals(map(i -> 2 * AV[i]), base.toFloatArray(), "shares the kept view's buffer");
         // a view of a tensor from outside the scope is never released
         Tensor outer;
         try (TensorScope scope = TensorScope.open()) {
-            outer = Ops.reshape(A, 3, 2);
+            outer = Ops.reshape(A, N * N);
         }
-        assertArrayEquals(new float[] {1, 2, 3, 4, 5, 6}, outer.toFloatArray());
+        assertArrayEquals(AV, outer.toFloatArray());
     }
 
     @Test
@@ -112,11 +140,11 @@ class TensorScopeTest {
                 inner = scope.keep(Ops.add(A, B));
                 survivor = scope.keep(Ops.sub(B, A));
             }
-            assertArrayEquals(new float[] {11, 22, 33, 44, 55, 66}, inner.toFloatArray());
+            assertArrayEquals(map(i -> AV[i] + BV[i]), inner.toFloatArray());
             outer.keep(survivor);
         }
         assertTrue(inner.isReleased(), "kept by the inner scope only: the outer one releases it");
-        assertArrayEquals(new float[] {9, 18, 27, 36, 45, 54}, survivor.toFloatArray());
+        assertArrayEquals(map(i -> BV[i] - AV[i]), survivor.toFloatArray());
     }
 
     @Test
@@ -140,24 +168,26 @@ class TensorScopeTest {
 
     @Test
     void variableValuesOutliveTheScope() {
-        Variable v = Variable.of(Ops.zeros(DType.FLOAT32, 2, 3));
+        Variable v = Variable.of(Ops.zeros(DType.FLOAT32, N, N));
         try (TensorScope scope = TensorScope.open()) {
             v.assign(Ops.add(A, B));
             v.assignAdd(Ops.mul(A, 0f));
         }
-        assertArrayEquals(new float[] {11, 22, 33, 44, 55, 66}, v.read().toFloatArray());
+        assertArrayEquals(map(i -> AV[i] + BV[i]), v.read().toFloatArray());
     }
 
     @Test
     void eagerGradientsInsideAScope() {
-        Tensor x = Tensors.of(new float[] {1, 2, 3});
         Tensor grad;
+        Tensor dropped;
         try (TensorScope scope = TensorScope.open(); GradientTape tape = GradientTape.start()) {
-            tape.watch(x);
-            Tensor y = Ops.sum(Ops.mul(x, x));
-            grad = scope.keep(tape.gradient(y, x));
+            tape.watch(A);
+            dropped = Ops.mul(A, A);
+            Tensor y = Ops.sum(dropped);
+            grad = scope.keep(tape.gradient(y, A));
         }
-        assertArrayEquals(new float[] {2, 4, 6}, grad.toFloatArray());
+        assertArrayEquals(map(i -> 2 * AV[i]), grad.toFloatArray());
+        assertTrue(dropped.isReleased());
     }
 
     @Test
@@ -166,8 +196,8 @@ class TensorScopeTest {
         Tensor x;
         Tensor y;
         try (ExecutionContext.Scope s = g.asDefault()) {
-            x = g.placeholder("x", DType.FLOAT32, Shape.of(2, 3));
-            Tensor c = Ops.add(g.constant("c", new float[] {1, 1, 1}), 1f); // folded into a constant
+            x = g.placeholder("x", DType.FLOAT32, Shape.of(N, N));
+            Tensor c = Ops.add(g.constant("c", new float[N]), 2f); // folded into a constant of N twos
             y = Ops.mul(x, c);
         }
         List<Tensor> out;
@@ -175,9 +205,9 @@ class TensorScopeTest {
             try (TensorScope scope = TensorScope.open()) {
                 out = session.run(List.of(y), Map.of(x, A));
             }
-            assertArrayEquals(new float[] {2, 4, 6, 8, 10, 12}, out.get(0).toFloatArray());
-            assertArrayEquals(new float[] {2, 4, 6, 8, 10, 12}, session.run(List.of(y), Map.of(x, A)).get(0)
-                    .toFloatArray(), "folded constants survive the scope");
+            assertArrayEquals(map(i -> 2 * AV[i]), out.get(0).toFloatArray());
+            assertArrayEquals(map(i -> 2 * AV[i]), session.run(List.of(y), Map.of(x, A)).get(0).toFloatArray(),
+                    "folded constants survive the scope");
         }
         assertNotSame(null, out.get(0));
     }
@@ -189,8 +219,8 @@ class TensorScopeTest {
         try (TensorScope scope = TensorScope.open()) {
             r = f.call(A)[0];
         }
-        assertArrayEquals(new float[] {3, 5, 7, 9, 11, 13}, r.toFloatArray());
-        assertArrayEquals(new float[] {3, 5, 7, 9, 11, 13}, f.call(A)[0].toFloatArray());
-        assertEquals(Shape.of(2, 3), r.shape());
+        assertArrayEquals(map(i -> 2 * AV[i] + 1), r.toFloatArray());
+        assertArrayEquals(map(i -> 2 * AV[i] + 1), f.call(A)[0].toFloatArray());
+        assertEquals(Shape.of(N, N), r.shape());
     }
 }

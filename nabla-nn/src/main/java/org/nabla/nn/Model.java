@@ -10,6 +10,7 @@ import org.nabla.Function;
 import org.nabla.Ops;
 import org.nabla.Shape;
 import org.nabla.Tensor;
+import org.nabla.TensorScope;
 import org.nabla.Tensors;
 import org.nabla.Variable;
 import org.nabla.autodiff.GradientTape;
@@ -329,13 +330,18 @@ public abstract class Model {
         checkBatch(batch, true);
         ensureBuilt(Arrays.copyOf(batch, numInputs()));
         optimizer.refreshLearningRate();
-        Tensor[] r;
         if (runEagerly) {
-            r = trainStep(batch);
-        } else {
-            if (trainFunction == null) trainFunction = Function.of(name + "_train_step", this::trainStep);
-            r = trainFunction.call(batch);
+            // The step's intermediates die with it: a scope hands their buffers to the next step (variables keep
+            // their new values).
+            try (TensorScope scope = TensorScope.open()) {
+                return doubles(trainStep(batch));
+            }
         }
+        if (trainFunction == null) trainFunction = Function.of(name + "_train_step", this::trainStep);
+        return doubles(trainFunction.call(batch));
+    }
+
+    private static double[] doubles(Tensor[] r) {
         double[] v = new double[r.length];
         for (int i = 0; i < r.length; i++) v[i] = r[i].doubleValue();
         return v;
@@ -344,16 +350,13 @@ public abstract class Model {
     private double[] testOnBatch(Tensor[] batch) {
         checkBatch(batch, true);
         ensureBuilt(Arrays.copyOf(batch, numInputs()));
-        Tensor[] r;
         if (runEagerly) {
-            r = testStep(batch);
-        } else {
-            if (evalFunction == null) evalFunction = Function.of(name + "_test_step", this::testStep);
-            r = evalFunction.call(batch);
+            try (TensorScope scope = TensorScope.open()) {
+                return doubles(testStep(batch));
+            }
         }
-        double[] v = new double[r.length];
-        for (int i = 0; i < r.length; i++) v[i] = r[i].doubleValue();
-        return v;
+        if (evalFunction == null) evalFunction = Function.of(name + "_test_step", this::testStep);
+        return doubles(evalFunction.call(batch));
     }
 
     // ---------------------------------------------------------------- fit / evaluate / predict
@@ -460,7 +463,10 @@ public abstract class Model {
             ensureBuilt(xs);
             Tensor[] out;
             if (runEagerly) {
-                out = call(xs, false);
+                try (TensorScope scope = TensorScope.open()) {
+                    out = call(xs, false);
+                    for (Tensor t : out) scope.keep(t);
+                }
             } else {
                 if (predictFunction == null) predictFunction = Function.of(name + "_predict", a -> call(a, false));
                 out = predictFunction.call(xs);

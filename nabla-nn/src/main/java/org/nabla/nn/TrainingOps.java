@@ -10,6 +10,7 @@ import org.nabla.autodiff.GradientRegistry;
 import org.nabla.device.CpuDevice;
 import org.nabla.kernels.KernelProvider;
 import org.nabla.kernels.KernelRegistry;
+import org.nabla.kernels.cpu.OutputBuffers;
 import org.nabla.kernels.cpu.Parallel;
 import org.nabla.ops.AttrType;
 import org.nabla.ops.Attrs;
@@ -175,7 +176,7 @@ public final class TrainingOps implements KernelProvider, org.nabla.ops.OpFamily
         long key = dropoutKey(seed, step);
         if (x.data() instanceof float[] f) {
             float sc = (float) (1 / (1 - rate));
-            float[] o = new float[n], m = new float[n];
+            float[] o = OutputBuffers.floats(n), m = OutputBuffers.floats(n);
             Parallel.forRange(n, 1 << 15, (from, to) -> {
                 for (int i = from; i < to; i++) {
                     float k = keep(key, i, threshold) ? sc : 0f;
@@ -200,7 +201,7 @@ public final class TrainingOps implements KernelProvider, org.nabla.ops.OpFamily
         float[] src = (float[]) x.data(), b = (float[]) bias.data();
         int c = b.length;
         int rows = c == 0 ? 0 : src.length / c;
-        float[] dst = new float[src.length];
+        float[] dst = OutputBuffers.floats(src.length);
         int vecEnd = F.loopBound(c);
         FloatVector zero = FloatVector.zero(F);
         Parallel.forRange(rows, Math.max(1, (1 << 15) / Math.max(1, c)), (from, to) -> {
@@ -232,7 +233,7 @@ public final class TrainingOps implements KernelProvider, org.nabla.ops.OpFamily
         float[] g = (float[]) grad.data(), y = (float[]) output.data();
         int c = grad.shape().dim(-1);
         int rows = c == 0 ? 0 : g.length / c;
-        float[] dx = new float[g.length];
+        float[] dx = OutputBuffers.floats(g.length);
         float[][] partial = new float[GRAD_CHUNKS][c];
         int vecEnd = F.loopBound(c);
         FloatVector zero = FloatVector.zero(F);

@@ -92,6 +92,30 @@ class ModelTest {
         assertTrue(maxDiff(other.getWeights(), traced.getWeights()) > 1e-3);
     }
 
+    @Test
+    void eagerStepsRecycleTheirBuffersAndStillTrainLikeTheTracedStep() {
+        // Big enough (activations of 32 x 16 x 16 x 8 floats) for each eager step's TensorScope to pool its buffers.
+        Tensor x = Ops.randomUniform(new int[] {64, 16, 16, 1}, DType.FLOAT32, 0, 1, 19);
+        Tensor y = Ops.randomUniform(new int[] {64}, DType.INT32, 0, 3, 20);
+        java.util.function.Supplier<Sequential> make = () -> {
+            Sequential m = new Sequential(new Conv2D(8, 3, "relu").padding("same"), new BatchNormalization(),
+                    new MaxPooling2D(2), new Flatten(), new Dropout(0.3), new Dense(3));
+            m.seed(21);
+            m.input(16, 16, 1);
+            m.compile(new Adam(0.01), Losses.sparseCategoricalCrossentropy(true), "accuracy");
+            return m;
+        };
+        Sequential traced = make.get(), eager = make.get();
+        eager.runEagerly(true);
+        History ht = traced.fit(x, y, FitOptions.epochs(2).batchSize(32).seed(4).verbose(0));
+        History he = eager.fit(x, y, FitOptions.epochs(2).batchSize(32).seed(4).verbose(0));
+        assertWeightsClose(traced.getWeights(), eager.getWeights(), 1e-5);
+        assertEquals(ht.last("loss"), he.last("loss"), 1e-5);
+        assertEquals(ht.last("accuracy"), he.last("accuracy"), 1e-6);
+        Tensor pt = traced.predict(x, 32), pe = eager.predict(x, 32);
+        assertTrue(maxDiff(List.of(pt), List.of(pe)) < 1e-4, "eager predictions survive their scopes");
+    }
+
     static double maxDiff(List<Tensor> a, List<Tensor> b) {
         double worst = 0;
         for (int i = 0; i < a.size(); i++) {

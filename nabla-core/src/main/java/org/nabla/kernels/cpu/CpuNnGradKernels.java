@@ -25,7 +25,7 @@ public final class CpuNnGradKernels implements KernelProvider {
     public void registerKernels(KernelRegistry r) {
         String cpu = CpuDevice.TYPE;
         r.register(NnGradOps.RELU_GRAD, cpu, DType.FLOAT32, (in, a, out) -> {
-            float[] g = (float[]) in[0].data(), y = (float[]) in[1].data(), z = new float[g.length];
+            float[] g = (float[]) in[0].data(), y = (float[]) in[1].data(), z = OutputBuffers.floats(g.length);
             Parallel.forRange(g.length, CpuNnKernels.GRAIN, (from, to) -> {
                 for (int i = from; i < to; i++) z[i] = y[i] > 0 ? g[i] : 0f;
             });

@@ -70,12 +70,12 @@ public final class CpuNnKernels implements KernelProvider {
             int n = x.shape().intSize();
             if (x.dtype() == DType.FLOAT32) {
                 float[] src = (float[]) x.data();
-                float[] dst = new float[n];
+                float[] dst = OutputBuffers.floats(n);
                 Parallel.forRange(n, GRAIN, (from, to) -> applyFloat(k, (float) alpha, src, dst, from, to));
                 return new Tensor[] {Tensor.wrap(DType.FLOAT32, x.shape(), dst)};
             }
             double[] src = (double[]) x.data();
-            double[] dst = new double[n];
+            double[] dst = OutputBuffers.doubles(n);
             Parallel.forRange(n, GRAIN, (from, to) -> applyDouble(k, alpha, src, dst, from, to));
             return new Tensor[] {Tensor.wrap(DType.FLOAT64, x.shape(), dst)};
         };

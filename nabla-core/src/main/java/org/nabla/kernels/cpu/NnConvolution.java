@@ -32,7 +32,7 @@ final class NnConvolution {
         int m = n * w.outH() * w.outW();
         boolean f32 = x.dtype() == DType.FLOAT32;
         Object src = x.data(), filt = filter.data();
-        Object dst = Strided.allocate(x.dtype().storage(), out.shape().intSize());
+        Object dst = OutputBuffers.of(x.dtype().storage(), out.shape().intSize()); // every tile is written
         Shape nhwc = Shape.of(n, w.outH(), w.outW(), oc);
         if (m > 0 && oc > 0) {
             boolean pointwise = kh == 1 && kw == 1 && w.strideH() == 1 && w.strideW() == 1 && groups == 1

@@ -29,7 +29,7 @@ final class NnPooling {
         Tensor y;
         if (x.dtype() == DType.FLOAT32) {
             float[] src = (float[]) x.data();
-            float[] dst = new float[nhwc.intSize()];
+            float[] dst = OutputBuffers.floats(nhwc.intSize()); // each output is filled, then accumulated
             Parallel.forRange(rows, grain, (from, to) -> {
                 for (int r = from; r < to; r++) {
                     int b = r / oh, i = r % oh;

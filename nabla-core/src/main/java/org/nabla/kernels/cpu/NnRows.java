@@ -56,7 +56,7 @@ final class NnRows {
         int rows = len == 0 ? 0 : n / len;
         int in = inner;
         Object src = x.data();
-        Object dst = Strided.allocate(x.dtype().storage(), n);
+        Object dst = OutputBuffers.of(x.dtype().storage(), n);
         Parallel.forRange(rows, rowGrain(len), (from, to) -> {
             double[] row = new double[len];
             for (int r = from; r < to; r++) {

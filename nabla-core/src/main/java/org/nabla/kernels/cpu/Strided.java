@@ -12,7 +12,7 @@ public final class Strided {
     public static Tensor toDense(Tensor t) {
         int n = t.shape().intSize();
         Object src = t.data();
-        Object dst = allocate(t.dtype().storage(), n);
+        Object dst = OutputBuffers.of(t.dtype().storage(), n);
         if (t.isDense()) {
             System.arraycopy(src, t.offset(), dst, 0, n);
         } else {
