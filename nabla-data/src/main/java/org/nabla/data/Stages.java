@@ -179,9 +179,16 @@ final class Stages {
                     return endOfData();
                 }
                 T x = up.next();
+                escapeScopes(x);
                 seen.add(x instanceof Object[] a ? (T) a.clone() : x);
                 return x;
             }
+        }
+
+        /** Recorded tensors outlive any TensorScope the first pass ran in. */
+        private static void escapeScopes(Object x) {
+            if (x instanceof org.nabla.Tensor t) org.nabla.TensorScope.escape(t);
+            if (x instanceof Object[] parts) for (Object p : parts) escapeScopes(p);
         }
     }
 }

@@ -195,6 +195,20 @@ class DatasetTest {
     }
 
     @Test
+    void cachedTensorsOutliveTheScopeOfTheirFirstPass() {
+        Tensor ones = org.nabla.Ops.ones(DType.FLOAT32, 64, 64); // 16 KB: big enough for a scope to pool
+        Dataset<Tensor> d = Dataset.range(3).map(i -> org.nabla.Ops.mul(ones, (float) (long) i)).cache();
+        try (org.nabla.TensorScope scope = org.nabla.TensorScope.open()) {
+            assertEquals(3, d.toList().size());
+        }
+        List<Tensor> replay = d.toList();
+        for (int i = 0; i < 3; i++) {
+            assertFalse(replay.get(i).isReleased());
+            assertEquals(64 * 64 * i, org.nabla.Ops.sum(replay.get(i)).floatValue(), 0);
+        }
+    }
+
+    @Test
     void iteratorContract() {
         DatasetIterator<Long> it = Dataset.range(2).iterator();
         assertTrue(it.hasNext());
