@@ -6,6 +6,7 @@ import java.util.Set;
 import java.util.concurrent.Callable;
 import org.nabla.cli.bench.BenchReport;
 import org.nabla.cli.bench.BenchResult;
+import org.nabla.cli.bench.BenchRounds;
 import org.nabla.cli.bench.Benchmarks;
 import org.nabla.cli.bench.Reference;
 import org.nabla.cli.bench.Timing;
@@ -32,6 +33,11 @@ public final class BenchCommand implements Callable<Integer> {
                     + "(comma-separated; train-step runs only when named).")
     List<String> only;
 
+    @Option(names = "--rounds", paramLabel = "N", defaultValue = "1",
+            description = "Repeat everything N times, Nabla and reference alternating, and report medians with each "
+                    + "round's ratio (for noisy machines; default: 1).")
+    int rounds;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -45,9 +51,17 @@ public final class BenchCommand implements Callable<Integer> {
                         + "'; choose from " + String.join(", ", Benchmarks.GROUPS) + ", " + TrainStepBench.GROUP);
             }
         }
+        if (rounds < 1) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--rounds must be at least 1, got " + rounds);
+        }
         Timing.Plan plan = quick ? Timing.Plan.QUICK : Timing.Plan.FULL;
-        List<BenchResult> rows = Benchmarks.run(groups, plan);
-        if (!noReference && !groups.isEmpty()) rows = Reference.attach(rows, groups, quick);
+        List<List<BenchResult>> each = new java.util.ArrayList<>();
+        for (int r = 0; r < rounds; r++) {
+            List<BenchResult> round = Benchmarks.run(groups, plan);
+            if (!noReference && !groups.isEmpty()) round = Reference.attach(round, groups, quick);
+            each.add(round);
+        }
+        List<BenchResult> rows = BenchRounds.combine(each);
         if (trainStep) rows = java.util.stream.Stream.concat(rows.stream(), TrainStepBench.run(plan).stream()).toList();
         String machine = Benchmarks.machine();
         System.out.print(json ? BenchReport.json(rows, machine) : BenchReport.table(rows, machine));

@@ -37,6 +37,20 @@ class BenchCommandTest {
     }
 
     @Test
+    void roundsReportMediansWithEachRoundsRatio() {
+        String out = runCapturingStdout("bench", "--quick", "--no-reference", "--only", "scoped", "--rounds", "3",
+                "--json");
+        Map<?, ?> results = assertInstanceOf(Map.class, ((Map<?, ?>) new Json(out).parse()).get("results"), out);
+        assertEquals(List.of("add_scoped", "sgemm_256_scoped"), new ArrayList<>(results.keySet()));
+        for (Object v : results.values()) {
+            Map<?, ?> row = assertInstanceOf(Map.class, v);
+            assertTrue(((Double) row.get("nabla")) > 0, row.toString());
+            assertEquals("median of 3 rounds; ratios n/a n/a n/a", row.get("note"));
+        }
+        assertNotEquals(0, Main.execute("bench", "--quick", "--no-reference", "--rounds", "0"));
+    }
+
+    @Test
     void unknownGroupFails() {
         assertNotEquals(0, Main.execute("bench", "--quick", "--no-reference", "--only", "nope"));
     }
