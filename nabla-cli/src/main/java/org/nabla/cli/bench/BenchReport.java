@@ -20,7 +20,9 @@ public final class BenchReport {
             sb.append(String.format(Locale.ROOT, fmt, r.description(), Double.isNaN(r.nabla()) ? "n/a" : num(r.nabla()),
                     ref, ratio, unit, r.note()).stripTrailing()).append('\n');
         }
-        sb.append("ratio = nabla / reference (reference: numpy for sgemm and add, torch for conv2d and dispatch)\n");
+        sb.append("ratio = nabla / reference (reference: numpy for sgemm and add, torch for conv2d and dispatch)");
+        sb.append(rows.stream().anyMatch(r -> !Double.isNaN(r.roundsRatio())) ? "; over rounds, the median ratio\n"
+                : "\n");
         return sb.toString();
     }
 

@@ -7,7 +7,7 @@ import java.util.Locale;
 
 /**
  * Several rounds of the same benchmarks, Nabla and reference alternating, folded into one row each: the median
- * Nabla value, the median reference value, and the rounds' ratios in the note. On a shared VM whose speed drifts by
+ * Nabla value, the median reference value, the median of the rounds' ratios, and every round's ratio in the note. On a shared VM whose speed drifts by
  * tens of percent, ratios from one round (same minutes) and medians over rounds are what can be compared.
  */
 public final class BenchRounds {
@@ -23,6 +23,7 @@ public final class BenchRounds {
             BenchResult row = first.get(i);
             double[] nabla = new double[rounds.size()];
             double[] reference = new double[rounds.size()];
+            double[] ratio = new double[rounds.size()];
             StringBuilder ratios = new StringBuilder();
             for (int r = 0; r < rounds.size(); r++) {
                 BenchResult x = rounds.get(r).get(i);
@@ -32,12 +33,13 @@ public final class BenchRounds {
                 }
                 nabla[r] = x.nabla();
                 reference[r] = x.reference();
+                ratio[r] = x.ratio();
                 ratios.append(r == 0 ? "" : " ").append(format(x.ratio()));
             }
             String note = "median of " + rounds.size() + " rounds; ratios " + ratios;
             if (!row.note().isEmpty()) note += "; " + row.note();
             out.add(new BenchResult(row.key(), row.description(), row.unit(), row.higherIsBetter(), median(nabla),
-                    median(reference), row.referenceName(), note));
+                    median(reference), row.referenceName(), note, median(ratio)));
         }
         return out;
     }

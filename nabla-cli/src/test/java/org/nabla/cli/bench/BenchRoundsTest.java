@@ -20,11 +20,12 @@ class BenchRoundsTest {
         BenchResult add = combined.get(0);
         assertEquals(20, add.nabla());
         assertEquals(20, add.reference());
-        assertEquals(1.0, add.ratio());
+        assertEquals(0.5, add.ratio(), "the median of the rounds' ratios, not the ratio of the medians");
         assertEquals("median of 3 rounds; ratios 0.50 1.50 0.50", add.note());
         BenchResult sgemm = combined.get(1);
         assertEquals(120, sgemm.nabla());
         assertEquals(150, sgemm.reference(), "median of the rounds that measured it");
+        assertEquals(1.0, sgemm.ratio());
         assertEquals("median of 3 rounds; ratios 0.50 1.50 n/a", sgemm.note());
     }
 
