@@ -1,11 +1,14 @@
 package org.nabla;
 
+import java.lang.ref.WeakReference;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Set;
+import java.util.WeakHashMap;
+import org.nabla.kernels.cpu.Strided;
 
 /**
  * A region of eager code whose intermediate results give their memory back when it closes, so that the next
@@ -49,9 +52,14 @@ public final class TensorScope implements AutoCloseable {
     private final ThreadState state;
     private final TensorScope parent;
     /** Buffers this scope owns (results of its eager ops, and kept results of closed inner scopes). */
-    private final Set<Object> owned = Collections.newSetFromMap(new IdentityHashMap<>());
-    /** Tensors backed by an owned buffer: results and views of them, released on close. */
-    private final List<Tensor> tensors = new ArrayList<>();
+    private final Set<Object> owned = Collections.newSetFromMap(new WeakHashMap<>()); // arrays hash by identity
+    /**
+     * Tensors backed by an owned buffer (results and views of them), released on close. Held weakly, like the
+     * buffers: a scope around a long loop must not keep every dead intermediate reachable until it closes.
+     */
+    private final List<WeakReference<Tensor>> tensors = new ArrayList<>();
+    /** Size of {@link #tensors} after its last purge of collected entries. */
+    private int purgedSize = 64;
     /** Buffers that must survive the close: those of kept tensors and of values stored into variables. */
     private final Set<Object> kept = Collections.newSetFromMap(new IdentityHashMap<>());
     /** Buffers handed out to the eager op(s) running now, per nesting level of eager calls inside kernels. */
@@ -109,7 +117,9 @@ public final class TensorScope implements AutoCloseable {
         }
         BufferPool pool = BufferPool.current();
         Set<Object> released = Collections.newSetFromMap(new IdentityHashMap<>());
-        for (Tensor t : tensors) {
+        for (WeakReference<Tensor> ref : tensors) {
+            Tensor t = ref.get();
+            if (t == null) continue; // collected: nothing can read it, and its buffer went with it
             Object buffer = t.storage();
             if (kept.contains(buffer)) {
                 if (parent != null) parent.adopt(t, buffer);
@@ -191,10 +201,10 @@ public final class TensorScope implements AutoCloseable {
     public static Object takeBuffer(DType.Storage storage, int length) {
         TensorScope scope = current();
         if (scope == null || scope.handedOut.isEmpty() || (long) length * storage.bytes() < MIN_POOLED_BYTES) {
-            return newBuffer(storage, length);
+            return Strided.allocate(storage, length);
         }
         Object buffer = BufferPool.current().take(storage, length);
-        if (buffer == null) buffer = newBuffer(storage, length);
+        if (buffer == null) buffer = Strided.allocate(storage, length);
         scope.handedOut.peek().add(buffer);
         return buffer;
     }
@@ -211,7 +221,7 @@ public final class TensorScope implements AutoCloseable {
         Object buffer = base.storage();
         for (TensorScope s : STATE.get().stack) {
             if (s.owned.contains(buffer)) {
-                s.tensors.add(view);
+                s.track(view);
                 return;
             }
         }
@@ -221,7 +231,15 @@ public final class TensorScope implements AutoCloseable {
 
     private void adopt(Tensor t, Object buffer) {
         owned.add(buffer);
-        tensors.add(t);
+        track(t);
+    }
+
+    private void track(Tensor t) {
+        tensors.add(new WeakReference<>(t));
+        if (tensors.size() >= 2 * purgedSize) {
+            tensors.removeIf(ref -> ref.get() == null);
+            purgedSize = Math.max(64, tensors.size());
+        }
     }
 
     private void checkOwner(String what) {
@@ -229,16 +247,5 @@ public final class TensorScope implements AutoCloseable {
             throw new IllegalStateException("TensorScope." + what + ": the scope belongs to thread '" + owner.getName()
                     + "', called from '" + Thread.currentThread().getName() + "'");
         }
-    }
-
-    private static Object newBuffer(DType.Storage storage, int length) {
-        return switch (storage) {
-            case FLOAT -> new float[length];
-            case DOUBLE -> new double[length];
-            case INT -> new int[length];
-            case LONG -> new long[length];
-            case BYTE -> new byte[length];
-            case SHORT -> new short[length];
-        };
     }
 }

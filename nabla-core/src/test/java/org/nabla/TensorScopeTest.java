@@ -110,6 +110,20 @@ class TensorScopeTest {
     }
 
     @Test
+    void anOpenScopeDoesNotKeepDeadResultsReachable() throws InterruptedException {
+        try (TensorScope scope = TensorScope.open()) {
+            java.lang.ref.WeakReference<Tensor> dead = new java.lang.ref.WeakReference<>(Ops.add(A, B));
+            Tensor alive = Ops.mul(A, B);
+            for (int i = 0; i < 20 && dead.get() != null; i++) {
+                System.gc();
+                Thread.sleep(10);
+            }
+            assertEquals(null, dead.get(), "the scope holds its results weakly");
+            assertArrayEquals(map(i -> AV[i] * BV[i]), alive.toFloatArray());
+        }
+    }
+
+    @Test
     void viewsLiveAndDieWithTheirBuffer() {
         Tensor view;
         Tensor keptView;
