@@ -49,8 +49,8 @@ if [ -z "${MVNW_REPOURL:-}" ]; then
 fi
 # Offline with no cached wrapper Maven, fall back to an installed Maven rather than fail.
 if ! "$root/mvnw" -v >/dev/null 2>&1 && command -v mvn >/dev/null 2>&1; then
-  echo "nabla: the Maven wrapper could not install its Maven (offline?); using the installed $(mvn -B -v 2>/dev/null |
-    head -n 1)" >&2
+  installed="$(mvn -B -v 2>/dev/null | head -n 1 | sed 's/\x1b\[[0-9;]*m//g')"
+  echo "nabla: the Maven wrapper could not install its Maven (offline?); using the installed $installed" >&2
   exec mvn "$@"
 fi
 exec "$root/mvnw" "$@"
