@@ -209,6 +209,12 @@ public final class TensorScope implements AutoCloseable {
         return buffer;
     }
 
+    /** True while an eager op runs under an open scope on this thread (its buffers may then be recycled ones). */
+    public static boolean recycling() {
+        TensorScope scope = current();
+        return scope != null && !scope.handedOut.isEmpty();
+    }
+
     /** Marks the buffer of {@code t} as stored beyond every open scope of this thread (variables call this). */
     public static void escape(Tensor t) {
         if (openAnywhere == 0 || t.isSymbolic()) return;

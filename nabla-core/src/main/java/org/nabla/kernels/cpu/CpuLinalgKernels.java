@@ -79,12 +79,18 @@ public final class CpuLinalgKernels implements KernelProvider {
         if (batch == 0 || m == 0 || n == 0 || k == 0) { // zeros, as k == 0 sums nothing
             return new Tensor[] {Tensor.wrap(dtype, os, Strided.allocate(dtype.storage(), os.intSize()))};
         }
+        Operand a = Operand.of(in[0], ta, batchShape, batch);
+        Operand b = Operand.of(in[1], tb, batchShape, batch);
+        if (dtype == DType.FLOAT32 && batch == 1 && !OutputBuffers.recycling()) {
+            // One fresh result: let Gemm allocate it alongside its first packing.
+            float[] c = Gemm.sgemmNew(a.trans, b.trans, m, n, k, (float[]) a.data, a.offsets[0], a.ld,
+                    (float[]) b.data, b.offsets[0], b.ld);
+            return new Tensor[] {Tensor.wrap(dtype, os, c)};
+        }
         // Gemm writes every element of a float result (beta = 0); the integer loops accumulate into zeros.
         Object c = dtype.isFloating() ? OutputBuffers.of(dtype.storage(), os.intSize())
                 : Strided.allocate(dtype.storage(), os.intSize());
         Tensor result = Tensor.wrap(dtype, os, c);
-        Operand a = Operand.of(in[0], ta, batchShape, batch);
-        Operand b = Operand.of(in[1], tb, batchShape, batch);
         long work = (long) m * n * k;
         Parallel.RangeBody body = (from, to) -> {
             for (int bi = from; bi < to; bi++) multiply(dtype, a, b, bi, m, n, k, c, bi * m * n);

@@ -61,6 +61,23 @@ public final class Gemm {
         GemmFloat.gemm(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc, threads);
     }
 
+    /**
+     * op(A) * op(B) as a new row-major m x n array. For products big enough to use several threads, the array is
+     * allocated on a worker while the calling thread packs B, which hides the JVM's zeroing of fresh (cache-cold)
+     * memory: 4-9% at n = 256-512.
+     */
+    public static float[] sgemmNew(boolean transA, boolean transB, int m, int n, int k,
+                                   float[] a, int aOff, int lda, float[] b, int bOff, int ldb) {
+        checkSizes(m, n, k);
+        long work = (long) m * n * k;
+        if (m > 1 && n > 1 && work > SMALL_WORK && work >= PARALLEL_WORK && Parallel.THREADS > 1) {
+            return GemmFloat.gemmNew(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, Parallel.THREADS);
+        }
+        float[] c = new float[Math.multiplyExact(m, n)];
+        sgemm(transA, transB, m, n, k, 1f, a, aOff, lda, b, bOff, ldb, 0f, c, 0, n);
+        return c;
+    }
+
     /** The float64 version of {@link #sgemm}. */
     public static void dgemm(boolean transA, boolean transB, int m, int n, int k, double alpha,
                              double[] a, int aOff, int lda, double[] b, int bOff, int ldb,

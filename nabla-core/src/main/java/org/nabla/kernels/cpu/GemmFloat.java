@@ -45,6 +45,27 @@ final class GemmFloat {
     static void gemm(boolean transA, boolean transB, int m, int n, int k, float alpha,
                      float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
                      float beta, float[] c, int cOff, int ldc, int threads) {
+        run(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, new float[][] {c}, null, cOff, ldc,
+                threads);
+    }
+
+    /**
+     * op(A) * op(B) into a new m x n array. With several threads a worker allocates it while the calling thread packs
+     * the first panel of B: a fresh array is cold memory that the JVM zeroes first, which costs a few percent of a
+     * 256^3 product when done before it.
+     */
+    static float[] gemmNew(boolean transA, boolean transB, int m, int n, int k, float[] a, int aOff, int lda,
+                           float[] b, int bOff, int ldb, int threads) {
+        float[][] c = new float[1][];
+        run(transA, transB, m, n, k, 1f, a, aOff, lda, b, bOff, ldb, 0f, c, () -> c[0] = new float[m * n], 0, n,
+                threads);
+        return c[0];
+    }
+
+    /** The blocked product into c[0]; {@code allocate}, when given, fills c[0] alongside the first B packing. */
+    private static void run(boolean transA, boolean transB, int m, int n, int k, float alpha,
+                            float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                            float beta, float[][] cHolder, Runnable allocate, int cOff, int ldc, int threads) {
         float[] bp = B_PANEL.get();
         // Equal-sized blocks (the last one no smaller than the others) avoid a thin, slow remainder block.
         int kcMax = balanced(k, KC, 1);
@@ -63,12 +84,25 @@ final class GemmFloat {
                 int pc = pc0;
                 int kc = Math.min(kcMax, k - pc);
                 float betaHere = pc == 0 ? beta : 1f; // later K blocks accumulate onto the first one's result
+                Runnable alongside = jc == 0 && pc == 0 ? allocate : null;
                 if (threads == 1) {
+                    if (alongside != null) alongside.run();
                     packB(transB, b, bOff, ldb, pc, jc, kc, nc, bp, 0, slivers);
                 } else {
-                    Parallel.forRange(slivers, PACK_GRAIN,
-                            (s0, s1) -> packB(transB, b, bOff, ldb, pc, jc, kc, nc, bp, s0, s1));
+                    // B in parts of at least PACK_GRAIN slivers, plus the allocation as one more task.
+                    int parts = Math.max(1, Math.min(threads, slivers / PACK_GRAIN));
+                    Parallel.forRange(parts + (alongside == null ? 0 : 1), 1, (t0, t1) -> {
+                        for (int t = t0; t < t1; t++) {
+                            if (t == parts) {
+                                alongside.run();
+                            } else {
+                                packB(transB, b, bOff, ldb, pc, jc, kc, nc, bp, (int) ((long) slivers * t / parts),
+                                        (int) ((long) slivers * (t + 1) / parts));
+                            }
+                        }
+                    });
                 }
+                float[] c = cHolder[0];
                 AtomicInteger next = new AtomicInteger();
                 Parallel.forRange(threads, 1, (t0, t1) -> {
                     float[] ap = A_BLOCK.get();

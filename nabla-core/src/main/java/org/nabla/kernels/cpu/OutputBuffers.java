@@ -15,6 +15,9 @@ public final class OutputBuffers {
 
     public static double[] doubles(int n) { return (double[]) TensorScope.takeBuffer(DType.Storage.DOUBLE, n); }
 
+    /** True when buffers taken now may be recycled ones (an eager op inside a {@link TensorScope}). */
+    public static boolean recycling() { return TensorScope.recycling(); }
+
     /** A buffer of any storage type; see the class comment. */
     public static Object of(DType.Storage storage, int n) { return TensorScope.takeBuffer(storage, n); }
 }

@@ -1,5 +1,6 @@
 package org.nabla.kernels.cpu;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -25,6 +26,27 @@ class GemmTest {
                 boolean ta = (t & 1) != 0, tb = (t & 2) != 0;
                 checkFloat(rnd, s[0], s[1], s[2], ta, tb, 1f, 0f, 0, 0);
                 checkFloat(rnd, s[0], s[1], s[2], ta, tb, -0.5f, 2f, 3, 5);
+            }
+        }
+    }
+
+    @Test
+    void sgemmNewEqualsSgemmIntoZerosForEveryPath() {
+        Random rnd = new Random(9);
+        int[][] sizes = java.util.Arrays.copyOf(SIZES, SIZES.length + 2);
+        sizes[SIZES.length] = new int[] {256, 256, 256}; // threaded: allocated on a worker while B is packed
+        sizes[SIZES.length + 1] = new int[] {200, 2100, 300}; // two B panels: allocated with the first only
+        for (int[] s : sizes) {
+            for (int t = 0; t < 4; t++) {
+                boolean ta = (t & 1) != 0, tb = (t & 2) != 0;
+                int m = s[0], n = s[1], k = s[2];
+                int off = 3, lda = (ta ? m : k) + 2, ldb = (tb ? k : n) + 1;
+                float[] a = random(rnd, off + (ta ? k : m) * lda);
+                float[] b = random(rnd, off + (tb ? n : k) * ldb);
+                float[] expected = new float[m * n];
+                Gemm.sgemm(ta, tb, m, n, k, 1f, a, off, lda, b, off, ldb, 0f, expected, 0, n);
+                float[] got = Gemm.sgemmNew(ta, tb, m, n, k, a, off, lda, b, off, ldb);
+                assertArrayEquals(expected, got, "sgemmNew m=" + m + " n=" + n + " k=" + k + " ta=" + ta + " tb=" + tb);
             }
         }
     }
