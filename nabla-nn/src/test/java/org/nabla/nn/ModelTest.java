@@ -275,16 +275,18 @@ class ModelTest {
         var loss = Losses.sparseCategoricalCrossentropy(true);
         double first = 0, last = 0;
         for (int step = 0; step < 30; step++) {
-            Tensor l;
-            List<Tensor> grads;
-            try (GradientTape tape = new GradientTape()) {
-                Tensor logits = m.call(new Tensor[] {d[0]}, true)[0];
-                l = loss.call(d[1], logits);
-                grads = tape.gradient(l, m.trainableWeights());
+            try (org.nabla.TensorScope scope = org.nabla.TensorScope.open()) { // as docs/nn.md shows it
+                Tensor l;
+                List<Tensor> grads;
+                try (GradientTape tape = new GradientTape()) {
+                    Tensor logits = m.call(new Tensor[] {d[0]}, true)[0];
+                    l = loss.call(d[1], logits);
+                    grads = tape.gradient(l, m.trainableWeights());
+                }
+                opt.applyGradients(grads, m.trainableWeights());
+                if (step == 0) first = l.doubleValue();
+                last = l.doubleValue();
             }
-            opt.applyGradients(grads, m.trainableWeights());
-            if (step == 0) first = l.doubleValue();
-            last = l.doubleValue();
         }
         assertTrue(last < first / 2, first + " -> " + last);
         assertEquals(30, m.stepCounter().read().longValue());
