@@ -178,19 +178,23 @@ public final class TensorScope implements AutoCloseable {
         } finally {
             handedOut.pop();
         }
-        if (!buffers.isEmpty()) {
-            for (Tensor out : outputs) {
-                if (out == null || out.isSymbolic()) continue;
-                Object buffer = out.storage();
-                for (Object b : buffers) {
-                    if (b == buffer) {
-                        adopt(out, buffer);
-                        break;
-                    }
-                }
+        for (Tensor out : outputs) {
+            if (out == null || out.isSymbolic()) continue;
+            Object buffer = out.storage();
+            if (containsIdentical(buffers, buffer)) {
+                adopt(out, buffer);
+            } else {
+                // An output sharing an input's buffer however the kernel made it (a view, or a wrap of the same
+                // array) lives and dies with that buffer's owner.
+                registerView(out, out);
             }
         }
         return outputs;
+    }
+
+    private static boolean containsIdentical(List<Object> buffers, Object buffer) {
+        for (Object b : buffers) if (b == buffer) return true;
+        return false;
     }
 
     /**

@@ -40,8 +40,31 @@ class TensorScopeTest {
         return v;
     }
 
+    /** A test-only op whose kernel returns its input's buffer in a new tensor (no view): listed in OpCatalogTest. */
+    static final org.nabla.ops.OpDef ALIAS = org.nabla.ops.OpDef.builder("TensorScopeTestAlias").inputs("x")
+            .shape((in, a) -> new org.nabla.ops.TensorSpec[] {in[0]}).notDifferentiable()
+            .summary("test only: the input's buffer as a new tensor").build();
+
+    static {
+        org.nabla.kernels.KernelRegistry.global().register(ALIAS, org.nabla.device.CpuDevice.TYPE, (DType) null,
+                (in, a, out) -> new Tensor[] {Tensor.wrap(in[0].dtype(), in[0].shape(), in[0].data())});
+    }
+
     @AfterEach
     void emptyPool() { TensorScope.clearPool(); }
+
+    @Test
+    void anOutputSharingAnOwnedBufferIsReleasedWithIt() {
+        Tensor alias;
+        Tensor outsideAlias;
+        try (TensorScope scope = TensorScope.open()) {
+            alias = Ops.run(ALIAS, org.nabla.ops.Attrs.EMPTY, Ops.add(A, B));
+            outsideAlias = Ops.run(ALIAS, org.nabla.ops.Attrs.EMPTY, A);
+        }
+        assertTrue(alias.isReleased(), "its buffer went back to the pool, so it must not be readable");
+        assertThrows(IllegalStateException.class, alias::toFloatArray);
+        assertArrayEquals(AV, outsideAlias.toFloatArray(), "aliases of outside tensors are untouched");
+    }
 
     @Test
     void releasesWhatItDidNotKeepAndReusesTheBuffers() {
