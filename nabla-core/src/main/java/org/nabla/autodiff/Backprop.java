@@ -20,8 +20,9 @@ final class Backprop {
     static Tensor[] backward(List<OpCall> calls, List<Tensor> targets, List<Tensor> seeds, List<Tensor> sources) {
         Map<Tensor, List<Tensor>> grads = new IdentityHashMap<>();
         for (int i = 0; i < targets.size(); i++) accumulate(grads, targets.get(i), seeds.get(i));
+        List<boolean[]> needs = inputsReachedFrom(calls, sources);
         for (int c = calls.size() - 1; c >= 0; c--) {
-            OpCall call = calls.get(c);
+            OpCall call = calls.get(c).withNeeds(needs.get(c));
             Tensor[] outGrads = new Tensor[call.outputs().length];
             boolean any = false;
             for (int i = 0; i < outGrads.length; i++) {
@@ -37,6 +38,24 @@ final class Backprop {
         Tensor[] out = new Tensor[sources.size()];
         for (int i = 0; i < out.length; i++) out[i] = total(grads, sources.get(i));
         return out;
+    }
+
+    /** Per call (forward order), which inputs a source flows into, so gradient functions can skip the others. */
+    private static List<boolean[]> inputsReachedFrom(List<OpCall> calls, List<Tensor> sources) {
+        Map<Tensor, Boolean> reached = new IdentityHashMap<>();
+        for (Tensor s : sources) reached.put(s, true);
+        List<boolean[]> needs = new ArrayList<>(calls.size());
+        for (OpCall call : calls) {
+            boolean[] n = new boolean[call.inputs().length];
+            boolean any = false;
+            for (int i = 0; i < n.length; i++) {
+                n[i] = reached.containsKey(call.input(i)) && carriesGradient(call.input(i));
+                any |= n[i];
+            }
+            if (any) for (Tensor out : call.outputs()) reached.put(out, true);
+            needs.add(n);
+        }
+        return needs;
     }
 
     /** Only floating-point tensors carry gradients; integer and bool values are constants to differentiation. */

@@ -14,21 +14,23 @@ final class LinalgGradients {
         GradientRegistry.register("MatMul", (c, g) -> {
             Tensor a = c.input(0), b = c.input(1), dy = g[0];
             boolean ta = c.attrs().getBool("transposeA"), tb = c.attrs().getBool("transposeB");
-            Tensor da, db;
+            // Each product only when its input needs a gradient (a first layer's input does not).
+            java.util.function.Supplier<Tensor> da, db;
             if (!ta && !tb) {
-                da = Ops.matmul(dy, b, false, true);
-                db = Ops.matmul(a, dy, true, false);
+                da = () -> Ops.matmul(dy, b, false, true);
+                db = () -> Ops.matmul(a, dy, true, false);
             } else if (!ta) {
-                da = Ops.matmul(dy, b, false, false);
-                db = Ops.matmul(dy, a, true, false);
+                da = () -> Ops.matmul(dy, b, false, false);
+                db = () -> Ops.matmul(dy, a, true, false);
             } else if (!tb) {
-                da = Ops.matmul(b, dy, false, true);
-                db = Ops.matmul(a, dy, false, false);
+                da = () -> Ops.matmul(b, dy, false, true);
+                db = () -> Ops.matmul(a, dy, false, false);
             } else {
-                da = Ops.matmul(b, dy, true, true);
-                db = Ops.matmul(dy, a, true, true);
+                da = () -> Ops.matmul(b, dy, true, true);
+                db = () -> Ops.matmul(dy, a, true, true);
             }
-            return new Tensor[] {floatOnly(a, unbroadcast(da, a)), floatOnly(b, unbroadcast(db, b))};
+            return new Tensor[] {c.needsGradient(0) ? floatOnly(a, unbroadcast(da.get(), a)) : null,
+                    c.needsGradient(1) ? floatOnly(b, unbroadcast(db.get(), b)) : null};
         });
     }
 }

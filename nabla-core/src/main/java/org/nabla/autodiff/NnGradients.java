@@ -49,8 +49,10 @@ final class NnGradients {
             return new Tensor[] {g[0], Ops.sum(g[0], allBut(rank, channel))};
         });
         GradientRegistry.register("Conv2D", (c, g) -> new Tensor[] {
-                Ops.run(NnGradOps.CONV2D_BACKPROP_INPUT, c.attrs(), c.input(0), c.input(1), g[0]),
-                Ops.run(NnGradOps.CONV2D_BACKPROP_FILTER, c.attrs(), c.input(0), c.input(1), g[0])});
+                c.needsGradient(0) ? Ops.run(NnGradOps.CONV2D_BACKPROP_INPUT, c.attrs(), c.input(0), c.input(1), g[0])
+                        : null,
+                c.needsGradient(1) ? Ops.run(NnGradOps.CONV2D_BACKPROP_FILTER, c.attrs(), c.input(0), c.input(1), g[0])
+                        : null});
         GradientRegistry.register("Conv2DBackpropInput", (c, g) -> new Tensor[] {null,
                 Ops.run(NnGradOps.CONV2D_BACKPROP_FILTER, c.attrs(), g[0], c.input(1), c.input(2)),
                 Ops.run(NnOps.CONV2D, c.attrs(), g[0], c.input(1))});

@@ -21,6 +21,46 @@ import org.nabla.runtime.SerialExecutor;
 
 /** The eager tape: watching, variables, persistence, nesting for second order, and custom gradients. */
 class GradientTapeTest {
+    /** Runs ops eagerly and counts them by name: pushed below a tape, it sees the gradient ops. */
+    private static final class CountingContext implements ExecutionContext {
+        final Map<String, Integer> counts = new java.util.TreeMap<>();
+
+        @Override
+        public Tensor[] execute(org.nabla.ops.OpDef op, org.nabla.ops.Attrs attrs, Tensor[] inputs) {
+            counts.merge(op.name(), 1, Integer::sum);
+            return EagerContext.INSTANCE.execute(op, attrs, inputs);
+        }
+    }
+
+    @Test
+    void gradientsOfInputsNoSourceFlowsIntoAreNotComputed() {
+        Tensor x = Ops.randomUniform(new int[] {2, 6, 6, 3}, DType.FLOAT32, -1, 1, 1);  // data: not watched
+        Variable f = Variable.of(Ops.randomUniform(new int[] {3, 3, 3, 4}, DType.FLOAT32, -1, 1, 2));
+        Variable w = Variable.of(Ops.randomUniform(new int[] {4, 5}, DType.FLOAT32, -1, 1, 3));
+        CountingContext counting = new CountingContext();
+        List<Tensor> grads;
+        try (ExecutionContext.Scope s = ExecutionContext.enter(counting)) {
+            try (GradientTape tape = new GradientTape()) {
+                Tensor h = Ops.conv2d(x, f.read(), 1, "SAME");
+                Tensor pooled = Ops.mean(h, 1, 2);                              // [2, 4]
+                Tensor y = Ops.sum(Ops.square(Ops.matmul(pooled, w.read())));
+                grads = tape.gradient(y, List.of(f, w));
+            }
+        }
+        assertEquals(null, counting.counts.get("Conv2DBackpropInput"), "x needs no gradient: " + counting.counts);
+        assertEquals(1, counting.counts.get("Conv2DBackpropFilter"));
+        assertEquals(3, counting.counts.get("MatMul"), "forward, d/dw and d/dpooled (which reaches f)");
+        // the same gradients as a tape that also watches x (so every input gradient is computed)
+        List<Tensor> full;
+        try (GradientTape tape = new GradientTape()) {
+            tape.watch(x);
+            Tensor h = Ops.conv2d(x, f.read(), 1, "SAME");
+            Tensor y = Ops.sum(Ops.square(Ops.matmul(Ops.mean(h, 1, 2), w.read())));
+            full = java.util.Arrays.asList(tape.gradient(y, f, w));
+        }
+        assertClose(full.get(0).toDoubleArray(), grads.get(0).toDoubleArray(), 1e-6);
+        assertClose(full.get(1).toDoubleArray(), grads.get(1).toDoubleArray(), 1e-6);
+    }
     @Test
     void watchedTensorGradient() {
         Tensor x = Ops.constant(new double[] {1, 2, 3});
