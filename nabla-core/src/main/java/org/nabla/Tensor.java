@@ -219,6 +219,7 @@ public final class Tensor {
     @Override
     public String toString() {
         if (symbol != null) return "Tensor(\"" + symbol + "\", shape=" + shape() + ", dtype=" + dtype() + ")";
+        if (released) return "tf.Tensor(<released by its TensorScope>, shape=" + shape() + ", dtype=" + dtype() + ")";
         return TensorFormat.format(this);
     }
 

@@ -79,6 +79,7 @@ class TensorScopeTest {
         assertTrue(dropped.isReleased());
         IllegalStateException e = assertThrows(IllegalStateException.class, dropped::toFloatArray);
         assertTrue(e.getMessage().contains("released") && e.getMessage().contains("scope.keep"), e.getMessage());
+        assertEquals("tf.Tensor(<released by its TensorScope>, shape=(64, 64), dtype=float32)", dropped.toString());
         assertFalse(kept.isReleased());
         assertArrayEquals(map(i -> AV[i] * BV[i]), kept.toFloatArray());
         try (TensorScope scope = TensorScope.open()) {
