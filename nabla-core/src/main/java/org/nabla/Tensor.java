@@ -117,7 +117,8 @@ public final class Tensor {
         requireConcrete("data");
         if (released) {
             throw new IllegalStateException("this " + spec + " tensor was released when the TensorScope that created "
-                    + "it closed; keep it with scope.keep(tensor) to use it after the scope");
+                    + "it closed; keep it with scope.keep(tensor) to use it after the scope (a GradientTape reads the "
+                    + "tensors it recorded: open the scope outside the tape)");
         }
         return data;
     }

@@ -229,6 +229,19 @@ class TensorScopeTest {
     }
 
     @Test
+    void aTapeThatOutlivesTheScopeSaysWhy() {
+        Tensor y;
+        try (GradientTape tape = new GradientTape()) {
+            tape.watch(A);
+            try (TensorScope scope = TensorScope.open()) {
+                y = scope.keep(Ops.sum(Ops.mul(Ops.exp(Ops.mul(A, 0.001f)), A)));
+            }
+            IllegalStateException e = assertThrows(IllegalStateException.class, () -> tape.gradient(y, A));
+            assertTrue(e.getMessage().contains("open the scope outside the tape"), e.getMessage());
+        }
+    }
+
+    @Test
     void graphExecutionIsNeverOwnedByAScope() {
         Graph g = new Graph();
         Tensor x;
