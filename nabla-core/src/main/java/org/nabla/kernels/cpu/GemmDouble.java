@@ -24,6 +24,8 @@ final class GemmDouble {
 
     /** Work items per thread per B panel: more than one, so that a thread slowed by a busy core takes fewer. */
     private static final int ITEMS_PER_THREAD = 8;
+    /** A row-major A is read in place by the micro-kernel, as in {@link GemmFloat#PACK_ROW_MAJOR_A}. */
+    static final boolean PACK_ROW_MAJOR_A = GemmFloat.PACK_ROW_MAJOR_A;
     /** B slivers per packing task: packing in parallel pays only for wide panels. */
     private static final int PACK_GRAIN = 16;
 
@@ -68,6 +70,7 @@ final class GemmDouble {
                             (s0, s1) -> packB(transB, b, bOff, ldb, pc, jc, kc, nc, bp, s0, s1));
                 }
                 AtomicInteger next = new AtomicInteger();
+                boolean directA = !transA && !PACK_ROW_MAJOR_A;
                 Parallel.forRange(threads, 1, (t0, t1) -> {
                     double[] ap = A_BLOCK.get();
                     double[] tile = TILE.get();
@@ -76,13 +79,18 @@ final class GemmDouble {
                         int ib = item / chunks;
                         int ic = ib * mcMax;
                         int mc = Math.min(mcMax, m - ic);
+                        int s0 = item % chunks * perChunk;
+                        int s1 = Math.min(slivers, s0 + perChunk);
+                        if (directA) {
+                            macroDirect(a, aOff + ic * lda + pc, lda, ap, bp, mc, kc, nc, s0, s1, alpha, betaHere,
+                                    c, cOff + ic * ldc + jc, ldc, tile);
+                            continue;
+                        }
                         if (ib != packed) {
                             packA(transA, a, aOff, lda, ic, pc, mc, kc, ap);
                             packed = ib;
                         }
-                        int s0 = item % chunks * perChunk;
-                        macro(ap, bp, mc, kc, nc, s0, Math.min(slivers, s0 + perChunk), alpha, betaHere,
-                                c, cOff + ic * ldc + jc, ldc, tile);
+                        macro(ap, bp, mc, kc, nc, s0, s1, alpha, betaHere, c, cOff + ic * ldc + jc, ldc, tile);
                     }
                 });
             }
@@ -97,19 +105,46 @@ final class GemmDouble {
             int nr = Math.min(NR, nc - jr);
             for (int ir = 0; ir < mc; ir += MR) {
                 int mr = Math.min(MR, mc - ir);
-                int cIdx = cOff + ir * ldc + jr;
-                kernel(kc, ap, ir * kc, bp, jr * kc, tile);
-                if (mr == MR && nr == NR) {
-                    update(tile, alpha, beta, c, cIdx, ldc);
+                kernel(kc, ap, ir * kc, MR, 1, bp, jr * kc, tile);
+                store(tile, mr, nr, alpha, beta, c, cOff + ir * ldc + jr, ldc);
+            }
+        }
+    }
+
+    /**
+     * Like {@link #macro} with A read in place: rows [0, mc) of a row-major A starting at {@code aIdx}, row stride
+     * lda, kc columns. A last sliver of fewer than MR rows is packed (zero-padded) into {@code ap} first.
+     */
+    private static void macroDirect(double[] a, int aIdx, int lda, double[] ap, double[] bp, int mc, int kc, int nc,
+                                    int s0, int s1, double alpha, double beta, double[] c, int cOff, int ldc,
+                                    double[] tile) {
+        int full = mc / MR * MR;
+        if (full < mc) packA(false, a, aIdx, lda, full, 0, mc - full, kc, ap);
+        for (int s = s0; s < s1; s++) {
+            int jr = s * NR;
+            int nr = Math.min(NR, nc - jr);
+            for (int ir = 0; ir < mc; ir += MR) {
+                if (ir < full) {
+                    kernel(kc, a, aIdx + ir * lda, 1, lda, bp, jr * kc, tile);
                 } else {
-                    for (int r = 0; r < mr; r++) {
-                        int ci = cIdx + r * ldc;
-                        for (int j = 0; j < nr; j++) {
-                            double v = alpha * tile[r * NR + j];
-                            c[ci + j] = beta == 0.0 ? v : v + beta * c[ci + j];
-                        }
-                    }
+                    kernel(kc, ap, 0, MR, 1, bp, jr * kc, tile);
                 }
+                store(tile, Math.min(MR, mc - ir), nr, alpha, beta, c, cOff + ir * ldc + jr, ldc);
+            }
+        }
+    }
+
+    /** C tile (mr x nr at c[ci]) = alpha * tile + beta * C tile. */
+    private static void store(double[] tile, int mr, int nr, double alpha, double beta, double[] c, int ci, int ldc) {
+        if (mr == MR && nr == NR) {
+            update(tile, alpha, beta, c, ci, ldc);
+            return;
+        }
+        for (int r = 0; r < mr; r++) {
+            int cr = ci + r * ldc;
+            for (int j = 0; j < nr; j++) {
+                double v = alpha * tile[r * NR + j];
+                c[cr + j] = beta == 0.0 ? v : v + beta * c[cr + j];
             }
         }
     }
@@ -184,7 +219,9 @@ final class GemmDouble {
      * The MR x NR micro-kernel: tile = sum over p of (A sliver column p) x (B sliver row p). The 12 accumulators are
      * locals so that they live in vector registers for the whole K loop.
      */
-    private static void kernel(int kc, double[] ap, int ai, double[] bp, int bi, double[] tile) {
+    private static void kernel(int kc, double[] ap, int ai, int stepP, int stepR, double[] bp, int bi, double[] tile) {
+        // A element (row r, column p) is ap[ai + r * stepR + p * stepP]: packed (MR, 1) or in place (1, lda).
+        int o1 = stepR, o2 = 2 * stepR, o3 = 3 * stepR, o4 = 4 * stepR, o5 = 5 * stepR;
         DoubleVector z = DoubleVector.zero(S);
         DoubleVector c00 = z, c01 = z, c10 = z, c11 = z, c20 = z, c21 = z;
         DoubleVector c30 = z, c31 = z, c40 = z, c41 = z, c50 = z, c51 = z;
@@ -194,22 +231,22 @@ final class GemmDouble {
             DoubleVector x = DoubleVector.broadcast(S, ap[ai]);
             c00 = x.fma(b0, c00);
             c01 = x.fma(b1, c01);
-            x = DoubleVector.broadcast(S, ap[ai + 1]);
+            x = DoubleVector.broadcast(S, ap[ai + o1]);
             c10 = x.fma(b0, c10);
             c11 = x.fma(b1, c11);
-            x = DoubleVector.broadcast(S, ap[ai + 2]);
+            x = DoubleVector.broadcast(S, ap[ai + o2]);
             c20 = x.fma(b0, c20);
             c21 = x.fma(b1, c21);
-            x = DoubleVector.broadcast(S, ap[ai + 3]);
+            x = DoubleVector.broadcast(S, ap[ai + o3]);
             c30 = x.fma(b0, c30);
             c31 = x.fma(b1, c31);
-            x = DoubleVector.broadcast(S, ap[ai + 4]);
+            x = DoubleVector.broadcast(S, ap[ai + o4]);
             c40 = x.fma(b0, c40);
             c41 = x.fma(b1, c41);
-            x = DoubleVector.broadcast(S, ap[ai + 5]);
+            x = DoubleVector.broadcast(S, ap[ai + o5]);
             c50 = x.fma(b0, c50);
             c51 = x.fma(b1, c51);
-            ai += MR;
+            ai += stepP;
             bi += NR;
         }
         c00.intoArray(tile, 0);
