@@ -85,6 +85,9 @@ class NnGradOpsTest {
             checkConv(d, new int[] {2, 6, 5, 4}, new int[] {2, 2, 2, 6}, base.dilations(2, 1).groups(2), 0, 0, tol);
             checkConv(d, new int[] {1, 4, 4, 2}, new int[] {2, 3, 2, 2}, base.explicitPaddings(1, 0, 2, 1), 1, 2, tol);
             checkConv(d, new int[] {1, 1, 1, 3}, new int[] {1, 1, 3, 2}, base, 0, 0, tol); // pointwise
+            // asymmetric SAME padding of even kernels, and padding wider than kernel - 1
+            checkConv(d, new int[] {2, 5, 6, 2}, new int[] {2, 4, 2, 3}, base.padding("SAME"), 0, 1, tol);
+            checkConv(d, new int[] {1, 3, 3, 2}, new int[] {2, 2, 2, 2}, base.explicitPaddings(3, 0, 0, 2), 3, 0, tol);
         }
         // 144 output pixels x K = 576 per image: several Gemm tiles per image.
         checkConv(DType.FLOAT32, new int[] {1, 12, 12, 64}, new int[] {3, 3, 64, 2},
