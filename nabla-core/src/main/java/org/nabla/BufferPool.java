@@ -29,9 +29,8 @@ final class BufferPool {
         return buffer;
     }
 
-    /** Adds a released buffer, unless the pool is full. */
-    void give(Object buffer) {
-        DType.Storage storage = storageOf(buffer);
+    /** Adds a released buffer of {@code storage} elements, unless the pool is full. */
+    void give(Object buffer, DType.Storage storage) {
         int length = java.lang.reflect.Array.getLength(buffer);
         long size = (long) length * storage.bytes();
         if (length == 0 || bytes + size > CAPACITY_BYTES) return;
@@ -46,17 +45,5 @@ final class BufferPool {
 
     private static long key(DType.Storage storage, int length) {
         return ((long) storage.ordinal() << 32) | length;
-    }
-
-    private static DType.Storage storageOf(Object buffer) {
-        return switch (buffer) {
-            case float[] a -> DType.Storage.FLOAT;
-            case double[] a -> DType.Storage.DOUBLE;
-            case int[] a -> DType.Storage.INT;
-            case long[] a -> DType.Storage.LONG;
-            case byte[] a -> DType.Storage.BYTE;
-            case short[] a -> DType.Storage.SHORT;
-            default -> throw new IllegalArgumentException("not a tensor buffer: " + buffer.getClass());
-        };
     }
 }

@@ -26,11 +26,12 @@ import org.nabla.kernels.cpu.Strided;
  * }</pre>
  *
  * <p>A scope owns the results of eager ops run on its thread while it is the innermost open scope, when the op's
- * kernel took a fresh buffer for them (of at least 16 KB: smaller results are left to the garbage collector). Closing releases them: their buffers go to a per-thread pool that later eager
- * ops draw from, and reading a released tensor (or a view of it) throws. Tensors kept with {@link #keep} (and any
- * view sharing their buffer) survive and pass to the enclosing scope, if any. Values stored into variables are kept
- * automatically. Tensors created outside the scope, from Java arrays, or by graph execution are never touched.
- * Scopes are confined to the thread that opened them and close in reverse order of opening.
+ * kernel took a fresh buffer for them (of at least 16 KB: smaller results are left to the garbage collector).
+ * Closing releases them: their buffers go to a per-thread pool that later eager ops draw from, and reading a
+ * released tensor (or a view of it) throws. Tensors kept with {@link #keep} (and any view sharing their buffer)
+ * survive and pass to the enclosing scope, if any. Values stored into variables are kept automatically. Tensors
+ * created outside the scope, from Java arrays, or by graph execution are never touched. Scopes are confined to the
+ * thread that opened them and close in reverse order of opening.
  */
 public final class TensorScope implements AutoCloseable {
     /** Open scopes in the whole process: lets the eager path skip all scope work with one read when it is zero. */
@@ -125,7 +126,7 @@ public final class TensorScope implements AutoCloseable {
                 if (parent != null) parent.adopt(t, buffer);
             } else {
                 t.release();
-                if (released.add(buffer)) pool.give(buffer);
+                if (released.add(buffer)) pool.give(buffer, t.dtype().storage());
             }
         }
         tensors.clear();
@@ -203,8 +204,8 @@ public final class TensorScope implements AutoCloseable {
      * otherwise it is a new array.
      */
     public static Object takeBuffer(DType.Storage storage, int length) {
-        TensorScope scope = current();
-        if (scope == null || scope.handedOut.isEmpty() || (long) length * storage.bytes() < MIN_POOLED_BYTES) {
+        TensorScope scope = runningOp();
+        if (scope == null || (long) length * storage.bytes() < MIN_POOLED_BYTES) {
             return Strided.allocate(storage, length);
         }
         Object buffer = BufferPool.current().take(storage, length);
@@ -214,9 +215,12 @@ public final class TensorScope implements AutoCloseable {
     }
 
     /** True while an eager op runs under an open scope on this thread (its buffers may then be recycled ones). */
-    public static boolean recycling() {
+    public static boolean recycling() { return runningOp() != null; }
+
+    /** The scope an eager op is running under on this thread now, or null. */
+    private static TensorScope runningOp() {
         TensorScope scope = current();
-        return scope != null && !scope.handedOut.isEmpty();
+        return scope == null || scope.handedOut.isEmpty() ? null : scope;
     }
 
     /** Marks the buffer of {@code t} as stored beyond every open scope of this thread (variables call this). */

@@ -10,10 +10,10 @@ import org.nabla.Variable;
 import org.nabla.autodiff.GradientTape;
 
 /**
- * An eager training loop (multi-output least squares by gradient descent, with a GradientTape) run twice: plainly, and with each
- * step inside a {@link TensorScope}, which releases the step's intermediates when it closes so that the next step
- * computes into their buffers while they are still in the CPU caches. Both runs give the same weights; the scoped
- * one is faster. See docs/design.md (Eager memory).
+ * An eager training loop (multi-output least squares by gradient descent, with a GradientTape) run twice: plainly,
+ * and with each step inside a {@link TensorScope}, which releases the step's intermediates when it closes so that the
+ * next step computes into their buffers while they are still in the CPU caches. Both runs give the same weights;
+ * the scoped one is faster. See docs/design.md (Eager memory).
  *
  * <p>Run with {@code scripts/example.sh EagerLoopWithScopes [samples] [features] [outputs] [steps]}.
  */

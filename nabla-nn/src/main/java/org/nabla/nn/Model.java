@@ -465,7 +465,7 @@ public abstract class Model {
             if (runEagerly) {
                 try (TensorScope scope = TensorScope.open()) {
                     out = call(xs, false);
-                    for (Tensor t : out) scope.keep(t);
+                    scope.keepAll(Arrays.asList(out));
                 }
             } else {
                 if (predictFunction == null) predictFunction = Function.of(name + "_predict", a -> call(a, false));

@@ -7,8 +7,9 @@ import java.util.Locale;
 
 /**
  * Several rounds of the same benchmarks, Nabla and reference alternating, folded into one row each: the median
- * Nabla value, the median reference value, the median of the rounds' ratios, and every round's ratio in the note. On a shared VM whose speed drifts by
- * tens of percent, ratios from one round (same minutes) and medians over rounds are what can be compared.
+ * Nabla value, the median reference value, the median of the rounds' ratios, and every round's ratio in the note.
+ * On a shared VM whose speed drifts by tens of percent, ratios from one round (same minutes) and medians over rounds
+ * are what can be compared.
  */
 public final class BenchRounds {
     private BenchRounds() {}
