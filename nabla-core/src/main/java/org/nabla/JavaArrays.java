@@ -3,7 +3,7 @@ package org.nabla;
 import java.lang.reflect.Array;
 import java.util.ArrayList;
 import java.util.List;
-import org.nabla.kernels.cpu.Strided;
+import org.nabla.storage.Strided;
 
 /** Conversion between tensors and Java scalars / nested Java arrays of any rank (convert_to_tensor and .numpy()). */
 final class JavaArrays {

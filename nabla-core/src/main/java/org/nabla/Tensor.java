@@ -4,7 +4,7 @@ import java.util.Arrays;
 import java.util.Objects;
 import org.nabla.device.CpuDevice;
 import org.nabla.device.Device;
-import org.nabla.kernels.cpu.Strided;
+import org.nabla.storage.Strided;
 import org.nabla.ops.TensorSpec;
 
 /**
@@ -148,7 +148,9 @@ public final class Tensor {
     public Tensor dense() {
         requireConcrete("dense");
         if (isDenseFromZero()) return this;
-        return Strided.toDense(this);
+        int n = shape().intSize();
+        return new Tensor(spec, device, Strided.denseCopy(data(), offset, shape().dims(), strides, dtype().storage(), n),
+                0, null, null);
     }
 
     void requireConcrete(String what) {
@@ -161,20 +163,25 @@ public final class Tensor {
     // ---------------------------------------------------------------- values back to Java
 
     /** All elements, row-major, as float (any numeric dtype is converted). */
-    public float[] toFloatArray() { return (float[]) Strided.toJavaArray(dense(), DType.Storage.FLOAT); }
+    public float[] toFloatArray() { return (float[]) javaArray(DType.Storage.FLOAT); }
 
-    public double[] toDoubleArray() { return (double[]) Strided.toJavaArray(dense(), DType.Storage.DOUBLE); }
+    public double[] toDoubleArray() { return (double[]) javaArray(DType.Storage.DOUBLE); }
 
-    public int[] toIntArray() { return (int[]) Strided.toJavaArray(dense(), DType.Storage.INT); }
+    public int[] toIntArray() { return (int[]) javaArray(DType.Storage.INT); }
 
     /** All elements as long: integers exactly (uint64 values above Long.MAX_VALUE as their two's-complement bits). */
-    public long[] toLongArray() { return (long[]) Strided.toJavaArray(dense(), DType.Storage.LONG); }
+    public long[] toLongArray() { return (long[]) javaArray(DType.Storage.LONG); }
 
     /** Elements as bytes (uint8/int8 bits, 0/1 for bool; other dtypes wrap to their low 8 bits). */
-    public byte[] toByteArray() { return (byte[]) Strided.toJavaArray(dense(), DType.Storage.BYTE); }
+    public byte[] toByteArray() { return (byte[]) javaArray(DType.Storage.BYTE); }
 
     /** Elements as shorts (int16/uint16 bits; other dtypes wrap to their low 16 bits). */
-    public short[] toShortArray() { return (short[]) Strided.toJavaArray(dense(), DType.Storage.SHORT); }
+    public short[] toShortArray() { return (short[]) javaArray(DType.Storage.SHORT); }
+
+    private Object javaArray(DType.Storage want) {
+        Tensor d = dense();
+        return Strided.convert(d.data(), d.shape().intSize(), dtype(), want);
+    }
 
     public boolean[] toBooleanArray() {
         double[] d = toDoubleArray();
@@ -211,7 +218,23 @@ public final class Tensor {
     /** One element as double, by index (negative indices count from the end). */
     public double getDouble(int... index) {
         requireConcrete("getDouble");
-        return Strided.getDouble(this, index);
+        Shape shape = shape();
+        if (index.length != shape.rank()) {
+            throw new IllegalArgumentException("getDouble: " + index.length + " indices for a tensor of rank "
+                    + shape.rank() + " and shape " + shape);
+        }
+        int[] st = strides();
+        int pos = offset;
+        for (int i = 0; i < index.length; i++) {
+            int d = shape.dim(i);
+            int k = index[i] < 0 ? index[i] + d : index[i];
+            if (k < 0 || k >= d) {
+                throw new IndexOutOfBoundsException("getDouble: index " + index[i] + " out of range for axis " + i
+                        + " of size " + d + " (shape " + shape + ")");
+            }
+            pos += k * st[i];
+        }
+        return Strided.read(data(), pos, dtype());
     }
 
     // ---------------------------------------------------------------- printing

@@ -3,7 +3,7 @@ package org.nabla;
 import java.math.BigDecimal;
 import java.math.MathContext;
 import java.math.RoundingMode;
-import org.nabla.kernels.cpu.Strided;
+import org.nabla.storage.Strided;
 
 /**
  * Prints tensors the way TensorFlow does, {@code tf.Tensor(<str of the NumPy array>, shape=(2,), dtype=float32)},

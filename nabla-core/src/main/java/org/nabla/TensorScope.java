@@ -8,7 +8,7 @@ import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Set;
 import java.util.WeakHashMap;
-import org.nabla.kernels.cpu.Strided;
+import org.nabla.storage.Strided;
 
 /**
  * A region of eager code whose intermediate results give their memory back when it closes, so that the next
@@ -63,8 +63,6 @@ public final class TensorScope implements AutoCloseable {
     private int purgedSize = 64;
     /** Buffers that must survive the close: those of kept tensors and of values stored into variables. */
     private final Set<Object> kept = Collections.newSetFromMap(new IdentityHashMap<>());
-    /** Buffers handed out to the eager op(s) running now, per nesting level of eager calls inside kernels. */
-    private final ArrayDeque<List<Object>> handedOut = new ArrayDeque<>();
     private boolean closed;
 
     private TensorScope(ThreadState state) {
@@ -167,60 +165,38 @@ public final class TensorScope implements AutoCloseable {
     }
 
     /**
-     * Runs one eager op's kernel under this scope: buffers the kernel takes through {@link #takeBuffer} come from
-     * the pool, and outputs backed by one of them become this scope's.
+     * For the eager runtime: memory for a result of an eager op running under this scope, with undefined contents.
+     * Large buffers come from the pool of released ones when it has one of this size, and are recorded in
+     * {@code handedOut} so that {@link #adoptResults} can tell which outputs the scope owns.
      */
-    public Tensor[] runOp(java.util.function.Supplier<Tensor[]> kernel) {
-        List<Object> buffers = new ArrayList<>(2);
-        handedOut.push(buffers);
-        Tensor[] outputs;
-        try {
-            outputs = kernel.get();
-        } finally {
-            handedOut.pop();
-        }
+    public Object takeBuffer(DType.Storage storage, int length, List<Object> handedOut) {
+        if ((long) length * storage.bytes() < MIN_POOLED_BYTES) return Strided.allocate(storage, length);
+        Object buffer = BufferPool.current().take(storage, length);
+        if (buffer == null) buffer = Strided.allocate(storage, length);
+        handedOut.add(buffer);
+        return buffer;
+    }
+
+    /**
+     * For the eager runtime, after an op ran under this scope: outputs backed by one of the buffers it took through
+     * {@link #takeBuffer} become this scope's; an output sharing an input's buffer (a view, or a wrap of the same
+     * array) lives and dies with that buffer's owner.
+     */
+    public void adoptResults(Tensor[] outputs, List<Object> handedOut) {
         for (Tensor out : outputs) {
             if (out == null || out.isSymbolic()) continue;
             Object buffer = out.storage();
-            if (containsIdentical(buffers, buffer)) {
+            if (containsIdentical(handedOut, buffer)) {
                 adopt(out, buffer);
             } else {
-                // An output sharing an input's buffer however the kernel made it (a view, or a wrap of the same
-                // array) lives and dies with that buffer's owner.
                 registerView(out, out);
             }
         }
-        return outputs;
     }
 
     private static boolean containsIdentical(List<Object> buffers, Object buffer) {
         for (Object b : buffers) if (b == buffer) return true;
         return false;
-    }
-
-    /**
-     * A buffer of {@code length} elements of {@code storage} whose contents are undefined: the caller must write
-     * every element. Inside an eager op of an open scope it may be a released buffer (still warm in the caches);
-     * otherwise it is a new array.
-     */
-    public static Object takeBuffer(DType.Storage storage, int length) {
-        TensorScope scope = runningOp();
-        if (scope == null || (long) length * storage.bytes() < MIN_POOLED_BYTES) {
-            return Strided.allocate(storage, length);
-        }
-        Object buffer = BufferPool.current().take(storage, length);
-        if (buffer == null) buffer = Strided.allocate(storage, length);
-        scope.handedOut.peek().add(buffer);
-        return buffer;
-    }
-
-    /** True while an eager op runs under an open scope on this thread (its buffers may then be recycled ones). */
-    public static boolean recycling() { return runningOp() != null; }
-
-    /** The scope an eager op is running under on this thread now, or null. */
-    private static TensorScope runningOp() {
-        TensorScope scope = current();
-        return scope == null || scope.handedOut.isEmpty() ? null : scope;
     }
 
     /** Marks the buffer of {@code t} as stored beyond every open scope of this thread (variables call this). */

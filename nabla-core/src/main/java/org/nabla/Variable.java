@@ -3,7 +3,6 @@ package org.nabla;
 import java.util.concurrent.atomic.AtomicLong;
 import org.nabla.ops.Attrs;
 import org.nabla.ops.StateOps;
-import org.nabla.runtime.ResourceManager;
 
 /**
  * A named, mutable tensor slot, the way model weights are held: tensors stay immutable, a variable points at a new

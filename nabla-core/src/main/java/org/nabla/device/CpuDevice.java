@@ -1,6 +1,8 @@
 package org.nabla.device;
 
 import java.util.concurrent.ConcurrentHashMap;
+import org.nabla.DType;
+import org.nabla.storage.Strided;
 
 /**
  * The host CPU: tensors are Java arrays on the heap, kernels are pure Java. All cores form one device, as in
@@ -35,5 +37,6 @@ public final class CpuDevice implements Device {
     @Override public String name() { return name; }
     @Override public String type() { return TYPE; }
     @Override public int index() { return index; }
+    @Override public Object allocate(DType.Storage storage, int length) { return Strided.allocate(storage, length); }
     @Override public String toString() { return name; }
 }

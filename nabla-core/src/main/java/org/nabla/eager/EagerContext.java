@@ -44,18 +44,7 @@ public final class EagerContext implements ExecutionContext {
         TensorSpec[] outSpecs = op.infer(inSpecs, resolved);
         KernelRegistry.Entry entry = KernelRegistry.global().lookup(op, device.type(),
                 op.kernelDType(inSpecs, resolved, outSpecs));
-        Tensor[] args = inputs;
-        if (!entry.acceptsViews()) {
-            for (int i = 0; i < inputs.length; i++) {
-                if (!inputs[i].isDenseFromZero()) {
-                    if (args == inputs) args = inputs.clone();
-                    args[i] = inputs[i].dense();
-                }
-            }
-        }
-        TensorScope scope = TensorScope.current();
-        if (scope == null) return entry.kernel().compute(args, resolved, outSpecs);
-        Tensor[] kernelArgs = args;
-        return scope.runOp(() -> entry.kernel().compute(kernelArgs, resolved, outSpecs));
+        return new EagerKernelContext(op, entry.prepare(inputs), resolved, outSpecs, device, TensorScope.current())
+                .run(entry.kernel());
     }
 }

@@ -19,7 +19,7 @@ import java.util.Map;
 import org.nabla.DType;
 import org.nabla.Shape;
 import org.nabla.Tensor;
-import org.nabla.kernels.cpu.Strided;
+import org.nabla.storage.Strided;
 
 /**
  * NumPy's {@code .npy} format: one tensor per file, a small text header ({@code {'descr': '<f4', 'fortran_order':

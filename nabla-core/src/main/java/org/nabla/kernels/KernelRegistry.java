@@ -8,6 +8,7 @@ import java.util.ServiceLoader;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import org.nabla.DType;
+import org.nabla.Tensor;
 import org.nabla.ops.OpDef;
 import org.nabla.ops.OpException;
 import org.nabla.ops.OpRegistry;
@@ -19,7 +20,20 @@ import org.nabla.ops.OpRegistry;
  */
 public final class KernelRegistry {
     /** A registered kernel and whether it accepts strided views as inputs (otherwise inputs are made dense first). */
-    public record Entry(Kernel kernel, boolean acceptsViews) {}
+    public record Entry(Kernel kernel, boolean acceptsViews) {
+        /** {@code inputs} as this kernel takes them: strided views made dense unless it accepts views. */
+        public Tensor[] prepare(Tensor[] inputs) {
+            if (acceptsViews) return inputs;
+            Tensor[] args = inputs;
+            for (int i = 0; i < inputs.length; i++) {
+                if (!inputs[i].isDenseFromZero()) {
+                    if (args == inputs) args = inputs.clone();
+                    args[i] = inputs[i].dense();
+                }
+            }
+            return args;
+        }
+    }
 
     private static final int ANY = DType.values().length;
     private static final KernelRegistry GLOBAL = new KernelRegistry();

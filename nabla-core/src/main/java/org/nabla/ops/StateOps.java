@@ -1,7 +1,7 @@
 package org.nabla.ops;
 
 /**
- * Variable ops. A variable is a named, mutable slot in a {@link org.nabla.runtime.ResourceManager} (the eager
+ * Variable ops. A variable is a named, mutable slot in a {@link org.nabla.ResourceManager} (the eager
  * context's, or a Session's); these ops read and update it by name. They are stateful, so graph passes never fold
  * or merge them.
  */

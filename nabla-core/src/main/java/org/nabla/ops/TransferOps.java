@@ -3,7 +3,7 @@ package org.nabla.ops;
 /**
  * Ops that move a tensor between devices: the partitioner replaces each edge that crosses devices with a
  * {@code Send} on the producer's device and a {@code Recv} on the consumer's, which meet in the run's
- * {@link org.nabla.runtime.Rendezvous} under a key built from the attributes. Stateful: passes never fold, merge or
+ * {@link org.nabla.kernels.Rendezvous} under a key built from the attributes. Stateful: passes never fold, merge or
  * drop them. They are added by the runtime, not called by users.
  */
 public final class TransferOps {

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicIntegerArray;
+import org.nabla.kernels.Rendezvous;
 import org.nabla.Tensor;
 import org.nabla.device.Device;
 import org.nabla.eager.EagerContext;
@@ -320,10 +321,8 @@ public final class Executor {
                 outSpecs = node.op().infer(inSpecs, node.attrs());
             }
             KernelRegistry.Entry entry = kernels[id];
-            if (!entry.acceptsViews()) {
-                for (int k = 0; k < in.length; k++) if (!in[k].isDenseFromZero()) in[k] = in[k].dense();
-            }
-            Tensor[] out = entry.kernel().compute(in, node.attrs(), outSpecs);
+            Tensor[] out = entry.kernel().compute(new NodeKernelContext(step, node.op(), entry.prepare(in),
+                    node.attrs(), outSpecs, device));
             if (out.length != node.numOutputs()) {
                 throw new IllegalStateException("kernel returned " + out.length + " outputs, the op declares "
                         + node.numOutputs());
@@ -434,9 +433,9 @@ public final class Executor {
         /** Runs ready nodes {@code ids} of {@code frame} (and what they make ready) on this thread. */
         static void run(Frame frame, int[] ids) {
             Step step = frame.step;
-            try (ExecutionContext.Scope r = ResourceManager.use(step.resources);
-                 ExecutionContext.Scope v = Rendezvous.use(step.rendezvous);
-                 ExecutionContext.Scope e = ExecutionContext.enter(EagerContext.INSTANCE)) {
+            // Kernels get the step through their context; eager is entered only for code a kernel calls that builds
+            // ops through the front door (user kernels), so it never records into a graph being built on this thread.
+            try (ExecutionContext.Scope e = ExecutionContext.enter(EagerContext.INSTANCE)) {
                 frame.process(ids);
             } catch (Throwable t) {
                 step.fail(t);

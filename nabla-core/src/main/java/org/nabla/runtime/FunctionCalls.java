@@ -6,6 +6,9 @@ import java.util.WeakHashMap;
 import org.nabla.Tensor;
 import org.nabla.graph.Effects;
 import org.nabla.graph.FuncGraph;
+import org.nabla.kernels.FunctionLibrary;
+import org.nabla.kernels.KernelContext;
+import org.nabla.ResourceManager;
 import org.nabla.ops.GraphFunction;
 
 /**
@@ -15,13 +18,22 @@ import org.nabla.ops.GraphFunction;
  * and cached while the graph lives; calls run inline on the calling thread (they come from kernels, often on an
  * inter-op worker, which must not wait on its own pool).
  */
-public final class FunctionCalls {
+public final class FunctionCalls implements FunctionLibrary {
     private static final Map<FuncGraph, FunctionRunner> RUNNERS = Collections.synchronizedMap(new WeakHashMap<>());
 
-    private FunctionCalls() {}
+    /** For ServiceLoader: kernels reach the function runtime as a {@link FunctionLibrary}. */
+    public FunctionCalls() {}
 
-    /** Runs {@code f} on concrete arguments: declared parameters, then captured values. */
-    public static Tensor[] call(GraphFunction f, Tensor... args) {
+    @Override
+    public Tensor[] call(GraphFunction function, Tensor[] args, KernelContext caller) {
+        return call(function, caller.resources(), args);
+    }
+
+    /** Runs {@code f} on concrete arguments (declared parameters, then captured values) over the eager variables. */
+    public static Tensor[] call(GraphFunction f, Tensor... args) { return call(f, ResourceManager.eager(), args); }
+
+    /** Runs {@code f} on concrete arguments with the variables of {@code resources}. */
+    public static Tensor[] call(GraphFunction f, ResourceManager resources, Tensor... args) {
         if (!(f instanceof FuncGraph g)) {
             throw new IllegalArgumentException("cannot call " + f.name() + ": not a function graph ("
                     + f.getClass().getSimpleName() + ")");
@@ -30,7 +42,7 @@ public final class FunctionCalls {
             throw new IllegalArgumentException("function " + g.name() + " takes " + g.params().size()
                     + " arguments (including captures), got " + args.length);
         }
-        return runner(g).callInline(args);
+        return runner(g).callInline(resources, args);
     }
 
     /** The cached preparation of {@code g} (made now if missing, or if nodes were added since). */

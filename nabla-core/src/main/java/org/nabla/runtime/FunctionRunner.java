@@ -2,6 +2,7 @@ package org.nabla.runtime;
 
 import java.util.ArrayList;
 import java.util.List;
+import org.nabla.ResourceManager;
 import org.nabla.Tensor;
 import org.nabla.device.CpuDevice;
 import org.nabla.device.Device;
@@ -16,9 +17,9 @@ import org.nabla.runtime.optimize.OptimizerOptions;
  * A function graph prepared once for repeated calls: the {@link Plan} a Session would make for feeding the
  * parameters, fetching the results and targeting every effectful node ({@link Effects#effectfulNodes}), so the graph
  * is pruned, optimized ({@link org.nabla.runtime.optimize.GraphOptimizer}), placed and compiled into an
- * {@link Executor} once and each call only runs it. Variable ops use {@link ResourceManager#current()} of the calling
- * thread (the eager variables outside any session run, the session's inside one), so eager variables are read and
- * updated in place. Immutable and thread-safe: concurrent calls get their own frames.
+ * {@link Executor} once and each call only runs it. Variable ops use the eager variables when the function is called
+ * from Java, and the caller's (a session's, inside a run) when a kernel calls it, so variables are read and updated in
+ * place. Immutable and thread-safe: concurrent calls get their own frames.
  *
  * <p>{@link #call} runs on the process-wide inter-op pool (independent nodes in parallel), except on an inter-op
  * worker itself, where it runs inline like {@link #callInline}: a nested call never waits on the pool it occupies.
@@ -84,10 +85,17 @@ public final class FunctionRunner {
         return run(args, inline ? ExecutionMode.SERIAL : ExecutionMode.PARALLEL);
     }
 
-    /** Runs the function on the calling thread only (for calls from inside a running executor). */
-    public Tensor[] callInline(Tensor... args) { return run(args, ExecutionMode.SERIAL); }
+    /**
+     * Runs the function on the calling thread only, with the variables of {@code resources} (for calls from kernels,
+     * which run inside an executor or an eager op).
+     */
+    public Tensor[] callInline(ResourceManager resources, Tensor... args) {
+        return run(args, ExecutionMode.SERIAL, resources);
+    }
 
-    private Tensor[] run(Tensor[] args, ExecutionMode mode) {
+    private Tensor[] run(Tensor[] args, ExecutionMode mode) { return run(args, mode, ResourceManager.eager()); }
+
+    private Tensor[] run(Tensor[] args, ExecutionMode mode, ResourceManager resources) {
         if (args.length != paramCount) {
             throw new IllegalArgumentException("function " + name + " takes " + paramCount
                     + " arguments (including captures), got " + args.length);
@@ -95,7 +103,7 @@ public final class FunctionRunner {
         Tensor[] values = new Tensor[args.length];
         for (int i = 0; i < args.length; i++) values[i] = plan.checkFeed(i, args[i]);
         Step step = new Step(plan.partitionCount(), mode, mode == ExecutionMode.PARALLEL ? Session.sharedPool() : null,
-                ResourceManager.current(), new LocalRendezvous(), false);
+                resources, new LocalRendezvous(), false);
         return plan.run(step, values).toArray(Tensor[]::new);
     }
 }

@@ -2,6 +2,7 @@ package org.nabla.runtime;
 
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import org.nabla.kernels.Rendezvous;
 import org.nabla.Tensor;
 
 /** The in-process rendezvous: a map from keys to futures, completed by the sender, awaited by the receiver. */

@@ -11,6 +11,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.nabla.ResourceManager;
 import org.nabla.Tensor;
 import org.nabla.device.CpuDevice;
 import org.nabla.device.Device;

@@ -13,6 +13,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
+import org.nabla.kernels.Rendezvous;
+import org.nabla.ResourceManager;
 import org.nabla.Tensor;
 
 /**
@@ -29,6 +31,10 @@ final class Step {
         boolean allowsInline();
     }
 
+    private static final AtomicLong NEXT_ID = new AtomicLong();
+
+    /** Unique in this process, from 1 (0 stands for eager calls). */
+    final long id = NEXT_ID.incrementAndGet();
     final Rendezvous rendezvous;
     final ResourceManager resources;
     final Dispatcher dispatcher;

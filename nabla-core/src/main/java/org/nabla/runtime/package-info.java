@@ -1,9 +1,9 @@
 /**
  * Running graphs. {@link org.nabla.runtime.Session} prepares a {@link org.nabla.runtime.Plan} per (feeds, fetches,
  * targets): prune, check feeds, place ({@link org.nabla.runtime.Placer}), partition per device with Send/Recv pairs
- * ({@link org.nabla.runtime.Partitioner}, meeting in a {@link org.nabla.runtime.Rendezvous}), and one dataflow
+ * ({@link org.nabla.runtime.Partitioner}, meeting in a {@link org.nabla.kernels.Rendezvous}), and one dataflow
  * {@link org.nabla.runtime.Executor} per partition. Variables' values live in a {@link
- * org.nabla.runtime.ResourceManager} (one per session, one for eager code); {@link org.nabla.runtime.Variables}
+ * org.nabla.ResourceManager} (one per session, one for eager code); {@link org.nabla.runtime.Variables}
  * declares them in graphs. {@link org.nabla.runtime.FunctionRunner} prepares a function graph the same way once and
  * runs it per call (traced functions, and control-flow sub-graphs through {@link org.nabla.runtime.FunctionCalls}).
  * {@link org.nabla.runtime.SerialExecutor} is the minimal reference runner.

@@ -47,7 +47,7 @@ class GraphIOTest {
 
     static {
         KernelRegistry.global().register(CALL, CpuDevice.TYPE, (DType) null,
-                (in, a, out) -> SerialExecutor.call((FuncGraph) a.get("f"), in));
+                ctx -> SerialExecutor.call((FuncGraph) ctx.attrs().get("f"), ctx.inputs()));
     }
 
     /** A graph using every attribute kind, every dtype of constant, scopes, control inputs and devices. */

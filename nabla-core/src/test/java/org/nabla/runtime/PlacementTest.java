@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
+import org.nabla.kernels.Rendezvous;
 import org.nabla.DType;
 import org.nabla.Ops;
 import org.nabla.Shape;

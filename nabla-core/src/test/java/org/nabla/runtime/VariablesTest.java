@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.nabla.ResourceManager;
 import org.nabla.DType;
 import org.nabla.Ops;
 import org.nabla.Shape;

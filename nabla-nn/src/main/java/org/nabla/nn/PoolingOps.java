@@ -93,9 +93,9 @@ public final class PoolingOps implements KernelProvider, org.nabla.ops.OpFamily 
     @Override
     public void registerKernels(KernelRegistry r) {
         for (DType d : new DType[] {DType.FLOAT32, DType.FLOAT64}) {
-            r.register(MAX_POOL_WITH_ARGMAX, CpuDevice.TYPE, d, (in, a, out) -> pool(in[0], a, out));
-            r.register(ARGMAX_SCATTER, CpuDevice.TYPE, d, (in, a, out) -> scatter(in[0], in[1], in[2]));
-            r.register(ARGMAX_GATHER, CpuDevice.TYPE, d, (in, a, out) -> gather(in[0], in[1]));
+            r.register(MAX_POOL_WITH_ARGMAX, CpuDevice.TYPE, d, ctx -> pool(ctx.input(0), ctx.attrs(), ctx.outputSpecs()));
+            r.register(ARGMAX_SCATTER, CpuDevice.TYPE, d, ctx -> scatter(ctx.input(0), ctx.input(1), ctx.input(2)));
+            r.register(ARGMAX_GATHER, CpuDevice.TYPE, d, ctx -> gather(ctx.input(0), ctx.input(1)));
         }
     }
 

@@ -8,9 +8,9 @@ import org.nabla.Shape;
 import org.nabla.Tensor;
 import org.nabla.autodiff.GradientRegistry;
 import org.nabla.device.CpuDevice;
+import org.nabla.kernels.KernelContext;
 import org.nabla.kernels.KernelProvider;
 import org.nabla.kernels.KernelRegistry;
-import org.nabla.kernels.cpu.OutputBuffers;
 import org.nabla.kernels.cpu.Parallel;
 import org.nabla.ops.AttrType;
 import org.nabla.ops.Attrs;
@@ -142,15 +142,15 @@ public final class TrainingOps implements KernelProvider, org.nabla.ops.OpFamily
 
     @Override
     public void registerKernels(KernelRegistry r) {
-        r.register(STEP_DROPOUT, CpuDevice.TYPE, DType.FLOAT32, (in, a, out) -> dropout(in[0],
-                ((long[]) in[1].data())[0], a.getDouble("rate"), a.getLong("seed")));
-        r.register(STEP_DROPOUT, CpuDevice.TYPE, DType.FLOAT64, (in, a, out) -> dropout(in[0],
-                ((long[]) in[1].data())[0], a.getDouble("rate"), a.getLong("seed")));
-        r.register(ADAM_UPDATE, CpuDevice.TYPE, DType.FLOAT32, (in, a, out) -> adam(in, a));
-        r.register(BIAS_RELU, CpuDevice.TYPE, DType.FLOAT32, (in, a, out) -> biasReluFloat(in[0], in[1]));
-        r.register(BIAS_RELU, CpuDevice.TYPE, DType.FLOAT64, (in, a, out) -> biasReluDouble(in[0], in[1]));
-        r.register(BIAS_RELU_GRAD, CpuDevice.TYPE, DType.FLOAT32, (in, a, out) -> biasReluGradFloat(in[0], in[1]));
-        r.register(BIAS_RELU_GRAD, CpuDevice.TYPE, DType.FLOAT64, (in, a, out) -> biasReluGradDouble(in[0], in[1]));
+        r.register(STEP_DROPOUT, CpuDevice.TYPE, DType.FLOAT32, ctx -> dropout(ctx, ctx.input(0),
+                ((long[]) ctx.input(1).data())[0], ctx.attrs().getDouble("rate"), ctx.attrs().getLong("seed")));
+        r.register(STEP_DROPOUT, CpuDevice.TYPE, DType.FLOAT64, ctx -> dropout(ctx, ctx.input(0),
+                ((long[]) ctx.input(1).data())[0], ctx.attrs().getDouble("rate"), ctx.attrs().getLong("seed")));
+        r.register(ADAM_UPDATE, CpuDevice.TYPE, DType.FLOAT32, ctx -> adam(ctx.inputs(), ctx.attrs()));
+        r.register(BIAS_RELU, CpuDevice.TYPE, DType.FLOAT32, ctx -> biasReluFloat(ctx, ctx.input(0), ctx.input(1)));
+        r.register(BIAS_RELU, CpuDevice.TYPE, DType.FLOAT64, ctx -> biasReluDouble(ctx.input(0), ctx.input(1)));
+        r.register(BIAS_RELU_GRAD, CpuDevice.TYPE, DType.FLOAT32, ctx -> biasReluGradFloat(ctx, ctx.input(0), ctx.input(1)));
+        r.register(BIAS_RELU_GRAD, CpuDevice.TYPE, DType.FLOAT64, ctx -> biasReluGradDouble(ctx.input(0), ctx.input(1)));
     }
 
     // ---------------------------------------------------------------- kernels
@@ -170,13 +170,13 @@ public final class TrainingOps implements KernelProvider, org.nabla.ops.OpFamily
         return (mix(key + i * 0x9E3779B97F4A7C15L) >>> 11) >= threshold;
     }
 
-    private static Tensor[] dropout(Tensor x, long step, double rate, long seed) {
+    private static Tensor[] dropout(KernelContext ctx, Tensor x, long step, double rate, long seed) {
         int n = x.shape().intSize();
         long threshold = (long) Math.ceil(rate * 0x1.0p53);
         long key = dropoutKey(seed, step);
         if (x.data() instanceof float[] f) {
             float sc = (float) (1 / (1 - rate));
-            float[] o = OutputBuffers.floats(n), m = OutputBuffers.floats(n);
+            float[] o = ctx.allocateFloats(n), m = ctx.allocateFloats(n);
             Parallel.forRange(n, 1 << 15, (from, to) -> {
                 for (int i = from; i < to; i++) {
                     float k = keep(key, i, threshold) ? sc : 0f;
@@ -197,11 +197,11 @@ public final class TrainingOps implements KernelProvider, org.nabla.ops.OpFamily
         return new Tensor[] {Tensor.wrap(x.dtype(), x.shape(), o), Tensor.wrap(x.dtype(), x.shape(), m)};
     }
 
-    private static Tensor[] biasReluFloat(Tensor x, Tensor bias) {
+    private static Tensor[] biasReluFloat(KernelContext ctx, Tensor x, Tensor bias) {
         float[] src = (float[]) x.data(), b = (float[]) bias.data();
         int c = b.length;
         int rows = c == 0 ? 0 : src.length / c;
-        float[] dst = OutputBuffers.floats(src.length);
+        float[] dst = ctx.allocateFloats(src.length);
         int vecEnd = F.loopBound(c);
         FloatVector zero = FloatVector.zero(F);
         Parallel.forRange(rows, Math.max(1, (1 << 15) / Math.max(1, c)), (from, to) -> {
@@ -229,11 +229,11 @@ public final class TrainingOps implements KernelProvider, org.nabla.ops.OpFamily
     /** Chunks of rows summed separately and then in order, so the bias sum does not depend on the thread count. */
     private static final int GRAD_CHUNKS = 8;
 
-    private static Tensor[] biasReluGradFloat(Tensor grad, Tensor output) {
+    private static Tensor[] biasReluGradFloat(KernelContext ctx, Tensor grad, Tensor output) {
         float[] g = (float[]) grad.data(), y = (float[]) output.data();
         int c = grad.shape().dim(-1);
         int rows = c == 0 ? 0 : g.length / c;
-        float[] dx = OutputBuffers.floats(g.length);
+        float[] dx = ctx.allocateFloats(g.length);
         float[][] partial = new float[GRAD_CHUNKS][c];
         int vecEnd = F.loopBound(c);
         FloatVector zero = FloatVector.zero(F);

@@ -1,5 +1,7 @@
 package org.nabla.kernels.cpu;
 
+import org.nabla.kernels.KernelContext;
+import org.nabla.storage.Strided;
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
@@ -56,7 +58,7 @@ final class BinaryLoops {
      * value through {@link DType#valueMask()} and the result keeps the low bits, so arithmetic wraps as in NumPy; uint64
      * has its own unsigned division, remainder, power and ordering.
      */
-    static Tensor apply(Fn f, Tensor a, Tensor b, TensorSpec out) {
+    static Tensor apply(KernelContext ctx, Fn f, Tensor a, Tensor b, TensorSpec out) {
         DType dtype = a.dtype();
         if (dtype.isInteger()) checkIntegerOperands(f, b);
         Shape sa = a.shape();
@@ -65,13 +67,13 @@ final class BinaryLoops {
         int n = so.intSize();
         Object result = f.comparison ? compare(f, dtype, a.data(), b.data(), sa, sb, so, n) : switch (a.data()) {
             case float[] x -> {
-                float[] y = (float[]) b.data(), z = OutputBuffers.floats(n);
+                float[] y = (float[]) b.data(), z = ctx.allocateFloats(n);
                 Broadcasting.forEachRow(sa, sb, so, (ap, as, bp, bs, zp, len) ->
                         floatRow(f, x, ap, as, y, bp, bs, z, zp, len));
                 yield z;
             }
             case double[] x -> {
-                double[] y = (double[]) b.data(), z = OutputBuffers.doubles(n);
+                double[] y = (double[]) b.data(), z = ctx.allocateDoubles(n);
                 Broadcasting.forEachRow(sa, sb, so, (ap, as, bp, bs, zp, len) ->
                         doubleRow(f, x, ap, as, y, bp, bs, z, zp, len));
                 yield z;

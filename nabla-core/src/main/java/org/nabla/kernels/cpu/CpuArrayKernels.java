@@ -1,5 +1,6 @@
 package org.nabla.kernels.cpu;
 
+import org.nabla.storage.Strided;
 import org.nabla.DType;
 import org.nabla.Shape;
 import org.nabla.Tensor;
@@ -22,23 +23,23 @@ public final class CpuArrayKernels implements KernelProvider {
     public void registerKernels(KernelRegistry r) {
         String cpu = CpuDevice.TYPE;
         DType any = null; // data movement: one kernel serves every dtype
-        r.register(ArrayOps.RESHAPE, cpu, any, (in, attrs, out) -> new Tensor[] {reshaped(in[0], out[0].shape())},
+        r.register(ArrayOps.RESHAPE, cpu, any, ctx -> new Tensor[] {reshaped(ctx.input(0), ctx.outputSpec(0).shape())},
                 true);
-        r.register(ArrayOps.SHAPE, cpu, any, (in, attrs, out) -> {
-            int[] d = in[0].shape().dims();
+        r.register(ArrayOps.SHAPE, cpu, any, ctx -> {
+            int[] d = ctx.input(0).shape().dims();
             Shape s = Shape.of(d.length);
-            if (attrs.getDType("dtype") == DType.INT32) return new Tensor[] {Tensor.wrap(DType.INT32, s, d)};
+            if (ctx.attrs().getDType("dtype") == DType.INT32) return new Tensor[] {Tensor.wrap(DType.INT32, s, d)};
             long[] l = new long[d.length];
             for (int i = 0; i < d.length; i++) l[i] = d[i];
             return new Tensor[] {Tensor.wrap(DType.INT64, s, l)};
         }, true);
-        r.register(ArrayOps.DYNAMIC_RESHAPE, cpu, any, (in, attrs, out) -> {
-            Tensor x = in[0];
-            long[] target = in[1].toLongArray();
+        r.register(ArrayOps.DYNAMIC_RESHAPE, cpu, any, ctx -> {
+            Tensor x = ctx.input(0);
+            long[] target = ctx.input(1).toLongArray();
             int[] dims = new int[target.length];
             for (int i = 0; i < dims.length; i++) {
                 long v = target[i];
-                if (v == 0 && attrs.getBool("zeroCopiesInput")) {
+                if (v == 0 && ctx.attrs().getBool("zeroCopiesInput")) {
                     if (i >= x.rank()) {
                         throw new OpException("DynamicReshape", "shape " + java.util.Arrays.toString(target)
                                 + " copies dimension " + i + " of an input of shape " + x.shape());
@@ -46,33 +47,33 @@ public final class CpuArrayKernels implements KernelProvider {
                     v = x.shape().dim(i);
                 }
                 if (v < -1 || v > Integer.MAX_VALUE) {
-                    throw new OpException("DynamicReshape", "bad dimension " + v + " in shape "
+                    throw new OpException("DynamicReshape", "bad dimension " + v + " ctx.inputs() shape "
                             + java.util.Arrays.toString(target));
                 }
                 dims[i] = (int) v;
             }
             return new Tensor[] {reshaped(x, ArrayOps.reshapeTarget(x.shape(), dims))};
         }, true);
-        r.register(ArrayOps.TRANSPOSE, cpu, any, (in, attrs, out) -> {
-            Tensor x = in[0];
-            int[] perm = attrs.getInts("perm");
+        r.register(ArrayOps.TRANSPOSE, cpu, any, ctx -> {
+            Tensor x = ctx.input(0);
+            int[] perm = ctx.attrs().getInts("perm");
             int[] strides = x.strides();
             int[] s = new int[perm.length];
             for (int i = 0; i < perm.length; i++) s[i] = strides[perm[i] < 0 ? perm[i] + perm.length : perm[i]];
-            Shape shape = out[0].shape();
+            Shape shape = ctx.outputSpec(0).shape();
             return new Tensor[] {Tensor.view(x, shape, x.offset(), s)};
         }, true);
-        r.register(ArrayOps.IDENTITY, cpu, any, (in, attrs, out) -> new Tensor[] {in[0]}, true);
-        r.register(ArrayOps.SLICE, cpu, any, (in, attrs, out) -> {
-            Tensor x = in[0];
-            int[] begin = attrs.getInts("begin"), strides = x.strides();
+        r.register(ArrayOps.IDENTITY, cpu, any, ctx -> new Tensor[] {ctx.input(0)}, true);
+        r.register(ArrayOps.SLICE, cpu, any, ctx -> {
+            Tensor x = ctx.input(0);
+            int[] begin = ctx.attrs().getInts("begin"), strides = x.strides();
             int offset = x.offset();
             for (int i = 0; i < begin.length; i++) offset += begin[i] * strides[i];
-            return new Tensor[] {view(x, out[0], offset, strides)};
+            return new Tensor[] {view(x, ctx.outputSpec(0), offset, strides)};
         }, true);
-        r.register(ArrayOps.STRIDED_SLICE, cpu, any, (in, attrs, out) -> {
-            Tensor x = in[0];
-            StridedSlicing s = StridedSlicing.of(x.shape(), attrs);
+        r.register(ArrayOps.STRIDED_SLICE, cpu, any, ctx -> {
+            Tensor x = ctx.input(0);
+            StridedSlicing s = StridedSlicing.of(x.shape(), ctx.attrs());
             int[] xs = x.strides();
             int offset = x.offset();
             int[] start = s.inputStart();
@@ -80,72 +81,72 @@ public final class CpuArrayKernels implements KernelProvider {
             int[] src = s.outputSource(), step = s.outputStep();
             int[] strides = new int[src.length];
             for (int i = 0; i < src.length; i++) strides[i] = src[i] < 0 ? 0 : step[i] * xs[src[i]];
-            return new Tensor[] {view(x, out[0], offset, strides)};
+            return new Tensor[] {view(x, ctx.outputSpec(0), offset, strides)};
         }, true);
-        r.register(ArrayOps.SPLIT, cpu, any, (in, attrs, out) -> {
-            Tensor x = in[0];
-            int axis = attrs.getInt("axis") < 0 ? attrs.getInt("axis") + x.rank() : attrs.getInt("axis");
+        r.register(ArrayOps.SPLIT, cpu, any, ctx -> {
+            Tensor x = ctx.input(0);
+            int axis = ctx.attrs().getInt("axis") < 0 ? ctx.attrs().getInt("axis") + x.rank() : ctx.attrs().getInt("axis");
             int[] strides = x.strides();
-            Tensor[] parts = new Tensor[out.length];
+            Tensor[] parts = new Tensor[ctx.outputSpecs().length];
             int offset = x.offset();
-            for (int i = 0; i < out.length; i++) {
-                parts[i] = view(x, out[i], offset, strides);
-                offset += out[i].shape().dim(axis) * strides[axis];
+            for (int i = 0; i < ctx.outputSpecs().length; i++) {
+                parts[i] = view(x, ctx.outputSpec(i), offset, strides);
+                offset += ctx.outputSpec(i).shape().dim(axis) * strides[axis];
             }
             return parts;
         }, true);
-        r.register(ArrayOps.BROADCAST_TO, cpu, any, (in, attrs, out) -> {
-            Tensor x = in[0];
-            Shape target = out[0].shape();
+        r.register(ArrayOps.BROADCAST_TO, cpu, any, ctx -> {
+            Tensor x = ctx.input(0);
+            Shape target = ctx.outputSpec(0).shape();
             int[] xs = x.strides();
             int off = target.rank() - x.rank();
             int[] strides = new int[target.rank()];
             for (int i = 0; i < x.rank(); i++) strides[off + i] = x.shape().dim(i) == target.dim(off + i) ? xs[i] : 0;
-            return new Tensor[] {view(x, out[0], x.offset(), strides)};
+            return new Tensor[] {view(x, ctx.outputSpec(0), x.offset(), strides)};
         }, true);
-        r.register(ArrayOps.SQUEEZE, cpu, any, (in, attrs, out) -> {
-            Tensor x = in[0];
-            int[] axes = attrs.getInts("axes");
+        r.register(ArrayOps.SQUEEZE, cpu, any, ctx -> {
+            Tensor x = ctx.input(0);
+            int[] axes = ctx.attrs().getInts("axes");
             int[] xs = x.strides();
             boolean[] drop = new boolean[x.rank()];
             for (int a : axes) drop[a < 0 ? a + x.rank() : a] = true;
             if (axes.length == 0) for (int i = 0; i < drop.length; i++) drop[i] = x.shape().dim(i) == 1;
-            int[] strides = new int[out[0].shape().rank()];
+            int[] strides = new int[ctx.outputSpec(0).shape().rank()];
             int k = 0;
             for (int i = 0; i < xs.length; i++) if (!drop[i]) strides[k++] = xs[i];
-            return new Tensor[] {view(x, out[0], x.offset(), strides)};
+            return new Tensor[] {view(x, ctx.outputSpec(0), x.offset(), strides)};
         }, true);
-        r.register(ArrayOps.EXPAND_DIMS, cpu, any, (in, attrs, out) -> {
-            Tensor x = in[0];
-            int axis = attrs.getInt("axis") < 0 ? attrs.getInt("axis") + x.rank() + 1 : attrs.getInt("axis");
+        r.register(ArrayOps.EXPAND_DIMS, cpu, any, ctx -> {
+            Tensor x = ctx.input(0);
+            int axis = ctx.attrs().getInt("axis") < 0 ? ctx.attrs().getInt("axis") + x.rank() + 1 : ctx.attrs().getInt("axis");
             int[] xs = x.strides();
             int[] strides = new int[xs.length + 1];
             System.arraycopy(xs, 0, strides, 0, axis);
             System.arraycopy(xs, axis, strides, axis + 1, xs.length - axis);
-            return new Tensor[] {view(x, out[0], x.offset(), strides)};
+            return new Tensor[] {view(x, ctx.outputSpec(0), x.offset(), strides)};
         }, true);
-        r.register(ArrayOps.CONCAT, cpu, any, (in, attrs, out) -> {
-            int axis = attrs.getInt("axis") < 0 ? attrs.getInt("axis") + in[0].rank() : attrs.getInt("axis");
-            return new Tensor[] {join(in, out[0], axis, false)};
+        r.register(ArrayOps.CONCAT, cpu, any, ctx -> {
+            int axis = ctx.attrs().getInt("axis") < 0 ? ctx.attrs().getInt("axis") + ctx.input(0).rank() : ctx.attrs().getInt("axis");
+            return new Tensor[] {join(ctx.inputs(), ctx.outputSpec(0), axis, false)};
         });
-        r.register(ArrayOps.STACK, cpu, any, (in, attrs, out) -> {
-            int axis = attrs.getInt("axis") < 0 ? attrs.getInt("axis") + in[0].rank() + 1 : attrs.getInt("axis");
-            return new Tensor[] {join(in, out[0], axis, true)};
+        r.register(ArrayOps.STACK, cpu, any, ctx -> {
+            int axis = ctx.attrs().getInt("axis") < 0 ? ctx.attrs().getInt("axis") + ctx.input(0).rank() + 1 : ctx.attrs().getInt("axis");
+            return new Tensor[] {join(ctx.inputs(), ctx.outputSpec(0), axis, true)};
         });
-        r.register(ArrayOps.TILE, cpu, any, (in, attrs, out) -> new Tensor[] {tile(in[0], attrs.getInts("multiples"),
-                out[0])}, true);
-        r.register(ArrayOps.GATHER, cpu, any, (in, attrs, out) -> new Tensor[] {Gathering.gather(in[0], in[1],
-                attrs.getInt("axis"), attrs.getInt("batchDims"), out[0])});
-        r.register(ArrayOps.GATHER_ND, cpu, any, (in, attrs, out) -> new Tensor[] {Gathering.gatherNd(in[0], in[1],
-                out[0])});
-        r.register(ArrayOps.GATHER_ELEMENTS, cpu, any, (in, attrs, out) -> new Tensor[] {Gathering.gatherElements(
-                in[0], in[1], attrs.getInt("axis"), out[0])});
-        r.register(ArrayOps.ONE_HOT, cpu, any, (in, attrs, out) -> new Tensor[] {Gathering.oneHot(in[0], attrs,
-                out[0])});
-        r.register(ArrayOps.PAD, cpu, any, (in, attrs, out) -> new Tensor[] {Gathering.pad(in[0], attrs, out[0])});
-        r.register(ArrayOps.SORT, cpu, any, (in, attrs, out) -> new Tensor[] {Sorting.sort(in[0], attrs, false)});
-        r.register(ArrayOps.ARGSORT, cpu, any, (in, attrs, out) -> new Tensor[] {Sorting.sort(in[0], attrs, true)});
-        r.register(ArrayOps.TOP_K, cpu, any, (in, attrs, out) -> Sorting.topK(in[0], attrs.getInt("k")));
+        r.register(ArrayOps.TILE, cpu, any, ctx -> new Tensor[] {tile(ctx.input(0), ctx.attrs().getInts("multiples"),
+                ctx.outputSpec(0))}, true);
+        r.register(ArrayOps.GATHER, cpu, any, ctx -> new Tensor[] {Gathering.gather(ctx.input(0), ctx.input(1),
+                ctx.attrs().getInt("axis"), ctx.attrs().getInt("batchDims"), ctx.outputSpec(0))});
+        r.register(ArrayOps.GATHER_ND, cpu, any, ctx -> new Tensor[] {Gathering.gatherNd(ctx.input(0), ctx.input(1),
+                ctx.outputSpec(0))});
+        r.register(ArrayOps.GATHER_ELEMENTS, cpu, any, ctx -> new Tensor[] {Gathering.gatherElements(
+                ctx.input(0), ctx.input(1), ctx.attrs().getInt("axis"), ctx.outputSpec(0))});
+        r.register(ArrayOps.ONE_HOT, cpu, any, ctx -> new Tensor[] {Gathering.oneHot(ctx.input(0), ctx.attrs(),
+                ctx.outputSpec(0))});
+        r.register(ArrayOps.PAD, cpu, any, ctx -> new Tensor[] {Gathering.pad(ctx.input(0), ctx.attrs(), ctx.outputSpec(0))});
+        r.register(ArrayOps.SORT, cpu, any, ctx -> new Tensor[] {Sorting.sort(ctx.input(0), ctx.attrs(), false)});
+        r.register(ArrayOps.ARGSORT, cpu, any, ctx -> new Tensor[] {Sorting.sort(ctx.input(0), ctx.attrs(), true)});
+        r.register(ArrayOps.TOP_K, cpu, any, ctx -> Sorting.topK(ctx.input(0), ctx.attrs().getInt("k")));
     }
 
     /** A view of {@code x}, or a fresh empty tensor when the result has no elements (its offset may be past the end). */
@@ -231,7 +232,7 @@ public final class CpuArrayKernels implements KernelProvider {
             dims[2 * i + 1] = x.shape().dim(i);
             strides[2 * i + 1] = xs[i];
         }
-        Tensor dense = Strided.toDense(Tensor.view(x, Shape.of(dims), x.offset(), strides));
+        Tensor dense = Tensor.view(x, Shape.of(dims), x.offset(), strides).dense();
         return Tensor.wrap(x.dtype(), out.shape(), dense.data());
     }
 

@@ -7,7 +7,7 @@ import org.nabla.DType;
 import org.nabla.Shape;
 import org.nabla.Tensor;
 import org.nabla.device.CpuDevice;
-import org.nabla.eager.EagerContext;
+import org.nabla.kernels.KernelContext;
 import org.nabla.kernels.KernelProvider;
 import org.nabla.kernels.KernelRegistry;
 import org.nabla.ops.ArrayOps;
@@ -16,26 +16,26 @@ import org.nabla.ops.ControlFlowOps;
 import org.nabla.ops.GraphFunction;
 import org.nabla.ops.OpException;
 import org.nabla.ops.TensorSpec;
-import org.nabla.runtime.FunctionCalls;
 
 /**
- * CPU kernels for {@link ControlFlowOps}: they run only the selected sub-graph, through {@link FunctionCalls}. The
+ * CPU kernels for {@link ControlFlowOps}: they run only the selected sub-graph, through
+ * {@link KernelContext#callFunction} (so within the caller's run: its variables, step and cancellation). The
  * kernels take any dtype and pass views through untouched (the sub-graph's own kernels densify what they need).
  */
 public final class CpuControlFlowKernels implements KernelProvider {
     @Override
     public void registerKernels(KernelRegistry r) {
         String cpu = CpuDevice.TYPE;
-        r.register(ControlFlowOps.COND, cpu, (DType) null, (in, attrs, out) -> {
-            boolean pred = in[0].booleanValue();
-            GraphFunction branch = (GraphFunction) attrs.get(pred ? "thenBranch" : "elseBranch");
-            return checked("Cond", branch, FunctionCalls.call(branch, Arrays.copyOfRange(in, 1, in.length)), out, 0);
+        r.register(ControlFlowOps.COND, cpu, (DType) null, ctx -> {
+            boolean pred = ctx.input(0).booleanValue();
+            GraphFunction branch = (GraphFunction) ctx.attrs().get(pred ? "thenBranch" : "elseBranch");
+            return checked("Cond", branch, ctx.callFunction(branch, Arrays.copyOfRange(ctx.inputs(), 1, ctx.inputs().length)), ctx.outputSpecs(), 0);
         }, true);
-        r.register(ControlFlowOps.CASE, cpu, (DType) null, (in, attrs, out) -> {
-            GraphFunction[] branches = (GraphFunction[]) attrs.get("branches");
-            int index = in[0].intValue();
+        r.register(ControlFlowOps.CASE, cpu, (DType) null, ctx -> {
+            GraphFunction[] branches = (GraphFunction[]) ctx.attrs().get("branches");
+            int index = ctx.input(0).intValue();
             GraphFunction branch = branches[index < 0 || index >= branches.length ? branches.length - 1 : index];
-            return checked("Case", branch, FunctionCalls.call(branch, Arrays.copyOfRange(in, 1, in.length)), out, 0);
+            return checked("Case", branch, ctx.callFunction(branch, Arrays.copyOfRange(ctx.inputs(), 1, ctx.inputs().length)), ctx.outputSpecs(), 0);
         }, true);
         r.register(ControlFlowOps.WHILE, cpu, (DType) null, CpuControlFlowKernels::whileLoop, true);
     }
@@ -45,7 +45,10 @@ public final class CpuControlFlowKernels implements KernelProvider {
      * ({@code [iterations, ...]} per loop var) with the iteration count: what a gradient needs to replay the body
      * backwards.
      */
-    private static Tensor[] whileLoop(Tensor[] in, Attrs attrs, TensorSpec[] out) {
+    private static Tensor[] whileLoop(KernelContext ctx) {
+        Tensor[] in = ctx.inputs();
+        Attrs attrs = ctx.attrs();
+        TensorSpec[] out = ctx.outputSpecs();
         GraphFunction cond = (GraphFunction) attrs.get("cond");
         GraphFunction body = (GraphFunction) attrs.get("body");
         int max = attrs.getInt("maximumIterations");
@@ -56,8 +59,10 @@ public final class CpuControlFlowKernels implements KernelProvider {
         for (int i = 0; i < n; i++) kept.add(new ArrayList<>());
         int iterations = 0;
         while (max < 0 || iterations < max) {
-            if (!FunctionCalls.call(cond, args)[0].booleanValue()) break;
-            Tensor[] next = checked("While", body, FunctionCalls.call(body, args), out, 0);
+            if (ctx.isCancelled()) throw new OpException("While", "the run was cancelled after " + iterations
+                    + " iterations");
+            if (!ctx.callFunction(cond, args)[0].booleanValue()) break;
+            Tensor[] next = checked("While", body, ctx.callFunction(body, args), out, 0);
             for (int i = 0; i < n; i++) {
                 if (keep) kept.get(i).add(args[i]);
                 args[i] = next[i];
@@ -67,13 +72,13 @@ public final class CpuControlFlowKernels implements KernelProvider {
         Tensor[] result = new Tensor[keep ? 2 * n + 1 : n];
         System.arraycopy(args, 0, result, 0, n);
         if (keep) {
-            for (int i = 0; i < n; i++) result[n + i] = stack(kept.get(i), in[i], i);
+            for (int i = 0; i < n; i++) result[n + i] = stack(ctx, kept.get(i), in[i], i);
             result[2 * n] = Tensor.wrap(DType.INT32, Shape.SCALAR, new int[] {iterations});
         }
         return result;
     }
 
-    private static Tensor stack(List<Tensor> values, Tensor initial, int loopVar) {
+    private static Tensor stack(KernelContext ctx, List<Tensor> values, Tensor initial, int loopVar) {
         if (values.isEmpty()) {
             int[] dims = initial.shape().dims();
             int[] stacked = new int[dims.length + 1];
@@ -87,7 +92,7 @@ public final class CpuControlFlowKernels implements KernelProvider {
                         + first + " to " + t.shape() + " across iterations, so its values cannot be stacked");
             }
         }
-        return EagerContext.INSTANCE.execute(ArrayOps.STACK, Attrs.of("axis", 0), values.toArray(Tensor[]::new))[0];
+        return ctx.call(ArrayOps.STACK, Attrs.of("axis", 0), values.toArray(Tensor[]::new))[0];
     }
 
     private static Object emptyArray(DType dtype) {

@@ -7,7 +7,7 @@ import org.nabla.DType;
 import org.nabla.Shape;
 import org.nabla.Tensor;
 import org.nabla.device.CpuDevice;
-import org.nabla.eager.EagerContext;
+import org.nabla.kernels.KernelContext;
 import org.nabla.kernels.KernelProvider;
 import org.nabla.kernels.KernelRegistry;
 import org.nabla.ops.ArrayOps;
@@ -38,7 +38,10 @@ public final class CpuFusedKernels implements KernelProvider {
     /** How an input is read: the whole output's shape, one broadcast scalar, or a repeated trailing block. */
     private enum Kind { FULL, SCALAR, CYCLIC }
 
-    private static Tensor[] compute(Tensor[] in, Attrs attrs, TensorSpec[] out) {
+    private static Tensor[] compute(KernelContext ctx) {
+        Tensor[] in = ctx.inputs();
+        Attrs attrs = ctx.attrs();
+        TensorSpec[] out = ctx.outputSpecs();
         int[] program = attrs.getInts("program");
         double[] p = attrs.getDoubles("params");
         float[] params = new float[p.length];
@@ -58,7 +61,7 @@ public final class CpuFusedKernels implements KernelProvider {
                 kinds[i] = Kind.CYCLIC;
             } else { // a general broadcast: materialize it (rare in fused chains)
                 Attrs to = Attrs.of("shape", shape.dims());
-                t = EagerContext.INSTANCE.execute(ArrayOps.BROADCAST_TO, to, new Tensor[] {t})[0].dense();
+                t = ctx.call(ArrayOps.BROADCAST_TO, to, t)[0].dense();
                 kinds[i] = Kind.FULL;
             }
             data[i] = (float[]) t.data();

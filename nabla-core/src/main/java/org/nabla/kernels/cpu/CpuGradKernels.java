@@ -7,7 +7,7 @@ import org.nabla.Shape;
 import org.nabla.Tensor;
 import org.nabla.Tensors;
 import org.nabla.device.CpuDevice;
-import org.nabla.eager.EagerContext;
+import org.nabla.kernels.KernelContext;
 import org.nabla.kernels.KernelProvider;
 import org.nabla.kernels.KernelRegistry;
 import org.nabla.ops.ArrayOps;
@@ -30,68 +30,67 @@ public final class CpuGradKernels implements KernelProvider {
     public void registerKernels(KernelRegistry r) {
         String cpu = CpuDevice.TYPE;
         DType any = null;
-        r.register(GradOps.STOP_GRADIENT, cpu, any, (in, a, out) -> new Tensor[] {in[0]}, true);
-        r.register(GradOps.ZEROS_LIKE, cpu, any, (in, a, out) -> new Tensor[] {fill(in[0], 0)}, true);
-        r.register(GradOps.ONES_LIKE, cpu, any, (in, a, out) -> new Tensor[] {fill(in[0], 1)}, true);
-        r.register(GradOps.SUM_TO_SHAPE_OF, cpu, any, (in, a, out) -> new Tensor[] {sumToShape(in[0],
-                in[1].shape())}, true);
-        r.register(GradOps.BROADCAST_LIKE, cpu, any, (in, a, out) -> new Tensor[] {run(ArrayOps.BROADCAST_TO,
-                Attrs.of("shape", out[0].shape().dims()), in[0])}, true);
-        r.register(GradOps.RESHAPE_LIKE, cpu, any, (in, a, out) -> new Tensor[] {run(ArrayOps.RESHAPE,
-                Attrs.of("shape", in[1].shape().dims()), in[0])}, true);
+        r.register(GradOps.STOP_GRADIENT, cpu, any, ctx -> new Tensor[] {ctx.input(0)}, true);
+        r.register(GradOps.ZEROS_LIKE, cpu, any, ctx -> new Tensor[] {fill(ctx, ctx.input(0), 0)}, true);
+        r.register(GradOps.ONES_LIKE, cpu, any, ctx -> new Tensor[] {fill(ctx, ctx.input(0), 1)}, true);
+        r.register(GradOps.SUM_TO_SHAPE_OF, cpu, any, ctx -> new Tensor[] {sumToShape(ctx, ctx.input(0),
+                ctx.input(1).shape())}, true);
+        r.register(GradOps.BROADCAST_LIKE, cpu, any, ctx -> new Tensor[] {run(ctx, ArrayOps.BROADCAST_TO,
+                Attrs.of("shape", ctx.outputSpec(0).shape().dims()), ctx.input(0))}, true);
+        r.register(GradOps.RESHAPE_LIKE, cpu, any, ctx -> new Tensor[] {run(ctx, ArrayOps.RESHAPE,
+                Attrs.of("shape", ctx.input(1).shape().dims()), ctx.input(0))}, true);
         for (DType d : List.of(DType.FLOAT32, DType.FLOAT64)) {
-            r.register(GradOps.STRIDED_SLICE_GRAD, cpu, d, (in, a, out) -> new Tensor[] {adjoint(in[0], in[1].shape(),
-                    ArrayOps.STRIDED_SLICE, a)});
-            r.register(GradOps.PAD_GRAD, cpu, d, (in, a, out) -> new Tensor[] {adjoint(in[0], in[1].shape(),
-                    ArrayOps.PAD, a.with("constantValue", -1.0))});
-            r.register(GradOps.TILE_GRAD, cpu, d, (in, a, out) -> new Tensor[] {adjoint(in[0], in[1].shape(),
-                    ArrayOps.TILE, a)});
-            r.register(GradOps.GATHER_GRAD, cpu, d, (in, a, out) -> new Tensor[] {adjoint(in[0], in[2].shape(),
-                    ArrayOps.GATHER, a, in[1])});
-            r.register(GradOps.GATHER_ELEMENTS_GRAD, cpu, d, (in, a, out) -> new Tensor[] {adjoint(in[0],
-                    in[2].shape(), ArrayOps.GATHER_ELEMENTS, a, in[1])});
-            r.register(GradOps.GATHER_ND_GRAD, cpu, d, (in, a, out) -> new Tensor[] {adjoint(in[0], in[2].shape(),
-                    ArrayOps.GATHER_ND, a, in[1])});
+            r.register(GradOps.STRIDED_SLICE_GRAD, cpu, d, ctx -> new Tensor[] {adjoint(ctx, ctx.input(0), ctx.input(1).shape(),
+                    ArrayOps.STRIDED_SLICE, ctx.attrs())});
+            r.register(GradOps.PAD_GRAD, cpu, d, ctx -> new Tensor[] {adjoint(ctx, ctx.input(0), ctx.input(1).shape(),
+                    ArrayOps.PAD, ctx.attrs().with("constantValue", -1.0))});
+            r.register(GradOps.TILE_GRAD, cpu, d, ctx -> new Tensor[] {adjoint(ctx, ctx.input(0), ctx.input(1).shape(),
+                    ArrayOps.TILE, ctx.attrs())});
+            r.register(GradOps.GATHER_GRAD, cpu, d, ctx -> new Tensor[] {adjoint(ctx, ctx.input(0), ctx.input(2).shape(),
+                    ArrayOps.GATHER, ctx.attrs(), ctx.input(1))});
+            r.register(GradOps.GATHER_ELEMENTS_GRAD, cpu, d, ctx -> new Tensor[] {adjoint(ctx, ctx.input(0),
+                    ctx.input(2).shape(), ArrayOps.GATHER_ELEMENTS, ctx.attrs(), ctx.input(1))});
+            r.register(GradOps.GATHER_ND_GRAD, cpu, d, ctx -> new Tensor[] {adjoint(ctx, ctx.input(0), ctx.input(2).shape(),
+                    ArrayOps.GATHER_ND, ctx.attrs(), ctx.input(1))});
         }
-        r.register(GradOps.CUSTOM_GRADIENT, cpu, any, (in, a, out) -> java.util.Arrays.copyOfRange(in,
-                a.getInt("numInputs"), in.length), true);
-        r.register(GradOps.CONCAT_GRAD, cpu, any, (in, a, out) -> {
-            int axis = a.getInt("axis");
-            int[] sizes = new int[in.length - 1];
-            for (int i = 1; i < in.length; i++) {
-                sizes[i - 1] = in[i].shape().dim(axis < 0 ? axis + in[i].rank() : axis);
+        r.register(GradOps.CUSTOM_GRADIENT, cpu, any, ctx -> java.util.Arrays.copyOfRange(ctx.inputs(),
+                ctx.attrs().getInt("numInputs"), ctx.inputs().length), true);
+        r.register(GradOps.CONCAT_GRAD, cpu, any, ctx -> {
+            int axis = ctx.attrs().getInt("axis");
+            int[] sizes = new int[ctx.inputs().length - 1];
+            for (int i = 1; i < ctx.inputs().length; i++) {
+                sizes[i - 1] = ctx.input(i).shape().dim(axis < 0 ? axis + ctx.input(i).rank() : axis);
             }
-            return EagerContext.INSTANCE.execute(ArrayOps.SPLIT, Attrs.of("axis", axis, "sizes", sizes),
-                    new Tensor[] {in[0]});
+            return ctx.call(ArrayOps.SPLIT, Attrs.of("axis", axis, "sizes", sizes), ctx.input(0));
         }, true);
     }
 
-    private static Tensor run(OpDef op, Attrs attrs, Tensor... inputs) {
-        return EagerContext.INSTANCE.execute(op, attrs, inputs)[0];
+    private static Tensor run(KernelContext ctx, OpDef op, Attrs attrs, Tensor... inputs) {
+        return ctx.call(op, attrs, inputs)[0];
     }
 
-    private static Tensor fill(Tensor like, int value) {
-        return run(RandomOps.FILL, Attrs.of("shape", like.shape().dims()), Tensors.convert(value, like.dtype()));
+    private static Tensor fill(KernelContext ctx, Tensor like, int value) {
+        return run(ctx, RandomOps.FILL, Attrs.of("shape", like.shape().dims()), Tensors.convert(value, like.dtype()));
     }
 
     /** Sums {@code g} over the leading axes it has beyond {@code target} and the axes where target has size 1. */
-    static Tensor sumToShape(Tensor g, Shape target) {
+    static Tensor sumToShape(KernelContext ctx, Tensor g, Shape target) {
         if (g.shape().equals(target)) return g;
         int lead = g.rank() - target.rank();
         List<Integer> axes = new ArrayList<>();
         for (int i = 0; i < g.rank(); i++) {
             if (i < lead || (target.dim(i - lead) == 1 && g.shape().dim(i) != 1)) axes.add(i);
         }
-        Tensor s = axes.isEmpty() ? g : run(ReductionOps.SUM, Attrs.of("axes",
+        Tensor s = axes.isEmpty() ? g : run(ctx, ReductionOps.SUM, Attrs.of("axes",
                 axes.stream().mapToInt(Integer::intValue).toArray(), "keepDims", true), g);
-        return run(ArrayOps.RESHAPE, Attrs.of("shape", target.dims()), s);
+        return run(ctx, ArrayOps.RESHAPE, Attrs.of("shape", target.dims()), s);
     }
 
     /**
      * The adjoint of a data-movement op {@code forward}: result[map[k]] += grad[k], where map is the forward op
      * applied (with {@code extra} inputs such as indices) to the flat positions of a tensor of shape {@code like}.
      */
-    private static Tensor adjoint(Tensor grad, Shape like, OpDef forward, Attrs attrs, Tensor... extra) {
+    private static Tensor adjoint(KernelContext ctx, Tensor grad, Shape like, OpDef forward, Attrs attrs, Tensor... extra) {
         int n = like.intSize();
         int[] iota = new int[n];
         for (int i = 0; i < n; i++) iota[i] = i;
@@ -99,7 +98,7 @@ public final class CpuGradKernels implements KernelProvider {
         args[0] = Tensor.wrap(DType.INT32, like, iota);
         System.arraycopy(extra, 0, args, 1, extra.length);
         Attrs forwardAttrs = forward.resolveAttrs(filter(forward, attrs));
-        int[] map = EagerContext.INSTANCE.execute(forward, forwardAttrs, args)[0].toIntArray();
+        int[] map = ctx.call(forward, forwardAttrs, args)[0].toIntArray();
         if (map.length != grad.shape().intSize()) {
             throw new OpException(forward.name() + "Grad", "grad has " + grad.shape().intSize() + " elements but "
                     + forward.name() + " gives " + map.length);

@@ -12,11 +12,11 @@ public final class CpuGraphKernels implements KernelProvider {
     @Override
     public void registerKernels(KernelRegistry r) {
         String cpu = CpuDevice.TYPE;
-        r.register(GraphOps.CONST, cpu, (org.nabla.DType) null, (in, attrs, out) -> new Tensor[] {(Tensor) attrs.get("value")});
-        r.register(GraphOps.PLACEHOLDER, cpu, (org.nabla.DType) null, (in, attrs, out) -> {
-            throw new OpException("Placeholder", "a placeholder of " + out[0] + " has no value: feed it when running "
+        r.register(GraphOps.CONST, cpu, (org.nabla.DType) null, ctx -> new Tensor[] {(Tensor) ctx.attrs().get("value")});
+        r.register(GraphOps.PLACEHOLDER, cpu, (org.nabla.DType) null, ctx -> {
+            throw new OpException("Placeholder", "a placeholder of " + ctx.outputSpec(0) + " has no value: feed it when running "
                     + "the graph");
         });
-        r.register(GraphOps.NO_OP, cpu, (org.nabla.DType) null, (in, attrs, out) -> new Tensor[0]);
+        r.register(GraphOps.NO_OP, cpu, (org.nabla.DType) null, ctx -> new Tensor[0]);
     }
 }

@@ -1,5 +1,7 @@
 package org.nabla.kernels.cpu;
 
+import org.nabla.kernels.KernelContext;
+import org.nabla.storage.Strided;
 import org.nabla.DType;
 import org.nabla.Shape;
 import org.nabla.Tensor;
@@ -19,7 +21,7 @@ public final class CpuLinalgKernels implements KernelProvider {
     @Override
     public void registerKernels(KernelRegistry r) {
         for (DType d : new DType[] {DType.FLOAT32, DType.FLOAT64, DType.INT32, DType.INT64}) {
-            r.register(LinalgOps.MATMUL, CpuDevice.TYPE, d, (in, attrs, out) -> matmul(in, attrs, out[0]), true);
+            r.register(LinalgOps.MATMUL, CpuDevice.TYPE, d, CpuLinalgKernels::matmul, true);
         }
     }
 
@@ -65,7 +67,10 @@ public final class CpuLinalgKernels implements KernelProvider {
         }
     }
 
-    private static Tensor[] matmul(Tensor[] in, Attrs attrs, TensorSpec out) {
+    private static Tensor[] matmul(KernelContext ctx) {
+        Tensor[] in = ctx.inputs();
+        Attrs attrs = ctx.attrs();
+        TensorSpec out = ctx.outputSpec(0);
         boolean ta = attrs.getBool("transposeA");
         boolean tb = attrs.getBool("transposeB");
         Shape os = out.shape();
@@ -81,14 +86,14 @@ public final class CpuLinalgKernels implements KernelProvider {
         }
         Operand a = Operand.of(in[0], ta, batchShape, batch);
         Operand b = Operand.of(in[1], tb, batchShape, batch);
-        if (dtype == DType.FLOAT32 && batch == 1 && !OutputBuffers.recycling()) {
+        if (dtype == DType.FLOAT32 && batch == 1 && !ctx.reusesBuffers()) {
             // One fresh result: let Gemm allocate it alongside its first packing.
             float[] c = Gemm.sgemmNew(a.trans, b.trans, m, n, k, (float[]) a.data, a.offsets[0], a.ld,
                     (float[]) b.data, b.offsets[0], b.ld);
             return new Tensor[] {Tensor.wrap(dtype, os, c)};
         }
         // Gemm writes every element of a float result (beta = 0); the integer loops accumulate into zeros.
-        Object c = dtype.isFloating() ? OutputBuffers.of(dtype.storage(), os.intSize())
+        Object c = dtype.isFloating() ? ctx.allocate(dtype.storage(), os.intSize())
                 : Strided.allocate(dtype.storage(), os.intSize());
         Tensor result = Tensor.wrap(dtype, os, c);
         long work = (long) m * n * k;

@@ -1,5 +1,6 @@
 package org.nabla.kernels.cpu;
 
+import org.nabla.storage.Strided;
 import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.List;
@@ -66,23 +67,25 @@ public final class CpuMathKernels implements KernelProvider {
         unary(r, MathOps.IS_FINITE, UnaryLoops.Fn.IS_FINITE, FLOATS);
         unary(r, MathOps.LOGICAL_NOT, UnaryLoops.Fn.NOT, BOOL);
 
-        r.register(MathOps.CLIP, CpuDevice.TYPE, NUMERIC, (in, attrs, out) -> new Tensor[] {
-            BinaryLoops.apply(BinaryLoops.Fn.MINIMUM, BinaryLoops.apply(BinaryLoops.Fn.MAXIMUM, in[0], in[1], out[0]),
-                    in[2], out[0])});
-        r.register(MathOps.SELECT, CpuDevice.TYPE, ALL, (in, attrs, out) -> new Tensor[] {
-            select(in[0], in[1], in[2], out[0])});
-        r.register(MathOps.CAST, CpuDevice.TYPE, ALL, (in, attrs, out) -> new Tensor[] {
-            in[0].dtype() == out[0].dtype() ? in[0] : Tensor.wrap(out[0].dtype(), out[0].shape(),
-                    cast(in[0], out[0].dtype()))});
+        r.register(MathOps.CLIP, CpuDevice.TYPE, NUMERIC, ctx -> {
+            Tensor low = BinaryLoops.apply(ctx, BinaryLoops.Fn.MAXIMUM, ctx.input(0), ctx.input(1), ctx.outputSpec(0));
+            return new Tensor[] {BinaryLoops.apply(ctx, BinaryLoops.Fn.MINIMUM, low, ctx.input(2), ctx.outputSpec(0))};
+        });
+        r.register(MathOps.SELECT, CpuDevice.TYPE, ALL, ctx -> new Tensor[] {
+            select(ctx.input(0), ctx.input(1), ctx.input(2), ctx.outputSpec(0))});
+        r.register(MathOps.CAST, CpuDevice.TYPE, ALL, ctx -> new Tensor[] {
+            ctx.input(0).dtype() == ctx.outputSpec(0).dtype() ? ctx.input(0) : Tensor.wrap(ctx.outputSpec(0).dtype(), ctx.outputSpec(0).shape(),
+                    cast(ctx.input(0), ctx.outputSpec(0).dtype()))});
     }
 
     private static void binary(KernelRegistry r, OpDef op, BinaryLoops.Fn fn, List<DType> dtypes) {
-        r.register(op, CpuDevice.TYPE, dtypes, (in, attrs, out) -> new Tensor[] {
-            BinaryLoops.apply(fn, in[0], in[1], out[0])});
+        r.register(op, CpuDevice.TYPE, dtypes, ctx -> new Tensor[] {
+            BinaryLoops.apply(ctx, fn, ctx.input(0), ctx.input(1), ctx.outputSpec(0))});
     }
 
     private static void unary(KernelRegistry r, OpDef op, UnaryLoops.Fn fn, List<DType> dtypes) {
-        r.register(op, CpuDevice.TYPE, dtypes, (in, attrs, out) -> new Tensor[] {UnaryLoops.apply(fn, in[0], out[0])});
+        r.register(op, CpuDevice.TYPE, dtypes, ctx -> new Tensor[] {
+            UnaryLoops.apply(ctx, fn, ctx.input(0), ctx.outputSpec(0))});
     }
 
     // ---------------------------------------------------------------- Select

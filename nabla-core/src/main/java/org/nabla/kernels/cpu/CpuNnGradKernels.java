@@ -1,5 +1,6 @@
 package org.nabla.kernels.cpu;
 
+import org.nabla.storage.Strided;
 import java.util.List;
 import org.nabla.DType;
 import org.nabla.Shape;
@@ -24,32 +25,32 @@ public final class CpuNnGradKernels implements KernelProvider {
     @Override
     public void registerKernels(KernelRegistry r) {
         String cpu = CpuDevice.TYPE;
-        r.register(NnGradOps.RELU_GRAD, cpu, DType.FLOAT32, (in, a, out) -> {
-            float[] g = (float[]) in[0].data(), y = (float[]) in[1].data(), z = OutputBuffers.floats(g.length);
+        r.register(NnGradOps.RELU_GRAD, cpu, DType.FLOAT32, ctx -> {
+            float[] g = (float[]) ctx.input(0).data(), y = (float[]) ctx.input(1).data(), z = ctx.allocateFloats(g.length);
             Parallel.forRange(g.length, CpuNnKernels.GRAIN, (from, to) -> {
                 for (int i = from; i < to; i++) z[i] = y[i] > 0 ? g[i] : 0f;
             });
-            return new Tensor[] {Tensor.wrap(DType.FLOAT32, in[0].shape(), z)};
+            return new Tensor[] {Tensor.wrap(DType.FLOAT32, ctx.input(0).shape(), z)};
         });
-        r.register(NnGradOps.RELU_GRAD, cpu, DType.FLOAT64, (in, a, out) -> {
-            double[] g = (double[]) in[0].data(), y = (double[]) in[1].data(), z = new double[g.length];
+        r.register(NnGradOps.RELU_GRAD, cpu, DType.FLOAT64, ctx -> {
+            double[] g = (double[]) ctx.input(0).data(), y = (double[]) ctx.input(1).data(), z = new double[g.length];
             Parallel.forRange(g.length, CpuNnKernels.GRAIN, (from, to) -> {
                 for (int i = from; i < to; i++) z[i] = y[i] > 0 ? g[i] : 0;
             });
-            return new Tensor[] {Tensor.wrap(DType.FLOAT64, in[0].shape(), z)};
+            return new Tensor[] {Tensor.wrap(DType.FLOAT64, ctx.input(0).shape(), z)};
         });
         for (DType d : List.of(DType.FLOAT32, DType.FLOAT64)) {
-            r.register(NnGradOps.CONV2D_BACKPROP_INPUT, cpu, d, (in, a, out) -> new Tensor[] {
-                    backpropInput(in[0].shape(), in[1], in[2], a)});
-            r.register(NnGradOps.CONV2D_BACKPROP_FILTER, cpu, d, (in, a, out) -> new Tensor[] {
-                    backpropFilter(in[0], in[1].shape(), in[2], a)});
-            r.register(NnGradOps.MAX_POOL2D_GRAD, cpu, d, (in, a, out) -> new Tensor[] {maxPoolGrad(in[0], in[1], a)});
-            r.register(NnGradOps.MAX_POOL2D_GRAD_GRAD, cpu, d, (in, a, out) -> new Tensor[] {
-                    maxPoolGradGrad(in[0], in[1], a)});
-            r.register(NnGradOps.AVG_POOL2D_GRAD, cpu, d, (in, a, out) -> new Tensor[] {
-                    avgPoolGrad(in[1].shape(), in[0], a)});
-            r.register(NnGradOps.AVG_POOL_GRAD, cpu, d, (in, a, out) -> new Tensor[] {
-                    NnPoolingNd.avgPoolGrad(in[0], in[1].shape(), a)});
+            r.register(NnGradOps.CONV2D_BACKPROP_INPUT, cpu, d, ctx -> new Tensor[] {
+                    backpropInput(ctx.input(0).shape(), ctx.input(1), ctx.input(2), ctx.attrs())});
+            r.register(NnGradOps.CONV2D_BACKPROP_FILTER, cpu, d, ctx -> new Tensor[] {
+                    backpropFilter(ctx.input(0), ctx.input(1).shape(), ctx.input(2), ctx.attrs())});
+            r.register(NnGradOps.MAX_POOL2D_GRAD, cpu, d, ctx -> new Tensor[] {maxPoolGrad(ctx.input(0), ctx.input(1), ctx.attrs())});
+            r.register(NnGradOps.MAX_POOL2D_GRAD_GRAD, cpu, d, ctx -> new Tensor[] {
+                    maxPoolGradGrad(ctx.input(0), ctx.input(1), ctx.attrs())});
+            r.register(NnGradOps.AVG_POOL2D_GRAD, cpu, d, ctx -> new Tensor[] {
+                    avgPoolGrad(ctx.input(1).shape(), ctx.input(0), ctx.attrs())});
+            r.register(NnGradOps.AVG_POOL_GRAD, cpu, d, ctx -> new Tensor[] {
+                    NnPoolingNd.avgPoolGrad(ctx.input(0), ctx.input(1).shape(), ctx.attrs())});
         }
     }
 

@@ -38,44 +38,44 @@ public final class CpuNnKernels implements KernelProvider {
         r.register(NnOps.GELU, cpu, FLOATS, activation(Act.GELU));
         r.register(NnOps.SIGMOID, cpu, FLOATS, activation(Act.SIGMOID));
         r.register(NnOps.SOFTPLUS, cpu, FLOATS, activation(Act.SOFTPLUS));
-        r.register(NnOps.SOFTMAX, cpu, FLOATS, (in, a, out) -> NnRows.softmax(in[0], a.getInt("axis"), false));
-        r.register(NnOps.LOG_SOFTMAX, cpu, FLOATS, (in, a, out) -> NnRows.softmax(in[0], a.getInt("axis"), true));
-        r.register(NnOps.BIAS_ADD, cpu, FLOATS, (in, a, out) -> NnRows.biasAdd(in[0], in[1],
-                NnOps.dataFormat("BiasAdd", a).equals("NCHW")));
-        r.register(NnOps.BATCH_NORM_INFERENCE, cpu, FLOATS, (in, a, out) -> NnRows.batchNorm(in,
-                a.getDouble("epsilon"), NnOps.dataFormat("BatchNormInference", a).equals("NCHW")));
-        r.register(NnOps.DROPOUT, cpu, FLOATS, (in, a, out) -> NnRows.dropout(in[0], a.getDouble("rate"),
-                a.getLong("seed")));
-        r.register(NnOps.SOFTMAX_CROSS_ENTROPY, cpu, FLOATS, (in, a, out) -> NnRows.crossEntropy(in[0], in[1], false));
+        r.register(NnOps.SOFTMAX, cpu, FLOATS, ctx -> NnRows.softmax(ctx, false));
+        r.register(NnOps.LOG_SOFTMAX, cpu, FLOATS, ctx -> NnRows.softmax(ctx, true));
+        r.register(NnOps.BIAS_ADD, cpu, FLOATS, ctx -> NnRows.biasAdd(ctx.input(0), ctx.input(1),
+                NnOps.dataFormat("BiasAdd", ctx.attrs()).equals("NCHW")));
+        r.register(NnOps.BATCH_NORM_INFERENCE, cpu, FLOATS, ctx -> NnRows.batchNorm(ctx.inputs(),
+                ctx.attrs().getDouble("epsilon"), NnOps.dataFormat("BatchNormInference", ctx.attrs()).equals("NCHW")));
+        r.register(NnOps.DROPOUT, cpu, FLOATS, ctx -> NnRows.dropout(ctx.input(0), ctx.attrs().getDouble("rate"),
+                ctx.attrs().getLong("seed")));
+        r.register(NnOps.SOFTMAX_CROSS_ENTROPY, cpu, FLOATS, ctx -> NnRows.crossEntropy(ctx.input(0), ctx.input(1), false));
         r.register(NnOps.SPARSE_SOFTMAX_CROSS_ENTROPY, cpu, FLOATS,
-                (in, a, out) -> NnRows.crossEntropy(in[0], in[1], true));
-        r.register(NnOps.MEAN_SQUARED_ERROR, cpu, FLOATS, (in, a, out) -> NnRows.meanSquaredError(in[0], in[1],
-                out[0]));
-        r.register(NnOps.CONV2D, cpu, FLOATS, (in, a, out) -> NnConvolution.conv2d(in[0], in[1], a, out[0]));
-        r.register(NnOps.MAX_POOL2D, cpu, FLOATS, (in, a, out) -> NnPooling.pool(in[0], a, out[0], true));
-        r.register(NnOps.AVG_POOL2D, cpu, FLOATS, (in, a, out) -> NnPooling.pool(in[0], a, out[0], false));
+                ctx -> NnRows.crossEntropy(ctx.input(0), ctx.input(1), true));
+        r.register(NnOps.MEAN_SQUARED_ERROR, cpu, FLOATS, ctx -> NnRows.meanSquaredError(ctx.input(0), ctx.input(1),
+                ctx.outputSpec(0)));
+        r.register(NnOps.CONV2D, cpu, FLOATS, NnConvolution::conv2d);
+        r.register(NnOps.MAX_POOL2D, cpu, FLOATS, ctx -> NnPooling.pool(ctx, true));
+        r.register(NnOps.AVG_POOL2D, cpu, FLOATS, ctx -> NnPooling.pool(ctx, false));
         r.register(NnOps.MAX_POOL, cpu, List.of(DType.FLOAT32, DType.FLOAT64, DType.INT32, DType.UINT8),
-                (in, a, out) -> NnPoolingNd.maxPool(in[0], a, out[0].shape()));
-        r.register(NnOps.AVG_POOL, cpu, FLOATS, (in, a, out) -> new Tensor[] {NnPoolingNd.avgPool(in[0], a,
-                out[0].shape())});
+                ctx -> NnPoolingNd.maxPool(ctx.input(0), ctx.attrs(), ctx.outputSpec(0).shape()));
+        r.register(NnOps.AVG_POOL, cpu, FLOATS, ctx -> new Tensor[] {NnPoolingNd.avgPool(ctx.input(0), ctx.attrs(),
+                ctx.outputSpec(0).shape())});
     }
 
     // ---------------------------------------------------------------- activations
 
     private static Kernel activation(Act act) {
-        return (in, attrs, out) -> {
-            Act k = act == Act.GELU && attrs.getBool("approximate") ? Act.GELU_TANH : act;
-            double alpha = attrs.has("alpha") ? attrs.getDouble("alpha") : 0;
-            Tensor x = in[0];
+        return ctx -> {
+            Act k = act == Act.GELU && ctx.attrs().getBool("approximate") ? Act.GELU_TANH : act;
+            double alpha = ctx.attrs().has("alpha") ? ctx.attrs().getDouble("alpha") : 0;
+            Tensor x = ctx.input(0);
             int n = x.shape().intSize();
             if (x.dtype() == DType.FLOAT32) {
                 float[] src = (float[]) x.data();
-                float[] dst = OutputBuffers.floats(n);
+                float[] dst = ctx.allocateFloats(n);
                 Parallel.forRange(n, GRAIN, (from, to) -> applyFloat(k, (float) alpha, src, dst, from, to));
                 return new Tensor[] {Tensor.wrap(DType.FLOAT32, x.shape(), dst)};
             }
             double[] src = (double[]) x.data();
-            double[] dst = OutputBuffers.doubles(n);
+            double[] dst = ctx.allocateDoubles(n);
             Parallel.forRange(n, GRAIN, (from, to) -> applyDouble(k, alpha, src, dst, from, to));
             return new Tensor[] {Tensor.wrap(DType.FLOAT64, x.shape(), dst)};
         };

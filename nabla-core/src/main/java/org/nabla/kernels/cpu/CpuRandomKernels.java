@@ -1,5 +1,6 @@
 package org.nabla.kernels.cpu;
 
+import org.nabla.storage.Strided;
 import java.util.Arrays;
 import java.util.SplittableRandom;
 import org.nabla.DType;
@@ -27,25 +28,25 @@ public final class CpuRandomKernels implements KernelProvider {
     @Override
     public void registerKernels(KernelRegistry r) {
         String cpu = CpuDevice.TYPE;
-        r.register(RandomOps.FILL, cpu, ANY_DTYPE, (in, attrs, out) -> {
-            Shape shape = out[0].shape();
-            Object data = Strided.allocate(in[0].dtype().storage(), shape.intSize());
+        r.register(RandomOps.FILL, cpu, ANY_DTYPE, ctx -> {
+            Shape shape = ctx.outputSpec(0).shape();
+            Object data = Strided.allocate(ctx.input(0).dtype().storage(), shape.intSize());
             switch (data) {
-                case float[] a -> Arrays.fill(a, ((float[]) in[0].data())[0]);
-                case double[] a -> Arrays.fill(a, ((double[]) in[0].data())[0]);
-                case int[] a -> Arrays.fill(a, ((int[]) in[0].data())[0]);
-                case long[] a -> Arrays.fill(a, ((long[]) in[0].data())[0]);
-                case byte[] a -> Arrays.fill(a, ((byte[]) in[0].data())[0]);
-                case short[] a -> Arrays.fill(a, ((short[]) in[0].data())[0]);
+                case float[] a -> Arrays.fill(a, ((float[]) ctx.input(0).data())[0]);
+                case double[] a -> Arrays.fill(a, ((double[]) ctx.input(0).data())[0]);
+                case int[] a -> Arrays.fill(a, ((int[]) ctx.input(0).data())[0]);
+                case long[] a -> Arrays.fill(a, ((long[]) ctx.input(0).data())[0]);
+                case byte[] a -> Arrays.fill(a, ((byte[]) ctx.input(0).data())[0]);
+                case short[] a -> Arrays.fill(a, ((short[]) ctx.input(0).data())[0]);
                 default -> throw new IllegalStateException();
             }
-            return new Tensor[] {Tensor.wrap(in[0].dtype(), shape, data)};
+            return new Tensor[] {Tensor.wrap(ctx.input(0).dtype(), shape, data)};
         });
-        r.register(RandomOps.RANGE, cpu, ANY_DTYPE, (in, attrs, out) -> new Tensor[] {range(attrs, out[0].dtype(),
-                out[0].shape())});
-        r.register(RandomOps.EYE, cpu, ANY_DTYPE, (in, attrs, out) -> {
-            DType d = out[0].dtype();
-            Shape shape = out[0].shape();
+        r.register(RandomOps.RANGE, cpu, ANY_DTYPE, ctx -> new Tensor[] {range(ctx.attrs(), ctx.outputSpec(0).dtype(),
+                ctx.outputSpec(0).shape())});
+        r.register(RandomOps.EYE, cpu, ANY_DTYPE, ctx -> {
+            DType d = ctx.outputSpec(0).dtype();
+            Shape shape = ctx.outputSpec(0).shape();
             int rows = shape.dim(0), cols = shape.dim(1);
             Object data = Strided.allocate(d.storage(), shape.intSize());
             for (int i = 0, n = Math.min(rows, cols); i < n; i++) {
@@ -62,12 +63,12 @@ public final class CpuRandomKernels implements KernelProvider {
             }
             return new Tensor[] {Tensor.wrap(d, shape, data)};
         });
-        r.register(RandomOps.RANDOM_UNIFORM, cpu, ANY_DTYPE, (in, attrs, out) -> new Tensor[] {generate(attrs,
-                out[0].dtype(), out[0].shape(), Kind.UNIFORM)});
-        r.register(RandomOps.RANDOM_NORMAL, cpu, ANY_DTYPE, (in, attrs, out) -> new Tensor[] {generate(attrs,
-                out[0].dtype(), out[0].shape(), Kind.NORMAL)});
-        r.register(RandomOps.TRUNCATED_NORMAL, cpu, ANY_DTYPE, (in, attrs, out) -> new Tensor[] {generate(attrs,
-                out[0].dtype(), out[0].shape(), Kind.TRUNCATED)});
+        r.register(RandomOps.RANDOM_UNIFORM, cpu, ANY_DTYPE, ctx -> new Tensor[] {generate(ctx.attrs(),
+                ctx.outputSpec(0).dtype(), ctx.outputSpec(0).shape(), Kind.UNIFORM)});
+        r.register(RandomOps.RANDOM_NORMAL, cpu, ANY_DTYPE, ctx -> new Tensor[] {generate(ctx.attrs(),
+                ctx.outputSpec(0).dtype(), ctx.outputSpec(0).shape(), Kind.NORMAL)});
+        r.register(RandomOps.TRUNCATED_NORMAL, cpu, ANY_DTYPE, ctx -> new Tensor[] {generate(ctx.attrs(),
+                ctx.outputSpec(0).dtype(), ctx.outputSpec(0).shape(), Kind.TRUNCATED)});
     }
 
     private static Tensor range(Attrs attrs, DType d, Shape shape) {

@@ -1,5 +1,6 @@
 package org.nabla.kernels.cpu;
 
+import org.nabla.storage.Strided;
 import java.util.Arrays;
 import java.util.List;
 import org.nabla.DType;
@@ -28,20 +29,20 @@ public final class CpuReductionKernels implements KernelProvider {
         reduction(r, ReductionOps.PROD, Op.PROD, INTS);
         reduction(r, ReductionOps.LOG_SUM_EXP, Op.LSE, List.of());
         String cpu = CpuDevice.TYPE;
-        r.register(ReductionOps.ANY, cpu, DType.BOOL, (in, a, out) -> reduce(in[0], a, out[0], Op.MAX, "Any"), true);
-        r.register(ReductionOps.ALL, cpu, DType.BOOL, (in, a, out) -> reduce(in[0], a, out[0], Op.MIN, "All"), true);
+        r.register(ReductionOps.ANY, cpu, DType.BOOL, ctx -> reduce(ctx.input(0), ctx.attrs(), ctx.outputSpec(0), Op.MAX, "Any"), true);
+        r.register(ReductionOps.ALL, cpu, DType.BOOL, ctx -> reduce(ctx.input(0), ctx.attrs(), ctx.outputSpec(0), Op.MIN, "All"), true);
         for (DType d : Arrays.stream(DType.values()).filter(DType::isNumeric).toList()) {
-            r.register(ReductionOps.ARG_MAX, cpu, d, (in, a, out) -> argExtreme(in[0], a, out[0], true));
-            r.register(ReductionOps.ARG_MIN, cpu, d, (in, a, out) -> argExtreme(in[0], a, out[0], false));
-            r.register(ReductionOps.CUMSUM, cpu, d, (in, a, out) -> cumsum(in[0], a));
+            r.register(ReductionOps.ARG_MAX, cpu, d, ctx -> argExtreme(ctx.input(0), ctx.attrs(), ctx.outputSpec(0), true));
+            r.register(ReductionOps.ARG_MIN, cpu, d, ctx -> argExtreme(ctx.input(0), ctx.attrs(), ctx.outputSpec(0), false));
+            r.register(ReductionOps.CUMSUM, cpu, d, ctx -> cumsum(ctx.input(0), ctx.attrs()));
         }
     }
 
     private static void reduction(KernelRegistry r, OpDef def, Op op, List<DType> ints) {
         String cpu = CpuDevice.TYPE;
-        r.register(def, cpu, DType.FLOAT32, (in, a, out) -> reduce(in[0], a, out[0], op, def.name()), true);
-        r.register(def, cpu, DType.FLOAT64, (in, a, out) -> reduce(in[0], a, out[0], op, def.name()), true);
-        for (DType d : ints) r.register(def, cpu, d, (in, a, out) -> reduce(in[0], a, out[0], op, def.name()), true);
+        r.register(def, cpu, DType.FLOAT32, ctx -> reduce(ctx.input(0), ctx.attrs(), ctx.outputSpec(0), op, def.name()), true);
+        r.register(def, cpu, DType.FLOAT64, ctx -> reduce(ctx.input(0), ctx.attrs(), ctx.outputSpec(0), op, def.name()), true);
+        for (DType d : ints) r.register(def, cpu, d, ctx -> reduce(ctx.input(0), ctx.attrs(), ctx.outputSpec(0), op, def.name()), true);
     }
 
     private static Tensor[] reduce(Tensor x, Attrs attrs, TensorSpec out, Op op, String name) {
@@ -107,7 +108,7 @@ public final class CpuReductionKernels implements KernelProvider {
     /** The plan's data as a fresh long[] (integers by value, uint64 as its bits, bool as 0/1). */
     private static Plan widen(Plan p, DType dtype) {
         Tensor t = Tensor.wrap(dtype, Shape.of(p.outer(), p.red(), p.inner()), p.data());
-        return new Plan(Strided.toJavaArray(t, DType.Storage.LONG), p.outer(), p.red(), p.inner());
+        return new Plan(t.toLongArray(), p.outer(), p.red(), p.inner());
     }
 
     /**
@@ -155,7 +156,7 @@ public final class CpuReductionKernels implements KernelProvider {
             }
         }
         Tensor t = Tensor.wrap(x.dtype(), ts, reduced);
-        return Strided.toDense(Tensor.view(t, Shape.of(od), 0, os)).data();
+        return Tensor.view(t, Shape.of(od), 0, os).dense().data();
     }
 
     /** The result of reducing nothing: the identity of the op (NaN for a float mean, 0 for an integer mean). */
@@ -229,7 +230,7 @@ public final class CpuReductionKernels implements KernelProvider {
         Object data = x.data();
         double[] dv = data instanceof double[] d ? d : null;
         float[] fv = data instanceof float[] f ? f : null;
-        long[] lv = fv == null && dv == null ? (long[]) Strided.toJavaArray(x, DType.Storage.LONG) : null;
+        long[] lv = fv == null && dv == null ? x.toLongArray() : null;
         if (lv != null && x.dtype() == DType.UINT64) for (int i = 0; i < lv.length; i++) lv[i] ^= Long.MIN_VALUE;
         if (inner == 1) {
             Parallel.forRange(g[0], Math.max(1, Broadcasting.GRAIN / Math.max(1, n)), (from, to) -> {
@@ -354,7 +355,7 @@ public final class CpuReductionKernels implements KernelProvider {
             });
             z = r;
         } else {
-            long[] f = (long[]) Strided.toJavaArray(x, DType.Storage.LONG);
+            long[] f = x.toLongArray();
             long[] r = new long[f.length];
             long[] acc = new long[inner];
             for (int o = 0; o < outer; o++) {

@@ -1,45 +1,40 @@
 package org.nabla.kernels.cpu;
 
 import org.nabla.DType;
-import org.nabla.Ops;
 import org.nabla.Tensor;
 import org.nabla.device.CpuDevice;
-import org.nabla.eager.EagerContext;
+import org.nabla.kernels.KernelContext;
 import org.nabla.kernels.KernelProvider;
 import org.nabla.kernels.KernelRegistry;
 import org.nabla.ops.Attrs;
 import org.nabla.ops.MathOps;
 import org.nabla.ops.OpException;
 import org.nabla.ops.StateOps;
-import org.nabla.runtime.ResourceManager;
 
-/** CPU kernels for {@link StateOps}: they read and write the current run's {@link ResourceManager}. */
+/** CPU kernels for {@link StateOps}: they read and write the variables of the run ({@link KernelContext#resources()}). */
 public final class CpuStateKernels implements KernelProvider {
     @Override
     public void registerKernels(KernelRegistry r) {
         String cpu = CpuDevice.TYPE;
-        r.register(StateOps.READ_VARIABLE, cpu, (DType) null, (in, attrs, out) -> {
-            String name = attrs.getString("name");
-            Tensor v = ResourceManager.current().read(name);
-            if (v.dtype() != out[0].dtype() || !v.shape().isCompatibleWith(out[0].shape())) {
+        r.register(StateOps.READ_VARIABLE, cpu, (DType) null, ctx -> {
+            String name = ctx.attrs().getString("name");
+            Tensor v = ctx.resources().read(name);
+            if (v.dtype() != ctx.outputSpec(0).dtype() || !v.shape().isCompatibleWith(ctx.outputSpec(0).shape())) {
                 throw new OpException("ReadVariable", "variable '" + name + "' holds " + v.spec() + " but "
-                        + out[0] + " was declared");
+                        + ctx.outputSpec(0) + " was declared");
             }
             return new Tensor[] {v};
         });
-        r.register(StateOps.ASSIGN_VARIABLE, cpu, (DType) null, (in, attrs, out) -> {
-            ResourceManager.current().assign(attrs.getString("name"), in[0]);
-            return new Tensor[] {in[0]};
+        r.register(StateOps.ASSIGN_VARIABLE, cpu, (DType) null, ctx -> {
+            ctx.resources().assign(ctx.attrs().getString("name"), ctx.input(0));
+            return new Tensor[] {ctx.input(0)};
         }, true);
-        r.register(StateOps.ASSIGN_ADD_VARIABLE, cpu, (DType) null, (in, attrs, out) -> update(in[0], attrs, true));
-        r.register(StateOps.ASSIGN_SUB_VARIABLE, cpu, (DType) null, (in, attrs, out) -> update(in[0], attrs, false));
-        r.register(StateOps.APPLY_GRADIENT_DESCENT, cpu, DType.FLOAT32, (in, attrs, out) -> applyGradientDescent(in,
-                attrs));
-        r.register(StateOps.APPLY_GRADIENT_DESCENT, cpu, DType.FLOAT64, (in, attrs, out) -> applyGradientDescent(in,
-                attrs));
+        r.register(StateOps.ASSIGN_ADD_VARIABLE, cpu, (DType) null, ctx -> update(ctx, true));
+        r.register(StateOps.ASSIGN_SUB_VARIABLE, cpu, (DType) null, ctx -> update(ctx, false));
+        r.register(StateOps.APPLY_GRADIENT_DESCENT, cpu, DType.FLOAT32, CpuStateKernels::applyGradientDescent);
+        r.register(StateOps.APPLY_GRADIENT_DESCENT, cpu, DType.FLOAT64, CpuStateKernels::applyGradientDescent);
         for (DType d : new DType[] {DType.FLOAT32, DType.FLOAT64}) {
-            r.register(StateOps.MATMUL_APPLY_GRADIENT_DESCENT, cpu, d, (in, attrs, out) ->
-                    matmulApplyGradientDescent(in, attrs));
+            r.register(StateOps.MATMUL_APPLY_GRADIENT_DESCENT, cpu, d, CpuStateKernels::matmulApplyGradientDescent);
         }
     }
 
@@ -48,13 +43,15 @@ public final class CpuStateKernels implements KernelProvider {
      * k up to the GEMM's K block (256) every element is rounded as in the unfused ops (product, scale, difference);
      * longer sums add the old value after the first block (within float rounding of the unfused result).
      */
-    private static Tensor[] matmulApplyGradientDescent(Tensor[] in, Attrs attrs) {
+    private static Tensor[] matmulApplyGradientDescent(KernelContext ctx) {
+        Tensor[] in = ctx.inputs();
+        Attrs attrs = ctx.attrs();
         String name = attrs.getString("name");
         boolean ta = attrs.getBool("transposeA"), tb = attrs.getBool("transposeB");
         Tensor a = in[1], b = in[2];
         int m = a.shape().dim(ta ? 1 : 0), k = a.shape().dim(ta ? 0 : 1), n = b.shape().dim(tb ? 0 : 1);
         int lda = a.shape().dim(1), ldb = b.shape().dim(1);
-        Tensor next = ResourceManager.current().update(name, stored -> {
+        Tensor next = ctx.resources().update(name, stored -> {
             if (stored.dtype() != a.dtype() || stored.rank() != 2 || stored.shape().dim(0) != m
                     || stored.shape().dim(1) != n) {
                 throw new OpException("MatMulApplyGradientDescent", "variable '" + name + "' holds "
@@ -79,11 +76,13 @@ public final class CpuStateKernels implements KernelProvider {
      * {@code var - alpha * delta} in one pass, rounded like the unfused {@code Sub(var, Mul(delta, alpha))} (a product,
      * then a difference: no fused multiply-add), so the optimized graph gives the same bits.
      */
-    private static Tensor[] applyGradientDescent(Tensor[] in, Attrs attrs) {
+    private static Tensor[] applyGradientDescent(KernelContext ctx) {
+        Tensor[] in = ctx.inputs();
+        Attrs attrs = ctx.attrs();
         String name = attrs.getString("name");
         Tensor alpha = in[0];
         Tensor delta = in[1];
-        Tensor next = ResourceManager.current().update(name, stored -> {
+        Tensor next = ctx.resources().update(name, stored -> {
             if (stored.dtype() != delta.dtype() || !stored.shape().equals(delta.shape())) {
                 throw new OpException("ApplyGradientDescent", "variable '" + name + "' holds " + stored.spec()
                         + ", cannot take a delta of " + delta.spec());
@@ -117,12 +116,12 @@ public final class CpuStateKernels implements KernelProvider {
         for (; i < to; i++) r[i] = v[i] - d[i] * a;
     }
 
-    private static Tensor[] update(Tensor delta, Attrs attrs, boolean add) {
-        String name = attrs.getString("name");
+    private static Tensor[] update(KernelContext ctx, boolean add) {
+        Tensor delta = ctx.input(0);
+        String name = ctx.attrs().getString("name");
         // read-modify-write under the manager's per-variable atomicity: parallel updates do not lose each other
-        Tensor next = ResourceManager.current().update(name, old -> {
-            Tensor v = EagerContext.INSTANCE.execute(add ? MathOps.ADD : MathOps.SUB, Attrs.EMPTY,
-                    new Tensor[] {old, delta})[0];
+        Tensor next = ctx.resources().update(name, old -> {
+            Tensor v = ctx.call(add ? MathOps.ADD : MathOps.SUB, Attrs.EMPTY, old, delta)[0];
             if (!v.shape().equals(old.shape())) {
                 throw new OpException(add ? "AssignAddVariable" : "AssignSubVariable", "variable '" + name
                         + "' of shape " + old.shape() + " cannot take a delta of shape " + delta.shape());

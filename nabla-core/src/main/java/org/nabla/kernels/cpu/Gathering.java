@@ -1,5 +1,6 @@
 package org.nabla.kernels.cpu;
 
+import org.nabla.storage.Strided;
 import java.util.Arrays;
 import org.nabla.DType;
 import org.nabla.Shape;
@@ -16,7 +17,7 @@ final class Gathering {
     private Gathering() {}
 
     private static long[] indices(Tensor t) {
-        return t.data() instanceof long[] l ? l : (long[]) Strided.toJavaArray(t, DType.Storage.LONG);
+        return t.data() instanceof long[] l ? l : t.toLongArray();
     }
 
     /** "[1, 0]": the position of flat element {@code k} in {@code shape}. */

@@ -1,5 +1,7 @@
 package org.nabla.kernels.cpu;
 
+import org.nabla.kernels.KernelContext;
+import org.nabla.storage.Strided;
 import org.nabla.DType;
 import org.nabla.Shape;
 import org.nabla.Tensor;
@@ -19,7 +21,10 @@ final class NnConvolution {
     /** Patch-matrix elements per tile: large enough to keep Gemm efficient, small enough for the L2 cache. */
     private static final int TILE_ELEMENTS = 1 << 16;
 
-    static Tensor[] conv2d(Tensor input, Tensor filter, Attrs a, TensorSpec out) {
+    static Tensor[] conv2d(KernelContext ctx) {
+        Tensor input = ctx.input(0), filter = ctx.input(1);
+        Attrs a = ctx.attrs();
+        TensorSpec out = ctx.outputSpec(0);
         boolean nchw = NnOps.dataFormat("Conv2D", a).equals("NCHW");
         NnOps.Window2D w = NnOps.conv2dWindow(input.shape(), filter.shape(), a);
         int groups = a.getInt("groups");
@@ -32,7 +37,7 @@ final class NnConvolution {
         int m = n * w.outH() * w.outW();
         boolean f32 = x.dtype() == DType.FLOAT32;
         Object src = x.data(), filt = filter.data();
-        Object dst = OutputBuffers.of(x.dtype().storage(), out.shape().intSize()); // every tile is written
+        Object dst = ctx.allocate(x.dtype().storage(), out.shape().intSize()); // every tile is written
         Shape nhwc = Shape.of(n, w.outH(), w.outW(), oc);
         if (m > 0 && oc > 0) {
             boolean pointwise = kh == 1 && kw == 1 && w.strideH() == 1 && w.strideW() == 1 && groups == 1

@@ -1,5 +1,6 @@
 package org.nabla.kernels.cpu;
 
+import org.nabla.kernels.KernelContext;
 import java.util.Arrays;
 import org.nabla.DType;
 import org.nabla.Shape;
@@ -16,7 +17,10 @@ import org.nabla.ops.TensorSpec;
 final class NnPooling {
     private NnPooling() {}
 
-    static Tensor[] pool(Tensor input, Attrs a, TensorSpec out, boolean max) {
+    static Tensor[] pool(KernelContext ctx, boolean max) {
+        Tensor input = ctx.input(0);
+        Attrs a = ctx.attrs();
+        TensorSpec out = ctx.outputSpec(0);
         String op = max ? "MaxPool2D" : "AvgPool2D";
         boolean nchw = NnOps.dataFormat(op, a).equals("NCHW");
         NnOps.Window2D w = NnOps.poolWindow(op, input.shape(), a);
@@ -29,7 +33,7 @@ final class NnPooling {
         Tensor y;
         if (x.dtype() == DType.FLOAT32) {
             float[] src = (float[]) x.data();
-            float[] dst = OutputBuffers.floats(nhwc.intSize()); // each output is filled, then accumulated
+            float[] dst = ctx.allocateFloats(nhwc.intSize()); // each output is filled, then accumulated
             Parallel.forRange(rows, grain, (from, to) -> {
                 for (int r = from; r < to; r++) {
                     int b = r / oh, i = r % oh;

@@ -1,5 +1,7 @@
 package org.nabla.kernels.cpu;
 
+import org.nabla.kernels.KernelContext;
+import org.nabla.storage.Strided;
 import jdk.incubator.vector.FloatVector;
 import org.nabla.DType;
 import org.nabla.Shape;
@@ -46,7 +48,9 @@ final class NnRows {
     // ---------------------------------------------------------------- softmax
 
     /** Softmax or log-softmax along {@code axis}, subtracting the row maximum first. */
-    static Tensor[] softmax(Tensor x, int axis, boolean log) {
+    static Tensor[] softmax(KernelContext ctx, boolean log) {
+        Tensor x = ctx.input(0);
+        int axis = ctx.attrs().getInt("axis");
         Shape s = x.shape();
         int ax = Shape.normalizeAxis(axis, s.rank(), log ? "LogSoftmax" : "Softmax");
         int len = s.dim(ax);
@@ -56,7 +60,7 @@ final class NnRows {
         int rows = len == 0 ? 0 : n / len;
         int in = inner;
         Object src = x.data();
-        Object dst = OutputBuffers.of(x.dtype().storage(), n);
+        Object dst = ctx.allocate(x.dtype().storage(), n);
         Parallel.forRange(rows, rowGrain(len), (from, to) -> {
             double[] row = new double[len];
             for (int r = from; r < to; r++) {

@@ -92,7 +92,7 @@ final class ReduceLoops {
                 }
             }
         }
-        Tensor permuted = Strided.toDense(Tensor.view(x, Shape.of(pd), x.offset(), ps));
+        Tensor permuted = Tensor.view(x, Shape.of(pd), x.offset(), ps).dense();
         return new Plan(permuted.data(), outer, red, 1);
     }
 

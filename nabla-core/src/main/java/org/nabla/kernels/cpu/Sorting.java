@@ -1,5 +1,6 @@
 package org.nabla.kernels.cpu;
 
+import org.nabla.storage.Strided;
 import java.util.Arrays;
 import org.nabla.DType;
 import org.nabla.Shape;
@@ -113,7 +114,7 @@ final class Sorting {
         }
         pd[r - 1] = dims[axis];
         ps[r - 1] = xs[axis];
-        return Strided.toDense(Tensor.view(x, Shape.of(pd), x.offset(), ps));
+        return Tensor.view(x, Shape.of(pd), x.offset(), ps).dense();
     }
 
     /** A view of a result laid out with {@code axis} last, in the input's axis order. */

@@ -1,5 +1,6 @@
 package org.nabla.kernels.cpu;
 
+import org.nabla.kernels.KernelContext;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 import org.nabla.DType;
@@ -29,7 +30,7 @@ final class UnaryLoops {
     }
 
     /** {@code f(x)} for a dense offset-0 input. */
-    static Tensor apply(Fn f, Tensor x, TensorSpec out) {
+    static Tensor apply(KernelContext ctx, Fn f, Tensor x, TensorSpec out) {
         int n = x.shape().intSize();
         Object result;
         if (f.isPredicate()) {
@@ -47,12 +48,12 @@ final class UnaryLoops {
         } else {
             result = switch (x.data()) {
                 case float[] a -> {
-                    float[] z = OutputBuffers.floats(n);
+                    float[] z = ctx.allocateFloats(n);
                     Parallel.forRange(n, GRAIN, (from, to) -> floatRange(f, a, z, from, to));
                     yield z;
                 }
                 case double[] a -> {
-                    double[] z = OutputBuffers.doubles(n);
+                    double[] z = ctx.allocateDoubles(n);
                     Parallel.forRange(n, GRAIN, (from, to) -> {
                         for (int i = from; i < to; i++) z[i] = apply(f, a[i]);
                     });

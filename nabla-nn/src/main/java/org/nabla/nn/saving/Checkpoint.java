@@ -20,7 +20,7 @@ import org.nabla.DType;
 import org.nabla.Shape;
 import org.nabla.Tensor;
 import org.nabla.Variable;
-import org.nabla.runtime.ResourceManager;
+import org.nabla.ResourceManager;
 
 /**
  * Checkpoints: named tensors (model weights, optimizer slots, step counters) in a versioned, checksummed binary file
@@ -134,10 +134,10 @@ public final class Checkpoint {
 
     // ---------------------------------------------------------------- variables
 
-    /** The current values of {@code variables} (from the resource manager of the current run, eager outside one). */
+    /** The current values of {@code variables} (eager variables: the process's resource manager). */
     public static Map<String, Tensor> values(Map<String, Variable> variables) {
         Map<String, Tensor> out = new LinkedHashMap<>();
-        ResourceManager rm = ResourceManager.current();
+        ResourceManager rm = ResourceManager.eager();
         for (Map.Entry<String, Variable> e : variables.entrySet()) {
             if (e.getValue() == null) throw new IllegalArgumentException("variable '" + e.getKey() + "' is null");
             out.put(e.getKey(), rm.read(e.getValue().name()));
@@ -158,7 +158,7 @@ public final class Checkpoint {
     public static void restore(Path file, Map<String, Variable> variables) throws IOException {
         Map<String, Tensor> values = load(file);
         checkMatches(file.toString(), values, variables);
-        ResourceManager rm = ResourceManager.current();
+        ResourceManager rm = ResourceManager.eager();
         for (Map.Entry<String, Variable> e : variables.entrySet()) {
             rm.assign(e.getValue().name(), values.get(e.getKey()));
         }

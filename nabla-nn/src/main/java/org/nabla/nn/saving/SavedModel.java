@@ -24,7 +24,7 @@ import org.nabla.graph.GraphIO;
 import org.nabla.graph.Node;
 import org.nabla.graph.Output;
 import org.nabla.ops.TensorSpec;
-import org.nabla.runtime.ResourceManager;
+import org.nabla.ResourceManager;
 import org.nabla.runtime.Session;
 import org.nabla.runtime.SessionOptions;
 

@@ -1,24 +1,26 @@
-package org.nabla.kernels.cpu;
+package org.nabla.storage;
 
 import org.nabla.DType;
-import org.nabla.Shape;
-import org.nabla.Tensor;
 
-/** Reading CPU tensors through offset and strides: dense copies of views, element access, dtype conversion. */
+/**
+ * Host memory (Java arrays) read through an offset and strides: allocation, dense copies of strided layouts, element
+ * access and dtype conversion. Works on arrays only, so that tensors, kernels and file formats can all build on it.
+ */
 public final class Strided {
     private Strided() {}
 
-    /** A dense, offset-0 copy of a (possibly strided) CPU tensor. */
-    public static Tensor toDense(Tensor t) {
-        int n = t.shape().intSize();
-        Object src = t.data();
-        Object dst = OutputBuffers.of(t.dtype().storage(), n);
-        if (t.isDense()) {
-            System.arraycopy(src, t.offset(), dst, 0, n);
+    /**
+     * The {@code n} elements of the layout ({@code offset}, {@code dims}, {@code strides}) of {@code src} as a new dense
+     * array; {@code strides} null means dense from {@code offset}.
+     */
+    public static Object denseCopy(Object src, int offset, int[] dims, int[] strides, DType.Storage storage, int n) {
+        Object dst = allocate(storage, n);
+        if (strides == null) {
+            System.arraycopy(src, offset, dst, 0, n);
         } else {
-            gather(src, t.offset(), t.shape().dims(), t.strides(), dst);
+            gather(src, offset, dims, strides, dst);
         }
-        return Tensor.wrap(t.dtype(), t.shape(), dst);
+        return dst;
     }
 
     /** A new zeroed Java array of the given storage kind. */
@@ -125,14 +127,11 @@ public final class Strided {
     }
 
     /**
-     * The elements of a dense offset-0 tensor as a fresh Java array of the requested storage kind, converting
+     * The first {@code n} elements of dense array {@code src} holding {@code dtype} values, as a fresh Java array of the requested storage kind, converting
      * values: integers read by their dtype ({@link #readLong}), narrower integer storage keeps the low bits as a C
      * cast would, floats truncate toward zero, and to FLOAT/DOUBLE unsigned values convert as unsigned.
      */
-    public static Object toJavaArray(Tensor dense, DType.Storage want) {
-        Object src = dense.data();
-        int n = dense.shape().intSize();
-        DType dtype = dense.dtype();
+    public static Object convert(Object src, int n, DType dtype, DType.Storage want) {
         if (dtype.storage() == want) {
             Object copy = allocate(want, n);
             System.arraycopy(src, 0, copy, 0, n);
@@ -201,26 +200,5 @@ public final class Strided {
      */
     public static long doubleToUnsigned(double d) {
         return d >= 0x1p63 ? d >= 0x1p64 ? -1L : (long) (d - 0x1p63) ^ Long.MIN_VALUE : (long) d;
-    }
-
-    /** One element as double; negative indices count from the end. */
-    public static double getDouble(Tensor t, int... index) {
-        Shape shape = t.shape();
-        if (index.length != shape.rank()) {
-            throw new IllegalArgumentException("getDouble: " + index.length + " indices for a tensor of rank "
-                    + shape.rank() + " and shape " + shape);
-        }
-        int[] strides = t.strides();
-        int pos = t.offset();
-        for (int i = 0; i < index.length; i++) {
-            int d = shape.dim(i);
-            int k = index[i] < 0 ? index[i] + d : index[i];
-            if (k < 0 || k >= d) {
-                throw new IndexOutOfBoundsException("getDouble: index " + index[i] + " out of range for axis " + i
-                        + " of size " + d + " (shape " + shape + ")");
-            }
-            pos += k * strides[i];
-        }
-        return read(t.data(), pos, t.dtype());
     }
 }

@@ -1,36 +1,22 @@
-package org.nabla.runtime;
+package org.nabla;
 
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.nabla.Tensor;
 
 /**
- * The mutable state behind variables: name -> current value. The eager context has one process-wide manager; each
- * Session owns its own. Kernels of the variable ops find the manager of the run they belong to through
- * {@link #current()}, which the executor sets on its threads.
+ * The mutable state behind variables: name -> current value (TensorFlow's ResourceMgr). The eager context has one
+ * process-wide manager; each Session owns its own. Kernels of the variable ops reach the manager of the run they
+ * belong to through {@link org.nabla.kernels.KernelContext#resources()}.
  */
 public final class ResourceManager implements AutoCloseable {
     private static final ResourceManager EAGER = new ResourceManager();
-    private static final ThreadLocal<ResourceManager> CURRENT = new ThreadLocal<>();
 
     private final Map<String, Tensor> values = new ConcurrentHashMap<>();
     private volatile boolean closed;
 
     /** The process-wide manager of eager variables. */
     public static ResourceManager eager() { return EAGER; }
-
-    /** The manager of the run on this thread (the eager one outside any session run). */
-    public static ResourceManager current() {
-        ResourceManager m = CURRENT.get();
-        return m == null ? EAGER : m;
-    }
-
-    /** Makes {@code manager} current on this thread until the returned scope closes. */
-    public static org.nabla.eager.ExecutionContext.Scope use(ResourceManager manager) {
-        ResourceManager previous = CURRENT.get();
-        CURRENT.set(manager);
-        return () -> CURRENT.set(previous);
-    }
 
     /** The value of variable {@code name}, or a clear error if it was never assigned. */
     public Tensor read(String name) {

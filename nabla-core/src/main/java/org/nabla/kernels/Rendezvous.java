@@ -1,4 +1,4 @@
-package org.nabla.runtime;
+package org.nabla.kernels;
 
 import java.util.concurrent.CompletableFuture;
 import org.nabla.Tensor;
@@ -6,7 +6,7 @@ import org.nabla.ops.Attrs;
 
 /**
  * Where a Send and its Recv meet: the sender hands a tensor over under a key, the receiver gets a future of it. One
- * rendezvous serves one run (a step). {@link LocalRendezvous} is the in-process one; the distributed runtime plugs in
+ * rendezvous serves one run (a step). The runtime's LocalRendezvous is the in-process one; the distributed runtime plugs in
  * an implementation that forwards keys whose devices live in other processes.
  */
 public interface Rendezvous {
@@ -30,22 +30,5 @@ public interface Rendezvous {
     /** The key of a Send or Recv node from its attributes. */
     static String key(Attrs attrs) {
         return key(attrs.getString("sendDevice"), attrs.getString("recvDevice"), attrs.getString("tensorName"), "0:0");
-    }
-
-    /** The rendezvous of the run on this thread, or null outside a run. */
-    static Rendezvous current() { return Current.HOLDER.get(); }
-
-    /** Makes {@code r} current on this thread until the scope closes (the executor does this around each node). */
-    static org.nabla.eager.ExecutionContext.Scope use(Rendezvous r) {
-        Rendezvous previous = Current.HOLDER.get();
-        Current.HOLDER.set(r);
-        return () -> Current.HOLDER.set(previous);
-    }
-
-    /** Holder of the per-thread current rendezvous. */
-    final class Current {
-        private static final ThreadLocal<Rendezvous> HOLDER = new ThreadLocal<>();
-
-        private Current() {}
     }
 }
