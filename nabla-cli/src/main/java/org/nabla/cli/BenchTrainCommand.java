@@ -11,7 +11,7 @@ import org.nabla.DType;
 import org.nabla.Function;
 import org.nabla.Shape;
 import org.nabla.Tensor;
-import org.nabla.kernels.cpu.Parallel;
+import org.nabla.cli.bench.Benchmarks;
 import org.nabla.nn.ReferenceModels;
 import org.nabla.nn.Sequential;
 import picocli.CommandLine.Command;
@@ -126,7 +126,7 @@ public final class BenchTrainCommand implements Callable<Integer> {
         Map<String, Object> r = new LinkedHashMap<>();
         r.put("model", name);
         r.put("batch_size", batch);
-        r.put("threads", Parallel.THREADS);
+        r.put("threads", Benchmarks.kernelThreads());
         r.put("mode", mode);
         r.put("train_steps", trainSteps);
         r.put("infer_steps", inferSteps);

@@ -12,6 +12,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.nabla.Tensor;
+import org.nabla.charts.TrainingCharts;
 import org.nabla.data.datasets.LabeledImages;
 import org.nabla.nn.FitOptions;
 import org.nabla.nn.History;
@@ -22,7 +23,6 @@ import org.nabla.nn.callbacks.Callback;
 import org.nabla.nn.saving.Checkpoint;
 import org.nabla.nn.saving.CheckpointManager;
 import org.nabla.nn.saving.HistoryCsv;
-import org.nabla.nn.saving.TrainingCharts;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 

@@ -1,7 +1,7 @@
 package org.nabla.cli;
 
 import java.util.concurrent.Callable;
-import org.nabla.kernels.cpu.Parallel;
+import org.nabla.cli.bench.Benchmarks;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -14,7 +14,7 @@ public final class VersionCommand implements Callable<Integer> {
     public Integer call() {
         System.out.println("Nabla " + VERSION);
         System.out.println("Java " + Runtime.version() + " (" + System.getProperty("java.vm.vendor") + ")");
-        System.out.println("CPU threads for kernels: " + Parallel.THREADS);
+        System.out.println("CPU threads for kernels: " + Benchmarks.kernelThreads());
         return 0;
     }
 

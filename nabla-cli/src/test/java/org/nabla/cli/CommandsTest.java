@@ -27,8 +27,8 @@ import org.nabla.Ops;
 import org.nabla.Shape;
 import org.nabla.Tensor;
 import org.nabla.Variable;
+import org.nabla.charts.ImageInput;
 import org.nabla.data.io.Idx;
-import org.nabla.nn.saving.ImageInput;
 import org.nabla.nn.saving.SavedModel;
 import org.nabla.ops.TensorSpec;
 

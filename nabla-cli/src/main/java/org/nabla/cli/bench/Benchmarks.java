@@ -10,6 +10,7 @@ import org.nabla.Ops;
 import org.nabla.Tensor;
 import org.nabla.TensorScope;
 import org.nabla.Tensors;
+import org.nabla.kernels.cpu.Parallel;
 import org.nabla.ops.AttrDef;
 import org.nabla.ops.Attrs;
 import org.nabla.ops.OpDef;
@@ -155,6 +156,12 @@ public final class Benchmarks {
         return new BenchResult("dispatch", "eager add of 1 float32", "us/op", false, t * 1e6, Double.NaN, "", "");
     }
 
+    /**
+     * Threads the CPU kernels split large work across ({@code -Dnabla.threads}, default all cores). Read here because
+     * this package is the only part of the cli allowed to reach into the kernels (ArchitectureTest).
+     */
+    public static int kernelThreads() { return Parallel.THREADS; }
+
     /** CPU model, cores used by kernels, vector width and Java version, for the report header. */
     public static String machine() {
         String cpu = "unknown CPU";
@@ -168,7 +175,7 @@ public final class Benchmarks {
         } catch (java.io.IOException | RuntimeException e) {
             cpu = System.getProperty("os.arch");
         }
-        return cpu + ", " + org.nabla.kernels.cpu.Parallel.THREADS + " kernel threads, "
+        return cpu + ", " + kernelThreads() + " kernel threads, "
                 + jdk.incubator.vector.FloatVector.SPECIES_PREFERRED.vectorBitSize() + "-bit vectors, Java "
                 + Runtime.version();
     }

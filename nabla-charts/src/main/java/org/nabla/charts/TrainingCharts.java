@@ -1,4 +1,4 @@
-package org.nabla.nn.saving;
+package org.nabla.charts;
 
 import java.awt.BasicStroke;
 import java.awt.Color;

@@ -1,4 +1,4 @@
-package org.nabla.nn.saving;
+package org.nabla.charts;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;

@@ -1,6 +1,5 @@
-package org.nabla.nn.saving;
+package org.nabla.charts;
 
-import org.nabla.io.AtomicFiles;
 import java.awt.image.BufferedImage;
 import java.awt.image.ColorModel;
 import java.awt.image.IndexColorModel;
@@ -15,6 +14,7 @@ import javax.imageio.ImageIO;
 import org.nabla.DType;
 import org.nabla.Shape;
 import org.nabla.Tensor;
+import org.nabla.io.AtomicFiles;
 
 /**
  * Grayscale images in and out, the way MNIST-style models see them. {@link #readPngs} reads 28x28 PNG files into a

@@ -1,6 +1,5 @@
-package org.nabla.nn.saving;
+package org.nabla.charts;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -16,8 +15,8 @@ import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** HistoryCsv and TrainingCharts. */
-class TrainingOutputsTest {
+/** TrainingCharts: the curves PNG of a training history. */
+class TrainingChartsTest {
     @TempDir Path dir;
 
     static Map<String, double[]> history() {
@@ -27,24 +26,6 @@ class TrainingOutputsTest {
         h.put("val_loss", new double[] {0.35, 0.25, 0.2, 0.19, 0.185});
         h.put("val_accuracy", new double[] {0.9, 0.927, 0.94, 0.946, Double.NaN});
         return h;
-    }
-
-    @Test
-    void csvHasAHeaderAndOneRowPerEpochAndReadsBack() throws IOException {
-        Path f = dir.resolve("history.csv");
-        HistoryCsv.write(f, history());
-        List<String> lines = Files.readAllLines(f);
-        assertEquals("epoch,loss,accuracy,val_loss,val_accuracy", lines.get(0));
-        assertEquals("1,0.62,0.83,0.35,0.9", lines.get(1));
-        assertEquals("5,0.14,0.958,0.185,", lines.get(5));
-        assertEquals(6, lines.size());
-        Map<String, double[]> back = HistoryCsv.read(f);
-        assertEquals(List.copyOf(history().keySet()), List.copyOf(back.keySet()));
-        for (String k : back.keySet()) assertArrayEquals(history().get(k), back.get(k), 0, k);
-        assertThrows(IllegalArgumentException.class, () -> HistoryCsv.write(f, Map.of("a,b", new double[1])));
-        try (var files = Files.list(dir)) {
-            assertEquals(1, files.count());
-        }
     }
 
     @Test
