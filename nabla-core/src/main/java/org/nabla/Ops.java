@@ -1,32 +1,45 @@
 package org.nabla;
 
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Function;
+import java.util.function.Supplier;
 import org.nabla.eager.ExecutionContext;
+import org.nabla.graph.ControlFlow;
 import org.nabla.ops.ArrayOps;
 import org.nabla.ops.Attrs;
+import org.nabla.ops.GradOps;
+import org.nabla.ops.GraphOps;
 import org.nabla.ops.LinalgOps;
 import org.nabla.ops.MathOps;
+import org.nabla.ops.NnGradOps;
 import org.nabla.ops.NnOps;
 import org.nabla.ops.OpDef;
+import org.nabla.ops.OpException;
 import org.nabla.ops.RandomOps;
 import org.nabla.ops.ReductionOps;
 
 /**
- * The front door to every op: {@code Ops.add(a, b)}, {@code Ops.matmul(a, b)}... Each method builds the op's
+ * The front door to every public op: {@code Ops.add(a, b)}, {@code Ops.matmul(a, b)}... Each method builds the op's
  * attributes and hands the call to the current {@link ExecutionContext}: eagerly it computes at once, inside a graph
  * it adds a node. Operands typed {@code Object} accept tensors, Java numbers and nested Java arrays; a Java value
- * next to a tensor takes that tensor's dtype.
+ * next to a tensor takes that tensor's dtype. Internal ops (gradient helpers, fused and runtime ops; see
+ * {@link OpDef#isInternal()}) have no method here: run them with {@link #run} or {@link #runMulti}.
  */
 public final class Ops {
     private Ops() {}
 
     // ---------------------------------------------------------------- dispatch
 
-    /** Runs a single-output op in the current context. */
+    /** Runs a single-output op, public or internal, in the current context. */
     public static Tensor run(OpDef op, Attrs attrs, Tensor... inputs) {
         return ExecutionContext.current().execute(op, attrs, inputs)[0];
     }
 
-    /** Runs a multi-output op in the current context. */
+    /** Runs a multi-output op, public or internal, in the current context. */
     public static Tensor[] runMulti(OpDef op, Attrs attrs, Tensor... inputs) {
         return ExecutionContext.current().execute(op, attrs, inputs);
     }
@@ -39,14 +52,14 @@ public final class Ops {
         return new Tensor[] {Tensors.convert(x), Tensors.convert(y)};
     }
 
-    // ---------------------------------------------------------------- creation
+    // ---------------------------------------------------------------- graph (GraphOps)
 
     /**
      * A constant from a Java value or tensor (see {@link Tensors#convert(Object)}): eagerly the value itself, inside
      * a graph a Const node.
      */
     public static Tensor constant(Object value) {
-        return run(org.nabla.ops.GraphOps.CONST, Attrs.of("value", Tensors.convert(value)));
+        return run(GraphOps.CONST, Attrs.of("value", Tensors.convert(value)));
     }
 
     /** TensorFlow's convert_to_tensor: tensors pass through, Java values are converted. */
@@ -55,27 +68,27 @@ public final class Ops {
     /** Like {@link #convertToTensor(Object)}, converting Java values to {@code dtype}. */
     public static Tensor convertToTensor(Object value, DType dtype) { return Tensors.convert(value, dtype); }
 
-    // ---------------------------------------------------------------- graph
-
     /**
      * A placeholder fed when the graph runs (graph mode only; {@code -1} marks an unknown dimension). Eagerly there
      * is nothing to feed, so running it fails, as in TensorFlow.
      */
     public static Tensor placeholder(DType dtype, int... shape) {
-        return run(org.nabla.ops.GraphOps.PLACEHOLDER, Attrs.of("dtype", dtype, "shape", Shape.of(shape)));
+        return run(GraphOps.PLACEHOLDER, Attrs.of("dtype", dtype, "shape", Shape.of(shape)));
     }
 
     /** An op that does nothing: in a graph, a target that groups control dependencies. */
-    public static void noOp() { runMulti(org.nabla.ops.GraphOps.NO_OP, Attrs.EMPTY); }
+    public static void noOp() { runMulti(GraphOps.NO_OP, Attrs.EMPTY); }
 
-    // ---------------------------------------------------------------- math
-
+    // ---------------------------------------------------------------- math (MathOps)
     // Binary ops broadcast NumPy-style and need equal dtypes; a Java number beside a tensor takes its dtype.
 
+    /** x + y. */
     public static Tensor add(Object x, Object y) { return mathBinary(MathOps.ADD, x, y); }
 
+    /** x - y. */
     public static Tensor sub(Object x, Object y) { return mathBinary(MathOps.SUB, x, y); }
 
+    /** x * y. */
     public static Tensor mul(Object x, Object y) { return mathBinary(MathOps.MUL, x, y); }
 
     /** x / y: IEEE division for floats, truncation toward zero for integers (division by zero fails). */
@@ -87,42 +100,61 @@ public final class Ops {
     /** Floor modulo: the result has the sign of y (Python's {@code %}, TensorFlow's floormod). */
     public static Tensor mod(Object x, Object y) { return mathBinary(MathOps.MOD, x, y); }
 
+    /** x raised to the power y. */
     public static Tensor pow(Object x, Object y) { return mathBinary(MathOps.POW, x, y); }
 
+    /** The larger of x and y elementwise; NaN propagates. */
     public static Tensor maximum(Object x, Object y) { return mathBinary(MathOps.MAXIMUM, x, y); }
 
+    /** The smaller of x and y elementwise; NaN propagates. */
     public static Tensor minimum(Object x, Object y) { return mathBinary(MathOps.MINIMUM, x, y); }
 
+    /** -x. */
     public static Tensor neg(Object x) { return mathUnary(MathOps.NEG, x); }
 
+    /** |x|. */
     public static Tensor abs(Object x) { return mathUnary(MathOps.ABS, x); }
 
+    /** -1, 0 or 1 by the sign of x. */
     public static Tensor sign(Object x) { return mathUnary(MathOps.SIGN, x); }
 
+    /** x * x. */
     public static Tensor square(Object x) { return mathUnary(MathOps.SQUARE, x); }
 
+    /** e^x. */
     public static Tensor exp(Object x) { return mathUnary(MathOps.EXP, x); }
 
+    /** The natural logarithm. */
     public static Tensor log(Object x) { return mathUnary(MathOps.LOG, x); }
 
+    /** log(1 + x), accurate for small x. */
     public static Tensor log1p(Object x) { return mathUnary(MathOps.LOG1P, x); }
 
+    /** The square root. */
     public static Tensor sqrt(Object x) { return mathUnary(MathOps.SQRT, x); }
 
+    /** 1 / sqrt(x). */
     public static Tensor rsqrt(Object x) { return mathUnary(MathOps.RSQRT, x); }
 
+    /** 1 / x. */
     public static Tensor reciprocal(Object x) { return mathUnary(MathOps.RECIPROCAL, x); }
 
+    /** The sine (radians). */
     public static Tensor sin(Object x) { return mathUnary(MathOps.SIN, x); }
 
+    /** The cosine (radians). */
     public static Tensor cos(Object x) { return mathUnary(MathOps.COS, x); }
 
+    /** The hyperbolic tangent. */
     public static Tensor tanh(Object x) { return mathUnary(MathOps.TANH, x); }
 
+    /** The Gauss error function. */
     public static Tensor erf(Object x) { return mathUnary(MathOps.ERF, x); }
 
+    /** Rounds toward negative infinity. */
     public static Tensor floor(Object x) { return mathUnary(MathOps.FLOOR, x); }
 
+    /** Rounds toward positive infinity. */
     public static Tensor ceil(Object x) { return mathUnary(MathOps.CEIL, x); }
 
     /** Rounds half to even, like TensorFlow and NumPy. */
@@ -136,24 +168,34 @@ public final class Ops {
         return run(MathOps.CLIP, Attrs.EMPTY, t, lo, hi);
     }
 
+    /** x == y as bool. */
     public static Tensor equal(Object x, Object y) { return mathBinary(MathOps.EQUAL, x, y); }
 
+    /** x != y as bool. */
     public static Tensor notEqual(Object x, Object y) { return mathBinary(MathOps.NOT_EQUAL, x, y); }
 
+    /** x > y as bool. */
     public static Tensor greater(Object x, Object y) { return mathBinary(MathOps.GREATER, x, y); }
 
+    /** x >= y as bool. */
     public static Tensor greaterEqual(Object x, Object y) { return mathBinary(MathOps.GREATER_EQUAL, x, y); }
 
+    /** x < y as bool. */
     public static Tensor less(Object x, Object y) { return mathBinary(MathOps.LESS, x, y); }
 
+    /** x <= y as bool. */
     public static Tensor lessEqual(Object x, Object y) { return mathBinary(MathOps.LESS_EQUAL, x, y); }
 
+    /** x and y, both bool. */
     public static Tensor logicalAnd(Object x, Object y) { return mathBinary(MathOps.LOGICAL_AND, x, y); }
 
+    /** x or y, both bool. */
     public static Tensor logicalOr(Object x, Object y) { return mathBinary(MathOps.LOGICAL_OR, x, y); }
 
+    /** x xor y, both bool. */
     public static Tensor logicalXor(Object x, Object y) { return mathBinary(MathOps.LOGICAL_XOR, x, y); }
 
+    /** not x, bool. */
     public static Tensor logicalNot(Object x) { return mathUnary(MathOps.LOGICAL_NOT, x); }
 
     /** condition ? x : y elementwise, all three broadcast (TensorFlow's where with x and y). */
@@ -162,8 +204,10 @@ public final class Ops {
         return run(MathOps.SELECT, Attrs.EMPTY, Tensors.convert(condition), o[0], o[1]);
     }
 
+    /** True where x is NaN. */
     public static Tensor isNan(Object x) { return mathUnary(MathOps.IS_NAN, x); }
 
+    /** True where x is neither infinite nor NaN. */
     public static Tensor isFinite(Object x) { return mathUnary(MathOps.IS_FINITE, x); }
 
     /** Converts to {@code dtype}; float to integer truncates toward zero (see docs/ops/math.md). */
@@ -178,7 +222,7 @@ public final class Ops {
 
     private static Tensor mathUnary(OpDef op, Object x) { return run(op, Attrs.EMPTY, Tensors.convert(x)); }
 
-    // ---------------------------------------------------------------- linalg
+    // ---------------------------------------------------------------- linalg (LinalgOps)
 
     /** Matrix product of the last two axes ({@code tf.linalg.matmul}); batch axes broadcast, ranks must be >= 2. */
     public static Tensor matmul(Tensor a, Tensor b) {
@@ -190,13 +234,14 @@ public final class Ops {
         return run(LinalgOps.MATMUL, Attrs.of("transposeA", transposeA, "transposeB", transposeB), a, b);
     }
 
-    // ---------------------------------------------------------------- reduction
+    // ---------------------------------------------------------------- reduction (ReductionOps)
     // Each reduction takes the axes to reduce (none given = all axes; negative axes count from the end) and
     // optionally keepDims, which keeps reduced axes with size 1.
 
     /** Sum over {@code axes} (all when none given); an empty reduction gives 0. */
     public static Tensor sum(Tensor x, int... axes) { return sum(x, false, axes); }
 
+    /** Sum over {@code axes}, keeping them with size 1 when {@code keepDims}. */
     public static Tensor sum(Tensor x, boolean keepDims, int... axes) {
         return runReduction(ReductionOps.SUM, x, keepDims, axes);
     }
@@ -204,6 +249,7 @@ public final class Ops {
     /** Mean over {@code axes}; integer means truncate toward zero, an empty float mean is NaN. */
     public static Tensor mean(Tensor x, int... axes) { return mean(x, false, axes); }
 
+    /** Mean over {@code axes}, keeping them with size 1 when {@code keepDims}. */
     public static Tensor mean(Tensor x, boolean keepDims, int... axes) {
         return runReduction(ReductionOps.MEAN, x, keepDims, axes);
     }
@@ -211,6 +257,7 @@ public final class Ops {
     /** Maximum over {@code axes}; NaN propagates; an empty reduction gives -inf (floats) or the lowest integer. */
     public static Tensor max(Tensor x, int... axes) { return max(x, false, axes); }
 
+    /** Maximum over {@code axes}, keeping them with size 1 when {@code keepDims}. */
     public static Tensor max(Tensor x, boolean keepDims, int... axes) {
         return runReduction(ReductionOps.MAX, x, keepDims, axes);
     }
@@ -218,6 +265,7 @@ public final class Ops {
     /** Minimum over {@code axes}; NaN propagates; an empty reduction gives +inf (floats) or the highest integer. */
     public static Tensor min(Tensor x, int... axes) { return min(x, false, axes); }
 
+    /** Minimum over {@code axes}, keeping them with size 1 when {@code keepDims}. */
     public static Tensor min(Tensor x, boolean keepDims, int... axes) {
         return runReduction(ReductionOps.MIN, x, keepDims, axes);
     }
@@ -225,6 +273,7 @@ public final class Ops {
     /** Product over {@code axes}; an empty reduction gives 1. */
     public static Tensor prod(Tensor x, int... axes) { return prod(x, false, axes); }
 
+    /** Product over {@code axes}, keeping them with size 1 when {@code keepDims}. */
     public static Tensor prod(Tensor x, boolean keepDims, int... axes) {
         return runReduction(ReductionOps.PROD, x, keepDims, axes);
     }
@@ -232,6 +281,7 @@ public final class Ops {
     /** log(sum(exp(x))) over {@code axes}, computed without overflow. */
     public static Tensor logSumExp(Tensor x, int... axes) { return logSumExp(x, false, axes); }
 
+    /** log(sum(exp(x))) over {@code axes}, keeping them with size 1 when {@code keepDims}. */
     public static Tensor logSumExp(Tensor x, boolean keepDims, int... axes) {
         return runReduction(ReductionOps.LOG_SUM_EXP, x, keepDims, axes);
     }
@@ -239,6 +289,7 @@ public final class Ops {
     /** Logical or of a bool tensor over {@code axes}. */
     public static Tensor any(Tensor x, int... axes) { return any(x, false, axes); }
 
+    /** Logical or over {@code axes}, keeping them with size 1 when {@code keepDims}. */
     public static Tensor any(Tensor x, boolean keepDims, int... axes) {
         return runReduction(ReductionOps.ANY, x, keepDims, axes);
     }
@@ -246,6 +297,7 @@ public final class Ops {
     /** Logical and of a bool tensor over {@code axes}. */
     public static Tensor all(Tensor x, int... axes) { return all(x, false, axes); }
 
+    /** Logical and over {@code axes}, keeping them with size 1 when {@code keepDims}. */
     public static Tensor all(Tensor x, boolean keepDims, int... axes) {
         return runReduction(ReductionOps.ALL, x, keepDims, axes);
     }
@@ -265,6 +317,7 @@ public final class Ops {
     /** Index (int64) of the smallest element along {@code axis}; ties give the first, NaN wins. */
     public static Tensor argmin(Tensor x, int axis) { return argmin(x, axis, DType.INT64); }
 
+    /** Like {@link #argmin(Tensor, int)} with an int32 or int64 result. */
     public static Tensor argmin(Tensor x, int axis, DType outputType) {
         return run(ReductionOps.ARG_MIN, Attrs.of("axis", axis, "outputType", outputType), x);
     }
@@ -272,11 +325,23 @@ public final class Ops {
     /** Running sum along {@code axis} (tf.math.cumsum). */
     public static Tensor cumsum(Tensor x, int axis) { return cumsum(x, axis, false, false); }
 
+    /** Running sum; {@code exclusive} leaves out the current element (starts from 0), {@code reverse} runs backward. */
+    public static Tensor cumsum(Tensor x, int axis, boolean exclusive, boolean reverse) {
+        return run(ReductionOps.CUMSUM, Attrs.of("axis", axis, "exclusive", exclusive, "reverse", reverse), x);
+    }
+
+    // ---------------------------------------------------------------- array (ArrayOps)
+
     /** The dimensions of {@code x} as a 1-D int32 tensor computed at run time (TensorFlow's {@code tf.shape}). */
     public static Tensor shape(Tensor x) { return shape(x, DType.INT32); }
 
     /** The dimensions of {@code x} as a 1-D int32 or int64 tensor computed at run time. */
     public static Tensor shape(Tensor x, DType dtype) { return run(ArrayOps.SHAPE, Attrs.of("dtype", dtype), x); }
+
+    /** Reshapes {@code x} to {@code shape} (one -1 is inferred); a view when possible. */
+    public static Tensor reshape(Tensor x, int... shape) {
+        return run(ArrayOps.RESHAPE, Attrs.of("shape", shape), x);
+    }
 
     /** Reshapes {@code x} to the shape held by the 1-D int tensor {@code shape}, read at run time (one -1 inferred). */
     public static Tensor reshape(Tensor x, Tensor shape) { return dynamicReshape(x, shape, false); }
@@ -287,17 +352,6 @@ public final class Ops {
      */
     public static Tensor dynamicReshape(Tensor x, Tensor shape, boolean zeroCopiesInput) {
         return run(ArrayOps.DYNAMIC_RESHAPE, Attrs.of("zeroCopiesInput", zeroCopiesInput), x, shape);
-    }
-
-    /** Running sum; {@code exclusive} leaves out the current element (starts from 0), {@code reverse} runs backward. */
-    public static Tensor cumsum(Tensor x, int axis, boolean exclusive, boolean reverse) {
-        return run(ReductionOps.CUMSUM, Attrs.of("axis", axis, "exclusive", exclusive, "reverse", reverse), x);
-    }
-
-    // ---------------------------------------------------------------- array
-
-    public static Tensor reshape(Tensor x, int... shape) {
-        return run(ArrayOps.RESHAPE, Attrs.of("shape", shape), x);
     }
 
     /** Permutes axes; with no {@code perm}, reverses them (matrix transpose for rank 2). */
@@ -314,7 +368,8 @@ public final class Ops {
         return run(ArrayOps.CONCAT, Attrs.of("axis", axis), values);
     }
 
-    public static Tensor concat(java.util.List<Tensor> values, int axis) {
+    /** Joins a list of tensors along an existing {@code axis}. */
+    public static Tensor concat(List<Tensor> values, int axis) {
         return concat(axis, values.toArray(Tensor[]::new));
     }
 
@@ -323,7 +378,8 @@ public final class Ops {
         return run(ArrayOps.STACK, Attrs.of("axis", axis), values);
     }
 
-    public static Tensor stack(java.util.List<Tensor> values, int axis) {
+    /** Joins a list of same-shaped tensors along a new {@code axis}. */
+    public static Tensor stack(List<Tensor> values, int axis) {
         return stack(axis, values.toArray(Tensor[]::new));
     }
 
@@ -358,8 +414,10 @@ public final class Ops {
     /** Rows of {@code params} (axis 0) picked by {@code indices} (a tensor or Java int/long array). */
     public static Tensor gather(Tensor params, Object indices) { return gather(params, indices, 0, 0); }
 
+    /** Slices of {@code params} along {@code axis} picked by {@code indices}. */
     public static Tensor gather(Tensor params, Object indices, int axis) { return gather(params, indices, axis, 0); }
 
+    /** tf.gather with {@code batchDims} leading axes shared by params and indices. */
     public static Tensor gather(Tensor params, Object indices, int axis, int batchDims) {
         return run(ArrayOps.GATHER, Attrs.of("axis", axis, "batchDims", batchDims), params, Tensors.convert(indices));
     }
@@ -381,6 +439,7 @@ public final class Ops {
     /** float32 one-hot rows: 1 at each index, 0 elsewhere, the new axis last. */
     public static Tensor oneHot(Object indices, int depth) { return oneHot(indices, depth, 1, 0, -1, DType.FLOAT32); }
 
+    /** One-hot values of {@code dtype}: {@code onValue} at each index, {@code offValue} elsewhere, new axis at axis. */
     public static Tensor oneHot(Object indices, int depth, double onValue, double offValue, int axis, DType dtype) {
         return run(ArrayOps.ONE_HOT, Attrs.of("depth", depth, "onValue", onValue, "offValue", offValue, "axis", axis,
                 "dtype", dtype), Tensors.convert(indices));
@@ -389,6 +448,7 @@ public final class Ops {
     /** Sorted along the last axis, ascending, NaN last. */
     public static Tensor sort(Tensor x) { return sort(x, -1, false); }
 
+    /** Sorted along {@code axis}, ascending or descending. */
     public static Tensor sort(Tensor x, int axis, boolean descending) {
         return run(ArrayOps.SORT, Attrs.of("axis", axis, "descending", descending), x);
     }
@@ -396,6 +456,7 @@ public final class Ops {
     /** int32 indices that sort {@code x} along the last axis; stable. */
     public static Tensor argsort(Tensor x) { return argsort(x, -1, false); }
 
+    /** int32 indices that sort {@code x} along {@code axis}, ascending or descending; stable. */
     public static Tensor argsort(Tensor x, int axis, boolean descending) {
         return run(ArrayOps.ARGSORT, Attrs.of("axis", axis, "descending", descending), x);
     }
@@ -433,34 +494,42 @@ public final class Ops {
         int[] flat = new int[paddings.length * 2];
         for (int i = 0; i < paddings.length; i++) {
             if (paddings[i].length != 2) {
-                throw new org.nabla.ops.OpException("Pad", "paddings[" + i + "] must be {before, after}, got "
-                        + java.util.Arrays.toString(paddings[i]));
+                throw new OpException("Pad", "paddings[" + i + "] must be {before, after}, got "
+                        + Arrays.toString(paddings[i]));
             }
             flat[2 * i] = paddings[i][0];
             flat[2 * i + 1] = paddings[i][1];
         }
-        return run(ArrayOps.PAD, Attrs.of("paddings", flat, "mode", mode.toUpperCase(java.util.Locale.ROOT),
+        return run(ArrayOps.PAD, Attrs.of("paddings", flat, "mode", mode.toUpperCase(Locale.ROOT),
                 "constantValue", constantValue), x);
     }
 
     /** The input itself (a named no-op, useful in graphs). */
     public static Tensor identity(Tensor x) { return run(ArrayOps.IDENTITY, Attrs.EMPTY, x); }
 
-    // ---------------------------------------------------------------- nn
+    // ---------------------------------------------------------------- nn (NnOps)
 
+    /** max(x, 0). */
     public static Tensor relu(Tensor x) { return run(NnOps.RELU, Attrs.EMPTY, x); }
 
+    /** min(max(x, 0), 6). */
     public static Tensor relu6(Tensor x) { return run(NnOps.RELU6, Attrs.EMPTY, x); }
 
     /** x if x > 0 else 0.2 * x (TensorFlow's default alpha). */
     public static Tensor leakyRelu(Tensor x) { return run(NnOps.LEAKY_RELU, Attrs.EMPTY, x); }
 
-    public static Tensor leakyRelu(Tensor x, double alpha) { return run(NnOps.LEAKY_RELU, Attrs.of("alpha", alpha), x); }
+    /** x if x > 0 else alpha * x. */
+    public static Tensor leakyRelu(Tensor x, double alpha) {
+        return run(NnOps.LEAKY_RELU, Attrs.of("alpha", alpha), x);
+    }
 
+    /** x if x > 0 else exp(x) - 1. */
     public static Tensor elu(Tensor x) { return run(NnOps.ELU, Attrs.EMPTY, x); }
 
+    /** x if x > 0 else alpha * (exp(x) - 1). */
     public static Tensor elu(Tensor x, double alpha) { return run(NnOps.ELU, Attrs.of("alpha", alpha), x); }
 
+    /** The scaled ELU with the self-normalizing constants. */
     public static Tensor selu(Tensor x) { return run(NnOps.SELU, Attrs.EMPTY, x); }
 
     /** The exact GELU, x * Phi(x) with the normal CDF computed through erf. */
@@ -471,17 +540,22 @@ public final class Ops {
         return run(NnOps.GELU, Attrs.of("approximate", approximate), x);
     }
 
+    /** 1 / (1 + exp(-x)). */
     public static Tensor sigmoid(Tensor x) { return run(NnOps.SIGMOID, Attrs.EMPTY, x); }
 
+    /** log(1 + exp(x)). */
     public static Tensor softplus(Tensor x) { return run(NnOps.SOFTPLUS, Attrs.EMPTY, x); }
 
     /** Softmax over the last axis. */
     public static Tensor softmax(Tensor logits) { return softmax(logits, -1); }
 
+    /** Softmax over {@code axis}. */
     public static Tensor softmax(Tensor logits, int axis) { return run(NnOps.SOFTMAX, Attrs.of("axis", axis), logits); }
 
+    /** Log-softmax over the last axis. */
     public static Tensor logSoftmax(Tensor logits) { return logSoftmax(logits, -1); }
 
+    /** Log-softmax over {@code axis}. */
     public static Tensor logSoftmax(Tensor logits, int axis) {
         return run(NnOps.LOG_SOFTMAX, Attrs.of("axis", axis), logits);
     }
@@ -492,51 +566,6 @@ public final class Ops {
     /** Adds a 1-D bias along the channel axis: last for "NHWC", axis 1 for "NCHW". */
     public static Tensor biasAdd(Tensor value, Tensor bias, String dataFormat) {
         return run(NnOps.BIAS_ADD, Attrs.of("dataFormat", dataFormat), value, bias);
-    }
-
-    /**
-     * The optional settings of {@link #conv2d(Tensor, Tensor, Conv2dOptions)}; start from {@link #defaults()} and
-     * change what differs: {@code Conv2dOptions.defaults().strides(2, 2).padding("SAME").groups(2)}.
-     *
-     * @param explicitPaddings top, bottom, left, right; used with padding "EXPLICIT"
-     */
-    public record Conv2dOptions(int[] strides, String padding, int[] explicitPaddings, int[] dilations, int groups,
-                                String dataFormat) {
-        /** Stride 1, VALID padding, no dilation, one group, NHWC. */
-        public static Conv2dOptions defaults() {
-            return new Conv2dOptions(new int[] {1, 1}, "VALID", new int[] {0, 0, 0, 0}, new int[] {1, 1}, 1, "NHWC");
-        }
-
-        public Conv2dOptions strides(int h, int w) {
-            return new Conv2dOptions(new int[] {h, w}, padding, explicitPaddings, dilations, groups, dataFormat);
-        }
-
-        public Conv2dOptions padding(String p) {
-            return new Conv2dOptions(strides, p, explicitPaddings, dilations, groups, dataFormat);
-        }
-
-        /** EXPLICIT padding of the given amounts. */
-        public Conv2dOptions explicitPaddings(int top, int bottom, int left, int right) {
-            return new Conv2dOptions(strides, "EXPLICIT", new int[] {top, bottom, left, right}, dilations, groups,
-                    dataFormat);
-        }
-
-        public Conv2dOptions dilations(int h, int w) {
-            return new Conv2dOptions(strides, padding, explicitPaddings, new int[] {h, w}, groups, dataFormat);
-        }
-
-        public Conv2dOptions groups(int g) {
-            return new Conv2dOptions(strides, padding, explicitPaddings, dilations, g, dataFormat);
-        }
-
-        public Conv2dOptions dataFormat(String f) {
-            return new Conv2dOptions(strides, padding, explicitPaddings, dilations, groups, f);
-        }
-
-        Attrs attrs() {
-            return Attrs.of("strides", strides, "padding", padding, "explicitPaddings", explicitPaddings,
-                    "dilations", dilations, "groups", groups, "dataFormat", dataFormat);
-        }
     }
 
     /** NHWC convolution with an HWIO filter, {@code strides} {height, width}, padding "SAME" or "VALID". */
@@ -550,14 +579,28 @@ public final class Ops {
         return conv2d(input, filter, Conv2dOptions.defaults().strides(stride, stride).padding(padding));
     }
 
+    /** 2-D convolution with every setting (strides, padding, dilations, groups, data format) in {@code options}. */
     public static Tensor conv2d(Tensor input, Tensor filter, Conv2dOptions options) {
         return run(NnOps.CONV2D, options.attrs(), input, filter);
+    }
+
+    /**
+     * The gradient of Conv2D with respect to its input (only {@code input}'s shape is read); with a zero-filled
+     * {@code input} of the wanted output shape it is the transposed convolution of {@code grad}.
+     */
+    public static Tensor conv2dBackpropInput(Tensor input, Tensor filter, Tensor grad, Conv2dOptions options) {
+        return run(NnGradOps.CONV2D_BACKPROP_INPUT, options.attrs(), input, filter, grad);
+    }
+
+    /** The gradient of Conv2D with respect to its filter (only {@code filter}'s shape is read). */
+    public static Tensor conv2dBackpropFilter(Tensor input, Tensor filter, Tensor grad, Conv2dOptions options) {
+        return run(NnGradOps.CONV2D_BACKPROP_FILTER, options.attrs(), input, filter, grad);
     }
 
     private static int[] pair(int[] v, String name) {
         if (v.length != 2) {
             throw new IllegalArgumentException(name + " must have 2 entries (height, width), got "
-                    + java.util.Arrays.toString(v));
+                    + Arrays.toString(v));
         }
         return v;
     }
@@ -567,6 +610,7 @@ public final class Ops {
         return maxPool2d(input, ksize, strides, padding, "NHWC");
     }
 
+    /** 2-D max pooling of "NHWC" or "NCHW" input. */
     public static Tensor maxPool2d(Tensor input, int[] ksize, int[] strides, String padding, String dataFormat) {
         return run(NnOps.MAX_POOL2D, Attrs.of("ksize", ksize, "strides", strides, "padding", padding,
                 "dataFormat", dataFormat), input);
@@ -577,68 +621,10 @@ public final class Ops {
         return avgPool2d(input, ksize, strides, padding, "NHWC");
     }
 
+    /** 2-D average pooling of "NHWC" or "NCHW" input. */
     public static Tensor avgPool2d(Tensor input, int[] ksize, int[] strides, String padding, String dataFormat) {
         return run(NnOps.AVG_POOL2D, Attrs.of("ksize", ksize, "strides", strides, "padding", padding,
                 "dataFormat", dataFormat), input);
-    }
-
-    /**
-     * The settings of {@link #maxPool}, {@link #maxPoolWithIndices} and {@link #avgPool}: ONNX-style pooling of
-     * channels-first input [N, C, spatial...] with 1 to 3 spatial dims. Start from {@link #of(int...)} with the
-     * window size and change what differs: {@code PoolOptions.of(3, 3).strides(2, 2).pads(1, 1, 1, 1)}. Empty
-     * strides and dilations mean 1 on every spatial axis, empty pads mean 0.
-     *
-     * @param pads begin per spatial axis, then end per spatial axis (ONNX order); used with padding "EXPLICIT"
-     * @param padding "EXPLICIT" (pads), "VALID" (none), "SAME" (ONNX SAME_UPPER: out = ceil(in / stride), the
-     *     odd padding element at the end) or "SAME_LOWER" (the odd element at the start)
-     * @param ceilMode round the output size up; a last window that would start in the end padding is dropped
-     * @param countIncludePad avgPool only: divide by the window's elements including explicit padding
-     * @param storageOrder maxPool's indices only: 0 row-major, 1 column-major over the spatial dims
-     */
-    public record PoolOptions(int[] kernel, int[] strides, int[] dilations, int[] pads, String padding,
-                              boolean ceilMode, boolean countIncludePad, int storageOrder) {
-        /** A window of the given size, stride 1, no dilation, no padding, floor mode. */
-        public static PoolOptions of(int... kernel) {
-            return new PoolOptions(kernel.clone(), new int[0], new int[0], new int[0], "EXPLICIT", false, false, 0);
-        }
-
-        public PoolOptions strides(int... s) {
-            return new PoolOptions(kernel, s.clone(), dilations, pads, padding, ceilMode, countIncludePad,
-                    storageOrder);
-        }
-
-        public PoolOptions dilations(int... d) {
-            return new PoolOptions(kernel, strides, d.clone(), pads, padding, ceilMode, countIncludePad, storageOrder);
-        }
-
-        /** EXPLICIT padding: begin per spatial axis, then end per spatial axis. */
-        public PoolOptions pads(int... p) {
-            return new PoolOptions(kernel, strides, dilations, p.clone(), "EXPLICIT", ceilMode, countIncludePad,
-                    storageOrder);
-        }
-
-        public PoolOptions padding(String p) {
-            return new PoolOptions(kernel, strides, dilations, pads, p, ceilMode, countIncludePad, storageOrder);
-        }
-
-        public PoolOptions ceilMode(boolean c) {
-            return new PoolOptions(kernel, strides, dilations, pads, padding, c, countIncludePad, storageOrder);
-        }
-
-        public PoolOptions countIncludePad(boolean c) {
-            return new PoolOptions(kernel, strides, dilations, pads, padding, ceilMode, c, storageOrder);
-        }
-
-        public PoolOptions storageOrder(int order) {
-            return new PoolOptions(kernel, strides, dilations, pads, padding, ceilMode, countIncludePad, order);
-        }
-
-        /** The attributes of MaxPool ({@code max}) or of AvgPool and AvgPoolGrad. */
-        public Attrs attrs(boolean max) {
-            Attrs a = Attrs.of("kernel", kernel, "strides", strides, "dilations", dilations, "pads", pads, "padding",
-                    padding, "ceilMode", ceilMode);
-            return max ? a.with("storageOrder", storageOrder) : a.with("countIncludePad", countIncludePad);
-        }
     }
 
     /** Max pooling of channels-first input (ONNX MaxPool); padding never wins, NaN does. */
@@ -664,6 +650,7 @@ public final class Ops {
         return batchNormInference(x, scale, offset, mean, variance, 0.001, "NHWC");
     }
 
+    /** scale * (x - mean) / sqrt(variance + epsilon) + offset, per channel ("NHWC" or "NCHW"). */
     public static Tensor batchNormInference(Tensor x, Tensor scale, Tensor offset, Tensor mean, Tensor variance,
                                             double epsilon, String dataFormat) {
         return run(NnOps.BATCH_NORM_INFERENCE, Attrs.of("epsilon", epsilon, "dataFormat", dataFormat), x, scale,
@@ -672,7 +659,7 @@ public final class Ops {
 
     /** Inverted dropout with a fresh random seed. */
     public static Tensor dropout(Tensor x, double rate) {
-        return dropout(x, rate, java.util.concurrent.ThreadLocalRandom.current().nextLong());
+        return dropout(x, rate, ThreadLocalRandom.current().nextLong());
     }
 
     /** Inverted dropout; the same seed gives the same mask. */
@@ -695,7 +682,7 @@ public final class Ops {
         return run(NnOps.MEAN_SQUARED_ERROR, Attrs.EMPTY, predictions, labels);
     }
 
-    // ---------------------------------------------------------------- random/creation
+    // ---------------------------------------------------------------- creation and random (RandomOps)
 
     /** A tensor of {@code shape} with every element {@code value}; the dtype follows the Java value (or tensor). */
     public static Tensor fill(Object value, int... shape) {
@@ -717,11 +704,11 @@ public final class Ops {
         return dtype;
     }
 
-    /** Zeros with the dtype and (runtime) shape of {@code x}. */
-    public static Tensor zerosLike(Tensor x) { return run(org.nabla.ops.GradOps.ZEROS_LIKE, Attrs.EMPTY, x); }
+    /** Zeros with the dtype and (runtime) shape of {@code x} (declared in GradOps). */
+    public static Tensor zerosLike(Tensor x) { return run(GradOps.ZEROS_LIKE, Attrs.EMPTY, x); }
 
-    /** Ones with the dtype and (runtime) shape of {@code x}. */
-    public static Tensor onesLike(Tensor x) { return run(org.nabla.ops.GradOps.ONES_LIKE, Attrs.EMPTY, x); }
+    /** Ones with the dtype and (runtime) shape of {@code x} (declared in GradOps). */
+    public static Tensor onesLike(Tensor x) { return run(GradOps.ONES_LIKE, Attrs.EMPTY, x); }
 
     /** int32 {@code [start, start + delta, ...)} up to but excluding {@code limit}; delta may be negative, not 0. */
     public static Tensor range(int start, int limit, int delta) { return range(start, limit, delta, DType.INT32); }
@@ -773,183 +760,65 @@ public final class Ops {
                 stddev, "seed", seed));
     }
 
-    // ---------------------------------------------------------------- control flow
+    // ---------------------------------------------------------------- control flow (ControlFlowOps)
     // Eagerly these run the Java lambdas (plain if/switch/while); inside a graph or a traced Function they trace the
     // lambdas into sub-graphs of one Cond/Case/While node that runs only the taken branch (docs/control-flow.md).
 
     /** tf.cond with several results: {@code pred} is a bool scalar; both branches return matching dtypes. */
-    public static Tensor[] cond(Tensor pred, java.util.function.Supplier<Tensor[]> thenFn,
-                                java.util.function.Supplier<Tensor[]> elseFn) {
-        return org.nabla.graph.ControlFlow.cond(pred, thenFn, elseFn);
+    public static Tensor[] cond(Tensor pred, Supplier<Tensor[]> thenFn, Supplier<Tensor[]> elseFn) {
+        return ControlFlow.cond(pred, thenFn, elseFn);
     }
 
     /** tf.cond with one result: {@code Ops.cond(x.greater(0), () -> x, () -> x.neg())}. */
-    public static Tensor cond(Tensor pred, org.nabla.graph.ControlFlow.Branch thenFn,
-                              org.nabla.graph.ControlFlow.Branch elseFn) {
-        return org.nabla.graph.ControlFlow.cond(pred, () -> new Tensor[] {thenFn.get()},
-                () -> new Tensor[] {elseFn.get()})[0];
+    public static Tensor cond(Tensor pred, ControlFlow.Branch thenFn, ControlFlow.Branch elseFn) {
+        return ControlFlow.cond(pred, () -> new Tensor[] {thenFn.get()}, () -> new Tensor[] {elseFn.get()})[0];
     }
 
     /** tf.switch_case: runs {@code branches[index]} (int32 scalar); an out-of-range index runs the last branch. */
-    public static Tensor[] caseOf(Tensor index, java.util.List<java.util.function.Supplier<Tensor[]>> branches) {
-        return org.nabla.graph.ControlFlow.switchCase(index, branches);
+    public static Tensor[] caseOf(Tensor index, List<Supplier<Tensor[]>> branches) {
+        return ControlFlow.switchCase(index, branches);
     }
 
     /** tf.switch_case with a default branch, run when {@code index} is out of range. */
-    public static Tensor[] caseOf(Tensor index, java.util.List<java.util.function.Supplier<Tensor[]>> branches,
-                                  java.util.function.Supplier<Tensor[]> defaultBranch) {
-        java.util.List<java.util.function.Supplier<Tensor[]>> all = new java.util.ArrayList<>(branches);
+    public static Tensor[] caseOf(Tensor index, List<Supplier<Tensor[]>> branches,
+                                  Supplier<Tensor[]> defaultBranch) {
+        List<Supplier<Tensor[]>> all = new ArrayList<>(branches);
         all.add(defaultBranch);
-        return org.nabla.graph.ControlFlow.switchCase(index, all);
+        return ControlFlow.switchCase(index, all);
     }
 
     /** tf.switch_case with one result per branch; an out-of-range index runs the last branch. */
-    public static Tensor caseOf(Tensor index, org.nabla.graph.ControlFlow.Branch... branches) {
-        java.util.List<java.util.function.Supplier<Tensor[]>> all = new java.util.ArrayList<>();
-        for (org.nabla.graph.ControlFlow.Branch b : branches) all.add(() -> new Tensor[] {b.get()});
-        return org.nabla.graph.ControlFlow.switchCase(index, all)[0];
+    public static Tensor caseOf(Tensor index, ControlFlow.Branch... branches) {
+        List<Supplier<Tensor[]>> all = new ArrayList<>();
+        for (ControlFlow.Branch b : branches) all.add(() -> new Tensor[] {b.get()});
+        return ControlFlow.switchCase(index, all)[0];
     }
 
     /** tf.while_loop: {@code vars = body(vars)} while {@code cond(vars)} (a bool scalar) holds. */
-    public static Tensor[] whileLoop(java.util.function.Function<Tensor[], Tensor> cond,
-                                     java.util.function.Function<Tensor[], Tensor[]> body, Tensor[] loopVars) {
+    public static Tensor[] whileLoop(Function<Tensor[], Tensor> cond, Function<Tensor[], Tensor[]> body,
+                                     Tensor[] loopVars) {
         return whileLoop(cond, body, loopVars, -1);
     }
 
     /** tf.while_loop stopping after at most {@code maximumIterations} iterations (-1: no limit). */
-    public static Tensor[] whileLoop(java.util.function.Function<Tensor[], Tensor> cond,
-                                     java.util.function.Function<Tensor[], Tensor[]> body, Tensor[] loopVars,
-                                     int maximumIterations) {
-        return org.nabla.graph.ControlFlow.whileLoop(cond, body, loopVars, maximumIterations, null);
+    public static Tensor[] whileLoop(Function<Tensor[], Tensor> cond, Function<Tensor[], Tensor[]> body,
+                                     Tensor[] loopVars, int maximumIterations) {
+        return ControlFlow.whileLoop(cond, body, loopVars, maximumIterations, null);
     }
 
     /**
      * tf.while_loop with shape invariants: in a graph, loop var {@code i} may take any shape compatible with
      * {@code shapeInvariants[i]} (-1 dims vary across iterations).
      */
-    public static Tensor[] whileLoop(java.util.function.Function<Tensor[], Tensor> cond,
-                                     java.util.function.Function<Tensor[], Tensor[]> body, Tensor[] loopVars,
-                                     int maximumIterations, Shape[] shapeInvariants) {
-        return org.nabla.graph.ControlFlow.whileLoop(cond, body, loopVars, maximumIterations, shapeInvariants);
+    public static Tensor[] whileLoop(Function<Tensor[], Tensor> cond, Function<Tensor[], Tensor[]> body,
+                                     Tensor[] loopVars, int maximumIterations, Shape[] shapeInvariants) {
+        return ControlFlow.whileLoop(cond, body, loopVars, maximumIterations, shapeInvariants);
     }
 
-    // ---------------------------------------------------------------- fused
-
-    /**
-     * A chain of float32 elementwise ops in one pass (made by graph optimization; see {@link
-     * org.nabla.ops.FusedOps}): {@code program} is a postfix list of (opcode, argument) pairs over {@code inputs}.
-     */
-    public static Tensor fusedElementwise(int[] program, double[] params, Tensor... inputs) {
-        return run(org.nabla.ops.FusedOps.FUSED_ELEMENTWISE, Attrs.of("program", program, "params", params), inputs);
-    }
-
-    // ---------------------------------------------------------------- gradients
-    // StopGradient, and the helper and backward ops that gradient rules are written with (org.nabla.ops.GradOps,
-    // NnGradOps): ordinary ops, so gradients run in graphs and can be differentiated again.
+    // ---------------------------------------------------------------- gradients (GradOps)
+    // The backward helper ops (GradOps, NnGradOps) are internal: gradient rules run them with Ops.run. Custom
+    // gradients are made with org.nabla.autodiff.Gradients.customGradient.
 
     /** The input itself, through which no gradient flows (tf.stop_gradient). */
-    public static Tensor stopGradient(Tensor x) { return run(org.nabla.ops.GradOps.STOP_GRADIENT, Attrs.EMPTY, x); }
-
-    /**
-     * The raw CustomGradient op: returns {@code values[numInputs:]} with the gradient registered under {@code key};
-     * use {@code org.nabla.autodiff.Gradients.customGradient} instead.
-     */
-    public static Tensor[] customGradient(String key, int numInputs, Tensor... values) {
-        return runMulti(org.nabla.ops.GradOps.CUSTOM_GRADIENT, Attrs.of("key", key, "numInputs", numInputs), values);
-    }
-
-    /** {@code grad} summed over the axes along which {@code like} was broadcast: the runtime shape of like. */
-    public static Tensor sumToShapeOf(Tensor grad, Tensor like) {
-        return run(org.nabla.ops.GradOps.SUM_TO_SHAPE_OF, Attrs.EMPTY, grad, like);
-    }
-
-    /** {@code x} broadcast against the runtime shape of {@code like}. */
-    public static Tensor broadcastLike(Tensor x, Tensor like) {
-        return run(org.nabla.ops.GradOps.BROADCAST_LIKE, Attrs.EMPTY, x, like);
-    }
-
-    /** {@code x} reshaped to the runtime shape of {@code like}. */
-    public static Tensor reshapeLike(Tensor x, Tensor like) {
-        return run(org.nabla.ops.GradOps.RESHAPE_LIKE, Attrs.EMPTY, x, like);
-    }
-
-    /** The adjoint of StridedSlice with the given attributes (those of {@link #stridedSlice}). */
-    public static Tensor stridedSliceGrad(Tensor grad, Tensor like, Attrs stridedSliceAttrs) {
-        return run(org.nabla.ops.GradOps.STRIDED_SLICE_GRAD, stridedSliceAttrs, grad, like);
-    }
-
-    /** The adjoint of Pad ({@code paddings} flat: before/after per axis; mode CONSTANT, REFLECT or SYMMETRIC). */
-    public static Tensor padGrad(Tensor grad, Tensor like, int[] paddings, String mode) {
-        return run(org.nabla.ops.GradOps.PAD_GRAD, Attrs.of("paddings", paddings, "mode", mode), grad, like);
-    }
-
-    /** The adjoint of Gather: grad added into zeros shaped like {@code like} at {@code indices}. */
-    public static Tensor gatherGrad(Tensor grad, Tensor indices, Tensor like, int axis, int batchDims) {
-        return run(org.nabla.ops.GradOps.GATHER_GRAD, Attrs.of("axis", axis, "batchDims", batchDims), grad, indices,
-                like);
-    }
-
-    /** The adjoint of GatherNd. */
-    public static Tensor gatherNdGrad(Tensor grad, Tensor indices, Tensor like) {
-        return run(org.nabla.ops.GradOps.GATHER_ND_GRAD, Attrs.EMPTY, grad, indices, like);
-    }
-
-    /** The adjoint of GatherElements: grad added into zeros shaped like {@code like} at the indices along axis. */
-    public static Tensor gatherElementsGrad(Tensor grad, Tensor indices, Tensor like, int axis) {
-        return run(org.nabla.ops.GradOps.GATHER_ELEMENTS_GRAD, Attrs.of("axis", axis), grad, indices, like);
-    }
-
-    /** The adjoint of Tile: the sum of grad's tiles. */
-    public static Tensor tileGrad(Tensor grad, Tensor like, int... multiples) {
-        return run(org.nabla.ops.GradOps.TILE_GRAD, Attrs.of("multiples", multiples), grad, like);
-    }
-
-    /** The adjoint of Concat: grad split along {@code axis} into parts shaped like {@code values}. */
-    public static Tensor[] concatGrad(Tensor grad, int axis, Tensor... values) {
-        Tensor[] in = new Tensor[values.length + 1];
-        in[0] = grad;
-        System.arraycopy(values, 0, in, 1, values.length);
-        return runMulti(org.nabla.ops.GradOps.CONCAT_GRAD, Attrs.of("axis", axis), in);
-    }
-
-    /** The gradient of Relu from its output: {@code grad} where {@code output > 0}, else 0. */
-    public static Tensor reluGrad(Tensor grad, Tensor output) {
-        return run(org.nabla.ops.NnGradOps.RELU_GRAD, Attrs.EMPTY, grad, output);
-    }
-
-    /** The gradient of Conv2D with respect to its input (only {@code input}'s shape is read). */
-    public static Tensor conv2DBackpropInput(Tensor input, Tensor filter, Tensor grad, Conv2dOptions options) {
-        return run(org.nabla.ops.NnGradOps.CONV2D_BACKPROP_INPUT, options.attrs(), input, filter, grad);
-    }
-
-    /** The gradient of Conv2D with respect to its filter (only {@code filter}'s shape is read). */
-    public static Tensor conv2DBackpropFilter(Tensor input, Tensor filter, Tensor grad, Conv2dOptions options) {
-        return run(org.nabla.ops.NnGradOps.CONV2D_BACKPROP_FILTER, options.attrs(), input, filter, grad);
-    }
-
-    /** The gradient of MaxPool2D: each window's gradient goes to its first maximum. */
-    public static Tensor maxPool2DGrad(Tensor input, Tensor grad, int[] ksize, int[] strides, String padding,
-                                       String dataFormat) {
-        return run(org.nabla.ops.NnGradOps.MAX_POOL2D_GRAD, Attrs.of("ksize", ksize, "strides", strides, "padding",
-                padding, "dataFormat", dataFormat), input, grad);
-    }
-
-    /** The gradient of MaxPool2DGrad with respect to its grad: grad (shaped like input) read at each argmax. */
-    public static Tensor maxPool2DGradGrad(Tensor input, Tensor grad, int[] ksize, int[] strides, String padding,
-                                           String dataFormat) {
-        return run(org.nabla.ops.NnGradOps.MAX_POOL2D_GRAD_GRAD, Attrs.of("ksize", ksize, "strides", strides,
-                "padding", padding, "dataFormat", dataFormat), input, grad);
-    }
-
-    /** The gradient of AvgPool, shaped like {@code like} (only its shape is read). */
-    public static Tensor avgPoolGrad(Tensor grad, Tensor like, PoolOptions options) {
-        return run(org.nabla.ops.NnGradOps.AVG_POOL_GRAD, options.attrs(false), grad, like);
-    }
-
-    /** The gradient of AvgPool2D, shaped like {@code like}. */
-    public static Tensor avgPool2DGrad(Tensor grad, Tensor like, int[] ksize, int[] strides, String padding,
-                                       String dataFormat) {
-        return run(org.nabla.ops.NnGradOps.AVG_POOL2D_GRAD, Attrs.of("ksize", ksize, "strides", strides, "padding",
-                padding, "dataFormat", dataFormat), grad, like);
-    }
+    public static Tensor stopGradient(Tensor x) { return run(GradOps.STOP_GRADIENT, Attrs.EMPTY, x); }
 }

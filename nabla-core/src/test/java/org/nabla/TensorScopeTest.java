@@ -40,9 +40,9 @@ class TensorScopeTest {
         return v;
     }
 
-    /** A test-only op whose kernel returns its input's buffer in a new tensor (no view): listed in OpCatalogTest. */
+    /** A test-only op whose kernel returns its input's buffer in a new tensor (no view); internal (not on Ops). */
     static final org.nabla.ops.OpDef ALIAS = org.nabla.ops.OpDef.builder("TensorScopeTestAlias").inputs("x")
-            .shape((in, a) -> new org.nabla.ops.TensorSpec[] {in[0]}).notDifferentiable()
+            .shape((in, a) -> new org.nabla.ops.TensorSpec[] {in[0]}).notDifferentiable().internal()
             .summary("test only: the input's buffer as a new tensor").build();
 
     static {

@@ -1,10 +1,13 @@
 package org.nabla.autodiff;
 
+import static org.nabla.autodiff.GradSupport.gatherGrad;
+import static org.nabla.autodiff.GradSupport.reshapeLike;
 import static org.nabla.autodiff.GradSupport.unbroadcast;
 
 import org.nabla.Ops;
 import org.nabla.Tensor;
 import org.nabla.ops.Attrs;
+import org.nabla.ops.GradOps;
 
 /**
  * Gradients of {@link org.nabla.ops.ArrayOps}. Layout ops reshape or permute the gradient back; data-movement ops use
@@ -16,9 +19,9 @@ final class ArrayGradients {
 
     static {
         for (String op : new String[] {"Reshape", "Squeeze", "ExpandDims"}) {
-            GradientRegistry.register(op, (c, g) -> one(Ops.reshapeLike(g[0], c.input(0))));
+            GradientRegistry.register(op, (c, g) -> one(reshapeLike(g[0], c.input(0))));
         }
-        GradientRegistry.register("DynamicReshape", (c, g) -> new Tensor[] {Ops.reshapeLike(g[0], c.input(0)), null});
+        GradientRegistry.register("DynamicReshape", (c, g) -> new Tensor[] {reshapeLike(g[0], c.input(0)), null});
         GradientRegistry.register("Identity", (c, g) -> one(g[0]));
         GradientRegistry.register("Transpose", (c, g) -> {
             int[] perm = c.attrs().getInts("perm");
@@ -27,12 +30,13 @@ final class ArrayGradients {
             return one(Ops.transpose(g[0], inverse));
         });
         GradientRegistry.register("BroadcastTo", (c, g) -> one(unbroadcast(g[0], c.input(0))));
-        GradientRegistry.register("Concat", (c, g) -> Ops.concatGrad(g[0], c.attrs().getInt("axis"), c.inputs()));
+        GradientRegistry.register("Concat", (c, g) -> Ops.runMulti(GradOps.CONCAT_GRAD,
+                Attrs.of("axis", c.attrs().getInt("axis")), prepend(g[0], c.inputs())));
         GradientRegistry.register("Stack", (c, g) -> {
             int n = c.inputs().length;
             int axis = c.attrs().getInt("axis");
             Tensor[] parts = Ops.split(g[0], n, axis < 0 ? axis + c.output(0).rank() : axis);
-            for (int i = 0; i < n; i++) parts[i] = Ops.reshapeLike(parts[i], c.input(i));
+            for (int i = 0; i < n; i++) parts[i] = reshapeLike(parts[i], c.input(i));
             return parts;
         });
         GradientRegistry.register("Split", (c, g) -> {
@@ -49,24 +53,25 @@ final class ArrayGradients {
                 if (size[i] < 0) endMask |= 1 << i;
                 else end[i] = begin[i] + size[i];
             }
-            return one(Ops.stridedSliceGrad(g[0], c.input(0), Attrs.of("begin", begin, "end", end, "strides",
-                    strides, "endMask", endMask)));
+            return one(Ops.run(GradOps.STRIDED_SLICE_GRAD, Attrs.of("begin", begin, "end", end, "strides", strides,
+                    "endMask", endMask), g[0], c.input(0)));
         });
-        GradientRegistry.register("StridedSlice", (c, g) -> one(Ops.stridedSliceGrad(g[0], c.input(0), c.attrs())));
-        GradientRegistry.register("Gather", (c, g) -> new Tensor[] {Ops.gatherGrad(g[0], c.input(1), c.input(0),
+        GradientRegistry.register("StridedSlice", (c, g) -> one(Ops.run(GradOps.STRIDED_SLICE_GRAD, c.attrs(), g[0],
+                c.input(0))));
+        GradientRegistry.register("Gather", (c, g) -> new Tensor[] {gatherGrad(g[0], c.input(1), c.input(0),
                 c.attrs().getInt("axis"), c.attrs().getInt("batchDims")), null});
-        GradientRegistry.register("GatherElements", (c, g) -> new Tensor[] {Ops.gatherElementsGrad(g[0],
-                c.input(1), c.input(0), c.attrs().getInt("axis")), null});
-        GradientRegistry.register("GatherNd", (c, g) -> new Tensor[] {Ops.gatherNdGrad(g[0], c.input(1),
-                c.input(0)), null});
-        GradientRegistry.register("Tile", (c, g) -> one(Ops.tileGrad(g[0], c.input(0),
-                c.attrs().getInts("multiples"))));
-        GradientRegistry.register("Pad", (c, g) -> one(Ops.padGrad(g[0], c.input(0), c.attrs().getInts("paddings"),
-                c.attrs().getString("mode"))));
+        GradientRegistry.register("GatherElements", (c, g) -> new Tensor[] {Ops.run(GradOps.GATHER_ELEMENTS_GRAD,
+                Attrs.of("axis", c.attrs().getInt("axis")), g[0], c.input(1), c.input(0)), null});
+        GradientRegistry.register("GatherNd", (c, g) -> new Tensor[] {Ops.run(GradOps.GATHER_ND_GRAD, Attrs.EMPTY,
+                g[0], c.input(1), c.input(0)), null});
+        GradientRegistry.register("Tile", (c, g) -> one(Ops.run(GradOps.TILE_GRAD,
+                Attrs.of("multiples", c.attrs().getInts("multiples")), g[0], c.input(0))));
+        GradientRegistry.register("Pad", (c, g) -> one(Ops.run(GradOps.PAD_GRAD, Attrs.of("paddings",
+                c.attrs().getInts("paddings"), "mode", c.attrs().getString("mode")), g[0], c.input(0))));
         GradientRegistry.register("TopK", (c, g) -> {
             if (g[0] == null) return new Tensor[] {null};
             int r = c.input(0).rank();
-            return one(Ops.gatherGrad(g[0], c.output(1), c.input(0), r - 1, r - 1));
+            return one(gatherGrad(g[0], c.output(1), c.input(0), r - 1, r - 1));
         });
         GradientRegistry.register("Sort", (c, g) -> {
             Tensor x = c.input(0);
@@ -80,10 +85,18 @@ final class ArrayGradients {
             boolean last = axis == r - 1;
             Tensor xt = last ? x : Ops.transpose(x, swap), gt = last ? g[0] : Ops.transpose(g[0], swap);
             Tensor order = Ops.argsort(xt, -1, c.attrs().getBool("descending"));
-            Tensor dx = Ops.gatherGrad(gt, order, xt, r - 1, r - 1);
+            Tensor dx = gatherGrad(gt, order, xt, r - 1, r - 1);
             return one(last ? dx : Ops.transpose(dx, swap));
         });
     }
 
     private static Tensor[] one(Tensor t) { return new Tensor[] {t}; }
+
+    /** {@code first} followed by {@code rest}. */
+    private static Tensor[] prepend(Tensor first, Tensor[] rest) {
+        Tensor[] all = new Tensor[rest.length + 1];
+        all[0] = first;
+        System.arraycopy(rest, 0, all, 1, rest.length);
+        return all;
+    }
 }

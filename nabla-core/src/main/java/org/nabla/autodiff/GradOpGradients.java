@@ -1,5 +1,9 @@
 package org.nabla.autodiff;
 
+import static org.nabla.autodiff.GradSupport.broadcastLike;
+import static org.nabla.autodiff.GradSupport.reshapeLike;
+import static org.nabla.autodiff.GradSupport.sumToShapeOf;
+
 import org.nabla.Ops;
 import org.nabla.Tensor;
 import org.nabla.ops.ArrayOps;
@@ -13,9 +17,9 @@ final class GradOpGradients {
     private GradOpGradients() {}
 
     static {
-        GradientRegistry.register("SumToShapeOf", (c, g) -> new Tensor[] {Ops.broadcastLike(g[0], c.input(0)), null});
-        GradientRegistry.register("BroadcastLike", (c, g) -> new Tensor[] {Ops.sumToShapeOf(g[0], c.input(0)), null});
-        GradientRegistry.register("ReshapeLike", (c, g) -> new Tensor[] {Ops.reshapeLike(g[0], c.input(0)), null});
+        GradientRegistry.register("SumToShapeOf", (c, g) -> new Tensor[] {broadcastLike(g[0], c.input(0)), null});
+        GradientRegistry.register("BroadcastLike", (c, g) -> new Tensor[] {sumToShapeOf(g[0], c.input(0)), null});
+        GradientRegistry.register("ReshapeLike", (c, g) -> new Tensor[] {reshapeLike(g[0], c.input(0)), null});
         GradientRegistry.register("StridedSliceGrad", (c, g) -> new Tensor[] {
                 Ops.run(ArrayOps.STRIDED_SLICE, c.attrs(), g[0]), null});
         GradientRegistry.register("PadGrad", (c, g) -> new Tensor[] {Ops.run(ArrayOps.PAD,

@@ -5,6 +5,9 @@ import org.nabla.Ops;
 import org.nabla.Shape;
 import org.nabla.Tensor;
 import org.nabla.Tensors;
+import org.nabla.ops.Attrs;
+import org.nabla.ops.GradOps;
+import org.nabla.ops.NnGradOps;
 
 /** Small helpers shared by the gradient rule families; everything is built from ordinary op calls. */
 final class GradSupport {
@@ -15,7 +18,7 @@ final class GradSupport {
         if (g == null) return null;
         Shape gs = g.shape(), xs = x.shape();
         if (gs.equals(xs) && xs.isFullyDefined()) return g;
-        return Ops.sumToShapeOf(g, x);
+        return sumToShapeOf(g, x);
     }
 
     /** A scalar constant of {@code like}'s dtype. */
@@ -58,5 +61,29 @@ final class GradSupport {
         }
         if (known) return scalar(n, x);
         return Ops.sum(Ops.onesLike(x), true, axes);
+    }
+
+    // ---------------------------------------------------------------- internal ops used by several rule families
+    // The helper ops of GradOps and NnGradOps are internal (no method on Ops); the rules call them through these.
+
+    /** {@code grad} summed over the axes along which {@code like} was broadcast, giving like's runtime shape. */
+    static Tensor sumToShapeOf(Tensor grad, Tensor like) {
+        return Ops.run(GradOps.SUM_TO_SHAPE_OF, Attrs.EMPTY, grad, like);
+    }
+
+    /** {@code x} broadcast against the runtime shape of {@code like}. */
+    static Tensor broadcastLike(Tensor x, Tensor like) { return Ops.run(GradOps.BROADCAST_LIKE, Attrs.EMPTY, x, like); }
+
+    /** {@code x} reshaped to the runtime shape of {@code like}. */
+    static Tensor reshapeLike(Tensor x, Tensor like) { return Ops.run(GradOps.RESHAPE_LIKE, Attrs.EMPTY, x, like); }
+
+    /** The adjoint of Gather: {@code grad} added into zeros shaped like {@code like} at {@code indices}. */
+    static Tensor gatherGrad(Tensor grad, Tensor indices, Tensor like, int axis, int batchDims) {
+        return Ops.run(GradOps.GATHER_GRAD, Attrs.of("axis", axis, "batchDims", batchDims), grad, indices, like);
+    }
+
+    /** The gradient of Relu from its output: {@code grad} where {@code output > 0}, else 0. */
+    static Tensor reluGrad(Tensor grad, Tensor output) {
+        return Ops.run(NnGradOps.RELU_GRAD, Attrs.EMPTY, grad, output);
     }
 }

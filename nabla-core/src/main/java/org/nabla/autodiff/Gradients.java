@@ -15,6 +15,8 @@ import org.nabla.graph.Graph;
 import org.nabla.graph.GraphContext;
 import org.nabla.graph.Node;
 import org.nabla.graph.Output;
+import org.nabla.ops.Attrs;
+import org.nabla.ops.GradOps;
 
 /**
  * Symbolic reverse-mode differentiation: {@link #gradients(List, List, List)} adds the backward subgraph to the graph
@@ -125,7 +127,7 @@ public final class Gradients {
         Tensor[] all = new Tensor[inputs.length + r.values().length];
         System.arraycopy(inputs, 0, all, 0, inputs.length);
         System.arraycopy(r.values(), 0, all, inputs.length, r.values().length);
-        return Ops.customGradient(key, inputs.length, all);
+        return Ops.runMulti(GradOps.CUSTOM_GRADIENT, Attrs.of("key", key, "numInputs", inputs.length), all);
     }
 
     /** The graph nodes (in creation order) that lie on a path from a source to a target, as calls. */

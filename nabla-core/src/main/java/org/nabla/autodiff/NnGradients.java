@@ -1,5 +1,8 @@
 package org.nabla.autodiff;
 
+import static org.nabla.autodiff.GradSupport.gatherGrad;
+import static org.nabla.autodiff.GradSupport.reluGrad;
+import static org.nabla.autodiff.GradSupport.reshapeLike;
 import static org.nabla.autodiff.GradSupport.scalar;
 
 import org.nabla.Ops;
@@ -20,8 +23,8 @@ final class NnGradients {
     private static final double SQRT_2_OVER_PI = Math.sqrt(2 / Math.PI);
 
     static {
-        activation("Relu", (c, g) -> Ops.reluGrad(g, c.output(0)));
-        GradientRegistry.register("ReluGrad", (c, g) -> new Tensor[] {Ops.reluGrad(g[0], c.input(1)), null});
+        activation("Relu", (c, g) -> reluGrad(g, c.output(0)));
+        GradientRegistry.register("ReluGrad", (c, g) -> new Tensor[] {reluGrad(g[0], c.input(1)), null});
         activation("Relu6", (c, g) -> {
             Tensor x = c.input(0);
             Tensor inside = Ops.logicalAnd(Ops.greater(x, scalar(0, x)), Ops.less(x, scalar(6, x)));
@@ -154,8 +157,8 @@ final class NnGradients {
         Attrs a = c.attrs();
         Tensor indices = a.getInt("storageOrder") == 0 ? c.output(1)
                 : Ops.runMulti(NnOps.MAX_POOL, a.with("storageOrder", 0), x)[1];
-        Tensor flat = Ops.gatherGrad(Ops.reshape(g[0], -1), Ops.reshape(indices, -1), Ops.reshape(x, -1), 0, 0);
-        return new Tensor[] {Ops.reshapeLike(flat, x)};
+        Tensor flat = gatherGrad(Ops.reshape(g[0], -1), Ops.reshape(indices, -1), Ops.reshape(x, -1), 0, 0);
+        return new Tensor[] {reshapeLike(flat, x)};
     }
 
     /** Gradients of scale * (x - mean) * rsqrt(variance + epsilon) + offset for every input. */

@@ -1,5 +1,6 @@
 package org.nabla.autodiff;
 
+import static org.nabla.autodiff.GradSupport.broadcastLike;
 import static org.nabla.autodiff.GradSupport.keepDims;
 import static org.nabla.autodiff.GradSupport.reducedCount;
 
@@ -14,8 +15,8 @@ final class ReductionGradients {
     private ReductionGradients() {}
 
     static {
-        GradientRegistry.register("Sum", (c, g) -> one(Ops.broadcastLike(kept(c, g[0]), c.input(0))));
-        GradientRegistry.register("Mean", (c, g) -> one(Ops.div(Ops.broadcastLike(kept(c, g[0]), c.input(0)),
+        GradientRegistry.register("Sum", (c, g) -> one(broadcastLike(kept(c, g[0]), c.input(0))));
+        GradientRegistry.register("Mean", (c, g) -> one(Ops.div(broadcastLike(kept(c, g[0]), c.input(0)),
                 reducedCount(c.input(0), c.attrs().getInts("axes")))));
         GradientRegistry.register("Max", ReductionGradients::extreme);
         GradientRegistry.register("Min", ReductionGradients::extreme);
@@ -45,7 +46,7 @@ final class ReductionGradients {
         Tensor zeros = Ops.sum(Ops.cast(isZero, x.dtype()), true, axes);
         Tensor othersAtZero = Ops.where(Ops.equal(zeros, GradSupport.scalar(1, x)), Ops.prod(nonZero, true, axes),
                 Ops.zerosLike(zeros));
-        Tensor others = Ops.where(isZero, Ops.broadcastLike(othersAtZero, x), Ops.div(kept(c, c.output(0)), nonZero));
+        Tensor others = Ops.where(isZero, broadcastLike(othersAtZero, x), Ops.div(kept(c, c.output(0)), nonZero));
         return one(Ops.mul(kept(c, g[0]), others));
     }
 

@@ -7,13 +7,13 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import org.nabla.DType;
-import org.nabla.Ops;
 import org.nabla.Shape;
 import org.nabla.Tensor;
 import org.nabla.eager.ExecutionContext;
 import org.nabla.ops.Attrs;
 import org.nabla.ops.ControlFlowOps;
 import org.nabla.ops.GraphFunction;
+import org.nabla.ops.OpDef;
 import org.nabla.ops.OpException;
 import org.nabla.ops.TensorSpec;
 
@@ -41,6 +41,11 @@ public final class ControlFlow {
      */
     public static boolean building() { return ExecutionContext.current().target() instanceof GraphContext; }
 
+    /** Runs a control-flow op in the current context (directly, not through the {@code Ops} front door above). */
+    private static Tensor[] execute(OpDef op, Attrs attrs, Tensor... inputs) {
+        return ExecutionContext.current().execute(op, attrs, inputs);
+    }
+
     // ---------------------------------------------------------------- cond
 
     public static Tensor[] cond(Tensor pred, Supplier<Tensor[]> thenFn, Supplier<Tensor[]> elseFn) {
@@ -54,7 +59,7 @@ public final class ControlFlow {
         List<FuncGraph> branches = new ArrayList<>(List.of(
                 traceBranch("cond_then_" + id, thenFn), traceBranch("cond_else_" + id, elseFn)));
         List<Tensor> captures = alignCaptures(branches);
-        return Ops.runMulti(ControlFlowOps.COND, Attrs.of("thenBranch", branches.get(0), "elseBranch",
+        return execute(ControlFlowOps.COND, Attrs.of("thenBranch", branches.get(0), "elseBranch",
                 branches.get(1)), prepend(pred, captures));
     }
 
@@ -77,7 +82,7 @@ public final class ControlFlow {
             traced.add(traceBranch("case_" + id + "_branch" + b, branches.get(b)));
         }
         List<Tensor> captures = alignCaptures(traced);
-        return Ops.runMulti(ControlFlowOps.CASE, Attrs.of("branches", traced.toArray(GraphFunction[]::new)),
+        return execute(ControlFlowOps.CASE, Attrs.of("branches", traced.toArray(GraphFunction[]::new)),
                 prepend(index, captures));
     }
 
@@ -146,7 +151,7 @@ public final class ControlFlow {
         List<Tensor> captures = alignCaptures(graphs);
         List<Tensor> inputs = new ArrayList<>(Arrays.asList(loopVars));
         inputs.addAll(captures);
-        Tensor[] out = Ops.runMulti(ControlFlowOps.WHILE, Attrs.of("cond", graphs.get(0), "body", graphs.get(1),
+        Tensor[] out = execute(ControlFlowOps.WHILE, Attrs.of("cond", graphs.get(0), "body", graphs.get(1),
                 "maximumIterations", max), inputs.toArray(Tensor[]::new));
         return Arrays.copyOf(out, loopVars.length);
     }

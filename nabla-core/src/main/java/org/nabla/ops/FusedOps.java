@@ -62,7 +62,7 @@ public final class FusedOps {
             .attr("program", AttrType.INTS)
             .attr("params", AttrType.FLOATS, new double[0])
             .shape(FusedOps::fusedShape)
-            .notDifferentiable()
+            .notDifferentiable().internal()
             .summary("a chain of float32 elementwise ops evaluated in one pass: 'program' is a postfix list of "
                     + "(opcode, argument) pairs over the inputs, 'params' holds constants such as LeakyRelu's alpha")
             .build();

@@ -7,7 +7,9 @@ import org.nabla.Shape;
  * Small ops that gradient rules need because, in a graph, shapes may be known only at run time: reduce or broadcast a
  * gradient to the runtime shape of another tensor, reshape like it, zeros/ones like it, and the adjoints
  * ("scatter back") of the data-movement ops (slicing, padding, gathering, tiling, concatenation). Each adjoint is
- * linear in its gradient input, so its own gradient is the forward op again. Also StopGradient.
+ * linear in its gradient input, so its own gradient is the forward op again. These helpers, and CustomGradient, are
+ * {@linkplain OpDef#isInternal() internal}: gradient rules run them with {@code Ops.run}. StopGradient, ZerosLike and
+ * OnesLike are ordinary user ops with front-door methods.
  */
 public final class GradOps {
     private GradOps() {}
@@ -37,12 +39,14 @@ public final class GradOps {
                 }
                 return Infer.one(in[0].dtype(), like);
             })
+            .internal()
             .summary("sums grad over the axes along which 'like' was broadcast, giving the runtime shape of 'like'")
             .build();
 
     public static final OpDef BROADCAST_LIKE = OpDef.builder("BroadcastLike").inputs("x", "like")
             .shape((in, a) -> Infer.one(in[0].dtype(), Infer.broadcast("BroadcastLike", in[0].shape(),
                     in[1].shape())))
+            .internal()
             .summary("x broadcast against the runtime shape of 'like' (NumPy rules); the dtype is x's").build();
 
     public static final OpDef RESHAPE_LIKE = OpDef.builder("ReshapeLike").inputs("x", "like")
@@ -54,6 +58,7 @@ public final class GradOps {
                 }
                 return Infer.one(in[0].dtype(), in[1].shape());
             })
+            .internal()
             .summary("x reshaped to the runtime shape of 'like'").build();
 
     public static final OpDef STRIDED_SLICE_GRAD = OpDef.builder("StridedSliceGrad").inputs("grad", "like")
@@ -62,6 +67,7 @@ public final class GradOps {
             .attr("newAxisMask", AttrType.INT, 0).attr("shrinkAxisMask", AttrType.INT, 0)
             .shape((in, a) -> adjointShape("StridedSliceGrad", in[0], in[1],
                     StridedSlicing.of(in[1].shape(), a).shape()))
+            .internal()
             .summary("the adjoint of StridedSlice: grad placed at the sliced positions of zeros shaped like 'like'")
             .build();
 
@@ -69,6 +75,7 @@ public final class GradOps {
             .attr("paddings", AttrType.INTS).attr("mode", AttrType.STRING, "CONSTANT")
             .shape((in, a) -> adjointShape("PadGrad", in[0], in[1], ArrayOps.PAD.infer(new TensorSpec[] {in[1]},
                     a.with("constantValue", 0.0))[0].shape()))
+            .internal()
             .summary("the adjoint of Pad: the interior of grad, plus the mirrored edges for REFLECT/SYMMETRIC")
             .build();
 
@@ -76,11 +83,13 @@ public final class GradOps {
             .attr("axis", AttrType.INT, 0).attr("batchDims", AttrType.INT, 0)
             .shape((in, a) -> adjointShape("GatherGrad", in[0], in[2], ArrayOps.GATHER.infer(
                     new TensorSpec[] {in[2], in[1]}, a)[0].shape()))
+            .internal()
             .summary("the adjoint of Gather: grad rows added into zeros shaped like 'like' at the indices").build();
 
     public static final OpDef GATHER_ND_GRAD = OpDef.builder("GatherNdGrad").inputs("grad", "indices", "like")
             .shape((in, a) -> adjointShape("GatherNdGrad", in[0], in[2], ArrayOps.GATHER_ND.infer(
                     new TensorSpec[] {in[2], in[1]}, a)[0].shape()))
+            .internal()
             .summary("the adjoint of GatherNd: grad slices added into zeros shaped like 'like' at the indices")
             .build();
 
@@ -89,6 +98,7 @@ public final class GradOps {
             .attr("axis", AttrType.INT, 0)
             .shape((in, a) -> adjointShape("GatherElementsGrad", in[0], in[2], ArrayOps.GATHER_ELEMENTS.infer(
                     new TensorSpec[] {in[2], in[1]}, a)[0].shape()))
+            .internal()
             .summary("the adjoint of GatherElements: grad added into zeros shaped like 'like' at the indices along "
                     + "axis (ScatterElements with reduction add)").build();
 
@@ -96,6 +106,7 @@ public final class GradOps {
             .attr("multiples", AttrType.INTS)
             .shape((in, a) -> adjointShape("TileGrad", in[0], in[1], ArrayOps.TILE.infer(new TensorSpec[] {in[1]},
                     a)[0].shape()))
+            .internal()
             .summary("the adjoint of Tile: the sum of grad's tiles, shaped like 'like'").build();
 
     /** Outputs: one part per value, shaped like it. */
@@ -108,6 +119,7 @@ public final class GradOps {
                 for (int i = 0; i < out.length; i++) out[i] = new TensorSpec(in[0].dtype(), values[i].shape());
                 return out;
             })
+            .internal()
             .summary("the adjoint of Concat: grad split along axis into parts shaped like the values").build();
 
     /**
@@ -126,6 +138,7 @@ public final class GradOps {
                 }
                 return Arrays.copyOfRange(in, n, in.length);
             })
+            .internal()
             .summary("returns its last values (a function's results) with the gradient registered under 'key'")
             .build();
 

@@ -6,7 +6,9 @@ package org.nabla.ops;
  * backprops are linear in each argument, so their gradients are convolutions again (likewise AvgPool2DGrad and
  * AvgPoolGrad, whose gradients are average pools); MaxPool2DGrad and MaxPool2DGradGrad are each other's gradient
  * (with respect to the gradient input; the argmax is piecewise constant in the pooled input). MaxPool needs no
- * backward op: its rule scatters through its own indices output with GatherGrad.
+ * backward op: its rule scatters through its own indices output with GatherGrad. ReluGrad and the pooling gradients
+ * are {@linkplain OpDef#isInternal() internal} (only gradient rules run them); the convolution backprops are public
+ * ops ({@code Ops.conv2dBackpropInput} is also the transposed convolution).
  */
 public final class NnGradOps {
     private NnGradOps() {}
@@ -21,6 +23,7 @@ public final class NnGradOps {
                 }
                 return new TensorSpec[] {in[0]};
             })
+            .internal()
             .summary("the gradient of Relu from its output: grad where output > 0, else 0 (one pass)").build();
 
     public static final OpDef CONV2D_BACKPROP_INPUT = conv("Conv2DBackpropInput", "input", "filter")
@@ -34,6 +37,7 @@ public final class NnGradOps {
     public static final OpDef MAX_POOL2D_GRAD = pool("MaxPool2DGrad", "input", "grad")
             .kernelDTypeFromInput(1)
             .shape((in, a) -> poolGradShape("MaxPool2DGrad", in[1], in[0], a))
+            .internal()
             .summary("the gradient of MaxPool2D: each window's gradient goes to its first maximum").build();
 
     public static final OpDef MAX_POOL2D_GRAD_GRAD = pool("MaxPool2DGradGrad", "input", "grad")
@@ -46,11 +50,13 @@ public final class NnGradOps {
                 }
                 return NnOps.MAX_POOL2D.infer(new TensorSpec[] {in[0]}, a);
             })
+            .internal()
             .summary("the gradient of MaxPool2DGrad with respect to its grad: each output element takes grad at its "
                     + "window's first maximum in input").build();
 
     public static final OpDef AVG_POOL2D_GRAD = pool("AvgPool2DGrad", "grad", "like")
             .shape((in, a) -> poolGradShape("AvgPool2DGrad", in[0], in[1], a))
+            .internal()
             .summary("the gradient of AvgPool2D: each window's gradient spread evenly over its valid positions, "
                     + "shaped like 'like'").build();
 
@@ -71,6 +77,7 @@ public final class NnGradOps {
                 }
                 return new TensorSpec[] {in[1]};
             })
+            .internal()
             .summary("the gradient of AvgPool: each window's gradient spread over the elements it divided by, "
                     + "shaped like 'like' (only its shape is read)").build();
 

@@ -21,6 +21,7 @@ public final class OpDef {
     private final String kernelDTypeAttr;
     private final boolean differentiable;
     private final boolean stateful;
+    private final boolean internal;
     private final String summary;
     private final int id;
 
@@ -35,6 +36,7 @@ public final class OpDef {
         this.kernelDTypeInput = b.kernelDTypeAttr != null || b.kernelDTypeFromOutput ? -1 : b.kernelDTypeInput;
         this.differentiable = b.differentiable;
         this.stateful = b.stateful;
+        this.internal = b.internal;
         this.summary = b.summary;
         this.id = OpRegistry.nextId();
     }
@@ -57,6 +59,12 @@ public final class OpDef {
 
     /** True for ops that must not be folded or deduplicated (random ops, reads of mutable state). */
     public boolean isStateful() { return stateful; }
+
+    /**
+     * True for ops that exist for gradients, the optimizer or the runtime (backward helpers, fused ops, transfers)
+     * rather than for users: they have no method on {@code org.nabla.Ops} and are run with {@code Ops.run}.
+     */
+    public boolean isInternal() { return internal; }
 
     public String summary() { return summary; }
 
@@ -136,6 +144,7 @@ public final class OpDef {
         private boolean kernelDTypeFromOutput;
         private boolean differentiable = true;
         private boolean stateful;
+        private boolean internal;
         private String summary = "";
 
         private Builder(String name) { this.name = Objects.requireNonNull(name); }
@@ -189,6 +198,12 @@ public final class OpDef {
 
         public Builder stateful() {
             this.stateful = true;
+            return this;
+        }
+
+        /** Marks a helper op that users do not call (see {@link OpDef#isInternal()}). */
+        public Builder internal() {
+            this.internal = true;
             return this;
         }
 

@@ -80,6 +80,6 @@ public final class StateOps {
                 }
                 return Infer.one(in[1].dtype(), org.nabla.Shape.of(m, n));
             })
-            .stateful().notDifferentiable()
+            .stateful().notDifferentiable().internal()
             .summary("subtracts alpha * op(a) op(b) from the variable 'name' and returns the new value").build();
 }

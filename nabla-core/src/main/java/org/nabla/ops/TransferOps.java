@@ -14,7 +14,7 @@ public final class TransferOps {
             .attr("sendDevice", AttrType.STRING)
             .attr("recvDevice", AttrType.STRING)
             .shape((in, a) -> new TensorSpec[0])
-            .stateful().notDifferentiable()
+            .stateful().notDifferentiable().internal()
             .summary("hands tensor to the rendezvous under the key (sendDevice, recvDevice, tensorName)").build();
 
     public static final OpDef RECV = OpDef.builder("Recv")
@@ -25,6 +25,6 @@ public final class TransferOps {
             .attr("shape", AttrType.SHAPE)
             .kernelDTypeFromAttr("dtype")
             .shape((in, a) -> Infer.one(a.getDType("dtype"), a.getShape("shape")))
-            .stateful().notDifferentiable()
+            .stateful().notDifferentiable().internal()
             .summary("the tensor a Send with the same key handed to the rendezvous (waits for it)").build();
 }

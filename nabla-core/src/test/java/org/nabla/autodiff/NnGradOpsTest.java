@@ -3,15 +3,21 @@ package org.nabla.autodiff;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.nabla.TensorAssert.assertClose;
+import static org.nabla.autodiff.GradSupport.reluGrad;
+import static org.nabla.ops.NnGradOps.AVG_POOL2D_GRAD;
+import static org.nabla.ops.NnGradOps.MAX_POOL2D_GRAD;
+import static org.nabla.ops.NnGradOps.MAX_POOL2D_GRAD_GRAD;
 
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 import org.nabla.DType;
+import org.nabla.Conv2dOptions;
 import org.nabla.Ops;
-import org.nabla.Ops.Conv2dOptions;
 import org.nabla.Shape;
 import org.nabla.Tensor;
 import org.nabla.Tensors;
+import org.nabla.ops.Attrs;
+import org.nabla.ops.OpDef;
 import org.nabla.ops.OpException;
 
 /**
@@ -66,8 +72,8 @@ class NnGradOpsTest {
         Tensor x = random(dtype, xs), f = random(dtype, fs);
         Tensor y = Ops.conv2d(x, f, o);
         Tensor g = random(dtype, y.shape().dims());
-        Tensor dx = Ops.conv2DBackpropInput(x, f, g, o);
-        Tensor df = Ops.conv2DBackpropFilter(x, f, g, o);
+        Tensor dx = Ops.conv2dBackpropInput(x, f, g, o);
+        Tensor df = Ops.conv2dBackpropFilter(x, f, g, o);
         double[][] ref = convBackpropReference(x, f, g, o.strides()[0], o.strides()[1], padTop, padLeft,
                 o.dilations()[0], o.dilations()[1], o.groups());
         assertClose(ref[0], dx, dtype, xs, tol);
@@ -101,10 +107,10 @@ class NnGradOpsTest {
         Conv2dOptions nhwc = nchw.dataFormat("NHWC");
         Tensor g = random(DType.FLOAT64, Ops.conv2d(x, f, nchw).shape().dims());
         Tensor xt = Ops.transpose(x, 0, 2, 3, 1), gt = Ops.transpose(g, 0, 2, 3, 1);
-        assertClose(Ops.transpose(Ops.conv2DBackpropInput(xt, f, gt, nhwc), 0, 3, 1, 2).toDoubleArray(),
-                Ops.conv2DBackpropInput(x, f, g, nchw), DType.FLOAT64, new int[] {2, 3, 5, 4}, 1e-12);
-        assertClose(Ops.conv2DBackpropFilter(xt, f, gt, nhwc).toDoubleArray(),
-                Ops.conv2DBackpropFilter(x, f, g, nchw), DType.FLOAT64, new int[] {3, 2, 3, 2}, 1e-12);
+        assertClose(Ops.transpose(Ops.conv2dBackpropInput(xt, f, gt, nhwc), 0, 3, 1, 2).toDoubleArray(),
+                Ops.conv2dBackpropInput(x, f, g, nchw), DType.FLOAT64, new int[] {2, 3, 5, 4}, 1e-12);
+        assertClose(Ops.conv2dBackpropFilter(xt, f, gt, nhwc).toDoubleArray(),
+                Ops.conv2dBackpropFilter(x, f, g, nchw), DType.FLOAT64, new int[] {3, 2, 3, 2}, 1e-12);
     }
 
     @Test
@@ -147,13 +153,16 @@ class NnGradOpsTest {
                 }
             }
             double tol = d == DType.FLOAT32 ? 1e-6 : 1e-14;
-            assertClose(maxRef, Ops.maxPool2DGrad(x, g, k, s, "SAME", "NHWC"), d, new int[] {2, 5, 5, 3}, tol);
-            assertClose(avgRef, Ops.avgPool2DGrad(g, x, k, s, "SAME", "NHWC"), d, new int[] {2, 5, 5, 3}, tol);
-            assertClose(gradGradRef, Ops.maxPool2DGradGrad(x, gg, k, s, "SAME", "NHWC"), d, new int[] {2, 3, 3, 3},
+            assertClose(maxRef, pool2dGrad(MAX_POOL2D_GRAD, x, g, k, s, "SAME", "NHWC"), d, new int[] {2, 5, 5, 3},
                     tol);
+            assertClose(avgRef, pool2dGrad(AVG_POOL2D_GRAD, g, x, k, s, "SAME", "NHWC"), d, new int[] {2, 5, 5, 3},
+                    tol);
+            assertClose(gradGradRef, pool2dGrad(MAX_POOL2D_GRAD_GRAD, x, gg, k, s, "SAME", "NHWC"), d,
+                    new int[] {2, 3, 3, 3}, tol);
             Tensor xc = Ops.transpose(x, 0, 3, 1, 2), gc = Ops.transpose(g, 0, 3, 1, 2);
             assertClose(Ops.transpose(Tensor.wrap(DType.FLOAT64, Shape.of(2, 5, 5, 3), maxRef), 0, 3, 1, 2)
-                    .toDoubleArray(), Ops.maxPool2DGrad(xc, gc, k, s, "SAME", "NCHW"), d, new int[] {2, 3, 5, 5}, tol);
+                    .toDoubleArray(), pool2dGrad(MAX_POOL2D_GRAD, xc, gc, k, s, "SAME", "NCHW"), d,
+                    new int[] {2, 3, 5, 5}, tol);
         }
     }
 
@@ -162,10 +171,10 @@ class NnGradOpsTest {
         for (DType d : new DType[] {DType.FLOAT32, DType.FLOAT64}) {
             Tensor g = Ops.cast(Tensors.of(new double[][] {{1, 2, 3}, {4, 5, 6}}), d);
             Tensor y = Ops.cast(Tensors.of(new double[][] {{0, 0.5, 0}, {2, 0, 1e-30}}), d);
-            assertClose(new double[] {0, 2, 0, 4, 0, 6}, Ops.reluGrad(g, y), d,
+            assertClose(new double[] {0, 2, 0, 4, 0, 6}, reluGrad(g, y), d,
                     new int[] {2, 3}, 0);
         }
-        OpException e = assertThrows(OpException.class, () -> Ops.reluGrad(random(DType.FLOAT32, 2),
+        OpException e = assertThrows(OpException.class, () -> reluGrad(random(DType.FLOAT32, 2),
                 random(DType.FLOAT32, 3)));
         assertTrue(e.getMessage().contains("ReluGrad") && e.getMessage().contains("same shape"), e.getMessage());
     }
@@ -173,16 +182,23 @@ class NnGradOpsTest {
     @Test
     void shapeErrorsNameTheShapes() {
         Tensor x = random(DType.FLOAT32, 1, 4, 4, 2), f = random(DType.FLOAT32, 2, 2, 2, 3);
-        OpException e = assertThrows(OpException.class, () -> Ops.conv2DBackpropInput(x, f,
+        OpException e = assertThrows(OpException.class, () -> Ops.conv2dBackpropInput(x, f,
                 random(DType.FLOAT32, 1, 4, 4, 3), Conv2dOptions.defaults()));
         assertTrue(e.getMessage().contains("Conv2DBackpropInput") && e.getMessage().contains("grad has shape "
                 + "(1, 4, 4, 3)") && e.getMessage().contains("(1, 3, 3, 3)"), e.getMessage());
-        e = assertThrows(OpException.class, () -> Ops.maxPool2DGrad(x, random(DType.FLOAT32, 1, 1, 1, 2),
+        e = assertThrows(OpException.class, () -> pool2dGrad(MAX_POOL2D_GRAD, x, random(DType.FLOAT32, 1, 1, 1, 2),
                 new int[] {2, 2}, new int[] {2, 2}, "VALID", "NHWC"));
         assertTrue(e.getMessage().contains("MaxPool2DGrad") && e.getMessage().contains("(1, 2, 2, 2)"),
                 e.getMessage());
-        e = assertThrows(OpException.class, () -> Ops.avgPool2DGrad(random(DType.FLOAT64, 1, 2, 2, 2), x,
+        e = assertThrows(OpException.class, () -> pool2dGrad(AVG_POOL2D_GRAD, random(DType.FLOAT64, 1, 2, 2, 2), x,
                 new int[] {2, 2}, new int[] {2, 2}, "VALID", "NHWC"));
         assertTrue(e.getMessage().contains("AvgPool2DGrad") && e.getMessage().contains("float64"), e.getMessage());
+    }
+
+    /** Runs a 2-D pooling gradient op (internal, so not on Ops) with the forward op's attributes. */
+    private static Tensor pool2dGrad(OpDef op, Tensor first, Tensor second, int[] ksize, int[] strides,
+                                     String padding, String dataFormat) {
+        return Ops.run(op, Attrs.of("ksize", ksize, "strides", strides, "padding", padding, "dataFormat",
+                dataFormat), first, second);
     }
 }

@@ -38,12 +38,12 @@ import org.nabla.runtime.SerialExecutor;
 class GraphIOTest {
     /**
      * A test-only op holding a sub-graph (no core op has a GRAPH attribute yet): calls {@code f} on its inputs.
-     * Listed in OpCatalogTest's NOT_ON_OPS.
+     * Internal, so OpCatalogTest expects no front-door method.
      */
     static final OpDef CALL = OpDef.builder("GraphIOTestCall").variadicInput("args", 0)
             .attr("f", AttrType.GRAPH)
             .shape((in, a) -> ((FuncGraph) a.get("f")).outputSpecs().toArray(TensorSpec[]::new))
-            .notDifferentiable().summary("test only: calls the function graph f").build();
+            .notDifferentiable().internal().summary("test only: calls the function graph f").build();
 
     static {
         KernelRegistry.global().register(CALL, CpuDevice.TYPE, (DType) null,

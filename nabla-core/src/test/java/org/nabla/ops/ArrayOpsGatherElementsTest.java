@@ -117,7 +117,8 @@ class ArrayOpsGatherElementsTest {
     void gradientAddsRepeatedIndices() {
         Tensor like = Tensors.of(new double[][] {{0, 0, 0}, {0, 0, 0}});
         Tensor g = Tensors.of(new double[][] {{1, 2, 3, 4}, {5, 6, 7, 8}});
-        Tensor dx = Ops.gatherElementsGrad(g, Tensors.of(new int[][] {{0, 0, -1, 2}, {1, 1, 1, 0}}), like, 1);
+        Tensor dx = Ops.run(GradOps.GATHER_ELEMENTS_GRAD, Attrs.of("axis", 1), g,
+                Tensors.of(new int[][] {{0, 0, -1, 2}, {1, 1, 1, 0}}), like);
         assertArrayEquals(new double[] {3, 0, 7, 8, 18, 0}, dx.toDoubleArray());
     }
 

@@ -43,7 +43,7 @@ class FusedOpsTest {
             Tensor x = random(r, n), y = random(r, n), b = random(r, 1);
             int[] program = prog(Fn.LOAD, 0, Fn.LOAD, 1, Fn.MUL, 0, Fn.LOAD, 2, Fn.ADD, 0, Fn.LOAD, 0, Fn.NEG, 0,
                     Fn.EXP, 0, Fn.SUB, 0, Fn.RELU, 0);
-            Tensor fused = Ops.fusedElementwise(program, new double[0], x, y, b);
+            Tensor fused = fused(program, new double[0], x, y, b);
             Tensor unfused = Ops.relu(Ops.sub(Ops.add(Ops.mul(x, y), b), Ops.exp(Ops.neg(x))));
             assertEquals(unfused.spec(), fused.spec());
             float[] xs = x.toFloatArray(), ys = y.toFloatArray();
@@ -69,10 +69,10 @@ class FusedOpsTest {
                 double[] params = f == Fn.LEAKY_RELU ? new double[] {0.3} : new double[0];
                 Attrs attrs = f == Fn.LEAKY_RELU ? Attrs.of("alpha", 0.3) : Attrs.EMPTY;
                 expected = Ops.run(OpRegistry.get(f.opName), attrs, in);
-                fused = Ops.fusedElementwise(prog(Fn.LOAD, 0, f, 0), params, in);
+                fused = fused(prog(Fn.LOAD, 0, f, 0), params, in);
             } else {
                 expected = Ops.run(OpRegistry.get(f.opName), Attrs.EMPTY, in, y);
-                fused = Ops.fusedElementwise(prog(Fn.LOAD, 0, Fn.LOAD, 1, f, 0), new double[0], in, y);
+                fused = fused(prog(Fn.LOAD, 0, Fn.LOAD, 1, f, 0), new double[0], in, y);
             }
             TensorAssert.assertClose(expected.toDoubleArray(), fused.toDoubleArray(), 2e-6);
         }
@@ -88,20 +88,20 @@ class FusedOpsTest {
         Tensor scalar = Tensors.scalar(2f);
         int[] program = prog(Fn.LOAD, 0, Fn.LOAD, 1, Fn.ADD, 0, Fn.LOAD, 2, Fn.MUL, 0, Fn.LOAD, 3, Fn.SUB, 0,
                 Fn.LOAD, 4, Fn.DIV, 0);
-        Tensor fused = Ops.fusedElementwise(program, new double[0], x, bias, rowBias, column, scalar);
+        Tensor fused = fused(program, new double[0], x, bias, rowBias, column, scalar);
         Tensor unfused = Ops.div(Ops.sub(Ops.mul(Ops.add(x, bias), rowBias), column), scalar);
         assertEquals(Shape.of(4, 3, 5), fused.shape());
         TensorAssert.assertClose(unfused.toDoubleArray(), fused.toDoubleArray(), 1e-6);
         // The output takes the broadcast shape even when no input has it.
-        Tensor outer = Ops.fusedElementwise(prog(Fn.LOAD, 0, Fn.LOAD, 1, Fn.ADD, 0), new double[0], random(r, 3, 1),
+        Tensor outer = fused(prog(Fn.LOAD, 0, Fn.LOAD, 1, Fn.ADD, 0), new double[0], random(r, 3, 1),
                 bias);
         assertEquals(Shape.of(3, 5), outer.shape());
         // A lone LOAD copies.
-        Tensor copy = Ops.fusedElementwise(prog(Fn.LOAD, 0), new double[0], x);
+        Tensor copy = fused(prog(Fn.LOAD, 0), new double[0], x);
         assertArrayEquals(x.toFloatArray(), copy.toFloatArray());
         // Non-contiguous inputs arrive dense.
         Tensor t = Ops.transpose(random(r, 3, 4), 1, 0);
-        assertArrayEquals(Ops.neg(t).toFloatArray(), Ops.fusedElementwise(prog(Fn.LOAD, 0, Fn.NEG, 0),
+        assertArrayEquals(Ops.neg(t).toFloatArray(), fused(prog(Fn.LOAD, 0, Fn.NEG, 0),
                 new double[0], t).toFloatArray());
     }
 
@@ -109,20 +109,20 @@ class FusedOpsTest {
     void badProgramsAndInputsFailClearly() {
         Tensor x = Tensors.of(new float[] {1, 2});
         assertMessage("program must be a non-empty list of (opcode, argument) pairs, got 3 ints",
-                () -> Ops.fusedElementwise(new int[] {0, 0, 1}, new double[0], x));
+                () -> fused(new int[] {0, 0, 1}, new double[0], x));
         assertMessage("instruction 1: unknown opcode 99",
-                () -> Ops.fusedElementwise(new int[] {0, 0, 99, 0}, new double[0], x));
+                () -> fused(new int[] {0, 0, 99, 0}, new double[0], x));
         assertMessage("instruction 0: LOAD 1 but there are 1 inputs",
-                () -> Ops.fusedElementwise(prog(Fn.LOAD, 1), new double[0], x));
+                () -> fused(prog(Fn.LOAD, 1), new double[0], x));
         assertMessage("instruction 1: ADD needs 2 values on the stack, has 1",
-                () -> Ops.fusedElementwise(prog(Fn.LOAD, 0, Fn.ADD, 0), new double[0], x));
+                () -> fused(prog(Fn.LOAD, 0, Fn.ADD, 0), new double[0], x));
         assertMessage("program must leave exactly one value, leaves 2",
-                () -> Ops.fusedElementwise(prog(Fn.LOAD, 0, Fn.LOAD, 0), new double[0], x));
+                () -> fused(prog(Fn.LOAD, 0, Fn.LOAD, 0), new double[0], x));
         assertMessage("LEAKY_RELU reads params[0] but there are 0 params",
-                () -> Ops.fusedElementwise(prog(Fn.LOAD, 0, Fn.LEAKY_RELU, 0), new double[0], x));
+                () -> fused(prog(Fn.LOAD, 0, Fn.LEAKY_RELU, 0), new double[0], x));
         assertMessage("input 0 must be float32, got float64(2,)",
-                () -> Ops.fusedElementwise(prog(Fn.LOAD, 0), new double[0], Tensors.of(new double[] {1, 2})));
-        assertMessage("cannot be broadcast", () -> Ops.fusedElementwise(prog(Fn.LOAD, 0, Fn.LOAD, 1, Fn.ADD, 0),
+                () -> fused(prog(Fn.LOAD, 0), new double[0], Tensors.of(new double[] {1, 2})));
+        assertMessage("cannot be broadcast", () -> fused(prog(Fn.LOAD, 0, Fn.LOAD, 1, Fn.ADD, 0),
                 new double[0], x, Tensors.of(new float[] {1, 2, 3})));
     }
 
@@ -139,6 +139,11 @@ class FusedOpsTest {
         assertEquals(Fn.MUL, Fn.forOp("Mul"));
         assertEquals(null, Fn.forOp("MatMul"));
         for (Fn f : Fn.values()) assertEquals(f, Fn.ofCode(f.code));
-        assertEquals(DType.FLOAT32, Ops.fusedElementwise(prog(Fn.LOAD, 0), new double[0], Tensors.scalar(1f)).dtype());
+        assertEquals(DType.FLOAT32, fused(prog(Fn.LOAD, 0), new double[0], Tensors.scalar(1f)).dtype());
+    }
+
+    /** Runs the internal FusedElementwise op (made by graph optimization, so not on Ops). */
+    private static Tensor fused(int[] program, double[] params, Tensor... inputs) {
+        return Ops.run(FusedOps.FUSED_ELEMENTWISE, Attrs.of("program", program, "params", params), inputs);
     }
 }

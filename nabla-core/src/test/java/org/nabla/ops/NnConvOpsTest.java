@@ -8,9 +8,9 @@ import static org.nabla.TensorAssert.assertClose;
 
 import java.util.Random;
 import org.junit.jupiter.api.Test;
+import org.nabla.Conv2dOptions;
 import org.nabla.DType;
 import org.nabla.Ops;
-import org.nabla.Ops.Conv2dOptions;
 import org.nabla.Shape;
 import org.nabla.Tensor;
 import org.nabla.Tensors;

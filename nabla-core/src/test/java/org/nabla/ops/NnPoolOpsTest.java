@@ -14,7 +14,7 @@ import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 import org.nabla.DType;
 import org.nabla.Ops;
-import org.nabla.Ops.PoolOptions;
+import org.nabla.PoolOptions;
 import org.nabla.Shape;
 import org.nabla.Tensor;
 import org.nabla.eager.ExecutionContext;

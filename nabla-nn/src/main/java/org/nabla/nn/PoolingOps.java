@@ -44,10 +44,12 @@ public final class PoolingOps implements KernelProvider, org.nabla.ops.OpFamily 
 
     public static final OpDef ARGMAX_SCATTER = OpDef.builder("ArgmaxScatter").inputs("grad", "argmax", "like")
             .shape(PoolingOps::scatterShape)
+            .internal()
             .summary("zeros like 'like' with grad[i] added at flat index argmax[i]").build();
 
     public static final OpDef ARGMAX_GATHER = OpDef.builder("ArgmaxGather").inputs("values", "argmax")
             .shape(PoolingOps::gatherShape)
+            .internal()
             .summary("values.flat[argmax[i]], shaped like argmax").build();
 
     static {

@@ -15,6 +15,7 @@ import org.nabla.kernels.cpu.Parallel;
 import org.nabla.ops.AttrType;
 import org.nabla.ops.Attrs;
 import org.nabla.ops.Infer;
+import org.nabla.ops.NnGradOps;
 import org.nabla.ops.OpDef;
 import org.nabla.ops.OpException;
 import org.nabla.ops.TensorSpec;
@@ -45,7 +46,7 @@ public final class TrainingOps implements KernelProvider, org.nabla.ops.OpFamily
             .attr("epsilon", AttrType.FLOAT, 1e-7)
             .attr("weightDecay", AttrType.FLOAT, 0.0)
             .shape(TrainingOps::adamShape)
-            .notDifferentiable()
+            .notDifferentiable().internal()
             .summary("Adam(W) step: new value, m, v from value, m, v, grad, lr (scalar) and step t (scalar, >= 1)")
             .build();
 
@@ -62,6 +63,7 @@ public final class TrainingOps implements KernelProvider, org.nabla.ops.OpFamily
      */
     public static final OpDef BIAS_RELU_GRAD = OpDef.builder("BiasReluGrad").inputs("grad", "output")
             .shape(TrainingOps::biasReluGradShape)
+            .internal()
             .summary("(grad * (output > 0), its sum over all axes but the last): BiasRelu's backward pass").build();
 
     static {
@@ -70,7 +72,7 @@ public final class TrainingOps implements KernelProvider, org.nabla.ops.OpFamily
         GradientRegistry.register("BiasReluGrad", (c, g) -> {
             Tensor up = g[0];
             if (g[1] != null) up = up == null ? Ops.add(Ops.zerosLike(c.input(0)), g[1]) : Ops.add(up, g[1]);
-            return new Tensor[] {up == null ? null : Ops.reluGrad(up, c.input(1)), null};
+            return new Tensor[] {up == null ? null : Ops.run(NnGradOps.RELU_GRAD, Attrs.EMPTY, up, c.input(1)), null};
         });
         GradientRegistry.register("StepDropout",
                 (c, g) -> new Tensor[] {g[0] == null ? null : Ops.mul(g[0], c.output(1)), null});

@@ -1,6 +1,7 @@
 package org.nabla.onnx;
 
 import java.util.Arrays;
+import org.nabla.Conv2dOptions;
 import org.nabla.Ops;
 import org.nabla.Shape;
 import org.nabla.Tensor;
@@ -50,11 +51,11 @@ final class ConvTranspose {
             if (core[i] <= 0) throw n.unsupported("output window " + Arrays.toString(out) + " misses every position "
                     + "the input reaches");
         }
-        Ops.Conv2dOptions o = Ops.Conv2dOptions.defaults().strides(strides[0], strides[1]).dilations(dil[0], dil[1])
+        Conv2dOptions o = Conv2dOptions.defaults().strides(strides[0], strides[1]).dilations(dil[0], dil[1])
                 .groups(group).dataFormat("NCHW")
                 .explicitPaddings(lo[0], full[0] - hi[0], lo[1], full[1] - hi[1]);
         Tensor filter = Ops.transpose(w, 2, 3, 1, 0); // (C_in, C_out/group, kH, kW) -> (kH, kW, C_out/group, C_in)
-        Tensor y = Ops.conv2DBackpropInput(shapedLike(x, cOut, core), filter, x, o);
+        Tensor y = Ops.conv2dBackpropInput(shapedLike(x, cOut, core), filter, x, o);
         int[][] zeros = {{0, 0}, {0, 0}, {lo[0] - begin[0], begin[0] + out[0] - hi[0]},
                 {lo[1] - begin[1], begin[1] + out[1] - hi[1]}};
         if (Arrays.stream(zeros).flatMapToInt(Arrays::stream).anyMatch(p -> p != 0)) {

@@ -10,6 +10,8 @@ import org.nabla.DType;
 import org.nabla.Ops;
 import org.nabla.Tensor;
 import org.nabla.Tensors;
+import org.nabla.ops.Attrs;
+import org.nabla.ops.GradOps;
 
 /** Selecting by value (TopK) and writing by index (ScatterND, ScatterElements). */
 final class IndexRules {
@@ -58,13 +60,14 @@ final class IndexRules {
     private static Tensor scatterNd(OnnxNode n) {
         Tensor data = n.required(0), updates = n.required(2);
         Tensor indices = nonNegativeNdIndices(n, data, n.required(1));
-        return scatter(n, data, updates, u -> Ops.gatherNdGrad(u, indices, data));
+        return scatter(n, data, updates, u -> Ops.run(GradOps.GATHER_ND_GRAD, Attrs.EMPTY, u, indices, data));
     }
 
     private static Tensor scatterElements(OnnxNode n) {
         Tensor data = n.required(0), indices = n.required(1), updates = n.required(2);
         int axis = (int) n.attrInt("axis", 0);
-        return scatter(n, data, updates, u -> Ops.gatherElementsGrad(u, indices, data, axis));
+        return scatter(n, data, updates, u -> Ops.run(GradOps.GATHER_ELEMENTS_GRAD, Attrs.of("axis", axis), u, indices,
+                data));
     }
 
     /**
@@ -83,7 +86,7 @@ final class IndexRules {
                 if (updates.shape().isFullyDefined() && updates.shape().size() == 0) return Ops.identity(data);
                 Tensor flat = Ops.reshape(updates, -1);
                 Tensor position = Ops.cumsum(Ops.cast(Ops.onesLike(flat), DType.FLOAT64), 0);
-                Tensor source = addInto.apply(Ops.reshapeLike(position, updates));
+                Tensor source = addInto.apply(NnRules.reshapeLike(position, updates));
                 Tensor taken = Ops.gather(flat, Ops.cast(Ops.maximum(Ops.sub(source, 1.0), 0.0), DType.INT64), 0);
                 return Ops.where(Ops.greater(source, 0.0), taken, data);
             }

@@ -6,9 +6,12 @@ import static org.nabla.onnx.OnnxOperators.rule;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import org.nabla.Conv2dOptions;
 import org.nabla.DType;
 import org.nabla.Ops;
 import org.nabla.Tensor;
+import org.nabla.ops.Attrs;
+import org.nabla.ops.GradOps;
 
 /** Convolution, pooling, normalization, dropout and softmax. ONNX lays images out NCHW, as these rules keep them. */
 final class NnRules {
@@ -55,7 +58,7 @@ final class NnRules {
         }
         Tensor rows = Ops.reshape(x, -1, inner);
         Tensor y = log ? Ops.logSoftmax(rows, -1) : Ops.softmax(rows, -1);
-        return d.length == 2 ? y : Ops.reshapeLike(y, x);
+        return d.length == 2 ? y : reshapeLike(y, x);
     }
 
     /**
@@ -79,10 +82,13 @@ final class NnRules {
         }
         int depth = knownDim(n, rows, axis);
         Tensor y = Ops.oneHot(Ops.argmax(rows, axis), depth, 1, 0, axis, x.dtype());
-        return coerced ? Ops.reshapeLike(y, x) : y;
+        return coerced ? reshapeLike(y, x) : y;
     }
 
     /** Dimension {@code i} of {@code x}, which the rule needs to know at import time. */
+    /** {@code y} reshaped to the runtime shape of {@code like} (core's internal ReshapeLike op). */
+    static Tensor reshapeLike(Tensor y, Tensor like) { return Ops.run(GradOps.RESHAPE_LIKE, Attrs.EMPTY, y, like); }
+
     static int knownDim(OnnxNode n, Tensor x, int i) {
         int d = x.shape().dim(i);
         if (d < 0) throw n.unsupported("needs dimension " + i + " of its input to be known when importing (shape "
@@ -108,7 +114,7 @@ final class NnRules {
         if (pads != null && from1d) pads = new int[] {0, pads[0], 0, pads[1]};
         if (pads == null) pads = new int[4];
         String autoPad = n.attrString("auto_pad", "NOTSET");
-        Ops.Conv2dOptions o = Ops.Conv2dOptions.defaults().strides(strides[0], strides[1])
+        Conv2dOptions o = Conv2dOptions.defaults().strides(strides[0], strides[1])
                 .dilations(dil[0], dil[1]).groups((int) n.attrInt("group", 1)).dataFormat("NCHW");
         o = switch (autoPad) {
             case "NOTSET" -> o.explicitPaddings(pads[0], pads[2], pads[1], pads[3]);
@@ -241,9 +247,9 @@ final class NnRules {
         Tensor y = Ops.mul(centered, Ops.rsqrt(Ops.add(var, n.attrFloat("epsilon", 1e-5))));
         if (n.opset() < 21) {
             y = Ops.add(Ops.mul(y, Ops.reshape(n.required(1), 1, groups, 1)), Ops.reshape(n.required(2), 1, groups, 1));
-            return Ops.reshapeLike(y, x);
+            return reshapeLike(y, x);
         }
-        y = Ops.reshapeLike(y, x);
+        y = reshapeLike(y, x);
         return Ops.add(Ops.mul(y, perChannel(n.required(1), x)), perChannel(n.required(2), x));
     }
 

@@ -3,6 +3,7 @@ package org.nabla.onnx;
 import java.util.Arrays;
 import java.util.List;
 import org.nabla.Ops;
+import org.nabla.PoolOptions;
 import org.nabla.Tensor;
 
 /** ONNX MaxPool and AveragePool onto Nabla's pooling ops, with ONNX's padding rules. */
@@ -19,7 +20,7 @@ final class Pooling {
         }
         boolean indices = max && n.wantsOutput(1);
         if (!indices && fastPathApplies(n, x, max)) return List.of(pool2d(n, x, k, max));
-        Ops.PoolOptions o = Ops.PoolOptions.of(k)
+        PoolOptions o = PoolOptions.of(k)
                 .strides(n.attrInts("strides", new int[0]))
                 .dilations(n.attrInts("dilations", new int[0]))
                 .pads(n.attrInts("pads", new int[0]))

@@ -10,9 +10,9 @@ import static org.nabla.onnx.ExportCheck.specs;
 import java.util.List;
 import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.Test;
+import org.nabla.Conv2dOptions;
 import org.nabla.DType;
 import org.nabla.Ops;
-import org.nabla.Ops.Conv2dOptions;
 import org.nabla.Shape;
 import org.nabla.Tensor;
 import org.nabla.nn.PoolingOps;
@@ -86,13 +86,13 @@ class NnExportTest {
                 Conv2dOptions.defaults().strides(2, 3).dilations(1, 1),
                 Conv2dOptions.defaults().padding("EXPLICIT").explicitPaddings(1, 2, 0, 1).strides(2, 2))) {
             Tensor grad = random(22, Ops.conv2d(x, filter, o).shape().dims());
-            check("conv2d input gradient " + o.padding(), in -> one(Ops.conv2DBackpropInput(x, in[1], in[0], o)),
+            check("conv2d input gradient " + o.padding(), in -> one(Ops.conv2dBackpropInput(x, in[1], in[0], o)),
                     grad, filter);
         }
         Tensor grouped = random(DType.FLOAT32, 23, -0.5, 0.5, 3, 3, 2, 4);
         Tensor xg = random(24, 1, 4, 5, 4);
         Conv2dOptions g = Conv2dOptions.defaults().groups(2).padding("SAME").strides(2, 2).dataFormat("NHWC");
-        check("grouped conv2d input gradient", in -> one(Ops.conv2DBackpropInput(xg, grouped, in[0], g)),
+        check("grouped conv2d input gradient", in -> one(Ops.conv2dBackpropInput(xg, grouped, in[0], g)),
                 random(25, Ops.conv2d(xg, grouped, g).shape().dims()));
     }
 
