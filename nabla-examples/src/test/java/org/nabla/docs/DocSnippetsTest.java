@@ -131,8 +131,16 @@ class DocSnippetsTest {
                 ```
 
                 ```java
+                package com.example.training;
+
+                // a comment before an import
+                import org.nabla.nn.Sequential;
+
                 public class Trainer {
-                    Tensor step(Tensor[] batch) { return batch[0]; }
+                    Sequential model;
+                    Tensor step(Tensor[] batch) { return model.call(batch[0]); }
+
+                    public static void main(String[] args) {}
                 }
                 ```
                 """;

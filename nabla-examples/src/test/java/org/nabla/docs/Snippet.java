@@ -8,12 +8,14 @@ import java.util.regex.Pattern;
 /**
  * Splits one java block into its top-level items (a statement, a declaration: everything up to a {@code ;} or
  * {@code }} that closes all brackets) and sorts them: imports to the unit's imports, type and method declarations (and
- * fields with a modifier) to the class body, the rest, in order, to the method body.
+ * fields with a modifier) to the class body, the rest, in order, to the method body. A {@code package} line is dropped,
+ * so a block may be a whole source file.
  */
 final class Snippet {
     private Snippet() {}
 
     private static final Pattern IMPORT = Pattern.compile("^import\\s+(static\\s+)?[\\w.]+(\\.\\*)?\\s*;\\s*(//.*)?$");
+    private static final Pattern PACKAGE = Pattern.compile("^package\\s+[\\w.]+\\s*;\\s*(//.*)?$");
     private static final Pattern ANNOTATION = Pattern.compile("^@[A-Za-z_][\\w.]*(\\([^)]*\\))?\\s*");
     private static final Pattern TYPE_DECLARATION = Pattern.compile(
             "^((public|protected|private|static|abstract|final|sealed|non-sealed|strictfp)\\s+)*"
@@ -33,18 +35,22 @@ final class Snippet {
         List<String> code = block.code();
         int depth = 0;
         List<Integer> item = new ArrayList<>();   // indices of the lines of the current item
+        boolean itemHasCode = false;              // false while the item holds only blank and comment lines
         for (int k = 0; k < code.size(); k++) {
             String line = code.get(k);
-            if (item.isEmpty() && depth == 0 && IMPORT.matcher(line.strip()).matches()) {
+            if (!itemHasCode && IMPORT.matcher(line.strip()).matches()) {
                 imports.add(line.strip(), lineOf(block, k));
                 continue;
             }
+            if (!itemHasCode && PACKAGE.matcher(line.strip()).matches()) continue;   // generated units have none
             item.add(k);
             Scan s = scan(line, depth);
             depth = s.depth;
+            itemHasCode |= s.last != 0;
             if (depth <= 0 && (s.last == ';' || s.last == '}')) {
                 emit(block, item, members, body);
                 item.clear();
+                itemHasCode = false;
                 depth = 0;
             }
         }
