@@ -1,7 +1,13 @@
 /**
- * Automatic differentiation: gradient functions registered by op name ({@code GradientRegistry}, one rules class per
- * op family: MathGradients, LinalgGradients, ReductionGradients, ArrayGradients, NnGradients, StateGradients,
- * GradOpGradients), one reverse walk ({@code Backprop}) behind both symbolic {@code Gradients.gradients(ys, xs)} in
- * graphs and the eager {@code GradientTape}, custom gradients, and the finite-difference {@code GradientChecker}.
+ * Automatic differentiation. Gradient functions ({@code GradientFunction}: the forward {@code OpCall} and its output
+ * gradients in, one gradient per input out, written with ordinary op calls so they differentiate again) are registered
+ * by op name in {@code GradientRegistry}, one rules class per op family mirroring the catalog: MathGradients,
+ * LinalgGradients, ReductionGradients, ArrayGradients, NnGradients (also the NnGradOps backward ops), StateGradients,
+ * GradOpGradients and ControlFlowGradients (Cond, Case and While, by replaying their sub-graphs), loaded by
+ * {@code CoreGradients}; ops without a gradient are marked not differentiable in their OpDef. One reverse walk
+ * ({@code Backprop}) serves both symbolic {@code Gradients.gradients(ys, xs)} in graphs and the eager
+ * {@code GradientTape} (an execution context that records op calls); {@code Gradients.customGradient} gives a function
+ * its own gradient, and {@code GradientChecker} compares gradients with float64 finite differences, first and second
+ * order.
  */
 package org.nabla.autodiff;

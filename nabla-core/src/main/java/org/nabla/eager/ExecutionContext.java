@@ -5,8 +5,10 @@ import org.nabla.ops.Attrs;
 import org.nabla.ops.OpDef;
 
 /**
- * The one place every op call goes (JAX's single "bind"): eager execution runs the kernel at once; a graph builder or
- * a tracer (later issues) records a node instead. Contexts nest per thread; the bottom one is eager.
+ * The one place every op call goes (JAX's single "bind"): the eager context ({@link EagerContext}) runs the kernel at
+ * once; a graph context ({@code org.nabla.graph.GraphContext}, entered by {@code Graph.asDefault()} and when a
+ * {@code Function} traces its lambda) records a node instead; a {@code GradientTape} hands each call to the context
+ * below it and records it. Contexts nest per thread; the bottom one is eager.
  */
 public interface ExecutionContext {
     /** Runs or records {@code op} on {@code inputs}; returns its outputs. */

@@ -1,6 +1,12 @@
 /**
- * The op catalog: every op declared once ({@link org.nabla.ops.OpDef}) with its dtype/shape inference, grouped in
- * one class per family (MathOps, LinalgOps, ReductionOps, ArrayOps, NnOps, RandomOps; FusedOps for ops made by
- * graph optimization).
+ * The op catalog: every op declared once as data ({@link org.nabla.ops.OpDef}: name, inputs, typed attributes with
+ * defaults, the dtype/shape function, flags such as stateful or not differentiable) and registered by name in
+ * {@link org.nabla.ops.OpRegistry}. One class per family: MathOps, LinalgOps, ReductionOps, ArrayOps, NnOps,
+ * RandomOps (creation and random), ControlFlowOps (Cond, Case, While over {@link org.nabla.ops.GraphFunction}
+ * sub-graphs), StateOps (variables), GraphOps (Const, Placeholder, NoOp), TransferOps (Send/Recv between devices),
+ * GradOps and NnGradOps (the ops gradient rules are written with), FusedOps (made by graph optimization). Shape rules
+ * shared by the families are in Infer (with StridedSlicing and PoolWindow for the geometry that kernels share);
+ * attributes are AttrDef/AttrType/Attrs, bad input an OpException. Other modules add families through
+ * {@link org.nabla.ops.OpFamily}.
  */
 package org.nabla.ops;
