@@ -24,7 +24,7 @@ import org.nabla.Variable;
 class CheckpointTest {
     @TempDir Path dir;
 
-    private static Map<String, Tensor> sample() {
+    static Map<String, Tensor> sample() {
         Map<String, Tensor> m = new LinkedHashMap<>();
         m.put("dense/kernel", Tensors.of(new float[] {1.5f, -2f, Float.NaN, -0f, Float.MAX_VALUE, 1e-40f}, 2, 3));
         m.put("dense/bias", Tensors.of(new double[] {Math.PI, Double.NEGATIVE_INFINITY}, 2));
