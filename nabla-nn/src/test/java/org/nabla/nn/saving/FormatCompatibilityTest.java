@@ -21,6 +21,7 @@ import org.nabla.Tensor;
 import org.nabla.Tensors;
 import org.nabla.Variable;
 import org.nabla.graph.GraphIO;
+import org.nabla.io.Json;
 import org.nabla.ops.TensorSpec;
 
 /**
