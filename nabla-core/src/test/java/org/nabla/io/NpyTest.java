@@ -27,6 +27,7 @@ import org.nabla.DType;
 import org.nabla.Shape;
 import org.nabla.Tensor;
 import org.nabla.Tensors;
+import org.nabla.kernels.cpu.Strided;
 
 class NpyTest {
     private static final String PYTHON = "/usr/bin/python3";
@@ -118,7 +119,7 @@ class NpyTest {
         descr.put(DType.UINT64, "<u8");
         assertEquals(DType.values().length, descr.size());
         for (Map.Entry<DType, String> e : descr.entrySet()) {
-            Tensor t = Tensor.wrap(e.getKey(), Shape.SCALAR, allocate(e.getKey()));
+            Tensor t = Tensor.wrap(e.getKey(), Shape.SCALAR, Strided.allocate(e.getKey().storage(), 1));
             String header = new String(Npy.toBytes(t), 10, 17, StandardCharsets.ISO_8859_1);
             assertEquals("{'descr': '" + e.getValue() + "', ", header, e.getKey().toString());
             assertEquals(e.getKey(), Npy.fromBytes(npy(1, "{'descr': '" + e.getValue() + "', 'fortran_order': False, "
@@ -130,17 +131,6 @@ class NpyTest {
             assertEquals(e.getValue(), Npy.fromBytes(npy(1, "{'descr': '" + e.getKey() + "', 'fortran_order': False, "
                     + "'shape': (), }", new byte[e.getValue().byteSize()])).dtype(), e.getKey());
         }
-    }
-
-    private static Object allocate(DType d) {
-        return switch (d.storage()) {
-            case FLOAT -> new float[1];
-            case DOUBLE -> new double[1];
-            case INT -> new int[1];
-            case LONG -> new long[1];
-            case BYTE -> new byte[1];
-            case SHORT -> new short[1];
-        };
     }
 
     /** Builds a .npy file by hand: any version, any header text, raw data. */
