@@ -7,20 +7,22 @@ import java.util.Locale;
  * {@link #storage()}; float16/bfloat16 would be stored as {@code short[]} and string as {@code Object[]}. Unsigned
  * dtypes share the array of the signed dtype of their width and read it with a mask ({@code & 0xff}, {@code & 0xffff},
  * {@code & 0xffffffffL}); uint64 keeps the bits in a {@code long} and compares, divides and prints them unsigned.
- * New constants go at the end, so listings keep their order; files store explicit dtype codes, never ordinals.
+ * New constants go at the end, so listings keep their order. Nabla's files (graph files, checkpoints, saved models)
+ * store each dtype as its {@link #fileCode()}, never its ordinal: the codes below are that format's one table, and a
+ * new dtype takes the next unused code.
  */
 public enum DType {
-    FLOAT32("float32", 4, Storage.FLOAT),
-    FLOAT64("float64", 8, Storage.DOUBLE),
-    INT32("int32", 4, Storage.INT),
-    INT64("int64", 8, Storage.LONG),
-    UINT8("uint8", 1, Storage.BYTE),
-    BOOL("bool", 1, Storage.BYTE),
-    INT8("int8", 1, Storage.BYTE),
-    INT16("int16", 2, Storage.SHORT),
-    UINT16("uint16", 2, Storage.SHORT),
-    UINT32("uint32", 4, Storage.INT),
-    UINT64("uint64", 8, Storage.LONG);
+    FLOAT32("float32", 4, Storage.FLOAT, 1),
+    FLOAT64("float64", 8, Storage.DOUBLE, 2),
+    INT32("int32", 4, Storage.INT, 3),
+    INT64("int64", 8, Storage.LONG, 4),
+    UINT8("uint8", 1, Storage.BYTE, 5),
+    BOOL("bool", 1, Storage.BYTE, 6),
+    INT8("int8", 1, Storage.BYTE, 7),
+    INT16("int16", 2, Storage.SHORT, 8),
+    UINT16("uint16", 2, Storage.SHORT, 9),
+    UINT32("uint32", 4, Storage.INT, 10),
+    UINT64("uint64", 8, Storage.LONG, 11);
 
     /** The Java primitive array kind that holds the elements of a CPU tensor of this dtype. */
     public enum Storage {
@@ -39,11 +41,13 @@ public enum DType {
     private final String pythonName;
     private final int byteSize;
     private final Storage storage;
+    private final int fileCode;
 
-    DType(String pythonName, int byteSize, Storage storage) {
+    DType(String pythonName, int byteSize, Storage storage, int fileCode) {
         this.pythonName = pythonName;
         this.byteSize = byteSize;
         this.storage = storage;
+        this.fileCode = fileCode;
     }
 
     /** The TensorFlow/NumPy spelling, e.g. {@code float32}. */
@@ -86,6 +90,23 @@ public enum DType {
         StringBuilder names = new StringBuilder();
         for (DType d : VALUES) names.append(names.isEmpty() ? "" : ", ").append(d.pythonName);
         throw new IllegalArgumentException("unknown dtype '" + name + "', expected one of " + names);
+    }
+
+    /**
+     * The one-byte code that stands for this dtype in Nabla's graph files and checkpoints (docs/graph-format.md,
+     * docs/checkpoint-format.md); stable across releases, whatever the order of the constants.
+     */
+    public int fileCode() { return fileCode; }
+
+    /**
+     * The dtype stored as {@code code} in a Nabla file. Fails with an {@link IllegalArgumentException} that names the
+     * code and the known ones, for the reader to prefix with the file and place.
+     */
+    public static DType fromFileCode(int code) {
+        for (DType d : VALUES) if (d.fileCode == code) return d;
+        StringBuilder known = new StringBuilder();
+        for (DType d : VALUES) known.append(known.isEmpty() ? "" : ", ").append(d.fileCode).append(' ').append(d);
+        throw new IllegalArgumentException("unknown dtype code " + code + " (known codes: " + known + ")");
     }
 
     /** All dtypes, without the defensive copy {@code values()} makes. */

@@ -1,6 +1,7 @@
 package org.nabla.cli;
 
 import org.nabla.io.AtomicFiles;
+import org.nabla.io.Json;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -184,7 +185,7 @@ final class CliSupport {
         StringBuilder b = new StringBuilder("{\n");
         int i = 0;
         for (Map.Entry<String, Object> e : values.entrySet()) {
-            b.append("  \"").append(e.getKey()).append("\": ");
+            b.append("  ").append(Json.quote(e.getKey())).append(": ");
             Object v = e.getValue();
             if (v instanceof Double d) {
                 b.append(Double.isFinite(d) ? new java.math.BigDecimal(d).round(new java.math.MathContext(6))
@@ -194,7 +195,7 @@ final class CliSupport {
             } else if (v == null) {
                 b.append("null");
             } else {
-                b.append('"').append(v.toString().replace("\\", "\\\\").replace("\"", "\\\"")).append('"');
+                b.append(Json.quote(v.toString()));
             }
             b.append(++i < values.size() ? ",\n" : "\n");
         }

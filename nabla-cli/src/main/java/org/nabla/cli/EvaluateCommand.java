@@ -9,6 +9,7 @@ import java.util.concurrent.Callable;
 import org.nabla.Tensor;
 import org.nabla.data.datasets.LabeledImages;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code nabla evaluate}: accuracy and loss of a saved model (or a reference model and checkpoint) on a test split. */
@@ -16,14 +17,8 @@ import picocli.CommandLine.Option;
         versionProvider = VersionCommand.Provider.class,
         description = "Evaluate a saved model on the test split of a dataset: accuracy and loss.")
 public final class EvaluateCommand implements Callable<Integer> {
-    @Option(names = "--model", paramLabel = "DIR", required = true,
-            description = "A saved model directory (or a run folder written by nabla train), or mlp/cnn with "
-                    + "--checkpoint.")
-    String model;
-
-    @Option(names = "--checkpoint", paramLabel = "FILE",
-            description = "With --model mlp|cnn: the checkpoint file (or checkpoints folder) holding its weights.")
-    Path checkpoint;
+    @Mixin
+    TrainedModelOptions trained;
 
     @Option(names = "--dataset", paramLabel = "NAME", defaultValue = "mnist",
             description = "mnist or fashion-mnist (default: ${DEFAULT-VALUE}).")
@@ -42,7 +37,7 @@ public final class EvaluateCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         CliSupport.requireOneOf("dataset", dataset, CliSupport.DATASETS);
-        try (Classifier c = Classifier.open(model, checkpoint, true)) {
+        try (Classifier c = trained.open()) {
             LabeledImages data = CliSupport.loadDataset(dataset, dataDir);
             Tensor images = data.testImages(), labels = data.testLabels();
             if (limit != null) {

@@ -16,6 +16,7 @@ import org.nabla.charts.ImageInput;
 import org.nabla.data.datasets.FashionMnist;
 import org.nabla.data.io.Idx;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -27,14 +28,8 @@ import picocli.CommandLine.Parameters;
 public final class PredictCommand implements Callable<Integer> {
     private static final byte[] PNG = {(byte) 0x89, 'P', 'N', 'G'};
 
-    @Option(names = "--model", paramLabel = "DIR", required = true,
-            description = "A saved model directory (or a run folder written by nabla train), or mlp/cnn with "
-                    + "--checkpoint.")
-    String model;
-
-    @Option(names = "--checkpoint", paramLabel = "FILE",
-            description = "With --model mlp|cnn: the checkpoint file (or checkpoints folder) holding its weights.")
-    Path checkpoint;
+    @Mixin
+    TrainedModelOptions trained;
 
     @Option(names = "--invert", description = "The images are dark ink on a light background (MNIST is light on "
             + "dark): invert them first.")
@@ -57,7 +52,7 @@ public final class PredictCommand implements Callable<Integer> {
         int per = CliSupport.SIDE * CliSupport.SIDE;
         float[] all = new float[images.size() * per];
         for (int i = 0; i < images.size(); i++) System.arraycopy(images.get(i), 0, all, i * per, per);
-        try (Classifier c = Classifier.open(model, checkpoint, true)) {
+        try (Classifier c = trained.open()) {
             float[] logits = c.logits(Tensor.wrap(DType.FLOAT32, Shape.of(images.size(), CliSupport.SIDE,
                     CliSupport.SIDE), all));
             for (int i = 0; i < images.size(); i++) {

@@ -94,7 +94,7 @@ final class ControlFlowGradients {
                 return compact(vjp(branch, x, diff, seeded, seeds), diff);
             }));
         }
-        List<Tensor> captures = alignCaptures(gradBranches);
+        List<Tensor> captures = FuncGraph.alignCaptures(gradBranches);
         List<Tensor> opInputs = new ArrayList<>();
         opInputs.add(call.input(0));
         opInputs.addAll(Arrays.asList(in));
@@ -312,15 +312,5 @@ final class ControlFlowGradients {
         Tensor[] out = new Tensor[count(diff)];
         for (int i = 0, k = 0; i < diff.length; i++) if (diff[i]) out[k++] = full[i];
         return out;
-    }
-
-    /** Makes the gradient branches take the same captured outer tensors (as ControlFlow does for forward branches). */
-    private static List<Tensor> alignCaptures(List<FuncGraph> graphs) {
-        List<Tensor> union = new ArrayList<>();
-        for (FuncGraph g : graphs) {
-            for (Tensor t : g.capturedOuter()) if (union.stream().noneMatch(u -> u == t)) union.add(t);
-        }
-        for (int i = 0; i < graphs.size(); i++) graphs.set(i, graphs.get(i).withCaptures(union));
-        return union;
     }
 }

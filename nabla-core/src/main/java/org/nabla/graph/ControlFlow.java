@@ -58,7 +58,7 @@ public final class ControlFlow {
         long id = COUNTER.incrementAndGet();
         List<FuncGraph> branches = new ArrayList<>(List.of(
                 traceBranch("cond_then_" + id, thenFn), traceBranch("cond_else_" + id, elseFn)));
-        List<Tensor> captures = alignCaptures(branches);
+        List<Tensor> captures = FuncGraph.alignCaptures(branches);
         return execute(ControlFlowOps.COND, Attrs.of("thenBranch", branches.get(0), "elseBranch",
                 branches.get(1)), prepend(pred, captures));
     }
@@ -81,7 +81,7 @@ public final class ControlFlow {
         for (int b = 0; b < branches.size(); b++) {
             traced.add(traceBranch("case_" + id + "_branch" + b, branches.get(b)));
         }
-        List<Tensor> captures = alignCaptures(traced);
+        List<Tensor> captures = FuncGraph.alignCaptures(traced);
         return execute(ControlFlowOps.CASE, Attrs.of("branches", traced.toArray(GraphFunction[]::new)),
                 prepend(index, captures));
     }
@@ -148,7 +148,7 @@ public final class ControlFlow {
         FuncGraph condGraph = FuncGraph.trace("while_cond_" + id, specs,
                 Effects.ordered(args -> results("While: cond", new Tensor[] {cond.apply(args)})));
         List<FuncGraph> graphs = new ArrayList<>(List.of(condGraph, bodyGraph));
-        List<Tensor> captures = alignCaptures(graphs);
+        List<Tensor> captures = FuncGraph.alignCaptures(graphs);
         List<Tensor> inputs = new ArrayList<>(Arrays.asList(loopVars));
         inputs.addAll(captures);
         Tensor[] out = execute(ControlFlowOps.WHILE, Attrs.of("cond", graphs.get(0), "body", graphs.get(1),
@@ -271,19 +271,6 @@ public final class ControlFlow {
             if (r[i] == null) throw new IllegalArgumentException(what + " returned null as value " + i);
         }
         return r;
-    }
-
-    /**
-     * Makes every graph take the union of their captured outer tensors, in one order; returns that order (the extra
-     * inputs of the op). Replaces the list's elements.
-     */
-    private static List<Tensor> alignCaptures(List<FuncGraph> graphs) {
-        List<Tensor> union = new ArrayList<>();
-        for (FuncGraph g : graphs) {
-            for (Tensor t : g.capturedOuter()) if (union.stream().noneMatch(u -> u == t)) union.add(t);
-        }
-        for (int i = 0; i < graphs.size(); i++) graphs.set(i, graphs.get(i).withCaptures(union));
-        return union;
     }
 
     private static Tensor[] prepend(Tensor first, List<Tensor> rest) {

@@ -92,6 +92,20 @@ public final class FuncGraph implements GraphFunction {
         return new FuncGraph(name, graph, p, results, outer);
     }
 
+    /**
+     * Makes every function of {@code graphs} take the union of their captured outer tensors, in one order, by
+     * replacing each element with its {@link #withCaptures} copy; returns that order (the extra inputs of the
+     * control-flow op that calls them). Forward branches and loop parts and their gradient branches share this.
+     */
+    public static List<Tensor> alignCaptures(List<FuncGraph> graphs) {
+        List<Tensor> union = new ArrayList<>();
+        for (FuncGraph g : graphs) {
+            for (Tensor t : g.capturedOuter()) if (union.stream().noneMatch(u -> u == t)) union.add(t);
+        }
+        for (int i = 0; i < graphs.size(); i++) graphs.set(i, graphs.get(i).withCaptures(union));
+        return union;
+    }
+
     @Override
     public List<TensorSpec> inputSpecs() { return params.stream().map(Output::spec).toList(); }
 

@@ -31,6 +31,7 @@ import java.util.zip.CRC32;
 import org.nabla.DType;
 import org.nabla.Shape;
 import org.nabla.Tensor;
+import org.nabla.io.TensorBytes;
 import org.nabla.ops.Attrs;
 import org.nabla.ops.OpDef;
 import org.nabla.ops.OpRegistry;
@@ -207,20 +208,11 @@ final class GraphFileReader {
 
     private static DType readDType(Reader r) throws IOException {
         int code = r.u8();
-        return switch (code) {
-            case 1 -> DType.FLOAT32;
-            case 2 -> DType.FLOAT64;
-            case 3 -> DType.INT32;
-            case 4 -> DType.INT64;
-            case 5 -> DType.UINT8;
-            case 6 -> DType.BOOL;
-            case 7 -> DType.INT8;
-            case 8 -> DType.INT16;
-            case 9 -> DType.UINT16;
-            case 10 -> DType.UINT32;
-            case 11 -> DType.UINT64;
-            default -> throw r.corrupt("unknown dtype code " + code);
-        };
+        try {
+            return DType.fromFileCode(code);
+        } catch (IllegalArgumentException e) {
+            throw r.corrupt(e.getMessage());
+        }
     }
 
     private static Shape readShape(Reader r) throws IOException {
@@ -239,24 +231,16 @@ final class GraphFileReader {
         long byteCount = r.i64();
         long size = 1;
         for (int d : shape.dims()) size = Math.min(size * d, Integer.MAX_VALUE); // saturating: no long overflow
-        int elements = (int) size;
         if (size > Integer.MAX_VALUE - 8 || byteCount != size * dtype.byteSize()) {
             throw r.corrupt(where + ": a " + dtype + " tensor of shape " + shape + " cannot hold " + byteCount
                     + " bytes");
         }
         ByteBuffer b = r.slice(byteCount, where + " tensor data");
-        Object data = switch (dtype.storage()) {
-            case FLOAT -> { float[] a = new float[elements]; b.asFloatBuffer().get(a); yield a; }
-            case DOUBLE -> { double[] a = new double[elements]; b.asDoubleBuffer().get(a); yield a; }
-            case INT -> { int[] a = new int[elements]; b.asIntBuffer().get(a); yield a; }
-            case LONG -> { long[] a = new long[elements]; b.asLongBuffer().get(a); yield a; }
-            case BYTE -> { byte[] a = new byte[elements]; b.get(a); yield a; }
-            case SHORT -> { short[] a = new short[elements]; b.asShortBuffer().get(a); yield a; }
-        };
-        if (dtype == DType.BOOL) {
-            for (byte x : (byte[]) data) if (x != 0 && x != 1) throw r.corrupt(where + ": bool byte " + x);
+        try {
+            return TensorBytes.get(b, dtype, shape);
+        } catch (IllegalArgumentException e) {
+            throw r.corrupt(where + ": " + e.getMessage());
         }
-        return Tensor.wrap(dtype, shape, data);
     }
 
     /** Bounds-checked little-endian reading of [pos, end); every failure names the source and the byte offset. */

@@ -15,6 +15,7 @@ import java.util.zip.CRC32;
 import org.nabla.DType;
 import org.nabla.Shape;
 import org.nabla.Tensor;
+import org.nabla.io.TensorBytes;
 import org.nabla.ops.GraphFunction;
 import org.nabla.ops.OpRegistry;
 
@@ -94,7 +95,7 @@ public final class GraphIO {
             for (Node c : n.controlInputs()) w.i32(c.id());
             w.i32(n.numOutputs());
             for (int i = 0; i < n.numOutputs(); i++) {
-                w.u8(dtypeCode(n.outputSpec(i).dtype()));
+                w.u8(n.outputSpec(i).dtype().fileCode());
                 writeShape(w, n.outputSpec(i).shape());
             }
         }
@@ -107,7 +108,7 @@ public final class GraphIO {
             case Double d -> { w.u8(TAG_FLOAT); w.f64(d); }
             case Boolean b -> { w.u8(TAG_BOOL); w.u8(b ? 1 : 0); }
             case String s -> { w.u8(TAG_STRING); w.str(s); }
-            case DType d -> { w.u8(TAG_DTYPE); w.u8(dtypeCode(d)); }
+            case DType d -> { w.u8(TAG_DTYPE); w.u8(d.fileCode()); }
             case int[] a -> {
                 w.u8(TAG_INTS);
                 w.i32(a.length);
@@ -156,9 +157,8 @@ public final class GraphIO {
     }
 
     private static void writeTensor(Writer w, Tensor t) {
-        w.u8(dtypeCode(t.dtype()));
+        w.u8(t.dtype().fileCode());
         writeShape(w, t.shape());
-        Tensor d = t.dense();
         int n = t.shape().intSize();
         if ((long) n * t.dtype().byteSize() > Integer.MAX_VALUE - 8) {
             throw new IllegalArgumentException("a constant of " + t.spec() + " is too large for a graph file "
@@ -166,34 +166,8 @@ public final class GraphIO {
         }
         w.i64((long) n * t.dtype().byteSize());
         byte[] bytes = new byte[n * t.dtype().byteSize()];
-        ByteBuffer b = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
-        switch (d.data()) {
-            case float[] a -> { for (int i = 0; i < n; i++) b.putFloat(a[i]); }
-            case double[] a -> { for (int i = 0; i < n; i++) b.putDouble(a[i]); }
-            case int[] a -> { for (int i = 0; i < n; i++) b.putInt(a[i]); }
-            case long[] a -> { for (int i = 0; i < n; i++) b.putLong(a[i]); }
-            case byte[] a -> b.put(a, 0, n);
-            case short[] a -> { for (int i = 0; i < n; i++) b.putShort(a[i]); }
-            default -> throw new IllegalArgumentException("cannot write tensor storage " + d.data().getClass());
-        }
+        TensorBytes.put(ByteBuffer.wrap(bytes), t);
         w.raw(bytes);
-    }
-
-    /** Stable one-byte codes for dtypes (independent of the enum's order). */
-    static int dtypeCode(DType d) {
-        return switch (d) {
-            case FLOAT32 -> 1;
-            case FLOAT64 -> 2;
-            case INT32 -> 3;
-            case INT64 -> 4;
-            case UINT8 -> 5;
-            case BOOL -> 6;
-            case INT8 -> 7;
-            case INT16 -> 8;
-            case UINT16 -> 9;
-            case UINT32 -> 10;
-            case UINT64 -> 11;
-        };
     }
 
     /** Little-endian byte sink. */

@@ -26,10 +26,10 @@ import org.nabla.storage.Strided;
  * False, 'shape': (2, 3), }}) followed by the raw elements.
  *
  * <p>Writing produces format 1.0 (2.0 only for a header over 64 KiB), little-endian, C order, byte for byte what
- * NumPy 1.24+ writes. Reading accepts versions 1.0, 2.0 and 3.0, dtypes float32/64, int32/64, uint8 and bool in
- * either byte order, and Fortran order (the data is transposed into C order while reading). The header is parsed as
- * a strict Python-literal subset, never evaluated, and every size it claims is checked against the real length of
- * the file before a buffer is allocated; problems raise {@link IOException}s that name the file and what is wrong.
+ * NumPy 1.24+ writes. Reading accepts versions 1.0, 2.0 and 3.0, every Nabla dtype in either byte order, and
+ * Fortran order (the data is transposed into C order while reading). The header is parsed as a strict Python-literal
+ * subset, never evaluated, and every size it claims is checked against the real length of the file before a buffer
+ * is allocated; problems raise {@link IOException}s that name the file and what is wrong.
  */
 public final class Npy {
     private static final byte[] MAGIC = {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y'};
@@ -40,8 +40,8 @@ public final class Npy {
     private static final int MAX_HEADER = 1 << 20;
     private static final int IO_CHUNK = 1 << 20;
     private static final long MAX_ELEMENTS = Integer.MAX_VALUE - 8;
-    private static final String SUPPORTED = "<f4, <f8, <i4, <i8, |u1, |b1, |i1, <i2, <u2, <u4, <u8 "
-            + "(or '>' for big-endian)";
+    /** What the reader accepts, for its errors: every dtype's descr as written, e.g. "<f4, <f8, ...". */
+    private static final String SUPPORTED = supported();
 
     private Npy() {}
 
@@ -101,6 +101,7 @@ public final class Npy {
         return b.array();
     }
 
+    /** The descr NumPy writes for each dtype: the one table between the two, read both ways. */
     private static String descr(DType d) {
         return switch (d) {
             case FLOAT32 -> "<f4";
@@ -115,6 +116,29 @@ public final class Npy {
             case UINT32 -> "<u4";
             case UINT64 -> "<u8";
         };
+    }
+
+    /**
+     * The dtype of a descr without its byte-order character ({@code f4}, {@code u1}...), or of one of NumPy's
+     * one-letter type characters that older writers use for the one-byte and two-byte types; null if unsupported.
+     */
+    private static DType dtypeOfDescr(String code) {
+        for (DType d : DType.values()) if (descr(d).substring(1).equals(code)) return d;
+        return switch (code) {
+            case "B" -> DType.UINT8;
+            case "?" -> DType.BOOL;
+            case "b" -> DType.INT8;
+            case "h" -> DType.INT16;
+            case "H" -> DType.UINT16;
+            case "I" -> DType.UINT32;
+            default -> null;
+        };
+    }
+
+    private static String supported() {
+        StringBuilder sb = new StringBuilder();
+        for (DType d : DType.values()) sb.append(sb.isEmpty() ? "" : ", ").append(descr(d));
+        return sb.append(" (or '>' for big-endian)").toString();
     }
 
     private static void writeData(Tensor t, OutputStream out) throws IOException {
@@ -314,20 +338,8 @@ public final class Npy {
             else if (c == '>') order = ByteOrder.BIG_ENDIAN;
             code = code.substring(1);
         }
-        DType dtype = switch (code) {
-            case "f4" -> DType.FLOAT32;
-            case "f8" -> DType.FLOAT64;
-            case "i4" -> DType.INT32;
-            case "i8" -> DType.INT64;
-            case "u1", "B" -> DType.UINT8;
-            case "b1", "?" -> DType.BOOL;
-            case "i1", "b" -> DType.INT8;
-            case "i2", "h" -> DType.INT16;
-            case "u2", "H" -> DType.UINT16;
-            case "u4", "I" -> DType.UINT32;
-            case "u8" -> DType.UINT64;
-            default -> throw bad(name, "unsupported dtype descr '" + descr + "'; supported: " + SUPPORTED);
-        };
+        DType dtype = dtypeOfDescr(code);
+        if (dtype == null) throw bad(name, "unsupported dtype descr '" + descr + "'; supported: " + SUPPORTED);
         return new Header(dtype, order, fortran, shape);
     }
 

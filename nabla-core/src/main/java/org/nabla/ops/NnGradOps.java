@@ -83,13 +83,7 @@ public final class NnGradOps {
 
     private static OpDef.Builder conv(String name, String... forwardInputs) {
         boolean wantInput = name.endsWith("Input");
-        return OpDef.builder(name).inputs(forwardInputs[0], forwardInputs[1], "grad")
-                .attr("strides", AttrType.INTS, new int[] {1, 1})
-                .attr("padding", AttrType.STRING, "VALID")
-                .attr("explicitPaddings", AttrType.INTS, new int[] {0, 0, 0, 0})
-                .attr("dilations", AttrType.INTS, new int[] {1, 1})
-                .attr("groups", AttrType.INT, 1)
-                .attr("dataFormat", AttrType.STRING, "NHWC")
+        return NnOps.convAttrs(OpDef.builder(name).inputs(forwardInputs[0], forwardInputs[1], "grad"))
                 .kernelDTypeFromInput(2)
                 .shape((in, a) -> {
                     Infer.sameDType(name, in[0], in[2]);

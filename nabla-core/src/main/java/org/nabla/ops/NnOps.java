@@ -55,13 +55,7 @@ public final class NnOps {
             .shape(NnOps::biasAddShape)
             .summary("value + bias along the channel axis (last for NHWC, 1 for NCHW)").build();
 
-    public static final OpDef CONV2D = OpDef.builder("Conv2D").inputs("input", "filter")
-            .attr("strides", AttrType.INTS, new int[] {1, 1})
-            .attr("padding", AttrType.STRING, "VALID")
-            .attr("explicitPaddings", AttrType.INTS, new int[] {0, 0, 0, 0})
-            .attr("dilations", AttrType.INTS, new int[] {1, 1})
-            .attr("groups", AttrType.INT, 1)
-            .attr("dataFormat", AttrType.STRING, "NHWC")
+    public static final OpDef CONV2D = convAttrs(OpDef.builder("Conv2D").inputs("input", "filter"))
             .shape(NnOps::conv2dShape)
             .summary("2-D convolution (cross-correlation) of NHWC/NCHW input with an HWIO filter").build();
 
@@ -325,6 +319,16 @@ public final class NnOps {
         Window2D w = poolWindow(op, x, a);
         int n = x.dim(0), c = x.dim(nchw ? 1 : 3);
         return Infer.one(in[0].dtype(), nchw ? Shape.of(n, c, w.outH(), w.outW()) : Shape.of(n, w.outH(), w.outW(), c));
+    }
+
+    /** Conv2D's attributes and defaults, declared once: its backprop ops (NnGradOps) take the same ones. */
+    static OpDef.Builder convAttrs(OpDef.Builder b) {
+        return b.attr("strides", AttrType.INTS, new int[] {1, 1})
+                .attr("padding", AttrType.STRING, "VALID")
+                .attr("explicitPaddings", AttrType.INTS, new int[] {0, 0, 0, 0})
+                .attr("dilations", AttrType.INTS, new int[] {1, 1})
+                .attr("groups", AttrType.INT, 1)
+                .attr("dataFormat", AttrType.STRING, "NHWC");
     }
 
     private static OpDef.Builder ndPool(String name) {

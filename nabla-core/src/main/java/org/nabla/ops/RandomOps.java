@@ -79,29 +79,26 @@ public final class RandomOps {
             .summary("uniform samples in [minval, maxval) from a counter-based generator keyed by 'seed'")
             .build();
 
-    public static final OpDef RANDOM_NORMAL = OpDef.builder("RandomNormal")
-            .attr("shape", AttrType.INTS)
-            .attr("dtype", AttrType.DTYPE, DType.FLOAT32)
-            .attr("mean", AttrType.FLOAT, 0.0)
-            .attr("stddev", AttrType.FLOAT, 1.0)
-            .attr("seed", AttrType.LONG, 0L)
-            .kernelDTypeFromAttr("dtype")
-            .shape((in, a) -> normalSpec("RandomNormal", a))
-            .notDifferentiable().stateful()
+    public static final OpDef RANDOM_NORMAL = normal("RandomNormal")
             .summary("normal samples with the given mean and stddev, keyed by 'seed'")
             .build();
 
-    public static final OpDef TRUNCATED_NORMAL = OpDef.builder("TruncatedNormal")
-            .attr("shape", AttrType.INTS)
-            .attr("dtype", AttrType.DTYPE, DType.FLOAT32)
-            .attr("mean", AttrType.FLOAT, 0.0)
-            .attr("stddev", AttrType.FLOAT, 1.0)
-            .attr("seed", AttrType.LONG, 0L)
-            .kernelDTypeFromAttr("dtype")
-            .shape((in, a) -> normalSpec("TruncatedNormal", a))
-            .notDifferentiable().stateful()
+    public static final OpDef TRUNCATED_NORMAL = normal("TruncatedNormal")
             .summary("normal samples redrawn until within 2 stddev of the mean (tf.random.truncated_normal)")
             .build();
+
+    /** RandomNormal and TruncatedNormal: the same attributes, defaults and shape rule. */
+    private static OpDef.Builder normal(String op) {
+        return OpDef.builder(op)
+                .attr("shape", AttrType.INTS)
+                .attr("dtype", AttrType.DTYPE, DType.FLOAT32)
+                .attr("mean", AttrType.FLOAT, 0.0)
+                .attr("stddev", AttrType.FLOAT, 1.0)
+                .attr("seed", AttrType.LONG, 0L)
+                .kernelDTypeFromAttr("dtype")
+                .shape((in, a) -> normalSpec(op, a))
+                .notDifferentiable().stateful();
+    }
 
     private static TensorSpec[] normalSpec(String op, Attrs a) {
         DType d = a.getDType("dtype");

@@ -119,20 +119,8 @@ final class Plan {
             partFeeds.add(new ArrayList<>());
             partFetches.add(new ArrayList<>());
         }
-        int[][] feedRoute = new int[feeds.size()][];
-        for (int i = 0; i < feedRoute.length; i++) {
-            Output o = feedOutputs.get(i);
-            int p = parts.partitionOf(o.node());
-            feedRoute[i] = new int[] {p, partFeeds.get(p).size()};
-            partFeeds.get(p).add(parts.map(o));
-        }
-        int[][] fetchRoute = new int[fetches.size()][];
-        for (int i = 0; i < fetchRoute.length; i++) {
-            Output o = prunedFetches.get(i);
-            int p = parts.partitionOf(o.node());
-            fetchRoute[i] = new int[] {p, partFetches.get(p).size()};
-            partFetches.get(p).add(parts.map(o));
-        }
+        int[][] feedRoute = route(feedOutputs, parts, partFeeds);
+        int[][] fetchRoute = route(prunedFetches, parts, partFetches);
         List<Executor> executors = new ArrayList<>();
         int[] feedCounts = new int[np];
         for (int i = 0; i < np; i++) {
@@ -141,6 +129,22 @@ final class Plan {
             feedCounts[i] = partFeeds.get(i).size();
         }
         return new Plan(List.copyOf(feeds), List.copyOf(executors), feedRoute, fetchRoute, feedCounts);
+    }
+
+    /**
+     * Hands each of {@code outputs} to the partition holding it, appending its copy there to
+     * {@code perPartition}; returns, for each, {partition, index in that partition's list}. Feeds and fetches are
+     * routed alike.
+     */
+    private static int[][] route(List<Output> outputs, Partitioner.Result parts, List<List<Output>> perPartition) {
+        int[][] route = new int[outputs.size()][];
+        for (int i = 0; i < route.length; i++) {
+            Output o = outputs.get(i);
+            int p = parts.partitionOf(o.node());
+            route[i] = new int[] {p, perPartition.get(p).size()};
+            perPartition.get(p).add(parts.map(o));
+        }
+        return route;
     }
 
     int partitionCount() { return executors.size(); }

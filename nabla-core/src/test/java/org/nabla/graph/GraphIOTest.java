@@ -270,6 +270,17 @@ class GraphIOTest {
         assertTrue(m.contains("cannot hold 8 bytes"), m);
     }
 
+    @Test
+    void unknownDTypeCodeNamesTheKnownOnes(@TempDir Path dir) throws IOException {
+        Graph g = new Graph();
+        g.constant("c", new float[] {1, 2});
+        byte[] b = GraphIO.toBytes(g);
+        b[indexOf(b, new byte[] {1, 1, 0, 0, 0, 2, 0, 0, 0})] = 12; // the constant's dtype byte: float32 -> 12
+        String m = readFails(dir, reseal(b)).getMessage();
+        assertTrue(m.contains(": unknown dtype code 12 (known codes: 1 float32, 2 float64, "), m);
+        assertTrue(m.contains("corrupt graph file at byte "), m);
+    }
+
     private static int indexOf(byte[] hay, byte[] needle) {
         outer:
         for (int i = 0; i + needle.length <= hay.length; i++) {

@@ -15,7 +15,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Assumptions;
@@ -25,6 +27,7 @@ import org.nabla.DType;
 import org.nabla.Shape;
 import org.nabla.Tensor;
 import org.nabla.Tensors;
+import org.nabla.kernels.cpu.Strided;
 
 class NpyTest {
     private static final String PYTHON = "/usr/bin/python3";
@@ -97,6 +100,37 @@ class NpyTest {
         String bool = new String(Npy.toBytes(Tensors.of(new boolean[] {true, false})), 10, 118,
                 StandardCharsets.ISO_8859_1);
         assertTrue(bool.startsWith("{'descr': '|b1', 'fortran_order': False, 'shape': (2,), }   "), bool);
+    }
+
+    /** NumPy's descr of every dtype, written and read, and the one-letter type characters older writers use. */
+    @Test
+    void everyDTypeHasItsNumPyDescr() throws IOException {
+        Map<DType, String> descr = new LinkedHashMap<>();
+        descr.put(DType.FLOAT32, "<f4");
+        descr.put(DType.FLOAT64, "<f8");
+        descr.put(DType.INT32, "<i4");
+        descr.put(DType.INT64, "<i8");
+        descr.put(DType.UINT8, "|u1");
+        descr.put(DType.BOOL, "|b1");
+        descr.put(DType.INT8, "|i1");
+        descr.put(DType.INT16, "<i2");
+        descr.put(DType.UINT16, "<u2");
+        descr.put(DType.UINT32, "<u4");
+        descr.put(DType.UINT64, "<u8");
+        assertEquals(DType.values().length, descr.size());
+        for (Map.Entry<DType, String> e : descr.entrySet()) {
+            Tensor t = Tensor.wrap(e.getKey(), Shape.SCALAR, Strided.allocate(e.getKey().storage(), 1));
+            String header = new String(Npy.toBytes(t), 10, 17, StandardCharsets.ISO_8859_1);
+            assertEquals("{'descr': '" + e.getValue() + "', ", header, e.getKey().toString());
+            assertEquals(e.getKey(), Npy.fromBytes(npy(1, "{'descr': '" + e.getValue() + "', 'fortran_order': False, "
+                    + "'shape': (), }", new byte[e.getKey().byteSize()])).dtype());
+        }
+        Map<String, DType> letters = Map.of("|B", DType.UINT8, "|?", DType.BOOL, "|b", DType.INT8, "<h", DType.INT16,
+                "<H", DType.UINT16, "<I", DType.UINT32);
+        for (Map.Entry<String, DType> e : letters.entrySet()) {
+            assertEquals(e.getValue(), Npy.fromBytes(npy(1, "{'descr': '" + e.getKey() + "', 'fortran_order': False, "
+                    + "'shape': (), }", new byte[e.getValue().byteSize()])).dtype(), e.getKey());
+        }
     }
 
     /** Builds a .npy file by hand: any version, any header text, raw data. */

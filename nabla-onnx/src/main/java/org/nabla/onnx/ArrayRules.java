@@ -11,6 +11,7 @@ import org.nabla.Ops;
 import org.nabla.Shape;
 import org.nabla.Tensor;
 import org.nabla.Tensors;
+import org.nabla.ops.Infer;
 
 /** Shape and layout operators, indexing, constants. Shape-like inputs must be known at import time. */
 final class ArrayRules {
@@ -34,7 +35,7 @@ final class ArrayRules {
         one("Expand", n -> {
             Tensor x = n.required(0);
             Shape target = Shape.of(n.constant(1).toLongArray());
-            return Ops.broadcastTo(x, broadcastShape(x.shape(), target, n).dims());
+            return Ops.broadcastTo(x, Infer.broadcast("Expand", x.shape(), target).dims());
         });
         one("Tile", n -> Ops.tile(n.required(0), n.constant(1).toIntArray()));
         one("Gather", n -> Ops.gather(n.required(0), n.required(1), (int) n.attrInt("axis", 0)));
@@ -133,19 +134,6 @@ final class ArrayRules {
         int[] norm = Arrays.stream(axes).map(a -> a < 0 ? a + outRank : a).sorted().toArray();
         for (int a : norm) x = Ops.expandDims(x, a);
         return x;
-    }
-
-    /** NumPy broadcasting of the input's shape with the requested one (Expand may also keep larger input dims). */
-    private static Shape broadcastShape(Shape a, Shape b, OnnxNode n) {
-        int rank = Math.max(a.rank(), b.rank());
-        int[] out = new int[rank];
-        for (int i = 0; i < rank; i++) {
-            int da = i < rank - a.rank() ? 1 : a.dim(i - (rank - a.rank()));
-            int db = i < rank - b.rank() ? 1 : b.dim(i - (rank - b.rank()));
-            if (da != 1 && db != 1 && da != db) throw n.error("cannot expand shape " + a + " to " + b);
-            out[i] = da == 1 ? db : da;
-        }
-        return Shape.of(out);
     }
 
     private static List<Tensor> split(OnnxNode n) {

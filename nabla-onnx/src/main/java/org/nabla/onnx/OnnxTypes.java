@@ -12,35 +12,23 @@ public final class OnnxTypes {
 
     /** The Nabla dtype of ONNX element type {@code code}; {@code what} names the value for the error message. */
     public static DType toDType(int code, String what) {
-        return switch (code) {
-            case 1 -> DType.FLOAT32;
-            case 2 -> DType.UINT8;
-            case 3 -> DType.INT8;
-            case 4 -> DType.UINT16;
-            case 5 -> DType.INT16;
-            case 6 -> DType.INT32;
-            case 7 -> DType.INT64;
-            case 9 -> DType.BOOL;
-            case 11 -> DType.FLOAT64;
-            case 12 -> DType.UINT32;
-            case 13 -> DType.UINT64;
-            default -> throw new UnsupportedOnnxException(what + " has ONNX element type " + name(code)
-                    + ", which Nabla does not support (supported: " + supportedNames() + ")");
-        };
+        for (DType d : DType.values()) if (toOnnx(d) == code) return d;
+        throw new UnsupportedOnnxException(what + " has ONNX element type " + name(code)
+                + ", which Nabla does not support (supported: " + supportedNames() + ")");
     }
 
-    /** The ONNX element type code of a Nabla dtype. */
+    /** The ONNX element type code of a Nabla dtype: the one table between the two, read both ways. */
     public static int toOnnx(DType dtype) {
         return switch (dtype) {
             case FLOAT32 -> 1;
             case UINT8 -> 2;
+            case INT8 -> 3;
+            case UINT16 -> 4;
+            case INT16 -> 5;
             case INT32 -> 6;
             case INT64 -> 7;
             case BOOL -> 9;
             case FLOAT64 -> 11;
-            case INT8 -> 3;
-            case UINT16 -> 4;
-            case INT16 -> 5;
             case UINT32 -> 12;
             case UINT64 -> 13;
         };

@@ -110,4 +110,16 @@ class ArrayRulesTest {
         Tensor y = OnnxNodeCase.of("Trilu", 14).input(view).attr("upper", 0).run1();
         assertArrayEquals(new float[] {1, 0, 0, 2, 5, 0, 3, 6, 9}, y.toFloatArray());
     }
+
+    /** Expand: NumPy broadcasting of the input with the target shape (Infer.broadcast), larger input dims kept. */
+    @Test
+    void expandBroadcastsWithTheTargetShape() {
+        Tensor y = OnnxNodeCase.of("Expand", 13).input(Tensors.of(new float[] {1, 2, 3}, 3, 1))
+                .constant(Tensors.of(new long[] {2, 1, 2})).run1();
+        assertEquals(Shape.of(2, 3, 2), y.shape());
+        assertArrayEquals(new float[] {1, 1, 2, 2, 3, 3, 1, 1, 2, 2, 3, 3}, y.toFloatArray());
+        var e = assertThrows(OnnxException.class, () -> OnnxNodeCase.of("Expand", 13)
+                .input(Tensors.of(new float[] {1, 2, 3}, 3)).constant(Tensors.of(new long[] {2})).run1());
+        assertTrue(e.getMessage().contains("Expand: shapes (3,) and (2,) cannot be broadcast"), e.getMessage());
+    }
 }

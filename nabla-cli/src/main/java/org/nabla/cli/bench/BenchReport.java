@@ -2,6 +2,7 @@ package org.nabla.cli.bench;
 
 import java.util.List;
 import java.util.Locale;
+import org.nabla.io.Json;
 
 /** Formats benchmark rows as an aligned text table or as JSON. */
 public final class BenchReport {
@@ -28,18 +29,18 @@ public final class BenchReport {
 
     /** {"machine": ..., "results": {"sgemm_256": {...}, ...}}; missing values are null. */
     public static String json(List<BenchResult> rows, String machine) {
-        StringBuilder sb = new StringBuilder("{\n  \"machine\": ").append(str(machine)).append(",\n  \"results\": {");
+        StringBuilder sb = new StringBuilder("{\n  \"machine\": ").append(Json.quote(machine)).append(",\n  \"results\": {");
         for (int i = 0; i < rows.size(); i++) {
             BenchResult r = rows.get(i);
-            sb.append(i == 0 ? "\n" : ",\n").append("    ").append(str(r.key())).append(": {")
-                    .append("\"description\": ").append(str(r.description()))
-                    .append(", \"unit\": ").append(str(r.unit()))
+            sb.append(i == 0 ? "\n" : ",\n").append("    ").append(Json.quote(r.key())).append(": {")
+                    .append("\"description\": ").append(Json.quote(r.description()))
+                    .append(", \"unit\": ").append(Json.quote(r.unit()))
                     .append(", \"higherIsBetter\": ").append(r.higherIsBetter())
                     .append(", \"nabla\": ").append(jsonNum(r.nabla()))
                     .append(", \"reference\": ").append(jsonNum(r.reference()))
-                    .append(", \"referenceName\": ").append(str(r.referenceName()))
+                    .append(", \"referenceName\": ").append(Json.quote(r.referenceName()))
                     .append(", \"ratio\": ").append(jsonNum(r.ratio()))
-                    .append(", \"note\": ").append(str(r.note())).append('}');
+                    .append(", \"note\": ").append(Json.quote(r.note())).append('}');
         }
         return sb.append("\n  }\n}\n").toString();
     }
@@ -50,22 +51,5 @@ public final class BenchReport {
 
     private static String jsonNum(double v) {
         return Double.isNaN(v) || Double.isInfinite(v) ? "null" : String.format(Locale.ROOT, "%.4f", v);
-    }
-
-    private static String str(String s) {
-        StringBuilder sb = new StringBuilder("\"");
-        for (char c : s.toCharArray()) {
-            switch (c) {
-                case '"' -> sb.append("\\\"");
-                case '\\' -> sb.append("\\\\");
-                case '\n' -> sb.append("\\n");
-                case '\t' -> sb.append("\\t");
-                default -> {
-                    if (c < 0x20) sb.append(String.format(Locale.ROOT, "\\u%04x", (int) c));
-                    else sb.append(c);
-                }
-            }
-        }
-        return sb.append('"').toString();
     }
 }

@@ -1,6 +1,7 @@
 package org.nabla.nn.saving;
 
 import org.nabla.io.AtomicFiles;
+import org.nabla.io.TensorBytes;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -103,28 +104,15 @@ public final class Checkpoint {
         ByteBuffer b = ByteBuffer.allocate((int) body + 8).order(ByteOrder.LITTLE_ENDIAN);
         b.putInt((int) body);
         b.putInt(nameBytes.length).put(nameBytes);
-        b.put((byte) dtypeCode(t.dtype()));
+        b.put((byte) t.dtype().fileCode());
         b.putInt(t.rank());
         for (int d : t.shape().dims()) b.putInt(d);
         b.putLong(dataBytes);
-        putData(b, t, n);
+        TensorBytes.put(b, t);
         CRC32C crc = new CRC32C();
         crc.update(b.array(), 4, (int) body);
         b.putInt((int) crc.getValue());
         return b.array();
-    }
-
-    private static void putData(ByteBuffer b, Tensor t, int n) {
-        int pos = b.position();
-        switch (t.dtype().storage()) {
-            case FLOAT -> b.asFloatBuffer().put(t.toFloatArray(), 0, n);
-            case DOUBLE -> b.asDoubleBuffer().put(t.toDoubleArray(), 0, n);
-            case INT -> b.asIntBuffer().put(t.toIntArray(), 0, n);
-            case LONG -> b.asLongBuffer().put(t.toLongArray(), 0, n);
-            case BYTE -> b.duplicate().position(pos).put(t.toByteArray(), 0, n);
-            case SHORT -> b.asShortBuffer().put(t.toShortArray(), 0, n);
-        }
-        b.position(pos + n * t.dtype().byteSize());
     }
 
     /** Reads the entries of checkpoint bytes; {@code source} names them in errors. */
@@ -194,41 +182,6 @@ public final class Checkpoint {
         List<String> first = new ArrayList<>(names).subList(0, Math.min(10, names.size()));
         return first.stream().map(s -> "'" + s + "'").toList()
                 + (names.size() > 10 ? " and " + (names.size() - 10) + " more" : "");
-    }
-
-    // ---------------------------------------------------------------- dtype codes (as in graph files)
-
-    static int dtypeCode(DType d) {
-        return switch (d) {
-            case FLOAT32 -> 1;
-            case FLOAT64 -> 2;
-            case INT32 -> 3;
-            case INT64 -> 4;
-            case UINT8 -> 5;
-            case BOOL -> 6;
-            case INT8 -> 7;
-            case INT16 -> 8;
-            case UINT16 -> 9;
-            case UINT32 -> 10;
-            case UINT64 -> 11;
-        };
-    }
-
-    static DType dtypeOf(int code) {
-        return switch (code) {
-            case 1 -> DType.FLOAT32;
-            case 2 -> DType.FLOAT64;
-            case 3 -> DType.INT32;
-            case 4 -> DType.INT64;
-            case 5 -> DType.UINT8;
-            case 6 -> DType.BOOL;
-            case 7 -> DType.INT8;
-            case 8 -> DType.INT16;
-            case 9 -> DType.UINT16;
-            case 10 -> DType.UINT32;
-            case 11 -> DType.UINT64;
-            default -> null;
-        };
     }
 
     // ---------------------------------------------------------------- reading
@@ -362,9 +315,12 @@ public final class Checkpoint {
 
         private Tensor tensor(String name, int limit) throws IOException {
             if (limit - b.position() < 1 + 4 + 8) throw fail("corrupted checkpoint: entry '" + name + "' is cut short");
-            int code = b.get() & 0xff;
-            DType dtype = dtypeOf(code);
-            if (dtype == null) throw fail("corrupted checkpoint: entry '" + name + "' has unknown dtype code " + code);
+            DType dtype;
+            try {
+                dtype = DType.fromFileCode(b.get() & 0xff);
+            } catch (IllegalArgumentException e) {
+                throw fail("corrupted checkpoint: entry '" + name + "' has " + e.getMessage());
+            }
             int rank = b.getInt();
             if (rank < 0 || rank > MAX_RANK || 4L * rank + 8 > limit - b.position()) {
                 throw fail("corrupted checkpoint: entry '" + name + "' has rank " + Integer.toUnsignedString(rank));
@@ -385,23 +341,11 @@ public final class Checkpoint {
                         + ") claims " + dataBytes + " data bytes; expected " + elements * dtype.byteSize()
                         + " and " + (limit - b.position()) + " remain");
             }
-            int n = (int) elements;
-            ByteBuffer data = b.slice(b.position(), (int) dataBytes).order(ByteOrder.LITTLE_ENDIAN);
-            Object array = switch (dtype.storage()) {
-                case FLOAT -> { float[] a = new float[n]; data.asFloatBuffer().get(a); yield a; }
-                case DOUBLE -> { double[] a = new double[n]; data.asDoubleBuffer().get(a); yield a; }
-                case INT -> { int[] a = new int[n]; data.asIntBuffer().get(a); yield a; }
-                case LONG -> { long[] a = new long[n]; data.asLongBuffer().get(a); yield a; }
-                case BYTE -> { byte[] a = new byte[n]; data.get(a); yield a; }
-                case SHORT -> { short[] a = new short[n]; data.asShortBuffer().get(a); yield a; }
-            };
-            if (dtype == DType.BOOL) {
-                for (byte v : (byte[]) array) {
-                    if (v != 0 && v != 1) throw fail("corrupted checkpoint: bool entry '" + name + "' holds " + v);
-                }
+            try {
+                return TensorBytes.get(b, dtype, Shape.of(dims));
+            } catch (IllegalArgumentException e) {
+                throw fail("corrupted checkpoint: entry '" + name + "': " + e.getMessage());
             }
-            b.position(b.position() + (int) dataBytes);
-            return Tensor.wrap(dtype, Shape.of(dims), array);
         }
 
         private IOException fail(String message) { return new IOException(source + ": " + message); }

@@ -1,6 +1,7 @@
 package org.nabla.nn.saving;
 
 import org.nabla.io.AtomicFiles;
+import org.nabla.io.Json;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

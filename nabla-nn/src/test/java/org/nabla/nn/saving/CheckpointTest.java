@@ -24,7 +24,7 @@ import org.nabla.Variable;
 class CheckpointTest {
     @TempDir Path dir;
 
-    private static Map<String, Tensor> sample() {
+    static Map<String, Tensor> sample() {
         Map<String, Tensor> m = new LinkedHashMap<>();
         m.put("dense/kernel", Tensors.of(new float[] {1.5f, -2f, Float.NaN, -0f, Float.MAX_VALUE, 1e-40f}, 2, 3));
         m.put("dense/bias", Tensors.of(new double[] {Math.PI, Double.NEGATIVE_INFINITY}, 2));
@@ -118,6 +118,23 @@ class CheckpointTest {
         crc.reset();
         crc.update(b, 0, b.length - 4);
         assertEquals((int) crc.getValue(), h.getInt(b.length - 4));
+    }
+
+    @Test
+    void unknownDTypeCodeNamesTheEntryAndTheKnownCodes() {
+        byte[] b = Checkpoint.toBytes(Map.of("x", Tensors.scalar(1f)));
+        b[33] = 12; // the dtype byte of entry "x" (layout above); then both checksums made right again
+        java.nio.ByteBuffer h = java.nio.ByteBuffer.wrap(b).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
+        crc.update(b, 28, 22);
+        h.putInt(50, (int) crc.getValue());
+        crc.reset();
+        crc.update(b, 0, b.length - 4);
+        h.putInt(b.length - 4, (int) crc.getValue());
+        IOException e = assertThrows(IOException.class, () -> Checkpoint.fromBytes(b, "w.nckpt"));
+        assertEquals("w.nckpt: corrupted checkpoint: entry 'x' has unknown dtype code 12 (known codes: 1 float32, "
+                + "2 float64, 3 int32, 4 int64, 5 uint8, 6 bool, 7 int8, 8 int16, 9 uint16, 10 uint32, 11 uint64)",
+                e.getMessage());
     }
 
     @Test

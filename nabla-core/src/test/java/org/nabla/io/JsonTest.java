@@ -1,4 +1,4 @@
-package org.nabla.nn.saving;
+package org.nabla.io;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -24,6 +24,12 @@ class JsonTest {
         assertEquals(m, Json.parse(Json.write(m)));
         assertEquals(List.of(1L, 2.5, "s"), Json.parse(" [1, 2.5e0, \"s\"] "));
         assertEquals("\u00e9/", Json.parse("\"\\u00e9\\/\""));
+    }
+
+    @Test
+    void quotesStringsEscapingQuotesBackslashesAndControlCharacters() {
+        assertEquals("\"a \\\"b\\\" \\\\ \\n\\r\\t\\u0001 é\"", Json.quote("a \"b\" \\ \n\r\t\u0001 é"));
+        assertEquals("a \"b\" \\ \n\r\t\u0001 é", Json.parse(Json.quote("a \"b\" \\ \n\r\t\u0001 é")));
     }
 
     @Test

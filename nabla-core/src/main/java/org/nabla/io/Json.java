@@ -1,23 +1,26 @@
-package org.nabla.nn.saving;
+package org.nabla.io;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
- * A minimal JSON writer and strict parser for the small metadata files of saved models: objects become
+ * A minimal JSON writer and strict parser, the one place JSON text is made or read: saved-model signatures, the CLI's
+ * metrics files and benchmark reports. Objects become
  * {@code LinkedHashMap<String, Object>}, arrays {@code List<Object>}, numbers {@code Long} (integers) or
  * {@code Double}, plus {@code String}, {@code Boolean} and {@code null}. Errors are {@link IllegalArgumentException}
  * with the character offset.
  */
-final class Json {
+public final class Json {
     private final String s;
     private int i;
 
     private Json(String s) { this.s = s; }
 
-    static Object parse(String text) {
+    /** Parses one JSON value (with nothing but white space after it). */
+    public static Object parse(String text) {
         Json p = new Json(text);
         p.ws();
         Object v = p.value(0);
@@ -26,7 +29,8 @@ final class Json {
         return v;
     }
 
-    static String write(Object value) {
+    /** {@code value} as indented JSON text ending in a newline; lists of numbers stay on one line. */
+    public static String write(Object value) {
         StringBuilder sb = new StringBuilder();
         write(value, sb, "");
         return sb.append('\n').toString();
@@ -73,6 +77,13 @@ final class Json {
         }
     }
 
+    /** {@code str} as a JSON string literal, quotes included: quotes, backslashes and control characters escaped. */
+    public static String quote(String str) {
+        StringBuilder sb = new StringBuilder(str.length() + 2);
+        quote(str, sb);
+        return sb.toString();
+    }
+
     private static void quote(String str, StringBuilder sb) {
         sb.append('"');
         for (int k = 0; k < str.length(); k++) {
@@ -84,7 +95,7 @@ final class Json {
                 case '\r' -> sb.append("\\r");
                 case '\t' -> sb.append("\\t");
                 default -> {
-                    if (c < 0x20) sb.append(String.format("\\u%04x", (int) c));
+                    if (c < 0x20) sb.append(String.format(Locale.ROOT, "\\u%04x", (int) c));
                     else sb.append(c);
                 }
             }

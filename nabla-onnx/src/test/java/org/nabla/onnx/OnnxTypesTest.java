@@ -1,0 +1,38 @@
+package org.nabla.onnx;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.nabla.DType;
+import org.nabla.onnx.proto.TensorProto.DataType;
+
+class OnnxTypesTest {
+    /** Every Nabla dtype against ONNX's own enum (onnx.proto), and back. */
+    @Test
+    void everyDTypeHasItsOnnxElementTypeBothWays() {
+        Map<DType, DataType> onnx = Map.ofEntries(Map.entry(DType.FLOAT32, DataType.FLOAT),
+                Map.entry(DType.FLOAT64, DataType.DOUBLE), Map.entry(DType.INT32, DataType.INT32),
+                Map.entry(DType.INT64, DataType.INT64), Map.entry(DType.UINT8, DataType.UINT8),
+                Map.entry(DType.BOOL, DataType.BOOL), Map.entry(DType.INT8, DataType.INT8),
+                Map.entry(DType.INT16, DataType.INT16), Map.entry(DType.UINT16, DataType.UINT16),
+                Map.entry(DType.UINT32, DataType.UINT32), Map.entry(DType.UINT64, DataType.UINT64));
+        assertEquals(DType.values().length, onnx.size());
+        onnx.forEach((d, t) -> {
+            assertEquals(t.getNumber(), OnnxTypes.toOnnx(d), d.toString());
+            assertSame(d, OnnxTypes.toDType(t.getNumber(), "x"), d.toString());
+        });
+    }
+
+    @Test
+    void unsupportedElementTypeIsNamedWithTheSupportedOnes() {
+        UnsupportedOnnxException e = assertThrows(UnsupportedOnnxException.class,
+                () -> OnnxTypes.toDType(DataType.FLOAT16.getNumber(), "input 'x'"));
+        assertTrue(e.getMessage().startsWith("input 'x' has ONNX element type float16, which Nabla does not support "
+                + "(supported: float, double, int32, int64, uint8, bool, int8, int16, uint16, uint32, uint64)"),
+                e.getMessage());
+    }
+}
