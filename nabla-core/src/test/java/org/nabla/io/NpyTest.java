@@ -27,7 +27,7 @@ import org.nabla.DType;
 import org.nabla.Shape;
 import org.nabla.Tensor;
 import org.nabla.Tensors;
-import org.nabla.kernels.cpu.Strided;
+import org.nabla.storage.Strided;
 
 class NpyTest {
     private static final String PYTHON = "/usr/bin/python3";
