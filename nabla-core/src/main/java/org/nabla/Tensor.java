@@ -144,6 +144,29 @@ public final class Tensor {
     /** True when dense and starting at offset 0, so {@link #data()} can be indexed directly. */
     public boolean isDenseFromZero() { return strides == null && offset == 0; }
 
+    /**
+     * This tensor on {@code target}: itself when it is there already or both devices share host memory (all CPU
+     * devices), otherwise a copy made by the devices (through the host when neither is the CPU). The {@code .to()} of
+     * PyTorch.
+     */
+    public Tensor to(Device target) {
+        requireConcrete("to");
+        Objects.requireNonNull(target, "target device");
+        if (target == device || device.sharesHostMemory() && target.sharesHostMemory()) return this;
+        Tensor host = onHost();
+        return target.sharesHostMemory() ? host : target.copyFromHost(host.dense());
+    }
+
+    /** This tensor in host memory: itself on a CPU device, else a copy from its device. */
+    Tensor onHost() {
+        if (device.sharesHostMemory()) return this;
+        Tensor host = device.copyToHost(this);
+        if (!host.device.sharesHostMemory()) {
+            throw new IllegalStateException(device.name() + ".copyToHost returned a tensor on " + host.device.name());
+        }
+        return host;
+    }
+
     /** This tensor if dense from offset 0, otherwise a dense copy (the {@code .contiguous()} of PyTorch). */
     public Tensor dense() {
         requireConcrete("dense");
@@ -179,7 +202,7 @@ public final class Tensor {
     public short[] toShortArray() { return (short[]) javaArray(DType.Storage.SHORT); }
 
     private Object javaArray(DType.Storage want) {
-        Tensor d = dense();
+        Tensor d = onHost().dense();
         return Strided.convert(d.data(), d.shape().intSize(), dtype(), want);
     }
 
@@ -218,6 +241,7 @@ public final class Tensor {
     /** One element as double, by index (negative indices count from the end). */
     public double getDouble(int... index) {
         requireConcrete("getDouble");
+        if (!device.sharesHostMemory()) return onHost().getDouble(index);
         Shape shape = shape();
         if (index.length != shape.rank()) {
             throw new IllegalArgumentException("getDouble: " + index.length + " indices for a tensor of rank "

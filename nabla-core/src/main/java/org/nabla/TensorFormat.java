@@ -30,7 +30,7 @@ final class TensorFormat {
 
     /** Just the NumPy {@code str()} of the value: {@code [[1 2]\n [3 4]]}, {@code 4.0} for a scalar. */
     static String values(Tensor t) {
-        Tensor dense = t.dense();
+        Tensor dense = t.onHost().dense();
         if (t.rank() == 0) return scalar(dense);
         if (t.size() == 0) return "[]";
         return new Printer(dense).print();

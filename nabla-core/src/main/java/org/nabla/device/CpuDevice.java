@@ -2,6 +2,7 @@ package org.nabla.device;
 
 import java.util.concurrent.ConcurrentHashMap;
 import org.nabla.DType;
+import org.nabla.Tensor;
 import org.nabla.storage.Strided;
 
 /**
@@ -38,5 +39,14 @@ public final class CpuDevice implements Device {
     @Override public String type() { return TYPE; }
     @Override public int index() { return index; }
     @Override public Object allocate(DType.Storage storage, int length) { return Strided.allocate(storage, length); }
+
+    @Override public boolean sharesHostMemory() { return true; }
+
+    /** CPU tensors are host tensors already. */
+    @Override public Tensor copyToHost(Tensor t) { return t; }
+
+    /** Host tensors are CPU tensors already (all CPU devices share the heap). */
+    @Override public Tensor copyFromHost(Tensor host) { return host; }
+
     @Override public String toString() { return name; }
 }

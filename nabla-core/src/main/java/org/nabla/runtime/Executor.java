@@ -225,7 +225,8 @@ public final class Executor {
             this.pending = new AtomicIntegerArray(initialPending);
             this.remaining = new AtomicIntegerArray(consumers);
             this.left = new AtomicInteger(runnable);
-            for (int i = 0; i < feedSlots.length; i++) values[feedSlots[i]] = feedValues[i];
+            // a value fed to a node placed on another device type is copied there once, as a Recv would
+            for (int i = 0; i < feedSlots.length; i++) values[feedSlots[i]] = feedValues[i].to(device);
         }
 
         /** Adds the nodes ready at the start to {@code ready} (or reports an empty partition done). */
@@ -296,9 +297,16 @@ public final class Executor {
                     step.fail(nodeError(node, new IllegalStateException("received " + t.spec() + " but "
                             + node.outputSpec(0) + " was expected")));
                 } else if (!step.failed()) {
+                    Tensor here;
+                    try {
+                        here = t.to(device); // the copy between device types happens on the receiving side
+                    } catch (RuntimeException copyFailed) {
+                        step.fail(nodeError(node, copyFailed));
+                        return;
+                    }
                     Inline next = new Inline();
                     next.expensive = 1; // dispatch every expensive successor: this callback may run anywhere
-                    finish(id, new Tensor[] {t}, t0, next);
+                    finish(id, new Tensor[] {here}, t0, next);
                     while (next.size > 0) dispatch(next.pop());
                 }
             });

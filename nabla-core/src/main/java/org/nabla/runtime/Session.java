@@ -60,6 +60,7 @@ public final class Session implements AutoCloseable {
         this.options = options;
         List<Device> ds = new ArrayList<>();
         for (int i = 0; i < options.cpuDevices(); i++) ds.add(CpuDevice.of(i));
+        ds.addAll(options.devices());
         this.devices = List.copyOf(ds);
     }
 

@@ -1,8 +1,13 @@
 package org.nabla.runtime;
 
+import java.util.ArrayList;
+import java.util.List;
+import org.nabla.device.Device;
+import org.nabla.runtime.optimize.OptimizerOptions;
+
 /**
- * How a {@link Session} runs: how many CPU devices it declares, the execution mode, the inter-op pool size, and the
- * graph optimizer's options. Immutable; change a field with the {@code withX} style methods:
+ * How a {@link Session} runs: which devices it declares, the execution mode, the inter-op pool size, and the graph
+ * optimizer's options. Immutable; change a field with the {@code withX} style methods:
  * {@code SessionOptions.defaults().cpuDevices(2).mode(ExecutionMode.SERIAL)}.
  *
  * @param cpuDevices        number of CPU devices {@code CPU:0..n-1} (they share the host; more than one is useful
@@ -11,29 +16,53 @@ package org.nabla.runtime;
  * @param interOpThreads    threads that run ready nodes in parallel mode (0: the process-wide pool shared by all
  *                          sessions, one thread per core; n: a pool of n threads of the session's own)
  * @param optimizerOptions  which graph optimization passes run before execution (null: all of them,
- *                          {@link org.nabla.runtime.optimize.OptimizerOptions#DEFAULT}; NONE turns them off)
+ *                          {@link OptimizerOptions#DEFAULT}; NONE turns them off)
+ * @param devices           devices of other types the session may place nodes on, after the CPUs (a device module's,
+ *                          e.g. a GPU); nodes go there when their device scope asks for them
  */
-public record SessionOptions(int cpuDevices, ExecutionMode mode, int interOpThreads, org.nabla.runtime.optimize.OptimizerOptions optimizerOptions) {
+public record SessionOptions(int cpuDevices, ExecutionMode mode, int interOpThreads, OptimizerOptions optimizerOptions,
+                             List<Device> devices) {
     public SessionOptions {
         if (cpuDevices < 1) throw new IllegalArgumentException("a session needs at least 1 CPU device, got "
                 + cpuDevices);
         if (interOpThreads < 0) throw new IllegalArgumentException("interOpThreads must be >= 0, got "
                 + interOpThreads);
         if (mode == null) throw new IllegalArgumentException("mode is null");
+        devices = List.copyOf(devices);
     }
 
     /** One CPU device, parallel execution, one inter-op thread per core, default optimizations. */
-    public static SessionOptions defaults() { return new SessionOptions(1, ExecutionMode.PARALLEL, 0, null); }
-
-    public SessionOptions cpuDevices(int n) { return new SessionOptions(n, mode, interOpThreads, optimizerOptions); }
-
-    public SessionOptions mode(ExecutionMode m) {
-        return new SessionOptions(cpuDevices, m, interOpThreads, optimizerOptions);
+    public static SessionOptions defaults() {
+        return new SessionOptions(1, ExecutionMode.PARALLEL, 0, null, List.of());
     }
 
-    public SessionOptions interOpThreads(int n) { return new SessionOptions(cpuDevices, mode, n, optimizerOptions); }
+    public SessionOptions cpuDevices(int n) {
+        return new SessionOptions(n, mode, interOpThreads, optimizerOptions, devices);
+    }
 
-    public SessionOptions optimizerOptions(org.nabla.runtime.optimize.OptimizerOptions o) { return new SessionOptions(cpuDevices, mode, interOpThreads, o); }
+    public SessionOptions mode(ExecutionMode m) {
+        return new SessionOptions(cpuDevices, m, interOpThreads, optimizerOptions, devices);
+    }
+
+    public SessionOptions interOpThreads(int n) {
+        return new SessionOptions(cpuDevices, mode, n, optimizerOptions, devices);
+    }
+
+    public SessionOptions optimizerOptions(OptimizerOptions o) {
+        return new SessionOptions(cpuDevices, mode, interOpThreads, o, devices);
+    }
+
+    /** These options with {@code device} added to the devices nodes may be placed on. */
+    public SessionOptions addDevice(Device device) {
+        if (device == null) throw new IllegalArgumentException("device is null");
+        if (device.sharesHostMemory()) {
+            throw new IllegalArgumentException("add CPU devices with cpuDevices(n), not addDevice(" + device + ")");
+        }
+        List<Device> more = new ArrayList<>(devices);
+        if (more.contains(device)) throw new IllegalArgumentException("device " + device + " is added twice");
+        more.add(device);
+        return new SessionOptions(cpuDevices, mode, interOpThreads, optimizerOptions, more);
+    }
 
     /** The pool size parallel mode uses. */
     int effectiveInterOpThreads() {
