@@ -30,14 +30,14 @@ public abstract class BaseKernelContext implements KernelContext {
     /** A context for a nested call of {@code op} made by this call's kernel, in the same run. */
     protected abstract KernelContext child(OpDef op, Tensor[] inputs, Attrs attrs, TensorSpec[] outputSpecs);
 
-    @Override public OpDef op() { return op; }
-    @Override public Tensor input(int i) { return inputs[i]; }
-    @Override public Tensor[] inputs() { return inputs; }
-    @Override public int inputCount() { return inputs.length; }
-    @Override public Attrs attrs() { return attrs; }
-    @Override public TensorSpec outputSpec(int i) { return outputSpecs[i]; }
-    @Override public TensorSpec[] outputSpecs() { return outputSpecs; }
-    @Override public Device device() { return device; }
+    @Override public final OpDef op() { return op; }
+    @Override public final Tensor input(int i) { return inputs[i]; }
+    @Override public final Tensor[] inputs() { return inputs; }
+    @Override public final int inputCount() { return inputs.length; }
+    @Override public final Attrs attrs() { return attrs; }
+    @Override public final TensorSpec outputSpec(int i) { return outputSpecs[i]; }
+    @Override public final TensorSpec[] outputSpecs() { return outputSpecs; }
+    @Override public final Device device() { return device; }
 
     @Override
     public Tensor[] call(OpDef callee, Attrs callAttrs, Tensor... args) {
