@@ -12,7 +12,7 @@ import com.tngtech.archunit.library.dependencies.SliceAssignment;
 import com.tngtech.archunit.library.dependencies.SliceIdentifier;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
-import org.nabla.kernels.KernelProvider;
+import org.nabla.kernels.OpLibrary;
 
 /**
  * The dependency rules of docs/design.md ("Dependency rules"), checked on the main classes of every module (this
@@ -24,10 +24,10 @@ class ArchitectureTest {
             .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
             .importPackages("org.nabla");
 
-    /** Kernel providers (and the classes nested in them) register CPU kernels, so they may use kernel helpers. */
+    /** Op libraries (and the classes nested in them) register CPU kernels, so they may use kernel helpers. */
     private static final DescribedPredicate<JavaClass> REGISTERS_KERNELS =
-            DescribedPredicate.describe("register kernels (a KernelProvider or a class nested in one)",
-                    ArchitectureTest::inKernelProvider);
+            DescribedPredicate.describe("register kernels (an OpLibrary or a class nested in one)",
+                    ArchitectureTest::inOpLibrary);
 
     /** nabla-core's sub-packages, each its own slice: org.nabla.graph, kernels vs kernels.cpu... */
     private static final SliceAssignment CORE_PACKAGES = new SliceAssignment() {
@@ -94,7 +94,7 @@ class ArchitectureTest {
                 .and().resideOutsideOfPackage("org.nabla.cli.bench..")
                 .should().dependOnClassesThat().resideInAPackage("org.nabla.kernels..")
                 .because("nn, data, onnx and the cli call ops, which run on any device; only a module's own kernel "
-                        + "registrations (KernelProvider classes) and the kernel benchmarks may touch kernels")
+                        + "registrations (OpLibrary classes) and the kernel benchmarks may touch kernels")
                 .check(NABLA);
     }
 
@@ -117,9 +117,9 @@ class ArchitectureTest {
                 .check(NABLA);
     }
 
-    private static boolean inKernelProvider(JavaClass c) {
+    private static boolean inOpLibrary(JavaClass c) {
         for (Optional<JavaClass> k = Optional.of(c); k.isPresent(); k = k.get().getEnclosingClass()) {
-            if (k.get().isAssignableTo(KernelProvider.class)) return true;
+            if (k.get().isAssignableTo(OpLibrary.class)) return true;
         }
         return false;
     }

@@ -6,45 +6,49 @@ import static org.nabla.autodiff.GradSupport.unbroadcast;
 
 import org.nabla.Ops;
 import org.nabla.Tensor;
+import org.nabla.ops.ArrayOps;
 import org.nabla.ops.Attrs;
 import org.nabla.ops.GradOps;
+import org.nabla.ops.GradientRegistry;
+import org.nabla.ops.OpDef;
 
 /**
  * Gradients of {@link org.nabla.ops.ArrayOps}. Layout ops reshape or permute the gradient back; data-movement ops use
  * their adjoints from {@link org.nabla.ops.GradOps} (which scatter the gradient into zeros shaped like the input at
  * run time, so unknown dimensions are fine). Sort and TopK send each gradient to the element it came from.
  */
-final class ArrayGradients {
+public final class ArrayGradients {
     private ArrayGradients() {}
 
-    static {
-        for (String op : new String[] {"Reshape", "Squeeze", "ExpandDims"}) {
-            GradientRegistry.register(op, (c, g) -> one(reshapeLike(g[0], c.input(0))));
+    /** Registers these gradients. */
+    public static void register(GradientRegistry gradients) {
+        for (OpDef op : new OpDef[] {ArrayOps.RESHAPE, ArrayOps.SQUEEZE, ArrayOps.EXPAND_DIMS}) {
+            gradients.register(op, (c, g) -> one(reshapeLike(g[0], c.input(0))));
         }
-        GradientRegistry.register("DynamicReshape", (c, g) -> new Tensor[] {reshapeLike(g[0], c.input(0)), null});
-        GradientRegistry.register("Identity", (c, g) -> one(g[0]));
-        GradientRegistry.register("Transpose", (c, g) -> {
+        gradients.register(ArrayOps.DYNAMIC_RESHAPE, (c, g) -> new Tensor[] {reshapeLike(g[0], c.input(0)), null});
+        gradients.register(ArrayOps.IDENTITY, (c, g) -> one(g[0]));
+        gradients.register(ArrayOps.TRANSPOSE, (c, g) -> {
             int[] perm = c.attrs().getInts("perm");
             int[] inverse = new int[perm.length];
             for (int i = 0; i < perm.length; i++) inverse[perm[i] < 0 ? perm[i] + perm.length : perm[i]] = i;
             return one(Ops.transpose(g[0], inverse));
         });
-        GradientRegistry.register("BroadcastTo", (c, g) -> one(unbroadcast(g[0], c.input(0))));
-        GradientRegistry.register("Concat", (c, g) -> Ops.runMulti(GradOps.CONCAT_GRAD,
+        gradients.register(ArrayOps.BROADCAST_TO, (c, g) -> one(unbroadcast(g[0], c.input(0))));
+        gradients.register(ArrayOps.CONCAT, (c, g) -> Ops.runMulti(GradOps.CONCAT_GRAD,
                 Attrs.of("axis", c.attrs().getInt("axis")), prepend(g[0], c.inputs())));
-        GradientRegistry.register("Stack", (c, g) -> {
+        gradients.register(ArrayOps.STACK, (c, g) -> {
             int n = c.inputs().length;
             int axis = c.attrs().getInt("axis");
             Tensor[] parts = Ops.split(g[0], n, axis < 0 ? axis + c.output(0).rank() : axis);
             for (int i = 0; i < n; i++) parts[i] = reshapeLike(parts[i], c.input(i));
             return parts;
         });
-        GradientRegistry.register("Split", (c, g) -> {
+        gradients.register(ArrayOps.SPLIT, (c, g) -> {
             Tensor[] parts = g.clone();
             for (int i = 0; i < parts.length; i++) if (parts[i] == null) parts[i] = Ops.zerosLike(c.output(i));
             return one(Ops.concat(c.attrs().getInt("axis"), parts));
         });
-        GradientRegistry.register("Slice", (c, g) -> {
+        gradients.register(ArrayOps.SLICE, (c, g) -> {
             int[] begin = c.attrs().getInts("begin"), size = c.attrs().getInts("size");
             int[] end = new int[begin.length], strides = new int[begin.length];
             int endMask = 0;
@@ -56,24 +60,24 @@ final class ArrayGradients {
             return one(Ops.run(GradOps.STRIDED_SLICE_GRAD, Attrs.of("begin", begin, "end", end, "strides", strides,
                     "endMask", endMask), g[0], c.input(0)));
         });
-        GradientRegistry.register("StridedSlice", (c, g) -> one(Ops.run(GradOps.STRIDED_SLICE_GRAD, c.attrs(), g[0],
+        gradients.register(ArrayOps.STRIDED_SLICE, (c, g) -> one(Ops.run(GradOps.STRIDED_SLICE_GRAD, c.attrs(), g[0],
                 c.input(0))));
-        GradientRegistry.register("Gather", (c, g) -> new Tensor[] {gatherGrad(g[0], c.input(1), c.input(0),
+        gradients.register(ArrayOps.GATHER, (c, g) -> new Tensor[] {gatherGrad(g[0], c.input(1), c.input(0),
                 c.attrs().getInt("axis"), c.attrs().getInt("batchDims")), null});
-        GradientRegistry.register("GatherElements", (c, g) -> new Tensor[] {Ops.run(GradOps.GATHER_ELEMENTS_GRAD,
+        gradients.register(ArrayOps.GATHER_ELEMENTS, (c, g) -> new Tensor[] {Ops.run(GradOps.GATHER_ELEMENTS_GRAD,
                 Attrs.of("axis", c.attrs().getInt("axis")), g[0], c.input(1), c.input(0)), null});
-        GradientRegistry.register("GatherNd", (c, g) -> new Tensor[] {Ops.run(GradOps.GATHER_ND_GRAD, Attrs.EMPTY,
+        gradients.register(ArrayOps.GATHER_ND, (c, g) -> new Tensor[] {Ops.run(GradOps.GATHER_ND_GRAD, Attrs.EMPTY,
                 g[0], c.input(1), c.input(0)), null});
-        GradientRegistry.register("Tile", (c, g) -> one(Ops.run(GradOps.TILE_GRAD,
+        gradients.register(ArrayOps.TILE, (c, g) -> one(Ops.run(GradOps.TILE_GRAD,
                 Attrs.of("multiples", c.attrs().getInts("multiples")), g[0], c.input(0))));
-        GradientRegistry.register("Pad", (c, g) -> one(Ops.run(GradOps.PAD_GRAD, Attrs.of("paddings",
+        gradients.register(ArrayOps.PAD, (c, g) -> one(Ops.run(GradOps.PAD_GRAD, Attrs.of("paddings",
                 c.attrs().getInts("paddings"), "mode", c.attrs().getString("mode")), g[0], c.input(0))));
-        GradientRegistry.register("TopK", (c, g) -> {
+        gradients.register(ArrayOps.TOP_K, (c, g) -> {
             if (g[0] == null) return new Tensor[] {null};
             int r = c.input(0).rank();
             return one(gatherGrad(g[0], c.output(1), c.input(0), r - 1, r - 1));
         });
-        GradientRegistry.register("Sort", (c, g) -> {
+        gradients.register(ArrayOps.SORT, (c, g) -> {
             Tensor x = c.input(0);
             int r = x.rank();
             int axis = c.attrs().getInt("axis");

@@ -6,6 +6,8 @@ import java.util.List;
 import java.util.Map;
 import org.nabla.Ops;
 import org.nabla.Tensor;
+import org.nabla.ops.GradientRegistry;
+import org.nabla.ops.OpCall;
 
 /**
  * The one reverse walk behind {@link Gradients#gradients} and {@link GradientTape} (micrograd's {@code backward}):
@@ -21,6 +23,7 @@ final class Backprop {
         Map<Tensor, List<Tensor>> grads = new IdentityHashMap<>();
         for (int i = 0; i < targets.size(); i++) accumulate(grads, targets.get(i), seeds.get(i));
         List<boolean[]> needs = inputsReachedFrom(calls, sources);
+        GradientRegistry gradients = GradientRegistry.global();
         for (int c = calls.size() - 1; c >= 0; c--) {
             OpCall call = calls.get(c).withNeeds(needs.get(c));
             Tensor[] outGrads = new Tensor[call.outputs().length];
@@ -30,7 +33,7 @@ final class Backprop {
                 any |= outGrads[i] != null;
             }
             if (!any || !call.op().isDifferentiable()) continue;
-            Tensor[] inGrads = GradientRegistry.get(call.op()).apply(call, outGrads);
+            Tensor[] inGrads = gradients.get(call.op()).apply(call, outGrads);
             for (int i = 0; i < inGrads.length && i < call.inputs().length; i++) {
                 if (inGrads[i] != null && carriesGradient(call.input(i))) accumulate(grads, call.input(i), inGrads[i]);
             }

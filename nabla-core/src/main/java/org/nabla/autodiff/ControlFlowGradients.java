@@ -19,7 +19,9 @@ import org.nabla.graph.Node;
 import org.nabla.graph.Output;
 import org.nabla.ops.Attrs;
 import org.nabla.ops.ControlFlowOps;
+import org.nabla.ops.GradientRegistry;
 import org.nabla.ops.GraphFunction;
+import org.nabla.ops.OpCall;
 import org.nabla.ops.OpDef;
 import org.nabla.ops.OpException;
 import org.nabla.ops.TensorSpec;
@@ -47,13 +49,14 @@ import org.nabla.ops.TensorSpec;
  *       reaching the stacked outputs themselves (second order) is added to iteration k's loop-var gradient.</li>
  * </ul>
  */
-final class ControlFlowGradients {
+public final class ControlFlowGradients {
     private ControlFlowGradients() {}
 
-    static {
-        GradientRegistry.register("Cond", ControlFlowGradients::condGradient);
-        GradientRegistry.register("Case", ControlFlowGradients::caseGradient);
-        GradientRegistry.register("While", ControlFlowGradients::whileGradient);
+    /** Registers these gradients. */
+    public static void register(GradientRegistry gradients) {
+        gradients.register(ControlFlowOps.COND, ControlFlowGradients::condGradient);
+        gradients.register(ControlFlowOps.CASE, ControlFlowGradients::caseGradient);
+        gradients.register(ControlFlowOps.WHILE, ControlFlowGradients::whileGradient);
     }
 
     // ---------------------------------------------------------------- Cond and Case

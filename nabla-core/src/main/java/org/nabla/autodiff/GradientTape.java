@@ -14,6 +14,7 @@ import org.nabla.Tensor;
 import org.nabla.Variable;
 import org.nabla.eager.ExecutionContext;
 import org.nabla.ops.Attrs;
+import org.nabla.ops.OpCall;
 import org.nabla.ops.OpDef;
 import org.nabla.ops.StateOps;
 

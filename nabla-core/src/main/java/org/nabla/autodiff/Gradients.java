@@ -17,6 +17,7 @@ import org.nabla.graph.Node;
 import org.nabla.graph.Output;
 import org.nabla.ops.Attrs;
 import org.nabla.ops.GradOps;
+import org.nabla.ops.OpCall;
 
 /**
  * Symbolic reverse-mode differentiation: {@link #gradients(List, List, List)} adds the backward subgraph to the graph

@@ -5,13 +5,16 @@ import static org.nabla.autodiff.GradSupport.unbroadcast;
 
 import org.nabla.Ops;
 import org.nabla.Tensor;
+import org.nabla.ops.GradientRegistry;
+import org.nabla.ops.LinalgOps;
 
 /** Gradients of {@link org.nabla.ops.LinalgOps}: MatMul with its transpose flags and broadcast batch axes. */
-final class LinalgGradients {
+public final class LinalgGradients {
     private LinalgGradients() {}
 
-    static {
-        GradientRegistry.register("MatMul", (c, g) -> {
+    /** Registers these gradients. */
+    public static void register(GradientRegistry gradients) {
+        gradients.register(LinalgOps.MATMUL, (c, g) -> {
             Tensor a = c.input(0), b = c.input(1), dy = g[0];
             boolean ta = c.attrs().getBool("transposeA"), tb = c.attrs().getBool("transposeB");
             // Each product only when its input needs a gradient (a first layer's input does not).

@@ -8,8 +8,11 @@ import static org.nabla.autodiff.GradSupport.scalar;
 import org.nabla.Ops;
 import org.nabla.Tensor;
 import org.nabla.ops.Attrs;
+import org.nabla.ops.GradientRegistry;
 import org.nabla.ops.NnGradOps;
 import org.nabla.ops.NnOps;
+import org.nabla.ops.OpCall;
+import org.nabla.ops.OpDef;
 
 /**
  * Gradients of {@link org.nabla.ops.NnOps} and of the backward ops in {@link NnGradOps}. Activations are written with
@@ -17,71 +20,73 @@ import org.nabla.ops.NnOps;
  * cross-entropy ops reuse their second output (softmax - labels) and also accept a gradient for it, so the rules
  * stay correct when differentiated again.
  */
-final class NnGradients {
+public final class NnGradients {
     private NnGradients() {}
 
     private static final double SQRT_2_OVER_PI = Math.sqrt(2 / Math.PI);
 
-    static {
-        activation("Relu", (c, g) -> reluGrad(g, c.output(0)));
-        GradientRegistry.register("ReluGrad", (c, g) -> new Tensor[] {reluGrad(g[0], c.input(1)), null});
-        activation("Relu6", (c, g) -> {
+    /** Registers these gradients. */
+    public static void register(GradientRegistry gradients) {
+        activation(gradients, NnOps.RELU, (c, g) -> reluGrad(g, c.output(0)));
+        gradients.register(NnGradOps.RELU_GRAD, (c, g) -> new Tensor[] {reluGrad(g[0], c.input(1)), null});
+        activation(gradients, NnOps.RELU6, (c, g) -> {
             Tensor x = c.input(0);
             Tensor inside = Ops.logicalAnd(Ops.greater(x, scalar(0, x)), Ops.less(x, scalar(6, x)));
             return Ops.where(inside, g, Ops.zerosLike(g));
         });
-        activation("LeakyRelu", (c, g) -> Ops.where(positive(c), g,
+        activation(gradients, NnOps.LEAKY_RELU, (c, g) -> Ops.where(positive(c), g,
                 Ops.mul(g, scalar(c.attrs().getDouble("alpha"), g))));
-        activation("Elu", (c, g) -> Ops.where(positive(c), g,
+        activation(gradients, NnOps.ELU, (c, g) -> Ops.where(positive(c), g,
                 Ops.mul(g, Ops.add(c.output(0), scalar(c.attrs().getDouble("alpha"), g)))));
-        activation("Selu", (c, g) -> Ops.where(positive(c), Ops.mul(g, scalar(NnOps.SELU_SCALE, g)),
+        activation(gradients, NnOps.SELU, (c, g) -> Ops.where(positive(c), Ops.mul(g, scalar(NnOps.SELU_SCALE, g)),
                 Ops.mul(g, Ops.add(c.output(0), scalar(NnOps.SELU_SCALE * NnOps.SELU_ALPHA, g)))));
-        activation("Sigmoid", (c, g) -> {
+        activation(gradients, NnOps.SIGMOID, (c, g) -> {
             Tensor z = c.output(0);
             return Ops.mul(g, Ops.mul(z, Ops.sub(scalar(1, z), z)));
         });
-        activation("Softplus", (c, g) -> Ops.mul(g, Ops.sigmoid(c.input(0))));
-        activation("Gelu", (c, g) -> Ops.mul(g, geluDerivative(c.input(0), c.attrs().getBool("approximate"))));
-        activation("Softmax", (c, g) -> softmaxVjp(c.output(0), g, c.attrs().getInt("axis")));
-        activation("LogSoftmax", (c, g) -> Ops.sub(g, Ops.mul(Ops.exp(c.output(0)),
+        activation(gradients, NnOps.SOFTPLUS, (c, g) -> Ops.mul(g, Ops.sigmoid(c.input(0))));
+        activation(gradients, NnOps.GELU, (c, g) -> Ops.mul(g, geluDerivative(c.input(0),
+                c.attrs().getBool("approximate"))));
+        activation(gradients, NnOps.SOFTMAX, (c, g) -> softmaxVjp(c.output(0), g, c.attrs().getInt("axis")));
+        activation(gradients, NnOps.LOG_SOFTMAX, (c, g) -> Ops.sub(g, Ops.mul(Ops.exp(c.output(0)),
                 Ops.sum(g, true, c.attrs().getInt("axis")))));
 
-        GradientRegistry.register("BiasAdd", (c, g) -> {
+        gradients.register(NnOps.BIAS_ADD, (c, g) -> {
             int rank = c.input(0).rank();
             int channel = NnOps.dataFormat("BiasAdd", c.attrs()).equals("NCHW") && rank > 2 ? 1 : rank - 1;
             return new Tensor[] {g[0], Ops.sum(g[0], allBut(rank, channel))};
         });
-        GradientRegistry.register("Conv2D", (c, g) -> new Tensor[] {
+        gradients.register(NnOps.CONV2D, (c, g) -> new Tensor[] {
                 c.needsGradient(0) ? Ops.run(NnGradOps.CONV2D_BACKPROP_INPUT, c.attrs(), c.input(0), c.input(1), g[0])
                         : null,
                 c.needsGradient(1) ? Ops.run(NnGradOps.CONV2D_BACKPROP_FILTER, c.attrs(), c.input(0), c.input(1), g[0])
                         : null});
-        GradientRegistry.register("Conv2DBackpropInput", (c, g) -> new Tensor[] {null,
+        gradients.register(NnGradOps.CONV2D_BACKPROP_INPUT, (c, g) -> new Tensor[] {null,
                 Ops.run(NnGradOps.CONV2D_BACKPROP_FILTER, c.attrs(), g[0], c.input(1), c.input(2)),
                 Ops.run(NnOps.CONV2D, c.attrs(), g[0], c.input(1))});
-        GradientRegistry.register("Conv2DBackpropFilter", (c, g) -> new Tensor[] {
+        gradients.register(NnGradOps.CONV2D_BACKPROP_FILTER, (c, g) -> new Tensor[] {
                 Ops.run(NnGradOps.CONV2D_BACKPROP_INPUT, c.attrs(), c.input(0), g[0], c.input(2)), null,
                 Ops.run(NnOps.CONV2D, c.attrs(), c.input(0), g[0])});
-        GradientRegistry.register("MaxPool2D", (c, g) -> new Tensor[] {
+        gradients.register(NnOps.MAX_POOL2D, (c, g) -> new Tensor[] {
                 Ops.run(NnGradOps.MAX_POOL2D_GRAD, c.attrs(), c.input(0), g[0])});
-        GradientRegistry.register("MaxPool2DGrad", (c, g) -> new Tensor[] {null,
+        gradients.register(NnGradOps.MAX_POOL2D_GRAD, (c, g) -> new Tensor[] {null,
                 Ops.run(NnGradOps.MAX_POOL2D_GRAD_GRAD, c.attrs(), c.input(0), g[0])});
-        GradientRegistry.register("MaxPool2DGradGrad", (c, g) -> new Tensor[] {null,
+        gradients.register(NnGradOps.MAX_POOL2D_GRAD_GRAD, (c, g) -> new Tensor[] {null,
                 Ops.run(NnGradOps.MAX_POOL2D_GRAD, c.attrs(), c.input(0), g[0])});
-        GradientRegistry.register("AvgPool2D", (c, g) -> new Tensor[] {
+        gradients.register(NnOps.AVG_POOL2D, (c, g) -> new Tensor[] {
                 Ops.run(NnGradOps.AVG_POOL2D_GRAD, c.attrs(), g[0], c.input(0))});
-        GradientRegistry.register("AvgPool2DGrad", (c, g) -> new Tensor[] {
+        gradients.register(NnGradOps.AVG_POOL2D_GRAD, (c, g) -> new Tensor[] {
                 Ops.run(NnOps.AVG_POOL2D, c.attrs(), g[0]), null});
 
-        GradientRegistry.register("MaxPool", NnGradients::maxPool);
-        GradientRegistry.register("AvgPool", (c, g) -> new Tensor[] {
+        gradients.register(NnOps.MAX_POOL, NnGradients::maxPool);
+        gradients.register(NnOps.AVG_POOL, (c, g) -> new Tensor[] {
                 Ops.run(NnGradOps.AVG_POOL_GRAD, c.attrs(), g[0], c.input(0))});
-        GradientRegistry.register("AvgPoolGrad", (c, g) -> new Tensor[] {
+        gradients.register(NnGradOps.AVG_POOL_GRAD, (c, g) -> new Tensor[] {
                 Ops.run(NnOps.AVG_POOL, c.attrs(), g[0]), null});
 
-        GradientRegistry.register("BatchNormInference", NnGradients::batchNorm);
-        GradientRegistry.register("Dropout", (c, g) -> new Tensor[] {g[0] == null ? null : Ops.mul(g[0], c.output(1))});
-        GradientRegistry.register("SoftmaxCrossEntropyWithLogits", (c, g) -> {
+        gradients.register(NnOps.BATCH_NORM_INFERENCE, NnGradients::batchNorm);
+        gradients.register(NnOps.DROPOUT, (c, g) -> new Tensor[] {g[0] == null ? null : Ops.mul(g[0], c.output(1))});
+        gradients.register(NnOps.SOFTMAX_CROSS_ENTROPY, (c, g) -> {
             Tensor logits = c.input(0);
             Tensor dLogits = null, dLabels = null;
             if (g[0] != null) {
@@ -95,12 +100,12 @@ final class NnGradients {
             }
             return new Tensor[] {dLogits, dLabels};
         });
-        GradientRegistry.register("SparseSoftmaxCrossEntropyWithLogits", (c, g) -> {
+        gradients.register(NnOps.SPARSE_SOFTMAX_CROSS_ENTROPY, (c, g) -> {
             Tensor dLogits = g[0] == null ? null : Ops.mul(Ops.expandDims(g[0], -1), c.output(1));
             if (g[1] != null) dLogits = add(dLogits, softmaxVjp(Ops.softmax(c.input(0)), g[1], -1));
             return new Tensor[] {dLogits, null};
         });
-        GradientRegistry.register("MeanSquaredError", (c, g) -> {
+        gradients.register(NnOps.MEAN_SQUARED_ERROR, (c, g) -> {
             Tensor p = c.input(0), diff = Ops.sub(p, c.input(1));
             Tensor scale = Ops.div(scalar(2, p), GradSupport.reducedCount(p, new int[] {-1}));
             Tensor d = Ops.mul(Ops.mul(Ops.expandDims(g[0], -1), diff), scale);
@@ -112,8 +117,8 @@ final class NnGradients {
         Tensor apply(OpCall call, Tensor grad);
     }
 
-    private static void activation(String op, ActivationRule rule) {
-        GradientRegistry.register(op, (c, g) -> new Tensor[] {rule.apply(c, g[0])});
+    private static void activation(GradientRegistry gradients, OpDef op, ActivationRule rule) {
+        gradients.register(op, (c, g) -> new Tensor[] {rule.apply(c, g[0])});
     }
 
     private static Tensor positive(OpCall c) { return Ops.greater(c.input(0), scalar(0, c.input(0))); }

@@ -6,24 +6,28 @@ import static org.nabla.autodiff.GradSupport.reducedCount;
 
 import org.nabla.Ops;
 import org.nabla.Tensor;
+import org.nabla.ops.GradientRegistry;
+import org.nabla.ops.OpCall;
+import org.nabla.ops.ReductionOps;
 
 /**
  * Gradients of {@link org.nabla.ops.ReductionOps}: the output gradient gets its reduced axes back (as keepDims) and
  * is broadcast over the input. Max and Min split the gradient evenly among tied extremes (as TensorFlow does).
  */
-final class ReductionGradients {
+public final class ReductionGradients {
     private ReductionGradients() {}
 
-    static {
-        GradientRegistry.register("Sum", (c, g) -> one(broadcastLike(kept(c, g[0]), c.input(0))));
-        GradientRegistry.register("Mean", (c, g) -> one(Ops.div(broadcastLike(kept(c, g[0]), c.input(0)),
+    /** Registers these gradients. */
+    public static void register(GradientRegistry gradients) {
+        gradients.register(ReductionOps.SUM, (c, g) -> one(broadcastLike(kept(c, g[0]), c.input(0))));
+        gradients.register(ReductionOps.MEAN, (c, g) -> one(Ops.div(broadcastLike(kept(c, g[0]), c.input(0)),
                 reducedCount(c.input(0), c.attrs().getInts("axes")))));
-        GradientRegistry.register("Max", ReductionGradients::extreme);
-        GradientRegistry.register("Min", ReductionGradients::extreme);
-        GradientRegistry.register("Prod", ReductionGradients::prod);
-        GradientRegistry.register("LogSumExp", (c, g) -> one(Ops.mul(kept(c, g[0]),
+        gradients.register(ReductionOps.MAX, ReductionGradients::extreme);
+        gradients.register(ReductionOps.MIN, ReductionGradients::extreme);
+        gradients.register(ReductionOps.PROD, ReductionGradients::prod);
+        gradients.register(ReductionOps.LOG_SUM_EXP, (c, g) -> one(Ops.mul(kept(c, g[0]),
                 Ops.exp(Ops.sub(c.input(0), kept(c, c.output(0)))))));
-        GradientRegistry.register("Cumsum", (c, g) -> one(Ops.cumsum(g[0], c.attrs().getInt("axis"),
+        gradients.register(ReductionOps.CUMSUM, (c, g) -> one(Ops.cumsum(g[0], c.attrs().getInt("axis"),
                 c.attrs().getBool("exclusive"), !c.attrs().getBool("reverse"))));
     }
 

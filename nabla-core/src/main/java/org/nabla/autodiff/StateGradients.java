@@ -2,17 +2,21 @@ package org.nabla.autodiff;
 
 import org.nabla.Ops;
 import org.nabla.Tensor;
+import org.nabla.ops.GradientRegistry;
+import org.nabla.ops.RandomOps;
+import org.nabla.ops.StateOps;
 
 /**
  * Gradients of {@link org.nabla.ops.StateOps} and of the differentiable source op Fill ({@link
  * org.nabla.ops.RandomOps}). A variable read has no inputs: the gradient stops at its output, where tapes and
  * {@code gradients(ys, xs)} pick it up as the variable's gradient.
  */
-final class StateGradients {
+public final class StateGradients {
     private StateGradients() {}
 
-    static {
-        GradientRegistry.register("ReadVariable", (c, g) -> new Tensor[0]);
-        GradientRegistry.register("Fill", (c, g) -> new Tensor[] {Ops.sum(g[0])});
+    /** Registers these gradients. */
+    public static void register(GradientRegistry gradients) {
+        gradients.register(StateOps.READ_VARIABLE, (c, g) -> new Tensor[0]);
+        gradients.register(RandomOps.FILL, (c, g) -> new Tensor[] {Ops.sum(g[0])});
     }
 }

@@ -4,7 +4,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.ServiceLoader;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import org.nabla.DType;
@@ -36,24 +35,14 @@ public final class KernelRegistry {
     }
 
     private static final int ANY = DType.values().length;
-    private static final KernelRegistry GLOBAL = new KernelRegistry();
-    private static volatile boolean providersLoaded;
+    static final KernelRegistry GLOBAL = new KernelRegistry();
 
     private final Map<String, Entry[][]> byDevice = new ConcurrentHashMap<>();
 
-    /** The process-wide registry, with every {@link KernelProvider} on the class path loaded. */
+    /** The process-wide registry, with the kernels of every {@link OpLibrary} on the class path registered. */
     public static KernelRegistry global() {
-        if (!providersLoaded) loadProviders();
+        OpLibraries.load();
         return GLOBAL;
-    }
-
-    private static synchronized void loadProviders() {
-        if (providersLoaded) return;
-        OpRegistry.loadAll();
-        for (KernelProvider p : ServiceLoader.load(KernelProvider.class, KernelRegistry.class.getClassLoader())) {
-            p.registerKernels(GLOBAL);
-        }
-        providersLoaded = true;
     }
 
     /** Registers a kernel that needs dense inputs; {@code dtype} null means any dtype. */

@@ -4,38 +4,44 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.ServiceLoader;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Every op by name. The op families in this package register themselves when loaded; {@link #all()} and
- * {@link #get(String)} load them all first, so graph files and tests see the whole catalog.
+ * Every op by name. An op registers itself when its class initializes; {@link #get(String)}, {@link #all()} and the
+ * other lookups first load every op library on the class path (through the {@link Loader} that the kernels package
+ * installs), so graph files, saved models and tests see the whole catalog before any of a module's code has run.
  */
 public final class OpRegistry {
     private static final Map<String, OpDef> OPS = new ConcurrentHashMap<>();
     private static final AtomicInteger NEXT_ID = new AtomicInteger();
 
-    /** The op families of the core library, one class per family. */
-    private static final List<String> FAMILIES = List.of(
-            "org.nabla.ops.GraphOps",
-            "org.nabla.ops.StateOps",
-            "org.nabla.ops.MathOps",
-            "org.nabla.ops.LinalgOps",
-            "org.nabla.ops.ReductionOps",
-            "org.nabla.ops.ArrayOps",
-            "org.nabla.ops.NnOps",
-            "org.nabla.ops.RandomOps",
-            "org.nabla.ops.ControlFlowOps",
-            "org.nabla.ops.TransferOps",
-            "org.nabla.ops.FusedOps",
-            "org.nabla.ops.GradOps",
-            "org.nabla.ops.NnGradOps");
-
-    private static volatile boolean loaded;
-    private static final ThreadLocal<Boolean> LOADING = ThreadLocal.withInitial(() -> false);
-
     private OpRegistry() {}
+
+    /**
+     * The hook that fills this package's registries: loads every op library once (its ops, then all gradients, then
+     * all kernels). Implemented by {@code org.nabla.kernels.OpLibraries} and listed in nabla-core's
+     * {@code META-INF/services/org.nabla.ops.OpRegistry$Loader}, so this package knows no layer above it (the
+     * inversion {@code org.nabla.kernels.FunctionLibrary} uses). Programs implement {@code OpLibrary}, not this.
+     */
+    public interface Loader {
+        /** Loads every op library unless done; returns at once when called again while loading on this thread. */
+        void loadLibraries();
+    }
+
+    /** Finds the loader once. */
+    private static final class Installed {
+        private static final Loader LOADER = ServiceLoader.load(Loader.class, OpRegistry.class.getClassLoader())
+                .findFirst().orElseThrow(() -> new IllegalStateException("no org.nabla.ops.OpRegistry$Loader on the "
+                        + "class path: nabla-core's kernels package is missing"));
+
+        private Installed() {}
+    }
+
+    /** Loads every op library on the class path unless done (see {@link Loader}). */
+    static void loadLibraries() { Installed.LOADER.loadLibraries(); }
 
     static int nextId() { return NEXT_ID.getAndIncrement(); }
 
@@ -47,31 +53,9 @@ public final class OpRegistry {
         if (previous != null) throw new IllegalStateException("op " + op.name() + " is registered twice");
     }
 
-    /** Forces every core family and every module's {@link OpFamily} to load (and so register its ops). */
-    public static void loadAll() {
-        if (loaded || LOADING.get()) return; // a family's own registration may look ops up again
-        LOADING.set(true);
-        try {
-            for (String family : FAMILIES) {
-                try {
-                    Class.forName(family, true, OpRegistry.class.getClassLoader());
-                } catch (ClassNotFoundException e) {
-                    throw new IllegalStateException("op family " + family + " is missing", e);
-                }
-            }
-            for (OpFamily family : java.util.ServiceLoader.load(OpFamily.class, OpRegistry.class.getClassLoader())) {
-                family.getClass(); // instantiating it initialized its op definitions
-            }
-            loaded = true;
-        } finally {
-            LOADING.set(false);
-        }
-    }
-
-
     /** The op with this name, or an error listing what exists. */
     public static OpDef get(String name) {
-        loadAll();
+        loadLibraries();
         OpDef op = OPS.get(name);
         if (op == null) {
             throw new IllegalArgumentException("unknown op '" + name + "'; registered ops: " + names());
@@ -80,18 +64,18 @@ public final class OpRegistry {
     }
 
     public static boolean contains(String name) {
-        loadAll();
+        loadLibraries();
         return OPS.containsKey(name);
     }
 
     /** All ops, sorted by name. */
     public static List<OpDef> all() {
-        loadAll();
+        loadLibraries();
         return Collections.unmodifiableList(new ArrayList<>(new TreeMap<>(OPS).values()));
     }
 
     public static List<String> names() {
-        loadAll();
+        loadLibraries();
         return List.copyOf(new TreeMap<>(OPS).keySet());
     }
 }

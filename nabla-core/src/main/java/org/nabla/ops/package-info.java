@@ -6,7 +6,9 @@
  * sub-graphs), StateOps (variables), GraphOps (Const, Placeholder, NoOp), TransferOps (Send/Recv between devices),
  * GradOps and NnGradOps (the ops gradient rules are written with), FusedOps (made by graph optimization). Shape rules
  * shared by the families are in Infer (with StridedSlicing and PoolWindow for the geometry that kernels share);
- * attributes are AttrDef/AttrType/Attrs, bad input an OpException. Other modules add families through
- * {@link org.nabla.ops.OpFamily}.
+ * attributes are AttrDef/AttrType/Attrs, bad input an OpException. An op's gradient is part of its definition: a
+ * {@link org.nabla.ops.GradientFunction} of the forward {@link org.nabla.ops.OpCall}, registered per OpDef in
+ * {@link org.nabla.ops.GradientRegistry}. Op libraries ({@code org.nabla.kernels.OpLibrary}, nabla-core's and other
+ * modules') fill both registries, loaded through the {@link org.nabla.ops.OpRegistry.Loader} hook.
  */
 package org.nabla.ops;

@@ -12,6 +12,9 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.nabla.Ops;
 import org.nabla.Tensor;
+import org.nabla.ops.GradientFunction;
+import org.nabla.ops.GradientRegistry;
+import org.nabla.ops.MathOps;
 import org.nabla.ops.OpDef;
 import org.nabla.ops.OpRegistry;
 
@@ -57,7 +60,7 @@ class GradientCheckTest {
     void everyOpHasAGradientOrIsMarkedNotDifferentiable() {
         List<String> missing = new ArrayList<>();
         for (OpDef op : OpRegistry.all()) {
-            if (op.isDifferentiable() && !GradientRegistry.has(op.name()) && !KNOWN_GAPS.containsKey(op.name())) {
+            if (op.isDifferentiable() && !GradientRegistry.global().has(op) && !KNOWN_GAPS.containsKey(op.name())) {
                 missing.add(op.name());
             }
         }
@@ -79,9 +82,10 @@ class GradientCheckTest {
 
     @Test
     void checkerReportsAWrongGradientNamingTheOpAndInput() {
-        GradientFunction core = GradientRegistry.find(OpRegistry.get("Sin"));
+        GradientRegistry gradients = GradientRegistry.global();
+        GradientFunction core = gradients.find(MathOps.SIN);
         try {
-            GradientRegistry.register("Sin", (c, g) -> new Tensor[] {Ops.mul(g[0], c.input(0))}); // wrong on purpose
+            gradients.register(MathOps.SIN, (c, g) -> new Tensor[] {Ops.mul(g[0], c.input(0))}); // wrong on purpose
             GradientChecker.Report report = GradientChecker.check("Sin", x -> new Tensor[] {Ops.sin(x[0])},
                     GradientChecker.Mode.EAGER, GradientRecipes.r(3));
             assertTrue(!report.ok(TOLERANCE));
@@ -89,15 +93,16 @@ class GradientCheckTest {
             assertTrue(e.getMessage().contains("gradient check of Sin (EAGER)") && e.getMessage().contains("input 0"),
                     e.getMessage());
         } finally {
-            GradientRegistry.register("Sin", core);
+            gradients.register(MathOps.SIN, core);
         }
     }
 
     @Test
     void secondOrderCheckCatchesARuleThatIsNotDifferentiableAgain() {
-        GradientFunction core = GradientRegistry.find(OpRegistry.get("Tanh"));
+        GradientRegistry gradients = GradientRegistry.global();
+        GradientFunction core = gradients.find(MathOps.TANH);
         try { // right first derivative, but its own derivative is cut by stopGradient
-            GradientRegistry.register("Tanh", (c, g) -> new Tensor[] {Ops.mul(g[0], Ops.sub(1.0,
+            gradients.register(MathOps.TANH, (c, g) -> new Tensor[] {Ops.mul(g[0], Ops.sub(1.0,
                     Ops.square(Ops.stopGradient(c.output(0)))))});
             Tensor x = GradientRecipes.r(3);
             GradientChecker.check("Tanh", t -> new Tensor[] {Ops.tanh(t[0])}, GradientChecker.Mode.GRAPH, x)
@@ -106,7 +111,7 @@ class GradientCheckTest {
                     t -> new Tensor[] {Ops.tanh(t[0])}, GradientChecker.Mode.EAGER, x);
             assertTrue(!second.ok(TOLERANCE), second.toString());
         } finally {
-            GradientRegistry.register("Tanh", core);
+            gradients.register(MathOps.TANH, core);
         }
     }
 }

@@ -32,7 +32,9 @@ final class GradientRecipes {
     /** Differentiable ops checked elsewhere, with the reason. */
     static final Map<String, String> COVERED_ELSEWHERE = Map.of(
             "ReadVariable", "no inputs: variable gradients are checked in GradientTapeTest",
-            "CustomGradient", "needs a Java gradient function: checked in GradientTapeTest");
+            "CustomGradient", "needs a Java gradient function: checked in GradientTapeTest",
+            "UserCube", "a test op library's op: checked in OpLibraryTest",
+            "UserPow4", "a test op library's op: checked in OpLibraryTest");
 
     private static final SplittableRandom RANDOM = new SplittableRandom(1234);
 

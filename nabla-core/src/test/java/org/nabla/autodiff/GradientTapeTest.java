@@ -17,6 +17,9 @@ import org.nabla.Variable;
 import org.nabla.eager.EagerContext;
 import org.nabla.eager.ExecutionContext;
 import org.nabla.graph.Graph;
+import org.nabla.ops.GradientFunction;
+import org.nabla.ops.GradientRegistry;
+import org.nabla.ops.MathOps;
 import org.nabla.runtime.SerialExecutor;
 
 /** The eager tape: watching, variables, persistence, nesting for second order, and custom gradients. */
@@ -242,11 +245,12 @@ class GradientTapeTest {
 
     @Test
     void userRegisteredGradientOverridesACoreRule() {
-        // A user op family would register its own ops; here we override Softsign-like behaviour of an existing
-        // op (Erf) temporarily and restore the core rule afterwards.
-        GradientFunction core = GradientRegistry.find(org.nabla.ops.MathOps.ERF);
+        // A user's op library registers gradients for its own ops (OpLibraryTest); here we override the rule of an
+        // existing op (Erf) temporarily and restore the core rule afterwards.
+        GradientRegistry gradients = GradientRegistry.global();
+        GradientFunction core = gradients.find(MathOps.ERF);
         try {
-            GradientRegistry.register("Erf", (c, g) -> new Tensor[] {Ops.mul(g[0], 7.0)});
+            gradients.register(MathOps.ERF, (c, g) -> new Tensor[] {Ops.mul(g[0], 7.0)});
             Tensor x = Ops.constant(new double[] {0.1, 0.2});
             try (GradientTape tape = GradientTape.start()) {
                 tape.watch(x);
@@ -254,7 +258,7 @@ class GradientTapeTest {
                 assertClose(new double[] {7, 7}, g, DType.FLOAT64, new int[] {2}, 0);
             }
         } finally {
-            GradientRegistry.register("Erf", core);
+            gradients.register(MathOps.ERF, core);
         }
     }
 }

@@ -1,5 +1,7 @@
 package org.nabla.nn;
 
+import java.util.Collection;
+import java.util.List;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorMask;
@@ -9,13 +11,13 @@ import org.nabla.DType;
 import org.nabla.Ops;
 import org.nabla.Shape;
 import org.nabla.Tensor;
-import org.nabla.autodiff.GradientRegistry;
 import org.nabla.device.CpuDevice;
-import org.nabla.kernels.KernelProvider;
 import org.nabla.kernels.KernelRegistry;
+import org.nabla.kernels.OpLibrary;
 import org.nabla.kernels.cpu.Parallel;
 import org.nabla.ops.AttrType;
 import org.nabla.ops.Attrs;
+import org.nabla.ops.GradientRegistry;
 import org.nabla.ops.Infer;
 import org.nabla.ops.NnOps;
 import org.nabla.ops.OpDef;
@@ -32,8 +34,10 @@ import org.nabla.ops.TensorSpec;
  *     {@code argmax[i]} (the gradient of MaxPoolWithArgmax).</li>
  * <li>{@code ArgmaxGather(values, argmax)}: {@code values.flat[argmax[i]]} (the gradient of ArgmaxScatter).</li>
  * </ul>
+ * An {@link OpLibrary} (listed in nabla-nn's {@code META-INF/services/org.nabla.kernels.OpLibrary}): the ops, their
+ * gradients and CPU kernels are registered wherever nabla-nn is on the class path.
  */
-public final class PoolingOps implements KernelProvider, org.nabla.ops.OpFamily {
+public final class PoolingOps implements OpLibrary {
     public static final OpDef MAX_POOL_WITH_ARGMAX = OpDef.builder("MaxPoolWithArgmax").inputs("input")
             .attr("ksize", AttrType.INTS)
             .attr("strides", AttrType.INTS)
@@ -52,12 +56,16 @@ public final class PoolingOps implements KernelProvider, org.nabla.ops.OpFamily 
             .internal()
             .summary("values.flat[argmax[i]], shaped like argmax").build();
 
-    static {
-        GradientRegistry.register("MaxPoolWithArgmax", (c, g) -> new Tensor[] {
+    @Override
+    public Collection<OpDef> ops() { return List.of(MAX_POOL_WITH_ARGMAX, ARGMAX_SCATTER, ARGMAX_GATHER); }
+
+    @Override
+    public void registerGradients(GradientRegistry gradients) {
+        gradients.register(MAX_POOL_WITH_ARGMAX, (c, g) -> new Tensor[] {
                 g[0] == null ? null : Ops.run(ARGMAX_SCATTER, Attrs.EMPTY, g[0], c.output(1), c.input(0))});
-        GradientRegistry.register("ArgmaxScatter", (c, g) -> new Tensor[] {
+        gradients.register(ARGMAX_SCATTER, (c, g) -> new Tensor[] {
                 Ops.run(ARGMAX_GATHER, Attrs.EMPTY, g[0], c.input(1)), null, null});
-        GradientRegistry.register("ArgmaxGather", (c, g) -> new Tensor[] {
+        gradients.register(ARGMAX_GATHER, (c, g) -> new Tensor[] {
                 Ops.run(ARGMAX_SCATTER, Attrs.EMPTY, g[0], c.input(1), c.input(0)), null});
     }
 

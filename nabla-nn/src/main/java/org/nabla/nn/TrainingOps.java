@@ -1,19 +1,21 @@
 package org.nabla.nn;
 
+import java.util.Collection;
+import java.util.List;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 import org.nabla.DType;
 import org.nabla.Ops;
 import org.nabla.Shape;
 import org.nabla.Tensor;
-import org.nabla.autodiff.GradientRegistry;
 import org.nabla.device.CpuDevice;
 import org.nabla.kernels.KernelContext;
-import org.nabla.kernels.KernelProvider;
 import org.nabla.kernels.KernelRegistry;
+import org.nabla.kernels.OpLibrary;
 import org.nabla.kernels.cpu.Parallel;
 import org.nabla.ops.AttrType;
 import org.nabla.ops.Attrs;
+import org.nabla.ops.GradientRegistry;
 import org.nabla.ops.Infer;
 import org.nabla.ops.NnGradOps;
 import org.nabla.ops.OpDef;
@@ -21,8 +23,8 @@ import org.nabla.ops.OpException;
 import org.nabla.ops.TensorSpec;
 
 /**
- * Ops that training needs beyond nabla-core, with their CPU kernels (registered through
- * {@code META-INF/services/org.nabla.kernels.KernelProvider}):
+ * Ops that training needs beyond nabla-core, with their gradients and CPU kernels (an {@link OpLibrary}, listed in
+ * nabla-nn's {@code META-INF/services/org.nabla.kernels.OpLibrary}):
  * <ul>
  * <li>{@code StepDropout(x, step)}: inverted dropout whose mask is keyed by the {@code seed} attribute and the
  *     run-time int64 {@code step} tensor, so a traced training step draws a fresh mask each step (core's
@@ -31,7 +33,7 @@ import org.nabla.ops.TensorSpec;
  *     value, first and second moments (one pass instead of a dozen elementwise ops).</li>
  * </ul>
  */
-public final class TrainingOps implements KernelProvider, org.nabla.ops.OpFamily {
+public final class TrainingOps implements OpLibrary {
     public static final OpDef STEP_DROPOUT = OpDef.builder("StepDropout").inputs("x", "step")
             .attr("rate", AttrType.FLOAT)
             .attr("seed", AttrType.LONG, 0L)
@@ -66,15 +68,19 @@ public final class TrainingOps implements KernelProvider, org.nabla.ops.OpFamily
             .internal()
             .summary("(grad * (output > 0), its sum over all axes but the last): BiasRelu's backward pass").build();
 
-    static {
-        GradientRegistry.register("BiasRelu", (c, g) -> Ops.runMulti(BIAS_RELU_GRAD, Attrs.EMPTY, g[0], c.output(0)));
+    @Override
+    public Collection<OpDef> ops() { return List.of(STEP_DROPOUT, ADAM_UPDATE, BIAS_RELU, BIAS_RELU_GRAD); }
+
+    @Override
+    public void registerGradients(GradientRegistry gradients) {
+        gradients.register(BIAS_RELU, (c, g) -> Ops.runMulti(BIAS_RELU_GRAD, Attrs.EMPTY, g[0], c.output(0)));
         // d(dValue)/d(grad) and d(dBias)/d(grad) are the relu mask; nothing flows to output (piecewise constant)
-        GradientRegistry.register("BiasReluGrad", (c, g) -> {
+        gradients.register(BIAS_RELU_GRAD, (c, g) -> {
             Tensor up = g[0];
             if (g[1] != null) up = up == null ? Ops.add(Ops.zerosLike(c.input(0)), g[1]) : Ops.add(up, g[1]);
             return new Tensor[] {up == null ? null : Ops.run(NnGradOps.RELU_GRAD, Attrs.EMPTY, up, c.input(1)), null};
         });
-        GradientRegistry.register("StepDropout",
+        gradients.register(STEP_DROPOUT,
                 (c, g) -> new Tensor[] {g[0] == null ? null : Ops.mul(g[0], c.output(1)), null});
     }
 

@@ -1,7 +1,6 @@
 package org.nabla.onnx;
 
 import static org.nabla.onnx.ExportOperators.inputs;
-import static org.nabla.onnx.ExportOperators.rule;
 import static org.nabla.onnx.OnnxGraphWriter.attr;
 import static org.nabla.onnx.OnnxGraphWriter.in;
 
@@ -16,9 +15,9 @@ import org.nabla.graph.Node;
 final class ArrayExports {
     private ArrayExports() {}
 
-    static void register() {
-        rule("Reshape", ArrayExports::reshape);
-        rule("Shape", (n, w) -> {
+    static void register(ExportOperators r) {
+        r.rule("Reshape", ArrayExports::reshape);
+        r.rule("Shape", (n, w) -> {
             if (n.outputSpec(0).dtype() == DType.INT64) {
                 w.result(n, "Shape", in(w.input(n, 0)));
             } else {
@@ -27,23 +26,23 @@ final class ArrayExports {
             }
         });
         // ONNX's Reshape copies the input's dimension for a 0 unless allowzero is set, as zeroCopiesInput says.
-        rule("DynamicReshape", (n, w) -> {
+        r.rule("DynamicReshape", (n, w) -> {
             List<String> args = in(w.input(n, 0), int64(n, w, 1));
             if (n.attrs().getBool("zeroCopiesInput")) w.result(n, "Reshape", args);
             else w.result(n, "Reshape", args, attr("allowzero", 1));
         });
-        rule("Transpose", (n, w) -> w.result(n, "Transpose", in(w.input(n, 0)),
+        r.rule("Transpose", (n, w) -> w.result(n, "Transpose", in(w.input(n, 0)),
                 attr("perm", n.attrs().getInts("perm"))));
-        rule("Concat", (n, w) -> w.result(n, "Concat", inputs(n, w), attr("axis", n.attrs().getInt("axis"))));
-        rule("Stack", (n, w) -> {
+        r.rule("Concat", (n, w) -> w.result(n, "Concat", inputs(n, w), attr("axis", n.attrs().getInt("axis"))));
+        r.rule("Stack", (n, w) -> {
             int axis = n.attrs().getInt("axis");
             List<String> parts = new ArrayList<>();
             String axes = w.int64s(n, "axes", axis);
             for (int i = 0; i < n.inputs().size(); i++) parts.add(w.temp(n, "Unsqueeze", in(w.input(n, i), axes)));
             w.result(n, "Concat", parts, attr("axis", axis));
         });
-        rule("Split", ArrayExports::split);
-        rule("Slice", (n, w) -> {
+        r.rule("Split", ArrayExports::split);
+        r.rule("Slice", (n, w) -> {
             int[] begin = n.attrs().getInts("begin"), size = n.attrs().getInts("size");
             long[] starts = new long[begin.length], ends = new long[begin.length];
             for (int i = 0; i < begin.length; i++) {
@@ -52,36 +51,36 @@ final class ArrayExports {
             }
             w.result(n, "Slice", in(w.input(n, 0), w.int64s(n, "starts", starts), w.int64s(n, "ends", ends)));
         });
-        rule("StridedSlice", ArrayExports::stridedSlice);
+        r.rule("StridedSlice", ArrayExports::stridedSlice);
         // ONNX's GatherND takes int64 indices only
-        rule("GatherNd", (n, w) -> w.result(n, "GatherND", in(w.input(n, 0), int64(n, w, 1))));
-        rule("Fill", (n, w) -> w.result(n, "Expand", in(w.input(n, 0), w.int64s(n, "shape",
+        r.rule("GatherNd", (n, w) -> w.result(n, "GatherND", in(w.input(n, 0), int64(n, w, 1))));
+        r.rule("Fill", (n, w) -> w.result(n, "Expand", in(w.input(n, 0), w.int64s(n, "shape",
                 n.attrs().getInts("shape")))));
-        rule("Sort", (n, w) -> sort(n, w, true));
-        rule("Argsort", (n, w) -> sort(n, w, false));
-        rule("TopK", (n, w) -> {
+        r.rule("Sort", (n, w) -> sort(n, w, true));
+        r.rule("Argsort", (n, w) -> sort(n, w, false));
+        r.rule("TopK", (n, w) -> {
             String idx = w.fresh(n.name() + "/indices");
             w.add(n, "TopK", in(w.input(n, 0), w.int64s(n, "k", n.attrs().getInt("k"))), List.of(w.output(n, 0),
                     idx), attr("axis", -1), attr("largest", 1), attr("sorted", 1));
             w.result(n, 1, "Cast", in(idx), attr("to", OnnxTypes.toOnnx(DType.INT32)));
         });
-        rule("Gather", (n, w) -> {
+        r.rule("Gather", (n, w) -> {
             if (n.attrs().getInt("batchDims") != 0) throw unsupported(n, "batchDims != 0");
             w.result(n, "Gather", in(w.input(n, 0), w.input(n, 1)), attr("axis", n.attrs().getInt("axis")));
         });
-        rule("Tile", (n, w) -> w.result(n, "Tile", in(w.input(n, 0),
+        r.rule("Tile", (n, w) -> w.result(n, "Tile", in(w.input(n, 0),
                 w.int64s(n, "repeats", n.attrs().getInts("multiples")))));
-        rule("BroadcastTo", (n, w) -> w.result(n, "Expand", in(w.input(n, 0),
+        r.rule("BroadcastTo", (n, w) -> w.result(n, "Expand", in(w.input(n, 0),
                 w.int64s(n, "shape", n.attrs().getInts("shape")))));
-        rule("Squeeze", (n, w) -> {
+        r.rule("Squeeze", (n, w) -> {
             int[] axes = n.attrs().getInts("axes");
             w.result(n, "Squeeze", axes.length == 0 ? in(w.input(n, 0)) : in(w.input(n, 0), w.int64s(n, "axes", axes)));
         });
-        rule("ExpandDims", (n, w) -> w.result(n, "Unsqueeze", in(w.input(n, 0),
+        r.rule("ExpandDims", (n, w) -> w.result(n, "Unsqueeze", in(w.input(n, 0),
                 w.int64s(n, "axes", n.attrs().getInt("axis")))));
-        rule("Pad", ArrayExports::pad);
-        rule("ZerosLike", (n, w) -> filledLike(n, w, 0));
-        rule("OnesLike", (n, w) -> filledLike(n, w, 1));
+        r.rule("Pad", ArrayExports::pad);
+        r.rule("ZerosLike", (n, w) -> filledLike(n, w, 0));
+        r.rule("OnesLike", (n, w) -> filledLike(n, w, 1));
     }
 
     /**

@@ -1,8 +1,5 @@
 package org.nabla.onnx;
 
-import static org.nabla.onnx.OnnxOperators.one;
-import static org.nabla.onnx.OnnxOperators.rule;
-
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -17,9 +14,9 @@ import org.nabla.ops.Infer;
 final class ArrayRules {
     private ArrayRules() {}
 
-    static void register() {
-        one("Concat", n -> Ops.concat((int) n.attrInt("axis", 0), n.presentInputs().toArray(Tensor[]::new)));
-        one("Transpose", n -> {
+    static void register(OnnxOperators r) {
+        r.one("Concat", n -> Ops.concat((int) n.attrInt("axis", 0), n.presentInputs().toArray(Tensor[]::new)));
+        r.one("Transpose", n -> {
             Tensor x = n.required(0);
             int[] perm = n.attrInts("perm", null);
             if (perm == null) {
@@ -28,43 +25,43 @@ final class ArrayRules {
             }
             return Ops.transpose(x, perm);
         });
-        one("Reshape", ArrayRules::reshape);
-        one("Flatten", ArrayRules::flatten);
-        one("Squeeze", ArrayRules::squeeze);
-        one("Unsqueeze", ArrayRules::unsqueeze);
-        one("Expand", n -> {
+        r.one("Reshape", ArrayRules::reshape);
+        r.one("Flatten", ArrayRules::flatten);
+        r.one("Squeeze", ArrayRules::squeeze);
+        r.one("Unsqueeze", ArrayRules::unsqueeze);
+        r.one("Expand", n -> {
             Tensor x = n.required(0);
             Shape target = Shape.of(n.constant(1).toLongArray());
             return Ops.broadcastTo(x, Infer.broadcast("Expand", x.shape(), target).dims());
         });
-        one("Tile", n -> Ops.tile(n.required(0), n.constant(1).toIntArray()));
-        one("Gather", n -> Ops.gather(n.required(0), n.required(1), (int) n.attrInt("axis", 0)));
-        rule("Split", ArrayRules::split);
-        one("Slice", ArrayRules::slice);
-        one("OneHot", ArrayRules::oneHot);
-        one("Shape", ArrayRules::shape);
-        one("Size", n -> {
+        r.one("Tile", n -> Ops.tile(n.required(0), n.constant(1).toIntArray()));
+        r.one("Gather", n -> Ops.gather(n.required(0), n.required(1), (int) n.attrInt("axis", 0)));
+        r.rule("Split", ArrayRules::split);
+        r.one("Slice", ArrayRules::slice);
+        r.one("OneHot", ArrayRules::oneHot);
+        r.one("Shape", ArrayRules::shape);
+        r.one("Size", n -> {
             Shape s = n.required(0).shape();
             if (!s.isFullyDefined()) throw n.unsupported("Size of a tensor of unknown shape " + s);
             return Tensors.scalar(s.size());
         });
-        one("Constant", ArrayRules::constant);
-        one("ConstantOfShape", n -> {
+        r.one("Constant", ArrayRules::constant);
+        r.one("ConstantOfShape", n -> {
             Tensor value = n.attrTensor("value");
             Tensor v = value == null ? Tensors.scalar(0f) : Ops.reshape(value);
             return Ops.fill(v, n.constant(0).toIntArray());
         });
-        one("Range", n -> {
+        r.one("Range", n -> {
             Tensor start = n.constant(0), limit = n.constant(1), delta = n.constant(2);
             return Ops.range(start.doubleValue(), limit.doubleValue(), delta.doubleValue(), start.dtype());
         });
-        one("Pad", ArrayRules::pad);
-        one("DepthToSpace", ArrayRules::depthToSpace);
-        one("SpaceToDepth", ArrayRules::spaceToDepth);
-        one("Trilu", ArrayRules::trilu);
-        one("EyeLike", ArrayRules::eyeLike);
-        one("Resize", Resize::resize);
-        one("Upsample", Resize::upsample);
+        r.one("Pad", ArrayRules::pad);
+        r.one("DepthToSpace", ArrayRules::depthToSpace);
+        r.one("SpaceToDepth", ArrayRules::spaceToDepth);
+        r.one("Trilu", ArrayRules::trilu);
+        r.one("EyeLike", ArrayRules::eyeLike);
+        r.one("Resize", Resize::resize);
+        r.one("Upsample", Resize::upsample);
     }
 
     private static Tensor reshape(OnnxNode n) {

@@ -1,7 +1,5 @@
 package org.nabla.onnx;
 
-import static org.nabla.onnx.OnnxOperators.rule;
-
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -21,9 +19,9 @@ import org.nabla.ops.TensorSpec;
 final class ControlFlowRules {
     private ControlFlowRules() {}
 
-    static void register() {
-        rule("If", ControlFlowRules::ifThenElse);
-        rule("Loop", ControlFlowRules::loop);
+    static void register(OnnxOperators r) {
+        r.rule("If", ControlFlowRules::ifThenElse);
+        r.rule("Loop", ControlFlowRules::loop);
     }
 
     private static List<Tensor> ifThenElse(OnnxNode n) {

@@ -1,40 +1,38 @@
 package org.nabla.onnx;
 
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.TreeMap;
 import org.nabla.graph.Node;
 import org.nabla.onnx.proto.AttributeProto;
 
 /**
- * The Nabla ops that export to ONNX, each with its {@link ExportRule}. The rules live in one class per family
- * ({@link MathExports}, {@link ReductionExports}, {@link ArrayExports}, {@link NnExports}), mirroring the import
- * rules; Placeholder, Const and ReadVariable are the graph's inputs and initializers and need no rule.
+ * The Nabla ops that export to ONNX, each with its {@link ExportRule}. Rules come from every {@link OnnxOpLibrary} on
+ * the class path: nabla-onnx's own ({@link OnnxLibrary}, one class per family: {@link MathExports},
+ * {@link ReductionExports}, {@link ArrayExports}, {@link NnExports}, mirroring the import rules) and any module's that
+ * exports its own ops. Placeholder, Const and ReadVariable are the graph's inputs and initializers and need no rule.
  */
-final class ExportOperators {
-    private static final Map<String, ExportRule> RULES = new TreeMap<>();
+public final class ExportOperators {
+    private final Map<String, ExportRule> rules = new TreeMap<>();
 
-    static {
-        MathExports.register();
-        ReductionExports.register();
-        ArrayExports.register();
-        NnExports.register();
-    }
-
-    private ExportOperators() {}
+    ExportOperators() {}
 
     /** Every Nabla op with an export rule, sorted. */
-    static Set<String> names() { return java.util.Collections.unmodifiableSet(RULES.keySet()); }
+    static Set<String> names() { return Collections.unmodifiableSet(OnnxLibrary.exports().rules.keySet()); }
 
-    static ExportRule get(String op) { return RULES.get(op); }
+    static ExportRule get(String op) { return OnnxLibrary.exports().rules.get(op); }
 
-    static void rule(String op, ExportRule rule) {
-        if (RULES.putIfAbsent(op, rule) != null) throw new IllegalStateException("export rule for " + op + " twice");
+    /** Exports Nabla op {@code op} (by name) with {@code rule}; an op has one rule. */
+    public void rule(String op, ExportRule rule) {
+        Objects.requireNonNull(rule, () -> "export rule of " + op);
+        if (rules.putIfAbsent(op, rule) != null) throw new IllegalStateException("export rule for " + op + " twice");
     }
 
     /** An elementwise op written as one ONNX operator of the same inputs, with fixed attributes. */
-    static void same(String op, String onnxOp, AttributeProto... attrs) {
+    void same(String op, String onnxOp, AttributeProto... attrs) {
         rule(op, (n, w) -> elementwise(n, w, onnxOp, attrs));
     }
 

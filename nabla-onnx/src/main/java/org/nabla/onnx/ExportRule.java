@@ -8,6 +8,6 @@ import org.nabla.graph.Node;
  * the outputs it can express; a later node reading an undefined output (a mask, an argmax) fails naming it.
  */
 @FunctionalInterface
-interface ExportRule {
+public interface ExportRule {
     void write(Node node, OnnxGraphWriter w);
 }

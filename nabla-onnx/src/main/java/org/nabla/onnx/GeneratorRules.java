@@ -1,8 +1,5 @@
 package org.nabla.onnx;
 
-import static org.nabla.onnx.OnnxOperators.one;
-import static org.nabla.onnx.OnnxOperators.statefulRule;
-
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
@@ -19,15 +16,15 @@ import org.nabla.Tensors;
 final class GeneratorRules {
     private GeneratorRules() {}
 
-    static void register() {
-        statefulRule("RandomNormal", n -> List.of(normal(n, n.attrInts("shape", null), dtype(n, null))));
-        statefulRule("RandomUniform", n -> List.of(uniform(n, n.attrInts("shape", null), dtype(n, null))));
-        statefulRule("RandomNormalLike", n -> List.of(normal(n, shapeOf(n), dtype(n, n.required(0).dtype()))));
-        statefulRule("RandomUniformLike", n -> List.of(uniform(n, shapeOf(n), dtype(n, n.required(0).dtype()))));
-        statefulRule("Bernoulli", n -> List.of(bernoulli(n)));
-        one("HannWindow", n -> window(n, 0.5, 0.5, 0));
-        one("HammingWindow", n -> window(n, 25.0 / 46, 21.0 / 46, 0));
-        one("BlackmanWindow", n -> window(n, 0.42, 0.5, 0.08));
+    static void register(OnnxOperators r) {
+        r.statefulRule("RandomNormal", n -> List.of(normal(n, n.attrInts("shape", null), dtype(n, null))));
+        r.statefulRule("RandomUniform", n -> List.of(uniform(n, n.attrInts("shape", null), dtype(n, null))));
+        r.statefulRule("RandomNormalLike", n -> List.of(normal(n, shapeOf(n), dtype(n, n.required(0).dtype()))));
+        r.statefulRule("RandomUniformLike", n -> List.of(uniform(n, shapeOf(n), dtype(n, n.required(0).dtype()))));
+        r.statefulRule("Bernoulli", n -> List.of(bernoulli(n)));
+        r.one("HannWindow", n -> window(n, 0.5, 0.5, 0));
+        r.one("HammingWindow", n -> window(n, 25.0 / 46, 21.0 / 46, 0));
+        r.one("BlackmanWindow", n -> window(n, 0.42, 0.5, 0.08));
     }
 
     /**

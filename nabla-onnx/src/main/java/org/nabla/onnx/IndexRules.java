@@ -1,8 +1,5 @@
 package org.nabla.onnx;
 
-import static org.nabla.onnx.OnnxOperators.one;
-import static org.nabla.onnx.OnnxOperators.rule;
-
 import java.util.Arrays;
 import java.util.List;
 import java.util.function.UnaryOperator;
@@ -17,13 +14,13 @@ import org.nabla.ops.GradOps;
 final class IndexRules {
     private IndexRules() {}
 
-    static void register() {
-        rule("TopK", IndexRules::topK);
-        one("GatherND", IndexRules::gatherNd);
-        one("GatherElements", n -> Ops.gatherElements(n.required(0), n.required(1), (int) n.attrInt("axis", 0)));
-        one("ScatterND", IndexRules::scatterNd);
-        one("ScatterElements", IndexRules::scatterElements);
-        one("Scatter", IndexRules::scatterElements); // opset 9-10 name of ScatterElements
+    static void register(OnnxOperators r) {
+        r.rule("TopK", IndexRules::topK);
+        r.one("GatherND", IndexRules::gatherNd);
+        r.one("GatherElements", n -> Ops.gatherElements(n.required(0), n.required(1), (int) n.attrInt("axis", 0)));
+        r.one("ScatterND", IndexRules::scatterNd);
+        r.one("ScatterElements", IndexRules::scatterElements);
+        r.one("Scatter", IndexRules::scatterElements); // opset 9-10 name of ScatterElements
     }
 
     /**

@@ -1,7 +1,5 @@
 package org.nabla.onnx;
 
-import static org.nabla.onnx.OnnxOperators.rule;
-
 import java.util.ArrayList;
 import java.util.List;
 import org.nabla.DType;
@@ -16,9 +14,9 @@ import org.nabla.Tensor;
 final class LossRules {
     private LossRules() {}
 
-    static void register() {
-        rule("NegativeLogLikelihoodLoss", n -> List.of(nll(n, n.required(0))));
-        rule("SoftmaxCrossEntropyLoss", n -> {
+    static void register(OnnxOperators r) {
+        r.rule("NegativeLogLikelihoodLoss", n -> List.of(nll(n, n.required(0))));
+        r.rule("SoftmaxCrossEntropyLoss", n -> {
             Tensor logProb = Ops.logSoftmax(n.required(0), 1);
             List<Tensor> out = new ArrayList<>(List.of(nll(n, logProb)));
             if (n.outputCount() > 1) out.add(logProb);

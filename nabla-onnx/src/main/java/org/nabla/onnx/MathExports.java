@@ -1,8 +1,6 @@
 package org.nabla.onnx;
 
 import static org.nabla.onnx.ExportOperators.inputs;
-import static org.nabla.onnx.ExportOperators.rule;
-import static org.nabla.onnx.ExportOperators.same;
 import static org.nabla.onnx.OnnxGraphWriter.attr;
 import static org.nabla.onnx.OnnxGraphWriter.in;
 
@@ -13,22 +11,22 @@ import org.nabla.graph.Node;
 final class MathExports {
     private MathExports() {}
 
-    static void register() {
+    static void register(ExportOperators r) {
         // binary arithmetic: ONNX broadcasts like NumPy, as Nabla does
-        same("Add", "Add");
-        same("Sub", "Sub");
-        same("Mul", "Mul");
-        same("Div", "Div");
-        same("Pow", "Pow");
-        same("Maximum", "Max");
-        same("Minimum", "Min");
-        rule("FloorDiv", (n, w) -> {
+        r.same("Add", "Add");
+        r.same("Sub", "Sub");
+        r.same("Mul", "Mul");
+        r.same("Div", "Div");
+        r.same("Pow", "Pow");
+        r.same("Maximum", "Max");
+        r.same("Minimum", "Min");
+        r.rule("FloorDiv", (n, w) -> {
             requireFloat(n);
             w.result(n, "Floor", in(w.temp(n, "Div", inputs(n, w))));
         });
         // floor modulo (the result takes the divisor's sign): ONNX's integer Mod with fmod=0; for floats ONNX only
         // has C's fmod, so x - floor(x / y) * y
-        rule("Mod", (n, w) -> {
+        r.rule("Mod", (n, w) -> {
             String x = w.input(n, 0), y = w.input(n, 1);
             if (!n.outputSpec(0).dtype().isFloating()) {
                 w.result(n, "Mod", in(x, y), attr("fmod", 0));
@@ -38,47 +36,47 @@ final class MathExports {
             }
         });
         // unary
-        same("Neg", "Neg");
-        same("Abs", "Abs");
-        same("Sign", "Sign");
-        same("Exp", "Exp");
-        same("Log", "Log");
-        same("Sqrt", "Sqrt");
-        same("Reciprocal", "Reciprocal");
-        same("Sin", "Sin");
-        same("Cos", "Cos");
-        same("Tanh", "Tanh");
-        same("Erf", "Erf");
-        same("Floor", "Floor");
-        same("Ceil", "Ceil");
-        same("Round", "Round"); // both round half to even
-        rule("Square", (n, w) -> w.result(n, "Mul", in(w.input(n, 0), w.input(n, 0))));
-        rule("Rsqrt", (n, w) -> w.result(n, "Reciprocal", in(w.temp(n, "Sqrt", in(w.input(n, 0))))));
+        r.same("Neg", "Neg");
+        r.same("Abs", "Abs");
+        r.same("Sign", "Sign");
+        r.same("Exp", "Exp");
+        r.same("Log", "Log");
+        r.same("Sqrt", "Sqrt");
+        r.same("Reciprocal", "Reciprocal");
+        r.same("Sin", "Sin");
+        r.same("Cos", "Cos");
+        r.same("Tanh", "Tanh");
+        r.same("Erf", "Erf");
+        r.same("Floor", "Floor");
+        r.same("Ceil", "Ceil");
+        r.same("Round", "Round"); // both round half to even
+        r.rule("Square", (n, w) -> w.result(n, "Mul", in(w.input(n, 0), w.input(n, 0))));
+        r.rule("Rsqrt", (n, w) -> w.result(n, "Reciprocal", in(w.temp(n, "Sqrt", in(w.input(n, 0))))));
         // Nabla's Clip broadcasts min and max; ONNX's Clip takes scalars, so use Max then Min
-        rule("Clip", (n, w) -> w.result(n, "Min", in(w.temp(n, "Max", in(w.input(n, 0), w.input(n, 1))),
+        r.rule("Clip", (n, w) -> w.result(n, "Min", in(w.temp(n, "Max", in(w.input(n, 0), w.input(n, 1))),
                 w.input(n, 2))));
         // comparisons and logic
-        same("Equal", "Equal");
-        same("Greater", "Greater");
-        same("GreaterEqual", "GreaterOrEqual");
-        same("Less", "Less");
-        same("LessEqual", "LessOrEqual");
-        rule("NotEqual", (n, w) -> w.result(n, "Not", in(w.temp(n, "Equal", inputs(n, w)))));
-        same("LogicalAnd", "And");
-        same("LogicalOr", "Or");
-        same("LogicalXor", "Xor");
-        same("LogicalNot", "Not");
-        same("Select", "Where");
-        same("IsNan", "IsNaN");
-        rule("IsFinite", (n, w) -> {
+        r.same("Equal", "Equal");
+        r.same("Greater", "Greater");
+        r.same("GreaterEqual", "GreaterOrEqual");
+        r.same("Less", "Less");
+        r.same("LessEqual", "LessOrEqual");
+        r.rule("NotEqual", (n, w) -> w.result(n, "Not", in(w.temp(n, "Equal", inputs(n, w)))));
+        r.same("LogicalAnd", "And");
+        r.same("LogicalOr", "Or");
+        r.same("LogicalXor", "Xor");
+        r.same("LogicalNot", "Not");
+        r.same("Select", "Where");
+        r.same("IsNan", "IsNaN");
+        r.rule("IsFinite", (n, w) -> {
             String x = w.input(n, 0);
             w.result(n, "Not", in(w.temp(n, "Or", in(w.temp(n, "IsNaN", in(x)), w.temp(n, "IsInf", in(x))))));
         });
-        rule("Cast", (n, w) -> w.result(n, "Cast", in(w.input(n, 0)),
+        r.rule("Cast", (n, w) -> w.result(n, "Cast", in(w.input(n, 0)),
                 attr("to", OnnxTypes.toOnnx(n.attrs().getDType("dtype")))));
-        same("Identity", "Identity");
-        same("StopGradient", "Identity");
-        rule("MatMul", MathExports::matmul);
+        r.same("Identity", "Identity");
+        r.same("StopGradient", "Identity");
+        r.rule("MatMul", MathExports::matmul);
     }
 
     /**

@@ -1,9 +1,5 @@
 package org.nabla.onnx;
 
-import static org.nabla.onnx.OnnxOperators.binary;
-import static org.nabla.onnx.OnnxOperators.one;
-import static org.nabla.onnx.OnnxOperators.unary;
-
 import java.util.List;
 import org.nabla.DType;
 import org.nabla.Ops;
@@ -14,94 +10,95 @@ import org.nabla.Tensors;
 final class MathRules {
     private MathRules() {}
 
-    static void register() {
-        binary("Add", Ops::add);
-        binary("Sub", Ops::sub);
-        binary("Mul", Ops::mul);
-        binary("Div", Ops::div);
-        binary("Equal", Ops::equal);
-        binary("Greater", Ops::greater);
-        binary("GreaterOrEqual", Ops::greaterEqual);
-        binary("Less", Ops::less);
-        binary("LessOrEqual", Ops::lessEqual);
-        binary("And", Ops::logicalAnd);
-        binary("Or", Ops::logicalOr);
-        binary("Xor", Ops::logicalXor);
-        one("Mod", n -> {
+    static void register(OnnxOperators r) {
+        r.binary("Add", Ops::add);
+        r.binary("Sub", Ops::sub);
+        r.binary("Mul", Ops::mul);
+        r.binary("Div", Ops::div);
+        r.binary("Equal", Ops::equal);
+        r.binary("Greater", Ops::greater);
+        r.binary("GreaterOrEqual", Ops::greaterEqual);
+        r.binary("Less", Ops::less);
+        r.binary("LessOrEqual", Ops::lessEqual);
+        r.binary("And", Ops::logicalAnd);
+        r.binary("Or", Ops::logicalOr);
+        r.binary("Xor", Ops::logicalXor);
+        r.one("Mod", n -> {
             Tensor a = n.required(0), b = n.required(1);
             // fmod=1 keeps the dividend's sign (C fmod); fmod=0 the divisor's (Python %), which is Nabla's mod.
             if (n.attrInt("fmod", 0) == 0) return Ops.mod(a, b);
             return Ops.sub(a, Ops.mul(Ops.cast(Ops.cast(Ops.div(a, b), DType.INT64), a.dtype()), b));
         });
         // ONNX lets the exponent have another numeric type than the base; the result has the base's type.
-        one("Pow", n -> Ops.pow(n.required(0), Ops.cast(n.required(1), n.required(0).dtype())));
-        one("Max", n -> n.presentInputs().stream().reduce(Ops::maximum).orElseThrow());
-        one("Min", n -> n.presentInputs().stream().reduce(Ops::minimum).orElseThrow());
-        one("Sum", n -> n.presentInputs().stream().reduce(Ops::add).orElseThrow());
-        one("Mean", n -> Ops.div(n.presentInputs().stream().reduce(Ops::add).orElseThrow(), n.presentInputs().size()));
-        unary("Abs", Ops::abs);
-        unary("Neg", Ops::neg);
-        unary("Exp", Ops::exp);
-        unary("Log", Ops::log);
-        unary("Sqrt", Ops::sqrt);
-        unary("Sin", Ops::sin);
-        unary("Cos", Ops::cos);
-        unary("Tan", x -> Ops.div(Ops.sin(x), Ops.cos(x)));
-        unary("Tanh", Ops::tanh);
-        unary("Erf", Ops::erf);
-        unary("Ceil", Ops::ceil);
-        unary("Floor", Ops::floor);
-        unary("Round", Ops::round);
-        unary("Sign", Ops::sign);
-        unary("Reciprocal", Ops::reciprocal);
-        unary("Not", Ops::logicalNot);
-        unary("IsNaN", Ops::isNan);
-        unary("Identity", Ops::identity);
-        unary("Relu", Ops::relu);
-        unary("Sigmoid", Ops::sigmoid);
-        unary("Softplus", Ops::softplus);
-        unary("Softsign", x -> Ops.div(x, Ops.add(Ops.abs(x), 1)));
-        unary("Mish", x -> Ops.mul(x, Ops.tanh(Ops.softplus(x))));
-        unary("Sinh", x -> Ops.mul(Ops.sub(Ops.exp(x), Ops.exp(Ops.neg(x))), 0.5));
-        unary("Cosh", x -> Ops.mul(Ops.add(Ops.exp(x), Ops.exp(Ops.neg(x))), 0.5));
+        r.one("Pow", n -> Ops.pow(n.required(0), Ops.cast(n.required(1), n.required(0).dtype())));
+        r.one("Max", n -> n.presentInputs().stream().reduce(Ops::maximum).orElseThrow());
+        r.one("Min", n -> n.presentInputs().stream().reduce(Ops::minimum).orElseThrow());
+        r.one("Sum", n -> n.presentInputs().stream().reduce(Ops::add).orElseThrow());
+        r.one("Mean", n -> Ops.div(n.presentInputs().stream().reduce(Ops::add).orElseThrow(),
+                n.presentInputs().size()));
+        r.unary("Abs", Ops::abs);
+        r.unary("Neg", Ops::neg);
+        r.unary("Exp", Ops::exp);
+        r.unary("Log", Ops::log);
+        r.unary("Sqrt", Ops::sqrt);
+        r.unary("Sin", Ops::sin);
+        r.unary("Cos", Ops::cos);
+        r.unary("Tan", x -> Ops.div(Ops.sin(x), Ops.cos(x)));
+        r.unary("Tanh", Ops::tanh);
+        r.unary("Erf", Ops::erf);
+        r.unary("Ceil", Ops::ceil);
+        r.unary("Floor", Ops::floor);
+        r.unary("Round", Ops::round);
+        r.unary("Sign", Ops::sign);
+        r.unary("Reciprocal", Ops::reciprocal);
+        r.unary("Not", Ops::logicalNot);
+        r.unary("IsNaN", Ops::isNan);
+        r.unary("Identity", Ops::identity);
+        r.unary("Relu", Ops::relu);
+        r.unary("Sigmoid", Ops::sigmoid);
+        r.unary("Softplus", Ops::softplus);
+        r.unary("Softsign", x -> Ops.div(x, Ops.add(Ops.abs(x), 1)));
+        r.unary("Mish", x -> Ops.mul(x, Ops.tanh(Ops.softplus(x))));
+        r.unary("Sinh", x -> Ops.mul(Ops.sub(Ops.exp(x), Ops.exp(Ops.neg(x))), 0.5));
+        r.unary("Cosh", x -> Ops.mul(Ops.add(Ops.exp(x), Ops.exp(Ops.neg(x))), 0.5));
         // asinh is odd: computing it on |x| avoids the cancellation of x + sqrt(x^2 + 1) for large negative x.
-        unary("Asinh", x -> {
+        r.unary("Asinh", x -> {
             Tensor a = Ops.abs(x);
             return Ops.mul(Ops.sign(x), Ops.log(Ops.add(a, Ops.sqrt(Ops.add(Ops.square(a), 1)))));
         });
-        unary("Acosh", x -> Ops.log(Ops.add(x, Ops.sqrt(Ops.sub(Ops.square(x), 1)))));
-        unary("Atanh", x -> Ops.mul(Ops.sub(Ops.log1p(x), Ops.log1p(Ops.neg(x))), 0.5));
-        one("Shrink", MathRules::shrink);
-        one("IsInf", MathRules::isInf);
-        one("LeakyRelu", n -> Ops.leakyRelu(n.required(0), n.attrFloat("alpha", 0.01)));
-        one("Elu", n -> Ops.elu(n.required(0), n.attrFloat("alpha", 1.0)));
-        one("Selu", MathRules::selu);
-        one("Gelu", n -> Ops.gelu(n.required(0), n.attrString("approximate", "none").equals("tanh")));
-        one("HardSigmoid", n -> Ops.clip(Ops.add(Ops.mul(n.required(0), n.attrFloat("alpha", 0.2)),
+        r.unary("Acosh", x -> Ops.log(Ops.add(x, Ops.sqrt(Ops.sub(Ops.square(x), 1)))));
+        r.unary("Atanh", x -> Ops.mul(Ops.sub(Ops.log1p(x), Ops.log1p(Ops.neg(x))), 0.5));
+        r.one("Shrink", MathRules::shrink);
+        r.one("IsInf", MathRules::isInf);
+        r.one("LeakyRelu", n -> Ops.leakyRelu(n.required(0), n.attrFloat("alpha", 0.01)));
+        r.one("Elu", n -> Ops.elu(n.required(0), n.attrFloat("alpha", 1.0)));
+        r.one("Selu", MathRules::selu);
+        r.one("Gelu", n -> Ops.gelu(n.required(0), n.attrString("approximate", "none").equals("tanh")));
+        r.one("HardSigmoid", n -> Ops.clip(Ops.add(Ops.mul(n.required(0), n.attrFloat("alpha", 0.2)),
                 n.attrFloat("beta", 0.5)), 0, 1));
-        one("HardSwish", n -> {
+        r.one("HardSwish", n -> {
             Tensor x = n.required(0);
             return Ops.mul(x, Ops.clip(Ops.add(Ops.mul(x, 1.0 / 6), 0.5), 0, 1));
         });
-        one("ThresholdedRelu", n -> {
+        r.one("ThresholdedRelu", n -> {
             Tensor x = n.required(0);
             return Ops.where(Ops.greater(x, n.attrFloat("alpha", 1.0)), x, Ops.zerosLike(x));
         });
-        one("Celu", n -> {
+        r.one("Celu", n -> {
             double alpha = n.attrFloat("alpha", 1.0);
             Tensor x = n.required(0);
             return Ops.add(Ops.maximum(x, 0), Ops.minimum(Ops.mul(Ops.sub(Ops.exp(Ops.div(x, alpha)), 1), alpha), 0));
         });
-        one("PRelu", n -> {
+        r.one("PRelu", n -> {
             Tensor x = n.required(0);
             return Ops.where(Ops.less(x, 0), Ops.mul(x, n.required(1)), x);
         });
-        one("Clip", MathRules::clip);
-        one("Where", n -> Ops.where(n.required(0), n.required(1), n.required(2)));
-        one("Cast", n -> Ops.cast(n.required(0), OnnxTypes.toDType((int) n.attrInt("to", 0), n.where() + " 'to'")));
-        one("CastLike", n -> Ops.cast(n.required(0), n.required(1).dtype()));
-        one("MatMul", MathRules::matmul);
-        one("Gemm", n -> {
+        r.one("Clip", MathRules::clip);
+        r.one("Where", n -> Ops.where(n.required(0), n.required(1), n.required(2)));
+        r.one("Cast", n -> Ops.cast(n.required(0), OnnxTypes.toDType((int) n.attrInt("to", 0), n.where() + " 'to'")));
+        r.one("CastLike", n -> Ops.cast(n.required(0), n.required(1).dtype()));
+        r.one("MatMul", MathRules::matmul);
+        r.one("Gemm", n -> {
             Tensor y = Ops.matmul(n.required(0), n.required(1), n.attrInt("transA", 0) == 1,
                     n.attrInt("transB", 0) == 1);
             double alpha = n.attrFloat("alpha", 1.0), beta = n.attrFloat("beta", 1.0);
@@ -109,7 +106,7 @@ final class MathRules {
             if (n.in(2) == null) return y;
             return Ops.add(y, beta == 1.0 ? n.in(2) : Ops.mul(n.in(2), beta));
         });
-        OnnxOperators.rule("Einsum", n -> List.of(Einsum.apply(n.attrString("equation", ""), n.presentInputs(), n)));
+        r.rule("Einsum", n -> List.of(Einsum.apply(n.attrString("equation", ""), n.presentInputs(), n)));
     }
 
     private static Tensor selu(OnnxNode n) {

@@ -1,8 +1,6 @@
 package org.nabla.onnx;
 
 import static org.nabla.onnx.ExportOperators.elementwise;
-import static org.nabla.onnx.ExportOperators.rule;
-import static org.nabla.onnx.ExportOperators.same;
 import static org.nabla.onnx.OnnxGraphWriter.attr;
 import static org.nabla.onnx.OnnxGraphWriter.in;
 
@@ -29,22 +27,22 @@ final class NnExports {
 
     private NnExports() {}
 
-    static void register() {
-        same("Relu", "Relu");
-        same("Sigmoid", "Sigmoid");
-        same("Softplus", "Softplus");
-        same("Selu", "Selu", attr("alpha", NnOps.SELU_ALPHA), attr("gamma", NnOps.SELU_SCALE));
-        rule("Relu6", (n, w) -> {
+    static void register(ExportOperators r) {
+        r.same("Relu", "Relu");
+        r.same("Sigmoid", "Sigmoid");
+        r.same("Softplus", "Softplus");
+        r.same("Selu", "Selu", attr("alpha", NnOps.SELU_ALPHA), attr("gamma", NnOps.SELU_SCALE));
+        r.rule("Relu6", (n, w) -> {
             DType d = n.outputSpec(0).dtype();
             w.result(n, "Clip", in(w.input(n, 0), w.scalar(n, "min", d, 0), w.scalar(n, "max", d, 6)));
         });
-        rule("LeakyRelu", (n, w) -> elementwise(n, w, "LeakyRelu", attr("alpha", n.attrs().getDouble("alpha"))));
-        rule("Elu", (n, w) -> elementwise(n, w, "Elu", attr("alpha", n.attrs().getDouble("alpha"))));
-        rule("Gelu", NnExports::gelu);
-        rule("Softmax", (n, w) -> w.result(n, "Softmax", in(w.input(n, 0)), attr("axis", n.attrs().getInt("axis"))));
-        rule("LogSoftmax", (n, w) -> w.result(n, "LogSoftmax", in(w.input(n, 0)),
+        r.rule("LeakyRelu", (n, w) -> elementwise(n, w, "LeakyRelu", attr("alpha", n.attrs().getDouble("alpha"))));
+        r.rule("Elu", (n, w) -> elementwise(n, w, "Elu", attr("alpha", n.attrs().getDouble("alpha"))));
+        r.rule("Gelu", NnExports::gelu);
+        r.rule("Softmax", (n, w) -> w.result(n, "Softmax", in(w.input(n, 0)), attr("axis", n.attrs().getInt("axis"))));
+        r.rule("LogSoftmax", (n, w) -> w.result(n, "LogSoftmax", in(w.input(n, 0)),
                 attr("axis", n.attrs().getInt("axis"))));
-        rule("BiasAdd", (n, w) -> {
+        r.rule("BiasAdd", (n, w) -> {
             if (n.attrs().getString("dataFormat").equals("NHWC") && w.hasNchw(n, 0)) {
                 w.resultNchw(n, 0, "Add", in(w.inputNchw(n, 0), channelVector(n, w, 1, 4)));
             } else {
@@ -52,7 +50,7 @@ final class NnExports {
                 w.result(n, "Add", in(w.input(n, 0), nchw ? channelVector(n, w, 1, rank(n)) : w.input(n, 1)));
             }
         });
-        rule("BiasRelu", (n, w) -> { // bias along the last axis
+        r.rule("BiasRelu", (n, w) -> { // bias along the last axis
             if (w.hasNchw(n, 0)) {
                 String sum = w.temp(n, "Add", in(w.inputNchw(n, 0), channelVector(n, w, 1, 4)));
                 w.resultNchw(n, 0, "Relu", in(sum));
@@ -60,14 +58,14 @@ final class NnExports {
                 w.result(n, "Relu", in(w.temp(n, "Add", in(w.input(n, 0), w.input(n, 1)))));
             }
         });
-        rule("Conv2D", NnExports::conv2d);
-        rule("Conv2DBackpropInput", NnExports::convTranspose);
-        rule("MaxPool2D", (n, w) -> pool(n, w, "MaxPool"));
-        rule("AvgPool2D", (n, w) -> pool(n, w, "AveragePool"));
-        rule("MaxPoolWithArgmax", (n, w) -> pool(n, w, "MaxPool")); // the values; the argmax output does not export
-        rule("BatchNormInference", NnExports::batchNorm);
+        r.rule("Conv2D", NnExports::conv2d);
+        r.rule("Conv2DBackpropInput", NnExports::convTranspose);
+        r.rule("MaxPool2D", (n, w) -> pool(n, w, "MaxPool"));
+        r.rule("AvgPool2D", (n, w) -> pool(n, w, "AveragePool"));
+        r.rule("MaxPoolWithArgmax", (n, w) -> pool(n, w, "MaxPool")); // the values; the argmax output does not export
+        r.rule("BatchNormInference", NnExports::batchNorm);
         // Dropout at inference, as ONNX runs models: the identity (its mask output does not export)
-        same("Dropout", "Identity");
+        r.same("Dropout", "Identity");
     }
 
     /** The exact form 0.5 x (1 + erf(x / sqrt 2)), or the tanh approximation; ONNX's Gelu only arrives in opset 20. */

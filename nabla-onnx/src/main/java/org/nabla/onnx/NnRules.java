@@ -1,8 +1,5 @@
 package org.nabla.onnx;
 
-import static org.nabla.onnx.OnnxOperators.one;
-import static org.nabla.onnx.OnnxOperators.rule;
-
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -17,25 +14,25 @@ import org.nabla.ops.GradOps;
 final class NnRules {
     private NnRules() {}
 
-    static void register() {
-        one("Softmax", n -> softmax(n, false));
-        one("LogSoftmax", n -> softmax(n, true));
-        one("Hardmax", NnRules::hardmax);
-        one("Conv", NnRules::conv);
-        one("ConvTranspose", ConvTranspose::apply);
-        rule("MaxPool", n -> Pooling.pool(n, true));
-        rule("AveragePool", n -> Pooling.pool(n, false));
-        one("GlobalAveragePool", n -> Ops.mean(n.required(0), true, spatialAxes(n.required(0))));
-        one("GlobalMaxPool", n -> Ops.max(n.required(0), true, spatialAxes(n.required(0))));
-        rule("BatchNormalization", NnRules::batchNorm);
-        rule("LayerNormalization", NnRules::layerNorm);
-        one("InstanceNormalization", NnRules::instanceNorm);
-        one("LpNormalization", NnRules::lpNorm);
-        one("MeanVarianceNormalization", NnRules::meanVarianceNorm);
-        one("GroupNormalization", NnRules::groupNorm);
-        one("RMSNormalization", NnRules::rmsNorm);
-        one("LRN", NnRules::lrn);
-        rule("Dropout", NnRules::dropout);
+    static void register(OnnxOperators r) {
+        r.one("Softmax", n -> softmax(n, false));
+        r.one("LogSoftmax", n -> softmax(n, true));
+        r.one("Hardmax", NnRules::hardmax);
+        r.one("Conv", NnRules::conv);
+        r.one("ConvTranspose", ConvTranspose::apply);
+        r.rule("MaxPool", n -> Pooling.pool(n, true));
+        r.rule("AveragePool", n -> Pooling.pool(n, false));
+        r.one("GlobalAveragePool", n -> Ops.mean(n.required(0), true, spatialAxes(n.required(0))));
+        r.one("GlobalMaxPool", n -> Ops.max(n.required(0), true, spatialAxes(n.required(0))));
+        r.rule("BatchNormalization", NnRules::batchNorm);
+        r.rule("LayerNormalization", NnRules::layerNorm);
+        r.one("InstanceNormalization", NnRules::instanceNorm);
+        r.one("LpNormalization", NnRules::lpNorm);
+        r.one("MeanVarianceNormalization", NnRules::meanVarianceNorm);
+        r.one("GroupNormalization", NnRules::groupNorm);
+        r.one("RMSNormalization", NnRules::rmsNorm);
+        r.one("LRN", NnRules::lrn);
+        r.rule("Dropout", NnRules::dropout);
     }
 
     /**

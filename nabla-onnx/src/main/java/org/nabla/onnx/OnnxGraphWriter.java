@@ -20,14 +20,15 @@ import org.nabla.onnx.proto.TensorProto;
  * The ONNX graph being written by {@link OnnxExporter}: names every Nabla output it gives a value, adds nodes and
  * initializers, and materializes constants (Const nodes, variable reads) as initializers the first time a rule uses
  * them, so a filter that a rule transposes in Java never also appears untransposed. Export rules
- * ({@link ExportRule}) write through it. One writer per export; not thread-safe.
+ * ({@link ExportRule}) write through it: its public methods are what a rule, nabla-onnx's or another module's, may
+ * call. One writer per export; not thread-safe.
  *
  * <p>Layouts: a rank-4 NHWC value computed by an ONNX spatial operator exists first in NCHW (its <em>NCHW form</em>).
  * Rules that can work in NCHW (elementwise ops, bias, batch norm, the next convolution or pooling) read that form and
  * leave theirs in NCHW too; the NHWC value is only written, by one Transpose, when a rule or a graph output needs it.
  * So a chain of convolutions costs one Transpose in and one out, as in a model written in NCHW.
  */
-final class OnnxGraphWriter {
+public final class OnnxGraphWriter {
     private final GraphProto.Builder graph;
     private final Map<String, Tensor> variables;
     private final Map<Output, String> names = new HashMap<>();
@@ -64,7 +65,7 @@ final class OnnxGraphWriter {
     boolean isBound(Output o) { return names.containsKey(o); }
 
     /** A fresh value name starting with {@code base}. */
-    String fresh(String base) { return fresh(base, used); }
+    public String fresh(String base) { return fresh(base, used); }
 
     /** Node names are a namespace of their own in ONNX; they are unique too, for readable tools. */
     private String freshNodeName(String base) { return fresh(base, nodeNames); }
@@ -79,10 +80,10 @@ final class OnnxGraphWriter {
     // ---------------------------------------------------------------- reading a node's inputs
 
     /** The ONNX value holding input {@code i} of {@code n}; a constant becomes an initializer on first use. */
-    String input(Node n, int i) { return valueOf(n.inputs().get(i), n); }
+    public String input(Node n, int i) { return valueOf(n.inputs().get(i), n); }
 
     /** The ONNX value holding Nabla output {@code o} (a graph output), materializing a constant. */
-    String value(Output o) { return valueOf(o, o.node()); }
+    public String value(Output o) { return valueOf(o, o.node()); }
 
     private String valueOf(Output o, Node consumer) {
         if (defined.contains(o)) return names.get(o);
@@ -146,17 +147,17 @@ final class OnnxGraphWriter {
         for (int i = 0; i < out.length; i++) folded.put(new Output(n, i), out[i]);
     }
 
-    Tensor constantInput(Node n, int i) { return constant(n.inputs().get(i)); }
+    public Tensor constantInput(Node n, int i) { return constant(n.inputs().get(i)); }
 
     /** A readable initializer name for a constant: the variable's name for a variable read, else the node's. */
-    static String constantName(Output o) {
+    public static String constantName(Output o) {
         Node n = o.node();
         if (n.op().name().equals("ReadVariable")) return n.attrs().getString("name");
         return n.numOutputs() == 1 ? n.name() : n.name() + ":" + o.index();
     }
 
     /** The ONNX value name for output {@code i} of {@code n}, which the rule's last node must produce. */
-    String output(Node n, int i) {
+    public String output(Node n, int i) {
         Output o = new Output(n, i);
         defined.add(o);
         return nameOf(o);
@@ -170,17 +171,17 @@ final class OnnxGraphWriter {
     // ---------------------------------------------------------------- NCHW forms
 
     /** Whether input {@code i} of {@code n} has an NCHW form (it is NHWC, computed by a spatial operator). */
-    boolean hasNchw(Node n, int i) { return nchw.containsKey(n.inputs().get(i)); }
+    public boolean hasNchw(Node n, int i) { return nchw.containsKey(n.inputs().get(i)); }
 
     /** Whether every input of {@code n} has an NCHW form (then an elementwise op can run in NCHW). */
-    boolean allNchw(Node n) {
+    public boolean allNchw(Node n) {
         if (n.inputs().isEmpty()) return false;
         for (int i = 0; i < n.inputs().size(); i++) if (!hasNchw(n, i)) return false;
         return true;
     }
 
     /** The NCHW form of rank-4 NHWC input {@code i} of {@code n}, adding (once) a Transpose if it has none. */
-    String inputNchw(Node n, int i) {
+    public String inputNchw(Node n, int i) {
         Output o = n.inputs().get(i);
         String alias = nchw.get(o);
         if (alias == null) {
@@ -192,7 +193,7 @@ final class OnnxGraphWriter {
     }
 
     /** Adds an ONNX node computing output {@code i} of {@code n} (rank-4 NHWC in Nabla) in its NCHW form. */
-    void resultNchw(Node n, int i, String opType, List<String> inputs, AttributeProto... attrs) {
+    public void resultNchw(Node n, int i, String opType, List<String> inputs, AttributeProto... attrs) {
         String out = fresh(n.name() + "/nchw");
         add(n, opType, inputs, List.of(out), attrs);
         nchw.put(new Output(n, i), out);
@@ -201,10 +202,10 @@ final class OnnxGraphWriter {
     // ---------------------------------------------------------------- writing
 
     /** Adds {@code t} as an initializer named after {@code hint}; returns its name. */
-    String initializer(Tensor t, String hint) { return initializer(t, hint, t.shape().dims()); }
+    public String initializer(Tensor t, String hint) { return initializer(t, hint, t.shape().dims()); }
 
     /** Adds {@code t}'s elements, in row-major order, as an initializer of shape {@code dims} (a reshape). */
-    String initializer(Tensor t, String hint, int... dims) {
+    public String initializer(Tensor t, String hint, int... dims) {
         String name = fresh(hint);
         TensorProto.Builder p = OnnxTensors.toProto(t, name).toBuilder().clearDims();
         for (int d : dims) p.addDims(d);
@@ -213,40 +214,40 @@ final class OnnxGraphWriter {
     }
 
     /** A 1-D int64 initializer (shapes, axes, pads given as inputs). */
-    String int64s(Node n, String what, long... values) {
+    public String int64s(Node n, String what, long... values) {
         return initializer(Tensor.wrap(DType.INT64, Shape.of(values.length), values.clone()), n.name() + "/" + what);
     }
 
-    String int64s(Node n, String what, int... values) {
+    public String int64s(Node n, String what, int... values) {
         long[] l = new long[values.length];
         for (int i = 0; i < l.length; i++) l[i] = values[i];
         return int64s(n, what, l);
     }
 
     /** A scalar initializer of {@code dtype} holding {@code value}. */
-    String scalar(Node n, String what, DType dtype, double value) {
+    public String scalar(Node n, String what, DType dtype, double value) {
         return initializer(org.nabla.Tensors.convert(value, dtype), n.name() + "/" + what);
     }
 
     /** Adds an ONNX node for Nabla node {@code n} that writes output {@code i} of {@code n}. */
-    void result(Node n, int i, String opType, List<String> inputs, AttributeProto... attrs) {
+    public void result(Node n, int i, String opType, List<String> inputs, AttributeProto... attrs) {
         add(n, opType, inputs, List.of(output(n, i)), attrs);
     }
 
     /** Adds an ONNX node for Nabla node {@code n} writing output 0 of {@code n}. */
-    void result(Node n, String opType, List<String> inputs, AttributeProto... attrs) {
+    public void result(Node n, String opType, List<String> inputs, AttributeProto... attrs) {
         result(n, 0, opType, inputs, attrs);
     }
 
     /** Adds an intermediate ONNX node for {@code n}; returns the name of its (single) output. */
-    String temp(Node n, String opType, List<String> inputs, AttributeProto... attrs) {
+    public String temp(Node n, String opType, List<String> inputs, AttributeProto... attrs) {
         String out = fresh(n.name() + "/" + opType);
         add(n, opType, inputs, List.of(out), attrs);
         return out;
     }
 
     /** Adds an ONNX node with explicit outputs. */
-    void add(Node n, String opType, List<String> inputs, List<String> outputs, AttributeProto... attrs) {
+    public void add(Node n, String opType, List<String> inputs, List<String> outputs, AttributeProto... attrs) {
         NodeProto.Builder b = NodeProto.newBuilder().setOpType(opType).setName(freshNodeName(n.name() + "/" + opType))
                 .addAllInput(inputs).addAllOutput(outputs);
         for (AttributeProto a : attrs) b.addAttribute(a);
@@ -261,32 +262,32 @@ final class OnnxGraphWriter {
 
     // ---------------------------------------------------------------- attributes
 
-    static AttributeProto attr(String name, long value) {
+    public static AttributeProto attr(String name, long value) {
         return AttributeProto.newBuilder().setName(name).setType(AttributeProto.AttributeType.INT).setI(value).build();
     }
 
-    static AttributeProto attr(String name, double value) {
+    public static AttributeProto attr(String name, double value) {
         return AttributeProto.newBuilder().setName(name).setType(AttributeProto.AttributeType.FLOAT)
                 .setF((float) value).build();
     }
 
-    static AttributeProto attr(String name, String value) {
+    public static AttributeProto attr(String name, String value) {
         return AttributeProto.newBuilder().setName(name).setType(AttributeProto.AttributeType.STRING)
                 .setS(com.google.protobuf.ByteString.copyFromUtf8(value)).build();
     }
 
-    static AttributeProto attr(String name, int... values) {
+    public static AttributeProto attr(String name, int... values) {
         AttributeProto.Builder b = AttributeProto.newBuilder().setName(name)
                 .setType(AttributeProto.AttributeType.INTS);
         for (int v : values) b.addInts(v);
         return b.build();
     }
 
-    static AttributeProto attr(String name, TensorProto value) {
+    public static AttributeProto attr(String name, TensorProto value) {
         return AttributeProto.newBuilder().setName(name).setType(AttributeProto.AttributeType.TENSOR).setT(value)
                 .build();
     }
 
     /** {@code values} as a list, for node inputs. */
-    static List<String> in(String... values) { return new ArrayList<>(List.of(values)); }
+    public static List<String> in(String... values) { return new ArrayList<>(List.of(values)); }
 }

@@ -1,54 +1,49 @@
 package org.nabla.onnx;
 
+import java.util.Collections;
+import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.BinaryOperator;
 import java.util.function.Function;
 import java.util.function.UnaryOperator;
 import org.nabla.Tensor;
-import java.util.List;
 
 /**
- * The ONNX operators Nabla imports (domain ai.onnx), each with its rule. The rules live in one class per family
- * ({@link MathRules}, {@link ArrayRules}...), which register here.
+ * The ONNX operators Nabla imports (domain ai.onnx), each with its rule. Rules come from every {@link OnnxOpLibrary}
+ * on the class path: nabla-onnx's own ({@link OnnxLibrary}, one class per family: {@link MathRules},
+ * {@link ArrayRules}...) and any module's that imports its own operators. The static methods read the installed
+ * rules; an instance is what a library registers into.
  */
 public final class OnnxOperators {
     /** A rule and whether the operator is random (never folded at import time). */
     record Entry(OnnxRule rule, boolean stateful) {}
 
-    private static final Map<String, Entry> RULES = new TreeMap<>();
+    private final Map<String, Entry> rules = new TreeMap<>();
 
-    static {
-        MathRules.register();
-        ReductionRules.register();
-        ArrayRules.register();
-        NnRules.register();
-        LossRules.register();
-        ControlFlowRules.register();
-        IndexRules.register();
-        GeneratorRules.register();
-    }
-
-    private OnnxOperators() {}
+    OnnxOperators() {}
 
     /** Whether {@code opType} of the standard domain can be imported. */
-    public static boolean supports(String opType) { return RULES.containsKey(opType); }
+    public static boolean supports(String opType) { return OnnxLibrary.imports().rules.containsKey(opType); }
 
     /** Every operator that can be imported, sorted. */
-    public static Set<String> names() { return java.util.Collections.unmodifiableSet(RULES.keySet()); }
+    public static Set<String> names() { return Collections.unmodifiableSet(OnnxLibrary.imports().rules.keySet()); }
 
-    static Entry get(String opType) { return RULES.get(opType); }
+    static Entry get(String opType) { return OnnxLibrary.imports().rules.get(opType); }
 
-    static void rule(String name, OnnxRule rule) { add(name, new Entry(rule, false)); }
+    /** Imports ONNX operator {@code name} with {@code rule}; an operator has one rule. */
+    public void rule(String name, OnnxRule rule) { add(name, new Entry(rule, false)); }
 
-    static void statefulRule(String name, OnnxRule rule) { add(name, new Entry(rule, true)); }
+    /** Like {@link #rule}, for a random operator: its nodes are never computed at import time. */
+    public void statefulRule(String name, OnnxRule rule) { add(name, new Entry(rule, true)); }
 
-    static void one(String name, Function<OnnxNode, Tensor> f) { rule(name, n -> List.of(f.apply(n))); }
+    void one(String name, Function<OnnxNode, Tensor> f) { rule(name, n -> List.of(f.apply(n))); }
 
-    static void unary(String name, UnaryOperator<Tensor> f) { one(name, n -> f.apply(n.required(0))); }
+    void unary(String name, UnaryOperator<Tensor> f) { one(name, n -> f.apply(n.required(0))); }
 
-    static void binary(String name, BinaryOperator<Tensor> f) {
+    void binary(String name, BinaryOperator<Tensor> f) {
         one(name, n -> {
             Tensor a = n.required(0), b = n.required(1);
             if (a.dtype() != b.dtype()) {
@@ -59,7 +54,8 @@ public final class OnnxOperators {
         });
     }
 
-    private static void add(String name, Entry e) {
-        if (RULES.putIfAbsent(name, e) != null) throw new IllegalStateException("ONNX operator " + name + " twice");
+    private void add(String name, Entry e) {
+        Objects.requireNonNull(e.rule(), () -> "rule of ONNX operator " + name);
+        if (rules.putIfAbsent(name, e) != null) throw new IllegalStateException("ONNX operator " + name + " twice");
     }
 }

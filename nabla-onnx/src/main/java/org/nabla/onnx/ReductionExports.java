@@ -1,6 +1,5 @@
 package org.nabla.onnx;
 
-import static org.nabla.onnx.ExportOperators.rule;
 import static org.nabla.onnx.OnnxGraphWriter.attr;
 import static org.nabla.onnx.OnnxGraphWriter.in;
 
@@ -16,31 +15,31 @@ import org.nabla.onnx.proto.AttributeProto;
 final class ReductionExports {
     private ReductionExports() {}
 
-    static void register() {
-        rule("Sum", (n, w) -> {
+    static void register(ExportOperators r) {
+        r.rule("Sum", (n, w) -> {
             int[] axes = n.attrs().getInts("axes");
             List<String> inputs = axes.length == 0 ? in(w.input(n, 0)) : in(w.input(n, 0), w.int64s(n, "axes", axes));
             w.result(n, "ReduceSum", inputs, keepDims(n));
         });
-        attributeAxes("Mean", "ReduceMean");
-        attributeAxes("Max", "ReduceMax");
-        attributeAxes("Min", "ReduceMin");
-        attributeAxes("Prod", "ReduceProd");
-        attributeAxes("LogSumExp", "ReduceLogSumExp");
+        attributeAxes(r, "Mean", "ReduceMean");
+        attributeAxes(r, "Max", "ReduceMax");
+        attributeAxes(r, "Min", "ReduceMin");
+        attributeAxes(r, "Prod", "ReduceProd");
+        attributeAxes(r, "LogSumExp", "ReduceLogSumExp");
         // ONNX has no boolean reductions: count the true (Any) or false (All) elements, which is exact for empty axes
-        rule("Any", (n, w) -> w.result(n, "Greater", in(count(n, w, w.input(n, 0)), w.scalar(n, "zero", DType.INT64,
+        r.rule("Any", (n, w) -> w.result(n, "Greater", in(count(n, w, w.input(n, 0)), w.scalar(n, "zero", DType.INT64,
                 0))));
-        rule("All", (n, w) -> w.result(n, "Equal", in(count(n, w, w.temp(n, "Not", in(w.input(n, 0)))),
+        r.rule("All", (n, w) -> w.result(n, "Equal", in(count(n, w, w.temp(n, "Not", in(w.input(n, 0)))),
                 w.scalar(n, "zero", DType.INT64, 0))));
-        rule("ArgMax", (n, w) -> argReduction(n, w, "ArgMax"));
-        rule("ArgMin", (n, w) -> argReduction(n, w, "ArgMin"));
-        rule("Cumsum", (n, w) -> w.result(n, "CumSum", in(w.input(n, 0), w.scalar(n, "axis", DType.INT64,
+        r.rule("ArgMax", (n, w) -> argReduction(n, w, "ArgMax"));
+        r.rule("ArgMin", (n, w) -> argReduction(n, w, "ArgMin"));
+        r.rule("Cumsum", (n, w) -> w.result(n, "CumSum", in(w.input(n, 0), w.scalar(n, "axis", DType.INT64,
                 n.attrs().getInt("axis"))), attr("exclusive", n.attrs().getBool("exclusive") ? 1 : 0),
                 attr("reverse", n.attrs().getBool("reverse") ? 1 : 0)));
     }
 
-    private static void attributeAxes(String op, String onnxOp) {
-        rule(op, (n, w) -> {
+    private static void attributeAxes(ExportOperators r, String op, String onnxOp) {
+        r.rule(op, (n, w) -> {
             int[] axes = n.attrs().getInts("axes");
             if (axes.length == 0) w.result(n, onnxOp, in(w.input(n, 0)), keepDims(n));
             else w.result(n, onnxOp, in(w.input(n, 0)), attr("axes", axes), keepDims(n));

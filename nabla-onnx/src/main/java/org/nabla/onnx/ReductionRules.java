@@ -1,7 +1,5 @@
 package org.nabla.onnx;
 
-import static org.nabla.onnx.OnnxOperators.one;
-
 import org.nabla.DType;
 import org.nabla.Ops;
 import org.nabla.Tensor;
@@ -16,27 +14,27 @@ final class ReductionRules {
         Tensor apply(Tensor x, boolean keepDims, int[] axes);
     }
 
-    static void register() {
-        reduction("ReduceSum", Ops::sum, 13);
-        reduction("ReduceMean", Ops::mean, 18);
+    static void register(OnnxOperators r) {
+        reduction(r, "ReduceSum", Ops::sum, 13);
+        reduction(r, "ReduceMean", Ops::mean, 18);
         // Nabla follows TensorFlow: max/min take numbers; on booleans they are any/all.
-        reduction("ReduceMax", (x, k, a) -> x.dtype() == DType.BOOL ? Ops.any(x, k, a) : Ops.max(x, k, a), 18);
-        reduction("ReduceMin", (x, k, a) -> x.dtype() == DType.BOOL ? Ops.all(x, k, a) : Ops.min(x, k, a), 18);
-        reduction("ReduceProd", Ops::prod, 18);
-        reduction("ReduceLogSumExp", Ops::logSumExp, 18);
-        reduction("ReduceL1", (x, k, a) -> Ops.sum(Ops.abs(x), k, a), 18);
-        reduction("ReduceL2", (x, k, a) -> Ops.sqrt(Ops.sum(Ops.square(x), k, a)), 18);
-        reduction("ReduceSumSquare", (x, k, a) -> Ops.sum(Ops.square(x), k, a), 18);
-        reduction("ReduceLogSum", (x, k, a) -> Ops.log(Ops.sum(x, k, a)), 18);
-        one("ArgMax", n -> arg(n, true));
-        one("ArgMin", n -> arg(n, false));
-        one("CumSum", n -> Ops.cumsum(n.required(0), (int) n.constant(1).longValue(), n.attrInt("exclusive", 0) == 1,
+        reduction(r, "ReduceMax", (x, k, a) -> x.dtype() == DType.BOOL ? Ops.any(x, k, a) : Ops.max(x, k, a), 18);
+        reduction(r, "ReduceMin", (x, k, a) -> x.dtype() == DType.BOOL ? Ops.all(x, k, a) : Ops.min(x, k, a), 18);
+        reduction(r, "ReduceProd", Ops::prod, 18);
+        reduction(r, "ReduceLogSumExp", Ops::logSumExp, 18);
+        reduction(r, "ReduceL1", (x, k, a) -> Ops.sum(Ops.abs(x), k, a), 18);
+        reduction(r, "ReduceL2", (x, k, a) -> Ops.sqrt(Ops.sum(Ops.square(x), k, a)), 18);
+        reduction(r, "ReduceSumSquare", (x, k, a) -> Ops.sum(Ops.square(x), k, a), 18);
+        reduction(r, "ReduceLogSum", (x, k, a) -> Ops.log(Ops.sum(x, k, a)), 18);
+        r.one("ArgMax", n -> arg(n, true));
+        r.one("ArgMin", n -> arg(n, false));
+        r.one("CumSum", n -> Ops.cumsum(n.required(0), (int) n.constant(1).longValue(), n.attrInt("exclusive", 0) == 1,
                 n.attrInt("reverse", 0) == 1));
     }
 
     /** An ONNX reduction: keepdims defaults to 1; no axes means all, or nothing with noop_with_empty_axes. */
-    private static void reduction(String name, Reduce f, int axesInputSince) {
-        one(name, n -> {
+    private static void reduction(OnnxOperators r, String name, Reduce f, int axesInputSince) {
+        r.one(name, n -> {
             Tensor x = n.required(0);
             boolean keep = n.attrInt("keepdims", 1) == 1;
             int[] axes = n.opset() >= axesInputSince

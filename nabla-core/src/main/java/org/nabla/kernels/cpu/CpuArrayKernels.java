@@ -5,7 +5,6 @@ import org.nabla.DType;
 import org.nabla.Shape;
 import org.nabla.Tensor;
 import org.nabla.device.CpuDevice;
-import org.nabla.kernels.KernelProvider;
 import org.nabla.kernels.KernelRegistry;
 import org.nabla.ops.ArrayOps;
 import org.nabla.ops.Attrs;
@@ -18,9 +17,11 @@ import org.nabla.ops.TensorSpec;
  * broadcastTo, identity) return views that share the input's array; data movement is dtype-generic through
  * {@link System#arraycopy}. Gathers and padding live in {@link Gathering}, sorting in {@link Sorting}.
  */
-public final class CpuArrayKernels implements KernelProvider {
-    @Override
-    public void registerKernels(KernelRegistry r) {
+public final class CpuArrayKernels {
+    private CpuArrayKernels() {}
+
+    /** Registers this family's CPU kernels. */
+    public static void register(KernelRegistry r) {
         String cpu = CpuDevice.TYPE;
         DType any = null; // data movement: one kernel serves every dtype
         r.register(ArrayOps.RESHAPE, cpu, any, ctx -> new Tensor[] {reshaped(ctx.input(0), ctx.outputSpec(0).shape())},

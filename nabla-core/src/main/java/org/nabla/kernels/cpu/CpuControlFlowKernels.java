@@ -8,7 +8,6 @@ import org.nabla.Shape;
 import org.nabla.Tensor;
 import org.nabla.device.CpuDevice;
 import org.nabla.kernels.KernelContext;
-import org.nabla.kernels.KernelProvider;
 import org.nabla.kernels.KernelRegistry;
 import org.nabla.ops.ArrayOps;
 import org.nabla.ops.Attrs;
@@ -22,9 +21,11 @@ import org.nabla.ops.TensorSpec;
  * {@link KernelContext#callFunction} (so within the caller's run: its variables, step and cancellation). The
  * kernels take any dtype and pass views through untouched (the sub-graph's own kernels densify what they need).
  */
-public final class CpuControlFlowKernels implements KernelProvider {
-    @Override
-    public void registerKernels(KernelRegistry r) {
+public final class CpuControlFlowKernels {
+    private CpuControlFlowKernels() {}
+
+    /** Registers this family's CPU kernels. */
+    public static void register(KernelRegistry r) {
         String cpu = CpuDevice.TYPE;
         r.register(ControlFlowOps.COND, cpu, (DType) null, ctx -> {
             boolean pred = ctx.input(0).booleanValue();

@@ -8,7 +8,6 @@ import org.nabla.Shape;
 import org.nabla.Tensor;
 import org.nabla.device.CpuDevice;
 import org.nabla.kernels.KernelContext;
-import org.nabla.kernels.KernelProvider;
 import org.nabla.kernels.KernelRegistry;
 import org.nabla.ops.ArrayOps;
 import org.nabla.ops.Attrs;
@@ -22,7 +21,9 @@ import org.nabla.ops.TensorSpec;
  * and only the last instruction writes the output: inputs are read once and the output written once, where the
  * unfused chain wrote and re-read one full intermediate tensor per op. Blocks are split across cores.
  */
-public final class CpuFusedKernels implements KernelProvider {
+public final class CpuFusedKernels {
+    private CpuFusedKernels() {}
+
     private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
     private static final FloatVector ONE = FloatVector.broadcast(F, 1f);
     /** Elements per block: a stack buffer is 4 KiB. */
@@ -30,8 +31,8 @@ public final class CpuFusedKernels implements KernelProvider {
     /** Elements per parallel chunk. */
     private static final int GRAIN = 1 << 14;
 
-    @Override
-    public void registerKernels(KernelRegistry r) {
+    /** Registers this family's CPU kernels. */
+    public static void register(KernelRegistry r) {
         r.register(FusedOps.FUSED_ELEMENTWISE, CpuDevice.TYPE, DType.FLOAT32, CpuFusedKernels::compute);
     }
 

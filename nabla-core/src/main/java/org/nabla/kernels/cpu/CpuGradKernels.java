@@ -8,7 +8,6 @@ import org.nabla.Tensor;
 import org.nabla.Tensors;
 import org.nabla.device.CpuDevice;
 import org.nabla.kernels.KernelContext;
-import org.nabla.kernels.KernelProvider;
 import org.nabla.kernels.KernelRegistry;
 import org.nabla.ops.ArrayOps;
 import org.nabla.ops.Attrs;
@@ -25,9 +24,11 @@ import org.nabla.ops.ReductionOps;
  * (-1 for padding); then add the gradient into zeros through that map. So each adjoint reads its forward op's
  * index rules instead of restating them.
  */
-public final class CpuGradKernels implements KernelProvider {
-    @Override
-    public void registerKernels(KernelRegistry r) {
+public final class CpuGradKernels {
+    private CpuGradKernels() {}
+
+    /** Registers this family's CPU kernels. */
+    public static void register(KernelRegistry r) {
         String cpu = CpuDevice.TYPE;
         DType any = null;
         r.register(GradOps.STOP_GRADIENT, cpu, any, ctx -> new Tensor[] {ctx.input(0)}, true);

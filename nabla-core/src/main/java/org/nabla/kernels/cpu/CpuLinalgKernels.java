@@ -6,7 +6,6 @@ import org.nabla.DType;
 import org.nabla.Shape;
 import org.nabla.Tensor;
 import org.nabla.device.CpuDevice;
-import org.nabla.kernels.KernelProvider;
 import org.nabla.kernels.KernelRegistry;
 import org.nabla.ops.Attrs;
 import org.nabla.ops.LinalgOps;
@@ -17,9 +16,11 @@ import org.nabla.ops.TensorSpec;
  * views: a matrix whose last two axes are laid out column-major (a transposed view) is passed to Gemm with its
  * transpose flag flipped instead of being copied, and batch axes are read through their strides (0 when broadcast).
  */
-public final class CpuLinalgKernels implements KernelProvider {
-    @Override
-    public void registerKernels(KernelRegistry r) {
+public final class CpuLinalgKernels {
+    private CpuLinalgKernels() {}
+
+    /** Registers this family's CPU kernels. */
+    public static void register(KernelRegistry r) {
         for (DType d : new DType[] {DType.FLOAT32, DType.FLOAT64, DType.INT32, DType.INT64}) {
             r.register(LinalgOps.MATMUL, CpuDevice.TYPE, d, CpuLinalgKernels::matmul, true);
         }

@@ -9,7 +9,6 @@ import org.nabla.DType;
 import org.nabla.Shape;
 import org.nabla.Tensor;
 import org.nabla.device.CpuDevice;
-import org.nabla.kernels.KernelProvider;
 import org.nabla.kernels.KernelRegistry;
 import org.nabla.ops.MathOps;
 import org.nabla.ops.OpDef;
@@ -19,14 +18,16 @@ import org.nabla.ops.TensorSpec;
  * CPU kernels for {@link MathOps}. Binary functions run in {@link BinaryLoops}, unary ones in {@link UnaryLoops};
  * this class registers them per dtype and holds the few kernels with their own loops (Clip, Select, Cast).
  */
-public final class CpuMathKernels implements KernelProvider {
+public final class CpuMathKernels {
+    private CpuMathKernels() {}
+
     private static final List<DType> NUMERIC = Arrays.stream(DType.values()).filter(DType::isNumeric).toList();
     private static final List<DType> FLOATS = List.of(DType.FLOAT32, DType.FLOAT64);
     private static final List<DType> ALL = List.of(DType.values());
     private static final List<DType> BOOL = List.of(DType.BOOL);
 
-    @Override
-    public void registerKernels(KernelRegistry r) {
+    /** Registers this family's CPU kernels. */
+    public static void register(KernelRegistry r) {
         binary(r, MathOps.ADD, BinaryLoops.Fn.ADD, NUMERIC);
         binary(r, MathOps.SUB, BinaryLoops.Fn.SUB, NUMERIC);
         binary(r, MathOps.MUL, BinaryLoops.Fn.MUL, NUMERIC);

@@ -6,7 +6,6 @@ import org.nabla.DType;
 import org.nabla.Shape;
 import org.nabla.Tensor;
 import org.nabla.device.CpuDevice;
-import org.nabla.kernels.KernelProvider;
 import org.nabla.kernels.KernelRegistry;
 import org.nabla.ops.Attrs;
 import org.nabla.ops.NnGradOps;
@@ -19,11 +18,13 @@ import org.nabla.ops.NnOps;
  * partial sum per task, added at the end). NCHW is transposed to NHWC and back, as in the forward. Pooling
  * gradients are computed in float64; max pooling's three ops share one argmax pass.
  */
-public final class CpuNnGradKernels implements KernelProvider {
+public final class CpuNnGradKernels {
+    private CpuNnGradKernels() {}
+
     private static final int TILE_ELEMENTS = 1 << 16;
 
-    @Override
-    public void registerKernels(KernelRegistry r) {
+    /** Registers this family's CPU kernels. */
+    public static void register(KernelRegistry r) {
         String cpu = CpuDevice.TYPE;
         r.register(NnGradOps.RELU_GRAD, cpu, DType.FLOAT32, ctx -> {
             float[] g = (float[]) ctx.input(0).data(), y = (float[]) ctx.input(1).data(), z = ctx.allocateFloats(g.length);

@@ -8,7 +8,6 @@ import org.nabla.DType;
 import org.nabla.Tensor;
 import org.nabla.device.CpuDevice;
 import org.nabla.kernels.Kernel;
-import org.nabla.kernels.KernelProvider;
 import org.nabla.kernels.KernelRegistry;
 import org.nabla.ops.NnOps;
 
@@ -18,7 +17,9 @@ import org.nabla.ops.NnOps;
  * {@link NnPoolingNd}) and the row-wise ops (softmax, losses, bias add, batch norm, dropout: {@link NnRows}) live
  * beside it.
  */
-public final class CpuNnKernels implements KernelProvider {
+public final class CpuNnKernels {
+    private CpuNnKernels() {}
+
     static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
     private static final List<DType> FLOATS = List.of(DType.FLOAT32, DType.FLOAT64);
     /** Elements per parallel chunk for elementwise work (transcendental functions cost ~10 ns each). */
@@ -27,8 +28,8 @@ public final class CpuNnKernels implements KernelProvider {
     /** The elementwise activations; GELU_TANH is Gelu with approximate=true. */
     enum Act { RELU, RELU6, LEAKY_RELU, ELU, SELU, GELU, GELU_TANH, SIGMOID, SOFTPLUS }
 
-    @Override
-    public void registerKernels(KernelRegistry r) {
+    /** Registers this family's CPU kernels. */
+    public static void register(KernelRegistry r) {
         String cpu = CpuDevice.TYPE;
         r.register(NnOps.RELU, cpu, FLOATS, activation(Act.RELU));
         r.register(NnOps.RELU6, cpu, FLOATS, activation(Act.RELU6));

@@ -7,7 +7,6 @@ import org.nabla.DType;
 import org.nabla.Shape;
 import org.nabla.Tensor;
 import org.nabla.device.CpuDevice;
-import org.nabla.kernels.KernelProvider;
 import org.nabla.kernels.KernelRegistry;
 import org.nabla.ops.Attrs;
 import org.nabla.ops.RandomOps;
@@ -17,7 +16,9 @@ import org.nabla.ops.RandomOps;
  * {@code c} drawing from its own {@link SplittableRandom} keyed by (seed, c): the result depends only on the seed and
  * the shape, never on the number of threads or on how chunks are spread across them.
  */
-public final class CpuRandomKernels implements KernelProvider {
+public final class CpuRandomKernels {
+    private CpuRandomKernels() {}
+
     /** Elements per independently seeded chunk; part of the output's definition, so never change it casually. */
     static final int CHUNK = 8192;
 
@@ -25,8 +26,8 @@ public final class CpuRandomKernels implements KernelProvider {
     /** These kernels switch on the storage themselves; the shape functions already rejected unsupported dtypes. */
     private static final DType ANY_DTYPE = null;
 
-    @Override
-    public void registerKernels(KernelRegistry r) {
+    /** Registers this family's CPU kernels. */
+    public static void register(KernelRegistry r) {
         String cpu = CpuDevice.TYPE;
         r.register(RandomOps.FILL, cpu, ANY_DTYPE, ctx -> {
             Shape shape = ctx.outputSpec(0).shape();

@@ -7,7 +7,6 @@ import org.nabla.DType;
 import org.nabla.Shape;
 import org.nabla.Tensor;
 import org.nabla.device.CpuDevice;
-import org.nabla.kernels.KernelProvider;
 import org.nabla.kernels.KernelRegistry;
 import org.nabla.kernels.cpu.ReduceLoops.Op;
 import org.nabla.kernels.cpu.ReduceLoops.Plan;
@@ -17,11 +16,13 @@ import org.nabla.ops.ReductionOps;
 import org.nabla.ops.TensorSpec;
 
 /** CPU kernels for {@link ReductionOps}; the loops live in {@link ReduceLoops}. */
-public final class CpuReductionKernels implements KernelProvider {
+public final class CpuReductionKernels {
+    private CpuReductionKernels() {}
+
     private static final List<DType> INTS = Arrays.stream(DType.values()).filter(DType::isInteger).toList();
 
-    @Override
-    public void registerKernels(KernelRegistry r) {
+    /** Registers this family's CPU kernels. */
+    public static void register(KernelRegistry r) {
         reduction(r, ReductionOps.SUM, Op.SUM, INTS);
         reduction(r, ReductionOps.MEAN, Op.MEAN, INTS);
         reduction(r, ReductionOps.MAX, Op.MAX, INTS);

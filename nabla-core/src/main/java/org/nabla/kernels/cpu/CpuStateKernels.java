@@ -4,7 +4,6 @@ import org.nabla.DType;
 import org.nabla.Tensor;
 import org.nabla.device.CpuDevice;
 import org.nabla.kernels.KernelContext;
-import org.nabla.kernels.KernelProvider;
 import org.nabla.kernels.KernelRegistry;
 import org.nabla.ops.Attrs;
 import org.nabla.ops.MathOps;
@@ -12,9 +11,11 @@ import org.nabla.ops.OpException;
 import org.nabla.ops.StateOps;
 
 /** CPU kernels for {@link StateOps}: they read and write the variables of the run ({@link KernelContext#resources()}). */
-public final class CpuStateKernels implements KernelProvider {
-    @Override
-    public void registerKernels(KernelRegistry r) {
+public final class CpuStateKernels {
+    private CpuStateKernels() {}
+
+    /** Registers this family's CPU kernels. */
+    public static void register(KernelRegistry r) {
         String cpu = CpuDevice.TYPE;
         r.register(StateOps.READ_VARIABLE, cpu, (DType) null, ctx -> {
             String name = ctx.attrs().getString("name");

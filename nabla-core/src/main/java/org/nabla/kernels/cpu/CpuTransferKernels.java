@@ -3,7 +3,6 @@ package org.nabla.kernels.cpu;
 import org.nabla.DType;
 import org.nabla.Tensor;
 import org.nabla.device.CpuDevice;
-import org.nabla.kernels.KernelProvider;
 import org.nabla.kernels.KernelRegistry;
 import org.nabla.kernels.Rendezvous;
 import org.nabla.ops.OpException;
@@ -14,9 +13,11 @@ import org.nabla.ops.TransferOps;
  * executor does not call the Recv kernel: it waits for the value asynchronously so that no thread blocks; the kernel
  * here (a blocking receive) serves callers that run nodes one by one.
  */
-public final class CpuTransferKernels implements KernelProvider {
-    @Override
-    public void registerKernels(KernelRegistry r) {
+public final class CpuTransferKernels {
+    private CpuTransferKernels() {}
+
+    /** Registers this family's CPU kernels. */
+    public static void register(KernelRegistry r) {
         String cpu = CpuDevice.TYPE;
         r.register(TransferOps.SEND, cpu, (DType) null, ctx -> {
             ctx.rendezvous().send(Rendezvous.key(ctx.attrs()), ctx.input(0));

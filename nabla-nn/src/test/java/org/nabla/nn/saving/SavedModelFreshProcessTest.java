@@ -23,7 +23,7 @@ import org.nabla.ops.TensorSpec;
 
 /**
  * A saved model loads and predicts in a new JVM that has run none of the code that built it: the graph's module ops
- * (the fused BiasRelu of Dense and Conv2D) must be found through their {@code OpFamily} service, not because the
+ * (the fused BiasRelu of Dense and Conv2D) must be found through nabla-nn's {@code OpLibrary} service, not because the
  * model's classes happened to be loaded already.
  */
 class SavedModelFreshProcessTest {

@@ -1,8 +1,6 @@
-package org.nabla.autodiff;
+package org.nabla.ops;
 
 import org.nabla.Tensor;
-import org.nabla.ops.Attrs;
-import org.nabla.ops.OpDef;
 
 /**
  * One recorded forward op call, as gradient functions see it: the op, its attributes, inputs and outputs, and which
@@ -25,5 +23,5 @@ public record OpCall(OpDef op, Attrs attrs, Tensor[] inputs, Tensor[] outputs, b
     public boolean needsGradient(int i) { return needs == null || needs[i]; }
 
     /** This call with {@link #needsGradient} answered by {@code needs}. */
-    OpCall withNeeds(boolean[] needs) { return new OpCall(op, attrs, inputs, outputs, needs); }
+    public OpCall withNeeds(boolean[] needs) { return new OpCall(op, attrs, inputs, outputs, needs); }
 }

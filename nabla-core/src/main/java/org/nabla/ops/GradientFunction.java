@@ -1,4 +1,4 @@
-package org.nabla.autodiff;
+package org.nabla.ops;
 
 import org.nabla.Tensor;
 

@@ -1,0 +1,46 @@
+package org.nabla.onnx;
+
+import org.nabla.kernels.OpLibraries;
+import org.nabla.kernels.OpLibrary;
+
+/**
+ * nabla-onnx's op library: no ops of its own, the ONNX import and export rules of nabla-core's and nabla-nn's ops,
+ * one class per family. It also holds the rules of every {@link OnnxOpLibrary} on the class path, registered once
+ * on first use.
+ */
+public final class OnnxLibrary implements OnnxOpLibrary {
+    @Override
+    public void registerOnnxRules(OnnxOperators imports, ExportOperators exports) {
+        MathRules.register(imports);
+        ReductionRules.register(imports);
+        ArrayRules.register(imports);
+        NnRules.register(imports);
+        LossRules.register(imports);
+        ControlFlowRules.register(imports);
+        IndexRules.register(imports);
+        GeneratorRules.register(imports);
+
+        MathExports.register(exports);
+        ReductionExports.register(exports);
+        ArrayExports.register(exports);
+        NnExports.register(exports);
+    }
+
+    static OnnxOperators imports() { return Installed.IMPORTS; }
+
+    static ExportOperators exports() { return Installed.EXPORTS; }
+
+    /** The rules of every ONNX op library, registered when first read (class initialization makes it once). */
+    private static final class Installed {
+        private static final OnnxOperators IMPORTS = new OnnxOperators();
+        private static final ExportOperators EXPORTS = new ExportOperators();
+
+        static {
+            for (OpLibrary library : OpLibraries.libraries()) {
+                if (library instanceof OnnxOpLibrary onnx) onnx.registerOnnxRules(IMPORTS, EXPORTS);
+            }
+        }
+
+        private Installed() {}
+    }
+}
