@@ -10,7 +10,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.lang.foreign.MemorySegment;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.nabla.DType;
 import org.nabla.Ops;
@@ -33,9 +32,6 @@ import org.nabla.runtime.SessionOptions;
  */
 class OffHeapDeviceTest {
     private static final Device DEV = OffHeapDevice.INSTANCE;
-
-    @BeforeAll
-    static void registerKernels() { OffHeapKernels.register(); }
 
     private static Tensor x() {
         return Tensors.of(new float[][] {{1, -2, 3}, {-4, 5, -6}});

@@ -5,6 +5,7 @@ import org.nabla.Tensor;
 import org.nabla.kernels.BaseKernelContext;
 import org.nabla.kernels.KernelContext;
 import org.nabla.kernels.KernelRegistry;
+import org.nabla.kernels.OpLibrary;
 import org.nabla.kernels.Rendezvous;
 import org.nabla.ops.Attrs;
 import org.nabla.ops.OpDef;
@@ -12,23 +13,18 @@ import org.nabla.ops.OpRegistry;
 import org.nabla.ops.TensorSpec;
 
 /**
- * Kernels of {@link OffHeapDevice} for every op: each copies its inputs to the host, runs the op's CPU kernel in a
+ * Kernels of {@link OffHeapDevice} for every op, contributed as a device module does: an {@link OpLibrary} listed in
+ * (test) {@code META-INF/services/org.nabla.kernels.OpLibrary}. Each kernel copies its inputs to the host, runs the op's CPU kernel in a
  * host context that keeps the caller's variables, rendezvous and step, and copies the results to the device. What a
  * real device module does with its own kernels, and nothing more: the CPU arithmetic keeps results comparable.
  */
-public final class OffHeapKernels {
-    private static boolean registered;
-
-    private OffHeapKernels() {}
-
-    /** Registers the kernels once (tests call it before using the device). */
-    public static synchronized void register() {
-        if (registered) return;
-        KernelRegistry registry = KernelRegistry.global();
+public final class OffHeapKernels implements OpLibrary {
+    /** A device module contributes kernels only: here one per op of every library (their ops are loaded first). */
+    @Override
+    public void registerKernels(KernelRegistry registry) {
         for (OpDef op : OpRegistry.all()) {
             registry.register(op, OffHeapDevice.TYPE, null, ctx -> compute(op, ctx), true);
         }
-        registered = true;
     }
 
     private static Tensor[] compute(OpDef op, KernelContext ctx) {

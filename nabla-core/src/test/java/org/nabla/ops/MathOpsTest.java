@@ -384,6 +384,8 @@ class MathOpsTest {
         assertValues(new double[] {3}, Ops.add(1, 2), DType.INT32);
     }
 
+    private static String cpuPart(String listing) { return listing.split("; ")[0]; }
+
     @Test
     void everyMathOpHasCpuKernelsForItsDTypes() {
         KernelRegistry r = KernelRegistry.global();
@@ -392,10 +394,11 @@ class MathOpsTest {
                 MathOps.NEG, MathOps.ABS, MathOps.SIGN, MathOps.SQUARE)) {
             for (DType d : NUMERIC) assertTrue(r.has(op, CpuDevice.TYPE, d), op + " " + d);
         }
-        assertEquals("CPU: bool", r.describe(MathOps.LOGICAL_AND));
-        assertEquals("CPU: float32, float64", r.describe(MathOps.ERF));
+        // the CPU part of the listing (the test-only OFFHEAP device registers kernels for every op after it)
+        assertEquals("CPU: bool", cpuPart(r.describe(MathOps.LOGICAL_AND)));
+        assertEquals("CPU: float32, float64", cpuPart(r.describe(MathOps.ERF)));
         assertEquals("CPU: float32, float64, int32, int64, uint8, bool, int8, int16, uint16, uint32, uint64",
-                r.describe(MathOps.CAST));
+                cpuPart(r.describe(MathOps.CAST)));
         for (OpDef op : List.of(MathOps.SIGN, MathOps.FLOOR, MathOps.CEIL, MathOps.ROUND, MathOps.FLOOR_DIV,
                 MathOps.EQUAL, MathOps.NOT_EQUAL, MathOps.GREATER, MathOps.GREATER_EQUAL, MathOps.LESS,
                 MathOps.LESS_EQUAL, MathOps.LOGICAL_AND, MathOps.LOGICAL_OR, MathOps.LOGICAL_XOR, MathOps.LOGICAL_NOT,
