@@ -60,14 +60,7 @@ public final class NnGradOps {
             .summary("the gradient of AvgPool2D: each window's gradient spread evenly over its valid positions, "
                     + "shaped like 'like'").build();
 
-    public static final OpDef AVG_POOL_GRAD = OpDef.builder("AvgPoolGrad").inputs("grad", "like")
-            .attr("kernel", AttrType.INTS)
-            .attr("strides", AttrType.INTS, new int[0])
-            .attr("dilations", AttrType.INTS, new int[0])
-            .attr("pads", AttrType.INTS, new int[0])
-            .attr("padding", AttrType.STRING, "EXPLICIT")
-            .attr("ceilMode", AttrType.BOOL, false)
-            .attr("countIncludePad", AttrType.BOOL, false)
+    public static final OpDef AVG_POOL_GRAD = NnOps.avgPoolAttrs(OpDef.builder("AvgPoolGrad").inputs("grad", "like"))
             .shape((in, a) -> {
                 Infer.sameDType("AvgPoolGrad", in[0], in[1]);
                 TensorSpec y = NnOps.AVG_POOL.infer(new TensorSpec[] {in[1]}, a)[0];
@@ -98,11 +91,7 @@ public final class NnGradOps {
     }
 
     private static OpDef.Builder pool(String name, String first, String second) {
-        return OpDef.builder(name).inputs(first, second)
-                .attr("ksize", AttrType.INTS)
-                .attr("strides", AttrType.INTS)
-                .attr("padding", AttrType.STRING, "VALID")
-                .attr("dataFormat", AttrType.STRING, "NHWC");
+        return PoolWindow.attrs2d(OpDef.builder(name).inputs(first, second));
     }
 
     private static TensorSpec[] poolGradShape(String name, TensorSpec grad, TensorSpec input, Attrs a) {

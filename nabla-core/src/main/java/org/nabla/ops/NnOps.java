@@ -59,19 +59,11 @@ public final class NnOps {
             .shape(NnOps::conv2dShape)
             .summary("2-D convolution (cross-correlation) of NHWC/NCHW input with an HWIO filter").build();
 
-    public static final OpDef MAX_POOL2D = OpDef.builder("MaxPool2D").inputs("input")
-            .attr("ksize", AttrType.INTS)
-            .attr("strides", AttrType.INTS)
-            .attr("padding", AttrType.STRING, "VALID")
-            .attr("dataFormat", AttrType.STRING, "NHWC")
+    public static final OpDef MAX_POOL2D = PoolWindow.attrs2d(OpDef.builder("MaxPool2D").inputs("input"))
             .shape((in, a) -> poolShape("MaxPool2D", in, a))
             .summary("maximum over each ksize window (padding never wins)").build();
 
-    public static final OpDef AVG_POOL2D = OpDef.builder("AvgPool2D").inputs("input")
-            .attr("ksize", AttrType.INTS)
-            .attr("strides", AttrType.INTS)
-            .attr("padding", AttrType.STRING, "VALID")
-            .attr("dataFormat", AttrType.STRING, "NHWC")
+    public static final OpDef AVG_POOL2D = PoolWindow.attrs2d(OpDef.builder("AvgPool2D").inputs("input"))
             .shape((in, a) -> poolShape("AvgPool2D", in, a))
             .summary("mean over each ksize window, counting only non-padded elements").build();
 
@@ -80,7 +72,7 @@ public final class NnOps {
      * (row-major over N, C, spatial; with storageOrder 1 the spatial part is column-major). Geometry:
      * {@link PoolWindow#of}.
      */
-    public static final OpDef MAX_POOL = ndPool("MaxPool")
+    public static final OpDef MAX_POOL = PoolWindow.attrsNd(OpDef.builder("MaxPool").inputs("input"))
             .attr("storageOrder", AttrType.INT, 0)
             .shape((in, a) -> {
                 Infer.requireDType("MaxPool", "input", in[0], DType.FLOAT32, DType.FLOAT64, DType.INT32, DType.UINT8);
@@ -89,17 +81,16 @@ public final class NnOps {
                     throw new OpException("MaxPool", "storageOrder must be 0 (row-major) or 1 (column-major), got "
                             + order);
                 }
-                Shape y = ndPoolShape("MaxPool", in[0].shape(), a);
+                Shape y = PoolWindow.of("MaxPool", in[0].shape(), a).outputShape(in[0].shape());
                 return new TensorSpec[] {TensorSpec.of(in[0].dtype(), y), TensorSpec.of(DType.INT64, y)};
             })
             .summary("maximum over each window of channels-first input with 1-3 spatial dims, and its position "
                     + "(ONNX MaxPool: pads, dilations, ceilMode; padding never wins, NaN does)").build();
 
-    public static final OpDef AVG_POOL = ndPool("AvgPool")
-            .attr("countIncludePad", AttrType.BOOL, false)
+    public static final OpDef AVG_POOL = avgPoolAttrs(OpDef.builder("AvgPool").inputs("input"))
             .shape((in, a) -> {
                 Infer.requireFloating("AvgPool", "input", in[0]);
-                return Infer.one(in[0].dtype(), ndPoolShape("AvgPool", in[0].shape(), a));
+                return Infer.one(in[0].dtype(), PoolWindow.of("AvgPool", in[0].shape(), a).outputShape(in[0].shape()));
             })
             .summary("mean over each window of channels-first input with 1-3 spatial dims (ONNX AveragePool): "
                     + "divides by the window's input elements, or with countIncludePad also its explicit padding")
@@ -142,9 +133,9 @@ public final class NnOps {
     // ---------------------------------------------------------------- window geometry (shared with the kernels)
 
     /**
-     * The geometry of a 2-D sliding window over one spatial plane: sizes, strides, dilations, output size and the
-     * padding before the first row/column (padding after is implied). Used by Conv2D and pooling, shape function
-     * and kernels alike, so they cannot disagree.
+     * The geometry of Conv2D's sliding window over one spatial plane: sizes, strides, dilations, output size and the
+     * padding before the first row/column (padding after is implied). Used by the shape function and the kernels
+     * alike, so they cannot disagree. (Pooling has its own, N-d geometry: {@link PoolWindow}.)
      */
     public record Window2D(int inH, int inW, int kH, int kW, int strideH, int strideW, int dilH, int dilW,
                            int outH, int outW, int padTop, int padLeft) {}
@@ -180,27 +171,20 @@ public final class NnOps {
         }
     }
 
-    /** The window geometry of a Conv2D call on known shapes (kernels call this with the resolved attrs). */
+    /** The window geometry of a Conv2D call (kernels call this with the resolved attrs). */
     public static Window2D conv2dWindow(Shape input, Shape filter, Attrs a) {
-        boolean nchw = dataFormat("Conv2D", a).equals("NCHW");
-        return window("Conv2D", input.dim(nchw ? 2 : 1), input.dim(nchw ? 3 : 2), filter.dim(0), filter.dim(1), a,
-                true);
-    }
-
-    /** The window geometry of a pooling call on a known shape. */
-    public static Window2D poolWindow(String op, Shape input, Attrs a) {
+        String op = "Conv2D";
         boolean nchw = dataFormat(op, a).equals("NCHW");
-        int[] k = pair(op, "ksize", a);
-        return window(op, input.dim(nchw ? 2 : 1), input.dim(nchw ? 3 : 2), k[0], k[1], a, false);
-    }
-
-    private static Window2D window(String op, int inH, int inW, int kH, int kW, Attrs a, boolean conv) {
+        int inH = input.dim(nchw ? 2 : 1), inW = input.dim(nchw ? 3 : 2), kH = filter.dim(0), kW = filter.dim(1);
         int[] s = pair(op, "strides", a);
-        int[] d = conv ? pair(op, "dilations", a) : new int[] {1, 1};
+        int[] d = pair(op, "dilations", a);
         if ((kH != Shape.UNKNOWN && kH < 1) || (kW != Shape.UNKNOWN && kW < 1)) {
             throw new OpException(op, "window height and width must be >= 1, got " + kH + "x" + kW);
         }
-        String padding = padding(op, a, conv);
+        String padding = a.getString("padding");
+        if (!padding.equals("SAME") && !padding.equals("VALID") && !padding.equals("EXPLICIT")) {
+            throw new OpException(op, "padding must be \"SAME\", \"VALID\" or \"EXPLICIT\", got \"" + padding + "\"");
+        }
         int[] ep = new int[4];
         if (padding.equals("EXPLICIT")) {
             ep = a.getInts("explicitPaddings");
@@ -214,19 +198,13 @@ public final class NnOps {
         return new Window2D(inH, inW, kH, kW, s[0], s[1], d[0], d[1], h[0], w[0], h[1], w[1]);
     }
 
-    private static int[] pair(String op, String name, Attrs a) {
+    /** A 2-int attribute (height, width) of positive ints, else an error. */
+    static int[] pair(String op, String name, Attrs a) {
         int[] v = a.getInts(name);
         if (v.length != 2 || v[0] < 1 || v[1] < 1) {
             throw new OpException(op, name + " must be 2 positive ints (height, width), got " + Arrays.toString(v));
         }
         return v;
-    }
-
-    private static String padding(String op, Attrs a, boolean allowExplicit) {
-        String p = a.getString("padding");
-        if (p.equals("SAME") || p.equals("VALID") || (allowExplicit && p.equals("EXPLICIT"))) return p;
-        throw new OpException(op, "padding must be " + (allowExplicit ? "\"SAME\", \"VALID\" or \"EXPLICIT\""
-                : "\"SAME\" or \"VALID\"") + ", got \"" + p + "\"");
     }
 
     /** "NHWC" or "NCHW", else an error. */
@@ -314,11 +292,7 @@ public final class NnOps {
     private static TensorSpec[] poolShape(String op, TensorSpec[] in, Attrs a) {
         Infer.requireFloating(op, "input", in[0]);
         Infer.requireRank(op, "input", in[0], 4);
-        boolean nchw = dataFormat(op, a).equals("NCHW");
-        Shape x = in[0].shape();
-        Window2D w = poolWindow(op, x, a);
-        int n = x.dim(0), c = x.dim(nchw ? 1 : 3);
-        return Infer.one(in[0].dtype(), nchw ? Shape.of(n, c, w.outH(), w.outW()) : Shape.of(n, w.outH(), w.outW(), c));
+        return Infer.one(in[0].dtype(), PoolWindow.of(op, in[0].shape(), a).outputShape(in[0].shape()));
     }
 
     /** Conv2D's attributes and defaults, declared once: its backprop ops (NnGradOps) take the same ones. */
@@ -331,24 +305,9 @@ public final class NnOps {
                 .attr("dataFormat", AttrType.STRING, "NHWC");
     }
 
-    private static OpDef.Builder ndPool(String name) {
-        return OpDef.builder(name).inputs("input")
-                .attr("kernel", AttrType.INTS)
-                .attr("strides", AttrType.INTS, new int[0])
-                .attr("dilations", AttrType.INTS, new int[0])
-                .attr("pads", AttrType.INTS, new int[0])
-                .attr("padding", AttrType.STRING, "EXPLICIT")
-                .attr("ceilMode", AttrType.BOOL, false);
-    }
-
-    /** [N, C, spatial out...] of a MaxPool/AvgPool call. */
-    static Shape ndPoolShape(String op, Shape x, Attrs a) {
-        PoolWindow w = PoolWindow.of(op, x, a);
-        int[] dims = new int[x.rank()];
-        dims[0] = x.dim(0);
-        dims[1] = x.dim(1);
-        System.arraycopy(w.outDims(), 0, dims, 2, w.rank());
-        return Shape.of(dims);
+    /** AvgPool's attributes, declared once: AvgPoolGrad (NnGradOps) takes the same ones. */
+    static OpDef.Builder avgPoolAttrs(OpDef.Builder b) {
+        return PoolWindow.attrsNd(b).attr("countIncludePad", AttrType.BOOL, false);
     }
 
     private static TensorSpec[] batchNormShape(TensorSpec[] in, Attrs a) {

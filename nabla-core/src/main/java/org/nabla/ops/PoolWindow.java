@@ -5,11 +5,14 @@ import java.util.List;
 import org.nabla.Shape;
 
 /**
- * The geometry of an N-d pooling window over channels-first input [N, C, spatial...] (the MaxPool and AvgPool
- * ops, ONNX semantics): one {@link Axis} per spatial axis. Built by one function from the op's attributes, used by
- * the shape function and the kernels alike so they cannot disagree. Unknown input dims (-1) give unknown output dims.
+ * The geometry of every pooling op: one {@link Axis} per spatial axis (1 to 3) of channels-first [N, C, spatial...]
+ * or channels-last [N, spatial..., C] input. The attributes come in two spellings, each declared once here: ONNX's
+ * N-d one (MaxPool, AvgPool, AvgPoolGrad: pads, dilations, ceilMode, SAME_LOWER) and TensorFlow's 2-D one
+ * (MaxPool2D, AvgPool2D, their gradients and nn's MaxPoolWithArgmax: ksize, SAME/VALID, dataFormat), which is the
+ * two-axis case with no dilation, pads or ceil mode. One function reads either, and the shape functions and the
+ * kernels both use its result, so they cannot disagree. Unknown input dims (-1) give unknown output dims.
  */
-public record PoolWindow(List<Axis> axes) {
+public record PoolWindow(List<Axis> axes, boolean channelsLast) {
     /** The most spatial axes the pooling ops take. */
     public static final int MAX_SPATIAL = 3;
 
@@ -49,22 +52,81 @@ public record PoolWindow(List<Axis> axes) {
         public long extent() { return (long) (kernel - 1) * dilation + 1; }
     }
 
+    // ---------------------------------------------------------------- the attributes, declared once
+
+    /**
+     * Declares the N-d (ONNX) pooling attributes: kernel (required), strides, dilations, pads, padding ("EXPLICIT")
+     * and ceilMode (false); see {@link #of}.
+     */
+    public static OpDef.Builder attrsNd(OpDef.Builder b) {
+        return b.attr("kernel", AttrType.INTS)
+                .attr("strides", AttrType.INTS, new int[0])
+                .attr("dilations", AttrType.INTS, new int[0])
+                .attr("pads", AttrType.INTS, new int[0])
+                .attr("padding", AttrType.STRING, "EXPLICIT")
+                .attr("ceilMode", AttrType.BOOL, false);
+    }
+
+    /**
+     * Declares the 2-D (TensorFlow) pooling attributes: ksize and strides {height, width} (required), padding
+     * "SAME" or "VALID" (default), dataFormat "NHWC" (default) or "NCHW".
+     */
+    public static OpDef.Builder attrs2d(OpDef.Builder b) {
+        return b.attr("ksize", AttrType.INTS)
+                .attr("strides", AttrType.INTS)
+                .attr("padding", AttrType.STRING, "VALID")
+                .attr("dataFormat", AttrType.STRING, "NHWC");
+    }
+
+    // ---------------------------------------------------------------- reading them
+
     /** The number of spatial axes. */
     public int rank() { return axes.size(); }
 
     public Axis axis(int i) { return axes.get(i); }
 
-    /** The spatial output dims. */
-    public int[] outDims() { return axes.stream().mapToInt(Axis::out).toArray(); }
+    /** {@code input}'s shape with each spatial dim replaced by its output size. */
+    public Shape outputShape(Shape input) {
+        int[] dims = input.dims();
+        int first = channelsLast ? 1 : 2;
+        for (int i = 0; i < rank(); i++) dims[first + i] = axis(i).out();
+        return Shape.of(dims);
+    }
 
     /**
-     * Resolves and checks the pooling attributes of {@code op} (kernel, strides, dilations, pads, padding, ceilMode)
-     * against {@code input} [N, C, spatial...]. Empty strides or dilations mean 1 on every axis, empty pads mean 0.
-     * Padding "EXPLICIT" uses pads (begin per axis, then end per axis); "VALID" pads nothing; "SAME" (ONNX
-     * SAME_UPPER) and "SAME_LOWER" pad so that out = ceil(in / stride), the odd element after resp. before.
-     * With ceilMode the output size rounds up, dropping a last window that would start in the end padding.
+     * Resolves and checks the pooling attributes of {@code op} against {@code input}, in whichever spelling the op
+     * declares ({@link #attrs2d} when it has ksize, else {@link #attrsNd}).
+     * <p>N-d: input [N, C, spatial...]. Empty strides or dilations mean 1 on every axis, empty pads mean 0. Padding
+     * "EXPLICIT" uses pads (begin per axis, then end per axis); "VALID" pads nothing; "SAME" (ONNX SAME_UPPER) and
+     * "SAME_LOWER" pad so that out = ceil(in / stride), the odd element after resp. before. With ceilMode the output
+     * size rounds up, dropping a last window that would start in the end padding.
+     * <p>2-D: input NHWC or NCHW (rank checked by the caller); "SAME" is ONNX's SAME_UPPER, "VALID" no padding.
      */
     public static PoolWindow of(String op, Shape input, Attrs a) {
+        return a.has("ksize") ? of2d(op, input, a) : ofNd(op, input, a);
+    }
+
+    private static PoolWindow of2d(String op, Shape input, Attrs a) {
+        boolean nhwc = NnOps.dataFormat(op, a).equals("NHWC");
+        int[] k = NnOps.pair(op, "ksize", a), s = NnOps.pair(op, "strides", a);
+        String padding = a.getString("padding");
+        if (!padding.equals("SAME") && !padding.equals("VALID")) {
+            throw new OpException(op, "padding must be \"SAME\" or \"VALID\", got \"" + padding + "\"");
+        }
+        Axis[] axes = new Axis[2];
+        for (int i = 0; i < 2; i++) {
+            int in = input.dim(nhwc ? 1 + i : 2 + i);
+            if (padding.equals("VALID") && in != Shape.UNKNOWN && in < k[i]) {
+                throw new OpException(op, "VALID padding: input " + (i == 0 ? "height" : "width") + " " + in
+                        + " is smaller than the effective window " + k[i] + " (size " + k[i] + ", dilation 1), so "
+                        + "the output would be empty");
+            }
+            axes[i] = axis(op, i, in, k[i], s[i], 1, 0, 0, padding, false);
+        }
+        return new PoolWindow(List.of(axes), nhwc);
+    }
+
+    private static PoolWindow ofNd(String op, Shape input, Attrs a) {
         int rank = input.rank();
         int[] k = a.getInts("kernel");
         if (rank < 3 || rank - 2 > MAX_SPATIAL) {
@@ -76,8 +138,8 @@ public record PoolWindow(List<Axis> axes) {
             throw new OpException(op, "kernel " + Arrays.toString(k) + " has " + k.length + " entries but input "
                     + input + " has " + nd + " spatial dims (layout [N, C, spatial...])");
         }
-        int[] s = perAxis(op, "strides", a.getInts("strides"), nd, 1);
-        int[] d = perAxis(op, "dilations", a.getInts("dilations"), nd, 1);
+        int[] s = perAxis(op, "strides", a.getInts("strides"), nd);
+        int[] d = perAxis(op, "dilations", a.getInts("dilations"), nd);
         for (int i = 0; i < nd; i++) {
             if (k[i] < 1) throw new OpException(op, "kernel entries must be >= 1, got " + Arrays.toString(k));
             if (s[i] < 1) throw new OpException(op, "strides must be >= 1, got " + Arrays.toString(s));
@@ -108,16 +170,15 @@ public record PoolWindow(List<Axis> axes) {
                         + "window extent " + extent + " (kernel " + k[i] + ", dilation " + d[i] + ") of spatial axis "
                         + i);
             }
-            int in = input.dim(2 + i);
-            axes[i] = axis(op, i, in, k[i], s[i], d[i], before, after, padding, ceil);
+            axes[i] = axis(op, i, input.dim(2 + i), k[i], s[i], d[i], before, after, padding, ceil);
         }
-        return new PoolWindow(List.of(axes));
+        return new PoolWindow(List.of(axes), false);
     }
 
-    private static int[] perAxis(String op, String name, int[] v, int nd, int dflt) {
+    private static int[] perAxis(String op, String name, int[] v, int nd) {
         if (v.length == 0) {
             int[] all = new int[nd];
-            Arrays.fill(all, dflt);
+            Arrays.fill(all, 1);
             return all;
         }
         if (v.length != nd) {
@@ -127,6 +188,7 @@ public record PoolWindow(List<Axis> axes) {
         return v;
     }
 
+    /** One axis's output size and padding: the rule both spellings share. */
     private static Axis axis(String op, int i, int in, int k, int s, int d, int before, int after, String padding,
                              boolean ceil) {
         long extent = (long) (k - 1) * d + 1;

@@ -214,6 +214,25 @@ class NnPoolOpsTest {
     }
 
     @Test
+    void ceilModeWithDilationAndIndicesThroughPadding() {
+        // each spatial rank with ceil mode, dilation and explicit padding together: the last window is cut short
+        // by the input end and starts inside the padding's reach; indices in both storage orders
+        check(new int[] {2, 3, 10}, PoolOptions.of(3).dilations(2).strides(3).pads(2, 1).ceilMode(true));
+        check(new int[] {1, 2, 8, 9}, PoolOptions.of(2, 3).dilations(3, 2).strides(2, 2).pads(1, 2, 2, 1)
+                .ceilMode(true));
+        check(new int[] {1, 2, 6, 7, 5}, PoolOptions.of(2, 2, 3).dilations(2, 1, 2).strides(2, 3, 1)
+                .pads(1, 1, 2, 1, 1, 1).ceilMode(true));
+        // SAME_LOWER with dilation puts the odd padding element first; the windows at the start see mostly padding
+        check(new int[] {1, 1, 9, 4, 6}, PoolOptions.of(3, 2, 2).dilations(2, 2, 3).strides(2, 1, 2)
+                .padding("SAME_LOWER"));
+        // a window whose only input element is the last one before the end padding
+        Tensor x = Tensor.wrap(DType.FLOAT64, Shape.of(1, 1, 5), new double[] {5, 1, 2, 3, -4});
+        Tensor[] mp = Ops.maxPoolWithIndices(x, PoolOptions.of(2).strides(2).pads(0, 1).ceilMode(true));
+        assertClose(new double[] {5, 3, -4}, mp[0], DType.FLOAT64, new int[] {1, 1, 3}, 0);
+        assertArrayEquals(new long[] {0, 3, 4}, mp[1].toLongArray());
+    }
+
+    @Test
     void bigInputRunsInParallelAndMatches() {
         check(new int[] {2, 8, 30, 31}, PoolOptions.of(3, 3).strides(2, 2).pads(1, 1, 1, 1));
     }

@@ -2,11 +2,6 @@ package org.nabla.nn;
 
 import java.util.Collection;
 import java.util.List;
-import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.IntVector;
-import jdk.incubator.vector.VectorMask;
-import jdk.incubator.vector.VectorOperators;
-import jdk.incubator.vector.VectorSpecies;
 import org.nabla.DType;
 import org.nabla.Ops;
 import org.nabla.Shape;
@@ -14,20 +9,21 @@ import org.nabla.Tensor;
 import org.nabla.device.CpuDevice;
 import org.nabla.kernels.KernelRegistry;
 import org.nabla.kernels.OpLibrary;
-import org.nabla.kernels.cpu.Parallel;
-import org.nabla.ops.AttrType;
+import org.nabla.kernels.cpu.NnPooling;
 import org.nabla.ops.Attrs;
 import org.nabla.ops.GradientRegistry;
 import org.nabla.ops.Infer;
 import org.nabla.ops.NnOps;
 import org.nabla.ops.OpDef;
 import org.nabla.ops.OpException;
+import org.nabla.ops.PoolWindow;
 import org.nabla.ops.TensorSpec;
 
 /**
  * Max pooling that remembers where each maximum came from, so its gradient is one scatter instead of a second
- * search of every window (TensorFlow's MaxPoolWithArgmax). NHWC only; geometry and padding as core's MaxPool2D;
- * each window's first maximum wins (row-major order within the window).
+ * search of every window (TensorFlow's MaxPoolWithArgmax). NHWC only; attributes, geometry and kernel are core's
+ * MaxPool2D's ({@link PoolWindow}, {@link NnPooling}): each window's first maximum wins (row-major order within the
+ * window), a NaN wins over numbers, padding never wins.
  * <ul>
  * <li>{@code MaxPoolWithArgmax(x)}: outputs the pooled values and int32 flat indices into x.</li>
  * <li>{@code ArgmaxScatter(grad, argmax, like)}: zeros shaped like {@code like} with {@code grad[i]} added at
@@ -38,13 +34,11 @@ import org.nabla.ops.TensorSpec;
  * gradients and CPU kernels are registered wherever nabla-nn is on the class path.
  */
 public final class PoolingOps implements OpLibrary {
-    public static final OpDef MAX_POOL_WITH_ARGMAX = OpDef.builder("MaxPoolWithArgmax").inputs("input")
-            .attr("ksize", AttrType.INTS)
-            .attr("strides", AttrType.INTS)
-            .attr("padding", AttrType.STRING, "VALID")
-            .attr("dataFormat", AttrType.STRING, "NHWC")
-            .shape(PoolingOps::poolShape)
-            .summary("NHWC max pooling; outputs the maxima and their int32 flat indices into the input").build();
+    public static final OpDef MAX_POOL_WITH_ARGMAX =
+            PoolWindow.attrs2d(OpDef.builder("MaxPoolWithArgmax").inputs("input"))
+                    .shape(PoolingOps::poolShape)
+                    .summary("NHWC max pooling; outputs the maxima and their int32 flat indices into the input")
+                    .build();
 
     public static final OpDef ARGMAX_SCATTER = OpDef.builder("ArgmaxScatter").inputs("grad", "argmax", "like")
             .shape(PoolingOps::scatterShape)
@@ -80,8 +74,7 @@ public final class PoolingOps implements OpLibrary {
         if (!NnOps.dataFormat(op, a).equals("NHWC")) throw new OpException(op, "only NHWC is supported");
         Shape s = in[0].shape();
         if (s.rank() != 4) throw new OpException(op, "input must be NHWC (rank 4), got " + s);
-        NnOps.Window2D w = NnOps.poolWindow(op, s, a);
-        Shape out = Shape.of(s.dim(0), w.outH(), w.outW(), s.dim(3));
+        Shape out = PoolWindow.of(op, s, a).outputShape(s);
         return new TensorSpec[] {new TensorSpec(in[0].dtype(), out), new TensorSpec(DType.INT32, out)};
     }
 
@@ -100,137 +93,13 @@ public final class PoolingOps implements OpLibrary {
         return new TensorSpec[] {new TensorSpec(in[0].dtype(), in[1].shape())};
     }
 
+    /** The kernels are core's pooling family, which these three ops share with MaxPool2D and its gradients. */
     @Override
     public void registerKernels(KernelRegistry r) {
         for (DType d : new DType[] {DType.FLOAT32, DType.FLOAT64}) {
-            r.register(MAX_POOL_WITH_ARGMAX, CpuDevice.TYPE, d, ctx -> pool(ctx.input(0), ctx.attrs(), ctx.outputSpecs()));
-            r.register(ARGMAX_SCATTER, CpuDevice.TYPE, d, ctx -> scatter(ctx.input(0), ctx.input(1), ctx.input(2)));
-            r.register(ARGMAX_GATHER, CpuDevice.TYPE, d, ctx -> gather(ctx.input(0), ctx.input(1)));
+            r.register(MAX_POOL_WITH_ARGMAX, CpuDevice.TYPE, d, NnPooling::maxPool);
+            r.register(ARGMAX_SCATTER, CpuDevice.TYPE, d, NnPooling::argmaxScatter);
+            r.register(ARGMAX_GATHER, CpuDevice.TYPE, d, NnPooling::argmaxGather);
         }
-    }
-
-    private static Tensor[] pool(Tensor x, Attrs a, TensorSpec[] outSpecs) {
-        Shape s = x.shape();
-        int n = s.dim(0), h = s.dim(1), wd = s.dim(2), c = s.dim(3);
-        NnOps.Window2D w = NnOps.poolWindow("MaxPoolWithArgmax", s, a);
-        int oh = w.outH(), ow = w.outW();
-        int outSize = n * oh * ow * c;
-        int[] idx = new int[outSize];
-        boolean f32 = x.dtype() == DType.FLOAT32;
-        double[] xd = f32 ? null : (double[]) x.data();
-        float[] xf = f32 ? (float[]) x.data() : null;
-        float[] yf = f32 ? new float[outSize] : null;
-        double[] yd = f32 ? null : new double[outSize];
-        int grain = Math.max(1, (1 << 14) / Math.max(1, ow * c));
-        Parallel.forRange(n * oh, grain, (from, to) -> {
-            int[] bases = new int[w.kH() * w.kW()];
-            for (int row = from; row < to; row++) {
-                int b = row / oh, i = row % oh;
-                int y0 = i * w.strideH() - w.padTop();
-                for (int j = 0; j < ow; j++) {
-                    int x0 = j * w.strideW() - w.padLeft();
-                    int o = ((b * oh + i) * ow + j) * c;
-                    int count = 0;   // the window's valid positions, row-major (the first maximum wins)
-                    for (int di = 0; di < w.kH(); di++) {
-                        int yi = y0 + di;
-                        if (yi < 0 || yi >= h) continue;
-                        for (int dj = 0; dj < w.kW(); dj++) {
-                            int xj = x0 + dj;
-                            if (xj >= 0 && xj < wd) bases[count++] = ((b * h + yi) * wd + xj) * c;
-                        }
-                    }
-                    if (f32) poolFloat(xf, yf, idx, o, c, bases, count);
-                    else poolDouble(xd, yd, idx, o, c, bases, count);
-                }
-            }
-        });
-        Tensor y = f32 ? Tensor.wrap(DType.FLOAT32, outSpecs[0].shape(), yf)
-                : Tensor.wrap(DType.FLOAT64, outSpecs[0].shape(), yd);
-        return new Tensor[] {y, Tensor.wrap(DType.INT32, outSpecs[1].shape(), idx)};
-    }
-
-    private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
-    private static final VectorSpecies<Integer> I = IntVector.SPECIES_PREFERRED;
-    private static final IntVector IOTA = IntVector.zero(I).addIndex(1);
-
-    /** The maximum over {@code count} window positions for the {@code c} channels at output offset {@code o}. */
-    private static void poolFloat(float[] x, float[] y, int[] idx, int o, int c, int[] bases, int count) {
-        int k = 0;
-        if (F.length() == I.length()) {
-            for (int end = F.loopBound(c); k < end; k += F.length()) {
-                FloatVector best = FloatVector.fromArray(F, x, bases[0] + k);
-                IntVector where = IOTA.add(bases[0] + k);
-                for (int p = 1; p < count; p++) {
-                    FloatVector v = FloatVector.fromArray(F, x, bases[p] + k);
-                    VectorMask<Float> gt = v.compare(VectorOperators.GT, best);
-                    best = best.blend(v, gt);
-                    where = where.blend(IOTA.add(bases[p] + k), gt.cast(I));
-                }
-                best.intoArray(y, o + k);
-                where.intoArray(idx, o + k);
-            }
-        }
-        for (; k < c; k++) {
-            float best = x[bases[0] + k];
-            int at = bases[0] + k;
-            for (int p = 1; p < count; p++) {
-                float v = x[bases[p] + k];
-                if (v > best) {
-                    best = v;
-                    at = bases[p] + k;
-                }
-            }
-            y[o + k] = best;
-            idx[o + k] = at;
-        }
-    }
-
-    private static void poolDouble(double[] x, double[] y, int[] idx, int o, int c, int[] bases, int count) {
-        for (int k = 0; k < c; k++) {
-            double best = x[bases[0] + k];
-            int at = bases[0] + k;
-            for (int p = 1; p < count; p++) {
-                double v = x[bases[p] + k];
-                if (v > best) {
-                    best = v;
-                    at = bases[p] + k;
-                }
-            }
-            y[o + k] = best;
-            idx[o + k] = at;
-        }
-    }
-
-    private static Tensor[] scatter(Tensor grad, Tensor argmax, Tensor like) {
-        int[] idx = (int[]) argmax.data();
-        int size = like.shape().intSize();
-        int n = like.shape().rank() == 0 ? 1 : Math.max(1, like.shape().dim(0));
-        int per = idx.length / n;    // pooled elements per image: each scatters only into its own image
-        if (grad.dtype() == DType.FLOAT32) {
-            float[] g = (float[]) grad.data();
-            float[] dx = new float[size];
-            Parallel.forRange(n, Math.max(1, (1 << 15) / Math.max(1, per)), (from, to) -> {
-                for (int i = from * per; i < to * per; i++) dx[idx[i]] += g[i];
-            });
-            return new Tensor[] {Tensor.wrap(DType.FLOAT32, like.shape(), dx)};
-        }
-        double[] g = (double[]) grad.data();
-        double[] dx = new double[size];
-        for (int i = 0; i < idx.length; i++) dx[idx[i]] += g[i];
-        return new Tensor[] {Tensor.wrap(DType.FLOAT64, like.shape(), dx)};
-    }
-
-    private static Tensor[] gather(Tensor values, Tensor argmax) {
-        int[] idx = (int[]) argmax.data();
-        if (values.dtype() == DType.FLOAT32) {
-            float[] v = (float[]) values.data();
-            float[] out = new float[idx.length];
-            for (int i = 0; i < idx.length; i++) out[i] = v[idx[i]];
-            return new Tensor[] {Tensor.wrap(DType.FLOAT32, argmax.shape(), out)};
-        }
-        double[] v = (double[]) values.data();
-        double[] out = new double[idx.length];
-        for (int i = 0; i < idx.length; i++) out[i] = v[idx[i]];
-        return new Tensor[] {Tensor.wrap(DType.FLOAT64, argmax.shape(), out)};
     }
 }

@@ -63,4 +63,46 @@ class PoolingOpsTest {
         assertTrue(e.getMessage().contains("input must be NHWC (rank 4)"), e.getMessage());
         assertEquals(List.of(), List.of());
     }
+
+    @Test
+    void argmaxIndicesWithPaddingTiesAndNan() {
+        // [1, 5, 5, 20], SAME 3x3 stride 2: the windows at the edges reach into the padding, and every value is
+        // negative, so a padding position (read as 0) would win if it counted; 20 channels fill whole vectors
+        int h = 5, w = 5, c = 20;
+        double[] v = new double[h * w * c];
+        for (int i = 0; i < v.length; i++) v[i] = -1 - (i * 7 % 13) / 4.0; // repeats: ties in most windows
+        v[(2 * w + 2) * c + 3] = Double.NaN;            // centre pixel, channel 3: wins all four windows over it
+        v[(0 * w + 1) * c + 4] = Double.NaN;            // a NaN after an earlier NaN in the same window stays second
+        v[(0 * w + 2) * c + 4] = Double.NaN;
+        for (boolean f32 : new boolean[] {true, false}) {
+            Tensor x = f32 ? Ref.f32(v, 1, h, w, c) : Ref.f64(v, 1, h, w, c);
+            Tensor[] r = PoolingOps.maxPoolWithArgmax(x, new int[] {3, 3}, new int[] {2, 2}, "SAME");
+            assertEquals(org.nabla.Shape.of(1, 3, 3, c), r[1].shape());
+            int[] idx = r[1].toIntArray();
+            double[] y = r[0].toDoubleArray(), xv = x.toDoubleArray();
+            for (int i = 0, q = 0; i < 3; i++) {
+                for (int j = 0; j < 3; j++) {
+                    for (int ch = 0; ch < c; ch++, q++) {
+                        int best = -1; // SAME 3x3 stride 2 on 5: one padding row/column before
+                        for (int t = 0; t < 9; t++) {
+                            int ih = 2 * i - 1 + t / 3, iw = 2 * j - 1 + t % 3;
+                            if (ih < 0 || ih >= h || iw < 0 || iw >= w) continue;
+                            int pos = (ih * w + iw) * c + ch;
+                            if (best < 0 || xv[pos] > xv[best] || Double.isNaN(xv[pos]) && !Double.isNaN(xv[best])) {
+                                best = pos;
+                            }
+                        }
+                        assertEquals(best, idx[q], "window (" + i + ", " + j + ") channel " + ch);
+                        assertEquals(xv[best], y[q], 0);
+                    }
+                }
+            }
+            assertTrue(Double.isNaN(y[(1 * 3 + 1) * c + 3]) && idx[(1 * 3 + 1) * c + 3] == (2 * w + 2) * c + 3);
+            assertEquals((0 * w + 1) * c + 4, idx[(0 * 3 + 1) * c + 4]); // window (0, 1) covers columns 1 to 3
+        }
+        OpException e = assertThrows(OpException.class, () -> Ops.runMulti(PoolingOps.MAX_POOL_WITH_ARGMAX,
+                org.nabla.ops.Attrs.of("ksize", new int[] {2, 2}, "strides", new int[] {2, 2}, "dataFormat", "NCHW"),
+                Ref.f32(new double[16], 1, 1, 4, 4)));
+        assertTrue(e.getMessage().contains("only NHWC is supported"), e.getMessage());
+    }
 }

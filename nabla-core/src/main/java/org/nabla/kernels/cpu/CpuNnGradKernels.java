@@ -15,8 +15,8 @@ import org.nabla.ops.NnOps;
  * CPU kernels for {@link NnGradOps}. The convolution backprops reuse the forward's im2col layout and go through
  * {@link Gemm}: the input gradient is (grad [M, OC]) x (filter [K, OC])^T scattered back by col2im (one image per
  * task, so tasks never write the same pixel), and the filter gradient is the sum over tiles of patches^T x grad (one
- * partial sum per task, added at the end). NCHW is transposed to NHWC and back, as in the forward. Pooling
- * gradients are computed in float64; max pooling's three ops share one argmax pass.
+ * partial sum per task, added at the end). NCHW is transposed to NHWC and back, as in the forward. The pooling
+ * gradients are {@link NnPooling}'s.
  */
 public final class CpuNnGradKernels {
     private CpuNnGradKernels() {}
@@ -45,13 +45,10 @@ public final class CpuNnGradKernels {
                     backpropInput(ctx.input(0).shape(), ctx.input(1), ctx.input(2), ctx.attrs())});
             r.register(NnGradOps.CONV2D_BACKPROP_FILTER, cpu, d, ctx -> new Tensor[] {
                     backpropFilter(ctx.input(0), ctx.input(1).shape(), ctx.input(2), ctx.attrs())});
-            r.register(NnGradOps.MAX_POOL2D_GRAD, cpu, d, ctx -> new Tensor[] {maxPoolGrad(ctx.input(0), ctx.input(1), ctx.attrs())});
-            r.register(NnGradOps.MAX_POOL2D_GRAD_GRAD, cpu, d, ctx -> new Tensor[] {
-                    maxPoolGradGrad(ctx.input(0), ctx.input(1), ctx.attrs())});
-            r.register(NnGradOps.AVG_POOL2D_GRAD, cpu, d, ctx -> new Tensor[] {
-                    avgPoolGrad(ctx.input(1).shape(), ctx.input(0), ctx.attrs())});
-            r.register(NnGradOps.AVG_POOL_GRAD, cpu, d, ctx -> new Tensor[] {
-                    NnPoolingNd.avgPoolGrad(ctx.input(0), ctx.input(1).shape(), ctx.attrs())});
+            r.register(NnGradOps.MAX_POOL2D_GRAD, cpu, d, NnPooling::maxPool2dGrad);
+            r.register(NnGradOps.MAX_POOL2D_GRAD_GRAD, cpu, d, NnPooling::maxPool2dGradGrad);
+            r.register(NnGradOps.AVG_POOL2D_GRAD, cpu, d, NnPooling::avgPoolGrad);
+            r.register(NnGradOps.AVG_POOL_GRAD, cpu, d, NnPooling::avgPoolGrad);
         }
     }
 
@@ -176,132 +173,5 @@ public final class CpuNnGradKernels {
             Gemm.dgemm(ta, tb, m, n, k, 1, (double[]) a, aOff, lda, (double[]) b, bOff, ldb, beta, (double[]) c,
                     cOff, ldc);
         }
-    }
-
-    /**
-     * The NHWC flat input index each MaxPool2D output element took its value from: the window's first maximum (NaN
-     * wins), -1 for a window with no valid position. One image per task.
-     */
-    private static int[] maxPoolArgmax(Tensor nhwcInput, NnOps.Window2D w) {
-        float[] xf = nhwcInput.data() instanceof float[] f ? f : null;
-        double[] xd = xf == null ? nhwcInput.toDoubleArray() : null;
-        Shape s = nhwcInput.shape();
-        int n = s.dim(0), h = s.dim(1), wd = s.dim(2), c = s.dim(3), oh = w.outH(), ow = w.outW();
-        int[] best = new int[n * oh * ow * c];
-        java.util.Arrays.fill(best, -1);
-        Parallel.forRange(n, 1, (from, to) -> {
-            for (int b = from; b < to; b++) {
-                for (int i = 0; i < oh; i++) {
-                    int h0 = Math.max(0, i * w.strideH() - w.padTop());
-                    int h1 = Math.min(h, i * w.strideH() - w.padTop() + w.kH());
-                    for (int j = 0; j < ow; j++) {
-                        int w0 = Math.max(0, j * w.strideW() - w.padLeft());
-                        int w1 = Math.min(wd, j * w.strideW() - w.padLeft() + w.kW());
-                        int o = ((b * oh + i) * ow + j) * c;
-                        for (int ih = h0; ih < h1; ih++) {
-                            for (int iw = w0; iw < w1; iw++) {
-                                int src = ((b * h + ih) * wd + iw) * c;
-                                if (xf != null) {
-                                    for (int ch = 0; ch < c; ch++) {
-                                        int cur = best[o + ch];
-                                        float v = xf[src + ch];
-                                        if (cur < 0 || v > xf[cur] || v != v && xf[cur] == xf[cur]) { // NaN wins
-                                            best[o + ch] = src + ch;
-                                        }
-                                    }
-                                } else {
-                                    for (int ch = 0; ch < c; ch++) {
-                                        int cur = best[o + ch];
-                                        double v = xd[src + ch];
-                                        if (cur < 0 || v > xd[cur] || v != v && xd[cur] == xd[cur]) { // NaN wins
-                                            best[o + ch] = src + ch;
-                                        }
-                                    }
-                                }
-                            }
-                        }
-                    }
-                }
-            }
-        });
-        return best;
-    }
-
-    /** MaxPool2DGrad: each output gradient added at its window's argmax. */
-    static Tensor maxPoolGrad(Tensor input, Tensor grad, Attrs a) {
-        boolean nchw = NnOps.dataFormat("MaxPool2D", a).equals("NCHW");
-        Tensor x = nchw ? NnConvolution.toNhwc(input) : input;
-        int[] best = maxPoolArgmax(x, NnOps.poolWindow("MaxPool2D", input.shape(), a));
-        Tensor g = nchw ? NnConvolution.toNhwc(grad) : grad;
-        Tensor dx;
-        if (g.data() instanceof float[] gf) {
-            float[] z = new float[x.shape().intSize()];
-            for (int k = 0; k < best.length; k++) if (best[k] >= 0) z[best[k]] += gf[k];
-            dx = Tensor.wrap(DType.FLOAT32, x.shape(), z);
-        } else {
-            double[] gd = g.toDoubleArray();
-            double[] z = new double[x.shape().intSize()];
-            for (int k = 0; k < best.length; k++) if (best[k] >= 0) z[best[k]] += gd[k];
-            dx = Tensor.wrap(DType.FLOAT64, x.shape(), z);
-        }
-        return nchw ? NnConvolution.toNchw(dx) : dx;
-    }
-
-    /** MaxPool2DGradGrad: each output element takes the gradient at its window's argmax. */
-    static Tensor maxPoolGradGrad(Tensor input, Tensor grad, Attrs a) {
-        boolean nchw = NnOps.dataFormat("MaxPool2D", a).equals("NCHW");
-        Tensor x = nchw ? NnConvolution.toNhwc(input) : input;
-        NnOps.Window2D w = NnOps.poolWindow("MaxPool2D", input.shape(), a);
-        int[] best = maxPoolArgmax(x, w);
-        double[] g = (nchw ? NnConvolution.toNhwc(grad) : grad).toDoubleArray();
-        double[] y = new double[best.length];
-        for (int k = 0; k < best.length; k++) if (best[k] >= 0) y[k] = g[best[k]];
-        Shape s = x.shape();
-        return fromNhwc(y, Shape.of(s.dim(0), w.outH(), w.outW(), s.dim(3)), grad.dtype(), nchw);
-    }
-
-    /** AvgPool2DGrad: each output gradient spread evenly over its window's valid positions. */
-    static Tensor avgPoolGrad(Shape inputShape, Tensor grad, Attrs a) {
-        boolean nchw = NnOps.dataFormat("AvgPool2D", a).equals("NCHW");
-        NnOps.Window2D w = NnOps.poolWindow("AvgPool2D", inputShape, a);
-        double[] g = (nchw ? NnConvolution.toNhwc(grad) : grad).toDoubleArray();
-        int n = inputShape.dim(0), c = inputShape.dim(nchw ? 1 : 3);
-        int h = inputShape.dim(nchw ? 2 : 1), wd = inputShape.dim(nchw ? 3 : 2);
-        int oh = w.outH(), ow = w.outW();
-        double[] dx = new double[n * h * wd * c];
-        Parallel.forRange(n, 1, (from, to) -> {
-            for (int b = from; b < to; b++) {
-                for (int i = 0; i < oh; i++) {
-                    int h0 = Math.max(0, i * w.strideH() - w.padTop());
-                    int h1 = Math.min(h, i * w.strideH() - w.padTop() + w.kH());
-                    for (int j = 0; j < ow; j++) {
-                        int w0 = Math.max(0, j * w.strideW() - w.padLeft());
-                        int w1 = Math.min(wd, j * w.strideW() - w.padLeft() + w.kW());
-                        int o = ((b * oh + i) * ow + j) * c;
-                        double count = (h1 - h0) * (w1 - w0);
-                        for (int ih = h0; ih < h1; ih++) {
-                            for (int iw = w0; iw < w1; iw++) {
-                                int dst = ((b * h + ih) * wd + iw) * c;
-                                for (int ch = 0; ch < c; ch++) dx[dst + ch] += g[o + ch] / count;
-                            }
-                        }
-                    }
-                }
-            }
-        });
-        return fromNhwc(dx, Shape.of(n, h, wd, c), grad.dtype(), nchw);
-    }
-
-    /** float64 NHWC values as a tensor of {@code dtype}, transposed to NCHW when asked. */
-    private static Tensor fromNhwc(double[] v, Shape nhwc, DType dtype, boolean nchw) {
-        Tensor y;
-        if (dtype == DType.FLOAT32) {
-            float[] f = new float[v.length];
-            for (int i = 0; i < f.length; i++) f[i] = (float) v[i];
-            y = Tensor.wrap(DType.FLOAT32, nhwc, f);
-        } else {
-            y = Tensor.wrap(DType.FLOAT64, nhwc, v);
-        }
-        return nchw ? NnConvolution.toNchw(y) : y;
     }
 }

@@ -13,9 +13,8 @@ import org.nabla.ops.NnOps;
 
 /**
  * CPU kernels for {@link NnOps}, float32 and float64 (MaxPool also int32 and uint8). This class registers them all
- * and holds the elementwise activations; convolution ({@link NnConvolution}), pooling ({@link NnPooling},
- * {@link NnPoolingNd}) and the row-wise ops (softmax, losses, bias add, batch norm, dropout: {@link NnRows}) live
- * beside it.
+ * and holds the elementwise activations; convolution ({@link NnConvolution}), pooling ({@link NnPooling}) and the
+ * row-wise ops (softmax, losses, bias add, batch norm, dropout: {@link NnRows}) live beside it.
  */
 public final class CpuNnKernels {
     private CpuNnKernels() {}
@@ -53,12 +52,11 @@ public final class CpuNnKernels {
         r.register(NnOps.MEAN_SQUARED_ERROR, cpu, FLOATS, ctx -> NnRows.meanSquaredError(ctx.input(0), ctx.input(1),
                 ctx.outputSpec(0)));
         r.register(NnOps.CONV2D, cpu, FLOATS, NnConvolution::conv2d);
-        r.register(NnOps.MAX_POOL2D, cpu, FLOATS, ctx -> NnPooling.pool(ctx, true));
-        r.register(NnOps.AVG_POOL2D, cpu, FLOATS, ctx -> NnPooling.pool(ctx, false));
+        r.register(NnOps.MAX_POOL2D, cpu, FLOATS, NnPooling::maxPool);
+        r.register(NnOps.AVG_POOL2D, cpu, FLOATS, NnPooling::avgPool);
         r.register(NnOps.MAX_POOL, cpu, List.of(DType.FLOAT32, DType.FLOAT64, DType.INT32, DType.UINT8),
-                ctx -> NnPoolingNd.maxPool(ctx.input(0), ctx.attrs(), ctx.outputSpec(0).shape()));
-        r.register(NnOps.AVG_POOL, cpu, FLOATS, ctx -> new Tensor[] {NnPoolingNd.avgPool(ctx.input(0), ctx.attrs(),
-                ctx.outputSpec(0).shape())});
+                NnPooling::maxPool);
+        r.register(NnOps.AVG_POOL, cpu, FLOATS, NnPooling::avgPool);
     }
 
     // ---------------------------------------------------------------- activations
