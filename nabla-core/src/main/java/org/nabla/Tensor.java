@@ -4,8 +4,8 @@ import java.util.Arrays;
 import java.util.Objects;
 import org.nabla.device.CpuDevice;
 import org.nabla.device.Device;
-import org.nabla.storage.Strided;
 import org.nabla.ops.TensorSpec;
+import org.nabla.storage.Strided;
 
 /**
  * An immutable n-dimensional array on a device, or (in graph mode) a symbolic handle to a node's output.

@@ -6,8 +6,8 @@ import org.nabla.ops.Attrs;
 
 /**
  * Where a Send and its Recv meet: the sender hands a tensor over under a key, the receiver gets a future of it. One
- * rendezvous serves one run (a step). The runtime's LocalRendezvous is the in-process one; the distributed runtime plugs in
- * an implementation that forwards keys whose devices live in other processes.
+ * rendezvous serves one run (a step). The runtime's LocalRendezvous is the in-process one; the distributed runtime
+ * plugs in an implementation that forwards keys whose devices live in other processes.
  */
 public interface Rendezvous {
     /** Hands {@code value} over under {@code key}; each key is sent once per run. */

@@ -3,12 +3,12 @@ package org.nabla.runtime;
 import java.util.Collections;
 import java.util.Map;
 import java.util.WeakHashMap;
+import org.nabla.ResourceManager;
 import org.nabla.Tensor;
 import org.nabla.graph.Effects;
 import org.nabla.graph.FuncGraph;
 import org.nabla.kernels.FunctionLibrary;
 import org.nabla.kernels.KernelContext;
-import org.nabla.ResourceManager;
 import org.nabla.ops.GraphFunction;
 
 /**

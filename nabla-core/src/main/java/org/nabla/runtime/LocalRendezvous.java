@@ -2,8 +2,8 @@ package org.nabla.runtime;
 
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import org.nabla.kernels.Rendezvous;
 import org.nabla.Tensor;
+import org.nabla.kernels.Rendezvous;
 
 /** The in-process rendezvous: a map from keys to futures, completed by the sender, awaited by the receiver. */
 public final class LocalRendezvous implements Rendezvous {

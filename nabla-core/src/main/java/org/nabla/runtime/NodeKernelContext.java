@@ -1,12 +1,12 @@
 package org.nabla.runtime;
 
 import org.nabla.DType;
+import org.nabla.ResourceManager;
 import org.nabla.Tensor;
 import org.nabla.device.Device;
 import org.nabla.kernels.BaseKernelContext;
 import org.nabla.kernels.KernelContext;
 import org.nabla.kernels.Rendezvous;
-import org.nabla.ResourceManager;
 import org.nabla.ops.Attrs;
 import org.nabla.ops.OpDef;
 import org.nabla.ops.TensorSpec;

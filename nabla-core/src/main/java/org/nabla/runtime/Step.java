@@ -13,9 +13,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
-import org.nabla.kernels.Rendezvous;
 import org.nabla.ResourceManager;
 import org.nabla.Tensor;
+import org.nabla.kernels.Rendezvous;
 
 /**
  * One run of a prepared plan (TensorFlow's "step"): the partitions' frames, the rendezvous they exchange tensors

@@ -10,8 +10,8 @@ public final class Strided {
     private Strided() {}
 
     /**
-     * The {@code n} elements of the layout ({@code offset}, {@code dims}, {@code strides}) of {@code src} as a new dense
-     * array; {@code strides} null means dense from {@code offset}.
+     * The {@code n} elements of the layout ({@code offset}, {@code dims}, {@code strides}) of {@code src} as a new
+     * dense array; {@code strides} null means dense from {@code offset}.
      */
     public static Object denseCopy(Object src, int offset, int[] dims, int[] strides, DType.Storage storage, int n) {
         Object dst = allocate(storage, n);
@@ -127,7 +127,8 @@ public final class Strided {
     }
 
     /**
-     * The first {@code n} elements of dense array {@code src} holding {@code dtype} values, as a fresh Java array of the requested storage kind, converting
+     * The first {@code n} elements of dense array {@code src} holding {@code dtype} values, as a fresh Java array of
+     * the requested storage kind, converting
      * values: integers read by their dtype ({@link #readLong}), narrower integer storage keeps the low bits as a C
      * cast would, floats truncate toward zero, and to FLOAT/DOUBLE unsigned values convert as unsigned.
      */

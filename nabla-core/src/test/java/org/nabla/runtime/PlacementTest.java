@@ -11,21 +11,21 @@ import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
-import org.nabla.kernels.Rendezvous;
 import org.nabla.DType;
 import org.nabla.Ops;
 import org.nabla.Shape;
 import org.nabla.Tensor;
-import org.nabla.runtime.optimize.OptimizerOptions;
 import org.nabla.Tensors;
 import org.nabla.Variable;
 import org.nabla.device.CpuDevice;
 import org.nabla.eager.ExecutionContext;
 import org.nabla.graph.Graph;
 import org.nabla.graph.Node;
+import org.nabla.kernels.Rendezvous;
 import org.nabla.ops.Attrs;
 import org.nabla.ops.GraphOps;
 import org.nabla.ops.TransferOps;
+import org.nabla.runtime.optimize.OptimizerOptions;
 
 class PlacementTest {
     private static final String CPU0 = "/job:localhost/replica:0/task:0/device:CPU:0";

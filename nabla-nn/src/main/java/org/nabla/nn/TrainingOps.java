@@ -157,8 +157,10 @@ public final class TrainingOps implements OpLibrary {
         r.register(ADAM_UPDATE, CpuDevice.TYPE, DType.FLOAT32, ctx -> adam(ctx.inputs(), ctx.attrs()));
         r.register(BIAS_RELU, CpuDevice.TYPE, DType.FLOAT32, ctx -> biasReluFloat(ctx, ctx.input(0), ctx.input(1)));
         r.register(BIAS_RELU, CpuDevice.TYPE, DType.FLOAT64, ctx -> biasReluDouble(ctx.input(0), ctx.input(1)));
-        r.register(BIAS_RELU_GRAD, CpuDevice.TYPE, DType.FLOAT32, ctx -> biasReluGradFloat(ctx, ctx.input(0), ctx.input(1)));
-        r.register(BIAS_RELU_GRAD, CpuDevice.TYPE, DType.FLOAT64, ctx -> biasReluGradDouble(ctx.input(0), ctx.input(1)));
+        r.register(BIAS_RELU_GRAD, CpuDevice.TYPE, DType.FLOAT32, ctx ->
+                biasReluGradFloat(ctx, ctx.input(0), ctx.input(1)));
+        r.register(BIAS_RELU_GRAD, CpuDevice.TYPE, DType.FLOAT64, ctx ->
+                biasReluGradDouble(ctx.input(0), ctx.input(1)));
     }
 
     // ---------------------------------------------------------------- kernels

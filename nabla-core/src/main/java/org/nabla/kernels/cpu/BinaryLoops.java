@@ -1,7 +1,5 @@
 package org.nabla.kernels.cpu;
 
-import org.nabla.kernels.KernelContext;
-import org.nabla.storage.Strided;
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
@@ -12,8 +10,10 @@ import jdk.incubator.vector.VectorSpecies;
 import org.nabla.DType;
 import org.nabla.Shape;
 import org.nabla.Tensor;
+import org.nabla.kernels.KernelContext;
 import org.nabla.ops.OpException;
 import org.nabla.ops.TensorSpec;
+import org.nabla.storage.Strided;
 
 /**
  * Broadcasting elementwise binary functions: the scalar semantics of each function per storage kind, and one row

@@ -1,16 +1,17 @@
 package org.nabla.kernels.cpu;
 
-import org.nabla.storage.Strided;
 import org.nabla.DType;
 import org.nabla.Shape;
 import org.nabla.Tensor;
 import org.nabla.device.CpuDevice;
+import org.nabla.kernels.KernelContext;
 import org.nabla.kernels.KernelRegistry;
 import org.nabla.ops.ArrayOps;
 import org.nabla.ops.Attrs;
 import org.nabla.ops.OpException;
 import org.nabla.ops.StridedSlicing;
 import org.nabla.ops.TensorSpec;
+import org.nabla.storage.Strided;
 
 /**
  * CPU kernels for {@link ArrayOps}. Layout-only ops (reshape, transpose, slices, split, squeeze, expandDims,
@@ -86,7 +87,7 @@ public final class CpuArrayKernels {
         }, true);
         r.register(ArrayOps.SPLIT, cpu, any, ctx -> {
             Tensor x = ctx.input(0);
-            int axis = ctx.attrs().getInt("axis") < 0 ? ctx.attrs().getInt("axis") + x.rank() : ctx.attrs().getInt("axis");
+            int axis = axis(ctx, x.rank());
             int[] strides = x.strides();
             Tensor[] parts = new Tensor[ctx.outputSpecs().length];
             int offset = x.offset();
@@ -119,7 +120,7 @@ public final class CpuArrayKernels {
         }, true);
         r.register(ArrayOps.EXPAND_DIMS, cpu, any, ctx -> {
             Tensor x = ctx.input(0);
-            int axis = ctx.attrs().getInt("axis") < 0 ? ctx.attrs().getInt("axis") + x.rank() + 1 : ctx.attrs().getInt("axis");
+            int axis = axis(ctx, x.rank() + 1);
             int[] xs = x.strides();
             int[] strides = new int[xs.length + 1];
             System.arraycopy(xs, 0, strides, 0, axis);
@@ -127,11 +128,11 @@ public final class CpuArrayKernels {
             return new Tensor[] {view(x, ctx.outputSpec(0), x.offset(), strides)};
         }, true);
         r.register(ArrayOps.CONCAT, cpu, any, ctx -> {
-            int axis = ctx.attrs().getInt("axis") < 0 ? ctx.attrs().getInt("axis") + ctx.input(0).rank() : ctx.attrs().getInt("axis");
+            int axis = axis(ctx, ctx.input(0).rank());
             return new Tensor[] {join(ctx.inputs(), ctx.outputSpec(0), axis, false)};
         });
         r.register(ArrayOps.STACK, cpu, any, ctx -> {
-            int axis = ctx.attrs().getInt("axis") < 0 ? ctx.attrs().getInt("axis") + ctx.input(0).rank() + 1 : ctx.attrs().getInt("axis");
+            int axis = axis(ctx, ctx.input(0).rank() + 1);
             return new Tensor[] {join(ctx.inputs(), ctx.outputSpec(0), axis, true)};
         });
         r.register(ArrayOps.TILE, cpu, any, ctx -> new Tensor[] {tile(ctx.input(0), ctx.attrs().getInts("multiples"),
@@ -144,10 +145,17 @@ public final class CpuArrayKernels {
                 ctx.input(0), ctx.input(1), ctx.attrs().getInt("axis"), ctx.outputSpec(0))});
         r.register(ArrayOps.ONE_HOT, cpu, any, ctx -> new Tensor[] {Gathering.oneHot(ctx.input(0), ctx.attrs(),
                 ctx.outputSpec(0))});
-        r.register(ArrayOps.PAD, cpu, any, ctx -> new Tensor[] {Gathering.pad(ctx.input(0), ctx.attrs(), ctx.outputSpec(0))});
+        r.register(ArrayOps.PAD, cpu, any, ctx ->
+                new Tensor[] {Gathering.pad(ctx.input(0), ctx.attrs(), ctx.outputSpec(0))});
         r.register(ArrayOps.SORT, cpu, any, ctx -> new Tensor[] {Sorting.sort(ctx.input(0), ctx.attrs(), false)});
         r.register(ArrayOps.ARGSORT, cpu, any, ctx -> new Tensor[] {Sorting.sort(ctx.input(0), ctx.attrs(), true)});
         r.register(ArrayOps.TOP_K, cpu, any, ctx -> Sorting.topK(ctx.input(0), ctx.attrs().getInt("k")));
+    }
+
+    /** The "axis" attribute, a negative one counted from the end of {@code rank} axes. */
+    private static int axis(KernelContext ctx, int rank) {
+        int axis = ctx.attrs().getInt("axis");
+        return axis < 0 ? axis + rank : axis;
     }
 
     /** A view of {@code x}, or a fresh empty tensor when the result has no elements (its offset may be past the end). */

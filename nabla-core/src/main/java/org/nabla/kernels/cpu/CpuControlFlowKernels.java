@@ -30,15 +30,20 @@ public final class CpuControlFlowKernels {
         r.register(ControlFlowOps.COND, cpu, (DType) null, ctx -> {
             boolean pred = ctx.input(0).booleanValue();
             GraphFunction branch = (GraphFunction) ctx.attrs().get(pred ? "thenBranch" : "elseBranch");
-            return checked("Cond", branch, ctx.callFunction(branch, Arrays.copyOfRange(ctx.inputs(), 1, ctx.inputs().length)), ctx.outputSpecs(), 0);
+            return checked("Cond", branch, ctx.callFunction(branch, operands(ctx)), ctx.outputSpecs(), 0);
         }, true);
         r.register(ControlFlowOps.CASE, cpu, (DType) null, ctx -> {
             GraphFunction[] branches = (GraphFunction[]) ctx.attrs().get("branches");
             int index = ctx.input(0).intValue();
             GraphFunction branch = branches[index < 0 || index >= branches.length ? branches.length - 1 : index];
-            return checked("Case", branch, ctx.callFunction(branch, Arrays.copyOfRange(ctx.inputs(), 1, ctx.inputs().length)), ctx.outputSpecs(), 0);
+            return checked("Case", branch, ctx.callFunction(branch, operands(ctx)), ctx.outputSpecs(), 0);
         }, true);
         r.register(ControlFlowOps.WHILE, cpu, (DType) null, CpuControlFlowKernels::whileLoop, true);
+    }
+
+    /** The branch arguments of Cond and Case: every input after the predicate or index. */
+    private static Tensor[] operands(KernelContext ctx) {
+        return Arrays.copyOfRange(ctx.inputs(), 1, ctx.inputCount());
     }
 
     /**

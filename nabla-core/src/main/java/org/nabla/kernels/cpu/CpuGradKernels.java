@@ -41,17 +41,20 @@ public final class CpuGradKernels {
         r.register(GradOps.RESHAPE_LIKE, cpu, any, ctx -> new Tensor[] {run(ctx, ArrayOps.RESHAPE,
                 Attrs.of("shape", ctx.input(1).shape().dims()), ctx.input(0))}, true);
         for (DType d : List.of(DType.FLOAT32, DType.FLOAT64)) {
-            r.register(GradOps.STRIDED_SLICE_GRAD, cpu, d, ctx -> new Tensor[] {adjoint(ctx, ctx.input(0), ctx.input(1).shape(),
+            r.register(GradOps.STRIDED_SLICE_GRAD, cpu, d, ctx ->
+                    new Tensor[] {adjoint(ctx, ctx.input(0), ctx.input(1).shape(),
                     ArrayOps.STRIDED_SLICE, ctx.attrs())});
             r.register(GradOps.PAD_GRAD, cpu, d, ctx -> new Tensor[] {adjoint(ctx, ctx.input(0), ctx.input(1).shape(),
                     ArrayOps.PAD, ctx.attrs().with("constantValue", -1.0))});
             r.register(GradOps.TILE_GRAD, cpu, d, ctx -> new Tensor[] {adjoint(ctx, ctx.input(0), ctx.input(1).shape(),
                     ArrayOps.TILE, ctx.attrs())});
-            r.register(GradOps.GATHER_GRAD, cpu, d, ctx -> new Tensor[] {adjoint(ctx, ctx.input(0), ctx.input(2).shape(),
+            r.register(GradOps.GATHER_GRAD, cpu, d, ctx ->
+                    new Tensor[] {adjoint(ctx, ctx.input(0), ctx.input(2).shape(),
                     ArrayOps.GATHER, ctx.attrs(), ctx.input(1))});
             r.register(GradOps.GATHER_ELEMENTS_GRAD, cpu, d, ctx -> new Tensor[] {adjoint(ctx, ctx.input(0),
                     ctx.input(2).shape(), ArrayOps.GATHER_ELEMENTS, ctx.attrs(), ctx.input(1))});
-            r.register(GradOps.GATHER_ND_GRAD, cpu, d, ctx -> new Tensor[] {adjoint(ctx, ctx.input(0), ctx.input(2).shape(),
+            r.register(GradOps.GATHER_ND_GRAD, cpu, d, ctx ->
+                    new Tensor[] {adjoint(ctx, ctx.input(0), ctx.input(2).shape(),
                     ArrayOps.GATHER_ND, ctx.attrs(), ctx.input(1))});
         }
         r.register(GradOps.CUSTOM_GRADIENT, cpu, any, ctx -> java.util.Arrays.copyOfRange(ctx.inputs(),
@@ -91,7 +94,8 @@ public final class CpuGradKernels {
      * The adjoint of a data-movement op {@code forward}: result[map[k]] += grad[k], where map is the forward op
      * applied (with {@code extra} inputs such as indices) to the flat positions of a tensor of shape {@code like}.
      */
-    private static Tensor adjoint(KernelContext ctx, Tensor grad, Shape like, OpDef forward, Attrs attrs, Tensor... extra) {
+    private static Tensor adjoint(KernelContext ctx, Tensor grad, Shape like, OpDef forward, Attrs attrs,
+                                  Tensor... extra) {
         int n = like.intSize();
         int[] iota = new int[n];
         for (int i = 0; i < n; i++) iota[i] = i;

@@ -13,10 +13,11 @@ public final class CpuGraphKernels {
     /** Registers this family's CPU kernels. */
     public static void register(KernelRegistry r) {
         String cpu = CpuDevice.TYPE;
-        r.register(GraphOps.CONST, cpu, (org.nabla.DType) null, ctx -> new Tensor[] {(Tensor) ctx.attrs().get("value")});
+        r.register(GraphOps.CONST, cpu, (org.nabla.DType) null, ctx ->
+                new Tensor[] {(Tensor) ctx.attrs().get("value")});
         r.register(GraphOps.PLACEHOLDER, cpu, (org.nabla.DType) null, ctx -> {
-            throw new OpException("Placeholder", "a placeholder of " + ctx.outputSpec(0) + " has no value: feed it when running "
-                    + "the graph");
+            throw new OpException("Placeholder", "a placeholder of " + ctx.outputSpec(0) + " has no value: feed it "
+                    + "when running the graph");
         });
         r.register(GraphOps.NO_OP, cpu, (org.nabla.DType) null, ctx -> new Tensor[0]);
     }

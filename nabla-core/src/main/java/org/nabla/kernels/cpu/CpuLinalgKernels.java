@@ -1,15 +1,15 @@
 package org.nabla.kernels.cpu;
 
-import org.nabla.kernels.KernelContext;
-import org.nabla.storage.Strided;
 import org.nabla.DType;
 import org.nabla.Shape;
 import org.nabla.Tensor;
 import org.nabla.device.CpuDevice;
+import org.nabla.kernels.KernelContext;
 import org.nabla.kernels.KernelRegistry;
 import org.nabla.ops.Attrs;
 import org.nabla.ops.LinalgOps;
 import org.nabla.ops.TensorSpec;
+import org.nabla.storage.Strided;
 
 /**
  * CPU kernels for {@link org.nabla.ops.LinalgOps}. MatMul runs {@link Gemm} once per batch entry. It accepts strided

@@ -1,6 +1,5 @@
 package org.nabla.kernels.cpu;
 
-import org.nabla.storage.Strided;
 import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.List;
@@ -13,6 +12,7 @@ import org.nabla.kernels.KernelRegistry;
 import org.nabla.ops.MathOps;
 import org.nabla.ops.OpDef;
 import org.nabla.ops.TensorSpec;
+import org.nabla.storage.Strided;
 
 /**
  * CPU kernels for {@link MathOps}. Binary functions run in {@link BinaryLoops}, unary ones in {@link UnaryLoops};
@@ -74,9 +74,12 @@ public final class CpuMathKernels {
         });
         r.register(MathOps.SELECT, CpuDevice.TYPE, ALL, ctx -> new Tensor[] {
             select(ctx.input(0), ctx.input(1), ctx.input(2), ctx.outputSpec(0))});
-        r.register(MathOps.CAST, CpuDevice.TYPE, ALL, ctx -> new Tensor[] {
-            ctx.input(0).dtype() == ctx.outputSpec(0).dtype() ? ctx.input(0) : Tensor.wrap(ctx.outputSpec(0).dtype(), ctx.outputSpec(0).shape(),
-                    cast(ctx.input(0), ctx.outputSpec(0).dtype()))});
+        r.register(MathOps.CAST, CpuDevice.TYPE, ALL, ctx -> {
+            Tensor x = ctx.input(0);
+            TensorSpec out = ctx.outputSpec(0);
+            return new Tensor[] {x.dtype() == out.dtype() ? x : Tensor.wrap(out.dtype(), out.shape(),
+                    cast(x, out.dtype()))};
+        });
     }
 
     private static void binary(KernelRegistry r, OpDef op, BinaryLoops.Fn fn, List<DType> dtypes) {

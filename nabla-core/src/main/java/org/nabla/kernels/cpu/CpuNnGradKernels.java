@@ -1,6 +1,5 @@
 package org.nabla.kernels.cpu;
 
-import org.nabla.storage.Strided;
 import java.util.List;
 import org.nabla.DType;
 import org.nabla.Shape;
@@ -10,6 +9,7 @@ import org.nabla.kernels.KernelRegistry;
 import org.nabla.ops.Attrs;
 import org.nabla.ops.NnGradOps;
 import org.nabla.ops.NnOps;
+import org.nabla.storage.Strided;
 
 /**
  * CPU kernels for {@link NnGradOps}. The convolution backprops reuse the forward's im2col layout and go through
@@ -27,7 +27,8 @@ public final class CpuNnGradKernels {
     public static void register(KernelRegistry r) {
         String cpu = CpuDevice.TYPE;
         r.register(NnGradOps.RELU_GRAD, cpu, DType.FLOAT32, ctx -> {
-            float[] g = (float[]) ctx.input(0).data(), y = (float[]) ctx.input(1).data(), z = ctx.allocateFloats(g.length);
+            float[] g = (float[]) ctx.input(0).data(), y = (float[]) ctx.input(1).data();
+            float[] z = ctx.allocateFloats(g.length);
             Parallel.forRange(g.length, CpuNnKernels.GRAIN, (from, to) -> {
                 for (int i = from; i < to; i++) z[i] = y[i] > 0 ? g[i] : 0f;
             });

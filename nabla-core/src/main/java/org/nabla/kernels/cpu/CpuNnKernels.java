@@ -46,7 +46,8 @@ public final class CpuNnKernels {
                 ctx.attrs().getDouble("epsilon"), NnOps.dataFormat("BatchNormInference", ctx.attrs()).equals("NCHW")));
         r.register(NnOps.DROPOUT, cpu, FLOATS, ctx -> NnRows.dropout(ctx.input(0), ctx.attrs().getDouble("rate"),
                 ctx.attrs().getLong("seed")));
-        r.register(NnOps.SOFTMAX_CROSS_ENTROPY, cpu, FLOATS, ctx -> NnRows.crossEntropy(ctx.input(0), ctx.input(1), false));
+        r.register(NnOps.SOFTMAX_CROSS_ENTROPY, cpu, FLOATS, ctx ->
+                NnRows.crossEntropy(ctx.input(0), ctx.input(1), false));
         r.register(NnOps.SPARSE_SOFTMAX_CROSS_ENTROPY, cpu, FLOATS,
                 ctx -> NnRows.crossEntropy(ctx.input(0), ctx.input(1), true));
         r.register(NnOps.MEAN_SQUARED_ERROR, cpu, FLOATS, ctx -> NnRows.meanSquaredError(ctx.input(0), ctx.input(1),

@@ -1,6 +1,5 @@
 package org.nabla.kernels.cpu;
 
-import org.nabla.storage.Strided;
 import java.util.Arrays;
 import java.util.SplittableRandom;
 import org.nabla.DType;
@@ -10,6 +9,7 @@ import org.nabla.device.CpuDevice;
 import org.nabla.kernels.KernelRegistry;
 import org.nabla.ops.Attrs;
 import org.nabla.ops.RandomOps;
+import org.nabla.storage.Strided;
 
 /**
  * CPU kernels for {@link RandomOps}. Random values are generated in fixed chunks of {@link #CHUNK} elements, chunk

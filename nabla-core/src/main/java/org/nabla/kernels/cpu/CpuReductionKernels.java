@@ -1,6 +1,5 @@
 package org.nabla.kernels.cpu;
 
-import org.nabla.storage.Strided;
 import java.util.Arrays;
 import java.util.List;
 import org.nabla.DType;
@@ -14,6 +13,7 @@ import org.nabla.ops.Attrs;
 import org.nabla.ops.OpDef;
 import org.nabla.ops.ReductionOps;
 import org.nabla.ops.TensorSpec;
+import org.nabla.storage.Strided;
 
 /** CPU kernels for {@link ReductionOps}; the loops live in {@link ReduceLoops}. */
 public final class CpuReductionKernels {
@@ -30,20 +30,27 @@ public final class CpuReductionKernels {
         reduction(r, ReductionOps.PROD, Op.PROD, INTS);
         reduction(r, ReductionOps.LOG_SUM_EXP, Op.LSE, List.of());
         String cpu = CpuDevice.TYPE;
-        r.register(ReductionOps.ANY, cpu, DType.BOOL, ctx -> reduce(ctx.input(0), ctx.attrs(), ctx.outputSpec(0), Op.MAX, "Any"), true);
-        r.register(ReductionOps.ALL, cpu, DType.BOOL, ctx -> reduce(ctx.input(0), ctx.attrs(), ctx.outputSpec(0), Op.MIN, "All"), true);
+        r.register(ReductionOps.ANY, cpu, DType.BOOL, ctx ->
+                reduce(ctx.input(0), ctx.attrs(), ctx.outputSpec(0), Op.MAX, "Any"), true);
+        r.register(ReductionOps.ALL, cpu, DType.BOOL, ctx ->
+                reduce(ctx.input(0), ctx.attrs(), ctx.outputSpec(0), Op.MIN, "All"), true);
         for (DType d : Arrays.stream(DType.values()).filter(DType::isNumeric).toList()) {
-            r.register(ReductionOps.ARG_MAX, cpu, d, ctx -> argExtreme(ctx.input(0), ctx.attrs(), ctx.outputSpec(0), true));
-            r.register(ReductionOps.ARG_MIN, cpu, d, ctx -> argExtreme(ctx.input(0), ctx.attrs(), ctx.outputSpec(0), false));
+            r.register(ReductionOps.ARG_MAX, cpu, d, ctx ->
+                    argExtreme(ctx.input(0), ctx.attrs(), ctx.outputSpec(0), true));
+            r.register(ReductionOps.ARG_MIN, cpu, d, ctx ->
+                    argExtreme(ctx.input(0), ctx.attrs(), ctx.outputSpec(0), false));
             r.register(ReductionOps.CUMSUM, cpu, d, ctx -> cumsum(ctx.input(0), ctx.attrs()));
         }
     }
 
     private static void reduction(KernelRegistry r, OpDef def, Op op, List<DType> ints) {
         String cpu = CpuDevice.TYPE;
-        r.register(def, cpu, DType.FLOAT32, ctx -> reduce(ctx.input(0), ctx.attrs(), ctx.outputSpec(0), op, def.name()), true);
-        r.register(def, cpu, DType.FLOAT64, ctx -> reduce(ctx.input(0), ctx.attrs(), ctx.outputSpec(0), op, def.name()), true);
-        for (DType d : ints) r.register(def, cpu, d, ctx -> reduce(ctx.input(0), ctx.attrs(), ctx.outputSpec(0), op, def.name()), true);
+        r.register(def, cpu, DType.FLOAT32, ctx ->
+                reduce(ctx.input(0), ctx.attrs(), ctx.outputSpec(0), op, def.name()), true);
+        r.register(def, cpu, DType.FLOAT64, ctx ->
+                reduce(ctx.input(0), ctx.attrs(), ctx.outputSpec(0), op, def.name()), true);
+        for (DType d : ints) r.register(def, cpu, d, ctx ->
+                reduce(ctx.input(0), ctx.attrs(), ctx.outputSpec(0), op, def.name()), true);
     }
 
     private static Tensor[] reduce(Tensor x, Attrs attrs, TensorSpec out, Op op, String name) {

@@ -10,7 +10,7 @@ import org.nabla.ops.MathOps;
 import org.nabla.ops.OpException;
 import org.nabla.ops.StateOps;
 
-/** CPU kernels for {@link StateOps}: they read and write the variables of the run ({@link KernelContext#resources()}). */
+/** CPU kernels for {@link StateOps}: they read and write the run's variables ({@link KernelContext#resources()}). */
 public final class CpuStateKernels {
     private CpuStateKernels() {}
 

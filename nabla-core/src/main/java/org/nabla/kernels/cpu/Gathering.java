@@ -1,6 +1,5 @@
 package org.nabla.kernels.cpu;
 
-import org.nabla.storage.Strided;
 import java.util.Arrays;
 import org.nabla.DType;
 import org.nabla.Shape;
@@ -8,6 +7,7 @@ import org.nabla.Tensor;
 import org.nabla.ops.Attrs;
 import org.nabla.ops.OpException;
 import org.nabla.ops.TensorSpec;
+import org.nabla.storage.Strided;
 
 /**
  * Index-driven data movement for {@link CpuArrayKernels}: Gather, GatherNd, GatherElements, OneHot and Pad. Inputs arrive dense

@@ -1,13 +1,13 @@
 package org.nabla.kernels.cpu;
 
-import org.nabla.kernels.KernelContext;
-import org.nabla.storage.Strided;
 import org.nabla.DType;
 import org.nabla.Shape;
 import org.nabla.Tensor;
+import org.nabla.kernels.KernelContext;
 import org.nabla.ops.Attrs;
 import org.nabla.ops.NnOps;
 import org.nabla.ops.TensorSpec;
+import org.nabla.storage.Strided;
 
 /**
  * Conv2D on the CPU as im2col + {@link Gemm}. In NHWC the output [N*OH*OW, OC] is exactly (patches [N*OH*OW, K]) x

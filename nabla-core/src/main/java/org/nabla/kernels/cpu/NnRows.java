@@ -1,13 +1,13 @@
 package org.nabla.kernels.cpu;
 
-import org.nabla.kernels.KernelContext;
-import org.nabla.storage.Strided;
 import jdk.incubator.vector.FloatVector;
 import org.nabla.DType;
 import org.nabla.Shape;
 import org.nabla.Tensor;
+import org.nabla.kernels.KernelContext;
 import org.nabla.ops.OpException;
 import org.nabla.ops.TensorSpec;
+import org.nabla.storage.Strided;
 
 /**
  * The row- and channel-wise nn kernels: softmax, log-softmax, the cross-entropy losses, mean squared error, bias add,

@@ -1,11 +1,11 @@
 package org.nabla.kernels.cpu;
 
-import org.nabla.storage.Strided;
 import java.util.Arrays;
 import org.nabla.DType;
 import org.nabla.Shape;
 import org.nabla.Tensor;
 import org.nabla.ops.Attrs;
+import org.nabla.storage.Strided;
 
 /**
  * Sort, Argsort and TopK for {@link CpuArrayKernels}. The sorted axis is moved last (one copy when it is not), and

@@ -1,10 +1,10 @@
 package org.nabla.kernels.cpu;
 
-import org.nabla.kernels.KernelContext;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 import org.nabla.DType;
 import org.nabla.Tensor;
+import org.nabla.kernels.KernelContext;
 import org.nabla.ops.TensorSpec;
 
 /**

@@ -1,7 +1,5 @@
 package org.nabla.nn.saving;
 
-import org.nabla.io.AtomicFiles;
-import org.nabla.io.TensorBytes;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -18,10 +16,12 @@ import java.util.Map;
 import java.util.TreeSet;
 import java.util.zip.CRC32C;
 import org.nabla.DType;
+import org.nabla.ResourceManager;
 import org.nabla.Shape;
 import org.nabla.Tensor;
 import org.nabla.Variable;
-import org.nabla.ResourceManager;
+import org.nabla.io.AtomicFiles;
+import org.nabla.io.TensorBytes;
 
 /**
  * Checkpoints: named tensors (model weights, optimizer slots, step counters) in a versioned, checksummed binary file

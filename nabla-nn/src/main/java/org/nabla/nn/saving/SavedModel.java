@@ -1,7 +1,5 @@
 package org.nabla.nn.saving;
 
-import org.nabla.io.AtomicFiles;
-import org.nabla.io.Json;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -15,6 +13,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import org.nabla.DType;
 import org.nabla.Function;
+import org.nabla.ResourceManager;
 import org.nabla.Shape;
 import org.nabla.Tensor;
 import org.nabla.Variable;
@@ -24,8 +23,9 @@ import org.nabla.graph.Graph;
 import org.nabla.graph.GraphIO;
 import org.nabla.graph.Node;
 import org.nabla.graph.Output;
+import org.nabla.io.AtomicFiles;
+import org.nabla.io.Json;
 import org.nabla.ops.TensorSpec;
-import org.nabla.ResourceManager;
 import org.nabla.runtime.Session;
 import org.nabla.runtime.SessionOptions;
 
