@@ -59,6 +59,15 @@ final class BinaryLoops {
      * has its own unsigned division, remainder, power and ordering.
      */
     static Tensor apply(KernelContext ctx, Fn f, Tensor a, Tensor b, TensorSpec out) {
+        // Float results are taken from the context here, in a method small enough to inline into the kernel, so an
+        // eager call's context does not escape into the loops below and the JIT can drop it.
+        Object floats = f.comparison || !a.dtype().isFloating() ? null
+                : ctx.allocate(a.dtype().storage(), out.shape().intSize());
+        return apply(f, a, b, out, floats);
+    }
+
+    /** {@link #apply(KernelContext, Fn, Tensor, Tensor, TensorSpec)} into {@code floats}, the float result memory. */
+    private static Tensor apply(Fn f, Tensor a, Tensor b, TensorSpec out, Object floats) {
         DType dtype = a.dtype();
         if (dtype.isInteger()) checkIntegerOperands(f, b);
         Shape sa = a.shape();
@@ -67,13 +76,13 @@ final class BinaryLoops {
         int n = so.intSize();
         Object result = f.comparison ? compare(f, dtype, a.data(), b.data(), sa, sb, so, n) : switch (a.data()) {
             case float[] x -> {
-                float[] y = (float[]) b.data(), z = ctx.allocateFloats(n);
+                float[] y = (float[]) b.data(), z = (float[]) floats;
                 Broadcasting.forEachRow(sa, sb, so, (ap, as, bp, bs, zp, len) ->
                         floatRow(f, x, ap, as, y, bp, bs, z, zp, len));
                 yield z;
             }
             case double[] x -> {
-                double[] y = (double[]) b.data(), z = ctx.allocateDoubles(n);
+                double[] y = (double[]) b.data(), z = (double[]) floats;
                 Broadcasting.forEachRow(sa, sb, so, (ap, as, bp, bs, zp, len) ->
                         doubleRow(f, x, ap, as, y, bp, bs, z, zp, len));
                 yield z;

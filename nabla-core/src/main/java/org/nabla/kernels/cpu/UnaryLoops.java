@@ -31,6 +31,13 @@ final class UnaryLoops {
 
     /** {@code f(x)} for a dense offset-0 input. */
     static Tensor apply(KernelContext ctx, Fn f, Tensor x, TensorSpec out) {
+        // as in BinaryLoops: float result memory is taken here, so the context need not escape into the loops
+        Object floats = f.isPredicate() || !x.dtype().isFloating() ? null
+                : ctx.allocate(x.dtype().storage(), x.shape().intSize());
+        return apply(f, x, out, floats);
+    }
+
+    private static Tensor apply(Fn f, Tensor x, TensorSpec out, Object floats) {
         int n = x.shape().intSize();
         Object result;
         if (f.isPredicate()) {
@@ -48,12 +55,12 @@ final class UnaryLoops {
         } else {
             result = switch (x.data()) {
                 case float[] a -> {
-                    float[] z = ctx.allocateFloats(n);
+                    float[] z = (float[]) floats;
                     Parallel.forRange(n, GRAIN, (from, to) -> floatRange(f, a, z, from, to));
                     yield z;
                 }
                 case double[] a -> {
-                    double[] z = ctx.allocateDoubles(n);
+                    double[] z = (double[]) floats;
                     Parallel.forRange(n, GRAIN, (from, to) -> {
                         for (int i = from; i < to; i++) z[i] = apply(f, a[i]);
                     });
