@@ -161,4 +161,22 @@ class TaskPartitionTest {
         assertEquals(expected.floatValue(), out1.get(0).floatValue());
         assertTrue(shared.keys().stream().allMatch(k -> k.endsWith(";0:0")), shared.keys().toString());
     }
+
+    @Test
+    void aVariableUpdatedOnAnotherCpuDeviceKeepsWorking() {
+        // the variable's value starts on CPU:0 (made eagerly); CPU devices share the heap, so a composite kernel on
+        // CPU:1 (AssignAddVariable calls Add) takes it as it is
+        Graph g = new Graph();
+        org.nabla.Variable v;
+        Tensor inc;
+        try (Graph.ControlScope d = g.device("/device:CPU:1")) {
+            v = Variables.create(g, "v", 1f);
+            inc = Variables.assignAdd(g, v, 2f);
+        }
+        try (Session s = new Session(g, SessionOptions.defaults().cpuDevices(2))) {
+            s.runner().addTarget(Variables.globalVariablesInitializer(g)).run();
+            assertEquals(3f, s.run(inc).floatValue());
+            assertEquals(5f, s.run(inc).floatValue());
+        }
+    }
 }
