@@ -132,6 +132,8 @@ public final class Server implements AutoCloseable {
     /** Steps with state on this task's worker (0 once every step was cleaned up). */
     int liveSteps() { return worker.liveSteps(); }
 
+    Worker worker() { return worker; }
+
     /** Blocks until the server stops. */
     public void awaitTermination() throws InterruptedException { grpc.awaitTermination(); }
 

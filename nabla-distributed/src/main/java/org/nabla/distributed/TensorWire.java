@@ -71,16 +71,19 @@ public final class TensorWire {
         if (rank < 0 || rank > MAX_RANK) throw bad("rank " + rank + " is not between 0 and " + MAX_RANK);
         if (in.remaining() < 8L * rank) throw bad("the header announces rank " + rank + " but is cut short");
         long[] dims = new long[rank];
-        long elements = 1;
         for (int i = 0; i < rank; i++) {
             dims[i] = in.getLong();
             if (dims[i] < 0) throw bad("dimension " + i + " is " + dims[i]);
-            if (dims[i] != 0 && elements > Integer.MAX_VALUE / dims[i]) {
-                throw bad("the shape " + java.util.Arrays.toString(dims) + " has more than 2^31 elements");
-            }
-            elements *= dims[i];
         }
-        if (elements > Integer.MAX_VALUE) throw bad("the shape has more than 2^31 elements");
+        // the element count, saturating past 2^31 (a 0 dimension makes any shape empty)
+        long elements = 1;
+        for (long d : dims) {
+            if (d == 0 || elements == 0) elements = 0;
+            else if (elements <= Integer.MAX_VALUE) elements *= Math.min(d, 1L << 31);  // at most 2^62: no overflow
+        }
+        if (elements > Integer.MAX_VALUE) {
+            throw bad("the shape " + java.util.Arrays.toString(dims) + " has more than 2^31 elements");
+        }
         long dataBytes = elements * dtype.byteSize();
         if (dataBytes > maxBytes) {
             throw new TensorTooLargeException("tensor message: a " + dtype + " tensor of shape "

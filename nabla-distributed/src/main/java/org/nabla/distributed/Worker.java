@@ -227,7 +227,7 @@ final class Worker extends WorkerServiceGrpc.WorkerServiceImplBase {
      * The step's tensors, created by whoever comes first (RunGraph, a peer's RecvTensor, an Abort). A step already
      * cleaned up gets an aborted table that is not kept: a late call fails at once and leaves nothing behind.
      */
-    private StepTensors step(long stepId) {
+    StepTensors step(long stepId) {
         StepTensors t = steps.computeIfAbsent(stepId, StepTensors::new);
         // CleanupGraph marks the step finished before removing it, so an entry made while it ran is removed here
         if (finished.containsKey(stepId)) {
