@@ -37,9 +37,11 @@ public final class Server implements AutoCloseable {
     public record Config(ClusterSpec cluster, String job, int task, int port, int cpuDevices,
                          DistributedOptions options) {
         public Config {
-            new DeviceSpec(job, 0, task, null, -1); // checks the job name and index
             if (job == null) throw new IllegalArgumentException("server: no job name");
             if (task < 0) throw new IllegalArgumentException("server: task index must be >= 0, got " + task);
+            if (!job.matches("[A-Za-z0-9_.-]+")) {
+                throw new IllegalArgumentException("server: bad job name '" + job + "' (letters, digits, '_', '.', '-')");
+            }
             if (cluster != null && !cluster.has(job, task)) {
                 throw new IllegalArgumentException("server: task " + task + " of job \"" + job + "\" is not in the "
                         + "cluster (" + cluster.describe() + ")");
