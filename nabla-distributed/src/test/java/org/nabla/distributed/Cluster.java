@@ -17,19 +17,28 @@ final class Cluster implements AutoCloseable {
     final List<Server> servers = new ArrayList<>();
     final ClusterSpec spec;
 
-    /** {@code n} worker tasks on free loopback ports, each knowing the whole cluster (so any master reaches all). */
+    /**
+     * {@code n} worker tasks on free loopback ports, each knowing the whole cluster (so any master reaches all). A port
+     * taken between choosing and binding it (other builds share the machine) means a fresh try with new ports.
+     */
     Cluster(int n, DistributedOptions options) throws IOException {
-        List<String> addresses = new ArrayList<>();
-        for (int i = 0; i < n; i++) addresses.add("localhost:" + freePort());
-        spec = ClusterSpec.of(Map.of("worker", addresses));
-        try {
-            for (int i = 0; i < n; i++) {
-                servers.add(Server.start(new Server.Config(spec, "worker", i, -1, 1, options)));
+        ClusterSpec chosen = null;
+        for (int attempt = 0; chosen == null; attempt++) {
+            List<String> addresses = new ArrayList<>();
+            for (int i = 0; i < n; i++) addresses.add("localhost:" + freePort());
+            ClusterSpec spec = ClusterSpec.of(Map.of("worker", addresses));
+            try {
+                for (int i = 0; i < n; i++) {
+                    servers.add(Server.start(new Server.Config(spec, "worker", i, -1, 1, options)));
+                }
+                chosen = spec;
+            } catch (IOException | RuntimeException e) {
+                close();
+                servers.clear();
+                if (attempt == 2) throw e;
             }
-        } catch (IOException | RuntimeException e) {
-            close();
-            throw e;
         }
+        spec = chosen;
     }
 
     Server server(int i) { return servers.get(i); }
