@@ -5,13 +5,14 @@ import picocli.CommandLine.Command;
 
 /**
  * The {@code nabla} command: one subcommand per task (train, evaluate, predict, summary, graph, import, export,
- * onnx-test, version, bench, bench-train).
+ * onnx-test, version, bench, bench-train, server).
  */
 @Command(name = "nabla", mixinStandardHelpOptions = true, versionProvider = VersionCommand.Provider.class,
         description = "Nabla: a deep-learning framework in pure Java.",
         subcommands = {TrainCommand.class, EvaluateCommand.class, PredictCommand.class, SummaryCommand.class,
                 GraphCommand.class, ImportCommand.class, ExportCommand.class, OnnxTestCommand.class,
-                VersionCommand.class, BenchCommand.class, BenchTrainCommand.class, CommandLine.HelpCommand.class})
+                VersionCommand.class, BenchCommand.class, BenchTrainCommand.class, ServerCommand.class,
+                CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

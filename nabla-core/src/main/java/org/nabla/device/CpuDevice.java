@@ -15,24 +15,40 @@ public final class CpuDevice implements Device {
     /** The process's CPU device, {@code CPU:0}. */
     public static final CpuDevice INSTANCE = new CpuDevice(0);
 
-    private static final ConcurrentHashMap<Integer, CpuDevice> BY_INDEX = new ConcurrentHashMap<>();
+    /** Every CPU device made so far, by full name: one object per name. */
+    private static final ConcurrentHashMap<String, CpuDevice> BY_NAME = new ConcurrentHashMap<>();
 
     static {
-        BY_INDEX.put(0, INSTANCE);
+        BY_NAME.put(INSTANCE.name, INSTANCE);
     }
 
     private final int index;
     private final String name;
 
-    private CpuDevice(int index) {
+    private CpuDevice(int index) { this("localhost", 0, index); }
+
+    private CpuDevice(String job, int task, int index) {
         this.index = index;
-        this.name = "/job:localhost/replica:0/task:0/device:CPU:" + index;
+        this.name = "/job:" + job + "/replica:0/task:" + task + "/device:CPU:" + index;
     }
 
     /** The CPU device with this index ({@code of(0)} is {@link #INSTANCE}); the same object every time. */
-    public static CpuDevice of(int index) {
+    public static CpuDevice of(int index) { return forTask("localhost", 0, index); }
+
+    /**
+     * The CPU device {@code index} of task {@code task} of job {@code job}, named
+     * {@code /job:JOB/replica:0/task:TASK/device:CPU:INDEX}: how a process of a cluster (a worker task) names its own
+     * CPU, so that placement and rendezvous keys tell it apart from the CPUs of the other tasks. The same object
+     * every time; {@code forTask("localhost", 0, i)} is {@link #of(int) of(i)}.
+     */
+    public static CpuDevice forTask(String job, int task, int index) {
         if (index < 0) throw new IllegalArgumentException("CPU device index must be >= 0, got " + index);
-        return BY_INDEX.computeIfAbsent(index, CpuDevice::new);
+        if (task < 0) throw new IllegalArgumentException("task index must be >= 0, got " + task);
+        if (job == null || !job.matches("[A-Za-z0-9_.-]+")) {
+            throw new IllegalArgumentException("bad job name '" + job + "' (letters, digits, '_', '.', '-')");
+        }
+        String key = "/job:" + job + "/replica:0/task:" + task + "/device:CPU:" + index;
+        return BY_NAME.computeIfAbsent(key, k -> new CpuDevice(job, task, index));
     }
 
     @Override public String name() { return name; }

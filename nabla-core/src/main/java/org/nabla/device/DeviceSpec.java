@@ -101,6 +101,13 @@ public record DeviceSpec(String job, int replica, int task, String type, int ind
         return job != null && replica >= 0 && task >= 0 && type != null && index >= 0;
     }
 
+    /**
+     * The job, replica and task of this spec, without the device type and index: the process a device lives in
+     * (TensorFlow's "address space"). {@code /job:worker/replica:0/task:1/device:CPU:0} gives
+     * {@code /job:worker/replica:0/task:1}.
+     */
+    public DeviceSpec addressSpace() { return new DeviceSpec(job, replica, task, null, -1); }
+
     /** Fields set here are kept, missing ones come from {@code defaults}. */
     public DeviceSpec withDefaults(DeviceSpec defaults) {
         return new DeviceSpec(job != null ? job : defaults.job, replica >= 0 ? replica : defaults.replica,

@@ -102,8 +102,8 @@ public final class FunctionRunner {
         }
         Tensor[] values = new Tensor[args.length];
         for (int i = 0; i < args.length; i++) values[i] = plan.checkFeed(i, args[i]);
-        Step step = new Step(plan.partitionCount(), mode, mode == ExecutionMode.PARALLEL ? Session.sharedPool() : null,
-                resources, new LocalRendezvous(), false);
+        Step step = new Step(Step.nextId(), plan.partitionCount(), mode,
+                mode == ExecutionMode.PARALLEL ? Session.sharedPool() : null, resources, new LocalRendezvous(), false);
         return plan.run(step, values).toArray(Tensor[]::new);
     }
 }

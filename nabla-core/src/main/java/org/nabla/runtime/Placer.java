@@ -13,8 +13,9 @@ import org.nabla.ops.TransferOps;
 
 /**
  * Assigns every node of a graph one of the session's devices. A node's requested device (from
- * {@link Graph#device(String)} scopes, possibly partial) is completed with the local host's job, replica and task and
- * must match a device the session has; a node without a request goes where its first input went (keeping chains on
+ * {@link Graph#device(String)} scopes, possibly partial) is completed with the job, replica and task of the first
+ * device (in a session the local host's, {@code /job:localhost/replica:0/task:0}; in a cluster the default task's)
+ * and must match a device of the list; a node without a request goes where its first input went (keeping chains on
  * one device), or else on the default device (the first one). A request nothing matches, or a device type without a
  * kernel for the node, fails naming the node and listing the devices.
  */
@@ -25,6 +26,7 @@ public final class Placer {
     public static Map<Node, Device> place(Graph graph, List<Device> devices) {
         if (devices.isEmpty()) throw new IllegalArgumentException("placer: no devices");
         Map<Node, Device> placement = new HashMap<>();
+        DeviceSpec defaults = DeviceSpec.of(devices.get(0)).addressSpace();
         for (Node node : graph.nodes()) {
             DeviceSpec requested;
             try {
@@ -38,7 +40,7 @@ public final class Placer {
                 if (requested.matches(d)) chosen = d;
             }
             if (chosen == null) {
-                DeviceSpec wanted = requested.withDefaults(DeviceSpec.LOCAL_HOST);
+                DeviceSpec wanted = requested.withDefaults(defaults);
                 for (Device d : devices) {
                     if (wanted.matches(d)) {
                         chosen = d;

@@ -5,12 +5,14 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.nabla.ResourceManager;
 import org.nabla.Tensor;
 import org.nabla.Tensors;
 import org.nabla.device.Device;
 import org.nabla.graph.Graph;
 import org.nabla.graph.Node;
 import org.nabla.graph.Output;
+import org.nabla.kernels.Rendezvous;
 import org.nabla.ops.Attrs;
 import org.nabla.ops.GraphOps;
 import org.nabla.ops.TensorSpec;
@@ -25,7 +27,7 @@ import org.nabla.runtime.optimize.OptimizerOptions;
  * each fed tensor is a placeholder; (4) optimize it ({@link GraphOptimizer}); (5) place every node on a device; (6) partition per
  * device with Send/Recv pairs; (7) compile an {@link Executor} per partition. Immutable; runs share it.
  */
-final class Plan {
+public final class Plan {
     private final List<Output> feeds;
     private final List<Executor> executors;
     /** Per feed: (partition, position in that partition's feed list). */
@@ -43,71 +45,18 @@ final class Plan {
         this.feedCounts = feedCounts;
     }
 
-    static Plan prepare(Graph graph, List<Output> feeds, List<Output> fetches, List<Node> targets,
-                        List<Device> devices, SessionOptions options) {
-        // (1) prune, (2) every placeholder reached must be fed
-        Set<Node> needed = Session.prune(feeds, fetches, targets);
-        Set<Output> fed = Set.copyOf(feeds);
-        List<String> missing = new ArrayList<>();
-        for (Node n : graph.nodes()) {
-            if (needed.contains(n) && n.op() == GraphOps.PLACEHOLDER && !fed.contains(new Output(n, 0))) {
-                missing.add("'" + n.name() + "' " + n.outputSpec(0));
-            }
-        }
-        if (!missing.isEmpty()) {
-            throw new IllegalArgumentException("Session.run: missing feed" + (missing.size() == 1 ? "" : "s")
-                    + " for placeholder" + (missing.size() == 1 ? " " : "s ") + String.join(", ", missing)
-                    + "; the fetches and targets need " + (missing.size() == 1 ? "it" : "them"));
-        }
-        // (3) the pruned graph: fed tensors become placeholders, nodes keep their names and requested devices
-        Graph pruned = new Graph();
-        Map<Output, Output> outputs = new HashMap<>();
-        Map<Node, Node> copies = new HashMap<>();
-        List<Output> feedOutputs = new ArrayList<>();
-        for (Output f : feeds) {
-            Node n = f.node();
-            String name = n.op() == GraphOps.PLACEHOLDER ? n.name()
-                    : n.name() + "/_feed_" + f.index();
-            Node p;
-            try (Graph.ControlScope s = pruned.device(n.device())) {
-                p = pruned.addNode(GraphOps.PLACEHOLDER, Attrs.of("dtype", f.spec().dtype(), "shape",
-                        f.spec().shape()), List.of(), List.of(), name);
-            }
-            outputs.put(f, new Output(p, 0));
-            feedOutputs.add(new Output(p, 0));
-            // a fed placeholder that is also a target or control input stands for its feed node
-            if (n.op() == GraphOps.PLACEHOLDER) copies.put(n, p);
-        }
-        for (Node n : graph.nodes()) {
-            if (!needed.contains(n) || copies.containsKey(n)) continue;
-            List<Output> ins = new ArrayList<>();
-            for (Output o : n.inputs()) {
-                Output mapped = outputs.get(o);
-                ins.add(mapped != null ? mapped : new Output(copies.get(o.node()), o.index()));
-            }
-            List<Node> control = n.controlInputs().stream().map(copies::get).toList();
-            Node copy;
-            try (Graph.ControlScope s = pruned.device(n.device())) {
-                copy = pruned.addNode(n.op(), n.attrs(), ins, control, n.name());
-            }
-            copies.put(n, copy);
-        }
-        List<Output> prunedFetches = new ArrayList<>();
-        for (Output f : fetches) {
-            Output mapped = outputs.get(f);
-            prunedFetches.add(mapped != null ? mapped : new Output(copies.get(f.node()), f.index()));
-        }
-
-        // (4) optimize: folding, CSE, simplification, fusion, dead nodes; feeds, fetches and targets keep their meaning
-        OptimizerOptions passes = options.optimizerOptions() == null ? OptimizerOptions.DEFAULT
-                : options.optimizerOptions();
-        List<Output> keep = new ArrayList<>(feedOutputs);
-        keep.addAll(prunedFetches);
-        List<Node> prunedTargets = targets.stream().map(copies::get).toList();
-        Optimized optimized = GraphOptimizer.optimize(pruned, keep, prunedTargets, passes);
-        pruned = optimized.graph();
-        feedOutputs.replaceAll(optimized::output);
-        prunedFetches.replaceAll(optimized::output);
+    /**
+     * Prepares {@code graph} to run with these feeds, fetches and targets on {@code devices} (steps 1 to 7 above).
+     * Public for the distributed runtime, whose workers prepare the partition a master registered with them the way a
+     * session prepares a graph.
+     */
+    public static Plan prepare(Graph graph, List<Output> feeds, List<Output> fetches, List<Node> targets,
+                               List<Device> devices, SessionOptions options) {
+        // (1)-(4) prune, check feeds, copy, optimize
+        PrunedGraph p = PrunedGraph.of(graph, feeds, fetches, targets, options.optimizerOptions());
+        Graph pruned = p.graph();
+        List<Output> feedOutputs = p.feeds();
+        List<Output> prunedFetches = p.fetches();
 
         // (5) place, (6) partition, (7) compile
         Map<Node, Device> placement = Placer.place(pruned, devices);
@@ -147,15 +96,17 @@ final class Plan {
         return route;
     }
 
-    int partitionCount() { return executors.size(); }
+    /** Number of partitions (devices that got nodes). */
+    public int partitionCount() { return executors.size(); }
 
-    List<Graph> partitionGraphs() { return executors.stream().map(Executor::graph).toList(); }
+    /** The graph each partition's executor runs, with its Send/Recv nodes. */
+    public List<Graph> partitionGraphs() { return executors.stream().map(Executor::graph).toList(); }
 
     /**
      * The value for feed {@code i}: a tensor of the fed output's dtype, or a Java value converted to it, with a shape
      * compatible with the output's (partly known) shape. Errors name the placeholder.
      */
-    Tensor checkFeed(int i, Object value) {
+    public Tensor checkFeed(int i, Object value) {
         Output o = feeds.get(i);
         TensorSpec spec = o.spec();
         String what = o.node().op() == GraphOps.PLACEHOLDER ? "placeholder '" + o.node().name() + "'"
@@ -184,6 +135,21 @@ final class Plan {
                     + ", the fed value's shape " + t.shape() + " is not compatible");
         }
         return t;
+    }
+
+    /**
+     * Runs every partition as one step driven from outside a {@link Session} (a worker of the distributed runtime):
+     * {@code stepId} is what kernels see as {@link org.nabla.kernels.KernelContext#stepId()}, the partitions'
+     * variables live in {@code resources}, their Send and Recv nodes meet in {@code rendezvous} (which the step
+     * aborts when a node fails), and ready nodes run as {@code mode} says (parallel: on the process-wide inter-op
+     * pool). {@code feedValues} are checked values (see {@link #checkFeed}), in feed order; returns the fetches in
+     * order.
+     */
+    public List<Tensor> run(long stepId, Tensor[] feedValues, ResourceManager resources, Rendezvous rendezvous,
+                            ExecutionMode mode) {
+        Step step = new Step(stepId, partitionCount(), mode, mode == ExecutionMode.PARALLEL ? Session.sharedPool()
+                : null, resources, rendezvous, false);
+        return run(step, feedValues);
     }
 
     /** Runs every partition as one step and returns the fetches in the caller's order. */

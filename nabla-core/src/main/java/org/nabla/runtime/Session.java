@@ -163,8 +163,8 @@ public final class Session implements AutoCloseable {
         Tensor[] values = new Tensor[feeds.size()];
         for (int i = 0; i < values.length; i++) values[i] = plan.checkFeed(i, feedValues.get(feeds.get(i)));
         long t0 = System.nanoTime();
-        Step step = new Step(plan.partitionCount(), options.mode(), options.mode() == ExecutionMode.PARALLEL
-                ? pool() : null, resources, new LocalRendezvous(), stats);
+        Step step = new Step(Step.nextId(), plan.partitionCount(), options.mode(),
+                options.mode() == ExecutionMode.PARALLEL ? pool() : null, resources, new LocalRendezvous(), stats);
         List<Tensor> outputs = plan.run(step, values);
         RunMetadata md = stats ? new RunMetadata(step.peakBytes(), System.nanoTime() - t0, List.copyOf(step.stats),
                 plan.partitionGraphs()) : new RunMetadata(step.peakBytes(), System.nanoTime() - t0, List.of(),

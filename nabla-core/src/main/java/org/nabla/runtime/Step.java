@@ -33,8 +33,8 @@ final class Step {
 
     private static final AtomicLong NEXT_ID = new AtomicLong();
 
-    /** Unique in this process, from 1 (0 stands for eager calls). */
-    final long id = NEXT_ID.incrementAndGet();
+    /** What kernels see as the step id: unique in this process for a session's runs (from {@link #nextId()}). */
+    final long id;
     final Rendezvous rendezvous;
     final ResourceManager resources;
     final Dispatcher dispatcher;
@@ -50,8 +50,12 @@ final class Step {
     /** Parallel mode: the caller waiting in {@link #run}, woken by dispatches and by the end of the step. */
     private volatile Thread waiter;
 
-    Step(int partitions, ExecutionMode mode, ExecutorService pool, ResourceManager resources, Rendezvous rendezvous,
+    /** A fresh id for a session's run: unique in this process, from 1 (0 stands for eager calls). */
+    static long nextId() { return NEXT_ID.incrementAndGet(); }
+
+    Step(long id, int partitions, ExecutionMode mode, ExecutorService pool, ResourceManager resources, Rendezvous rendezvous,
          boolean collectStats) {
+        this.id = id;
         this.openPartitions = new AtomicInteger(partitions);
         this.resources = resources;
         this.rendezvous = rendezvous;

@@ -1,0 +1,155 @@
+package org.nabla.distributed;
+
+import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import org.nabla.device.DeviceSpec;
+
+/**
+ * One task of a cluster (TensorFlow's {@code tf.distribute.Server}): a gRPC server on one port hosting the task's
+ * worker service (its CPU devices, named for the task) and a master service, so a client can run a graph on the
+ * cluster through any task ({@code DistributedSession.connect("grpc://host:port", graph)}). Start it with
+ * {@link #start}; {@link #close()} stops it. The {@code nabla server} command and {@link ServerMain} start one in a
+ * process of its own.
+ */
+public final class Server implements AutoCloseable {
+    private final io.grpc.Server grpc;
+    private final Worker worker;
+    private final Master master;
+    private final Channels channels;
+    private final int port;
+
+    /**
+     * How to start a task.
+     *
+     * @param cluster    the cluster's tasks (the master's reach); null: this task alone, as
+     *                   {@code {job: ["localhost:port"]}}
+     * @param job        this task's job
+     * @param task       this task's index in the job
+     * @param port       the port to listen on; -1: the port of this task's address in the cluster; 0: any free port
+     * @param cpuDevices the number of CPU devices the worker hosts
+     * @param options    deadlines and size limits
+     */
+    public record Config(ClusterSpec cluster, String job, int task, int port, int cpuDevices,
+                         DistributedOptions options) {
+        public Config {
+            if (job == null) throw new IllegalArgumentException("server: no job name");
+            if (task < 0) throw new IllegalArgumentException("server: task index must be >= 0, got " + task);
+            if (!job.matches("[A-Za-z0-9_.-]+")) {
+                throw new IllegalArgumentException("server: bad job name '" + job + "' (letters, digits, '_', '.', '-')");
+            }
+            if (cluster != null && !cluster.has(job, task)) {
+                throw new IllegalArgumentException("server: task " + task + " of job \"" + job + "\" is not in the "
+                        + "cluster (" + cluster.describe() + ")");
+            }
+            if (port < -1 || port > 65535) throw new IllegalArgumentException("server: bad port " + port);
+            if (port == -1 && cluster == null) {
+                throw new IllegalArgumentException("server: give a port, or a cluster holding this task's address");
+            }
+            if (cpuDevices < 1) throw new IllegalArgumentException("server: cpuDevices must be >= 1");
+            if (options == null) options = DistributedOptions.defaults();
+        }
+
+        /** The task TF_CONFIG names, on the port of its address there. */
+        public static Config of(TfConfig tf) {
+            return new Config(tf.cluster(), tf.taskType(), tf.taskIndex(), -1, 1, DistributedOptions.defaults());
+        }
+
+        /** A task with no cluster (a master there reaches only this task) on {@code port} (0: any free one). */
+        public static Config standalone(String job, int task, int port) {
+            return new Config(null, job, task, port, 1, DistributedOptions.defaults());
+        }
+
+        public Config withCpuDevices(int n) { return new Config(cluster, job, task, port, n, options); }
+
+        public Config withOptions(DistributedOptions o) { return new Config(cluster, job, task, port, cpuDevices, o); }
+
+        public Config withPort(int p) { return new Config(cluster, job, task, p, cpuDevices, options); }
+    }
+
+    private Server(io.grpc.Server grpc, Worker worker, Master master, Channels channels) {
+        this.grpc = grpc;
+        this.worker = worker;
+        this.master = master;
+        this.channels = channels;
+        this.port = grpc.getPort();
+    }
+
+    /** Starts the task's server; fails if the port is taken. */
+    public static Server start(Config config) throws IOException {
+        int port = config.port();
+        if (port == -1) {
+            String a = config.cluster().address(config.job(), config.task());
+            port = Integer.parseInt(a.substring(a.lastIndexOf(':') + 1));
+        }
+        Channels channels = new Channels(config.options());
+        Worker worker = new Worker(config.job(), config.task(), config.cpuDevices(), channels);
+        AtomicReference<Master> master = new AtomicReference<>();
+        io.grpc.Server grpc;
+        try {
+            grpc = NettyServerBuilder.forAddress(new InetSocketAddress(port))
+                    .maxInboundMessageSize(config.options().maxMessageBytes())
+                    .addService(worker)
+                    .addService(Master.service(() -> {
+                        Master m = master.get();
+                        if (m == null) throw new IllegalStateException(worker.task() + " is still starting");
+                        return m;
+                    }))
+                    .build()
+                    .start();
+        } catch (IOException e) {
+            channels.close();
+            throw new IOException("cannot start " + worker.task() + " on port " + port + ": " + e.getMessage(), e);
+        }
+        ClusterSpec cluster = config.cluster() != null ? config.cluster()
+                : ClusterSpec.of(Map.of(config.job(), List.of("localhost:" + grpc.getPort())));
+        if (config.cluster() == null && config.task() != 0) {
+            // a lone task keeps its index: its cluster has just that task
+            cluster = ClusterSpec.ofTasks(Map.of(config.job(), Map.of(config.task(), "localhost:" + grpc.getPort())),
+                    "server");
+        }
+        master.set(new Master(cluster, channels));
+        return new Server(grpc, worker, master.get(), channels);
+    }
+
+    /** The port the server listens on. */
+    public int port() { return port; }
+
+    /** {@code grpc://localhost:PORT}: what {@link DistributedSession#connect} takes to use this task's master. */
+    public String target() { return "grpc://localhost:" + port; }
+
+    /** The task: {@code /job:worker/replica:0/task:1}. */
+    public DeviceSpec task() { return worker.task(); }
+
+    /** The worker's incarnation (random, drawn at start). */
+    public long incarnation() { return worker.incarnation(); }
+
+    /** The full names of the worker's devices. */
+    public List<String> devices() { return worker.devices().stream().map(d -> d.name()).toList(); }
+
+    /** Steps with state on this task's worker (0 once every step was cleaned up). */
+    int liveSteps() { return worker.liveSteps(); }
+
+    Worker worker() { return worker; }
+
+    /** Blocks until the server stops. */
+    public void awaitTermination() throws InterruptedException { grpc.awaitTermination(); }
+
+    /** Stops serving (calls in flight are cancelled), frees the worker's sessions and closes the channels. */
+    @Override
+    public void close() {
+        master.close();
+        grpc.shutdownNow();
+        try {
+            grpc.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        worker.close();
+        channels.close();
+    }
+}

@@ -1,0 +1,91 @@
+package org.nabla.distributed;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.nabla.DType;
+import org.nabla.Ops;
+import org.nabla.Shape;
+import org.nabla.Tensor;
+import org.nabla.eager.ExecutionContext;
+import org.nabla.graph.Graph;
+
+/** Test helpers: worker servers on loopback ports in this JVM, and a graph whose values cross two tasks both ways. */
+final class Cluster implements AutoCloseable {
+    final List<Server> servers = new ArrayList<>();
+    final ClusterSpec spec;
+
+    /**
+     * {@code n} worker tasks on free loopback ports, each knowing the whole cluster (so any master reaches all). A port
+     * taken between choosing and binding it (other builds share the machine) means a fresh try with new ports.
+     */
+    Cluster(int n, DistributedOptions options) throws IOException {
+        ClusterSpec chosen = null;
+        for (int attempt = 0; chosen == null; attempt++) {
+            List<String> addresses = new ArrayList<>();
+            for (int i = 0; i < n; i++) addresses.add("localhost:" + freePort());
+            ClusterSpec spec = ClusterSpec.of(Map.of("worker", addresses));
+            try {
+                for (int i = 0; i < n; i++) {
+                    servers.add(Server.start(new Server.Config(spec, "worker", i, -1, 1, options)));
+                }
+                chosen = spec;
+            } catch (IOException | RuntimeException e) {
+                close();
+                servers.clear();
+                if (attempt == 2) throw e;
+            }
+        }
+        spec = chosen;
+    }
+
+    Server server(int i) { return servers.get(i); }
+
+    static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            s.setReuseAddress(true);
+            return s.getLocalPort();
+        }
+    }
+
+    @Override
+    public void close() {
+        for (Server s : servers) s.close();
+    }
+
+    /**
+     * x (fed, on {@code t0}) -> h = tanh(x @ w) on {@code t1} -> c = h + x on {@code t0} -> d = sum(c * c) on
+     * {@code t1}: x and c cross from t0 to t1, h from t1 to t0.
+     */
+    record PingPong(Graph g, Tensor x, Tensor h, Tensor c, Tensor d) {
+        static PingPong build(String t0, String t1) {
+            Graph g = new Graph();
+            try (ExecutionContext.Scope s = g.asDefault()) {
+                Tensor x;
+                Tensor h;
+                Tensor c;
+                Tensor d;
+                try (Graph.ControlScope scope = g.device(t0)) {
+                    x = g.placeholder("x", DType.FLOAT32, Shape.of(-1, 3));
+                }
+                try (Graph.ControlScope scope = g.device(t1)) {
+                    Tensor w = g.constant("w", new float[][] {{1, 0, -1}, {0.5f, 2, 0}, {0, -1, 3}});
+                    h = Ops.tanh(Ops.matmul(x, w));
+                }
+                try (Graph.ControlScope scope = g.device(t0)) {
+                    c = Ops.add(Ops.mul(h, 2f), x);
+                }
+                try (Graph.ControlScope scope = g.device(t1)) {
+                    d = Ops.sum(Ops.mul(c, c));
+                }
+                return new PingPong(g, x, h, c, d);
+            }
+        }
+
+        static PingPong acrossWorkers() { return build("/job:worker/task:0", "/job:worker/task:1"); }
+
+        static PingPong local() { return build("/device:CPU:0", "/device:CPU:1"); }
+    }
+}
