@@ -108,40 +108,7 @@ public final class Session implements AutoCloseable {
     }
 
     /** A builder for one run: {@code session.runner().feed(x, value).fetch(y).addTarget(op).run()}. */
-    public Runner runner() { return new Runner(); }
-
-    /** Collects feeds, fetches and targets for one run. Fetches and feeds may also be given by name ("x:0"). */
-    public final class Runner {
-        private final List<Tensor> fetches = new ArrayList<>();
-        private final Map<Tensor, Object> feeds = new LinkedHashMap<>();
-        private final List<Object> targets = new ArrayList<>();
-
-        private Runner() {}
-
-        public Runner feed(Tensor placeholder, Object value) {
-            feeds.put(placeholder, value);
-            return this;
-        }
-
-        public Runner feed(String tensorName, Object value) { return feed(graph.tensor(tensorName), value); }
-
-        public Runner fetch(Tensor t) {
-            fetches.add(t);
-            return this;
-        }
-
-        public Runner fetch(String tensorName) { return fetch(graph.tensor(tensorName)); }
-
-        /** A node to run for its effects (a node, a graph tensor's node, or a node name). */
-        public Runner addTarget(Object target) {
-            targets.add(target);
-            return this;
-        }
-
-        public List<Tensor> run() { return Session.this.run(fetches, feeds, targets); }
-
-        public Result runAndFetchMetadata() { return runWithMetadata(fetches, feeds, targets); }
-    }
+    public Runner runner() { return new Runner(graph, this::run, this::runWithMetadata); }
 
     private Result execute(List<Tensor> fetchTensors, Map<Tensor, ?> feedMap, List<?> targetObjects, boolean stats) {
         checkOpen();

@@ -6,7 +6,8 @@
  * org.nabla.ResourceManager} (one per session, one for eager code); {@link org.nabla.runtime.Variables}
  * declares them in graphs. {@link org.nabla.runtime.FunctionRunner} prepares a function graph the same way once and
  * runs it per call (traced functions, and control-flow sub-graphs through {@link org.nabla.runtime.FunctionCalls}).
- * {@link org.nabla.runtime.SerialExecutor} is the minimal reference runner. The distributed runtime reuses the same
+ * {@link org.nabla.runtime.SerialExecutor} is the minimal reference runner. {@link org.nabla.runtime.Runner} is the
+ * {@code session.runner().feed(..).fetch(..).run()} builder of every session, local or distributed. The distributed runtime reuses the same
  * stages: {@link org.nabla.runtime.PrunedGraph} (prune and optimize), {@link
  * org.nabla.runtime.Partitioner#partitionByTask} (the master's split by task), and a public {@link
  * org.nabla.runtime.Plan} that a worker prepares for its partition and runs per step with the step id and rendezvous

@@ -2,7 +2,6 @@ package org.nabla.distributed;
 
 import com.google.protobuf.ByteString;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.nabla.Tensor;
@@ -21,6 +20,7 @@ import org.nabla.distributed.proto.NamedTensor;
 import org.nabla.distributed.proto.RunStepRequest;
 import org.nabla.distributed.proto.RunStepResponse;
 import org.nabla.runtime.ExecutionMode;
+import org.nabla.runtime.Runner;
 
 /**
  * A session whose graph runs across the tasks of a cluster, used like {@link org.nabla.runtime.Session}:
@@ -160,37 +160,7 @@ public final class DistributedSession implements AutoCloseable {
     }
 
     /** A builder for one run: {@code session.runner().feed(x, value).fetch(y).addTarget(op).run()}. */
-    public Runner runner() { return new Runner(); }
-
-    /** Collects feeds, fetches and targets for one run. */
-    public final class Runner {
-        private final List<Tensor> fetches = new ArrayList<>();
-        private final Map<Tensor, Object> feeds = new LinkedHashMap<>();
-        private final List<Object> targets = new ArrayList<>();
-
-        private Runner() {}
-
-        public Runner feed(Tensor placeholder, Object value) {
-            feeds.put(placeholder, value);
-            return this;
-        }
-
-        public Runner feed(String tensorName, Object value) { return feed(graph.tensor(tensorName), value); }
-
-        public Runner fetch(Tensor t) {
-            fetches.add(t);
-            return this;
-        }
-
-        public Runner fetch(String tensorName) { return fetch(graph.tensor(tensorName)); }
-
-        public Runner addTarget(Object target) {
-            targets.add(target);
-            return this;
-        }
-
-        public List<Tensor> run() { return DistributedSession.this.run(fetches, feeds, targets); }
-    }
+    public Runner runner() { return new Runner(graph, this::run, null); }
 
     private synchronized void extendIfGrown() {
         if (graph.size() == version) return;
