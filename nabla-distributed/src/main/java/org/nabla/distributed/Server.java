@@ -3,6 +3,8 @@ package org.nabla.distributed;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -21,6 +23,9 @@ public final class Server implements AutoCloseable {
     private final Worker worker;
     private final Master master;
     private final Channels channels;
+    private final CollectiveMailbox mailbox;
+    private final ClusterSpec cluster;
+    private final Config config;
     private final int port;
 
     /**
@@ -71,11 +76,15 @@ public final class Server implements AutoCloseable {
         public Config withPort(int p) { return new Config(cluster, job, task, p, cpuDevices, options); }
     }
 
-    private Server(io.grpc.Server grpc, Worker worker, Master master, Channels channels) {
+    private Server(io.grpc.Server grpc, Worker worker, Master master, Channels channels, CollectiveMailbox mailbox,
+                   ClusterSpec cluster, Config config) {
         this.grpc = grpc;
         this.worker = worker;
         this.master = master;
         this.channels = channels;
+        this.mailbox = mailbox;
+        this.cluster = cluster;
+        this.config = config;
         this.port = grpc.getPort();
     }
 
@@ -89,11 +98,13 @@ public final class Server implements AutoCloseable {
         Channels channels = new Channels(config.options());
         Worker worker = new Worker(config.job(), config.task(), config.cpuDevices(), channels);
         AtomicReference<Master> master = new AtomicReference<>();
+        CollectiveMailbox mailbox = new CollectiveMailbox();
         io.grpc.Server grpc;
         try {
             grpc = NettyServerBuilder.forAddress(new InetSocketAddress(port))
                     .maxInboundMessageSize(config.options().maxMessageBytes())
                     .addService(worker)
+                    .addService(mailbox)
                     .addService(Master.service(() -> {
                         Master m = master.get();
                         if (m == null) throw new IllegalStateException(worker.task() + " is still starting");
@@ -113,8 +124,24 @@ public final class Server implements AutoCloseable {
                     "server");
         }
         master.set(new Master(cluster, channels));
-        return new Server(grpc, worker, master.get(), channels);
+        return new Server(grpc, worker, master.get(), channels, mailbox, cluster, config);
     }
+
+    /**
+     * The tasks of this task's job as a group for collectives (ring all-reduce), this task at its rank; buckets of
+     * {@link CollectiveGroup#DEFAULT_BUCKET_BYTES}. Every task of the job must be running a server.
+     */
+    public CollectiveGroup collectives() {
+        List<Integer> indices = new ArrayList<>(cluster.tasks(config.job()).keySet());
+        Collections.sort(indices);
+        List<String> addresses = new ArrayList<>();
+        for (int i : indices) addresses.add(cluster.address(config.job(), i));
+        return new CollectiveGroup(config.job(), indices, addresses, indices.indexOf(config.task()), channels, mailbox,
+                CollectiveGroup.DEFAULT_BUCKET_BYTES);
+    }
+
+    /** Collective chunks received and not yet used (0 once every collective finished). */
+    int pendingCollectiveChunks() { return mailbox.pending(); }
 
     /** The port the server listens on. */
     public int port() { return port; }

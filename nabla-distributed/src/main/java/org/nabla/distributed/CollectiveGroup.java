@@ -1,0 +1,246 @@
+package org.nabla.distributed;
+
+import com.google.protobuf.ByteString;
+import com.google.protobuf.UnsafeByteOperations;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.nabla.DType;
+import org.nabla.Shape;
+import org.nabla.Tensor;
+import org.nabla.distributed.proto.AbortCollectiveRequest;
+import org.nabla.distributed.proto.AbortCollectiveResponse;
+import org.nabla.distributed.proto.CollectiveChunk;
+import org.nabla.distributed.proto.CollectiveChunkResponse;
+import org.nabla.distributed.proto.CollectiveServiceGrpc;
+
+/**
+ * The tasks of one job taking part in collectives, seen from one of them ({@link Server#collectives()}): a ring
+ * all-reduce of float32/float64 tensors. Tensors of one dtype are laid end to end and cut into buckets of
+ * {@link #bucketBytes()}; each bucket goes round the ring twice (reduce-scatter, then all-gather) in n chunks, so each
+ * task sends and receives 2(n-1)/n of the data. Every task of the group must call the same collectives with the same
+ * keys and tensor shapes, in the same order. Chunks are pushed to the next task (SendChunk, TensorWire-encoded, with
+ * the control deadline) and waited for from the previous one (at most the step deadline); a failure aborts the
+ * collective on every task and names the task that failed. One collective at a time per key; different keys may run
+ * concurrently.
+ */
+public final class CollectiveGroup {
+    /** Default bucket size: 4 MiB. */
+    public static final long DEFAULT_BUCKET_BYTES = 4L << 20;
+
+    private final String job;
+    private final List<Integer> taskIndices;
+    private final List<String> addresses;
+    private final int rank;
+    private final Channels channels;
+    private final CollectiveMailbox mailbox;
+    private final long bucketBytes;
+    private final AtomicLong autoKeys = new AtomicLong();
+
+    CollectiveGroup(String job, List<Integer> taskIndices, List<String> addresses, int rank, Channels channels,
+                    CollectiveMailbox mailbox, long bucketBytes) {
+        if (bucketBytes < 1024) throw new IllegalArgumentException("bucketBytes must be >= 1024, got " + bucketBytes);
+        this.job = job;
+        this.taskIndices = List.copyOf(taskIndices);
+        this.addresses = List.copyOf(addresses);
+        this.rank = rank;
+        this.channels = channels;
+        this.mailbox = mailbox;
+        this.bucketBytes = bucketBytes;
+    }
+
+    /** The same group with buckets of {@code bytes}. */
+    public CollectiveGroup withBucketBytes(long bytes) {
+        return new CollectiveGroup(job, taskIndices, addresses, rank, channels, mailbox, bytes);
+    }
+
+    /** Number of tasks in the group. */
+    public int size() { return addresses.size(); }
+
+    /** This task's position in the group (its order by task index within the job). */
+    public int rank() { return rank; }
+
+    public long bucketBytes() { return bucketBytes; }
+
+    private String task(int r) {
+        return "task /job:" + job + "/replica:0/task:" + taskIndices.get(r) + " (" + addresses.get(r) + ")";
+    }
+
+    /** The element-wise sum over the group of each tensor, with a key drawn from this group's call count. */
+    public List<Tensor> allReduce(List<Tensor> tensors) { return allReduce("auto-" + autoKeys.incrementAndGet(), tensors); }
+
+    /**
+     * The element-wise sum over every task of the group of each of {@code tensors} (float32 or float64, concrete),
+     * in the same order and shapes. {@code key} names this collective; every task passes the same one.
+     */
+    public List<Tensor> allReduce(String key, List<Tensor> tensors) {
+        if (key == null || key.isEmpty()) throw new IllegalArgumentException("allReduce: empty key");
+        for (int i = 0; i < tensors.size(); i++) {
+            Tensor t = tensors.get(i);
+            if (t == null) throw new IllegalArgumentException("allReduce: tensor " + i + " is null");
+            if (t.isSymbolic()) throw new IllegalArgumentException("allReduce: tensor " + i + " is a graph tensor");
+            if (t.dtype() != DType.FLOAT32 && t.dtype() != DType.FLOAT64) {
+                throw new IllegalArgumentException("allReduce: tensor " + i + " is " + t.dtype() + "; only float32 "
+                        + "and float64 are reduced");
+            }
+        }
+        Tensor[] out = new Tensor[tensors.size()];
+        try {
+            int bucket = 0;
+            for (DType dtype : List.of(DType.FLOAT32, DType.FLOAT64)) {
+                List<Integer> members = new ArrayList<>();
+                long total = 0;
+                for (int i = 0; i < tensors.size(); i++) {
+                    if (tensors.get(i).dtype() == dtype) {
+                        members.add(i);
+                        total += tensors.get(i).size();
+                    }
+                }
+                if (members.isEmpty()) continue;
+                if (total > Integer.MAX_VALUE - 8) throw new IllegalArgumentException("allReduce: too many elements");
+                Flat flat = Flat.allocate(dtype, (int) total);
+                int at = 0;
+                for (int i : members) at = flat.put(at, tensors.get(i));
+                int perBucket = (int) Math.max(1, bucketBytes / dtype.byteSize());
+                for (int from = 0; from < total; from += perBucket) {
+                    ring(key, bucket++, flat, from, (int) Math.min(total, (long) from + perBucket));
+                }
+                at = 0;
+                for (int i : members) {
+                    Shape shape = tensors.get(i).shape();
+                    out[i] = flat.take(at, shape);
+                    at += (int) shape.size();
+                }
+            }
+        } catch (RuntimeException e) {
+            String why = e instanceof DistributedException ? e.getMessage() : Rpc.message(e);
+            String reason = why.startsWith("all-reduce") ? why : "all-reduce '" + key + "' failed on " + task(rank)
+                    + ": " + why;
+            abortEverywhere(key, reason);
+            throw new DistributedException(reason, e);
+        }
+        return List.of(out);
+    }
+
+    /** Ring all-reduce of {@code flat[from, to)} in place. */
+    private void ring(String key, int bucket, Flat flat, int from, int to) {
+        int n = size();
+        if (n == 1) return;
+        int len = to - from;
+        int next = (rank + 1) % n;
+        int prev = (rank + n - 1) % n;
+        for (int s = 0; s < 2 * (n - 1); s++) {
+            boolean gather = s >= n - 1;
+            int k = gather ? s - (n - 1) : s;
+            int sendChunk = Math.floorMod(gather ? rank + 1 - k : rank - k, n);
+            int recvChunk = Math.floorMod(gather ? rank - k : rank - k - 1, n);
+            int sFrom = from + (int) ((long) sendChunk * len / n);
+            int sTo = from + (int) ((long) (sendChunk + 1) * len / n);
+            CompletableFuture<CollectiveChunkResponse> sent = send(next, CollectiveChunk.newBuilder().setKey(key)
+                    .setBucket(bucket).setRingStep(s).setFromRank(rank)
+                    .setTensor(UnsafeByteOperations.unsafeWrap(TensorWire.encode(flat.slice(sFrom, sTo)))).build());
+            ByteString in = mailbox.take(key, bucket, s, channels.options().stepTimeout(), task(prev));
+            Tensor chunk = TensorWire.decode(in.asReadOnlyByteBuffer(), channels.options().maxTensorBytes());
+            int rFrom = from + (int) ((long) recvChunk * len / n);
+            int rTo = from + (int) ((long) (recvChunk + 1) * len / n);
+            if (chunk.dtype() != flat.dtype() || chunk.size() != rTo - rFrom) {
+                throw new DistributedException("all-reduce '" + key + "' (bucket " + bucket + "): " + task(prev)
+                        + " sent " + chunk.spec() + " where " + (rTo - rFrom) + " " + flat.dtype() + " elements were "
+                        + "expected (do all tasks reduce the same shapes?)");
+            }
+            if (gather) flat.copyIn(rFrom, chunk);
+            else flat.addIn(rFrom, chunk);
+            Rpc.await(sent);
+        }
+    }
+
+    private CompletableFuture<CollectiveChunkResponse> send(int to, CollectiveChunk chunk) {
+        long ms = channels.options().rpcTimeout().toMillis();
+        return Rpc.<CollectiveChunkResponse>call(o -> CollectiveServiceGrpc.newStub(channels.get(addresses.get(to)))
+                .withDeadlineAfter(ms, TimeUnit.MILLISECONDS).sendChunk(chunk, o))
+                .exceptionallyCompose(e -> CompletableFuture.failedFuture(new DistributedException(
+                        "all-reduce '" + chunk.getKey() + "' (bucket " + chunk.getBucket() + "): " + task(to) + " "
+                                + failure(e, "SendChunk"), e)));
+    }
+
+    private static String failure(Throwable e, String call) {
+        Throwable t = Rpc.unwrap(e);
+        if (t instanceof StatusRuntimeException s) {
+            if (s.getStatus().getCode() == Status.Code.UNAVAILABLE) return "is unreachable (" + call + "): " + Rpc.message(t);
+            if (s.getStatus().getCode() == Status.Code.DEADLINE_EXCEEDED) return "did not answer " + call + " in time";
+        }
+        return "failed " + call + ": " + Rpc.message(t);
+    }
+
+    /** Fails the collective here and, best effort, on every other task (so none waits for the deadline). */
+    private void abortEverywhere(String key, String reason) {
+        mailbox.abort(key, reason);
+        AbortCollectiveRequest r = AbortCollectiveRequest.newBuilder().setKey(key).setReason(reason).build();
+        long ms = channels.options().rpcTimeout().toMillis();
+        for (int i = 0; i < size(); i++) {
+            if (i == rank) continue;
+            String address = addresses.get(i);
+            try {
+                Rpc.<AbortCollectiveResponse>call(o -> CollectiveServiceGrpc.newStub(channels.get(address)) // fire and forget
+                        .withDeadlineAfter(ms, TimeUnit.MILLISECONDS).abortCollective(r, o));
+            } catch (RuntimeException e) {
+                // the channels are closing: nobody is left to tell
+            }
+        }
+    }
+
+    /** One dtype's tensors laid end to end. */
+    private record Flat(DType dtype, float[] f, double[] d) {
+        static Flat allocate(DType dtype, int n) {
+            return dtype == DType.FLOAT32 ? new Flat(dtype, new float[n], null) : new Flat(dtype, null, new double[n]);
+        }
+
+        int put(int at, Tensor t) {
+            if (f != null) {
+                float[] a = t.toFloatArray();
+                System.arraycopy(a, 0, f, at, a.length);
+                return at + a.length;
+            }
+            double[] a = t.toDoubleArray();
+            System.arraycopy(a, 0, d, at, a.length);
+            return at + a.length;
+        }
+
+        Tensor slice(int from, int to) {
+            Shape s = Shape.of(to - from);
+            return f != null ? Tensor.wrap(dtype, s, Arrays.copyOfRange(f, from, to))
+                    : Tensor.wrap(dtype, s, Arrays.copyOfRange(d, from, to));
+        }
+
+        Tensor take(int at, Shape shape) {
+            int n = (int) shape.size();
+            return f != null ? Tensor.wrap(dtype, shape, Arrays.copyOfRange(f, at, at + n))
+                    : Tensor.wrap(dtype, shape, Arrays.copyOfRange(d, at, at + n));
+        }
+
+        void addIn(int at, Tensor chunk) {
+            if (f != null) {
+                float[] a = chunk.toFloatArray();
+                for (int i = 0; i < a.length; i++) f[at + i] += a[i];
+            } else {
+                double[] a = chunk.toDoubleArray();
+                for (int i = 0; i < a.length; i++) d[at + i] += a[i];
+            }
+        }
+
+        void copyIn(int at, Tensor chunk) {
+            if (f != null) {
+                float[] a = chunk.toFloatArray();
+                System.arraycopy(a, 0, f, at, a.length);
+            } else {
+                double[] a = chunk.toDoubleArray();
+                System.arraycopy(a, 0, d, at, a.length);
+            }
+        }
+    }
+}

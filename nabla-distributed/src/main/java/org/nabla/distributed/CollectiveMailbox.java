@@ -1,0 +1,87 @@
+package org.nabla.distributed;
+
+import com.google.protobuf.ByteString;
+import io.grpc.stub.StreamObserver;
+import java.time.Duration;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.nabla.distributed.proto.AbortCollectiveRequest;
+import org.nabla.distributed.proto.AbortCollectiveResponse;
+import org.nabla.distributed.proto.CollectiveChunk;
+import org.nabla.distributed.proto.CollectiveChunkResponse;
+import org.nabla.distributed.proto.CollectiveServiceGrpc;
+
+/**
+ * A task's CollectiveService: chunks its ring predecessor pushed (SendChunk) wait here, keyed by (collective key,
+ * bucket, ring step), until this task's own all-reduce takes them. A chunk may arrive before or after the taker asks
+ * for it; whichever comes first creates the slot. AbortCollective fails every present and future wait on a key.
+ */
+final class CollectiveMailbox extends CollectiveServiceGrpc.CollectiveServiceImplBase {
+    private final ConcurrentHashMap<String, CompletableFuture<ByteString>> slots = new ConcurrentHashMap<>();
+    /** Recently aborted keys and why (bounded: a key is only ever used by one collective). */
+    private final Map<String, String> aborted = Collections.synchronizedMap(new LinkedHashMap<>() {
+        @Override protected boolean removeEldestEntry(Map.Entry<String, String> e) { return size() > 1024; }
+    });
+
+    private static String slot(String key, int bucket, int step) { return key + '\u0000' + bucket + '\u0000' + step; }
+
+    @Override
+    public void sendChunk(CollectiveChunk c, StreamObserver<CollectiveChunkResponse> out) {
+        Rpc.serve(out, () -> {
+            if (c.getBucket() < 0 || c.getRingStep() < 0) throw new IllegalArgumentException("bad bucket or ring step");
+            slots.computeIfAbsent(slot(c.getKey(), c.getBucket(), c.getRingStep()), k -> new CompletableFuture<>())
+                    .complete(c.getTensor());
+            return CollectiveChunkResponse.getDefaultInstance();
+        });
+    }
+
+    @Override
+    public void abortCollective(AbortCollectiveRequest r, StreamObserver<AbortCollectiveResponse> out) {
+        Rpc.serve(out, () -> {
+            abort(r.getKey(), r.getReason());
+            return AbortCollectiveResponse.getDefaultInstance();
+        });
+    }
+
+    /** Fails every wait on {@code key}, now and later. */
+    void abort(String key, String reason) {
+        aborted.put(key, reason);
+        String prefix = key + '\u0000';
+        slots.forEach((k, f) -> {
+            if (k.startsWith(prefix)) f.completeExceptionally(new DistributedException(reason));
+        });
+    }
+
+    /**
+     * The chunk of (key, bucket, step), waiting at most {@code timeout}; {@code from} names the sender for the
+     * error when none comes.
+     */
+    ByteString take(String key, int bucket, int step, Duration timeout, String from) {
+        String s = slot(key, bucket, step);
+        CompletableFuture<ByteString> f = slots.computeIfAbsent(s, k -> new CompletableFuture<>());
+        String why = aborted.get(key);
+        if (why != null) f.completeExceptionally(new DistributedException(why));
+        try {
+            return f.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            throw new DistributedException("all-reduce '" + key + "' (bucket " + bucket + "): no data from " + from
+                    + " within " + timeout.toMillis() + " ms");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new DistributedException("all-reduce '" + key + "': interrupted", e);
+        } catch (ExecutionException e) {
+            throw new DistributedException(Rpc.message(e.getCause()), e.getCause());
+        } finally {
+            slots.remove(s);
+        }
+    }
+
+    /** Chunks received and not yet taken (0 when every collective finished). */
+    int pending() { return slots.size(); }
+}
