@@ -37,15 +37,21 @@ class MultiProcessTest {
             .stepTimeout(Duration.ofSeconds(30));
 
     /** A worker JVM and the lines it printed. */
-    private record Task(Process process, List<String> output, CompletableFuture<String> ready) {}
+    record Task(Process process, List<String> output, CompletableFuture<String> ready) {}
 
     private static Task start(Path clusterFile, int index) throws IOException {
+        return startJava(ServerMain.class.getName(), List.of("--cluster", clusterFile.toString(), "--job", "worker",
+                "--task", String.valueOf(index)), "worker " + index);
+    }
+
+    /** A JVM on this test's class path running {@code mainClass}; ready once it prints {@link ServerMain#READY}. */
+    static Task startJava(String mainClass, List<String> args, String name) throws IOException {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         String cp = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
-        List<String> cmd = List.of(java, "--add-modules=jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED",
-                "--sun-misc-unsafe-memory-access=allow", "-Xss4m", "-Xmx256m", "-XX:+UseSerialGC",
-                "-XX:TieredStopAtLevel=1", "-cp", cp, ServerMain.class.getName(),
-                "--cluster", clusterFile.toString(), "--job", "worker", "--task", String.valueOf(index));
+        List<String> cmd = new ArrayList<>(List.of(java, "--add-modules=jdk.incubator.vector",
+                "--enable-native-access=ALL-UNNAMED", "--sun-misc-unsafe-memory-access=allow", "-Xss4m", "-Xmx256m",
+                "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-cp", cp, mainClass));
+        cmd.addAll(args);
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         List<String> output = Collections.synchronizedList(new ArrayList<>());
         CompletableFuture<String> ready = new CompletableFuture<>();
@@ -59,12 +65,12 @@ class MultiProcessTest {
             } catch (IOException e) {
                 // the process is gone
             }
-            ready.completeExceptionally(new IllegalStateException("worker " + index + " exited: " + output));
+            ready.completeExceptionally(new IllegalStateException(name + " exited: " + output));
         });
         return new Task(p, output, ready);
     }
 
-    private static void kill(Task t) throws InterruptedException {
+    static void kill(Task t) throws InterruptedException {
         if (t == null) return;
         t.process().destroyForcibly();
         t.process().waitFor(10, TimeUnit.SECONDS);
