@@ -159,4 +159,14 @@ class CollectiveGroupTest {
             assertTrue(e.getMessage().contains("only float32 and float64"), e.getMessage());
         }
     }
+
+    @Test
+    void theBenchmarkRunsOnATinyCase() throws Exception {
+        var out = new java.io.ByteArrayOutputStream();
+        List<AllReduceBenchmark.Result> r = AllReduceBenchmark.run(new int[] {2}, new long[] {1 << 16}, 1,
+                new java.io.PrintStream(out, true));
+        assertEquals(1, r.size());
+        assertTrue(r.get(0).busGBs() > 0 && r.get(0).tcpGBs() > 0, r.toString());
+        assertTrue(out.toString().contains("| 2 | 0 MB |"), out.toString());
+    }
 }

@@ -1,0 +1,32 @@
+package org.nabla.cli;
+
+import java.util.concurrent.Callable;
+import org.nabla.distributed.AllReduceBenchmark;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code nabla bench-distributed}: the ring all-reduce's bandwidth on loopback with in-process workers, next to a
+ * plain TCP copy of the same bytes measured in the same run (docs/benchmarks.md).
+ */
+@Command(name = "bench-distributed", description = "Ring all-reduce bandwidth on loopback (workers in this process) "
+        + "against a plain TCP copy of the same bytes.")
+public final class BenchDistributedCommand implements Callable<Integer> {
+    @Option(names = "--workers", split = ",", defaultValue = "2,3", description = "Worker counts (default: ${DEFAULT-VALUE}).")
+    int[] workers;
+
+    @Option(names = "--mb", split = ",", defaultValue = "4,16", description = "Tensor sizes in MiB (default: ${DEFAULT-VALUE}).")
+    long[] mb;
+
+    @Option(names = "--iterations", defaultValue = "10", description = "Timed all-reduces per case (default: ${DEFAULT-VALUE}).")
+    int iterations;
+
+    @Override
+    public Integer call() throws Exception {
+        long[] bytes = new long[mb.length];
+        for (int i = 0; i < mb.length; i++) bytes[i] = mb[i] << 20;
+        System.out.printf("ring all-reduce of one float32 tensor, %d cores%n", Runtime.getRuntime().availableProcessors());
+        AllReduceBenchmark.run(workers, bytes, iterations, System.out);
+        return 0;
+    }
+}
