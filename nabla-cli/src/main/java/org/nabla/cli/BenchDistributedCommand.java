@@ -18,7 +18,7 @@ public final class BenchDistributedCommand implements Callable<Integer> {
     @Option(names = "--mb", split = ",", defaultValue = "4,16", description = "Tensor sizes in MiB (default: ${DEFAULT-VALUE}).")
     long[] mb;
 
-    @Option(names = "--iterations", defaultValue = "10", description = "Timed all-reduces per case (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--iterations", defaultValue = "30", description = "Timed all-reduces per case, after as many warm-up ones (default: ${DEFAULT-VALUE}).")
     int iterations;
 
     @Override

@@ -38,7 +38,10 @@ public final class AllReduceBenchmark {
     public static final String HEADER = "| workers | tensor | all-reduce | algorithm bw | bus bw | TCP copy | bus/TCP |\n"
             + "|---|---|---|---|---|---|---|";
 
-    /** Every (workers, bytes) pair, {@code iterations} timed runs each (after two warm-up runs). */
+    /**
+     * Every (workers, bytes) pair, {@code iterations} timed runs each after as many warm-up runs (gRPC's and the
+     * JIT's warm-up is long: a 2 MiB message takes twice as long in its first 40 calls as after 300).
+     */
     public static List<Result> run(int[] workers, long[] bytes, int iterations, PrintStream out) throws Exception {
         List<Result> results = new ArrayList<>();
         out.println(HEADER);
@@ -64,19 +67,15 @@ public final class AllReduceBenchmark {
         for (Server s : servers) groups.add(s.collectives());
         Tensor t = Tensors.of(new float[elements], elements);
         ExecutorService pool = Executors.newFixedThreadPool(n);
-        long best = Long.MAX_VALUE;
         long total = 0;
         try {
-            for (int it = 0; it < iterations + 2; it++) {
+            for (int it = 0; it < 2 * iterations; it++) {
                 long t0 = System.nanoTime();
                 List<Future<?>> fs = new ArrayList<>();
                 for (CollectiveGroup g : groups) fs.add(pool.submit(() -> g.allReduce(List.of(t))));
                 for (Future<?> f : fs) f.get();
                 long dt = System.nanoTime() - t0;
-                if (it >= 2) {
-                    total += dt;
-                    best = Math.min(best, dt);
-                }
+                if (it >= iterations) total += dt;
             }
         } finally {
             pool.shutdownNow();
