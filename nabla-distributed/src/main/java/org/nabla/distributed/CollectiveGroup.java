@@ -40,10 +40,11 @@ public final class CollectiveGroup {
     private final Channels channels;
     private final CollectiveMailbox mailbox;
     private final long bucketBytes;
-    private final AtomicLong autoKeys = new AtomicLong();
+    /** Counts the collectives with drawn keys; shared by the groups {@link #withBucketBytes} derives. */
+    private final AtomicLong autoKeys;
 
     CollectiveGroup(String job, List<Integer> taskIndices, List<String> addresses, int rank, Channels channels,
-                    CollectiveMailbox mailbox, long bucketBytes) {
+                    CollectiveMailbox mailbox, long bucketBytes, AtomicLong autoKeys) {
         if (bucketBytes < 1024) throw new IllegalArgumentException("bucketBytes must be >= 1024, got " + bucketBytes);
         this.job = job;
         this.taskIndices = List.copyOf(taskIndices);
@@ -52,11 +53,12 @@ public final class CollectiveGroup {
         this.channels = channels;
         this.mailbox = mailbox;
         this.bucketBytes = bucketBytes;
+        this.autoKeys = autoKeys;
     }
 
     /** The same group with buckets of {@code bytes}. */
     public CollectiveGroup withBucketBytes(long bytes) {
-        return new CollectiveGroup(job, taskIndices, addresses, rank, channels, mailbox, bytes);
+        return new CollectiveGroup(job, taskIndices, addresses, rank, channels, mailbox, bytes, autoKeys);
     }
 
     /** Number of tasks in the group. */
@@ -71,7 +73,10 @@ public final class CollectiveGroup {
         return "task /job:" + job + "/replica:0/task:" + taskIndices.get(r) + " (" + addresses.get(r) + ")";
     }
 
-    /** The element-wise sum over the group of each tensor, with a key drawn from this group's call count. */
+    /**
+     * The element-wise sum over the group of each tensor, keyed by the number of such calls this task's server has
+     * made (so every task must make them in the same order).
+     */
     public List<Tensor> allReduce(List<Tensor> tensors) { return allReduce("auto-" + autoKeys.incrementAndGet(), tensors); }
 
     /**

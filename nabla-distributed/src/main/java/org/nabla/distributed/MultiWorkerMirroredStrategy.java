@@ -8,11 +8,13 @@ import org.nabla.Shape;
 import org.nabla.Tensor;
 import org.nabla.Tensors;
 import org.nabla.Variable;
+import org.nabla.nn.DataParallel;
 import org.nabla.nn.optimizers.Optimizer;
 
 /**
  * Synchronous data-parallel training over the tasks of a job (TensorFlow's
- * {@code tf.distribute.MultiWorkerMirroredStrategy}), for eager custom training loops: every task holds a replica of
+ * {@code tf.distribute.MultiWorkerMirroredStrategy}), for eager custom training loops and for {@code Model.fit}
+ * ({@code model.distribute(strategy)}, as nabla-nn's {@link DataParallel}): every task holds a replica of
  * the model, takes its {@link #shard} of each global batch, computes gradients with a {@code GradientTape}, and
  * {@link #applyGradients} averages them over all replicas with a ring all-reduce before the same optimizer update,
  * so the replicas stay identical. The average is weighted by each replica's number of examples, so with a mean loss
@@ -21,9 +23,8 @@ import org.nabla.nn.optimizers.Optimizer;
  *
  * <p>Every replica must make the same calls in the same order (they are collectives). Not thread-safe.
  */
-public final class MultiWorkerMirroredStrategy {
+public final class MultiWorkerMirroredStrategy implements DataParallel {
     private final CollectiveGroup group;
-    private long calls;
 
     public MultiWorkerMirroredStrategy(CollectiveGroup group) {
         if (group == null) throw new IllegalArgumentException("MultiWorkerMirroredStrategy: group is null");
@@ -48,6 +49,7 @@ public final class MultiWorkerMirroredStrategy {
      * This replica's rows of a global batch: of B rows, replica r takes rows [r*B/n, (r+1)*B/n) of every tensor
      * (inputs and targets alike). A replica may get no row when B &lt; n.
      */
+    @Override
     public Tensor[] shard(Tensor... globalBatch) {
         Tensor[] out = new Tensor[globalBatch.length];
         long rows = -1;
@@ -77,12 +79,13 @@ public final class MultiWorkerMirroredStrategy {
      * ({@code localExamples}: the rows of this replica's shard). Null gradients (variables the loss does not use)
      * stay null; every replica must have them at the same positions.
      */
+    @Override
     public List<Tensor> reduceGradients(List<Tensor> grads, long localExamples) {
         if (localExamples < 0) throw new IllegalArgumentException("reduceGradients: localExamples < 0");
         List<Tensor> send = new ArrayList<>();
         for (Tensor g : grads) if (g != null) send.add(scaled(g, localExamples));
         send.add(Tensors.of(new double[] {localExamples}, 1));       // the global example count rides along
-        List<Tensor> summed = group.allReduce("grads-" + (++calls), send);
+        List<Tensor> summed = group.allReduce(send);
         double total = summed.getLast().toDoubleArray()[0];
         if (total <= 0) throw new IllegalStateException("reduceGradients: no replica had any example");
         List<Tensor> out = new ArrayList<>();
@@ -103,21 +106,21 @@ public final class MultiWorkerMirroredStrategy {
             Tensor value = v.read();
             send.add(isChief() ? value : scaled(value, 0));
         }
-        List<Tensor> values = group.allReduce("sync-" + (++calls), send);
+        List<Tensor> values = group.allReduce(send);
         for (int i = 0; i < vars.size(); i++) vars.get(i).assign(values.get(i));
     }
 
-    /** {@code t * c} computed in t's dtype (float32 or float64). */
+    /** {@code t * c} computed in t's dtype (float32 or float64); c = 0 gives zeros even where t is NaN. */
     private static Tensor scaled(Tensor t, double c) {
         Shape s = t.shape();
         if (t.dtype() == DType.FLOAT32) {
-            float[] v = t.toFloatArray().clone();
-            for (int i = 0; i < v.length; i++) v[i] *= (float) c;
+            float[] v = c == 0 ? new float[(int) t.size()] : t.toFloatArray().clone();
+            if (c != 0) for (int i = 0; i < v.length; i++) v[i] *= (float) c;
             return Tensor.wrap(DType.FLOAT32, s, v);
         }
         if (t.dtype() == DType.FLOAT64) {
-            double[] v = t.toDoubleArray().clone();
-            for (int i = 0; i < v.length; i++) v[i] *= c;
+            double[] v = c == 0 ? new double[(int) t.size()] : t.toDoubleArray().clone();
+            if (c != 0) for (int i = 0; i < v.length; i++) v[i] *= c;
             return Tensor.wrap(DType.FLOAT64, s, v);
         }
         throw new IllegalArgumentException("only float32 and float64 values are reduced, got " + t.dtype());

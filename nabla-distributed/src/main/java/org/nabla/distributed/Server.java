@@ -8,6 +8,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import org.nabla.device.DeviceSpec;
 
@@ -26,6 +27,7 @@ public final class Server implements AutoCloseable {
     private final CollectiveMailbox mailbox;
     private final ClusterSpec cluster;
     private final Config config;
+    private CollectiveGroup collectives;
     private final int port;
 
     /**
@@ -131,13 +133,15 @@ public final class Server implements AutoCloseable {
      * The tasks of this task's job as a group for collectives (ring all-reduce), this task at its rank; buckets of
      * {@link CollectiveGroup#DEFAULT_BUCKET_BYTES}. Every task of the job must be running a server.
      */
-    public CollectiveGroup collectives() {
+    public synchronized CollectiveGroup collectives() {
+        if (collectives != null) return collectives;
         List<Integer> indices = new ArrayList<>(cluster.tasks(config.job()).keySet());
         Collections.sort(indices);
         List<String> addresses = new ArrayList<>();
         for (int i : indices) addresses.add(cluster.address(config.job(), i));
-        return new CollectiveGroup(config.job(), indices, addresses, indices.indexOf(config.task()), channels, mailbox,
-                CollectiveGroup.DEFAULT_BUCKET_BYTES);
+        collectives = new CollectiveGroup(config.job(), indices, addresses, indices.indexOf(config.task()), channels,
+                mailbox, CollectiveGroup.DEFAULT_BUCKET_BYTES, new AtomicLong());
+        return collectives;
     }
 
     /** Collective chunks received and not yet used (0 once every collective finished). */

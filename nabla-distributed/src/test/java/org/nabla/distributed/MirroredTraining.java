@@ -13,6 +13,7 @@ import org.nabla.TensorScope;
 import org.nabla.Tensors;
 import org.nabla.Variable;
 import org.nabla.autodiff.GradientTape;
+import org.nabla.nn.FitOptions;
 import org.nabla.nn.Sequential;
 import org.nabla.nn.layers.Dense;
 import org.nabla.nn.losses.Loss;
@@ -20,9 +21,9 @@ import org.nabla.nn.losses.Losses;
 import org.nabla.nn.optimizers.SGD;
 
 /**
- * A small MLP trained for a few steps on fixed data with a fixed seed: by one process on the global batches, or by
- * one replica of a {@link MultiWorkerMirroredStrategy} on its shards. {@link #main} is one worker process of
- * {@code MirroredTrainingTest}: {@code main CLUSTER_FILE TASK OUT_FILE} writes the final weights to OUT_FILE.
+ * A small MLP trained for a few steps on fixed data with a fixed seed, in a custom loop or with {@code Model.fit}: by
+ * one process on the global batches, or by one replica of a {@link MultiWorkerMirroredStrategy} on its shards. {@link #main} is one worker process of
+ * {@code MirroredTrainingTest}: {@code main CLUSTER_FILE TASK OUT} trains both ways and writes the final weights to OUT.loop and OUT.fit.
  */
 final class MirroredTraining {
     static final int EXAMPLES = 60;
@@ -31,18 +32,48 @@ final class MirroredTraining {
 
     private MirroredTraining() {}
 
-    /** The final weights, each flattened; {@code strategy} null: one process on the global batches. */
-    static List<float[]> train(MultiWorkerMirroredStrategy strategy) {
+    private static final float[] XS = new float[EXAMPLES * 4];
+    private static final int[] YS = new int[EXAMPLES];
+
+    static {
         Random rnd = new Random(1);
-        float[] xs = new float[EXAMPLES * 4];
-        int[] ys = new int[EXAMPLES];
         for (int i = 0; i < EXAMPLES; i++) {
-            for (int j = 0; j < 4; j++) xs[i * 4 + j] = (float) rnd.nextGaussian();
-            ys[i] = (xs[i * 4] + xs[i * 4 + 1] > 0 ? 1 : 0) + (xs[i * 4 + 2] > 0.5 ? 1 : 0);
+            for (int j = 0; j < 4; j++) XS[i * 4 + j] = (float) rnd.nextGaussian();
+            YS[i] = (XS[i * 4] + XS[i * 4 + 1] > 0 ? 1 : 0) + (XS[i * 4 + 2] > 0.5 ? 1 : 0);
         }
+    }
+
+    private static Sequential model() {
         Sequential m = new Sequential(new Dense(16, "relu"), new Dense(3));
         m.seed(7);
         m.input(4);
+        return m;
+    }
+
+    /**
+     * The final weights of {@code Model.fit} (shuffled batches), each flattened; {@code strategy} null: one process,
+     * the step traced; else the replica's eager steps.
+     */
+    static List<float[]> fit(MultiWorkerMirroredStrategy strategy) {
+        Sequential m = model();
+        m.compile(new SGD(0.1, 0.9, false), Losses.sparseCategoricalCrossentropy(true));
+        m.distribute(strategy);
+        m.fit(Tensors.of(XS, EXAMPLES, 4), Tensors.of(YS, EXAMPLES),
+                FitOptions.epochs(EPOCHS).batchSize(GLOBAL_BATCH).seed(3).verbose(0));
+        return weights(m.trainableWeights());
+    }
+
+    private static List<float[]> weights(List<Variable> vars) {
+        List<float[]> out = new ArrayList<>();
+        for (Variable v : vars) out.add(v.read().toFloatArray());
+        return out;
+    }
+
+    /** The final weights of a custom loop, each flattened; {@code strategy} null: one process on the global batches. */
+    static List<float[]> train(MultiWorkerMirroredStrategy strategy) {
+        float[] xs = XS;
+        int[] ys = YS;
+        Sequential m = model();
         SGD opt = new SGD(0.1, 0.9, false);
         Loss loss = Losses.sparseCategoricalCrossentropy(true);
         List<Variable> vars = m.trainableWeights();
@@ -67,9 +98,7 @@ final class MirroredTraining {
                 }
             }
         }
-        List<float[]> out = new ArrayList<>();
-        for (Variable v : vars) out.add(v.read().toFloatArray());
-        return out;
+        return weights(vars);
     }
 
     public static void main(String[] args) throws Exception {
@@ -79,11 +108,15 @@ final class MirroredTraining {
                 .stepTimeout(Duration.ofSeconds(30));
         try (Server server = Server.start(new Server.Config(cluster, "worker", task, -1, 1, options))) {
             ServerMain.announce(server, System.out);
-            List<float[]> weights = train(MultiWorkerMirroredStrategy.of(server));
-            Files.writeString(Path.of(args[2]), weights.stream()
-                    .map(w -> IntStream.range(0, w.length).mapToObj(i -> Float.toString(w[i]))
-                            .collect(Collectors.joining(" ")))
-                    .collect(Collectors.joining("\n")) + "\n");
+            MultiWorkerMirroredStrategy strategy = MultiWorkerMirroredStrategy.of(server);
+            write(Path.of(args[2] + ".loop"), train(strategy));
+            write(Path.of(args[2] + ".fit"), fit(strategy));
         }
+    }
+
+    private static void write(Path file, List<float[]> weights) throws java.io.IOException {
+        Files.writeString(file, weights.stream()
+                .map(w -> IntStream.range(0, w.length).mapToObj(i -> Float.toString(w[i])).collect(Collectors.joining(" ")))
+                .collect(Collectors.joining("\n")) + "\n");
     }
 }

@@ -19,8 +19,9 @@ import org.junit.jupiter.api.io.TempDir;
 import org.nabla.Tensors;
 
 /**
- * Synchronous data-parallel training ({@link MultiWorkerMirroredStrategy}): replicas training on their shards of each
- * global batch end with the weights of one process training on the global batches.
+ * Synchronous data-parallel training ({@link MultiWorkerMirroredStrategy}), in a custom loop and through
+ * {@code Model.fit}: replicas training on their shards of each global batch end with the weights of one process
+ * training on the global batches.
  */
 @Timeout(120)
 class MirroredTrainingTest {
@@ -51,19 +52,25 @@ class MirroredTrainingTest {
                 assertEquals(0, t.process().exitValue(), "replica exit status; output: " + t.output());
             }
             System.out.printf("two replica JVMs trained in %d ms%n", (System.nanoTime() - t0) / 1_000_000);
+            List<float[]> expectedFit = MirroredTraining.fit(null);
             for (int i = 0; i < 2; i++) {
-                List<float[]> got = new ArrayList<>();
-                for (String line : Files.readAllLines(dir.resolve("weights" + i + ".txt"))) {
-                    String[] parts = line.trim().split(" ");
-                    float[] w = new float[parts.length];
-                    for (int j = 0; j < w.length; j++) w[j] = Float.parseFloat(parts[j]);
-                    got.add(w);
-                }
-                assertSameWeights(expected, got, "replica " + i);
+                assertSameWeights(expected, read(dir.resolve("weights" + i + ".txt.loop")), "custom loop, replica " + i);
+                assertSameWeights(expectedFit, read(dir.resolve("weights" + i + ".txt.fit")), "fit, replica " + i);
             }
         } finally {
             for (MultiProcessTest.Task t : tasks) MultiProcessTest.kill(t);
         }
+    }
+
+    private static List<float[]> read(Path file) throws java.io.IOException {
+        List<float[]> got = new ArrayList<>();
+        for (String line : Files.readAllLines(file)) {
+            String[] parts = line.trim().split(" ");
+            float[] w = new float[parts.length];
+            for (int j = 0; j < w.length; j++) w[j] = Float.parseFloat(parts[j]);
+            got.add(w);
+        }
+        return got;
     }
 
     @Test
@@ -79,6 +86,15 @@ class MirroredTrainingTest {
                 fs.add(pool.submit(() -> MirroredTraining.train(MultiWorkerMirroredStrategy.of(s))));
             }
             for (int r = 0; r < 3; r++) assertSameWeights(expected, fs.get(r).get(60, TimeUnit.SECONDS), "replica " + r);
+            List<float[]> expectedFit = MirroredTraining.fit(null);
+            fs.clear();
+            for (int r = 0; r < 3; r++) {
+                Server s = c.server(r);
+                fs.add(pool.submit(() -> MirroredTraining.fit(MultiWorkerMirroredStrategy.of(s))));
+            }
+            for (int r = 0; r < 3; r++) {
+                assertSameWeights(expectedFit, fs.get(r).get(60, TimeUnit.SECONDS), "fit, replica " + r);
+            }
         } finally {
             pool.shutdownNow();
         }

@@ -39,6 +39,7 @@ public abstract class Model {
     private List<Loss> losses;
     private List<Metric> metrics = List.of();
     private boolean runEagerly;
+    private DataParallel dataParallel;
     private volatile boolean stopTraining;
     private Function trainFunction;
     private Function evalFunction;
@@ -237,6 +238,14 @@ public abstract class Model {
 
     public boolean runsEagerly() { return runEagerly; }
 
+    /**
+     * Trains as one replica of synchronous data-parallel training (null: alone): each training step takes this
+     * replica's shard of the batch and applies the gradients reduced over all replicas, so every replica makes the
+     * update one process would make on the whole batch. The steps run eagerly (the reduction is a call between the
+     * gradients and the update, not an op). The losses and metrics a step reports are this replica's shard's.
+     */
+    public Model distribute(DataParallel strategy) { dataParallel = strategy; return this; }
+
     /** Asks {@link #fit} to stop after the current epoch (used by callbacks such as early stopping). */
     public void stopTraining() { stopTraining = true; }
 
@@ -280,6 +289,9 @@ public abstract class Model {
             preds = call(xs, true);
             loss = totalLoss(ys, preds);
             grads = tape.gradient(loss, vars);
+        }
+        if (dataParallel != null) {
+            grads = dataParallel.reduceGradients(grads, xs[0].shape().rank() == 0 ? 1 : xs[0].shape().dim(0));
         }
         optimizer.applyGradients(grads, vars);
         return results(loss, ys, preds);
@@ -330,11 +342,11 @@ public abstract class Model {
         checkBatch(batch, true);
         ensureBuilt(Arrays.copyOf(batch, numInputs()));
         optimizer.refreshLearningRate();
-        if (runEagerly) {
+        if (runEagerly || dataParallel != null) {
             // The step's intermediates die with it: a scope hands their buffers to the next step (variables keep
             // their new values).
             try (TensorScope scope = TensorScope.open()) {
-                return doubles(trainStep(batch));
+                return doubles(trainStep(dataParallel == null ? batch : dataParallel.shard(batch)));
             }
         }
         if (trainFunction == null) trainFunction = Function.of(name + "_train_step", this::trainStep);

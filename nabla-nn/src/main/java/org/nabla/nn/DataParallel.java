@@ -1,0 +1,20 @@
+package org.nabla.nn;
+
+import java.util.List;
+import org.nabla.Tensor;
+
+/**
+ * Synchronous data-parallel training for {@link Model#fit}: how this replica takes its share of each global batch and
+ * combines its gradients with the other replicas' before the optimizer update. nabla-distributed's
+ * {@code MultiWorkerMirroredStrategy} implements it over a ring all-reduce; nabla-nn knows no transport.
+ */
+public interface DataParallel {
+    /** This replica's rows of a global batch {x..., y...}. */
+    Tensor[] shard(Tensor... globalBatch);
+
+    /**
+     * The gradients every replica applies: the mean over replicas of each gradient, weighted by the examples each
+     * computed it on ({@code localExamples} here). Null gradients stay null.
+     */
+    List<Tensor> reduceGradients(List<Tensor> grads, long localExamples);
+}
