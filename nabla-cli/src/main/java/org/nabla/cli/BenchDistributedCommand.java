@@ -21,12 +21,16 @@ public final class BenchDistributedCommand implements Callable<Integer> {
     @Option(names = "--iterations", defaultValue = "30", description = "Timed all-reduces per case, after as many warm-up ones (default: ${DEFAULT-VALUE}).")
     int iterations;
 
+    @Option(names = "--warm-up", defaultValue = "4", description = "Seconds of warm-up all-reduces per case, at least "
+            + "as many as timed (default: ${DEFAULT-VALUE}).")
+    double warmUp;
+
     @Override
     public Integer call() throws Exception {
         long[] bytes = new long[mb.length];
         for (int i = 0; i < mb.length; i++) bytes[i] = mb[i] << 20;
         System.out.printf("ring all-reduce of one float32 tensor, %d cores%n", Runtime.getRuntime().availableProcessors());
-        AllReduceBenchmark.run(workers, bytes, iterations, System.out);
+        AllReduceBenchmark.run(workers, bytes, iterations, warmUp, System.out);
         return 0;
     }
 }

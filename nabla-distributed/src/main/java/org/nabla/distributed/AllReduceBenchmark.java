@@ -39,17 +39,19 @@ public final class AllReduceBenchmark {
             + "|---|---|---|---|---|---|---|";
 
     /**
-     * Every (workers, bytes) pair, {@code iterations} timed runs each after as many warm-up runs (gRPC's and the
-     * JIT's warm-up is long: a 2 MiB message takes twice as long in its first 40 calls as after 300).
+     * Every (workers, bytes) pair: {@code iterations} timed runs each, after at least as many warm-up runs and
+     * {@code warmUpSeconds} of them (gRPC's and the JIT's warm-up is long: a 2 MiB message is twice as slow in its
+     * first 40 calls as after 300).
      */
-    public static List<Result> run(int[] workers, long[] bytes, int iterations, PrintStream out) throws Exception {
+    public static List<Result> run(int[] workers, long[] bytes, int iterations, double warmUpSeconds, PrintStream out)
+            throws Exception {
         List<Result> results = new ArrayList<>();
         out.println(HEADER);
         for (int n : workers) {
             List<Server> servers = startLocal(n);
             try {
                 for (long b : bytes) {
-                    Result r = measure(servers, b, iterations);
+                    Result r = measure(servers, b, iterations, (long) (warmUpSeconds * 1e9));
                     results.add(r);
                     out.println(r.row());
                 }
@@ -60,7 +62,14 @@ public final class AllReduceBenchmark {
         return results;
     }
 
-    private static Result measure(List<Server> servers, long bytes, int iterations) throws Exception {
+    private static void runOnce(ExecutorService pool, List<CollectiveGroup> groups, Tensor t) throws Exception {
+        List<Future<?>> fs = new ArrayList<>();
+        for (CollectiveGroup g : groups) fs.add(pool.submit(() -> g.allReduce(List.of(t))));
+        for (Future<?> f : fs) f.get();
+    }
+
+    private static Result measure(List<Server> servers, long bytes, int iterations, long warmUpNanos)
+            throws Exception {
         int n = servers.size();
         int elements = (int) (bytes / 4);
         List<CollectiveGroup> groups = new ArrayList<>();
@@ -69,13 +78,12 @@ public final class AllReduceBenchmark {
         ExecutorService pool = Executors.newFixedThreadPool(n);
         long total = 0;
         try {
-            for (int it = 0; it < 2 * iterations; it++) {
+            long warmUpEnd = System.nanoTime() + warmUpNanos;
+            for (int it = 0; it < iterations || System.nanoTime() < warmUpEnd; it++) runOnce(pool, groups, t);
+            for (int it = 0; it < iterations; it++) {
                 long t0 = System.nanoTime();
-                List<Future<?>> fs = new ArrayList<>();
-                for (CollectiveGroup g : groups) fs.add(pool.submit(() -> g.allReduce(List.of(t))));
-                for (Future<?> f : fs) f.get();
-                long dt = System.nanoTime() - t0;
-                if (it >= iterations) total += dt;
+                runOnce(pool, groups, t);
+                total += System.nanoTime() - t0;
             }
         } finally {
             pool.shutdownNow();
@@ -96,7 +104,7 @@ public final class AllReduceBenchmark {
                     try (SocketChannel c = server.accept()) {
                         ByteBuffer in = ByteBuffer.allocateDirect(1 << 20);
                         ByteBuffer ack = ByteBuffer.allocate(1);
-                        for (int it = 0; it < iterations + 2; it++) {
+                        for (int it = 0; it < 2 * iterations; it++) {
                             long left = bytes;
                             while (left > 0) {
                                 in.clear();
@@ -114,13 +122,13 @@ public final class AllReduceBenchmark {
                 byte[] data = new byte[(int) bytes];           // sent from a heap array, as gRPC's messages are
                 ByteBuffer ack = ByteBuffer.allocate(1);
                 long total = 0;
-                for (int it = 0; it < iterations + 2; it++) {
+                for (int it = 0; it < 2 * iterations; it++) {
                     long t0 = System.nanoTime();
                     ByteBuffer out = ByteBuffer.wrap(data);
                     while (out.hasRemaining()) client.write(out);
                     ack.clear();
                     while (ack.hasRemaining()) client.read(ack);
-                    if (it >= 2) total += System.nanoTime() - t0;
+                    if (it >= iterations) total += System.nanoTime() - t0;
                 }
                 reader.get();
                 return bytes / (total / 1e9 / iterations) / 1e9;

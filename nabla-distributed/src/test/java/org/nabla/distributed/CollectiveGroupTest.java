@@ -163,7 +163,7 @@ class CollectiveGroupTest {
     @Test
     void theBenchmarkRunsOnATinyCase() throws Exception {
         var out = new java.io.ByteArrayOutputStream();
-        List<AllReduceBenchmark.Result> r = AllReduceBenchmark.run(new int[] {2}, new long[] {1 << 16}, 1,
+        List<AllReduceBenchmark.Result> r = AllReduceBenchmark.run(new int[] {2}, new long[] {1 << 16}, 1, 0,
                 new java.io.PrintStream(out, true));
         assertEquals(1, r.size());
         assertTrue(r.get(0).busGBs() > 0 && r.get(0).tcpGBs() > 0, r.toString());
