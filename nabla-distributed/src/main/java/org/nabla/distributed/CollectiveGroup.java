@@ -23,7 +23,8 @@ import org.nabla.distributed.proto.CollectiveServiceGrpc;
  * The tasks of one job taking part in collectives, seen from one of them ({@link Server#collectives()}): a ring
  * all-reduce of float32/float64 tensors. Tensors of one dtype are laid end to end and cut into buckets of
  * {@link #bucketBytes()}; each bucket goes round the ring twice (reduce-scatter, then all-gather) in n chunks, so each
- * task sends and receives 2(n-1)/n of the data. Every task of the group must call the same collectives with the same
+ * task sends and receives 2(n-1)/n of the data. A chunk travels in pieces of at most the options' {@code chunkBytes}
+ * (1 MiB), sent at once, so sending, receiving and adding overlap. Every task of the group must call the same collectives with the same
  * keys and tensor shapes, in the same order. Chunks are pushed to the next task (SendChunk, TensorWire-encoded, with
  * the control deadline) and waited for from the previous one (at most the step deadline); a failure aborts the
  * collective on every task and names the task that failed. One collective at a time per key; different keys may run
@@ -139,6 +140,7 @@ public final class CollectiveGroup {
         int len = to - from;
         int next = (rank + 1) % n;
         int prev = (rank + n - 1) % n;
+        int piece = Math.max(1, channels.options().chunkBytes() / flat.dtype().byteSize());
         for (int s = 0; s < 2 * (n - 1); s++) {
             boolean gather = s >= n - 1;
             int k = gather ? s - (n - 1) : s;
@@ -146,31 +148,43 @@ public final class CollectiveGroup {
             int recvChunk = Math.floorMod(gather ? rank - k : rank - k - 1, n);
             int sFrom = from + (int) ((long) sendChunk * len / n);
             int sTo = from + (int) ((long) (sendChunk + 1) * len / n);
-            CompletableFuture<CollectiveChunkResponse> sent = send(next, CollectiveChunk.newBuilder().setKey(key)
-                    .setBucket(bucket).setRingStep(s).setFromRank(rank)
-                    .setTensor(UnsafeByteOperations.unsafeWrap(TensorWire.encode(flat.slice(sFrom, sTo)))).build());
-            ByteString in = mailbox.take(key, bucket, s, channels.options().stepTimeout(), task(prev));
-            Tensor chunk = TensorWire.decode(in.asReadOnlyByteBuffer(), channels.options().maxTensorBytes());
             int rFrom = from + (int) ((long) recvChunk * len / n);
             int rTo = from + (int) ((long) (recvChunk + 1) * len / n);
-            if (chunk.dtype() != flat.dtype() || chunk.size() != rTo - rFrom) {
-                throw new DistributedException("all-reduce '" + key + "' (bucket " + bucket + "): " + task(prev)
-                        + " sent " + chunk.spec() + " where " + (rTo - rFrom) + " " + flat.dtype() + " elements were "
-                        + "expected (do all tasks reduce the same shapes?)");
+            List<CompletableFuture<CollectiveChunkResponse>> sent = new ArrayList<>();
+            int p = 0;
+            for (int at = sFrom; at < sTo || p == 0; at += piece, p++) {
+                sent.add(send(next, CollectiveChunk.newBuilder().setKey(key).setBucket(bucket).setRingStep(s)
+                        .setPiece(p).setFromRank(rank).setTensor(UnsafeByteOperations.unsafeWrap(TensorWire.encode(
+                                flat.slice(at, Math.min(sTo, at + piece))))).build()));
             }
-            if (gather) flat.copyIn(rFrom, chunk);
-            else flat.addIn(rFrom, chunk);
-            Rpc.await(sent);
+            p = 0;
+            for (int at = rFrom; at < rTo || p == 0; at += piece, p++) {
+                ByteString in = mailbox.take(key, bucket, s, p, channels.options().stepTimeout(), task(prev));
+                Tensor chunk = TensorWire.decode(in.asReadOnlyByteBuffer(), channels.options().maxTensorBytes());
+                int expected = Math.min(rTo, at + piece) - at;
+                if (chunk.dtype() != flat.dtype() || chunk.size() != expected) {
+                    throw new DistributedException("all-reduce '" + key + "' (bucket " + bucket + "): " + task(prev)
+                            + " sent " + chunk.spec() + " where " + expected + " " + flat.dtype() + " elements were "
+                            + "expected (do all tasks reduce the same shapes?)");
+                }
+                if (gather) flat.copyIn(at, chunk);
+                else flat.addIn(at, chunk);
+            }
+            for (CompletableFuture<CollectiveChunkResponse> f : sent) Rpc.await(f);
         }
     }
 
+    /** Pushes a piece to task {@code to}; a failure also fails this task's waits on the key at once. */
     private CompletableFuture<CollectiveChunkResponse> send(int to, CollectiveChunk chunk) {
         long ms = channels.options().rpcTimeout().toMillis();
         return Rpc.<CollectiveChunkResponse>call(o -> CollectiveServiceGrpc.newStub(channels.get(addresses.get(to)))
                 .withDeadlineAfter(ms, TimeUnit.MILLISECONDS).sendChunk(chunk, o))
-                .exceptionallyCompose(e -> CompletableFuture.failedFuture(new DistributedException(
-                        "all-reduce '" + chunk.getKey() + "' (bucket " + chunk.getBucket() + "): " + task(to) + " "
-                                + failure(e, "SendChunk"), e)));
+                .exceptionallyCompose(e -> {
+                    String why = "all-reduce '" + chunk.getKey() + "' (bucket " + chunk.getBucket() + "): " + task(to)
+                            + " " + failure(e, "SendChunk");
+                    mailbox.abort(chunk.getKey(), why);
+                    return CompletableFuture.failedFuture(new DistributedException(why, e));
+                });
     }
 
     private static String failure(Throwable e, String call) {

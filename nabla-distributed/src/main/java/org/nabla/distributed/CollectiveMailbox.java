@@ -19,7 +19,7 @@ import org.nabla.distributed.proto.CollectiveServiceGrpc;
 
 /**
  * A task's CollectiveService: chunks its ring predecessor pushed (SendChunk) wait here, keyed by (collective key,
- * bucket, ring step), until this task's own all-reduce takes them. A chunk may arrive before or after the taker asks
+ * bucket, ring step, piece), until this task's own all-reduce takes them. A chunk may arrive before or after the taker asks
  * for it; whichever comes first creates the slot. AbortCollective fails every present and future wait on a key.
  */
 final class CollectiveMailbox extends CollectiveServiceGrpc.CollectiveServiceImplBase {
@@ -29,13 +29,18 @@ final class CollectiveMailbox extends CollectiveServiceGrpc.CollectiveServiceImp
         @Override protected boolean removeEldestEntry(Map.Entry<String, String> e) { return size() > 1024; }
     });
 
-    private static String slot(String key, int bucket, int step) { return key + '\u0000' + bucket + '\u0000' + step; }
+    private static String slot(String key, int bucket, int step, int piece) {
+        return key + '\u0000' + bucket + '\u0000' + step + '\u0000' + piece;
+    }
 
     @Override
     public void sendChunk(CollectiveChunk c, StreamObserver<CollectiveChunkResponse> out) {
         Rpc.serve(out, () -> {
-            if (c.getBucket() < 0 || c.getRingStep() < 0) throw new IllegalArgumentException("bad bucket or ring step");
-            slots.computeIfAbsent(slot(c.getKey(), c.getBucket(), c.getRingStep()), k -> new CompletableFuture<>())
+            if (c.getBucket() < 0 || c.getRingStep() < 0 || c.getPiece() < 0) {
+                throw new IllegalArgumentException("bad bucket, ring step or piece");
+            }
+            slots.computeIfAbsent(slot(c.getKey(), c.getBucket(), c.getRingStep(), c.getPiece()),
+                            k -> new CompletableFuture<>())
                     .complete(c.getTensor());
             return CollectiveChunkResponse.getDefaultInstance();
         });
@@ -59,11 +64,11 @@ final class CollectiveMailbox extends CollectiveServiceGrpc.CollectiveServiceImp
     }
 
     /**
-     * The chunk of (key, bucket, step), waiting at most {@code timeout}; {@code from} names the sender for the
+     * The piece of (key, bucket, step), waiting at most {@code timeout}; {@code from} names the sender for the
      * error when none comes.
      */
-    ByteString take(String key, int bucket, int step, Duration timeout, String from) {
-        String s = slot(key, bucket, step);
+    ByteString take(String key, int bucket, int step, int piece, Duration timeout, String from) {
+        String s = slot(key, bucket, step, piece);
         CompletableFuture<ByteString> f = slots.computeIfAbsent(s, k -> new CompletableFuture<>());
         String why = aborted.get(key);
         if (why != null) f.completeExceptionally(new DistributedException(why));

@@ -60,7 +60,11 @@ class CollectiveGroupTest {
     }
 
     private static void checkSum(int n, int[][] shapes, long bucketBytes) throws Exception {
-        try (Cluster c = new Cluster(n, OPTIONS)) {
+        checkSum(n, shapes, bucketBytes, OPTIONS);
+    }
+
+    private static void checkSum(int n, int[][] shapes, long bucketBytes, DistributedOptions options) throws Exception {
+        try (Cluster c = new Cluster(n, options)) {
             List<List<Tensor>> results = onAll(n, r -> c.server(r).collectives().withBucketBytes(bucketBytes)
                     .allReduce("k", inputs(r, shapes)));
             for (int i = 0; i <= shapes.length; i++) {
@@ -102,6 +106,11 @@ class CollectiveGroupTest {
     }
 
     @Test
+    void chunksTravelInPieces() throws Exception {
+        checkSum(3, new int[][] {{10_007}, {5}}, 16 << 10, OPTIONS.chunkBytes(1024));
+    }
+
+    @Test
     void tinyTensorsWithMoreTasksThanElements() throws Exception {
         checkSum(4, new int[][] {{1}, {2}}, CollectiveGroup.DEFAULT_BUCKET_BYTES);
     }
@@ -125,6 +134,21 @@ class CollectiveGroupTest {
                 assertArrayEquals(new float[] {expected, expected, expected, expected},
                         results.get(i).get(0).toFloatArray(), 0f);
             }
+        }
+    }
+
+    @Test
+    void withTwoTasksTheOneLeftFailsAtOnceNamingThePeer() throws Exception {
+        try (Cluster c = new Cluster(2, OPTIONS)) {
+            int port1 = c.server(1).port();
+            c.server(1).close();
+            long t0 = System.nanoTime();
+            DistributedException e = assertThrows(DistributedException.class,
+                    () -> c.server(0).collectives().allReduce(List.of(Tensors.of(new float[] {1, 2, 3}, 3))));
+            long ms = (System.nanoTime() - t0) / 1_000_000;
+            assertTrue(ms < 5_000, "failed within seconds, took " + ms + " ms");
+            assertTrue(e.getMessage().contains("task /job:worker/replica:0/task:1 (localhost:" + port1 + ") is "
+                    + "unreachable (SendChunk)"), e.getMessage());
         }
     }
 
