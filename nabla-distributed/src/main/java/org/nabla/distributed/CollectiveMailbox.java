@@ -20,10 +20,13 @@ import org.nabla.distributed.proto.CollectiveServiceGrpc;
 /**
  * A task's CollectiveService: chunks its ring predecessor pushed (SendChunk) wait here, keyed by (collective key,
  * bucket, ring step, piece), until this task's own all-reduce takes them. A chunk may arrive before or after the taker asks
- * for it; whichever comes first creates the slot. AbortCollective fails every present and future wait on a key.
+ * for it; whichever comes first creates the slot. AbortCollective fails every present and future wait on a key (and
+ * drops its late chunks); a stopping server fails every wait.
  */
 final class CollectiveMailbox extends CollectiveServiceGrpc.CollectiveServiceImplBase {
     private final ConcurrentHashMap<String, CompletableFuture<ByteString>> slots = new ConcurrentHashMap<>();
+    /** Why the server stopped (null while it serves). */
+    private volatile String closed;
     /** Recently aborted keys and why (bounded: a key is only ever used by one collective). */
     private final Map<String, String> aborted = Collections.synchronizedMap(new LinkedHashMap<>() {
         @Override protected boolean removeEldestEntry(Map.Entry<String, String> e) { return size() > 1024; }
@@ -38,6 +41,10 @@ final class CollectiveMailbox extends CollectiveServiceGrpc.CollectiveServiceImp
         Rpc.serve(out, () -> {
             if (c.getBucket() < 0 || c.getRingStep() < 0 || c.getPiece() < 0) {
                 throw new IllegalArgumentException("bad bucket, ring step or piece");
+            }
+            if (closed != null) throw new IllegalStateException(closed);
+            if (aborted.containsKey(c.getKey())) {
+                return CollectiveChunkResponse.getDefaultInstance();   // too late: nobody will take it
             }
             slots.computeIfAbsent(slot(c.getKey(), c.getBucket(), c.getRingStep(), c.getPiece()),
                             k -> new CompletableFuture<>())
@@ -71,6 +78,7 @@ final class CollectiveMailbox extends CollectiveServiceGrpc.CollectiveServiceImp
         String s = slot(key, bucket, step, piece);
         CompletableFuture<ByteString> f = slots.computeIfAbsent(s, k -> new CompletableFuture<>());
         String why = aborted.get(key);
+        if (why == null) why = closed;
         if (why != null) f.completeExceptionally(new DistributedException(why));
         try {
             return f.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
@@ -85,6 +93,12 @@ final class CollectiveMailbox extends CollectiveServiceGrpc.CollectiveServiceImp
         } finally {
             slots.remove(s);
         }
+    }
+
+    /** Fails every wait, now and later (the server stops). */
+    void close(String reason) {
+        closed = reason;
+        slots.forEach((k, f) -> f.completeExceptionally(new DistributedException(reason)));
     }
 
     /** Chunks received and not yet taken (0 when every collective finished). */

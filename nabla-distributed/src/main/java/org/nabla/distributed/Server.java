@@ -174,6 +174,7 @@ public final class Server implements AutoCloseable {
     @Override
     public void close() {
         master.close();
+        mailbox.close(worker.task() + " stopped");
         grpc.shutdownNow();
         try {
             grpc.awaitTermination(5, TimeUnit.SECONDS);

@@ -176,6 +176,19 @@ class CollectiveGroupTest {
     }
 
     @Test
+    void aWaitEndsWhenItsServerStops() throws Exception {
+        try (Cluster c = new Cluster(2, OPTIONS)) {
+            var waiting = java.util.concurrent.CompletableFuture.supplyAsync(() -> assertThrows(
+                    DistributedException.class, () -> c.server(0).collectives().allReduce("k",
+                            List.of(Tensors.of(new float[] {1, 2}, 2)))));
+            Thread.sleep(300);                 // task 0 sent its chunk and waits for task 1's, which never comes
+            c.server(0).close();
+            DistributedException e = waiting.get(5, TimeUnit.SECONDS);
+            assertTrue(e.getMessage().contains("/job:worker/replica:0/task:0 stopped"), e.getMessage());
+        }
+    }
+
+    @Test
     void refusesIntegerTensors() throws Exception {
         try (Cluster c = new Cluster(1, OPTIONS)) {
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
