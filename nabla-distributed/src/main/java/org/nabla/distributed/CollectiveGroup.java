@@ -171,16 +171,17 @@ public final class CollectiveGroup {
             }
             p = 0;
             for (int at = rFrom; at < rTo || p == 0; at += piece, p++) {
-                Tensor chunk = mailbox.take(key, bucket, s, p, channels.options().stepTimeout(), task(prev),
-                        sockets == null ? () -> null : () -> sockets.lost(addresses.get(prev)));
+                CollectiveMailbox.Piece chunk = mailbox.take(key, bucket, s, p, channels.options().stepTimeout(),
+                        task(prev), sockets == null ? () -> null : () -> sockets.lost(addresses.get(prev)));
                 int expected = Math.min(rTo, at + piece) - at;
                 if (chunk.dtype() != flat.dtype() || chunk.size() != expected) {
                     throw new DistributedException("all-reduce '" + key + "' (bucket " + bucket + "): " + task(prev)
-                            + " sent " + chunk.spec() + " where " + expected + " " + flat.dtype() + " elements were "
-                            + "expected (do all tasks reduce the same shapes?)");
+                            + " sent " + chunk.size() + " " + chunk.dtype() + " elements where " + expected + " "
+                            + flat.dtype() + " elements were expected (do all tasks reduce the same shapes?)");
                 }
-                if (gather) flat.copyIn(at, chunk);
-                else flat.addIn(at, chunk);
+                if (gather) flat.copyIn(at, chunk.data());
+                else flat.addIn(at, chunk.data());
+                chunk.release().run();
             }
             for (CompletableFuture<?> f : sent) awaitSent(f, key, next);
         }
@@ -298,23 +299,26 @@ public final class CollectiveGroup {
                     : Tensor.wrap(dtype, shape, Arrays.copyOfRange(d, at, at + n));
         }
 
-        void addIn(int at, Tensor chunk) {
+        /** Adds the little-endian elements of {@code in} (its remaining bytes) at {@code at}, in place. */
+        void addIn(int at, java.nio.ByteBuffer in) {
             if (f != null) {
-                float[] a = chunk.toFloatArray();
-                for (int i = 0; i < a.length; i++) f[at + i] += a[i];
+                java.nio.FloatBuffer a = in.asFloatBuffer();
+                int n = a.remaining();
+                for (int i = 0; i < n; i++) f[at + i] += a.get(i);
             } else {
-                double[] a = chunk.toDoubleArray();
-                for (int i = 0; i < a.length; i++) d[at + i] += a[i];
+                java.nio.DoubleBuffer a = in.asDoubleBuffer();
+                int n = a.remaining();
+                for (int i = 0; i < n; i++) d[at + i] += a.get(i);
             }
         }
 
-        void copyIn(int at, Tensor chunk) {
+        void copyIn(int at, java.nio.ByteBuffer in) {
             if (f != null) {
-                float[] a = chunk.toFloatArray();
-                System.arraycopy(a, 0, f, at, a.length);
+                java.nio.FloatBuffer a = in.asFloatBuffer();
+                a.get(0, f, at, a.remaining());
             } else {
-                double[] a = chunk.toDoubleArray();
-                System.arraycopy(a, 0, d, at, a.length);
+                java.nio.DoubleBuffer a = in.asDoubleBuffer();
+                a.get(0, d, at, a.remaining());
             }
         }
     }

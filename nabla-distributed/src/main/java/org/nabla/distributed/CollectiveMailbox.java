@@ -1,6 +1,8 @@
 package org.nabla.distributed;
 
 import io.grpc.stub.StreamObserver;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.time.Duration;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -11,6 +13,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
+import org.nabla.DType;
 import org.nabla.Tensor;
 import org.nabla.distributed.proto.AbortCollectiveRequest;
 import org.nabla.distributed.proto.AbortCollectiveResponse;
@@ -28,7 +31,7 @@ import org.nabla.distributed.proto.DataPortResponse;
  * drops its late chunks); a stopping server fails every wait. DataPort tells a ring neighbour where to connect.
  */
 final class CollectiveMailbox extends CollectiveServiceGrpc.CollectiveServiceImplBase {
-    private final ConcurrentHashMap<String, CompletableFuture<Tensor>> slots = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, CompletableFuture<Piece>> slots = new ConcurrentHashMap<>();
     /** Why the server stopped (null while it serves). */
     private volatile String closed;
     private final long maxTensorBytes;
@@ -38,6 +41,25 @@ final class CollectiveMailbox extends CollectiveServiceGrpc.CollectiveServiceImp
     private final Map<String, String> aborted = Collections.synchronizedMap(new LinkedHashMap<>() {
         @Override protected boolean removeEldestEntry(Map.Entry<String, String> e) { return size() > 1024; }
     });
+
+    /**
+     * A received piece: its elements as little-endian bytes ({@code data}'s remaining ones); the taker calls
+     * {@code release} once it has used them (the ring socket reuses the buffer).
+     */
+    record Piece(DType dtype, ByteBuffer data, Runnable release) {
+        int size() { return data.remaining() / dtype.byteSize(); }
+
+        /** A piece holding a decoded tensor's elements (the gRPC path). */
+        static Piece of(Tensor t) {
+            if (t.dtype() != DType.FLOAT32 && t.dtype() != DType.FLOAT64) {
+                throw new IllegalArgumentException("a collective chunk must be float32 or float64, got " + t.spec());
+            }
+            ByteBuffer b = ByteBuffer.allocate((int) t.size() * t.dtype().byteSize()).order(ByteOrder.LITTLE_ENDIAN);
+            if (t.dtype() == DType.FLOAT32) b.asFloatBuffer().put(t.toFloatArray());
+            else b.asDoubleBuffer().put(t.toDoubleArray());
+            return new Piece(t.dtype(), b, () -> { });
+        }
+    }
 
     CollectiveMailbox(long maxTensorBytes) { this.maxTensorBytes = maxTensorBytes; }
 
@@ -55,7 +77,7 @@ final class CollectiveMailbox extends CollectiveServiceGrpc.CollectiveServiceImp
             }
             if (closed != null) throw new IllegalStateException(closed);
             deliver(c.getKey(), c.getBucket(), c.getRingStep(), c.getPiece(),
-                    TensorWire.decode(c.getTensor().asReadOnlyByteBuffer(), maxTensorBytes));
+                    Piece.of(TensorWire.decode(c.getTensor().asReadOnlyByteBuffer(), maxTensorBytes)));
             return CollectiveChunkResponse.getDefaultInstance();
         });
     }
@@ -69,7 +91,7 @@ final class CollectiveMailbox extends CollectiveServiceGrpc.CollectiveServiceImp
     }
 
     /** Hands a received piece to its taker (now, or when it asks); a piece of an aborted collective is dropped. */
-    void deliver(String key, int bucket, int step, int piece, Tensor t) {
+    void deliver(String key, int bucket, int step, int piece, Piece t) {
         if (aborted.containsKey(key)) return;   // too late: nobody will take it
         slots.computeIfAbsent(slot(key, bucket, step, piece), k -> new CompletableFuture<>()).complete(t);
     }
@@ -101,9 +123,9 @@ final class CollectiveMailbox extends CollectiveServiceGrpc.CollectiveServiceImp
      * error when none comes; {@code gone} says why the sender is gone (null: it is not), checked once the wait is
      * registered, so {@link #failWaiting} covers the rest.
      */
-    Tensor take(String key, int bucket, int step, int piece, Duration timeout, String from, Supplier<String> gone) {
+    Piece take(String key, int bucket, int step, int piece, Duration timeout, String from, Supplier<String> gone) {
         String s = slot(key, bucket, step, piece);
-        CompletableFuture<Tensor> f = slots.computeIfAbsent(s, k -> new CompletableFuture<>());
+        CompletableFuture<Piece> f = slots.computeIfAbsent(s, k -> new CompletableFuture<>());
         String why = aborted.get(key);
         if (why == null) why = closed;
         if (why == null && !f.isDone()) why = gone.get();

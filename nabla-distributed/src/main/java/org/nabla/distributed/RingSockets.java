@@ -10,15 +10,15 @@ import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
+import java.util.Queue;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.function.IntSupplier;
 import org.nabla.DType;
-import org.nabla.Shape;
-import org.nabla.Tensor;
 
 /**
  * The ring all-reduce's data plane (as Gloo's and NCCL's socket transports): one raw TCP connection from each task to
@@ -45,6 +45,8 @@ final class RingSockets implements AutoCloseable {
     /** Why each sender whose connection ended is gone, by its gRPC address (cleared when it connects again). */
     private final Map<String, String> lost = new ConcurrentHashMap<>();
     private volatile boolean closed;
+    /** Receive buffers the takers handed back, for the readers to reuse (a reader allocates one when none is free). */
+    private final Queue<ByteBuffer> free = new ConcurrentLinkedQueue<>();
 
     RingSockets(CollectiveMailbox mailbox, int maxPieceBytes) throws IOException {
         this.mailbox = mailbox;
@@ -81,7 +83,6 @@ final class RingSockets implements AutoCloseable {
      */
     private void readLoop(SocketChannel c) {
         ByteBuffer head = ByteBuffer.allocateDirect(HEADER_BYTES + MAX_KEY_BYTES).order(ByteOrder.LITTLE_ENDIAN);
-        ByteBuffer body = ByteBuffer.allocateDirect(maxPieceBytes).order(ByteOrder.LITTLE_ENDIAN);
         String sender = null;
         String senderAddress = null;
         boolean hello = true;
@@ -106,10 +107,9 @@ final class RingSockets implements AutoCloseable {
                 readFully(c, head, false);
                 head.flip();
                 String key = StandardCharsets.UTF_8.decode(head).toString();
-                body.clear().limit(bytes);
-                readFully(c, body, false);
-                body.flip();
                 if (hello) {
+                    ByteBuffer b = ByteBuffer.allocate(bytes);
+                    readFully(c, b, false);
                     int nl = key.indexOf('\n');
                     if (nl < 0) throw new IOException("malformed ring hello");
                     senderAddress = key.substring(0, nl);
@@ -118,16 +118,13 @@ final class RingSockets implements AutoCloseable {
                     hello = false;
                     continue;
                 }
-                Tensor t;
-                if (dtype == DType.FLOAT32) {
-                    float[] a = new float[bytes / 4];
-                    body.asFloatBuffer().get(a);
-                    t = Tensor.wrap(dtype, Shape.of(a.length), a);
-                } else {
-                    double[] a = new double[bytes / 8];
-                    body.asDoubleBuffer().get(a);
-                    t = Tensor.wrap(dtype, Shape.of(a.length), a);
-                }
+                ByteBuffer body = free.poll();
+                if (body == null) body = ByteBuffer.allocateDirect(maxPieceBytes).order(ByteOrder.LITTLE_ENDIAN);
+                body.clear().limit(bytes);
+                readFully(c, body, false);
+                body.flip();
+                ByteBuffer done = body;
+                CollectiveMailbox.Piece t = new CollectiveMailbox.Piece(dtype, body, () -> release(done));
                 mailbox.deliver(key, bucket, step, piece, t);
             }
         } catch (IOException | RuntimeException e) {
@@ -142,6 +139,10 @@ final class RingSockets implements AutoCloseable {
                 mailbox.failWaiting(why);
             }
         }
+    }
+
+    private void release(ByteBuffer b) {
+        if (free.size() < 16) free.offer(b);
     }
 
     /** Fills {@code b}; false when the stream ends before its first byte and {@code eofOk}. */
