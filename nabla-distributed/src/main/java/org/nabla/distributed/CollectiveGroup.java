@@ -117,9 +117,14 @@ public final class CollectiveGroup {
                 }
                 if (members.isEmpty()) continue;
                 if (total > Integer.MAX_VALUE - 8) throw new IllegalArgumentException("allReduce: too many elements");
-                Flat flat = Flat.allocate(dtype, (int) total);
+                Flat flat;
                 int at = 0;
-                for (int i : members) at = flat.put(at, tensors.get(i));
+                if (members.size() == 1) {   // the tensor's own copy is the bucket: no packing
+                    flat = Flat.of(tensors.get(members.get(0)));
+                } else {
+                    flat = Flat.allocate(dtype, (int) total);
+                    for (int i : members) at = flat.put(at, tensors.get(i));
+                }
                 int perBucket = (int) Math.max(1, bucketBytes / dtype.byteSize());
                 for (int from = 0; from < total; from += perBucket) {
                     ring(key, bucket++, flat, from, (int) Math.min(total, (long) from + perBucket));
@@ -293,8 +298,16 @@ public final class CollectiveGroup {
                     : Tensor.wrap(dtype, s, Arrays.copyOfRange(d, from, to));
         }
 
+        /** A copy of {@code t}'s elements. */
+        static Flat of(Tensor t) {
+            return t.dtype() == DType.FLOAT32 ? new Flat(t.dtype(), t.toFloatArray(), null)
+                    : new Flat(t.dtype(), null, t.toDoubleArray());
+        }
+
+        /** Elements [at, at + shape.size()) as a tensor; the whole of this flat is handed over, not copied. */
         Tensor take(int at, Shape shape) {
             int n = (int) shape.size();
+            if (at == 0 && n == (f != null ? f.length : d.length)) return Tensor.wrap(dtype, shape, f != null ? f : d);
             return f != null ? Tensor.wrap(dtype, shape, Arrays.copyOfRange(f, at, at + n))
                     : Tensor.wrap(dtype, shape, Arrays.copyOfRange(d, at, at + n));
         }
