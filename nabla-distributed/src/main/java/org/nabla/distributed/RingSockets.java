@@ -17,6 +17,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.function.IntSupplier;
 import org.nabla.DType;
 
@@ -171,10 +172,14 @@ final class RingSockets implements AutoCloseable {
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(e);
         }
-        return CompletableFuture.runAsync(() -> link.write(key, bucket, step, piece, f, d, from, to), link.writer)
-                .whenComplete((v, e) -> {
-                    if (e != null) drop(link);
-                });
+        try {
+            return CompletableFuture.runAsync(() -> link.write(key, bucket, step, piece, f, d, from, to), link.writer)
+                    .whenComplete((v, e) -> {
+                        if (e != null) drop(link);
+                    });
+        } catch (RejectedExecutionException e) {   // dropped by another collective's failure meanwhile
+            return CompletableFuture.failedFuture(new DistributedException("the ring connection was closed", e));
+        }
     }
 
     /** Why the sender at {@code address} is gone; null while it is connected (or has not connected yet). */
