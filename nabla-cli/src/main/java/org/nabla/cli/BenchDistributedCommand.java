@@ -2,6 +2,7 @@ package org.nabla.cli;
 
 import java.util.concurrent.Callable;
 import org.nabla.distributed.AllReduceBenchmark;
+import org.nabla.distributed.DistributedOptions;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -25,12 +26,18 @@ public final class BenchDistributedCommand implements Callable<Integer> {
             + "as many as timed (default: ${DEFAULT-VALUE}).")
     double warmUp;
 
+    @Option(names = "--grpc", description = "Send the ring's chunks as gRPC messages (the fallback) instead of over "
+            + "raw TCP ring sockets.")
+    boolean grpc;
+
     @Override
     public Integer call() throws Exception {
         long[] bytes = new long[mb.length];
         for (int i = 0; i < mb.length; i++) bytes[i] = mb[i] << 20;
-        System.out.printf("ring all-reduce of one float32 tensor, %d cores%n", Runtime.getRuntime().availableProcessors());
-        AllReduceBenchmark.run(workers, bytes, iterations, warmUp, System.out);
+        System.out.printf("ring all-reduce of one float32 tensor over %s, %d cores%n", grpc ? "gRPC" : "ring sockets",
+                Runtime.getRuntime().availableProcessors());
+        AllReduceBenchmark.run(workers, bytes, iterations, warmUp, DistributedOptions.defaults().ringSockets(!grpc),
+                System.out);
         return 0;
     }
 }

@@ -45,10 +45,16 @@ public final class AllReduceBenchmark {
      */
     public static List<Result> run(int[] workers, long[] bytes, int iterations, double warmUpSeconds, PrintStream out)
             throws Exception {
+        return run(workers, bytes, iterations, warmUpSeconds, DistributedOptions.defaults(), out);
+    }
+
+    /** As {@link #run(int[], long[], int, double, PrintStream)}, the servers started with {@code options}. */
+    public static List<Result> run(int[] workers, long[] bytes, int iterations, double warmUpSeconds,
+                                   DistributedOptions options, PrintStream out) throws Exception {
         List<Result> results = new ArrayList<>();
         out.println(HEADER);
         for (int n : workers) {
-            List<Server> servers = startLocal(n);
+            List<Server> servers = startLocal(n, options);
             try {
                 for (long b : bytes) {
                     Result r = measure(servers, b, iterations, (long) (warmUpSeconds * 1e9));
@@ -139,7 +145,7 @@ public final class AllReduceBenchmark {
     }
 
     /** {@code n} worker servers on free loopback ports in this process, each knowing the others. */
-    static List<Server> startLocal(int n) throws IOException {
+    static List<Server> startLocal(int n, DistributedOptions options) throws IOException {
         for (int attempt = 0; ; attempt++) {
             List<String> addresses = new ArrayList<>();
             for (int i = 0; i < n; i++) {
@@ -151,7 +157,7 @@ public final class AllReduceBenchmark {
             List<Server> servers = new ArrayList<>();
             try {
                 for (int i = 0; i < n; i++) {
-                    servers.add(Server.start(new Server.Config(spec, "worker", i, -1, 1, DistributedOptions.defaults())));
+                    servers.add(Server.start(new Server.Config(spec, "worker", i, -1, 1, options)));
                 }
                 return servers;
             } catch (IOException e) {

@@ -1,6 +1,5 @@
 package org.nabla.distributed;
 
-import com.google.protobuf.ByteString;
 import com.google.protobuf.UnsafeByteOperations;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
@@ -8,7 +7,9 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import org.nabla.DType;
 import org.nabla.Shape;
@@ -18,15 +19,19 @@ import org.nabla.distributed.proto.AbortCollectiveResponse;
 import org.nabla.distributed.proto.CollectiveChunk;
 import org.nabla.distributed.proto.CollectiveChunkResponse;
 import org.nabla.distributed.proto.CollectiveServiceGrpc;
+import org.nabla.distributed.proto.DataPortRequest;
+import org.nabla.distributed.proto.DataPortResponse;
 
 /**
  * The tasks of one job taking part in collectives, seen from one of them ({@link Server#collectives()}): a ring
  * all-reduce of float32/float64 tensors. Tensors of one dtype are laid end to end and cut into buckets of
  * {@link #bucketBytes()}; each bucket goes round the ring twice (reduce-scatter, then all-gather) in n chunks, so each
  * task sends and receives 2(n-1)/n of the data. A chunk travels in pieces of at most the options' {@code chunkBytes}
- * (1 MiB), sent at once, so sending, receiving and adding overlap. Every task of the group must call the same collectives with the same
- * keys and tensor shapes, in the same order. Chunks are pushed to the next task (SendChunk, TensorWire-encoded, with
- * the control deadline) and waited for from the previous one (at most the step deadline); a failure aborts the
+ * (1 MiB), sent at once (on another thread), so sending, receiving and adding overlap. Every task of the group must
+ * call the same collectives with the same keys and tensor shapes, in the same order. Pieces are pushed to the next
+ * task as raw little-endian frames on a TCP connection ({@link RingSockets}, the data plane) or, with
+ * {@code ringSockets(false)}, as SendChunk RPCs (TensorWire-encoded, with the control deadline), and waited for from
+ * the previous one (at most the step deadline); a failure aborts the
  * collective on every task and names the task that failed. One collective at a time per key; different keys may run
  * concurrently.
  */
@@ -40,12 +45,14 @@ public final class CollectiveGroup {
     private final int rank;
     private final Channels channels;
     private final CollectiveMailbox mailbox;
+    /** The data plane; null: pieces travel as SendChunk RPCs. */
+    private final RingSockets sockets;
     private final long bucketBytes;
     /** Counts the collectives with drawn keys; shared by the groups {@link #withBucketBytes} derives. */
     private final AtomicLong autoKeys;
 
     CollectiveGroup(String job, List<Integer> taskIndices, List<String> addresses, int rank, Channels channels,
-                    CollectiveMailbox mailbox, long bucketBytes, AtomicLong autoKeys) {
+                    CollectiveMailbox mailbox, RingSockets sockets, long bucketBytes, AtomicLong autoKeys) {
         if (bucketBytes < 1024) throw new IllegalArgumentException("bucketBytes must be >= 1024, got " + bucketBytes);
         this.job = job;
         this.taskIndices = List.copyOf(taskIndices);
@@ -53,13 +60,14 @@ public final class CollectiveGroup {
         this.rank = rank;
         this.channels = channels;
         this.mailbox = mailbox;
+        this.sockets = sockets;
         this.bucketBytes = bucketBytes;
         this.autoKeys = autoKeys;
     }
 
     /** The same group with buckets of {@code bytes}. */
     public CollectiveGroup withBucketBytes(long bytes) {
-        return new CollectiveGroup(job, taskIndices, addresses, rank, channels, mailbox, bytes, autoKeys);
+        return new CollectiveGroup(job, taskIndices, addresses, rank, channels, mailbox, sockets, bytes, autoKeys);
     }
 
     /** Number of tasks in the group. */
@@ -109,9 +117,14 @@ public final class CollectiveGroup {
                 }
                 if (members.isEmpty()) continue;
                 if (total > Integer.MAX_VALUE - 8) throw new IllegalArgumentException("allReduce: too many elements");
-                Flat flat = Flat.allocate(dtype, (int) total);
+                Flat flat;
                 int at = 0;
-                for (int i : members) at = flat.put(at, tensors.get(i));
+                if (members.size() == 1) {   // the tensor's own copy is the bucket: no packing
+                    flat = Flat.of(tensors.get(members.get(0)));
+                } else {
+                    flat = Flat.allocate(dtype, (int) total);
+                    for (int i : members) at = flat.put(at, tensors.get(i));
+                }
                 int perBucket = (int) Math.max(1, bucketBytes / dtype.byteSize());
                 for (int from = 0; from < total; from += perBucket) {
                     ring(key, bucket++, flat, from, (int) Math.min(total, (long) from + perBucket));
@@ -150,28 +163,77 @@ public final class CollectiveGroup {
             int sTo = from + (int) ((long) (sendChunk + 1) * len / n);
             int rFrom = from + (int) ((long) recvChunk * len / n);
             int rTo = from + (int) ((long) (recvChunk + 1) * len / n);
-            List<CompletableFuture<CollectiveChunkResponse>> sent = new ArrayList<>();
+            List<CompletableFuture<?>> sent = new ArrayList<>();
             int p = 0;
             for (int at = sFrom; at < sTo || p == 0; at += piece, p++) {
+                if (sockets != null) {
+                    sent.add(sendFrame(next, key, bucket, s, p, flat, at, Math.min(sTo, at + piece)));
+                    continue;
+                }
                 sent.add(send(next, CollectiveChunk.newBuilder().setKey(key).setBucket(bucket).setRingStep(s)
                         .setPiece(p).setFromRank(rank).setTensor(UnsafeByteOperations.unsafeWrap(TensorWire.encode(
                                 flat.slice(at, Math.min(sTo, at + piece))))).build()));
             }
             p = 0;
             for (int at = rFrom; at < rTo || p == 0; at += piece, p++) {
-                ByteString in = mailbox.take(key, bucket, s, p, channels.options().stepTimeout(), task(prev));
-                Tensor chunk = TensorWire.decode(in.asReadOnlyByteBuffer(), channels.options().maxTensorBytes());
+                CollectiveMailbox.Piece chunk = mailbox.take(key, bucket, s, p, channels.options().stepTimeout(),
+                        task(prev), sockets == null ? () -> null : () -> sockets.lost(addresses.get(prev)));
                 int expected = Math.min(rTo, at + piece) - at;
                 if (chunk.dtype() != flat.dtype() || chunk.size() != expected) {
                     throw new DistributedException("all-reduce '" + key + "' (bucket " + bucket + "): " + task(prev)
-                            + " sent " + chunk.spec() + " where " + expected + " " + flat.dtype() + " elements were "
-                            + "expected (do all tasks reduce the same shapes?)");
+                            + " sent " + chunk.size() + " " + chunk.dtype() + " elements where " + expected + " "
+                            + flat.dtype() + " elements were expected (do all tasks reduce the same shapes?)");
                 }
-                if (gather) flat.copyIn(at, chunk);
-                else flat.addIn(at, chunk);
+                if (gather) flat.copyIn(at, chunk.data());
+                else flat.addIn(at, chunk.data());
+                chunk.release().run();
             }
-            for (CompletableFuture<CollectiveChunkResponse> f : sent) Rpc.await(f);
+            for (CompletableFuture<?> f : sent) awaitSent(f, key, next);
         }
+    }
+
+    /** Waits for a send; one stuck past the step deadline (the peer stopped reading) closes the connection. */
+    private void awaitSent(CompletableFuture<?> f, String key, int to) {
+        if (sockets == null) {
+            Rpc.await(f);
+            return;
+        }
+        try {
+            f.get(channels.options().stepTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            sockets.disconnect(addresses.get(to));
+            throw new DistributedException("all-reduce '" + key + "': " + task(to) + " did not take data within "
+                    + channels.options().stepTimeout().toMillis() + " ms");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new DistributedException("all-reduce '" + key + "': interrupted", e);
+        } catch (ExecutionException e) {
+            Throwable t = Rpc.unwrap(e);
+            if (t instanceof RuntimeException r) throw r;
+            throw new DistributedException(Rpc.message(t), t);
+        }
+    }
+
+    /** Writes {@code flat[from, to)} to task {@code to}'s ring socket; a failure also fails this task's waits at once. */
+    private CompletableFuture<Void> sendFrame(int to, String key, int bucket, int step, int piece, Flat flat, int from,
+                                              int until) {
+        return sockets.send(addresses.get(to), () -> dataPort(to), addresses.get(rank) + "\n" + task(rank), key, bucket, step, piece, flat.f(),
+                        flat.d(), from, until)
+                .exceptionallyCompose(e -> {
+                    String why = "all-reduce '" + key + "' (bucket " + bucket + "): " + task(to) + " "
+                            + failure(e, "ring socket");
+                    mailbox.abort(key, why);
+                    return CompletableFuture.failedFuture(new DistributedException(why, e));
+                });
+    }
+
+    /** Asks task {@code to} for its ring socket's port (a control RPC). */
+    private int dataPort(int to) {
+        long ms = channels.options().rpcTimeout().toMillis();
+        DataPortResponse r = Rpc.await(Rpc.<DataPortResponse>call(o -> CollectiveServiceGrpc
+                .newStub(channels.get(addresses.get(to))).withDeadlineAfter(ms, TimeUnit.MILLISECONDS)
+                .dataPort(DataPortRequest.getDefaultInstance(), o)));
+        return r.getPort();
     }
 
     /** Pushes a piece to task {@code to}; a failure also fails this task's waits on the key at once. */
@@ -236,29 +298,40 @@ public final class CollectiveGroup {
                     : Tensor.wrap(dtype, s, Arrays.copyOfRange(d, from, to));
         }
 
+        /** A copy of {@code t}'s elements. */
+        static Flat of(Tensor t) {
+            return t.dtype() == DType.FLOAT32 ? new Flat(t.dtype(), t.toFloatArray(), null)
+                    : new Flat(t.dtype(), null, t.toDoubleArray());
+        }
+
+        /** Elements [at, at + shape.size()) as a tensor; the whole of this flat is handed over, not copied. */
         Tensor take(int at, Shape shape) {
             int n = (int) shape.size();
+            if (at == 0 && n == (f != null ? f.length : d.length)) return Tensor.wrap(dtype, shape, f != null ? f : d);
             return f != null ? Tensor.wrap(dtype, shape, Arrays.copyOfRange(f, at, at + n))
                     : Tensor.wrap(dtype, shape, Arrays.copyOfRange(d, at, at + n));
         }
 
-        void addIn(int at, Tensor chunk) {
+        /** Adds the little-endian elements of {@code in} (its remaining bytes) at {@code at}, in place. */
+        void addIn(int at, java.nio.ByteBuffer in) {
             if (f != null) {
-                float[] a = chunk.toFloatArray();
-                for (int i = 0; i < a.length; i++) f[at + i] += a[i];
+                java.nio.FloatBuffer a = in.asFloatBuffer();
+                int n = a.remaining();
+                for (int i = 0; i < n; i++) f[at + i] += a.get(i);
             } else {
-                double[] a = chunk.toDoubleArray();
-                for (int i = 0; i < a.length; i++) d[at + i] += a[i];
+                java.nio.DoubleBuffer a = in.asDoubleBuffer();
+                int n = a.remaining();
+                for (int i = 0; i < n; i++) d[at + i] += a.get(i);
             }
         }
 
-        void copyIn(int at, Tensor chunk) {
+        void copyIn(int at, java.nio.ByteBuffer in) {
             if (f != null) {
-                float[] a = chunk.toFloatArray();
-                System.arraycopy(a, 0, f, at, a.length);
+                java.nio.FloatBuffer a = in.asFloatBuffer();
+                a.get(0, f, at, a.remaining());
             } else {
-                double[] a = chunk.toDoubleArray();
-                System.arraycopy(a, 0, d, at, a.length);
+                java.nio.DoubleBuffer a = in.asDoubleBuffer();
+                a.get(0, d, at, a.remaining());
             }
         }
     }

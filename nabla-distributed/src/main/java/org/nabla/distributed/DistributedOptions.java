@@ -14,9 +14,11 @@ import org.nabla.runtime.ExecutionMode;
  * @param chunkBytes      RecvTensor streams a tensor's bytes in chunks of this size
  * @param maxMessageBytes the largest single gRPC message (feeds and fetches travel inline in RunStep and RunGraph)
  * @param mode            how each worker runs its partitions' ready nodes
+ * @param ringSockets     the ring all-reduce sends its chunks over raw TCP connections between ring neighbours
+ *                        ({@link RingSockets}, the default); false: as gRPC SendChunk messages (slower, the fallback)
  */
 public record DistributedOptions(Duration rpcTimeout, Duration stepTimeout, long maxTensorBytes, int chunkBytes,
-                                 int maxMessageBytes, ExecutionMode mode) {
+                                 int maxMessageBytes, ExecutionMode mode, boolean ringSockets) {
     public DistributedOptions {
         if (rpcTimeout == null || rpcTimeout.isNegative() || rpcTimeout.isZero()) {
             throw new IllegalArgumentException("rpcTimeout must be positive, got " + rpcTimeout);
@@ -36,30 +38,34 @@ public record DistributedOptions(Duration rpcTimeout, Duration stepTimeout, long
     /** 10 s per control RPC, 10 min per step, tensors up to 1 GiB in 1 MiB chunks, messages up to 256 MiB. */
     public static DistributedOptions defaults() {
         return new DistributedOptions(Duration.ofSeconds(10), Duration.ofMinutes(10), 1L << 30, 1 << 20, 256 << 20,
-                ExecutionMode.PARALLEL);
+                ExecutionMode.PARALLEL, true);
     }
 
     public DistributedOptions rpcTimeout(Duration d) {
-        return new DistributedOptions(d, stepTimeout, maxTensorBytes, chunkBytes, maxMessageBytes, mode);
+        return new DistributedOptions(d, stepTimeout, maxTensorBytes, chunkBytes, maxMessageBytes, mode, ringSockets);
     }
 
     public DistributedOptions stepTimeout(Duration d) {
-        return new DistributedOptions(rpcTimeout, d, maxTensorBytes, chunkBytes, maxMessageBytes, mode);
+        return new DistributedOptions(rpcTimeout, d, maxTensorBytes, chunkBytes, maxMessageBytes, mode, ringSockets);
     }
 
     public DistributedOptions maxTensorBytes(long n) {
-        return new DistributedOptions(rpcTimeout, stepTimeout, n, chunkBytes, maxMessageBytes, mode);
+        return new DistributedOptions(rpcTimeout, stepTimeout, n, chunkBytes, maxMessageBytes, mode, ringSockets);
     }
 
     public DistributedOptions chunkBytes(int n) {
-        return new DistributedOptions(rpcTimeout, stepTimeout, maxTensorBytes, n, maxMessageBytes, mode);
+        return new DistributedOptions(rpcTimeout, stepTimeout, maxTensorBytes, n, maxMessageBytes, mode, ringSockets);
     }
 
     public DistributedOptions maxMessageBytes(int n) {
-        return new DistributedOptions(rpcTimeout, stepTimeout, maxTensorBytes, chunkBytes, n, mode);
+        return new DistributedOptions(rpcTimeout, stepTimeout, maxTensorBytes, chunkBytes, n, mode, ringSockets);
     }
 
     public DistributedOptions mode(ExecutionMode m) {
-        return new DistributedOptions(rpcTimeout, stepTimeout, maxTensorBytes, chunkBytes, maxMessageBytes, m);
+        return new DistributedOptions(rpcTimeout, stepTimeout, maxTensorBytes, chunkBytes, maxMessageBytes, m, ringSockets);
+    }
+
+    public DistributedOptions ringSockets(boolean on) {
+        return new DistributedOptions(rpcTimeout, stepTimeout, maxTensorBytes, chunkBytes, maxMessageBytes, mode, on);
     }
 }

@@ -25,6 +25,8 @@ public final class Server implements AutoCloseable {
     private final Master master;
     private final Channels channels;
     private final CollectiveMailbox mailbox;
+    /** The all-reduce's data plane (null when the options choose gRPC for it). */
+    private final RingSockets sockets;
     private final ClusterSpec cluster;
     private final Config config;
     private CollectiveGroup collectives;
@@ -79,7 +81,8 @@ public final class Server implements AutoCloseable {
     }
 
     private Server(io.grpc.Server grpc, Worker worker, Master master, Channels channels, CollectiveMailbox mailbox,
-                   ClusterSpec cluster, Config config) {
+                   RingSockets sockets, ClusterSpec cluster, Config config) {
+        this.sockets = sockets;
         this.grpc = grpc;
         this.worker = worker;
         this.master = master;
@@ -100,7 +103,17 @@ public final class Server implements AutoCloseable {
         Channels channels = new Channels(config.options());
         Worker worker = new Worker(config.job(), config.task(), config.cpuDevices(), channels);
         AtomicReference<Master> master = new AtomicReference<>();
-        CollectiveMailbox mailbox = new CollectiveMailbox();
+        CollectiveMailbox mailbox = new CollectiveMailbox(config.options().maxTensorBytes());
+        RingSockets sockets = null;
+        if (config.options().ringSockets()) {
+            try {
+                sockets = new RingSockets(mailbox, config.options().chunkBytes());
+            } catch (IOException e) {
+                channels.close();
+                throw new IOException("cannot open the ring socket of " + worker.task() + ": " + e.getMessage(), e);
+            }
+            mailbox.dataPort(sockets.port());
+        }
         io.grpc.Server grpc;
         try {
             grpc = NettyServerBuilder.forAddress(new InetSocketAddress(port))
@@ -116,6 +129,7 @@ public final class Server implements AutoCloseable {
                     .start();
         } catch (IOException e) {
             channels.close();
+            if (sockets != null) sockets.close();
             throw new IOException("cannot start " + worker.task() + " on port " + port + ": " + e.getMessage(), e);
         }
         ClusterSpec cluster = config.cluster() != null ? config.cluster()
@@ -126,7 +140,7 @@ public final class Server implements AutoCloseable {
                     "server");
         }
         master.set(new Master(cluster, channels));
-        return new Server(grpc, worker, master.get(), channels, mailbox, cluster, config);
+        return new Server(grpc, worker, master.get(), channels, mailbox, sockets, cluster, config);
     }
 
     /**
@@ -140,9 +154,12 @@ public final class Server implements AutoCloseable {
         List<String> addresses = new ArrayList<>();
         for (int i : indices) addresses.add(cluster.address(config.job(), i));
         collectives = new CollectiveGroup(config.job(), indices, addresses, indices.indexOf(config.task()), channels,
-                mailbox, CollectiveGroup.DEFAULT_BUCKET_BYTES, new AtomicLong());
+                mailbox, sockets, CollectiveGroup.DEFAULT_BUCKET_BYTES, new AtomicLong());
         return collectives;
     }
+
+    /** The port of the all-reduce's ring socket; -1 when the options choose gRPC for it. */
+    int ringPort() { return sockets == null ? -1 : sockets.port(); }
 
     /** Collective chunks received and not yet used (0 once every collective finished). */
     int pendingCollectiveChunks() { return mailbox.pending(); }
@@ -175,6 +192,7 @@ public final class Server implements AutoCloseable {
     public void close() {
         master.close();
         mailbox.close(worker.task() + " stopped");
+        if (sockets != null) sockets.close();
         grpc.shutdownNow();
         try {
             grpc.awaitTermination(5, TimeUnit.SECONDS);

@@ -6,7 +6,8 @@
  * {@link org.nabla.distributed.TensorWire} encoding). The cluster comes from TensorFlow's TF_CONFIG
  * ({@link org.nabla.distributed.TfConfig}); {@link org.nabla.distributed.Server} is one task. Collectives: a task's
  * {@link org.nabla.distributed.CollectiveGroup} ring-all-reduces tensors with the other tasks of its job (chunks pushed
- * over the CollectiveService), and {@link org.nabla.distributed.MultiWorkerMirroredStrategy} builds synchronous
+ * as raw frames over TCP connections between ring neighbours, {@link org.nabla.distributed.RingSockets}, with the
+ * CollectiveService as the control plane, or over the CollectiveService itself), and {@link org.nabla.distributed.MultiWorkerMirroredStrategy} builds synchronous
  * data-parallel training on it. The only package of Nabla
  * that uses gRPC. See docs/distributed.md.
  */

@@ -21,11 +21,20 @@ import org.nabla.DType;
 import org.nabla.Tensor;
 import org.nabla.Tensors;
 
-/** Ring all-reduce among 2-4 in-process servers on loopback, against a plain sum. */
+/**
+ * Ring all-reduce among 2-4 in-process servers on loopback, against a plain sum, over the ring sockets
+ * ({@link CollectiveGroupGrpcTest} runs the same over gRPC SendChunk).
+ */
 @Timeout(120)
 class CollectiveGroupTest {
     private static final DistributedOptions OPTIONS = DistributedOptions.defaults().rpcTimeout(Duration.ofSeconds(5))
             .stepTimeout(Duration.ofSeconds(20));
+
+    /** The options of every cluster here. */
+    DistributedOptions options() { return OPTIONS; }
+
+    /** How a failed send names the transport in its error. */
+    String sendCall() { return "(ring socket)"; }
 
     /** Inputs of task r: float32 tensors of these shapes and one float64. */
     private static List<Tensor> inputs(int r, int[][] shapes) {
@@ -59,11 +68,11 @@ class CollectiveGroupTest {
         }
     }
 
-    private static void checkSum(int n, int[][] shapes, long bucketBytes) throws Exception {
-        checkSum(n, shapes, bucketBytes, OPTIONS);
+    private void checkSum(int n, int[][] shapes, long bucketBytes) throws Exception {
+        checkSum(n, shapes, bucketBytes, options());
     }
 
-    private static void checkSum(int n, int[][] shapes, long bucketBytes, DistributedOptions options) throws Exception {
+    private void checkSum(int n, int[][] shapes, long bucketBytes, DistributedOptions options) throws Exception {
         try (Cluster c = new Cluster(n, options)) {
             List<List<Tensor>> results = onAll(n, r -> c.server(r).collectives().withBucketBytes(bucketBytes)
                     .allReduce("k", inputs(r, shapes)));
@@ -107,7 +116,7 @@ class CollectiveGroupTest {
 
     @Test
     void chunksTravelInPieces() throws Exception {
-        checkSum(3, new int[][] {{10_007}, {5}}, 16 << 10, OPTIONS.chunkBytes(1024));
+        checkSum(3, new int[][] {{10_007}, {5}}, 16 << 10, options().chunkBytes(1024));
     }
 
     @Test
@@ -122,7 +131,7 @@ class CollectiveGroupTest {
 
     @Test
     void concurrentCollectivesWithDifferentKeysDoNotMix() throws Exception {
-        try (Cluster c = new Cluster(3, OPTIONS)) {
+        try (Cluster c = new Cluster(3, options())) {
             List<List<Tensor>> results = onAll(6, i -> {
                 int rank = i % 3;
                 String key = i < 3 ? "a" : "b";
@@ -139,7 +148,7 @@ class CollectiveGroupTest {
 
     @Test
     void withTwoTasksTheOneLeftFailsAtOnceNamingThePeer() throws Exception {
-        try (Cluster c = new Cluster(2, OPTIONS)) {
+        try (Cluster c = new Cluster(2, options())) {
             int port1 = c.server(1).port();
             c.server(1).close();
             long t0 = System.nanoTime();
@@ -148,13 +157,13 @@ class CollectiveGroupTest {
             long ms = (System.nanoTime() - t0) / 1_000_000;
             assertTrue(ms < 5_000, "failed within seconds, took " + ms + " ms");
             assertTrue(e.getMessage().contains("task /job:worker/replica:0/task:1 (localhost:" + port1 + ") is "
-                    + "unreachable (SendChunk)"), e.getMessage());
+                    + "unreachable " + sendCall()), e.getMessage());
         }
     }
 
     @Test
     void aTaskThatIsDownIsNamed() throws Exception {
-        try (Cluster c = new Cluster(3, OPTIONS)) {
+        try (Cluster c = new Cluster(3, options())) {
             int port2 = c.server(2).port();
             c.server(2).close();
             long t0 = System.nanoTime();
@@ -171,13 +180,13 @@ class CollectiveGroupTest {
             for (String e : errors) {
                 assertTrue(e.contains("task /job:worker/replica:0/task:2 (localhost:" + port2 + ")"), e);
             }
-            assertTrue(errors.get(1).contains("is unreachable (SendChunk)"), errors.get(1));
+            assertTrue(errors.get(1).contains("is unreachable " + sendCall()), errors.get(1));
         }
     }
 
     @Test
     void aWaitEndsWhenItsServerStops() throws Exception {
-        try (Cluster c = new Cluster(2, OPTIONS)) {
+        try (Cluster c = new Cluster(2, options())) {
             var waiting = java.util.concurrent.CompletableFuture.supplyAsync(() -> assertThrows(
                     DistributedException.class, () -> c.server(0).collectives().allReduce("k",
                             List.of(Tensors.of(new float[] {1, 2}, 2)))));
@@ -190,7 +199,7 @@ class CollectiveGroupTest {
 
     @Test
     void refusesIntegerTensors() throws Exception {
-        try (Cluster c = new Cluster(1, OPTIONS)) {
+        try (Cluster c = new Cluster(1, options())) {
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                     () -> c.server(0).collectives().allReduce(List.of(Tensors.of(new int[] {1}, 1))));
             assertTrue(e.getMessage().contains("only float32 and float64"), e.getMessage());
