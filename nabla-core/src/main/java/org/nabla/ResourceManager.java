@@ -1,8 +1,8 @@
 package org.nabla;
 
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import org.nabla.Tensor;
 
 /**
  * The mutable state behind variables: name -> current value (TensorFlow's ResourceMgr). The eager context has one
@@ -34,7 +34,7 @@ public final class ResourceManager implements AutoCloseable {
     public void assign(String name, Tensor value) {
         checkOpen();
         if (value.isSymbolic()) throw new IllegalArgumentException("variable '" + name + "': cannot store a graph tensor");
-        org.nabla.TensorScope.escape(value); // a variable's value outlives any eager scope
+        TensorScope.escape(value); // a variable's value outlives any eager scope
         values.put(name, value);
     }
 
@@ -50,7 +50,7 @@ public final class ResourceManager implements AutoCloseable {
             if (v.isSymbolic()) {
                 throw new IllegalArgumentException("variable '" + name + "': cannot store a graph tensor");
             }
-            org.nabla.TensorScope.escape(v);
+            TensorScope.escape(v);
             return v;
         });
         if (next == null) read(name); // throws the not-initialized error
@@ -60,7 +60,7 @@ public final class ResourceManager implements AutoCloseable {
     public void remove(String name) { values.remove(name); }
 
     /** Names of all variables held (a copy). */
-    public java.util.Set<String> names() { return java.util.Set.copyOf(values.keySet()); }
+    public Set<String> names() { return Set.copyOf(values.keySet()); }
 
     private void checkOpen() {
         if (closed) throw new IllegalStateException("the resources of this session were released (session closed)");

@@ -8,6 +8,7 @@ import org.nabla.Tensor;
 import org.nabla.TensorScope;
 import org.nabla.device.Device;
 import org.nabla.kernels.BaseKernelContext;
+import org.nabla.kernels.Kernel;
 import org.nabla.kernels.KernelContext;
 import org.nabla.kernels.Rendezvous;
 import org.nabla.ops.Attrs;
@@ -38,7 +39,7 @@ final class EagerKernelContext extends BaseKernelContext {
     }
 
     /** Runs {@code kernel} in this context; under a scope its outputs on scope buffers become the scope's. */
-    Tensor[] run(org.nabla.kernels.Kernel kernel) {
+    Tensor[] run(Kernel kernel) {
         Tensor[] outputs = kernel.compute(this);
         if (scope != null) scope.adoptResults(outputs, handedOut);
         return outputs;

@@ -62,7 +62,8 @@ public record DistributedOptions(Duration rpcTimeout, Duration stepTimeout, long
     }
 
     public DistributedOptions mode(ExecutionMode m) {
-        return new DistributedOptions(rpcTimeout, stepTimeout, maxTensorBytes, chunkBytes, maxMessageBytes, m, ringSockets);
+        return new DistributedOptions(rpcTimeout, stepTimeout, maxTensorBytes, chunkBytes, maxMessageBytes, m,
+                ringSockets);
     }
 
     public DistributedOptions ringSockets(boolean on) {
