@@ -1,7 +1,7 @@
 package org.nabla.cli;
 
 import java.util.concurrent.Callable;
-import org.nabla.distributed.AllReduceBenchmark;
+import org.nabla.distributed.collective.AllReduceBenchmark;
 import org.nabla.distributed.DistributedOptions;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;

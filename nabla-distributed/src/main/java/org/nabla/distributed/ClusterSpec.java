@@ -52,7 +52,7 @@ public final class ClusterSpec {
     }
 
     /** Checks that {@code address} reads {@code host:port} (a bracketed IPv6 host allowed); {@code where} names it. */
-    static void checkAddress(String address, String where) {
+    public static void checkAddress(String address, String where) {
         String expected = ", expected \"host:port\" such as \"localhost:2222\" or \"w-0.ns.svc:2222\"";
         if (address == null) throw new IllegalArgumentException(where + " is null" + expected);
         int colon = address.lastIndexOf(':');

@@ -1,5 +1,11 @@
 package org.nabla.distributed;
 
+import org.nabla.distributed.master.Master;
+import org.nabla.distributed.master.MasterCalls;
+import org.nabla.distributed.master.RemoteMaster;
+import org.nabla.distributed.rpc.Channels;
+import org.nabla.distributed.rpc.TensorWire;
+
 import com.google.protobuf.ByteString;
 import java.util.ArrayList;
 import java.util.List;

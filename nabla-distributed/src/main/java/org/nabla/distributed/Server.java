@@ -1,5 +1,12 @@
 package org.nabla.distributed;
 
+import org.nabla.distributed.collective.CollectiveGroup;
+import org.nabla.distributed.collective.CollectiveMailbox;
+import org.nabla.distributed.collective.RingSockets;
+import org.nabla.distributed.master.Master;
+import org.nabla.distributed.rpc.Channels;
+import org.nabla.distributed.worker.Worker;
+
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -159,10 +166,10 @@ public final class Server implements AutoCloseable {
     }
 
     /** The port of the all-reduce's ring socket; -1 when the options choose gRPC for it. */
-    int ringPort() { return sockets == null ? -1 : sockets.port(); }
+    public int ringPort() { return sockets == null ? -1 : sockets.port(); }
 
     /** Collective chunks received and not yet used (0 once every collective finished). */
-    int pendingCollectiveChunks() { return mailbox.pending(); }
+    public int pendingCollectiveChunks() { return mailbox.pending(); }
 
     /** The port the server listens on. */
     public int port() { return port; }
@@ -182,7 +189,8 @@ public final class Server implements AutoCloseable {
     /** Steps with state on this task's worker (0 once every step was cleaned up). */
     int liveSteps() { return worker.liveSteps(); }
 
-    Worker worker() { return worker; }
+    /** The task's worker service (tests reach its step state through it). */
+    public Worker worker() { return worker; }
 
     /** Blocks until the server stops. */
     public void awaitTermination() throws InterruptedException { grpc.awaitTermination(); }

@@ -13,15 +13,15 @@ import org.nabla.eager.ExecutionContext;
 import org.nabla.graph.Graph;
 
 /** Test helpers: worker servers on loopback ports in this JVM, and a graph whose values cross two tasks both ways. */
-final class Cluster implements AutoCloseable {
-    final List<Server> servers = new ArrayList<>();
-    final ClusterSpec spec;
+public final class Cluster implements AutoCloseable {
+    public final List<Server> servers = new ArrayList<>();
+    public final ClusterSpec spec;
 
     /**
      * {@code n} worker tasks on free loopback ports, each knowing the whole cluster (so any master reaches all). A port
      * taken between choosing and binding it (other builds share the machine) means a fresh try with new ports.
      */
-    Cluster(int n, DistributedOptions options) throws IOException {
+    public Cluster(int n, DistributedOptions options) throws IOException {
         ClusterSpec chosen = null;
         for (int attempt = 0; chosen == null; attempt++) {
             List<String> addresses = new ArrayList<>();
@@ -41,9 +41,9 @@ final class Cluster implements AutoCloseable {
         spec = chosen;
     }
 
-    Server server(int i) { return servers.get(i); }
+    public Server server(int i) { return servers.get(i); }
 
-    static int freePort() throws IOException {
+    public static int freePort() throws IOException {
         try (ServerSocket s = new ServerSocket(0)) {
             s.setReuseAddress(true);
             return s.getLocalPort();
@@ -59,8 +59,8 @@ final class Cluster implements AutoCloseable {
      * x (fed, on {@code t0}) -> h = tanh(x @ w) on {@code t1} -> c = h + x on {@code t0} -> d = sum(c * c) on
      * {@code t1}: x and c cross from t0 to t1, h from t1 to t0.
      */
-    record PingPong(Graph g, Tensor x, Tensor h, Tensor c, Tensor d) {
-        static PingPong build(String t0, String t1) {
+    public record PingPong(Graph g, Tensor x, Tensor h, Tensor c, Tensor d) {
+        public static PingPong build(String t0, String t1) {
             Graph g = new Graph();
             try (ExecutionContext.Scope s = g.asDefault()) {
                 Tensor x;
@@ -84,8 +84,8 @@ final class Cluster implements AutoCloseable {
             }
         }
 
-        static PingPong acrossWorkers() { return build("/job:worker/task:0", "/job:worker/task:1"); }
+        public static PingPong acrossWorkers() { return build("/job:worker/task:0", "/job:worker/task:1"); }
 
-        static PingPong local() { return build("/device:CPU:0", "/device:CPU:1"); }
+        public static PingPong local() { return build("/device:CPU:0", "/device:CPU:1"); }
     }
 }

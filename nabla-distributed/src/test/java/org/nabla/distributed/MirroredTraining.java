@@ -1,5 +1,7 @@
 package org.nabla.distributed;
 
+import org.nabla.distributed.strategy.MultiWorkerMirroredStrategy;
+
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -1,5 +1,7 @@
 package org.nabla.distributed;
 
+import org.nabla.distributed.strategy.MultiWorkerMirroredStrategy;
+
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;

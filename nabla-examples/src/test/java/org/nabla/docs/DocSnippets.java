@@ -46,7 +46,8 @@ final class DocSnippets {
             "org.nabla.data.*", "org.nabla.data.datasets.*", "org.nabla.data.io.*",
             "org.nabla.nn.*", "org.nabla.nn.callbacks.*", "org.nabla.nn.layers.*", "org.nabla.nn.losses.*",
             "org.nabla.nn.metrics.*", "org.nabla.nn.optimizers.*", "org.nabla.nn.saving.*",
-            "org.nabla.onnx.*", "org.nabla.distributed.*",
+            "org.nabla.onnx.*", "org.nabla.distributed.*", "org.nabla.distributed.strategy.*",
+            "org.nabla.distributed.collective.*",
             "java.io.*", "java.nio.file.*", "java.util.*", "java.util.function.*", "java.util.stream.*",
             // a single-type import wins over the on-demand ones: Nabla's Function, not java.util.function's
             "org.nabla.Function");

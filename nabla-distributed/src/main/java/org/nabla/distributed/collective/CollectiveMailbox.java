@@ -1,4 +1,8 @@
-package org.nabla.distributed;
+package org.nabla.distributed.collective;
+
+import org.nabla.distributed.DistributedException;
+import org.nabla.distributed.rpc.Rpc;
+import org.nabla.distributed.rpc.TensorWire;
 
 import io.grpc.stub.StreamObserver;
 import java.nio.ByteBuffer;
@@ -30,7 +34,7 @@ import org.nabla.distributed.proto.DataPortResponse;
  * for it; whichever comes first creates the slot. AbortCollective fails every present and future wait on a key (and
  * drops its late chunks); a stopping server fails every wait. DataPort tells a ring neighbour where to connect.
  */
-final class CollectiveMailbox extends CollectiveServiceGrpc.CollectiveServiceImplBase {
+public final class CollectiveMailbox extends CollectiveServiceGrpc.CollectiveServiceImplBase {
     private final ConcurrentHashMap<String, CompletableFuture<Piece>> slots = new ConcurrentHashMap<>();
     /** Why the server stopped (null while it serves). */
     private volatile String closed;
@@ -61,9 +65,9 @@ final class CollectiveMailbox extends CollectiveServiceGrpc.CollectiveServiceImp
         }
     }
 
-    CollectiveMailbox(long maxTensorBytes) { this.maxTensorBytes = maxTensorBytes; }
+    public CollectiveMailbox(long maxTensorBytes) { this.maxTensorBytes = maxTensorBytes; }
 
-    void dataPort(int port) { dataPort = port; }
+    public void dataPort(int port) { dataPort = port; }
 
     private static String slot(String key, int bucket, int step, int piece) {
         return key + '\u0000' + bucket + '\u0000' + step + '\u0000' + piece;
@@ -146,11 +150,11 @@ final class CollectiveMailbox extends CollectiveServiceGrpc.CollectiveServiceImp
     }
 
     /** Fails every wait, now and later (the server stops). */
-    void close(String reason) {
+    public void close(String reason) {
         closed = reason;
         slots.forEach((k, f) -> f.completeExceptionally(new DistributedException(reason)));
     }
 
     /** Chunks received and not yet taken (0 when every collective finished). */
-    int pending() { return slots.size(); }
+    public int pending() { return slots.size(); }
 }

@@ -1,4 +1,6 @@
-package org.nabla.distributed;
+package org.nabla.distributed.rpc;
+
+import org.nabla.distributed.DistributedException;
 
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
@@ -10,11 +12,11 @@ import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /** The small pieces every service and client share: answering a call, calling asynchronously, reading failures. */
-final class Rpc {
+public final class Rpc {
     private Rpc() {}
 
     /** Answers a unary call with {@code body}'s result, or a status carrying its error's message. */
-    static <T> void serve(StreamObserver<T> out, Supplier<T> body) {
+    public static <T> void serve(StreamObserver<T> out, Supplier<T> body) {
         T result;
         try {
             result = body.get();
@@ -41,7 +43,7 @@ final class Rpc {
     }
 
     /** A unary call made through an async stub, as a future. */
-    static <T> CompletableFuture<T> call(Consumer<StreamObserver<T>> start) {
+    public static <T> CompletableFuture<T> call(Consumer<StreamObserver<T>> start) {
         CompletableFuture<T> f = new CompletableFuture<>();
         try {
             start.accept(new StreamObserver<>() {
@@ -60,7 +62,7 @@ final class Rpc {
     }
 
     /** Waits for {@code f}; its failure comes back unwrapped. */
-    static <T> T await(CompletableFuture<T> f) {
+    public static <T> T await(CompletableFuture<T> f) {
         try {
             return f.get();
         } catch (InterruptedException e) {
@@ -73,7 +75,7 @@ final class Rpc {
         }
     }
 
-    static Throwable unwrap(Throwable e) {
+    public static Throwable unwrap(Throwable e) {
         while ((e instanceof CompletionException || e instanceof ExecutionException) && e.getCause() != null) {
             e = e.getCause();
         }
@@ -81,7 +83,7 @@ final class Rpc {
     }
 
     /** The most useful text of a failure: a status's code and description, else the first message in the chain. */
-    static String message(Throwable e) {
+    public static String message(Throwable e) {
         Throwable t = unwrap(e);
         if (t instanceof StatusRuntimeException s) {
             Status st = s.getStatus();
@@ -98,7 +100,7 @@ final class Rpc {
     }
 
     /** Whether {@code e} only echoes a failure elsewhere (a step aborted or a call cancelled because another failed). */
-    static boolean isSecondary(Throwable e) {
+    public static boolean isSecondary(Throwable e) {
         Throwable t = unwrap(e);
         if (t instanceof StatusRuntimeException s) {
             Status.Code c = s.getStatus().getCode();
@@ -109,7 +111,7 @@ final class Rpc {
     }
 
     /** A task's request carried an incarnation other than the task's: it restarted since the master saw it. */
-    static final class StaleIncarnationException extends IllegalStateException {
-        StaleIncarnationException(String message) { super(message); }
+    public static final class StaleIncarnationException extends IllegalStateException {
+        public StaleIncarnationException(String message) { super(message); }
     }
 }

@@ -1,4 +1,9 @@
-package org.nabla.distributed;
+package org.nabla.distributed.worker;
+
+import org.nabla.distributed.Cluster;
+import org.nabla.distributed.DistributedOptions;
+
+import org.nabla.distributed.rpc.TensorWire;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;

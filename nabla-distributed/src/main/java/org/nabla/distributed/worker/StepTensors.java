@@ -1,4 +1,4 @@
-package org.nabla.distributed;
+package org.nabla.distributed.worker;
 
 import java.util.List;
 import java.util.concurrent.CompletableFuture;

@@ -1,4 +1,6 @@
-package org.nabla.distributed;
+package org.nabla.distributed.rpc;
+
+import org.nabla.distributed.DistributedOptions;
 
 import io.grpc.ManagedChannel;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
@@ -9,17 +11,17 @@ import java.util.concurrent.TimeUnit;
  * One gRPC channel per peer address, opened on first use and shared by every call to that peer (a channel multiplexes
  * calls over one HTTP/2 connection and reconnects by itself). Plaintext for now; TLS comes with the security work.
  */
-final class Channels implements AutoCloseable {
+public final class Channels implements AutoCloseable {
     private final ConcurrentHashMap<String, ManagedChannel> channels = new ConcurrentHashMap<>();
     private final DistributedOptions options;
     private volatile boolean closed;
 
-    Channels(DistributedOptions options) { this.options = options; }
+    public Channels(DistributedOptions options) { this.options = options; }
 
-    DistributedOptions options() { return options; }
+    public DistributedOptions options() { return options; }
 
     /** The channel to {@code host:port}. */
-    ManagedChannel get(String address) {
+    public ManagedChannel get(String address) {
         if (closed) throw new IllegalStateException("channels are closed");
         return channels.computeIfAbsent(address, a -> NettyChannelBuilder.forTarget(a)
                 .usePlaintext()

@@ -1,4 +1,4 @@
-package org.nabla.distributed;
+package org.nabla.distributed.master;
 
 import org.nabla.distributed.proto.CloseSessionRequest;
 import org.nabla.distributed.proto.CloseSessionResponse;
@@ -16,7 +16,7 @@ import org.nabla.distributed.proto.RunStepResponse;
  * {@link Master} and by a gRPC stub to a remote one, so a {@link DistributedSession} runs the same code either way.
  * Failures are {@link DistributedException}s or {@link IllegalArgumentException}s with the master's message.
  */
-interface MasterCalls extends AutoCloseable {
+public interface MasterCalls extends AutoCloseable {
     CreateSessionResponse createSession(CreateSessionRequest request);
 
     ExtendSessionResponse extendSession(ExtendSessionRequest request);

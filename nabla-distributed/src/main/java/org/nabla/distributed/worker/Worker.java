@@ -1,4 +1,10 @@
-package org.nabla.distributed;
+package org.nabla.distributed.worker;
+
+import org.nabla.distributed.DistributedException;
+import org.nabla.distributed.DistributedOptions;
+import org.nabla.distributed.rpc.Channels;
+import org.nabla.distributed.rpc.Rpc;
+import org.nabla.distributed.rpc.TensorWire;
 
 import com.google.protobuf.ByteString;
 import io.grpc.Deadline;
@@ -56,7 +62,7 @@ import org.nabla.runtime.optimize.OptimizerOptions;
  * saw, and a worker with another one (a restarted process on the same address) refuses them instead of answering for
  * its old self. Variables live per master session ({@link ResourceManager}) until the session is deregistered.
  */
-final class Worker extends WorkerServiceGrpc.WorkerServiceImplBase {
+public final class Worker extends WorkerServiceGrpc.WorkerServiceImplBase {
     private static final SecureRandom RANDOM = new SecureRandom();
     /** Finished step ids remembered, so a late RecvTensor for one fails at once instead of waiting to its deadline. */
     private static final int FINISHED_REMEMBERED = 4096;
@@ -82,7 +88,7 @@ final class Worker extends WorkerServiceGrpc.WorkerServiceImplBase {
     private record RegisteredGraph(Plan plan, int feeds, int fetches, Map<String, RemoteRendezvous.Peer> peers,
                                    ExecutionMode mode) {}
 
-    Worker(String job, int taskIndex, int cpuDevices, Channels channels) {
+    public Worker(String job, int taskIndex, int cpuDevices, Channels channels) {
         if (cpuDevices < 1) throw new IllegalArgumentException("a worker needs at least 1 CPU device");
         this.task = new DeviceSpec(job, 0, taskIndex, null, -1);
         long inc;
@@ -97,14 +103,14 @@ final class Worker extends WorkerServiceGrpc.WorkerServiceImplBase {
         this.options = channels.options();
     }
 
-    DeviceSpec task() { return task; }
+    public DeviceSpec task() { return task; }
 
-    long incarnation() { return incarnation; }
+    public long incarnation() { return incarnation; }
 
-    List<Device> devices() { return devices; }
+    public List<Device> devices() { return devices; }
 
     /** Steps with state on this worker (for tests: cleanup leaves none). */
-    int liveSteps() { return steps.size(); }
+    public int liveSteps() { return steps.size(); }
 
     // ---------------------------------------------------------------- service
 
@@ -149,7 +155,7 @@ final class Worker extends WorkerServiceGrpc.WorkerServiceImplBase {
         });
     }
 
-    static ExecutionMode mode(String name) {
+    public static ExecutionMode mode(String name) {
         if (name.isEmpty()) return ExecutionMode.PARALLEL;
         try {
             return ExecutionMode.valueOf(name);
@@ -227,7 +233,7 @@ final class Worker extends WorkerServiceGrpc.WorkerServiceImplBase {
      * The step's tensors, created by whoever comes first (RunGraph, a peer's RecvTensor, an Abort). A step already
      * cleaned up gets an aborted table that is not kept: a late call fails at once and leaves nothing behind.
      */
-    StepTensors step(long stepId) {
+    public StepTensors step(long stepId) {
         StepTensors t = steps.computeIfAbsent(stepId, StepTensors::new);
         // CleanupGraph marks the step finished before removing it, so an entry made while it ran is removed here
         if (finished.containsKey(stepId)) {
@@ -345,7 +351,7 @@ final class Worker extends WorkerServiceGrpc.WorkerServiceImplBase {
     }
 
     /** Drops every session and step (the server is shutting down). */
-    void close() {
+    public void close() {
         for (WorkerSession s : sessions.values()) s.resources().close();
         sessions.clear();
         for (StepTensors t : steps.values()) t.abort(new IllegalStateException(task + " is shutting down"));

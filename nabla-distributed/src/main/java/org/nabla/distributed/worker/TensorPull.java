@@ -1,4 +1,8 @@
-package org.nabla.distributed;
+package org.nabla.distributed.worker;
+
+import org.nabla.distributed.DistributedException;
+import org.nabla.distributed.rpc.Rpc;
+import org.nabla.distributed.rpc.TensorWire;
 
 import io.grpc.Context;
 import io.grpc.Deadline;

@@ -1,4 +1,9 @@
-package org.nabla.distributed;
+package org.nabla.distributed.collective;
+
+import org.nabla.distributed.Cluster;
+import org.nabla.distributed.DistributedException;
+import org.nabla.distributed.DistributedOptions;
+import org.nabla.distributed.Server;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;

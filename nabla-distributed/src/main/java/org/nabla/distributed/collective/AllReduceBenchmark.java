@@ -1,4 +1,8 @@
-package org.nabla.distributed;
+package org.nabla.distributed.collective;
+
+import org.nabla.distributed.ClusterSpec;
+import org.nabla.distributed.DistributedOptions;
+import org.nabla.distributed.Server;
 
 import java.io.IOException;
 import java.io.PrintStream;

@@ -1,4 +1,11 @@
-package org.nabla.distributed;
+package org.nabla.distributed.master;
+
+import org.nabla.distributed.ClusterSpec;
+import org.nabla.distributed.DistributedException;
+import org.nabla.distributed.DistributedOptions;
+import org.nabla.distributed.rpc.Channels;
+import org.nabla.distributed.rpc.Rpc;
+import org.nabla.distributed.worker.Worker;
 
 import com.google.protobuf.ByteString;
 import io.grpc.Status;
@@ -39,7 +46,7 @@ import org.nabla.graph.GraphIO;
  * that is down or silent fails the creation naming it), and hands each session's steps to it. Used in the client's
  * process by {@link DistributedSession#create} and served over gRPC by every {@link Server}.
  */
-final class Master implements MasterCalls {
+public final class Master implements MasterCalls {
     private static final SecureRandom RANDOM = new SecureRandom();
     /** Jobs whose first task gets the nodes that ask for no device, in this order of preference. */
     private static final List<String> DEFAULT_JOBS = List.of("chief", "master", "worker");
@@ -49,7 +56,7 @@ final class Master implements MasterCalls {
     private final DistributedOptions options;
     private final Map<String, MasterSession> sessions = new ConcurrentHashMap<>();
 
-    Master(ClusterSpec cluster, Channels channels) {
+    public Master(ClusterSpec cluster, Channels channels) {
         this.cluster = cluster;
         this.channels = channels;
         this.options = channels.options();
@@ -177,7 +184,7 @@ final class Master implements MasterCalls {
     // ---------------------------------------------------------------- gRPC
 
     /** The master {@code master} supplies (once the server knows its own port) as a gRPC service. */
-    static MasterServiceGrpc.MasterServiceImplBase service(java.util.function.Supplier<Master> master) {
+    public static MasterServiceGrpc.MasterServiceImplBase service(java.util.function.Supplier<Master> master) {
         return new MasterServiceGrpc.MasterServiceImplBase() {
             @Override
             public void createSession(CreateSessionRequest r, StreamObserver<CreateSessionResponse> o) {

@@ -1,4 +1,6 @@
-package org.nabla.distributed;
+package org.nabla.distributed.rpc;
+
+import org.nabla.distributed.DistributedOptions;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -24,7 +26,7 @@ import org.nabla.io.TensorBytes;
  * shape is refused, never allocated.
  */
 public final class TensorWire {
-    static final byte[] MAGIC = {'N', 'T', 'W', '1'};
+    public static final byte[] MAGIC = {'N', 'T', 'W', '1'};
     /** Tensors of more dimensions are refused (a corrupt rank must not make the decoder read a huge header). */
     public static final int MAX_RANK = 64;
 

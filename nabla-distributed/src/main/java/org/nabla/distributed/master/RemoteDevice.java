@@ -1,4 +1,4 @@
-package org.nabla.distributed;
+package org.nabla.distributed.master;
 
 import org.nabla.DType;
 import org.nabla.Tensor;
@@ -9,7 +9,7 @@ import org.nabla.device.DeviceSpec;
  * A device of another task as the master sees it (from the task's GetStatus): a name and a kernel type to place nodes
  * on. It holds no memory here: the task's worker runs the nodes placed on it.
  */
-record RemoteDevice(String name, String type, int index, long incarnation) implements Device {
+public record RemoteDevice(String name, String type, int index, long incarnation) implements Device {
     static RemoteDevice of(String name, String type, long incarnation) {
         DeviceSpec s = DeviceSpec.parse(name);
         if (!s.isFullySpecified()) throw new IllegalArgumentException("remote device name '" + name + "' is partial");

@@ -1,4 +1,6 @@
-package org.nabla.distributed;
+package org.nabla.distributed.collective;
+
+import org.nabla.distributed.DistributedOptions;
 
 /** {@link CollectiveGroupTest}'s cases with the chunks as gRPC SendChunk messages (the fallback data path). */
 class CollectiveGroupGrpcTest extends CollectiveGroupTest {

@@ -1,4 +1,9 @@
-package org.nabla.distributed;
+package org.nabla.distributed.collective;
+
+import org.nabla.distributed.DistributedException;
+import org.nabla.distributed.rpc.Channels;
+import org.nabla.distributed.rpc.Rpc;
+import org.nabla.distributed.rpc.TensorWire;
 
 import com.google.protobuf.UnsafeByteOperations;
 import io.grpc.Status;
@@ -51,7 +56,7 @@ public final class CollectiveGroup {
     /** Counts the collectives with drawn keys; shared by the groups {@link #withBucketBytes} derives. */
     private final AtomicLong autoKeys;
 
-    CollectiveGroup(String job, List<Integer> taskIndices, List<String> addresses, int rank, Channels channels,
+    public CollectiveGroup(String job, List<Integer> taskIndices, List<String> addresses, int rank, Channels channels,
                     CollectiveMailbox mailbox, RingSockets sockets, long bucketBytes, AtomicLong autoKeys) {
         if (bucketBytes < 1024) throw new IllegalArgumentException("bucketBytes must be >= 1024, got " + bucketBytes);
         this.job = job;

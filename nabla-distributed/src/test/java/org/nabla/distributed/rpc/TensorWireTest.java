@@ -1,4 +1,6 @@
-package org.nabla.distributed;
+package org.nabla.distributed.rpc;
+
+import org.nabla.distributed.DistributedOptions;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;

@@ -1,4 +1,6 @@
-package org.nabla.distributed;
+package org.nabla.distributed.collective;
+
+import org.nabla.distributed.DistributedException;
 
 import java.io.EOFException;
 import java.io.IOException;
@@ -33,7 +35,7 @@ import org.nabla.DType;
  * were sent: one writer thread per connection writes them. A connection that breaks is dropped (the next send
  * reconnects); a sender whose connection closes fails the waits in progress here, naming its task.
  */
-final class RingSockets implements AutoCloseable {
+public final class RingSockets implements AutoCloseable {
     static final int MAGIC = 0x4e52_4e47;   // "NRNG"
     static final int HEADER_BYTES = 28;
     static final int MAX_KEY_BYTES = 1024;
@@ -49,7 +51,7 @@ final class RingSockets implements AutoCloseable {
     /** Receive buffers the takers handed back, for the readers to reuse (a reader allocates one when none is free). */
     private final Queue<ByteBuffer> free = new ConcurrentLinkedQueue<>();
 
-    RingSockets(CollectiveMailbox mailbox, int maxPieceBytes) throws IOException {
+    public RingSockets(CollectiveMailbox mailbox, int maxPieceBytes) throws IOException {
         this.mailbox = mailbox;
         this.maxPieceBytes = maxPieceBytes;
         this.listener = ServerSocketChannel.open().bind(new InetSocketAddress(0));
@@ -57,7 +59,7 @@ final class RingSockets implements AutoCloseable {
     }
 
     /** The port ring neighbours connect to. */
-    int port() {
+    public int port() {
         try {
             return ((InetSocketAddress) listener.getLocalAddress()).getPort();
         } catch (IOException e) {

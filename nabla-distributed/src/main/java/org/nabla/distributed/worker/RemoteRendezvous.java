@@ -1,4 +1,7 @@
-package org.nabla.distributed;
+package org.nabla.distributed.worker;
+
+import org.nabla.distributed.DistributedException;
+import org.nabla.distributed.rpc.Channels;
 
 import io.grpc.Deadline;
 import java.util.Map;

@@ -1,4 +1,9 @@
-package org.nabla.distributed;
+package org.nabla.distributed.master;
+
+import org.nabla.distributed.DistributedException;
+import org.nabla.distributed.DistributedOptions;
+import org.nabla.distributed.rpc.Channels;
+import org.nabla.distributed.rpc.Rpc;
 
 import com.google.protobuf.ByteString;
 import io.grpc.Deadline;

@@ -1,4 +1,9 @@
-package org.nabla.distributed;
+package org.nabla.distributed.master;
+
+import org.nabla.distributed.ClusterSpec;
+import org.nabla.distributed.DistributedException;
+import org.nabla.distributed.DistributedOptions;
+import org.nabla.distributed.rpc.Rpc;
 
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
@@ -23,12 +28,12 @@ import org.nabla.distributed.proto.RunStepResponse;
  * gets the step timeout, creating a session (which contacts every task) twice the RPC timeout, the rest the RPC
  * timeout. The master's errors come back with its message; a master that cannot be reached says so with its address.
  */
-final class RemoteMaster implements MasterCalls {
+public final class RemoteMaster implements MasterCalls {
     private final String address;
     private final ManagedChannel channel;
     private final DistributedOptions options;
 
-    RemoteMaster(String address, DistributedOptions options) {
+    public RemoteMaster(String address, DistributedOptions options) {
         ClusterSpec.checkAddress(address, "master address");
         this.address = address;
         this.options = options;

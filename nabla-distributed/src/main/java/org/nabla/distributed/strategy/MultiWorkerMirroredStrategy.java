@@ -1,4 +1,7 @@
-package org.nabla.distributed;
+package org.nabla.distributed.strategy;
+
+import org.nabla.distributed.Server;
+import org.nabla.distributed.collective.CollectiveGroup;
 
 import java.util.ArrayList;
 import java.util.List;

@@ -1,0 +1,8 @@
+/**
+ * Collectives among the tasks of a job: {@link org.nabla.distributed.collective.CollectiveGroup} ring-all-reduces
+ * tensors (reduce-scatter then all-gather, packed into buckets), with raw frames between ring neighbours over TCP
+ * ({@link org.nabla.distributed.collective.RingSockets}) and the CollectiveService
+ * ({@link org.nabla.distributed.collective.CollectiveMailbox}) as the control plane.
+ * {@link org.nabla.distributed.collective.AllReduceBenchmark} measures it against a plain TCP copy.
+ */
+package org.nabla.distributed.collective;

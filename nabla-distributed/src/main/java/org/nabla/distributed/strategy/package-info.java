@@ -1,0 +1,6 @@
+/**
+ * Training strategies, like tf.distribute: how a model's variables and steps are spread over the tasks of a cluster.
+ * {@link org.nabla.distributed.strategy.MultiWorkerMirroredStrategy} keeps a replica on every worker and all-reduces
+ * the gradients.
+ */
+package org.nabla.distributed.strategy;
