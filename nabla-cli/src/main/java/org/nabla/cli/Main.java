@@ -12,7 +12,7 @@ import picocli.CommandLine.Command;
         subcommands = {TrainCommand.class, EvaluateCommand.class, PredictCommand.class, SummaryCommand.class,
                 GraphCommand.class, ImportCommand.class, ExportCommand.class, OnnxTestCommand.class,
                 VersionCommand.class, BenchCommand.class, BenchTrainCommand.class, ServerCommand.class,
-                BenchDistributedCommand.class,
+                BenchDistributedCommand.class, ClusterLocalCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     @CommandLine.Spec

@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -81,6 +82,26 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--quiet", description = "One line per epoch instead of the progress bar.")
     boolean quiet;
 
+    @Option(names = "--cluster", paramLabel = "FILE",
+            description = "Train data-parallel on the worker tasks of this cluster (a TF_CONFIG or cluster JSON file, "
+                    + "e.g. written by `nabla cluster-local`): each worker is one replica, worker 0 the chief that "
+                    + "validates and writes the run folder (which must be on storage every worker sees).")
+    Path cluster;
+
+    @Option(names = "--tf-config", description = "Take the cluster and this task from the TF_CONFIG variable (as a "
+            + "TFJob sets it): the chief (or worker 0 when there is no chief) coordinates, every task serves.")
+    boolean tfConfig;
+
+    @Option(names = "--max-restarts", paramLabel = "N", defaultValue = "0",
+            description = "With --cluster: after a task fails, wait for every task to answer again and resume from the "
+                    + "last checkpoint, at most N times (default: ${DEFAULT-VALUE}).")
+    int maxRestarts;
+
+    @Option(names = "--restart-wait", paramLabel = "SECONDS", defaultValue = "120",
+            description = "With --max-restarts: how long to wait for a lost task to come back (default: "
+                    + "${DEFAULT-VALUE}).")
+    int restartWaitSeconds;
+
     /** The default epoch counts: enough for the targets of docs/mnist.md. */
     static int defaultEpochs(String dataset, String model) {
         if (dataset.equals("fashion-mnist")) return model.equals("mlp") ? 5 : 3;
@@ -88,15 +109,50 @@ public final class TrainCommand implements Callable<Integer> {
     }
 
     @Override
-    public Integer call() throws IOException {
+    public Integer call() throws Exception {
+        if (cluster != null || tfConfig) return ClusterTraining.coordinate(this);
+        return train(Replica.SINGLE);
+    }
+
+    /** Checks the options that do not need the data; the cluster coordinator runs it before contacting anyone. */
+    void checkOptions() {
         CliSupport.requireOneOf("dataset", dataset, CliSupport.DATASETS);
         CliSupport.requireOneOf("model", model, CliSupport.MODELS);
         CliSupport.requireOneOf("mode", mode, List.of("graph", "eager"));
-        int nEpochs = epochs != null ? epochs : defaultEpochs(dataset, model);
-        if (nEpochs <= 0) throw new IllegalArgumentException("--epochs must be positive, got " + nEpochs);
-        int batch = batchSize != null ? batchSize : ReferenceModels.batchSize(model);
-        if (batch <= 0) throw new IllegalArgumentException("--batch-size must be positive, got " + batch);
+        if (epochs != null && epochs <= 0) throw new IllegalArgumentException("--epochs must be positive, got " + epochs);
+        if (batchSize != null && batchSize <= 0) {
+            throw new IllegalArgumentException("--batch-size must be positive, got " + batchSize);
+        }
         if (limit != null && limit <= 0) throw new IllegalArgumentException("--limit must be positive, got " + limit);
+        if (maxRestarts < 0) throw new IllegalArgumentException("--max-restarts must be >= 0, got " + maxRestarts);
+    }
+
+    /** The run folder: --out, or runs/<dataset>-<model>-<date>-<time>. */
+    Path runFolder() {
+        return out != null ? out : Path.of("runs", dataset + "-" + model + "-"
+                + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
+    }
+
+    /** The arguments a replica of this run gets: the training options, with the run folder {@code dir}. */
+    List<String> replicaArguments(Path dir) {
+        List<String> a = new ArrayList<>(List.of("--dataset", dataset, "--model", model, "--seed", Long.toString(seed),
+                "--mode", mode, "--out", dir.toString()));
+        if (epochs != null) a.addAll(List.of("--epochs", epochs.toString()));
+        if (batchSize != null) a.addAll(List.of("--batch-size", batchSize.toString()));
+        if (dataDir != null) a.addAll(List.of("--data-dir", dataDir.toString()));
+        if (limit != null) a.addAll(List.of("--limit", limit.toString()));
+        return a;
+    }
+
+    /**
+     * Trains as {@code replica}: alone ({@link Replica#SINGLE}), or as one replica of a data-parallel job, where
+     * only the chief validates, writes the run folder and reports, and every replica resumes from the folder's last
+     * checkpoint.
+     */
+    int train(Replica replica) throws IOException {
+        checkOptions();
+        int nEpochs = epochs != null ? epochs : defaultEpochs(dataset, model);
+        int batch = batchSize != null ? batchSize : ReferenceModels.batchSize(model);
 
         // Everything that can fail on bad input happens before the output folder is made.
         LabeledImages data = CliSupport.loadDataset(dataset, dataDir);
@@ -112,21 +168,38 @@ public final class TrainCommand implements Callable<Integer> {
         Sequential m = CliSupport.referenceModel(model, seed);
         m.runEagerly(mode.equals("eager"));
 
-        Path dir = out != null ? out : Path.of("runs", dataset + "-" + model + "-"
-                + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
+        Path dir = runFolder();
         Files.createDirectories(dir);
-        System.out.println("nabla train: " + model + " on " + data + ", " + nEpochs + " epochs, batch " + batch
-                + ", " + mode + " mode, seed " + seed + "; output in " + dir);
+        if (replica.isChief()) {
+            replica.report("nabla train: " + model + " on " + data + ", " + nEpochs + " epochs, batch " + batch
+                    + ", " + mode + " mode, seed " + seed + replica.describe() + "; output in " + dir);
+        }
 
         CheckpointManager checkpoints = new CheckpointManager(dir.resolve(CliSupport.CHECKPOINT_DIR), 2);
         TrainTimer timer = new TrainTimer();
         Path curves = dir.resolve("curves.png");
         Path csv = dir.resolve("history.csv");
         History history = new History();
+        int initialEpoch = 0;
+        if (replica.strategy() != null) {
+            m.distribute(replica.strategy());
+            // every replica resumes from the chief's last checkpoint (on shared storage), so a restarted job goes on
+            initialEpoch = (int) (long) checkpoints.restoreLatest(CliSupport.trainingState(m)).orElse(0L);
+            if (initialEpoch >= nEpochs) {
+                throw new IllegalStateException("the run folder " + dir + " already holds a checkpoint of epoch "
+                        + initialEpoch + " of " + nEpochs + ": use another --out or more --epochs");
+            }
+            if (initialEpoch > 0 && replica.isChief()) {
+                replica.report("nabla train: resuming after epoch " + initialEpoch + " from "
+                        + checkpoints.latest().orElseThrow());
+                if (Files.exists(csv)) replayHistory(history, HistoryCsv.read(csv), initialEpoch);
+            }
+        }
         Callback artifacts = new Callback() {
             @Override
             public void onEpochEnd(int epoch, Map<String, Double> logs) {
                 history.onEpochEnd(epoch, logs);
+                if (replica.strategy() != null) replica.report(epochLine(epoch, nEpochs, logs));
                 try {
                     checkpoints.save(Checkpoint.values(CliSupport.trainingState(m)), epoch + 1);
                     // HistoryCsv (not CsvLogger, whose file gets mode 0600): epochs from 1, like the chart
@@ -138,10 +211,16 @@ public final class TrainCommand implements Callable<Integer> {
             }
         };
         long start = System.nanoTime();
-        m.fit(xTrain, trainLabels, FitOptions.epochs(nEpochs).batchSize(batch).seed(seed).verbose(quiet ? 2 : 1)
-                .validationData(xTest, testLabels)
-                .callbacks(timer, artifacts));
+        FitOptions fit = FitOptions.epochs(nEpochs).batchSize(batch).seed(seed).initialEpoch(initialEpoch);
+        if (replica.isChief()) {
+            fit.verbose(replica.strategy() != null ? 0 : quiet ? 2 : 1).validationData(xTest, testLabels)
+                    .callbacks(timer, artifacts);
+        } else {
+            fit.verbose(0).callbacks(timer);
+        }
+        m.fit(xTrain, trainLabels, fit);
         double seconds = (System.nanoTime() - start) / 1e9;
+        if (!replica.isChief()) return 0;
         CliSupport.saveModel(m, dir.resolve(CliSupport.MODEL_DIR));
 
         double testAccuracy = history.last("val_accuracy");
@@ -161,13 +240,32 @@ public final class TrainCommand implements Callable<Integer> {
         metrics.put("seed", seed);
         metrics.put("train_examples", xTrain.shape().dim(0));
         metrics.put("test_examples", xTest.shape().dim(0));
+        metrics.put("replicas", replica.strategy() == null ? 1 : replica.strategy().replicas());
         CliSupport.writeJson(dir.resolve("metrics.json"), metrics);
         if (metricsJson != null) CliSupport.writeJson(metricsJson, metrics);
-        System.out.println(String.format(Locale.ROOT,
+        replica.report(String.format(Locale.ROOT,
                 "nabla train: %s on %s: test accuracy %.2f%%, test loss %.4f after %d epochs in %.1f s "
                         + "(%.0f train samples/s); saved model in %s", model, dataset, 100 * testAccuracy, testLoss,
                 history.epochs().size(), seconds, samplesPerSecond, dir.resolve(CliSupport.MODEL_DIR)));
         return 0;
+    }
+
+    /** One line of an epoch's logs, as the progress bar's epoch mode prints them. */
+    static String epochLine(int epoch, int epochs, Map<String, Double> logs) {
+        StringBuilder sb = new StringBuilder("epoch " + (epoch + 1) + "/" + epochs);
+        logs.forEach((k, v) -> sb.append(String.format(Locale.ROOT, " - %s: %.4f", k, v)));
+        return sb.toString();
+    }
+
+    /** Puts the first {@code epochs} epochs of a history.csv back into {@code h} (a resumed run keeps its curve). */
+    static void replayHistory(History h, Map<String, double[]> csv, int epochs) {
+        for (int e = 0; e < epochs; e++) {
+            Map<String, Double> logs = new LinkedHashMap<>();
+            for (Map.Entry<String, double[]> c : csv.entrySet()) {
+                if (!c.getKey().equals("epoch") && e < c.getValue().length) logs.put(c.getKey(), c.getValue()[e]);
+            }
+            h.onEpochEnd(e, logs);
+        }
     }
 
     static Map<String, double[]> perEpoch(History h) {

@@ -3,6 +3,7 @@ package org.nabla.distributed;
 import org.nabla.distributed.collective.CollectiveGroup;
 import org.nabla.distributed.collective.CollectiveMailbox;
 import org.nabla.distributed.collective.RingSockets;
+import org.nabla.distributed.job.JobHost;
 import org.nabla.distributed.master.Master;
 import org.nabla.distributed.rpc.Channels;
 import org.nabla.distributed.worker.Worker;
@@ -110,6 +111,7 @@ public final class Server implements AutoCloseable {
         Channels channels = new Channels(config.options());
         Worker worker = new Worker(config.job(), config.task(), config.cpuDevices(), channels);
         AtomicReference<Master> master = new AtomicReference<>();
+        AtomicReference<Server> self = new AtomicReference<>();
         CollectiveMailbox mailbox = new CollectiveMailbox(config.options().maxTensorBytes());
         RingSockets sockets = null;
         if (config.options().ringSockets()) {
@@ -127,6 +129,11 @@ public final class Server implements AutoCloseable {
                     .maxInboundMessageSize(config.options().maxMessageBytes())
                     .addService(worker)
                     .addService(mailbox)
+                    .addService(new JobHost(() -> {
+                        Server started = self.get();
+                        if (started == null) throw new IllegalStateException(worker.task() + " is still starting");
+                        return started;
+                    }))
                     .addService(Master.service(() -> {
                         Master m = master.get();
                         if (m == null) throw new IllegalStateException(worker.task() + " is still starting");
@@ -147,7 +154,8 @@ public final class Server implements AutoCloseable {
                     "server");
         }
         master.set(new Master(cluster, channels));
-        return new Server(grpc, worker, master.get(), channels, mailbox, sockets, cluster, config);
+        self.set(new Server(grpc, worker, master.get(), channels, mailbox, sockets, cluster, config));
+        return self.get();
     }
 
     /**

@@ -55,9 +55,17 @@ public final class CollectiveGroup {
     private final long bucketBytes;
     /** Counts the collectives with drawn keys; shared by the groups {@link #withBucketBytes} derives. */
     private final AtomicLong autoKeys;
+    /** Prefixes every key of this group's collectives ("" for the server's group; see {@link #withKeyScope}). */
+    private final String scope;
 
     public CollectiveGroup(String job, List<Integer> taskIndices, List<String> addresses, int rank, Channels channels,
                     CollectiveMailbox mailbox, RingSockets sockets, long bucketBytes, AtomicLong autoKeys) {
+        this(job, taskIndices, addresses, rank, channels, mailbox, sockets, bucketBytes, autoKeys, "");
+    }
+
+    private CollectiveGroup(String job, List<Integer> taskIndices, List<String> addresses, int rank, Channels channels,
+                            CollectiveMailbox mailbox, RingSockets sockets, long bucketBytes, AtomicLong autoKeys,
+                            String scope) {
         if (bucketBytes < 1024) throw new IllegalArgumentException("bucketBytes must be >= 1024, got " + bucketBytes);
         this.job = job;
         this.taskIndices = List.copyOf(taskIndices);
@@ -68,11 +76,25 @@ public final class CollectiveGroup {
         this.sockets = sockets;
         this.bucketBytes = bucketBytes;
         this.autoKeys = autoKeys;
+        this.scope = scope;
     }
 
     /** The same group with buckets of {@code bytes}. */
     public CollectiveGroup withBucketBytes(long bytes) {
-        return new CollectiveGroup(job, taskIndices, addresses, rank, channels, mailbox, sockets, bytes, autoKeys);
+        return new CollectiveGroup(job, taskIndices, addresses, rank, channels, mailbox, sockets, bytes, autoKeys, scope);
+    }
+
+    /**
+     * The same tasks with keys of their own: every key gets {@code scope} as a prefix and the drawn keys count from
+     * 1 again. A job run gives each run its scope, so that a task restarted mid-job (whose counter starts over) and
+     * the tasks that kept running agree on keys, and nothing left from a failed run is taken for the new one.
+     */
+    public CollectiveGroup withKeyScope(String scope) {
+        if (scope == null || scope.isEmpty() || scope.contains("\n")) {
+            throw new IllegalArgumentException("withKeyScope: scope must be non-empty, one line; got '" + scope + "'");
+        }
+        return new CollectiveGroup(job, taskIndices, addresses, rank, channels, mailbox, sockets, bucketBytes,
+                new AtomicLong(), this.scope + scope + "/");
     }
 
     /** Number of tasks in the group. */
@@ -99,6 +121,7 @@ public final class CollectiveGroup {
      */
     public List<Tensor> allReduce(String key, List<Tensor> tensors) {
         if (key == null || key.isEmpty()) throw new IllegalArgumentException("allReduce: empty key");
+        key = scope + key;
         for (int i = 0; i < tensors.size(); i++) {
             Tensor t = tensors.get(i);
             if (t == null) throw new IllegalArgumentException("allReduce: tensor " + i + " is null");

@@ -29,7 +29,7 @@ public final class Rpc {
     }
 
     /** The status a server answers for {@code e}: the code its kind suggests, the message of the real cause. */
-    static Status toStatus(Throwable e) {
+    public static Status toStatus(Throwable e) {
         Throwable t = unwrap(e);
         if (t instanceof StatusRuntimeException s) return s.getStatus();
         Status code = switch (t) {
