@@ -106,7 +106,7 @@ final class LocalCluster implements AutoCloseable {
         Thread.ofPlatform().daemon().name("cluster-local-worker-" + i).start(() -> {
             try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
                 for (String line; (line = r.readLine()) != null; ) {
-                    out.println("[worker " + i + "] " + line);
+                    if (!line.startsWith("WARNING: Using incubator modules")) out.println("[worker " + i + "] " + line);
                     if (line.startsWith(ServerMain.READY)) ready.complete(line);
                 }
             } catch (IOException e) {

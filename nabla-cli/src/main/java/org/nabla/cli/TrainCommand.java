@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CancellationException;
 import org.nabla.Tensor;
 import org.nabla.charts.TrainingCharts;
 import org.nabla.data.datasets.LabeledImages;
@@ -210,13 +211,20 @@ public final class TrainCommand implements Callable<Integer> {
                 }
             }
         };
+        Callback cancellation = new Callback() {
+            @Override
+            public void onBatchEnd(int b, Map<String, Double> logs) {
+                // a cancelled replica stops at once: it must not write into a run folder a new run is using
+                if (replica.cancelled().getAsBoolean()) throw new CancellationException("train: cancelled");
+            }
+        };
         long start = System.nanoTime();
         FitOptions fit = FitOptions.epochs(nEpochs).batchSize(batch).seed(seed).initialEpoch(initialEpoch);
         if (replica.isChief()) {
             fit.verbose(replica.strategy() != null ? 0 : quiet ? 2 : 1).validationData(xTest, testLabels)
-                    .callbacks(timer, artifacts);
+                    .callbacks(cancellation, timer, artifacts);
         } else {
-            fit.verbose(0).callbacks(timer);
+            fit.verbose(0).callbacks(cancellation, timer);
         }
         m.fit(xTrain, trainLabels, fit);
         double seconds = (System.nanoTime() - start) / 1e9;

@@ -26,7 +26,7 @@ public final class TrainJob implements JobRunner {
         // the run's own key scope: a restarted task and those that kept running count collectives alike
         MultiWorkerMirroredStrategy strategy = new MultiWorkerMirroredStrategy(
                 context.server().collectives().withKeyScope("train-" + context.runId()));
-        command.train(new Replica(strategy, context::report));
+        command.train(new Replica(strategy, context::report, context::isCancelled));
         if (!strategy.isChief()) return null;
         return Files.readString(command.runFolder().resolve("metrics.json"));
     }
