@@ -24,6 +24,8 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Iterator;
 import java.util.List;
@@ -34,6 +36,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 import org.nabla.Tensor;
 import org.nabla.Tensors;
 import org.nabla.runtime.Session;
@@ -254,6 +257,18 @@ class SecurityTest {
         } catch (IOException e) {
             return true;   // reset: the task closed with our bytes unread
         }
+    }
+
+    @Test
+    void serverMainReadsTheTlsAndTokenOptions(@TempDir Path dir) throws IOException {
+        Path tokenFile = dir.resolve("token");
+        Files.writeString(tokenFile, TOKEN + "\n");
+        Server.Config c = ServerMain.parse(new String[] {"--job", "worker", "--task", "0", "--port", "0",
+                "--tls-cert", certs.cert().toString(), "--tls-key", certs.key().toString(), "--tls-ca",
+                certs.ca().toString(), "--tls-client-auth", "--token-file", tokenFile.toString()});
+        assertEquals(certs.security(true).withToken(TOKEN), c.options().security());
+        assertEquals(Security.none(), ServerMain.parse(new String[] {"--job", "worker", "--task", "0", "--port", "0"})
+                .options().security().withToken(null));
     }
 
     @Test
