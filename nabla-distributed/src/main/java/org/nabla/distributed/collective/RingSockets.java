@@ -92,8 +92,8 @@ public final class RingSockets implements AutoCloseable {
     }
 
     /**
-     * Reads frames until the sender closes; the first frame's key is the sender's gRPC address and task name, a line
-     * each (a hello).
+     * Reads frames until the sender closes; the first frame (a hello, no payload) has for key the sender's gRPC
+     * address, task name and, when this cluster has one, the token, a line each.
      */
     private void readLoop(SocketChannel c) {
         ByteBuffer head = ByteBuffer.allocateDirect(HEADER_BYTES + MAX_KEY_BYTES).order(ByteOrder.LITTLE_ENDIAN);
@@ -122,10 +122,9 @@ public final class RingSockets implements AutoCloseable {
                 head.flip();
                 String key = StandardCharsets.UTF_8.decode(head).toString();
                 if (hello) {
-                    ByteBuffer b = ByteBuffer.allocate(bytes);
-                    readFully(c, b, false);
                     String[] lines = key.split("\n", 3);
-                    if (lines.length < 2) throw new IOException("malformed ring hello");
+                    // a hello has no payload: nothing is allocated on the word of a peer not yet checked
+                    if (lines.length < 2 || bytes != 0) throw new IOException("malformed ring hello");
                     if (token != null && (lines.length < 3 || !MessageDigest.isEqual(token,
                             lines[2].getBytes(StandardCharsets.UTF_8)))) {
                         throw new IOException("ring hello without this cluster's token");   // a stranger: dropped
