@@ -7,8 +7,8 @@ import java.nio.file.Path;
 
 /**
  * Who may talk to a cluster's tasks: TLS on every gRPC connection (PEM files) and a shared token on every call, each
- * optional ({@link #none()}: plaintext, no token). Every task and client of a cluster uses the same settings. Immutable;
- * {@link #toString()} never shows the token.
+ * optional ({@link #none()}: plaintext, no token). Every task and client of a cluster uses the same settings.
+ * Immutable; {@link #toString()} never shows the token.
  *
  * <ul>
  *   <li>TLS is on when a certificate chain or trust roots are given. A server needs {@code certChain} and

@@ -10,6 +10,8 @@ import io.grpc.Status;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -23,10 +25,12 @@ final class FaultInjector implements ServerInterceptor {
     private final Map<String, Duration> delays = new ConcurrentHashMap<>();
     private final Map<String, AtomicInteger> drops = new ConcurrentHashMap<>();
     private final Map<String, AtomicInteger> cuts = new ConcurrentHashMap<>();
+    /** Held calls wait on this until their delay passes or {@link #clear} lets them go. */
+    private volatile CountDownLatch release = new CountDownLatch(1);
     /** Calls each rule has hit, by method (to check that a test's fault did happen). */
     private final Map<String, AtomicInteger> hits = new ConcurrentHashMap<>();
 
-    /** Every call of {@code method} is held for {@code d} before it is served (a slow task). */
+    /** Every call of {@code method} is held for {@code d} (or until {@link #clear}) before it is served. */
     FaultInjector delay(String method, Duration d) {
         delays.put(method, d);
         return this;
@@ -44,11 +48,14 @@ final class FaultInjector implements ServerInterceptor {
         return this;
     }
 
-    /** Removes every rule. */
+    /** Removes every rule and lets the calls held now go on at once (late, as a slow task's would). */
     void clear() {
         delays.clear();
         drops.clear();
         cuts.clear();
+        CountDownLatch held = release;
+        release = new CountDownLatch(1);
+        held.countDown();
     }
 
     /** How many calls of {@code method} a rule hit. */
@@ -84,7 +91,7 @@ final class FaultInjector implements ServerInterceptor {
             @Override
             public void onHalfClose() {
                 try {
-                    Thread.sleep(delay);
+                    release.await(delay.toMillis(), TimeUnit.MILLISECONDS);
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                 }
