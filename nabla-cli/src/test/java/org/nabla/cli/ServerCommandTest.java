@@ -16,4 +16,19 @@ class ServerCommandTest {
         CommandsTest.assertFails(CommandsTest.run("server", "--cluster", bad.toString()), "server",
                 bad + ": \"cluster\".\"worker\"[0] is \"localhost\", expected \"host:port\"");
     }
+
+    @Test
+    void tlsAndTokenOptionsAreChecked(@TempDir Path dir) throws Exception {
+        CommandsTest.assertFails(CommandsTest.run("server", "--job", "worker", "--task", "0", "--port", "0",
+                "--tls-cert", dir.resolve("task.pem").toString()), "server",
+                "TLS needs both a certificate chain (--tls-cert) and its private key (--tls-key), got only the "
+                        + "certificate");
+        CommandsTest.assertFails(CommandsTest.run("server", "--job", "worker", "--task", "0", "--port", "0",
+                "--token-file", dir.resolve("missing").toString()), "server",
+                "cannot read the token file " + dir.resolve("missing"));
+        Path empty = dir.resolve("empty-token");
+        Files.writeString(empty, "\n");
+        CommandsTest.assertFails(CommandsTest.run("server", "--job", "worker", "--task", "0", "--port", "0",
+                "--token-file", empty.toString()), "server", "the token in " + empty + " is empty");
+    }
 }

@@ -15,10 +15,13 @@ import org.nabla.runtime.ExecutionMode;
  * @param maxMessageBytes the largest single gRPC message (feeds and fetches travel inline in RunStep and RunGraph)
  * @param mode            how each worker runs its partitions' ready nodes
  * @param ringSockets     the ring all-reduce sends its chunks over raw TCP connections between ring neighbours
- *                        ({@link RingSockets}, the default); false: as gRPC SendChunk messages (slower, the fallback)
+ *                        ({@link RingSockets}, the default); false: as gRPC SendChunk messages (slower, the fallback).
+ *                        With TLS on the all-reduce always goes over gRPC (TLS), whatever this says: the raw
+ *                        connections are not encrypted
+ * @param security        TLS and the shared token ({@link Security#none()}: plaintext, no token)
  */
 public record DistributedOptions(Duration rpcTimeout, Duration stepTimeout, long maxTensorBytes, int chunkBytes,
-                                 int maxMessageBytes, ExecutionMode mode, boolean ringSockets) {
+                                 int maxMessageBytes, ExecutionMode mode, boolean ringSockets, Security security) {
     public DistributedOptions {
         if (rpcTimeout == null || rpcTimeout.isNegative() || rpcTimeout.isZero()) {
             throw new IllegalArgumentException("rpcTimeout must be positive, got " + rpcTimeout);
@@ -33,40 +36,58 @@ public record DistributedOptions(Duration rpcTimeout, Duration stepTimeout, long
                     + "chunkBytes (" + chunkBytes + ")");
         }
         if (mode == null) throw new IllegalArgumentException("mode is null");
+        if (security == null) throw new IllegalArgumentException("security is null (Security.none() for none)");
     }
 
-    /** 10 s per control RPC, 10 min per step, tensors up to 1 GiB in 1 MiB chunks, messages up to 256 MiB. */
+    /** Whether the all-reduce uses the raw ring sockets: asked for, and TLS off (the sockets are not encrypted). */
+    public boolean useRingSockets() { return ringSockets && !security.tls(); }
+
+    /**
+     * 10 s per control RPC, 10 min per step, tensors up to 1 GiB in 1 MiB chunks, messages up to 256 MiB; plaintext,
+     * no token.
+     */
     public static DistributedOptions defaults() {
         return new DistributedOptions(Duration.ofSeconds(10), Duration.ofMinutes(10), 1L << 30, 1 << 20, 256 << 20,
-                ExecutionMode.PARALLEL, true);
+                ExecutionMode.PARALLEL, true, Security.none());
     }
 
     public DistributedOptions rpcTimeout(Duration d) {
-        return new DistributedOptions(d, stepTimeout, maxTensorBytes, chunkBytes, maxMessageBytes, mode, ringSockets);
+        return new DistributedOptions(d, stepTimeout, maxTensorBytes, chunkBytes, maxMessageBytes, mode, ringSockets,
+                security);
     }
 
     public DistributedOptions stepTimeout(Duration d) {
-        return new DistributedOptions(rpcTimeout, d, maxTensorBytes, chunkBytes, maxMessageBytes, mode, ringSockets);
+        return new DistributedOptions(rpcTimeout, d, maxTensorBytes, chunkBytes, maxMessageBytes, mode, ringSockets,
+                security);
     }
 
     public DistributedOptions maxTensorBytes(long n) {
-        return new DistributedOptions(rpcTimeout, stepTimeout, n, chunkBytes, maxMessageBytes, mode, ringSockets);
+        return new DistributedOptions(rpcTimeout, stepTimeout, n, chunkBytes, maxMessageBytes, mode, ringSockets,
+                security);
     }
 
     public DistributedOptions chunkBytes(int n) {
-        return new DistributedOptions(rpcTimeout, stepTimeout, maxTensorBytes, n, maxMessageBytes, mode, ringSockets);
+        return new DistributedOptions(rpcTimeout, stepTimeout, maxTensorBytes, n, maxMessageBytes, mode, ringSockets,
+                security);
     }
 
     public DistributedOptions maxMessageBytes(int n) {
-        return new DistributedOptions(rpcTimeout, stepTimeout, maxTensorBytes, chunkBytes, n, mode, ringSockets);
+        return new DistributedOptions(rpcTimeout, stepTimeout, maxTensorBytes, chunkBytes, n, mode, ringSockets,
+                security);
     }
 
     public DistributedOptions mode(ExecutionMode m) {
         return new DistributedOptions(rpcTimeout, stepTimeout, maxTensorBytes, chunkBytes, maxMessageBytes, m,
-                ringSockets);
+                ringSockets, security);
     }
 
     public DistributedOptions ringSockets(boolean on) {
-        return new DistributedOptions(rpcTimeout, stepTimeout, maxTensorBytes, chunkBytes, maxMessageBytes, mode, on);
+        return new DistributedOptions(rpcTimeout, stepTimeout, maxTensorBytes, chunkBytes, maxMessageBytes, mode, on,
+                security);
+    }
+
+    public DistributedOptions security(Security s) {
+        return new DistributedOptions(rpcTimeout, stepTimeout, maxTensorBytes, chunkBytes, maxMessageBytes, mode,
+                ringSockets, s);
     }
 }

@@ -47,6 +47,7 @@ public final class DistributedSession implements AutoCloseable {
     private final Graph graph;
     private final MasterCalls master;
     private final AutoCloseable owned;
+    private final DistributedOptions options;
     private final String handle;
     private long version;
     private volatile boolean closed;
@@ -55,6 +56,7 @@ public final class DistributedSession implements AutoCloseable {
         this.graph = graph;
         this.master = master;
         this.owned = owned;
+        this.options = options;
         try {
             CreateSessionResponse r = master.createSession(CreateSessionRequest.newBuilder()
                     .setGraph(ByteString.copyFrom(GraphIO.toBytes(graph)))
@@ -72,7 +74,10 @@ public final class DistributedSession implements AutoCloseable {
         return connect(target, graph, DistributedOptions.defaults());
     }
 
-    /** {@link #connect(String, Graph)} with these options (deadlines, size limits, execution mode). */
+    /**
+     * {@link #connect(String, Graph)} with these options (deadlines, size limits, execution mode, and the cluster's
+     * TLS and token: {@link DistributedOptions#security}).
+     */
     public static DistributedSession connect(String target, Graph graph, DistributedOptions options) {
         check(graph, options);
         if (target == null) throw new IllegalArgumentException("DistributedSession: target is null");
@@ -160,7 +165,7 @@ public final class DistributedSession implements AutoCloseable {
         RunStepResponse resp = master.runStep(r.build());
         List<Tensor> out = new ArrayList<>();
         for (NamedTensor nt : resp.getFetchesList()) {
-            out.add(TensorWire.decode(nt.getTensor().asReadOnlyByteBuffer(), Long.MAX_VALUE));
+            out.add(TensorWire.decode(nt.getTensor().asReadOnlyByteBuffer(), options.maxTensorBytes()));
         }
         return out;
     }

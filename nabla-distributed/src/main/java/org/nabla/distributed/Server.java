@@ -6,8 +6,12 @@ import org.nabla.distributed.collective.RingSockets;
 import org.nabla.distributed.job.JobHost;
 import org.nabla.distributed.master.Master;
 import org.nabla.distributed.rpc.Channels;
+import org.nabla.distributed.rpc.Credentials;
+import org.nabla.distributed.rpc.TokenCheck;
 import org.nabla.distributed.worker.Worker;
 
+import io.grpc.ServerCredentials;
+import io.grpc.ServerInterceptor;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -102,21 +106,36 @@ public final class Server implements AutoCloseable {
     }
 
     /** Starts the task's server; fails if the port is taken. */
-    public static Server start(Config config) throws IOException {
+    public static Server start(Config config) throws IOException { return start(config, List.of()); }
+
+    /**
+     * {@link #start(Config)} with {@code interceptors} around every service, inside the token check (tests inject
+     * faults with them).
+     */
+    static Server start(Config config, List<ServerInterceptor> interceptors) throws IOException {
         int port = config.port();
         if (port == -1) {
             String a = config.cluster().address(config.job(), config.task());
             port = Integer.parseInt(a.substring(a.lastIndexOf(':') + 1));
         }
-        Channels channels = new Channels(config.options());
+        DistributedOptions options = config.options();
+        Security security = options.security();
+        Channels channels = new Channels(options);
         Worker worker = new Worker(config.job(), config.task(), config.cpuDevices(), channels);
+        ServerCredentials credentials;
+        try {
+            credentials = Credentials.server(security, "server " + worker.task());
+        } catch (IllegalArgumentException e) {
+            channels.close();
+            throw e;
+        }
         AtomicReference<Master> master = new AtomicReference<>();
         AtomicReference<Server> self = new AtomicReference<>();
-        CollectiveMailbox mailbox = new CollectiveMailbox(config.options().maxTensorBytes());
+        CollectiveMailbox mailbox = new CollectiveMailbox(options.maxTensorBytes());
         RingSockets sockets = null;
-        if (config.options().ringSockets()) {
+        if (options.useRingSockets()) {
             try {
-                sockets = new RingSockets(mailbox, config.options().chunkBytes());
+                sockets = new RingSockets(mailbox, options.chunkBytes(), security.token());
             } catch (IOException e) {
                 channels.close();
                 throw new IOException("cannot open the ring socket of " + worker.task() + ": " + e.getMessage(), e);
@@ -125,8 +144,8 @@ public final class Server implements AutoCloseable {
         }
         io.grpc.Server grpc;
         try {
-            grpc = NettyServerBuilder.forAddress(new InetSocketAddress(port))
-                    .maxInboundMessageSize(config.options().maxMessageBytes())
+            NettyServerBuilder b = NettyServerBuilder.forAddress(new InetSocketAddress(port), credentials)
+                    .maxInboundMessageSize(options.maxMessageBytes())
                     .addService(worker)
                     .addService(mailbox)
                     .addService(new JobHost(() -> {
@@ -138,12 +157,15 @@ public final class Server implements AutoCloseable {
                         Master m = master.get();
                         if (m == null) throw new IllegalStateException(worker.task() + " is still starting");
                         return m;
-                    }))
-                    .build()
-                    .start();
-        } catch (IOException e) {
+                    }));
+            for (ServerInterceptor i : interceptors) b.intercept(i);
+            // added last, so it runs first: a call without the token reaches nothing else
+            if (security.hasToken()) b.intercept(TokenCheck.server(security.token(), worker.task().toString()));
+            grpc = b.build().start();
+        } catch (IOException | RuntimeException e) {
             channels.close();
             if (sockets != null) sockets.close();
+            if (e instanceof RuntimeException r) throw r;
             throw new IOException("cannot start " + worker.task() + " on port " + port + ": " + e.getMessage(), e);
         }
         ClusterSpec cluster = config.cluster() != null ? config.cluster()
@@ -173,7 +195,7 @@ public final class Server implements AutoCloseable {
         return collectives;
     }
 
-    /** The port of the all-reduce's ring socket; -1 when the options choose gRPC for it. */
+    /** The port of the all-reduce's ring socket; -1 when the all-reduce goes over gRPC (asked for, or TLS on). */
     public int ringPort() { return sockets == null ? -1 : sockets.port(); }
 
     /** Collective chunks received and not yet used (0 once every collective finished). */
@@ -196,6 +218,12 @@ public final class Server implements AutoCloseable {
 
     /** Steps with state on this task's worker (0 once every step was cleaned up). */
     int liveSteps() { return worker.liveSteps(); }
+
+    /** The full names of every method this server serves (tests check that each one refuses strangers). */
+    List<String> methods() {
+        return grpc.getServices().stream().flatMap(d -> d.getMethods().stream())
+                .map(m -> m.getMethodDescriptor().getFullMethodName()).toList();
+    }
 
     /** The task's worker service (tests reach its step state through it). */
     public Worker worker() { return worker; }

@@ -15,7 +15,9 @@ import java.nio.file.Path;
  *   <li>the {@code TF_CONFIG} environment variable.</li>
  * </ol>
  *
- * {@code --cpus N} gives the worker N CPU devices (default 1). Once listening it prints one line,
+ * {@code --cpus N} gives the worker N CPU devices (default 1). {@code --tls-cert F --tls-key F [--tls-ca F]
+ * [--tls-client-auth]} turn TLS on, {@code --token-file F} (or the {@value Security#TOKEN_ENV} environment variable)
+ * asks every call for the cluster's token ({@link Security}). Once listening it prints one line,
  * {@code nabla server: /job:worker/replica:0/task:1 listening on port 2223 ...}, which launchers may wait for.
  */
 public final class ServerMain {
@@ -52,11 +54,21 @@ public final class ServerMain {
         Integer port = null;
         Path cluster = null;
         int cpus = 1;
+        Path cert = null;
+        Path key = null;
+        Path ca = null;
+        Path tokenFile = null;
+        boolean clientAuth = false;
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             if (a.equals("-h") || a.equals("--help")) {
                 throw new IllegalArgumentException("usage: [--job NAME --task N] [--port P] [--cluster FILE] "
-                        + "[--cpus N]; without --job the task comes from --cluster (a TF_CONFIG file) or TF_CONFIG");
+                        + "[--cpus N] [--tls-cert F --tls-key F] [--tls-ca F] [--tls-client-auth] [--token-file F]; "
+                        + "without --job the task comes from --cluster (a TF_CONFIG file) or TF_CONFIG");
+            }
+            if (a.equals("--tls-client-auth")) {
+                clientAuth = true;
+                continue;
             }
             if (i + 1 >= args.length) throw new IllegalArgumentException("option " + a + " needs a value");
             String v = args[++i];
@@ -66,11 +78,16 @@ public final class ServerMain {
                 case "--port" -> port = number(a, v);
                 case "--cluster" -> cluster = Path.of(v);
                 case "--cpus" -> cpus = number(a, v);
+                case "--tls-cert" -> cert = Path.of(v);
+                case "--tls-key" -> key = Path.of(v);
+                case "--tls-ca" -> ca = Path.of(v);
+                case "--token-file" -> tokenFile = Path.of(v);
                 default -> throw new IllegalArgumentException("unknown option " + a + " (--job, --task, --port, "
-                        + "--cluster, --cpus)");
+                        + "--cluster, --cpus, --tls-cert, --tls-key, --tls-ca, --tls-client-auth, --token-file)");
             }
         }
-        return config(cluster, job, task, port, cpus, System.getenv(TfConfig.ENV));
+        Security security = Security.of(cert, key, ca, clientAuth, tokenFile, System.getenv(Security.TOKEN_ENV));
+        return config(cluster, job, task, port, cpus, System.getenv(TfConfig.ENV), security);
     }
 
     private static int number(String option, String v) {
@@ -81,12 +98,18 @@ public final class ServerMain {
         }
     }
 
-    /**
-     * The server configuration these options describe ({@code tfConfig}: the TF_CONFIG environment value, or null).
-     * Shared by {@code nabla server}.
-     */
+    /** {@link #config(Path, String, Integer, Integer, int, String, Security)} with no TLS and no token. */
     public static Server.Config config(Path clusterFile, String job, Integer task, Integer port, int cpus,
                                        String tfConfig) throws IOException {
+        return config(clusterFile, job, task, port, cpus, tfConfig, Security.none());
+    }
+
+    /**
+     * The server configuration these options describe ({@code tfConfig}: the TF_CONFIG environment value, or null;
+     * {@code security}: TLS and token, {@link Security#of}). Shared by {@code nabla server}.
+     */
+    public static Server.Config config(Path clusterFile, String job, Integer task, Integer port, int cpus,
+                                       String tfConfig, Security security) throws IOException {
         Server.Config c;
         if (job != null || task != null) {
             if (job == null || task == null) throw new IllegalArgumentException("give both --job and --task");
@@ -102,6 +125,6 @@ public final class ServerMain {
                     + "TF_CONFIG, or set TF_CONFIG");
         }
         if (port != null && c.port() != port) c = c.withPort(port);
-        return c.withCpuDevices(cpus);
+        return c.withCpuDevices(cpus).withOptions(c.options().security(security));
     }
 }

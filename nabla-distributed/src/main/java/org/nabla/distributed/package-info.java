@@ -5,7 +5,8 @@
  * per step and pull the tensors they receive from the workers producing them. The cluster comes from TensorFlow's
  * TF_CONFIG ({@link org.nabla.distributed.TfConfig}); {@link org.nabla.distributed.Server} is one task.
  *
- * <p>This package is the user's API (sessions, servers, options, the cluster). Below it: {@code master} (pruning,
+ * <p>This package is the user's API (sessions, servers, options and {@link org.nabla.distributed.Security}, the
+ * cluster). Below it: {@code master} (pruning,
  * partitioning, driving steps), {@code worker} (running graph parts, receiving tensors), {@code rpc} (channels, call
  * helpers, the tensor encoding), {@code collective} (ring all-reduce), {@code strategy} (training strategies such as
  * {@code MultiWorkerMirroredStrategy}). The only module of Nabla that uses gRPC. See docs/distributed.md.

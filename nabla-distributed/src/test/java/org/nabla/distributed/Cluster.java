@@ -1,10 +1,12 @@
 package org.nabla.distributed;
 
+import io.grpc.ServerInterceptor;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.IntFunction;
 import org.nabla.DType;
 import org.nabla.Ops;
 import org.nabla.Shape;
@@ -21,7 +23,10 @@ public final class Cluster implements AutoCloseable {
      * {@code n} worker tasks on free loopback ports, each knowing the whole cluster (so any master reaches all). A port
      * taken between choosing and binding it (other builds share the machine) means a fresh try with new ports.
      */
-    public Cluster(int n, DistributedOptions options) throws IOException {
+    public Cluster(int n, DistributedOptions options) throws IOException { this(n, options, i -> List.of()); }
+
+    /** {@link #Cluster(int, DistributedOptions)} with {@code interceptors.apply(i)} around task i's services. */
+    Cluster(int n, DistributedOptions options, IntFunction<List<ServerInterceptor>> interceptors) throws IOException {
         ClusterSpec chosen = null;
         for (int attempt = 0; chosen == null; attempt++) {
             List<String> addresses = new ArrayList<>();
@@ -29,7 +34,8 @@ public final class Cluster implements AutoCloseable {
             ClusterSpec spec = ClusterSpec.of(Map.of("worker", addresses));
             try {
                 for (int i = 0; i < n; i++) {
-                    servers.add(Server.start(new Server.Config(spec, "worker", i, -1, 1, options)));
+                    servers.add(Server.start(new Server.Config(spec, "worker", i, -1, 1, options),
+                            interceptors.apply(i)));
                 }
                 chosen = spec;
             } catch (IOException | RuntimeException e) {

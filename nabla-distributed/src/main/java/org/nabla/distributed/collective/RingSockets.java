@@ -11,6 +11,7 @@ import java.nio.ByteOrder;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
 import java.util.Map;
 import java.util.Queue;
 import java.util.Set;
@@ -34,6 +35,11 @@ import org.nabla.DType;
  * the taker checks the size it expects. Frames of different collectives share a connection whole, in the order they
  * were sent: one writer thread per connection writes them. A connection that breaks is dropped (the next send
  * reconnects); a sender whose connection closes fails the waits in progress here, naming its task.
+ *
+ * <p>A connection's first frame is a hello whose key is the sender's gRPC address, its task name and, when the
+ * cluster has a token ({@link org.nabla.distributed.Security}), the token, a line each; a hello without the token
+ * closes the connection before any frame of it reaches the mailbox. The connections are never encrypted: with TLS on,
+ * the server opens none and the all-reduce goes over gRPC.
  */
 public final class RingSockets implements AutoCloseable {
     static final int MAGIC = 0x4e52_4e47;   // "NRNG"
@@ -51,8 +57,13 @@ public final class RingSockets implements AutoCloseable {
     /** Receive buffers the takers handed back, for the readers to reuse (a reader allocates one when none is free). */
     private final Queue<ByteBuffer> free = new ConcurrentLinkedQueue<>();
 
-    public RingSockets(CollectiveMailbox mailbox, int maxPieceBytes) throws IOException {
+    /** The shared token every hello must carry (null: none is asked for), as bytes for a constant-time compare. */
+    private final byte[] token;
+
+    /** A listener on any free port; {@code token}: what every sender's hello must carry (null: no check). */
+    public RingSockets(CollectiveMailbox mailbox, int maxPieceBytes, String token) throws IOException {
         this.mailbox = mailbox;
+        this.token = token == null ? null : token.getBytes(StandardCharsets.UTF_8);
         this.maxPieceBytes = maxPieceBytes;
         this.listener = ServerSocketChannel.open().bind(new InetSocketAddress(0));
         Thread.ofPlatform().daemon().name("nabla-ring-accept-" + port()).start(this::acceptLoop);
@@ -81,8 +92,8 @@ public final class RingSockets implements AutoCloseable {
     }
 
     /**
-     * Reads frames until the sender closes; the first frame's key is the sender's gRPC address and task name, a line
-     * each (a hello).
+     * Reads frames until the sender closes; the first frame (a hello, no payload) has for key the sender's gRPC
+     * address, task name and, when this cluster has one, the token, a line each.
      */
     private void readLoop(SocketChannel c) {
         ByteBuffer head = ByteBuffer.allocateDirect(HEADER_BYTES + MAX_KEY_BYTES).order(ByteOrder.LITTLE_ENDIAN);
@@ -111,12 +122,15 @@ public final class RingSockets implements AutoCloseable {
                 head.flip();
                 String key = StandardCharsets.UTF_8.decode(head).toString();
                 if (hello) {
-                    ByteBuffer b = ByteBuffer.allocate(bytes);
-                    readFully(c, b, false);
-                    int nl = key.indexOf('\n');
-                    if (nl < 0) throw new IOException("malformed ring hello");
-                    senderAddress = key.substring(0, nl);
-                    sender = key.substring(nl + 1);
+                    String[] lines = key.split("\n", 3);
+                    // a hello has no payload: nothing is allocated on the word of a peer not yet checked
+                    if (lines.length < 2 || bytes != 0) throw new IOException("malformed ring hello");
+                    if (token != null && (lines.length < 3 || !MessageDigest.isEqual(token,
+                            lines[2].getBytes(StandardCharsets.UTF_8)))) {
+                        throw new IOException("ring hello without this cluster's token");   // a stranger: dropped
+                    }
+                    senderAddress = lines[0];
+                    sender = lines[1];
                     lost.remove(senderAddress);
                     hello = false;
                     continue;
@@ -235,9 +249,10 @@ public final class RingSockets implements AutoCloseable {
                 writer.shutdown();
                 throw new DistributedException("cannot open a ring connection: " + e.getMessage(), e);
             }
-            writer.execute(() -> {   // hello: who we are
+            String hello = token == null ? self : self + "\n" + new String(token, StandardCharsets.UTF_8);
+            writer.execute(() -> {   // hello: who we are, and the token that shows we belong to the cluster
                 try {
-                    write(self, 0, 0, 0, null, null, 0, 0);
+                    write(hello, 0, 0, 0, null, null, 0, 0);
                 } catch (RuntimeException e) {
                     // the connection broke: the first piece sent on it fails and reports it
                 }

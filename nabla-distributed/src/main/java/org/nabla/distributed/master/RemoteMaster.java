@@ -3,12 +3,12 @@ package org.nabla.distributed.master;
 import org.nabla.distributed.ClusterSpec;
 import org.nabla.distributed.DistributedException;
 import org.nabla.distributed.DistributedOptions;
+import org.nabla.distributed.rpc.Channels;
 import org.nabla.distributed.rpc.Rpc;
 
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
-import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import org.nabla.distributed.proto.CloseSessionRequest;
@@ -37,8 +37,7 @@ public final class RemoteMaster implements MasterCalls {
         ClusterSpec.checkAddress(address, "master address");
         this.address = address;
         this.options = options;
-        this.channel = NettyChannelBuilder.forTarget(address).usePlaintext()
-                .maxInboundMessageSize(options.maxMessageBytes()).build();
+        this.channel = Channels.open(address, options);
     }
 
     private MasterServiceGrpc.MasterServiceBlockingStub stub(long millis) {

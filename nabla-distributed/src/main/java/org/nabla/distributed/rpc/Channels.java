@@ -1,6 +1,7 @@
 package org.nabla.distributed.rpc;
 
 import org.nabla.distributed.DistributedOptions;
+import org.nabla.distributed.Security;
 
 import io.grpc.ManagedChannel;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
@@ -9,7 +10,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * One gRPC channel per peer address, opened on first use and shared by every call to that peer (a channel multiplexes
- * calls over one HTTP/2 connection and reconnects by itself). Plaintext for now; TLS comes with the security work.
+ * calls over one HTTP/2 connection and reconnects by itself). Every channel of the runtime is made by {@link #open}:
+ * TLS and the token as the options' {@link Security} says, and the options' message size limit.
  */
 public final class Channels implements AutoCloseable {
     private final ConcurrentHashMap<String, ManagedChannel> channels = new ConcurrentHashMap<>();
@@ -23,10 +25,19 @@ public final class Channels implements AutoCloseable {
     /** The channel to {@code host:port}. */
     public ManagedChannel get(String address) {
         if (closed) throw new IllegalStateException("channels are closed");
-        return channels.computeIfAbsent(address, a -> NettyChannelBuilder.forTarget(a)
-                .usePlaintext()
-                .maxInboundMessageSize(options.maxMessageBytes())
-                .build());
+        return channels.computeIfAbsent(address, a -> open(a, options));
+    }
+
+    /**
+     * A new channel to {@code host:port} with the options' transport security, token and inbound size limit (a reply
+     * larger than maxMessageBytes is refused from its length prefix, before it is read).
+     */
+    public static ManagedChannel open(String address, DistributedOptions options) {
+        Security s = options.security();
+        NettyChannelBuilder b = NettyChannelBuilder.forTarget(address, Credentials.channel(s, "channel to " + address))
+                .maxInboundMessageSize(options.maxMessageBytes());
+        if (s.hasToken()) b.intercept(TokenCheck.client(s.token()));
+        return b.build();
     }
 
     @Override

@@ -114,12 +114,17 @@ public final class TensorWire {
 
     /**
      * Reassembles a tensor streamed in chunks (RecvTensor): the first chunk announces the total size, which is checked
-     * against the limit before the buffer is allocated; later chunks may not go past it, and the stream must end
-     * exactly at it. Not thread-safe (one stream's observer feeds it).
+     * against the limit; later chunks may not go past it, and the stream must end exactly at it. The buffer starts at
+     * {@link #FIRST_BUFFER_BYTES} at most and doubles as bytes arrive, so a sender that announces a large size and
+     * sends little makes the receiver allocate little. Not thread-safe (one stream's observer feeds it).
      */
     public static final class Assembler {
+        /** The most allocated on the word of the first chunk alone; the rest is allocated as bytes come. */
+        static final int FIRST_BUFFER_BYTES = 16 << 20;
         private final long maxBytes;
         private byte[] buffer;
+        /** The size the stream announced. */
+        private int total;
         private int filled;
 
         /** An assembler for one tensor whose elements may take at most {@code maxTensorBytes}. */
@@ -137,21 +142,29 @@ public final class TensorWire {
                             + " bytes, more than the limit of " + Math.min(limit, Integer.MAX_VALUE - 16)
                             + " (DistributedOptions.maxTensorBytes " + maxBytes + " plus the header)");
                 }
-                buffer = new byte[(int) totalBytes];
+                total = (int) totalBytes;
+                buffer = new byte[Math.min(total, FIRST_BUFFER_BYTES)];
             }
             int n = chunk.remaining();
-            if (n > buffer.length - filled) {
-                throw bad("the stream sends more than the " + buffer.length + " bytes it announced");
+            if (n > total - filled) {
+                throw bad("the stream sends more than the " + total + " bytes it announced");
+            }
+            if (n > buffer.length - filled) {   // grow by doubling: at most one extra copy of what has arrived
+                buffer = java.util.Arrays.copyOf(buffer, (int) Math.min(total, Math.max(2L * buffer.length,
+                        (long) filled + n)));
             }
             chunk.get(buffer, filled, n);
             filled += n;
         }
 
+        /** The bytes allocated so far (tests check that a claim alone does not allocate). */
+        int capacity() { return buffer == null ? 0 : buffer.length; }
+
         /** The tensor, once the stream has ended. */
         public Tensor finish() {
             if (buffer == null) throw bad("the stream ended before its first chunk");
-            if (filled != buffer.length) {
-                throw bad("the stream ended after " + filled + " of the " + buffer.length + " bytes it announced");
+            if (filled != total) {
+                throw bad("the stream ended after " + filled + " of the " + total + " bytes it announced");
             }
             return decode(buffer, maxBytes);
         }

@@ -82,6 +82,40 @@ class RingSocketsTest {
         }
     }
 
+    /** Opens a connection to {@code port} and sends a hello, then one float32 piece of {@code key}. */
+    private static SocketChannel helloAndPiece(int port, String hello, String key) throws Exception {
+        SocketChannel s = SocketChannel.open(new InetSocketAddress("localhost", port));
+        byte[] h = hello.getBytes(StandardCharsets.UTF_8);
+        byte[] k = key.getBytes(StandardCharsets.UTF_8);
+        ByteBuffer b = ByteBuffer.allocate(1024).order(ByteOrder.LITTLE_ENDIAN);
+        b.putInt(RingSockets.MAGIC).putInt(h.length).putInt(0).putInt(0).putInt(0).putInt(0).putInt(0).put(h);
+        b.putInt(RingSockets.MAGIC).putInt(k.length).putInt(0).putInt(0).putInt(0).putInt(0).putInt(4).put(k)
+                .putFloat(2.5f);
+        b.flip();
+        while (b.hasRemaining()) s.write(b);
+        s.socket().setSoTimeout(5_000);
+        return s;
+    }
+
+    @Test
+    void aHelloWithoutTheTokenClosesTheConnectionBeforeAnyFrameIsTaken() throws Exception {
+        CollectiveMailbox mailbox = new CollectiveMailbox(1 << 20);
+        try (RingSockets sockets = new RingSockets(mailbox, 1 << 16, "the-token")) {
+            for (String hello : List.of("localhost:1\nstranger\nanother-token", "localhost:1\nstranger")) {
+                try (SocketChannel s = helloAndPiece(sockets.port(), hello, "refused")) {
+                    assertTrue(closedByPeer(s), "the connection is closed");
+                }
+                assertEquals(0, mailbox.pending(), "nothing was delivered");
+            }
+            try (SocketChannel s = helloAndPiece(sockets.port(), "localhost:1\nfriend\nthe-token", "accepted")) {
+                CollectiveMailbox.Piece p = mailbox.take("accepted", 0, 0, 0, Duration.ofSeconds(5), "friend",
+                        () -> null);
+                assertEquals(2.5f, p.data().order(ByteOrder.LITTLE_ENDIAN).getFloat(0));
+                p.release().run();
+            }
+        }
+    }
+
     @Test
     void grpcServersHaveNoRingSocket() throws Exception {
         try (Cluster c = new Cluster(2, OPTIONS.ringSockets(false))) {

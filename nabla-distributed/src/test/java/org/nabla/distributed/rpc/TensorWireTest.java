@@ -118,4 +118,24 @@ class TensorWireTest {
                 assertThrows(IllegalArgumentException.class,
                         () -> new TensorWire.Assembler(10).add(0, ByteBuffer.wrap(new byte[1]))).getMessage());
     }
+
+    @Test
+    void theAssemblerAllocatesAsBytesArriveNotAsTheStreamClaims() {
+        // within the limit, a stream announcing 1 GiB and sending 10 bytes gets a buffer of the first size only
+        TensorWire.Assembler liar = new TensorWire.Assembler(1L << 30);
+        liar.add(1L << 30, ByteBuffer.wrap(new byte[10]));
+        assertEquals(TensorWire.Assembler.FIRST_BUFFER_BYTES, liar.capacity());
+        assertThrows(IllegalArgumentException.class, liar::finish);
+
+        // an honest stream larger than the first buffer grows it and comes back whole
+        float[] values = new float[(TensorWire.Assembler.FIRST_BUFFER_BYTES + (3 << 20)) / 4];
+        for (int i = 0; i < values.length; i++) values[i] = i % 1000;
+        byte[] whole = TensorWire.encode(Tensors.convert(values, DType.FLOAT32));
+        TensorWire.Assembler a = new TensorWire.Assembler(1L << 30);
+        for (int at = 0; at < whole.length; at += 1 << 20) {
+            a.add(whole.length, ByteBuffer.wrap(whole, at, Math.min(1 << 20, whole.length - at)));
+        }
+        assertEquals(whole.length, a.capacity());
+        assertArrayEquals(values, a.finish().toFloatArray());
+    }
 }

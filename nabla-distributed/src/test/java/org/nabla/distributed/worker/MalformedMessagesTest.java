@@ -1,6 +1,8 @@
 package org.nabla.distributed.worker;
 
 import org.nabla.distributed.Cluster;
+import org.nabla.distributed.DistributedException;
+import org.nabla.distributed.DistributedSession;
 import org.nabla.distributed.DistributedOptions;
 
 import org.nabla.distributed.rpc.TensorWire;
@@ -22,6 +24,8 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.time.Duration;
 import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -118,6 +122,28 @@ class MalformedMessagesTest {
                         .build()).getFetches(0).getTensor().toByteArray(), 100).toFloatArray()[0]);
             } finally {
                 channel.shutdownNow();
+            }
+        }
+    }
+
+    @Test
+    void aReplyOverTheClientsMessageLimitIsRefusedByTheClient() throws IOException {
+        // the server's limit is large, the client's small: the fetch comes back larger than the client takes
+        try (Cluster cluster = new Cluster(1, OPTIONS.maxMessageBytes(8 << 20))) {
+            Graph g = new Graph();
+            Tensor x;
+            Tensor y;
+            try (ExecutionContext.Scope s = g.asDefault()) {
+                x = g.placeholder("x", DType.FLOAT32, Shape.of(-1));
+                y = Ops.mul(x, 2f);
+            }
+            float[] big = new float[100_000];   // 400 kB each way
+            try (DistributedSession s = DistributedSession.connect(cluster.server(0).target(), g, OPTIONS)) {
+                DistributedException e = assertThrows(DistributedException.class,
+                        () -> s.run(List.of(y), Map.of(x, big)));
+                assertTrue(e.getMessage().startsWith("RunStep on the master at localhost:" + cluster.server(0).port()
+                        + " failed: RESOURCE_EXHAUSTED"), e.getMessage());
+                assertEquals(4f, s.run(List.of(y), Map.of(x, new float[] {2f})).get(0).toFloatArray()[0]);
             }
         }
     }
