@@ -4,6 +4,8 @@ import org.nabla.distributed.collective.CollectiveGroup;
 import org.nabla.distributed.collective.CollectiveMailbox;
 import org.nabla.distributed.collective.RingSockets;
 import org.nabla.distributed.master.Master;
+import org.nabla.distributed.ps.ParameterServers;
+import org.nabla.distributed.ps.ParameterService;
 import org.nabla.distributed.rpc.Channels;
 import org.nabla.distributed.worker.Worker;
 
@@ -37,6 +39,9 @@ public final class Server implements AutoCloseable {
     private final ClusterSpec cluster;
     private final Config config;
     private CollectiveGroup collectives;
+    /** Hosts the variables of parameter-server training placed on this task (every task runs it; ps tasks get them). */
+    private final ParameterService parameters;
+    private ParameterServers parameterServers;
     private final int port;
 
     /**
@@ -88,8 +93,9 @@ public final class Server implements AutoCloseable {
     }
 
     private Server(io.grpc.Server grpc, Worker worker, Master master, Channels channels, CollectiveMailbox mailbox,
-                   RingSockets sockets, ClusterSpec cluster, Config config) {
+                   RingSockets sockets, ParameterService parameters, ClusterSpec cluster, Config config) {
         this.sockets = sockets;
+        this.parameters = parameters;
         this.grpc = grpc;
         this.worker = worker;
         this.master = master;
@@ -121,12 +127,15 @@ public final class Server implements AutoCloseable {
             }
             mailbox.dataPort(sockets.port());
         }
+        ParameterService parameters = new ParameterService(worker.task().toString(), worker.incarnation(),
+                config.options().maxTensorBytes());
         io.grpc.Server grpc;
         try {
             grpc = NettyServerBuilder.forAddress(new InetSocketAddress(port))
                     .maxInboundMessageSize(config.options().maxMessageBytes())
                     .addService(worker)
                     .addService(mailbox)
+                    .addService(parameters)
                     .addService(Master.service(() -> {
                         Master m = master.get();
                         if (m == null) throw new IllegalStateException(worker.task() + " is still starting");
@@ -147,7 +156,7 @@ public final class Server implements AutoCloseable {
                     "server");
         }
         master.set(new Master(cluster, channels));
-        return new Server(grpc, worker, master.get(), channels, mailbox, sockets, cluster, config);
+        return new Server(grpc, worker, master.get(), channels, mailbox, sockets, parameters, cluster, config);
     }
 
     /**
@@ -164,6 +173,15 @@ public final class Server implements AutoCloseable {
                 mailbox, sockets, CollectiveGroup.DEFAULT_BUCKET_BYTES, new AtomicLong());
         return collectives;
     }
+
+    /** The ps tasks of this task's cluster, as a client reaches them (parameter-server training). */
+    public synchronized ParameterServers parameterServers() {
+        if (parameterServers == null) parameterServers = new ParameterServers(cluster, channels);
+        return parameterServers;
+    }
+
+    /** The variables of parameter-server training this task hosts (tests and tools inspect them). */
+    public ParameterService parameterService() { return parameters; }
 
     /** The port of the all-reduce's ring socket; -1 when the options choose gRPC for it. */
     public int ringPort() { return sockets == null ? -1 : sockets.port(); }
@@ -200,6 +218,7 @@ public final class Server implements AutoCloseable {
     public void close() {
         master.close();
         mailbox.close(worker.task() + " stopped");
+        parameters.close(worker.task() + " stopped");
         if (sockets != null) sockets.close();
         grpc.shutdownNow();
         try {

@@ -3,8 +3,10 @@ package org.nabla.distributed;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import org.nabla.DType;
 import org.nabla.Ops;
 import org.nabla.Shape;
@@ -16,25 +18,39 @@ import org.nabla.graph.Graph;
 public final class Cluster implements AutoCloseable {
     public final List<Server> servers = new ArrayList<>();
     public final ClusterSpec spec;
+    private final Map<String, Server> byJob = new LinkedHashMap<>();
 
     /**
      * {@code n} worker tasks on free loopback ports, each knowing the whole cluster (so any master reaches all). A port
      * taken between choosing and binding it (other builds share the machine) means a fresh try with new ports.
      */
-    public Cluster(int n, DistributedOptions options) throws IOException {
+    public Cluster(int n, DistributedOptions options) throws IOException { this(Map.of("worker", n), options); }
+
+    /** {@code jobs.get(job)} tasks of each job (servers in the order of the job names, then task indices). */
+    public Cluster(Map<String, Integer> jobs, DistributedOptions options) throws IOException {
+        List<String> names = new ArrayList<>(new TreeMap<>(jobs).keySet());
         ClusterSpec chosen = null;
         for (int attempt = 0; chosen == null; attempt++) {
-            List<String> addresses = new ArrayList<>();
-            for (int i = 0; i < n; i++) addresses.add("localhost:" + freePort());
-            ClusterSpec spec = ClusterSpec.of(Map.of("worker", addresses));
+            Map<String, List<String>> addresses = new LinkedHashMap<>();
+            for (String job : names) {
+                List<String> a = new ArrayList<>();
+                for (int i = 0; i < jobs.get(job); i++) a.add("localhost:" + freePort());
+                addresses.put(job, a);
+            }
+            ClusterSpec spec = ClusterSpec.of(addresses);
             try {
-                for (int i = 0; i < n; i++) {
-                    servers.add(Server.start(new Server.Config(spec, "worker", i, -1, 1, options)));
+                for (String job : names) {
+                    for (int i = 0; i < jobs.get(job); i++) {
+                        Server s = Server.start(new Server.Config(spec, job, i, -1, 1, options));
+                        servers.add(s);
+                        byJob.put(job + ":" + i, s);
+                    }
                 }
                 chosen = spec;
             } catch (IOException | RuntimeException e) {
                 close();
                 servers.clear();
+                byJob.clear();
                 if (attempt == 2) throw e;
             }
         }
@@ -42,6 +58,13 @@ public final class Cluster implements AutoCloseable {
     }
 
     public Server server(int i) { return servers.get(i); }
+
+    /** Task {@code i} of {@code job}. */
+    public Server server(String job, int i) {
+        Server s = byJob.get(job + ":" + i);
+        if (s == null) throw new IllegalArgumentException("no task " + i + " of job " + job);
+        return s;
+    }
 
     public static int freePort() throws IOException {
         try (ServerSocket s = new ServerSocket(0)) {
