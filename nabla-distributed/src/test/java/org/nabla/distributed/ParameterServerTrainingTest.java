@@ -88,6 +88,28 @@ class ParameterServerTrainingTest {
     }
 
     @Test
+    void variablesTravelInSeveralMessagesUnderTheSizeLimit() throws Exception {
+        // messages of at most 2 KiB: gradients and values go in batches of at most 1 KiB of elements
+        DistributedOptions small = OPTIONS.chunkBytes(1024).maxMessageBytes(2048);
+        List<float[]> expected = PsTraining.train(null, 64);
+        try (Cluster c = new Cluster(Map.of("worker", 2, "ps", 1), small)) {
+            List<List<float[]>> got = onReplicas(2, r -> () -> PsTraining.train(
+                    ParameterServerStrategy.of(c.server("worker", r), Mode.SYNCHRONOUS), 64));
+            for (int r = 0; r < 2; r++) assertSameWeights(expected, got.get(r), "replica " + r);
+            // kernel 4x64 (1024 bytes) | bias 64 (256) + kernel 64x3 (768) | bias 3: three messages a step
+            var service = c.server("ps", 0).parameterService();
+            assertArrayEquals(new long[] {30, 30}, service.pushes("default"));
+            assertEquals(10, service.version("default"));
+
+            Sequential big = new Sequential(new Dense(300), new Dense(3));
+            big.input(4);
+            var e = assertThrows(IllegalArgumentException.class, () -> ParameterServerStrategy.of(c.server("worker", 0),
+                    Mode.SYNCHRONOUS).withGroup("big").pull(big.trainableWeights()));
+            assertTrue(e.getMessage().contains("'dense/kernel' is 4800 bytes"), e.getMessage());
+        }
+    }
+
+    @Test
     void asynchronousReplicasLowerTheLossAndEveryPushIsApplied() throws Exception {
         int steps = 12;
         try (Cluster c = new Cluster(Map.of("worker", 2, "ps", 1), OPTIONS)) {
@@ -212,6 +234,17 @@ class ParameterServerTrainingTest {
             long ms = (System.nanoTime() - t0) / 1_000_000;
             assertTrue(e5.getMessage().contains(ps + " is unreachable (PullVariables)"), e5.getMessage());
             assertTrue(ms < 5000, "failed within seconds, took " + ms + " ms");
+
+            // a ps restarted on the same port has lost the variables: its new incarnation says so
+            int port = Integer.parseInt(c.spec.address("ps", 0).split(":")[1]);
+            try (Server again = Server.start(new Server.Config(c.spec, "ps", 0, port, 1, quick))) {
+                String why = "";
+                for (int i = 0; i < 50 && !why.contains("restarted"); i++) {   // until the channel reconnects
+                    why = assertThrows(DistributedException.class, () -> chief.pull(vars)).getMessage();
+                    if (why.contains("unreachable")) Thread.sleep(200);
+                }
+                assertTrue(why.contains(ps) && why.contains("/job:ps/replica:0/task:0 restarted"), why);
+            }
         }
     }
 

@@ -52,16 +52,21 @@ final class PsTraining {
         Y = Tensors.of(ys, EXAMPLES);
     }
 
-    static Sequential model() {
-        Sequential m = new Sequential(new Dense(8, "relu"), new Dense(3));
+    static Sequential model() { return model(8); }
+
+    static Sequential model(int hidden) {
+        Sequential m = new Sequential(new Dense(hidden, "relu"), new Dense(3));
         m.seed(11);
         m.input(4);
         return m;
     }
 
     /** The final weights of a custom loop over the batches in order; {@code strategy} null: one process. */
-    static List<float[]> train(ParameterServerStrategy strategy) {
-        Sequential m = model();
+    static List<float[]> train(ParameterServerStrategy strategy) { return train(strategy, 8); }
+
+    /** {@link #train(ParameterServerStrategy)} with {@code hidden} units in the hidden layer. */
+    static List<float[]> train(ParameterServerStrategy strategy, int hidden) {
+        Sequential m = model(hidden);
         SGD opt = new SGD(0.1, 0.9, false);
         Loss loss = Losses.sparseCategoricalCrossentropy(true);
         List<Variable> vars = m.trainableWeights();

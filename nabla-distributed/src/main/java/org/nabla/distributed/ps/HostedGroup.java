@@ -77,15 +77,11 @@ final class HostedGroup {
         });
     }
 
-    /** Whether a CreateVariables for this group with these settings and variables describes this group. */
+    /** Checks that a CreateVariables of this group (or a batch of one) describes it: mode, replicas, each variable. */
     void checkSame(boolean sync, int reps, Map<String, Tensor> initial) {
         if (sync != synchronous || reps != replicas) {
             throw new IllegalArgumentException("group '" + name + "' exists as " + describe() + ", not "
                     + (sync ? "SYNC" : "ASYNC") + " with " + reps + " replicas");
-        }
-        if (!initial.keySet().equals(variables.keySet())) {
-            throw new IllegalArgumentException("group '" + name + "' exists with variables " + variables.keySet()
-                    + ", not " + initial.keySet());
         }
         initial.forEach((key, t) -> checkSpec(key, "initial value", t));
     }

@@ -27,8 +27,9 @@ import org.nabla.distributed.proto.PushGradientsResponse;
 
 /**
  * The client side of the ps tasks of a cluster (the tasks of its {@code ps} job, by index): ParameterService calls
- * with deadlines, whose failures name the ps task and its address, and a check that no ps restarted since its first
- * answer (a restarted ps lost the variables it hosted).
+ * with deadlines, whose failures name the ps task and its address. Every call carries the incarnation of the ps's
+ * first answer, and every answer is checked against it: a ps that restarted (and lost the variables it hosted) is
+ * reported as such, never mistaken for its old self.
  */
 public final class ParameterServers {
     public static final String JOB = "ps";
@@ -66,14 +67,19 @@ public final class ParameterServers {
     }
 
     /** A pull; its deadline is the ps's wait ({@code wait_ms}) plus the control deadline. */
-    public CompletableFuture<PullVariablesResponse> pull(int ps, PullVariablesRequest r) {
+    public CompletableFuture<PullVariablesResponse> pull(int ps, PullVariablesRequest request) {
+        PullVariablesRequest r = request.toBuilder().setPsIncarnation(incarnation(ps)).build();
         return call(ps, "PullVariables", r.getWaitMs() + rpcMs(), s -> o -> s.pullVariables(r, o),
                 PullVariablesResponse::getIncarnation);
     }
 
-    public CompletableFuture<PushGradientsResponse> push(int ps, PushGradientsRequest r) {
+    public CompletableFuture<PushGradientsResponse> push(int ps, PushGradientsRequest request) {
+        PushGradientsRequest r = request.toBuilder().setPsIncarnation(incarnation(ps)).build();
         return call(ps, "PushGradients", rpcMs(), s -> o -> s.pushGradients(r, o), PushGradientsResponse::getIncarnation);
     }
+
+    /** The incarnation of ps {@code ps} from its first answer (0: none yet); later calls carry it. */
+    private long incarnation(int ps) { return ps >= 0 && ps < size() ? incarnations.get(ps) : 0; }
 
     private long rpcMs() { return channels.options().rpcTimeout().toMillis(); }
 

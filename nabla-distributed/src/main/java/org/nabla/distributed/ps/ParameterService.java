@@ -32,6 +32,8 @@ public final class ParameterService extends ParameterServiceGrpc.ParameterServic
     private final long maxTensorBytes;
     /** Guarded by itself; its monitor also signals a new group to the pulls waiting for one. */
     private final Map<String, HostedGroup> groups = new HashMap<>();
+    /** Groups whose creation messages have not all arrived; guarded by {@link #groups}. */
+    private final Map<String, Pending> pending = new HashMap<>();
     private volatile String closed;
 
     /**
@@ -50,6 +52,7 @@ public final class ParameterService extends ParameterServiceGrpc.ParameterServic
         Rpc.serve(out, () -> {
             checkOpen();
             Map<String, Tensor> initial = decode(r.getVariablesList());
+            int batches = Math.max(1, r.getBatchCount());
             boolean existed;
             synchronized (groups) {
                 HostedGroup g = groups.get(r.getGroup());
@@ -57,17 +60,54 @@ public final class ParameterService extends ParameterServiceGrpc.ParameterServic
                 if (existed) {
                     g.checkSame(r.getSynchronous(), r.getReplicas(), initial);
                 } else {
-                    groups.put(r.getGroup(), new HostedGroup(r.getGroup(), r.getSynchronous(), r.getReplicas(), initial));
-                    groups.notifyAll();
+                    Pending p = pending.computeIfAbsent(r.getGroup(), k -> new Pending(r.getSynchronous(),
+                            r.getReplicas(), batches));
+                    p.add(r.getGroup(), r.getSynchronous(), r.getReplicas(), batches, initial);
+                    if (p.received == batches) {
+                        pending.remove(r.getGroup());
+                        groups.put(r.getGroup(), new HostedGroup(r.getGroup(), p.synchronous, p.replicas, p.values));
+                        groups.notifyAll();
+                    }
                 }
             }
             return CreateVariablesResponse.newBuilder().setIncarnation(incarnation).setExisted(existed).build();
         });
     }
 
+    /** A group whose creation arrives in several messages: the batches received so far. */
+    private static final class Pending {
+        final boolean synchronous;
+        final int replicas;
+        final int batches;
+        final Map<String, Tensor> values = new LinkedHashMap<>();
+        int received;
+
+        Pending(boolean synchronous, int replicas, int batches) {
+            this.synchronous = synchronous;
+            this.replicas = replicas;
+            this.batches = batches;
+        }
+
+        void add(String group, boolean sync, int reps, int count, Map<String, Tensor> batch) {
+            if (sync != synchronous || reps != replicas || count != batches) {
+                throw new IllegalArgumentException("the messages creating group '" + group + "' disagree (SYNC "
+                        + synchronous + "/" + sync + ", replicas " + replicas + "/" + reps + ", batches " + batches
+                        + "/" + count + ")");
+            }
+            for (Map.Entry<String, Tensor> e : batch.entrySet()) {
+                if (values.put(e.getKey(), e.getValue()) != null) {
+                    throw new IllegalArgumentException("group '" + group + "': variable '" + e.getKey()
+                            + "' is created twice");
+                }
+            }
+            received++;
+        }
+    }
+
     @Override
     public void pullVariables(PullVariablesRequest r, StreamObserver<PullVariablesResponse> out) {
         Rpc.serve(out, () -> {
+            checkIncarnation(r.getPsIncarnation());
             long start = System.nanoTime();
             HostedGroup g = awaitGroup(r.getGroup(), r.getWaitMs());
             long left = Math.max(0, r.getWaitMs() - (System.nanoTime() - start) / 1_000_000);
@@ -84,6 +124,7 @@ public final class ParameterService extends ParameterServiceGrpc.ParameterServic
     public void pushGradients(PushGradientsRequest r, StreamObserver<PushGradientsResponse> out) {
         Rpc.serve(out, () -> {
             checkOpen();
+            checkIncarnation(r.getPsIncarnation());
             HostedGroup g;
             synchronized (groups) {
                 g = groups.get(r.getGroup());
@@ -125,6 +166,15 @@ public final class ParameterService extends ParameterServiceGrpc.ParameterServic
             }
         }
         return out;
+    }
+
+    /** A caller that saw another incarnation of this task talked to a ps that is gone, with its variables. */
+    private void checkIncarnation(long expected) {
+        if (expected != 0 && expected != incarnation) {
+            throw new Rpc.StaleIncarnationException(task + " restarted: the caller saw incarnation "
+                    + Long.toHexString(expected) + ", this is " + Long.toHexString(incarnation) + "; the variables "
+                    + "it hosted are lost");
+        }
     }
 
     private void checkOpen() {

@@ -7,7 +7,6 @@ import org.nabla.distributed.rpc.TensorWire;
 
 import com.google.protobuf.ByteString;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -258,16 +257,18 @@ public final class ParameterServerStrategy implements ParameterStrategy {
      * The variables of ps {@code ps} in messages of at most half the message limit each ({@code grads} non-null:
      * only those with a gradient), in order; no message when the ps hosts none.
      */
-    private List<List<Integer>> batches(int ps, List<Tensor> grads) {
+    private List<List<Integer>> batches(int ps, List<Tensor> grads) { return batches(ps, grads, bound, where); }
+
+    private List<List<Integer>> batches(int ps, List<Tensor> grads, List<Variable> vars, int[] w) {
         long budget = servers.options().maxMessageBytes() / 2;
         List<List<Integer>> out = new ArrayList<>();
         List<Integer> cur = new ArrayList<>();
         long bytes = 0;
-        for (int i = 0; i < keys.size(); i++) {
-            if (where[i] != ps || (grads != null && grads.get(i) == null)) continue;
-            long b = bytesOf(bound.get(i));
+        for (int i = 0; i < vars.size(); i++) {
+            if (w[i] != ps || (grads != null && grads.get(i) == null)) continue;
+            long b = bytesOf(vars.get(i));
             if (b > budget) {
-                throw new IllegalArgumentException("variable '" + keys.get(i) + "' is " + b + " bytes; a message "
+                throw new IllegalArgumentException("variable '" + VariableKeys.of(vars).get(i) + "' is " + b + " bytes; a message "
                         + "carries at most half of DistributedOptions.maxMessageBytes (" + servers.options()
                         .maxMessageBytes() + ")");
             }
@@ -305,23 +306,19 @@ public final class ParameterServerStrategy implements ParameterStrategy {
     }
 
     private void create(List<Variable> vars, List<String> ks, int[] w) {
-        Map<Integer, CreateVariablesRequest.Builder> requests = new HashMap<>();
-        for (int i = 0; i < vars.size(); i++) {
-            requests.computeIfAbsent(w[i], p -> CreateVariablesRequest.newBuilder().setGroup(group)
-                            .setSynchronous(mode == Mode.SYNCHRONOUS).setReplicas(replicas))
-                    .addVariables(NamedTensor.newBuilder().setName(ks.get(i))
-                            .setTensor(ByteString.copyFrom(TensorWire.encode(vars.get(i).read()))));
-        }
         List<CompletableFuture<CreateVariablesResponse>> calls = new ArrayList<>();
-        requests.forEach((ps, r) -> {
-            CreateVariablesRequest request = r.build();
-            if (request.getSerializedSize() > servers.options().maxMessageBytes()) {
-                throw new IllegalArgumentException("the variables placed on ps task " + servers.describe(ps) + " take "
-                        + request.getSerializedSize() + " bytes, more than DistributedOptions.maxMessageBytes ("
-                        + servers.options().maxMessageBytes() + "): raise it, or add ps tasks");
+        for (int ps = 0; ps < servers.size(); ps++) {
+            List<List<Integer>> batches = batches(ps, null, vars, w);
+            for (List<Integer> batch : batches) {
+                CreateVariablesRequest.Builder r = CreateVariablesRequest.newBuilder().setGroup(group)
+                        .setSynchronous(mode == Mode.SYNCHRONOUS).setReplicas(replicas).setBatchCount(batches.size());
+                for (int i : batch) {
+                    r.addVariables(NamedTensor.newBuilder().setName(ks.get(i))
+                            .setTensor(ByteString.copyFrom(TensorWire.encode(vars.get(i).read()))));
+                }
+                calls.add(servers.create(ps, r.build()));
             }
-            calls.add(servers.create(ps, request));
-        });
+        }
         ParameterServers.awaitAll(calls);
     }
 }
