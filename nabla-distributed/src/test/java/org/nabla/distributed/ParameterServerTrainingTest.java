@@ -227,6 +227,19 @@ class ParameterServerTrainingTest {
             var e4 = assertThrows(DistributedException.class, () -> chief.push(new Adam(0.1), grads, vars, 1));
             assertTrue(e4.getMessage().contains(ps) && e4.getMessage().contains("is trained with SGD"), e4.getMessage());
 
+            // SYNC: the next step waits for every replica; when the others never push, the pull says which
+            Sequential syncModel = PsTraining.model();
+            List<Variable> syncVars = syncModel.trainableWeights();
+            ParameterServerStrategy sync = ParameterServerStrategy.of(c.server("worker", 0), Mode.SYNCHRONOUS)
+                    .withGroup("stalled");
+            sync.pull(syncVars);
+            List<Tensor> zeros = new ArrayList<>();
+            for (Variable v : syncVars) zeros.add(org.nabla.Ops.mul(v.read(), 0f));
+            sync.push(new SGD(0.1), zeros, syncVars, 4);
+            var e7 = assertThrows(DistributedException.class, () -> sync.pull(syncVars));
+            assertTrue(e7.getMessage().contains(ps) && e7.getMessage().contains("waiting for replicas [1, 2] to push "
+                    + "step 0"), e7.getMessage());
+
             // the ps goes down: the next pull fails at once, naming it
             c.server("ps", 0).close();
             long t0 = System.nanoTime();

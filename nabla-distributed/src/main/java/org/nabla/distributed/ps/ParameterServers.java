@@ -127,11 +127,19 @@ public final class ParameterServers {
         return new DistributedException(call + " failed on ps task " + describe(ps) + ": " + why, t);
     }
 
-    /** Waits for every future, then returns their results; the first failure (in order) is thrown. */
+    /**
+     * The results of every call, in order; the first call to fail fails this at once (the others go on in the
+     * background: one ps that is down must not wait for another's pull to time out).
+     */
     public static <T> List<T> awaitAll(List<CompletableFuture<T>> fs) {
-        CompletableFuture.allOf(fs.toArray(CompletableFuture[]::new)).exceptionally(e -> null).join();
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        CompletableFuture.allOf(fs.toArray(CompletableFuture[]::new)).whenComplete((r, e) -> done.complete(null));
+        for (CompletableFuture<T> f : fs) f.whenComplete((r, e) -> {
+            if (e != null) done.completeExceptionally(e);
+        });
+        Rpc.await(done);
         List<T> out = new ArrayList<>();
-        for (CompletableFuture<T> f : fs) out.add(Rpc.await(f));
+        for (CompletableFuture<T> f : fs) out.add(Rpc.await(f));   // all done: a failure is thrown unwrapped
         return out;
     }
 }
