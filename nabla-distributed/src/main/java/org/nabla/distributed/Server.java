@@ -5,6 +5,8 @@ import org.nabla.distributed.collective.CollectiveMailbox;
 import org.nabla.distributed.collective.RingSockets;
 import org.nabla.distributed.job.JobHost;
 import org.nabla.distributed.master.Master;
+import org.nabla.distributed.ps.ParameterServers;
+import org.nabla.distributed.ps.ParameterService;
 import org.nabla.distributed.rpc.Channels;
 import org.nabla.distributed.rpc.Credentials;
 import org.nabla.distributed.rpc.TokenCheck;
@@ -42,6 +44,9 @@ public final class Server implements AutoCloseable {
     private final ClusterSpec cluster;
     private final Config config;
     private CollectiveGroup collectives;
+    /** Hosts the variables of parameter-server training placed on this task (every task runs it; ps tasks get them). */
+    private final ParameterService parameters;
+    private ParameterServers parameterServers;
     private final int port;
 
     /**
@@ -93,8 +98,9 @@ public final class Server implements AutoCloseable {
     }
 
     private Server(io.grpc.Server grpc, Worker worker, Master master, Channels channels, CollectiveMailbox mailbox,
-                   RingSockets sockets, ClusterSpec cluster, Config config) {
+                   RingSockets sockets, ParameterService parameters, ClusterSpec cluster, Config config) {
         this.sockets = sockets;
+        this.parameters = parameters;
         this.grpc = grpc;
         this.worker = worker;
         this.master = master;
@@ -142,6 +148,8 @@ public final class Server implements AutoCloseable {
             }
             mailbox.dataPort(sockets.port());
         }
+        ParameterService parameters = new ParameterService(worker.task().toString(), worker.incarnation(),
+                config.options().maxTensorBytes());
         io.grpc.Server grpc;
         try {
             NettyServerBuilder b = NettyServerBuilder.forAddress(new InetSocketAddress(port), credentials)
@@ -153,6 +161,7 @@ public final class Server implements AutoCloseable {
                         if (started == null) throw new IllegalStateException(worker.task() + " is still starting");
                         return started;
                     }))
+                    .addService(parameters)
                     .addService(Master.service(() -> {
                         Master m = master.get();
                         if (m == null) throw new IllegalStateException(worker.task() + " is still starting");
@@ -176,7 +185,7 @@ public final class Server implements AutoCloseable {
                     "server");
         }
         master.set(new Master(cluster, channels));
-        self.set(new Server(grpc, worker, master.get(), channels, mailbox, sockets, cluster, config));
+        self.set(new Server(grpc, worker, master.get(), channels, mailbox, sockets, parameters, cluster, config));
         return self.get();
     }
 
@@ -194,6 +203,15 @@ public final class Server implements AutoCloseable {
                 mailbox, sockets, CollectiveGroup.DEFAULT_BUCKET_BYTES, new AtomicLong());
         return collectives;
     }
+
+    /** The ps tasks of this task's cluster, as a client reaches them (parameter-server training). */
+    public synchronized ParameterServers parameterServers() {
+        if (parameterServers == null) parameterServers = new ParameterServers(cluster, channels);
+        return parameterServers;
+    }
+
+    /** The variables of parameter-server training this task hosts (tests and tools inspect them). */
+    public ParameterService parameterService() { return parameters; }
 
     /** The port of the all-reduce's ring socket; -1 when the all-reduce goes over gRPC (asked for, or TLS on). */
     public int ringPort() { return sockets == null ? -1 : sockets.port(); }
@@ -236,6 +254,7 @@ public final class Server implements AutoCloseable {
     public void close() {
         master.close();
         mailbox.close(worker.task() + " stopped");
+        parameters.close(worker.task() + " stopped");
         if (sockets != null) sockets.close();
         grpc.shutdownNow();
         try {

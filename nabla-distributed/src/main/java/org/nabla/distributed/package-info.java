@@ -8,7 +8,7 @@
  * <p>This package is the user's API (sessions, servers, options and {@link org.nabla.distributed.Security}, the
  * cluster). Below it: {@code master} (pruning,
  * partitioning, driving steps), {@code worker} (running graph parts, receiving tensors), {@code rpc} (channels, call
- * helpers, the tensor encoding), {@code collective} (ring all-reduce), {@code strategy} (training strategies such as
- * {@code MultiWorkerMirroredStrategy}). The only module of Nabla that uses gRPC. See docs/distributed.md.
+ * helpers, the tensor encoding), {@code collective} (ring all-reduce), {@code ps} (the parameter servers' service and client),
+ * {@code strategy} (training strategies: {@code MultiWorkerMirroredStrategy}, {@code ParameterServerStrategy}). The only module of Nabla that uses gRPC. See docs/distributed.md.
  */
 package org.nabla.distributed;

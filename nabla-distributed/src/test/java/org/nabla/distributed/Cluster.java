@@ -4,8 +4,10 @@ import io.grpc.ServerInterceptor;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.function.IntFunction;
 import org.nabla.DType;
 import org.nabla.Ops;
@@ -18,6 +20,7 @@ import org.nabla.graph.Graph;
 public final class Cluster implements AutoCloseable {
     public final List<Server> servers = new ArrayList<>();
     public final ClusterSpec spec;
+    private final Map<String, Server> byJob = new LinkedHashMap<>();
 
     /**
      * {@code n} worker tasks on free loopback ports, each knowing the whole cluster (so any master reaches all). A port
@@ -27,20 +30,44 @@ public final class Cluster implements AutoCloseable {
 
     /** {@link #Cluster(int, DistributedOptions)} with {@code interceptors.apply(i)} around task i's services. */
     Cluster(int n, DistributedOptions options, IntFunction<List<ServerInterceptor>> interceptors) throws IOException {
+        this(Map.of("worker", n), options, interceptors);
+    }
+
+    /** {@code jobs.get(job)} tasks of each job (servers in the order of the job names, then task indices). */
+    public Cluster(Map<String, Integer> jobs, DistributedOptions options) throws IOException {
+        this(jobs, options, i -> List.of());
+    }
+
+    /**
+     * {@code jobs.get(job)} tasks of each job; {@code interceptors.apply(k)} around the services of the k-th server
+     * started (in the order of {@link #servers}).
+     */
+    private Cluster(Map<String, Integer> jobs, DistributedOptions options,
+                    IntFunction<List<ServerInterceptor>> interceptors) throws IOException {
+        List<String> names = new ArrayList<>(new TreeMap<>(jobs).keySet());
         ClusterSpec chosen = null;
         for (int attempt = 0; chosen == null; attempt++) {
-            List<String> addresses = new ArrayList<>();
-            for (int i = 0; i < n; i++) addresses.add("localhost:" + freePort());
-            ClusterSpec spec = ClusterSpec.of(Map.of("worker", addresses));
+            Map<String, List<String>> addresses = new LinkedHashMap<>();
+            for (String job : names) {
+                List<String> a = new ArrayList<>();
+                for (int i = 0; i < jobs.get(job); i++) a.add("localhost:" + freePort());
+                addresses.put(job, a);
+            }
+            ClusterSpec spec = ClusterSpec.of(addresses);
             try {
-                for (int i = 0; i < n; i++) {
-                    servers.add(Server.start(new Server.Config(spec, "worker", i, -1, 1, options),
-                            interceptors.apply(i)));
+                for (String job : names) {
+                    for (int i = 0; i < jobs.get(job); i++) {
+                        Server s = Server.start(new Server.Config(spec, job, i, -1, 1, options),
+                                interceptors.apply(servers.size()));
+                        servers.add(s);
+                        byJob.put(job + ":" + i, s);
+                    }
                 }
                 chosen = spec;
             } catch (IOException | RuntimeException e) {
                 close();
                 servers.clear();
+                byJob.clear();
                 if (attempt == 2) throw e;
             }
         }
@@ -48,6 +75,13 @@ public final class Cluster implements AutoCloseable {
     }
 
     public Server server(int i) { return servers.get(i); }
+
+    /** Task {@code i} of {@code job}. */
+    public Server server(String job, int i) {
+        Server s = byJob.get(job + ":" + i);
+        if (s == null) throw new IllegalArgumentException("no task " + i + " of job " + job);
+        return s;
+    }
 
     public static int freePort() throws IOException {
         try (ServerSocket s = new ServerSocket(0)) {

@@ -40,6 +40,7 @@ public abstract class Model {
     private List<Metric> metrics = List.of();
     private boolean runEagerly;
     private DataParallel dataParallel;
+    private ParameterStrategy parameterStrategy;
     private volatile boolean stopTraining;
     private Function trainFunction;
     private Function evalFunction;
@@ -246,6 +247,15 @@ public abstract class Model {
      */
     public Model distribute(DataParallel strategy) { dataParallel = strategy; return this; }
 
+    /**
+     * Trains as one replica of parameter-server training (null: alone): each training step takes this replica's
+     * shard of the batch, pulls the trainable weights' current values, and pushes the gradients to where the weights
+     * live instead of updating them here; the local optimizer only counts the steps (for its learning-rate schedule).
+     * After each epoch the weights are pulled once more, so validation, callbacks and the caller see the trained
+     * values. The steps run eagerly. Non-trainable weights (batch-norm statistics) stay local.
+     */
+    public Model distribute(ParameterStrategy strategy) { parameterStrategy = strategy; return this; }
+
     /** Asks {@link #fit} to stop after the current epoch (used by callbacks such as early stopping). */
     public void stopTraining() { stopTraining = true; }
 
@@ -292,6 +302,10 @@ public abstract class Model {
         }
         if (dataParallel != null) {
             grads = dataParallel.reduceGradients(grads, xs[0].shape().rank() == 0 ? 1 : xs[0].shape().dim(0));
+        }
+        if (parameterStrategy != null) {
+            parameterStrategy.push(optimizer, grads, vars, xs[0].shape().rank() == 0 ? 1 : xs[0].shape().dim(0));
+            return results(loss, ys, preds);
         }
         optimizer.applyGradients(grads, vars);
         return results(loss, ys, preds);
@@ -342,6 +356,7 @@ public abstract class Model {
         checkBatch(batch, true);
         ensureBuilt(Arrays.copyOf(batch, numInputs()));
         optimizer.refreshLearningRate();
+        if (parameterStrategy != null) return parameterServerStep(batch);
         if (runEagerly || dataParallel != null) {
             // The step's intermediates die with it: a scope hands their buffers to the next step (variables keep
             // their new values).
@@ -351,6 +366,19 @@ public abstract class Model {
         }
         if (trainFunction == null) trainFunction = Function.of(name + "_train_step", this::trainStep);
         return doubles(trainFunction.call(batch));
+    }
+
+    /** An eager training step of parameter-server training: shard, pull, then the step (which pushes). */
+    private double[] parameterServerStep(Tensor[] batch) {
+        if (dataParallel != null) {
+            throw new IllegalStateException("model " + name + " is given both a DataParallel and a ParameterStrategy "
+                    + "(unset one: distribute((DataParallel) null))");
+        }
+        try (TensorScope scope = TensorScope.open()) {
+            Tensor[] mine = parameterStrategy.shard(batch);
+            parameterStrategy.pull(trainableWeights());
+            return doubles(trainStep(mine));
+        }
     }
 
     private static double[] doubles(Tensor[] r) {
@@ -424,6 +452,7 @@ public abstract class Model {
                 batchIndex++;
             }
             if (seen == 0) throw new IllegalArgumentException("fit: the training data gave no batches");
+            if (parameterStrategy != null) parameterStrategy.pull(trainableWeights());  // the epoch's last update
             history.recordTiming(seen, (System.nanoTime() - start) / 1e9);
             Map<String, Double> epochLogs = new LinkedHashMap<>(logs);
             if (options.validation != null) {

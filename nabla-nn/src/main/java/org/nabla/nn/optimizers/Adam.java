@@ -1,5 +1,6 @@
 package org.nabla.nn.optimizers;
 
+import java.util.Map;
 import org.nabla.DType;
 import org.nabla.Ops;
 import org.nabla.Tensor;
@@ -47,6 +48,11 @@ public class Adam extends Optimizer {
     @Override protected int slotCount() { return 2; }
 
     @Override protected String slotName(int i) { return i == 0 ? "m" : "v"; }
+
+    @Override
+    protected Map<String, Double> hyperparameters() {
+        return Map.of("beta_1", beta1, "beta_2", beta2, "epsilon", epsilon);
+    }
 
     /** The decoupled weight decay (AdamW); 0 for Adam. */
     double weightDecay() { return 0; }

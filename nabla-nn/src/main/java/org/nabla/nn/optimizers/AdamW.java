@@ -1,5 +1,6 @@
 package org.nabla.nn.optimizers;
 
+import java.util.Map;
 /**
  * Adam with decoupled weight decay (Keras' AdamW, default decay 0.004): before the Adam step,
  * {@code w -= lr * weightDecay * w}.
@@ -24,4 +25,11 @@ public final class AdamW extends Adam {
     @Override public String name() { return "AdamW"; }
 
     @Override double weightDecay() { return weightDecay; }
+
+    @Override
+    protected Map<String, Double> hyperparameters() {
+        Map<String, Double> h = new java.util.LinkedHashMap<>(super.hyperparameters());
+        h.put("weight_decay", weightDecay);
+        return h;
+    }
 }

@@ -2,6 +2,7 @@ package org.nabla.nn.optimizers;
 
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.nabla.DType;
@@ -107,6 +108,23 @@ public abstract class Optimizer {
         all.addAll(slotList);
         return all;
     }
+
+    /**
+     * The hyperparameters by their Keras names: {@code learning_rate} (the current one), {@code clipnorm} and
+     * {@code global_clipnorm} when set, then the subclass's ({@link #hyperparameters}). {@link Optimizers#fromConfig}
+     * rebuilds an equal optimizer (with fresh state) from {@link #name()} and this map, e.g. in another process.
+     */
+    public Map<String, Double> config() {
+        Map<String, Double> c = new LinkedHashMap<>();
+        c.put("learning_rate", learningRate());
+        if (!Double.isNaN(clipnorm)) c.put("clipnorm", clipnorm);
+        if (!Double.isNaN(globalClipnorm)) c.put("global_clipnorm", globalClipnorm);
+        c.putAll(hyperparameters());
+        return c;
+    }
+
+    /** The subclass's hyperparameters for {@link #config()} (booleans as 0 or 1); none by default. */
+    protected Map<String, Double> hyperparameters() { return Map.of(); }
 
     /** Creates the slots of these weights now (optional: they are also made on first use). */
     public void build(List<Variable> vars) {

@@ -1,5 +1,6 @@
 package org.nabla.nn.optimizers;
 
+import java.util.Map;
 import org.nabla.Ops;
 import org.nabla.Tensor;
 import org.nabla.Variable;
@@ -31,6 +32,11 @@ public final class RMSprop extends Optimizer {
     @Override protected int slotCount() { return momentum > 0 ? 2 : 1; }
 
     @Override protected String slotName(int i) { return i == 0 ? "velocity" : "momentum"; }
+
+    @Override
+    protected Map<String, Double> hyperparameters() {
+        return Map.of("rho", rho, "momentum", momentum, "epsilon", epsilon);
+    }
 
     @Override
     protected void update(Variable var, Tensor g, Variable[] slots, Tensor lr, Tensor step) {

@@ -1,5 +1,6 @@
 package org.nabla.nn.optimizers;
 
+import java.util.Map;
 import org.nabla.Ops;
 import org.nabla.Tensor;
 import org.nabla.Variable;
@@ -28,6 +29,11 @@ public final class SGD extends Optimizer {
     @Override protected int slotCount() { return momentum > 0 ? 1 : 0; }
 
     @Override protected String slotName(int i) { return "momentum"; }
+
+    @Override
+    protected Map<String, Double> hyperparameters() {
+        return Map.of("momentum", momentum, "nesterov", nesterov ? 1.0 : 0.0);
+    }
 
     @Override
     protected void update(Variable var, Tensor g, Variable[] slots, Tensor lr, Tensor step) {

@@ -171,4 +171,38 @@ class OptimizersTest {
         assertEquals(DType.FLOAT32, var(1).dtype());
         org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().contains("gradient of shape (3,)"), e.getMessage());
     }
+
+    @Test
+    void configRebuildsAnOptimizerThatMakesTheSameUpdates() {
+        List<Optimizer> originals = List.of(new SGD(0.05, 0.8, true).clipnorm(1.5), new Adam(0.02, 0.8, 0.99, 1e-6),
+                new AdamW(0.01, 0.1, 0.85, 0.98, 1e-5), new RMSprop(0.03, 0.8, 0.5, 1e-6).globalClipnorm(2));
+        for (Optimizer o : originals) {
+            Optimizer copy = Optimizers.fromConfig(o.name(), o.config());
+            assertEquals(o.getClass(), copy.getClass());
+            assertEquals(o.config(), copy.config());
+            Variable a = var(1, -2, 0.5);
+            Variable b = var(1, -2, 0.5);
+            for (int t = 0; t < 3; t++) {
+                step(o, a, 0.3, -1.2 + t, 2);
+                step(copy, b, 0.3, -1.2 + t, 2);
+            }
+            org.junit.jupiter.api.Assertions.assertArrayEquals(a.read().toFloatArray(), b.read().toFloatArray(),
+                    o.name());
+        }
+        assertEquals(java.util.Map.of("learning_rate", (double) 0.1f, "momentum", 0.0, "nesterov", 0.0),
+                new SGD(0.1).config());
+    }
+
+    @Test
+    void fromConfigRejectsUnknownNamesAndHyperparameters() {
+        var e1 = assertThrows(IllegalArgumentException.class,
+                () -> Optimizers.fromConfig("Adagrad", java.util.Map.of("learning_rate", 0.1)));
+        org.junit.jupiter.api.Assertions.assertTrue(e1.getMessage().contains("unknown optimizer 'Adagrad'"), e1.getMessage());
+        var e2 = assertThrows(IllegalArgumentException.class,
+                () -> Optimizers.fromConfig("Adam", java.util.Map.of("learning_rate", 0.1, "beta1", 0.8)));
+        org.junit.jupiter.api.Assertions.assertTrue(e2.getMessage().contains("no hyperparameter 'beta1'"), e2.getMessage());
+        var e3 = assertThrows(IllegalArgumentException.class,
+                () -> Optimizers.fromConfig("SGD", java.util.Map.of("momentum", 0.8)));
+        org.junit.jupiter.api.Assertions.assertTrue(e3.getMessage().contains("no learning_rate"), e3.getMessage());
+    }
 }

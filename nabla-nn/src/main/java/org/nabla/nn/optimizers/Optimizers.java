@@ -1,0 +1,74 @@
+package org.nabla.nn.optimizers;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Optimizers rebuilt from a name and a config (Keras' {@code optimizers.deserialize}): another process, e.g. a
+ * parameter server applying a worker's updates, makes the same optimizer from {@link Optimizer#name()} and
+ * {@link Optimizer#config()}.
+ */
+public final class Optimizers {
+    /** The names {@link #fromConfig} knows. */
+    public static final List<String> NAMES = List.of("SGD", "Adam", "AdamW", "RMSprop");
+
+    private Optimizers() {}
+
+    /**
+     * A fresh optimizer (no slots, step 0) of {@code name} with the hyperparameters of {@code config} (Keras names;
+     * a missing one takes the constructor's default; {@code learning_rate} is required).
+     */
+    public static Optimizer fromConfig(String name, Map<String, Double> config) {
+        if (name == null || config == null) throw new IllegalArgumentException("fromConfig: name or config is null");
+        Config c = new Config(name, config);
+        Optimizer o = switch (name) {
+            case "SGD" -> new SGD(c.lr(), c.get("momentum", 0), c.get("nesterov", 0) != 0);
+            case "Adam" -> new Adam(c.lr(), c.get("beta_1", 0.9), c.get("beta_2", 0.999), c.get("epsilon", 1e-7));
+            case "AdamW" -> new AdamW(c.lr(), c.get("weight_decay", 0.004), c.get("beta_1", 0.9),
+                    c.get("beta_2", 0.999), c.get("epsilon", 1e-7));
+            case "RMSprop" -> new RMSprop(c.lr(), c.get("rho", 0.9), c.get("momentum", 0), c.get("epsilon", 1e-7));
+            default -> throw new IllegalArgumentException("unknown optimizer '" + name + "'; fromConfig knows "
+                    + String.join(", ", NAMES));
+        };
+        if (config.containsKey("clipnorm")) o.clipnorm(c.get("clipnorm", Double.NaN));
+        if (config.containsKey("global_clipnorm")) o.globalClipnorm(c.get("global_clipnorm", Double.NaN));
+        c.checkAllUsed();
+        return o;
+    }
+
+    /** The config being read, remembering which keys were used so that a misspelt one is reported. */
+    private static final class Config {
+        private final String name;
+        private final Map<String, Double> values;
+        private final Set<String> used = new java.util.HashSet<>(Set.of("learning_rate", "clipnorm",
+                "global_clipnorm"));
+
+        Config(String name, Map<String, Double> values) {
+            this.name = name;
+            this.values = new HashMap<>(values);
+        }
+
+        double lr() {
+            Double lr = values.get("learning_rate");
+            if (lr == null) throw new IllegalArgumentException(name + " config has no learning_rate: " + values);
+            return lr;
+        }
+
+        double get(String key, double fallback) {
+            used.add(key);
+            Double v = values.get(key);
+            return v == null ? fallback : v;
+        }
+
+        void checkAllUsed() {
+            for (String k : values.keySet()) {
+                if (!used.contains(k)) {
+                    throw new IllegalArgumentException(name + " has no hyperparameter '" + k + "' (config " + values
+                            + ")");
+                }
+            }
+        }
+    }
+}
