@@ -205,10 +205,37 @@ class ControlFlowAcrossTasksTest {
         try (DistributedSession s = DistributedSession.create(cluster.spec, g, FAST)) {
             DistributedException e = assertThrows(DistributedException.class, () -> s.run(List.of(y), Map.of(i, 7)));
             String msg = e.getMessage();
-            assertTrue(msg.contains("while_body") && msg.contains("task /job:worker/replica:0/task:1"), msg);
+            // the caller's task, the function, the task its failed part ran on, and the node there
+            assertTrue(msg.contains("RunGraph failed on task /job:worker/replica:0/task:0"), msg);
+            assertTrue(msg.contains("function while_body_") && msg.contains("its part on task "
+                    + "/job:worker/replica:0/task:1 failed"), msg);
+            assertTrue(msg.contains("in node 'Gather' on /job:worker/replica:0/task:1/device:CPU:0"), msg);
             assertStepsFreed();
             // the session stays usable
             assertArrayEquals(new double[] {0.25, 2}, s.run(List.of(y), Map.of(i, 1)).get(0).toDoubleArray(), 0);
+        }
+        assertStepsFreed();
+    }
+
+    @Test
+    @Timeout(10)   // less than the step deadline (20 s): a part left waiting would hold the step until then
+    void aFailureOfTheCallersPartAbortsThePartWaitingOnTheOtherTask() throws Exception {
+        // per iteration: g = w[k] on task 0 (out of range at k = 2), then task 1 waits for g to compute g * 2
+        Graph g = new Graph();
+        Tensor y;
+        try (ExecutionContext.Scope s = g.asDefault(); Graph.ControlScope d = g.device(T0)) {
+            Tensor w = g.constant("w", W);
+            y = Ops.whileLoop(v -> v[0].less(5), v -> {
+                Tensor row = Ops.gather(w, v[0]);
+                try (Graph.ControlScope d1 = Ops.device(T1)) {
+                    return new Tensor[] {v[0].add(1), row.mul(2.0).add(v[1])};
+                }
+            }, new Tensor[] {Tensors.scalar(0), Ops.constant(new double[] {0, 0})})[1];
+        }
+        try (DistributedSession s = DistributedSession.create(cluster.spec, g, FAST)) {
+            DistributedException e = assertThrows(DistributedException.class, () -> s.run(List.of(y)));
+            assertTrue(e.getMessage().contains("in node 'Gather' on /job:worker/replica:0/task:0/device:CPU:0"),
+                    e.getMessage());
         }
         assertStepsFreed();
     }

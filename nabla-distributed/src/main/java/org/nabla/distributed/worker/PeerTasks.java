@@ -68,7 +68,7 @@ final class PeerTasks implements RemoteTasks {
         PeerTask peer = peers.stream().filter(p -> p.getTask().equals(task.toString())).findFirst()
                 .orElseThrow(() -> new DistributedException("function " + function + " places nodes on task " + task
                         + ", which is not a task of this session"));
-        String where = "task " + peer.getTask() + " (" + peer.getAddress() + ")";
+        String where = peer.getAddress();
         RegisterGraphRequest.Builder r = RegisterGraphRequest.newBuilder().setSessionHandle(session)
                 .setWorkerIncarnation(peer.getIncarnation()).setGraph(ByteString.copyFrom(GraphIO.toBytes(graph)))
                 .addAllPeers(peers).setExecutionMode(mode);
@@ -81,14 +81,15 @@ final class PeerTasks implements RemoteTasks {
                     channels.options().rpcTimeout().toMillis(), TimeUnit.MILLISECONDS).registerGraph(req, o)))
                     .getGraphHandle();
         } catch (RuntimeException e) {
-            throw new DistributedException("function " + function + ": RegisterGraph of its part on " + where
-                    + " failed: " + Rpc.message(e), e);
+            throw new DistributedException("function " + function + ": RegisterGraph of its part on task " + task
+                    + " (" + where + ") failed: " + Rpc.message(e), e);
         }
-        return (stepId, frame, values) -> run(peer, where, function, handle, stepId, frame, values);
+        return (stepId, frame, values) -> run(peer, where, handle, stepId, frame, values);
     }
 
-    private CompletableFuture<Tensor[]> run(PeerTask peer, String where, String function, String handle, long stepId,
-                                            String frame, Tensor[] values) {
+    /** One call of a registered share; fails naming the address (the caller names the function and the task). */
+    private CompletableFuture<Tensor[]> run(PeerTask peer, String where, String handle, long stepId, String frame,
+                                            Tensor[] values) {
         RunGraphRequest.Builder r = RunGraphRequest.newBuilder().setSessionHandle(session).setGraphHandle(handle)
                 .setStepId(stepId).setWorkerIncarnation(peer.getIncarnation()).setFrame(frame);
         for (Tensor t : values) r.addFeeds(NamedTensor.newBuilder().setTensor(ByteString.copyFrom(TensorWire.encode(t))));
@@ -105,8 +106,7 @@ final class PeerTasks implements RemoteTasks {
         }
         CompletableFuture<Tensor[]> result = call.handle((resp, e) -> {
             if (e != null) {
-                throw new DistributedException("function " + function + ": RunGraph of its part on " + where
-                        + " failed: " + Rpc.message(e), Rpc.unwrap(e));
+                throw new DistributedException("RunGraph at " + where + ": " + Rpc.message(e), Rpc.unwrap(e));
             }
             Tensor[] out = new Tensor[resp.getFetchesCount()];
             for (int i = 0; i < out.length; i++) {
