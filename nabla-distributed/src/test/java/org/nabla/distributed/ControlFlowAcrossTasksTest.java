@@ -102,7 +102,11 @@ class ControlFlowAcrossTasksTest {
             for (int run = 0; run < 2; run++) {     // the body's share is registered once, run per iteration
                 assertArrayEquals(oneProcess, s.run(List.of(m.h()), Map.of(m.x(), X)).get(0).toDoubleArray(), 0);
             }
+            // the master gave task 1 no partition (every top-level node is on task 0): its one graph is the body's
+            // share, which task 0 registered
+            assertEquals(1, cluster.server(1).worker().registeredGraphs());
         }
+        assertEquals(0, cluster.server(1).worker().registeredGraphs(), "closing the session drops the share");
         assertStepsFreed();
     }
 

@@ -118,6 +118,13 @@ public final class Worker extends WorkerServiceGrpc.WorkerServiceImplBase {
     /** Steps with state on this worker (for tests: cleanup leaves none). */
     public int liveSteps() { return steps.size(); }
 
+    /** Graphs registered with this worker, by masters and by peers running function shares here (for tests). */
+    public int registeredGraphs() {
+        int n = 0;
+        for (WorkerSession s : sessions.values()) n += s.graphs().size();
+        return n;
+    }
+
     // ---------------------------------------------------------------- service
 
     @Override
