@@ -9,6 +9,8 @@ import java.util.function.Function;
 import java.util.function.Supplier;
 import org.nabla.eager.ExecutionContext;
 import org.nabla.graph.ControlFlow;
+import org.nabla.graph.Graph;
+import org.nabla.graph.GraphContext;
 import org.nabla.ops.ArrayOps;
 import org.nabla.ops.Attrs;
 import org.nabla.ops.GradOps;
@@ -758,6 +760,18 @@ public final class Ops {
     public static Tensor truncatedNormal(int[] shape, DType dtype, double mean, double stddev, long seed) {
         return run(RandomOps.TRUNCATED_NORMAL, Attrs.of("shape", shape, "dtype", dtype, "mean", mean, "stddev",
                 stddev, "seed", seed));
+    }
+
+    /**
+     * tf.device: requests {@code deviceName} (e.g. {@code /job:worker/task:1}, {@code /device:CPU:1}) for the nodes
+     * created inside, in whatever graph is being built: the default graph, or the sub-graph of a branch or loop body
+     * being traced (so a body's nodes can run on another device or task than the loop). Graph building only.
+     */
+    public static Graph.ControlScope device(String deviceName) {
+        if (ExecutionContext.current().target() instanceof GraphContext g) return g.graph().device(deviceName);
+        throw new IllegalStateException("Ops.device(\"" + deviceName + "\"): no graph is being built on this thread; "
+                + "device scopes place graph nodes (inside graph.asDefault(), a traced function, a branch or a loop "
+                + "body)");
     }
 
     // ---------------------------------------------------------------- control flow (ControlFlowOps)

@@ -15,6 +15,8 @@ import org.nabla.eager.ExecutionContext;
 import org.nabla.graph.ControlFlow;
 import org.nabla.graph.Effects;
 import org.nabla.graph.FuncGraph;
+import org.nabla.graph.Graph;
+import org.nabla.graph.GraphContext;
 import org.nabla.graph.Node;
 import org.nabla.graph.Output;
 import org.nabla.ops.Attrs;
@@ -252,7 +254,13 @@ public final class ControlFlowGradients {
             if (!needed.contains(node) || (node.numOutputs() > 0 && values.containsKey(new Output(node, 0)))) continue;
             Tensor[] in = new Tensor[node.inputs().size()];
             for (int i = 0; i < in.length; i++) in[i] = values.get(node.inputs().get(i));
-            Tensor[] out = ctx.execute(node.op(), node.attrs(), in);
+            Tensor[] out;
+            // a replayed node keeps its device request, so the backward pass of a multi-device body runs its
+            // replay where the forward body ran
+            try (Graph.ControlScope s = ctx.target() instanceof GraphContext g && !node.device().isEmpty()
+                    ? g.graph().device(node.device()) : null) {
+                out = ctx.execute(node.op(), node.attrs(), in);
+            }
             for (int i = 0; i < out.length; i++) values.put(new Output(node, i), out[i]);
         }
         Tensor[] results = new Tensor[f.results().size()];

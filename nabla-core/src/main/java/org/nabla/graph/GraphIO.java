@@ -136,9 +136,19 @@ public final class GraphIO {
         for (Output o : f.params()) writeRef(w, o);
         w.i32(f.results().size());
         for (Output o : f.results()) writeRef(w, o);
-        w.i32(f.capturedOuter().size());
-        for (Tensor t : f.capturedOuter()) {
-            if (!(t.symbol() instanceof Output o) || o.graph() != outer) {
+        List<Tensor> captured = f.capturedOuter();
+        w.i32(captured.size());
+        int firstCapture = n.inputs().size() - captured.size();
+        for (int i = 0; i < captured.size(); i++) {
+            Tensor t = captured.get(i);
+            Output o = t.symbol() instanceof Output c && c.graph() == outer ? c : null;
+            // A node copied into another graph (a partition, a pruned copy) keeps its functions, whose captures
+            // still name tensors of the graph they were traced in; the control-flow op's trailing inputs are those
+            // captures (ControlFlowOps), so they stand in for them here.
+            if (o == null && firstCapture >= 0 && n.inputs().get(firstCapture + i).spec().dtype() == t.dtype()) {
+                o = n.inputs().get(firstCapture + i);
+            }
+            if (o == null) {
                 throw new IllegalArgumentException("node '" + n.name() + "': function '" + f.name() + "' in attribute '"
                         + attr + "' captures " + t.symbol() + ", which is not a tensor of the graph holding it");
             }

@@ -59,6 +59,11 @@ public abstract class BaseKernelContext implements KernelContext {
 
     @Override
     public Tensor[] callFunction(GraphFunction function, Tensor... args) {
-        return FunctionLibrary.installed().call(function, args, this);
+        return FunctionLibrary.installed().call(function, args, this, 0);
+    }
+
+    @Override
+    public Tensor[] callFunction(GraphFunction function, long iteration, Tensor... args) {
+        return FunctionLibrary.installed().call(function, args, this, iteration);
     }
 }

@@ -14,6 +14,14 @@ public interface FunctionLibrary {
     /** Runs {@code function} on {@code args} (parameters, then captures) with the caller's variables and step. */
     Tensor[] call(GraphFunction function, Tensor[] args, KernelContext caller);
 
+    /**
+     * {@link #call(GraphFunction, Tensor[], KernelContext)} for iteration {@code iteration} of a loop (0 outside
+     * loops), which the call's rendezvous keys carry.
+     */
+    default Tensor[] call(GraphFunction function, Tensor[] args, KernelContext caller, long iteration) {
+        return call(function, args, caller);
+    }
+
     /** The implementation on the class path (the runtime's). */
     static FunctionLibrary installed() { return Installed.LIBRARY; }
 

@@ -75,4 +75,13 @@ public interface KernelContext {
 
     /** Calls a function graph (a control-flow branch or loop body) on concrete arguments within this run. */
     Tensor[] callFunction(GraphFunction function, Tensor... args);
+
+    /**
+     * {@link #callFunction(GraphFunction, Tensor...)} for iteration {@code iteration} of a loop (0 outside loops): the
+     * iteration becomes part of the rendezvous keys of the call's transfers between devices, next to a frame id
+     * unique to the call.
+     */
+    default Tensor[] callFunction(GraphFunction function, long iteration, Tensor... args) {
+        return callFunction(function, args);
+    }
 }

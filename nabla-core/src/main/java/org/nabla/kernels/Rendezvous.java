@@ -31,4 +31,11 @@ public interface Rendezvous {
     static String key(Attrs attrs) {
         return key(attrs.getString("sendDevice"), attrs.getString("recvDevice"), attrs.getString("tensorName"), "0:0");
     }
+
+    /**
+     * A view of {@code base} for one call of a multi-device function: every key's frame becomes {@code frame}
+     * ({@code frameId:iteration}), so the Send/Recv pairs of different calls (loop iterations, branches taken, nested
+     * calls) that share one step's rendezvous never meet. Aborting the view aborts {@code base}.
+     */
+    static Rendezvous inFrame(Rendezvous base, String frame) { return FramedRendezvous.of(base, frame); }
 }

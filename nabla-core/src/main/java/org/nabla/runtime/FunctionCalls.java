@@ -26,6 +26,20 @@ public final class FunctionCalls implements FunctionLibrary {
 
     @Override
     public Tensor[] call(GraphFunction function, Tensor[] args, KernelContext caller) {
+        return call(function, args, caller, 0);
+    }
+
+    /**
+     * A kernel of a step with a {@link FunctionRuntime} (a session's run, a worker's partition) calls through that
+     * runtime: the function may place nodes on any device of the session or cluster, and runs as a sub-step of the
+     * caller's step. Other callers (eager kernels, traced functions) run the function on its own CPU devices.
+     */
+    @Override
+    public Tensor[] call(GraphFunction function, Tensor[] args, KernelContext caller, long iteration) {
+        if (caller instanceof NodeKernelContext node && node.step().functions != null) {
+            FuncGraph g = funcGraph(function, args);
+            return node.step().functions.call(g, args, node.step(), node.device(), iteration);
+        }
         return call(function, caller.resources(), args);
     }
 
@@ -34,6 +48,10 @@ public final class FunctionCalls implements FunctionLibrary {
 
     /** Runs {@code f} on concrete arguments with the variables of {@code resources}. */
     public static Tensor[] call(GraphFunction f, ResourceManager resources, Tensor... args) {
+        return runner(funcGraph(f, args)).callInline(resources, args);
+    }
+
+    private static FuncGraph funcGraph(GraphFunction f, Tensor[] args) {
         if (!(f instanceof FuncGraph g)) {
             throw new IllegalArgumentException("cannot call " + f.name() + ": not a function graph ("
                     + f.getClass().getSimpleName() + ")");
@@ -42,7 +60,7 @@ public final class FunctionCalls implements FunctionLibrary {
             throw new IllegalArgumentException("function " + g.name() + " takes " + g.params().size()
                     + " arguments (including captures), got " + args.length);
         }
-        return runner(g).callInline(resources, args);
+        return g;
     }
 
     /** The cached preparation of {@code g} (made now if missing, or if nodes were added since). */

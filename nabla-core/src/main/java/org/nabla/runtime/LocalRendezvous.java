@@ -5,7 +5,12 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.nabla.Tensor;
 import org.nabla.kernels.Rendezvous;
 
-/** The in-process rendezvous: a map from keys to futures, completed by the sender, awaited by the receiver. */
+/**
+ * The in-process rendezvous: a map from keys to futures, completed by the sender, awaited by the receiver. A slot is
+ * dropped once its value reached the receiver, so a step whose loops make many calls (each with keys of its own frame,
+ * see {@link Rendezvous#inFrame}) holds only the transfers in flight; a key sent twice is caught only while its first
+ * value waits.
+ */
 public final class LocalRendezvous implements Rendezvous {
     private final ConcurrentHashMap<String, CompletableFuture<Tensor>> slots = new ConcurrentHashMap<>();
     private volatile Throwable aborted;
@@ -25,7 +30,11 @@ public final class LocalRendezvous implements Rendezvous {
     }
 
     @Override
-    public CompletableFuture<Tensor> recv(String key) { return slot(key); }
+    public CompletableFuture<Tensor> recv(String key) {
+        CompletableFuture<Tensor> f = slot(key);
+        f.whenComplete((t, e) -> slots.remove(key, f));
+        return f;
+    }
 
     @Override
     public void abort(Throwable cause) {
@@ -33,6 +42,6 @@ public final class LocalRendezvous implements Rendezvous {
         for (CompletableFuture<Tensor> f : slots.values()) f.completeExceptionally(cause);
     }
 
-    /** Keys sent or awaited so far (for tests and debugging). */
+    /** Keys sent and not yet received, or awaited (for tests and debugging). */
     public java.util.Set<String> keys() { return java.util.Set.copyOf(slots.keySet()); }
 }

@@ -40,4 +40,7 @@ final class NodeKernelContext extends BaseKernelContext {
     @Override public long stepId() { return step.id; }
 
     @Override public boolean isCancelled() { return step.failed(); }
+
+    /** The step this call belongs to (function calls of the kernel run as its sub-steps). */
+    Step step() { return step; }
 }

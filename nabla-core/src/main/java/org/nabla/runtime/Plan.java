@@ -147,8 +147,18 @@ public final class Plan {
      */
     public List<Tensor> run(long stepId, Tensor[] feedValues, ResourceManager resources, Rendezvous rendezvous,
                             ExecutionMode mode) {
+        return run(stepId, feedValues, resources, rendezvous, mode, null);
+    }
+
+    /**
+     * {@link #run(long, Tensor[], ResourceManager, Rendezvous, ExecutionMode)} whose kernels call functions (control
+     * flow) through {@code functions} (null: each function on its own CPU devices), so a function may place nodes on
+     * other devices and tasks.
+     */
+    public List<Tensor> run(long stepId, Tensor[] feedValues, ResourceManager resources, Rendezvous rendezvous,
+                            ExecutionMode mode, FunctionRuntime functions) {
         Step step = new Step(stepId, partitionCount(), mode, mode == ExecutionMode.PARALLEL ? Session.sharedPool()
-                : null, resources, rendezvous, false);
+                : null, resources, rendezvous, false, functions, null);
         return run(step, feedValues);
     }
 

@@ -39,6 +39,7 @@ public final class Session implements AutoCloseable {
     private final ResourceManager resources;
     private final boolean ownsResources;
     private final Map<PlanKey, Plan> plans = new ConcurrentHashMap<>();
+    private final FunctionRuntime functions;
     private volatile ExecutorService pool;
     private volatile boolean closed;
 
@@ -62,6 +63,7 @@ public final class Session implements AutoCloseable {
         for (int i = 0; i < options.cpuDevices(); i++) ds.add(CpuDevice.of(i));
         ds.addAll(options.devices());
         this.devices = List.copyOf(ds);
+        this.functions = new FunctionRuntime(devices, RemoteTasks.NONE, options.optimizerOptions());
     }
 
     public Graph graph() { return graph; }
@@ -73,6 +75,9 @@ public final class Session implements AutoCloseable {
 
     /** The values of this session's variables. */
     public ResourceManager resources() { return resources; }
+
+    /** The runtime the kernels of this session's runs call functions through (for tests). */
+    FunctionRuntime functions() { return functions; }
 
     /** Number of prepared plans cached (one per distinct feeds/fetches/targets combination). */
     public int cachedPlans() { return plans.size(); }
@@ -131,7 +136,8 @@ public final class Session implements AutoCloseable {
         for (int i = 0; i < values.length; i++) values[i] = plan.checkFeed(i, feedValues.get(feeds.get(i)));
         long t0 = System.nanoTime();
         Step step = new Step(Step.nextId(), plan.partitionCount(), options.mode(),
-                options.mode() == ExecutionMode.PARALLEL ? pool() : null, resources, new LocalRendezvous(), stats);
+                options.mode() == ExecutionMode.PARALLEL ? pool() : null, resources, new LocalRendezvous(), stats,
+                functions, null);
         List<Tensor> outputs = plan.run(step, values);
         RunMetadata md = stats ? new RunMetadata(step.peakBytes(), System.nanoTime() - t0, List.copyOf(step.stats),
                 plan.partitionGraphs()) : new RunMetadata(step.peakBytes(), System.nanoTime() - t0, List.of(),

@@ -39,6 +39,10 @@ final class Step {
     final ResourceManager resources;
     final Dispatcher dispatcher;
     final ConcurrentLinkedQueue<RunMetadata.NodeStats> stats;
+    /** Where function calls of this step's kernels go (null: each function on its own CPU devices, no step). */
+    final FunctionRuntime functions;
+    /** The step this one runs a function call for (null for a top-level step): its failure cancels this one. */
+    final Step parent;
     final long startNanos = System.nanoTime();
     private final CompletableFuture<Void> done = new CompletableFuture<>();
     private final AtomicInteger openPartitions;
@@ -55,7 +59,14 @@ final class Step {
 
     Step(long id, int partitions, ExecutionMode mode, ExecutorService pool, ResourceManager resources, Rendezvous rendezvous,
          boolean collectStats) {
+        this(id, partitions, mode, pool, resources, rendezvous, collectStats, null, null);
+    }
+
+    Step(long id, int partitions, ExecutionMode mode, ExecutorService pool, ResourceManager resources, Rendezvous rendezvous,
+         boolean collectStats, FunctionRuntime functions, Step parent) {
         this.id = id;
+        this.functions = functions;
+        this.parent = parent;
         this.openPartitions = new AtomicInteger(partitions);
         this.resources = resources;
         this.rendezvous = rendezvous;
@@ -126,9 +137,13 @@ final class Step {
                     Executor.Task t = shared.poll();
                     if (t != null) {
                         t.run();
-                    } else {
+                    } else if (parent == null) {
                         LockSupport.park(this);
                         if (Thread.interrupted()) throw new InterruptedException();
+                    } else {
+                        LockSupport.parkNanos(this, TimeUnit.MILLISECONDS.toNanos(100));
+                        if (Thread.interrupted()) throw new InterruptedException();
+                        failIfParentFailed();
                     }
                 }
             }
@@ -136,6 +151,7 @@ final class Step {
                 while (!done.isDone()) {
                     Executor.Task t = queue.poll(100, TimeUnit.MILLISECONDS);
                     if (t != null) t.run();
+                    else failIfParentFailed();
                 }
             }
             done.get();
@@ -152,6 +168,16 @@ final class Step {
         List<Tensor[]> fetched = new ArrayList<>(frames.size());
         for (Executor.Frame f : frames) fetched.add(f.fetched());
         return fetched;
+    }
+
+    /**
+     * A function call's step ends when the step it runs for fails: its nodes stop being run (see {@link #failed}),
+     * so it would otherwise wait for nodes that never finish.
+     */
+    private void failIfParentFailed() {
+        if (parent != null && parent.failed() && !done.isDone()) {
+            fail(new IllegalStateException("step " + id + " was cancelled: it failed elsewhere"));
+        }
     }
 
     void partitionDone() {
@@ -171,7 +197,8 @@ final class Step {
         if (w != null) LockSupport.unpark(w);
     }
 
-    boolean failed() { return done.isCompletedExceptionally(); }
+    /** Whether this step, or the step it runs a function call for, has failed. */
+    boolean failed() { return done.isCompletedExceptionally() || parent != null && parent.failed(); }
 
     void allocated(long bytes) {
         long now = live.addAndGet(bytes);

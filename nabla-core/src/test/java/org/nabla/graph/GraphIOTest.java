@@ -350,4 +350,27 @@ class GraphIOTest {
         assertTrue(e.getMessage().contains("captures p:0, which is not a tensor of the graph holding it"),
                 e.getMessage());
     }
+
+    @Test
+    void aCopiedControlFlowNodeWritesItsTrailingInputsAsCaptures() throws IOException {
+        // a pruned copy (as a partition is) keeps the While's functions, whose captures name the original graph's w
+        Graph g = new Graph();
+        Tensor x;
+        Tensor y;
+        try (ExecutionContext.Scope s = g.asDefault()) {
+            x = g.placeholder("x", DType.FLOAT32, Shape.of(2));
+            Tensor w = g.placeholder("w", DType.FLOAT32, Shape.of(2));
+            y = Ops.whileLoop(v -> v[0].less(2), v -> new Tensor[] {v[0].add(1), v[1].mul(w)},
+                    new Tensor[] {Tensors.scalar(0), x})[1];
+        }
+        org.nabla.runtime.PrunedGraph copy = org.nabla.runtime.PrunedGraph.of(g, List.of((Output) x.symbol(),
+                (Output) g.tensor("w:0").symbol()), List.of((Output) y.symbol()), List.of(), null);
+        Graph back = GraphIO.fromBytes(GraphIO.toBytes(copy.graph()));
+        Map<Tensor, Object> feeds = Map.of(back.tensor("x:0"), new float[] {1, 2}, back.tensor("w:0"),
+                new float[] {3, -1});
+        try (org.nabla.runtime.Session s = new org.nabla.runtime.Session(back)) {
+            String fetch = copy.fetches().get(0).node().name() + ":" + copy.fetches().get(0).index();
+            assertArrayEquals(new float[] {9, 2}, s.run(List.of(back.tensor(fetch)), feeds).get(0).toFloatArray());
+        }
+    }
 }

@@ -210,7 +210,9 @@ class PlacementTest {
         var pending = r.recv(key);
         r.send(key, Tensors.scalar(3f));
         assertEquals(3f, pending.join().floatValue());
-        assertThrows(IllegalStateException.class, () -> r.send(key, Tensors.scalar(4f)));
+        assertTrue(r.keys().isEmpty(), "a received slot is dropped");
+        r.send(key + "b", Tensors.scalar(4f));
+        assertThrows(IllegalStateException.class, () -> r.send(key + "b", Tensors.scalar(4f)));
         var never = r.recv("other");
         r.abort(new IllegalStateException("run failed"));
         assertTrue(never.isCompletedExceptionally());

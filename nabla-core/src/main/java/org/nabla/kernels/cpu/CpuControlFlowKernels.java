@@ -67,8 +67,8 @@ public final class CpuControlFlowKernels {
         while (max < 0 || iterations < max) {
             if (ctx.isCancelled()) throw new OpException("While", "the run was cancelled after " + iterations
                     + " iterations");
-            if (!ctx.callFunction(cond, args)[0].booleanValue()) break;
-            Tensor[] next = checked("While", body, ctx.callFunction(body, args), out, 0);
+            if (!ctx.callFunction(cond, iterations, args)[0].booleanValue()) break;
+            Tensor[] next = checked("While", body, ctx.callFunction(body, iterations, args), out, 0);
             for (int i = 0; i < n; i++) {
                 if (keep) kept.get(i).add(args[i]);
                 args[i] = next[i];

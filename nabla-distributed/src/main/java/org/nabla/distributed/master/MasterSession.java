@@ -76,8 +76,11 @@ final class MasterSession {
     /** One task's share of a plan: its registered graph, which feeds go to it, how many fetches it returns. */
     private record TaskGraph(Master.TaskState task, String graphHandle, List<Integer> feeds, int fetches) {}
 
-    /** A prepared (feeds, fetches, targets): per task graph, and where each fetch comes from. */
-    private record MasterPlan(List<TaskGraph> tasks, int[][] fetchRoute) {}
+    /**
+     * A prepared (feeds, fetches, targets): per task graph, where each fetch comes from, and the tasks that run only
+     * shares of the functions the graph calls (aborted and cleaned up with the step too).
+     */
+    private record MasterPlan(List<TaskGraph> tasks, int[][] fetchRoute, List<Master.TaskState> functionTasks) {}
 
     private record PlanKey(List<String> feeds, List<String> fetches, List<String> targets) {}
 
@@ -157,9 +160,10 @@ final class MasterSession {
                     r.addFetches(name(parts.map(p.fetches().get(i))));
                 }
             }
+            // every task, this one too, with its devices: the functions the partition calls may place nodes there
             for (Master.TaskState peer : tasks) {
-                if (peer != task) r.addPeers(PeerTask.newBuilder().setTask(peer.task().toString())
-                        .setAddress(peer.address()).setIncarnation(peer.incarnation()));
+                r.addPeers(PeerTask.newBuilder().setTask(peer.task().toString()).setAddress(peer.address())
+                        .setIncarnation(peer.incarnation()).addAllDevices(peer.devices()));
             }
             RegisterGraphRequest req = r.build();
             owners.add(task);
@@ -183,7 +187,9 @@ final class MasterSession {
             deregister(tasks);
             throw failure;
         }
-        return new MasterPlan(List.copyOf(tasks), fetchRoute);
+        List<Master.TaskState> functionTasks = new ArrayList<>(FunctionTasks.reached(p.graph(), this.tasks));
+        for (TaskGraph tg : tasks) functionTasks.remove(tg.task());
+        return new MasterPlan(List.copyOf(tasks), fetchRoute, List.copyOf(functionTasks));
     }
 
     private static Output output(Graph g, String name, String what) {
@@ -257,20 +263,28 @@ final class MasterSession {
     }
 
     private void abortOthers(MasterPlan plan, TaskGraph failed, long stepId, String reason) {
-        for (TaskGraph tg : plan.tasks()) {
-            if (tg == failed) continue;
-            Rpc.<AbortResponse>call(o -> tg.task().stub(channels).withDeadlineAfter(
+        for (Master.TaskState t : stepTasks(plan)) {
+            if (t == failed.task()) continue;
+            Rpc.<AbortResponse>call(o -> t.stub(channels).withDeadlineAfter(
                     options.rpcTimeout().toMillis(), TimeUnit.MILLISECONDS).abort(AbortRequest.newBuilder().setStepId(stepId)
                     .setReason("task " + failed.task().describe() + " failed: " + reason).build(), o));
         }
+    }
+
+    /** Every task with state for a step of {@code plan}: those holding a partition, then those running functions. */
+    private static List<Master.TaskState> stepTasks(MasterPlan plan) {
+        List<Master.TaskState> all = new ArrayList<>();
+        for (TaskGraph tg : plan.tasks()) all.add(tg.task());
+        all.addAll(plan.functionTasks());
+        return all;
     }
 
     /** CleanupGraph on every task of the step; waits (within the RPC deadline) so a step's state is freed when
      * the step returns, and ignores tasks that are gone. */
     private void cleanup(MasterPlan plan, long stepId) {
         List<CompletableFuture<?>> calls = new ArrayList<>();
-        for (TaskGraph tg : plan.tasks()) {
-            calls.add(Rpc.<CleanupGraphResponse>call(o -> tg.task().stub(channels).withDeadlineAfter(
+        for (Master.TaskState t : stepTasks(plan)) {
+            calls.add(Rpc.<CleanupGraphResponse>call(o -> t.stub(channels).withDeadlineAfter(
                     options.rpcTimeout().toMillis(), TimeUnit.MILLISECONDS).cleanupGraph(CleanupGraphRequest.newBuilder().setStepId(stepId).build(),
                     o)));
         }

@@ -10,7 +10,8 @@ import org.nabla.device.DeviceSpec;
  * on. It holds no memory here: the task's worker runs the nodes placed on it.
  */
 public record RemoteDevice(String name, String type, int index, long incarnation) implements Device {
-    static RemoteDevice of(String name, String type, long incarnation) {
+    /** The device {@code name} of kind {@code type} on the task of incarnation {@code incarnation}. */
+    public static RemoteDevice of(String name, String type, long incarnation) {
         DeviceSpec s = DeviceSpec.parse(name);
         if (!s.isFullySpecified()) throw new IllegalArgumentException("remote device name '" + name + "' is partial");
         if (!s.type().equals(type)) {

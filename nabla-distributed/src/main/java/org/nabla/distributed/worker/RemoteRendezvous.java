@@ -30,6 +30,7 @@ final class RemoteRendezvous implements Rendezvous {
     private final Channels channels;
     private final Deadline deadline;
     private final Set<TensorPull.Pending> inFlight = ConcurrentHashMap.newKeySet();
+    private final Runnable onAbort = () -> abortPulls(new DistributedException("step " + stepId() + " aborted"));
     private volatile Throwable aborted;
 
     /**
@@ -43,8 +44,14 @@ final class RemoteRendezvous implements Rendezvous {
         this.peers = peers;
         this.channels = channels;
         this.deadline = deadline;
-        local.onAbort(() -> abortPulls(new DistributedException("step " + local.stepId() + " aborted")));
+        local.onAbort(onAbort);
     }
+
+    /**
+     * Stops listening for the step's abort once this view's run ended (a step running a function's share once per
+     * loop iteration makes one view per call).
+     */
+    void close() { local.removeOnAbort(onAbort); }
 
     @Override
     public void send(String key, Tensor value) { local.put(key, value); }
@@ -72,6 +79,8 @@ final class RemoteRendezvous implements Rendezvous {
         if (aborted != null) p.cancel(aborted);
         return p.result();
     }
+
+    private long stepId() { return local.stepId(); }
 
     /** The task of the key's sending device ({@code /job:worker/replica:0/task:1}). */
     static DeviceSpec producerTask(String key) {

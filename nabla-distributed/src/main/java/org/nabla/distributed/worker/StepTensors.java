@@ -62,6 +62,9 @@ final class StepTensors {
         if (aborted != null) r.run();
     }
 
+    /** Forgets {@code r} (added with {@link #onAbort}). */
+    void removeOnAbort(Runnable r) { onAbort.remove(r); }
+
     /** Keys holding a value or a waiting taker (for tests). */
     int pending() { return slots.size(); }
 }

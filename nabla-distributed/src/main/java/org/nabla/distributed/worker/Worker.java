@@ -47,7 +47,9 @@ import org.nabla.distributed.proto.WorkerServiceGrpc;
 import org.nabla.graph.Graph;
 import org.nabla.graph.GraphIO;
 import org.nabla.graph.Output;
+import org.nabla.kernels.Rendezvous;
 import org.nabla.runtime.ExecutionMode;
+import org.nabla.runtime.FunctionRuntime;
 import org.nabla.runtime.Plan;
 import org.nabla.runtime.SessionOptions;
 import org.nabla.runtime.optimize.OptimizerOptions;
@@ -81,8 +83,12 @@ public final class Worker extends WorkerServiceGrpc.WorkerServiceImplBase {
     });
     private final AtomicLong graphs = new AtomicLong();
 
-    /** One master session's state on this worker: its variables and registered graphs. */
-    private record WorkerSession(ResourceManager resources, Map<String, RegisteredGraph> graphs) {}
+    /**
+     * One master session's state on this worker: its variables, registered graphs, and the runtime of the functions
+     * its partitions call (made with the session's first graph, from the peers that graph's registration lists).
+     */
+    private record WorkerSession(ResourceManager resources, Map<String, RegisteredGraph> graphs,
+                                 FunctionRuntime functions) {}
 
     /** A registered partition, prepared to run. */
     private record RegisteredGraph(Plan plan, int feeds, int fetches, Map<String, RemoteRendezvous.Peer> peers,
@@ -111,6 +117,13 @@ public final class Worker extends WorkerServiceGrpc.WorkerServiceImplBase {
 
     /** Steps with state on this worker (for tests: cleanup leaves none). */
     public int liveSteps() { return steps.size(); }
+
+    /** Graphs registered with this worker, by masters and by peers running function shares here (for tests). */
+    public int registeredGraphs() {
+        int n = 0;
+        for (WorkerSession s : sessions.values()) n += s.graphs().size();
+        return n;
+    }
 
     // ---------------------------------------------------------------- service
 
@@ -149,8 +162,10 @@ public final class Worker extends WorkerServiceGrpc.WorkerServiceImplBase {
             }
             String handle = "graph-" + graphs.incrementAndGet();
             sessions.computeIfAbsent(request.getSessionHandle(), h -> new WorkerSession(new ResourceManager(),
-                    new ConcurrentHashMap<>())).graphs().put(handle, new RegisteredGraph(plan, feeds.size(),
-                    fetches.size(), Map.copyOf(peers), mode));
+                    new ConcurrentHashMap<>(), new FunctionRuntime(devices, new PeerTasks(h, task,
+                    request.getPeersList(), channels, request.getExecutionMode()), null)))
+                    .graphs().put(handle, new RegisteredGraph(plan, feeds.size(), fetches.size(), Map.copyOf(peers),
+                            mode));
             return RegisterGraphResponse.newBuilder().setGraphHandle(handle).build();
         });
     }
@@ -221,7 +236,15 @@ public final class Worker extends WorkerServiceGrpc.WorkerServiceImplBase {
             Deadline deadline = io.grpc.Context.current().getDeadline();
             if (deadline == null) deadline = Deadline.after(options.stepTimeout().toMillis(), TimeUnit.MILLISECONDS);
             RemoteRendezvous rendezvous = new RemoteRendezvous(tensors, task, g.peers(), channels, deadline);
-            List<Tensor> fetched = g.plan().run(stepId, feeds, session.resources(), rendezvous, g.mode());
+            // a function's share runs once per call, its keys in the call's frame
+            String frame = request.getFrame();
+            List<Tensor> fetched;
+            try {
+                fetched = g.plan().run(stepId, feeds, session.resources(), frame.isEmpty() ? rendezvous
+                        : Rendezvous.inFrame(rendezvous, frame), g.mode(), session.functions());
+            } finally {
+                rendezvous.close();
+            }
             RunGraphResponse.Builder b = RunGraphResponse.newBuilder();
             for (Tensor t : fetched) b.addFetches(NamedTensor.newBuilder().setTensor(ByteString.copyFrom(
                     TensorWire.encode(t))));
