@@ -117,9 +117,12 @@ public final class SparkTrainer {
 
     public SparkTrainer checkpointDir(Path dir) { return checkpointDir(dir.toAbsolutePath().toString()); }
 
-    /** How many epoch checkpoints to keep (default 2). */
+    /**
+     * How many epoch checkpoints to keep (default 2, the least: a retry restores the newest while the chief of the
+     * failed attempt may still be writing the next one, which must not prune it).
+     */
     public SparkTrainer keepCheckpoints(int n) {
-        if (n < 1) throw new IllegalArgumentException("SparkTrainer: keepCheckpoints must be >= 1, got " + n);
+        if (n < 2) throw new IllegalArgumentException("SparkTrainer: keepCheckpoints must be >= 2, got " + n);
         keepCheckpoints = n;
         return this;
     }
@@ -160,15 +163,16 @@ public final class SparkTrainer {
         TrainingPlan plan = new TrainingPlan(model, featuresCol, labelCol, intLabels, inputShape, epochs, batchSize,
                 seed, shuffle, checkpointDir, keepCheckpoints, stepTimeout, callbacks);
         Dataset<Row> selected = df.select(featuresCol, labelCol);
-        int n = workers != null ? workers : selected.rdd().getNumPartitions();
-        if (selected.rdd().getNumPartitions() != n) selected = selected.repartition(n);
+        RDD<Row> rows = selected.rdd();
+        int n = workers != null ? workers : rows.getNumPartitions();
+        if (rows.getNumPartitions() != n) rows = selected.repartition(n).rdd();
         if (batchSize < n) {
             throw new IllegalArgumentException("SparkTrainer: the batch size (" + batchSize + ") is smaller than the "
                     + "number of workers (" + n + "); each worker needs at least one example per step");
         }
         // The barrier stage must be a shuffle map stage: Spark retries a failed barrier stage only then (a failed
         // barrier result stage aborts the job), so the task results go through a one-partition shuffle.
-        RDD<byte[]> results = selected.rdd().barrier()
+        RDD<byte[]> results = rows.barrier()
                 .mapPartitions(new BarrierTrainingTask(plan), false, ClassTag$.MODULE$.apply(byte[].class));
         List<TaskResult> all = new ArrayList<>();
         for (byte[] b : results.toJavaRDD().repartition(1).collect()) all.add(TaskResult.fromBytes(b));

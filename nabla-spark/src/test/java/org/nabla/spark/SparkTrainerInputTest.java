@@ -48,6 +48,7 @@ class SparkTrainerInputTest {
         assertTrue(failure(() -> t.batchSize(-1)).contains("batch size must be >= 1, got -1"));
         assertTrue(failure(() -> t.inputShape(28, 0)).contains("input shape must be positive dimensions, got [28, 0]"));
         assertTrue(failure(() -> t.workers(0)).contains("workers must be >= 1, got 0"));
+        assertTrue(failure(() -> t.keepCheckpoints(1)).contains("keepCheckpoints must be >= 2, got 1"));
         assertTrue(failure(() -> SparkTrainer.of(null)).contains("the model factory is null"));
     }
 }
