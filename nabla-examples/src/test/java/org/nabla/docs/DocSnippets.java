@@ -47,7 +47,7 @@ final class DocSnippets {
             "org.nabla.nn.*", "org.nabla.nn.callbacks.*", "org.nabla.nn.layers.*", "org.nabla.nn.losses.*",
             "org.nabla.nn.metrics.*", "org.nabla.nn.optimizers.*", "org.nabla.nn.saving.*",
             "org.nabla.onnx.*", "org.nabla.distributed.*", "org.nabla.distributed.strategy.*",
-            "org.nabla.distributed.collective.*",
+            "org.nabla.distributed.collective.*", "org.nabla.spark.*",
             "java.io.*", "java.nio.file.*", "java.util.*", "java.util.function.*", "java.util.stream.*",
             // a single-type import wins over the on-demand ones: Nabla's Function, not java.util.function's
             "org.nabla.Function");
