@@ -87,12 +87,14 @@ public final class CollectiveGroup {
     /**
      * The same tasks with keys of their own: every key gets {@code scope} as a prefix and the drawn keys count from
      * 1 again. A job run gives each run its scope, so that a task restarted mid-job (whose counter starts over) and
-     * the tasks that kept running agree on keys, and nothing left from a failed run is taken for the new one.
+     * the tasks that kept running agree on keys, and nothing left from a failed run is taken for the new one; the
+     * ring forgets the peers it saw lost before (their replacements connect anew).
      */
     public CollectiveGroup withKeyScope(String scope) {
         if (scope == null || scope.isEmpty() || scope.contains("\n")) {
             throw new IllegalArgumentException("withKeyScope: scope must be non-empty, one line; got '" + scope + "'");
         }
+        if (sockets != null) sockets.forgetLost();
         return new CollectiveGroup(job, taskIndices, addresses, rank, channels, mailbox, sockets, bucketBytes,
                 new AtomicLong(), this.scope + scope + "/");
     }

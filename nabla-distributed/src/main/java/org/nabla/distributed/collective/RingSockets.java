@@ -201,6 +201,12 @@ public final class RingSockets implements AutoCloseable {
     /** Why the sender at {@code address} is gone; null while it is connected (or has not connected yet). */
     String lost(String address) { return lost.get(address); }
 
+    /**
+     * Forgets which senders were lost: a new run of a job starts only once every task answers again, so a loss seen
+     * before it is about a process that is gone, and its replacement has not connected yet.
+     */
+    void forgetLost() { lost.clear(); }
+
     /** Closes the connection to {@code address} (a write stuck on a peer that stopped reading fails). */
     void disconnect(String address) {
         Link l = links.get(address);

@@ -79,9 +79,23 @@ public final class JobClient implements AutoCloseable {
                         @Override public void onCompleted() { result.complete(value); }
                     });
         }
+        // allOf alone would wait for every task, also after one failed (a replica blocked on a lost peer waits up to
+        // its step deadline): the first failure ends the wait
+        CompletableFuture<Object> firstFailure = new CompletableFuture<>();
+        for (CompletableFuture<String> f : results.values()) f.whenComplete((v, e) -> {
+            if (e != null) firstFailure.completeExceptionally(e);
+        });
         try {
-            CompletableFuture.allOf(results.values().toArray(CompletableFuture[]::new)).join();
+            CompletableFuture.anyOf(CompletableFuture.allOf(results.values().toArray(CompletableFuture[]::new)),
+                    firstFailure).join();
         } catch (RuntimeException first) {
+            // a moment for the other tasks' outcomes, so the report can name the task that was lost rather than one
+            // that only saw the loss
+            try {
+                CompletableFuture.allOf(results.values().toArray(CompletableFuture[]::new)).get(1, TimeUnit.SECONDS);
+            } catch (Exception ignored) {
+                // failed or still running: reported below
+            }
             synchronized (calls) {
                 for (ClientCallStreamObserver<?> c : calls) c.cancel("another task of the job failed", null);
             }

@@ -27,6 +27,8 @@ public final class JobHost extends JobServiceGrpc.JobServiceImplBase {
     /** One job at a time; a new one waits this long for a cancelled one to end. */
     private static final long BUSY_WAIT_SECONDS = 60;
     private final Semaphore idle = new Semaphore(1);
+    /** The thread of the job running now (for the message when a cancelled one does not end). */
+    private volatile Thread running;
 
     /** A host for the runners on the class path; {@code server} is asked for once a job arrives. */
     public JobHost(Supplier<Server> server) {
@@ -66,9 +68,12 @@ public final class JobHost extends JobServiceGrpc.JobServiceImplBase {
                 .unstarted(() -> {
                     try {
                         if (!idle.tryAcquire(BUSY_WAIT_SECONDS, TimeUnit.SECONDS)) {
+                            Thread old = running;
+                            StackTraceElement[] at = old == null ? new StackTraceElement[0] : old.getStackTrace();
                             throw new IllegalStateException(s.task() + " is still running another job after "
-                                    + BUSY_WAIT_SECONDS + " s");
+                                    + BUSY_WAIT_SECONDS + " s" + (at.length == 0 ? "" : " (at " + at[0] + ")"));
                         }
+                        running = Thread.currentThread();
                     } catch (Throwable e) {
                         synchronized (sending) {
                             if (!cancelled.get()) out.onError(Rpc.toStatus(e).asRuntimeException());
