@@ -3,6 +3,7 @@ package org.nabla.cli;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -29,13 +30,18 @@ public final class ClusterLocalCommand implements Callable<Integer> {
     @Option(names = "--no-restart", description = "Leave a worker that exits stopped.")
     boolean noRestart;
 
+    @Mixin
+    ClusterSecurityOptions security = new ClusterSecurityOptions();
+
     @Override
     public Integer call() throws Exception {
-        LocalCluster cluster = LocalCluster.start(workers, port, clusterFile, !noRestart, System.out);
+        LocalCluster cluster = LocalCluster.start(workers, port, clusterFile, !noRestart,
+                security.arguments(), System.out);
         Runtime.getRuntime().addShutdownHook(new Thread(cluster::close, "nabla-cluster-local-shutdown"));
         System.out.println("nabla cluster-local: " + workers + " workers " + cluster.addresses() + "; cluster in "
                 + clusterFile + ". Train with: nabla train --cluster " + clusterFile
-                + " --model mlp --max-restarts 3   (Ctrl-C stops the workers)");
+                + " --model mlp --max-restarts 3" + (security.arguments().isEmpty() ? "" : " and the same TLS/token options")
+                + "   (Ctrl-C stops the workers)");
         cluster.awaitClose();
         return 0;
     }

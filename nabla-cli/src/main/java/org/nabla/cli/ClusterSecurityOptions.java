@@ -32,6 +32,17 @@ final class ClusterSecurityOptions {
                     + "every call must carry it.")
     Path tokenFile;
 
+    /** These options as command-line arguments (for the servers {@code cluster-local} starts). */
+    java.util.List<String> arguments() {
+        java.util.List<String> a = new java.util.ArrayList<>();
+        if (cert != null) a.addAll(java.util.List.of("--tls-cert", cert.toAbsolutePath().toString()));
+        if (key != null) a.addAll(java.util.List.of("--tls-key", key.toAbsolutePath().toString()));
+        if (ca != null) a.addAll(java.util.List.of("--tls-ca", ca.toAbsolutePath().toString()));
+        if (clientAuth) a.add("--tls-client-auth");
+        if (tokenFile != null) a.addAll(java.util.List.of("--token-file", tokenFile.toAbsolutePath().toString()));
+        return a;
+    }
+
     /** The settings these options describe. */
     Security security() {
         return Security.of(cert, key, ca, clientAuth, tokenFile, System.getenv(Security.TOKEN_ENV));

@@ -52,13 +52,14 @@ final class ClusterTraining {
             throw new IllegalArgumentException("train: " + source + " has no \"" + REPLICAS + "\" job (the replicas "
                     + "are its tasks): " + cluster.describe());
         }
+        DistributedOptions options = DistributedOptions.defaults().security(cmd.security.security());
         Server own = null;
         if (self != null) {
             // under TF_CONFIG every task runs this same command: replicas serve, one task also coordinates
             boolean coordinates = self.taskType().equals("chief")
                     || !cluster.jobs().contains("chief") && self.taskType().equals(REPLICAS) && self.taskIndex() == 0;
             if (!self.taskType().equals("chief")) {
-                own = Server.start(Server.Config.of(self));
+                own = Server.start(Server.Config.of(self).withOptions(options));
                 ServerMain.announce(own, System.out);
             }
             if (!coordinates) {
@@ -69,7 +70,7 @@ final class ClusterTraining {
                 return 0;
             }
         }
-        try (Server s = own; JobClient client = new JobClient(cluster, REPLICAS, DistributedOptions.defaults())) {
+        try (Server s = own; JobClient client = new JobClient(cluster, REPLICAS, options)) {
             Path dir = cmd.runFolder().toAbsolutePath();
             Files.createDirectories(dir);
             String runId = dir.getFileName() + "-" + HexFormat.of().formatHex(new SecureRandom().generateSeed(4));

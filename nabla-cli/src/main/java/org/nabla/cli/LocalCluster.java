@@ -26,11 +26,14 @@ final class LocalCluster implements AutoCloseable {
     private final Path clusterFile;
     private final boolean restart;
     private final PrintStream out;
+    private final List<String> serverArguments;
     private final Process[] processes;
     private final AtomicInteger restarts = new AtomicInteger();
     private volatile boolean closed;
 
-    private LocalCluster(List<String> addresses, Path clusterFile, boolean restart, PrintStream out) {
+    private LocalCluster(List<String> addresses, Path clusterFile, boolean restart, List<String> serverArguments,
+                         PrintStream out) {
+        this.serverArguments = List.copyOf(serverArguments);
         this.addresses = List.copyOf(addresses);
         this.clusterFile = clusterFile;
         this.restart = restart;
@@ -40,10 +43,11 @@ final class LocalCluster implements AutoCloseable {
 
     /**
      * Writes the cluster file for {@code n} workers on localhost ports {@code firstPort}, +1, ... (any free ports when
-     * 0), starts them and waits until each listens.
+     * 0), starts them ({@code serverArguments} added to each one's {@code nabla server}: TLS and token options) and
+     * waits until each listens.
      */
-    static LocalCluster start(int n, int firstPort, Path clusterFile, boolean restart, PrintStream out)
-            throws IOException {
+    static LocalCluster start(int n, int firstPort, Path clusterFile, boolean restart, List<String> serverArguments,
+                              PrintStream out) throws IOException {
         if (n < 1 || n > 64) throw new IllegalArgumentException("cluster-local: N must be 1..64, got " + n);
         if (firstPort < 0 || firstPort + n - 1 > 65535) {
             throw new IllegalArgumentException("cluster-local: --port must be 0 (any free ports) or 1.." + (65536 - n)
@@ -55,7 +59,7 @@ final class LocalCluster implements AutoCloseable {
         for (int i = 0; i < n; i++) json.append(i == 0 ? "" : ", ").append('"').append(addresses.get(i)).append('"');
         json.append("]}}\n");
         AtomicFiles.write(clusterFile, json.toString().getBytes(StandardCharsets.UTF_8));
-        LocalCluster c = new LocalCluster(addresses, clusterFile, restart, out);
+        LocalCluster c = new LocalCluster(addresses, clusterFile, restart, serverArguments, out);
         try {
             List<CompletableFuture<String>> ready = new ArrayList<>();
             for (int i = 0; i < n; i++) ready.add(c.launch(i));
@@ -100,6 +104,7 @@ final class LocalCluster implements AutoCloseable {
         cmd.addAll(List.of("-cp", System.getProperty("surefire.test.class.path", System.getProperty("java.class.path")),
                 Main.class.getName(), "server", "--cluster", clusterFile.toString(), "--job", "worker",
                 "--task", Integer.toString(i)));
+        cmd.addAll(serverArguments);
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         processes[i] = p;
         CompletableFuture<String> ready = new CompletableFuture<>();

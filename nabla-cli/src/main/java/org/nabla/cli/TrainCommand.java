@@ -26,6 +26,7 @@ import org.nabla.nn.saving.Checkpoint;
 import org.nabla.nn.saving.CheckpointManager;
 import org.nabla.nn.saving.HistoryCsv;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -97,6 +98,9 @@ public final class TrainCommand implements Callable<Integer> {
             description = "With --cluster: after a task fails, wait for every task to answer again and resume from the "
                     + "last checkpoint, at most N times (default: ${DEFAULT-VALUE}).")
     int maxRestarts;
+
+    @Mixin
+    ClusterSecurityOptions security = new ClusterSecurityOptions();
 
     @Option(names = "--restart-wait", paramLabel = "SECONDS", defaultValue = "120",
             description = "With --max-restarts: how long to wait for a lost task to come back (default: "

@@ -77,7 +77,7 @@ class ClusterTrainingTest {
         ByteArrayOutputStream workerLog = new ByteArrayOutputStream();
         Path out = tmp.resolve("run");
         int epochs = 12;
-        try (LocalCluster cluster = LocalCluster.start(2, 0, tmp.resolve("cluster.json"), true,
+        try (LocalCluster cluster = LocalCluster.start(2, 0, tmp.resolve("cluster.json"), true, List.of(),
                 new PrintStream(workerLog, true, StandardCharsets.UTF_8))) {
             CompletableFuture<CommandsTest.Result> run = CompletableFuture.supplyAsync(() -> CommandsTest.run("train",
                     "--cluster", tmp.resolve("cluster.json").toString(), "--model", "mlp", "--data-dir",
