@@ -57,6 +57,9 @@ public final class BenchTrainCommand implements Callable<Integer> {
     public Integer call() {
         CliSupport.requireOneOf("mode", mode, List.of("graph", "eager"));
         if (steps <= 0 || warmup < 0) throw new IllegalArgumentException("--steps must be positive and --warmup >= 0");
+        if (batchSize != null && batchSize <= 0) {
+            throw new IllegalArgumentException("--batch-size must be positive, got " + batchSize);
+        }
         List<Map<String, Object>> rows = new ArrayList<>();
         for (String name : models) {
             CliSupport.requireOneOf("model", name, CliSupport.MODELS);

@@ -176,6 +176,26 @@ final class CliSupport {
         return new double[] {loss / labels.length, (double) correct / labels.length};
     }
 
+    /**
+     * Checks, before any work, that {@code file} can be written: not a folder, in a folder that exists and is
+     * writable. {@code option} names the option in the message.
+     */
+    static void checkOutputFile(String option, Path file) {
+        if (Files.isDirectory(file)) {
+            throw new IllegalArgumentException(option + " " + file + " is a folder; give the path of a file to write");
+        }
+        Path parent = file.toAbsolutePath().getParent();
+        if (parent == null || !Files.isDirectory(parent)) {
+            throw new IllegalArgumentException(option + " " + file + ": the folder " + parent + " does not exist");
+        }
+        if (!Files.isWritable(parent)) {
+            throw new IllegalArgumentException(option + " " + file + ": the folder " + parent + " is not writable");
+        }
+        if (Files.exists(file) && !Files.isWritable(file)) {
+            throw new IllegalArgumentException(option + " " + file + " exists and is not writable");
+        }
+    }
+
     /** A flat JSON object of numbers and strings, written atomically. */
     static void writeJson(Path file, Map<String, Object> values) throws IOException {
         AtomicFiles.write(file, json(values).getBytes(StandardCharsets.UTF_8));

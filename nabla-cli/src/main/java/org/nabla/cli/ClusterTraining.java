@@ -72,6 +72,8 @@ final class ClusterTraining {
         }
         try (Server s = own; JobClient client = new JobClient(cluster, REPLICAS, options)) {
             Path dir = cmd.runFolder().toAbsolutePath();
+            // the replicas always resume from the folder's last checkpoint: a new job needs a folder of its own
+            RunFolder.prepare(dir, cmd.resume, cmd.overwrite);
             Files.createDirectories(dir);
             String runId = dir.getFileName() + "-" + HexFormat.of().formatHex(new SecureRandom().generateSeed(4));
             System.out.println("nabla train: " + client.tasks().size() + " replicas (" + REPLICAS + " tasks "

@@ -41,6 +41,9 @@ public final class GraphCommand implements Callable<Integer> {
     /** The Graphviz program; a system property lets tests point it elsewhere. */
     static String dotProgram() { return System.getProperty("nabla.dot", "dot"); }
 
+    /** How long dot may run; a system property lets tests shorten it. */
+    static long dotTimeoutSeconds() { return Long.getLong("nabla.dot.timeout", 120); }
+
     @Override
     public Integer call() throws IOException, InterruptedException {
         Graph g;
@@ -72,25 +75,33 @@ public final class GraphCommand implements Callable<Integer> {
             Files.writeString(tmpDot, dot);
             AtomicFiles.write(svg, tmp -> {
                 Process p;
+                Path log = Files.createTempFile("nabla-graph", ".log");
                 try {
+                    // output into a file, not a pipe: reading a pipe to its end would wait on a hung dot forever
                     p = new ProcessBuilder(dotProgram(), "-Tsvg", "-o", tmp.toString(), tmpDot.toString())
-                            .redirectErrorStream(true).start();
+                            .redirectErrorStream(true).redirectOutput(log.toFile()).start();
                 } catch (IOException e) {
+                    Files.deleteIfExists(log);
                     throw new IOException("--svg needs Graphviz's '" + dotProgram() + "' program, which is not "
                             + "installed (install graphviz: apt-get install graphviz), or write dot text with --dot "
                             + "FILE");
                 }
                 String output;
                 try {
-                    output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
-                    if (!p.waitFor(120, TimeUnit.SECONDS)) {
+                    long timeout = dotTimeoutSeconds();
+                    if (!p.waitFor(timeout, TimeUnit.SECONDS)) {
+                        p.descendants().forEach(ProcessHandle::destroyForcibly);
                         p.destroyForcibly();
-                        throw new IOException("Graphviz dot took longer than 120 s");
+                        throw new IOException("Graphviz dot did not finish within " + timeout + " s (killed); write "
+                                + "dot text with --dot FILE instead");
                     }
+                    output = new String(Files.readAllBytes(log), StandardCharsets.UTF_8).strip();
                 } catch (InterruptedException e) {
                     p.destroyForcibly();
                     Thread.currentThread().interrupt();
                     throw new IOException("interrupted while running Graphviz dot");
+                } finally {
+                    Files.deleteIfExists(log);
                 }
                 if (p.exitValue() != 0) throw new IOException("Graphviz dot failed (exit " + p.exitValue() + "): "
                         + output);

@@ -1,6 +1,7 @@
 package org.nabla.cli;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -35,9 +36,20 @@ public final class ImportCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
+        if (Files.isDirectory(file)) {
+            throw new IllegalArgumentException(file + " is a folder; give an ONNX model file (model.onnx)");
+        }
         ModelProto model = OnnxFiles.readModel(file);
         ImportOptions options = ImportOptions.defaults();
+        java.util.Set<String> initialized = new java.util.HashSet<>();
+        model.getGraph().getInitializerList().forEach(t -> initialized.add(t.getName()));
+        List<String> inputNames = model.getGraph().getInputList().stream().map(v -> v.getName())
+                .filter(n -> !initialized.contains(n)).toList();
         for (Map.Entry<String, String> e : inputShapes.entrySet()) {
+            if (!inputNames.contains(e.getKey())) {
+                throw new IllegalArgumentException("--input-shape " + e.getKey() + "=" + e.getValue() + ": the model "
+                        + "has no input '" + e.getKey() + "'; its inputs are " + inputNames);
+            }
             options = options.withInputShape(e.getKey(), parseShape(e.getKey(), e.getValue()));
         }
         try {

@@ -25,14 +25,37 @@ public final class Main implements Runnable {
 
     /** Runs the command line and returns the exit code (tests call this instead of {@link #main}). */
     public static int execute(String... args) {
-        CommandLine cli = new CommandLine(new Main());
+        return execute(new CommandLine(new Main()), args);
+    }
+
+    /** Runs {@code cli} (the nabla command, or a test's) with the command boundary's error handling. */
+    static int execute(CommandLine cli, String... args) {
         cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
             // Users get one clear line, not a stack trace; NABLA_DEBUG=1 shows the trace.
             cmd.getErr().println("nabla " + cmd.getCommandName() + ": " + message(e));
             if (System.getenv("NABLA_DEBUG") != null) e.printStackTrace(cmd.getErr());
             return 1;
         });
-        return cli.execute(args);
+        try {
+            return cli.execute(args);
+        } catch (OutOfMemoryError e) {
+            // picocli passes Errors through; this one has a remedy the user can apply. Whatever held the memory is
+            // unreachable by now, so printing works.
+            String command = cli.getParseResult() != null && cli.getParseResult().subcommand() != null
+                    ? cli.getParseResult().subcommand().commandSpec().name() : cli.getCommandName();
+            cli.getErr().println("nabla " + command + ": " + outOfMemoryMessage(e));
+            if (System.getenv("NABLA_DEBUG") != null) e.printStackTrace(cli.getErr());
+            return 1;
+        }
+    }
+
+    /** What to do about an OutOfMemoryError: the JVM's reason, the heap limit it hit and how to raise it. */
+    static String outOfMemoryMessage(OutOfMemoryError e) {
+        long maxMb = Runtime.getRuntime().maxMemory() / (1024 * 1024);
+        return "out of memory (" + (e.getMessage() == null ? "OutOfMemoryError" : e.getMessage()) + ") with a "
+                + "maximum heap of " + maxMb + " MB: give the JVM more memory, e.g. NABLA_JAVA_OPTS=-Xmx"
+                + Math.max(2, 2 * Math.ceilDiv(maxMb, 1024)) + "g ./nabla ... (java -Xmx... when running the jar "
+                + "yourself), or use smaller inputs (--batch-size, fewer images)";
     }
 
     /** The user-facing text of a failure: its message (the cause's when it only wraps one), never just "null". */

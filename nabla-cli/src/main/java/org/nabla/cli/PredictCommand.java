@@ -49,23 +49,34 @@ public final class PredictCommand implements Callable<Integer> {
         List<String> names = new ArrayList<>();
         List<float[]> images = new ArrayList<>();
         for (Path f : files) readImages(f, names, images);
-        int per = CliSupport.SIDE * CliSupport.SIDE;
-        float[] all = new float[images.size() * per];
-        for (int i = 0; i < images.size(); i++) System.arraycopy(images.get(i), 0, all, i * per, per);
         try (Classifier c = trained.open()) {
-            float[] logits = c.logits(Tensor.wrap(DType.FLOAT32, Shape.of(images.size(), CliSupport.SIDE,
-                    CliSupport.SIDE), all));
-            for (int i = 0; i < images.size(); i++) {
-                float[] p = Classifier.softmaxRow(logits, i);
-                int best = 0;
-                for (int k = 1; k < p.length; k++) if (p[k] > p[best]) best = k;
-                StringBuilder b = new StringBuilder(String.format(Locale.ROOT, "%s: %s (%.1f%%)  probabilities:",
-                        names.get(i), className(best), 100 * p[best]));
-                for (int k = 0; k < p.length; k++) b.append(String.format(Locale.ROOT, " %d=%.3f", k, p[k]));
-                System.out.println(b);
+            // batch by batch: one tensor of every image would overflow an int index past ~2.7M images
+            for (int from = 0; from < images.size(); from += BATCH) {
+                int n = Math.min(BATCH, images.size() - from);
+                float[] logits = c.logits(batch(images, from, n));
+                for (int i = 0; i < n; i++) printRow(names.get(from + i), Classifier.softmaxRow(logits, i));
             }
         }
         return 0;
+    }
+
+    /** Images per forward pass. */
+    static final int BATCH = 1024;
+
+    static Tensor batch(List<float[]> images, int from, int n) {
+        int per = CliSupport.SIDE * CliSupport.SIDE;
+        float[] all = new float[n * per];
+        for (int i = 0; i < n; i++) System.arraycopy(images.get(from + i), 0, all, i * per, per);
+        return Tensor.wrap(DType.FLOAT32, Shape.of(n, CliSupport.SIDE, CliSupport.SIDE), all);
+    }
+
+    private void printRow(String name, float[] p) {
+        int best = 0;
+        for (int k = 1; k < p.length; k++) if (p[k] > p[best]) best = k;
+        StringBuilder b = new StringBuilder(String.format(Locale.ROOT, "%s: %s (%.1f%%)  probabilities:",
+                name, className(best), 100 * p[best]));
+        for (int k = 0; k < p.length; k++) b.append(String.format(Locale.ROOT, " %d=%.3f", k, p[k]));
+        System.out.println(b);
     }
 
     private String className(int k) {

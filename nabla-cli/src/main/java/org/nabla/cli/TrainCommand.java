@@ -67,6 +67,13 @@ public final class TrainCommand implements Callable<Integer> {
             description = "Output folder (default: runs/<dataset>-<model>-<date>-<time>).")
     Path out;
 
+    @Option(names = "--resume", description = "--out holds an earlier run: continue it from its last checkpoint "
+            + "(same dataset, model and options).")
+    boolean resume;
+
+    @Option(names = "--overwrite", description = "--out holds an earlier run: delete its files and start again.")
+    boolean overwrite;
+
     @Option(names = "--metrics-json", paramLabel = "FILE",
             description = "Also write the final metrics (test_accuracy, test_loss, train_samples_per_second, epochs, "
                     + "seconds) to this JSON file.")
@@ -130,6 +137,8 @@ public final class TrainCommand implements Callable<Integer> {
         }
         if (limit != null && limit <= 0) throw new IllegalArgumentException("--limit must be positive, got " + limit);
         if (maxRestarts < 0) throw new IllegalArgumentException("--max-restarts must be >= 0, got " + maxRestarts);
+        RunFolder.checkOptions(resume, overwrite);
+        if (metricsJson != null) CliSupport.checkOutputFile("--metrics-json", metricsJson);
     }
 
     /** The run folder: --out, or runs/<dataset>-<model>-<date>-<time>. */
@@ -170,10 +179,16 @@ public final class TrainCommand implements Callable<Integer> {
             testLabels = CliSupport.firstRows(testLabels, limit);
         }
         Tensor xTrain = LabeledImages.toFloat(trainImages), xTest = LabeledImages.toFloat(testImages);
+        if (batch > xTrain.shape().dim(0)) {
+            throw new IllegalArgumentException("--batch-size " + batch + " is larger than the "
+                    + xTrain.shape().dim(0) + " training examples; give at most " + xTrain.shape().dim(0));
+        }
         Sequential m = CliSupport.referenceModel(model, seed);
         m.runEagerly(mode.equals("eager"));
 
         Path dir = runFolder();
+        // the coordinator of a cluster run prepared the folder; its replicas share it and resume from it
+        if (replica.strategy() == null) RunFolder.prepare(dir, resume, overwrite);
         Files.createDirectories(dir);
         if (replica.isChief()) {
             replica.report("nabla train: " + model + " on " + data + ", " + nEpochs + " epochs, batch " + batch
@@ -186,9 +201,10 @@ public final class TrainCommand implements Callable<Integer> {
         Path csv = dir.resolve("history.csv");
         History history = new History();
         int initialEpoch = 0;
-        if (replica.strategy() != null) {
-            m.distribute(replica.strategy());
-            // every replica resumes from the chief's last checkpoint (on shared storage), so a restarted job goes on
+        if (replica.strategy() != null) m.distribute(replica.strategy());
+        if (replica.strategy() != null || resume) {
+            // every replica resumes from the chief's last checkpoint (on shared storage), so a restarted job goes on;
+            // alone, --resume continues the run in --out the same way
             initialEpoch = (int) (long) checkpoints.restoreLatest(CliSupport.trainingState(m)).orElse(0L);
             if (initialEpoch >= nEpochs) {
                 throw new IllegalStateException("the run folder " + dir + " already holds a checkpoint of epoch "

@@ -38,6 +38,7 @@ public final class OpLibraries implements OpRegistry.Loader {
     /** Loads every op library unless done. */
     public static void load() {
         if (loaded) return;
+        VectorApiCheck.requireVectorApi(); // before ServiceLoader instantiates a kernel class that needs the module
         synchronized (OpLibraries.class) {
             if (loaded || loading) return;
             if (failure != null) throw new IllegalStateException("loading the op libraries failed earlier", failure);
