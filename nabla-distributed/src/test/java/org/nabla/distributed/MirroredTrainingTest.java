@@ -22,7 +22,7 @@ import org.nabla.Tensors;
 
 /**
  * Synchronous data-parallel training ({@link MultiWorkerMirroredStrategy}), in a custom loop and through
- * {@code Model.fit}: replicas training on their shards of each global batch end with the weights of one process
+ * {@code Model.fit} (its steps traced, and eager): replicas training on their shards of each global batch end with the weights of one process
  * training on the global batches.
  */
 @Timeout(120)
@@ -54,7 +54,7 @@ class MirroredTrainingTest {
                 assertEquals(0, t.process().exitValue(), "replica exit status; output: " + t.output());
             }
             System.out.printf("two replica JVMs trained in %d ms%n", (System.nanoTime() - t0) / 1_000_000);
-            List<float[]> expectedFit = MirroredTraining.fit(null);
+            List<float[]> expectedFit = MirroredTraining.fit(null, false);
             for (int i = 0; i < 2; i++) {
                 assertSameWeights(expected, read(dir.resolve("weights" + i + ".txt.loop")), "custom loop, replica " + i);
                 assertSameWeights(expectedFit, read(dir.resolve("weights" + i + ".txt.fit")), "fit, replica " + i);
@@ -88,14 +88,18 @@ class MirroredTrainingTest {
                 fs.add(pool.submit(() -> MirroredTraining.train(MultiWorkerMirroredStrategy.of(s))));
             }
             for (int r = 0; r < 3; r++) assertSameWeights(expected, fs.get(r).get(60, TimeUnit.SECONDS), "replica " + r);
-            List<float[]> expectedFit = MirroredTraining.fit(null);
-            fs.clear();
-            for (int r = 0; r < 3; r++) {
-                Server s = c.server(r);
-                fs.add(pool.submit(() -> MirroredTraining.fit(MultiWorkerMirroredStrategy.of(s))));
-            }
-            for (int r = 0; r < 3; r++) {
-                assertSameWeights(expectedFit, fs.get(r).get(60, TimeUnit.SECONDS), "fit, replica " + r);
+            List<float[]> expectedFit = MirroredTraining.fit(null, false);
+            assertSameWeights(expectedFit, MirroredTraining.fit(null, true), "fit alone, eager vs traced");
+            for (boolean eager : new boolean[] {false, true}) {
+                fs.clear();
+                for (int r = 0; r < 3; r++) {
+                    Server s = c.server(r);
+                    fs.add(pool.submit(() -> MirroredTraining.fit(MultiWorkerMirroredStrategy.of(s), eager)));
+                }
+                for (int r = 0; r < 3; r++) {
+                    assertSameWeights(expectedFit, fs.get(r).get(60, TimeUnit.SECONDS), "fit " + (eager ? "eager"
+                            : "traced") + ", replica " + r);
+                }
             }
         } finally {
             pool.shutdownNow();

@@ -17,4 +17,10 @@ public interface DataParallel {
      * computed it on ({@code localExamples} here). Null gradients stay null.
      */
     List<Tensor> reduceGradients(List<Tensor> grads, long localExamples);
+
+    /**
+     * Whether {@link #reduceGradients} also takes symbolic gradients (it records its reduction as ops of the graph
+     * being traced): then {@link Model#fit} traces its steps as it does alone; otherwise they run eagerly.
+     */
+    default boolean reducesSymbolically() { return false; }
 }

@@ -241,8 +241,10 @@ public abstract class Model {
     /**
      * Trains as one replica of synchronous data-parallel training (null: alone): each training step takes this
      * replica's shard of the batch and applies the gradients reduced over all replicas, so every replica makes the
-     * update one process would make on the whole batch. The steps run eagerly (the reduction is a call between the
-     * gradients and the update, not an op). The losses and metrics a step reports are this replica's shard's.
+     * update one process would make on the whole batch. The steps are traced as without a strategy when it
+     * {@linkplain DataParallel#reducesSymbolically reduces symbolically} (the reduction is then an op of the step's
+     * graph), else run eagerly. The batch is sharded before the step, so each replica traces its shard's shapes. The
+     * losses and metrics a step reports are this replica's shard's.
      */
     public Model distribute(DataParallel strategy) { dataParallel = strategy; return this; }
 
@@ -342,7 +344,7 @@ public abstract class Model {
         checkBatch(batch, true);
         ensureBuilt(Arrays.copyOf(batch, numInputs()));
         optimizer.refreshLearningRate();
-        if (runEagerly || dataParallel != null) {
+        if (runEagerly || (dataParallel != null && !dataParallel.reducesSymbolically())) {
             // The step's intermediates die with it: a scope hands their buffers to the next step (variables keep
             // their new values).
             try (TensorScope scope = TensorScope.open()) {
@@ -350,7 +352,7 @@ public abstract class Model {
             }
         }
         if (trainFunction == null) trainFunction = Function.of(name + "_train_step", this::trainStep);
-        return doubles(trainFunction.call(batch));
+        return doubles(trainFunction.call(dataParallel == null ? batch : dataParallel.shard(batch)));
     }
 
     private static double[] doubles(Tensor[] r) {

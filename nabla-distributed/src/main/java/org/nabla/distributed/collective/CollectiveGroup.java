@@ -280,6 +280,22 @@ public final class CollectiveGroup {
         }
     }
 
+    /** {@code t * c} computed in t's dtype (float32 or float64); c = 0 gives zeros even where t is NaN. */
+    public static Tensor scaled(Tensor t, double c) {
+        Shape s = t.shape();
+        if (t.dtype() == DType.FLOAT32) {
+            float[] v = c == 0 ? new float[(int) t.size()] : t.toFloatArray().clone();
+            if (c != 0) for (int i = 0; i < v.length; i++) v[i] *= (float) c;
+            return Tensor.wrap(DType.FLOAT32, s, v);
+        }
+        if (t.dtype() == DType.FLOAT64) {
+            double[] v = c == 0 ? new double[(int) t.size()] : t.toDoubleArray().clone();
+            if (c != 0) for (int i = 0; i < v.length; i++) v[i] *= c;
+            return Tensor.wrap(DType.FLOAT64, s, v);
+        }
+        throw new IllegalArgumentException("only float32 and float64 values are reduced, got " + t.dtype());
+    }
+
     /** One dtype's tensors laid end to end. */
     private record Flat(DType dtype, float[] f, double[] d) {
         static Flat allocate(DType dtype, int n) {
