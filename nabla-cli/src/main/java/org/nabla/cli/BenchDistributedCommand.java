@@ -44,13 +44,18 @@ public final class BenchDistributedCommand implements Callable<Integer> {
             + "raw TCP ring sockets.")
     boolean grpc;
 
+    @Option(names = "--pack-kb", defaultValue = "4096", description = "With --model: KiB of gradients per all-reduce "
+            + "op (smaller packs start reducing the last layers' gradients while the backward pass goes on; default: "
+            + "${DEFAULT-VALUE}).")
+    long packKb;
+
     @Override
     public Integer call() throws Exception {
         if (model != null) {
             int[] counts = workers == null ? new int[] {1, 2, 4} : workers;
             System.out.printf("data-parallel training of the reference %s on loopback, %d examples per worker, %d "
                     + "cores%n", model, batch, Runtime.getRuntime().availableProcessors());
-            DataParallelBenchmark.run(model, counts, batch, 10, steps, System.out);
+            DataParallelBenchmark.run(model, counts, batch, 10, steps, packKb << 10, System.out);
             return 0;
         }
         if (workers == null) workers = new int[] {2, 3};

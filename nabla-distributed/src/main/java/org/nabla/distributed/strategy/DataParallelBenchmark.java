@@ -29,7 +29,7 @@ import org.nabla.nn.Sequential;
 /**
  * Data-parallel scaling of a reference model on loopback ({@code nabla bench-distributed --model cnn}): for each
  * worker count n it starts n worker JVMs (one core each: {@code -XX:ActiveProcessorCount=1 -Dnabla.threads=1}), which
- * train the model with {@link MultiWorkerMirroredStrategy} and {@code Model.fit}'s traced step on a fixed synthetic
+ * train the model with {@link MultiWorkerMirroredStrategy} (gradients in all-reduce ops of {@code packBytes}) and {@code Model.fit}'s traced step on a fixed synthetic
  * batch of {@code batchPerWorker} examples per worker (weak scaling: the global batch grows with n). Reported per n:
  * global samples/s over the timed steps (after warm-up steps that trace and JIT-compile), the scaling efficiency
  * against n times the 1-worker rate, and the bandwidth of a 4 MiB all-reduce among the same worker processes next to
@@ -63,13 +63,14 @@ public final class DataParallelBenchmark {
      * {@code warmUpSteps}.
      */
     public static List<Result> run(String model, int[] workers, int batchPerWorker, int warmUpSteps, int steps,
-                                   PrintStream out) throws Exception {
-        return run(model, workers, batchPerWorker, warmUpSteps, steps, System.getProperty("java.class.path"), out);
+                                   long packBytes, PrintStream out) throws Exception {
+        return run(model, workers, batchPerWorker, warmUpSteps, steps, packBytes,
+                System.getProperty("java.class.path"), out);
     }
 
-    /** As {@link #run(String, int[], int, int, int, PrintStream)}, the workers started with {@code classPath}. */
+    /** As {@link #run(String, int[], int, int, int, long, PrintStream)}, the workers started with {@code classPath}. */
     static List<Result> run(String model, int[] workers, int batchPerWorker, int warmUpSteps, int steps,
-                            String classPath, PrintStream out) throws Exception {
+                            long packBytes, String classPath, PrintStream out) throws Exception {
         if (!model.equals("cnn") && !model.equals("mlp")) {
             throw new IllegalArgumentException("--model must be cnn or mlp, got " + model);
         }
@@ -81,7 +82,7 @@ public final class DataParallelBenchmark {
         double one = -1;
         for (int n : workers) {
             if (n < 1) throw new IllegalArgumentException("--workers: counts must be >= 1, got " + n);
-            Result r = runWorkers(model, n, batchPerWorker, warmUpSteps, steps, classPath);
+            Result r = runWorkers(model, n, batchPerWorker, warmUpSteps, steps, packBytes, classPath);
             if (n == 1) one = r.samplesPerSecond();
             results.add(r);
             out.println(r.row(one));
@@ -89,8 +90,8 @@ public final class DataParallelBenchmark {
         return results;
     }
 
-    private static Result runWorkers(String model, int n, int batch, int warmUp, int steps, String classPath)
-            throws Exception {
+    private static Result runWorkers(String model, int n, int batch, int warmUp, int steps, long packBytes,
+                                     String classPath) throws Exception {
         List<String> ports = new ArrayList<>();
         for (int i = 0; i < n; i++) {
             try (ServerSocket s = new ServerSocket(0)) {
@@ -107,7 +108,7 @@ public final class DataParallelBenchmark {
                         "-XX:ActiveProcessorCount=1", "-Dnabla.threads=1", "-XX:+UseParallelGC", "-Xmx1g",
                         "-cp", classPath, DataParallelBenchmark.class.getName(),
                         model, String.join(",", ports), String.valueOf(i), String.valueOf(batch),
-                        String.valueOf(warmUp), String.valueOf(steps));
+                        String.valueOf(warmUp), String.valueOf(steps), String.valueOf(packBytes));
                 Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
                 List<String> lines = Collections.synchronizedList(new ArrayList<>());
                 Thread.ofVirtual().start(() -> {
@@ -139,7 +140,7 @@ public final class DataParallelBenchmark {
     }
 
     /**
-     * One worker: {@code MODEL PORTS TASK BATCH WARMUP STEPS}, PORTS the loopback ports of all workers, comma
+     * One worker: {@code MODEL PORTS TASK BATCH WARMUP STEPS PACK_BYTES}, PORTS the loopback ports of all workers, comma
      * separated. Worker 0 prints {@value #RESULT} samples/s, step ms, all-reduce ms, bus GB/s, TCP GB/s.
      */
     public static void main(String[] args) throws Exception {
@@ -150,11 +151,12 @@ public final class DataParallelBenchmark {
         int batch = Integer.parseInt(args[3]);
         int warmUp = Integer.parseInt(args[4]);
         int steps = Integer.parseInt(args[5]);
+        long packBytes = Long.parseLong(args[6]);
         int n = addresses.size();
         DistributedOptions options = DistributedOptions.defaults().stepTimeout(Duration.ofMinutes(2));
         ClusterSpec spec = ClusterSpec.of(Map.of("worker", addresses));
         try (Server server = Server.start(new Server.Config(spec, "worker", task, -1, 1, options))) {
-            MultiWorkerMirroredStrategy strategy = MultiWorkerMirroredStrategy.of(server);
+            MultiWorkerMirroredStrategy strategy = MultiWorkerMirroredStrategy.of(server).withPackBytes(packBytes);
             Sequential m = ReferenceModels.byName(model, 42);
             m.distribute(strategy);
             Tensor[] global = batch(n * batch);

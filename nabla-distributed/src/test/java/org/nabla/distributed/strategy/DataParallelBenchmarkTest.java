@@ -18,7 +18,7 @@ class DataParallelBenchmarkTest {
     void twoWorkerProcessesTrainAndReport() throws Exception {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         String cp = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
-        List<DataParallelBenchmark.Result> results = DataParallelBenchmark.run("mlp", new int[] {2}, 4, 1, 2, cp,
+        List<DataParallelBenchmark.Result> results = DataParallelBenchmark.run("mlp", new int[] {2}, 4, 1, 2, 64 << 10, cp,
                 new PrintStream(bytes, true, StandardCharsets.UTF_8));
         assertEquals(1, results.size());
         DataParallelBenchmark.Result r = results.get(0);
@@ -32,7 +32,7 @@ class DataParallelBenchmarkTest {
     @Test
     void badArgumentsAreNamed() {
         var e = assertThrows(IllegalArgumentException.class, () -> DataParallelBenchmark.run("resnet", new int[] {1},
-                4, 1, 1, System.out));
+                4, 1, 1, 1 << 20, System.out));
         assertTrue(e.getMessage().contains("cnn or mlp"), e.getMessage());
     }
 }
