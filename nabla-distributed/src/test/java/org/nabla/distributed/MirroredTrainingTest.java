@@ -1,5 +1,6 @@
 package org.nabla.distributed;
 
+import org.nabla.distributed.collective.CollectiveGroup;
 import org.nabla.distributed.strategy.MultiWorkerMirroredStrategy;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -90,15 +91,20 @@ class MirroredTrainingTest {
             for (int r = 0; r < 3; r++) assertSameWeights(expected, fs.get(r).get(60, TimeUnit.SECONDS), "replica " + r);
             List<float[]> expectedFit = MirroredTraining.fit(null, false);
             assertSameWeights(expectedFit, MirroredTraining.fit(null, true), "fit alone, eager vs traced");
-            for (boolean eager : new boolean[] {false, true}) {
+            // traced with one all-reduce op, traced with one op per gradient (64-byte packs), eager
+            long[] packs = {CollectiveGroup.DEFAULT_BUCKET_BYTES, 64, CollectiveGroup.DEFAULT_BUCKET_BYTES};
+            for (int run = 0; run < 3; run++) {
+                boolean eager = run == 2;
+                long packBytes = packs[run];
                 fs.clear();
                 for (int r = 0; r < 3; r++) {
                     Server s = c.server(r);
-                    fs.add(pool.submit(() -> MirroredTraining.fit(MultiWorkerMirroredStrategy.of(s), eager)));
+                    fs.add(pool.submit(() -> MirroredTraining.fit(MultiWorkerMirroredStrategy.of(s)
+                            .withPackBytes(packBytes), eager)));
                 }
                 for (int r = 0; r < 3; r++) {
                     assertSameWeights(expectedFit, fs.get(r).get(60, TimeUnit.SECONDS), "fit " + (eager ? "eager"
-                            : "traced") + ", replica " + r);
+                            : "traced, packs of " + packBytes + " bytes") + ", replica " + r);
                 }
             }
         } finally {
