@@ -131,15 +131,20 @@ public final class CollectiveGroup {
                 if (members.isEmpty()) continue;
                 if (total > Integer.MAX_VALUE - 8) throw new IllegalArgumentException("allReduce: too many elements");
                 Flat flat;
+                Flat source;   // what the first ring step sends and the reduce-scatter adds to: flat, or the input
                 int at = 0;
-                if (members.size() == 1) {   // the tensor's own copy is the bucket: no packing
-                    flat = Flat.of(tensors.get(members.get(0)));
+                if (members.size() == 1) {   // one tensor: no packing, and its array is read, not copied
+                    Tensor t = tensors.get(members.get(0));
+                    source = size() > 1 ? Flat.borrow(t) : null;
+                    flat = source == null ? Flat.of(t) : Flat.allocate(dtype, (int) total);
+                    if (source == null) source = flat;
                 } else {
                     flat = Flat.allocate(dtype, (int) total);
                     for (int i : members) at = flat.put(at, tensors.get(i));
+                    source = flat;
                 }
                 int perBucket = (int) Math.max(1, bucketBytes / dtype.byteSize());
-                ring(key, bucket, flat, (int) total, perBucket);
+                ring(key, bucket, source, flat, (int) total, perBucket);
                 bucket += (int) ((total + perBucket - 1) / perBucket);
                 at = 0;
                 for (int i : members) {
@@ -166,8 +171,12 @@ public final class CollectiveGroup {
      * is reduced ({@link #BUCKETS_IN_FLIGHT} at most). Sends are waited for only at the end. Safe without waiting:
      * the writer reads a range of {@code flat} after it was last written and before it is next written, because the
      * next write of a range sent (its all-gather copy) depends on the piece having reached the next task.
+     * {@code source} holds this task's own values (it may be {@code flat} itself): the first step sends from it and
+     * the reduce-scatter writes {@code source + received} into {@code flat}, so every element of {@code flat} is
+     * written (each chunk but this task's own is received in the reduce-scatter, and that one in the all-gather) and
+     * a caller's tensor need not be copied first.
      */
-    private void ring(String key, int firstBucket, Flat flat, int total, int perBucket) {
+    private void ring(String key, int firstBucket, Flat source, Flat flat, int total, int perBucket) {
         int n = size();
         if (n == 1) return;
         int next = (rank + 1) % n;
@@ -185,7 +194,7 @@ public final class CollectiveGroup {
                 int cTo = from + chunkStart(rank + 1, len, n);
                 int p = 0;
                 for (int at = cFrom; at < cTo || p == 0; at += piece, p++) {
-                    sent.add(sendPiece(next, key, firstBucket + queued, 0, p, flat, at, Math.min(cTo, at + piece)));
+                    sent.add(sendPiece(next, key, firstBucket + queued, 0, p, source, at, Math.min(cTo, at + piece)));
                 }
             }
             int from = b * perBucket;
@@ -209,7 +218,7 @@ public final class CollectiveGroup {
                                 + flat.dtype() + " elements were expected (do all tasks reduce the same shapes?)");
                     }
                     if (gather) flat.copyIn(at, in.data());
-                    else flat.addIn(at, in.data());
+                    else flat.addIn(at, in.data(), source);
                     in.release().run();
                     if (s + 1 < steps) sent.add(sendPiece(next, key, bucket, s + 1, p, flat, at, until));
                 }
@@ -369,6 +378,18 @@ public final class CollectiveGroup {
                     : Tensor.wrap(dtype, s, Arrays.copyOfRange(d, from, to));
         }
 
+        /**
+         * {@code t}'s own array, to be read only, when it holds exactly t's elements (dense, from 0, on the heap);
+         * null otherwise.
+         */
+        static Flat borrow(Tensor t) {
+            if (!t.isDenseFromZero()) return null;
+            Object data = t.data();
+            if (data instanceof float[] a && a.length == t.size()) return new Flat(t.dtype(), a, null);
+            if (data instanceof double[] a && a.length == t.size()) return new Flat(t.dtype(), null, a);
+            return null;
+        }
+
         /** A copy of {@code t}'s elements. */
         static Flat of(Tensor t) {
             return t.dtype() == DType.FLOAT32 ? new Flat(t.dtype(), t.toFloatArray(), null)
@@ -384,27 +405,30 @@ public final class CollectiveGroup {
         }
 
         /**
-         * Adds the little-endian elements of {@code in} (its remaining bytes) at {@code at}, in place, with the
-         * Vector API straight from the (direct) buffer: no copy into an array first.
+         * Writes {@code base + in} at {@code at} ({@code base} may be this flat: an add in place), {@code in} being
+         * little-endian elements (its remaining bytes), read with the Vector API straight from the (direct) buffer:
+         * no copy into an array first.
          */
-        void addIn(int at, ByteBuffer in) {
+        void addIn(int at, ByteBuffer in, Flat base) {
             MemorySegment seg = MemorySegment.ofBuffer(in);
             if (f != null) {
+                float[] b = base.f;
                 int n = in.remaining() / 4;
                 int i = 0;
                 for (int end = F.loopBound(n); i < end; i += F.length()) {
                     FloatVector.fromMemorySegment(F, seg, (long) i * 4, ByteOrder.LITTLE_ENDIAN)
-                            .add(FloatVector.fromArray(F, f, at + i)).intoArray(f, at + i);
+                            .add(FloatVector.fromArray(F, b, at + i)).intoArray(f, at + i);
                 }
-                for (; i < n; i++) f[at + i] += seg.get(LE_FLOAT, (long) i * 4);
+                for (; i < n; i++) f[at + i] = b[at + i] + seg.get(LE_FLOAT, (long) i * 4);
             } else {
+                double[] b = base.d;
                 int n = in.remaining() / 8;
                 int i = 0;
                 for (int end = D.loopBound(n); i < end; i += D.length()) {
                     DoubleVector.fromMemorySegment(D, seg, (long) i * 8, ByteOrder.LITTLE_ENDIAN)
-                            .add(DoubleVector.fromArray(D, d, at + i)).intoArray(d, at + i);
+                            .add(DoubleVector.fromArray(D, b, at + i)).intoArray(d, at + i);
                 }
-                for (; i < n; i++) d[at + i] += seg.get(LE_DOUBLE, (long) i * 8);
+                for (; i < n; i++) d[at + i] = b[at + i] + seg.get(LE_DOUBLE, (long) i * 8);
             }
         }
 
