@@ -32,7 +32,9 @@ import org.nabla.nn.Sequential;
  * train the model with {@link MultiWorkerMirroredStrategy} (gradients in all-reduce ops of {@code packBytes}) and {@code Model.fit}'s traced step on a fixed synthetic
  * batch of {@code batchPerWorker} examples per worker (weak scaling: the global batch grows with n). Reported per n:
  * global samples/s over the timed steps (after warm-up steps that trace and JIT-compile), the scaling efficiency
- * against n times the 1-worker rate, and the bandwidth of a 4 MiB all-reduce among the same worker processes next to
+ * against n times the 1-worker rate, worker 0's process CPU time per step (on a shared machine, CPU per step
+ * growing with n is the cost of distribution, whereas a longer wall-clock step may only be a lack of cores), and the
+ * bandwidth of a 4 MiB all-reduce among the same worker processes next to
  * a plain loopback TCP copy of the same bytes measured by worker 0 in the same run.
  */
 public final class DataParallelBenchmark {
@@ -43,20 +45,21 @@ public final class DataParallelBenchmark {
     private DataParallelBenchmark() {}
 
     /** What one worker count gave. */
-    public record Result(int workers, int globalBatch, double samplesPerSecond, double stepMs, double allReduceMs,
-                         double busGBs, double tcpGBs) {
+    public record Result(int workers, int globalBatch, double samplesPerSecond, double stepMs, double cpuMsPerStep,
+                         double allReduceMs, double busGBs, double tcpGBs) {
         String row(double oneWorkerRate) {
             String eff = oneWorkerRate > 0 ? String.format(Locale.ROOT, "%.0f%%",
                     100 * samplesPerSecond / (workers * oneWorkerRate)) : "-";
             String ar = workers == 1 ? "| - | - | - | - |" : String.format(Locale.ROOT,
                     "| %.1f ms | %.2f GB/s | %.2f GB/s | %.0f%% |", allReduceMs, busGBs, tcpGBs, 100 * busGBs / tcpGBs);
-            return String.format(Locale.ROOT, "| %d | %d | %.0f | %.0f | %s | %.1f ms ", workers, globalBatch,
-                    samplesPerSecond, samplesPerSecond / workers, eff, stepMs) + ar;
+            return String.format(Locale.ROOT, "| %d | %d | %.0f | %.0f | %s | %.1f ms | %.1f ms ", workers,
+                    globalBatch, samplesPerSecond, samplesPerSecond / workers, eff, stepMs, cpuMsPerStep) + ar;
         }
     }
 
     public static final String HEADER = "| workers | global batch | samples/s | per worker | scaling efficiency | step "
-            + "| all-reduce 4 MiB | bus bw | TCP copy | bus/TCP |\n|---|---|---|---|---|---|---|---|---|---|";
+            + "| CPU per step | all-reduce 4 MiB | bus bw | TCP copy | bus/TCP |\n"
+            + "|---|---|---|---|---|---|---|---|---|---|---|";
 
     /**
      * Runs every worker count of {@code workers}, printing a row each to {@code out}; {@code steps} timed steps after
@@ -133,7 +136,8 @@ public final class DataParallelBenchmark {
                     .orElseThrow(() -> new IllegalStateException("worker 0 printed no result: " + outputs.get(0)));
             String[] f = line.split(" ");
             return new Result(n, n * batch, Double.parseDouble(f[1]), Double.parseDouble(f[2]),
-                    Double.parseDouble(f[3]), Double.parseDouble(f[4]), Double.parseDouble(f[5]));
+                    Double.parseDouble(f[3]), Double.parseDouble(f[4]), Double.parseDouble(f[5]),
+                    Double.parseDouble(f[6]));
         } finally {
             for (Process p : procs) p.destroyForcibly();
         }
@@ -141,7 +145,7 @@ public final class DataParallelBenchmark {
 
     /**
      * One worker: {@code MODEL PORTS TASK BATCH WARMUP STEPS PACK_BYTES}, PORTS the loopback ports of all workers, comma
-     * separated. Worker 0 prints {@value #RESULT} samples/s, step ms, all-reduce ms, bus GB/s, TCP GB/s.
+     * separated. Worker 0 prints {@value #RESULT} samples/s, step ms, CPU ms per step, all-reduce ms, bus GB/s, TCP GB/s.
      */
     public static void main(String[] args) throws Exception {
         String model = args[0];
@@ -163,16 +167,24 @@ public final class DataParallelBenchmark {
             for (int i = 0; i < warmUp; i++) m.trainOnBatch(global);
             strategy.group().allReduce(List.of(Tensors.of(new float[1], 1)));   // all start timing together
             long t0 = System.nanoTime();
+            long cpu0 = cpuNanos();
             for (int i = 0; i < steps; i++) m.trainOnBatch(global);
+            double cpuMs = (cpuNanos() - cpu0) / 1e6 / steps;
             strategy.group().allReduce(List.of(Tensors.of(new float[1], 1)));   // ... and stop when the last is done
             double seconds = (System.nanoTime() - t0) / 1e9;
             double[] allReduce = n == 1 ? new double[] {0, 0} : allReduceTime(strategy.group());
             if (task == 0) {
                 double tcp = n == 1 ? 0 : AllReduceBenchmark.tcpCopy(ALL_REDUCE_BYTES, 10);
-                System.out.printf(Locale.ROOT, "%s %.3f %.3f %.3f %.4f %.4f%n", RESULT, (double) n * batch * steps
-                        / seconds, 1e3 * seconds / steps, allReduce[0], allReduce[1], tcp);
+                System.out.printf(Locale.ROOT, "%s %.3f %.3f %.3f %.3f %.4f %.4f%n", RESULT, (double) n * batch
+                        * steps / seconds, 1e3 * seconds / steps, cpuMs, allReduce[0], allReduce[1], tcp);
             }
         }
+    }
+
+    /** CPU time of this process so far (all its threads: training, ring readers and writers, GC, JIT). */
+    private static long cpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
+                .getOperatingSystemMXBean()).getProcessCpuTime();
     }
 
     /** {ms per all-reduce of 4 MiB, bus GB/s}: the mean of 10 after 5 warm-up ones. */
