@@ -80,11 +80,13 @@ public final class DataParallelBenchmark {
         if (batchPerWorker < 1 || steps < 1 || warmUpSteps < 1) {
             throw new IllegalArgumentException("batch, steps and warm-up steps must be >= 1");
         }
+        for (int n : workers) {
+            if (n < 1) throw new IllegalArgumentException("--workers: counts must be >= 1, got " + n);
+        }
         out.println(HEADER);
         List<Result> results = new ArrayList<>();
         double one = -1;
         for (int n : workers) {
-            if (n < 1) throw new IllegalArgumentException("--workers: counts must be >= 1, got " + n);
             Result r = runWorkers(model, n, batchPerWorker, warmUpSteps, steps, packBytes, classPath);
             if (n == 1) one = r.samplesPerSecond();
             results.add(r);
