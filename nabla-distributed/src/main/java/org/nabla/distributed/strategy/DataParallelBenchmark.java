@@ -176,7 +176,7 @@ public final class DataParallelBenchmark {
             double seconds = (System.nanoTime() - t0) / 1e9;
             double[] allReduce = n == 1 ? new double[] {0, 0} : allReduceTime(strategy.group());
             if (task == 0) {
-                double tcp = n == 1 ? 0 : AllReduceBenchmark.tcpCopy(ALL_REDUCE_BYTES, 10);
+                double tcp = n == 1 ? 0 : AllReduceBenchmark.tcpCopy(ALL_REDUCE_BYTES, 20);
                 System.out.printf(Locale.ROOT, "%s %.3f %.3f %.3f %.3f %.4f %.4f%n", RESULT, (double) n * batch
                         * steps / seconds, 1e3 * seconds / steps, cpuMs, allReduce[0], allReduce[1], tcp);
             }
@@ -189,14 +189,14 @@ public final class DataParallelBenchmark {
                 .getOperatingSystemMXBean()).getProcessCpuTime();
     }
 
-    /** {ms per all-reduce of 4 MiB, bus GB/s}: the mean of 10 after 5 warm-up ones. */
+    /** {ms per all-reduce of 4 MiB, bus GB/s}: the mean of 20 after 30 warm-up ones (the JIT compiles the ring). */
     private static double[] allReduceTime(CollectiveGroup group) {
         int elements = (int) (ALL_REDUCE_BYTES / 4);
         Tensor t = Tensors.of(new float[elements], elements);
-        for (int i = 0; i < 5; i++) group.allReduce(List.of(t));
+        for (int i = 0; i < 30; i++) group.allReduce(List.of(t));
         long t0 = System.nanoTime();
-        for (int i = 0; i < 10; i++) group.allReduce(List.of(t));
-        double seconds = (System.nanoTime() - t0) / 1e9 / 10;
+        for (int i = 0; i < 20; i++) group.allReduce(List.of(t));
+        double seconds = (System.nanoTime() - t0) / 1e9 / 20;
         int n = group.size();
         return new double[] {seconds * 1e3, ALL_REDUCE_BYTES * 2.0 * (n - 1) / n / seconds / 1e9};
     }
