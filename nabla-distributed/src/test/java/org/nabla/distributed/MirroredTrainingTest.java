@@ -91,10 +91,11 @@ class MirroredTrainingTest {
             for (int r = 0; r < 3; r++) assertSameWeights(expected, fs.get(r).get(60, TimeUnit.SECONDS), "replica " + r);
             List<float[]> expectedFit = MirroredTraining.fit(null, false);
             assertSameWeights(expectedFit, MirroredTraining.fit(null, true), "fit alone, eager vs traced");
-            // traced with one all-reduce op, traced with one op per gradient (64-byte packs), eager
-            long[] packs = {CollectiveGroup.DEFAULT_BUCKET_BYTES, 64, CollectiveGroup.DEFAULT_BUCKET_BYTES};
-            for (int run = 0; run < 3; run++) {
-                boolean eager = run == 2;
+            // traced and eager (the eager steps reduce packs as the tape finishes them), each with one all-reduce
+            // op and with one op per gradient (64-byte packs)
+            long[] packs = {CollectiveGroup.DEFAULT_BUCKET_BYTES, 64, CollectiveGroup.DEFAULT_BUCKET_BYTES, 64};
+            for (int run = 0; run < 4; run++) {
+                boolean eager = run >= 2;
                 long packBytes = packs[run];
                 fs.clear();
                 for (int r = 0; r < 3; r++) {
@@ -104,7 +105,7 @@ class MirroredTrainingTest {
                 }
                 for (int r = 0; r < 3; r++) {
                     assertSameWeights(expectedFit, fs.get(r).get(60, TimeUnit.SECONDS), "fit " + (eager ? "eager"
-                            : "traced, packs of " + packBytes + " bytes") + ", replica " + r);
+                            : "traced") + ", packs of " + packBytes + " bytes, replica " + r);
                 }
             }
         } finally {

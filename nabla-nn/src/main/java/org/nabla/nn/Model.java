@@ -284,17 +284,20 @@ public abstract class Model {
         Tensor[] xs = Arrays.copyOfRange(batch, 0, numInputs());
         Tensor[] ys = Arrays.copyOfRange(batch, numInputs(), batch.length);
         List<Variable> vars = trainableWeights();
+        long examples = xs[0].shape().rank() == 0 ? 1 : xs[0].shape().dim(0);
+        // eager data-parallel steps may reduce the last layers' gradients while the backward pass goes on
+        GradientReduction early = dataParallel == null || xs[0].isSymbolic() ? null
+                : dataParallel.reduceAsReady(vars, examples);
         Tensor loss;
         Tensor[] preds;
         List<Tensor> grads;
         try (GradientTape tape = new GradientTape()) {
             preds = call(xs, true);
             loss = totalLoss(ys, preds);
-            grads = tape.gradient(loss, vars);
+            grads = early == null ? tape.gradient(loss, vars) : tape.gradientAsReady(loss, vars, early::ready);
         }
-        if (dataParallel != null) {
-            grads = dataParallel.reduceGradients(grads, xs[0].shape().rank() == 0 ? 1 : xs[0].shape().dim(0));
-        }
+        if (early != null) grads = early.finish();
+        else if (dataParallel != null) grads = dataParallel.reduceGradients(grads, examples);
         optimizer.applyGradients(grads, vars);
         return results(loss, ys, preds);
     }

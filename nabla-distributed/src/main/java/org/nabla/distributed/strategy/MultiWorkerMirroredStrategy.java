@@ -12,6 +12,7 @@ import org.nabla.Tensor;
 import org.nabla.Tensors;
 import org.nabla.Variable;
 import org.nabla.nn.DataParallel;
+import org.nabla.nn.GradientReduction;
 import org.nabla.nn.optimizers.Optimizer;
 
 /**
@@ -112,18 +113,72 @@ public final class MultiWorkerMirroredStrategy implements DataParallel {
                     + " (a batch dimension unknown when the step was traced?)");
         }
         List<List<Integer>> packs = packs(grads);
-        Tensor[] out = new Tensor[grads.size()];
-        if (packs.isEmpty()) return java.util.Arrays.asList(out);
-        Tensor total = null;
         List<List<Tensor>> summed = new ArrayList<>();
-        for (int p = 0; p < packs.size(); p++) {
-            List<Tensor> send = new ArrayList<>();
-            for (int i : packs.get(p)) send.add(weighted(grads.get(i), localExamples));
-            if (p == 0) send.add(constantLike(grads.get(packs.get(0).get(0)), localExamples));
-            List<Tensor> got = CollectiveOps.allReduce(group, "grads/" + p, false, send);
-            if (p == 0) total = got.getLast();
-            summed.add(got);
+        for (int p = 0; p < packs.size(); p++) summed.add(reducePack(p, pick(grads, packs.get(p)), localExamples));
+        return divided(grads.size(), packs, summed);
+    }
+
+    /**
+     * Eager steps: a {@link GradientReduction} that all-reduces the gradients pack by pack as the tape finishes them,
+     * on another thread, making the same packs and ops as {@link #reduceGradients}.
+     */
+    @Override
+    public GradientReduction reduceAsReady(List<Variable> variables, long localExamples) {
+        if (localExamples < 0) throw new IllegalArgumentException("reduceAsReady: localExamples < 0");
+        return new ReductionAsReady(this, variables.size(), localExamples);
+    }
+
+    /** The positions of the non-null gradients, last first, cut into packs of about {@link #packBytes} each. */
+    private List<List<Integer>> packs(List<Tensor> grads) {
+        List<List<Integer>> packs = new ArrayList<>();
+        List<Integer> pack = new ArrayList<>();
+        long bytes = 0;
+        for (int i = grads.size() - 1; i >= 0; i--) {
+            Tensor g = grads.get(i);
+            if (g == null) continue;
+            pack.add(i);
+            bytes += bytes(g, i);
+            if (bytes >= packBytes) {
+                packs.add(pack);
+                pack = new ArrayList<>();
+                bytes = 0;
+            }
         }
+        if (!pack.isEmpty()) packs.add(pack);
+        return packs;
+    }
+
+    /** Gradient {@code i}'s bytes in a pack; fails unless it is float32 or float64. */
+    static long bytes(Tensor g, int i) {
+        if (g.dtype() != DType.FLOAT32 && g.dtype() != DType.FLOAT64) {
+            throw new IllegalArgumentException("reduceGradients: gradient " + i + " is " + g.spec()
+                    + "; only float32 and float64 gradients are reduced");
+        }
+        return Math.max(1, g.shape().size()) * g.dtype().byteSize();
+    }
+
+    private static List<Tensor> pick(List<Tensor> grads, List<Integer> positions) {
+        List<Tensor> out = new ArrayList<>(positions.size());
+        for (int i : positions) out.add(grads.get(i));
+        return out;
+    }
+
+    /**
+     * The sums over the replicas of pack {@code p}'s gradients, each weighted by {@code examples}; pack 0 also
+     * carries the example count (its sum is the last element of the result).
+     */
+    List<Tensor> reducePack(int p, List<Tensor> pack, long examples) {
+        List<Tensor> send = new ArrayList<>(pack.size() + 1);
+        for (Tensor g : pack) send.add(weighted(g, examples));
+        if (p == 0) send.add(constantLike(pack.get(0), examples));
+        return CollectiveOps.allReduce(group, "grads/" + p, false, send);
+    }
+
+    /** The reduced gradients of {@code n} variables: each pack's sums divided by the total example count. */
+    static List<Tensor> divided(int n, List<List<Integer>> packs, List<List<Tensor>> summed) {
+        Tensor[] out = new Tensor[n];
+        if (packs.isEmpty()) return java.util.Arrays.asList(out);
+        Tensor total = summed.get(0).getLast();
         if (!total.isSymbolic() && total.doubleValue() <= 0) {
             throw new IllegalStateException("reduceGradients: no replica had any example");
         }
@@ -135,30 +190,6 @@ public final class MultiWorkerMirroredStrategy implements DataParallel {
             }
         }
         return java.util.Arrays.asList(out);
-    }
-
-    /** The positions of the non-null gradients, last first, cut into packs of about {@link #packBytes} each. */
-    private List<List<Integer>> packs(List<Tensor> grads) {
-        List<List<Integer>> packs = new ArrayList<>();
-        List<Integer> pack = new ArrayList<>();
-        long bytes = 0;
-        for (int i = grads.size() - 1; i >= 0; i--) {
-            Tensor g = grads.get(i);
-            if (g == null) continue;
-            if (g.dtype() != DType.FLOAT32 && g.dtype() != DType.FLOAT64) {
-                throw new IllegalArgumentException("reduceGradients: gradient " + i + " is " + g.spec()
-                        + "; only float32 and float64 gradients are reduced");
-            }
-            if (!pack.isEmpty() && bytes >= packBytes) {
-                packs.add(pack);
-                pack = new ArrayList<>();
-                bytes = 0;
-            }
-            pack.add(i);
-            bytes += Math.max(1, g.shape().size()) * g.dtype().byteSize();
-        }
-        if (!pack.isEmpty()) packs.add(pack);
-        return packs;
     }
 
     /** {@code g * examples}; zeros when there are none (even where a gradient over an empty shard is NaN). */

@@ -4,8 +4,11 @@ import org.nabla.distributed.Cluster;
 import org.nabla.distributed.DistributedOptions;
 import org.nabla.distributed.collective.CollectiveOps;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayDeque;
@@ -20,6 +23,7 @@ import org.nabla.Function;
 import org.nabla.Ops;
 import org.nabla.Shape;
 import org.nabla.Tensor;
+import org.nabla.Tensors;
 import org.nabla.Variable;
 import org.nabla.autodiff.GradientTape;
 import org.nabla.graph.FuncGraph;
@@ -29,7 +33,7 @@ import org.nabla.nn.Sequential;
 import org.nabla.nn.layers.Dense;
 import org.nabla.ops.TensorSpec;
 
-/** How {@link MultiWorkerMirroredStrategy#reduceGradients} lays out a traced step's all-reduces. */
+/** How {@link MultiWorkerMirroredStrategy} lays out a step's all-reduces, traced and eager. */
 @Timeout(60)
 class MultiWorkerMirroredStrategyTest {
     /**
@@ -62,6 +66,38 @@ class MultiWorkerMirroredStrategyTest {
             Set<Node> before = ancestors(first);
             assertTrue(before.contains(producer(grads[0][vars.size() - 1])), "waits for the last layer's bias gradient");
             assertFalse(before.contains(producer(grads[0][0])), "waits for the first layer's kernel gradient");
+        }
+    }
+
+    /**
+     * An eager step's reduction queues a pack as soon as the gradients from the last variable down to it are final,
+     * whatever order they come in, and ends with reduceGradients' result.
+     */
+    @Test
+    void packsStartAsSoonAsTheGradientsFromTheEndAreFinal() throws Exception {
+        try (Cluster c = new Cluster(1, DistributedOptions.defaults())) {
+            MultiWorkerMirroredStrategy strategy = MultiWorkerMirroredStrategy.of(c.server(0)).withPackBytes(8);
+            List<Tensor> grads = java.util.Arrays.asList(Tensors.of(new float[] {1, 2, 3}, 3), null,
+                    Tensors.of(new float[] {4}, 1), Tensors.of(new float[] {5}, 1));
+            ReductionAsReady r = (ReductionAsReady) strategy.reduceAsReady(List.of(), 3L);
+            assertThrows(IllegalArgumentException.class, () -> r.ready(grads.get(0), 0), "no variable 0");
+            ReductionAsReady four = (ReductionAsReady) strategy.reduceAsReady(java.util.Collections.nCopies(4,
+                    (Variable) null), 3);
+            four.ready(grads.get(0), 0);
+            assertEquals(0, four.launched(), "variable 3 is not final yet");
+            four.ready(grads.get(3), 3);
+            assertEquals(0, four.launched(), "4 bytes: the pack is not full");
+            four.ready(grads.get(2), 2);
+            assertEquals(1, four.launched(), "8 bytes: variables 3 and 2");
+            assertThrows(IllegalStateException.class, () -> four.ready(grads.get(2), 2));
+            assertThrows(IllegalStateException.class, four::finish, "variable 1 was never handed over");
+            four.ready(null, 1);
+            assertEquals(2, four.launched(), "variable 0 alone");
+            List<Tensor> got = four.finish();
+            List<Tensor> expected = strategy.reduceGradients(grads, 3);
+            assertNull(got.get(1));
+            for (int i : new int[] {0, 2, 3}) assertArrayEquals(expected.get(i).toFloatArray(), got.get(i).toFloatArray());
+            assertArrayEquals(new float[] {1, 2, 3}, got.get(0).toFloatArray());
         }
     }
 
