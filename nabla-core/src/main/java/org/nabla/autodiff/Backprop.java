@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.ObjIntConsumer;
 import org.nabla.Ops;
 import org.nabla.Tensor;
 import org.nabla.ops.GradientRegistry;
@@ -20,9 +21,21 @@ final class Backprop {
 
     /** Gradients of the targets (seeded with {@code seeds}) for each tensor in {@code sources}; null when unreached. */
     static Tensor[] backward(List<OpCall> calls, List<Tensor> targets, List<Tensor> seeds, List<Tensor> sources) {
+        return backward(calls, targets, seeds, sources, null);
+    }
+
+    /**
+     * As {@link #backward(List, List, List, List)}, also handing each source's gradient to {@code ready} (with the
+     * source's index) as soon as it is final: once the walk has passed the first call that reads the source, nothing
+     * more can reach it. Data-parallel training starts all-reducing the last layers' gradients there, while the walk
+     * goes on. {@code ready} may be null.
+     */
+    static Tensor[] backward(List<OpCall> calls, List<Tensor> targets, List<Tensor> seeds, List<Tensor> sources,
+                             ObjIntConsumer<Tensor> ready) {
         Map<Tensor, List<Tensor>> grads = new IdentityHashMap<>();
         for (int i = 0; i < targets.size(); i++) accumulate(grads, targets.get(i), seeds.get(i));
         List<boolean[]> needs = inputsReachedFrom(calls, sources);
+        List<List<Integer>> finalAfter = ready == null ? null : finalAfter(calls, sources, ready, grads);
         GradientRegistry gradients = GradientRegistry.global();
         for (int c = calls.size() - 1; c >= 0; c--) {
             OpCall call = calls.get(c).withNeeds(needs.get(c));
@@ -32,14 +45,36 @@ final class Backprop {
                 outGrads[i] = total(grads, call.output(i));
                 any |= outGrads[i] != null;
             }
-            if (!any || !call.op().isDifferentiable()) continue;
-            Tensor[] inGrads = gradients.get(call.op()).apply(call, outGrads);
-            for (int i = 0; i < inGrads.length && i < call.inputs().length; i++) {
-                if (inGrads[i] != null && carriesGradient(call.input(i))) accumulate(grads, call.input(i), inGrads[i]);
+            if (any && call.op().isDifferentiable()) {
+                Tensor[] inGrads = gradients.get(call.op()).apply(call, outGrads);
+                for (int i = 0; i < inGrads.length && i < call.inputs().length; i++) {
+                    if (inGrads[i] != null && carriesGradient(call.input(i))) {
+                        accumulate(grads, call.input(i), inGrads[i]);
+                    }
+                }
             }
+            if (finalAfter != null) for (int s : finalAfter.get(c)) ready.accept(total(grads, sources.get(s)), s);
         }
         Tensor[] out = new Tensor[sources.size()];
         for (int i = 0; i < out.length; i++) out[i] = total(grads, sources.get(i));
+        return out;
+    }
+
+    /**
+     * Per call, the sources whose gradient is final once the walk has processed it (those it is the first reader
+     * of); sources no call reads are final already and go to {@code ready} now.
+     */
+    private static List<List<Integer>> finalAfter(List<OpCall> calls, List<Tensor> sources, ObjIntConsumer<Tensor> ready,
+                                                  Map<Tensor, List<Tensor>> grads) {
+        Map<Tensor, Integer> firstRead = new IdentityHashMap<>();
+        for (int c = 0; c < calls.size(); c++) for (Tensor in : calls.get(c).inputs()) firstRead.putIfAbsent(in, c);
+        List<List<Integer>> out = new ArrayList<>(calls.size());
+        for (int c = 0; c < calls.size(); c++) out.add(new ArrayList<>(0));
+        for (int s = 0; s < sources.size(); s++) {
+            Integer c = firstRead.get(sources.get(s));
+            if (c == null) ready.accept(total(grads, sources.get(s)), s);
+            else out.get(c).add(s);
+        }
         return out;
     }
 

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.function.ObjIntConsumer;
 import org.nabla.Ops;
 import org.nabla.Tensor;
 import org.nabla.Variable;
@@ -133,10 +134,24 @@ public final class GradientTape implements ExecutionContext, AutoCloseable {
     }
 
     /**
+     * {@link #gradient(Tensor, List)} that also hands each variable's gradient (null when the target does not depend
+     * on it) to {@code ready}, with the variable's index, as soon as the reverse walk has finished it: the last
+     * layers' first. Data-parallel training starts reducing them there, while the walk goes on.
+     */
+    public List<Tensor> gradientAsReady(Tensor target, List<Variable> variables, ObjIntConsumer<Tensor> ready) {
+        Objects.requireNonNull(ready, "gradientAsReady: ready is null");
+        return Arrays.asList(gradient(target, variables, null, ready));
+    }
+
+    /**
      * Like {@link #gradient(Tensor, Object...)} with the target's gradient seeded by {@code outputGradient} (ones of
      * the target's shape when null), TensorFlow's {@code output_gradients}.
      */
     public Tensor[] gradient(Tensor target, List<?> sourceList, Tensor outputGradient) {
+        return gradient(target, sourceList, outputGradient, null);
+    }
+
+    private Tensor[] gradient(Tensor target, List<?> sourceList, Tensor outputGradient, ObjIntConsumer<Tensor> ready) {
         Objects.requireNonNull(target, "gradient: target is null");
         Object[] sources = sourceList.toArray();
         if (calls == null) {
@@ -166,20 +181,56 @@ public final class GradientTape implements ExecutionContext, AutoCloseable {
         boolean wasRecording = recording;
         recording = false; // the gradient ops go to the parent context (an outer tape records them)
         Tensor[] grads;
+        Tensor[] out = new Tensor[sources.length];
         try {
             Tensor seed = outputGradient != null ? outputGradient : Ops.onesLike(target);
-            grads = Backprop.backward(record, List.of(target), List.of(seed), flat);
+            grads = Backprop.backward(record, List.of(target), List.of(seed), flat,
+                    ready == null ? null : perSource(counts, out, ready));
         } finally {
             recording = wasRecording;
             if (!persistent) release();
         }
-        Tensor[] out = new Tensor[sources.length];
-        for (int i = 0, k = 0; i < sources.length; k += counts[i], i++) {
-            for (int j = k; j < k + counts[i]; j++) {
-                if (grads[j] != null) out[i] = out[i] == null ? grads[j] : Ops.add(out[i], grads[j]);
-            }
-        }
+        if (ready != null) return out;   // filled source by source as they became final
+        for (int i = 0; i < sources.length; i++) out[i] = sum(grads, start(counts, i), counts[i]);
         return out;
+    }
+
+    /** The sum of {@code grads[from, from + n)}'s non-null entries, in order; null when all are null. */
+    private static Tensor sum(Tensor[] grads, int from, int n) {
+        Tensor s = null;
+        for (int j = from; j < from + n; j++) if (grads[j] != null) s = s == null ? grads[j] : Ops.add(s, grads[j]);
+        return s;
+    }
+
+    private static int start(int[] counts, int i) {
+        int k = 0;
+        for (int j = 0; j < i; j++) k += counts[j];
+        return k;
+    }
+
+    /**
+     * Turns the walk's per-read readiness into per-source: a source (a variable read several times) is final once
+     * all its reads are; then its gradient (their sum, as {@link #gradient} makes it) goes to {@code out} and
+     * {@code ready}.
+     */
+    private static ObjIntConsumer<Tensor> perSource(int[] counts, Tensor[] out, ObjIntConsumer<Tensor> ready) {
+        int total = 0;
+        for (int c : counts) total += c;
+        int[] owner = new int[total];
+        int[] left = counts.clone();
+        Tensor[] reads = new Tensor[total];
+        for (int i = 0, k = 0; i < counts.length; k += counts[i], i++) Arrays.fill(owner, k, k + counts[i], i);
+        for (int i = 0; i < counts.length; i++) {     // a variable the tape never saw read: final (null) at once
+            if (counts[i] == 0) ready.accept(null, i);
+        }
+        return (g, j) -> {
+            reads[j] = g;
+            int i = owner[j];
+            if (--left[i] == 0) {
+                out[i] = sum(reads, start(counts, i), counts[i]);
+                ready.accept(out[i], i);
+            }
+        };
     }
 
     /** Stops recording and makes the previous context current again; the record stays for gradient calls. */

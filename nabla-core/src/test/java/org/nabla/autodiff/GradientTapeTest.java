@@ -95,6 +95,41 @@ class GradientTapeTest {
         assertClose(new double[] {-3, -5}, grads.get(1), DType.FLOAT32, new int[] {2}, 1e-6);
     }
 
+    /**
+     * Two layers, the first variable read twice, one variable unused: each gradient is handed over once, as soon as it
+     * is final (the unused one at once, the second layer's before the first layer's), and equals gradient()'s.
+     */
+    @Test
+    void gradientsAreHandedOverAsTheWalkFinishesThem() {
+        Variable w1 = Variable.of(new float[][] {{1, 2}, {3, 4}});
+        Variable w2 = Variable.of(new float[][] {{0.5f}, {-1}});
+        Variable unused = Variable.of(new float[] {7});
+        Tensor x = Ops.constant(new float[][] {{1, -1}});
+        List<Variable> vars = List.of(w1, w2, unused);
+        List<Tensor> expected;
+        try (GradientTape tape = GradientTape.start()) {
+            Tensor h = Ops.add(Ops.matmul(x, w1.read()), Ops.sum(w1.read()));
+            expected = tape.gradient(Ops.sum(Ops.square(Ops.matmul(h, w2.read()))), vars);
+        }
+        List<Integer> order = new java.util.ArrayList<>();
+        Tensor[] handed = new Tensor[3];
+        List<Tensor> grads;
+        try (GradientTape tape = GradientTape.start()) {
+            Tensor h = Ops.add(Ops.matmul(x, w1.read()), Ops.sum(w1.read()));
+            grads = tape.gradientAsReady(Ops.sum(Ops.square(Ops.matmul(h, w2.read()))), vars, (g, i) -> {
+                order.add(i);
+                handed[i] = g;
+            });
+        }
+        assertEquals(List.of(2, 1, 0), order);
+        assertNull(handed[2]);
+        for (int i = 0; i < 2; i++) {
+            assertTrue(handed[i] == grads.get(i), "the handed gradient is the returned one");
+            assertClose(expected.get(i).toDoubleArray(), grads.get(i), DType.FLOAT32,
+                    expected.get(i).shape().dims(), 0);
+        }
+    }
+
     @Test
     void severalTensorSourcesAndASeed() {
         Tensor a = Ops.constant(2.0), b = Ops.constant(3.0);

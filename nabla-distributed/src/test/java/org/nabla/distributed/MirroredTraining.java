@@ -25,7 +25,8 @@ import org.nabla.nn.optimizers.SGD;
 /**
  * A small MLP trained for a few steps on fixed data with a fixed seed, in a custom loop or with {@code Model.fit}: by
  * one process on the global batches, or by one replica of a {@link MultiWorkerMirroredStrategy} on its shards. {@link #main} is one worker process of
- * {@code MirroredTrainingTest}: {@code main CLUSTER_FILE TASK OUT} trains both ways and writes the final weights to OUT.loop and OUT.fit.
+ * {@code MirroredTrainingTest}: {@code main CLUSTER_FILE TASK OUT} trains both ways (fit traced) and writes the final
+ * weights to OUT.loop and OUT.fit.
  */
 final class MirroredTraining {
     static final int EXAMPLES = 60;
@@ -54,14 +55,19 @@ final class MirroredTraining {
 
     /**
      * The final weights of {@code Model.fit} (shuffled batches), each flattened; {@code strategy} null: one process,
-     * the step traced; else the replica's eager steps.
+     * else the replica's shards; each step traced, or run eagerly when {@code eager}.
      */
-    static List<float[]> fit(MultiWorkerMirroredStrategy strategy) {
+    static List<float[]> fit(MultiWorkerMirroredStrategy strategy, boolean eager) {
         Sequential m = model();
         m.compile(new SGD(0.1, 0.9, false), Losses.sparseCategoricalCrossentropy(true));
         m.distribute(strategy);
+        m.runEagerly(eager);
         m.fit(Tensors.of(XS, EXAMPLES, 4), Tensors.of(YS, EXAMPLES),
                 FitOptions.epochs(EPOCHS).batchSize(GLOBAL_BATCH).seed(3).verbose(0));
+        if (eager != (m.trainTraceCount() == 0)) {
+            throw new AssertionError("fit " + (eager ? "eager" : "traced") + " made " + m.trainTraceCount()
+                    + " traces");
+        }
         return weights(m.trainableWeights());
     }
 
@@ -112,7 +118,7 @@ final class MirroredTraining {
             ServerMain.announce(server, System.out);
             MultiWorkerMirroredStrategy strategy = MultiWorkerMirroredStrategy.of(server);
             write(Path.of(args[2] + ".loop"), train(strategy));
-            write(Path.of(args[2] + ".fit"), fit(strategy));
+            write(Path.of(args[2] + ".fit"), fit(strategy, false));
         }
     }
 

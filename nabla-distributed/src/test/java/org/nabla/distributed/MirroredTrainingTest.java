@@ -1,5 +1,6 @@
 package org.nabla.distributed;
 
+import org.nabla.distributed.collective.CollectiveGroup;
 import org.nabla.distributed.strategy.MultiWorkerMirroredStrategy;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -22,7 +23,7 @@ import org.nabla.Tensors;
 
 /**
  * Synchronous data-parallel training ({@link MultiWorkerMirroredStrategy}), in a custom loop and through
- * {@code Model.fit}: replicas training on their shards of each global batch end with the weights of one process
+ * {@code Model.fit} (its steps traced, and eager): replicas training on their shards of each global batch end with the weights of one process
  * training on the global batches.
  */
 @Timeout(120)
@@ -54,7 +55,7 @@ class MirroredTrainingTest {
                 assertEquals(0, t.process().exitValue(), "replica exit status; output: " + t.output());
             }
             System.out.printf("two replica JVMs trained in %d ms%n", (System.nanoTime() - t0) / 1_000_000);
-            List<float[]> expectedFit = MirroredTraining.fit(null);
+            List<float[]> expectedFit = MirroredTraining.fit(null, false);
             for (int i = 0; i < 2; i++) {
                 assertSameWeights(expected, read(dir.resolve("weights" + i + ".txt.loop")), "custom loop, replica " + i);
                 assertSameWeights(expectedFit, read(dir.resolve("weights" + i + ".txt.fit")), "fit, replica " + i);
@@ -88,14 +89,24 @@ class MirroredTrainingTest {
                 fs.add(pool.submit(() -> MirroredTraining.train(MultiWorkerMirroredStrategy.of(s))));
             }
             for (int r = 0; r < 3; r++) assertSameWeights(expected, fs.get(r).get(60, TimeUnit.SECONDS), "replica " + r);
-            List<float[]> expectedFit = MirroredTraining.fit(null);
-            fs.clear();
-            for (int r = 0; r < 3; r++) {
-                Server s = c.server(r);
-                fs.add(pool.submit(() -> MirroredTraining.fit(MultiWorkerMirroredStrategy.of(s))));
-            }
-            for (int r = 0; r < 3; r++) {
-                assertSameWeights(expectedFit, fs.get(r).get(60, TimeUnit.SECONDS), "fit, replica " + r);
+            List<float[]> expectedFit = MirroredTraining.fit(null, false);
+            assertSameWeights(expectedFit, MirroredTraining.fit(null, true), "fit alone, eager vs traced");
+            // traced and eager (the eager steps reduce packs as the tape finishes them), each with one all-reduce
+            // op and with one op per gradient (64-byte packs)
+            long[] packs = {CollectiveGroup.DEFAULT_BUCKET_BYTES, 64, CollectiveGroup.DEFAULT_BUCKET_BYTES, 64};
+            for (int run = 0; run < 4; run++) {
+                boolean eager = run >= 2;
+                long packBytes = packs[run];
+                fs.clear();
+                for (int r = 0; r < 3; r++) {
+                    Server s = c.server(r);
+                    fs.add(pool.submit(() -> MirroredTraining.fit(MultiWorkerMirroredStrategy.of(s)
+                            .withPackBytes(packBytes), eager)));
+                }
+                for (int r = 0; r < 3; r++) {
+                    assertSameWeights(expectedFit, fs.get(r).get(60, TimeUnit.SECONDS), "fit " + (eager ? "eager"
+                            : "traced") + ", packs of " + packBytes + " bytes, replica " + r);
+                }
             }
         } finally {
             pool.shutdownNow();

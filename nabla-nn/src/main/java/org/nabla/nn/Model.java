@@ -242,8 +242,10 @@ public abstract class Model {
     /**
      * Trains as one replica of synchronous data-parallel training (null: alone): each training step takes this
      * replica's shard of the batch and applies the gradients reduced over all replicas, so every replica makes the
-     * update one process would make on the whole batch. The steps run eagerly (the reduction is a call between the
-     * gradients and the update, not an op). The losses and metrics a step reports are this replica's shard's.
+     * update one process would make on the whole batch. The steps are traced as without a strategy when it
+     * {@linkplain DataParallel#reducesSymbolically reduces symbolically} (the reduction is then an op of the step's
+     * graph), else run eagerly. The batch is sharded before the step, so each replica traces its shard's shapes. The
+     * losses and metrics a step reports are this replica's shard's.
      */
     public Model distribute(DataParallel strategy) { dataParallel = strategy; return this; }
 
@@ -292,21 +294,24 @@ public abstract class Model {
         Tensor[] xs = Arrays.copyOfRange(batch, 0, numInputs());
         Tensor[] ys = Arrays.copyOfRange(batch, numInputs(), batch.length);
         List<Variable> vars = trainableWeights();
+        long examples = xs[0].shape().rank() == 0 ? 1 : xs[0].shape().dim(0);
+        // eager data-parallel steps may reduce the last layers' gradients while the backward pass goes on
+        GradientReduction early = dataParallel == null || xs[0].isSymbolic() ? null
+                : dataParallel.reduceAsReady(vars, examples);
         Tensor loss;
         Tensor[] preds;
         List<Tensor> grads;
         try (GradientTape tape = new GradientTape()) {
             preds = call(xs, true);
             loss = totalLoss(ys, preds);
-            grads = tape.gradient(loss, vars);
-        }
-        if (dataParallel != null) {
-            grads = dataParallel.reduceGradients(grads, xs[0].shape().rank() == 0 ? 1 : xs[0].shape().dim(0));
+            grads = early == null ? tape.gradient(loss, vars) : tape.gradientAsReady(loss, vars, early::ready);
         }
         if (parameterStrategy != null) {
-            parameterStrategy.push(optimizer, grads, vars, xs[0].shape().rank() == 0 ? 1 : xs[0].shape().dim(0));
+            parameterStrategy.push(optimizer, grads, vars, examples);
             return results(loss, ys, preds);
         }
+        if (early != null) grads = early.finish();
+        else if (dataParallel != null) grads = dataParallel.reduceGradients(grads, examples);
         optimizer.applyGradients(grads, vars);
         return results(loss, ys, preds);
     }
@@ -357,7 +362,7 @@ public abstract class Model {
         ensureBuilt(Arrays.copyOf(batch, numInputs()));
         optimizer.refreshLearningRate();
         if (parameterStrategy != null) return parameterServerStep(batch);
-        if (runEagerly || dataParallel != null) {
+        if (runEagerly || (dataParallel != null && !dataParallel.reducesSymbolically())) {
             // The step's intermediates die with it: a scope hands their buffers to the next step (variables keep
             // their new values).
             try (TensorScope scope = TensorScope.open()) {
@@ -365,7 +370,7 @@ public abstract class Model {
             }
         }
         if (trainFunction == null) trainFunction = Function.of(name + "_train_step", this::trainStep);
-        return doubles(trainFunction.call(batch));
+        return doubles(trainFunction.call(dataParallel == null ? batch : dataParallel.shard(batch)));
     }
 
     /** An eager training step of parameter-server training: shard, pull, then the step (which pushes). */

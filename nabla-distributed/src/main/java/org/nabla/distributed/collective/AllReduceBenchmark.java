@@ -105,7 +105,7 @@ public final class AllReduceBenchmark {
     }
 
     /** GB/s of sending {@code bytes} over one loopback TCP connection (mean of {@code iterations} copies). */
-    static double tcpCopy(long bytes, int iterations) throws Exception {
+    public static double tcpCopy(long bytes, int iterations) throws Exception {
         try (ServerSocketChannel server = ServerSocketChannel.open()) {
             server.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
             ExecutorService pool = Executors.newSingleThreadExecutor();

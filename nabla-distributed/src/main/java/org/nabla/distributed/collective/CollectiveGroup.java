@@ -9,7 +9,6 @@ import com.google.protobuf.UnsafeByteOperations;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -31,8 +30,9 @@ import org.nabla.distributed.proto.DataPortResponse;
  * The tasks of one job taking part in collectives, seen from one of them ({@link Server#collectives()}): a ring
  * all-reduce of float32/float64 tensors. Tensors of one dtype are laid end to end and cut into buckets of
  * {@link #bucketBytes()}; each bucket goes round the ring twice (reduce-scatter, then all-gather) in n chunks, so each
- * task sends and receives 2(n-1)/n of the data. A chunk travels in pieces of at most the options' {@code chunkBytes}
- * (1 MiB), sent at once (on another thread), so sending, receiving and adding overlap. Every task of the group must
+ * task sends and receives 2(n-1)/n of the data. A chunk travels in pieces of at most 512 KiB (or the options'
+ * {@code chunkBytes} if smaller), pipelined: each piece received and added is sent on at once (by another thread), and
+ * the next bucket starts while one is reduced, so sending, receiving and adding overlap. Every task of the group must
  * call the same collectives with the same keys and tensor shapes, in the same order. Pieces are pushed to the next
  * task as raw little-endian frames on a TCP connection ({@link RingSockets}, the data plane) or, with
  * {@code ringSockets(false)}, as SendChunk RPCs (TensorWire-encoded, with the control deadline), and waited for from
@@ -148,17 +148,21 @@ public final class CollectiveGroup {
                 if (members.isEmpty()) continue;
                 if (total > Integer.MAX_VALUE - 8) throw new IllegalArgumentException("allReduce: too many elements");
                 Flat flat;
+                Flat source;   // what the first ring step sends and the reduce-scatter adds to: flat, or the input
                 int at = 0;
-                if (members.size() == 1) {   // the tensor's own copy is the bucket: no packing
-                    flat = Flat.of(tensors.get(members.get(0)));
+                if (members.size() == 1) {   // one tensor: no packing, and its array is read, not copied
+                    Tensor t = tensors.get(members.get(0));
+                    source = size() > 1 ? Flat.borrow(t) : null;
+                    flat = source == null ? Flat.of(t) : Flat.allocate(dtype, (int) total);
+                    if (source == null) source = flat;
                 } else {
                     flat = Flat.allocate(dtype, (int) total);
                     for (int i : members) at = flat.put(at, tensors.get(i));
+                    source = flat;
                 }
                 int perBucket = (int) Math.max(1, bucketBytes / dtype.byteSize());
-                for (int from = 0; from < total; from += perBucket) {
-                    ring(key, bucket++, flat, from, (int) Math.min(total, (long) from + perBucket));
-                }
+                ring(key, bucket, source, flat, (int) total, perBucket);
+                bucket += (int) ((total + perBucket - 1) / perBucket);
                 at = 0;
                 for (int i : members) {
                     Shape shape = tensors.get(i).shape();
@@ -176,50 +180,91 @@ public final class CollectiveGroup {
         return List.of(out);
     }
 
-    /** Ring all-reduce of {@code flat[from, to)} in place. */
-    private void ring(String key, int bucket, Flat flat, int from, int to) {
+    /**
+     * Ring all-reduce of {@code flat[0, total)} in place, in buckets of {@code perBucket} elements numbered from
+     * {@code firstBucket}. Pipelined (as NCCL's ring is): a piece received and added at ring step s is queued at once
+     * as the same piece of step s + 1 (the chunk a task reduces at one step is the chunk it sends at the next), so
+     * the writer thread streams while this thread adds, and the next buckets' first step is queued while a bucket
+     * is reduced ({@link #BUCKETS_IN_FLIGHT} at most). Sends are waited for only at the end. Safe without waiting:
+     * the writer reads a range of {@code flat} after it was last written and before it is next written, because the
+     * next write of a range sent (its all-gather copy) depends on the piece having reached the next task.
+     * {@code source} holds this task's own values (it may be {@code flat} itself): the first step sends from it and
+     * the reduce-scatter writes {@code source + received} into {@code flat}, so every element of {@code flat} is
+     * written (each chunk but this task's own is received in the reduce-scatter, and that one in the all-gather) and
+     * a caller's tensor need not be copied first.
+     */
+    private void ring(String key, int firstBucket, Flat source, Flat flat, int total, int perBucket) {
         int n = size();
         if (n == 1) return;
-        int len = to - from;
         int next = (rank + 1) % n;
         int prev = (rank + n - 1) % n;
-        int piece = Math.max(1, channels.options().chunkBytes() / flat.dtype().byteSize());
-        for (int s = 0; s < 2 * (n - 1); s++) {
-            boolean gather = s >= n - 1;
-            int k = gather ? s - (n - 1) : s;
-            int sendChunk = Math.floorMod(gather ? rank + 1 - k : rank - k, n);
-            int recvChunk = Math.floorMod(gather ? rank - k : rank - k - 1, n);
-            int sFrom = from + (int) ((long) sendChunk * len / n);
-            int sTo = from + (int) ((long) (sendChunk + 1) * len / n);
-            int rFrom = from + (int) ((long) recvChunk * len / n);
-            int rTo = from + (int) ((long) (recvChunk + 1) * len / n);
-            List<CompletableFuture<?>> sent = new ArrayList<>();
-            int p = 0;
-            for (int at = sFrom; at < sTo || p == 0; at += piece, p++) {
-                if (sockets != null) {
-                    sent.add(sendFrame(next, key, bucket, s, p, flat, at, Math.min(sTo, at + piece)));
-                    continue;
+        int piece = Math.max(1, pieceBytes() / flat.dtype().byteSize());
+        int buckets = (total + perBucket - 1) / perBucket;
+        int steps = 2 * (n - 1);
+        List<CompletableFuture<?>> sent = new ArrayList<>();
+        int queued = 0;   // buckets whose first step is queued
+        for (int b = 0; b < buckets; b++) {
+            for (; queued < buckets && queued < b + BUCKETS_IN_FLIGHT; queued++) {
+                int from = queued * perBucket;
+                int len = Math.min(total - from, perBucket);
+                int cFrom = from + chunkStart(rank, len, n);
+                int cTo = from + chunkStart(rank + 1, len, n);
+                int p = 0;
+                for (int at = cFrom; at < cTo || p == 0; at += piece, p++) {
+                    sent.add(sendPiece(next, key, firstBucket + queued, 0, p, source, at, Math.min(cTo, at + piece)));
                 }
-                sent.add(send(next, CollectiveChunk.newBuilder().setKey(key).setBucket(bucket).setRingStep(s)
-                        .setPiece(p).setFromRank(rank).setTensor(UnsafeByteOperations.unsafeWrap(TensorWire.encode(
-                                flat.slice(at, Math.min(sTo, at + piece))))).build()));
             }
-            p = 0;
-            for (int at = rFrom; at < rTo || p == 0; at += piece, p++) {
-                CollectiveMailbox.Piece chunk = mailbox.take(key, bucket, s, p, channels.options().stepTimeout(),
-                        task(prev), sockets == null ? () -> null : () -> sockets.lost(addresses.get(prev)));
-                int expected = Math.min(rTo, at + piece) - at;
-                if (chunk.dtype() != flat.dtype() || chunk.size() != expected) {
-                    throw new DistributedException("all-reduce '" + key + "' (bucket " + bucket + "): " + task(prev)
-                            + " sent " + chunk.size() + " " + chunk.dtype() + " elements where " + expected + " "
-                            + flat.dtype() + " elements were expected (do all tasks reduce the same shapes?)");
+            int from = b * perBucket;
+            int len = Math.min(total - from, perBucket);
+            int bucket = firstBucket + b;
+            for (int s = 0; s < steps; s++) {
+                boolean gather = s >= n - 1;
+                int k = gather ? s - (n - 1) : s;
+                int chunk = Math.floorMod(gather ? rank - k : rank - k - 1, n);
+                int rFrom = from + chunkStart(chunk, len, n);
+                int rTo = from + chunkStart(chunk + 1, len, n);
+                int p = 0;
+                for (int at = rFrom; at < rTo || p == 0; at += piece, p++) {
+                    CollectiveMailbox.Piece in = mailbox.take(key, bucket, s, p, channels.options().stepTimeout(),
+                            task(prev), sockets == null ? () -> null : () -> sockets.lost(addresses.get(prev)));
+                    int until = Math.min(rTo, at + piece);
+                    int expected = until - at;
+                    if (in.dtype() != flat.dtype() || in.size() != expected) {
+                        throw new DistributedException("all-reduce '" + key + "' (bucket " + bucket + "): " + task(prev)
+                                + " sent " + in.size() + " " + in.dtype() + " elements where " + expected + " "
+                                + flat.dtype() + " elements were expected (do all tasks reduce the same shapes?)");
+                    }
+                    if (gather) flat.copyIn(at, in.data());
+                    else flat.addIn(at, in.data(), source);
+                    in.release().run();
+                    if (s + 1 < steps) sent.add(sendPiece(next, key, bucket, s + 1, p, flat, at, until));
                 }
-                if (gather) flat.copyIn(at, chunk.data());
-                else flat.addIn(at, chunk.data());
-                chunk.release().run();
             }
-            for (CompletableFuture<?> f : sent) awaitSent(f, key, next);
         }
+        for (CompletableFuture<?> f : sent) awaitSent(f, key, next);
+    }
+
+    /**
+     * Buckets whose pieces may be on their way at once (the reduced one and the next ones' first ring step); a knob
+     * for measurements ({@code -Dnabla.ring.buckets}), as is the piece size.
+     */
+    static final int BUCKETS_IN_FLIGHT = Math.max(1, Integer.getInteger("nabla.ring.buckets", 2));
+
+    /** Pieces of at most 512 KiB (or the options' chunkBytes if smaller): fine enough for the pipeline to fill. */
+    private int pieceBytes() { return Math.min(channels.options().chunkBytes(), PIECE_BYTES); }
+
+    static final int PIECE_BYTES = Math.max(1024, Integer.getInteger("nabla.ring.pieceBytes", 512 << 10));
+
+    /** Where chunk {@code c} (0 .. n) of a bucket of {@code len} elements starts: n chunks differing by one at most. */
+    private static int chunkStart(int c, int len, int n) { return (int) ((long) c * len / n); }
+
+    /** Queues {@code flat[from, until)} as piece (bucket, step, piece) to task {@code to}. */
+    private CompletableFuture<?> sendPiece(int to, String key, int bucket, int step, int piece, Flat flat, int from,
+                                           int until) {
+        if (sockets != null) return sendFrame(to, key, bucket, step, piece, flat, from, until);
+        return send(to, CollectiveChunk.newBuilder().setKey(key).setBucket(bucket).setRingStep(step).setPiece(piece)
+                .setFromRank(rank).setTensor(UnsafeByteOperations.unsafeWrap(TensorWire.encode(flat.slice(from,
+                        until)))).build());
     }
 
     /** Waits for a send; one stuck past the step deadline (the peer stopped reading) closes the connection. */
@@ -305,64 +350,19 @@ public final class CollectiveGroup {
         }
     }
 
-    /** One dtype's tensors laid end to end. */
-    private record Flat(DType dtype, float[] f, double[] d) {
-        static Flat allocate(DType dtype, int n) {
-            return dtype == DType.FLOAT32 ? new Flat(dtype, new float[n], null) : new Flat(dtype, null, new double[n]);
+    /** {@code t * c} computed in t's dtype (float32 or float64); c = 0 gives zeros even where t is NaN. */
+    public static Tensor scaled(Tensor t, double c) {
+        Shape s = t.shape();
+        if (t.dtype() == DType.FLOAT32) {
+            float[] v = c == 0 ? new float[(int) t.size()] : t.toFloatArray().clone();
+            if (c != 0) for (int i = 0; i < v.length; i++) v[i] *= (float) c;
+            return Tensor.wrap(DType.FLOAT32, s, v);
         }
-
-        int put(int at, Tensor t) {
-            if (f != null) {
-                float[] a = t.toFloatArray();
-                System.arraycopy(a, 0, f, at, a.length);
-                return at + a.length;
-            }
-            double[] a = t.toDoubleArray();
-            System.arraycopy(a, 0, d, at, a.length);
-            return at + a.length;
+        if (t.dtype() == DType.FLOAT64) {
+            double[] v = c == 0 ? new double[(int) t.size()] : t.toDoubleArray().clone();
+            if (c != 0) for (int i = 0; i < v.length; i++) v[i] *= c;
+            return Tensor.wrap(DType.FLOAT64, s, v);
         }
-
-        Tensor slice(int from, int to) {
-            Shape s = Shape.of(to - from);
-            return f != null ? Tensor.wrap(dtype, s, Arrays.copyOfRange(f, from, to))
-                    : Tensor.wrap(dtype, s, Arrays.copyOfRange(d, from, to));
-        }
-
-        /** A copy of {@code t}'s elements. */
-        static Flat of(Tensor t) {
-            return t.dtype() == DType.FLOAT32 ? new Flat(t.dtype(), t.toFloatArray(), null)
-                    : new Flat(t.dtype(), null, t.toDoubleArray());
-        }
-
-        /** Elements [at, at + shape.size()) as a tensor; the whole of this flat is handed over, not copied. */
-        Tensor take(int at, Shape shape) {
-            int n = (int) shape.size();
-            if (at == 0 && n == (f != null ? f.length : d.length)) return Tensor.wrap(dtype, shape, f != null ? f : d);
-            return f != null ? Tensor.wrap(dtype, shape, Arrays.copyOfRange(f, at, at + n))
-                    : Tensor.wrap(dtype, shape, Arrays.copyOfRange(d, at, at + n));
-        }
-
-        /** Adds the little-endian elements of {@code in} (its remaining bytes) at {@code at}, in place. */
-        void addIn(int at, java.nio.ByteBuffer in) {
-            if (f != null) {
-                java.nio.FloatBuffer a = in.asFloatBuffer();
-                int n = a.remaining();
-                for (int i = 0; i < n; i++) f[at + i] += a.get(i);
-            } else {
-                java.nio.DoubleBuffer a = in.asDoubleBuffer();
-                int n = a.remaining();
-                for (int i = 0; i < n; i++) d[at + i] += a.get(i);
-            }
-        }
-
-        void copyIn(int at, java.nio.ByteBuffer in) {
-            if (f != null) {
-                java.nio.FloatBuffer a = in.asFloatBuffer();
-                a.get(0, f, at, a.remaining());
-            } else {
-                java.nio.DoubleBuffer a = in.asDoubleBuffer();
-                a.get(0, d, at, a.remaining());
-            }
-        }
+        throw new IllegalArgumentException("only float32 and float64 values are reduced, got " + t.dtype());
     }
 }

@@ -159,7 +159,7 @@ public final class RingSockets implements AutoCloseable {
     }
 
     private void release(ByteBuffer b) {
-        if (free.size() < 16) free.offer(b);
+        if (free.size() < 32) free.offer(b);   // enough for two buckets in flight without allocating
     }
 
     /** Fills {@code b}; false when the stream ends before its first byte and {@code eofOk}. */

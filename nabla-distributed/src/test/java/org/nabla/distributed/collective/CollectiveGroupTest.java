@@ -124,6 +124,31 @@ class CollectiveGroupTest {
         checkSum(3, new int[][] {{10_007}, {5}}, 16 << 10, options().chunkBytes(1024));
     }
 
+    /** A lone tensor's array is read in place (not copied first): it must come out unchanged, the sum elsewhere. */
+    @Test
+    void aLoneTensorIsReadNotWritten() throws Exception {
+        int n = 3;
+        int size = 5_003;
+        try (Cluster c = new Cluster(n, options().chunkBytes(1024))) {
+            List<float[]> inputs = new ArrayList<>();
+            for (int r = 0; r < n; r++) {
+                float[] v = new float[size];
+                for (int j = 0; j < size; j++) v[j] = r * 1000 + j % 97;
+                inputs.add(v);
+            }
+            List<Tensor> tensors = new ArrayList<>();
+            for (float[] v : inputs) tensors.add(Tensors.of(v, size));
+            List<Tensor> sums = onAll(n, r -> c.server(r).collectives().withBucketBytes(4096)
+                    .allReduce("lone", List.of(tensors.get(r))).get(0));
+            float[] expected = new float[size];
+            for (float[] v : inputs) for (int j = 0; j < size; j++) expected[j] += v[j];
+            for (int r = 0; r < n; r++) {
+                assertArrayEquals(expected, sums.get(r).toFloatArray(), 0f, "sum on rank " + r);
+                assertArrayEquals(inputs.get(r), tensors.get(r).toFloatArray(), 0f, "input of rank " + r);
+            }
+        }
+    }
+
     @Test
     void tinyTensorsWithMoreTasksThanElements() throws Exception {
         checkSum(4, new int[][] {{1}, {2}}, CollectiveGroup.DEFAULT_BUCKET_BYTES);
