@@ -97,7 +97,9 @@ public final class CollectiveMailbox extends CollectiveServiceGrpc.CollectiveSer
     /** Hands a received piece to its taker (now, or when it asks); a piece of an aborted collective is dropped. */
     void deliver(String key, int bucket, int step, int piece, Piece t) {
         if (aborted.containsKey(key)) return;   // too late: nobody will take it
-        slots.computeIfAbsent(slot(key, bucket, step, piece), k -> new CompletableFuture<>()).complete(t);
+        String s = slot(key, bucket, step, piece);
+        slots.computeIfAbsent(s, k -> new CompletableFuture<>()).complete(t);
+        if (aborted.containsKey(key)) slots.remove(s);   // the abort came in between: nobody will take this one either
     }
 
     /** Fails every wait now in progress (not later ones): the sender they wait for is gone. */
@@ -117,8 +119,11 @@ public final class CollectiveMailbox extends CollectiveServiceGrpc.CollectiveSer
     void abort(String key, String reason) {
         aborted.put(key, reason);
         String prefix = key + '\u0000';
-        slots.forEach((k, f) -> {
-            if (k.startsWith(prefix)) f.completeExceptionally(new DistributedException(reason));
+        // waiters hold their own future; pieces already delivered (pipelined ahead of the failure) are dropped
+        slots.entrySet().removeIf(e -> {
+            if (!e.getKey().startsWith(prefix)) return false;
+            e.getValue().completeExceptionally(new DistributedException(reason));
+            return true;
         });
     }
 
