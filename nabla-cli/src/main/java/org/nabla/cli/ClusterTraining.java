@@ -7,7 +7,9 @@ import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
+import org.nabla.device.DeviceSpec;
 import org.nabla.distributed.ClusterSpec;
 import org.nabla.distributed.DistributedOptions;
 import org.nabla.distributed.Server;
@@ -17,13 +19,14 @@ import org.nabla.distributed.job.JobClient;
 import org.nabla.io.AtomicFiles;
 
 /**
- * {@code nabla train --cluster FILE | --tf-config}: coordinates a data-parallel run over the worker tasks of a
- * cluster. Each worker runs the "train" job ({@link TrainJob}) as one replica; worker 0 is the chief, which validates,
+ * {@code nabla train --cluster FILE | --tf-config}: coordinates a data-parallel run over the chief and worker tasks of
+ * a cluster. Each runs the "train" job ({@link TrainJob}) as one replica; the first (the chief task, else worker 0)
+ * is the chief replica, which validates,
  * checkpoints each epoch and writes the run folder; this process prints the chief's progress and, with
  * --max-restarts, runs the job again from the last checkpoint when a task was lost and came back.
  */
 final class ClusterTraining {
-    /** The job whose tasks are the replicas (TensorFlow's multi-worker convention). */
+    /** The job whose tasks are the replicas, with the chief's if the cluster has one (TensorFlow's convention). */
     static final String REPLICAS = "worker";
 
     private ClusterTraining() {}
@@ -48,20 +51,19 @@ final class ClusterTraining {
             cluster = TfConfig.parseCluster(Files.readString(cmd.cluster), cmd.cluster.toString());
             source = cmd.cluster.toString();
         }
-        if (cluster.tasks(REPLICAS).isEmpty()) {
-            throw new IllegalArgumentException("train: " + source + " has no \"" + REPLICAS + "\" job (the replicas "
-                    + "are its tasks): " + cluster.describe());
+        List<DeviceSpec> replicas = Server.replicaTasks(cluster, REPLICAS);
+        if (replicas.isEmpty()) {
+            throw new IllegalArgumentException("train: " + source + " has no \"chief\" or \"" + REPLICAS + "\" task "
+                    + "(the replicas are their tasks): " + cluster.describe());
         }
         DistributedOptions options = DistributedOptions.defaults().security(cmd.security.security());
         Server own = null;
         if (self != null) {
-            // under TF_CONFIG every task runs this same command: replicas serve, one task also coordinates
-            boolean coordinates = self.taskType().equals("chief")
-                    || !cluster.jobs().contains("chief") && self.taskType().equals(REPLICAS) && self.taskIndex() == 0;
-            if (!self.taskType().equals("chief")) {
-                own = Server.start(Server.Config.of(self).withOptions(options));
-                ServerMain.announce(own, System.out);
-            }
+            // under TF_CONFIG every task runs this same command: every task serves (the chief and the workers as
+            // replicas), and the first replica (the chief, else worker 0) also coordinates
+            boolean coordinates = self.task().toString().equals(replicas.getFirst().toString());
+            own = Server.start(Server.Config.of(self).withOptions(options));
+            ServerMain.announce(own, System.out);
             if (!coordinates) {
                 try (Server s = own) {
                     Runtime.getRuntime().addShutdownHook(new Thread(s::close, "nabla-server-shutdown"));
@@ -70,14 +72,14 @@ final class ClusterTraining {
                 return 0;
             }
         }
-        try (Server s = own; JobClient client = new JobClient(cluster, REPLICAS, options)) {
+        try (Server s = own; JobClient client = new JobClient(cluster, replicas, options)) {
             Path dir = cmd.runFolder().toAbsolutePath();
             // the replicas always resume from the folder's last checkpoint: a new job needs a folder of its own
             RunFolder.prepare(dir, cmd.resume, cmd.overwrite);
             Files.createDirectories(dir);
             String runId = dir.getFileName() + "-" + HexFormat.of().formatHex(new SecureRandom().generateSeed(4));
-            System.out.println("nabla train: " + client.tasks().size() + " replicas (" + REPLICAS + " tasks "
-                    + client.tasks().values() + "); run folder " + dir);
+            System.out.println("nabla train: " + replicas.size() + " replicas (" + (cluster.tasks("chief").isEmpty()
+                    ? "" : "the chief and ") + REPLICAS + " tasks " + client.addresses() + "); run folder " + dir);
             Map<Integer, String> results = client.run("train", runId, cmd.replicaArguments(dir),
                     line -> System.out.println(line), cmd.maxRestarts, Duration.ofSeconds(cmd.restartWaitSeconds),
                     notice -> System.err.println("nabla train: " + notice));

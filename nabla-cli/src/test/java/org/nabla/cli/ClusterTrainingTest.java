@@ -71,6 +71,32 @@ class ClusterTrainingTest {
     }
 
     @Test
+    void theChiefTaskIsReplicaZeroBesideTheWorkers() throws Exception {
+        Path data = tmp.resolve("data");
+        CommandsTest.writeDataset(data, 128, 32);
+        String chief = "localhost:" + freePort(), worker = "localhost:" + freePort();
+        ClusterSpec spec = ClusterSpec.of(Map.of("chief", List.of(chief), "worker", List.of(worker)));
+        Path clusterFile = tmp.resolve("tf_config.json");
+        // a TF_CONFIG file as a TFJob writes it (its task part is ignored by the coordinator)
+        Files.writeString(clusterFile, "{\"cluster\": {\"chief\": [\"" + chief + "\"], \"worker\": [\"" + worker
+                + "\"]}, \"task\": {\"type\": \"chief\", \"index\": 0}}");
+        try (Server c = Server.start(new Server.Config(spec, "chief", 0, -1, 1, null));
+             Server w = Server.start(new Server.Config(spec, "worker", 0, -1, 1, null))) {
+            assertEquals(List.of("/job:chief/replica:0/task:0", "/job:worker/replica:0/task:0"),
+                    Server.replicaTasks(spec, "worker").stream().map(Object::toString).toList());
+            assertEquals(0, c.collectives().rank());
+            assertEquals(1, w.collectives().rank());
+            Path out = tmp.resolve("run");
+            CommandsTest.Result r = CommandsTest.run("train", "--cluster", clusterFile.toString(), "--model", "mlp",
+                    "--data-dir", data.toString(), "--epochs", "1", "--out", out.toString());
+            assertEquals(0, r.code(), r.all());
+            assertTrue(r.out().contains("2 replicas (the chief and worker tasks [" + chief + ", " + worker + "])"),
+                    r.out());
+            assertTrue(Files.readString(out.resolve("metrics.json")).contains("\"replicas\": 2"));
+        }
+    }
+
+    @Test
     void aKilledWorkerIsRestartedAndTrainingResumesFromTheLastCheckpoint() throws Exception {
         Path data = tmp.resolve("data");
         CommandsTest.writeDataset(data, 2048, 64);

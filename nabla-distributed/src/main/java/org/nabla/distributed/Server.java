@@ -190,18 +190,37 @@ public final class Server implements AutoCloseable {
     }
 
     /**
-     * The tasks of this task's job as a group for collectives (ring all-reduce), this task at its rank; buckets of
-     * {@link CollectiveGroup#DEFAULT_BUCKET_BYTES}. Every task of the job must be running a server.
+     * The replicas this task trains with ({@link #replicaTasks}: the chief and the workers, or this task's job) as a
+     * group for collectives (ring all-reduce), this task at its rank; buckets of
+     * {@link CollectiveGroup#DEFAULT_BUCKET_BYTES}. Every task of the group must be running a server.
      */
     public synchronized CollectiveGroup collectives() {
         if (collectives != null) return collectives;
-        List<Integer> indices = new ArrayList<>(cluster.tasks(config.job()).keySet());
-        Collections.sort(indices);
+        List<String> members = new ArrayList<>();
         List<String> addresses = new ArrayList<>();
-        for (int i : indices) addresses.add(cluster.address(config.job(), i));
-        collectives = new CollectiveGroup(config.job(), indices, addresses, indices.indexOf(config.task()), channels,
-                mailbox, sockets, CollectiveGroup.DEFAULT_BUCKET_BYTES, new AtomicLong());
+        for (DeviceSpec t : replicaTasks(cluster, config.job())) {
+            members.add(t.toString());
+            addresses.add(cluster.address(t));
+        }
+        collectives = new CollectiveGroup(members, addresses, members.indexOf(task().toString()), channels, mailbox,
+                sockets, CollectiveGroup.DEFAULT_BUCKET_BYTES, new AtomicLong());
         return collectives;
+    }
+
+    /**
+     * The tasks that train as replicas together with a task of {@code job}, in replica order: for the chief and the
+     * workers, the chief task(s) then the workers by index (TensorFlow's multi-worker convention: the chief is
+     * replica 0); for any other job, its own tasks.
+     */
+    public static List<DeviceSpec> replicaTasks(ClusterSpec cluster, String job) {
+        List<String> jobs = job.equals("chief") || job.equals("worker") ? List.of("chief", "worker") : List.of(job);
+        List<DeviceSpec> out = new ArrayList<>();
+        for (String j : jobs) {
+            List<Integer> indices = new ArrayList<>(cluster.tasks(j).keySet());
+            Collections.sort(indices);
+            for (int i : indices) out.add(new DeviceSpec(j, 0, i, null, -1));
+        }
+        return out;
     }
 
     /** The ps tasks of this task's cluster, as a client reaches them (parameter-server training). */

@@ -27,7 +27,8 @@ import org.nabla.distributed.proto.DataPortRequest;
 import org.nabla.distributed.proto.DataPortResponse;
 
 /**
- * The tasks of one job taking part in collectives, seen from one of them ({@link Server#collectives()}): a ring
+ * The tasks taking part in collectives (a job's, or the chief and the workers), seen from one of them
+ * ({@link Server#collectives()}): a ring
  * all-reduce of float32/float64 tensors. Tensors of one dtype are laid end to end and cut into buckets of
  * {@link #bucketBytes()}; each bucket goes round the ring twice (reduce-scatter, then all-gather) in n chunks, so each
  * task sends and receives 2(n-1)/n of the data. A chunk travels in pieces of at most 512 KiB (or the options'
@@ -44,8 +45,8 @@ public final class CollectiveGroup {
     /** Default bucket size: 4 MiB. */
     public static final long DEFAULT_BUCKET_BYTES = 4L << 20;
 
-    private final String job;
-    private final List<Integer> taskIndices;
+    /** The members' task names ({@code /job:worker/replica:0/task:1}), in ring order. */
+    private final List<String> members;
     private final List<String> addresses;
     private final int rank;
     private final Channels channels;
@@ -60,15 +61,25 @@ public final class CollectiveGroup {
 
     public CollectiveGroup(String job, List<Integer> taskIndices, List<String> addresses, int rank, Channels channels,
                     CollectiveMailbox mailbox, RingSockets sockets, long bucketBytes, AtomicLong autoKeys) {
-        this(job, taskIndices, addresses, rank, channels, mailbox, sockets, bucketBytes, autoKeys, "");
+        this(taskIndices.stream().map(i -> "/job:" + job + "/replica:0/task:" + i).toList(), addresses, rank, channels,
+                mailbox, sockets, bucketBytes, autoKeys, "");
     }
 
-    private CollectiveGroup(String job, List<Integer> taskIndices, List<String> addresses, int rank, Channels channels,
+    /** A group of the tasks named {@code members} (e.g. a chief and the workers), at {@code addresses}, in ring order. */
+    public CollectiveGroup(List<String> members, List<String> addresses, int rank, Channels channels,
+                           CollectiveMailbox mailbox, RingSockets sockets, long bucketBytes, AtomicLong autoKeys) {
+        this(members, addresses, rank, channels, mailbox, sockets, bucketBytes, autoKeys, "");
+    }
+
+    private CollectiveGroup(List<String> members, List<String> addresses, int rank, Channels channels,
                             CollectiveMailbox mailbox, RingSockets sockets, long bucketBytes, AtomicLong autoKeys,
                             String scope) {
         if (bucketBytes < 1024) throw new IllegalArgumentException("bucketBytes must be >= 1024, got " + bucketBytes);
-        this.job = job;
-        this.taskIndices = List.copyOf(taskIndices);
+        if (members.size() != addresses.size()) {
+            throw new IllegalArgumentException("collective group: " + members.size() + " members but "
+                    + addresses.size() + " addresses");
+        }
+        this.members = List.copyOf(members);
         this.addresses = List.copyOf(addresses);
         this.rank = rank;
         this.channels = channels;
@@ -81,7 +92,7 @@ public final class CollectiveGroup {
 
     /** The same group with buckets of {@code bytes}. */
     public CollectiveGroup withBucketBytes(long bytes) {
-        return new CollectiveGroup(job, taskIndices, addresses, rank, channels, mailbox, sockets, bytes, autoKeys, scope);
+        return new CollectiveGroup(members, addresses, rank, channels, mailbox, sockets, bytes, autoKeys, scope);
     }
 
     /**
@@ -95,20 +106,20 @@ public final class CollectiveGroup {
             throw new IllegalArgumentException("withKeyScope: scope must be non-empty, one line; got '" + scope + "'");
         }
         if (sockets != null) sockets.forgetLost();
-        return new CollectiveGroup(job, taskIndices, addresses, rank, channels, mailbox, sockets, bucketBytes,
+        return new CollectiveGroup(members, addresses, rank, channels, mailbox, sockets, bucketBytes,
                 new AtomicLong(), this.scope + scope + "/");
     }
 
     /** Number of tasks in the group. */
     public int size() { return addresses.size(); }
 
-    /** This task's position in the group (its order by task index within the job). */
+    /** This task's position in the group (the chief first, then by task index). */
     public int rank() { return rank; }
 
     public long bucketBytes() { return bucketBytes; }
 
     private String task(int r) {
-        return "task /job:" + job + "/replica:0/task:" + taskIndices.get(r) + " (" + addresses.get(r) + ")";
+        return "task " + members.get(r) + " (" + addresses.get(r) + ")";
     }
 
     /**

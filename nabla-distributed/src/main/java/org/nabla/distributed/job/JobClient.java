@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import org.nabla.device.DeviceSpec;
 import org.nabla.distributed.ClusterSpec;
 import org.nabla.distributed.DistributedException;
 import org.nabla.distributed.DistributedOptions;
@@ -23,45 +24,53 @@ import org.nabla.distributed.rpc.Channels;
 import org.nabla.distributed.rpc.Rpc;
 
 /**
- * The coordinator's side of a job: runs one kind of job on every task of a job of the cluster (each task one replica,
- * task 0 the chief), prints the chief's progress, and fails with the task that failed first; with a restart budget it
+ * The coordinator's side of a job: runs one kind of job on the replica tasks of a cluster (each task one replica,
+ * the first the chief), prints the chief's progress, and fails with the task that failed first; with a restart budget it
  * waits for a lost task to come back and runs the job again (the job resumes from its checkpoints).
  */
 public final class JobClient implements AutoCloseable {
     private final ClusterSpec cluster;
-    private final String job;
+    private final List<DeviceSpec> replicas;
     private final Channels channels;
 
-    /** A client for the tasks of {@code job} in {@code cluster}. */
-    public JobClient(ClusterSpec cluster, String job, DistributedOptions options) {
-        if (cluster.tasks(job).isEmpty()) {
-            throw new IllegalArgumentException("the cluster has no task in job '" + job + "': " + cluster.describe());
+    /**
+     * A client for {@code replicas}, tasks of {@code cluster} (e.g. {@code Server.replicaTasks(cluster, "worker")}:
+     * the chief and the workers); the first is the chief, whose progress the client hears.
+     */
+    public JobClient(ClusterSpec cluster, List<DeviceSpec> replicas, DistributedOptions options) {
+        if (replicas.isEmpty()) {
+            throw new IllegalArgumentException("no task to run the job on in the cluster " + cluster.describe());
         }
+        for (DeviceSpec t : replicas) cluster.address(t);   // fails naming a task the cluster lacks
         this.cluster = cluster;
-        this.job = job;
+        this.replicas = List.copyOf(replicas);
         this.channels = new Channels(options);
     }
 
-    /** The tasks the job runs on, by index. */
-    public Map<Integer, String> tasks() { return cluster.tasks(job); }
+    /** The addresses of the tasks the job runs on, in replica order (the chief first). */
+    public List<String> addresses() { return replicas.stream().map(cluster::address).toList(); }
 
-    private String name(int task) { return "/job:" + job + "/replica:0/task:" + task + " (" + cluster.address(job, task) + ")"; }
+    private String name(int replica) {
+        DeviceSpec t = replicas.get(replica);
+        return t + " (" + cluster.address(t) + ")";
+    }
 
     /**
-     * Runs the job once on every task; lines the chief (lowest task index) reports go to {@code progress}. Returns
-     * each task's result by task index; throws a {@link DistributedException} naming the task that failed (the
+     * Runs the job once on every task; lines the chief (the first replica) reports go to {@code progress}. Returns
+     * each task's result by replica position; throws a {@link DistributedException} naming the task that failed (the
      * others are cancelled), preferring a task that was lost over one that only saw the loss.
      */
     public Map<Integer, String> runOnce(String kind, String runId, List<String> args, Consumer<String> progress) {
         RunJobRequest request = RunJobRequest.newBuilder().setKind(kind).setRunId(runId).addAllArgs(args).build();
-        Map<Integer, String> addresses = tasks();
-        int chief = addresses.keySet().iterator().next();
+        List<String> addresses = addresses();
+        int chief = 0;
         Map<Integer, CompletableFuture<String>> results = new java.util.TreeMap<>();
         List<ClientCallStreamObserver<?>> calls = new ArrayList<>();
-        for (int task : addresses.keySet()) {
+        for (int r = 0; r < addresses.size(); r++) {
+            int task = r;
             CompletableFuture<String> result = new CompletableFuture<>();
             results.put(task, result);
-            JobServiceGrpc.newStub(channels.get(addresses.get(task))).runJob(request,
+            JobServiceGrpc.newStub(channels.get(addresses.get(r))).runJob(request,
                     new ClientResponseObserver<RunJobRequest, JobEvent>() {
                         private String value;
 
@@ -157,29 +166,30 @@ public final class JobClient implements AutoCloseable {
         }
     }
 
-    /** Waits until every task answers GetStatus; returns their incarnations by task index. */
+    /** Waits until every task answers GetStatus; returns their incarnations by replica position. */
     public Map<Integer, Long> awaitTasks(Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
         Map<Integer, Long> incarnations = new java.util.TreeMap<>();
-        for (Map.Entry<Integer, String> t : tasks().entrySet()) {
+        List<String> addresses = addresses();
+        for (int r = 0; r < addresses.size(); r++) {
             while (true) {
                 try {
                     // a channel to a task that was down backs off for up to minutes: ask again now
-                    channels.get(t.getValue()).resetConnectBackoff();
-                    incarnations.put(t.getKey(), WorkerServiceGrpc.newBlockingStub(channels.get(t.getValue()))
+                    channels.get(addresses.get(r)).resetConnectBackoff();
+                    incarnations.put(r, WorkerServiceGrpc.newBlockingStub(channels.get(addresses.get(r)))
                             .withDeadlineAfter(2, TimeUnit.SECONDS)
                             .getStatus(GetStatusRequest.getDefaultInstance()).getIncarnation());
                     break;
                 } catch (StatusRuntimeException e) {
                     if (System.nanoTime() > deadline) {
-                        throw new DistributedException("task " + name(t.getKey()) + " did not answer within "
+                        throw new DistributedException("task " + name(r) + " did not answer within "
                                 + timeout.toSeconds() + " s: " + Rpc.message(e), e);
                     }
                     try {
                         Thread.sleep(250);
                     } catch (InterruptedException ie) {
                         Thread.currentThread().interrupt();
-                        throw new DistributedException("interrupted while waiting for " + name(t.getKey()), ie);
+                        throw new DistributedException("interrupted while waiting for " + name(r), ie);
                     }
                 }
             }
