@@ -6,6 +6,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.nabla.DType;
 import org.nabla.Function;
 import org.nabla.Ops;
 import org.nabla.Shape;
@@ -349,6 +350,17 @@ public abstract class Model {
         }
         for (Tensor t : batch) {
             if (t == null) throw new IllegalArgumentException("model " + name + ": a batch holds null");
+        }
+        for (int i = 0; i < numInputs(); i++) {
+            DType d = batch[i].dtype();
+            // floating data in a dtype no layer computes in would fail deep inside the first layer (a MatMul of
+            // float64 by float32): say so here, naming the input
+            if (d.isFloating() && !layers().isEmpty() && layers().stream().noneMatch(l -> l.dtype() == d)) {
+                throw new IllegalArgumentException("model " + name + ": input " + i + " is " + d + " of shape "
+                        + batch[i].shape() + ", but the model's layers compute in " + layers().getFirst().dtype()
+                        + ": cast the data (Ops.cast(x, DType." + layers().getFirst().dtype().name() + ")) or build "
+                        + "the layers with dtype(DType." + d.name() + ")");
+            }
         }
     }
 

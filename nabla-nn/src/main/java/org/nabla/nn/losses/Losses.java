@@ -32,18 +32,26 @@ public final class Losses {
 
     /** mean((yPred - yTrue)^2). */
     public static Loss meanSquaredError() {
-        return new Named("mean_squared_error", false, (t, p) -> Ops.mean(Ops.meanSquaredError(p, cast(t, p))));
+        return new Named("mean_squared_error", false, (yTrue, yPred) -> {
+            Tensor[] a = TargetShapes.align("mean_squared_error", yTrue, yPred);
+            return Ops.mean(Ops.meanSquaredError(a[1], cast(a[0], a[1])));
+        });
     }
 
     /** mean(|yPred - yTrue|). */
     public static Loss meanAbsoluteError() {
-        return new Named("mean_absolute_error", false, (t, p) -> Ops.mean(Ops.abs(Ops.sub(p, cast(t, p)))));
+        return new Named("mean_absolute_error", false, (yTrue, yPred) -> {
+            Tensor[] a = TargetShapes.align("mean_absolute_error", yTrue, yPred);
+            return Ops.mean(Ops.abs(Ops.sub(a[1], cast(a[0], a[1]))));
+        });
     }
 
     /** Binary cross-entropy of probabilities (or logits) against 0/1 targets of the same shape. */
     public static Loss binaryCrossentropy(boolean fromLogits) {
-        return new Named("binary_crossentropy", fromLogits, (t, p) -> {
-            Tensor z = cast(t, p);
+        return new Named("binary_crossentropy", fromLogits, (yTrue, yPred) -> {
+            Tensor[] a = TargetShapes.align("binary_crossentropy", yTrue, yPred);
+            Tensor p = a[1];
+            Tensor z = cast(a[0], p);
             if (fromLogits) {
                 // max(x, 0) - x z + log(1 + exp(-|x|)): stable for any x
                 Tensor l = Ops.add(Ops.sub(Ops.relu(p), Ops.mul(p, z)), Ops.log1p(Ops.exp(Ops.neg(Ops.abs(p)))));
@@ -57,7 +65,12 @@ public final class Losses {
 
     /** Cross-entropy of class scores [N, C] against one-hot (or soft) targets [N, C]. */
     public static Loss categoricalCrossentropy(boolean fromLogits) {
-        return new Named("categorical_crossentropy", fromLogits, (t, p) -> {
+        return new Named("categorical_crossentropy", fromLogits, (yTrue, p) -> {
+            Tensor t = TargetShapes.align("categorical_crossentropy", yTrue, p)[0];
+            if (t.shape().rank() != p.shape().rank()) {
+                throw new IllegalArgumentException("categorical_crossentropy: targets " + yTrue.shape()
+                        + " against class scores " + p.shape() + ": expected one-hot targets of the scores' shape");
+            }
             Tensor logits = fromLogits ? p : Ops.log(Ops.clip(p, EPSILON, 1 - EPSILON));
             return Ops.mean(Ops.softmaxCrossEntropyWithLogits(logits, cast(t, p)));
         });
@@ -75,6 +88,10 @@ public final class Losses {
     public static Tensor sparseLabels(Tensor t, Tensor p) {
         Tensor labels = t;
         if (labels.shape().rank() == p.shape().rank() && labels.shape().dim(-1) == 1) labels = Ops.reshape(labels, -1);
+        if (labels.shape().rank() != p.shape().rank() - 1) {
+            throw new IllegalArgumentException("sparse class labels of shape " + t.shape() + " do not match class "
+                    + "scores of shape " + p.shape() + " (expected labels [N] or [N, 1] for scores [N, C])");
+        }
         if (labels.dtype() != DType.INT32 && labels.dtype() != DType.INT64) labels = Ops.cast(labels, DType.INT32);
         return labels;
     }

@@ -6,6 +6,7 @@ import org.nabla.Ops;
 import org.nabla.Tensor;
 import org.nabla.nn.losses.Loss;
 import org.nabla.nn.losses.Losses;
+import org.nabla.nn.losses.TargetShapes;
 
 /** The standard metrics. {@code "accuracy"} picks sparse, categorical or binary accuracy from the loss, like Keras. */
 public final class Metrics {
@@ -46,13 +47,17 @@ public final class Metrics {
 
     /** The fraction of examples whose argmax matches the argmax of the one-hot target. */
     public static Metric categoricalAccuracy() {
-        return of("categorical_accuracy", (t, p) ->
-                Ops.mean(Ops.cast(Ops.equal(Ops.argmax(p, -1), Ops.argmax(t, -1)), p.dtype())));
+        return of("categorical_accuracy", (yTrue, p) -> {
+            Tensor t = TargetShapes.align("categorical_accuracy", yTrue, p)[0];
+            return Ops.mean(Ops.cast(Ops.equal(Ops.argmax(p, -1), Ops.argmax(t, -1)), p.dtype()));
+        });
     }
 
     /** The fraction of elements with (prediction > threshold) == (target > 0.5). */
     public static Metric binaryAccuracy(double threshold) {
-        return of("binary_accuracy", (t, p) -> {
+        return of("binary_accuracy", (yTrue, yPred) -> {
+            Tensor[] a = TargetShapes.align("binary_accuracy", yTrue, yPred);
+            Tensor t = a[0], p = a[1];
             Tensor pred = Ops.greater(p, threshold);
             Tensor truth = Ops.greater(Ops.cast(t, p.dtype()), 0.5);
             return Ops.mean(Ops.cast(Ops.equal(pred, truth), p.dtype()));
