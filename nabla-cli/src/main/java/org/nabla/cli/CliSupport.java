@@ -25,6 +25,7 @@ import org.nabla.nn.Sequential;
 import org.nabla.nn.optimizers.Optimizer;
 
 import org.nabla.nn.saving.SavedModel;
+import org.nabla.nn.saving.VariableNames;
 import org.nabla.ops.TensorSpec;
 
 /** What the train, evaluate, predict, summary and graph commands share: models, data, file names, JSON. */
@@ -50,25 +51,10 @@ final class CliSupport {
     }
 
     /** A variable's stable key: its name without the uniqueness suffix ("dense/kernel_7" -> "dense/kernel"). */
-    static String stableName(String variableName) {
-        int slash = variableName.lastIndexOf('/');
-        int us = variableName.lastIndexOf('_');
-        if (us > slash && us < variableName.length() - 1
-                && variableName.substring(us + 1).chars().allMatch(Character::isDigit)) {
-            return variableName.substring(0, us);
-        }
-        return variableName;
-    }
+    static String stableName(String variableName) { return VariableNames.stable(variableName); }
 
     /** The model's weights keyed by layer and weight name ("conv2d/kernel"), the same in every process. */
-    static Map<String, Variable> weightsByKey(Model m) {
-        Map<String, Variable> out = new LinkedHashMap<>();
-        for (Variable v : m.weights()) {
-            String key = stableName(v.name());
-            if (out.put(key, v) != null) throw new IllegalStateException("two weights named " + key);
-        }
-        return out;
-    }
+    static Map<String, Variable> weightsByKey(Model m) { return m.variablesByName(); }
 
     /**
      * Everything a training run needs to continue: the weights, the model's step counter (dropout masks) and the

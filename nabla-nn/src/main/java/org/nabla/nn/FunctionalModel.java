@@ -59,6 +59,8 @@ final class FunctionalModel extends Model {
 
     @Override public int numInputs() { return inputs.size(); }
 
+    @Override public List<Shape> inputShapes() { return inputs.stream().map(LayerOutput::shape).toList(); }
+
     @Override public int numOutputs() { return outputs.size(); }
 
     @Override public boolean isBuilt() { return true; }

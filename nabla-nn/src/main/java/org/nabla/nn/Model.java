@@ -1,6 +1,8 @@
 package org.nabla.nn;
 
+import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -15,6 +17,7 @@ import org.nabla.TensorScope;
 import org.nabla.Tensors;
 import org.nabla.Variable;
 import org.nabla.autodiff.GradientTape;
+import org.nabla.ops.TensorSpec;
 import org.nabla.nn.callbacks.Callback;
 import org.nabla.nn.callbacks.ProgressBar;
 import org.nabla.nn.losses.Loss;
@@ -22,6 +25,8 @@ import org.nabla.nn.losses.Losses;
 import org.nabla.nn.metrics.Metric;
 import org.nabla.nn.metrics.Metrics;
 import org.nabla.nn.optimizers.Optimizer;
+import org.nabla.nn.saving.SavedModel;
+import org.nabla.nn.saving.VariableNames;
 
 /**
  * A trainable model: {@link Sequential} or a functional graph of layers ({@link #functional}). After
@@ -140,6 +145,50 @@ public abstract class Model {
     public List<Variable> nonTrainableWeights() { return weights().stream().filter(v -> !v.trainable()).toList(); }
 
     /** The current values of {@link #weights()}. */
+    /**
+     * The weights keyed by stable names ("dense/kernel": layer and weight, without the suffix that made the variable
+     * unique in this process), the keys checkpoints and saved models use; the same in every process that builds the
+     * same model.
+     */
+    public Map<String, Variable> variablesByName() {
+        Map<String, Variable> out = new LinkedHashMap<>();
+        for (Variable v : weights()) {
+            String key = VariableNames.stable(v.name());
+            if (out.put(key, v) != null) {
+                throw new IllegalStateException("model " + name + ": two weights named " + key + " (give the layers "
+                        + "distinct names)");
+            }
+        }
+        return out;
+    }
+
+    /** The shapes of the model's inputs with the batch dimension unknown (-1); the model must be built. */
+    public List<Shape> inputShapes() {
+        throw new UnsupportedOperationException("model " + name + " does not report its input shapes");
+    }
+
+    /**
+     * Saves the model for inference as a saved model (docs/saved-model.md): the traced prediction graph ({@code call}
+     * in inference mode, any batch size), the weights under {@link #variablesByName()}, inputs named
+     * {@code input_0, ...} and outputs {@code output_0, ...}; written atomically. The model must be built (called,
+     * fitted or {@code build(...)}). {@link #load(Path)} reads it back without the model's classes.
+     */
+    public void save(Path dir) throws IOException {
+        if (!isBuilt()) {
+            throw new IllegalStateException("model " + name + " is not built: call, fit or build it before save");
+        }
+        List<Shape> shapes = inputShapes();
+        DType dtype = layers().isEmpty() ? DType.FLOAT32 : layers().getFirst().dtype();
+        List<TensorSpec> specs = shapes.stream().map(sh -> TensorSpec.of(dtype, sh)).toList();
+        List<String> inputs = new ArrayList<>(), outputs = new ArrayList<>();
+        for (int i = 0; i < numInputs(); i++) inputs.add("input_" + i);
+        for (int i = 0; i < numOutputs(); i++) outputs.add("output_" + i);
+        SavedModel.save(dir, in -> call(in, false), specs, inputs, outputs, variablesByName());
+    }
+
+    /** Loads a saved model written by {@link #save(Path)} (or {@link SavedModel#save}) for prediction. */
+    public static SavedModel load(Path dir) throws IOException { return SavedModel.load(dir); }
+
     public List<Tensor> getWeights() { return weights().stream().map(Variable::read).toList(); }
 
     /** Assigns every weight (same order, dtypes and shapes as {@link #weights()}). */

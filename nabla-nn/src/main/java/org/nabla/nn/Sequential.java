@@ -65,6 +65,15 @@ public final class Sequential extends Model {
         outputs = List.of(s);
     }
 
+    @Override
+    public List<Shape> inputShapes() {
+        if (exampleShape == null) throw new IllegalStateException("Sequential " + name() + " is not built");
+        int[] d = new int[exampleShape.length + 1];
+        d[0] = Shape.UNKNOWN;
+        System.arraycopy(exampleShape, 0, d, 1, exampleShape.length);
+        return List.of(Shape.of(d));
+    }
+
     /** The example shape the model was built for (no batch dim). */
     public int[] exampleShape() { return exampleShape == null ? null : exampleShape.clone(); }
 

@@ -5,6 +5,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.nabla.Variable;
+import org.nabla.nn.saving.VariableNames;
 
 /**
  * The names variables go by across processes: a variable's name without the suffix that makes it unique in its
@@ -26,12 +27,5 @@ final class VariableKeys {
         return out;
     }
 
-    static String stableName(String name) {
-        int slash = name.lastIndexOf('/');
-        int us = name.lastIndexOf('_');
-        if (us > slash && us < name.length() - 1 && name.substring(us + 1).chars().allMatch(Character::isDigit)) {
-            return name.substring(0, us);
-        }
-        return name;
-    }
+    static String stableName(String name) { return VariableNames.stable(name); }
 }
