@@ -40,7 +40,7 @@ source "$root/scripts/env.sh"
 
 # --- Nabla: package the CLI (no install: ~/.m2 is shared) when the jar is missing or older than the sources.
 jar="$root/nabla-cli/target/nabla-cli.jar"
-if [ ! -f "$jar" ] || [ -n "$(find "$root" -path "$root/.git" -prune -o -path '*/target' -prune -o \
+if [ ! -f "$jar" ] || [ -n "$(find "$root" -path "$root/.git" -prune -o -path '*/target' -prune -o -path '*/src/test' -prune -o \
      \( -name '*.java' -o -name 'pom.xml' -o -path '*/resources/*' \) -newer "$jar" -print -quit)" ]; then
   echo "compare-peers: building nabla-cli..." >&2
   (cd "$root" && "$MVN" -B -q -o -pl nabla-cli -am package -DskipTests -Dmaven.javadoc.skip=true \

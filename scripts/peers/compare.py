@@ -93,16 +93,28 @@ def summarize(results):
                            "min_samples_per_second": min(speed), "max_samples_per_second": max(speed),
                            "median_latency_us": statistics.median(lat), "rounds": len(vals),
                            "parameters": vals[0]["parameters"]}
+            cells[peer]["samples_per_second"] = speed
         if nabla not in cells:
             continue
-        n = cells[nabla]["median_samples_per_second"]
-        peers = [p for p in cells if p != nabla]
-        for p in peers:
-            cells[p]["nabla_ratio"] = n / cells[p]["median_samples_per_second"]
-        strongest = max(peers, key=lambda p: cells[p]["median_samples_per_second"]) if peers else None
-        table.append({"workload": label(model, phase, batch), "model": model, "phase": phase, "batch_size": batch,
-                      "cells": cells, "strongest_peer": strongest})
+        row = {"workload": label(model, phase, batch), "model": model, "phase": phase, "batch_size": batch,
+               "cells": cells}
+        rank(row, nabla)
+        table.append(row)
     return table
+
+
+def rank(row, nabla):
+    """Sets each peer's Nabla ratio and the strongest peer, from the medians the table shows: samples/s, or the
+    latency at batch 1 (the median of speeds is not the inverse of the median of latencies over an even count)."""
+    cells = row["cells"]
+    if row["batch_size"] == 1:
+        speed = {p: 1 / c["median_latency_us"] for p, c in cells.items()}
+    else:
+        speed = {p: c["median_samples_per_second"] for p, c in cells.items()}
+    peers = [p for p in cells if p != nabla]
+    for p in peers:
+        cells[p]["nabla_ratio"] = speed[nabla] / speed[p]
+    row["strongest_peer"] = max(peers, key=lambda p: speed[p]) if peers else None
 
 
 def markdown(table, peers):
@@ -136,6 +148,26 @@ def markdown(table, peers):
     return "\n".join(lines) + "\n"
 
 
+def write(out, doc):
+    md_path = os.path.splitext(out)[0] + ".md"
+    with open(out, "w") as f:
+        json.dump(doc, f, indent=2)
+    with open(md_path, "w") as f:
+        f.write(doc["markdown"])
+    print(doc["markdown"])
+    print("parameters (all peers agree): %s; wrote %s and %s" % (doc["parameters"], out, md_path))
+
+
+def rerender(out):
+    with open(out) as f:
+        doc = json.load(f)
+    nabla = next(p for p in doc["peers"] if p.startswith("Nabla"))
+    for row in doc["rows"]:
+        rank(row, nabla)
+    doc["markdown"] = markdown(doc["rows"], doc["peers"])
+    write(out, doc)
+
+
 def main():
     p = argparse.ArgumentParser()
     p.add_argument("--rounds", type=int, default=3)
@@ -143,7 +175,11 @@ def main():
     p.add_argument("--peer", action="append", default=[], metavar="NAME=JSON_ARGV",
                    help="a peer's command line as a JSON list; the one named nabla comes first in every round")
     p.add_argument("--note", default="", help="set-up text stored in the JSON")
+    p.add_argument("--rerender", action="store_true", help="only rewrite --out's ratios and markdown from its medians")
     a = p.parse_args()
+    if a.rerender:
+        rerender(a.out)
+        return
     peers = [(kv.split("=", 1)[0], json.loads(kv.split("=", 1)[1])) for kv in a.peer]
     peers.sort(key=lambda x: x[0] != "nabla")
     env = {k: v for k, v in os.environ.items() if not k.startswith("OPENBLAS_")}
@@ -174,13 +210,7 @@ def main():
            "parameters": expected, "skipped": skipped, "peers": names, "rows": table,
            "ratio": "Nabla / peer in speed (samples/s; batch 1: peer latency / Nabla latency), above 1 Nabla is faster",
            "markdown": md}
-    with open(a.out, "w") as f:
-        json.dump(doc, f, indent=2)
-    md_path = os.path.splitext(a.out)[0] + ".md"
-    with open(md_path, "w") as f:
-        f.write(md)
-    print(md)
-    print("parameters (all peers agree): %s; wrote %s and %s" % (expected, a.out, md_path))
+    write(a.out, doc)
 
 
 if __name__ == "__main__":
