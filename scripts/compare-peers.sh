@@ -6,9 +6,10 @@
 # from the machine's local wheel index (/opt/pypi/simple, /opt/pypi-more/simple, /opt/wheels), never from the
 # public index; a peer that cannot be installed or fails is skipped with a message, so with none installed only
 # Nabla's rows are written. Rounds alternate (Nabla, Keras/JAX train_on_batch and predict_on_batch, Keras/JAX
-# model.fit (training only), PyTorch 1 thread, PyTorch 2 threads, ONNX Runtime, then again), each in its own process; the table holds medians and min-max ranges over the rounds and the
-# ratio Nabla / peer (above 1 Nabla is faster), the strongest peer in bold. Threads: Nabla, JAX and ONNX Runtime
-# use 2 (all cores of the 2-core benchmark machine; JAX takes all cores), PyTorch runs at 1 and at 2 threads.
+# model.fit (training only), PyTorch 1 thread, PyTorch 2 threads, ONNX Runtime, then again), each in its own
+# process; the table holds medians and min-max ranges over the rounds and the ratio Nabla / peer (above 1 Nabla is
+# faster), the strongest peer in bold. Threads: Nabla, JAX and ONNX Runtime use 2 (all cores of the 2-core
+# benchmark machine; JAX takes all cores), PyTorch runs at 1 and at 2 threads.
 # ONNX Runtime runs the very model files `nabla export` writes from Nabla's reference models.
 # Every peer reports its models' parameter counts; a count unlike Nabla's stops the run (not the same model).
 # Benchmark under the shared lock on a shared machine: flock /tmp/nabla-bench.lock scripts/compare-peers.sh ...
@@ -40,8 +41,9 @@ source "$root/scripts/env.sh"
 
 # --- Nabla: package the CLI (no install: ~/.m2 is shared) when the jar is missing or older than the sources.
 jar="$root/nabla-cli/target/nabla-cli.jar"
-if [ ! -f "$jar" ] || [ -n "$(find "$root" -path "$root/.git" -prune -o -path '*/target' -prune -o -path '*/src/test' -prune -o \
-     \( -name '*.java' -o -name 'pom.xml' -o -path '*/resources/*' \) -newer "$jar" -print -quit)" ]; then
+if [ ! -f "$jar" ] || [ -n "$(find "$root" -path "$root/.git" -prune -o -path '*/target' -prune \
+     -o -path '*/src/test' -prune -o \( -name '*.java' -o -name 'pom.xml' -o -path '*/resources/*' \) \
+     -newer "$jar" -print -quit)" ]; then
   echo "compare-peers: building nabla-cli..." >&2
   (cd "$root" && "$MVN" -B -q -o -pl nabla-cli -am package -DskipTests -Dmaven.javadoc.skip=true \
      -Dmaven.source.skip=true >&2) || (cd "$root" && "$MVN" -B -q -pl nabla-cli -am package -DskipTests \
