@@ -263,6 +263,23 @@ class CommandsTest {
         assertFails(run("bench-train", "--model", "vgg"), "bench-train", "unknown model 'vgg'");
     }
 
+    @Test
+    void benchTrainInferenceOnlyAtOtherBatchesSavesTheModelForExport() throws IOException {
+        Path saved = tmp.resolve("bench-saved");
+        Result r = run("bench-train", "--model", "mlp", "--no-train", "--infer-batch-size", "3,1", "--steps", "2",
+                "--warmup", "0", "--seconds", "0", "--save-model", saved.toString(), "--json");
+        assertEquals(0, r.code(), r.all());
+        assertTrue(r.out().contains("\"train_samples_per_second\": null"), r.out());
+        assertEquals(101_770, (long) number(r.out(), "parameters"));
+        assertTrue(number(r.out(), "infer_b3_samples_per_second") > 0, r.out());
+        assertTrue(number(r.out(), "infer_b1_seconds_per_call") > 0, r.out());
+        Path onnx = tmp.resolve("bench-mlp.onnx");
+        assertEquals(0, run("export", "--model", saved.resolve("mlp").toString(), "--onnx", onnx.toString()).code());
+        assertTrue(Files.size(onnx) > 101_770 * 4, "the exported file holds the weights");
+        assertFails(run("bench-train", "--model", "mlp", "--infer-batch-size", "0"), "bench-train",
+                "--infer-batch-size must be positive, got [0]");
+    }
+
     // ---------------------------------------------------------------- bad input
 
     @Test

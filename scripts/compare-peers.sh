@@ -1,0 +1,120 @@
+#!/usr/bin/env bash
+# Nabla against its strongest peers in one run: Keras 3 on JAX (XLA), PyTorch 2.13 CPU and ONNX Runtime 1.30,
+# on the reference models (docs/nn.md) with random Fashion-MNIST-shaped data (28x28 images, 10 classes, seeded):
+#   mlp train at batch 32, cnn train at batch 128, inference of both at batch 1000 and batch-1 latency.
+# The peers are installed into a virtual environment outside the repository (default ~/.cache/nabla-peers/venv)
+# from the machine's local wheel index (/opt/pypi/simple, /opt/pypi-more/simple, /opt/wheels), never from the
+# public index; a peer that cannot be installed or fails is skipped with a message, so with none installed only
+# Nabla's rows are written. Rounds alternate (Nabla, Keras/JAX train_on_batch and predict_on_batch, Keras/JAX
+# model.fit (training only), PyTorch 1 thread, PyTorch 2 threads, ONNX Runtime, then again), each in its own
+# process; the table holds medians and min-max ranges over the rounds and the ratio Nabla / peer (above 1 Nabla is
+# faster), the strongest peer in bold. Threads: Nabla, JAX and ONNX Runtime use 2 (all cores of the 2-core
+# benchmark machine; JAX takes all cores), PyTorch runs at 1 and at 2 threads.
+# ONNX Runtime runs the very model files `nabla export` writes from Nabla's reference models.
+# Every peer reports its models' parameter counts; a count unlike Nabla's stops the run (not the same model).
+# Benchmark under the shared lock on a shared machine: flock /tmp/nabla-bench.lock scripts/compare-peers.sh ...
+# Usage: scripts/compare-peers.sh [--rounds N] [--quick] [--seconds S] [--out FILE.json] [--torch-compile]
+#                                 [--setup-only]
+#   --rounds N       alternating rounds (default 3)
+#   --quick          1 s warm-up and 1 s timing per workload, at least 3 and 5 calls (default 3 s, 20 and 20 calls)
+#   --seconds S      warm-up and timing seconds per workload (after --quick: a smoke test with --seconds 0.2)
+#   --out FILE.json  default target/compare-peers.json; the markdown table goes to FILE.md and stdout
+#   --torch-compile  also PyTorch with torch.compile (inductor; slow to compile, needs a C compiler)
+#   --setup-only     build Nabla and install the peers, measure nothing (do it outside the lock)
+set -euo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
+rounds=3; seconds=3; warmup=20; steps=20; out="$root/target/compare-peers.json"; setup_only=0; torch_compile=0
+venv="${NABLA_PEERS_VENV:-$HOME/.cache/nabla-peers/venv}"
+usage() { sed -n '/^# Usage/,/^set -e/p' "$0" | sed '$d; s/^# \{0,1\}//' >&2; exit 2; }
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --rounds) rounds="$2"; shift 2 ;;
+    --quick) seconds=1; warmup=3; steps=5; shift ;;
+    --seconds) seconds="$2"; shift 2 ;;
+    --out) out="$2"; shift 2 ;;
+    --torch-compile) torch_compile=1; shift ;;
+    --setup-only) setup_only=1; shift ;;
+    *) usage ;;
+  esac
+done
+source "$root/scripts/env.sh"
+
+# --- Nabla: package the CLI (no install: ~/.m2 is shared) when the jar is missing or older than the sources.
+jar="$root/nabla-cli/target/nabla-cli.jar"
+if [ ! -f "$jar" ] || [ -n "$(find "$root" -path "$root/.git" -prune -o -path '*/target' -prune \
+     -o -path '*/src/test' -prune -o \( -name '*.java' -o -name 'pom.xml' -o -path '*/resources/*' \) \
+     -newer "$jar" -print -quit)" ]; then
+  echo "compare-peers: building nabla-cli..." >&2
+  (cd "$root" && "$MVN" -B -q -o -pl nabla-cli -am package -DskipTests -Dmaven.javadoc.skip=true \
+     -Dmaven.source.skip=true >&2) || (cd "$root" && "$MVN" -B -q -pl nabla-cli -am package -DskipTests \
+     -Dmaven.javadoc.skip=true -Dmaven.source.skip=true >&2)
+fi
+nabla=("$JAVA_HOME/bin/java" --add-modules=jdk.incubator.vector --enable-native-access=ALL-UNNAMED
+       --sun-misc-unsafe-memory-access=allow -XX:+UseParallelGC -XX:NewRatio=1
+       -cp "$jar:$root/nabla-cli/target/lib/*" org.nabla.cli.Main)
+
+# --- Peers: one pip install per peer from the local wheels only; a failure skips that peer.
+pip_local=(--index-url file:///opt/pypi/simple --extra-index-url file:///opt/pypi-more/simple --find-links /opt/wheels)
+declare -A wants=([keras]="jax==0.10.* jaxlib==0.10.* keras==3.15.*" [torch]="torch==2.13.*"
+                  [ort]="onnxruntime==1.30.* onnx")
+# Keras needs its backend chosen before import (it defaults to TensorFlow, which is not installed).
+declare -A imports=([keras]="jax, keras" [torch]="torch" [ort]="onnxruntime")
+available=()
+py="$venv/bin/python"
+if [ ! -x "$py" ]; then
+  base="$(command -v python3.11 || command -v python3 || true)"
+  if [ -z "$base" ] || ! mkdir -p "$(dirname "$venv")" || ! "$base" -m venv "$venv" >&2; then
+    echo "compare-peers: cannot create a virtual environment at $venv; measuring Nabla only" >&2
+  fi
+fi
+if [ -x "$py" ]; then
+  for peer in keras torch ort; do
+    if ! KERAS_BACKEND=jax "$py" -c "import numpy, ${imports[$peer]}" 2>/dev/null; then
+      echo "compare-peers: installing $peer (${wants[$peer]}) from the local wheels..." >&2
+      # shellcheck disable=SC2086 # the version specifiers are meant to split
+      if ! "$py" -m pip install -q --disable-pip-version-check "${pip_local[@]}" 'numpy==2.4.*' ${wants[$peer]} \
+           2>&1 | grep -v "is ignored: it is neither a file nor a directory" >&2; then :; fi
+    fi
+    if KERAS_BACKEND=jax "$py" -c "import numpy, ${imports[$peer]}" 2>/dev/null; then available+=("$peer")
+    else echo "compare-peers: skipping $peer: it cannot be installed or imported in $venv" >&2; fi
+  done
+fi
+echo "compare-peers: peers available: ${available[*]:-none}" >&2
+[ "$setup_only" = 1 ] && exit 0
+
+tmp="$(mktemp -d)"; trap 'rm -rf "$tmp"' EXIT
+has() { [[ " ${available[*]:-} " == *" $1 "* ]]; }
+if has ort; then
+  # The models ONNX Runtime runs: Nabla's reference models saved and exported with `nabla export`.
+  "${nabla[@]}" bench-train --model mlp,cnn --no-train --steps 1 --warmup 0 --seconds 0 --infer-batch-size 1 \
+    --save-model "$tmp/saved" > /dev/null 2> >(grep -v "^WARNING: Using incubator" >&2)
+  mkdir -p "$tmp/onnx"
+  for m in mlp cnn; do "${nabla[@]}" export --model "$tmp/saved/$m" --onnx "$tmp/onnx/$m.onnx" >&2 \
+    2> >(grep -v "^WARNING: Using incubator" >&2); done
+fi
+
+timing=(--warmup "$warmup" --steps "$steps" --seconds "$seconds")
+json_argv() { "${py:-python3}" -c 'import json, sys; print(json.dumps(sys.argv[1:]))' "$@" 2>/dev/null ||
+              python3 -c 'import json, sys; print(json.dumps(sys.argv[1:]))' "$@"; }
+peers=(--peer "nabla=$(json_argv "${nabla[@]}" bench-train --model mlp,cnn --infer-batch-size 1000,1 --json \
+                         "${timing[@]}")")
+p="$root/scripts/peers"
+if has keras; then
+  peers+=(--peer "keras=$(json_argv env KERAS_BACKEND=jax "$py" "$p/keras_jax.py" "${timing[@]}")")
+  peers+=(--peer "keras-fit=$(json_argv env KERAS_BACKEND=jax "$py" "$p/keras_jax.py" --fit --phases train \
+                               "${timing[@]}")")
+fi
+if has torch; then
+  for t in 1 2; do peers+=(--peer "torch-${t}t=$(json_argv "$py" "$p/torch_peer.py" --threads $t "${timing[@]}")"); done
+  [ "$torch_compile" = 1 ] && peers+=(--peer "torch-compile=$(json_argv "$py" "$p/torch_peer.py" --compile \
+                                        --threads 2 "${timing[@]}")")
+fi
+has ort && peers+=(--peer "ort=$(json_argv "$py" "$p/ort_peer.py" --phases infer --threads 2 --onnx-dir "$tmp/onnx" \
+                                  "${timing[@]}")")
+mkdir -p "$(dirname "$out")"
+note="$(nproc) CPUs, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), load at start $(cut -d' ' -f1-3 \
+  /proc/loadavg); Java $("$JAVA_HOME/bin/java" -version 2>&1 | head -1); warm-up >= ${seconds}s and $warmup calls, \
+timing >= ${seconds}s and $steps calls per workload"
+echo "compare-peers: $rounds rounds; $note" >&2
+driver_py="$py"; [ -x "$driver_py" ] || driver_py=python3
+"$driver_py" "$p/compare.py" --rounds "$rounds" --out "$out" --note "$note" "${peers[@]}"
