@@ -275,23 +275,86 @@ public final class Tensor {
     // Each family keeps its fluent methods in its own section; they delegate to Ops.
 
     // math
-    public Tensor add(Object other) { return Ops.add(this, other); }
+    /** this + other (broadcasting). */
+    public Tensor add(Tensor other) { return Ops.add(this, other); }
 
-    public Tensor sub(Object other) { return Ops.sub(this, other); }
+    /** this + other, the scalar taking this tensor's dtype. */
+    public Tensor add(double other) { return Ops.add(this, other); }
 
-    public Tensor mul(Object other) { return Ops.mul(this, other); }
+    /** this + other, the scalar taking this tensor's dtype (exact for integer tensors). */
+    public Tensor add(long other) { return Ops.add(this, other); }
 
-    public Tensor div(Object other) { return Ops.div(this, other); }
+    /** this - other (broadcasting). */
+    public Tensor sub(Tensor other) { return Ops.sub(this, other); }
 
-    public Tensor floorDiv(Object other) { return Ops.floorDiv(this, other); }
+    /** this - other, the scalar taking this tensor's dtype. */
+    public Tensor sub(double other) { return Ops.sub(this, other); }
 
-    public Tensor mod(Object other) { return Ops.mod(this, other); }
+    /** this - other, the scalar taking this tensor's dtype (exact for integer tensors). */
+    public Tensor sub(long other) { return Ops.sub(this, other); }
 
-    public Tensor pow(Object exponent) { return Ops.pow(this, exponent); }
+    /** this * other (broadcasting). */
+    public Tensor mul(Tensor other) { return Ops.mul(this, other); }
 
-    public Tensor maximum(Object other) { return Ops.maximum(this, other); }
+    /** this * other, the scalar taking this tensor's dtype. */
+    public Tensor mul(double other) { return Ops.mul(this, other); }
 
-    public Tensor minimum(Object other) { return Ops.minimum(this, other); }
+    /** this * other, the scalar taking this tensor's dtype (exact for integer tensors). */
+    public Tensor mul(long other) { return Ops.mul(this, other); }
+
+    /** this / other (broadcasting). */
+    public Tensor div(Tensor other) { return Ops.div(this, other); }
+
+    /** this / other, the scalar taking this tensor's dtype. */
+    public Tensor div(double other) { return Ops.div(this, other); }
+
+    /** this / other, the scalar taking this tensor's dtype (exact for integer tensors). */
+    public Tensor div(long other) { return Ops.div(this, other); }
+
+    /** floor(this / other) (broadcasting). */
+    public Tensor floorDiv(Tensor other) { return Ops.floorDiv(this, other); }
+
+    /** floor(this / other), the scalar taking this tensor's dtype. */
+    public Tensor floorDiv(double other) { return Ops.floorDiv(this, other); }
+
+    /** floor(this / other), the scalar taking this tensor's dtype (exact for integer tensors). */
+    public Tensor floorDiv(long other) { return Ops.floorDiv(this, other); }
+
+    /** this mod other (the sign of the divisor, as Python and TensorFlow) (broadcasting). */
+    public Tensor mod(Tensor other) { return Ops.mod(this, other); }
+
+    /** this mod other (the sign of the divisor, as Python and TensorFlow), the scalar taking this tensor's dtype. */
+    public Tensor mod(double other) { return Ops.mod(this, other); }
+
+    /** this mod other (the sign of the divisor, as Python and TensorFlow), the scalar taking this tensor's dtype (exact for integer tensors). */
+    public Tensor mod(long other) { return Ops.mod(this, other); }
+
+    /** this ** exponent (broadcasting). */
+    public Tensor pow(Tensor exponent) { return Ops.pow(this, exponent); }
+
+    /** this ** exponent, the scalar taking this tensor's dtype. */
+    public Tensor pow(double exponent) { return Ops.pow(this, exponent); }
+
+    /** this ** exponent, the scalar taking this tensor's dtype. */
+    public Tensor pow(long exponent) { return Ops.pow(this, exponent); }
+
+    /** the element-wise maximum (broadcasting). */
+    public Tensor maximum(Tensor other) { return Ops.maximum(this, other); }
+
+    /** the element-wise maximum, the scalar taking this tensor's dtype. */
+    public Tensor maximum(double other) { return Ops.maximum(this, other); }
+
+    /** the element-wise maximum, the scalar taking this tensor's dtype (exact for integer tensors). */
+    public Tensor maximum(long other) { return Ops.maximum(this, other); }
+
+    /** the element-wise minimum (broadcasting). */
+    public Tensor minimum(Tensor other) { return Ops.minimum(this, other); }
+
+    /** the element-wise minimum, the scalar taking this tensor's dtype. */
+    public Tensor minimum(double other) { return Ops.minimum(this, other); }
+
+    /** the element-wise minimum, the scalar taking this tensor's dtype (exact for integer tensors). */
+    public Tensor minimum(long other) { return Ops.minimum(this, other); }
 
     public Tensor neg() { return Ops.neg(this); }
 
@@ -327,25 +390,83 @@ public final class Tensor {
 
     public Tensor round() { return Ops.round(this); }
 
-    public Tensor clip(Object min, Object max) { return Ops.clip(this, min, max); }
+    /** The values clipped to [min, max] (broadcasting). */
+    public Tensor clip(Tensor min, Tensor max) { return Ops.clip(this, min, max); }
 
-    public Tensor equal(Object other) { return Ops.equal(this, other); }
+    /** The values clipped to [min, max], the bounds taking this tensor's dtype. */
+    public Tensor clip(double min, double max) { return Ops.clip(this, min, max); }
 
-    public Tensor notEqual(Object other) { return Ops.notEqual(this, other); }
+    /** this == other, element-wise (bool) (broadcasting). */
+    public Tensor equal(Tensor other) { return Ops.equal(this, other); }
 
-    public Tensor greater(Object other) { return Ops.greater(this, other); }
+    /** this == other, element-wise (bool), the scalar taking this tensor's dtype. */
+    public Tensor equal(double other) { return Ops.equal(this, other); }
 
-    public Tensor greaterEqual(Object other) { return Ops.greaterEqual(this, other); }
+    /** this == other, element-wise (bool), the scalar taking this tensor's dtype (exact for integer tensors). */
+    public Tensor equal(long other) { return Ops.equal(this, other); }
 
-    public Tensor less(Object other) { return Ops.less(this, other); }
+    /** this != other, element-wise (bool) (broadcasting). */
+    public Tensor notEqual(Tensor other) { return Ops.notEqual(this, other); }
 
-    public Tensor lessEqual(Object other) { return Ops.lessEqual(this, other); }
+    /** this != other, element-wise (bool), the scalar taking this tensor's dtype. */
+    public Tensor notEqual(double other) { return Ops.notEqual(this, other); }
 
-    public Tensor logicalAnd(Object other) { return Ops.logicalAnd(this, other); }
+    /** this != other, element-wise (bool), the scalar taking this tensor's dtype (exact for integer tensors). */
+    public Tensor notEqual(long other) { return Ops.notEqual(this, other); }
 
-    public Tensor logicalOr(Object other) { return Ops.logicalOr(this, other); }
+    /** this > other, element-wise (bool) (broadcasting). */
+    public Tensor greater(Tensor other) { return Ops.greater(this, other); }
 
-    public Tensor logicalXor(Object other) { return Ops.logicalXor(this, other); }
+    /** this > other, element-wise (bool), the scalar taking this tensor's dtype. */
+    public Tensor greater(double other) { return Ops.greater(this, other); }
+
+    /** this > other, element-wise (bool), the scalar taking this tensor's dtype (exact for integer tensors). */
+    public Tensor greater(long other) { return Ops.greater(this, other); }
+
+    /** this >= other, element-wise (bool) (broadcasting). */
+    public Tensor greaterEqual(Tensor other) { return Ops.greaterEqual(this, other); }
+
+    /** this >= other, element-wise (bool), the scalar taking this tensor's dtype. */
+    public Tensor greaterEqual(double other) { return Ops.greaterEqual(this, other); }
+
+    /** this >= other, element-wise (bool), the scalar taking this tensor's dtype (exact for integer tensors). */
+    public Tensor greaterEqual(long other) { return Ops.greaterEqual(this, other); }
+
+    /** this < other, element-wise (bool) (broadcasting). */
+    public Tensor less(Tensor other) { return Ops.less(this, other); }
+
+    /** this < other, element-wise (bool), the scalar taking this tensor's dtype. */
+    public Tensor less(double other) { return Ops.less(this, other); }
+
+    /** this < other, element-wise (bool), the scalar taking this tensor's dtype (exact for integer tensors). */
+    public Tensor less(long other) { return Ops.less(this, other); }
+
+    /** this <= other, element-wise (bool) (broadcasting). */
+    public Tensor lessEqual(Tensor other) { return Ops.lessEqual(this, other); }
+
+    /** this <= other, element-wise (bool), the scalar taking this tensor's dtype. */
+    public Tensor lessEqual(double other) { return Ops.lessEqual(this, other); }
+
+    /** this <= other, element-wise (bool), the scalar taking this tensor's dtype (exact for integer tensors). */
+    public Tensor lessEqual(long other) { return Ops.lessEqual(this, other); }
+
+    /** this AND other, element-wise on bool tensors (broadcasting). */
+    public Tensor logicalAnd(Tensor other) { return Ops.logicalAnd(this, other); }
+
+    /** this AND other with a bool scalar. */
+    public Tensor logicalAnd(boolean other) { return Ops.logicalAnd(this, other); }
+
+    /** this OR other, element-wise on bool tensors (broadcasting). */
+    public Tensor logicalOr(Tensor other) { return Ops.logicalOr(this, other); }
+
+    /** this OR other with a bool scalar. */
+    public Tensor logicalOr(boolean other) { return Ops.logicalOr(this, other); }
+
+    /** this XOR other, element-wise on bool tensors (broadcasting). */
+    public Tensor logicalXor(Tensor other) { return Ops.logicalXor(this, other); }
+
+    /** this XOR other with a bool scalar. */
+    public Tensor logicalXor(boolean other) { return Ops.logicalXor(this, other); }
 
     public Tensor logicalNot() { return Ops.logicalNot(this); }
 
@@ -408,7 +529,11 @@ public final class Tensor {
         return Ops.stridedSlice(this, begin, end, strides);
     }
 
-    public Tensor gather(Object indices, int axis) { return Ops.gather(this, indices, axis); }
+    /** The slices at {@code indices} (an integer tensor) along {@code axis}. */
+    public Tensor gather(Tensor indices, int axis) { return Ops.gather(this, indices, axis); }
+
+    /** The slices at {@code indices} along {@code axis}. */
+    public Tensor gather(int[] indices, int axis) { return Ops.gather(this, indices, axis); }
 
     public Tensor squeeze(int... axes) { return Ops.squeeze(this, axes); }
 

@@ -124,9 +124,9 @@ class ArrayOpsIndexingTest {
         Tensor p = iota(DType.FLOAT32, 3, 4);
         assertClose(new double[] {8, 9, 10, 11, 0, 1, 2, 3, 8, 9, 10, 11}, Ops.gather(p, new int[] {2, 0, 2}),
                 DType.FLOAT32, new int[] {3, 4}, 0);
-        assertClose(new double[] {3, 1, 7, 5, 11, 9}, p.gather(new long[] {3, 1}, 1), DType.FLOAT32, new int[] {3, 2}, 0);
+        assertClose(new double[] {3, 1, 7, 5, 11, 9}, p.gather(Tensors.of(new long[] {3, 1}, 2), 1), DType.FLOAT32, new int[] {3, 2}, 0);
         assertClose(new double[] {1, 5, 9}, p.gather(Tensors.scalar(1), -1), DType.FLOAT32, new int[] {3}, 0);
-        assertClose(new double[] {0, 1, 4, 5}, p.gather(new int[][] {{0, 1}, {0, 1}}, 1).slice(new int[] {0, 0, 0},
+        assertClose(new double[] {0, 1, 4, 5}, p.gather(Tensors.of(new int[] {0, 1, 0, 1}, 2, 2), 1).slice(new int[] {0, 0, 0},
                 new int[] {2, 1, 2}), DType.FLOAT32, new int[] {2, 1, 2}, 0);
         // batchDims 1: row b picks its own columns
         assertClose(new double[] {1, 0, 6, 7, 11, 8}, Ops.gather(p, new int[][] {{1, 0}, {2, 3}, {3, 0}}, 1, 1),
