@@ -106,6 +106,9 @@ public final class CollectiveGroup {
             throw new IllegalArgumentException("withKeyScope: scope must be non-empty, one line; got '" + scope + "'");
         }
         if (sockets != null) sockets.forgetLost();
+        // a channel to a peer that was down backs off for up to minutes and fails calls at once meanwhile: the new
+        // run starts once every task answers again, so connect anew now
+        for (int r = 0; r < addresses.size(); r++) if (r != rank) channels.get(addresses.get(r)).resetConnectBackoff();
         return new CollectiveGroup(members, addresses, rank, channels, mailbox, sockets, bucketBytes,
                 new AtomicLong(), this.scope + scope + "/");
     }
@@ -318,6 +321,7 @@ public final class CollectiveGroup {
         long ms = channels.options().rpcTimeout().toMillis();
         DataPortResponse r = Rpc.await(Rpc.<DataPortResponse>call(o -> CollectiveServiceGrpc
                 .newStub(channels.get(addresses.get(to))).withDeadlineAfter(ms, TimeUnit.MILLISECONDS)
+                .withWaitForReady()   // a peer restarting has its connection back within the deadline
                 .dataPort(DataPortRequest.getDefaultInstance(), o)));
         return r.getPort();
     }
