@@ -8,7 +8,7 @@ import org.nabla.ops.TensorSpec;
 import org.nabla.runtime.FunctionRunner;
 
 /**
- * One trace of a {@link Function}: the function graph built for one input signature, and the means to run it.
+ * One trace of a {@link TracedFunction}: the function graph built for one input signature, and the means to run it.
  * Variables are read and written by name when it runs (through the current resource manager), so it never needs
  * retracing when they change; effectful nodes run in program order even when no result depends on them.
  */

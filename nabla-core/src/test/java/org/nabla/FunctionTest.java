@@ -40,7 +40,7 @@ class FunctionTest {
             Tensor hidden = Ops.relu(Ops.matmul(x, w1.read()).add(b1.read()));
             return Ops.softmax(Ops.matmul(hidden, w2.read()).add(b2));
         };
-        Function f = Function.unary(mlp);
+        TracedFunction f = TracedFunction.unary(mlp);
         Tensor x = randomMatrix(r, 5, 4);
         Tensor eager = mlp.apply(x);
         assertSameValues(eager, f.apply(x));
@@ -52,7 +52,7 @@ class FunctionTest {
         assertEquals(2, f.tracedSignatures().size());
 
         // A declared signature with an unknown batch dim: one trace serves every batch size.
-        Function g = Function.unary(mlp).withInputSignature(TensorSpec.of(DType.FLOAT32, Shape.of(-1, 4)));
+        TracedFunction g = TracedFunction.unary(mlp).withInputSignature(TensorSpec.of(DType.FLOAT32, Shape.of(-1, 4)));
         for (int batch : new int[] {1, 3, 7}) {
             Tensor xb = randomMatrix(r, batch, 4);
             assertSameValues(mlp.apply(xb), g.apply(xb));
@@ -89,7 +89,7 @@ class FunctionTest {
 
     @Test
     void loopWithCondTracedEqualsEager() {
-        Function f = Function.of("loopWithCond", FunctionTest::loopWithCond);
+        TracedFunction f = TracedFunction.of("loopWithCond", FunctionTest::loopWithCond);
         Tensor x = Tensors.of(new float[] {1, 0.5f});
         for (int n : new int[] {0, 3, 10}) {
             Tensor[] eager = loopWithCond(new Tensor[] {Tensors.scalar(n), x});
@@ -112,7 +112,7 @@ class FunctionTest {
     void variableUpdatesInsideTheFunctionRunInProgramOrder() {
         Variable counter = Variable.of(0);
         // Nothing fetches the increment, yet it runs on every call; the read after it sees the new value.
-        Function step = Function.of(args -> {
+        TracedFunction step = TracedFunction.of(args -> {
             counter.assignAdd(1);
             return new Tensor[] {counter.read().mul(10)};
         });
@@ -129,7 +129,7 @@ class FunctionTest {
 
         // An assignment whose result nobody uses, and a read before it.
         Variable v = Variable.of(new float[] {1, 2});
-        Function swap = Function.of(args -> {
+        TracedFunction swap = TracedFunction.of(args -> {
             Tensor old = v.read();
             v.assign(args[0]);
             return new Tensor[] {old};
@@ -146,7 +146,7 @@ class FunctionTest {
     void effectsAreOrderedPerVariable() {
         Variable a = Variable.of(0f);
         Variable b = Variable.of(0f);
-        Function f = Function.of(args -> {
+        TracedFunction f = TracedFunction.of(args -> {
             a.assign(args[0]);
             b.assign(args[0].mul(2f));
             Tensor sum = a.read().add(b.read());
@@ -179,7 +179,7 @@ class FunctionTest {
                     positives.assignAdd(1);
                     return args[0];
                 }, () -> args[0].neg())};
-        Function f = Function.of(body);
+        TracedFunction f = TracedFunction.of(body);
         float[] inputs = {3, -2, 5, 0, 1};
         for (float in : inputs) {
             assertEquals(Math.abs(in), f.call(Tensors.scalar(in))[0].floatValue(), 0f);
@@ -194,7 +194,7 @@ class FunctionTest {
     @Test
     void javaControlFlowRunsOnceAtTraceTime() {
         AtomicInteger traces = new AtomicInteger();
-        Function f = Function.unary(x -> {
+        TracedFunction f = TracedFunction.unary(x -> {
             traces.incrementAndGet();
             Tensor y = x;
             for (int i = 0; i < 3; i++) y = y.mul(2f); // unrolled into three Mul nodes
@@ -210,19 +210,19 @@ class FunctionTest {
 
     @Test
     void aJavaIfOnATensorValueFailsWhileTracing() {
-        Function f = Function.unary(x -> x.sum().floatValue() > 0 ? x : x.neg());
+        TracedFunction f = TracedFunction.unary(x -> x.sum().floatValue() > 0 ? x : x.neg());
         IllegalStateException e = assertThrows(IllegalStateException.class,
                 () -> f.apply(Tensors.of(new float[] {1, 2})));
         assertTrue(e.getMessage().contains("is symbolic"), e.getMessage());
         assertEquals(0, f.traceCount());
         // Ops.cond expresses the same decision in the graph.
-        Function g = Function.unary(x -> Ops.cond(x.sum().greater(0f), () -> x, () -> x.neg()));
+        TracedFunction g = TracedFunction.unary(x -> Ops.cond(x.sum().greater(0f), () -> x, () -> x.neg()));
         assertArrayEquals(new float[] {1, 2}, g.apply(Tensors.of(new float[] {-1, -2})).toFloatArray());
     }
 
     @Test
     void calledInsideAGraphTheFunctionIsInlined() {
-        Function f = Function.unary(x -> x.add(1f));
+        TracedFunction f = TracedFunction.unary(x -> x.add(1f));
         Graph g = new Graph();
         try (ExecutionContext.Scope s = g.asDefault()) {
             Tensor p = g.placeholder("p", DType.FLOAT32, Shape.of(2));
@@ -250,10 +250,10 @@ class FunctionTest {
         try (ExecutionContext.Scope s = g.asDefault()) {
             outer = g.placeholder("outer", DType.FLOAT32, Shape.SCALAR);
         }
-        Function f = Function.unary(x -> x.add(outer));
+        TracedFunction f = TracedFunction.unary(x -> x.add(outer));
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> f.apply(Tensors.scalar(1f)));
         assertTrue(e.getMessage().contains("uses tensors of another graph: [outer:0]"), e.getMessage());
-        Function two = Function.of(a -> new Tensor[] {a[0], a[0]});
+        TracedFunction two = TracedFunction.of(a -> new Tensor[] {a[0], a[0]});
         e = assertThrows(IllegalArgumentException.class, () -> two.apply(Tensors.scalar(1f)));
         assertTrue(e.getMessage().contains("returns 2 values; use call()"), e.getMessage());
         ConcreteFunction c = two.concreteFunction(TensorSpec.of(DType.FLOAT32, Shape.SCALAR));

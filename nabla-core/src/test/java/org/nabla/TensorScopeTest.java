@@ -265,7 +265,7 @@ class TensorScopeTest {
 
     @Test
     void tracedFunctionsCalledInsideAScopeKeepWorking() {
-        Function f = Function.of(args -> new Tensor[] {Ops.add(Ops.mul(args[0], 2f), 1f)});
+        TracedFunction f = TracedFunction.of(args -> new Tensor[] {Ops.add(Ops.mul(args[0], 2f), 1f)});
         Tensor r;
         try (TensorScope scope = TensorScope.open()) {
             r = f.call(A)[0];

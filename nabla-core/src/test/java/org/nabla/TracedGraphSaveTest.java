@@ -18,7 +18,7 @@ class TracedGraphSaveTest {
     @Test
     void tracedGraphRoundTripsThroughAGraphFile(@TempDir Path dir) throws Exception {
         Tensor w = Tensors.of(new float[][] {{1, -1}, {2, 0.5f}});
-        Function f = Function.unary(x -> Ops.tanh(Ops.add(Ops.matmul(x, w), 0.25f)));
+        TracedFunction f = TracedFunction.unary(x -> Ops.tanh(Ops.add(Ops.matmul(x, w), 0.25f)));
         Tensor x = Tensors.of(new float[][] {{0.5f, -1}, {2, 1}});
         Tensor expected = f.apply(x);
         FuncGraph traced = f.concreteFunction(x.spec()).graph();

@@ -114,7 +114,7 @@ class TracedTrainingTest {
     void sgdStepTracedEqualsEager() {
         Mlp eager = Mlp.create(3);
         Mlp traced = Mlp.create(3);
-        Function step = Function.of("sgd_step", a -> new Tensor[] {traced.sgdStep(a[0], a[1])});
+        TracedFunction step = TracedFunction.of("sgd_step", a -> new Tensor[] {traced.sgdStep(a[0], a[1])});
         for (int s = 0; s < 5; s++) {
             Tensor[] data = batch(100 + s);
             Tensor le = eager.sgdStep(data[0], data[1]);
@@ -143,8 +143,8 @@ class TracedTrainingTest {
     void sgdLossFallsAndMatchesTheUnoptimizedGraph() {
         Mlp a = Mlp.create(5);
         Mlp b = Mlp.create(5);
-        Function fa = Function.of(x -> new Tensor[] {a.sgdStep(x[0], x[1])});
-        Function fb = Function.of(x -> new Tensor[] {b.sgdStep(x[0], x[1])});
+        TracedFunction fa = TracedFunction.of(x -> new Tensor[] {a.sgdStep(x[0], x[1])});
+        TracedFunction fb = TracedFunction.of(x -> new Tensor[] {b.sgdStep(x[0], x[1])});
         Tensor[] data = batch(9);
         FunctionRunner unoptimized = FunctionRunner.prepare(fb.graph(data[0].spec(), data[1].spec()),
                 OptimizerOptions.NONE);
@@ -164,7 +164,7 @@ class TracedTrainingTest {
     void adamStepTracedEqualsEager() {
         Adam eager = Adam.of(Mlp.create(11));
         Adam traced = Adam.of(Mlp.create(11));
-        Function step = Function.of("adam_step", a -> new Tensor[] {traced.step(a[0], a[1])});
+        TracedFunction step = TracedFunction.of("adam_step", a -> new Tensor[] {traced.step(a[0], a[1])});
         for (int s = 0; s < 4; s++) {
             Tensor[] data = batch(200 + s);
             Tensor le = eager.step(data[0], data[1]);
@@ -228,7 +228,7 @@ class TracedTrainingTest {
         // loops with a cond inside: the While and Cond kernels call their sub-graphs inline, also when they run on
         // an inter-op worker, so 16 concurrent calls on the 2-thread shared pool cannot starve each other
         Variable acc = Variable.of(0f);
-        Function f = Function.of("nested", in -> {
+        TracedFunction f = TracedFunction.of("nested", in -> {
             Tensor n = in[0];
             Tensor[] r = Ops.whileLoop(v -> v[0].less(n), v -> new Tensor[] {v[0].add(1), v[1].add(Ops.cond(
                     v[0].mod(2).equal(0), () -> Ops.matmul(in[1], in[1]), () -> in[1]))},
@@ -255,7 +255,7 @@ class TracedTrainingTest {
     @Test
     void concurrentCallsOfOneTraceAreIndependent() throws Exception {
         Variable w = Variable.of(Tensors.of(new float[] {1, 2, 3, 4}, 2, 2));
-        Function f = Function.unary(x -> Ops.relu(Ops.matmul(x, w.read())).mul(2f));
+        TracedFunction f = TracedFunction.unary(x -> Ops.relu(Ops.matmul(x, w.read())).mul(2f));
         ExecutorService pool = Executors.newFixedThreadPool(4);
         try {
             List<Future<Tensor>> results = new ArrayList<>();

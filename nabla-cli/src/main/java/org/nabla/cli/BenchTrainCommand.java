@@ -11,7 +11,7 @@ import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
 import org.nabla.DType;
-import org.nabla.Function;
+import org.nabla.TracedFunction;
 import org.nabla.Shape;
 import org.nabla.Tensor;
 import org.nabla.cli.bench.Benchmarks;
@@ -138,7 +138,7 @@ public final class BenchTrainCommand implements Callable<Integer> {
         r.put("parameters", m.weights().stream().mapToLong(v -> v.shape().size()).sum());
         r.put("train_steps", trainSteps);
         r.put("train_samples_per_second", trainSteps * batch / trainSecs);
-        Function predict = Function.of(name + "_infer", a -> new Tensor[] {m.call(a[0])});
+        TracedFunction predict = TracedFunction.of(name + "_infer", a -> new Tensor[] {m.call(a[0])});
         List<Integer> inferBatches = inferBatchSizes != null ? inferBatchSizes : List.of(batch);
         for (int b : inferBatches) {
             Tensor[] in = b == batch ? xs : images(rnd, b);
@@ -175,7 +175,7 @@ public final class BenchTrainCommand implements Callable<Integer> {
     }
 
     /** Timed inference calls and their seconds, after the same warm-up rule as training. */
-    private double[] timeInference(Sequential m, Function predict, Tensor[] xs, long limit) {
+    private double[] timeInference(Sequential m, TracedFunction predict, Tensor[] xs, long limit) {
         double sink = 0;
         long w1 = System.nanoTime();
         for (int s = 0; s < warmup || System.nanoTime() - w1 < limit; s++) {
@@ -192,7 +192,7 @@ public final class BenchTrainCommand implements Callable<Integer> {
         return new double[] {inferSteps, inferSecs};
     }
 
-    private double predict(Sequential m, Function f, Tensor x) {
+    private double predict(Sequential m, TracedFunction f, Tensor x) {
         Tensor out = mode.equals("eager") ? m.call(x) : f.call(x)[0];
         return out.toFloatArray()[0];
     }

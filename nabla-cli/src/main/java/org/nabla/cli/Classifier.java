@@ -169,7 +169,7 @@ final class Classifier implements AutoCloseable {
         if (saved != null) return saved.graph();
         if (onnx != null) return onnx.graph();
         Sequential m = reference;
-        return org.nabla.Function.of("predict", in -> new Tensor[] {m.call(in[0])})
+        return org.nabla.TracedFunction.of("predict", in -> new Tensor[] {m.call(in[0])})
                 .graph(TensorSpec.of(DType.FLOAT32, Shape.of(-1, CliSupport.SIDE, CliSupport.SIDE, 1))).graph();
     }
 

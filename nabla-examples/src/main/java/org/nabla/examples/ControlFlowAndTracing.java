@@ -4,7 +4,7 @@ import java.io.PrintStream;
 import java.util.List;
 import java.util.Map;
 import org.nabla.DType;
-import org.nabla.Function;
+import org.nabla.TracedFunction;
 import org.nabla.Ops;
 import org.nabla.Shape;
 import org.nabla.Tensor;
@@ -20,7 +20,7 @@ import org.nabla.runtime.SerialExecutor;
  * The seed's two kinds of control flow, side by side: host-language control flow (a Java {@code if} or {@code for}
  * that runs while the program is built, so a loop is unrolled into the graph) and graph control flow
  * ({@code Ops.cond}, {@code Ops.whileLoop}: ops holding sub-graphs that decide at run time); then tracing a Java
- * lambda into a graph with {@link Function}; gradients through cond and whileLoop. See docs/control-flow.md and
+ * lambda into a graph with {@link TracedFunction}; gradients through cond and whileLoop. See docs/control-flow.md and
  * docs/tracing.md.
  *
  * <p>Run with {@code scripts/example.sh ControlFlowAndTracing}.
@@ -96,7 +96,7 @@ public final class ControlFlowAndTracing {
 
         section(out, "Tracing: a Java lambda becomes a graph on its first call for each input signature");
         Variable w = Variable.of(new float[][] {{1, 0}, {0, 2}});
-        Function layer = Function.unary(in -> Ops.relu(Ops.matmul(in, w.read())));
+        TracedFunction layer = TracedFunction.unary(in -> Ops.relu(Ops.matmul(in, w.read())));
         Tensor batch = Tensors.of(new float[][] {{1, -1}, {2, 3}});
         out.println(layer.apply(batch));
         out.println(layer.apply(batch.mul(2)));
@@ -104,7 +104,7 @@ public final class ControlFlowAndTracing {
         out.println(layer.concreteFunction(batch.spec()));
 
         section(out, "A declared signature with an unknown batch dimension: one trace for every batch size");
-        Function anyBatch = Function.unary(in -> Ops.relu(Ops.matmul(in, w.read())))
+        TracedFunction anyBatch = TracedFunction.unary(in -> Ops.relu(Ops.matmul(in, w.read())))
                 .withInputSignature(TensorSpec.of(DType.FLOAT32, Shape.of(-1, 2)));
         anyBatch.apply(Tensors.of(new float[][] {{1, 1}}));
         anyBatch.apply(Tensors.of(new float[][] {{1, 1}, {2, 2}, {3, 3}}));
@@ -112,7 +112,7 @@ public final class ControlFlowAndTracing {
 
         section(out, "Variables are read at each call; assignments inside a function run in program order");
         Variable counter = Variable.of(0);
-        Function tick = Function.of(noArgs -> {
+        TracedFunction tick = TracedFunction.of(noArgs -> {
             counter.assignAdd(1);
             return new Tensor[] {counter.read()};
         });

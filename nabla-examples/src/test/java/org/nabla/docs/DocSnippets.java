@@ -48,9 +48,7 @@ final class DocSnippets {
             "org.nabla.nn.metrics.*", "org.nabla.nn.optimizers.*", "org.nabla.nn.saving.*",
             "org.nabla.onnx.*", "org.nabla.distributed.*", "org.nabla.distributed.strategy.*",
             "org.nabla.distributed.collective.*", "org.nabla.spark.*",
-            "java.io.*", "java.nio.file.*", "java.util.*", "java.util.function.*", "java.util.stream.*",
-            // a single-type import wins over the on-demand ones: Nabla's Function, not java.util.function's
-            "org.nabla.Function");
+            "java.io.*", "java.nio.file.*", "java.util.*", "java.util.function.*", "java.util.stream.*");
 
     /** A block's {@code java-given} declarations and the markdown line of their first line. */
     record Given(int line, List<String> lines) {}

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.nabla.DType;
-import org.nabla.Function;
+import org.nabla.TracedFunction;
 import org.nabla.Ops;
 import org.nabla.Shape;
 import org.nabla.Tensor;
@@ -55,7 +55,7 @@ class ReadmeGraphTourTest {
                 new Tensor[] {Tensors.scalar(0)});
         assertEquals(10, n[0].intValue());
 
-        Function layer = Function.unary(t -> Ops.relu(Ops.mul(t, v.read())));
+        TracedFunction layer = TracedFunction.unary(t -> Ops.relu(Ops.mul(t, v.read())));
         Tensor z = layer.apply(Tensors.of(new float[] {3, -3}));
         assertArrayEquals(new float[] {3, 0}, z.toFloatArray());
     }

@@ -9,7 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.nabla.DType;
-import org.nabla.Function;
+import org.nabla.TracedFunction;
 import org.nabla.Ops;
 import org.nabla.Shape;
 import org.nabla.Tensor;
@@ -48,9 +48,9 @@ public abstract class Model {
     private DataParallel dataParallel;
     private ParameterStrategy parameterStrategy;
     private volatile boolean stopTraining;
-    private Function trainFunction;
-    private Function evalFunction;
-    private Function predictFunction;
+    private TracedFunction trainFunction;
+    private TracedFunction evalFunction;
+    private TracedFunction predictFunction;
 
     protected Model(String name) { this.name = name; }
 
@@ -430,7 +430,7 @@ public abstract class Model {
                 return doubles(trainStep(dataParallel == null ? batch : dataParallel.shard(batch)));
             }
         }
-        if (trainFunction == null) trainFunction = Function.of(name + "_train_step", this::trainStep);
+        if (trainFunction == null) trainFunction = TracedFunction.of(name + "_train_step", this::trainStep);
         return doubles(trainFunction.call(dataParallel == null ? batch : dataParallel.shard(batch)));
     }
 
@@ -461,7 +461,7 @@ public abstract class Model {
                 return doubles(testStep(batch));
             }
         }
-        if (evalFunction == null) evalFunction = Function.of(name + "_test_step", this::testStep);
+        if (evalFunction == null) evalFunction = TracedFunction.of(name + "_test_step", this::testStep);
         return doubles(evalFunction.call(batch));
     }
 
@@ -575,7 +575,7 @@ public abstract class Model {
                     scope.keepAll(Arrays.asList(out));
                 }
             } else {
-                if (predictFunction == null) predictFunction = Function.of(name + "_predict", a -> call(a, false));
+                if (predictFunction == null) predictFunction = TracedFunction.of(name + "_predict", a -> call(a, false));
                 out = predictFunction.call(xs);
             }
             if (parts.isEmpty()) for (int i = 0; i < out.length; i++) parts.add(new ArrayList<>());

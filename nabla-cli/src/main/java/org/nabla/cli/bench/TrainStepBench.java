@@ -2,7 +2,7 @@ package org.nabla.cli.bench;
 
 import java.util.List;
 import java.util.Random;
-import org.nabla.Function;
+import org.nabla.TracedFunction;
 import org.nabla.Ops;
 import org.nabla.Tensor;
 import org.nabla.Tensors;
@@ -12,7 +12,7 @@ import org.nabla.autodiff.GradientTape;
 /**
  * {@code nabla bench --only train-step}: one SGD training step of a small MLP (784-128-10, batch 32: Dense+ReLU,
  * Dense, mean sparse softmax cross-entropy, GradientTape gradients, {@code assignSub} updates with learning rate 0.1)
- * written once as a Java lambda, run eagerly and as a traced {@link Function} (one graph run through the optimizing
+ * written once as a Java lambda, run eagerly and as a traced {@link TracedFunction} (one graph run through the optimizing
  * parallel executor). Reports both in steps/s; the traced row's ratio is traced / eager (issue 3 asks for >= 1.5).
  * Both runs start from the same Glorot-uniform weights and data (fixed seeds), alternate measurements, and keep the
  * best of several repetitions after warm-up.
@@ -80,7 +80,7 @@ public final class TrainStepBench {
         Tensor[] data = batch(7);
         Mlp eagerModel = Mlp.create(42);
         Mlp tracedModel = Mlp.create(42);
-        Function traced = Function.of("train_step", a -> new Tensor[] {tracedModel.trainStep(a[0], a[1])});
+        TracedFunction traced = TracedFunction.of("train_step", a -> new Tensor[] {tracedModel.trainStep(a[0], a[1])});
         Runnable eagerStep = () -> sink = eagerModel.trainStep(data[0], data[1]);
         Runnable tracedStep = () -> sink = traced.call(data[0], data[1]);
         warmUp(eagerStep, plan.warmupSeconds());

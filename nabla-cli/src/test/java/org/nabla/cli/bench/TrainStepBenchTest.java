@@ -9,7 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.nabla.DType;
-import org.nabla.Function;
+import org.nabla.TracedFunction;
 import org.nabla.Tensor;
 import org.nabla.cli.Main;
 
@@ -35,7 +35,7 @@ class TrainStepBenchTest {
         Tensor[] data = TrainStepBench.batch(1);
         TrainStepBench.Mlp eager = TrainStepBench.Mlp.create(5);
         TrainStepBench.Mlp traced = TrainStepBench.Mlp.create(5);
-        Function step = Function.of(a -> new Tensor[] {traced.trainStep(a[0], a[1])});
+        TracedFunction step = TracedFunction.of(a -> new Tensor[] {traced.trainStep(a[0], a[1])});
         for (int s = 0; s < 3; s++) {
             double le = eager.trainStep(data[0], data[1]).doubleValue();
             double lt = step.call(data[0], data[1])[0].doubleValue();

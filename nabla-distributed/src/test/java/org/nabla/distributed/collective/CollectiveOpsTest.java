@@ -18,7 +18,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.IntFunction;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.nabla.Function;
+import org.nabla.TracedFunction;
 import org.nabla.Ops;
 import org.nabla.Tensor;
 import org.nabla.Tensors;
@@ -67,7 +67,7 @@ class CollectiveOpsTest {
                     Tensor mean = CollectiveOps.allReduce(g, "t/1", true, List.of(Ops.add(twice, a[0]))).get(0);
                     return new Tensor[] {sums.get(0), sums.get(1), mean};
                 };
-                Function traced = Function.of("collective_step", step);
+                TracedFunction traced = TracedFunction.of("collective_step", step);
                 List<double[]> out = new ArrayList<>();
                 for (int run = 0; run < 3; run++) {
                     Tensor[] args = {Tensors.of(new float[] {r, run, 1, -r}, 2, 2),

@@ -19,7 +19,7 @@ import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.nabla.DType;
-import org.nabla.Function;
+import org.nabla.TracedFunction;
 import org.nabla.Ops;
 import org.nabla.Shape;
 import org.nabla.Tensor;
@@ -49,7 +49,7 @@ class MultiWorkerMirroredStrategyTest {
             m.input(4);
             List<Variable> vars = m.trainableWeights();
             Tensor[][] grads = new Tensor[1][];
-            Function step = Function.of("step", a -> {
+            TracedFunction step = TracedFunction.of("step", a -> {
                 List<Tensor> g;
                 try (GradientTape tape = new GradientTape()) {
                     g = tape.gradient(Ops.sum(m.call(new Tensor[] {a[0]}, true)[0]), vars);

@@ -12,7 +12,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import org.nabla.DType;
-import org.nabla.Function;
+import org.nabla.TracedFunction;
 import org.nabla.ResourceManager;
 import org.nabla.Shape;
 import org.nabla.Tensor;
@@ -94,7 +94,7 @@ public final class SavedModel implements AutoCloseable {
             throw new IllegalArgumentException("SavedModel.save: " + inputNames.size() + " input names " + inputNames
                     + " but " + (inputSpecs == null ? "no" : String.valueOf(inputSpecs.size())) + " input specs");
         }
-        FuncGraph f = Function.of("predict", predictFn).withInputSignature(inputSpecs.toArray(TensorSpec[]::new))
+        FuncGraph f = TracedFunction.of("predict", predictFn).withInputSignature(inputSpecs.toArray(TensorSpec[]::new))
                 .concreteFunction(inputSpecs.toArray(TensorSpec[]::new)).graph();
         if (f.results().size() != outputNames.size()) {
             throw new IllegalArgumentException("SavedModel.save: the function returns " + f.results().size()

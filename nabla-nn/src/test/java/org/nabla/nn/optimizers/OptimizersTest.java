@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.nabla.DType;
-import org.nabla.Function;
+import org.nabla.TracedFunction;
 import org.nabla.Tensor;
 import org.nabla.Tensors;
 import org.nabla.Variable;
@@ -150,7 +150,7 @@ class OptimizersTest {
         double[][] g = {{0.5, -1}, {0.1, 0.2}, {-0.3, 0.7}};
         Variable eager = var(1, 2), traced = var(1, 2);
         Adam a = new Adam(0.05), b = new Adam(0.05);
-        Function f = Function.of(args -> {
+        TracedFunction f = TracedFunction.of(args -> {
             b.applyGradients(List.of(args[0]), List.of(traced));
             return new Tensor[] {traced.read()};
         });

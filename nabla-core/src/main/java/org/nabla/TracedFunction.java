@@ -22,7 +22,7 @@ import org.nabla.ops.TensorSpec;
  * data-dependent control flow). Called inside a graph being built (or under a gradient tape), the lambda is simply
  * inlined.
  */
-public final class Function {
+public final class TracedFunction {
     private static final AtomicInteger COUNTER = new AtomicInteger();
 
     private final String name;
@@ -31,27 +31,27 @@ public final class Function {
     private final Map<List<TensorSpec>, ConcreteFunction> traces = new ConcurrentHashMap<>();
     private final AtomicInteger traceCount = new AtomicInteger();
 
-    private Function(String name, java.util.function.Function<Tensor[], Tensor[]> body, List<TensorSpec> declared) {
+    private TracedFunction(String name, java.util.function.Function<Tensor[], Tensor[]> body, List<TensorSpec> declared) {
         this.name = name;
         this.body = body;
         this.declared = declared;
     }
 
     /** A function of several tensors with several results. */
-    public static Function of(java.util.function.Function<Tensor[], Tensor[]> body) {
+    public static TracedFunction of(java.util.function.Function<Tensor[], Tensor[]> body) {
         return of("function_" + COUNTER.incrementAndGet(), body);
     }
 
     /** A named function (the name shows in its graphs and messages). */
-    public static Function of(String name, java.util.function.Function<Tensor[], Tensor[]> body) {
-        if (name == null || name.isEmpty()) throw new IllegalArgumentException("Function: name is empty");
-        if (body == null) throw new IllegalArgumentException("Function " + name + ": body is null");
-        return new Function(name, body, null);
+    public static TracedFunction of(String name, java.util.function.Function<Tensor[], Tensor[]> body) {
+        if (name == null || name.isEmpty()) throw new IllegalArgumentException("TracedFunction: name is empty");
+        if (body == null) throw new IllegalArgumentException("TracedFunction " + name + ": body is null");
+        return new TracedFunction(name, body, null);
     }
 
     /** A function of one tensor with one result. */
-    public static Function unary(UnaryOperator<Tensor> body) {
-        if (body == null) throw new IllegalArgumentException("Function: body is null");
+    public static TracedFunction unary(UnaryOperator<Tensor> body) {
+        if (body == null) throw new IllegalArgumentException("TracedFunction: body is null");
         return of(args -> new Tensor[] {body.apply(args[0])});
     }
 
@@ -59,8 +59,8 @@ public final class Function {
      * This function with a declared input signature: every call must fit it (dtype equal, shape compatible) and one
      * trace, made with the declared (possibly unknown) dims, serves all calls.
      */
-    public Function withInputSignature(TensorSpec... signature) {
-        return new Function(name, body, List.of(signature));
+    public TracedFunction withInputSignature(TensorSpec... signature) {
+        return new TracedFunction(name, body, List.of(signature));
     }
 
     public String name() { return name; }
