@@ -321,7 +321,6 @@ public final class CollectiveGroup {
         long ms = channels.options().rpcTimeout().toMillis();
         DataPortResponse r = Rpc.await(Rpc.<DataPortResponse>call(o -> CollectiveServiceGrpc
                 .newStub(channels.get(addresses.get(to))).withDeadlineAfter(ms, TimeUnit.MILLISECONDS)
-                .withWaitForReady()   // a peer restarting has its connection back within the deadline
                 .dataPort(DataPortRequest.getDefaultInstance(), o)));
         return r.getPort();
     }
