@@ -259,6 +259,9 @@ public final class TrainCommand implements Callable<Integer> {
         metrics.put("test_accuracy", testAccuracy);
         metrics.put("test_loss", testLoss);
         metrics.put("train_samples_per_second", samplesPerSecond);
+        // the first epoch also traces the step and warms up the JIT; this is the speed bench-train's steady step gives
+        double steady = timer.steadySamplesPerSecond(xTrain.shape().dim(0));
+        if (!Double.isNaN(steady)) metrics.put("steady_train_samples_per_second", steady);
         metrics.put("epochs", history.epochs().size());
         metrics.put("seconds", seconds);
         metrics.put("dataset", dataset);
@@ -305,6 +308,8 @@ public final class TrainCommand implements Callable<Integer> {
     /** Seconds spent in training steps (from each epoch's start to its last batch; validation excluded). */
     static final class TrainTimer implements Callback {
         double trainSeconds;
+        /** Seconds of each epoch run here, in order (the first one pays for tracing and JIT warm-up). */
+        final List<Double> epochSeconds = new ArrayList<>();
         private long epochStart;
         private long lastBatchEnd;
 
@@ -319,7 +324,16 @@ public final class TrainCommand implements Callable<Integer> {
 
         @Override
         public void onEpochEnd(int epoch, Map<String, Double> logs) {
-            trainSeconds += (lastBatchEnd - epochStart) / 1e9;
+            double secs = (lastBatchEnd - epochStart) / 1e9;
+            trainSeconds += secs;
+            epochSeconds.add(secs);
+        }
+
+        /** Examples per second over the epochs after the first (NaN with one epoch): the warmed-up speed. */
+        double steadySamplesPerSecond(long examplesPerEpoch) {
+            if (epochSeconds.size() < 2) return Double.NaN;
+            double secs = trainSeconds - epochSeconds.get(0);
+            return secs > 0 ? examplesPerEpoch * (epochSeconds.size() - 1) / secs : Double.NaN;
         }
     }
 }

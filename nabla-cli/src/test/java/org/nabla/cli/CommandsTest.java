@@ -146,6 +146,7 @@ class CommandsTest {
         double acc = number(json, "test_accuracy");
         assertTrue(acc >= 0 && acc <= 1, json);
         assertTrue(number(json, "train_samples_per_second") > 0, json);
+        assertTrue(number(json, "steady_train_samples_per_second") > 0, json);   // two epochs: the second one's speed
         // The accuracy equals the last epoch's validation accuracy in history.csv.
         String[] last = csv.get(2).split(",");
         assertEquals(Double.parseDouble(last[4]), acc, 1e-5);

@@ -17,6 +17,8 @@ public final class FitOptions {
     boolean shuffle = true;
     int verbose = 1;
     int initialEpoch = 0;
+    /** Batches made ahead on a background thread; null: 2 for in-memory tensors ({@link Batches}), else 0. */
+    Integer prefetch;
     Iterable<Tensor[]> validation;
     final List<Callback> callbacks = new ArrayList<>();
 
@@ -52,6 +54,24 @@ public final class FitOptions {
         if (e < 0) throw new IllegalArgumentException("fit: initialEpoch must be >= 0, got " + e);
         initialEpoch = e;
         return this;
+    }
+
+    /**
+     * How many training batches {@link Model#fit} makes ahead on a background thread while the step runs (0: on the
+     * calling thread, between steps). The default is 2 when fitting in-memory tensors or {@link Batches}, whose
+     * slicing, copying and shuffling then overlap the step, and 0 for other batch sources, which may not expect to
+     * be iterated on another thread (a {@code Dataset} has its own {@code prefetch}). The batches and their order
+     * are the same either way, so training gives the same weights and history.
+     */
+    public FitOptions prefetch(int batches) {
+        if (batches < 0) throw new IllegalArgumentException("fit: prefetch must be >= 0, got " + batches);
+        prefetch = batches;
+        return this;
+    }
+
+    /** The prefetch depth for {@code train}. */
+    int prefetchFor(Iterable<Tensor[]> train) {
+        return prefetch != null ? prefetch : train instanceof Batches ? 2 : 0;
     }
 
     /** Validation batches evaluated after each epoch ("val_" metrics). */

@@ -5,6 +5,7 @@ import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -507,15 +508,22 @@ public abstract class Model {
             int batchIndex = 0;
             Map<String, Double> logs = new LinkedHashMap<>();
             long start = System.nanoTime();
-            for (Tensor[] batch : train) {
-                double[] r = trainOnBatch(batch);
-                int n = batch[0].shape().rank() == 0 ? 1 : batch[0].shape().dim(0);
-                for (int k = 0; k < r.length; k++) sums[k] += r[k] * n;
-                seen += n;
-                logs = new LinkedHashMap<>();
-                for (int k = 0; k < r.length; k++) logs.put(names.get(k), sums[k] / seen);
-                for (Callback c : cbs) c.onBatchEnd(batchIndex, logs);
-                batchIndex++;
+            Iterator<Tensor[]> source = train.iterator();
+            int prefetch = options.prefetchFor(train);
+            // the prefetch thread (if any) ends with the epoch, also when a step or a callback fails
+            try (BatchPrefetcher ahead = prefetch > 0 ? new BatchPrefetcher(source, prefetch) : null) {
+                Iterator<Tensor[]> batches = ahead != null ? ahead : source;
+                while (batches.hasNext()) {
+                    Tensor[] batch = batches.next();
+                    double[] r = trainOnBatch(batch);
+                    int n = batch[0].shape().rank() == 0 ? 1 : batch[0].shape().dim(0);
+                    for (int k = 0; k < r.length; k++) sums[k] += r[k] * n;
+                    seen += n;
+                    logs = new LinkedHashMap<>();
+                    for (int k = 0; k < r.length; k++) logs.put(names.get(k), sums[k] / seen);
+                    for (Callback c : cbs) c.onBatchEnd(batchIndex, logs);
+                    batchIndex++;
+                }
             }
             if (seen == 0) throw new IllegalArgumentException("fit: the training data gave no batches");
             if (parameterStrategy != null) parameterStrategy.pull(trainableWeights());  // the epoch's last update
