@@ -25,7 +25,9 @@ import org.nabla.ops.TransferOps;
  * consumers, and looks the kernels up for its device, so a missing kernel fails before anything runs. A run keeps, per
  * node, a pending count: a node whose count drops to zero is ready and goes to the step's dispatcher (the inter-op
  * pool, or the caller's queue in serial modes). After a node ran, each input slot whose last consumer it was is
- * dropped, so intermediates die as early as possible; the live bytes and their peak are tracked.
+ * dropped, so intermediates die as early as possible, and a result buffer no slot holds any more goes back to this
+ * executor's {@link GraphBufferPool} for the next allocation of its size ({@link FrameBuffers}); the live bytes and
+ * their peak are tracked.
  *
  * <p>A Recv never blocks a thread: it registers a callback on the rendezvous, and whoever completes the Send finishes
  * the Recv node and dispatches its successors. Stateful nodes are ordered only by their data and control edges, as in

@@ -4,6 +4,7 @@ import java.util.IdentityHashMap;
 import java.util.Map;
 import org.nabla.DType;
 import org.nabla.Tensor;
+import org.nabla.storage.Strided;
 
 /**
  * Which result buffers of one run of a partition may go back to its {@link GraphBufferPool}, and when. A buffer is
@@ -35,9 +36,9 @@ final class FrameBuffers {
 
     /** Result memory of undefined contents: a pooled buffer of this exact size, or a fresh one. */
     Object allocate(DType.Storage storage, int length) {
-        if ((long) length * storage.bytes() < GraphBufferPool.MIN_BYTES) return org.nabla.storage.Strided.allocate(storage, length);
+        if ((long) length * storage.bytes() < GraphBufferPool.MIN_BYTES) return Strided.allocate(storage, length);
         Object buffer = pool.take(storage, length);
-        if (buffer == null) buffer = org.nabla.storage.Strided.allocate(storage, length);
+        if (buffer == null) buffer = Strided.allocate(storage, length);
         synchronized (this) {
             owned.put(buffer, new Entry(storage, length));
         }
