@@ -25,7 +25,9 @@ import org.nabla.ops.TransferOps;
  * consumers, and looks the kernels up for its device, so a missing kernel fails before anything runs. A run keeps, per
  * node, a pending count: a node whose count drops to zero is ready and goes to the step's dispatcher (the inter-op
  * pool, or the caller's queue in serial modes). After a node ran, each input slot whose last consumer it was is
- * dropped, so intermediates die as early as possible; the live bytes and their peak are tracked.
+ * dropped, so intermediates die as early as possible, and a result buffer no slot holds any more goes back to this
+ * executor's {@link GraphBufferPool} for the next allocation of its size ({@link FrameBuffers}); the live bytes and
+ * their peak are tracked.
  *
  * <p>A Recv never blocks a thread: it registers a callback on the rendezvous, and whoever completes the Send finishes
  * the Recv node and dispatches its successors. Stateful nodes are ordered only by their data and control edges, as in
@@ -45,6 +47,10 @@ public final class Executor {
     private final int[] initialPending;
     private final int[] consumers;
     private final boolean[] fetchedSlot;
+    /** Slots whose value outlives the step: fetched, or read by a node that may keep it (see {@link #keepsInputs}). */
+    private final boolean[] escapingSlot;
+    /** Where this partition's dead result buffers wait for the next allocation (null: not recycled). */
+    private final GraphBufferPool pool;
     private final boolean[] fedNode;
     private final KernelRegistry.Entry[] kernels;
     private final TensorSpec[][] staticSpecs;
@@ -67,6 +73,12 @@ public final class Executor {
     private static final long CHEAP_MULTIPLY_ADDS = 1 << 17;
 
     /**
+     * Whether executors built from now on recycle result buffers by liveness ({@code -Dnabla.graphBufferReuse},
+     * default true); off, every result is fresh memory, as a reference for tests.
+     */
+    static boolean recycleBuffers() { return !"false".equals(System.getProperty("nabla.graphBufferReuse")); }
+
+    /**
      * Compiles {@code graph} for {@code device}. Every node runs, except the nodes of {@code feeds} (each such node
      * must have all its outputs fed); {@code fetches} are kept until the end of the run.
      */
@@ -81,6 +93,8 @@ public final class Executor {
         int slots = slotBase[n];
         consumers = new int[slots];
         fetchedSlot = new boolean[slots];
+        escapingSlot = new boolean[slots];
+        pool = recycleBuffers() && device instanceof org.nabla.device.CpuDevice ? new GraphBufferPool() : null;
         fedNode = new boolean[n];
         inputSlots = new int[n][];
         initialPending = new int[n];
@@ -114,10 +128,12 @@ public final class Executor {
             int[] ins = new int[node.inputs().size()];
             Set<Integer> preds = new LinkedHashSet<>();
             TensorSpec[] inSpecs = new TensorSpec[ins.length];
+            boolean keeps = keepsInputs(node);
             for (int k = 0; k < ins.length; k++) {
                 Output o = node.inputs().get(k);
                 ins[k] = slot(o);
                 consumers[ins[k]]++;
+                escapingSlot[ins[k]] |= keeps;
                 inSpecs[k] = o.spec();
                 preds.add(o.node().id());
             }
@@ -153,8 +169,23 @@ public final class Executor {
         for (int i = 0; i < fetchSlots.length; i++) {
             fetchSlots[i] = slot(check(fetches.get(i), "fetch"));
             fetchedSlot[fetchSlots[i]] = true;
+            escapingSlot[fetchSlots[i]] = true;
         }
         runnable = toRun;
+    }
+
+    /**
+     * Whether {@code node}'s kernel may hold on to an input after it returns (then that input's buffer is never
+     * recycled): stateful ops (a variable assignment stores its input), function calls (a function may assign its
+     * arguments), transfers (a Send leaves its input in the rendezvous). Pure kernels only read their inputs, or
+     * return them or views of them, which the frame counts as holders like any slot.
+     */
+    private static boolean keepsInputs(Node node) {
+        if (node.op().isStateful() || node.op() == TransferOps.SEND || node.op() == TransferOps.RECV) return true;
+        for (Object v : node.attrs().asMap().values()) {
+            if (v instanceof org.nabla.ops.GraphFunction || v instanceof org.nabla.ops.GraphFunction[]) return true;
+        }
+        return false;
     }
 
     private static boolean isCheap(Node node, TensorSpec[] in, TensorSpec[] out, boolean known) {
@@ -193,6 +224,9 @@ public final class Executor {
 
     public Device device() { return device; }
 
+    /** Bytes of dead result buffers held for the next runs (0 when results are not recycled). */
+    long pooledBytes() { return pool == null ? 0 : pool.bytes(); }
+
     /** Nodes this executor runs per step (fed nodes excluded). */
     public int runnableNodes() { return runnable; }
 
@@ -218,9 +252,12 @@ public final class Executor {
         private final AtomicIntegerArray pending;
         private final AtomicIntegerArray remaining;
         private final AtomicInteger left;
+        /** Liveness of the result buffers this run's kernels allocate (null: not recycled). */
+        private final FrameBuffers buffers;
 
         private Frame(Step step, Tensor[] feedValues) {
             this.step = step;
+            this.buffers = pool == null ? null : new FrameBuffers(pool);
             this.values = new Tensor[slotBase[nodes.length]];
             this.pending = new AtomicIntegerArray(initialPending);
             this.remaining = new AtomicIntegerArray(consumers);
@@ -330,7 +367,7 @@ public final class Executor {
             }
             KernelRegistry.Entry entry = kernels[id];
             Tensor[] out = entry.kernel().compute(new NodeKernelContext(step, node.op(), entry.prepare(in),
-                    node.attrs(), outSpecs, device));
+                    node.attrs(), outSpecs, device, buffers));
             if (out.length != node.numOutputs()) {
                 throw new IllegalStateException("kernel returned " + out.length + " outputs, the op declares "
                         + node.numOutputs());
@@ -352,8 +389,15 @@ public final class Executor {
                 step.allocated(b);
                 if (remaining.get(base + k) > 0 || fetchedSlot[base + k]) {
                     values[base + k] = out[k];
+                    if (buffers != null) buffers.stored(out[k], escapingSlot[base + k]);
                 } else {
                     step.released(b);
+                }
+            }
+            if (buffers != null) {
+                // after every stored output was counted: an output also stored elsewhere stays
+                for (int k = 0; k < out.length; k++) {
+                    if (remaining.get(base + k) == 0 && !fetchedSlot[base + k]) buffers.unstored(out[k]);
                 }
             }
             if (step.stats != null) {
@@ -367,6 +411,7 @@ public final class Executor {
                     Tensor t = values[s];
                     values[s] = null;
                     if (!fedNode[nodeOfSlot(s)]) step.released(bytes(t));
+                    if (buffers != null) buffers.dropped(t);
                 }
             }
             boolean inline = step.dispatcher.allowsInline();

@@ -13,25 +13,32 @@ import org.nabla.ops.TensorSpec;
 
 /**
  * The context of a kernel the executor runs for one node of one step: the step's variables, rendezvous, id and
- * failure state, and fresh result memory from the partition's device (graph results are never recycled: the executor
- * hands them to consumers and fetches whose lifetimes it does not track per buffer).
+ * failure state, and result memory: on the CPU from the frame's {@link FrameBuffers} (buffers whose readers have all
+ * run, recycled by liveness), elsewhere fresh from the partition's device.
  */
 final class NodeKernelContext extends BaseKernelContext {
     private final Step step;
+    /** Null where results are not recycled (another device type, or recycling switched off). */
+    private final FrameBuffers buffers;
 
-    NodeKernelContext(Step step, OpDef op, Tensor[] inputs, Attrs attrs, TensorSpec[] outputSpecs, Device device) {
+    NodeKernelContext(Step step, OpDef op, Tensor[] inputs, Attrs attrs, TensorSpec[] outputSpecs, Device device,
+                      FrameBuffers buffers) {
         super(op, inputs, attrs, outputSpecs, device);
         this.step = step;
+        this.buffers = buffers;
     }
 
     @Override
     protected KernelContext child(OpDef op, Tensor[] inputs, Attrs attrs, TensorSpec[] outputSpecs) {
-        return new NodeKernelContext(step, op, inputs, attrs, outputSpecs, device());
+        return new NodeKernelContext(step, op, inputs, attrs, outputSpecs, device(), buffers);
     }
 
-    @Override public Object allocate(DType.Storage storage, int length) { return device().allocate(storage, length); }
+    @Override
+    public Object allocate(DType.Storage storage, int length) {
+        return buffers != null ? buffers.allocate(storage, length) : device().allocate(storage, length);
+    }
 
-    @Override public boolean reusesBuffers() { return false; }
+    @Override public boolean reusesBuffers() { return buffers != null; }
 
     @Override public ResourceManager resources() { return step.resources; }
 

@@ -99,6 +99,9 @@ public final class Plan {
     /** Number of partitions (devices that got nodes). */
     public int partitionCount() { return executors.size(); }
 
+    /** Bytes of dead result buffers the partitions' executors hold for their next runs (tests). */
+    long pooledBytes() { return executors.stream().mapToLong(Executor::pooledBytes).sum(); }
+
     /** The graph each partition's executor runs, with its Send/Recv nodes. */
     public List<Graph> partitionGraphs() { return executors.stream().map(Executor::graph).toList(); }
 

@@ -9,6 +9,8 @@
  * org.nabla.runtime.FunctionCalls} to the step's {@link org.nabla.runtime.FunctionRuntime}, which instantiates each as
  * a multi-device function (placed over the session's devices, and other tasks' through {@link
  * org.nabla.runtime.RemoteTasks}) and runs every call as a sub-step in a rendezvous frame of its own.
+ * An executor recycles its kernels' result buffers by liveness (FrameBuffers counts the slots holding each, a
+ * GraphBufferPool keeps the dead ones for the next allocation).
  * {@link org.nabla.runtime.SerialExecutor} is the minimal reference runner. {@link org.nabla.runtime.Runner} is the
  * {@code session.runner().feed(..).fetch(..).run()} builder of every session, local or distributed. The distributed runtime reuses the same
  * stages: {@link org.nabla.runtime.PrunedGraph} (prune and optimize), {@link
