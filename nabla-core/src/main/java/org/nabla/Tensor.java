@@ -178,35 +178,41 @@ public final class Tensor {
 
     void requireConcrete(String what) {
         if (symbol != null) {
-            throw new IllegalStateException(what + ": tensor " + spec + " is symbolic (a graph tensor); it has no value "
-                    + "until a Session runs the graph");
+            throw new IllegalStateException(what + "(): tensor " + spec + " is symbolic (a graph tensor, e.g. inside a "
+                    + "TracedFunction or a graph being built); it has no value until the graph runs: fetch it from "
+                    + "a Session run or return it from the function, and decide on tensor values with Ops.cond / "
+                    + "Ops.whileLoop instead of Java if/while");
         }
     }
 
     // ---------------------------------------------------------------- values back to Java
 
     /** All elements, row-major, as float (any numeric dtype is converted). */
-    public float[] toFloatArray() { return (float[]) javaArray(DType.Storage.FLOAT); }
+    public float[] toFloatArray() { return (float[]) javaArray(DType.Storage.FLOAT, "toFloatArray"); }
 
-    public double[] toDoubleArray() { return (double[]) javaArray(DType.Storage.DOUBLE); }
+    /** All elements, row-major, as double. */
+    public double[] toDoubleArray() { return (double[]) javaArray(DType.Storage.DOUBLE, "toDoubleArray"); }
 
-    public int[] toIntArray() { return (int[]) javaArray(DType.Storage.INT); }
+    /** All elements, row-major, as int (floating values truncated toward zero). */
+    public int[] toIntArray() { return (int[]) javaArray(DType.Storage.INT, "toIntArray"); }
 
     /** All elements as long: integers exactly (uint64 values above Long.MAX_VALUE as their two's-complement bits). */
-    public long[] toLongArray() { return (long[]) javaArray(DType.Storage.LONG); }
+    public long[] toLongArray() { return (long[]) javaArray(DType.Storage.LONG, "toLongArray"); }
 
     /** Elements as bytes (uint8/int8 bits, 0/1 for bool; other dtypes wrap to their low 8 bits). */
-    public byte[] toByteArray() { return (byte[]) javaArray(DType.Storage.BYTE); }
+    public byte[] toByteArray() { return (byte[]) javaArray(DType.Storage.BYTE, "toByteArray"); }
 
     /** Elements as shorts (int16/uint16 bits; other dtypes wrap to their low 16 bits). */
-    public short[] toShortArray() { return (short[]) javaArray(DType.Storage.SHORT); }
+    public short[] toShortArray() { return (short[]) javaArray(DType.Storage.SHORT, "toShortArray"); }
 
-    private Object javaArray(DType.Storage want) {
+    private Object javaArray(DType.Storage want, String method) {
+        requireConcrete(method);   // named for the caller's method, not the internals below
         Tensor d = onHost().dense();
         return Strided.convert(d.data(), d.shape().intSize(), dtype(), want);
     }
 
     public boolean[] toBooleanArray() {
+        requireConcrete("toBooleanArray");
         double[] d = toDoubleArray();
         boolean[] b = new boolean[d.length];
         for (int i = 0; i < d.length; i++) b[i] = d[i] != 0;
@@ -220,15 +226,30 @@ public final class Tensor {
     public Object toArray() { return JavaArrays.toNested(this); }
 
     /** The single element of a scalar or one-element tensor. */
-    public float floatValue() { return toFloatArray()[singleIndex("floatValue")]; }
+    public float floatValue() {
+        requireConcrete("floatValue");
+        return toFloatArray()[singleIndex("floatValue")];
+    }
 
-    public double doubleValue() { return toDoubleArray()[singleIndex("doubleValue")]; }
+    public double doubleValue() {
+        requireConcrete("doubleValue");
+        return toDoubleArray()[singleIndex("doubleValue")];
+    }
 
-    public int intValue() { return toIntArray()[singleIndex("intValue")]; }
+    public int intValue() {
+        requireConcrete("intValue");
+        return toIntArray()[singleIndex("intValue")];
+    }
 
-    public long longValue() { return toLongArray()[singleIndex("longValue")]; }
+    public long longValue() {
+        requireConcrete("longValue");
+        return toLongArray()[singleIndex("longValue")];
+    }
 
-    public boolean booleanValue() { return toBooleanArray()[singleIndex("booleanValue")]; }
+    public boolean booleanValue() {
+        requireConcrete("booleanValue");
+        return toBooleanArray()[singleIndex("booleanValue")];
+    }
 
     private int singleIndex(String what) {
         if (size() != 1) {
