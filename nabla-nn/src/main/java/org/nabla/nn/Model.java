@@ -164,9 +164,7 @@ public abstract class Model {
     }
 
     /** The shapes of the model's inputs with the batch dimension unknown (-1); the model must be built. */
-    public List<Shape> inputShapes() {
-        throw new UnsupportedOperationException("model " + name + " does not report its input shapes");
-    }
+    public abstract List<Shape> inputShapes();
 
     /**
      * Saves the model for inference as a saved model (docs/saved-model.md): the traced prediction graph ({@code call}

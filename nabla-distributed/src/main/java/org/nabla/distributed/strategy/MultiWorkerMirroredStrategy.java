@@ -73,29 +73,7 @@ public final class MultiWorkerMirroredStrategy implements DataParallel {
      * (inputs and targets alike). A replica may get no row when B &lt; n.
      */
     @Override
-    public Tensor[] shard(Tensor... globalBatch) {
-        Tensor[] out = new Tensor[globalBatch.length];
-        long rows = -1;
-        for (int i = 0; i < globalBatch.length; i++) {
-            Tensor t = globalBatch[i];
-            if (t == null || t.rank() == 0) throw new IllegalArgumentException("shard: tensor " + i + " has no batch axis");
-            long b = t.shape().dim(0);
-            if (rows >= 0 && b != rows) {
-                throw new IllegalArgumentException("shard: tensor " + i + " has " + b + " rows, tensor 0 has " + rows);
-            }
-            rows = b;
-            int n = replicas();
-            int from = (int) (b * replicaId() / n);
-            int to = (int) (b * (replicaId() + 1) / n);
-            int[] begin = new int[t.rank()];
-            int[] size = new int[t.rank()];
-            begin[0] = from;
-            size[0] = to - from;
-            for (int d = 1; d < t.rank(); d++) size[d] = (int) t.shape().dim(d);
-            out[i] = Ops.slice(t, begin, size);
-        }
-        return out;
-    }
+    public Tensor[] shard(Tensor... globalBatch) { return BatchShards.rows(replicaId(), replicas(), globalBatch); }
 
     /**
      * The mean over all replicas of each gradient, weighted by the examples each replica computed it on
