@@ -12,7 +12,6 @@ import org.nabla.eager.ExecutionContext;
 import org.nabla.ops.Attrs;
 import org.nabla.ops.GraphFunction;
 import org.nabla.ops.OpDef;
-import org.nabla.ops.StateOps;
 
 /**
  * Side effects in traced graphs (TensorFlow's automatic control dependencies). A function graph runs its
@@ -41,10 +40,10 @@ public final class Effects {
      */
     public static Set<String> resources(OpDef op, Attrs attrs) {
         if (!op.isStateful()) return Set.of();
-        if (op == StateOps.READ_VARIABLE || op == StateOps.ASSIGN_VARIABLE || op == StateOps.ASSIGN_ADD_VARIABLE
-                || op == StateOps.ASSIGN_SUB_VARIABLE || op == StateOps.APPLY_GRADIENT_DESCENT
-                || op == StateOps.MATMUL_APPLY_GRADIENT_DESCENT) {
-            return Set.of("variable:" + attrs.getString("name"));
+        if (!op.variableAttrs().isEmpty()) {
+            Set<String> vars = new LinkedHashSet<>();
+            for (String a : op.variableAttrs()) vars.add("variable:" + attrs.getString(a));
+            return vars;
         }
         boolean holdsGraphs = false;
         Set<String> out = new LinkedHashSet<>();

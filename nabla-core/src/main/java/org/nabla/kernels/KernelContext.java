@@ -58,6 +58,19 @@ public interface KernelContext {
     /** The variables of the run (a session's, or the process's eager ones). */
     ResourceManager resources();
 
+    /**
+     * The value of variable {@code name}, for a kernel that returns it as an output (ReadVariable). In a graph run
+     * the value is lent to the run until every node reading it ran, so that a later update may write it in place;
+     * elsewhere (eager calls) it is handed out for good ({@link ResourceManager#read}).
+     */
+    default Tensor readVariable(String name) { return resources().read(name); }
+
+    /**
+     * Declares that this kernel returns {@code value}, the value it just stored in variable {@code name}, as an
+     * output: it is lent like a {@link #readVariable} result, so the output's readers see it unchanged.
+     */
+    default void lendVariable(String name, Tensor value) { resources().share(name, value); }
+
     /** The rendezvous of the run; fails with a clear message where there is none (eager calls). */
     Rendezvous rendezvous();
 

@@ -21,6 +21,7 @@ public final class OpDef {
     private final String kernelDTypeAttr;
     private final boolean differentiable;
     private final boolean stateful;
+    private final List<String> variableAttrs;
     private final boolean internal;
     private final String summary;
     private final int id;
@@ -35,7 +36,8 @@ public final class OpDef {
         this.kernelDTypeAttr = b.kernelDTypeAttr;
         this.kernelDTypeInput = b.kernelDTypeAttr != null || b.kernelDTypeFromOutput ? -1 : b.kernelDTypeInput;
         this.differentiable = b.differentiable;
-        this.stateful = b.stateful;
+        this.stateful = b.stateful || !b.variableAttrs.isEmpty();
+        this.variableAttrs = List.copyOf(b.variableAttrs);
         this.internal = b.internal;
         this.summary = b.summary;
         this.id = OpRegistry.nextId();
@@ -59,6 +61,13 @@ public final class OpDef {
 
     /** True for ops that must not be folded or deduplicated (random ops, reads of mutable state). */
     public boolean isStateful() { return stateful; }
+
+    /**
+     * The string attributes that name the variables a node of this op reads or writes (ReadVariable's "name", an
+     * optimizer update's weight and slot names); empty for ops that touch no variable. Automatic control dependencies
+     * order the ops of each named variable.
+     */
+    public List<String> variableAttrs() { return variableAttrs; }
 
     /**
      * True for ops that exist for gradients, the optimizer or the runtime (backward helpers, fused ops, transfers)
@@ -144,6 +153,7 @@ public final class OpDef {
         private boolean kernelDTypeFromOutput;
         private boolean differentiable = true;
         private boolean stateful;
+        private final List<String> variableAttrs = new ArrayList<>();
         private boolean internal;
         private String summary = "";
 
@@ -198,6 +208,12 @@ public final class OpDef {
 
         public Builder stateful() {
             this.stateful = true;
+            return this;
+        }
+
+        /** The op reads or writes the variables named by these string attributes (it is stateful). */
+        public Builder variables(String... attrNames) {
+            variableAttrs.addAll(List.of(attrNames));
             return this;
         }
 

@@ -14,25 +14,25 @@ public final class StateOps {
             .attr("shape", AttrType.SHAPE)
             .kernelDTypeFromAttr("dtype")
             .shape((in, a) -> Infer.one(a.getDType("dtype"), a.getShape("shape")))
-            .stateful()
+            .variables("name")
             .summary("the current value of the variable 'name'").build();
 
     public static final OpDef ASSIGN_VARIABLE = OpDef.builder("AssignVariable").inputs("value")
             .attr("name", AttrType.STRING)
             .shape((in, a) -> Infer.one(in[0].dtype(), in[0].shape()))
-            .stateful().notDifferentiable()
+            .variables("name").notDifferentiable()
             .summary("stores value in the variable 'name' (creating it) and returns it").build();
 
     public static final OpDef ASSIGN_ADD_VARIABLE = OpDef.builder("AssignAddVariable").inputs("delta")
             .attr("name", AttrType.STRING)
             .shape((in, a) -> Infer.one(in[0].dtype(), in[0].shape()))
-            .stateful().notDifferentiable()
+            .variables("name").notDifferentiable()
             .summary("adds delta to the variable 'name' and returns the new value").build();
 
     public static final OpDef ASSIGN_SUB_VARIABLE = OpDef.builder("AssignSubVariable").inputs("delta")
             .attr("name", AttrType.STRING)
             .shape((in, a) -> Infer.one(in[0].dtype(), in[0].shape()))
-            .stateful().notDifferentiable()
+            .variables("name").notDifferentiable()
             .summary("subtracts delta from the variable 'name' and returns the new value").build();
 
     /**
@@ -49,7 +49,7 @@ public final class StateOps {
                 }
                 return Infer.one(in[1].dtype(), in[1].shape());
             })
-            .stateful().notDifferentiable()
+            .variables("name").notDifferentiable()
             .summary("subtracts alpha * delta from the variable 'name' and returns the new value").build();
 
     /**
@@ -80,6 +80,6 @@ public final class StateOps {
                 }
                 return Infer.one(in[1].dtype(), org.nabla.Shape.of(m, n));
             })
-            .stateful().notDifferentiable().internal()
+            .variables("name").notDifferentiable().internal()
             .summary("subtracts alpha * op(a) op(b) from the variable 'name' and returns the new value").build();
 }

@@ -109,6 +109,8 @@ public final class Executor {
             feedSlots[i] = slot(f);
         }
         Set<Output> fedSet = Set.copyOf(feeds);
+        // only recycling frames lend variable values, so only they can update in place
+        int[][] extraPreds = pool != null ? ReadsBeforeWrites.edges(nodes, fedNode) : null;
         List<List<Integer>> succ = new ArrayList<>();
         for (int i = 0; i < n; i++) succ.add(new ArrayList<>());
         int toRun = 0;
@@ -138,6 +140,7 @@ public final class Executor {
                 preds.add(o.node().id());
             }
             for (Node c : node.controlInputs()) preds.add(c.id());
+            if (extraPreds != null) for (int p : extraPreds[id]) preds.add(p);
             inputSlots[id] = ins;
             initialPending[id] = preds.size();
             for (int p : preds) succ.get(p).add(id);

@@ -1,8 +1,11 @@
 package org.nabla.runtime;
 
+import java.util.ArrayList;
 import java.util.IdentityHashMap;
+import java.util.List;
 import java.util.Map;
 import org.nabla.DType;
+import org.nabla.ResourceManager;
 import org.nabla.Tensor;
 import org.nabla.storage.Strided;
 
@@ -13,7 +16,12 @@ import org.nabla.storage.Strided;
  * array identity covers them) and returns it when the count drops to zero. A buffer that reaches a slot that is
  * fetched, or read by a node that may keep its inputs (stateful ops such as variable assignments, function calls,
  * sends), is pinned: it outlives the step and never returns. Buffers of fed values and variables are never the
- * frame's. Thread-safe (nodes of a parallel run finish concurrently).
+ * frame's.
+ *
+ * <p>Variable values that kernels return (graph reads) are lent by the {@link ResourceManager} and counted the same
+ * way: when no slot holds one any more the frame gives it back, so that the variable may then be updated in place;
+ * one that escapes the step is marked shared instead (it will be copied before any change). Thread-safe (nodes of a
+ * parallel run finish concurrently).
  */
 final class FrameBuffers {
     /** A buffer of this frame: its storage, length, live slot count and whether it escaped the step. */
@@ -29,8 +37,25 @@ final class FrameBuffers {
         }
     }
 
+    /** A variable value lent to this frame: the slots holding it and the lent tensors not yet in a slot. */
+    private static final class Loan {
+        final ResourceManager resources;
+        final String name;
+        final Tensor value;
+        final List<Tensor> unplaced = new ArrayList<>();
+        int loans;
+        int slots;
+
+        Loan(ResourceManager resources, String name, Tensor value) {
+            this.resources = resources;
+            this.name = name;
+            this.value = value;
+        }
+    }
+
     private final GraphBufferPool pool;
     private final Map<Object, Entry> owned = new IdentityHashMap<>();
+    private final Map<Object, Loan> loans = new IdentityHashMap<>();
 
     FrameBuffers(GraphBufferPool pool) { this.pool = pool; }
 
@@ -45,12 +70,43 @@ final class FrameBuffers {
         return buffer;
     }
 
+    /**
+     * A kernel returns {@code value}, the value of variable {@code name} that {@code resources} lent it: the frame
+     * gives the loan back once the output's slot and every view of it in other slots were dropped.
+     */
+    synchronized void borrowed(Tensor value, ResourceManager resources, String name) {
+        Loan l = loans.computeIfAbsent(value.data(), k -> new Loan(resources, name, value));
+        l.loans++;
+        l.unplaced.add(value);
+    }
+
     /** {@code t} now sits in a value slot; {@code escapes}: that slot is fetched or read by a node that keeps it. */
-    synchronized void stored(Tensor t, boolean escapes) {
-        Entry e = t == null ? null : owned.get(t.data());
-        if (e == null) return;
-        e.slots++;
-        e.pinned |= escapes;
+    void stored(Tensor t, boolean escapes) {
+        Loan shared = null;
+        synchronized (this) {
+            Entry e = t == null ? null : owned.get(t.data());
+            if (e != null) {
+                e.slots++;
+                e.pinned |= escapes;
+                return;
+            }
+            Loan l = t == null ? null : loans.get(t.data());
+            if (l == null) return;
+            placed(l, t);
+            l.slots++;
+            if (escapes) shared = l;
+        }
+        if (shared != null) shared.resources.share(shared.name, shared.value);
+    }
+
+    /** The lent tensor {@code t} itself (not a view of it) reached its slot. */
+    private static void placed(Loan l, Tensor t) {
+        for (int i = 0; i < l.unplaced.size(); i++) {
+            if (l.unplaced.get(i) == t) {
+                l.unplaced.remove(i);
+                return;
+            }
+        }
     }
 
     /**
@@ -60,11 +116,23 @@ final class FrameBuffers {
     void dropped(Tensor t) {
         Entry e;
         Object buffer;
+        Loan ended;
         synchronized (this) {
             buffer = t == null ? null : t.data();
             e = buffer == null ? null : owned.get(buffer);
-            if (e == null || e.pinned || --e.slots > 0) return;
-            owned.remove(buffer);
+            if (e == null) {
+                ended = buffer == null ? null : loans.get(buffer);
+                if (ended == null || --ended.slots > 0 || !ended.unplaced.isEmpty()) return;
+                loans.remove(buffer);
+            } else {
+                if (e.pinned || --e.slots > 0) return;
+                owned.remove(buffer);
+                ended = null;
+            }
+        }
+        if (ended != null) {
+            ended.resources.giveBack(ended.name, ended.value, ended.loans);
+            return;
         }
         pool.give(buffer, e.storage, e.length);
     }
@@ -73,8 +141,15 @@ final class FrameBuffers {
     void unstored(Tensor t) {
         synchronized (this) {
             Entry e = t == null ? null : owned.get(t.data());
-            if (e == null) return;
-            e.slots++; // balanced by dropped
+            Loan l = e != null || t == null ? null : loans.get(t.data());
+            if (e != null) {
+                e.slots++; // balanced by dropped
+            } else if (l != null) {
+                placed(l, t);
+                l.slots++;
+            } else {
+                return;
+            }
         }
         dropped(t);
     }

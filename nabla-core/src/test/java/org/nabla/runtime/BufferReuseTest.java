@@ -191,6 +191,89 @@ class BufferReuseTest {
         }
     }
 
+    /**
+     * AssignAdd/AssignSub compute the new value inside their kernel (into frame memory); that buffer becomes the
+     * variable's value and must never go back to the pool, whether or not the node's output is read.
+     */
+    @Test
+    void valuesComputedInsideUpdateKernelsAreNeverRecycled() {
+        for (boolean readOutput : new boolean[] {false, true}) {
+            Graph g = new Graph();
+            Variable v = Variables.create(g, "acc", new float[ROWS * COLS]);
+            Node init = Variables.globalVariablesInitializer(g);
+            Tensor h;
+            Tensor update;
+            try (ExecutionContext.Scope s = g.asDefault()) {
+                Tensor x = g.placeholder("x", DType.FLOAT32, Shape.of(ROWS * COLS));
+                update = v.assignAdd(x);
+                Tensor after = readOutput ? Ops.neg(update) : Ops.neg(x);
+                h = Ops.neg(Ops.add(after, Ops.neg(Ops.neg(x)))); // dead intermediates of the same size
+            }
+            Tensor read = Variables.read(g, v);
+            try (Session s = new Session(g, SessionOptions.defaults().optimizerOptions(OptimizerOptions.NONE)
+                    .mode(ExecutionMode.DETERMINISTIC))) {
+                s.runner().addTarget(init).run();
+                float[] expect = new float[ROWS * COLS];
+                for (int step = 0; step < 4; step++) {
+                    float[] xs = random(ROWS * COLS, 300 + step);
+                    for (int i = 0; i < xs.length; i++) expect[i] += xs[i];
+                    s.runner().feed(g.tensor("x"), Tensors.of(xs, ROWS * COLS)).fetch(h).addTarget(update).run();
+                    assertArrayEquals(expect, s.run(read).toFloatArray(), 0f, "step " + step + " read " + readOutput);
+                }
+            }
+        }
+    }
+
+    /**
+     * A plain SGD update (fused into ApplyGradientDescent by the optimizer) writes the weight in place once its
+     * readers ran (the executor orders them first); a read of the weight that the run fetches is copied instead, so
+     * fetched values keep their bits.
+     */
+    @Test
+    void sgdUpdatesRunInPlaceAndFetchedReadsKeepTheirBits() {
+        for (boolean fetchRead : new boolean[] {false, true}) {
+            Graph g = new Graph();
+            Variable w = Variables.create(g, "w", Tensors.of(random(ROWS * COLS, 5), ROWS, COLS));
+            Node init = Variables.globalVariablesInitializer(g);
+            Tensor r = Variables.read(g, w);
+            Tensor h;
+            Tensor update;
+            try (ExecutionContext.Scope s = g.asDefault()) {
+                Tensor x = g.placeholder("x", DType.FLOAT32, Shape.of(ROWS, COLS));
+                h = Ops.mul(r, 2f);
+                update = w.assignSub(Ops.mul(x, 0.25f));
+            }
+            try (Session s = new Session(g, SessionOptions.defaults().mode(ExecutionMode.DETERMINISTIC))) {
+                s.runner().addTarget(init).run();
+                float[] expect = random(ROWS * COLS, 5);
+                List<Tensor> reads = new ArrayList<>();
+                List<float[]> readValues = new ArrayList<>();
+                long inPlace0 = s.resources().inPlaceUpdates();
+                for (int step = 0; step < 5; step++) {
+                    float[] xs = random(ROWS * COLS, 400 + step);
+                    Runner run = s.runner().feed(g.tensor("x"), Tensors.of(xs, ROWS, COLS)).fetch(h)
+                            .addTarget(update);
+                    if (fetchRead) run.fetch(r);
+                    List<Tensor> got = run.run();
+                    float[] doubled = got.get(0).toFloatArray();
+                    for (int i = 0; i < expect.length; i++) assertEquals(2 * expect[i], doubled[i], "step " + step);
+                    if (fetchRead) {
+                        reads.add(got.get(1));
+                        readValues.add(expect.clone());
+                    }
+                    for (int i = 0; i < expect.length; i++) expect[i] -= xs[i] * 0.25f;
+                }
+                assertArrayEquals(expect, s.run(Variables.read(g, w)).toFloatArray(), 0f, "fetch read " + fetchRead);
+                for (int k = 0; k < reads.size(); k++) {
+                    assertArrayEquals(readValues.get(k), reads.get(k).toFloatArray(), 0f, "fetched read " + k);
+                }
+                long inPlace = s.resources().inPlaceUpdates() - inPlace0;
+                if (fetchRead) assertEquals(0, inPlace, "a fetched read is never written over");
+                else assertTrue(inPlace >= 4, "updates after the first copy run in place, got " + inPlace);
+            }
+        }
+    }
+
     @Test
     void loopAndCondBodiesGiveTheBitsOfFreshMemory() {
         int[][] fresh = loopAndCond(false);

@@ -8,6 +8,7 @@ import org.nabla.DType;
 import org.nabla.Ops;
 import org.nabla.Shape;
 import org.nabla.Tensor;
+import org.nabla.Variable;
 import org.nabla.device.CpuDevice;
 import org.nabla.kernels.KernelContext;
 import org.nabla.kernels.KernelRegistry;
@@ -31,6 +32,9 @@ import org.nabla.ops.TensorSpec;
  *     {@code Dropout} keys only by an attribute, which a trace freezes). Outputs the result and the mask.</li>
  * <li>{@code AdamUpdate(value, m, v, grad, lr, step)}: one fused Adam/AdamW step over a weight, returning the new
  *     value, first and second moments (one pass instead of a dozen elementwise ops).</li>
+ * <li>{@code ApplyAdam(grad, lr, step)} with variable names {@code var}, {@code m}, {@code v}: the same step applied
+ *     to the variables themselves (TensorFlow's ResourceApplyAdam), written in place when their values are private
+ *     (see {@link org.nabla.ResourceManager}), so a training step allocates nothing for its update.</li>
  * </ul>
  */
 public final class TrainingOps implements OpLibrary {
@@ -52,6 +56,22 @@ public final class TrainingOps implements OpLibrary {
             .summary("Adam(W) step: new value, m, v from value, m, v, grad, lr (scalar) and step t (scalar, >= 1)")
             .build();
 
+    public static final OpDef APPLY_ADAM = OpDef.builder("ApplyAdam")
+            .inputs("grad", "lr", "step")
+            .attr("var", AttrType.STRING)
+            .attr("m", AttrType.STRING)
+            .attr("v", AttrType.STRING)
+            .attr("beta1", AttrType.FLOAT, 0.9)
+            .attr("beta2", AttrType.FLOAT, 0.999)
+            .attr("epsilon", AttrType.FLOAT, 1e-7)
+            .attr("weightDecay", AttrType.FLOAT, 0.0)
+            .variables("var", "m", "v")
+            .shape(TrainingOps::applyAdamShape)
+            .notDifferentiable()
+            .summary("Adam(W) step of the variables var, m and v (float32) by grad, lr (scalar) and step t (>= 1), in "
+                    + "place where possible")
+            .build();
+
     private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
 
     /** max(value + bias, 0) with bias along the last axis: Dense/Conv2D's bias and relu in one pass. */
@@ -69,7 +89,9 @@ public final class TrainingOps implements OpLibrary {
             .summary("(grad * (output > 0), its sum over all axes but the last): BiasRelu's backward pass").build();
 
     @Override
-    public Collection<OpDef> ops() { return List.of(STEP_DROPOUT, ADAM_UPDATE, BIAS_RELU, BIAS_RELU_GRAD); }
+    public Collection<OpDef> ops() {
+        return List.of(STEP_DROPOUT, ADAM_UPDATE, APPLY_ADAM, BIAS_RELU, BIAS_RELU_GRAD);
+    }
 
     @Override
     public void registerGradients(GradientRegistry gradients) {
@@ -94,6 +116,16 @@ public final class TrainingOps implements OpLibrary {
                                       double beta1, double beta2, double epsilon, double weightDecay) {
         return Ops.runMulti(ADAM_UPDATE, Attrs.of("beta1", beta1, "beta2", beta2, "epsilon", epsilon,
                 "weightDecay", weightDecay), value, m, v, grad, lr, step);
+    }
+
+    /**
+     * One Adam step applied to the float32 variables {@code var} (the weight), {@code m} and {@code v} (its moments)
+     * with gradient {@code grad}: in place when their values are private, else into new values.
+     */
+    public static void applyAdam(Variable var, Variable m, Variable v, Tensor grad, Tensor lr, Tensor step,
+                                 double beta1, double beta2, double epsilon, double weightDecay) {
+        Ops.runMulti(APPLY_ADAM, Attrs.of("var", var.name(), "m", m.name(), "v", v.name(), "beta1", beta1, "beta2",
+                beta2, "epsilon", epsilon, "weightDecay", weightDecay), grad, lr, step);
     }
 
     /** Fused bias add and relu (BiasAdd then Relu, in one pass). */
@@ -148,6 +180,18 @@ public final class TrainingOps implements OpLibrary {
         return new TensorSpec[] {in[0], in[0], in[0]};
     }
 
+    private static TensorSpec[] applyAdamShape(TensorSpec[] in, Attrs a) {
+        String op = "ApplyAdam";
+        if (in[0].dtype() != DType.FLOAT32) throw new OpException(op, "grad must be float32, got " + in[0]);
+        if (in[1].dtype() != DType.FLOAT32 || in[1].shape().rank() != 0) {
+            throw new OpException(op, "lr must be a float32 scalar, got " + in[1]);
+        }
+        if (in[2].dtype() != DType.INT64 || in[2].shape().rank() != 0) {
+            throw new OpException(op, "step must be an int64 scalar, got " + in[2]);
+        }
+        return new TensorSpec[0];
+    }
+
     @Override
     public void registerKernels(KernelRegistry r) {
         r.register(STEP_DROPOUT, CpuDevice.TYPE, DType.FLOAT32, ctx -> dropout(ctx, ctx.input(0),
@@ -155,6 +199,7 @@ public final class TrainingOps implements OpLibrary {
         r.register(STEP_DROPOUT, CpuDevice.TYPE, DType.FLOAT64, ctx -> dropout(ctx, ctx.input(0),
                 ((long[]) ctx.input(1).data())[0], ctx.attrs().getDouble("rate"), ctx.attrs().getLong("seed")));
         r.register(ADAM_UPDATE, CpuDevice.TYPE, DType.FLOAT32, ctx -> adam(ctx.inputs(), ctx.attrs()));
+        r.register(APPLY_ADAM, CpuDevice.TYPE, DType.FLOAT32, TrainingOps::applyAdamKernel);
         r.register(BIAS_RELU, CpuDevice.TYPE, DType.FLOAT32, ctx -> biasReluFloat(ctx, ctx.input(0), ctx.input(1)));
         r.register(BIAS_RELU, CpuDevice.TYPE, DType.FLOAT64, ctx -> biasReluDouble(ctx.input(0), ctx.input(1)));
         r.register(BIAS_RELU_GRAD, CpuDevice.TYPE, DType.FLOAT32, ctx ->
@@ -288,46 +333,92 @@ public final class TrainingOps implements OpLibrary {
     }
 
     private static Tensor[] adam(Tensor[] in, Attrs a) {
-        float[] w = (float[]) in[0].data(), m = (float[]) in[1].data(), v = (float[]) in[2].data();
-        float[] g = (float[]) in[3].data();
-        double lr = ((float[]) in[4].data())[0];
-        long t = ((long[]) in[5].data())[0];
-        double b1 = a.getDouble("beta1"), b2 = a.getDouble("beta2"), eps = a.getDouble("epsilon");
-        double wd = a.getDouble("weightDecay");
-        if (t < 1) throw new OpException("AdamUpdate", "step must be >= 1, got " + t);
-        // Keras: lr_t = lr * sqrt(1 - b2^t) / (1 - b1^t); w -= lr_t * m / (sqrt(v) + eps); decoupled decay first.
-        float lrT = (float) (lr * Math.sqrt(1 - Math.pow(b2, t)) / (1 - Math.pow(b1, t)));
-        float decay = (float) (1 - lr * wd);
-        float fb1 = (float) b1, fb2 = (float) b2, c1 = (float) (1 - b1), c2 = (float) (1 - b2), feps = (float) eps;
-        int n = w.length;
+        AdamStep step = AdamStep.of(a, ((float[]) in[4].data())[0], ((long[]) in[5].data())[0], "AdamUpdate");
+        Tensor[] dense = new Tensor[4];
+        for (int i = 0; i < 4; i++) dense[i] = in[i].isDenseFromZero() ? in[i] : in[i].dense();
+        int n = Math.toIntExact(in[0].size());
         float[] nw = new float[n], nm = new float[n], nv = new float[n];
-        Parallel.forRange(n, 1 << 15, (from, to) -> {
+        step.run((float[]) dense[0].data(), (float[]) dense[1].data(), (float[]) dense[2].data(),
+                (float[]) dense[3].data(), nw, nm, nv, n);
+        Shape s = in[0].shape();
+        return new Tensor[] {Tensor.wrap(DType.FLOAT32, s, nw), Tensor.wrap(DType.FLOAT32, s, nm),
+                Tensor.wrap(DType.FLOAT32, s, nv)};
+    }
+
+    private static Tensor[] applyAdamKernel(KernelContext ctx) {
+        Attrs a = ctx.attrs();
+        AdamStep step = AdamStep.of(a, ((float[]) ctx.input(1).data())[0], ((long[]) ctx.input(2).data())[0],
+                "ApplyAdam");
+        Tensor grad = ctx.input(0).isDenseFromZero() ? ctx.input(0) : ctx.input(0).dense();
+        List<String> names = List.of(a.getString("var"), a.getString("m"), a.getString("v"));
+        ctx.resources().writeInPlace(names, (values, writable) -> {
+            for (int i = 0; i < 3; i++) {
+                if (values[i].dtype() != DType.FLOAT32 || !values[i].shape().equals(grad.shape())) {
+                    throw new OpException("ApplyAdam", "variable '" + names.get(i) + "' holds " + values[i].spec()
+                            + " but the gradient is " + grad.spec() + " (var, m and v must all match it)");
+                }
+            }
+            int n = Math.toIntExact(grad.size());
+            float[][] src = new float[3][];
+            float[][] dst = new float[3][];
+            Tensor[] next = new Tensor[3];
+            for (int i = 0; i < 3; i++) {
+                Tensor d = values[i].isDenseFromZero() ? values[i] : values[i].dense();
+                src[i] = (float[]) d.data();
+                dst[i] = writable[i] ? src[i] : new float[n];
+                next[i] = writable[i] ? values[i] : Tensor.wrap(DType.FLOAT32, values[i].shape(), dst[i]);
+            }
+            step.run(src[0], src[1], src[2], (float[]) grad.data(), dst[0], dst[1], dst[2], n);
+            return next;
+        });
+        return new Tensor[0];
+    }
+
+    /**
+     * The constants of one Adam step (Keras: lr_t = lr * sqrt(1 - b2^t) / (1 - b1^t); w -= lr_t * m / (sqrt(v) +
+     * eps), decoupled decay first) and its element loop, which may write over its inputs (element i is read before
+     * it is written).
+     */
+    private record AdamStep(float b1, float b2, float c1, float c2, float eps, float lrT, float decay) {
+        static AdamStep of(Attrs a, float lr, long t, String op) {
+            if (t < 1) throw new OpException(op, "step must be >= 1, got " + t);
+            double b1 = a.getDouble("beta1"), b2 = a.getDouble("beta2"), eps = a.getDouble("epsilon");
+            double wd = a.getDouble("weightDecay");
+            float lrT = (float) (lr * Math.sqrt(1 - Math.pow(b2, t)) / (1 - Math.pow(b1, t)));
+            return new AdamStep((float) b1, (float) b2, (float) (1 - b1), (float) (1 - b2), (float) eps, lrT,
+                    (float) (1 - lr * wd));
+        }
+
+        void run(float[] w, float[] m, float[] v, float[] g, float[] nw, float[] nm, float[] nv, int n) {
+            Parallel.forRange(n, 1 << 15, (from, to) -> range(w, m, v, g, nw, nm, nv, from, to));
+        }
+
+        private void range(float[] w, float[] m, float[] v, float[] g, float[] nw, float[] nm, float[] nv, int from,
+                           int to) {
             int i = from;
             int upper = from + F.loopBound(to - from);
-            FloatVector vb1 = FloatVector.broadcast(F, fb1), vb2 = FloatVector.broadcast(F, fb2);
+            FloatVector vb1 = FloatVector.broadcast(F, b1), vb2 = FloatVector.broadcast(F, b2);
             FloatVector vc1 = FloatVector.broadcast(F, c1), vc2 = FloatVector.broadcast(F, c2);
-            FloatVector veps = FloatVector.broadcast(F, feps), vlr = FloatVector.broadcast(F, lrT);
+            FloatVector veps = FloatVector.broadcast(F, eps), vlr = FloatVector.broadcast(F, lrT);
             FloatVector vdecay = FloatVector.broadcast(F, decay);
             for (; i < upper; i += F.length()) {
                 FloatVector gi = FloatVector.fromArray(F, g, i);
                 FloatVector mi = FloatVector.fromArray(F, m, i).mul(vb1).add(gi.mul(vc1));
                 FloatVector vi = FloatVector.fromArray(F, v, i).mul(vb2).add(gi.mul(gi).mul(vc2));
+                FloatVector wi = FloatVector.fromArray(F, w, i);
                 mi.intoArray(nm, i);
                 vi.intoArray(nv, i);
-                FloatVector wi = FloatVector.fromArray(F, w, i);
                 wi.mul(vdecay).sub(vlr.mul(mi).div(vi.sqrt().add(veps))).intoArray(nw, i);
             }
             for (; i < to; i++) {
                 float gi = g[i];
-                float mi = fb1 * m[i] + c1 * gi;
-                float vi = fb2 * v[i] + gi * gi * c2;
+                float mi = b1 * m[i] + c1 * gi;
+                float vi = b2 * v[i] + gi * gi * c2;
+                float wi = w[i];
                 nm[i] = mi;
                 nv[i] = vi;
-                nw[i] = w[i] * decay - lrT * mi / ((float) Math.sqrt(vi) + feps);
+                nw[i] = wi * decay - lrT * mi / ((float) Math.sqrt(vi) + eps);
             }
-        });
-        Shape s = in[0].shape();
-        return new Tensor[] {Tensor.wrap(DType.FLOAT32, s, nw), Tensor.wrap(DType.FLOAT32, s, nm),
-                Tensor.wrap(DType.FLOAT32, s, nv)};
+        }
     }
 }

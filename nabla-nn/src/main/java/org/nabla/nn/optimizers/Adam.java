@@ -10,7 +10,8 @@ import org.nabla.nn.TrainingOps;
 /**
  * Adam (Keras semantics, epsilon 1e-7 by default): {@code m = b1 m + (1 - b1) g; v = b2 v + (1 - b2) g²;
  * w -= lr sqrt(1 - b2^t) / (1 - b1^t) * m / (sqrt(v) + eps)}. float32 weights use one fused kernel
- * ({@code AdamUpdate}); {@link AdamW} adds decoupled weight decay.
+ * ({@code ApplyAdam}, which writes the weight and its moments in place inside a traced step); {@link AdamW} adds
+ * decoupled weight decay.
  */
 public class Adam extends Optimizer {
     final double beta1;
@@ -60,11 +61,7 @@ public class Adam extends Optimizer {
     @Override
     protected void update(Variable var, Tensor g, Variable[] slots, Tensor lr, Tensor step) {
         if (var.dtype() == DType.FLOAT32) {
-            Tensor[] r = TrainingOps.adamUpdate(var.read(), slots[0].read(), slots[1].read(), g, lr, step, beta1,
-                    beta2, epsilon, weightDecay());
-            slots[0].assign(r[1]);
-            slots[1].assign(r[2]);
-            var.assign(r[0]);
+            TrainingOps.applyAdam(var, slots[0], slots[1], g, lr, step, beta1, beta2, epsilon, weightDecay());
             return;
         }
         Tensor t = Ops.cast(step, var.dtype());
