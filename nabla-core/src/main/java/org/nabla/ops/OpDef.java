@@ -22,6 +22,7 @@ public final class OpDef {
     private final boolean differentiable;
     private final boolean stateful;
     private final List<String> variableAttrs;
+    private final boolean readsInputsOnly;
     private final boolean internal;
     private final String summary;
     private final int id;
@@ -38,6 +39,7 @@ public final class OpDef {
         this.differentiable = b.differentiable;
         this.stateful = b.stateful || !b.variableAttrs.isEmpty();
         this.variableAttrs = List.copyOf(b.variableAttrs);
+        this.readsInputsOnly = b.readsInputsOnly;
         this.internal = b.internal;
         this.summary = b.summary;
         this.id = OpRegistry.nextId();
@@ -68,6 +70,13 @@ public final class OpDef {
      * order the ops of each named variable.
      */
     public List<String> variableAttrs() { return variableAttrs; }
+
+    /**
+     * Whether a kernel of this op may keep an input beyond its call: true for stateful ops (an assignment stores its
+     * input), except those declared {@link Builder#readsInputsOnly} (an optimizer update reads its gradient only).
+     * The executor never recycles the memory of an input that may be kept.
+     */
+    public boolean mayKeepInputs() { return stateful && !readsInputsOnly; }
 
     /**
      * True for ops that exist for gradients, the optimizer or the runtime (backward helpers, fused ops, transfers)
@@ -154,6 +163,7 @@ public final class OpDef {
         private boolean differentiable = true;
         private boolean stateful;
         private final List<String> variableAttrs = new ArrayList<>();
+        private boolean readsInputsOnly;
         private boolean internal;
         private String summary = "";
 
@@ -214,6 +224,12 @@ public final class OpDef {
         /** The op reads or writes the variables named by these string attributes (it is stateful). */
         public Builder variables(String... attrNames) {
             variableAttrs.addAll(List.of(attrNames));
+            return this;
+        }
+
+        /** The (stateful) op's kernels only read their inputs: they never store one (see {@link #mayKeepInputs}). */
+        public Builder readsInputsOnly() {
+            readsInputsOnly = true;
             return this;
         }
 

@@ -49,7 +49,7 @@ public final class StateOps {
                 }
                 return Infer.one(in[1].dtype(), in[1].shape());
             })
-            .variables("name").notDifferentiable()
+            .variables("name").readsInputsOnly().notDifferentiable()
             .summary("subtracts alpha * delta from the variable 'name' and returns the new value").build();
 
     /**
@@ -80,6 +80,6 @@ public final class StateOps {
                 }
                 return Infer.one(in[1].dtype(), org.nabla.Shape.of(m, n));
             })
-            .variables("name").notDifferentiable().internal()
+            .variables("name").readsInputsOnly().notDifferentiable().internal()
             .summary("subtracts alpha * op(a) op(b) from the variable 'name' and returns the new value").build();
 }

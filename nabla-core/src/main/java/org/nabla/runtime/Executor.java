@@ -179,12 +179,13 @@ public final class Executor {
 
     /**
      * Whether {@code node}'s kernel may hold on to an input after it returns (then that input's buffer is never
-     * recycled): stateful ops (a variable assignment stores its input), function calls (a function may assign its
+     * recycled): stateful ops (a variable assignment stores its input) unless they only read their inputs (optimizer
+     * updates), function calls (a function may assign its
      * arguments), transfers (a Send leaves its input in the rendezvous). Pure kernels only read their inputs, or
      * return them or views of them, which the frame counts as holders like any slot.
      */
     private static boolean keepsInputs(Node node) {
-        if (node.op().isStateful() || node.op() == TransferOps.SEND || node.op() == TransferOps.RECV) return true;
+        if (node.op().mayKeepInputs() || node.op() == TransferOps.SEND || node.op() == TransferOps.RECV) return true;
         for (Object v : node.attrs().asMap().values()) {
             if (v instanceof org.nabla.ops.GraphFunction || v instanceof org.nabla.ops.GraphFunction[]) return true;
         }

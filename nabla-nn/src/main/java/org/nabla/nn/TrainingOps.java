@@ -65,7 +65,7 @@ public final class TrainingOps implements OpLibrary {
             .attr("beta2", AttrType.FLOAT, 0.999)
             .attr("epsilon", AttrType.FLOAT, 1e-7)
             .attr("weightDecay", AttrType.FLOAT, 0.0)
-            .variables("var", "m", "v")
+            .variables("var", "m", "v").readsInputsOnly()
             .shape(TrainingOps::applyAdamShape)
             .notDifferentiable()
             .summary("Adam(W) step of the variables var, m and v (float32) by grad, lr (scalar) and step t (>= 1), in "
