@@ -93,11 +93,12 @@ public final class BenchTrainCommand implements Callable<Integer> {
             }
             System.out.print(b.append("]\n"));
         } else {
-            System.out.printf(Locale.ROOT, "%-5s %6s %8s %18s %18s%n", "model", "batch", "threads", "train samples/s",
-                    "infer samples/s");
+            System.out.printf(Locale.ROOT, "%-5s %6s %8s %18s %18s %16s%n", "model", "batch", "threads",
+                    "train samples/s", "infer samples/s", "train bytes/step");
             for (Map<String, Object> r : rows) {
-                System.out.printf(Locale.ROOT, "%-5s %6d %8d %18.0f %18.0f%n", r.get("model"), r.get("batch_size"),
-                        r.get("threads"), r.get("train_samples_per_second"), r.get("infer_samples_per_second"));
+                System.out.printf(Locale.ROOT, "%-5s %6d %8d %18.0f %18.0f %16.0f%n", r.get("model"),
+                        r.get("batch_size"), r.get("threads"), r.get("train_samples_per_second"),
+                        r.get("infer_samples_per_second"), r.get("train_bytes_allocated_per_step"));
             }
         }
         return 0;
@@ -117,17 +118,20 @@ public final class BenchTrainCommand implements Callable<Integer> {
         long limit = (long) (seconds * 1e9);
         int trainSteps = 0;
         double trainSecs = Double.NaN;
+        double trainAllocated = Double.NaN;
         if (!noTrain) {
             long w0 = System.nanoTime();
             for (int s = 0; s < warmup || System.nanoTime() - w0 < limit; s++) {
                 m.trainOnBatch(xs[s % xs.length], ys[s % ys.length]);
             }
+            long a0 = allocatedBytes();
             long t0 = System.nanoTime();
             while (trainSteps < steps || System.nanoTime() - t0 < limit) {
                 m.trainOnBatch(xs[trainSteps % xs.length], ys[trainSteps % ys.length]);
                 trainSteps++;
             }
             trainSecs = (System.nanoTime() - t0) / 1e9;
+            trainAllocated = (allocatedBytes() - a0) / (double) trainSteps;
         }
 
         Map<String, Object> r = new LinkedHashMap<>();
@@ -138,6 +142,7 @@ public final class BenchTrainCommand implements Callable<Integer> {
         r.put("parameters", m.weights().stream().mapToLong(v -> v.shape().size()).sum());
         r.put("train_steps", trainSteps);
         r.put("train_samples_per_second", trainSteps * batch / trainSecs);
+        r.put("train_bytes_allocated_per_step", trainAllocated);
         TracedFunction predict = TracedFunction.of(name + "_infer", a -> new Tensor[] {m.call(a[0])});
         List<Integer> inferBatches = inferBatchSizes != null ? inferBatchSizes : List.of(batch);
         for (int b : inferBatches) {
@@ -161,6 +166,15 @@ public final class BenchTrainCommand implements Callable<Integer> {
             }
         }
         return r;
+    }
+
+    /** Heap bytes allocated by all threads so far (the JVM's counter; -1 where it is not supported). */
+    private static long allocatedBytes() {
+        if (java.lang.management.ManagementFactory.getThreadMXBean() instanceof com.sun.management.ThreadMXBean t
+                && t.isThreadAllocatedMemorySupported()) {
+            return t.getTotalThreadAllocatedBytes();
+        }
+        return -1;
     }
 
     /** Four random image batches [b, 28, 28, 1] in [0, 1), cycled so no single input stays in cache. */
