@@ -69,7 +69,7 @@ public final class ImportCommand implements Callable<Integer> {
     }
 
     /** When inputs have symbolic dims, how to fix them: a saved model is one graph for every size it accepts. */
-    private static String symbolicInputHint(ModelProto model, ImportOptions options) {
+    static String symbolicInputHint(ModelProto model, ImportOptions options) {
         List<OnnxSignature.Value> open = OnnxSignature.inputs(model.getGraph(), options.inputShapes()).stream()
                 .filter(v -> !v.spec().shape().isFullyDefined()).toList();
         if (open.isEmpty()) return "";

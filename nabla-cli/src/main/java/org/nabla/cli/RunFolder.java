@@ -85,6 +85,15 @@ final class RunFolder {
         }
     }
 
+    /** Deletes a file or folder tree, ignoring failures (for temporary folders). */
+    static void deleteQuietly(Path p) {
+        try {
+            deleteRecursively(p);
+        } catch (IOException ignored) {
+            // a temporary folder left behind is harmless
+        }
+    }
+
     private static void deleteRecursively(Path p) throws IOException {
         if (Files.isDirectory(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
             try (Stream<Path> s = Files.list(p)) {

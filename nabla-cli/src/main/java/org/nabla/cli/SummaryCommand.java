@@ -10,8 +10,10 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import org.nabla.Tensor;
 import org.nabla.nn.saving.SavedModel;
+import org.nabla.onnx.ImportOptions;
 import org.nabla.onnx.OnnxFiles;
 import org.nabla.onnx.OnnxOperators;
+import org.nabla.onnx.OnnxSavedModels;
 import org.nabla.onnx.OnnxSignature;
 import org.nabla.onnx.proto.ModelProto;
 import org.nabla.onnx.proto.NodeProto;
@@ -113,11 +115,27 @@ public final class SummaryCommand implements Callable<Integer> {
         }
         b.append(String.format(Locale.ROOT, "  %d initializers, %,d values%n", m.getGraph().getInitializerCount(),
                 params).replace(System.lineSeparator(), "\n"));
-        b.append("  importable: ");
-        List<String> unsupported = ops.keySet().stream().filter(op -> !OnnxOperators.supports(op)).toList();
-        b.append(unsupported.isEmpty() ? "every operator has a Nabla rule" : "no rule for " + unsupported)
-                .append('\n');
+        b.append("  importable: ").append(importability(m, ops.keySet())).append('\n');
         return b.toString();
+    }
+
+    /**
+     * Whether `nabla import` takes the model as it is: the operators must have rules, and then the import itself is
+     * tried (into a temporary folder, deleted after), so the answer is the one `import` would give.
+     */
+    private static String importability(ModelProto m, java.util.Set<String> ops) {
+        List<String> unsupported = ops.stream().filter(op -> !OnnxOperators.supports(op)).toList();
+        if (!unsupported.isEmpty()) return "no, no Nabla rule for " + unsupported;
+        Path dir = null;
+        try {
+            dir = Files.createTempDirectory("nabla-summary-");
+            OnnxSavedModels.importToSavedModel(m, ImportOptions.defaults(), dir.resolve("model"));
+            return "yes (every operator has a Nabla rule and the graph imports as it is)";
+        } catch (IOException | RuntimeException e) {
+            return "not as it is: " + Main.message(e) + ImportCommand.symbolicInputHint(m, ImportOptions.defaults());
+        } finally {
+            if (dir != null) RunFolder.deleteQuietly(dir);
+        }
     }
 
     private static String shapeText(int[] dims) {
