@@ -28,6 +28,9 @@ import org.nabla.runtime.optimize.OptimizerOptions;
  * device with Send/Recv pairs; (7) compile an {@link Executor} per partition. Immutable; runs share it.
  */
 public final class Plan {
+    /** Plan compilation (DEBUG): graph sizes and time; see docs/configuration.md for turning it on. */
+    private static final System.Logger LOG = System.getLogger("org.nabla.runtime");
+
     private final List<Output> feeds;
     private final List<Executor> executors;
     /** Per feed: (partition, position in that partition's feed list). */
@@ -53,6 +56,7 @@ public final class Plan {
     public static Plan prepare(Graph graph, List<Output> feeds, List<Output> fetches, List<Node> targets,
                                List<Device> devices, SessionOptions options) {
         // (1)-(4) prune, check feeds, copy, optimize
+        long t0 = System.nanoTime();
         PrunedGraph p = PrunedGraph.of(graph, feeds, fetches, targets, options.optimizerOptions());
         Graph pruned = p.graph();
         List<Output> feedOutputs = p.feeds();
@@ -77,6 +81,9 @@ public final class Plan {
             executors.add(new Executor(part.graph(), part.device(), i, partFeeds.get(i), partFetches.get(i)));
             feedCounts[i] = partFeeds.get(i).size();
         }
+        LOG.log(System.Logger.Level.DEBUG, () -> String.format(java.util.Locale.ROOT,
+                "plan: %d graph nodes -> %d after pruning and optimization, %d partition(s), %.1f ms",
+                graph.size(), pruned.size(), np, (System.nanoTime() - t0) / 1e6));
         return new Plan(List.copyOf(feeds), List.copyOf(executors), feedRoute, fetchRoute, feedCounts);
     }
 

@@ -34,6 +34,9 @@ import org.nabla.device.DeviceSpec;
  * process of its own.
  */
 public final class Server implements AutoCloseable {
+    /** Start, stop and failures of servers (java.util.logging by default; see docs/configuration.md). */
+    private static final System.Logger LOG = System.getLogger("org.nabla.distributed");
+
     private final io.grpc.Server grpc;
     private final Worker worker;
     private final Master master;
@@ -186,6 +189,9 @@ public final class Server implements AutoCloseable {
         }
         master.set(new Master(cluster, channels));
         self.set(new Server(grpc, worker, master.get(), channels, mailbox, sockets, parameters, cluster, config));
+        LOG.log(System.Logger.Level.INFO, () -> worker.task() + " serving on port " + grpc.getPort()
+                + (security.tls() ? ", TLS" : ", plaintext") + (security.hasToken() ? ", token required" : "")
+                + (self.get().ringPort() >= 0 ? ", ring data on port " + self.get().ringPort() : ""));
         return self.get();
     }
 
@@ -271,6 +277,7 @@ public final class Server implements AutoCloseable {
     /** Stops serving (calls in flight are cancelled), frees the worker's sessions and closes the channels. */
     @Override
     public void close() {
+        LOG.log(System.Logger.Level.INFO, () -> worker.task() + " stopping");
         master.close();
         mailbox.close(worker.task() + " stopped");
         parameters.close(worker.task() + " stopped");

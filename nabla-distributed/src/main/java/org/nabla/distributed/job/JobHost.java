@@ -22,6 +22,8 @@ import org.nabla.distributed.rpc.Rpc;
  * cancelled one to end.
  */
 public final class JobHost extends JobServiceGrpc.JobServiceImplBase {
+    private static final System.Logger LOG = System.getLogger("org.nabla.distributed");
+
     private final Supplier<Server> server;
     private final Map<String, JobRunner> runners = new TreeMap<>();
     /** One job at a time; a new one waits this long for a cancelled one to end. */
@@ -81,13 +83,19 @@ public final class JobHost extends JobServiceGrpc.JobServiceImplBase {
                         return;
                     }
                     try {
+                        LOG.log(System.Logger.Level.INFO, () -> s.task() + " runs job " + request.getKind() + " "
+                                + request.getRunId());
                         String result = runner.run(context, List.copyOf(request.getArgsList()));
+                        LOG.log(System.Logger.Level.INFO, () -> s.task() + " finished job " + request.getKind() + " "
+                                + request.getRunId());
                         synchronized (sending) {
                             if (cancelled.get()) return;
                             if (result != null) out.onNext(JobEvent.newBuilder().setResult(result).build());
                             out.onCompleted();
                         }
                     } catch (Throwable e) {
+                        LOG.log(System.Logger.Level.WARNING, () -> s.task() + ": job " + request.getKind() + " "
+                                + request.getRunId() + (cancelled.get() ? " cancelled" : " failed") + ": " + e, e);
                         synchronized (sending) {
                             if (!cancelled.get()) out.onError(Rpc.toStatus(e).asRuntimeException());
                         }

@@ -61,6 +61,8 @@ import org.nabla.runtime.PrunedGraph;
  * aborted on the others and the failure is reported naming the task.
  */
 final class MasterSession {
+    private static final System.Logger LOG = System.getLogger("org.nabla.distributed");
+
     private static final SecureRandom RANDOM = new SecureRandom();
 
     final String handle;
@@ -263,6 +265,8 @@ final class MasterSession {
     }
 
     private void abortOthers(MasterPlan plan, TaskGraph failed, long stepId, String reason) {
+        LOG.log(System.Logger.Level.WARNING, () -> "step " + stepId + ": task " + failed.task().describe()
+                + " failed (" + reason + "); aborting the step on the other tasks");
         for (Master.TaskState t : stepTasks(plan)) {
             if (t == failed.task()) continue;
             Rpc.<AbortResponse>call(o -> t.stub(channels).withDeadlineAfter(
