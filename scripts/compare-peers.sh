@@ -99,7 +99,8 @@ if [ "$tfjava" = 1 ]; then
   tf_built=0
   if [ ! -f "$tf_jar" ] || [ ! -f "$tf_dir/target/classpath.txt" ] || [ -n "$(find "$tf_dir/pom.xml" "$tf_dir/src" \
        -newer "$tf_jar" -print -quit)" ]; then
-    echo "compare-peers: building the TensorFlow Java peer (the first build downloads ~160 MB from Maven Central)..." >&2
+    echo "compare-peers: building the TensorFlow Java peer (the first build downloads ~160 MB from Maven" \
+         "Central)..." >&2
     if "$MVN" -B -q -o -f "$tf_dir/pom.xml" package >/dev/null 2>&1 || "$MVN" -B -q -f "$tf_dir/pom.xml" package >&2
     then tf_built=1; else rm -f "$tf_jar"; fi
   fi
@@ -112,7 +113,7 @@ if [ "$tfjava" = 1 ]; then
       echo "compare-peers: skipping tfjava: its self-check failed:" >&2; tail -n 5 <<<"$check" >&2; rm -f "$tf_jar"
     fi
   else
-    echo "compare-peers: skipping tfjava: scripts/peers/tfjava did not build (Maven Central unreachable?)" >&2
+    echo "compare-peers: skipping tfjava: scripts/peers/tfjava did not build (Maven's errors above; no network for Maven Central?)" >&2
   fi
 fi
 echo "compare-peers: peers available: ${available[*]:-none}" >&2

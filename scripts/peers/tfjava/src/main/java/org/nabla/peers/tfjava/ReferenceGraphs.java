@@ -62,7 +62,7 @@ final class ReferenceGraphs {
         return tf.reshape(x, tf.constant(new int[] {-1, features}));
     }
 
-    /** Inverted dropout as Keras': keep each value with probability 1 - rate and scale the kept ones by 1/(1 - rate). */
+    /** Inverted dropout as Keras': keep each value with probability 1 - rate, scale the kept ones by 1/(1 - rate). */
     private static Operand<TFloat32> dropout(Ops tf, Operand<TFloat32> x, float rate) {
         Operand<TFloat32> uniform = tf.random.randomUniform(tf.shape(x), TFloat32.class);
         Operand<TFloat32> keep = tf.dtypes.cast(tf.math.greaterEqual(uniform, tf.constant(rate)), TFloat32.class);

@@ -22,7 +22,8 @@ final class SelfCheck {
     static void run(int threads) {
         for (String model : List.of("mlp", "cnn")) {
             Workload w = new Workload(model, "train", Workload.trainBatch(model));
-            try (ModelSession m = new ModelSession(w, threads, 42); SeededBatches data = new SeededBatches(w.batch(), 1)) {
+            try (ModelSession m = new ModelSession(w, threads, 42);
+                 SeededBatches data = new SeededBatches(w.batch(), 1)) {
                 int last = m.weights().size() - 1;  // the output layer's bias
                 Operand<TFloat32> bias = m.weights().get(last).read();
                 Operand<TFloat32> grad = m.gradients().get(last);
@@ -39,9 +40,11 @@ final class SelfCheck {
                 }
                 float first = m.train(data.images(0), data.labels(0));
                 float loss = first;
-                for (int i = 0; i < (model.equals("mlp") ? 200 : 100); i++) loss = m.train(data.images(0), data.labels(0));
+                int steps = model.equals("mlp") ? 200 : 100;
+                for (int i = 0; i < steps; i++) loss = m.train(data.images(0), data.labels(0));
                 if (!(loss < 0.8 * first)) {
-                    throw new IllegalStateException(model + ": loss on one repeated batch went " + first + " -> " + loss);
+                    throw new IllegalStateException(model + ": the loss on one repeated batch went " + first + " -> "
+                            + loss + ", not below 0.8 of where it started");
                 }
                 System.err.printf(Locale.ROOT, "self-check %s: %d parameters, gradient and Adam steps match, "
                         + "loss on one batch %.3f -> %.3f%n", model, m.parameters(), first, loss);

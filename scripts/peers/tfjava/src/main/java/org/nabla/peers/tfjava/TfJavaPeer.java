@@ -10,7 +10,8 @@ import org.tensorflow.TensorFlow;
  * The TensorFlow Java peer of scripts/compare-peers.sh: Nabla's reference models in TensorFlow Java's graph API
  * (Graph, Ops, Session), timed as the Python peers time theirs (scripts/peers/common.py): steady training steps at
  * the model's reference batch, inference at each --infer-batch. Prints one JSON line per workload on stdout, in
- * common.py's shape; everything else goes to stderr. {@code --self-check} checks the graphs instead ({@link SelfCheck}).
+ * common.py's shape; everything else goes to stderr. {@code --self-check} checks the graphs instead
+ * ({@link SelfCheck}).
  */
 public final class TfJavaPeer {
     private static final long SEED = 42;
