@@ -113,7 +113,8 @@ if [ "$tfjava" = 1 ]; then
       echo "compare-peers: skipping tfjava: its self-check failed:" >&2; tail -n 5 <<<"$check" >&2; rm -f "$tf_jar"
     fi
   else
-    echo "compare-peers: skipping tfjava: scripts/peers/tfjava did not build (Maven's errors above; no network for Maven Central?)" >&2
+    echo "compare-peers: skipping tfjava: scripts/peers/tfjava did not build (Maven's errors above; no network" \
+         "for Maven Central?)" >&2
   fi
 fi
 echo "compare-peers: peers available: ${available[*]:-none}" >&2
