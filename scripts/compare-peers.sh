@@ -1,29 +1,38 @@
 #!/usr/bin/env bash
-# Nabla against its strongest peers in one run: Keras 3 on JAX (XLA), PyTorch 2.13 CPU and ONNX Runtime 1.30,
-# on the reference models (docs/nn.md) with random Fashion-MNIST-shaped data (28x28 images, 10 classes, seeded):
+# Nabla against its strongest peers in one run: TensorFlow Java 1.1 (the Java binding of TensorFlow), Keras 3 on JAX
+# (XLA), PyTorch 2.13 CPU and ONNX Runtime 1.30, on the reference models (docs/nn.md) with random
+# Fashion-MNIST-shaped data (28x28 images, 10 classes, seeded):
 #   mlp train at batch 32, cnn train at batch 128, inference of both at batch 1000 and batch-1 latency.
-# The peers are installed into a virtual environment outside the repository (default ~/.cache/nabla-peers/venv)
-# from the machine's local wheel index (/opt/pypi/simple, /opt/pypi-more/simple, /opt/wheels), never from the
-# public index; a peer that cannot be installed or fails is skipped with a message, so with none installed only
-# Nabla's rows are written. Rounds alternate (Nabla, Keras/JAX train_on_batch and predict_on_batch, Keras/JAX
-# model.fit (training only), PyTorch 1 thread, PyTorch 2 threads, ONNX Runtime, then again), each in its own
-# process; the table holds medians and min-max ranges over the rounds and the ratio Nabla / peer (above 1 Nabla is
-# faster), the strongest peer in bold. Threads: Nabla, JAX and ONNX Runtime use 2 (all cores of the 2-core
-# benchmark machine; JAX takes all cores), PyTorch runs at 1 and at 2 threads.
+# The Python peers are installed into a virtual environment outside the repository (default
+# ~/.cache/nabla-peers/venv) from the machine's local wheel index (/opt/pypi/simple, /opt/pypi-more/simple,
+# /opt/wheels), never from the public index. The TensorFlow Java peer is the standalone Maven project
+# scripts/peers/tfjava (not a module of Nabla's build: only this script downloads its ~160 MB native jar, from Maven
+# Central into ~/.m2); it is built when missing or older than its sources and then checks itself once
+# (TfJavaPeer --self-check: gradients and Adam steps against independent values). A peer that cannot be installed,
+# built or run is skipped with a message, so with none available only Nabla's rows are written.
+# Rounds alternate (Nabla, TensorFlow Java, Keras/JAX train_on_batch and predict_on_batch, Keras/JAX model.fit
+# (training only), PyTorch 1 thread, PyTorch 2 threads, ONNX Runtime, then again), each in its own process; the table
+# holds medians and min-max ranges over the rounds and the ratio Nabla / peer (above 1 Nabla is faster), the
+# strongest peer in bold. Threads: Nabla, JAX and ONNX Runtime use 2 (all cores of the 2-core benchmark machine; JAX
+# takes all cores), TensorFlow Java 2 intra-op and 2 inter-op threads (its session's ConfigProto), PyTorch runs at 1
+# and at 2 threads.
 # ONNX Runtime runs the very model files `nabla export` writes from Nabla's reference models.
 # Every peer reports its models' parameter counts; a count unlike Nabla's stops the run (not the same model).
 # Benchmark under the shared lock on a shared machine: flock /tmp/nabla-bench.lock scripts/compare-peers.sh ...
 # Usage: scripts/compare-peers.sh [--rounds N] [--quick] [--seconds S] [--out FILE.json] [--torch-compile]
-#                                 [--setup-only]
+#                                 [--no-tfjava] [--setup-only]
 #   --rounds N       alternating rounds (default 3)
 #   --quick          1 s warm-up and 1 s timing per workload, at least 3 and 5 calls (default 3 s, 20 and 20 calls)
 #   --seconds S      warm-up and timing seconds per workload (after --quick: a smoke test with --seconds 0.2)
 #   --out FILE.json  default target/compare-peers.json; the markdown table goes to FILE.md and stdout
 #   --torch-compile  also PyTorch with torch.compile (inductor; slow to compile, needs a C compiler)
-#   --setup-only     build Nabla and install the peers, measure nothing (do it outside the lock)
+#   --no-tfjava      leave out TensorFlow Java (no Maven build or download)
+#   --setup-only     build Nabla and the TensorFlow Java peer and install the Python peers, measure nothing (do it
+#                    outside the lock)
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 rounds=3; seconds=3; warmup=20; steps=20; out="$root/target/compare-peers.json"; setup_only=0; torch_compile=0
+tfjava=1
 venv="${NABLA_PEERS_VENV:-$HOME/.cache/nabla-peers/venv}"
 usage() { sed -n '/^# Usage/,/^set -e/p' "$0" | sed '$d; s/^# \{0,1\}//' >&2; exit 2; }
 while [ $# -gt 0 ]; do
@@ -33,6 +42,7 @@ while [ $# -gt 0 ]; do
     --seconds) seconds="$2"; shift 2 ;;
     --out) out="$2"; shift 2 ;;
     --torch-compile) torch_compile=1; shift ;;
+    --no-tfjava) tfjava=0; shift ;;
     --setup-only) setup_only=1; shift ;;
     *) usage ;;
   esac
@@ -42,7 +52,7 @@ source "$root/scripts/env.sh"
 # --- Nabla: package the CLI (no install: ~/.m2 is shared) when the jar is missing or older than the sources.
 jar="$root/nabla-cli/target/nabla-cli.jar"
 if [ ! -f "$jar" ] || [ -n "$(find "$root" -path "$root/.git" -prune -o -path '*/target' -prune \
-     -o -path '*/src/test' -prune -o \( -name '*.java' -o -name 'pom.xml' -o -path '*/resources/*' \) \
+     -o -path "$root/scripts" -prune -o -path '*/src/test' -prune -o \( -name '*.java' -o -name 'pom.xml' -o -path '*/resources/*' \) \
      -newer "$jar" -print -quit)" ]; then
   echo "compare-peers: building nabla-cli..." >&2
   (cd "$root" && "$MVN" -B -q -o -pl nabla-cli -am package -DskipTests -Dmaven.javadoc.skip=true \
@@ -79,6 +89,34 @@ if [ -x "$py" ]; then
     else echo "compare-peers: skipping $peer: it cannot be installed or imported in $venv" >&2; fi
   done
 fi
+
+# --- TensorFlow Java: package scripts/peers/tfjava (offline first, then resolving from Maven Central) when its jar is
+# missing or older than its sources; a fresh build checks itself once. A failure skips the peer.
+tf_dir="$root/scripts/peers/tfjava"
+tf_jar="$tf_dir/target/nabla-peer-tfjava-1.0-SNAPSHOT.jar"
+tf_java=("$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow)
+if [ "$tfjava" = 1 ]; then
+  tf_built=0
+  if [ ! -f "$tf_jar" ] || [ ! -f "$tf_dir/target/classpath.txt" ] || [ -n "$(find "$tf_dir/pom.xml" "$tf_dir/src" \
+       -newer "$tf_jar" -print -quit)" ]; then
+    echo "compare-peers: building the TensorFlow Java peer (the first build downloads ~160 MB from Maven" \
+         "Central)..." >&2
+    if "$MVN" -B -q -o -f "$tf_dir/pom.xml" package >/dev/null 2>&1 || "$MVN" -B -q -f "$tf_dir/pom.xml" package >&2
+    then tf_built=1; else rm -f "$tf_jar"; fi
+  fi
+  if [ -f "$tf_jar" ] && [ -f "$tf_dir/target/classpath.txt" ]; then
+    tf_java+=(-cp "$tf_jar:$(cat "$tf_dir/target/classpath.txt")" org.nabla.peers.tfjava.TfJavaPeer)
+    if [ "$tf_built" = 0 ]; then available+=(tfjava)
+    elif check="$("${tf_java[@]}" --self-check 2>&1)"; then
+      grep "^self-check" <<<"$check" >&2; available+=(tfjava)
+    else
+      echo "compare-peers: skipping tfjava: its self-check failed:" >&2; tail -n 5 <<<"$check" >&2; rm -f "$tf_jar"
+    fi
+  else
+    echo "compare-peers: skipping tfjava: scripts/peers/tfjava did not build (Maven's errors above; no network" \
+         "for Maven Central?)" >&2
+  fi
+fi
 echo "compare-peers: peers available: ${available[*]:-none}" >&2
 [ "$setup_only" = 1 ] && exit 0
 
@@ -99,6 +137,7 @@ json_argv() { "${py:-python3}" -c 'import json, sys; print(json.dumps(sys.argv[1
 peers=(--peer "nabla=$(json_argv "${nabla[@]}" bench-train --model mlp,cnn --infer-batch-size 1000,1 --json \
                          "${timing[@]}")")
 p="$root/scripts/peers"
+has tfjava && peers+=(--peer "tfjava=$(json_argv "${tf_java[@]}" --threads 2 "${timing[@]}")")
 if has keras; then
   peers+=(--peer "keras=$(json_argv env KERAS_BACKEND=jax "$py" "$p/keras_jax.py" "${timing[@]}")")
   peers+=(--peer "keras-fit=$(json_argv env KERAS_BACKEND=jax "$py" "$p/keras_jax.py" --fit --phases train \
