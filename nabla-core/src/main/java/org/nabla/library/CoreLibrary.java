@@ -42,7 +42,7 @@ import org.nabla.ops.TransferOps;
 
 /**
  * nabla-core's op library: every core op family with its gradient rules and CPU kernels, one line per family
- * ({@code XxxOps} <-> {@code XxxGradients} <-> {@code CpuXxxKernels}). Listed in
+ * ({@code XxxOps}, {@code XxxGradients}, {@code CpuXxxKernels}). Listed in
  * {@code META-INF/services/org.nabla.kernels.OpLibrary} like any module's library.
  */
 public final class CoreLibrary implements OpLibrary {
