@@ -96,7 +96,10 @@ public final class KernelRegistry {
     /** The kernel for (op, device type, dtype), or an error listing what is registered for that op. */
     public Entry lookup(OpDef op, String deviceType, DType dtype) {
         Entry e = find(op, deviceType, dtype);
-        if (e == null && runDeferred(op.declaringClass())) e = find(op, deviceType, dtype);
+        if (e == null) {
+            runDeferred(op.declaringClass()); // or waits while another thread registers that family
+            e = find(op, deviceType, dtype);
+        }
         if (e == null && runDeferred(null)) e = find(op, deviceType, dtype);
         if (e != null) return e;
         throw new OpException(op.name(), "no kernel for device type " + deviceType + " and dtype " + dtype
@@ -105,7 +108,8 @@ public final class KernelRegistry {
 
     public boolean has(OpDef op, String deviceType, DType dtype) {
         if (find(op, deviceType, dtype) != null) return true;
-        if (runDeferred(op.declaringClass()) && find(op, deviceType, dtype) != null) return true;
+        runDeferred(op.declaringClass());
+        if (find(op, deviceType, dtype) != null) return true;
         return runDeferred(null) && find(op, deviceType, dtype) != null;
     }
 
@@ -133,8 +137,12 @@ public final class KernelRegistry {
                 List<Consumer<KernelRegistry>> mine = deferred.remove(opFamily);
                 if (mine != null) due.addAll(mine);
             }
-            anyDeferred = !deferred.isEmpty();
-            for (Consumer<KernelRegistry> registration : due) registration.accept(this);
+            try {
+                for (Consumer<KernelRegistry> registration : due) registration.accept(this);
+            } finally {
+                // Cleared only now: until these kernels are in, other threads must come here and wait for them.
+                anyDeferred = !deferred.isEmpty();
+            }
             return !due.isEmpty();
         }
     }

@@ -118,6 +118,29 @@ class KernelRegistryDeferralTest {
         }
     }
 
+    /** A thread that looks up while another registers the family waits for it (it must not report "no kernel"). */
+    @Test
+    void concurrentFirstLookupsWaitForTheFamilyBeingRegistered() throws Exception {
+        for (int round = 0; round < 20; round++) {
+            KernelRegistry r = new KernelRegistry();
+            java.util.concurrent.CountDownLatch registering = new java.util.concurrent.CountDownLatch(1);
+            r.registerOnFirstUse(MathOps.class, k -> {
+                registering.countDown();
+                try {
+                    Thread.sleep(5);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                k.register(MathOps.ADD, "CPU", DType.FLOAT32, NOTHING);
+                k.register(MathOps.MUL, "CPU", DType.FLOAT32, NOTHING);
+            });
+            Thread first = Thread.ofPlatform().start(() -> r.lookup(MathOps.ADD, "CPU", DType.FLOAT32));
+            registering.await();
+            assertSame(NOTHING, r.lookup(MathOps.MUL, "CPU", DType.FLOAT32).kernel());
+            first.join();
+        }
+    }
+
     @Test
     void anOpKnowsTheClassThatDeclaredIt() {
         assertEquals(MathOps.class, MathOps.ADD.declaringClass());
