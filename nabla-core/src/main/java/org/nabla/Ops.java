@@ -182,10 +182,10 @@ public final class Ops {
     /** x >= y as bool. */
     public static Tensor greaterEqual(Object x, Object y) { return mathBinary(MathOps.GREATER_EQUAL, x, y); }
 
-    /** x < y as bool. */
+    /** {@code x < y} as bool. */
     public static Tensor less(Object x, Object y) { return mathBinary(MathOps.LESS, x, y); }
 
-    /** x <= y as bool. */
+    /** {@code x <= y} as bool. */
     public static Tensor lessEqual(Object x, Object y) { return mathBinary(MathOps.LESS_EQUAL, x, y); }
 
     /** x and y, both bool. */

@@ -453,22 +453,22 @@ public final class Tensor {
     /** this >= other, element-wise (bool), the scalar taking this tensor's dtype (exact for integer tensors). */
     public Tensor greaterEqual(long other) { return Ops.greaterEqual(this, other); }
 
-    /** this < other, element-wise (bool) (broadcasting). */
+    /** {@code this < other}, element-wise (bool) (broadcasting). */
     public Tensor less(Tensor other) { return Ops.less(this, other); }
 
-    /** this < other, element-wise (bool), the scalar taking this tensor's dtype. */
+    /** {@code this < other}, element-wise (bool), the scalar taking this tensor's dtype. */
     public Tensor less(double other) { return Ops.less(this, other); }
 
-    /** this < other, element-wise (bool), the scalar taking this tensor's dtype (exact for integer tensors). */
+    /** {@code this < other}, element-wise (bool), the scalar taking this tensor's dtype (exact for integer tensors). */
     public Tensor less(long other) { return Ops.less(this, other); }
 
-    /** this <= other, element-wise (bool) (broadcasting). */
+    /** {@code this <= other}, element-wise (bool) (broadcasting). */
     public Tensor lessEqual(Tensor other) { return Ops.lessEqual(this, other); }
 
-    /** this <= other, element-wise (bool), the scalar taking this tensor's dtype. */
+    /** {@code this <= other}, element-wise (bool), the scalar taking this tensor's dtype. */
     public Tensor lessEqual(double other) { return Ops.lessEqual(this, other); }
 
-    /** this <= other, element-wise (bool), the scalar taking this tensor's dtype (exact for integer tensors). */
+    /** {@code this <= other}, element-wise (bool), the scalar taking this tensor's dtype (exact for integer tensors). */
     public Tensor lessEqual(long other) { return Ops.lessEqual(this, other); }
 
     /** this AND other, element-wise on bool tensors (broadcasting). */

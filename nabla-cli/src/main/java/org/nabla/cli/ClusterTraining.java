@@ -17,6 +17,7 @@ import org.nabla.distributed.ServerMain;
 import org.nabla.distributed.TfConfig;
 import org.nabla.distributed.job.JobClient;
 import org.nabla.io.AtomicFiles;
+import org.nabla.io.TextFiles;
 
 /**
  * {@code nabla train --cluster FILE | --tf-config}: coordinates a data-parallel run over the chief and worker tasks of
@@ -48,7 +49,7 @@ final class ClusterTraining {
             if (!Files.isRegularFile(cmd.cluster)) {
                 throw new IllegalArgumentException("train --cluster: no such file: " + cmd.cluster);
             }
-            cluster = TfConfig.parseCluster(Files.readString(cmd.cluster), cmd.cluster.toString());
+            cluster = TfConfig.parseCluster(TextFiles.readUtf8(cmd.cluster), cmd.cluster.toString());
             source = cmd.cluster.toString();
         }
         List<DeviceSpec> replicas = Server.replicaTasks(cluster, REPLICAS);

@@ -1,5 +1,6 @@
 package org.nabla.cli;
 
+import java.util.List;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -8,13 +9,15 @@ import picocli.CommandLine.Command;
  * onnx-test, version, bench, bench-train, server).
  */
 @Command(name = "nabla", mixinStandardHelpOptions = true, versionProvider = VersionCommand.Provider.class,
-        description = "Nabla: a deep-learning framework in pure Java.",
-        subcommands = {TrainCommand.class, EvaluateCommand.class, PredictCommand.class, SummaryCommand.class,
-                GraphCommand.class, ImportCommand.class, ExportCommand.class, OnnxTestCommand.class,
-                VersionCommand.class, BenchCommand.class, BenchTrainCommand.class, ServerCommand.class,
-                BenchDistributedCommand.class, ClusterLocalCommand.class,
-                CommandLine.HelpCommand.class})
+        description = "Nabla: a deep-learning framework in pure Java.")
 public final class Main implements Runnable {
+    /** The subcommands, in the order the usage lists them. */
+    static final List<Class<?>> COMMANDS = List.of(TrainCommand.class, EvaluateCommand.class, PredictCommand.class,
+            SummaryCommand.class, GraphCommand.class, ImportCommand.class, ExportCommand.class,
+            OnnxTestCommand.class, VersionCommand.class, BenchCommand.class, BenchTrainCommand.class,
+            ServerCommand.class, BenchDistributedCommand.class, ClusterLocalCommand.class,
+            CommandLine.HelpCommand.class);
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -25,7 +28,24 @@ public final class Main implements Runnable {
 
     /** Runs the command line and returns the exit code (tests call this instead of {@link #main}). */
     public static int execute(String... args) {
-        return execute(new CommandLine(new Main()), args);
+        return execute(commandLine(args), args);
+    }
+
+    /**
+     * The nabla command for {@code args}: with only the subcommand that {@code args[0]} names, when it names one
+     * other than help, since picocli reads the annotations of every subcommand it is given and that is most of a
+     * short command's start-up (about 0.1 s); with all of them otherwise (usage, help, a misspelt command's hints).
+     */
+    static CommandLine commandLine(String... args) {
+        CommandLine cli = new CommandLine(new Main());
+        Class<?> named = args.length == 0 ? null
+                : COMMANDS.stream().filter(c -> isNamed(c, args[0])).findFirst().orElse(null);
+        for (Class<?> command : named != null ? List.<Class<?>>of(named) : COMMANDS) cli.addSubcommand(command);
+        return cli;
+    }
+
+    private static boolean isNamed(Class<?> command, String name) {
+        return command != CommandLine.HelpCommand.class && command.getAnnotation(Command.class).name().equals(name);
     }
 
     /** Runs {@code cli} (the nabla command, or a test's) with the command boundary's error handling. */

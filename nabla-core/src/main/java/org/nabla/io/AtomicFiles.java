@@ -3,9 +3,11 @@ package org.nabla.io;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -16,7 +18,8 @@ import java.util.stream.Stream;
 /**
  * Writes files and directories so that readers see either the old complete version or the new complete one, never a
  * half-written file: the content goes to a temporary sibling (same folder, so the same file system), is forced to disk,
- * then renamed over the final name with {@code ATOMIC_MOVE}. A failure deletes the temporary and leaves the old file.
+ * then renamed over the final name with {@code ATOMIC_MOVE}. A failure deletes the temporary and leaves the old file;
+ * its exception names the file the caller asked for, never the hidden temporary (which the user has never heard of).
  */
 public final class AtomicFiles {
     private AtomicFiles() {}
@@ -45,15 +48,38 @@ public final class AtomicFiles {
         Path target = file.toAbsolutePath();
         Path dir = target.getParent();
         Files.createDirectories(dir);
-        Path tmp = createUnique(dir, "." + target.getFileName(), ".tmp", false);
+        Path tmp = null;
         try {
+            tmp = createUnique(dir, "." + target.getFileName(), ".tmp", false);
             writer.write(tmp);
             force(tmp);
             move(tmp, target);
             forceDirectory(dir);
+        } catch (IOException e) {
+            throw naming(file, tmp, e);
         } finally {
-            Files.deleteIfExists(tmp);
+            if (tmp != null) Files.deleteIfExists(tmp);
         }
+    }
+
+    /**
+     * {@code e} said of {@code target} rather than of the temporary {@code tmp} (null before it exists), keeping the
+     * kind of failure (permission denied, no such file...) so callers and the command line still recognise it.
+     */
+    static IOException naming(Path target, Path tmp, IOException e) {
+        String file = target.toString();
+        String message = String.valueOf(e.getMessage());
+        if (message.contains(file) && (tmp == null || !message.contains(tmp.getFileName().toString()))) return e;
+        String reason = e instanceof FileSystemException fs ? fs.getReason() : e.getMessage();
+        if (reason == null) reason = e instanceof java.nio.file.NoSuchFileException ? "no such file or folder" : e.toString();
+        if (tmp != null) reason = reason.replace(tmp.toString(), "its temporary file");
+        IOException named = switch (e) {
+            case AccessDeniedException ignored -> new AccessDeniedException(file, null, "permission denied");
+            case FileSystemException ignored -> new FileSystemException(file, null, "cannot write it: " + reason);
+            default -> new IOException(file + ": cannot write it: " + reason);
+        };
+        named.initCause(e);
+        return named;
     }
 
     /**
@@ -79,9 +105,10 @@ public final class AtomicFiles {
                 }
             }
         }
-        Path tmp = createUnique(parent, "." + target.getFileName(), ".tmp", true);
+        Path tmp = null;
         Path old = null;
         try {
+            tmp = createUnique(parent, "." + target.getFileName(), ".tmp", true);
             writer.write(tmp);
             try (Stream<Path> files = Files.walk(tmp)) {
                 for (Path p : files.filter(Files::isRegularFile).toList()) force(p);
@@ -99,8 +126,10 @@ public final class AtomicFiles {
                 throw e;
             }
             forceDirectory(parent);
+        } catch (IOException e) {
+            throw naming(dir, tmp, e);
         } finally {
-            deleteRecursively(tmp);
+            if (tmp != null) deleteRecursively(tmp);
             if (old != null) deleteRecursively(old);
         }
     }

@@ -2,10 +2,12 @@ package org.nabla.kernels;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 import org.nabla.DType;
 import org.nabla.Tensor;
 import org.nabla.ops.OpDef;
@@ -16,6 +18,11 @@ import org.nabla.ops.OpRegistry;
  * Kernels keyed by (op, device type, dtype). A kernel registered with a null dtype serves every dtype of that op
  * (data-movement kernels such as Reshape). Lookups are array indexed by op id and dtype ordinal, so eager dispatch
  * stays cheap.
+ *
+ * <p>A family of kernels may be registered on first use ({@link #registerOnFirstUse}): loading and linking every
+ * kernel class of every family is most of a program's first-op time, and a first {@code add} needs one family. A
+ * lookup that finds nothing runs every deferred registration before it answers, so no kernel is ever missed and the
+ * "registered:" lists of errors are complete.
  */
 public final class KernelRegistry {
     /** A registered kernel and whether it accepts strided views as inputs (otherwise inputs are made dense first). */
@@ -38,11 +45,26 @@ public final class KernelRegistry {
     static final KernelRegistry GLOBAL = new KernelRegistry();
 
     private final Map<String, Entry[][]> byDevice = new ConcurrentHashMap<>();
+    private final Map<Class<?>, List<Consumer<KernelRegistry>>> deferred = new LinkedHashMap<>(); // guarded by this
+    private volatile boolean anyDeferred;
 
-    /** The process-wide registry, with the kernels of every {@link OpLibrary} on the class path registered. */
+    /**
+     * The process-wide registry, with the kernels of every {@link OpLibrary} on the class path registered (deferred
+     * families on their first lookup).
+     */
     public static KernelRegistry global() {
-        OpLibraries.load();
+        OpLibraries.loadKernels();
         return GLOBAL;
+    }
+
+    /**
+     * Runs {@code registration} (which registers kernels here) when an op built by {@code opFamily} (see
+     * {@link OpDef#declaringClass()}) is first looked up, or when any lookup finds nothing. Kernels it registers for
+     * other families' ops are found too, through that second rule, only later.
+     */
+    public synchronized void registerOnFirstUse(Class<?> opFamily, Consumer<KernelRegistry> registration) {
+        deferred.computeIfAbsent(opFamily, k -> new ArrayList<>()).add(registration);
+        anyDeferred = true;
     }
 
     /** Registers a kernel that needs dense inputs; {@code dtype} null means any dtype. */
@@ -73,28 +95,61 @@ public final class KernelRegistry {
 
     /** The kernel for (op, device type, dtype), or an error listing what is registered for that op. */
     public Entry lookup(OpDef op, String deviceType, DType dtype) {
-        Entry[][] table = byDevice.get(deviceType);
-        if (table != null && op.id() < table.length) {
-            Entry[] row = table[op.id()];
-            if (row != null) {
-                Entry e = dtype == null ? null : row[dtype.ordinal()];
-                if (e == null) e = row[ANY];
-                if (e != null) return e;
-            }
+        Entry e = find(op, deviceType, dtype);
+        if (e == null) {
+            runDeferred(op.declaringClass()); // or waits while another thread registers that family
+            e = find(op, deviceType, dtype);
         }
+        if (e == null && runDeferred(null)) e = find(op, deviceType, dtype);
+        if (e != null) return e;
         throw new OpException(op.name(), "no kernel for device type " + deviceType + " and dtype " + dtype
                 + "; registered: " + describe(op));
     }
 
     public boolean has(OpDef op, String deviceType, DType dtype) {
+        if (find(op, deviceType, dtype) != null) return true;
+        runDeferred(op.declaringClass());
+        if (find(op, deviceType, dtype) != null) return true;
+        return runDeferred(null) && find(op, deviceType, dtype) != null;
+    }
+
+    private Entry find(OpDef op, String deviceType, DType dtype) {
         Entry[][] table = byDevice.get(deviceType);
-        if (table == null || op.id() >= table.length || table[op.id()] == null) return false;
+        if (table == null || op.id() >= table.length) return null;
         Entry[] row = table[op.id()];
-        return row[ANY] != null || (dtype != null && row[dtype.ordinal()] != null);
+        if (row == null) return null;
+        Entry e = dtype == null ? null : row[dtype.ordinal()];
+        return e != null ? e : row[ANY];
+    }
+
+    /**
+     * Runs the registrations deferred for {@code opFamily}, or all of them when it is null; false when there were
+     * none. A registration is removed before it runs, so one that fails is not run twice (its error propagates).
+     */
+    private boolean runDeferred(Class<?> opFamily) {
+        if (!anyDeferred) return false;
+        synchronized (this) {
+            List<Consumer<KernelRegistry>> due = new ArrayList<>();
+            if (opFamily == null) {
+                deferred.values().forEach(due::addAll);
+                deferred.clear();
+            } else {
+                List<Consumer<KernelRegistry>> mine = deferred.remove(opFamily);
+                if (mine != null) due.addAll(mine);
+            }
+            try {
+                for (Consumer<KernelRegistry> registration : due) registration.accept(this);
+            } finally {
+                // Cleared only now: until these kernels are in, other threads must come here and wait for them.
+                anyDeferred = !deferred.isEmpty();
+            }
+            return !due.isEmpty();
+        }
     }
 
     /** "CPU: float32, float64" style listing of the kernels registered for an op. */
     public String describe(OpDef op) {
+        runDeferred(null);
         List<String> parts = new ArrayList<>();
         for (Map.Entry<String, Entry[][]> dev : new TreeMap<>(byDevice).entrySet()) {
             Entry[][] table = dev.getValue();

@@ -8,58 +8,100 @@ import org.nabla.ops.OpDef;
 import org.nabla.ops.OpRegistry;
 
 /**
- * Loads every {@link OpLibrary} on the class path, once: all libraries' ops first, then all their gradients, then all
- * their kernels, so no library depends on the order {@link ServiceLoader} finds them in.
- * {@link KernelRegistry#global()}, {@link GradientRegistry#global()} and every lookup of {@link OpRegistry} trigger it
- * (the op registry through the {@link OpRegistry.Loader} hook this class implements).
+ * Loads every {@link OpLibrary} on the class path in three phases, each once and only when first needed, since
+ * loading everything is most of a program's first-op time:
+ * <ul>
+ *   <li>ops: every library's {@link OpLibrary#ops()}, on the first lookup by name in {@link OpRegistry} (graph files,
+ *       saved models, the op list) and before the gradients;
+ *   <li>gradients: every library's gradients, on the first {@link GradientRegistry#global()} (a tape, symbolic
+ *       gradients);
+ *   <li>kernels: every library's {@link OpLibrary#registerKernels}, on the first {@link KernelRegistry#global()}.
+ *       A library may defer a family with {@link KernelRegistry#registerOnFirstUse} (nabla-core's do).
+ * </ul>
+ * So a library may still refer to the ops of any other, by name or by constant, whatever the loading order: a lookup
+ * by name loads every library's ops first.
  *
- * <p>Threading: the first caller loads while holding this class's lock; other threads wait for it to finish. A call
- * made by the loading thread itself (a library's registration looking an op up by name) returns at once: the
- * libraries' ops are registered before any gradient or kernel is.
+ * <p>Threading: the first caller of a phase runs it while holding this class's lock; other threads wait for it to
+ * finish. A call made by the loading thread itself for a phase it is running (a library's registration looking an op
+ * up by name) returns at once: the libraries' ops are registered before any gradient is.
  */
 public final class OpLibraries implements OpRegistry.Loader {
-    private static volatile boolean loaded;
-    private static volatile List<OpLibrary> libraries = List.of();
-    private static boolean loading; // guarded by OpLibraries.class; only the loading thread sees it true
+    private static final int OPS = 1;
+    private static final int GRADIENTS = 2;
+    private static final int KERNELS = 4;
+
+    private static volatile int done; // the phases loaded, a bit each
+    private static List<OpLibrary> libraries; // guarded by OpLibraries.class; null until found
+    private static int running; // guarded by OpLibraries.class; only the loading thread sees its bits set
     private static RuntimeException failure; // guarded by OpLibraries.class
 
     /** For {@link ServiceLoader} (as the op registry's loader); use the static methods. */
     public OpLibraries() {}
 
     @Override
-    public void loadLibraries() { load(); }
+    public void loadLibraries() { load(OPS); }
 
-    /** Every op library on the class path, in {@link ServiceLoader} order, loaded. */
+    @Override
+    public void loadGradients() { load(GRADIENTS); }
+
+    /** Every op library on the class path, in {@link ServiceLoader} order, fully loaded. */
     public static List<OpLibrary> libraries() {
         load();
-        return libraries;
+        synchronized (OpLibraries.class) {
+            return libraries;
+        }
     }
 
-    /** Loads every op library unless done. */
+    /** Loads every phase of every op library unless done. */
     public static void load() {
-        if (loaded) return;
+        load(OPS);
+        load(GRADIENTS);
+        load(KERNELS);
+    }
+
+    /** Registers the kernels of every op library unless done (deferred families stay deferred). */
+    static void loadKernels() { load(KERNELS); }
+
+    private static void load(int phase) {
+        if ((done & phase) != 0) return;
         VectorApiCheck.requireVectorApi(); // before ServiceLoader instantiates a kernel class that needs the module
         synchronized (OpLibraries.class) {
-            if (loaded || loading) return;
+            if ((done & phase) != 0 || (running & phase) != 0) return;
             if (failure != null) throw new IllegalStateException("loading the op libraries failed earlier", failure);
-            loading = true;
+            if (phase == GRADIENTS) load(OPS);
+            running |= phase;
             try {
-                List<OpLibrary> found = ServiceLoader.load(OpLibrary.class, OpLibraries.class.getClassLoader())
-                        .stream().map(ServiceLoader.Provider::get).toList();
-                libraries = found; // for this thread's own calls while loading; others wait for loaded
-                for (OpLibrary library : found) {
-                    for (OpDef op : library.ops()) Objects.requireNonNull(op, () -> library + " declares a null op");
+                List<OpLibrary> found = found();
+                switch (phase) {
+                    case OPS -> {
+                        for (OpLibrary library : found) {
+                            for (OpDef op : library.ops()) Objects.requireNonNull(op, () -> library + " declares a null op");
+                        }
+                    }
+                    case GRADIENTS -> {
+                        GradientRegistry gradients = GradientRegistry.global(); // returns at once: this thread loads
+                        for (OpLibrary library : found) library.registerGradients(gradients);
+                    }
+                    default -> {
+                        for (OpLibrary library : found) library.registerKernels(KernelRegistry.GLOBAL);
+                    }
                 }
-                GradientRegistry gradients = GradientRegistry.global(); // returns at once: this thread is loading
-                for (OpLibrary library : found) library.registerGradients(gradients);
-                for (OpLibrary library : found) library.registerKernels(KernelRegistry.GLOBAL);
-                loaded = true;
+                done |= phase;
             } catch (RuntimeException | Error e) {
                 failure = new IllegalStateException("loading the op libraries failed: " + e, e);
                 throw e;
             } finally {
-                loading = false;
+                running &= ~phase;
             }
         }
+    }
+
+    /** The libraries on the class path, found once. */
+    private static List<OpLibrary> found() {
+        if (libraries == null) {
+            libraries = ServiceLoader.load(OpLibrary.class, OpLibraries.class.getClassLoader())
+                    .stream().map(ServiceLoader.Provider::get).toList();
+        }
+        return libraries;
     }
 }

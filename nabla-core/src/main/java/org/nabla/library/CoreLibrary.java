@@ -42,7 +42,7 @@ import org.nabla.ops.TransferOps;
 
 /**
  * nabla-core's op library: every core op family with its gradient rules and CPU kernels, one line per family
- * ({@code XxxOps} <-> {@code XxxGradients} <-> {@code CpuXxxKernels}). Listed in
+ * ({@code XxxOps}, {@code XxxGradients}, {@code CpuXxxKernels}). Listed in
  * {@code META-INF/services/org.nabla.kernels.OpLibrary} like any module's library.
  */
 public final class CoreLibrary implements OpLibrary {
@@ -65,20 +65,24 @@ public final class CoreLibrary implements OpLibrary {
         ControlFlowGradients.register(r);
     }
 
+    /**
+     * Each family's CPU kernels register when an op of that family first runs (see
+     * {@link KernelRegistry#registerOnFirstUse}): a first {@code add} then loads the math kernels only.
+     */
     @Override
     public void registerKernels(KernelRegistry r) {
-        CpuGraphKernels.register(r);
-        CpuStateKernels.register(r);
-        CpuMathKernels.register(r);
-        CpuLinalgKernels.register(r);
-        CpuReductionKernels.register(r);
-        CpuArrayKernels.register(r);
-        CpuNnKernels.register(r);
-        CpuRandomKernels.register(r);
-        CpuControlFlowKernels.register(r);
-        CpuTransferKernels.register(r);
-        CpuFusedKernels.register(r);
-        CpuGradKernels.register(r);
-        CpuNnGradKernels.register(r);
+        r.registerOnFirstUse(GraphOps.class, CpuGraphKernels::register);
+        r.registerOnFirstUse(StateOps.class, CpuStateKernels::register);
+        r.registerOnFirstUse(MathOps.class, CpuMathKernels::register);
+        r.registerOnFirstUse(LinalgOps.class, CpuLinalgKernels::register);
+        r.registerOnFirstUse(ReductionOps.class, CpuReductionKernels::register);
+        r.registerOnFirstUse(ArrayOps.class, CpuArrayKernels::register);
+        r.registerOnFirstUse(NnOps.class, CpuNnKernels::register);
+        r.registerOnFirstUse(RandomOps.class, CpuRandomKernels::register);
+        r.registerOnFirstUse(ControlFlowOps.class, CpuControlFlowKernels::register);
+        r.registerOnFirstUse(TransferOps.class, CpuTransferKernels::register);
+        r.registerOnFirstUse(FusedOps.class, CpuFusedKernels::register);
+        r.registerOnFirstUse(GradOps.class, CpuGradKernels::register);
+        r.registerOnFirstUse(NnGradOps.class, CpuNnGradKernels::register);
     }
 }

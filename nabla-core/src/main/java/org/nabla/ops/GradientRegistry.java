@@ -21,7 +21,7 @@ public final class GradientRegistry {
      * registered through it is never replaced by a library's later).
      */
     public static GradientRegistry global() {
-        OpRegistry.loadLibraries();
+        OpRegistry.loadGradients();
         return GLOBAL;
     }
 

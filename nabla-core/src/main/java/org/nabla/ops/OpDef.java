@@ -26,6 +26,7 @@ public final class OpDef {
     private final boolean internal;
     private final String summary;
     private final int id;
+    private final Class<?> declaringClass;
 
     private OpDef(Builder b) {
         this.name = b.name;
@@ -43,6 +44,7 @@ public final class OpDef {
         this.internal = b.internal;
         this.summary = b.summary;
         this.id = OpRegistry.nextId();
+        this.declaringClass = b.declaringClass;
     }
 
     public static Builder builder(String name) { return new Builder(name); }
@@ -88,6 +90,12 @@ public final class OpDef {
 
     /** Dense index for fast kernel lookup. */
     public int id() { return id; }
+
+    /**
+     * The class that built this op (its family: {@code MathOps} for Add), so a kernel family registered with
+     * {@code KernelRegistry.registerOnFirstUse} is loaded only when one of its ops first runs.
+     */
+    public Class<?> declaringClass() { return declaringClass; }
 
     /** Runs dtype/shape inference after checking the number of inputs. */
     public TensorSpec[] infer(TensorSpec[] inputs, Attrs attrs) {
@@ -151,6 +159,8 @@ public final class OpDef {
 
     /** Builds an {@link OpDef}. */
     public static final class Builder {
+        private static final StackWalker CALLER = StackWalker.getInstance(StackWalker.Option.RETAIN_CLASS_REFERENCE);
+
         private final String name;
         private final List<String> inputNames = new ArrayList<>();
         private boolean variadic;
@@ -166,6 +176,7 @@ public final class OpDef {
         private boolean readsInputsOnly;
         private boolean internal;
         private String summary = "";
+        private Class<?> declaringClass;
 
         private Builder(String name) { this.name = Objects.requireNonNull(name); }
 
@@ -246,6 +257,7 @@ public final class OpDef {
 
         /** Builds the op and registers it by name. */
         public OpDef build() {
+            declaringClass = CALLER.getCallerClass();
             OpDef op = new OpDef(this);
             OpRegistry.register(op);
             return op;

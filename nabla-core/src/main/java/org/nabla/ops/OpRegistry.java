@@ -11,7 +11,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Every op by name. An op registers itself when its class initializes; {@link #get(String)}, {@link #all()} and the
- * other lookups first load every op library on the class path (through the {@link Loader} that the kernels package
+ * other lookups first load the ops of every op library on the class path (through the {@link Loader} that the kernels package
  * installs), so graph files, saved models and tests see the whole catalog before any of a module's code has run.
  */
 public final class OpRegistry {
@@ -27,8 +27,11 @@ public final class OpRegistry {
      * inversion {@code org.nabla.kernels.FunctionLibrary} uses). Programs implement {@code OpLibrary}, not this.
      */
     public interface Loader {
-        /** Loads every op library unless done; returns at once when called again while loading on this thread. */
+        /** Loads every op library's ops unless done; returns at once when called again while loading on this thread. */
         void loadLibraries();
+
+        /** Loads every op library's ops and gradients unless done (same rule for calls while loading). */
+        void loadGradients();
     }
 
     /** Finds the loader once. */
@@ -40,8 +43,11 @@ public final class OpRegistry {
         private Installed() {}
     }
 
-    /** Loads every op library on the class path unless done (see {@link Loader}). */
+    /** Loads the ops of every op library on the class path unless done (see {@link Loader}). */
     static void loadLibraries() { Installed.LOADER.loadLibraries(); }
+
+    /** Loads the ops and gradients of every op library on the class path unless done. */
+    static void loadGradients() { Installed.LOADER.loadGradients(); }
 
     static int nextId() { return NEXT_ID.getAndIncrement(); }
 

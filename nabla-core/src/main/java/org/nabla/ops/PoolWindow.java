@@ -35,7 +35,7 @@ public record PoolWindow(List<Axis> axes, boolean channelsLast) {
             return s >= 0 ? 0 : Math.min(kernel, (-s + dilation - 1) / dilation);
         }
 
-        /** One past the last tap of window {@code o} that lands inside the input (<= firstTap when none does). */
+        /** One past the last tap of window {@code o} that lands inside the input ({@code <= firstTap} when none does). */
         public int endTap(int o) {
             int s = start(o);
             return s >= in ? 0 : Math.min(kernel, (in - 1 - s) / dilation + 1);

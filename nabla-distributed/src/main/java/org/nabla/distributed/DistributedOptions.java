@@ -15,7 +15,8 @@ import org.nabla.runtime.ExecutionMode;
  * @param maxMessageBytes the largest single gRPC message (feeds and fetches travel inline in RunStep and RunGraph)
  * @param mode            how each worker runs its partitions' ready nodes
  * @param ringSockets     the ring all-reduce sends its chunks over raw TCP connections between ring neighbours
- *                        ({@link RingSockets}, the default); false: as gRPC SendChunk messages (slower, the fallback).
+ *                        ({@link org.nabla.distributed.collective.RingSockets}, the default); false: as gRPC
+ *                        SendChunk messages (slower, the fallback).
  *                        With TLS on the all-reduce always goes over gRPC (TLS), whatever this says: the raw
  *                        connections are not encrypted
  * @param security        TLS and the shared token ({@link Security#none()}: plaintext, no token)

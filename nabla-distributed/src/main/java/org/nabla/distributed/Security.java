@@ -1,9 +1,8 @@
 package org.nabla.distributed;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
+import org.nabla.io.TextFiles;
 
 /**
  * Who may talk to a cluster's tasks: TLS on every gRPC connection (PEM files) and a shared token on every call, each
@@ -84,7 +83,7 @@ public record Security(Path certChain, Path privateKey, Path trustRoots, boolean
     public Security withTokenFile(Path file) {
         String text;
         try {
-            text = Files.readString(file, StandardCharsets.UTF_8).strip();
+            text = TextFiles.readUtf8(file).strip();
         } catch (IOException e) {
             throw new IllegalArgumentException("cannot read the token file " + file + ": " + e.getMessage(), e);
         }

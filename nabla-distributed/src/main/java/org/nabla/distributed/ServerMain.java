@@ -2,8 +2,8 @@ package org.nabla.distributed;
 
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
+import org.nabla.io.TextFiles;
 
 /**
  * Starts one task's {@link Server} in this process and serves until killed: the main class tests start worker
@@ -114,7 +114,7 @@ public final class ServerMain {
         if (job != null || task != null) {
             if (job == null || task == null) throw new IllegalArgumentException("give both --job and --task");
             ClusterSpec cluster = clusterFile == null ? null
-                    : TfConfig.parseCluster(Files.readString(clusterFile), clusterFile.toString());
+                    : TfConfig.parseCluster(TextFiles.readUtf8(clusterFile), clusterFile.toString());
             c = new Server.Config(cluster, job, task, port != null ? port : -1, cpus, DistributedOptions.defaults());
         } else if (clusterFile != null) {
             c = Server.Config.of(TfConfig.read(clusterFile));

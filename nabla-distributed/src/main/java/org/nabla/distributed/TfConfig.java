@@ -1,7 +1,6 @@
 package org.nabla.distributed;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -9,6 +8,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import org.nabla.device.DeviceSpec;
 import org.nabla.io.Json;
+import org.nabla.io.TextFiles;
 
 /**
  * TensorFlow's {@code TF_CONFIG}: the cluster and which task of it this process is, as the JSON that TensorFlow's
@@ -54,7 +54,7 @@ public record TfConfig(ClusterSpec cluster, String taskType, int taskIndex) {
 
     /** Reads a TF_CONFIG JSON file. */
     public static TfConfig read(Path file) throws IOException {
-        return parse(Files.readString(file), file.toString());
+        return parse(TextFiles.readUtf8(file), file.toString());
     }
 
     /** Parses TF_CONFIG text; {@code source} (the variable or file name) starts every error message. */

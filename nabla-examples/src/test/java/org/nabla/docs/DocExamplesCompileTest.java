@@ -21,6 +21,20 @@ class DocExamplesCompileTest {
      */
     private static final Set<String> EXEMPTIONS = Set.of();
 
+    /** The docs a new user copies from first show at least one example with all its imports ({@code java-complete}). */
+    private static final List<String> NEED_COMPLETE_EXAMPLES = List.of("README.md", "docs/use-as-library.md",
+            "docs/saved-model.md");
+
+    @Test
+    void theFirstDocsAUserReadsHaveCompleteExamples() {
+        Path root = DocFiles.root();
+        for (String name : NEED_COMPLETE_EXAMPLES) {
+            DocSnippets.Parsed parsed = DocSnippets.parse(name, DocFiles.read(root.resolve(name)));
+            assertTrue(parsed.blocks().stream().anyMatch(DocSnippets.Block::complete),
+                    name + " has no <!-- java-complete --> block: a user copying from it must see the imports too");
+        }
+    }
+
     @Test
     void everyJavaBlockOfTheDocsCompiles() {
         Path root = DocFiles.root();

@@ -32,6 +32,8 @@ import javax.tools.ToolProvider;
  *       {@code <!-- java-given: Tensor images; Sequential model; -->}: class members, compiled with the block but not
  *       rendered.</li>
  *   <li>{@code <!-- java-no-compile: why -->} exempts a block; the compile test lists every exemption.</li>
+ *   <li>{@code <!-- java-complete -->} marks a block a reader copies as is: it gets none of {@link #DEFAULT_IMPORTS},
+ *       so it compiles only with the imports it shows (its continuations and java-given lines see the same).</li>
  * </ul>
  * A directive comment must come right before its block (blank lines and other directives may sit between).
  */
@@ -62,8 +64,10 @@ final class DocSnippets {
      * @param given     the {@code java-given} declarations above it, or null
      * @param continues whether it continues the previous java block of the file ({@code java-continues})
      * @param noCompile the reason given by {@code java-no-compile}, or null
+     * @param complete  whether it is marked {@code java-complete} (compiled with its own imports only)
      */
-    record Block(String file, int line, List<String> code, Given given, boolean continues, String noCompile) {
+    record Block(String file, int line, List<String> code, Given given, boolean continues, String noCompile,
+                 boolean complete) {
         String where() { return file + ":" + line; }
     }
 
@@ -91,6 +95,7 @@ final class DocSnippets {
         Given given = null;
         boolean continues = false;
         String noCompile = null;
+        boolean complete = false;
         int directiveLine = 0;   // the line of the first pending directive, 0 when none is pending
         for (int i = 0; i < lines.length; i++) {
             String line = lines[i];
@@ -105,13 +110,14 @@ final class DocSnippets {
                 List<String> code = new ArrayList<>();
                 for (int k = i + 1; k < end; k++) code.add(unindent(lines[k], indent));
                 if (fence.group(3).equals("java")) {
-                    blocks.add(new Block(file, i + 1, List.copyOf(code), given, continues, noCompile));
+                    blocks.add(new Block(file, i + 1, List.copyOf(code), given, continues, noCompile, complete));
                 } else if (directiveLine != 0) {
                     problems.add(file + ":" + directiveLine + ": java directive above a block that is not ```java");
                 }
                 given = null;
                 continues = false;
                 noCompile = null;
+                complete = false;
                 directiveLine = 0;
                 i = end;
             } else if (trimmed.startsWith("<!--")) {
@@ -137,18 +143,20 @@ final class DocSnippets {
                                 .map(String::strip).toList());
                     }
                     case "java-continues" -> continues = true;
+                    case "java-complete" -> complete = true;
                     case "java-no-compile" -> {
                         if (arg.isEmpty()) problems.add(where + ": java-no-compile needs a reason (java-no-compile: why)");
                         noCompile = arg;
                     }
                     default -> problems.add(where + ": unknown directive " + d.group(1)
-                            + " (known: java-given, java-continues, java-no-compile)");
+                            + " (known: java-given, java-continues, java-no-compile, java-complete)");
                 }
             } else if (!trimmed.isEmpty() && directiveLine != 0) {
                 problems.add(file + ":" + directiveLine + ": java directive not followed by a ```java block");
                 given = null;
                 continues = false;
                 noCompile = null;
+                complete = false;
                 directiveLine = 0;
             }
         }
@@ -208,7 +216,7 @@ final class DocSnippets {
         Block first = group.getFirst();
         String className = "Doc_" + first.file().replaceAll("[^A-Za-z0-9]", "_") + "_L" + first.line();
         Source imports = new Source(), members = new Source(), body = new Source();
-        for (String i : DEFAULT_IMPORTS) imports.add("import " + i + ";", 0);
+        if (!first.complete()) for (String i : DEFAULT_IMPORTS) imports.add("import " + i + ";", 0);
         for (Block b : group) {
             if (b.given() != null) {
                 for (int k = 0; k < b.given().lines().size(); k++) members.add(b.given().lines().get(k), b.given().line() + k);

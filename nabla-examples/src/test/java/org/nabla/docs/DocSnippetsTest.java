@@ -73,6 +73,30 @@ class DocSnippetsTest {
     }
 
     @Test
+    void aCompleteBlockCompilesWithTheImportsItShowsOnly() {
+        String missing = """
+                <!-- java-complete -->
+                ```java
+                Tensor x = Tensors.scalar(1f);
+                ```
+                """;
+        List<String> problems = check("docs/complete.md", missing);
+        assertTrue(!problems.isEmpty() && problems.getFirst().startsWith("docs/complete.md:3: cannot find symbol"),
+                problems::toString);
+
+        String shown = """
+                <!-- java-complete -->
+                ```java
+                import org.nabla.Tensor;
+                import org.nabla.Tensors;
+
+                Tensor x = Tensors.scalar(1f);
+                ```
+                """;
+        assertEquals(List.of(), check("docs/complete.md", shown));
+    }
+
+    @Test
     void flowErrorsAndTypeErrorsAreReportedToo() {
         String md = """
                 ```java
@@ -170,7 +194,8 @@ class DocSnippetsTest {
         assertEquals(List.of("docs/d.md:1: java directive not followed by a ```java block"),
                 DocSnippets.parse("docs/d.md", "<!-- java-continues -->\ntext\n```java\n```\n").problems());
         assertEquals(List.of("docs/d.md:1: unknown directive java-ignore (known: java-given, java-continues, "
-                + "java-no-compile)"), DocSnippets.parse("docs/d.md", "<!-- java-ignore -->\n```java\n```\n").problems());
+                + "java-no-compile, java-complete)"),
+                DocSnippets.parse("docs/d.md", "<!-- java-ignore -->\n```java\n```\n").problems());
         assertEquals(List.of("docs/d.md:1: java-no-compile needs a reason (java-no-compile: why)"),
                 DocSnippets.parse("docs/d.md", "<!-- java-no-compile -->\n```java\n```\n").problems());
         assertEquals(List.of("docs/d.md:1: code fence is never closed"),

@@ -15,7 +15,7 @@ import org.nabla.onnx.proto.ModelProto;
 /**
  * Runs ONNX's operator test cases: each case folder holds model.onnx and test_data_set_N/ with input_K.pb and
  * output_K.pb. The model is imported into a graph and run in a Session on every data set; outputs are compared with
- * ONNX's tolerances (|actual - expected| <= atol + rtol * |expected|, rtol 1e-3, atol 1e-7; integers and booleans
+ * ONNX's tolerances ({@code |actual - expected| <= atol + rtol * |expected|}, rtol 1e-3, atol 1e-7; integers and booleans
  * exactly). Inputs are fed at run time; inputs an operator needs at import time (Reshape's shape...) are also bound.
  */
 public final class OnnxConformance {

@@ -11,16 +11,15 @@ import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.GZIPOutputStream;
 import java.util.zip.ZipException;
 import org.nabla.DType;
 import org.nabla.Shape;
 import org.nabla.Tensor;
+import org.nabla.io.AtomicFiles;
 
 /**
  * The IDX format of MNIST and Fashion-MNIST: a 4-byte magic {@code 0x00 0x00 <type> <ndims>}, {@code ndims}
@@ -224,28 +223,16 @@ public final class Idx {
      */
     public static void write(Tensor t, Path path, Type type) throws IOException {
         byte[] bytes = encode(t, type);
-        Path target = path.toAbsolutePath();
-        Path tmp = target.resolveSibling("." + target.getFileName() + "." + Long.toHexString(
-                ThreadLocalRandom.current().nextLong()) + ".tmp");
-        try {
-            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+        boolean gzip = path.getFileName().toString().endsWith(".gz");
+        AtomicFiles.write(path, tmp -> {
+            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
                 OutputStream raw = Channels.newOutputStream(ch);
-                boolean gzip = target.getFileName().toString().endsWith(".gz");
                 OutputStream out = gzip ? new GZIPOutputStream(raw, 1 << 16) : new BufferedOutputStream(raw, 1 << 16);
                 out.write(bytes);
                 if (out instanceof GZIPOutputStream g) g.finish();
                 out.flush();
-                ch.force(true);
             }
-            Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } catch (IOException | RuntimeException | Error e) {
-            try {
-                Files.deleteIfExists(tmp);
-            } catch (IOException suppressed) {
-                e.addSuppressed(suppressed);
-            }
-            throw e;
-        }
+        });
     }
 
     /** The complete IDX bytes (header and data) of {@code t} as {@code type}. */

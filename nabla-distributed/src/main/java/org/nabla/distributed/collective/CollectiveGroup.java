@@ -28,7 +28,7 @@ import org.nabla.distributed.proto.DataPortResponse;
 
 /**
  * The tasks taking part in collectives (a job's, or the chief and the workers), seen from one of them
- * ({@link Server#collectives()}): a ring
+ * ({@link org.nabla.distributed.Server#collectives()}): a ring
  * all-reduce of float32/float64 tensors. Tensors of one dtype are laid end to end and cut into buckets of
  * {@link #bucketBytes()}; each bucket goes round the ring twice (reduce-scatter, then all-gather) in n chunks, so each
  * task sends and receives 2(n-1)/n of the data. A chunk travels in pieces of at most 512 KiB (or the options'

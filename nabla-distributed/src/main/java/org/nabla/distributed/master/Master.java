@@ -44,7 +44,8 @@ import org.nabla.graph.GraphIO;
  * The distributed master (TensorFlow's Master): it creates a {@link MasterSession} per client session, after asking
  * every task of its cluster for its devices and incarnation (GetStatus, in parallel, under the RPC deadline; a task
  * that is down or silent fails the creation naming it), and hands each session's steps to it. Used in the client's
- * process by {@link DistributedSession#create} and served over gRPC by every {@link Server}.
+ * process by {@link org.nabla.distributed.DistributedSession#create} and served over gRPC by every
+ * {@link org.nabla.distributed.Server}.
  */
 public final class Master implements MasterCalls {
     private static final SecureRandom RANDOM = new SecureRandom();

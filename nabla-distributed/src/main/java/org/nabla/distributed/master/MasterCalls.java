@@ -13,8 +13,9 @@ import org.nabla.distributed.proto.RunStepResponse;
 
 /**
  * The master's interface as a client calls it (TensorFlow's MasterInterface): implemented by the in-process
- * {@link Master} and by a gRPC stub to a remote one, so a {@link DistributedSession} runs the same code either way.
- * Failures are {@link DistributedException}s or {@link IllegalArgumentException}s with the master's message.
+ * {@link Master} and by a gRPC stub to a remote one, so a {@link org.nabla.distributed.DistributedSession} runs the
+ * same code either way. Failures are {@link org.nabla.distributed.DistributedException}s or
+ * {@link IllegalArgumentException}s with the master's message.
  */
 public interface MasterCalls extends AutoCloseable {
     CreateSessionResponse createSession(CreateSessionRequest request);

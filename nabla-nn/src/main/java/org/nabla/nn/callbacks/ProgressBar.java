@@ -9,7 +9,7 @@ import java.util.Map;
  * ({@code 120/1875 [=>..........] - ETA: 12s - loss: 0.4312 - accuracy: 0.8750}); when the output is not a terminal
  * ({@code System.console()} is null or not a terminal) or in {@link Mode#EPOCH_LINES}, one plain line at each epoch
  * end (with the
- * epoch time and validation metrics). {@link Model#fit} adds one unless {@code verbose(0)}.
+ * epoch time and validation metrics). {@link org.nabla.nn.Model#fit} adds one unless {@code verbose(0)}.
  */
 public final class ProgressBar implements Callback {
     /** AUTO: a live bar on a terminal, plain epoch lines otherwise. */

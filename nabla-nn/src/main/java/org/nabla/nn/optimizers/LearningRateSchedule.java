@@ -20,7 +20,8 @@ public interface LearningRateSchedule {
     }
 
     /**
-     * {@code values[0]} for step <= boundaries[0], {@code values[i]} for boundaries[i-1] < step <= boundaries[i],
+     * {@code values[0]} for {@code step <= boundaries[0]}, {@code values[i]} for
+     * {@code boundaries[i-1] < step <= boundaries[i]},
      * the last value after the last boundary (TensorFlow's PiecewiseConstantDecay).
      */
     static LearningRateSchedule piecewiseConstant(long[] boundaries, double[] values) {

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.nabla.Tensor;
+import org.nabla.io.TextFiles;
 
 /**
  * The checkpoints of one training run in a directory, for the model-checkpoint callback: {@link #save} writes
@@ -122,7 +123,7 @@ public final class CheckpointManager {
     private void readIndex() throws IOException {
         Path index = dir.resolve(INDEX);
         if (!Files.exists(index)) return;
-        List<String> lines = Files.readAllLines(index, StandardCharsets.UTF_8);
+        List<String> lines = TextFiles.readUtf8Lines(index);
         if (lines.isEmpty() || !lines.getFirst().equals(HEADER)) {
             throw new IOException(index + ": not a checkpoint index (the first line is not \"" + HEADER + "\")");
         }

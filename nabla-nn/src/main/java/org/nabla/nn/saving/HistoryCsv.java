@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.nabla.io.TextFiles;
 
 /**
  * A training history as CSV: a header {@code epoch,<metric>,...} (in the map's order, e.g. loss, accuracy, val_loss,
@@ -48,7 +49,7 @@ public final class HistoryCsv {
 
     /** Reads a history written by {@link #write}; empty cells read as NaN. */
     public static Map<String, double[]> read(Path file) throws IOException {
-        List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+        List<String> lines = TextFiles.readUtf8Lines(file);
         if (lines.isEmpty() || !lines.getFirst().startsWith("epoch")) {
             throw new IOException(file + ": not a training history CSV (no \"epoch,...\" header)");
         }

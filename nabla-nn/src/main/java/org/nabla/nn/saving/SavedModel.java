@@ -25,6 +25,7 @@ import org.nabla.graph.Node;
 import org.nabla.graph.Output;
 import org.nabla.io.AtomicFiles;
 import org.nabla.io.Json;
+import org.nabla.io.TextFiles;
 import org.nabla.ops.TensorSpec;
 import org.nabla.runtime.Session;
 import org.nabla.runtime.SessionOptions;
@@ -198,11 +199,11 @@ public final class SavedModel implements AutoCloseable {
         }
         Map<String, Object> sig;
         try {
-            Object parsed = Json.parse(Files.readString(sigFile, StandardCharsets.UTF_8));
+            Object parsed = Json.parse(TextFiles.readUtf8(sigFile));
             if (!(parsed instanceof Map<?, ?>)) throw new IllegalArgumentException("not a JSON object");
             @SuppressWarnings("unchecked") Map<String, Object> m = (Map<String, Object>) parsed;
             sig = m;
-        } catch (IllegalArgumentException | java.nio.charset.MalformedInputException e) {
+        } catch (IllegalArgumentException e) {
             throw new IOException(sigFile + ": corrupted signature file: " + e.getMessage());
         }
         Fields f = new Fields(sigFile);

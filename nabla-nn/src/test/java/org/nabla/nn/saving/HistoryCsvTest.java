@@ -27,6 +27,15 @@ class HistoryCsvTest {
     }
 
     @Test
+    void aCsvThatIsNotUtf8NamesTheFileAndByteOffset() throws IOException {
+        Path f = dir.resolve("history.csv");
+        Files.write(f, new byte[] {'e', 'p', 'o', 'c', 'h', ',', (byte) 0xFE, '\n'});
+        IOException e = assertThrows(IOException.class, () -> HistoryCsv.read(f));
+        assertEquals(
+                f + ": not valid UTF-8 at byte offset 6 (0xFE); the file must be UTF-8 text", e.getMessage());
+    }
+
+    @Test
     void csvHasAHeaderAndOneRowPerEpochAndReadsBack() throws IOException {
         Path f = dir.resolve("history.csv");
         HistoryCsv.write(f, history());

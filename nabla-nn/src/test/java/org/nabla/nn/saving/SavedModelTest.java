@@ -199,6 +199,14 @@ class SavedModelTest {
         assertTrue(assertThrows(IOException.class, () -> SavedModel.load(j)).getMessage()
                 .startsWith(sigJ + ": corrupted signature file: invalid JSON"));
 
+        Path u = copy(good, "utf8");
+        Path sigU = u.resolve(SavedModel.SIGNATURE_FILE);
+        byte[] sigBytes = Files.readAllBytes(sigU);
+        sigBytes[3] = (byte) 0xC0; // never valid in UTF-8
+        Files.write(sigU, sigBytes);
+        assertEquals(sigU + ": not valid UTF-8 at byte offset 3 (0xC0); the file must be UTF-8 text",
+                assertThrows(IOException.class, () -> SavedModel.load(u)).getMessage());
+
         Path s = copy(good, "shape");
         Path sigS = s.resolve(SavedModel.SIGNATURE_FILE);
         Files.writeString(sigS, Files.readString(sigS).replace("[8, 3]", "[8, 4]"));
