@@ -13,12 +13,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Random;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
-import net.jqwik.api.lifecycle.AfterContainer;
-import net.jqwik.api.lifecycle.BeforeContainer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.nabla.DType;
 import org.nabla.Tensor;
 import org.nabla.io.Npy;
@@ -32,10 +29,10 @@ import org.nabla.io.Npy;
 class NpyProperties {
     private static Path dir;
 
-    @BeforeContainer
+    @BeforeAll
     static void makeDir() throws IOException { dir = Files.createTempDirectory("nabla-npy-properties"); }
 
-    @AfterContainer
+    @AfterAll
     static void removeDir() throws IOException {
         try (var files = Files.list(dir)) {
             for (Path p : files.toList()) Files.deleteIfExists(p);
@@ -43,12 +40,24 @@ class NpyProperties {
         Files.deleteIfExists(dir);
     }
 
-    @Provide
-    Arbitrary<int[]> shapes() { return RandomTensors.shapes(4, 0, 5); }
+    @Test
+    void everyDtypeAndShapeRoundTripsBitForBit() {
+        RandomTensors.forAll(".npy round trip", 53, 300, rnd -> roundTrip(RandomTensors.shape(rnd, 4, 0, 5),
+                anyDtype(rnd), rnd.nextLong()));
+    }
 
-    @Property(tries = 300)
-    void everyDtypeAndShapeRoundTripsBitForBit(@ForAll("shapes") int[] shape, @ForAll DType dtype, @ForAll long seed)
-            throws IOException {
+    @Test
+    void aDamagedFileReadsOrFailsWithAClearErrorNamingIt() {
+        RandomTensors.forAll(".npy fuzz", 59, 500, rnd -> damaged(RandomTensors.shape(rnd, 4, 0, 5), anyDtype(rnd),
+                rnd.nextLong()));
+    }
+
+    private static DType anyDtype(Random rnd) {
+        DType[] all = DType.values();
+        return all[rnd.nextInt(all.length)];
+    }
+
+    private static void roundTrip(int[] shape, DType dtype, long seed) throws IOException {
         Tensor t = RandomTensors.random(dtype, shape, seed);
         Tensor fromBytes = Npy.fromBytes(Npy.toBytes(t));
         assertSame(t, fromBytes);
@@ -58,9 +67,7 @@ class NpyProperties {
         Files.delete(file);
     }
 
-    @Property(tries = 500)
-    void aDamagedFileReadsOrFailsWithAClearErrorNamingIt(@ForAll("shapes") int[] shape, @ForAll DType dtype,
-                                                         @ForAll long seed) throws IOException {
+    private static void damaged(int[] shape, DType dtype, long seed) throws IOException {
         Random rnd = new Random(seed);
         byte[] valid = Npy.toBytes(RandomTensors.random(dtype, shape, rnd.nextLong()));
         byte[] damaged = damage(valid, rnd);

@@ -1,8 +1,6 @@
 package org.nabla.properties;
 
 import java.util.Random;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
 import org.nabla.DType;
 import org.nabla.Shape;
 import org.nabla.Tensor;
@@ -11,9 +9,35 @@ import org.nabla.Tensor;
 final class RandomTensors {
     private RandomTensors() {}
 
-    /** Shapes of rank 0 to {@code maxRank}, each dim in [minDim, maxDim]. */
-    static Arbitrary<int[]> shapes(int maxRank, int minDim, int maxDim) {
-        return Arbitraries.integers().between(minDim, maxDim).array(int[].class).ofMinSize(0).ofMaxSize(maxRank);
+    /** A shape of rank 0 to {@code maxRank}, each dim in [minDim, maxDim]. */
+    static int[] shape(Random rnd, int maxRank, int minDim, int maxDim) {
+        int[] s = new int[rnd.nextInt(maxRank + 1)];
+        for (int i = 0; i < s.length; i++) s[i] = minDim + rnd.nextInt(maxDim - minDim + 1);
+        return s;
+    }
+
+    /**
+     * Runs {@code property} on {@code tries} cases drawn from a generator seeded by {@code seed} (fixed, so a
+     * failure reproduces), naming the case number and its seed when one fails.
+     */
+    static void forAll(String name, long seed, int tries, Case property) {
+        Random cases = new Random(seed);
+        for (int t = 0; t < tries; t++) {
+            long caseSeed = cases.nextLong();
+            try {
+                property.check(new Random(caseSeed));
+            } catch (AssertionError | RuntimeException e) {
+                throw new AssertionError(name + ": case " + t + " (seed " + caseSeed + ") failed: " + e.getMessage(), e);
+            } catch (Exception e) {
+                throw new AssertionError(name + ": case " + t + " (seed " + caseSeed + ") threw " + e, e);
+            }
+        }
+    }
+
+    /** One case of a property, drawing its inputs from {@code rnd}. */
+    @FunctionalInterface
+    interface Case {
+        void check(Random rnd) throws Exception;
     }
 
     /** A tensor of {@code dtype} and {@code shape} whose elements are random bits valid for the dtype. */
