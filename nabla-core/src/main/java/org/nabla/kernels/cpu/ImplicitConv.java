@@ -20,6 +20,8 @@ final class ImplicitConv {
     static final int V = S.length();
     static final int MR = 6;
     static final int NR = 2 * V;
+    /** -Dnabla.conv.inPlaceFilter=true reads the filter in place when OC is a multiple of NR (for comparisons). */
+    private static final boolean PACK_NEVER = Boolean.getBoolean("nabla.conv.inPlaceFilter");
     /** Floating-point work per parallel chunk: below it one thread does the whole call (no fork cost). */
     private static final long CHUNK_FLOPS = Long.getLong("nabla.conv.chunkFlops", 1L << 20);
 
@@ -58,7 +60,9 @@ final class ImplicitConv {
         Source src = Source.of(x, n, h, wd, c, w);
         int k = w.kH() * w.kW() * c;
         int panels = (oc + NR - 1) / NR;
-        boolean inPlace = oc % NR == 0;
+        // Packed even when OC is a multiple of NR: rows read in place lie OC floats apart, a stride that maps them
+        // to a fraction of L1's sets; contiguous panels stay cached and the packing is K*OC copies per call.
+        boolean inPlace = PACK_NEVER && oc % NR == 0;
         float[] b = inPlace ? filter : packPanels(filter, k, oc);
         int ldb = inPlace ? oc : NR, panelStep = inPlace ? NR : k * NR;
         int pixels = n * w.outH() * w.outW();
@@ -74,8 +78,14 @@ final class ImplicitConv {
                 for (int j = 0; j < panels; j++) {
                     int nr = Math.min(NR, oc - j * NR), yi = m0 * oc + j * NR;
                     boolean whole = mr == MR && nr == NR;
-                    kernel(src.x, base, w.kH(), w.dilH() * src.wd * c, w.kW() * c, b, j * panelStep, ldb, tile,
-                            whole ? y : null, yi, oc, bias, j * NR, relu);
+                    if (whole) {
+                        kernel(src.x, base, w.kH(), w.dilH() * src.wd * c, w.kW() * c, b, j * panelStep, ldb, y, yi,
+                                oc);
+                        if (bias != null || relu) epilogue(y, yi, oc, bias, j * NR, relu);
+                    } else {
+                        kernel(src.x, base, w.kH(), w.dilH() * src.wd * c, w.kW() * c, b, j * panelStep, ldb, tile,
+                                0, NR);
+                    }
                     if (!whole) store(tile, mr, nr, bias, j * NR, relu, y, yi, oc);
                 }
             }
@@ -105,12 +115,11 @@ final class ImplicitConv {
 
     /**
      * The MR x NR tile of one panel: tile[r][j] = sum over the KH segments s and their positions q of
-     * x[base[r] + s * rowStep + q] * b[bi + (s * seg + q) * ldb + j]. Accumulators stay in registers. With
-     * {@code y} (a whole tile) the result goes to y rows of stride ldy from yi through the epilogue (bias from biasAt
-     * unless null, then ReLU), else raw into {@code tile}.
+     * x[base[r] + s * rowStep + q] * b[bi + (s * seg + q) * ldb + j], written to dst rows of stride ld from di.
+     * Accumulators stay in registers.
      */
     static void kernel(float[] x, int[] base, int segments, int rowStep, int seg, float[] b, int bi, int ldb,
-                       float[] tile, float[] y, int yi, int ldy, float[] bias, int biasAt, boolean relu) {
+                       float[] dst, int di, int ld) {
         FloatVector z = FloatVector.zero(S);
         FloatVector c00 = z, c01 = z, c10 = z, c11 = z, c20 = z, c21 = z;
         FloatVector c30 = z, c31 = z, c40 = z, c41 = z, c50 = z, c51 = z;
@@ -142,41 +151,33 @@ final class ImplicitConv {
                 bi += ldb;
             }
         }
-        if (y != null) { // a whole tile: the epilogue straight from the registers
-            FloatVector bias0 = bias == null ? z : FloatVector.fromArray(S, bias, biasAt);
-            FloatVector bias1 = bias == null ? z : FloatVector.fromArray(S, bias, biasAt + V);
-            out(c00, c01, bias0, bias1, relu, y, yi);
-            out(c10, c11, bias0, bias1, relu, y, yi + ldy);
-            out(c20, c21, bias0, bias1, relu, y, yi + 2 * ldy);
-            out(c30, c31, bias0, bias1, relu, y, yi + 3 * ldy);
-            out(c40, c41, bias0, bias1, relu, y, yi + 4 * ldy);
-            out(c50, c51, bias0, bias1, relu, y, yi + 5 * ldy);
-            return;
-        }
-        c00.intoArray(tile, 0);
-        c01.intoArray(tile, V);
-        c10.intoArray(tile, NR);
-        c11.intoArray(tile, NR + V);
-        c20.intoArray(tile, 2 * NR);
-        c21.intoArray(tile, 2 * NR + V);
-        c30.intoArray(tile, 3 * NR);
-        c31.intoArray(tile, 3 * NR + V);
-        c40.intoArray(tile, 4 * NR);
-        c41.intoArray(tile, 4 * NR + V);
-        c50.intoArray(tile, 5 * NR);
-        c51.intoArray(tile, 5 * NR + V);
+        c00.intoArray(dst, di);
+        c01.intoArray(dst, di + V);
+        c10.intoArray(dst, di + ld);
+        c11.intoArray(dst, di + ld + V);
+        c20.intoArray(dst, di + 2 * ld);
+        c21.intoArray(dst, di + 2 * ld + V);
+        c30.intoArray(dst, di + 3 * ld);
+        c31.intoArray(dst, di + 3 * ld + V);
+        c40.intoArray(dst, di + 4 * ld);
+        c41.intoArray(dst, di + 4 * ld + V);
+        c50.intoArray(dst, di + 5 * ld);
+        c51.intoArray(dst, di + 5 * ld + V);
     }
 
-    private static void out(FloatVector c0, FloatVector c1, FloatVector b0, FloatVector b1, boolean relu, float[] y,
-                            int yi) {
-        c0 = c0.add(b0);
-        c1 = c1.add(b1);
-        if (relu) {
-            c0 = c0.max(0f);
-            c1 = c1.max(0f);
+    /** The epilogue in place on a whole tile of y just written (still in L1): y += bias unless null, then ReLU. */
+    static void epilogue(float[] y, int yi, int ldy, float[] bias, int b0, boolean relu) {
+        for (int j = 0; j < NR; j += V) {
+            if (bias != null) {
+                FloatVector bv = FloatVector.fromArray(S, bias, b0 + j);
+                for (int r = 0, i = yi + j; r < MR; r++, i += ldy) {
+                    FloatVector v = FloatVector.fromArray(S, y, i).add(bv);
+                    (relu ? v.max(0f) : v).intoArray(y, i);
+                }
+            } else {
+                for (int r = 0, i = yi + j; r < MR; r++, i += ldy) FloatVector.fromArray(S, y, i).max(0f).intoArray(y, i);
+            }
         }
-        c0.intoArray(y, yi);
-        c1.intoArray(y, yi + V);
     }
 
     /** y rows [0, mr) x columns [0, nr) = act(tile + bias[b0..]): the epilogue, vectors where whole. */
