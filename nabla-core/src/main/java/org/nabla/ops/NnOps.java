@@ -259,7 +259,7 @@ public final class NnOps {
         return new TensorSpec[] {in[0]};
     }
 
-    private static TensorSpec[] conv2dShape(TensorSpec[] in, Attrs a) {
+    static TensorSpec[] conv2dShape(TensorSpec[] in, Attrs a) {
         String op = "Conv2D";
         Infer.requireFloating(op, "input", in[0]);
         Infer.sameDType(op, in[0], in[1]);

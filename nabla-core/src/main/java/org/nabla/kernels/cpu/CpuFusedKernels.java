@@ -34,6 +34,7 @@ public final class CpuFusedKernels {
     /** Registers this family's CPU kernels. */
     public static void register(KernelRegistry r) {
         r.register(FusedOps.FUSED_ELEMENTWISE, CpuDevice.TYPE, DType.FLOAT32, CpuFusedKernels::compute);
+        r.register(FusedOps.FUSED_CONV2D, CpuDevice.TYPE, DType.FLOAT32, FusedConvKernel::compute);
     }
 
     /** How an input is read: the whole output's shape, one broadcast scalar, or a repeated trailing block. */

@@ -103,6 +103,10 @@ public final class CpuNnGradKernels {
         DType dtype = grad.dtype();
         boolean f32 = dtype == DType.FLOAT32;
         int size = filterShape.intSize();
+        if (f32 && size > 0 && NnConvolution.implicit() && ImplicitConvFilterGrad.supports(s.w, s.groups, s.oc)) {
+            return Tensor.wrap(dtype, filterShape, ImplicitConvFilterGrad.backpropFilter((float[]) x.data(), s.n, s.h,
+                    s.wd, s.c, s.w, (float[]) g.data(), s.oc));
+        }
         Object df = Strided.allocate(dtype.storage(), size);
         int m = s.n * s.outHW;
         int tile = s.tile();

@@ -39,6 +39,13 @@ public final class NnPooling {
     public static Tensor[] maxPool(KernelContext ctx) {
         Tensor x = ctx.input(0);
         Shape out = ctx.outputSpec(0).shape();
+        PoolWindow tiled = ctx.outputSpecs().length == 1 && x.data() instanceof float[]
+                ? TiledMaxPool.applicable(ctx.op().name(), x.shape(), ctx.attrs()) : null;
+        if (tiled != null) {
+            float[] y = ctx.allocateFloats(out.intSize());
+            TiledMaxPool.forward((float[]) x.data(), x.shape(), tiled, y);
+            return new Tensor[] {Tensor.wrap(x.dtype(), out, y)};
+        }
         Grid g = Grid.of(ctx.op().name(), x.shape(), ctx.attrs());
         boolean floating = x.data() instanceof float[] || x.data() instanceof double[];
         Object y = floating && !g.moved ? ctx.allocate(x.dtype().storage(), out.intSize()) : null; // all written
@@ -53,6 +60,13 @@ public final class NnPooling {
     /** MaxPool2DGrad(input, grad): each output gradient added at its window's maximum. */
     static Tensor[] maxPool2dGrad(KernelContext ctx) {
         Tensor x = ctx.input(0);
+        PoolWindow tiled = x.data() instanceof float[] && ctx.input(1).data() instanceof float[]
+                ? TiledMaxPool.applicable(ctx.op().name(), x.shape(), ctx.attrs()) : null;
+        if (tiled != null) {
+            float[] dx = ctx.allocateFloats(x.shape().intSize());
+            TiledMaxPool.backward((float[]) x.data(), x.shape(), tiled, (float[]) ctx.input(1).data(), dx);
+            return new Tensor[] {Tensor.wrap(x.dtype(), x.shape(), dx)};
+        }
         int[] at = argmax(x, Grid.of(ctx.op().name(), x.shape(), ctx.attrs()), null);
         return new Tensor[] {scatterAdd(ctx.input(1), at, x.shape())};
     }

@@ -372,6 +372,31 @@ class GraphOptimizerTest {
         assertEquals(1, count(opt.graph(), "FusedElementwise"));
     }
 
+    @Test
+    void convolutionBiasAndReluFuseIntoOneOpWithTheSameValues() {
+        Graph g = new Graph();
+        Tensor relu, plain, shared, sharedUse, nchw;
+        try (ExecutionContext.Scope s = g.asDefault()) {
+            Tensor x = g.placeholder("x", DType.FLOAT32, Shape.of(-1, 9, 8, 5));
+            Tensor f = g.placeholder("f", DType.FLOAT32, Shape.of(3, 3, 5, 40));
+            Tensor b = g.placeholder("b", DType.FLOAT32, Shape.of(40));
+            relu = Ops.relu(Ops.biasAdd(Ops.conv2d(x, f, 1, "SAME"), b));       // -> FusedConv2D RELU
+            plain = Ops.biasAdd(Ops.conv2d(x, f, new int[] {2, 2}, "VALID"), b); // -> FusedConv2D NONE
+            shared = Ops.conv2d(x, f, 1, "VALID");                              // used twice: stays
+            sharedUse = Ops.add(Ops.biasAdd(shared, b), shared);
+            Tensor xc = g.placeholder("xc", DType.FLOAT32, Shape.of(2, 5, 9, 8));
+            nchw = Ops.relu(Ops.biasAdd(Ops.conv2d(xc, f, org.nabla.Conv2dOptions.defaults().dataFormat("NCHW")),
+                    b, "NCHW"));                                                // channels first: stays
+        }
+        Optimized opt = assertSameResults(g, outs(relu, plain, sharedUse, nchw), List.of(),
+                OptimizerOptions.only("fusion"), Map.of(), 0); // the same kernels' sums: bit for bit
+        Graph o = opt.graph();
+        assertEquals(2, count(o, "FusedConv2D"), o.toString());
+        assertEquals(2, count(o, "Conv2D"), o.toString());
+        assertEquals("RELU", opt.output(out(relu)).node().attrs().getString("activation"));
+        assertEquals("NONE", opt.output(out(plain)).node().attrs().getString("activation"));
+    }
+
     // ---------------------------------------------------------------- all together
 
     @Test

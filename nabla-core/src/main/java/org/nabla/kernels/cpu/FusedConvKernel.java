@@ -1,0 +1,41 @@
+package org.nabla.kernels.cpu;
+
+import org.nabla.DType;
+import org.nabla.Tensor;
+import org.nabla.kernels.KernelContext;
+import org.nabla.ops.Attrs;
+import org.nabla.ops.FusedOps;
+import org.nabla.ops.NnOps;
+
+/**
+ * CPU kernel of {@link FusedOps#FUSED_CONV2D}: {@link ImplicitConv} with its bias + ReLU epilogue where it applies,
+ * else Conv2D's kernel followed by one pass adding the bias (and ReLU), with the same float32 arithmetic as the
+ * BiasAdd / BiasRelu kernels it replaces.
+ */
+final class FusedConvKernel {
+    private FusedConvKernel() {}
+
+    static Tensor[] compute(KernelContext ctx) {
+        Tensor x = ctx.input(0), filter = ctx.input(1);
+        float[] bias = (float[]) ctx.input(2).dense().data();
+        Attrs a = ctx.attrs();
+        boolean relu = a.getString("activation").equals("RELU");
+        NnOps.Window2D w = NnOps.conv2dWindow(x.shape(), filter.shape(), a);
+        int n = x.shape().dim(0), h = x.shape().dim(1), wd = x.shape().dim(2), c = x.shape().dim(3);
+        int oc = filter.shape().dim(3);
+        float[] y = ctx.allocateFloats(ctx.outputSpec(0).shape().intSize());
+        if (NnConvolution.implicit() && ImplicitConv.supports(w, a.getInt("groups"))) {
+            ImplicitConv.forward((float[]) x.dense().data(), n, h, wd, c, w, (float[]) filter.dense().data(), oc,
+                    bias, relu, y);
+        } else {
+            float[] conv = (float[]) ctx.call(NnOps.CONV2D, FusedOps.convAttrs(a), x, filter)[0].dense().data();
+            Parallel.forRange(oc == 0 ? 0 : y.length / oc, Math.max(1, (1 << 15) / Math.max(1, oc)), (from, to) -> {
+                for (int i = from * oc; i < to * oc; i++) {
+                    float v = conv[i] + bias[i % oc];
+                    y[i] = relu ? Math.max(v, 0f) : v;
+                }
+            });
+        }
+        return new Tensor[] {Tensor.wrap(DType.FLOAT32, ctx.outputSpec(0).shape(), y)};
+    }
+}

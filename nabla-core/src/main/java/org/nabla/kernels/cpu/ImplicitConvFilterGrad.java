@@ -1,0 +1,129 @@
+package org.nabla.kernels.cpu;
+
+import static org.nabla.kernels.cpu.ImplicitConv.MR;
+import static org.nabla.kernels.cpu.ImplicitConv.NR;
+import static org.nabla.kernels.cpu.ImplicitConv.S;
+import static org.nabla.kernels.cpu.ImplicitConv.V;
+
+import jdk.incubator.vector.FloatVector;
+import org.nabla.ops.NnOps;
+
+/**
+ * Conv2D's filter gradient, NHWC float32, groups 1, column dilation 1, OC a multiple of NR, without an im2col buffer:
+ * dFilter [K, OC] = patches^T [K, pixels] x dY [pixels, OC], where patch value (pixel p, row k) is read in place from
+ * the input ({@link ImplicitConv}'s layout). An MR x NR register tile of dFilter sums over a block of pixels, reading
+ * MR patch values and one dY row per pixel. Pixels are split into one fixed chunk per thread, each summing into its
+ * own partial dFilter; the partials are added in chunk order, so results depend only on the thread count.
+ */
+final class ImplicitConvFilterGrad {
+    private ImplicitConvFilterGrad() {}
+
+    /** Pixels per block: their dY rows (OC floats each) stay in L2 while every dFilter tile passes over them. */
+    private static final int BLOCK = 256;
+    /** Floating-point work per chunk below which one thread does the whole call. */
+    private static final long CHUNK_FLOPS = 1L << 21;
+
+    static boolean supports(NnOps.Window2D w, int groups, int oc) {
+        return ImplicitConv.supports(w, groups) && oc % NR == 0;
+    }
+
+    /** dFilter of x [n, h, wd, c] and dY [n, outH, outW, oc], as a new [KH*KW*c, oc] array. */
+    static float[] backpropFilter(float[] x, int n, int h, int wd, int c, NnOps.Window2D w, float[] dy, int oc) {
+        ImplicitConv.Source src = ImplicitConv.Source.of(x, n, h, wd, c, w);
+        int k = w.kH() * w.kW() * c, seg = w.kW() * c, rowStep = w.dilH() * src.wd() * c;
+        int pixels = n * w.outH() * w.outW();
+        long flops = 2L * pixels * k * oc;
+        int chunks = (int) Math.max(1, Math.min(Parallel.THREADS, flops / CHUNK_FLOPS));
+        chunks = Math.min(chunks, Math.max(1, pixels));
+        float[][] partial = new float[chunks][];
+        int parts = chunks;
+        Parallel.forRange(chunks, 1, (from, to) -> {
+            int[] base = new int[BLOCK];
+            int[] koff = new int[MR];
+            for (int ci = from; ci < to; ci++) {
+                float[] df = new float[k * oc];
+                int p0 = (int) ((long) pixels * ci / parts), p1 = (int) ((long) pixels * (ci + 1) / parts);
+                for (int b0 = p0; b0 < p1; b0 += BLOCK) {
+                    int np = Math.min(BLOCK, p1 - b0);
+                    pixelBases(src, c, w, b0, np, base);
+                    for (int k0 = 0; k0 < k; k0 += MR) {
+                        int kr = Math.min(MR, k - k0);
+                        for (int r = 0; r < MR; r++) {
+                            int row = k0 + Math.min(r, kr - 1);
+                            koff[r] = row / seg * rowStep + row % seg;
+                        }
+                        for (int j = 0; j < oc; j += NR) {
+                            kernel(src.x(), base, np, koff, dy, b0 * oc + j, oc, df, k0 * oc + j, kr);
+                        }
+                    }
+                }
+                partial[ci] = df;
+            }
+        });
+        float[] sum = partial[0];
+        for (int ci = 1; ci < chunks; ci++) {
+            float[] p = partial[ci];
+            int i = 0;
+            for (int end = S.loopBound(sum.length); i < end; i += V) {
+                FloatVector.fromArray(S, sum, i).add(FloatVector.fromArray(S, p, i)).intoArray(sum, i);
+            }
+            for (; i < sum.length; i++) sum[i] += p[i];
+        }
+        return sum;
+    }
+
+    /** The input offset of the first patch value of each pixel in [p0, p0 + np). */
+    private static void pixelBases(ImplicitConv.Source s, int c, NnOps.Window2D w, int p0, int np, int[] base) {
+        int outHW = w.outH() * w.outW();
+        for (int i = 0; i < np; i++) {
+            int p = p0 + i, b = p / outHW, rem = p % outHW;
+            base[i] = ((b * s.h() + rem / w.outW() * w.strideH()) * s.wd() + rem % w.outW() * w.strideW()) * c;
+        }
+    }
+
+    /**
+     * df rows [0, kr) of the tile at dfi (row stride ldg) += sum over the np pixels i of x[base[i] + koff[r]] *
+     * dy[gi + i * ldg + j], j in [0, NR).
+     */
+    private static void kernel(float[] x, int[] base, int np, int[] koff, float[] dy, int gi, int ldg, float[] df,
+                               int dfi, int kr) {
+        int o0 = koff[0], o1 = koff[1], o2 = koff[2], o3 = koff[3], o4 = koff[4], o5 = koff[5];
+        FloatVector z = FloatVector.zero(S);
+        FloatVector c00 = z, c01 = z, c10 = z, c11 = z, c20 = z, c21 = z;
+        FloatVector c30 = z, c31 = z, c40 = z, c41 = z, c50 = z, c51 = z;
+        for (int i = 0; i < np; i++, gi += ldg) {
+            int a = base[i];
+            FloatVector b0 = FloatVector.fromArray(S, dy, gi);
+            FloatVector b1 = FloatVector.fromArray(S, dy, gi + V);
+            FloatVector v = FloatVector.broadcast(S, x[a + o0]);
+            c00 = v.fma(b0, c00);
+            c01 = v.fma(b1, c01);
+            v = FloatVector.broadcast(S, x[a + o1]);
+            c10 = v.fma(b0, c10);
+            c11 = v.fma(b1, c11);
+            v = FloatVector.broadcast(S, x[a + o2]);
+            c20 = v.fma(b0, c20);
+            c21 = v.fma(b1, c21);
+            v = FloatVector.broadcast(S, x[a + o3]);
+            c30 = v.fma(b0, c30);
+            c31 = v.fma(b1, c31);
+            v = FloatVector.broadcast(S, x[a + o4]);
+            c40 = v.fma(b0, c40);
+            c41 = v.fma(b1, c41);
+            v = FloatVector.broadcast(S, x[a + o5]);
+            c50 = v.fma(b0, c50);
+            c51 = v.fma(b1, c51);
+        }
+        add(df, dfi, c00, c01);
+        if (kr > 1) add(df, dfi + ldg, c10, c11);
+        if (kr > 2) add(df, dfi + 2 * ldg, c20, c21);
+        if (kr > 3) add(df, dfi + 3 * ldg, c30, c31);
+        if (kr > 4) add(df, dfi + 4 * ldg, c40, c41);
+        if (kr > 5) add(df, dfi + 5 * ldg, c50, c51);
+    }
+
+    private static void add(float[] df, int i, FloatVector c0, FloatVector c1) {
+        FloatVector.fromArray(S, df, i).add(c0).intoArray(df, i);
+        FloatVector.fromArray(S, df, i + V).add(c1).intoArray(df, i + V);
+    }
+}
