@@ -64,8 +64,10 @@ public abstract class Pooling extends Layer {
     protected Tensor forward(Tensor[] inputs, CallContext ctx) {
         int[] k = {ph, pw};
         int[] s = {sh, sw};
-        // max pooling keeps its argmax, so the backward pass is one scatter (PoolingOps)
-        return this instanceof MaxPooling2D ? PoolingOps.maxPoolWithArgmax(inputs[0], k, s, padding)[0]
-                : Ops.avgPool2d(inputs[0], k, s, padding);
+        if (!(this instanceof MaxPooling2D)) return Ops.avgPool2d(inputs[0], k, s, padding);
+        // training keeps the argmax, so the backward pass is one scatter (PoolingOps); inference needs only the
+        // maxima, and core's MaxPool2D has a vectorized path for windows that tile the input
+        return ctx.training() ? PoolingOps.maxPoolWithArgmax(inputs[0], k, s, padding)[0]
+                : Ops.maxPool2d(inputs[0], k, s, padding);
     }
 }
