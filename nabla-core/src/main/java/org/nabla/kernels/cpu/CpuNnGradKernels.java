@@ -5,6 +5,7 @@ import org.nabla.DType;
 import org.nabla.Shape;
 import org.nabla.Tensor;
 import org.nabla.device.CpuDevice;
+import org.nabla.kernels.KernelContext;
 import org.nabla.kernels.KernelRegistry;
 import org.nabla.ops.Attrs;
 import org.nabla.ops.NnGradOps;
@@ -43,7 +44,7 @@ public final class CpuNnGradKernels {
         });
         for (DType d : List.of(DType.FLOAT32, DType.FLOAT64)) {
             r.register(NnGradOps.CONV2D_BACKPROP_INPUT, cpu, d, ctx -> new Tensor[] {
-                    backpropInput(ctx.input(0).shape(), ctx.input(1), ctx.input(2), ctx.attrs())});
+                    backpropInput(ctx, ctx.input(0).shape(), ctx.input(1), ctx.input(2), ctx.attrs())});
             r.register(NnGradOps.CONV2D_BACKPROP_FILTER, cpu, d, ctx -> new Tensor[] {
                     backpropFilter(ctx.input(0), ctx.input(1).shape(), ctx.input(2), ctx.attrs())});
             r.register(NnGradOps.MAX_POOL2D_GRAD, cpu, d, NnPooling::maxPool2dGrad);
@@ -69,16 +70,20 @@ public final class CpuNnGradKernels {
         int tile() { return Math.max(1, Math.min(Math.max(1, outHW), TILE_ELEMENTS / Math.max(1, k))); }
     }
 
-    static Tensor backpropInput(Shape inputShape, Tensor filter, Tensor grad, Attrs a) {
+    static Tensor backpropInput(KernelContext ctx, Shape inputShape, Tensor filter, Tensor grad, Attrs a) {
         Geometry s = Geometry.of(inputShape, filter.shape(), a);
         Tensor g = s.nchw ? NnConvolution.toNhwc(grad) : grad;
         DType dtype = grad.dtype();
         boolean f32 = dtype == DType.FLOAT32;
-        Object dx = Strided.allocate(dtype.storage(), s.n * s.h * s.wd * s.c);
+        int image = s.h * s.wd * s.c;
+        // recycled memory: col2im accumulates, so each image is zeroed first (by the task that fills it)
+        Object dx = ctx.allocate(dtype.storage(), s.n * image);
         Object gd = g.data(), filt = filter.data();
         int tile = s.tile();
+        if (!(s.outHW > 0 && s.oc > 0 && s.k > 0)) zero(dx, 0, s.n * image);
         if (s.outHW > 0 && s.oc > 0 && s.k > 0) {
             Parallel.forRange(s.n, 1, (from, to) -> {
+                zero(dx, from * image, to * image);
                 Object buf = Strided.allocate(dtype.storage(), tile * s.k);
                 for (int b = from; b < to; b++) {
                     for (int r0 = 0; r0 < s.outHW; r0 += tile) {
@@ -94,6 +99,11 @@ public final class CpuNnGradKernels {
         }
         Tensor y = Tensor.wrap(dtype, Shape.of(s.n, s.h, s.wd, s.c), dx);
         return s.nchw ? NnConvolution.toNchw(y) : y;
+    }
+
+    private static void zero(Object data, int from, int to) {
+        if (data instanceof float[] f) java.util.Arrays.fill(f, from, to, 0f);
+        else java.util.Arrays.fill((double[]) data, from, to, 0.0);
     }
 
     static Tensor backpropFilter(Tensor input, Shape filterShape, Tensor grad, Attrs a) {

@@ -68,7 +68,7 @@ public final class NnPooling {
             return new Tensor[] {Tensor.wrap(x.dtype(), x.shape(), dx)};
         }
         int[] at = argmax(x, Grid.of(ctx.op().name(), x.shape(), ctx.attrs()), null);
-        return new Tensor[] {scatterAdd(ctx.input(1), at, x.shape())};
+        return new Tensor[] {scatterAdd(ctx, ctx.input(1), at, x.shape())};
     }
 
     /** MaxPool2DGradGrad(input, grad): each output element takes grad at its window's maximum in input. */
@@ -80,7 +80,7 @@ public final class NnPooling {
 
     /** ArgmaxScatter(grad, argmax, like): zeros like {@code like} with grad[k] added at argmax[k]. */
     public static Tensor[] argmaxScatter(KernelContext ctx) {
-        return new Tensor[] {scatterAdd(ctx.input(0), (int[]) ctx.input(1).data(), ctx.input(2).shape())};
+        return new Tensor[] {scatterAdd(ctx, ctx.input(0), (int[]) ctx.input(1).data(), ctx.input(2).shape())};
     }
 
     /** ArgmaxGather(values, argmax): values.flat[argmax[k]], shaped like argmax. */
@@ -375,16 +375,21 @@ public final class NnPooling {
      * Zeros shaped like {@code like} with grad[k] added at position at[k], in the gradient's dtype. One image (first
      * dim) per task: a maximum's position never leaves its image.
      */
-    private static Tensor scatterAdd(Tensor grad, int[] at, Shape like) {
+    private static Tensor scatterAdd(KernelContext ctx, Tensor grad, int[] at, Shape like) {
         int n = like.rank() == 0 ? 1 : Math.max(1, like.dim(0)), per = at.length / n;
-        Object dx = Strided.allocate(grad.dtype().storage(), like.intSize()), g = grad.data();
+        int size = like.intSize(), image = size / n;
+        // recycled memory, zeroed here image by image (the task that scatters into an image zeros it first)
+        Object dx = ctx.allocate(grad.dtype().storage(), size), g = grad.data();
         Parallel.forRange(n, Math.max(1, Broadcasting.GRAIN / Math.max(1, per)), (from, to) -> {
             int end = to == n ? at.length : to * per;
+            int zeroEnd = to == n ? size : to * image;
             if (g instanceof float[] gf) {
                 float[] d = (float[]) dx;
+                java.util.Arrays.fill(d, from * image, zeroEnd, 0f);
                 for (int k = from * per; k < end; k++) d[at[k]] += gf[k];
             } else {
                 double[] gd = (double[]) g, d = (double[]) dx;
+                java.util.Arrays.fill(d, from * image, zeroEnd, 0.0);
                 for (int k = from * per; k < end; k++) d[at[k]] += gd[k];
             }
         });
