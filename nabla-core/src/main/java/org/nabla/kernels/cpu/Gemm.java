@@ -28,6 +28,9 @@ public final class Gemm {
      */
     static final long PARALLEL_WORK = Long.getLong("nabla.gemm.parallel", 192L * 192 * 192);
 
+    /** Whether C at most one vector wide takes {@link GemmFloatNarrow}; {@code -Dnabla.gemm.narrow=false} to compare. */
+    static final boolean NARROW = !"false".equals(System.getProperty("nabla.gemm.narrow"));
+
     private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
     private static final VectorSpecies<Double> D = DoubleVector.SPECIES_PREFERRED;
 
@@ -58,6 +61,11 @@ public final class Gemm {
             return;
         }
         int threads = work >= PARALLEL_WORK ? Parallel.THREADS : 1;
+        if (n <= GemmFloat.V && NARROW) {
+            GemmFloatNarrow.gemm(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc,
+                    threads);
+            return;
+        }
         GemmFloat.gemm(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc, threads);
     }
 

@@ -81,6 +81,11 @@ class GemmPathsTest {
                     GemmFloat.gemm(ta, tb, m, n, k, 1f, a, 0, lda, b, 0, ldb, 0f, many, 0, n, 4);
                     assertArrayEquals(one, many, "m=" + m + " n=" + n + " k=" + k + " ta=" + ta + " tb=" + tb);
                 }
+                float[] narrowOne = new float[m * 10], narrowMany = new float[m * 10];
+                int ldbNarrow = tb ? k : 10;
+                GemmFloatNarrow.gemm(ta, tb, m, 10, k, 1f, a, 0, lda, b, 0, ldbNarrow, 0f, narrowOne, 0, 10, 1);
+                GemmFloatNarrow.gemm(ta, tb, m, 10, k, 1f, a, 0, lda, b, 0, ldbNarrow, 0f, narrowMany, 0, 10, 4);
+                assertArrayEquals(narrowOne, narrowMany, "narrow m=" + m + " k=" + k + " ta=" + ta + " tb=" + tb);
             }
         }
     }
