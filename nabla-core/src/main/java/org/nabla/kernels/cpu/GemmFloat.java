@@ -6,13 +6,16 @@ import jdk.incubator.vector.VectorSpecies;
 
 /**
  * The blocked float32 GEMM behind {@link Gemm#sgemm}, in the GotoBLAS/BLIS style: op(B) is packed in KC x NC panels
- * (cut into NR-wide column slivers), op(A) is cut into MC x KC blocks of MR-tall row slivers (read in place when A is
- * row-major, packed when transposed), and an MR x NR register-blocked micro-kernel multiplies one A sliver by one B
- * sliver with its accumulators in vector registers.
- * Block sizes fit a Zen 4 class core: a B sliver (KC x NR) stays in L1, an A block (MC x KC) in L2.
+ * (cut into NR-wide column slivers), op(A) is cut into MC x KC blocks of MR-tall row slivers, and the MR x NR
+ * register-blocked {@link GemmFloatKernel} multiplies one A sliver by one B sliver with its accumulators in vector
+ * registers, storing straight into C. op(A) is read in place (row-major or transposed alike; only a last sliver of
+ * fewer than MR rows is packed), and so is a row-major B when C has at most {@link #DIRECT_B_MAX_M} rows.
+ * Block sizes were measured on Zen 4 (1 MiB L2): KC = 512 beat 128-256 by 5-10% at n = 1024-2048 (fewer passes over
+ * C), an A block (MC x KC) and a B sliver (KC x NR) stay in L2.
  *
  * <p>Threads share each packed B panel and take (A block, B slivers) items from a counter. Pack buffers are per
  * thread and reused: the B panel belongs to the calling thread, A blocks and result tiles to each working thread.
+ * Each C element sums its products in K order on one thread, so results do not depend on the thread count.
  */
 final class GemmFloat {
     /** Vector shape of the micro-kernel; {@code -Dnabla.gemm.bits=256} selects 256-bit vectors. */
@@ -21,23 +24,26 @@ final class GemmFloat {
     static final int V = S.length();
     static final int MR = GemmFloatKernel.MR;
     static final int NR = GemmFloatKernel.NR;
-    static final int KC = Integer.getInteger("nabla.gemm.kc", 256);
-    static final int MC = Integer.getInteger("nabla.gemm.mc", 128);
-    static final int NC = Integer.getInteger("nabla.gemm.nc", 2048);
+    static final int KC = Integer.getInteger("nabla.gemm.kc", 512);
+    static final int MC = Integer.getInteger("nabla.gemm.mc", 64);
+    static final int NC = Integer.getInteger("nabla.gemm.nc", 1024);
 
     /** Work items per thread per B panel: more than one, so that a thread slowed by a busy core takes fewer. */
     private static final int ITEMS_PER_THREAD = 8;
     /**
-     * A row-major A is read in place by the micro-kernel (six row streams) instead of being packed: measured faster
-     * at every shape tried (in-process A/B: +3-10% for square n = 256-2048, +23% for a convolution's 227 x 64 x 288
-     * tile, +77% at 32 output channels), since packing A is a scattered copy that skinny products barely reuse.
-     * A transposed A is still packed. {@code -Dnabla.gemm.packA=true} packs always, for comparison.
+     * op(A) is read in place by the micro-kernel (MR row streams) instead of being packed: measured faster at every
+     * shape tried (row-major A: +3-10% for square n = 256-2048, +23% for a convolution's 227 x 64 x 288 tile;
+     * transposed A, single thread: 784 x 128 x 32 (the mlp's weight gradient) 92 -> 66 us, 288 x 64 x 227 (a
+     * convolution's filter gradient) 139 -> 75 us), since packing A is a scattered copy that skinny products barely
+     * reuse. {@code -Dnabla.gemm.packA=true} packs always, for comparison.
      */
-    static final boolean PACK_ROW_MAJOR_A = Boolean.getBoolean("nabla.gemm.packA");
-    /** Up to this many rows of C, a row-major B is read in place instead of packed (too little reuse to pay). */
+    static final boolean PACK_A = Boolean.getBoolean("nabla.gemm.packA");
+    /**
+     * Up to this many rows of C, a row-major B is read in place instead of packed: few A slivers reuse each B sliver,
+     * so packing costs more than it saves (32 x 784 x 128, one thread: 77 -> 56 us), and with nothing shared the
+     * threads need one parallel loop per product instead of two per K block. Up to 512 rows measured no slower.
+     */
     static final int DIRECT_B_MAX_M = Integer.getInteger("nabla.gemm.directBMaxM", 256);
-    /** Up to this many columns of C, a transposed A is read in place instead of packed. */
-    static final int DIRECT_AT_MAX_N = Integer.getInteger("nabla.gemm.directATMaxN", Integer.MAX_VALUE);
     /** B slivers per packing task: packing in parallel pays only for wide panels. */
     private static final int PACK_GRAIN = 16;
 
@@ -80,7 +86,7 @@ final class GemmFloat {
     private static void run(boolean transA, boolean transB, int m, int n, int k, float alpha,
                             float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
                             float beta, float[][] cHolder, Runnable allocate, int cOff, int ldc, int threads) {
-        boolean directA = transA ? n <= DIRECT_AT_MAX_N : !PACK_ROW_MAJOR_A;
+        boolean directA = !PACK_A;
         if (!transB && m <= DIRECT_B_MAX_M) {
             if (allocate != null) allocate.run();
             runDirectB(transA, directA, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, cHolder[0], cOff, ldc,
