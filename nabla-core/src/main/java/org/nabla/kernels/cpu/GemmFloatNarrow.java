@@ -35,7 +35,8 @@ final class GemmFloatNarrow {
         // op(A) element (i, p) is a[aOff + i * stepR + p * stepP].
         int stepR = transA ? 1 : lda, stepP = transA ? lda : 1;
         int groups = (m + ROWS - 1) / ROWS;
-        Parallel.forRange(groups, (groups + threads - 1) / threads, (g0, g1) -> {
+        // A grain of groups / threads gives exactly `threads` chunks (a rounded-up grain could give only one).
+        Parallel.forRange(groups, Math.max(1, groups / threads), (g0, g1) -> {
             for (int g = g0; g < g1; g++) {
                 int i = g * ROWS;
                 if (i + ROWS <= m) {
