@@ -80,7 +80,9 @@ public final class Gemm {
                                    float[] a, int aOff, int lda, float[] b, int bOff, int ldb) {
         checkSizes(m, n, k);
         long work = (long) m * n * k;
-        if (m > 1 && n > 1 && work > SMALL_WORK && work >= PARALLEL_WORK && Parallel.THREADS > 1) {
+        // The same path as sgemm would take (so both give bitwise the same C): narrow products go there.
+        boolean narrow = n <= GemmFloat.V && NARROW;
+        if (m > 1 && n > 1 && !narrow && work > SMALL_WORK && work >= PARALLEL_WORK && Parallel.THREADS > 1) {
             return GemmFloat.gemmNew(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, Parallel.THREADS);
         }
         float[] c = new float[Math.multiplyExact(m, n)];

@@ -59,8 +59,8 @@ final class GemmFloat {
 
     /**
      * C = alpha * op(A) * op(B) + beta * C with up to {@code threads} threads; m, n, k > 0. For each KC x NC panel
-     * of op(B), packed once and shared, the (A block, B slivers) items are handed out dynamically, so a thread on a
-     * busy core simply does fewer of them.
+     * of op(B), packed once and shared (or for all of a B read in place), the (A block, B slivers) items are handed
+     * out dynamically, so a thread on a busy core simply does fewer of them.
      */
     static void gemm(boolean transA, boolean transB, int m, int n, int k, float alpha,
                      float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
