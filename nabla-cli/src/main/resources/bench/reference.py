@@ -2,7 +2,7 @@
 
 Usage: python3 reference.py [--quick] [--only sgemm,conv2d,add,add-dram,dispatch] [--sizes 256,512,...]
 Prints one result per line as "key value" (value in the unit nabla bench uses for that key); "key n/a reason" when a
-measurement is impossible. Timing: best of several repetitions after warm-up, like the Java side.
+measurement is impossible; "version numpy 2.4.0" (and torch) names what was measured. Timing: best of several repetitions after warm-up, like the Java side.
 """
 import argparse
 import time
@@ -40,6 +40,7 @@ def main():
     reps, min_rep = (3, 0.03) if args.quick else (5, 0.2)
 
     import numpy as np
+    print(f"version numpy {np.__version__}", flush=True)
     rng = np.random.default_rng(0)
     if "sgemm" in only:
         for n in [int(s) for s in args.sizes.split(",")]:
@@ -69,6 +70,7 @@ def main():
             if key in only:
                 print(f"{key} n/a torch not importable ({type(e).__name__})", flush=True)
         return
+    print(f"version torch {torch.__version__.split('+')[0]}", flush=True)
     torch.set_num_threads(2)
     with torch.no_grad():
         if "conv2d" in only:

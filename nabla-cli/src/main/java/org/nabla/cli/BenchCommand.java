@@ -8,6 +8,7 @@ import org.nabla.cli.bench.BenchReport;
 import org.nabla.cli.bench.BenchResult;
 import org.nabla.cli.bench.BenchRounds;
 import org.nabla.cli.bench.Benchmarks;
+import org.nabla.cli.bench.GemmShapesBench;
 import org.nabla.cli.bench.Reference;
 import org.nabla.cli.bench.Timing;
 import org.nabla.cli.bench.TrainStepBench;
@@ -29,8 +30,8 @@ public final class BenchCommand implements Callable<Integer> {
     boolean noReference;
 
     @Option(names = "--only", split = ",", paramLabel = "GROUP",
-            description = "Run only these groups: sgemm, conv2d, add, add-dram, scoped, dispatch, train-step "
-                    + "(comma-separated; train-step runs only when named).")
+            description = "Run only these groups: sgemm, conv2d, add, add-dram, scoped, dispatch, train-step, "
+                    + "gemm-shapes (comma-separated; train-step and gemm-shapes run only when named).")
     List<String> only;
 
     @Option(names = "--rounds", paramLabel = "N", defaultValue = "1",
@@ -45,10 +46,12 @@ public final class BenchCommand implements Callable<Integer> {
     public Integer call() {
         Set<String> groups = new LinkedHashSet<>(only == null || only.isEmpty() ? Benchmarks.GROUPS : only);
         boolean trainStep = groups.remove(TrainStepBench.GROUP);
+        boolean gemmShapes = groups.remove(GemmShapesBench.GROUP);
         for (String g : groups) {
             if (!Benchmarks.GROUPS.contains(g)) {
                 throw new CommandLine.ParameterException(spec.commandLine(), "unknown benchmark group '" + g
-                        + "'; choose from " + String.join(", ", Benchmarks.GROUPS) + ", " + TrainStepBench.GROUP);
+                        + "'; choose from " + String.join(", ", Benchmarks.GROUPS) + ", " + TrainStepBench.GROUP + ", "
+                        + GemmShapesBench.GROUP);
             }
         }
         if (rounds < 1) {
@@ -59,6 +62,9 @@ public final class BenchCommand implements Callable<Integer> {
         for (int r = 0; r < rounds; r++) {
             List<BenchResult> round = Benchmarks.run(groups, plan);
             if (!noReference && !groups.isEmpty()) round = Reference.attach(round, groups, quick);
+            if (gemmShapes) {
+                round = java.util.stream.Stream.concat(round.stream(), GemmShapesBench.run(plan).stream()).toList();
+            }
             each.add(round);
         }
         List<BenchResult> rows = BenchRounds.combine(each);

@@ -17,13 +17,25 @@ import java.util.stream.Collectors;
 
 /**
  * Reference numbers from NumPy (sgemm, add) and PyTorch (conv2d, dispatch) on the same machine: runs the bundled
- * {@code bench/reference.py} with {@code /usr/bin/python3} and attaches its results to the Java rows.
+ * {@code bench/reference.py} and attaches its results to the Java rows, named with the versions measured.
+ *
+ * <p>The Python is {@code -Dnabla.bench.python} when set, else the peers' virtual environment that
+ * {@code scripts/compare-peers.sh} installs ({@code ~/.cache/nabla-peers/venv}: NumPy 2 with its own, newer OpenBLAS,
+ * the stronger reference) when present, else {@code /usr/bin/python3} (Debian's NumPy and PyTorch).
  */
 public final class Reference {
-    static final String PYTHON = "/usr/bin/python3";
+    static final String SYSTEM_PYTHON = "/usr/bin/python3";
+    static final String PYTHON = choosePython();
     private static final long TIMEOUT_MINUTES = 10;
 
     private Reference() {}
+
+    private static String choosePython() {
+        String chosen = System.getProperty("nabla.bench.python");
+        if (chosen != null && !chosen.isBlank()) return chosen;
+        Path venv = Path.of(System.getProperty("user.home"), ".cache", "nabla-peers", "venv", "bin", "python");
+        return Files.isExecutable(venv) ? venv.toString() : SYSTEM_PYTHON;
+    }
 
     /** A reference measurement: value, or NaN with the reason it is missing. */
     record Value(double value, String name, String note) {}
@@ -81,6 +93,7 @@ public final class Reference {
                 return out;
             }
             for (String line : lines) parseLine(line, out);
+            nameVersions(out);
             if (p.exitValue() != 0) {
                 String last = lines.isEmpty() ? "" : lines.get(lines.size() - 1);
                 out.putIfAbsent("*", new Value(Double.NaN, "", "reference.py failed (exit " + p.exitValue()
@@ -103,10 +116,25 @@ public final class Reference {
         return out;
     }
 
-    /** "key value" or "key n/a reason"; other lines (warnings) are ignored. */
+    /** Replaces "numpy"/"torch" in every value's name with the version line's "numpy 2.4.0", when there is one. */
+    static void nameVersions(Map<String, Value> out) {
+        for (Map.Entry<String, Value> e : out.entrySet()) {
+            Value v = e.getValue();
+            Value version = out.get("version " + v.name());
+            if (version != null && !e.getKey().startsWith("version ")) {
+                e.setValue(new Value(v.value(), version.name(), v.note()));
+            }
+        }
+    }
+
+    /** "key value", "key n/a reason" or "version numpy 2.4.0"; other lines (warnings) are ignored. */
     static void parseLine(String line, Map<String, Value> out) {
         String[] parts = line.trim().split("\\s+", 3);
         if (parts.length < 2) return;
+        if (parts[0].equals("version") && parts.length == 3) {
+            out.put("version " + parts[1], new Value(Double.NaN, parts[1] + " " + parts[2], ""));
+            return;
+        }
         String key = parts[0];
         String name = key.startsWith("sgemm") || key.startsWith("add") ? "numpy" : "torch";
         if (parts[1].equals("n/a")) {

@@ -23,10 +23,15 @@ public final class Gemm {
      */
     static final long SMALL_WORK = Long.getLong("nabla.gemm.small", 8L * 8 * 8);
     /**
-     * From this many multiply-adds on, the work is shared between threads. A {@link Parallel#forRange} costs about
-     * 50 us on the 2-core VM we measured (waking a parked worker), so splitting pays from roughly 200 us of work.
+     * From this many multiply-adds on (about 10 us on one Zen 4 core), the work is shared between threads. The
+     * workers spin a while after each job, so back-to-back ops (a training step) fork for a few microseconds; measured
+     * on the 2-core VM, the batch-32 mlp step's 32x784x128 products went from 56 to 38 us, the step from ~300 to
+     * ~230-290 us, with the old threshold of 192^3 (7M) against this one.
      */
-    static final long PARALLEL_WORK = Long.getLong("nabla.gemm.parallel", 192L * 192 * 192);
+    static final long PARALLEL_WORK = Long.getLong("nabla.gemm.parallel", 1L << 20);
+
+    /** Whether C at most one vector wide takes {@link GemmFloatNarrow}; {@code -Dnabla.gemm.narrow=false} to compare. */
+    static final boolean NARROW = !"false".equals(System.getProperty("nabla.gemm.narrow"));
 
     private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
     private static final VectorSpecies<Double> D = DoubleVector.SPECIES_PREFERRED;
@@ -58,6 +63,11 @@ public final class Gemm {
             return;
         }
         int threads = work >= PARALLEL_WORK ? Parallel.THREADS : 1;
+        if (n <= GemmFloat.V && NARROW) {
+            GemmFloatNarrow.gemm(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc,
+                    threads);
+            return;
+        }
         GemmFloat.gemm(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc, threads);
     }
 
@@ -70,7 +80,9 @@ public final class Gemm {
                                    float[] a, int aOff, int lda, float[] b, int bOff, int ldb) {
         checkSizes(m, n, k);
         long work = (long) m * n * k;
-        if (m > 1 && n > 1 && work > SMALL_WORK && work >= PARALLEL_WORK && Parallel.THREADS > 1) {
+        // The same path as sgemm would take (so both give bitwise the same C): narrow products go there.
+        boolean narrow = n <= GemmFloat.V && NARROW;
+        if (m > 1 && n > 1 && !narrow && work > SMALL_WORK && work >= PARALLEL_WORK && Parallel.THREADS > 1) {
             return GemmFloat.gemmNew(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, Parallel.THREADS);
         }
         float[] c = new float[Math.multiplyExact(m, n)];

@@ -24,8 +24,8 @@ final class GemmDouble {
 
     /** Work items per thread per B panel: more than one, so that a thread slowed by a busy core takes fewer. */
     private static final int ITEMS_PER_THREAD = 8;
-    /** A row-major A is read in place by the micro-kernel, as in {@link GemmFloat#PACK_ROW_MAJOR_A}. */
-    static final boolean PACK_ROW_MAJOR_A = GemmFloat.PACK_ROW_MAJOR_A;
+    /** A row-major A is read in place by the micro-kernel, as in GemmFloat (see {@link GemmFloat#PACK_A}). */
+    static final boolean PACK_ROW_MAJOR_A = GemmFloat.PACK_A;
     /** B slivers per packing task: packing in parallel pays only for wide panels. */
     private static final int PACK_GRAIN = 16;
 

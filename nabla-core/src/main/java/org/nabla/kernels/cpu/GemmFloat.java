@@ -6,34 +6,44 @@ import jdk.incubator.vector.VectorSpecies;
 
 /**
  * The blocked float32 GEMM behind {@link Gemm#sgemm}, in the GotoBLAS/BLIS style: op(B) is packed in KC x NC panels
- * (cut into NR-wide column slivers), op(A) is cut into MC x KC blocks of MR-tall row slivers (read in place when A is
- * row-major, packed when transposed), and an MR x NR register-blocked micro-kernel multiplies one A sliver by one B
- * sliver with its accumulators in vector registers.
- * Block sizes fit a Zen 4 class core: a B sliver (KC x NR) stays in L1, an A block (MC x KC) in L2.
+ * (cut into NR-wide column slivers), op(A) is cut into MC x KC blocks of MR-tall row slivers, and the MR x NR
+ * register-blocked {@link GemmFloatKernel} multiplies one A sliver by one B sliver with its accumulators in vector
+ * registers, storing straight into C. op(A) is read in place (row-major or transposed alike; only a last sliver of
+ * fewer than MR rows is packed), and so is a row-major B when C has at most {@link #DIRECT_B_MAX_M} rows.
+ * Block sizes were measured on Zen 4 (1 MiB L2): KC = 512 beat 128-256 by 5-10% at n = 1024-2048 (fewer passes over
+ * C), an A block (MC x KC) and a B sliver (KC x NR) stay in L2.
  *
  * <p>Threads share each packed B panel and take (A block, B slivers) items from a counter. Pack buffers are per
  * thread and reused: the B panel belongs to the calling thread, A blocks and result tiles to each working thread.
+ * Each C element sums its products in K order on one thread, so results do not depend on the thread count.
  */
 final class GemmFloat {
     /** Vector shape of the micro-kernel; {@code -Dnabla.gemm.bits=256} selects 256-bit vectors. */
     static final VectorSpecies<Float> S = Integer.getInteger("nabla.gemm.bits", 512) == 256
             ? FloatVector.SPECIES_256 : FloatVector.SPECIES_PREFERRED;
     static final int V = S.length();
-    static final int MR = 6;
-    static final int NR = 2 * V;
-    static final int KC = Integer.getInteger("nabla.gemm.kc", 256);
-    static final int MC = Integer.getInteger("nabla.gemm.mc", 120);
-    static final int NC = Integer.getInteger("nabla.gemm.nc", 2048);
+    static final int MR = GemmFloatKernel.MR;
+    static final int NR = GemmFloatKernel.NR;
+    static final int KC = Integer.getInteger("nabla.gemm.kc", 512);
+    static final int MC = Integer.getInteger("nabla.gemm.mc", 64);
+    static final int NC = Integer.getInteger("nabla.gemm.nc", 1024);
 
     /** Work items per thread per B panel: more than one, so that a thread slowed by a busy core takes fewer. */
     private static final int ITEMS_PER_THREAD = 8;
     /**
-     * A row-major A is read in place by the micro-kernel (six row streams) instead of being packed: measured faster
-     * at every shape tried (in-process A/B: +3-10% for square n = 256-2048, +23% for a convolution's 227 x 64 x 288
-     * tile, +77% at 32 output channels), since packing A is a scattered copy that skinny products barely reuse.
-     * A transposed A is still packed. {@code -Dnabla.gemm.packA=true} packs always, for comparison.
+     * op(A) is read in place by the micro-kernel (MR row streams) instead of being packed: measured faster at every
+     * shape tried (row-major A: +3-10% for square n = 256-2048, +23% for a convolution's 227 x 64 x 288 tile;
+     * transposed A, single thread: 784 x 128 x 32 (the mlp's weight gradient) 92 -> 66 us, 288 x 64 x 227 (a
+     * convolution's filter gradient) 139 -> 75 us), since packing A is a scattered copy that skinny products barely
+     * reuse. {@code -Dnabla.gemm.packA=true} packs always, for comparison.
      */
-    static final boolean PACK_ROW_MAJOR_A = Boolean.getBoolean("nabla.gemm.packA");
+    static final boolean PACK_A = Boolean.getBoolean("nabla.gemm.packA");
+    /**
+     * Up to this many rows of C, a row-major B is read in place instead of packed: few A slivers reuse each B sliver,
+     * so packing costs more than it saves (32 x 784 x 128, one thread: 77 -> 56 us), and with nothing shared the
+     * threads need one parallel loop per product instead of two per K block. Up to 512 rows measured no slower.
+     */
+    static final int DIRECT_B_MAX_M = Integer.getInteger("nabla.gemm.directBMaxM", 256);
     /** B slivers per packing task: packing in parallel pays only for wide panels. */
     private static final int PACK_GRAIN = 16;
 
@@ -41,14 +51,16 @@ final class GemmFloat {
     private static final ThreadLocal<float[]> B_PANEL = ThreadLocal.withInitial(() -> new float[KC * NC]);
     /** Each working thread's packed A block (MC x KC) and MR x NR result tile. */
     private static final ThreadLocal<float[]> A_BLOCK = ThreadLocal.withInitial(() -> new float[MC * KC]);
+    /** Each working thread's copy of a last, narrow B sliver when B is read in place. */
+    private static final ThreadLocal<float[]> B_EDGE = ThreadLocal.withInitial(() -> new float[KC * NR]);
     private static final ThreadLocal<float[]> TILE = ThreadLocal.withInitial(() -> new float[MR * NR]);
 
     private GemmFloat() {}
 
     /**
      * C = alpha * op(A) * op(B) + beta * C with up to {@code threads} threads; m, n, k > 0. For each KC x NC panel
-     * of op(B), packed once and shared, the (A block, B slivers) items are handed out dynamically, so a thread on a
-     * busy core simply does fewer of them.
+     * of op(B), packed once and shared (or for all of a B read in place), the (A block, B slivers) items are handed
+     * out dynamically, so a thread on a busy core simply does fewer of them.
      */
     static void gemm(boolean transA, boolean transB, int m, int n, int k, float alpha,
                      float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
@@ -74,6 +86,14 @@ final class GemmFloat {
     private static void run(boolean transA, boolean transB, int m, int n, int k, float alpha,
                             float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
                             float beta, float[][] cHolder, Runnable allocate, int cOff, int ldc, int threads) {
+        boolean directA = !PACK_A;
+        if (!transB && m <= DIRECT_B_MAX_M) {
+            if (allocate != null) allocate.run();
+            runDirectB(transA, directA, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, cHolder[0], cOff, ldc,
+                    threads);
+            return;
+        }
+        boolean directB = false;
         float[] bp = B_PANEL.get();
         // Equal-sized blocks (the last one no smaller than the others) avoid a thin, slow remainder block.
         int kcMax = balanced(k, KC, 1);
@@ -93,7 +113,9 @@ final class GemmFloat {
                 int kc = Math.min(kcMax, k - pc);
                 float betaHere = pc == 0 ? beta : 1f; // later K blocks accumulate onto the first one's result
                 Runnable alongside = jc == 0 && pc == 0 ? allocate : null;
-                if (threads == 1) {
+                if (directB) {
+                    if (alongside != null) alongside.run();
+                } else if (threads == 1) {
                     if (alongside != null) alongside.run();
                     packB(transB, b, bOff, ldb, pc, jc, kc, nc, bp, 0, slivers);
                 } else {
@@ -112,81 +134,128 @@ final class GemmFloat {
                 }
                 float[] c = cHolder[0];
                 AtomicInteger next = new AtomicInteger();
-                boolean directA = !transA && !PACK_ROW_MAJOR_A;
                 Parallel.forRange(threads, 1, (t0, t1) -> {
                     float[] ap = A_BLOCK.get();
+                    float[] edge = B_EDGE.get();
                     float[] tile = TILE.get();
-                    int packed = -1;
                     for (int item; (item = next.getAndIncrement()) < items; ) {
-                        int ib = item / chunks;
-                        int ic = ib * mcMax;
+                        int ic = item / chunks * mcMax;
                         int mc = Math.min(mcMax, m - ic);
                         int s0 = item % chunks * perChunk;
                         int s1 = Math.min(slivers, s0 + perChunk);
-                        if (directA) {
-                            macroDirect(a, aOff + ic * lda + pc, lda, ap, bp, mc, kc, nc, s0, s1, alpha, betaHere,
-                                    c, cOff + ic * ldc + jc, ldc, tile);
-                            continue;
-                        }
-                        if (ib != packed) {
-                            packA(transA, a, aOff, lda, ic, pc, mc, kc, ap);
-                            packed = ib;
-                        }
-                        macro(ap, bp, mc, kc, nc, s0, s1, alpha, betaHere, c, cOff + ic * ldc + jc, ldc, tile);
+                        Block blk = new Block(transA, directA, a, aOff, lda, directB, directB ? b : bp,
+                                directB ? bOff + pc * ldb + jc : 0, ldb, ic, pc, mc, kc, nc);
+                        macro(blk, ap, edge, s0, s1, alpha, betaHere, c, cOff + ic * ldc + jc, ldc, tile);
                     }
                 });
             }
         }
     }
 
-    /** One packed A block times B slivers [s0, s1) of the packed panel, into C (which starts at the block). */
-    private static void macro(float[] ap, float[] bp, int mc, int kc, int nc, int s0, int s1, float alpha,
-                              float beta, float[] c, int cOff, int ldc, float[] tile) {
-        for (int s = s0; s < s1; s++) {
-            int jr = s * NR;
-            int nr = Math.min(NR, nc - jr);
-            for (int ir = 0; ir < mc; ir += MR) {
-                int mr = Math.min(MR, mc - ir);
-                kernel(kc, ap, ir * kc, MR, 1, bp, jr * kc, tile);
-                store(tile, mr, nr, alpha, beta, c, cOff + ir * ldc + jr, ldc);
+    /**
+     * The product with a row-major B read in place: nothing is shared between threads, so one parallel loop hands
+     * out (A block, B slivers) items and each item runs all its K blocks, in order, on its own C tile.
+     */
+    private static void runDirectB(boolean transA, boolean directA, int m, int n, int k, float alpha,
+                                   float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                                   float beta, float[] c, int cOff, int ldc, int threads) {
+        int kcMax = balanced(k, KC, 1);
+        int mcMax = balanced(m, MC, MR);
+        int mBlocks = (m + mcMax - 1) / mcMax;
+        int slivers = (n + NR - 1) / NR;
+        int wanted = threads == 1 ? 1 : (ITEMS_PER_THREAD * threads + mBlocks - 1) / mBlocks;
+        int perChunk = (slivers + Math.min(slivers, wanted) - 1) / Math.min(slivers, wanted);
+        int chunks = (slivers + perChunk - 1) / perChunk;
+        int items = mBlocks * chunks;
+        AtomicInteger next = new AtomicInteger();
+        Parallel.forRange(threads, 1, (t0, t1) -> {
+            float[] ap = A_BLOCK.get();
+            float[] edge = B_EDGE.get();
+            float[] tile = TILE.get();
+            for (int item; (item = next.getAndIncrement()) < items; ) {
+                int ic = item / chunks * mcMax;
+                int mc = Math.min(mcMax, m - ic);
+                int s0 = item % chunks * perChunk;
+                int s1 = Math.min(slivers, s0 + perChunk);
+                for (int pc = 0; pc < k; pc += kcMax) {
+                    int kc = Math.min(kcMax, k - pc);
+                    Block blk = new Block(transA, directA, a, aOff, lda, true, b, bOff + pc * ldb, ldb, ic, pc, mc,
+                            kc, n);
+                    macro(blk, ap, edge, s0, s1, alpha, pc == 0 ? beta : 1f, c, cOff + ic * ldc, ldc, tile);
+                }
             }
-        }
+        });
     }
 
     /**
-     * Like {@link #macro} with A read in place: rows [0, mc) of a row-major A starting at {@code aIdx}, row stride
-     * lda, kc columns. A last sliver of fewer than MR rows is packed (zero-padded) into {@code ap} first.
+     * Where one item's operands are: rows [ic, ic + mc) x steps [pc, pc + kc) of op(A), read in place or packed,
+     * and the B panel (packed, or the row-major B read in place from {@code bIdx} with row stride ldb).
      */
-    private static void macroDirect(float[] a, int aIdx, int lda, float[] ap, float[] bp, int mc, int kc, int nc,
-                                    int s0, int s1, float alpha, float beta, float[] c, int cOff, int ldc,
-                                    float[] tile) {
-        int full = mc / MR * MR;
-        if (full < mc) packA(false, a, aIdx, lda, full, 0, mc - full, kc, ap);
+    private record Block(boolean transA, boolean directA, float[] a, int aOff, int lda, boolean directB, float[] b,
+                         int bIdx, int ldb, int ic, int pc, int mc, int kc, int nc) {}
+
+    /** One A block times B slivers [s0, s1), into C (which starts at the block). */
+    private static void macro(Block k, float[] ap, float[] edge, int s0, int s1, float alpha, float beta,
+                              float[] c, int cOff, int ldc, float[] tile) {
+        int mc = k.mc(), kc = k.kc();
+        // In place, A element (r, p) of the block is a[aIdx + r * stepR + p * stepP]; a last sliver of fewer than
+        // MR rows is packed (zero-padded) into ap. Packed, the whole block is in ap.
+        int full = k.directA() ? mc / MR * MR : 0;
+        int stepR = k.transA() ? 1 : k.lda(), stepP = k.transA() ? k.lda() : 1;
+        int aIdx = k.aOff() + (k.transA() ? k.pc() * k.lda() + k.ic() : k.ic() * k.lda() + k.pc());
+        if (full < mc) packA(k.transA(), k.a(), k.aOff(), k.lda(), k.ic() + full, k.pc(), mc - full, kc, ap);
         for (int s = s0; s < s1; s++) {
             int jr = s * NR;
-            int nr = Math.min(NR, nc - jr);
-            for (int ir = 0; ir < mc; ir += MR) {
-                if (ir < full) {
-                    kernel(kc, a, aIdx + ir * lda, 1, lda, bp, jr * kc, tile);
-                } else {
-                    kernel(kc, ap, 0, MR, 1, bp, jr * kc, tile);
+            int nr = Math.min(NR, k.nc() - jr);
+            float[] bs = k.b();
+            int bi = jr * kc, ldb = NR;
+            if (k.directB()) {
+                bi = k.bIdx() + jr;
+                ldb = k.ldb();
+                if (nr < NR) { // a last, narrow sliver: zero-padded copy
+                    packSliver(bs, bi, ldb, kc, nr, edge);
+                    bs = edge;
+                    bi = 0;
+                    ldb = NR;
                 }
-                store(tile, Math.min(MR, mc - ir), nr, alpha, beta, c, cOff + ir * ldc + jr, ldc);
+            }
+            for (int ir = 0; ir < mc; ir += MR) {
+                int mr = Math.min(MR, mc - ir);
+                float[] as = ap;
+                int ai = (ir - full) * kc, sr = 1, sp = MR;
+                if (ir < full) {
+                    as = k.a();
+                    ai = aIdx + ir * stepR;
+                    sr = stepR;
+                    sp = stepP;
+                }
+                int ci = cOff + ir * ldc + jr;
+                if (mr == MR && nr == NR) {
+                    GemmFloatKernel.tile(kc, as, ai, sr, sp, bs, bi, ldb, alpha, beta, c, ci, ldc);
+                } else {
+                    GemmFloatKernel.tile(kc, as, ai, sr, sp, bs, bi, ldb, 1f, 0f, tile, 0, NR);
+                    store(tile, mr, nr, alpha, beta, c, ci, ldc);
+                }
             }
         }
     }
 
-    /** C tile (mr x nr at c[ci]) = alpha * tile + beta * C tile. */
-    private static void store(float[] tile, int mr, int nr, float alpha, float beta, float[] c, int ci, int ldc) {
-        if (mr == MR && nr == NR) {
-            update(tile, alpha, beta, c, ci, ldc);
-            return;
+    /** Rows [0, kc) x columns [0, nr) of a row-major matrix at b[bi] (row stride ldb) as one zero-padded sliver. */
+    private static void packSliver(float[] b, int bi, int ldb, int kc, int nr, float[] dst) {
+        for (int p = 0; p < kc; p++) {
+            int src = bi + p * ldb, d = p * NR;
+            for (int j = 0; j < nr; j++) dst[d + j] = b[src + j];
+            for (int j = nr; j < NR; j++) dst[d + j] = 0f;
         }
+    }
+
+    /** C tile (mr x nr at c[ci]) = alpha * tile + beta * C tile, with the arithmetic of the kernel's own store. */
+    private static void store(float[] tile, int mr, int nr, float alpha, float beta, float[] c, int ci, int ldc) {
         for (int r = 0; r < mr; r++) {
             int cr = ci + r * ldc;
             for (int j = 0; j < nr; j++) {
                 float v = alpha * tile[r * NR + j];
-                c[cr + j] = beta == 0f ? v : v + beta * c[cr + j];
+                c[cr + j] = beta == 0f ? v : beta * c[cr + j] + v;
             }
         }
     }
@@ -253,65 +322,6 @@ final class GemmFloat {
                 for (int j = nr; j < NR; j++) {
                     for (int p = 0; p < kc; p++) bp[base + p * NR + j] = 0f;
                 }
-            }
-        }
-    }
-
-    /**
-     * The MR x NR micro-kernel: tile = sum over p of (A sliver column p) x (B sliver row p). The 12 accumulators are
-     * locals so that they live in vector registers for the whole K loop.
-     */
-    private static void kernel(int kc, float[] ap, int ai, int stepP, int stepR, float[] bp, int bi, float[] tile) {
-        // A element (row r, column p) is ap[ai + r * stepR + p * stepP]: packed (MR, 1) or in place (1, lda).
-        int o1 = stepR, o2 = 2 * stepR, o3 = 3 * stepR, o4 = 4 * stepR, o5 = 5 * stepR;
-        FloatVector z = FloatVector.zero(S);
-        FloatVector c00 = z, c01 = z, c10 = z, c11 = z, c20 = z, c21 = z;
-        FloatVector c30 = z, c31 = z, c40 = z, c41 = z, c50 = z, c51 = z;
-        for (int p = 0; p < kc; p++) {
-            FloatVector b0 = FloatVector.fromArray(S, bp, bi);
-            FloatVector b1 = FloatVector.fromArray(S, bp, bi + V);
-            FloatVector x = FloatVector.broadcast(S, ap[ai]);
-            c00 = x.fma(b0, c00);
-            c01 = x.fma(b1, c01);
-            x = FloatVector.broadcast(S, ap[ai + o1]);
-            c10 = x.fma(b0, c10);
-            c11 = x.fma(b1, c11);
-            x = FloatVector.broadcast(S, ap[ai + o2]);
-            c20 = x.fma(b0, c20);
-            c21 = x.fma(b1, c21);
-            x = FloatVector.broadcast(S, ap[ai + o3]);
-            c30 = x.fma(b0, c30);
-            c31 = x.fma(b1, c31);
-            x = FloatVector.broadcast(S, ap[ai + o4]);
-            c40 = x.fma(b0, c40);
-            c41 = x.fma(b1, c41);
-            x = FloatVector.broadcast(S, ap[ai + o5]);
-            c50 = x.fma(b0, c50);
-            c51 = x.fma(b1, c51);
-            ai += stepP;
-            bi += NR;
-        }
-        c00.intoArray(tile, 0);
-        c01.intoArray(tile, V);
-        c10.intoArray(tile, NR);
-        c11.intoArray(tile, NR + V);
-        c20.intoArray(tile, 2 * NR);
-        c21.intoArray(tile, 2 * NR + V);
-        c30.intoArray(tile, 3 * NR);
-        c31.intoArray(tile, 3 * NR + V);
-        c40.intoArray(tile, 4 * NR);
-        c41.intoArray(tile, 4 * NR + V);
-        c50.intoArray(tile, 5 * NR);
-        c51.intoArray(tile, 5 * NR + V);
-    }
-
-    /** C tile = alpha * tile + beta * C tile (C not read when beta is 0, as BLAS specifies). */
-    private static void update(float[] tile, float alpha, float beta, float[] c, int ci, int ldc) {
-        for (int r = 0; r < MR; r++, ci += ldc) {
-            for (int j = 0; j < NR; j += V) {
-                FloatVector v = FloatVector.fromArray(S, tile, r * NR + j).mul(alpha);
-                if (beta != 0f) v = FloatVector.fromArray(S, c, ci + j).mul(beta).add(v);
-                v.intoArray(c, ci + j);
             }
         }
     }

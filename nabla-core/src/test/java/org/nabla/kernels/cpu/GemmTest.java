@@ -33,9 +33,10 @@ class GemmTest {
     @Test
     void sgemmNewEqualsSgemmIntoZerosForEveryPath() {
         Random rnd = new Random(9);
-        int[][] sizes = java.util.Arrays.copyOf(SIZES, SIZES.length + 2);
+        int[][] sizes = java.util.Arrays.copyOf(SIZES, SIZES.length + 3);
         sizes[SIZES.length] = new int[] {256, 256, 256}; // threaded: allocated on a worker while B is packed
         sizes[SIZES.length + 1] = new int[] {200, 2100, 300}; // two B panels: allocated with the first only
+        sizes[SIZES.length + 2] = new int[] {128, 12, 1100}; // narrow, and K longer than one block
         for (int[] s : sizes) {
             for (int t = 0; t < 4; t++) {
                 boolean ta = (t & 1) != 0, tb = (t & 2) != 0;
