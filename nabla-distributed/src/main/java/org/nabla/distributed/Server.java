@@ -277,7 +277,7 @@ public final class Server implements AutoCloseable {
     /** Stops serving (calls in flight are cancelled), frees the worker's sessions and closes the channels. */
     @Override
     public void close() {
-        LOG.log(System.Logger.Level.INFO, () -> worker.task() + " stopping");
+        LOG.log(System.Logger.Level.DEBUG, () -> worker.task() + " stopping");
         master.close();
         mailbox.close(worker.task() + " stopped");
         parameters.close(worker.task() + " stopped");

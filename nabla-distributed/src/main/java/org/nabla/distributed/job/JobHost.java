@@ -83,10 +83,10 @@ public final class JobHost extends JobServiceGrpc.JobServiceImplBase {
                         return;
                     }
                     try {
-                        LOG.log(System.Logger.Level.INFO, () -> s.task() + " runs job " + request.getKind() + " "
+                        LOG.log(System.Logger.Level.DEBUG, () -> s.task() + " runs job " + request.getKind() + " "
                                 + request.getRunId());
                         String result = runner.run(context, List.copyOf(request.getArgsList()));
-                        LOG.log(System.Logger.Level.INFO, () -> s.task() + " finished job " + request.getKind() + " "
+                        LOG.log(System.Logger.Level.DEBUG, () -> s.task() + " finished job " + request.getKind() + " "
                                 + request.getRunId());
                         synchronized (sending) {
                             if (cancelled.get()) return;
