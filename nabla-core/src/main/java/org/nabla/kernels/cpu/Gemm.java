@@ -189,6 +189,46 @@ public final class Gemm {
     }
 
     /** The unpacked loop for small products: rows of C accumulate scaled rows of op(B), or dot products. */
+    /**
+     * C row ci += alpha * (row i of op(A)) x B, B row-major. Columns go in blocks of four vectors whose sums stay in
+     * registers over the whole K loop (no load and store of C per k, which made a batch-1 dense layer a chain of
+     * store-to-load forwards); each element still adds its K terms in order, so the bits are those of a k-outer loop.
+     */
+    private static void rowTimesB(boolean transA, int i, int n, int k, float alpha, float[] a, int aOff, int lda,
+                                  float[] b, int bOff, int ldb, float[] c, int ci) {
+        int v = F.length(), bound = F.loopBound(n), j = 0;
+        for (; j + 4 * v <= bound; j += 4 * v) {
+            FloatVector c0 = FloatVector.fromArray(F, c, ci + j), c1 = FloatVector.fromArray(F, c, ci + j + v);
+            FloatVector c2 = FloatVector.fromArray(F, c, ci + j + 2 * v);
+            FloatVector c3 = FloatVector.fromArray(F, c, ci + j + 3 * v);
+            for (int p = 0, bp = bOff + j; p < k; p++, bp += ldb) {
+                FloatVector s = FloatVector.broadcast(F, alpha * (transA ? a[aOff + p * lda + i] : a[aOff + i * lda + p]));
+                c0 = s.fma(FloatVector.fromArray(F, b, bp), c0);
+                c1 = s.fma(FloatVector.fromArray(F, b, bp + v), c1);
+                c2 = s.fma(FloatVector.fromArray(F, b, bp + 2 * v), c2);
+                c3 = s.fma(FloatVector.fromArray(F, b, bp + 3 * v), c3);
+            }
+            c0.intoArray(c, ci + j);
+            c1.intoArray(c, ci + j + v);
+            c2.intoArray(c, ci + j + 2 * v);
+            c3.intoArray(c, ci + j + 3 * v);
+        }
+        for (; j < bound; j += v) {
+            FloatVector c0 = FloatVector.fromArray(F, c, ci + j);
+            for (int p = 0, bp = bOff + j; p < k; p++, bp += ldb) {
+                FloatVector s = FloatVector.broadcast(F, alpha * (transA ? a[aOff + p * lda + i] : a[aOff + i * lda + p]));
+                c0 = s.fma(FloatVector.fromArray(F, b, bp), c0);
+            }
+            c0.intoArray(c, ci + j);
+        }
+        if (j == n) return;
+        for (int p = 0; p < k; p++) {
+            float av = alpha * (transA ? a[aOff + p * lda + i] : a[aOff + i * lda + p]);
+            int bp = bOff + p * ldb;
+            for (int jj = j; jj < n; jj++) c[ci + jj] += av * b[bp + jj];
+        }
+    }
+
     private static void smallFloat(boolean transA, boolean transB, int m, int n, int k, float alpha,
                                    float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
                                    float beta, float[] c, int cOff, int ldc) {
@@ -196,17 +236,7 @@ public final class Gemm {
         for (int i = 0; i < m; i++) {
             int ci = cOff + i * ldc;
             if (!transB) {
-                for (int p = 0; p < k; p++) {
-                    float av = alpha * (transA ? a[aOff + p * lda + i] : a[aOff + i * lda + p]);
-                    int bp = bOff + p * ldb;
-                    FloatVector s = FloatVector.broadcast(F, av);
-                    int j = 0;
-                    for (int bound = F.loopBound(n); j < bound; j += F.length()) {
-                        s.fma(FloatVector.fromArray(F, b, bp + j), FloatVector.fromArray(F, c, ci + j))
-                                .intoArray(c, ci + j);
-                    }
-                    for (; j < n; j++) c[ci + j] += av * b[bp + j];
-                }
+                rowTimesB(transA, i, n, k, alpha, a, aOff, lda, b, bOff, ldb, c, ci);
             } else {
                 for (int j = 0; j < n; j++) {
                     int bj = bOff + j * ldb;
