@@ -93,29 +93,20 @@ final class GemmFloat {
                     threads);
             return;
         }
-        boolean directB = false;
         float[] bp = B_PANEL.get();
         // Equal-sized blocks (the last one no smaller than the others) avoid a thin, slow remainder block.
         int kcMax = balanced(k, KC, 1);
-        int mcMax = balanced(m, MC, MR);
-        int mBlocks = (m + mcMax - 1) / mcMax;
         for (int jc0 = 0; jc0 < n; jc0 += NC) {
             int jc = jc0;
             int nc = Math.min(NC, n - jc);
-            int slivers = (nc + NR - 1) / NR;
-            // Split each A block's slivers into chunks when there are too few A blocks to keep the threads busy.
-            int wanted = threads == 1 ? 1 : (ITEMS_PER_THREAD * threads + mBlocks - 1) / mBlocks;
-            int perChunk = (slivers + Math.min(slivers, wanted) - 1) / Math.min(slivers, wanted);
-            int chunks = (slivers + perChunk - 1) / perChunk;
-            int items = mBlocks * chunks;
+            Items work = Items.of(m, nc, threads);
+            int slivers = work.slivers();
             for (int pc0 = 0; pc0 < k; pc0 += kcMax) {
                 int pc = pc0;
                 int kc = Math.min(kcMax, k - pc);
                 float betaHere = pc == 0 ? beta : 1f; // later K blocks accumulate onto the first one's result
                 Runnable alongside = jc == 0 && pc == 0 ? allocate : null;
-                if (directB) {
-                    if (alongside != null) alongside.run();
-                } else if (threads == 1) {
+                if (threads == 1) {
                     if (alongside != null) alongside.run();
                     packB(transB, b, bOff, ldb, pc, jc, kc, nc, bp, 0, slivers);
                 } else {
@@ -138,14 +129,13 @@ final class GemmFloat {
                     float[] ap = A_BLOCK.get();
                     float[] edge = B_EDGE.get();
                     float[] tile = TILE.get();
-                    for (int item; (item = next.getAndIncrement()) < items; ) {
-                        int ic = item / chunks * mcMax;
-                        int mc = Math.min(mcMax, m - ic);
-                        int s0 = item % chunks * perChunk;
-                        int s1 = Math.min(slivers, s0 + perChunk);
-                        Block blk = new Block(transA, directA, a, aOff, lda, directB, directB ? b : bp,
-                                directB ? bOff + pc * ldb + jc : 0, ldb, ic, pc, mc, kc, nc);
-                        macro(blk, ap, edge, s0, s1, alpha, betaHere, c, cOff + ic * ldc + jc, ldc, tile);
+                    for (int item; (item = next.getAndIncrement()) < work.count(); ) {
+                        int ic = work.row(item);
+                        int mc = Math.min(work.mc(), m - ic);
+                        int s0 = work.firstSliver(item);
+                        Block blk = new Block(transA, directA, a, aOff, lda, false, bp, 0, ldb, ic, pc, mc, kc, nc);
+                        macro(blk, ap, edge, s0, work.endSliver(s0), alpha, betaHere, c, cOff + ic * ldc + jc, ldc,
+                                tile);
                     }
                 });
             }
@@ -160,23 +150,17 @@ final class GemmFloat {
                                    float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
                                    float beta, float[] c, int cOff, int ldc, int threads) {
         int kcMax = balanced(k, KC, 1);
-        int mcMax = balanced(m, MC, MR);
-        int mBlocks = (m + mcMax - 1) / mcMax;
-        int slivers = (n + NR - 1) / NR;
-        int wanted = threads == 1 ? 1 : (ITEMS_PER_THREAD * threads + mBlocks - 1) / mBlocks;
-        int perChunk = (slivers + Math.min(slivers, wanted) - 1) / Math.min(slivers, wanted);
-        int chunks = (slivers + perChunk - 1) / perChunk;
-        int items = mBlocks * chunks;
+        Items work = Items.of(m, n, threads);
         AtomicInteger next = new AtomicInteger();
         Parallel.forRange(threads, 1, (t0, t1) -> {
             float[] ap = A_BLOCK.get();
             float[] edge = B_EDGE.get();
             float[] tile = TILE.get();
-            for (int item; (item = next.getAndIncrement()) < items; ) {
-                int ic = item / chunks * mcMax;
-                int mc = Math.min(mcMax, m - ic);
-                int s0 = item % chunks * perChunk;
-                int s1 = Math.min(slivers, s0 + perChunk);
+            for (int item; (item = next.getAndIncrement()) < work.count(); ) {
+                int ic = work.row(item);
+                int mc = Math.min(work.mc(), m - ic);
+                int s0 = work.firstSliver(item);
+                int s1 = work.endSliver(s0);
                 for (int pc = 0; pc < k; pc += kcMax) {
                     int kc = Math.min(kcMax, k - pc);
                     Block blk = new Block(transA, directA, a, aOff, lda, true, b, bOff + pc * ldb, ldb, ic, pc, mc,
@@ -185,6 +169,33 @@ final class GemmFloat {
                 }
             }
         });
+    }
+
+    /**
+     * The work items of one product (or one NC-wide panel of it): A blocks of mc rows (equal-sized: the last no
+     * smaller than the others, so no thin, slow remainder) times chunks of NR-wide B slivers. Each A block's slivers
+     * are split into chunks when there are too few A blocks to keep the threads busy; item i is A block i / chunks,
+     * chunk i % chunks.
+     */
+    private record Items(int mc, int slivers, int chunks, int perChunk, int count) {
+        static Items of(int m, int n, int threads) {
+            int mc = balanced(m, MC, MR);
+            int mBlocks = (m + mc - 1) / mc;
+            int slivers = (n + NR - 1) / NR;
+            int wanted = threads == 1 ? 1 : (ITEMS_PER_THREAD * threads + mBlocks - 1) / mBlocks;
+            int perChunk = (slivers + Math.min(slivers, wanted) - 1) / Math.min(slivers, wanted);
+            int chunks = (slivers + perChunk - 1) / perChunk;
+            return new Items(mc, slivers, chunks, perChunk, mBlocks * chunks);
+        }
+
+        /** The first row of item i's A block. */
+        int row(int i) { return i / chunks * mc; }
+
+        /** The first B sliver of item i. */
+        int firstSliver(int i) { return i % chunks * perChunk; }
+
+        /** The end (exclusive) of the slivers of the item starting at sliver s0. */
+        int endSliver(int s0) { return Math.min(slivers, s0 + perChunk); }
     }
 
     /**

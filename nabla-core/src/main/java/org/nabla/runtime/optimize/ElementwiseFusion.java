@@ -26,12 +26,9 @@ final class ElementwiseFusion implements Pass {
     @Override
     public Optimized apply(Graph graph, Set<Node> pinned, OptimizerOptions options) {
         List<Node> nodes = graph.nodes();
-        Map<Output, Integer> uses = new HashMap<>();
-        Set<Node> controlUsed = new HashSet<>();
-        for (Node n : nodes) {
-            for (Output o : n.inputs()) uses.merge(o, 1, Integer::sum);
-            controlUsed.addAll(n.controlInputs());
-        }
+        Uses counted = Uses.of(nodes);
+        Map<Output, Integer> uses = counted.outputs();
+        Set<Node> controlUsed = counted.controlUsed();
         Map<Node, Chain> roots = new HashMap<>();
         Set<Node> absorbed = new HashSet<>();
         for (int i = nodes.size() - 1; i >= 0; i--) {
