@@ -468,8 +468,10 @@ public abstract class Model {
 
     /** Trains on in-memory tensors, batched by {@code options.batchSize} and shuffled per epoch with its seed. */
     public History fit(Tensor x, Tensor y, FitOptions options) {
-        return fit(Batches.make(options.batchSize, options.shuffle, options.seed, false, x, y)
-                .startAtEpoch(options.initialEpoch), options);
+        // fit alone sees these batches and is done with each before it takes prefetch + 2 more: their row buffers
+        // are reused (no allocation and zeroing of the data's size per epoch)
+        Batches batches = Batches.make(options.batchSize, options.shuffle, options.seed, false, x, y);
+        return fit(batches.startAtEpoch(options.initialEpoch).recycling(options.prefetchFor(batches) + 2), options);
     }
 
     /** Trains on tensors for {@code epochs} epochs with batches of {@code batchSize}, shuffled with seed 0. */
