@@ -31,7 +31,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The library modules work on the module path, as a modular application uses them: {@code requires org.nabla.nn;}
- * compiles and runs (a tensor add, a gradient and a Dense layer, with no {@code --add-modules} flag), every package
+ * compiles and runs (a tensor add, a gradient, a Dense layer; a saved model through ONNX and back), with no
+ * {@code --add-modules} flag, every package
  * is exported unless it is named internal here, and each module's {@code provides} match its META-INF/services files
  * (which class-path users read). The rest of the suite runs on the class path (see Surefire's useModulePath).
  */
@@ -123,13 +124,7 @@ class ModulePathTest {
 
     @Test
     void aModularProgramCompilesAndRuns(@TempDir Path tmp) throws Exception {
-        Path src = tmp.resolve("src/app");
-        Files.createDirectories(src);
-        Files.writeString(tmp.resolve("src/module-info.java"),
-                "module app { requires org.nabla.core; requires org.nabla.nn; }\n");
-        Files.writeString(src.resolve("Main.java"), """
-                package app;
-
+        String output = compileAndRun(tmp, "requires org.nabla.core; requires org.nabla.nn;", """
                 import org.nabla.*;
                 import org.nabla.autodiff.GradientTape;
                 import org.nabla.nn.layers.Dense;
@@ -150,26 +145,75 @@ class ModulePathTest {
                         System.out.println("module " + Tensor.class.getModule().getName());
                     }
                 }
-                """);
-        String modulePath = String.join(File.pathSeparator, entry("nabla-core").toString(),
-                entry("nabla-data").toString(), entry("nabla-nn").toString());
-        Path out = tmp.resolve("out");
-        JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
-        assertNotNull(javac, "no system Java compiler: run the tests on a JDK");
-        int rc = javac.run(null, null, null, "-proc:none", "--module-path", modulePath, "-d", out.toString(),
-                tmp.resolve("src/module-info.java").toString(), src.resolve("Main.java").toString());
-        assertEquals(0, rc, "the modular program did not compile against " + modulePath);
-
-        // no --add-modules: org.nabla.core requires jdk.incubator.vector, so the module path brings it
-        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-        Process p = new ProcessBuilder(java.toString(), "--module-path", out + File.pathSeparator + modulePath,
-                "-m", "app/app.Main").redirectErrorStream(true).start();
-        String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(p.waitFor(60, TimeUnit.SECONDS), "the modular program did not finish: " + output);
-        assertEquals(0, p.exitValue(), output);
+                """, entry("nabla-core"), entry("nabla-data"), entry("nabla-nn"));
         assertTrue(output.contains("sum [4.0, 6.0]"), output);
         assertTrue(output.contains("grad [2.0, 4.0]"), output);
         assertTrue(output.contains("dense (2, 3)"), output);
         assertTrue(output.contains("module org.nabla.core"), output);
+    }
+
+    /** A saved model's round trip through ONNX: protobuf reads the exported org.nabla.onnx.proto messages. */
+    @Test
+    void onnxExportAndImportRunOnTheModulePath(@TempDir Path tmp) throws Exception {
+        String output = compileAndRun(tmp, "requires org.nabla.nn; requires org.nabla.onnx;", """
+                import java.nio.file.Files;
+                import java.nio.file.Path;
+                import org.nabla.*;
+                import org.nabla.nn.Sequential;
+                import org.nabla.nn.layers.Dense;
+                import org.nabla.nn.saving.SavedModel;
+                import org.nabla.onnx.OnnxExporter;
+                import org.nabla.onnx.OnnxImporter;
+                import org.nabla.onnx.OnnxModel;
+
+                public class Main {
+                    public static void main(String[] args) throws Exception {
+                        Sequential model = new Sequential(new Dense(2));
+                        model.input(3);
+                        Path dir = Files.createTempDirectory("app").resolve("model");
+                        model.save(dir);
+                        Path onnx = dir.resolveSibling("model.onnx");
+                        try (SavedModel s = SavedModel.load(dir)) {
+                            OnnxExporter.export(s, onnx);
+                        }
+                        Tensor x = Ops.ones(DType.FLOAT32, 4, 3);
+                        try (OnnxModel m = OnnxImporter.load(onnx)) {
+                            Tensor y = m.run(x)[0];
+                            System.out.println("onnx " + y.shape() + " equal " + java.util.Arrays.equals(
+                                    y.toFloatArray(), model.predict(x).toFloatArray()));
+                        }
+                    }
+                }
+                """, entry("nabla-core"), entry("nabla-data"), entry("nabla-nn"), entry("nabla-onnx"),
+                entry("protobuf-java"));
+        assertTrue(output.contains("onnx (4, 2) equal true"), output);
+    }
+
+    /**
+     * Compiles module {@code app} ({@code requires}, and {@code main} as class app.Main) against {@code modulePath}
+     * and runs it on the module path with no {@code --add-modules}: org.nabla.core requires jdk.incubator.vector, so
+     * the module path brings it. Returns the program's output; fails when compiling or running fails.
+     */
+    private static String compileAndRun(Path tmp, String requires, String main, Path... modulePath) throws Exception {
+        Path src = tmp.resolve("src/app");
+        Files.createDirectories(src);
+        Files.writeString(tmp.resolve("src/module-info.java"), "module app { " + requires + " }\n");
+        Files.writeString(src.resolve("Main.java"), "package app;\n\n" + main);
+        String path = java.util.Arrays.stream(modulePath).map(Path::toString)
+                .collect(Collectors.joining(File.pathSeparator));
+        Path out = tmp.resolve("out");
+        JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
+        assertNotNull(javac, "no system Java compiler: run the tests on a JDK");
+        int rc = javac.run(null, null, null, "-proc:none", "--module-path", path, "-d", out.toString(),
+                tmp.resolve("src/module-info.java").toString(), src.resolve("Main.java").toString());
+        assertEquals(0, rc, "the modular program did not compile against " + path);
+
+        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+        Process p = new ProcessBuilder(java.toString(), "--module-path", out + File.pathSeparator + path,
+                "-m", "app/app.Main").redirectErrorStream(true).start();
+        String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS), "the modular program did not finish: " + output);
+        assertEquals(0, p.exitValue(), output);
+        return output;
     }
 }
