@@ -31,10 +31,10 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The library modules work on the module path, as a modular application uses them: {@code requires org.nabla.nn;}
- * compiles and runs (a tensor add, a gradient, a Dense layer; a saved model through ONNX and back), with no
- * {@code --add-modules} flag, every package
- * is exported unless it is named internal here, and each module's {@code provides} match its META-INF/services files
- * (which class-path users read). The rest of the suite runs on the class path (see Surefire's useModulePath).
+ * compiles and runs (a tensor add, a gradient, a Dense layer; a saved model through ONNX and back) with no
+ * {@code --add-modules} flag; every package is exported unless it is named internal here; and each module's
+ * {@code provides} match its META-INF/services files (which class-path users read). The rest of the suite runs on
+ * the class path (see Surefire's useModulePath in the parent pom).
  */
 class ModulePathTest {
     /** Library module -> its folder (or jar name prefix) in the build. */
