@@ -39,6 +39,10 @@ public final class Batches implements Iterable<Tensor[]> {
         return make(batchSize, true, seed, false, tensors);
     }
 
+    /**
+     * Batches of {@code batchSize} rows of every tensor, shuffled per epoch with {@code seed} when {@code shuffle};
+     * {@code dropRemainder} skips a last, smaller batch.
+     */
     public static Batches make(int batchSize, boolean shuffle, long seed, boolean dropRemainder, Tensor... tensors) {
         if (batchSize <= 0) throw new IllegalArgumentException("batch size must be positive, got " + batchSize);
         if (tensors.length == 0) throw new IllegalArgumentException("Batches: no tensors");
