@@ -18,6 +18,7 @@ module org.nabla.core {
     exports org.nabla.ops;
     exports org.nabla.runtime;
     exports org.nabla.runtime.optimize;
+    exports org.nabla.sparse;
     exports org.nabla.kernels.cpu to org.nabla.nn;
 
     // Op libraries (this module's and those of nabla-nn, nabla-onnx, ...), found in phases (OpLibraries).
@@ -25,7 +26,7 @@ module org.nabla.core {
     uses org.nabla.ops.OpRegistry.Loader;
     uses org.nabla.kernels.FunctionLibrary;
 
-    provides org.nabla.kernels.OpLibrary with org.nabla.library.CoreLibrary;
+    provides org.nabla.kernels.OpLibrary with org.nabla.library.CoreLibrary, org.nabla.sparse.SparseOps;
     provides org.nabla.ops.OpRegistry.Loader with org.nabla.kernels.OpLibraries;
     provides org.nabla.kernels.FunctionLibrary with org.nabla.runtime.FunctionCalls;
 }

@@ -39,6 +39,8 @@ class PublicApiDocsTest {
             "nabla-core/src/main/java/org/nabla/runtime/Session.java",
             "nabla-core/src/main/java/org/nabla/runtime/Runner.java",
             "nabla-core/src/main/java/org/nabla/runtime/SessionOptions.java",
+            "nabla-core/src/main/java/org/nabla/sparse/Sparse.java",
+            "nabla-core/src/main/java/org/nabla/sparse/SparseTensor.java",
             "nabla-data/src/main/java/org/nabla/data",
             "nabla-data/src/main/java/org/nabla/data/datasets",
             "nabla-data/src/main/java/org/nabla/data/io",
