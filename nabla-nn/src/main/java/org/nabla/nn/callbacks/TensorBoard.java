@@ -1,0 +1,160 @@
+package org.nabla.nn.callbacks;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.nabla.DType;
+import org.nabla.Tensor;
+import org.nabla.Variable;
+import org.nabla.nn.Model;
+import org.nabla.nn.summary.SummaryWriter;
+
+/**
+ * Writes TensorBoard logs during {@code fit}, laid out as Keras' callback does: {@code logDir/train} gets
+ * {@code epoch_loss}, {@code epoch_<metric>} and {@code epoch_learning_rate} per epoch (step = epoch, 0-based),
+ * {@code batch_<name>} every {@link #updateFreq} batches (step = optimizer iterations), weight histograms every
+ * {@link #histogramFreq} epochs, the model summary as text and optional input images; {@code logDir/validation} gets
+ * the {@code val_} values under the same {@code epoch_} tags, so TensorBoard draws both curves in one chart. Optional
+ * hyperparameters go to {@code logDir} itself for the HParams tab. Epoch summaries reach the file at each epoch end.
+ */
+public final class TensorBoard implements Callback {
+    private final Path logDir;
+    private int updateFreq;
+    private int histogramFreq = 1;
+    private Tensor images;
+    private Map<String, Object> hparams;
+    private Model model;
+    private SummaryWriter train, validation;
+    private boolean summaryWritten;
+
+    /** Logs into {@code logDir} (created if missing); per-epoch scalars and weight histograms. */
+    public TensorBoard(Path logDir) { this.logDir = logDir; }
+
+    /** Also logs the running batch means every {@code batches} batches; 0 (the default) logs per epoch only. */
+    public TensorBoard updateFreq(int batches) {
+        if (batches < 0) throw new IllegalArgumentException("updateFreq must be >= 0, got " + batches);
+        updateFreq = batches;
+        return this;
+    }
+
+    /** Weight histograms every {@code epochs} epochs (default 1); 0 turns them off. */
+    public TensorBoard histogramFreq(int epochs) {
+        if (epochs < 0) throw new IllegalArgumentException("histogramFreq must be >= 0, got " + epochs);
+        histogramFreq = epochs;
+        return this;
+    }
+
+    /** A few example inputs shown in the Images tab: {@code [n, height, width]} or {@code [n, height, width, c]}. */
+    public TensorBoard images(Tensor examples) {
+        int[] d = examples.shape().dims();
+        if (d.length != 3 && d.length != 4) {
+            throw new IllegalArgumentException("TensorBoard.images: expected [n, height, width] or [n, height, width, "
+                    + "channels], got shape " + examples.shape());
+        }
+        images = d.length == 3 ? examples.reshape(d[0], d[1], d[2], 1) : examples;
+        return this;
+    }
+
+    /** Hyperparameters (numbers, strings, booleans) for the HParams tab, written when training begins. */
+    public TensorBoard hparams(Map<String, Object> values) {
+        hparams = new LinkedHashMap<>(values);
+        return this;
+    }
+
+    @Override public void setModel(Model m) { model = m; }
+
+    @Override
+    public void onTrainBegin(Map<String, Double> logs) {
+        closeWriters();
+        try {
+            train = SummaryWriter.create(logDir.resolve("train"));
+            validation = SummaryWriter.create(logDir.resolve("validation"));
+            if (hparams != null) {
+                try (SummaryWriter top = SummaryWriter.create(logDir)) {
+                    top.hparams(hparams);
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("TensorBoard: cannot create event files in " + logDir + ": "
+                    + e.getMessage(), e);
+        }
+        summaryWritten = false;
+        if (images != null) train.image("inputs", images, 0);
+    }
+
+    @Override
+    public void onBatchEnd(int batch, Map<String, Double> logs) {
+        if (updateFreq == 0 || (batch + 1) % updateFreq != 0 || train == null) return;
+        long step = model != null && model.optimizer() != null ? model.optimizer().step() : batch;
+        logs.forEach((k, v) -> train.scalar("batch_" + k, v, step));
+    }
+
+    @Override
+    public void onEpochEnd(int epoch, Map<String, Double> logs) {
+        if (train == null) return;
+        if (!summaryWritten && model != null && model.isBuilt()) {  // fit builds the model on its first batch
+            train.text("model_summary", asFixedWidth(model.summary()), epoch);
+            summaryWritten = true;
+        }
+        for (Map.Entry<String, Double> e : logs.entrySet()) {
+            String k = e.getKey();
+            if (k.equals("learning_rate")) continue;  // LearningRateScheduler's copy; the optimizer's is below
+            if (k.startsWith("val_")) validation.scalar("epoch_" + k.substring(4), e.getValue(), epoch);
+            else train.scalar("epoch_" + k, e.getValue(), epoch);
+        }
+        if (model != null && model.optimizer() != null) {
+            train.scalar("epoch_learning_rate", model.optimizer().learningRate(), epoch);
+        }
+        if (model != null && histogramFreq > 0 && epoch % histogramFreq == 0) {
+            for (Variable w : model.weights()) {
+                Tensor v = w.read();
+                // a weight gone NaN is for TerminateOnNaN to report; its histogram is left out, not the run stopped
+                if (v.dtype().isFloating() && v.shape().size() > 0 && allFinite(v)) train.histogram(tagOf(w), v, epoch);
+            }
+        }
+        train.flush();
+        validation.flush();
+    }
+
+    @Override
+    public void onTrainEnd(Map<String, Double> logs) { closeWriters(); }
+
+    /** The event files written by the last (or current) fit, train's then validation's. */
+    public List<Path> files() {
+        List<Path> f = new ArrayList<>();
+        if (train != null) f.add(train.file());
+        if (validation != null) f.add(validation.file());
+        return f;
+    }
+
+    private void closeWriters() {
+        try {
+            if (train != null) train.close();
+        } finally {
+            if (validation != null) validation.close();
+        }
+    }
+
+    private static boolean allFinite(Tensor t) {
+        if (t.dtype() == DType.FLOAT64) {
+            for (double d : t.toDoubleArray()) if (!Double.isFinite(d)) return false;
+        } else {
+            for (float f : t.toFloatArray()) if (!Float.isFinite(f)) return false;
+        }
+        return true;
+    }
+
+    /** A weight's tag: its variable name without a {@code :0} suffix. */
+    static String tagOf(Variable w) {
+        String n = w.name();
+        int colon = n.lastIndexOf(':');
+        return colon > 0 ? n.substring(0, colon) : n;
+    }
+
+    /** Markdown shows lines indented by four spaces as they are (the summary is a fixed-width table). */
+    static String asFixedWidth(String text) { return "    " + text.strip().replace("\n", "\n    "); }
+}
