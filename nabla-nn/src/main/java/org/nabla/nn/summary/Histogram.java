@@ -1,9 +1,10 @@
 package org.nabla.nn.summary;
 
 /**
- * A histogram as TensorBoard's {@code HistogramProto} holds it: bucket {@code i} counts the values in
- * ({@code bucketLimits[i-1]}, {@code bucketLimits[i]}], the first starting at {@code min}. Made by {@link #of} with
- * equal-width buckets from min to max, as {@code tf.summary.histogram} does.
+ * A histogram as TensorBoard's {@code HistogramProto} holds it: bucket {@code i} counts the values between
+ * {@code bucketLimits[i-1]} (the first from {@code min}) and {@code bucketLimits[i]}. Made by {@link #of} with
+ * equal-width buckets from min to max, each holding its left edge and the last also max, as
+ * {@code tf.summary.histogram} does.
  */
 public record Histogram(double min, double max, double count, double sum, double sumSquares, double[] bucketLimits,
                         double[] bucketCounts) {
