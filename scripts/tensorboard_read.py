@@ -5,10 +5,11 @@ Usage: tensorboard_read.py LOGDIR
 
 Each folder under LOGDIR (LOGDIR included) holding event files is one run, keyed by its path relative to LOGDIR
 ("." for LOGDIR itself). For each run: scalars {tag: [[step, value], ...]}, histograms {tag: [{step, min, max, num,
-sum, sum_squares, bucket_limit, bucket}]}, images {tag: [{step, width, height, png_bytes}]}, text {tag: [[step,
+sum, sum_squares, bucket_limit, bucket}]}, images {tag: [{step, width, height, png_bytes, decoded}]}, text {tag: [[step,
 text]]} (tensors of the text plugin), hparams {name: value} (the hparams plugin's session start) and graph (whether a
 GraphDef was read, with its node count). Used by Nabla's TensorBoardReadsOurFilesTest.
 """
+import io
 import json
 import os
 import sys
@@ -36,11 +37,12 @@ def read_run(path):
         } for e in acc.Histograms(tag)]
     for tag in tags["images"]:
         run["images"][tag] = [{"step": e.step, "width": e.width, "height": e.height,
-                               "png_bytes": len(e.encoded_image_string)} for e in acc.Images(tag)]
-    for tag in acc.PluginTagToContent("text"):
+                               "png_bytes": len(e.encoded_image_string),
+                               "decoded": decode_png(e.encoded_image_string)} for e in acc.Images(tag)]
+    for tag in plugin_tags(acc, "text"):
         run["text"][tag] = [[e.step, tensor_util.make_ndarray(e.tensor_proto).item().decode("utf-8")]
                             for e in acc.Tensors(tag)]
-    for tag, content in acc.PluginTagToContent("hparams").items():
+    for tag, content in plugin_tags(acc, "hparams").items():
         data = plugin_data_pb2.HParamsPluginData.FromString(content)
         for name, value in data.session_start_info.hparams.items():
             kind = value.WhichOneof("kind")
@@ -48,6 +50,25 @@ def read_run(path):
     if tags["graph"]:
         run["graph"] = {"nodes": len(acc.Graph().node)}
     return run
+
+
+def plugin_tags(acc, plugin):
+    """{tag: plugin content} of one plugin's summaries in the run ({} when it has none)."""
+    try:
+        return acc.PluginTagToContent(plugin)
+    except KeyError:
+        return {}
+
+
+def decode_png(data):
+    """[width, height, mode, first pixel] as Pillow (which TensorBoard installs) decodes the PNG, or None."""
+    try:
+        from PIL import Image
+    except ImportError:
+        return None
+    image = Image.open(io.BytesIO(data))
+    image.load()
+    return [image.width, image.height, image.mode, image.getpixel((0, 0))]
 
 
 def main():
