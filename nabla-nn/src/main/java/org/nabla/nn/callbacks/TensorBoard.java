@@ -110,10 +110,13 @@ public final class TensorBoard implements Callback {
             train.scalar("epoch_learning_rate", model.optimizer().learningRate(), epoch);
         }
         if (model != null && histogramFreq > 0 && epoch % histogramFreq == 0) {
-            for (Variable w : model.weights()) {
-                Tensor v = w.read();
+            // tags are the stable names checkpoints use ("dense/kernel")
+            for (Map.Entry<String, Variable> w : model.variablesByName().entrySet()) {
+                Tensor v = w.getValue().read();
                 // a weight gone NaN is for TerminateOnNaN to report; its histogram is left out, not the run stopped
-                if (v.dtype().isFloating() && v.shape().size() > 0 && allFinite(v)) train.histogram(tagOf(w), v, epoch);
+                if (v.dtype().isFloating() && v.shape().size() > 0 && allFinite(v)) {
+                    train.histogram(w.getKey(), v, epoch);
+                }
             }
         }
         train.flush();
@@ -146,13 +149,6 @@ public final class TensorBoard implements Callback {
             for (float f : t.toFloatArray()) if (!Float.isFinite(f)) return false;
         }
         return true;
-    }
-
-    /** A weight's tag: its variable name without a {@code :0} suffix. */
-    static String tagOf(Variable w) {
-        String n = w.name();
-        int colon = n.lastIndexOf(':');
-        return colon > 0 ? n.substring(0, colon) : n;
     }
 
     /** Markdown shows lines indented by four spaces as they are (the summary is a fixed-width table). */
