@@ -10,14 +10,18 @@ import java.util.Map;
 import org.nabla.DType;
 import org.nabla.Tensor;
 import org.nabla.Variable;
+import org.nabla.graph.FuncGraph;
+import org.nabla.graph.Graph;
 import org.nabla.nn.Model;
+import org.nabla.nn.summary.GraphDefs;
 import org.nabla.nn.summary.SummaryWriter;
+import org.nabla.ops.TensorSpec;
 
 /**
  * Writes TensorBoard logs during {@code fit}, laid out as Keras' callback does: {@code logDir/train} gets
  * {@code epoch_loss}, {@code epoch_<metric>} and {@code epoch_learning_rate} per epoch (step = epoch, 0-based),
  * {@code batch_<name>} every {@link #updateFreq} batches (step = optimizer iterations), weight histograms every
- * {@link #histogramFreq} epochs, the model summary as text and optional input images; {@code logDir/validation} gets
+ * {@link #histogramFreq} epochs, the model summary as text, the inference graph and optional input images; {@code logDir/validation} gets
  * the {@code val_} values under the same {@code epoch_} tags, so TensorBoard draws both curves in one chart. Optional
  * hyperparameters go to {@code logDir} itself for the HParams tab. Epoch summaries reach the file at each epoch end.
  */
@@ -25,6 +29,7 @@ public final class TensorBoard implements Callback {
     private final Path logDir;
     private int updateFreq;
     private int histogramFreq = 1;
+    private boolean writeGraph = true;
     private Tensor images;
     private Map<String, Object> hparams;
     private Model model;
@@ -45,6 +50,12 @@ public final class TensorBoard implements Callback {
     public TensorBoard histogramFreq(int epochs) {
         if (epochs < 0) throw new IllegalArgumentException("histogramFreq must be >= 0, got " + epochs);
         histogramFreq = epochs;
+        return this;
+    }
+
+    /** Whether to write the model's inference graph for the Graphs tab (default true). */
+    public TensorBoard writeGraph(boolean write) {
+        writeGraph = write;
         return this;
     }
 
@@ -98,6 +109,7 @@ public final class TensorBoard implements Callback {
         if (train == null) return;
         if (!summaryWritten && model != null && model.isBuilt()) {  // fit builds the model on its first batch
             train.text("model_summary", asFixedWidth(model.summary()), epoch);
+            if (writeGraph) train.graph(GraphDefs.toGraphDef(inferenceGraph(model)));
             summaryWritten = true;
         }
         for (Map.Entry<String, Double> e : logs.entrySet()) {
@@ -140,6 +152,13 @@ public final class TensorBoard implements Callback {
         } finally {
             if (validation != null) validation.close();
         }
+    }
+
+    /** The graph {@code model.save} would save: {@code call} in inference mode traced for any batch size. */
+    static Graph inferenceGraph(Model model) {
+        DType dtype = model.layers().isEmpty() ? DType.FLOAT32 : model.layers().getFirst().dtype();
+        List<TensorSpec> specs = model.inputShapes().stream().map(s -> TensorSpec.of(dtype, s)).toList();
+        return FuncGraph.trace(model.name(), specs, in -> model.call(in, false)).graph();
     }
 
     private static boolean allFinite(Tensor t) {

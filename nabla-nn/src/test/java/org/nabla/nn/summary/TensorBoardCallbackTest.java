@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -22,6 +24,9 @@ import org.nabla.nn.layers.Dense;
 import org.nabla.nn.losses.Losses;
 import org.nabla.nn.optimizers.SGD;
 import org.nabla.nn.summary.proto.Event;
+import org.nabla.nn.summary.proto.GraphDef;
+import org.nabla.nn.summary.proto.NodeDef;
+import org.nabla.nn.summary.proto.TensorShapeProto;
 import org.nabla.nn.summary.proto.Summary;
 
 /** The TensorBoard callback's files during fit, decoded with the protobuf library. */
@@ -83,6 +88,24 @@ class TensorBoardCallbackTest {
         assertTrue(text, "the model summary is in the Text tab");
         assertEquals(2, images);
         assertFalse(EventFileReader.read(EventFileReader.onlyFile(dir)).events().isEmpty(), "hparams at the top");
+
+        List<Event> graphs = trainEvents.stream().filter(Event::hasGraphDef).toList();
+        assertEquals(1, graphs.size());
+        GraphDef g = GraphDef.parseFrom(graphs.get(0).getGraphDef());
+        Set<String> names = new HashSet<>();
+        for (NodeDef n : g.getNodeList()) {
+            for (String in : n.getInputList()) {
+                String source = in.replaceFirst("^\\^", "").replaceFirst(":\\d+$", "");
+                assertTrue(names.contains(source), n.getName() + " reads " + in + ", not defined before it");
+            }
+            assertTrue(names.add(n.getName()), "two nodes named " + n.getName());
+            assertTrue(n.getAttrMap().containsKey("_output_shapes"), n.getName());
+        }
+        List<String> ops = g.getNodeList().stream().map(NodeDef::getOp).toList();
+        assertTrue(ops.contains("MatMul") && ops.contains("Tanh"), ops.toString());
+        NodeDef matmul = g.getNodeList().stream().filter(n -> n.getOp().equals("MatMul")).findFirst().orElseThrow();
+        TensorShapeProto out = matmul.getAttrOrThrow("_output_shapes").getList().getShape(0);
+        assertEquals(List.of(-1L, 4L), out.getDimList().stream().map(TensorShapeProto.Dim::getSize).toList());
     }
 
     static List<Event> events(Path runDir) throws Exception {
