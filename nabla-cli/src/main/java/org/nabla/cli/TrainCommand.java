@@ -262,7 +262,7 @@ public final class TrainCommand implements Callable<Integer> {
                     .callbacks(cancellation, timer, artifacts);
             if (!noTensorboard) {
                 fit.callbacks(tensorBoard(tensorboard != null ? tensorboard : dir.resolve(TENSORBOARD_DIR),
-                        trainImages, nEpochs, batch));
+                        trainImages, nEpochs, batch).pngEachEpoch("training_curves", curves));
             }
         } else {
             fit.verbose(0).callbacks(cancellation, timer);
@@ -304,7 +304,7 @@ public final class TrainCommand implements Callable<Integer> {
 
     /**
      * The TensorBoard callback of a run: scalars every 50 batches and per epoch, weight histograms per epoch, the
-     * model summary, three training images and the run's options as hyperparameters.
+     * model summary and graph, three training images, curves.png each epoch and the run's options as hyperparameters.
      */
     private TensorBoard tensorBoard(Path logDir, Tensor trainImages, int nEpochs, int batch) {
         Map<String, Object> hparams = new LinkedHashMap<>();

@@ -2,6 +2,7 @@ package org.nabla.nn.callbacks;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -32,6 +33,7 @@ public final class TensorBoard implements Callback {
     private boolean writeGraph = true;
     private Tensor images;
     private Map<String, Object> hparams;
+    private final Map<String, Path> epochPngs = new LinkedHashMap<>();
     private Model model;
     private SummaryWriter train, validation;
     private boolean summaryWritten;
@@ -67,6 +69,15 @@ public final class TensorBoard implements Callback {
                     + "channels], got shape " + examples.shape());
         }
         images = d.length == 3 ? examples.reshape(d[0], d[1], d[2], 1) : examples;
+        return this;
+    }
+
+    /**
+     * Shows the PNG file {@code png} in the Images tab under {@code tag} after every epoch, as it is then (a chart
+     * another callback redraws each epoch, such as {@code nabla train}'s curves.png); skipped while it does not exist.
+     */
+    public TensorBoard pngEachEpoch(String tag, Path png) {
+        epochPngs.put(tag, png);
         return this;
     }
 
@@ -129,6 +140,14 @@ public final class TensorBoard implements Callback {
                 if (v.dtype().isFloating() && v.shape().size() > 0 && allFinite(v)) {
                     train.histogram(w.getKey(), v, epoch);
                 }
+            }
+        }
+        for (Map.Entry<String, Path> png : epochPngs.entrySet()) {
+            if (!Files.isRegularFile(png.getValue())) continue;
+            try {
+                train.imagePng(png.getKey(), Files.readAllBytes(png.getValue()), epoch);
+            } catch (IOException e) {
+                throw new UncheckedIOException("TensorBoard: cannot read " + png.getValue() + ": " + e.getMessage(), e);
             }
         }
         train.flush();

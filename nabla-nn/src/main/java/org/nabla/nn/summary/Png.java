@@ -46,6 +46,30 @@ final class Png {
         return png.toByteArray();
     }
 
+    /** What an event file's image summary records of a PNG: its size and channel count. */
+    record Header(int height, int width, int channels) {}
+
+    /** The size and channels of an encoded PNG, from its IHDR chunk. */
+    static Header header(byte[] png) {
+        if (png.length < 33 || !java.util.Arrays.equals(png, 0, 8, SIGNATURE, 0, 8)
+                || !new String(png, 12, 4, StandardCharsets.US_ASCII).equals("IHDR")) {
+            throw new IllegalArgumentException("not a PNG image (" + png.length + " bytes)");
+        }
+        int width = getInt(png, 16), height = getInt(png, 20);
+        int channels = switch (png[25]) {
+            case 0, 3 -> 1;  // gray, palette
+            case 4 -> 2;     // gray and alpha
+            case 2 -> 3;
+            case 6 -> 4;
+            default -> throw new IllegalArgumentException("a PNG with unknown color type " + png[25]);
+        };
+        return new Header(height, width, channels);
+    }
+
+    private static int getInt(byte[] b, int at) {
+        return ((b[at] & 0xff) << 24) | ((b[at + 1] & 0xff) << 16) | ((b[at + 2] & 0xff) << 8) | (b[at + 3] & 0xff);
+    }
+
     private static void chunk(ByteArrayOutputStream out, String type, byte[] data) {
         byte[] b = new byte[4];
         putInt(b, 0, data.length);

@@ -103,8 +103,13 @@ public final class SummaryWriter implements AutoCloseable {
         }
     }
 
-    /** An already encoded PNG image (a chart) of the given size and channel count. */
-    public void imagePng(String tag, byte[] png, int height, int width, int channels, long step) {
+    /** An already encoded PNG image (a chart); its size and channels are read from its header. */
+    public void imagePng(String tag, byte[] png, long step) {
+        Png.Header h = Png.header(png);
+        imagePng(tag, png, h.height(), h.width(), h.channels(), step);
+    }
+
+    private void imagePng(String tag, byte[] png, int height, int width, int channels, long step) {
         value(step, EventProtos.image(tag, height, width, channels, png));
     }
 

@@ -132,6 +132,20 @@ class SummaryWriterTest {
     }
 
     @Test
+    void anEncodedPngKeepsItsSizeAndChannels() throws Exception {
+        Path file;
+        try (SummaryWriter w = SummaryWriter.create(dir)) {
+            file = w.file();
+            w.imagePng("chart", Png.encode(new byte[3 * 5 * 4], 3, 5, 4), 2);
+            assertThrows(IllegalArgumentException.class, () -> w.imagePng("bad", new byte[40], 0));
+        }
+        Event e = EventFileReader.read(file).events().get(1);
+        Summary.Image image = e.getSummary().getValue(0).getImage();
+        assertEquals(List.of(3, 5, 4), List.of(image.getHeight(), image.getWidth(), image.getColorspace()));
+        assertEquals(2, e.getStep());
+    }
+
+    @Test
     void misuseFailsClearly() throws Exception {
         SummaryWriter w = SummaryWriter.create(dir);
         assertThrows(IllegalArgumentException.class, () -> w.image("x", Tensors.of(new float[4], 4), 0));

@@ -108,6 +108,38 @@ class TensorBoardCallbackTest {
         assertEquals(List.of(-1L, 4L), out.getDimList().stream().map(TensorShapeProto.Dim::getSize).toList());
     }
 
+    @Test
+    void aPngFileIsShownAfterEveryEpochOnceItExists() throws Exception {
+        Path chart = dir.resolve("curves.png");
+        TensorBoard tb = new TensorBoard(dir.resolve("logs")).histogramFreq(0).writeGraph(false)
+                .pngEachEpoch("training_curves", chart);
+        // the chart appears after the first epoch, as nabla train's curves.png is drawn at each epoch end
+        org.nabla.nn.callbacks.Callback draw = new org.nabla.nn.callbacks.Callback() {
+            @Override
+            public void onEpochEnd(int epoch, Map<String, Double> logs) {
+                try {
+                    if (epoch == 1) java.nio.file.Files.write(chart, Png.encode(new byte[6 * 8 * 3], 6, 8, 3));
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            }
+        };
+        model().fit(X, Y, FitOptions.epochs(3).batchSize(8).verbose(0).callbacks(draw, tb));
+        List<Long> steps = new ArrayList<>();
+        for (Event e : events(dir.resolve("logs/train"))) {
+            for (Summary.Value v : e.getSummary().getValueList()) {
+                if (v.hasHisto()) throw new AssertionError("histogramFreq(0) writes no histograms");
+                if (v.getTag().equals("training_curves")) {
+                    steps.add(e.getStep());
+                    assertEquals(6, v.getImage().getHeight());
+                    assertEquals(8, v.getImage().getWidth());
+                }
+            }
+            assertFalse(e.hasGraphDef(), "writeGraph(false)");
+        }
+        assertEquals(List.of(1L, 2L), steps);
+    }
+
     static List<Event> events(Path runDir) throws Exception {
         EventFileReader r = EventFileReader.read(EventFileReader.onlyFile(runDir));
         assertFalse(r.truncatedTail());
