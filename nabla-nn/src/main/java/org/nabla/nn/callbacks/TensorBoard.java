@@ -22,9 +22,10 @@ import org.nabla.ops.TensorSpec;
  * Writes TensorBoard logs during {@code fit}, laid out as Keras' callback does: {@code logDir/train} gets
  * {@code epoch_loss}, {@code epoch_<metric>} and {@code epoch_learning_rate} per epoch (step = epoch, 0-based),
  * {@code batch_<name>} every {@link #updateFreq} batches (step = optimizer iterations), weight histograms every
- * {@link #histogramFreq} epochs, the model summary as text, the inference graph and optional input images; {@code logDir/validation} gets
- * the {@code val_} values under the same {@code epoch_} tags, so TensorBoard draws both curves in one chart. Optional
- * hyperparameters go to {@code logDir} itself for the HParams tab. Epoch summaries reach the file at each epoch end.
+ * {@link #histogramFreq} epochs, the model summary as text, the inference graph and optional images;
+ * {@code logDir/validation} gets the {@code val_} values under the same {@code epoch_} tags, so TensorBoard draws both
+ * curves in one chart. Optional hyperparameters go to {@code logDir} itself for the HParams tab. Epoch summaries reach
+ * the file at each epoch end (docs/nn.md, "TensorBoard").
  */
 public final class TensorBoard implements Callback {
     private final Path logDir;
@@ -94,7 +95,7 @@ public final class TensorBoard implements Callback {
         closeWriters();
         try {
             train = SummaryWriter.create(logDir.resolve("train"));
-            validation = SummaryWriter.create(logDir.resolve("validation"));
+            validation = null;  // made at the first val_ value: a fit without validation data has no such run
             if (hparams != null) {
                 try (SummaryWriter top = SummaryWriter.create(logDir)) {
                     top.hparams(hparams);
@@ -126,7 +127,7 @@ public final class TensorBoard implements Callback {
         for (Map.Entry<String, Double> e : logs.entrySet()) {
             String k = e.getKey();
             if (k.equals("learning_rate")) continue;  // LearningRateScheduler's copy; the optimizer's is below
-            if (k.startsWith("val_")) validation.scalar("epoch_" + k.substring(4), e.getValue(), epoch);
+            if (k.startsWith("val_")) validation().scalar("epoch_" + k.substring(4), e.getValue(), epoch);
             else train.scalar("epoch_" + k, e.getValue(), epoch);
         }
         if (model != null && model.optimizer() != null) {
@@ -151,7 +152,19 @@ public final class TensorBoard implements Callback {
             }
         }
         train.flush();
-        validation.flush();
+        if (validation != null) validation.flush();
+    }
+
+    private SummaryWriter validation() {
+        if (validation == null) {
+            try {
+                validation = SummaryWriter.create(logDir.resolve("validation"));
+            } catch (IOException e) {
+                throw new UncheckedIOException("TensorBoard: cannot create an event file in " + logDir.resolve(
+                        "validation") + ": " + e.getMessage(), e);
+            }
+        }
+        return validation;
     }
 
     @Override

@@ -33,7 +33,9 @@ public record Histogram(double min, double max, double count, double sum, double
         if (buckets <= 0) throw new IllegalArgumentException("buckets must be positive, got " + buckets);
         double min = Double.POSITIVE_INFINITY, max = Double.NEGATIVE_INFINITY, sum = 0, sumSquares = 0;
         for (double v : values) {
-            if (!Double.isFinite(v)) throw new IllegalArgumentException("a histogram's values must be finite, got " + v);
+            if (!Double.isFinite(v)) {
+                throw new IllegalArgumentException("a histogram's values must be finite, got " + v);
+            }
             min = Math.min(min, v);
             max = Math.max(max, v);
             sum += v;

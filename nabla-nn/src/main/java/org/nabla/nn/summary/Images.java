@@ -34,7 +34,9 @@ final class Images {
             double[] v = doubles(t, what);
             pixels = new byte[v.length];
             // [0, 1] -> 0..255; NaN becomes 0 (black) rather than failing a training run over a picture
-            for (int i = 0; i < v.length; i++) pixels[i] = (byte) Math.round(255 * Math.clamp(v[i] > 0 ? v[i] : 0, 0, 1));
+            for (int i = 0; i < v.length; i++) {
+                pixels[i] = (byte) Math.round(255 * Math.clamp(v[i] > 0 ? v[i] : 0, 0, 1));
+            }
         } else {
             throw new IllegalArgumentException(what + ": images must be floating (values in [0, 1]) or uint8, got "
                     + t.dtype());

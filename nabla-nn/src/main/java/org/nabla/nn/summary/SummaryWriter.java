@@ -173,7 +173,9 @@ public final class SummaryWriter implements AutoCloseable {
 
     private void rethrowFailure() {
         IOException f = failure;
-        if (f != null) throw new UncheckedIOException("SummaryWriter: writing " + file + " failed: " + f.getMessage(), f);
+        if (f != null) {
+            throw new UncheckedIOException("SummaryWriter: writing " + file + " failed: " + f.getMessage(), f);
+        }
     }
 
     /** Flushes, syncs the file to storage and closes it; later calls fail, a second close does nothing. */

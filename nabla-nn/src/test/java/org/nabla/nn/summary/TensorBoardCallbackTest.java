@@ -138,6 +138,7 @@ class TensorBoardCallbackTest {
             assertFalse(e.hasGraphDef(), "writeGraph(false)");
         }
         assertEquals(List.of(1L, 2L), steps);
+        assertFalse(java.nio.file.Files.exists(dir.resolve("logs/validation")), "no validation data, no such run");
     }
 
     static List<Event> events(Path runDir) throws Exception {

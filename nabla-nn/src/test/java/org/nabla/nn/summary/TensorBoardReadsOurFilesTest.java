@@ -109,7 +109,8 @@ class TensorBoardReadsOurFilesTest {
         assertTrue(map(train, "text").containsKey("model_summary"));
         assertEquals(2, map(train, "images").size(), "inputs/0 and inputs/1");
         assertEquals(Map.of("lr", 0.05, "optimizer", "sgd"), map(run(runs, "fit"), "hparams"));
-        assertTrue((Long) map(train, "graph").get("nodes") > 5, "TensorBoard parsed the GraphDef: " + train.get("graph"));
+        assertTrue((Long) map(train, "graph").get("nodes") > 5, "TensorBoard parsed the GraphDef: "
+                + train.get("graph"));
 
         Map<String, Object> g = run(runs, "golden");
         assertEquals(List.of(List.of(0L, 1.0), List.of(1L, 0.5), List.of(2L, (double) (float) (1.0 / 3))),
@@ -164,7 +165,9 @@ class TensorBoardReadsOurFilesTest {
         return (Map<String, Object>) runs.get(name);
     }
 
-    private static Map<String, Object> map(Map<String, Object> m, String key) { return (Map<String, Object>) m.get(key); }
+    private static Map<String, Object> map(Map<String, Object> m, String key) {
+        return (Map<String, Object>) m.get(key);
+    }
 
     private static List<List<Object>> list(Object o) { return (List<List<Object>>) o; }
 }

@@ -17,8 +17,8 @@ class TfRecordsTest {
         CRC32C crc = new CRC32C();
         crc.update("123456789".getBytes(StandardCharsets.US_ASCII));
         assertEquals(0xE3069283L, crc.getValue(), "CRC-32C's standard check value");
-        // ((0xE3069283 >>> 15) | (0xE3069283 << 17)) + 0xa282ead8, worked by hand: 0x0001C60D | 0x25060000 = 0x2507C60D,
-        // plus 0xA282EAD8 = 0xC78AB0E5
+        // ((0xE3069283 >>> 15) | (0xE3069283 << 17)) + 0xa282ead8, step by step:
+        // 0x0001C60D | 0x25060000 = 0x2507C60D, plus 0xA282EAD8 = 0xC78AB0E5 (mod 2^32)
         assertEquals(0xC78AB0E5, TfRecords.mask(0xE3069283));
     }
 
