@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.DoubleSupplier;
@@ -33,6 +34,9 @@ public final class SummaryWriter implements AutoCloseable {
     public static final Duration DEFAULT_FLUSH_INTERVAL = Duration.ofSeconds(2);
 
     private static final AtomicInteger FILES = new AtomicInteger();
+    /** One daemon thread flushes every writer of the process, so a writer left open holds no thread of its own. */
+    private static final ScheduledExecutorService FLUSHER = Executors.newSingleThreadScheduledExecutor(r -> Thread
+            .ofPlatform().daemon().name("nabla-summary-flush").unstarted(r));
 
     private final Path file;
     private final FileChannel channel;
@@ -40,7 +44,7 @@ public final class SummaryWriter implements AutoCloseable {
     private final Object queueLock = new Object();
     private final Object fileLock = new Object();
     private ByteArrayOutputStream queued = new ByteArrayOutputStream();  // whole framed records, guarded by queueLock
-    private final ScheduledExecutorService flusher;
+    private final ScheduledFuture<?> flushes;
     private volatile IOException failure;  // the first failed write; nothing is written after it
     private volatile boolean closed;
 
@@ -67,11 +71,9 @@ public final class SummaryWriter implements AutoCloseable {
         if (file.getParent() != null) Files.createDirectories(file.getParent());
         // CREATE_NEW: never append to a file an earlier writer may have left with a torn last record
         this.channel = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
-        this.flusher = Executors.newSingleThreadScheduledExecutor(r -> Thread.ofPlatform().daemon()
-                .name("nabla-summary-writer").unstarted(r));
         enqueue(EventProtos.fileVersionEvent(clock.getAsDouble()));
-        long ms = flushInterval.toMillis();
-        flusher.scheduleWithFixedDelay(this::flushQuietly, ms, ms, TimeUnit.MILLISECONDS);
+        long ms = Math.max(1, flushInterval.toMillis());
+        this.flushes = FLUSHER.scheduleWithFixedDelay(this::flushQuietly, ms, ms, TimeUnit.MILLISECONDS);
     }
 
     /** The event file written. */
@@ -182,7 +184,7 @@ public final class SummaryWriter implements AutoCloseable {
     @Override
     public void close() {
         if (closed) return;
-        flusher.shutdownNow();
+        flushes.cancel(false);
         try {
             flush();
             synchronized (fileLock) {
