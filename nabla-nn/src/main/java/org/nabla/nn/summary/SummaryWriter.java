@@ -11,6 +11,8 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -25,9 +27,10 @@ import org.nabla.Tensor;
  * folder, starting with the file-version event.
  *
  * <p>Calls only encode and queue a record; a background thread appends the queued records to the file every flush
- * interval (and {@link #flush}/{@link #close} do at once). Records reach the file whole and in order, and nothing is
- * written after a failed write, so a reader sees whole records, at worst followed by one record cut short when the
- * process dies mid-write (TensorBoard ignores such a tail). Safe to call from several threads.
+ * interval ({@link #flush} and {@link #close} at once, a shutdown hook when the JVM exits). Records reach the file
+ * whole and in order, and nothing is written after a failed write, so a reader sees whole records, at worst followed
+ * by one record cut short when the process dies mid-write (TensorBoard ignores such a tail). Safe to call from several
+ * threads.
  */
 public final class SummaryWriter implements AutoCloseable {
     /** How often queued records reach the file unless {@link #flush} is called. */
@@ -37,6 +40,14 @@ public final class SummaryWriter implements AutoCloseable {
     /** One daemon thread flushes every writer of the process, so a writer left open holds no thread of its own. */
     private static final ScheduledExecutorService FLUSHER = Executors.newSingleThreadScheduledExecutor(r -> Thread
             .ofPlatform().daemon().name("nabla-summary-flush").unstarted(r));
+    /** The writers not yet closed: flushed when the JVM exits (System.exit, Ctrl-C), so their last records stay. */
+    private static final Set<SummaryWriter> OPEN = ConcurrentHashMap.newKeySet();
+
+    static {
+        Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().name("nabla-summary-exit-flush").unstarted(() -> {
+            for (SummaryWriter w : OPEN) w.flushQuietly();
+        }));
+    }
 
     private final Path file;
     private final FileChannel channel;
@@ -74,6 +85,7 @@ public final class SummaryWriter implements AutoCloseable {
         enqueue(EventProtos.fileVersionEvent(clock.getAsDouble()));
         long ms = Math.max(1, flushInterval.toMillis());
         this.flushes = FLUSHER.scheduleWithFixedDelay(this::flushQuietly, ms, ms, TimeUnit.MILLISECONDS);
+        OPEN.add(this);
     }
 
     /** The event file written. */
@@ -185,6 +197,7 @@ public final class SummaryWriter implements AutoCloseable {
     public void close() {
         if (closed) return;
         flushes.cancel(false);
+        OPEN.remove(this);
         try {
             flush();
             synchronized (fileLock) {

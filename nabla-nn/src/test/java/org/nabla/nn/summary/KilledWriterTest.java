@@ -11,7 +11,10 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** A writer process killed with SIGKILL while it writes leaves only whole records (at most a cut last one). */
+/**
+ * A writer process killed with SIGKILL while it writes leaves only whole records (at most a cut last one); one that
+ * exits without closing its writer still gets its queued records written.
+ */
 class KilledWriterTest {
     @TempDir Path dir;
 
@@ -42,11 +45,30 @@ class KilledWriterTest {
         assertTrue(events.get(0).hasFileVersion());
     }
 
+    @Test
+    void recordsQueuedWhenTheProgramExitsReachTheFile() throws Exception {
+        Path file = dir.resolve("events.out.tfevents.1.exit");
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Process child = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
+                KilledWriterTest.class.getName(), file.toString(), "exit").redirectErrorStream(true)
+                .redirectOutput(dir.resolve("child.log").toFile()).start();
+        assertTrue(child.waitFor(60, TimeUnit.SECONDS));
+        assertTrue(child.exitValue() == 0, Files.readString(dir.resolve("child.log")));
+        // the flush interval is an hour and close() is never called: the shutdown hook wrote them
+        assertTrue(EventFileReader.read(file).records().size() == 3, "file version and two scalars");
+    }
+
     /**
      * The child: writes 100 KB text records and scalars as fast as it can, flushing often, until killed (or, should
      * the test be gone, after 40 MB or a minute).
      */
     public static void main(String[] args) throws Exception {
+        if (args.length > 1 && args[1].equals("exit")) {
+            SummaryWriter w = new SummaryWriter(Path.of(args[0]), () -> 1.0, Duration.ofHours(1));
+            w.scalar("loss", 0.5, 0);
+            w.scalar("loss", 0.25, 1);
+            System.exit(0);
+        }
         String big = "x".repeat(100_000);
         SummaryWriter w = new SummaryWriter(Path.of(args[0]), () -> 1.0, Duration.ofMillis(1));
         long start = System.nanoTime();
