@@ -37,6 +37,7 @@ public final class SummaryWriter implements AutoCloseable {
     public static final Duration DEFAULT_FLUSH_INTERVAL = Duration.ofSeconds(2);
 
     private static final AtomicInteger FILES = new AtomicInteger();
+    private static final String HOST = hostName();  // looked up once: a lookup can take milliseconds
     /** One daemon thread flushes every writer of the process, so a writer left open holds no thread of its own. */
     private static final ScheduledExecutorService FLUSHER = Executors.newSingleThreadScheduledExecutor(r -> Thread
             .ofPlatform().daemon().name("nabla-summary-flush").unstarted(r));
@@ -70,7 +71,7 @@ public final class SummaryWriter implements AutoCloseable {
             throw new IllegalArgumentException("the flush interval must be positive, got " + flushInterval);
         }
         long secs = System.currentTimeMillis() / 1000;
-        String name = "events.out.tfevents." + secs + "." + hostName() + "." + ProcessHandle.current().pid() + "."
+        String name = "events.out.tfevents." + secs + "." + HOST + "." + ProcessHandle.current().pid() + "."
                 + FILES.getAndIncrement();
         return new SummaryWriter(logDir.resolve(name), () -> System.currentTimeMillis() / 1000.0, flushInterval);
     }
