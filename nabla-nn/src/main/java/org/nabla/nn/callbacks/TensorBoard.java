@@ -12,8 +12,12 @@ import org.nabla.DType;
 import org.nabla.Tensor;
 import org.nabla.Variable;
 import org.nabla.graph.FuncGraph;
+import org.nabla.eager.ExecutionContext;
 import org.nabla.graph.Graph;
+import org.nabla.graph.GraphContext;
+import org.nabla.nn.Layer;
 import org.nabla.nn.Model;
+import org.nabla.nn.Sequential;
 import org.nabla.nn.summary.GraphDefs;
 import org.nabla.nn.summary.SummaryWriter;
 import org.nabla.ops.TensorSpec;
@@ -186,11 +190,25 @@ public final class TensorBoard implements Callback {
         }
     }
 
-    /** The graph {@code model.save} would save: {@code call} in inference mode traced for any batch size. */
+    /**
+     * The graph {@code model.save} would save: {@code call} in inference mode traced for any batch size. A Sequential
+     * model's layers are called one by one, each in a name scope of its own, so the Graphs tab shows a box per layer.
+     */
     static Graph inferenceGraph(Model model) {
         DType dtype = model.layers().isEmpty() ? DType.FLOAT32 : model.layers().getFirst().dtype();
         List<TensorSpec> specs = model.inputShapes().stream().map(s -> TensorSpec.of(dtype, s)).toList();
-        return FuncGraph.trace(model.name(), specs, in -> model.call(in, false)).graph();
+        return FuncGraph.trace(model.name(), specs,
+                model instanceof Sequential seq ? in -> layerByLayer(seq, in[0]) : in -> model.call(in, false)).graph();
+    }
+
+    private static Tensor[] layerByLayer(Sequential model, Tensor x) {
+        Graph g = ((GraphContext) ExecutionContext.current()).graph();  // FuncGraph.trace's context
+        for (Layer layer : model.layers()) {
+            try (Graph.ControlScope scope = g.nameScope(layer.name())) {
+                x = layer.call(x);
+            }
+        }
+        return new Tensor[] {x};
     }
 
     private static boolean allFinite(Tensor t) {

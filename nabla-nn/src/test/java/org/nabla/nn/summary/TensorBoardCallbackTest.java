@@ -102,6 +102,8 @@ class TensorBoardCallbackTest {
             assertTrue(n.getAttrMap().containsKey("_output_shapes"), n.getName());
         }
         List<String> ops = g.getNodeList().stream().map(NodeDef::getOp).toList();
+        List<String> scopes = g.getNodeList().stream().map(n -> n.getName().split("/")[0]).distinct().toList();
+        assertEquals(List.of("arg0", "dense", "dense_1"), scopes, "one name scope per layer");
         assertTrue(ops.contains("MatMul") && ops.contains("Tanh"), ops.toString());
         NodeDef matmul = g.getNodeList().stream().filter(n -> n.getOp().equals("MatMul")).findFirst().orElseThrow();
         TensorShapeProto out = matmul.getAttrOrThrow("_output_shapes").getList().getShape(0);
