@@ -10,6 +10,7 @@ module org.nabla.nn {
     exports org.nabla.nn.metrics;
     exports org.nabla.nn.optimizers;
     exports org.nabla.nn.saving;
+    exports org.nabla.nn.summary;
 
     provides org.nabla.kernels.OpLibrary with org.nabla.nn.TrainingOps, org.nabla.nn.PoolingOps;
 }

@@ -51,6 +51,7 @@ class PublicApiDocsTest {
             "nabla-nn/src/main/java/org/nabla/nn/metrics",
             "nabla-nn/src/main/java/org/nabla/nn/optimizers",
             "nabla-nn/src/main/java/org/nabla/nn/saving",
+            "nabla-nn/src/main/java/org/nabla/nn/summary",
             "nabla-onnx/src/main/java/org/nabla/onnx/OnnxImporter.java",
             "nabla-onnx/src/main/java/org/nabla/onnx/OnnxModel.java",
             "nabla-onnx/src/main/java/org/nabla/onnx/OnnxExporter.java",

@@ -11,6 +11,7 @@ public record Histogram(double min, double max, double count, double sum, double
     /** {@code tf.summary.histogram}'s default bucket count. */
     public static final int DEFAULT_BUCKETS = 30;
 
+    /** Checks that there is one count per bucket limit and keeps copies of both arrays. */
     public Histogram {
         if (bucketLimits.length != bucketCounts.length) {
             throw new IllegalArgumentException("a histogram needs one count per bucket limit, got "
@@ -20,8 +21,10 @@ public record Histogram(double min, double max, double count, double sum, double
         bucketCounts = bucketCounts.clone();
     }
 
+    /** The buckets' upper edges, ascending (a copy). */
     @Override public double[] bucketLimits() { return bucketLimits.clone(); }
 
+    /** How many values fell in each bucket (a copy). */
     @Override public double[] bucketCounts() { return bucketCounts.clone(); }
 
     /**

@@ -95,6 +95,7 @@ public final class SummaryWriter implements AutoCloseable {
     /** A scalar (a loss, a metric, a learning rate) at {@code step}; TensorBoard stores it as a 32-bit float. */
     public void scalar(String tag, double value, long step) { value(step, EventProtos.scalar(tag, (float) value)); }
 
+    /** A histogram (of weights, activations...) at {@code step}, shown in TensorBoard's Histograms tab. */
     public void histogram(String tag, Histogram histogram, long step) {
         value(step, EventProtos.histogram(tag, histogram));
     }
