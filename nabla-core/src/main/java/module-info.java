@@ -18,6 +18,7 @@ module org.nabla.core {
     exports org.nabla.ops;
     exports org.nabla.runtime;
     exports org.nabla.runtime.optimize;
+    exports org.nabla.ragged;
     exports org.nabla.sparse;
     exports org.nabla.kernels.cpu to org.nabla.nn;
 
@@ -26,7 +27,8 @@ module org.nabla.core {
     uses org.nabla.ops.OpRegistry.Loader;
     uses org.nabla.kernels.FunctionLibrary;
 
-    provides org.nabla.kernels.OpLibrary with org.nabla.library.CoreLibrary, org.nabla.sparse.SparseOps;
+    provides org.nabla.kernels.OpLibrary with org.nabla.library.CoreLibrary, org.nabla.sparse.SparseOps,
+            org.nabla.ragged.RaggedOps;
     provides org.nabla.ops.OpRegistry.Loader with org.nabla.kernels.OpLibraries;
     provides org.nabla.kernels.FunctionLibrary with org.nabla.runtime.FunctionCalls;
 }

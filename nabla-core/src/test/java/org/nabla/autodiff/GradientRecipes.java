@@ -106,6 +106,17 @@ final class GradientRecipes {
 
     private static Attrs none() { return Attrs.EMPTY; }
 
+    /** Rows for the ragged ops (org.nabla.ragged): rows of lengths 3, 0 and 2 (no empty row where max is taken). */
+    private static void ragged() {
+        Tensor splits = longs(new long[] {0, 3, 3, 5}, 4);
+        add("RaggedReduceSum", true, none(), r(5), splits);
+        add("RaggedReduceSum", true, none(), r(5, 2), splits);
+        add("RaggedReduceMax", true, none(), r(5), longs(new long[] {0, 3, 5}, 3));
+        add("RaggedBroadcastRows", true, none(), r(3, 2), splits);
+        // first order only: the padding's gradient op (RaggedFromTensor) has no gradient of its own
+        add("RaggedToTensor", false, none(), r(5), splits, r());
+    }
+
     /** Rows for Cond, Case and While (ControlFlowGradients; more cases in ControlFlowGradientsTest). */
     private static void controlFlow() {
         DType f64 = DType.FLOAT64;
@@ -284,6 +295,7 @@ final class GradientRecipes {
                 "pads", new int[] {1, 1}), r(2, 1, 5), r(2, 1, 5));
         controlFlow();
         sparse();
+        ragged();
         return CASES;
     }
 }
