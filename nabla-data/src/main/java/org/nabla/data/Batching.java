@@ -7,6 +7,7 @@ import org.nabla.Ops;
 import org.nabla.Shape;
 import org.nabla.Tensor;
 import org.nabla.device.CpuDevice;
+import org.nabla.ragged.RaggedTensor;
 
 /**
  * Stacks dataset elements into batches. CPU tensors are copied straight from their backing arrays into the batch's
@@ -49,6 +50,92 @@ public final class Batching {
         }
         throw new IllegalArgumentException("batch: can stack Tensor or Tensor[] elements, got " + describe(first)
                 + "; pass a collate function to batch(size, dropRemainder, collate) for other element types");
+    }
+
+    /**
+     * The collate function of {@link Dataset#paddedBatch}: pads each tensor (or each component of {@code Tensor[]}
+     * tuples) at the end of every dimension to the largest size in the batch, with {@code paddingValue}, then stacks.
+     * The tensors must share dtype and rank.
+     */
+    public static Object collatePadded(List<?> items, double paddingValue) {
+        Object first = items.get(0);
+        if (first instanceof Tensor) {
+            List<Tensor> ts = new ArrayList<>(items.size());
+            for (int i = 0; i < items.size(); i++) ts.add(requireTensor(items.get(i), i));
+            return stack(padToLargest(ts, paddingValue));
+        }
+        if (first instanceof Tensor[] tuple) {
+            Tensor[] out = new Tensor[tuple.length];
+            for (int c = 0; c < tuple.length; c++) {
+                List<Tensor> column = new ArrayList<>(items.size());
+                for (int i = 0; i < items.size(); i++) {
+                    if (!(items.get(i) instanceof Tensor[] t) || t.length != tuple.length) {
+                        throw new IllegalArgumentException("paddedBatch: element " + i + " is not a tuple of "
+                                + tuple.length + " tensors like element 0 (" + describe(items.get(i)) + ")");
+                    }
+                    column.add(requireTensor(t[c], i));
+                }
+                try {
+                    out[c] = stack(padToLargest(column, paddingValue));
+                } catch (IllegalArgumentException e) {
+                    throw new IllegalArgumentException("paddedBatch: component " + c + " of the tuples: "
+                            + e.getMessage(), e);
+                }
+            }
+            return out;
+        }
+        throw new IllegalArgumentException("paddedBatch: can pad Tensor or Tensor[] elements, got " + describe(first));
+    }
+
+    /** The tensors, each padded at the end of every dimension to the batch's largest size there. */
+    static List<Tensor> padToLargest(List<Tensor> items, double paddingValue) {
+        Tensor first = items.get(0);
+        int rank = first.shape().rank();
+        int[] max = new int[rank];
+        for (int i = 0; i < items.size(); i++) {
+            Tensor t = items.get(i);
+            if (t.dtype() != first.dtype() || t.shape().rank() != rank) {
+                throw new IllegalArgumentException("paddedBatch: element " + i + " is " + t.dtype() + " " + t.shape()
+                        + " but element 0 is " + first.dtype() + " " + first.shape() + "; padded elements need the "
+                        + "same dtype and rank");
+            }
+            for (int d = 0; d < rank; d++) max[d] = Math.max(max[d], t.shape().dim(d));
+        }
+        List<Tensor> out = new ArrayList<>(items.size());
+        for (Tensor t : items) {
+            int[][] pads = new int[rank][2];
+            boolean any = false;
+            for (int d = 0; d < rank; d++) {
+                pads[d][1] = max[d] - t.shape().dim(d);
+                any |= pads[d][1] > 0;
+            }
+            out.add(any ? Ops.pad(t, pads, "CONSTANT", paddingValue) : t);
+        }
+        return out;
+    }
+
+    /**
+     * The collate function of {@link Dataset#raggedBatch}: tensors whose first dimensions differ (their inner ones
+     * agree) become the rows of a {@link RaggedTensor}.
+     */
+    public static RaggedTensor collateRagged(List<?> items) {
+        List<Tensor> ts = new ArrayList<>(items.size());
+        long[] lengths = new long[items.size()];
+        for (int i = 0; i < items.size(); i++) {
+            Tensor t = requireTensor(items.get(i), i);
+            Tensor first = ts.isEmpty() ? t : ts.get(0);
+            int[] a = t.shape().dims(), b = first.shape().dims();
+            boolean same = t.dtype() == first.dtype() && a.length == b.length && a.length >= 1;
+            for (int d = 1; same && d < a.length; d++) same = a[d] == b[d];
+            if (!same) {
+                throw new IllegalArgumentException("raggedBatch: element " + i + " is " + t.dtype() + " " + t.shape()
+                        + " but element 0 is " + first.dtype() + " " + first.shape() + "; rows need the same dtype, a "
+                        + "first dimension, and equal inner dimensions");
+            }
+            ts.add(t);
+            lengths[i] = a[0];
+        }
+        return RaggedTensor.fromRowLengths(ts.size() == 1 ? ts.get(0) : Ops.concat(ts, 0), lengths);
     }
 
     /** Stacks tensors of one dtype and shape {@code s} into a tensor of shape {@code [n, s...]}. */

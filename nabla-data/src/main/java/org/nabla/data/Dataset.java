@@ -12,6 +12,7 @@ import java.util.function.Function;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
 import org.nabla.Tensor;
+import org.nabla.ragged.RaggedTensor;
 
 /**
  * A tf.data-like input pipeline: an immutable description of a sequence of elements that can be iterated many times
@@ -193,6 +194,27 @@ public abstract class Dataset<T> implements Iterable<T> {
                 : dropRemainder ? cardinality / batchSize : (cardinality + batchSize - 1) / batchSize;
         return create(description + ".batch(" + batchSize + (dropRemainder ? ", dropRemainder" : "") + ")", n,
                 () -> new Stages.Batch<>(iterator(), batchSize, dropRemainder, collate));
+    }
+
+    /** {@link #paddedBatch(int, boolean, double)} keeping a smaller last batch and padding with zeros. */
+    public Dataset<T> paddedBatch(int batchSize) { return paddedBatch(batchSize, false, 0); }
+
+    /**
+     * Batches elements of different shapes (TensorFlow's {@code padded_batch}): each {@code Tensor} (or each component
+     * of {@code Tensor[]} tuples) is padded at the end of every dimension to the largest size in its batch with
+     * {@code paddingValue}, then stacked. The elements must share dtype and rank.
+     */
+    @SuppressWarnings("unchecked")
+    public Dataset<T> paddedBatch(int batchSize, boolean dropRemainder, double paddingValue) {
+        return batch(batchSize, dropRemainder, items -> (T) Batching.collatePadded(items, paddingValue));
+    }
+
+    /**
+     * Batches {@code Tensor} elements whose first dimensions differ into {@link RaggedTensor}s, one row per element
+     * (TensorFlow's {@code ragged_batch}); their inner dimensions and dtype must agree.
+     */
+    public Dataset<RaggedTensor> raggedBatch(int batchSize, boolean dropRemainder) {
+        return batch(batchSize, dropRemainder, Batching::collateRagged);
     }
 
     /** Repeats the dataset forever (an empty dataset stays empty). */
