@@ -117,6 +117,14 @@ for start, size in (([1, 0], [2, 3]), ([0, 2], [5, 5]), ([2, 3], [1, 1])):
     record("slice", indices=IDX, values=vals, shape=[3, 4], start=start, size=size, out=out, weights=w,
            grad_values=vals.grad)
 
+va, vb = leaf(len(IDX)), leaf(3)
+IDX_C = [[0, 0], [2, 3], [1, 1]]                       # overlaps IDX at [0, 0] and [2, 3]
+out = (sparse(IDX, va, (3, 4)) + sparse(IDX_C, vb, (3, 4))).to_dense()
+loss, w = weighted(out)
+loss.backward()
+record("sparse_add", indices=IDX, values=va, shape=[3, 4], indices_b=IDX_C, values_b=vb, shape_b=[3, 4], out=out,
+       weights=w, grad_values=va.grad, grad_values_b=vb.grad)
+
 for axis in (0, 1):
     v1, v2 = leaf(len(IDX)), leaf(2)
     a = sparse(IDX, v1, (3, 4))

@@ -39,6 +39,19 @@ public final class Sparse {
         return Ops.run(SparseOps.SPARSE_DENSE_ADD, Attrs.EMPTY, a.indices(), a.values(), a.denseShape(), dense);
     }
 
+    /**
+     * {@code a + b} for two sparse tensors of one dense shape: a sparse result in row-major order, values at the same
+     * index summed (TensorFlow's {@code tf.sparse.add}). Gradients reach both tensors' values.
+     */
+    public static SparseTensor add(SparseTensor a, SparseTensor b) { return add(a, b, 0); }
+
+    /** {@link #add(SparseTensor, SparseTensor)}, dropping sums whose magnitude is below {@code threshold} (if > 0). */
+    public static SparseTensor add(SparseTensor a, SparseTensor b, double threshold) {
+        Tensor[] r = Ops.runMulti(SparseOps.SPARSE_ADD, Attrs.EMPTY, a.indices(), a.values(), a.denseShape(),
+                b.indices(), b.values(), b.denseShape(), Ops.cast(Tensors.scalar(threshold), a.dtype()));
+        return new SparseTensor(r[0], r[1], r[2]);
+    }
+
     /** The matrix product {@code a b} of a sparse matrix and a dense one (float32 or float64). */
     public static Tensor matmul(SparseTensor a, Tensor b) { return matmul(a, b, false, false); }
 

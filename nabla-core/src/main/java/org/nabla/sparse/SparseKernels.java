@@ -182,6 +182,80 @@ final class SparseKernels {
         return out;
     }
 
+    // ---------------------------------------------------------------- sparse + sparse
+
+    /** The entries' dense offsets, checked; an entry is identified by its offset (the shape fits a Java array). */
+    private static long[] offsets(Parts p) {
+        long[] off = new long[p.nnz()];
+        for (int e = 0; e < off.length; e++) off[e] = p.offset(e);
+        return off;
+    }
+
+    static Tensor[] sparseAdd(KernelContext ctx) {
+        String op = "SparseAdd";
+        Parts a = Parts.of(op, ctx.input(0), ctx.input(1), ctx.input(2));
+        Parts b = Parts.of(op, ctx.input(3), ctx.input(4), ctx.input(5));
+        if (!Arrays.equals(a.shape(), b.shape())) {
+            throw new OpException(op, "a's dense shape " + dims(a.shape()) + " differs from b's " + dims(b.shape()));
+        }
+        a.denseSize();
+        DType dtype = a.values().dtype();
+        // the sums, keyed by dense offset in row-major order (a TreeMap keeps them sorted)
+        java.util.TreeMap<Long, Integer> slot = new java.util.TreeMap<>();
+        long[] ao = offsets(a), bo = offsets(b);
+        for (long o : ao) slot.putIfAbsent(o, 0);
+        for (long o : bo) slot.putIfAbsent(o, 0);
+        int n = 0;
+        for (var e : slot.entrySet()) e.setValue(n++);
+        Object sums = newArray(dtype, n);
+        for (int e = 0; e < ao.length; e++) addElement(dtype, a.valueData(), e, sums, slot.get(ao[e]));
+        for (int e = 0; e < bo.length; e++) addElement(dtype, b.valueData(), e, sums, slot.get(bo[e]));
+        double thresh = ctx.input(6).doubleValue();
+        int rank = a.rank();
+        long[] idx = new long[n * rank];
+        Object values = newArray(dtype, n);
+        int kept = 0;
+        for (var e : slot.entrySet()) {
+            int s = e.getValue();
+            if (thresh > 0 && Math.abs(((Number) Array.get(sums, s)).doubleValue()) < thresh) continue;
+            long rest = e.getKey();
+            for (int d = rank - 1; d >= 0; d--) {
+                idx[kept * rank + d] = rest % a.shape()[d];
+                rest /= a.shape()[d];
+            }
+            System.arraycopy(sums, s, values, kept++, 1);
+        }
+        Object trimmed = newArray(dtype, kept);
+        System.arraycopy(values, 0, trimmed, 0, kept);
+        return new Tensor[] {longs(Arrays.copyOf(idx, kept * rank), kept, rank),
+                Tensor.wrap(dtype, Shape.of(kept), trimmed), longs(a.shape().clone(), rank)};
+    }
+
+    /** Each of a's and b's entries gets the sum's gradient at its index (zero where the sum was dropped). */
+    static Tensor[] sparseAddGrad(KernelContext ctx) {
+        Tensor grad = ctx.input(0);
+        long[] sum = ctx.input(3).toLongArray();
+        int rank = ctx.input(3).shape().dim(1);
+        java.util.Map<String, Integer> at = new java.util.HashMap<>();
+        for (int e = 0; e < grad.shape().dim(0); e++) {
+            at.put(Arrays.toString(Arrays.copyOfRange(sum, e * rank, (e + 1) * rank)), e);
+        }
+        Object g = data(grad);
+        Tensor[] out = new Tensor[2];
+        for (int side = 0; side < 2; side++) {
+            Tensor idx = ctx.input(1 + side);
+            long[] ix = idx.toLongArray();
+            int nnz = idx.shape().dim(0);
+            Object o = newArray(grad.dtype(), nnz);
+            for (int e = 0; e < nnz; e++) {
+                Integer s = at.get(Arrays.toString(Arrays.copyOfRange(ix, e * rank, (e + 1) * rank)));
+                if (s != null) System.arraycopy(g, s, o, e, 1);
+            }
+            out[side] = Tensor.wrap(grad.dtype(), Shape.of(nnz), o);
+        }
+        return out;
+    }
+
     // ---------------------------------------------------------------- matrix product
 
     /** The rows and columns of op(a) and op(b), checked against each other. */

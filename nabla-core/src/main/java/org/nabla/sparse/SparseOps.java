@@ -120,7 +120,24 @@ public final class SparseOps implements OpLibrary {
             .internal()
             .summary("the gradient of SparseConcat for each input's values: grad split by their sizes").build();
 
-    private static final List<OpDef> ALL = List.of(SPARSE_TO_DENSE, DENSE_TO_SPARSE, SPARSE_DENSE_ADD,
+    public static final OpDef SPARSE_ADD = OpDef.builder("SparseAdd")
+            .inputs("a_indices", "a_values", "a_shape", "b_indices", "b_values", "b_shape", "thresh")
+            .kernelDTypeFromInput(1)
+            .shape(SparseOps::sparseAddShape)
+            .summary("sparse a + sparse b of one dense shape: entries in row-major order, values at one index summed, "
+                    + "sums smaller than thresh in magnitude dropped").build();
+
+    static final OpDef SPARSE_ADD_GRAD = OpDef.builder("SparseAddGrad")
+            .inputs("backprop_val_grad", "a_indices", "b_indices", "sum_indices")
+            .kernelDTypeFromInput(0)
+            .shape((in, a) -> new TensorSpec[] {new TensorSpec(in[0].dtype(), Shape.of(in[1].shape().dim(0))),
+                    new TensorSpec(in[0].dtype(), Shape.of(in[2].shape().dim(0)))})
+            .notDifferentiable()
+            .internal()
+            .summary("the gradient of SparseAdd for a's and b's values: the sum's gradient at each one's index")
+            .build();
+
+    private static final List<OpDef> ALL = List.of(SPARSE_ADD, SPARSE_ADD_GRAD,SPARSE_TO_DENSE, DENSE_TO_SPARSE, SPARSE_DENSE_ADD,
             SPARSE_DENSE_MATMUL, MATMUL_VALUES_GRAD, SPARSE_REDUCE_SUM, REDUCE_SUM_GRAD, SPARSE_REORDER,
             REORDER_GRAD, SPARSE_SLICE, SLICE_GRAD, SPARSE_CONCAT, CONCAT_GRAD);
 
@@ -196,6 +213,19 @@ public final class SparseOps implements OpLibrary {
             throw new OpException(op, "b must have a's rank " + rank + ", got " + in[3]);
         }
         return new TensorSpec[] {in[3]};
+    }
+
+    private static TensorSpec[] sparseAddShape(TensorSpec[] in, Attrs a) {
+        String op = "SparseAdd";
+        requireSparse(op, in, 0);
+        requireSparse(op, in, 3);
+        if (in[4].dtype() != in[1].dtype()) {
+            throw new OpException(op, "b's values must have a's dtype " + in[1].dtype() + ", got " + in[4]);
+        }
+        if (in[6].shape().rank() != 0) throw new OpException(op, "thresh must be a scalar, got " + in[6]);
+        int rank = rankOf(in[0], in[2]);
+        return new TensorSpec[] {new TensorSpec(DType.INT64, Shape.of(Shape.UNKNOWN, rank)),
+                new TensorSpec(in[1].dtype(), Shape.of(Shape.UNKNOWN)), new TensorSpec(DType.INT64, Shape.of(rank))};
     }
 
     private static TensorSpec[] matMulShape(TensorSpec[] in, Attrs a) {
@@ -291,6 +321,11 @@ public final class SparseOps implements OpLibrary {
         gradients.register(SPARSE_DENSE_ADD, (c, g) -> new Tensor[] {
                 null, Ops.gatherNd(g[0], c.input(0)), null, g[0]});
         gradients.register(SPARSE_DENSE_MATMUL, SparseOps::matMulGradient);
+        gradients.register(SPARSE_ADD, (c, g) -> {
+            if (g[1] == null) return new Tensor[7];
+            Tensor[] ab = Ops.runMulti(SPARSE_ADD_GRAD, Attrs.EMPTY, g[1], c.input(0), c.input(3), c.output(0));
+            return new Tensor[] {null, ab[0], null, null, ab[1], null, null};
+        });
         gradients.register(SPARSE_REDUCE_SUM, (c, g) -> new Tensor[] {
                 null, Ops.run(REDUCE_SUM_GRAD, c.attrs(), c.input(0), c.input(2), g[0]), null});
         gradients.register(REDUCE_SUM_GRAD, (c, g) -> new Tensor[] {
@@ -344,6 +379,8 @@ public final class SparseOps implements OpLibrary {
         String cpu = CpuDevice.TYPE;
         DType any = null;   // data movement and adds: one kernel per op, switching on the values' storage
         r.register(SPARSE_TO_DENSE, cpu, any, SparseKernels::toDense);
+        r.register(SPARSE_ADD, cpu, any, SparseKernels::sparseAdd);
+        r.register(SPARSE_ADD_GRAD, cpu, any, SparseKernels::sparseAddGrad);
         r.register(DENSE_TO_SPARSE, cpu, any, SparseKernels::fromDense);
         r.register(SPARSE_DENSE_ADD, cpu, any, SparseKernels::denseAdd);
         r.register(SPARSE_REDUCE_SUM, cpu, any, SparseKernels::reduceSum);

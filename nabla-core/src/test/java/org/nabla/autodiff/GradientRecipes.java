@@ -102,6 +102,9 @@ final class GradientRecipes {
         Tensor idxB = longs(new long[] {1, 1, 0, 0}, 2, 2), shapeB = longs(new long[] {2, 4}, 2);
         add("SparseConcat", true, a("concat_dim", 0), idx, idxB, r(5), r(2), shape, shapeB);
         add("SparseConcatGrad", true, none(), r(7), r(5), r(2));
+        // b overlaps a at [0, 0] and [2, 3]; second order: the gradient op has no gradient of its own
+        Tensor idxC = longs(new long[] {0, 0, 2, 3, 1, 1}, 3, 2);
+        add("SparseAdd", false, none(), idx, r(5), shape, idxC, r(3), shape, of(0.0));
     }
 
     private static Attrs none() { return Attrs.EMPTY; }

@@ -65,7 +65,8 @@ class OpCatalogTest {
     /** The sparse ops' front door is {@link org.nabla.sparse.Sparse} (TensorFlow's tf.sparse), with these names. */
     private static final Map<String, String> SPARSE_FRONT_DOOR = Map.of("SparseToDense", "toDense",
             "DenseToSparse", "fromDense", "SparseTensorDenseAdd", "add", "SparseTensorDenseMatMul", "matmul",
-            "SparseReduceSum", "reduceSum", "SparseReorder", "reorder", "SparseSlice", "slice", "SparseConcat",
+            "SparseReduceSum", "reduceSum", "SparseReorder", "reorder", "SparseSlice", "slice", "SparseAdd", "add",
+            "SparseConcat",
             "concat");
 
     @Test

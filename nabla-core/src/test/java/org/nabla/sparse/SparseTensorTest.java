@@ -67,6 +67,19 @@ class SparseTensorTest {
     }
 
     @Test
+    void sparsePlusSparseSumsSharedIndicesAndDropsSmallSums() {
+        SparseTensor b = SparseTensor.of(new long[][] {{1, 0}, {0, 1}}, Tensors.of(new float[] {-1, 4}, 2), 2, 3);
+        SparseTensor sum = Sparse.add(matrix(), b);   // [1, 0] cancels to 0 but is kept without a threshold
+        assertArrayEquals(new long[] {0, 1, 0, 2, 1, 0}, sum.indices().toLongArray());
+        assertArrayEquals(new float[] {4, 2, 0}, sum.values().toFloatArray());
+        SparseTensor kept = Sparse.add(matrix(), b, 0.5);
+        assertArrayEquals(new long[] {0, 1, 0, 2}, kept.indices().toLongArray());
+        String shapes = message(() -> Sparse.add(matrix(), SparseTensor.of(new long[0][], Tensors.of(new float[0], 0),
+                3, 3)));
+        assertTrue(shapes.contains("a's dense shape (2, 3) differs from b's (3, 3)"), shapes);
+    }
+
+    @Test
     void worksInATracedGraphWithSymbolicParts() {
         TracedFunction f = TracedFunction.of(in -> {
             SparseTensor sp = new SparseTensor(in[0], in[1], in[2]);

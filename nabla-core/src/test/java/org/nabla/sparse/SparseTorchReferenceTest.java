@@ -98,6 +98,8 @@ class SparseTorchReferenceTest {
             case "reorder" -> x -> withLoss.apply(Sparse.reorder(new SparseTensor(idx, x[0], shp)).values());
             case "slice" -> x -> withLoss.apply(Sparse.slice(new SparseTensor(idx, x[0], shp), longs(d.get("start")),
                     longs(d.get("size"))).toDense());
+            case "sparse_add" -> x -> withLoss.apply(Sparse.add(new SparseTensor(idx, x[0], shp),
+                    new SparseTensor(indices(d.get("indices_b")), x[1], shape(d.get("shape_b")))).toDense());
             case "concat" -> x -> withLoss.apply(Sparse.concat(((Number) d.get("axis")).intValue(),
                     new SparseTensor(idx, x[0], shp),
                     new SparseTensor(indices(d.get("indices_b")), x[1], shape(d.get("shape_b")))).toDense());
