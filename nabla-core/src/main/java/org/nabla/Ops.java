@@ -509,6 +509,15 @@ public final class Ops {
     /** The input itself (a named no-op, useful in graphs). */
     public static Tensor identity(Tensor x) { return run(ArrayOps.IDENTITY, Attrs.EMPTY, x); }
 
+    /**
+     * {@code x} itself, after failing with an exception holding {@code message} if {@code x} has a NaN or an infinity
+     * (TensorFlow's {@code tf.debugging.check_numerics}); its gradient checks the gradient the same way. To check
+     * every op at once, see {@link Debugging#enableCheckNumerics}.
+     */
+    public static Tensor checkNumerics(Tensor x, String message) {
+        return run(ArrayOps.CHECK_NUMERICS, Attrs.of("message", message), x);
+    }
+
     // ---------------------------------------------------------------- nn (NnOps)
 
     /** max(x, 0). */

@@ -27,6 +27,9 @@ public final class ArrayGradients {
         }
         gradients.register(ArrayOps.DYNAMIC_RESHAPE, (c, g) -> new Tensor[] {reshapeLike(g[0], c.input(0)), null});
         gradients.register(ArrayOps.IDENTITY, (c, g) -> one(g[0]));
+        gradients.register(ArrayOps.CHECK_NUMERICS, (c, g) -> one(Ops.run(ArrayOps.CHECK_NUMERICS, Attrs.of("message",
+                "Not a number (NaN) or infinity (Inf) values detected in gradient. " + c.attrs().getString("message")),
+                g[0])));
         gradients.register(ArrayOps.TRANSPOSE, (c, g) -> {
             int[] perm = c.attrs().getInts("perm");
             int[] inverse = new int[perm.length];

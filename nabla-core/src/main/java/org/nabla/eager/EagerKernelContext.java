@@ -9,6 +9,7 @@ import org.nabla.TensorScope;
 import org.nabla.device.Device;
 import org.nabla.kernels.BaseKernelContext;
 import org.nabla.kernels.Kernel;
+import org.nabla.kernels.NumericsCheck;
 import org.nabla.kernels.KernelContext;
 import org.nabla.kernels.Rendezvous;
 import org.nabla.ops.Attrs;
@@ -41,6 +42,7 @@ final class EagerKernelContext extends BaseKernelContext {
     /** Runs {@code kernel} in this context; under a scope its outputs on scope buffers become the scope's. */
     Tensor[] run(Kernel kernel) {
         Tensor[] outputs = kernel.compute(this);
+        if (NumericsCheck.enabled()) NumericsCheck.check(op().name(), null, inputs(), outputs);
         if (scope != null) scope.adoptResults(outputs, handedOut);
         return outputs;
     }

@@ -208,6 +208,11 @@ public final class ArrayOps {
             .shape((in, a) -> Infer.one(in[0].dtype(), in[0].shape()))
             .summary("the input itself").build();
 
+    public static final OpDef CHECK_NUMERICS = OpDef.builder("CheckNumerics").inputs("tensor")
+            .attr("message", AttrType.STRING, "")
+            .shape((in, a) -> Infer.one(in[0].dtype(), in[0].shape()))
+            .summary("the input itself, after failing with message if it holds a NaN or an infinity").build();
+
     // ---------------------------------------------------------------- shape rules
 
     private static int axisIn(String op, int axis, int rank, String what) {

@@ -14,6 +14,7 @@ import org.nabla.graph.Graph;
 import org.nabla.graph.Node;
 import org.nabla.graph.Output;
 import org.nabla.kernels.KernelRegistry;
+import org.nabla.kernels.NumericsCheck;
 import org.nabla.kernels.Rendezvous;
 import org.nabla.ops.OpException;
 import org.nabla.ops.TensorSpec;
@@ -376,6 +377,7 @@ public final class Executor {
                 throw new IllegalStateException("kernel returned " + out.length + " outputs, the op declares "
                         + node.numOutputs());
             }
+            if (NumericsCheck.enabled()) NumericsCheck.check(node.op().name(), node.name(), in, out);
             return out;
         }
 

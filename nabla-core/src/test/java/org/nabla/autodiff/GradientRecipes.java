@@ -217,6 +217,7 @@ final class GradientRecipes {
         add("GatherElements", true, a("axis", 1), r(3, 3), of(new int[][] {{2, -1, 0}, {1, 1, 1}}));
         add("GatherElements", true, a("axis", -3), r(2, 2, 3), of(new long[][][] {{{1, 0, 1}, {0, 0, -1}}}));
         add("GatherNd", true, none, r(3, 4), of(new int[][] {{0, 1}, {2, 3}, {0, 1}}));
+        add("CheckNumerics", true, a("message", "checked"), r(2, 3));
         add("Sort", true, none, r(2, 4));
         add("Sort", true, a("axis", 0, "descending", true), r(3, 2));
         add("TopK", true, a("k", 3), r(2, 5));

@@ -6,6 +6,7 @@ import org.nabla.Tensor;
 import org.nabla.device.CpuDevice;
 import org.nabla.kernels.KernelContext;
 import org.nabla.kernels.KernelRegistry;
+import org.nabla.kernels.NumericsCheck;
 import org.nabla.ops.ArrayOps;
 import org.nabla.ops.Attrs;
 import org.nabla.ops.OpException;
@@ -66,6 +67,15 @@ public final class CpuArrayKernels {
             return new Tensor[] {Tensor.view(x, shape, x.offset(), s)};
         }, true);
         r.register(ArrayOps.IDENTITY, cpu, any, ctx -> new Tensor[] {ctx.input(0)}, true);
+        r.register(ArrayOps.CHECK_NUMERICS, cpu, any, ctx -> {
+            Tensor x = ctx.input(0);
+            long[] bad = NumericsCheck.badCounts(x);
+            if (bad[0] + bad[1] > 0) {
+                throw new OpException("CheckNumerics", ctx.attrs().getString("message") + " : Tensor had "
+                        + (bad[0] > 0 ? "NaN" : "Inf") + " values (" + NumericsCheck.summary(x) + ")");
+            }
+            return new Tensor[] {x};
+        }, true);
         r.register(ArrayOps.SLICE, cpu, any, ctx -> {
             Tensor x = ctx.input(0);
             int[] begin = ctx.attrs().getInts("begin"), strides = x.strides();
