@@ -1,0 +1,73 @@
+package org.nabla.nn.layers;
+
+import org.nabla.Ops;
+import org.nabla.Shape;
+import org.nabla.Tensor;
+
+/**
+ * Gated recurrent unit (Keras' GRU), gates in Keras' order z (update), r (reset), h (candidate). With
+ * {@code resetAfter} (the default, Keras 3's and cuDNN's variant) the bias is [2, 3 * units] (input and recurrent
+ * rows) and the reset gate multiplies the recurrent projection:
+ * {@code hh = tanh(x·W_h + b_h + r * (h·U_h + b'_h))}; without it, {@code hh = tanh(x·W_h + b_h + (r * h)·U_h)}. Then
+ * {@code h = z * h_prev + (1 - z) * hh}.
+ */
+public final class GRU extends RecurrentLayer {
+    private boolean resetAfter = true;
+
+    public GRU(int units) { super(units); }
+
+    /** Applies the reset gate after the recurrent matmul (default true); set before building. */
+    public GRU resetAfter(boolean b) {
+        if (isBuilt()) throw new IllegalStateException(describe() + " is built; set resetAfter before");
+        resetAfter = b;
+        return this;
+    }
+
+    public boolean resetAfter() { return resetAfter; }
+
+    @Override
+    protected RecurrentLayer blankCopy() { return new GRU(units).resetAfter(resetAfter); }
+
+    @Override
+    protected int gates() { return 3; }
+
+    @Override
+    protected int stateCount() { return 1; }
+
+    @Override
+    protected Shape biasShape() { return resetAfter ? Shape.of(2, 3 * units) : super.biasShape(); }
+
+    @Override
+    protected Tensor inputBias() {
+        if (!useBias() || !resetAfter) return super.inputBias();
+        return Ops.reshape(Ops.slice(bias.read(), new int[] {0, 0}, new int[] {1, -1}), -1);
+    }
+
+    private Tensor recurrentBias() {
+        return Ops.reshape(Ops.slice(bias.read(), new int[] {1, 0}, new int[] {1, -1}), -1);
+    }
+
+    @Override
+    protected Tensor[] step(Tensor xw, Tensor[] states) {
+        Tensor h = states[0];
+        Tensor[] x = gateBlocks(xw);
+        Tensor z, r, hh;
+        if (resetAfter) {
+            Tensor inner = Ops.matmul(h, recurrentKernel.read());
+            if (useBias()) inner = Ops.biasAdd(inner, recurrentBias());
+            Tensor[] u = gateBlocks(inner);
+            z = recurrentActivation.apply(Ops.add(x[0], u[0]));
+            r = recurrentActivation.apply(Ops.add(x[1], u[1]));
+            hh = activation.apply(Ops.add(x[2], Ops.mul(r, u[2])));
+        } else {
+            Tensor[] uk = gateBlocks(recurrentKernel.read());   // split [units, 3 units] along columns
+            Tensor zr = Ops.matmul(h, Ops.concat(1, uk[0], uk[1]));
+            Tensor[] u = Ops.split(zr, 2, 1);
+            z = recurrentActivation.apply(Ops.add(x[0], u[0]));
+            r = recurrentActivation.apply(Ops.add(x[1], u[1]));
+            hh = activation.apply(Ops.add(x[2], Ops.matmul(Ops.mul(r, h), uk[2])));
+        }
+        // h = z * h_prev + (1 - z) * hh  ==  hh + z * (h_prev - hh)
+        return new Tensor[] {Ops.add(Ops.mul(z, h), Ops.mul(Ops.sub(1.0, z), hh))};
+    }
+}

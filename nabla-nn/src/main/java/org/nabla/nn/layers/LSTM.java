@@ -1,0 +1,51 @@
+package org.nabla.nn.layers;
+
+import org.nabla.Ops;
+import org.nabla.Tensor;
+import org.nabla.nn.Initializer;
+
+/**
+ * Long short-term memory (Keras' LSTM), gates in Keras' order i, f, c, o:
+ * {@code z = x · W + h · U + b; i = σ(z_i); f = σ(z_f); c = f * c + i * tanh(z_c); o = σ(z_o); h = o * tanh(c)}
+ * (σ the recurrent activation, sigmoid; tanh the activation). States h and c; with {@code unitForgetBias} (the
+ * default) the forget gate's bias starts at one.
+ */
+public final class LSTM extends RecurrentLayer {
+    private boolean unitForgetBias = true;
+
+    public LSTM(int units) { super(units); }
+
+    /** Starts the forget gate's bias at one (default true, as Keras). */
+    public LSTM unitForgetBias(boolean b) { unitForgetBias = b; return this; }
+
+    @Override
+    protected int gates() { return 4; }
+
+    @Override
+    protected int stateCount() { return 2; }
+
+    @Override
+    protected Initializer effectiveBiasInitializer() {
+        Initializer base = super.effectiveBiasInitializer();
+        if (!unitForgetBias) return base;
+        return (shape, seed) -> {
+            float[] b = base.initialize(shape, seed).toFloatArray();
+            for (int i = units; i < 2 * units; i++) b[i] = 1;
+            return Tensor.wrap(org.nabla.DType.FLOAT32, shape, b);
+        };
+    }
+
+    @Override
+    protected Tensor[] step(Tensor xw, Tensor[] states) {
+        Tensor[] z = gateBlocks(Ops.add(xw, Ops.matmul(states[0], recurrentKernel.read())));
+        Tensor i = recurrentActivation.apply(z[0]);
+        Tensor f = recurrentActivation.apply(z[1]);
+        Tensor o = recurrentActivation.apply(z[3]);
+        Tensor c = Ops.add(Ops.mul(f, states[1]), Ops.mul(i, activation.apply(z[2])));
+        Tensor h = Ops.mul(o, activation.apply(c));
+        return new Tensor[] {h, c};
+    }
+
+    @Override
+    protected RecurrentLayer blankCopy() { return new LSTM(units).unitForgetBias(unitForgetBias); }
+}

@@ -1,0 +1,23 @@
+package org.nabla.nn.layers;
+
+import org.nabla.Ops;
+import org.nabla.Tensor;
+
+/** The fully connected recurrent layer (Keras' SimpleRNN): {@code h = activation(x · W + b + h · U)}, tanh by default. */
+public final class SimpleRNN extends RecurrentLayer {
+    public SimpleRNN(int units) { super(units); }
+
+    @Override
+    protected RecurrentLayer blankCopy() { return new SimpleRNN(units); }
+
+    @Override
+    protected int gates() { return 1; }
+
+    @Override
+    protected int stateCount() { return 1; }
+
+    @Override
+    protected Tensor[] step(Tensor xw, Tensor[] states) {
+        return new Tensor[] {activation.apply(Ops.add(xw, Ops.matmul(states[0], recurrentKernel.read())))};
+    }
+}
