@@ -26,7 +26,7 @@ public final class GRU extends RecurrentLayer {
     public boolean resetAfter() { return resetAfter; }
 
     @Override
-    protected RecurrentLayer blankCopy() { return new GRU(units).resetAfter(resetAfter); }
+    RecurrentLayer blankCopy() { return new GRU(units).resetAfter(resetAfter); }
 
     @Override
     protected int gates() { return 3; }
@@ -43,31 +43,31 @@ public final class GRU extends RecurrentLayer {
         return Ops.reshape(Ops.slice(bias.read(), new int[] {0, 0}, new int[] {1, -1}), -1);
     }
 
-    private Tensor recurrentBias() {
-        return Ops.reshape(Ops.slice(bias.read(), new int[] {1, 0}, new int[] {1, -1}), -1);
-    }
-
     @Override
-    protected Tensor[] step(Tensor xw, Tensor[] states) {
-        Tensor h = states[0];
-        Tensor[] x = gateBlocks(xw);
-        Tensor z, r, hh;
-        if (resetAfter) {
-            Tensor inner = Ops.matmul(h, recurrentKernel.read());
-            if (useBias()) inner = Ops.biasAdd(inner, recurrentBias());
-            Tensor[] u = gateBlocks(inner);
-            z = recurrentActivation.apply(Ops.add(x[0], u[0]));
-            r = recurrentActivation.apply(Ops.add(x[1], u[1]));
-            hh = activation.apply(Ops.add(x[2], Ops.mul(r, u[2])));
-        } else {
-            Tensor[] uk = gateBlocks(recurrentKernel.read());   // split [units, 3 units] along columns
-            Tensor zr = Ops.matmul(h, Ops.concat(1, uk[0], uk[1]));
-            Tensor[] u = Ops.split(zr, 2, 1);
-            z = recurrentActivation.apply(Ops.add(x[0], u[0]));
-            r = recurrentActivation.apply(Ops.add(x[1], u[1]));
-            hh = activation.apply(Ops.add(x[2], Ops.matmul(Ops.mul(r, h), uk[2])));
-        }
-        // h = z * h_prev + (1 - z) * hh  ==  hh + z * (h_prev - hh)
-        return new Tensor[] {Ops.add(Ops.mul(z, h), Ops.mul(Ops.sub(1.0, z), hh))};
+    TimeLoop.Step cell() {
+        Tensor u = recurrentKernel.read();
+        Tensor recurrentBias = useBias() && resetAfter
+                ? Ops.reshape(Ops.slice(bias.read(), new int[] {1, 0}, new int[] {1, -1}), -1) : null;
+        Tensor[] uk = resetAfter ? null : gateBlocks(u);   // [units, units] each: z, r, h
+        Tensor uzr = resetAfter ? null : Ops.concat(1, uk[0], uk[1]);
+        return (xw, states) -> {
+            Tensor h = states[0];
+            Tensor[] x = gateBlocks(xw);
+            Tensor z, r, hh;
+            if (resetAfter) {
+                Tensor inner = Ops.matmul(h, u);
+                if (recurrentBias != null) inner = Ops.biasAdd(inner, recurrentBias);
+                Tensor[] in = gateBlocks(inner);
+                z = recurrentActivation.apply(Ops.add(x[0], in[0]));
+                r = recurrentActivation.apply(Ops.add(x[1], in[1]));
+                hh = activation.apply(Ops.add(x[2], Ops.mul(r, in[2])));
+            } else {
+                Tensor[] in = Ops.split(Ops.matmul(h, uzr), 2, 1);
+                z = recurrentActivation.apply(Ops.add(x[0], in[0]));
+                r = recurrentActivation.apply(Ops.add(x[1], in[1]));
+                hh = activation.apply(Ops.add(x[2], Ops.matmul(Ops.mul(r, h), uk[2])));
+            }
+            return new Tensor[] {Ops.add(Ops.mul(z, h), Ops.mul(Ops.sub(1.0, z), hh))};   // z h + (1 - z) hh
+        };
     }
 }

@@ -36,16 +36,19 @@ public final class LSTM extends RecurrentLayer {
     }
 
     @Override
-    protected Tensor[] step(Tensor xw, Tensor[] states) {
-        Tensor[] z = gateBlocks(Ops.add(xw, Ops.matmul(states[0], recurrentKernel.read())));
-        Tensor i = recurrentActivation.apply(z[0]);
-        Tensor f = recurrentActivation.apply(z[1]);
-        Tensor o = recurrentActivation.apply(z[3]);
-        Tensor c = Ops.add(Ops.mul(f, states[1]), Ops.mul(i, activation.apply(z[2])));
-        Tensor h = Ops.mul(o, activation.apply(c));
-        return new Tensor[] {h, c};
+    TimeLoop.Step cell() {
+        Tensor u = recurrentKernel.read();
+        return (xw, states) -> {
+            Tensor[] z = gateBlocks(Ops.add(xw, Ops.matmul(states[0], u)));
+            Tensor i = recurrentActivation.apply(z[0]);
+            Tensor f = recurrentActivation.apply(z[1]);
+            Tensor o = recurrentActivation.apply(z[3]);
+            Tensor c = Ops.add(Ops.mul(f, states[1]), Ops.mul(i, activation.apply(z[2])));
+            Tensor h = Ops.mul(o, activation.apply(c));
+            return new Tensor[] {h, c};
+        };
     }
 
     @Override
-    protected RecurrentLayer blankCopy() { return new LSTM(units).unitForgetBias(unitForgetBias); }
+    RecurrentLayer blankCopy() { return new LSTM(units).unitForgetBias(unitForgetBias); }
 }

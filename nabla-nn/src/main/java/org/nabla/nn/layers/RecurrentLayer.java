@@ -25,12 +25,13 @@ import org.nabla.nn.Layer;
  * time] (from an {@code Embedding} with {@code maskZero}) skips timesteps: a masked step keeps the states and
  * repeats the previous output, as Keras does.
  */
-public abstract class RecurrentLayer extends Layer {
+public abstract sealed class RecurrentLayer extends Layer permits SimpleRNN, LSTM, GRU {
     protected final int units;
     private boolean returnSequences;
     private boolean returnState;
     private boolean goBackwards;
     private boolean zeroOutputForMask;
+    private boolean unroll = true;
     private boolean useBias = true;
     private String activationName = "tanh";
     private String recurrentActivationName = "sigmoid";
@@ -43,7 +44,7 @@ public abstract class RecurrentLayer extends Layer {
     protected Variable recurrentKernel;
     protected Variable bias;
 
-    protected RecurrentLayer(int units) {
+    RecurrentLayer(int units) {
         if (units <= 0) {
             throw new IllegalArgumentException(getClass().getSimpleName() + ": units must be positive, got " + units);
         }
@@ -60,6 +61,14 @@ public abstract class RecurrentLayer extends Layer {
     public RecurrentLayer goBackwards(boolean b) { goBackwards = b; return this; }
 
     public RecurrentLayer useBias(boolean b) { useBias = b; return this; }
+
+    /**
+     * Unrolls the time loop at build time (default true; needs a known time length) instead of running it as one
+     * While node; see {@link TimeLoop} and docs/nn.md for the trade-off.
+     */
+    public RecurrentLayer unroll(boolean b) { unroll = b; return this; }
+
+    public boolean unroll() { return unroll; }
 
     /** The output activation (default "tanh"; a name of {@link Activations}). */
     public RecurrentLayer activation(String name) {
@@ -105,7 +114,7 @@ public abstract class RecurrentLayer extends Layer {
     public Variable bias() { return bias; }
 
     /** A new, unbuilt layer of the same class with the subclass's own settings (for {@link #copyConfig()}). */
-    protected abstract RecurrentLayer blankCopy();
+    abstract RecurrentLayer blankCopy();
 
     /** A new, unbuilt layer with the same configuration (not the weights): Bidirectional's backward twin. */
     public RecurrentLayer copyConfig() {
@@ -115,6 +124,7 @@ public abstract class RecurrentLayer extends Layer {
         c.goBackwards = goBackwards;
         c.zeroOutputForMask = zeroOutputForMask;
         c.useBias = useBias;
+        c.unroll = unroll;
         c.activation(activationName).recurrentActivation(recurrentActivationName);
         c.kernelInitializer = kernelInitializer;
         c.recurrentInitializer = recurrentInitializer;
@@ -129,8 +139,12 @@ public abstract class RecurrentLayer extends Layer {
     /** Number of states (1; 2 for an LSTM's h and c). */
     protected abstract int stateCount();
 
-    /** One timestep: {@code xw} the timestep's input projection [batch, gates * units], states [batch, units]. */
-    protected abstract Tensor[] step(Tensor xw, Tensor[] states);
+    /**
+     * The cell for one call: reads the weights once and returns the step mapping a timestep's input projection
+     * [batch, gates * units] and the states [batch, units] to the new states (a While body captures the weights
+     * read here, so their gradients sum over the timesteps).
+     */
+    abstract TimeLoop.Step cell();
 
     /** The bias shape (GRU with resetAfter has two rows: input and recurrent bias). */
     protected Shape biasShape() { return Shape.of(gates() * units); }
@@ -208,7 +222,7 @@ public abstract class RecurrentLayer extends Layer {
             states[i] = inputs.length > 1 ? inputs[1 + i] : null;
         }
         TimeLoop.Result r = TimeLoop.run(xw, mask, states, units, goBackwards, zeroOutputForMask, returnSequences,
-                this::step);
+                unroll, cell());
         Tensor[] out = new Tensor[outputCount()];
         out[0] = r.output();
         for (int i = 1; i < out.length; i++) out[i] = r.states()[i - 1];

@@ -8,7 +8,7 @@ public final class SimpleRNN extends RecurrentLayer {
     public SimpleRNN(int units) { super(units); }
 
     @Override
-    protected RecurrentLayer blankCopy() { return new SimpleRNN(units); }
+    RecurrentLayer blankCopy() { return new SimpleRNN(units); }
 
     @Override
     protected int gates() { return 1; }
@@ -17,7 +17,8 @@ public final class SimpleRNN extends RecurrentLayer {
     protected int stateCount() { return 1; }
 
     @Override
-    protected Tensor[] step(Tensor xw, Tensor[] states) {
-        return new Tensor[] {activation.apply(Ops.add(xw, Ops.matmul(states[0], recurrentKernel.read())))};
+    TimeLoop.Step cell() {
+        Tensor u = recurrentKernel.read();
+        return (xw, states) -> new Tensor[] {activation.apply(Ops.add(xw, Ops.matmul(states[0], u)))};
     }
 }

@@ -30,8 +30,9 @@ import org.nabla.nn.Ref;
  * {@code src/test/resources/keras/rnn/<case>} hold the inputs, weights, outputs and the gradients of
  * {@code L = sum_k sum(output_k * r_k)} with respect to the float inputs and every weight, written by
  * {@code scripts/references/keras_rnn_reference.py} (which builds the same configurations). Each case runs eagerly
- * and as a traced function (the graph that fit and save use); forward values and gradients must agree within 1e-9
- * (float64 both sides; Keras' scan and our unrolled loop differ only in rounding).
+ * and as a traced function (the graph that fit and save use), with the time loop unrolled and as a While node;
+ * forward values and gradients must agree within 1e-9 (float64 both sides; Keras' scan and our loops differ only in
+ * rounding).
  */
 class RecurrentKerasTest {
     private static final double TOL = 1e-9;
@@ -94,8 +95,23 @@ class RecurrentKerasTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("cases")
-    void matchesKeras(String name, Supplier<Model> build) throws IOException {
+    void matchesKeras(String name, Supplier<Model> build) throws IOException { run(name, build.get()); }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("cases")
+    void matchesKerasAsAWhileLoop(String name, Supplier<Model> build) throws IOException {
         Model model = build.get();
+        for (Layer l : model.layers()) {
+            if (l instanceof RecurrentLayer r) r.unroll(false);
+            if (l instanceof Bidirectional b) {
+                b.forwardLayer().unroll(false);
+                b.backwardLayer().unroll(false);
+            }
+        }
+        run(name, model);
+    }
+
+    private static void run(String name, Model model) throws IOException {
         @SuppressWarnings("unchecked")
         var meta = (java.util.Map<String, Object>) Json.parse(new String(resource(name, "meta.json").readAllBytes(),
                 java.nio.charset.StandardCharsets.UTF_8));
