@@ -3,15 +3,18 @@ package org.nabla.nn.layers;
 import org.nabla.Ops;
 import org.nabla.Tensor;
 import org.nabla.nn.Initializer;
+import org.nabla.nn.RecurrentOps;
 
 /**
  * Long short-term memory (Keras' LSTM), gates in Keras' order i, f, c, o:
  * {@code z = x · W + h · U + b; i = σ(z_i); f = σ(z_f); c = f * c + i * tanh(z_c); o = σ(z_o); h = o * tanh(c)}
  * (σ the recurrent activation, sigmoid; tanh the activation). States h and c; with {@code unitForgetBias} (the
- * default) the forget gate's bias starts at one.
+ * default) the forget gate's bias starts at one. With the default activations a timestep's gate arithmetic is one
+ * fused op ({@link RecurrentOps#LSTM_CELL}).
  */
 public final class LSTM extends RecurrentLayer {
     private boolean unitForgetBias = true;
+    private boolean fusedCell = true;
 
     public LSTM(int units) { super(units); }
 
@@ -35,9 +38,15 @@ public final class LSTM extends RecurrentLayer {
         };
     }
 
+    /** Uses the fused LstmCell op for the default activations (true; false for comparisons). */
+    LSTM fusedCell(boolean b) { fusedCell = b; return this; }
+
     @Override
     TimeLoop.Step cell() {
         Tensor u = recurrentKernel.read();
+        if (fusedCell && "tanh".equals(activation()) && "sigmoid".equals(recurrentActivation())) {
+            return (xw, states) -> RecurrentOps.lstmCell(Ops.add(xw, Ops.matmul(states[0], u)), states[1]);
+        }
         return (xw, states) -> {
             Tensor[] z = gateBlocks(Ops.add(xw, Ops.matmul(states[0], u)));
             Tensor i = recurrentActivation.apply(z[0]);

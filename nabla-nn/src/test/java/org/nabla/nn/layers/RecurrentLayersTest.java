@@ -43,6 +43,20 @@ class RecurrentLayersTest {
     }
 
     @Test
+    void theFusedLstmCellComputesWhatTheUnfusedOpsDo() {
+        Tensor x = org.nabla.nn.Ref.f64(org.nabla.nn.Ref.random(2 * 6 * 3, 9, -1, 1), 2, 6, 3);
+        LSTM fused = (LSTM) new LSTM(4).returnSequences(true).returnState(true).dtype(DType.FLOAT64);
+        LSTM plain = (LSTM) new LSTM(4).returnSequences(true).returnState(true).dtype(DType.FLOAT64);
+        plain.fusedCell(false);
+        fused.call(x);
+        plain.call(x);
+        for (int i = 0; i < 3; i++) plain.weights().get(i).assign(fused.weights().get(i).read());
+        Tensor[] a = fused.callAll(new Tensor[] {x}, null, org.nabla.nn.CallContext.INFERENCE);
+        Tensor[] b = plain.callAll(new Tensor[] {x}, null, org.nabla.nn.CallContext.INFERENCE);
+        for (int i = 0; i < 3; i++) org.nabla.nn.Ref.assertClose(b[i].toDoubleArray(), a[i], 1e-13);
+    }
+
+    @Test
     void aSavedModelWithEmbeddingAndRecurrentLayersPredictsTheSame() throws Exception {
         Sequential m = new Sequential(new Embedding(20, 8).maskZero(true),
                 new Bidirectional(new LSTM(6).returnSequences(true)), new GRU(5), new Dense(2));

@@ -1,0 +1,169 @@
+package org.nabla.nn;
+
+import java.util.Collection;
+import java.util.List;
+import org.nabla.DType;
+import org.nabla.Ops;
+import org.nabla.Shape;
+import org.nabla.Tensor;
+import org.nabla.device.CpuDevice;
+import org.nabla.kernels.KernelContext;
+import org.nabla.kernels.KernelRegistry;
+import org.nabla.kernels.OpLibrary;
+import org.nabla.kernels.cpu.Parallel;
+import org.nabla.ops.Attrs;
+import org.nabla.ops.GradientRegistry;
+import org.nabla.ops.Infer;
+import org.nabla.ops.OpDef;
+import org.nabla.ops.OpException;
+import org.nabla.ops.TensorSpec;
+
+/**
+ * The fused LSTM cell: one op for the elementwise part of a timestep, which unfused is a Split, three Sigmoids, two
+ * Tanhs, three Muls and an Add (and twice as many backward ops), each a pass over [batch, units] memory and a node
+ * for the executor.
+ * <ul>
+ * <li>{@code LstmCell(z, cPrev)}: z [batch, 4 units] the gate pre-activations (x·W + h·U + b, Keras' order i, f,
+ *     c, o), cPrev [batch, units]; outputs {@code h = σ(z_o) * tanh(c)} and
+ *     {@code c = σ(z_f) * cPrev + σ(z_i) * tanh(z_c)}.</li>
+ * <li>{@code LstmCellGrad(z, cPrev, c, dh, dc)}: its gradient, outputs dz and dcPrev (gates recomputed from z).
+ *     Not differentiable itself: a second derivative through a fused LSTM is not supported.</li>
+ * </ul>
+ * An {@link OpLibrary} listed in nabla-nn's {@code META-INF/services/org.nabla.kernels.OpLibrary}.
+ */
+public final class RecurrentOps implements OpLibrary {
+    public static final OpDef LSTM_CELL = OpDef.builder("LstmCell").inputs("z", "cPrev")
+            .shape(RecurrentOps::cellShape)
+            .summary("LSTM timestep from gate pre-activations z [B, 4U] (i, f, c, o) and cPrev [B, U]: outputs h, c")
+            .build();
+
+    public static final OpDef LSTM_CELL_GRAD = OpDef.builder("LstmCellGrad").inputs("z", "cPrev", "c", "dh", "dc")
+            .shape(RecurrentOps::gradShape)
+            .notDifferentiable().internal()
+            .summary("LstmCell's backward pass: dz [B, 4U] and dcPrev [B, U]").build();
+
+    @Override
+    public Collection<OpDef> ops() { return List.of(LSTM_CELL, LSTM_CELL_GRAD); }
+
+    @Override
+    public void registerGradients(GradientRegistry gradients) {
+        gradients.register(LSTM_CELL, (c, g) -> {
+            Tensor dh = g[0] != null ? g[0] : Ops.zerosLike(c.output(0));
+            Tensor dc = g[1] != null ? g[1] : Ops.zerosLike(c.output(1));
+            return Ops.runMulti(LSTM_CELL_GRAD, Attrs.EMPTY, c.input(0), c.input(1), c.output(1), dh, dc);
+        });
+    }
+
+    /** One LSTM timestep's gates; returns {h, c}. */
+    public static Tensor[] lstmCell(Tensor z, Tensor cPrev) { return Ops.runMulti(LSTM_CELL, Attrs.EMPTY, z, cPrev); }
+
+    private static TensorSpec[] cellShape(TensorSpec[] in, Attrs a) {
+        Shape c = checkCell("LstmCell", in[0], in[1]);
+        return new TensorSpec[] {new TensorSpec(in[0].dtype(), c), new TensorSpec(in[0].dtype(), c)};
+    }
+
+    private static TensorSpec[] gradShape(TensorSpec[] in, Attrs a) {
+        Shape c = checkCell("LstmCellGrad", in[0], in[1]);
+        for (int i = 2; i < 5; i++) {
+            Infer.sameDType("LstmCellGrad", in[0], in[i]);
+            if (!in[i].shape().isCompatibleWith(c)) {
+                throw new OpException("LstmCellGrad", "input " + i + " must be shaped like cPrev " + c + ", got "
+                        + in[i].shape());
+            }
+        }
+        return new TensorSpec[] {in[0], new TensorSpec(in[0].dtype(), c)};
+    }
+
+    private static Shape checkCell(String op, TensorSpec z, TensorSpec cPrev) {
+        Infer.requireFloating(op, "z", z);
+        Infer.sameDType(op, z, cPrev);
+        Shape zs = z.shape(), cs = cPrev.shape();
+        if (zs.rank() != 2 || cs.rank() != 2) {
+            throw new OpException(op, "z and cPrev must be [batch, 4 units] and [batch, units], got " + zs + " and "
+                    + cs);
+        }
+        int units = cs.dim(1), batch = zs.dim(0) >= 0 ? zs.dim(0) : cs.dim(0);
+        if ((zs.dim(1) >= 0 && units >= 0 && zs.dim(1) != 4 * units)
+                || (zs.dim(0) >= 0 && cs.dim(0) >= 0 && zs.dim(0) != cs.dim(0))) {
+            throw new OpException(op, "z must be [batch, 4 units] for cPrev [batch, units] = " + cs + ", got " + zs);
+        }
+        return Shape.of(batch, units >= 0 ? units : (zs.dim(1) >= 0 ? zs.dim(1) / 4 : -1));
+    }
+
+    @Override
+    public void registerKernels(KernelRegistry r) {
+        for (DType d : new DType[] {DType.FLOAT32, DType.FLOAT64}) {
+            r.register(LSTM_CELL, CpuDevice.TYPE, d, RecurrentOps::forwardKernel);
+            r.register(LSTM_CELL_GRAD, CpuDevice.TYPE, d, RecurrentOps::backwardKernel);
+        }
+    }
+
+    private static double sigmoid(double x) { return 1 / (1 + Math.exp(-x)); }
+
+    private static Tensor[] forwardKernel(KernelContext ctx) {
+        Tensor zt = ctx.input(0), ct = ctx.input(1);
+        int batch = ct.shape().dim(0), units = ct.shape().dim(1), n = batch * units;
+        Values z = Values.of(zt), cPrev = Values.of(ct);
+        Values h = Values.allocate(ctx, zt.dtype(), n), c = Values.allocate(ctx, zt.dtype(), n);
+        Parallel.forRange(batch, Math.max(1, 8192 / Math.max(1, units)), (from, to) -> {
+            for (int b = from; b < to; b++) {
+                int zr = b * 4 * units, cr = b * units;
+                for (int j = 0; j < units; j++) {
+                    double i = sigmoid(z.get(zr + j)), f = sigmoid(z.get(zr + units + j));
+                    double g = Math.tanh(z.get(zr + 2 * units + j)), o = sigmoid(z.get(zr + 3 * units + j));
+                    double cv = f * cPrev.get(cr + j) + i * g;
+                    c.set(cr + j, cv);
+                    h.set(cr + j, o * Math.tanh(cv));
+                }
+            }
+        });
+        return new Tensor[] {h.tensor(ct.shape()), c.tensor(ct.shape())};
+    }
+
+    private static Tensor[] backwardKernel(KernelContext ctx) {
+        Tensor zt = ctx.input(0), ct = ctx.input(1);
+        int batch = ct.shape().dim(0), units = ct.shape().dim(1), n = batch * units;
+        Values z = Values.of(zt), cPrev = Values.of(ct), c = Values.of(ctx.input(2));
+        Values dh = Values.of(ctx.input(3)), dc = Values.of(ctx.input(4));
+        Values dz = Values.allocate(ctx, zt.dtype(), 4 * n), dcPrev = Values.allocate(ctx, zt.dtype(), n);
+        Parallel.forRange(batch, Math.max(1, 4096 / Math.max(1, units)), (from, to) -> {
+            for (int b = from; b < to; b++) {
+                int zr = b * 4 * units, cr = b * units;
+                for (int j = 0; j < units; j++) {
+                    double i = sigmoid(z.get(zr + j)), f = sigmoid(z.get(zr + units + j));
+                    double g = Math.tanh(z.get(zr + 2 * units + j)), o = sigmoid(z.get(zr + 3 * units + j));
+                    double tc = Math.tanh(c.get(cr + j)), dhv = dh.get(cr + j);
+                    double dct = dc.get(cr + j) + dhv * o * (1 - tc * tc);   // all paths into c
+                    dz.set(zr + j, dct * g * i * (1 - i));
+                    dz.set(zr + units + j, dct * cPrev.get(cr + j) * f * (1 - f));
+                    dz.set(zr + 2 * units + j, dct * i * (1 - g * g));
+                    dz.set(zr + 3 * units + j, dhv * tc * o * (1 - o));
+                    dcPrev.set(cr + j, dct * f);
+                }
+            }
+        });
+        return new Tensor[] {dz.tensor(zt.shape()), dcPrev.tensor(ct.shape())};
+    }
+
+    /** Flat float32 or float64 values read and written as doubles. */
+    private record Values(DType dtype, float[] f, double[] d) {
+        static Values of(Tensor t) {
+            return t.dtype() == DType.FLOAT32 ? new Values(t.dtype(), (float[]) t.data(), null)
+                    : new Values(t.dtype(), null, (double[]) t.data());
+        }
+
+        static Values allocate(KernelContext ctx, DType dtype, int n) {
+            return dtype == DType.FLOAT32 ? new Values(dtype, ctx.allocateFloats(n), null)
+                    : new Values(dtype, null, ctx.allocateDoubles(n));
+        }
+
+        double get(int i) { return f != null ? f[i] : d[i]; }
+
+        void set(int i, double v) {
+            if (f != null) f[i] = (float) v;
+            else d[i] = v;
+        }
+
+        Tensor tensor(Shape shape) { return Tensor.wrap(dtype, shape, f != null ? f : d); }
+    }
+}

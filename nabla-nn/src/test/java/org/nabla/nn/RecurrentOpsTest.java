@@ -1,0 +1,51 @@
+package org.nabla.nn;
+
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
+import org.nabla.Tensor;
+import org.nabla.autodiff.GradientChecker;
+
+/** The fused LSTM cell against a float64 reference loop, its gradient by central differences, its shape errors. */
+class RecurrentOpsTest {
+    private static double sigmoid(double x) { return 1 / (1 + Math.exp(-x)); }
+
+    @Test
+    void valuesMatchTheGateFormulas() {
+        int b = 3, u = 5;
+        double[] z = Ref.random(b * 4 * u, 1, -3, 3), cp = Ref.random(b * u, 2, -2, 2);
+        Tensor[] hc = RecurrentOps.lstmCell(Ref.f64(z, b, 4 * u), Ref.f64(cp, b, u));
+        double[] h = new double[b * u], c = new double[b * u];
+        for (int r = 0; r < b; r++) {
+            for (int j = 0; j < u; j++) {
+                int k = r * 4 * u + j;
+                c[r * u + j] = sigmoid(z[k + u]) * cp[r * u + j] + sigmoid(z[k]) * Math.tanh(z[k + 2 * u]);
+                h[r * u + j] = sigmoid(z[k + 3 * u]) * Math.tanh(c[r * u + j]);
+            }
+        }
+        Ref.assertClose(h, hc[0], 1e-14);
+        Ref.assertClose(c, hc[1], 1e-14);
+        Tensor[] f32 = RecurrentOps.lstmCell(Ref.f32(z, b, 4 * u), Ref.f32(cp, b, u));
+        Ref.assertClose(h, f32[0], 1e-6);
+    }
+
+    @Test
+    void gradientsMatchCentralDifferences() {
+        Tensor z = Ref.f64(Ref.random(2 * 12, 3, -2, 2), 2, 12), cp = Ref.f64(Ref.random(6, 4, -1, 1), 2, 3);
+        for (GradientChecker.Mode mode : GradientChecker.Mode.values()) {
+            GradientChecker.check("LstmCell h and c", in -> RecurrentOps.lstmCell(in[0], in[1]), mode, z, cp)
+                    .assertOk(1e-7);
+            GradientChecker.check("LstmCell h only", in -> new Tensor[] {RecurrentOps.lstmCell(in[0], in[1])[0]},
+                    mode, z, cp).assertOk(1e-7);
+        }
+    }
+
+    @Test
+    void badShapesSaySoAndNameTheOp() {
+        var e = assertThrows(RuntimeException.class, () -> RecurrentOps.lstmCell(Ref.f64(new double[10], 2, 5),
+                Ref.f64(new double[4], 2, 2)));
+        assertTrue(e.getMessage().contains("LstmCell") && e.getMessage().contains("[batch, 4 units]"),
+                e.getMessage());
+    }
+}
