@@ -11,6 +11,7 @@ import org.nabla.kernels.KernelContext;
 import org.nabla.kernels.KernelRegistry;
 import org.nabla.kernels.OpLibrary;
 import org.nabla.kernels.cpu.Parallel;
+import org.nabla.kernels.cpu.VectorMath;
 import org.nabla.ops.Attrs;
 import org.nabla.ops.GradientRegistry;
 import org.nabla.ops.Infer;
@@ -29,7 +30,8 @@ import org.nabla.ops.TensorSpec;
  * <li>{@code LstmCellGrad(z, cPrev, c, dh, dc)}: its gradient, outputs dz and dcPrev (gates recomputed from z).
  *     Not differentiable itself: a second derivative through a fused LSTM is not supported.</li>
  * </ul>
- * An {@link OpLibrary} listed in nabla-nn's {@code META-INF/services/org.nabla.kernels.OpLibrary}.
+ * float32 runs the activations vectorized (core's {@code VectorMath}), float64 through {@code Math}. An
+ * {@link OpLibrary} listed in nabla-nn's {@code META-INF/services/org.nabla.kernels.OpLibrary}.
  */
 public final class RecurrentOps implements OpLibrary {
     public static final OpDef LSTM_CELL = OpDef.builder("LstmCell").inputs("z", "cPrev")
@@ -100,8 +102,59 @@ public final class RecurrentOps implements OpLibrary {
 
     private static double sigmoid(double x) { return 1 / (1 + Math.exp(-x)); }
 
+    /** The activations of one row of z (float32): σ over i, f; tanh over c; σ over o (vectorized, core's VectorMath). */
+    private static void activate(float[] z, int zr, int units, float[] act) {
+        VectorMath.sigmoid(z, zr, act, 0, 2 * units);
+        VectorMath.tanh(z, zr + 2 * units, act, 2 * units, units);
+        VectorMath.sigmoid(z, zr + 3 * units, act, 3 * units, units);
+    }
+
+    private static Tensor[] forwardFloat(KernelContext ctx, Tensor zt, Tensor ct) {
+        int batch = ct.shape().dim(0), units = ct.shape().dim(1), n = batch * units;
+        float[] z = (float[]) zt.data(), cPrev = (float[]) ct.data();
+        float[] h = ctx.allocateFloats(n), c = ctx.allocateFloats(n);
+        Parallel.forRange(batch, Math.max(1, 8192 / Math.max(1, units)), (from, to) -> {
+            float[] act = new float[4 * units];
+            for (int b = from; b < to; b++) {
+                int cr = b * units;
+                activate(z, b * 4 * units, units, act);
+                for (int j = 0; j < units; j++) c[cr + j] = act[units + j] * cPrev[cr + j] + act[j] * act[2 * units + j];
+                VectorMath.tanh(c, cr, h, cr, units);
+                for (int j = 0; j < units; j++) h[cr + j] *= act[3 * units + j];
+            }
+        });
+        return new Tensor[] {Tensor.wrap(DType.FLOAT32, ct.shape(), h), Tensor.wrap(DType.FLOAT32, ct.shape(), c)};
+    }
+
+    private static Tensor[] backwardFloat(KernelContext ctx, Tensor zt, Tensor ct) {
+        int batch = ct.shape().dim(0), units = ct.shape().dim(1), n = batch * units;
+        float[] z = (float[]) zt.data(), cPrev = (float[]) ct.data(), c = (float[]) ctx.input(2).data();
+        float[] dh = (float[]) ctx.input(3).data(), dc = (float[]) ctx.input(4).data();
+        float[] dz = ctx.allocateFloats(4 * n), dcPrev = ctx.allocateFloats(n);
+        Parallel.forRange(batch, Math.max(1, 4096 / Math.max(1, units)), (from, to) -> {
+            float[] act = new float[4 * units], tc = new float[units];
+            for (int b = from; b < to; b++) {
+                int zr = b * 4 * units, cr = b * units;
+                activate(z, zr, units, act);
+                VectorMath.tanh(c, cr, tc, 0, units);
+                for (int j = 0; j < units; j++) {
+                    float i = act[j], f = act[units + j], g = act[2 * units + j], o = act[3 * units + j];
+                    float t = tc[j], dhv = dh[cr + j];
+                    float dct = dc[cr + j] + dhv * o * (1 - t * t);   // all paths into c
+                    dz[zr + j] = dct * g * i * (1 - i);
+                    dz[zr + units + j] = dct * cPrev[cr + j] * f * (1 - f);
+                    dz[zr + 2 * units + j] = dct * i * (1 - g * g);
+                    dz[zr + 3 * units + j] = dhv * t * o * (1 - o);
+                    dcPrev[cr + j] = dct * f;
+                }
+            }
+        });
+        return new Tensor[] {Tensor.wrap(DType.FLOAT32, zt.shape(), dz), Tensor.wrap(DType.FLOAT32, ct.shape(), dcPrev)};
+    }
+
     private static Tensor[] forwardKernel(KernelContext ctx) {
         Tensor zt = ctx.input(0), ct = ctx.input(1);
+        if (zt.dtype() == DType.FLOAT32) return forwardFloat(ctx, zt, ct);
         int batch = ct.shape().dim(0), units = ct.shape().dim(1), n = batch * units;
         Values z = Values.of(zt), cPrev = Values.of(ct);
         Values h = Values.allocate(ctx, zt.dtype(), n), c = Values.allocate(ctx, zt.dtype(), n);
@@ -122,6 +175,7 @@ public final class RecurrentOps implements OpLibrary {
 
     private static Tensor[] backwardKernel(KernelContext ctx) {
         Tensor zt = ctx.input(0), ct = ctx.input(1);
+        if (zt.dtype() == DType.FLOAT32) return backwardFloat(ctx, zt, ct);
         int batch = ct.shape().dim(0), units = ct.shape().dim(1), n = batch * units;
         Values z = Values.of(zt), cPrev = Values.of(ct), c = Values.of(ctx.input(2));
         Values dh = Values.of(ctx.input(3)), dc = Values.of(ctx.input(4));

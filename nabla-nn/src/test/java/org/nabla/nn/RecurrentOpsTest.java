@@ -4,7 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
+import org.nabla.Ops;
 import org.nabla.Tensor;
+import org.nabla.autodiff.GradientTape;
 import org.nabla.autodiff.GradientChecker;
 
 /** The fused LSTM cell against a float64 reference loop, its gradient by central differences, its shape errors. */
@@ -39,6 +41,29 @@ class RecurrentOpsTest {
             GradientChecker.check("LstmCell h only", in -> new Tensor[] {RecurrentOps.lstmCell(in[0], in[1])[0]},
                     mode, z, cp).assertOk(1e-7);
         }
+    }
+
+    @Test
+    void float32GradientsAgreeWithFloat64() {
+        int b = 3, u = 19;   // 19: a vector's worth of lanes and a tail
+        double[] z = Ref.random(b * 4 * u, 5, -3, 3), cp = Ref.random(b * u, 6, -2, 2);
+        double[] rh = Ref.random(b * u, 7, -1, 1), rc = Ref.random(b * u, 8, -1, 1);
+        Tensor[][] grads = new Tensor[2][];
+        for (int k = 0; k < 2; k++) {
+            boolean f64 = k == 0;
+            Tensor zt = f64 ? Ref.f64(z, b, 4 * u) : Ref.f32(z, b, 4 * u);
+            Tensor ct = f64 ? Ref.f64(cp, b, u) : Ref.f32(cp, b, u);
+            try (GradientTape tape = new GradientTape()) {
+                tape.watch(zt);
+                tape.watch(ct);
+                Tensor[] hc = RecurrentOps.lstmCell(zt, ct);
+                Tensor loss = Ops.add(Ops.sum(Ops.mul(hc[0], f64 ? Ref.f64(rh, b, u) : Ref.f32(rh, b, u))),
+                        Ops.sum(Ops.mul(hc[1], f64 ? Ref.f64(rc, b, u) : Ref.f32(rc, b, u))));
+                grads[k] = tape.gradient(loss, zt, ct);
+            }
+        }
+        Ref.assertClose(grads[0][0].toDoubleArray(), grads[1][0], 1e-5);
+        Ref.assertClose(grads[0][1].toDoubleArray(), grads[1][1], 1e-5);
     }
 
     @Test
