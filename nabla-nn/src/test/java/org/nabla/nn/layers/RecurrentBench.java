@@ -26,6 +26,10 @@ public class RecurrentBench {
     }
 
     public static void main(String[] args) {
+        if ("cell".equals(System.getProperty("nabla.bench.mode"))) {
+            fusedCellPairs();
+            return;
+        }
         int rounds = Integer.getInteger("nabla.bench.rounds", 5), steps = Integer.getInteger("nabla.bench.steps", 30);
         int batch = 32, time = 20;
         Tensor x = Ops.randomUniform(new int[] {batch, time}, DType.INT32, 1, 50, 1);
@@ -39,19 +43,67 @@ public class RecurrentBench {
             models[i].compile(new Adam(1e-3), "sparse_categorical_crossentropy");
             for (int k = 0; k < 5; k++) models[i].trainOnBatch(x, y);   // trace and warm up
         }
-        List<List<Double>> rates = new ArrayList<>();
-        for (int i = 0; i < names.length; i++) rates.add(new ArrayList<>());
+        // wall-clock rate and process CPU time per sample (less sensitive to other jobs on a shared machine)
+        var os = (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
+                .getOperatingSystemMXBean();
+        List<List<Double>> rates = new ArrayList<>(), cpu = new ArrayList<>();
+        for (int i = 0; i < names.length; i++) {
+            rates.add(new ArrayList<>());
+            cpu.add(new ArrayList<>());
+        }
         for (int round = 0; round < rounds; round++) {
             for (int i = 0; i < names.length; i++) {
-                long t0 = System.nanoTime();
+                long t0 = System.nanoTime(), c0 = os.getProcessCpuTime();
                 for (int k = 0; k < steps; k++) models[i].trainOnBatch(x, y);
                 rates.get(i).add(steps * batch / ((System.nanoTime() - t0) / 1e9));
+                cpu.get(i).add((os.getProcessCpuTime() - c0) / 1e3 / (steps * batch));
             }
         }
         for (int i = 0; i < names.length; i++) {
-            List<Double> r = rates.get(i).stream().sorted().toList();
-            System.out.printf(Locale.ROOT, "%-14s train %8.0f samples/s (median of %d rounds, range %.0f-%.0f)%n",
-                    names[i], r.get(r.size() / 2), r.size(), r.getFirst(), r.getLast());
+            List<Double> r = rates.get(i).stream().sorted().toList(), c = cpu.get(i).stream().sorted().toList();
+            System.out.printf(Locale.ROOT, "%-14s train %8.0f samples/s (median of %d rounds, range %.0f-%.0f); "
+                    + "CPU %.1f us/sample (range %.1f-%.1f)%n", names[i], r.get(r.size() / 2), r.size(), r.getFirst(),
+                    r.getLast(), c.get(c.size() / 2), c.getFirst(), c.getLast());
         }
+    }
+
+    /**
+     * The fused LSTM cell alone: a traced forward + gradient of LSTM(64) over [32, 20, 32] inputs, fused and unfused
+     * in adjacent pairs of rounds; prints the median of the per-pair time ratios (robust to the machine's drift).
+     */
+    static void fusedCellPairs() {
+        int rounds = Integer.getInteger("nabla.bench.rounds", 21), calls = Integer.getInteger("nabla.bench.steps", 20);
+        Tensor x = Ops.randomUniform(new int[] {32, 20, 32}, DType.FLOAT32, -1, 1, 3);
+        org.nabla.TracedFunction[] f = new org.nabla.TracedFunction[2];
+        for (int k = 0; k < 2; k++) {
+            LSTM lstm = new LSTM(64).fusedCell(k == 0);
+            lstm.call(x);
+            f[k] = org.nabla.TracedFunction.of(in -> {
+                try (org.nabla.autodiff.GradientTape tape = new org.nabla.autodiff.GradientTape()) {
+                    Tensor loss = Ops.sum(Ops.square(lstm.call(in[0])));
+                    return tape.gradient(loss, lstm.trainableWeights()).toArray(Tensor[]::new);
+                }
+            });
+            for (int i = 0; i < 20; i++) f[k].call(x);
+        }
+        List<Double> ratios = new ArrayList<>(), ms = new ArrayList<>(), msUnfused = new ArrayList<>();
+        for (int r = 0; r < rounds; r++) {
+            double[] t = new double[2];
+            for (int k : r % 2 == 0 ? new int[] {0, 1} : new int[] {1, 0}) {
+                long t0 = System.nanoTime();
+                for (int i = 0; i < calls; i++) f[k].call(x);
+                t[k] = (System.nanoTime() - t0) / 1e6 / calls;
+            }
+            ratios.add(t[0] / t[1]);
+            ms.add(t[0]);
+            msUnfused.add(t[1]);
+        }
+        ratios = ratios.stream().sorted().toList();
+        ms = ms.stream().sorted().toList();
+        msUnfused = msUnfused.stream().sorted().toList();
+        System.out.printf(Locale.ROOT, "LSTM(64) forward+gradient, batch 32, 20 steps: fused %.2f ms, unfused %.2f ms "
+                + "(medians of %d rounds); fused/unfused time ratio median %.3f (range %.3f-%.3f)%n",
+                ms.get(rounds / 2), msUnfused.get(rounds / 2), rounds, ratios.get(rounds / 2), ratios.getFirst(),
+                ratios.getLast());
     }
 }
