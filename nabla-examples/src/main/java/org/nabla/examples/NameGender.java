@@ -2,13 +2,14 @@ package org.nabla.examples;
 
 import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.SplittableRandom;
+import java.util.zip.CRC32;
 import org.nabla.Tensor;
 import org.nabla.Tensors;
 import org.nabla.data.datasets.FirstNames;
@@ -24,8 +25,8 @@ import org.nabla.nn.optimizers.Adam;
  * The classic character-level recurrent example: is a first name female or male? Names are letter ids (a-z as
  * 1-26, any other character 27, 0 padding up to {@value #MAX_LEN} letters) read by
  * {@code Embedding(28, 16, maskZero) -> GRU(32) -> Dense(2, softmax)}. Data: the @stdlib English first-name lists
- * ({@link FirstNames}; {@code scripts/setup-datasets.sh names}), names on both lists dropped, shuffled with a fixed
- * seed and split 80/20.
+ * ({@link FirstNames}; {@code scripts/setup-datasets.sh names}), names on both lists dropped, split 80/20 by a hash of
+ * the name ({@link #split}).
  *
  * <p>Run with {@code scripts/example.sh NameGender [epochs] [names to classify...]}.
  */
@@ -47,7 +48,7 @@ public final class NameGender {
                     + "; run scripts/setup-datasets.sh names");
             return;
         }
-        run(System.out, split(FirstNames.load(), 7), epochs, queries);
+        run(System.out, split(FirstNames.load()), epochs, queries);
     }
 
     static double run(PrintStream out, Data data, int epochs, List<String> queries) {
@@ -95,23 +96,27 @@ public final class NameGender {
         return Tensors.of(ids, names.size(), MAX_LEN);
     }
 
-    /** Drops names on both lists, shuffles with {@code seed}, splits 80/20. */
-    static Data split(FirstNames.Lists lists, long seed) {
+    /**
+     * Drops names on both lists and puts a name in the test split when the CRC-32 of its UTF-8 bytes is divisible by
+     * 5 (about 20%; a rule any language reproduces: scripts/references/keras_names_gender.py uses it); each split
+     * keeps the lists' order (female, then male), and fit shuffles the training data.
+     */
+    static Data split(FirstNames.Lists lists) {
         Set<String> female = new HashSet<>(lists.female()), male = new HashSet<>(lists.male());
-        List<String> names = new ArrayList<>();
-        List<Integer> labels = new ArrayList<>();
-        for (String n : lists.female()) if (!male.contains(n)) { names.add(n); labels.add(0); }
-        for (String n : lists.male()) if (!female.contains(n)) { names.add(n); labels.add(1); }
-        SplittableRandom r = new SplittableRandom(seed);
-        for (int i = names.size() - 1; i > 0; i--) {
-            int j = r.nextInt(i + 1);
-            names.set(j, names.set(i, names.get(j)));
-            labels.set(j, labels.set(i, labels.get(j)));
+        List<String> trainNames = new ArrayList<>(), testNames = new ArrayList<>();
+        List<Integer> trainLabels = new ArrayList<>(), testLabels = new ArrayList<>();
+        for (int label = 0; label < 2; label++) {
+            for (String n : label == 0 ? lists.female() : lists.male()) {
+                if (female.contains(n) && male.contains(n)) continue;
+                CRC32 crc = new CRC32();
+                crc.update(n.getBytes(StandardCharsets.UTF_8));
+                boolean test = crc.getValue() % 5 == 0;
+                (test ? testNames : trainNames).add(n);
+                (test ? testLabels : trainLabels).add(label);
+            }
         }
-        int train = names.size() * 4 / 5;
-        return new Data(encode(names.subList(0, train)), labelTensor(labels.subList(0, train)),
-                encode(names.subList(train, names.size())), labelTensor(labels.subList(train, labels.size())),
-                List.copyOf(names.subList(train, names.size())));
+        return new Data(encode(trainNames), labelTensor(trainLabels), encode(testNames), labelTensor(testLabels),
+                List.copyOf(testNames));
     }
 
     private static Tensor labelTensor(List<Integer> labels) {
