@@ -105,7 +105,22 @@ def case_models():
         lambda: seq_model(bidi(L.SimpleRNN, dict(return_sequences=True, **ACT), merge_mode="ave")), [seq(13)])
     cases["bidirectional_lstm_mul_state"] = (
         lambda: seq_model(bidi(L.LSTM, dict(return_state=True, **GATED), merge_mode="mul")), [seq(14)])
+    cases["masking_lstm_sequences"] = (
+        lambda: seq_model_masked(L.LSTM(U, return_sequences=True, **GATED)), [padded_seq(15)])
     return cases
+
+
+def padded_seq(seed):
+    """A float sequence whose padded steps (all features 0) sit at the end of row 0 and inside row 1."""
+    x = seq(seed)
+    x[0, 3:] = 0
+    x[1, 1] = 0
+    return x
+
+
+def seq_model_masked(layer):
+    x = keras.Input((T, D), dtype="float64")
+    return keras.Model(x, layer(L.Masking(0.0)(x)))
 
 
 def as_list(y):

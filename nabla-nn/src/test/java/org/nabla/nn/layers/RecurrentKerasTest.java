@@ -69,7 +69,12 @@ class RecurrentKerasTest {
                 Arguments.of("bidirectional_simple_rnn_ave_sequences",
                         seq(() -> new Bidirectional(new SimpleRNN(3).returnSequences(true), "ave"))),
                 Arguments.of("bidirectional_lstm_mul_state",
-                        seq(() -> new Bidirectional(new LSTM(3).returnState(true), "mul"))));
+                        seq(() -> new Bidirectional(new LSTM(3).returnState(true), "mul"))),
+                Arguments.of("masking_lstm_sequences", (Supplier<Model>) () -> {
+                    LayerOutput x = Input.of(T, D);
+                    LayerOutput masked = f64(new Masking()).apply(x);
+                    return Model.functional(x, f64(new LSTM(U).returnSequences(true)).apply(masked));
+                }));
     }
 
     private static Layer f64(Layer l) { return l.dtype(DType.FLOAT64); }
