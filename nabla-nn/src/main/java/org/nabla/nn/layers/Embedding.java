@@ -71,7 +71,12 @@ public final class Embedding extends Layer {
 
     @Override
     protected Tensor forward(Tensor[] inputs, CallContext ctx) {
-        return Ops.gather(embeddings.read(), ids(inputs[0]));
+        try {
+            return Ops.gather(embeddings.read(), ids(inputs[0]));
+        } catch (org.nabla.ops.OpException e) {   // eagerly: an id out of range; say which layer and its range
+            throw new IllegalArgumentException(describe() + ": ids must be in [0, " + inputDim + "): "
+                    + e.getMessage(), e);
+        }
     }
 
     @Override

@@ -135,5 +135,9 @@ class RecurrentLayersTest {
         var ids = assertThrows(IllegalArgumentException.class,
                 () -> new Embedding(5, 2).call(Tensors.of((Object) new boolean[][] {{true}})));
         assertTrue(ids.getMessage().contains("integer ids"), ids.getMessage());
+        var range = assertThrows(IllegalArgumentException.class,
+                () -> new Embedding(5, 2).name("chars").call(Tensors.of(new int[] {1, 7}, 1, 2)));
+        assertTrue(range.getMessage().contains("'chars' (Embedding): ids must be in [0, 5)")
+                && range.getMessage().contains("index 7"), range.getMessage());
     }
 }
