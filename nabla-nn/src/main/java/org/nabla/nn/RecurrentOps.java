@@ -20,15 +20,20 @@ import org.nabla.ops.OpException;
 import org.nabla.ops.TensorSpec;
 
 /**
- * The fused LSTM cell: one op for the elementwise part of a timestep, which unfused is a Split, three Sigmoids, two
- * Tanhs, three Muls and an Add (and twice as many backward ops), each a pass over [batch, units] memory and a node
- * for the executor.
+ * The fused recurrent cells: one op for the elementwise part of an LSTM or GRU timestep, which unfused is a Split,
+ * three Sigmoids, two Tanhs, three Muls and an Add (an LSTM; and twice as many backward ops), each a pass over
+ * [batch, units] memory and a node for the executor.
  * <ul>
  * <li>{@code LstmCell(z, cPrev)}: z [batch, 4 units] the gate pre-activations (x·W + h·U + b, Keras' order i, f,
  *     c, o), cPrev [batch, units]; outputs {@code h = σ(z_o) * tanh(c)} and
  *     {@code c = σ(z_f) * cPrev + σ(z_i) * tanh(z_c)}.</li>
  * <li>{@code LstmCellGrad(z, cPrev, c, dh, dc)}: its gradient, outputs dz and dcPrev (gates recomputed from z).
  *     Not differentiable itself: a second derivative through a fused LSTM is not supported.</li>
+ * <li>{@code GruCell(xw, inner, hPrev)}: a GRU timestep with the reset gate after the recurrent matmul (Keras'
+ *     default): xw = x·W + b and inner = h·U + b' [batch, 3 units] (z, r, h), hPrev [batch, units]; outputs
+ *     {@code h = z * hPrev + (1 - z) * tanh(xw_h + r * inner_h)}, {@code z = σ(xw_z + inner_z)},
+ *     {@code r = σ(xw_r + inner_r)}.</li>
+ * <li>{@code GruCellGrad(xw, inner, hPrev, dh)}: its gradient (dxw, dinner, dhPrev); not differentiable itself.</li>
  * </ul>
  * float32 runs the activations vectorized (core's {@code VectorMath}), float64 through {@code Math}. An
  * {@link OpLibrary} listed in nabla-nn's {@code META-INF/services/org.nabla.kernels.OpLibrary}.
@@ -44,8 +49,18 @@ public final class RecurrentOps implements OpLibrary {
             .notDifferentiable().internal()
             .summary("LstmCell's backward pass: dz [B, 4U] and dcPrev [B, U]").build();
 
+    public static final OpDef GRU_CELL = OpDef.builder("GruCell").inputs("xw", "inner", "hPrev")
+            .shape(RecurrentOps::gruShape)
+            .summary("GRU timestep (reset after): xw = x·W + b, inner = h·U + b' [B, 3U] (z, r, h), hPrev [B, U]: "
+                    + "outputs h").build();
+
+    public static final OpDef GRU_CELL_GRAD = OpDef.builder("GruCellGrad").inputs("xw", "inner", "hPrev", "dh")
+            .shape(RecurrentOps::gruGradShape)
+            .notDifferentiable().internal()
+            .summary("GruCell's backward pass: dxw, dinner [B, 3U] and dhPrev [B, U]").build();
+
     @Override
-    public Collection<OpDef> ops() { return List.of(LSTM_CELL, LSTM_CELL_GRAD); }
+    public Collection<OpDef> ops() { return List.of(LSTM_CELL, LSTM_CELL_GRAD, GRU_CELL, GRU_CELL_GRAD); }
 
     @Override
     public void registerGradients(GradientRegistry gradients) {
@@ -54,6 +69,13 @@ public final class RecurrentOps implements OpLibrary {
             Tensor dc = g[1] != null ? g[1] : Ops.zerosLike(c.output(1));
             return Ops.runMulti(LSTM_CELL_GRAD, Attrs.EMPTY, c.input(0), c.input(1), c.output(1), dh, dc);
         });
+        gradients.register(GRU_CELL, (c, g) -> Ops.runMulti(GRU_CELL_GRAD, Attrs.EMPTY, c.input(0), c.input(1),
+                c.input(2), g[0]));
+    }
+
+    /** One GRU timestep with the reset gate after the recurrent matmul (Keras' default); returns h. */
+    public static Tensor gruCell(Tensor xw, Tensor inner, Tensor hPrev) {
+        return Ops.run(GRU_CELL, Attrs.EMPTY, xw, inner, hPrev);
     }
 
     /** One LSTM timestep's gates; returns {h, c}. */
@@ -62,6 +84,33 @@ public final class RecurrentOps implements OpLibrary {
     private static TensorSpec[] cellShape(TensorSpec[] in, Attrs a) {
         Shape c = checkCell("LstmCell", in[0], in[1]);
         return new TensorSpec[] {new TensorSpec(in[0].dtype(), c), new TensorSpec(in[0].dtype(), c)};
+    }
+
+    private static TensorSpec[] gruShape(TensorSpec[] in, Attrs a) {
+        return new TensorSpec[] {new TensorSpec(in[0].dtype(), checkGru("GruCell", in))};
+    }
+
+    private static TensorSpec[] gruGradShape(TensorSpec[] in, Attrs a) {
+        Shape h = checkGru("GruCellGrad", in);
+        Infer.sameDType("GruCellGrad", in[0], in[3]);
+        if (!in[3].shape().isCompatibleWith(h)) {
+            throw new OpException("GruCellGrad", "dh must be shaped like hPrev " + h + ", got " + in[3].shape());
+        }
+        return new TensorSpec[] {in[0], in[1], new TensorSpec(in[0].dtype(), h)};
+    }
+
+    private static Shape checkGru(String op, TensorSpec[] in) {
+        Infer.requireFloating(op, "xw", in[0]);
+        Infer.sameDType(op, in[0], in[1]);
+        Infer.sameDType(op, in[0], in[2]);
+        Shape x = in[0].shape(), inner = in[1].shape(), h = in[2].shape();
+        if (x.rank() != 2 || inner.rank() != 2 || h.rank() != 2 || !x.isCompatibleWith(inner)
+                || (x.dim(1) >= 0 && h.dim(1) >= 0 && x.dim(1) != 3 * h.dim(1))
+                || (x.dim(0) >= 0 && h.dim(0) >= 0 && x.dim(0) != h.dim(0))) {
+            throw new OpException(op, "xw and inner must both be [batch, 3 units] for hPrev [batch, units], got " + x
+                    + ", " + inner + " and " + h);
+        }
+        return h;
     }
 
     private static TensorSpec[] gradShape(TensorSpec[] in, Attrs a) {
@@ -97,6 +146,8 @@ public final class RecurrentOps implements OpLibrary {
         for (DType d : new DType[] {DType.FLOAT32, DType.FLOAT64}) {
             r.register(LSTM_CELL, CpuDevice.TYPE, d, RecurrentOps::forwardKernel);
             r.register(LSTM_CELL_GRAD, CpuDevice.TYPE, d, RecurrentOps::backwardKernel);
+            r.register(GRU_CELL, CpuDevice.TYPE, d, RecurrentOps::gruForwardKernel);
+            r.register(GRU_CELL_GRAD, CpuDevice.TYPE, d, RecurrentOps::gruBackwardKernel);
         }
     }
 
@@ -197,6 +248,89 @@ public final class RecurrentOps implements OpLibrary {
             }
         });
         return new Tensor[] {dz.tensor(zt.shape()), dcPrev.tensor(ct.shape())};
+    }
+
+    // ---------------------------------------------------------------- GRU (reset after)
+    // z = σ(x_z + u_z), r = σ(x_r + u_r), hh = tanh(x_h + r * u_h), h = z * hPrev + (1 - z) * hh
+
+    private static Tensor[] gruForwardKernel(KernelContext ctx) {
+        Tensor xt = ctx.input(0), ht = ctx.input(2);
+        int batch = ht.shape().dim(0), units = ht.shape().dim(1);
+        if (xt.dtype() == DType.FLOAT32) {
+            float[] x = (float[]) xt.data(), u = (float[]) ctx.input(1).data(), hp = (float[]) ht.data();
+            float[] h = ctx.allocateFloats(batch * units);
+            Parallel.forRange(batch, Math.max(1, 8192 / Math.max(1, units)), (from, to) -> {
+                float[] g = new float[3 * units];
+                for (int b = from; b < to; b++) {
+                    gruGates(x, u, b * 3 * units, units, g);
+                    for (int j = 0; j < units; j++) {
+                        float z = g[j], hh = g[2 * units + j];
+                        h[b * units + j] = z * hp[b * units + j] + (1 - z) * hh;
+                    }
+                }
+            });
+            return new Tensor[] {Tensor.wrap(DType.FLOAT32, ht.shape(), h)};
+        }
+        Values x = Values.of(xt), u = Values.of(ctx.input(1)), hp = Values.of(ht);
+        Values h = Values.allocate(ctx, xt.dtype(), batch * units);
+        for (int b = 0; b < batch; b++) {
+            int xr = b * 3 * units, hr = b * units;
+            for (int j = 0; j < units; j++) {
+                double z = sigmoid(x.get(xr + j) + u.get(xr + j));
+                double r = sigmoid(x.get(xr + units + j) + u.get(xr + units + j));
+                double hh = Math.tanh(x.get(xr + 2 * units + j) + r * u.get(xr + 2 * units + j));
+                h.set(hr + j, z * hp.get(hr + j) + (1 - z) * hh);
+            }
+        }
+        return new Tensor[] {h.tensor(ht.shape())};
+    }
+
+    /** z, r and hh of one row (float32) into {@code g} [3 units], the activations vectorized. */
+    private static void gruGates(float[] x, float[] u, int row, int units, float[] g) {
+        for (int j = 0; j < 2 * units; j++) g[j] = x[row + j] + u[row + j];
+        VectorMath.sigmoid(g, 0, g, 0, 2 * units);
+        for (int j = 0; j < units; j++) g[2 * units + j] = x[row + 2 * units + j] + g[units + j] * u[row + 2 * units + j];
+        VectorMath.tanh(g, 2 * units, g, 2 * units, units);
+    }
+
+    private static Tensor[] gruBackwardKernel(KernelContext ctx) {
+        Tensor xt = ctx.input(0), ht = ctx.input(2);
+        int batch = ht.shape().dim(0), units = ht.shape().dim(1);
+        DType d = xt.dtype();
+        Values x = Values.of(xt), u = Values.of(ctx.input(1)), hp = Values.of(ht), dh = Values.of(ctx.input(3));
+        Values dx = Values.allocate(ctx, d, 3 * batch * units), du = Values.allocate(ctx, d, 3 * batch * units);
+        Values dhp = Values.allocate(ctx, d, batch * units);
+        Parallel.forRange(batch, Math.max(1, 4096 / Math.max(1, units)), (from, to) -> {
+            float[] g = d == DType.FLOAT32 ? new float[3 * units] : null;
+            for (int b = from; b < to; b++) {
+                int xr = b * 3 * units, hr = b * units;
+                if (g != null) gruGates((float[]) xt.data(), (float[]) ctx.input(1).data(), xr, units, g);
+                for (int j = 0; j < units; j++) {
+                    double z, r, hh;
+                    if (g != null) {
+                        z = g[j];
+                        r = g[units + j];
+                        hh = g[2 * units + j];
+                    } else {
+                        z = sigmoid(x.get(xr + j) + u.get(xr + j));
+                        r = sigmoid(x.get(xr + units + j) + u.get(xr + units + j));
+                        hh = Math.tanh(x.get(xr + 2 * units + j) + r * u.get(xr + 2 * units + j));
+                    }
+                    double dhv = dh.get(hr + j);
+                    double dA = dhv * (1 - z) * (1 - hh * hh);              // through hh's pre-activation
+                    double dZ = dhv * (hp.get(hr + j) - hh) * z * (1 - z);
+                    double dR = dA * u.get(xr + 2 * units + j) * r * (1 - r);
+                    dx.set(xr + j, dZ);
+                    du.set(xr + j, dZ);
+                    dx.set(xr + units + j, dR);
+                    du.set(xr + units + j, dR);
+                    dx.set(xr + 2 * units + j, dA);
+                    du.set(xr + 2 * units + j, dA * r);
+                    dhp.set(hr + j, dhv * z);
+                }
+            }
+        });
+        return new Tensor[] {dx.tensor(xt.shape()), du.tensor(xt.shape()), dhp.tensor(ht.shape())};
     }
 
     /** Flat float32 or float64 values read and written as doubles. */

@@ -9,7 +9,7 @@ import org.nabla.Tensor;
 import org.nabla.autodiff.GradientTape;
 import org.nabla.autodiff.GradientChecker;
 
-/** The fused LSTM cell against a float64 reference loop, its gradient by central differences, its shape errors. */
+/** The fused LSTM and GRU cells against float64 reference loops, their gradients by central differences, shape errors. */
 class RecurrentOpsTest {
     private static double sigmoid(double x) { return 1 / (1 + Math.exp(-x)); }
 
@@ -64,6 +64,52 @@ class RecurrentOpsTest {
         }
         Ref.assertClose(grads[0][0].toDoubleArray(), grads[1][0], 1e-5);
         Ref.assertClose(grads[0][1].toDoubleArray(), grads[1][1], 1e-5);
+    }
+
+    @Test
+    void gruValuesMatchTheGateFormulas() {
+        int b = 2, u = 19;
+        double[] x = Ref.random(b * 3 * u, 11, -3, 3), in = Ref.random(b * 3 * u, 12, -3, 3);
+        double[] hp = Ref.random(b * u, 13, -1, 1);
+        double[] h = new double[b * u];
+        for (int r = 0; r < b; r++) {
+            for (int j = 0; j < u; j++) {
+                int k = r * 3 * u + j;
+                double z = sigmoid(x[k] + in[k]), rr = sigmoid(x[k + u] + in[k + u]);
+                double hh = Math.tanh(x[k + 2 * u] + rr * in[k + 2 * u]);
+                h[r * u + j] = z * hp[r * u + j] + (1 - z) * hh;
+            }
+        }
+        Ref.assertClose(h, RecurrentOps.gruCell(Ref.f64(x, b, 3 * u), Ref.f64(in, b, 3 * u), Ref.f64(hp, b, u)),
+                1e-14);
+        Ref.assertClose(h, RecurrentOps.gruCell(Ref.f32(x, b, 3 * u), Ref.f32(in, b, 3 * u), Ref.f32(hp, b, u)),
+                1e-6);
+    }
+
+    @Test
+    void gruGradientsMatchCentralDifferencesAndFloat32AgreesWithFloat64() {
+        Tensor x = Ref.f64(Ref.random(2 * 9, 14, -2, 2), 2, 9), in = Ref.f64(Ref.random(2 * 9, 15, -2, 2), 2, 9);
+        Tensor hp = Ref.f64(Ref.random(6, 16, -1, 1), 2, 3);
+        for (GradientChecker.Mode mode : GradientChecker.Mode.values()) {
+            GradientChecker.check("GruCell", a -> new Tensor[] {RecurrentOps.gruCell(a[0], a[1], a[2])}, mode, x, in,
+                    hp).assertOk(1e-7);
+        }
+        int b = 3, u = 19;
+        double[] xv = Ref.random(b * 3 * u, 17, -3, 3), iv = Ref.random(b * 3 * u, 18, -3, 3);
+        double[] hv = Ref.random(b * u, 19, -1, 1), rv = Ref.random(b * u, 20, -1, 1);
+        Tensor[][] grads = new Tensor[2][];
+        for (int k = 0; k < 2; k++) {
+            boolean f64 = k == 0;
+            Tensor[] args = f64 ? new Tensor[] {Ref.f64(xv, b, 3 * u), Ref.f64(iv, b, 3 * u), Ref.f64(hv, b, u)}
+                    : new Tensor[] {Ref.f32(xv, b, 3 * u), Ref.f32(iv, b, 3 * u), Ref.f32(hv, b, u)};
+            try (GradientTape tape = new GradientTape()) {
+                for (Tensor t : args) tape.watch(t);
+                Tensor loss = Ops.sum(Ops.mul(RecurrentOps.gruCell(args[0], args[1], args[2]),
+                        f64 ? Ref.f64(rv, b, u) : Ref.f32(rv, b, u)));
+                grads[k] = tape.gradient(loss, args[0], args[1], args[2]);
+            }
+        }
+        for (int i = 0; i < 3; i++) Ref.assertClose(grads[0][i].toDoubleArray(), grads[1][i], 1e-5);
     }
 
     @Test

@@ -3,16 +3,19 @@ package org.nabla.nn.layers;
 import org.nabla.Ops;
 import org.nabla.Shape;
 import org.nabla.Tensor;
+import org.nabla.nn.RecurrentOps;
 
 /**
  * Gated recurrent unit (Keras' GRU), gates in Keras' order z (update), r (reset), h (candidate). With
  * {@code resetAfter} (the default, Keras 3's and cuDNN's variant) the bias is [2, 3 * units] (input and recurrent
  * rows) and the reset gate multiplies the recurrent projection:
  * {@code hh = tanh(x·W_h + b_h + r * (h·U_h + b'_h))}; without it, {@code hh = tanh(x·W_h + b_h + (r * h)·U_h)}. Then
- * {@code h = z * h_prev + (1 - z) * hh}.
+ * {@code h = z * h_prev + (1 - z) * hh}. With resetAfter and the default activations a timestep's gate arithmetic is
+ * one fused op ({@link RecurrentOps#GRU_CELL}).
  */
 public final class GRU extends RecurrentLayer {
     private boolean resetAfter = true;
+    private boolean fusedCell = true;
 
     public GRU(int units) { super(units); }
 
@@ -24,6 +27,9 @@ public final class GRU extends RecurrentLayer {
     }
 
     public boolean resetAfter() { return resetAfter; }
+
+    /** Uses the fused GruCell op with resetAfter and the default activations (true; false for comparisons). */
+    GRU fusedCell(boolean b) { fusedCell = b; return this; }
 
     @Override
     RecurrentLayer blankCopy() { return new GRU(units).resetAfter(resetAfter); }
@@ -50,6 +56,13 @@ public final class GRU extends RecurrentLayer {
                 ? Ops.reshape(Ops.slice(bias.read(), new int[] {1, 0}, new int[] {1, -1}), -1) : null;
         Tensor[] uk = resetAfter ? null : gateBlocks(u);   // [units, units] each: z, r, h
         Tensor uzr = resetAfter ? null : Ops.concat(1, uk[0], uk[1]);
+        if (resetAfter && fusedCell && "tanh".equals(activation()) && "sigmoid".equals(recurrentActivation())) {
+            return (xw, states) -> {
+                Tensor inner = Ops.matmul(states[0], u);
+                if (recurrentBias != null) inner = Ops.biasAdd(inner, recurrentBias);
+                return new Tensor[] {RecurrentOps.gruCell(xw, inner, states[0])};
+            };
+        }
         return (xw, states) -> {
             Tensor h = states[0];
             Tensor[] x = gateBlocks(xw);

@@ -43,7 +43,7 @@ class RecurrentLayersTest {
     }
 
     @Test
-    void theFusedLstmCellComputesWhatTheUnfusedOpsDo() {
+    void theFusedCellsComputeWhatTheUnfusedOpsDo() {
         Tensor x = org.nabla.nn.Ref.f64(org.nabla.nn.Ref.random(2 * 6 * 3, 9, -1, 1), 2, 6, 3);
         LSTM fused = (LSTM) new LSTM(4).returnSequences(true).returnState(true).dtype(DType.FLOAT64);
         LSTM plain = (LSTM) new LSTM(4).returnSequences(true).returnState(true).dtype(DType.FLOAT64);
@@ -54,6 +54,12 @@ class RecurrentLayersTest {
         Tensor[] a = fused.callAll(new Tensor[] {x}, null, org.nabla.nn.CallContext.INFERENCE);
         Tensor[] b = plain.callAll(new Tensor[] {x}, null, org.nabla.nn.CallContext.INFERENCE);
         for (int i = 0; i < 3; i++) org.nabla.nn.Ref.assertClose(b[i].toDoubleArray(), a[i], 1e-13);
+        GRU fusedGru = (GRU) new GRU(4).returnSequences(true).dtype(DType.FLOAT64);
+        GRU plainGru = ((GRU) new GRU(4).returnSequences(true).dtype(DType.FLOAT64)).fusedCell(false);
+        fusedGru.call(x);
+        plainGru.call(x);
+        for (int i = 0; i < 3; i++) plainGru.weights().get(i).assign(fusedGru.weights().get(i).read());
+        org.nabla.nn.Ref.assertClose(plainGru.call(x).toDoubleArray(), fusedGru.call(x), 1e-13);
     }
 
     @Test
