@@ -26,14 +26,18 @@ import org.nabla.ops.TensorSpec;
  * <ul>
  * <li>{@code LstmCell(z, cPrev)}: z [batch, 4 units] the gate pre-activations (x·W + h·U + b, Keras' order i, f,
  *     c, o), cPrev [batch, units]; outputs {@code h = σ(z_o) * tanh(c)} and
- *     {@code c = σ(z_f) * cPrev + σ(z_i) * tanh(z_c)}.</li>
- * <li>{@code LstmCellGrad(z, cPrev, c, dh, dc)}: its gradient, outputs dz and dcPrev (gates recomputed from z).
+ *     {@code c = σ(z_f) * cPrev + σ(z_i) * tanh(z_c)}, and the activated gates [batch, 4 units] for the
+ *     gradient.</li>
+ * <li>{@code LstmCellGrad(act, cPrev, c, dh, dc)}: its gradient, outputs dz and dcPrev (from the forward's gates;
+ *     only tanh(c) is recomputed).
  *     Not differentiable itself: a second derivative through a fused LSTM is not supported.</li>
  * <li>{@code GruCell(xw, inner, hPrev)}: a GRU timestep with the reset gate after the recurrent matmul (Keras'
  *     default): xw = x·W + b and inner = h·U + b' [batch, 3 units] (z, r, h), hPrev [batch, units]; outputs
  *     {@code h = z * hPrev + (1 - z) * tanh(xw_h + r * inner_h)}, {@code z = σ(xw_z + inner_z)},
  *     {@code r = σ(xw_r + inner_r)}.</li>
- * <li>{@code GruCellGrad(xw, inner, hPrev, dh)}: its gradient (dxw, dinner, dhPrev); not differentiable itself.</li>
+ *     Also outputs the gates z, r, hh [batch, 3 units] for the gradient.</li>
+ * <li>{@code GruCellGrad(inner, hPrev, gates, dh)}: its gradient (dxw, dinner, dhPrev) from the forward's gates
+ *     (no activation is recomputed); not differentiable itself.</li>
  * </ul>
  * float32 runs the activations vectorized (core's {@code VectorMath}), float64 through {@code Math}. An
  * {@link OpLibrary} listed in nabla-nn's {@code META-INF/services/org.nabla.kernels.OpLibrary}.
@@ -41,10 +45,11 @@ import org.nabla.ops.TensorSpec;
 public final class RecurrentOps implements OpLibrary {
     public static final OpDef LSTM_CELL = OpDef.builder("LstmCell").inputs("z", "cPrev")
             .shape(RecurrentOps::cellShape)
-            .summary("LSTM timestep from gate pre-activations z [B, 4U] (i, f, c, o) and cPrev [B, U]: outputs h, c")
+            .summary("LSTM timestep from gate pre-activations z [B, 4U] (i, f, c, o) and cPrev [B, U]: outputs h, c "
+                    + "and the activated gates [B, 4U] (kept for the gradient)")
             .build();
 
-    public static final OpDef LSTM_CELL_GRAD = OpDef.builder("LstmCellGrad").inputs("z", "cPrev", "c", "dh", "dc")
+    public static final OpDef LSTM_CELL_GRAD = OpDef.builder("LstmCellGrad").inputs("act", "cPrev", "c", "dh", "dc")
             .shape(RecurrentOps::gradShape)
             .notDifferentiable().internal()
             .summary("LstmCell's backward pass: dz [B, 4U] and dcPrev [B, U]").build();
@@ -52,9 +57,9 @@ public final class RecurrentOps implements OpLibrary {
     public static final OpDef GRU_CELL = OpDef.builder("GruCell").inputs("xw", "inner", "hPrev")
             .shape(RecurrentOps::gruShape)
             .summary("GRU timestep (reset after): xw = x·W + b, inner = h·U + b' [B, 3U] (z, r, h), hPrev [B, U]: "
-                    + "outputs h").build();
+                    + "outputs h and the gates z, r, hh [B, 3U] (kept for the gradient)").build();
 
-    public static final OpDef GRU_CELL_GRAD = OpDef.builder("GruCellGrad").inputs("xw", "inner", "hPrev", "dh")
+    public static final OpDef GRU_CELL_GRAD = OpDef.builder("GruCellGrad").inputs("inner", "hPrev", "gates", "dh")
             .shape(RecurrentOps::gruGradShape)
             .notDifferentiable().internal()
             .summary("GruCell's backward pass: dxw, dinner [B, 3U] and dhPrev [B, U]").build();
@@ -64,39 +69,44 @@ public final class RecurrentOps implements OpLibrary {
 
     @Override
     public void registerGradients(GradientRegistry gradients) {
+        // the activated gates (output 2) only feed these gradients: a gradient arriving at them is not followed
         gradients.register(LSTM_CELL, (c, g) -> {
+            if (g[0] == null && g[1] == null) return new Tensor[2];
             Tensor dh = g[0] != null ? g[0] : Ops.zerosLike(c.output(0));
             Tensor dc = g[1] != null ? g[1] : Ops.zerosLike(c.output(1));
-            return Ops.runMulti(LSTM_CELL_GRAD, Attrs.EMPTY, c.input(0), c.input(1), c.output(1), dh, dc);
+            return Ops.runMulti(LSTM_CELL_GRAD, Attrs.EMPTY, c.output(2), c.input(1), c.output(1), dh, dc);
         });
-        gradients.register(GRU_CELL, (c, g) -> Ops.runMulti(GRU_CELL_GRAD, Attrs.EMPTY, c.input(0), c.input(1),
-                c.input(2), g[0]));
+        // the gates output only feeds this gradient: a gradient arriving at it is not followed
+        gradients.register(GRU_CELL, (c, g) -> g[0] == null ? new Tensor[3]
+                : Ops.runMulti(GRU_CELL_GRAD, Attrs.EMPTY, c.input(1), c.input(2), c.output(1), g[0]));
     }
 
     /** One GRU timestep with the reset gate after the recurrent matmul (Keras' default); returns h. */
     public static Tensor gruCell(Tensor xw, Tensor inner, Tensor hPrev) {
-        return Ops.run(GRU_CELL, Attrs.EMPTY, xw, inner, hPrev);
+        return Ops.runMulti(GRU_CELL, Attrs.EMPTY, xw, inner, hPrev)[0];
     }
 
     /** One LSTM timestep's gates; returns {h, c}. */
-    public static Tensor[] lstmCell(Tensor z, Tensor cPrev) { return Ops.runMulti(LSTM_CELL, Attrs.EMPTY, z, cPrev); }
+    public static Tensor[] lstmCell(Tensor z, Tensor cPrev) {
+        return java.util.Arrays.copyOf(Ops.runMulti(LSTM_CELL, Attrs.EMPTY, z, cPrev), 2);
+    }
 
     private static TensorSpec[] cellShape(TensorSpec[] in, Attrs a) {
         Shape c = checkCell("LstmCell", in[0], in[1]);
-        return new TensorSpec[] {new TensorSpec(in[0].dtype(), c), new TensorSpec(in[0].dtype(), c)};
+        return new TensorSpec[] {new TensorSpec(in[0].dtype(), c), new TensorSpec(in[0].dtype(), c), in[0]};
     }
 
     private static TensorSpec[] gruShape(TensorSpec[] in, Attrs a) {
-        return new TensorSpec[] {new TensorSpec(in[0].dtype(), checkGru("GruCell", in))};
+        return new TensorSpec[] {new TensorSpec(in[0].dtype(), checkGru("GruCell", in)), in[0]};
     }
 
     private static TensorSpec[] gruGradShape(TensorSpec[] in, Attrs a) {
-        Shape h = checkGru("GruCellGrad", in);
+        Shape h = checkGru("GruCellGrad", new TensorSpec[] {in[2], in[0], in[1]});
         Infer.sameDType("GruCellGrad", in[0], in[3]);
         if (!in[3].shape().isCompatibleWith(h)) {
             throw new OpException("GruCellGrad", "dh must be shaped like hPrev " + h + ", got " + in[3].shape());
         }
-        return new TensorSpec[] {in[0], in[1], new TensorSpec(in[0].dtype(), h)};
+        return new TensorSpec[] {in[2], in[0], new TensorSpec(in[0].dtype(), h)};
     }
 
     private static Shape checkGru(String op, TensorSpec[] in) {
@@ -114,7 +124,7 @@ public final class RecurrentOps implements OpLibrary {
     }
 
     private static TensorSpec[] gradShape(TensorSpec[] in, Attrs a) {
-        Shape c = checkCell("LstmCellGrad", in[0], in[1]);
+        Shape c = checkCell("LstmCellGrad", in[0], in[1]);   // act is shaped like z
         for (int i = 2; i < 5; i++) {
             Infer.sameDType("LstmCellGrad", in[0], in[i]);
             if (!in[i].shape().isCompatibleWith(c)) {
@@ -153,44 +163,45 @@ public final class RecurrentOps implements OpLibrary {
 
     private static double sigmoid(double x) { return 1 / (1 + Math.exp(-x)); }
 
-    /** The activations of one row of z (float32): σ over i, f; tanh over c; σ over o (vectorized, core's VectorMath). */
-    private static void activate(float[] z, int zr, int units, float[] act) {
-        VectorMath.sigmoid(z, zr, act, 0, 2 * units);
-        VectorMath.tanh(z, zr + 2 * units, act, 2 * units, units);
-        VectorMath.sigmoid(z, zr + 3 * units, act, 3 * units, units);
+    /** The activations of one row of z (float32) into act at the same offset: σ over i, f; tanh over c; σ over o. */
+    private static void activate(float[] z, int row, int units, float[] act) {
+        VectorMath.sigmoid(z, row, act, row, 2 * units);
+        VectorMath.tanh(z, row + 2 * units, act, row + 2 * units, units);
+        VectorMath.sigmoid(z, row + 3 * units, act, row + 3 * units, units);
     }
 
     private static Tensor[] forwardFloat(KernelContext ctx, Tensor zt, Tensor ct) {
         int batch = ct.shape().dim(0), units = ct.shape().dim(1), n = batch * units;
         float[] z = (float[]) zt.data(), cPrev = (float[]) ct.data();
-        float[] h = ctx.allocateFloats(n), c = ctx.allocateFloats(n);
+        float[] h = ctx.allocateFloats(n), c = ctx.allocateFloats(n), act = ctx.allocateFloats(4 * n);
         Parallel.forRange(batch, Math.max(1, 8192 / Math.max(1, units)), (from, to) -> {
-            float[] act = new float[4 * units];
             for (int b = from; b < to; b++) {
-                int cr = b * units;
-                activate(z, b * 4 * units, units, act);
-                for (int j = 0; j < units; j++) c[cr + j] = act[units + j] * cPrev[cr + j] + act[j] * act[2 * units + j];
+                int row = b * 4 * units, cr = b * units;
+                activate(z, row, units, act);
+                for (int j = 0; j < units; j++) {
+                    c[cr + j] = act[row + units + j] * cPrev[cr + j] + act[row + j] * act[row + 2 * units + j];
+                }
                 VectorMath.tanh(c, cr, h, cr, units);
-                for (int j = 0; j < units; j++) h[cr + j] *= act[3 * units + j];
+                for (int j = 0; j < units; j++) h[cr + j] *= act[row + 3 * units + j];
             }
         });
-        return new Tensor[] {Tensor.wrap(DType.FLOAT32, ct.shape(), h), Tensor.wrap(DType.FLOAT32, ct.shape(), c)};
+        return new Tensor[] {Tensor.wrap(DType.FLOAT32, ct.shape(), h), Tensor.wrap(DType.FLOAT32, ct.shape(), c),
+                Tensor.wrap(DType.FLOAT32, zt.shape(), act)};
     }
 
-    private static Tensor[] backwardFloat(KernelContext ctx, Tensor zt, Tensor ct) {
+    private static Tensor[] backwardFloat(KernelContext ctx, Tensor at, Tensor ct) {
         int batch = ct.shape().dim(0), units = ct.shape().dim(1), n = batch * units;
-        float[] z = (float[]) zt.data(), cPrev = (float[]) ct.data(), c = (float[]) ctx.input(2).data();
+        float[] act = (float[]) at.data(), cPrev = (float[]) ct.data(), c = (float[]) ctx.input(2).data();
         float[] dh = (float[]) ctx.input(3).data(), dc = (float[]) ctx.input(4).data();
         float[] dz = ctx.allocateFloats(4 * n), dcPrev = ctx.allocateFloats(n);
-        Parallel.forRange(batch, Math.max(1, 4096 / Math.max(1, units)), (from, to) -> {
-            float[] act = new float[4 * units], tc = new float[units];
+        Parallel.forRange(batch, Math.max(1, 8192 / Math.max(1, units)), (from, to) -> {
+            float[] tc = new float[units];
             for (int b = from; b < to; b++) {
                 int zr = b * 4 * units, cr = b * units;
-                activate(z, zr, units, act);
                 VectorMath.tanh(c, cr, tc, 0, units);
                 for (int j = 0; j < units; j++) {
-                    float i = act[j], f = act[units + j], g = act[2 * units + j], o = act[3 * units + j];
-                    float t = tc[j], dhv = dh[cr + j];
+                    float i = act[zr + j], f = act[zr + units + j], g = act[zr + 2 * units + j];
+                    float o = act[zr + 3 * units + j], t = tc[j], dhv = dh[cr + j];
                     float dct = dc[cr + j] + dhv * o * (1 - t * t);   // all paths into c
                     dz[zr + j] = dct * g * i * (1 - i);
                     dz[zr + units + j] = dct * cPrev[cr + j] * f * (1 - f);
@@ -200,7 +211,7 @@ public final class RecurrentOps implements OpLibrary {
                 }
             }
         });
-        return new Tensor[] {Tensor.wrap(DType.FLOAT32, zt.shape(), dz), Tensor.wrap(DType.FLOAT32, ct.shape(), dcPrev)};
+        return new Tensor[] {Tensor.wrap(DType.FLOAT32, at.shape(), dz), Tensor.wrap(DType.FLOAT32, ct.shape(), dcPrev)};
     }
 
     private static Tensor[] forwardKernel(KernelContext ctx) {
@@ -209,45 +220,47 @@ public final class RecurrentOps implements OpLibrary {
         int batch = ct.shape().dim(0), units = ct.shape().dim(1), n = batch * units;
         Values z = Values.of(zt), cPrev = Values.of(ct);
         Values h = Values.allocate(ctx, zt.dtype(), n), c = Values.allocate(ctx, zt.dtype(), n);
-        Parallel.forRange(batch, Math.max(1, 8192 / Math.max(1, units)), (from, to) -> {
-            for (int b = from; b < to; b++) {
-                int zr = b * 4 * units, cr = b * units;
-                for (int j = 0; j < units; j++) {
-                    double i = sigmoid(z.get(zr + j)), f = sigmoid(z.get(zr + units + j));
-                    double g = Math.tanh(z.get(zr + 2 * units + j)), o = sigmoid(z.get(zr + 3 * units + j));
-                    double cv = f * cPrev.get(cr + j) + i * g;
-                    c.set(cr + j, cv);
-                    h.set(cr + j, o * Math.tanh(cv));
-                }
+        Values act = Values.allocate(ctx, zt.dtype(), 4 * n);
+        for (int b = 0; b < batch; b++) {
+            int zr = b * 4 * units, cr = b * units;
+            for (int j = 0; j < units; j++) {
+                double i = sigmoid(z.get(zr + j)), f = sigmoid(z.get(zr + units + j));
+                double g = Math.tanh(z.get(zr + 2 * units + j)), o = sigmoid(z.get(zr + 3 * units + j));
+                act.set(zr + j, i);
+                act.set(zr + units + j, f);
+                act.set(zr + 2 * units + j, g);
+                act.set(zr + 3 * units + j, o);
+                double cv = f * cPrev.get(cr + j) + i * g;
+                c.set(cr + j, cv);
+                h.set(cr + j, o * Math.tanh(cv));
             }
-        });
-        return new Tensor[] {h.tensor(ct.shape()), c.tensor(ct.shape())};
+        }
+        return new Tensor[] {h.tensor(ct.shape()), c.tensor(ct.shape()), act.tensor(zt.shape())};
     }
 
+    /** LstmCellGrad(act, cPrev, c, dh, dc): the activated gates come from the forward pass. */
     private static Tensor[] backwardKernel(KernelContext ctx) {
-        Tensor zt = ctx.input(0), ct = ctx.input(1);
-        if (zt.dtype() == DType.FLOAT32) return backwardFloat(ctx, zt, ct);
+        Tensor at = ctx.input(0), ct = ctx.input(1);
+        if (at.dtype() == DType.FLOAT32) return backwardFloat(ctx, at, ct);
         int batch = ct.shape().dim(0), units = ct.shape().dim(1), n = batch * units;
-        Values z = Values.of(zt), cPrev = Values.of(ct), c = Values.of(ctx.input(2));
+        Values act = Values.of(at), cPrev = Values.of(ct), c = Values.of(ctx.input(2));
         Values dh = Values.of(ctx.input(3)), dc = Values.of(ctx.input(4));
-        Values dz = Values.allocate(ctx, zt.dtype(), 4 * n), dcPrev = Values.allocate(ctx, zt.dtype(), n);
-        Parallel.forRange(batch, Math.max(1, 4096 / Math.max(1, units)), (from, to) -> {
-            for (int b = from; b < to; b++) {
-                int zr = b * 4 * units, cr = b * units;
-                for (int j = 0; j < units; j++) {
-                    double i = sigmoid(z.get(zr + j)), f = sigmoid(z.get(zr + units + j));
-                    double g = Math.tanh(z.get(zr + 2 * units + j)), o = sigmoid(z.get(zr + 3 * units + j));
-                    double tc = Math.tanh(c.get(cr + j)), dhv = dh.get(cr + j);
-                    double dct = dc.get(cr + j) + dhv * o * (1 - tc * tc);   // all paths into c
-                    dz.set(zr + j, dct * g * i * (1 - i));
-                    dz.set(zr + units + j, dct * cPrev.get(cr + j) * f * (1 - f));
-                    dz.set(zr + 2 * units + j, dct * i * (1 - g * g));
-                    dz.set(zr + 3 * units + j, dhv * tc * o * (1 - o));
-                    dcPrev.set(cr + j, dct * f);
-                }
+        Values dz = Values.allocate(ctx, at.dtype(), 4 * n), dcPrev = Values.allocate(ctx, at.dtype(), n);
+        for (int b = 0; b < batch; b++) {
+            int zr = b * 4 * units, cr = b * units;
+            for (int j = 0; j < units; j++) {
+                double i = act.get(zr + j), f = act.get(zr + units + j);
+                double g = act.get(zr + 2 * units + j), o = act.get(zr + 3 * units + j);
+                double tc = Math.tanh(c.get(cr + j)), dhv = dh.get(cr + j);
+                double dct = dc.get(cr + j) + dhv * o * (1 - tc * tc);
+                dz.set(zr + j, dct * g * i * (1 - i));
+                dz.set(zr + units + j, dct * cPrev.get(cr + j) * f * (1 - f));
+                dz.set(zr + 2 * units + j, dct * i * (1 - g * g));
+                dz.set(zr + 3 * units + j, dhv * tc * o * (1 - o));
+                dcPrev.set(cr + j, dct * f);
             }
-        });
-        return new Tensor[] {dz.tensor(zt.shape()), dcPrev.tensor(ct.shape())};
+        }
+        return new Tensor[] {dz.tensor(at.shape()), dcPrev.tensor(ct.shape())};
     }
 
     // ---------------------------------------------------------------- GRU (reset after)
@@ -258,79 +271,90 @@ public final class RecurrentOps implements OpLibrary {
         int batch = ht.shape().dim(0), units = ht.shape().dim(1);
         if (xt.dtype() == DType.FLOAT32) {
             float[] x = (float[]) xt.data(), u = (float[]) ctx.input(1).data(), hp = (float[]) ht.data();
-            float[] h = ctx.allocateFloats(batch * units);
+            float[] h = ctx.allocateFloats(batch * units), gates = ctx.allocateFloats(3 * batch * units);
             Parallel.forRange(batch, Math.max(1, 8192 / Math.max(1, units)), (from, to) -> {
-                float[] g = new float[3 * units];
                 for (int b = from; b < to; b++) {
-                    gruGates(x, u, b * 3 * units, units, g);
+                    int row = b * 3 * units, hr = b * units;
+                    for (int j = 0; j < 2 * units; j++) gates[row + j] = x[row + j] + u[row + j];
+                    VectorMath.sigmoid(gates, row, gates, row, 2 * units);
+                    int hb = row + 2 * units;
+                    for (int j = 0; j < units; j++) gates[hb + j] = x[hb + j] + gates[row + units + j] * u[hb + j];
+                    VectorMath.tanh(gates, hb, gates, hb, units);
                     for (int j = 0; j < units; j++) {
-                        float z = g[j], hh = g[2 * units + j];
-                        h[b * units + j] = z * hp[b * units + j] + (1 - z) * hh;
+                        float z = gates[row + j];
+                        h[hr + j] = z * hp[hr + j] + (1 - z) * gates[hb + j];
                     }
                 }
             });
-            return new Tensor[] {Tensor.wrap(DType.FLOAT32, ht.shape(), h)};
+            return new Tensor[] {Tensor.wrap(DType.FLOAT32, ht.shape(), h), Tensor.wrap(DType.FLOAT32, xt.shape(), gates)};
         }
         Values x = Values.of(xt), u = Values.of(ctx.input(1)), hp = Values.of(ht);
-        Values h = Values.allocate(ctx, xt.dtype(), batch * units);
+        Values h = Values.allocate(ctx, xt.dtype(), batch * units), g = Values.allocate(ctx, xt.dtype(), 3 * batch * units);
         for (int b = 0; b < batch; b++) {
             int xr = b * 3 * units, hr = b * units;
             for (int j = 0; j < units; j++) {
                 double z = sigmoid(x.get(xr + j) + u.get(xr + j));
                 double r = sigmoid(x.get(xr + units + j) + u.get(xr + units + j));
                 double hh = Math.tanh(x.get(xr + 2 * units + j) + r * u.get(xr + 2 * units + j));
+                g.set(xr + j, z);
+                g.set(xr + units + j, r);
+                g.set(xr + 2 * units + j, hh);
                 h.set(hr + j, z * hp.get(hr + j) + (1 - z) * hh);
             }
         }
-        return new Tensor[] {h.tensor(ht.shape())};
+        return new Tensor[] {h.tensor(ht.shape()), g.tensor(xt.shape())};
     }
 
-    /** z, r and hh of one row (float32) into {@code g} [3 units], the activations vectorized. */
-    private static void gruGates(float[] x, float[] u, int row, int units, float[] g) {
-        for (int j = 0; j < 2 * units; j++) g[j] = x[row + j] + u[row + j];
-        VectorMath.sigmoid(g, 0, g, 0, 2 * units);
-        for (int j = 0; j < units; j++) g[2 * units + j] = x[row + 2 * units + j] + g[units + j] * u[row + 2 * units + j];
-        VectorMath.tanh(g, 2 * units, g, 2 * units, units);
-    }
-
+    /** GruCellGrad(inner, hPrev, gates, dh): the gates come from the forward pass, so nothing is recomputed. */
     private static Tensor[] gruBackwardKernel(KernelContext ctx) {
-        Tensor xt = ctx.input(0), ht = ctx.input(2);
-        int batch = ht.shape().dim(0), units = ht.shape().dim(1);
-        DType d = xt.dtype();
-        Values x = Values.of(xt), u = Values.of(ctx.input(1)), hp = Values.of(ht), dh = Values.of(ctx.input(3));
-        Values dx = Values.allocate(ctx, d, 3 * batch * units), du = Values.allocate(ctx, d, 3 * batch * units);
-        Values dhp = Values.allocate(ctx, d, batch * units);
-        Parallel.forRange(batch, Math.max(1, 4096 / Math.max(1, units)), (from, to) -> {
-            float[] g = d == DType.FLOAT32 ? new float[3 * units] : null;
-            for (int b = from; b < to; b++) {
-                int xr = b * 3 * units, hr = b * units;
-                if (g != null) gruGates((float[]) xt.data(), (float[]) ctx.input(1).data(), xr, units, g);
-                for (int j = 0; j < units; j++) {
-                    double z, r, hh;
-                    if (g != null) {
-                        z = g[j];
-                        r = g[units + j];
-                        hh = g[2 * units + j];
-                    } else {
-                        z = sigmoid(x.get(xr + j) + u.get(xr + j));
-                        r = sigmoid(x.get(xr + units + j) + u.get(xr + units + j));
-                        hh = Math.tanh(x.get(xr + 2 * units + j) + r * u.get(xr + 2 * units + j));
+        Tensor ut = ctx.input(0), ht = ctx.input(1), gt = ctx.input(2);
+        int batch = ht.shape().dim(0), units = ht.shape().dim(1), n = batch * units;
+        if (ut.dtype() == DType.FLOAT32) {
+            float[] u = (float[]) ut.data(), hp = (float[]) ht.data(), g = (float[]) gt.data();
+            float[] dh = (float[]) ctx.input(3).data();
+            float[] dx = ctx.allocateFloats(3 * n), du = ctx.allocateFloats(3 * n), dhp = ctx.allocateFloats(n);
+            Parallel.forRange(batch, Math.max(1, 8192 / Math.max(1, units)), (from, to) -> {
+                for (int b = from; b < to; b++) {
+                    int xr = b * 3 * units, hr = b * units;
+                    for (int j = 0; j < units; j++) {
+                        float z = g[xr + j], r = g[xr + units + j], hh = g[xr + 2 * units + j], dhv = dh[hr + j];
+                        float dA = dhv * (1 - z) * (1 - hh * hh);              // through hh's pre-activation
+                        float dZ = dhv * (hp[hr + j] - hh) * z * (1 - z);
+                        float dR = dA * u[xr + 2 * units + j] * r * (1 - r);
+                        dx[xr + j] = dZ;
+                        du[xr + j] = dZ;
+                        dx[xr + units + j] = dR;
+                        du[xr + units + j] = dR;
+                        dx[xr + 2 * units + j] = dA;
+                        du[xr + 2 * units + j] = dA * r;
+                        dhp[hr + j] = dhv * z;
                     }
-                    double dhv = dh.get(hr + j);
-                    double dA = dhv * (1 - z) * (1 - hh * hh);              // through hh's pre-activation
-                    double dZ = dhv * (hp.get(hr + j) - hh) * z * (1 - z);
-                    double dR = dA * u.get(xr + 2 * units + j) * r * (1 - r);
-                    dx.set(xr + j, dZ);
-                    du.set(xr + j, dZ);
-                    dx.set(xr + units + j, dR);
-                    du.set(xr + units + j, dR);
-                    dx.set(xr + 2 * units + j, dA);
-                    du.set(xr + 2 * units + j, dA * r);
-                    dhp.set(hr + j, dhv * z);
                 }
+            });
+            return new Tensor[] {Tensor.wrap(DType.FLOAT32, gt.shape(), dx), Tensor.wrap(DType.FLOAT32, gt.shape(), du),
+                    Tensor.wrap(DType.FLOAT32, ht.shape(), dhp)};
+        }
+        Values u = Values.of(ut), hp = Values.of(ht), g = Values.of(gt), dh = Values.of(ctx.input(3));
+        Values dx = Values.allocate(ctx, ut.dtype(), 3 * n), du = Values.allocate(ctx, ut.dtype(), 3 * n);
+        Values dhp = Values.allocate(ctx, ut.dtype(), n);
+        for (int b = 0; b < batch; b++) {
+            int xr = b * 3 * units, hr = b * units;
+            for (int j = 0; j < units; j++) {
+                double z = g.get(xr + j), r = g.get(xr + units + j), hh = g.get(xr + 2 * units + j);
+                double dhv = dh.get(hr + j);
+                double dA = dhv * (1 - z) * (1 - hh * hh);
+                double dZ = dhv * (hp.get(hr + j) - hh) * z * (1 - z);
+                double dR = dA * u.get(xr + 2 * units + j) * r * (1 - r);
+                dx.set(xr + j, dZ);
+                du.set(xr + j, dZ);
+                dx.set(xr + units + j, dR);
+                du.set(xr + units + j, dR);
+                dx.set(xr + 2 * units + j, dA);
+                du.set(xr + 2 * units + j, dA * r);
+                dhp.set(hr + j, dhv * z);
             }
-        });
-        return new Tensor[] {dx.tensor(xt.shape()), du.tensor(xt.shape()), dhp.tensor(ht.shape())};
+        }
+        return new Tensor[] {dx.tensor(gt.shape()), du.tensor(gt.shape()), dhp.tensor(ht.shape())};
     }
 
     /** Flat float32 or float64 values read and written as doubles. */

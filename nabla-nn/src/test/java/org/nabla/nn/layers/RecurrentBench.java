@@ -68,15 +68,19 @@ public class RecurrentBench {
     }
 
     /**
-     * The fused LSTM cell alone: a traced forward + gradient of LSTM(64) over [32, 20, 32] inputs, fused and unfused
+     * The fused cells alone: a traced forward + gradient of LSTM(64) and GRU(64) over [32, 20, 32] inputs, fused and unfused
      * in adjacent pairs of rounds; prints the median of the per-pair time ratios (robust to the machine's drift).
      */
     static void fusedCellPairs() {
+        for (String kind : System.getProperty("nabla.bench.cells", "LSTM,GRU").split(",")) fusedCellPairs(kind);
+    }
+
+    static void fusedCellPairs(String kind) {
         int rounds = Integer.getInteger("nabla.bench.rounds", 21), calls = Integer.getInteger("nabla.bench.steps", 20);
         Tensor x = Ops.randomUniform(new int[] {32, 20, 32}, DType.FLOAT32, -1, 1, 3);
         org.nabla.TracedFunction[] f = new org.nabla.TracedFunction[2];
         for (int k = 0; k < 2; k++) {
-            LSTM lstm = new LSTM(64).fusedCell(k == 0);
+            RecurrentLayer lstm = kind.equals("LSTM") ? new LSTM(64).fusedCell(k == 0) : new GRU(64).fusedCell(k == 0);
             lstm.call(x);
             f[k] = org.nabla.TracedFunction.of(in -> {
                 try (org.nabla.autodiff.GradientTape tape = new org.nabla.autodiff.GradientTape()) {
@@ -101,8 +105,8 @@ public class RecurrentBench {
         ratios = ratios.stream().sorted().toList();
         ms = ms.stream().sorted().toList();
         msUnfused = msUnfused.stream().sorted().toList();
-        System.out.printf(Locale.ROOT, "LSTM(64) forward+gradient, batch 32, 20 steps: fused %.2f ms, unfused %.2f ms "
-                + "(medians of %d rounds); fused/unfused time ratio median %.3f (range %.3f-%.3f)%n",
+        System.out.printf(Locale.ROOT, "%s(64) forward+gradient, batch 32, 20 steps: fused %.2f ms, unfused %.2f ms "
+                + "(medians of %d rounds); fused/unfused time ratio median %.3f (range %.3f-%.3f)%n", kind,
                 ms.get(rounds / 2), msUnfused.get(rounds / 2), rounds, ratios.get(rounds / 2), ratios.getFirst(),
                 ratios.getLast());
     }
