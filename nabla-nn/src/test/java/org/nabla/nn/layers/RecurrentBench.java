@@ -34,10 +34,11 @@ public class RecurrentBench {
         int batch = 32, time = 20;
         Tensor x = Ops.randomUniform(new int[] {batch, time}, DType.INT32, 1, 50, 1);
         Tensor y = Ops.randomUniform(new int[] {batch}, DType.INT32, 0, 2, 2);
-        String[] names = {"lstm unrolled", "lstm while", "lstm unfused", "gru unrolled", "gru while"};
+        String[] names = {"lstm unrolled", "lstm while", "lstm unfused", "gru unrolled", "gru while", "gru unfused"};
         Sequential[] models = new Sequential[names.length];
         for (int i = 0; i < names.length; i++) {
-            RecurrentLayer r = (i < 3 ? new LSTM(64).fusedCell(i != 2) : new GRU(64)).unroll(i != 1 && i != 4);
+            RecurrentLayer r = (i < 3 ? new LSTM(64).fusedCell(i != 2) : new GRU(64).fusedCell(i != 5))
+                    .unroll(i != 1 && i != 4);
             models[i] = new Sequential(new Embedding(50, 32), r, new Dense(2));
             models[i].seed(1).build(new int[] {time});
             models[i].compile(new Adam(1e-3), "sparse_categorical_crossentropy");
