@@ -29,13 +29,12 @@ import org.nabla.ops.TensorSpec;
  *     {@code c = σ(z_f) * cPrev + σ(z_i) * tanh(z_c)}, and the activated gates [batch, 4 units] for the
  *     gradient.</li>
  * <li>{@code LstmCellGrad(act, cPrev, c, dh, dc)}: its gradient, outputs dz and dcPrev (from the forward's gates;
- *     only tanh(c) is recomputed).
- *     Not differentiable itself: a second derivative through a fused LSTM is not supported.</li>
+ *     only tanh(c) is recomputed). Not differentiable itself: a second derivative through a fused cell is not
+ *     supported.</li>
  * <li>{@code GruCell(xw, inner, hPrev)}: a GRU timestep with the reset gate after the recurrent matmul (Keras'
  *     default): xw = x·W + b and inner = h·U + b' [batch, 3 units] (z, r, h), hPrev [batch, units]; outputs
  *     {@code h = z * hPrev + (1 - z) * tanh(xw_h + r * inner_h)}, {@code z = σ(xw_z + inner_z)},
- *     {@code r = σ(xw_r + inner_r)}.</li>
- *     Also outputs the gates z, r, hh [batch, 3 units] for the gradient.</li>
+ *     {@code r = σ(xw_r + inner_r)}; also outputs the gates z, r, hh [batch, 3 units] for the gradient.</li>
  * <li>{@code GruCellGrad(inner, hPrev, gates, dh)}: its gradient (dxw, dinner, dhPrev) from the forward's gates
  *     (no activation is recomputed); not differentiable itself.</li>
  * </ul>
