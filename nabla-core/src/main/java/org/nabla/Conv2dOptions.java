@@ -15,10 +15,12 @@ public record Conv2dOptions(int[] strides, String padding, int[] explicitPadding
         return new Conv2dOptions(new int[] {1, 1}, "VALID", new int[] {0, 0, 0, 0}, new int[] {1, 1}, 1, "NHWC");
     }
 
+    /** Steps between windows along height and width (default 1). */
     public Conv2dOptions strides(int h, int w) {
         return new Conv2dOptions(new int[] {h, w}, padding, explicitPaddings, dilations, groups, dataFormat);
     }
 
+    /** "VALID" (no padding) or "SAME" (output size = ceil(input / stride)). */
     public Conv2dOptions padding(String p) {
         return new Conv2dOptions(strides, p, explicitPaddings, dilations, groups, dataFormat);
     }
@@ -29,14 +31,17 @@ public record Conv2dOptions(int[] strides, String padding, int[] explicitPadding
                 dataFormat);
     }
 
+    /** Spacing between filter taps along height and width (default 1). */
     public Conv2dOptions dilations(int h, int w) {
         return new Conv2dOptions(strides, padding, explicitPaddings, new int[] {h, w}, groups, dataFormat);
     }
 
+    /** Groups of input channels convolved separately; must divide the channels (default 1). */
     public Conv2dOptions groups(int g) {
         return new Conv2dOptions(strides, padding, explicitPaddings, dilations, g, dataFormat);
     }
 
+    /** "NHWC" (default) or "NCHW". */
     public Conv2dOptions dataFormat(String f) {
         return new Conv2dOptions(strides, padding, explicitPaddings, dilations, groups, f);
     }

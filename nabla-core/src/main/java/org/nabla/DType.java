@@ -12,21 +12,43 @@ import java.util.Locale;
  * new dtype takes the next unused code.
  */
 public enum DType {
+    /** 32-bit IEEE float, the default for weights and data ({@code float[]}). */
     FLOAT32("float32", 4, Storage.FLOAT, 1),
+    /** 64-bit IEEE float ({@code double[]}). */
     FLOAT64("float64", 8, Storage.DOUBLE, 2),
+    /** 32-bit signed integer ({@code int[]}). */
     INT32("int32", 4, Storage.INT, 3),
+    /** 64-bit signed integer ({@code long[]}); the type of indices from argmax. */
     INT64("int64", 8, Storage.LONG, 4),
+    /** 8-bit unsigned integer, 0..255 (pixels; {@code byte[]} read with a mask). */
     UINT8("uint8", 1, Storage.BYTE, 5),
+    /** true/false, stored as 0/1 bytes; the result of comparisons. */
     BOOL("bool", 1, Storage.BYTE, 6),
+    /** 8-bit signed integer ({@code byte[]}). */
     INT8("int8", 1, Storage.BYTE, 7),
+    /** 16-bit signed integer ({@code short[]}). */
     INT16("int16", 2, Storage.SHORT, 8),
+    /** 16-bit unsigned integer ({@code short[]} read with a mask). */
     UINT16("uint16", 2, Storage.SHORT, 9),
+    /** 32-bit unsigned integer ({@code int[]} read with a mask). */
     UINT32("uint32", 4, Storage.INT, 10),
+    /** 64-bit unsigned integer ({@code long[]}, compared, divided and printed unsigned). */
     UINT64("uint64", 8, Storage.LONG, 11);
 
     /** The Java primitive array kind that holds the elements of a CPU tensor of this dtype. */
     public enum Storage {
-        FLOAT(4), DOUBLE(8), INT(4), LONG(8), BYTE(1), SHORT(2);
+        /** {@code float[]}. */
+        FLOAT(4),
+        /** {@code double[]}. */
+        DOUBLE(8),
+        /** {@code int[]}. */
+        INT(4),
+        /** {@code long[]}. */
+        LONG(8),
+        /** {@code byte[]}. */
+        BYTE(1),
+        /** {@code short[]}. */
+        SHORT(2);
 
         private final int bytes;
 
@@ -53,12 +75,16 @@ public enum DType {
     /** The TensorFlow/NumPy spelling, e.g. {@code float32}. */
     public String pythonName() { return pythonName; }
 
+    /** Bytes per element. */
     public int byteSize() { return byteSize; }
 
+    /** The Java array type that holds its elements. */
     public Storage storage() { return storage; }
 
+    /** Whether it is float32 or float64. */
     public boolean isFloating() { return this == FLOAT32 || this == FLOAT64; }
 
+    /** Whether it is a signed or unsigned integer type (not bool, not floating). */
     public boolean isInteger() { return !isFloating() && this != BOOL; }
 
     /** uint8, uint16, uint32 and uint64: integers whose stored bits read as non-negative values. */

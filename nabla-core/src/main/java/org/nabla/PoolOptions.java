@@ -22,11 +22,13 @@ public record PoolOptions(int[] kernel, int[] strides, int[] dilations, int[] pa
         return new PoolOptions(kernel.clone(), new int[0], new int[0], new int[0], "EXPLICIT", false, false, 0);
     }
 
+    /** Steps between windows, per spatial axis (default 1). */
     public PoolOptions strides(int... s) {
         return new PoolOptions(kernel, s.clone(), dilations, pads, padding, ceilMode, countIncludePad,
                 storageOrder);
     }
 
+    /** Spacing between window elements, per spatial axis (default 1). */
     public PoolOptions dilations(int... d) {
         return new PoolOptions(kernel, strides, d.clone(), pads, padding, ceilMode, countIncludePad, storageOrder);
     }
@@ -37,18 +39,22 @@ public record PoolOptions(int[] kernel, int[] strides, int[] dilations, int[] pa
                 storageOrder);
     }
 
+    /** "VALID" (no padding), "SAME" (output size = ceil(input / stride)) or "EXPLICIT" (see {@link #pads}). */
     public PoolOptions padding(String p) {
         return new PoolOptions(kernel, strides, dilations, pads, p, ceilMode, countIncludePad, storageOrder);
     }
 
+    /** Whether output sizes round up, so a partial window at the end counts (ONNX's ceil_mode). */
     public PoolOptions ceilMode(boolean c) {
         return new PoolOptions(kernel, strides, dilations, pads, padding, c, countIncludePad, storageOrder);
     }
 
+    /** Whether average pooling divides by the full window, padding included (ONNX's count_include_pad). */
     public PoolOptions countIncludePad(boolean c) {
         return new PoolOptions(kernel, strides, dilations, pads, padding, ceilMode, c, storageOrder);
     }
 
+    /** Max pooling's argmax index order: 0 row-major, 1 column-major (ONNX's storage_order). */
     public PoolOptions storageOrder(int order) {
         return new PoolOptions(kernel, strides, dilations, pads, padding, ceilMode, countIncludePad, order);
     }

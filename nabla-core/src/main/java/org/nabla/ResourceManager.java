@@ -22,6 +22,9 @@ import java.util.function.UnaryOperator;
  * TensorFlow does for a variable buffer whose reference count is above one); the copy is private to the manager.
  */
 public final class ResourceManager implements AutoCloseable {
+    /** An empty manager, such as each Session makes for its variables. */
+    public ResourceManager() {}
+
     private static final ResourceManager EAGER = new ResourceManager();
 
     /** One variable: its value and who may see it. Guarded by {@code lock}. */
@@ -107,6 +110,7 @@ public final class ResourceManager implements AutoCloseable {
         }
     }
 
+    /** Whether a variable of this name has a value here. */
     public boolean contains(String name) { return slots.containsKey(name); }
 
     /** Stores {@code value}; the caller may keep it, so it is never updated in place. */
@@ -218,6 +222,7 @@ public final class ResourceManager implements AutoCloseable {
     /** Updates {@link #writeInPlace} had to copy (the value was shared or still read). */
     public long copiedUpdates() { return copied.get(); }
 
+    /** Drops the named variable's value (nothing happens when there is none). */
     public void remove(String name) { slots.remove(name); }
 
     /** Names of all variables held (a copy). */

@@ -7,7 +7,9 @@ import java.util.Arrays;
  * a dimension of 0 makes an empty tensor. Rank 0 is a scalar.
  */
 public final class Shape {
+    /** An unknown dimension, in the shapes of graph tensors and signatures. */
     public static final int UNKNOWN = -1;
+    /** The shape of a scalar: rank 0, one element. */
     public static final Shape SCALAR = new Shape(new int[0]);
 
     private final int[] dims;
@@ -52,6 +54,7 @@ public final class Shape {
     /** Wraps an array the caller promises never to modify (kernels use this to avoid a copy). */
     static Shape ofOwned(int[] dims) { return dims.length == 0 ? SCALAR : new Shape(dims); }
 
+    /** The number of dimensions. */
     public int rank() { return dims.length; }
 
     /** Dimension {@code axis}; negative axes count from the end. */
@@ -73,8 +76,10 @@ public final class Shape {
         return (int) size;
     }
 
+    /** Whether every dimension is known (none is {@link #UNKNOWN}). */
     public boolean isFullyDefined() { return size >= 0; }
 
+    /** Whether this is the rank-0 shape. */
     public boolean isScalar() { return dims.length == 0; }
 
     /** Row-major strides in elements. */

@@ -93,17 +93,22 @@ public final class Tensor {
 
     // ---------------------------------------------------------------- metadata
 
+    /** The element type. */
     public DType dtype() { return spec.dtype(); }
 
+    /** The shape; a graph tensor's may have unknown dimensions (-1). */
     public Shape shape() { return spec.shape(); }
 
+    /** The dtype and shape together. */
     public TensorSpec spec() { return spec; }
 
+    /** The number of axes (0 for a scalar). */
     public int rank() { return spec.shape().rank(); }
 
     /** Number of elements (-1 for a symbolic tensor with unknown dimensions). */
     public long size() { return spec.shape().size(); }
 
+    /** The device that holds the value (the CPU unless moved with {@link #to}). */
     public Device device() { return device; }
 
     /** True for graph tensors, which have no value until a Session runs them. */
@@ -211,6 +216,7 @@ public final class Tensor {
         return Strided.convert(d.data(), d.shape().intSize(), dtype(), want);
     }
 
+    /** All elements, row-major, as booleans (non-zero is true); throws for a graph tensor. */
     public boolean[] toBooleanArray() {
         requireConcrete("toBooleanArray");
         double[] d = toDoubleArray();
@@ -231,21 +237,27 @@ public final class Tensor {
         return toFloatArray()[singleIndex("floatValue")];
     }
 
+    /**
+     * The single element of a scalar or one-element tensor, as a double; throws for more elements or a graph tensor.
+     */
     public double doubleValue() {
         requireConcrete("doubleValue");
         return toDoubleArray()[singleIndex("doubleValue")];
     }
 
+    /** The single element as an int (floating values truncated toward zero); throws for more elements. */
     public int intValue() {
         requireConcrete("intValue");
         return toIntArray()[singleIndex("intValue")];
     }
 
+    /** The single element as a long; throws for more elements or a graph tensor. */
     public long longValue() {
         requireConcrete("longValue");
         return toLongArray()[singleIndex("longValue")];
     }
 
+    /** The single element as a boolean (non-zero is true); throws for more elements or a graph tensor. */
     public boolean booleanValue() {
         requireConcrete("booleanValue");
         return toBooleanArray()[singleIndex("booleanValue")];
@@ -377,38 +389,55 @@ public final class Tensor {
     /** the element-wise minimum, the scalar taking this tensor's dtype (exact for integer tensors). */
     public Tensor minimum(long other) { return Ops.minimum(this, other); }
 
+    /** -this, element-wise. */
     public Tensor neg() { return Ops.neg(this); }
 
+    /** |this|, element-wise. */
     public Tensor abs() { return Ops.abs(this); }
 
+    /** -1, 0 or 1 by the sign of each element. */
     public Tensor sign() { return Ops.sign(this); }
 
+    /** this * this, element-wise. */
     public Tensor square() { return Ops.square(this); }
 
+    /** e to the power of each element. */
     public Tensor exp() { return Ops.exp(this); }
 
+    /** The natural logarithm, element-wise (-inf at 0, NaN below). */
     public Tensor log() { return Ops.log(this); }
 
+    /** log(1 + x), element-wise, accurate for small x. */
     public Tensor log1p() { return Ops.log1p(this); }
 
+    /** The square root, element-wise. */
     public Tensor sqrt() { return Ops.sqrt(this); }
 
+    /** 1 / sqrt(x), element-wise. */
     public Tensor rsqrt() { return Ops.rsqrt(this); }
 
+    /** 1 / x, element-wise. */
     public Tensor reciprocal() { return Ops.reciprocal(this); }
 
+    /** The sine (radians), element-wise. */
     public Tensor sin() { return Ops.sin(this); }
 
+    /** The cosine (radians), element-wise. */
     public Tensor cos() { return Ops.cos(this); }
 
+    /** The hyperbolic tangent, element-wise. */
     public Tensor tanh() { return Ops.tanh(this); }
 
+    /** The Gauss error function, element-wise. */
     public Tensor erf() { return Ops.erf(this); }
 
+    /** Rounds down, element-wise. */
     public Tensor floor() { return Ops.floor(this); }
 
+    /** Rounds up, element-wise. */
     public Tensor ceil() { return Ops.ceil(this); }
 
+    /** Rounds half to even, element-wise, like TensorFlow and NumPy. */
     public Tensor round() { return Ops.round(this); }
 
     /** The values clipped to [min, max] (broadcasting). */
@@ -489,63 +518,91 @@ public final class Tensor {
     /** this XOR other with a bool scalar. */
     public Tensor logicalXor(boolean other) { return Ops.logicalXor(this, other); }
 
+    /** Logical not of a bool tensor. */
     public Tensor logicalNot() { return Ops.logicalNot(this); }
 
+    /** True where an element is NaN (bool). */
     public Tensor isNan() { return Ops.isNan(this); }
 
+    /** True where an element is neither infinite nor NaN (bool). */
     public Tensor isFinite() { return Ops.isFinite(this); }
 
+    /** The values converted to {@code dtype} (floats to integers truncate toward zero). */
     public Tensor cast(DType dtype) { return Ops.cast(this, dtype); }
 
     // linalg
+    /** The matrix product; batched over leading axes for rank > 2 ([..., m, k] x [..., k, n]). */
     public Tensor matmul(Tensor other) { return Ops.matmul(this, other); }
 
     // reduction
+    /** Sum over {@code axes} (all when none given). */
     public Tensor sum(int... axes) { return Ops.sum(this, axes); }
 
+    /** Sum over {@code axes} (all when none given); {@code keepDims} keeps them as size 1. */
     public Tensor sum(boolean keepDims, int... axes) { return Ops.sum(this, keepDims, axes); }
 
+    /** Mean over {@code axes} (all when none given). */
     public Tensor mean(int... axes) { return Ops.mean(this, axes); }
 
+    /** Mean over {@code axes} (all when none given); {@code keepDims} keeps them as size 1. */
     public Tensor mean(boolean keepDims, int... axes) { return Ops.mean(this, keepDims, axes); }
 
+    /** Maximum over {@code axes} (all when none given). */
     public Tensor max(int... axes) { return Ops.max(this, axes); }
 
+    /** Maximum over {@code axes} (all when none given); {@code keepDims} keeps them as size 1. */
     public Tensor max(boolean keepDims, int... axes) { return Ops.max(this, keepDims, axes); }
 
+    /** Minimum over {@code axes} (all when none given). */
     public Tensor min(int... axes) { return Ops.min(this, axes); }
 
+    /** Minimum over {@code axes} (all when none given); {@code keepDims} keeps them as size 1. */
     public Tensor min(boolean keepDims, int... axes) { return Ops.min(this, keepDims, axes); }
 
+    /** Product over {@code axes} (all when none given). */
     public Tensor prod(int... axes) { return Ops.prod(this, axes); }
 
+    /** Product over {@code axes} (all when none given); {@code keepDims} keeps them as size 1. */
     public Tensor prod(boolean keepDims, int... axes) { return Ops.prod(this, keepDims, axes); }
 
+    /** log(sum(exp(x))) over {@code axes}, computed without overflow. */
     public Tensor logSumExp(int... axes) { return Ops.logSumExp(this, axes); }
 
+    /** log(sum(exp(x))) over {@code axes}; {@code keepDims} keeps them as size 1. */
     public Tensor logSumExp(boolean keepDims, int... axes) { return Ops.logSumExp(this, keepDims, axes); }
 
+    /** Logical or of a bool tensor over {@code axes} (all when none given). */
     public Tensor any(int... axes) { return Ops.any(this, axes); }
 
+    /** Logical or over {@code axes}; {@code keepDims} keeps them as size 1. */
     public Tensor any(boolean keepDims, int... axes) { return Ops.any(this, keepDims, axes); }
 
+    /** Logical and of a bool tensor over {@code axes} (all when none given). */
     public Tensor all(int... axes) { return Ops.all(this, axes); }
 
+    /** Logical and over {@code axes}; {@code keepDims} keeps them as size 1. */
     public Tensor all(boolean keepDims, int... axes) { return Ops.all(this, keepDims, axes); }
 
+    /** int64 index of the largest element along {@code axis}; ties give the first, NaN wins. */
     public Tensor argmax(int axis) { return Ops.argmax(this, axis); }
 
+    /** int64 index of the smallest element along {@code axis}; ties give the first. */
     public Tensor argmin(int axis) { return Ops.argmin(this, axis); }
 
+    /** Running sum along {@code axis}. */
     public Tensor cumsum(int axis) { return Ops.cumsum(this, axis); }
 
     // array
+    /** The same elements in {@code newShape} (one entry may be -1: inferred); a view when possible. */
     public Tensor reshape(int... newShape) { return Ops.reshape(this, newShape); }
 
+    /** Permutes axes; with no {@code perm}, reverses them (matrix transpose for rank 2); a view. */
     public Tensor transpose(int... perm) { return Ops.transpose(this, perm); }
 
+    /** The block starting at {@code begin} of {@code size} per axis (-1: to the end); a view. */
     public Tensor slice(int[] begin, int[] size) { return Ops.slice(this, begin, size); }
 
+    /** {@code x[b0:e0:s0, b1:e1:s1, ...]}; axes not listed are taken whole. */
     public Tensor stridedSlice(int[] begin, int[] end, int[] strides) {
         return Ops.stridedSlice(this, begin, end, strides);
     }
@@ -556,47 +613,68 @@ public final class Tensor {
     /** The slices at {@code indices} along {@code axis}. */
     public Tensor gather(int[] indices, int axis) { return Ops.gather(this, indices, axis); }
 
+    /** Drops the given size-1 axes, or every size-1 axis when none are given; a view. */
     public Tensor squeeze(int... axes) { return Ops.squeeze(this, axes); }
 
+    /** Inserts a size-1 axis at {@code axis} (negative counts from the end); a view. */
     public Tensor expandDims(int axis) { return Ops.expandDims(this, axis); }
 
+    /** Repeats the tensor {@code multiples[i]} times along axis i. */
     public Tensor tile(int... multiples) { return Ops.tile(this, multiples); }
 
+    /** The tensor broadcast to {@code shape} (NumPy rules); a view, no copy. */
     public Tensor broadcastTo(int... shape) { return Ops.broadcastTo(this, shape); }
 
+    /** Zero padding: {@code paddings[i] = {before, after}} for axis i. */
     public Tensor pad(int[][] paddings) { return Ops.pad(this, paddings); }
 
+    /** Sorted along the last axis, ascending, NaN last. */
     public Tensor sort() { return Ops.sort(this); }
 
+    /** int32 indices that sort along the last axis; stable. */
     public Tensor argsort() { return Ops.argsort(this); }
 
     // nn
+    /** max(x, 0), element-wise. */
     public Tensor relu() { return Ops.relu(this); }
 
+    /** min(max(x, 0), 6), element-wise. */
     public Tensor relu6() { return Ops.relu6(this); }
 
+    /** x if x > 0 else 0.2 * x (TensorFlow's default alpha). */
     public Tensor leakyRelu() { return Ops.leakyRelu(this); }
 
+    /** x if x > 0 else alpha * x. */
     public Tensor leakyRelu(double alpha) { return Ops.leakyRelu(this, alpha); }
 
+    /** x if x > 0 else exp(x) - 1. */
     public Tensor elu() { return Ops.elu(this); }
 
+    /** The scaled ELU of self-normalizing networks. */
     public Tensor selu() { return Ops.selu(this); }
 
+    /** The exact GELU, x * Phi(x) with the normal CDF. */
     public Tensor gelu() { return Ops.gelu(this); }
 
+    /** The GELU; {@code approximate} uses the tanh approximation. */
     public Tensor gelu(boolean approximate) { return Ops.gelu(this, approximate); }
 
+    /** 1 / (1 + exp(-x)), element-wise. */
     public Tensor sigmoid() { return Ops.sigmoid(this); }
 
+    /** log(1 + exp(x)), element-wise. */
     public Tensor softplus() { return Ops.softplus(this); }
 
+    /** Softmax over the last axis (each row sums to 1). */
     public Tensor softmax() { return Ops.softmax(this); }
 
+    /** Softmax over {@code axis}. */
     public Tensor softmax(int axis) { return Ops.softmax(this, axis); }
 
+    /** log(softmax(x)) over the last axis, computed stably. */
     public Tensor logSoftmax() { return Ops.logSoftmax(this); }
 
+    /** log(softmax(x)) over {@code axis}, computed stably. */
     public Tensor logSoftmax(int axis) { return Ops.logSoftmax(this, axis); }
 
     // random/creation

@@ -23,25 +23,34 @@ public final class Tensors {
     /** Same as {@link #convert(Object)}: reads well at call sites, {@code Tensors.of(new int[] {1, 2})}. */
     public static Tensor of(Object value) { return convert(value); }
 
+    /** A float32 scalar. */
     public static Tensor scalar(float v) { return Tensor.wrap(DType.FLOAT32, Shape.SCALAR, new float[] {v}); }
 
+    /** A float64 scalar. */
     public static Tensor scalar(double v) { return Tensor.wrap(DType.FLOAT64, Shape.SCALAR, new double[] {v}); }
 
+    /** An int32 scalar. */
     public static Tensor scalar(int v) { return Tensor.wrap(DType.INT32, Shape.SCALAR, new int[] {v}); }
 
+    /** An int64 scalar. */
     public static Tensor scalar(long v) { return Tensor.wrap(DType.INT64, Shape.SCALAR, new long[] {v}); }
 
+    /** A bool scalar. */
     public static Tensor scalar(boolean v) { return Tensor.wrap(DType.BOOL, Shape.SCALAR, new byte[] {(byte) (v ? 1 : 0)}); }
 
     /** A float32 tensor of the given shape from row-major values (copied). */
     public static Tensor of(float[] values, int... shape) { return Tensor.wrap(DType.FLOAT32, Shape.of(shape), checked(values.clone(), values.length, shape)); }
 
+    /** A float64 tensor of {@code shape} holding a copy of {@code values} (row-major); the counts must match. */
     public static Tensor of(double[] values, int... shape) { return Tensor.wrap(DType.FLOAT64, Shape.of(shape), checked(values.clone(), values.length, shape)); }
 
+    /** An int32 tensor of {@code shape} holding a copy of {@code values} (row-major); the counts must match. */
     public static Tensor of(int[] values, int... shape) { return Tensor.wrap(DType.INT32, Shape.of(shape), checked(values.clone(), values.length, shape)); }
 
+    /** An int64 tensor of {@code shape} holding a copy of {@code values} (row-major); the counts must match. */
     public static Tensor of(long[] values, int... shape) { return Tensor.wrap(DType.INT64, Shape.of(shape), checked(values.clone(), values.length, shape)); }
 
+    /** An int16 tensor of {@code shape} holding a copy of {@code values} (row-major); the counts must match. */
     public static Tensor of(short[] values, int... shape) { return Tensor.wrap(DType.INT16, Shape.of(shape), checked(values.clone(), values.length, shape)); }
 
     private static Object checked(Object array, int length, int[] shape) {

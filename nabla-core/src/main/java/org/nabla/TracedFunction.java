@@ -63,6 +63,7 @@ public final class TracedFunction {
         return new TracedFunction(name, body, List.of(signature));
     }
 
+    /** The name its graphs and error messages use. */
     public String name() { return name; }
 
     /**

@@ -47,12 +47,16 @@ public final class Variable {
         return new Variable(base + "_" + COUNTER.incrementAndGet(), dtype, shape, trainable);
     }
 
+    /** The variable's name (unique in its graph or resource manager). */
     public String name() { return name; }
 
+    /** The element type of its value. */
     public DType dtype() { return dtype; }
 
+    /** The shape of its value; assignments must keep it. */
     public Shape shape() { return shape; }
 
+    /** Whether optimizers and gradient tapes treat it as a weight to train. */
     public boolean trainable() { return trainable; }
 
     /** The current value (an op: recorded by tapes and graphs). */
@@ -70,10 +74,15 @@ public final class Variable {
         return Ops.run(StateOps.ASSIGN_VARIABLE, Attrs.of("name", name), t);
     }
 
+    /**
+     * Adds {@code delta} (a Tensor or Java value of the variable's shape, converted to its dtype); returns the new
+     * value.
+     */
     public Tensor assignAdd(Object delta) {
         return Ops.run(StateOps.ASSIGN_ADD_VARIABLE, Attrs.of("name", name), Tensors.convert(delta, dtype));
     }
 
+    /** Subtracts {@code delta} from the value; returns the new value. */
     public Tensor assignSub(Object delta) {
         return Ops.run(StateOps.ASSIGN_SUB_VARIABLE, Attrs.of("name", name), Tensors.convert(delta, dtype));
     }

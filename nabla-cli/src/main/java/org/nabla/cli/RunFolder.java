@@ -18,7 +18,7 @@ import org.nabla.nn.saving.CheckpointManager;
 final class RunFolder {
     /** What a run writes into its folder; {@code --overwrite} deletes these and nothing else. */
     static final Set<String> RUN_ENTRIES = Set.of(CliSupport.MODEL_DIR, CliSupport.CHECKPOINT_DIR, "history.csv",
-            "curves.png", "metrics.json");
+            "curves.png", "metrics.json", TrainCommand.TENSORBOARD_DIR);
 
     private RunFolder() {}
 
@@ -38,7 +38,7 @@ final class RunFolder {
         checkOptions(resume, overwrite);
         if (Files.exists(dir) && !Files.isDirectory(dir)) {
             throw new IllegalArgumentException("--out " + dir + " is a file, not a folder: a run writes a folder "
-                    + "(saved model, checkpoints, history.csv, curves.png, metrics.json); give a new or empty "
+                    + "(saved model, checkpoints, history.csv, curves.png, metrics.json, tensorboard); give a new or empty "
                     + "folder's path");
         }
         if (!Files.isDirectory(dir)) {

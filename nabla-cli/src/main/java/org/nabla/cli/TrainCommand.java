@@ -22,6 +22,7 @@ import org.nabla.nn.Model;
 import org.nabla.nn.ReferenceModels;
 import org.nabla.nn.Sequential;
 import org.nabla.nn.callbacks.Callback;
+import org.nabla.nn.callbacks.TensorBoard;
 import org.nabla.nn.saving.Checkpoint;
 import org.nabla.nn.saving.CheckpointManager;
 import org.nabla.nn.saving.HistoryCsv;
@@ -32,13 +33,16 @@ import picocli.CommandLine.Option;
 /**
  * {@code nabla train}: trains a reference model (mlp or cnn) on MNIST or Fashion-MNIST with a progress bar and
  * validation on the test split each epoch, and writes the run's folder: the saved model, checkpoints, history.csv,
- * curves.png and metrics.json.
+ * curves.png, metrics.json and TensorBoard logs.
  */
 @Command(name = "train", mixinStandardHelpOptions = true,
         versionProvider = VersionCommand.Provider.class,
         description = "Train a reference model (mlp or cnn) on MNIST digits or Fashion-MNIST; "
         + "with no options, the cnn on MNIST.")
 public final class TrainCommand implements Callable<Integer> {
+    /** The run folder's TensorBoard log folder, unless --tensorboard names another. */
+    static final String TENSORBOARD_DIR = "tensorboard";
+
     @Option(names = "--dataset", paramLabel = "NAME", defaultValue = "mnist",
             description = "mnist or fashion-mnist (default: ${DEFAULT-VALUE}).")
     String dataset;
@@ -78,6 +82,14 @@ public final class TrainCommand implements Callable<Integer> {
             description = "Also write the final metrics (test_accuracy, test_loss, train_samples_per_second, epochs, "
                     + "seconds) to this JSON file.")
     Path metricsJson;
+
+    @Option(names = "--tensorboard", paramLabel = "DIR",
+            description = "Write TensorBoard logs here (default: the run folder's tensorboard/; view them with "
+                    + "`tensorboard --logdir DIR`).")
+    Path tensorboard;
+
+    @Option(names = "--no-tensorboard", description = "Write no TensorBoard logs.")
+    boolean noTensorboard;
 
     @Option(names = "--data-dir", paramLabel = "DIR",
             description = "Folder holding the dataset files (default: ~/.nabla/datasets/<dataset>, then system "
@@ -137,6 +149,9 @@ public final class TrainCommand implements Callable<Integer> {
         }
         if (limit != null && limit <= 0) throw new IllegalArgumentException("--limit must be positive, got " + limit);
         if (maxRestarts < 0) throw new IllegalArgumentException("--max-restarts must be >= 0, got " + maxRestarts);
+        if (tensorboard != null && noTensorboard) {
+            throw new IllegalArgumentException("give --tensorboard DIR or --no-tensorboard, not both");
+        }
         RunFolder.checkOptions(resume, overwrite);
         if (metricsJson != null) CliSupport.checkOutputFile("--metrics-json", metricsJson);
     }
@@ -155,6 +170,8 @@ public final class TrainCommand implements Callable<Integer> {
         if (batchSize != null) a.addAll(List.of("--batch-size", batchSize.toString()));
         if (dataDir != null) a.addAll(List.of("--data-dir", dataDir.toString()));
         if (limit != null) a.addAll(List.of("--limit", limit.toString()));
+        if (tensorboard != null) a.addAll(List.of("--tensorboard", tensorboard.toString()));
+        if (noTensorboard) a.add("--no-tensorboard");
         return a;
     }
 
@@ -243,6 +260,10 @@ public final class TrainCommand implements Callable<Integer> {
         if (replica.isChief()) {
             fit.verbose(replica.strategy() != null ? 0 : quiet ? 2 : 1).validationData(xTest, testLabels)
                     .callbacks(cancellation, timer, artifacts);
+            if (!noTensorboard) {
+                fit.callbacks(tensorBoard(tensorboard != null ? tensorboard : dir.resolve(TENSORBOARD_DIR),
+                        trainImages, nEpochs, batch).pngEachEpoch("training_curves", curves));
+            }
         } else {
             fit.verbose(0).callbacks(cancellation, timer);
         }
@@ -279,6 +300,22 @@ public final class TrainCommand implements Callable<Integer> {
                         + "(%.0f train samples/s); saved model in %s", model, dataset, 100 * testAccuracy, testLoss,
                 history.epochs().size(), seconds, samplesPerSecond, dir.resolve(CliSupport.MODEL_DIR)));
         return 0;
+    }
+
+    /**
+     * The TensorBoard callback of a run: scalars every 50 batches and per epoch, weight histograms per epoch, the
+     * model summary and graph, three training images, curves.png each epoch and the run's options as hyperparameters.
+     */
+    private TensorBoard tensorBoard(Path logDir, Tensor trainImages, int nEpochs, int batch) {
+        Map<String, Object> hparams = new LinkedHashMap<>();
+        hparams.put("dataset", dataset);
+        hparams.put("model", model);
+        hparams.put("epochs", nEpochs);
+        hparams.put("batch_size", batch);
+        hparams.put("seed", seed);
+        hparams.put("mode", mode);
+        return new TensorBoard(logDir).updateFreq(50).hparams(hparams)
+                .images(CliSupport.firstRows(trainImages, 3));
     }
 
     /** One line of an epoch's logs, as the progress bar's epoch mode prints them. */

@@ -199,6 +199,33 @@ class CommandsTest {
         }
     }
 
+
+    @Test
+    void predictRunsManyImagesBatchByBatch() throws IOException {
+        // more images than one forward pass takes (PredictCommand.BATCH): the last ones go through a second pass,
+        // which must classify them as a run of only those images does (issue 13: one tensor of every image overflowed)
+        int n = PredictCommand.BATCH + 6;
+        byte[] pixels = new byte[n * 784];
+        new java.util.Random(13).nextBytes(pixels);
+        Path many = tmp.resolve("many.idx");
+        Idx.write(Tensor.wrap(DType.UINT8, Shape.of(n, 28, 28), pixels), many);
+        Path tail = tmp.resolve("tail.idx");
+        byte[] last = java.util.Arrays.copyOfRange(pixels, PredictCommand.BATCH * 784, n * 784);
+        Idx.write(Tensor.wrap(DType.UINT8, Shape.of(6, 28, 28), last), tail);
+
+        Result all = run("predict", "--model", run.resolve("model").toString(), many.toString());
+        assertEquals(0, all.code(), all.err());
+        List<String> lines = all.out().lines().toList();
+        assertEquals(n, lines.size());
+        Result few = run("predict", "--model", run.resolve("model").toString(), tail.toString());
+        assertEquals(0, few.code(), few.err());
+        List<String> expected = few.out().lines().toList();
+        for (int i = 0; i < 6; i++) {
+            String got = lines.get(PredictCommand.BATCH + i);
+            assertTrue(got.startsWith(many + "[" + (PredictCommand.BATCH + i) + "]: "), got);
+            assertEquals(expected.get(i).substring(expected.get(i).indexOf("]: ")), got.substring(got.indexOf("]: ")));
+        }
+    }
     @Test
     void summaries() {
         Result mlp = run("summary", "--model", "mlp");

@@ -75,6 +75,7 @@ public final class GradientTape implements ExecutionContext, AutoCloseable {
     /** A new non-persistent tape: {@code try (GradientTape tape = GradientTape.start()) {...}}. */
     public static GradientTape start() { return new GradientTape(false); }
 
+    /** Whether {@code gradient} may be called more than once (a tape made with {@code new GradientTape(true)}). */
     public boolean isPersistent() { return persistent; }
 
     /** Records from now on the ops that use {@code t} (identity-based: watch the tensor object you then use). */

@@ -73,12 +73,14 @@ public final class Gradients {
 
     /** What a function with a custom gradient returns: its results and how to map their gradients to its inputs'. */
     public record CustomResult(Tensor[] values, GradientOfResults gradient) {
+        /** Rejects null values or gradient, and an empty result. */
         public CustomResult {
             Objects.requireNonNull(values, "values");
             Objects.requireNonNull(gradient, "gradient");
             if (values.length == 0) throw new IllegalArgumentException("a custom-gradient function needs a result");
         }
 
+        /** A single result {@code value} whose input gradients {@code gradient} computes. */
         public static CustomResult of(Tensor value, GradientOfResults gradient) {
             return new CustomResult(new Tensor[] {value}, gradient);
         }
@@ -87,12 +89,14 @@ public final class Gradients {
     /** Given one gradient per result (null for a result no gradient reached), one gradient per input (or null). */
     @FunctionalInterface
     public interface GradientOfResults {
+        /** The gradient for each input (null where none), given one gradient per result. */
         Tensor[] apply(Tensor[] resultGradients);
     }
 
     /** A function of tensors that also says how to differentiate itself (tf.custom_gradient). */
     @FunctionalInterface
     public interface CustomGradientFunction {
+        /** The results for {@code inputs}, with their gradient function. */
         CustomResult apply(Tensor... inputs);
     }
 

@@ -34,6 +34,9 @@ public final class Graph {
     private final Deque<String> deviceScopes = new ArrayDeque<>();
     private final Map<String, List<Object>> collections = new HashMap<>();
 
+    /** An empty graph; build it by running op calls inside {@link #asDefault()}. */
+    public Graph() {}
+
     /** Makes this graph the target of op calls on this thread until the scope is closed. */
     public ExecutionContext.Scope asDefault() { return ExecutionContext.enter(new GraphContext(this)); }
 
@@ -197,6 +200,7 @@ public final class Graph {
     /** All nodes in creation (topological) order. */
     public synchronized List<Node> nodes() { return List.copyOf(nodes); }
 
+    /** The number of nodes. */
     public synchronized int size() { return nodes.size(); }
 
     /** The node with this name, or an error. */
@@ -206,6 +210,7 @@ public final class Graph {
         return n;
     }
 
+    /** Whether a node has this name. */
     public synchronized boolean hasNode(String name) { return byName.containsKey(name); }
 
     /** A tensor by TensorFlow name: {@code "dense/MatMul:0"} or just {@code "dense/MatMul"} for output 0. */

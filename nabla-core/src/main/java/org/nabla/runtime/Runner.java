@@ -16,6 +16,9 @@ public final class Runner {
     /** What a runner calls: a session's {@code run(fetches, feeds, targets)}. */
     @FunctionalInterface
     public interface Run<R> {
+        /**
+         * Runs the graph for {@code fetches} with {@code feeds} (placeholder to value), also running {@code targets}.
+         */
         R run(List<Tensor> fetches, Map<Tensor, ?> feeds, List<?> targets);
     }
 
@@ -37,18 +40,22 @@ public final class Runner {
         this.runWithMetadata = runWithMetadata;
     }
 
+    /** Gives {@code placeholder} a value (a Tensor or Java array/number of its dtype and shape) for this run. */
     public Runner feed(Tensor placeholder, Object value) {
         feeds.put(placeholder, value);
         return this;
     }
 
+    /** Feeds the tensor named {@code tensorName} ("x" or "x:0"); throws when the graph has no such tensor. */
     public Runner feed(String tensorName, Object value) { return feed(graph.tensor(tensorName), value); }
 
+    /** Adds {@code t} (a tensor of the session's graph) to the values {@link #run()} returns, in the order added. */
     public Runner fetch(Tensor t) {
         fetches.add(t);
         return this;
     }
 
+    /** Fetches the tensor named {@code tensorName} ("y" or "y:0"); throws when the graph has no such tensor. */
     public Runner fetch(String tensorName) { return fetch(graph.tensor(tensorName)); }
 
     /** A node to run for its effects (a node, a graph tensor's node, or a node name). */
@@ -57,6 +64,7 @@ public final class Runner {
         return this;
     }
 
+    /** Runs what was collected; returns the fetched values in the order of the {@code fetch} calls. */
     public List<Tensor> run() { return run.run(fetches, feeds, targets); }
 
     /** Runs and also returns per-node timings, the peak bytes and partition graphs (local sessions only). */

@@ -43,8 +43,10 @@ public final class Session implements AutoCloseable {
     private volatile ExecutorService pool;
     private volatile boolean closed;
 
+    /** A session over {@code graph} with {@link SessionOptions#defaults()}; close it to free its pools and values. */
     public Session(Graph graph) { this(graph, SessionOptions.defaults()); }
 
+    /** A session over {@code graph} running as {@code options} say; it owns its own variables' values. */
     public Session(Graph graph, SessionOptions options) { this(graph, options, null); }
 
     /**
@@ -66,8 +68,10 @@ public final class Session implements AutoCloseable {
         this.functions = new FunctionRuntime(devices, RemoteTasks.NONE, options.optimizerOptions());
     }
 
+    /** The graph this session runs (nodes may still be added to it). */
     public Graph graph() { return graph; }
 
+    /** The options it was made with. */
     public SessionOptions options() { return options; }
 
     /** The devices nodes can be placed on. */
@@ -86,6 +90,7 @@ public final class Session implements AutoCloseable {
 
     /** The outputs and what the run did. */
     public record Result(List<Tensor> outputs, RunMetadata metadata) {
+        /** The {@code i}-th fetched value. */
         public Tensor get(int i) { return outputs.get(i); }
     }
 
@@ -222,6 +227,7 @@ public final class Session implements AutoCloseable {
         if (closed) throw new IllegalStateException("this Session is closed; create a new one to run the graph");
     }
 
+    /** Whether {@link #close()} was called; a closed session refuses to run. */
     public boolean isClosed() { return closed; }
 
     /** Releases the variables' values (if its own), the cached plans and its own thread pool. Later runs fail. */

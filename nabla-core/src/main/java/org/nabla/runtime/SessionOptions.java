@@ -22,6 +22,7 @@ import org.nabla.runtime.optimize.OptimizerOptions;
  */
 public record SessionOptions(int cpuDevices, ExecutionMode mode, int interOpThreads, OptimizerOptions optimizerOptions,
                              List<Device> devices) {
+    /** Checks the options: at least one CPU device, interOpThreads at least 0, a mode. */
     public SessionOptions {
         if (cpuDevices < 1) throw new IllegalArgumentException("a session needs at least 1 CPU device, got "
                 + cpuDevices);
@@ -36,18 +37,22 @@ public record SessionOptions(int cpuDevices, ExecutionMode mode, int interOpThre
         return new SessionOptions(1, ExecutionMode.PARALLEL, 0, null, List.of());
     }
 
+    /** These options with {@code n} CPU devices ({@code CPU:0..n-1}). */
     public SessionOptions cpuDevices(int n) {
         return new SessionOptions(n, mode, interOpThreads, optimizerOptions, devices);
     }
 
+    /** These options with execution mode {@code m} (DETERMINISTIC: reproducible order of stateful ops). */
     public SessionOptions mode(ExecutionMode m) {
         return new SessionOptions(cpuDevices, m, interOpThreads, optimizerOptions, devices);
     }
 
+    /** These options with {@code n} inter-op threads (0: the shared pool, one thread per core). */
     public SessionOptions interOpThreads(int n) {
         return new SessionOptions(cpuDevices, mode, n, optimizerOptions, devices);
     }
 
+    /** These options with graph optimizer options {@code o} (null: all passes; NONE: no pass). */
     public SessionOptions optimizerOptions(OptimizerOptions o) {
         return new SessionOptions(cpuDevices, mode, interOpThreads, o, devices);
     }

@@ -73,6 +73,39 @@ final class GradientRecipes {
 
     private static TensorSpec spec(DType dtype, int... shape) { return TensorSpec.of(dtype, Shape.of(shape)); }
 
+    private static Tensor longs(long[] v, int... shape) { return Tensor.wrap(DType.INT64, Shape.of(shape), v); }
+
+    /** Rows for the sparse ops (org.nabla.sparse): an unordered 3x4 matrix with five entries, and a 2x3x4 tensor. */
+    private static void sparse() {
+        Tensor idx = longs(new long[] {2, 1, 0, 3, 1, 0, 0, 0, 2, 3}, 5, 2), shape = longs(new long[] {3, 4}, 2);
+        Tensor idx3 = longs(new long[] {1, 2, 0, 0, 0, 3, 1, 0, 1, 0, 2, 2}, 4, 3);
+        Tensor shape3 = longs(new long[] {2, 3, 4}, 3);
+        add("SparseToDense", true, none(), idx, shape, r(5), r());
+        add("DenseToSparse", true, none(), r(2, 3));
+        add("SparseTensorDenseAdd", true, none(), idx, r(5), shape, r(3, 4));
+        for (boolean adjA : new boolean[] {false, true}) {
+            for (boolean adjB : new boolean[] {false, true}) {
+                // second order: the values' gradient op has no gradient of its own (noted in SparseOps)
+                add("SparseTensorDenseMatMul", false, a("adjoint_a", adjA, "adjoint_b", adjB), idx, r(5), shape,
+                        adjB ? r(2, adjA ? 3 : 4) : r(adjA ? 3 : 4, 2));
+            }
+        }
+        add("SparseReduceSum", true, a("axes", new int[] {1}), idx3, r(4), shape3);
+        add("SparseReduceSum", true, a("axes", new int[] {0, -1}, "keep_dims", true), idx3, r(4), shape3);
+        add("SparseReduceSum", true, none(), idx, r(5), shape);
+        add("SparseReduceSumGrad", true, a("axes", new int[] {1}), idx3, shape3, r(2, 4));
+        add("SparseReorder", true, none(), idx, r(5), shape);
+        add("SparseReorderGrad", true, none(), idx, shape, r(5));
+        Tensor start = longs(new long[] {1, 0}, 2), size = longs(new long[] {2, 5}, 2);
+        add("SparseSlice", true, none(), idx, r(5), shape, start, size);
+        add("SparseSliceGrad", true, none(), r(3), idx, shape, start, size);
+        Tensor idxB = longs(new long[] {1, 1, 0, 0}, 2, 2), shapeB = longs(new long[] {2, 4}, 2);
+        add("SparseConcat", true, a("concat_dim", 0), idx, idxB, r(5), r(2), shape, shapeB);
+        add("SparseConcatGrad", true, none(), r(7), r(5), r(2));
+    }
+
+    private static Attrs none() { return Attrs.EMPTY; }
+
     /** Rows for Cond, Case and While (ControlFlowGradients; more cases in ControlFlowGradientsTest). */
     private static void controlFlow() {
         DType f64 = DType.FLOAT64;
@@ -250,6 +283,7 @@ final class GradientRecipes {
         add("AvgPoolGrad", true, a("kernel", new int[] {2}, "dilations", new int[] {2}, "countIncludePad", true,
                 "pads", new int[] {1, 1}), r(2, 1, 5), r(2, 1, 5));
         controlFlow();
+        sparse();
         return CASES;
     }
 }

@@ -5,8 +5,10 @@ package org.nabla.data;
  * thread (parallel map, prefetch) or in a user function, {@link #getCause()} is the original exception.
  */
 public final class DatasetException extends RuntimeException {
+    /** An exception with this message. */
     public DatasetException(String message) { super(message); }
 
+    /** An exception with this message, caused by {@code cause}. */
     public DatasetException(String message, Throwable cause) { super(message, cause); }
 
     /** Wraps a failure of {@code stage}, keeping one level of wrapping when it already is a DatasetException. */

@@ -35,6 +35,16 @@ class DocExamplesCompileTest {
         }
     }
 
+    /** The README is copied from first: every one of its blocks shows its imports (issue 13: the graph tour did not). */
+    @Test
+    void everyJavaBlockOfTheReadmeShowsItsImports() {
+        DocSnippets.Parsed parsed = DocSnippets.parse("README.md", DocFiles.read(DocFiles.root().resolve("README.md")));
+        List<String> incomplete = parsed.blocks().stream().filter(b -> !b.complete() && !b.continues())
+                .map(DocSnippets.Block::where).toList();
+        assertTrue(incomplete.isEmpty(), "README.md blocks without <!-- java-complete --> (their imports not shown): "
+                + incomplete);
+    }
+
     @Test
     void everyJavaBlockOfTheDocsCompiles() {
         Path root = DocFiles.root();

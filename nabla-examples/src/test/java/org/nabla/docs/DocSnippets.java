@@ -48,6 +48,7 @@ final class DocSnippets {
             "org.nabla.data.*", "org.nabla.data.datasets.*", "org.nabla.data.io.*",
             "org.nabla.nn.*", "org.nabla.nn.callbacks.*", "org.nabla.nn.layers.*", "org.nabla.nn.losses.*",
             "org.nabla.nn.metrics.*", "org.nabla.nn.optimizers.*", "org.nabla.nn.saving.*",
+            "org.nabla.nn.summary.*",
             "org.nabla.onnx.*", "org.nabla.distributed.*", "org.nabla.distributed.strategy.*",
             "org.nabla.distributed.collective.*", "org.nabla.spark.*",
             "java.io.*", "java.nio.file.*", "java.util.*", "java.util.function.*", "java.util.stream.*");

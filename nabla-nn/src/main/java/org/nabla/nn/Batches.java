@@ -20,6 +20,8 @@ public final class Batches implements Iterable<Tensor[]> {
     private final long seed;
     private final boolean dropRemainder;
     private int epoch;
+    /** Row buffers each iteration cycles through for its full batches; 0: every batch gets new arrays. */
+    private int recycledBuffers;
 
     private Batches(Tensor[] tensors, int batchSize, boolean shuffle, long seed, boolean dropRemainder) {
         this.tensors = tensors;
@@ -37,6 +39,10 @@ public final class Batches implements Iterable<Tensor[]> {
         return make(batchSize, true, seed, false, tensors);
     }
 
+    /**
+     * Batches of {@code batchSize} rows of every tensor, shuffled per epoch with {@code seed} when {@code shuffle};
+     * {@code dropRemainder} skips a last, smaller batch.
+     */
     public static Batches make(int batchSize, boolean shuffle, long seed, boolean dropRemainder, Tensor... tensors) {
         if (batchSize <= 0) throw new IllegalArgumentException("batch size must be positive, got " + batchSize);
         if (tensors.length == 0) throw new IllegalArgumentException("Batches: no tensors");
@@ -78,6 +84,18 @@ public final class Batches implements Iterable<Tensor[]> {
         return this;
     }
 
+    /**
+     * Makes later iterations copy full batches into {@code buffers} arrays per tensor, reused in turn, instead of new
+     * arrays (the last, smaller batch still gets its own). Only for a consumer that is done with a batch before it
+     * asks for the {@code buffers}-th next one, as {@link Model#fit} is with its prefetch depth + 2: the copies are
+     * then the only memory traffic, with no allocation, zeroing or garbage per batch.
+     */
+    Batches recycling(int buffers) {
+        if (buffers < 0) throw new IllegalArgumentException("Batches: buffers must be >= 0, got " + buffers);
+        recycledBuffers = buffers;
+        return this;
+    }
+
     /** The number of examples. */
     public int size() { return tensors[0].shape().dim(0); }
 
@@ -103,6 +121,8 @@ public final class Batches implements Iterable<Tensor[]> {
         }
         epoch++;
         int count = batchesPerEpoch();
+        int buffers = recycledBuffers;
+        Object[][] ring = new Object[tensors.length][buffers];
         return new Iterator<>() {
             int b;
 
@@ -112,23 +132,46 @@ public final class Batches implements Iterable<Tensor[]> {
             public Tensor[] next() {
                 if (!hasNext()) throw new NoSuchElementException();
                 int from = b * batchSize, to = Math.min(n, from + batchSize);
-                b++;
                 Tensor[] out = new Tensor[tensors.length];
-                for (int i = 0; i < tensors.length; i++) out[i] = rows(tensors[i], order, from, to, shuffle);
+                for (int i = 0; i < tensors.length; i++) {
+                    Object dst = null;
+                    if (buffers > 0 && to - from == batchSize) {
+                        Object[] mine = ring[i];
+                        int slot = b % buffers;
+                        if (mine[slot] == null) mine[slot] = newArray(tensors[i], batchSize);
+                        dst = mine[slot];
+                    }
+                    out[i] = rows(tensors[i], order, from, to, shuffle, dst);
+                }
+                b++;
                 return out;
             }
         };
     }
 
-    /** Rows {@code order[from..to)} of a dense tensor, copied with System.arraycopy. */
-    static Tensor rows(Tensor t, int[] order, int from, int to, boolean permuted) {
-        int[] d = t.shape().dims();
+    /** A storage array for {@code rows} rows of {@code t}. */
+    private static Object newArray(Tensor t, int rows) {
+        return java.lang.reflect.Array.newInstance(t.data().getClass().getComponentType(),
+                rows * rowSize(t.shape().dims()));
+    }
+
+    private static int rowSize(int[] dims) {
         int row = 1;
-        for (int i = 1; i < d.length; i++) row *= d[i];
+        for (int i = 1; i < dims.length; i++) row *= dims[i];
+        return row;
+    }
+
+    /**
+     * Rows {@code order[from..to)} of a dense tensor, copied with System.arraycopy into {@code into} (an array of
+     * exactly that many rows) or, when null, a new array.
+     */
+    static Tensor rows(Tensor t, int[] order, int from, int to, boolean permuted, Object into) {
+        int[] d = t.shape().dims();
+        int row = rowSize(d);
         int count = to - from;
         d[0] = count;
         Object src = t.data();
-        Object dst = java.lang.reflect.Array.newInstance(src.getClass().getComponentType(), count * row);
+        Object dst = into != null ? into : newArray(t, count);
         if (!permuted) {
             System.arraycopy(src, from * row, dst, 0, count * row);
         } else {

@@ -11,6 +11,9 @@ import org.nabla.nn.callbacks.Callback;
  * the output is not a terminal), 2 one line per epoch, 0 nothing.
  */
 public final class FitOptions {
+    /** The defaults, as {@link #defaults()}. */
+    public FitOptions() {}
+
     int epochs = 1;
     int batchSize = 32;
     long seed = 0;
@@ -22,10 +25,13 @@ public final class FitOptions {
     Iterable<Tensor[]> validation;
     final List<Callback> callbacks = new ArrayList<>();
 
+    /** Options training for {@code epochs} epochs, the rest default. */
     public static FitOptions epochs(int epochs) { return new FitOptions().setEpochs(epochs); }
 
+    /** One epoch, batch size 32, shuffled with seed 0, progress bar. */
     public static FitOptions defaults() { return new FitOptions(); }
 
+    /** The number of epochs (positive; throws otherwise). */
     public FitOptions setEpochs(int e) {
         if (e <= 0) throw new IllegalArgumentException("fit: epochs must be positive, got " + e);
         epochs = e;
@@ -42,8 +48,10 @@ public final class FitOptions {
     /** Shuffle seed used when fitting tensors. */
     public FitOptions seed(long s) { seed = s; return this; }
 
+    /** Whether to shuffle tensors every epoch (default true). */
     public FitOptions shuffle(boolean s) { shuffle = s; return this; }
 
+    /** 0 silent, 1 a progress bar (default), 2 one line per epoch. */
     public FitOptions verbose(int v) { verbose = v; return this; }
 
     /**
@@ -83,6 +91,7 @@ public final class FitOptions {
         return this;
     }
 
+    /** Adds callbacks, called in the order given. */
     public FitOptions callbacks(Callback... cbs) {
         callbacks.addAll(List.of(cbs));
         return this;

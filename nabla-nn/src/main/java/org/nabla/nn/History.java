@@ -13,6 +13,9 @@ public final class History implements Callback {
     private final List<Long> samples = new ArrayList<>();
     private final List<Double> seconds = new ArrayList<>();
 
+    /** An empty history; {@code fit} fills it. */
+    public History() {}
+
     @Override
     public void onEpochEnd(int epoch, Map<String, Double> logs) {
         epochs.add(epoch);
@@ -54,6 +57,7 @@ public final class History implements Callback {
     /** The epochs run (0-based). */
     public List<Integer> epochs() { return List.copyOf(epochs); }
 
+    /** Every metric's values per epoch, in the order first logged (a copy). */
     public Map<String, List<Double>> asMap() {
         Map<String, List<Double>> m = new LinkedHashMap<>();
         values.forEach((k, v) -> m.put(k, List.copyOf(v)));

@@ -9,5 +9,6 @@ import org.nabla.Tensor;
  */
 @FunctionalInterface
 public interface Initializer {
+    /** A new float32 tensor of {@code shape}, the same for the same seed. */
     Tensor initialize(Shape shape, long seed);
 }

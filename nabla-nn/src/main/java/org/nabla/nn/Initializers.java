@@ -76,10 +76,13 @@ public final class Initializers {
         return (shape, seed) -> uniform(shape, seed, min, max);
     }
 
+    /** All zeros (biases). */
     public static Initializer zeros() { return constant(0); }
 
+    /** All ones (batch-norm scales). */
     public static Initializer ones() { return constant(1); }
 
+    /** Every element {@code value}. */
     public static Initializer constant(double value) {
         return (shape, seed) -> {
             float[] a = new float[shape.intSize()];

@@ -30,6 +30,9 @@ public abstract class Layer {
     private boolean built;
     private DType dtype = DType.FLOAT32;
 
+    /** For subclasses: an unbuilt float32 layer, named after its class when it joins a model. */
+    protected Layer() {}
+
     /** Sets the layer's name (shown by summary; weights made after this carry it in their names). */
     public Layer name(String name) {
         this.name = name;
@@ -59,6 +62,7 @@ public abstract class Layer {
         return this;
     }
 
+    /** The seed of the weight initializers. */
     public long seed() { return seed; }
 
     /** The dtype of the weights (float32 by default; float64 for precise checks). Set before building. */
@@ -71,8 +75,10 @@ public abstract class Layer {
         return this;
     }
 
+    /** The dtype of the weights (float32 unless set). */
     public DType dtype() { return dtype; }
 
+    /** Whether the weights exist (after {@code build} or the first call). */
     public boolean isBuilt() { return built; }
 
     /** Builds the layer for inputs of these shapes (batch dim included) unless already built. */
@@ -213,8 +219,10 @@ public abstract class Layer {
     /** All weights, in creation order. */
     public List<Variable> weights() { return List.copyOf(weights); }
 
+    /** The weights an optimizer updates, in creation order. */
     public List<Variable> trainableWeights() { return weights.stream().filter(Variable::trainable).toList(); }
 
+    /** The weights training leaves to the layer (e.g. batch-norm moving statistics). */
     public List<Variable> nonTrainableWeights() { return weights.stream().filter(v -> !v.trainable()).toList(); }
 
     /** Number of scalar parameters in all weights. */

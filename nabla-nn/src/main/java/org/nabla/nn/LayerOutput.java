@@ -50,12 +50,16 @@ public final class LayerOutput {
     /** Output 0 of the same layer application (the key under which a model runs the application once). */
     LayerOutput primary() { return primary; }
 
+    /** The layer that produced it (null for a model input). */
     public Layer layer() { return layer; }
 
+    /** The outputs the layer was called on. */
     public List<LayerOutput> inputs() { return inputs; }
 
+    /** Its shape, batch dimension included (unknown, -1). */
     public Shape shape() { return shape; }
 
+    /** Whether it is a model input. */
     public boolean isInput() { return layer == null; }
 
     /** The name of a model input (null for a layer output). */

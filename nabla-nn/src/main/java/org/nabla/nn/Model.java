@@ -57,17 +57,22 @@ public abstract class Model {
 
     // ---------------------------------------------------------------- structure
 
+    /** The model's name (in summaries and saved models). */
     public String name() { return name; }
 
+    /** Sets the name; returns this model. */
     public Model name(String n) { name = n; return this; }
 
     /** The layers, in call order. */
     public abstract List<Layer> layers();
 
+    /** The number of inputs {@code call} takes. */
     public abstract int numInputs();
 
+    /** The number of outputs {@code call} returns. */
     public abstract int numOutputs();
 
+    /** Whether every layer has its weights. */
     public abstract boolean isBuilt();
 
     /** Builds the model for examples of these shapes (without the batch dim), one per input. */
@@ -106,6 +111,7 @@ public abstract class Model {
 
     private long layerSeed(int index) { return TrainingOps.mix(seed * 0x100000001B3L + index); }
 
+    /** The seed its layers' initializers derive from. */
     public long seed() { return seed; }
 
     /** Gives the layers unique names and seeds derived from the model seed (called before building). */
@@ -135,14 +141,17 @@ public abstract class Model {
 
     // ---------------------------------------------------------------- weights
 
+    /** All weights of all layers, in layer order. */
     public List<Variable> weights() {
         List<Variable> all = new ArrayList<>();
         for (Layer l : layers()) all.addAll(l.weights());
         return all;
     }
 
+    /** The weights an optimizer updates. */
     public List<Variable> trainableWeights() { return weights().stream().filter(Variable::trainable).toList(); }
 
+    /** The weights training leaves to the layers (e.g. batch-norm moving statistics). */
     public List<Variable> nonTrainableWeights() { return weights().stream().filter(v -> !v.trainable()).toList(); }
 
     /** The current values of {@link #weights()}. */
@@ -188,6 +197,7 @@ public abstract class Model {
     /** Loads a saved model written by {@link #save(Path)} (or {@link SavedModel#save}) for prediction. */
     public static SavedModel load(Path dir) throws IOException { return SavedModel.load(dir); }
 
+    /** The current values of {@link #weights()}, in the same order. */
     public List<Tensor> getWeights() { return weights().stream().map(Variable::read).toList(); }
 
     /** Assigns every weight (same order, dtypes and shapes as {@link #weights()}). */
@@ -221,6 +231,7 @@ public abstract class Model {
         return all;
     }
 
+    /** The number of weight elements, trainable or not. */
     public long paramCount() { return layers().stream().mapToLong(Layer::paramCount).sum(); }
 
     // ---------------------------------------------------------------- calling
@@ -281,11 +292,13 @@ public abstract class Model {
         return this;
     }
 
+    /** The optimizer given to {@code compile}, or null before. */
     public Optimizer optimizer() { return optimizer; }
 
     /** Runs training steps eagerly (op by op) instead of as one traced graph; results are the same. */
     public Model runEagerly(boolean eager) { runEagerly = eager; return this; }
 
+    /** Whether training steps run op by op ({@link #runEagerly(boolean)}). */
     public boolean runsEagerly() { return runEagerly; }
 
     /**
@@ -468,8 +481,10 @@ public abstract class Model {
 
     /** Trains on in-memory tensors, batched by {@code options.batchSize} and shuffled per epoch with its seed. */
     public History fit(Tensor x, Tensor y, FitOptions options) {
-        return fit(Batches.make(options.batchSize, options.shuffle, options.seed, false, x, y)
-                .startAtEpoch(options.initialEpoch), options);
+        // fit alone sees these batches and is done with each before it takes prefetch + 2 more: their row buffers
+        // are reused (no allocation and zeroing of the data's size per epoch)
+        Batches batches = Batches.make(options.batchSize, options.shuffle, options.seed, false, x, y);
+        return fit(batches.startAtEpoch(options.initialEpoch).recycling(options.prefetchFor(batches) + 2), options);
     }
 
     /** Trains on tensors for {@code epochs} epochs with batches of {@code batchSize}, shuffled with seed 0. */
@@ -565,6 +580,7 @@ public abstract class Model {
     /** Predictions for every row of {@code x} (batches of 32), in inference mode; first output. */
     public Tensor predict(Tensor x) { return predict(x, 32); }
 
+    /** Predictions for every row of {@code x} in batches of {@code batchSize}, in inference mode; first output. */
     public Tensor predict(Tensor x, int batchSize) { return predict(Batches.of(batchSize, x))[0]; }
 
     /** Predictions for batches of inputs {x...}: one tensor per output, the batches concatenated. */

@@ -34,17 +34,23 @@ import org.nabla.ops.TensorSpec;
  * gradients and CPU kernels are registered wherever nabla-nn is on the class path.
  */
 public final class PoolingOps implements OpLibrary {
+    /** Made by the op library loader (ServiceLoader). */
+    public PoolingOps() {}
+
+    /** NHWC max pooling that also outputs the int32 flat input index of each maximum (for the gradient). */
     public static final OpDef MAX_POOL_WITH_ARGMAX =
             PoolWindow.attrs2d(OpDef.builder("MaxPoolWithArgmax").inputs("input"))
                     .shape(PoolingOps::poolShape)
                     .summary("NHWC max pooling; outputs the maxima and their int32 flat indices into the input")
                     .build();
 
+    /** Internal: max pooling's gradient, {@code grad} added at the argmax positions of zeros like {@code like}. */
     public static final OpDef ARGMAX_SCATTER = OpDef.builder("ArgmaxScatter").inputs("grad", "argmax", "like")
             .shape(PoolingOps::scatterShape)
             .internal()
             .summary("zeros like 'like' with grad[i] added at flat index argmax[i]").build();
 
+    /** Internal: {@code values.flat[argmax[i]]}, the second-order gradient of max pooling. */
     public static final OpDef ARGMAX_GATHER = OpDef.builder("ArgmaxGather").inputs("values", "argmax")
             .shape(PoolingOps::gatherShape)
             .internal()

@@ -29,6 +29,7 @@ public final class ReferenceModels {
         return m;
     }
 
+    /** {@link #mlp(long)} with seed 42. */
     public static Sequential mlp() { return mlp(42); }
 
     /**
@@ -44,6 +45,7 @@ public final class ReferenceModels {
         return m;
     }
 
+    /** {@link #cnn(long)} with seed 42. */
     public static Sequential cnn() { return cnn(42); }
 
     /** "mlp" or "cnn". */

@@ -17,6 +17,7 @@ public final class Sequential extends Model {
     private int[] exampleShape;
     private List<Shape> outputs;
 
+    /** A model of these layers, applied in order (more may be added with {@code add}). */
     public Sequential(Layer... layers) {
         super("sequential");
         for (Layer l : layers) add(l);

@@ -38,6 +38,10 @@ import org.nabla.ops.TensorSpec;
  * </ul>
  */
 public final class TrainingOps implements OpLibrary {
+    /** Made by the op library loader (ServiceLoader). */
+    public TrainingOps() {}
+
+    /** Internal: inverted dropout whose mask depends only on (seed, step); outputs the result and the mask. */
     public static final OpDef STEP_DROPOUT = OpDef.builder("StepDropout").inputs("x", "step")
             .attr("rate", AttrType.FLOAT)
             .attr("seed", AttrType.LONG, 0L)
@@ -45,6 +49,7 @@ public final class TrainingOps implements OpLibrary {
             .stateful()
             .summary("inverted dropout with a mask keyed by (seed, step); outputs result and mask").build();
 
+    /** Internal: one Adam(W) step on values, returning the new value, m and v. */
     public static final OpDef ADAM_UPDATE = OpDef.builder("AdamUpdate")
             .inputs("value", "m", "v", "grad", "lr", "step")
             .attr("beta1", AttrType.FLOAT, 0.9)
@@ -56,6 +61,7 @@ public final class TrainingOps implements OpLibrary {
             .summary("Adam(W) step: new value, m, v from value, m, v, grad, lr (scalar) and step t (scalar, >= 1)")
             .build();
 
+    /** Internal: one Adam(W) step applied in place to the variables named by its attributes. */
     public static final OpDef APPLY_ADAM = OpDef.builder("ApplyAdam")
             .inputs("grad", "lr", "step")
             .attr("var", AttrType.STRING)

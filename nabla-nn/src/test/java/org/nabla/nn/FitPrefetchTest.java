@@ -38,9 +38,11 @@ class FitPrefetchTest {
     void prefetchingGivesTheSameWeightsAndHistory() {
         Tensor[] d = ModelTest.blobs(100, 7);   // 100 = 6 batches of 16 and one of 4: the tail batch too
         FitOptions base = FitOptions.epochs(3).batchSize(16).seed(3).verbose(0);
+        // the reference makes new arrays for every batch; fit(x, y) reuses row buffers (more so with prefetching)
         Sequential plain = mlp();
-        History hp = plain.fit(d[0], d[1], FitOptions.epochs(3).batchSize(16).seed(3).verbose(0).prefetch(0));
-        for (int depth : new int[] {1, 2, 5}) {
+        History hp = plain.fit(Batches.make(16, true, 3, false, d[0], d[1]), FitOptions.epochs(3).verbose(0)
+                .prefetch(0));
+        for (int depth : new int[] {0, 1, 2, 5}) {
             Sequential ahead = mlp();
             History ha = ahead.fit(d[0], d[1], FitOptions.epochs(3).batchSize(16).seed(3).verbose(0).prefetch(depth));
             assertSameTraining(plain, hp, ahead, ha);
@@ -49,6 +51,31 @@ class FitPrefetchTest {
         assertEquals(2, base.prefetchFor(Batches.of(16, d[0], d[1])));
         assertSameTraining(plain, hp, byDefault, byDefault.fit(d[0], d[1], base));
         assertNoPrefetchThreadLeft();
+    }
+
+    @Test
+    void recyclingBatchesReuseTheirBuffersAndHoldTheSameRows() {
+        Tensor[] d = ModelTest.blobs(50, 9);   // 3 batches of 16 and one of 2
+        Batches fresh = Batches.make(16, true, 4, false, d[0], d[1]);
+        Batches reused = Batches.make(16, true, 4, false, d[0], d[1]).recycling(2);
+        for (int epoch = 0; epoch < 2; epoch++) {
+            List<Tensor[]> a = new java.util.ArrayList<>(), b = new java.util.ArrayList<>();
+            for (Tensor[] t : fresh) a.add(t);
+            Iterator<Tensor[]> it = reused.iterator();
+            for (int k = 0; it.hasNext(); k++) {
+                Tensor[] t = it.next();
+                // compared before the iterator overwrites this buffer two batches later
+                assertArrayEquals(a.get(k)[0].toFloatArray(), t[0].toFloatArray(), "batch " + k);
+                assertArrayEquals(a.get(k)[1].toIntArray(), t[1].toIntArray(), "batch " + k);
+                assertEquals(a.get(k)[0].shape(), t[0].shape());
+                b.add(t);
+            }
+            assertEquals(4, b.size());
+            assertSame(b.get(0)[0].data(), b.get(2)[0].data());   // full batches cycle through two buffers
+            assertFalse(b.get(0)[0].data() == b.get(1)[0].data());
+            assertFalse(b.get(3)[0].data() == b.get(1)[0].data());   // the short tail batch has its own array
+        }
+        assertThrows(IllegalArgumentException.class, () -> fresh.recycling(-1));
     }
 
     @Test

@@ -14,24 +14,29 @@ import org.nabla.Tensor;
  * @param trainable   whether floating-point initializers become variables (to fine-tune) rather than constants
  */
 public record ImportOptions(Map<String, Tensor> bindings, Map<String, Shape> inputShapes, boolean trainable) {
+    /** Copies the maps (neither may be null). */
     public ImportOptions {
         bindings = Map.copyOf(bindings);
         inputShapes = Map.copyOf(inputShapes);
     }
 
+    /** No bindings, the declared input shapes, initializers as constants. */
     public static ImportOptions defaults() { return new ImportOptions(Map.of(), Map.of(), false); }
 
+    /** These options with {@code values} added to the bindings (input name to value). */
     public ImportOptions withBindings(Map<String, Tensor> values) {
         Map<String, Tensor> all = new HashMap<>(bindings);
         all.putAll(values);
         return new ImportOptions(all, inputShapes, trainable);
     }
 
+    /** These options with the declared shape of input {@code input} replaced by {@code shape}. */
     public ImportOptions withInputShape(String input, Shape shape) {
         Map<String, Shape> all = new HashMap<>(inputShapes);
         all.put(input, shape);
         return new ImportOptions(bindings, all, trainable);
     }
 
+    /** These options with floating-point initializers as variables ({@code true}) or constants. */
     public ImportOptions withTrainable(boolean value) { return new ImportOptions(bindings, inputShapes, value); }
 }

@@ -5,7 +5,9 @@ package org.nabla.onnx;
  * cannot import. The message names the file, node or value at fault.
  */
 public class OnnxException extends RuntimeException {
+    /** An exception with this message. */
     public OnnxException(String message) { super(message); }
 
+    /** An exception with this message, caused by {@code cause}. */
     public OnnxException(String message, Throwable cause) { super(message, cause); }
 }

@@ -37,6 +37,7 @@ public final class OnnxExporter {
     public static final int OPSET = 17;
     /** The ONNX IR version of exported models (the one that goes with opset 17). */
     public static final int IR_VERSION = 8;
+    /** The producer name written into exported models. */
     public static final String PRODUCER = "nabla";
 
     private static final Set<String> VALUE_OPS = Set.of("Placeholder", "Const", "ReadVariable");

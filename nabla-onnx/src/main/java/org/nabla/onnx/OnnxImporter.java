@@ -15,6 +15,7 @@ public final class OnnxImporter {
     /** Reads {@code file} and imports it into a new graph and session. */
     public static OnnxModel load(Path file) throws IOException { return load(file, ImportOptions.defaults()); }
 
+    /** Reads {@code file} and imports it with {@code options}; errors name the file (OnnxException for a bad model). */
     public static OnnxModel load(Path file, ImportOptions options) throws IOException {
         ModelProto m = OnnxFiles.readModel(file);
         try {
@@ -24,6 +25,7 @@ public final class OnnxImporter {
         }
     }
 
+    /** Imports a parsed model with {@code options} into a new graph and session. */
     public static OnnxModel load(ModelProto model, ImportOptions options) { return new OnnxModel(model, options); }
 
     /**

@@ -76,6 +76,7 @@ public final class OnnxModel implements AutoCloseable {
     /** The inputs to feed, in the model's order. */
     public List<OnnxSignature.Value> inputs() { return inputs; }
 
+    /** The outputs {@code run} returns, in the model's order. */
     public List<OnnxSignature.Value> outputs() { return outputs; }
 
     /** Runs the model on inputs given by name (tensors or Java arrays); returns every output by name. */

@@ -35,6 +35,7 @@ public final class OnnxSignature {
         return out;
     }
 
+    /** The outputs of graph {@code g} with their dtypes and shapes; throws OnnxException for an unsupported type. */
     public static List<Value> outputs(GraphProto g) {
         List<Value> out = new ArrayList<>();
         for (ValueInfoProto v : g.getOutputList()) out.add(new Value(v.getName(), spec(v, "graph output", null)));

@@ -5,5 +5,6 @@ package org.nabla.onnx;
  * which. The conformance runner counts such cases as skipped rather than failed.
  */
 public class UnsupportedOnnxException extends OnnxException {
+    /** An exception whose message names what is not supported. */
     public UnsupportedOnnxException(String message) { super(message); }
 }

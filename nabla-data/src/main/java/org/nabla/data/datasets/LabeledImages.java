@@ -12,8 +12,10 @@ import org.nabla.data.Dataset;
  */
 public record LabeledImages(String name, String source, Tensor trainImages, Tensor trainLabels, Tensor testImages,
         Tensor testLabels) {
+    /** Number of training images. */
     public int numTrain() { return trainImages.shape().dim(0); }
 
+    /** Number of test images. */
     public int numTest() { return testImages.shape().dim(0); }
 
     /** {@code (image, label)} pairs of the training split: float32 {@code [28, 28, 1]} in [0, 1], int32 label. */

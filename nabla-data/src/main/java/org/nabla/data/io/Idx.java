@@ -36,8 +36,18 @@ import org.nabla.io.AtomicFiles;
 public final class Idx {
     /** The element types of the format, with their type byte. */
     public enum Type {
-        UBYTE(0x08, 1, DType.UINT8), BYTE(0x09, 1, DType.INT32), SHORT(0x0B, 2, DType.INT32), INT(0x0C, 4, DType.INT32),
-        FLOAT(0x0D, 4, DType.FLOAT32), DOUBLE(0x0E, 8, DType.FLOAT64);
+        /** Unsigned bytes (0x08), read as uint8. */
+        UBYTE(0x08, 1, DType.UINT8),
+        /** Signed bytes (0x09), read as int32. */
+        BYTE(0x09, 1, DType.INT32),
+        /** Big-endian 16-bit integers (0x0B), read as int32. */
+        SHORT(0x0B, 2, DType.INT32),
+        /** Big-endian 32-bit integers (0x0C), read as int32. */
+        INT(0x0C, 4, DType.INT32),
+        /** Big-endian 32-bit floats (0x0D), read as float32. */
+        FLOAT(0x0D, 4, DType.FLOAT32),
+        /** Big-endian 64-bit floats (0x0E), read as float64. */
+        DOUBLE(0x0E, 8, DType.FLOAT64);
 
         final int code;
         final int size;

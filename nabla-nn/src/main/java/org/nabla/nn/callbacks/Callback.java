@@ -9,15 +9,21 @@ import org.nabla.nn.Model;
  * call {@link Model#stopTraining()} to end training after the current epoch.
  */
 public interface Callback {
+    /** Called once before training with the model being fit. */
     default void setModel(Model model) {}
 
+    /** Called when training starts. */
     default void onTrainBegin(Map<String, Double> logs) {}
 
+    /** Called when training ends (also after an early stop), with the last epoch's logs. */
     default void onTrainEnd(Map<String, Double> logs) {}
 
+    /** Called at the start of each epoch (0-based). */
     default void onEpochBegin(int epoch, Map<String, Double> logs) {}
 
+    /** Called at the end of each epoch with its means and validation results. */
     default void onEpochEnd(int epoch, Map<String, Double> logs) {}
 
+    /** Called after each batch (0-based within the epoch) with the running epoch means. */
     default void onBatchEnd(int batch, Map<String, Double> logs) {}
 }

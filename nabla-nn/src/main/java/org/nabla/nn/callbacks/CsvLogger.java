@@ -18,6 +18,7 @@ public final class CsvLogger implements Callback {
     private final List<String> rows = new ArrayList<>();
     private List<String> keys;
 
+    /** Logs to {@code file} (replaced at the first epoch end). */
     public CsvLogger(Path file) { this.file = file; }
 
     @Override

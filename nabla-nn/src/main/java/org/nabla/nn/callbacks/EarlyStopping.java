@@ -24,8 +24,13 @@ public final class EarlyStopping implements Callback {
     private int stoppedEpoch = -1;
     private List<Tensor> bestWeights;
 
+    /** Stops after {@code patience} epochs without improvement of {@code monitor} ("val_loss"...), mode "auto". */
     public EarlyStopping(String monitor, int patience) { this(monitor, patience, "auto"); }
 
+    /**
+     * Like {@link #EarlyStopping(String, int)} with mode "min", "max" or "auto"; throws for another mode or a negative
+     * patience.
+     */
     public EarlyStopping(String monitor, int patience, String mode) {
         if (patience < 0) throw new IllegalArgumentException("EarlyStopping: patience must be >= 0, got " + patience);
         this.monitor = monitor;
@@ -38,8 +43,10 @@ public final class EarlyStopping implements Callback {
         };
     }
 
+    /** Smallest change that counts as an improvement (default 0). */
     public EarlyStopping minDelta(double d) { minDelta = Math.abs(d); return this; }
 
+    /** Whether the model gets the best epoch's weights back when training ends (default false). */
     public EarlyStopping restoreBestWeights(boolean r) { restoreBestWeights = r; return this; }
 
     @Override public void setModel(Model m) { model = m; }
@@ -84,7 +91,9 @@ public final class EarlyStopping implements Callback {
     /** The epoch at which training was stopped (-1 if it ran to the end). */
     public int stoppedEpoch() { return stoppedEpoch; }
 
+    /** The epoch (0-based) with the best value, -1 before any. */
     public int bestEpoch() { return bestEpoch; }
 
+    /** The best value of the monitored metric so far. */
     public double best() { return best; }
 }

@@ -8,12 +8,14 @@ public final class LearningRateScheduler implements Callback {
     /** The new rate for an epoch. */
     @FunctionalInterface
     public interface Schedule {
+        /** The rate for {@code epoch} (0-based), given the {@code current} one. */
         double rate(int epoch, double current);
     }
 
     private final Schedule schedule;
     private Model model;
 
+    /** Sets the rate from {@code schedule} at every epoch start. */
     public LearningRateScheduler(Schedule schedule) { this.schedule = schedule; }
 
     @Override public void setModel(Model m) { model = m; }

@@ -24,10 +24,12 @@ public final class ModelCheckpoint implements Callback {
     /** Saves every epoch to {@code path}. */
     public ModelCheckpoint(Path path) { this(path, "val_loss", false, new NpyWeightsSaver()); }
 
+    /** Saves to {@code path} every epoch, or with {@code saveBestOnly} only when {@code monitor} improves. */
     public ModelCheckpoint(Path path, String monitor, boolean saveBestOnly) {
         this(path, monitor, saveBestOnly, new NpyWeightsSaver());
     }
 
+    /** Like {@link #ModelCheckpoint(Path, String, boolean)}, writing through {@code saver}. */
     public ModelCheckpoint(Path path, String monitor, boolean saveBestOnly, ModelSaver saver) {
         this.path = path;
         this.monitor = monitor;

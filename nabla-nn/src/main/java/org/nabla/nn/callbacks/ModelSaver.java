@@ -10,5 +10,6 @@ import org.nabla.nn.Model;
  */
 @FunctionalInterface
 public interface ModelSaver {
+    /** Writes {@code model}'s state to {@code path}. */
     void save(Model model, Path path) throws IOException;
 }

@@ -18,6 +18,9 @@ import org.nabla.nn.Model;
  * system), and {@code weights.txt} is written last, so a reader that finds it finds complete weight files.
  */
 public final class NpyWeightsSaver implements ModelSaver {
+    /** A saver writing one .npy file per weight. */
+    public NpyWeightsSaver() {}
+
     @Override
     public void save(Model model, Path dir) throws IOException {
         Files.createDirectories(dir);

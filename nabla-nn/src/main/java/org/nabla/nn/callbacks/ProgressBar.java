@@ -13,7 +13,14 @@ import java.util.Map;
  */
 public final class ProgressBar implements Callback {
     /** AUTO: a live bar on a terminal, plain epoch lines otherwise. */
-    public enum Mode { AUTO, BAR, EPOCH_LINES }
+    public enum Mode {
+        /** A live bar on a terminal, plain epoch lines otherwise. */
+        AUTO,
+        /** Always a live bar. */
+        BAR,
+        /** One plain line per epoch end. */
+        EPOCH_LINES
+    }
 
     private final PrintStream out;
     private final boolean live;
@@ -23,8 +30,10 @@ public final class ProgressBar implements Callback {
     private long epochStart;
     private long lastDraw;
 
+    /** A progress bar on standard output. */
     public ProgressBar(Mode mode) { this(mode, System.out); }
 
+    /** A progress bar written to {@code out}. */
     public ProgressBar(Mode mode, PrintStream out) {
         this.out = out;
         this.live = mode == Mode.BAR || (mode == Mode.AUTO && isTerminal());

@@ -11,6 +11,10 @@ import org.nabla.nn.Layer;
 public final class Activation extends Layer {
     private final UnaryOperator<Tensor> fn;
 
+    /**
+     * Applies the activation named {@code name} ("relu", "softmax"...; see {@code Activations}); throws for an unknown
+     * name.
+     */
     public Activation(String name) { this.fn = Activations.get(name); }
 
     @Override

@@ -8,6 +8,9 @@ import org.nabla.nn.Layer;
 
 /** Elementwise sum of several inputs of one shape (functional API merge layer). */
 public final class Add extends Layer {
+    /** Adds its inputs element-wise (same shapes). */
+    public Add() {}
+
     @Override
     protected void checkInputs(Shape[] shapes) {
         if (shapes.length < 2) {

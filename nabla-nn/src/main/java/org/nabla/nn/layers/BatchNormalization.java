@@ -14,6 +14,9 @@ import org.nabla.nn.Layer;
  * (1 - momentum)}; inference: normalizes with the moving statistics. gamma (ones) and beta (zeros) are trainable.
  */
 public final class BatchNormalization extends Layer {
+    /** Momentum 0.99, epsilon 1e-3 (Keras' defaults). */
+    public BatchNormalization() {}
+
     private double momentum = 0.99;
     private double epsilon = 1e-3;
     private Variable gamma;
@@ -21,6 +24,7 @@ public final class BatchNormalization extends Layer {
     private Variable movingMean;
     private Variable movingVariance;
 
+    /** Weight of the old moving statistics in each update, in [0, 1] (default 0.99). */
     public BatchNormalization momentum(double m) {
         if (!(m >= 0 && m <= 1)) {
             throw new IllegalArgumentException("BatchNormalization: momentum must be in [0, 1], got " + m);
@@ -29,18 +33,23 @@ public final class BatchNormalization extends Layer {
         return this;
     }
 
+    /** Added to the variance before the square root, positive (default 1e-3). */
     public BatchNormalization epsilon(double e) {
         if (!(e > 0)) throw new IllegalArgumentException("BatchNormalization: epsilon must be positive, got " + e);
         epsilon = e;
         return this;
     }
 
+    /** The moving mean per channel (non-trainable; null before building). */
     public Variable movingMean() { return movingMean; }
 
+    /** The moving variance per channel (non-trainable; null before building). */
     public Variable movingVariance() { return movingVariance; }
 
+    /** The scale per channel (trainable; null before building). */
     public Variable gamma() { return gamma; }
 
+    /** The offset per channel (trainable; null before building). */
     public Variable beta() { return beta; }
 
     @Override

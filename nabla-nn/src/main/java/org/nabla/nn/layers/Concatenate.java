@@ -8,6 +8,9 @@ import org.nabla.nn.Layer;
 
 /** Concatenates several inputs along the last axis (functional API merge layer). */
 public final class Concatenate extends Layer {
+    /** Concatenates its inputs along the last axis. */
+    public Concatenate() {}
+
     @Override
     protected void checkInputs(Shape[] shapes) {
         if (shapes.length < 2) {

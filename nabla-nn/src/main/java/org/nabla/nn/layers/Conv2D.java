@@ -31,12 +31,17 @@ public final class Conv2D extends Layer {
     private Variable kernel;
     private Variable bias;
 
+    /**
+     * {@code filters} output channels from {@code kernelSize} x {@code kernelSize} windows, linear, stride 1, "valid".
+     */
     public Conv2D(int filters, int kernelSize) { this(filters, kernelSize, kernelSize, null); }
 
+    /** Like {@link #Conv2D(int, int)} followed by the named activation (null: linear). */
     public Conv2D(int filters, int kernelSize, String activation) {
         this(filters, kernelSize, kernelSize, activation);
     }
 
+    /** {@code filters} output channels from {@code kh} x {@code kw} windows; throws for sizes below 1. */
     public Conv2D(int filters, int kh, int kw, String activation) {
         if (filters <= 0 || kh <= 0 || kw <= 0) {
             throw new IllegalArgumentException("Conv2D: filters and kernel size must be positive, got filters="
@@ -49,6 +54,7 @@ public final class Conv2D extends Layer {
         this.activation = Activations.get(activation);
     }
 
+    /** Steps between windows along height and width (positive; default 1). */
     public Conv2D strides(int h, int w) {
         if (h <= 0 || w <= 0) {
             throw new IllegalArgumentException("Conv2D: strides must be positive, got " + h + ", " + w);
@@ -58,6 +64,7 @@ public final class Conv2D extends Layer {
         return this;
     }
 
+    /** The same step along height and width. */
     public Conv2D strides(int s) { return strides(s, s); }
 
     /** "valid" or "same" (any case). */
@@ -66,14 +73,19 @@ public final class Conv2D extends Layer {
         return this;
     }
 
+    /** Whether to add a bias per filter (default true); set before building. */
     public Conv2D useBias(boolean b) { useBias = b; return this; }
 
+    /** How the kernel starts (default Glorot uniform); set before building. */
     public Conv2D kernelInitializer(Initializer i) { kernelInitializer = i; return this; }
 
+    /** How the bias starts (default zeros); set before building. */
     public Conv2D biasInitializer(Initializer i) { biasInitializer = i; return this; }
 
+    /** The kernel [kh, kw, in, filters] (HWIO); null before the layer is built. */
     public Variable kernel() { return kernel; }
 
+    /** The bias [filters]; null before the layer is built or without a bias. */
     public Variable bias() { return bias; }
 
     @Override

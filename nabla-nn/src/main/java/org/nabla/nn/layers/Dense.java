@@ -26,6 +26,7 @@ public final class Dense extends Layer {
     private Variable kernel;
     private Variable bias;
 
+    /** A linear layer of {@code units} outputs (positive; throws otherwise). */
     public Dense(int units) { this(units, null); }
 
     /** {@code activation}: a name of {@link Activations} ("relu", "softmax"...) or null for linear. */
@@ -36,18 +37,25 @@ public final class Dense extends Layer {
         this.activation = Activations.get(activation);
     }
 
+    /** Whether to add a bias (default true); set before building. */
     public Dense useBias(boolean b) { useBias = b; return this; }
 
+    /** How the kernel starts (default Glorot uniform); set before building. */
     public Dense kernelInitializer(Initializer i) { kernelInitializer = i; return this; }
 
+    /** How the bias starts (default zeros); set before building. */
     public Dense biasInitializer(Initializer i) { biasInitializer = i; return this; }
 
+    /** The number of outputs. */
     public int units() { return units; }
 
+    /** The activation's name, or null for linear. */
     public String activation() { return activationName; }
 
+    /** The kernel [in, units]; null before the layer is built. */
     public Variable kernel() { return kernel; }
 
+    /** The bias [units]; null before the layer is built or without a bias. */
     public Variable bias() { return bias; }
 
     @Override

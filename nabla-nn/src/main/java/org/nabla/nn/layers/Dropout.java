@@ -16,6 +16,7 @@ import org.nabla.nn.TrainingOps;
 public final class Dropout extends Layer {
     private final double rate;
 
+    /** Drops each element with probability {@code rate} in [0, 1) in training; throws for another rate. */
     public Dropout(double rate) {
         if (!(rate >= 0 && rate < 1)) {
             throw new IllegalArgumentException("Dropout: rate must be in [0, 1), got " + rate);
@@ -23,6 +24,7 @@ public final class Dropout extends Layer {
         this.rate = rate;
     }
 
+    /** The probability of dropping an element. */
     public double rate() { return rate; }
 
     @Override

@@ -8,6 +8,9 @@ import org.nabla.nn.Layer;
 
 /** Flattens each example: [N, d1, d2, ...] to [N, d1*d2*...]. */
 public final class Flatten extends Layer {
+    /** Flattens each example to one axis. */
+    public Flatten() {}
+
     @Override
     protected void checkInputs(Shape[] shapes) {
         super.checkInputs(shapes);

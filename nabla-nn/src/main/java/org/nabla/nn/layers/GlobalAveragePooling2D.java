@@ -8,6 +8,9 @@ import org.nabla.nn.Layer;
 
 /** The mean over height and width of NHWC inputs: [N, H, W, C] to [N, C]. */
 public final class GlobalAveragePooling2D extends Layer {
+    /** Averages each channel over height and width: [N, H, W, C] to [N, C]. */
+    public GlobalAveragePooling2D() {}
+
     @Override
     protected void checkInputs(Shape[] shapes) {
         super.checkInputs(shapes);

@@ -11,6 +11,7 @@ import org.nabla.nn.Layer;
 public final class Reshape extends Layer {
     private final int[] target;
 
+    /** Reshapes each example to {@code targetShape}; throws for dims other than positive or a single -1. */
     public Reshape(int... targetShape) {
         int unknown = 0;
         for (int d : targetShape) {

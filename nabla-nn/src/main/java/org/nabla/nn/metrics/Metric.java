@@ -7,6 +7,7 @@ import org.nabla.Tensor;
  * epoch by the model, weighted by batch size.
  */
 public interface Metric {
+    /** The name in logs and history ("accuracy"; "val_" is prefixed for validation). */
     String name();
 
     /** The batch value: the mean over the batch's examples. */

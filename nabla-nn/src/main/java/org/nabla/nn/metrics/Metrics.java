@@ -67,6 +67,7 @@ public final class Metrics {
     /** A loss used as a metric. */
     public static Metric fromLoss(Loss loss) { return of(loss.name(), loss::call); }
 
+    /** A metric named {@code name} whose batch value is {@code fn(yTrue, yPred)} (a scalar tensor, the batch mean). */
     public static Metric of(String name, java.util.function.BinaryOperator<Tensor> fn) {
         return new Metric() {
             @Override public String name() { return name; }

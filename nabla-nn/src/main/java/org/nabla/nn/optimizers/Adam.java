@@ -18,10 +18,13 @@ public class Adam extends Optimizer {
     final double beta2;
     final double epsilon;
 
+    /** Adam with learning rate 1e-3. */
     public Adam() { this(1e-3); }
 
+    /** Adam with this learning rate, beta1 0.9, beta2 0.999, epsilon 1e-7. */
     public Adam(double learningRate) { this(learningRate, 0.9, 0.999, 1e-7); }
 
+    /** Adam with these constants; throws for betas outside [0, 1) or a non-positive epsilon. */
     public Adam(double learningRate, double beta1, double beta2, double epsilon) {
         super(learningRate);
         this.beta1 = beta1;
@@ -30,6 +33,7 @@ public class Adam extends Optimizer {
         check(beta1, beta2, epsilon);
     }
 
+    /** Adam whose learning rate follows {@code schedule}, default constants. */
     public Adam(LearningRateSchedule schedule) {
         super(schedule);
         this.beta1 = 0.9;

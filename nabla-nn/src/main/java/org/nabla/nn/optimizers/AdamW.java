@@ -8,12 +8,15 @@ import java.util.Map;
 public final class AdamW extends Adam {
     private final double weightDecay;
 
+    /** AdamW with this learning rate and weight decay 0.004. */
     public AdamW(double learningRate) { this(learningRate, 0.004); }
 
+    /** AdamW with this learning rate and weight decay (at least 0), default Adam constants. */
     public AdamW(double learningRate, double weightDecay) {
         this(learningRate, weightDecay, 0.9, 0.999, 1e-7);
     }
 
+    /** AdamW with these constants; throws for a negative weight decay or invalid Adam constants. */
     public AdamW(double learningRate, double weightDecay, double beta1, double beta2, double epsilon) {
         super(learningRate, beta1, beta2, epsilon);
         if (!(weightDecay >= 0)) {

@@ -6,6 +6,7 @@ package org.nabla.nn.optimizers;
  */
 @FunctionalInterface
 public interface LearningRateSchedule {
+    /** The learning rate for {@code step}, the number of updates applied so far. */
     double at(long step);
 
     /** {@code initial * rate^(step / decaySteps)}, the exponent floored when {@code staircase}. */

@@ -55,12 +55,14 @@ public abstract class Optimizer {
     /** Applies one update of {@code var} with gradient {@code g}; {@code step} is the int64 update number t >= 1. */
     protected abstract void update(Variable var, Tensor g, Variable[] slots, Tensor lr, Tensor step);
 
+    /** Clips each gradient to this L2 norm before the update (positive). */
     public Optimizer clipnorm(double c) {
         if (!(c > 0)) throw new IllegalArgumentException(name() + ": clipnorm must be positive, got " + c);
         clipnorm = c;
         return this;
     }
 
+    /** Scales all gradients together so their joint L2 norm is at most this (positive). */
     public Optimizer globalClipnorm(double c) {
         if (!(c > 0)) throw new IllegalArgumentException(name() + ": globalClipnorm must be positive, got " + c);
         globalClipnorm = c;
@@ -74,6 +76,7 @@ public abstract class Optimizer {
         return this;
     }
 
+    /** The learning-rate schedule, or null for a constant rate. */
     public LearningRateSchedule schedule() { return schedule; }
 
     /** Sets a constant learning rate (drops any schedule); used by the learning-rate scheduler callback. */
@@ -88,8 +91,10 @@ public abstract class Optimizer {
     /** The current learning rate (eager read). */
     public double learningRate() { return learningRate.read().floatValue(); }
 
+    /** The number of updates applied (int64 variable; checkpoints save it). */
     public Variable iterations() { return iterations; }
 
+    /** The float32 variable the traced step reads the learning rate from. */
     public Variable learningRateVariable() { return learningRate; }
 
     /** The updates applied so far (eager read). */

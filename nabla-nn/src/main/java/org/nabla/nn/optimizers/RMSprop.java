@@ -14,8 +14,10 @@ public final class RMSprop extends Optimizer {
     private final double momentum;
     private final double epsilon;
 
+    /** RMSprop with this learning rate, rho 0.9, no momentum, epsilon 1e-7. */
     public RMSprop(double learningRate) { this(learningRate, 0.9, 0, 1e-7); }
 
+    /** RMSprop with these constants. */
     public RMSprop(double learningRate, double rho, double momentum, double epsilon) {
         super(learningRate);
         if (!(rho >= 0 && rho < 1) || !(momentum >= 0 && momentum < 1) || !(epsilon > 0)) {

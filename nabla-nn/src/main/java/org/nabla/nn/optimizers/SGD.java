@@ -13,8 +13,10 @@ public final class SGD extends Optimizer {
     private final double momentum;
     private final boolean nesterov;
 
+    /** Plain SGD, {@code w -= lr g}. */
     public SGD(double learningRate) { this(learningRate, 0, false); }
 
+    /** SGD with {@code momentum} in [0, 1) (0: none), optionally Nesterov's; throws for another momentum. */
     public SGD(double learningRate, double momentum, boolean nesterov) {
         super(learningRate);
         if (!(momentum >= 0 && momentum < 1)) {

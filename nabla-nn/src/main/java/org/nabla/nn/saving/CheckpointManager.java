@@ -44,6 +44,7 @@ public final class CheckpointManager {
         readIndex();
     }
 
+    /** The folder holding the checkpoints and their index. */
     public Path directory() { return dir; }
 
     /** The file of the step checkpoint for {@code step}. */
@@ -102,6 +103,7 @@ public final class CheckpointManager {
     /** The best checkpoint, if one was saved. */
     public synchronized Optional<Path> best() { return bestStep == null ? Optional.empty() : Optional.of(dir.resolve(BEST)); }
 
+    /** The step of the best checkpoint, if one was saved. */
     public synchronized Optional<Long> bestStep() { return Optional.ofNullable(bestStep); }
 
     /** The best metric so far (NaN when none). */

@@ -38,8 +38,11 @@ import org.nabla.runtime.SessionOptions;
  * reuses one prepared plan for every {@link #predict} call. Close it to release the session.
  */
 public final class SavedModel implements AutoCloseable {
+    /** The signature file in a saved model's folder: inputs, outputs and their specs (JSON). */
     public static final String SIGNATURE_FILE = "saved_model.json";
+    /** The graph file in a saved model's folder ({@code GraphIO}'s format). */
     public static final String GRAPH_FILE = "graph.nabla";
+    /** The checkpoint of the variables in a saved model's folder. */
     public static final String VARIABLES_FILE = "variables" + Checkpoint.EXTENSION;
     static final String FORMAT = "nabla-saved-model";
     /** The format version this code writes and reads. */
@@ -339,6 +342,7 @@ public final class SavedModel implements AutoCloseable {
 
     // ---------------------------------------------------------------- predicting
 
+    /** The folder it was loaded from. */
     public Path directory() { return dir; }
 
     /** The named inputs, in order. */

@@ -1,0 +1,8 @@
+/** Nabla's input pipeline: {@code Dataset}, IDX files, MNIST and Fashion-MNIST. */
+module org.nabla.data {
+    requires transitive org.nabla.core;
+
+    exports org.nabla.data;
+    exports org.nabla.data.datasets;
+    exports org.nabla.data.io;
+}
