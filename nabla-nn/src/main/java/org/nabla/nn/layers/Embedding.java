@@ -23,6 +23,7 @@ public final class Embedding extends Layer {
     private Initializer initializer = Initializers.randomUniform(-0.05, 0.05);
     private Variable embeddings;
 
+    /** A table of {@code inputDim} ids (vocabulary size) by {@code outputDim} features. */
     public Embedding(int inputDim, int outputDim) {
         if (inputDim <= 0 || outputDim <= 0) {
             throw new IllegalArgumentException("Embedding: inputDim and outputDim must be positive, got " + inputDim
@@ -35,14 +36,19 @@ public final class Embedding extends Layer {
     /** Treats id 0 as padding: the output carries a mask {@code ids != 0} to the next layers. */
     public Embedding maskZero(boolean b) { maskZero = b; return this; }
 
+    /** The table's initializer (default uniform in [-0.05, 0.05]); set before building. */
     public Embedding embeddingsInitializer(Initializer i) { initializer = i; return this; }
 
+    /** The number of ids (vocabulary size). */
     public int inputDim() { return inputDim; }
 
+    /** The features per id. */
     public int outputDim() { return outputDim; }
 
+    /** Whether id 0 is padding (masked). */
     public boolean maskZero() { return maskZero; }
 
+    /** The table [inputDim, outputDim] (null before building). */
     public Variable embeddings() { return embeddings; }
 
     @Override

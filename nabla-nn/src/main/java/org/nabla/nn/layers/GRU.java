@@ -17,6 +17,7 @@ public final class GRU extends RecurrentLayer {
     private boolean resetAfter = true;
     private boolean fusedCell = true;
 
+    /** A GRU with {@code units} units, resetAfter and Keras' defaults. */
     public GRU(int units) { super(units); }
 
     /** Applies the reset gate after the recurrent matmul (default true); set before building. */
@@ -26,6 +27,7 @@ public final class GRU extends RecurrentLayer {
         return this;
     }
 
+    /** Whether the reset gate applies after the recurrent matmul. */
     public boolean resetAfter() { return resetAfter; }
 
     /** Uses the fused GruCell op with resetAfter and the default activations (true; false for comparisons). */

@@ -16,6 +16,7 @@ public final class LSTM extends RecurrentLayer {
     private boolean unitForgetBias = true;
     private boolean fusedCell = true;
 
+    /** An LSTM with {@code units} units and Keras' defaults. */
     public LSTM(int units) { super(units); }
 
     /** Starts the forget gate's bias at one (default true, as Keras). */

@@ -17,8 +17,10 @@ public final class Masking extends Layer {
     /** Masks steps whose features are all zero. */
     public Masking() { this(0.0); }
 
+    /** Masks steps whose features all equal {@code maskValue}. */
     public Masking(double maskValue) { this.maskValue = maskValue; }
 
+    /** The value that marks padding. */
     public double maskValue() { return maskValue; }
 
     @Override

@@ -60,6 +60,7 @@ public abstract sealed class RecurrentLayer extends Layer permits SimpleRNN, LST
     /** Processes the sequence from its end; a returned sequence is in processing (reversed) order, as in Keras. */
     public RecurrentLayer goBackwards(boolean b) { goBackwards = b; return this; }
 
+    /** Whether the layer has a bias (default true); set before building. */
     public RecurrentLayer useBias(boolean b) { useBias = b; return this; }
 
     /**
@@ -68,6 +69,7 @@ public abstract sealed class RecurrentLayer extends Layer permits SimpleRNN, LST
      */
     public RecurrentLayer unroll(boolean b) { unroll = b; return this; }
 
+    /** Whether the time loop is unrolled (true) or one While node. */
     public boolean unroll() { return unroll; }
 
     /** The output activation (default "tanh"; a name of {@link Activations}). */
@@ -84,33 +86,46 @@ public abstract sealed class RecurrentLayer extends Layer permits SimpleRNN, LST
         return this;
     }
 
+    /** The output activation's name. */
     public String activation() { return activationName; }
 
+    /** The gates' activation's name. */
     public String recurrentActivation() { return recurrentActivationName; }
 
+    /** The input kernel's initializer (default Glorot uniform); set before building. */
     public RecurrentLayer kernelInitializer(Initializer i) { kernelInitializer = i; return this; }
 
+    /** The recurrent kernel's initializer (default orthogonal); set before building. */
     public RecurrentLayer recurrentInitializer(Initializer i) { recurrentInitializer = i; return this; }
 
+    /** The bias initializer (default zeros; an LSTM then sets its forget gate's bias to one); set before building. */
     public RecurrentLayer biasInitializer(Initializer i) { biasInitializer = i; return this; }
 
     /** Masked timesteps output zeros instead of the previous output (Bidirectional's choice for sequences). */
     RecurrentLayer zeroOutputForMask(boolean b) { zeroOutputForMask = b; return this; }
 
+    /** The number of units (the size of h). */
     public int units() { return units; }
 
+    /** Whether output 0 is every step's output. */
     public boolean returnSequences() { return returnSequences; }
 
+    /** Whether the final states are outputs too. */
     public boolean returnState() { return returnState; }
 
+    /** Whether the sequence is read from its end. */
     public boolean goBackwards() { return goBackwards; }
 
+    /** Whether the layer has a bias. */
     public boolean useBias() { return useBias; }
 
+    /** The input kernel [features, gates * units] (null before building). */
     public Variable kernel() { return kernel; }
 
+    /** The recurrent kernel [units, gates * units] (null before building). */
     public Variable recurrentKernel() { return recurrentKernel; }
 
+    /** The bias (null before building or without one). */
     public Variable bias() { return bias; }
 
     /** A new, unbuilt layer of the same class with the subclass's own settings (for {@link #copyConfig()}). */

@@ -5,6 +5,7 @@ import org.nabla.Tensor;
 
 /** The fully connected recurrent layer (Keras' SimpleRNN): {@code h = activation(x · W + b + h · U)}, tanh by default. */
 public final class SimpleRNN extends RecurrentLayer {
+    /** A fully connected recurrent layer with {@code units} units (tanh). */
     public SimpleRNN(int units) { super(units); }
 
     @Override

@@ -45,8 +45,6 @@ public class RecurrentBench {
             for (int k = 0; k < 5; k++) models[i].trainOnBatch(x, y);   // trace and warm up
         }
         // wall-clock rate and process CPU time per sample (less sensitive to other jobs on a shared machine)
-        var os = (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
-                .getOperatingSystemMXBean();
         List<List<Double>> rates = new ArrayList<>(), cpu = new ArrayList<>();
         for (int i = 0; i < names.length; i++) {
             rates.add(new ArrayList<>());
@@ -54,10 +52,10 @@ public class RecurrentBench {
         }
         for (int round = 0; round < rounds; round++) {
             for (int i = 0; i < names.length; i++) {
-                long t0 = System.nanoTime(), c0 = os.getProcessCpuTime();
+                long t0 = System.nanoTime(), c0 = cpuNanos();
                 for (int k = 0; k < steps; k++) models[i].trainOnBatch(x, y);
                 rates.get(i).add(steps * batch / ((System.nanoTime() - t0) / 1e9));
-                cpu.get(i).add((os.getProcessCpuTime() - c0) / 1e3 / (steps * batch));
+                cpu.get(i).add((cpuNanos() - c0) / 1e3 / (steps * batch));
             }
         }
         for (int i = 0; i < names.length; i++) {
@@ -66,6 +64,11 @@ public class RecurrentBench {
                     + "CPU %.1f us/sample (range %.1f-%.1f)%n", names[i], r.get(r.size() / 2), r.size(), r.getFirst(),
                     r.getLast(), c.get(c.size() / 2), c.getFirst(), c.getLast());
         }
+    }
+
+    /** The process's CPU time so far (java.base only: the tests compile as module org.nabla.nn). */
+    private static long cpuNanos() {
+        return ProcessHandle.current().info().totalCpuDuration().map(java.time.Duration::toNanos).orElse(0L);
     }
 
     /**
