@@ -32,7 +32,7 @@ import org.nabla.nn.Ref;
  * {@code scripts/references/keras_rnn_reference.py} (which builds the same configurations). Each case runs eagerly
  * and as a traced function (the graph that fit and save use), with the time loop unrolled and as a While node;
  * forward values and gradients must agree within 1e-9 (float64 both sides; Keras' scan and our loops differ only in
- * rounding).
+ * rounding). Two cases (torch_*) come from PyTorch 2.13 instead ({@code scripts/references/torch_rnn_reference.py}).
  */
 class RecurrentKerasTest {
     private static final double TOL = 1e-9;
@@ -70,6 +70,11 @@ class RecurrentKerasTest {
                         seq(() -> new Bidirectional(new SimpleRNN(3).returnSequences(true), "ave"))),
                 Arguments.of("bidirectional_lstm_mul_state",
                         seq(() -> new Bidirectional(new LSTM(3).returnState(true), "mul"))),
+                // PyTorch 2.13's nn.LSTM / nn.GRU, weights converted to Keras' layout (torch_rnn_reference.py)
+                Arguments.of("torch_lstm_sequences_state",
+                        seq(() -> new LSTM(U).returnSequences(true).returnState(true))),
+                Arguments.of("torch_gru_sequences_state",
+                        seq(() -> new GRU(U).returnSequences(true).returnState(true))),
                 Arguments.of("masking_lstm_sequences", (Supplier<Model>) () -> {
                     LayerOutput x = Input.of(T, D);
                     LayerOutput masked = f64(new Masking()).apply(x);
