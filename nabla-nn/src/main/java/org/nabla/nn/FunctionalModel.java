@@ -74,11 +74,21 @@ final class FunctionalModel extends Model {
     @Override
     protected Tensor[] forward(Tensor[] xs, CallContext ctx) {
         Map<LayerOutput, Tensor> values = new IdentityHashMap<>();
+        Map<LayerOutput, Tensor> masks = new IdentityHashMap<>();          // timestep masks (Embedding maskZero)
+        Map<LayerOutput, Tensor[]> applications = new IdentityHashMap<>();  // by output 0: a layer call runs once
         for (int i = 0; i < xs.length; i++) values.put(inputs.get(i), xs[i]);
         for (LayerOutput n : nodes) {
             Tensor[] in = new Tensor[n.inputs().size()];
             for (int i = 0; i < in.length; i++) in[i] = values.get(n.inputs().get(i));
-            values.put(n, n.layer().call(in, ctx));
+            Tensor mask = in.length == 1 ? masks.get(n.inputs().get(0)) : null;
+            Tensor[] all = applications.get(n.primary());
+            if (all == null) {
+                all = n.layer().callAll(in, mask, ctx);
+                applications.put(n.primary(), all);
+                Tensor outMask = n.layer().outputMask(in, mask);
+                if (outMask != null) masks.put(n.primary(), outMask);
+            }
+            values.put(n, all[n.index()]);
         }
         Tensor[] out = new Tensor[outputs.size()];
         for (int i = 0; i < out.length; i++) out[i] = values.get(outputs.get(i));

@@ -38,6 +38,39 @@ public final class Initializers {
         };
     }
 
+    /**
+     * A random orthogonal matrix (Keras' orthogonal, the default for recurrent kernels): a standard normal matrix
+     * [prod(shape[:-1]), shape[-1]] orthonormalized (QR with a positive diagonal, by Gram-Schmidt), so its rows or
+     * columns, whichever are fewer, are orthonormal.
+     */
+    public static Initializer orthogonal() {
+        return (shape, seed) -> {
+            int cols = shape.rank() == 0 ? 1 : shape.dim(-1);
+            int rows = cols == 0 ? 0 : shape.intSize() / cols;
+            boolean wide = rows < cols;   // orthonormalize the longer vectors: QR of the transpose
+            int n = wide ? cols : rows, k = wide ? rows : cols;
+            SplittableRandom r = new SplittableRandom(seed);
+            double[][] q = new double[k][n];   // k vectors of length n
+            for (double[] v : q) for (int i = 0; i < n; i++) v[i] = gaussian(r);
+            for (int j = 0; j < k; j++) {
+                for (int p = 0; p < j; p++) {
+                    double dot = 0;
+                    for (int i = 0; i < n; i++) dot += q[j][i] * q[p][i];
+                    for (int i = 0; i < n; i++) q[j][i] -= dot * q[p][i];
+                }
+                double norm = 0;
+                for (int i = 0; i < n; i++) norm += q[j][i] * q[j][i];
+                norm = Math.sqrt(norm);
+                for (int i = 0; i < n; i++) q[j][i] /= norm;
+            }
+            float[] a = new float[rows * cols];
+            for (int i = 0; i < rows; i++) {
+                for (int j = 0; j < cols; j++) a[i * cols + j] = (float) (wide ? q[i][j] : q[j][i]);
+            }
+            return Tensor.wrap(DType.FLOAT32, shape, a);
+        };
+    }
+
     /** Uniform in [min, max). */
     public static Initializer randomUniform(double min, double max) {
         return (shape, seed) -> uniform(shape, seed, min, max);

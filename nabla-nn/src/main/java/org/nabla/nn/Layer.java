@@ -107,11 +107,30 @@ public abstract class Layer {
     /** The computation; {@code inputs} match the built shapes. */
     protected abstract Tensor forward(Tensor[] inputs, CallContext ctx);
 
+    /**
+     * The computation with the input's mask (null: none) and every output: layers with several outputs (a recurrent
+     * layer with {@code returnState}) or that read the mask override this; the default is {@link #forward}.
+     */
+    protected Tensor[] forwardAll(Tensor[] inputs, Tensor mask, CallContext ctx) {
+        return new Tensor[] {forward(inputs, ctx)};
+    }
+
+    /**
+     * The mask of output 0 given the inputs and the mask of input 0 (Keras' compute_mask): a bool tensor [batch,
+     * time] saying which timesteps are real, or null. The default drops the mask; layers that make one (an
+     * {@code Embedding} with {@code maskZero}) or keep the timesteps (Dropout, a recurrent layer returning sequences)
+     * override it.
+     */
+    public Tensor outputMask(Tensor[] inputs, Tensor mask) { return null; }
+
     /** Calls the layer in inference mode (builds it on the first call). */
     public final Tensor call(Tensor... inputs) { return call(inputs, CallContext.INFERENCE); }
 
     /** Calls the layer (builds it on the first call from the inputs' shapes). */
-    public final Tensor call(Tensor[] inputs, CallContext ctx) {
+    public final Tensor call(Tensor[] inputs, CallContext ctx) { return callAll(inputs, null, ctx)[0]; }
+
+    /** Calls the layer with the mask of input 0 (null: none) and returns every output (builds it on the first call). */
+    public final Tensor[] callAll(Tensor[] inputs, Tensor mask, CallContext ctx) {
         Shape[] shapes = new Shape[inputs.length];
         for (int i = 0; i < inputs.length; i++) {
             if (inputs[i] == null) throw new IllegalArgumentException(describe() + ": input " + i + " is null");
@@ -124,7 +143,7 @@ public abstract class Layer {
         } else {
             checkCompatible(shapes);
         }
-        return forward(inputs, ctx);
+        return forwardAll(inputs, mask, ctx);
     }
 
     private void checkCompatible(Shape[] shapes) {
@@ -148,6 +167,28 @@ public abstract class Layer {
         else checkCompatible(shapes);
         return new LayerOutput(this, List.of(inputs), outputShape(shapes));
     }
+
+    /**
+     * Functional API for layers with several outputs ({@link #outputCount()}): the symbolic outputs of one
+     * application, e.g. {@code [sequence, h, c]} of an LSTM with {@code returnState}.
+     */
+    public final LayerOutput[] applyAll(LayerOutput... inputs) {
+        LayerOutput first = apply(inputs);
+        Shape[] shapes = outputShapes(first.inputs().stream().map(LayerOutput::shape).toArray(Shape[]::new));
+        LayerOutput[] all = new LayerOutput[shapes.length];
+        all[0] = first;
+        for (int i = 1; i < all.length; i++) all[i] = new LayerOutput(first, i, shapes[i]);
+        return all;
+    }
+
+    /** How many outputs {@link #callAll} returns (1 unless overridden). */
+    public int outputCount() { return 1; }
+
+    /** The shapes of every output (the default: {@link #outputShape(Shape[])} alone). */
+    public Shape[] outputShapes(Shape[] inputShapes) { return new Shape[] {outputShape(inputShapes)}; }
+
+    /** The element dtype of the layer's input 0: its weights' dtype, integer ids for an embedding. */
+    public DType inputDType() { return dtype; }
 
     /** Adds a weight initialized by {@code init} (seeded from the layer seed and the weight's index). */
     protected final Variable addWeight(String weightName, Shape shape, Initializer init, boolean trainable) {

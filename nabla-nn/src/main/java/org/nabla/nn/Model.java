@@ -186,7 +186,7 @@ public abstract class Model {
             throw new IllegalStateException("model " + name + " is not built: call, fit or build it before save");
         }
         List<Shape> shapes = inputShapes();
-        DType dtype = layers().isEmpty() ? DType.FLOAT32 : layers().getFirst().dtype();
+        DType dtype = layers().isEmpty() ? DType.FLOAT32 : layers().getFirst().inputDType();
         List<TensorSpec> specs = shapes.stream().map(sh -> TensorSpec.of(dtype, sh)).toList();
         List<String> inputs = new ArrayList<>(), outputs = new ArrayList<>();
         for (int i = 0; i < numInputs(); i++) inputs.add("input_" + i);

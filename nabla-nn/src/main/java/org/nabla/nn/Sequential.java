@@ -84,7 +84,12 @@ public final class Sequential extends Model {
     @Override
     protected Tensor[] forward(Tensor[] inputs, CallContext ctx) {
         Tensor x = inputs[0];
-        for (Layer l : layers) x = l.call(new Tensor[] {x}, ctx);
+        Tensor mask = null;   // a timestep mask made by one layer (Embedding maskZero) flows to the next
+        for (Layer l : layers) {
+            Tensor[] in = {x};
+            x = l.callAll(in, mask, ctx)[0];
+            mask = l.outputMask(in, mask);
+        }
         return new Tensor[] {x};
     }
 

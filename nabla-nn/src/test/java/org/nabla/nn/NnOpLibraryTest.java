@@ -20,7 +20,7 @@ import org.nabla.ops.OpRegistry;
  */
 class NnOpLibraryTest {
     private static final List<String> NN_OPS = List.of("StepDropout", "AdamUpdate", "BiasRelu", "BiasReluGrad",
-            "MaxPoolWithArgmax", "ArgmaxScatter", "ArgmaxGather");
+            "MaxPoolWithArgmax", "ArgmaxScatter", "ArgmaxGather", "LstmCell", "LstmCellGrad", "GruCell", "GruCellGrad");
 
     /** The child process: prints, per nn op, whether it has a gradient (or needs none) and a CPU kernel. */
     public static void main(String[] args) {

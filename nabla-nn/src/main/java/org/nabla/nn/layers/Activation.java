@@ -22,4 +22,8 @@ public final class Activation extends Layer {
 
     @Override
     protected Tensor forward(Tensor[] inputs, CallContext ctx) { return fn.apply(inputs[0]); }
+
+    /** The timesteps are kept, so is their mask. */
+    @Override
+    public Tensor outputMask(Tensor[] inputs, Tensor mask) { return mask; }
 }

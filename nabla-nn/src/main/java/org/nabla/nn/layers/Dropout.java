@@ -36,4 +36,8 @@ public final class Dropout extends Layer {
         if (ctx.step() == null) return Ops.dropout(inputs[0], rate);
         return TrainingOps.stepDropout(inputs[0], ctx.step(), rate, ctx.seed() * 0x9E3779B97F4A7C15L + seed());
     }
+
+    /** The timesteps are kept, so is their mask. */
+    @Override
+    public Tensor outputMask(Tensor[] inputs, Tensor mask) { return mask; }
 }

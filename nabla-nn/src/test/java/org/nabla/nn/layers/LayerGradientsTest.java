@@ -62,6 +62,13 @@ class LayerGradientsTest {
     }
 
     @Test
+    void recurrent() {
+        check(new LSTM(3).returnSequences(true), CallContext.INFERENCE, -1, 1, 2, 4, 3);
+        check(new GRU(2).resetAfter(false).goBackwards(true), CallContext.INFERENCE, -1, 1, 2, 3, 3);
+        check(new Bidirectional(new SimpleRNN(2).returnSequences(true)), CallContext.INFERENCE, -1, 1, 2, 3, 2);
+    }
+
+    @Test
     void dense() { check(new Dense(3, "tanh"), CallContext.INFERENCE, -1, 1, 4, 5); }
 
     @Test
