@@ -54,10 +54,25 @@ public final class PredictCommand implements Callable<Integer> {
             for (int from = 0; from < images.size(); from += BATCH) {
                 int n = Math.min(BATCH, images.size() - from);
                 float[] logits = c.logits(batch(images, from, n));
-                for (int i = 0; i < n; i++) printRow(names.get(from + i), Classifier.softmaxRow(logits, i));
+                for (int i = 0; i < n; i++) {
+                    requireFinite(names.get(from + i), images.get(from + i), logits, i);
+                    printRow(names.get(from + i), Classifier.softmaxRow(logits, i));
+                }
             }
         }
         return 0;
+    }
+
+    /** Fails (naming the image and the likely cause) when the model's logits for image {@code i} are not finite. */
+    static void requireFinite(String name, float[] image, float[] logits, int i) {
+        boolean finite = true;
+        for (int k = 0; k < CliSupport.CLASSES; k++) finite &= Float.isFinite(logits[i * CliSupport.CLASSES + k]);
+        if (finite) return;
+        int bad = 0;
+        for (float v : image) if (!Float.isFinite(v)) bad++;
+        throw new IllegalStateException(name + ": the model's outputs are NaN or infinite, so there is no prediction ("
+                + (bad > 0 ? "the image holds " + bad + " NaN or infinite pixels" : "the image is finite: the model's "
+                + "weights hold NaN or infinite values; was it trained to divergence?") + ")");
     }
 
     /** Images per forward pass. */
@@ -112,6 +127,12 @@ public final class PredictCommand implements Callable<Integer> {
             }
             case FLOAT32, FLOAT64 -> {
                 float[] v = (t.dtype() == DType.FLOAT32 ? t : t.cast(DType.FLOAT32)).toFloatArray();
+                for (int i = 0; i < px.length; i++) {
+                    if (!Float.isFinite(v[i])) {
+                        throw new IOException(f + ": image " + i / per + " holds a " + v[i] + " pixel (at "
+                                + i % per + "); expected finite values in [0, 1]");
+                    }
+                }
                 System.arraycopy(v, 0, px, 0, px.length);
             }
             default -> throw new IOException(f + ": IDX images of type " + t.dtype() + "; expected ubyte (0-255) or "

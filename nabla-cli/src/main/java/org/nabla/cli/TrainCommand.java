@@ -22,6 +22,7 @@ import org.nabla.nn.Model;
 import org.nabla.nn.ReferenceModels;
 import org.nabla.nn.Sequential;
 import org.nabla.nn.callbacks.Callback;
+import org.nabla.nn.callbacks.TerminateOnNaN;
 import org.nabla.nn.callbacks.TensorBoard;
 import org.nabla.nn.saving.Checkpoint;
 import org.nabla.nn.saving.CheckpointManager;
@@ -233,13 +234,16 @@ public final class TrainCommand implements Callable<Integer> {
                 if (Files.exists(csv)) replayHistory(history, HistoryCsv.read(csv), initialEpoch);
             }
         }
+        // A diverging run stops at its first NaN/Inf loss, and its weights are never checkpointed or saved. Alone
+        // only: replicas of a cluster must take the same number of steps (each step's all-reduce waits for all).
+        TerminateOnNaN nan = new TerminateOnNaN();
         Callback artifacts = new Callback() {
             @Override
             public void onEpochEnd(int epoch, Map<String, Double> logs) {
                 history.onEpochEnd(epoch, logs);
                 if (replica.strategy() != null) replica.report(epochLine(epoch, nEpochs, logs));
                 try {
-                    checkpoints.save(Checkpoint.values(CliSupport.trainingState(m)), epoch + 1);
+                    if (!nan.terminated()) checkpoints.save(Checkpoint.values(CliSupport.trainingState(m)), epoch + 1);
                     // HistoryCsv (not CsvLogger, whose file gets mode 0600): epochs from 1, like the chart
                     HistoryCsv.write(csv, perEpoch(history));
                     TrainingCharts.writePng(curves, perEpoch(history));
@@ -259,7 +263,9 @@ public final class TrainCommand implements Callable<Integer> {
         FitOptions fit = FitOptions.epochs(nEpochs).batchSize(batch).seed(seed).initialEpoch(initialEpoch);
         if (replica.isChief()) {
             fit.verbose(replica.strategy() != null ? 0 : quiet ? 2 : 1).validationData(xTest, testLabels)
-                    .callbacks(cancellation, timer, artifacts);
+                    .callbacks(cancellation, timer);
+            if (replica.strategy() == null) fit.callbacks(nan);
+            fit.callbacks(artifacts);
             if (!noTensorboard) {
                 fit.callbacks(tensorBoard(tensorboard != null ? tensorboard : dir.resolve(TENSORBOARD_DIR),
                         trainImages, nEpochs, batch).pngEachEpoch("training_curves", curves));
@@ -268,6 +274,12 @@ public final class TrainCommand implements Callable<Integer> {
             fit.verbose(0).callbacks(cancellation, timer);
         }
         m.fit(xTrain, trainLabels, fit);
+        if (nan.terminated()) {
+            throw new IllegalStateException("training diverged: the loss became NaN or infinite in epoch "
+                    + (nan.stoppedEpoch() + 1) + ", batch " + (nan.stoppedBatch() + 1) + "; no model was saved and "
+                    + "no checkpoint written after it (" + dir + " keeps the earlier epochs' checkpoints and the "
+                    + "history). Check the data for NaN values, or train with a lower learning rate");
+        }
         double seconds = (System.nanoTime() - start) / 1e9;
         if (!replica.isChief()) return 0;
         CliSupport.saveModel(m, dir.resolve(CliSupport.MODEL_DIR));

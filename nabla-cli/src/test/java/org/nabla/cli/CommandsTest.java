@@ -201,6 +201,23 @@ class CommandsTest {
 
 
     @Test
+    void predictRefusesNaNPixels() throws IOException {
+        // issue 16: a NaN image gave "0 (NaN%)" and exit code 0
+        float[] px = new float[2 * 784];
+        px[784 + 5] = Float.NaN;
+        Path f = tmp.resolve("nan.idx");
+        Idx.write(Tensor.wrap(DType.FLOAT32, Shape.of(2, 28, 28), px), f);
+        assertFails(run("predict", "--model", run.resolve("model").toString(), f.toString()), "predict",
+                "image 1 holds a NaN pixel (at 5); expected finite values in [0, 1]");
+        float[] logits = new float[10];
+        logits[3] = Float.NaN;
+        String weights = org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class,
+                () -> PredictCommand.requireFinite("x.png", new float[784], logits, 0)).getMessage();
+        assertTrue(weights.contains("x.png: the model's outputs are NaN or infinite") && weights.contains(
+                "the model's weights hold NaN or infinite values"), weights);
+    }
+
+    @Test
     void predictRunsManyImagesBatchByBatch() throws IOException {
         // more images than one forward pass takes (PredictCommand.BATCH): the last ones go through a second pass,
         // which must classify them as a run of only those images does (issue 13: one tensor of every image overflowed)

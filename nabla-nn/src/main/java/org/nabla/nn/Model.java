@@ -320,7 +320,10 @@ public abstract class Model {
      */
     public Model distribute(ParameterStrategy strategy) { parameterStrategy = strategy; return this; }
 
-    /** Asks {@link #fit} to stop after the current epoch (used by callbacks such as early stopping). */
+    /**
+     * Asks {@link #fit} to stop: after the current batch when called from a batch callback (TerminateOnNaN), after
+     * the current epoch when called at the epoch's end (EarlyStopping), as Keras 3's fit loop does.
+     */
     public void stopTraining() { stopTraining = true; }
 
     private void requireCompiled(String what) {
@@ -536,6 +539,7 @@ public abstract class Model {
                     for (int k = 0; k < r.length; k++) logs.put(names.get(k), sums[k] / seen);
                     for (Callback c : cbs) c.onBatchEnd(batchIndex, logs);
                     batchIndex++;
+                    if (stopTraining) break;
                 }
             }
             if (seen == 0) throw new IllegalArgumentException("fit: the training data gave no batches");
