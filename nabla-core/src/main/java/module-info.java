@@ -18,6 +18,7 @@ module org.nabla.core {
     exports org.nabla.ops;
     exports org.nabla.runtime;
     exports org.nabla.runtime.optimize;
+    exports org.nabla.profiler;
     exports org.nabla.ragged;
     exports org.nabla.sparse;
     exports org.nabla.kernels.cpu to org.nabla.nn;

@@ -22,6 +22,7 @@ import org.nabla.nn.Model;
 import org.nabla.nn.ReferenceModels;
 import org.nabla.nn.Sequential;
 import org.nabla.nn.callbacks.Callback;
+import org.nabla.nn.callbacks.ProfileSteps;
 import org.nabla.nn.callbacks.TerminateOnNaN;
 import org.nabla.nn.callbacks.TensorBoard;
 import org.nabla.nn.saving.Checkpoint;
@@ -92,6 +93,12 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--no-tensorboard", description = "Write no TensorBoard logs.")
     boolean noTensorboard;
 
+    @Option(names = "--profile", paramLabel = "STEPS",
+            description = "Profile STEPS training steps (from the second epoch's first, or step 10 of a one-epoch "
+                    + "run) into the run folder's profile/: trace.json (Chrome trace: Perfetto, chrome://tracing) "
+                    + "and summary.txt (ops by self time).")
+    Integer profileSteps;
+
     @Option(names = "--data-dir", paramLabel = "DIR",
             description = "Folder holding the dataset files (default: ~/.nabla/datasets/<dataset>, then system "
                     + "folders).")
@@ -150,6 +157,9 @@ public final class TrainCommand implements Callable<Integer> {
         }
         if (limit != null && limit <= 0) throw new IllegalArgumentException("--limit must be positive, got " + limit);
         if (maxRestarts < 0) throw new IllegalArgumentException("--max-restarts must be >= 0, got " + maxRestarts);
+        if (profileSteps != null && profileSteps < 1) {
+            throw new IllegalArgumentException("--profile needs a number of steps >= 1, got " + profileSteps);
+        }
         if (tensorboard != null && noTensorboard) {
             throw new IllegalArgumentException("give --tensorboard DIR or --no-tensorboard, not both");
         }
@@ -266,6 +276,11 @@ public final class TrainCommand implements Callable<Integer> {
                     .callbacks(cancellation, timer);
             if (replica.strategy() == null) fit.callbacks(nan);
             fit.callbacks(artifacts);
+            if (profileSteps != null) {
+                int perEpoch = (xTrain.shape().dim(0) + batch - 1) / batch;
+                int first = nEpochs - initialEpoch > 1 ? perEpoch : Math.min(10, perEpoch - 1);
+                fit.callbacks(new ProfileSteps(dir.resolve("profile"), first, profileSteps));
+            }
             if (!noTensorboard) {
                 fit.callbacks(tensorBoard(tensorboard != null ? tensorboard : dir.resolve(TENSORBOARD_DIR),
                         trainImages, nEpochs, batch).pngEachEpoch("training_curves", curves));

@@ -201,6 +201,20 @@ class CommandsTest {
 
 
     @Test
+    void trainWritesAProfileOfTheStepsAsked() throws IOException {
+        Path out = tmp.resolve("profiled");
+        Result r = run("train", "--model", "mlp", "--data-dir", data.toString(), "--epochs", "2", "--batch-size", "16",
+                "--out", out.toString(), "--quiet", "--no-tensorboard", "--profile", "2");
+        assertEquals(0, r.code(), r.all());
+        String trace = Files.readString(out.resolve("profile/trace.json"));
+        assertTrue(trace.contains("\"traceEvents\"") && trace.contains("\"MatMul\""), trace.substring(0, 200));
+        String summary = Files.readString(out.resolve("profile/summary.txt"));
+        assertTrue(summary.startsWith("op ") && summary.contains("kernel calls in"), summary);
+        assertFails(run("train", "--data-dir", data.toString(), "--profile", "0", "--out", tmp.resolve("p0").toString()),
+                "train", "--profile needs a number of steps >= 1, got 0");
+    }
+
+    @Test
     void predictRefusesNaNPixels() throws IOException {
         // issue 16: a NaN image gave "0 (NaN%)" and exit code 0
         float[] px = new float[2 * 784];

@@ -12,6 +12,7 @@ import org.nabla.kernels.Kernel;
 import org.nabla.kernels.NumericsCheck;
 import org.nabla.kernels.KernelContext;
 import org.nabla.kernels.Rendezvous;
+import org.nabla.profiler.Profiler;
 import org.nabla.ops.Attrs;
 import org.nabla.ops.OpDef;
 import org.nabla.ops.OpException;
@@ -41,7 +42,9 @@ final class EagerKernelContext extends BaseKernelContext {
 
     /** Runs {@code kernel} in this context; under a scope its outputs on scope buffers become the scope's. */
     Tensor[] run(Kernel kernel) {
+        long t0 = Profiler.begin();
         Tensor[] outputs = kernel.compute(this);
+        if (t0 != 0) Profiler.record(t0, op().name(), null, device().name(), inputs(), outputs);
         if (NumericsCheck.enabled()) NumericsCheck.check(op().name(), null, inputs(), outputs);
         if (scope != null) scope.adoptResults(outputs, handedOut);
         return outputs;

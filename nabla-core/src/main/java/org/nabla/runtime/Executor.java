@@ -16,6 +16,7 @@ import org.nabla.graph.Output;
 import org.nabla.kernels.KernelRegistry;
 import org.nabla.kernels.NumericsCheck;
 import org.nabla.kernels.Rendezvous;
+import org.nabla.profiler.Profiler;
 import org.nabla.ops.OpException;
 import org.nabla.ops.TensorSpec;
 import org.nabla.ops.TransferOps;
@@ -371,8 +372,10 @@ public final class Executor {
                 outSpecs = node.op().infer(inSpecs, node.attrs());
             }
             KernelRegistry.Entry entry = kernels[id];
+            long t0 = Profiler.begin();
             Tensor[] out = entry.kernel().compute(new NodeKernelContext(step, node.op(), entry.prepare(in),
                     node.attrs(), outSpecs, device, buffers));
+            if (t0 != 0) Profiler.record(t0, node.op().name(), node.name(), device.name(), in, out);
             if (out.length != node.numOutputs()) {
                 throw new IllegalStateException("kernel returned " + out.length + " outputs, the op declares "
                         + node.numOutputs());

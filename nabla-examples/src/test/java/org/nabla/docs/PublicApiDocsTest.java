@@ -39,6 +39,7 @@ class PublicApiDocsTest {
             "nabla-core/src/main/java/org/nabla/runtime/Session.java",
             "nabla-core/src/main/java/org/nabla/runtime/Runner.java",
             "nabla-core/src/main/java/org/nabla/runtime/SessionOptions.java",
+            "nabla-core/src/main/java/org/nabla/profiler",
             "nabla-core/src/main/java/org/nabla/ragged/RaggedTensor.java",
             "nabla-core/src/main/java/org/nabla/sparse/Sparse.java",
             "nabla-core/src/main/java/org/nabla/sparse/SparseTensor.java",
