@@ -253,10 +253,12 @@ public final class TrainCommand implements Callable<Integer> {
                 history.onEpochEnd(epoch, logs);
                 if (replica.strategy() != null) replica.report(epochLine(epoch, nEpochs, logs));
                 try {
-                    if (!nan.terminated()) checkpoints.save(Checkpoint.values(CliSupport.trainingState(m)), epoch + 1);
+                    // the history first: a run killed after the checkpoint then still has the epoch's row to resume
+                    // with (a resumed run replays only as many rows as its checkpoint has epochs)
                     // HistoryCsv (not CsvLogger, whose file gets mode 0600): epochs from 1, like the chart
                     HistoryCsv.write(csv, perEpoch(history));
                     TrainingCharts.writePng(curves, perEpoch(history));
+                    if (!nan.terminated()) checkpoints.save(Checkpoint.values(CliSupport.trainingState(m)), epoch + 1);
                 } catch (IOException e) {
                     throw new UncheckedIOException(e.getMessage(), e);
                 }
