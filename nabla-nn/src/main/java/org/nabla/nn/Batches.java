@@ -96,6 +96,14 @@ public final class Batches implements Iterable<Tensor[]> {
         return this;
     }
 
+    /** The first batch in order (no shuffling), without starting an epoch: to build a model from its shapes. */
+    Tensor[] firstBatch() {
+        int n = size(), to = Math.min(n, batchSize);
+        Tensor[] out = new Tensor[tensors.length];
+        for (int i = 0; i < tensors.length; i++) out[i] = rows(tensors[i], null, 0, to, false, null);
+        return out;
+    }
+
     /** The number of examples. */
     public int size() { return tensors[0].shape().dim(0); }
 

@@ -516,8 +516,18 @@ public abstract class Model {
         }
         stopTraining = false;
         List<String> names = metricNames();
+        int initialEpoch = options.initialEpoch;
+        if (cbs.stream().anyMatch(Callback::restoresState)) {
+            // a state is restored into built variables: build the model from the first batch's shapes first
+            if (!isBuilt()) {
+                Tensor[] first = train instanceof Batches b ? b.firstBatch() : train.iterator().next();
+                ensureBuilt(Arrays.copyOf(first, numInputs()));
+            }
+            for (Callback c : cbs) if (c.restoresState()) initialEpoch = c.restore(initialEpoch);
+            if (train instanceof Batches b) b.startAtEpoch(initialEpoch);   // the same data order as before
+        }
         for (Callback c : cbs) c.onTrainBegin(new LinkedHashMap<>());
-        for (int epoch = options.initialEpoch; epoch < options.epochs && !stopTraining; epoch++) {
+        for (int epoch = initialEpoch; epoch < options.epochs && !stopTraining; epoch++) {
             for (Callback c : cbs) c.onEpochBegin(epoch, new LinkedHashMap<>());
             double[] sums = new double[names.size()];
             long seen = 0;
