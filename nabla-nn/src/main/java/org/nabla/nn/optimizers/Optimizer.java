@@ -190,13 +190,18 @@ public abstract class Optimizer {
         return out;
     }
 
-    /** The slot variables of {@code v} (made with zeros on first use). */
+    /** The value every element of slot {@code i} starts with (0; Adagrad's accumulator starts at 0.1). */
+    protected double slotInitialValue(int i) { return 0; }
+
+    /** The slot variables of {@code v} (made on first use, filled with {@link #slotInitialValue}). */
     public Variable[] slotsOf(Variable v) {
         Variable[] s = slots.get(v.name());
         if (s == null) {
             s = new Variable[slotCount()];
             for (int i = 0; i < s.length; i++) {
-                s[i] = Variable.of("optimizer/" + v.name() + "/" + slotName(i), zeros(v.dtype(), v.shape()), false);
+                // a concrete value even when the slot is made while a step is being traced
+                s[i] = Variable.of("optimizer/" + v.name() + "/" + slotName(i),
+                        filled(v.dtype(), v.shape(), slotInitialValue(i)), false);
                 slotList.add(s[i]);
             }
             slots.put(v.name(), s);
@@ -207,11 +212,22 @@ public abstract class Optimizer {
     /** The name of slot {@code i} ("m", "v", "momentum"...). */
     protected String slotName(int i) { return "slot" + i; }
 
-    static Tensor zeros(DType dtype, Shape shape) {
+    static Tensor zeros(DType dtype, Shape shape) { return filled(dtype, shape, 0); }
+
+    /** A concrete tensor of {@code shape} with every element {@code value}. */
+    static Tensor filled(DType dtype, Shape shape, double value) {
         int n = shape.intSize();
         Object a = switch (dtype) {
-            case FLOAT32 -> new float[n];
-            case FLOAT64 -> new double[n];
+            case FLOAT32 -> {
+                float[] f = new float[n];
+                java.util.Arrays.fill(f, (float) value);
+                yield f;
+            }
+            case FLOAT64 -> {
+                double[] d = new double[n];
+                java.util.Arrays.fill(d, value);
+                yield d;
+            }
             default -> throw new IllegalArgumentException("optimizers update float32/float64 variables, got " + dtype);
         };
         return Tensor.wrap(dtype, shape, a);

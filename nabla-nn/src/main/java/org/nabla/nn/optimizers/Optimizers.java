@@ -12,7 +12,8 @@ import java.util.Set;
  */
 public final class Optimizers {
     /** The names {@link #fromConfig} knows. */
-    public static final List<String> NAMES = List.of("SGD", "Adam", "AdamW", "RMSprop");
+    public static final List<String> NAMES = List.of("SGD", "Adam", "AdamW", "RMSprop", "Adagrad", "Adadelta",
+            "Adamax", "Lion");
 
     private Optimizers() {}
 
@@ -29,6 +30,10 @@ public final class Optimizers {
             case "AdamW" -> new AdamW(c.lr(), c.get("weight_decay", 0.004), c.get("beta_1", 0.9),
                     c.get("beta_2", 0.999), c.get("epsilon", 1e-7));
             case "RMSprop" -> new RMSprop(c.lr(), c.get("rho", 0.9), c.get("momentum", 0), c.get("epsilon", 1e-7));
+            case "Adagrad" -> new Adagrad(c.lr(), c.get("initial_accumulator_value", 0.1), c.get("epsilon", 1e-7));
+            case "Adadelta" -> new Adadelta(c.lr(), c.get("rho", 0.95), c.get("epsilon", 1e-7));
+            case "Adamax" -> new Adamax(c.lr(), c.get("beta_1", 0.9), c.get("beta_2", 0.999), c.get("epsilon", 1e-7));
+            case "Lion" -> new Lion(c.lr(), c.get("beta_1", 0.9), c.get("beta_2", 0.99));
             default -> throw new IllegalArgumentException("unknown optimizer '" + name + "'; fromConfig knows "
                     + String.join(", ", NAMES));
         };

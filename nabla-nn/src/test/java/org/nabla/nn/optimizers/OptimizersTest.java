@@ -196,8 +196,8 @@ class OptimizersTest {
     @Test
     void fromConfigRejectsUnknownNamesAndHyperparameters() {
         var e1 = assertThrows(IllegalArgumentException.class,
-                () -> Optimizers.fromConfig("Adagrad", java.util.Map.of("learning_rate", 0.1)));
-        org.junit.jupiter.api.Assertions.assertTrue(e1.getMessage().contains("unknown optimizer 'Adagrad'"), e1.getMessage());
+                () -> Optimizers.fromConfig("Ftrl", java.util.Map.of("learning_rate", 0.1)));
+        org.junit.jupiter.api.Assertions.assertTrue(e1.getMessage().contains("unknown optimizer 'Ftrl'"), e1.getMessage());
         var e2 = assertThrows(IllegalArgumentException.class,
                 () -> Optimizers.fromConfig("Adam", java.util.Map.of("learning_rate", 0.1, "beta1", 0.8)));
         org.junit.jupiter.api.Assertions.assertTrue(e2.getMessage().contains("no hyperparameter 'beta1'"), e2.getMessage());
