@@ -30,10 +30,13 @@ public final class Metrics {
             case "sparse_categorical_accuracy" -> sparseCategoricalAccuracy();
             case "categorical_accuracy" -> categoricalAccuracy();
             case "binary_accuracy" -> binaryAccuracy(logits ? 0 : 0.5);
+            case "top_k_categorical_accuracy" -> topKCategoricalAccuracy(5);
+            case "sparse_top_k_categorical_accuracy" -> sparseTopKCategoricalAccuracy(5);
             case "mse", "mean_squared_error" -> fromLoss(Losses.meanSquaredError());
             case "mae", "mean_absolute_error" -> fromLoss(Losses.meanAbsoluteError());
             default -> throw new IllegalArgumentException("unknown metric '" + name + "'; known: accuracy, "
-                    + "sparse_categorical_accuracy, categorical_accuracy, binary_accuracy, mse, mae");
+                    + "sparse_categorical_accuracy, categorical_accuracy, binary_accuracy, top_k_categorical_accuracy, "
+                    + "sparse_top_k_categorical_accuracy, mse, mae");
         };
     }
 
@@ -51,6 +54,35 @@ public final class Metrics {
             Tensor t = TargetShapes.align("categorical_accuracy", yTrue, p)[0];
             return Ops.mean(Ops.cast(Ops.equal(Ops.argmax(p, -1), Ops.argmax(t, -1)), p.dtype()));
         });
+    }
+
+    /**
+     * The fraction of examples whose class index is among the {@code k} highest scores (TensorFlow's
+     * {@code in_top_k}: fewer than k classes score strictly higher, so ties at the boundary count as in).
+     */
+    public static Metric sparseTopKCategoricalAccuracy(int k) {
+        requireK(k);
+        return of("sparse_top_k_categorical_accuracy", (t, p) -> inTopK(p, Losses.sparseLabels(t, p), k));
+    }
+
+    /** {@link #sparseTopKCategoricalAccuracy} for one-hot targets (the class is the target's argmax). */
+    public static Metric topKCategoricalAccuracy(int k) {
+        requireK(k);
+        return of("top_k_categorical_accuracy", (yTrue, p) -> {
+            Tensor t = TargetShapes.align("top_k_categorical_accuracy", yTrue, p)[0];
+            return inTopK(p, Ops.argmax(t, -1), k);
+        });
+    }
+
+    private static void requireK(int k) {
+        if (k < 1) throw new IllegalArgumentException("top-k accuracy: k must be >= 1, got " + k);
+    }
+
+    /** mean over examples of [number of classes scoring strictly above the labelled one < k]. */
+    private static Tensor inTopK(Tensor scores, Tensor labels, int k) {
+        Tensor target = Ops.gather(scores, labels, 1, 1);   // [N]: each example's score of its class
+        Tensor above = Ops.sum(Ops.cast(Ops.greater(scores, Ops.expandDims(target, -1)), scores.dtype()), -1);
+        return Ops.mean(Ops.cast(Ops.less(above, (float) k), scores.dtype()));
     }
 
     /** The fraction of elements with (prediction > threshold) == (target > 0.5). */
