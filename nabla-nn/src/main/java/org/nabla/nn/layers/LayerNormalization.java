@@ -1,0 +1,71 @@
+package org.nabla.nn.layers;
+
+import org.nabla.Ops;
+import org.nabla.Shape;
+import org.nabla.Tensor;
+import org.nabla.Variable;
+import org.nabla.nn.CallContext;
+import org.nabla.nn.Initializers;
+import org.nabla.nn.Layer;
+
+/**
+ * Layer normalization (Keras' {@code LayerNormalization}, Ba et al. 2016): each example is normalized over its last
+ * axis, {@code (x - mean) / sqrt(var + epsilon)}, then scaled by {@code gamma} and shifted by {@code beta} (one per
+ * feature, ones and zeros at first). Unlike batch normalization it keeps no statistics, so training and inference
+ * compute the same.
+ */
+public final class LayerNormalization extends Layer {
+    private final double epsilon;
+    private final boolean center;
+    private final boolean scale;
+    private Variable gamma;
+    private Variable beta;
+
+    /** Over the last axis, epsilon 1e-3, with gamma and beta (Keras' defaults). */
+    public LayerNormalization() { this(1e-3, true, true); }
+
+    /** Over the last axis with this epsilon; {@code center} adds beta, {@code scale} multiplies by gamma. */
+    public LayerNormalization(double epsilon, boolean center, boolean scale) {
+        if (!(epsilon > 0)) throw new IllegalArgumentException("LayerNormalization: epsilon must be positive, got "
+                + epsilon);
+        this.epsilon = epsilon;
+        this.center = center;
+        this.scale = scale;
+    }
+
+    @Override
+    protected void checkInputs(Shape[] shapes) {
+        super.checkInputs(shapes);
+        if (shapes[0].rank() < 2 || shapes[0].dim(-1) < 0) {
+            throw new IllegalArgumentException(describe() + " needs inputs of rank >= 2 with a known last dim, got "
+                    + shapes[0]);
+        }
+    }
+
+    @Override
+    protected void createWeights(Shape[] in) {
+        Shape features = Shape.of(in[0].dim(-1));
+        if (scale) gamma = addWeight("gamma", features, Initializers.ones(), true);
+        if (center) beta = addWeight("beta", features, Initializers.zeros(), true);
+    }
+
+    @Override
+    public Shape outputShape(Shape[] in) { return in[0]; }
+
+    @Override
+    protected Tensor forward(Tensor[] inputs, CallContext ctx) {
+        Tensor x = inputs[0];
+        Tensor mean = Ops.mean(x, true, -1);
+        Tensor centered = Ops.sub(x, mean);
+        Tensor variance = Ops.mean(Ops.square(centered), true, -1);
+        Tensor inv = Ops.rsqrt(Ops.add(variance, Ops.cast(org.nabla.Tensors.scalar(epsilon), x.dtype())));
+        Tensor y = Ops.mul(centered, inv);
+        if (scale) y = Ops.mul(y, gamma.read());
+        if (center) y = Ops.add(y, beta.read());
+        return y;
+    }
+
+    /** Normalization keeps every timestep, and so their mask. */
+    @Override
+    public Tensor outputMask(Tensor[] inputs, Tensor mask) { return mask; }
+}
