@@ -74,7 +74,7 @@ class LossesTest {
         assertEquals(0.75, Metrics.binaryAccuracy(0.5).batchValue(Tensors.of(new float[] {1, 0, 1, 1}),
                 Tensors.of(new float[] {0.7f, 0.2f, 0.4f, 0.9f})).doubleValue(), 1e-6);
         assertEquals("accuracy", Metrics.get("accuracy", Losses.sparseCategoricalCrossentropy(true)).name());
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Losses.get("hinge"));
-        assertTrue(e.getMessage().contains("unknown loss 'hinge'"));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Losses.get("hinge_loss"));
+        assertTrue(e.getMessage().contains("unknown loss 'hinge_loss'"));
     }
 }
