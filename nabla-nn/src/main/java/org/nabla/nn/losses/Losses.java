@@ -115,7 +115,10 @@ public final class Losses {
         return Ops.mean(Ops.mean(perElement, -1));
     }
 
-    /** Huber loss: 0.5 x^2 where |x| <= delta, delta (|x| - 0.5 delta) beyond, x = yPred - yTrue. */
+    /**
+     * Huber loss: {@code 0.5 x^2} where {@code |x| <= delta}, {@code delta (|x| - 0.5 delta)} beyond,
+     * {@code x = yPred - yTrue}.
+     */
     public static Loss huber(double delta) {
         if (!(delta > 0)) throw new IllegalArgumentException("huber: delta must be positive, got " + delta);
         return new Named("huber", false, (yTrue, yPred) -> {

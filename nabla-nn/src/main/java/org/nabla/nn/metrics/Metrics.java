@@ -78,7 +78,7 @@ public final class Metrics {
         if (k < 1) throw new IllegalArgumentException("top-k accuracy: k must be >= 1, got " + k);
     }
 
-    /** mean over examples of [number of classes scoring strictly above the labelled one < k]. */
+    /** The mean over examples of: fewer than k classes score strictly above the labelled one. */
     private static Tensor inTopK(Tensor scores, Tensor labels, int k) {
         Tensor target = Ops.gather(scores, labels, 1, 1);   // [N]: each example's score of its class
         Tensor above = Ops.sum(Ops.cast(Ops.greater(scores, Ops.expandDims(target, -1)), scores.dtype()), -1);

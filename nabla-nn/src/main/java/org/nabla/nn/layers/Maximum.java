@@ -1,0 +1,13 @@
+package org.nabla.nn.layers;
+
+import org.nabla.Ops;
+import org.nabla.Tensor;
+
+/** Elementwise maximum of several inputs of one shape (functional API merge layer). */
+public final class Maximum extends ElementwiseMerge {
+    /** Takes the element-wise maximum of its inputs (same shapes). */
+    public Maximum() {}
+
+    @Override
+    Tensor combine(Tensor acc, Tensor next) { return Ops.maximum(acc, next); }
+}
