@@ -1,12 +1,12 @@
 package org.nabla.ragged;
 
-import java.lang.reflect.Array;
 import java.util.Arrays;
 import org.nabla.DType;
 import org.nabla.Shape;
 import org.nabla.Tensor;
 import org.nabla.kernels.KernelContext;
 import org.nabla.ops.OpException;
+import org.nabla.storage.Strided;
 
 /**
  * CPU kernels of {@link RaggedOps}. Values are moved as elements of their storage array; sums and maxima are
@@ -18,16 +18,8 @@ final class RaggedKernels {
 
     private static Object data(Tensor t) { return (t.isDenseFromZero() ? t : t.dense()).data(); }
 
-    static Object newArray(DType dtype, int length) {
-        return Array.newInstance(switch (dtype.storage()) {
-            case FLOAT -> float.class;
-            case DOUBLE -> double.class;
-            case INT -> int.class;
-            case LONG -> long.class;
-            case SHORT -> short.class;
-            case BYTE -> byte.class;
-        }, length);
-    }
+    /** New storage for {@code length} elements of {@code dtype}, zero-filled. */
+    static Object newArray(DType dtype, int length) { return Strided.allocate(dtype.storage(), length); }
 
     /** The checked splits of {@code n} values. */
     static long[] splits(String op, Tensor splitsT, long n) {

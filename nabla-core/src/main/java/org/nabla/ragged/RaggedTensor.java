@@ -80,45 +80,28 @@ public final class RaggedTensor {
     }
 
     /** Float32 rows from Java arrays of any lengths. */
-    public static RaggedTensor of(float[][] rows) {
-        int n = 0;
-        for (float[] r : rows) n += r.length;
-        float[] flat = new float[n];
-        long[] lengths = new long[rows.length];
-        for (int r = 0, at = 0; r < rows.length; r++) {
-            System.arraycopy(rows[r], 0, flat, at, rows[r].length);
-            at += rows[r].length;
-            lengths[r] = rows[r].length;
-        }
-        return fromRowLengths(Tensors.of(flat, n), lengths);
-    }
+    public static RaggedTensor of(float[][] rows) { return ofRows(rows, DType.FLOAT32); }
 
     /** Float64 rows from Java arrays of any lengths. */
-    public static RaggedTensor of(double[][] rows) {
-        int n = 0;
-        for (double[] r : rows) n += r.length;
-        double[] flat = new double[n];
-        long[] lengths = new long[rows.length];
-        for (int r = 0, at = 0; r < rows.length; r++) {
-            System.arraycopy(rows[r], 0, flat, at, rows[r].length);
-            at += rows[r].length;
-            lengths[r] = rows[r].length;
-        }
-        return fromRowLengths(Tensors.of(flat, n), lengths);
-    }
+    public static RaggedTensor of(double[][] rows) { return ofRows(rows, DType.FLOAT64); }
 
     /** Int32 rows from Java arrays of any lengths (token ids, for instance). */
-    public static RaggedTensor of(int[][] rows) {
-        int n = 0;
-        for (int[] r : rows) n += r.length;
-        int[] flat = new int[n];
+    public static RaggedTensor of(int[][] rows) { return ofRows(rows, DType.INT32); }
+
+    /** Rows given as Java arrays of {@code dtype}'s storage type, laid end to end. */
+    private static RaggedTensor ofRows(Object[] rows, DType dtype) {
         long[] lengths = new long[rows.length];
-        for (int r = 0, at = 0; r < rows.length; r++) {
-            System.arraycopy(rows[r], 0, flat, at, rows[r].length);
-            at += rows[r].length;
-            lengths[r] = rows[r].length;
+        int n = 0;
+        for (int r = 0; r < rows.length; r++) {
+            lengths[r] = java.lang.reflect.Array.getLength(rows[r]);
+            n += (int) lengths[r];
         }
-        return fromRowLengths(Tensor.wrap(DType.INT32, Shape.of(n), flat), lengths);
+        Object flat = org.nabla.storage.Strided.allocate(dtype.storage(), n);
+        for (int r = 0, at = 0; r < rows.length; r++) {
+            System.arraycopy(rows[r], 0, flat, at, (int) lengths[r]);
+            at += (int) lengths[r];
+        }
+        return fromRowLengths(Tensor.wrap(dtype, Shape.of(n), flat), lengths);
     }
 
     /**

@@ -7,6 +7,7 @@ import org.nabla.Shape;
 import org.nabla.Tensor;
 import org.nabla.kernels.KernelContext;
 import org.nabla.ops.OpException;
+import org.nabla.storage.Strided;
 
 /**
  * CPU kernels of {@link SparseOps}. Values of any numeric dtype move as elements of their storage array
@@ -79,16 +80,8 @@ final class SparseKernels {
 
     private static Object data(Tensor t) { return (t.isDenseFromZero() ? t : t.dense()).data(); }
 
-    private static Object newArray(DType dtype, int length) {
-        return Array.newInstance(switch (dtype.storage()) {
-            case FLOAT -> float.class;
-            case DOUBLE -> double.class;
-            case INT -> int.class;
-            case LONG -> long.class;
-            case SHORT -> short.class;
-            case BYTE -> byte.class;
-        }, length);
-    }
+    /** New storage for {@code length} elements of {@code dtype}, zero-filled. */
+    static Object newArray(DType dtype, int length) { return Strided.allocate(dtype.storage(), length); }
 
     private static Tensor longs(long[] v, int... shape) { return Tensor.wrap(DType.INT64, Shape.of(shape), v); }
 
