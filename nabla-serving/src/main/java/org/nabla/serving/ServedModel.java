@@ -18,7 +18,9 @@ import org.nabla.ops.TensorSpec;
  */
 public final class ServedModel implements AutoCloseable {
     /** A named input or output of the signature. */
-    public record Port(String name, TensorSpec spec) { }
+    public record Port(String name, TensorSpec spec) {
+        @Override public String toString() { return name + ": " + spec; }
+    }
 
     private final String name;
     private final Path source;

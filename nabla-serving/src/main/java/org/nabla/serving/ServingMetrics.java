@@ -52,6 +52,12 @@ public final class ServingMetrics {
         return batchRequests.count.sum() - batchRequests.buckets[0].sum();
     }
 
+    /** How many model runs there were. */
+    public long batchCount() { return batchExamples.count.sum(); }
+
+    /** How many examples the model runs held in all. */
+    public long batchExampleSum() { return batchExamples.sum.sum(); }
+
     /** The Prometheus text exposition (format 0.0.4). */
     public String prometheusText() {
         StringBuilder sb = new StringBuilder();
