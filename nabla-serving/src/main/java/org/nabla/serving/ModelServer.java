@@ -120,7 +120,7 @@ public final class ModelServer implements AutoCloseable {
                     body = switch (action) {
                         case "" -> { requireMethod(request, "GET"); yield RestDocuments.status(); }
                         case "metadata" -> { requireMethod(request, "GET"); yield RestDocuments.metadata(model); }
-                        case ":predict" -> { requireMethod(request, "POST"); yield predict(readBody(request)); }
+                        case ":predict" -> { requireMethod(request, "POST"); yield predict(request); }
                         default -> throw ServingException.badRequest(action + " is not served; this server answers "
                                 + ":predict (the model has no classify or regress signature)");
                     };
@@ -149,13 +149,21 @@ public final class ModelServer implements AutoCloseable {
                 + RestDocuments.VERSION);
     }
 
-    private String predict(String body) {
-        PredictRequest req = PredictRequest.parse(body, model.inputs(), options.maxBatchSize());
+    private String predict(Request request) {
+        PredictRequest req;
         Rows out;
         if (batcher == null) {
+            req = PredictRequest.parse(readBody(request), model.inputs(), options.maxBatchSize());
             out = model.predict(req.rows());
             metrics.batch(1, req.rows().count());
         } else {
+            batcher.announce();
+            try {
+                req = PredictRequest.parse(readBody(request), model.inputs(), options.maxBatchSize());
+            } catch (RuntimeException e) {
+                batcher.withdraw();
+                throw e;
+            }
             try {
                 out = batcher.submit(req.rows()).get();
             } catch (InterruptedException e) {
