@@ -36,6 +36,7 @@ record PredictRequest(boolean columnar, Rows rows) {
 
     private static Rows fromInstances(Object instances, List<ServedModel.Port> inputs) {
         if (!(instances instanceof List<?> list)) throw ServingException.badRequest("\"instances\" must be a list");
+        if (list.isEmpty()) throw ServingException.badRequest("the request holds no examples");
         double[][] data = new double[inputs.size()][];
         int[][] dims = new int[inputs.size()][];
         for (int i = 0; i < inputs.size(); i++) {

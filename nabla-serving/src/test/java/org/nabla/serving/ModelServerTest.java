@@ -17,6 +17,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.nabla.Tensors;
+import org.nabla.nn.saving.SavedModel;
+import org.nabla.onnx.OnnxExporter;
+import org.nabla.onnx.OnnxFiles;
 
 /** The REST API end to end: a server on a free port, called with java.net.http. */
 class ModelServerTest {
@@ -119,6 +122,7 @@ class ModelServerTest {
         assertError(Http.post(port, "/v1/models/linear:predict", "{\"instances\": [[1, 2, \"a\", 4]]}"), 400,
                 "expected a number");
         assertError(Http.post(port, "/v1/models/linear:predict", "{\"rows\": []}"), 400, "\"instances\"");
+        assertError(Http.post(port, "/v1/models/linear:predict", "{\"instances\": []}"), 400, "no examples");
         assertError(Http.post(port, "/v1/models/linear:predict", "{\"inputs\": {\"z\": [[1, 2, 3, 4]]}}"), 400,
                 "no input 'z'");
         assertError(Http.post(port, "/v1/models/nope:predict", "{\"instances\": [[1, 2, 3, 4]]}"), 404,
@@ -187,6 +191,22 @@ class ModelServerTest {
             assertEquals(200, a.status(), a.body());
             assertEquals(List.of(List.of(1.0, 0.0, 2.0)), a.json().get("outputs"));
             assertEquals(0, s.metrics().batchesOfSeveralRequests());
+        }
+    }
+
+    @Test
+    void anOnnxFileIsServedToo() throws Exception {
+        Path file = tmp.resolve("linear.onnx");
+        try (SavedModel saved = SavedModel.load(tmp.resolve("linear"))) {
+            OnnxFiles.writeModel(file, OnnxExporter.export(saved));
+        }
+        try (ServedModel onnx = ServedModel.open("onnx", file);
+             ModelServer s = ModelServer.start(onnx, ServingOptions.defaults().withPort(0))) {
+            Http.Answer a = Http.post(s.port(), "/v1/models/onnx:predict", "{\"instances\": [[1, 2, 3, 4]]}");
+            assertEquals(200, a.status(), a.body());
+            double[] ref = TestModels.linearRef(new double[] {1, 2, 3, 4});
+            List<?> row = (List<?>) ((List<?>) a.json().get("predictions")).get(0);
+            for (int j = 0; j < 3; j++) assertEquals(ref[j], ((Number) row.get(j)).doubleValue(), 1e-4);
         }
     }
 
