@@ -38,6 +38,9 @@ public final class LoadGenerator {
                 .toArray();
         try (ServedModel model = ServedModel.open("model", dir)) {
             String body = oneExample(model, new Random(1));
+            for (int n : new int[] {1, 8, 64}) {
+                System.out.printf("model run alone (no HTTP), %d examples: median %.1f us%n", n, runMicros(model, body, n));
+            }
             List<Result> all = new ArrayList<>();
             for (int round = 0; round < rounds; round++) {
                 for (int c : clients) {
@@ -104,6 +107,19 @@ public final class LoadGenerator {
                     all[(int) Math.min(all.length - 1, Math.floor(all.length * 0.99))] / 1e6,
                     batches == 0 ? 0 : Math.round((double) examples / batches));
         }
+    }
+
+    /** The median time of the model on {@code n} copies of the body's example, parsed once. */
+    private static double runMicros(ServedModel model, String body, int n) {
+        Rows one = PredictRequest.parse(body, model.inputs(), 1).rows();
+        Rows rows = Rows.stack(java.util.Collections.nCopies(n, one));
+        double[] t = new double[300];
+        for (int i = 0; i < t.length; i++) {
+            long t0 = System.nanoTime();
+            model.predict(rows);
+            t[i] = (System.nanoTime() - t0) / 1e3;
+        }
+        return median(Arrays.copyOfRange(t, 100, t.length));
     }
 
     /** A {@code {"instances": [...]}} body with one random example for every input. */
