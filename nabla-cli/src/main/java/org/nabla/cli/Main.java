@@ -15,7 +15,7 @@ public final class Main implements Runnable {
     static final List<Class<?>> COMMANDS = List.of(TrainCommand.class, EvaluateCommand.class, PredictCommand.class,
             SummaryCommand.class, GraphCommand.class, ImportCommand.class, ExportCommand.class,
             OnnxTestCommand.class, VersionCommand.class, BenchCommand.class, BenchTrainCommand.class,
-            ServerCommand.class, BenchDistributedCommand.class, ClusterLocalCommand.class,
+            ServeCommand.class, ServerCommand.class, BenchDistributedCommand.class, ClusterLocalCommand.class,
             CommandLine.HelpCommand.class);
 
     @CommandLine.Spec

@@ -108,6 +108,14 @@ class ArchitectureTest {
     }
 
     @Test
+    void onlyTheModelServerUsesJetty() {
+        noClasses().that().resideOutsideOfPackage("org.nabla.serving..")
+                .should().dependOnClassesThat().resideInAPackage("org.eclipse.jetty..")
+                .because("the HTTP server stays in nabla-serving, so the library modules run without it")
+                .check(NABLA);
+    }
+
+    @Test
     void onlyChartsAndTheCliDrawOrReadImages() {
         noClasses().that().resideOutsideOfPackages("org.nabla.charts..", "org.nabla.cli..")
                 .should().dependOnClassesThat()
