@@ -1,0 +1,127 @@
+package org.nabla.nn.layers;
+
+import java.util.Arrays;
+import org.nabla.DType;
+import org.nabla.Ops;
+import org.nabla.Shape;
+import org.nabla.Tensor;
+import org.nabla.Tensors;
+import org.nabla.Variable;
+import org.nabla.nn.CallContext;
+import org.nabla.nn.Initializers;
+import org.nabla.nn.Layer;
+
+/**
+ * Multi-head scaled dot-product attention (Keras' {@code MultiHeadAttention}, Vaswani et al. 2017). Inputs:
+ * {@code query} [N, Tq, Dq], {@code value} [N, Tv, Dv] and optionally {@code key} [N, Tv, Dk] (the value when
+ * absent). Each head projects them ({@code query/kernel} [Dq, H, K] and so on, Keras' weight shapes and order),
+ * attends with {@code softmax(q k^T / sqrt(K))}, and the heads' results are projected back to Dq
+ * ({@code attention_output/kernel} [H, V, Dq]). {@link #causal(boolean)} masks out later positions (each query step
+ * sees the keys up to its own), as Keras' {@code use_causal_mask}: masked scores get -1e9 before the softmax.
+ */
+public final class MultiHeadAttention extends Layer {
+    private final int heads;
+    private final int keyDim;
+    private final int valueDim;
+    private boolean causal;
+    private Variable qKernel;
+    private Variable qBias;
+    private Variable kKernel;
+    private Variable kBias;
+    private Variable vKernel;
+    private Variable vBias;
+    private Variable oKernel;
+    private Variable oBias;
+
+    /** {@code heads} heads with query/key size {@code keyDim}, value size {@code keyDim} too. */
+    public MultiHeadAttention(int heads, int keyDim) { this(heads, keyDim, keyDim); }
+
+    /** {@code heads} heads with query/key size {@code keyDim} and value size {@code valueDim} (each >= 1). */
+    public MultiHeadAttention(int heads, int keyDim, int valueDim) {
+        if (heads < 1 || keyDim < 1 || valueDim < 1) {
+            throw new IllegalArgumentException("MultiHeadAttention: heads, keyDim and valueDim must be >= 1, got "
+                    + heads + ", " + keyDim + ", " + valueDim);
+        }
+        this.heads = heads;
+        this.keyDim = keyDim;
+        this.valueDim = valueDim;
+    }
+
+    /** Masks out keys after each query position (self-attention in decoders); returns this layer. */
+    public MultiHeadAttention causal(boolean on) {
+        causal = on;
+        return this;
+    }
+
+    @Override
+    protected void checkInputs(Shape[] shapes) {
+        if (shapes.length < 2 || shapes.length > 3) {
+            throw new IllegalArgumentException(describe() + " takes query and value (and optionally key), got "
+                    + shapes.length + " inputs");
+        }
+        for (Shape s : shapes) {
+            if (s.rank() != 3 || s.dim(1) < 0 || s.dim(2) < 0) {
+                throw new IllegalArgumentException(describe() + " needs [batch, time, features] inputs with known "
+                        + "time and features, got " + Arrays.toString(shapes));
+            }
+        }
+        Shape v = shapes[1], k = shapes.length == 3 ? shapes[2] : v;
+        if (k.dim(1) != v.dim(1)) {
+            throw new IllegalArgumentException(describe() + ": key and value need the same time length, got " + k
+                    + " and " + v);
+        }
+        if (causal && shapes[0].dim(1) != v.dim(1)) {
+            throw new IllegalArgumentException(describe() + ": a causal mask needs query and key of one length, got "
+                    + shapes[0] + " and " + v);
+        }
+    }
+
+    @Override
+    protected void createWeights(Shape[] in) {
+        int dq = in[0].dim(2), dv = in[1].dim(2), dk = in.length == 3 ? in[2].dim(2) : dv;
+        qKernel = addWeight("query/kernel", Shape.of(dq, heads, keyDim), Initializers.glorotUniform(), true);
+        qBias = addWeight("query/bias", Shape.of(heads, keyDim), Initializers.zeros(), true);
+        kKernel = addWeight("key/kernel", Shape.of(dk, heads, keyDim), Initializers.glorotUniform(), true);
+        kBias = addWeight("key/bias", Shape.of(heads, keyDim), Initializers.zeros(), true);
+        vKernel = addWeight("value/kernel", Shape.of(dv, heads, valueDim), Initializers.glorotUniform(), true);
+        vBias = addWeight("value/bias", Shape.of(heads, valueDim), Initializers.zeros(), true);
+        oKernel = addWeight("attention_output/kernel", Shape.of(heads, valueDim, dq), Initializers.glorotUniform(),
+                true);
+        oBias = addWeight("attention_output/bias", Shape.of(dq), Initializers.zeros(), true);
+    }
+
+    @Override
+    public Shape outputShape(Shape[] in) { return in[0]; }
+
+    /** x [N, T, D] through kernel [D, H, S] + bias [H, S], as [N, H, T, S]. */
+    private Tensor project(Tensor x, Variable kernel, Variable bias, int size) {
+        int t = x.shape().dim(1), d = x.shape().dim(2);
+        Tensor flat = Ops.matmul(Ops.reshape(x, -1, d), Ops.reshape(kernel.read(), d, heads * size));
+        Tensor y = Ops.add(flat, Ops.reshape(bias.read(), heads * size));
+        return Ops.transpose(Ops.reshape(y, -1, t, heads, size), 0, 2, 1, 3);
+    }
+
+    @Override
+    protected Tensor forward(Tensor[] inputs, CallContext ctx) {
+        Tensor query = inputs[0], value = inputs[1], key = inputs.length == 3 ? inputs[2] : value;
+        int tq = query.shape().dim(1), tk = key.shape().dim(1), dq = query.shape().dim(2);
+        DType dtype = query.dtype();
+        Tensor q = Ops.mul(project(query, qKernel, qBias, keyDim),
+                Ops.cast(Tensors.scalar(1 / Math.sqrt(keyDim)), dtype));
+        Tensor k = project(key, kKernel, kBias, keyDim);
+        Tensor v = project(value, vKernel, vBias, valueDim);
+        Tensor scores = Ops.matmul(q, k, false, true);   // [N, H, Tq, Tk]
+        if (causal) scores = Ops.add(scores, Ops.cast(causalAdder(tq, tk), dtype));
+        Tensor attention = Ops.matmul(Ops.softmax(scores, -1), v);   // [N, H, Tq, V]
+        Tensor merged = Ops.reshape(Ops.transpose(attention, 0, 2, 1, 3), -1, heads * valueDim);
+        Tensor out = Ops.add(Ops.matmul(merged, Ops.reshape(oKernel.read(), heads * valueDim, dq)), oBias.read());
+        return Ops.reshape(out, -1, tq, dq);
+    }
+
+    /** 0 where key j may be seen from query i (j <= i), -1e9 elsewhere: [Tq, Tk], broadcast over batch and heads. */
+    private static Tensor causalAdder(int tq, int tk) {
+        float[] a = new float[tq * tk];
+        for (int i = 0; i < tq; i++) for (int j = i + 1; j < tk; j++) a[i * tk + j] = -1e9f;
+        return Tensor.wrap(DType.FLOAT32, Shape.of(tq, tk), a);
+    }
+}
