@@ -44,6 +44,51 @@ public interface LearningRateSchedule {
         };
     }
 
+    /**
+     * Polynomial decay from {@code initial} to {@code end} over {@code decaySteps} (Keras' PolynomialDecay):
+     * {@code (initial - end) (1 - step / decaySteps)^power + end}, then {@code end}; with {@code cycle} the decay
+     * restarts with a period of the next multiple of {@code decaySteps}.
+     */
+    static LearningRateSchedule polynomialDecay(double initial, long decaySteps, double end, double power,
+                                                boolean cycle) {
+        if (decaySteps <= 0) {
+            throw new IllegalArgumentException("polynomialDecay: decaySteps must be positive, got " + decaySteps);
+        }
+        return step -> {
+            double period = decaySteps;
+            double s = step;
+            if (cycle) period = decaySteps * Math.max(1, Math.ceil((double) step / decaySteps));
+            else s = Math.min(step, decaySteps);
+            return (initial - end) * Math.pow(1 - s / period, power) + end;
+        };
+    }
+
+    /** {@code initial / (1 + rate * step / decaySteps)}, the quotient floored when {@code staircase}. */
+    static LearningRateSchedule inverseTimeDecay(double initial, long decaySteps, double rate, boolean staircase) {
+        if (decaySteps <= 0) {
+            throw new IllegalArgumentException("inverseTimeDecay: decaySteps must be positive, got " + decaySteps);
+        }
+        return step -> {
+            double p = (double) step / decaySteps;
+            return initial / (1 + rate * (staircase ? Math.floor(p) : p));
+        };
+    }
+
+    /**
+     * Linear warm-up from {@code initial} to {@code warmupTarget} over {@code warmupSteps}, then cosine decay from
+     * {@code warmupTarget} to {@code warmupTarget * alpha} over {@code decaySteps} (Keras' CosineDecay with
+     * {@code warmup_target} and {@code warmup_steps}).
+     */
+    static LearningRateSchedule cosineDecay(double initial, long decaySteps, double alpha, double warmupTarget,
+                                            long warmupSteps) {
+        if (warmupSteps < 0) {
+            throw new IllegalArgumentException("cosineDecay: warmupSteps must be >= 0, got " + warmupSteps);
+        }
+        LearningRateSchedule decay = cosineDecay(warmupTarget, decaySteps, alpha);
+        return step -> step < warmupSteps ? initial + (warmupTarget - initial) * step / warmupSteps
+                : decay.at(step - warmupSteps);
+    }
+
     /** Cosine decay from {@code initial} to {@code initial * alpha} over {@code decaySteps}, then constant. */
     static LearningRateSchedule cosineDecay(double initial, long decaySteps, double alpha) {
         if (decaySteps <= 0) {
