@@ -26,7 +26,7 @@ public final class GroupNormalization extends Layer {
     /** {@code groups} groups, epsilon 1e-3, with gamma and beta (Keras' defaults but for the group count). */
     public GroupNormalization(int groups) { this(groups, 1e-3, true, true); }
 
-    /** These settings; throws for groups < 1 or a non-positive epsilon. */
+    /** These settings; throws for fewer than one group or a non-positive epsilon. */
     public GroupNormalization(int groups, double epsilon, boolean center, boolean scale) {
         if (groups < 1 || !(epsilon > 0)) {
             throw new IllegalArgumentException("GroupNormalization: need groups >= 1 and epsilon > 0, got " + groups
