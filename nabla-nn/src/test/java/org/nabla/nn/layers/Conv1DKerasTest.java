@@ -3,11 +3,9 @@ package org.nabla.nn.layers;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.nabla.nn.KerasReference.floats;
+import static org.nabla.nn.KerasReference.tensor;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -20,8 +18,9 @@ import org.nabla.Shape;
 import org.nabla.Tensor;
 import org.nabla.Variable;
 import org.nabla.autodiff.GradientTape;
-import org.nabla.io.Json;
 import org.nabla.nn.Input;
+import org.nabla.nn.KerasReference;
+import org.nabla.nn.KerasReference.Case;
 import org.nabla.nn.LayerOutput;
 import org.nabla.nn.Model;
 
@@ -31,40 +30,9 @@ import org.nabla.nn.Model;
  * {@code scripts/references/keras_conv1d_reference.py}'s output.
  */
 class Conv1DKerasTest {
-    record Case(String label, Map<String, Object> d) {
-        @Override public String toString() { return label; }
-    }
-
-    @SuppressWarnings("unchecked")
-    static Stream<Case> cases() throws IOException {
-        try (InputStream in = Conv1DKerasTest.class.getResourceAsStream("/keras/conv1d.json")) {
-            Map<String, Object> root = (Map<String, Object>) Json.parse(new String(in.readAllBytes(),
-                    StandardCharsets.UTF_8));
-            List<Case> out = new ArrayList<>();
-            for (Object c : (List<Object>) root.get("cases")) {
-                Map<String, Object> m = (Map<String, Object>) c;
-                out.add(new Case(m.get("padding") + " size " + m.get("size") + " strides " + m.get("strides")
-                        + " dilation " + m.get("dilation") + " groups " + m.get("groups"), m));
-            }
-            return out.stream();
-        }
-    }
+    static Stream<Case> cases() { return KerasReference.cases("/keras/conv1d.json", m -> m.get("padding") + " size " + m.get("size") + " strides " + m.get("strides") + " dilation " + m.get("dilation") + " groups " + m.get("groups")); }
 
     private static int num(Map<String, Object> d, String k) { return ((Number) d.get(k)).intValue(); }
-
-    private static float[] floats(Object o) {
-        List<?> l = (List<?>) o;
-        float[] f = new float[l.size()];
-        for (int i = 0; i < f.length; i++) f[i] = ((Number) l.get(i)).floatValue();
-        return f;
-    }
-
-    @SuppressWarnings("unchecked")
-    private static Tensor tensor(Object o) {
-        Map<String, Object> m = (Map<String, Object>) o;
-        int[] shape = ((List<?>) m.get("shape")).stream().mapToInt(x -> ((Number) x).intValue()).toArray();
-        return Tensor.wrap(DType.FLOAT32, Shape.of(shape), floats(m.get("data")));
-    }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("cases")
@@ -94,9 +62,7 @@ class Conv1DKerasTest {
     }
 
     private static void close(String what, float[] e, Tensor actual) {
-        float[] a = actual.toFloatArray();
-        assertEquals(e.length, a.length, what);
-        for (int i = 0; i < e.length; i++) assertEquals(e[i], a[i], 1e-5 * (1 + Math.abs(e[i])), what + " at " + i);
+        KerasReference.assertClose(what, e, actual, 1e-5);
     }
 
     @Test

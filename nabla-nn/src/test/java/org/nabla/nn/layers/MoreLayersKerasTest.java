@@ -3,10 +3,9 @@ package org.nabla.nn.layers;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.nabla.nn.KerasReference.floats;
+import static org.nabla.nn.KerasReference.tensor;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -17,12 +16,12 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.nabla.DType;
 import org.nabla.Ops;
-import org.nabla.Shape;
 import org.nabla.Tensor;
 import org.nabla.Variable;
 import org.nabla.autodiff.GradientTape;
-import org.nabla.io.Json;
 import org.nabla.nn.Input;
+import org.nabla.nn.KerasReference;
+import org.nabla.nn.KerasReference.Case;
 import org.nabla.nn.Layer;
 import org.nabla.nn.LayerOutput;
 import org.nabla.nn.Model;
@@ -32,37 +31,7 @@ import org.nabla.nn.Model;
  * respect to the input and the weights, from {@code scripts/references/keras_more_layers_reference.py}'s output.
  */
 class MoreLayersKerasTest {
-    record Case(String label, Map<String, Object> d) {
-        @Override public String toString() { return label; }
-    }
-
-    @SuppressWarnings("unchecked")
-    static Stream<Case> cases() throws IOException {
-        try (InputStream in = MoreLayersKerasTest.class.getResourceAsStream("/keras/more_layers.json")) {
-            Map<String, Object> root = (Map<String, Object>) Json.parse(new String(in.readAllBytes(),
-                    StandardCharsets.UTF_8));
-            List<Case> out = new ArrayList<>();
-            for (Object c : (List<Object>) root.get("cases")) {
-                Map<String, Object> m = (Map<String, Object>) c;
-                out.add(new Case(m.get("name") + " " + m.get("config"), m));
-            }
-            return out.stream();
-        }
-    }
-
-    private static float[] floats(Object o) {
-        List<?> l = (List<?>) o;
-        float[] f = new float[l.size()];
-        for (int i = 0; i < f.length; i++) f[i] = ((Number) l.get(i)).floatValue();
-        return f;
-    }
-
-    @SuppressWarnings("unchecked")
-    private static Tensor tensor(Object o) {
-        Map<String, Object> m = (Map<String, Object>) o;
-        int[] shape = ((List<?>) m.get("shape")).stream().mapToInt(x -> ((Number) x).intValue()).toArray();
-        return Tensor.wrap(DType.FLOAT32, Shape.of(shape), floats(m.get("data")));
-    }
+    static Stream<Case> cases() { return KerasReference.cases("/keras/more_layers.json", m -> m.get("name") + " " + m.get("config")); }
 
     @SuppressWarnings("unchecked")
     private static Layer layer(Map<String, Object> d) {
@@ -112,9 +81,7 @@ class MoreLayersKerasTest {
     }
 
     private static void close(String what, float[] e, Tensor actual) {
-        float[] a = actual.toFloatArray();
-        assertEquals(e.length, a.length, what);
-        for (int i = 0; i < e.length; i++) assertEquals(e[i], a[i], 1e-5 * (1 + Math.abs(e[i])), what + " at " + i);
+        KerasReference.assertClose(what, e, actual, 1e-5);
     }
 
     @Test

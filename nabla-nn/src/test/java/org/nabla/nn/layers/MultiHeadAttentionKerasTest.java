@@ -3,10 +3,9 @@ package org.nabla.nn.layers;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.nabla.nn.KerasReference.floats;
+import static org.nabla.nn.KerasReference.tensor;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -17,12 +16,12 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.nabla.DType;
 import org.nabla.Ops;
-import org.nabla.Shape;
 import org.nabla.Tensor;
 import org.nabla.Variable;
 import org.nabla.autodiff.GradientTape;
-import org.nabla.io.Json;
 import org.nabla.nn.Input;
+import org.nabla.nn.KerasReference;
+import org.nabla.nn.KerasReference.Case;
 import org.nabla.nn.LayerOutput;
 import org.nabla.nn.Model;
 
@@ -32,47 +31,14 @@ import org.nabla.nn.Model;
  * {@code scripts/references/keras_attention_reference.py}'s output.
  */
 class MultiHeadAttentionKerasTest {
-    record Case(String label, Map<String, Object> d) {
-        @Override public String toString() { return label; }
-    }
-
-    @SuppressWarnings("unchecked")
-    static Stream<Case> cases() throws IOException {
-        try (InputStream in = MultiHeadAttentionKerasTest.class.getResourceAsStream(
-                "/keras/multi_head_attention.json")) {
-            Map<String, Object> root = (Map<String, Object>) Json.parse(new String(in.readAllBytes(),
-                    StandardCharsets.UTF_8));
-            List<Case> out = new ArrayList<>();
-            for (Object c : (List<Object>) root.get("cases")) {
-                Map<String, Object> m = (Map<String, Object>) c;
-                out.add(new Case("heads " + m.get("heads") + " key " + m.get("key_dim") + " causal " + m.get("causal")
-                        + " inputs " + ((List<?>) m.get("inputs")).size(), m));
-            }
-            return out.stream();
-        }
-    }
-
-    private static int[] ints(Object o) { return ((List<?>) o).stream().mapToInt(x -> ((Number) x).intValue()).toArray(); }
-
-    private static float[] floats(Object o) {
-        List<?> l = (List<?>) o;
-        float[] f = new float[l.size()];
-        for (int i = 0; i < f.length; i++) f[i] = ((Number) l.get(i)).floatValue();
-        return f;
-    }
-
-    @SuppressWarnings("unchecked")
-    private static Tensor tensor(Object o) {
-        Map<String, Object> m = (Map<String, Object>) o;
-        return Tensor.wrap(DType.FLOAT32, Shape.of(ints(m.get("shape"))), floats(m.get("data")));
-    }
+    static Stream<Case> cases() { return KerasReference.cases("/keras/multi_head_attention.json", m -> "heads " + m.get("heads") + " key " + m.get("key_dim") + " causal " + m.get("causal") + " inputs " + ((java.util.List<?>) m.get("inputs")).size()); }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("cases")
     @SuppressWarnings("unchecked")
     void matchesKeras(Case c) {
         Map<String, Object> d = c.d();
-        Tensor[] xs = ((List<Object>) d.get("inputs")).stream().map(MultiHeadAttentionKerasTest::tensor)
+        Tensor[] xs = ((List<Object>) d.get("inputs")).stream().map(KerasReference::tensor)
                 .toArray(Tensor[]::new);
         boolean self = (Boolean) d.get("self_attention");
         MultiHeadAttention mha = new MultiHeadAttention(((Number) d.get("heads")).intValue(),
@@ -86,7 +52,7 @@ class MultiHeadAttentionKerasTest {
         LayerOutput y = self ? mha.apply(ins.get(0), ins.get(0)) : mha.apply(ins.toArray(LayerOutput[]::new));
         Model m = Model.functional(ins, List.of(y));
         m.call(xs, false);   // builds
-        List<Tensor> weights = ((List<Object>) d.get("weights")).stream().map(MultiHeadAttentionKerasTest::tensor)
+        List<Tensor> weights = ((List<Object>) d.get("weights")).stream().map(KerasReference::tensor)
                 .toList();
         m.setWeights(weights);
         List<Variable> vars = m.trainableWeights();
@@ -106,9 +72,7 @@ class MultiHeadAttentionKerasTest {
     }
 
     private static void close(String what, float[] e, Tensor actual) {
-        float[] a = actual.toFloatArray();
-        assertEquals(e.length, a.length, what);
-        for (int i = 0; i < e.length; i++) assertEquals(e[i], a[i], 2e-5 * (1 + Math.abs(e[i])), what + " at " + i);
+        KerasReference.assertClose(what, e, actual, 2e-5);
     }
 
     @Test

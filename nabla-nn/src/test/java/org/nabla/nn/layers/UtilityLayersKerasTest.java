@@ -3,10 +3,10 @@ package org.nabla.nn.layers;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.nabla.nn.KerasReference.floats;
+import static org.nabla.nn.KerasReference.ints;
+import static org.nabla.nn.KerasReference.tensor;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -20,8 +20,9 @@ import org.nabla.Ops;
 import org.nabla.Shape;
 import org.nabla.Tensor;
 import org.nabla.autodiff.GradientTape;
-import org.nabla.io.Json;
 import org.nabla.nn.Input;
+import org.nabla.nn.KerasReference;
+import org.nabla.nn.KerasReference.Case;
 import org.nabla.nn.Layer;
 import org.nabla.nn.LayerOutput;
 import org.nabla.nn.Model;
@@ -31,38 +32,7 @@ import org.nabla.nn.Model;
  * with respect to every input, from {@code scripts/references/keras_utility_layers_reference.py}'s output.
  */
 class UtilityLayersKerasTest {
-    record Case(String label, Map<String, Object> d) {
-        @Override public String toString() { return label; }
-    }
-
-    @SuppressWarnings("unchecked")
-    static Stream<Case> cases() throws IOException {
-        try (InputStream in = UtilityLayersKerasTest.class.getResourceAsStream("/keras/utility_layers.json")) {
-            Map<String, Object> root = (Map<String, Object>) Json.parse(new String(in.readAllBytes(),
-                    StandardCharsets.UTF_8));
-            List<Case> out = new ArrayList<>();
-            for (Object c : (List<Object>) root.get("cases")) {
-                Map<String, Object> m = (Map<String, Object>) c;
-                out.add(new Case(m.get("name") + " " + m.get("config"), m));
-            }
-            return out.stream();
-        }
-    }
-
-    private static int[] ints(Object o) { return ((List<?>) o).stream().mapToInt(x -> ((Number) x).intValue()).toArray(); }
-
-    private static float[] floats(Object o) {
-        List<?> l = (List<?>) o;
-        float[] f = new float[l.size()];
-        for (int i = 0; i < f.length; i++) f[i] = ((Number) l.get(i)).floatValue();
-        return f;
-    }
-
-    @SuppressWarnings("unchecked")
-    private static Tensor tensor(Object o) {
-        Map<String, Object> m = (Map<String, Object>) o;
-        return Tensor.wrap(DType.FLOAT32, Shape.of(ints(m.get("shape"))), floats(m.get("data")));
-    }
+    static Stream<Case> cases() { return KerasReference.cases("/keras/utility_layers.json", m -> m.get("name") + " " + m.get("config")); }
 
     @SuppressWarnings("unchecked")
     private static Layer layer(Map<String, Object> d) {
@@ -101,7 +71,7 @@ class UtilityLayersKerasTest {
     void matchesKeras(Case c) {
         Map<String, Object> d = c.d();
         List<Object> ins = (List<Object>) d.get("inputs");
-        Tensor[] xs = ins.stream().map(UtilityLayersKerasTest::tensor).toArray(Tensor[]::new);
+        Tensor[] xs = ins.stream().map(KerasReference::tensor).toArray(Tensor[]::new);
         List<LayerOutput> inputs = new ArrayList<>();
         for (Tensor x : xs) {
             int[] dims = x.shape().dims();
@@ -124,9 +94,7 @@ class UtilityLayersKerasTest {
     }
 
     private static void close(String what, float[] e, Tensor actual) {
-        float[] a = actual.toFloatArray();
-        assertEquals(e.length, a.length, what);
-        for (int i = 0; i < e.length; i++) assertEquals(e[i], a[i], 1e-6 * (1 + Math.abs(e[i])), what + " at " + i);
+        KerasReference.assertClose(what, e, actual, 1e-6);
     }
 
     @Test
