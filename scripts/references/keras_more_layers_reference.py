@@ -27,12 +27,15 @@ cases = [
     ("GroupNormalization", {"groups": 2}, K.GroupNormalization(groups=2), (2, 3, 4, 6)),
     ("GroupNormalization", {"groups": 3, "epsilon": 1e-5}, K.GroupNormalization(groups=3, epsilon=1e-5), (3, 5, 6)),
     ("GroupNormalization", {"groups": 1}, K.GroupNormalization(groups=1), (2, 4, 4)),
+    ("TimeDistributedDense", {"units": 4}, K.TimeDistributed(K.Dense(4, activation="tanh")), (2, 3, 5)),
+    ("TimeDistributedConv2D", {"filters": 2, "size": 3}, K.TimeDistributed(K.Conv2D(2, 3)), (2, 3, 5, 5, 1)),
 ]
 out = []
 for name, config, layer, shape in cases:
     x = (rng.normal(size=shape) * 2 + 0.5).astype(np.float32)
     layer(x)
-    weights = [(rng.uniform(0.5, 1.5, w.shape) if i == 0 else rng.normal(size=w.shape)).astype(np.float32)
+    weights = [(rng.uniform(0.5, 1.5, w.shape) if i == 0 and "Normalization" in name
+                else rng.normal(scale=0.5, size=w.shape)).astype(np.float32)
                for i, w in enumerate(layer.get_weights())]
     if weights:
         layer.set_weights(weights)

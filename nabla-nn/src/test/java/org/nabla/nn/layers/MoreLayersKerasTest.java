@@ -27,7 +27,7 @@ import org.nabla.nn.LayerOutput;
 import org.nabla.nn.Model;
 
 /**
- * 1-D pooling and GroupNormalization against Keras 3.15 (JAX backend, float32): outputs and gradients with
+ * 1-D pooling, GroupNormalization and TimeDistributed against Keras 3.15 (JAX backend, float32): outputs and gradients with
  * respect to the input and the weights, from {@code scripts/references/keras_more_layers_reference.py}'s output.
  */
 class MoreLayersKerasTest {
@@ -46,6 +46,8 @@ class MoreLayersKerasTest {
             case "GlobalMaxPooling1D" -> new GlobalMaxPooling1D();
             case "GroupNormalization" -> new GroupNormalization(i.applyAsInt("groups"),
                     c.containsKey("epsilon") ? ((Number) c.get("epsilon")).doubleValue() : 1e-3, true, true);
+            case "TimeDistributedDense" -> new TimeDistributed(new Dense(i.applyAsInt("units"), "tanh"));
+            case "TimeDistributedConv2D" -> new TimeDistributed(new Conv2D(i.applyAsInt("filters"), i.applyAsInt("size")));
             default -> throw new IllegalArgumentException("unknown layer " + d.get("name"));
         };
     }
