@@ -28,6 +28,8 @@ cases = [
     ("Adamax", {"learning_rate": 0.02, "beta_1": 0.8, "beta_2": 0.9}, O.Adamax(learning_rate=0.02, beta_1=0.8, beta_2=0.9)),
     ("Lion", {"learning_rate": 0.001}, O.Lion(learning_rate=0.001)),
     ("Lion", {"learning_rate": 0.003, "beta_1": 0.8, "beta_2": 0.95}, O.Lion(learning_rate=0.003, beta_1=0.8, beta_2=0.95)),
+    ("Nadam", {"learning_rate": 0.01}, O.Nadam(learning_rate=0.01)),
+    ("Nadam", {"learning_rate": 0.05, "beta_1": 0.8, "beta_2": 0.99}, O.Nadam(learning_rate=0.05, beta_1=0.8, beta_2=0.99)),
 ]
 out = []
 for name, config, opt in cases:

@@ -105,14 +105,24 @@ public abstract class Optimizer {
         if (schedule != null) learningRate.assign(Tensors.scalar((float) schedule.at(step())));
     }
 
-    /** Every state variable: iterations, learning rate, then the slots in creation order. */
+    /**
+     * Every state variable: iterations, learning rate, the slots in creation order, then the optimizer's own state
+     * ({@link #stateVariables()}, e.g. Nadam's momentum-schedule product).
+     */
     public List<Variable> variables() {
         List<Variable> all = new ArrayList<>();
         all.add(iterations);
         all.add(learningRate);
         all.addAll(slotList);
+        all.addAll(stateVariables());
         return all;
     }
+
+    /** Optimizer-wide state beyond the per-weight slots (none by default). */
+    protected List<Variable> stateVariables() { return List.of(); }
+
+    /** Called once per step before the weights are updated, with the step number (from 1); nothing by default. */
+    protected void beforeUpdates(Tensor step) {}
 
     /**
      * The hyperparameters by their Keras names: {@code learning_rate} (the current one), {@code clipnorm} and
@@ -151,6 +161,7 @@ public abstract class Optimizer {
             for (int i = 0; i < gs.size(); i++) if (gs.get(i) != null) gs.set(i, clipByNorm(gs.get(i), clipnorm));
         }
         Tensor step = Ops.add(iterations.read(), Tensors.scalar(1L));
+        beforeUpdates(step);
         Tensor lr = learningRate.read();
         for (int i = 0; i < vars.size(); i++) {
             if (gs.get(i) == null) continue;

@@ -13,7 +13,7 @@ import java.util.Set;
 public final class Optimizers {
     /** The names {@link #fromConfig} knows. */
     public static final List<String> NAMES = List.of("SGD", "Adam", "AdamW", "RMSprop", "Adagrad", "Adadelta",
-            "Adamax", "Lion");
+            "Adamax", "Lion", "Nadam");
 
     private Optimizers() {}
 
@@ -34,6 +34,7 @@ public final class Optimizers {
             case "Adadelta" -> new Adadelta(c.lr(), c.get("rho", 0.95), c.get("epsilon", 1e-7));
             case "Adamax" -> new Adamax(c.lr(), c.get("beta_1", 0.9), c.get("beta_2", 0.999), c.get("epsilon", 1e-7));
             case "Lion" -> new Lion(c.lr(), c.get("beta_1", 0.9), c.get("beta_2", 0.99));
+            case "Nadam" -> new Nadam(c.lr(), c.get("beta_1", 0.9), c.get("beta_2", 0.999), c.get("epsilon", 1e-7));
             default -> throw new IllegalArgumentException("unknown optimizer '" + name + "'; fromConfig knows "
                     + String.join(", ", NAMES));
         };
