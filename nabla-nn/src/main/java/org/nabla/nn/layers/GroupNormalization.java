@@ -3,7 +3,6 @@ package org.nabla.nn.layers;
 import org.nabla.Ops;
 import org.nabla.Shape;
 import org.nabla.Tensor;
-import org.nabla.Tensors;
 import org.nabla.Variable;
 import org.nabla.nn.CallContext;
 import org.nabla.nn.Initializers;
@@ -69,14 +68,8 @@ public final class GroupNormalization extends Layer {
         int spatial = 1;
         for (int i = 1; i < d.length - 1; i++) spatial *= d[i];
         Tensor g = Ops.reshape(x, -1, spatial, groups, c / groups);
-        Tensor mean = Ops.mean(g, true, 1, 3);
-        Tensor centered = Ops.sub(g, mean);
-        Tensor variance = Ops.mean(Ops.square(centered), true, 1, 3);
-        Tensor eps = Ops.cast(Tensors.scalar(epsilon), x.dtype());
-        Tensor y = Ops.reshape(Ops.mul(centered, Ops.rsqrt(Ops.add(variance, eps))), withBatchUnknown(d));
-        if (scale) y = Ops.mul(y, gamma.read());
-        if (center) y = Ops.add(y, beta.read());
-        return y;
+        Tensor y = Ops.reshape(Standardization.standardize(g, epsilon, 1, 3), withBatchUnknown(d));
+        return Standardization.scaleAndShift(y, gamma, beta);
     }
 
     private static int[] withBatchUnknown(int[] d) {

@@ -1,6 +1,5 @@
 package org.nabla.nn.layers;
 
-import org.nabla.Ops;
 import org.nabla.Shape;
 import org.nabla.Tensor;
 import org.nabla.Variable;
@@ -54,15 +53,7 @@ public final class LayerNormalization extends Layer {
 
     @Override
     protected Tensor forward(Tensor[] inputs, CallContext ctx) {
-        Tensor x = inputs[0];
-        Tensor mean = Ops.mean(x, true, -1);
-        Tensor centered = Ops.sub(x, mean);
-        Tensor variance = Ops.mean(Ops.square(centered), true, -1);
-        Tensor inv = Ops.rsqrt(Ops.add(variance, Ops.cast(org.nabla.Tensors.scalar(epsilon), x.dtype())));
-        Tensor y = Ops.mul(centered, inv);
-        if (scale) y = Ops.mul(y, gamma.read());
-        if (center) y = Ops.add(y, beta.read());
-        return y;
+        return Standardization.scaleAndShift(Standardization.standardize(inputs[0], epsilon, -1), gamma, beta);
     }
 
     /** Normalization keeps every timestep, and so their mask. */
