@@ -143,8 +143,11 @@ public final class RaggedOps implements OpLibrary {
 
     // ---------------------------------------------------------------- kernels
 
+    /** The kernels register when a ragged op first runs: programs that never use one load none of them. */
     @Override
-    public void registerKernels(KernelRegistry r) {
+    public void registerKernels(KernelRegistry r) { r.registerOnFirstUse(RaggedOps.class, RaggedOps::registerRaggedKernels); }
+
+    private static void registerRaggedKernels(KernelRegistry r) {
         String cpu = CpuDevice.TYPE;
         DType any = null;   // one kernel per op, switching on the values' storage
         r.register(REDUCE_SUM, cpu, any, RaggedKernels::reduceSum);

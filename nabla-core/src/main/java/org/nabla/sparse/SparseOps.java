@@ -374,8 +374,11 @@ public final class SparseOps implements OpLibrary {
 
     // ---------------------------------------------------------------- kernels
 
+    /** The kernels register when a sparse op first runs: programs that never use one load none of them. */
     @Override
-    public void registerKernels(KernelRegistry r) {
+    public void registerKernels(KernelRegistry r) { r.registerOnFirstUse(SparseOps.class, SparseOps::registerSparseKernels); }
+
+    private static void registerSparseKernels(KernelRegistry r) {
         String cpu = CpuDevice.TYPE;
         DType any = null;   // data movement and adds: one kernel per op, switching on the values' storage
         r.register(SPARSE_TO_DENSE, cpu, any, SparseKernels::toDense);
