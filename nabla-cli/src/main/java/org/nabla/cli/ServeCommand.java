@@ -4,25 +4,41 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.Callable;
+import org.nabla.serving.ModelConfig;
+import org.nabla.serving.ModelConfigFile;
 import org.nabla.serving.ModelServer;
-import org.nabla.serving.ServedModel;
 import org.nabla.serving.ServingOptions;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** {@code nabla serve}: a saved model (or ONNX file) behind TensorFlow Serving's REST API until Ctrl-C. */
+/**
+ * {@code nabla serve}: saved models (or ONNX files) behind TensorFlow Serving's REST API until Ctrl-C: one given by
+ * {@code --model}, or several from a TensorFlow Serving config file; folders of numbered versions are reloaded.
+ */
 @Command(name = "serve", mixinStandardHelpOptions = true,
         versionProvider = VersionCommand.Provider.class,
-        description = "Serve a saved model (a run folder, or an .onnx file) over TensorFlow Serving's REST API: "
-                + "GET /v1/models/NAME, GET /v1/models/NAME/metadata, POST /v1/models/NAME:predict, "
-                + "GET /healthz, GET /metrics (Prometheus).")
+        description = "Serve saved models (run folders, .onnx files, or folders of numbered versions) over "
+                + "TensorFlow Serving's REST API: GET /v1/models/NAME, GET /v1/models/NAME/metadata, "
+                + "POST /v1/models/NAME:predict|:classify|:regress, GET /healthz, GET /metrics (Prometheus).")
 public final class ServeCommand implements Callable<Integer> {
     private static final ServingOptions DEFAULTS = ServingOptions.defaults();
 
-    @Option(names = "--model", paramLabel = "DIR", required = true,
-            description = "A saved model directory, a run folder written by nabla train, or an .onnx file.")
+    @Option(names = "--model", paramLabel = "DIR",
+            description = "A saved model directory, a run folder written by nabla train, an .onnx file, or a folder "
+                    + "of numbered versions (1/, 2/, ...: the newest is served, new ones are loaded).")
     Path model;
+
+    @Option(names = "--model-config-file", paramLabel = "FILE",
+            description = "TensorFlow Serving's model config (text protobuf: model_config_list { config { name: "
+                    + "'a' base_path: '...' } ... }) to serve several models; instead of --model.")
+    Path configFile;
+
+    @Option(names = "--poll-seconds", paramLabel = "S",
+            description = "How often folders of numbered versions are checked for new versions "
+                    + "(default: ${DEFAULT-VALUE}; 0: only at start).")
+    double pollSeconds = DEFAULTS.pollInterval().toMillis() / 1000.0;
 
     @Option(names = "--port", paramLabel = "P", description = "The HTTP port (default: ${DEFAULT-VALUE}; 0: any free).")
     int port = DEFAULTS.port();
@@ -48,16 +64,28 @@ public final class ServeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException, InterruptedException {
-        String modelName = name != null ? name : defaultName(model);
+        if ((model == null) == (configFile == null)) {
+            throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
+                    "give either --model DIR or --model-config-file FILE");
+        }
+        if (configFile != null && name != null) {
+            throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
+                    "--name names the --model; a config file names its models itself");
+        }
+        List<ModelConfig> configs = configFile != null ? ModelConfigFile.read(configFile)
+                : List.of(ModelConfig.of(name != null ? name : defaultName(model), model));
         ServingOptions options = new ServingOptions(port, !noBatching, maxBatchSize,
-                Duration.ofNanos(Math.round(batchTimeoutMs * 1e6)), maxBodyBytes);
-        try (ServedModel served = ServedModel.open(modelName, model);
-             ModelServer server = ModelServer.start(served, options)) {
+                Duration.ofNanos(Math.round(batchTimeoutMs * 1e6)), maxBodyBytes,
+                Duration.ofMillis(Math.round(pollSeconds * 1000)));
+        try (ModelServer server = ModelServer.start(configs, options)) {
             Thread hook = new Thread(server::close, "nabla-serve-shutdown");
             Runtime.getRuntime().addShutdownHook(hook);
-            System.out.printf("serving %s on http://localhost:%d/v1/models/%s (batching %s); Ctrl-C stops%n",
-                    served, server.port(), modelName, server.batching()
-                            ? "up to " + maxBatchSize + " examples, " + batchTimeoutMs + " ms wait" : "off");
+            for (String n : server.modelNames()) {
+                System.out.printf("serving %s on http://localhost:%d/v1/models/%s: %s%n", n, server.port(), n,
+                        server.describe(n));
+            }
+            System.out.printf("batching %s; Ctrl-C stops%n", server.batching()
+                    ? "up to " + maxBatchSize + " examples, " + batchTimeoutMs + " ms wait" : "off");
             System.out.flush();
             server.join();
         }

@@ -72,7 +72,8 @@ final class JsonText {
         sb.append(']');
     }
 
-    private static void number(StringBuilder sb, double x, DType dtype) {
+    /** One value as JSON: NaN and Infinity bare, float32 printed as a float, integers without a fraction. */
+    static void number(StringBuilder sb, double x, DType dtype) {
         if (Double.isNaN(x)) sb.append("NaN");
         else if (Double.isInfinite(x)) sb.append(x > 0 ? "Infinity" : "-Infinity");
         else if (dtype == DType.FLOAT32) sb.append((float) x);

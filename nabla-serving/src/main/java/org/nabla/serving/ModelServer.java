@@ -3,8 +3,14 @@ package org.nabla.serving;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.eclipse.jetty.http.HttpHeader;
@@ -19,29 +25,30 @@ import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 
 /**
- * An HTTP server answering TensorFlow Serving's REST API for one {@link ServedModel}: {@code GET /v1/models/NAME}
- * (status), {@code GET /v1/models/NAME/metadata} (signature), {@code POST /v1/models/NAME:predict} (row or columnar
- * format), plus {@code GET /healthz} and Prometheus {@code GET /metrics}. Requests run on virtual threads; predict
- * requests meet in a {@link Batcher} when batching is on. {@link #close} stops taking connections, finishes the
- * requests in flight, then the queued batches. The caller keeps owning (and closes) the model.
+ * An HTTP server answering TensorFlow Serving's REST API for one or several models: {@code GET /v1/models/NAME}
+ * (version status), {@code GET /v1/models/NAME/metadata} (signature), {@code POST /v1/models/NAME:predict} (row or
+ * columnar format), {@code :classify} and {@code :regress} (tf.Example-style features), each also under
+ * {@code /versions/N}, plus {@code GET /healthz} and Prometheus {@code GET /metrics}. Requests run on virtual threads;
+ * predict requests meet in a {@link Batcher} per model version when batching is on. Models configured with a folder
+ * of numbered versions are polled: a new version is loaded, then serves, then the old one unloads after answering
+ * what it holds. {@link #close} stops taking connections, finishes the requests in flight, then the queued batches.
  */
 public final class ModelServer implements AutoCloseable {
-    /** {@code /v1/models/NAME[/versions/N][/metadata|:predict]}. */
+    /** {@code /v1/models/NAME[/versions/N][/metadata|:predict|:classify|:regress]}. */
     private static final Pattern MODEL_PATH =
-            Pattern.compile("/v1/models/([^/:]+)(?:/versions/(\\d+))?(/metadata|:predict|:classify|:regress)?/?");
+            Pattern.compile("/v1/models/([^/:]+)(?:/versions/(\\d{1,18}))?(/metadata|:predict|:classify|:regress)?/?");
 
-    private final ServedModel model;
+    private final Map<String, ModelVersions> models;
     private final ServingOptions options;
-    private final ServingMetrics metrics = new ServingMetrics();
-    private final Batcher batcher;
+    private final ServingMetrics metrics;
     private final Server server;
+    private final ScheduledExecutorService poller;
     private volatile boolean stopping;
 
-    private ModelServer(ServedModel model, ServingOptions options) {
-        this.model = model;
+    private ModelServer(Map<String, ModelVersions> models, ServingOptions options, ServingMetrics metrics) {
+        this.models = models;
         this.options = options;
-        this.batcher = options.batching() && model.batchable()
-                ? new Batcher(model, options.maxBatchSize(), options.batchTimeout(), metrics) : null;
+        this.metrics = metrics;
         QueuedThreadPool pool = new QueuedThreadPool();
         pool.setName("nabla-serving");
         pool.setVirtualThreadsExecutor(Executors.newVirtualThreadPerTaskExecutor());
@@ -51,19 +58,72 @@ public final class ModelServer implements AutoCloseable {
         server.addConnector(connector);
         server.setHandler(new GracefulHandler(new Routes()));
         server.setStopTimeout(10_000);
+        boolean watch = !options.pollInterval().isZero() && models.values().stream().anyMatch(ModelVersions::versioned);
+        this.poller = watch ? Executors.newSingleThreadScheduledExecutor(r -> Thread.ofPlatform()
+                .name("nabla-serving-versions").daemon().unstarted(r)) : null;
     }
 
-    /** Starts serving {@code model}; the returned server listens on {@link #port()}. */
+    /** Starts serving {@code model} as version 1; the returned server listens on {@link #port()}. */
     public static ModelServer start(ServedModel model, ServingOptions options) throws IOException {
-        ModelServer s = new ModelServer(model, options);
+        ServingMetrics metrics = new ServingMetrics();
+        Map<String, ModelVersions> one = Map.of(model.name(), ModelVersions.fixed(model, options, metrics));
+        return start(new ModelServer(one, options, metrics));
+    }
+
+    /**
+     * Loads the configured models (the versions their policies want) and starts serving them; the server owns and
+     * closes them. Models whose base path holds numbered versions are watched every {@link ServingOptions#pollInterval}.
+     */
+    public static ModelServer start(List<ModelConfig> configs, ServingOptions options) throws IOException {
+        if (configs.isEmpty()) throw new IllegalArgumentException("no model to serve");
+        ServingMetrics metrics = new ServingMetrics();
+        Map<String, ModelVersions> models = new LinkedHashMap<>();
+        try {
+            for (ModelConfig c : configs) {
+                if (models.containsKey(c.name())) throw new IllegalArgumentException("model '" + c.name()
+                        + "' is configured twice");
+                models.put(c.name(), ModelVersions.open(c, options, metrics));
+            }
+        } catch (IOException | RuntimeException e) {
+            models.values().forEach(ModelVersions::close);
+            throw e;
+        }
+        return start(new ModelServer(Collections.unmodifiableMap(models), options, metrics));
+    }
+
+    private static ModelServer start(ModelServer s) throws IOException {
         try {
             s.server.start();
         } catch (Exception e) {
             s.close();
-            throw new IOException("cannot start the model server on port " + options.port() + ": " + e.getMessage(), e);
+            throw new IOException("cannot start the model server on port " + s.options.port() + ": "
+                    + e.getMessage(), e);
+        }
+        if (s.poller != null) {
+            long every = s.options.pollInterval().toNanos();
+            s.poller.scheduleWithFixedDelay(s::pollVersions, every, every, TimeUnit.NANOSECONDS);
         }
         return s;
     }
+
+    /** Looks for new and removed versions of every watched model now (the poller does it on its own too). */
+    public void pollVersions() {
+        for (ModelVersions m : models.values()) {
+            try {
+                m.poll();
+            } catch (RuntimeException e) {
+                // One model's bad folder must not stop the others' reloads; poll() logs what it could not load.
+                System.getLogger("org.nabla.serving").log(System.Logger.Level.WARNING,
+                        "polling model " + m.name() + " failed: " + e);
+            }
+        }
+    }
+
+    /** What model {@code name} serves now: its newest version, where it was loaded from, its signature. */
+    public String describe(String name) { return model(name).describe(); }
+
+    /** The names of the served models, in configuration order. */
+    public List<String> modelNames() { return List.copyOf(models.keySet()); }
 
     /** The port it listens on (the one chosen when the options asked for 0). */
     public int port() { return ((ServerConnector) server.getConnectors()[0]).getLocalPort(); }
@@ -71,8 +131,8 @@ public final class ModelServer implements AutoCloseable {
     /** The request, latency and batch counters. */
     public ServingMetrics metrics() { return metrics; }
 
-    /** Whether concurrent predict requests are batched (on, and the model takes any batch size). */
-    public boolean batching() { return batcher != null; }
+    /** Whether concurrent predict requests are batched (on, and the first model's newest version takes any batch). */
+    public boolean batching() { return models.values().iterator().next().batching(); }
 
     /** Waits until the server stops (another thread's {@link #close}, or a shutdown hook). */
     public void join() throws InterruptedException { server.join(); }
@@ -81,12 +141,13 @@ public final class ModelServer implements AutoCloseable {
     @Override
     public void close() {
         stopping = true;
+        if (poller != null) poller.shutdownNow();
         try {
             server.stop();
         } catch (Exception e) {
-            // Stopping is best effort; the batcher below still refuses or finishes what is queued.
+            // Stopping is best effort; the batchers below still refuse or finish what is queued.
         }
-        if (batcher != null) batcher.close();
+        models.values().forEach(ModelVersions::close);
     }
 
     /** The one handler: routes by path, answers JSON, counts every request. */
@@ -113,17 +174,29 @@ public final class ModelServer implements AutoCloseable {
                 } else {
                     Matcher m = MODEL_PATH.matcher(path);
                     if (!m.matches()) throw ServingException.notFound("no such path: " + path + " (this server "
-                            + "answers /v1/models/" + model.name() + "[/metadata|:predict], /healthz, /metrics)");
+                            + "answers /v1/models/NAME[/versions/N][/metadata|:predict|:classify|:regress], /healthz, "
+                            + "/metrics)");
                     String action = m.group(3) == null ? "" : m.group(3).replace("/", "");
                     endpoint = action.isEmpty() ? "status" : action.replace(":", "");
-                    checkModel(m.group(1), m.group(2));
-                    body = switch (action) {
-                        case "" -> { requireMethod(request, "GET"); yield RestDocuments.status(); }
-                        case "metadata" -> { requireMethod(request, "GET"); yield RestDocuments.metadata(model); }
-                        case ":predict" -> { requireMethod(request, "POST"); yield predict(request); }
-                        default -> throw ServingException.badRequest(action + " is not served; this server answers "
-                                + ":predict (the model has no classify or regress signature)");
-                    };
+                    ModelVersions model = model(m.group(1));
+                    Long version = m.group(2) == null ? null : Long.valueOf(m.group(2));
+                    if (action.isEmpty()) {
+                        requireMethod(request, "GET");
+                        body = RestDocuments.status(model.states(version));
+                    } else {
+                        requireMethod(request, action.equals("metadata") ? "GET" : "POST");
+                        ServedVersion v = model.acquire(version);
+                        try {
+                            body = switch (action) {
+                                case "metadata" -> RestDocuments.metadata(v.model, v.version);
+                                case ":predict" -> predict(v, request);
+                                case ":classify" -> classify(v, request);
+                                default -> regress(v, request);
+                            };
+                        } finally {
+                            v.release();
+                        }
+                    }
                 }
                 status = 200;
             } catch (ServingException e) {
@@ -141,40 +214,69 @@ public final class ModelServer implements AutoCloseable {
         }
     }
 
-    private void checkModel(String name, String version) {
-        if (!name.equals(model.name())) throw ServingException.notFound("Servable not found for request: Latest("
-                + name + "); this server serves '" + model.name() + "'");
-        if (version != null && !version.equals(RestDocuments.VERSION)) throw ServingException.notFound("Servable not "
-                + "found for request: Specific(" + name + ", " + version + "); the only version is "
-                + RestDocuments.VERSION);
+    private ModelVersions model(String name) {
+        ModelVersions m = models.get(name);
+        if (m == null) throw ServingException.notFound("Servable not found for request: Latest(" + name
+                + "); this server serves " + models.keySet());
+        return m;
     }
 
-    private String predict(Request request) {
+    private String predict(ServedVersion v, Request request) {
         PredictRequest req;
         Rows out;
-        if (batcher == null) {
-            req = PredictRequest.parse(readBody(request), model.inputs(), options.maxBatchSize());
-            out = model.predict(req.rows());
-            metrics.batch(1, req.rows().count());
+        if (v.batcher == null) {
+            req = PredictRequest.parse(readBody(request), v.model.inputs(), options.maxBatchSize());
+            out = runAlone(v, req.rows());
         } else {
-            batcher.announce();
+            v.batcher.announce();
             try {
-                req = PredictRequest.parse(readBody(request), model.inputs(), options.maxBatchSize());
+                req = PredictRequest.parse(readBody(request), v.model.inputs(), options.maxBatchSize());
             } catch (RuntimeException e) {
-                batcher.withdraw();
+                v.batcher.withdraw();
                 throw e;
             }
-            try {
-                out = batcher.submit(req.rows()).get();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new ServingException(503, "interrupted while waiting for the batch");
-            } catch (ExecutionException e) {
-                if (e.getCause() instanceof RuntimeException r) throw r;
-                throw new IllegalStateException(e.getCause());
-            }
+            out = runBatched(v, req.rows());
         }
-        return req.columnar() ? JsonText.outputs(out, model.outputs()) : JsonText.predictions(out, model.outputs());
+        return req.columnar() ? JsonText.outputs(out, v.model.outputs())
+                : JsonText.predictions(out, v.model.outputs());
+    }
+
+    private String classify(ServedVersion v, Request request) {
+        int scores = ExampleRequests.scoresOutput(v.model);
+        Rows in = ExampleRequests.parse(readBody(request), v.model.inputs(), options.maxBatchSize());
+        return ExampleRequests.classification(run(v, in), v.model, scores);
+    }
+
+    private String regress(ServedVersion v, Request request) {
+        int t = ExampleRequests.regressionOutput(v.model);
+        Rows in = ExampleRequests.parse(readBody(request), v.model.inputs(), options.maxBatchSize());
+        return ExampleRequests.regression(run(v, in), v.model, t);
+    }
+
+    /** Runs parsed rows: batched with other requests when the version batches. */
+    private Rows run(ServedVersion v, Rows in) {
+        if (v.batcher == null) return runAlone(v, in);
+        v.batcher.announce();
+        return runBatched(v, in);
+    }
+
+    private Rows runAlone(ServedVersion v, Rows in) {
+        Rows out = v.model.predict(in);
+        metrics.batch(1, in.count());
+        return out;
+    }
+
+    /** Submits announced rows to the version's batcher and waits for their answer. */
+    private static Rows runBatched(ServedVersion v, Rows in) {
+        try {
+            return v.batcher.submit(in).get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ServingException(503, "interrupted while waiting for the batch");
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException r) throw r;
+            throw new IllegalStateException(e.getCause());
+        }
     }
 
     private String readBody(Request request) {

@@ -16,25 +16,37 @@ record PredictRequest(boolean columnar, Rows rows) {
 
     /** Parses {@code body} against the model's inputs; every mistake is a 400 that names it. */
     static PredictRequest parse(String body, List<ServedModel.Port> inputs, int maxRows) {
+        Map<?, ?> top = jsonObject(body, "with \"instances\" (row format) or \"inputs\" (columnar format)");
+        boolean rowFormat = top.containsKey("instances");
+        if (rowFormat == top.containsKey("inputs")) throw ServingException.badRequest("the body must have exactly one "
+                + "of \"instances\" (row format) and \"inputs\" (columnar format)");
+        Rows rows = rowFormat ? fromInstances(top.get("instances"), inputs) : fromInputs(top.get("inputs"), inputs);
+        checkCount(rows, maxRows);
+        return new PredictRequest(!rowFormat, rows);
+    }
+
+    /** The body parsed as a JSON object; 400 otherwise ({@code expected} says what it should hold). */
+    static Map<?, ?> jsonObject(String body, String expected) {
         Object json;
         try {
             json = Json.parse(body);
         } catch (IllegalArgumentException e) {
             throw ServingException.badRequest("malformed JSON: " + e.getMessage());
         }
-        if (!(json instanceof Map<?, ?> top)) throw ServingException.badRequest("the body must be a JSON object with "
-                + "\"instances\" (row format) or \"inputs\" (columnar format)");
-        boolean rowFormat = top.containsKey("instances");
-        if (rowFormat == top.containsKey("inputs")) throw ServingException.badRequest("the body must have exactly one "
-                + "of \"instances\" (row format) and \"inputs\" (columnar format)");
-        Rows rows = rowFormat ? fromInstances(top.get("instances"), inputs) : fromInputs(top.get("inputs"), inputs);
+        if (!(json instanceof Map<?, ?> top)) throw ServingException.badRequest("the body must be a JSON object "
+                + expected);
+        return top;
+    }
+
+    /** 400 unless the request holds 1 to {@code maxRows} examples. */
+    static void checkCount(Rows rows, int maxRows) {
         if (rows.count() == 0) throw ServingException.badRequest("the request holds no examples");
         if (rows.count() > maxRows) throw ServingException.badRequest("the request holds " + rows.count()
                 + " examples, more than the limit of " + maxRows + " (--max-batch-size)");
-        return new PredictRequest(!rowFormat, rows);
     }
 
-    private static Rows fromInstances(Object instances, List<ServedModel.Port> inputs) {
+    /** Row-format examples: one entry per example, an object of named inputs when the model has several. */
+    static Rows fromInstances(Object instances, List<ServedModel.Port> inputs) {
         if (!(instances instanceof List<?> list)) throw ServingException.badRequest("\"instances\" must be a list");
         if (list.isEmpty()) throw ServingException.badRequest("the request holds no examples");
         double[][] data = new double[inputs.size()][];

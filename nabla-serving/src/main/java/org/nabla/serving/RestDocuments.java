@@ -9,22 +9,24 @@ import org.nabla.io.Json;
 
 /** The status and metadata answers, shaped as TensorFlow Serving's so that its clients read them unchanged. */
 final class RestDocuments {
-    /** A served model has one version; hot reload of new versions is not done. */
-    static final String VERSION = "1";
-
     private RestDocuments() { }
 
-    /** {@code GET /v1/models/NAME}: the one version, AVAILABLE. */
-    static String status() {
-        Map<String, Object> version = new LinkedHashMap<>();
-        version.put("version", VERSION);
-        version.put("state", "AVAILABLE");
-        version.put("status", Map.of("error_code", "OK", "error_message", ""));
-        return Json.write(Map.of("model_version_status", List.of(version)));
+    /** {@code GET /v1/models/NAME[/versions/N]}: each version's state, AVAILABLE or END with the reason. */
+    static String status(List<ModelVersions.State> states) {
+        List<Object> list = new ArrayList<>();
+        for (ModelVersions.State s : states) {
+            Map<String, Object> version = new LinkedHashMap<>();
+            version.put("version", Long.toString(s.version()));
+            version.put("state", s.available() ? "AVAILABLE" : "END");
+            boolean failed = !s.available() && !s.error().startsWith("unloaded");
+            version.put("status", Map.of("error_code", failed ? "UNKNOWN" : "OK", "error_message", s.error()));
+            list.add(version);
+        }
+        return Json.write(Map.of("model_version_status", list));
     }
 
     /** {@code GET /v1/models/NAME/metadata}: the {@code serving_default} signature's inputs and outputs. */
-    static String metadata(ServedModel model) {
+    static String metadata(ServedModel model, long version) {
         Map<String, Object> signature = new LinkedHashMap<>();
         signature.put("inputs", ports(model.inputs()));
         signature.put("outputs", ports(model.outputs()));
@@ -32,7 +34,7 @@ final class RestDocuments {
         Map<String, Object> spec = new LinkedHashMap<>();
         spec.put("name", model.name());
         spec.put("signature_name", "");
-        spec.put("version", VERSION);
+        spec.put("version", Long.toString(version));
         Map<String, Object> doc = new LinkedHashMap<>();
         doc.put("model_spec", spec);
         doc.put("metadata", Map.of("signature_def", Map.of("signature_def", Map.of("serving_default", signature))));

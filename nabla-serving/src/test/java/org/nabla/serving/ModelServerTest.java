@@ -127,7 +127,9 @@ class ModelServerTest {
                 "no input 'z'");
         assertError(Http.post(port, "/v1/models/nope:predict", "{\"instances\": [[1, 2, 3, 4]]}"), 404,
                 "Servable not found");
-        assertError(Http.get(port, "/v1/models/linear/versions/7"), 404, "the only version is 1");
+        assertError(Http.get(port, "/v1/models/linear/versions/7"), 404, "known versions: [1]");
+        assertError(Http.post(port, "/v1/models/linear/versions/7:predict", "{\"instances\": [[1, 2, 3, 4]]}"), 404,
+                "available versions: [1]");
         assertError(Http.get(port, "/v1/models/linear:predict"), 405, "use POST");
         assertError(Http.get(port, "/v2/anything"), 404, "no such path");
         String nine = "{\"instances\": [" + "[1, 2, 3, 4], ".repeat(8) + "[1, 2, 3, 4]]}";

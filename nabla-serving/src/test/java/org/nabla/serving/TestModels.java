@@ -21,8 +21,13 @@ final class TestModels {
     static final float[] W = {1, 0, 2, 0, 1, -1, 0.5f, 0.25f, 0, -2, 3, 1};
 
     /** One input "x" (None, 4), one output "y" = x W (None, 3). */
-    static Path linear(Path dir) throws IOException {
-        Variable w = Variable.of("w", Tensors.of(W, 4, 3), true);
+    static Path linear(Path dir) throws IOException { return linear(dir, 1); }
+
+    /** One input "x" (None, 4), one output "y" = x (scale W) (None, 3): versions of a model that answer differently. */
+    static Path linear(Path dir, float scale) throws IOException {
+        float[] w0 = W.clone();
+        for (int i = 0; i < w0.length; i++) w0[i] *= scale;
+        Variable w = Variable.of("w", Tensors.of(w0, 4, 3), true);
         SavedModel.save(dir, in -> new Tensor[] {Ops.matmul(in[0], w.read())},
                 List.of(TensorSpec.of(DType.FLOAT32, Shape.of(-1, 4))), List.of("x"), List.of("y"), Map.of("w", w));
         return dir;
@@ -33,6 +38,14 @@ final class TestModels {
         double[] y = new double[3];
         for (int j = 0; j < 3; j++) for (int k = 0; k < 4; k++) y[j] += x[k] * W[k * 3 + j];
         return y;
+    }
+
+    /** One input "x" (None, 4), one output "price" = x . (1, 2, 3, 4) (None, 1): a regression model. */
+    static Path regression(Path dir) throws IOException {
+        Variable w = Variable.of("w", Tensors.of(new float[] {1, 2, 3, 4}, 4, 1), true);
+        SavedModel.save(dir, in -> new Tensor[] {Ops.matmul(in[0], w.read())},
+                List.of(TensorSpec.of(DType.FLOAT32, Shape.of(-1, 4))), List.of("x"), List.of("price"), Map.of("w", w));
+        return dir;
     }
 
     /** Two inputs "a", "b" (None, 2) and two outputs "sum" = a + b, "prod" = a * b. */
