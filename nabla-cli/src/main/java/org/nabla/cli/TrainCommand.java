@@ -285,7 +285,7 @@ public final class TrainCommand implements Callable<Integer> {
             }
             if (!noTensorboard) {
                 fit.callbacks(tensorBoard(tensorboard != null ? tensorboard : dir.resolve(TENSORBOARD_DIR),
-                        trainImages, nEpochs, batch).pngEachEpoch("training_curves", curves));
+                        trainImages, xTrain, trainLabels, nEpochs, batch).pngEachEpoch("training_curves", curves));
             }
         } else {
             fit.verbose(0).callbacks(cancellation, timer);
@@ -332,10 +332,12 @@ public final class TrainCommand implements Callable<Integer> {
     }
 
     /**
-     * The TensorBoard callback of a run: scalars every 50 batches and per epoch, weight histograms per epoch, the
-     * model summary and graph, three training images, curves.png each epoch and the run's options as hyperparameters.
+     * The TensorBoard callback of a run: scalars every 50 batches and per epoch, weight histograms and gradient
+     * histograms (on the first 256 training examples) per epoch, the model summary and graph, three training images,
+     * curves.png each epoch and the run's options as hyperparameters.
      */
-    private TensorBoard tensorBoard(Path logDir, Tensor trainImages, int nEpochs, int batch) {
+    private TensorBoard tensorBoard(Path logDir, Tensor trainImages, Tensor xTrain, Tensor trainLabels, int nEpochs,
+                                    int batch) {
         Map<String, Object> hparams = new LinkedHashMap<>();
         hparams.put("dataset", dataset);
         hparams.put("model", model);
@@ -343,8 +345,10 @@ public final class TrainCommand implements Callable<Integer> {
         hparams.put("batch_size", batch);
         hparams.put("seed", seed);
         hparams.put("mode", mode);
+        int sample = Math.min(256, xTrain.shape().dim(0));
         return new TensorBoard(logDir).updateFreq(50).hparams(hparams)
-                .images(CliSupport.firstRows(trainImages, 3));
+                .images(CliSupport.firstRows(trainImages, 3))
+                .gradientHistograms(CliSupport.firstRows(xTrain, sample), CliSupport.firstRows(trainLabels, sample));
     }
 
     /** One line of an epoch's logs, as the progress bar's epoch mode prints them. */

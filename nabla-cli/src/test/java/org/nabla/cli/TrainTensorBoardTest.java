@@ -117,7 +117,8 @@ class TrainTensorBoardTest {
             }
         }
         assertTrue(scalars.get("tensorboard/train").containsKey("epoch_learning_rate"));  // (64 examples: no batch_)
-        assertEquals(List.of("dense/bias", "dense/kernel", "dense_1/bias", "dense_1/kernel"),
+        assertEquals(List.of("dense/bias", "dense/bias_grad", "dense/kernel", "dense/kernel_grad", "dense_1/bias",
+                        "dense_1/bias_grad", "dense_1/kernel", "dense_1/kernel_grad"),
                 ((Map<String, Object>) served.get("histograms")).get("tensorboard/train"));
         assertEquals(List.of("inputs/0", "inputs/1", "inputs/2", "training_curves"),
                 ((Map<String, Object>) served.get("images")).get("tensorboard/train"));

@@ -428,6 +428,32 @@ public abstract class Model {
         }
     }
 
+    /**
+     * The gradients of the compiled loss with respect to every trainable weight on one batch {x..., y...}, keyed by
+     * the weights' stable names ({@link #variablesByName}), without updating anything. The forward pass runs in
+     * inference mode (dropout off, batch normalization on its moving statistics), so it draws no random numbers and
+     * a training run stays reproducible; these are what TensorBoard's gradient histograms show.
+     */
+    public Map<String, Tensor> gradients(Tensor... batch) {
+        requireCompiled("gradients");
+        checkBatch(batch, true);
+        ensureBuilt(Arrays.copyOf(batch, numInputs()));
+        Tensor[] xs = Arrays.copyOfRange(batch, 0, numInputs());
+        Tensor[] ys = Arrays.copyOfRange(batch, numInputs(), batch.length);
+        Map<Variable, String> names = new java.util.IdentityHashMap<>();
+        variablesByName().forEach((n, v) -> names.put(v, n));
+        List<Variable> vars = trainableWeights();
+        List<Tensor> grads;
+        try (GradientTape tape = new GradientTape()) {
+            grads = tape.gradient(totalLoss(ys, call(xs, false)), vars);
+        }
+        Map<String, Tensor> out = new LinkedHashMap<>();
+        for (int i = 0; i < vars.size(); i++) {
+            if (grads.get(i) != null) out.put(names.getOrDefault(vars.get(i), vars.get(i).name()), grads.get(i));
+        }
+        return out;
+    }
+
     /** How many graphs the traced training step has made (one per batch signature). */
     public int trainTraceCount() { return trainFunction == null ? 0 : trainFunction.traceCount(); }
 

@@ -35,6 +35,7 @@ public final class TensorBoard implements Callback {
     private final Path logDir;
     private int updateFreq;
     private int histogramFreq = 1;
+    private Tensor[] gradientBatch;
     private boolean writeGraph = true;
     private Tensor images;
     private Map<String, Object> hparams;
@@ -83,6 +84,18 @@ public final class TensorBoard implements Callback {
      */
     public TensorBoard pngEachEpoch(String tag, Path png) {
         epochPngs.put(tag, png);
+        return this;
+    }
+
+    /**
+     * Also writes histograms of the loss gradients (tag {@code NAME_grad}, as Keras' {@code write_grads} did) with the
+     * weight histograms, computed on this one batch {x..., y...} of training data with {@link Model#gradients}: a
+     * fixed batch makes epochs comparable. The batch must fit the model the callback is given.
+     */
+    public TensorBoard gradientHistograms(Tensor... batch) {
+        if (batch.length == 0) throw new IllegalArgumentException("TensorBoard.gradientHistograms: give a batch "
+                + "{x..., y...} of training data");
+        gradientBatch = batch.clone();
         return this;
     }
 
@@ -144,6 +157,14 @@ public final class TensorBoard implements Callback {
                 // a weight gone NaN is for TerminateOnNaN to report; its histogram is left out, not the run stopped
                 if (v.dtype().isFloating() && v.shape().size() > 0 && allFinite(v)) {
                     train.histogram(w.getKey(), v, epoch);
+                }
+            }
+            if (gradientBatch != null && model.optimizer() != null) {
+                for (Map.Entry<String, Tensor> g : model.gradients(gradientBatch).entrySet()) {
+                    Tensor v = g.getValue();
+                    if (v.dtype().isFloating() && v.shape().size() > 0 && allFinite(v)) {
+                        train.histogram(g.getKey() + "_grad", v, epoch);
+                    }
                 }
             }
         }

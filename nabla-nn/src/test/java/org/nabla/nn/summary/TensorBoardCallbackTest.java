@@ -111,6 +111,41 @@ class TensorBoardCallbackTest {
     }
 
     @Test
+    void gradientHistogramsShowTheLossGradientsOnTheGivenBatch() throws Exception {
+        Sequential m = new Sequential(new Dense(1));
+        m.seed(3);
+        m.input(3);
+        m.compile(new SGD(0.1), Losses.meanSquaredError());
+        TensorBoard tb = new TensorBoard(dir).writeGraph(false).gradientHistograms(X, Y);
+        m.fit(X, Y, FitOptions.epochs(1).batchSize(8).verbose(0).callbacks(tb));
+        // the gradient of mean((x w + b - y)^2) at the weights after the epoch, in float64 by hand
+        float[] w = m.variablesByName().get("dense/kernel").read().toFloatArray();
+        float b = m.variablesByName().get("dense/bias").read().toFloatArray()[0];
+        float[] x = X.toFloatArray(), y = Y.toFloatArray();
+        double[] gw = new double[3];
+        double gb = 0;
+        for (int r = 0; r < 32; r++) {
+            double err = b - y[r];
+            for (int k = 0; k < 3; k++) err += (double) x[r * 3 + k] * w[k];
+            for (int k = 0; k < 3; k++) gw[k] += 2 * err * x[r * 3 + k] / 32;
+            gb += 2 * err / 32;
+        }
+        Map<String, org.nabla.nn.summary.proto.HistogramProto> histos = new LinkedHashMap<>();
+        for (Event e : events(dir.resolve("train"))) {
+            for (Summary.Value v : e.getSummary().getValueList()) if (v.hasHisto()) histos.put(v.getTag(), v.getHisto());
+        }
+        assertEquals(List.of("dense/kernel", "dense/bias", "dense/kernel_grad", "dense/bias_grad"),
+                List.copyOf(histos.keySet()));
+        org.nabla.nn.summary.proto.HistogramProto k = histos.get("dense/kernel_grad");
+        assertEquals(3, k.getNum(), 0);
+        assertEquals(gw[0] + gw[1] + gw[2], k.getSum(), 1e-5);
+        assertEquals(java.util.Arrays.stream(gw).min().orElseThrow(), k.getMin(), 1e-5);
+        assertEquals(java.util.Arrays.stream(gw).max().orElseThrow(), k.getMax(), 1e-5);
+        assertEquals(gb, histos.get("dense/bias_grad").getSum(), 1e-5);
+        assertEquals(m.gradients(X, Y).keySet(), java.util.Set.of("dense/kernel", "dense/bias"));
+    }
+
+    @Test
     void aPngFileIsShownAfterEveryEpochOnceItExists() throws Exception {
         Path chart = dir.resolve("curves.png");
         TensorBoard tb = new TensorBoard(dir.resolve("logs")).histogramFreq(0).writeGraph(false)
