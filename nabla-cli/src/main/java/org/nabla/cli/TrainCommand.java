@@ -15,12 +15,11 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CancellationException;
 import org.nabla.Tensor;
 import org.nabla.charts.TrainingCharts;
-import org.nabla.data.datasets.LabeledImages;
 import org.nabla.nn.FitOptions;
 import org.nabla.nn.History;
 import org.nabla.nn.Model;
 import org.nabla.nn.ReferenceModels;
-import org.nabla.nn.Sequential;
+import org.nabla.nn.TextModels;
 import org.nabla.nn.callbacks.Callback;
 import org.nabla.nn.callbacks.ProfileSteps;
 import org.nabla.nn.callbacks.TerminateOnNaN;
@@ -39,25 +38,27 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "train", mixinStandardHelpOptions = true,
         versionProvider = VersionCommand.Provider.class,
-        description = "Train a reference model (mlp or cnn) on MNIST digits or Fashion-MNIST; "
-        + "with no options, the cnn on MNIST.")
+        description = "Train a reference model (mlp or cnn) on MNIST digits or Fashion-MNIST, or a text model (lstm "
+        + "or transformer) on the SpamAssassin corpus; with no options, the cnn on MNIST.")
 public final class TrainCommand implements Callable<Integer> {
     /** The run folder's TensorBoard log folder, unless --tensorboard names another. */
     static final String TENSORBOARD_DIR = "tensorboard";
 
     @Option(names = "--dataset", paramLabel = "NAME", defaultValue = "mnist",
-            description = "mnist or fashion-mnist (default: ${DEFAULT-VALUE}).")
+            description = "mnist, fashion-mnist or spam (default: ${DEFAULT-VALUE}).")
     String dataset;
 
     @Option(names = "--model", paramLabel = "NAME", defaultValue = "cnn",
-            description = "mlp or cnn (default: ${DEFAULT-VALUE}).")
+            description = "mlp or cnn for images, lstm or transformer for spam (default: ${DEFAULT-VALUE}).")
     String model;
 
     @Option(names = "--epochs", paramLabel = "N",
-            description = "Epochs (default: mnist cnn 10, mnist mlp 10, fashion-mnist mlp 5, fashion-mnist cnn 3).")
+            description = "Epochs (default: mnist cnn 10, mnist mlp 10, fashion-mnist mlp 5, fashion-mnist cnn 3, "
+                    + "spam 3).")
     Integer epochs;
 
-    @Option(names = "--batch-size", paramLabel = "B", description = "Batch size (default: mlp 32, cnn 128).")
+    @Option(names = "--batch-size", paramLabel = "B",
+            description = "Batch size (default: mlp 32, cnn 128, lstm and transformer 32).")
     Integer batchSize;
 
     @Option(names = "--seed", paramLabel = "S", defaultValue = "42",
@@ -137,6 +138,7 @@ public final class TrainCommand implements Callable<Integer> {
     /** The default epoch counts: enough for the targets of docs/mnist.md. */
     static int defaultEpochs(String dataset, String model) {
         if (dataset.equals("fashion-mnist")) return model.equals("mlp") ? 5 : 3;
+        if (TrainingData.isText(dataset)) return 3;
         return 10;
     }
 
@@ -149,7 +151,11 @@ public final class TrainCommand implements Callable<Integer> {
     /** Checks the options that do not need the data; the cluster coordinator runs it before contacting anyone. */
     void checkOptions() {
         CliSupport.requireOneOf("dataset", dataset, CliSupport.DATASETS);
-        CliSupport.requireOneOf("model", model, CliSupport.MODELS);
+        if (TrainingData.isText(dataset)) {
+            CliSupport.requireOneOf("model", model, TrainingData.TEXT_MODELS);
+        } else {
+            CliSupport.requireOneOf("model", model, CliSupport.MODELS);
+        }
         CliSupport.requireOneOf("mode", mode, List.of("graph", "eager"));
         if (epochs != null && epochs <= 0) throw new IllegalArgumentException("--epochs must be positive, got " + epochs);
         if (batchSize != null && batchSize <= 0) {
@@ -194,24 +200,17 @@ public final class TrainCommand implements Callable<Integer> {
     int train(Replica replica) throws IOException {
         checkOptions();
         int nEpochs = epochs != null ? epochs : defaultEpochs(dataset, model);
-        int batch = batchSize != null ? batchSize : ReferenceModels.batchSize(model);
+        int batch = batchSize != null ? batchSize
+                : TrainingData.isText(dataset) ? TextModels.BATCH : ReferenceModels.batchSize(model);
 
         // Everything that can fail on bad input happens before the output folder is made.
-        LabeledImages data = CliSupport.loadDataset(dataset, dataDir);
-        Tensor trainImages = data.trainImages(), trainLabels = data.trainLabels();
-        Tensor testImages = data.testImages(), testLabels = data.testLabels();
-        if (limit != null) {
-            trainImages = CliSupport.firstRows(trainImages, limit);
-            trainLabels = CliSupport.firstRows(trainLabels, limit);
-            testImages = CliSupport.firstRows(testImages, limit);
-            testLabels = CliSupport.firstRows(testLabels, limit);
-        }
-        Tensor xTrain = LabeledImages.toFloat(trainImages), xTest = LabeledImages.toFloat(testImages);
+        TrainingData data = TrainingData.load(dataset, dataDir, limit);
+        Tensor xTrain = data.xTrain(), trainLabels = data.yTrain(), xTest = data.xTest(), testLabels = data.yTest();
         if (batch > xTrain.shape().dim(0)) {
             throw new IllegalArgumentException("--batch-size " + batch + " is larger than the "
                     + xTrain.shape().dim(0) + " training examples; give at most " + xTrain.shape().dim(0));
         }
-        Sequential m = CliSupport.referenceModel(model, seed);
+        Model m = data.model(model, seed);
         m.runEagerly(mode.equals("eager"));
 
         Path dir = runFolder();
@@ -285,7 +284,8 @@ public final class TrainCommand implements Callable<Integer> {
             }
             if (!noTensorboard) {
                 fit.callbacks(tensorBoard(tensorboard != null ? tensorboard : dir.resolve(TENSORBOARD_DIR),
-                        trainImages, xTrain, trainLabels, nEpochs, batch).pngEachEpoch("training_curves", curves));
+                        data.rawTrainImages(), xTrain, trainLabels, nEpochs, batch)
+                        .pngEachEpoch("training_curves", curves));
             }
         } else {
             fit.verbose(0).callbacks(cancellation, timer);
@@ -299,7 +299,7 @@ public final class TrainCommand implements Callable<Integer> {
         }
         double seconds = (System.nanoTime() - start) / 1e9;
         if (!replica.isChief()) return 0;
-        CliSupport.saveModel(m, dir.resolve(CliSupport.MODEL_DIR));
+        data.save(m, dir);
 
         double testAccuracy = history.last("val_accuracy");
         double testLoss = history.last("val_loss");
@@ -346,9 +346,9 @@ public final class TrainCommand implements Callable<Integer> {
         hparams.put("seed", seed);
         hparams.put("mode", mode);
         int sample = Math.min(256, xTrain.shape().dim(0));
-        return new TensorBoard(logDir).updateFreq(50).hparams(hparams)
-                .images(CliSupport.firstRows(trainImages, 3))
-                .gradientHistograms(CliSupport.firstRows(xTrain, sample), CliSupport.firstRows(trainLabels, sample));
+        TensorBoard tb = new TensorBoard(logDir).updateFreq(50).hparams(hparams);
+        if (trainImages != null) tb.images(CliSupport.firstRows(trainImages, 3));
+        return tb.gradientHistograms(CliSupport.firstRows(xTrain, sample), CliSupport.firstRows(trainLabels, sample));
     }
 
     /** One line of an epoch's logs, as the progress bar's epoch mode prints them. */

@@ -45,7 +45,7 @@ final class DocSnippets {
             "org.nabla.*", "org.nabla.autodiff.*", "org.nabla.device.*", "org.nabla.eager.*", "org.nabla.graph.*",
             "org.nabla.io.*", "org.nabla.kernels.*", "org.nabla.ops.*", "org.nabla.runtime.*",
             "org.nabla.runtime.optimize.*",
-            "org.nabla.data.*", "org.nabla.data.datasets.*", "org.nabla.data.io.*",
+            "org.nabla.data.*", "org.nabla.data.datasets.*", "org.nabla.data.io.*", "org.nabla.data.text.*",
             "org.nabla.nn.*", "org.nabla.nn.callbacks.*", "org.nabla.nn.layers.*", "org.nabla.nn.losses.*",
             "org.nabla.nn.metrics.*", "org.nabla.nn.optimizers.*", "org.nabla.nn.saving.*",
             "org.nabla.nn.summary.*",

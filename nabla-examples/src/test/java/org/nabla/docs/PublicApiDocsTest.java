@@ -46,6 +46,7 @@ class PublicApiDocsTest {
             "nabla-data/src/main/java/org/nabla/data",
             "nabla-data/src/main/java/org/nabla/data/datasets",
             "nabla-data/src/main/java/org/nabla/data/io",
+            "nabla-data/src/main/java/org/nabla/data/text",
             "nabla-nn/src/main/java/org/nabla/nn",
             "nabla-nn/src/main/java/org/nabla/nn/callbacks",
             "nabla-nn/src/main/java/org/nabla/nn/layers",

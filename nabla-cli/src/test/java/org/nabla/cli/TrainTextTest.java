@@ -1,0 +1,57 @@
+package org.nabla.cli;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.nabla.DType;
+import org.nabla.Tensor;
+import org.nabla.data.datasets.SpamAssassin;
+import org.nabla.data.text.TextVectorizer;
+import org.nabla.io.Json;
+import org.nabla.nn.saving.SavedModel;
+
+/** {@code nabla train --dataset spam}: a text model trains, and its run folder holds the model and its vocabulary. */
+class TrainTextTest {
+    @TempDir Path tmp;
+
+    @Test
+    void aTransformerTrainsOnTheSpamCorpusAndSavesItsVocabulary() throws Exception {
+        Assumptions.assumeTrue(SpamAssassin.available(), "the SpamAssassin corpus is not installed "
+                + "(scripts/setup-datasets.sh spam); skipping nabla train --dataset spam");
+        Path out = tmp.resolve("run");
+        CommandsTest.Result r = CommandsTest.run("train", "--dataset", "spam", "--model", "transformer", "--epochs", "1",
+                "--limit", "96", "--out", out.toString(), "--quiet", "--no-tensorboard");
+        assertEquals(0, r.code(), r.all());
+        assertTrue(r.out().contains("transformer on SpamAssassin corpus (96 train, 96 test messages"), r.out());
+        TextVectorizer v = TextVectorizer.load(out.resolve(TrainingData.VOCABULARY_FILE));
+        assertEquals(TextVectorizer.adapt(SpamAssassin.load().train().texts().subList(0, 96), 20_000).vocabulary(),
+                v.vocabulary());
+        @SuppressWarnings("unchecked")
+        Map<String, Object> metrics = (Map<String, Object>) Json.parse(Files.readString(out.resolve("metrics.json")));
+        double accuracy = ((Number) metrics.get("test_accuracy")).doubleValue();
+        assertTrue(accuracy >= 0 && accuracy <= 1, metrics.toString());
+        try (SavedModel m = SavedModel.load(out.resolve("model"))) {
+            assertEquals(DType.INT32, m.inputs().get(0).spec().dtype());
+            assertArrayEquals(new int[] {-1, TrainingData.TEXT_LENGTH}, m.inputs().get(0).spec().shape().dims());
+            Tensor p = m.predict(v.encode(List.of("win money now", "meeting notes attached"),
+                    TrainingData.TEXT_LENGTH))[1];
+            float[] probs = p.toFloatArray();
+            assertEquals(4, probs.length);
+            assertEquals(1.0, probs[0] + probs[1], 1e-5);
+        }
+    }
+
+    @Test
+    void aTextDatasetTakesOnlyTextModels() {
+        CommandsTest.assertFails(CommandsTest.run("train", "--dataset", "spam", "--model", "cnn", "--out",
+                tmp.resolve("x").toString()), "train", "unknown model 'cnn'; choose one of lstm, transformer");
+    }
+}
