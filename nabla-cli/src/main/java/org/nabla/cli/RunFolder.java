@@ -18,7 +18,7 @@ import org.nabla.nn.saving.CheckpointManager;
 final class RunFolder {
     /** What a run writes into its folder; {@code --overwrite} deletes these and nothing else. */
     static final Set<String> RUN_ENTRIES = Set.of(CliSupport.MODEL_DIR, CliSupport.CHECKPOINT_DIR, "history.csv",
-            "curves.png", "metrics.json", TrainCommand.TENSORBOARD_DIR, "profile");
+            "curves.png", "metrics.json", TrainCommand.TENSORBOARD_DIR, "profile", TrainingData.VOCABULARY_FILE);
 
     private RunFolder() {}
 

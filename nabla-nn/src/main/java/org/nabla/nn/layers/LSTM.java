@@ -3,6 +3,7 @@ package org.nabla.nn.layers;
 import org.nabla.Ops;
 import org.nabla.Tensor;
 import org.nabla.nn.Initializer;
+import org.nabla.nn.LstmSequenceOps;
 import org.nabla.nn.RecurrentOps;
 
 /**
@@ -37,6 +38,31 @@ public final class LSTM extends RecurrentLayer {
             for (int i = units; i < 2 * units; i++) b[i] = 1;
             return Tensor.wrap(org.nabla.DType.FLOAT32, shape, b);
         };
+    }
+
+    private boolean fusedSequence = true;
+
+    /** Runs the whole time loop as one LstmSequence op where it can (true; false for comparisons). */
+    LSTM fusedSequence(boolean b) { fusedSequence = b; return this; }
+
+    /**
+     * The LstmSequence op for float32 with the default activations: one node for the loop and one for its gradient
+     * instead of ~8 per timestep (LstmSequenceOps).
+     */
+    @Override
+    TimeLoop.Result fusedLoop(Tensor xw, Tensor mask, Tensor[] states) {
+        if (!fusedSequence || !fusedCell || xw.dtype() != org.nabla.DType.FLOAT32 || !"tanh".equals(activation())
+                || !"sigmoid".equals(recurrentActivation())) {
+            return null;
+        }
+        Tensor h0 = states[0] != null ? states[0] : TimeLoop.zeroState(xw, units);
+        Tensor c0 = states[1] != null ? states[1] : TimeLoop.zeroState(xw, units);
+        Tensor[] r = LstmSequenceOps.run(xw, recurrentKernel.read(), h0, c0, mask, goBackwards(),
+                zeroesMaskedOutputs());
+        int time = xw.shape().dim(1);
+        Tensor out = returnSequences() ? r[0]
+                : Ops.reshape(Ops.slice(r[0], new int[] {0, time - 1, 0}, new int[] {-1, 1, -1}), -1, units);
+        return new TimeLoop.Result(out, new Tensor[] {r[1], r[2]});
     }
 
     /** Uses the fused LstmCell op for the default activations (true; false for comparisons). */

@@ -161,6 +161,15 @@ public abstract sealed class RecurrentLayer extends Layer permits SimpleRNN, LST
      */
     abstract TimeLoop.Step cell();
 
+    /**
+     * The whole time loop as one fused op over the projection {@code xw} [batch, time, gates * units] (states null:
+     * zeros), or null where this layer has none for its configuration; then {@link TimeLoop} runs {@link #cell}.
+     */
+    TimeLoop.Result fusedLoop(Tensor xw, Tensor mask, Tensor[] states) { return null; }
+
+    /** Whether masked timesteps output zeros (else the previous output). */
+    boolean zeroesMaskedOutputs() { return zeroOutputForMask; }
+
     /** The bias shape (GRU with resetAfter has two rows: input and recurrent bias). */
     protected Shape biasShape() { return Shape.of(gates() * units); }
 
@@ -236,8 +245,10 @@ public abstract sealed class RecurrentLayer extends Layer permits SimpleRNN, LST
         for (int i = 0; i < states.length; i++) {
             states[i] = inputs.length > 1 ? inputs[1 + i] : null;
         }
-        TimeLoop.Result r = TimeLoop.run(xw, mask, states, units, goBackwards, zeroOutputForMask, returnSequences,
-                unroll, cell());
+        TimeLoop.Result r = fusedLoop(xw, mask, states);
+        if (r == null) {
+            r = TimeLoop.run(xw, mask, states, units, goBackwards, zeroOutputForMask, returnSequences, unroll, cell());
+        }
         Tensor[] out = new Tensor[outputCount()];
         out[0] = r.output();
         for (int i = 1; i < out.length; i++) out[i] = r.states()[i - 1];

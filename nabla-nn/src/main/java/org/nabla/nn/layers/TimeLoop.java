@@ -105,7 +105,7 @@ final class TimeLoop {
     }
 
     /** Zeros [batch, units] with the batch of the (possibly symbolic) projection {@code xw} [batch, time, width]. */
-    private static Tensor zeroState(Tensor xw, int units) {
+    static Tensor zeroState(Tensor xw, int units) {
         return Ops.zerosLike(Ops.slice(xw, new int[] {0, 0, 0}, new int[] {-1, 1, units}).reshape(-1, units));
     }
 }
