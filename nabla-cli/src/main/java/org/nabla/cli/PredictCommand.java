@@ -20,11 +20,14 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code nabla predict}: the predicted class and the class probabilities of 28x28 images (PNG or IDX files). */
+/**
+ * {@code nabla predict}: the predicted class and the class probabilities of 28x28 images (PNG or IDX files), or of
+ * texts with a text model's run folder ({@code --text}).
+ */
 @Command(name = "predict", mixinStandardHelpOptions = true,
         versionProvider = VersionCommand.Provider.class,
         description = "Classify 28x28 grayscale images: PNG files, or IDX files of images "
-        + "[N, 28, 28] (or one [28, 28]).")
+        + "[N, 28, 28] (or one [28, 28]); or texts (--text) with a run folder of nabla train --dataset spam.")
 public final class PredictCommand implements Callable<Integer> {
     private static final byte[] PNG = {(byte) 0x89, 'P', 'N', 'G'};
 
@@ -39,11 +42,21 @@ public final class PredictCommand implements Callable<Integer> {
             description = "Class names to print: digits or fashion-mnist (default: ${DEFAULT-VALUE}).")
     String labels;
 
-    @Parameters(paramLabel = "IMAGE", arity = "1..*", description = "PNG files (28x28) or IDX image files.")
+    @Parameters(paramLabel = "IMAGE", arity = "0..*", description = "PNG files (28x28) or IDX image files.")
     List<Path> files;
+
+    @Option(names = "--text", paramLabel = "TEXT",
+            description = "A text to classify with a text model's run folder (repeat for several).")
+    List<String> texts;
 
     @Override
     public Integer call() throws IOException {
+        boolean hasFiles = files != null && !files.isEmpty(), hasTexts = texts != null && !texts.isEmpty();
+        if (hasFiles == hasTexts) {
+            throw new IllegalArgumentException("give image files or --text TEXT (with a text model's run folder), "
+                    + "not " + (hasFiles ? "both" : "neither"));
+        }
+        if (hasTexts) return TextPrediction.print(Path.of(trained.model), texts);
         CliSupport.requireOneOf("label set", labels, List.of("digits", "fashion-mnist"));
         // Read every input first: a bad file fails before anything is printed.
         List<String> names = new ArrayList<>();

@@ -38,6 +38,12 @@ class TrainTextTest {
         Map<String, Object> metrics = (Map<String, Object>) Json.parse(Files.readString(out.resolve("metrics.json")));
         double accuracy = ((Number) metrics.get("test_accuracy")).doubleValue();
         assertTrue(accuracy >= 0 && accuracy <= 1, metrics.toString());
+        CommandsTest.Result predicted = CommandsTest.run("predict", "--model", out.toString(), "--text", "WIN MONEY NOW!!!",
+                "--text", "meeting notes attached");
+        assertEquals(0, predicted.code(), predicted.all());
+        String lines = predicted.out();
+        assertTrue(lines.contains("\"WIN MONEY NOW!!!\": ") && lines.contains("ham=") && lines.contains("spam="), lines);
+        assertEquals(2, lines.lines().count(), lines);
         try (SavedModel m = SavedModel.load(out.resolve("model"))) {
             assertEquals(DType.INT32, m.inputs().get(0).spec().dtype());
             assertArrayEquals(new int[] {-1, TrainingData.TEXT_LENGTH}, m.inputs().get(0).spec().shape().dims());
@@ -47,6 +53,14 @@ class TrainTextTest {
             assertEquals(4, probs.length);
             assertEquals(1.0, probs[0] + probs[1], 1e-5);
         }
+    }
+
+    @Test
+    void predictTextNeedsATextRunFolder() {
+        CommandsTest.assertFails(CommandsTest.run("predict", "--model", tmp.toString(), "--text", "hello"), "predict",
+                "holds no vocabulary.txt");
+        CommandsTest.assertFails(CommandsTest.run("predict", "--model", tmp.toString()), "predict",
+                "give image files or --text TEXT");
     }
 
     @Test

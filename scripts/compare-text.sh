@@ -1,0 +1,83 @@
+#!/usr/bin/env bash
+# The text example against its peers (issue 15): `nabla train --dataset spam --model M`, Keras 3 on JAX
+# (scripts/references/keras_spam.py) and PyTorch 2.13 CPU (scripts/references/torch_spam.py) train the same model on
+# the same SpamAssassin split and vectorization for the same epochs, in alternating rounds, each in its own process.
+# Prints per round the test accuracy, the throughput over all epochs and over the epochs after the first (the
+# steady speed: the first epoch also traces or compiles); the summary gives medians and Nabla / peer ratios.
+# Needs the corpus (scripts/setup-datasets.sh spam), Nabla's CLI jars (scripts/maven.sh -pl nabla-cli -am package
+# -DskipTests) and the peers venv (scripts/compare-peers.sh --setup-only). Benchmark on a quiet machine, under the
+# shared lock: flock /tmp/nabla-bench.lock scripts/compare-text.sh ...
+# Usage: scripts/compare-text.sh [--rounds N] [--epochs E] [--models lstm,transformer] [--peers keras,torch]
+set -euo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
+rounds=2; epochs=3; models=lstm,transformer; peers=keras,torch
+venv="${NABLA_PEERS_VENV:-$HOME/.cache/nabla-peers/venv}"
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --rounds) rounds="$2"; shift 2 ;;
+    --epochs) epochs="$2"; shift 2 ;;
+    --models) models="$2"; shift 2 ;;
+    --peers) peers="$2"; shift 2 ;;
+    *) sed -n '/^# Usage/p' "$0" >&2; exit 2 ;;
+  esac
+done
+source "$root/scripts/env.sh"
+cp="$root/nabla-cli/target/nabla-cli.jar:$root/nabla-cli/target/lib/*"
+[ -f "$root/nabla-cli/target/nabla-cli.jar" ] || { echo "build nabla-cli first" >&2; exit 1; }
+results=$(mktemp)
+# steady = the mean throughput of epochs 2.. (train examples / seconds), from each tool's per-epoch lines
+for r in $(seq 1 "$rounds"); do
+  for m in ${models//,/ }; do
+    out=$(mktemp -d)
+    "$JAVA_HOME/bin/java" --add-modules=jdk.incubator.vector -XX:+UseParallelGC -XX:NewRatio=1 -cp "$cp" \
+      org.nabla.cli.Main train --dataset spam --model "$m" --epochs "$epochs" --out "$out/run" --no-tensorboard \
+      --quiet >/dev/null 2>&1 || { echo "nabla $m failed" >&2; continue; }
+    python3 - "$out/run/metrics.json" "$r" "$m" >>"$results" <<'PY'
+import json, sys
+m = json.load(open(sys.argv[1]))
+print(f"{sys.argv[2]} {sys.argv[3]} nabla {m['test_accuracy']:.4f} {m['train_samples_per_second']:.1f} "
+      f"{m.get('steady_train_samples_per_second', float('nan')):.1f}")
+PY
+    rm -rf "$out"
+    for p in ${peers//,/ }; do
+      log=$(mktemp)
+      if [ "$p" = keras ]; then
+        KERAS_BACKEND=jax "$venv/bin/python" "$root/scripts/references/keras_spam.py" train "$m" "$epochs" >"$log" 2>/dev/null \
+          || { echo "keras $m failed" >&2; continue; }
+      else
+        "$venv/bin/python" "$root/scripts/references/torch_spam.py" "$m" "$epochs" >"$log" 2>/dev/null \
+          || { echo "torch $m failed" >&2; continue; }
+      fi
+      python3 - "$log" "$r" "$m" "$p" >>"$results" <<'PY'
+import json, re, sys
+lines = open(sys.argv[1]).read().splitlines()
+secs = [float(re.search(r": ([\d.]+) s,", l).group(1)) for l in lines if l.startswith("epoch ")]
+n = json.loads([l for l in lines if l.startswith("{")][-1])
+train = n["train"]
+steady = train * (len(secs) - 1) / sum(secs[1:]) if len(secs) > 1 else float("nan")
+print(f"{sys.argv[2]} {sys.argv[3]} {sys.argv[4]} {n['test_accuracy']:.4f} {train * len(secs) / sum(secs):.1f} {steady:.1f}")
+PY
+      rm -f "$log"
+    done
+  done
+done
+echo "round model tool test_accuracy all_epochs_samples_per_s steady_samples_per_s"
+cat "$results"
+python3 - "$results" <<'PY'
+import statistics, sys, collections
+rows = collections.defaultdict(list)
+for line in open(sys.argv[1]):
+    r, m, tool, acc, allep, steady = line.split()
+    rows[(m, tool)].append((float(acc), float(allep), float(steady)))
+print("\n| model | tool | test accuracy | samples/s, all epochs (median) | samples/s, epochs 2.. (median) | Nabla / tool, all | Nabla / tool, steady |")
+print("|---|---|---|---|---|---|---|")
+for (m, tool), v in sorted(rows.items()):
+    med = [statistics.median(x[i] for x in v) for i in range(3)]
+    nab = rows.get((m, "nabla"))
+    ratio = ["", ""]
+    if nab and tool != "nabla":
+        nm = [statistics.median(x[i] for x in nab) for i in range(3)]
+        ratio = [f"{nm[1] / med[1]:.2f}x", f"{nm[2] / med[2]:.2f}x"]
+    print(f"| {m} | {tool} | {med[0]:.4f} | {med[1]:.0f} | {med[2]:.0f} | {ratio[0]} | {ratio[1]} |")
+PY
+rm -f "$results"
