@@ -3,6 +3,7 @@ package org.nabla.nn.layers;
 import org.nabla.Ops;
 import org.nabla.Shape;
 import org.nabla.Tensor;
+import org.nabla.nn.GruSequenceOps;
 import org.nabla.nn.RecurrentOps;
 
 /**
@@ -29,6 +30,28 @@ public final class GRU extends RecurrentLayer {
 
     /** Whether the reset gate applies after the recurrent matmul. */
     public boolean resetAfter() { return resetAfter; }
+
+    private boolean fusedSequence = true;
+
+    /** Runs the whole time loop as one GruSequence op where it can (true; false for comparisons). */
+    GRU fusedSequence(boolean b) { fusedSequence = b; return this; }
+
+    /** The GruSequence op for a float32 reset-after GRU with the default activations (GruSequenceOps). */
+    @Override
+    TimeLoop.Result fusedLoop(Tensor xw, Tensor mask, Tensor[] states) {
+        if (!fusedSequence || !fusedCell || !resetAfter || xw.dtype() != org.nabla.DType.FLOAT32
+                || !"tanh".equals(activation()) || !"sigmoid".equals(recurrentActivation())) {
+            return null;
+        }
+        Tensor h0 = states[0] != null ? states[0] : TimeLoop.zeroState(xw, units);
+        Tensor rb = useBias() ? Ops.reshape(Ops.slice(bias.read(), new int[] {1, 0}, new int[] {1, -1}), -1)
+                : Ops.zeros(org.nabla.DType.FLOAT32, 3 * units);
+        Tensor[] r = GruSequenceOps.run(xw, recurrentKernel.read(), rb, h0, mask, goBackwards(), zeroesMaskedOutputs());
+        int time = xw.shape().dim(1);
+        Tensor out = returnSequences() ? r[0]
+                : Ops.reshape(Ops.slice(r[0], new int[] {0, time - 1, 0}, new int[] {-1, 1, -1}), -1, units);
+        return new TimeLoop.Result(out, new Tensor[] {r[1]});
+    }
 
     /** Uses the fused GruCell op with resetAfter and the default activations (true; false for comparisons). */
     GRU fusedCell(boolean b) { fusedCell = b; return this; }

@@ -19,12 +19,13 @@ import org.nabla.nn.CallContext;
 import org.nabla.nn.Ref;
 
 /**
- * The fused LstmSequence op (one node for the whole time loop) computes what the unrolled loop of fused cells does
+ * The fused LstmSequence and GruSequence ops (one node for the whole time loop) compute what the unrolled loop of
+ * fused cells does
  * (which RecurrentKerasTest checks against Keras): outputs, final states and every gradient, with masks at either
  * end and inside (a fully masked row too), backwards, with returned sequences, zero outputs for masked steps and
  * initial states; eagerly and traced.
  */
-class LstmSequenceTest {
+class RecurrentSequenceTest {
     private static final int B = 3, T = 7, F = 5, U = 4;
 
     /** Row 0 unmasked, row 1 padded at the end, row 2 masked at the start, inside, and the end; or none at all. */
@@ -47,9 +48,9 @@ class LstmSequenceTest {
     }
 
     /** Outputs (last or sequence, h, c) and the gradients of sum(w * each output) w.r.t. x, h0, c0 and the weights. */
-    private static List<float[]> run(LSTM layer, Tensor x, Tensor h0, Tensor c0, Tensor mask, boolean traced) {
+    private static List<float[]> run(RecurrentLayer layer, Tensor x, Tensor h0, Tensor c0, Tensor mask, boolean traced) {
         java.util.function.Function<Tensor[], Tensor[]> body = in -> {
-            Tensor[] inputs = in.length == 3 ? in : new Tensor[] {in[0]};
+            Tensor[] inputs = in;
             List<Variable> weights = layer.weights();
             try (GradientTape tape = new GradientTape(true)) {
                 for (Tensor t : in) tape.watch(t);
@@ -66,7 +67,7 @@ class LstmSequenceTest {
                 return result.toArray(Tensor[]::new);
             }
         };
-        Tensor[] args = h0 == null ? new Tensor[] {x} : new Tensor[] {x, h0, c0};
+        Tensor[] args = h0 == null ? new Tensor[] {x} : c0 == null ? new Tensor[] {x, h0} : new Tensor[] {x, h0, c0};
         Tensor[] r = traced ? TracedFunction.of(body).call(args) : body.apply(args);
         List<float[]> out = new ArrayList<>();
         for (Tensor t : r) out.add(t.toFloatArray());
@@ -93,6 +94,56 @@ class LstmSequenceTest {
             }
         }
         assertEquals(24, cases);
+    }
+
+    @Test
+    void theFusedGruLoopEqualsTheUnrolledCells() {
+        Tensor x = floats(B * T * F, 1, B, T, F);
+        Tensor h0 = floats(B * U, 2, B, U);
+        int cases = 0;
+        for (boolean sequences : new boolean[] {false, true}) {
+            for (boolean backwards : new boolean[] {false, true}) {
+                for (boolean zeroOut : new boolean[] {false, true}) {
+                    for (boolean masked : new boolean[] {false, true}) {
+                        for (boolean initial : new boolean[] {false, true}) {
+                            if (zeroOut && !masked) continue;
+                            checkGru(x, initial ? h0 : null, mask(masked), sequences, backwards, zeroOut,
+                                    cases % 2 == 1, cases % 3 != 2);
+                            cases++;
+                        }
+                    }
+                }
+            }
+        }
+        assertEquals(24, cases);
+    }
+
+    private static void checkGru(Tensor x, Tensor h0, Tensor mask, boolean sequences, boolean backwards,
+                                 boolean zeroOut, boolean traced, boolean bias) {
+        GRU fused = (GRU) new GRU(U).useBias(bias).returnSequences(sequences).returnState(true).goBackwards(backwards);
+        GRU plain = (GRU) new GRU(U).useBias(bias).returnSequences(sequences).returnState(true).goBackwards(backwards);
+        fused.zeroOutputForMask(zeroOut);
+        plain.zeroOutputForMask(zeroOut);
+        plain.fusedSequence(false);
+        fused.seed(11);
+        plain.seed(11);
+        Tensor[] args = h0 == null ? new Tensor[] {x} : new Tensor[] {x, h0};
+        fused.callAll(args, null, CallContext.INFERENCE);
+        plain.callAll(args, null, CallContext.INFERENCE);
+        for (int i = 0; i < fused.weights().size(); i++) plain.weights().get(i).assign(fused.weights().get(i).read());
+        Tensor xw = floats(B * T * 3 * U, 5, B, T, 3 * U);
+        assertNotNull(fused.fusedLoop(xw, mask, new Tensor[1]), "the fused layer runs GruSequence");
+        assertNull(plain.fusedLoop(xw, mask, new Tensor[1]), "the plain layer runs the unrolled cells");
+        List<float[]> a = runGru(fused, x, h0, mask, traced), b = runGru(plain, x, h0, mask, traced);
+        String what = "GRU sequences " + sequences + ", backwards " + backwards + ", zero outputs " + zeroOut
+                + ", mask " + (mask != null) + ", initial state " + (h0 != null) + ", traced " + traced + ", bias "
+                + bias;
+        assertEquals(b.size(), a.size(), what);
+        for (int i = 0; i < a.size(); i++) assertArrayEquals(b.get(i), a.get(i), 2e-5f, what + ", result " + i);
+    }
+
+    private static List<float[]> runGru(GRU layer, Tensor x, Tensor h0, Tensor mask, boolean traced) {
+        return run(layer, x, h0, null, mask, traced);
     }
 
     private static void check(Tensor x, Tensor h0, Tensor c0, Tensor mask, boolean sequences, boolean backwards,
