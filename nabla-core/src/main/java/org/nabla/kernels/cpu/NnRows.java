@@ -61,6 +61,14 @@ final class NnRows {
         int in = inner;
         Object src = x.data();
         Object dst = ctx.allocate(x.dtype().storage(), n);
+        if (in == 1 && src instanceof float[] f && len > 0) {
+            // float32 along the last axis: vectorized in float32 (attention's [batch, heads, T, T] scores)
+            float[] out = (float[]) dst;
+            Parallel.forRange(rows, rowGrain(len), (from, to) -> {
+                for (int r = from; r < to; r++) softmaxRowFloat(f, out, r * len, len, log);
+            });
+            return new Tensor[] {Tensor.wrap(x.dtype(), s, dst)};
+        }
         Parallel.forRange(rows, rowGrain(len), (from, to) -> {
             double[] row = new double[len];
             for (int r = from; r < to; r++) {
@@ -71,6 +79,44 @@ final class NnRows {
             }
         });
         return new Tensor[] {Tensor.wrap(x.dtype(), s, dst)};
+    }
+
+    private static final jdk.incubator.vector.VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
+
+    /**
+     * One float32 row {@code x[at, at + len)} into {@code z}: the maximum first, exp(x - max) summed in vector lanes,
+     * then scaled (or (x - max) - log(sum) for log-softmax). An all -inf row gives NaN, as the float64 path.
+     */
+    private static void softmaxRowFloat(float[] x, float[] z, int at, int len, boolean log) {
+        int L = F.length(), bound = F.loopBound(len), j;
+        FloatVector vmax = FloatVector.broadcast(F, Float.NEGATIVE_INFINITY);
+        for (j = 0; j < bound; j += L) vmax = vmax.max(FloatVector.fromArray(F, x, at + j));
+        float max = vmax.reduceLanes(jdk.incubator.vector.VectorOperators.MAX);
+        for (; j < len; j++) max = Math.max(max, x[at + j]);
+        if (max == Float.NEGATIVE_INFINITY) max = 0;
+        FloatVector vm = FloatVector.broadcast(F, max), vsum = FloatVector.zero(F);
+        for (j = 0; j < bound; j += L) {
+            FloatVector e = VectorMath.exp(FloatVector.fromArray(F, x, at + j).sub(vm));
+            if (!log) e.intoArray(z, at + j);
+            vsum = vsum.add(e);
+        }
+        double sum = vsum.reduceLanes(jdk.incubator.vector.VectorOperators.ADD);
+        for (; j < len; j++) {
+            float e = VectorMath.exp(x[at + j] - max);
+            if (!log) z[at + j] = e;
+            sum += e;
+        }
+        if (log) {
+            float logSum = (float) Math.log(sum);
+            for (j = 0; j < bound; j += L) {
+                FloatVector.fromArray(F, x, at + j).sub(vm).sub(logSum).intoArray(z, at + j);
+            }
+            for (; j < len; j++) z[at + j] = (x[at + j] - max) - logSum;
+        } else {
+            float inv = (float) (1 / sum);
+            for (j = 0; j < bound; j += L) FloatVector.fromArray(F, z, at + j).mul(inv).intoArray(z, at + j);
+            for (; j < len; j++) z[at + j] *= inv;
+        }
     }
 
     /** In place. Shifts by the maximum first and keeps (x - max) - log(sum) in that order, so no large value cancels. */
