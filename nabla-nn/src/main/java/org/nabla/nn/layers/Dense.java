@@ -100,4 +100,26 @@ public final class Dense extends Layer {
         }
         return y;
     }
+
+    /**
+     * The layer on a sparse input {@code x} [batch, in] (as Keras' Dense on a tf.SparseTensor): {@code activation(
+     * sparse_dense_matmul(x, kernel) + bias)}, computed without densifying x; gradients reach the kernel and bias.
+     * Builds the layer for {@code in} features when it is not built.
+     */
+    public Tensor callSparse(org.nabla.sparse.SparseTensor x) {
+        if (x.rank() != 2) throw new IllegalArgumentException(describe() + ": a sparse input must be [batch, "
+                + "features], got rank " + x.rank());
+        int features = x.shape().dim(1);
+        if (!isBuilt()) {
+            if (features < 0) throw new IllegalArgumentException(describe() + ": build the layer first, the sparse "
+                    + "input's feature count is not known");
+            build(Shape.of(-1, features));
+        }
+        int in = kernel.shape().dim(0);
+        if (features >= 0 && features != in) throw new IllegalArgumentException(describe() + " takes " + in
+                + " features, got a sparse input of shape " + x.shape());
+        Tensor y = org.nabla.sparse.Sparse.matmul(x, kernel.read());
+        if (useBias) y = Ops.biasAdd(y, bias.read());
+        return activation.apply(y);
+    }
 }

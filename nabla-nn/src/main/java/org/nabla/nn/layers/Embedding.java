@@ -96,4 +96,50 @@ public final class Embedding extends Layer {
         if (d.isFloating() || d == DType.UINT8 || d == DType.INT8) return Ops.cast(x, DType.INT32);
         throw new IllegalArgumentException(describe() + " expects integer ids, got " + d + " of shape " + x.shape());
     }
+
+    /**
+     * One combined embedding per row of sparse ids, as TensorFlow's {@code embedding_lookup_sparse}: {@code ids}
+     * [batch, k] holds each row's ids as its values (the column positions do not matter; rows may have none, then
+     * the result is zeros); {@code combiner} is "sum" ({@code Σ e_id}), "mean" ({@code Σ e_id / n}) or "sqrtn"
+     * ({@code Σ e_id / sqrt(n)}). Returns [batch, outputDim], computed as a sparse [batch, inputDim] matrix times the
+     * table, so gradients reach only the rows used. Builds the layer when it is not built.
+     */
+    public Tensor lookupSparse(org.nabla.sparse.SparseTensor ids, String combiner) {
+        return lookupSparse(ids, null, combiner);
+    }
+
+    /**
+     * {@link #lookupSparse(org.nabla.sparse.SparseTensor, String)} with a weight per id ({@code weights} has the ids'
+     * indices): "sum" is {@code Σ w e}, "mean" {@code Σ w e / Σ w}, "sqrtn" {@code Σ w e / sqrt(Σ w²)}.
+     */
+    public Tensor lookupSparse(org.nabla.sparse.SparseTensor ids, org.nabla.sparse.SparseTensor weights,
+                               String combiner) {
+        if (!java.util.List.of("sum", "mean", "sqrtn").contains(combiner)) {
+            throw new IllegalArgumentException(describe() + ".lookupSparse: combiner '" + combiner + "'; expected "
+                    + "sum, mean or sqrtn");
+        }
+        if (ids.rank() != 2) throw new IllegalArgumentException(describe() + ".lookupSparse: ids must be a sparse "
+                + "[batch, k] tensor, got rank " + ids.rank());
+        if (!isBuilt()) build(Shape.of(-1, 1));
+        DType f = embeddings.dtype();
+        Tensor w = weights == null ? Ops.cast(Ops.onesLike(ids.values()), f) : Ops.cast(weights.values(), f);
+        Tensor rows = Ops.slice(ids.indices(), new int[] {0, 0}, new int[] {-1, 1});
+        Tensor columns = Ops.reshape(Ops.cast(ids(ids.values()), DType.INT64), -1, 1);
+        Tensor batch = Ops.slice(ids.denseShape(), new int[] {0}, new int[] {1});
+        Tensor shape = Ops.concat(0, batch, org.nabla.Tensors.of(new long[] {inputDim}, 1));
+        Tensor scale = switch (combiner) {
+            case "sum" -> w;
+            case "mean" -> Ops.div(w, Ops.gather(rowSums(ids, w), Ops.reshape(rows, -1)));
+            default -> Ops.div(w, Ops.sqrt(Ops.gather(rowSums(ids, Ops.mul(w, w)), Ops.reshape(rows, -1))));
+        };
+        org.nabla.sparse.SparseTensor m = new org.nabla.sparse.SparseTensor(Ops.concat(1, rows, columns), scale,
+                shape);
+        return org.nabla.sparse.Sparse.matmul(m, embeddings.read());
+    }
+
+    /** Per row of {@code ids}, the sum of {@code values} over its entries: [batch]. */
+    private static Tensor rowSums(org.nabla.sparse.SparseTensor ids, Tensor values) {
+        return org.nabla.sparse.Sparse.reduceSum(new org.nabla.sparse.SparseTensor(ids.indices(), values,
+                ids.denseShape()), 1);
+    }
 }
