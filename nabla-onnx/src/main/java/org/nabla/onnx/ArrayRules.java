@@ -35,7 +35,6 @@ final class ArrayRules {
             return Ops.broadcastTo(x, Infer.broadcast("Expand", x.shape(), target).dims());
         });
         r.one("Tile", n -> Ops.tile(n.required(0), n.constant(1).toIntArray()));
-        r.one("Gather", n -> Ops.gather(n.required(0), n.required(1), (int) n.attrInt("axis", 0)));
         r.rule("Split", ArrayRules::split);
         r.one("Slice", ArrayRules::slice);
         r.one("OneHot", ArrayRules::oneHot);

@@ -213,7 +213,8 @@ final class NnRules {
             case 2 -> Ops.sqrt(Ops.sum(Ops.square(x), true, axis));
             default -> throw n.error("p must be 1 or 2, got " + p);
         };
-        return Ops.div(x, norm);
+        // An all-zero slice stays zero (ONNX's reference), where dividing by its zero norm would give NaN.
+        return Ops.div(x, Ops.where(Ops.equal(norm, 0.0), Ops.onesLike(norm), norm));
     }
 
     /** (x - mean) / (std + 1e-9) over the axes (default N and the spatial axes of NCHW), as ONNX's function body. */
