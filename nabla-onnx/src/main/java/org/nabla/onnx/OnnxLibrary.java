@@ -19,6 +19,7 @@ public final class OnnxLibrary implements OnnxOpLibrary {
         ControlFlowRules.register(imports);
         IndexRules.register(imports);
         GeneratorRules.register(imports);
+        AttentionRules.register(imports);
 
         MathExports.register(exports);
         ReductionExports.register(exports);
