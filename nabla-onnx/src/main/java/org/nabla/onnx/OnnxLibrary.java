@@ -20,6 +20,7 @@ public final class OnnxLibrary implements OnnxOpLibrary {
         IndexRules.register(imports);
         GeneratorRules.register(imports);
         AttentionRules.register(imports);
+        Recurrent.register(imports);
 
         MathExports.register(exports);
         ReductionExports.register(exports);

@@ -38,10 +38,11 @@ public final class OnnxNode {
         this.subgraphs = subgraphs;
     }
 
-    /** The node's name, or its first output's name when it has none (for messages). */
+    /** The node's name, or its first named output's name when it has none (for messages). */
     public String name() {
         if (!proto.getName().isEmpty()) return proto.getName();
-        return proto.getOutputCount() > 0 ? proto.getOutput(0) : "?";
+        for (String out : proto.getOutputList()) if (!out.isEmpty()) return out;
+        return "?";
     }
 
     public String opType() { return proto.getOpType(); }
