@@ -155,8 +155,9 @@ final class MathRules {
     }
 
     /** MatMul with NumPy's rules for 1-D operands (a vector is promoted to a matrix, then the axis dropped). */
-    private static Tensor matmul(OnnxNode n) {
-        Tensor a = n.required(0), b = n.required(1);
+    private static Tensor matmul(OnnxNode n) { return matmul(n.required(0), n.required(1)); }
+
+    static Tensor matmul(Tensor a, Tensor b) {
         boolean va = a.rank() == 1, vb = b.rank() == 1;
         if (va) a = Ops.expandDims(a, 0);
         if (vb) b = Ops.expandDims(b, 1);

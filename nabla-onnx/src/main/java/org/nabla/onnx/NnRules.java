@@ -94,12 +94,18 @@ final class NnRules {
     }
 
     private static Tensor conv(OnnxNode n) {
-        Tensor x = n.required(0), w = n.required(1);
+        Tensor y = convolve(n, n.required(0), n.required(1));
+        if (n.in(2) == null) return y;
+        return y.rank() == 3 ? Ops.add(y, Ops.reshape(n.in(2), -1, 1)) : Ops.biasAdd(y, n.in(2), "NCHW");
+    }
+
+    /** Conv's convolution (no bias) with the node's strides, dilations, pads and groups; 1-D or 2-D. */
+    static Tensor convolve(OnnxNode n, Tensor x, Tensor w) {
         if (x.rank() == 3) { // 1-D convolution as a 2-D one over a height of 1
             return Ops.squeeze(conv2d(n, Ops.expandDims(x, 2), Ops.expandDims(w, 2), true), 2);
         }
-        if (x.rank() != 4) throw n.unsupported("Conv with " + (x.rank() - 2) + " spatial dimensions (Nabla has 1-D "
-                + "and 2-D)");
+        if (x.rank() != 4) throw n.unsupported(n.opType() + " with " + (x.rank() - 2) + " spatial dimensions (Nabla "
+                + "has 1-D and 2-D)");
         return conv2d(n, x, w, false);
     }
 
@@ -123,8 +129,7 @@ final class NnRules {
             default -> throw n.error("auto_pad '" + autoPad + "' is not an ONNX value");
         };
         Tensor filter = Ops.transpose(w, 2, 3, 1, 0); // OIHW -> HWIO
-        Tensor y = Ops.conv2d(x, filter, o);
-        return n.in(2) == null ? y : Ops.biasAdd(y, n.in(2), "NCHW");
+        return Ops.conv2d(x, filter, o);
     }
 
     /** A per-spatial-dim attribute, widened from 1-D to 2-D (height 1) when a 1-D op runs as a 2-D one. */

@@ -21,6 +21,7 @@ public final class OnnxLibrary implements OnnxOpLibrary {
         GeneratorRules.register(imports);
         AttentionRules.register(imports);
         Recurrent.register(imports);
+        Quantization.register(imports);
 
         MathExports.register(exports);
         ReductionExports.register(exports);
