@@ -20,6 +20,55 @@ final class AttentionRules {
 
     static void register(OnnxOperators r) {
         r.rule("Attention", AttentionRules::attention);
+        r.one("RotaryEmbedding", AttentionRules::rotaryEmbedding);
+    }
+
+    /**
+     * RotaryEmbedding (opset 23): rotates pairs of each head's first rotary_embedding_dim features by the angles
+     * whose cosines and sines the caches hold (looked up by position_ids when given). Pairs are the two halves of
+     * the rotated part, or neighbours when interleaved.
+     */
+    private static Tensor rotaryEmbedding(OnnxNode n) {
+        Tensor x = n.required(0), cos = n.required(1), sin = n.required(2), positions = n.in(3);
+        boolean fourD = x.rank() == 4;
+        int b = NnRules.knownDim(n, x, 0);
+        int s = NnRules.knownDim(n, x, fourD ? 2 : 1);
+        if (fourD) {
+            x = Ops.transpose(x, 0, 2, 1, 3);
+        } else {
+            int heads = (int) n.attrInt("num_heads", 0);
+            int hidden = NnRules.knownDim(n, x, 2);
+            if (heads <= 0 || hidden % heads != 0) throw n.error("3-D input needs num_heads dividing " + hidden);
+            x = Ops.reshape(x, b, s, heads, hidden / heads);
+        }
+        int h = NnRules.knownDim(n, x, 2), d = NnRules.knownDim(n, x, 3);
+        int rot = (int) n.attrInt("rotary_embedding_dim", 0);
+        if (rot == 0) rot = d;
+        if (positions != null) {
+            cos = Ops.gather(cos, positions, 0);
+            sin = Ops.gather(sin, positions, 0);
+        }
+        cos = Ops.expandDims(cos, 2);
+        sin = Ops.expandDims(sin, 2);
+        Tensor rotate = Ops.slice(x, new int[4], new int[] {-1, -1, -1, rot});
+        boolean interleaved = n.attrInt("interleaved", 0) == 1;
+        Tensor x1, x2;
+        if (interleaved) {
+            Tensor[] pairs = Ops.split(Ops.reshape(rotate, b, s, h, rot / 2, 2), 2, 4);
+            x1 = Ops.squeeze(pairs[0], 4);
+            x2 = Ops.squeeze(pairs[1], 4);
+        } else {
+            Tensor[] halves = Ops.split(rotate, 2, 3);
+            x1 = halves[0];
+            x2 = halves[1];
+        }
+        Tensor real = Ops.sub(Ops.mul(cos, x1), Ops.mul(sin, x2));
+        Tensor imag = Ops.add(Ops.mul(sin, x1), Ops.mul(cos, x2));
+        Tensor rotated = interleaved ? Ops.reshape(Ops.stack(4, real, imag), b, s, h, rot)
+                : Ops.concat(3, real, imag);
+        Tensor y = rot == d ? rotated
+                : Ops.concat(3, rotated, Ops.slice(x, new int[] {0, 0, 0, rot}, new int[] {-1, -1, -1, -1}));
+        return fourD ? Ops.transpose(y, 0, 2, 1, 3) : Ops.reshape(y, b, s, h * d);
     }
 
     private static List<Tensor> attention(OnnxNode n) {

@@ -22,6 +22,8 @@ public final class OnnxLibrary implements OnnxOpLibrary {
         AttentionRules.register(imports);
         Recurrent.register(imports);
         Quantization.register(imports);
+        DataDependentRules.register(imports);
+        ImageRules.register(imports);
 
         MathExports.register(exports);
         ReductionExports.register(exports);
