@@ -4,12 +4,13 @@ import java.util.List;
 import org.nabla.Ops;
 import org.nabla.Tensor;
 
-/** Spatial operators built from other ops: CenterCropPad and LpPool. */
+/** Spatial operators built from other ops: CenterCropPad, LpPool, GridSample. */
 final class ImageRules {
     private ImageRules() {}
 
     static void register(OnnxOperators r) {
         r.one("CenterCropPad", ImageRules::centerCropPad);
+        r.one("GridSample", GridSample::apply);
         r.rule("LpPool", n -> {
             Tensor x = n.required(0);
             double p = n.attrInt("p", 2);
