@@ -45,6 +45,22 @@ final class MathRules {
         r.unary("Cos", Ops::cos);
         r.unary("Tan", x -> Ops.div(Ops.sin(x), Ops.cos(x)));
         r.unary("Tanh", Ops::tanh);
+        r.unary("Atan", Ops::atan);
+        r.unary("Asin", Ops::asin);
+        r.unary("Acos", Ops::acos);
+        r.binary("BitwiseAnd", Ops::bitwiseAnd);
+        r.binary("BitwiseOr", Ops::bitwiseOr);
+        r.binary("BitwiseXor", Ops::bitwiseXor);
+        r.unary("BitwiseNot", Ops::invert);
+        r.one("BitShift", n -> {
+            Tensor x = n.required(0), y = n.required(1);
+            return switch (n.attrString("direction", "")) {
+                case "LEFT" -> Ops.leftShift(x, y);
+                case "RIGHT" -> Ops.rightShift(x, y);
+                default -> throw n.error("direction must be LEFT or RIGHT, got '" + n.attrString("direction", "")
+                        + "'");
+            };
+        });
         r.unary("Erf", Ops::erf);
         r.unary("Ceil", Ops::ceil);
         r.unary("Floor", Ops::floor);

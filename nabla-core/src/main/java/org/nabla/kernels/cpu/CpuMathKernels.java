@@ -25,6 +25,7 @@ public final class CpuMathKernels {
     private static final List<DType> FLOATS = List.of(DType.FLOAT32, DType.FLOAT64);
     private static final List<DType> ALL = List.of(DType.values());
     private static final List<DType> BOOL = List.of(DType.BOOL);
+    private static final List<DType> INTEGERS = Arrays.stream(DType.values()).filter(DType::isInteger).toList();
 
     /** Registers this family's CPU kernels. */
     public static void register(KernelRegistry r) {
@@ -46,6 +47,15 @@ public final class CpuMathKernels {
         binary(r, MathOps.LOGICAL_AND, BinaryLoops.Fn.AND, BOOL);
         binary(r, MathOps.LOGICAL_OR, BinaryLoops.Fn.OR, BOOL);
         binary(r, MathOps.LOGICAL_XOR, BinaryLoops.Fn.XOR, BOOL);
+        binary(r, MathOps.BITWISE_AND, BinaryLoops.Fn.BITWISE_AND, INTEGERS);
+        binary(r, MathOps.BITWISE_OR, BinaryLoops.Fn.BITWISE_OR, INTEGERS);
+        binary(r, MathOps.BITWISE_XOR, BinaryLoops.Fn.BITWISE_XOR, INTEGERS);
+        binary(r, MathOps.LEFT_SHIFT, BinaryLoops.Fn.LEFT_SHIFT, INTEGERS);
+        binary(r, MathOps.RIGHT_SHIFT, BinaryLoops.Fn.RIGHT_SHIFT, INTEGERS);
+        unary(r, MathOps.INVERT, UnaryLoops.Fn.INVERT, INTEGERS);
+        unary(r, MathOps.ATAN, UnaryLoops.Fn.ATAN, FLOATS);
+        unary(r, MathOps.ASIN, UnaryLoops.Fn.ASIN, FLOATS);
+        unary(r, MathOps.ACOS, UnaryLoops.Fn.ACOS, FLOATS);
 
         unary(r, MathOps.NEG, UnaryLoops.Fn.NEG, NUMERIC);
         unary(r, MathOps.ABS, UnaryLoops.Fn.ABS, NUMERIC);
