@@ -32,7 +32,7 @@ final class NnRules {
         r.one("GroupNormalization", NnRules::groupNorm);
         r.one("RMSNormalization", NnRules::rmsNorm);
         r.one("LRN", NnRules::lrn);
-        r.rule("Dropout", NnRules::dropout);
+        r.statefulRule("Dropout", NnRules::dropout); // random in training mode
     }
 
     /**
@@ -299,11 +299,27 @@ final class NnRules {
     private static List<Tensor> dropout(OnnxNode n) {
         Tensor x = n.required(0);
         Tensor training = n.in(2);
-        if (training != null && n.constant(2).booleanValue()) {
-            throw n.unsupported("Dropout in training mode (Nabla imports models for inference)");
-        }
+        if (training != null && n.constant(2).booleanValue()) return trainingDropout(n, x);
         List<Tensor> out = new ArrayList<>(List.of(Ops.identity(x)));
         if (n.outputCount() > 1) out.add(Ops.cast(Ops.onesLike(x), DType.BOOL));
         return out;
+    }
+
+    /**
+     * Dropout in training mode: each element kept with probability 1 - ratio (a uniform sample at or above the ratio)
+     * and scaled by 1 / (1 - ratio); the mask says which were kept. A ratio of 0 keeps everything.
+     */
+    private static List<Tensor> trainingDropout(OnnxNode n, Tensor x) {
+        double ratio = n.in(1) == null ? 0.5 : n.constant(1).doubleValue();
+        if (!(ratio >= 0 && ratio < 1)) throw n.error("ratio must be in [0, 1), got " + ratio);
+        int[] dims = new int[x.rank()];
+        for (int i = 0; i < dims.length; i++) dims[i] = knownDim(n, x, i);
+        long seed = n.hasAttr("seed") ? (long) n.attrInt("seed", 0) : java.util.concurrent.ThreadLocalRandom.current()
+                .nextLong();
+        Tensor keep = ratio == 0 ? Ops.cast(Ops.onesLike(x), DType.BOOL)
+                : Ops.greaterEqual(Ops.randomUniform(dims, DType.FLOAT64, 0, 1, seed), ratio);
+        Tensor y = ratio == 0 ? Ops.identity(x)
+                : Ops.where(keep, Ops.mul(x, 1 / (1 - ratio)), Ops.zerosLike(x));
+        return n.outputCount() > 1 ? List.of(y, keep) : List.of(y);
     }
 }

@@ -41,6 +41,14 @@ public final class OnnxConformance {
         }
     }
 
+    /**
+     * Cases whose expected outputs are wrong beyond ONNX's own tolerance, checked against an exact computation;
+     * reported as skips with the evidence, never as passes.
+     */
+    static final Map<String, String> DATA_ISSUES = Map.of("test_dft_inverse_opset19",
+            "the expected output carries float32 rounding noise beyond atol 1e-7: element 101 is 1.9e-7 where the "
+            + "exact inverse DFT (NumPy's ifft in float64) gives -7e-16; Nabla gives 3e-15");
+
     private OnnxConformance() {}
 
     /** The case folders under {@code suite} (folders holding a model.onnx), sorted; or {@code suite} itself. */
@@ -80,6 +88,7 @@ public final class OnnxConformance {
     /** Runs one case folder. */
     public static Result run(Path dir) {
         String name = dir.getFileName().toString();
+        if (DATA_ISSUES.containsKey(name)) return new Result(name, Status.SKIP, DATA_ISSUES.get(name));
         try {
             ModelProto model = OnnxFiles.readModel(dir.resolve("model.onnx"));
             List<Path> sets;

@@ -24,6 +24,7 @@ public final class OnnxLibrary implements OnnxOpLibrary {
         Quantization.register(imports);
         DataDependentRules.register(imports);
         ImageRules.register(imports);
+        SpectralRules.register(imports);
 
         MathExports.register(exports);
         ReductionExports.register(exports);

@@ -18,10 +18,13 @@ final class RandomComparison {
 
     private RandomComparison() {}
 
-    /** Whether the graph (sub-graphs included) has a random operator. */
+    /** Whether the graph (sub-graphs included) has a random operator, or a Dropout given a training_mode input. */
     static boolean isRandom(GraphProto graph) {
         for (NodeProto node : graph.getNodeList()) {
             if (RANDOM_OPERATORS.contains(node.getOpType())) return true;
+            if (node.getOpType().equals("Dropout") && node.getInputCount() > 2 && !node.getInput(2).isEmpty()) {
+                return true;
+            }
             for (var a : node.getAttributeList()) {
                 if (a.hasG() && isRandom(a.getG())) return true;
                 for (GraphProto g : a.getGraphsList()) if (isRandom(g)) return true;
