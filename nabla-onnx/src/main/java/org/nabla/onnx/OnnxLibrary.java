@@ -25,6 +25,7 @@ public final class OnnxLibrary implements OnnxOpLibrary {
         DataDependentRules.register(imports);
         ImageRules.register(imports);
         SpectralRules.register(imports);
+        StateRules.register(imports);
 
         MathExports.register(exports);
         ReductionExports.register(exports);
