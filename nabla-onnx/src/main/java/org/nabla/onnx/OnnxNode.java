@@ -38,6 +38,11 @@ public final class OnnxNode {
         this.subgraphs = subgraphs;
     }
 
+    /** The same node reading {@code values} instead (for computing it again on known values). */
+    OnnxNode withInputs(List<Tensor> values) {
+        return new OnnxNode(proto, opset, new ArrayList<>(values), values, attributes, subgraphs);
+    }
+
     /** The node's name, or its first named output's name when it has none (for messages). */
     public String name() {
         if (!proto.getName().isEmpty()) return proto.getName();
