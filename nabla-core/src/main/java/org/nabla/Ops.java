@@ -162,6 +162,11 @@ public final class Ops {
     /** Arccosine, elementwise (float dtypes); NaN outside [-1, 1]. */
     public static Tensor acos(Object x) { return mathUnary(MathOps.ACOS, x); }
 
+    /** The same bits read as {@code dtype}, which must have the same width ({@code tf.bitcast}). */
+    public static Tensor bitcast(Tensor x, DType dtype) {
+        return run(MathOps.BITCAST, Attrs.of("dtype", dtype), x);
+    }
+
     /** {@code x & y} bit by bit (integer dtypes), with broadcasting. */
     public static Tensor bitwiseAnd(Object x, Object y) { return mathBinary(MathOps.BITWISE_AND, x, y); }
 

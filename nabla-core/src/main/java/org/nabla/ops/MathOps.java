@@ -138,6 +138,17 @@ public final class MathOps {
                     + "saturates for int32/int64 and wraps for uint8), to bool is x != 0, bool reads as 0/1; "
                     + "differentiable only between float dtypes").build();
 
+    public static final OpDef BITCAST = OpDef.builder("Bitcast").inputs("x").attr("dtype", AttrType.DTYPE)
+            .notDifferentiable().shape((in, a) -> {
+                DType to = a.getDType("dtype");
+                if (to.byteSize() != in[0].dtype().byteSize()) {
+                    throw new OpException("Bitcast", "reinterprets between dtypes of the same width; " + in[0]
+                            + " has " + in[0].dtype().byteSize() + "-byte elements, " + to + " " + to.byteSize());
+                }
+                return Infer.one(to, in[0].shape());
+            })
+            .summary("the same bits read as another dtype of the same width (tf.bitcast)").build();
+
     // ---------------------------------------------------------------- bitwise (integers)
 
     public static final OpDef BITWISE_AND = bitwise("BitwiseAnd").summary("x & y, bit by bit").build();

@@ -11,7 +11,10 @@ import org.nabla.Ops;
 import org.nabla.Tensor;
 import org.nabla.Tensors;
 
-/** BitwiseAnd/Or/Xor, LeftShift, RightShift and Invert against hand-worked bit patterns in every integer width. */
+/**
+ * BitwiseAnd/Or/Xor, LeftShift, RightShift, Invert and Bitcast against hand-worked bit patterns in every integer
+ * width.
+ */
 class BitwiseOpsTest {
     private static Tensor of(DType dtype, long... v) { return Ops.cast(Tensors.of(v, v.length), dtype); }
 
@@ -50,6 +53,23 @@ class BitwiseOpsTest {
         assertArrayEquals(new long[] {15}, Ops.rightShift(allOnes, of(DType.UINT64, 60)).toLongArray());
         assertArrayEquals(new long[] {0, -1}, Ops.rightShift(of(DType.INT32, 5, -5), of(DType.INT32, 40, 40))
                 .toLongArray()); // past the width: 0, or the sign
+    }
+
+    @Test
+    void bitcastReadsTheSameBitsAsAnotherDtypeOfTheSameWidth() {
+        // 1.0f is 0x3F800000, -2.0 is 0xC000000000000000 (IEEE 754); 0xFFFFFFFF as int32 is -1.
+        assertArrayEquals(new long[] {0x3F800000L, 0}, Ops.bitcast(Tensors.of(new float[] {1f, 0f}, 2), DType.INT32)
+                .toLongArray());
+        assertArrayEquals(new long[] {0xC000000000000000L}, Ops.bitcast(Tensors.of(new double[] {-2}, 1),
+                DType.INT64).toLongArray());
+        assertArrayEquals(new double[] {1.0}, Ops.bitcast(of(DType.INT32, 0x3F800000L), DType.FLOAT32)
+                .toDoubleArray());
+        assertArrayEquals(new long[] {-1}, Ops.bitcast(of(DType.UINT32, 0xFFFFFFFFL), DType.INT32).toLongArray());
+        assertArrayEquals(new long[] {1, 0}, Ops.bitcast(of(DType.BOOL, 1, 0), DType.UINT8)
+                .toLongArray());
+        OpException e = assertThrows(OpException.class, () -> Ops.bitcast(Tensors.of(new float[] {1}, 1),
+                DType.INT64));
+        assertTrue(e.getMessage().contains("same width"), e.getMessage());
     }
 
     @Test

@@ -52,6 +52,7 @@ final class MathRules {
         r.binary("BitwiseOr", Ops::bitwiseOr);
         r.binary("BitwiseXor", Ops::bitwiseXor);
         r.unary("BitwiseNot", Ops::invert);
+        r.one("BitCast", n -> Ops.bitcast(n.required(0), OnnxTypes.toDType((int) n.attrInt("to", 0), n.where() + " 'to'")));
         r.one("BitShift", n -> {
             Tensor x = n.required(0), y = n.required(1);
             return switch (n.attrString("direction", "")) {
