@@ -153,6 +153,38 @@ public final class Ops {
     /** The Gauss error function. */
     public static Tensor erf(Object x) { return mathUnary(MathOps.ERF, x); }
 
+    /** Arctangent, elementwise (float dtypes). */
+    public static Tensor atan(Object x) { return mathUnary(MathOps.ATAN, x); }
+
+    /** Arcsine, elementwise (float dtypes); NaN outside [-1, 1]. */
+    public static Tensor asin(Object x) { return mathUnary(MathOps.ASIN, x); }
+
+    /** Arccosine, elementwise (float dtypes); NaN outside [-1, 1]. */
+    public static Tensor acos(Object x) { return mathUnary(MathOps.ACOS, x); }
+
+    /** The same bits read as {@code dtype}, which must have the same width ({@code tf.bitcast}). */
+    public static Tensor bitcast(Tensor x, DType dtype) {
+        return run(MathOps.BITCAST, Attrs.of("dtype", dtype), x);
+    }
+
+    /** {@code x & y} bit by bit (integer dtypes), with broadcasting. */
+    public static Tensor bitwiseAnd(Object x, Object y) { return mathBinary(MathOps.BITWISE_AND, x, y); }
+
+    /** {@code x | y} bit by bit (integer dtypes), with broadcasting. */
+    public static Tensor bitwiseOr(Object x, Object y) { return mathBinary(MathOps.BITWISE_OR, x, y); }
+
+    /** {@code x ^ y} bit by bit (integer dtypes), with broadcasting. */
+    public static Tensor bitwiseXor(Object x, Object y) { return mathBinary(MathOps.BITWISE_XOR, x, y); }
+
+    /** {@code x << y} (integer dtypes); bits shifted past the dtype's width are lost. */
+    public static Tensor leftShift(Object x, Object y) { return mathBinary(MathOps.LEFT_SHIFT, x, y); }
+
+    /** {@code x >> y} (integer dtypes): arithmetic for signed dtypes, logical for unsigned ones. */
+    public static Tensor rightShift(Object x, Object y) { return mathBinary(MathOps.RIGHT_SHIFT, x, y); }
+
+    /** {@code ~x}: every bit flipped (integer dtypes). */
+    public static Tensor invert(Object x) { return mathUnary(MathOps.INVERT, x); }
+
     /** Rounds toward negative infinity. */
     public static Tensor floor(Object x) { return mathUnary(MathOps.FLOOR, x); }
 

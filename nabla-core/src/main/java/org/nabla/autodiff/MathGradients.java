@@ -51,6 +51,11 @@ public final class MathGradients {
         unary(gradients, MathOps.SIN, (c, g) -> Ops.mul(g, Ops.cos(c.input(0))));
         unary(gradients, MathOps.COS, (c, g) -> Ops.neg(Ops.mul(g, Ops.sin(c.input(0)))));
         unary(gradients, MathOps.TANH, (c, g) -> Ops.mul(g, Ops.sub(scalar(1, g), Ops.square(c.output(0)))));
+        unary(gradients, MathOps.ATAN, (c, g) -> Ops.div(g, Ops.add(scalar(1, g), Ops.square(c.input(0)))));
+        unary(gradients, MathOps.ASIN, (c, g) -> Ops.mul(g, Ops.rsqrt(Ops.sub(scalar(1, g),
+                Ops.square(c.input(0))))));
+        unary(gradients, MathOps.ACOS, (c, g) -> Ops.neg(Ops.mul(g, Ops.rsqrt(Ops.sub(scalar(1, g),
+                Ops.square(c.input(0)))))));
         unary(gradients, MathOps.ERF, (c, g) -> Ops.mul(Ops.mul(g, scalar(2 / Math.sqrt(Math.PI), g)),
                 Ops.exp(Ops.neg(Ops.square(c.input(0))))));
 

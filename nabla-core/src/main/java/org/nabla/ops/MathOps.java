@@ -68,6 +68,13 @@ public final class MathOps {
     public static final OpDef ERF = floatUnary("Erf").summary("the error function 2/sqrt(pi) * integral of "
             + "exp(-t*t) from 0 to x").build();
 
+    public static final OpDef ATAN = floatUnary("Atan").summary("arctangent, in (-pi/2, pi/2)").build();
+
+    public static final OpDef ASIN = floatUnary("Asin").summary("arcsine, in [-pi/2, pi/2]; NaN outside [-1, 1]")
+            .build();
+
+    public static final OpDef ACOS = floatUnary("Acos").summary("arccosine, in [0, pi]; NaN outside [-1, 1]").build();
+
     public static final OpDef FLOOR = floatUnary("Floor").notDifferentiable()
             .summary("largest integer value <= x").build();
 
@@ -131,7 +138,52 @@ public final class MathOps {
                     + "saturates for int32/int64 and wraps for uint8), to bool is x != 0, bool reads as 0/1; "
                     + "differentiable only between float dtypes").build();
 
+    public static final OpDef BITCAST = OpDef.builder("Bitcast").inputs("x").attr("dtype", AttrType.DTYPE)
+            .notDifferentiable().shape((in, a) -> {
+                DType to = a.getDType("dtype");
+                if (to.byteSize() != in[0].dtype().byteSize()) {
+                    throw new OpException("Bitcast", "reinterprets between dtypes of the same width; " + in[0]
+                            + " has " + in[0].dtype().byteSize() + "-byte elements, " + to + " " + to.byteSize());
+                }
+                return Infer.one(to, in[0].shape());
+            })
+            .summary("the same bits read as another dtype of the same width (tf.bitcast)").build();
+
+    // ---------------------------------------------------------------- bitwise (integers)
+
+    public static final OpDef BITWISE_AND = bitwise("BitwiseAnd").summary("x & y, bit by bit").build();
+
+    public static final OpDef BITWISE_OR = bitwise("BitwiseOr").summary("x | y, bit by bit").build();
+
+    public static final OpDef BITWISE_XOR = bitwise("BitwiseXor").summary("x ^ y, bit by bit").build();
+
+    public static final OpDef LEFT_SHIFT = bitwise("LeftShift")
+            .summary("x << y; bits shifted past the dtype's width are lost").build();
+
+    public static final OpDef RIGHT_SHIFT = bitwise("RightShift")
+            .summary("x >> y: arithmetic for signed dtypes (the sign bit repeats), logical for unsigned").build();
+
+    public static final OpDef INVERT = OpDef.builder("Invert").inputs("x").notDifferentiable()
+            .summary("~x: every bit flipped (TensorFlow's bitwise.invert)").shape((in, a) -> {
+                requireInteger("Invert", "x", in[0]);
+                return Infer.one(in[0].dtype(), in[0].shape());
+            }).build();
+
     // ---------------------------------------------------------------- shape rules
+
+    private static OpDef.Builder bitwise(String name) {
+        return OpDef.builder(name).inputs("x", "y").notDifferentiable().shape((in, a) -> {
+            Infer.sameDType(name, in[0], in[1]);
+            requireInteger(name, "x", in[0]);
+            return Infer.one(in[0].dtype(), Infer.broadcast(name, in[0].shape(), in[1].shape()));
+        });
+    }
+
+    private static void requireInteger(String op, String input, TensorSpec spec) {
+        if (!spec.dtype().isInteger()) {
+            throw new OpException(op, "input '" + input + "' must be an integer dtype, got " + spec);
+        }
+    }
 
     private static OpDef.Builder arithmetic(String name) {
         return OpDef.builder(name).inputs("x", "y").shape((in, a) -> {

@@ -176,6 +176,10 @@ final class GradientRecipes {
             add(op, true, none, r(2, 3));
         }
         for (String op : new String[] {"Log", "Log1p", "Sqrt", "Rsqrt", "Reciprocal"}) add(op, true, none, pos(2, 3));
+        add("Atan", true, none, r(2, 3));
+        for (String op : new String[] {"Asin", "Acos"}) { // inside (-1, 1), away from the infinite slopes at +-1
+            add(op, true, none, of(new double[][] {{-0.8, -0.3, 0.05}, {0.2, 0.55, 0.9}}));
+        }
         add("Clip", true, none, of(new double[] {-2, -0.5, 0.3, 1.7}), of(-1.0), of(new double[] {1, 1, 0.1, 2}));
         add("Select", true, none, of(new boolean[][] {{true, false, true}, {false, false, true}}), r(2, 3), r(3));
         add("Cast", true, a("dtype", DType.FLOAT64), r(2, 2));

@@ -57,6 +57,24 @@ class FusedOpsTest {
     }
 
     @Test
+    void readsViewsFromTheirOffset() {
+        // Split's outputs share one array: the second half starts at offset 16. A (3, 16) + (16,) + (16,) chain must
+        // read each half (full, cyclic and scalar inputs alike), not the shared array from its start.
+        float[] v = new float[32];
+        for (int i = 0; i < 32; i++) v[i] = i < 16 ? 0.5f : 100 + i;
+        Tensor[] halves = Ops.split(Tensors.of(v, 32), 2, 0);
+        Tensor[] pair = Ops.split(Tensors.of(new float[] {7, 9}, 2), 2, 0);
+        Tensor x = random(new Random(3), 3, 16);
+        Tensor[] rows = Ops.split(Ops.concat(0, x, x), 2, 0);
+        Tensor fused = fused(prog(Fn.LOAD, 0, Fn.LOAD, 1, Fn.ADD, 0, Fn.LOAD, 2, Fn.ADD, 0, Fn.LOAD, 3, Fn.MUL, 0),
+                new double[0], rows[1], halves[0], halves[1], Ops.reshape(pair[1]));
+        float[] xs = x.toFloatArray();
+        double[] ref = new double[48];
+        for (int i = 0; i < 48; i++) ref[i] = ((double) xs[i] + 0.5 + (100 + 16 + i % 16)) * 9;
+        TensorAssert.assertClose(ref, fused.toDoubleArray(), 1e-5);
+    }
+
+    @Test
     void everyInstructionMatchesItsOp() {
         Random r = new Random(2);
         Tensor x = random(r, 5, 301), y = random(r, 5, 301);

@@ -35,7 +35,6 @@ final class ArrayRules {
             return Ops.broadcastTo(x, Infer.broadcast("Expand", x.shape(), target).dims());
         });
         r.one("Tile", n -> Ops.tile(n.required(0), n.constant(1).toIntArray()));
-        r.one("Gather", n -> Ops.gather(n.required(0), n.required(1), (int) n.attrInt("axis", 0)));
         r.rule("Split", ArrayRules::split);
         r.one("Slice", ArrayRules::slice);
         r.one("OneHot", ArrayRules::oneHot);
@@ -263,13 +262,15 @@ final class ArrayRules {
         int rank = x.rank();
         long[] pads;
         double value;
+        Tensor runtimeValue = null; // a constant_value computed at run time
         int[] axes = null;
         if (n.opset() < 11) {
             pads = n.attrLongs("pads", new long[0]);
             value = n.attrFloat("value", 0);
         } else {
             pads = n.constant(1).toLongArray();
-            value = n.in(2) != null ? n.constant(2).doubleValue() : 0;
+            if (n.in(2) != null && n.known(2) == null && mode.equals("constant")) runtimeValue = n.in(2);
+            value = n.in(2) != null && runtimeValue == null ? n.constant(2).doubleValue() : 0;
             if (n.in(3) != null) axes = n.constant(3).toIntArray();
         }
         int count = axes == null ? rank : axes.length;
@@ -280,14 +281,44 @@ final class ArrayRules {
             paddings[axis][0] = (int) pads[k];
             paddings[axis][1] = (int) pads[k + count];
         }
-        for (int[] p : paddings) {
-            if (p[0] < 0 || p[1] < 0) throw n.unsupported("negative pads (cropping) " + Arrays.toString(pads));
+        // Negative pads crop: slice those first, then pad by the positive ones.
+        int[] begin = new int[rank], size = new int[rank];
+        boolean crops = false;
+        for (int a = 0; a < rank; a++) {
+            size[a] = -1;
+            if (paddings[a][0] < 0 || paddings[a][1] < 0) {
+                crops = true;
+                int dim = NnRules.knownDim(n, x, a);
+                begin[a] = Math.max(0, -paddings[a][0]);
+                size[a] = dim - begin[a] - Math.max(0, -paddings[a][1]);
+                paddings[a][0] = Math.max(0, paddings[a][0]);
+                paddings[a][1] = Math.max(0, paddings[a][1]);
+            }
+        }
+        if (crops) x = Ops.slice(x, begin, size);
+        if (runtimeValue != null) { // pad with zeros, then put the value where the mask of the original is 0
+            Tensor inside = Ops.greater(Ops.pad(Ops.onesLike(Ops.cast(x, DType.FLOAT32)), paddings), 0f);
+            return Ops.where(inside, Ops.pad(x, paddings), Ops.cast(Ops.reshape(runtimeValue), x.dtype()));
         }
         return switch (mode) {
             case "constant" -> Ops.pad(x, paddings, "CONSTANT", value);
             case "reflect" -> Ops.pad(x, paddings, "REFLECT", 0);
-            default -> throw n.unsupported("Pad mode '" + mode + "' (Nabla pads with constant and reflect)");
+            case "edge" -> edgePad(n, x, paddings);
+            default -> throw n.unsupported("Pad mode '" + mode + "' (Nabla pads with constant, reflect and edge)");
         };
+    }
+
+    /** Edge padding: each padded position repeats the nearest element (a gather of clamped indices per axis). */
+    private static Tensor edgePad(OnnxNode n, Tensor x, int[][] paddings) {
+        Tensor y = x;
+        for (int a = 0; a < x.rank(); a++) {
+            if (paddings[a][0] == 0 && paddings[a][1] == 0) continue;
+            int dim = NnRules.knownDim(n, x, a);
+            long[] idx = new long[paddings[a][0] + dim + paddings[a][1]];
+            for (int i = 0; i < idx.length; i++) idx[i] = Math.max(0, Math.min(dim - 1, i - paddings[a][0]));
+            y = Ops.gather(y, Tensors.of(idx, idx.length), a);
+        }
+        return y;
     }
 
     /** NCHW channels moved into b x b spatial blocks: DCR takes the block index from the outer channel bits. */

@@ -22,6 +22,7 @@ final class ControlFlowRules {
     static void register(OnnxOperators r) {
         r.rule("If", ControlFlowRules::ifThenElse);
         r.rule("Loop", ControlFlowRules::loop);
+        r.rule("Scan", Scan::apply);
     }
 
     private static List<Tensor> ifThenElse(OnnxNode n) {

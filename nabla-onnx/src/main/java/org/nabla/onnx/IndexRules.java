@@ -16,8 +16,17 @@ final class IndexRules {
 
     static void register(OnnxOperators r) {
         r.rule("TopK", IndexRules::topK);
+        r.one("Gather", n -> {
+            Tensor data = n.required(0);
+            int axis = axis(n, data);
+            return Ops.gather(data, fromEnd(data, n.required(1), axis), axis);
+        });
         r.one("GatherND", IndexRules::gatherNd);
-        r.one("GatherElements", n -> Ops.gatherElements(n.required(0), n.required(1), (int) n.attrInt("axis", 0)));
+        r.one("GatherElements", n -> {
+            Tensor data = n.required(0);
+            int axis = axis(n, data);
+            return Ops.gatherElements(data, fromEnd(data, n.required(1), axis), axis);
+        });
         r.one("ScatterND", IndexRules::scatterNd);
         r.one("ScatterElements", IndexRules::scatterElements);
         r.one("Scatter", IndexRules::scatterElements); // opset 9-10 name of ScatterElements
@@ -61,8 +70,9 @@ final class IndexRules {
     }
 
     private static Tensor scatterElements(OnnxNode n) {
-        Tensor data = n.required(0), indices = n.required(1), updates = n.required(2);
-        int axis = (int) n.attrInt("axis", 0);
+        Tensor data = n.required(0), updates = n.required(2);
+        int axis = axis(n, data);
+        Tensor indices = fromEnd(data, n.required(1), axis);
         return scatter(n, data, updates, u -> Ops.run(GradOps.GATHER_ELEMENTS_GRAD, Attrs.of("axis", axis), u, indices,
                 data));
     }
@@ -97,6 +107,27 @@ final class IndexRules {
         }
     }
 
+    /** The node's {@code axis} attribute (default 0), counted from the end when negative, checked against the rank. */
+    static int axis(OnnxNode n, Tensor data) {
+        long a = n.attrInt("axis", 0);
+        int rank = data.rank();
+        if (a < -rank || a >= rank) throw n.error("axis " + a + " is out of range for rank " + rank);
+        return (int) (a < 0 ? a + rank : a);
+    }
+
+    /**
+     * Indices into {@code axis} of {@code data} with ONNX's negative indices (counted from the end) made
+     * non-negative, as Nabla's gathers want them. Known indices that are all non-negative are returned as they are.
+     */
+    static Tensor fromEnd(Tensor data, Tensor indices, int axis) {
+        if (!indices.isSymbolic() && Arrays.stream(indices.toLongArray()).allMatch(i -> i >= 0)) return indices;
+        int d = data.shape().dim(axis);
+        Tensor dim = d >= 0 ? Tensors.scalar((long) d)
+                : Ops.gather(Ops.shape(data, DType.INT64), Tensors.scalar(axis), 0);
+        Tensor idx = Ops.cast(indices, DType.INT64);
+        return Ops.where(Ops.less(idx, 0L), Ops.add(idx, dim), idx);
+    }
+
     /** ScatterND's index tuples with negative entries counted from the end of their data axis. */
     private static Tensor nonNegativeNdIndices(OnnxNode n, Tensor data, Tensor indices) {
         int q = NnRules.knownDim(n, indices, indices.rank() - 1);
@@ -110,7 +141,7 @@ final class IndexRules {
     private static Tensor gatherNd(OnnxNode n) {
         Tensor data = n.required(0), indices = n.required(1);
         int batchDims = (int) n.attrInt("batch_dims", 0);
-        if (batchDims == 0) return Ops.gatherNd(data, indices);
+        if (batchDims == 0) return Ops.gatherNd(data, nonNegativeNdIndices(n, data, indices));
         // Prefix each index tuple with its batch position, then gather over the un-batched data.
         int[] ds = data.shape().dims(), is = indices.shape().dims();
         for (int i = 0; i < batchDims; i++) {

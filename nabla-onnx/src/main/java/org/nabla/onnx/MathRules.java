@@ -45,6 +45,23 @@ final class MathRules {
         r.unary("Cos", Ops::cos);
         r.unary("Tan", x -> Ops.div(Ops.sin(x), Ops.cos(x)));
         r.unary("Tanh", Ops::tanh);
+        r.unary("Atan", Ops::atan);
+        r.unary("Asin", Ops::asin);
+        r.unary("Acos", Ops::acos);
+        r.binary("BitwiseAnd", Ops::bitwiseAnd);
+        r.binary("BitwiseOr", Ops::bitwiseOr);
+        r.binary("BitwiseXor", Ops::bitwiseXor);
+        r.unary("BitwiseNot", Ops::invert);
+        r.one("BitCast", n -> Ops.bitcast(n.required(0), OnnxTypes.toDType((int) n.attrInt("to", 0), n.where() + " 'to'")));
+        r.one("BitShift", n -> {
+            Tensor x = n.required(0), y = n.required(1);
+            return switch (n.attrString("direction", "")) {
+                case "LEFT" -> Ops.leftShift(x, y);
+                case "RIGHT" -> Ops.rightShift(x, y);
+                default -> throw n.error("direction must be LEFT or RIGHT, got '" + n.attrString("direction", "")
+                        + "'");
+            };
+        });
         r.unary("Erf", Ops::erf);
         r.unary("Ceil", Ops::ceil);
         r.unary("Floor", Ops::floor);
@@ -69,6 +86,13 @@ final class MathRules {
         r.unary("Acosh", x -> Ops.log(Ops.add(x, Ops.sqrt(Ops.sub(Ops.square(x), 1)))));
         r.unary("Atanh", x -> Ops.mul(Ops.sub(Ops.log1p(x), Ops.log1p(Ops.neg(x))), 0.5));
         r.one("Shrink", MathRules::shrink);
+        r.one("Swish", n -> swish(n.required(0), n.attrFloat("alpha", 1.0)));
+        r.one("SwiGLU", n -> {
+            Tensor a = n.required(0), b = n.required(1);
+            if (!a.shape().equals(b.shape())) throw n.error("A " + a.shape() + " and B " + b.shape() + " differ");
+            return Ops.mul(swish(a, n.attrFloat("alpha", 1.0)), b);
+        });
+        r.one("CumProd", MathRules::cumProd);
         r.one("IsInf", MathRules::isInf);
         r.one("LeakyRelu", n -> Ops.leakyRelu(n.required(0), n.attrFloat("alpha", 0.01)));
         r.one("Elu", n -> Ops.elu(n.required(0), n.attrFloat("alpha", 1.0)));
@@ -107,6 +131,41 @@ final class MathRules {
             return Ops.add(y, beta == 1.0 ? n.in(2) : Ops.mul(n.in(2), beta));
         });
         r.rule("Einsum", n -> List.of(Einsum.apply(n.attrString("equation", ""), n.presentInputs(), n)));
+    }
+
+    /** x * sigmoid(alpha * x). */
+    private static Tensor swish(Tensor x, double alpha) {
+        return Ops.mul(x, Ops.sigmoid(alpha == 1.0 ? x : Ops.mul(x, alpha)));
+    }
+
+    /**
+     * Products along an axis, inclusive or exclusive, forward or reversed: log2(n) steps that each multiply by the
+     * running products shifted by 1, 2, 4... places (ones shifted in), exact for integers, no logarithms.
+     */
+    private static Tensor cumProd(OnnxNode n) {
+        Tensor x = n.required(0);
+        int rank = x.rank();
+        long a = n.constant(1).longValue();
+        if (a < -rank || a >= rank) throw n.error("axis " + a + " is out of range for rank " + rank);
+        int axis = (int) (a < 0 ? a + rank : a);
+        int len = NnRules.knownDim(n, x, axis);
+        boolean reverse = n.attrInt("reverse", 0) == 1, exclusive = n.attrInt("exclusive", 0) == 1;
+        Tensor flip = Ops.range(len - 1, -1, -1, DType.INT64);
+        Tensor y = reverse ? Ops.gather(x, flip, axis) : x;
+        if (exclusive) y = shiftInOnes(y, axis, 1, len);
+        for (int shift = 1; shift < len; shift *= 2) y = Ops.mul(y, shiftInOnes(y, axis, shift, len));
+        return reverse ? Ops.gather(y, flip, axis) : y;
+    }
+
+    /** {@code y} moved {@code shift} places along the axis, ones shifted in at the front. */
+    private static Tensor shiftInOnes(Tensor y, int axis, int shift, int len) {
+        int rank = y.rank();
+        int[] begin = new int[rank], size = new int[rank];
+        java.util.Arrays.fill(size, -1);
+        size[axis] = Math.max(0, len - shift);
+        int[][] pads = new int[rank][2];
+        pads[axis][0] = Math.min(shift, len);
+        return Ops.pad(Ops.slice(y, begin, size), pads, "CONSTANT", 1);
     }
 
     private static Tensor selu(OnnxNode n) {
@@ -155,8 +214,9 @@ final class MathRules {
     }
 
     /** MatMul with NumPy's rules for 1-D operands (a vector is promoted to a matrix, then the axis dropped). */
-    private static Tensor matmul(OnnxNode n) {
-        Tensor a = n.required(0), b = n.required(1);
+    private static Tensor matmul(OnnxNode n) { return matmul(n.required(0), n.required(1)); }
+
+    static Tensor matmul(Tensor a, Tensor b) {
         boolean va = a.rank() == 1, vb = b.rank() == 1;
         if (va) a = Ops.expandDims(a, 0);
         if (vb) b = Ops.expandDims(b, 1);

@@ -32,7 +32,7 @@ final class NnRules {
         r.one("GroupNormalization", NnRules::groupNorm);
         r.one("RMSNormalization", NnRules::rmsNorm);
         r.one("LRN", NnRules::lrn);
-        r.rule("Dropout", NnRules::dropout);
+        r.statefulRule("Dropout", NnRules::dropout); // random in training mode
     }
 
     /**
@@ -94,12 +94,18 @@ final class NnRules {
     }
 
     private static Tensor conv(OnnxNode n) {
-        Tensor x = n.required(0), w = n.required(1);
+        Tensor y = convolve(n, n.required(0), n.required(1));
+        if (n.in(2) == null) return y;
+        return y.rank() == 3 ? Ops.add(y, Ops.reshape(n.in(2), -1, 1)) : Ops.biasAdd(y, n.in(2), "NCHW");
+    }
+
+    /** Conv's convolution (no bias) with the node's strides, dilations, pads and groups; 1-D or 2-D. */
+    static Tensor convolve(OnnxNode n, Tensor x, Tensor w) {
         if (x.rank() == 3) { // 1-D convolution as a 2-D one over a height of 1
             return Ops.squeeze(conv2d(n, Ops.expandDims(x, 2), Ops.expandDims(w, 2), true), 2);
         }
-        if (x.rank() != 4) throw n.unsupported("Conv with " + (x.rank() - 2) + " spatial dimensions (Nabla has 1-D "
-                + "and 2-D)");
+        if (x.rank() != 4) throw n.unsupported(n.opType() + " with " + (x.rank() - 2) + " spatial dimensions (Nabla "
+                + "has 1-D and 2-D)");
         return conv2d(n, x, w, false);
     }
 
@@ -123,8 +129,7 @@ final class NnRules {
             default -> throw n.error("auto_pad '" + autoPad + "' is not an ONNX value");
         };
         Tensor filter = Ops.transpose(w, 2, 3, 1, 0); // OIHW -> HWIO
-        Tensor y = Ops.conv2d(x, filter, o);
-        return n.in(2) == null ? y : Ops.biasAdd(y, n.in(2), "NCHW");
+        return Ops.conv2d(x, filter, o);
     }
 
     /** A per-spatial-dim attribute, widened from 1-D to 2-D (height 1) when a 1-D op runs as a 2-D one. */
@@ -213,7 +218,8 @@ final class NnRules {
             case 2 -> Ops.sqrt(Ops.sum(Ops.square(x), true, axis));
             default -> throw n.error("p must be 1 or 2, got " + p);
         };
-        return Ops.div(x, norm);
+        // An all-zero slice stays zero (ONNX's reference), where dividing by its zero norm would give NaN.
+        return Ops.div(x, Ops.where(Ops.equal(norm, 0.0), Ops.onesLike(norm), norm));
     }
 
     /** (x - mean) / (std + 1e-9) over the axes (default N and the spatial axes of NCHW), as ONNX's function body. */
@@ -293,11 +299,27 @@ final class NnRules {
     private static List<Tensor> dropout(OnnxNode n) {
         Tensor x = n.required(0);
         Tensor training = n.in(2);
-        if (training != null && n.constant(2).booleanValue()) {
-            throw n.unsupported("Dropout in training mode (Nabla imports models for inference)");
-        }
+        if (training != null && n.constant(2).booleanValue()) return trainingDropout(n, x);
         List<Tensor> out = new ArrayList<>(List.of(Ops.identity(x)));
         if (n.outputCount() > 1) out.add(Ops.cast(Ops.onesLike(x), DType.BOOL));
         return out;
+    }
+
+    /**
+     * Dropout in training mode: each element kept with probability 1 - ratio (a uniform sample at or above the ratio)
+     * and scaled by 1 / (1 - ratio); the mask says which were kept. A ratio of 0 keeps everything.
+     */
+    private static List<Tensor> trainingDropout(OnnxNode n, Tensor x) {
+        double ratio = n.in(1) == null ? 0.5 : n.constant(1).doubleValue();
+        if (!(ratio >= 0 && ratio < 1)) throw n.error("ratio must be in [0, 1), got " + ratio);
+        int[] dims = new int[x.rank()];
+        for (int i = 0; i < dims.length; i++) dims[i] = knownDim(n, x, i);
+        long seed = n.hasAttr("seed") ? (long) n.attrInt("seed", 0) : java.util.concurrent.ThreadLocalRandom.current()
+                .nextLong();
+        Tensor keep = ratio == 0 ? Ops.cast(Ops.onesLike(x), DType.BOOL)
+                : Ops.greaterEqual(Ops.randomUniform(dims, DType.FLOAT64, 0, 1, seed), ratio);
+        Tensor y = ratio == 0 ? Ops.identity(x)
+                : Ops.where(keep, Ops.mul(x, 1 / (1 - ratio)), Ops.zerosLike(x));
+        return n.outputCount() > 1 ? List.of(y, keep) : List.of(y);
     }
 }

@@ -17,12 +17,16 @@ import org.nabla.onnx.proto.ModelProto;
  * output_K.pb. The model is imported into a graph and run in a Session on every data set; outputs are compared with
  * ONNX's tolerances ({@code |actual - expected| <= atol + rtol * |expected|}, rtol 1e-3, atol 1e-7; integers and booleans
  * exactly). Inputs are fed at run time; inputs an operator needs at import time (Reshape's shape...) are also bound.
+ * A case whose model draws random numbers (Bernoulli, RandomNormal...) cannot match ONNX's values, whose streams are
+ * implementation-defined: it is compared by distribution ({@link RandomComparison}) and reported as {@code random},
+ * not as a pass.
  */
 public final class OnnxConformance {
     public static final double RTOL = 1e-3;
     public static final double ATOL = 1e-7;
 
-    public enum Status { PASS, FAIL, SKIP }
+    /** A case's outcome; RANDOM: a random operator's outputs matched ONNX's in dtype, shape and distribution. */
+    public enum Status { PASS, FAIL, SKIP, RANDOM }
 
     /** One case's outcome; {@code detail} is the largest error for a failure, the reason for a skip. */
     public record Result(String name, Status status, String detail) {
@@ -32,9 +36,18 @@ public final class OnnxConformance {
                 case PASS -> "pass " + name;
                 case FAIL -> "fail " + name + " (" + detail + ")";
                 case SKIP -> "skip " + name + " (" + detail + ")";
+                case RANDOM -> "random " + name + " (compared by distribution: " + detail + ")";
             };
         }
     }
+
+    /**
+     * Cases whose expected outputs are wrong beyond ONNX's own tolerance, checked against an exact computation;
+     * reported as skips with the evidence, never as passes.
+     */
+    static final Map<String, String> DATA_ISSUES = Map.of("test_dft_inverse_opset19",
+            "the expected output carries float32 rounding noise beyond atol 1e-7: element 101 is 1.9e-7 where the "
+            + "exact inverse DFT (NumPy's ifft in float64) gives -7e-16; Nabla gives 3e-15");
 
     private OnnxConformance() {}
 
@@ -57,16 +70,25 @@ public final class OnnxConformance {
         return results;
     }
 
-    /** The closing line: {@code N passed, M failed, K skipped}. */
+    /**
+     * The closing line: {@code N passed, M failed, K skipped}, and {@code , R random (compared by distribution)} when
+     * there are such cases.
+     */
     public static String summary(List<Result> results) {
-        long pass = results.stream().filter(r -> r.status() == Status.PASS).count();
-        long fail = results.stream().filter(r -> r.status() == Status.FAIL).count();
-        return pass + " passed, " + fail + " failed, " + (results.size() - pass - fail) + " skipped";
+        long pass = count(results, Status.PASS), fail = count(results, Status.FAIL);
+        long skip = count(results, Status.SKIP), random = count(results, Status.RANDOM);
+        return pass + " passed, " + fail + " failed, " + skip + " skipped"
+                + (random == 0 ? "" : ", " + random + " random (compared by distribution)");
+    }
+
+    private static long count(List<Result> results, Status status) {
+        return results.stream().filter(r -> r.status() == status).count();
     }
 
     /** Runs one case folder. */
     public static Result run(Path dir) {
         String name = dir.getFileName().toString();
+        if (DATA_ISSUES.containsKey(name)) return new Result(name, Status.SKIP, DATA_ISSUES.get(name));
         try {
             ModelProto model = OnnxFiles.readModel(dir.resolve("model.onnx"));
             List<Path> sets;
@@ -76,7 +98,8 @@ public final class OnnxConformance {
             // Import once to learn the inputs (and fail early on unsupported operators) before reading data.
             List<OnnxSignature.Value> inputs = OnnxSignature.inputs(model.getGraph(), Map.of());
             new OnnxGraphTranslator(model).checkOperatorsSupported();
-            String worst = null;
+            boolean random = RandomComparison.isRandom(model.getGraph());
+            String worst = null, distribution = null;
             for (Path set : sets) {
                 List<Tensor> in = readNumbered(set, "input_");
                 List<Tensor> expected = readNumbered(set, "output_");
@@ -96,12 +119,14 @@ public final class OnnxConformance {
                             + expected.size());
                 }
                 for (int k = 0; k < expected.size(); k++) {
-                    String err = compare(expected.get(k), outs.get(k));
+                    String err = random ? RandomComparison.compare(expected.get(k), outs.get(k))
+                            : compare(expected.get(k), outs.get(k));
+                    if (random && err == null) distribution = RandomComparison.describe(expected.get(k), outs.get(k));
                     if (err != null) worst = set.getFileName() + " output " + k + ": " + err;
                 }
                 if (worst != null) return new Result(name, Status.FAIL, worst);
             }
-            return new Result(name, Status.PASS, "");
+            return random ? new Result(name, Status.RANDOM, distribution) : new Result(name, Status.PASS, "");
         } catch (UnsupportedOnnxException e) {
             return new Result(name, Status.SKIP, e.getMessage());
         } catch (IOException | RuntimeException e) {

@@ -278,6 +278,43 @@ final class OnnxGraphTranslator {
                 named++;
             }
             if (named == 0 && n.getOutputCount() == 0) throw node.error("declares no outputs");
+            if (!allKnown && !entry.stateful()) propagateKnown(n, node, entry, in, k, known);
+        }
+    }
+
+    /**
+     * Where a node reads bound inputs (known at import, still fed at run time) and constants only, its outputs are
+     * known too: computed once more, eagerly, so that operators downstream that need known values (Pad's pads,
+     * Reshape's shape...) get them. The graph keeps its own nodes. A node that cannot be computed so (an error in
+     * the eager run) simply leaves its outputs unknown: the graph built above is what runs.
+     */
+    private static void propagateKnown(NodeProto n, OnnxNode node, OnnxOperators.Entry entry, List<Tensor> in,
+                                       List<Tensor> k, Map<String, Tensor> known) {
+        if (n.getAttributeList().stream().anyMatch(a -> a.hasG() || a.getGraphsCount() > 0)) return;
+        List<Tensor> values = new ArrayList<>();
+        for (int i = 0; i < in.size(); i++) {
+            Tensor t = in.get(i);
+            if (t == null) {
+                values.add(null);
+            } else if (!t.isSymbolic()) {
+                values.add(t);
+            } else if (k.get(i) != null) {
+                values.add(k.get(i));
+            } else {
+                return;
+            }
+        }
+        OnnxNode eager = node.withInputs(values);
+        List<Tensor> out;
+        try (ExecutionContext.Scope scope = ExecutionContext.enter(EagerContext.INSTANCE)) {
+            out = entry.rule().apply(eager);
+        } catch (RuntimeException e) {
+            return;
+        }
+        for (int i = 0; i < n.getOutputCount() && i < out.size(); i++) {
+            if (!n.getOutput(i).isEmpty() && out.get(i) != null && !out.get(i).isSymbolic()) {
+                known.put(n.getOutput(i), out.get(i));
+            }
         }
     }
 

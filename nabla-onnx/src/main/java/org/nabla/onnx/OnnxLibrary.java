@@ -19,6 +19,13 @@ public final class OnnxLibrary implements OnnxOpLibrary {
         ControlFlowRules.register(imports);
         IndexRules.register(imports);
         GeneratorRules.register(imports);
+        AttentionRules.register(imports);
+        Recurrent.register(imports);
+        Quantization.register(imports);
+        DataDependentRules.register(imports);
+        ImageRules.register(imports);
+        SpectralRules.register(imports);
+        StateRules.register(imports);
 
         MathExports.register(exports);
         ReductionExports.register(exports);

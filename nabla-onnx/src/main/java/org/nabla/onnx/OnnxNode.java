@@ -38,10 +38,16 @@ public final class OnnxNode {
         this.subgraphs = subgraphs;
     }
 
-    /** The node's name, or its first output's name when it has none (for messages). */
+    /** The same node reading {@code values} instead (for computing it again on known values). */
+    OnnxNode withInputs(List<Tensor> values) {
+        return new OnnxNode(proto, opset, new ArrayList<>(values), values, attributes, subgraphs);
+    }
+
+    /** The node's name, or its first named output's name when it has none (for messages). */
     public String name() {
         if (!proto.getName().isEmpty()) return proto.getName();
-        return proto.getOutputCount() > 0 ? proto.getOutput(0) : "?";
+        for (String out : proto.getOutputList()) if (!out.isEmpty()) return out;
+        return "?";
     }
 
     public String opType() { return proto.getOpType(); }

@@ -12,20 +12,24 @@ final class Pooling {
 
     /** MaxPool (values, and the argmax indices when the node asks for them) or AveragePool. */
     static List<Tensor> pool(OnnxNode n, boolean max) {
-        Tensor x = n.required(0);
+        return pool(n, n.required(0), max, n.attrInt("count_include_pad", 0) == 1);
+    }
+
+    /** Pools {@code x} with the node's attributes (LpPool sums |x|^p as a mean that counts the padding). */
+    static List<Tensor> pool(OnnxNode n, Tensor x, boolean max, boolean countIncludePad) {
         int[] k = n.attrInts("kernel_shape", null);
         if (k == null) throw n.error("needs kernel_shape");
         if (x.rank() != k.length + 2) {
             throw n.error("kernel_shape " + Arrays.toString(k) + " does not fit input of rank " + x.rank());
         }
         boolean indices = max && n.wantsOutput(1);
-        if (!indices && fastPathApplies(n, x, max)) return List.of(pool2d(n, x, k, max));
+        if (!indices && fastPathApplies(n, x, max, countIncludePad)) return List.of(pool2d(n, x, k, max));
         PoolOptions o = PoolOptions.of(k)
                 .strides(n.attrInts("strides", new int[0]))
                 .dilations(n.attrInts("dilations", new int[0]))
                 .pads(n.attrInts("pads", new int[0]))
                 .ceilMode(n.attrInt("ceil_mode", 0) == 1)
-                .countIncludePad(n.attrInt("count_include_pad", 0) == 1)
+                .countIncludePad(countIncludePad)
                 .storageOrder((int) n.attrInt("storage_order", 0));
         o = switch (n.attrString("auto_pad", "NOTSET")) {
             case "NOTSET" -> o;
@@ -42,13 +46,13 @@ final class Pooling {
      * The common 2-D case (floating point, floor mode, no dilation, padding that pooling over a padded copy gets
      * right) runs on Nabla's NCHW maxPool2d/avgPool2d, which are faster than the general N-d pooling.
      */
-    private static boolean fastPathApplies(OnnxNode n, Tensor x, boolean max) {
+    private static boolean fastPathApplies(OnnxNode n, Tensor x, boolean max, boolean countIncludePad) {
         if (x.rank() != 4 || !x.dtype().isFloating() || n.attrInt("ceil_mode", 0) != 0) return false;
         int[] dil = n.attrInts("dilations", new int[] {1, 1});
         if (dil[0] != 1 || dil[1] != 1) return false;
         if (!n.attrString("auto_pad", "NOTSET").equals("NOTSET")) return false;
         boolean padded = Arrays.stream(n.attrInts("pads", new int[4])).anyMatch(p -> p != 0);
-        return !padded || max || n.attrInt("count_include_pad", 0) == 1;
+        return !padded || max || countIncludePad;
     }
 
     private static Tensor pool2d(OnnxNode n, Tensor x, int[] k, boolean max) {

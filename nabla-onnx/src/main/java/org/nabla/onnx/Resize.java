@@ -5,38 +5,47 @@ import org.nabla.Ops;
 import org.nabla.Tensor;
 
 /**
- * ONNX Resize and Upsample in mode "nearest" by integer factors, where nearest-neighbour sampling repeats every
- * element f times along an axis (expand, tile, merge). Whether the node's coordinate transformation and rounding
- * really repeat elements is checked by evaluating them (half_pixel with round_prefer_floor does, half_pixel with
- * floor does not). Other modes and fractional factors are refused.
+ * ONNX Resize and Upsample. Mode "nearest" by integer factors, where nearest-neighbour sampling repeats every element
+ * f times along an axis (expand, tile, merge), runs as that repetition when the node's coordinate transformation and
+ * rounding really repeat elements (checked by evaluating them: half_pixel with round_prefer_floor does, half_pixel
+ * with floor does not); that path keeps unknown dimensions. Everything else (linear, cubic, other factors and
+ * transformations) is {@link ResizeInterpolation}, which needs the sizes known at import time.
  */
 final class Resize {
     private Resize() {}
 
     static Tensor resize(OnnxNode n) {
         Tensor x = n.required(0);
-        requireNearest(n);
         double[] scales;
+        long[] sizes = null;
         if (n.opset() < 11) {
             scales = n.constant(1).toDoubleArray();
         } else {
             Tensor s = n.in(2) == null ? null : n.constant(2);
-            if (s != null && s.size() > 0) scales = s.toDoubleArray();
-            else if (n.in(3) != null) scales = fromSizes(n, x, n.constant(3).toLongArray());
-            else throw n.error("needs scales or sizes");
             if (n.in(3) != null && s != null && s.size() > 0) throw n.error("has both scales and sizes");
+            if (s != null && s.size() > 0) {
+                scales = s.toDoubleArray();
+            } else if (n.in(3) != null) {
+                sizes = n.constant(3).toLongArray();
+                scales = fromSizes(n, x, sizes);
+            } else {
+                throw n.error("needs scales or sizes");
+            }
         }
         scales = onAllAxes(n, x, scales);
         // Opset 10 knows only the asymmetric transformation; ONNX Runtime floors its coordinates, as Upsample does.
         String transform = n.opset() < 11 ? "asymmetric"
                 : n.attrString("coordinate_transformation_mode", "half_pixel");
         String rounding = n.opset() < 11 ? "floor" : n.attrString("nearest_mode", "round_prefer_floor");
-        return repeat(n, x, factors(n, scales, transform, rounding));
+        int[] factors = n.attrString("mode", "nearest").equals("nearest")
+                ? repeatFactors(n, scales, transform, rounding) : null;
+        if (factors != null) return repeat(n, x, factors);
+        double[] roi = transform.equals("tf_crop_and_resize") ? roi(n, x) : null;
+        return ResizeInterpolation.resize(n, x, scales, outputSizes(n, x, scales, sizes), roi, transform);
     }
 
-    /** Upsample (opset 7 to 9): nearest sampling at floor(x / scale), scales as an attribute before opset 9. */
+    /** Upsample (opset 7 to 9): asymmetric coordinates, scales as an attribute before opset 9. */
     static Tensor upsample(OnnxNode n) {
-        requireNearest(n);
         Tensor x = n.required(0);
         double[] scales;
         if (n.opset() < 9) {
@@ -48,14 +57,47 @@ final class Resize {
             scales = n.constant(1).toDoubleArray();
         }
         if (scales.length != x.rank()) throw n.error("has " + scales.length + " scales for rank " + x.rank());
-        return repeat(n, x, factors(n, scales, "asymmetric", "floor"));
+        int[] factors = n.attrString("mode", "nearest").equals("nearest")
+                ? repeatFactors(n, scales, "asymmetric", "floor") : null;
+        if (factors != null) return repeat(n, x, factors);
+        return ResizeInterpolation.resize(n, x, scales, outputSizes(n, x, scales, null), null, "asymmetric");
     }
 
-    private static void requireNearest(OnnxNode n) {
-        String mode = n.attrString("mode", "nearest");
-        if (!mode.equals("nearest")) {
-            throw n.unsupported("mode '" + mode + "' (Nabla resizes with mode 'nearest' by integer factors)");
+    /**
+     * The output size of every axis: the sizes given (on the axes attribute's axes), rounded half up from the one
+     * scale a keep_aspect_ratio_policy picked, or floor(scale * dim).
+     */
+    private static int[] outputSizes(OnnxNode n, Tensor x, double[] scales, long[] sizes) {
+        int rank = x.rank();
+        int[] out = new int[rank];
+        for (int a = 0; a < rank; a++) out[a] = NnRules.knownDim(n, x, a);
+        if (sizes == null) {
+            for (int a = 0; a < rank; a++) out[a] = (int) Math.floor(scales[a] * out[a]);
+            return out;
         }
+        int[] axes = axes(n, x, sizes.length);
+        boolean stretch = n.attrString("keep_aspect_ratio_policy", "stretch").equals("stretch");
+        for (int i = 0; i < axes.length; i++) {
+            int a = axes[i];
+            out[a] = stretch ? (int) sizes[i] : (int) (scales[a] * out[a] + 0.5);
+        }
+        return out;
+    }
+
+    /** The roi input (starts then ends, for the axes attribute's axes) over every axis. */
+    private static double[] roi(OnnxNode n, Tensor x) {
+        int rank = x.rank();
+        double[] all = new double[2 * rank];
+        for (int a = 0; a < rank; a++) all[rank + a] = 1;
+        if (n.in(1) == null) return all;
+        double[] given = n.constant(1).toDoubleArray();
+        if (given.length == 0) return all;
+        int[] axes = axes(n, x, given.length / 2);
+        for (int i = 0; i < axes.length; i++) {
+            all[axes[i]] = given[i];
+            all[rank + axes[i]] = given[axes.length + i];
+        }
+        return all;
     }
 
     /** Scales of the target sizes, with keep_aspect_ratio_policy (opset 18) choosing one scale for all axes. */
@@ -92,20 +134,14 @@ final class Resize {
         return Arrays.stream(axes).map(a -> a < 0 ? a + x.rank() : a).toArray();
     }
 
-    /** Each scale as an integer factor, checked to repeat elements under the coordinate transformation and rounding. */
-    private static int[] factors(OnnxNode n, double[] scales, String transform, String rounding) {
+    /** Each scale as an integer factor that repeats elements, or null when some scale does not. */
+    private static int[] repeatFactors(OnnxNode n, double[] scales, String transform, String rounding) {
         int[] f = new int[scales.length];
         for (int i = 0; i < f.length; i++) {
             double s = scales[i];
-            if (s < 1 || s != Math.rint(s)) {
-                throw n.unsupported("scale " + s + " on axis " + i + " (Nabla resizes by integer factors >= 1; "
-                        + "scales " + Arrays.toString(scales) + ")");
-            }
+            if (s < 1 || s != Math.rint(s)) return null;
             f[i] = (int) s;
-            if (f[i] > 1 && !repeatsElements(n, f[i], transform, rounding)) {
-                throw n.unsupported("coordinate_transformation_mode '" + transform + "' with nearest_mode '" + rounding
-                        + "' does not repeat elements at scale " + f[i] + " (Nabla resizes by repeating)");
-            }
+            if (f[i] > 1 && !repeatsElements(n, f[i], transform, rounding)) return null;
         }
         return f;
     }

@@ -75,28 +75,31 @@ class ResizeTest {
         assertArrayEquals(nearestReference(X, 1, 2, 3, 1, 4), b.toDoubleArray());
     }
 
+    /** Resizes [1, 3] (shape (1, 1, 1, 2)) along its last axis by {@code scale} with the given attributes. */
+    private static double[] resizeRow(float scale, String... attrs) {
+        OnnxNodeCase c = OnnxNodeCase.of("Resize", 19).input(Tensors.of(new float[] {1, 3}, 1, 1, 1, 2)).skip()
+                .constant(Tensors.of(new float[] {1, 1, 1, scale}, 4));
+        for (int i = 0; i < attrs.length; i += 2) c = c.attr(attrs[i], attrs[i + 1]);
+        return c.run1().toDoubleArray();
+    }
+
     @Test
-    void otherModesFractionalScalesAndNonRepeatingRoundingAreRefused() {
-        var linear = assertThrows(UnsupportedOnnxException.class, () -> OnnxNodeCase.of("Resize", 13)
-                .input(Tensors.of(X, 1, 1, 2, 3)).skip().constant(Tensors.of(new float[] {1, 1, 2, 2}, 4))
-                .attr("mode", "linear").run());
-        assertTrue(linear.getMessage().contains("mode 'linear'"), linear.getMessage());
-        var cubic = assertThrows(UnsupportedOnnxException.class, () -> OnnxNodeCase.of("Upsample", 9)
-                .input(Tensors.of(X, 1, 1, 2, 3)).constant(Tensors.of(new float[] {1, 1, 2, 2}, 4))
-                .attr("mode", "cubic").run());
-        assertTrue(cubic.getMessage().contains("mode 'cubic'"), cubic.getMessage());
-        var half = assertThrows(UnsupportedOnnxException.class, () -> OnnxNodeCase.of("Resize", 13)
-                .input(Tensors.of(X, 1, 1, 2, 3)).skip().constant(Tensors.of(new float[] {1, 1, 1.5f, 2}, 4)).run());
-        assertTrue(half.getMessage().contains("scale 1.5 on axis 2"), half.getMessage());
-        var floor = assertThrows(UnsupportedOnnxException.class, () -> OnnxNodeCase.of("Resize", 13)
-                .input(Tensors.of(X, 1, 1, 2, 3)).skip().constant(Tensors.of(new float[] {1, 1, 2, 2}, 4))
-                .attr("nearest_mode", "floor").run());
-        assertTrue(floor.getMessage().contains("'half_pixel' with nearest_mode 'floor' does not repeat"),
-                floor.getMessage());
-        var corners = assertThrows(UnsupportedOnnxException.class, () -> OnnxNodeCase.of("Resize", 13)
-                .input(Tensors.of(X, 1, 1, 2, 3)).skip().constant(Tensors.of(new float[] {1, 1, 2, 2}, 4))
-                .attr("coordinate_transformation_mode", "align_corners").run());
-        assertTrue(corners.getMessage().contains("align_corners"), corners.getMessage());
+    void linearCubicFractionalAndNonRepeatingNearestInterpolate() {
+        // half_pixel: output i samples (i + 0.5) / 2 - 0.5 = -0.25, 0.25, 0.75, 1.25, clamped at the edges.
+        assertArrayEquals(new double[] {1, 1.5, 2.5, 3}, resizeRow(2, "mode", "linear"), 1e-6);
+        // align_corners: i * (2 - 1) / (4 - 1) = 0, 1/3, 2/3, 1.
+        assertArrayEquals(new double[] {1, 5 / 3.0, 7 / 3.0, 3},
+                resizeRow(2, "mode", "linear", "coordinate_transformation_mode", "align_corners"), 1e-6);
+        // floor of -0.25, 0.25, 0.75, 1.25 is -1 (the edge), 0, 0, 1.
+        assertArrayEquals(new double[] {1, 1, 1, 3}, resizeRow(2, "nearest_mode", "floor"), 1e-6);
+        // scale 1.5: floor(3) outputs at -1/6, 1/2, 7/6, rounded half down: 0, 0, 1.
+        assertArrayEquals(new double[] {1, 1, 3}, resizeRow(1.5f), 1e-6);
+        // cubic (a = -0.75, the edge repeated): at 0.25 the weights -0.10546875 0.87890625 0.26171875 -0.03515625
+        // fall on 1 1 3 3; at -0.25 on 1 1 1 3. ONNX's reference gives 0.7890625 1.453125 2.546875 3.2109375.
+        assertArrayEquals(new double[] {0.7890625, 1.453125, 2.546875, 3.2109375}, resizeRow(2, "mode", "cubic"),
+                1e-6);
+        var bogus = assertThrows(OnnxException.class, () -> resizeRow(2, "mode", "bogus"));
+        assertTrue(bogus.getMessage().contains("mode 'bogus'"), bogus.getMessage());
     }
 
     @Test

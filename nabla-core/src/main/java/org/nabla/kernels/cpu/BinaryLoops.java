@@ -37,7 +37,9 @@ final class BinaryLoops {
         MOD("Mod", false), POW("Pow", false), MAXIMUM("Maximum", true), MINIMUM("Minimum", true),
         EQUAL("Equal", false), NOT_EQUAL("NotEqual", false), GREATER("Greater", false),
         GREATER_EQUAL("GreaterEqual", false), LESS("Less", false), LESS_EQUAL("LessEqual", false),
-        AND("LogicalAnd", false), OR("LogicalOr", false), XOR("LogicalXor", false);
+        AND("LogicalAnd", false), OR("LogicalOr", false), XOR("LogicalXor", false),
+        BITWISE_AND("BitwiseAnd", false), BITWISE_OR("BitwiseOr", false), BITWISE_XOR("BitwiseXor", false),
+        LEFT_SHIFT("LeftShift", false), RIGHT_SHIFT("RightShift", false);
 
         final String op;
         /** True for the functions with a float32/float64 Vector API loop. */
@@ -418,9 +420,13 @@ final class BinaryLoops {
             case POW -> FloatMath.pow(a, b);
             case MAXIMUM -> Math.max(a, b);
             case MINIMUM -> Math.min(a, b);
-            case AND -> a & b;
-            case OR -> a | b;
-            case XOR -> a ^ b;
+            case AND, BITWISE_AND -> a & b;
+            case OR, BITWISE_OR -> a | b;
+            case XOR, BITWISE_XOR -> a ^ b;
+            // Narrow unsigned values arrive zero-extended, so >> is logical for them; shifts past 31 bits give 0 or
+            // the sign (Java would take the count mod 32).
+            case LEFT_SHIFT -> b >= 32 || b < 0 ? 0 : a << b;
+            case RIGHT_SHIFT -> b >= 32 || b < 0 ? a >> 31 : a >> b;
             default -> throw new AssertionError(f);
         };
     }
@@ -436,6 +442,11 @@ final class BinaryLoops {
             case POW -> FloatMath.pow(a, b);
             case MAXIMUM -> Math.max(a, b);
             case MINIMUM -> Math.min(a, b);
+            case BITWISE_AND -> a & b;
+            case BITWISE_OR -> a | b;
+            case BITWISE_XOR -> a ^ b;
+            case LEFT_SHIFT -> b >= 64 || b < 0 ? 0 : a << b;
+            case RIGHT_SHIFT -> b >= 64 || b < 0 ? a >> 63 : a >> b;
             default -> throw new AssertionError(f);
         };
     }
@@ -451,6 +462,7 @@ final class BinaryLoops {
             case POW -> FloatMath.powUnsigned(a, b);
             case MAXIMUM -> Long.compareUnsigned(a, b) >= 0 ? a : b;
             case MINIMUM -> Long.compareUnsigned(a, b) <= 0 ? a : b;
+            case RIGHT_SHIFT -> b >= 64 || b < 0 ? 0 : a >>> b;
             default -> apply(f, a, b);
         };
     }

@@ -52,9 +52,11 @@ public final class CpuFusedKernels {
         int n = shape.intSize();
         int depth = FusedOps.maxStackDepth(program, in.length, params.length);
         float[][] data = new float[in.length][];
+        int[] offsets = new int[in.length], sizes = new int[in.length];
         Kind[] kinds = new Kind[in.length];
         for (int i = 0; i < in.length; i++) {
-            Tensor t = in[i];
+            // A view (a Split output, a slice) starts at its offset in a shared array; strided views are copied.
+            Tensor t = in[i].isDense() ? in[i] : in[i].dense();
             if (t.shape().equals(shape)) {
                 kinds[i] = Kind.FULL;
             } else if (t.size() == 1) {
@@ -67,9 +69,12 @@ public final class CpuFusedKernels {
                 kinds[i] = Kind.FULL;
             }
             data[i] = (float[]) t.data();
+            offsets[i] = t.offset();
+            sizes[i] = t.shape().intSize();
         }
         float[] z = new float[n];
-        Parallel.forRange(n, GRAIN, (from, to) -> run(program, params, data, kinds, depth, z, from, to));
+        Parallel.forRange(n, GRAIN, (from, to) -> run(program, params, data, offsets, sizes, kinds, depth, z, from,
+                to));
         return new Tensor[] {Tensor.wrap(DType.FLOAT32, shape, z)};
     }
 
@@ -84,8 +89,8 @@ public final class CpuFusedKernels {
         return true;
     }
 
-    private static void run(int[] program, float[] params, float[][] data, Kind[] kinds, int depth, float[] z,
-                            int from, int to) {
+    private static void run(int[] program, float[] params, float[][] data, int[] offsets, int[] sizes, Kind[] kinds,
+                            int depth, float[] z, int from, int to) {
         float[][] temp = new float[depth][BLOCK];
         float[][] arr = new float[depth][];
         int[] off = new int[depth];
@@ -97,7 +102,7 @@ public final class CpuFusedKernels {
                 Fn f = Fn.ofCode(program[pc]);
                 int arg = program[pc + 1];
                 if (f == Fn.LOAD) {
-                    load(data[arg], kinds[arg], base, len, temp[sp], arr, off, sp);
+                    load(data[arg], offsets[arg], sizes[arg], kinds[arg], base, len, temp[sp], arr, off, sp);
                     sp++;
                     continue;
                 }
@@ -117,24 +122,25 @@ public final class CpuFusedKernels {
         }
     }
 
-    private static void load(float[] src, Kind kind, int base, int len, float[] buf, float[][] arr, int[] off,
-                             int sp) {
+    /** Loads elements [base, base + len) of an input whose {@code size} elements start at {@code src[start]}. */
+    private static void load(float[] src, int start, int size, Kind kind, int base, int len, float[] buf,
+                             float[][] arr, int[] off, int sp) {
         switch (kind) {
             case FULL -> {
                 arr[sp] = src;
-                off[sp] = base;
+                off[sp] = start + base;
             }
             case SCALAR -> {
-                java.util.Arrays.fill(buf, 0, len, src[0]);
+                java.util.Arrays.fill(buf, 0, len, src[start]);
                 arr[sp] = buf;
                 off[sp] = 0;
             }
             case CYCLIC -> {
-                int m = src.length;
+                int m = size;
                 int pos = (int) ((long) base % m);
                 for (int j = 0; j < len; ) {
                     int c = Math.min(m - pos, len - j);
-                    System.arraycopy(src, pos, buf, j, c);
+                    System.arraycopy(src, start + pos, buf, j, c);
                     j += c;
                     pos = 0;
                 }

@@ -25,6 +25,7 @@ public final class CpuMathKernels {
     private static final List<DType> FLOATS = List.of(DType.FLOAT32, DType.FLOAT64);
     private static final List<DType> ALL = List.of(DType.values());
     private static final List<DType> BOOL = List.of(DType.BOOL);
+    private static final List<DType> INTEGERS = Arrays.stream(DType.values()).filter(DType::isInteger).toList();
 
     /** Registers this family's CPU kernels. */
     public static void register(KernelRegistry r) {
@@ -46,6 +47,15 @@ public final class CpuMathKernels {
         binary(r, MathOps.LOGICAL_AND, BinaryLoops.Fn.AND, BOOL);
         binary(r, MathOps.LOGICAL_OR, BinaryLoops.Fn.OR, BOOL);
         binary(r, MathOps.LOGICAL_XOR, BinaryLoops.Fn.XOR, BOOL);
+        binary(r, MathOps.BITWISE_AND, BinaryLoops.Fn.BITWISE_AND, INTEGERS);
+        binary(r, MathOps.BITWISE_OR, BinaryLoops.Fn.BITWISE_OR, INTEGERS);
+        binary(r, MathOps.BITWISE_XOR, BinaryLoops.Fn.BITWISE_XOR, INTEGERS);
+        binary(r, MathOps.LEFT_SHIFT, BinaryLoops.Fn.LEFT_SHIFT, INTEGERS);
+        binary(r, MathOps.RIGHT_SHIFT, BinaryLoops.Fn.RIGHT_SHIFT, INTEGERS);
+        unary(r, MathOps.INVERT, UnaryLoops.Fn.INVERT, INTEGERS);
+        unary(r, MathOps.ATAN, UnaryLoops.Fn.ATAN, FLOATS);
+        unary(r, MathOps.ASIN, UnaryLoops.Fn.ASIN, FLOATS);
+        unary(r, MathOps.ACOS, UnaryLoops.Fn.ACOS, FLOATS);
 
         unary(r, MathOps.NEG, UnaryLoops.Fn.NEG, NUMERIC);
         unary(r, MathOps.ABS, UnaryLoops.Fn.ABS, NUMERIC);
@@ -74,12 +84,48 @@ public final class CpuMathKernels {
         });
         r.register(MathOps.SELECT, CpuDevice.TYPE, ALL, ctx -> new Tensor[] {
             select(ctx.input(0), ctx.input(1), ctx.input(2), ctx.outputSpec(0))});
+        r.register(MathOps.BITCAST, CpuDevice.TYPE, ALL, ctx -> new Tensor[] {
+            Tensor.wrap(ctx.outputSpec(0).dtype(), ctx.outputSpec(0).shape(),
+                    bitcast(ctx.input(0).dense().data(), ctx.outputSpec(0).dtype().storage()))});
         r.register(MathOps.CAST, CpuDevice.TYPE, ALL, ctx -> {
             Tensor x = ctx.input(0);
             TensorSpec out = ctx.outputSpec(0);
             return new Tensor[] {x.dtype() == out.dtype() ? x : Tensor.wrap(out.dtype(), out.shape(),
                     cast(x, out.dtype()))};
         });
+    }
+
+    /** The same bits in the storage array of another dtype of the same width (float[] and int[], say). */
+    private static Object bitcast(Object data, DType.Storage to) {
+        return switch (data) {
+            case float[] f when to == DType.Storage.INT -> {
+                int[] z = new int[f.length];
+                for (int i = 0; i < f.length; i++) z[i] = Float.floatToRawIntBits(f[i]);
+                yield z;
+            }
+            case int[] v when to == DType.Storage.FLOAT -> {
+                float[] z = new float[v.length];
+                for (int i = 0; i < v.length; i++) z[i] = Float.intBitsToFloat(v[i]);
+                yield z;
+            }
+            case double[] d when to == DType.Storage.LONG -> {
+                long[] z = new long[d.length];
+                for (int i = 0; i < d.length; i++) z[i] = Double.doubleToRawLongBits(d[i]);
+                yield z;
+            }
+            case long[] v when to == DType.Storage.DOUBLE -> {
+                double[] z = new double[v.length];
+                for (int i = 0; i < v.length; i++) z[i] = Double.longBitsToDouble(v[i]);
+                yield z;
+            }
+            case float[] f -> f.clone();
+            case double[] d -> d.clone();
+            case int[] v -> v.clone();
+            case long[] v -> v.clone();
+            case byte[] v -> v.clone();
+            case short[] v -> v.clone();
+            default -> throw new IllegalStateException("unsupported storage " + data.getClass());
+        };
     }
 
     private static void binary(KernelRegistry r, OpDef op, BinaryLoops.Fn fn, List<DType> dtypes) {

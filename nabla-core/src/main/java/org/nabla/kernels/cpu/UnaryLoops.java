@@ -24,7 +24,7 @@ final class UnaryLoops {
     /** The unary functions. IsNan, IsFinite and Not write bool. */
     enum Fn {
         NEG, ABS, SIGN, SQUARE, EXP, LOG, LOG1P, SQRT, RSQRT, RECIPROCAL, SIN, COS, TANH, ERF, FLOOR, CEIL, ROUND,
-        IS_NAN, IS_FINITE, NOT;
+        ATAN, ASIN, ACOS, IS_NAN, IS_FINITE, NOT, INVERT;
 
         boolean isPredicate() { return this == IS_NAN || this == IS_FINITE; }
     }
@@ -214,6 +214,9 @@ final class UnaryLoops {
             case FLOOR -> Math.floor(a);
             case CEIL -> Math.ceil(a);
             case ROUND -> Math.rint(a); // ties to even
+            case ATAN -> Math.atan(a);
+            case ASIN -> Math.asin(a);
+            case ACOS -> Math.acos(a);
             default -> throw new AssertionError(f);
         };
     }
@@ -238,6 +241,7 @@ final class UnaryLoops {
             case SIGN -> Long.signum(a);
             case SQUARE -> a * a;
             case NOT -> a == 0 ? 1 : 0;
+            case INVERT -> ~a; // narrower dtypes keep the low bits
             default -> throw new AssertionError(f);
         };
     }
