@@ -120,6 +120,18 @@ class MixedPrecisionKerasTest {
     }
 
     @Test
+    void checkpointsKeepSixteenBitTensors() throws IOException {
+        Tensor h = Ops.convertToTensor(new float[] {1.5f, -0f, Float.NaN, 65504f}, DType.FLOAT16);
+        Tensor b = Ops.convertToTensor(new float[] {3e38f, 1e-40f}, DType.BFLOAT16);
+        Map<String, Tensor> back = org.nabla.nn.saving.Checkpoint.fromBytes(
+                org.nabla.nn.saving.Checkpoint.toBytes(Map.of("h", h, "b", b)), "test");
+        assertEquals(DType.FLOAT16, back.get("h").dtype());
+        assertEquals(DType.BFLOAT16, back.get("b").dtype());
+        org.junit.jupiter.api.Assertions.assertArrayEquals(h.toShortArray(), back.get("h").toShortArray());
+        org.junit.jupiter.api.Assertions.assertArrayEquals(b.toShortArray(), back.get("b").toShortArray());
+    }
+
+    @Test
     void scaleLossMultipliesByTheScale() {
         LossScaleOptimizer opt = new LossScaleOptimizer(new SGD(0.1));
         assertEquals(32768.0, opt.lossScale());
