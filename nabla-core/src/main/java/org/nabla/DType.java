@@ -4,7 +4,7 @@ import java.util.Locale;
 
 /**
  * The element type of a tensor. Each dtype names the Java array that backs it on the CPU, so kernels can switch on
- * {@link #storage()}; float16/bfloat16 would be stored as {@code short[]} and string as {@code Object[]}. Unsigned
+ * {@link #storage()}; float16 and bfloat16 keep their bits in a {@code short[]} (see {@link #isHalfPrecision()}). Unsigned
  * dtypes share the array of the signed dtype of their width and read it with a mask ({@code & 0xff}, {@code & 0xffff},
  * {@code & 0xffffffffL}); uint64 keeps the bits in a {@code long} and compares, divides and prints them unsigned.
  * New constants go at the end, so listings keep their order. Nabla's files (graph files, checkpoints, saved models)
@@ -33,7 +33,17 @@ public enum DType {
     /** 32-bit unsigned integer ({@code int[]} read with a mask). */
     UINT32("uint32", 4, Storage.INT, 10),
     /** 64-bit unsigned integer ({@code long[]}, compared, divided and printed unsigned). */
-    UINT64("uint64", 8, Storage.LONG, 11);
+    UINT64("uint64", 8, Storage.LONG, 11),
+    /**
+     * 16-bit IEEE half-precision float ({@code short[]} holding the bits; 10-bit mantissa, largest finite 65504).
+     * Kernels compute in float32 and round each result once to float16.
+     */
+    FLOAT16("float16", 2, Storage.SHORT, 12),
+    /**
+     * Google Brain's 16-bit float: the upper half of a float32 ({@code short[]} holding the bits; float32's range,
+     * 7-bit mantissa). Kernels compute in float32 and round each result once to bfloat16.
+     */
+    BFLOAT16("bfloat16", 2, Storage.SHORT, 13);
 
     /** The Java primitive array kind that holds the elements of a CPU tensor of this dtype. */
     public enum Storage {
@@ -81,8 +91,14 @@ public enum DType {
     /** The Java array type that holds its elements. */
     public Storage storage() { return storage; }
 
-    /** Whether it is float32 or float64. */
-    public boolean isFloating() { return this == FLOAT32 || this == FLOAT64; }
+    /** Whether it is a floating dtype: float16, bfloat16, float32 or float64. */
+    public boolean isFloating() { return this == FLOAT32 || this == FLOAT64 || isHalfPrecision(); }
+
+    /**
+     * float16 and bfloat16: 16-bit floats stored as their bits in a {@code short[]}, widened to float32 for
+     * arithmetic (see {@code org.nabla.storage.HalfFloats}).
+     */
+    public boolean isHalfPrecision() { return this == FLOAT16 || this == BFLOAT16; }
 
     /** Whether it is a signed or unsigned integer type (not bool, not floating). */
     public boolean isInteger() { return !isFloating() && this != BOOL; }

@@ -3,6 +3,7 @@ package org.nabla;
 import java.lang.reflect.Array;
 import java.util.ArrayList;
 import java.util.List;
+import org.nabla.storage.HalfFloats;
 import org.nabla.storage.Strided;
 
 /** Conversion between tensors and Java scalars / nested Java arrays of any rank (convert_to_tensor and .numpy()). */
@@ -53,6 +54,7 @@ final class JavaArrays {
                         : target == DType.UINT64 ? Strided.doubleToUnsigned(d) : (long) d;
                 case byte[] a -> a[i] = target == DType.BOOL ? (byte) (d != 0 ? 1 : 0)
                         : (byte) (wide ? asLong[i] : (long) d);
+                case short[] a when target.isHalfPrecision() -> a[i] = HalfFloats.fromDouble(target, d);
                 case short[] a -> a[i] = (short) (wide ? asLong[i] : (long) d);
                 default -> throw new IllegalStateException();
             }
@@ -146,11 +148,12 @@ final class JavaArrays {
 
     /**
      * The tensor's value as nested Java arrays, or a boxed scalar for rank 0. Unsigned dtypes come back in the Java
-     * type of their storage (uint8 as byte, uint16 as short, uint32 as int, uint64 as long) holding the same bits.
+     * type of their storage (uint8 as byte, uint16 as short, uint32 as int, uint64 as long) holding the same bits;
+     * float16 and bfloat16 come back as their (exact) float values, Java having no 16-bit float.
      */
     static Object toNested(Tensor t) {
         Object flat = switch (t.dtype()) {
-            case FLOAT32 -> t.toFloatArray();
+            case FLOAT32, FLOAT16, BFLOAT16 -> t.toFloatArray();
             case FLOAT64 -> t.toDoubleArray();
             case INT32 -> t.toIntArray();
             case INT64 -> t.toLongArray();

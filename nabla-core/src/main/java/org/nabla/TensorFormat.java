@@ -3,6 +3,7 @@ package org.nabla;
 import java.math.BigDecimal;
 import java.math.MathContext;
 import java.math.RoundingMode;
+import org.nabla.storage.HalfFloats;
 import org.nabla.storage.Strided;
 
 /**
@@ -39,8 +40,8 @@ final class TensorFormat {
     /** NumPy's str of a scalar: {@code 4.0}, {@code 1e-05}, {@code 7}, {@code True}. */
     private static String scalar(Tensor t) {
         return switch (t.dtype()) {
-            case FLOAT32 -> floatScalar(t.floatValue(), true);
-            case FLOAT64 -> floatScalar(t.doubleValue(), false);
+            case FLOAT32, FLOAT16, BFLOAT16 -> floatScalar(t.floatValue(), t.dtype());
+            case FLOAT64 -> floatScalar(t.doubleValue(), DType.FLOAT64);
             case BOOL -> t.booleanValue() ? "True" : "False";
             default -> integerText(t.longValue(), t.dtype());
         };
@@ -51,16 +52,16 @@ final class TensorFormat {
         return dtype == DType.UINT64 ? Long.toUnsignedString(v) : Long.toString(v);
     }
 
-    private static String floatScalar(double x, boolean single) {
+    private static String floatScalar(double x, DType kind) {
         if (Double.isNaN(x)) return "nan";
         if (Double.isInfinite(x)) return x > 0 ? "inf" : "-inf";
         double a = Math.abs(x);
         if (x == 0 || (a >= 1e-4 && a < 1e16)) {
-            String s = shortest(x, single).toPlainString();
+            String s = shortest(x, kind).toPlainString();
             if (s.indexOf('.') < 0) s += ".0";
             return (isNegativeZero(x) ? "-" : "") + s;
         }
-        Sci sci = Sci.of(x, single, Integer.MAX_VALUE);
+        Sci sci = Sci.of(x, kind, Integer.MAX_VALUE);
         String exp = Integer.toString(Math.abs(sci.exp));
         return sci.intPart + (sci.frac.isEmpty() ? "" : "." + sci.frac) + "e" + (sci.exp < 0 ? "-" : "+")
                 + (exp.length() < 2 ? "0" : "") + exp;
@@ -68,8 +69,10 @@ final class TensorFormat {
 
     private static boolean isNegativeZero(double x) { return x == 0 && Double.doubleToRawLongBits(x) != 0; }
 
-    /** The shortest decimal that reads back as the same float32 (single) or float64 value. */
-    private static BigDecimal shortest(double x, boolean single) {
+    /** The shortest decimal that reads back as the same value of {@code kind} (a floating dtype). */
+    private static BigDecimal shortest(double x, DType kind) {
+        if (kind.isHalfPrecision()) return shortestHalf(x, kind);
+        boolean single = kind == DType.FLOAT32;
         BigDecimal b = new BigDecimal(single ? Float.toString((float) x) : Double.toString(x));
         // Java always prints two significant digits (Float.MIN_VALUE is "1.4E-45"); NumPy prints "1e-45" when one
         // digit already reads back as the same value.
@@ -81,9 +84,20 @@ final class TensorFormat {
         return b.stripTrailingZeros();
     }
 
+    /** The fewest significant digits (at most 5 for float16, 4 for bfloat16) that round back to the same 16-bit x. */
+    private static BigDecimal shortestHalf(double x, DType kind) {
+        if (x == 0) return BigDecimal.ZERO;
+        BigDecimal exact = new BigDecimal(x);
+        short bits = HalfFloats.fromDouble(kind, x);
+        for (int digits = 1; ; digits++) {
+            BigDecimal b = exact.round(new MathContext(digits, RoundingMode.HALF_EVEN));
+            if (HalfFloats.fromDouble(kind, b.doubleValue()) == bits) return b.stripTrailingZeros();
+        }
+    }
+
     /** Positional digits: shortest unique, rounded to at most 8 fraction digits, trailing zeros removed. */
-    private static String positional(double x, boolean single) {
-        BigDecimal b = shortest(x, single);
+    private static String positional(double x, DType kind) {
+        BigDecimal b = shortest(x, kind);
         if (b.scale() > PRECISION) b = new BigDecimal(x).setScale(PRECISION, RoundingMode.HALF_EVEN);
         b = b.stripTrailingZeros();
         String s = b.scale() < 0 ? b.setScale(0).toPlainString() : b.toPlainString();
@@ -98,9 +112,9 @@ final class TensorFormat {
          * Exactly {@code fracDigits} digits after the first, taken from the exact binary value (NumPy's min_digits:
          * digits past the shortest representation are real digits of the value, not zeros).
          */
-        static Sci exact(double x, boolean single, int fracDigits) {
+        static Sci exact(double x, DType kind, int fracDigits) {
             if (x == 0) return new Sci(isNegativeZero(x) ? "-0" : "0", "0".repeat(fracDigits), 0);
-            BigDecimal b = new BigDecimal(single ? (double) (float) x : x)
+            BigDecimal b = new BigDecimal(kind == DType.FLOAT64 ? x : (double) (float) x)
                     .round(new MathContext(fracDigits + 1, RoundingMode.HALF_EVEN));
             String digits = b.unscaledValue().abs().toString();
             int exp = b.precision() - b.scale() - 1;
@@ -108,9 +122,9 @@ final class TensorFormat {
             return new Sci((x < 0 ? "-" : "") + digits.charAt(0), digits.substring(1), exp);
         }
 
-        static Sci of(double x, boolean single, int maxFracDigits) {
+        static Sci of(double x, DType kind, int maxFracDigits) {
             if (x == 0) return new Sci(isNegativeZero(x) ? "-0" : "0", "", 0);
-            BigDecimal b = shortest(x, single).stripTrailingZeros();
+            BigDecimal b = shortest(x, kind).stripTrailingZeros();
             if (b.precision() - 1 > maxFracDigits) {
                 b = new BigDecimal(x).round(new MathContext(maxFracDigits + 1, RoundingMode.HALF_EVEN))
                         .stripTrailingZeros();
@@ -184,7 +198,7 @@ final class TensorFormat {
                 for (int k = 0; k < n; k++) width = Math.max(width, integer(shown[k]).length());
                 return;
             }
-            boolean single = dtype == DType.FLOAT32;
+            DType kind = dtype;
             double max = 0, min = Double.POSITIVE_INFINITY;
             boolean anyFinite = false, anyNonFinite = false, negInf = false;
             for (int k = 0; k < n; k++) {
@@ -202,7 +216,7 @@ final class TensorFormat {
                 }
             }
             if (max != 0) {
-                double ratio = single ? (float) max / (float) min : max / min;
+                double ratio = kind != DType.FLOAT64 ? (float) max / (float) min : max / min;
                 exp = max >= 1e8 || min < 1e-4 || ratio > 1000;
             }
             if (!anyFinite) {
@@ -213,7 +227,7 @@ final class TensorFormat {
                 for (int k = 0; k < n; k++) {
                     double x = at(shown[k]);
                     if (!Double.isFinite(x)) continue;
-                    Sci s = Sci.of(x, single, PRECISION);
+                    Sci s = Sci.of(x, kind, PRECISION);
                     intLen = Math.max(intLen, s.intPart.length());
                     fracLen = Math.max(fracLen, s.frac.length());
                     expDigits = Math.max(expDigits, Math.max(2, Integer.toString(Math.abs(s.exp)).length()));
@@ -226,7 +240,7 @@ final class TensorFormat {
                 for (int k = 0; k < n; k++) {
                     double x = at(shown[k]);
                     if (!Double.isFinite(x)) continue;
-                    String s = positional(x, single);
+                    String s = positional(x, kind);
                     int dot = s.indexOf('.');
                     padLeft = Math.max(padLeft, dot);
                     padRight = Math.max(padRight, s.length() - dot - 1);
@@ -246,14 +260,14 @@ final class TensorFormat {
                 String s = Double.isNaN(x) ? "nan" : x > 0 ? "inf" : "-inf";
                 return pad(s, padLeft + padRight + 1);
             }
-            boolean single = dtype == DType.FLOAT32;
+            DType kind = dtype;
             if (exp) {
-                Sci s = Sci.exact(x, single, precision);
+                Sci s = Sci.exact(x, kind, precision);
                 String e = Integer.toString(Math.abs(s.exp));
                 return pad(s.intPart, padLeft) + "." + s.frac + "e"
                         + (s.exp < 0 ? "-" : "+") + "0".repeat(Math.max(0, expSize - e.length())) + e;
             }
-            String s = positional(x, single);
+            String s = positional(x, kind);
             int dot = s.indexOf('.');
             return " ".repeat(Math.max(0, padLeft - dot)) + s + " ".repeat(Math.max(0, padRight - (s.length() - dot
                     - 1)));

@@ -9,6 +9,7 @@ import org.nabla.cli.bench.BenchResult;
 import org.nabla.cli.bench.BenchRounds;
 import org.nabla.cli.bench.Benchmarks;
 import org.nabla.cli.bench.GemmShapesBench;
+import org.nabla.cli.bench.HalfPrecisionBench;
 import org.nabla.cli.bench.Reference;
 import org.nabla.cli.bench.Timing;
 import org.nabla.cli.bench.TrainStepBench;
@@ -31,7 +32,7 @@ public final class BenchCommand implements Callable<Integer> {
 
     @Option(names = "--only", split = ",", paramLabel = "GROUP",
             description = "Run only these groups: sgemm, conv2d, add, add-dram, scoped, dispatch, train-step, "
-                    + "gemm-shapes (comma-separated; train-step and gemm-shapes run only when named).")
+                    + "gemm-shapes, half (comma-separated; train-step, gemm-shapes and half run only when named).")
     List<String> only;
 
     @Option(names = "--rounds", paramLabel = "N", defaultValue = "1",
@@ -47,11 +48,12 @@ public final class BenchCommand implements Callable<Integer> {
         Set<String> groups = new LinkedHashSet<>(only == null || only.isEmpty() ? Benchmarks.GROUPS : only);
         boolean trainStep = groups.remove(TrainStepBench.GROUP);
         boolean gemmShapes = groups.remove(GemmShapesBench.GROUP);
+        boolean half = groups.remove(HalfPrecisionBench.GROUP);
         for (String g : groups) {
             if (!Benchmarks.GROUPS.contains(g)) {
                 throw new CommandLine.ParameterException(spec.commandLine(), "unknown benchmark group '" + g
                         + "'; choose from " + String.join(", ", Benchmarks.GROUPS) + ", " + TrainStepBench.GROUP + ", "
-                        + GemmShapesBench.GROUP);
+                        + GemmShapesBench.GROUP + ", " + HalfPrecisionBench.GROUP);
             }
         }
         if (rounds < 1) {
@@ -69,6 +71,7 @@ public final class BenchCommand implements Callable<Integer> {
         }
         List<BenchResult> rows = BenchRounds.combine(each);
         if (trainStep) rows = java.util.stream.Stream.concat(rows.stream(), TrainStepBench.run(plan).stream()).toList();
+        if (half) rows = java.util.stream.Stream.concat(rows.stream(), HalfPrecisionBench.run(plan).stream()).toList();
         String machine = Benchmarks.machine();
         System.out.print(json ? BenchReport.json(rows, machine) : BenchReport.table(rows, machine));
         return 0;

@@ -115,6 +115,9 @@ public final class Npy {
             case UINT16 -> "<u2";
             case UINT32 -> "<u4";
             case UINT64 -> "<u8";
+            case FLOAT16 -> "<f2";
+            // NumPy has no bfloat16; ml_dtypes saves it as a 2-byte void, the one such type this reads back
+            case BFLOAT16 -> "<V2";
         };
     }
 
@@ -131,6 +134,7 @@ public final class Npy {
             case "h" -> DType.INT16;
             case "H" -> DType.UINT16;
             case "I" -> DType.UINT32;
+            case "e" -> DType.FLOAT16;
             default -> null;
         };
     }

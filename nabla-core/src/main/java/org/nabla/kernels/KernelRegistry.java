@@ -17,7 +17,8 @@ import org.nabla.ops.OpRegistry;
 /**
  * Kernels keyed by (op, device type, dtype). A kernel registered with a null dtype serves every dtype of that op
  * (data-movement kernels such as Reshape). Lookups are array indexed by op id and dtype ordinal, so eager dispatch
- * stays cheap.
+ * stays cheap. Registering a float32 kernel also serves float16 and bfloat16 through a {@link WidenedKernel} (compute
+ * in float32, round the results once), unless the op has its own kernel for them.
  *
  * <p>A family of kernels may be registered on first use ({@link #registerOnFirstUse}): loading and linking every
  * kernel class of every family is most of a program's first-op time, and a first {@code add} needs one family. A
@@ -42,6 +43,8 @@ public final class KernelRegistry {
     }
 
     private static final int ANY = DType.values().length;
+    /** The 16-bit floats, which get a {@link WidenedKernel} from every float32 kernel without one of their own. */
+    private static final List<DType> HALVES = List.of(DType.FLOAT16, DType.BFLOAT16);
     static final KernelRegistry GLOBAL = new KernelRegistry();
 
     private final Map<String, Entry[][]> byDevice = new ConcurrentHashMap<>();
@@ -72,6 +75,16 @@ public final class KernelRegistry {
         register(op, deviceType, dtype, kernel, false);
     }
 
+    /**
+     * Registers a kernel for any dtype whose results depend on the element values rather than their bits (sorting,
+     * random numbers, filling with a value): float16 and bfloat16 get it through a {@link WidenedKernel}, so the
+     * kernel only ever sees float32 in their place.
+     */
+    public synchronized void registerAnyWidened(OpDef op, String deviceType, Kernel kernel) {
+        register(op, deviceType, null, kernel, false);
+        for (DType half : HALVES) register(op, deviceType, half, new WidenedKernel(kernel, half), true);
+    }
+
     /** Registers one kernel for several dtypes. */
     public void register(OpDef op, String deviceType, List<DType> dtypes, Kernel kernel) {
         for (DType d : dtypes) register(op, deviceType, d, kernel, false);
@@ -84,11 +97,16 @@ public final class KernelRegistry {
         }
         Entry[] row = table[op.id()] == null ? new Entry[ANY + 1] : table[op.id()].clone();
         int slot = dtype == null ? ANY : dtype.ordinal();
-        if (row[slot] != null) {
+        if (row[slot] != null && !(row[slot].kernel() instanceof WidenedKernel)) {
             throw new IllegalStateException("kernel for " + op.name() + " on " + deviceType + " for "
                     + (dtype == null ? "any dtype" : dtype) + " is registered twice");
         }
         row[slot] = new Entry(kernel, acceptsViews);
+        if (dtype == DType.FLOAT32 && op.variableAttrs().isEmpty()) {
+            for (DType half : HALVES) {
+                if (row[half.ordinal()] == null) row[half.ordinal()] = new Entry(new WidenedKernel(kernel, half), true);
+            }
+        }
         table[op.id()] = row;
         byDevice.put(deviceType, table);
     }

@@ -29,8 +29,8 @@ public final class NumericsCheck {
         if (t == null || t.isSymbolic() || !t.dtype().isFloating()) return new long[2];
         Tensor d = t.isDenseFromZero() ? t : t.dense();
         int n = (int) t.shape().size();
-        if (t.dtype() == DType.FLOAT32) {
-            float[] a = (float[]) d.data();
+        if (t.dtype() != DType.FLOAT64) {
+            float[] a = t.dtype() == DType.FLOAT32 ? (float[]) d.data() : d.toFloatArray(); // 16-bit: widened
             for (int i = 0; i < n; i++) {
                 float v = a[i];
                 if (v != v) nan++;

@@ -53,7 +53,7 @@ public final class Infer {
 
     public static void requireFloating(String op, String input, TensorSpec spec) {
         if (!spec.dtype().isFloating()) {
-            throw new OpException(op, "input '" + input + "' must be float32 or float64, got " + spec);
+            throw new OpException(op, "input '" + input + "' must be float16, bfloat16, float32 or float64, got " + spec);
         }
     }
 

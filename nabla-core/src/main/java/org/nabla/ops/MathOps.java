@@ -243,7 +243,7 @@ public final class MathOps {
 
     private static void requireFloat(String op, TensorSpec spec) {
         if (!spec.dtype().isFloating()) {
-            throw new OpException(op, "input 'x' must be float32 or float64, got " + spec
+            throw new OpException(op, "input 'x' must be float16, bfloat16, float32 or float64, got " + spec
                     + (spec.dtype().isInteger() ? "; cast integers to a float dtype first" : ""));
         }
     }

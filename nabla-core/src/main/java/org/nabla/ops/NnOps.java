@@ -75,7 +75,8 @@ public final class NnOps {
     public static final OpDef MAX_POOL = PoolWindow.attrsNd(OpDef.builder("MaxPool").inputs("input"))
             .attr("storageOrder", AttrType.INT, 0)
             .shape((in, a) -> {
-                Infer.requireDType("MaxPool", "input", in[0], DType.FLOAT32, DType.FLOAT64, DType.INT32, DType.UINT8);
+                Infer.requireDType("MaxPool", "input", in[0], DType.FLOAT32, DType.FLOAT64, DType.FLOAT16, DType.BFLOAT16,
+                        DType.INT32, DType.UINT8);
                 int order = a.getInt("storageOrder");
                 if (order != 0 && order != 1) {
                     throw new OpException("MaxPool", "storageOrder must be 0 (row-major) or 1 (column-major), got "

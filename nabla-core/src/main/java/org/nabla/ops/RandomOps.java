@@ -102,7 +102,7 @@ public final class RandomOps {
 
     private static TensorSpec[] normalSpec(String op, Attrs a) {
         DType d = a.getDType("dtype");
-        if (!d.isFloating()) throw new OpException(op, "dtype must be float32 or float64, got " + d);
+        if (!d.isFloating()) throw new OpException(op, "dtype must be float16, bfloat16, float32 or float64, got " + d);
         double mean = a.getDouble("mean"), stddev = a.getDouble("stddev");
         if (!Double.isFinite(mean) || !(stddev >= 0) || Double.isInfinite(stddev)) {
             throw new OpException(op, "need a finite mean and a finite stddev >= 0, got mean=" + mean + ", stddev="

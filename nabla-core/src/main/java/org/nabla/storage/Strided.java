@@ -133,6 +133,7 @@ public final class Strided {
      * cast would, floats truncate toward zero, and to FLOAT/DOUBLE unsigned values convert as unsigned.
      */
     public static Object convert(Object src, int n, DType dtype, DType.Storage want) {
+        if (dtype.isHalfPrecision() && want != DType.Storage.SHORT) return convertHalf((short[]) src, n, dtype, want);
         if (dtype.storage() == want) {
             Object copy = allocate(want, n);
             System.arraycopy(src, 0, copy, 0, n);
@@ -148,9 +149,16 @@ public final class Strided {
         };
     }
 
+    /** 16-bit floats converted by value ({@link #readLong} truncates toward zero, as from float32). */
+    private static Object convertHalf(short[] src, int n, DType dtype, DType.Storage want) {
+        float[] wide = HalfFloats.widen(dtype, src, n);
+        return want == DType.Storage.FLOAT ? wide : convert(wide, n, DType.FLOAT32, want);
+    }
+
     /** Element {@code i} of {@code src} (storage of {@code dtype}) as double; uint64 converts as unsigned. */
     public static double read(Object src, int i, DType dtype) {
         return switch (src) {
+            case short[] s when dtype.isHalfPrecision() -> HalfFloats.toFloat(dtype, s[i]);
             case float[] s -> s[i];
             case double[] s -> s[i];
             case long[] s -> dtype == DType.UINT64 ? unsignedToDouble(s[i]) : s[i];
@@ -160,6 +168,7 @@ public final class Strided {
 
     private static float readFloat(Object src, int i, DType dtype) {
         return switch (src) {
+            case short[] s when dtype.isHalfPrecision() -> HalfFloats.toFloat(dtype, s[i]);
             case float[] s -> s[i];
             case double[] s -> (float) s[i];
             case long[] s -> dtype == DType.UINT64 ? unsignedToFloat(s[i]) : s[i];
@@ -169,7 +178,7 @@ public final class Strided {
 
     /**
      * Element {@code i} as long: integers by value (uint8/uint16/uint32 zero-extended, uint64 as its bits), bool 0/1,
-     * floats truncated toward zero (saturating, NaN to 0, as Java's cast).
+     * floats (16-bit ones too) truncated toward zero (saturating, NaN to 0, as Java's cast).
      */
     public static long readLong(Object src, int i, DType dtype) {
         return switch (src) {
@@ -178,6 +187,7 @@ public final class Strided {
             case int[] s -> s[i] & dtype.valueMask();
             case long[] s -> s[i];
             case byte[] s -> s[i] & dtype.valueMask();
+            case short[] s when dtype.isHalfPrecision() -> (long) HalfFloats.toFloat(dtype, s[i]);
             case short[] s -> s[i] & dtype.valueMask();
             default -> throw new IllegalStateException("unsupported storage " + src.getClass());
         };

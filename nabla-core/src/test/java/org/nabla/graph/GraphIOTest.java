@@ -275,9 +275,9 @@ class GraphIOTest {
         Graph g = new Graph();
         g.constant("c", new float[] {1, 2});
         byte[] b = GraphIO.toBytes(g);
-        b[indexOf(b, new byte[] {1, 1, 0, 0, 0, 2, 0, 0, 0})] = 12; // the constant's dtype byte: float32 -> 12
+        b[indexOf(b, new byte[] {1, 1, 0, 0, 0, 2, 0, 0, 0})] = 99; // the constant's dtype byte: float32 -> 99
         String m = readFails(dir, reseal(b)).getMessage();
-        assertTrue(m.contains(": unknown dtype code 12 (known codes: 1 float32, 2 float64, "), m);
+        assertTrue(m.contains(": unknown dtype code 99 (known codes: 1 float32, 2 float64, "), m);
         assertTrue(m.contains("corrupt graph file at byte "), m);
     }
 

@@ -117,6 +117,8 @@ class NpyTest {
         descr.put(DType.UINT16, "<u2");
         descr.put(DType.UINT32, "<u4");
         descr.put(DType.UINT64, "<u8");
+        descr.put(DType.FLOAT16, "<f2");
+        descr.put(DType.BFLOAT16, "<V2");
         assertEquals(DType.values().length, descr.size());
         for (Map.Entry<DType, String> e : descr.entrySet()) {
             Tensor t = Tensor.wrap(e.getKey(), Shape.SCALAR, Strided.allocate(e.getKey().storage(), 1));
@@ -188,9 +190,9 @@ class NpyTest {
         v4[6] = 4;
         assertEquals("<bytes>: unsupported .npy format version 4.0 (expected 1.0, 2.0 or 3.0)", error(v4));
         assertEquals("<bytes>: unsupported dtype descr '<c8'; supported: <f4, <f8, <i4, <i8, |u1, |b1, |i1, <i2, "
-                + "<u2, <u4, <u8 (or '>' for big-endian)", error(npy(1, "{'descr': '<c8', " + ok + "}", data)));
+                + "<u2, <u4, <u8, <f2, <V2 (or '>' for big-endian)", error(npy(1, "{'descr': '<c8', " + ok + "}", data)));
         assertEquals("<bytes>: unsupported dtype descr '<U3'; supported: <f4, <f8, <i4, <i8, |u1, |b1, |i1, <i2, "
-                + "<u2, <u4, <u8 (or '>' for big-endian)", error(npy(1, "{'descr': '<U3', " + ok + "}", data)));
+                + "<u2, <u4, <u8, <f2, <V2 (or '>' for big-endian)", error(npy(1, "{'descr': '<U3', " + ok + "}", data)));
         assertTrue(error(npy(1, "{'descr': [('a', '<f4')], " + ok + "}", data))
                 .contains("lists are not supported (structured dtypes cannot be read)"));
         assertTrue(error(npy(1, "{'descr': '<i4', 'fortran_order': False, 'shape': (3), }", data))

@@ -27,6 +27,7 @@ import org.nabla.Tensor;
 import org.nabla.Tensors;
 import org.nabla.device.CpuDevice;
 import org.nabla.kernels.KernelRegistry;
+import org.nabla.storage.HalfFloats;
 
 /** Binary math ops, comparisons, logic, Clip and Select against plain-Java float64 references. */
 class MathOpsTest {
@@ -61,6 +62,8 @@ class MathOpsTest {
     private static double store(OpDef op, DType dtype, double v) {
         if (dtype == DType.FLOAT32) return (float) v;
         if (dtype == DType.FLOAT64) return v;
+        // computed in float32, rounded once to 16 bits
+        if (dtype.isHalfPrecision()) return HalfFloats.toFloat(dtype, HalfFloats.fromFloat(dtype, (float) v));
         long l = (long) v; // truncation toward zero: C-style integer Div
         return switch (dtype) {
             case INT8 -> (byte) l;
@@ -396,8 +399,10 @@ class MathOpsTest {
         }
         // the CPU part of the listing (the test-only OFFHEAP device registers kernels for every op after it)
         assertEquals("CPU: bool", cpuPart(r.describe(MathOps.LOGICAL_AND)));
-        assertEquals("CPU: float32, float64", cpuPart(r.describe(MathOps.ERF)));
-        assertEquals("CPU: float32, float64, int32, int64, uint8, bool, int8, int16, uint16, uint32, uint64",
+        // float16 and bfloat16 run the float32 kernels, widened by the registry
+        assertEquals("CPU: float32, float64, float16, bfloat16", cpuPart(r.describe(MathOps.ERF)));
+        assertEquals("CPU: float32, float64, int32, int64, uint8, bool, int8, int16, uint16, uint32, uint64, float16, "
+                + "bfloat16",
                 cpuPart(r.describe(MathOps.CAST)));
         for (OpDef op : List.of(MathOps.SIGN, MathOps.FLOOR, MathOps.CEIL, MathOps.ROUND, MathOps.FLOOR_DIV,
                 MathOps.EQUAL, MathOps.NOT_EQUAL, MathOps.GREATER, MathOps.GREATER_EQUAL, MathOps.LESS,

@@ -9,6 +9,7 @@ import java.util.function.DoubleBinaryOperator;
 import org.nabla.DType;
 import org.nabla.Shape;
 import org.nabla.Tensor;
+import org.nabla.storage.HalfFloats;
 import org.nabla.Tensors;
 
 /** Helpers for the math op tests: random tensors of every dtype and a plain-loop NumPy broadcasting reference. */
@@ -29,6 +30,7 @@ final class MathTesting {
                 v[i] = switch (dtype) {
                     case FLOAT32 -> (float) (rnd.nextDouble() * 10 - 5);
                     case FLOAT64 -> rnd.nextDouble() * 10 - 5;
+                    case FLOAT16, BFLOAT16 -> HalfFloats.toFloat(dtype, HalfFloats.fromDouble(dtype, rnd.nextDouble() * 10 - 5));
                     case INT8, INT16, INT32, INT64 -> rnd.nextInt(101) - 50;
                     case UINT8, UINT16, UINT32, UINT64 -> rnd.nextInt(256);
                     case BOOL -> rnd.nextBoolean() ? 1 : 0;
@@ -50,6 +52,7 @@ final class MathTesting {
             case INT16, UINT16 -> { short[] a = new short[n]; for (int i = 0; i < n; i++) a[i] = (short) (long) values[i]; yield a; }
             case UINT32 -> { int[] a = new int[n]; for (int i = 0; i < n; i++) a[i] = (int) (long) values[i]; yield a; }
             case UINT64 -> { long[] a = new long[n]; for (int i = 0; i < n; i++) a[i] = (long) values[i]; yield a; }
+            case FLOAT16, BFLOAT16 -> { short[] a = new short[n]; for (int i = 0; i < n; i++) a[i] = HalfFloats.fromDouble(dtype, values[i]); yield a; }
         };
         return Tensor.wrap(dtype, Shape.of(shape), data);
     }

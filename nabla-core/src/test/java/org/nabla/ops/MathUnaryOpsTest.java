@@ -335,11 +335,11 @@ class MathUnaryOpsTest {
     @Test
     void errorsNameTheOpAndTheDType() {
         Tensor ints = Tensors.of(new int[] {1, 2});
-        assertEquals("Exp: input 'x' must be float32 or float64, got int32(2,); cast integers to a float dtype first",
+        assertEquals("Exp: input 'x' must be float16, bfloat16, float32 or float64, got int32(2,); cast integers to a float dtype first",
                 assertThrows(OpException.class, ints::exp).getMessage());
-        assertEquals("Erf: input 'x' must be float32 or float64, got bool(1,)",
+        assertEquals("Erf: input 'x' must be float16, bfloat16, float32 or float64, got bool(1,)",
                 assertThrows(OpException.class, () -> bools(true).erf()).getMessage());
-        assertEquals("IsNan: input 'x' must be float32 or float64, got int32(2,); cast integers to a float dtype "
+        assertEquals("IsNan: input 'x' must be float16, bfloat16, float32 or float64, got int32(2,); cast integers to a float dtype "
                 + "first", assertThrows(OpException.class, ints::isNan).getMessage());
         assertEquals("Neg: input 'x' must be numeric (float32, float64, int32, int64, uint8), got bool(1,); cast "
                 + "bools to a number first", assertThrows(OpException.class, () -> bools(true).neg()).getMessage());

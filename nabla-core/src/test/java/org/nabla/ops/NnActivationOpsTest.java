@@ -123,7 +123,7 @@ class NnActivationOpsTest {
     @Test
     void rejectsNonFloatInputs() {
         OpException e = assertThrows(OpException.class, () -> Tensors.of(new int[] {1, 2}).relu());
-        assertEquals("Relu: input 'x' must be float32 or float64, got int32(2,)", e.getMessage());
+        assertEquals("Relu: input 'x' must be float16, bfloat16, float32 or float64, got int32(2,)", e.getMessage());
     }
 
     // ---------------------------------------------------------------- softmax

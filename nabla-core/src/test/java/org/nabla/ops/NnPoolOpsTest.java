@@ -250,7 +250,7 @@ class NnPoolOpsTest {
         assertEquals(DType.INT32, y.dtype());
         assertArrayEquals(new long[] {16777217}, y.toLongArray());
         OpException e = assertThrows(OpException.class, () -> Ops.avgPool(i, PoolOptions.of(2, 2)));
-        assertTrue(e.getMessage().contains("AvgPool") && e.getMessage().contains("float32 or float64"),
+        assertTrue(e.getMessage().contains("AvgPool") && e.getMessage().contains("bfloat16, float32 or float64"),
                 e.getMessage());
     }
 

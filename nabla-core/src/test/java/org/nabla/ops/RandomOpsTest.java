@@ -245,7 +245,7 @@ class RandomOpsTest {
                         .getMessage());
         assertTrue(assertThrows(OpException.class, () -> Ops.randomUniform(new int[] {2}, DType.INT32, 0, 1.5, 0))
                 .getMessage().contains("must be int32 integers"));
-        assertEquals("RandomNormal: dtype must be float32 or float64, got int32",
+        assertEquals("RandomNormal: dtype must be float16, bfloat16, float32 or float64, got int32",
                 assertThrows(OpException.class, () -> Ops.randomNormal(new int[] {2}, DType.INT32, 0, 1, 0))
                         .getMessage());
         assertEquals("TruncatedNormal: need a finite mean and a finite stddev >= 0, got mean=0.0, stddev=-1.0",

@@ -28,7 +28,8 @@ public abstract class Layer {
     private Shape[] inputShapes;
     private Shape outputShape;
     private boolean built;
-    private DType dtype = DType.FLOAT32;
+    private DTypePolicy policy = DTypePolicy.global();
+    private DType dtype = policy.variableDType();
 
     /** For subclasses: an unbuilt float32 layer, named after its class when it joins a model. */
     protected Layer() {}
@@ -65,14 +66,55 @@ public abstract class Layer {
     /** The seed of the weight initializers. */
     public long seed() { return seed; }
 
-    /** The dtype of the weights (float32 by default; float64 for precise checks). Set before building. */
+    /**
+     * The dtype of the weights and the computation (float32 by default; float64 for precise checks): the policy
+     * {@code float32} or {@code float64}. Set before building; for mixed precision use {@link #dtypePolicy}.
+     */
     public Layer dtype(DType d) {
         if (d != DType.FLOAT32 && d != DType.FLOAT64) {
-            throw new IllegalArgumentException(describe() + ": dtype must be float32 or float64, got " + d);
+            throw new IllegalArgumentException(describe() + ": dtype must be float32 or float64, got " + d
+                    + (d.isHalfPrecision() ? " (for 16-bit computation use dtypePolicy(DTypePolicy.MIXED_"
+                    + d.name() + "))" : ""));
         }
-        if (built) throw new IllegalStateException(describe() + " is built; set its dtype before");
-        dtype = d;
+        return dtypePolicy(d == DType.FLOAT64 ? DTypePolicy.FLOAT64 : DTypePolicy.FLOAT32);
+    }
+
+    /**
+     * Sets the layer's dtype policy (Keras' {@code dtype=} argument): the weights' dtype and the computation's. Layers
+     * take the global policy ({@link DTypePolicy#global()}) when they are made; set this before building.
+     */
+    public Layer dtypePolicy(DTypePolicy p) {
+        if (built) throw new IllegalStateException(describe() + " is built; set its dtype policy before");
+        policy = java.util.Objects.requireNonNull(p, "policy");
+        dtype = p.variableDType();
         return this;
+    }
+
+    /** The layer's dtype policy. */
+    public DTypePolicy dtypePolicy() { return policy; }
+
+    /** The dtype the layer computes in and returns (its policy's compute dtype: its weights' dtype unless mixed). */
+    public DType computeDType() { return policy.computeDType(); }
+
+    /**
+     * Variable {@code v}'s value in the compute dtype: under a mixed policy float32 weights are read as 16-bit (the
+     * cast is recorded, so their gradients come back in float32), otherwise the value itself.
+     */
+    protected final Tensor read(Variable v) {
+        Tensor value = v.read();
+        DType inner = innerDType();
+        return value.dtype() != inner && value.dtype().isFloating() ? org.nabla.Ops.cast(value, inner) : value;
+    }
+
+    /**
+     * True for layers that compute in their weights' dtype (float32) even under a mixed policy, and only cast their
+     * outputs to the compute dtype: normalization layers, whose statistics lose too much in 16 bits (Keras does the
+     * same). False by default.
+     */
+    protected boolean computesInVariableDType() { return false; }
+
+    private DType innerDType() {
+        return computesInVariableDType() ? policy.variableDType() : policy.computeDType();
     }
 
     /** The dtype of the weights (float32 unless set). */
@@ -143,7 +185,19 @@ public abstract class Layer {
         } else {
             checkCompatible(shapes);
         }
-        return forwardAll(inputs, mask, ctx);
+        if (!policy.isMixed()) return forwardAll(inputs, mask, ctx);
+        Tensor[] outputs = forwardAll(autocast(inputs, innerDType()), mask, ctx);
+        return innerDType() == policy.computeDType() ? outputs : autocast(outputs, policy.computeDType());
+    }
+
+    /** Floating tensors cast to {@code to}, as Keras layers cast their inputs; integer ones (ids, masks) stay. */
+    private static Tensor[] autocast(Tensor[] tensors, DType to) {
+        Tensor[] cast = tensors.clone();
+        for (int i = 0; i < cast.length; i++) {
+            DType d = cast[i] == null ? null : cast[i].dtype();
+            if (d != null && d.isFloating() && d != to) cast[i] = org.nabla.Ops.cast(cast[i], to);
+        }
+        return cast;
     }
 
     private void checkCompatible(Shape[] shapes) {

@@ -382,7 +382,8 @@ public abstract class Model {
         try (GradientTape tape = new GradientTape()) {
             preds = call(xs, true);
             loss = totalLoss(ys, preds);
-            grads = early == null ? tape.gradient(loss, vars) : tape.gradientAsReady(loss, vars, early::ready);
+            Tensor scaled = optimizer.scaleLoss(loss); // the loss itself unless loss scaling (mixed precision)
+            grads = early == null ? tape.gradient(scaled, vars) : tape.gradientAsReady(scaled, vars, early::ready);
         }
         if (parameterStrategy != null) {
             parameterStrategy.push(optimizer, grads, vars, examples);
@@ -405,7 +406,7 @@ public abstract class Model {
     private Tensor totalLoss(Tensor[] ys, Tensor[] preds) {
         Tensor loss = null;
         for (int o = 0; o < preds.length; o++) {
-            Tensor l = lossOf(o).call(ys[o], preds[o]);
+            Tensor l = lossOf(o).call(ys[o], float32(preds[o]));
             loss = loss == null ? l : Ops.add(loss, l);
         }
         return loss;
@@ -414,8 +415,15 @@ public abstract class Model {
     private Tensor[] results(Tensor loss, Tensor[] ys, Tensor[] preds) {
         List<Tensor> r = new ArrayList<>();
         r.add(loss);
-        for (int o = 0; o < preds.length; o++) for (Metric m : metrics) r.add(m.batchValue(ys[o], preds[o]));
+        for (int o = 0; o < preds.length; o++) {
+            for (Metric m : metrics) r.add(m.batchValue(ys[o], float32(preds[o])));
+        }
         return r.toArray(Tensor[]::new);
+    }
+
+    /** 16-bit predictions (a mixed-precision model's) widened: losses and metrics are computed in float32, as Keras. */
+    private static Tensor float32(Tensor pred) {
+        return pred.dtype().isHalfPrecision() ? Ops.cast(pred, DType.FLOAT32) : pred;
     }
 
     private void checkBatch(Tensor[] batch, boolean withTargets) {

@@ -98,20 +98,18 @@ final class MathRules {
         r.one("Elu", n -> Ops.elu(n.required(0), n.attrFloat("alpha", 1.0)));
         r.one("Selu", MathRules::selu);
         r.one("Gelu", n -> Ops.gelu(n.required(0), n.attrString("approximate", "none").equals("tanh")));
-        r.one("HardSigmoid", n -> Ops.clip(Ops.add(Ops.mul(n.required(0), n.attrFloat("alpha", 0.2)),
-                n.attrFloat("beta", 0.5)), 0, 1));
-        r.one("HardSwish", n -> {
-            Tensor x = n.required(0);
-            return Ops.mul(x, Ops.clip(Ops.add(Ops.mul(x, 1.0 / 6), 0.5), 0, 1));
-        });
+        r.one("HardSigmoid", n -> OnnxOperators.inFloat32(n.required(0), x -> Ops.clip(Ops.add(Ops.mul(x,
+                n.attrFloat("alpha", 0.2)), n.attrFloat("beta", 0.5)), 0, 1)));
+        r.one("HardSwish", n -> OnnxOperators.inFloat32(n.required(0),
+                x -> Ops.mul(x, Ops.clip(Ops.add(Ops.mul(x, 1.0 / 6), 0.5), 0, 1))));
         r.one("ThresholdedRelu", n -> {
             Tensor x = n.required(0);
             return Ops.where(Ops.greater(x, n.attrFloat("alpha", 1.0)), x, Ops.zerosLike(x));
         });
         r.one("Celu", n -> {
             double alpha = n.attrFloat("alpha", 1.0);
-            Tensor x = n.required(0);
-            return Ops.add(Ops.maximum(x, 0), Ops.minimum(Ops.mul(Ops.sub(Ops.exp(Ops.div(x, alpha)), 1), alpha), 0));
+            return OnnxOperators.inFloat32(n.required(0), x -> Ops.add(Ops.maximum(x, 0),
+                    Ops.minimum(Ops.mul(Ops.sub(Ops.exp(Ops.div(x, alpha)), 1), alpha), 0)));
         });
         r.one("PRelu", n -> {
             Tensor x = n.required(0);

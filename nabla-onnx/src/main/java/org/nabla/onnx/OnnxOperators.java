@@ -41,7 +41,21 @@ public final class OnnxOperators {
 
     void one(String name, Function<OnnxNode, Tensor> f) { rule(name, n -> List.of(f.apply(n))); }
 
-    void unary(String name, UnaryOperator<Tensor> f) { one(name, n -> f.apply(n.required(0))); }
+    /**
+     * An elementwise operator of one input. Several of them are written as a few Nabla ops (Softsign, Mish, Sinh...);
+     * for a float16 or bfloat16 input they compute in float32 and round once, as one ONNX kernel would.
+     */
+    void unary(String name, UnaryOperator<Tensor> f) { one(name, n -> inFloat32(n.required(0), f)); }
+
+    /**
+     * {@code f(x)}, computed in float32 and rounded back once when {@code x} is a 16-bit float (a float32 result; a
+     * bool one, IsNaN's, stays).
+     */
+    static Tensor inFloat32(Tensor x, UnaryOperator<Tensor> f) {
+        if (!x.dtype().isHalfPrecision()) return f.apply(x);
+        Tensor y = f.apply(org.nabla.Ops.cast(x, org.nabla.DType.FLOAT32));
+        return y.dtype() == org.nabla.DType.FLOAT32 ? org.nabla.Ops.cast(y, x.dtype()) : y;
+    }
 
     void binary(String name, BinaryOperator<Tensor> f) {
         one(name, n -> {

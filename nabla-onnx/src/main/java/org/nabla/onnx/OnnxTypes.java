@@ -31,6 +31,8 @@ public final class OnnxTypes {
             case FLOAT64 -> 11;
             case UINT32 -> 12;
             case UINT64 -> 13;
+            case FLOAT16 -> 10;
+            case BFLOAT16 -> 16;
         };
     }
 

@@ -52,6 +52,10 @@ final class ExportCheck {
         for (int i = 0; i < expected.length; i++) {
             boolean f32 = expected[i].dtype() == DType.FLOAT32, f64 = expected[i].dtype() == DType.FLOAT64;
             double rtol = f32 ? 1e-5 : f64 ? 1e-12 : 0, atol = f32 ? 1e-6 : f64 ? 1e-12 : 0;
+            if (expected[i].dtype().isHalfPrecision()) { // one unit in the last place of the 16-bit dtype
+                rtol = expected[i].dtype() == DType.FLOAT16 ? 0x1p-10 : 0x1p-7;
+                atol = 1e-7;
+            }
             Ort.assertClose(what + " output " + i, expected[i], actual[i], rtol, atol);
         }
         return m;

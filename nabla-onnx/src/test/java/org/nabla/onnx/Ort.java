@@ -67,6 +67,13 @@ final class Ort {
             case UINT8 -> OnnxTensor.createTensor(ENV, ByteBuffer.wrap(t.toByteArray()), shape, OnnxJavaType.UINT8);
             case BOOL -> OnnxTensor.createTensor(ENV, ByteBuffer.wrap(t.toByteArray()), shape, OnnxJavaType.BOOL);
             case INT8 -> OnnxTensor.createTensor(ENV, ByteBuffer.wrap(t.toByteArray()), shape, OnnxJavaType.INT8);
+            case FLOAT16, BFLOAT16 -> {
+                ByteBuffer bits = ByteBuffer.allocateDirect((int) (2 * t.size()))
+                        .order(java.nio.ByteOrder.nativeOrder());
+                bits.asShortBuffer().put(t.toShortArray());
+                yield OnnxTensor.createTensor(ENV, bits, shape, t.dtype() == DType.FLOAT16 ? OnnxJavaType.FLOAT16
+                        : OnnxJavaType.BFLOAT16);
+            }
             case INT16, UINT16, UINT32, UINT64 -> throw new IllegalArgumentException("no " + t.dtype()
                     + " tensors in these tests");
         };
@@ -85,6 +92,8 @@ final class Ort {
             case INT64 -> Tensor.wrap(DType.INT64, shape, fill(new long[n], t.getLongBuffer()));
             case UINT8 -> Tensor.wrap(DType.UINT8, shape, fill(new byte[n], t.getByteBuffer()));
             case BOOL -> Tensor.wrap(DType.BOOL, shape, fill(new byte[n], t.getByteBuffer()));
+            case FLOAT16 -> Tensor.wrap(DType.FLOAT16, shape, fill(new short[n], t.getShortBuffer()));
+            case BFLOAT16 -> Tensor.wrap(DType.BFLOAT16, shape, fill(new short[n], t.getShortBuffer()));
             default -> throw new IllegalArgumentException("ORT output type " + t.getInfo().type);
         };
     }
@@ -96,6 +105,7 @@ final class Ort {
             case IntBuffer i -> i.get((int[]) array);
             case LongBuffer l -> l.get((long[]) array);
             case ByteBuffer y -> y.get((byte[]) array);
+            case java.nio.ShortBuffer h -> h.get((short[]) array);
             default -> throw new IllegalArgumentException("buffer " + b);
         }
         return array;

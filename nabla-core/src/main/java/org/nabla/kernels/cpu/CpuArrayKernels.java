@@ -153,13 +153,16 @@ public final class CpuArrayKernels {
                 ctx.outputSpec(0))});
         r.register(ArrayOps.GATHER_ELEMENTS, cpu, any, ctx -> new Tensor[] {Gathering.gatherElements(
                 ctx.input(0), ctx.input(1), ctx.attrs().getInt("axis"), ctx.outputSpec(0))});
-        r.register(ArrayOps.ONE_HOT, cpu, any, ctx -> new Tensor[] {Gathering.oneHot(ctx.input(0), ctx.attrs(),
+        r.registerAnyWidened(ArrayOps.ONE_HOT, cpu, ctx -> new Tensor[] {Gathering.oneHot(ctx.input(0), ctx.attrs(),
                 ctx.outputSpec(0))});
-        r.register(ArrayOps.PAD, cpu, any, ctx ->
+        r.registerAnyWidened(ArrayOps.PAD, cpu, ctx ->
                 new Tensor[] {Gathering.pad(ctx.input(0), ctx.attrs(), ctx.outputSpec(0))});
-        r.register(ArrayOps.SORT, cpu, any, ctx -> new Tensor[] {Sorting.sort(ctx.input(0), ctx.attrs(), false)});
-        r.register(ArrayOps.ARGSORT, cpu, any, ctx -> new Tensor[] {Sorting.sort(ctx.input(0), ctx.attrs(), true)});
-        r.register(ArrayOps.TOP_K, cpu, any, ctx -> Sorting.topK(ctx.input(0), ctx.attrs().getInt("k")));
+        // these compute with element values: float16/bfloat16 run them widened to float32
+        r.registerAnyWidened(ArrayOps.SORT, cpu, ctx -> new Tensor[] {
+            Sorting.sort(ctx.input(0), ctx.attrs(), false)});
+        r.registerAnyWidened(ArrayOps.ARGSORT, cpu, ctx -> new Tensor[] {
+            Sorting.sort(ctx.input(0), ctx.attrs(), true)});
+        r.registerAnyWidened(ArrayOps.TOP_K, cpu, ctx -> Sorting.topK(ctx.input(0), ctx.attrs().getInt("k")));
     }
 
     /** The "axis" attribute, a negative one counted from the end of {@code rank} axes. */

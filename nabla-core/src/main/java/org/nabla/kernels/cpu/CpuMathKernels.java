@@ -12,6 +12,7 @@ import org.nabla.kernels.KernelRegistry;
 import org.nabla.ops.MathOps;
 import org.nabla.ops.OpDef;
 import org.nabla.ops.TensorSpec;
+import org.nabla.storage.HalfFloats;
 import org.nabla.storage.Strided;
 
 /**
@@ -21,9 +22,14 @@ import org.nabla.storage.Strided;
 public final class CpuMathKernels {
     private CpuMathKernels() {}
 
-    private static final List<DType> NUMERIC = Arrays.stream(DType.values()).filter(DType::isNumeric).toList();
+    // float16 and bfloat16 are left out of the arithmetic lists: they run the float32 kernels (KernelRegistry widens
+    // them); only Select and Cast, which move or convert bits, have kernels of their own.
+    private static final List<DType> NUMERIC = Arrays.stream(DType.values())
+            .filter(d -> d.isNumeric() && !d.isHalfPrecision()).toList();
     private static final List<DType> FLOATS = List.of(DType.FLOAT32, DType.FLOAT64);
     private static final List<DType> ALL = List.of(DType.values());
+    private static final List<DType> COMPARABLE = Arrays.stream(DType.values()).filter(d -> !d.isHalfPrecision())
+            .toList();
     private static final List<DType> BOOL = List.of(DType.BOOL);
     private static final List<DType> INTEGERS = Arrays.stream(DType.values()).filter(DType::isInteger).toList();
 
@@ -38,8 +44,8 @@ public final class CpuMathKernels {
         binary(r, MathOps.POW, BinaryLoops.Fn.POW, NUMERIC);
         binary(r, MathOps.MAXIMUM, BinaryLoops.Fn.MAXIMUM, NUMERIC);
         binary(r, MathOps.MINIMUM, BinaryLoops.Fn.MINIMUM, NUMERIC);
-        binary(r, MathOps.EQUAL, BinaryLoops.Fn.EQUAL, ALL);
-        binary(r, MathOps.NOT_EQUAL, BinaryLoops.Fn.NOT_EQUAL, ALL);
+        binary(r, MathOps.EQUAL, BinaryLoops.Fn.EQUAL, COMPARABLE);
+        binary(r, MathOps.NOT_EQUAL, BinaryLoops.Fn.NOT_EQUAL, COMPARABLE);
         binary(r, MathOps.GREATER, BinaryLoops.Fn.GREATER, NUMERIC);
         binary(r, MathOps.GREATER_EQUAL, BinaryLoops.Fn.GREATER_EQUAL, NUMERIC);
         binary(r, MathOps.LESS, BinaryLoops.Fn.LESS, NUMERIC);
@@ -220,7 +226,17 @@ public final class CpuMathKernels {
         DType from = x.dtype();
         Object dst = Strided.allocate(to.storage(), n);
         boolean toBool = to == DType.BOOL;
-        if (DIRECT.contains(from) && DIRECT.contains(to)) {
+        if (from.isHalfPrecision() && to != DType.FLOAT32 && !to.isHalfPrecision()) {
+            // exact widening first, so 16-bit floats convert to every other dtype exactly as float32 does
+            return cast(Tensor.wrap(DType.FLOAT32, x.shape(), cast(x, DType.FLOAT32)), to);
+        }
+        if (from == DType.FLOAT32 && to.isHalfPrecision()) {
+            Parallel.forRange(n, Broadcasting.GRAIN, (lo, end) -> HalfFloats.narrow(to, (float[]) src, (short[]) dst,
+                    lo, end));
+        } else if (from.isHalfPrecision() && to == DType.FLOAT32) {
+            Parallel.forRange(n, Broadcasting.GRAIN, (lo, end) -> HalfFloats.widen(from, (short[]) src, (float[]) dst,
+                    lo, end));
+        } else if (DIRECT.contains(from) && DIRECT.contains(to)) {
             Parallel.forRange(n, Broadcasting.GRAIN, (lo, end) -> castRange(src, dst, toBool, lo, end));
         } else {
             Parallel.forRange(n, Broadcasting.GRAIN, (lo, end) -> castWidened(src, from, dst, to, lo, end));
@@ -248,6 +264,9 @@ public final class CpuMathKernels {
                 case byte[] d when to == DType.BOOL -> {
                     for (int i = 0; i < n; i++) d[lo + i] = (byte) (v[i] != 0 ? 1 : 0);
                 }
+                case short[] d when to.isHalfPrecision() -> {
+                    for (int i = 0; i < n; i++) d[lo + i] = HalfFloats.fromDouble(to, v[i]);
+                }
                 case long[] d when to == DType.UINT64 -> {
                     for (int i = 0; i < n; i++) d[lo + i] = Strided.doubleToUnsigned(v[i]);
                 }
@@ -267,6 +286,11 @@ public final class CpuMathKernels {
             case double[] d -> { for (int i = 0; i < n; i++) d[lo + i] = u64 ? Strided.unsignedToDouble(w[i]) : w[i]; }
             case byte[] d when to == DType.BOOL -> {
                 for (int i = 0; i < n; i++) d[lo + i] = (byte) (w[i] != 0 ? 1 : 0);
+            }
+            case short[] d when to.isHalfPrecision() -> {
+                for (int i = 0; i < n; i++) {
+                    d[lo + i] = HalfFloats.fromDouble(to, u64 ? Strided.unsignedToDouble(w[i]) : w[i]);
+                }
             }
             default -> storeLongs(w, dst, lo);
         }

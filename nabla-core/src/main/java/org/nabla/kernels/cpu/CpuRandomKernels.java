@@ -43,9 +43,9 @@ public final class CpuRandomKernels {
             }
             return new Tensor[] {Tensor.wrap(ctx.input(0).dtype(), shape, data)};
         });
-        r.register(RandomOps.RANGE, cpu, ANY_DTYPE, ctx -> new Tensor[] {range(ctx.attrs(), ctx.outputSpec(0).dtype(),
+        r.registerAnyWidened(RandomOps.RANGE, cpu, ctx -> new Tensor[] {range(ctx.attrs(), ctx.outputSpec(0).dtype(),
                 ctx.outputSpec(0).shape())});
-        r.register(RandomOps.EYE, cpu, ANY_DTYPE, ctx -> {
+        r.registerAnyWidened(RandomOps.EYE, cpu, ctx -> {
             DType d = ctx.outputSpec(0).dtype();
             Shape shape = ctx.outputSpec(0).shape();
             int rows = shape.dim(0), cols = shape.dim(1);
@@ -64,11 +64,11 @@ public final class CpuRandomKernels {
             }
             return new Tensor[] {Tensor.wrap(d, shape, data)};
         });
-        r.register(RandomOps.RANDOM_UNIFORM, cpu, ANY_DTYPE, ctx -> new Tensor[] {generate(ctx.attrs(),
+        r.registerAnyWidened(RandomOps.RANDOM_UNIFORM, cpu, ctx -> new Tensor[] {generate(ctx.attrs(),
                 ctx.outputSpec(0).dtype(), ctx.outputSpec(0).shape(), Kind.UNIFORM)});
-        r.register(RandomOps.RANDOM_NORMAL, cpu, ANY_DTYPE, ctx -> new Tensor[] {generate(ctx.attrs(),
+        r.registerAnyWidened(RandomOps.RANDOM_NORMAL, cpu, ctx -> new Tensor[] {generate(ctx.attrs(),
                 ctx.outputSpec(0).dtype(), ctx.outputSpec(0).shape(), Kind.NORMAL)});
-        r.register(RandomOps.TRUNCATED_NORMAL, cpu, ANY_DTYPE, ctx -> new Tensor[] {generate(ctx.attrs(),
+        r.registerAnyWidened(RandomOps.TRUNCATED_NORMAL, cpu, ctx -> new Tensor[] {generate(ctx.attrs(),
                 ctx.outputSpec(0).dtype(), ctx.outputSpec(0).shape(), Kind.TRUNCATED)});
     }
 

@@ -34,7 +34,8 @@ public final class CpuReductionKernels {
                 reduce(ctx.input(0), ctx.attrs(), ctx.outputSpec(0), Op.MAX, "Any"), true);
         r.register(ReductionOps.ALL, cpu, DType.BOOL, ctx ->
                 reduce(ctx.input(0), ctx.attrs(), ctx.outputSpec(0), Op.MIN, "All"), true);
-        for (DType d : Arrays.stream(DType.values()).filter(DType::isNumeric).toList()) {
+        // float16/bfloat16 run the float32 kernels, widened by the registry
+        for (DType d : Arrays.stream(DType.values()).filter(d -> d.isNumeric() && !d.isHalfPrecision()).toList()) {
             r.register(ReductionOps.ARG_MAX, cpu, d, ctx ->
                     argExtreme(ctx.input(0), ctx.attrs(), ctx.outputSpec(0), true));
             r.register(ReductionOps.ARG_MIN, cpu, d, ctx ->

@@ -216,7 +216,7 @@ public final class Idx {
             case INT8 -> Type.BYTE;
             case INT16 -> Type.SHORT;
             case INT32, UINT16, UINT32 -> Type.INT; // uint32 values above 2^31 - 1 are rejected by write
-            case FLOAT32 -> Type.FLOAT;
+            case FLOAT32, FLOAT16, BFLOAT16 -> Type.FLOAT; // 16-bit floats widen exactly
             case FLOAT64 -> Type.DOUBLE;
             case INT64, UINT64 -> throw new IllegalArgumentException("IDX has no 64-bit integer type; cast the "
                     + dtype + " tensor to int32 first");

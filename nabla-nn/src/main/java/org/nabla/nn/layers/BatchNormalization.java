@@ -70,6 +70,11 @@ public final class BatchNormalization extends Layer {
         movingVariance = addWeight("moving_variance", c, Initializers.ones(), false);
     }
 
+
+    /** Statistics in float32 under a mixed policy (Keras does the same); the output is cast to the compute dtype. */
+    @Override
+    protected boolean computesInVariableDType() { return true; }
+
     @Override
     public Shape outputShape(Shape[] in) { return in[0]; }
 
@@ -79,19 +84,19 @@ public final class BatchNormalization extends Layer {
         int rank = x.shape().rank();
         if (!ctx.training()) {
             if (rank == 4) {
-                return Ops.batchNormInference(x, gamma.read(), beta.read(), movingMean.read(), movingVariance.read(),
+                return Ops.batchNormInference(x, read(gamma), read(beta), read(movingMean), read(movingVariance),
                         epsilon, "NHWC");
             }
-            Tensor inv = Ops.mul(Ops.rsqrt(Ops.add(movingVariance.read(), epsilon)), gamma.read());
-            return Ops.add(Ops.mul(Ops.sub(x, movingMean.read()), inv), beta.read());
+            Tensor inv = Ops.mul(Ops.rsqrt(Ops.add(read(movingVariance), epsilon)), read(gamma));
+            return Ops.add(Ops.mul(Ops.sub(x, read(movingMean)), inv), read(beta));
         }
         int[] axes = new int[rank - 1];
         for (int i = 0; i < axes.length; i++) axes[i] = i;
         Tensor mean = Ops.mean(x, axes);
         Tensor centered = Ops.sub(x, mean);
         Tensor variance = Ops.mean(Ops.square(centered), axes);
-        Tensor inv = Ops.mul(Ops.rsqrt(Ops.add(variance, epsilon)), gamma.read());
-        Tensor y = Ops.add(Ops.mul(centered, inv), beta.read());
+        Tensor inv = Ops.mul(Ops.rsqrt(Ops.add(variance, epsilon)), read(gamma));
+        Tensor y = Ops.add(Ops.mul(centered, inv), read(beta));
         double m = momentum;
         movingMean.assign(Ops.add(Ops.mul(movingMean.read(), m), Ops.mul(Ops.stopGradient(mean), 1 - m)));
         movingVariance.assign(Ops.add(Ops.mul(movingVariance.read(), m), Ops.mul(Ops.stopGradient(variance), 1 - m)));

@@ -121,9 +121,9 @@ public final class Conv1D extends Layer {
         Conv2dOptions o = Conv2dOptions.defaults().strides(1, stride).dilations(1, dilation).groups(groups);
         o = padding.equals("causal") ? o.explicitPaddings(0, 0, span() - 1, 0)
                 : o.padding(padding.toUpperCase(Locale.ROOT));
-        Tensor k = Ops.expandDims(kernel.read(), 0);   // [1, size, C / groups, filters]
+        Tensor k = Ops.expandDims(read(kernel), 0);   // [1, size, C / groups, filters]
         Tensor y = Ops.squeeze(Ops.conv2d(x, k, o), 1);
-        if (useBias) y = Ops.biasAdd(y, bias.read());
+        if (useBias) y = Ops.biasAdd(y, read(bias));
         return activation.apply(y);
     }
 }

@@ -110,9 +110,9 @@ public final class Conv2D extends Layer {
 
     @Override
     protected Tensor forward(Tensor[] inputs, CallContext ctx) {
-        Tensor y = Ops.conv2d(inputs[0], kernel.read(), new int[] {strideH, strideW}, padding);
-        if (useBias && "relu".equalsIgnoreCase(activationName)) return TrainingOps.biasRelu(y, bias.read());
-        if (useBias) y = Ops.biasAdd(y, bias.read());
+        Tensor y = Ops.conv2d(inputs[0], read(kernel), new int[] {strideH, strideW}, padding);
+        if (useBias && "relu".equalsIgnoreCase(activationName)) return TrainingOps.biasRelu(y, read(bias));
+        if (useBias) y = Ops.biasAdd(y, read(bias));
         return activation.apply(y);
     }
 }

@@ -85,11 +85,11 @@ public final class Dense extends Layer {
         Tensor x = inputs[0];
         int rank = x.shape().rank();
         Tensor flat = rank == 2 ? x : Ops.reshape(x, -1, x.shape().dim(-1));
-        Tensor y = Ops.matmul(flat, kernel.read());
+        Tensor y = Ops.matmul(flat, read(kernel));
         if (useBias && "relu".equalsIgnoreCase(activationName)) {
-            y = TrainingOps.biasRelu(y, bias.read());     // one pass instead of BiasAdd + Relu
+            y = TrainingOps.biasRelu(y, read(bias));     // one pass instead of BiasAdd + Relu
         } else {
-            if (useBias) y = Ops.biasAdd(y, bias.read());
+            if (useBias) y = Ops.biasAdd(y, read(bias));
             y = activation.apply(y);
         }
         if (rank != 2) {

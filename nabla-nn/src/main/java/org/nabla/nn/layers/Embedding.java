@@ -78,7 +78,7 @@ public final class Embedding extends Layer {
     @Override
     protected Tensor forward(Tensor[] inputs, CallContext ctx) {
         try {
-            return Ops.gather(embeddings.read(), ids(inputs[0]));
+            return Ops.gather(read(embeddings), ids(inputs[0]));
         } catch (org.nabla.ops.OpException e) {   // eagerly: an id out of range; say which layer and its range
             throw new IllegalArgumentException(describe() + ": ids must be in [0, " + inputDim + "): "
                     + e.getMessage(), e);

@@ -71,14 +71,14 @@ public final class GRU extends RecurrentLayer {
     @Override
     protected Tensor inputBias() {
         if (!useBias() || !resetAfter) return super.inputBias();
-        return Ops.reshape(Ops.slice(bias.read(), new int[] {0, 0}, new int[] {1, -1}), -1);
+        return Ops.reshape(Ops.slice(read(bias), new int[] {0, 0}, new int[] {1, -1}), -1);
     }
 
     @Override
     TimeLoop.Step cell() {
-        Tensor u = recurrentKernel.read();
+        Tensor u = read(recurrentKernel);
         Tensor recurrentBias = useBias() && resetAfter
-                ? Ops.reshape(Ops.slice(bias.read(), new int[] {1, 0}, new int[] {1, -1}), -1) : null;
+                ? Ops.reshape(Ops.slice(read(bias), new int[] {1, 0}, new int[] {1, -1}), -1) : null;
         Tensor[] uk = resetAfter ? null : gateBlocks(u);   // [units, units] each: z, r, h
         Tensor uzr = resetAfter ? null : Ops.concat(1, uk[0], uk[1]);
         if (resetAfter && fusedCell && "tanh".equals(activation()) && "sigmoid".equals(recurrentActivation())) {

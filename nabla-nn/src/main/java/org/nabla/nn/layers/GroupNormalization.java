@@ -56,6 +56,11 @@ public final class GroupNormalization extends Layer {
         if (center) beta = addWeight("beta", channels, Initializers.zeros(), true);
     }
 
+
+    /** Statistics in float32 under a mixed policy (Keras does the same); the output is cast to the compute dtype. */
+    @Override
+    protected boolean computesInVariableDType() { return true; }
+
     @Override
     public Shape outputShape(Shape[] in) { return in[0]; }
 

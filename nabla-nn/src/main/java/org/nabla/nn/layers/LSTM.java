@@ -70,7 +70,7 @@ public final class LSTM extends RecurrentLayer {
 
     @Override
     TimeLoop.Step cell() {
-        Tensor u = recurrentKernel.read();
+        Tensor u = read(recurrentKernel);
         if (fusedCell && "tanh".equals(activation()) && "sigmoid".equals(recurrentActivation())) {
             return (xw, states) -> RecurrentOps.lstmCell(Ops.add(xw, Ops.matmul(states[0], u)), states[1]);
         }

@@ -48,6 +48,11 @@ public final class LayerNormalization extends Layer {
         if (center) beta = addWeight("beta", features, Initializers.zeros(), true);
     }
 
+
+    /** Statistics in float32 under a mixed policy (Keras does the same); the output is cast to the compute dtype. */
+    @Override
+    protected boolean computesInVariableDType() { return true; }
+
     @Override
     public Shape outputShape(Shape[] in) { return in[0]; }
 

@@ -96,8 +96,8 @@ public final class MultiHeadAttention extends Layer {
     /** x [N, T, D] through kernel [D, H, S] + bias [H, S], as [N, H, T, S]. */
     private Tensor project(Tensor x, Variable kernel, Variable bias, int size) {
         int t = x.shape().dim(1), d = x.shape().dim(2);
-        Tensor flat = Ops.matmul(Ops.reshape(x, -1, d), Ops.reshape(kernel.read(), d, heads * size));
-        Tensor y = Ops.add(flat, Ops.reshape(bias.read(), heads * size));
+        Tensor flat = Ops.matmul(Ops.reshape(x, -1, d), Ops.reshape(read(kernel), d, heads * size));
+        Tensor y = Ops.add(flat, Ops.reshape(read(bias), heads * size));
         return Ops.transpose(Ops.reshape(y, -1, t, heads, size), 0, 2, 1, 3);
     }
 
@@ -114,7 +114,7 @@ public final class MultiHeadAttention extends Layer {
         if (causal) scores = Ops.add(scores, Ops.cast(causalAdder(tq, tk), dtype));
         Tensor attention = Ops.matmul(Ops.softmax(scores, -1), v);   // [N, H, Tq, V]
         Tensor merged = Ops.reshape(Ops.transpose(attention, 0, 2, 1, 3), -1, heads * valueDim);
-        Tensor out = Ops.add(Ops.matmul(merged, Ops.reshape(oKernel.read(), heads * valueDim, dq)), oBias.read());
+        Tensor out = Ops.add(Ops.matmul(merged, Ops.reshape(read(oKernel), heads * valueDim, dq)), read(oBias));
         return Ops.reshape(out, -1, tq, dq);
     }
 

@@ -50,7 +50,7 @@ public final class PositionEmbedding extends Layer {
     protected Tensor forward(Tensor[] inputs, CallContext ctx) {
         Tensor x = inputs[0];
         int t = x.shape().dim(1), d = x.shape().dim(2);
-        Tensor positions = t == maxLength ? table.read() : Ops.slice(table.read(), new int[] {0, 0}, new int[] {t, d});
+        Tensor positions = t == maxLength ? read(table) : Ops.slice(read(table), new int[] {0, 0}, new int[] {t, d});
         return Ops.add(x, positions);
     }
 

@@ -177,7 +177,7 @@ public abstract sealed class RecurrentLayer extends Layer permits SimpleRNN, LST
     protected Initializer effectiveBiasInitializer() { return biasInitializer; }
 
     /** The bias added to the input projection before the loop (null: none). */
-    protected Tensor inputBias() { return useBias ? bias.read() : null; }
+    protected Tensor inputBias() { return useBias ? read(bias) : null; }
 
     @Override
     protected void checkInputs(Shape[] shapes) {
@@ -237,7 +237,7 @@ public abstract sealed class RecurrentLayer extends Layer permits SimpleRNN, LST
                     x.shape().dim(0), time) + " for input " + x.shape() + ", got " + mask.shape());
         }
         int g = gates() * units;
-        Tensor xw = Ops.matmul(Ops.reshape(x, -1, x.shape().dim(2)), kernel.read());
+        Tensor xw = Ops.matmul(Ops.reshape(x, -1, x.shape().dim(2)), read(kernel));
         Tensor b = inputBias();
         if (b != null) xw = Ops.biasAdd(xw, b);
         xw = Ops.reshape(xw, -1, time, g);

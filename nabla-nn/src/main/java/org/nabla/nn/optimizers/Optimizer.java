@@ -141,6 +141,12 @@ public abstract class Optimizer {
     /** The subclass's hyperparameters for {@link #config()} (booleans as 0 or 1); none by default. */
     protected Map<String, Double> hyperparameters() { return Map.of(); }
 
+    /**
+     * The loss the model differentiates: {@code loss} itself, or the loss times the loss scale for a
+     * {@link LossScaleOptimizer} (Keras' {@code scale_loss}).
+     */
+    public Tensor scaleLoss(Tensor loss) { return loss; }
+
     /** Creates the slots of these weights now (optional: they are also made on first use). */
     public void build(List<Variable> vars) {
         for (Variable v : vars) slotsOf(v);

@@ -86,7 +86,9 @@ public final class GraphDefs {
             case INT8 -> 6;
             case INT64 -> 9;
             case BOOL -> 10;
+            case BFLOAT16 -> 14;
             case UINT16 -> 17;
+            case FLOAT16 -> 19;
             case UINT32 -> 22;
             case UINT64 -> 23;
             default -> 0;  // DT_INVALID: a type TensorFlow has no number for
