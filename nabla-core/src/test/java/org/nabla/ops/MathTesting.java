@@ -32,6 +32,7 @@ final class MathTesting {
                     case INT8, INT16, INT32, INT64 -> rnd.nextInt(101) - 50;
                     case UINT8, UINT16, UINT32, UINT64 -> rnd.nextInt(256);
                     case BOOL -> rnd.nextBoolean() ? 1 : 0;
+                    case STRING -> throw new IllegalArgumentException("no numeric values for strings");
                 };
             } while (nonZero && v[i] == 0);
         }
@@ -50,6 +51,7 @@ final class MathTesting {
             case INT16, UINT16 -> { short[] a = new short[n]; for (int i = 0; i < n; i++) a[i] = (short) (long) values[i]; yield a; }
             case UINT32 -> { int[] a = new int[n]; for (int i = 0; i < n; i++) a[i] = (int) (long) values[i]; yield a; }
             case UINT64 -> { long[] a = new long[n]; for (int i = 0; i < n; i++) a[i] = (long) values[i]; yield a; }
+            case STRING -> throw new IllegalArgumentException("no numeric values for strings");
         };
         return Tensor.wrap(dtype, Shape.of(shape), data);
     }

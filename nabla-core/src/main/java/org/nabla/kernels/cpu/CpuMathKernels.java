@@ -23,7 +23,8 @@ public final class CpuMathKernels {
 
     private static final List<DType> NUMERIC = Arrays.stream(DType.values()).filter(DType::isNumeric).toList();
     private static final List<DType> FLOATS = List.of(DType.FLOAT32, DType.FLOAT64);
-    private static final List<DType> ALL = List.of(DType.values());
+    private static final List<DType> ALL = Arrays.stream(DType.values()).filter(d -> d != DType.STRING).toList();
+    private static final List<DType> ALL_AND_STRING = List.of(DType.values());
     private static final List<DType> BOOL = List.of(DType.BOOL);
 
     /** Registers this family's CPU kernels. */
@@ -39,6 +40,10 @@ public final class CpuMathKernels {
         binary(r, MathOps.MINIMUM, BinaryLoops.Fn.MINIMUM, NUMERIC);
         binary(r, MathOps.EQUAL, BinaryLoops.Fn.EQUAL, ALL);
         binary(r, MathOps.NOT_EQUAL, BinaryLoops.Fn.NOT_EQUAL, ALL);
+        r.register(MathOps.EQUAL, CpuDevice.TYPE, DType.STRING, ctx -> new Tensor[] {
+            StringEquality.apply(ctx.input(0), ctx.input(1), ctx.outputSpec(0), true)});
+        r.register(MathOps.NOT_EQUAL, CpuDevice.TYPE, DType.STRING, ctx -> new Tensor[] {
+            StringEquality.apply(ctx.input(0), ctx.input(1), ctx.outputSpec(0), false)});
         binary(r, MathOps.GREATER, BinaryLoops.Fn.GREATER, NUMERIC);
         binary(r, MathOps.GREATER_EQUAL, BinaryLoops.Fn.GREATER_EQUAL, NUMERIC);
         binary(r, MathOps.LESS, BinaryLoops.Fn.LESS, NUMERIC);
@@ -72,9 +77,9 @@ public final class CpuMathKernels {
             Tensor low = BinaryLoops.apply(ctx, BinaryLoops.Fn.MAXIMUM, ctx.input(0), ctx.input(1), ctx.outputSpec(0));
             return new Tensor[] {BinaryLoops.apply(ctx, BinaryLoops.Fn.MINIMUM, low, ctx.input(2), ctx.outputSpec(0))};
         });
-        r.register(MathOps.SELECT, CpuDevice.TYPE, ALL, ctx -> new Tensor[] {
+        r.register(MathOps.SELECT, CpuDevice.TYPE, ALL_AND_STRING, ctx -> new Tensor[] {
             select(ctx.input(0), ctx.input(1), ctx.input(2), ctx.outputSpec(0))});
-        r.register(MathOps.CAST, CpuDevice.TYPE, ALL, ctx -> {
+        r.register(MathOps.CAST, CpuDevice.TYPE, ALL_AND_STRING, ctx -> {
             Tensor x = ctx.input(0);
             TensorSpec out = ctx.outputSpec(0);
             return new Tensor[] {x.dtype() == out.dtype() ? x : Tensor.wrap(out.dtype(), out.shape(),
@@ -154,6 +159,10 @@ public final class CpuMathKernels {
             }
             case short[] o -> {
                 short[] a = (short[]) x, b = (short[]) y;
+                for (int i = 0; i < len; i++) o[pz + i] = c[pc + i * cs] != 0 ? a[px + i * xs] : b[py + i * ys];
+            }
+            case byte[][] o -> {
+                byte[][] a = (byte[][]) x, b = (byte[][]) y;
                 for (int i = 0; i < len; i++) o[pz + i] = c[pc + i * cs] != 0 ? a[px + i * xs] : b[py + i * ys];
             }
             default -> throw new IllegalStateException("unsupported storage " + z.getClass());
