@@ -31,6 +31,7 @@ public final class OnnxTypes {
             case FLOAT64 -> 11;
             case UINT32 -> 12;
             case UINT64 -> 13;
+            case STRING -> 8;
         };
     }
 
