@@ -19,7 +19,8 @@ class OnnxTypesTest {
                 Map.entry(DType.INT64, DataType.INT64), Map.entry(DType.UINT8, DataType.UINT8),
                 Map.entry(DType.BOOL, DataType.BOOL), Map.entry(DType.INT8, DataType.INT8),
                 Map.entry(DType.INT16, DataType.INT16), Map.entry(DType.UINT16, DataType.UINT16),
-                Map.entry(DType.UINT32, DataType.UINT32), Map.entry(DType.UINT64, DataType.UINT64));
+                Map.entry(DType.UINT32, DataType.UINT32), Map.entry(DType.UINT64, DataType.UINT64),
+                Map.entry(DType.STRING, DataType.STRING));
         assertEquals(DType.values().length, onnx.size());
         onnx.forEach((d, t) -> {
             assertEquals(t.getNumber(), OnnxTypes.toOnnx(d), d.toString());
@@ -32,7 +33,7 @@ class OnnxTypesTest {
         UnsupportedOnnxException e = assertThrows(UnsupportedOnnxException.class,
                 () -> OnnxTypes.toDType(DataType.FLOAT16.getNumber(), "input 'x'"));
         assertTrue(e.getMessage().startsWith("input 'x' has ONNX element type float16, which Nabla does not support "
-                + "(supported: float, double, int32, int64, uint8, bool, int8, int16, uint16, uint32, uint64)"),
+                + "(supported: float, double, int32, int64, uint8, bool, int8, int16, uint16, uint32, uint64, string)"),
                 e.getMessage());
     }
 }

@@ -67,7 +67,7 @@ final class Ort {
             case UINT8 -> OnnxTensor.createTensor(ENV, ByteBuffer.wrap(t.toByteArray()), shape, OnnxJavaType.UINT8);
             case BOOL -> OnnxTensor.createTensor(ENV, ByteBuffer.wrap(t.toByteArray()), shape, OnnxJavaType.BOOL);
             case INT8 -> OnnxTensor.createTensor(ENV, ByteBuffer.wrap(t.toByteArray()), shape, OnnxJavaType.INT8);
-            case INT16, UINT16, UINT32, UINT64 -> throw new IllegalArgumentException("no " + t.dtype()
+            case INT16, UINT16, UINT32, UINT64, STRING -> throw new IllegalArgumentException("no " + t.dtype()
                     + " tensors in these tests");
         };
     }
