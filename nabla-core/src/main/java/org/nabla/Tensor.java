@@ -252,8 +252,8 @@ public final class Tensor {
             throw new IllegalStateException(method + ": tensor has dtype " + dtype() + ", not string; format numbers "
                     + "with Strings.asString");
         }
-        Tensor d = onHost().dense();
-        return ((byte[][]) d.data()).clone();
+        Tensor d = onHost().dense();   // dense from 0, but its array may hold more than this tensor (a slice's view)
+        return Arrays.copyOf((byte[][]) d.data(), d.shape().intSize());
     }
 
     /** All elements, row-major, as booleans (non-zero is true); throws for a graph tensor. */

@@ -41,8 +41,15 @@ final class StringKernels {
         });
     }
 
-    /** The elements of a dense string tensor (kernels get dense inputs). */
-    private static byte[][] strings(Tensor t) { return (byte[][]) t.data(); }
+    /**
+     * The elements of a dense string tensor (kernels get dense inputs, which may be a prefix of a longer array: a
+     * reshaped slice, say), exactly as many as the tensor holds.
+     */
+    private static byte[][] strings(Tensor t) {
+        byte[][] a = (byte[][]) t.data();
+        int n = t.shape().intSize();
+        return a.length == n ? a : java.util.Arrays.copyOf(a, n);
+    }
 
     private static Tensor stringsOf(Shape shape, byte[][] values) { return Tensor.wrap(DType.STRING, shape, values); }
 

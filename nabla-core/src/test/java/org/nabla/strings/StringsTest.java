@@ -182,6 +182,16 @@ class StringsTest {
 
     private static String nameOf(Graph g, Tensor t) { return g.outputOf(t).toString(); }
 
+    /** A slice's view that starts at 0 is dense from zero but its array is longer: kernels must read only its part. */
+    @Test
+    void opsReadOnlyTheirInputsElementsOfASharedArray() {
+        Tensor prefix = Ops.slice(s("a b", "cc", "d e f"), new int[] {0}, new int[] {2});
+        assertArrayEquals(new int[] {3, 2}, Strings.length(prefix).toIntArray());
+        assertEquals(List.of(List.of("a", "b"), List.of("cc")), Strings.split(prefix).toStringList());
+        assertArrayEquals(new String[] {"a b", "cc"}, prefix.toStringArray());
+        assertEquals("a b|cc", Strings.join(prefix, "|").stringValue());
+    }
+
     @Test
     void stringsAreNotDifferentiable() {
         Tensor x = Tensors.of(new float[] {1.5f, 2f}, 2);
