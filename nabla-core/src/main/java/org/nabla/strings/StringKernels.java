@@ -32,6 +32,7 @@ final class StringKernels {
         r.register(StringOps.REGEX_REPLACE, cpu, s, StringKernels::replace);
         r.register(StringOps.STRING_TO_NUMBER, cpu, s, StringKernels::toNumber);
         r.register(StringOps.AS_STRING, cpu, (DType) null, StringKernels::asString);
+        r.register(StringOps.TO_HASH_BUCKET_STRONG, cpu, s, StringKernels::hashStrong);
         r.register(StringOps.TO_HASH_BUCKET_FAST, cpu, s, ctx -> {
             byte[][] in = strings(ctx.input(0));
             long buckets = ctx.attrs().getInt("numBuckets");
@@ -39,6 +40,15 @@ final class StringKernels {
             for (int i = 0; i < in.length; i++) out[i] = Long.remainderUnsigned(FarmHash.fingerprint64(in[i]), buckets);
             return new Tensor[] {Tensor.wrap(DType.INT64, ctx.input(0).shape(), out)};
         });
+    }
+
+    private static Tensor[] hashStrong(KernelContext ctx) {
+        byte[][] in = strings(ctx.input(0));
+        long buckets = ctx.attrs().getInt("numBuckets");
+        long k0 = ctx.attrs().getLong("key0"), k1 = ctx.attrs().getLong("key1");
+        long[] out = new long[in.length];
+        for (int i = 0; i < in.length; i++) out[i] = Long.remainderUnsigned(SipHash.hash(k0, k1, in[i]), buckets);
+        return new Tensor[] {Tensor.wrap(DType.INT64, ctx.input(0).shape(), out)};
     }
 
     /**

@@ -139,9 +139,25 @@ public final class StringOps implements OpLibrary {
             }).notDifferentiable()
             .summary("Fingerprint64(bytes) mod numBuckets, int64; stable across runs and machines").build();
 
+    /** Keyed SipHash-2-4 of each string modulo a number of buckets (tf.strings.to_hash_bucket_strong). */
+    public static final OpDef TO_HASH_BUCKET_STRONG = OpDef.builder("StringToHashBucketStrong").inputs("input")
+            .attr("numBuckets", AttrType.INT)
+            .attr("key0", AttrType.LONG)
+            .attr("key1", AttrType.LONG)
+            .shape((in, a) -> {
+                requireString("StringToHashBucketStrong", "input", in[0]);
+                if (a.getInt("numBuckets") < 1) {
+                    throw new OpException("StringToHashBucketStrong", "numBuckets must be at least 1, got "
+                            + a.getInt("numBuckets"));
+                }
+                return Infer.one(DType.INT64, in[0].shape());
+            }).notDifferentiable()
+            .summary("SipHash-2-4(key0, key1; bytes) mod numBuckets, int64: buckets an adversary cannot aim at "
+                    + "without the key").build();
+
     private static final List<OpDef> ALL = List.of(REDUCE_JOIN, STRING_JOIN, STRING_SPLIT, STRING_LOWER,
             STRING_UPPER, STRING_LENGTH, SUBSTR, REGEX_FULL_MATCH, REGEX_REPLACE, STRING_TO_NUMBER, AS_STRING,
-            TO_HASH_BUCKET_FAST);
+            TO_HASH_BUCKET_FAST, TO_HASH_BUCKET_STRONG);
 
     @Override
     public Collection<OpDef> ops() { return ALL; }

@@ -141,4 +141,13 @@ public final class Strings {
     public static Tensor toHashBucketFast(Tensor x, int numBuckets) {
         return Ops.run(StringOps.TO_HASH_BUCKET_FAST, Attrs.of("numBuckets", numBuckets), x);
     }
+
+    /**
+     * Keyed SipHash-2-4 of each string modulo {@code numBuckets}, int64 (tf.strings.to_hash_bucket_strong with
+     * {@code key = [key0, key1]}): use a random, secret key where inputs may be hostile.
+     */
+    public static Tensor toHashBucketStrong(Tensor x, int numBuckets, long key0, long key1) {
+        return Ops.run(StringOps.TO_HASH_BUCKET_STRONG, Attrs.of("numBuckets", numBuckets, "key0", key0, "key1",
+                key1), x);
+    }
 }

@@ -85,7 +85,8 @@ class OpCatalogTest {
             Map.entry("StringUpper", "upper"), Map.entry("StringLength", "length"), Map.entry("Substr", "substr"),
             Map.entry("StaticRegexFullMatch", "regexFullMatch"), Map.entry("StaticRegexReplace", "regexReplace"),
             Map.entry("StringToNumber", "toNumber"), Map.entry("AsString", "asString"),
-            Map.entry("StringToHashBucketFast", "toHashBucketFast"));
+            Map.entry("StringToHashBucketFast", "toHashBucketFast"),
+            Map.entry("StringToHashBucketStrong", "toHashBucketStrong"));
 
     @Test
     void everyPublicStringOpHasAStringsMethod() {

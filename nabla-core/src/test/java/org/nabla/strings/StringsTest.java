@@ -39,6 +39,18 @@ class StringsTest {
     }
 
     /**
+     * tf.strings.to_hash_bucket_strong(["Hello", "TF"], 3, [1, 2]) is [2, 0] in TensorFlow's docs; SipHash-2-4 of the
+     * bytes 00..0e under the key 00..0f is a129ca6149be45e5 (the SipHash paper's test vector).
+     */
+    @Test
+    void strongHashBucketsMatchTensorFlowAndSipHashsVector() {
+        assertArrayEquals(new long[] {2, 0}, Strings.toHashBucketStrong(s("Hello", "TF"), 3, 1, 2).toLongArray());
+        byte[] msg = new byte[15];
+        for (int i = 0; i < msg.length; i++) msg[i] = (byte) i;
+        assertEquals(0xa129ca6149be45e5L, SipHash.hash(0x0706050403020100L, 0x0f0e0d0c0b0a0908L, msg));
+    }
+
+    /**
      * Fingerprint64 test vectors published with a FarmHash port (tecnickcom/farmhash64's test data), one or more per
      * length range of the algorithm: 0, 1-3, 4-7, 8-16, 17-32, 33-64 and longer than 64 bytes.
      */
