@@ -228,7 +228,6 @@ public final class StringOps implements OpLibrary {
     private static TensorSpec[] reduceJoinShape(TensorSpec[] in, Attrs a) {
         requireString("ReduceJoin", "inputs", in[0]);
         Shape s = in[0].shape();
-        if (s.rank() < 0) return Infer.one(DType.STRING, s);
         boolean[] r = reducedAxes("ReduceJoin", s.rank(), a.getInts("axes"));
         boolean keep = a.getBool("keepDims");
         int[] d = s.dims();

@@ -214,6 +214,10 @@ class StringsTest {
             Tensor g = tape.gradient(Ops.sum(y), x);
             assertEquals(null, g, "no gradient flows through strings");
         }
-        assertTrue(!StringOps.AS_STRING.isDifferentiable() && !StringOps.STRING_TO_NUMBER.isDifferentiable());
+        for (org.nabla.ops.OpDef op : new StringOps().ops()) {
+            assertTrue(!op.isDifferentiable(), op.name());
+            OpException e = assertThrows(OpException.class, () -> org.nabla.ops.GradientRegistry.global().get(op));
+            assertTrue(e.getMessage().contains("not differentiable"), e.getMessage());
+        }
     }
 }
