@@ -21,6 +21,7 @@ module org.nabla.core {
     exports org.nabla.profiler;
     exports org.nabla.ragged;
     exports org.nabla.sparse;
+    exports org.nabla.strings;
     exports org.nabla.kernels.cpu to org.nabla.nn;
 
     // Op libraries (this module's and those of nabla-nn, nabla-onnx, ...), found in phases (OpLibraries).
@@ -29,7 +30,7 @@ module org.nabla.core {
     uses org.nabla.kernels.FunctionLibrary;
 
     provides org.nabla.kernels.OpLibrary with org.nabla.library.CoreLibrary, org.nabla.sparse.SparseOps,
-            org.nabla.ragged.RaggedOps;
+            org.nabla.ragged.RaggedOps, org.nabla.strings.StringOps;
     provides org.nabla.ops.OpRegistry.Loader with org.nabla.kernels.OpLibraries;
     provides org.nabla.kernels.FunctionLibrary with org.nabla.runtime.FunctionCalls;
 }

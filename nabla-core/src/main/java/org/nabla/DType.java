@@ -4,8 +4,8 @@ import java.util.Locale;
 
 /**
  * The element type of a tensor. Each dtype names the Java array that backs it on the CPU, so kernels can switch on
- * {@link #storage()}; float16 and bfloat16 keep their bits in a {@code short[]} (see {@link #isHalfPrecision()}). Unsigned
- * dtypes share the array of the signed dtype of their width and read it with a mask ({@code & 0xff}, {@code & 0xffff},
+ * {@link #storage()}; float16 and bfloat16 keep their bits in a {@code short[]} (see {@link #isHalfPrecision()});
+ * string is stored as {@code byte[][]}. Unsigned dtypes share the array of the signed dtype of their width and read it with a mask ({@code & 0xff}, {@code & 0xffff},
  * {@code & 0xffffffffL}); uint64 keeps the bits in a {@code long} and compares, divides and prints them unsigned.
  * New constants go at the end, so listings keep their order. Nabla's files (graph files, checkpoints, saved models)
  * store each dtype as its {@link #fileCode()}, never its ordinal: the codes below are that format's one table, and a
@@ -43,7 +43,14 @@ public enum DType {
      * Google Brain's 16-bit float: the upper half of a float32 ({@code short[]} holding the bits; float32's range,
      * 7-bit mantissa). Kernels compute in float32 and round each result once to bfloat16.
      */
-    BFLOAT16("bfloat16", 2, Storage.SHORT, 13);
+    BFLOAT16("bfloat16", 2, Storage.SHORT, 13),
+    /**
+     * A byte string per element (TensorFlow's {@code tf.string}: bytes, UTF-8 by convention, each element its own
+     * length; {@code byte[][]}). Not numeric: only data movement, comparison for equality and the
+     * {@code org.nabla.strings} ops take it. Its {@link #byteSize()} is 0, as TensorFlow's DataTypeSize: the size
+     * varies per element.
+     */
+    STRING("string", 0, Storage.STRING, 14);
 
     /** The Java primitive array kind that holds the elements of a CPU tensor of this dtype. */
     public enum Storage {
@@ -58,7 +65,9 @@ public enum DType {
         /** {@code byte[]}. */
         BYTE(1),
         /** {@code short[]}. */
-        SHORT(2);
+        SHORT(2),
+        /** {@code byte[][]}: one byte string per element; the arrays are immutable once in a tensor. */
+        STRING(8);
 
         private final int bytes;
 
@@ -100,8 +109,11 @@ public enum DType {
      */
     public boolean isHalfPrecision() { return this == FLOAT16 || this == BFLOAT16; }
 
-    /** Whether it is a signed or unsigned integer type (not bool, not floating). */
-    public boolean isInteger() { return !isFloating() && this != BOOL; }
+    /** Whether it is a signed or unsigned integer type (not bool, not floating, not string). */
+    public boolean isInteger() { return !isFloating() && this != BOOL && this != STRING; }
+
+    /** Whether it is the byte-string dtype. */
+    public boolean isString() { return this == STRING; }
 
     /** uint8, uint16, uint32 and uint64: integers whose stored bits read as non-negative values. */
     public boolean isUnsigned() { return this == UINT8 || this == UINT16 || this == UINT32 || this == UINT64; }
@@ -121,7 +133,7 @@ public enum DType {
     }
 
     /** Floating or integer: the dtypes arithmetic accepts. */
-    public boolean isNumeric() { return this != BOOL; }
+    public boolean isNumeric() { return this != BOOL && this != STRING; }
 
     /** Parses {@code float32}, {@code FLOAT32}, {@code int64}... */
     public static DType of(String name) {

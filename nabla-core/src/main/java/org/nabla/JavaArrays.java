@@ -27,9 +27,14 @@ final class JavaArrays {
         if (value == null) throw new IllegalArgumentException("convertToTensor: value is null");
         List<Integer> dims = new ArrayList<>();
         Class<?> leaf = leafType(value, dims);
+        int[] shape = dims.stream().mapToInt(Integer::intValue).toArray();
+        if (leaf == String.class) return strings(value, shape, dtype);
         DType natural = naturalDType(leaf, value);
         DType target = dtype == null ? natural : dtype;
-        int[] shape = dims.stream().mapToInt(Integer::intValue).toArray();
+        if (target == DType.STRING) {
+            throw new IllegalArgumentException("convertToTensor: cannot make a string tensor of Java "
+                    + leaf.getSimpleName() + " values; format numbers with Strings.asString");
+        }
         long size = 1;
         for (int d : shape) size *= d;
         if (size > Integer.MAX_VALUE - 8) {
@@ -60,6 +65,37 @@ final class JavaArrays {
             }
         }
         return Tensor.wrap(target, Shape.ofOwned(shape), storage);
+    }
+
+    /** A string tensor of a Java String or nested String array, each element encoded as UTF-8. */
+    private static Tensor strings(Object value, int[] shape, DType dtype) {
+        if (dtype != null && dtype != DType.STRING) {
+            throw new IllegalArgumentException("convertToTensor: cannot convert Java strings to " + dtype
+                    + "; parse them with Strings.toNumber");
+        }
+        long size = 1;
+        for (int d : shape) size *= d;
+        byte[][] out = new byte[(int) size][];
+        int[] cursor = {0};
+        flattenStrings(value, shape, 0, out, cursor);
+        return Tensor.wrap(DType.STRING, Shape.ofOwned(shape), out);
+    }
+
+    private static void flattenStrings(Object v, int[] shape, int axis, byte[][] out, int[] cursor) {
+        if (v == null) throw new IllegalArgumentException("convertToTensor: nested array contains null");
+        if (axis == shape.length) {
+            if (!(v instanceof String s)) {
+                throw new IllegalArgumentException("convertToTensor: expected a String, found "
+                        + v.getClass().getSimpleName());
+            }
+            out[cursor[0]++] = s.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            return;
+        }
+        if (!v.getClass().isArray() || Array.getLength(v) != shape[axis]) {
+            throw new IllegalArgumentException("convertToTensor: ragged nested array at axis " + axis
+                    + " (a tensor must be rectangular)");
+        }
+        for (int i = 0; i < shape[axis]; i++) flattenStrings(Array.get(v, i), shape, axis + 1, out, cursor);
     }
 
     private static Class<?> leafType(Object value, List<Integer> dims) {
@@ -162,6 +198,7 @@ final class JavaArrays {
             case UINT32 -> t.toIntArray();
             case UINT64 -> t.toLongArray();
             case BOOL -> t.toBooleanArray();
+            case STRING -> t.toStringArray();
         };
         int[] dims = t.shape().dims();
         if (dims.length == 0) return Array.get(flat, 0);

@@ -79,10 +79,11 @@ public final class Tensor {
             case LONG -> array instanceof long[] a ? a.length : -1;
             case BYTE -> array instanceof byte[] a ? a.length : -1;
             case SHORT -> array instanceof short[] a ? a.length : -1;
+            case STRING -> array instanceof byte[][] a ? a.length : -1;
         };
         if (length < 0) {
             throw new IllegalArgumentException("a " + dtype + " tensor is backed by a " + dtype.storage()
-                    .name().toLowerCase() + "[] array, got " + (array == null ? "null" : array.getClass()
+                    .name().toLowerCase().replace("string", "byte[]") + "[] array, got " + (array == null ? "null" : array.getClass()
                     .getSimpleName()));
         }
         if (length - offset < shape.size()) {
@@ -212,8 +213,47 @@ public final class Tensor {
 
     private Object javaArray(DType.Storage want, String method) {
         requireConcrete(method);   // named for the caller's method, not the internals below
+        if (dtype() == DType.STRING) {
+            throw new IllegalStateException(method + ": a string tensor has no numeric values; parse them with "
+                    + "Strings.toNumber, or read them with toStringArray");
+        }
         Tensor d = onHost().dense();
         return Strided.convert(d.data(), d.shape().intSize(), dtype(), want);
+    }
+
+    /**
+     * All elements of a string tensor, row-major, decoded as UTF-8 (bytes that are not UTF-8 become U+FFFD, as
+     * Python's {@code decode(errors='replace')}); throws for other dtypes and for a graph tensor.
+     */
+    public String[] toStringArray() {
+        byte[][] b = stringStorage("toStringArray");
+        String[] s = new String[b.length];
+        for (int i = 0; i < b.length; i++) s[i] = new String(b[i], java.nio.charset.StandardCharsets.UTF_8);
+        return s;
+    }
+
+    /** All elements of a string tensor, row-major, as fresh copies of their bytes (TensorFlow's strings are bytes). */
+    public byte[][] toBytesArray() {
+        byte[][] b = stringStorage("toBytesArray");
+        for (int i = 0; i < b.length; i++) b[i] = b[i].clone();
+        return b;
+    }
+
+    /** The single element of a one-element string tensor, decoded as UTF-8. */
+    public String stringValue() {
+        requireConcrete("stringValue");
+        return toStringArray()[singleIndex("stringValue")];
+    }
+
+    /** A dense copy of the element array of a string tensor (the byte arrays themselves shared, never written). */
+    private byte[][] stringStorage(String method) {
+        requireConcrete(method);
+        if (dtype() != DType.STRING) {
+            throw new IllegalStateException(method + ": tensor has dtype " + dtype() + ", not string; format numbers "
+                    + "with Strings.asString");
+        }
+        Tensor d = onHost().dense();   // dense from 0, but its array may hold more than this tensor (a slice's view)
+        return Arrays.copyOf((byte[][]) d.data(), d.shape().intSize());
     }
 
     /** All elements, row-major, as booleans (non-zero is true); throws for a graph tensor. */

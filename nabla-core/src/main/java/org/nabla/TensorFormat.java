@@ -43,8 +43,34 @@ final class TensorFormat {
             case FLOAT32, FLOAT16, BFLOAT16 -> floatScalar(t.floatValue(), t.dtype());
             case FLOAT64 -> floatScalar(t.doubleValue(), DType.FLOAT64);
             case BOOL -> t.booleanValue() ? "True" : "False";
+            case STRING -> bytesRepr(((byte[][]) t.data())[0]);
             default -> integerText(t.longValue(), t.dtype());
         };
+    }
+
+    /**
+     * Python's {@code repr} of a bytes object, as NumPy prints a string tensor's elements: {@code b'abc'}, double
+     * quotes when the bytes hold a single quote and no double quote, tab, newline, return and backslash escaped as
+     * Python escapes them, other bytes outside 0x20..0x7e as a hex escape.
+     */
+    static String bytesRepr(byte[] b) {
+        boolean single = false, dbl = false;
+        for (byte x : b) {
+            if (x == '\'') single = true;
+            if (x == '"') dbl = true;
+        }
+        char quote = single && !dbl ? '"' : '\'';
+        StringBuilder s = new StringBuilder(b.length + 3).append('b').append(quote);
+        for (byte x : b) {
+            int c = x & 0xff;
+            if (c == quote || c == '\\') s.append('\\').append((char) c);
+            else if (c == '\t') s.append("\\t");
+            else if (c == '\n') s.append("\\n");
+            else if (c == '\r') s.append("\\r");
+            else if (c < 0x20 || c >= 0x7f) s.append(String.format("\\x%02x", c));
+            else s.append((char) c);
+        }
+        return s.append(quote).toString();
     }
 
     /** An integer element's digits: uint64 bits print unsigned, as NumPy prints 18446744073709551615. */
@@ -190,6 +216,7 @@ final class TensorFormat {
 
         /** NumPy's FloatingFormat.fillFormat / IntegerFormat / BoolFormat over the displayed elements. */
         private void fill(int[] shown, int n) {
+            if (dtype == DType.STRING) return; // NumPy pads no string element
             if (dtype == DType.BOOL) {
                 width = 5; // ' True' / 'False' for every non-scalar array
                 return;
@@ -253,6 +280,7 @@ final class TensorFormat {
         }
 
         private String element(int i) {
+            if (dtype == DType.STRING) return bytesRepr(((byte[][]) data)[i]);
             if (dtype == DType.BOOL) return at(i) != 0 ? " True" : "False";
             if (!dtype.isFloating()) return pad(integer(i), width);
             double x = at(i);

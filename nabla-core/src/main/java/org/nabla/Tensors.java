@@ -53,6 +53,33 @@ public final class Tensors {
     /** An int16 tensor of {@code shape} holding a copy of {@code values} (row-major); the counts must match. */
     public static Tensor of(short[] values, int... shape) { return Tensor.wrap(DType.INT16, Shape.of(shape), checked(values.clone(), values.length, shape)); }
 
+    /**
+     * A string tensor of the given shape (a vector when no shape is given), each element encoded as UTF-8
+     * (TensorFlow's tf.string).
+     */
+    public static Tensor of(String[] values, int... shape) {
+        byte[][] b = new byte[values.length][];
+        for (int i = 0; i < b.length; i++) {
+            b[i] = java.util.Objects.requireNonNull(values[i], "string element " + i).getBytes(
+                    java.nio.charset.StandardCharsets.UTF_8);
+        }
+        return Tensor.wrap(DType.STRING, Shape.of(shape.length == 0 ? new int[] {values.length} : shape),
+                checked(b, values.length, shape.length == 0 ? new int[] {values.length} : shape));
+    }
+
+    /** A string scalar, encoded as UTF-8. */
+    public static Tensor scalar(String v) {
+        return Tensor.wrap(DType.STRING, Shape.SCALAR, new byte[][] {v.getBytes(java.nio.charset.StandardCharsets.UTF_8)});
+    }
+
+    /** A string tensor of raw byte strings (copied; any bytes, not only UTF-8) in the given shape (else a vector). */
+    public static Tensor ofBytes(byte[][] values, int... shape) {
+        byte[][] b = new byte[values.length][];
+        for (int i = 0; i < b.length; i++) b[i] = java.util.Objects.requireNonNull(values[i], "element " + i).clone();
+        int[] dims = shape.length == 0 ? new int[] {values.length} : shape;
+        return Tensor.wrap(DType.STRING, Shape.of(dims), checked(b, values.length, dims));
+    }
+
     private static Object checked(Object array, int length, int[] shape) {
         long size = Shape.of(shape).size();
         if (size != length) {

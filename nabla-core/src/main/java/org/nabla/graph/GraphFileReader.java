@@ -231,13 +231,15 @@ final class GraphFileReader {
         long byteCount = r.i64();
         long size = 1;
         for (int d : shape.dims()) size = Math.min(size * d, Integer.MAX_VALUE); // saturating: no long overflow
-        if (size > Integer.MAX_VALUE - 8 || byteCount != size * dtype.byteSize()) {
+        if (size > Integer.MAX_VALUE - 8 || !TensorBytes.plausibleByteCount(dtype, size, byteCount)) {
             throw r.corrupt(where + ": a " + dtype + " tensor of shape " + shape + " cannot hold " + byteCount
                     + " bytes");
         }
         ByteBuffer b = r.slice(byteCount, where + " tensor data");
         try {
-            return TensorBytes.get(b, dtype, shape);
+            Tensor t = TensorBytes.get(b, dtype, shape);
+            if (b.hasRemaining()) throw new IllegalArgumentException(b.remaining() + " bytes left after the elements");
+            return t;
         } catch (IllegalArgumentException e) {
             throw r.corrupt(where + ": " + e.getMessage());
         }

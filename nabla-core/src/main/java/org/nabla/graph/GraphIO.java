@@ -169,13 +169,13 @@ public final class GraphIO {
     private static void writeTensor(Writer w, Tensor t) {
         w.u8(t.dtype().fileCode());
         writeShape(w, t.shape());
-        int n = t.shape().intSize();
-        if ((long) n * t.dtype().byteSize() > Integer.MAX_VALUE - 8) {
+        long count = TensorBytes.byteCount(t);
+        if (count > Integer.MAX_VALUE - 8) {
             throw new IllegalArgumentException("a constant of " + t.spec() + " is too large for a graph file "
                     + "(2 GiB at most)");
         }
-        w.i64((long) n * t.dtype().byteSize());
-        byte[] bytes = new byte[n * t.dtype().byteSize()];
+        w.i64(count);
+        byte[] bytes = new byte[(int) count];
         TensorBytes.put(ByteBuffer.wrap(bytes), t);
         w.raw(bytes);
     }

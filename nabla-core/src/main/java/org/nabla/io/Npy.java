@@ -79,6 +79,11 @@ public final class Npy {
 
     /** The preamble and padded header NumPy writes for this dtype and shape. */
     static byte[] header(DType dtype, Shape shape) {
+        if (dtype == DType.STRING) {
+            throw new IllegalArgumentException(".npy has no variable-length byte string dtype (NumPy stores those as "
+                    + "pickled objects, which Nabla does not write); save string tensors in a checkpoint or a "
+                    + "TFRecord file");
+        }
         StringBuilder dict = new StringBuilder("{'descr': '").append(descr(dtype))
                 .append("', 'fortran_order': False, 'shape': ").append(shape).append(", }");
         if (shape.rank() > 0) dict.append(" ".repeat(GROWTH_AXIS_MAX_DIGITS - Integer.toString(shape.dim(0)).length()));
@@ -118,6 +123,7 @@ public final class Npy {
             case FLOAT16 -> "<f2";
             // NumPy has no bfloat16; ml_dtypes saves it as a 2-byte void, the one such type this reads back
             case BFLOAT16 -> "<V2";
+            case STRING -> "|O"; // pickled objects: neither read nor written (header refuses it)
         };
     }
 
@@ -126,7 +132,7 @@ public final class Npy {
      * one-letter type characters that older writers use for the one-byte and two-byte types; null if unsupported.
      */
     private static DType dtypeOfDescr(String code) {
-        for (DType d : DType.values()) if (descr(d).substring(1).equals(code)) return d;
+        for (DType d : DType.values()) if (d != DType.STRING && descr(d).substring(1).equals(code)) return d;
         return switch (code) {
             case "B" -> DType.UINT8;
             case "?" -> DType.BOOL;
@@ -141,7 +147,7 @@ public final class Npy {
 
     private static String supported() {
         StringBuilder sb = new StringBuilder();
-        for (DType d : DType.values()) sb.append(sb.isEmpty() ? "" : ", ").append(descr(d));
+        for (DType d : DType.values()) if (d != DType.STRING) sb.append(sb.isEmpty() ? "" : ", ").append(descr(d));
         return sb.append(" (or '>' for big-endian)").toString();
     }
 

@@ -9,8 +9,9 @@ import org.nabla.Tensor;
 /**
  * The element bytes of a tensor as Nabla's graph files and checkpoints store them: the dense row-major elements of its
  * backing array, little-endian, {@code elements x dtype.byteSize()} bytes. Floats are their IEEE 754 bits (NaN
- * payloads and -0.0 kept), bool one byte 0 or 1, unsigned dtypes the bits of their signed storage. The header in front
- * of the bytes (dtype code, shape, length) is each format's own.
+ * payloads and -0.0 kept), bool one byte 0 or 1, unsigned dtypes the bits of their signed storage. A string tensor's
+ * elements are each a little-endian uint32 byte count followed by that many bytes (so {@link #byteCount} varies). The
+ * header in front of the bytes (dtype code, shape, length) is each format's own.
  */
 public final class TensorBytes {
     private TensorBytes() {}
@@ -22,6 +23,13 @@ public final class TensorBytes {
     public static void put(ByteBuffer b, Tensor t) {
         Tensor d = t.dense();
         int n = d.shape().intSize();
+        if (d.data() instanceof byte[][] strings) {
+            ByteBuffer le = b.order(ByteOrder.LITTLE_ENDIAN);
+            ByteOrder was = b.order();
+            for (int i = 0; i < n; i++) le.putInt(strings[i].length).put(strings[i]);
+            b.order(was);
+            return;
+        }
         ByteBuffer le = b.slice().order(ByteOrder.LITTLE_ENDIAN);
         switch (d.data()) {
             case float[] a -> le.asFloatBuffer().put(a, 0, n);
@@ -42,6 +50,7 @@ public final class TensorBytes {
      */
     public static Tensor get(ByteBuffer b, DType dtype, Shape shape) {
         int n = shape.intSize();
+        if (dtype == DType.STRING) return getStrings(b, shape, n);
         ByteBuffer le = b.slice().order(ByteOrder.LITTLE_ENDIAN);
         Object data = switch (dtype.storage()) {
             case FLOAT -> { float[] a = new float[n]; le.asFloatBuffer().get(a); yield a; }
@@ -50,6 +59,7 @@ public final class TensorBytes {
             case LONG -> { long[] a = new long[n]; le.asLongBuffer().get(a); yield a; }
             case BYTE -> { byte[] a = new byte[n]; le.get(a); yield a; }
             case SHORT -> { short[] a = new short[n]; le.asShortBuffer().get(a); yield a; }
+            case STRING -> throw new AssertionError("read by getStrings");
         };
         if (dtype == DType.BOOL) {
             for (byte x : (byte[]) data) {
@@ -58,5 +68,47 @@ public final class TensorBytes {
         }
         b.position(b.position() + n * dtype.byteSize());
         return Tensor.wrap(dtype, shape, data);
+    }
+
+    /**
+     * The number of bytes {@link #put} writes for {@code t}: elements x byte size, or for strings 4 + length per
+     * element.
+     */
+    public static long byteCount(Tensor t) {
+        if (t.dtype() != DType.STRING) return t.size() * t.dtype().byteSize();
+        byte[][] a = (byte[][]) t.dense().data();
+        long n = 0;
+        for (int i = 0, size = t.shape().intSize(); i < size; i++) n += 4 + a[i].length;
+        return n;
+    }
+
+    /**
+     * Whether {@code byteCount} bytes can hold {@code elements} elements of {@code dtype}: exactly elements x byte
+     * size, or for strings at least 4 per element (each element's own length is checked as it is read).
+     */
+    public static boolean plausibleByteCount(DType dtype, long elements, long byteCount) {
+        return dtype == DType.STRING ? byteCount >= 4 * elements : byteCount == elements * dtype.byteSize();
+    }
+
+    private static Tensor getStrings(ByteBuffer b, Shape shape, int n) {
+        ByteOrder was = b.order();
+        b.order(ByteOrder.LITTLE_ENDIAN);
+        try {
+            byte[][] a = new byte[n][];
+            for (int i = 0; i < n; i++) {
+                if (b.remaining() < 4) throw new IllegalArgumentException("string element " + i + " of " + n
+                        + " has no length: the bytes end");
+                int len = b.getInt();
+                if (len < 0 || len > b.remaining()) {
+                    throw new IllegalArgumentException("string element " + i + " of " + n + " claims "
+                            + Integer.toUnsignedString(len) + " bytes but " + b.remaining() + " remain");
+                }
+                a[i] = new byte[len];
+                b.get(a[i]);
+            }
+            return Tensor.wrap(DType.STRING, shape, a);
+        } finally {
+            b.order(was);
+        }
     }
 }

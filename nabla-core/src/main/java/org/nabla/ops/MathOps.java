@@ -133,7 +133,7 @@ public final class MathOps {
     public static final OpDef IS_FINITE = floatPredicate("IsFinite").summary("x is neither infinite nor NaN").build();
 
     public static final OpDef CAST = OpDef.builder("Cast").inputs("x").attr("dtype", AttrType.DTYPE)
-            .shape((in, a) -> Infer.one(a.getDType("dtype"), in[0].shape()))
+            .shape((in, a) -> castShape(in[0], a.getDType("dtype")))
             .summary("converts to another dtype: float to integer truncates toward zero (NaN becomes 0, out of range "
                     + "saturates for int32/int64 and wraps for uint8), to bool is x != 0, bool reads as 0/1; "
                     + "differentiable only between float dtypes").build();
@@ -218,6 +218,10 @@ public final class MathOps {
     private static OpDef.Builder comparison(String name, boolean acceptsBool) {
         return OpDef.builder(name).inputs("x", "y").notDifferentiable().shape((in, a) -> {
             Infer.sameDType(name, in[0], in[1]);
+            if (!acceptsBool && in[0].dtype() == DType.STRING) {
+                throw new OpException(name, "cannot order string inputs " + in[0] + " and " + in[1]
+                        + "; strings compare with Equal/NotEqual only (as in TensorFlow)");
+            }
             if (!acceptsBool && in[0].dtype() == DType.BOOL) {
                 throw new OpException(name, "cannot order bool inputs " + in[0] + " and " + in[1]
                         + "; compare numbers, or use Equal/NotEqual/LogicalXor for bools");
@@ -261,6 +265,16 @@ public final class MathOps {
             }
         }
         return Infer.one(in[0].dtype(), x);
+    }
+
+    /** TensorFlow's Cast never parses or formats: string to string only (Strings.toNumber / asString otherwise). */
+    private static TensorSpec[] castShape(TensorSpec x, DType to) {
+        if ((x.dtype() == DType.STRING) != (to == DType.STRING)) {
+            throw new OpException("Cast", "cast " + x.dtype() + " to " + to + " is not supported: "
+                    + (to == DType.STRING ? "format numbers with Strings.asString" : "parse strings with "
+                    + "Strings.toNumber"));
+        }
+        return Infer.one(to, x.shape());
     }
 
     private static TensorSpec[] select(TensorSpec[] in) {

@@ -65,7 +65,7 @@ public final class RaggedOps implements OpLibrary {
     }
 
     private static void requireValues(String op, TensorSpec values) {
-        if (values.shape().rank() < 1 || values.dtype() == DType.BOOL) {
+        if (values.shape().rank() < 1 || values.dtype() == DType.BOOL || values.dtype() == DType.STRING) {
             throw new OpException(op, "values must be numeric with a leading value dimension [n, ...], got " + values);
         }
     }
@@ -90,7 +90,9 @@ public final class RaggedOps implements OpLibrary {
 
     private static TensorSpec[] toTensorShape(TensorSpec[] in, Attrs a) {
         String op = "RaggedToTensor";
-        requireValues(op, in[0]);
+        if (in[0].shape().rank() < 1) {  // any dtype, strings included: padding only moves values
+            throw new OpException(op, "values need a leading value dimension [n, ...], got " + in[0]);
+        }
         requireSplits(op, in[1]);
         if (in[2].dtype() != in[0].dtype() || in[2].shape().rank() != 0) {
             throw new OpException(op, "default_value must be a " + in[0].dtype() + " scalar, got " + in[2]);

@@ -88,6 +88,18 @@ public final class RaggedTensor {
     /** Int32 rows from Java arrays of any lengths (token ids, for instance). */
     public static RaggedTensor of(int[][] rows) { return ofRows(rows, DType.INT32); }
 
+    /** String rows from Java arrays of any lengths, each string encoded as UTF-8 (tokens, for instance). */
+    public static RaggedTensor of(String[][] rows) {
+        byte[][][] bytes = new byte[rows.length][][];
+        for (int r = 0; r < rows.length; r++) {
+            bytes[r] = new byte[rows[r].length][];
+            for (int i = 0; i < rows[r].length; i++) {
+                bytes[r][i] = rows[r][i].getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            }
+        }
+        return ofRows(bytes, DType.STRING);
+    }
+
     /** Rows given as Java arrays of {@code dtype}'s storage type, laid end to end. */
     private static RaggedTensor ofRows(Object[] rows, DType dtype) {
         long[] lengths = new long[rows.length];
@@ -219,6 +231,15 @@ public final class RaggedTensor {
         return Ops.run(RaggedOps.TO_TENSOR, Attrs.EMPTY, values, rowSplits, dflt);
     }
 
+    /** String rows padded with {@code defaultValue} to the longest one: {@code [nrows, max length, ...]}. */
+    public Tensor toTensor(String defaultValue) {
+        if (values.dtype() != DType.STRING) {
+            throw new IllegalArgumentException("RaggedTensor.toTensor: a string default for " + values.dtype()
+                    + " values");
+        }
+        return Ops.run(RaggedOps.TO_TENSOR, Attrs.EMPTY, values, rowSplits, Tensors.scalar(defaultValue));
+    }
+
     /** The rows at {@code rows}, in that order (repeats allowed). */
     public RaggedTensor gather(long... rows) {
         long[] s = concreteSplits("gather");
@@ -249,8 +270,23 @@ public final class RaggedTensor {
         return fromRowLengths(Ops.concat(vals, 0), lengths.stream().mapToLong(Long::longValue).toArray());
     }
 
+    /** The rows of a string ragged tensor as nested Java lists of strings (UTF-8 decoded); needs concrete values. */
+    public List<List<String>> toStringList() {
+        long[] s = concreteSplits("toStringList");
+        String[] v = values.toStringArray();
+        int k = values.shape().rank() == 1 ? 1 : (int) (values.shape().size() / Math.max(1, values.shape().dim(0)));
+        List<List<String>> out = new ArrayList<>();
+        for (int r = 0; r + 1 < s.length; r++) {
+            out.add(new ArrayList<>(Arrays.asList(v).subList((int) s[r] * k, (int) s[r + 1] * k)));
+        }
+        return out;
+    }
+
     /** The rows as nested Java lists of boxed numbers (for tests and printing); needs concrete values. */
     public List<List<Number>> toList() {
+        if (values.dtype() == DType.STRING) {
+            throw new IllegalStateException("RaggedTensor.toList: the values are strings; use toStringList");
+        }
         long[] s = concreteSplits("toList");
         double[] v = Ops.cast(values, DType.FLOAT64).toDoubleArray();
         int k = values.shape().rank() == 1 ? 1 : (int) (values.shape().size() / Math.max(1, values.shape().dim(0)));
@@ -268,6 +304,6 @@ public final class RaggedTensor {
         if (values.isSymbolic() || rowSplits.isSymbolic()) {
             return "RaggedTensor(" + dtype() + ", " + nrows() + " rows, symbolic)";
         }
-        return "RaggedTensor(" + dtype() + ", " + toList() + ")";
+        return "RaggedTensor(" + dtype() + ", " + (dtype() == DType.STRING ? toStringList() : toList()) + ")";
     }
 }

@@ -94,6 +94,7 @@ final class SparseKernels {
             case LONG -> ((long[]) dst)[to] += ((long[]) src)[from];
             case SHORT -> ((short[]) dst)[to] += ((short[]) src)[from];
             case BYTE -> ((byte[]) dst)[to] += ((byte[]) src)[from];
+            case STRING -> throw new IllegalArgumentException("string values cannot be added");
         }
     }
 
@@ -105,6 +106,7 @@ final class SparseKernels {
             case LONG -> ((long[]) a)[i] == 0L;
             case SHORT -> ((short[]) a)[i] == 0;
             case BYTE -> ((byte[]) a)[i] == 0;
+            case STRING -> ((byte[][]) a)[i].length == 0; // TF's zero string is ""
         };
     }
 

@@ -32,7 +32,17 @@ public final class Strided {
             case LONG -> new long[n];
             case BYTE -> new byte[n];
             case SHORT -> new short[n];
+            case STRING -> emptyStrings(n);
         };
+    }
+
+    /** The empty byte string that fills new string storage (shared: string elements are never written to). */
+    public static final byte[] EMPTY_STRING = new byte[0];
+
+    private static byte[][] emptyStrings(int n) {
+        byte[][] a = new byte[n][];
+        java.util.Arrays.fill(a, EMPTY_STRING);
+        return a;
     }
 
     /** Copies elements of a strided layout into a dense array, row-major, innermost axis in a tight loop. */
@@ -122,6 +132,7 @@ public final class Strided {
             case long[] s -> { long[] d = (long[]) dst; for (int i = 0; i < len; i++) d[out + i] = s[pos + i * stride]; }
             case byte[] s -> { byte[] d = (byte[]) dst; for (int i = 0; i < len; i++) d[out + i] = s[pos + i * stride]; }
             case short[] s -> { short[] d = (short[]) dst; for (int i = 0; i < len; i++) d[out + i] = s[pos + i * stride]; }
+            case byte[][] s -> { byte[][] d = (byte[][]) dst; for (int i = 0; i < len; i++) d[out + i] = s[pos + i * stride]; }
             default -> throw new IllegalStateException("unsupported storage " + src.getClass());
         }
     }
@@ -139,7 +150,13 @@ public final class Strided {
             System.arraycopy(src, 0, copy, 0, n);
             return copy;
         }
+        if (dtype == DType.STRING || want == DType.Storage.STRING) {
+            throw new IllegalArgumentException("cannot convert " + dtype + " values to " + want.name().toLowerCase()
+                    + " storage: strings convert to and from numbers only by parsing and formatting (Strings.toNumber, "
+                    + "Strings.asString)");
+        }
         return switch (want) {
+            case STRING -> throw new AssertionError();
             case FLOAT -> { float[] d = new float[n]; for (int i = 0; i < n; i++) d[i] = readFloat(src, i, dtype); yield d; }
             case DOUBLE -> { double[] d = new double[n]; for (int i = 0; i < n; i++) d[i] = read(src, i, dtype); yield d; }
             case INT -> { int[] d = new int[n]; for (int i = 0; i < n; i++) d[i] = (int) readLong(src, i, dtype); yield d; }
@@ -189,6 +206,8 @@ public final class Strided {
             case byte[] s -> s[i] & dtype.valueMask();
             case short[] s when dtype.isHalfPrecision() -> (long) HalfFloats.toFloat(dtype, s[i]);
             case short[] s -> s[i] & dtype.valueMask();
+            case byte[][] s -> throw new IllegalArgumentException("a string tensor has no numeric value: parse it "
+                    + "with Strings.toNumber");
             default -> throw new IllegalStateException("unsupported storage " + src.getClass());
         };
     }

@@ -68,6 +68,7 @@ public final class OffHeapDevice implements Device {
             case LONG -> ValueLayout.JAVA_LONG;
             case BYTE -> ValueLayout.JAVA_BYTE;
             case SHORT -> ValueLayout.JAVA_SHORT;
+            case STRING -> throw new UnsupportedOperationException("string tensors stay on the heap");
         };
     }
 }

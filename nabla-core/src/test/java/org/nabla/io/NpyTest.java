@@ -119,7 +119,7 @@ class NpyTest {
         descr.put(DType.UINT64, "<u8");
         descr.put(DType.FLOAT16, "<f2");
         descr.put(DType.BFLOAT16, "<V2");
-        assertEquals(DType.values().length, descr.size());
+        assertEquals(DType.values().length - 1, descr.size(), "every dtype but string (no .npy dtype) has a descr");
         for (Map.Entry<DType, String> e : descr.entrySet()) {
             Tensor t = Tensor.wrap(e.getKey(), Shape.SCALAR, Strided.allocate(e.getKey().storage(), 1));
             String header = new String(Npy.toBytes(t), 10, 17, StandardCharsets.ISO_8859_1);

@@ -94,6 +94,7 @@ class ArrayOpsGatherElementsTest {
         long[] base = {1, 0, 3, 1, 0, 2, 7, 1, 1, 0, 1, 0};
         long[] want = reference(base, new int[] {3, 4}, idx, new int[] {1, 4}, 0);
         for (DType dtype : DType.values()) {
+            if (dtype == DType.STRING) continue; // no numeric cast; StringTensorTest gathers strings
             Tensor data = Ops.cast(Tensor.wrap(DType.INT64, Shape.of(3, 4), base), dtype);
             Tensor y = Ops.gatherElements(data, indices, 0);
             assertEquals(dtype, y.dtype());

@@ -14,6 +14,10 @@ import org.nabla.Tensors;
 
 /** Helpers for the math op tests: random tensors of every dtype and a plain-loop NumPy broadcasting reference. */
 final class MathTesting {
+    /** Every dtype that casts to and from numbers (all but string). */
+    static final DType[] NUMERIC_AND_BOOL = java.util.Arrays.stream(DType.values()).filter(d -> d != DType.STRING)
+            .toArray(DType[]::new);
+
     static final DType[] NUMERIC = java.util.Arrays.stream(DType.values()).filter(DType::isNumeric)
             .toArray(DType[]::new);
 
@@ -34,6 +38,7 @@ final class MathTesting {
                     case INT8, INT16, INT32, INT64 -> rnd.nextInt(101) - 50;
                     case UINT8, UINT16, UINT32, UINT64 -> rnd.nextInt(256);
                     case BOOL -> rnd.nextBoolean() ? 1 : 0;
+                    case STRING -> throw new IllegalArgumentException("no numeric values for strings");
                 };
             } while (nonZero && v[i] == 0);
         }
@@ -53,6 +58,7 @@ final class MathTesting {
             case UINT32 -> { int[] a = new int[n]; for (int i = 0; i < n; i++) a[i] = (int) (long) values[i]; yield a; }
             case UINT64 -> { long[] a = new long[n]; for (int i = 0; i < n; i++) a[i] = (long) values[i]; yield a; }
             case FLOAT16, BFLOAT16 -> { short[] a = new short[n]; for (int i = 0; i < n; i++) a[i] = HalfFloats.fromDouble(dtype, values[i]); yield a; }
+            case STRING -> throw new IllegalArgumentException("no numeric values for strings");
         };
         return Tensor.wrap(dtype, Shape.of(shape), data);
     }

@@ -229,10 +229,10 @@ class MathUnaryOpsTest {
     @Test
     void castConvertsEveryPairOfDTypes() {
         double[] values = {0, 1, 2, 100};
-        for (DType from : DType.values()) {
+        for (DType from : MathTesting.NUMERIC_AND_BOOL) {
             double[] in = from == DType.BOOL ? new double[] {0, 1, 1, 0} : values;
             Tensor x = tensor(from, in, 2, 2);
-            for (DType to : DType.values()) {
+            for (DType to : MathTesting.NUMERIC_AND_BOOL) {
                 double[] want = new double[in.length];
                 for (int i = 0; i < in.length; i++) want[i] = to == DType.BOOL ? (in[i] != 0 ? 1 : 0) : in[i];
                 Tensor y = x.cast(to);

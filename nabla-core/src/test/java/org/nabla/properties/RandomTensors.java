@@ -68,6 +68,14 @@ final class RandomTensors {
                 if (dtype == DType.BOOL) for (int i = 0; i < n; i++) a[i] &= 1;
                 yield a;
             }
+            case STRING -> {
+                byte[][] a = new byte[n][];
+                for (int i = 0; i < n; i++) {
+                    a[i] = new byte[rnd.nextInt(4)];
+                    rnd.nextBytes(a[i]);
+                }
+                yield a;
+            }
         };
         return Tensor.wrap(dtype, Shape.of(shape), data);
     }
@@ -115,6 +123,16 @@ final class RandomTensors {
                 byte[] a = t.toByteArray();
                 long[] b = new long[a.length];
                 for (int i = 0; i < a.length; i++) b[i] = a[i];
+                yield b;
+            }
+            case STRING -> { // the bytes of each (at most 7-byte) string and its length, packed in a long
+                byte[][] a = t.toBytesArray();
+                long[] b = new long[a.length];
+                for (int i = 0; i < a.length; i++) {
+                    long v = a[i].length;
+                    for (byte x : a[i]) v = v << 8 | (x & 0xff);
+                    b[i] = v;
+                }
                 yield b;
             }
         };

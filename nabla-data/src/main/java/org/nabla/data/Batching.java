@@ -170,6 +170,7 @@ public final class Batching {
             case LONG -> new long[(int) total];
             case BYTE -> new byte[(int) total];
             case SHORT -> new short[(int) total];
+            case STRING -> new byte[(int) total][]; // every element is copied in below
         };
         for (int i = 0; i < items.size(); i++) {
             Tensor t = items.get(i);

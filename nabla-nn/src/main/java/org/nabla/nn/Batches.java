@@ -74,6 +74,7 @@ public final class Batches implements Iterable<Tensor[]> {
             case LONG -> t.toLongArray();
             case BYTE -> t.toByteArray();
             case SHORT -> t.toShortArray();
+            case STRING -> t.toBytesArray();
         };
     }
 

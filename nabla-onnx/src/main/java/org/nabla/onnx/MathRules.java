@@ -117,8 +117,9 @@ final class MathRules {
         });
         r.one("Clip", MathRules::clip);
         r.one("Where", n -> Ops.where(n.required(0), n.required(1), n.required(2)));
-        r.one("Cast", n -> Ops.cast(n.required(0), OnnxTypes.toDType((int) n.attrInt("to", 0), n.where() + " 'to'")));
-        r.one("CastLike", n -> Ops.cast(n.required(0), n.required(1).dtype()));
+        r.one("Cast", n -> StringRules.cast(n.required(0), OnnxTypes.toDType((int) n.attrInt("to", 0),
+                n.where() + " 'to'")));
+        r.one("CastLike", n -> StringRules.cast(n.required(0), n.required(1).dtype()));
         r.one("MatMul", MathRules::matmul);
         r.one("Gemm", n -> {
             Tensor y = Ops.matmul(n.required(0), n.required(1), n.attrInt("transA", 0) == 1,

@@ -164,6 +164,16 @@ public final class OnnxConformance {
             return at < 0 ? null : "largest error " + worst + " at element " + at + " (expected " + e[at] + ", got "
                     + a[at] + ")";
         }
+        if (expected.dtype() == org.nabla.DType.STRING) {
+            byte[][] e = expected.toBytesArray(), a = actual.toBytesArray();
+            for (int i = 0; i < e.length; i++) {
+                if (!java.util.Arrays.equals(e[i], a[i])) {
+                    return "element " + i + " is '" + new String(a[i], java.nio.charset.StandardCharsets.UTF_8)
+                            + "', expected '" + new String(e[i], java.nio.charset.StandardCharsets.UTF_8) + "'";
+                }
+            }
+            return null;
+        }
         long[] e = expected.toLongArray(), a = actual.toLongArray();
         for (int i = 0; i < e.length; i++) {
             if (e[i] != a[i]) return "element " + i + " is " + a[i] + ", expected " + e[i];

@@ -74,10 +74,19 @@ final class OnnxGraphTranslator {
                 throw new OnnxException(name + " uses operator domain '" + domain + "', which the model does not "
                         + "import (opset_import lists " + opsets.keySet() + ")");
             }
-            throw new UnsupportedOnnxException(name + ": unknown opset domain '" + domain + "' (version "
-                    + opsets.get(domain) + "); Nabla imports the standard domain ai.onnx");
+            if (!OnnxOperators.supports(ruleName(n))) {
+                throw new UnsupportedOnnxException(name + ": unknown opset domain '" + domain + "' (version "
+                        + opsets.get(domain) + "); Nabla imports the standard domain ai.onnx and, of other domains, "
+                        + "only " + OnnxOperators.names().stream().filter(o -> o.contains(":")).toList());
+            }
         }
         out.add(n);
+    }
+
+    /** The name a node's import rule is registered under: the operator, prefixed with a domain other than ai.onnx. */
+    static String ruleName(NodeProto n) {
+        String domain = standard(n.getDomain());
+        return domain.isEmpty() ? n.getOpType() : domain + ":" + n.getOpType();
     }
 
     static String nodeName(NodeProto n) {
@@ -182,7 +191,7 @@ final class OnnxGraphTranslator {
 
     private void collectUnsupported(List<NodeProto> list, Map<String, String> unsupported) {
         for (NodeProto n : list) {
-            if (!OnnxOperators.supports(n.getOpType())) unsupported.putIfAbsent(n.getOpType(), nodeName(n));
+            if (!OnnxOperators.supports(ruleName(n))) unsupported.putIfAbsent(ruleName(n), nodeName(n));
             for (AttributeProto a : n.getAttributeList()) {
                 List<GraphProto> graphs = new ArrayList<>(a.getGraphsList());
                 if (a.hasG()) graphs.add(a.getG());
@@ -265,7 +274,7 @@ final class OnnxGraphTranslator {
             for (AttributeProto a : n.getAttributeList()) attrs.put(a.getName(), a);
             OnnxNode node = new OnnxNode(n, opset, in, k, attrs,
                     (g, inputs) -> translateSubgraph(g, inputs, values, known));
-            OnnxOperators.Entry entry = OnnxOperators.get(n.getOpType());
+            OnnxOperators.Entry entry = OnnxOperators.get(ruleName(n));
             List<Tensor> out = apply(node, entry, allKnown && !entry.stateful());
             int named = 0;
             for (int i = 0; i < n.getOutputCount(); i++) {

@@ -4,7 +4,7 @@ import org.nabla.kernels.OpLibraries;
 import org.nabla.kernels.OpLibrary;
 
 /**
- * nabla-onnx's op library: no ops of its own, the ONNX import and export rules of nabla-core's and nabla-nn's ops,
+ * nabla-onnx's op library: one op of its own (StringNormalizer's), the ONNX import and export rules of nabla-core's and nabla-nn's ops,
  * one class per family. It also holds the rules of every {@link OnnxOpLibrary} on the class path, registered once
  * on first use.
  */
@@ -26,12 +26,20 @@ public final class OnnxLibrary implements OnnxOpLibrary {
         ImageRules.register(imports);
         SpectralRules.register(imports);
         StateRules.register(imports);
+        StringRules.register(imports);
 
         MathExports.register(exports);
         ReductionExports.register(exports);
         ArrayExports.register(exports);
         NnExports.register(exports);
     }
+
+    /** The one op of its own: ONNX's StringNormalizer, whose output length depends on the values. */
+    @Override
+    public java.util.Collection<org.nabla.ops.OpDef> ops() { return java.util.List.of(StringNormalizerOp.OP); }
+
+    @Override
+    public void registerKernels(org.nabla.kernels.KernelRegistry kernels) { StringNormalizerOp.register(kernels); }
 
     static OnnxOperators imports() { return Installed.IMPORTS; }
 

@@ -36,6 +36,14 @@ public final class OnnxTensors {
             dims[i] = (int) d;
         }
         int size = (int) n;
+        if (dtype == DType.STRING) { // ONNX keeps strings in string_data, never in raw_data
+            if (p.hasRawData()) throw new OnnxException(what + " is a string tensor with raw_data; ONNX stores "
+                    + "strings in string_data");
+            checkCount(what, "string_data", p.getStringDataCount(), size);
+            byte[][] a = new byte[size][];
+            for (int i = 0; i < size; i++) a[i] = p.getStringData(i).toByteArray();
+            return Tensor.wrap(dtype, Shape.of(dims), a);
+        }
         Object data = p.hasRawData() ? fromRaw(p.getRawData(), dtype, size, what) : fromTyped(p, dtype, size, what);
         return Tensor.wrap(dtype, Shape.of(dims), data);
     }
@@ -59,6 +67,7 @@ public final class OnnxTensors {
                 if (dtype == DType.BOOL) for (int i = 0; i < size; i++) a[i] = (byte) (a[i] != 0 ? 1 : 0);
                 yield a;
             }
+            case STRING -> throw new AssertionError("strings are read from string_data");
         };
     }
 
@@ -113,6 +122,7 @@ public final class OnnxTensors {
                 }
                 yield a;
             }
+            case STRING -> throw new AssertionError("strings are read from string_data");
         };
     }
 
@@ -127,6 +137,12 @@ public final class OnnxTensors {
         if (t.isSymbolic()) throw new IllegalArgumentException("tensor " + name + " is symbolic; it has no values");
         Tensor d = t.dense();
         int n = (int) d.size();
+        if (d.dtype() == DType.STRING) {
+            TensorProto.Builder p = TensorProto.newBuilder().setName(name).setDataType(OnnxTypes.toOnnx(d.dtype()));
+            for (int dim : d.shape().dims()) p.addDims(dim);
+            for (byte[] s : (byte[][]) d.data()) p.addStringData(ByteString.copyFrom(s));
+            return p.build();
+        }
         ByteBuffer b = ByteBuffer.allocate(n * d.dtype().byteSize()).order(ByteOrder.LITTLE_ENDIAN);
         switch (d.dtype().storage()) {
             case FLOAT -> b.asFloatBuffer().put(d.toFloatArray());
@@ -135,6 +151,7 @@ public final class OnnxTensors {
             case LONG -> b.asLongBuffer().put(d.toLongArray());
             case SHORT -> b.asShortBuffer().put(d.toShortArray());
             case BYTE -> b.put(d.toByteArray());
+            case STRING -> throw new AssertionError("strings are written to string_data");
         }
         TensorProto.Builder p = TensorProto.newBuilder().setName(name).setDataType(OnnxTypes.toOnnx(d.dtype()));
         for (int dim : d.shape().dims()) p.addDims(dim);

@@ -33,6 +33,7 @@ public final class OnnxTypes {
             case UINT64 -> 13;
             case FLOAT16 -> 10;
             case BFLOAT16 -> 16;
+            case STRING -> 8;
         };
     }
 

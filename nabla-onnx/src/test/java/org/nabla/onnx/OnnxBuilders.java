@@ -46,6 +46,13 @@ final class OnnxBuilders {
                 .setS(com.google.protobuf.ByteString.copyFromUtf8(v)).build();
     }
 
+    static AttributeProto stringsAttr(String name, String... v) {
+        AttributeProto.Builder b = AttributeProto.newBuilder().setName(name)
+                .setType(AttributeProto.AttributeType.STRINGS);
+        for (String x : v) b.addStrings(com.google.protobuf.ByteString.copyFromUtf8(x));
+        return b.build();
+    }
+
     static AttributeProto floatAttr(String name, float v) {
         return AttributeProto.newBuilder().setName(name).setType(AttributeProto.AttributeType.FLOAT).setF(v).build();
     }

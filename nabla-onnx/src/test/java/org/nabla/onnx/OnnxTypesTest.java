@@ -20,7 +20,8 @@ class OnnxTypesTest {
                 Map.entry(DType.BOOL, DataType.BOOL), Map.entry(DType.INT8, DataType.INT8),
                 Map.entry(DType.INT16, DataType.INT16), Map.entry(DType.UINT16, DataType.UINT16),
                 Map.entry(DType.UINT32, DataType.UINT32), Map.entry(DType.UINT64, DataType.UINT64),
-                Map.entry(DType.FLOAT16, DataType.FLOAT16), Map.entry(DType.BFLOAT16, DataType.BFLOAT16));
+                Map.entry(DType.FLOAT16, DataType.FLOAT16), Map.entry(DType.BFLOAT16, DataType.BFLOAT16),
+                Map.entry(DType.STRING, DataType.STRING));
         assertEquals(DType.values().length, onnx.size());
         onnx.forEach((d, t) -> {
             assertEquals(t.getNumber(), OnnxTypes.toOnnx(d), d.toString());
@@ -34,7 +35,7 @@ class OnnxTypesTest {
                 () -> OnnxTypes.toDType(DataType.FLOAT4E2M1.getNumber(), "input 'x'"));
         assertTrue(e.getMessage().startsWith("input 'x' has ONNX element type float4e2m1, which Nabla does not "
                 + "support (supported: float, double, int32, int64, uint8, bool, int8, int16, uint16, uint32, uint64, "
-                + "float16, bfloat16)"),
+                + "float16, bfloat16, string)"),
                 e.getMessage());
     }
 }

@@ -267,6 +267,10 @@ public final class CpuArrayKernels {
             case LONG -> new long[] {dtype == DType.UINT64 ? Strided.doubleToUnsigned(v) : (long) v};
             case BYTE -> new byte[] {dtype == DType.BOOL ? (byte) (v != 0 ? 1 : 0) : (byte) (long) v};
             case SHORT -> new short[] {(short) (long) v};
+            case STRING -> {
+                if (v != 0) throw new IllegalArgumentException("a string tensor is filled with \"\" only, not " + v);
+                yield new byte[][] {Strided.EMPTY_STRING};
+            }
         };
     }
 }

@@ -15,6 +15,7 @@ import org.nabla.ops.ControlFlowOps;
 import org.nabla.ops.GraphFunction;
 import org.nabla.ops.OpException;
 import org.nabla.ops.TensorSpec;
+import org.nabla.storage.Strided;
 
 /**
  * CPU kernels for {@link ControlFlowOps}: they run only the selected sub-graph, through
@@ -102,14 +103,7 @@ public final class CpuControlFlowKernels {
     }
 
     private static Object emptyArray(DType dtype) {
-        return switch (dtype.storage()) {
-            case FLOAT -> new float[0];
-            case DOUBLE -> new double[0];
-            case INT -> new int[0];
-            case LONG -> new long[0];
-            case BYTE -> new byte[0];
-            case SHORT -> new short[0];
-        };
+        return Strided.allocate(dtype.storage(), 0);
     }
 
     /** Checks that a sub-graph's results fit the op's declared outputs (from {@code from} on). */

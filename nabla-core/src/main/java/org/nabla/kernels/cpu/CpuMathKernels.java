@@ -27,9 +27,10 @@ public final class CpuMathKernels {
     private static final List<DType> NUMERIC = Arrays.stream(DType.values())
             .filter(d -> d.isNumeric() && !d.isHalfPrecision()).toList();
     private static final List<DType> FLOATS = List.of(DType.FLOAT32, DType.FLOAT64);
-    private static final List<DType> ALL = List.of(DType.values());
-    private static final List<DType> COMPARABLE = Arrays.stream(DType.values()).filter(d -> !d.isHalfPrecision())
-            .toList();
+    private static final List<DType> ALL = Arrays.stream(DType.values()).filter(d -> d != DType.STRING).toList();
+    private static final List<DType> ALL_AND_STRING = List.of(DType.values());
+    private static final List<DType> COMPARABLE = Arrays.stream(DType.values())
+            .filter(d -> !d.isHalfPrecision() && d != DType.STRING).toList();
     private static final List<DType> BOOL = List.of(DType.BOOL);
     private static final List<DType> INTEGERS = Arrays.stream(DType.values()).filter(DType::isInteger).toList();
 
@@ -46,6 +47,10 @@ public final class CpuMathKernels {
         binary(r, MathOps.MINIMUM, BinaryLoops.Fn.MINIMUM, NUMERIC);
         binary(r, MathOps.EQUAL, BinaryLoops.Fn.EQUAL, COMPARABLE);
         binary(r, MathOps.NOT_EQUAL, BinaryLoops.Fn.NOT_EQUAL, COMPARABLE);
+        r.register(MathOps.EQUAL, CpuDevice.TYPE, DType.STRING, ctx -> new Tensor[] {
+            StringEquality.apply(ctx.input(0), ctx.input(1), ctx.outputSpec(0), true)});
+        r.register(MathOps.NOT_EQUAL, CpuDevice.TYPE, DType.STRING, ctx -> new Tensor[] {
+            StringEquality.apply(ctx.input(0), ctx.input(1), ctx.outputSpec(0), false)});
         binary(r, MathOps.GREATER, BinaryLoops.Fn.GREATER, NUMERIC);
         binary(r, MathOps.GREATER_EQUAL, BinaryLoops.Fn.GREATER_EQUAL, NUMERIC);
         binary(r, MathOps.LESS, BinaryLoops.Fn.LESS, NUMERIC);
@@ -88,12 +93,12 @@ public final class CpuMathKernels {
             Tensor low = BinaryLoops.apply(ctx, BinaryLoops.Fn.MAXIMUM, ctx.input(0), ctx.input(1), ctx.outputSpec(0));
             return new Tensor[] {BinaryLoops.apply(ctx, BinaryLoops.Fn.MINIMUM, low, ctx.input(2), ctx.outputSpec(0))};
         });
-        r.register(MathOps.SELECT, CpuDevice.TYPE, ALL, ctx -> new Tensor[] {
+        r.register(MathOps.SELECT, CpuDevice.TYPE, ALL_AND_STRING, ctx -> new Tensor[] {
             select(ctx.input(0), ctx.input(1), ctx.input(2), ctx.outputSpec(0))});
         r.register(MathOps.BITCAST, CpuDevice.TYPE, ALL, ctx -> new Tensor[] {
             Tensor.wrap(ctx.outputSpec(0).dtype(), ctx.outputSpec(0).shape(),
                     bitcast(ctx.input(0).dense().data(), ctx.outputSpec(0).dtype().storage()))});
-        r.register(MathOps.CAST, CpuDevice.TYPE, ALL, ctx -> {
+        r.register(MathOps.CAST, CpuDevice.TYPE, ALL_AND_STRING, ctx -> {
             Tensor x = ctx.input(0);
             TensorSpec out = ctx.outputSpec(0);
             return new Tensor[] {x.dtype() == out.dtype() ? x : Tensor.wrap(out.dtype(), out.shape(),
@@ -206,6 +211,10 @@ public final class CpuMathKernels {
             }
             case short[] o -> {
                 short[] a = (short[]) x, b = (short[]) y;
+                for (int i = 0; i < len; i++) o[pz + i] = c[pc + i * cs] != 0 ? a[px + i * xs] : b[py + i * ys];
+            }
+            case byte[][] o -> {
+                byte[][] a = (byte[][]) x, b = (byte[][]) y;
                 for (int i = 0; i < len; i++) o[pz + i] = c[pc + i * cs] != 0 ? a[px + i * xs] : b[py + i * ys];
             }
             default -> throw new IllegalStateException("unsupported storage " + z.getClass());

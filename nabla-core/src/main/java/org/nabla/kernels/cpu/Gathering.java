@@ -139,6 +139,7 @@ final class Gathering {
             case long[] a -> { long[] y = new long[n]; for (int k = 0; k < n; k++) y[k] = a[at[k]]; return y; }
             case byte[] a -> { byte[] y = new byte[n]; for (int k = 0; k < n; k++) y[k] = a[at[k]]; return y; }
             case short[] a -> { short[] y = new short[n]; for (int k = 0; k < n; k++) y[k] = a[at[k]]; return y; }
+            case byte[][] a -> { byte[][] y = new byte[n][]; for (int k = 0; k < n; k++) y[k] = a[at[k]]; return y; }
             default -> throw new IllegalStateException(src.getClass().toString());
         }
     }
@@ -172,6 +173,7 @@ final class Gathering {
             case long[] a -> Arrays.fill(a, ((long[]) one)[0]);
             case byte[] a -> Arrays.fill(a, ((byte[]) one)[0]);
             case short[] a -> Arrays.fill(a, ((short[]) one)[0]);
+            case byte[][] a -> Arrays.fill(a, ((byte[][]) one)[0]);
             default -> throw new IllegalStateException(array.getClass().toString());
         }
     }

@@ -9,6 +9,7 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.stream.IntStream;
+import org.nabla.DType;
 import org.nabla.Tensor;
 import org.nabla.graph.Graph;
 import org.nabla.graph.Node;
@@ -91,6 +92,11 @@ final class CommonSubexpressionElimination implements Pass {
     private static byte[] bytesOf(Tensor t) {
         Tensor d = t.dense();
         int n = Math.toIntExact(t.size());
+        if (t.dtype() == DType.STRING) { // length-prefixed, so ["ab", "c"] and ["a", "bc"] differ
+            ByteBuffer s = ByteBuffer.allocate(Math.toIntExact(org.nabla.io.TensorBytes.byteCount(d)));
+            org.nabla.io.TensorBytes.put(s, d);
+            return s.array();
+        }
         ByteBuffer b = ByteBuffer.allocate(n * t.dtype().byteSize());
         switch (d.data()) {
             case float[] a -> { for (int i = 0; i < n; i++) b.putInt(Float.floatToRawIntBits(a[i])); }

@@ -220,6 +220,7 @@ public final class Idx {
             case FLOAT64 -> Type.DOUBLE;
             case INT64, UINT64 -> throw new IllegalArgumentException("IDX has no 64-bit integer type; cast the "
                     + dtype + " tensor to int32 first");
+            case STRING -> throw new IllegalArgumentException("IDX holds numbers only, not strings");
         };
     }
 

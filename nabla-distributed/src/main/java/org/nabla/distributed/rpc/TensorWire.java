@@ -40,7 +40,7 @@ public final class TensorWire {
         if (t.isSymbolic()) throw new IllegalArgumentException("cannot send graph tensor " + t.symbol());
         Tensor host = t.to(org.nabla.device.CpuDevice.INSTANCE);
         Shape shape = host.shape();
-        long bytes = (long) headerBytes(shape.rank()) + shape.size() * host.dtype().byteSize();
+        long bytes = (long) headerBytes(shape.rank()) + TensorBytes.byteCount(host);
         if (bytes > Integer.MAX_VALUE - 16) {
             throw new IllegalArgumentException("tensor " + host.spec() + " is " + bytes + " bytes, too large for one "
                     + "message (at most 2 GiB)");
@@ -86,18 +86,20 @@ public final class TensorWire {
         if (elements > Integer.MAX_VALUE) {
             throw bad("the shape " + java.util.Arrays.toString(dims) + " has more than 2^31 elements");
         }
-        long dataBytes = elements * dtype.byteSize();
+        long dataBytes = dtype == DType.STRING ? in.remaining() : elements * dtype.byteSize(); // strings: length-prefixed
         if (dataBytes > maxBytes) {
             throw new TensorTooLargeException("tensor message: a " + dtype + " tensor of shape "
                     + java.util.Arrays.toString(dims) + " is " + dataBytes + " bytes, more than the limit of "
                     + maxBytes + " (DistributedOptions.maxTensorBytes)");
         }
-        if (in.remaining() != dataBytes) {
+        if (in.remaining() != dataBytes || !TensorBytes.plausibleByteCount(dtype, elements, dataBytes)) {
             throw bad("the header announces " + dataBytes + " element bytes (" + dtype + " "
                     + java.util.Arrays.toString(dims) + ") but " + in.remaining() + " follow");
         }
         try {
-            return TensorBytes.get(in, dtype, Shape.of(dims));
+            Tensor t = TensorBytes.get(in, dtype, Shape.of(dims));
+            if (in.hasRemaining()) throw new IllegalArgumentException(in.remaining() + " bytes follow the elements");
+            return t;
         } catch (IllegalArgumentException e) {
             throw bad(e.getMessage());
         }

@@ -35,7 +35,11 @@ class TensorWireTest {
 
     @Test
     void everyDtypeRoundTrips() {
+        Tensor strings = Tensors.of(new String[] {"", "ab", "héllo"});
+        Tensor stringsBack = TensorWire.decode(TensorWire.encode(strings), 1 << 20);
+        org.junit.jupiter.api.Assertions.assertArrayEquals(strings.toStringArray(), stringsBack.toStringArray());
         for (DType d : DType.values()) {
+            if (d == DType.STRING) continue; // above: strings hold no numbers
             Tensor t = Tensors.convert(new double[][] {{0, 1, 1}, {1, 0, 1}}, d);
             Tensor back = TensorWire.decode(TensorWire.encode(t), 1 << 20);
             assertEquals(t.dtype(), back.dtype());

@@ -96,7 +96,7 @@ public final class Checkpoint {
         }
         byte[] nameBytes = name.getBytes(StandardCharsets.UTF_8);
         int n = t.shape().intSize();
-        long dataBytes = (long) n * t.dtype().byteSize();
+        long dataBytes = TensorBytes.byteCount(t); // strings: a uint32 length before each element's bytes
         long body = 4L + nameBytes.length + 1 + 4 + 4L * t.rank() + 8 + dataBytes;
         if (body + 8 > Integer.MAX_VALUE - 64) {
             throw new IllegalArgumentException("Checkpoint.save: '" + name + "' (" + t.spec() + ") is too large");
@@ -336,13 +336,18 @@ public final class Checkpoint {
                 }
             }
             long dataBytes = b.getLong();
-            if (dataBytes != elements * dtype.byteSize() || dataBytes > limit - b.position()) {
+            if (!TensorBytes.plausibleByteCount(dtype, elements, dataBytes) || dataBytes > limit - b.position()) {
                 throw fail("corrupted checkpoint: entry '" + name + "' (" + dtype + java.util.Arrays.toString(dims)
-                        + ") claims " + dataBytes + " data bytes; expected " + elements * dtype.byteSize()
-                        + " and " + (limit - b.position()) + " remain");
+                        + ") claims " + dataBytes + " data bytes; expected " + (dtype == DType.STRING ? "at least "
+                        + 4 * elements : String.valueOf(elements * dtype.byteSize())) + " and "
+                        + (limit - b.position()) + " remain");
             }
             try {
-                return TensorBytes.get(b, dtype, Shape.of(dims));
+                ByteBuffer data = b.slice(b.position(), (int) dataBytes).order(ByteOrder.LITTLE_ENDIAN);
+                Tensor t = TensorBytes.get(data, dtype, Shape.of(dims));
+                if (data.hasRemaining()) throw new IllegalArgumentException(data.remaining() + " bytes left over");
+                b.position(b.position() + (int) dataBytes);
+                return t;
             } catch (IllegalArgumentException e) {
                 throw fail("corrupted checkpoint: entry '" + name + "': " + e.getMessage());
             }
