@@ -81,6 +81,7 @@ class HalfPrecisionOpsTest {
     @EnumSource(value = DType.class, names = {"FLOAT16", "BFLOAT16"})
     void castsFromAndToEveryDType(DType dtype) {
         for (DType other : DType.values()) {
+            if (other == DType.STRING) continue;   // numbers and strings convert with Strings.asString/toNumber
             Tensor values = Ops.cast(Ops.constant(new double[] {0, 1, 2, 100}), other);
             Tensor half = Ops.cast(values, dtype);
             assertEquals(dtype, half.dtype());
