@@ -45,6 +45,16 @@ final class StateRules {
     private static List<Tensor> linearAttention(OnnxNode n) {
         Tensor q = n.required(0), key = n.required(1), v = n.required(2);
         Tensor past = n.in(3), decay = n.in(4), beta = n.in(5);
+        // 16-bit inputs: the whole recurrence in float32, each output rounded once, as one ONNX kernel computes it
+        org.nabla.DType io = q.dtype(), pastType = past == null ? null : past.dtype();
+        if (io.isHalfPrecision()) {
+            q = float32(q);
+            key = float32(key);
+            v = float32(v);
+            past = float32(past);
+            decay = float32(decay);
+            beta = float32(beta);
+        }
         String rule = n.attrString("update_rule", "gated_delta");
         boolean gating = rule.equals("gated") || rule.equals("gated_delta");
         boolean delta = rule.equals("delta") || rule.equals("gated_delta");
@@ -89,7 +99,12 @@ final class StateRules {
             outs.add(Ops.mul(Ops.squeeze(Ops.matmul(Ops.expandDims(qt, 2), read), 2), scale));
         }
         Tensor y = Ops.reshape(Ops.transpose(Ops.stack(outs, 2), 0, 2, 1, 3), b, t, qHeads * dv);
-        return List.of(y, past != null ? Ops.cast(state, past.dtype()) : state);
+        if (io.isHalfPrecision()) y = Ops.cast(y, io);
+        return List.of(y, Ops.cast(state, pastType != null ? pastType : io));
+    }
+
+    private static Tensor float32(Tensor x) {
+        return x == null || !x.dtype().isHalfPrecision() ? x : Ops.cast(x, org.nabla.DType.FLOAT32);
     }
 
     /** (B, T, H * D) to (B, H, T, D). */
