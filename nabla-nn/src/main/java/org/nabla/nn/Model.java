@@ -627,6 +627,8 @@ public abstract class Model {
             }
             for (Callback c : cbs) c.onEpochEnd(epoch, epochLogs);
         }
+        // Keras' finalize_variable_values: with an EMA the weights take their moving averages
+        if (initialEpoch < options.epochs) optimizer.finalizeVariableValues(trainableWeights());
         for (Callback c : cbs) c.onTrainEnd(new LinkedHashMap<>());
         return history;
     }
