@@ -129,8 +129,36 @@ public abstract class Layer {
     /** Calls the layer (builds it on the first call from the inputs' shapes). */
     public final Tensor call(Tensor[] inputs, CallContext ctx) { return callAll(inputs, null, ctx)[0]; }
 
+    /**
+     * Whether the layer reads the mask of every input ({@link #forwardWithMasks}: attention's query and value masks);
+     * a model then gives it one mask per input. Others get a mask only when they have one input. False by default.
+     */
+    public boolean readsInputMasks() { return false; }
+
+    /**
+     * The computation with one mask per input (null entries: none), for layers that {@link #readsInputMasks()}; the
+     * default is {@link #forwardAll} with the mask of input 0.
+     */
+    protected Tensor[] forwardWithMasks(Tensor[] inputs, Tensor[] masks, CallContext ctx) {
+        return forwardAll(inputs, masks[0], ctx);
+    }
+
     /** Calls the layer with the mask of input 0 (null: none) and returns every output (builds it on the first call). */
     public final Tensor[] callAll(Tensor[] inputs, Tensor mask, CallContext ctx) {
+        Tensor[] masks = new Tensor[inputs.length];
+        if (masks.length > 0) masks[0] = mask;
+        return callWithMasks(inputs, masks, ctx);
+    }
+
+    /**
+     * Calls the layer with one mask per input ({@code masks} as long as {@code inputs}; null entries for none) and
+     * returns every output (builds it on the first call).
+     */
+    public final Tensor[] callWithMasks(Tensor[] inputs, Tensor[] masks, CallContext ctx) {
+        if (masks.length != inputs.length) {
+            throw new IllegalArgumentException(describe() + ": " + masks.length + " masks for " + inputs.length
+                    + " inputs");
+        }
         Shape[] shapes = new Shape[inputs.length];
         for (int i = 0; i < inputs.length; i++) {
             if (inputs[i] == null) throw new IllegalArgumentException(describe() + ": input " + i + " is null");
@@ -143,7 +171,7 @@ public abstract class Layer {
         } else {
             checkCompatible(shapes);
         }
-        return forwardAll(inputs, mask, ctx);
+        return forwardWithMasks(inputs, masks, ctx);
     }
 
     private void checkCompatible(Shape[] shapes) {
