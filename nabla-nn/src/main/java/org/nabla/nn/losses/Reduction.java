@@ -41,7 +41,7 @@ public enum Reduction {
         return switch (this) {
             case SUM -> Ops.sum(weighted);
             case MEAN_WITH_SAMPLE_WEIGHT -> w == null ? Ops.mean(weighted)
-                    : divideNoNan(Ops.sum(weighted), Ops.sum(Ops.mul(w, Ops.onesLike(values))));
+                    : divideNoNan(Ops.sum(weighted), Ops.sum(w));   // Keras: the weights' own sum, not broadcast
             default -> Ops.mean(weighted);
         };
     }

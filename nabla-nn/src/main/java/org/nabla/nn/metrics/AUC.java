@@ -1,5 +1,6 @@
 package org.nabla.nn.metrics;
 
+import java.util.List;
 import org.nabla.DType;
 import org.nabla.Ops;
 import org.nabla.Tensor;
@@ -49,9 +50,8 @@ public final class AUC extends Metric {
         Tensor bucket = Ops.cast(Ops.relu(Ops.sub(Ops.ceil(Ops.mul(p, (float) (numThresholds - 1))), 1f)), DType.INT32);
         Tensor oneHot = Ops.oneHot(bucket, numThresholds, 1, 0, -1, p.dtype());      // [M, n]
         Tensor isPos = Ops.cast(Ops.notEqual(t, 0f), p.dtype());
-        Tensor pos = Ops.sum(Ops.mul(oneHot, Ops.expandDims(Ops.mul(isPos, w), -1)), 0);
-        Tensor neg = Ops.sum(Ops.mul(oneHot, Ops.expandDims(Ops.mul(Ops.sub(1f, isPos), w), -1)), 0);
-        return Ops.concat(0, pos, neg);
+        Tensor posNeg = Ops.stack(List.of(Ops.mul(isPos, w), Ops.mul(Ops.sub(1f, isPos), w)), 0);   // [2, M]
+        return Ops.reshape(Ops.matmul(posNeg, oneHot), -1);   // the two weighted histograms, [2 n]
     }
 
     @Override

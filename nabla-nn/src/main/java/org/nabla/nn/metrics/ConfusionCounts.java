@@ -1,5 +1,6 @@
 package org.nabla.nn.metrics;
 
+import java.util.List;
 import org.nabla.Ops;
 import org.nabla.Tensor;
 import org.nabla.Tensors;
@@ -52,19 +53,17 @@ final class ConfusionCounts {
     }
 
     /**
-     * The counts [tp(T), fp(T), tn(T), fn(T)] concatenated, for flattened targets, predictions and weights:
-     * positive predictions are {@code p > threshold}.
+     * The counts at each threshold, [T, 4] flattened: {tp, fp, fn, tn} per threshold, for flattened targets,
+     * predictions and weights; positive predictions are {@code p > threshold}.
      */
     static Tensor counts(Tensor t, Tensor p, Tensor w, float[] thresholds) {
         Tensor thr = Ops.reshape(Ops.cast(Tensors.of(thresholds), p.dtype()), thresholds.length, 1);
-        Tensor predPos = Ops.cast(Ops.greater(Ops.expandDims(p, 0), Ops.cast(thr, p.dtype())), p.dtype());  // [T, M]
+        Tensor predPos = Ops.cast(Ops.greater(Ops.expandDims(p, 0), thr), p.dtype());        // [T, M]
         Tensor isPos = Ops.cast(Ops.notEqual(t, 0f), p.dtype());
-        Tensor posW = Ops.mul(isPos, w), negW = Ops.mul(Ops.sub(1f, isPos), w);
-        Tensor tp = Ops.sum(Ops.mul(predPos, posW), 1);
-        Tensor fp = Ops.sum(Ops.mul(predPos, negW), 1);
-        Tensor fn = Ops.sub(Ops.sum(posW), tp);
-        Tensor tn = Ops.sub(Ops.sum(negW), fp);
-        return Ops.concat(0, tp, fp, tn, fn);
+        Tensor posNeg = Ops.stack(List.of(Ops.mul(isPos, w), Ops.mul(Ops.sub(1f, isPos), w)), 1);   // [M, 2]
+        Tensor tpFp = Ops.matmul(predPos, posNeg);                                              // [T, 2]
+        Tensor fnTn = Ops.sub(Ops.sum(posNeg, true, 0), tpFp);   // what is not predicted positive: fn, tn
+        return Ops.reshape(Ops.concat(1, tpFp, fnTn), -1);
     }
 
     /** {@code a / b}, 0 where b is 0 (Keras' divide_no_nan). */

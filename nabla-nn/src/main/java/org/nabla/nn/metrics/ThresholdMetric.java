@@ -5,7 +5,7 @@ import org.nabla.Tensor;
 /**
  * A metric of confusion counts at one or more thresholds ({@link Precision}, {@link Recall}), with Keras' options:
  * {@code topK} (only each row's k highest predictions can be positive) and {@code classId} (only that column
- * counts). The statistics are [tp, fp, tn, fn], each one per threshold.
+ * counts). The statistics are {tp, fp, fn, tn} for each threshold.
  */
 public abstract class ThresholdMetric extends Metric {
     private final String name;
@@ -49,7 +49,7 @@ public abstract class ThresholdMetric extends Metric {
     public double[] result(double[] totals) {
         int n = thresholds.length;
         double[] r = new double[n];
-        for (int i = 0; i < n; i++) r[i] = value(totals[i], totals[n + i], totals[2 * n + i], totals[3 * n + i]);
+        for (int i = 0; i < n; i++) r[i] = value(totals[4 * i], totals[4 * i + 1], totals[4 * i + 3], totals[4 * i + 2]);
         return r;
     }
 
