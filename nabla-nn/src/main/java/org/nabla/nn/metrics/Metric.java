@@ -17,6 +17,9 @@ import org.nabla.Tensor;
 public abstract class Metric {
     private double[] totals;
 
+    /** A metric with no batches in its own state yet. */
+    protected Metric() {}
+
     /** The name in logs and history ("accuracy"; "val_" is prefixed for validation). */
     public abstract String name();
 
