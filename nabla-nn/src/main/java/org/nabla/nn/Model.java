@@ -375,6 +375,12 @@ public abstract class Model {
             for (Metric m : metrics) names.add(prefix + m.name());
             for (Metric m : weightedMetrics) names.add(prefix + (plain.contains(m.name()) ? "weighted_" : "") + m.name());
         }
+        // two metrics of one name (a ROC and a PR AUC) are logged as name, name_1, ...
+        Map<String, Integer> seen = new java.util.HashMap<>();
+        for (int i = 0; i < names.size(); i++) {
+            int k = seen.merge(names.get(i), 1, Integer::sum);
+            if (k > 1) names.set(i, names.get(i) + "_" + (k - 1));
+        }
         return names;
     }
 
