@@ -28,7 +28,9 @@ final class MetricSums {
     void add(double[][] step, long examples) {
         lossSum += step[0][0] * examples;
         seen += examples;
-        for (int i = 0; i < totals.length; i++) totals[i] = Metric.add(totals[i], step[i + 1]);
+        for (int i = 0; i < totals.length; i++) {
+            totals[i] = Metric.add(totals[i], metrics.get(i).hostStatistics(step[i + 1]));
+        }
     }
 
     /** The number of examples added. */

@@ -50,7 +50,7 @@ public final class MetricsFitBench {
         for (int s = 0; s < sets.length; s++) {
             double[] v = rates[s].clone();
             Arrays.sort(v);
-            System.out.printf(Locale.ROOT, "%-28s median %7.0f samples/s  (range %.0f-%.0f, %d epochs)%n", sets[s],
+            System.out.printf(Locale.ROOT, "%-38s median %6.0f samples/s (range %.0f-%.0f), %d epochs%n", sets[s],
                     v[v.length / 2], v[0], v[v.length - 1], rounds);
         }
     }

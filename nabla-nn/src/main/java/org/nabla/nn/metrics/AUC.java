@@ -1,7 +1,6 @@
 package org.nabla.nn.metrics;
 
 import java.util.List;
-import org.nabla.DType;
 import org.nabla.Ops;
 import org.nabla.Tensor;
 
@@ -10,7 +9,9 @@ import org.nabla.Tensor;
  * predictions is one decision): {@code numThresholds} evenly spaced thresholds (200), the curve's points from the
  * confusion counts at each, summed by Keras' interpolation (trapezoids for ROC, Davis and Goadrich's interpolation
  * for PR). The statistics are two histograms over the threshold buckets, of positive and of negative targets; the
- * counts at each threshold are their suffix sums, so the state stays additive.
+ * counts at each threshold are their suffix sums, so the state stays additive. The step computes each element's
+ * bucket and weights; the histogram is made on the host ({@link #hostStatistics}), a loop over the batch's elements,
+ * because a one-hot matrix [elements, thresholds] times the weights costs more than the model's step.
  */
 public final class AUC extends Metric {
     /** Which curve. */
@@ -47,11 +48,24 @@ public final class AUC extends Metric {
         Tensor t = f[0], p = Ops.clip(f[1], 0f, 1f), w = f[2];
         // Keras' bucketing: a prediction counts at threshold i when ceil(p (n - 1)) - 1 >= i (thresholds -eps,
         // 1/(n-1), ..., 1 + eps)
-        Tensor bucket = Ops.cast(Ops.relu(Ops.sub(Ops.ceil(Ops.mul(p, (float) (numThresholds - 1))), 1f)), DType.INT32);
-        Tensor oneHot = Ops.oneHot(bucket, numThresholds, 1, 0, -1, p.dtype());      // [M, n]
+        Tensor bucket = Ops.relu(Ops.sub(Ops.ceil(Ops.mul(p, (float) (numThresholds - 1))), 1f));   // whole numbers
         Tensor isPos = Ops.cast(Ops.notEqual(t, 0f), p.dtype());
-        Tensor posNeg = Ops.stack(List.of(Ops.mul(isPos, w), Ops.mul(Ops.sub(1f, isPos), w)), 0);   // [2, M]
-        return Ops.reshape(Ops.matmul(posNeg, oneHot), -1);   // the two weighted histograms, [2 n]
+        Tensor posW = Ops.mul(isPos, w);
+        // per element: its bucket, its weight as a positive and as a negative ([3, M] flattened)
+        return Ops.reshape(Ops.stack(List.of(bucket, posW, Ops.sub(w, posW)), 0), -1);
+    }
+
+    /** The two weighted histograms [positives over buckets, negatives over buckets] of the batch's elements. */
+    @Override
+    public double[] hostStatistics(double[] fetched) {
+        int m = fetched.length / 3;
+        double[] h = new double[2 * numThresholds];
+        for (int i = 0; i < m; i++) {
+            int b = (int) fetched[i];
+            h[b] += fetched[m + i];
+            h[numThresholds + b] += fetched[2 * m + i];
+        }
+        return h;
     }
 
     @Override

@@ -24,10 +24,17 @@ public abstract class Metric {
     public abstract String name();
 
     /**
-     * This batch's statistics as one float 1-D tensor whose elements add up over batches ({@code sampleWeight}: one
-     * weight per example, [N] or [N, 1], or null).
+     * This batch's statistics as one float 1-D tensor ({@code sampleWeight}: one weight per example, [N] or [N, 1],
+     * or null): after {@link #hostStatistics}, numbers that add up over batches.
      */
     public abstract Tensor statistics(Tensor yTrue, Tensor yPred, Tensor sampleWeight);
+
+    /**
+     * The additive statistics of a batch from the values of {@link #statistics} fetched to the host: the values
+     * themselves by default. A metric whose sums are cheaper in Java than in ops (AUC's histogram over threshold
+     * buckets: there is no scatter-add op) finishes them here.
+     */
+    public double[] hostStatistics(double[] fetched) { return fetched; }
 
     /**
      * The metric's value from the sum of the statistics of all batches so far: one number, or several (one per
@@ -40,7 +47,7 @@ public abstract class Metric {
 
     /** Adds a weighted batch to this metric's own state (eager tensors). */
     public void updateState(Tensor yTrue, Tensor yPred, Tensor sampleWeight) {
-        totals = add(totals, statistics(yTrue, yPred, sampleWeight).toDoubleArray());
+        totals = add(totals, hostStatistics(statistics(yTrue, yPred, sampleWeight).toDoubleArray()));
     }
 
     /** The value over the batches given to {@link #updateState} since the last reset (a single-valued metric). */
@@ -60,7 +67,7 @@ public abstract class Metric {
 
     /** The (first) value of one batch by itself, without touching the state (eager tensors). */
     public double batchResult(Tensor yTrue, Tensor yPred) {
-        return result(statistics(yTrue, yPred, null).toDoubleArray())[0];
+        return result(hostStatistics(statistics(yTrue, yPred, null).toDoubleArray()))[0];
     }
 
     /** Forgets the batches given to {@link #updateState}. */
