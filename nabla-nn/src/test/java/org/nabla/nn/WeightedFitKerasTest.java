@@ -43,8 +43,7 @@ class WeightedFitKerasTest {
     @MethodSource("losses")
     void weightedLossesMatchKeras(KerasReference.Case c) {
         Map<String, Object> d = c.d();
-        Losses.Named loss = ((Losses.Named) Losses.get((String) d.get("name")))
-                .withReduction(Reduction.of((String) d.get("reduction")));
+        Loss loss = Losses.get((String) d.get("name")).withReduction(Reduction.of((String) d.get("reduction")));
         Tensor yTrue = KerasReference.tensor(d.get("y_true")), yPred = KerasReference.tensor(d.get("y_pred"));
         if (d.get("name").equals("sparse_categorical_crossentropy")) yTrue = Ops.cast(yTrue, DType.INT32);
         Tensor w = KerasReference.tensor(d.get("weights"));
@@ -135,7 +134,7 @@ class WeightedFitKerasTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> m.fit(x, y,
                 FitOptions.epochs(1).verbose(0).classWeight(Map.of(0, 2.0)).sampleWeight(Ops.ones(DType.FLOAT32, 4))));
         assertTrue(e.getMessage().contains("classWeight or sampleWeight"), e.getMessage());
-        Loss none = ((Losses.Named) Losses.meanSquaredError()).withReduction(Reduction.NONE);
+        Loss none = Losses.meanSquaredError().withReduction(Reduction.NONE);
         assertEquals(4, none.call(Ops.ones(DType.FLOAT32, 4, 2), Ops.zeros(DType.FLOAT32, 4, 2))
                 .shape().dim(0));
     }

@@ -20,6 +20,17 @@ public interface Loss {
     /** How {@link #call} reduces the per-example values ({@link Reduction#SUM_OVER_BATCH_SIZE} by default). */
     default Reduction reduction() { return Reduction.SUM_OVER_BATCH_SIZE; }
 
+    /** This loss reducing by {@code r} instead (Keras' {@code reduction=} argument). */
+    default Loss withReduction(Reduction r) {
+        if (r == null) throw new IllegalArgumentException(name() + ": reduction is null");
+        Loss base = this;
+        return new Loss() {
+            @Override public Tensor perExample(Tensor yTrue, Tensor yPred) { return base.perExample(yTrue, yPred); }
+            @Override public String name() { return base.name(); }
+            @Override public Reduction reduction() { return r; }
+        };
+    }
+
     /** The loss of predictions {@code yPred} against targets {@code yTrue}, reduced by {@link #reduction()}. */
     default Tensor call(Tensor yTrue, Tensor yPred) { return reduction().reduce(perExample(yTrue, yPred), null); }
 

@@ -261,7 +261,8 @@ public final class Losses {
             this(name, fromLogits, fn, Reduction.SUM_OVER_BATCH_SIZE);
         }
 
-        /** This loss with another reduction (Keras' {@code reduction=} argument). */
+        /** This loss with another reduction (Keras' {@code reduction=} argument); still a {@code Named}. */
+        @Override
         public Named withReduction(Reduction r) { return new Named(name, fromLogits, fn, r); }
 
         @Override
