@@ -276,6 +276,17 @@ public abstract class Model {
         return compile(optimizer, List.of(loss), ms);
     }
 
+    /**
+     * Metrics and weighted metrics by name (Keras' {@code compile(metrics=..., weighted_metrics=...)}): the weighted
+     * ones use the sample or class weights of {@code fit} and {@code evaluate}.
+     */
+    public Model compile(Optimizer optimizer, Loss loss, List<String> metricNames, List<String> weightedMetricNames) {
+        List<Metric> ms = new ArrayList<>(), wms = new ArrayList<>();
+        for (String m : metricNames) ms.add(Metrics.get(m, loss));
+        for (String m : weightedMetricNames) wms.add(Metrics.get(m, loss));
+        return compile(optimizer, List.of(loss), ms, wms);
+    }
+
     /** Loss by name ("sparse_categorical_crossentropy"...). */
     public Model compile(Optimizer optimizer, String loss, String... metricNames) {
         return compile(optimizer, Losses.get(loss), metricNames);

@@ -98,8 +98,8 @@ class WeightedFitKerasTest {
                 m.compile(new SGD(0.2), List.of(Losses.binaryCrossentropy(false)),
                         List.<Metric>of(new AUC(), new Precision(), new Recall()), List.of(Metrics.get("binary_accuracy", null)));
             } else {
-                Metric acc = Metrics.sparseCategoricalAccuracy();
-                m.compile(new SGD(0.1), List.of(Losses.sparseCategoricalCrossentropy(false)), List.of(acc), List.of(acc));
+                m.compile(new SGD(0.1), Losses.sparseCategoricalCrossentropy(false), List.of("sparse_categorical_accuracy"),
+                        List.of("sparse_categorical_accuracy"));
             }
             m.runEagerly(eager);
             FitOptions o = FitOptions.epochs(2).batchSize(5).shuffle(false).verbose(0).validationData(xv, yv, swv);
