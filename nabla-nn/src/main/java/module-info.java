@@ -13,5 +13,5 @@ module org.nabla.nn {
     exports org.nabla.nn.summary;
 
     provides org.nabla.kernels.OpLibrary with org.nabla.nn.TrainingOps, org.nabla.nn.PoolingOps,
-            org.nabla.nn.RecurrentOps;
+            org.nabla.nn.RecurrentOps, org.nabla.nn.ImageOps;
 }
