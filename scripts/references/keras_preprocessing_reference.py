@@ -2,7 +2,7 @@
 """Writes the reference values of nabla-nn's PreprocessingKerasTest: Keras 3's geometric augmentation layers (JAX
 backend, float32) called in training with degenerate factor ranges (lower == upper), so that their output is
 deterministic (and nearest sampling never lands on a half pixel, where float32 rounding would decide): RandomRotation, RandomZoom and RandomTranslation over every fill mode and both interpolations;
-Normalization adapted to data (and inverted); RandomCrop's inference path as tf.keras defined it (the centred window
+RandomContrast and RandomBrightness; Normalization adapted to data (and inverted); RandomCrop's inference path as tf.keras defined it (the centred window
 of the target's aspect ratio, resized bilinearly without antialiasing), which Keras 3 no longer applies.
 
   KERAS_BACKEND=jax python scripts/references/keras_preprocessing_reference.py \
@@ -44,6 +44,14 @@ add("RandomZoom", {"height": [-0.25, -0.25], "fill": "constant", "interpolation"
 add("RandomTranslation", {"height": [-0.25, -0.25], "width": [0.1, 0.1], "fill": "reflect",
                           "interpolation": "nearest", "value": 0.0},
     K.RandomTranslation((-0.25, -0.25), (0.1, 0.1), interpolation="nearest"), (2, 8, 10, 1))
+add("RandomContrast", {"factor": [-0.3, 0.3], "range": [-2.0, 2.0]},
+    K.RandomContrast((-0.3, 0.3), value_range=(-2.0, 2.0)), (2, 5, 4, 3))
+add("RandomContrast", {"factor": [-0.5, 0.5], "range": [0.0, 255.0]},
+    K.RandomContrast((-0.5, 0.5)), (1, 4, 6, 2))
+add("RandomBrightness", {"factor": [0.2, 0.2], "range": [-2.0, 2.0]},
+    K.RandomBrightness((0.2, 0.2), value_range=(-2.0, 2.0)), (2, 5, 4, 3))
+add("RandomBrightness", {"factor": [-0.1, -0.1], "range": [0.0, 1.0]},
+    K.RandomBrightness((-0.1, -0.1), value_range=(0.0, 1.0)), (1, 4, 4, 1))
 
 for axis, shape in ((-1, (6, 4, 5, 3)), ((1, 3), (5, 3, 2, 4)), (None, (7, 3))):
     data = (rng.normal(size=shape) * 3 + 2).astype(np.float32)

@@ -155,7 +155,8 @@ class NoiseAndAugmentationTest {
     @Test
     void randomGeometryIsIdentityAtInferenceAndDrawsPerImage() {
         Tensor x = random(6, 4, 6, 6, 2);
-        for (Layer l : new Layer[] {new RandomRotation(0.2), new RandomZoom(0.3), new RandomTranslation(0.2, 0.2)}) {
+        for (Layer l : new Layer[] {new RandomRotation(0.2), new RandomZoom(0.3), new RandomTranslation(0.2, 0.2),
+                new RandomContrast(0.5).valueRange(-4, 4), new RandomBrightness(0.2).valueRange(-4, 4)}) {
             identityAtInferenceAndReproducible(l, x);
             // the same image four times: each copy transformed differently
             Tensor same = org.nabla.Ops.tile(org.nabla.Ops.slice(x, new int[] {0, 0, 0, 0}, new int[] {1, 6, 6, 2}),
@@ -195,6 +196,24 @@ class NoiseAndAugmentationTest {
             float got = ImageOps.imageTransform(img, t, 1, 1, "nearest", mode, -1).toFloatArray()[0];
             return (int) got;
         }
+    }
+
+    @Test
+    void trainingWithAugmentationRepeatsBitForBitGivenTheSeed() {
+        Tensor x = random(9, 32, 6, 6, 2);
+        Tensor y = random(10, 32, 3);
+        float[][] weights = new float[2][];
+        for (int run = 0; run < 2; run++) {
+            Sequential m = new Sequential(new RandomFlip(), new RandomRotation(0.1), new RandomZoom(0.2),
+                    new RandomTranslation(0.1, 0.2), new RandomCrop(5, 5), new GaussianNoise(0.1),
+                    new DepthwiseConv2D(3), new SpatialDropout2D(0.2), new GaussianDropout(0.1), new Flatten(),
+                    new Dense(3));
+            m.seed(12);
+            m.compile(new Adam(0.01), "mse");
+            m.fit(x, y, FitOptions.epochs(2).batchSize(8).seed(5).verbose(0));
+            weights[run] = m.trainableWeights().getFirst().read().toFloatArray();
+        }
+        assertArrayEquals(weights[0], weights[1], "same seed, same training, bit for bit");
     }
 
     @Test

@@ -24,7 +24,7 @@ import org.nabla.nn.Layer;
 /**
  * The augmentation layers against Keras 3.15 (JAX backend, float32) where their output is deterministic (factor
  * ranges with lower == upper): RandomRotation, RandomZoom, RandomTranslation over the fill modes and interpolations,
- * eagerly and traced, and the identity at inference; Normalization's adapted statistics, output and inverse;
+ * RandomContrast and RandomBrightness, eagerly and traced, and the identity at inference; Normalization's adapted statistics, output and inverse;
  * RandomCrop's inference path against a centred crop and Keras' bilinear resize. From
  * {@code scripts/references/keras_preprocessing_reference.py}'s output.
  */
@@ -56,6 +56,13 @@ class PreprocessingKerasTest {
                 .fillValue(num(c, "value"));
     }
 
+    private static Layer color(String name, Map<String, Object> c) {
+        float[] f = floats(c.get("factor")), r = floats(c.get("range"));
+        ColorAugmentation l = name.equals("RandomContrast") ? new RandomContrast(f[0], f[1])
+                : new RandomBrightness(f[0], f[1]);
+        return l.valueRange(r[0], r[1]);
+    }
+
     @ParameterizedTest(name = "{0}")
     @MethodSource("cases")
     @SuppressWarnings("unchecked")
@@ -74,7 +81,7 @@ class PreprocessingKerasTest {
                 close(k + " inference crop", expected.toFloatArray(), y);
             }
             default -> {
-                Layer l = augmentation(name, c);
+                Layer l = name.startsWith("Random") && c.containsKey("range") ? color(name, c) : augmentation(name, c);
                 for (String mode : new String[] {"eager", "traced"}) {
                     Tensor y = mode.equals("eager") ? l.call(new Tensor[] {x}, TRAIN)
                             : TracedFunction.of(in -> new Tensor[] {l.call(in, TRAIN)}).call(x)[0];
