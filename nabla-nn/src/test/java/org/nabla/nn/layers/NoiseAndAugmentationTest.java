@@ -78,6 +78,15 @@ class NoiseAndAugmentationTest {
     }
 
     @Test
+    void alphaDropoutKeepsZeroMeanAndUnitVariance() {
+        double[] mv = meanAndVariance(new AlphaDropout(0.2).call(new Tensor[] {random(5, 200, 500)}, train(2))
+                .toFloatArray());
+        assertEquals(0, mv[0], 0.02);
+        assertEquals(1, mv[1], 0.03);
+        identityAtInferenceAndReproducible(new AlphaDropout(0.2), random(2, 4, 6));
+    }
+
+    @Test
     void spatialDropoutDropsWholeChannels() {
         float[] y = new SpatialDropout2D(0.3).call(new Tensor[] {ones(400, 3, 2, 5)}, train(3)).toFloatArray();
         int dropped = 0;
