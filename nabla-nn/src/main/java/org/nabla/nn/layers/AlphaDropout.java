@@ -37,4 +37,8 @@ public final class AlphaDropout extends Layer {
         Tensor mixed = Ops.add(Ops.mul(x, kept), Ops.mul(Ops.sub(1.0, kept), ALPHA_P));
         return Ops.add(Ops.mul(mixed, a), b);
     }
+
+    /** The timesteps are kept, so is their mask. */
+    @Override
+    public Tensor outputMask(Tensor[] inputs, Tensor mask) { return mask; }
 }

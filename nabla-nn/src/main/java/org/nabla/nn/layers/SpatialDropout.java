@@ -49,4 +49,8 @@ public abstract class SpatialDropout extends Layer {
         Tensor keep = Ops.cast(Ops.greaterEqual(draws.uniform(x, 1, dims, ctx, 0), rate), x.dtype());
         return Ops.mul(x, Ops.mul(keep, 1 / (1 - rate)));
     }
+
+    /** The timesteps are kept, so is their mask. */
+    @Override
+    public Tensor outputMask(Tensor[] inputs, Tensor mask) { return mask; }
 }
