@@ -1,9 +1,6 @@
 package org.nabla.nn.layers;
 
-import java.util.ArrayList;
-import java.util.List;
 import java.util.function.UnaryOperator;
-import org.nabla.Conv2dOptions;
 import org.nabla.Ops;
 import org.nabla.Shape;
 import org.nabla.Tensor;
@@ -16,10 +13,8 @@ import org.nabla.nn.Layer;
 
 /**
  * 3-D convolution over volumes (Keras' {@code Conv3D}): NDHWC [N, D, H, W, C] to [N, D', H', W', filters] with a
- * kernel [kd, kh, kw, C / groups, filters], strides, dilation, groups and padding "valid" or "same". It runs on the
- * 2-D convolution: the kd depth taps of every output frame are gathered (strided slices of the input) and either
- * stacked along the channels so that one Conv2D over the frames does the work (groups 1), or convolved tap by tap
- * and summed (grouped); gradients come from those ops.
+ * kernel [kd, kh, kw, C / groups, filters], strides, dilation, groups and padding "valid" or "same", by
+ * {@link Ops#conv3d} (composed of 2-D convolutions).
  */
 public final class Conv3D extends Layer {
     private final int filters;
@@ -117,42 +112,7 @@ public final class Conv3D extends Layer {
 
     @Override
     protected Tensor forward(Tensor[] inputs, CallContext ctx) {
-        Tensor x = inputs[0];
-        Shape s = x.shape();
-        int depth = s.dim(1), h = s.dim(2), w = s.dim(3), c = s.dim(4);
-        int outD = Pooling.outSize(depth, span(0), strides[0], padding, describe());
-        if (padding.equals("SAME")) { // TensorFlow's SAME along depth; height and width are Conv2D's own SAME
-            int total = Math.max((outD - 1) * strides[0] + span(0) - depth, 0);
-            x = Ops.pad(x, new int[][] {{0, 0}, {total / 2, total - total / 2}, {0, 0}, {0, 0}, {0, 0}});
-        }
-        // frames[t] holds, for every output frame, its input frame at depth tap t: [N, outD, H, W, C]
-        List<Tensor> frames = new ArrayList<>();
-        for (int t = 0; t < size[0]; t++) {
-            int begin = t * dilations[0];
-            frames.add(Ops.stridedSlice(x, new int[] {0, begin, 0, 0, 0},
-                    new int[] {0, begin + (outD - 1) * strides[0] + 1, 0, 0, 0}, new int[] {1, strides[0], 1, 1, 1},
-                    0b11101, 0b11101, 0, 0, 0));
-        }
-        Conv2dOptions o = Conv2dOptions.defaults().strides(strides[1], strides[2]).padding(padding)
-                .dilations(dilations[1], dilations[2]).groups(groups);
-        Tensor k = kernel.read();
-        int cg = c / groups;
-        Tensor y;
-        if (groups == 1) { // one convolution over kd * C channels, ordered (tap, channel) on both sides
-            Tensor stacked = Ops.reshape(Ops.concat(frames, 4), -1, h, w, size[0] * c);
-            Tensor filter = Ops.reshape(Ops.transpose(k, 1, 2, 0, 3, 4), size[1], size[2], size[0] * c, filters);
-            y = Ops.conv2d(stacked, filter, o);
-        } else {
-            y = null;
-            for (int t = 0; t < size[0]; t++) {
-                Tensor tap = Ops.reshape(Ops.slice(k, new int[] {t, 0, 0, 0, 0}, new int[] {1, -1, -1, -1, -1}),
-                        size[1], size[2], cg, filters);
-                Tensor part = Ops.conv2d(Ops.reshape(frames.get(t), -1, h, w, c), tap, o);
-                y = y == null ? part : Ops.add(y, part);
-            }
-        }
-        Shape o2 = y.shape();
-        y = Ops.reshape(y, -1, outD, o2.dim(1), o2.dim(2), filters);
+        Tensor y = Ops.conv3d(inputs[0], kernel.read(), strides, padding, dilations, groups);
         if (useBias) y = Ops.biasAdd(y, bias.read());
         return activation.apply(y);
     }
