@@ -27,6 +27,7 @@ import org.nabla.nn.layers.Conv3D;
 import org.nabla.nn.layers.DepthwiseConv2D;
 import org.nabla.nn.layers.MaxPooling3D;
 import org.nabla.nn.layers.Normalization;
+import org.nabla.nn.layers.RandomCrop;
 import org.nabla.nn.layers.RandomRotation;
 import org.nabla.nn.layers.SeparableConv2D;
 import org.nabla.nn.saving.SavedModel;
@@ -36,7 +37,8 @@ import org.nabla.onnx.proto.ModelProto;
  * The convolution layers (random weights) saved, exported to ONNX and run by ONNX Runtime and by Nabla's importer:
  * both compute what the saved model predicts, for a batch size other than the one traced; the expected ONNX operator
  * appears in the export (ConvTranspose for the transposed convolutions, a grouped Conv for the depthwise ones). An
- * adapted Normalization exports too, and an augmentation layer exports as the identity it is at inference.
+ * adapted Normalization exports too, an augmentation layer as the identity it is at inference, and RandomCrop as its
+ * inference path (a centred crop resized by two matrix products).
  */
 class ConvLayersExportTest {
     @TempDir
@@ -64,6 +66,8 @@ class ConvLayersExportTest {
                         3, 4, 2)), new int[] {3, 4, 2}, "Sqrt"),
                 Arguments.of("RandomRotation: identity at inference", (Supplier<Layer>) () ->
                         new RandomRotation(0.2), new int[] {4, 4, 1}, null),
+                Arguments.of("RandomCrop at inference: centred crop and bilinear resize", (Supplier<Layer>) () ->
+                        new RandomCrop(3, 4), new int[] {6, 6, 2}, "MatMul"),
                 Arguments.of("AveragePooling3D same", (Supplier<Layer>) () -> new AveragePooling3D(
                         new int[] {3, 2, 2}, new int[] {2, 2, 1}, "same"), new int[] {5, 4, 5, 2}, "AveragePool"));
     }

@@ -1,5 +1,6 @@
 package org.nabla.nn.layers;
 
+import org.nabla.DType;
 import org.nabla.Ops;
 import org.nabla.Shape;
 import org.nabla.Tensor;
@@ -10,7 +11,7 @@ import org.nabla.nn.Layer;
 /**
  * Crops NHWC images to {@code height} x {@code width}: in training a random window per image (when the image is at
  * least that large); at inference, or for a smaller image, the largest centred window of the target's aspect ratio,
- * resized bilinearly (half-pixel centres) to the target: tf.keras' RandomCrop. (Keras 3.15 returns the input
+ * resized bilinearly (half-pixel centres, edges clamped; two matrix products) to the target: tf.keras' RandomCrop. (Keras 3.15 returns the input
  * unchanged at inference, so its output shape differs between training and inference; a graph needs one shape.)
  */
 public final class RandomCrop extends Layer {
@@ -57,11 +58,31 @@ public final class RandomCrop extends Layer {
         int top = (h - cropH) / 2, left = (w - cropW) / 2;
         Tensor crop = Ops.slice(x, new int[] {0, top, left, 0}, new int[] {-1, cropH, cropW, -1});
         if (cropH == height && cropW == width) return crop;
-        // resize: output pixel centre (o + 0.5) maps to (o + 0.5) * crop / target in the crop, minus the half pixel
-        double sy = (double) cropH / height, sx = (double) cropW / width;
-        Tensor col = Ops.reshape(Ops.zerosLike(Ops.slice(crop, new int[] {0, 0, 0, 0}, new int[] {-1, 1, 1, 1})), -1,
-                1);
-        Tensor t = AffineAugmentation.rows(col, sx, 0, 0.5 * sx - 0.5, 0, sy, 0.5 * sy - 0.5, 0, 0);
-        return ImageOps.imageTransform(crop, t, height, width, "bilinear", "nearest", 0);
+        // bilinear resize as two matrix products (rows, then columns): plain ops, so it exports to ONNX (MatMul)
+        Tensor rows = interpolation(height, cropH, x.dtype()), cols = interpolation(width, cropW, x.dtype());
+        Tensor y = Ops.matmul(Ops.matmul(rows, Ops.transpose(crop, 0, 3, 1, 2)), cols, false, true);
+        return Ops.transpose(y, 0, 2, 3, 1);
+    }
+
+    /**
+     * The [out, in] matrix of bilinear resampling with half-pixel centres: output o reads input (o + 0.5) * in / out
+     * - 0.5 from its two neighbours, indices clamped at the edges.
+     */
+    static Tensor interpolation(int out, int in, DType dtype) {
+        double[] a = new double[out * in];
+        double scale = (double) in / out;
+        for (int o = 0; o < out; o++) {
+            double src = (o + 0.5) * scale - 0.5, lo = Math.floor(src), frac = src - lo;
+            int i0 = (int) Math.max(0, Math.min(in - 1, lo)), i1 = (int) Math.max(0, Math.min(in - 1, lo + 1));
+            a[o * in + i0] += 1 - frac;
+            a[o * in + i1] += frac;
+        }
+        Tensor t = Tensor.wrap(DType.FLOAT64, Shape.of(out, in), a);
+        if (dtype == DType.FLOAT32) {
+            float[] f = new float[a.length];
+            for (int i = 0; i < a.length; i++) f[i] = (float) a[i];
+            t = Tensor.wrap(DType.FLOAT32, Shape.of(out, in), f);
+        }
+        return Ops.constant(t);
     }
 }
