@@ -628,6 +628,16 @@ public final class Ops {
     }
 
     /**
+     * 3-D convolution of NDHWC {@code input} [N, D, H, W, C] by {@code filter} [KD, KH, KW, C/groups, OUT]:
+     * {@code strides} and {@code dilations} {depth, height, width}, padding "SAME" or "VALID". Composed of Conv2D ops
+     * (no op of its own; gradients through them); depth, height, width and channels must be known.
+     */
+    public static Tensor conv3d(Tensor input, Tensor filter, int[] strides, String padding, int[] dilations,
+                                int groups) {
+        return Conv3d.apply(input, filter, strides, padding, dilations, groups);
+    }
+
+    /**
      * The gradient of Conv2D with respect to its input (only {@code input}'s shape is read); with a zero-filled
      * {@code input} of the wanted output shape it is the transposed convolution of {@code grad}.
      */

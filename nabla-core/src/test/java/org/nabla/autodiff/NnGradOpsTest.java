@@ -94,6 +94,13 @@ class NnGradOpsTest {
             // asymmetric SAME padding of even kernels, and padding wider than kernel - 1
             checkConv(d, new int[] {2, 5, 6, 2}, new int[] {2, 4, 2, 3}, base.padding("SAME"), 0, 1, tol);
             checkConv(d, new int[] {1, 3, 3, 2}, new int[] {2, 2, 2, 2}, base.explicitPaddings(3, 0, 0, 2), 3, 0, tol);
+            // depthwise (groups = channels; DepthwiseConv): multiplier 1 over a vector width and a tail, multiplier 2
+            // with stride 2 and SAME, dilation with explicit padding
+            checkConv(d, new int[] {2, 5, 6, 19}, new int[] {3, 3, 1, 19}, base.padding("SAME").groups(19), 1, 1, tol);
+            checkConv(d, new int[] {2, 7, 6, 3}, new int[] {3, 2, 1, 6}, base.strides(2, 2).padding("SAME").groups(3),
+                    1, 0, tol);
+            checkConv(d, new int[] {1, 6, 7, 4}, new int[] {2, 3, 1, 4},
+                    base.dilations(2, 2).explicitPaddings(1, 2, 0, 1).groups(4), 1, 0, tol);
         }
         // 144 output pixels x K = 576 per image: several Gemm tiles per image.
         checkConv(DType.FLOAT32, new int[] {1, 12, 12, 64}, new int[] {3, 3, 64, 2},

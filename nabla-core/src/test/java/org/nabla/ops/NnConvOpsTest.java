@@ -179,6 +179,9 @@ class NnConvOpsTest {
             new Case(2, 4, 5, 3, 3, 3, 2, one, "EXPLICIT", new int[] {1, 2, 0, 3}, one, 1),
             new Case(2, 4, 4, 5, 1, 1, 7, one, "VALID", none, one, 1), // pointwise fast path
             new Case(2, 4, 4, 4, 1, 1, 4, one, "SAME", none, one, 4), // depthwise-like 1x1 groups
+            new Case(2, 5, 6, 19, 3, 3, 19, one, "SAME", none, one, 19), // depthwise: a vector width and a tail
+            new Case(2, 7, 6, 3, 3, 2, 6, two, "SAME", none, one, 3), // depthwise, multiplier 2, stride 2
+            new Case(1, 6, 7, 4, 2, 3, 4, one, "EXPLICIT", new int[] {1, 2, 0, 1}, two, 4), // depthwise, dilated
             new Case(1, 9, 9, 1, 4, 4, 2, new int[] {3, 3}, "SAME", none, one, 1), // even kernel, extra pad bottom
         };
         long seed = 1;

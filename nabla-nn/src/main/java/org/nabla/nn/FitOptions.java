@@ -2,6 +2,7 @@ package org.nabla.nn;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.nabla.Tensor;
 import org.nabla.nn.callbacks.Callback;
 
@@ -23,6 +24,8 @@ public final class FitOptions {
     /** Batches made ahead on a background thread; null: 2 for in-memory tensors ({@link Batches}), else 0. */
     Integer prefetch;
     Iterable<Tensor[]> validation;
+    Tensor sampleWeight;
+    Map<Integer, Double> classWeight;
     final List<Callback> callbacks = new ArrayList<>();
 
     /** Options training for {@code epochs} epochs, the rest default. */
@@ -87,7 +90,36 @@ public final class FitOptions {
 
     /** Validation tensors (batched with the fit batch size). */
     public FitOptions validationData(Tensor x, Tensor y) {
-        validation = new LazyBatches(x, y, this);
+        validation = new LazyBatches(x, y, this, null);
+        return this;
+    }
+
+    /**
+     * Per-example weights [N] for {@code fit(x, y, ...)} (Keras' {@code sample_weight}): each example's loss is
+     * multiplied by its weight before the mean over the batch, and weighted metrics are weighted by it. Batch
+     * sources give weights as a last tensor of each batch instead ({x..., y..., w}).
+     */
+    public FitOptions sampleWeight(Tensor w) {
+        if (w != null && w.shape().rank() != 1 && !(w.shape().rank() == 2 && w.shape().dim(1) == 1)) {
+            throw new IllegalArgumentException("fit: sample weights must be [N] or [N, 1], got " + w.shape());
+        }
+        sampleWeight = w;
+        return this;
+    }
+
+    /**
+     * Weights by class (Keras' {@code class_weight}): each example weighs its class's weight (1 for classes not
+     * listed); the class is the target's index, or the argmax of a one-hot target. Not together with
+     * {@link #sampleWeight}; single-output models only.
+     */
+    public FitOptions classWeight(Map<Integer, Double> weights) {
+        classWeight = weights == null ? null : Map.copyOf(weights);
+        return this;
+    }
+
+    /** Validation tensors with per-example weights (batched with the fit batch size). */
+    public FitOptions validationData(Tensor x, Tensor y, Tensor sampleWeight) {
+        validation = new LazyBatches(x, y, this, sampleWeight);
         return this;
     }
 
@@ -97,8 +129,10 @@ public final class FitOptions {
         return this;
     }
 
-    private record LazyBatches(Tensor x, Tensor y, FitOptions o) implements Iterable<Tensor[]> {
+    private record LazyBatches(Tensor x, Tensor y, FitOptions o, Tensor w) implements Iterable<Tensor[]> {
         @Override
-        public java.util.Iterator<Tensor[]> iterator() { return Batches.of(o.batchSize, x, y).iterator(); }
+        public java.util.Iterator<Tensor[]> iterator() {
+            return (w == null ? Batches.of(o.batchSize, x, y) : Batches.of(o.batchSize, x, y, w)).iterator();
+        }
     }
 }

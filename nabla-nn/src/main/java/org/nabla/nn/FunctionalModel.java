@@ -80,12 +80,15 @@ final class FunctionalModel extends Model {
         for (LayerOutput n : nodes) {
             Tensor[] in = new Tensor[n.inputs().size()];
             for (int i = 0; i < in.length; i++) in[i] = values.get(n.inputs().get(i));
-            Tensor mask = in.length == 1 ? masks.get(n.inputs().get(0)) : null;
+            // a layer gets the mask of its one input, or (attention) of each input
+            Tensor[] inMasks = new Tensor[in.length];
+            boolean each = n.layer().readsInputMasks();
+            for (int i = 0; i < in.length; i++) if (each || in.length == 1) inMasks[i] = masks.get(n.inputs().get(i));
             Tensor[] all = applications.get(n.primary());
             if (all == null) {
-                all = n.layer().callAll(in, mask, ctx);
+                all = n.layer().callWithMasks(in, inMasks, ctx);
                 applications.put(n.primary(), all);
-                Tensor outMask = n.layer().outputMask(in, mask);
+                Tensor outMask = n.layer().outputMask(in, in.length == 0 ? null : inMasks[0]);
                 if (outMask != null) masks.put(n.primary(), outMask);
             }
             values.put(n, all[n.index()]);

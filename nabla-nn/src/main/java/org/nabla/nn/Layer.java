@@ -171,8 +171,36 @@ public abstract class Layer {
     /** Calls the layer (builds it on the first call from the inputs' shapes). */
     public final Tensor call(Tensor[] inputs, CallContext ctx) { return callAll(inputs, null, ctx)[0]; }
 
+    /**
+     * Whether the layer reads the mask of every input ({@link #forwardWithMasks}: attention's query and value masks);
+     * a model then gives it one mask per input. Others get a mask only when they have one input. False by default.
+     */
+    public boolean readsInputMasks() { return false; }
+
+    /**
+     * The computation with one mask per input (null entries: none), for layers that {@link #readsInputMasks()}; the
+     * default is {@link #forwardAll} with the mask of input 0.
+     */
+    protected Tensor[] forwardWithMasks(Tensor[] inputs, Tensor[] masks, CallContext ctx) {
+        return forwardAll(inputs, masks[0], ctx);
+    }
+
     /** Calls the layer with the mask of input 0 (null: none) and returns every output (builds it on the first call). */
     public final Tensor[] callAll(Tensor[] inputs, Tensor mask, CallContext ctx) {
+        Tensor[] masks = new Tensor[inputs.length];
+        if (masks.length > 0) masks[0] = mask;
+        return callWithMasks(inputs, masks, ctx);
+    }
+
+    /**
+     * Calls the layer with one mask per input ({@code masks} as long as {@code inputs}; null entries for none) and
+     * returns every output (builds it on the first call).
+     */
+    public final Tensor[] callWithMasks(Tensor[] inputs, Tensor[] masks, CallContext ctx) {
+        if (masks.length != inputs.length) {
+            throw new IllegalArgumentException(describe() + ": " + masks.length + " masks for " + inputs.length
+                    + " inputs");
+        }
         Shape[] shapes = new Shape[inputs.length];
         for (int i = 0; i < inputs.length; i++) {
             if (inputs[i] == null) throw new IllegalArgumentException(describe() + ": input " + i + " is null");
@@ -185,8 +213,8 @@ public abstract class Layer {
         } else {
             checkCompatible(shapes);
         }
-        if (!policy.isMixed()) return forwardAll(inputs, mask, ctx);
-        Tensor[] outputs = forwardAll(autocast(inputs, innerDType()), mask, ctx);
+        if (!policy.isMixed()) return forwardWithMasks(inputs, masks, ctx);
+        Tensor[] outputs = forwardWithMasks(autocast(inputs, innerDType()), masks, ctx);
         return innerDType() == policy.computeDType() ? outputs : autocast(outputs, policy.computeDType());
     }
 

@@ -45,6 +45,7 @@ public abstract class Model {
     private Optimizer optimizer;
     private List<Loss> losses;
     private List<Metric> metrics = List.of();
+    private List<Metric> weightedMetrics = List.of();
     private boolean runEagerly;
     private DataParallel dataParallel;
     private ParameterStrategy parameterStrategy;
@@ -288,6 +289,17 @@ public abstract class Model {
         return compile(optimizer, List.of(loss), ms);
     }
 
+    /**
+     * Metrics and weighted metrics by name (Keras' {@code compile(metrics=..., weighted_metrics=...)}): the weighted
+     * ones use the sample or class weights of {@code fit} and {@code evaluate}.
+     */
+    public Model compile(Optimizer optimizer, Loss loss, List<String> metricNames, List<String> weightedMetricNames) {
+        List<Metric> ms = new ArrayList<>(), wms = new ArrayList<>();
+        for (String m : metricNames) ms.add(Metrics.get(m, loss));
+        for (String m : weightedMetricNames) wms.add(Metrics.get(m, loss));
+        return compile(optimizer, List.of(loss), ms, wms);
+    }
+
     /** Loss by name ("sparse_categorical_crossentropy"...). */
     public Model compile(Optimizer optimizer, String loss, String... metricNames) {
         return compile(optimizer, Losses.get(loss), metricNames);
@@ -295,11 +307,21 @@ public abstract class Model {
 
     /** One loss per output (or one for all); metrics apply to every output. */
     public Model compile(Optimizer optimizer, List<Loss> losses, List<Metric> metrics) {
+        return compile(optimizer, losses, metrics, List.of());
+    }
+
+    /**
+     * As {@link #compile(Optimizer, List, List)} with Keras' {@code weighted_metrics}: {@code metrics} ignore sample
+     * and class weights, {@code weightedMetrics} are weighted by them (a name used by both gets "weighted_" in the
+     * logs of the weighted one).
+     */
+    public Model compile(Optimizer optimizer, List<Loss> losses, List<Metric> metrics, List<Metric> weightedMetrics) {
         if (optimizer == null) throw new IllegalArgumentException("compile: optimizer is null");
         if (losses.isEmpty()) throw new IllegalArgumentException("compile: no loss");
         this.optimizer = optimizer;
         this.losses = List.copyOf(losses);
         this.metrics = List.copyOf(metrics);
+        this.weightedMetrics = List.copyOf(weightedMetrics);
         trainFunction = null;
         evalFunction = null;
         return this;
@@ -355,22 +377,59 @@ public abstract class Model {
         return losses.get(output);
     }
 
-    /** The names of the values a step returns: "loss", then each metric (prefixed by output when several). */
+    /**
+     * The names of the values a step reports: "loss", then each metric (prefixed by output when several; weighted
+     * metrics after the others). A metric with several values (one per threshold or class) is logged as
+     * {@code name_0, name_1...}.
+     */
     public List<String> metricNames() {
         List<String> names = new ArrayList<>();
         names.add("loss");
+        names.addAll(metricLogNames());
+        return names;
+    }
+
+    /** The log name of each (output, metric) pair, in step order. */
+    private List<String> metricLogNames() {
+        List<String> names = new ArrayList<>();
+        java.util.Set<String> plain = new java.util.HashSet<>();
+        for (Metric m : metrics) plain.add(m.name());
         for (int o = 0; o < numOutputs(); o++) {
-            for (Metric m : metrics) names.add(numOutputs() == 1 ? m.name() : "output_" + o + "_" + m.name());
+            String prefix = numOutputs() == 1 ? "" : "output_" + o + "_";
+            for (Metric m : metrics) names.add(prefix + m.name());
+            for (Metric m : weightedMetrics) names.add(prefix + (plain.contains(m.name()) ? "weighted_" : "") + m.name());
+        }
+        // two metrics of one name (a ROC and a PR AUC) are logged as name, name_1, ...
+        Map<String, Integer> seen = new java.util.HashMap<>();
+        for (int i = 0; i < names.size(); i++) {
+            int k = seen.merge(names.get(i), 1, Integer::sum);
+            if (k > 1) names.set(i, names.get(i) + "_" + (k - 1));
         }
         return names;
     }
 
+    /** The metric of each (output, metric) pair, in step order. */
+    private List<Metric> stepMetrics() {
+        List<Metric> all = new ArrayList<>();
+        for (int o = 0; o < numOutputs(); o++) {
+            all.addAll(metrics);
+            all.addAll(weightedMetrics);
+        }
+        return all;
+    }
+
+    private MetricSums newSums() { return new MetricSums(metricLogNames(), stepMetrics()); }
+
     // ---------------------------------------------------------------- steps
 
-    /** One training step on a batch {x..., y...}: returns {loss, metrics...} (eager or traced by the caller). */
+    /**
+     * One training step on a batch {x..., y...[, w]}: returns {loss, each metric's statistics...} (eager or traced by
+     * the caller).
+     */
     protected Tensor[] trainStep(Tensor[] batch) {
         Tensor[] xs = Arrays.copyOfRange(batch, 0, numInputs());
-        Tensor[] ys = Arrays.copyOfRange(batch, numInputs(), batch.length);
+        Tensor[] ys = Arrays.copyOfRange(batch, numInputs(), numInputs() + numOutputs());
+        Tensor sw = sampleWeightOf(batch);
         List<Variable> vars = trainableWeights();
         long examples = xs[0].shape().rank() == 0 ? 1 : xs[0].shape().dim(0);
         // eager data-parallel steps may reduce the last layers' gradients while the backward pass goes on
@@ -381,42 +440,51 @@ public abstract class Model {
         List<Tensor> grads;
         try (GradientTape tape = new GradientTape()) {
             preds = call(xs, true);
-            loss = totalLoss(ys, preds);
+            loss = totalLoss(ys, preds, sw);
             Tensor scaled = optimizer.scaleLoss(loss); // the loss itself unless loss scaling (mixed precision)
             grads = early == null ? tape.gradient(scaled, vars) : tape.gradientAsReady(scaled, vars, early::ready);
         }
         if (parameterStrategy != null) {
             parameterStrategy.push(optimizer, grads, vars, examples);
-            return results(loss, ys, preds);
+            return results(loss, ys, preds, sw);
         }
         if (early != null) grads = early.finish();
         else if (dataParallel != null) grads = dataParallel.reduceGradients(grads, examples);
         optimizer.applyGradients(grads, vars);
-        return results(loss, ys, preds);
+        return results(loss, ys, preds, sw);
     }
 
-    /** One evaluation step: {loss, metrics...} in inference mode. */
+    /** One evaluation step: {loss, each metric's statistics...} in inference mode. */
     protected Tensor[] testStep(Tensor[] batch) {
         Tensor[] xs = Arrays.copyOfRange(batch, 0, numInputs());
-        Tensor[] ys = Arrays.copyOfRange(batch, numInputs(), batch.length);
+        Tensor[] ys = Arrays.copyOfRange(batch, numInputs(), numInputs() + numOutputs());
+        Tensor sw = sampleWeightOf(batch);
         Tensor[] preds = call(xs, false);
-        return results(totalLoss(ys, preds), ys, preds);
+        return results(totalLoss(ys, preds, sw), ys, preds, sw);
     }
 
-    private Tensor totalLoss(Tensor[] ys, Tensor[] preds) {
+    /** The batch's sample weights (its last tensor, after the targets), or null. */
+    private Tensor sampleWeightOf(Tensor[] batch) {
+        return batch.length == numInputs() + numOutputs() + 1 ? batch[batch.length - 1] : null;
+    }
+
+    private Tensor totalLoss(Tensor[] ys, Tensor[] preds, Tensor sampleWeight) {
         Tensor loss = null;
         for (int o = 0; o < preds.length; o++) {
-            Tensor l = lossOf(o).call(ys[o], float32(preds[o]));
+            Tensor l = lossOf(o).call(ys[o], float32(preds[o]), sampleWeight);
+            if (l.shape().rank() > 0) l = Ops.mean(l);   // a loss with reduction NONE: the model reports the mean
             loss = loss == null ? l : Ops.add(loss, l);
         }
         return loss;
     }
 
-    private Tensor[] results(Tensor loss, Tensor[] ys, Tensor[] preds) {
+    /** {loss, then the statistics of each output's metrics and weighted metrics}. */
+    private Tensor[] results(Tensor loss, Tensor[] ys, Tensor[] preds, Tensor sampleWeight) {
         List<Tensor> r = new ArrayList<>();
         r.add(loss);
         for (int o = 0; o < preds.length; o++) {
-            for (Metric m : metrics) r.add(m.batchValue(ys[o], float32(preds[o])));
+            for (Metric m : metrics) r.add(m.statistics(ys[o], float32(preds[o]), null));
+            for (Metric m : weightedMetrics) r.add(m.statistics(ys[o], float32(preds[o]), sampleWeight));
         }
         return r.toArray(Tensor[]::new);
     }
@@ -428,10 +496,11 @@ public abstract class Model {
 
     private void checkBatch(Tensor[] batch, boolean withTargets) {
         int want = numInputs() + (withTargets ? numOutputs() : 0);
-        if (batch == null || batch.length != want) {
+        if (batch == null || !(batch.length == want || withTargets && batch.length == want + 1)) {
             throw new IllegalArgumentException("model " + name + " needs batches of " + want + " tensors ("
                     + numInputs() + " inputs" + (withTargets ? ", " + numOutputs() + " targets" : "") + "), got "
-                    + (batch == null ? "null" : batch.length));
+                    + (batch == null ? "null" : batch.length) + (withTargets ? " (or " + (want + 1) + " with sample "
+                    + "weights last)" : ""));
         }
         for (Tensor t : batch) {
             if (t == null) throw new IllegalArgumentException("model " + name + ": a batch holds null");
@@ -466,7 +535,7 @@ public abstract class Model {
         List<Variable> vars = trainableWeights();
         List<Tensor> grads;
         try (GradientTape tape = new GradientTape()) {
-            grads = tape.gradient(totalLoss(ys, call(xs, false)), vars);
+            grads = tape.gradient(totalLoss(ys, call(xs, false), null), vars);
         }
         Map<String, Tensor> out = new LinkedHashMap<>();
         for (int i = 0; i < vars.size(); i++) {
@@ -478,8 +547,20 @@ public abstract class Model {
     /** How many graphs the traced training step has made (one per batch signature). */
     public int trainTraceCount() { return trainFunction == null ? 0 : trainFunction.traceCount(); }
 
-    /** Runs one training step on a batch {x..., y...} (traced unless run eagerly); returns {loss, metrics...}. */
+    /**
+     * Runs one training step on a batch {x..., y...[, sample weights]} (traced unless run eagerly); returns {loss,
+     * metrics...} of this batch alone, in {@link #metricNames()} order.
+     */
     public double[] trainOnBatch(Tensor... batch) {
+        MetricSums sums = newSums();
+        sums.add(trainBatch(batch), examples(batch));
+        return sums.logs().values().stream().mapToDouble(Double::doubleValue).toArray();
+    }
+
+    private static long examples(Tensor[] batch) { return batch[0].shape().rank() == 0 ? 1 : batch[0].shape().dim(0); }
+
+    /** One training step; returns {loss} and each metric's statistics, on the host. */
+    private double[][] trainBatch(Tensor... batch) {
         requireCompiled("trainOnBatch");
         checkBatch(batch, true);
         ensureBuilt(Arrays.copyOf(batch, numInputs()));
@@ -497,7 +578,7 @@ public abstract class Model {
     }
 
     /** An eager training step of parameter-server training: shard, pull, then the step (which pushes). */
-    private double[] parameterServerStep(Tensor[] batch) {
+    private double[][] parameterServerStep(Tensor[] batch) {
         if (dataParallel != null) {
             throw new IllegalStateException("model " + name + " is given both a DataParallel and a ParameterStrategy "
                     + "(unset one: distribute((DataParallel) null))");
@@ -509,13 +590,14 @@ public abstract class Model {
         }
     }
 
-    private static double[] doubles(Tensor[] r) {
-        double[] v = new double[r.length];
-        for (int i = 0; i < r.length; i++) v[i] = r[i].doubleValue();
+    /** A step's results on the host: {loss} first, then each metric's statistics. */
+    private static double[][] doubles(Tensor[] r) {
+        double[][] v = new double[r.length][];
+        for (int i = 0; i < r.length; i++) v[i] = r[i].toDoubleArray();
         return v;
     }
 
-    private double[] testOnBatch(Tensor[] batch) {
+    private double[][] testOnBatch(Tensor[] batch) {
         checkBatch(batch, true);
         ensureBuilt(Arrays.copyOf(batch, numInputs()));
         if (runEagerly) {
@@ -533,7 +615,12 @@ public abstract class Model {
     public History fit(Tensor x, Tensor y, FitOptions options) {
         // fit alone sees these batches and is done with each before it takes prefetch + 2 more: their row buffers
         // are reused (no allocation and zeroing of the data's size per epoch)
-        Batches batches = Batches.make(options.batchSize, options.shuffle, options.seed, false, x, y);
+        if (options.sampleWeight != null && options.classWeight != null) {
+            throw new IllegalArgumentException("fit: give classWeight or sampleWeight, not both");
+        }
+        Batches batches = options.sampleWeight == null
+                ? Batches.make(options.batchSize, options.shuffle, options.seed, false, x, y)
+                : Batches.make(options.batchSize, options.shuffle, options.seed, false, x, y, options.sampleWeight);
         return fit(batches.startAtEpoch(options.initialEpoch).recycling(options.prefetchFor(batches) + 2), options);
     }
 
@@ -562,7 +649,6 @@ public abstract class Model {
             if (c instanceof ProgressBar p) p.setParams(options.epochs, steps);
         }
         stopTraining = false;
-        List<String> names = metricNames();
         int initialEpoch = options.initialEpoch;
         if (cbs.stream().anyMatch(Callback::restoresState)) {
             // a state is restored into built variables: build the model from the first batch's shapes first
@@ -576,8 +662,7 @@ public abstract class Model {
         for (Callback c : cbs) c.onTrainBegin(new LinkedHashMap<>());
         for (int epoch = initialEpoch; epoch < options.epochs && !stopTraining; epoch++) {
             for (Callback c : cbs) c.onEpochBegin(epoch, new LinkedHashMap<>());
-            double[] sums = new double[names.size()];
-            long seen = 0;
+            MetricSums sums = newSums();
             int batchIndex = 0;
             Map<String, Double> logs = new LinkedHashMap<>();
             long start = System.nanoTime();
@@ -587,27 +672,25 @@ public abstract class Model {
             try (BatchPrefetcher ahead = prefetch > 0 ? new BatchPrefetcher(source, prefetch) : null) {
                 Iterator<Tensor[]> batches = ahead != null ? ahead : source;
                 while (batches.hasNext()) {
-                    Tensor[] batch = batches.next();
-                    double[] r = trainOnBatch(batch);
-                    int n = batch[0].shape().rank() == 0 ? 1 : batch[0].shape().dim(0);
-                    for (int k = 0; k < r.length; k++) sums[k] += r[k] * n;
-                    seen += n;
-                    logs = new LinkedHashMap<>();
-                    for (int k = 0; k < r.length; k++) logs.put(names.get(k), sums[k] / seen);
+                    Tensor[] batch = withClassWeights(batches.next(), options);
+                    sums.add(trainBatch(batch), examples(batch));
+                    logs = sums.logs();
                     for (Callback c : cbs) c.onBatchEnd(batchIndex, logs);
                     batchIndex++;
                     if (stopTraining) break;
                 }
             }
-            if (seen == 0) throw new IllegalArgumentException("fit: the training data gave no batches");
+            if (sums.seen() == 0) throw new IllegalArgumentException("fit: the training data gave no batches");
             if (parameterStrategy != null) parameterStrategy.pull(trainableWeights());  // the epoch's last update
-            history.recordTiming(seen, (System.nanoTime() - start) / 1e9);
+            history.recordTiming(sums.seen(), (System.nanoTime() - start) / 1e9);
             Map<String, Double> epochLogs = new LinkedHashMap<>(logs);
             if (options.validation != null) {
                 evaluate(options.validation).forEach((k, v) -> epochLogs.put("val_" + k, v));
             }
             for (Callback c : cbs) c.onEpochEnd(epoch, epochLogs);
         }
+        // Keras' finalize_variable_values: with an EMA the weights take their moving averages
+        if (initialEpoch < options.epochs) optimizer.finalizeVariableValues(trainableWeights());
         for (Callback c : cbs) c.onTrainEnd(new LinkedHashMap<>());
         return history;
     }
@@ -623,18 +706,32 @@ public abstract class Model {
     /** Loss and metrics (example-weighted means) over batches {x..., y...}. */
     public Map<String, Double> evaluate(Iterable<Tensor[]> data) {
         requireCompiled("evaluate");
-        List<String> names = metricNames();
-        double[] sums = new double[names.size()];
-        long seen = 0;
-        for (Tensor[] batch : data) {
-            double[] r = testOnBatch(batch);
-            int n = batch[0].shape().dim(0);
-            for (int k = 0; k < r.length; k++) sums[k] += r[k] * n;
-            seen += n;
+        MetricSums sums = newSums();
+        for (Tensor[] batch : data) sums.add(testOnBatch(batch), examples(batch));
+        if (sums.seen() == 0) throw new IllegalArgumentException("evaluate: the data gave no batches");
+        return sums.logs();
+    }
+
+    /**
+     * Loss and metrics over tensors with per-example weights {@code sampleWeight} [N] (Keras'
+     * {@code evaluate(x, y, sample_weight=...)}: the loss and weighted metrics are weighted).
+     */
+    public Map<String, Double> evaluate(Tensor x, Tensor y, Tensor sampleWeight, int batchSize) {
+        return evaluate(Batches.of(batchSize, x, y, sampleWeight));
+    }
+
+    /** The batch with class weights appended as sample weights when {@code options} has them. */
+    private Tensor[] withClassWeights(Tensor[] batch, FitOptions options) {
+        if (options.classWeight == null) return batch;
+        if (numOutputs() != 1) {
+            throw new IllegalArgumentException("fit: classWeight is for single-output models (model " + name + " has "
+                    + numOutputs() + " outputs); give sample weights instead");
         }
-        if (seen == 0) throw new IllegalArgumentException("evaluate: the data gave no batches");
-        Map<String, Double> out = new LinkedHashMap<>();
-        for (int k = 0; k < names.size(); k++) out.put(names.get(k), sums[k] / seen);
+        if (batch.length != numInputs() + 1) {
+            throw new IllegalArgumentException("fit: give classWeight or sample weights, not both");
+        }
+        Tensor[] out = Arrays.copyOf(batch, batch.length + 1);
+        out[batch.length] = ClassWeights.sampleWeights(batch[numInputs()], options.classWeight);
         return out;
     }
 

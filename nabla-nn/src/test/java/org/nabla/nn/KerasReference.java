@@ -30,18 +30,34 @@ public final class KerasReference {
     private KerasReference() {}
 
     /** The cases of the classpath resource {@code resource}, labelled by {@code label}. */
-    @SuppressWarnings("unchecked")
     public static Stream<Case> cases(String resource, Function<Map<String, Object>, String> label) {
+        return cases(resource, "cases", label);
+    }
+
+    /** The cases listed under {@code key} in the classpath resource {@code resource}, labelled by {@code label}. */
+    @SuppressWarnings("unchecked")
+    public static Stream<Case> cases(String resource, String key, Function<Map<String, Object>, String> label) {
         try (InputStream in = KerasReference.class.getResourceAsStream(resource)) {
             if (in == null) throw new IllegalStateException("no test resource " + resource);
             Map<String, Object> root = (Map<String, Object>) Json.parse(new String(in.readAllBytes(),
                     StandardCharsets.UTF_8));
             List<Case> out = new ArrayList<>();
-            for (Object c : (List<Object>) root.get("cases")) {
+            for (Object c : (List<Object>) root.get(key)) {
                 Map<String, Object> m = (Map<String, Object>) c;
                 out.add(new Case(label.apply(m), m));
             }
             return out.stream();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The root object of the classpath resource {@code resource}. */
+    @SuppressWarnings("unchecked")
+    public static Map<String, Object> root(String resource) {
+        try (InputStream in = KerasReference.class.getResourceAsStream(resource)) {
+            if (in == null) throw new IllegalStateException("no test resource " + resource);
+            return (Map<String, Object>) Json.parse(new String(in.readAllBytes(), StandardCharsets.UTF_8));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -14,13 +14,15 @@ import org.nabla.ops.OpDef;
 import org.nabla.ops.OpRegistry;
 
 /**
- * nabla-nn's ops ({@link TrainingOps}, {@link PoolingOps}, each an {@code OpLibrary}) with their gradients and CPU
+ * nabla-nn's ops ({@link TrainingOps}, {@link PoolingOps}, {@link RecurrentOps}, {@link ImageOps}, each an
+ * {@code OpLibrary}) with their gradients and CPU
  * kernels are there, by name, in a fresh JVM that has touched no nn class: what a graph file or saved model using
  * them needs.
  */
 class NnOpLibraryTest {
     private static final List<String> NN_OPS = List.of("StepDropout", "AdamUpdate", "BiasRelu", "BiasReluGrad",
-            "MaxPoolWithArgmax", "ArgmaxScatter", "ArgmaxGather", "LstmCell", "LstmCellGrad", "GruCell", "GruCellGrad");
+            "MaxPoolWithArgmax", "ArgmaxScatter", "ArgmaxGather", "LstmCell", "LstmCellGrad", "GruCell", "GruCellGrad",
+            "StepRandom", "ImageTransform");
 
     /** The child process: prints, per nn op, whether it has a gradient (or needs none) and a CPU kernel. */
     public static void main(String[] args) {

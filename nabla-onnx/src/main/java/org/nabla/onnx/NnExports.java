@@ -63,6 +63,8 @@ final class NnExports {
         r.rule("MaxPool2D", (n, w) -> pool(n, w, "MaxPool"));
         r.rule("AvgPool2D", (n, w) -> pool(n, w, "AveragePool"));
         r.rule("MaxPoolWithArgmax", (n, w) -> pool(n, w, "MaxPool")); // the values; the argmax output does not export
+        r.rule("MaxPool", (n, w) -> poolNd(n, w, "MaxPool")); // channels-first N-d: the values (indices do not export)
+        r.rule("AvgPool", (n, w) -> poolNd(n, w, "AveragePool"));
         r.rule("BatchNormInference", NnExports::batchNorm);
         // Dropout at inference, as ONNX runs models: the identity (its mask output does not export)
         r.same("Dropout", "Identity");
@@ -182,6 +184,31 @@ final class NnExports {
         attrs.add(padding(n, xs, nhwc, k[0], k[1], new int[] {1, 1}));
         if (onnxOp.equals("AveragePool")) attrs.add(attr("count_include_pad", 0)); // Nabla averages real elements
         writeSpatial(n, w, onnxOp, in(x), attrs, nhwc);
+    }
+
+    /** The channels-first N-d pools (ONNX's own attributes); AveragePool takes dilations only from opset 19. */
+    private static void poolNd(Node n, OnnxGraphWriter w, String onnxOp) {
+        var a = n.attrs();
+        int[] k = a.getInts("kernel"), dil = a.getInts("dilations");
+        List<AttributeProto> attrs = new ArrayList<>();
+        attrs.add(attr("kernel_shape", k));
+        if (a.getInts("strides").length > 0) attrs.add(attr("strides", a.getInts("strides")));
+        if (java.util.Arrays.stream(dil).anyMatch(d -> d != 1)) {
+            if (onnxOp.equals("AveragePool")) throw ArrayExports.unsupported(n, "dilated average pooling (opset 17)");
+            attrs.add(attr("dilations", dil));
+        }
+        switch (a.getString("padding")) {
+            case "EXPLICIT" -> {
+                if (a.getInts("pads").length > 0) attrs.add(attr("pads", a.getInts("pads")));
+            }
+            case "VALID" -> attrs.add(attr("auto_pad", "VALID"));
+            case "SAME" -> attrs.add(attr("auto_pad", "SAME_UPPER"));
+            default -> attrs.add(attr("auto_pad", a.getString("padding")));
+        }
+        attrs.add(attr("ceil_mode", a.getBool("ceilMode") ? 1 : 0));
+        if (onnxOp.equals("AveragePool")) attrs.add(attr("count_include_pad", a.getBool("countIncludePad") ? 1 : 0));
+        else attrs.add(attr("storage_order", a.getInt("storageOrder")));
+        w.result(n, onnxOp, in(w.input(n, 0)), attrs.toArray(AttributeProto[]::new));
     }
 
     private static void writeSpatial(Node n, OnnxGraphWriter w, String onnxOp, List<String> inputs,

@@ -104,9 +104,33 @@ final class NnRules {
         if (x.rank() == 3) { // 1-D convolution as a 2-D one over a height of 1
             return Ops.squeeze(conv2d(n, Ops.expandDims(x, 2), Ops.expandDims(w, 2), true), 2);
         }
+        if (x.rank() == 5) return conv3d(n, x, w);
         if (x.rank() != 4) throw n.unsupported(n.opType() + " with " + (x.rank() - 2) + " spatial dimensions (Nabla "
-                + "has 1-D and 2-D)");
+                + "has 1-D, 2-D and 3-D)");
         return conv2d(n, x, w, false);
+    }
+
+    /** 3-D Conv through Ops.conv3d (NDHWC): explicit and SAME_LOWER pads become zero padding before a VALID one. */
+    private static Tensor conv3d(OnnxNode n, Tensor x, Tensor w) {
+        int[] kernel = {w.shape().dim(2), w.shape().dim(3), w.shape().dim(4)};
+        int[] strides = n.attrInts("strides", new int[] {1, 1, 1}), dil = n.attrInts("dilations", new int[] {1, 1, 1});
+        String autoPad = n.attrString("auto_pad", "NOTSET");
+        int[] pads = switch (autoPad) {
+            case "NOTSET" -> n.attrInts("pads", new int[6]);
+            case "VALID" -> new int[6];
+            case "SAME_UPPER", "SAME_LOWER" -> Pooling.samePads(x.shape().dims(), kernel, strides, dil,
+                    autoPad.equals("SAME_UPPER"), n);
+            default -> throw n.error("auto_pad '" + autoPad + "' is not an ONNX value");
+        };
+        if (pads.length != 6) throw n.error("pads " + java.util.Arrays.toString(pads) + " must have 6 values");
+        Tensor v = Ops.transpose(x, 0, 2, 3, 4, 1); // NCDHW -> NDHWC
+        if (java.util.Arrays.stream(pads).anyMatch(p -> p != 0)) {
+            v = Ops.pad(v, new int[][] {{0, 0}, {pads[0], pads[3]}, {pads[1], pads[4]}, {pads[2], pads[5]}, {0, 0}});
+        }
+        Tensor filter = Ops.transpose(w, 2, 3, 4, 1, 0); // (O, C/g, KD, KH, KW) -> (KD, KH, KW, C/g, O)
+        Tensor y = Ops.conv3d(v, filter, strides, "VALID", dil, (int) n.attrInt("group", 1));
+        if (n.in(2) != null) y = Ops.biasAdd(y, n.in(2));
+        return Ops.transpose(y, 0, 4, 1, 2, 3);
     }
 
     private static Tensor conv2d(OnnxNode n, Tensor x, Tensor w, boolean from1d) {

@@ -80,8 +80,10 @@ public final class CpuNnGradKernels {
         Object dx = ctx.allocate(dtype.storage(), s.n * image);
         Object gd = g.data(), filt = filter.data();
         int tile = s.tile();
+        boolean depthwise = NnConvolution.depthwise() && DepthwiseConv.applies(s.c, s.groups);
         if (!(s.outHW > 0 && s.oc > 0 && s.k > 0)) zero(dx, 0, s.n * image);
-        if (s.outHW > 0 && s.oc > 0 && s.k > 0) {
+        else if (depthwise) DepthwiseConv.backpropInput(gd, s.n, s.h, s.wd, s.c, s.w, filt, s.oc, dx);
+        if (!depthwise && s.outHW > 0 && s.oc > 0 && s.k > 0) {
             Parallel.forRange(s.n, 1, (from, to) -> {
                 zero(dx, from * image, to * image);
                 Object buf = Strided.allocate(dtype.storage(), tile * s.k);
@@ -119,6 +121,10 @@ public final class CpuNnGradKernels {
         }
         Object df = Strided.allocate(dtype.storage(), size);
         int m = s.n * s.outHW;
+        if (m > 0 && size > 0 && NnConvolution.depthwise() && DepthwiseConv.applies(s.c, s.groups)) {
+            DepthwiseConv.backpropFilter(x.data(), s.n, s.h, s.wd, s.c, s.w, g.data(), s.oc, df);
+            return Tensor.wrap(dtype, filterShape, df);
+        }
         int tile = s.tile();
         int tiles = (m + tile - 1) / tile;
         Object xd = x.data(), gd = g.data();

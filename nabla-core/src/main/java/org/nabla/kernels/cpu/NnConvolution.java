@@ -22,6 +22,8 @@ final class NnConvolution {
     private static final int TILE_ELEMENTS = 1 << 16;
     /** float32 convolutions go through {@link ImplicitConv} where it applies; false keeps im2col (comparisons). */
     static boolean implicit() { return !"false".equals(System.getProperty("nabla.conv.implicit")); }
+    /** Depthwise convolutions go through {@link DepthwiseConv}; false keeps grouped im2col (comparisons). */
+    static boolean depthwise() { return !"false".equals(System.getProperty("nabla.conv.depthwise")); }
 
     static Tensor[] conv2d(KernelContext ctx) {
         Tensor input = ctx.input(0), filter = ctx.input(1);
@@ -41,7 +43,9 @@ final class NnConvolution {
         Object src = x.data(), filt = filter.data();
         Object dst = ctx.allocate(x.dtype().storage(), out.shape().intSize()); // every tile is written
         Shape nhwc = Shape.of(n, w.outH(), w.outW(), oc);
-        if (m > 0 && oc > 0 && f32 && implicit() && ImplicitConv.supports(w, groups)) {
+        if (m > 0 && oc > 0 && depthwise() && DepthwiseConv.applies(c, groups)) {
+            DepthwiseConv.forward(src, n, h, wd, c, w, filt, oc, dst);
+        } else if (m > 0 && oc > 0 && f32 && implicit() && ImplicitConv.supports(w, groups)) {
             ImplicitConv.forward((float[]) src, n, h, wd, c, w, (float[]) filt, oc, null, false, (float[]) dst);
         } else if (m > 0 && oc > 0) {
             boolean pointwise = kh == 1 && kw == 1 && w.strideH() == 1 && w.strideW() == 1 && groups == 1

@@ -8,7 +8,7 @@ import org.nabla.nn.Model;
 /**
  * Stops training when {@code monitor} (default "val_loss") has not improved by more than {@code minDelta} for
  * {@code patience} epochs (Keras: it stops at the patience-th epoch in a row without improvement). Mode: "min",
- * "max", or "auto" (max for names containing "acc", min otherwise). With
+ * "max", or "auto" (max for accuracies, AUC, precision, recall, F-scores and IoU, min otherwise). With
  * {@code restoreBestWeights} the model gets the weights of the best epoch back when it stops (or at the end).
  */
 public final class EarlyStopping implements Callback {
@@ -38,7 +38,7 @@ public final class EarlyStopping implements Callback {
         this.maximize = switch (mode) {
             case "min" -> false;
             case "max" -> true;
-            case "auto" -> monitor.contains("acc");
+            case "auto" -> MonitorDirection.maximizes(monitor);
             default -> throw new IllegalArgumentException("EarlyStopping: mode must be min, max or auto, got " + mode);
         };
     }

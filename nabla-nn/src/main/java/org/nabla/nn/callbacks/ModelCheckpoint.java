@@ -8,8 +8,8 @@ import org.nabla.nn.Model;
 
 /**
  * Saves the model after each epoch through a {@link ModelSaver} (default {@link NpyWeightsSaver}): with
- * {@code saveBestOnly} only when {@code monitor} improved (mode "auto": max for names containing "acc"), otherwise
- * every epoch (the last one wins). The path may contain {@code {epoch}} (1-based), replaced per save.
+ * {@code saveBestOnly} only when {@code monitor} improved (mode "auto": max for accuracies, AUC, precision, recall,
+ * F-scores and IoU), otherwise every epoch (the last one wins). The path may contain {@code {epoch}} (1-based), replaced per save.
  */
 public final class ModelCheckpoint implements Callback {
     private final Path path;
@@ -35,7 +35,7 @@ public final class ModelCheckpoint implements Callback {
         this.monitor = monitor;
         this.saveBestOnly = saveBestOnly;
         this.saver = saver;
-        this.maximize = monitor.contains("acc");
+        this.maximize = MonitorDirection.maximizes(monitor);
     }
 
     @Override public void setModel(Model m) { model = m; }

@@ -6,8 +6,9 @@ import org.nabla.nn.Model;
 /**
  * Multiplies the learning rate by {@code factor} when {@code monitor} has not improved by more than {@code minDelta}
  * for {@code patience} epochs (Keras' {@code ReduceLROnPlateau}): then waits {@code cooldown} epochs before counting
- * again, and never goes below {@code minLr}. Mode "auto" maximizes names containing "acc". Not for an optimizer
- * with a schedule (the schedule sets the rate at every step). Each epoch's logs get {@code learning_rate}.
+ * again, and never goes below {@code minLr}. Mode "auto" maximizes accuracies, AUC, precision, recall, F-scores and
+ * IoU. Not for an optimizer with a schedule (the schedule sets the rate at every step). Each epoch's logs get
+ * {@code learning_rate}.
  */
 public final class ReduceLROnPlateau implements Callback {
     private final String monitor;
@@ -37,7 +38,7 @@ public final class ReduceLROnPlateau implements Callback {
         this.maximize = switch (mode) {
             case "min" -> false;
             case "max" -> true;
-            case "auto" -> monitor.contains("acc");
+            case "auto" -> MonitorDirection.maximizes(monitor);
             default -> throw new IllegalArgumentException("ReduceLROnPlateau: mode must be min, max or auto, got "
                     + mode);
         };

@@ -1,6 +1,7 @@
 package org.nabla.nn.layers;
 
 import java.util.function.UnaryOperator;
+import org.nabla.Conv2dOptions;
 import org.nabla.Ops;
 import org.nabla.Shape;
 import org.nabla.Tensor;
@@ -14,7 +15,8 @@ import org.nabla.nn.TrainingOps;
 
 /**
  * 2-D convolution over NHWC inputs: {@code activation(conv2d(x, kernel) + bias)}; kernel [kh, kw, in, filters]
- * (Glorot uniform), bias [filters] (zeros); padding "valid" (default) or "same", strides (1, 1) by default.
+ * (Glorot uniform), bias [filters] (zeros); padding "valid" (default) or "same", strides (1, 1) by default;
+ * Keras' {@code dilation_rate} and {@code groups} (the kernel is then [kh, kw, in / groups, filters]).
  */
 public final class Conv2D extends Layer {
     private final int filters;
@@ -23,6 +25,9 @@ public final class Conv2D extends Layer {
     private int strideH = 1;
     private int strideW = 1;
     private String padding = "VALID";
+    private int dilationH = 1;
+    private int dilationW = 1;
+    private int groups = 1;
     private final String activationName;
     private final UnaryOperator<Tensor> activation;
     private boolean useBias = true;
@@ -67,6 +72,26 @@ public final class Conv2D extends Layer {
     /** The same step along height and width. */
     public Conv2D strides(int s) { return strides(s, s); }
 
+    /** The spacing of the kernel's taps along height and width (Keras' {@code dilation_rate}; default 1). */
+    public Conv2D dilationRate(int h, int w) {
+        if (h <= 0 || w <= 0) {
+            throw new IllegalArgumentException("Conv2D: dilation rate must be positive, got " + h + ", " + w);
+        }
+        dilationH = h;
+        dilationW = w;
+        return this;
+    }
+
+    /** The same dilation along height and width. */
+    public Conv2D dilationRate(int d) { return dilationRate(d, d); }
+
+    /** Splits the channels into {@code g} independent groups; input channels and filters must divide by it. */
+    public Conv2D groups(int g) {
+        if (g <= 0) throw new IllegalArgumentException("Conv2D: groups must be positive, got " + g);
+        groups = g;
+        return this;
+    }
+
     /** "valid" or "same" (any case). */
     public Conv2D padding(String p) {
         padding = Pooling.checkPadding("Conv2D", p);
@@ -92,25 +117,31 @@ public final class Conv2D extends Layer {
     protected void checkInputs(Shape[] shapes) {
         super.checkInputs(shapes);
         requireRank(shapes[0], 4, "NHWC images (batch, height, width, channels)");
-        if (shapes[0].dim(3) < 0) throw new IllegalArgumentException(describe() + " needs a known channel dim");
+        int c = shapes[0].dim(3);
+        if (c < 0) throw new IllegalArgumentException(describe() + " needs a known channel dim");
+        if (c % groups != 0 || filters % groups != 0) {
+            throw new IllegalArgumentException(describe() + ": channels " + c + " and filters " + filters
+                    + " must be divisible by groups " + groups);
+        }
     }
 
     @Override
     protected void createWeights(Shape[] in) {
-        kernel = addWeight("kernel", Shape.of(kh, kw, in[0].dim(3), filters), kernelInitializer, true);
+        kernel = addWeight("kernel", Shape.of(kh, kw, in[0].dim(3) / groups, filters), kernelInitializer, true);
         if (useBias) bias = addWeight("bias", Shape.of(filters), biasInitializer, true);
     }
 
     @Override
     public Shape outputShape(Shape[] in) {
         Shape s = in[0];
-        return Shape.of(s.dim(0), Pooling.outSize(s.dim(1), kh, strideH, padding, describe()),
-                Pooling.outSize(s.dim(2), kw, strideW, padding, describe()), filters);
+        return Shape.of(s.dim(0), Pooling.outSize(s.dim(1), dilationH * (kh - 1) + 1, strideH, padding, describe()),
+                Pooling.outSize(s.dim(2), dilationW * (kw - 1) + 1, strideW, padding, describe()), filters);
     }
 
     @Override
     protected Tensor forward(Tensor[] inputs, CallContext ctx) {
-        Tensor y = Ops.conv2d(inputs[0], read(kernel), new int[] {strideH, strideW}, padding);
+        Tensor y = Ops.conv2d(inputs[0], read(kernel), Conv2dOptions.defaults().strides(strideH, strideW)
+                .padding(padding).dilations(dilationH, dilationW).groups(groups));
         if (useBias && "relu".equalsIgnoreCase(activationName)) return TrainingOps.biasRelu(y, read(bias));
         if (useBias) y = Ops.biasAdd(y, read(bias));
         return activation.apply(y);

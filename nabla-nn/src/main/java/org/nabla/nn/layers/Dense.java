@@ -118,8 +118,8 @@ public final class Dense extends Layer {
         int in = kernel.shape().dim(0);
         if (features >= 0 && features != in) throw new IllegalArgumentException(describe() + " takes " + in
                 + " features, got a sparse input of shape " + x.shape());
-        Tensor y = org.nabla.sparse.Sparse.matmul(x, kernel.read());
-        if (useBias) y = Ops.biasAdd(y, bias.read());
+        Tensor y = org.nabla.sparse.Sparse.matmul(x, read(kernel));
+        if (useBias) y = Ops.biasAdd(y, read(bias));
         return activation.apply(y);
     }
 }

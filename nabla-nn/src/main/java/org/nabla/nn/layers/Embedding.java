@@ -121,7 +121,8 @@ public final class Embedding extends Layer {
         if (ids.rank() != 2) throw new IllegalArgumentException(describe() + ".lookupSparse: ids must be a sparse "
                 + "[batch, k] tensor, got rank " + ids.rank());
         if (!isBuilt()) build(Shape.of(-1, 1));
-        DType f = embeddings.dtype();
+        Tensor table = read(embeddings);
+        DType f = table.dtype();
         Tensor w = weights == null ? Ops.cast(Ops.onesLike(ids.values()), f) : Ops.cast(weights.values(), f);
         Tensor rows = Ops.slice(ids.indices(), new int[] {0, 0}, new int[] {-1, 1});
         Tensor columns = Ops.reshape(Ops.cast(ids(ids.values()), DType.INT64), -1, 1);
@@ -134,7 +135,7 @@ public final class Embedding extends Layer {
         };
         org.nabla.sparse.SparseTensor m = new org.nabla.sparse.SparseTensor(Ops.concat(1, rows, columns), scale,
                 shape);
-        return org.nabla.sparse.Sparse.matmul(m, embeddings.read());
+        return org.nabla.sparse.Sparse.matmul(m, table);
     }
 
     /** Per row of {@code ids}, the sum of {@code values} over its entries: [batch]. */

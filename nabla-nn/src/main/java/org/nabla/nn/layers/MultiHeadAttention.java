@@ -18,12 +18,20 @@ import org.nabla.nn.Layer;
  * attends with {@code softmax(q k^T / sqrt(K))}, and the heads' results are projected back to Dq
  * ({@code attention_output/kernel} [H, V, Dq]). {@link #causal(boolean)} masks out later positions (each query step
  * sees the keys up to its own), as Keras' {@code use_causal_mask}: masked scores get -1e9 before the softmax.
+ *
+ * <p>Padding masks, as Keras: the masks of the query, value and key inputs (from {@code Embedding.maskZero} or
+ * {@code Masking}, passed along by the model; {@link #callWithMasks} by hand) and, with
+ * {@link #attentionMaskInput(boolean)}, an explicit attention mask [N, Tq, Tv] as the last input (non-zero: may
+ * attend) are combined with the causal mask by AND; a masked score is replaced by {@code -0.7 * max float} before
+ * the softmax (Keras' dot-product attention on JAX), so a query step that may attend to nothing (a padded one)
+ * averages all values evenly. The output carries the query's mask.
  */
 public final class MultiHeadAttention extends Layer {
     private final int heads;
     private final int keyDim;
     private final int valueDim;
     private boolean causal;
+    private boolean attentionMaskInput;
     private Variable qKernel;
     private Variable qBias;
     private Variable kKernel;
@@ -53,11 +61,34 @@ public final class MultiHeadAttention extends Layer {
         return this;
     }
 
+    /**
+     * Takes an attention mask [N, Tq, Tv] as the last input (after query, value and the optional key; any dtype,
+     * non-zero where query step i may attend to key step j), Keras' {@code attention_mask}; returns this layer.
+     */
+    public MultiHeadAttention attentionMaskInput(boolean on) {
+        attentionMaskInput = on;
+        return this;
+    }
+
+    @Override public boolean readsInputMasks() { return true; }
+
+    /** The number of data inputs (query, value, optional key), without an attention mask. */
+    private int dataInputs(int inputs) { return attentionMaskInput ? inputs - 1 : inputs; }
+
     @Override
-    protected void checkInputs(Shape[] shapes) {
-        if (shapes.length < 2 || shapes.length > 3) {
-            throw new IllegalArgumentException(describe() + " takes query and value (and optionally key), got "
-                    + shapes.length + " inputs");
+    protected void checkInputs(Shape[] all) {
+        int n = dataInputs(all.length);
+        if (n < 2 || n > 3) {
+            throw new IllegalArgumentException(describe() + " takes query and value (and optionally key"
+                    + (attentionMaskInput ? ", then the attention mask" : "") + "), got " + all.length + " inputs");
+        }
+        Shape[] shapes = Arrays.copyOf(all, n);
+        if (attentionMaskInput) {
+            Shape m = all[n], q = shapes[0], v = shapes[1];
+            if (m.rank() != 3 || m.dim(1) != q.dim(1) || m.dim(2) != v.dim(1)) {
+                throw new IllegalArgumentException(describe() + ": the attention mask must be [batch, " + q.dim(1)
+                        + ", " + v.dim(1) + "] (query by key steps), got " + m);
+            }
         }
         for (Shape s : shapes) {
             if (s.rank() != 3 || s.dim(1) < 0 || s.dim(2) < 0) {
@@ -78,7 +109,7 @@ public final class MultiHeadAttention extends Layer {
 
     @Override
     protected void createWeights(Shape[] in) {
-        int dq = in[0].dim(2), dv = in[1].dim(2), dk = in.length == 3 ? in[2].dim(2) : dv;
+        int dq = in[0].dim(2), dv = in[1].dim(2), dk = dataInputs(in.length) == 3 ? in[2].dim(2) : dv;
         qKernel = addWeight("query/kernel", Shape.of(dq, heads, keyDim), Initializers.glorotUniform(), true);
         qBias = addWeight("query/bias", Shape.of(heads, keyDim), Initializers.zeros(), true);
         kKernel = addWeight("key/kernel", Shape.of(dk, heads, keyDim), Initializers.glorotUniform(), true);
@@ -103,7 +134,19 @@ public final class MultiHeadAttention extends Layer {
 
     @Override
     protected Tensor forward(Tensor[] inputs, CallContext ctx) {
-        Tensor query = inputs[0], value = inputs[1], key = inputs.length == 3 ? inputs[2] : value;
+        return forwardWithMasks(inputs, new Tensor[inputs.length], ctx)[0];
+    }
+
+    /** The query's mask (Keras sets it on the output). */
+    @Override
+    public Tensor outputMask(Tensor[] inputs, Tensor mask) { return mask; }
+
+    @Override
+    protected Tensor[] forwardWithMasks(Tensor[] inputs, Tensor[] masks, CallContext ctx) {
+        int n = dataInputs(inputs.length);
+        Tensor query = inputs[0], value = inputs[1], key = n == 3 ? inputs[2] : value;
+        Tensor allowed = allowed(masks[0], masks[1], n == 3 ? masks[2] : null,
+                attentionMaskInput ? inputs[n] : null, query.shape().dim(1), key.shape().dim(1));
         int tq = query.shape().dim(1), tk = key.shape().dim(1), dq = query.shape().dim(2);
         DType dtype = query.dtype();
         Tensor q = Ops.mul(project(query, qKernel, qBias, keyDim),
@@ -111,12 +154,37 @@ public final class MultiHeadAttention extends Layer {
         Tensor k = project(key, kKernel, kBias, keyDim);
         Tensor v = project(value, vKernel, vBias, valueDim);
         Tensor scores = Ops.matmul(q, k, false, true);   // [N, H, Tq, Tk]
-        if (causal) scores = Ops.add(scores, Ops.cast(causalAdder(tq, tk), dtype));
+        if (allowed != null) {
+            Tensor lowest = Ops.cast(Tensors.scalar(dtype == DType.FLOAT64 ? -0.7 * Double.MAX_VALUE
+                    : -0.7 * Float.MAX_VALUE), dtype);
+            scores = Ops.where(Ops.expandDims(allowed, 1), scores, lowest);
+        } else if (causal) {
+            scores = Ops.add(scores, Ops.cast(causalAdder(tq, tk), dtype));
+        }
         Tensor attention = Ops.matmul(Ops.softmax(scores, -1), v);   // [N, H, Tq, V]
         Tensor merged = Ops.reshape(Ops.transpose(attention, 0, 2, 1, 3), -1, heads * valueDim);
         Tensor out = Ops.add(Ops.matmul(merged, Ops.reshape(read(oKernel), heads * valueDim, dq)), read(oBias));
-        return Ops.reshape(out, -1, tq, dq);
+        return new Tensor[] {Ops.reshape(out, -1, tq, dq)};
     }
+
+    /**
+     * Where query step i may attend to key step j, bool, broadcastable to [N, Tq, Tk], from the masks given (Keras'
+     * {@code _compute_attention_mask}); null when there is no mask but the causal one (then the -1e9 adder).
+     */
+    private Tensor allowed(Tensor queryMask, Tensor valueMask, Tensor keyMask, Tensor attentionMask, int tq, int tk) {
+        if (queryMask == null && valueMask == null && keyMask == null && attentionMask == null) return null;
+        Tensor m = null;
+        if (queryMask != null) m = Ops.expandDims(bool(queryMask), -1);                       // [N, Tq, 1]
+        if (valueMask != null) m = and(m, Ops.expandDims(bool(valueMask), -2));               // [N, 1, Tk]
+        if (keyMask != null) m = and(m, Ops.expandDims(bool(keyMask), -2));
+        if (causal) m = and(m, Ops.expandDims(Ops.equal(causalAdder(tq, tk), 0f), 0));       // [1, Tq, Tk]
+        if (attentionMask != null) m = and(m, bool(attentionMask));
+        return m;   // broadcasts against the scores
+    }
+
+    private static Tensor bool(Tensor mask) { return mask.dtype() == DType.BOOL ? mask : Ops.notEqual(mask, 0); }
+
+    private static Tensor and(Tensor a, Tensor b) { return a == null ? b : Ops.logicalAnd(a, b); }
 
     /** 0 where key j may be seen from query i (j <= i), -1e9 elsewhere: [Tq, Tk], broadcast over batch and heads. */
     private static Tensor causalAdder(int tq, int tk) {

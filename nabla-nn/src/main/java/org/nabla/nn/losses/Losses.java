@@ -6,7 +6,8 @@ import org.nabla.Ops;
 import org.nabla.Tensor;
 
 /**
- * The standard losses (Keras semantics, each the batch mean of a per-example value). The cross-entropies use nabla's
+ * The standard losses (Keras semantics: each gives per-example values, which {@link Loss#call} weights and reduces,
+ * by default to the batch mean). The cross-entropies use nabla's
  * fused, numerically stable ops: with {@code fromLogits} the raw scores go straight to
  * {@code (Sparse)SoftmaxCrossEntropyWithLogits}; probabilities are clipped to [1e-7, 1 - 1e-7] and their log used as
  * logits (which also renormalizes them, as Keras does).
@@ -40,19 +41,20 @@ public final class Losses {
         };
     }
 
-    /** mean((yPred - yTrue)^2). */
+    /** mean((yPred - yTrue)^2) over the last axis. */
     public static Loss meanSquaredError() {
         return new Named("mean_squared_error", false, (yTrue, yPred) -> {
             Tensor[] a = TargetShapes.align("mean_squared_error", yTrue, yPred);
-            return Ops.mean(Ops.meanSquaredError(a[1], cast(a[0], a[1])));
+            Tensor t = cast(a[0], a[1]);
+            return a[1].shape().rank() < 2 ? Ops.square(Ops.sub(a[1], t)) : Ops.meanSquaredError(a[1], t);
         });
     }
 
-    /** mean(|yPred - yTrue|). */
+    /** mean(|yPred - yTrue|) over the last axis. */
     public static Loss meanAbsoluteError() {
         return new Named("mean_absolute_error", false, (yTrue, yPred) -> {
             Tensor[] a = TargetShapes.align("mean_absolute_error", yTrue, yPred);
-            return Ops.mean(Ops.abs(Ops.sub(a[1], cast(a[0], a[1]))));
+            return perRow(Ops.abs(Ops.sub(a[1], cast(a[0], a[1]))));
         });
     }
 
@@ -73,11 +75,11 @@ public final class Losses {
             if (fromLogits) {
                 // max(x, 0) - x z + log(1 + exp(-|x|)): stable for any x
                 Tensor l = Ops.add(Ops.sub(Ops.relu(p), Ops.mul(p, z)), Ops.log1p(Ops.exp(Ops.neg(Ops.abs(p)))));
-                return Ops.mean(l);
+                return perRow(l);
             }
             Tensor c = Ops.clip(p, EPSILON, 1 - EPSILON);
             Tensor l = Ops.add(Ops.mul(z, Ops.log(c)), Ops.mul(Ops.sub(1f, z), Ops.log(Ops.sub(1f, c))));
-            return Ops.neg(Ops.mean(l));
+            return Ops.neg(perRow(l));
         });
     }
 
@@ -102,7 +104,7 @@ public final class Losses {
                 target = Ops.add(Ops.mul(target, (float) (1 - labelSmoothing)), (float) (labelSmoothing / classes));
             }
             Tensor logits = fromLogits ? p : Ops.log(Ops.clip(p, EPSILON, 1 - EPSILON));
-            return Ops.mean(Ops.softmaxCrossEntropyWithLogits(logits, target));
+            return Ops.softmaxCrossEntropyWithLogits(logits, target);
         });
     }
 
@@ -110,9 +112,9 @@ public final class Losses {
         if (!(s >= 0 && s <= 1)) throw new IllegalArgumentException(loss + ": label smoothing must be in [0, 1], got " + s);
     }
 
-    /** The mean over the last axis, then over the batch: Keras' reduction of per-element losses. */
-    private static Tensor meanOfRows(Tensor perElement) {
-        return Ops.mean(Ops.mean(perElement, -1));
+    /** The mean over the last axis (one value per example, as Keras' loss functions); rank 1 stays per element. */
+    private static Tensor perRow(Tensor perElement) {
+        return perElement.shape().rank() < 2 ? perElement : Ops.mean(perElement, -1);
     }
 
     /**
@@ -126,7 +128,7 @@ public final class Losses {
             Tensor err = Ops.abs(Ops.sub(a[1], cast(a[0], a[1])));
             Tensor quadratic = Ops.minimum(err, (float) delta);
             Tensor linear = Ops.sub(err, quadratic);
-            return meanOfRows(Ops.add(Ops.mul(Ops.square(quadratic), 0.5f), Ops.mul(linear, (float) delta)));
+            return perRow(Ops.add(Ops.mul(Ops.square(quadratic), 0.5f), Ops.mul(linear, (float) delta)));
         });
     }
 
@@ -135,7 +137,8 @@ public final class Losses {
         return new Named("kl_divergence", false, (yTrue, yPred) -> {
             Tensor[] a = TargetShapes.align("kl_divergence", yTrue, yPred);
             Tensor t = Ops.clip(cast(a[0], a[1]), EPSILON, 1f), p = Ops.clip(a[1], EPSILON, 1f);
-            return Ops.mean(Ops.sum(Ops.mul(t, Ops.log(Ops.div(t, p))), -1));
+            Tensor terms = Ops.mul(t, Ops.log(Ops.div(t, p)));
+            return terms.shape().rank() < 2 ? terms : Ops.sum(terms, -1);
         });
     }
 
@@ -150,7 +153,7 @@ public final class Losses {
         return new Named("hinge", false, (yTrue, yPred) -> {
             Tensor[] a = TargetShapes.align("hinge", yTrue, yPred);
             Tensor t = hingeTargets(cast(a[0], a[1]));
-            return meanOfRows(Ops.relu(Ops.sub(1f, Ops.mul(t, a[1]))));
+            return perRow(Ops.relu(Ops.sub(1f, Ops.mul(t, a[1]))));
         });
     }
 
@@ -159,7 +162,7 @@ public final class Losses {
         return new Named("squared_hinge", false, (yTrue, yPred) -> {
             Tensor[] a = TargetShapes.align("squared_hinge", yTrue, yPred);
             Tensor t = hingeTargets(cast(a[0], a[1]));
-            return meanOfRows(Ops.square(Ops.relu(Ops.sub(1f, Ops.mul(t, a[1])))));
+            return perRow(Ops.square(Ops.relu(Ops.sub(1f, Ops.mul(t, a[1])))));
         });
     }
 
@@ -172,7 +175,7 @@ public final class Losses {
         return new Named("cosine_similarity", false, (yTrue, yPred) -> {
             Tensor[] a = TargetShapes.align("cosine_similarity", yTrue, yPred);
             Tensor cos = Ops.sum(Ops.mul(l2Normalize(cast(a[0], a[1])), l2Normalize(a[1])), -1);
-            return Ops.neg(Ops.mean(cos));
+            return Ops.neg(cos);
         });
     }
 
@@ -181,7 +184,7 @@ public final class Losses {
         return new Named("poisson", false, (yTrue, yPred) -> {
             Tensor[] a = TargetShapes.align("poisson", yTrue, yPred);
             Tensor t = cast(a[0], a[1]);
-            return meanOfRows(Ops.sub(a[1], Ops.mul(t, Ops.log(Ops.add(a[1], EPSILON)))));
+            return perRow(Ops.sub(a[1], Ops.mul(t, Ops.log(Ops.add(a[1], EPSILON)))));
         });
     }
 
@@ -191,7 +194,7 @@ public final class Losses {
             Tensor[] a = TargetShapes.align("log_cosh", yTrue, yPred);
             Tensor x = Ops.sub(a[1], cast(a[0], a[1]));
             Tensor lc = Ops.sub(Ops.add(x, Ops.softplus(Ops.mul(x, -2f))), (float) Math.log(2));
-            return meanOfRows(lc);
+            return perRow(lc);
         });
     }
 
@@ -214,7 +217,7 @@ public final class Losses {
             if (applyClassBalancing) {
                 focal = Ops.mul(focal, Ops.add(Ops.mul(z, (float) alpha), Ops.mul(Ops.sub(1f, z), (float) (1 - alpha))));
             }
-            return meanOfRows(focal);
+            return perRow(focal);
         });
     }
 
@@ -222,7 +225,7 @@ public final class Losses {
     public static Loss sparseCategoricalCrossentropy(boolean fromLogits) {
         return new Named("sparse_categorical_crossentropy", fromLogits, (t, p) -> {
             Tensor logits = fromLogits ? p : Ops.log(Ops.clip(p, EPSILON, 1 - EPSILON));
-            return Ops.mean(Ops.sparseSoftmaxCrossEntropyWithLogits(logits, sparseLabels(t, p)));
+            return Ops.sparseSoftmaxCrossEntropyWithLogits(logits, sparseLabels(t, p));
         });
     }
 
@@ -240,9 +243,29 @@ public final class Losses {
 
     static Tensor cast(Tensor t, Tensor p) { return t.dtype() == p.dtype() ? t : Ops.cast(t, p.dtype()); }
 
-    /** A loss with a name; {@link #fromLogits()} tells metrics how to read predictions. */
-    public record Named(String name, boolean fromLogits, java.util.function.BinaryOperator<Tensor> fn) implements Loss {
+    /**
+     * A loss with a name: {@code fn} gives the per-example values; {@link #fromLogits()} tells metrics how to read
+     * predictions; {@link #reduction()} how {@code call} reduces (see {@link #withReduction}).
+     */
+    public record Named(String name, boolean fromLogits, java.util.function.BinaryOperator<Tensor> fn,
+                        Reduction reduction) implements Loss {
+        /** Validates the components. */
+        public Named {
+            if (name == null || fn == null || reduction == null) {
+                throw new IllegalArgumentException("a loss needs a name, a function and a reduction");
+            }
+        }
+
+        /** A loss reducing by the mean over the batch (Keras' default). */
+        public Named(String name, boolean fromLogits, java.util.function.BinaryOperator<Tensor> fn) {
+            this(name, fromLogits, fn, Reduction.SUM_OVER_BATCH_SIZE);
+        }
+
+        /** This loss with another reduction (Keras' {@code reduction=} argument); still a {@code Named}. */
         @Override
-        public Tensor call(Tensor yTrue, Tensor yPred) { return fn.apply(yTrue, yPred); }
+        public Named withReduction(Reduction r) { return new Named(name, fromLogits, fn, r); }
+
+        @Override
+        public Tensor perExample(Tensor yTrue, Tensor yPred) { return fn.apply(yTrue, yPred); }
     }
 }

@@ -8,13 +8,18 @@ import org.nabla.nn.losses.Loss;
 import org.nabla.nn.losses.Losses;
 import org.nabla.nn.losses.TargetShapes;
 
-/** The standard metrics. {@code "accuracy"} picks sparse, categorical or binary accuracy from the loss, like Keras. */
+/**
+ * The standard metrics. {@code "accuracy"} picks sparse, categorical or binary accuracy from the loss, like Keras.
+ * The accuracies and losses are {@link MeanMetric}s of per-example values; {@link Precision}, {@link Recall},
+ * {@link AUC}, {@link FBetaScore} and {@link MeanIoU} keep confusion counts.
+ */
 public final class Metrics {
     private Metrics() {}
 
     /**
      * A metric by name ("accuracy"/"acc", "sparse_categorical_accuracy", "categorical_accuracy",
-     * "binary_accuracy").
+     * "binary_accuracy", "top_k_categorical_accuracy", "sparse_top_k_categorical_accuracy", "mse", "mae", and with
+     * Keras' defaults "precision", "recall", "auc", "f1_score").
      */
     public static Metric get(String name, Loss loss) {
         String n = name.toLowerCase(Locale.ROOT);
@@ -34,9 +39,13 @@ public final class Metrics {
             case "sparse_top_k_categorical_accuracy" -> sparseTopKCategoricalAccuracy(5);
             case "mse", "mean_squared_error" -> fromLoss(Losses.meanSquaredError());
             case "mae", "mean_absolute_error" -> fromLoss(Losses.meanAbsoluteError());
+            case "precision" -> new Precision();
+            case "recall" -> new Recall();
+            case "auc" -> new AUC();
+            case "f1_score" -> FBetaScore.f1(FBetaScore.Average.NONE, Double.NaN);
             default -> throw new IllegalArgumentException("unknown metric '" + name + "'; known: accuracy, "
                     + "sparse_categorical_accuracy, categorical_accuracy, binary_accuracy, top_k_categorical_accuracy, "
-                    + "sparse_top_k_categorical_accuracy, mse, mae");
+                    + "sparse_top_k_categorical_accuracy, mse, mae, precision, recall, auc, f1_score");
         };
     }
 
@@ -44,7 +53,7 @@ public final class Metrics {
     public static Metric sparseCategoricalAccuracy() {
         return of("sparse_categorical_accuracy", (t, p) -> {
             Tensor labels = Ops.cast(Losses.sparseLabels(t, p), DType.INT64);
-            return Ops.mean(Ops.cast(Ops.equal(Ops.argmax(p, -1), labels), p.dtype()));
+            return Ops.cast(Ops.equal(Ops.argmax(p, -1), labels), p.dtype());
         });
     }
 
@@ -52,7 +61,7 @@ public final class Metrics {
     public static Metric categoricalAccuracy() {
         return of("categorical_accuracy", (yTrue, p) -> {
             Tensor t = TargetShapes.align("categorical_accuracy", yTrue, p)[0];
-            return Ops.mean(Ops.cast(Ops.equal(Ops.argmax(p, -1), Ops.argmax(t, -1)), p.dtype()));
+            return Ops.cast(Ops.equal(Ops.argmax(p, -1), Ops.argmax(t, -1)), p.dtype());
         });
     }
 
@@ -78,11 +87,11 @@ public final class Metrics {
         if (k < 1) throw new IllegalArgumentException("top-k accuracy: k must be >= 1, got " + k);
     }
 
-    /** The mean over examples of: fewer than k classes score strictly above the labelled one. */
+    /** Per example: 1 when fewer than k classes score strictly above the labelled one, else 0. */
     private static Tensor inTopK(Tensor scores, Tensor labels, int k) {
         Tensor target = Ops.gather(scores, labels, 1, 1);   // [N]: each example's score of its class
         Tensor above = Ops.sum(Ops.cast(Ops.greater(scores, Ops.expandDims(target, -1)), scores.dtype()), -1);
-        return Ops.mean(Ops.cast(Ops.less(above, (float) k), scores.dtype()));
+        return Ops.cast(Ops.less(above, (float) k), scores.dtype());
     }
 
     /** The fraction of elements with (prediction > threshold) == (target > 0.5). */
@@ -92,20 +101,18 @@ public final class Metrics {
             Tensor t = a[0], p = a[1];
             Tensor pred = Ops.greater(p, threshold);
             Tensor truth = Ops.greater(Ops.cast(t, p.dtype()), 0.5);
-            return Ops.mean(Ops.cast(Ops.equal(pred, truth), p.dtype()));
+            return Ops.cast(Ops.equal(pred, truth), p.dtype());
         });
     }
 
-    /** A loss used as a metric. */
-    public static Metric fromLoss(Loss loss) { return of(loss.name(), loss::call); }
+    /** A loss used as a metric: the weighted mean of its per-example values. */
+    public static Metric fromLoss(Loss loss) { return of(loss.name(), loss::perExample); }
 
-    /** A metric named {@code name} whose batch value is {@code fn(yTrue, yPred)} (a scalar tensor, the batch mean). */
-    public static Metric of(String name, java.util.function.BinaryOperator<Tensor> fn) {
-        return new Metric() {
-            @Override public String name() { return name; }
-            @Override public Tensor batchValue(Tensor yTrue, Tensor yPred) { return fn.apply(yTrue, yPred); }
-        };
-    }
+    /**
+     * A metric named {@code name} averaging {@code fn(yTrue, yPred)} over examples: per-example values (weighted by
+     * sample weights where given), or a scalar batch mean (which counts as the mean of the batch's examples).
+     */
+    public static Metric of(String name, java.util.function.BinaryOperator<Tensor> fn) { return new MeanMetric(name, fn); }
 
-    static Metric rename(Metric m, String name) { return of(name, m::batchValue); }
+    private static Metric rename(Metric m, String name) { return new MeanMetric(name, ((MeanMetric) m).fn()); }
 }

@@ -59,13 +59,14 @@ public class Adam extends Optimizer {
         return Map.of("beta_1", beta1, "beta_2", beta2, "epsilon", epsilon);
     }
 
-    /** The decoupled weight decay (AdamW); 0 for Adam. */
-    double weightDecay() { return 0; }
+    /** The fused kernel decays the weights itself (AdamW, or Adam with a weight decay). */
+    @Override protected boolean decaysInUpdate() { return true; }
 
     @Override
     protected void update(Variable var, Tensor g, Variable[] slots, Tensor lr, Tensor step) {
+        double wd = weightDecayOf(var);
         if (var.dtype() == DType.FLOAT32) {
-            TrainingOps.applyAdam(var, slots[0], slots[1], g, lr, step, beta1, beta2, epsilon, weightDecay());
+            TrainingOps.applyAdam(var, slots[0], slots[1], g, lr, step, beta1, beta2, epsilon, wd);
             return;
         }
         Tensor t = Ops.cast(step, var.dtype());
@@ -77,7 +78,7 @@ public class Adam extends Optimizer {
         Tensor c2 = Ops.sub(scalar(1, g), Ops.pow(scalar(beta2, g), t));
         Tensor alpha = Ops.div(Ops.mul(lr, Ops.sqrt(c2)), c1);
         Tensor w = var.read();
-        if (weightDecay() != 0) w = Ops.sub(w, Ops.mul(w, Ops.mul(lr, scalar(weightDecay(), g))));
+        if (wd != 0) w = Ops.sub(w, Ops.mul(w, Ops.mul(lr, scalar(wd, g))));
         var.assign(Ops.sub(w, Ops.div(Ops.mul(m, alpha), Ops.add(Ops.sqrt(v), scalar(epsilon, g)))));
     }
 }

@@ -6,8 +6,6 @@ import java.util.Map;
  * {@code w -= lr * weightDecay * w}.
  */
 public final class AdamW extends Adam {
-    private final double weightDecay;
-
     /** AdamW with this learning rate and weight decay 0.004. */
     public AdamW(double learningRate) { this(learningRate, 0.004); }
 
@@ -22,17 +20,15 @@ public final class AdamW extends Adam {
         if (!(weightDecay >= 0)) {
             throw new IllegalArgumentException("AdamW: weightDecay must be >= 0, got " + weightDecay);
         }
-        this.weightDecay = weightDecay;
+        weightDecay(weightDecay);
     }
 
     @Override public String name() { return "AdamW"; }
 
-    @Override double weightDecay() { return weightDecay; }
-
     @Override
     protected Map<String, Double> hyperparameters() {
         Map<String, Double> h = new java.util.LinkedHashMap<>(super.hyperparameters());
-        h.put("weight_decay", weightDecay);
+        h.put("weight_decay", weightDecay());
         return h;
     }
 }

@@ -23,7 +23,14 @@ import org.nabla.Variable;
  * itself) and written to the learning-rate variable, which the update reads at run time.
  *
  * <p>Gradient clipping: {@link #clipnorm} rescales each gradient to at most that L2 norm; {@link #globalClipnorm}
- * rescales all gradients together so their joint norm is at most that value (applied before the per-gradient clip).
+ * rescales all gradients together so their joint norm is at most that value (applied before the per-gradient clip);
+ * {@link #clipvalue} clips each element to [-c, c] (last).
+ *
+ * <p>Keras 3's options for every optimizer: {@link #weightDecay} (decoupled: {@code w -= lr * wd * w} before the
+ * update, for every variable but those {@linkplain #excludeFromWeightDecay excluded}) and an exponential moving
+ * average of the weights ({@link #useEma}: {@code avg = m avg + (1 - m) w} after each update, the weights replaced
+ * by their averages every {@link #emaOverwriteFrequency} steps and by {@link #finalizeVariableValues} at the end of
+ * {@code fit}).
  */
 public abstract class Optimizer {
     private final Variable iterations = Variable.of("optimizer/iterations", Tensors.scalar(0L), false);
@@ -31,6 +38,13 @@ public abstract class Optimizer {
     private LearningRateSchedule schedule;
     private double clipnorm = Double.NaN;
     private double globalClipnorm = Double.NaN;
+    private double clipvalue = Double.NaN;
+    private double weightDecay = 0;
+    private java.util.regex.Pattern excludedFromDecay;
+    private double emaMomentum = Double.NaN;   // NaN: no moving average
+    private int emaOverwriteFrequency = 0;
+    private final Map<String, Variable> averages = new HashMap<>();
+    private final List<Variable> averageList = new ArrayList<>();
     private final Map<String, Variable[]> slots = new HashMap<>();
     private final List<Variable> slotList = new ArrayList<>();
 
@@ -67,6 +81,93 @@ public abstract class Optimizer {
         if (!(c > 0)) throw new IllegalArgumentException(name() + ": globalClipnorm must be positive, got " + c);
         globalClipnorm = c;
         return this;
+    }
+
+    /** Clips each gradient element to [-c, c] before the update (positive; Keras' {@code clipvalue}). */
+    public Optimizer clipvalue(double c) {
+        if (!(c > 0)) throw new IllegalArgumentException(name() + ": clipvalue must be positive, got " + c);
+        clipvalue = c;
+        return this;
+    }
+
+    /**
+     * Decoupled weight decay for every updated variable (Keras 3's {@code weight_decay}): before its update,
+     * {@code w -= lr * wd * w}; 0 (the default) for none.
+     */
+    public Optimizer weightDecay(double wd) {
+        if (!(wd >= 0) || !Double.isFinite(wd)) {
+            throw new IllegalArgumentException(name() + ": weightDecay must be >= 0, got " + wd);
+        }
+        weightDecay = wd;
+        return this;
+    }
+
+    /** The weight decay ({@link #weightDecay(double)}), 0 when off. */
+    public double weightDecay() { return weightDecay; }
+
+    /**
+     * Leaves the variables whose names contain one of these (regular expressions searched in the name, as Keras'
+     * {@code exclude_from_weight_decay(var_names=...)}, e.g. "bias", "gamma") out of the weight decay.
+     */
+    public Optimizer excludeFromWeightDecay(String... names) {
+        if (names.length == 0) throw new IllegalArgumentException(name() + ": excludeFromWeightDecay needs names");
+        String all = String.join("|", names);
+        excludedFromDecay = java.util.regex.Pattern.compile(excludedFromDecay == null ? all
+                : excludedFromDecay.pattern() + "|" + all);
+        return this;
+    }
+
+    /** The weight decay of {@code v}: {@link #weightDecay()}, or 0 when it is excluded. */
+    protected double weightDecayOf(Variable v) {
+        if (weightDecay == 0) return 0;
+        return excludedFromDecay != null && excludedFromDecay.matcher(v.name()).find() ? 0 : weightDecay;
+    }
+
+    /** Whether {@link #update} applies {@link #weightDecayOf} itself (Adam's fused kernel); else it is applied before. */
+    protected boolean decaysInUpdate() { return false; }
+
+    /**
+     * Keeps an exponential moving average of every updated variable (Keras' {@code use_ema}), with this momentum
+     * (in [0, 1); Keras' default 0.99): {@code avg = m avg + (1 - m) w} after each update (the first copies w).
+     */
+    public Optimizer useEma(double momentum) {
+        if (!(momentum >= 0 && momentum < 1)) {
+            throw new IllegalArgumentException(name() + ": ema momentum must be in [0, 1), got " + momentum);
+        }
+        emaMomentum = momentum;
+        return this;
+    }
+
+    /** Every {@code n} steps (positive; 0: never) the variables are replaced by their moving averages. */
+    public Optimizer emaOverwriteFrequency(int n) {
+        if (n < 0) throw new IllegalArgumentException(name() + ": emaOverwriteFrequency must be >= 0, got " + n);
+        emaOverwriteFrequency = n;
+        return this;
+    }
+
+    /** Whether a moving average of the weights is kept ({@link #useEma}). */
+    public boolean usesEma() { return !Double.isNaN(emaMomentum); }
+
+    /**
+     * The end of training (Keras' {@code finalize_variable_values}, called by {@code fit}): with {@link #useEma},
+     * each of {@code vars} takes its moving average; nothing otherwise.
+     */
+    public void finalizeVariableValues(List<Variable> vars) {
+        if (!usesEma()) return;
+        for (Variable v : vars) {
+            Variable avg = averages.get(v.name());
+            if (avg != null) v.assign(avg.read());
+        }
+    }
+
+    /** The moving average of {@code v} (made on first use from its value), or null without {@link #useEma}. */
+    public Variable averageOf(Variable v) {
+        if (!usesEma()) return null;
+        return averages.computeIfAbsent(v.name(), k -> {
+            Variable a = Variable.of("optimizer/" + v.name() + "/average", filled(v.dtype(), v.shape(), 0), false);
+            averageList.add(a);
+            return a;
+        });
     }
 
     /** Replaces the learning rate by a schedule of the step. */
@@ -106,7 +207,8 @@ public abstract class Optimizer {
     }
 
     /**
-     * Every state variable: iterations, learning rate, the slots in creation order, then the optimizer's own state
+     * Every state variable: iterations, learning rate, the slots in creation order, the moving averages (with
+     * {@link #useEma}), then the optimizer's own state
      * ({@link #stateVariables()}, e.g. Nadam's momentum-schedule product).
      */
     public List<Variable> variables() {
@@ -114,6 +216,7 @@ public abstract class Optimizer {
         all.add(iterations);
         all.add(learningRate);
         all.addAll(slotList);
+        all.addAll(averageList);
         all.addAll(stateVariables());
         return all;
     }
@@ -134,6 +237,13 @@ public abstract class Optimizer {
         c.put("learning_rate", learningRate());
         if (!Double.isNaN(clipnorm)) c.put("clipnorm", clipnorm);
         if (!Double.isNaN(globalClipnorm)) c.put("global_clipnorm", globalClipnorm);
+        if (!Double.isNaN(clipvalue)) c.put("clipvalue", clipvalue);
+        if (weightDecay != 0) c.put("weight_decay", weightDecay);
+        if (usesEma()) {
+            c.put("use_ema", 1.0);
+            c.put("ema_momentum", emaMomentum);
+            if (emaOverwriteFrequency > 0) c.put("ema_overwrite_frequency", (double) emaOverwriteFrequency);
+        }
         c.putAll(hyperparameters());
         return c;
     }
@@ -147,9 +257,12 @@ public abstract class Optimizer {
      */
     public Tensor scaleLoss(Tensor loss) { return loss; }
 
-    /** Creates the slots of these weights now (optional: they are also made on first use). */
+    /** Creates the slots (and moving averages) of these weights now (optional: they are also made on first use). */
     public void build(List<Variable> vars) {
-        for (Variable v : vars) slotsOf(v);
+        for (Variable v : vars) {
+            slotsOf(v);
+            averageOf(v);
+        }
     }
 
     /** Applies one update: {@code grads.get(i)} to {@code vars.get(i)} (null gradients are skipped). */
@@ -166,6 +279,12 @@ public abstract class Optimizer {
         if (!Double.isNaN(clipnorm)) {
             for (int i = 0; i < gs.size(); i++) if (gs.get(i) != null) gs.set(i, clipByNorm(gs.get(i), clipnorm));
         }
+        if (!Double.isNaN(clipvalue)) {
+            for (int i = 0; i < gs.size(); i++) {
+                Tensor g = gs.get(i);
+                if (g != null) gs.set(i, Ops.clip(g, scalar(-clipvalue, g), scalar(clipvalue, g)));
+            }
+        }
         Tensor step = Ops.add(iterations.read(), Tensors.scalar(1L));
         beforeUpdates(step);
         Tensor lr = learningRate.read();
@@ -177,9 +296,30 @@ public abstract class Optimizer {
                 throw new IllegalArgumentException(name() + ": gradient of shape " + g.shape() + " for " + v);
             }
             Tensor lrV = v.dtype() == DType.FLOAT32 ? lr : Ops.cast(lr, v.dtype());
+            double wd = weightDecayOf(v);
+            if (wd != 0 && !decaysInUpdate()) v.assign(Ops.sub(v.read(), Ops.mul(v.read(), Ops.mul(lrV, scalar(wd, g)))));
             update(v, g, slotsOf(v), lrV, step);
         }
+        if (usesEma()) updateAverages(vars, gs);
         iterations.assignAdd(Tensors.scalar(1L));
+    }
+
+    /**
+     * Keras' moving-average step: the momentum is 0 on the first update (the average starts as the weights), and
+     * every {@code emaOverwriteFrequency} steps the weights take their averages.
+     */
+    private void updateAverages(List<Variable> vars, List<Tensor> gs) {
+        Tensor notFirst = Ops.notEqual(iterations.read(), Tensors.scalar(0L));
+        Tensor overwrite = emaOverwriteFrequency == 0 ? null : Ops.equal(Ops.mod(Ops.add(iterations.read(),
+                Tensors.scalar(1L)), Tensors.scalar((long) emaOverwriteFrequency)), Tensors.scalar(0L));
+        for (int i = 0; i < vars.size(); i++) {
+            if (gs.get(i) == null) continue;
+            Variable v = vars.get(i), avg = averageOf(v);
+            Tensor m = Ops.mul(Ops.cast(notFirst, v.dtype()), scalar(emaMomentum, avg.read()));
+            Tensor a = Ops.add(Ops.mul(m, avg.read()), Ops.mul(Ops.sub(scalar(1, avg.read()), m), v.read()));
+            avg.assign(a);
+            if (overwrite != null) v.assign(Ops.where(overwrite, a, v.read()));
+        }
     }
 
     /** {@code g * c / max(||g||, c)}. */

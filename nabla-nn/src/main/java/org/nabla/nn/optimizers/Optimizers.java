@@ -13,7 +13,7 @@ import java.util.Set;
 public final class Optimizers {
     /** The names {@link #fromConfig} knows. */
     public static final List<String> NAMES = List.of("SGD", "Adam", "AdamW", "RMSprop", "Adagrad", "Adadelta",
-            "Adamax", "Lion", "Nadam");
+            "Adamax", "Lion", "Nadam", "Ftrl");
 
     private Optimizers() {}
 
@@ -35,11 +35,20 @@ public final class Optimizers {
             case "Adamax" -> new Adamax(c.lr(), c.get("beta_1", 0.9), c.get("beta_2", 0.999), c.get("epsilon", 1e-7));
             case "Lion" -> new Lion(c.lr(), c.get("beta_1", 0.9), c.get("beta_2", 0.99));
             case "Nadam" -> new Nadam(c.lr(), c.get("beta_1", 0.9), c.get("beta_2", 0.999), c.get("epsilon", 1e-7));
+            case "Ftrl" -> new Ftrl(c.lr(), c.get("learning_rate_power", -0.5), c.get("initial_accumulator_value", 0.1),
+                    c.get("l1_regularization_strength", 0), c.get("l2_regularization_strength", 0),
+                    c.get("l2_shrinkage_regularization_strength", 0), c.get("beta", 0));
             default -> throw new IllegalArgumentException("unknown optimizer '" + name + "'; fromConfig knows "
                     + String.join(", ", NAMES));
         };
         if (config.containsKey("clipnorm")) o.clipnorm(c.get("clipnorm", Double.NaN));
         if (config.containsKey("global_clipnorm")) o.globalClipnorm(c.get("global_clipnorm", Double.NaN));
+        if (config.containsKey("clipvalue")) o.clipvalue(c.get("clipvalue", Double.NaN));
+        if (config.containsKey("weight_decay")) o.weightDecay(c.get("weight_decay", 0));
+        if (c.get("use_ema", 0) != 0) {
+            o.useEma(c.get("ema_momentum", 0.99));
+            o.emaOverwriteFrequency((int) c.get("ema_overwrite_frequency", 0));
+        }
         c.checkAllUsed();
         return o;
     }
@@ -49,7 +58,7 @@ public final class Optimizers {
         private final String name;
         private final Map<String, Double> values;
         private final Set<String> used = new java.util.HashSet<>(Set.of("learning_rate", "clipnorm",
-                "global_clipnorm"));
+                "global_clipnorm", "clipvalue", "weight_decay", "ema_momentum", "ema_overwrite_frequency"));
 
         Config(String name, Map<String, Double> values) {
             this.name = name;

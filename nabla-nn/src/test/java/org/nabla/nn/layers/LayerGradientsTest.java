@@ -80,6 +80,31 @@ class LayerGradientsTest {
     void conv2dValid() { check(new Conv2D(3, 2), CallContext.INFERENCE, -1, 1, 1, 4, 4, 2); }
 
     @Test
+    void convolutionFamily() {
+        check(new Conv2D(4, 2, 3, "tanh").dilationRate(2, 1).groups(2).padding("same"), CallContext.INFERENCE, -1, 1,
+                1, 5, 4, 2);
+        check(new Conv2DTranspose(2, 3, 2, null).strides(2, 3).outputPadding(1, 0), CallContext.INFERENCE, -1, 1,
+                2, 3, 2, 2);
+        check(new Conv1DTranspose(2, 3).strides(2).padding("same"), CallContext.INFERENCE, -1, 1, 2, 4, 3);
+        check(new DepthwiseConv2D(3, 2, null).depthMultiplier(2).strides(2, 1), CallContext.INFERENCE, -1, 1,
+                1, 5, 4, 2);
+        check(new SeparableConv2D(3, 2).padding("same"), CallContext.INFERENCE, -1, 1, 2, 3, 4, 2);
+        check(new Conv3D(2, 2, 2, 3, null).padding("same").strides(2, 1, 2), CallContext.INFERENCE, -1, 1,
+                1, 3, 3, 4, 2);
+        check(new Conv3D(4, 2).groups(2), CallContext.INFERENCE, -1, 1, 1, 3, 3, 3, 2);
+        check(new AveragePooling3D(new int[] {2, 2, 2}, new int[] {1, 2, 1}, "same"), CallContext.INFERENCE, -1, 1,
+                1, 3, 3, 3, 2);
+    }
+
+    @Test
+    void noiseLayersInTraining() { // the noise is fixed by (seed, step): the gradient is the one of a fixed map
+        check(new GaussianNoise(0.3), TRAIN, -1, 1, 3, 4);
+        check(new GaussianDropout(0.3), TRAIN, -1, 1, 3, 4);
+        check(new SpatialDropout2D(0.5), TRAIN, -1, 1, 2, 2, 2, 3);
+        check(new Normalization().mean(0.5, -1).variance(2, 0.25), CallContext.INFERENCE, -1, 1, 3, 2);
+    }
+
+    @Test
     void pooling() {
         check(new AveragePooling2D(2, 2, 1, 1, "same"), CallContext.INFERENCE, -1, 1, 1, 3, 4, 2);
         // distinct values keep max pooling away from ties

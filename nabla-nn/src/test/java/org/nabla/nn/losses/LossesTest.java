@@ -66,13 +66,11 @@ class LossesTest {
     @Test
     void accuracyMetrics() {
         Tensor p = Tensors.of(new float[][] {{0.1f, 0.9f}, {0.8f, 0.2f}, {0.3f, 0.7f}});
-        assertEquals(2 / 3.0, Metrics.sparseCategoricalAccuracy().batchValue(Tensors.of(new int[] {1, 1, 1}), p)
-                .doubleValue(), 1e-6);
-        assertEquals(1 / 3.0, Metrics.categoricalAccuracy().batchValue(Tensors.of(new float[][] {{0, 1}, {0, 1}, {1,
-                0}}), p)
-                .doubleValue(), 1e-6);
-        assertEquals(0.75, Metrics.binaryAccuracy(0.5).batchValue(Tensors.of(new float[] {1, 0, 1, 1}),
-                Tensors.of(new float[] {0.7f, 0.2f, 0.4f, 0.9f})).doubleValue(), 1e-6);
+        assertEquals(2 / 3.0, Metrics.sparseCategoricalAccuracy().batchResult(Tensors.of(new int[] {1, 1, 1}), p), 1e-6);
+        assertEquals(1 / 3.0, Metrics.categoricalAccuracy().batchResult(Tensors.of(new float[][] {{0, 1}, {0, 1}, {1,
+                0}}), p), 1e-6);
+        assertEquals(0.75, Metrics.binaryAccuracy(0.5).batchResult(Tensors.of(new float[] {1, 0, 1, 1}),
+                Tensors.of(new float[] {0.7f, 0.2f, 0.4f, 0.9f})), 1e-6);
         assertEquals("accuracy", Metrics.get("accuracy", Losses.sparseCategoricalCrossentropy(true)).name());
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Losses.get("hinge_loss"));
         assertTrue(e.getMessage().contains("unknown loss 'hinge_loss'"));

@@ -38,9 +38,9 @@ class TargetShapesTest {
         assertEquals(0.21 / 3, Losses.meanSquaredError().call(Tensors.of(new float[] {1, 0, 1}, 3, 1),
                 Tensors.of(new float[] {0.9f, 0.2f, 0.6f}, 3)).doubleValue(), 1e-6);
         // 0.9 > 0.5 == 1, 0.2 > 0.5 == 0, 0.6 > 0.5 == 1: all three right
-        assertEquals(1.0, Metrics.binaryAccuracy(0.5).batchValue(LABELS, PROBS).doubleValue(), 1e-6);
+        assertEquals(1.0, Metrics.binaryAccuracy(0.5).batchResult(LABELS, PROBS), 1e-6);
         Tensor wrongOnce = Tensors.of(new float[] {0, 0, 1}, 3);
-        assertEquals(2.0 / 3, Metrics.binaryAccuracy(0.5).batchValue(wrongOnce, PROBS).doubleValue(), 1e-6);
+        assertEquals(2.0 / 3, Metrics.binaryAccuracy(0.5).batchResult(wrongOnce, PROBS), 1e-6);
     }
 
     @Test

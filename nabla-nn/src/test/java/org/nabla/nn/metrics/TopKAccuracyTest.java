@@ -23,19 +23,17 @@ class TopKAccuracyTest {
 
     @Test
     void sparseAndOneHotTargets() {
-        assertEquals(0.25, Metrics.sparseTopKCategoricalAccuracy(1).batchValue(LABELS, SCORES).doubleValue(), 1e-7);
-        assertEquals(0.5, Metrics.sparseTopKCategoricalAccuracy(2).batchValue(LABELS, SCORES).doubleValue(), 1e-7);
-        assertEquals(0.75, Metrics.sparseTopKCategoricalAccuracy(3).batchValue(LABELS, SCORES).doubleValue(), 1e-7);
-        assertEquals(1.0, Metrics.get("sparse_top_k_categorical_accuracy", null).batchValue(LABELS, SCORES)
-                .doubleValue(), 1e-7);   // k = 5 > 4 classes
+        assertEquals(0.25, Metrics.sparseTopKCategoricalAccuracy(1).batchResult(LABELS, SCORES), 1e-7);
+        assertEquals(0.5, Metrics.sparseTopKCategoricalAccuracy(2).batchResult(LABELS, SCORES), 1e-7);
+        assertEquals(0.75, Metrics.sparseTopKCategoricalAccuracy(3).batchResult(LABELS, SCORES), 1e-7);
+        assertEquals(1.0, Metrics.get("sparse_top_k_categorical_accuracy", null).batchResult(LABELS, SCORES), 1e-7);   // k = 5 > 4 classes
         float[] oneHot = new float[16];
         int[] l = {2, 0, 3, 1};
         for (int i = 0; i < 4; i++) oneHot[i * 4 + l[i]] = 1;
-        assertEquals(0.5, Metrics.topKCategoricalAccuracy(2).batchValue(Tensors.of(oneHot, 4, 4), SCORES)
-                .doubleValue(), 1e-7);
-        TracedFunction traced = TracedFunction.of(in -> new Tensor[] {
-                Metrics.sparseTopKCategoricalAccuracy(2).batchValue(in[0], in[1])});
-        assertEquals(0.5, traced.call(LABELS, SCORES)[0].doubleValue(), 1e-7);
+        assertEquals(0.5, Metrics.topKCategoricalAccuracy(2).batchResult(Tensors.of(oneHot, 4, 4), SCORES), 1e-7);
+        Metric top2 = Metrics.sparseTopKCategoricalAccuracy(2);
+        TracedFunction traced = TracedFunction.of(in -> new Tensor[] {top2.statistics(in[0], in[1], null)});
+        assertEquals(0.5, top2.result(top2.hostStatistics(traced.call(LABELS, SCORES)[0].toDoubleArray()))[0], 1e-7);
         assertThrows(IllegalArgumentException.class, () -> Metrics.topKCategoricalAccuracy(0));
         assertEquals("top_k_categorical_accuracy", Metrics.get("top_k_categorical_accuracy",
                 Losses.categoricalCrossentropy(false)).name());

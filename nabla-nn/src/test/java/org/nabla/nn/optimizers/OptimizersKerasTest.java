@@ -22,7 +22,8 @@ import org.nabla.Variable;
 import org.nabla.io.Json;
 
 /**
- * Adagrad, Adadelta, Adamax and Lion against Keras 3.15 (JAX backend, float32): four fixed gradients applied to a
+ * Adagrad, Adadelta, Adamax, Lion, Nadam and Ftrl, and Keras 3's options of every optimizer (weight decay,
+ * clipvalue, the moving average with its overwrites and final swap), against Keras 3.15 (JAX backend, float32): four fixed gradients applied to a
  * fixed variable, compared after every step, eagerly and in a traced step; from
  * {@code scripts/references/keras_optimizers_reference.py}'s checked-in output. Each is also rebuilt from its
  * config ({@link Optimizers#fromConfig}).
@@ -82,6 +83,13 @@ class OptimizersKerasTest {
                 for (int i = 0; i < expected.length; i++) {
                     assertEquals(expected[i], got[i], 2e-6 * (1 + Math.abs(expected[i])),
                             c + (traced ? " traced" : " eager") + " step " + (s + 1) + " element " + i);
+                }
+            }
+            if (c.data().containsKey("final")) {
+                opt.finalizeVariableValues(List.of(w));   // fit's end: the weights take their moving averages
+                float[] expected = floats(c.data().get("final")), got = w.read().toFloatArray();
+                for (int i = 0; i < expected.length; i++) {
+                    assertEquals(expected[i], got[i], 2e-6 * (1 + Math.abs(expected[i])), c + " finalized " + i);
                 }
             }
             assertEquals(c.grads().size(), opt.step());

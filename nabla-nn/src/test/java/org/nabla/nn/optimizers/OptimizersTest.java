@@ -196,13 +196,47 @@ class OptimizersTest {
     @Test
     void fromConfigRejectsUnknownNamesAndHyperparameters() {
         var e1 = assertThrows(IllegalArgumentException.class,
-                () -> Optimizers.fromConfig("Ftrl", java.util.Map.of("learning_rate", 0.1)));
-        org.junit.jupiter.api.Assertions.assertTrue(e1.getMessage().contains("unknown optimizer 'Ftrl'"), e1.getMessage());
+                () -> Optimizers.fromConfig("Yogi", java.util.Map.of("learning_rate", 0.1)));
+        org.junit.jupiter.api.Assertions.assertTrue(e1.getMessage().contains("unknown optimizer 'Yogi'"), e1.getMessage());
         var e2 = assertThrows(IllegalArgumentException.class,
                 () -> Optimizers.fromConfig("Adam", java.util.Map.of("learning_rate", 0.1, "beta1", 0.8)));
         org.junit.jupiter.api.Assertions.assertTrue(e2.getMessage().contains("no hyperparameter 'beta1'"), e2.getMessage());
         var e3 = assertThrows(IllegalArgumentException.class,
                 () -> Optimizers.fromConfig("SGD", java.util.Map.of("momentum", 0.8)));
         org.junit.jupiter.api.Assertions.assertTrue(e3.getMessage().contains("no learning_rate"), e3.getMessage());
+    }
+
+    @Test
+    void weightDecaySkipsExcludedVariablesAndEmaIsCheckpointed() {
+        Variable kernel = Variable.of("dense/kernel", Tensors.of(new float[] {1f, 2f}, 2), true);
+        Variable bias = Variable.of("dense/bias", Tensors.of(new float[] {1f, 2f}, 2), true);
+        SGD sgd = (SGD) new SGD(0.5).weightDecay(0.1).excludeFromWeightDecay("bias");
+        Tensor zero = Tensors.of(new float[] {0f, 0f}, 2);
+        sgd.applyGradients(java.util.List.of(zero, zero), java.util.List.of(kernel, bias));
+        // w -= lr * wd * w on the kernel only
+        org.junit.jupiter.api.Assertions.assertArrayEquals(new float[] {0.95f, 1.9f}, kernel.read().toFloatArray(), 1e-6f);
+        org.junit.jupiter.api.Assertions.assertArrayEquals(new float[] {1f, 2f}, bias.read().toFloatArray(), 0f);
+        SGD ema = (SGD) new SGD(0.1).useEma(0.9);
+        ema.build(java.util.List.of(kernel));
+        org.junit.jupiter.api.Assertions.assertEquals(3, ema.variables().size());   // iterations, rate, the average
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> new SGD(0.1).useEma(1));
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> new SGD(0.1).clipvalue(0));
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> new Ftrl(0.1, 0.5, 0.1, 0, 0, 0, 0));
+    }
+
+    @Test
+    void fitEndsWithTheMovingAverages() {
+        org.nabla.nn.Sequential m = new org.nabla.nn.Sequential(new org.nabla.nn.layers.Dense(2));
+        m.input(3);
+        SGD sgd = (SGD) new SGD(0.1).useEma(0.9);
+        m.compile(sgd, org.nabla.nn.losses.Losses.meanSquaredError());
+        Tensor x = org.nabla.Ops.randomNormal(new int[] {8, 3}, DType.FLOAT32, 0, 1, 1);
+        Tensor y = org.nabla.Ops.randomNormal(new int[] {8, 2}, DType.FLOAT32, 0, 1, 2);
+        m.fit(x, y, org.nabla.nn.FitOptions.epochs(2).batchSize(4).verbose(0));
+        for (Variable w : m.trainableWeights()) {
+            org.junit.jupiter.api.Assertions.assertArrayEquals(sgd.averageOf(w).read().toFloatArray(),
+                    w.read().toFloatArray(), 0f, w.name());
+        }
     }
 }
