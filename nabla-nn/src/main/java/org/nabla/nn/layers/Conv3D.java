@@ -14,7 +14,7 @@ import org.nabla.nn.Layer;
 /**
  * 3-D convolution over volumes (Keras' {@code Conv3D}): NDHWC [N, D, H, W, C] to [N, D', H', W', filters] with a
  * kernel [kd, kh, kw, C / groups, filters], strides, dilation, groups and padding "valid" or "same", by
- * {@link Ops#conv3d} (composed of 2-D convolutions).
+ * {@code Ops.conv3d} (composed of 2-D convolutions).
  */
 public final class Conv3D extends Layer {
     private final int filters;
