@@ -96,7 +96,9 @@ final class NnRules {
     private static Tensor conv(OnnxNode n) {
         Tensor y = convolve(n, n.required(0), n.required(1));
         if (n.in(2) == null) return y;
-        return y.rank() == 3 ? Ops.add(y, Ops.reshape(n.in(2), -1, 1)) : Ops.biasAdd(y, n.in(2), "NCHW");
+        if (y.rank() == 3) return Ops.add(y, Ops.reshape(n.in(2), -1, 1));
+        if (y.rank() == 5) return Ops.add(y, Ops.reshape(n.in(2), -1, 1, 1, 1));
+        return Ops.biasAdd(y, n.in(2), "NCHW");
     }
 
     /** Conv's convolution (no bias) with the node's strides, dilations, pads and groups; 1-D or 2-D. */
@@ -129,8 +131,7 @@ final class NnRules {
         }
         Tensor filter = Ops.transpose(w, 2, 3, 4, 1, 0); // (O, C/g, KD, KH, KW) -> (KD, KH, KW, C/g, O)
         Tensor y = Ops.conv3d(v, filter, strides, "VALID", dil, (int) n.attrInt("group", 1));
-        if (n.in(2) != null) y = Ops.biasAdd(y, n.in(2));
-        return Ops.transpose(y, 0, 4, 1, 2, 3);
+        return Ops.transpose(y, 0, 4, 1, 2, 3);   // Conv's bias is added by conv(), as for 1-D and 2-D
     }
 
     private static Tensor conv2d(OnnxNode n, Tensor x, Tensor w, boolean from1d) {
