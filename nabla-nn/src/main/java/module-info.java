@@ -13,6 +13,6 @@ module org.nabla.nn {
     exports org.nabla.nn.summary;
 
     provides org.nabla.kernels.OpLibrary with org.nabla.nn.TrainingOps, org.nabla.nn.PoolingOps,
-            org.nabla.nn.LstmSequenceOps, org.nabla.nn.GruSequenceOps,
-            org.nabla.nn.RecurrentOps, org.nabla.nn.ImageOps;
+            org.nabla.nn.RecurrentOps, org.nabla.nn.LstmSequenceOps, org.nabla.nn.GruSequenceOps,
+            org.nabla.nn.ImageOps;
 }
