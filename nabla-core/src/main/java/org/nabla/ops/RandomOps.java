@@ -62,8 +62,9 @@ public final class RandomOps {
             .shape((in, a) -> {
                 DType d = a.getDType("dtype");
                 double lo = a.getDouble("minval"), hi = a.getDouble("maxval");
-                if (d != DType.FLOAT32 && d != DType.FLOAT64 && d != DType.INT32 && d != DType.INT64) {
-                    throw new OpException("RandomUniform", "dtype must be float32, float64, int32 or int64, got " + d);
+                if (!d.isFloating() && d != DType.INT32 && d != DType.INT64) {
+                    throw new OpException("RandomUniform", "dtype must be float16, bfloat16, float32, float64, int32 or "
+                            + "int64, got " + d);
                 }
                 if (!(lo < hi) || !Double.isFinite(lo) || !Double.isFinite(hi)) {
                     throw new OpException("RandomUniform", "need finite minval < maxval, got minval=" + lo

@@ -152,10 +152,11 @@ public final class RaggedOps implements OpLibrary {
     private static void registerRaggedKernels(KernelRegistry r) {
         String cpu = CpuDevice.TYPE;
         DType any = null;   // one kernel per op, switching on the values' storage
-        r.register(REDUCE_SUM, cpu, any, RaggedKernels::reduceSum);
-        r.register(REDUCE_MAX, cpu, any, RaggedKernels::reduceMax);
+        // sums, maxima and padding values see 16-bit floats widened to float32
+        r.registerAnyWidened(REDUCE_SUM, cpu, RaggedKernels::reduceSum);
+        r.registerAnyWidened(REDUCE_MAX, cpu, RaggedKernels::reduceMax);
         r.register(BROADCAST_ROWS, cpu, any, RaggedKernels::broadcastRows);
-        r.register(TO_TENSOR, cpu, any, RaggedKernels::toTensor);
+        r.registerAnyWidened(TO_TENSOR, cpu, RaggedKernels::toTensor);
         r.register(FROM_TENSOR, cpu, any, RaggedKernels::fromTensor);
     }
 }

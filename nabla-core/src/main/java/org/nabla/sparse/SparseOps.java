@@ -381,12 +381,13 @@ public final class SparseOps implements OpLibrary {
     private static void registerSparseKernels(KernelRegistry r) {
         String cpu = CpuDevice.TYPE;
         DType any = null;   // data movement and adds: one kernel per op, switching on the values' storage
-        r.register(SPARSE_TO_DENSE, cpu, any, SparseKernels::toDense);
-        r.register(SPARSE_ADD, cpu, any, SparseKernels::sparseAdd);
-        r.register(SPARSE_ADD_GRAD, cpu, any, SparseKernels::sparseAddGrad);
-        r.register(DENSE_TO_SPARSE, cpu, any, SparseKernels::fromDense);
-        r.register(SPARSE_DENSE_ADD, cpu, any, SparseKernels::denseAdd);
-        r.register(SPARSE_REDUCE_SUM, cpu, any, SparseKernels::reduceSum);
+        // the ones that compute with values (sums, defaults, non-zero tests) see 16-bit floats widened to float32
+        r.registerAnyWidened(SPARSE_TO_DENSE, cpu, SparseKernels::toDense);
+        r.registerAnyWidened(SPARSE_ADD, cpu, SparseKernels::sparseAdd);
+        r.registerAnyWidened(SPARSE_ADD_GRAD, cpu, SparseKernels::sparseAddGrad);
+        r.registerAnyWidened(DENSE_TO_SPARSE, cpu, SparseKernels::fromDense);
+        r.registerAnyWidened(SPARSE_DENSE_ADD, cpu, SparseKernels::denseAdd);
+        r.registerAnyWidened(SPARSE_REDUCE_SUM, cpu, SparseKernels::reduceSum);
         r.register(REDUCE_SUM_GRAD, cpu, any, SparseKernels::reduceSumGrad);
         r.register(SPARSE_REORDER, cpu, any, SparseKernels::reorder);
         r.register(REORDER_GRAD, cpu, any, SparseKernels::reorderGrad);

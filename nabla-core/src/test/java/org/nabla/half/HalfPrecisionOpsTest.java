@@ -127,6 +127,22 @@ class HalfPrecisionOpsTest {
         assertEquals(2L, Ops.argmax(Ops.convertToTensor(new float[] {1, 2, 3, -1}, dtype), 0).longValue());
     }
 
+    @ParameterizedTest
+    @EnumSource(value = DType.class, names = {"FLOAT16", "BFLOAT16"})
+    void sparseAndRaggedValuesComputeInFloat32(DType dtype) {
+        Tensor dense = Ops.convertToTensor(new float[][] {{0, 1.5f, 0}, {-0.25f, 0, 3}}, dtype);
+        org.nabla.sparse.SparseTensor sp = org.nabla.sparse.Sparse.fromDense(dense);
+        assertEquals(3, sp.values().shape().dim(0), "three non-zeros");
+        assertEquals(dtype, sp.values().dtype());
+        assertEquals(4.25f, org.nabla.sparse.Sparse.reduceSum(sp).floatValue());
+        assertArrayEquals(new float[] {7, 1.5f, 7, -0.25f, 7, 3},
+                org.nabla.sparse.Sparse.toDense(sp, 7).toFloatArray());
+        org.nabla.ragged.RaggedTensor r = org.nabla.ragged.RaggedTensor.fromRowLengths(
+                Ops.convertToTensor(new float[] {1, 2, 3.5f}, dtype), 2, 0, 1);
+        assertArrayEquals(new float[] {3, 0, 3.5f}, r.reduceSum().toFloatArray());
+        assertArrayEquals(new float[] {1, 2, -1, -1, 3.5f, -1}, r.toTensor(-1).toFloatArray());
+    }
+
     @Test
     void registryListsTheWidenedKernelsAndLeavesVariableOpsOut() {
         String described = KernelRegistry.global().describe(MathOps.EXP);

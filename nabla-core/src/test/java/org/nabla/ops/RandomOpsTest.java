@@ -241,7 +241,7 @@ class RandomOpsTest {
         assertEquals("RandomUniform: need finite minval < maxval, got minval=1.0, maxval=1.0",
                 assertThrows(OpException.class, () -> Ops.randomUniform(new int[] {2}, DType.FLOAT32, 1, 1, 0))
                         .getMessage());
-        assertEquals("RandomUniform: dtype must be float32, float64, int32 or int64, got bool",
+        assertEquals("RandomUniform: dtype must be float16, bfloat16, float32, float64, int32 or int64, got bool",
                 assertThrows(OpException.class, () -> Ops.randomUniform(new int[] {2}, DType.BOOL, 0, 1, 0))
                         .getMessage());
         assertTrue(assertThrows(OpException.class, () -> Ops.randomUniform(new int[] {2}, DType.INT32, 0, 1.5, 0))

@@ -509,7 +509,8 @@ public abstract class Model {
             DType d = batch[i].dtype();
             // floating data in a dtype no layer computes in would fail deep inside the first layer (a MatMul of
             // float64 by float32): say so here, naming the input
-            if (d.isFloating() && !layers().isEmpty() && layers().stream().noneMatch(l -> l.dtype() == d)) {
+            if (d.isFloating() && !layers().isEmpty()
+                    && layers().stream().noneMatch(l -> l.dtype() == d || l.computeDType() == d)) {
                 throw new IllegalArgumentException("model " + name + ": input " + i + " is " + d + " of shape "
                         + batch[i].shape() + ", but the model's layers compute in " + layers().getFirst().dtype()
                         + ": cast the data (Ops.cast(x, DType." + layers().getFirst().dtype().name() + ")) or build "
