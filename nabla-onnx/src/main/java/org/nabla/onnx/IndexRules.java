@@ -66,15 +66,83 @@ final class IndexRules {
     private static Tensor scatterNd(OnnxNode n) {
         Tensor data = n.required(0), updates = n.required(2);
         Tensor indices = nonNegativeNdIndices(n, data, n.required(1));
-        return scatter(n, data, updates, u -> Ops.run(GradOps.GATHER_ND_GRAD, Attrs.EMPTY, u, indices, data));
+        String reduction = n.attrString("reduction", "none");
+        if (ONE_BY_ONE.contains(reduction)) return oneByOne(n, data, indices, updates, reduction);
+        return scatter(n, data, updates, reduction,
+                u -> Ops.run(GradOps.GATHER_ND_GRAD, Attrs.EMPTY, u, indices, data));
     }
 
     private static Tensor scatterElements(OnnxNode n) {
         Tensor data = n.required(0), updates = n.required(2);
         int axis = axis(n, data);
         Tensor indices = fromEnd(data, n.required(1), axis);
-        return scatter(n, data, updates, u -> Ops.run(GradOps.GATHER_ELEMENTS_GRAD, Attrs.of("axis", axis), u, indices,
-                data));
+        String reduction = n.attrString("reduction", "none");
+        if (ONE_BY_ONE.contains(reduction)) {
+            return oneByOne(n, data, elementTuples(n, indices, axis), Ops.reshape(updates, -1), reduction);
+        }
+        return scatter(n, data, updates, reduction, u -> Ops.run(GradOps.GATHER_ELEMENTS_GRAD, Attrs.of("axis", axis),
+                u, indices, data));
+    }
+
+    /** The reductions applied one update after another, since indices may repeat. */
+    private static final java.util.Set<String> ONE_BY_ONE = java.util.Set.of("mul", "max", "min");
+
+    /**
+     * ScatterND with reduction mul, max or min: update j (index tuple j of {@code tuples}, slice j of updates) is
+     * combined with what is there so far, in order, as ONNX defines it for repeated indices. Unrolled over the
+     * number of index tuples, which must be known at import.
+     */
+    private static Tensor oneByOne(OnnxNode n, Tensor data, Tensor tuples, Tensor updates, String reduction) {
+        if (data.dtype() != updates.dtype()) throw n.error("data is " + data.dtype() + " but updates are "
+                + updates.dtype());
+        int count = 1;
+        for (int a = 0; a < tuples.rank() - 1; a++) count *= NnRules.knownDim(n, tuples, a);
+        int q = NnRules.knownDim(n, tuples, tuples.rank() - 1);
+        Tensor flatTuples = Ops.reshape(tuples, count, q);
+        int[] sliceDims = java.util.Arrays.copyOfRange(data.shape().dims(), q, data.rank());
+        int[] flatShape = new int[sliceDims.length + 1];
+        flatShape[0] = count;
+        System.arraycopy(sliceDims, 0, flatShape, 1, sliceDims.length);
+        Tensor flatUpdates = Ops.reshape(updates, flatShape);
+        Tensor y = data;
+        for (int j = 0; j < count; j++) {
+            Tensor at = Ops.slice(flatTuples, new int[] {j, 0}, new int[] {1, q});
+            int[] begin = new int[flatShape.length], size = flatShape.clone();
+            begin[0] = j;
+            size[0] = 1;
+            Tensor u = Ops.slice(flatUpdates, begin, size);
+            Tensor current = Ops.gatherNd(y, at);
+            Tensor combined = switch (reduction) {
+                case "mul" -> Ops.mul(current, u);
+                case "max" -> Ops.maximum(current, u);
+                default -> Ops.minimum(current, u);
+            };
+            Tensor target = y;
+            y = scatter(n, target, combined, "none",
+                    v -> Ops.run(GradOps.GATHER_ND_GRAD, Attrs.EMPTY, v, at, target));
+        }
+        return y;
+    }
+
+    /** ScatterElements' indices as ScatterND index tuples: each position of indices with its axis entry replaced. */
+    private static Tensor elementTuples(OnnxNode n, Tensor indices, int axis) {
+        int rank = indices.rank();
+        int[] dims = new int[rank];
+        for (int a = 0; a < rank; a++) dims[a] = NnRules.knownDim(n, indices, a);
+        List<Tensor> columns = new java.util.ArrayList<>();
+        for (int a = 0; a < rank; a++) {
+            Tensor column;
+            if (a == axis) {
+                column = Ops.cast(indices, DType.INT64);
+            } else {
+                int[] shape = new int[rank];
+                Arrays.fill(shape, 1);
+                shape[a] = dims[a];
+                column = Ops.broadcastTo(Ops.reshape(Ops.range(0, dims[a], 1, DType.INT64), shape), dims);
+            }
+            columns.add(Ops.reshape(column, -1));
+        }
+        return Ops.stack(columns, 1);
     }
 
     /**
@@ -83,11 +151,11 @@ final class IndexRules {
      * scatters each update's position (1, 2, ...) instead of its value, so every written element knows which update
      * to take: that works for any dtype.
      */
-    private static Tensor scatter(OnnxNode n, Tensor data, Tensor updates, UnaryOperator<Tensor> addInto) {
+    private static Tensor scatter(OnnxNode n, Tensor data, Tensor updates, String reduction,
+                                  UnaryOperator<Tensor> addInto) {
         if (data.dtype() != updates.dtype()) {
             throw n.error("data is " + data.dtype() + " but updates are " + updates.dtype());
         }
-        String reduction = n.attrString("reduction", "none");
         switch (reduction) {
             case "none" -> {
                 if (updates.shape().isFullyDefined() && updates.shape().size() == 0) return Ops.identity(data);
@@ -103,7 +171,7 @@ final class IndexRules {
                 // Integers are summed in float64: exact while the sums stay within 2^53.
                 return Ops.add(data, Ops.cast(addInto.apply(Ops.cast(updates, DType.FLOAT64)), data.dtype()));
             }
-            default -> throw n.unsupported("reduction '" + reduction + "' (Nabla scatters with none and add)");
+            default -> throw n.error("reduction '" + reduction + "' is not an ONNX value (none, add, mul, max, min)");
         }
     }
 
