@@ -30,6 +30,7 @@ final class IndexRules {
         r.one("ScatterND", IndexRules::scatterNd);
         r.one("ScatterElements", IndexRules::scatterElements);
         r.one("Scatter", IndexRules::scatterElements); // opset 9-10 name of ScatterElements
+        r.one("TensorScatter", IndexRules::tensorScatter);
     }
 
     /**
@@ -82,6 +83,43 @@ final class IndexRules {
         }
         return scatter(n, data, updates, reduction, u -> Ops.run(GradOps.GATHER_ELEMENTS_GRAD, Attrs.of("axis", axis),
                 u, indices, data));
+    }
+
+    /**
+     * TensorScatter (a key-value cache update): update's sequence positions j go to write_indices[batch] + j along
+     * the axis (modulo the cache length in circular mode), every other position keeps the cache; as a ScatterND of
+     * index tuples (prefix positions, cache position).
+     */
+    private static Tensor tensorScatter(OnnxNode n) {
+        Tensor cache = n.required(0), update = n.required(1);
+        int rank = cache.rank();
+        long a = n.attrInt("axis", -2);
+        int axis = (int) (a < 0 ? a + rank : a);
+        if (axis < 1 || axis >= rank) throw n.error("axis " + a + " must follow the batch axis (rank " + rank + ")");
+        int[] prefix = new int[axis + 1];
+        for (int i = 0; i < axis; i++) prefix[i] = NnRules.knownDim(n, update, i);
+        int seq = NnRules.knownDim(n, update, axis), max = NnRules.knownDim(n, cache, axis);
+        prefix[axis] = seq;
+        Tensor start = n.in(2) == null ? Ops.zeros(DType.INT64, prefix[0]) : Ops.cast(n.in(2), DType.INT64);
+        List<Tensor> columns = new java.util.ArrayList<>();
+        for (int i = 0; i < axis; i++) columns.add(iota(prefix, i));
+        int[] batchShape = new int[axis + 1];
+        Arrays.fill(batchShape, 1);
+        batchShape[0] = prefix[0];
+        Tensor position = Ops.add(Ops.reshape(start, batchShape), iota(prefix, axis));
+        if (n.attrString("mode", "linear").equals("circular")) position = Ops.mod(position, (long) max);
+        columns.add(Ops.broadcastTo(position, prefix));
+        Tensor tuples = Ops.stack(columns, axis + 1);
+        return scatter(n, cache, update, "none",
+                u -> Ops.run(GradOps.GATHER_ND_GRAD, Attrs.EMPTY, u, tuples, cache));
+    }
+
+    /** The index along axis {@code a} at every position of shape {@code dims} (int64). */
+    private static Tensor iota(int[] dims, int a) {
+        int[] shape = new int[dims.length];
+        Arrays.fill(shape, 1);
+        shape[a] = dims[a];
+        return Ops.broadcastTo(Ops.reshape(Ops.range(0, dims[a], 1, DType.INT64), shape), dims);
     }
 
     /** The reductions applied one update after another, since indices may repeat. */
