@@ -31,6 +31,7 @@ final class IndexRules {
         r.one("ScatterElements", IndexRules::scatterElements);
         r.one("Scatter", IndexRules::scatterElements); // opset 9-10 name of ScatterElements
         r.one("TensorScatter", IndexRules::tensorScatter);
+        r.one("MaxUnpool", IndexRules::maxUnpool);
     }
 
     /**
@@ -112,6 +113,43 @@ final class IndexRules {
         Tensor tuples = Ops.stack(columns, axis + 1);
         return scatter(n, cache, update, "none",
                 u -> Ops.run(GradOps.GATHER_ND_GRAD, Attrs.EMPTY, u, tuples, cache));
+    }
+
+    /**
+     * MaxUnpool: each value of X goes to its MaxPool index (flat over the pooled input's shape, (in - 1) * stride -
+     * pads + kernel per spatial axis, as MaxPool's Indices output gives it), zeros elsewhere; a larger output_shape
+     * adds zeros after the end of each axis (ONNX's reference).
+     */
+    private static Tensor maxUnpool(OnnxNode n) {
+        Tensor x = n.required(0), indices = n.required(1);
+        int rank = x.rank();
+        int[] kernel = n.attrInts("kernel_shape", null);
+        if (kernel == null) throw n.error("needs kernel_shape");
+        int k = kernel.length;
+        int[] strides = n.attrInts("strides", null), pads = n.attrInts("pads", new int[2 * k]);
+        int[] shape = new int[rank];
+        shape[0] = NnRules.knownDim(n, x, 0);
+        shape[1] = NnRules.knownDim(n, x, 1);
+        for (int i = 0; i < k; i++) {
+            int stride = strides == null ? 1 : strides[i];
+            shape[2 + i] = (NnRules.knownDim(n, x, 2 + i) - 1) * stride - pads[i] - pads[k + i] + kernel[i];
+        }
+        int total = 1;
+        for (int d : shape) total *= d;
+        Tensor zeros = Ops.zeros(x.dtype(), total);
+        Tensor tuples = Ops.reshape(Ops.cast(indices, DType.INT64), -1, 1);
+        Tensor flat = scatter(n, zeros, Ops.reshape(x, -1), "none",
+                u -> Ops.run(GradOps.GATHER_ND_GRAD, Attrs.EMPTY, u, tuples, zeros));
+        Tensor y = Ops.reshape(flat, shape);
+        if (n.in(2) == null) return y;
+        long[] given = n.constant(2).toLongArray();
+        int[][] extra = new int[rank][2];
+        for (int i = 0; i < rank; i++) {
+            if (given[i] < shape[i]) throw n.error("output_shape " + Arrays.toString(given) + " is smaller than the "
+                    + "unpooled shape " + Arrays.toString(shape));
+            extra[i][1] = (int) given[i] - shape[i];
+        }
+        return Ops.pad(y, extra);
     }
 
     /** The index along axis {@code a} at every position of shape {@code dims} (int64). */
