@@ -26,6 +26,7 @@ public final class OnnxLibrary implements OnnxOpLibrary {
         ImageRules.register(imports);
         SpectralRules.register(imports);
         StateRules.register(imports);
+        TextRules.register(imports);
 
         MathExports.register(exports);
         ReductionExports.register(exports);
