@@ -4,7 +4,7 @@ import java.util.List;
 import org.nabla.Ops;
 import org.nabla.Tensor;
 
-/** Spatial operators built from other ops: CenterCropPad, LpPool, GridSample, Col2Im. */
+/** Spatial operators built from other ops: CenterCropPad, LpPool, GridSample, Col2Im, AffineGrid. */
 final class ImageRules {
     private ImageRules() {}
 
@@ -12,6 +12,7 @@ final class ImageRules {
         r.one("CenterCropPad", ImageRules::centerCropPad);
         r.one("GridSample", GridSample::apply);
         r.one("Col2Im", ImageRules::col2Im);
+        r.one("AffineGrid", ImageRules::affineGrid);
         r.rule("LpPool", n -> {
             Tensor x = n.required(0);
             double p = n.attrInt("p", 2);
@@ -87,5 +88,40 @@ final class ImageRules {
                 .explicitPaddings(pads[0], pads[2], pads[1], pads[3]);
         Tensor grad = Ops.reshape(x, batch, rows, lh, lw);
         return Ops.conv2dBackpropInput(Ops.zeros(x.dtype(), batch, c, h, w), f, grad, o);
+    }
+
+    /**
+     * AffineGrid: the normalized sampling grid (N, D..., k) of affine matrices theta (N, k, k + 1) over a size known
+     * at import: each output position's homogeneous coordinates (x, y[, z], 1) in [-1, 1] (pixel centers, or the
+     * corners with align_corners) times theta. The base grid is a constant, the product runs on theta at run time.
+     */
+    private static Tensor affineGrid(OnnxNode n) {
+        Tensor theta = n.required(0);
+        long[] size = n.constant(1).toLongArray();
+        int k = size.length - 2;
+        if (k != 2 && k != 3) throw n.error("size must be (N, C, H, W) or (N, C, D, H, W), got "
+                + java.util.Arrays.toString(size));
+        boolean align = n.attrInt("align_corners", 0) == 1;
+        int[] dims = new int[k];
+        int points = 1;
+        for (int i = 0; i < k; i++) points *= dims[i] = (int) size[2 + i];
+        double[] base = new double[points * (k + 1)];
+        for (int p = 0; p < points; p++) {
+            int rest = p;
+            for (int i = k - 1; i >= 0; i--) { // column k - 1 - i holds the coordinate of spatial axis i (x first)
+                int at = rest % dims[i];
+                rest /= dims[i];
+                double c = align ? (dims[i] == 1 ? 0 : -1 + 2.0 * at / (dims[i] - 1)) : -1 + (2.0 * at + 1) / dims[i];
+                base[p * (k + 1) + (k - 1 - i)] = c;
+            }
+            base[p * (k + 1) + k] = 1;
+        }
+        Tensor grid = Ops.cast(org.nabla.Tensors.of(base, points, k + 1), theta.dtype());
+        Tensor y = Ops.matmul(Ops.broadcastTo(grid, (int) size[0], points, k + 1), theta, false, true);
+        int[] shape = new int[k + 2];
+        shape[0] = (int) size[0];
+        System.arraycopy(dims, 0, shape, 1, k);
+        shape[k + 1] = k;
+        return Ops.reshape(y, shape);
     }
 }

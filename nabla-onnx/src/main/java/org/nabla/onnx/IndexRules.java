@@ -30,6 +30,8 @@ final class IndexRules {
         r.one("ScatterND", IndexRules::scatterNd);
         r.one("ScatterElements", IndexRules::scatterElements);
         r.one("Scatter", IndexRules::scatterElements); // opset 9-10 name of ScatterElements
+        r.one("TensorScatter", IndexRules::tensorScatter);
+        r.one("MaxUnpool", IndexRules::maxUnpool);
     }
 
     /**
@@ -66,15 +68,157 @@ final class IndexRules {
     private static Tensor scatterNd(OnnxNode n) {
         Tensor data = n.required(0), updates = n.required(2);
         Tensor indices = nonNegativeNdIndices(n, data, n.required(1));
-        return scatter(n, data, updates, u -> Ops.run(GradOps.GATHER_ND_GRAD, Attrs.EMPTY, u, indices, data));
+        String reduction = n.attrString("reduction", "none");
+        if (ONE_BY_ONE.contains(reduction)) return oneByOne(n, data, indices, updates, reduction);
+        return scatter(n, data, updates, reduction,
+                u -> Ops.run(GradOps.GATHER_ND_GRAD, Attrs.EMPTY, u, indices, data));
     }
 
     private static Tensor scatterElements(OnnxNode n) {
         Tensor data = n.required(0), updates = n.required(2);
         int axis = axis(n, data);
         Tensor indices = fromEnd(data, n.required(1), axis);
-        return scatter(n, data, updates, u -> Ops.run(GradOps.GATHER_ELEMENTS_GRAD, Attrs.of("axis", axis), u, indices,
-                data));
+        String reduction = n.attrString("reduction", "none");
+        if (ONE_BY_ONE.contains(reduction)) {
+            return oneByOne(n, data, elementTuples(n, indices, axis), Ops.reshape(updates, -1), reduction);
+        }
+        return scatter(n, data, updates, reduction, u -> Ops.run(GradOps.GATHER_ELEMENTS_GRAD, Attrs.of("axis", axis),
+                u, indices, data));
+    }
+
+    /**
+     * TensorScatter (a key-value cache update): update's sequence positions j go to write_indices[batch] + j along
+     * the axis (modulo the cache length in circular mode), every other position keeps the cache; as a ScatterND of
+     * index tuples (prefix positions, cache position).
+     */
+    private static Tensor tensorScatter(OnnxNode n) {
+        Tensor cache = n.required(0), update = n.required(1);
+        int rank = cache.rank();
+        long a = n.attrInt("axis", -2);
+        int axis = (int) (a < 0 ? a + rank : a);
+        if (axis < 1 || axis >= rank) throw n.error("axis " + a + " must follow the batch axis (rank " + rank + ")");
+        int[] prefix = new int[axis + 1];
+        for (int i = 0; i < axis; i++) prefix[i] = NnRules.knownDim(n, update, i);
+        int seq = NnRules.knownDim(n, update, axis), max = NnRules.knownDim(n, cache, axis);
+        prefix[axis] = seq;
+        Tensor start = n.in(2) == null ? Ops.zeros(DType.INT64, prefix[0]) : Ops.cast(n.in(2), DType.INT64);
+        List<Tensor> columns = new java.util.ArrayList<>();
+        for (int i = 0; i < axis; i++) columns.add(iota(prefix, i));
+        int[] batchShape = new int[axis + 1];
+        Arrays.fill(batchShape, 1);
+        batchShape[0] = prefix[0];
+        Tensor position = Ops.add(Ops.reshape(start, batchShape), iota(prefix, axis));
+        if (n.attrString("mode", "linear").equals("circular")) position = Ops.mod(position, (long) max);
+        columns.add(Ops.broadcastTo(position, prefix));
+        Tensor tuples = Ops.stack(columns, axis + 1);
+        return scatter(n, cache, update, "none",
+                u -> Ops.run(GradOps.GATHER_ND_GRAD, Attrs.EMPTY, u, tuples, cache));
+    }
+
+    /**
+     * MaxUnpool: each value of X goes to its MaxPool index (flat over the pooled input's shape, (in - 1) * stride -
+     * pads + kernel per spatial axis, as MaxPool's Indices output gives it), zeros elsewhere; a larger output_shape
+     * adds zeros after the end of each axis (ONNX's reference).
+     */
+    private static Tensor maxUnpool(OnnxNode n) {
+        Tensor x = n.required(0), indices = n.required(1);
+        int rank = x.rank();
+        int[] kernel = n.attrInts("kernel_shape", null);
+        if (kernel == null) throw n.error("needs kernel_shape");
+        int k = kernel.length;
+        int[] strides = n.attrInts("strides", null), pads = n.attrInts("pads", new int[2 * k]);
+        int[] shape = new int[rank];
+        shape[0] = NnRules.knownDim(n, x, 0);
+        shape[1] = NnRules.knownDim(n, x, 1);
+        for (int i = 0; i < k; i++) {
+            int stride = strides == null ? 1 : strides[i];
+            shape[2 + i] = (NnRules.knownDim(n, x, 2 + i) - 1) * stride - pads[i] - pads[k + i] + kernel[i];
+        }
+        int total = 1;
+        for (int d : shape) total *= d;
+        Tensor zeros = Ops.zeros(x.dtype(), total);
+        Tensor tuples = Ops.reshape(Ops.cast(indices, DType.INT64), -1, 1);
+        Tensor flat = scatter(n, zeros, Ops.reshape(x, -1), "none",
+                u -> Ops.run(GradOps.GATHER_ND_GRAD, Attrs.EMPTY, u, tuples, zeros));
+        Tensor y = Ops.reshape(flat, shape);
+        if (n.in(2) == null) return y;
+        long[] given = n.constant(2).toLongArray();
+        int[][] extra = new int[rank][2];
+        for (int i = 0; i < rank; i++) {
+            if (given[i] < shape[i]) throw n.error("output_shape " + Arrays.toString(given) + " is smaller than the "
+                    + "unpooled shape " + Arrays.toString(shape));
+            extra[i][1] = (int) given[i] - shape[i];
+        }
+        return Ops.pad(y, extra);
+    }
+
+    /** The index along axis {@code a} at every position of shape {@code dims} (int64). */
+    private static Tensor iota(int[] dims, int a) {
+        int[] shape = new int[dims.length];
+        Arrays.fill(shape, 1);
+        shape[a] = dims[a];
+        return Ops.broadcastTo(Ops.reshape(Ops.range(0, dims[a], 1, DType.INT64), shape), dims);
+    }
+
+    /** The reductions applied one update after another, since indices may repeat. */
+    private static final java.util.Set<String> ONE_BY_ONE = java.util.Set.of("mul", "max", "min");
+
+    /**
+     * ScatterND with reduction mul, max or min: update j (index tuple j of {@code tuples}, slice j of updates) is
+     * combined with what is there so far, in order, as ONNX defines it for repeated indices. Unrolled over the
+     * number of index tuples, which must be known at import.
+     */
+    private static Tensor oneByOne(OnnxNode n, Tensor data, Tensor tuples, Tensor updates, String reduction) {
+        if (data.dtype() != updates.dtype()) throw n.error("data is " + data.dtype() + " but updates are "
+                + updates.dtype());
+        int count = 1;
+        for (int a = 0; a < tuples.rank() - 1; a++) count *= NnRules.knownDim(n, tuples, a);
+        int q = NnRules.knownDim(n, tuples, tuples.rank() - 1);
+        Tensor flatTuples = Ops.reshape(tuples, count, q);
+        int[] sliceDims = java.util.Arrays.copyOfRange(data.shape().dims(), q, data.rank());
+        int[] flatShape = new int[sliceDims.length + 1];
+        flatShape[0] = count;
+        System.arraycopy(sliceDims, 0, flatShape, 1, sliceDims.length);
+        Tensor flatUpdates = Ops.reshape(updates, flatShape);
+        Tensor y = data;
+        for (int j = 0; j < count; j++) {
+            Tensor at = Ops.slice(flatTuples, new int[] {j, 0}, new int[] {1, q});
+            int[] begin = new int[flatShape.length], size = flatShape.clone();
+            begin[0] = j;
+            size[0] = 1;
+            Tensor u = Ops.slice(flatUpdates, begin, size);
+            Tensor current = Ops.gatherNd(y, at);
+            Tensor combined = switch (reduction) {
+                case "mul" -> Ops.mul(current, u);
+                case "max" -> Ops.maximum(current, u);
+                default -> Ops.minimum(current, u);
+            };
+            Tensor target = y;
+            y = scatter(n, target, combined, "none",
+                    v -> Ops.run(GradOps.GATHER_ND_GRAD, Attrs.EMPTY, v, at, target));
+        }
+        return y;
+    }
+
+    /** ScatterElements' indices as ScatterND index tuples: each position of indices with its axis entry replaced. */
+    private static Tensor elementTuples(OnnxNode n, Tensor indices, int axis) {
+        int rank = indices.rank();
+        int[] dims = new int[rank];
+        for (int a = 0; a < rank; a++) dims[a] = NnRules.knownDim(n, indices, a);
+        List<Tensor> columns = new java.util.ArrayList<>();
+        for (int a = 0; a < rank; a++) {
+            Tensor column;
+            if (a == axis) {
+                column = Ops.cast(indices, DType.INT64);
+            } else {
+                int[] shape = new int[rank];
+                Arrays.fill(shape, 1);
+                shape[a] = dims[a];
+                column = Ops.broadcastTo(Ops.reshape(Ops.range(0, dims[a], 1, DType.INT64), shape), dims);
+            }
+            columns.add(Ops.reshape(column, -1));
+        }
+        return Ops.stack(columns, 1);
     }
 
     /**
@@ -83,11 +227,11 @@ final class IndexRules {
      * scatters each update's position (1, 2, ...) instead of its value, so every written element knows which update
      * to take: that works for any dtype.
      */
-    private static Tensor scatter(OnnxNode n, Tensor data, Tensor updates, UnaryOperator<Tensor> addInto) {
+    private static Tensor scatter(OnnxNode n, Tensor data, Tensor updates, String reduction,
+                                  UnaryOperator<Tensor> addInto) {
         if (data.dtype() != updates.dtype()) {
             throw n.error("data is " + data.dtype() + " but updates are " + updates.dtype());
         }
-        String reduction = n.attrString("reduction", "none");
         switch (reduction) {
             case "none" -> {
                 if (updates.shape().isFullyDefined() && updates.shape().size() == 0) return Ops.identity(data);
@@ -103,7 +247,7 @@ final class IndexRules {
                 // Integers are summed in float64: exact while the sums stay within 2^53.
                 return Ops.add(data, Ops.cast(addInto.apply(Ops.cast(updates, DType.FLOAT64)), data.dtype()));
             }
-            default -> throw n.unsupported("reduction '" + reduction + "' (Nabla scatters with none and add)");
+            default -> throw n.error("reduction '" + reduction + "' is not an ONNX value (none, add, mul, max, min)");
         }
     }
 

@@ -7,7 +7,7 @@ import org.nabla.Tensor;
 import org.nabla.Tensors;
 
 /**
- * ONNX's Scan: body(state..., slice...) -> (state'..., out...) over the scan inputs' sequence axis, the states
+ * ONNX's Scan: body(state..., slice...) gives (state'..., out...) over the scan inputs' sequence axis, the states
  * carried, each out stacked along its scan output axis. The import unrolls the loop over the sequence length, which
  * must be known then (the body's ops are laid out once per step; each step's values fold where they are known).
  * Opset 8's form, with a batch axis first and the sequence second, runs the same loop per batch element; its

@@ -170,11 +170,25 @@ class IndexRulesTest {
     }
 
     @Test
-    void scatterWithAnUnsupportedReductionIsNamed() {
-        var e = assertThrows(UnsupportedOnnxException.class, () -> OnnxNodeCase.of("ScatterND", 16)
+    void scatterReductionsMulMaxMinCombineRepeatedIndicesInOrder() {
+        // data [1, 2, 3]; updates 4, 5, 0.5 at indices 1, 1, 2: mul gives [1, 2*4*5, 3*0.5], max [1, 5, 3],
+        // min [1, 2, 0.5].
+        double[][] want = {{1, 40, 1.5}, {1, 5, 3}, {1, 2, 0.5}};
+        String[] reductions = {"mul", "max", "min"};
+        for (int r = 0; r < 3; r++) {
+            Tensor nd = OnnxNodeCase.of("ScatterND", 18).input(Tensors.of(new float[] {1, 2, 3}, 3))
+                    .constant(Tensors.of(new long[] {1, 1, 2}, 3, 1)).input(Tensors.of(new float[] {4, 5, 0.5f}, 3))
+                    .attr("reduction", reductions[r]).run1();
+            assertArrayEquals(want[r], nd.toDoubleArray(), 1e-6, reductions[r]);
+            Tensor elements = OnnxNodeCase.of("ScatterElements", 18).input(Tensors.of(new float[] {1, 2, 3}, 3))
+                    .constant(Tensors.of(new long[] {1, -2, 2}, 3)).input(Tensors.of(new float[] {4, 5, 0.5f}, 3))
+                    .attr("reduction", reductions[r]).run1();
+            assertArrayEquals(want[r], elements.toDoubleArray(), 1e-6, reductions[r]);
+        }
+        var e = assertThrows(OnnxException.class, () -> OnnxNodeCase.of("ScatterND", 16)
                 .input(Tensors.of(new float[3], 3)).constant(Tensors.of(new long[] {1}, 1, 1))
-                .input(Tensors.of(new float[1], 1)).attr("reduction", "mul").run());
-        assertTrue(e.getMessage().contains("reduction 'mul'"), e.getMessage());
+                .input(Tensors.of(new float[1], 1)).attr("reduction", "pow").run());
+        assertTrue(e.getMessage().contains("reduction 'pow'"), e.getMessage());
     }
 
     /** ScatterElements' definition for rank 2: output[indices[i][j]][j] = updates[i][j] (axis 0), [i][indices] (1). */
