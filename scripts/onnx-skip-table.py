@@ -8,8 +8,6 @@ import sys
 from collections import OrderedDict
 
 GROUPS = [
-    ("float16 / bfloat16 dtypes (another branch adds them)", r"element type (float16|bfloat16)"),
-    ("string dtype (another branch adds it)", r"element type string"),
     ("float8, float4, int4/uint4, int2/uint2 dtypes (not Nabla dtypes)",
      r"element type (float8|float4|int4|uint4|unknown type 2[456])"),
     ("sequence and optional values (not implemented: Nabla's importer values are tensors)",
