@@ -1,6 +1,5 @@
 package org.nabla.nn.metrics;
 
-import java.util.List;
 import org.nabla.Ops;
 import org.nabla.Tensor;
 import org.nabla.Tensors;
@@ -9,7 +8,8 @@ import org.nabla.nn.losses.TargetShapes;
 /**
  * Weighted confusion counts at thresholds, as Keras' {@code update_confusion_matrix_variables} (multi_label off):
  * every element of the predictions is one decision, positive when above the threshold; a target is positive when
- * non-zero. Shared by {@link Precision} and {@link Recall}.
+ * non-zero. Shared by {@link Precision} and {@link Recall}: the step flattens targets, predictions and weights, the
+ * host counts (a loop costs less than the dozen small ops of counting in the graph; see docs/benchmarks.md).
  */
 final class ConfusionCounts {
     /** Keras' stand-in for minus infinity: predictions outside the top k are set to it. */
@@ -53,17 +53,20 @@ final class ConfusionCounts {
     }
 
     /**
-     * The counts at each threshold, [T, 4] flattened: {tp, fp, fn, tn} per threshold, for flattened targets,
-     * predictions and weights; positive predictions are {@code p > threshold}.
+     * The weighted counts at each threshold, [T, 4] flattened: {tp, fp, fn, tn} per threshold, from the flattened
+     * {targets, predictions, weights} ([3, M] as one array); a prediction is positive when {@code p > threshold}.
      */
-    static Tensor counts(Tensor t, Tensor p, Tensor w, float[] thresholds) {
-        Tensor thr = Ops.reshape(Ops.cast(Tensors.of(thresholds), p.dtype()), thresholds.length, 1);
-        Tensor predPos = Ops.cast(Ops.greater(Ops.expandDims(p, 0), thr), p.dtype());        // [T, M]
-        Tensor isPos = Ops.cast(Ops.notEqual(t, 0f), p.dtype());
-        Tensor posNeg = Ops.stack(List.of(Ops.mul(isPos, w), Ops.mul(Ops.sub(1f, isPos), w)), 1);   // [M, 2]
-        Tensor tpFp = Ops.matmul(predPos, posNeg);                                              // [T, 2]
-        Tensor fnTn = Ops.sub(Ops.sum(posNeg, true, 0), tpFp);   // what is not predicted positive: fn, tn
-        return Ops.reshape(Ops.concat(1, tpFp, fnTn), -1);
+    static double[] counts(double[] tpw, float[] thresholds) {
+        int m = tpw.length / 3;
+        double[] c = new double[4 * thresholds.length];
+        for (int k = 0; k < thresholds.length; k++) {
+            float thr = thresholds[k];
+            for (int i = 0; i < m; i++) {
+                boolean predicted = tpw[m + i] > thr, positive = tpw[i] != 0;
+                c[4 * k + (predicted ? (positive ? 0 : 1) : (positive ? 2 : 3))] += tpw[2 * m + i];
+            }
+        }
+        return c;
     }
 
     /** {@code a / b}, 0 where b is 0 (Keras' divide_no_nan). */

@@ -1,11 +1,14 @@
 package org.nabla.nn.metrics;
 
+import java.util.List;
+import org.nabla.Ops;
 import org.nabla.Tensor;
 
 /**
  * A metric of confusion counts at one or more thresholds ({@link Precision}, {@link Recall}), with Keras' options:
  * {@code topK} (only each row's k highest predictions can be positive) and {@code classId} (only that column
- * counts). The statistics are {tp, fp, fn, tn} for each threshold.
+ * counts). The step gives the flattened targets, predictions and weights; {@link #hostStatistics} counts {tp, fp,
+ * fn, tn} at each threshold.
  */
 public abstract class ThresholdMetric extends Metric {
     private final String name;
@@ -42,8 +45,12 @@ public abstract class ThresholdMetric extends Metric {
     @Override
     public Tensor statistics(Tensor yTrue, Tensor yPred, Tensor sampleWeight) {
         Tensor[] f = ConfusionCounts.flatten(name, yTrue, yPred, sampleWeight, topK, classId);
-        return ConfusionCounts.counts(f[0], f[1], f[2], thresholds);
+        return Ops.reshape(Ops.stack(List.of(f[0], f[1], f[2]), 0), -1);   // {targets, predictions, weights}
     }
+
+    /** The counts {tp, fp, fn, tn} at each threshold, from the batch's targets, predictions and weights. */
+    @Override
+    public double[] hostStatistics(double[] fetched) { return ConfusionCounts.counts(fetched, thresholds); }
 
     @Override
     public double[] result(double[] totals) {

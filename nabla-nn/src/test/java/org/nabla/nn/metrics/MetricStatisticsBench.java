@@ -13,7 +13,8 @@ import org.nabla.TracedFunction;
  * What a metric costs per batch outside the model: its statistics as a traced function, the fetch and the host step.
  * Not a test; run it directly: {@code java -cp ... org.nabla.nn.metrics.MetricStatisticsBench set...}, a set being
  * metric names joined by "+", e.g. {@code categorical_accuracy auc precision+recall+auc}; "auc_onehot" is AUC with
- * its histogram made by ops (a one-hot [elements, thresholds] matrix times the weights), the first design.
+ * its histogram made by ops (a one-hot [elements, thresholds] matrix times the weights), "precision_ops" precision
+ * with its counts made by ops (a matmul of the thresholds' decisions by the weights): the first designs.
  */
 public final class MetricStatisticsBench {
     private MetricStatisticsBench() {}
@@ -27,7 +28,8 @@ public final class MetricStatisticsBench {
         List<Metric>[] metricsOf = new List[sets.length];
         for (int s = 0; s < sets.length; s++) {
             List<Metric> ms = new ArrayList<>();
-            for (String name : sets[s].split("\\+")) ms.add(name.equals("auc_onehot") ? new OneHotAuc() : Metrics.get(name, null));
+            for (String name : sets[s].split("\\+")) ms.add(name.equals("auc_onehot") ? new OneHotAuc()
+                    : name.equals("precision_ops") ? new OpsPrecision() : Metrics.get(name, null));
             metricsOf[s] = ms;
             fns[s] = TracedFunction.of(in -> ms.stream().map(m -> m.statistics(in[0], in[1], null))
                     .toArray(Tensor[]::new));
@@ -69,5 +71,26 @@ public final class MetricStatisticsBench {
         }
 
         @Override public double[] result(double[] totals) { return auc.result(totals); }
+    }
+
+    /** Precision at 0.5 whose counts {tp, fp, fn, tn} are made in the step by a matmul [1, M] x [M, 2]. */
+    private static final class OpsPrecision extends Metric {
+        private final Precision precision = new Precision();
+
+        @Override public String name() { return "precision_ops"; }
+
+        @Override
+        public Tensor statistics(Tensor yTrue, Tensor yPred, Tensor sampleWeight) {
+            Tensor t = Ops.reshape(yTrue, -1), p = Ops.reshape(yPred, -1), w = Ops.onesLike(p);
+            Tensor thr = Ops.reshape(Ops.cast(org.nabla.Tensors.of(new float[] {0.5f}), p.dtype()), 1, 1);
+            Tensor predPos = Ops.cast(Ops.greater(Ops.expandDims(p, 0), thr), p.dtype());
+            Tensor isPos = Ops.cast(Ops.notEqual(t, 0f), p.dtype());
+            Tensor posNeg = Ops.stack(List.of(Ops.mul(isPos, w), Ops.mul(Ops.sub(1f, isPos), w)), 1);
+            Tensor tpFp = Ops.matmul(predPos, posNeg);
+            Tensor fnTn = Ops.sub(Ops.sum(posNeg, true, 0), tpFp);
+            return Ops.reshape(Ops.concat(1, tpFp, fnTn), -1);
+        }
+
+        @Override public double[] result(double[] totals) { return precision.result(totals); }
     }
 }
