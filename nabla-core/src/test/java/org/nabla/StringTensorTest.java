@@ -133,6 +133,21 @@ class StringTensorTest {
     }
 
     @Test
+    void npyFilesRefuseStringsClearly() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> org.nabla.io.Npy.toBytes(strings("a")));
+        assertTrue(e.getMessage().contains(".npy has no variable-length byte string dtype"), e.getMessage());
+    }
+
+    @Test
+    void tracedFunctionsWithAStringSignatureServeAnyLength() {
+        TracedFunction f = TracedFunction.unary(x -> Ops.equal(x, "b"))
+                .withInputSignature(org.nabla.ops.TensorSpec.of(DType.STRING, Shape.of(-1)));
+        assertArrayEquals(new boolean[] {false, true}, f.call(strings("a", "b"))[0].toBooleanArray());
+        assertArrayEquals(new boolean[] {true}, f.call(strings("b"))[0].toBooleanArray());
+    }
+
+    @Test
     void tracedFunctionsTakeAndReturnStrings() {
         TracedFunction f = TracedFunction.of(a -> new Tensor[] {Ops.where(Ops.equal(a[0], "x"), a[0], a[1])});
         Tensor[] out = f.call(strings("x", "y"), strings("1", "2"));
