@@ -133,6 +133,19 @@ class StringTensorTest {
     }
 
     @Test
+    void tensorBytesWriteLengthPrefixedStringsAndKeepTheBuffersOrder() {
+        Tensor t = strings("ab", "");
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate((int) org.nabla.io.TensorBytes.byteCount(t));
+        org.nabla.io.TensorBytes.put(b, t);
+        assertEquals(java.nio.ByteOrder.BIG_ENDIAN, b.order());
+        assertArrayEquals(new byte[] {2, 0, 0, 0, 'a', 'b', 0, 0, 0, 0}, b.array());
+        b.flip();
+        assertArrayEquals(new String[] {"ab", ""}, org.nabla.io.TensorBytes.get(b, DType.STRING, Shape.of(2))
+                .toStringArray());
+        assertEquals(java.nio.ByteOrder.BIG_ENDIAN, b.order());
+    }
+
+    @Test
     void npyFilesRefuseStringsClearly() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> org.nabla.io.Npy.toBytes(strings("a")));
