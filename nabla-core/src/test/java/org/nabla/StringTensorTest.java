@@ -133,6 +133,34 @@ class StringTensorTest {
     }
 
     @Test
+    void tensorBytesWriteLengthPrefixedStringsAndKeepTheBuffersOrder() {
+        Tensor t = strings("ab", "");
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate((int) org.nabla.io.TensorBytes.byteCount(t));
+        org.nabla.io.TensorBytes.put(b, t);
+        assertEquals(java.nio.ByteOrder.BIG_ENDIAN, b.order());
+        assertArrayEquals(new byte[] {2, 0, 0, 0, 'a', 'b', 0, 0, 0, 0}, b.array());
+        b.flip();
+        assertArrayEquals(new String[] {"ab", ""}, org.nabla.io.TensorBytes.get(b, DType.STRING, Shape.of(2))
+                .toStringArray());
+        assertEquals(java.nio.ByteOrder.BIG_ENDIAN, b.order());
+    }
+
+    @Test
+    void npyFilesRefuseStringsClearly() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> org.nabla.io.Npy.toBytes(strings("a")));
+        assertTrue(e.getMessage().contains(".npy has no variable-length byte string dtype"), e.getMessage());
+    }
+
+    @Test
+    void tracedFunctionsWithAStringSignatureServeAnyLength() {
+        TracedFunction f = TracedFunction.unary(x -> Ops.equal(x, "b"))
+                .withInputSignature(org.nabla.ops.TensorSpec.of(DType.STRING, Shape.of(-1)));
+        assertArrayEquals(new boolean[] {false, true}, f.call(strings("a", "b"))[0].toBooleanArray());
+        assertArrayEquals(new boolean[] {true}, f.call(strings("b"))[0].toBooleanArray());
+    }
+
+    @Test
     void tracedFunctionsTakeAndReturnStrings() {
         TracedFunction f = TracedFunction.of(a -> new Tensor[] {Ops.where(Ops.equal(a[0], "x"), a[0], a[1])});
         Tensor[] out = f.call(strings("x", "y"), strings("1", "2"));

@@ -24,9 +24,9 @@ public final class TensorBytes {
         Tensor d = t.dense();
         int n = d.shape().intSize();
         if (d.data() instanceof byte[][] strings) {
-            ByteBuffer le = b.order(ByteOrder.LITTLE_ENDIAN);
-            ByteOrder was = b.order();
-            for (int i = 0; i < n; i++) le.putInt(strings[i].length).put(strings[i]);
+            ByteOrder was = b.order(); // written through b itself (its position moves), in its order again after
+            b.order(ByteOrder.LITTLE_ENDIAN);
+            for (int i = 0; i < n; i++) b.putInt(strings[i].length).put(strings[i]);
             b.order(was);
             return;
         }
