@@ -41,7 +41,7 @@ public final class OnnxLibrary implements OnnxOpLibrary {
     public java.util.Collection<org.nabla.ops.OpDef> ops() { return java.util.List.of(StringNormalizerOp.OP); }
 
     @Override
-    public void registerKernels(org.nabla.kernels.KernelRegistry kernels) { StringNormalizerOp.register(kernels); }
+    public void registerKernels(org.nabla.kernels.KernelRegistry kernels) { new StringNormalizerOp().registerKernels(kernels); }
 
     static OnnxOperators imports() { return Installed.IMPORTS; }
 

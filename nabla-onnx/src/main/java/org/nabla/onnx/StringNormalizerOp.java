@@ -23,8 +23,9 @@ import org.nabla.ops.TensorSpec;
  * expresses it): stop words removed from a [C] or [1, C] string tensor (compared case-insensitively unless
  * caseSensitive), then the rest lower- or upper-cased (Unicode, root locale); an empty result is one empty string.
  */
-final class StringNormalizerOp {
-    private StringNormalizerOp() {}
+final class StringNormalizerOp implements org.nabla.kernels.OpLibrary {
+    /** Made by {@link OnnxLibrary}, which registers this op with nabla-onnx's other ops. */
+    StringNormalizerOp() {}
 
     static final OpDef OP = OpDef.builder("OnnxStringNormalizer").inputs("x", "stopwords")
             .attr("caseChange", AttrType.STRING, "NONE")
@@ -46,7 +47,13 @@ final class StringNormalizerOp {
             .notDifferentiable().internal()
             .summary("ONNX StringNormalizer: stop words removed, then case changed").build();
 
-    static void register(KernelRegistry r) { r.register(OP, CpuDevice.TYPE, DType.STRING, StringNormalizerOp::run); }
+    @Override
+    public java.util.Collection<OpDef> ops() { return java.util.List.of(OP); }
+
+    @Override
+    public void registerKernels(KernelRegistry r) {
+        r.register(OP, CpuDevice.TYPE, DType.STRING, StringNormalizerOp::run);
+    }
 
     private static Tensor[] run(KernelContext ctx) {
         boolean sensitive = ctx.attrs().getBool("caseSensitive");
