@@ -13,7 +13,6 @@ import org.nabla.kernels.KernelRegistry;
 import org.nabla.kernels.OpLibrary;
 import org.nabla.kernels.cpu.Gemm;
 import org.nabla.kernels.cpu.VectorMath;
-import org.nabla.ops.AttrType;
 import org.nabla.ops.Attrs;
 import org.nabla.ops.GradientRegistry;
 import org.nabla.ops.OpDef;
@@ -39,8 +38,8 @@ public final class GruSequenceOps implements OpLibrary {
     public GruSequenceOps() {}
 
     /** The GRU time loop: outputs, final h, and the gates, recurrent projections and states for the gradient. */
-    public static final OpDef GRU_SEQUENCE = OpDef.builder("GruSequence").inputs("xw", "u", "rb", "h0", "mask")
-            .attr("goBackwards", AttrType.BOOL, false).attr("zeroOutputForMask", AttrType.BOOL, false)
+    public static final OpDef GRU_SEQUENCE = SequenceLoops.loopAttrs(OpDef.builder("GruSequence")
+                    .inputs("xw", "u", "rb", "h0", "mask"))
             .shape(GruSequenceOps::forwardShape)
             .summary("reset-after GRU over all timesteps of xw [B, T, 3U] with recurrent kernel u [U, 3U] and bias "
                     + "rb [3U] from h0 [B, U], skipping masked timesteps: outputs [B, T, U], final h, and (for the "
@@ -48,9 +47,8 @@ public final class GruSequenceOps implements OpLibrary {
             .build();
 
     /** GruSequence's backward pass through time (internal). */
-    public static final OpDef GRU_SEQUENCE_GRAD = OpDef.builder("GruSequenceGrad")
-            .inputs("u", "h0", "mask", "gates", "inner", "hs", "dOutputs", "dh")
-            .attr("goBackwards", AttrType.BOOL, false).attr("zeroOutputForMask", AttrType.BOOL, false)
+    public static final OpDef GRU_SEQUENCE_GRAD = SequenceLoops.loopAttrs(OpDef.builder("GruSequenceGrad")
+            .inputs("u", "h0", "mask", "gates", "inner", "hs", "dOutputs", "dh"))
             .shape(GruSequenceOps::gradShape)
             .notDifferentiable().internal()
             .summary("GruSequence's backward pass: dxw [B, T, 3U], du [U, 3U], drb [3U], dh0 [B, U]").build();
@@ -73,9 +71,8 @@ public final class GruSequenceOps implements OpLibrary {
     /** Runs the loop; returns {outputs [B, T, U], final h}. {@code mask} may be null. */
     public static Tensor[] run(Tensor xw, Tensor u, Tensor rb, Tensor h0, Tensor mask, boolean goBackwards,
                                boolean zeroOutputForMask) {
-        Tensor m = mask != null ? mask : org.nabla.Tensors.scalar(true);
-        Tensor[] r = Ops.runMulti(GRU_SEQUENCE, Attrs.of("goBackwards", goBackwards, "zeroOutputForMask",
-                zeroOutputForMask), xw, u, rb, h0, m);
+        Tensor[] r = Ops.runMulti(GRU_SEQUENCE, SequenceLoops.attrs(goBackwards, zeroOutputForMask), xw, u, rb, h0,
+                SequenceLoops.maskInput(mask));
         return Arrays.copyOf(r, 2);
     }
 
@@ -97,11 +94,7 @@ public final class GruSequenceOps implements OpLibrary {
         Shape state = Shape.of(x.dim(0), units);
         if (!in[3].shape().isCompatibleWith(state)) throw new OpException(op, "h0 must be [batch, units] = " + state
                 + ", got " + in[3].shape());
-        if (in[4].dtype() != DType.BOOL || !(in[4].shape().rank() == 0
-                || in[4].shape().isCompatibleWith(Shape.of(x.dim(0), x.dim(1))))) {
-            throw new OpException(op, "mask must be bool [batch, time] = " + Shape.of(x.dim(0), x.dim(1))
-                    + " or a scalar (no mask), got " + in[4]);
-        }
+        SequenceLoops.checkMask(op, in[4], x);
         TensorSpec seq = new TensorSpec(DType.FLOAT32, Shape.of(x.dim(0), x.dim(1), units));
         TensorSpec wide = new TensorSpec(DType.FLOAT32, x);
         return new TensorSpec[] {seq, new TensorSpec(DType.FLOAT32, state), wide, wide, seq};
@@ -122,7 +115,7 @@ public final class GruSequenceOps implements OpLibrary {
         int batch = xwT.shape().dim(0), time = xwT.shape().dim(1), g = xwT.shape().dim(2), units = g / 3;
         float[] xw = (float[]) xwT.data(), u = (float[]) ctx.input(1).data(), rb = (float[]) ctx.input(2).data();
         float[] h0 = (float[]) ctx.input(3).data();
-        byte[] mask = ctx.input(4).shape().rank() == 0 ? null : (byte[]) ctx.input(4).data();
+        byte[] mask = SequenceLoops.mask(ctx, 4);
         boolean back = ctx.attrs().getBool("goBackwards"), zeroOut = ctx.attrs().getBool("zeroOutputForMask");
         int seq = batch * time * units;
         float[] out = ctx.allocateFloats(seq), hs = ctx.allocateFloats(seq);
@@ -148,7 +141,9 @@ public final class GruSequenceOps implements OpLibrary {
                 for (int j = 0; j < 2 * units; j++) gates[row + j] = xw[x + j] + inner[row + j];
                 VectorMath.sigmoid(gates, row, gates, row, 2 * units);
                 int hb = row + 2 * units;
-                for (int j = 0; j < units; j++) gates[hb + j] = xw[x + 2 * units + j] + gates[row + units + j] * inner[hb + j];
+                for (int j = 0; j < units; j++) {
+                    gates[hb + j] = xw[x + 2 * units + j] + gates[row + units + j] * inner[hb + j];
+                }
                 VectorMath.tanh(gates, hb, gates, hb, units);
                 for (int j = 0; j < units; j++) {
                     float z = gates[row + j];
@@ -168,7 +163,7 @@ public final class GruSequenceOps implements OpLibrary {
     /** GruSequenceGrad(u, h0, mask, gates, inner, hs, dOutputs, dh). */
     private static Tensor[] backward(KernelContext ctx) {
         float[] u = (float[]) ctx.input(0).data(), h0 = (float[]) ctx.input(1).data();
-        byte[] mask = ctx.input(2).shape().rank() == 0 ? null : (byte[]) ctx.input(2).data();
+        byte[] mask = SequenceLoops.mask(ctx, 2);
         Tensor gatesT = ctx.input(3);
         float[] gates = (float[]) gatesT.data(), inner = (float[]) ctx.input(4).data();
         float[] hs = (float[]) ctx.input(5).data(), dOut = (float[]) ctx.input(6).data();

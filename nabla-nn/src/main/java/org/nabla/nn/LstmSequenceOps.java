@@ -13,7 +13,6 @@ import org.nabla.kernels.KernelRegistry;
 import org.nabla.kernels.OpLibrary;
 import org.nabla.kernels.cpu.Gemm;
 import org.nabla.kernels.cpu.VectorMath;
-import org.nabla.ops.AttrType;
 import org.nabla.ops.Attrs;
 import org.nabla.ops.GradientRegistry;
 import org.nabla.ops.OpDef;
@@ -42,8 +41,8 @@ public final class LstmSequenceOps implements OpLibrary {
     public LstmSequenceOps() {}
 
     /** The LSTM time loop: outputs, final h and c, and the activated gates and states kept for the gradient. */
-    public static final OpDef LSTM_SEQUENCE = OpDef.builder("LstmSequence").inputs("xw", "u", "h0", "c0", "mask")
-            .attr("goBackwards", AttrType.BOOL, false).attr("zeroOutputForMask", AttrType.BOOL, false)
+    public static final OpDef LSTM_SEQUENCE = SequenceLoops.loopAttrs(OpDef.builder("LstmSequence")
+                    .inputs("xw", "u", "h0", "c0", "mask"))
             .shape(LstmSequenceOps::forwardShape)
             .summary("LSTM over all timesteps of xw [B, T, 4U] with recurrent kernel u [U, 4U] from states h0, c0 "
                     + "[B, U], skipping masked timesteps: outputs [B, T, U], final h and c, and (for the gradient) "
@@ -51,9 +50,8 @@ public final class LstmSequenceOps implements OpLibrary {
             .build();
 
     /** LstmSequence's backward pass through time (internal). */
-    public static final OpDef LSTM_SEQUENCE_GRAD = OpDef.builder("LstmSequenceGrad")
-            .inputs("u", "h0", "c0", "mask", "gates", "hs", "cs", "dOutputs", "dh", "dc")
-            .attr("goBackwards", AttrType.BOOL, false).attr("zeroOutputForMask", AttrType.BOOL, false)
+    public static final OpDef LSTM_SEQUENCE_GRAD = SequenceLoops.loopAttrs(OpDef.builder("LstmSequenceGrad")
+            .inputs("u", "h0", "c0", "mask", "gates", "hs", "cs", "dOutputs", "dh", "dc"))
             .shape(LstmSequenceOps::gradShape)
             .notDifferentiable().internal()
             .summary("LstmSequence's backward pass: dxw [B, T, 4U], du [U, 4U], dh0 and dc0 [B, U]").build();
@@ -78,9 +76,8 @@ public final class LstmSequenceOps implements OpLibrary {
     /** Runs the loop; returns {outputs [B, T, U], final h, final c}. {@code mask} may be null. */
     public static Tensor[] run(Tensor xw, Tensor u, Tensor h0, Tensor c0, Tensor mask, boolean goBackwards,
                                boolean zeroOutputForMask) {
-        Tensor m = mask != null ? mask : org.nabla.Tensors.scalar(true);
-        Tensor[] r = Ops.runMulti(LSTM_SEQUENCE, Attrs.of("goBackwards", goBackwards, "zeroOutputForMask",
-                zeroOutputForMask), xw, u, h0, c0, m);
+        Tensor[] r = Ops.runMulti(LSTM_SEQUENCE, SequenceLoops.attrs(goBackwards, zeroOutputForMask), xw, u, h0, c0,
+                SequenceLoops.maskInput(mask));
         return Arrays.copyOf(r, 3);
     }
 
@@ -104,11 +101,7 @@ public final class LstmSequenceOps implements OpLibrary {
             if (!in[i].shape().isCompatibleWith(state)) throw new OpException(op, (i == 2 ? "h0" : "c0")
                     + " must be [batch, units] = " + state + ", got " + in[i].shape());
         }
-        if (in[4].dtype() != DType.BOOL || !(in[4].shape().rank() == 0
-                || in[4].shape().isCompatibleWith(Shape.of(x.dim(0), x.dim(1))))) {
-            throw new OpException(op, "mask must be bool [batch, time] = " + Shape.of(x.dim(0), x.dim(1))
-                    + " or a scalar (no mask), got " + in[4]);
-        }
+        SequenceLoops.checkMask(op, in[4], x);
         TensorSpec seq = new TensorSpec(DType.FLOAT32, Shape.of(x.dim(0), x.dim(1), units));
         TensorSpec st = new TensorSpec(DType.FLOAT32, state);
         return new TensorSpec[] {seq, st, st, new TensorSpec(DType.FLOAT32, x), seq, seq};
@@ -129,7 +122,7 @@ public final class LstmSequenceOps implements OpLibrary {
         int batch = xwT.shape().dim(0), time = xwT.shape().dim(1), g = xwT.shape().dim(2), units = g / 4;
         float[] xw = (float[]) xwT.data(), u = (float[]) ctx.input(1).data();
         float[] h0 = (float[]) ctx.input(2).data(), c0 = (float[]) ctx.input(3).data();
-        byte[] mask = ctx.input(4).shape().rank() == 0 ? null : (byte[]) ctx.input(4).data();
+        byte[] mask = SequenceLoops.mask(ctx, 4);
         boolean back = ctx.attrs().getBool("goBackwards"), zeroOut = ctx.attrs().getBool("zeroOutputForMask");
         int seq = batch * time * units;
         float[] out = ctx.allocateFloats(seq), hs = ctx.allocateFloats(seq), cs = ctx.allocateFloats(seq);
@@ -181,7 +174,7 @@ public final class LstmSequenceOps implements OpLibrary {
     private static Tensor[] backward(KernelContext ctx) {
         float[] u = (float[]) ctx.input(0).data(), h0 = (float[]) ctx.input(1).data();
         float[] c0 = (float[]) ctx.input(2).data();
-        byte[] mask = ctx.input(3).shape().rank() == 0 ? null : (byte[]) ctx.input(3).data();
+        byte[] mask = SequenceLoops.mask(ctx, 3);
         Tensor gatesT = ctx.input(4);
         float[] gates = (float[]) gatesT.data(), hs = (float[]) ctx.input(5).data();
         float[] cs = (float[]) ctx.input(6).data(), dOut = (float[]) ctx.input(7).data();

@@ -78,44 +78,38 @@ class RecurrentSequenceTest {
     void theFusedLoopEqualsTheUnrolledCells() {
         Tensor x = floats(B * T * F, 1, B, T, F);
         Tensor h0 = floats(B * U, 2, B, U), c0 = floats(B * U, 3, B, U);
-        int cases = 0;
-        for (boolean sequences : new boolean[] {false, true}) {
-            for (boolean backwards : new boolean[] {false, true}) {
-                for (boolean zeroOut : new boolean[] {false, true}) {
-                    for (boolean masked : new boolean[] {false, true}) {
-                        for (boolean initial : new boolean[] {false, true}) {
-                            if (zeroOut && !masked) continue;
-                            check(x, initial ? h0 : null, initial ? c0 : null, mask(masked), sequences, backwards,
-                                    zeroOut, cases % 2 == 1);
-                            cases++;
-                        }
-                    }
-                }
-            }
+        List<Config> all = configurations();
+        for (int i = 0; i < all.size(); i++) {
+            Config c = all.get(i);
+            check(x, c.initial() ? h0 : null, c.initial() ? c0 : null, mask(c.masked()), c.sequences(), c.backwards(),
+                    c.zeroOut(), i % 2 == 1);
         }
-        assertEquals(24, cases);
+        assertEquals(24, all.size());
+    }
+
+    /** One layer configuration: returned sequences, backwards, zero outputs for masked steps, a mask, initial states. */
+    private record Config(boolean sequences, boolean backwards, boolean zeroOut, boolean masked, boolean initial) { }
+
+    /** Every configuration but zero outputs without a mask (nothing to zero): 24. */
+    private static List<Config> configurations() {
+        List<Config> all = new ArrayList<>();
+        for (int bits = 0; bits < 32; bits++) {
+            Config c = new Config((bits & 16) != 0, (bits & 8) != 0, (bits & 4) != 0, (bits & 2) != 0, (bits & 1) != 0);
+            if (!c.zeroOut() || c.masked()) all.add(c);
+        }
+        return all;
     }
 
     @Test
     void theFusedGruLoopEqualsTheUnrolledCells() {
         Tensor x = floats(B * T * F, 1, B, T, F);
         Tensor h0 = floats(B * U, 2, B, U);
-        int cases = 0;
-        for (boolean sequences : new boolean[] {false, true}) {
-            for (boolean backwards : new boolean[] {false, true}) {
-                for (boolean zeroOut : new boolean[] {false, true}) {
-                    for (boolean masked : new boolean[] {false, true}) {
-                        for (boolean initial : new boolean[] {false, true}) {
-                            if (zeroOut && !masked) continue;
-                            checkGru(x, initial ? h0 : null, mask(masked), sequences, backwards, zeroOut,
-                                    cases % 2 == 1, cases % 3 != 2);
-                            cases++;
-                        }
-                    }
-                }
-            }
+        List<Config> all = configurations();
+        for (int i = 0; i < all.size(); i++) {
+            Config c = all.get(i);
+            checkGru(x, c.initial() ? h0 : null, mask(c.masked()), c.sequences(), c.backwards(), c.zeroOut(),
+                    i % 2 == 1, i % 3 != 2);
         }
-        assertEquals(24, cases);
     }
 
     private static void checkGru(Tensor x, Tensor h0, Tensor mask, boolean sequences, boolean backwards,
