@@ -115,7 +115,7 @@ public final class GruSequenceOps implements OpLibrary {
         int batch = xwT.shape().dim(0), time = xwT.shape().dim(1), g = xwT.shape().dim(2), units = g / 3;
         float[] xw = (float[]) xwT.data(), u = (float[]) ctx.input(1).data(), rb = (float[]) ctx.input(2).data();
         float[] h0 = (float[]) ctx.input(3).data();
-        byte[] mask = SequenceLoops.mask(ctx, 4);
+        byte[] mask = SequenceLoops.mask(ctx.input(4));
         boolean back = ctx.attrs().getBool("goBackwards"), zeroOut = ctx.attrs().getBool("zeroOutputForMask");
         int seq = batch * time * units;
         float[] out = ctx.allocateFloats(seq), hs = ctx.allocateFloats(seq);
@@ -163,7 +163,7 @@ public final class GruSequenceOps implements OpLibrary {
     /** GruSequenceGrad(u, h0, mask, gates, inner, hs, dOutputs, dh). */
     private static Tensor[] backward(KernelContext ctx) {
         float[] u = (float[]) ctx.input(0).data(), h0 = (float[]) ctx.input(1).data();
-        byte[] mask = SequenceLoops.mask(ctx, 2);
+        byte[] mask = SequenceLoops.mask(ctx.input(2));
         Tensor gatesT = ctx.input(3);
         float[] gates = (float[]) gatesT.data(), inner = (float[]) ctx.input(4).data();
         float[] hs = (float[]) ctx.input(5).data(), dOut = (float[]) ctx.input(6).data();

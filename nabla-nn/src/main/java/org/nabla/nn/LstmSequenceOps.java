@@ -122,7 +122,7 @@ public final class LstmSequenceOps implements OpLibrary {
         int batch = xwT.shape().dim(0), time = xwT.shape().dim(1), g = xwT.shape().dim(2), units = g / 4;
         float[] xw = (float[]) xwT.data(), u = (float[]) ctx.input(1).data();
         float[] h0 = (float[]) ctx.input(2).data(), c0 = (float[]) ctx.input(3).data();
-        byte[] mask = SequenceLoops.mask(ctx, 4);
+        byte[] mask = SequenceLoops.mask(ctx.input(4));
         boolean back = ctx.attrs().getBool("goBackwards"), zeroOut = ctx.attrs().getBool("zeroOutputForMask");
         int seq = batch * time * units;
         float[] out = ctx.allocateFloats(seq), hs = ctx.allocateFloats(seq), cs = ctx.allocateFloats(seq);
@@ -174,7 +174,7 @@ public final class LstmSequenceOps implements OpLibrary {
     private static Tensor[] backward(KernelContext ctx) {
         float[] u = (float[]) ctx.input(0).data(), h0 = (float[]) ctx.input(1).data();
         float[] c0 = (float[]) ctx.input(2).data();
-        byte[] mask = SequenceLoops.mask(ctx, 3);
+        byte[] mask = SequenceLoops.mask(ctx.input(3));
         Tensor gatesT = ctx.input(4);
         float[] gates = (float[]) gatesT.data(), hs = (float[]) ctx.input(5).data();
         float[] cs = (float[]) ctx.input(6).data(), dOut = (float[]) ctx.input(7).data();

@@ -3,7 +3,6 @@ package org.nabla.nn;
 import org.nabla.DType;
 import org.nabla.Shape;
 import org.nabla.Tensor;
-import org.nabla.kernels.KernelContext;
 import org.nabla.ops.AttrType;
 import org.nabla.ops.Attrs;
 import org.nabla.ops.OpDef;
@@ -36,8 +35,6 @@ final class SequenceLoops {
         }
     }
 
-    /** The kernel's mask input as bytes, or null for none. */
-    static byte[] mask(KernelContext ctx, int input) {
-        return ctx.input(input).shape().rank() == 0 ? null : (byte[]) ctx.input(input).data();
-    }
+    /** A kernel's mask input as bytes, or null for none. */
+    static byte[] mask(Tensor mask) { return mask.shape().rank() == 0 ? null : (byte[]) mask.data(); }
 }
