@@ -119,6 +119,7 @@ public final class Batching {
      * agree) become the rows of a {@link RaggedTensor}.
      */
     public static RaggedTensor collateRagged(List<?> items) {
+        if (!items.isEmpty() && items.get(0) instanceof RaggedTensor) return collateNested(items);
         List<Tensor> ts = new ArrayList<>(items.size());
         long[] lengths = new long[items.size()];
         for (int i = 0; i < items.size(); i++) {
@@ -136,6 +137,29 @@ public final class Batching {
             lengths[i] = a[0];
         }
         return RaggedTensor.fromRowLengths(ts.size() == 1 ? ts.get(0) : Ops.concat(ts, 0), lengths);
+    }
+
+    /**
+     * Ragged elements (e.g. sentences of words) become the rows of a tensor with one more ragged dimension; their
+     * ragged ranks, dtypes and inner dimensions must agree.
+     */
+    private static RaggedTensor collateNested(List<?> items) {
+        RaggedTensor[] parts = new RaggedTensor[items.size()];
+        long[] lengths = new long[items.size()];
+        for (int i = 0; i < parts.length; i++) {
+            if (!(items.get(i) instanceof RaggedTensor r)) {
+                throw new IllegalArgumentException("raggedBatch: element 0 is a RaggedTensor but element " + i + " is "
+                        + (items.get(i) == null ? "null" : items.get(i).getClass().getSimpleName()));
+            }
+            if (i > 0 && (r.dtype() != parts[0].dtype() || r.raggedRank() != parts[0].raggedRank())) {
+                throw new IllegalArgumentException("raggedBatch: element " + i + " is a " + r.dtype() + " ragged tensor"
+                        + " of ragged rank " + r.raggedRank() + " but element 0 is " + parts[0].dtype() + " of ragged "
+                        + "rank " + parts[0].raggedRank());
+            }
+            parts[i] = r;
+            lengths[i] = r.nrows();
+        }
+        return RaggedTensor.fromRowLengths(RaggedTensor.concat(parts), lengths);
     }
 
     /** Stacks tensors of one dtype and shape {@code s} into a tensor of shape {@code [n, s...]}. */

@@ -211,7 +211,8 @@ public abstract class Dataset<T> implements Iterable<T> {
 
     /**
      * Batches {@code Tensor} elements whose first dimensions differ into {@link RaggedTensor}s, one row per element
-     * (TensorFlow's {@code ragged_batch}); their inner dimensions and dtype must agree.
+     * (TensorFlow's {@code ragged_batch}); their inner dimensions and dtype must agree. {@code RaggedTensor} elements
+     * give a tensor with one more ragged dimension (a batch of sentences of words: ragged rank 2).
      */
     public Dataset<RaggedTensor> raggedBatch(int batchSize, boolean dropRemainder) {
         return batch(batchSize, dropRemainder, Batching::collateRagged);

@@ -51,6 +51,23 @@ class VariableLengthBatchTest {
     }
 
     @Test
+    void raggedElementsBatchIntoANestedRaggedTensor() {
+        // documents of sentences of token ids: each element is ragged, a batch has ragged rank 2
+        Dataset<RaggedTensor> docs = Dataset.fromIterable(List.of(RaggedTensor.of(new int[][] {{1, 2}, {3}}),
+                RaggedTensor.of(new int[][] {{4, 5, 6}}), RaggedTensor.of(new int[][] {})));
+        RaggedTensor batch = docs.raggedBatch(3, false).toList().get(0);
+        assertEquals(2, batch.raggedRank());
+        assertArrayEquals(new long[] {0, 2, 3, 3}, batch.rowSplits().toLongArray());
+        assertArrayEquals(new long[] {0, 2, 3, 6}, batch.raggedValues().rowSplits().toLongArray());
+        assertEquals(Shape.of(3, 2, 3), batch.toTensor().shape());
+        Dataset<Object> mixed = Dataset.fromIterable(List.of(RaggedTensor.of(new int[][] {{1}}),
+                RaggedTensor.of(new float[][] {{1}})));
+        String m = assertThrows(IllegalArgumentException.class, () -> mixed.raggedBatch(2, false).toList())
+                .getMessage();
+        assertTrue(m.contains("element 1 is a float32 ragged tensor of ragged rank 1 but element 0 is int32"), m);
+    }
+
+    @Test
     void mismatchedElementsAreNamed() {
         Dataset<Tensor> mixed = Dataset.fromIterable(List.of(ids(1, 2), Tensors.of(new float[] {1}, 1)));
         String padded = assertThrows(IllegalArgumentException.class, () -> mixed.paddedBatch(2).toList()).getMessage();
