@@ -327,6 +327,38 @@ public final class RaggedTensor {
         return new RaggedTensor(v, null, rowSplits);
     }
 
+    /**
+     * An element-wise function of two ragged tensors with the same rows at every level (TensorFlow's binary ops on
+     * ragged tensors, e.g. {@code rt1 + rt2}): {@code f} gets both flat values; concrete splits must be equal.
+     */
+    public RaggedTensor combine(RaggedTensor other, java.util.function.BinaryOperator<Tensor> f) {
+        List<Tensor> mine = nestedRowSplits(), theirs = other.nestedRowSplits();
+        boolean same = mine.size() == theirs.size();
+        for (int i = 0; same && i < mine.size(); i++) {
+            Tensor a = mine.get(i), b = theirs.get(i);
+            same = a == b || a.isSymbolic() || b.isSymbolic() || Arrays.equals(a.toLongArray(), b.toLongArray());
+        }
+        if (!same) {
+            throw new IllegalArgumentException("RaggedTensor.combine: the tensors' rows differ (ragged ranks "
+                    + raggedRank() + " and " + other.raggedRank() + ", splits " + describe(mine) + " and "
+                    + describe(theirs) + "); element-wise operations need the same rows");
+        }
+        return map(v -> {
+            Tensor w = f.apply(v, other.flatValues());
+            if (!w.isSymbolic() && !v.isSymbolic() && w.shape().dim(0) != v.shape().dim(0)) {
+                throw new IllegalArgumentException("RaggedTensor.combine: the function changed the number of values "
+                        + "from " + v.shape().dim(0) + " to " + w.shape().dim(0) + "; use an element-wise function");
+            }
+            return w;
+        });
+    }
+
+    private static String describe(List<Tensor> splits) {
+        List<String> parts = new ArrayList<>();
+        for (Tensor t : splits) parts.add(t.isSymbolic() ? "?" : Arrays.toString(t.toLongArray()));
+        return String.join(" / ", parts);
+    }
+
     /** The sum of each row, {@code [nrows, ...]} (0 for an empty row); ragged rank 1 (else {@link #reduceInnerSum}). */
     public Tensor reduceSum() { return Ops.run(RaggedOps.REDUCE_SUM, Attrs.EMPTY, values(), rowSplits); }
 

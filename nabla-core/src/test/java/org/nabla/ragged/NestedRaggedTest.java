@@ -90,6 +90,17 @@ class NestedRaggedTest {
     }
 
     @Test
+    void binaryOperationsNeedTheSameRows() {
+        RaggedTensor r = sample();
+        RaggedTensor sum = r.combine(r.map(x -> Ops.mul(x, 10f)), Ops::add);
+        assertEquals(List.of(List.of(List.of(11.0, 22.0), List.of(33.0)), List.of(), List.of(List.of(44.0, 55.0, 66.0))),
+                sum.toNestedList());
+        RaggedTensor other = RaggedTensor.of(new float[][][] {{{1}, {2, 3}}, {}, {{4, 5, 6}}});
+        String m = message(() -> r.combine(other, Ops::add));
+        assertTrue(m.contains("splits [0, 2, 2, 3] / [0, 2, 3, 6] and [0, 2, 2, 3] / [0, 1, 3, 6]"), m);
+    }
+
+    @Test
     void gradientsReachTheFlatValues() {
         Tensor v = Tensors.of(new double[] {1, 2, 3, 4, 5, 6}, 6);
         Tensor w = Tensors.of(new double[] {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18}, 3, 2, 3);
