@@ -34,6 +34,7 @@ public final class OnnxLibrary implements OnnxOpLibrary {
         ReductionExports.register(exports);
         ArrayExports.register(exports);
         NnExports.register(exports);
+        RecurrentExports.register(exports);
     }
 
     /** The one op of its own: ONNX's StringNormalizer, whose output length depends on the values. */

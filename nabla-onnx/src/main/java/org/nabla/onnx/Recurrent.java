@@ -3,6 +3,7 @@ package org.nabla.onnx;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.UnaryOperator;
+import org.nabla.DType;
 import org.nabla.Ops;
 import org.nabla.Tensor;
 import org.nabla.Tensors;
@@ -12,7 +13,8 @@ import org.nabla.Tensors;
  * matmul and elementwise ops. They are built here rather than from nabla-nn's fused LSTM/GRU cells because ONNX's
  * operators carry what those layers do not: per-direction activation functions with alpha/beta, clipping, peepholes,
  * GRU's linear_before_reset, both layouts and bidirectional runs; unrolled, each step is plain ops that the graph
- * optimizer and the gradients already handle. Gate order is ONNX's: GRU z r h, LSTM i o f c.
+ * optimizer and the gradients already handle. Gate order is ONNX's: GRU z r h, LSTM i o f c. {@code sequence_lens} may be a
+ * run-time value: each step then keeps the states of examples past their length and writes zeros for them.
  */
 final class Recurrent {
     private enum Kind { RNN, GRU, LSTM }
@@ -40,11 +42,11 @@ final class Recurrent {
         if (!direction.equals("forward") && !direction.equals("reverse") && dirs == 1) {
             throw n.error("unknown direction '" + direction + "'");
         }
+        // sequence_lens: example b runs its first lens[b] timesteps (from lens[b] - 1 down in reverse), its states
+        // stay put after them and its outputs there are zero; lengths known to be full need no masking
         Tensor seqLens = n.known(4);
-        if (n.in(4) != null && (seqLens == null
-                || java.util.Arrays.stream(seqLens.toLongArray()).anyMatch(len -> len != steps))) {
-            throw n.unsupported("sequence_lens shorter than the sequence (" + steps + " steps)");
-        }
+        boolean full = seqLens != null && java.util.Arrays.stream(seqLens.toLongArray()).allMatch(l -> l == steps);
+        Tensor lens = n.in(4) == null || full ? null : Ops.expandDims(Ops.cast(n.in(4), DType.INT64), 1);
         if (kind == Kind.LSTM && n.attrInt("input_forget", 0) != 0) throw n.unsupported("input_forget 1");
         List<UnaryOperator<Tensor>> acts = activations(n, kind, dirs);
         int perDir = acts.size() / dirs;
@@ -75,6 +77,7 @@ final class Recurrent {
             Tensor[] outs = new Tensor[steps];
             for (int s = 0; s < steps; s++) {
                 int t = reverse ? steps - 1 - s : s;
+                Tensor hBefore = h, cBefore = c;
                 Tensor xw = Ops.matmul(Ops.gather(x, Tensors.scalar((long) t), 0), wt);
                 if (wb != null) xw = Ops.add(xw, wb);
                 Tensor hr = Ops.matmul(h, rt);
@@ -102,7 +105,14 @@ final class Recurrent {
                         h = Ops.mul(o, fn.get(2).apply(c));
                     }
                 }
-                outs[t] = h;
+                if (lens != null) {
+                    Tensor valid = Ops.less(Tensors.scalar((long) t), lens);   // [batch, 1]
+                    h = Ops.where(valid, h, hBefore);
+                    if (c != null) c = Ops.where(valid, c, cBefore);
+                    outs[t] = Ops.where(valid, h, Ops.zerosLike(h));
+                } else {
+                    outs[t] = h;
+                }
             }
             ys.add(Ops.stack(List.of(outs), 0)); // (steps, batch, hidden)
             hs.add(h);
