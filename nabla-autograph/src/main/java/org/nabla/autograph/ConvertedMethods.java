@@ -1,0 +1,151 @@
+package org.nabla.autograph;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.Serializable;
+import java.lang.classfile.ClassFile;
+import java.lang.classfile.ClassHierarchyResolver;
+import java.lang.classfile.ClassModel;
+import java.lang.classfile.MethodModel;
+import java.lang.constant.ClassDesc;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandleInfo;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
+import java.lang.invoke.SerializedLambda;
+import java.lang.reflect.Method;
+import java.util.Arrays;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Finds the method behind a lambda or method reference (its {@link SerializedLambda}), converts it once (cached per
+ * method) into a hidden class that is a nestmate of the method's class (so private members stay reachable), and
+ * returns a handle on the converted method with the lambda's captured values bound.
+ */
+final class ConvertedMethods {
+    private static final Map<String, MethodHandle> CACHE = new ConcurrentHashMap<>();
+
+    private ConvertedMethods() {}
+
+    /** What a function value resolves to: a name for its graphs and a handle taking the interface's arguments. */
+    record Resolved(String name, MethodHandle handle) {}
+
+    static Resolved resolve(Serializable fn) {
+        SerializedLambda sl = serializedLambda(fn);
+        int kind = sl.getImplMethodKind();
+        if (kind != MethodHandleInfo.REF_invokeStatic && kind != MethodHandleInfo.REF_invokeVirtual
+                && kind != MethodHandleInfo.REF_invokeSpecial) {
+            throw new IllegalArgumentException("AutoGraph converts static methods, instance methods of classes and "
+                    + "lambdas; " + sl.getImplClass().replace('/', '.') + "." + sl.getImplMethodName() + " is "
+                    + MethodHandleInfo.referenceKindToString(kind) + " (a constructor or an interface method)");
+        }
+        Class<?> host;
+        try {
+            host = Class.forName(sl.getImplClass().replace('/', '.'), false, fn.getClass().getClassLoader());
+        } catch (ClassNotFoundException e) {
+            throw new IllegalArgumentException("AutoGraph: cannot load " + sl.getImplClass(), e);
+        }
+        String name = sl.getImplMethodName();
+        String descriptor = sl.getImplMethodSignature();
+        Object[] captured = new Object[sl.getCapturedArgCount()];
+        for (int i = 0; i < captured.length; i++) captured[i] = sl.getCapturedArg(i);
+        MethodHandle h = doNotConvert(host, name, descriptor) ? original(host, name, descriptor, kind)
+                : CACHE.computeIfAbsent(host.getName() + "." + name + descriptor,
+                        k -> convert(host, name, descriptor));
+        if (captured.length > 0) h = MethodHandles.insertArguments(h, 0, captured);
+        return new Resolved(name.startsWith("lambda$") ? "autograph_lambda" : name, h);
+    }
+
+    private static SerializedLambda serializedLambda(Serializable fn) {
+        if (fn == null) throw new IllegalArgumentException("AutoGraph: the function is null");
+        try {
+            Method m = fn.getClass().getDeclaredMethod("writeReplace");
+            m.setAccessible(true);
+            if (m.invoke(fn) instanceof SerializedLambda sl) return sl;
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            // not a lambda: reported below
+        }
+        throw new IllegalArgumentException("AutoGraph converts lambdas and method references (static methods, "
+                + "instance methods of classes); " + fn.getClass().getName() + " is neither: pass its method as a "
+                + "reference, e.g. obj::step");
+    }
+
+    private static boolean doNotConvert(Class<?> host, String name, String descriptor) {
+        for (Method m : host.getDeclaredMethods()) {
+            if (m.getName().equals(name) && MethodType.methodType(m.getReturnType(), m.getParameterTypes())
+                    .toMethodDescriptorString().equals(descriptor)) {
+                return m.isAnnotationPresent(DoNotConvert.class);
+            }
+        }
+        return false;
+    }
+
+    private static MethodHandle original(Class<?> host, String name, String descriptor, int kind) {
+        try {
+            MethodHandles.Lookup lookup = lookupIn(host);
+            MethodType type = MethodType.fromMethodDescriptorString(descriptor, host.getClassLoader());
+            return kind == MethodHandleInfo.REF_invokeStatic ? lookup.findStatic(host, name, type)
+                    : lookup.findVirtual(host, name, type);
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("AutoGraph: cannot reach " + host.getName() + "." + name, e);
+        }
+    }
+
+    private static MethodHandle convert(Class<?> host, String name, String descriptor) {
+        byte[] bytes = classBytes(host);
+        ClassModel model = ClassFile.of().parse(bytes);
+        MethodModel method = model.methods().stream()
+                .filter(m -> m.methodName().equalsString(name) && m.methodType().equalsString(descriptor))
+                .findFirst().orElseThrow(() -> new IllegalStateException("AutoGraph: " + host.getName() + "."
+                        + name + descriptor + " is not in its class file"));
+        Converter converter = new Converter(model, method);
+        ClassLoader loader = host.getClassLoader() != null ? host.getClassLoader() : ClassLoader.getSystemClassLoader();
+        ClassHierarchyResolver resolver = ClassHierarchyResolver.defaultResolver()
+                .orElse(ClassHierarchyResolver.ofResourceParsing(loader))
+                .orElse(ClassHierarchyResolver.ofClassLoading(loader));
+        String entry = "autograph$" + name.replaceAll("[^A-Za-z0-9_]", "_");
+        byte[] converted = converter.convert(ClassDesc.of(host.getName() + "$AutoGraph"), entry, resolver);
+        try {
+            MethodHandles.Lookup hidden = lookupIn(host).defineHiddenClass(converted, true,
+                    MethodHandles.Lookup.ClassOption.NESTMATE);
+            Class<?> cls = hidden.lookupClass();
+            MethodType regionType = MethodType.methodType(Object[].class, Object[].class);
+            for (Construct c : converter.constructs) {
+                c.whenTrue = c.whenTrueName == null ? null : hidden.findStatic(cls, c.whenTrueName, regionType);
+                c.whenFalse = c.whenFalseName == null ? null : hidden.findStatic(cls, c.whenFalseName, regionType);
+            }
+            MethodType type = (MethodType) converter.convertedType().resolveConstantDesc(hidden);
+            return hidden.findStatic(cls, entry, type);
+        } catch (ReflectiveOperationException | VerifyError e) {
+            throw new IllegalStateException("AutoGraph: the converted " + host.getName() + "." + name
+                    + " does not load: " + e, e);
+        }
+    }
+
+    private static MethodHandles.Lookup lookupIn(Class<?> host) {
+        ConvertedMethods.class.getModule().addReads(host.getModule());
+        try {
+            return MethodHandles.privateLookupIn(host, MethodHandles.lookup());
+        } catch (IllegalAccessException e) {
+            throw new IllegalArgumentException("AutoGraph cannot reach into " + host.getName() + ": open its package "
+                    + "to org.nabla.autograph (module-info: opens " + host.getPackageName()
+                    + " to org.nabla.autograph;)", e);
+        }
+    }
+
+    private static byte[] classBytes(Class<?> host) {
+        String resource = "/" + host.getName().replace('.', '/') + ".class";
+        try (InputStream in = host.getResourceAsStream(resource)) {
+            if (in == null) {
+                throw new IllegalArgumentException("AutoGraph cannot read the class file of " + host.getName()
+                        + " (a hidden or generated class?); only classes loaded from class files can be converted");
+            }
+            return in.readAllBytes();
+        } catch (IOException e) {
+            throw new IllegalArgumentException("AutoGraph cannot read " + resource, e);
+        }
+    }
+
+    static String describe(Object[] args) { return Arrays.toString(args); }
+}

@@ -1,0 +1,599 @@
+package org.nabla.autograph;
+
+import static java.lang.constant.ConstantDescs.CD_Object;
+import static java.lang.constant.ConstantDescs.CD_int;
+
+import java.lang.classfile.ClassBuilder;
+import java.lang.classfile.ClassFile;
+import java.lang.classfile.ClassHierarchyResolver;
+import java.lang.classfile.ClassModel;
+import java.lang.classfile.CodeBuilder;
+import java.lang.classfile.CodeElement;
+import java.lang.classfile.Instruction;
+import java.lang.classfile.Label;
+import java.lang.classfile.MethodModel;
+import java.lang.classfile.Opcode;
+import java.lang.classfile.TypeKind;
+import java.lang.classfile.attribute.SourceFileAttribute;
+import java.lang.classfile.instruction.BranchInstruction;
+import java.lang.classfile.instruction.ExceptionCatch;
+import java.lang.classfile.instruction.FieldInstruction;
+import java.lang.classfile.instruction.IncrementInstruction;
+import java.lang.classfile.instruction.InvokeInstruction;
+import java.lang.classfile.instruction.LabelTarget;
+import java.lang.classfile.instruction.LineNumber;
+import java.lang.classfile.instruction.LocalVariable;
+import java.lang.classfile.instruction.LookupSwitchInstruction;
+import java.lang.classfile.instruction.ReturnInstruction;
+import java.lang.classfile.instruction.StoreInstruction;
+import java.lang.classfile.instruction.SwitchCase;
+import java.lang.classfile.instruction.TableSwitchInstruction;
+import java.lang.classfile.instruction.ThrowInstruction;
+import java.lang.constant.ClassDesc;
+import java.lang.constant.MethodTypeDesc;
+import java.lang.reflect.AccessFlag;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * Rewrites one method: its code is copied into a static method of a new class, and every {@code if} and loop whose
+ * condition is {@code Tensor.booleanValue()} becomes a call into {@link AutoGraphRuntime}, its blocks outlined as
+ * static methods that take and return the method's locals (an {@code Object[]} indexed by slot). The structure is
+ * read from javac's patterns: {@code booleanValue; ifeq ELSE; THEN; goto END; ELSE: ...; END:} for if/else, and
+ * {@code COND: ...; booleanValue; ifeq EXIT; BODY; goto COND; EXIT:} for while and for loops.
+ */
+final class Converter {
+    static final ClassDesc OBJECTS = CD_Object.arrayType();
+    static final MethodTypeDesc REGION_TYPE = MethodTypeDesc.of(OBJECTS, OBJECTS);
+    private static final ClassDesc TENSOR = ClassDesc.of("org.nabla.Tensor");
+    private static final ClassDesc RUNTIME = ClassDesc.of("org.nabla.autograph.AutoGraphRuntime");
+    private static final ClassDesc INTEGER = ClassDesc.of("java.lang.Integer");
+
+    /** A block to emit: elements [from, to), what its jumps out of it mean, and what it hands back. */
+    private record Region(int from, int to, Set<Integer> joinKeys, Map<Integer, Integer> exitByKey,
+                          List<Construct.Local> outputs, List<Construct.Local> prologue, boolean topLevel,
+                          boolean valueRegion, boolean allowReturn) {}
+
+    private record Pending(String name, Region region) {}
+
+    private final ClassModel host;
+    private final MethodModel method;
+    private final MethodBody body;
+    private final ClassDesc hostDesc;
+    private final List<Pending> pending = new ArrayList<>();
+    final List<Construct> constructs = new ArrayList<>();
+    private final int frameSlot;
+    private final int resultSlot;
+    private final int exitSlot;
+    private final int retSlot;
+
+    Converter(ClassModel host, MethodModel method) {
+        this.host = host;
+        this.method = method;
+        String source = host.findAttribute(java.lang.classfile.Attributes.sourceFile())
+                .map(a -> a.sourceFile().stringValue()).orElse(null);
+        this.body = new MethodBody(method.code().orElseThrow(() -> new IllegalArgumentException(
+                "AutoGraph: " + method.methodName().stringValue() + " has no code (abstract or native)")),
+                source, method.methodName().stringValue());
+        this.hostDesc = host.thisClass().asSymbol();
+        frameSlot = body.maxLocals;
+        resultSlot = frameSlot + 1;
+        exitSlot = frameSlot + 2;
+        retSlot = frameSlot + 3;
+    }
+
+    /** The descriptor of the converted static method: the receiver first for an instance method. */
+    MethodTypeDesc convertedType() {
+        MethodTypeDesc t = method.methodTypeSymbol();
+        if (method.flags().has(AccessFlag.STATIC)) return t;
+        return t.insertParameterTypes(0, hostDesc);
+    }
+
+    /** The bytes of the converted class {@code className} (same package as the host), holding {@code entryName}. */
+    byte[] convert(ClassDesc className, String entryName, ClassHierarchyResolver resolver) {
+        ClassFile cf = ClassFile.of(ClassFile.ClassHierarchyResolverOption.of(resolver),
+                ClassFile.DebugElementsOption.PASS_DEBUG);
+        return cf.build(className, clb -> {
+            clb.withFlags(AccessFlag.FINAL, AccessFlag.SYNTHETIC);
+            if (body.sourceFile != null) clb.with(SourceFileAttribute.of(body.sourceFile));
+            Region top = new Region(0, body.elements.size(), Set.of(), Map.of(), List.of(), List.of(), true,
+                    false, true);
+            clb.withMethodBody(entryName, convertedType(), ClassFile.ACC_PUBLIC | ClassFile.ACC_STATIC,
+                    cb -> emit(cb, top));
+            buildPending(clb);
+        });
+    }
+
+    private void buildPending(ClassBuilder clb) {
+        while (!pending.isEmpty()) {
+            Pending p = pending.removeFirst();
+            clb.withMethodBody(p.name(), REGION_TYPE, ClassFile.ACC_PUBLIC | ClassFile.ACC_STATIC | ClassFile.ACC_SYNTHETIC,
+                    cb -> emit(cb, p.region()));
+        }
+    }
+
+    // ------------------------------------------------------------------ emission of one region
+
+    private final class Emission {
+        final CodeBuilder cb;
+        final Region r;
+        final Map<Integer, Label> byKey = new HashMap<>();
+        final Set<Integer> bound = new HashSet<>();
+        final Map<Integer, Label> trampolines = new TreeMap<>();
+        final Label fallEpilogue;
+        final Label exitEpilogue;
+        final Label end;
+
+        Emission(CodeBuilder cb, Region r) {
+            this.cb = cb;
+            this.r = r;
+            fallEpilogue = cb.newLabel();
+            exitEpilogue = cb.newLabel();
+            end = cb.newLabel();
+        }
+
+        Label internal(int key) { return byKey.computeIfAbsent(key, k -> cb.newLabel()); }
+
+        /** Where a jump to {@code key} goes in the emitted code; {@code at} is the jump's element, for errors. */
+        Label target(int key, int at) {
+            if (r.topLevel()) return internal(key);
+            if (body.key(r.from()) <= key && key < body.key(r.to())) return internal(key);
+            if (r.joinKeys().contains(key) || key == body.key(r.to())) return fallEpilogue;
+            Integer code = r.exitByKey().get(key);
+            if (code == null) {
+                throw new ConversionException(body.sourceFile, body.lineAt(at), "a jump out of a block that "
+                        + "depends on a tensor condition (a break or continue of a Java loop, or a labelled break) "
+                        + "cannot be converted");
+            }
+            return trampolines.computeIfAbsent(code, c -> cb.newLabel());
+        }
+    }
+
+    private void emit(CodeBuilder cb, Region r) {
+        Emission em = new Emission(cb, r);
+        if (!r.topLevel()) {
+            cb.aload(0).astore(frameSlot);
+            for (Construct.Local v : r.prologue()) {
+                cb.aload(frameSlot).ldc(v.slot()).aaload();
+                unbox(cb, v.descriptor());
+                cb.storeLocal(kind(v.descriptor()), v.slot());
+            }
+        }
+        Map<Integer, int[]> loops = findLoops(r.from(), r.to());
+        int i = r.from();
+        while (i < r.to()) {
+            int[] loop = loops.get(i);
+            if (loop != null) {
+                bindLabelsAt(em, i);
+                i = emitLoop(em, loop);
+                continue;
+            }
+            CodeElement e = body.elements.get(i);
+            if (isTensorCondition(e)) {
+                int br = body.nextInstruction(i + 1);
+                if (br < body.elements.size() && body.elements.get(br) instanceof BranchInstruction b
+                        && (b.opcode() == Opcode.IFEQ || b.opcode() == Opcode.IFNE)) {
+                    i = emitIf(em, i, br, b);
+                    continue;
+                }
+            }
+            copy(em, i, e);
+            i++;
+        }
+        cb.labelBinding(em.end);
+        emitCatches(em);
+        if (r.topLevel()) return;
+        cb.labelBinding(em.fallEpilogue);
+        if (r.valueRegion()) cb.astore(retSlot);
+        newResult(cb, r.outputs(), () -> cb.iconst_0().invokestatic(INTEGER, "valueOf",
+                MethodTypeDesc.of(INTEGER, CD_int)), r.valueRegion());
+        cb.areturn();
+        for (Map.Entry<Integer, Label> t : em.trampolines.entrySet()) {
+            cb.labelBinding(t.getValue());
+            cb.ldc(t.getKey()).invokestatic(INTEGER, "valueOf", MethodTypeDesc.of(INTEGER, CD_int)).astore(exitSlot);
+            cb.aconst_null().astore(retSlot);
+            cb.goto_(em.exitEpilogue);
+        }
+        cb.labelBinding(em.exitEpilogue);
+        List<Construct.Local> known = r.outputs().stream().filter(o -> r.prologue().stream()
+                .anyMatch(p -> p.slot() == o.slot() && p.descriptor().equals(o.descriptor()))).toList();
+        newResult(cb, known, () -> cb.aload(exitSlot), true);
+        cb.areturn();
+    }
+
+    /** Leaves a new result array on the stack: [exit, value, locals by slot...]. */
+    private void newResult(CodeBuilder cb, List<Construct.Local> outputs, Runnable pushExit, boolean withValue) {
+        cb.ldc(2 + body.maxLocals).anewarray(CD_Object);
+        cb.dup().iconst_0();
+        pushExit.run();
+        cb.aastore();
+        if (withValue) cb.dup().iconst_1().aload(retSlot).aastore();
+        for (Construct.Local v : outputs) {
+            cb.dup().ldc(2 + v.slot());
+            cb.loadLocal(kind(v.descriptor()), v.slot());
+            box(cb, v.descriptor());
+            cb.aastore();
+        }
+    }
+
+    private void bindLabelsAt(Emission em, int i) {
+        int k = body.key(i);
+        if (em.bound.add(k)) em.cb.labelBinding(em.internal(k));
+    }
+
+    private void copy(Emission em, int i, CodeElement e) {
+        CodeBuilder cb = em.cb;
+        Region r = em.r;
+        switch (e) {
+            case LabelTarget t -> bindLabelsAt(em, i);
+            case LineNumber n -> cb.lineNumber(n.line());
+            case LocalVariable v -> { }
+            case ExceptionCatch c -> { }
+            case BranchInstruction b -> cb.branch(b.opcode(), em.target(body.keyOf(b.target()), i));
+            case LookupSwitchInstruction s -> cb.lookupswitch(em.target(body.keyOf(s.defaultTarget()), i),
+                    s.cases().stream().map(c -> SwitchCase.of(c.caseValue(),
+                            em.target(body.keyOf(c.target()), i))).toList());
+            case TableSwitchInstruction s -> cb.tableswitch(s.lowValue(), s.highValue(),
+                    em.target(body.keyOf(s.defaultTarget()), i),
+                    s.cases().stream().map(c -> SwitchCase.of(c.caseValue(),
+                            em.target(body.keyOf(c.target()), i))).toList());
+            case ReturnInstruction ret when !r.topLevel() -> {
+                if (!r.allowReturn()) {
+                    throw new ConversionException(body.sourceFile, body.lineAt(i), "return inside a loop on a tensor "
+                            + "condition cannot be converted: keep the result in a local Tensor and break");
+                }
+                if (ret.typeKind() == TypeKind.VOID) cb.aconst_null();
+                else box(cb, ret.typeKind().upperBound().descriptorString());
+                cb.astore(retSlot);
+                cb.iconst_3().invokestatic(INTEGER, "valueOf", MethodTypeDesc.of(INTEGER, CD_int)).astore(exitSlot);
+                cb.goto_(em.exitEpilogue);
+            }
+            case InvokeInstruction inv when inv.opcode() == Opcode.INVOKESPECIAL
+                    && !inv.name().equalsString("<init>") -> {
+                if (!inv.owner().asSymbol().equals(hostDesc)) {
+                    throw new ConversionException(body.sourceFile, body.lineAt(i), "a super call ("
+                            + inv.owner().asInternalName() + "." + inv.name() + ") cannot be converted");
+                }
+                cb.invoke(inv.isInterface() ? Opcode.INVOKEINTERFACE : Opcode.INVOKEVIRTUAL, inv.owner().asSymbol(),
+                        inv.name().stringValue(), inv.typeSymbol(), inv.isInterface());
+            }
+            case Instruction ins -> cb.with(ins);
+            default -> { }
+        }
+    }
+
+    private void emitCatches(Emission em) {
+        for (ExceptionCatch c : body.catches) {
+            int s = body.keyOf(c.tryStart()), e = body.keyOf(c.tryEnd()), h = body.keyOf(c.handler());
+            if (!em.bound.contains(s) || !em.bound.contains(h)) continue;
+            Label endLabel = e == body.key(em.r.to()) ? em.end : em.bound.contains(e) ? em.internal(e) : null;
+            if (endLabel == null) continue;
+            em.cb.exceptionCatch(em.internal(s), endLabel, em.internal(h), c.catchType());
+        }
+    }
+
+    // ------------------------------------------------------------------ if / else
+
+    private int emitIf(Emission em, int site, int br, BranchInstruction b) {
+        Region r = em.r;
+        checkNoCatchAround(site);
+        int targetIdx = firstWithKey(body.keyOf(b.target()), r.from());
+        int line = body.lineAt(site);
+        if (body.key(targetIdx) <= body.key(site)) {
+            throw new ConversionException(body.sourceFile, line, "a do-while loop (or a backward jump) on a tensor "
+                    + "condition cannot be converted: write it as a while loop");
+        }
+        if (body.key(targetIdx) > body.key(r.to())) {
+            throw new ConversionException(body.sourceFile, line, "this tensor condition jumps out of its block "
+                    + "(if (...) break/continue written as a jump); write it as an if statement with a block");
+        }
+        int aFrom = br + 1, aTo = targetIdx;
+        int bFrom = targetIdx, bTo = targetIdx;
+        Set<Integer> aJoin;
+        int join;
+        int last = body.lastInstructionBefore(targetIdx);
+        CodeElement lastEl = last > br ? body.elements.get(last) : null;
+        boolean lastIsGoto = lastEl instanceof BranchInstruction g && (g.opcode() == Opcode.GOTO
+                || g.opcode() == Opcode.GOTO_W);
+        int gotoKey = lastIsGoto ? body.keyOf(((BranchInstruction) lastEl).target()) : -1;
+        if (lastIsGoto && gotoKey > body.key(targetIdx) && gotoKey <= body.key(r.to())) {
+            bTo = gotoKey == body.key(r.to()) ? r.to() : firstWithKey(gotoKey, targetIdx);
+            join = bTo;
+        } else if (lastIsGoto && r.joinKeys().contains(gotoKey)) {
+            bTo = r.to();
+            join = r.to();
+        } else if (lastIsGoto || lastEl instanceof ReturnInstruction || lastEl instanceof ThrowInstruction) {
+            bTo = r.to();                          // the then-block always leaves: the rest of the block is the else
+            join = r.to();
+        } else {
+            join = targetIdx;                      // if without else
+        }
+        Set<Integer> joinKeys = new HashSet<>();
+        joinKeys.add(body.key(join));
+        if (join == r.to()) joinKeys.addAll(r.joinKeys());
+        aJoin = joinKeys;
+
+        List<Construct.Local> entry = locals(body.inScope(site));
+        Set<Integer> assigned = assignedSlots(aFrom, join);
+        List<Construct.Local> outputs = new ArrayList<>();
+        for (Construct.Local v : union(entry, locals(body.inScope(join < body.elements.size() ? join : site)))) {
+            if (assigned.contains(v.slot())) outputs.add(v);
+        }
+        Set<Integer> exits = new LinkedHashSet<>(exitsOf(aFrom, aTo, aJoin, r));
+        if (bFrom < bTo) exits.addAll(exitsOf(bFrom, bTo, aJoin, r));
+        else exits.add(Exits.FALL);
+        if (exits.contains(Exits.RETURN) && exits.size() > 1) {
+            throw new ConversionException(body.sourceFile, line, "a tensor condition whose branches return on one "
+                    + "path only cannot be converted: return from both branches, or assign a local and return it "
+                    + "after the if");
+        }
+        if (!exits.equals(Set.of(Exits.FALL)) && join != r.to()) {
+            throw new ConversionException(body.sourceFile, line, "break, continue or return inside a tensor "
+                    + "condition followed by more statements in the same block cannot be converted: move those "
+                    + "statements into an else block");
+        }
+        boolean negate = b.opcode() == Opcode.IFNE;
+        String base = "autograph$if" + constructs.size() + "$" + body.methodName.replaceAll("[^A-Za-z0-9_]", "_");
+        String aName = base + "$a", bName = bFrom < bTo ? base + "$b" : null;
+        Construct c = new Construct(Construct.Kind.IF, body.sourceFile, line, false, outputs, exits,
+                sideEffect(aFrom, join), negate ? bName : aName, negate ? aName : bName);
+        constructs.add(c);
+        Map<Integer, Integer> childExits = new HashMap<>(r.exitByKey());
+        boolean allowReturn = r.allowReturn();
+        pending.add(new Pending(aName, new Region(aFrom, aTo, aJoin, childExits, outputs,
+                prologue(aFrom, entry), false, false, allowReturn)));
+        if (bName != null) {
+            pending.add(new Pending(bName, new Region(bFrom, bTo, aJoin, childExits, outputs,
+                    prologue(bFrom, entry), false, false, allowReturn)));
+        }
+        CodeBuilder cb = em.cb;
+        newFrame(cb, entry);
+        cb.ldc(c.id).invokestatic(RUNTIME, "ifElse", MethodTypeDesc.of(OBJECTS, TENSOR, OBJECTS, CD_int));
+        cb.astore(resultSlot);
+        unpack(cb, outputs);
+        if (!exits.equals(Set.of(Exits.FALL))) {
+            if (r.topLevel()) {
+                cb.aload(resultSlot).iconst_1().aaload();
+                TypeKind rk = method.methodTypeSymbol().returnType().descriptorString().equals("V") ? TypeKind.VOID
+                        : TypeKind.from(method.methodTypeSymbol().returnType());
+                if (rk == TypeKind.VOID) {
+                    cb.pop().return_();
+                } else {
+                    unbox(cb, method.methodTypeSymbol().returnType().descriptorString());
+                    cb.return_(rk);
+                }
+            } else {
+                cb.aload(resultSlot).iconst_0().aaload().astore(exitSlot);
+                cb.aload(resultSlot).iconst_1().aaload().astore(retSlot);
+                cb.goto_(em.exitEpilogue);
+            }
+        }
+        return join;
+    }
+
+    // ------------------------------------------------------------------ loops
+
+    /** Loops on a tensor condition that start in [from, to): the element index of their start -> {site, branch, exit, back goto}. */
+    private Map<Integer, int[]> findLoops(int from, int to) {
+        Map<Integer, int[]> loops = new HashMap<>();
+        for (int i = from; i < to; i++) {
+            if (!isTensorCondition(body.elements.get(i))) continue;
+            int br = body.nextInstruction(i + 1);
+            if (!(body.elements.get(br) instanceof BranchInstruction b)
+                    || (b.opcode() != Opcode.IFEQ && b.opcode() != Opcode.IFNE)) continue;
+            int exit = body.indexOf(b.target());
+            if (body.key(exit) <= body.key(i)) continue;
+            int back = body.lastInstructionBefore(exit);
+            if (!(body.elements.get(back) instanceof BranchInstruction g) || g.opcode() != Opcode.GOTO) continue;
+            int startKey = body.keyOf(g.target());
+            if (startKey >= body.key(i) || startKey < body.key(from)) continue;
+            loops.put(firstWithKey(startKey, from), new int[] {i, br, exit, back});
+        }
+        return loops;
+    }
+
+    private int emitLoop(Emission em, int[] loop) {
+        int site = loop[0], br = loop[1], exit = loop[2], back = loop[3];
+        int start = firstWithKey(body.keyOf(((BranchInstruction) body.elements.get(back)).target()), em.r.from());
+        int line = body.lineAt(site);
+        checkNoCatchAround(site);
+        if (!assignedSlots(start, site).isEmpty()) {
+            throw new ConversionException(body.sourceFile, line, "the condition of a loop on a tensor condition "
+                    + "assigns a local variable; assign it in the loop body");
+        }
+        List<Construct.Local> entry = locals(body.inScope(start));
+        Set<Integer> assigned = assignedSlots(start, back + 1);
+        List<Construct.Local> carried = entry.stream().filter(v -> assigned.contains(v.slot())).toList();
+        Set<Integer> bodyJoin = Set.of(body.key(back));
+        Map<Integer, Integer> bodyExits = Map.of(body.key(exit), Exits.BREAK, body.key(start), Exits.CONTINUE);
+        Region bodyRegion = new Region(br + 1, back, bodyJoin, bodyExits, carried, prologue(br + 1, entry), false,
+                false, false);
+        Set<Integer> exits = exitsOf(br + 1, back, bodyJoin, bodyRegion);
+        if (exits.contains(Exits.RETURN)) {
+            throw new ConversionException(body.sourceFile, line, "return inside a loop on a tensor condition cannot "
+                    + "be converted: keep the result in a local Tensor and break");
+        }
+        boolean negate = ((BranchInstruction) body.elements.get(br)).opcode() == Opcode.IFNE;
+        String base = "autograph$loop" + constructs.size() + "$" + body.methodName.replaceAll("[^A-Za-z0-9_]", "_");
+        Construct c = new Construct(Construct.Kind.WHILE, body.sourceFile, line, negate, carried, exits,
+                sideEffect(start, back), base + "$cond", base + "$body");
+        constructs.add(c);
+        pending.add(new Pending(base + "$cond", new Region(start, site, Set.of(body.key(site)), Map.of(), List.of(),
+                prologue(start, entry), false, true, false)));
+        pending.add(new Pending(base + "$body", bodyRegion));
+        CodeBuilder cb = em.cb;
+        newFrame(cb, entry);
+        cb.ldc(c.id).invokestatic(RUNTIME, "whileLoop", MethodTypeDesc.of(OBJECTS, OBJECTS, CD_int));
+        cb.astore(resultSlot);
+        unpack(cb, carried);
+        return exit;
+    }
+
+    // ------------------------------------------------------------------ analysis helpers
+
+    private static boolean isTensorCondition(CodeElement e) {
+        return e instanceof InvokeInstruction inv && inv.opcode() == Opcode.INVOKEVIRTUAL
+                && inv.owner().asInternalName().equals("org/nabla/Tensor")
+                && inv.name().equalsString("booleanValue") && inv.type().equalsString("()Z");
+    }
+
+    private void checkNoCatchAround(int site) {
+        int k = body.key(site);
+        for (ExceptionCatch c : body.catches) {
+            if (body.keyOf(c.tryStart()) <= k && k < body.keyOf(c.tryEnd())) {
+                throw new ConversionException(body.sourceFile, body.lineAt(site), "a tensor condition inside try/catch "
+                        + "(or try-with-resources) cannot be converted: move the try block out of the converted "
+                        + "method, or the if/loop out of the try block");
+            }
+        }
+    }
+
+    /** The first element index at or after {@code notBefore} whose place is {@code key}. */
+    private int firstWithKey(int key, int notBefore) {
+        for (int i = notBefore; i < body.elements.size(); i++) if (body.key(i) == key) return i;
+        return body.elements.size();
+    }
+
+    private Set<Integer> assignedSlots(int from, int to) {
+        Set<Integer> slots = new HashSet<>();
+        for (int i = from; i < to; i++) {
+            CodeElement e = body.elements.get(i);
+            if (e instanceof StoreInstruction s) slots.add(s.slot());
+            else if (e instanceof IncrementInstruction inc) slots.add(inc.slot());
+        }
+        return slots;
+    }
+
+    /** How code in [from, to) may leave: through its join, the enclosing region's exits, or return. */
+    private Set<Integer> exitsOf(int from, int to, Set<Integer> joinKeys, Region enclosing) {
+        Set<Integer> exits = new LinkedHashSet<>();
+        int lo = body.key(from), hi = body.key(to);
+        for (int i = from; i < to; i++) {
+            CodeElement e = body.elements.get(i);
+            List<Label> targets = switch (e) {
+                case BranchInstruction b -> List.of(b.target());
+                case LookupSwitchInstruction s -> concat(s.defaultTarget(), s.cases());
+                case TableSwitchInstruction s -> concat(s.defaultTarget(), s.cases());
+                default -> List.of();
+            };
+            for (Label l : targets) {
+                int k = body.keyOf(l);
+                if (k >= lo && k < hi) continue;
+                if (joinKeys.contains(k) || k == hi) exits.add(Exits.FALL);
+                else if (enclosing.exitByKey().containsKey(k)) exits.add(enclosing.exitByKey().get(k));
+                else if (!enclosing.topLevel()) {
+                    throw new ConversionException(body.sourceFile, body.lineAt(i), "a jump out of a block that "
+                            + "depends on a tensor condition (a break or continue of a Java loop, or a labelled "
+                            + "break) cannot be converted");
+                }
+            }
+            if (e instanceof ReturnInstruction) exits.add(Exits.RETURN);
+        }
+        int last = body.lastInstructionBefore(to);
+        CodeElement lastEl = last >= from ? body.elements.get(last) : null;
+        boolean leaves = lastEl instanceof ReturnInstruction || lastEl instanceof ThrowInstruction
+                || (lastEl instanceof BranchInstruction g && (g.opcode() == Opcode.GOTO || g.opcode() == Opcode.GOTO_W));
+        if (!leaves) exits.add(Exits.FALL);
+        return exits;
+    }
+
+    private static List<Label> concat(Label first, List<SwitchCase> cases) {
+        List<Label> all = new ArrayList<>();
+        all.add(first);
+        for (SwitchCase c : cases) all.add(c.target());
+        return all;
+    }
+
+    /** The first write to a Java object in [from, to) that tracing would run only once, or null. */
+    private String sideEffect(int from, int to) {
+        for (int i = from; i < to; i++) {
+            CodeElement e = body.elements.get(i);
+            String what = null;
+            if (e instanceof FieldInstruction f && (f.opcode() == Opcode.PUTFIELD || f.opcode() == Opcode.PUTSTATIC)) {
+                what = "assigns the field " + f.owner().asInternalName().replace('/', '.') + "." + f.name();
+            } else if (e instanceof InvokeInstruction inv && inv.owner().asInternalName().startsWith("java/util/")
+                    && MUTATORS.contains(inv.name().stringValue())) {
+                what = "calls " + inv.owner().asInternalName().replace('/', '.') + "." + inv.name();
+            } else if (e instanceof InvokeInstruction inv && inv.owner().asInternalName().equals("java/io/PrintStream")) {
+                what = "prints (" + inv.name() + ")";
+            }
+            if (what != null) return what + " at " + body.where(i);
+        }
+        return null;
+    }
+
+    private static final Set<String> MUTATORS = Set.of("add", "addAll", "put", "putAll", "remove", "removeAll",
+            "set", "clear", "offer", "push", "poll", "pop", "addFirst", "addLast", "removeFirst", "removeLast",
+            "merge", "compute", "computeIfAbsent", "computeIfPresent", "replace", "replaceAll", "sort");
+
+    private static List<Construct.Local> locals(List<LocalVariable> vars) {
+        return vars.stream().map(v -> new Construct.Local(v.slot(), v.name().stringValue(),
+                v.type().stringValue())).toList();
+    }
+
+    private static List<Construct.Local> union(List<Construct.Local> a, List<Construct.Local> b) {
+        List<Construct.Local> out = new ArrayList<>(a);
+        for (Construct.Local v : b) if (out.stream().noneMatch(o -> o.slot() == v.slot())) out.add(v);
+        return out;
+    }
+
+    /** The entry locals still in scope (same slot and type) where a region starts: what its prologue loads. */
+    private List<Construct.Local> prologue(int regionStart, List<Construct.Local> entry) {
+        List<Construct.Local> there = locals(body.inScope(regionStart));
+        return entry.stream().filter(v -> there.stream().anyMatch(t -> t.slot() == v.slot()
+                && t.descriptor().equals(v.descriptor()))).toList();
+    }
+
+    // ------------------------------------------------------------------ frames and boxing
+
+    private void newFrame(CodeBuilder cb, List<Construct.Local> vars) {
+        cb.ldc(body.maxLocals).anewarray(CD_Object);
+        for (Construct.Local v : vars) {
+            cb.dup().ldc(v.slot());
+            cb.loadLocal(kind(v.descriptor()), v.slot());
+            box(cb, v.descriptor());
+            cb.aastore();
+        }
+    }
+
+    private void unpack(CodeBuilder cb, List<Construct.Local> outputs) {
+        for (Construct.Local v : outputs) {
+            cb.aload(resultSlot).ldc(2 + v.slot()).aaload();
+            unbox(cb, v.descriptor());
+            cb.storeLocal(kind(v.descriptor()), v.slot());
+        }
+    }
+
+    private static TypeKind kind(String descriptor) {
+        return TypeKind.fromDescriptor(descriptor);
+    }
+
+    private static final Map<String, String[]> BOXES = Map.of(
+            "I", new String[] {"java.lang.Integer", "intValue"}, "J", new String[] {"java.lang.Long", "longValue"},
+            "F", new String[] {"java.lang.Float", "floatValue"}, "D", new String[] {"java.lang.Double", "doubleValue"},
+            "Z", new String[] {"java.lang.Boolean", "booleanValue"}, "B", new String[] {"java.lang.Byte", "byteValue"},
+            "C", new String[] {"java.lang.Character", "charValue"}, "S", new String[] {"java.lang.Short", "shortValue"});
+
+    private static void box(CodeBuilder cb, String descriptor) {
+        String[] b = BOXES.get(descriptor);
+        if (b == null) return;
+        ClassDesc boxed = ClassDesc.of(b[0]);
+        cb.invokestatic(boxed, "valueOf", MethodTypeDesc.of(boxed, ClassDesc.ofDescriptor(descriptor)));
+    }
+
+    private static void unbox(CodeBuilder cb, String descriptor) {
+        String[] b = BOXES.get(descriptor);
+        if (b == null) {
+            if (!descriptor.equals("Ljava/lang/Object;")) cb.checkcast(ClassDesc.ofDescriptor(descriptor));
+            return;
+        }
+        ClassDesc boxed = ClassDesc.of(b[0]);
+        cb.checkcast(boxed).invokevirtual(boxed, b[1], MethodTypeDesc.of(ClassDesc.ofDescriptor(descriptor)));
+    }
+}
