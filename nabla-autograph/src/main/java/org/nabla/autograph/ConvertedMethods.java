@@ -99,19 +99,20 @@ final class ConvertedMethods {
                 .filter(m -> m.methodName().equalsString(name) && m.methodType().equalsString(descriptor))
                 .findFirst().orElseThrow(() -> new IllegalStateException("AutoGraph: " + host.getName() + "."
                         + name + descriptor + " is not in its class file"));
-        Converter converter = new Converter(model, method);
+        ConvertedClass target = new ConvertedClass(model, ClassDesc.of(host.getName() + "$AutoGraph"));
+        String entry = target.convert(method);
+        Converter converter = new Converter(target, method);
         ClassLoader loader = host.getClassLoader() != null ? host.getClassLoader() : ClassLoader.getSystemClassLoader();
         ClassHierarchyResolver resolver = ClassHierarchyResolver.defaultResolver()
                 .orElse(ClassHierarchyResolver.ofResourceParsing(loader))
                 .orElse(ClassHierarchyResolver.ofClassLoading(loader));
-        String entry = "autograph$" + name.replaceAll("[^A-Za-z0-9_]", "_");
-        byte[] converted = converter.convert(ClassDesc.of(host.getName() + "$AutoGraph"), entry, resolver);
+        byte[] converted = target.build(resolver, converter.sourceFile());
         try {
             MethodHandles.Lookup hidden = lookupIn(host).defineHiddenClass(converted, true,
                     MethodHandles.Lookup.ClassOption.NESTMATE);
             Class<?> cls = hidden.lookupClass();
             MethodType regionType = MethodType.methodType(Object[].class, Object[].class);
-            for (Construct c : converter.constructs) {
+            for (Construct c : target.constructs) {
                 c.whenTrue = c.whenTrueName == null ? null : hidden.findStatic(cls, c.whenTrueName, regionType);
                 c.whenFalse = c.whenFalseName == null ? null : hidden.findStatic(cls, c.whenFalseName, regionType);
             }

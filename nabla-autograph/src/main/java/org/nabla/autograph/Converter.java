@@ -60,33 +60,32 @@ final class Converter {
                           List<Construct.Local> outputs, List<Construct.Local> prologue, boolean topLevel,
                           boolean valueRegion, boolean allowReturn) {}
 
-    private record Pending(String name, Region region) {}
-
-    private final ClassModel host;
+    private final ConvertedClass cls;
     private final MethodModel method;
     private final MethodBody body;
     private final ClassDesc hostDesc;
-    private final List<Pending> pending = new ArrayList<>();
-    final List<Construct> constructs = new ArrayList<>();
     private final int frameSlot;
     private final int resultSlot;
     private final int exitSlot;
     private final int retSlot;
 
-    Converter(ClassModel host, MethodModel method) {
-        this.host = host;
+    Converter(ConvertedClass cls, MethodModel method) {
+        this.cls = cls;
         this.method = method;
-        String source = host.findAttribute(java.lang.classfile.Attributes.sourceFile())
+        String source = cls.host.findAttribute(java.lang.classfile.Attributes.sourceFile())
                 .map(a -> a.sourceFile().stringValue()).orElse(null);
         this.body = new MethodBody(method.code().orElseThrow(() -> new IllegalArgumentException(
                 "AutoGraph: " + method.methodName().stringValue() + " has no code (abstract or native)")),
                 source, method.methodName().stringValue());
-        this.hostDesc = host.thisClass().asSymbol();
+        this.hostDesc = cls.hostDesc;
         frameSlot = body.maxLocals;
         resultSlot = frameSlot + 1;
         exitSlot = frameSlot + 2;
         retSlot = frameSlot + 3;
     }
+
+    /** The source file the class file names (null when none). */
+    String sourceFile() { return body.sourceFile; }
 
     /** The descriptor of the converted static method: the receiver first for an instance method. */
     MethodTypeDesc convertedType() {
@@ -95,27 +94,18 @@ final class Converter {
         return t.insertParameterTypes(0, hostDesc);
     }
 
-    /** The bytes of the converted class {@code className} (same package as the host), holding {@code entryName}. */
-    byte[] convert(ClassDesc className, String entryName, ClassHierarchyResolver resolver) {
-        ClassFile cf = ClassFile.of(ClassFile.ClassHierarchyResolverOption.of(resolver),
-                ClassFile.DebugElementsOption.PASS_DEBUG);
-        return cf.build(className, clb -> {
-            clb.withFlags(AccessFlag.FINAL, AccessFlag.SYNTHETIC);
-            if (body.sourceFile != null) clb.with(SourceFileAttribute.of(body.sourceFile));
-            Region top = new Region(0, body.elements.size(), Set.of(), Map.of(), List.of(), List.of(), true,
-                    false, true);
-            clb.withMethodBody(entryName, convertedType(), ClassFile.ACC_PUBLIC | ClassFile.ACC_STATIC,
-                    cb -> emit(cb, top));
-            buildPending(clb);
-        });
+    /** Writes the converted method: its code with each tensor if/loop replaced by a runtime call. */
+    void emitMethod(CodeBuilder cb) {
+        emit(cb, new Region(0, body.elements.size(), Set.of(), Map.of(), List.of(), List.of(), true, false, true));
     }
 
-    private void buildPending(ClassBuilder clb) {
-        while (!pending.isEmpty()) {
-            Pending p = pending.removeFirst();
-            clb.withMethodBody(p.name(), REGION_TYPE, ClassFile.ACC_PUBLIC | ClassFile.ACC_STATIC | ClassFile.ACC_SYNTHETIC,
-                    cb -> emit(cb, p.region()));
-        }
+    /** Whether {@code m}'s code has an if or loop on {@code Tensor.booleanValue()}. */
+    static boolean hasTensorCondition(MethodModel m) {
+        return m.code().map(c -> c.elementList().stream().anyMatch(Converter::isTensorCondition)).orElse(false);
+    }
+
+    private void outline(String name, Region region) {
+        cls.add(name, REGION_TYPE, cb -> emit(cb, region));
     }
 
     // ------------------------------------------------------------------ emission of one region
@@ -254,6 +244,12 @@ final class Converter {
                 cb.iconst_3().invokestatic(INTEGER, "valueOf", MethodTypeDesc.of(INTEGER, CD_int)).astore(exitSlot);
                 cb.goto_(em.exitEpilogue);
             }
+            case InvokeInstruction inv when cls.convertibleCallee(inv).isPresent() -> {
+                MethodModel callee = cls.convertibleCallee(inv).get();
+                MethodTypeDesc type = callee.flags().has(AccessFlag.STATIC) ? inv.typeSymbol()
+                        : inv.typeSymbol().insertParameterTypes(0, hostDesc);
+                cb.invokestatic(cls.name, cls.convert(callee), type);
+            }
             case InvokeInstruction inv when inv.opcode() == Opcode.INVOKESPECIAL
                     && !inv.name().equalsString("<init>") -> {
                 if (!inv.owner().asSymbol().equals(hostDesc)) {
@@ -339,18 +335,18 @@ final class Converter {
                     + "statements into an else block");
         }
         boolean negate = b.opcode() == Opcode.IFNE;
-        String base = "autograph$if" + constructs.size() + "$" + body.methodName.replaceAll("[^A-Za-z0-9_]", "_");
+        String base = cls.newName("if_" + body.methodName);
         String aName = base + "$a", bName = bFrom < bTo ? base + "$b" : null;
         Construct c = new Construct(Construct.Kind.IF, body.sourceFile, line, false, outputs, exits,
                 sideEffect(aFrom, join), negate ? bName : aName, negate ? aName : bName);
-        constructs.add(c);
+        cls.constructs.add(c);
         Map<Integer, Integer> childExits = new HashMap<>(r.exitByKey());
         boolean allowReturn = r.allowReturn();
-        pending.add(new Pending(aName, new Region(aFrom, aTo, aJoin, childExits, outputs,
-                prologue(aFrom, entry), false, false, allowReturn)));
+        outline(aName, new Region(aFrom, aTo, aJoin, childExits, outputs,
+                prologue(aFrom, entry), false, false, allowReturn));
         if (bName != null) {
-            pending.add(new Pending(bName, new Region(bFrom, bTo, aJoin, childExits, outputs,
-                    prologue(bFrom, entry), false, false, allowReturn)));
+            outline(bName, new Region(bFrom, bTo, aJoin, childExits, outputs,
+                    prologue(bFrom, entry), false, false, allowReturn));
         }
         CodeBuilder cb = em.cb;
         newFrame(cb, entry);
@@ -393,7 +389,8 @@ final class Converter {
             if (!(body.elements.get(back) instanceof BranchInstruction g) || g.opcode() != Opcode.GOTO) continue;
             int startKey = body.keyOf(g.target());
             if (startKey >= body.key(i) || startKey < body.key(from)) continue;
-            loops.put(firstWithKey(startKey, from), new int[] {i, br, exit, back});
+            if (jumpsOutside(firstWithKey(startKey, from), i)) continue;    // a Java loop, or a continue
+            loops.putIfAbsent(firstWithKey(startKey, from), new int[] {i, br, exit, back});
         }
         return loops;
     }
@@ -420,13 +417,13 @@ final class Converter {
                     + "be converted: keep the result in a local Tensor and break");
         }
         boolean negate = ((BranchInstruction) body.elements.get(br)).opcode() == Opcode.IFNE;
-        String base = "autograph$loop" + constructs.size() + "$" + body.methodName.replaceAll("[^A-Za-z0-9_]", "_");
+        String base = cls.newName("loop_" + body.methodName);
         Construct c = new Construct(Construct.Kind.WHILE, body.sourceFile, line, negate, carried, exits,
                 sideEffect(start, back), base + "$cond", base + "$body");
-        constructs.add(c);
-        pending.add(new Pending(base + "$cond", new Region(start, site, Set.of(body.key(site)), Map.of(), List.of(),
-                prologue(start, entry), false, true, false)));
-        pending.add(new Pending(base + "$body", bodyRegion));
+        cls.constructs.add(c);
+        outline(base + "$cond", new Region(start, site, Set.of(body.key(site)), Map.of(), List.of(),
+                prologue(start, entry), false, true, false));
+        outline(base + "$body", bodyRegion);
         CodeBuilder cb = em.cb;
         newFrame(cb, entry);
         cb.ldc(c.id).invokestatic(RUNTIME, "whileLoop", MethodTypeDesc.of(OBJECTS, OBJECTS, CD_int));
@@ -437,7 +434,22 @@ final class Converter {
 
     // ------------------------------------------------------------------ analysis helpers
 
-    private static boolean isTensorCondition(CodeElement e) {
+    /** Whether code in [from, to) jumps outside [from, to]: then it is not the condition of a while loop. */
+    private boolean jumpsOutside(int from, int to) {
+        int lo = body.key(from), hi = body.key(to);
+        for (int i = from; i < to; i++) {
+            if (body.elements.get(i) instanceof BranchInstruction b) {
+                int k = body.keyOf(b.target());
+                if (k < lo || k > hi) return true;
+            } else if (body.elements.get(i) instanceof LookupSwitchInstruction
+                    || body.elements.get(i) instanceof TableSwitchInstruction) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    static boolean isTensorCondition(CodeElement e) {
         return e instanceof InvokeInstruction inv && inv.opcode() == Opcode.INVOKEVIRTUAL
                 && inv.owner().asInternalName().equals("org/nabla/Tensor")
                 && inv.name().equalsString("booleanValue") && inv.type().equalsString("()Z");
