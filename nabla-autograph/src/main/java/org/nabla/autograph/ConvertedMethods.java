@@ -17,6 +17,8 @@ import java.lang.reflect.Method;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import org.nabla.eager.EagerContext;
+import org.nabla.eager.ExecutionContext;
 
 /**
  * Finds the method behind a lambda or method reference (its {@link SerializedLambda}), converts it once (cached per
@@ -52,7 +54,7 @@ final class ConvertedMethods {
         for (int i = 0; i < captured.length; i++) captured[i] = sl.getCapturedArg(i);
         MethodHandle h = doNotConvert(host, name, descriptor) ? original(host, name, descriptor, kind)
                 : CACHE.computeIfAbsent(host.getName() + "." + name + descriptor,
-                        k -> convert(host, name, descriptor));
+                        k -> convertOrDefer(host, name, descriptor, kind));
         if (captured.length > 0) h = MethodHandles.insertArguments(h, 0, captured);
         return new Resolved(name.startsWith("lambda$") ? "autograph_lambda" : name, h);
     }
@@ -90,6 +92,37 @@ final class ConvertedMethods {
         } catch (ReflectiveOperationException e) {
             throw new IllegalStateException("AutoGraph: cannot reach " + host.getName() + "." + name, e);
         }
+    }
+
+    /**
+     * The converted method; for code that cannot be converted, a handle that runs the original eagerly (where it
+     * works as written) and throws the conversion error when called while a graph is being built.
+     */
+    private static MethodHandle convertOrDefer(Class<?> host, String name, String descriptor, int kind) {
+        try {
+            return convert(host, name, descriptor);
+        } catch (ConversionException e) {
+            MethodHandle original = original(host, name, descriptor, kind);
+            MethodHandle fail = MethodHandles.dropArguments(MethodHandles.throwException(original.type().returnType(),
+                    ConversionException.class).bindTo(e), 0, original.type().parameterList());
+            MethodHandle eager = MethodHandles.dropArguments(EAGER, 0, original.type().parameterList());
+            return MethodHandles.guardWithTest(eager, original, fail);
+        }
+    }
+
+    private static final MethodHandle EAGER;
+
+    static {
+        try {
+            EAGER = MethodHandles.lookup().findStatic(ConvertedMethods.class, "eager", MethodType.methodType(
+                    boolean.class));
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    private static boolean eager() {
+        return ExecutionContext.current().target() == EagerContext.INSTANCE;
     }
 
     private static MethodHandle convert(Class<?> host, String name, String descriptor) {

@@ -58,7 +58,7 @@ final class Converter {
     /** A block to emit: elements [from, to), what its jumps out of it mean, and what it hands back. */
     private record Region(int from, int to, Set<Integer> joinKeys, Map<Integer, Integer> exitByKey,
                           List<Construct.Local> outputs, List<Construct.Local> prologue, boolean topLevel,
-                          boolean valueRegion, boolean allowReturn) {}
+                          boolean valueRegion, boolean allowReturn, int line) {}
 
     private final ConvertedClass cls;
     private final MethodModel method;
@@ -96,7 +96,7 @@ final class Converter {
 
     /** Writes the converted method: its code with each tensor if/loop replaced by a runtime call. */
     void emitMethod(CodeBuilder cb) {
-        emit(cb, new Region(0, body.elements.size(), Set.of(), Map.of(), List.of(), List.of(), true, false, true));
+        emit(cb, new Region(0, body.elements.size(), Set.of(), Map.of(), List.of(), List.of(), true, false, true, -1));
     }
 
     /** Whether {@code m}'s code has an if or loop on {@code Tensor.booleanValue()}. */
@@ -137,9 +137,7 @@ final class Converter {
             if (r.joinKeys().contains(key) || key == body.key(r.to())) return fallEpilogue;
             Integer code = r.exitByKey().get(key);
             if (code == null) {
-                throw new ConversionException(body.sourceFile, body.lineAt(at), "a jump out of a block that "
-                        + "depends on a tensor condition (a break or continue of a Java loop, or a labelled break) "
-                        + "cannot be converted");
+                throw jumpOut(r.line(), at);
             }
             return trampolines.computeIfAbsent(code, c -> cb.newLabel());
         }
@@ -321,8 +319,8 @@ final class Converter {
         for (Construct.Local v : union(entry, locals(body.inScope(join < body.elements.size() ? join : site)))) {
             if (assigned.contains(v.slot())) outputs.add(v);
         }
-        Set<Integer> exits = new LinkedHashSet<>(exitsOf(aFrom, aTo, aJoin, r));
-        if (bFrom < bTo) exits.addAll(exitsOf(bFrom, bTo, aJoin, r));
+        Set<Integer> exits = new LinkedHashSet<>(exitsOf(aFrom, aTo, aJoin, r, line));
+        if (bFrom < bTo) exits.addAll(exitsOf(bFrom, bTo, aJoin, r, line));
         else exits.add(Exits.FALL);
         if (exits.contains(Exits.RETURN) && exits.size() > 1) {
             throw new ConversionException(body.sourceFile, line, "a tensor condition whose branches return on one "
@@ -343,10 +341,10 @@ final class Converter {
         Map<Integer, Integer> childExits = new HashMap<>(r.exitByKey());
         boolean allowReturn = r.allowReturn();
         outline(aName, new Region(aFrom, aTo, aJoin, childExits, outputs,
-                prologue(aFrom, entry), false, false, allowReturn));
+                prologue(aFrom, entry), false, false, allowReturn, line));
         if (bName != null) {
             outline(bName, new Region(bFrom, bTo, aJoin, childExits, outputs,
-                    prologue(bFrom, entry), false, false, allowReturn));
+                    prologue(bFrom, entry), false, false, allowReturn, line));
         }
         CodeBuilder cb = em.cb;
         newFrame(cb, entry);
@@ -410,10 +408,12 @@ final class Converter {
         Set<Integer> bodyJoin = Set.of(body.key(back));
         Map<Integer, Integer> bodyExits = Map.of(body.key(exit), Exits.BREAK, body.key(start), Exits.CONTINUE);
         Region bodyRegion = new Region(br + 1, back, bodyJoin, bodyExits, carried, prologue(br + 1, entry), false,
-                false, false);
-        Set<Integer> exits = exitsOf(br + 1, back, bodyJoin, bodyRegion);
+                false, false, line);
+        Set<Integer> exits = exitsOf(br + 1, back, bodyJoin, bodyRegion, line);
         if (exits.contains(Exits.RETURN)) {
-            throw new ConversionException(body.sourceFile, line, "return inside a loop on a tensor condition cannot "
+            int at = br + 1;
+            while (at < back && !(body.elements.get(at) instanceof ReturnInstruction)) at++;
+            throw new ConversionException(body.sourceFile, body.lineAt(at), "return inside a loop on a tensor condition cannot "
                     + "be converted: keep the result in a local Tensor and break");
         }
         boolean negate = ((BranchInstruction) body.elements.get(br)).opcode() == Opcode.IFNE;
@@ -422,7 +422,7 @@ final class Converter {
                 sideEffect(start, back), base + "$cond", base + "$body");
         cls.constructs.add(c);
         outline(base + "$cond", new Region(start, site, Set.of(body.key(site)), Map.of(), List.of(),
-                prologue(start, entry), false, true, false));
+                prologue(start, entry), false, true, false, line));
         outline(base + "$body", bodyRegion);
         CodeBuilder cb = em.cb;
         newFrame(cb, entry);
@@ -433,6 +433,13 @@ final class Converter {
     }
 
     // ------------------------------------------------------------------ analysis helpers
+
+    private ConversionException jumpOut(int constructLine, int at) {
+        int line = constructLine > 0 ? constructLine : body.lineAt(at);
+        return new ConversionException(body.sourceFile, line, "a jump (at line " + body.lineAt(at) + ") out of a "
+                + "block that depends on this tensor condition cannot be converted: a break, continue or return of a "
+                + "Java loop (one with a Java condition) cannot depend on a tensor; use a loop on a tensor condition");
+    }
 
     /** Whether code in [from, to) jumps outside [from, to]: then it is not the condition of a while loop. */
     private boolean jumpsOutside(int from, int to) {
@@ -483,7 +490,7 @@ final class Converter {
     }
 
     /** How code in [from, to) may leave: through its join, the enclosing region's exits, or return. */
-    private Set<Integer> exitsOf(int from, int to, Set<Integer> joinKeys, Region enclosing) {
+    private Set<Integer> exitsOf(int from, int to, Set<Integer> joinKeys, Region enclosing, int enclosingLine) {
         Set<Integer> exits = new LinkedHashSet<>();
         int lo = body.key(from), hi = body.key(to);
         for (int i = from; i < to; i++) {
@@ -500,9 +507,7 @@ final class Converter {
                 if (joinKeys.contains(k) || k == hi) exits.add(Exits.FALL);
                 else if (enclosing.exitByKey().containsKey(k)) exits.add(enclosing.exitByKey().get(k));
                 else if (!enclosing.topLevel()) {
-                    throw new ConversionException(body.sourceFile, body.lineAt(i), "a jump out of a block that "
-                            + "depends on a tensor condition (a break or continue of a Java loop, or a labelled "
-                            + "break) cannot be converted");
+                    throw jumpOut(enclosingLine, i);
                 }
             }
             if (e instanceof ReturnInstruction) exits.add(Exits.RETURN);
