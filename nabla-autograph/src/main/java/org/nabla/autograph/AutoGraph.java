@@ -1,6 +1,7 @@
 package org.nabla.autograph;
 
 import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
 import org.nabla.Tensor;
 import org.nabla.TracedFunction;
 
@@ -35,6 +36,28 @@ public final class AutoGraph {
     /** A traced function of several tensors with several results, its method converted. */
     public static TracedFunction function(TensorArrayFunction fn) {
         ConvertedMethods.Resolved r = ConvertedMethods.resolve(fn);
+        return TracedFunction.of(r.name(), args -> (Tensor[]) invoke(r.handle(), new Object[] {args}));
+    }
+
+    /**
+     * {@link #unary(UnaryTensorFunction)} for code in a named module (or another class loader): {@code caller} is
+     * {@code MethodHandles.lookup()} called in the class that defines {@code fn}, which lets the converted code reach
+     * that class's private members as the original does.
+     */
+    public static TracedFunction unary(MethodHandles.Lookup caller, UnaryTensorFunction fn) {
+        ConvertedMethods.Resolved r = ConvertedMethods.resolve(fn, caller);
+        return TracedFunction.of(r.name(), args -> new Tensor[] {(Tensor) invoke(r.handle(), args)});
+    }
+
+    /** {@link #binary(BinaryTensorFunction)} with the caller's lookup (see {@link #unary(MethodHandles.Lookup, UnaryTensorFunction)}). */
+    public static TracedFunction binary(MethodHandles.Lookup caller, BinaryTensorFunction fn) {
+        ConvertedMethods.Resolved r = ConvertedMethods.resolve(fn, caller);
+        return TracedFunction.of(r.name(), args -> new Tensor[] {(Tensor) invoke(r.handle(), args)});
+    }
+
+    /** {@link #function(TensorArrayFunction)} with the caller's lookup (see {@link #unary(MethodHandles.Lookup, UnaryTensorFunction)}). */
+    public static TracedFunction function(MethodHandles.Lookup caller, TensorArrayFunction fn) {
+        ConvertedMethods.Resolved r = ConvertedMethods.resolve(fn, caller);
         return TracedFunction.of(r.name(), args -> (Tensor[]) invoke(r.handle(), new Object[] {args}));
     }
 

@@ -28,7 +28,7 @@ public final class AutoGraphRuntime {
      */
     public static Object[] ifElse(Tensor pred, Object[] frame, int id) {
         Construct c = Construct.byId(id);
-        if (!pred.isSymbolic()) return run(pred.booleanValue() ? c.whenTrue : c.whenFalse, frame);
+        if (!pred.isSymbolic()) return branch(c, pred.booleanValue() ? c.whenTrue : c.whenFalse, frame);
         if (c.sideEffect != null) {
             throw c.error("a branch of this tensor condition " + c.sideEffect + "; a traced branch runs its Java "
                     + "code once, while tracing, so side effects on Java objects cannot depend on a tensor");
@@ -127,7 +127,7 @@ public final class AutoGraphRuntime {
                                           List<Construct.Local> tensors, boolean dynamicExit, boolean returns,
                                           Object[][] results) {
         String name = which == 0 ? "true" : "false";
-        Object[] res = run(region, frame.clone());
+        Object[] res = branch(c, region, frame.clone());
         results[which] = res;
         List<Tensor> out = new ArrayList<>();
         for (Construct.Local v : tensors) {
@@ -148,6 +148,14 @@ public final class AutoGraphRuntime {
             }
         }
         return out.toArray(Tensor[]::new);
+    }
+
+    /** Runs one branch of an if; an empty one leaves the locals as they are, with the construct's exit. */
+    private static Object[] branch(Construct c, MethodHandle region, Object[] frame) {
+        if (region != null) return run(region, frame);
+        Object[] result = resultFrom(frame);
+        result[0] = c.emptyExit;
+        return result;
     }
 
     private static Tensor condition(Construct c, Object[] frame) {

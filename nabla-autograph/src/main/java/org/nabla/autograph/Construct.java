@@ -46,11 +46,13 @@ final class Construct {
     final String sideEffect;
     final String whenTrueName;
     final String whenFalseName;
+    /** IF: the exit of an empty branch (javac may jump straight to a loop's start or end: continue, break). */
+    final int emptyExit;
     volatile MethodHandle whenTrue;
     volatile MethodHandle whenFalse;
 
     Construct(Kind kind, String sourceFile, int line, boolean negate, List<Local> outputs, Set<Integer> exits,
-              String sideEffect, String whenTrueName, String whenFalseName) {
+              String sideEffect, String whenTrueName, String whenFalseName, int emptyExit) {
         this.kind = kind;
         this.sourceFile = sourceFile;
         this.line = line;
@@ -60,6 +62,7 @@ final class Construct {
         this.sideEffect = sideEffect;
         this.whenTrueName = whenTrueName;
         this.whenFalseName = whenFalseName;
+        this.emptyExit = emptyExit;
         REGISTRY.put(id, this);
     }
 

@@ -84,7 +84,7 @@ final class ConvertedClass {
     byte[] build(ClassHierarchyResolver resolver, String sourceFile) {
         ClassFile cf = ClassFile.of(ClassFile.ClassHierarchyResolverOption.of(resolver));
         return cf.build(name, clb -> {
-            clb.withFlags(AccessFlag.FINAL, AccessFlag.SYNTHETIC);
+            clb.withFlags(AccessFlag.PUBLIC, AccessFlag.FINAL, AccessFlag.SYNTHETIC);
             if (sourceFile != null) clb.with(SourceFileAttribute.of(sourceFile));
             while (!jobs.isEmpty()) {
                 Job j = jobs.removeFirst();

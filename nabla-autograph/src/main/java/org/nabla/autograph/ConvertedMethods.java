@@ -141,8 +141,17 @@ final class ConvertedMethods {
                 .orElse(ClassHierarchyResolver.ofClassLoading(loader));
         byte[] converted = target.build(resolver, converter.sourceFile());
         try {
-            MethodHandles.Lookup hidden = lookupIn(host).defineHiddenClass(converted, true,
-                    MethodHandles.Lookup.ClassOption.NESTMATE);
+            MethodHandles.Lookup in = lookupIn(host);
+            MethodHandles.Lookup hidden;
+            if (in.hasFullPrivilegeAccess()) {
+                hidden = in.defineHiddenClass(converted, true, MethodHandles.Lookup.ClassOption.NESTMATE);
+            } else {
+                // Another module (another class loader's unnamed module, or a named module without a Lookup
+                // given): no hidden nestmate can be made, so the converted class is an ordinary class of a child
+                // loader and reaches only the public members of the original class.
+                hidden = MethodHandles.publicLookup().in(new SiblingLoader(host.getClassLoader())
+                        .define(target.name.displayName(), host.getPackageName(), converted));
+            }
             Class<?> cls = hidden.lookupClass();
             MethodType regionType = MethodType.methodType(Object[].class, Object[].class);
             for (Construct c : target.constructs) {
@@ -157,10 +166,25 @@ final class ConvertedMethods {
         }
     }
 
+    /** A lookup of the caller's that {@link AutoGraph} was given for the current resolution, if any. */
+    private static final ThreadLocal<MethodHandles.Lookup> CALLER = new ThreadLocal<>();
+
+    /** Resolves {@code fn} with the caller's own lookup, which reaches into its module as no other can. */
+    static Resolved resolve(Serializable fn, MethodHandles.Lookup caller) {
+        CALLER.set(caller);
+        try {
+            return resolve(fn);
+        } finally {
+            CALLER.remove();
+        }
+    }
+
     private static MethodHandles.Lookup lookupIn(Class<?> host) {
+        MethodHandles.Lookup caller = CALLER.get();
+        if (caller != null && caller.lookupClass() == host && caller.hasFullPrivilegeAccess()) return caller;
         ConvertedMethods.class.getModule().addReads(host.getModule());
         try {
-            return MethodHandles.privateLookupIn(host, MethodHandles.lookup());
+            return MethodHandles.privateLookupIn(host, caller != null ? caller : MethodHandles.lookup());
         } catch (IllegalAccessException e) {
             throw new IllegalArgumentException("AutoGraph cannot reach into " + host.getName() + ": open its package "
                     + "to org.nabla.autograph (module-info: opens " + host.getPackageName()

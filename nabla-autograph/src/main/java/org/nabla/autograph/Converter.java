@@ -134,8 +134,8 @@ final class Converter {
         Label target(int key, int at) {
             if (r.topLevel()) return internal(key);
             if (body.key(r.from()) <= key && key < body.key(r.to())) return internal(key);
-            if (r.joinKeys().contains(key) || key == body.key(r.to())) return fallEpilogue;
             Integer code = r.exitByKey().get(key);
+            if (code == null && (r.joinKeys().contains(key) || key == body.key(r.to()))) return fallEpilogue;
             if (code == null) {
                 throw jumpOut(r.line(), at);
             }
@@ -159,7 +159,7 @@ final class Converter {
             int[] loop = loops.get(i);
             if (loop != null) {
                 bindLabelsAt(em, i);
-                i = emitLoop(em, loop);
+                i = emitLoop(em, i, loop);
                 continue;
             }
             CodeElement e = body.elements.get(i);
@@ -277,37 +277,47 @@ final class Converter {
     private int emitIf(Emission em, int site, int br, BranchInstruction b) {
         Region r = em.r;
         checkNoCatchAround(site);
-        int targetIdx = firstWithKey(body.keyOf(b.target()), r.from());
         int line = body.lineAt(site);
-        if (body.key(targetIdx) <= body.key(site)) {
-            throw new ConversionException(body.sourceFile, line, "a do-while loop (or a backward jump) on a tensor "
-                    + "condition cannot be converted: write it as a while loop");
-        }
-        if (body.key(targetIdx) > body.key(r.to())) {
-            throw new ConversionException(body.sourceFile, line, "this tensor condition jumps out of its block "
-                    + "(if (...) break/continue written as a jump); write it as an if statement with a block");
-        }
-        int aFrom = br + 1, aTo = targetIdx;
-        int bFrom = targetIdx, bTo = targetIdx;
-        Set<Integer> aJoin;
-        int join;
-        int last = body.lastInstructionBefore(targetIdx);
-        CodeElement lastEl = last > br ? body.elements.get(last) : null;
-        boolean lastIsGoto = lastEl instanceof BranchInstruction g && (g.opcode() == Opcode.GOTO
-                || g.opcode() == Opcode.GOTO_W);
-        int gotoKey = lastIsGoto ? body.keyOf(((BranchInstruction) lastEl).target()) : -1;
-        if (lastIsGoto && gotoKey > body.key(targetIdx) && gotoKey <= body.key(r.to())) {
-            bTo = gotoKey == body.key(r.to()) ? r.to() : firstWithKey(gotoKey, targetIdx);
-            join = bTo;
-        } else if (lastIsGoto && r.joinKeys().contains(gotoKey)) {
-            bTo = r.to();
-            join = r.to();
-        } else if (lastIsGoto || lastEl instanceof ReturnInstruction || lastEl instanceof ThrowInstruction) {
-            bTo = r.to();                          // the then-block always leaves: the rest of the block is the else
+        int targetKey = body.keyOf(b.target());
+        int aFrom = br + 1, aTo, bFrom, bTo, join;
+        int jumpExit = -1;                         // the exit code when the jump itself leaves the region
+        if (targetKey <= body.key(site) || targetKey > body.key(r.to()) || r.exitByKey().containsKey(targetKey)) {
+            Integer code = r.joinKeys().contains(targetKey) ? Integer.valueOf(Exits.FALL) : r.exitByKey().get(targetKey);
+            if (code == null) {
+                throw new ConversionException(body.sourceFile, line, targetKey <= body.key(site)
+                        ? "a do-while loop (or a backward jump) on a tensor condition cannot be converted: write it "
+                        + "as a while loop"
+                        : "this tensor condition jumps out of its block; write it as an if statement with a block");
+            }
+            jumpExit = code;                       // javac jumped straight to the loop's start or exit
+            aTo = r.to();
+            bFrom = bTo = r.to();
             join = r.to();
         } else {
-            join = targetIdx;                      // if without else
+            int targetIdx = firstWithKey(targetKey, r.from());
+            aTo = targetIdx;
+            bFrom = bTo = targetIdx;
+            int last = body.lastInstructionBefore(targetIdx);
+            CodeElement lastEl = last > br ? body.elements.get(last) : null;
+            int gotoKey = lastEl instanceof BranchInstruction g && (g.opcode() == Opcode.GOTO
+                    || g.opcode() == Opcode.GOTO_W) ? body.keyOf(g.target()) : -1;
+            // a goto back into the then-block is a Java loop's back edge, not a way out of it
+            boolean lastIsGoto = gotoKey >= 0 && (gotoKey < body.key(aFrom) || gotoKey >= body.key(targetIdx));
+            if (lastIsGoto && gotoKey > body.key(targetIdx) && gotoKey <= body.key(r.to())
+                    && !r.exitByKey().containsKey(gotoKey)) {
+                bTo = gotoKey == body.key(r.to()) ? r.to() : firstWithKey(gotoKey, targetIdx);
+                join = bTo;
+            } else if (lastIsGoto && r.joinKeys().contains(gotoKey)) {
+                bTo = r.to();
+                join = r.to();
+            } else if (lastIsGoto || lastEl instanceof ReturnInstruction || lastEl instanceof ThrowInstruction) {
+                bTo = r.to();                      // the then-block always leaves: the rest of the block is the else
+                join = r.to();
+            } else {
+                join = targetIdx;                  // if without else
+            }
         }
+        Set<Integer> aJoin;
         Set<Integer> joinKeys = new HashSet<>();
         joinKeys.add(body.key(join));
         if (join == r.to()) joinKeys.addAll(r.joinKeys());
@@ -321,7 +331,7 @@ final class Converter {
         }
         Set<Integer> exits = new LinkedHashSet<>(exitsOf(aFrom, aTo, aJoin, r, line));
         if (bFrom < bTo) exits.addAll(exitsOf(bFrom, bTo, aJoin, r, line));
-        else exits.add(Exits.FALL);
+        else exits.add(jumpExit >= 0 ? jumpExit : Exits.FALL);
         if (exits.contains(Exits.RETURN) && exits.size() > 1) {
             throw new ConversionException(body.sourceFile, line, "a tensor condition whose branches return on one "
                     + "path only cannot be converted: return from both branches, or assign a local and return it "
@@ -336,7 +346,8 @@ final class Converter {
         String base = cls.newName("if_" + body.methodName);
         String aName = base + "$a", bName = bFrom < bTo ? base + "$b" : null;
         Construct c = new Construct(Construct.Kind.IF, body.sourceFile, line, false, outputs, exits,
-                sideEffect(aFrom, join), negate ? bName : aName, negate ? aName : bName);
+                sideEffect(aFrom, join), negate ? bName : aName, negate ? aName : bName,
+                jumpExit >= 0 ? jumpExit : Exits.FALL);
         cls.constructs.add(c);
         Map<Integer, Integer> childExits = new HashMap<>(r.exitByKey());
         boolean allowReturn = r.allowReturn();
@@ -382,20 +393,26 @@ final class Converter {
             if (!(body.elements.get(br) instanceof BranchInstruction b)
                     || (b.opcode() != Opcode.IFEQ && b.opcode() != Opcode.IFNE)) continue;
             int exit = body.indexOf(b.target());
-            if (body.key(exit) <= body.key(i)) continue;
-            int back = body.lastInstructionBefore(exit);
-            if (!(body.elements.get(back) instanceof BranchInstruction g) || g.opcode() != Opcode.GOTO) continue;
-            int startKey = body.keyOf(g.target());
-            if (startKey >= body.key(i) || startKey < body.key(from)) continue;
-            if (jumpsOutside(firstWithKey(startKey, from), i)) continue;    // a Java loop, or a continue
-            loops.putIfAbsent(firstWithKey(startKey, from), new int[] {i, br, exit, back});
+            if (body.key(exit) <= body.key(i) || exit > to) continue;
+            // the loop's start: the earliest place before the condition that the body jumps back to (javac's
+            // back edge is a goto, or the body's last conditional jump when the body ends with an if)
+            int startKey = Integer.MAX_VALUE;
+            for (int j = br + 1; j < exit; j++) {
+                if (body.elements.get(j) instanceof BranchInstruction g) {
+                    int k = body.keyOf(g.target());
+                    if (k <= body.key(i)) startKey = Math.min(startKey, k);
+                }
+            }
+            if (startKey == Integer.MAX_VALUE || startKey < body.key(from)) continue;
+            int start = firstWithKey(startKey, from);
+            if (jumpsOutside(start, i)) continue;    // a Java loop, or a continue
+            loops.putIfAbsent(start, new int[] {i, br, exit});
         }
         return loops;
     }
 
-    private int emitLoop(Emission em, int[] loop) {
-        int site = loop[0], br = loop[1], exit = loop[2], back = loop[3];
-        int start = firstWithKey(body.keyOf(((BranchInstruction) body.elements.get(back)).target()), em.r.from());
+    private int emitLoop(Emission em, int start, int[] loop) {
+        int site = loop[0], br = loop[1], exit = loop[2];
         int line = body.lineAt(site);
         checkNoCatchAround(site);
         if (!assignedSlots(start, site).isEmpty()) {
@@ -403,23 +420,23 @@ final class Converter {
                     + "assigns a local variable; assign it in the loop body");
         }
         List<Construct.Local> entry = locals(body.inScope(start));
-        Set<Integer> assigned = assignedSlots(start, back + 1);
+        Set<Integer> assigned = assignedSlots(start, exit);
         List<Construct.Local> carried = entry.stream().filter(v -> assigned.contains(v.slot())).toList();
-        Set<Integer> bodyJoin = Set.of(body.key(back));
+        Set<Integer> bodyJoin = Set.of();
         Map<Integer, Integer> bodyExits = Map.of(body.key(exit), Exits.BREAK, body.key(start), Exits.CONTINUE);
-        Region bodyRegion = new Region(br + 1, back, bodyJoin, bodyExits, carried, prologue(br + 1, entry), false,
+        Region bodyRegion = new Region(br + 1, exit, bodyJoin, bodyExits, carried, prologue(br + 1, entry), false,
                 false, false, line);
-        Set<Integer> exits = exitsOf(br + 1, back, bodyJoin, bodyRegion, line);
+        Set<Integer> exits = exitsOf(br + 1, exit, bodyJoin, bodyRegion, line);
         if (exits.contains(Exits.RETURN)) {
             int at = br + 1;
-            while (at < back && !(body.elements.get(at) instanceof ReturnInstruction)) at++;
+            while (at < exit && !(body.elements.get(at) instanceof ReturnInstruction)) at++;
             throw new ConversionException(body.sourceFile, body.lineAt(at), "return inside a loop on a tensor condition cannot "
                     + "be converted: keep the result in a local Tensor and break");
         }
         boolean negate = ((BranchInstruction) body.elements.get(br)).opcode() == Opcode.IFNE;
         String base = cls.newName("loop_" + body.methodName);
         Construct c = new Construct(Construct.Kind.WHILE, body.sourceFile, line, negate, carried, exits,
-                sideEffect(start, back), base + "$cond", base + "$body");
+                sideEffect(start, exit), base + "$cond", base + "$body", Exits.FALL);
         cls.constructs.add(c);
         outline(base + "$cond", new Region(start, site, Set.of(body.key(site)), Map.of(), List.of(),
                 prologue(start, entry), false, true, false, line));
@@ -504,8 +521,8 @@ final class Converter {
             for (Label l : targets) {
                 int k = body.keyOf(l);
                 if (k >= lo && k < hi) continue;
-                if (joinKeys.contains(k) || k == hi) exits.add(Exits.FALL);
-                else if (enclosing.exitByKey().containsKey(k)) exits.add(enclosing.exitByKey().get(k));
+                if (enclosing.exitByKey().containsKey(k)) exits.add(enclosing.exitByKey().get(k));
+                else if (joinKeys.contains(k) || k == hi) exits.add(Exits.FALL);
                 else if (!enclosing.topLevel()) {
                     throw jumpOut(enclosingLine, i);
                 }
