@@ -302,7 +302,7 @@ final class Converter {
             int gotoKey = lastEl instanceof BranchInstruction g && (g.opcode() == Opcode.GOTO
                     || g.opcode() == Opcode.GOTO_W) ? body.keyOf(g.target()) : -1;
             // a goto back into the then-block is a Java loop's back edge, not a way out of it
-            boolean lastIsGoto = gotoKey >= 0 && (gotoKey < body.key(aFrom) || gotoKey >= body.key(targetIdx));
+            boolean lastIsGoto = gotoKey >= 0 && (gotoKey < body.key(aFrom) || gotoKey > body.key(targetIdx));
             if (lastIsGoto && gotoKey > body.key(targetIdx) && gotoKey <= body.key(r.to())
                     && !r.exitByKey().containsKey(gotoKey)) {
                 bTo = gotoKey == body.key(r.to()) ? r.to() : firstWithKey(gotoKey, targetIdx);

@@ -21,7 +21,8 @@ import org.nabla.TracedFunction;
  * written, converted and run eagerly (bitwise equal), and converted and traced (equal up to rounding).
  */
 class GeneratedMethodsFuzzTest {
-    private static final int METHODS = 60;
+    private static final int METHODS = Integer.getInteger("nabla.autograph.fuzzMethods", 60);
+    private static final int SEED = Integer.getInteger("nabla.autograph.fuzzSeed", 1000);
 
     /** Writes random statements over the float32 vectors a, b (length 3) and the loop counters k0, k1... */
     private static final class Generator {
@@ -100,7 +101,7 @@ class GeneratedMethodsFuzzTest {
         StringBuilder src = new StringBuilder("package gen;\nimport org.nabla.*;\nimport org.nabla.autograph.*;\n"
                 + "public class Generated {\n");
         for (int m = 0; m < methods; m++) {
-            Generator g = new Generator(1000 + m);
+            Generator g = new Generator(SEED + m);
             g.line("        ", "Tensor a = x;");
             g.line("        ", "Tensor b = x.mul(0.5f).add(0.1f);");
             g.block("        ", 0, false, true);
