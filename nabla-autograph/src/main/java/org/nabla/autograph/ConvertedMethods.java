@@ -61,6 +61,16 @@ final class ConvertedMethods {
 
     private static SerializedLambda serializedLambda(Serializable fn) {
         if (fn == null) throw new IllegalArgumentException("AutoGraph: the function is null");
+        MethodHandles.Lookup caller = CALLER.get();
+        if (caller != null) {
+            try {       // the lambda class is a nestmate of the caller's: its lookup reaches writeReplace in any module
+                Object r = caller.findVirtual(fn.getClass(), "writeReplace", MethodType.methodType(Object.class))
+                        .invoke(fn);
+                if (r instanceof SerializedLambda sl) return sl;
+            } catch (Throwable e) {
+                // fall back to reflection
+            }
+        }
         try {
             Method m = fn.getClass().getDeclaredMethod("writeReplace");
             m.setAccessible(true);
