@@ -135,7 +135,7 @@ final class Converter {
             if (r.topLevel()) return internal(key);
             if (body.key(r.from()) <= key && key < body.key(r.to())) return internal(key);
             Integer code = r.exitByKey().get(key);
-            if (code == null && (r.joinKeys().contains(key) || key == body.key(r.to()))) return fallEpilogue;
+            if (code == null && r.joinKeys().contains(key)) return fallEpilogue;
             if (code == null) {
                 throw jumpOut(r.line(), at);
             }
@@ -287,13 +287,17 @@ final class Converter {
                 throw new ConversionException(body.sourceFile, line, targetKey <= body.key(site)
                         ? "a do-while loop (or a backward jump) on a tensor condition cannot be converted: write it "
                         + "as a while loop"
-                        : "this tensor condition jumps out of its block; write it as an if statement with a block");
+                        : "this tensor condition jumps out of its block (conditions joined by || are not "
+                        + "supported: combine them with Ops.logicalOr and call booleanValue() once)");
             }
             jumpExit = code;                       // javac jumped straight to the loop's start or exit
             aTo = r.to();
             bFrom = bTo = r.to();
             join = r.to();
         } else {
+            if (!r.topLevel() && targetKey == body.key(r.to()) && !r.joinKeys().contains(targetKey)) {
+                throw jumpOut(line, site);         // into the else of an enclosing if: a && b ... else
+            }
             int targetIdx = firstWithKey(targetKey, r.from());
             aTo = targetIdx;
             bFrom = bTo = targetIdx;
@@ -455,7 +459,9 @@ final class Converter {
         int line = constructLine > 0 ? constructLine : body.lineAt(at);
         return new ConversionException(body.sourceFile, line, "a jump (at line " + body.lineAt(at) + ") out of a "
                 + "block that depends on this tensor condition cannot be converted: a break, continue or return of a "
-                + "Java loop (one with a Java condition) cannot depend on a tensor; use a loop on a tensor condition");
+                + "Java loop (one with a Java condition) cannot depend on a tensor (use a loop on a tensor "
+                + "condition), and tensor conditions joined by && or || cannot have an else (combine them with "
+                + "Ops.logicalAnd / Ops.logicalOr and call booleanValue() once)");
     }
 
     /** Whether code in [from, to) jumps outside [from, to]: then it is not the condition of a while loop. */
@@ -522,7 +528,7 @@ final class Converter {
                 int k = body.keyOf(l);
                 if (k >= lo && k < hi) continue;
                 if (enclosing.exitByKey().containsKey(k)) exits.add(enclosing.exitByKey().get(k));
-                else if (joinKeys.contains(k) || k == hi) exits.add(Exits.FALL);
+                else if (joinKeys.contains(k)) exits.add(Exits.FALL);
                 else if (!enclosing.topLevel()) {
                     throw jumpOut(enclosingLine, i);
                 }

@@ -76,6 +76,13 @@ class ConversionErrorsTest {
         return y;
     }
 
+    static Tensor andWithElse(Tensor x) {
+        Tensor y;
+        if (Ops.sum(x).greater(0f).booleanValue() && Ops.max(x, 0).less(3f).booleanValue()) y = x;
+        else y = x.neg();
+        return y;
+    }
+
     private static void assertFailsAt(UnaryTensorFunction fn, Tensor arg, int line, String... words) {
         RuntimeException e = assertThrows(RuntimeException.class, () -> AutoGraph.unary(fn).apply(arg));
         ConversionException ce = assertInstanceOf(e);
@@ -123,6 +130,12 @@ class ConversionErrorsTest {
     void breakingAJavaLoopOnATensorCondition() {
         assertFailsAt(ConversionErrorsTest::returnOnOnePath, Tensors.of(new float[] {1}), 73, "(at line 72)",
                 "Java loop");
+    }
+
+    @Test
+    void conditionsJoinedByAndWithAnElse() {
+        assertFailsAt(ConversionErrorsTest::andWithElse, Tensors.of(new float[] {1}), 80, "&& or ||",
+                "Ops.logicalAnd");
     }
 
     @Test

@@ -47,6 +47,12 @@ class ConvertedIfTest {
         return y;
     }
 
+    static Tensor andWithoutElse(Tensor x) {
+        Tensor y = x;
+        if (Ops.sum(x).greater(0f).booleanValue() && Ops.max(x, 0).less(3f).booleanValue()) y = y.mul(7f);
+        return y;
+    }
+
     static List<String> ops(TracedFunction f, Tensor x) {
         return f.concreteFunction(x.spec()).graph().graph().nodes().stream().map(n -> n.op().name()).toList();
     }
@@ -83,6 +89,12 @@ class ConvertedIfTest {
     void nestedConditionsAndJavaLoopsInBranches() {
         check(ConvertedIfTest::nested, ConvertedIfTest::nested, new float[] {1, 3}, new float[] {1, 1},
                 new float[] {-4, 1});
+    }
+
+    @Test
+    void conditionsJoinedByAndWithoutElse() {
+        check(ConvertedIfTest::andWithoutElse, ConvertedIfTest::andWithoutElse, new float[] {1, 2},
+                new float[] {1, 4}, new float[] {-3, 1});
     }
 
     @Test

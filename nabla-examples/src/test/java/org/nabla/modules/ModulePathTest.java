@@ -241,7 +241,7 @@ class ModulePathTest {
         Path out = tmp.resolve("out");
         JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
         assertNotNull(javac, "no system Java compiler: run the tests on a JDK");
-        int rc = javac.run(null, null, null, "-proc:none", "--module-path", path, "-d", out.toString(),
+        int rc = javac.run(null, null, null, "-proc:none", "-g", "--module-path", path, "-d", out.toString(),
                 tmp.resolve("src/module-info.java").toString(), src.resolve("Main.java").toString());
         assertEquals(0, rc, "the modular program did not compile against " + path);
 
