@@ -134,7 +134,7 @@ class ConversionErrorsTest {
 
     @Test
     void conditionsJoinedByAndWithAnElse() {
-        assertFailsAt(ConversionErrorsTest::andWithElse, Tensors.of(new float[] {1}), 80, "&& or ||",
+        assertFailsAt(ConversionErrorsTest::andWithElse, Tensors.of(new float[] {1}), 81, "&& or ||",
                 "Ops.logicalAnd");
     }
 
