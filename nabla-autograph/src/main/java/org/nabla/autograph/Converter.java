@@ -322,6 +322,11 @@ final class Converter {
             }
         }
         Set<Integer> aJoin;
+        if (body.stackDepthAt(body.key(join)) > 0 || (bFrom < bTo && body.stackDepthAt(body.key(bFrom)) > 0)) {
+            throw new ConversionException(body.sourceFile, line, "a conditional expression (c ? a : b) on a tensor "
+                    + "condition cannot be converted: write an if/else that assigns a local, or use Ops.cond or "
+                    + "Ops.where");
+        }
         Set<Integer> joinKeys = new HashSet<>();
         joinKeys.add(body.key(join));
         if (join == r.to()) joinKeys.addAll(r.joinKeys());

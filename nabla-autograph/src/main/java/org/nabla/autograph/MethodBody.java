@@ -27,6 +27,8 @@ final class MethodBody {
     final List<ExceptionCatch> catches = new ArrayList<>();
     private final int[] key;
     private final Map<Label, Integer> labelIndex = new IdentityHashMap<>();
+    /** Values on the operand stack at each branch target (javac's stack map frames), by place. */
+    private final Map<Integer, Integer> stackDepthAt = new java.util.HashMap<>();
 
     MethodBody(CodeModel code, String sourceFile, String methodName) {
         this.elements = List.copyOf(code.elementList());
@@ -44,6 +46,8 @@ final class MethodBody {
             else if (e instanceof ExceptionCatch c) catches.add(c);
         }
         key[elements.size()] = instructions;
+        code.findAttribute(java.lang.classfile.Attributes.stackMapTable()).ifPresent(t -> t.entries().forEach(
+                f -> stackDepthAt.put(keyOf(f.target()), f.stack().size())));
         if (locals.isEmpty() && maxLocals > 0) {
             throw new ConversionException(sourceFile, lineAt(0), "AutoGraph needs the local variable table of "
                     + methodName + ": compile it with -g (javac's debug information; Maven adds it by default)");
@@ -87,6 +91,9 @@ final class MethodBody {
         out.sort((a, b) -> Integer.compare(a.slot(), b.slot()));
         return out;
     }
+
+    /** How many values are on the operand stack at the branch target {@code key} (0 when not a target). */
+    int stackDepthAt(int key) { return stackDepthAt.getOrDefault(key, 0); }
 
     /** The index of the last real instruction before element {@code index}, or -1. */
     int lastInstructionBefore(int index) {

@@ -83,6 +83,10 @@ class ConversionErrorsTest {
         return y;
     }
 
+    static Tensor ternary(Tensor x) {
+        return Ops.sum(x).greater(0f).booleanValue() ? x : x.neg();  // line 87
+    }
+
     private static void assertFailsAt(UnaryTensorFunction fn, Tensor arg, int line, String... words) {
         RuntimeException e = assertThrows(RuntimeException.class, () -> AutoGraph.unary(fn).apply(arg));
         ConversionException ce = assertInstanceOf(e);
@@ -136,6 +140,11 @@ class ConversionErrorsTest {
     void conditionsJoinedByAndWithAnElse() {
         assertFailsAt(ConversionErrorsTest::andWithElse, Tensors.of(new float[] {1}), 81, "&& or ||",
                 "Ops.logicalAnd");
+    }
+
+    @Test
+    void conditionalExpressionOnATensorCondition() {
+        assertFailsAt(ConversionErrorsTest::ternary, Tensors.of(new float[] {1}), 87, "c ? a : b");
     }
 
     @Test

@@ -206,10 +206,10 @@ class ModulePathTest {
                     private static final float STEP = 0.5f;
 
                     static Tensor halve(Tensor x) {
-                        Tensor i = Tensors.scalar(0);
+                        Tensor i = Tensors.scalar(0f);
                         while (Ops.sum(x).greater(1f).booleanValue()) {
                             x = x.mul(STEP);
-                            i = i.add(1);
+                            i = i.add(1f);
                         }
                         return x.add(i);
                     }
