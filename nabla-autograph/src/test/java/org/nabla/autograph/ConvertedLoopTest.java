@@ -83,7 +83,7 @@ class ConvertedLoopTest {
     }
 
     @Test
-    void gradientsInsideATracedFunctionEqualEager() {
+    void gradientsInsideATracedFunctionEqualEagerAndHandWrittenWhileLoop() {
         Tensor[] in = rnnInputs(3);
         TensorArrayFunction converted = AutoGraph.convert(ConvertedLoopTest::rnnArgs);
         Function<Tensor[], Tensor[]> step = a -> {
@@ -93,9 +93,20 @@ class ConvertedLoopTest {
                 return tape.gradient(loss, (Object[]) a);
             }
         };
+        Function<Tensor[], Tensor[]> handWritten = a -> {
+            try (GradientTape tape = GradientTape.start()) {
+                for (Tensor t : a) tape.watch(t);
+                Tensor loss = Ops.sum(Ops.square(rnnWhileLoop(a[0], a[1], a[2], a[3])));
+                return tape.gradient(loss, (Object[]) a);
+            }
+        };
         Tensor[] eager = step.apply(in);
         Tensor[] traced = TracedFunction.of(step).call(in);
-        for (int i = 1; i < 4; i++) assertArrayEquals(eager[i].toDoubleArray(), traced[i].toDoubleArray(), 1e-10);
+        Tensor[] whileLoop = TracedFunction.of(handWritten).call(in);
+        for (int i = 0; i < 4; i++) {
+            assertArrayEquals(eager[i].toDoubleArray(), traced[i].toDoubleArray(), 1e-10, "converted, traced " + i);
+            assertArrayEquals(whileLoop[i].toDoubleArray(), traced[i].toDoubleArray(), 1e-10, "Ops.whileLoop " + i);
+        }
     }
 
     static Tensor breakAndContinue(Tensor n) {
