@@ -8,6 +8,7 @@ import java.util.Objects;
 import org.nabla.Ops;
 import org.nabla.Tensor;
 import org.nabla.Tensors;
+import org.nabla.ops.OpException;
 
 /**
  * What converted bytecode calls in place of an {@code if} or loop on {@code Tensor.booleanValue()}; not for direct
@@ -37,8 +38,13 @@ public final class AutoGraphRuntime {
         boolean dynamicExit = c.exits.size() > 1;
         boolean returns = c.exits.contains(Exits.RETURN);
         Object[][] results = new Object[2][];
-        Tensor[] out = Ops.cond(pred, () -> branchOutputs(c, 0, c.whenTrue, frame, tensors, dynamicExit, returns,
-                results), () -> branchOutputs(c, 1, c.whenFalse, frame, tensors, dynamicExit, returns, results));
+        Tensor[] out;
+        try {
+            out = Ops.cond(pred, () -> branchOutputs(c, 0, c.whenTrue, frame, tensors, dynamicExit, returns,
+                    results), () -> branchOutputs(c, 1, c.whenFalse, frame, tensors, dynamicExit, returns, results));
+        } catch (OpException e) {
+            throw named(c, e, "as output ", tensors, "has a different dtype or rank after the two branches");
+        }
         Object[] result = resultFrom(frame);
         int k = 0;
         for (Construct.Local v : tensors) result[2 + v.slot()] = out[k++];
@@ -97,7 +103,20 @@ public final class AutoGraphRuntime {
         Tensor[] init = new Tensor[n + (mayBreak ? 1 : 0)];
         for (int i = 0; i < n; i++) init[i] = (Tensor) f[vars.get(i).slot()];
         if (mayBreak) init[n] = Tensors.scalar(false);
-        Tensor[] out = Ops.whileLoop(v -> {
+        Tensor[] out;
+        try {
+            out = whileNode(c, f, vars, mayBreak, n, init);
+        } catch (OpException e) {
+            throw named(c, e, "loop var ", vars, "changes its dtype or rank in the loop body");
+        }
+        Object[] result = resultFrom(f);
+        for (int i = 0; i < n; i++) result[2 + vars.get(i).slot()] = out[i];
+        return result;
+    }
+
+    private static Tensor[] whileNode(Construct c, Object[] f, List<Construct.Local> vars, boolean mayBreak, int n,
+                                      Tensor[] init) {
+        return Ops.whileLoop(v -> {
             Tensor t = condition(c, with(f, vars, v));
             if (c.negate) t = Ops.logicalNot(t);
             return mayBreak ? Ops.logicalAnd(Ops.logicalNot(v[n]), t) : t;
@@ -118,9 +137,21 @@ public final class AutoGraphRuntime {
             }
             return next;
         }, init);
-        Object[] result = resultFrom(f);
-        for (int i = 0; i < n; i++) result[2 + vars.get(i).slot()] = out[i];
-        return result;
+    }
+
+    /**
+     * A Cond/While shape or dtype error from building the node, as a conversion error at the construct's line that
+     * names the local behind the output or loop var the op's message numbers ({@code marker} N).
+     */
+    private static RuntimeException named(Construct c, OpException e, String marker, List<Construct.Local> locals,
+                                          String what) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile(java.util.regex.Pattern.quote(marker) + "(\\d+)")
+                .matcher(String.valueOf(e.getMessage()));
+        if (!m.find() || Integer.parseInt(m.group(1)) >= locals.size()) return e;
+        Construct.Local v = locals.get(Integer.parseInt(m.group(1)));
+        ConversionException ce = c.error("local '" + v.name() + "' " + what + " (" + e.getMessage() + ")");
+        ce.initCause(e);
+        return ce;
     }
 
     private static Tensor[] branchOutputs(Construct c, int which, MethodHandle region, Object[] frame,

@@ -70,7 +70,7 @@ final class ConvertedClass {
             if (!m.methodName().equals(inv.name()) || !m.methodType().equals(inv.type())) continue;
             boolean direct = inv.opcode() == Opcode.INVOKESTATIC || m.flags().has(AccessFlag.PRIVATE)
                     || m.flags().has(AccessFlag.FINAL);
-            if (!direct || m.code().isEmpty() || doNotConvert(m) || !Converter.hasTensorCondition(m)) break;
+            if (!direct || m.code().isEmpty() || doNotConvert(m) || !CodeShapes.hasTensorCondition(m)) break;
             return Optional.of(m);
         }
         return Optional.empty();

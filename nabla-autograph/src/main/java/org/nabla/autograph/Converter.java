@@ -63,6 +63,7 @@ final class Converter {
     private final ConvertedClass cls;
     private final MethodModel method;
     private final MethodBody body;
+    private final CodeShapes shapes;
     private final ClassDesc hostDesc;
     private final int frameSlot;
     private final int resultSlot;
@@ -78,6 +79,7 @@ final class Converter {
                 "AutoGraph: " + method.methodName().stringValue() + " has no code (abstract or native)")),
                 source, method.methodName().stringValue());
         this.hostDesc = cls.hostDesc;
+        this.shapes = new CodeShapes(body);
         frameSlot = body.maxLocals;
         resultSlot = frameSlot + 1;
         exitSlot = frameSlot + 2;
@@ -99,10 +101,6 @@ final class Converter {
         emit(cb, new Region(0, body.elements.size(), Set.of(), Map.of(), List.of(), List.of(), true, false, true, -1));
     }
 
-    /** Whether {@code m}'s code has an if or loop on {@code Tensor.booleanValue()}. */
-    static boolean hasTensorCondition(MethodModel m) {
-        return m.code().map(c -> c.elementList().stream().anyMatch(Converter::isTensorCondition)).orElse(false);
-    }
 
     private void outline(String name, Region region) {
         cls.add(name, REGION_TYPE, cb -> emit(cb, region));
@@ -137,7 +135,7 @@ final class Converter {
             Integer code = r.exitByKey().get(key);
             if (code == null && r.joinKeys().contains(key)) return fallEpilogue;
             if (code == null) {
-                throw jumpOut(r.line(), at);
+                throw shapes.jumpOut(r.line(), at);
             }
             return trampolines.computeIfAbsent(code, c -> cb.newLabel());
         }
@@ -149,11 +147,11 @@ final class Converter {
             cb.aload(0).astore(frameSlot);
             for (Construct.Local v : r.prologue()) {
                 cb.aload(frameSlot).ldc(v.slot()).aaload();
-                unbox(cb, v.descriptor());
-                cb.storeLocal(kind(v.descriptor()), v.slot());
+                Boxing.unbox(cb, v.descriptor());
+                cb.storeLocal(Boxing.kind(v.descriptor()), v.slot());
             }
         }
-        Map<Integer, int[]> loops = findLoops(r.from(), r.to());
+        Map<Integer, int[]> loops = shapes.findLoops(r.from(), r.to());
         int i = r.from();
         while (i < r.to()) {
             int[] loop = loops.get(i);
@@ -163,7 +161,7 @@ final class Converter {
                 continue;
             }
             CodeElement e = body.elements.get(i);
-            if (isTensorCondition(e)) {
+            if (CodeShapes.isTensorCondition(e)) {
                 int br = body.nextInstruction(i + 1);
                 if (br < body.elements.size() && body.elements.get(br) instanceof BranchInstruction b
                         && (b.opcode() == Opcode.IFEQ || b.opcode() == Opcode.IFNE)) {
@@ -204,8 +202,8 @@ final class Converter {
         if (withValue) cb.dup().iconst_1().aload(retSlot).aastore();
         for (Construct.Local v : outputs) {
             cb.dup().ldc(2 + v.slot());
-            cb.loadLocal(kind(v.descriptor()), v.slot());
-            box(cb, v.descriptor());
+            cb.loadLocal(Boxing.kind(v.descriptor()), v.slot());
+            Boxing.box(cb, v.descriptor());
             cb.aastore();
         }
     }
@@ -237,7 +235,7 @@ final class Converter {
                             + "condition cannot be converted: keep the result in a local Tensor and break");
                 }
                 if (ret.typeKind() == TypeKind.VOID) cb.aconst_null();
-                else box(cb, ret.typeKind().upperBound().descriptorString());
+                else Boxing.box(cb, ret.typeKind().upperBound().descriptorString());
                 cb.astore(retSlot);
                 cb.iconst_3().invokestatic(INTEGER, "valueOf", MethodTypeDesc.of(INTEGER, CD_int)).astore(exitSlot);
                 cb.goto_(em.exitEpilogue);
@@ -276,7 +274,7 @@ final class Converter {
 
     private int emitIf(Emission em, int site, int br, BranchInstruction b) {
         Region r = em.r;
-        checkNoCatchAround(site);
+        shapes.checkNoCatchAround(site);
         int line = body.lineAt(site);
         int targetKey = body.keyOf(b.target());
         int aFrom = br + 1, aTo, bFrom, bTo, join;
@@ -296,9 +294,9 @@ final class Converter {
             join = r.to();
         } else {
             if (!r.topLevel() && targetKey == body.key(r.to()) && !r.joinKeys().contains(targetKey)) {
-                throw jumpOut(line, site);         // into the else of an enclosing if: a && b ... else
+                throw shapes.jumpOut(line, site);         // into the else of an enclosing if: a && b ... else
             }
-            int targetIdx = firstWithKey(targetKey, r.from());
+            int targetIdx = shapes.firstWithKey(targetKey, r.from());
             aTo = targetIdx;
             bFrom = bTo = targetIdx;
             int last = body.lastInstructionBefore(targetIdx);
@@ -309,7 +307,7 @@ final class Converter {
             boolean lastIsGoto = gotoKey >= 0 && (gotoKey < body.key(aFrom) || gotoKey > body.key(targetIdx));
             if (lastIsGoto && gotoKey > body.key(targetIdx) && gotoKey <= body.key(r.to())
                     && !r.exitByKey().containsKey(gotoKey)) {
-                bTo = gotoKey == body.key(r.to()) ? r.to() : firstWithKey(gotoKey, targetIdx);
+                bTo = gotoKey == body.key(r.to()) ? r.to() : shapes.firstWithKey(gotoKey, targetIdx);
                 join = bTo;
             } else if (lastIsGoto && r.joinKeys().contains(gotoKey)) {
                 bTo = r.to();
@@ -332,14 +330,14 @@ final class Converter {
         if (join == r.to()) joinKeys.addAll(r.joinKeys());
         aJoin = joinKeys;
 
-        List<Construct.Local> entry = locals(body.inScope(site));
-        Set<Integer> assigned = assignedSlots(aFrom, join);
+        List<Construct.Local> entry = CodeShapes.locals(body.inScope(site));
+        Set<Integer> assigned = shapes.assignedSlots(aFrom, join);
         List<Construct.Local> outputs = new ArrayList<>();
-        for (Construct.Local v : union(entry, locals(body.inScope(join < body.elements.size() ? join : site)))) {
+        for (Construct.Local v : CodeShapes.union(entry, CodeShapes.locals(body.inScope(join < body.elements.size() ? join : site)))) {
             if (assigned.contains(v.slot())) outputs.add(v);
         }
-        Set<Integer> exits = new LinkedHashSet<>(exitsOf(aFrom, aTo, aJoin, r, line));
-        if (bFrom < bTo) exits.addAll(exitsOf(bFrom, bTo, aJoin, r, line));
+        Set<Integer> exits = new LinkedHashSet<>(shapes.exitsOf(aFrom, aTo, aJoin, r.exitByKey(), r.topLevel(), line));
+        if (bFrom < bTo) exits.addAll(shapes.exitsOf(bFrom, bTo, aJoin, r.exitByKey(), r.topLevel(), line));
         else exits.add(jumpExit >= 0 ? jumpExit : Exits.FALL);
         if (exits.contains(Exits.RETURN) && exits.size() > 1) {
             throw new ConversionException(body.sourceFile, line, "a tensor condition whose branches return on one "
@@ -355,16 +353,16 @@ final class Converter {
         String base = cls.newName("if_" + body.methodName);
         String aName = base + "$a", bName = bFrom < bTo ? base + "$b" : null;
         Construct c = new Construct(Construct.Kind.IF, body.sourceFile, line, false, outputs, exits,
-                sideEffect(aFrom, join), negate ? bName : aName, negate ? aName : bName,
+                shapes.sideEffect(aFrom, join), negate ? bName : aName, negate ? aName : bName,
                 jumpExit >= 0 ? jumpExit : Exits.FALL);
         cls.constructs.add(c);
         Map<Integer, Integer> childExits = new HashMap<>(r.exitByKey());
         boolean allowReturn = r.allowReturn();
         outline(aName, new Region(aFrom, aTo, aJoin, childExits, outputs,
-                prologue(aFrom, entry), false, false, allowReturn, line));
+                shapes.prologue(aFrom, entry), false, false, allowReturn, line));
         if (bName != null) {
             outline(bName, new Region(bFrom, bTo, aJoin, childExits, outputs,
-                    prologue(bFrom, entry), false, false, allowReturn, line));
+                    shapes.prologue(bFrom, entry), false, false, allowReturn, line));
         }
         CodeBuilder cb = em.cb;
         newFrame(cb, entry);
@@ -379,7 +377,7 @@ final class Converter {
                 if (rk == TypeKind.VOID) {
                     cb.pop().return_();
                 } else {
-                    unbox(cb, method.methodTypeSymbol().returnType().descriptorString());
+                    Boxing.unbox(cb, method.methodTypeSymbol().returnType().descriptorString());
                     cb.return_(rk);
                 }
             } else {
@@ -393,49 +391,23 @@ final class Converter {
 
     // ------------------------------------------------------------------ loops
 
-    /** Loops on a tensor condition that start in [from, to): the element index of their start -> {site, branch, exit, back goto}. */
-    private Map<Integer, int[]> findLoops(int from, int to) {
-        Map<Integer, int[]> loops = new HashMap<>();
-        for (int i = from; i < to; i++) {
-            if (!isTensorCondition(body.elements.get(i))) continue;
-            int br = body.nextInstruction(i + 1);
-            if (!(body.elements.get(br) instanceof BranchInstruction b)
-                    || (b.opcode() != Opcode.IFEQ && b.opcode() != Opcode.IFNE)) continue;
-            int exit = body.indexOf(b.target());
-            if (body.key(exit) <= body.key(i) || exit > to) continue;
-            // the loop's start: the earliest place before the condition that the body jumps back to (javac's
-            // back edge is a goto, or the body's last conditional jump when the body ends with an if)
-            int startKey = Integer.MAX_VALUE;
-            for (int j = br + 1; j < exit; j++) {
-                if (body.elements.get(j) instanceof BranchInstruction g) {
-                    int k = body.keyOf(g.target());
-                    if (k <= body.key(i)) startKey = Math.min(startKey, k);
-                }
-            }
-            if (startKey == Integer.MAX_VALUE || startKey < body.key(from)) continue;
-            int start = firstWithKey(startKey, from);
-            if (jumpsOutside(start, i)) continue;    // a Java loop, or a continue
-            loops.putIfAbsent(start, new int[] {i, br, exit});
-        }
-        return loops;
-    }
 
     private int emitLoop(Emission em, int start, int[] loop) {
         int site = loop[0], br = loop[1], exit = loop[2];
         int line = body.lineAt(site);
-        checkNoCatchAround(site);
-        if (!assignedSlots(start, site).isEmpty()) {
+        shapes.checkNoCatchAround(site);
+        if (!shapes.assignedSlots(start, site).isEmpty()) {
             throw new ConversionException(body.sourceFile, line, "the condition of a loop on a tensor condition "
                     + "assigns a local variable; assign it in the loop body");
         }
-        List<Construct.Local> entry = locals(body.inScope(start));
-        Set<Integer> assigned = assignedSlots(start, exit);
+        List<Construct.Local> entry = CodeShapes.locals(body.inScope(start));
+        Set<Integer> assigned = shapes.assignedSlots(start, exit);
         List<Construct.Local> carried = entry.stream().filter(v -> assigned.contains(v.slot())).toList();
         Set<Integer> bodyJoin = Set.of();
         Map<Integer, Integer> bodyExits = Map.of(body.key(exit), Exits.BREAK, body.key(start), Exits.CONTINUE);
-        Region bodyRegion = new Region(br + 1, exit, bodyJoin, bodyExits, carried, prologue(br + 1, entry), false,
+        Region bodyRegion = new Region(br + 1, exit, bodyJoin, bodyExits, carried, shapes.prologue(br + 1, entry), false,
                 false, false, line);
-        Set<Integer> exits = exitsOf(br + 1, exit, bodyJoin, bodyRegion, line);
+        Set<Integer> exits = shapes.exitsOf(br + 1, exit, bodyJoin, bodyExits, false, line);
         if (exits.contains(Exits.RETURN)) {
             int at = br + 1;
             while (at < exit && !(body.elements.get(at) instanceof ReturnInstruction)) at++;
@@ -445,10 +417,10 @@ final class Converter {
         boolean negate = ((BranchInstruction) body.elements.get(br)).opcode() == Opcode.IFNE;
         String base = cls.newName("loop_" + body.methodName);
         Construct c = new Construct(Construct.Kind.WHILE, body.sourceFile, line, negate, carried, exits,
-                sideEffect(start, exit), base + "$cond", base + "$body", Exits.FALL);
+                shapes.sideEffect(start, exit), base + "$cond", base + "$body", Exits.FALL);
         cls.constructs.add(c);
         outline(base + "$cond", new Region(start, site, Set.of(body.key(site)), Map.of(), List.of(),
-                prologue(start, entry), false, true, false, line));
+                shapes.prologue(start, entry), false, true, false, line));
         outline(base + "$body", bodyRegion);
         CodeBuilder cb = em.cb;
         newFrame(cb, entry);
@@ -458,151 +430,14 @@ final class Converter {
         return exit;
     }
 
-    // ------------------------------------------------------------------ analysis helpers
-
-    private ConversionException jumpOut(int constructLine, int at) {
-        int line = constructLine > 0 ? constructLine : body.lineAt(at);
-        return new ConversionException(body.sourceFile, line, "a jump (at line " + body.lineAt(at) + ") out of a "
-                + "block that depends on this tensor condition cannot be converted: a break, continue or return of a "
-                + "Java loop (one with a Java condition) cannot depend on a tensor (use a loop on a tensor "
-                + "condition), and tensor conditions joined by && or || cannot have an else (combine them with "
-                + "Ops.logicalAnd / Ops.logicalOr and call booleanValue() once)");
-    }
-
-    /** Whether code in [from, to) jumps outside [from, to]: then it is not the condition of a while loop. */
-    private boolean jumpsOutside(int from, int to) {
-        int lo = body.key(from), hi = body.key(to);
-        for (int i = from; i < to; i++) {
-            if (body.elements.get(i) instanceof BranchInstruction b) {
-                int k = body.keyOf(b.target());
-                if (k < lo || k > hi) return true;
-            } else if (body.elements.get(i) instanceof LookupSwitchInstruction
-                    || body.elements.get(i) instanceof TableSwitchInstruction) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    static boolean isTensorCondition(CodeElement e) {
-        return e instanceof InvokeInstruction inv && inv.opcode() == Opcode.INVOKEVIRTUAL
-                && inv.owner().asInternalName().equals("org/nabla/Tensor")
-                && inv.name().equalsString("booleanValue") && inv.type().equalsString("()Z");
-    }
-
-    private void checkNoCatchAround(int site) {
-        int k = body.key(site);
-        for (ExceptionCatch c : body.catches) {
-            if (body.keyOf(c.tryStart()) <= k && k < body.keyOf(c.tryEnd())) {
-                throw new ConversionException(body.sourceFile, body.lineAt(site), "a tensor condition inside try/catch "
-                        + "(or try-with-resources) cannot be converted: move the try block out of the converted "
-                        + "method, or the if/loop out of the try block");
-            }
-        }
-    }
-
-    /** The first element index at or after {@code notBefore} whose place is {@code key}. */
-    private int firstWithKey(int key, int notBefore) {
-        for (int i = notBefore; i < body.elements.size(); i++) if (body.key(i) == key) return i;
-        return body.elements.size();
-    }
-
-    private Set<Integer> assignedSlots(int from, int to) {
-        Set<Integer> slots = new HashSet<>();
-        for (int i = from; i < to; i++) {
-            CodeElement e = body.elements.get(i);
-            if (e instanceof StoreInstruction s) slots.add(s.slot());
-            else if (e instanceof IncrementInstruction inc) slots.add(inc.slot());
-        }
-        return slots;
-    }
-
-    /** How code in [from, to) may leave: through its join, the enclosing region's exits, or return. */
-    private Set<Integer> exitsOf(int from, int to, Set<Integer> joinKeys, Region enclosing, int enclosingLine) {
-        Set<Integer> exits = new LinkedHashSet<>();
-        int lo = body.key(from), hi = body.key(to);
-        for (int i = from; i < to; i++) {
-            CodeElement e = body.elements.get(i);
-            List<Label> targets = switch (e) {
-                case BranchInstruction b -> List.of(b.target());
-                case LookupSwitchInstruction s -> concat(s.defaultTarget(), s.cases());
-                case TableSwitchInstruction s -> concat(s.defaultTarget(), s.cases());
-                default -> List.of();
-            };
-            for (Label l : targets) {
-                int k = body.keyOf(l);
-                if (k >= lo && k < hi) continue;
-                if (enclosing.exitByKey().containsKey(k)) exits.add(enclosing.exitByKey().get(k));
-                else if (joinKeys.contains(k)) exits.add(Exits.FALL);
-                else if (!enclosing.topLevel()) {
-                    throw jumpOut(enclosingLine, i);
-                }
-            }
-            if (e instanceof ReturnInstruction) exits.add(Exits.RETURN);
-        }
-        int last = body.lastInstructionBefore(to);
-        CodeElement lastEl = last >= from ? body.elements.get(last) : null;
-        boolean leaves = lastEl instanceof ReturnInstruction || lastEl instanceof ThrowInstruction
-                || (lastEl instanceof BranchInstruction g && (g.opcode() == Opcode.GOTO || g.opcode() == Opcode.GOTO_W));
-        if (!leaves) exits.add(Exits.FALL);
-        return exits;
-    }
-
-    private static List<Label> concat(Label first, List<SwitchCase> cases) {
-        List<Label> all = new ArrayList<>();
-        all.add(first);
-        for (SwitchCase c : cases) all.add(c.target());
-        return all;
-    }
-
-    /** The first write to a Java object in [from, to) that tracing would run only once, or null. */
-    private String sideEffect(int from, int to) {
-        for (int i = from; i < to; i++) {
-            CodeElement e = body.elements.get(i);
-            String what = null;
-            if (e instanceof FieldInstruction f && (f.opcode() == Opcode.PUTFIELD || f.opcode() == Opcode.PUTSTATIC)) {
-                what = "assigns the field " + f.owner().asInternalName().replace('/', '.') + "." + f.name();
-            } else if (e instanceof InvokeInstruction inv && inv.owner().asInternalName().startsWith("java/util/")
-                    && MUTATORS.contains(inv.name().stringValue())) {
-                what = "calls " + inv.owner().asInternalName().replace('/', '.') + "." + inv.name();
-            } else if (e instanceof InvokeInstruction inv && inv.owner().asInternalName().equals("java/io/PrintStream")) {
-                what = "prints (" + inv.name() + ")";
-            }
-            if (what != null) return what + " at " + body.where(i);
-        }
-        return null;
-    }
-
-    private static final Set<String> MUTATORS = Set.of("add", "addAll", "put", "putAll", "remove", "removeAll",
-            "set", "clear", "offer", "push", "poll", "pop", "addFirst", "addLast", "removeFirst", "removeLast",
-            "merge", "compute", "computeIfAbsent", "computeIfPresent", "replace", "replaceAll", "sort");
-
-    private static List<Construct.Local> locals(List<LocalVariable> vars) {
-        return vars.stream().map(v -> new Construct.Local(v.slot(), v.name().stringValue(),
-                v.type().stringValue())).toList();
-    }
-
-    private static List<Construct.Local> union(List<Construct.Local> a, List<Construct.Local> b) {
-        List<Construct.Local> out = new ArrayList<>(a);
-        for (Construct.Local v : b) if (out.stream().noneMatch(o -> o.slot() == v.slot())) out.add(v);
-        return out;
-    }
-
-    /** The entry locals still in scope (same slot and type) where a region starts: what its prologue loads. */
-    private List<Construct.Local> prologue(int regionStart, List<Construct.Local> entry) {
-        List<Construct.Local> there = locals(body.inScope(regionStart));
-        return entry.stream().filter(v -> there.stream().anyMatch(t -> t.slot() == v.slot()
-                && t.descriptor().equals(v.descriptor()))).toList();
-    }
-
     // ------------------------------------------------------------------ frames and boxing
 
     private void newFrame(CodeBuilder cb, List<Construct.Local> vars) {
         cb.ldc(body.maxLocals).anewarray(CD_Object);
         for (Construct.Local v : vars) {
             cb.dup().ldc(v.slot());
-            cb.loadLocal(kind(v.descriptor()), v.slot());
-            box(cb, v.descriptor());
+            cb.loadLocal(Boxing.kind(v.descriptor()), v.slot());
+            Boxing.box(cb, v.descriptor());
             cb.aastore();
         }
     }
@@ -610,35 +445,9 @@ final class Converter {
     private void unpack(CodeBuilder cb, List<Construct.Local> outputs) {
         for (Construct.Local v : outputs) {
             cb.aload(resultSlot).ldc(2 + v.slot()).aaload();
-            unbox(cb, v.descriptor());
-            cb.storeLocal(kind(v.descriptor()), v.slot());
+            Boxing.unbox(cb, v.descriptor());
+            cb.storeLocal(Boxing.kind(v.descriptor()), v.slot());
         }
     }
 
-    private static TypeKind kind(String descriptor) {
-        return TypeKind.fromDescriptor(descriptor);
-    }
-
-    private static final Map<String, String[]> BOXES = Map.of(
-            "I", new String[] {"java.lang.Integer", "intValue"}, "J", new String[] {"java.lang.Long", "longValue"},
-            "F", new String[] {"java.lang.Float", "floatValue"}, "D", new String[] {"java.lang.Double", "doubleValue"},
-            "Z", new String[] {"java.lang.Boolean", "booleanValue"}, "B", new String[] {"java.lang.Byte", "byteValue"},
-            "C", new String[] {"java.lang.Character", "charValue"}, "S", new String[] {"java.lang.Short", "shortValue"});
-
-    private static void box(CodeBuilder cb, String descriptor) {
-        String[] b = BOXES.get(descriptor);
-        if (b == null) return;
-        ClassDesc boxed = ClassDesc.of(b[0]);
-        cb.invokestatic(boxed, "valueOf", MethodTypeDesc.of(boxed, ClassDesc.ofDescriptor(descriptor)));
-    }
-
-    private static void unbox(CodeBuilder cb, String descriptor) {
-        String[] b = BOXES.get(descriptor);
-        if (b == null) {
-            if (!descriptor.equals("Ljava/lang/Object;")) cb.checkcast(ClassDesc.ofDescriptor(descriptor));
-            return;
-        }
-        ClassDesc boxed = ClassDesc.of(b[0]);
-        cb.checkcast(boxed).invokevirtual(boxed, b[1], MethodTypeDesc.of(ClassDesc.ofDescriptor(descriptor)));
-    }
 }

@@ -87,6 +87,18 @@ class ConversionErrorsTest {
         return Ops.sum(x).greater(0f).booleanValue() ? x : x.neg();  // line 87
     }
 
+    static Tensor dtypeDiffers(Tensor x) {
+        Tensor y = x;
+        if (Ops.sum(x).greater(0f).booleanValue()) y = Ops.cast(x, org.nabla.DType.FLOAT64);  // line 92
+        return y;
+    }
+
+    static Tensor loopVarChangesDtype(Tensor n) {
+        Tensor i = Tensors.scalar(0);
+        while (i.less(n).booleanValue()) i = Ops.cast(i.add(1), org.nabla.DType.INT64);  // line 98
+        return i;
+    }
+
     private static void assertFailsAt(UnaryTensorFunction fn, Tensor arg, int line, String... words) {
         RuntimeException e = assertThrows(RuntimeException.class, () -> AutoGraph.unary(fn).apply(arg));
         ConversionException ce = assertInstanceOf(e);
@@ -145,6 +157,14 @@ class ConversionErrorsTest {
     @Test
     void conditionalExpressionOnATensorCondition() {
         assertFailsAt(ConversionErrorsTest::ternary, Tensors.of(new float[] {1}), 87, "c ? a : b");
+    }
+
+    @Test
+    void aTensorLocalWhoseDtypeDiffersBetweenBranchesOrIterations() {
+        assertFailsAt(ConversionErrorsTest::dtypeDiffers, Tensors.of(new float[] {1}), 92, "local 'y'",
+                "different dtype", "float64");
+        assertFailsAt(ConversionErrorsTest::loopVarChangesDtype, Tensors.scalar(3), 98, "local 'i'",
+                "changes its dtype", "int64");
     }
 
     @Test

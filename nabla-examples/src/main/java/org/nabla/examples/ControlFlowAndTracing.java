@@ -124,11 +124,11 @@ public final class ControlFlowAndTracing {
 
         section(out, "AutoGraph: the loop as a Java for on a tensor condition traces into one While node");
         TracedFunction converted = AutoGraph.binary(ControlFlowAndTracing::iterate);
-        Tensor h0 = Tensors.scalar(0.5f);
-        out.println("AutoGraph after 4 steps: " + converted.apply(Tensors.scalar(4), h0).floatValue() + ", eagerly: "
-                + iterate(Tensors.scalar(4), h0).floatValue());
-        converted.apply(Tensors.scalar(7), h0);
-        Graph traced = converted.graph(Tensors.scalar(4).spec(), h0.spec()).graph();
+        Tensor start = Tensors.scalar(0.5f);
+        out.println("AutoGraph after 4 steps: " + converted.apply(Tensors.scalar(4), start).floatValue()
+                + ", eagerly: " + iterate(Tensors.scalar(4), start).floatValue());
+        converted.apply(Tensors.scalar(7), start);
+        Graph traced = converted.graph(Tensors.scalar(4).spec(), start.spec()).graph();
         out.println("While nodes: " + count(traced, "While") + ", Tanh nodes outside it: " + count(traced, "Tanh")
                 + ", traces for 4 and 7 steps: " + converted.traceCount());
     }
