@@ -45,6 +45,12 @@ public final class AutoGraphRuntime {
         } catch (OpException e) {
             throw named(c, e, "as output ", tensors, "has a different dtype or rank after the two branches");
         }
+        return combine(c, frame, tensors, results, out, dynamicExit, returns);
+    }
+
+    /** The locals, exit and returned value after a Cond whose outputs are {@code out}. */
+    private static Object[] combine(Construct c, Object[] frame, List<Construct.Local> tensors, Object[][] results,
+                                    Tensor[] out, boolean dynamicExit, boolean returns) {
         Object[] result = resultFrom(frame);
         int k = 0;
         for (Construct.Local v : tensors) result[2 + v.slot()] = out[k++];
@@ -63,6 +69,44 @@ public final class AutoGraphRuntime {
             result[1] = results[0][1] instanceof Tensor[] ? Arrays.copyOfRange(out, k, out.length) : out[k];
         }
         return result;
+    }
+
+    /**
+     * The rest of a block after an if that may have left it (break, continue): runs it when the if fell through,
+     * else passes the exit on; on a tensor exit, a Cond on {@code exit == FALL}.
+     *
+     * @param exit how the if was left, an Integer or an int32 scalar tensor
+     * @param frame the locals in scope, by slot
+     * @param id the converted construct (its {@code whenTrue} is the rest of the block)
+     * @return the exit and the locals after the block
+     */
+    public static Object[] guard(Object exit, Object[] frame, int id) {
+        Construct c = Construct.byId(id);
+        if (!(exit instanceof Tensor e)) {
+            if (Objects.equals(exit, Exits.FALL)) return run(c.whenTrue, frame);
+            Object[] passed = resultFrom(frame);
+            passed[0] = exit;
+            return passed;
+        }
+        if (c.sideEffect != null) {
+            throw c.error("the statements after a break or continue on a tensor condition " + c.sideEffect
+                    + "; traced, they run their Java code once, while tracing");
+        }
+        List<Construct.Local> tensors = c.outputs.stream().filter(Construct.Local::isTensor).toList();
+        Object[][] results = new Object[2][];
+        Tensor[] out;
+        try {
+            out = Ops.cond(Ops.equal(e, Exits.FALL), () -> branchOutputs(c, 0, c.whenTrue, frame, tensors, true, false,
+                    results), () -> {
+                        Object[] passed = resultFrom(frame);
+                        passed[0] = e;
+                        results[1] = passed;
+                        return collect(c, passed, tensors, "false", true, false);
+                    });
+        } catch (OpException ex) {
+            throw named(c, ex, "as output ", tensors, "has a different dtype or rank after the two branches");
+        }
+        return combine(c, frame, tensors, results, out, true, false);
     }
 
     /**
@@ -157,9 +201,14 @@ public final class AutoGraphRuntime {
     private static Tensor[] branchOutputs(Construct c, int which, MethodHandle region, Object[] frame,
                                           List<Construct.Local> tensors, boolean dynamicExit, boolean returns,
                                           Object[][] results) {
-        String name = which == 0 ? "true" : "false";
         Object[] res = branch(c, region, frame.clone());
         results[which] = res;
+        return collect(c, res, tensors, which == 0 ? "true" : "false", dynamicExit, returns);
+    }
+
+    /** A branch's Cond outputs: its Tensor locals, then its exit (when exits differ), then what it returned. */
+    private static Tensor[] collect(Construct c, Object[] res, List<Construct.Local> tensors, String name,
+                                    boolean dynamicExit, boolean returns) {
         List<Tensor> out = new ArrayList<>();
         for (Construct.Local v : tensors) {
             if (!(res[2 + v.slot()] instanceof Tensor t)) {

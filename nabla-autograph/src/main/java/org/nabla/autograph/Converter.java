@@ -344,9 +344,10 @@ final class Converter {
                     + "path only cannot be converted: return from both branches, or assign a local and return it "
                     + "after the if");
         }
-        if (!exits.equals(Set.of(Exits.FALL)) && join != r.to()) {
+        boolean guarded = !exits.equals(Set.of(Exits.FALL)) && join != r.to();
+        if (guarded && (exits.contains(Exits.RETURN) || r.topLevel() || entersBetween(r.from(), site, join, r.to()))) {
             throw new ConversionException(body.sourceFile, line, "break, continue or return inside a tensor "
-                    + "condition followed by more statements in the same block cannot be converted: move those "
+                    + "condition followed by more statements in the same block cannot be converted here: move those "
                     + "statements into an else block");
         }
         boolean negate = b.opcode() == Opcode.IFNE;
@@ -369,6 +370,10 @@ final class Converter {
         cb.ldc(c.id).invokestatic(RUNTIME, "ifElse", MethodTypeDesc.of(OBJECTS, TENSOR, OBJECTS, CD_int));
         cb.astore(resultSlot);
         unpack(cb, outputs);
+        if (guarded) {
+            emitGuard(em, join, line, exits);
+            return r.to();
+        }
         if (!exits.equals(Set.of(Exits.FALL))) {
             if (r.topLevel()) {
                 cb.aload(resultSlot).iconst_1().aaload();
@@ -387,6 +392,50 @@ final class Converter {
             }
         }
         return join;
+    }
+
+    /**
+     * The rest of the block after an if that may break or continue: AutoGraph's flag check, {@code if (exit ==
+     * FALL) rest}, as one more converted construct (a Cond on the exit code when that is a tensor).
+     */
+    private void emitGuard(Emission em, int join, int line, Set<Integer> ifExits) {
+        Region r = em.r;
+        List<Construct.Local> atJoin = CodeShapes.locals(body.inScope(join));
+        List<Construct.Local> outs = r.outputs().stream()
+                .filter(o -> atJoin.stream().anyMatch(a -> a.slot() == o.slot())).toList();
+        Set<Integer> exits = new LinkedHashSet<>(ifExits);
+        exits.addAll(shapes.exitsOf(join, r.to(), r.joinKeys(), r.exitByKey(), false, line));
+        exits.add(Exits.FALL);
+        if (exits.contains(Exits.RETURN)) {
+            throw new ConversionException(body.sourceFile, line, "a return after a break or continue that depends on "
+                    + "a tensor condition cannot be converted: keep the result in a local Tensor and break");
+        }
+        String name = cls.newName("rest_" + body.methodName);
+        Construct g = new Construct(Construct.Kind.IF, body.sourceFile, line, false, outs, exits,
+                shapes.sideEffect(join, r.to()), name, null, Exits.FALL);
+        cls.constructs.add(g);
+        outline(name, new Region(join, r.to(), r.joinKeys(), r.exitByKey(), outs, shapes.prologue(join, atJoin),
+                false, false, r.allowReturn(), line));
+        CodeBuilder cb = em.cb;
+        cb.aload(resultSlot).iconst_0().aaload();
+        newFrame(cb, atJoin);
+        cb.ldc(g.id).invokestatic(RUNTIME, "guard", MethodTypeDesc.of(OBJECTS, CD_Object, OBJECTS, CD_int));
+        cb.astore(resultSlot);
+        unpack(cb, outs);
+        cb.aload(resultSlot).iconst_0().aaload().astore(exitSlot);
+        cb.aload(resultSlot).iconst_1().aaload().astore(retSlot);
+        cb.goto_(em.exitEpilogue);
+    }
+
+    /** Whether code in [from, site) jumps into [join, to): then the rest of the block is not only reached from the if. */
+    private boolean entersBetween(int from, int site, int join, int to) {
+        for (int i = from; i < site; i++) {
+            if (body.elements.get(i) instanceof BranchInstruction b) {
+                int k = body.keyOf(b.target());
+                if (k >= body.key(join) && k < body.key(to)) return true;
+            }
+        }
+        return false;
     }
 
     // ------------------------------------------------------------------ loops

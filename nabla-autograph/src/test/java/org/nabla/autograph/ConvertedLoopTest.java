@@ -144,6 +144,21 @@ class ConvertedLoopTest {
         return total;
     }
 
+    static Tensor nestedBreakAndContinue(Tensor n) {
+        Tensor i = Tensors.scalar(0);
+        Tensor acc = Tensors.scalar(0);
+        while (i.less(n).booleanValue()) {
+            i = i.add(1);
+            if (i.greater(2).booleanValue()) {
+                if (Ops.equal(Ops.mod(i, 4), 0).booleanValue()) continue;   // nested: the rest is guarded by a flag
+                if (acc.greater(30).booleanValue()) break;
+                acc = acc.add(100);
+            }
+            acc = acc.add(i);
+        }
+        return acc.mul(1000).add(i);
+    }
+
     private static void checkScalarLoop(UnaryTensorFunction fn, int... ns) {
         TracedFunction traced = AutoGraph.unary(fn);
         UnaryTensorFunction converted = AutoGraph.convertUnary(fn);
@@ -160,6 +175,11 @@ class ConvertedLoopTest {
     @Test
     void breakAndContinueAreCarriedAsFlags() {
         checkScalarLoop(ConvertedLoopTest::breakAndContinue, 0, 1, 5, 9, 20);
+    }
+
+    @Test
+    void breakAndContinueNestedInConditionsGuardTheRestOfTheBody() {
+        checkScalarLoop(ConvertedLoopTest::nestedBreakAndContinue, 0, 1, 2, 3, 4, 5, 9);
     }
 
     @Test

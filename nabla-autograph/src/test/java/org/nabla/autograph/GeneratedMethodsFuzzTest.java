@@ -76,8 +76,14 @@ class GeneratedMethodsFuzzTest {
                     line(indent, "    Tensor " + k + " = Tensors.scalar(0);");
                     line(indent, "    while (" + k + ".less(" + r.nextInt(4) + ").booleanValue()) {");
                     line(indent, "        " + k + " = " + k + ".add(1);");
-                    int extra = r.nextInt(3);
+                    int extra = r.nextInt(4);
                     if (extra == 1) line(indent, "        if (" + cond() + ") continue;");
+                    if (extra == 3) {                  // a break or continue nested in a condition, then more code
+                        line(indent, "        if (" + cond() + ") {");
+                        line(indent, "            if (" + cond() + ") " + (r.nextBoolean() ? "break;" : "continue;"));
+                        line(indent, "            " + assign());
+                        line(indent, "        }");
+                    }
                     block(indent + "        ", depth + 1, true, false);
                     if (extra == 2) line(indent, "        if (" + cond() + ") break;");
                     line(indent, "    }");
