@@ -109,6 +109,25 @@ class ConvertedLoopTest {
         }
     }
 
+    /** A training step's gradients: the tape's try block calls the loop's method, which is converted on its own. */
+    static Tensor[] rnnGradients(Tensor[] a) {
+        try (GradientTape tape = GradientTape.start()) {
+            for (Tensor t : a) tape.watch(t);
+            return tape.gradient(Ops.sum(Ops.square(rnn(a[0], a[1], a[2], a[3]))), (Object[]) a);
+        }
+    }
+
+    @Test
+    void aTapeInTheConvertedMethodAroundAConvertedHelper() {
+        Tensor[] in = rnnInputs(4);
+        TracedFunction f = AutoGraph.function(ConvertedLoopTest::rnnGradients);
+        Tensor[] eager = rnnGradients(in);
+        Tensor[] traced = f.call(in);
+        for (int i = 0; i < 4; i++) assertArrayEquals(eager[i].toDoubleArray(), traced[i].toDoubleArray(), 1e-10);
+        List<String> ops = ops(f, in);
+        assertTrue(ops.stream().filter("While"::equals).count() >= 2, "forward and backward While: " + ops);
+    }
+
     static Tensor breakAndContinue(Tensor n) {
         Tensor i = Tensors.scalar(0);
         Tensor acc = Tensors.scalar(0);
