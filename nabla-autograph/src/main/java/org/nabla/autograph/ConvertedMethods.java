@@ -14,7 +14,6 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
 import java.lang.invoke.SerializedLambda;
 import java.lang.reflect.Method;
-import java.util.Arrays;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.nabla.eager.EagerContext;
@@ -214,6 +213,4 @@ final class ConvertedMethods {
             throw new IllegalArgumentException("AutoGraph cannot read " + resource, e);
         }
     }
-
-    static String describe(Object[] args) { return Arrays.toString(args); }
 }
