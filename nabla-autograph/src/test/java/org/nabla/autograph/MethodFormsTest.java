@@ -82,6 +82,25 @@ class MethodFormsTest {
         assertFalse(ops(f, Tensors.of(new float[] {1})).contains("While"));
     }
 
+    private final float bias = 1f;
+
+    @Test
+    void anInstanceLambdaThatCannotBeConvertedRunsEagerlyAndFailsWithItsLineWhenTraced() {
+        UnaryTensorFunction f = x -> {
+            Tensor i = Tensors.scalar(0);
+            while (i.less(3).booleanValue()) {
+                if (i.greater(1).booleanValue()) return x.add(bias);       // return inside a tensor loop
+                i = i.add(1);
+            }
+            return x;
+        };
+        assertEquals(2f, AutoGraph.convertUnary(f).apply(Tensors.scalar(1f)).floatValue());
+        ConversionException e = assertThrows(ConversionException.class, () -> AutoGraph.unary(f)
+                .apply(Tensors.scalar(1f)));
+        assertTrue(e.getMessage().startsWith("MethodFormsTest.java:"), e.getMessage());
+        assertTrue(e.getMessage().contains("return inside a loop"), e.getMessage());
+    }
+
     private static List<Float> box(float[] a) {
         Float[] b = new Float[a.length];
         for (int i = 0; i < a.length; i++) b[i] = a[i];
