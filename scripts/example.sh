@@ -12,5 +12,5 @@ fi
 name="$1"; shift
 (cd "$root" && "$MVN" -q -B -ntp -Dstyle.color=never compile -pl nabla-examples -am >&2)
 exec "$JAVA_HOME/bin/java" --add-modules=jdk.incubator.vector --enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow \
-  -cp "$root/nabla-core/target/classes:$root/nabla-data/target/classes:$root/nabla-nn/target/classes:$root/nabla-examples/target/classes" "org.nabla.examples.$name" "$@" \
+  -cp "$root/nabla-core/target/classes:$root/nabla-data/target/classes:$root/nabla-nn/target/classes:$root/nabla-autograph/target/classes:$root/nabla-examples/target/classes" "org.nabla.examples.$name" "$@" \
   2> >(grep -v "^WARNING: Using incubator modules" >&2)

@@ -11,6 +11,7 @@ import org.nabla.Tensor;
 import org.nabla.Tensors;
 import org.nabla.Variable;
 import org.nabla.autodiff.Gradients;
+import org.nabla.autograph.AutoGraph;
 import org.nabla.eager.ExecutionContext;
 import org.nabla.graph.Graph;
 import org.nabla.ops.TensorSpec;
@@ -120,6 +121,24 @@ public final class ControlFlowAndTracing {
         tick.call();
         counter.assign(10);
         out.println("tick -> " + tick.call()[0].intValue() + ", traces: " + tick.traceCount());
+
+        section(out, "AutoGraph: the loop as a Java for on a tensor condition traces into one While node");
+        TracedFunction converted = AutoGraph.binary(ControlFlowAndTracing::iterate);
+        Tensor start = Tensors.scalar(0.5f);
+        out.println("AutoGraph after 4 steps: " + converted.apply(Tensors.scalar(4), start).floatValue()
+                + ", eagerly: " + iterate(Tensors.scalar(4), start).floatValue());
+        converted.apply(Tensors.scalar(7), start);
+        Graph traced = converted.graph(Tensors.scalar(4).spec(), start.spec()).graph();
+        out.println("While nodes: " + count(traced, "While") + ", Tanh nodes outside it: " + count(traced, "Tanh")
+                + ", traces for 4 and 7 steps: " + converted.traceCount());
+    }
+
+    /** The step h = tanh(2h + 1) for a number of steps given as a tensor: AutoGraph turns the for into a While. */
+    static Tensor iterate(Tensor steps, Tensor h) {
+        for (Tensor t = Tensors.scalar(0); t.less(steps).booleanValue(); t = t.add(1)) {
+            h = Ops.tanh(h.mul(2f).add(1f));
+        }
+        return h;
     }
 
     private static Tensor run(Graph g, Tensor placeholder, Tensor value, Tensor fetch) {

@@ -49,7 +49,7 @@ final class DocSnippets {
             "org.nabla.nn.*", "org.nabla.nn.callbacks.*", "org.nabla.nn.layers.*", "org.nabla.nn.losses.*",
             "org.nabla.nn.metrics.*", "org.nabla.nn.optimizers.*", "org.nabla.nn.saving.*",
             "org.nabla.nn.summary.*",
-            "org.nabla.onnx.*", "org.nabla.distributed.*", "org.nabla.distributed.strategy.*",
+            "org.nabla.onnx.*", "org.nabla.autograph.*", "org.nabla.distributed.*", "org.nabla.distributed.strategy.*",
             "org.nabla.distributed.collective.*", "org.nabla.spark.*",
             "java.io.*", "java.nio.file.*", "java.util.*", "java.util.function.*", "java.util.stream.*");
 

@@ -43,6 +43,7 @@ class PublicApiDocsTest {
             "nabla-core/src/main/java/org/nabla/ragged/RaggedTensor.java",
             "nabla-core/src/main/java/org/nabla/sparse/Sparse.java",
             "nabla-core/src/main/java/org/nabla/sparse/SparseTensor.java",
+            "nabla-autograph/src/main/java/org/nabla/autograph",
             "nabla-data/src/main/java/org/nabla/data",
             "nabla-data/src/main/java/org/nabla/data/datasets",
             "nabla-data/src/main/java/org/nabla/data/io",

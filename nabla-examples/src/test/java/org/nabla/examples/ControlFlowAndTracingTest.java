@@ -49,5 +49,10 @@ class ControlFlowAndTracingTest {
         assertContains(out, "# A declared signature with an unknown batch dimension: one trace for every batch size\n"
                 + "traces: 1\n");
         assertContains(out, "tick -> 11, traces: 1\n");
+        String autograph = out.lines().filter(l -> l.startsWith("AutoGraph after 4 steps: ")).findFirst().orElseThrow();
+        String[] values = autograph.substring("AutoGraph after 4 steps: ".length()).split(", eagerly: ");
+        assertTrue(values[0].equals(values[1]) && values[0].startsWith(String.format("%.6f", h).substring(0, 7)),
+                autograph);
+        assertContains(out, "While nodes: 1, Tanh nodes outside it: 0, traces for 4 and 7 steps: 1\n");
     }
 }

@@ -39,7 +39,8 @@ import org.junit.jupiter.api.io.TempDir;
 class ModulePathTest {
     /** Library module -> its folder (or jar name prefix) in the build. */
     private static final Map<String, String> LIBRARIES = Map.of("org.nabla.core", "nabla-core",
-            "org.nabla.data", "nabla-data", "org.nabla.nn", "nabla-nn", "org.nabla.onnx", "nabla-onnx");
+            "org.nabla.data", "nabla-data", "org.nabla.nn", "nabla-nn", "org.nabla.onnx", "nabla-onnx",
+            "org.nabla.autograph", "nabla-autograph");
 
     /** Packages deliberately not exported to everyone (see nabla-core's module-info). */
     private static final Set<String> INTERNAL = Set.of("org.nabla.storage", "org.nabla.library",
@@ -190,6 +191,42 @@ class ModulePathTest {
     }
 
     /**
+     * AutoGraph converts a method of a named module given that module's Lookup (a hidden nestmate needs one), and
+     * the converted loop runs as one While node.
+     */
+    @Test
+    void autoGraphConvertsAMethodOfANamedModule(@TempDir Path tmp) throws Exception {
+        String output = compileAndRun(tmp, "requires org.nabla.autograph;", """
+                import java.lang.invoke.MethodHandles;
+                import org.nabla.*;
+                import org.nabla.autograph.AutoGraph;
+                import org.nabla.ops.TensorSpec;
+
+                public class Main {
+                    private static final float STEP = 0.5f;
+
+                    static Tensor halve(Tensor x) {
+                        Tensor i = Tensors.scalar(0f);
+                        while (Ops.sum(x).greater(1f).booleanValue()) {
+                            x = x.mul(STEP);
+                            i = i.add(1f);
+                        }
+                        return x.add(i);
+                    }
+
+                    public static void main(String[] args) {
+                        TracedFunction f = AutoGraph.unary(MethodHandles.lookup(), Main::halve);
+                        Tensor y = f.apply(Tensors.of(new float[] {8f, 4f}));
+                        boolean loop = f.graph(TensorSpec.of(DType.FLOAT32, Shape.of(2))).graph().nodes().stream()
+                                .anyMatch(n -> n.op().name().equals("While"));
+                        System.out.println("autograph " + java.util.Arrays.toString(y.toFloatArray()) + " while " + loop);
+                    }
+                }
+                """, entry("nabla-core"), entry("nabla-autograph"));
+        assertTrue(output.contains("autograph [4.5, 4.25] while true"), output);
+    }
+
+    /**
      * Compiles module {@code app} ({@code requires}, and {@code main} as class app.Main) against {@code modulePath}
      * and runs it on the module path with no {@code --add-modules}: org.nabla.core requires jdk.incubator.vector, so
      * the module path brings it. Returns the program's output; fails when compiling or running fails.
@@ -204,7 +241,7 @@ class ModulePathTest {
         Path out = tmp.resolve("out");
         JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
         assertNotNull(javac, "no system Java compiler: run the tests on a JDK");
-        int rc = javac.run(null, null, null, "-proc:none", "--module-path", path, "-d", out.toString(),
+        int rc = javac.run(null, null, null, "-proc:none", "-g", "--module-path", path, "-d", out.toString(),
                 tmp.resolve("src/module-info.java").toString(), src.resolve("Main.java").toString());
         assertEquals(0, rc, "the modular program did not compile against " + path);
 

@@ -1,0 +1,280 @@
+package org.nabla.autograph;
+
+import java.lang.invoke.MethodHandle;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Objects;
+import org.nabla.Ops;
+import org.nabla.Tensor;
+import org.nabla.Tensors;
+import org.nabla.ops.OpException;
+
+/**
+ * What converted bytecode calls in place of an {@code if} or loop on {@code Tensor.booleanValue()}; not for direct
+ * use. A condition with a value (eager execution, or a constant while tracing) runs the Java control flow of the
+ * original code; a symbolic one builds a Cond or While node whose branches and body are the outlined blocks, traced
+ * as sub-graphs. Frames are the method's locals by slot; results are {@code [exit, returned value, locals...]}.
+ */
+public final class AutoGraphRuntime {
+    private AutoGraphRuntime() {}
+
+    /**
+     * An {@code if} on {@code pred}: runs the block that the value selects, or traces both into one Cond node.
+     *
+     * @param pred the condition, a bool scalar
+     * @param frame the locals in scope, by slot
+     * @param id the converted construct
+     * @return the exit, the returned value and the locals after the if
+     */
+    public static Object[] ifElse(Tensor pred, Object[] frame, int id) {
+        Construct c = Construct.byId(id);
+        if (!pred.isSymbolic()) return branch(c, pred.booleanValue() ? c.whenTrue : c.whenFalse, frame);
+        if (c.sideEffect != null) {
+            throw c.error("a branch of this tensor condition " + c.sideEffect + "; a traced branch runs its Java "
+                    + "code once, while tracing, so side effects on Java objects cannot depend on a tensor");
+        }
+        List<Construct.Local> tensors = c.outputs.stream().filter(Construct.Local::isTensor).toList();
+        boolean dynamicExit = c.exits.size() > 1;
+        boolean returns = c.exits.contains(Exits.RETURN);
+        Object[][] results = new Object[2][];
+        Tensor[] out;
+        try {
+            out = Ops.cond(pred, () -> branchOutputs(c, 0, c.whenTrue, frame, tensors, dynamicExit, returns,
+                    results), () -> branchOutputs(c, 1, c.whenFalse, frame, tensors, dynamicExit, returns, results));
+        } catch (OpException e) {
+            throw named(c, e, "as output ", tensors, "has a different dtype or rank after the two branches");
+        }
+        return combine(c, frame, tensors, results, out, dynamicExit, returns);
+    }
+
+    /** The locals, exit and returned value after a Cond whose outputs are {@code out}. */
+    private static Object[] combine(Construct c, Object[] frame, List<Construct.Local> tensors, Object[][] results,
+                                    Tensor[] out, boolean dynamicExit, boolean returns) {
+        Object[] result = resultFrom(frame);
+        int k = 0;
+        for (Construct.Local v : tensors) result[2 + v.slot()] = out[k++];
+        for (Construct.Local v : c.outputs) {
+            if (v.isTensor()) continue;
+            Object a = results[0][2 + v.slot()], b = results[1][2 + v.slot()];
+            if (!Objects.equals(a, b)) {
+                throw c.error("local '" + v.name() + "' (" + v.javaType() + ") is " + describe(a) + " after the true "
+                        + "branch and " + describe(b) + " after the false branch of a tensor condition; only Tensor "
+                        + "locals can depend on a tensor condition");
+            }
+            result[2 + v.slot()] = a;
+        }
+        result[0] = dynamicExit ? out[k++] : c.exits.iterator().next();
+        if (returns) {
+            result[1] = results[0][1] instanceof Tensor[] ? Arrays.copyOfRange(out, k, out.length) : out[k];
+        }
+        return result;
+    }
+
+    /**
+     * The rest of a block after an if that may have left it (break, continue): runs it when the if fell through,
+     * else passes the exit on; on a tensor exit, a Cond on {@code exit == FALL}.
+     *
+     * @param exit how the if was left, an Integer or an int32 scalar tensor
+     * @param frame the locals in scope, by slot
+     * @param id the converted construct (its {@code whenTrue} is the rest of the block)
+     * @return the exit and the locals after the block
+     */
+    public static Object[] guard(Object exit, Object[] frame, int id) {
+        Construct c = Construct.byId(id);
+        if (!(exit instanceof Tensor e)) {
+            if (Objects.equals(exit, Exits.FALL)) return run(c.whenTrue, frame);
+            Object[] passed = resultFrom(frame);
+            passed[0] = exit;
+            return passed;
+        }
+        if (c.sideEffect != null) {
+            throw c.error("the statements after a break or continue on a tensor condition " + c.sideEffect
+                    + "; traced, they run their Java code once, while tracing");
+        }
+        List<Construct.Local> tensors = c.outputs.stream().filter(Construct.Local::isTensor).toList();
+        Object[][] results = new Object[2][];
+        Tensor[] out;
+        try {
+            out = Ops.cond(Ops.equal(e, Exits.FALL), () -> branchOutputs(c, 0, c.whenTrue, frame, tensors, true, false,
+                    results), () -> {
+                        Object[] passed = resultFrom(frame);
+                        passed[0] = e;
+                        results[1] = passed;
+                        return collect(c, passed, tensors, "false", true, false);
+                    });
+        } catch (OpException ex) {
+            throw named(c, ex, "as output ", tensors, "has a different dtype or rank after the two branches");
+        }
+        return combine(c, frame, tensors, results, out, true, false);
+    }
+
+    /**
+     * A loop on a tensor condition: Java iterations while the condition has a value, else one While node whose
+     * loop vars are the Tensor locals the loop changes.
+     *
+     * @param frame the locals in scope, by slot
+     * @param id the converted construct
+     * @return the locals after the loop
+     */
+    public static Object[] whileLoop(Object[] frame, int id) {
+        Construct c = Construct.byId(id);
+        Object[] f = frame.clone();
+        Tensor cond = condition(c, f);
+        if (!cond.isSymbolic()) {
+            while (cond.booleanValue() != c.negate) {
+                Object[] res = run(c.whenFalse, f);
+                for (Construct.Local v : c.outputs) f[v.slot()] = res[2 + v.slot()];
+                if (Objects.equals(res[0], Exits.BREAK)) break;
+                cond = condition(c, f);
+            }
+            return resultFrom(f);
+        }
+        if (c.sideEffect != null) {
+            throw c.error("the body of this loop on a tensor condition " + c.sideEffect + "; a traced body runs its "
+                    + "Java code once, while tracing, so side effects on Java objects cannot be repeated per iteration");
+        }
+        List<Construct.Local> vars = c.outputs;
+        for (Construct.Local v : vars) {
+            if (!(f[v.slot()] instanceof Tensor)) {
+                throw c.error("loop variable '" + v.name() + "' (" + v.javaType() + ", " + describe(f[v.slot()])
+                        + ") changes in a loop on a tensor condition but is not a Tensor; make it a Tensor (e.g. "
+                        + "Tensors.scalar(0) and add(1)) or compute it outside the loop");
+            }
+        }
+        boolean mayBreak = c.exits.contains(Exits.BREAK);
+        int n = vars.size();
+        Tensor[] init = new Tensor[n + (mayBreak ? 1 : 0)];
+        for (int i = 0; i < n; i++) init[i] = (Tensor) f[vars.get(i).slot()];
+        if (mayBreak) init[n] = Tensors.scalar(false);
+        Tensor[] out;
+        try {
+            out = whileNode(c, f, vars, mayBreak, n, init);
+        } catch (OpException e) {
+            throw named(c, e, "loop var ", vars, "changes its dtype or rank in the loop body");
+        }
+        Object[] result = resultFrom(f);
+        for (int i = 0; i < n; i++) result[2 + vars.get(i).slot()] = out[i];
+        return result;
+    }
+
+    private static Tensor[] whileNode(Construct c, Object[] f, List<Construct.Local> vars, boolean mayBreak, int n,
+                                      Tensor[] init) {
+        return Ops.whileLoop(v -> {
+            Tensor t = condition(c, with(f, vars, v));
+            if (c.negate) t = Ops.logicalNot(t);
+            return mayBreak ? Ops.logicalAnd(Ops.logicalNot(v[n]), t) : t;
+        }, v -> {
+            Object[] res = run(c.whenFalse, with(f, vars, v));
+            Tensor[] next = new Tensor[v.length];
+            for (int i = 0; i < n; i++) {
+                Object val = res[2 + vars.get(i).slot()];
+                if (!(val instanceof Tensor t)) {
+                    throw c.error("loop variable '" + vars.get(i).name() + "' is " + describe(val) + " at the end of "
+                            + "the loop body; it must stay a Tensor");
+                }
+                next[i] = t;
+            }
+            if (mayBreak) {
+                next[n] = res[0] instanceof Tensor e ? Ops.equal(e, Exits.BREAK)
+                        : Tensors.scalar(Objects.equals(res[0], Exits.BREAK));
+            }
+            return next;
+        }, init);
+    }
+
+    /**
+     * A Cond/While shape or dtype error from building the node, as a conversion error at the construct's line that
+     * names the local behind the output or loop var the op's message numbers ({@code marker} N).
+     */
+    private static RuntimeException named(Construct c, OpException e, String marker, List<Construct.Local> locals,
+                                          String what) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile(java.util.regex.Pattern.quote(marker) + "(\\d+)")
+                .matcher(String.valueOf(e.getMessage()));
+        if (!m.find() || Integer.parseInt(m.group(1)) >= locals.size()) return e;
+        Construct.Local v = locals.get(Integer.parseInt(m.group(1)));
+        ConversionException ce = c.error("local '" + v.name() + "' " + what + " (" + e.getMessage() + ")");
+        ce.initCause(e);
+        return ce;
+    }
+
+    private static Tensor[] branchOutputs(Construct c, int which, MethodHandle region, Object[] frame,
+                                          List<Construct.Local> tensors, boolean dynamicExit, boolean returns,
+                                          Object[][] results) {
+        Object[] res = branch(c, region, frame.clone());
+        results[which] = res;
+        return collect(c, res, tensors, which == 0 ? "true" : "false", dynamicExit, returns);
+    }
+
+    /** A branch's Cond outputs: its Tensor locals, then its exit (when exits differ), then what it returned. */
+    private static Tensor[] collect(Construct c, Object[] res, List<Construct.Local> tensors, String name,
+                                    boolean dynamicExit, boolean returns) {
+        List<Tensor> out = new ArrayList<>();
+        for (Construct.Local v : tensors) {
+            if (!(res[2 + v.slot()] instanceof Tensor t)) {
+                throw c.error("local '" + v.name() + "' is " + describe(res[2 + v.slot()]) + " after the " + name
+                        + " branch of a tensor condition; a Tensor local assigned under a tensor condition must "
+                        + "hold a tensor after both branches");
+            }
+            out.add(t);
+        }
+        if (dynamicExit) out.add(res[0] instanceof Tensor t ? t : Tensors.scalar((Integer) res[0]));
+        if (returns) {
+            switch (res[1]) {
+                case Tensor t -> out.add(t);
+                case Tensor[] ts -> out.addAll(Arrays.asList(ts));
+                case null, default -> throw c.error("the " + name + " branch of a tensor condition returns "
+                        + describe(res[1]) + "; a return under a tensor condition must return a Tensor or Tensor[]");
+            }
+        }
+        return out.toArray(Tensor[]::new);
+    }
+
+    /** Runs one branch of an if; an empty one leaves the locals as they are, with the construct's exit. */
+    private static Object[] branch(Construct c, MethodHandle region, Object[] frame) {
+        if (region != null) return run(region, frame);
+        Object[] result = resultFrom(frame);
+        result[0] = c.emptyExit;
+        return result;
+    }
+
+    private static Tensor condition(Construct c, Object[] frame) {
+        Object value = run(c.whenTrue, frame)[1];
+        if (value instanceof Tensor t) return t;
+        throw c.error("the loop condition is " + describe(value) + ", not a Tensor");
+    }
+
+    private static Object[] with(Object[] frame, List<Construct.Local> vars, Tensor[] values) {
+        Object[] f = frame.clone();
+        for (int i = 0; i < vars.size(); i++) f[vars.get(i).slot()] = values[i];
+        return f;
+    }
+
+    /** A result that leaves every local as it was and falls through. */
+    private static Object[] resultFrom(Object[] frame) {
+        Object[] result = new Object[2 + frame.length];
+        result[0] = Exits.FALL;
+        System.arraycopy(frame, 0, result, 2, frame.length);
+        return result;
+    }
+
+    private static Object[] run(MethodHandle region, Object[] frame) {
+        if (region == null) return resultFrom(frame);
+        try {
+            return (Object[]) region.invokeExact(frame);
+        } catch (Throwable t) {
+            throw AutoGraphRuntime.<RuntimeException>sneaky(t);
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <T extends Throwable> T sneaky(Throwable t) throws T {
+        throw (T) t;
+    }
+
+    private static String describe(Object v) {
+        if (v == null) return "null";
+        if (v instanceof Tensor t) return "a tensor " + t.spec();
+        return "the " + v.getClass().getSimpleName() + " " + v;
+    }
+}

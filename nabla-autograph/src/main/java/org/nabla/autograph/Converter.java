@@ -1,0 +1,494 @@
+package org.nabla.autograph;
+
+import static java.lang.constant.ConstantDescs.CD_Object;
+import static java.lang.constant.ConstantDescs.CD_int;
+
+import java.lang.classfile.CodeBuilder;
+import java.lang.classfile.CodeElement;
+import java.lang.classfile.Instruction;
+import java.lang.classfile.Label;
+import java.lang.classfile.MethodModel;
+import java.lang.classfile.Opcode;
+import java.lang.classfile.TypeKind;
+import java.lang.classfile.instruction.BranchInstruction;
+import java.lang.classfile.instruction.ExceptionCatch;
+import java.lang.classfile.instruction.InvokeInstruction;
+import java.lang.classfile.instruction.LabelTarget;
+import java.lang.classfile.instruction.LineNumber;
+import java.lang.classfile.instruction.LocalVariable;
+import java.lang.classfile.instruction.LookupSwitchInstruction;
+import java.lang.classfile.instruction.ReturnInstruction;
+import java.lang.classfile.instruction.SwitchCase;
+import java.lang.classfile.instruction.TableSwitchInstruction;
+import java.lang.classfile.instruction.ThrowInstruction;
+import java.lang.constant.ClassDesc;
+import java.lang.constant.MethodTypeDesc;
+import java.lang.reflect.AccessFlag;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * Rewrites one method: its code is copied into a static method of a new class, and every {@code if} and loop whose
+ * condition is {@code Tensor.booleanValue()} becomes a call into {@link AutoGraphRuntime}, its blocks outlined as
+ * static methods that take and return the method's locals (an {@code Object[]} indexed by slot). The structure is
+ * read from javac's patterns: {@code booleanValue; ifeq ELSE; THEN; goto END; ELSE: ...; END:} for if/else, and
+ * {@code COND: ...; booleanValue; ifeq EXIT; BODY; goto COND; EXIT:} for while and for loops.
+ */
+final class Converter {
+    static final ClassDesc OBJECTS = CD_Object.arrayType();
+    static final MethodTypeDesc REGION_TYPE = MethodTypeDesc.of(OBJECTS, OBJECTS);
+    private static final ClassDesc TENSOR = ClassDesc.of("org.nabla.Tensor");
+    private static final ClassDesc RUNTIME = ClassDesc.of("org.nabla.autograph.AutoGraphRuntime");
+    private static final ClassDesc INTEGER = ClassDesc.of("java.lang.Integer");
+
+    /** A block to emit: elements [from, to), what its jumps out of it mean, and what it hands back. */
+    private record Region(int from, int to, Set<Integer> joinKeys, Map<Integer, Integer> exitByKey,
+                          List<Construct.Local> outputs, List<Construct.Local> prologue, boolean topLevel,
+                          boolean valueRegion, boolean allowReturn, int line) {}
+
+    private final ConvertedClass cls;
+    private final MethodModel method;
+    private final MethodBody body;
+    private final CodeShapes shapes;
+    private final ClassDesc hostDesc;
+    private final int frameSlot;
+    private final int resultSlot;
+    private final int exitSlot;
+    private final int retSlot;
+
+    Converter(ConvertedClass cls, MethodModel method) {
+        this.cls = cls;
+        this.method = method;
+        String source = cls.host.findAttribute(java.lang.classfile.Attributes.sourceFile())
+                .map(a -> a.sourceFile().stringValue()).orElse(null);
+        this.body = new MethodBody(method.code().orElseThrow(() -> new IllegalArgumentException(
+                "AutoGraph: " + method.methodName().stringValue() + " has no code (abstract or native)")),
+                source, method.methodName().stringValue());
+        this.hostDesc = cls.hostDesc;
+        this.shapes = new CodeShapes(body);
+        frameSlot = body.maxLocals;
+        resultSlot = frameSlot + 1;
+        exitSlot = frameSlot + 2;
+        retSlot = frameSlot + 3;
+    }
+
+    /** The source file the class file names (null when none). */
+    String sourceFile() { return body.sourceFile; }
+
+    /** The descriptor of the converted static method: the receiver first for an instance method. */
+    MethodTypeDesc convertedType() {
+        MethodTypeDesc t = method.methodTypeSymbol();
+        if (method.flags().has(AccessFlag.STATIC)) return t;
+        return t.insertParameterTypes(0, hostDesc);
+    }
+
+    /** Writes the converted method: its code with each tensor if/loop replaced by a runtime call. */
+    void emitMethod(CodeBuilder cb) {
+        emit(cb, new Region(0, body.elements.size(), Set.of(), Map.of(), List.of(), List.of(), true, false, true, -1));
+    }
+
+
+    private void outline(String name, Region region) {
+        cls.add(name, REGION_TYPE, cb -> emit(cb, region));
+    }
+
+    // ------------------------------------------------------------------ emission of one region
+
+    private final class Emission {
+        final CodeBuilder cb;
+        final Region r;
+        final Map<Integer, Label> byKey = new HashMap<>();
+        final Set<Integer> bound = new HashSet<>();
+        final Map<Integer, Label> trampolines = new TreeMap<>();
+        final Label fallEpilogue;
+        final Label exitEpilogue;
+        final Label end;
+
+        Emission(CodeBuilder cb, Region r) {
+            this.cb = cb;
+            this.r = r;
+            fallEpilogue = cb.newLabel();
+            exitEpilogue = cb.newLabel();
+            end = cb.newLabel();
+        }
+
+        Label internal(int key) { return byKey.computeIfAbsent(key, k -> cb.newLabel()); }
+
+        /** Where a jump to {@code key} goes in the emitted code; {@code at} is the jump's element, for errors. */
+        Label target(int key, int at) {
+            if (r.topLevel()) return internal(key);
+            if (body.key(r.from()) <= key && key < body.key(r.to())) return internal(key);
+            Integer code = r.exitByKey().get(key);
+            if (code == null && r.joinKeys().contains(key)) return fallEpilogue;
+            if (code == null) {
+                throw shapes.jumpOut(r.line(), at);
+            }
+            return trampolines.computeIfAbsent(code, c -> cb.newLabel());
+        }
+    }
+
+    private void emit(CodeBuilder cb, Region r) {
+        Emission em = new Emission(cb, r);
+        if (!r.topLevel()) {
+            cb.aload(0).astore(frameSlot);
+            for (Construct.Local v : r.prologue()) {
+                cb.aload(frameSlot).ldc(v.slot()).aaload();
+                Boxing.unbox(cb, v.descriptor());
+                cb.storeLocal(Boxing.kind(v.descriptor()), v.slot());
+            }
+        }
+        Map<Integer, int[]> loops = shapes.findLoops(r.from(), r.to());
+        int i = r.from();
+        while (i < r.to()) {
+            int[] loop = loops.get(i);
+            if (loop != null) {
+                bindLabelsAt(em, i);
+                i = emitLoop(em, i, loop);
+                continue;
+            }
+            CodeElement e = body.elements.get(i);
+            if (CodeShapes.isTensorCondition(e)) {
+                int br = body.nextInstruction(i + 1);
+                if (br < body.elements.size() && body.elements.get(br) instanceof BranchInstruction b
+                        && (b.opcode() == Opcode.IFEQ || b.opcode() == Opcode.IFNE)) {
+                    i = emitIf(em, i, br, b);
+                    continue;
+                }
+            }
+            copy(em, i, e);
+            i++;
+        }
+        cb.labelBinding(em.end);
+        emitCatches(em);
+        if (r.topLevel()) return;
+        cb.labelBinding(em.fallEpilogue);
+        if (r.valueRegion()) cb.astore(retSlot);
+        newResult(cb, r.outputs(), () -> cb.iconst_0().invokestatic(INTEGER, "valueOf",
+                MethodTypeDesc.of(INTEGER, CD_int)), r.valueRegion());
+        cb.areturn();
+        for (Map.Entry<Integer, Label> t : em.trampolines.entrySet()) {
+            cb.labelBinding(t.getValue());
+            cb.ldc(t.getKey()).invokestatic(INTEGER, "valueOf", MethodTypeDesc.of(INTEGER, CD_int)).astore(exitSlot);
+            cb.aconst_null().astore(retSlot);
+            cb.goto_(em.exitEpilogue);
+        }
+        cb.labelBinding(em.exitEpilogue);
+        List<Construct.Local> known = r.outputs().stream().filter(o -> r.prologue().stream()
+                .anyMatch(p -> p.slot() == o.slot() && p.descriptor().equals(o.descriptor()))).toList();
+        newResult(cb, known, () -> cb.aload(exitSlot), true);
+        cb.areturn();
+    }
+
+    /** Leaves a new result array on the stack: [exit, value, locals by slot...]. */
+    private void newResult(CodeBuilder cb, List<Construct.Local> outputs, Runnable pushExit, boolean withValue) {
+        cb.ldc(2 + body.maxLocals).anewarray(CD_Object);
+        cb.dup().iconst_0();
+        pushExit.run();
+        cb.aastore();
+        if (withValue) cb.dup().iconst_1().aload(retSlot).aastore();
+        for (Construct.Local v : outputs) {
+            cb.dup().ldc(2 + v.slot());
+            cb.loadLocal(Boxing.kind(v.descriptor()), v.slot());
+            Boxing.box(cb, v.descriptor());
+            cb.aastore();
+        }
+    }
+
+    private void bindLabelsAt(Emission em, int i) {
+        int k = body.key(i);
+        if (em.bound.add(k)) em.cb.labelBinding(em.internal(k));
+    }
+
+    private void copy(Emission em, int i, CodeElement e) {
+        CodeBuilder cb = em.cb;
+        Region r = em.r;
+        switch (e) {
+            case LabelTarget t -> bindLabelsAt(em, i);
+            case LineNumber n -> cb.lineNumber(n.line());
+            case LocalVariable v -> { }
+            case ExceptionCatch c -> { }
+            case BranchInstruction b -> cb.branch(b.opcode(), em.target(body.keyOf(b.target()), i));
+            case LookupSwitchInstruction s -> cb.lookupswitch(em.target(body.keyOf(s.defaultTarget()), i),
+                    s.cases().stream().map(c -> SwitchCase.of(c.caseValue(),
+                            em.target(body.keyOf(c.target()), i))).toList());
+            case TableSwitchInstruction s -> cb.tableswitch(s.lowValue(), s.highValue(),
+                    em.target(body.keyOf(s.defaultTarget()), i),
+                    s.cases().stream().map(c -> SwitchCase.of(c.caseValue(),
+                            em.target(body.keyOf(c.target()), i))).toList());
+            case ReturnInstruction ret when !r.topLevel() -> {
+                if (!r.allowReturn()) {
+                    throw new ConversionException(body.sourceFile, body.lineAt(i), "return inside a loop on a tensor "
+                            + "condition cannot be converted: keep the result in a local Tensor and break");
+                }
+                if (ret.typeKind() == TypeKind.VOID) cb.aconst_null();
+                else Boxing.box(cb, ret.typeKind().upperBound().descriptorString());
+                cb.astore(retSlot);
+                cb.iconst_3().invokestatic(INTEGER, "valueOf", MethodTypeDesc.of(INTEGER, CD_int)).astore(exitSlot);
+                cb.goto_(em.exitEpilogue);
+            }
+            case InvokeInstruction inv when cls.convertibleCallee(inv).isPresent() -> {
+                MethodModel callee = cls.convertibleCallee(inv).get();
+                MethodTypeDesc type = callee.flags().has(AccessFlag.STATIC) ? inv.typeSymbol()
+                        : inv.typeSymbol().insertParameterTypes(0, hostDesc);
+                cb.invokestatic(cls.name, cls.convert(callee), type);
+            }
+            case InvokeInstruction inv when inv.opcode() == Opcode.INVOKESPECIAL
+                    && !inv.name().equalsString("<init>") -> {
+                if (!inv.owner().asSymbol().equals(hostDesc)) {
+                    throw new ConversionException(body.sourceFile, body.lineAt(i), "a super call ("
+                            + inv.owner().asInternalName() + "." + inv.name() + ") cannot be converted");
+                }
+                cb.invoke(inv.isInterface() ? Opcode.INVOKEINTERFACE : Opcode.INVOKEVIRTUAL, inv.owner().asSymbol(),
+                        inv.name().stringValue(), inv.typeSymbol(), inv.isInterface());
+            }
+            case Instruction ins -> cb.with(ins);
+            default -> { }
+        }
+    }
+
+    private void emitCatches(Emission em) {
+        for (ExceptionCatch c : body.catches) {
+            int s = body.keyOf(c.tryStart()), e = body.keyOf(c.tryEnd()), h = body.keyOf(c.handler());
+            if (!em.bound.contains(s) || !em.bound.contains(h)) continue;
+            Label endLabel = e == body.key(em.r.to()) ? em.end : em.bound.contains(e) ? em.internal(e) : null;
+            if (endLabel == null) continue;
+            em.cb.exceptionCatch(em.internal(s), endLabel, em.internal(h), c.catchType());
+        }
+    }
+
+    // ------------------------------------------------------------------ if / else
+
+    private int emitIf(Emission em, int site, int br, BranchInstruction b) {
+        Region r = em.r;
+        shapes.checkNoCatchAround(site);
+        int line = body.lineAt(site);
+        int targetKey = body.keyOf(b.target());
+        int aFrom = br + 1, aTo, bFrom, bTo, join;
+        int jumpExit = -1;                         // the exit code when the jump itself leaves the region
+        if (targetKey <= body.key(site) || targetKey > body.key(r.to()) || r.exitByKey().containsKey(targetKey)) {
+            Integer code = r.joinKeys().contains(targetKey) ? Integer.valueOf(Exits.FALL) : r.exitByKey().get(targetKey);
+            if (code == null) {
+                throw new ConversionException(body.sourceFile, line, targetKey <= body.key(site)
+                        ? "a do-while loop (or a backward jump) on a tensor condition cannot be converted: write it "
+                        + "as a while loop"
+                        : "this tensor condition jumps out of its block (conditions joined by || are not "
+                        + "supported: combine them with Ops.logicalOr and call booleanValue() once)");
+            }
+            jumpExit = code;                       // javac jumped straight to the loop's start or exit
+            aTo = r.to();
+            bFrom = bTo = r.to();
+            join = r.to();
+        } else {
+            if (!r.topLevel() && targetKey == body.key(r.to()) && !r.joinKeys().contains(targetKey)) {
+                throw shapes.jumpOut(line, site);         // into the else of an enclosing if: a && b ... else
+            }
+            int targetIdx = shapes.firstWithKey(targetKey, r.from());
+            aTo = targetIdx;
+            bFrom = bTo = targetIdx;
+            int last = body.lastInstructionBefore(targetIdx);
+            CodeElement lastEl = last > br ? body.elements.get(last) : null;
+            int gotoKey = lastEl instanceof BranchInstruction g && (g.opcode() == Opcode.GOTO
+                    || g.opcode() == Opcode.GOTO_W) ? body.keyOf(g.target()) : -1;
+            // a goto back into the then-block is a Java loop's back edge, not a way out of it
+            boolean lastIsGoto = gotoKey >= 0 && (gotoKey < body.key(aFrom) || gotoKey > body.key(targetIdx));
+            if (lastIsGoto && gotoKey > body.key(targetIdx) && gotoKey <= body.key(r.to())
+                    && !r.exitByKey().containsKey(gotoKey)) {
+                bTo = gotoKey == body.key(r.to()) ? r.to() : shapes.firstWithKey(gotoKey, targetIdx);
+                join = bTo;
+            } else if (lastIsGoto && r.joinKeys().contains(gotoKey)) {
+                bTo = r.to();
+                join = r.to();
+            } else if (lastIsGoto || lastEl instanceof ReturnInstruction || lastEl instanceof ThrowInstruction) {
+                bTo = r.to();                      // the then-block always leaves: the rest of the block is the else
+                join = r.to();
+            } else {
+                join = targetIdx;                  // if without else
+            }
+        }
+        Set<Integer> aJoin;
+        if (body.stackDepthAt(body.key(join)) > 0 || (bFrom < bTo && body.stackDepthAt(body.key(bFrom)) > 0)) {
+            throw new ConversionException(body.sourceFile, line, "a conditional expression (c ? a : b) on a tensor "
+                    + "condition cannot be converted: write an if/else that assigns a local, or use Ops.cond or "
+                    + "Ops.where");
+        }
+        Set<Integer> joinKeys = new HashSet<>();
+        joinKeys.add(body.key(join));
+        if (join == r.to()) joinKeys.addAll(r.joinKeys());
+        aJoin = joinKeys;
+
+        List<Construct.Local> entry = CodeShapes.locals(body.inScope(site));
+        Set<Integer> assigned = shapes.assignedSlots(aFrom, join);
+        List<Construct.Local> outputs = new ArrayList<>();
+        for (Construct.Local v : CodeShapes.union(entry, CodeShapes.locals(body.inScope(join < body.elements.size() ? join : site)))) {
+            if (assigned.contains(v.slot())) outputs.add(v);
+        }
+        Set<Integer> exits = new LinkedHashSet<>(shapes.exitsOf(aFrom, aTo, aJoin, r.exitByKey(), r.topLevel(), line));
+        if (bFrom < bTo) exits.addAll(shapes.exitsOf(bFrom, bTo, aJoin, r.exitByKey(), r.topLevel(), line));
+        else exits.add(jumpExit >= 0 ? jumpExit : Exits.FALL);
+        if (exits.contains(Exits.RETURN) && exits.size() > 1) {
+            throw new ConversionException(body.sourceFile, line, "a tensor condition whose branches return on one "
+                    + "path only cannot be converted: return from both branches, or assign a local and return it "
+                    + "after the if");
+        }
+        boolean guarded = !exits.equals(Set.of(Exits.FALL)) && join != r.to();
+        if (guarded && (exits.contains(Exits.RETURN) || r.topLevel() || entersBetween(r.from(), site, join, r.to()))) {
+            throw new ConversionException(body.sourceFile, line, "break, continue or return inside a tensor "
+                    + "condition followed by more statements in the same block cannot be converted here: move those "
+                    + "statements into an else block");
+        }
+        boolean negate = b.opcode() == Opcode.IFNE;
+        String base = cls.newName("if_" + body.methodName);
+        String aName = base + "$a", bName = bFrom < bTo ? base + "$b" : null;
+        Construct c = new Construct(Construct.Kind.IF, body.sourceFile, line, false, outputs, exits,
+                shapes.sideEffect(aFrom, join), negate ? bName : aName, negate ? aName : bName,
+                jumpExit >= 0 ? jumpExit : Exits.FALL);
+        cls.constructs.add(c);
+        Map<Integer, Integer> childExits = new HashMap<>(r.exitByKey());
+        boolean allowReturn = r.allowReturn();
+        outline(aName, new Region(aFrom, aTo, aJoin, childExits, outputs,
+                shapes.prologue(aFrom, entry), false, false, allowReturn, line));
+        if (bName != null) {
+            outline(bName, new Region(bFrom, bTo, aJoin, childExits, outputs,
+                    shapes.prologue(bFrom, entry), false, false, allowReturn, line));
+        }
+        CodeBuilder cb = em.cb;
+        newFrame(cb, entry);
+        cb.ldc(c.id).invokestatic(RUNTIME, "ifElse", MethodTypeDesc.of(OBJECTS, TENSOR, OBJECTS, CD_int));
+        cb.astore(resultSlot);
+        unpack(cb, outputs);
+        if (guarded) {
+            emitGuard(em, join, line, exits);
+            return r.to();
+        }
+        if (!exits.equals(Set.of(Exits.FALL))) {
+            if (r.topLevel()) {
+                cb.aload(resultSlot).iconst_1().aaload();
+                TypeKind rk = method.methodTypeSymbol().returnType().descriptorString().equals("V") ? TypeKind.VOID
+                        : TypeKind.from(method.methodTypeSymbol().returnType());
+                if (rk == TypeKind.VOID) {
+                    cb.pop().return_();
+                } else {
+                    Boxing.unbox(cb, method.methodTypeSymbol().returnType().descriptorString());
+                    cb.return_(rk);
+                }
+            } else {
+                cb.aload(resultSlot).iconst_0().aaload().astore(exitSlot);
+                cb.aload(resultSlot).iconst_1().aaload().astore(retSlot);
+                cb.goto_(em.exitEpilogue);
+            }
+        }
+        return join;
+    }
+
+    /**
+     * The rest of the block after an if that may break or continue: AutoGraph's flag check, {@code if (exit ==
+     * FALL) rest}, as one more converted construct (a Cond on the exit code when that is a tensor).
+     */
+    private void emitGuard(Emission em, int join, int line, Set<Integer> ifExits) {
+        Region r = em.r;
+        List<Construct.Local> atJoin = CodeShapes.locals(body.inScope(join));
+        List<Construct.Local> outs = r.outputs().stream()
+                .filter(o -> atJoin.stream().anyMatch(a -> a.slot() == o.slot())).toList();
+        Set<Integer> exits = new LinkedHashSet<>(ifExits);
+        exits.addAll(shapes.exitsOf(join, r.to(), r.joinKeys(), r.exitByKey(), false, line));
+        exits.add(Exits.FALL);
+        if (exits.contains(Exits.RETURN)) {
+            throw new ConversionException(body.sourceFile, line, "a return after a break or continue that depends on "
+                    + "a tensor condition cannot be converted: keep the result in a local Tensor and break");
+        }
+        String name = cls.newName("rest_" + body.methodName);
+        Construct g = new Construct(Construct.Kind.IF, body.sourceFile, line, false, outs, exits,
+                shapes.sideEffect(join, r.to()), name, null, Exits.FALL);
+        cls.constructs.add(g);
+        outline(name, new Region(join, r.to(), r.joinKeys(), r.exitByKey(), outs, shapes.prologue(join, atJoin),
+                false, false, r.allowReturn(), line));
+        CodeBuilder cb = em.cb;
+        cb.aload(resultSlot).iconst_0().aaload();
+        newFrame(cb, atJoin);
+        cb.ldc(g.id).invokestatic(RUNTIME, "guard", MethodTypeDesc.of(OBJECTS, CD_Object, OBJECTS, CD_int));
+        cb.astore(resultSlot);
+        unpack(cb, outs);
+        cb.aload(resultSlot).iconst_0().aaload().astore(exitSlot);
+        cb.aload(resultSlot).iconst_1().aaload().astore(retSlot);
+        cb.goto_(em.exitEpilogue);
+    }
+
+    /** Whether code in [from, site) jumps into [join, to): then the rest of the block is not only reached from the if. */
+    private boolean entersBetween(int from, int site, int join, int to) {
+        for (int i = from; i < site; i++) {
+            if (body.elements.get(i) instanceof BranchInstruction b) {
+                int k = body.keyOf(b.target());
+                if (k >= body.key(join) && k < body.key(to)) return true;
+            }
+        }
+        return false;
+    }
+
+    // ------------------------------------------------------------------ loops
+
+
+    private int emitLoop(Emission em, int start, int[] loop) {
+        int site = loop[0], br = loop[1], exit = loop[2];
+        int line = body.lineAt(site);
+        shapes.checkNoCatchAround(site);
+        if (!shapes.assignedSlots(start, site).isEmpty()) {
+            throw new ConversionException(body.sourceFile, line, "the condition of a loop on a tensor condition "
+                    + "assigns a local variable; assign it in the loop body");
+        }
+        List<Construct.Local> entry = CodeShapes.locals(body.inScope(start));
+        Set<Integer> assigned = shapes.assignedSlots(start, exit);
+        List<Construct.Local> carried = entry.stream().filter(v -> assigned.contains(v.slot())).toList();
+        Set<Integer> bodyJoin = Set.of();
+        Map<Integer, Integer> bodyExits = Map.of(body.key(exit), Exits.BREAK, body.key(start), Exits.CONTINUE);
+        Region bodyRegion = new Region(br + 1, exit, bodyJoin, bodyExits, carried, shapes.prologue(br + 1, entry), false,
+                false, false, line);
+        Set<Integer> exits = shapes.exitsOf(br + 1, exit, bodyJoin, bodyExits, false, line);
+        if (exits.contains(Exits.RETURN)) {
+            int at = br + 1;
+            while (at < exit && !(body.elements.get(at) instanceof ReturnInstruction)) at++;
+            throw new ConversionException(body.sourceFile, body.lineAt(at), "return inside a loop on a tensor condition cannot "
+                    + "be converted: keep the result in a local Tensor and break");
+        }
+        boolean negate = ((BranchInstruction) body.elements.get(br)).opcode() == Opcode.IFNE;
+        String base = cls.newName("loop_" + body.methodName);
+        Construct c = new Construct(Construct.Kind.WHILE, body.sourceFile, line, negate, carried, exits,
+                shapes.sideEffect(start, exit), base + "$cond", base + "$body", Exits.FALL);
+        cls.constructs.add(c);
+        outline(base + "$cond", new Region(start, site, Set.of(body.key(site)), Map.of(), List.of(),
+                shapes.prologue(start, entry), false, true, false, line));
+        outline(base + "$body", bodyRegion);
+        CodeBuilder cb = em.cb;
+        newFrame(cb, entry);
+        cb.ldc(c.id).invokestatic(RUNTIME, "whileLoop", MethodTypeDesc.of(OBJECTS, OBJECTS, CD_int));
+        cb.astore(resultSlot);
+        unpack(cb, carried);
+        return exit;
+    }
+
+    // ------------------------------------------------------------------ frames and boxing
+
+    private void newFrame(CodeBuilder cb, List<Construct.Local> vars) {
+        cb.ldc(body.maxLocals).anewarray(CD_Object);
+        for (Construct.Local v : vars) {
+            cb.dup().ldc(v.slot());
+            cb.loadLocal(Boxing.kind(v.descriptor()), v.slot());
+            Boxing.box(cb, v.descriptor());
+            cb.aastore();
+        }
+    }
+
+    private void unpack(CodeBuilder cb, List<Construct.Local> outputs) {
+        for (Construct.Local v : outputs) {
+            cb.aload(resultSlot).ldc(2 + v.slot()).aaload();
+            Boxing.unbox(cb, v.descriptor());
+            cb.storeLocal(Boxing.kind(v.descriptor()), v.slot());
+        }
+    }
+
+}
