@@ -203,16 +203,27 @@ final class TensorProtos {
             }
             return out;
         }
-        List<? extends Number> typed = switch (p.getDtype()) {
-            case DT_FLOAT -> p.getFloatValList();
-            case DT_DOUBLE -> p.getDoubleValList();
-            case DT_INT32 -> p.getIntValList();
-            case DT_INT64 -> p.getInt64ValList();
-            case DT_BOOL -> p.getBoolValList().stream().map(b -> b ? 1 : 0).toList();
-            default -> { servedDType(p.getDtype(), what); yield List.of(); }
+        int count = switch (p.getDtype()) {
+            case DT_FLOAT -> p.getFloatValCount();
+            case DT_DOUBLE -> p.getDoubleValCount();
+            case DT_INT32 -> p.getIntValCount();
+            case DT_INT64 -> p.getInt64ValCount();
+            case DT_BOOL -> p.getBoolValCount();
+            default -> { servedDType(p.getDtype(), what); yield 0; }
         };
-        List<? extends Number> v = fill(typed, n, 0, what);
-        for (int i = 0; i < n; i++) out[i] = v.get(i).doubleValue();
+        if (count > n) throw ServingException.badRequest(what + " holds " + count + " values for " + n + " elements");
+        // Primitive getters: a request's hundreds of values are not boxed.
+        for (int i = 0; i < count; i++) {
+            out[i] = switch (p.getDtype()) {
+                case DT_FLOAT -> p.getFloatVal(i);
+                case DT_DOUBLE -> p.getDoubleVal(i);
+                case DT_INT32 -> p.getIntVal(i);
+                case DT_INT64 -> p.getInt64Val(i);
+                default -> p.getBoolVal(i) ? 1 : 0;
+            };
+        }
+        // TensorFlow's rule: fewer values than elements repeat the last one; none leaves zeros.
+        if (count > 0) Arrays.fill(out, count, n, out[count - 1]);
         return out;
     }
 
