@@ -44,7 +44,6 @@ final class GrpcExamples {
         for (int i = 0; i < ports.size(); i++) {
             ServedModel.Port port = ports.get(i);
             int[] dims = port.spec().shape().dims();
-            sample[i] = java.util.Arrays.copyOfRange(dims, 1, dims.length);
             List<double[]> values = new ArrayList<>();
             for (Example e : examples) {
                 Feature f = e.getFeatures().getFeatureMap().get(port.name());
@@ -53,7 +52,7 @@ final class GrpcExamples {
                         + port.spec() + "), in it or in the context");
                 values.add(values(f, port));
             }
-            sample[i] = sampleDims(sample[i], values.get(0).length, port);
+            sample[i] = sampleDims(java.util.Arrays.copyOfRange(dims, 1, dims.length), values.get(0).length, port);
             int size = values.get(0).length;
             data[i] = new double[examples.size() * size];
             for (int r = 0; r < values.size(); r++) {
