@@ -20,8 +20,9 @@ import picocli.CommandLine.Option;
 @Command(name = "serve", mixinStandardHelpOptions = true,
         versionProvider = VersionCommand.Provider.class,
         description = "Serve saved models (run folders, .onnx files, or folders of numbered versions) over "
-                + "TensorFlow Serving's REST API: GET /v1/models/NAME, GET /v1/models/NAME/metadata, "
-                + "POST /v1/models/NAME:predict|:classify|:regress, GET /healthz, GET /metrics (Prometheus).")
+                + "TensorFlow Serving's REST API (GET /v1/models/NAME, GET /v1/models/NAME/metadata, "
+                + "POST /v1/models/NAME:predict|:classify|:regress, also under /versions/N or /labels/LABEL, "
+                + "GET /healthz, GET /metrics) and its gRPC API (--grpc-port).")
 public final class ServeCommand implements Callable<Integer> {
     private static final ServingOptions DEFAULTS = ServingOptions.defaults();
 
@@ -42,6 +43,16 @@ public final class ServeCommand implements Callable<Integer> {
 
     @Option(names = "--port", paramLabel = "P", description = "The HTTP port (default: ${DEFAULT-VALUE}; 0: any free).")
     int port = DEFAULTS.port();
+
+    @Option(names = "--grpc-port", paramLabel = "P",
+            description = "The port of TensorFlow Serving's gRPC API, PredictionService and ModelService (default: "
+                    + "${DEFAULT-VALUE}, TensorFlow Serving's; 0: any free; -1: no gRPC).")
+    int grpcPort = 8500;
+
+    @Option(names = "--allow-version-labels-for-unavailable-models",
+            description = "Let a version label of the config file name a version that is not loaded yet (as "
+                    + "TensorFlow Serving's flag of that name); without it such a label stops the server at start.")
+    boolean labelsForUnavailable;
 
     @Option(names = "--name", paramLabel = "NAME",
             description = "The model's name in the URLs (default: the folder's or file's name).")
@@ -74,15 +85,19 @@ public final class ServeCommand implements Callable<Integer> {
         }
         List<ModelConfig> configs = configFile != null ? ModelConfigFile.read(configFile)
                 : List.of(ModelConfig.of(name != null ? name : defaultName(model), model));
-        ServingOptions options = new ServingOptions(port, !noBatching, maxBatchSize,
+        ServingOptions options = new ServingOptions(port, grpcPort, !noBatching, maxBatchSize,
                 Duration.ofNanos(Math.round(batchTimeoutMs * 1e6)), maxBodyBytes,
-                Duration.ofMillis(Math.round(pollSeconds * 1000)));
+                Duration.ofMillis(Math.round(pollSeconds * 1000)), labelsForUnavailable);
         try (ModelServer server = ModelServer.start(configs, options)) {
             Thread hook = new Thread(server::close, "nabla-serve-shutdown");
             Runtime.getRuntime().addShutdownHook(hook);
             for (String n : server.modelNames()) {
                 System.out.printf("serving %s on http://localhost:%d/v1/models/%s: %s%n", n, server.port(), n,
                         server.describe(n));
+            }
+            if (server.grpcPort() >= 0) {
+                System.out.printf("gRPC (TensorFlow Serving's PredictionService, ModelService) on localhost:%d%n",
+                        server.grpcPort());
             }
             System.out.printf("batching %s; Ctrl-C stops%n", server.batching()
                     ? "up to " + maxBatchSize + " examples, " + batchTimeoutMs + " ms wait" : "off");

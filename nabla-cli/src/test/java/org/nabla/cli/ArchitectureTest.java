@@ -99,11 +99,11 @@ class ArchitectureTest {
     }
 
     @Test
-    void onlyTheDistributedRuntimeUsesGrpc() {
-        noClasses().that().resideOutsideOfPackage("org.nabla.distributed..")
+    void onlyTheDistributedRuntimeAndTheModelServerUseGrpc() {
+        noClasses().that().resideOutsideOfPackages("org.nabla.distributed..", "org.nabla.serving..")
                 .should().dependOnClassesThat().resideInAPackage("io.grpc..")
-                .because("only the transport of the distributed runtime may import gRPC, so every other module "
-                        + "runs without it on the class path")
+                .because("only the transport of the distributed runtime and the model server (TensorFlow Serving's "
+                        + "gRPC API) may import gRPC, so the library modules run without it on the class path")
                 .check(NABLA);
     }
 

@@ -54,6 +54,7 @@ class ServeProcessTest {
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "--add-modules=jdk.incubator.vector", "-cp", System.getProperty("java.class.path"),
                 Main.class.getName(), "serve", "--model-config-file", config.toString(), "--port", "0",
+                "--grpc-port", "0",
                 "--poll-seconds", "0.05"));
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         List<String> log = new ArrayList<>();

@@ -116,7 +116,7 @@ final class ExampleRequests {
         return -1;
     }
 
-    private static String label(double v) {
+    static String label(double v) {
         return v == Math.rint(v) && Math.abs(v) < 1e15 ? Long.toString((long) v) : Double.toString(v);
     }
 }

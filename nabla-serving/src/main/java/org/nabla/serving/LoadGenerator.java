@@ -1,5 +1,7 @@
 package org.nabla.serving;
 
+import io.grpc.ManagedChannel;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -13,22 +15,32 @@ import java.util.Random;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.nabla.serving.tfproto.ModelSpec;
+import org.nabla.serving.tfproto.PredictionServiceGrpc;
 
 /**
- * Measures the server under load, batching on and off in alternating rounds in one process: closed-loop clients
- * (each sends its next one-example {@code :predict} when the last is answered) for a few seconds per setting, then
- * requests per second and the median and 99th-percentile latency.
- * {@code java -cp ... org.nabla.serving.LoadGenerator MODEL_DIR [SECONDS] [ROUNDS] [CLIENTS,...]}.
+ * Measures the server under load, over REST (JSON) and gRPC (TensorProto), batching on and off, in alternating
+ * rounds in one process: closed-loop clients (each sends its next one-example predict when the last is answered) for
+ * a few seconds per setting, then requests per second and the median and 99th-percentile latency.
+ * {@code java -cp ... org.nabla.serving.LoadGenerator MODEL_DIR [SECONDS] [ROUNDS] [CLIENTS,...] [rest,grpc]}.
  */
 public final class LoadGenerator {
     private LoadGenerator() { }
 
     /** One setting's result. */
-    record Result(boolean batching, int clients, double perSecond, double p50Ms, double p99Ms, long meanBatch) { }
+    record Result(String protocol, boolean batching, int clients, double perSecond, double p50Ms, double p99Ms,
+                  long meanBatch) { }
+
+    /** One client's call: sends one request and checks its answer. */
+    private interface Call {
+        void send() throws Exception;
+    }
 
     public static void main(String[] args) throws Exception {
         if (args.length < 1) {
-            System.err.println("usage: LoadGenerator MODEL_DIR [SECONDS=5] [ROUNDS=2] [CLIENTS=1,8,64]");
+            System.err.println("usage: LoadGenerator MODEL_DIR [SECONDS=5] [ROUNDS=2] [CLIENTS=1,8,64] "
+                    + "[PROTOCOLS=rest,grpc]");
             System.exit(2);
         }
         Path dir = Path.of(args[0]);
@@ -36,6 +48,7 @@ public final class LoadGenerator {
         int rounds = args.length > 2 ? Integer.parseInt(args[2]) : 2;
         int[] clients = Arrays.stream((args.length > 3 ? args[3] : "1,8,64").split(",")).mapToInt(Integer::parseInt)
                 .toArray();
+        List<String> protocols = List.of((args.length > 4 ? args[4] : "rest,grpc").split(","));
         try (ServedModel model = ServedModel.open("model", dir)) {
             String body = oneExample(model, new Random(1));
             for (int n : new int[] {1, 8, 64}) {
@@ -44,69 +57,111 @@ public final class LoadGenerator {
             List<Result> all = new ArrayList<>();
             for (int round = 0; round < rounds; round++) {
                 for (int c : clients) {
-                    for (boolean batching : new boolean[] {true, false}) {
-                        Result r = measure(model, batching, c, seconds, body);
-                        all.add(r);
-                        System.out.printf("round %d  batching %-3s  clients %3d  %8.1f req/s  p50 %7.2f ms  "
-                                + "p99 %7.2f ms  mean batch %d%n", round + 1, batching ? "on" : "off", c,
-                                r.perSecond, r.p50Ms, r.p99Ms, r.meanBatch);
+                    for (String protocol : protocols) {
+                        for (boolean batching : new boolean[] {true, false}) {
+                            Result r = measure(model, protocol, batching, c, seconds, body);
+                            all.add(r);
+                            System.out.printf("round %d  %-4s  batching %-3s  clients %3d  %8.1f req/s  p50 %7.2f ms  "
+                                    + "p99 %7.2f ms  mean batch %d%n", round + 1, protocol, batching ? "on" : "off", c,
+                                    r.perSecond, r.p50Ms, r.p99Ms, r.meanBatch);
+                        }
                     }
                 }
             }
             System.out.println("medians over rounds:");
             for (int c : clients) {
-                for (boolean batching : new boolean[] {true, false}) {
-                    List<Result> rs = all.stream().filter(r -> r.clients == c && r.batching == batching).toList();
-                    System.out.printf("batching %-3s  clients %3d  %8.1f req/s (%s)  p50 %7.2f ms  p99 %7.2f ms%n",
-                            batching ? "on" : "off", c, median(rs.stream().mapToDouble(Result::perSecond).toArray()),
-                            rs.stream().map(r -> String.format("%.0f", r.perSecond)).toList(),
-                            median(rs.stream().mapToDouble(Result::p50Ms).toArray()),
-                            median(rs.stream().mapToDouble(Result::p99Ms).toArray()));
+                for (String protocol : protocols) {
+                    for (boolean batching : new boolean[] {true, false}) {
+                        List<Result> rs = all.stream().filter(r -> r.clients == c && r.batching == batching
+                                && r.protocol.equals(protocol)).toList();
+                        System.out.printf("%-4s  batching %-3s  clients %3d  %8.1f req/s (%s)  p50 %7.2f ms  "
+                                + "p99 %7.2f ms  mean batch %s%n", protocol, batching ? "on" : "off", c,
+                                median(rs.stream().mapToDouble(Result::perSecond).toArray()),
+                                rs.stream().map(r -> String.format("%.0f", r.perSecond)).toList(),
+                                median(rs.stream().mapToDouble(Result::p50Ms).toArray()),
+                                median(rs.stream().mapToDouble(Result::p99Ms).toArray()),
+                                rs.stream().map(r -> Long.toString(r.meanBatch)).toList());
+                    }
                 }
             }
         }
     }
 
-    private static Result measure(ServedModel model, boolean batching, int clients, double seconds, String body)
-            throws Exception {
-        ServingOptions options = ServingOptions.defaults().withPort(0).withBatching(batching);
+    private static Result measure(ServedModel model, String protocol, boolean batching, int clients, double seconds,
+                                  String body) throws Exception {
+        ServingOptions options = ServingOptions.defaults().withPort(0).withGrpcPort(protocol.equals("grpc") ? 0 : -1)
+                .withBatching(batching);
         try (ModelServer server = ModelServer.start(model, options);
              HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
              ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
-            HttpRequest req = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port()
-                    + "/v1/models/model:predict")).POST(HttpRequest.BodyPublishers.ofString(body)).build();
-            for (int i = 0; i < 20; i++) http.send(req, HttpResponse.BodyHandlers.ofString()); // warm-up
-            long warmBatches = server.metrics().batchCount();
-            long warmExamples = server.metrics().batchExampleSum();
-            long end = System.nanoTime() + (long) (seconds * 1e9);
-            List<Future<long[]>> futures = new ArrayList<>();
-            for (int c = 0; c < clients; c++) {
-                futures.add(pool.submit(() -> {
-                    long[] lat = new long[1 << 16];
-                    int n = 0;
-                    while (System.nanoTime() < end && n < lat.length) {
-                        long t = System.nanoTime();
-                        HttpResponse<String> r = http.send(req, HttpResponse.BodyHandlers.ofString());
-                        if (r.statusCode() != 200) throw new IllegalStateException(r.body());
-                        lat[n++] = System.nanoTime() - t;
+            ManagedChannel channel = null;
+            Call call;
+            if (protocol.equals("grpc")) {
+                channel = NettyChannelBuilder.forAddress("127.0.0.1", server.grpcPort()).usePlaintext().build();
+                var stub = PredictionServiceGrpc.newBlockingStub(channel);
+                Rows one = PredictRequest.parse(body, model.inputs(), 1).rows();
+                var b = org.nabla.serving.tfproto.PredictRequest.newBuilder()
+                        .setModelSpec(ModelSpec.newBuilder().setName("model"));
+                for (int t = 0; t < model.inputs().size(); t++) {
+                    b.putInputs(model.inputs().get(t).name(), TensorProtos.of(one, t, model.inputs().get(t).spec()
+                            .dtype()));
+                }
+                var req = b.build();
+                call = () -> {
+                    if (stub.predict(req).getOutputsCount() != model.outputs().size()) {
+                        throw new IllegalStateException("an answer lacks outputs");
                     }
-                    return Arrays.copyOf(lat, n);
-                }));
+                };
+            } else if (protocol.equals("rest")) {
+                HttpRequest req = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port()
+                        + "/v1/models/model:predict")).POST(HttpRequest.BodyPublishers.ofString(body)).build();
+                call = () -> {
+                    HttpResponse<String> r = http.send(req, HttpResponse.BodyHandlers.ofString());
+                    if (r.statusCode() != 200) throw new IllegalStateException(r.body());
+                };
+            } else {
+                throw new IllegalArgumentException("protocol '" + protocol + "': rest or grpc");
             }
-            long[] all = new long[0];
-            for (Future<long[]> f : futures) {
-                long[] l = f.get();
-                long[] merged = Arrays.copyOf(all, all.length + l.length);
-                System.arraycopy(l, 0, merged, all.length, l.length);
-                all = merged;
+            try {
+                return measure(server, call, pool, protocol, batching, clients, seconds);
+            } finally {
+                if (channel != null) channel.shutdownNow().awaitTermination(10, TimeUnit.SECONDS);
             }
-            Arrays.sort(all);
-            long batches = server.metrics().batchCount() - warmBatches;
-            long examples = server.metrics().batchExampleSum() - warmExamples;
-            return new Result(batching, clients, all.length / seconds, all[all.length / 2] / 1e6,
-                    all[(int) Math.min(all.length - 1, Math.floor(all.length * 0.99))] / 1e6,
-                    batches == 0 ? 0 : Math.round((double) examples / batches));
         }
+    }
+
+    private static Result measure(ModelServer server, Call call, ExecutorService pool, String protocol,
+                                  boolean batching, int clients, double seconds) throws Exception {
+        for (int i = 0; i < 20; i++) call.send(); // warm-up
+        long warmBatches = server.metrics().batchCount();
+        long warmExamples = server.metrics().batchExampleSum();
+        long end = System.nanoTime() + (long) (seconds * 1e9);
+        List<Future<long[]>> futures = new ArrayList<>();
+        for (int c = 0; c < clients; c++) {
+            futures.add(pool.submit(() -> {
+                long[] lat = new long[1 << 16];
+                int n = 0;
+                while (System.nanoTime() < end && n < lat.length) {
+                    long t = System.nanoTime();
+                    call.send();
+                    lat[n++] = System.nanoTime() - t;
+                }
+                return Arrays.copyOf(lat, n);
+            }));
+        }
+        long[] all = new long[0];
+        for (Future<long[]> f : futures) {
+            long[] l = f.get();
+            long[] merged = Arrays.copyOf(all, all.length + l.length);
+            System.arraycopy(l, 0, merged, all.length, l.length);
+            all = merged;
+        }
+        Arrays.sort(all);
+        long batches = server.metrics().batchCount() - warmBatches;
+        long examples = server.metrics().batchExampleSum() - warmExamples;
+        return new Result(protocol, batching, clients, all.length / seconds, all[all.length / 2] / 1e6,
+                all[(int) Math.min(all.length - 1, Math.floor(all.length * 0.99))] / 1e6,
+                batches == 0 ? 0 : Math.round((double) examples / batches));
     }
 
     /** The median time of the model on {@code n} copies of the body's example, parsed once. */

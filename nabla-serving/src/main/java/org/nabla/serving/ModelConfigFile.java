@@ -6,16 +6,19 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
  * TensorFlow Serving's model configuration file ({@code --model_config_file}): protobuf text with a
  * {@code model_config_list} of {@code config} entries, each with {@code name}, {@code base_path},
  * {@code model_platform} and an optional {@code model_version_policy} ({@code latest { num_versions: N }},
- * {@code all { }}, {@code specific { versions: 1 versions: 2 }}). A relative base path is taken from the file's folder.
- * Fields this server does not implement (version labels, logging) are refused with their line, not ignored.
+ * {@code all { }}, {@code specific { versions: 1 versions: 2 }}) and {@code version_labels { key: 'stable' value: 1 }}
+ * entries. A relative base path is taken from the file's folder. Fields this server does not implement (logging) are
+ * refused with their line, not ignored.
  */
 public final class ModelConfigFile {
     private ModelConfigFile() { }
@@ -49,7 +52,7 @@ public final class ModelConfigFile {
     }
 
     private static ModelConfig config(TextProto.Message m, String source, Path dir, int line) {
-        onlyFields(m, source, "name", "base_path", "model_platform", "model_version_policy");
+        onlyFields(m, source, "name", "base_path", "model_platform", "model_version_policy", "version_labels");
         String name = string(m, "name", source, line);
         Path base = Path.of(string(m, "base_path", source, line));
         if (!base.isAbsolute() && dir != null) base = dir.resolve(base);
@@ -60,8 +63,19 @@ public final class ModelConfigFile {
         List<TextProto.Field> policies = m.all("model_version_policy");
         VersionPolicy policy = policies.isEmpty() ? VersionPolicy.latest()
                 : policy(message(policies.get(0), source), source, policies.get(0).line());
+        Map<String, Long> labels = new LinkedHashMap<>();
+        for (TextProto.Field f : m.all("version_labels")) {
+            TextProto.Message entry = message(f, source);
+            onlyFields(entry, source, "key", "value");
+            String label = string(entry, "key", source, f.line());
+            List<TextProto.Field> value = entry.all("value");
+            if (value.isEmpty()) throw new IllegalArgumentException(source + ":" + f.line() + ": version label '"
+                    + label + "' lacks 'value' (its version)");
+            if (labels.put(label, number(value.get(0), source)) != null) throw new IllegalArgumentException(source
+                    + ":" + f.line() + ": version label '" + label + "' is given twice");
+        }
         try {
-            return new ModelConfig(name, base.normalize(), policy);
+            return new ModelConfig(name, base.normalize(), policy, labels);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(source + ":" + line + ": " + e.getMessage(), e);
         }

@@ -7,7 +7,6 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -25,28 +24,31 @@ import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 
 /**
- * An HTTP server answering TensorFlow Serving's REST API for one or several models: {@code GET /v1/models/NAME}
+ * A server answering TensorFlow Serving's REST API for one or several models: {@code GET /v1/models/NAME}
  * (version status), {@code GET /v1/models/NAME/metadata} (signature), {@code POST /v1/models/NAME:predict} (row or
  * columnar format), {@code :classify} and {@code :regress} (tf.Example-style features), each also under
- * {@code /versions/N}, plus {@code GET /healthz} and Prometheus {@code GET /metrics}. Requests run on virtual threads;
+ * {@code /versions/N} or {@code /labels/LABEL}, plus {@code GET /healthz} and Prometheus {@code GET /metrics}; and,
+ * when {@link ServingOptions#grpcPort} is set, TensorFlow Serving's gRPC API (PredictionService and ModelService) on
+ * that port, over the same request path. Requests run on virtual threads;
  * predict requests meet in a {@link Batcher} per model version when batching is on. Models configured with a folder
  * of numbered versions are polled: a new version is loaded, then serves, then the old one unloads after answering
  * what it holds. {@link #close} stops taking connections, finishes the requests in flight, then the queued batches.
  */
 public final class ModelServer implements AutoCloseable {
-    /** {@code /v1/models/NAME[/versions/N][/metadata|:predict|:classify|:regress]}. */
-    private static final Pattern MODEL_PATH =
-            Pattern.compile("/v1/models/([^/:]+)(?:/versions/(\\d{1,18}))?(/metadata|:predict|:classify|:regress)?/?");
+    /** {@code /v1/models/NAME[/versions/N|/labels/LABEL][/metadata|:predict|:classify|:regress]}. */
+    private static final Pattern MODEL_PATH = Pattern.compile("/v1/models/([^/:]+)(?:/versions/(\\d{1,18})"
+            + "|/labels/([^/:]+))?(/metadata|:predict|:classify|:regress)?/?");
 
-    private final Map<String, ModelVersions> models;
+    private final ModelRegistry registry;
     private final ServingOptions options;
     private final ServingMetrics metrics;
     private final Server server;
+    private final GrpcEndpoint grpc;
     private final ScheduledExecutorService poller;
     private volatile boolean stopping;
 
     private ModelServer(Map<String, ModelVersions> models, ServingOptions options, ServingMetrics metrics) {
-        this.models = models;
+        this.registry = new ModelRegistry(models, options, metrics);
         this.options = options;
         this.metrics = metrics;
         QueuedThreadPool pool = new QueuedThreadPool();
@@ -58,6 +60,7 @@ public final class ModelServer implements AutoCloseable {
         server.addConnector(connector);
         server.setHandler(new GracefulHandler(new Routes()));
         server.setStopTimeout(10_000);
+        this.grpc = options.grpcPort() < 0 ? null : new GrpcEndpoint(registry, options.grpcPort());
         boolean watch = !options.pollInterval().isZero() && models.values().stream().anyMatch(ModelVersions::versioned);
         this.poller = watch ? Executors.newSingleThreadScheduledExecutor(r -> Thread.ofPlatform()
                 .name("nabla-serving-versions").daemon().unstarted(r)) : null;
@@ -99,6 +102,15 @@ public final class ModelServer implements AutoCloseable {
             throw new IOException("cannot start the model server on port " + s.options.port() + ": "
                     + e.getMessage(), e);
         }
+        if (s.grpc != null) {
+            try {
+                s.grpc.start();
+            } catch (IOException e) {
+                s.close();
+                throw new IOException("cannot start the gRPC server on port " + s.options.grpcPort() + ": "
+                        + e.getMessage(), e);
+            }
+        }
         if (s.poller != null) {
             long every = s.options.pollInterval().toNanos();
             s.poller.scheduleWithFixedDelay(s::pollVersions, every, every, TimeUnit.NANOSECONDS);
@@ -107,47 +119,42 @@ public final class ModelServer implements AutoCloseable {
     }
 
     /** Looks for new and removed versions of every watched model now (the poller does it on its own too). */
-    public void pollVersions() {
-        for (ModelVersions m : models.values()) {
-            try {
-                m.poll();
-            } catch (RuntimeException e) {
-                // One model's bad folder must not stop the others' reloads; poll() logs what it could not load.
-                System.getLogger("org.nabla.serving").log(System.Logger.Level.WARNING,
-                        "polling model " + m.name() + " failed: " + e);
-            }
-        }
-    }
+    public void pollVersions() { registry.pollVersions(); }
 
     /** What model {@code name} serves now: its newest version, where it was loaded from, its signature. */
-    public String describe(String name) { return model(name).describe(); }
+    public String describe(String name) { return registry.model(name).describe(); }
 
     /** The names of the served models, in configuration order. */
-    public List<String> modelNames() { return List.copyOf(models.keySet()); }
+    public List<String> modelNames() { return List.copyOf(registry.models().keySet()); }
 
     /** The port it listens on (the one chosen when the options asked for 0). */
     public int port() { return ((ServerConnector) server.getConnectors()[0]).getLocalPort(); }
+
+    /** The gRPC port (the one chosen when the options asked for 0); -1 when gRPC is off. */
+    public int grpcPort() { return grpc == null ? -1 : grpc.port(); }
 
     /** The request, latency and batch counters. */
     public ServingMetrics metrics() { return metrics; }
 
     /** Whether concurrent predict requests are batched (on, and the first model's newest version takes any batch). */
-    public boolean batching() { return models.values().iterator().next().batching(); }
+    public boolean batching() { return registry.models().values().iterator().next().batching(); }
 
     /** Waits until the server stops (another thread's {@link #close}, or a shutdown hook). */
     public void join() throws InterruptedException { server.join(); }
 
-    /** Graceful shutdown: refuses new connections, lets requests in flight (and their batches) finish. */
+    /** Graceful shutdown: refuses new connections and calls, lets those in flight (and their batches) finish. */
     @Override
     public void close() {
         stopping = true;
         if (poller != null) poller.shutdownNow();
+        if (grpc != null) grpc.shutdown();
         try {
             server.stop();
         } catch (Exception e) {
             // Stopping is best effort; the batchers below still refuse or finish what is queued.
         }
-        models.values().forEach(ModelVersions::close);
+        if (grpc != null) grpc.awaitTermination();
+        registry.close();
     }
 
     /** The one handler: routes by path, answers JSON, counts every request. */
@@ -174,18 +181,19 @@ public final class ModelServer implements AutoCloseable {
                 } else {
                     Matcher m = MODEL_PATH.matcher(path);
                     if (!m.matches()) throw ServingException.notFound("no such path: " + path + " (this server "
-                            + "answers /v1/models/NAME[/versions/N][/metadata|:predict|:classify|:regress], /healthz, "
-                            + "/metrics)");
-                    String action = m.group(3) == null ? "" : m.group(3).replace("/", "");
+                            + "answers /v1/models/NAME[/versions/N|/labels/LABEL][/metadata|:predict|:classify|"
+                            + ":regress], /healthz, /metrics)");
+                    String action = m.group(4) == null ? "" : m.group(4).replace("/", "");
                     endpoint = action.isEmpty() ? "status" : action.replace(":", "");
-                    ModelVersions model = model(m.group(1));
+                    String name = m.group(1);
                     Long version = m.group(2) == null ? null : Long.valueOf(m.group(2));
+                    String label = m.group(3);
                     if (action.isEmpty()) {
                         requireMethod(request, "GET");
-                        body = RestDocuments.status(model.states(version));
+                        body = RestDocuments.status(registry.states(name, version, label));
                     } else {
                         requireMethod(request, action.equals("metadata") ? "GET" : "POST");
-                        ServedVersion v = model.acquire(version);
+                        ServedVersion v = registry.acquire(name, version, label);
                         try {
                             body = switch (action) {
                                 case "metadata" -> RestDocuments.metadata(v.model, v.version);
@@ -214,20 +222,14 @@ public final class ModelServer implements AutoCloseable {
         }
     }
 
-    private ModelVersions model(String name) {
-        ModelVersions m = models.get(name);
-        if (m == null) throw ServingException.notFound("Servable not found for request: Latest(" + name
-                + "); this server serves " + models.keySet());
-        return m;
-    }
-
     private String predict(ServedVersion v, Request request) {
         PredictRequest req;
         Rows out;
         if (v.batcher == null) {
             req = PredictRequest.parse(readBody(request), v.model.inputs(), options.maxBatchSize());
-            out = runAlone(v, req.rows());
+            out = registry.runAlone(v, req.rows());
         } else {
+            // Announced before the body is read, so that the batcher waits for this request's rows.
             v.batcher.announce();
             try {
                 req = PredictRequest.parse(readBody(request), v.model.inputs(), options.maxBatchSize());
@@ -235,7 +237,7 @@ public final class ModelServer implements AutoCloseable {
                 v.batcher.withdraw();
                 throw e;
             }
-            out = runBatched(v, req.rows());
+            out = ModelRegistry.runAnnounced(v, req.rows());
         }
         return req.columnar() ? JsonText.outputs(out, v.model.outputs())
                 : JsonText.predictions(out, v.model.outputs());
@@ -244,39 +246,13 @@ public final class ModelServer implements AutoCloseable {
     private String classify(ServedVersion v, Request request) {
         int scores = ExampleRequests.scoresOutput(v.model);
         Rows in = ExampleRequests.parse(readBody(request), v.model.inputs(), options.maxBatchSize());
-        return ExampleRequests.classification(run(v, in), v.model, scores);
+        return ExampleRequests.classification(registry.run(v, in), v.model, scores);
     }
 
     private String regress(ServedVersion v, Request request) {
         int t = ExampleRequests.regressionOutput(v.model);
         Rows in = ExampleRequests.parse(readBody(request), v.model.inputs(), options.maxBatchSize());
-        return ExampleRequests.regression(run(v, in), v.model, t);
-    }
-
-    /** Runs parsed rows: batched with other requests when the version batches. */
-    private Rows run(ServedVersion v, Rows in) {
-        if (v.batcher == null) return runAlone(v, in);
-        v.batcher.announce();
-        return runBatched(v, in);
-    }
-
-    private Rows runAlone(ServedVersion v, Rows in) {
-        Rows out = v.model.predict(in);
-        metrics.batch(1, in.count());
-        return out;
-    }
-
-    /** Submits announced rows to the version's batcher and waits for their answer. */
-    private static Rows runBatched(ServedVersion v, Rows in) {
-        try {
-            return v.batcher.submit(in).get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new ServingException(503, "interrupted while waiting for the batch");
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof RuntimeException r) throw r;
-            throw new IllegalStateException(e.getCause());
-        }
+        return ExampleRequests.regression(registry.run(v, in), v.model, t);
     }
 
     private String readBody(Request request) {

@@ -19,7 +19,9 @@ import org.nabla.nn.saving.SavedModel;
  * of numbered folders is {@linkplain #poll polled}: a new version the policy wants is loaded first and only then
  * serves, and the versions it replaces are retired (they finish the requests they hold), as TensorFlow Serving's
  * "availability preserving" reload does, so clients see no downtime. A version that fails to load is reported in the
- * status with its error and retried only when its files change.
+ * status with its error and retried only when its files change. Version labels ({@code stable -> 2}) name versions
+ * for requests; as in TensorFlow Serving a label must name a loaded version when the server starts, unless
+ * {@link ServingOptions#allowLabelsForUnavailableVersions} lets it wait for that version to load.
  */
 final class ModelVersions implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger("org.nabla.serving");
@@ -29,6 +31,7 @@ final class ModelVersions implements AutoCloseable {
 
     private final String name;
     private final ModelConfig config;
+    private final Map<String, Long> labels;
     private final ServingOptions options;
     private final ServingMetrics metrics;
     private final ConcurrentSkipListMap<Long, ServedVersion> loaded = new ConcurrentSkipListMap<>();
@@ -37,16 +40,18 @@ final class ModelVersions implements AutoCloseable {
     /** Versions that failed to load, with a fingerprint of their files then: retried only when it changes. */
     private final Map<Long, String> failed = new TreeMap<>();
 
-    private ModelVersions(String name, ModelConfig config, ServingOptions options, ServingMetrics metrics) {
+    private ModelVersions(String name, ModelConfig config, Map<String, Long> labels, ServingOptions options,
+                          ServingMetrics metrics) {
         this.name = name;
         this.config = config;
+        this.labels = labels;
         this.options = options;
         this.metrics = metrics;
     }
 
     /** An already open model as the fixed version 1 (the caller keeps owning it). */
     static ModelVersions fixed(ServedModel model, ServingOptions options, ServingMetrics metrics) {
-        ModelVersions v = new ModelVersions(model.name(), null, options, metrics);
+        ModelVersions v = new ModelVersions(model.name(), null, Map.of(), options, metrics);
         v.add(new ServedVersion(1, model, options, metrics, false));
         return v;
     }
@@ -57,19 +62,41 @@ final class ModelVersions implements AutoCloseable {
         if (!Files.exists(base)) throw new IOException(base + ": no such saved model directory or ONNX file, nor a "
                 + "folder of numbered versions (model '" + config.name() + "')");
         if (isModel(base)) {
-            ModelVersions v = new ModelVersions(config.name(), null, options, metrics);
+            ModelVersions v = new ModelVersions(config.name(), null, config.versionLabels(), options, metrics);
             v.add(new ServedVersion(1, ServedModel.open(config.name(), base), options, metrics, true));
-            return v;
+            return v.checkLabels();
         }
         if (!Files.isDirectory(base)) throw new IOException("model '" + config.name() + "': " + base
                 + " is neither a saved model, an .onnx file, nor a folder of numbered versions");
-        ModelVersions v = new ModelVersions(config.name(), config, options, metrics);
+        ModelVersions v = new ModelVersions(config.name(), config, config.versionLabels(), options, metrics);
         v.poll();
         if (v.loaded.isEmpty()) {
             String why = v.failed.isEmpty() ? "no numbered version folders (1/, 2/, ...) under " + base
                     : "every version failed to load: " + v.states.values().stream().map(State::error).toList();
             LOG.log(System.Logger.Level.WARNING, "model ''{0}'' serves nothing yet: {1}", config.name(), why);
         }
+        return v.checkLabels();
+    }
+
+    /** Refuses (and closes) the model when a label names a version that is not loaded and the options forbid it. */
+    private ModelVersions checkLabels() {
+        if (options.allowLabelsForUnavailableVersions()) return this;
+        for (Map.Entry<String, Long> e : labels.entrySet()) {
+            if (loaded.containsKey(e.getValue())) continue;
+            String why = "model '" + name + "': version label '" + e.getKey() + "' names version " + e.getValue()
+                    + ", which is not available (loaded: " + loaded.keySet() + "); a label may only name a loaded "
+                    + "version, unless --allow-version-labels-for-unavailable-models";
+            close();
+            throw new IllegalArgumentException(why);
+        }
+        return this;
+    }
+
+    /** The version {@code label} names; 400 for an unknown label, as TensorFlow Serving answers. */
+    long labelled(String label) {
+        Long v = labels.get(label);
+        if (v == null) throw ServingException.badRequest("Unrecognized servable version label: " + label
+                + " (model " + name + " has labels " + labels.keySet() + ")");
         return v;
     }
 

@@ -136,7 +136,7 @@ record PredictRequest(boolean columnar, Rows rows) {
         for (Object x : l) fill(x, dims, axis + 1, values, at, port);
     }
 
-    private static void checkShape(ServedModel.Port port, int[] shape) {
+    static void checkShape(ServedModel.Port port, int[] shape) {
         TensorSpec spec = port.spec();
         int[] want = spec.shape().dims();
         boolean ok = want.length == shape.length;

@@ -24,6 +24,8 @@ class ModelConfigFileTest {
                     base_path: '/models/mnist'
                     model_platform: 'tensorflow'
                     model_version_policy { specific { versions: 42 versions: 43 } }
+                    version_labels { key: 'stable' value: 42 }
+                    version_labels { key: 'canary' value: 43 }
                   }
                   config: {
                     name: "fashion", base_path: "fashion"   # relative: from the config file's folder
@@ -38,6 +40,8 @@ class ModelConfigFileTest {
         assertEquals(List.of("mnist", "fashion", "all", "plain"), models.stream().map(ModelConfig::name).toList());
         assertEquals(Path.of("/models/mnist"), models.get(0).basePath());
         assertEquals(new VersionPolicy.Specific(Set.of(42L, 43L)), models.get(0).policy());
+        assertEquals(java.util.Map.of("stable", 42L, "canary", 43L), models.get(0).versionLabels());
+        assertEquals(java.util.Map.of(), models.get(1).versionLabels());
         assertEquals(DIR.resolve("fashion"), models.get(1).basePath());
         assertEquals(new VersionPolicy.Latest(2), models.get(1).policy());
         assertEquals(new VersionPolicy.All(), models.get(2).policy());
@@ -56,8 +60,14 @@ class ModelConfigFileTest {
 
     @Test
     void mistakesNameTheFileAndLine() {
+        assertError("model_config_list {\n config {\n  name: 'a'\n  base_path: '/a'\n  logging_config { }\n }\n}",
+                "models.config:5: field 'logging_config' is not supported here");
         assertError("model_config_list {\n config {\n  name: 'a'\n  base_path: '/a'\n  version_labels { key: 'x' }\n }\n}",
-                "models.config:5: field 'version_labels' is not supported here");
+                "models.config:5: version label 'x' lacks 'value'");
+        assertError("model_config_list { config { name: 'a' base_path: '/a' version_labels { key: 'x' value: 1 } "
+                + "version_labels { key: 'x' value: 2 } } }", "version label 'x' is given twice");
+        assertError("model_config_list { config { name: 'a' base_path: '/a' version_labels { key: 'x y' value: 1 } } }",
+                "version label 'x y'");
         assertError("model_config_list {\n config {\n  base_path: '/a'\n }\n}", "models.config:2: config lacks 'name'");
         assertError("model_config_list {\n config { name: 'a' base_path: '/a'\n", "missing '}'");
         assertError("model_config_list { config { name: 'a' base_path: '/a' model_version_policy { latest {} all {} } } }",

@@ -24,12 +24,7 @@ class PythonClientTest {
     @Test
     void requestsClientReadsStatusMetadataAndPredictions() throws Exception {
         String python = pythonWithRequests();
-        Path script = null;
-        for (Path d = Path.of("").toAbsolutePath(); d != null && script == null; d = d.getParent()) {
-            Path candidate = d.resolve("scripts/serving-client.py");
-            if (Files.isRegularFile(candidate)) script = candidate;
-        }
-        assertTrue(script != null, "scripts/serving-client.py not found");
+        Path script = script("serving-client.py");
         try (ServedModel model = ServedModel.open("linear", TestModels.linear(tmp.resolve("linear")));
              ModelServer server = ModelServer.start(model, ServingOptions.defaults().withPort(0))) {
             Process p = new ProcessBuilder(python, script.toString(), "http://127.0.0.1:" + server.port(), "linear")
@@ -41,8 +36,20 @@ class PythonClientTest {
         }
     }
 
+    /** scripts/NAME in the checkout (the tests run in a module's folder). */
+    static Path script(String name) {
+        for (Path d = Path.of("").toAbsolutePath(); d != null; d = d.getParent()) {
+            Path candidate = d.resolve("scripts").resolve(name);
+            if (Files.isRegularFile(candidate)) return candidate;
+        }
+        throw new AssertionError("scripts/" + name + " not found");
+    }
+
     /** The first of $NABLA_SERVING_PYTHON, the peers' venv and python3 that imports requests. */
-    static String pythonWithRequests() throws InterruptedException {
+    static String pythonWithRequests() throws InterruptedException { return pythonWith("requests"); }
+
+    /** The first of $NABLA_SERVING_PYTHON, the peers' venv and python3 that imports {@code modules} (comma-separated). */
+    static String pythonWith(String modules) throws InterruptedException {
         List<String> candidates = new ArrayList<>();
         String env = System.getenv("NABLA_SERVING_PYTHON");
         if (env != null && !env.isBlank()) candidates.add(env);
@@ -50,14 +57,14 @@ class PythonClientTest {
         candidates.add("python3");
         for (String python : candidates) {
             try {
-                Process p = new ProcessBuilder(python, "-c", "import requests").redirectErrorStream(true).start();
+                Process p = new ProcessBuilder(python, "-c", "import " + modules).redirectErrorStream(true).start();
                 p.getInputStream().readAllBytes();
                 if (p.waitFor(60, TimeUnit.SECONDS) && p.exitValue() == 0) return python;
             } catch (IOException notThere) {
                 // try the next candidate
             }
         }
-        Assumptions.abort("no Python with requests found (tried " + candidates + "); set NABLA_SERVING_PYTHON");
+        Assumptions.abort("no Python with " + modules + " found (tried " + candidates + "); set NABLA_SERVING_PYTHON");
         return null;
     }
 }
