@@ -183,5 +183,32 @@ for bins, n in ((5, 8), (5, 9), (4, 6)):
 grad_case("sum_weighted_irfft2d", lambda z, wt: (torch.fft.irfft2(z) * wt).sum(), crandom((2, 3, 4)),
           rng.normal(size=(2, 3, 6)))
 
-print(json.dumps({"numpy": np.__version__, "torch": torch.__version__, "values": values, "gradients": gradients},
-                 indent=None))
+# NumPy's str() of complex arrays and scalars (what TensorFlow prints inside tf.Tensor(...))
+printing = []
+for arr in (np.array([1 + 2j, 3 - 4.5j]), np.array([0j, 0j], dtype=np.complex64),
+            np.array([complex(1, np.nan), complex(np.inf, -2), complex(-np.inf, 0)]),
+            np.array([1e-5 + 1j, 100 + 2e3j]), (rng.normal(size=(2, 3)) + 1j * rng.normal(size=(2, 3))).astype(np.complex64),
+            rng.normal(size=(2, 3)) + 1j * rng.normal(size=(2, 3)), np.array([0.1 + 0.2j, -0.0 - 1j], dtype=np.complex64),
+            (np.arange(24).reshape(2, 3, 4) * (1 - 0.5j)).astype(np.complex128),
+            np.array(1 + 2j), np.array(2j, dtype=np.complex64), np.array(-0.5 + 0j), np.array(0.1 + 0.2j, dtype=np.complex64),
+            np.array(complex(1e20, -1e-7))):
+    printing.append({"tensor": tensor(arr), "str": str(arr)})
+
+# .npy files as NumPy writes them (np.save), as hex bytes: <c8 and <c16, and a big-endian >c8
+import io
+
+
+def npy_hex(a):
+    buf = io.BytesIO()
+    np.save(buf, a)
+    return buf.getvalue().hex()
+
+
+npy = []
+for a in (np.array([[1 + 2j, -0.5j], [np.inf - 1j, 3.25 + 0j]], dtype=np.complex64),
+          np.array([1e-300 + 2j, -7 + 1e300j, 0.1 + 0.2j], dtype=np.complex128),
+          np.array([1 + 2j, 3 - 4j], dtype=">c8")):
+    npy.append({"tensor": tensor(a.astype(a.dtype.newbyteorder("="))), "bytes": npy_hex(a)})
+
+print(json.dumps({"numpy": np.__version__, "torch": torch.__version__, "values": values, "gradients": gradients,
+                  "printing": printing, "npy": npy}, indent=None))

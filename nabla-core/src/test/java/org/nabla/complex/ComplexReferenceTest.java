@@ -115,6 +115,19 @@ class ComplexReferenceTest {
         return tests.stream();
     }
 
+    @SuppressWarnings("unchecked")
+    @TestFactory
+    Stream<DynamicTest> printingMatchesNumPy() throws IOException {
+        List<Object> cases = (List<Object>) reference().get("printing");
+        return cases.stream().map(o -> (Map<String, Object>) o).map(c -> {
+            Tensor t = tensor(c.get("tensor"));
+            String str = (String) c.get("str");
+            String expected = "tf.Tensor(" + (str.contains("\n") ? "\n" : "") + str + ", shape=" + t.shape()
+                    + ", dtype=" + t.dtype() + ")";
+            return DynamicTest.dynamicTest(str, () -> assertEquals(expected, t.toString()));
+        });
+    }
+
     /** The losses of the reference's gradient cases, written with Nabla's ops. */
     static Tensor loss(String name, Tensor[] in) {
         Tensor a = in[0], b = in.length > 1 ? in[1] : null;

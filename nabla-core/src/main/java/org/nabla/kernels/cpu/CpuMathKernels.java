@@ -12,6 +12,7 @@ import org.nabla.kernels.KernelRegistry;
 import org.nabla.ops.MathOps;
 import org.nabla.ops.OpDef;
 import org.nabla.ops.TensorSpec;
+import org.nabla.storage.ComplexParts;
 import org.nabla.storage.HalfFloats;
 import org.nabla.storage.Strided;
 
@@ -237,7 +238,7 @@ public final class CpuMathKernels {
         int n = x.shape().intSize();
         Object src = x.data();
         DType from = x.dtype();
-        if (from.isComplex() || to.isComplex()) return Strided.convert(src, n, from, to.storage()); // tf.cast rules
+        if (from.isComplex() || to.isComplex()) return castComplex(x, to);
         Object dst = Strided.allocate(to.storage(), n);
         boolean toBool = to == DType.BOOL;
         if (from.isHalfPrecision() && to != DType.FLOAT32 && !to.isHalfPrecision()) {
@@ -256,6 +257,23 @@ public final class CpuMathKernels {
             Parallel.forRange(n, Broadcasting.GRAIN, (lo, end) -> castWidened(src, from, dst, to, lo, end));
         }
         return dst;
+    }
+
+    /**
+     * tf.cast with complex on one side: complex to real takes the real part, real to complex sets the imaginary
+     * part 0, each going through the real cast of the parts' dtype (so a float16 target rounds as float16 does).
+     */
+    private static Object castComplex(Tensor x, DType to) {
+        int n = x.shape().intSize();
+        DType from = x.dtype();
+        if (from.isComplex() && to.isComplex()) return Strided.convert(x.data(), n, from, to.storage());
+        if (from.isComplex()) {
+            Tensor re = Tensor.wrap(from.realPart(), x.shape(), ComplexParts.part(x.data(), n, false));
+            return to == re.dtype() ? re.data() : cast(re, to);
+        }
+        DType part = to.realPart();
+        Object re = from == part ? x.data() : cast(x, part);
+        return ComplexParts.join(to, re, null, part, n);
     }
 
     /** The dtypes {@link #castRange} has a direct loop for, each pair chosen by storage alone. */
