@@ -335,6 +335,10 @@ public final class Tensor {
     /** One element as double, by index (negative indices count from the end). */
     public double getDouble(int... index) {
         requireConcrete("getDouble");
+        if (dtype().isComplex()) {
+            throw new IllegalStateException("getDouble: a " + dtype() + " tensor has complex values; read them with "
+                    + "toComplexArray, or take Ops.real / Ops.imag first");
+        }
         if (!device.sharesHostMemory()) return onHost().getDouble(index);
         Shape shape = shape();
         if (index.length != shape.rank()) {
