@@ -144,7 +144,8 @@ public final class KernelRegistry {
         if (e == null && runDeferred(null)) e = find(op, deviceType, dtype);
         if (e != null) return e;
         throw new OpException(op.name(), "no kernel for device type " + deviceType + " and dtype " + dtype
-                + "; registered: " + describe(op));
+                + "; registered: " + describe(op) + (dtype != null && dtype.isComplex()
+                ? " (an any-dtype kernel serves complex values only where it says so)" : ""));
     }
 
     public boolean has(OpDef op, String deviceType, DType dtype) {
