@@ -31,7 +31,9 @@ final class BufferPool {
 
     /** Adds a released buffer of {@code storage} elements, unless the pool is full. */
     void give(Object buffer, DType.Storage storage) {
-        int length = java.lang.reflect.Array.getLength(buffer);
+        // elements, as take counts them: a complex buffer holds two array slots (re, im) per element
+        boolean complex = storage == DType.Storage.COMPLEX64 || storage == DType.Storage.COMPLEX128;
+        int length = java.lang.reflect.Array.getLength(buffer) / (complex ? 2 : 1);
         long size = (long) length * storage.bytes();
         if (length == 0 || bytes + size > CAPACITY_BYTES) return;
         free.computeIfAbsent(key(storage, length), k -> new ArrayDeque<>()).addFirst(buffer);

@@ -5,7 +5,8 @@ import java.util.Locale;
 /**
  * The element type of a tensor. Each dtype names the Java array that backs it on the CPU, so kernels can switch on
  * {@link #storage()}; float16 and bfloat16 keep their bits in a {@code short[]} (see {@link #isHalfPrecision()});
- * string is stored as {@code byte[][]}. Unsigned dtypes share the array of the signed dtype of their width and read it with a mask ({@code & 0xff}, {@code & 0xffff},
+ * string is stored as {@code byte[][]}; complex64 and complex128 as re, im pairs in a {@code float[]} or
+ * {@code double[]} twice the size. Unsigned dtypes share the array of the signed dtype of their width and read it with a mask ({@code & 0xff}, {@code & 0xffff},
  * {@code & 0xffffffffL}); uint64 keeps the bits in a {@code long} and compares, divides and prints them unsigned.
  * New constants go at the end, so listings keep their order. Nabla's files (graph files, checkpoints, saved models)
  * store each dtype as its {@link #fileCode()}, never its ordinal: the codes below are that format's one table, and a
@@ -50,7 +51,15 @@ public enum DType {
      * {@code org.nabla.strings} ops take it. Its {@link #byteSize()} is 0, as TensorFlow's DataTypeSize: the size
      * varies per element.
      */
-    STRING("string", 0, Storage.STRING, 14);
+    STRING("string", 0, Storage.STRING, 14),
+    /**
+     * A complex number of two float32 parts ({@code float[]} of twice the size holding re, im pairs). Interleaved
+     * pairs, as NumPy, TensorFlow and ONNX lay complex numbers out in memory, so files and element order need no
+     * reshuffling and one element stays in one cache line.
+     */
+    COMPLEX64("complex64", 8, Storage.COMPLEX64, 15),
+    /** A complex number of two float64 parts ({@code double[]} of twice the size holding re, im pairs). */
+    COMPLEX128("complex128", 16, Storage.COMPLEX128, 16);
 
     /** The Java primitive array kind that holds the elements of a CPU tensor of this dtype. */
     public enum Storage {
@@ -67,7 +76,11 @@ public enum DType {
         /** {@code short[]}. */
         SHORT(2),
         /** {@code byte[][]}: one byte string per element; the arrays are immutable once in a tensor. */
-        STRING(8);
+        STRING(8),
+        /** {@code float[]} of twice the element count: re, im pairs (complex64). */
+        COMPLEX64(8),
+        /** {@code double[]} of twice the element count: re, im pairs (complex128). */
+        COMPLEX128(16);
 
         private final int bytes;
 
@@ -110,7 +123,29 @@ public enum DType {
     public boolean isHalfPrecision() { return this == FLOAT16 || this == BFLOAT16; }
 
     /** Whether it is a signed or unsigned integer type (not bool, not floating, not string). */
-    public boolean isInteger() { return !isFloating() && this != BOOL && this != STRING; }
+    public boolean isInteger() { return !isFloating() && this != BOOL && this != STRING && !isComplex(); }
+
+    /** complex64 and complex128 (numeric, not floating, as in TensorFlow). */
+    public boolean isComplex() { return this == COMPLEX64 || this == COMPLEX128; }
+
+    /** The dtype of a complex dtype's real and imaginary parts (float32 or float64); throws for other dtypes. */
+    public DType realPart() {
+        return switch (this) {
+            case COMPLEX64 -> FLOAT32;
+            case COMPLEX128 -> FLOAT64;
+            default -> throw new IllegalArgumentException(this + " is not a complex dtype");
+        };
+    }
+
+    /** The complex dtype whose parts are this float32 or float64 dtype; throws for other dtypes. */
+    public DType complexOf() {
+        return switch (this) {
+            case FLOAT32 -> COMPLEX64;
+            case FLOAT64 -> COMPLEX128;
+            default -> throw new IllegalArgumentException("no complex dtype has " + this + " parts (float32 or "
+                    + "float64 only)");
+        };
+    }
 
     /** Whether it is the byte-string dtype. */
     public boolean isString() { return this == STRING; }
@@ -132,7 +167,7 @@ public enum DType {
         };
     }
 
-    /** Floating or integer: the dtypes arithmetic accepts. */
+    /** Floating, integer or complex: the dtypes arithmetic accepts (kernels say which of them they serve). */
     public boolean isNumeric() { return this != BOOL && this != STRING; }
 
     /** Parses {@code float32}, {@code FLOAT32}, {@code int64}... */

@@ -3,6 +3,7 @@ package org.nabla;
 import java.lang.reflect.Array;
 import java.util.ArrayList;
 import java.util.List;
+import org.nabla.storage.ComplexParts;
 import org.nabla.storage.HalfFloats;
 import org.nabla.storage.Strided;
 
@@ -31,6 +32,11 @@ final class JavaArrays {
         if (leaf == String.class) return strings(value, shape, dtype);
         DType natural = naturalDType(leaf, value);
         DType target = dtype == null ? natural : dtype;
+        if (target.isComplex()) {   // real values: imaginary parts 0, as tf.constant(..., tf.complex64)
+            Tensor re = fromJava(value, target.realPart());
+            return Tensor.wrap(target, re.shape(), ComplexParts.join(target, re.data(), null, re.dtype(),
+                    re.shape().intSize()));
+        }
         if (target == DType.STRING) {
             throw new IllegalArgumentException("convertToTensor: cannot make a string tensor of Java "
                     + leaf.getSimpleName() + " values; format numbers with Strings.asString");
@@ -185,7 +191,8 @@ final class JavaArrays {
     /**
      * The tensor's value as nested Java arrays, or a boxed scalar for rank 0. Unsigned dtypes come back in the Java
      * type of their storage (uint8 as byte, uint16 as short, uint32 as int, uint64 as long) holding the same bits;
-     * float16 and bfloat16 come back as their (exact) float values, Java having no 16-bit float.
+     * float16 and bfloat16 come back as their (exact) float values, Java having no 16-bit float; complex64 and
+     * complex128 as {@code float[]...} and {@code double[]...} with a trailing axis of 2 holding (re, im).
      */
     static Object toNested(Tensor t) {
         Object flat = switch (t.dtype()) {
@@ -199,8 +206,16 @@ final class JavaArrays {
             case UINT64 -> t.toLongArray();
             case BOOL -> t.toBooleanArray();
             case STRING -> t.toStringArray();
+            case COMPLEX64, COMPLEX128 -> null;
         };
         int[] dims = t.shape().dims();
+        if (flat == null) {   // complex: Java has no complex type, so a trailing axis of 2 holds (re, im)
+            Tensor d = t.onHost().dense();
+            flat = d.dtype() == DType.COMPLEX64 ? java.util.Arrays.copyOf((float[]) d.data(), 2 * d.shape().intSize())
+                    : java.util.Arrays.copyOf((double[]) d.data(), 2 * d.shape().intSize());
+            dims = java.util.Arrays.copyOf(dims, dims.length + 1);
+            dims[dims.length - 1] = 2;
+        }
         if (dims.length == 0) return Array.get(flat, 0);
         return nest(flat, dims, 0, new int[] {0});
     }

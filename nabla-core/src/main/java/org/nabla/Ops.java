@@ -12,6 +12,8 @@ import org.nabla.graph.ControlFlow;
 import org.nabla.graph.Graph;
 import org.nabla.graph.GraphContext;
 import org.nabla.ops.ArrayOps;
+import org.nabla.ops.ComplexOps;
+import org.nabla.ops.FftOps;
 import org.nabla.ops.Attrs;
 import org.nabla.ops.GradOps;
 import org.nabla.ops.GraphOps;
@@ -114,8 +116,11 @@ public final class Ops {
     /** -x. */
     public static Tensor neg(Object x) { return mathUnary(MathOps.NEG, x); }
 
-    /** |x|. */
-    public static Tensor abs(Object x) { return mathUnary(MathOps.ABS, x); }
+    /** |x|; for a complex x the modulus, of the parts' dtype (TensorFlow's ComplexAbs). */
+    public static Tensor abs(Object x) {
+        if (x instanceof Tensor t && t.dtype().isComplex()) return complexAbs(t);
+        return mathUnary(MathOps.ABS, x);
+    }
 
     /** -1, 0 or 1 by the sign of x. */
     public static Tensor sign(Object x) { return mathUnary(MathOps.SIGN, x); }
@@ -878,6 +883,68 @@ public final class Ops {
     public static Tensor[] whileLoop(Function<Tensor[], Tensor> cond, Function<Tensor[], Tensor[]> body,
                                      Tensor[] loopVars, int maximumIterations, Shape[] shapeInvariants) {
         return ControlFlow.whileLoop(cond, body, loopVars, maximumIterations, shapeInvariants);
+    }
+
+    // ---------------------------------------------------------------- complex numbers (ComplexOps, FftOps)
+
+    /** {@code tf.complex}: real + imag * 1j, broadcast; float32 parts give complex64, float64 parts complex128. */
+    public static Tensor complex(Tensor real, Tensor imag) {
+        return run(ComplexOps.COMPLEX, Attrs.EMPTY, real, imag);
+    }
+
+    /** {@code tf.math.real}: the real parts of a complex tensor; a real tensor is returned unchanged. */
+    public static Tensor real(Tensor x) { return x.dtype().isComplex() ? run(ComplexOps.REAL, Attrs.EMPTY, x) : x; }
+
+    /** {@code tf.math.imag}: the imaginary parts of a complex tensor; zeros for a real one. */
+    public static Tensor imag(Tensor x) {
+        return x.dtype().isComplex() ? run(ComplexOps.IMAG, Attrs.EMPTY, x) : zerosLike(x);
+    }
+
+    /** {@code tf.math.conj}: the complex conjugate; a real tensor is returned unchanged. */
+    public static Tensor conj(Tensor x) { return x.dtype().isComplex() ? run(ComplexOps.CONJ, Attrs.EMPTY, x) : x; }
+
+    /** The modulus of each element of a complex tensor ({@link #abs} calls it for complex input). */
+    public static Tensor complexAbs(Tensor x) { return run(ComplexOps.COMPLEX_ABS, Attrs.EMPTY, x); }
+
+    /** {@code tf.math.angle}: the argument atan2(im, re) of each element of a complex tensor. */
+    public static Tensor angle(Tensor x) { return run(ComplexOps.ANGLE, Attrs.EMPTY, x); }
+
+    /** {@code tf.signal.fft}: the (unnormalized) DFT over the innermost axis of a complex tensor. */
+    public static Tensor fft(Tensor x) { return run(FftOps.FFT, Attrs.EMPTY, x); }
+
+    /** {@code tf.signal.ifft}: the inverse DFT (divided by n) over the innermost axis. */
+    public static Tensor ifft(Tensor x) { return run(FftOps.IFFT, Attrs.EMPTY, x); }
+
+    /** {@code tf.signal.fft2d}: the DFT over the two innermost axes. */
+    public static Tensor fft2d(Tensor x) { return run(FftOps.FFT2D, Attrs.EMPTY, x); }
+
+    /** {@code tf.signal.ifft2d}: the inverse DFT over the two innermost axes. */
+    public static Tensor ifft2d(Tensor x) { return run(FftOps.IFFT2D, Attrs.EMPTY, x); }
+
+    /**
+     * {@code tf.signal.rfft}: the DFT of a real float32/float64 signal over its innermost axis, cropped or
+     * zero-padded to {@code fftLength} (default: its length), as {@code n / 2 + 1} complex bins.
+     */
+    public static Tensor rfft(Tensor x, int... fftLength) {
+        return run(FftOps.RFFT, Attrs.of("fftLength", fftLength), x);
+    }
+
+    /**
+     * {@code tf.signal.irfft}: {@code fftLength} real values (default {@code 2 * (bins - 1)}) from the non-negative
+     * frequencies of a Hermitian spectrum.
+     */
+    public static Tensor irfft(Tensor x, int... fftLength) {
+        return run(FftOps.IRFFT, Attrs.of("fftLength", fftLength), x);
+    }
+
+    /** {@code tf.signal.rfft2d}: the 2-D DFT of a real signal; {@code fftLength} is empty or two sizes. */
+    public static Tensor rfft2d(Tensor x, int... fftLength) {
+        return run(FftOps.RFFT2D, Attrs.of("fftLength", fftLength), x);
+    }
+
+    /** {@code tf.signal.irfft2d}: the inverse of {@link #rfft2d}; {@code fftLength} is empty or two sizes. */
+    public static Tensor irfft2d(Tensor x, int... fftLength) {
+        return run(FftOps.IRFFT2D, Attrs.of("fftLength", fftLength), x);
     }
 
     // ---------------------------------------------------------------- gradients (GradOps)

@@ -80,10 +80,13 @@ public final class Tensor {
             case BYTE -> array instanceof byte[] a ? a.length : -1;
             case SHORT -> array instanceof short[] a ? a.length : -1;
             case STRING -> array instanceof byte[][] a ? a.length : -1;
+            case COMPLEX64 -> array instanceof float[] a ? a.length / 2 : -1;   // re, im pairs
+            case COMPLEX128 -> array instanceof double[] a ? a.length / 2 : -1;
         };
         if (length < 0) {
             throw new IllegalArgumentException("a " + dtype + " tensor is backed by a " + dtype.storage()
-                    .name().toLowerCase().replace("string", "byte[]") + "[] array, got " + (array == null ? "null" : array.getClass()
+                    .name().toLowerCase().replace("string", "byte[]").replace("complex64", "float")
+                    .replace("complex128", "double") + "[] array, got " + (array == null ? "null" : array.getClass()
                     .getSimpleName()));
         }
         if (length - offset < shape.size()) {
@@ -217,8 +220,26 @@ public final class Tensor {
             throw new IllegalStateException(method + ": a string tensor has no numeric values; parse them with "
                     + "Strings.toNumber, or read them with toStringArray");
         }
+        if (dtype().isComplex()) {
+            throw new IllegalStateException(method + ": a " + dtype() + " tensor has complex values; read them with "
+                    + "toComplexArray, or take Ops.real / Ops.imag / Ops.abs first");
+        }
         Tensor d = onHost().dense();
         return Strided.convert(d.data(), d.shape().intSize(), dtype(), want);
+    }
+
+    /**
+     * All elements of a complex tensor, row-major, as (re, im) pairs widened to double: {@code 2 * size()} values,
+     * element {@code i} at {@code [2i]} and {@code [2i + 1]}. Throws for other dtypes and for a graph tensor.
+     */
+    public double[] toComplexArray() {
+        requireConcrete("toComplexArray");
+        if (!dtype().isComplex()) {
+            throw new IllegalStateException("toComplexArray: tensor has dtype " + dtype() + ", not complex64 or "
+                    + "complex128");
+        }
+        Tensor d = onHost().dense();
+        return org.nabla.storage.ComplexParts.toDoubles(d.data(), d.shape().intSize());
     }
 
     /**
@@ -314,6 +335,10 @@ public final class Tensor {
     /** One element as double, by index (negative indices count from the end). */
     public double getDouble(int... index) {
         requireConcrete("getDouble");
+        if (dtype().isComplex()) {
+            throw new IllegalStateException("getDouble: a " + dtype() + " tensor has complex values; read them with "
+                    + "toComplexArray, or take Ops.real / Ops.imag first");
+        }
         if (!device.sharesHostMemory()) return onHost().getDouble(index);
         Shape shape = shape();
         if (index.length != shape.rank()) {

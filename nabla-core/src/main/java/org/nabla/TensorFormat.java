@@ -34,7 +34,26 @@ final class TensorFormat {
         Tensor dense = t.onHost().dense();
         if (t.rank() == 0) return scalar(dense);
         if (t.size() == 0) return "[]";
-        return new Printer(dense).print();
+        if (t.dtype().isComplex()) return Printer.complex(dense).print();
+        return new Printer(dense, false).print();
+    }
+
+    /**
+     * NumPy's str of a complex scalar, which is Python's repr of a complex: {@code (1+2j)}, {@code (1.5-0.5j)}, just
+     * {@code 2j} when the real part is +0, each part in its shortest digits without a trailing {@code .0}.
+     */
+    private static String complexScalar(Tensor t) {
+        double[] z = t.toComplexArray();
+        DType kind = t.dtype().realPart();
+        String im = pythonFloat(z[1], kind);
+        if (z[0] == 0 && !isNegativeZero(z[0])) return im + "j";
+        String sign = im.startsWith("-") ? "" : "+";
+        return "(" + pythonFloat(z[0], kind) + sign + im + "j)";
+    }
+
+    private static String pythonFloat(double x, DType kind) {
+        String s = floatScalar(x, kind);
+        return s.endsWith(".0") ? s.substring(0, s.length() - 2) : s;
     }
 
     /** NumPy's str of a scalar: {@code 4.0}, {@code 1e-05}, {@code 7}, {@code True}. */
@@ -44,6 +63,7 @@ final class TensorFormat {
             case FLOAT64 -> floatScalar(t.doubleValue(), DType.FLOAT64);
             case BOOL -> t.booleanValue() ? "True" : "False";
             case STRING -> bytesRepr(((byte[][]) t.data())[0]);
+            case COMPLEX64, COMPLEX128 -> complexScalar(t);
             default -> integerText(t.longValue(), t.dtype());
         };
     }
@@ -169,6 +189,8 @@ final class TensorFormat {
         private final boolean summarize;
         private final Object data;
         private final DType dtype;
+        private final boolean plus;                 // NumPy's sign='+': non-negative values get a '+'
+        private Printer realPart, imagPart;         // a complex tensor's parts, each with its own format
         // element format, fixed from the displayed elements before printing
         private boolean exp;
         private int padLeft;
@@ -177,13 +199,29 @@ final class TensorFormat {
         private int expSize;
         private int width;
 
-        Printer(Tensor t) {
+        Printer(Tensor t, boolean plus) {
             this.t = t;
             this.dims = t.shape().dims();
             this.strides = t.shape().contiguousStrides();
             this.summarize = t.size() > THRESHOLD;
             this.data = t.data();
             this.dtype = t.dtype();
+            this.plus = plus;
+        }
+
+        /**
+         * NumPy's ComplexFloatingFormat: the real parts formatted as a float array, the imaginary parts as one with
+         * a sign on every value, joined with a {@code j} before the imaginary part's padding.
+         */
+        static Printer complex(Tensor t) {
+            int n = t.shape().intSize();
+            DType part = t.dtype().realPart();
+            Printer p = new Printer(t, false);
+            p.realPart = new Printer(Tensor.wrap(part, t.shape(), org.nabla.storage.ComplexParts.part(t.data(), n,
+                    false)), false);
+            p.imagPart = new Printer(Tensor.wrap(part, t.shape(), org.nabla.storage.ComplexParts.part(t.data(), n,
+                    true)), true);
+            return p;
         }
 
         String print() {
@@ -216,6 +254,11 @@ final class TensorFormat {
 
         /** NumPy's FloatingFormat.fillFormat / IntegerFormat / BoolFormat over the displayed elements. */
         private void fill(int[] shown, int n) {
+            if (realPart != null) {
+                realPart.fill(shown, n);
+                imagPart.fill(shown, n);
+                return;
+            }
             if (dtype == DType.STRING) return; // NumPy pads no string element
             if (dtype == DType.BOOL) {
                 width = 5; // ' True' / 'False' for every non-scalar array
@@ -255,7 +298,7 @@ final class TensorFormat {
                     double x = at(shown[k]);
                     if (!Double.isFinite(x)) continue;
                     Sci s = Sci.of(x, kind, PRECISION);
-                    intLen = Math.max(intLen, s.intPart.length());
+                    intLen = Math.max(intLen, s.intPart.length() + (plus && !s.intPart.startsWith("-") ? 1 : 0));
                     fracLen = Math.max(fracLen, s.frac.length());
                     expDigits = Math.max(expDigits, Math.max(2, Integer.toString(Math.abs(s.exp)).length()));
                 }
@@ -267,7 +310,7 @@ final class TensorFormat {
                 for (int k = 0; k < n; k++) {
                     double x = at(shown[k]);
                     if (!Double.isFinite(x)) continue;
-                    String s = positional(x, kind);
+                    String s = signed(positional(x, kind));
                     int dot = s.indexOf('.');
                     padLeft = Math.max(padLeft, dot);
                     padRight = Math.max(padRight, s.length() - dot - 1);
@@ -275,27 +318,35 @@ final class TensorFormat {
             }
             if (anyNonFinite) {
                 int offset = padRight + 1;
-                padLeft = Math.max(padLeft, Math.max(3 - offset, 3 + (negInf ? 1 : 0) - offset));
+                padLeft = Math.max(padLeft, Math.max(3 - offset, 3 + (negInf || plus ? 1 : 0) - offset));
             }
         }
 
+        /** {@code s} with a '+' in front for NumPy's sign='+' (negative values have their '-' already). */
+        private String signed(String s) { return plus && !s.startsWith("-") ? "+" + s : s; }
+
         private String element(int i) {
+            if (realPart != null) {
+                String im = imagPart.element(i);
+                int end = im.stripTrailing().length();   // the 'j' goes before the imaginary part's padding
+                return realPart.element(i) + im.substring(0, end) + "j" + im.substring(end);
+            }
             if (dtype == DType.STRING) return bytesRepr(((byte[][]) data)[i]);
             if (dtype == DType.BOOL) return at(i) != 0 ? " True" : "False";
             if (!dtype.isFloating()) return pad(integer(i), width);
             double x = at(i);
             if (!Double.isFinite(x)) {
-                String s = Double.isNaN(x) ? "nan" : x > 0 ? "inf" : "-inf";
+                String s = signed(Double.isNaN(x) ? "nan" : x > 0 ? "inf" : "-inf");
                 return pad(s, padLeft + padRight + 1);
             }
             DType kind = dtype;
             if (exp) {
                 Sci s = Sci.exact(x, kind, precision);
                 String e = Integer.toString(Math.abs(s.exp));
-                return pad(s.intPart, padLeft) + "." + s.frac + "e"
+                return pad(signed(s.intPart), padLeft) + "." + s.frac + "e"
                         + (s.exp < 0 ? "-" : "+") + "0".repeat(Math.max(0, expSize - e.length())) + e;
             }
-            String s = positional(x, kind);
+            String s = signed(positional(x, kind));
             int dot = s.indexOf('.');
             return " ".repeat(Math.max(0, padLeft - dot)) + s + " ".repeat(Math.max(0, padRight - (s.length() - dot
                     - 1)));

@@ -80,6 +80,44 @@ public final class Tensors {
         return Tensor.wrap(DType.STRING, Shape.of(dims), checked(b, values.length, dims));
     }
 
+    /**
+     * A complex64 tensor from its real and imaginary parts ({@code re[i] + im[i] * 1j}); no shape means a vector.
+     * The parts must have the same length.
+     */
+    public static Tensor complex(float[] re, float[] im, int... shape) {
+        return complexOf(DType.COMPLEX64, re, im, re.length, im.length, shape);
+    }
+
+    /** A complex128 tensor from its real and imaginary parts; no shape means a vector. */
+    public static Tensor complex(double[] re, double[] im, int... shape) {
+        return complexOf(DType.COMPLEX128, re, im, re.length, im.length, shape);
+    }
+
+    /**
+     * A complex64 or complex128 tensor from interleaved parts {@code re0, im0, re1, im1...} (NumPy's memory layout of
+     * a complex array), converted to {@code dtype}; no shape means a vector.
+     */
+    public static Tensor complexInterleaved(DType dtype, double[] parts, int... shape) {
+        if (!dtype.isComplex()) throw new IllegalArgumentException("complexInterleaved: " + dtype + " is not complex");
+        if (parts.length % 2 != 0) {
+            throw new IllegalArgumentException("complexInterleaved: an odd number of parts (" + parts.length + ")");
+        }
+        int n = parts.length / 2;
+        int[] dims = shape.length == 0 ? new int[] {n} : shape;
+        return Tensor.wrap(dtype, Shape.of(dims), checked(org.nabla.storage.ComplexParts.fromDoubles(dtype,
+                parts.clone()), n, dims));
+    }
+
+    private static Tensor complexOf(DType dtype, Object re, Object im, int reLength, int imLength, int[] shape) {
+        if (reLength != imLength) {
+            throw new IllegalArgumentException("Tensors.complex: " + reLength + " real parts but " + imLength
+                    + " imaginary parts");
+        }
+        int[] dims = shape.length == 0 ? new int[] {reLength} : shape;
+        Object z = org.nabla.storage.ComplexParts.join(dtype, re, im, dtype.realPart(), reLength);
+        return Tensor.wrap(dtype, Shape.of(dims), checked(z, reLength, dims));
+    }
+
     private static Object checked(Object array, int length, int[] shape) {
         long size = Shape.of(shape).size();
         if (size != length) {

@@ -30,6 +30,8 @@ class DTypeTest {
         pinned.put(DType.FLOAT16, 12);
         pinned.put(DType.BFLOAT16, 13);
         pinned.put(DType.STRING, 14);
+        pinned.put(DType.COMPLEX64, 15);
+        pinned.put(DType.COMPLEX128, 16);
         assertEquals(DType.values().length, pinned.size(), "a new dtype needs its code pinned here");
         pinned.forEach((d, code) -> assertEquals(code, d.fileCode(), d.toString()));
     }
@@ -46,7 +48,8 @@ class DTypeTest {
     void unknownFileCodeNamesItAndTheKnownOnes() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> DType.fromFileCode(99));
         assertEquals("unknown dtype code 99 (known codes: 1 float32, 2 float64, 3 int32, 4 int64, 5 uint8, 6 bool, "
-                + "7 int8, 8 int16, 9 uint16, 10 uint32, 11 uint64, 12 float16, 13 bfloat16, 14 string)", e.getMessage());
+                + "7 int8, 8 int16, 9 uint16, 10 uint32, 11 uint64, 12 float16, 13 bfloat16, 14 string, 15 complex64, 16 complex128)",
+                e.getMessage());
         assertThrows(IllegalArgumentException.class, () -> DType.fromFileCode(0));
     }
 }

@@ -274,4 +274,22 @@ class TensorScopeTest {
         assertArrayEquals(map(i -> 2 * AV[i] + 1), f.call(A)[0].toFloatArray());
         assertEquals(Shape.of(N, N), r.shape());
     }
+
+    @Test
+    void complexBuffersArePooledByElementCount() {
+        BufferPool pool = BufferPool.current();
+        pool.clear();
+        float[] pairs = new float[2 * 1024];   // 1024 complex64 elements
+        pool.give(pairs, DType.Storage.COMPLEX64);
+        assertEquals(null, pool.take(DType.Storage.COMPLEX64, 2048), "not a buffer of 2048 elements");
+        assertSame(pairs, pool.take(DType.Storage.COMPLEX64, 1024));
+        // a scope releasing complex results leaves later complex results intact
+        Tensor keep;
+        try (TensorScope scope = TensorScope.open()) {
+            Tensor z = Tensors.complex(new float[] {1, 2}, new float[] {3, 4});
+            keep = scope.keep(Ops.mul(z, z));
+        }
+        assertArrayEquals(new double[] {-8, 6, -12, 16}, keep.toComplexArray());
+        pool.clear();
+    }
 }

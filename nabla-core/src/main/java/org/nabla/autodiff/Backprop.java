@@ -97,7 +97,7 @@ final class Backprop {
     }
 
     /** Only floating-point tensors carry gradients; integer and bool values are constants to differentiation. */
-    static boolean carriesGradient(Tensor t) { return t.dtype().isFloating(); }
+    static boolean carriesGradient(Tensor t) { return t.dtype().isFloating() || t.dtype().isComplex(); }
 
     private static void accumulate(Map<Tensor, List<Tensor>> grads, Tensor t, Tensor g) {
         grads.computeIfAbsent(t, k -> new ArrayList<>(2)).add(g);

@@ -24,7 +24,16 @@ final class GradSupport {
     /** A scalar constant of {@code like}'s dtype. */
     static Tensor scalar(double v, Tensor like) { return Tensors.convert(v, like.dtype()); }
 
-    static boolean isFloat(Tensor t) { return t.dtype().isFloating(); }
+    /** Floating and complex tensors carry gradients. */
+    static boolean isFloat(Tensor t) { return t.dtype().isFloating() || t.dtype().isComplex(); }
+
+    /**
+     * The complex conjugate of a complex {@code t}, {@code t} itself otherwise. Rules for holomorphic ops multiply the
+     * incoming gradient by the conjugate of the derivative (TensorFlow's convention: the gradient of a real loss
+     * L with respect to z = x + iy is dL/dx + i dL/dy), so a rule written {@code g * conj(f'(z))} serves real and
+     * complex dtypes alike.
+     */
+    static Tensor conj(Tensor t) { return t.dtype().isComplex() ? Ops.conj(t) : t; }
 
     /** Null for inputs that cannot carry a gradient (integer and bool tensors). */
     static Tensor floatOnly(Tensor input, Tensor grad) { return isFloat(input) ? grad : null; }

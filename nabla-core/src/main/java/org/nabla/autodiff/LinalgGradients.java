@@ -15,7 +15,8 @@ public final class LinalgGradients {
     /** Registers these gradients. */
     public static void register(GradientRegistry gradients) {
         gradients.register(LinalgOps.MATMUL, (c, g) -> {
-            Tensor a = c.input(0), b = c.input(1), dy = g[0];
+            // conjugated for complex inputs (dA = g B^H): GradSupport.conj
+            Tensor a = GradSupport.conj(c.input(0)), b = GradSupport.conj(c.input(1)), dy = g[0];
             boolean ta = c.attrs().getBool("transposeA"), tb = c.attrs().getBool("transposeB");
             // Each product only when its input needs a gradient (a first layer's input does not).
             java.util.function.Supplier<Tensor> da, db;

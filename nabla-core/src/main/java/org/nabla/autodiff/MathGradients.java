@@ -1,5 +1,6 @@
 package org.nabla.autodiff;
 
+import static org.nabla.autodiff.GradSupport.conj;
 import static org.nabla.autodiff.GradSupport.floatOnly;
 import static org.nabla.autodiff.GradSupport.scalar;
 import static org.nabla.autodiff.GradSupport.unbroadcast;
@@ -23,9 +24,11 @@ public final class MathGradients {
     public static void register(GradientRegistry gradients) {
         gradients.register(MathOps.ADD, (c, g) -> binary(c, g[0], g[0]));
         gradients.register(MathOps.SUB, (c, g) -> binary(c, g[0], Ops.neg(g[0])));
-        gradients.register(MathOps.MUL, (c, g) -> binary(c, Ops.mul(g[0], c.input(1)), Ops.mul(g[0], c.input(0))));
-        gradients.register(MathOps.DIV, (c, g) -> binary(c, Ops.div(g[0], c.input(1)),
-                Ops.neg(Ops.div(Ops.mul(g[0], c.input(0)), Ops.square(c.input(1))))));
+        // conj(...) is the identity for real dtypes: see GradSupport.conj for the complex convention
+        gradients.register(MathOps.MUL, (c, g) -> binary(c, Ops.mul(g[0], conj(c.input(1))),
+                Ops.mul(g[0], conj(c.input(0)))));
+        gradients.register(MathOps.DIV, (c, g) -> binary(c, Ops.div(g[0], conj(c.input(1))),
+                Ops.neg(Ops.div(Ops.mul(g[0], conj(c.input(0))), conj(Ops.square(c.input(1)))))));
         gradients.register(MathOps.MOD, (c, g) -> binary(c, g[0],
                 Ops.neg(Ops.mul(g[0], Ops.floorDiv(c.input(0), c.input(1))))));
         gradients.register(MathOps.POW, (c, g) -> {
@@ -40,11 +43,11 @@ public final class MathGradients {
 
         unary(gradients, MathOps.NEG, (c, g) -> Ops.neg(g));
         unary(gradients, MathOps.ABS, (c, g) -> Ops.mul(g, Ops.sign(c.input(0))));
-        unary(gradients, MathOps.SQUARE, (c, g) -> Ops.mul(g, Ops.mul(scalar(2, g), c.input(0))));
-        unary(gradients, MathOps.EXP, (c, g) -> Ops.mul(g, c.output(0)));
-        unary(gradients, MathOps.LOG, (c, g) -> Ops.div(g, c.input(0)));
+        unary(gradients, MathOps.SQUARE, (c, g) -> Ops.mul(g, Ops.mul(scalar(2, g), conj(c.input(0)))));
+        unary(gradients, MathOps.EXP, (c, g) -> Ops.mul(g, conj(c.output(0))));
+        unary(gradients, MathOps.LOG, (c, g) -> Ops.div(g, conj(c.input(0))));
         unary(gradients, MathOps.LOG1P, (c, g) -> Ops.div(g, Ops.add(scalar(1, g), c.input(0))));
-        unary(gradients, MathOps.SQRT, (c, g) -> Ops.div(g, Ops.mul(scalar(2, g), c.output(0))));
+        unary(gradients, MathOps.SQRT, (c, g) -> Ops.div(g, Ops.mul(scalar(2, g), conj(c.output(0)))));
         unary(gradients, MathOps.RSQRT, (c, g) -> Ops.mul(Ops.mul(g, scalar(-0.5, g)),
                 Ops.div(c.output(0), c.input(0))));
         unary(gradients, MathOps.RECIPROCAL, (c, g) -> Ops.neg(Ops.mul(g, Ops.square(c.output(0)))));
@@ -75,7 +78,8 @@ public final class MathGradients {
         });
         gradients.register(MathOps.CAST, (c, g) -> {
             DType from = c.input(0).dtype();
-            boolean floats = from.isFloating() && c.output(0).dtype().isFloating();
+            // real <-> complex too (tf.cast's gradient): the real part going back, imaginary 0 coming in
+            boolean floats = GradSupport.isFloat(c.input(0)) && GradSupport.isFloat(c.output(0));
             return new Tensor[] {floats ? Ops.cast(g[0], from) : null};
         });
     }

@@ -51,7 +51,7 @@ public final class ReductionGradients {
         Tensor othersAtZero = Ops.where(Ops.equal(zeros, GradSupport.scalar(1, x)), Ops.prod(nonZero, true, axes),
                 Ops.zerosLike(zeros));
         Tensor others = Ops.where(isZero, broadcastLike(othersAtZero, x), Ops.div(kept(c, c.output(0)), nonZero));
-        return one(Ops.mul(kept(c, g[0]), others));
+        return one(Ops.mul(kept(c, g[0]), GradSupport.conj(others)));
     }
 
     private static Tensor[] extreme(OpCall c, Tensor[] g) {

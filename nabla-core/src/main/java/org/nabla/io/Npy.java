@@ -124,6 +124,8 @@ public final class Npy {
             // NumPy has no bfloat16; ml_dtypes saves it as a 2-byte void, the one such type this reads back
             case BFLOAT16 -> "<V2";
             case STRING -> "|O"; // pickled objects: neither read nor written (header refuses it)
+            case COMPLEX64 -> "<c8";
+            case COMPLEX128 -> "<c16";
         };
     }
 
@@ -153,12 +155,13 @@ public final class Npy {
 
     private static void writeData(Tensor t, OutputStream out) throws IOException {
         Object data = t.data();
-        int n = t.shape().intSize();
+        int parts = t.dtype().isComplex() ? 2 : 1; // complex: re, im pairs written as 2n floats or doubles
+        int n = t.shape().intSize() * parts;
         if (data instanceof byte[] a) {
             out.write(a, 0, n);
             return;
         }
-        int size = t.dtype().byteSize();
+        int size = t.dtype().byteSize() / parts;
         int perChunk = IO_CHUNK / size;
         ByteBuffer buf = ByteBuffer.allocate(Math.min(n, perChunk) * size).order(ByteOrder.LITTLE_ENDIAN);
         for (int from = 0; from < n; from += perChunk) {
@@ -270,9 +273,11 @@ public final class Npy {
         return Tensor.view(flat, shape, 0, strides).dense();
     }
 
-    private static void readData(Source src, long pos, Object data, int n, DType dtype, ByteOrder order)
+    private static void readData(Source src, long pos, Object data, int elements, DType dtype, ByteOrder order)
             throws IOException {
-        int size = dtype.byteSize();
+        int parts = dtype.isComplex() ? 2 : 1; // complex: re, im pairs read as 2n floats or doubles
+        int n = elements * parts;
+        int size = dtype.byteSize() / parts;
         int perChunk = IO_CHUNK / size;
         ByteBuffer buf = ByteBuffer.allocate(Math.min(n, perChunk) * size).order(order);
         for (int from = 0; from < n; from += perChunk) {

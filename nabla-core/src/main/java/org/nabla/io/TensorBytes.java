@@ -31,9 +31,10 @@ public final class TensorBytes {
             return;
         }
         ByteBuffer le = b.slice().order(ByteOrder.LITTLE_ENDIAN);
+        int parts = d.dtype().isComplex() ? 2 : 1; // complex: re, im pairs, as NumPy and ONNX store them
         switch (d.data()) {
-            case float[] a -> le.asFloatBuffer().put(a, 0, n);
-            case double[] a -> le.asDoubleBuffer().put(a, 0, n);
+            case float[] a -> le.asFloatBuffer().put(a, 0, n * parts);
+            case double[] a -> le.asDoubleBuffer().put(a, 0, n * parts);
             case int[] a -> le.asIntBuffer().put(a, 0, n);
             case long[] a -> le.asLongBuffer().put(a, 0, n);
             case byte[] a -> le.put(a, 0, n);
@@ -60,6 +61,8 @@ public final class TensorBytes {
             case BYTE -> { byte[] a = new byte[n]; le.get(a); yield a; }
             case SHORT -> { short[] a = new short[n]; le.asShortBuffer().get(a); yield a; }
             case STRING -> throw new AssertionError("read by getStrings");
+            case COMPLEX64 -> { float[] a = new float[2 * n]; le.asFloatBuffer().get(a); yield a; }
+            case COMPLEX128 -> { double[] a = new double[2 * n]; le.asDoubleBuffer().get(a); yield a; }
         };
         if (dtype == DType.BOOL) {
             for (byte x : (byte[]) data) {

@@ -45,6 +45,7 @@ public final class KernelRegistry {
     private static final int ANY = DType.values().length;
     /** The 16-bit floats, which get a {@link WidenedKernel} from every float32 kernel without one of their own. */
     private static final List<DType> HALVES = List.of(DType.FLOAT16, DType.BFLOAT16);
+    private static final List<DType> COMPLEX = List.of(DType.COMPLEX64, DType.COMPLEX128);
     static final KernelRegistry GLOBAL = new KernelRegistry();
 
     private final Map<String, Entry[][]> byDevice = new ConcurrentHashMap<>();
@@ -97,11 +98,13 @@ public final class KernelRegistry {
         }
         Entry[] row = table[op.id()] == null ? new Entry[ANY + 1] : table[op.id()].clone();
         int slot = dtype == null ? ANY : dtype.ordinal();
-        if (row[slot] != null && !(row[slot].kernel() instanceof WidenedKernel)) {
+        if (row[slot] != null && !(row[slot].kernel() instanceof WidenedKernel)
+                && !(row[slot].kernel() instanceof ComplexSplitKernel)) {
             throw new IllegalStateException("kernel for " + op.name() + " on " + deviceType + " for "
                     + (dtype == null ? "any dtype" : dtype) + " is registered twice");
         }
         row[slot] = new Entry(kernel, acceptsViews);
+        complexFromReal(op, dtype, kernel, acceptsViews, row);
         if (dtype == DType.FLOAT32 && op.variableAttrs().isEmpty()) {
             for (DType half : HALVES) {
                 if (row[half.ordinal()] == null) row[half.ordinal()] = new Entry(new WidenedKernel(kernel, half), true);
@@ -109,6 +112,26 @@ public final class KernelRegistry {
         }
         table[op.id()] = row;
         byDevice.put(deviceType, table);
+    }
+
+    /**
+     * Complex dtypes get an any-dtype or real kernel only where {@link ComplexSplitKernel} names the op: run on each
+     * part for data movement and sums, as is for kernels that never read elements. (A complex lookup never falls
+     * back to an any-dtype kernel, so no kernel serves complex values without saying so.)
+     */
+    private static void complexFromReal(OpDef op, DType dtype, Kernel kernel, boolean acceptsViews, Entry[] row) {
+        boolean split = ComplexSplitKernel.SPLIT_OPS.contains(op.name());
+        if (dtype == null && ComplexSplitKernel.PASS_THROUGH_OPS.contains(op.name())) {
+            for (DType c : COMPLEX) if (row[c.ordinal()] == null) row[c.ordinal()] = new Entry(kernel, acceptsViews);
+            return;
+        }
+        if (!split) return;
+        for (DType c : COMPLEX) {
+            boolean fits = dtype == null || dtype == c.realPart();
+            if (fits && (row[c.ordinal()] == null || row[c.ordinal()].kernel() instanceof ComplexSplitKernel)) {
+                row[c.ordinal()] = new Entry(new ComplexSplitKernel(kernel, c), true);
+            }
+        }
     }
 
     /** The kernel for (op, device type, dtype), or an error listing what is registered for that op. */
@@ -121,7 +144,8 @@ public final class KernelRegistry {
         if (e == null && runDeferred(null)) e = find(op, deviceType, dtype);
         if (e != null) return e;
         throw new OpException(op.name(), "no kernel for device type " + deviceType + " and dtype " + dtype
-                + "; registered: " + describe(op));
+                + "; registered: " + describe(op) + (dtype != null && dtype.isComplex()
+                ? " (an any-dtype kernel serves complex values only where it says so)" : ""));
     }
 
     public boolean has(OpDef op, String deviceType, DType dtype) {
@@ -137,7 +161,7 @@ public final class KernelRegistry {
         Entry[] row = table[op.id()];
         if (row == null) return null;
         Entry e = dtype == null ? null : row[dtype.ordinal()];
-        return e != null ? e : row[ANY];
+        return e != null || (dtype != null && dtype.isComplex()) ? e : row[ANY];
     }
 
     /**

@@ -2,6 +2,7 @@ package org.nabla.library;
 
 import java.util.Collection;
 import org.nabla.autodiff.ArrayGradients;
+import org.nabla.autodiff.ComplexGradients;
 import org.nabla.autodiff.ControlFlowGradients;
 import org.nabla.autodiff.GradOpGradients;
 import org.nabla.autodiff.LinalgGradients;
@@ -12,6 +13,8 @@ import org.nabla.autodiff.StateGradients;
 import org.nabla.kernels.KernelRegistry;
 import org.nabla.kernels.OpLibrary;
 import org.nabla.kernels.cpu.CpuArrayKernels;
+import org.nabla.kernels.cpu.CpuComplexKernels;
+import org.nabla.kernels.cpu.CpuFftKernels;
 import org.nabla.kernels.cpu.CpuControlFlowKernels;
 import org.nabla.kernels.cpu.CpuFusedKernels;
 import org.nabla.kernels.cpu.CpuGradKernels;
@@ -25,6 +28,8 @@ import org.nabla.kernels.cpu.CpuReductionKernels;
 import org.nabla.kernels.cpu.CpuStateKernels;
 import org.nabla.kernels.cpu.CpuTransferKernels;
 import org.nabla.ops.ArrayOps;
+import org.nabla.ops.ComplexOps;
+import org.nabla.ops.FftOps;
 import org.nabla.ops.ControlFlowOps;
 import org.nabla.ops.FusedOps;
 import org.nabla.ops.GradOps;
@@ -50,7 +55,7 @@ public final class CoreLibrary implements OpLibrary {
     public Collection<OpDef> ops() {
         return OpLibrary.declaredIn(GraphOps.class, StateOps.class, MathOps.class, LinalgOps.class,
                 ReductionOps.class, ArrayOps.class, NnOps.class, RandomOps.class, ControlFlowOps.class,
-                TransferOps.class, FusedOps.class, GradOps.class, NnGradOps.class);
+                TransferOps.class, FusedOps.class, GradOps.class, NnGradOps.class, ComplexOps.class, FftOps.class);
     }
 
     @Override
@@ -63,6 +68,7 @@ public final class CoreLibrary implements OpLibrary {
         StateGradients.register(r);
         GradOpGradients.register(r);
         ControlFlowGradients.register(r);
+        ComplexGradients.register(r);
     }
 
     /**
@@ -74,6 +80,11 @@ public final class CoreLibrary implements OpLibrary {
         r.registerOnFirstUse(GraphOps.class, CpuGraphKernels::register);
         r.registerOnFirstUse(StateOps.class, CpuStateKernels::register);
         r.registerOnFirstUse(MathOps.class, CpuMathKernels::register);
+        r.registerOnFirstUse(MathOps.class, CpuComplexKernels::registerMath);
+        r.registerOnFirstUse(LinalgOps.class, CpuComplexKernels::registerLinalg);
+        r.registerOnFirstUse(ReductionOps.class, CpuComplexKernels::registerReductions);
+        r.registerOnFirstUse(ComplexOps.class, CpuComplexKernels::register);
+        r.registerOnFirstUse(FftOps.class, CpuFftKernels::register);
         r.registerOnFirstUse(LinalgOps.class, CpuLinalgKernels::register);
         r.registerOnFirstUse(ReductionOps.class, CpuReductionKernels::register);
         r.registerOnFirstUse(ArrayOps.class, CpuArrayKernels::register);

@@ -22,7 +22,7 @@ public final class LinalgOps {
     /** The output shape of MatMul: broadcast batch axes, then [rows of op(a), columns of op(b)]. */
     static Shape matmulShape(TensorSpec a, TensorSpec b, boolean transposeA, boolean transposeB) {
         Infer.requireDType("MatMul", "a", a, DType.FLOAT32, DType.FLOAT64, DType.FLOAT16, DType.BFLOAT16, DType.INT32,
-                DType.INT64);
+                DType.INT64, DType.COMPLEX64, DType.COMPLEX128);
         Shape sa = a.shape();
         Shape sb = b.shape();
         for (int i = 0; i < 2; i++) {

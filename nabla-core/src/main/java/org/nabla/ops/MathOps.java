@@ -47,13 +47,13 @@ public final class MathOps {
 
     public static final OpDef SQUARE = numericUnary("Square").summary("x * x").build();
 
-    public static final OpDef EXP = floatUnary("Exp").summary("e ** x").build();
+    public static final OpDef EXP = floatOrComplexUnary("Exp").summary("e ** x").build();
 
-    public static final OpDef LOG = floatUnary("Log").summary("natural logarithm; -inf at 0, NaN below").build();
+    public static final OpDef LOG = floatOrComplexUnary("Log").summary("natural logarithm; -inf at 0, NaN below").build();
 
     public static final OpDef LOG1P = floatUnary("Log1p").summary("log(1 + x), accurate for small x").build();
 
-    public static final OpDef SQRT = floatUnary("Sqrt").summary("square root; NaN for negative x").build();
+    public static final OpDef SQRT = floatOrComplexUnary("Sqrt").summary("square root; NaN for negative x").build();
 
     public static final OpDef RSQRT = floatUnary("Rsqrt").summary("1 / sqrt(x)").build();
 
@@ -207,6 +207,14 @@ public final class MathOps {
         });
     }
 
+    /** Float ops TensorFlow also has complex kernels for (exp, log, sqrt). */
+    private static OpDef.Builder floatOrComplexUnary(String name) {
+        return OpDef.builder(name).inputs("x").shape((in, a) -> {
+            if (!in[0].dtype().isComplex()) requireFloat(name, in[0]);
+            return Infer.one(in[0].dtype(), in[0].shape());
+        });
+    }
+
     private static OpDef.Builder floatPredicate(String name) {
         return OpDef.builder(name).inputs("x").notDifferentiable().shape((in, a) -> {
             requireFloat(name, in[0]);
@@ -221,6 +229,10 @@ public final class MathOps {
             if (!acceptsBool && in[0].dtype() == DType.STRING) {
                 throw new OpException(name, "cannot order string inputs " + in[0] + " and " + in[1]
                         + "; strings compare with Equal/NotEqual only (as in TensorFlow)");
+            }
+            if (!acceptsBool && in[0].dtype().isComplex()) {
+                throw new OpException(name, "complex numbers have no order: cannot compare " + in[0] + " and "
+                        + in[1] + " (compare Ops.abs or Ops.real of them)");
             }
             if (!acceptsBool && in[0].dtype() == DType.BOOL) {
                 throw new OpException(name, "cannot order bool inputs " + in[0] + " and " + in[1]

@@ -107,6 +107,7 @@ final class SparseKernels {
             case SHORT -> ((short[]) a)[i] == 0;
             case BYTE -> ((byte[]) a)[i] == 0;
             case STRING -> ((byte[][]) a)[i].length == 0; // TF's zero string is ""
+            case COMPLEX64, COMPLEX128 -> throw new IllegalArgumentException("sparse tensors hold real values only");
         };
     }
 

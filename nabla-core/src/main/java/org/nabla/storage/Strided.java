@@ -14,6 +14,9 @@ public final class Strided {
      * dense array; {@code strides} null means dense from {@code offset}.
      */
     public static Object denseCopy(Object src, int offset, int[] dims, int[] strides, DType.Storage storage, int n) {
+        if (storage == DType.Storage.COMPLEX64 || storage == DType.Storage.COMPLEX128) {
+            return complexCopy(src, offset, dims, strides, storage, n);
+        }
         Object dst = allocate(storage, n);
         if (strides == null) {
             System.arraycopy(src, offset, dst, 0, n);
@@ -33,7 +36,31 @@ public final class Strided {
             case BYTE -> new byte[n];
             case SHORT -> new short[n];
             case STRING -> emptyStrings(n);
+            case COMPLEX64 -> new float[2 * n];    // re, im pairs (ComplexParts)
+            case COMPLEX128 -> new double[2 * n];
         };
+    }
+
+    /** {@link #denseCopy} for complex storage, whose offset and strides count elements of two array slots each. */
+    private static Object complexCopy(Object src, int offset, int[] dims, int[] strides, DType.Storage storage, int n) {
+        Object dst = allocate(storage, n);
+        if (strides == null) {
+            System.arraycopy(src, 2 * offset, dst, 0, 2 * n);
+            return dst;
+        }
+        int rank = dims.length;
+        int[] index = new int[rank];
+        int pos = offset;
+        for (int out = 0; out < n; out++) {
+            System.arraycopy(src, 2 * pos, dst, 2 * out, 2);
+            for (int axis = rank - 1; axis >= 0; axis--) {
+                pos += strides[axis];
+                if (++index[axis] < dims[axis]) break;
+                pos -= strides[axis] * dims[axis];
+                index[axis] = 0;
+            }
+        }
+        return dst;
     }
 
     /** The empty byte string that fills new string storage (shared: string elements are never written to). */
@@ -147,8 +174,17 @@ public final class Strided {
         if (dtype.isHalfPrecision() && want != DType.Storage.SHORT) return convertHalf((short[]) src, n, dtype, want);
         if (dtype.storage() == want) {
             Object copy = allocate(want, n);
-            System.arraycopy(src, 0, copy, 0, n);
+            System.arraycopy(src, 0, copy, 0, java.lang.reflect.Array.getLength(copy));
             return copy;
+        }
+        if (want == DType.Storage.COMPLEX64 || want == DType.Storage.COMPLEX128) {
+            DType complex = want == DType.Storage.COMPLEX64 ? DType.COMPLEX64 : DType.COMPLEX128;
+            if (dtype.isComplex()) return ComplexParts.fromDoubles(complex, ComplexParts.toDoubles(src, n));
+            return ComplexParts.join(complex, src, null, dtype, n);   // real to complex: imaginary parts 0 (tf.cast)
+        }
+        if (dtype.isComplex()) {
+            // complex to real keeps the real part, as tf.cast and NumPy's astype do
+            return convert(ComplexParts.part(src, n, false), n, dtype.realPart(), want);
         }
         if (dtype == DType.STRING || want == DType.Storage.STRING) {
             throw new IllegalArgumentException("cannot convert " + dtype + " values to " + want.name().toLowerCase()
@@ -156,7 +192,7 @@ public final class Strided {
                     + "Strings.asString)");
         }
         return switch (want) {
-            case STRING -> throw new AssertionError();
+            case STRING, COMPLEX64, COMPLEX128 -> throw new AssertionError();
             case FLOAT -> { float[] d = new float[n]; for (int i = 0; i < n; i++) d[i] = readFloat(src, i, dtype); yield d; }
             case DOUBLE -> { double[] d = new double[n]; for (int i = 0; i < n; i++) d[i] = read(src, i, dtype); yield d; }
             case INT -> { int[] d = new int[n]; for (int i = 0; i < n; i++) d[i] = (int) readLong(src, i, dtype); yield d; }

@@ -30,11 +30,19 @@ final class GradientRecipes {
     }
 
     /** Differentiable ops checked elsewhere, with the reason. */
-    static final Map<String, String> COVERED_ELSEWHERE = Map.of(
-            "ReadVariable", "no inputs: variable gradients are checked in GradientTapeTest",
-            "CustomGradient", "needs a Java gradient function: checked in GradientTapeTest",
-            "UserCube", "a test op library's op: checked in OpLibraryTest",
-            "UserPow4", "a test op library's op: checked in OpLibraryTest");
+    static final Map<String, String> COVERED_ELSEWHERE = Map.ofEntries(
+            Map.entry("ReadVariable", "no inputs: variable gradients are checked in GradientTapeTest"),
+            Map.entry("CustomGradient", "needs a Java gradient function: checked in GradientTapeTest"),
+            Map.entry("UserCube", "a test op library's op: checked in OpLibraryTest"),
+            Map.entry("UserPow4", "a test op library's op: checked in OpLibraryTest"),
+            complexOp("Complex"), complexOp("Real"), complexOp("Imag"), complexOp("Conj"), complexOp("ComplexAbs"),
+            complexOp("Angle"), complexOp("FFT"), complexOp("IFFT"), complexOp("FFT2D"), complexOp("IFFT2D"),
+            complexOp("RFFT"), complexOp("IRFFT"), complexOp("RFFT2D"), complexOp("IRFFT2D"));
+
+    private static Map.Entry<String, String> complexOp(String op) {
+        return Map.entry(op, "complex inputs or outputs: ComplexReferenceTest checks it against PyTorch and by finite "
+                + "differences of the real and imaginary parts");
+    }
 
     private static final SplittableRandom RANDOM = new SplittableRandom(1234);
 

@@ -69,6 +69,7 @@ public final class OffHeapDevice implements Device {
             case BYTE -> ValueLayout.JAVA_BYTE;
             case SHORT -> ValueLayout.JAVA_SHORT;
             case STRING -> throw new UnsupportedOperationException("string tensors stay on the heap");
+            case COMPLEX64, COMPLEX128 -> throw new UnsupportedOperationException("complex tensors stay on the heap");
         };
     }
 }

@@ -45,6 +45,7 @@ class OffHeapDeviceTest {
     void toCopiesEveryDTypeAndBack() {
         for (DType d : DType.values()) {
             if (d == DType.STRING) continue; // no numeric cast; the test device holds fixed-size elements only
+            if (d.isComplex()) continue; // complex tensors stay on the heap (the test device has no layout for them)
             Tensor host = Ops.cast(Tensors.of(new double[] {0, 1, 2, 3, 4, 5}), d).reshape(2, 3);
             Tensor there = host.to(DEV);
             assertSame(DEV, there.device());

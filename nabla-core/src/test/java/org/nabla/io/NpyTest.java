@@ -119,11 +119,14 @@ class NpyTest {
         descr.put(DType.UINT64, "<u8");
         descr.put(DType.FLOAT16, "<f2");
         descr.put(DType.BFLOAT16, "<V2");
+        descr.put(DType.COMPLEX64, "<c8");
+        descr.put(DType.COMPLEX128, "<c16");
         assertEquals(DType.values().length - 1, descr.size(), "every dtype but string (no .npy dtype) has a descr");
         for (Map.Entry<DType, String> e : descr.entrySet()) {
             Tensor t = Tensor.wrap(e.getKey(), Shape.SCALAR, Strided.allocate(e.getKey().storage(), 1));
-            String header = new String(Npy.toBytes(t), 10, 17, StandardCharsets.ISO_8859_1);
-            assertEquals("{'descr': '" + e.getValue() + "', ", header, e.getKey().toString());
+            String want = "{'descr': '" + e.getValue() + "', ";
+            String header = new String(Npy.toBytes(t), 10, want.length(), StandardCharsets.ISO_8859_1);
+            assertEquals(want, header, e.getKey().toString());
             assertEquals(e.getKey(), Npy.fromBytes(npy(1, "{'descr': '" + e.getValue() + "', 'fortran_order': False, "
                     + "'shape': (), }", new byte[e.getKey().byteSize()])).dtype());
         }
@@ -189,10 +192,12 @@ class NpyTest {
         byte[] v4 = npy(1, "{'descr': '<i4', " + ok + "}", data);
         v4[6] = 4;
         assertEquals("<bytes>: unsupported .npy format version 4.0 (expected 1.0, 2.0 or 3.0)", error(v4));
-        assertEquals("<bytes>: unsupported dtype descr '<c8'; supported: <f4, <f8, <i4, <i8, |u1, |b1, |i1, <i2, "
-                + "<u2, <u4, <u8, <f2, <V2 (or '>' for big-endian)", error(npy(1, "{'descr': '<c8', " + ok + "}", data)));
+        assertEquals("<bytes>: unsupported dtype descr '<c32'; supported: <f4, <f8, <i4, <i8, |u1, |b1, |i1, <i2, "
+                + "<u2, <u4, <u8, <f2, <V2, <c8, <c16 (or '>' for big-endian)",
+                error(npy(1, "{'descr': '<c32', " + ok + "}", data)));
         assertEquals("<bytes>: unsupported dtype descr '<U3'; supported: <f4, <f8, <i4, <i8, |u1, |b1, |i1, <i2, "
-                + "<u2, <u4, <u8, <f2, <V2 (or '>' for big-endian)", error(npy(1, "{'descr': '<U3', " + ok + "}", data)));
+                + "<u2, <u4, <u8, <f2, <V2, <c8, <c16 (or '>' for big-endian)",
+                error(npy(1, "{'descr': '<U3', " + ok + "}", data)));
         assertTrue(error(npy(1, "{'descr': [('a', '<f4')], " + ok + "}", data))
                 .contains("lists are not supported (structured dtypes cannot be read)"));
         assertTrue(error(npy(1, "{'descr': '<i4', 'fortran_order': False, 'shape': (3), }", data))

@@ -31,7 +31,10 @@ class OpCatalogTest {
             Map.entry("ArgMin", "argmin"),
             Map.entry("MatMul", "matmul"),
             Map.entry("Case", "caseOf"),
-            Map.entry("While", "whileLoop"));
+            Map.entry("While", "whileLoop"),
+            Map.entry("FFT", "fft"), Map.entry("IFFT", "ifft"), Map.entry("FFT2D", "fft2d"),
+            Map.entry("IFFT2D", "ifft2d"), Map.entry("RFFT", "rfft"), Map.entry("IRFFT", "irfft"),
+            Map.entry("RFFT2D", "rfft2d"), Map.entry("IRFFT2D", "irfft2d"));
 
     /** The op name in lowerCamel case, a "D" after a digit lowered too: Conv2DBackpropInput -> conv2dBackpropInput. */
     static String facadeName(String opName) {

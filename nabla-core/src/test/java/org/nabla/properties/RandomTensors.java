@@ -76,6 +76,16 @@ final class RandomTensors {
                 }
                 yield a;
             }
+            case COMPLEX64 -> {   // re, im pairs
+                float[] a = new float[2 * n];
+                for (int i = 0; i < 2 * n; i++) a[i] = rnd.nextInt(8) == 0 ? Float.intBitsToFloat(rnd.nextInt()) : (float) rnd.nextGaussian();
+                yield a;
+            }
+            case COMPLEX128 -> {
+                double[] a = new double[2 * n];
+                for (int i = 0; i < 2 * n; i++) a[i] = rnd.nextInt(8) == 0 ? Double.longBitsToDouble(rnd.nextLong()) : rnd.nextGaussian();
+                yield a;
+            }
         };
         return Tensor.wrap(dtype, Shape.of(shape), data);
     }
@@ -133,6 +143,20 @@ final class RandomTensors {
                     for (byte x : a[i]) v = v << 8 | (x & 0xff);
                     b[i] = v;
                 }
+                yield b;
+            }
+            case COMPLEX64 -> { // both parts' bits packed in a long
+                float[] a = (float[]) t.dense().data();
+                long[] b = new long[a.length / 2];
+                for (int i = 0; i < b.length; i++) {
+                    b[i] = (long) Float.floatToRawIntBits(a[2 * i]) << 32 | (Float.floatToRawIntBits(a[2 * i + 1]) & 0xffffffffL);
+                }
+                yield b;
+            }
+            case COMPLEX128 -> { // both parts' bits interleaved
+                double[] a = (double[]) t.dense().data();
+                long[] b = new long[a.length];
+                for (int i = 0; i < a.length; i++) b[i] = Double.doubleToRawLongBits(a[i]);
                 yield b;
             }
         };

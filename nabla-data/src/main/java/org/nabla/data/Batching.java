@@ -195,11 +195,14 @@ public final class Batching {
             case BYTE -> new byte[(int) total];
             case SHORT -> new short[(int) total];
             case STRING -> new byte[(int) total][]; // every element is copied in below
+            case COMPLEX64 -> new float[2 * (int) total];   // re, im pairs
+            case COMPLEX128 -> new double[2 * (int) total];
         };
+        int slots = dtype.isComplex() ? 2 : 1; // array slots per element
         for (int i = 0; i < items.size(); i++) {
             Tensor t = items.get(i);
             if (!t.isDense()) t = t.dense();
-            System.arraycopy(t.data(), t.offset(), out, i * n, n);
+            System.arraycopy(t.data(), slots * t.offset(), out, slots * i * n, slots * n);
         }
         return Tensor.wrap(dtype, Shape.of(batchDims), out);
     }

@@ -75,6 +75,7 @@ public final class Batches implements Iterable<Tensor[]> {
             case BYTE -> t.toByteArray();
             case SHORT -> t.toShortArray();
             case STRING -> t.toBytesArray();
+            case COMPLEX64, COMPLEX128 -> t.dense().data();   // dense and immutable: shared, not copied
         };
     }
 
@@ -161,8 +162,11 @@ public final class Batches implements Iterable<Tensor[]> {
     /** A storage array for {@code rows} rows of {@code t}. */
     private static Object newArray(Tensor t, int rows) {
         return java.lang.reflect.Array.newInstance(t.data().getClass().getComponentType(),
-                rows * rowSize(t.shape().dims()));
+                rows * rowSize(t.shape().dims()) * slots(t));
     }
+
+    /** Array slots per element: 2 for complex (re, im pairs), else 1. */
+    private static int slots(Tensor t) { return t.dtype().isComplex() ? 2 : 1; }
 
     private static int rowSize(int[] dims) {
         int row = 1;
@@ -176,7 +180,7 @@ public final class Batches implements Iterable<Tensor[]> {
      */
     static Tensor rows(Tensor t, int[] order, int from, int to, boolean permuted, Object into) {
         int[] d = t.shape().dims();
-        int row = rowSize(d);
+        int row = rowSize(d) * slots(t);
         int count = to - from;
         d[0] = count;
         Object src = t.data();

@@ -68,6 +68,8 @@ public final class OnnxTensors {
                 yield a;
             }
             case STRING -> throw new AssertionError("strings are read from string_data");
+            case COMPLEX64 -> { float[] a = new float[2 * size]; b.asFloatBuffer().get(a); yield a; }   // re, im pairs
+            case COMPLEX128 -> { double[] a = new double[2 * size]; b.asDoubleBuffer().get(a); yield a; }
         };
     }
 
@@ -123,6 +125,18 @@ public final class OnnxTensors {
                 yield a;
             }
             case STRING -> throw new AssertionError("strings are read from string_data");
+            case COMPLEX64 -> {   // ONNX keeps complex64 as re, im pairs in float_data
+                checkCount(what, "float_data", p.getFloatDataCount(), 2 * size);
+                float[] a = new float[2 * size];
+                for (int i = 0; i < a.length; i++) a[i] = p.getFloatData(i);
+                yield a;
+            }
+            case COMPLEX128 -> {
+                checkCount(what, "double_data", p.getDoubleDataCount(), 2 * size);
+                double[] a = new double[2 * size];
+                for (int i = 0; i < a.length; i++) a[i] = p.getDoubleData(i);
+                yield a;
+            }
         };
     }
 
@@ -152,6 +166,8 @@ public final class OnnxTensors {
             case SHORT -> b.asShortBuffer().put(d.toShortArray());
             case BYTE -> b.put(d.toByteArray());
             case STRING -> throw new AssertionError("strings are written to string_data");
+            case COMPLEX64 -> b.asFloatBuffer().put((float[]) d.data(), 0, 2 * n);   // re, im pairs
+            case COMPLEX128 -> b.asDoubleBuffer().put((double[]) d.data(), 0, 2 * n);
         }
         TensorProto.Builder p = TensorProto.newBuilder().setName(name).setDataType(OnnxTypes.toOnnx(d.dtype()));
         for (int dim : d.shape().dims()) p.addDims(dim);

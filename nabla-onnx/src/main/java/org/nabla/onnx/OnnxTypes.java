@@ -34,6 +34,8 @@ public final class OnnxTypes {
             case FLOAT16 -> 10;
             case BFLOAT16 -> 16;
             case STRING -> 8;
+            case COMPLEX64 -> 14;
+            case COMPLEX128 -> 15;
         };
     }
 

@@ -74,8 +74,8 @@ final class Ort {
                 yield OnnxTensor.createTensor(ENV, bits, shape, t.dtype() == DType.FLOAT16 ? OnnxJavaType.FLOAT16
                         : OnnxJavaType.BFLOAT16);
             }
-            case INT16, UINT16, UINT32, UINT64, STRING -> throw new IllegalArgumentException("no " + t.dtype()
-                    + " tensors in these tests");
+            case INT16, UINT16, UINT32, UINT64, STRING, COMPLEX64, COMPLEX128 ->
+                    throw new IllegalArgumentException("no " + t.dtype() + " tensors in these tests");
         };
     }
 

@@ -271,6 +271,8 @@ public final class CpuArrayKernels {
                 if (v != 0) throw new IllegalArgumentException("a string tensor is filled with \"\" only, not " + v);
                 yield new byte[][] {Strided.EMPTY_STRING};
             }
+            case COMPLEX64 -> new float[] {(float) v, 0f};   // v + 0j
+            case COMPLEX128 -> new double[] {v, 0};
         };
     }
 }

@@ -12,6 +12,7 @@ import org.nabla.kernels.KernelRegistry;
 import org.nabla.ops.MathOps;
 import org.nabla.ops.OpDef;
 import org.nabla.ops.TensorSpec;
+import org.nabla.storage.ComplexParts;
 import org.nabla.storage.HalfFloats;
 import org.nabla.storage.Strided;
 
@@ -24,13 +25,17 @@ public final class CpuMathKernels {
 
     // float16 and bfloat16 are left out of the arithmetic lists: they run the float32 kernels (KernelRegistry widens
     // them); only Select and Cast, which move or convert bits, have kernels of their own.
+    // Complex dtypes are left out of every list built from DType.values(): their kernels (ComplexKernels) are
+    // registered on their own, and Select gets them from the float kernels run on each part (ComplexSplitKernel).
     private static final List<DType> NUMERIC = Arrays.stream(DType.values())
-            .filter(d -> d.isNumeric() && !d.isHalfPrecision()).toList();
+            .filter(d -> d.isNumeric() && !d.isHalfPrecision() && !d.isComplex()).toList();
     private static final List<DType> FLOATS = List.of(DType.FLOAT32, DType.FLOAT64);
-    private static final List<DType> ALL = Arrays.stream(DType.values()).filter(d -> d != DType.STRING).toList();
-    private static final List<DType> ALL_AND_STRING = List.of(DType.values());
+    private static final List<DType> ALL = Arrays.stream(DType.values())
+            .filter(d -> d != DType.STRING && !d.isComplex()).toList();
+    private static final List<DType> ALL_AND_STRING = Arrays.stream(DType.values()).filter(d -> !d.isComplex())
+            .toList();
     private static final List<DType> COMPARABLE = Arrays.stream(DType.values())
-            .filter(d -> !d.isHalfPrecision() && d != DType.STRING).toList();
+            .filter(d -> !d.isHalfPrecision() && d != DType.STRING && !d.isComplex()).toList();
     private static final List<DType> BOOL = List.of(DType.BOOL);
     private static final List<DType> INTEGERS = Arrays.stream(DType.values()).filter(DType::isInteger).toList();
 
@@ -98,7 +103,7 @@ public final class CpuMathKernels {
         r.register(MathOps.BITCAST, CpuDevice.TYPE, ALL, ctx -> new Tensor[] {
             Tensor.wrap(ctx.outputSpec(0).dtype(), ctx.outputSpec(0).shape(),
                     bitcast(ctx.input(0).dense().data(), ctx.outputSpec(0).dtype().storage()))});
-        r.register(MathOps.CAST, CpuDevice.TYPE, ALL_AND_STRING, ctx -> {
+        r.register(MathOps.CAST, CpuDevice.TYPE, List.of(DType.values()), ctx -> {
             Tensor x = ctx.input(0);
             TensorSpec out = ctx.outputSpec(0);
             return new Tensor[] {x.dtype() == out.dtype() ? x : Tensor.wrap(out.dtype(), out.shape(),
@@ -233,6 +238,7 @@ public final class CpuMathKernels {
         int n = x.shape().intSize();
         Object src = x.data();
         DType from = x.dtype();
+        if (from.isComplex() || to.isComplex()) return castComplex(x, to);
         Object dst = Strided.allocate(to.storage(), n);
         boolean toBool = to == DType.BOOL;
         if (from.isHalfPrecision() && to != DType.FLOAT32 && !to.isHalfPrecision()) {
@@ -251,6 +257,23 @@ public final class CpuMathKernels {
             Parallel.forRange(n, Broadcasting.GRAIN, (lo, end) -> castWidened(src, from, dst, to, lo, end));
         }
         return dst;
+    }
+
+    /**
+     * tf.cast with complex on one side: complex to real takes the real part, real to complex sets the imaginary
+     * part 0, each going through the real cast of the parts' dtype (so a float16 target rounds as float16 does).
+     */
+    private static Object castComplex(Tensor x, DType to) {
+        int n = x.shape().intSize();
+        DType from = x.dtype();
+        if (from.isComplex() && to.isComplex()) return Strided.convert(x.data(), n, from, to.storage());
+        if (from.isComplex()) {
+            Tensor re = Tensor.wrap(from.realPart(), x.shape(), ComplexParts.part(x.data(), n, false));
+            return to == re.dtype() ? re.data() : cast(re, to);
+        }
+        DType part = to.realPart();
+        Object re = from == part ? x.data() : cast(x, part);
+        return ComplexParts.join(to, re, null, part, n);
     }
 
     /** The dtypes {@link #castRange} has a direct loop for, each pair chosen by storage alone. */

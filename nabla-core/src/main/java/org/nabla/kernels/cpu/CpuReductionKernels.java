@@ -35,7 +35,8 @@ public final class CpuReductionKernels {
         r.register(ReductionOps.ALL, cpu, DType.BOOL, ctx ->
                 reduce(ctx.input(0), ctx.attrs(), ctx.outputSpec(0), Op.MIN, "All"), true);
         // float16/bfloat16 run the float32 kernels, widened by the registry
-        for (DType d : Arrays.stream(DType.values()).filter(d -> d.isNumeric() && !d.isHalfPrecision()).toList()) {
+        for (DType d : Arrays.stream(DType.values()).filter(d -> d.isNumeric() && !d.isHalfPrecision()
+                && !d.isComplex()).toList()) {
             r.register(ReductionOps.ARG_MAX, cpu, d, ctx ->
                     argExtreme(ctx.input(0), ctx.attrs(), ctx.outputSpec(0), true));
             r.register(ReductionOps.ARG_MIN, cpu, d, ctx ->

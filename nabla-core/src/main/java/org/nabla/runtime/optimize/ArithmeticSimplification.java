@@ -109,7 +109,7 @@ final class ArithmeticSimplification implements Pass {
         Node p = o.node();
         if (p.op() != GraphOps.CONST || pinned.contains(p)) return false;
         Tensor t = (Tensor) p.attrs().get("value");
-        if (t.size() == 0 || t.size() > 1 << 20 || !t.dtype().isNumeric()) return false;
+        if (t.size() == 0 || t.size() > 1 << 20 || !t.dtype().isNumeric() || t.dtype().isComplex()) return false;
         for (double d : t.toDoubleArray()) if (d != v) return false;
         return true;
     }

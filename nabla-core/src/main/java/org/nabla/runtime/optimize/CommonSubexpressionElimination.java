@@ -92,7 +92,8 @@ final class CommonSubexpressionElimination implements Pass {
     private static byte[] bytesOf(Tensor t) {
         Tensor d = t.dense();
         int n = Math.toIntExact(t.size());
-        if (t.dtype() == DType.STRING) { // length-prefixed, so ["ab", "c"] and ["a", "bc"] differ
+        // strings length-prefixed, so ["ab", "c"] and ["a", "bc"] differ; complex with both parts of every element
+        if (t.dtype() == DType.STRING || t.dtype().isComplex()) {
             ByteBuffer s = ByteBuffer.allocate(Math.toIntExact(org.nabla.io.TensorBytes.byteCount(d)));
             org.nabla.io.TensorBytes.put(s, d);
             return s.array();

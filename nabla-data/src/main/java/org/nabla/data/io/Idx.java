@@ -221,6 +221,8 @@ public final class Idx {
             case INT64, UINT64 -> throw new IllegalArgumentException("IDX has no 64-bit integer type; cast the "
                     + dtype + " tensor to int32 first");
             case STRING -> throw new IllegalArgumentException("IDX holds numbers only, not strings");
+            case COMPLEX64, COMPLEX128 -> throw new IllegalArgumentException("IDX has no complex type; write the "
+                    + "real and imaginary parts (Ops.real, Ops.imag) as two files");
         };
     }
 

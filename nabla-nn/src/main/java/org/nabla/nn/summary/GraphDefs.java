@@ -91,6 +91,8 @@ public final class GraphDefs {
             case FLOAT16 -> 19;
             case UINT32 -> 22;
             case UINT64 -> 23;
+            case COMPLEX64 -> 8;
+            case COMPLEX128 -> 18;
             default -> 0;  // DT_INVALID: a type TensorFlow has no number for
         };
     }
