@@ -40,6 +40,10 @@ final class TensorProtos {
             case UINT64 -> DataType.DT_UINT64;
             case FLOAT16 -> DataType.DT_HALF;
             case BFLOAT16 -> DataType.DT_BFLOAT16;
+            case COMPLEX64 -> DataType.DT_COMPLEX64;
+            case COMPLEX128 -> DataType.DT_COMPLEX128;
+            // dtypes TensorFlow has no code for (ONNX's low-precision types): described as invalid, never served
+            default -> DataType.DT_INVALID;
         };
     }
 
