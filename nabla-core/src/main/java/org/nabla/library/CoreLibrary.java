@@ -2,6 +2,7 @@ package org.nabla.library;
 
 import java.util.Collection;
 import org.nabla.autodiff.ArrayGradients;
+import org.nabla.autodiff.AttentionGradients;
 import org.nabla.autodiff.ControlFlowGradients;
 import org.nabla.autodiff.GradOpGradients;
 import org.nabla.autodiff.LinalgGradients;
@@ -12,6 +13,7 @@ import org.nabla.autodiff.StateGradients;
 import org.nabla.kernels.KernelRegistry;
 import org.nabla.kernels.OpLibrary;
 import org.nabla.kernels.cpu.CpuArrayKernels;
+import org.nabla.kernels.cpu.CpuAttentionKernels;
 import org.nabla.kernels.cpu.CpuControlFlowKernels;
 import org.nabla.kernels.cpu.CpuFusedKernels;
 import org.nabla.kernels.cpu.CpuGradKernels;
@@ -25,6 +27,7 @@ import org.nabla.kernels.cpu.CpuReductionKernels;
 import org.nabla.kernels.cpu.CpuStateKernels;
 import org.nabla.kernels.cpu.CpuTransferKernels;
 import org.nabla.ops.ArrayOps;
+import org.nabla.ops.AttentionOps;
 import org.nabla.ops.ControlFlowOps;
 import org.nabla.ops.FusedOps;
 import org.nabla.ops.GradOps;
@@ -50,7 +53,7 @@ public final class CoreLibrary implements OpLibrary {
     public Collection<OpDef> ops() {
         return OpLibrary.declaredIn(GraphOps.class, StateOps.class, MathOps.class, LinalgOps.class,
                 ReductionOps.class, ArrayOps.class, NnOps.class, RandomOps.class, ControlFlowOps.class,
-                TransferOps.class, FusedOps.class, GradOps.class, NnGradOps.class);
+                TransferOps.class, FusedOps.class, GradOps.class, NnGradOps.class, AttentionOps.class);
     }
 
     @Override
@@ -60,6 +63,7 @@ public final class CoreLibrary implements OpLibrary {
         ReductionGradients.register(r);
         ArrayGradients.register(r);
         NnGradients.register(r);
+        AttentionGradients.register(r);
         StateGradients.register(r);
         GradOpGradients.register(r);
         ControlFlowGradients.register(r);
@@ -84,5 +88,6 @@ public final class CoreLibrary implements OpLibrary {
         r.registerOnFirstUse(FusedOps.class, CpuFusedKernels::register);
         r.registerOnFirstUse(GradOps.class, CpuGradKernels::register);
         r.registerOnFirstUse(NnGradOps.class, CpuNnGradKernels::register);
+        r.registerOnFirstUse(AttentionOps.class, CpuAttentionKernels::register);
     }
 }
