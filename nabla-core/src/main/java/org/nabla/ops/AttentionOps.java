@@ -16,6 +16,7 @@ import org.nabla.Shape;
 public final class AttentionOps {
     private AttentionOps() {}
 
+    /** The fused attention: outputs the result [B, H, Tq, Dv] and each query row's log-sum-exp [B, H, Tq]. */
     public static final OpDef SCALED_DOT_PRODUCT_ATTENTION = OpDef.builder("ScaledDotProductAttention")
             .inputs("query", "key", "value").variadicInput("mask", 0)
             .attr("scale", AttrType.FLOAT, 0.0)
