@@ -7,14 +7,16 @@ import java.util.Locale;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Function;
 import java.util.function.Supplier;
+
 import org.nabla.eager.ExecutionContext;
 import org.nabla.graph.ControlFlow;
 import org.nabla.graph.Graph;
 import org.nabla.graph.GraphContext;
 import org.nabla.ops.ArrayOps;
+import org.nabla.ops.AttentionOps;
+import org.nabla.ops.Attrs;
 import org.nabla.ops.ComplexOps;
 import org.nabla.ops.FftOps;
-import org.nabla.ops.Attrs;
 import org.nabla.ops.GradOps;
 import org.nabla.ops.GraphOps;
 import org.nabla.ops.LinalgOps;
@@ -599,6 +601,30 @@ public final class Ops {
 
     /** Softmax over {@code axis}. */
     public static Tensor softmax(Tensor logits, int axis) { return run(NnOps.SOFTMAX, Attrs.of("axis", axis), logits); }
+
+    /**
+     * Scaled dot-product attention, fused: {@code softmax(q k^T / sqrt(D)) v} for query [B, H, Tq, D], key
+     * [B, H, Tk, D] and value [B, H, Tk, Dv]; see {@link #scaledDotProductAttention(Tensor, Tensor, Tensor, Tensor,
+     * double, boolean)}.
+     */
+    public static Tensor scaledDotProductAttention(Tensor query, Tensor key, Tensor value) {
+        return scaledDotProductAttention(query, key, value, null, 0, false);
+    }
+
+    /**
+     * Scaled dot-product attention in one op (PyTorch's {@code scaled_dot_product_attention}): {@code softmax(scale *
+     * q k^T) v} over query [B, H, Tq, D], key [B, H, Tk, D], value [B, H, Tk, Dv], giving [B, H, Tq, Dv], computed a
+     * block of query rows at a time without materializing the [Tq, Tk] scores. {@code mask} (null for none) is bool,
+     * broadcastable to [B, H, Tq, Tk], true where query i may attend to key j; {@code causal} also hides keys
+     * {@code j > i}. A hidden score becomes {@code -0.7 * max} of the dtype (Keras' convention: a query that may see
+     * nothing averages all values). {@code scale} 0 means {@code 1 / sqrt(D)}. Differentiable in query, key and value.
+     */
+    public static Tensor scaledDotProductAttention(Tensor query, Tensor key, Tensor value, Tensor mask, double scale,
+                                                   boolean causal) {
+        Attrs attrs = Attrs.of("scale", scale, "causal", causal);
+        Tensor[] in = mask == null ? new Tensor[] {query, key, value} : new Tensor[] {query, key, value, mask};
+        return runMulti(AttentionOps.SCALED_DOT_PRODUCT_ATTENTION, attrs, in)[0];
+    }
 
     /** Log-softmax over the last axis. */
     public static Tensor logSoftmax(Tensor logits) { return logSoftmax(logits, -1); }

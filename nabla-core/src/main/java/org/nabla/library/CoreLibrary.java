@@ -1,7 +1,9 @@
 package org.nabla.library;
 
 import java.util.Collection;
+
 import org.nabla.autodiff.ArrayGradients;
+import org.nabla.autodiff.AttentionGradients;
 import org.nabla.autodiff.ComplexGradients;
 import org.nabla.autodiff.ControlFlowGradients;
 import org.nabla.autodiff.GradOpGradients;
@@ -13,9 +15,10 @@ import org.nabla.autodiff.StateGradients;
 import org.nabla.kernels.KernelRegistry;
 import org.nabla.kernels.OpLibrary;
 import org.nabla.kernels.cpu.CpuArrayKernels;
+import org.nabla.kernels.cpu.CpuAttentionKernels;
 import org.nabla.kernels.cpu.CpuComplexKernels;
-import org.nabla.kernels.cpu.CpuFftKernels;
 import org.nabla.kernels.cpu.CpuControlFlowKernels;
+import org.nabla.kernels.cpu.CpuFftKernels;
 import org.nabla.kernels.cpu.CpuFusedKernels;
 import org.nabla.kernels.cpu.CpuGradKernels;
 import org.nabla.kernels.cpu.CpuGraphKernels;
@@ -28,9 +31,10 @@ import org.nabla.kernels.cpu.CpuReductionKernels;
 import org.nabla.kernels.cpu.CpuStateKernels;
 import org.nabla.kernels.cpu.CpuTransferKernels;
 import org.nabla.ops.ArrayOps;
+import org.nabla.ops.AttentionOps;
 import org.nabla.ops.ComplexOps;
-import org.nabla.ops.FftOps;
 import org.nabla.ops.ControlFlowOps;
+import org.nabla.ops.FftOps;
 import org.nabla.ops.FusedOps;
 import org.nabla.ops.GradOps;
 import org.nabla.ops.GradientRegistry;
@@ -55,7 +59,8 @@ public final class CoreLibrary implements OpLibrary {
     public Collection<OpDef> ops() {
         return OpLibrary.declaredIn(GraphOps.class, StateOps.class, MathOps.class, LinalgOps.class,
                 ReductionOps.class, ArrayOps.class, NnOps.class, RandomOps.class, ControlFlowOps.class,
-                TransferOps.class, FusedOps.class, GradOps.class, NnGradOps.class, ComplexOps.class, FftOps.class);
+                TransferOps.class, FusedOps.class, GradOps.class, NnGradOps.class, ComplexOps.class, FftOps.class,
+                AttentionOps.class);
     }
 
     @Override
@@ -65,6 +70,7 @@ public final class CoreLibrary implements OpLibrary {
         ReductionGradients.register(r);
         ArrayGradients.register(r);
         NnGradients.register(r);
+        AttentionGradients.register(r);
         StateGradients.register(r);
         GradOpGradients.register(r);
         ControlFlowGradients.register(r);
@@ -95,5 +101,6 @@ public final class CoreLibrary implements OpLibrary {
         r.registerOnFirstUse(FusedOps.class, CpuFusedKernels::register);
         r.registerOnFirstUse(GradOps.class, CpuGradKernels::register);
         r.registerOnFirstUse(NnGradOps.class, CpuNnGradKernels::register);
+        r.registerOnFirstUse(AttentionOps.class, CpuAttentionKernels::register);
     }
 }

@@ -250,6 +250,11 @@ final class GradientRecipes {
         add("Softmax", true, none, r(2, 3));
         add("Softmax", true, a("axis", 0), r(2, 3));
         add("LogSoftmax", true, none, r(2, 3));
+        // fused attention: second order is not needed (its backward op is marked not differentiable)
+        add("ScaledDotProductAttention", false, none, r(2, 1, 3, 2), r(2, 1, 4, 2), r(2, 1, 4, 3));
+        add("ScaledDotProductAttention", false, a("causal", true, "scale", 0.8), r(1, 2, 4, 3), r(1, 2, 4, 3),
+                r(1, 2, 4, 2), Tensor.wrap(org.nabla.DType.BOOL, Shape.of(4, 4), new byte[] {1, 0, 0, 0, 1, 1, 0, 1,
+                        1, 0, 1, 1, 1, 1, 1, 1}));
         add("BiasAdd", true, none, r(2, 3, 4), r(4));
         add("BiasAdd", true, a("dataFormat", "NCHW"), r(2, 3, 2, 2), r(3));
         add("Conv2D", true, a("strides", new int[] {2, 2}, "padding", "SAME"), r(1, 5, 5, 2), r(3, 3, 2, 3));

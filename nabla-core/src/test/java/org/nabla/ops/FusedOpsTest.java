@@ -102,12 +102,15 @@ class FusedOpsTest {
         Tensor x = random(r, 4, 3, 5);
         Tensor bias = random(r, 5);           // a repeated trailing block
         Tensor rowBias = random(r, 1, 3, 5);  // also a trailing block, with a leading 1
-        Tensor column = random(r, 4, 1, 1);   // a general broadcast
+        Tensor column = random(r, 4, 1, 1);   // each element repeated over the trailing axes
         Tensor scalar = Tensors.scalar(2f);
+        Tensor rowStat = random(r, 4, 3, 1);  // repeated too: a per-row statistic
+        Tensor middle = random(r, 1, 3, 1);   // a general broadcast
         int[] program = prog(Fn.LOAD, 0, Fn.LOAD, 1, Fn.ADD, 0, Fn.LOAD, 2, Fn.MUL, 0, Fn.LOAD, 3, Fn.SUB, 0,
-                Fn.LOAD, 4, Fn.DIV, 0);
-        Tensor fused = fused(program, new double[0], x, bias, rowBias, column, scalar);
-        Tensor unfused = Ops.div(Ops.sub(Ops.mul(Ops.add(x, bias), rowBias), column), scalar);
+                Fn.LOAD, 4, Fn.DIV, 0, Fn.LOAD, 5, Fn.MUL, 0, Fn.LOAD, 6, Fn.ADD, 0);
+        Tensor fused = fused(program, new double[0], x, bias, rowBias, column, scalar, rowStat, middle);
+        Tensor unfused = Ops.add(Ops.mul(Ops.div(Ops.sub(Ops.mul(Ops.add(x, bias), rowBias), column), scalar),
+                rowStat), middle);
         assertEquals(Shape.of(4, 3, 5), fused.shape());
         TensorAssert.assertClose(unfused.toDoubleArray(), fused.toDoubleArray(), 1e-6);
         // The output takes the broadcast shape even when no input has it.

@@ -8,7 +8,8 @@ import org.nabla.Tensor;
 import org.nabla.Tensors;
 
 /**
- * ONNX's Attention (opset 23): scaled dot-product attention over heads, built from Nabla ops. Masks, causal and
+ * ONNX's Attention (opset 23): scaled dot-product attention over heads: one ScaledDotProductAttention op when the
+ * node needs nothing beyond it (see {@code fusable}), otherwise built from Nabla ops. Masks, causal and
  * sliding-window limits become one additive bias (0 where a key may be attended, -inf where not); a query row that
  * may attend no key gives zeros (ONNX's rule), never NaN. Grouped-query attention repeats each key/value head for its
  * group of query heads; past keys and values are concatenated in front of the new ones (present_key, present_value).
@@ -112,6 +113,11 @@ final class AttentionRules {
             keys = repeatHeads(n, keys, qHeads / kvHeads);
             values = repeatHeads(n, values, qHeads / kvHeads);
         }
+        if (fusable(n, dtype, mask, nonPad, pastKey)) {
+            Tensor y = Ops.scaledDotProductAttention(q, keys, values, null, scale, n.attrInt("is_causal", 0) == 1);
+            if (threeD) y = Ops.reshape(Ops.transpose(y, 0, 2, 1, 3), NnRules.knownDim(n, y, 0), qLen, -1);
+            return new ArrayList<>(List.of(y, presentKey, presentValue));
+        }
         Tensor qk = Ops.matmul(Ops.mul(q, sqrtScale), Ops.mul(keys, sqrtScale), false, true);
         double softcap = n.attrFloat("softcap", 0);
         if (softcap > 0) qk = Ops.mul(Ops.tanh(Ops.div(qk, softcap)), softcap);
@@ -134,6 +140,18 @@ final class AttentionRules {
         }
         List<Tensor> out = new ArrayList<>(List.of(y, presentKey, presentValue, Ops.cast(qkOut, dtype)));
         return out;
+    }
+
+    /**
+     * Whether the fused ScaledDotProductAttention op computes this node: float32/float64, no mask, padding, window,
+     * softcap or softmax precision, causal only without a past cache (the op's causal limit is {@code j <= i}), and
+     * the scores output not wanted. No row is then fully masked, so ONNX's zeros rule never applies.
+     */
+    private static boolean fusable(OnnxNode n, DType dtype, Tensor mask, Tensor nonPad, Tensor pastKey) {
+        return (dtype == DType.FLOAT32 || dtype == DType.FLOAT64) && mask == null && nonPad == null
+                && (pastKey == null || n.attrInt("is_causal", 0) == 0) && n.attrFloat("softcap", 0) == 0
+                && n.attrInt("left_window_size", -1) < 0 && n.attrInt("right_window_size", -1) < 0
+                && !n.hasAttr("softmax_precision") && n.outputCount() <= 3;
     }
 
     /** (batch, sequence, heads * size) to (batch, heads, sequence, size). */

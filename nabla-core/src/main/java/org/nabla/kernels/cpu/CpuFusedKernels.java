@@ -37,8 +37,11 @@ public final class CpuFusedKernels {
         r.register(FusedOps.FUSED_CONV2D, CpuDevice.TYPE, DType.FLOAT32, FusedConvKernel::compute);
     }
 
-    /** How an input is read: the whole output's shape, one broadcast scalar, or a repeated trailing block. */
-    private enum Kind { FULL, SCALAR, CYCLIC }
+    /**
+     * How an input is read: the whole output's shape, one broadcast scalar, a repeated trailing block (a bias), or
+     * each element repeated over trailing axes of size 1 (a per-row statistic such as a layer norm's mean [N, T, 1]).
+     */
+    private enum Kind { FULL, SCALAR, CYCLIC, REPEATED }
 
     private static Tensor[] compute(KernelContext ctx) {
         Tensor[] in = ctx.inputs();
@@ -63,6 +66,8 @@ public final class CpuFusedKernels {
                 kinds[i] = Kind.SCALAR;
             } else if (isTrailingBlock(t.shape(), shape)) {
                 kinds[i] = Kind.CYCLIC;
+            } else if (repeats(t.shape(), shape) > 0) {
+                kinds[i] = Kind.REPEATED;
             } else { // a general broadcast: materialize it (rare in fused chains)
                 Attrs to = Attrs.of("shape", shape.dims());
                 t = ctx.call(ArrayOps.BROADCAST_TO, to, t)[0].dense();
@@ -70,7 +75,7 @@ public final class CpuFusedKernels {
             }
             data[i] = (float[]) t.data();
             offsets[i] = t.offset();
-            sizes[i] = t.shape().intSize();
+            sizes[i] = kinds[i] == Kind.REPEATED ? repeats(t.shape(), shape) : t.shape().intSize();
         }
         float[] z = new float[n];
         Parallel.forRange(n, GRAIN, (from, to) -> run(program, params, data, offsets, sizes, kinds, depth, z, from,
@@ -87,6 +92,21 @@ public final class CpuFusedKernels {
         if (k > out.rank()) return false;
         for (int i = 0; i < k; i++) if (d[lead + i] != out.dim(out.rank() - k + i)) return false;
         return true;
+    }
+
+    /**
+     * How often each element repeats when {@code in} has the rank of {@code out}, its leading axes equal to out's and
+     * its trailing axes 1 (at least one); 0 otherwise.
+     */
+    private static int repeats(Shape in, Shape out) {
+        if (in.rank() != out.rank() || in.rank() == 0) return 0;
+        int k = in.rank();
+        while (k > 0 && in.dim(k - 1) == 1) k--;
+        if (k == in.rank()) return 0;
+        for (int i = 0; i < k; i++) if (in.dim(i) != out.dim(i)) return 0;
+        int repeat = 1;
+        for (int i = k; i < out.rank(); i++) repeat *= out.dim(i);
+        return repeat;
     }
 
     private static void run(int[] program, float[] params, float[][] data, int[] offsets, int[] sizes, Kind[] kinds,
@@ -143,6 +163,16 @@ public final class CpuFusedKernels {
                     System.arraycopy(src, start + pos, buf, j, c);
                     j += c;
                     pos = 0;
+                }
+                arr[sp] = buf;
+                off[sp] = 0;
+            }
+            case REPEATED -> { // here size is the repeat count: output element e reads src[start + e / size]
+                for (int j = 0; j < len; ) {
+                    long e = (long) base + j;
+                    int c = (int) Math.min(size - e % size, len - j);
+                    java.util.Arrays.fill(buf, j, j + c, src[start + (int) (e / size)]);
+                    j += c;
                 }
                 arr[sp] = buf;
                 off[sp] = 0;

@@ -16,8 +16,10 @@ import org.nabla.nn.Layer;
  * {@code query} [N, Tq, Dq], {@code value} [N, Tv, Dv] and optionally {@code key} [N, Tv, Dk] (the value when
  * absent). Each head projects them ({@code query/kernel} [Dq, H, K] and so on, Keras' weight shapes and order),
  * attends with {@code softmax(q k^T / sqrt(K))}, and the heads' results are projected back to Dq
- * ({@code attention_output/kernel} [H, V, Dq]). {@link #causal(boolean)} masks out later positions (each query step
- * sees the keys up to its own), as Keras' {@code use_causal_mask}: masked scores get -1e9 before the softmax.
+ * ({@code attention_output/kernel} [H, V, Dq]); for float32 and float64 the attention is one fused op
+ * ({@code Ops.scaledDotProductAttention}). {@link #causal(boolean)} masks out later positions (each query step sees
+ * the keys up to its own), as Keras' {@code use_causal_mask}: masked scores get a value so low that their
+ * probability is 0.
  *
  * <p>Padding masks, as Keras: the masks of the query, value and key inputs (from {@code Embedding.maskZero} or
  * {@code Masking}, passed along by the model; {@link #callWithMasks} by hand) and, with
@@ -149,22 +151,33 @@ public final class MultiHeadAttention extends Layer {
                 attentionMaskInput ? inputs[n] : null, query.shape().dim(1), key.shape().dim(1));
         int tq = query.shape().dim(1), tk = key.shape().dim(1), dq = query.shape().dim(2);
         DType dtype = query.dtype();
-        Tensor q = Ops.mul(project(query, qKernel, qBias, keyDim),
-                Ops.cast(Tensors.scalar(1 / Math.sqrt(keyDim)), dtype));
+        Tensor q = project(query, qKernel, qBias, keyDim);
         Tensor k = project(key, kKernel, kBias, keyDim);
         Tensor v = project(value, vKernel, vBias, valueDim);
+        Tensor attention = dtype == DType.FLOAT32 || dtype == DType.FLOAT64   // [N, H, Tq, V]
+                ? Ops.scaledDotProductAttention(q, k, v, allowed == null ? null : Ops.expandDims(allowed, 1),
+                        1 / Math.sqrt(keyDim), causal)
+                : unfusedAttention(q, k, v, allowed, tq, tk);
+        Tensor merged = Ops.reshape(Ops.transpose(attention, 0, 2, 1, 3), -1, heads * valueDim);
+        Tensor out = Ops.add(Ops.matmul(merged, Ops.reshape(read(oKernel), heads * valueDim, dq)), read(oBias));
+        return new Tensor[] {Ops.reshape(out, -1, tq, dq)};
+    }
+
+    /**
+     * The same attention from MatMul, Select/Add, Softmax and MatMul, for the dtypes the fused op does not take
+     * (float16 and bfloat16 under a mixed-precision policy).
+     */
+    private Tensor unfusedAttention(Tensor q, Tensor k, Tensor v, Tensor allowed, int tq, int tk) {
+        DType dtype = q.dtype();
+        q = Ops.mul(q, Ops.cast(Tensors.scalar(1 / Math.sqrt(keyDim)), dtype));
         Tensor scores = Ops.matmul(q, k, false, true);   // [N, H, Tq, Tk]
         if (allowed != null) {
-            Tensor lowest = Ops.cast(Tensors.scalar(dtype == DType.FLOAT64 ? -0.7 * Double.MAX_VALUE
-                    : -0.7 * Float.MAX_VALUE), dtype);
+            Tensor lowest = Ops.cast(Tensors.scalar(-0.7 * Float.MAX_VALUE), dtype);
             scores = Ops.where(Ops.expandDims(allowed, 1), scores, lowest);
         } else if (causal) {
             scores = Ops.add(scores, Ops.cast(causalAdder(tq, tk), dtype));
         }
-        Tensor attention = Ops.matmul(Ops.softmax(scores, -1), v);   // [N, H, Tq, V]
-        Tensor merged = Ops.reshape(Ops.transpose(attention, 0, 2, 1, 3), -1, heads * valueDim);
-        Tensor out = Ops.add(Ops.matmul(merged, Ops.reshape(read(oKernel), heads * valueDim, dq)), read(oBias));
-        return new Tensor[] {Ops.reshape(out, -1, tq, dq)};
+        return Ops.matmul(Ops.softmax(scores, -1), v);
     }
 
     /**
