@@ -8,8 +8,9 @@ punctuation removed, split on ASCII whitespace (Keras' TextVectorization default
 TextVectorization needs TensorFlow, which is not installed). Vocabulary: "" and [UNK], then the 19,998 most frequent
 training tokens (ties by token). 200 ids per message, cut or padded with 0 at the end.
 Models (nabla-nn TextModels): lstm = Embedding(V, 64, mask_zero) -> Bidirectional(LSTM(32)) -> Dense(2);
-transformer = Embedding(V, 64) + PositionEmbedding(200) -> 2 x [MHA(2 heads, key_dim 32) + Add + LayerNorm,
-Dense(64, relu) -> Dense(64) + Add + LayerNorm] -> GlobalAveragePooling1D -> Dense(2). Adam(1e-3), sparse categorical
+transformer = Embedding(V, 64, mask_zero) + PositionEmbedding(200) -> 2 x [MHA(2 heads, key_dim 32) + Add + LayerNorm,
+Dense(64, relu) -> Dense(64) + Add + LayerNorm] -> GlobalAveragePooling1D -> Dense(2) (the padding mask flows to the
+attention and the pooling). Adam(1e-3), sparse categorical
 cross-entropy from logits, accuracy, batch 32, shuffled each epoch.
 
   KERAS_BACKEND=jax ~/.cache/nabla-peers/venv/bin/python scripts/references/keras_spam.py vectorizer \
@@ -115,6 +116,10 @@ def build(kind, vocab_size):
     import keras
 
     class PositionEmbedding(keras.layers.Layer):
+        def __init__(self, **kwargs):
+            super().__init__(**kwargs)
+            self.supports_masking = True   # the embedding's padding mask flows on
+
         def build(self, shape):
             self.table = self.add_weight(shape=(shape[1], shape[2]),
                                          initializer=keras.initializers.RandomUniform(-0.05, 0.05), name="embeddings")
@@ -127,7 +132,7 @@ def build(kind, vocab_size):
         x = keras.layers.Embedding(vocab_size, 64, mask_zero=True)(ids)
         x = keras.layers.Bidirectional(keras.layers.LSTM(32))(x)
     else:
-        x = PositionEmbedding()(keras.layers.Embedding(vocab_size, 64)(ids))
+        x = PositionEmbedding()(keras.layers.Embedding(vocab_size, 64, mask_zero=True)(ids))
         for _ in range(2):
             a = keras.layers.MultiHeadAttention(2, 32)(x, x)
             h = keras.layers.LayerNormalization(epsilon=1e-3)(keras.layers.Add()([x, a]))
