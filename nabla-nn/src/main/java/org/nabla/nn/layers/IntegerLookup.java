@@ -31,6 +31,9 @@ public final class IntegerLookup extends LookupLayer<Long> {
     /** Learns the vocabulary from an integer tensor ([N]: one per document; [N, k]: k per document). */
     public IntegerLookup adapt(Tensor values) { adaptTensor(values); return this; }
 
+    /** Learns the vocabulary from batches (a {@code Dataset} of tensors works), as from their concatenation. */
+    public IntegerLookup adapt(Iterable<Tensor> batches) { adaptBatches(batches); return this; }
+
     /** Sets the vocabulary (with or without the special tokens in front). */
     public IntegerLookup vocabulary(List<Long> vocabulary) { setVocabulary(vocabulary, null); return this; }
 

@@ -86,6 +86,13 @@ abstract class LookupLayer<T> extends Layer {
     /** Learns the vocabulary from a tensor of values ([N]: one per example; [N, k]: k per example). */
     void adaptTensor(Tensor values) { adaptRows(rowsOf(prepared(values))); }
 
+    /** Learns the vocabulary from batches of values (a {@code Dataset} of tensors works), as from one tensor. */
+    void adaptBatches(Iterable<Tensor> batches) {
+        List<List<T>> rows = new ArrayList<>();
+        for (Tensor b : batches) rows.addAll(rowsOf(prepared(b)));
+        adaptRows(rows);
+    }
+
     /** Keras' {@code get_vocabulary()}: the special tokens (mask in int mode, then the oov token), then the tokens. */
     public List<T> vocabulary() {
         requireVocabulary();

@@ -38,6 +38,9 @@ public final class StringLookup extends LookupLayer<String> {
     /** Learns the vocabulary from a string tensor ([N]: one per document; [N, k]: k per document). */
     public StringLookup adapt(Tensor values) { adaptTensor(values); return this; }
 
+    /** Learns the vocabulary from batches (a {@code Dataset} of tensors works), as from their concatenation. */
+    public StringLookup adapt(Iterable<Tensor> batches) { adaptBatches(batches); return this; }
+
     /** Sets the vocabulary (with or without the special tokens in front). */
     public StringLookup vocabulary(List<String> vocabulary) { setVocabulary(vocabulary, null); return this; }
 

@@ -60,6 +60,9 @@ public final class TextVectorization extends LookupLayer<String> {
     /** Learns the vocabulary from a string tensor of texts. */
     public TextVectorization adapt(Tensor texts) { adaptTensor(texts); return this; }
 
+    /** Learns the vocabulary from batches (a {@code Dataset} of tensors works), as from their concatenation. */
+    public TextVectorization adapt(Iterable<Tensor> batches) { adaptBatches(batches); return this; }
+
     /** Sets the vocabulary (with or without the special tokens in front). */
     public TextVectorization vocabulary(List<String> vocabulary) { setVocabulary(vocabulary, null); return this; }
 

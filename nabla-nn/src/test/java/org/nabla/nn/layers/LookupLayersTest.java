@@ -125,6 +125,23 @@ class LookupLayersTest {
     }
 
     @Test
+    void adaptOverBatchesEqualsAdaptOverTheirConcatenation() {
+        String[] texts = {"b a c", "a b", "d a", "c", "e e e"};
+        Tensor all = Tensors.of(texts);
+        List<Tensor> batches = List.of(Tensors.of(new String[] {"b a c", "a b"}), Tensors.of(new String[] {"d a", "c",
+                "e e e"}));
+        TextVectorization one = new TextVectorization().outputMode("tf_idf").adapt(all);
+        TextVectorization two = new TextVectorization().outputMode("tf_idf").adapt(batches);
+        assertEquals(one.vocabulary(), two.vocabulary());
+        assertArrayEquals(one.idfWeights(), two.idfWeights(), 0);
+        assertEquals(new IntegerLookup().adapt(Tensors.of(new long[] {3, 1, 3, 2}, 4)).vocabulary(),
+                new IntegerLookup().adapt(List.of(Tensors.of(new long[] {3, 1}, 2), Tensors.of(new long[] {3, 2}, 2)))
+                        .vocabulary());
+        assertEquals(List.of("[UNK]", "y", "x"), new StringLookup().adapt(List.of(Tensors.of(new String[] {"y"}),
+                Tensors.of(new String[] {"x", "x", "y"}))).vocabulary());   // a tie: descending, as Keras
+    }
+
+    @Test
     void setVocabularyAcceptsTheSpecialTokensOrNotAndChecksTheRest() {
         TextVectorization t = new TextVectorization().outputSequenceLength(3).vocabulary(List.of("b", "a"));
         assertEquals(List.of("", "[UNK]", "b", "a"), t.vocabulary());
