@@ -6,10 +6,11 @@ sorted by the MD5 in their file name (then group and id); every fifth (positions
 message's text is its Subject header's value, a new line, and its body. Tokens: ASCII letters lowercased, ASCII
 punctuation removed, split on ASCII whitespace (Keras' TextVectorization defaults, written out here because Keras 3's
 TextVectorization needs TensorFlow, which is not installed). Vocabulary: "" and [UNK], then the 19,998 most frequent
-training tokens (ties by token). 200 ids per message, cut or padded with 0 at the end.
+training tokens (ties by token, descending, as Keras' adapt orders them). 200 ids per message, cut or padded with 0 at the end.
 Models (nabla-nn TextModels): lstm = Embedding(V, 64, mask_zero) -> Bidirectional(LSTM(32)) -> Dense(2);
-transformer = Embedding(V, 64) + PositionEmbedding(200) -> 2 x [MHA(2 heads, key_dim 32) + Add + LayerNorm,
-Dense(64, relu) -> Dense(64) + Add + LayerNorm] -> GlobalAveragePooling1D -> Dense(2). Adam(1e-3), sparse categorical
+transformer = Embedding(V, 64, mask_zero) + PositionEmbedding(200) -> 2 x [MHA(2 heads, key_dim 32) + Add + LayerNorm,
+Dense(64, relu) -> Dense(64) + Add + LayerNorm] -> GlobalAveragePooling1D -> Dense(2) (the padding mask flows to the
+attention and the pooling). Adam(1e-3), sparse categorical
 cross-entropy from logits, accuracy, batch 32, shuffled each epoch.
 
   KERAS_BACKEND=jax ~/.cache/nabla-peers/venv/bin/python scripts/references/keras_spam.py vectorizer \
@@ -76,7 +77,8 @@ def corpus():
 def vocabulary(texts):
     counts = Counter(t for x in texts for t in tokens(x))
     counts.pop("[UNK]", None)
-    ranked = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
+    # Keras' order: np.lexsort((tokens, counts))[::-1], the most frequent first, ties by token descending (UTF-8)
+    ranked = sorted(counts.items(), key=lambda kv: (kv[1], kv[0].encode("utf-8")), reverse=True)
     return ["", "[UNK]"] + [t for t, _ in ranked[:MAX_TOKENS - 2]]
 
 
@@ -115,6 +117,10 @@ def build(kind, vocab_size):
     import keras
 
     class PositionEmbedding(keras.layers.Layer):
+        def __init__(self, **kwargs):
+            super().__init__(**kwargs)
+            self.supports_masking = True   # the embedding's padding mask flows on
+
         def build(self, shape):
             self.table = self.add_weight(shape=(shape[1], shape[2]),
                                          initializer=keras.initializers.RandomUniform(-0.05, 0.05), name="embeddings")
@@ -127,7 +133,7 @@ def build(kind, vocab_size):
         x = keras.layers.Embedding(vocab_size, 64, mask_zero=True)(ids)
         x = keras.layers.Bidirectional(keras.layers.LSTM(32))(x)
     else:
-        x = PositionEmbedding()(keras.layers.Embedding(vocab_size, 64)(ids))
+        x = PositionEmbedding()(keras.layers.Embedding(vocab_size, 64, mask_zero=True)(ids))
         for _ in range(2):
             a = keras.layers.MultiHeadAttention(2, 32)(x, x)
             h = keras.layers.LayerNormalization(epsilon=1e-3)(keras.layers.Add()([x, a]))

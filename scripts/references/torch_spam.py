@@ -1,8 +1,8 @@
 """PyTorch 2.13 twin of scripts/references/keras_spam.py: the same SpamAssassin split, vectorization and models
 (nabla-nn TextModels), trained the same way (Adam 1e-3, cross-entropy from logits, batch 32, shuffled), printing the
 training throughput per epoch and the test accuracy. The LSTM skips the padding as Keras' mask does (packed
-sequences: both directions see only a message's tokens); the Transformer attends to the padding, as its Keras and
-Nabla twins do. Initializers follow Keras (uniform(-0.05, 0.05) embeddings, Glorot-uniform kernels, zero biases).
+sequences: both directions see only a message's tokens); the Transformer masks it too (key_padding_mask: no step
+attends to padding, and the pooling averages the real tokens only), as its Keras and Nabla twins do. Initializers follow Keras (uniform(-0.05, 0.05) embeddings, Glorot-uniform kernels, zero biases).
 
   ~/.cache/nabla-peers/venv/bin/python scripts/references/torch_spam.py lstm|transformer [epochs]
 """
@@ -49,8 +49,9 @@ class Block(nn.Module):
         self.ff = nn.Sequential(nn.Linear(64, 64), nn.ReLU(), nn.Linear(64, 64))
         self.norm2 = nn.LayerNorm(64, eps=1e-3)
 
-    def forward(self, x):
-        h = self.norm1(x + self.attention(x, x, x, need_weights=False)[0])
+    def forward(self, x, padding):
+        # padding: True at padded steps, which no step attends to (Keras' value mask from mask_zero)
+        h = self.norm1(x + self.attention(x, x, x, key_padding_mask=padding, need_weights=False)[0])
         return self.norm2(h + self.ff(h))
 
 
@@ -59,11 +60,16 @@ class Transformer(nn.Module):
         super().__init__()
         self.embedding = nn.Embedding(vocab, 64)
         self.position = nn.Parameter(torch.empty(LENGTH, 64).uniform_(-0.05, 0.05))
-        self.blocks = nn.Sequential(Block(), Block())
+        self.blocks = nn.ModuleList([Block(), Block()])
         self.out = nn.Linear(64, 2)
 
     def forward(self, ids):
-        return self.out(self.blocks(self.embedding(ids) + self.position).mean(1))
+        padding = ids == 0
+        x = self.embedding(ids) + self.position
+        for block in self.blocks:
+            x = block(x, padding)
+        real = (~padding).unsqueeze(-1).to(x.dtype)
+        return self.out((x * real).sum(1) / real.sum(1).clamp(min=1))   # the mean over real tokens
 
 
 def main():

@@ -19,9 +19,11 @@ import org.nabla.data.datasets.FashionMnist;
 import org.nabla.data.datasets.ImageDatasets;
 import org.nabla.data.datasets.LabeledImages;
 import org.nabla.data.datasets.Mnist;
+import org.nabla.data.text.TextVectorizer;
 import org.nabla.nn.Model;
 import org.nabla.nn.ReferenceModels;
 import org.nabla.nn.Sequential;
+import org.nabla.nn.layers.TextVectorization;
 import org.nabla.nn.optimizers.Optimizer;
 
 import org.nabla.nn.saving.SavedModel;
@@ -95,14 +97,16 @@ final class CliSupport {
     }
 
     /**
-     * Saves a text model {@code m}: input "tokens" int32 [N, length] (a TextVectorizer's ids), outputs "logits" and
-     * "probabilities". Written atomically.
+     * Saves a text model {@code m} that takes raw text: input "text" string [N], turned into {@code length} token
+     * ids by a {@link TextVectorization} layer with {@code vectorizer}'s vocabulary (inside the saved graph), outputs
+     * "logits" and "probabilities". Written atomically.
      */
-    static void saveTokenModel(Model m, Path dir, int length) throws IOException {
+    static void saveTextModel(Model m, Path dir, TextVectorizer vectorizer, int length) throws IOException {
+        TextVectorization text = TextVectorization.of(vectorizer, length);
         SavedModel.save(dir, in -> {
-            Tensor logits = m.call(in[0]);
+            Tensor logits = m.call(text.call(in[0]));
             return new Tensor[] {logits, Ops.softmax(logits)};
-        }, List.of(TensorSpec.of(DType.INT32, Shape.of(-1, length))), List.of("tokens"),
+        }, List.of(TensorSpec.of(DType.STRING, Shape.of(-1))), List.of("text"),
                 List.of("logits", "probabilities"), weightsByKey(m));
     }
 

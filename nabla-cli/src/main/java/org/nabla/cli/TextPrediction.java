@@ -6,30 +6,31 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.nabla.DType;
 import org.nabla.Tensor;
+import org.nabla.Tensors;
 import org.nabla.data.text.TextVectorizer;
 import org.nabla.io.Json;
 import org.nabla.nn.saving.SavedModel;
+import org.nabla.ops.TensorSpec;
 
 /**
- * {@code nabla predict --text}: texts through a text model's run folder, its vocabulary ({@code vocabulary.txt})
- * and saved model, printing each text's class and probabilities.
+ * {@code nabla predict --text}: texts through a text model's saved model (which takes raw text; one saved before
+ * that takes the ids of the run folder's {@code vocabulary.txt}), printing each text's class and probabilities.
  */
 final class TextPrediction {
     private TextPrediction() { }
 
     /** Classifies {@code texts} with the run folder {@code run}; prints one line per text. */
     static int print(Path run, List<String> texts) throws IOException {
-        Path vocabulary = run.resolve(TrainingData.VOCABULARY_FILE);
-        if (!Files.isRegularFile(vocabulary)) {
-            throw new IOException(run + " holds no " + TrainingData.VOCABULARY_FILE + ": --text needs the run folder "
-                    + "of a text model (nabla train --dataset spam)");
+        Path dir = Files.isRegularFile(run.resolve(SavedModel.SIGNATURE_FILE)) ? run : run.resolve(CliSupport.MODEL_DIR);
+        if (!Files.isDirectory(dir)) {
+            throw new IOException(run + " holds no saved model: --text needs the run folder of a text model (nabla "
+                    + "train --dataset spam) or its model folder");
         }
-        TextVectorizer v = TextVectorizer.load(vocabulary);
-        List<String> names = classNames(run);
-        try (SavedModel model = SavedModel.load(run.resolve(CliSupport.MODEL_DIR))) {
-            int length = model.inputs().get(0).spec().shape().dim(1);
-            float[] p = model.predict(v.encode(texts, length))[1].toFloatArray();
+        List<String> names = classNames(dir == run ? run.getParent() : run);
+        try (SavedModel model = SavedModel.load(dir)) {
+            float[] p = model.predict(inputs(model, run, texts))[1].toFloatArray();
             int k = p.length / texts.size();
             for (int i = 0; i < texts.size(); i++) {
                 int best = 0;
@@ -43,9 +44,24 @@ final class TextPrediction {
         return 0;
     }
 
+    /**
+     * The model's input for {@code texts}: the texts themselves for a model that takes raw text (a string input),
+     * else their ids from the run folder's vocabulary (a model saved before text inputs).
+     */
+    private static Tensor inputs(SavedModel model, Path run, List<String> texts) throws IOException {
+        TensorSpec spec = model.inputs().get(0).spec();
+        if (spec.dtype() == DType.STRING) return Tensors.of(texts.toArray(String[]::new));
+        Path vocabulary = run.resolve(TrainingData.VOCABULARY_FILE);
+        if (!Files.isRegularFile(vocabulary)) {
+            throw new IOException(run + " holds no " + TrainingData.VOCABULARY_FILE + " for the model's token ids");
+        }
+        return TextVectorizer.load(vocabulary).encode(texts, spec.shape().dim(1));
+    }
+
     /** ham/spam for the spam dataset (from the run's metrics.json), else the class indices. */
     private static List<String> classNames(Path run) throws IOException {
-        Path metrics = run.resolve("metrics.json");
+        Path metrics = run == null ? null : run.resolve("metrics.json");
+        if (metrics == null) return List.of();
         if (Files.isRegularFile(metrics) && Json.parse(Files.readString(metrics)) instanceof Map<?, ?> m
                 && "spam".equals(m.get("dataset"))) {
             return List.of("ham", "spam");

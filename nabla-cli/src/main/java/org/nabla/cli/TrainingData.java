@@ -79,7 +79,7 @@ record TrainingData(String description, Tensor xTrain, Tensor yTrain, Tensor xTe
             CliSupport.saveModel(m, runDir.resolve(CliSupport.MODEL_DIR));
             return;
         }
-        CliSupport.saveTokenModel(m, runDir.resolve(CliSupport.MODEL_DIR), TEXT_LENGTH);
+        CliSupport.saveTextModel(m, runDir.resolve(CliSupport.MODEL_DIR), vectorizer, TEXT_LENGTH);
         vectorizer.save(runDir.resolve(VOCABULARY_FILE));
     }
 

@@ -13,6 +13,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.nabla.DType;
 import org.nabla.Tensor;
+import org.nabla.Tensors;
 import org.nabla.data.datasets.SpamAssassin;
 import org.nabla.data.text.TextVectorizer;
 import org.nabla.io.Json;
@@ -45,10 +46,11 @@ class TrainTextTest {
         assertTrue(lines.contains("\"WIN MONEY NOW!!!\": ") && lines.contains("ham=") && lines.contains("spam="), lines);
         assertEquals(2, lines.lines().count(), lines);
         try (SavedModel m = SavedModel.load(out.resolve("model"))) {
-            assertEquals(DType.INT32, m.inputs().get(0).spec().dtype());
-            assertArrayEquals(new int[] {-1, TrainingData.TEXT_LENGTH}, m.inputs().get(0).spec().shape().dims());
-            Tensor p = m.predict(v.encode(List.of("win money now", "meeting notes attached"),
-                    TrainingData.TEXT_LENGTH))[1];
+            // the saved model takes raw text (its TextVectorization holds the vocabulary)
+            assertEquals("text", m.inputs().get(0).name());
+            assertEquals(DType.STRING, m.inputs().get(0).spec().dtype());
+            assertArrayEquals(new int[] {-1}, m.inputs().get(0).spec().shape().dims());
+            Tensor p = m.predict(Tensors.of(new String[] {"WIN money now", "meeting notes attached"}))[1];
             float[] probs = p.toFloatArray();
             assertEquals(4, probs.length);
             assertEquals(1.0, probs[0] + probs[1], 1e-5);
@@ -58,7 +60,7 @@ class TrainTextTest {
     @Test
     void predictTextNeedsATextRunFolder() {
         CommandsTest.assertFails(CommandsTest.run("predict", "--model", tmp.toString(), "--text", "hello"), "predict",
-                "holds no vocabulary.txt");
+                "holds no saved model");
         CommandsTest.assertFails(CommandsTest.run("predict", "--model", tmp.toString()), "predict",
                 "give image files or --text TEXT");
     }

@@ -96,12 +96,14 @@ public final class FitOptions {
 
     /**
      * Per-example weights [N] for {@code fit(x, y, ...)} (Keras' {@code sample_weight}): each example's loss is
-     * multiplied by its weight before the mean over the batch, and weighted metrics are weighted by it. Batch
-     * sources give weights as a last tensor of each batch instead ({x..., y..., w}).
+     * multiplied by its weight before the mean over the batch, and weighted metrics are weighted by it. For a
+     * sequence output (per-step losses [N, T]) the weights may be temporal, [N, T]: each step's loss weighted, as in
+     * Keras. Batch sources give weights as a last tensor of each batch instead ({x..., y..., w}).
      */
     public FitOptions sampleWeight(Tensor w) {
-        if (w != null && w.shape().rank() != 1 && !(w.shape().rank() == 2 && w.shape().dim(1) == 1)) {
-            throw new IllegalArgumentException("fit: sample weights must be [N] or [N, 1], got " + w.shape());
+        if (w != null && w.shape().rank() != 1 && w.shape().rank() != 2) {
+            throw new IllegalArgumentException("fit: sample weights must be [N] or [N, T] (temporal), got "
+                    + w.shape());
         }
         sampleWeight = w;
         return this;

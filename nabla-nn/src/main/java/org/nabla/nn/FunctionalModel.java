@@ -57,6 +57,23 @@ final class FunctionalModel extends Model {
 
     @Override public List<Layer> layers() { return layers; }
 
+    /** Each input's dtype: the input dtype of the first layer that reads it (ids for an Embedding). */
+    @Override
+    List<org.nabla.DType> inputDTypes() {
+        List<org.nabla.DType> dtypes = new ArrayList<>();
+        for (LayerOutput in : inputs) {
+            org.nabla.DType d = org.nabla.DType.FLOAT32;
+            for (LayerOutput n : nodes) {
+                if (n.inputs().contains(in)) {
+                    d = n.layer().inputDType();
+                    break;
+                }
+            }
+            dtypes.add(d);
+        }
+        return dtypes;
+    }
+
     @Override public int numInputs() { return inputs.size(); }
 
     @Override public List<Shape> inputShapes() { return inputs.stream().map(LayerOutput::shape).toList(); }
@@ -80,15 +97,16 @@ final class FunctionalModel extends Model {
         for (LayerOutput n : nodes) {
             Tensor[] in = new Tensor[n.inputs().size()];
             for (int i = 0; i < in.length; i++) in[i] = values.get(n.inputs().get(i));
-            // a layer gets the mask of its one input, or (attention) of each input
-            Tensor[] inMasks = new Tensor[in.length];
-            boolean each = n.layer().readsInputMasks();
-            for (int i = 0; i < in.length; i++) if (each || in.length == 1) inMasks[i] = masks.get(n.inputs().get(i));
+            // a layer gets the mask of its one input, or (attention, merges) of each input
+            Tensor[] allMasks = new Tensor[in.length];
+            for (int i = 0; i < in.length; i++) allMasks[i] = masks.get(n.inputs().get(i));
+            boolean each = n.layer().readsInputMasks() || in.length == 1;
+            Tensor[] inMasks = each ? allMasks : new Tensor[in.length];
             Tensor[] all = applications.get(n.primary());
             if (all == null) {
                 all = n.layer().callWithMasks(in, inMasks, ctx);
                 applications.put(n.primary(), all);
-                Tensor outMask = n.layer().outputMask(in, in.length == 0 ? null : inMasks[0]);
+                Tensor outMask = n.layer().outputMask(in, allMasks);
                 if (outMask != null) masks.put(n.primary(), outMask);
             }
             values.put(n, all[n.index()]);

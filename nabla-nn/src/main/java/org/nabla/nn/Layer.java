@@ -158,12 +158,29 @@ public abstract class Layer {
     }
 
     /**
-     * The mask of output 0 given the inputs and the mask of input 0 (Keras' compute_mask): a bool tensor [batch,
-     * time] saying which timesteps are real, or null. The default drops the mask; layers that make one (an
-     * {@code Embedding} with {@code maskZero}) or keep the timesteps (Dropout, a recurrent layer returning sequences)
-     * override it.
+     * Whether the layer passes its input's mask on unchanged (Keras' {@code supports_masking} with the default
+     * {@code compute_mask}): true for layers that keep the time axis step by step (Dense, Activation, Dropout,
+     * normalization). False by default: the mask is dropped, as Keras drops it at layers that do not support masking.
      */
-    public Tensor outputMask(Tensor[] inputs, Tensor mask) { return null; }
+    protected boolean supportsMasking() { return false; }
+
+    /**
+     * The mask of output 0 given the inputs and the mask of input 0 (Keras' compute_mask): a bool tensor [batch,
+     * time] saying which timesteps are real, or null. The default passes the mask on when {@link #supportsMasking()}
+     * and drops it otherwise; layers that make one (an {@code Embedding} with {@code maskZero}) or change it override
+     * this.
+     */
+    public Tensor outputMask(Tensor[] inputs, Tensor mask) { return supportsMasking() ? mask : null; }
+
+    /**
+     * The mask of output 0 given one mask per input (null entries: none). Merge layers override this to combine
+     * their inputs' masks; the default is {@link #outputMask(Tensor[], Tensor)} with the mask of input 0 for layers
+     * with one input or that {@link #readsInputMasks()} (attention: the query's), and no mask otherwise.
+     */
+    public Tensor outputMask(Tensor[] inputs, Tensor[] masks) {
+        boolean first = masks.length == 1 || (masks.length > 1 && readsInputMasks());
+        return outputMask(inputs, first ? masks[0] : null);
+    }
 
     /** Calls the layer in inference mode (builds it on the first call). */
     public final Tensor call(Tensor... inputs) { return call(inputs, CallContext.INFERENCE); }

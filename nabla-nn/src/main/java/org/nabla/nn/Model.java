@@ -200,12 +200,19 @@ public abstract class Model {
             throw new IllegalStateException("model " + name + " is not built: call, fit or build it before save");
         }
         List<Shape> shapes = inputShapes();
-        DType dtype = layers().isEmpty() ? DType.FLOAT32 : layers().getFirst().inputDType();
-        List<TensorSpec> specs = shapes.stream().map(sh -> TensorSpec.of(dtype, sh)).toList();
+        List<DType> dtypes = inputDTypes();
+        List<TensorSpec> specs = new ArrayList<>();
+        for (int i = 0; i < shapes.size(); i++) specs.add(TensorSpec.of(dtypes.get(i), shapes.get(i)));
         List<String> inputs = new ArrayList<>(), outputs = new ArrayList<>();
         for (int i = 0; i < numInputs(); i++) inputs.add("input_" + i);
         for (int i = 0; i < numOutputs(); i++) outputs.add("output_" + i);
         SavedModel.save(dir, in -> call(in, false), specs, inputs, outputs, variablesByName());
+    }
+
+    /** The dtype of each input (the first layer's input dtype; a functional model asks each input's first reader). */
+    List<DType> inputDTypes() {
+        DType dtype = layers().isEmpty() ? DType.FLOAT32 : layers().getFirst().inputDType();
+        return java.util.Collections.nCopies(numInputs(), dtype);
     }
 
     /** Loads a saved model written by {@link #save(Path)} (or {@link SavedModel#save}) for prediction. */

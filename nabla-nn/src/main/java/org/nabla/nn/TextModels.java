@@ -35,13 +35,14 @@ public final class TextModels {
     }
 
     /**
-     * Embedding(vocab, 64) + PositionEmbedding(length) -> two encoder blocks (self-attention with 2 heads of 32, a
-     * 64-wide relu feed-forward, each with a residual Add and LayerNormalization) -> GlobalAveragePooling1D ->
-     * Dense(classes). Padding is attended to and averaged like any token (no mask), in Keras' version too.
+     * Embedding(vocab, 64, mask_zero) + PositionEmbedding(length) -> two encoder blocks (self-attention with 2 heads
+     * of 32, a 64-wide relu feed-forward, each with a residual Add and LayerNormalization) -> GlobalAveragePooling1D
+     * -> Dense(classes). The padding is masked: no token attends to it and the pooling averages the real tokens only
+     * (the mask flows through Add, LayerNormalization and Dense, as in Keras' version).
      */
     public static Model transformer(int vocab, int length, int classes, long seed) {
         LayerOutput ids = Input.named("tokens", length);
-        LayerOutput x = new PositionEmbedding(length).apply(new Embedding(vocab, EMBEDDING).apply(ids));
+        LayerOutput x = new PositionEmbedding(length).apply(new Embedding(vocab, EMBEDDING).maskZero(true).apply(ids));
         for (int block = 0; block < 2; block++) {
             LayerOutput attended = new MultiHeadAttention(2, EMBEDDING / 2).apply(x, x);
             LayerOutput h = new LayerNormalization().apply(new Add().apply(x, attended));

@@ -83,9 +83,9 @@ final class ExampleRequests {
             sb.append('[');
             for (int c = 0; c < k; c++) {
                 if (c > 0) sb.append(", ");
-                String label = classes < 0 ? Integer.toString(c) : label(out.data()[classes][r * k + c]);
+                String label = classes < 0 ? Integer.toString(c) : label(out.numbers(classes)[r * k + c]);
                 sb.append("[\"").append(label).append("\", ");
-                JsonText.number(sb, out.data()[scores][r * k + c], model.outputs().get(scores).spec().dtype());
+                JsonText.number(sb, out.numbers(scores)[r * k + c], model.outputs().get(scores).spec().dtype());
                 sb.append(']');
             }
             sb.append(']');
@@ -98,7 +98,7 @@ final class ExampleRequests {
         StringBuilder sb = new StringBuilder("{\"result\": [");
         for (int r = 0; r < out.count(); r++) {
             if (r > 0) sb.append(", ");
-            JsonText.number(sb, out.data()[t][r], model.outputs().get(t).spec().dtype());
+            JsonText.number(sb, out.numbers(t)[r], model.outputs().get(t).spec().dtype());
         }
         return sb.append("]}").toString();
     }

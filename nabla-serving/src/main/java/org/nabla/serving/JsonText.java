@@ -55,7 +55,7 @@ final class JsonText {
     private static void nested(StringBuilder sb, Rows out, int t, int r, DType dtype) {
         int[] dims = out.sampleDims()[t];
         int size = out.rowSize(t);
-        nested(sb, out.data()[t], r * size, dims, 0, size, dtype);
+        nested(sb, out.numbers(t), r * size, dims, 0, size, dtype);
     }
 
     private static void nested(StringBuilder sb, double[] v, int from, int[] dims, int axis, int span, DType dtype) {

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import org.nabla.DType;
 import org.nabla.io.Json;
 import org.nabla.ops.TensorSpec;
 
@@ -49,13 +50,13 @@ record PredictRequest(boolean columnar, Rows rows) {
     static Rows fromInstances(Object instances, List<ServedModel.Port> inputs) {
         if (!(instances instanceof List<?> list)) throw ServingException.badRequest("\"instances\" must be a list");
         if (list.isEmpty()) throw ServingException.badRequest("the request holds no examples");
-        double[][] data = new double[inputs.size()][];
+        Object[] data = new Object[inputs.size()];
         int[][] dims = new int[inputs.size()][];
         for (int i = 0; i < inputs.size(); i++) {
             ServedModel.Port port = inputs.get(i);
             List<Object> column = new ArrayList<>();
             for (Object inst : list) column.add(namedValue(inst, port, inputs.size() == 1, "instance"));
-            double[][] out = new double[1][];
+            Object[] out = new Object[1];
             int[] shape = shapeAndValues(column, port, out);
             checkShape(port, shape);
             data[i] = out[0];
@@ -65,7 +66,7 @@ record PredictRequest(boolean columnar, Rows rows) {
     }
 
     private static Rows fromInputs(Object value, List<ServedModel.Port> inputs) {
-        double[][] data = new double[inputs.size()][];
+        Object[] data = new Object[inputs.size()];
         int[][] dims = new int[inputs.size()][];
         int count = -1;
         if (value instanceof Map<?, ?> m) {
@@ -77,7 +78,7 @@ record PredictRequest(boolean columnar, Rows rows) {
         for (int i = 0; i < inputs.size(); i++) {
             ServedModel.Port port = inputs.get(i);
             Object v = namedValue(value, port, inputs.size() == 1, "\"inputs\"");
-            double[][] out = new double[1][];
+            Object[] out = new Object[1];
             int[] shape = shapeAndValues(v, port, out);
             if (shape.length == 0) throw ServingException.badRequest("input '" + port.name() + "' is a scalar; it "
                     + "needs a batch dimension, " + port.spec());
@@ -106,23 +107,31 @@ record PredictRequest(boolean columnar, Rows rows) {
     }
 
     /** The shape of nested list {@code v} (which must be regular); its values go to {@code out[0]}, row-major. */
-    private static int[] shapeAndValues(Object v, ServedModel.Port port, double[][] out) {
+    private static int[] shapeAndValues(Object v, ServedModel.Port port, Object[] out) {
         List<Integer> shape = new ArrayList<>();
         for (Object x = v; x instanceof List<?> l; x = l.isEmpty() ? null : l.get(0)) shape.add(l.size());
         int[] dims = shape.stream().mapToInt(Integer::intValue).toArray();
         long n = 1;
         for (int d : dims) n *= d;
         if (n > Integer.MAX_VALUE) throw ServingException.badRequest("input '" + port.name() + "' is too large");
-        double[] values = new double[(int) n];
+        boolean text = port.spec().dtype() == DType.STRING;
+        Object values = text ? new String[(int) n] : new double[(int) n];
         int[] at = {0};
         fill(v, dims, 0, values, at, port);
         out[0] = values;
         return dims;
     }
 
-    private static void fill(Object v, int[] dims, int axis, double[] values, int[] at, ServedModel.Port port) {
+    /** Fills {@code values} (double[], or String[] for a string input) with the leaves of {@code v}, row-major. */
+    private static void fill(Object v, int[] dims, int axis, Object values, int[] at, ServedModel.Port port) {
+        if (axis == dims.length && values instanceof String[] strings) {
+            if (!(v instanceof String text)) throw ServingException.badRequest("input '" + port.name() + "': "
+                    + (v instanceof List ? "lists nested unevenly" : "expected a string, got " + Json.write(v).strip()));
+            strings[at[0]++] = text;
+            return;
+        }
         if (axis == dims.length) {
-            values[at[0]++] = switch (v) {
+            ((double[]) values)[at[0]++] = switch (v) {
                 case Number num -> num.doubleValue();
                 case Boolean b -> b ? 1 : 0;
                 case null, default -> throw ServingException.badRequest("input '" + port.name() + "': "

@@ -8,10 +8,14 @@ import org.nabla.Tensor;
 
 /**
  * The values of several tensors that share their first (batch) dimension: {@code count} rows, and per tensor its
- * row-major values as doubles and its dims after the batch. Requests become Rows, the batcher stacks and splits them,
- * and the model's outputs come back as Rows. Doubles hold every served dtype exactly except int64 beyond 2^53.
+ * row-major values (a {@code double[]}, or a {@code String[]} for string inputs such as raw text) and its dims after
+ * the batch. Requests become Rows, the batcher stacks and splits them, and the model's outputs come back as Rows.
+ * Doubles hold every served numeric dtype exactly except int64 beyond 2^53.
  */
-record Rows(int count, double[][] data, int[][] sampleDims) {
+record Rows(int count, Object[] data, int[][] sampleDims) {
+
+    /** The numeric values of tensor {@code t}. */
+    double[] numbers(int t) { return (double[]) data[t]; }
 
     /** How many values tensor {@code t} has per row. */
     int rowSize(int t) { return Math.toIntExact(Arrays.stream(sampleDims[t]).asLongStream().reduce(1, (a, b) -> a * b)); }
@@ -24,13 +28,15 @@ record Rows(int count, double[][] data, int[][] sampleDims) {
         if (parts.size() == 1) return parts.get(0);
         Rows first = parts.get(0);
         int n = parts.stream().mapToInt(Rows::count).sum();
-        double[][] data = new double[first.data.length][];
+        Object[] data = new Object[first.data.length];
         for (int t = 0; t < data.length; t++) {
-            data[t] = new double[n * first.rowSize(t)];
+            int size = n * first.rowSize(t);
+            data[t] = first.data[t] instanceof String[] ? new String[size] : new double[size];
             int at = 0;
             for (Rows p : parts) {
-                System.arraycopy(p.data[t], 0, data[t], at, p.data[t].length);
-                at += p.data[t].length;
+                int len = java.lang.reflect.Array.getLength(p.data[t]);
+                System.arraycopy(p.data[t], 0, data[t], at, len);
+                at += len;
             }
         }
         return new Rows(n, data, first.sampleDims);
@@ -39,10 +45,11 @@ record Rows(int count, double[][] data, int[][] sampleDims) {
     /** Rows {@code from} (inclusive) to {@code from + n} (exclusive). */
     Rows slice(int from, int n) {
         if (from == 0 && n == count) return this;
-        double[][] out = new double[data.length][];
+        Object[] out = new Object[data.length];
         for (int t = 0; t < data.length; t++) {
             int size = rowSize(t);
-            out[t] = Arrays.copyOfRange(data[t], from * size, (from + n) * size);
+            out[t] = data[t] instanceof String[] s ? Arrays.copyOfRange(s, from * size, (from + n) * size)
+                    : Arrays.copyOfRange((double[]) data[t], from * size, (from + n) * size);
         }
         return new Rows(n, out, sampleDims);
     }
@@ -52,21 +59,28 @@ record Rows(int count, double[][] data, int[][] sampleDims) {
         int[] dims = new int[sampleDims[t].length + 1];
         dims[0] = count;
         System.arraycopy(sampleDims[t], 0, dims, 1, sampleDims[t].length);
-        double[] v = data[t];
+        if (dtype == DType.STRING || data[t] instanceof String[]) {
+            if (dtype != DType.STRING || !(data[t] instanceof String[] s)) {
+                throw ServingException.badRequest("input " + t + " must be " + (dtype == DType.STRING ? "strings"
+                        : "numbers") + " (" + dtype + ")");
+            }
+            return org.nabla.Tensors.of(s, dims);
+        }
+        double[] v = (double[]) data[t];
         Object array = switch (dtype.storage()) {
             case FLOAT -> { float[] a = new float[v.length]; for (int i = 0; i < v.length; i++) a[i] = (float) v[i]; yield a; }
             case DOUBLE -> v.clone();
             case INT -> { int[] a = new int[v.length]; for (int i = 0; i < v.length; i++) a[i] = (int) v[i]; yield a; }
             case LONG -> { long[] a = new long[v.length]; for (int i = 0; i < v.length; i++) a[i] = (long) v[i]; yield a; }
             default -> throw ServingException.badRequest("inputs of dtype " + dtype + " are not served (float32, "
-                    + "float64, int32 and int64 are)");
+                    + "float64, int32, int64 and string are)");
         };
         return Tensor.wrap(dtype, Shape.of(dims), array);
     }
 
     /** Tensors' values as Rows; every tensor must have rank >= 1 and {@code count} rows. */
     static Rows of(Tensor[] tensors, int count) {
-        double[][] data = new double[tensors.length][];
+        Object[] data = new Object[tensors.length];
         int[][] dims = new int[tensors.length][];
         for (int t = 0; t < tensors.length; t++) {
             Shape s = tensors[t].shape();

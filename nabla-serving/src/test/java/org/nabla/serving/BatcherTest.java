@@ -33,12 +33,12 @@ class BatcherTest {
             CompletableFuture<Rows> two = b.submit(rows(0, 1, 0, 0, 0, 0, 1, 0));
             b.close();
             assertEquals(1, one.get().count());
-            assertArrayEquals(TestModels.linearRef(new double[] {1, 0, 0, 0}), one.get().data()[0], 1e-6);
+            assertArrayEquals(TestModels.linearRef(new double[] {1, 0, 0, 0}), one.get().numbers(0), 1e-6);
             assertEquals(2, two.get().count());
             double[] expected = new double[6];
             System.arraycopy(TestModels.linearRef(new double[] {0, 1, 0, 0}), 0, expected, 0, 3);
             System.arraycopy(TestModels.linearRef(new double[] {0, 0, 1, 0}), 0, expected, 3, 3);
-            assertArrayEquals(expected, two.get().data()[0], 1e-6);
+            assertArrayEquals(expected, two.get().numbers(0), 1e-6);
             assertTrue(metrics.batchesOfSeveralRequests() >= 1, metrics.prometheusText());
             ExecutionException refused = assertThrows(ExecutionException.class, () -> b.submit(rows(1, 1, 1, 1)).get());
             assertEquals(503, ((ServingException) refused.getCause()).status());

@@ -6,7 +6,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -19,7 +18,8 @@ import org.nabla.Tensor;
  * defaults: the text is standardized (ASCII letters lowercased, ASCII punctuation removed: Keras'
  * {@code lower_and_strip_punctuation}), split on whitespace, and each token is replaced by its index in a vocabulary
  * learned by {@link #adapt}: 0 is padding, 1 is {@value #OOV} for tokens outside the vocabulary, then the most
- * frequent tokens (ties broken by the token's text, so the vocabulary does not depend on the corpus' order).
+ * frequent tokens (ties broken by the token's text in descending order as Keras does, so the vocabulary does not
+ * depend on the corpus' order: {@link Vocabularies}).
  * Sequences are cut or padded with 0 at the end to a fixed length. Immutable and thread-safe once built.
  */
 public final class TextVectorizer {
@@ -55,11 +55,8 @@ public final class TextVectorizer {
             for (String t : tokens(text)) counts.merge(t, 1, Integer::sum);
         }
         counts.remove(OOV);
-        List<Map.Entry<String, Integer>> sorted = new ArrayList<>(counts.entrySet());
-        sorted.sort(Map.Entry.<String, Integer>comparingByValue(Collections.reverseOrder())
-                .thenComparing(Map.Entry.comparingByKey()));
         List<String> vocab = new ArrayList<>(List.of("", OOV));
-        for (int i = 0; i < sorted.size() && vocab.size() < maxTokens; i++) vocab.add(sorted.get(i).getKey());
+        vocab.addAll(Vocabularies.rankStrings(counts, maxTokens - 2));
         return new TextVectorizer(vocab);
     }
 

@@ -78,6 +78,10 @@ public final class BatchNormalization extends Layer {
     @Override
     public Shape outputShape(Shape[] in) { return in[0]; }
 
+    /** The steps and their mask are kept (Keras: supports_masking; its masked batch statistics are not here). */
+    @Override
+    protected boolean supportsMasking() { return true; }
+
     @Override
     protected Tensor forward(Tensor[] inputs, CallContext ctx) {
         Tensor x = inputs[0];

@@ -35,4 +35,24 @@ public final class Concatenate extends Layer {
 
     @Override
     protected Tensor forward(Tensor[] inputs, CallContext ctx) { return Ops.concat(-1, inputs); }
+
+    /** Reads every input's mask, for the output mask. */
+    @Override
+    public boolean readsInputMasks() { return true; }
+
+    /**
+     * Keras' Concatenate mask: when some input has a mask, a step is real where it is real in any input (an input
+     * without a mask counts as real everywhere); null when no input has a mask.
+     */
+    @Override
+    public Tensor outputMask(Tensor[] inputs, Tensor[] masks) {
+        Tensor out = null;
+        boolean unmasked = false;
+        for (Tensor m : masks) {
+            if (m == null) unmasked = true;
+            else out = out == null ? ElementwiseMerge.bool(m) : Ops.logicalOr(out, ElementwiseMerge.bool(m));
+        }
+        if (out == null || !unmasked) return out;
+        return Ops.logicalOr(out, Ops.logicalNot(out));   // all true, in the masks' shape
+    }
 }

@@ -80,6 +80,10 @@ public final class Dense extends Layer {
         return Shape.of(d);
     }
 
+    /** Dense maps each step on its own, so the steps and their mask are kept (Keras: supports_masking). */
+    @Override
+    protected boolean supportsMasking() { return true; }
+
     @Override
     protected Tensor forward(Tensor[] inputs, CallContext ctx) {
         Tensor x = inputs[0];

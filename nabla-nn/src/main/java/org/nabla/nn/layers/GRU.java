@@ -81,9 +81,14 @@ public final class GRU extends RecurrentLayer {
                 ? Ops.reshape(Ops.slice(read(bias), new int[] {1, 0}, new int[] {1, -1}), -1) : null;
         Tensor[] uk = resetAfter ? null : gateBlocks(u);   // [units, units] each: z, r, h
         Tensor uzr = resetAfter ? null : Ops.concat(1, uk[0], uk[1]);
+        var rec = recurrent(u);
+        var hz = recurrentInput(0);
+        var hr = recurrentInput(1);
+        var hh0 = recurrentInput(2);
+        boolean dropping = recurrentDropping();
         if (resetAfter && fusedCell && "tanh".equals(activation()) && "sigmoid".equals(recurrentActivation())) {
             return (xw, states) -> {
-                Tensor inner = Ops.matmul(states[0], u);
+                Tensor inner = rec.apply(states[0]);
                 if (recurrentBias != null) inner = Ops.biasAdd(inner, recurrentBias);
                 return new Tensor[] {RecurrentOps.gruCell(xw, inner, states[0])};
             };
@@ -93,17 +98,18 @@ public final class GRU extends RecurrentLayer {
             Tensor[] x = gateBlocks(xw);
             Tensor z, r, hh;
             if (resetAfter) {
-                Tensor inner = Ops.matmul(h, u);
+                Tensor inner = rec.apply(h);
                 if (recurrentBias != null) inner = Ops.biasAdd(inner, recurrentBias);
                 Tensor[] in = gateBlocks(inner);
                 z = recurrentActivation.apply(Ops.add(x[0], in[0]));
                 r = recurrentActivation.apply(Ops.add(x[1], in[1]));
                 hh = activation.apply(Ops.add(x[2], Ops.mul(r, in[2])));
             } else {
-                Tensor[] in = Ops.split(Ops.matmul(h, uzr), 2, 1);
+                Tensor[] in = dropping ? new Tensor[] {Ops.matmul(hz.apply(h), uk[0]), Ops.matmul(hr.apply(h), uk[1])}
+                        : Ops.split(Ops.matmul(h, uzr), 2, 1);
                 z = recurrentActivation.apply(Ops.add(x[0], in[0]));
                 r = recurrentActivation.apply(Ops.add(x[1], in[1]));
-                hh = activation.apply(Ops.add(x[2], Ops.matmul(Ops.mul(r, h), uk[2])));
+                hh = activation.apply(Ops.add(x[2], Ops.matmul(Ops.mul(r, hh0.apply(h)), uk[2])));
             }
             return new Tensor[] {Ops.add(Ops.mul(z, h), Ops.mul(Ops.sub(1.0, z), hh))};   // z h + (1 - z) hh
         };

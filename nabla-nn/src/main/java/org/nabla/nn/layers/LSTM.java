@@ -70,12 +70,12 @@ public final class LSTM extends RecurrentLayer {
 
     @Override
     TimeLoop.Step cell() {
-        Tensor u = read(recurrentKernel);
+        var rec = recurrent(read(recurrentKernel));
         if (fusedCell && "tanh".equals(activation()) && "sigmoid".equals(recurrentActivation())) {
-            return (xw, states) -> RecurrentOps.lstmCell(Ops.add(xw, Ops.matmul(states[0], u)), states[1]);
+            return (xw, states) -> RecurrentOps.lstmCell(Ops.add(xw, rec.apply(states[0])), states[1]);
         }
         return (xw, states) -> {
-            Tensor[] z = gateBlocks(Ops.add(xw, Ops.matmul(states[0], u)));
+            Tensor[] z = gateBlocks(Ops.add(xw, rec.apply(states[0])));
             Tensor i = recurrentActivation.apply(z[0]);
             Tensor f = recurrentActivation.apply(z[1]);
             Tensor o = recurrentActivation.apply(z[3]);

@@ -2,6 +2,7 @@ package org.nabla.nn.layers;
 
 import org.nabla.Ops;
 import org.nabla.Tensor;
+import org.nabla.nn.CallContext;
 
 /** Elementwise minimum of several inputs of one shape (functional API merge layer). */
 public final class Minimum extends ElementwiseMerge {
@@ -10,4 +11,7 @@ public final class Minimum extends ElementwiseMerge {
 
     @Override
     Tensor combine(Tensor acc, Tensor next) { return Ops.minimum(acc, next); }
+
+    @Override
+    Tensor mergeMasked(Tensor[] inputs, Tensor[] masks, CallContext ctx) { return fillMasked(inputs, masks); }
 }

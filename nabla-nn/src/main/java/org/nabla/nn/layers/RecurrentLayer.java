@@ -5,12 +5,14 @@ import java.util.function.UnaryOperator;
 import org.nabla.Ops;
 import org.nabla.Shape;
 import org.nabla.Tensor;
+import org.nabla.Tensors;
 import org.nabla.Variable;
 import org.nabla.nn.Activations;
 import org.nabla.nn.CallContext;
 import org.nabla.nn.Initializer;
 import org.nabla.nn.Initializers;
 import org.nabla.nn.Layer;
+import org.nabla.nn.TrainingOps;
 
 /**
  * The recurrent layers' common part (Keras' RNN): input [batch, time, features]; a cell step maps the timestep's
@@ -43,6 +45,10 @@ public abstract sealed class RecurrentLayer extends Layer permits SimpleRNN, LST
     protected Variable kernel;
     protected Variable recurrentKernel;
     protected Variable bias;
+    private double dropout;
+    private double recurrentDropout;
+    /** This call's recurrent dropout masks while its cell is made (null: none), read by {@link #recurrent}. */
+    private Tensor[] recurrentMasks;
 
     RecurrentLayer(int units) {
         if (units <= 0) {
@@ -101,6 +107,34 @@ public abstract sealed class RecurrentLayer extends Layer permits SimpleRNN, LST
     /** The bias initializer (default zeros; an LSTM then sets its forget gate's bias to one); set before building. */
     public RecurrentLayer biasInitializer(Initializer i) { biasInitializer = i; return this; }
 
+    /**
+     * Drops input features with probability {@code rate} in training (Keras' {@code dropout}): one mask per sequence
+     * [batch, features], the same at every step, scaled by 1/(1-rate); none at inference.
+     */
+    public RecurrentLayer dropout(double rate) { dropout = checkRate("dropout", rate); return this; }
+
+    /**
+     * Drops the previous output's units with probability {@code rate} where it enters the recurrent projection, in
+     * training (Keras' {@code recurrent_dropout}): one mask per sequence [batch, units]; an LSTM or GRU then draws
+     * one mask per gate, for its inputs too (Keras' implementation 1). Runs the cell loop, not the fused loop.
+     */
+    public RecurrentLayer recurrentDropout(double rate) {
+        recurrentDropout = checkRate("recurrentDropout", rate);
+        return this;
+    }
+
+    /** The input dropout rate. */
+    public double dropout() { return dropout; }
+
+    /** The recurrent dropout rate. */
+    public double recurrentDropout() { return recurrentDropout; }
+
+    private double checkRate(String what, double rate) {
+        if (!(rate >= 0 && rate < 1)) throw new IllegalArgumentException(describe() + ": " + what + " must be in [0, 1), "
+                + "got " + rate);
+        return rate;
+    }
+
     /** Masked timesteps output zeros instead of the previous output (Bidirectional's choice for sequences). */
     RecurrentLayer zeroOutputForMask(boolean b) { zeroOutputForMask = b; return this; }
 
@@ -140,6 +174,8 @@ public abstract sealed class RecurrentLayer extends Layer permits SimpleRNN, LST
         c.zeroOutputForMask = zeroOutputForMask;
         c.useBias = useBias;
         c.unroll = unroll;
+        c.dropout = dropout;
+        c.recurrentDropout = recurrentDropout;
         c.activation(activationName).recurrentActivation(recurrentActivationName);
         c.kernelInitializer = kernelInitializer;
         c.recurrentInitializer = recurrentInitializer;
@@ -236,8 +272,21 @@ public abstract sealed class RecurrentLayer extends Layer permits SimpleRNN, LST
             throw new IllegalArgumentException(describe() + ": the mask must be [batch, time] = " + Shape.of(
                     x.shape().dim(0), time) + " for input " + x.shape() + ", got " + mask.shape());
         }
-        int g = gates() * units;
-        Tensor xw = Ops.matmul(Ops.reshape(x, -1, x.shape().dim(2)), read(kernel));
+        int g = gates() * units, f = x.shape().dim(2);
+        boolean recDrop = ctx.training() && recurrentDropout > 0;
+        int maskCount = recDrop ? gates() : 1;   // Keras: one mask per gate when recurrent dropout is on
+        Tensor xw;
+        if (ctx.training() && dropout > 0) {
+            Tensor[] m = dropoutMasks(Ops.onesLike(Ops.gather(x, Tensors.scalar(0), 1)), dropout, maskCount, ctx, 0);
+            Tensor[] blocks = maskCount == 1 ? new Tensor[] {read(kernel)} : gateBlocks(read(kernel));
+            Tensor[] parts = new Tensor[m.length];
+            for (int i = 0; i < m.length; i++) {
+                parts[i] = Ops.matmul(Ops.reshape(Ops.mul(x, Ops.expandDims(m[i], 1)), -1, f), blocks[i]);
+            }
+            xw = parts.length == 1 ? parts[0] : Ops.concat(1, parts);
+        } else {
+            xw = Ops.matmul(Ops.reshape(x, -1, f), read(kernel));
+        }
         Tensor b = inputBias();
         if (b != null) xw = Ops.biasAdd(xw, b);
         xw = Ops.reshape(xw, -1, time, g);
@@ -245,9 +294,17 @@ public abstract sealed class RecurrentLayer extends Layer permits SimpleRNN, LST
         for (int i = 0; i < states.length; i++) {
             states[i] = inputs.length > 1 ? inputs[1 + i] : null;
         }
-        TimeLoop.Result r = fusedLoop(xw, mask, states);
+        TimeLoop.Result r = recDrop ? null : fusedLoop(xw, mask, states);
         if (r == null) {
-            r = TimeLoop.run(xw, mask, states, units, goBackwards, zeroOutputForMask, returnSequences, unroll, cell());
+            recurrentMasks = recDrop ? dropoutMasks(Ops.onesLike(TimeLoop.zeroState(xw, units)), recurrentDropout,
+                    maskCount, ctx, 1) : null;
+            TimeLoop.Step cell;
+            try {
+                cell = cell();
+            } finally {
+                recurrentMasks = null;
+            }
+            r = TimeLoop.run(xw, mask, states, units, goBackwards, zeroOutputForMask, returnSequences, unroll, cell);
         }
         Tensor[] out = new Tensor[outputCount()];
         out[0] = r.output();
@@ -258,6 +315,46 @@ public abstract sealed class RecurrentLayer extends Layer permits SimpleRNN, LST
     /** A returned sequence keeps its timesteps and so its mask; a last output has none. */
     @Override
     public Tensor outputMask(Tensor[] inputs, Tensor mask) { return returnSequences ? mask : null; }
+
+    /**
+     * {@code count} dropout masks shaped like {@code ones} (inverted dropout of ones: 0 or 1/(1-rate)), drawn once per
+     * call, keyed like Dropout's by the model seed, this layer, the mask's place and the model's step counter.
+     */
+    Tensor[] dropoutMasks(Tensor ones, double rate, int count, CallContext ctx, int which) {
+        Tensor[] masks = new Tensor[count];
+        for (int i = 0; i < count; i++) {
+            long key = ctx.seed() * 0x9E3779B97F4A7C15L + seed() + 0x632BE59BD9B4E019L * (1 + which * 8L + i);
+            masks[i] = ctx.step() == null ? Ops.dropout(ones, rate) : TrainingOps.stepDropout(ones, ctx.step(), rate, key);
+        }
+        return masks;
+    }
+
+    /**
+     * The recurrent projection {@code h · u} of the cell being made, with this call's recurrent dropout masks on h:
+     * one mask, or one per gate block of u (Keras' implementation 1).
+     */
+    final UnaryOperator<Tensor> recurrent(Tensor u) {
+        Tensor[] masks = recurrentMasks;
+        if (masks == null) return h -> Ops.matmul(h, u);
+        if (masks.length == 1) return h -> Ops.matmul(Ops.mul(h, masks[0]), u);
+        Tensor[] blocks = gateBlocks(u);
+        return h -> {
+            Tensor[] parts = new Tensor[blocks.length];
+            for (int i = 0; i < parts.length; i++) parts[i] = Ops.matmul(Ops.mul(h, masks[i]), blocks[i]);
+            return Ops.concat(1, parts);
+        };
+    }
+
+    /** Whether the cell being made drops recurrent units (recurrent dropout in training). */
+    final boolean recurrentDropping() { return recurrentMasks != null; }
+
+    /** The previous output as gate {@code gate}'s recurrent input: with its dropout mask, if any (GRU's reset path). */
+    final UnaryOperator<Tensor> recurrentInput(int gate) {
+        Tensor[] masks = recurrentMasks;
+        if (masks == null) return h -> h;
+        Tensor m = masks[Math.min(gate, masks.length - 1)];
+        return h -> Ops.mul(h, m);
+    }
 
     /** The gate blocks of a [batch, gates * units] projection, in Keras' order. */
     protected final Tensor[] gateBlocks(Tensor t) { return Ops.split(t, gates(), 1); }

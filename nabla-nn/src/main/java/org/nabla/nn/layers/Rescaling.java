@@ -20,6 +20,10 @@ public final class Rescaling extends Layer {
     @Override
     public Shape outputShape(Shape[] in) { return in[0]; }
 
+    /** The steps and their mask are kept (Keras: supports_masking). */
+    @Override
+    protected boolean supportsMasking() { return true; }
+
     @Override
     protected Tensor forward(Tensor[] inputs, CallContext ctx) {
         Tensor x = inputs[0];

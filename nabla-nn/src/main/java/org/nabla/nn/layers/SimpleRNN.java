@@ -19,7 +19,7 @@ public final class SimpleRNN extends RecurrentLayer {
 
     @Override
     TimeLoop.Step cell() {
-        Tensor u = read(recurrentKernel);
-        return (xw, states) -> new Tensor[] {activation.apply(Ops.add(xw, Ops.matmul(states[0], u)))};
+        var rec = recurrent(read(recurrentKernel));
+        return (xw, states) -> new Tensor[] {activation.apply(Ops.add(xw, rec.apply(states[0])))};
     }
 }

@@ -221,11 +221,30 @@ public final class Losses {
         });
     }
 
-    /** Cross-entropy of class scores [N, C] against class indices [N] (or [N, 1]; int or float). */
+    /**
+     * Cross-entropy of class scores [N, C] against class indices [N] (or [N, 1]; int or float); scores of a sequence
+     * [N, T, C] against indices [N, T] give one loss per step [N, T] (for temporal sample weights).
+     */
     public static Loss sparseCategoricalCrossentropy(boolean fromLogits) {
         return new Named("sparse_categorical_crossentropy", fromLogits, (t, p) -> {
             Tensor logits = fromLogits ? p : Ops.log(Ops.clip(p, EPSILON, 1 - EPSILON));
-            return Ops.sparseSoftmaxCrossEntropyWithLogits(logits, sparseLabels(t, p));
+            if (p.shape().rank() <= 2) return Ops.sparseSoftmaxCrossEntropyWithLogits(logits, sparseLabels(t, p));
+            int[] steps = java.util.Arrays.copyOf(p.shape().dims(), p.shape().rank() - 1);   // [N, T, ...]
+            steps[0] = -1;
+            for (int i = 1; i < steps.length; i++) {
+                if (steps[i] < 0) throw new IllegalArgumentException("sparse_categorical_crossentropy: scores "
+                        + p.shape() + " need every dimension but the batch and classes known");
+            }
+            Tensor labels = t.shape().rank() == p.shape().rank() && t.shape().dim(-1) == 1 ? Ops.squeeze(t, -1) : t;
+            if (labels.shape().rank() != steps.length) {
+                throw new IllegalArgumentException("sparse class labels of shape " + t.shape() + " do not match "
+                        + "class scores of shape " + p.shape() + " (expected labels " + java.util.Arrays.toString(
+                        java.util.Arrays.copyOf(p.shape().dims(), steps.length)) + ")");
+            }
+            int c = p.shape().dim(-1);
+            Tensor flat = Ops.sparseSoftmaxCrossEntropyWithLogits(Ops.reshape(logits, -1, c),
+                    sparseLabels(Ops.reshape(labels, -1), Ops.reshape(p, -1, c)));
+            return Ops.reshape(flat, steps);
         });
     }
 

@@ -60,7 +60,8 @@ public enum Reduction {
         while (w.shape().rank() < rv) w = Ops.expandDims(w, -1);
         if (w.shape().rank() != rv) {
             throw new IllegalArgumentException("sample weights of shape " + sampleWeight.shape() + " do not fit "
-                    + "per-example values of shape " + values.shape() + " (expected weights [N] or [N, 1])");
+                    + "per-example values of shape " + values.shape() + " (expected weights [N] or [N, 1], or one per "
+                    + "value, e.g. [N, T] for per-step losses)");
         }
         return w;
     }

@@ -5,8 +5,9 @@ import org.nabla.Ops;
 import org.nabla.Tensor;
 
 /**
- * Area under the ROC or precision-recall curve, as Keras' {@code AUC} (multi_label off: every element of the
- * predictions is one decision): {@code numThresholds} evenly spaced thresholds (200), the curve's points from the
+ * Area under the ROC or precision-recall curve, as Keras' {@code AUC}. With multi_label off (the default) every
+ * element of the predictions is one decision; with {@link #multiLabel()} each column of [N, labels] predictions
+ * has its own curve and the result is their mean (Keras' {@code multi_label=True}, no label weights): {@code numThresholds} evenly spaced thresholds (200), the curve's points from the
  * confusion counts at each, summed by Keras' interpolation (trapezoids for ROC, Davis and Goadrich's interpolation
  * for PR). The statistics are two histograms over the threshold buckets, of positive and of negative targets; the
  * counts at each threshold are their suffix sums, so the state stays additive. The step computes each element's
@@ -26,6 +27,8 @@ public final class AUC extends Metric {
     private final int numThresholds;
     private final Curve curve;
     private final boolean fromLogits;
+    private boolean multiLabel;
+    private int labels = 1;   // the predictions' last dim under multiLabel (known when the step is traced)
 
     /** ROC AUC with 200 thresholds over probabilities. */
     public AUC() { this(200, Curve.ROC, false); }
@@ -40,10 +43,26 @@ public final class AUC extends Metric {
         this.fromLogits = fromLogits;
     }
 
+    /**
+     * Keras' {@code multi_label=True}: one curve per label (column) of [N, labels] predictions, averaged. Set before
+     * the first update.
+     */
+    public AUC multiLabel() {
+        multiLabel = true;
+        return this;
+    }
+
     @Override public String name() { return name; }
 
     @Override
     public Tensor statistics(Tensor yTrue, Tensor yPred, Tensor sampleWeight) {
+        if (multiLabel) {
+            if (yPred.shape().rank() != 2 || yPred.shape().dim(1) < 1) {
+                throw new IllegalArgumentException(name + ": multi_label needs predictions [N, labels], got "
+                        + yPred.shape());
+            }
+            labels = yPred.shape().dim(1);   // flattened row-major: element i is label i % labels
+        }
         Tensor[] f = ConfusionCounts.flatten(name, yTrue, fromLogits ? Ops.sigmoid(yPred) : yPred, sampleWeight, 0, -1);
         Tensor t = f[0], p = Ops.clip(f[1], 0f, 1f), w = f[2];
         // Keras' bucketing: a prediction counts at threshold i when ceil(p (n - 1)) - 1 >= i (thresholds -eps,
@@ -55,21 +74,34 @@ public final class AUC extends Metric {
         return Ops.reshape(Ops.stack(List.of(bucket, posW, Ops.sub(w, posW)), 0), -1);
     }
 
-    /** The two weighted histograms [positives over buckets, negatives over buckets] of the batch's elements. */
+    /**
+     * The two weighted histograms [positives over buckets, negatives over buckets] of the batch's elements, one pair
+     * per label under multiLabel.
+     */
     @Override
     public double[] hostStatistics(double[] fetched) {
-        int m = fetched.length / 3;
-        double[] h = new double[2 * numThresholds];
+        int m = fetched.length / 3, n = numThresholds;
+        double[] h = new double[2 * n * labels];
         for (int i = 0; i < m; i++) {
-            int b = (int) fetched[i];
-            h[b] += fetched[m + i];
-            h[numThresholds + b] += fetched[2 * m + i];
+            int b = (int) fetched[i], at = 2 * n * (i % labels);
+            h[at + b] += fetched[m + i];
+            h[at + n + b] += fetched[2 * m + i];
         }
         return h;
     }
 
     @Override
     public double[] result(double[] totals) {
+        int per = 2 * numThresholds, count = totals.length / per;
+        double sum = 0;
+        for (int label = 0; label < count; label++) {
+            sum += curveArea(java.util.Arrays.copyOfRange(totals, label * per, label * per + per));
+        }
+        return new double[] {sum / count};
+    }
+
+    /** The area under one curve from its two histograms. */
+    private double curveArea(double[] totals) {
         int n = numThresholds;
         double[] tp = new double[n], fp = new double[n], fn = new double[n], tn = new double[n];
         double sumTp = 0, sumFp = 0, allPos = 0, allNeg = 0;
@@ -85,7 +117,7 @@ public final class AUC extends Metric {
             fn[i] = allPos - sumTp;
             tn[i] = allNeg - sumFp;
         }
-        return new double[] {curve == Curve.PR ? interpolatedPrAuc(tp, fp, fn) : rocAuc(tp, fp, fn, tn)};
+        return curve == Curve.PR ? interpolatedPrAuc(tp, fp, fn) : rocAuc(tp, fp, fn, tn);
     }
 
     private static double rocAuc(double[] tp, double[] fp, double[] fn, double[] tn) {

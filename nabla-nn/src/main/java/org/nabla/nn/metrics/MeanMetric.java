@@ -38,6 +38,12 @@ public final class MeanMetric extends Metric {
             Tensor n = Ops.cast(Tensors.scalar((float) examples(yPred)), v.dtype());
             return Ops.stack(List.of(Ops.mul(v, n), n), 0);
         }
+        if (sampleWeight != null && v.shape().rank() > 1 && sampleWeight.shape().rank() == v.shape().rank()
+                && sampleWeight.shape().dim(-1) == v.shape().dim(-1)) {
+            // temporal weights [N, T] for per-step values [N, T]: each value weighted, as Keras' Mean does
+            Tensor w = Reduction.broadcastable(sampleWeight, v);
+            return Ops.stack(List.of(Ops.sum(Ops.mul(v, w)), Ops.sum(w)), 0);
+        }
         if (v.shape().rank() > 1) v = Ops.mean(v, range(1, v.shape().rank()));
         if (sampleWeight == null) {
             Tensor n = Ops.cast(Tensors.scalar((float) v.shape().dim(0)), v.dtype());

@@ -1,0 +1,203 @@
+package org.nabla.nn.layers;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import org.nabla.Tensor;
+import org.nabla.data.text.Vocabularies;
+import org.nabla.nn.CallContext;
+import org.nabla.nn.Layer;
+import org.nabla.nn.LookupOps;
+
+/**
+ * What Keras' {@code StringLookup} and {@code IntegerLookup} share ({@code IndexLookup}): a vocabulary of tokens
+ * learned by {@link #adapt} (the most frequent first, {@link Vocabularies}) or set, an optional mask token (index 0,
+ * output mode int only), one out-of-vocabulary index, and the output modes int, one_hot, multi_hot, count and tf_idf.
+ * The vocabulary travels inside the op's attributes, so traced and saved models carry it.
+ *
+ * @param <T> the token type: String or Long
+ */
+abstract class LookupLayer<T> extends Layer {
+    private Integer maxTokens;
+    private T maskToken;
+    private final T oovToken;
+    private String mode = "INT";
+    private List<T> tokens;
+    private double[] tokenIdf;
+    private Tensor vocabularyTensor;
+
+    LookupLayer(T oovToken) { this.oovToken = oovToken; }
+
+    /** The vocabulary as a tensor (string or int64). */
+    abstract Tensor tensorOf(List<T> vocabulary);
+
+    /** The tokens of a tensor of this layer's dtype, row by row ([N] one per row; [N, k] k per row). */
+    abstract List<List<T>> rowsOf(Tensor values);
+
+    /** Input values the op reads (int32 ids widened to int64 for IntegerLookup). */
+    Tensor prepared(Tensor values) { return values; }
+
+    void maxTokensValue(int n) {
+        if (n < 1) throw new IllegalArgumentException(describe() + ": max tokens must be >= 1, got " + n);
+        maxTokens = n;
+    }
+
+    void maskTokenValue(T token) { maskToken = token; vocabularyTensor = null; }
+
+    void outputModeValue(String m) {
+        mode = LookupOps.checkMode(describe(), m, true);
+        vocabularyTensor = null;
+    }
+
+    /** The output mode, lower case as Keras spells it. */
+    public String outputMode() { return mode.toLowerCase(java.util.Locale.ROOT); }
+
+    private boolean masked() { return maskToken != null && mode.equals("INT"); }
+
+    private List<T> specials() {
+        List<T> s = new ArrayList<>();
+        if (masked()) s.add(maskToken);
+        s.add(oovToken);
+        return s;
+    }
+
+    /** Learns the vocabulary (and, for tf_idf, the idf weights) from {@code values} (a tensor of the layer's dtype). */
+    void adaptRows(List<List<T>> rows) {
+        Map<T, Integer> counts = new HashMap<>(), documents = new HashMap<>();
+        for (List<T> row : rows) {
+            for (T t : row) counts.merge(t, 1, Integer::sum);
+            for (T t : new HashSet<>(row)) documents.merge(t, 1, Integer::sum);
+        }
+        counts.remove(oovToken);
+        if (maskToken != null) counts.remove(maskToken);
+        int limit = maxTokens == null ? -1 : Math.max(0, maxTokens - specials().size());
+        List<T> ranked = rank(counts, limit);
+        double[] idf = new double[ranked.size()];
+        for (int i = 0; i < idf.length; i++) idf[i] = Math.log(1 + rows.size() / (1.0 + documents.get(ranked.get(i))));
+        setTokens(ranked, idf);
+    }
+
+    abstract List<T> rank(Map<T, Integer> counts, int limit);
+
+    /** Learns the vocabulary from a tensor of values ([N]: one per example; [N, k]: k per example). */
+    void adaptTensor(Tensor values) { adaptRows(rowsOf(prepared(values))); }
+
+    /** Learns the vocabulary from batches of values (a {@code Dataset} of tensors works), as from one tensor. */
+    void adaptBatches(Iterable<Tensor> batches) {
+        List<List<T>> rows = new ArrayList<>();
+        for (Tensor b : batches) rows.addAll(rowsOf(prepared(b)));
+        adaptRows(rows);
+    }
+
+    /** Keras' {@code get_vocabulary()}: the special tokens (mask in int mode, then the oov token), then the tokens. */
+    public List<T> vocabulary() {
+        requireVocabulary();
+        List<T> v = specials();
+        v.addAll(tokens);
+        return v;
+    }
+
+    /** Keras' {@code set_vocabulary}: the tokens, with or without the special tokens in front; idf only for tf_idf. */
+    void setVocabulary(List<T> vocabulary, double[] idfWeights) {
+        List<T> specials = specials();
+        List<T> given = List.copyOf(vocabulary);
+        boolean withSpecials = given.size() >= specials.size() && given.subList(0, specials.size()).equals(specials);
+        List<T> tokens = withSpecials ? given.subList(specials.size(), given.size()) : given;
+        for (T t : tokens) {
+            if (t.equals(oovToken) || Objects.equals(t, maskToken)) {
+                throw new IllegalArgumentException(describe() + ": the vocabulary holds the special token '" + t
+                        + "' after its place at the front");
+            }
+        }
+        if (new HashSet<>(tokens).size() != tokens.size()) {
+            throw new IllegalArgumentException(describe() + ": the vocabulary repeats a token");
+        }
+        double[] idf = null;
+        if (idfWeights != null) {
+            int skip = idfWeights.length == tokens.size() + specials.size() ? specials.size() : 0;
+            if (idfWeights.length - skip != tokens.size()) {
+                throw new IllegalArgumentException(describe() + ": " + idfWeights.length + " idf weights for "
+                        + tokens.size() + " tokens");
+            }
+            idf = Arrays.copyOfRange(idfWeights, skip, idfWeights.length);
+        }
+        setTokens(tokens, idf);
+    }
+
+    private void setTokens(List<T> tokens, double[] idf) {
+        this.tokens = List.copyOf(tokens);
+        this.tokenIdf = idf;
+        this.vocabularyTensor = null;
+    }
+
+    /** The idf weights of {@link #vocabulary()} (the special tokens: the mean of the others, as Keras pads them). */
+    public double[] idfWeights() {
+        requireVocabulary();
+        if (tokenIdf == null) return null;
+        double mean = tokenIdf.length == 0 ? 0 : Arrays.stream(tokenIdf).average().orElse(0);
+        double[] all = new double[specials().size() + tokenIdf.length];
+        Arrays.fill(all, 0, specials().size(), mean);
+        System.arraycopy(tokenIdf, 0, all, specials().size(), tokenIdf.length);
+        return all;
+    }
+
+    /** How many indices there are: the depth of the one_hot, multi_hot, count and tf_idf outputs. */
+    public int vocabularySize() { return vocabulary().size(); }
+
+    private void requireVocabulary() {
+        if (tokens == null) {
+            throw new IllegalStateException(describe() + " has no vocabulary: adapt it or set one first");
+        }
+    }
+
+    @Override
+    protected void createWeights(org.nabla.Shape[] inputShapes) {
+        requireVocabulary();
+        if (maskToken != null && !mode.equals("INT") && !dropsMaskOutsideInt()) {
+            throw new IllegalArgumentException(describe() + ": a mask token is only supported with output mode int");
+        }
+        if (mode.equals("TF_IDF") && tokenIdf == null) {
+            throw new IllegalStateException(describe() + ": tf_idf needs idf weights (adapt, or set them with the "
+                    + "vocabulary)");
+        }
+    }
+
+    @Override
+    public org.nabla.Shape outputShape(org.nabla.Shape[] in) {
+        org.nabla.Shape s = in[0];
+        if (mode.equals("INT")) return s;
+        if (mode.equals("ONE_HOT")) {
+            int[] d = s.rank() > 0 && s.dim(-1) == 1 ? s.dims() : Arrays.copyOf(s.dims(), s.rank() + 1);
+            d[d.length - 1] = vocabularySize();
+            return org.nabla.Shape.of(d);
+        }
+        return org.nabla.Shape.of(s.dim(0), vocabularySize());
+    }
+
+    /** The vocabulary as the op's attribute (made once per vocabulary). */
+    final Tensor vocabularyTensor() {
+        if (vocabularyTensor == null) vocabularyTensor = tensorOf(vocabulary());
+        return vocabularyTensor;
+    }
+
+    /** The index of the oov token. */
+    final int oovIndex() { return masked() ? 1 : 0; }
+
+    /** The op's output mode (upper case). */
+    final String mode() { return mode; }
+
+    /** The op's idf attribute: the weights for tf_idf, none otherwise. */
+    final double[] opIdf() { return mode.equals("TF_IDF") ? idfWeights() : new double[0]; }
+
+    /** Whether a mask token is dropped (not an error) outside output mode int: TextVectorization's "". */
+    boolean dropsMaskOutsideInt() { return false; }
+
+    @Override
+    protected Tensor forward(Tensor[] inputs, CallContext ctx) {
+        return LookupOps.indexLookup(prepared(inputs[0]), vocabularyTensor(), oovIndex(), mode, opIdf());
+    }
+}

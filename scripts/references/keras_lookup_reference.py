@@ -1,0 +1,109 @@
+#!/usr/bin/env python3
+"""Writes the reference values of nabla-nn's LookupLayersTest: Keras 3.15's TextVectorization, StringLookup and
+IntegerLookup (adapt, get_vocabulary, idf weights, and the int, one_hot, multi_hot, count and tf_idf outputs).
+Keras 3 runs these layers on TensorFlow, which is not installed here, so this script follows their code
+(keras/src/layers/preprocessing/index_lookup.py and text_vectorization.py) with NumPy: vocabulary ranked by
+np.lexsort((tokens, counts))[::-1] (most frequent first, ties by token descending), the oov and mask tokens removed
+from the counts, max_tokens counting the special tokens, idf = log(1 + documents / (1 + document frequency)) with
+the special tokens' weight the mean of the others, mask tokens dropped from the bags outside output mode int.
+Text standardization and splitting are keras_spam.py's (checked against the corpus).
+
+  python3 scripts/references/keras_lookup_reference.py > nabla-nn/src/test/resources/keras/lookup_layers.json
+"""
+import json
+import os
+import sys
+
+import numpy as np
+
+sys.path.insert(0, os.path.dirname(__file__))
+from keras_spam import tokens  # noqa: E402
+
+
+def rank(counts, limit, strings):
+    keys = list(counts)
+    if not keys:
+        return []
+    toks = np.array([k.encode("utf-8") for k in keys] if strings else keys, dtype=object if strings else np.int64)
+    order = np.lexsort((toks, np.array([counts[k] for k in keys])))[::-1]
+    ranked = [keys[i] for i in order]
+    return ranked if limit is None else ranked[:limit]
+
+
+def adapt(rows, oov, mask, max_tokens, mode, strings):
+    counts, docs = {}, {}
+    for row in rows:
+        for t in row:
+            counts[t] = counts.get(t, 0) + 1
+        for t in set(row):
+            docs[t] = docs.get(t, 0) + 1
+    counts.pop(oov, None)
+    if mask is not None:
+        counts.pop(mask, None)
+    specials = ([mask] if mask is not None and mode == "int" else []) + [oov]
+    limit = None if max_tokens is None else max_tokens - len(specials)
+    toks = rank(counts, limit, strings)
+    idf = [float(np.log(1 + len(rows) / (1 + docs[t]))) for t in toks]
+    mean = float(np.mean(idf)) if idf else 0.0
+    return specials + toks, [mean] * len(specials) + idf
+
+
+def encode(rows, vocab, oov, mask, mode, idf, length=None, one_hot_rank1=True):
+    index = {t: i for i, t in reversed(list(enumerate(vocab)))}
+    oov_index = index[oov]
+    if mode == "int":
+        ids = [[index.get(t, oov_index) for t in row] for row in rows]
+        if length is None:
+            length = max(len(r) for r in ids)
+        return [[(r[i] if i < len(r) else 0) for i in range(length)] for r in ids]
+    depth = len(vocab)
+    out = []
+    for row in rows:
+        v = [0.0] * depth
+        for t in row:
+            if mask is not None and t == mask:
+                continue
+            j = index.get(t, oov_index)
+            v[j] = 1.0 if mode in ("multi_hot", "one_hot") else v[j] + 1.0
+        if mode == "tf_idf":
+            v = [float(np.float32(c * w)) for c, w in zip(v, idf)]
+        out.append(v)
+    return out
+
+
+corpus = ["The cat sat on the mat.", "the dog ATE the cat's food!", "A dog; a cat; a bird?",
+          "zebra yak xylophone", "Birds sing, dogs bark"]
+texts = ["the cat and the unknown dog", "Zebra! zebra, yak...", "", "a a a bird the the mat sat on"]
+cases = []
+for mode, length, max_tokens in (("int", 6, 8), ("int", None, None), ("multi_hot", None, 7), ("count", None, 7),
+                                 ("tf_idf", None, 7), ("tf_idf", None, None)):
+    rows = [tokens(t) for t in corpus]
+    vocab, idf = adapt(rows, "[UNK]", "", max_tokens, mode, True)
+    out = encode([tokens(t) for t in texts], vocab, "[UNK]", "", mode, idf, length)
+    cases.append({"layer": "text_vectorization", "mode": mode, "length": length or 0, "max_tokens": max_tokens or 0,
+                  "adapt": corpus, "inputs": texts, "vocabulary": vocab, "idf": idf if mode == "tf_idf" else None,
+                  "out": out})
+
+words = ["b", "a", "c", "a", "b", "d", "a", "[PAD]", "e", "c"]
+queries = [["a", "z"], ["c", "[PAD]"], ["e", "e"]]
+for mode, mask, max_tokens in (("int", None, None), ("int", "[PAD]", 4), ("one_hot", None, None),
+                               ("multi_hot", None, 4), ("count", None, None), ("tf_idf", None, None)):
+    rows = [[w] for w in words]
+    vocab, idf = adapt(rows, "[UNK]", mask, max_tokens, mode, True)
+    q = [[x[0]] for x in queries] if mode == "one_hot" else queries
+    out = encode(q, vocab, "[UNK]", mask, mode, idf)
+    cases.append({"layer": "string_lookup", "mode": mode, "mask": mask, "max_tokens": max_tokens or 0,
+                  "adapt": words, "inputs": [x[0] for x in q] if mode == "one_hot" else queries,
+                  "vocabulary": vocab, "idf": idf if mode == "tf_idf" else None, "out": out})
+
+numbers = [[7, 3, 3], [5, 7, 0], [3, 9, 9], [0, 0, 12]]
+queries = [[3, 4, 7], [0, 9, 9]]
+for mode, mask, max_tokens in (("int", None, None), ("int", 0, 4), ("multi_hot", None, None), ("count", None, 4),
+                               ("tf_idf", None, None)):
+    vocab, idf = adapt(numbers, -1, mask, max_tokens, mode, False)
+    out = encode(queries, vocab, -1, mask, mode, idf)
+    cases.append({"layer": "integer_lookup", "mode": mode, "mask": mask, "max_tokens": max_tokens or 0,
+                  "adapt": numbers, "inputs": queries, "vocabulary": [int(v) for v in vocab],
+                  "idf": idf if mode == "tf_idf" else None, "out": out})
+json.dump({"cases": cases}, sys.stdout, indent=1)
+print()
