@@ -35,6 +35,7 @@ public final class OnnxLibrary implements OnnxOpLibrary {
         ArrayExports.register(exports);
         NnExports.register(exports);
         RecurrentExports.register(exports);
+        AttentionExports.register(exports);
     }
 
     /** The one op of its own: ONNX's StringNormalizer, whose output length depends on the values. */

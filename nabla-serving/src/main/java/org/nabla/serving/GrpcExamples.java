@@ -74,8 +74,8 @@ final class GrpcExamples {
         for (int r = 0; r < out.count(); r++) {
             Classifications.Builder c = Classifications.newBuilder();
             for (int j = 0; j < k; j++) {
-                String label = classes < 0 ? Integer.toString(j) : ExampleRequests.label(out.data()[classes][r * k + j]);
-                c.addClasses(Class.newBuilder().setLabel(label).setScore((float) out.data()[scores][r * k + j]));
+                String label = classes < 0 ? Integer.toString(j) : ExampleRequests.label(out.numbers(classes)[r * k + j]);
+                c.addClasses(Class.newBuilder().setLabel(label).setScore((float) out.numbers(scores)[r * k + j]));
             }
             b.addClassifications(c);
         }
@@ -85,7 +85,7 @@ final class GrpcExamples {
     /** One value per example. */
     static RegressionResult regression(Rows out, int t) {
         RegressionResult.Builder b = RegressionResult.newBuilder();
-        for (int r = 0; r < out.count(); r++) b.addRegressions(Regression.newBuilder().setValue((float) out.data()[t][r]));
+        for (int r = 0; r < out.count(); r++) b.addRegressions(Regression.newBuilder().setValue((float) out.numbers(t)[r]));
         return b.build();
     }
 

@@ -127,7 +127,11 @@ final class TensorProtos {
         dims[0] = rows.count();
         System.arraycopy(sample, 0, dims, 1, sample.length);
         TensorProto.Builder b = TensorProto.newBuilder().setDtype(dataType(dtype)).setTensorShape(shape(dims));
-        double[] v = rows.data()[t];
+        if (dtype == DType.STRING) {
+            for (String x : (String[]) rows.data()[t]) b.addStringVal(ByteString.copyFromUtf8(x));
+            return b.build();
+        }
+        double[] v = rows.numbers(t);
         switch (dtype) {
             case FLOAT32 -> { for (double x : v) b.addFloatVal((float) x); }
             case FLOAT64 -> { for (double x : v) b.addDoubleVal(x); }
