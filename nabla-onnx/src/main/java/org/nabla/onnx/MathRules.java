@@ -70,7 +70,6 @@ final class MathRules {
         r.unary("Reciprocal", Ops::reciprocal);
         r.unary("Not", Ops::logicalNot);
         r.unary("IsNaN", Ops::isNan);
-        r.unary("Identity", Ops::identity);
         r.unary("Relu", Ops::relu);
         r.unary("Sigmoid", Ops::sigmoid);
         r.unary("Softplus", Ops::softplus);

@@ -9,7 +9,10 @@ import java.nio.file.Path;
 import org.nabla.Tensor;
 import org.nabla.io.AtomicFiles;
 import org.nabla.onnx.proto.ModelProto;
+import org.nabla.onnx.proto.OptionalProto;
+import org.nabla.onnx.proto.SequenceProto;
 import org.nabla.onnx.proto.TensorProto;
+import org.nabla.onnx.proto.TypeProto;
 
 /**
  * Reading and writing .onnx model files and .pb tensor files. Reading parses the whole file in memory (protobuf
@@ -48,6 +51,24 @@ public final class OnnxFiles {
             return OnnxTensors.toTensor(TensorProto.parseFrom(bytes), file.toString());
         } catch (InvalidProtocolBufferException e) {
             throw new OnnxException(file + ": not a valid ONNX tensor file (" + e.getMessage() + ")", e);
+        }
+    }
+
+    /**
+     * Reads a value file of ONNX's test cases as the value of {@code type}: a TensorProto for a tensor, a
+     * SequenceProto for a sequence, an OptionalProto for an optional.
+     */
+    public static OnnxValue readValue(Path file, TypeProto type) throws IOException {
+        byte[] bytes = readAll(file);
+        try {
+            return switch (type.getValueCase()) {
+                case SEQUENCE_TYPE -> OnnxValues.fromProto(SequenceProto.parseFrom(bytes), file.toString(),
+                        OnnxValues.declaredElementType(type));
+                case OPTIONAL_TYPE -> OnnxValues.fromProto(OptionalProto.parseFrom(bytes), file.toString());
+                default -> OnnxValue.of(OnnxTensors.toTensor(TensorProto.parseFrom(bytes), file.toString()));
+            };
+        } catch (InvalidProtocolBufferException e) {
+            throw new OnnxException(file + ": not a valid ONNX value file (" + e.getMessage() + ")", e);
         }
     }
 
