@@ -82,6 +82,7 @@ class HalfPrecisionOpsTest {
     void castsFromAndToEveryDType(DType dtype) {
         for (DType other : DType.values()) {
             if (other == DType.STRING) continue;   // numbers and strings convert with Strings.asString/toNumber
+            if (other.isLowPrecision()) continue;  // 100 does not fit them; LowPrecisionReferenceTest
             Tensor values = Ops.cast(Ops.constant(new double[] {0, 1, 2, 100}), other);
             Tensor half = Ops.cast(values, dtype);
             assertEquals(dtype, half.dtype());

@@ -119,7 +119,9 @@ class NpyTest {
         descr.put(DType.UINT64, "<u8");
         descr.put(DType.FLOAT16, "<f2");
         descr.put(DType.BFLOAT16, "<V2");
-        assertEquals(DType.values().length - 1, descr.size(), "every dtype but string (no .npy dtype) has a descr");
+        long lowPrecision = java.util.Arrays.stream(DType.values()).filter(DType::isLowPrecision).count();
+        assertEquals(DType.values().length - 1 - lowPrecision, descr.size(),
+                "every dtype but string and the low-precision ones (ml_dtypes writes all of those '|V1') has a descr");
         for (Map.Entry<DType, String> e : descr.entrySet()) {
             Tensor t = Tensor.wrap(e.getKey(), Shape.SCALAR, Strided.allocate(e.getKey().storage(), 1));
             String header = new String(Npy.toBytes(t), 10, 17, StandardCharsets.ISO_8859_1);

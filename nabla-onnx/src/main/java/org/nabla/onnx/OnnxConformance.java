@@ -204,7 +204,7 @@ public final class OnnxConformance {
         if (!actual.shape().equals(expected.shape())) {
             return "shape " + actual.shape() + ", expected " + expected.shape();
         }
-        if (expected.dtype().isFloating()) {
+        if (expected.dtype().isFloating() || expected.dtype().isLowPrecisionFloat()) {
             double[] e = expected.toDoubleArray(), a = actual.toDoubleArray();
             double worst = -1;
             int at = -1;

@@ -221,6 +221,8 @@ public final class Idx {
             case INT64, UINT64 -> throw new IllegalArgumentException("IDX has no 64-bit integer type; cast the "
                     + dtype + " tensor to int32 first");
             case STRING -> throw new IllegalArgumentException("IDX holds numbers only, not strings");
+            default -> throw new IllegalArgumentException("IDX has no " + dtype + " type; cast the tensor to "
+                    + "float32 first");
         };
     }
 
