@@ -24,7 +24,10 @@ public final class OnnxFiles {
 
     private OnnxFiles() {}
 
-    /** Reads and checks the model in {@code file}. */
+    /**
+     * Reads and checks the model in {@code file}, with the bytes of initializers kept in external data files beside
+     * it (PyTorch's dynamo exporter writes {@code model.onnx.data}) read in.
+     */
     public static ModelProto readModel(Path file) throws IOException {
         byte[] bytes = readAll(file);
         ModelProto m;
@@ -41,7 +44,7 @@ public final class OnnxFiles {
             throw new OnnxException(file + ": not an ONNX model (" + (m.hasGraph() ? "no ir_version" : "no graph")
                     + "; " + bytes.length + " bytes read)");
         }
-        return m;
+        return ExternalData.inline(m, file);
     }
 
     /** Reads one TensorProto file (the test_data_set_N/input_K.pb files of ONNX's test cases). */

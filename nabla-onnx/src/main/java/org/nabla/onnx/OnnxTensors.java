@@ -18,8 +18,8 @@ public final class OnnxTensors {
     /** The tensor a TensorProto holds; {@code what} names it in error messages (an initializer, an attribute...). */
     public static Tensor toTensor(TensorProto p, String what) {
         if (p.getDataLocation() == TensorProto.DataLocation.EXTERNAL || p.getExternalDataCount() > 0) {
-            throw new UnsupportedOnnxException(what + " keeps its data in an external file; Nabla reads only models "
-                    + "with the data inside the .onnx file");
+            throw new UnsupportedOnnxException(what + " keeps its data in an external file, which is read when a "
+                    + "model is loaded from its file (OnnxFiles.readModel), not from a ModelProto already in memory");
         }
         if (p.hasSegment()) throw new UnsupportedOnnxException(what + " is a segment of a larger tensor");
         DType dtype = OnnxTypes.toDType(p.getDataType(), what);
