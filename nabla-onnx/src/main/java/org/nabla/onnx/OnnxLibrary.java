@@ -28,6 +28,7 @@ public final class OnnxLibrary implements OnnxOpLibrary {
         StateRules.register(imports);
         StringRules.register(imports);
         SequenceRules.register(imports);
+        TrainingRules.register(imports);
         TextRules.register(imports);
         LinalgRules.register(imports);
 
