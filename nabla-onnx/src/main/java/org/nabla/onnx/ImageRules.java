@@ -11,6 +11,7 @@ final class ImageRules {
     static void register(OnnxOperators r) {
         r.one("CenterCropPad", ImageRules::centerCropPad);
         r.one("GridSample", GridSample::apply);
+        r.one("RoiAlign", RoiAlign::apply);
         r.one("Col2Im", ImageRules::col2Im);
         r.one("AffineGrid", ImageRules::affineGrid);
         r.rule("LpPool", n -> {
