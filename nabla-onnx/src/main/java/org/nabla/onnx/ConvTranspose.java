@@ -19,9 +19,8 @@ final class ConvTranspose {
     static Tensor apply(OnnxNode n) {
         Tensor x = n.required(0), w = n.required(1);
         if (x.rank() == 3) return Ops.squeeze(apply2d(n, Ops.expandDims(x, 2), Ops.expandDims(w, 2), true), 2);
-        if (x.rank() != 4) {
-            throw n.unsupported("ConvTranspose with " + (x.rank() - 2) + " spatial dimensions (Nabla has 1-D and 2-D)");
-        }
+        if (x.rank() > 4) return ColumnScatter.convTranspose(n, x, w);
+        if (x.rank() != 4) throw n.error("ConvTranspose needs an input of rank 3 or more, got " + x.shape());
         return apply2d(n, x, w, false);
     }
 
