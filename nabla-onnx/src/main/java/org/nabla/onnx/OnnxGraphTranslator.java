@@ -298,7 +298,7 @@ final class OnnxGraphTranslator {
                 named++;
             }
             if (named == 0 && n.getOutputCount() == 0) throw node.error("declares no outputs");
-            if (!allKnown && !entry.stateful()) propagateKnown(n, node, entry, in, k, known);
+            if (!allKnown && !entry.stateful()) propagateKnown(n, node, entry, in, k, values, known);
         }
     }
 
@@ -308,23 +308,28 @@ final class OnnxGraphTranslator {
      * Reshape's shape...) get them. The graph keeps its own nodes. A node that cannot be computed so (an error in
      * the eager run) simply leaves its outputs unknown: the graph built above is what runs.
      */
-    private static void propagateKnown(NodeProto n, OnnxNode node, OnnxOperators.Entry entry, List<OnnxValue> in,
-                                       List<OnnxValue> k, Map<String, OnnxValue> known) {
-        if (n.getAttributeList().stream().anyMatch(a -> a.hasG() || a.getGraphsCount() > 0)) return;
-        List<OnnxValue> values = new ArrayList<>();
+    private void propagateKnown(NodeProto n, OnnxNode node, OnnxOperators.Entry entry, List<OnnxValue> in,
+                                List<OnnxValue> k, Map<String, OnnxValue> values, Map<String, OnnxValue> known) {
+        boolean hasGraphs = n.getAttributeList().stream().anyMatch(a -> a.hasG() || a.getGraphsCount() > 0);
+        // an If (a branch picked by a known condition) is computed again on the known values around it; other
+        // operators with sub-graphs (loops) are not
+        if (hasGraphs && !n.getOpType().equals("If")) return;
+        List<OnnxValue> inputs = new ArrayList<>();
         for (int i = 0; i < in.size(); i++) {
             OnnxValue t = in.get(i);
             if (t == null) {
-                values.add(null);
+                inputs.add(null);
             } else if (!t.isSymbolic()) {
-                values.add(t);
+                inputs.add(t);
             } else if (k.get(i) != null) {
-                values.add(k.get(i));
+                inputs.add(k.get(i));
             } else {
                 return;
             }
         }
-        OnnxNode eager = node.withInputs(values);
+        Map<String, OnnxValue> around = new HashMap<>(values);
+        around.putAll(known);
+        OnnxNode eager = node.withInputs(inputs, (g, sub) -> translateSubgraph(g, sub, around, known));
         List<OnnxValue> out;
         try (ExecutionContext.Scope scope = ExecutionContext.enter(EagerContext.INSTANCE)) {
             out = entry.rule().apply(eager);

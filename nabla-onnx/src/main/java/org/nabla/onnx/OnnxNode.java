@@ -38,9 +38,12 @@ public final class OnnxNode {
         this.subgraphs = subgraphs;
     }
 
-    /** The same node reading {@code values} instead (for computing it again on known values). */
-    OnnxNode withInputs(List<OnnxValue> values) {
-        return new OnnxNode(proto, opset, new ArrayList<>(values), values, attributes, subgraphs);
+    /**
+     * The same node reading {@code values} instead, its sub-graphs translated by {@code translator} (for computing it
+     * again on known values).
+     */
+    OnnxNode withInputs(List<OnnxValue> values, Subgraphs translator) {
+        return new OnnxNode(proto, opset, new ArrayList<>(values), values, attributes, translator);
     }
 
     /** The node's name, or its first named output's name when it has none (for messages). */
