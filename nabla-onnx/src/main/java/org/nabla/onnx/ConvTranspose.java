@@ -7,8 +7,8 @@ import org.nabla.Shape;
 import org.nabla.Tensor;
 
 /**
- * ONNX ConvTranspose (1-D and 2-D, NCHW; 3-D and more go to {@link ColumnScatter}) as the adjoint of a convolution: {@code Conv2DBackpropInput} of the
- * convolution that maps the output back onto the input. Along each spatial axis the "full" transposed convolution has
+ * ONNX ConvTranspose (1-D and 2-D, NCHW; 3-D and more go to {@link ColumnScatter}) as the adjoint of a
+ * convolution: {@code Conv2DBackpropInput} of the convolution that maps the output back onto the input. Along each spatial axis the "full" transposed convolution has
  * {@code stride * (in - 1) + (kernel - 1) * dilation + 1} positions; the output is the window of it that starts at the
  * begin padding and has the output size (positions beyond the full range, from output_padding or a large
  * output_shape, are 0 before the bias).
