@@ -12,6 +12,7 @@ final class ImageRules {
         r.one("CenterCropPad", ImageRules::centerCropPad);
         r.one("GridSample", GridSample::apply);
         r.one("RoiAlign", RoiAlign::apply);
+        r.one("DeformConv", DeformConv::apply);
         r.one("Col2Im", ImageRules::col2Im);
         r.one("AffineGrid", ImageRules::affineGrid);
         r.rule("LpPool", n -> {
