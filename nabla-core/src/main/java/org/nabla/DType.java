@@ -57,7 +57,7 @@ public enum DType {
      * per element, converted by {@code Cast} (round to nearest even) and computed on after a cast to float32.
      */
     FLOAT8E4M3FN("float8_e4m3fn", 1, Storage.BYTE, 17),
-    /** 8-bit float like {@link #FLOAT8E4M3FN} with exponent bias 8, no negative zero and 0x80 as its NaN (largest 240). */
+    /** 8-bit float like {@link #FLOAT8E4M3FN} with bias 8, no negative zero and 0x80 as its NaN (largest 240). */
     FLOAT8E4M3FNUZ("float8_e4m3fnuz", 1, Storage.BYTE, 18),
     /** 8-bit float, 5 exponent and 2 mantissa bits, IEEE-like with infinities and NaNs (largest finite 57344). */
     FLOAT8E5M2("float8_e5m2", 1, Storage.BYTE, 19),
@@ -67,7 +67,7 @@ public enum DType {
     UINT4("uint4", 1, Storage.BYTE, 21),
     /** 4-bit signed integer, -8..7 (one element per byte, sign-extended, in memory). */
     INT4("int4", 1, Storage.BYTE, 22),
-    /** 4-bit float, 2 exponent bits and 1 mantissa bit, finite only (values 0, 0.5, 1, 1.5, 2, 3, 4, 6 and negatives). */
+    /** 4-bit float, 2 exponent bits and 1 mantissa bit, finite only (0, 0.5, 1, 1.5, 2, 3, 4, 6 and negatives). */
     FLOAT4E2M1("float4_e2m1fn", 1, Storage.BYTE, 23),
     /** 2-bit unsigned integer, 0..3 (one element per byte in memory). */
     UINT2("uint2", 1, Storage.BYTE, 24),

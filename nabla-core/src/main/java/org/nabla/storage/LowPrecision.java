@@ -58,7 +58,8 @@ public final class LowPrecision {
         int allOnes = (1 << exponent) - 1;
         switch (specials) {
             case IEEE -> {
-                if (e == allOnes) return m == 0 ? (sign == 1 ? Float.NEGATIVE_INFINITY : Float.POSITIVE_INFINITY) : Float.NaN;
+                if (e == allOnes && m != 0) return Float.NaN;
+                if (e == allOnes) return sign == 1 ? Float.NEGATIVE_INFINITY : Float.POSITIVE_INFINITY;
             }
             case FINITE_NAN_ALL_ONES -> {
                 if (e == allOnes && m == (1 << mantissa) - 1) return Float.NaN;
@@ -68,7 +69,8 @@ public final class LowPrecision {
             }
             case FINITE -> { }
         }
-        double v = e == 0 ? m * Math.pow(2, 1 - bias - mantissa) : (1 + m / (double) (1 << mantissa)) * Math.pow(2, e - bias);
+        double v = e == 0 ? m * Math.pow(2, 1 - bias - mantissa) // subnormal
+                : (1 + m / (double) (1 << mantissa)) * Math.pow(2, e - bias);
         return (float) (sign == 1 ? -v : v);
     }
 
@@ -97,7 +99,7 @@ public final class LowPrecision {
         return encode(f, v);
     }
 
-    /** The integer {@code v} as int4/uint4/int2/uint2: its low 4 or 2 bits, extended into the byte by the dtype's sign. */
+    /** The integer {@code v} as int4/uint4/int2/uint2: its low 4 or 2 bits, extended by the dtype's sign. */
     public static byte fromLong(DType dtype, long v) {
         return switch (dtype) {
             case INT4 -> (byte) (v << 60 >> 60);
