@@ -59,7 +59,29 @@ public enum DType {
      */
     COMPLEX64("complex64", 8, Storage.COMPLEX64, 15),
     /** A complex number of two float64 parts ({@code double[]} of twice the size holding re, im pairs). */
-    COMPLEX128("complex128", 16, Storage.COMPLEX128, 16);
+    COMPLEX128("complex128", 16, Storage.COMPLEX128, 16),
+    /**
+     * 8-bit float, 4 exponent and 3 mantissa bits, finite only (no infinity; NaN is S.1111.111; largest 448), as in
+     * ONNX and ml_dtypes. Like the other low-precision dtypes ({@link #isLowPrecision()}) a storage type: one byte
+     * per element, converted by {@code Cast} (round to nearest even) and computed on after a cast to float32.
+     */
+    FLOAT8E4M3FN("float8_e4m3fn", 1, Storage.BYTE, 17),
+    /** 8-bit float like {@link #FLOAT8E4M3FN} with bias 8, no negative zero and 0x80 as its NaN (largest 240). */
+    FLOAT8E4M3FNUZ("float8_e4m3fnuz", 1, Storage.BYTE, 18),
+    /** 8-bit float, 5 exponent and 2 mantissa bits, IEEE-like with infinities and NaNs (largest finite 57344). */
+    FLOAT8E5M2("float8_e5m2", 1, Storage.BYTE, 19),
+    /** 8-bit float like {@link #FLOAT8E5M2} with exponent bias 16, no infinities, no negative zero, NaN 0x80. */
+    FLOAT8E5M2FNUZ("float8_e5m2fnuz", 1, Storage.BYTE, 20),
+    /** 4-bit unsigned integer, 0..15 (one element per byte in memory; ONNX files pack two per byte). */
+    UINT4("uint4", 1, Storage.BYTE, 21),
+    /** 4-bit signed integer, -8..7 (one element per byte, sign-extended, in memory). */
+    INT4("int4", 1, Storage.BYTE, 22),
+    /** 4-bit float, 2 exponent bits and 1 mantissa bit, finite only (0, 0.5, 1, 1.5, 2, 3, 4, 6 and negatives). */
+    FLOAT4E2M1("float4_e2m1fn", 1, Storage.BYTE, 23),
+    /** 2-bit unsigned integer, 0..3 (one element per byte in memory). */
+    UINT2("uint2", 1, Storage.BYTE, 24),
+    /** 2-bit signed integer, -2..1 (one element per byte, sign-extended, in memory). */
+    INT2("int2", 1, Storage.BYTE, 25);
 
     /** The Java primitive array kind that holds the elements of a CPU tensor of this dtype. */
     public enum Storage {
@@ -122,8 +144,10 @@ public enum DType {
      */
     public boolean isHalfPrecision() { return this == FLOAT16 || this == BFLOAT16; }
 
-    /** Whether it is a signed or unsigned integer type (not bool, not floating, not string). */
-    public boolean isInteger() { return !isFloating() && this != BOOL && this != STRING && !isComplex(); }
+    /** Whether it is a signed or unsigned integer type (not bool, floating, string, complex, low-precision). */
+    public boolean isInteger() {
+        return !isFloating() && this != BOOL && this != STRING && !isComplex() && !isLowPrecision();
+    }
 
     /** complex64 and complex128 (numeric, not floating, as in TensorFlow). */
     public boolean isComplex() { return this == COMPLEX64 || this == COMPLEX128; }
@@ -147,6 +171,20 @@ public enum DType {
         };
     }
 
+    /**
+     * The float8, float4, int4/uint4 and int2/uint2 dtypes: storage types of one byte per element whose values
+     * {@code Cast} converts to and from every numeric dtype and data movement carries; arithmetic takes them after a
+     * cast to float32 (as PyTorch's float8 tensors). Not {@link #isNumeric()}, {@link #isFloating()} or
+     * {@link #isInteger()}, so kernels registered for those leave them out.
+     */
+    public boolean isLowPrecision() { return fileCode >= 17 && fileCode <= 25; }
+
+    /** The float8 and float4 dtypes: low-precision floats, stored as their bits in a byte. */
+    public boolean isLowPrecisionFloat() {
+        return this == FLOAT8E4M3FN || this == FLOAT8E4M3FNUZ || this == FLOAT8E5M2 || this == FLOAT8E5M2FNUZ
+                || this == FLOAT4E2M1;
+    }
+
     /** Whether it is the byte-string dtype. */
     public boolean isString() { return this == STRING; }
 
@@ -163,12 +201,19 @@ public enum DType {
             case UINT8 -> 0xffL;
             case UINT16 -> 0xffffL;
             case UINT32 -> 0xffffffffL;
+            case UINT4, UINT2 -> 0xffL;
             default -> -1L;
         };
     }
 
+    /**
+     * The largest finite value of a low-precision float (448 for float8_e4m3fn, 57344 for float8_e5m2, 6 for
+     * float4_e2m1fn): where a saturating conversion clips. Throws for other dtypes.
+     */
+    public double maxFinite() { return org.nabla.storage.LowPrecision.maxFinite(this); }
+
     /** Floating, integer or complex: the dtypes arithmetic accepts (kernels say which of them they serve). */
-    public boolean isNumeric() { return this != BOOL && this != STRING; }
+    public boolean isNumeric() { return this != BOOL && this != STRING && !isLowPrecision(); }
 
     /** Parses {@code float32}, {@code FLOAT32}, {@code int64}... */
     public static DType of(String name) {

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.nabla.storage.ComplexParts;
 import org.nabla.storage.HalfFloats;
+import org.nabla.storage.LowPrecision;
 import org.nabla.storage.Strided;
 
 /** Conversion between tensors and Java scalars / nested Java arrays of any rank (convert_to_tensor and .numpy()). */
@@ -63,6 +64,7 @@ final class JavaArrays {
                 case int[] a -> a[i] = (int) (wide ? asLong[i] : (long) d);
                 case long[] a -> a[i] = wide ? asLong[i]
                         : target == DType.UINT64 ? Strided.doubleToUnsigned(d) : (long) d;
+                case byte[] a when target.isLowPrecision() -> a[i] = LowPrecision.fromDouble(target, d);
                 case byte[] a -> a[i] = target == DType.BOOL ? (byte) (d != 0 ? 1 : 0)
                         : (byte) (wide ? asLong[i] : (long) d);
                 case short[] a when target.isHalfPrecision() -> a[i] = HalfFloats.fromDouble(target, d);
@@ -196,7 +198,9 @@ final class JavaArrays {
      */
     static Object toNested(Tensor t) {
         Object flat = switch (t.dtype()) {
-            case FLOAT32, FLOAT16, BFLOAT16 -> t.toFloatArray();
+            case FLOAT32, FLOAT16, BFLOAT16, FLOAT8E4M3FN, FLOAT8E4M3FNUZ, FLOAT8E5M2, FLOAT8E5M2FNUZ, FLOAT4E2M1 ->
+                    t.toFloatArray();
+            case INT4, UINT4, INT2, UINT2 -> t.toByteArray();
             case FLOAT64 -> t.toDoubleArray();
             case INT32 -> t.toIntArray();
             case INT64 -> t.toLongArray();

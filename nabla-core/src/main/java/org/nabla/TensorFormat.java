@@ -59,7 +59,8 @@ final class TensorFormat {
     /** NumPy's str of a scalar: {@code 4.0}, {@code 1e-05}, {@code 7}, {@code True}. */
     private static String scalar(Tensor t) {
         return switch (t.dtype()) {
-            case FLOAT32, FLOAT16, BFLOAT16 -> floatScalar(t.floatValue(), t.dtype());
+            case FLOAT32, FLOAT16, BFLOAT16, FLOAT8E4M3FN, FLOAT8E4M3FNUZ, FLOAT8E5M2, FLOAT8E5M2FNUZ, FLOAT4E2M1 ->
+                    floatScalar(t.floatValue(), t.dtype());
             case FLOAT64 -> floatScalar(t.doubleValue(), DType.FLOAT64);
             case BOOL -> t.booleanValue() ? "True" : "False";
             case STRING -> bytesRepr(((byte[][]) t.data())[0]);
@@ -118,7 +119,7 @@ final class TensorFormat {
     /** The shortest decimal that reads back as the same value of {@code kind} (a floating dtype). */
     private static BigDecimal shortest(double x, DType kind) {
         if (kind.isHalfPrecision()) return shortestHalf(x, kind);
-        boolean single = kind == DType.FLOAT32;
+        boolean single = kind == DType.FLOAT32 || kind.isLowPrecisionFloat();
         BigDecimal b = new BigDecimal(single ? Float.toString((float) x) : Double.toString(x));
         // Java always prints two significant digits (Float.MIN_VALUE is "1.4E-45"); NumPy prints "1e-45" when one
         // digit already reads back as the same value.
@@ -264,7 +265,7 @@ final class TensorFormat {
                 width = 5; // ' True' / 'False' for every non-scalar array
                 return;
             }
-            if (!dtype.isFloating()) {
+            if (!dtype.isFloating() && !dtype.isLowPrecisionFloat()) {
                 for (int k = 0; k < n; k++) width = Math.max(width, integer(shown[k]).length());
                 return;
             }
@@ -333,7 +334,7 @@ final class TensorFormat {
             }
             if (dtype == DType.STRING) return bytesRepr(((byte[][]) data)[i]);
             if (dtype == DType.BOOL) return at(i) != 0 ? " True" : "False";
-            if (!dtype.isFloating()) return pad(integer(i), width);
+            if (!dtype.isFloating() && !dtype.isLowPrecisionFloat()) return pad(integer(i), width);
             double x = at(i);
             if (!Double.isFinite(x)) {
                 String s = signed(Double.isNaN(x) ? "nan" : x > 0 ? "inf" : "-inf");

@@ -32,6 +32,15 @@ class DTypeTest {
         pinned.put(DType.STRING, 14);
         pinned.put(DType.COMPLEX64, 15);
         pinned.put(DType.COMPLEX128, 16);
+        pinned.put(DType.FLOAT8E4M3FN, 17);
+        pinned.put(DType.FLOAT8E4M3FNUZ, 18);
+        pinned.put(DType.FLOAT8E5M2, 19);
+        pinned.put(DType.FLOAT8E5M2FNUZ, 20);
+        pinned.put(DType.UINT4, 21);
+        pinned.put(DType.INT4, 22);
+        pinned.put(DType.FLOAT4E2M1, 23);
+        pinned.put(DType.UINT2, 24);
+        pinned.put(DType.INT2, 25);
         assertEquals(DType.values().length, pinned.size(), "a new dtype needs its code pinned here");
         pinned.forEach((d, code) -> assertEquals(code, d.fileCode(), d.toString()));
     }
@@ -48,8 +57,9 @@ class DTypeTest {
     void unknownFileCodeNamesItAndTheKnownOnes() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> DType.fromFileCode(99));
         assertEquals("unknown dtype code 99 (known codes: 1 float32, 2 float64, 3 int32, 4 int64, 5 uint8, 6 bool, "
-                + "7 int8, 8 int16, 9 uint16, 10 uint32, 11 uint64, 12 float16, 13 bfloat16, 14 string, 15 complex64, 16 complex128)",
-                e.getMessage());
+                + "7 int8, 8 int16, 9 uint16, 10 uint32, 11 uint64, 12 float16, 13 bfloat16, 14 string, 15 complex64, "
+                + "16 complex128, 17 float8_e4m3fn, 18 float8_e4m3fnuz, 19 float8_e5m2, 20 float8_e5m2fnuz, 21 uint4, "
+                + "22 int4, 23 float4_e2m1fn, 24 uint2, 25 int2)", e.getMessage());
         assertThrows(IllegalArgumentException.class, () -> DType.fromFileCode(0));
     }
 }

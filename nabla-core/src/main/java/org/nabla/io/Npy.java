@@ -84,6 +84,10 @@ public final class Npy {
                     + "pickled objects, which Nabla does not write); save string tensors in a checkpoint or a "
                     + "TFRecord file");
         }
+        if (dtype.isLowPrecision()) {
+            throw new IllegalArgumentException(".npy cannot tell " + dtype + " from the other one-byte ml_dtypes types "
+                    + "(all '|V1'); cast it to float32 or save it in a checkpoint");
+        }
         StringBuilder dict = new StringBuilder("{'descr': '").append(descr(dtype))
                 .append("', 'fortran_order': False, 'shape': ").append(shape).append(", }");
         if (shape.rank() > 0) dict.append(" ".repeat(GROWTH_AXIS_MAX_DIGITS - Integer.toString(shape.dim(0)).length()));
@@ -126,6 +130,8 @@ public final class Npy {
             case STRING -> "|O"; // pickled objects: neither read nor written (header refuses it)
             case COMPLEX64 -> "<c8";
             case COMPLEX128 -> "<c16";
+            // ml_dtypes saves every 1-byte type as '|V1', which cannot tell them apart: not written, not read
+            case FLOAT8E4M3FN, FLOAT8E4M3FNUZ, FLOAT8E5M2, FLOAT8E5M2FNUZ, UINT4, INT4, FLOAT4E2M1, UINT2, INT2 -> "|V1";
         };
     }
 
@@ -134,7 +140,9 @@ public final class Npy {
      * one-letter type characters that older writers use for the one-byte and two-byte types; null if unsupported.
      */
     private static DType dtypeOfDescr(String code) {
-        for (DType d : DType.values()) if (d != DType.STRING && descr(d).substring(1).equals(code)) return d;
+        for (DType d : DType.values()) {
+            if (d != DType.STRING && !d.isLowPrecision() && descr(d).substring(1).equals(code)) return d;
+        }
         return switch (code) {
             case "B" -> DType.UINT8;
             case "?" -> DType.BOOL;
@@ -149,7 +157,9 @@ public final class Npy {
 
     private static String supported() {
         StringBuilder sb = new StringBuilder();
-        for (DType d : DType.values()) if (d != DType.STRING) sb.append(sb.isEmpty() ? "" : ", ").append(descr(d));
+        for (DType d : DType.values()) {
+            if (d != DType.STRING && !d.isLowPrecision()) sb.append(sb.isEmpty() ? "" : ", ").append(descr(d));
+        }
         return sb.append(" (or '>' for big-endian)").toString();
     }
 

@@ -84,6 +84,14 @@ public final class KernelRegistry {
     public synchronized void registerAnyWidened(OpDef op, String deviceType, Kernel kernel) {
         register(op, deviceType, null, kernel, false);
         for (DType half : HALVES) register(op, deviceType, half, new WidenedKernel(kernel, half), true);
+        // the low-precision storage types would be read as raw bytes: refuse them with a message instead
+        for (DType low : DType.values()) {
+            if (!low.isLowPrecision()) continue;
+            register(op, deviceType, low, ctx -> {
+                throw new IllegalArgumentException(op.name() + " does not take " + low + " values (a storage type): "
+                        + "cast to float32 first");
+            }, false);
+        }
     }
 
     /** Registers one kernel for several dtypes. */

@@ -212,6 +212,7 @@ public final class Strided {
     public static double read(Object src, int i, DType dtype) {
         return switch (src) {
             case short[] s when dtype.isHalfPrecision() -> HalfFloats.toFloat(dtype, s[i]);
+            case byte[] s when dtype.isLowPrecisionFloat() -> LowPrecision.toFloat(dtype, s[i]);
             case float[] s -> s[i];
             case double[] s -> s[i];
             case long[] s -> dtype == DType.UINT64 ? unsignedToDouble(s[i]) : s[i];
@@ -222,6 +223,7 @@ public final class Strided {
     private static float readFloat(Object src, int i, DType dtype) {
         return switch (src) {
             case short[] s when dtype.isHalfPrecision() -> HalfFloats.toFloat(dtype, s[i]);
+            case byte[] s when dtype.isLowPrecisionFloat() -> LowPrecision.toFloat(dtype, s[i]);
             case float[] s -> s[i];
             case double[] s -> (float) s[i];
             case long[] s -> dtype == DType.UINT64 ? unsignedToFloat(s[i]) : s[i];
@@ -239,6 +241,7 @@ public final class Strided {
             case double[] s -> (long) s[i];
             case int[] s -> s[i] & dtype.valueMask();
             case long[] s -> s[i];
+            case byte[] s when dtype.isLowPrecisionFloat() -> (long) LowPrecision.toFloat(dtype, s[i]);
             case byte[] s -> s[i] & dtype.valueMask();
             case short[] s when dtype.isHalfPrecision() -> (long) HalfFloats.toFloat(dtype, s[i]);
             case short[] s -> s[i] & dtype.valueMask();

@@ -82,6 +82,7 @@ class HalfPrecisionOpsTest {
     void castsFromAndToEveryDType(DType dtype) {
         for (DType other : DType.values()) {
             if (other == DType.STRING) continue;   // numbers and strings convert with Strings.asString/toNumber
+            if (other.isLowPrecision()) continue;  // 100 does not fit them; LowPrecisionReferenceTest
             if (other.isComplex()) {   // tf.cast: imaginary part 0 on the way in, real part on the way out
                 Tensor z = Ops.cast(Ops.cast(Ops.constant(new double[] {0, 1, 2, 100}), dtype), other);
                 assertArrayEquals(new double[] {0, 0, 1, 0, 2, 0, 100, 0}, z.toComplexArray(), dtype + " to " + other);

@@ -121,7 +121,9 @@ class NpyTest {
         descr.put(DType.BFLOAT16, "<V2");
         descr.put(DType.COMPLEX64, "<c8");
         descr.put(DType.COMPLEX128, "<c16");
-        assertEquals(DType.values().length - 1, descr.size(), "every dtype but string (no .npy dtype) has a descr");
+        long lowPrecision = java.util.Arrays.stream(DType.values()).filter(DType::isLowPrecision).count();
+        assertEquals(DType.values().length - 1 - lowPrecision, descr.size(),
+                "every dtype but string and the low-precision ones (ml_dtypes writes all of those '|V1') has a descr");
         for (Map.Entry<DType, String> e : descr.entrySet()) {
             Tensor t = Tensor.wrap(e.getKey(), Shape.SCALAR, Strided.allocate(e.getKey().storage(), 1));
             String want = "{'descr': '" + e.getValue() + "', ";

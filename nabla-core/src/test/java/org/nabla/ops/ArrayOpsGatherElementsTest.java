@@ -95,6 +95,7 @@ class ArrayOpsGatherElementsTest {
         long[] want = reference(base, new int[] {3, 4}, idx, new int[] {1, 4}, 0);
         for (DType dtype : DType.values()) {
             if (dtype == DType.STRING) continue; // no numeric cast; StringTensorTest gathers strings
+            if (dtype == DType.FLOAT4E2M1 || dtype == DType.INT2 || dtype == DType.UINT2) continue; // 7 does not fit
             Tensor data = Ops.cast(Tensor.wrap(DType.INT64, Shape.of(3, 4), base), dtype);
             Tensor y = Ops.gatherElements(data, indices, 0);
             assertEquals(dtype, y.dtype());

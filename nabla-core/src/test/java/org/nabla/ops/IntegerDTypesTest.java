@@ -93,7 +93,8 @@ class IntegerDTypesTest {
         assertTrue(DType.UINT8.isUnsigned());
         assertFalse(DType.INT32.isUnsigned() || DType.BOOL.isUnsigned() || DType.BOOL.isInteger());
         assertEquals("unknown dtype 'int128', expected one of float32, float64, int32, int64, uint8, bool, int8, int16,"
-                + " uint16, uint32, uint64, float16, bfloat16, string, complex64, complex128",
+                + " uint16, uint32, uint64, float16, bfloat16, string, complex64, complex128, float8_e4m3fn, float8_e4m3fnuz,"
+                + " float8_e5m2, float8_e5m2fnuz, uint4, int4, float4_e2m1fn, uint2, int2",
                 assertThrows(IllegalArgumentException.class, () -> DType.of("int128")).getMessage());
     }
 

@@ -20,18 +20,45 @@ final class ControlFlowRules {
     private ControlFlowRules() {}
 
     static void register(OnnxOperators r) {
-        r.rule("If", ControlFlowRules::ifThenElse);
-        r.rule("Loop", ControlFlowRules::loop);
+        r.valueRule("If", ControlFlowRules::ifThenElse);
+        r.valueRule("Loop", ControlFlowRules::loopOrUnrolled);
         r.rule("Scan", Scan::apply);
     }
 
-    private static List<Tensor> ifThenElse(OnnxNode n) {
+    /** A condition known at import picks its branch (whose outputs may be sequences or optionals); else a cond. */
+    private static List<OnnxValue> ifThenElse(OnnxNode n) {
         Tensor known = n.known(0);
-        if (known != null) return n.subgraph(scalarTrue(known, n) ? "then_branch" : "else_branch", List.of());
+        if (known != null) return n.subgraphValues(scalarTrue(known, n) ? "then_branch" : "else_branch", List.of());
         Tensor pred = scalar(n.required(0), n);
         Tensor[] out = Ops.cond(pred, () -> n.subgraph("then_branch", List.of()).toArray(Tensor[]::new),
                 () -> n.subgraph("else_branch", List.of()).toArray(Tensor[]::new));
-        return List.of(out);
+        return wrap(List.of(out));
+    }
+
+    private static List<OnnxValue> wrap(List<Tensor> tensors) {
+        List<OnnxValue> out = new ArrayList<>();
+        for (Tensor t : tensors) out.add(OnnxValue.of(t));
+        return out;
+    }
+
+    /**
+     * A Nabla while-loop, unless the loop carries sequences or optionals, or its body needs a value known at import
+     * (a Slice bound from the iteration count, say) and the trip count is known: then it is unrolled at import.
+     */
+    private static List<OnnxValue> loopOrUnrolled(OnnxNode n) {
+        if (carriesStructure(n)) return UnrolledLoop.apply(n);
+        try {
+            return wrap(loop(n));
+        } catch (UnsupportedOnnxException e) {
+            if (n.in(0) == null || n.known(0) == null || n.in(1) != null && n.known(1) == null) throw e;
+            return UnrolledLoop.apply(n);
+        }
+    }
+
+    /** Whether a loop-carried value is a sequence or optional, whose structure changes per iteration. */
+    private static boolean carriesStructure(OnnxNode n) {
+        for (int i = 2; i < n.inputCount(); i++) if (!(n.value(i) instanceof OnnxValue.TensorValue)) return true;
+        return false;
     }
 
     /** ONNX conditions are one-element bool tensors of any rank. */
@@ -44,7 +71,7 @@ final class ControlFlowRules {
         return Ops.reshape(c);
     }
 
-    private static boolean scalarTrue(Tensor c, OnnxNode n) {
+    static boolean scalarTrue(Tensor c, OnnxNode n) {
         if (c.size() != 1) throw n.error("condition must hold one element, got shape " + c.shape());
         return c.toLongArray()[0] != 0;
     }

@@ -7,8 +7,8 @@ import org.nabla.Shape;
 import org.nabla.Tensor;
 
 /**
- * ONNX ConvTranspose (1-D and 2-D, NCHW) as the adjoint of a convolution: {@code Conv2DBackpropInput} of the
- * convolution that maps the output back onto the input. Along each spatial axis the "full" transposed convolution has
+ * ONNX ConvTranspose (1-D and 2-D, NCHW; 3-D and more go to {@link ColumnScatter}) as the adjoint of a
+ * convolution: {@code Conv2DBackpropInput} of the convolution that maps the output back onto the input. Along each spatial axis the "full" transposed convolution has
  * {@code stride * (in - 1) + (kernel - 1) * dilation + 1} positions; the output is the window of it that starts at the
  * begin padding and has the output size (positions beyond the full range, from output_padding or a large
  * output_shape, are 0 before the bias).
@@ -19,9 +19,8 @@ final class ConvTranspose {
     static Tensor apply(OnnxNode n) {
         Tensor x = n.required(0), w = n.required(1);
         if (x.rank() == 3) return Ops.squeeze(apply2d(n, Ops.expandDims(x, 2), Ops.expandDims(w, 2), true), 2);
-        if (x.rank() != 4) {
-            throw n.unsupported("ConvTranspose with " + (x.rank() - 2) + " spatial dimensions (Nabla has 1-D and 2-D)");
-        }
+        if (x.rank() > 4) return ColumnScatter.convTranspose(n, x, w);
+        if (x.rank() != 4) throw n.error("ConvTranspose needs an input of rank 3 or more, got " + x.shape());
         return apply2d(n, x, w, false);
     }
 

@@ -11,6 +11,8 @@ final class ImageRules {
     static void register(OnnxOperators r) {
         r.one("CenterCropPad", ImageRules::centerCropPad);
         r.one("GridSample", GridSample::apply);
+        r.one("RoiAlign", RoiAlign::apply);
+        r.one("DeformConv", DeformConv::apply);
         r.one("Col2Im", ImageRules::col2Im);
         r.one("AffineGrid", ImageRules::affineGrid);
         r.rule("LpPool", n -> {
@@ -63,8 +65,11 @@ final class ImageRules {
     private static Tensor col2Im(OnnxNode n) {
         Tensor x = n.required(0);
         long[] image = n.constant(1).toLongArray(), block = n.constant(2).toLongArray();
-        if (image.length != 2 || block.length != 2) throw n.unsupported("Col2Im with " + image.length
-                + " spatial dimensions (Nabla has 2-D)");
+        if (image.length != block.length || image.length == 0) {
+            throw n.error("image_shape " + java.util.Arrays.toString(image) + " and block_shape "
+                    + java.util.Arrays.toString(block) + " must have one entry per spatial dimension");
+        }
+        if (image.length != 2) return ColumnScatter.col2Im(n, x, image, block);
         int[] dil = n.attrInts("dilations", new int[] {1, 1}), strides = n.attrInts("strides", new int[] {1, 1});
         int[] pads = n.attrInts("pads", new int[4]);
         int kh = (int) block[0], kw = (int) block[1], h = (int) image[0], w = (int) image[1];

@@ -70,7 +70,6 @@ final class MathRules {
         r.unary("Reciprocal", Ops::reciprocal);
         r.unary("Not", Ops::logicalNot);
         r.unary("IsNaN", Ops::isNan);
-        r.unary("Identity", Ops::identity);
         r.unary("Relu", Ops::relu);
         r.unary("Sigmoid", Ops::sigmoid);
         r.unary("Softplus", Ops::softplus);
@@ -117,9 +116,8 @@ final class MathRules {
         });
         r.one("Clip", MathRules::clip);
         r.one("Where", n -> Ops.where(n.required(0), n.required(1), n.required(2)));
-        r.one("Cast", n -> StringRules.cast(n.required(0), OnnxTypes.toDType((int) n.attrInt("to", 0),
-                n.where() + " 'to'")));
-        r.one("CastLike", n -> StringRules.cast(n.required(0), n.required(1).dtype()));
+        r.one("Cast", n -> cast(n, OnnxTypes.toDType((int) n.attrInt("to", 0), n.where() + " 'to'")));
+        r.one("CastLike", n -> cast(n, n.required(1).dtype()));
         r.one("MatMul", MathRules::matmul);
         r.one("Gemm", n -> {
             Tensor y = Ops.matmul(n.required(0), n.required(1), n.attrInt("transA", 0) == 1,
@@ -214,6 +212,20 @@ final class MathRules {
 
     /** MatMul with NumPy's rules for 1-D operands (a vector is promoted to a matrix, then the axis dropped). */
     private static Tensor matmul(OnnxNode n) { return matmul(n.required(0), n.required(1)); }
+
+    /**
+     * Cast and CastLike. To a float8, ONNX saturates by default ({@code saturate} 1): values beyond the largest finite
+     * one, infinities included, become it; Nabla's cast does not saturate (it overflows to infinity or NaN, ONNX's
+     * {@code saturate} 0), so the input is clipped first, which keeps NaN.
+     */
+    private static Tensor cast(OnnxNode n, DType to) {
+        Tensor x = n.required(0);
+        if (to.isLowPrecisionFloat() && x.dtype().isFloating() && n.attrInt("saturate", 1) == 1) {
+            double max = to.maxFinite();
+            x = Ops.clip(x, -max, max);
+        }
+        return StringRules.cast(x, to);
+    }
 
     static Tensor matmul(Tensor a, Tensor b) {
         boolean va = a.rank() == 1, vb = b.rank() == 1;

@@ -9,7 +9,10 @@ import java.nio.file.Path;
 import org.nabla.Tensor;
 import org.nabla.io.AtomicFiles;
 import org.nabla.onnx.proto.ModelProto;
+import org.nabla.onnx.proto.OptionalProto;
+import org.nabla.onnx.proto.SequenceProto;
 import org.nabla.onnx.proto.TensorProto;
+import org.nabla.onnx.proto.TypeProto;
 
 /**
  * Reading and writing .onnx model files and .pb tensor files. Reading parses the whole file in memory (protobuf
@@ -21,7 +24,10 @@ public final class OnnxFiles {
 
     private OnnxFiles() {}
 
-    /** Reads and checks the model in {@code file}. */
+    /**
+     * Reads and checks the model in {@code file}, with the bytes of initializers kept in external data files beside
+     * it (PyTorch's dynamo exporter writes {@code model.onnx.data}) read in.
+     */
     public static ModelProto readModel(Path file) throws IOException {
         byte[] bytes = readAll(file);
         ModelProto m;
@@ -38,7 +44,7 @@ public final class OnnxFiles {
             throw new OnnxException(file + ": not an ONNX model (" + (m.hasGraph() ? "no ir_version" : "no graph")
                     + "; " + bytes.length + " bytes read)");
         }
-        return m;
+        return ExternalData.inline(m, file);
     }
 
     /** Reads one TensorProto file (the test_data_set_N/input_K.pb files of ONNX's test cases). */
@@ -48,6 +54,24 @@ public final class OnnxFiles {
             return OnnxTensors.toTensor(TensorProto.parseFrom(bytes), file.toString());
         } catch (InvalidProtocolBufferException e) {
             throw new OnnxException(file + ": not a valid ONNX tensor file (" + e.getMessage() + ")", e);
+        }
+    }
+
+    /**
+     * Reads a value file of ONNX's test cases as the value of {@code type}: a TensorProto for a tensor, a
+     * SequenceProto for a sequence, an OptionalProto for an optional.
+     */
+    public static OnnxValue readValue(Path file, TypeProto type) throws IOException {
+        byte[] bytes = readAll(file);
+        try {
+            return switch (type.getValueCase()) {
+                case SEQUENCE_TYPE -> OnnxValues.fromProto(SequenceProto.parseFrom(bytes), file.toString(),
+                        OnnxValues.declaredElementType(type));
+                case OPTIONAL_TYPE -> OnnxValues.fromProto(OptionalProto.parseFrom(bytes), file.toString());
+                default -> OnnxValue.of(OnnxTensors.toTensor(TensorProto.parseFrom(bytes), file.toString()));
+            };
+        } catch (InvalidProtocolBufferException e) {
+            throw new OnnxException(file + ": not a valid ONNX value file (" + e.getMessage() + ")", e);
         }
     }
 

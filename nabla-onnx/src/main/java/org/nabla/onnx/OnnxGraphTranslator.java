@@ -214,19 +214,30 @@ final class OnnxGraphTranslator {
      */
     Map<String, Tensor> translate(Map<String, Tensor> inputs, ImportOptions options,
                                   BiFunction<String, Tensor, Tensor> initializer) {
-        Map<String, Tensor> values = new HashMap<>(), known = new HashMap<>();
+        Map<String, OnnxValue> in = new LinkedHashMap<>();
+        inputs.forEach((name, t) -> in.put(name, OnnxValue.of(t)));
+        Map<String, Tensor> outputs = new LinkedHashMap<>();
+        translateValues(in, options, initializer).forEach((name, v) -> outputs.put(name, v.tensor("graph output '"
+                + name + "'")));
+        return outputs;
+    }
+
+    /** As {@link #translate}, with inputs and outputs of every kind (tensors, sequences, optionals). */
+    Map<String, OnnxValue> translateValues(Map<String, OnnxValue> inputs, ImportOptions options,
+                                           BiFunction<String, Tensor, Tensor> initializer) {
+        Map<String, OnnxValue> values = new HashMap<>(), known = new HashMap<>();
         for (TensorProto t : model.getGraph().getInitializerList()) {
             Tensor v = OnnxTensors.toTensor(t, "initializer '" + t.getName() + "'");
-            values.put(t.getName(), initializer.apply(t.getName(), v));
-            known.put(t.getName(), v);
+            values.put(t.getName(), OnnxValue.of(initializer.apply(t.getName(), v)));
+            known.put(t.getName(), OnnxValue.of(v));
         }
-        inputs.forEach((name, t) -> {
-            values.put(name, t);
+        inputs.forEach((name, v) -> {
+            values.put(name, v);
             Tensor bound = options.bindings().get(name);
-            if (bound != null) known.put(name, bound);
+            if (bound != null) known.put(name, OnnxValue.of(bound));
         });
         run(nodes, values, known);
-        Map<String, Tensor> outputs = new LinkedHashMap<>();
+        Map<String, OnnxValue> outputs = new LinkedHashMap<>();
         for (var o : model.getGraph().getOutputList()) outputs.put(o.getName(), values.get(o.getName()));
         return outputs;
     }
@@ -235,47 +246,47 @@ final class OnnxGraphTranslator {
      * Translates sub-graph {@code g} (If's branches, Loop's body) with {@code inputs} for its inputs, seeing the
      * enclosing graphs' {@code outer} values; returns its outputs in order.
      */
-    List<Tensor> translateSubgraph(GraphProto g, List<Tensor> inputs, Map<String, Tensor> outer,
-                                   Map<String, Tensor> outerKnown) {
+    List<OnnxValue> translateSubgraph(GraphProto g, List<OnnxValue> inputs, Map<String, OnnxValue> outer,
+                                      Map<String, OnnxValue> outerKnown) {
         if (inputs.size() != g.getInputCount()) {
             throw new OnnxException("sub-graph '" + g.getName() + "' takes " + g.getInputCount() + " inputs, given "
                     + inputs.size());
         }
-        Map<String, Tensor> values = new HashMap<>(outer), known = new HashMap<>(outerKnown);
+        Map<String, OnnxValue> values = new HashMap<>(outer), known = new HashMap<>(outerKnown);
         for (TensorProto t : g.getInitializerList()) {
             Tensor v = OnnxTensors.toTensor(t, "initializer '" + t.getName() + "' of sub-graph '" + g.getName() + "'");
-            values.put(t.getName(), v);
-            known.put(t.getName(), v);
+            values.put(t.getName(), OnnxValue.of(v));
+            known.put(t.getName(), OnnxValue.of(v));
         }
         for (int i = 0; i < inputs.size(); i++) {
             values.put(g.getInput(i).getName(), inputs.get(i));
             known.remove(g.getInput(i).getName());
         }
         run(prepare(g, values.keySet()), values, known);
-        List<Tensor> out = new ArrayList<>();
+        List<OnnxValue> out = new ArrayList<>();
         for (var o : g.getOutputList()) out.add(values.get(o.getName()));
         return out;
     }
 
-    private void run(List<NodeProto> order, Map<String, Tensor> values, Map<String, Tensor> known) {
+    private void run(List<NodeProto> order, Map<String, OnnxValue> values, Map<String, OnnxValue> known) {
         long opset = standardOpset();
         for (NodeProto n : order) {
-            List<Tensor> in = new ArrayList<>(), k = new ArrayList<>();
+            List<OnnxValue> in = new ArrayList<>(), k = new ArrayList<>();
             for (String name : n.getInputList()) {
                 in.add(name.isEmpty() ? null : values.get(name));
                 k.add(name.isEmpty() ? null : known.get(name));
             }
             boolean allKnown = true;
             for (String r : reads(n)) {
-                Tensor t = values.get(r);
-                if (t != null && t.isSymbolic()) allKnown = false;
+                OnnxValue v = values.get(r);
+                if (v != null && v.isSymbolic()) allKnown = false;
             }
             Map<String, AttributeProto> attrs = new LinkedHashMap<>();
             for (AttributeProto a : n.getAttributeList()) attrs.put(a.getName(), a);
             OnnxNode node = new OnnxNode(n, opset, in, k, attrs,
                     (g, inputs) -> translateSubgraph(g, inputs, values, known));
             OnnxOperators.Entry entry = OnnxOperators.get(ruleName(n));
-            List<Tensor> out = apply(node, entry, allKnown && !entry.stateful());
+            List<OnnxValue> out = apply(node, entry, allKnown && !entry.stateful());
             int named = 0;
             for (int i = 0; i < n.getOutputCount(); i++) {
                 if (n.getOutput(i).isEmpty()) continue;
@@ -287,7 +298,7 @@ final class OnnxGraphTranslator {
                 named++;
             }
             if (named == 0 && n.getOutputCount() == 0) throw node.error("declares no outputs");
-            if (!allKnown && !entry.stateful()) propagateKnown(n, node, entry, in, k, known);
+            if (!allKnown && !entry.stateful()) propagateKnown(n, node, entry, in, k, values, known);
         }
     }
 
@@ -297,24 +308,29 @@ final class OnnxGraphTranslator {
      * Reshape's shape...) get them. The graph keeps its own nodes. A node that cannot be computed so (an error in
      * the eager run) simply leaves its outputs unknown: the graph built above is what runs.
      */
-    private static void propagateKnown(NodeProto n, OnnxNode node, OnnxOperators.Entry entry, List<Tensor> in,
-                                       List<Tensor> k, Map<String, Tensor> known) {
-        if (n.getAttributeList().stream().anyMatch(a -> a.hasG() || a.getGraphsCount() > 0)) return;
-        List<Tensor> values = new ArrayList<>();
+    private void propagateKnown(NodeProto n, OnnxNode node, OnnxOperators.Entry entry, List<OnnxValue> in,
+                                List<OnnxValue> k, Map<String, OnnxValue> values, Map<String, OnnxValue> known) {
+        boolean hasGraphs = n.getAttributeList().stream().anyMatch(a -> a.hasG() || a.getGraphsCount() > 0);
+        // an If (a branch picked by a known condition) is computed again on the known values around it; other
+        // operators with sub-graphs (loops) are not
+        if (hasGraphs && !n.getOpType().equals("If")) return;
+        List<OnnxValue> inputs = new ArrayList<>();
         for (int i = 0; i < in.size(); i++) {
-            Tensor t = in.get(i);
+            OnnxValue t = in.get(i);
             if (t == null) {
-                values.add(null);
+                inputs.add(null);
             } else if (!t.isSymbolic()) {
-                values.add(t);
+                inputs.add(t);
             } else if (k.get(i) != null) {
-                values.add(k.get(i));
+                inputs.add(k.get(i));
             } else {
                 return;
             }
         }
-        OnnxNode eager = node.withInputs(values);
-        List<Tensor> out;
+        Map<String, OnnxValue> around = new HashMap<>(values);
+        around.putAll(known);
+        OnnxNode eager = node.withInputs(inputs, (g, sub) -> translateSubgraph(g, sub, around, known));
+        List<OnnxValue> out;
         try (ExecutionContext.Scope scope = ExecutionContext.enter(EagerContext.INSTANCE)) {
             out = entry.rule().apply(eager);
         } catch (RuntimeException e) {
@@ -327,7 +343,7 @@ final class OnnxGraphTranslator {
         }
     }
 
-    private static List<Tensor> apply(OnnxNode node, OnnxOperators.Entry entry, boolean fold) {
+    private static List<OnnxValue> apply(OnnxNode node, OnnxOperators.Entry entry, boolean fold) {
         ExecutionContext.Scope scope = fold ? ExecutionContext.enter(EagerContext.INSTANCE) : nameScope(node);
         try {
             return entry.rule().apply(node);

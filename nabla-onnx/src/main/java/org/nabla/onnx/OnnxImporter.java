@@ -56,6 +56,27 @@ public final class OnnxImporter {
                 .toArray(Tensor[]::new);
     }
 
+    /**
+     * Runs the model eagerly on {@code inputs} by name, which may be sequences and optionals as well as tensors, and
+     * returns its outputs by name. This is how models whose graph inputs or outputs are sequences or optionals run:
+     * a sequence's length is part of what the importer fixes (see {@link OnnxValue}), so every input is known here.
+     */
+    public static Map<String, OnnxValue> evaluate(ModelProto model, Map<String, OnnxValue> inputs) {
+        OnnxGraphTranslator translator = new OnnxGraphTranslator(model);
+        translator.checkOperatorsSupported();
+        java.util.Set<String> initialized = new java.util.HashSet<>();
+        model.getGraph().getInitializerList().forEach(t -> initialized.add(t.getName()));
+        for (var v : model.getGraph().getInputList()) {
+            if (!initialized.contains(v.getName()) && !inputs.containsKey(v.getName())) {
+                throw new IllegalArgumentException("input '" + v.getName() + "' is not given (given: "
+                        + inputs.keySet() + ")");
+            }
+        }
+        try (var scope = org.nabla.eager.ExecutionContext.enter(org.nabla.eager.EagerContext.INSTANCE)) {
+            return translator.translateValues(inputs, ImportOptions.defaults(), (name, v) -> v);
+        }
+    }
+
     private static OnnxException withFile(Path file, OnnxException e) {
         String message = file + ": " + e.getMessage();
         return e instanceof UnsupportedOnnxException ? new UnsupportedOnnxException(message)

@@ -27,6 +27,8 @@ public final class OnnxLibrary implements OnnxOpLibrary {
         SpectralRules.register(imports);
         StateRules.register(imports);
         StringRules.register(imports);
+        SequenceRules.register(imports);
+        TrainingRules.register(imports);
         TextRules.register(imports);
         LinalgRules.register(imports);
 

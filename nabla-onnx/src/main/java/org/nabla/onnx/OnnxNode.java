@@ -17,19 +17,19 @@ import org.nabla.onnx.proto.NodeProto;
 public final class OnnxNode {
     private final NodeProto proto;
     private final long opset;
-    private final List<Tensor> inputs;
-    private final List<Tensor> known;
+    private final List<OnnxValue> inputs;
+    private final List<OnnxValue> known;
     private final Map<String, AttributeProto> attributes;
     private final Subgraphs subgraphs;
 
     /** Translates a sub-graph attribute of this node where the node is. */
     @FunctionalInterface
     interface Subgraphs {
-        List<Tensor> translate(GraphProto graph, List<Tensor> inputs);
+        List<OnnxValue> translate(GraphProto graph, List<OnnxValue> inputs);
     }
 
-    OnnxNode(NodeProto proto, long opset, List<Tensor> inputs, List<Tensor> known, Map<String, AttributeProto> attrs,
-             Subgraphs subgraphs) {
+    OnnxNode(NodeProto proto, long opset, List<OnnxValue> inputs, List<OnnxValue> known,
+             Map<String, AttributeProto> attrs, Subgraphs subgraphs) {
         this.proto = proto;
         this.opset = opset;
         this.inputs = Collections.unmodifiableList(inputs);
@@ -38,9 +38,12 @@ public final class OnnxNode {
         this.subgraphs = subgraphs;
     }
 
-    /** The same node reading {@code values} instead (for computing it again on known values). */
-    OnnxNode withInputs(List<Tensor> values) {
-        return new OnnxNode(proto, opset, new ArrayList<>(values), values, attributes, subgraphs);
+    /**
+     * The same node reading {@code values} instead, its sub-graphs translated by {@code translator} (for computing it
+     * again on known values).
+     */
+    OnnxNode withInputs(List<OnnxValue> values, Subgraphs translator) {
+        return new OnnxNode(proto, opset, new ArrayList<>(values), values, attributes, translator);
     }
 
     /** The node's name, or its first named output's name when it has none (for messages). */
@@ -59,7 +62,24 @@ public final class OnnxNode {
     public int inputCount() { return inputs.size(); }
 
     /** Input {@code i}, or null when the node omits it (an empty name or fewer inputs). */
-    public Tensor in(int i) { return i < inputs.size() ? inputs.get(i) : null; }
+    public Tensor in(int i) { return tensorOrNull(value(i), i); }
+
+    /** Input {@code i} as a value of any kind (tensor, sequence, optional), or null when omitted. */
+    public OnnxValue value(int i) { return i < inputs.size() ? inputs.get(i) : null; }
+
+    /** Input {@code i}'s value when known at import time (every tensor inside is), else null. */
+    OnnxValue knownValue(int i) {
+        OnnxValue v = value(i);
+        if (v == null || !v.isSymbolic()) return v;
+        return i < known.size() ? known.get(i) : null;
+    }
+
+    private Tensor tensorOrNull(OnnxValue v, int i) {
+        if (v == null) return null;
+        if (v instanceof OnnxValue.TensorValue t) return t.tensor();
+        throw error("input " + i + " ('" + proto.getInput(i) + "') is " + v.kind() + "; " + opType()
+                + " takes a tensor there");
+    }
 
     /** Input {@code i}, which the operator requires. */
     public Tensor required(int i) {
@@ -71,7 +91,7 @@ public final class OnnxNode {
     /** The present inputs, in order. */
     public List<Tensor> presentInputs() {
         List<Tensor> out = new ArrayList<>();
-        for (Tensor t : inputs) if (t != null) out.add(t);
+        for (int i = 0; i < inputs.size(); i++) if (inputs.get(i) != null) out.add(in(i));
         return out;
     }
 
@@ -93,7 +113,7 @@ public final class OnnxNode {
         Tensor t = in(i);
         if (t == null) return null;
         if (!t.isSymbolic()) return t;
-        return i < known.size() ? known.get(i) : null;
+        return i < known.size() ? tensorOrNull(known.get(i), i) : null;
     }
 
     /** The number of outputs the node declares. */
@@ -154,9 +174,25 @@ public final class OnnxNode {
      * the current execution context (inside a branch being traced, say); returns its outputs.
      */
     public List<Tensor> subgraph(String name, List<Tensor> inputs) {
+        List<OnnxValue> in = new ArrayList<>();
+        for (Tensor t : inputs) in.add(OnnxValue.of(t));
+        List<Tensor> out = new ArrayList<>();
+        for (OnnxValue v : subgraphValues(name, in)) out.add(v.tensor(where() + " sub-graph '" + name + "' output"));
+        return out;
+    }
+
+    /** Like {@link #subgraph}, for sub-graphs that take or give sequences and optionals. */
+    List<OnnxValue> subgraphValues(String name, List<OnnxValue> inputs) {
         AttributeProto a = attr(name, AttributeProto.AttributeType.GRAPH);
         if (a == null) throw error("needs the graph attribute '" + name + "'");
         return subgraphs.translate(a.getG(), inputs);
+    }
+
+    /** The GRAPH attribute {@code name} itself (its declared input and output types). */
+    GraphProto graphAttr(String name) {
+        AttributeProto a = attr(name, AttributeProto.AttributeType.GRAPH);
+        if (a == null) throw error("needs the graph attribute '" + name + "'");
+        return a.getG();
     }
 
     /** The number of inputs the GRAPH attribute {@code name} takes and outputs it gives. */

@@ -19,7 +19,13 @@ import org.nabla.Tensor;
  */
 public final class OnnxOperators {
     /** A rule and whether the operator is random (never folded at import time). */
-    record Entry(OnnxRule rule, boolean stateful) {}
+    record Entry(ValueRule rule, boolean stateful) {}
+
+    /** A rule over values of every kind: the sequence and optional operators, and those passing any value on. */
+    @FunctionalInterface
+    interface ValueRule {
+        List<OnnxValue> apply(OnnxNode node);
+    }
 
     private final Map<String, Entry> rules = new TreeMap<>();
 
@@ -34,10 +40,23 @@ public final class OnnxOperators {
     static Entry get(String opType) { return OnnxLibrary.imports().rules.get(opType); }
 
     /** Imports ONNX operator {@code name} with {@code rule}; an operator has one rule. */
-    public void rule(String name, OnnxRule rule) { add(name, new Entry(rule, false)); }
+    public void rule(String name, OnnxRule rule) { add(name, new Entry(tensors(name, rule), false)); }
 
     /** Like {@link #rule}, for a random operator: its nodes are never computed at import time. */
-    public void statefulRule(String name, OnnxRule rule) { add(name, new Entry(rule, true)); }
+    public void statefulRule(String name, OnnxRule rule) { add(name, new Entry(tensors(name, rule), true)); }
+
+    /** Imports {@code name} with a rule that reads or gives sequences and optionals. */
+    void valueRule(String name, ValueRule rule) { add(name, new Entry(rule, false)); }
+
+    private static ValueRule tensors(String name, OnnxRule rule) {
+        Objects.requireNonNull(rule, () -> "rule of ONNX operator " + name);
+        return n -> {
+            List<Tensor> out = rule.apply(n);
+            List<OnnxValue> values = new java.util.ArrayList<>(out.size());
+            for (Tensor t : out) values.add(t == null ? null : OnnxValue.of(t));
+            return values;
+        };
+    }
 
     void one(String name, Function<OnnxNode, Tensor> f) { rule(name, n -> List.of(f.apply(n))); }
 

@@ -46,7 +46,11 @@ public final class OnnxSignature {
         String name = what + " '" + v.getName() + "'";
         TypeProto t = v.getType();
         if (t.getValueCase() != TypeProto.ValueCase.TENSOR_TYPE) {
-            throw new UnsupportedOnnxException(name + " is " + kind(t) + "; Nabla imports tensor values only");
+            String how = t.getValueCase() == TypeProto.ValueCase.SEQUENCE_TYPE
+                    || t.getValueCase() == TypeProto.ValueCase.OPTIONAL_TYPE
+                    ? "; a model with sequence or optional inputs or outputs runs eagerly with OnnxImporter.evaluate"
+                    : "; Nabla imports tensor values only";
+            throw new UnsupportedOnnxException(name + " is " + kind(t) + how);
         }
         DType dtype = OnnxTypes.toDType(t.getTensorType().getElemType(), name);
         if (override != null) return TensorSpec.of(dtype, override);

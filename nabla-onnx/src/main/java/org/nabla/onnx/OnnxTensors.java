@@ -18,8 +18,8 @@ public final class OnnxTensors {
     /** The tensor a TensorProto holds; {@code what} names it in error messages (an initializer, an attribute...). */
     public static Tensor toTensor(TensorProto p, String what) {
         if (p.getDataLocation() == TensorProto.DataLocation.EXTERNAL || p.getExternalDataCount() > 0) {
-            throw new UnsupportedOnnxException(what + " keeps its data in an external file; Nabla reads only models "
-                    + "with the data inside the .onnx file");
+            throw new UnsupportedOnnxException(what + " keeps its data in an external file, which is read when a "
+                    + "model is loaded from its file (OnnxFiles.readModel), not from a ModelProto already in memory");
         }
         if (p.hasSegment()) throw new UnsupportedOnnxException(what + " is a segment of a larger tensor");
         DType dtype = OnnxTypes.toDType(p.getDataType(), what);
@@ -44,8 +44,26 @@ public final class OnnxTensors {
             for (int i = 0; i < size; i++) a[i] = p.getStringData(i).toByteArray();
             return Tensor.wrap(dtype, Shape.of(dims), a);
         }
+        if (PackedElements.perByte(dtype) > 1) return Tensor.wrap(dtype, Shape.of(dims), packed(p, dtype, size, what));
         Object data = p.hasRawData() ? fromRaw(p.getRawData(), dtype, size, what) : fromTyped(p, dtype, size, what);
         return Tensor.wrap(dtype, Shape.of(dims), data);
+    }
+
+    /** int4, uint4, float4e2m1, int2, uint2: packed bytes in raw_data or one packed byte per int32_data entry. */
+    private static byte[] packed(TensorProto p, DType dtype, int size, String what) {
+        int bytes = PackedElements.packedBytes(dtype, size);
+        byte[] b = new byte[bytes];
+        if (p.hasRawData()) {
+            if (p.getRawData().size() != bytes) {
+                throw new OnnxException(what + " declares " + size + " " + dtype + " elements (" + bytes
+                        + " packed bytes) but its raw_data holds " + p.getRawData().size() + " bytes");
+            }
+            p.getRawData().copyTo(b, 0);
+        } else {
+            checkCount(what, "int32_data (packed bytes)", p.getInt32DataCount(), bytes);
+            for (int i = 0; i < bytes; i++) b[i] = (byte) p.getInt32Data(i);
+        }
+        return PackedElements.unpack(dtype, b, size);
     }
 
     private static Object fromRaw(ByteString raw, DType dtype, int size, String what) {
@@ -156,6 +174,11 @@ public final class OnnxTensors {
             for (int dim : d.shape().dims()) p.addDims(dim);
             for (byte[] s : (byte[][]) d.data()) p.addStringData(ByteString.copyFrom(s));
             return p.build();
+        }
+        if (PackedElements.perByte(d.dtype()) > 1) {
+            TensorProto.Builder p = TensorProto.newBuilder().setName(name).setDataType(OnnxTypes.toOnnx(d.dtype()));
+            for (int dim : d.shape().dims()) p.addDims(dim);
+            return p.setRawData(ByteString.copyFrom(PackedElements.pack(d.dtype(), d.toByteArray()))).build();
         }
         ByteBuffer b = ByteBuffer.allocate(n * d.dtype().byteSize()).order(ByteOrder.LITTLE_ENDIAN);
         switch (d.dtype().storage()) {

@@ -6,7 +6,8 @@ import org.nabla.DType;
 public final class OnnxTypes {
     private static final String[] NAMES = {"undefined", "float", "uint8", "int8", "uint16", "int16", "int32", "int64",
             "string", "bool", "float16", "double", "uint32", "uint64", "complex64", "complex128", "bfloat16",
-            "float8e4m3fn", "float8e4m3fnuz", "float8e5m2", "float8e5m2fnuz", "uint4", "int4", "float4e2m1"};
+            "float8e4m3fn", "float8e4m3fnuz", "float8e5m2", "float8e5m2fnuz", "uint4", "int4", "float4e2m1",
+            "float8e8m0", "uint2", "int2"};
 
     private OnnxTypes() {}
 
@@ -36,6 +37,15 @@ public final class OnnxTypes {
             case STRING -> 8;
             case COMPLEX64 -> 14;
             case COMPLEX128 -> 15;
+            case FLOAT8E4M3FN -> 17;
+            case FLOAT8E4M3FNUZ -> 18;
+            case FLOAT8E5M2 -> 19;
+            case FLOAT8E5M2FNUZ -> 20;
+            case UINT4 -> 21;
+            case INT4 -> 22;
+            case FLOAT4E2M1 -> 23;
+            case UINT2 -> 25;
+            case INT2 -> 26;
         };
     }
 

@@ -22,7 +22,10 @@ final class Quantization {
                     ? OnnxTypes.toDType((int) n.attrInt("output_dtype", 2), n.where() + " 'output_dtype'")
                     : DType.UINT8;
             Tensor scale = perAxis(n, n.required(1), x);
-            return quantize(Ops.div(x, Ops.cast(scale, x.dtype())), zp == null ? null : perAxis(n, zp, x), out);
+            Tensor v = Ops.div(x, Ops.cast(scale, x.dtype()));
+            Tensor z = zp == null ? null : perAxis(n, Ops.cast(zp, DType.FLOAT64), x);
+            if (out.isLowPrecisionFloat()) return quantizeToFloat(v, z, out, n.attrInt("saturate", 1) == 1);
+            return quantize(v, z, out);
         });
         r.one("DequantizeLinear", n -> {
             Tensor x = n.required(0), scale = perAxis(n, n.required(1), n.required(0));
@@ -30,7 +33,7 @@ final class Quantization {
                     ? OnnxTypes.toDType((int) n.attrInt("output_dtype", 1), n.where() + " 'output_dtype'")
                     : scale.dtype();
             Tensor v = Ops.cast(x, DType.FLOAT64);
-            if (n.in(2) != null) v = Ops.sub(v, Ops.cast(perAxis(n, n.in(2), x), DType.FLOAT64));
+            if (n.in(2) != null) v = Ops.sub(v, perAxis(n, Ops.cast(n.in(2), DType.FLOAT64), x));
             return Ops.cast(Ops.mul(v, Ops.cast(scale, DType.FLOAT64)), out);
         });
         r.rule("DynamicQuantizeLinear", n -> {
@@ -67,10 +70,26 @@ final class Quantization {
         });
     }
 
+    /**
+     * v + zero point rounded to float8/float4 (nearest even), saturated to the largest finite value unless
+     * {@code saturate} is off (then beyond it is infinity or NaN, as Nabla's cast gives).
+     */
+    private static Tensor quantizeToFloat(Tensor v, Tensor zp, DType out, boolean saturate) {
+        Tensor q = Ops.cast(v, DType.FLOAT64);
+        if (zp != null) q = Ops.add(q, zp);
+        if (saturate) {
+            double max = out.maxFinite();
+            q = Ops.clip(q, -max, max);
+        }
+        return Ops.cast(q, out);
+    }
+
     /** round-half-to-even(v) + zero point, saturated to {@code out}'s range. */
     private static Tensor quantize(Tensor v, Tensor zp, DType out) {
-        if (!out.isInteger()) throw new UnsupportedOnnxException("quantizing to " + out + " (Nabla quantizes to "
-                + "integer types)");
+        if (!out.isInteger() && !out.isLowPrecision()) {
+            throw new UnsupportedOnnxException("quantizing to " + out + " (Nabla quantizes to integer types, float8 "
+                    + "and float4)");
+        }
         Tensor q = Ops.round(Ops.cast(v, DType.FLOAT64));
         if (zp != null) q = Ops.add(q, Ops.cast(zp, DType.FLOAT64));
         double[] range = range(out);
@@ -85,6 +104,10 @@ final class Quantization {
             case UINT16 -> new double[] {0, 65535};
             case INT32 -> new double[] {Integer.MIN_VALUE, Integer.MAX_VALUE};
             case UINT32 -> new double[] {0, 4294967295.0};
+            case INT4 -> new double[] {-8, 7};
+            case UINT4 -> new double[] {0, 15};
+            case INT2 -> new double[] {-2, 1};
+            case UINT2 -> new double[] {0, 3};
             default -> throw new UnsupportedOnnxException("quantizing to " + t);
         };
     }
@@ -94,7 +117,9 @@ final class Quantization {
      * axis (default 1), a blocked one (rank of x, opset 21's block_size) repeated block_size times along the axis.
      */
     private static Tensor perAxis(OnnxNode n, Tensor s, Tensor x) {
-        if (s.rank() == 0 || s.shape().isFullyDefined() && s.rank() == 1 && s.size() == 1 && x.rank() != 1) {
+        // one element broadcasts alike per tensor or along any axis
+        if (s.rank() == 0 || s.shape().isFullyDefined() && s.rank() == 1 && s.size() == 1
+                && n.attrInt("block_size", 0) == 0) {
             return Ops.reshape(s);
         }
         int rank = x.rank();

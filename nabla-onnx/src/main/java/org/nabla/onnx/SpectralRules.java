@@ -16,6 +16,7 @@ final class SpectralRules {
 
     static void register(OnnxOperators r) {
         r.one("DFT", SpectralRules::dft);
+        r.one("MelWeightMatrix", MelWeightMatrix::apply);
     }
 
     private static Tensor dft(OnnxNode n) {

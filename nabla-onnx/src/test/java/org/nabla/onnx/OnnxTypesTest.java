@@ -22,7 +22,11 @@ class OnnxTypesTest {
                 Map.entry(DType.UINT32, DataType.UINT32), Map.entry(DType.UINT64, DataType.UINT64),
                 Map.entry(DType.FLOAT16, DataType.FLOAT16), Map.entry(DType.BFLOAT16, DataType.BFLOAT16),
                 Map.entry(DType.STRING, DataType.STRING), Map.entry(DType.COMPLEX64, DataType.COMPLEX64),
-                Map.entry(DType.COMPLEX128, DataType.COMPLEX128));
+                Map.entry(DType.COMPLEX128, DataType.COMPLEX128), Map.entry(DType.FLOAT8E4M3FN, DataType.FLOAT8E4M3FN),
+                Map.entry(DType.FLOAT8E4M3FNUZ, DataType.FLOAT8E4M3FNUZ), Map.entry(DType.FLOAT8E5M2, DataType.FLOAT8E5M2),
+                Map.entry(DType.FLOAT8E5M2FNUZ, DataType.FLOAT8E5M2FNUZ), Map.entry(DType.UINT4, DataType.UINT4),
+                Map.entry(DType.INT4, DataType.INT4), Map.entry(DType.FLOAT4E2M1, DataType.FLOAT4E2M1),
+                Map.entry(DType.UINT2, DataType.UINT2), Map.entry(DType.INT2, DataType.INT2));
         assertEquals(DType.values().length, onnx.size());
         onnx.forEach((d, t) -> {
             assertEquals(t.getNumber(), OnnxTypes.toOnnx(d), d.toString());
@@ -50,10 +54,11 @@ class OnnxTypesTest {
     @Test
     void unsupportedElementTypeIsNamedWithTheSupportedOnes() {
         UnsupportedOnnxException e = assertThrows(UnsupportedOnnxException.class,
-                () -> OnnxTypes.toDType(DataType.FLOAT4E2M1.getNumber(), "input 'x'"));
-        assertTrue(e.getMessage().startsWith("input 'x' has ONNX element type float4e2m1, which Nabla does not "
+                () -> OnnxTypes.toDType(DataType.FLOAT8E8M0.getNumber(), "input 'x'"));
+        assertTrue(e.getMessage().startsWith("input 'x' has ONNX element type float8e8m0, which Nabla does not "
                 + "support (supported: float, double, int32, int64, uint8, bool, int8, int16, uint16, uint32, uint64, "
-                + "float16, bfloat16, string, complex64, complex128)"),
+                + "float16, bfloat16, string, complex64, complex128, float8e4m3fn, float8e4m3fnuz, float8e5m2, "
+                + "float8e5m2fnuz, uint4, int4, float4e2m1, uint2, int2)"),
                 e.getMessage());
     }
 }

@@ -14,6 +14,7 @@ import org.nabla.ops.OpDef;
 import org.nabla.ops.TensorSpec;
 import org.nabla.storage.ComplexParts;
 import org.nabla.storage.HalfFloats;
+import org.nabla.storage.LowPrecision;
 import org.nabla.storage.Strided;
 
 /**
@@ -35,7 +36,8 @@ public final class CpuMathKernels {
     private static final List<DType> ALL_AND_STRING = Arrays.stream(DType.values()).filter(d -> !d.isComplex())
             .toList();
     private static final List<DType> COMPARABLE = Arrays.stream(DType.values())
-            .filter(d -> !d.isHalfPrecision() && d != DType.STRING && !d.isComplex()).toList();
+            .filter(d -> !d.isHalfPrecision() && d != DType.STRING && !d.isComplex() && !d.isLowPrecision())
+            .toList();
     private static final List<DType> BOOL = List.of(DType.BOOL);
     private static final List<DType> INTEGERS = Arrays.stream(DType.values()).filter(DType::isInteger).toList();
 
@@ -241,6 +243,18 @@ public final class CpuMathKernels {
         if (from.isComplex() || to.isComplex()) return castComplex(x, to);
         Object dst = Strided.allocate(to.storage(), n);
         boolean toBool = to == DType.BOOL;
+        if (from == to && from.isLowPrecision()) return Strided.convert(src, n, from, to.storage());
+        if (from.isLowPrecision()) {
+            // exact widening first (low-precision floats to float32, the small integers to int64)
+            DType wide = from.isLowPrecisionFloat() ? DType.FLOAT32 : DType.INT64;
+            Object widened = Strided.convert(src, n, from, wide.storage());
+            return to == wide ? widened : cast(Tensor.wrap(wide, x.shape(), widened), to);
+        }
+        if (to.isLowPrecision()) {
+            Parallel.forRange(n, Broadcasting.GRAIN, (lo, end) -> narrowToLowPrecision(src, from, (byte[]) dst, to,
+                    lo, end));
+            return dst;
+        }
         if (from.isHalfPrecision() && to != DType.FLOAT32 && !to.isHalfPrecision()) {
             // exact widening first, so 16-bit floats convert to every other dtype exactly as float32 does
             return cast(Tensor.wrap(DType.FLOAT32, x.shape(), cast(x, DType.FLOAT32)), to);
@@ -274,6 +288,19 @@ public final class CpuMathKernels {
         DType part = to.realPart();
         Object re = from == part ? x.data() : cast(x, part);
         return ComplexParts.join(to, re, null, part, n);
+    }
+
+    /**
+     * Any dtype to a low-precision one: floats (and unsigned 64-bit values) by value, rounding to nearest even for
+     * float8/float4 and truncating then keeping the low bits for int4/uint4/int2/uint2; integers and bools exactly
+     * to the floats and by their low bits to the small integers (ONNX's Cast: -9 to int4 is 7).
+     */
+    private static void narrowToLowPrecision(Object src, DType from, byte[] dst, DType to, int lo, int end) {
+        boolean byValue = from.isFloating() || to.isLowPrecisionFloat();
+        for (int i = lo; i < end; i++) {
+            dst[i] = byValue ? LowPrecision.fromDouble(to, Strided.read(src, i, from))
+                    : LowPrecision.fromLong(to, Strided.readLong(src, i, from));
+        }
     }
 
     /** The dtypes {@link #castRange} has a direct loop for, each pair chosen by storage alone. */

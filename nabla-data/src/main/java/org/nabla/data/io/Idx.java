@@ -223,6 +223,8 @@ public final class Idx {
             case STRING -> throw new IllegalArgumentException("IDX holds numbers only, not strings");
             case COMPLEX64, COMPLEX128 -> throw new IllegalArgumentException("IDX has no complex type; write the "
                     + "real and imaginary parts (Ops.real, Ops.imag) as two files");
+            default -> throw new IllegalArgumentException("IDX has no " + dtype + " type; cast the tensor to "
+                    + "float32 first");
         };
     }
 

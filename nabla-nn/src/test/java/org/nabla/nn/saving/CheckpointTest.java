@@ -144,7 +144,8 @@ class CheckpointTest {
         IOException e = assertThrows(IOException.class, () -> Checkpoint.fromBytes(b, "w.nckpt"));
         assertEquals("w.nckpt: corrupted checkpoint: entry 'x' has unknown dtype code 99 (known codes: 1 float32, "
                 + "2 float64, 3 int32, 4 int64, 5 uint8, 6 bool, 7 int8, 8 int16, 9 uint16, 10 uint32, 11 uint64, "
-                + "12 float16, 13 bfloat16, 14 string, 15 complex64, 16 complex128)",
+                + "12 float16, 13 bfloat16, 14 string, 15 complex64, 16 complex128, 17 float8_e4m3fn, 18 float8_e4m3fnuz, "
+                + "19 float8_e5m2, 20 float8_e5m2fnuz, 21 uint4, 22 int4, 23 float4_e2m1fn, 24 uint2, 25 int2)",
                 e.getMessage());
     }
 
