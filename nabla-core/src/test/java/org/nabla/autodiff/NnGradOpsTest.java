@@ -102,6 +102,14 @@ class NnGradOpsTest {
             checkConv(d, new int[] {1, 6, 7, 4}, new int[] {2, 3, 1, 4},
                     base.dilations(2, 2).explicitPaddings(1, 2, 0, 1).groups(4), 1, 0, tol);
         }
+        // the reference cnn's second convolution (13x13x32 -> 11x11x64, VALID): its input gradient is a full
+        // convolution of dy with the flipped filter in the tuned forward kernel; SAME and explicit pads below kernel
+        checkConv(DType.FLOAT32, new int[] {3, 13, 13, 32}, new int[] {3, 3, 32, 64}, Conv2dOptions.defaults(), 0, 0,
+                1e-3);
+        checkConv(DType.FLOAT32, new int[] {2, 9, 7, 5}, new int[] {3, 2, 5, 7}, Conv2dOptions.defaults()
+                .padding("SAME"), 1, 0, 1e-4);
+        checkConv(DType.FLOAT32, new int[] {2, 6, 8, 3}, new int[] {3, 3, 3, 4}, Conv2dOptions.defaults()
+                .explicitPaddings(2, 0, 1, 2), 2, 1, 1e-4);
         // 144 output pixels x K = 576 per image: several Gemm tiles per image.
         checkConv(DType.FLOAT32, new int[] {1, 12, 12, 64}, new int[] {3, 3, 64, 2},
                 Conv2dOptions.defaults().padding("SAME"), 1, 1, 1e-3);

@@ -81,9 +81,16 @@ public final class CpuNnGradKernels {
         Object gd = g.data(), filt = filter.data();
         int tile = s.tile();
         boolean depthwise = NnConvolution.depthwise() && DepthwiseConv.applies(s.c, s.groups);
+        NnOps.Window2D full = f32 && !depthwise && NnConvolution.implicit() ? fullWindow(s) : null;
         if (!(s.outHW > 0 && s.oc > 0 && s.k > 0)) zero(dx, 0, s.n * image);
         else if (depthwise) DepthwiseConv.backpropInput(gd, s.n, s.h, s.wd, s.c, s.w, filt, s.oc, dx);
-        if (!depthwise && s.outHW > 0 && s.oc > 0 && s.k > 0) {
+        else if (full != null) {
+            // dx is the "full" convolution of dy with the flipped, transposed filter: the tuned forward kernel
+            // computes it directly (no patch matrix, no scatter-add)
+            ImplicitConv.forward((float[]) gd, s.n, s.w.outH(), s.w.outW(), s.oc, full, flipped((float[]) filt, s),
+                    s.c, null, false, (float[]) dx);
+        }
+        if (!depthwise && full == null && s.outHW > 0 && s.oc > 0 && s.k > 0) {
             Parallel.forRange(s.n, 1, (from, to) -> {
                 zero(dx, from * image, to * image);
                 Object buf = Strided.allocate(dtype.storage(), tile * s.k);
@@ -101,6 +108,40 @@ public final class CpuNnGradKernels {
         }
         Tensor y = Tensor.wrap(dtype, Shape.of(s.n, s.h, s.wd, s.c), dx);
         return s.nchw ? NnConvolution.toNchw(y) : y;
+    }
+
+    /**
+     * The window of the forward convolution that gives a stride-1, undilated, ungrouped convolution's input gradient:
+     * over dy ({@code outH x outW}), padded by {@code kernel - 1 - pad} before, producing {@code h x w}; null where
+     * that does not apply (strides, dilations, groups, or padding beyond {@code kernel - 1}).
+     */
+    private static NnOps.Window2D fullWindow(Geometry s) {
+        NnOps.Window2D w = s.w;
+        int padBottom = w.outH() - 1 + w.kH() - s.h - w.padTop();
+        int padRight = w.outW() - 1 + w.kW() - s.wd - w.padLeft();
+        boolean applies = s.groups == 1 && w.strideH() == 1 && w.strideW() == 1 && w.dilH() == 1 && w.dilW() == 1
+                && w.padTop() >= 0 && w.padTop() < w.kH() && w.padLeft() >= 0 && w.padLeft() < w.kW()
+                && padBottom >= 0 && padBottom < w.kH() && padRight >= 0 && padRight < w.kW()
+                && s.h > 0 && s.wd > 0 && s.c > 0;
+        if (!applies) return null;
+        NnOps.Window2D full = new NnOps.Window2D(w.outH(), w.outW(), w.kH(), w.kW(), 1, 1, 1, 1, s.h, s.wd,
+                w.kH() - 1 - w.padTop(), w.kW() - 1 - w.padLeft());
+        return ImplicitConv.supports(full, 1) ? full : null;
+    }
+
+    /** The HWIO filter {@code [kH, kW, c, oc]} turned by 180 degrees, channels swapped: {@code [kH, kW, oc, c]}. */
+    private static float[] flipped(float[] f, Geometry s) {
+        int kh = s.w.kH(), kw = s.w.kW(), c = s.c, oc = s.oc;
+        float[] t = new float[f.length];
+        for (int i = 0; i < kh; i++) {
+            for (int j = 0; j < kw; j++) {
+                int from = ((kh - 1 - i) * kw + (kw - 1 - j)) * c * oc, to = (i * kw + j) * oc * c;
+                for (int ch = 0; ch < c; ch++) {
+                    for (int o = 0; o < oc; o++) t[to + o * c + ch] = f[from + ch * oc + o];
+                }
+            }
+        }
+        return t;
     }
 
     private static void zero(Object data, int from, int to) {
