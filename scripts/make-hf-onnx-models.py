@@ -40,7 +40,8 @@ def resnet():
 
 
 def mobilenet():
-    config = transformers.MobileNetV2Config(num_channels=3, image_size=32, depth_multiplier=0.25, min_depth=4)
+    config = transformers.MobileNetV2Config(num_channels=3, image_size=32, depth_multiplier=0.25, min_depth=4,
+                                             finegrained_output=False)
     model = transformers.MobileNetV2Model(config)
     x = torch.randn(2, 3, 32, 32, generator=torch.Generator().manual_seed(3))
     return model, (x,), ["pixel_values"], ["last_hidden_state", "pooler_output"]
