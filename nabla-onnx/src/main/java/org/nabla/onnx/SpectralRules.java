@@ -16,6 +16,7 @@ final class SpectralRules {
 
     static void register(OnnxOperators r) {
         r.one("DFT", SpectralRules::dft);
+        r.one("STFT", SpectralRules::stft);
         r.one("MelWeightMatrix", MelWeightMatrix::apply);
     }
 
@@ -34,6 +35,49 @@ final class SpectralRules {
         int size = n.in(1) == null || n.constant(1).size() == 0 ? length : (int) n.constant(1).longValue();
         if (size <= 0) throw n.error("dft_length must be positive, got " + size);
         if (!x.dtype().isFloating()) throw n.error("input must be float or double, got " + x.dtype());
+        return transform(x, axis, length, size, inverse, onesided);
+    }
+
+    /**
+     * ONNX's STFT (opset 17): signal [batch, length, 1 or 2], a constant frame_step, an optional window
+     * [frame_length] and an optional constant frame_length; frames f*step .. f*step + frame_length - 1 (as many as fit
+     * whole), each multiplied by the window, then DFT'd along the frame: [batch, frames, bins, 2] (bins = frame_length
+     * / 2 + 1 when onesided, the default).
+     */
+    private static Tensor stft(OnnxNode n) {
+        Tensor x = n.required(0);
+        if (x.rank() != 3) throw n.error("signal must be [batch, length, 1 or 2], got " + x.shape());
+        int parts = NnRules.knownDim(n, x, 2), length = NnRules.knownDim(n, x, 1);
+        if (parts != 1 && parts != 2) throw n.error("the last dimension must be 1 (real) or 2 (complex), got "
+                + x.shape());
+        if (!x.dtype().isFloating()) throw n.error("signal must be float or double, got " + x.dtype());
+        long step = n.constant(1).longValue();
+        Tensor window = n.in(2);
+        long frame = n.in(3) != null ? n.constant(3).longValue()
+                : window != null ? NnRules.knownDim(n, window, 0) : -1;
+        if (frame <= 0) throw n.error("needs a window or a frame_length (a positive length), got " + frame);
+        if (step <= 0) throw n.error("frame_step must be positive, got " + step);
+        if (window != null && (window.rank() != 1 || NnRules.knownDim(n, window, 0) != frame)) {
+            throw n.error("window must be [frame_length] = [" + frame + "], got " + window.shape());
+        }
+        boolean onesided = n.attrInt("onesided", 1) == 1;
+        if (onesided && parts == 2) throw n.error("onesided needs a real signal (last dimension 1)");
+        if (frame > length) throw n.error("frame_length " + frame + " is longer than the signal " + length);
+        int frames = (int) ((length - frame) / step + 1), f = (int) frame;
+        long[] index = new long[frames * f];
+        for (int i = 0; i < frames; i++) for (int j = 0; j < f; j++) index[i * f + j] = i * step + j;
+        Tensor framed = Ops.gather(x, Tensor.wrap(org.nabla.DType.INT64, org.nabla.Shape.of(frames, f), index), 1);
+        if (window != null) framed = Ops.mul(framed, Ops.reshape(Ops.cast(window, x.dtype()), 1, 1, f, 1));
+        return transform(framed, 2, f, f, false, onesided);   // [batch, frames, frame, parts] -> bins along axis 2
+    }
+
+    /**
+     * The DFT of {@code x} ([..., parts], parts 1 or 2) along {@code axis} of {@code length} samples, cropped or
+     * zero-padded to {@code size}: [..., bins, ..., 2].
+     */
+    private static Tensor transform(Tensor x, int axis, int length, int size, boolean inverse, boolean onesided) {
+        int rank = x.rank();
+        int parts = x.shape().dim(rank - 1);
         Tensor v = x;
         if (size != length) { // zero-pad or truncate the signal to the transform length
             int[] begin = new int[rank], sz = new int[rank];
