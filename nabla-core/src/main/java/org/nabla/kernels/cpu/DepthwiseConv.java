@@ -117,17 +117,22 @@ final class DepthwiseConv {
         }
     }
 
+    /** a[ao + i] += x[xo + i] * y[yo + i] for i in [0, c), vectorized. */
+    private static void fmaInto(float[] a, int ao, float[] x, int xo, float[] y, int yo, int c) {
+        int i = 0;
+        for (int bound = F.loopBound(c); i < bound; i += F.length()) {
+            FloatVector.fromArray(F, x, xo + i).fma(FloatVector.fromArray(F, y, yo + i),
+                    FloatVector.fromArray(F, a, ao + i)).intoArray(a, ao + i);
+        }
+        for (; i < c; i++) a[ao + i] += x[xo + i] * y[yo + i];
+    }
+
     /** acc[ao + o] += x[xo + o / m] * v[vo + o] for o in [0, c * m). */
     private static void madd(Object acc, int ao, Object x, int xo, Object v, int vo, int c, int m) {
         if (acc instanceof float[] a) {
             float[] xs = (float[]) x, vs = (float[]) v;
             if (m == 1) {
-                int i = 0;
-                for (int bound = F.loopBound(c); i < bound; i += F.length()) {
-                    FloatVector.fromArray(F, xs, xo + i).fma(FloatVector.fromArray(F, vs, vo + i),
-                            FloatVector.fromArray(F, a, ao + i)).intoArray(a, ao + i);
-                }
-                for (; i < c; i++) a[ao + i] += xs[xo + i] * vs[vo + i];
+                fmaInto(a, ao, xs, xo, vs, vo, c);
                 return;
             }
             for (int ch = 0; ch < c; ch++) {
@@ -147,13 +152,8 @@ final class DepthwiseConv {
     private static void gatherAdd(Object dx, int xo, Object dy, int go, Object f, int fo, int c, int m) {
         if (dx instanceof float[] a) {
             float[] g = (float[]) dy, fs = (float[]) f;
-            if (m == 1) {
-                int i = 0;
-                for (int bound = F.loopBound(c); i < bound; i += F.length()) {
-                    FloatVector.fromArray(F, g, go + i).fma(FloatVector.fromArray(F, fs, fo + i),
-                            FloatVector.fromArray(F, a, xo + i)).intoArray(a, xo + i);
-                }
-                for (; i < c; i++) a[xo + i] += g[go + i] * fs[fo + i];
+            if (m == 1) {   // one output per channel: the same elementwise product as madd's
+                fmaInto(a, xo, g, go, fs, fo, c);
                 return;
             }
             for (int ch = 0; ch < c; ch++) {
