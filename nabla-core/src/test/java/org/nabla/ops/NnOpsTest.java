@@ -216,6 +216,22 @@ class NnOpsTest {
     }
 
     @Test
+    void crossEntropyGradientStoresSubnormalProbabilitiesAsZero() {
+        // softmax of [0, -95, -1]: p1 = e^-95 / (1 + e^-1 + e^-95) ~ 4e-42, subnormal in float32 -> stored as 0;
+        // in float64 it is a normal number and kept.
+        Tensor[] f = Ops.runMulti(NnOps.SPARSE_SOFTMAX_CROSS_ENTROPY, Attrs.EMPTY,
+                Tensors.of(new float[][] {{0, -95, -1}}), Tensors.of(new int[] {0}));
+        float[] g = f[1].toFloatArray();
+        double z = 1 + Math.exp(-1) + Math.exp(-95);
+        assertEquals(0f, g[1]);
+        assertEquals(1 / z - 1, g[0], 1e-7);
+        assertEquals(Math.exp(-1) / z, g[2], 1e-7);
+        Tensor[] d = Ops.runMulti(NnOps.SPARSE_SOFTMAX_CROSS_ENTROPY, Attrs.EMPTY,
+                Tensors.of(new double[][] {{0, -95, -1}}), Tensors.of(new int[] {0}));
+        assertEquals(Math.exp(-95) / z, d[1].toDoubleArray()[1], 1e-55);
+    }
+
+    @Test
     void crossEntropyStaysFiniteForHugeLogits() {
         Tensor logits = Tensors.of(new float[][] {{1000, -1000, 0}, {-1000, 1000, 0}});
         assertClose(new double[] {0, 2000}, Ops.sparseSoftmaxCrossEntropyWithLogits(logits, Tensors.of(new int[] {0,

@@ -14,6 +14,7 @@ import org.nabla.kernels.KernelContext;
 import org.nabla.kernels.KernelRegistry;
 import org.nabla.kernels.OpLibrary;
 import org.nabla.kernels.cpu.Parallel;
+import org.nabla.kernels.cpu.Subnormals;
 import org.nabla.ops.AttrType;
 import org.nabla.ops.Attrs;
 import org.nabla.ops.GradientRegistry;
@@ -238,13 +239,7 @@ public final class TrainingOps implements OpLibrary {
         if (x.data() instanceof float[] f) {
             float sc = (float) (1 / (1 - rate));
             float[] o = ctx.allocateFloats(n), m = ctx.allocateFloats(n);
-            Parallel.forRange(n, 1 << 15, (from, to) -> {
-                for (int i = from; i < to; i++) {
-                    float k = keep(key, i, threshold) ? sc : 0f;
-                    m[i] = k;
-                    o[i] = f[i] * k;
-                }
-            });
+            Parallel.forRange(n, 1 << 15, (from, to) -> DropoutMasks.apply(f, o, m, from, to, key, threshold, sc));
             return new Tensor[] {Tensor.wrap(x.dtype(), x.shape(), o), Tensor.wrap(x.dtype(), x.shape(), m)};
         }
         double[] d = (double[]) x.data();
@@ -383,7 +378,9 @@ public final class TrainingOps implements OpLibrary {
     /**
      * The constants of one Adam step (Keras: lr_t = lr * sqrt(1 - b2^t) / (1 - b1^t); w -= lr_t * m / (sqrt(v) +
      * eps), decoupled decay first) and its element loop, which may write over its inputs (element i is read before
-     * it is written).
+     * it is written). The moments are stored with subnormals flushed to zero ({@link Subnormals}): m of a weight whose
+     * gradient stopped decays by beta1 per step and would spend ~150 steps as a slow subnormal (measured: Adam's
+     * loop 2.4x slower with 7% of m subnormal, as in a Fashion-MNIST mlp; the flush costs ~15% on clean data).
      */
     private record AdamStep(float b1, float b2, float c1, float c2, float eps, float lrT, float decay) {
         static AdamStep of(Attrs a, float lr, long t, String op) {
@@ -409,8 +406,8 @@ public final class TrainingOps implements OpLibrary {
             FloatVector vdecay = FloatVector.broadcast(F, decay);
             for (; i < upper; i += F.length()) {
                 FloatVector gi = FloatVector.fromArray(F, g, i);
-                FloatVector mi = FloatVector.fromArray(F, m, i).mul(vb1).add(gi.mul(vc1));
-                FloatVector vi = FloatVector.fromArray(F, v, i).mul(vb2).add(gi.mul(gi).mul(vc2));
+                FloatVector mi = Subnormals.flush(FloatVector.fromArray(F, m, i).mul(vb1).add(gi.mul(vc1)));
+                FloatVector vi = Subnormals.flush(FloatVector.fromArray(F, v, i).mul(vb2).add(gi.mul(gi).mul(vc2)));
                 FloatVector wi = FloatVector.fromArray(F, w, i);
                 mi.intoArray(nm, i);
                 vi.intoArray(nv, i);
@@ -418,8 +415,8 @@ public final class TrainingOps implements OpLibrary {
             }
             for (; i < to; i++) {
                 float gi = g[i];
-                float mi = b1 * m[i] + c1 * gi;
-                float vi = b2 * v[i] + gi * gi * c2;
+                float mi = Subnormals.flush(b1 * m[i] + c1 * gi);
+                float vi = Subnormals.flush(b2 * v[i] + gi * gi * c2);
                 float wi = w[i];
                 nm[i] = mi;
                 nv[i] = vi;

@@ -76,6 +76,27 @@ class TrainingOpsTest {
     }
 
     @Test
+    void vectorizedDropoutMaskEqualsTheScalarDefinition() {
+        // The float32 kernel hashes eight positions at a time; every element must match TrainingOps.keep exactly,
+        // in the vector body, the tail, and in chunks that start past 0 (70,001 elements are split over threads).
+        for (int n : new int[] {1, 7, 8, 1003, 70_001}) {
+            for (double rate : new double[] {0.1, 0.5, 0.9}) {
+                long step = 3 + n;
+                float[] x = new float[n];
+                for (int i = 0; i < n; i++) x[i] = 1 + i % 5;
+                float[] y = TrainingOps.stepDropout(Tensors.of(x), Tensors.scalar(step), rate, 11).toFloatArray();
+                long key = TrainingOps.dropoutKey(11, step);
+                long threshold = (long) Math.ceil(rate * 0x1.0p53);
+                float scale = (float) (1 / (1 - rate));
+                for (int i = 0; i < n; i++) {
+                    float expect = TrainingOps.keep(key, i, threshold) ? x[i] * scale : 0f;
+                    assertEquals(expect, y[i], "n=" + n + " rate=" + rate + " element " + i);
+                }
+            }
+        }
+    }
+
+    @Test
     void adamUpdateChecksItsInputs() {
         Tensor w = Tensors.of(new float[] {1, 2});
         OpException e = assertThrows(OpException.class, () -> TrainingOps.adamUpdate(w, w, w,
@@ -86,5 +107,28 @@ class TrainingOpsTest {
         assertTrue(e.getMessage().contains("step must be >= 1"), e.getMessage());
         assertEquals(3, Ops.runMulti(TrainingOps.ADAM_UPDATE, org.nabla.ops.Attrs.EMPTY, w, w, w, w,
                 Tensors.scalar(0.1f), Tensors.scalar(1L)).length);
+    }
+
+    @Test
+    void adamStoresSubnormalMomentsAsZero() {
+        // 37 elements: two full 16-lane vectors and a scalar tail. m just above the smallest normal float decays by
+        // beta1 = 0.9 into the subnormal range and is stored as zero; normal moments are untouched (float64 check).
+        int n = 37;
+        float[] w = new float[n], m = new float[n], v = new float[n], g = new float[n];
+        for (int i = 0; i < n; i++) {
+            w[i] = 0.5f;
+            m[i] = i % 2 == 0 ? Float.MIN_NORMAL * 1.05f : 0.01f;
+            v[i] = i % 3 == 0 ? Float.MIN_NORMAL * 1.0005f : 1e-4f;
+        }
+        Tensor[] out = TrainingOps.adamUpdate(Tensors.of(w), Tensors.of(m), Tensors.of(v), Tensors.of(g),
+                Tensors.scalar(0.001f), Tensors.scalar(3L), 0.9, 0.999, 1e-7, 0);
+        float[] nm = out[1].toFloatArray(), nv = out[2].toFloatArray();
+        for (int i = 0; i < n; i++) {
+            float expectM = i % 2 == 0 ? 0f : (float) (0.9 * 0.01f);
+            float expectV = i % 3 == 0 ? 0f : (float) (0.999 * 1e-4f);
+            assertEquals(expectM, nm[i], Math.ulp(expectM) * 2, "m[" + i + "]");
+            assertEquals(expectV, nv[i], Math.ulp(expectV) * 2, "v[" + i + "]");
+            assertTrue(nm[i] == 0 || Math.abs(nm[i]) >= Float.MIN_NORMAL, "m[" + i + "] is subnormal: " + nm[i]);
+        }
     }
 }

@@ -156,6 +156,9 @@ final class NnRows {
         Object y = sparse ? null : labels.data();
         Object loss = Strided.allocate(logits.dtype().storage(), n);
         Object backprop = Strided.allocate(logits.dtype().storage(), n * c);
+        // Probabilities below the dtype's smallest normal are stored as zero: a subnormal gradient would make
+        // every multiply of the backward matrix products that reads it slow (see Subnormals).
+        double tiny = logits.dtype() == DType.FLOAT32 ? Float.MIN_NORMAL : Double.MIN_NORMAL;
         Parallel.forRange(n, rowGrain(c), (from, to) -> {
             double[] row = new double[c];
             double[] lab = new double[c];
@@ -177,7 +180,8 @@ final class NnRows {
                 for (int j = 0; j < c; j++) {
                     double shifted = row[j] - max;
                     if (lab[j] != 0) l += lab[j] * (logSum - shifted);
-                    row[j] = Math.exp(shifted) * inv - lab[j];
+                    double d = Math.exp(shifted) * inv - lab[j];
+                    row[j] = Math.abs(d) < tiny ? 0 : d;
                 }
                 set(loss, i, l);
                 store(row, backprop, i * c, 1, c);
