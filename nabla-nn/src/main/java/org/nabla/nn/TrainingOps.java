@@ -239,7 +239,13 @@ public final class TrainingOps implements OpLibrary {
         if (x.data() instanceof float[] f) {
             float sc = (float) (1 / (1 - rate));
             float[] o = ctx.allocateFloats(n), m = ctx.allocateFloats(n);
-            Parallel.forRange(n, 1 << 15, (from, to) -> DropoutMasks.apply(f, o, m, from, to, key, threshold, sc));
+            Parallel.forRange(n, 1 << 15, (from, to) -> {
+                for (int i = from; i < to; i++) {
+                    float k = keep(key, i, threshold) ? sc : 0f;
+                    m[i] = k;
+                    o[i] = f[i] * k;
+                }
+            });
             return new Tensor[] {Tensor.wrap(x.dtype(), x.shape(), o), Tensor.wrap(x.dtype(), x.shape(), m)};
         }
         double[] d = (double[]) x.data();

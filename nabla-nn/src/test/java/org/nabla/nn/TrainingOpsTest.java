@@ -76,27 +76,6 @@ class TrainingOpsTest {
     }
 
     @Test
-    void vectorizedDropoutMaskEqualsTheScalarDefinition() {
-        // The float32 kernel hashes eight positions at a time; every element must match TrainingOps.keep exactly,
-        // in the vector body, the tail, and in chunks that start past 0 (70,001 elements are split over threads).
-        for (int n : new int[] {1, 7, 8, 1003, 70_001}) {
-            for (double rate : new double[] {0.1, 0.5, 0.9}) {
-                long step = 3 + n;
-                float[] x = new float[n];
-                for (int i = 0; i < n; i++) x[i] = 1 + i % 5;
-                float[] y = TrainingOps.stepDropout(Tensors.of(x), Tensors.scalar(step), rate, 11).toFloatArray();
-                long key = TrainingOps.dropoutKey(11, step);
-                long threshold = (long) Math.ceil(rate * 0x1.0p53);
-                float scale = (float) (1 / (1 - rate));
-                for (int i = 0; i < n; i++) {
-                    float expect = TrainingOps.keep(key, i, threshold) ? x[i] * scale : 0f;
-                    assertEquals(expect, y[i], "n=" + n + " rate=" + rate + " element " + i);
-                }
-            }
-        }
-    }
-
-    @Test
     void adamUpdateChecksItsInputs() {
         Tensor w = Tensors.of(new float[] {1, 2});
         OpException e = assertThrows(OpException.class, () -> TrainingOps.adamUpdate(w, w, w,
