@@ -8,6 +8,8 @@ import java.util.Objects;
 import org.nabla.Ops;
 import org.nabla.Tensor;
 import org.nabla.Tensors;
+import org.nabla.eager.EagerContext;
+import org.nabla.eager.ExecutionContext;
 import org.nabla.ops.OpException;
 
 /**
@@ -135,13 +137,7 @@ public final class AutoGraphRuntime {
                     + "Java code once, while tracing, so side effects on Java objects cannot be repeated per iteration");
         }
         List<Construct.Local> vars = c.outputs;
-        for (Construct.Local v : vars) {
-            if (!(f[v.slot()] instanceof Tensor)) {
-                throw c.error("loop variable '" + v.name() + "' (" + v.javaType() + ", " + describe(f[v.slot()])
-                        + ") changes in a loop on a tensor condition but is not a Tensor; make it a Tensor (e.g. "
-                        + "Tensors.scalar(0) and add(1)) or compute it outside the loop");
-            }
-        }
+        checkLoopVars(c, f, vars);
         boolean mayBreak = c.exits.contains(Exits.BREAK);
         int n = vars.size();
         Tensor[] init = new Tensor[n + (mayBreak ? 1 : 0)];
@@ -158,6 +154,80 @@ public final class AutoGraphRuntime {
         return result;
     }
 
+    /**
+     * A do-while loop on a tensor condition: its body and condition run as Java while the code runs eagerly; while
+     * a graph is being built, one While node whose loop vars are the Tensor locals the loop changes and a bool
+     * that says whether to go on (true at first, then the condition the body computed).
+     *
+     * @param frame the locals in scope, by slot
+     * @param id the converted construct (its {@code whenFalse} is the body with the condition)
+     * @return the locals after the loop
+     */
+    public static Object[] doWhileLoop(Object[] frame, int id) {
+        Construct c = Construct.byId(id);
+        Object[] f = frame.clone();
+        if (ExecutionContext.current().target() == EagerContext.INSTANCE) {
+            while (true) {
+                Object[] res = run(c.whenFalse, f);
+                for (Construct.Local v : c.outputs) f[v.slot()] = res[2 + v.slot()];
+                if (Objects.equals(res[0], Exits.BREAK) || ((Tensor) res[1]).booleanValue() == c.negate) break;
+            }
+            return resultFrom(f);
+        }
+        if (c.sideEffect != null) {
+            throw c.error("the body of this do-while loop on a tensor condition " + c.sideEffect + "; a traced body "
+                    + "runs its Java code once, while tracing, so side effects on Java objects cannot be repeated");
+        }
+        List<Construct.Local> vars = c.outputs;
+        checkLoopVars(c, f, vars);
+        int n = vars.size();
+        Tensor[] init = new Tensor[n + 1];
+        for (int i = 0; i < n; i++) init[i] = (Tensor) f[vars.get(i).slot()];
+        init[n] = Tensors.scalar(true);
+        Tensor[] out;
+        try {
+            out = Ops.whileLoop(v -> v[n], v -> {
+                Object[] res = run(c.whenFalse, with(f, vars, v));
+                Tensor[] next = nextLoopVars(c, res, vars, v.length);
+                Tensor goOn = res[1] instanceof Tensor t ? (c.negate ? Ops.logicalNot(t) : t) : null;
+                if (goOn == null && !Objects.equals(res[0], Exits.BREAK)) {
+                    throw c.error("the do-while condition is " + describe(res[1]) + ", not a Tensor");
+                }
+                next[n] = goOn == null ? Tensors.scalar(false) : goOn;
+                return next;
+            }, init);
+        } catch (OpException e) {
+            throw named(c, e, "loop var ", vars, "changes its dtype or rank in the loop body");
+        }
+        Object[] result = resultFrom(f);
+        for (int i = 0; i < n; i++) result[2 + vars.get(i).slot()] = out[i];
+        return result;
+    }
+
+    private static void checkLoopVars(Construct c, Object[] f, List<Construct.Local> vars) {
+        for (Construct.Local v : vars) {
+            if (!(f[v.slot()] instanceof Tensor)) {
+                throw c.error("loop variable '" + v.name() + "' (" + v.javaType() + ", " + describe(f[v.slot()])
+                        + ") changes in a loop on a tensor condition but is not a Tensor; make it a Tensor (e.g. "
+                        + "Tensors.scalar(0) and add(1)) or compute it outside the loop");
+            }
+        }
+    }
+
+    /** The Tensor locals a loop body leaves, in loop-var order, in an array of {@code length} (extra vars after). */
+    private static Tensor[] nextLoopVars(Construct c, Object[] res, List<Construct.Local> vars, int length) {
+        Tensor[] next = new Tensor[length];
+        for (int i = 0; i < vars.size(); i++) {
+            Object val = res[2 + vars.get(i).slot()];
+            if (!(val instanceof Tensor t)) {
+                throw c.error("loop variable '" + vars.get(i).name() + "' is " + describe(val) + " at the end of "
+                        + "the loop body; it must stay a Tensor");
+            }
+            next[i] = t;
+        }
+        return next;
+    }
+
     private static Tensor[] whileNode(Construct c, Object[] f, List<Construct.Local> vars, boolean mayBreak, int n,
                                       Tensor[] init) {
         return Ops.whileLoop(v -> {
@@ -166,15 +236,7 @@ public final class AutoGraphRuntime {
             return mayBreak ? Ops.logicalAnd(Ops.logicalNot(v[n]), t) : t;
         }, v -> {
             Object[] res = run(c.whenFalse, with(f, vars, v));
-            Tensor[] next = new Tensor[v.length];
-            for (int i = 0; i < n; i++) {
-                Object val = res[2 + vars.get(i).slot()];
-                if (!(val instanceof Tensor t)) {
-                    throw c.error("loop variable '" + vars.get(i).name() + "' is " + describe(val) + " at the end of "
-                            + "the loop body; it must stay a Tensor");
-                }
-                next[i] = t;
-            }
+            Tensor[] next = nextLoopVars(c, res, vars, v.length);
             if (mayBreak) {
                 next[n] = res[0] instanceof Tensor e ? Ops.equal(e, Exits.BREAK)
                         : Tensors.scalar(Objects.equals(res[0], Exits.BREAK));

@@ -66,6 +66,60 @@ final class CodeShapes {
         return loops;
     }
 
+    /**
+     * do-while loops on a tensor condition that start in [from, to): the element index of their start -> {site,
+     * branch}. javac writes {@code START: body; condition; booleanValue; ifne START}; the body's jumps stay inside
+     * the loop or go to its exit (break), and nothing after the condition jumps back into it (which a Java while
+     * loop ending in a tensor if does, through the if's then-block).
+     */
+    Map<Integer, int[]> findDoLoops(int from, int to) {
+        Map<Integer, int[]> loops = new HashMap<>();
+        for (int i = from; i < to; i++) {
+            if (!isTensorCondition(body.elements.get(i))) continue;
+            int br = body.nextInstruction(i + 1);
+            if (br >= to || !(body.elements.get(br) instanceof BranchInstruction b)
+                    || (b.opcode() != Opcode.IFEQ && b.opcode() != Opcode.IFNE)) continue;
+            int startKey = body.keyOf(b.target());
+            if (startKey > body.key(i) || startKey < body.key(from)) continue;
+            int start = firstWithKey(startKey, from);
+            if (!jumpsWithin(start, br, startKey, body.key(br + 1)) || jumpsInto(br + 1, to, startKey, body.key(br))
+                    || jumpsInto(from, start, startKey + 1, body.key(br))) continue;
+            loops.putIfAbsent(start, new int[] {i, br});
+        }
+        return loops;
+    }
+
+    /** Whether every jump in [from, to) lands in [lo, hi]. */
+    private boolean jumpsWithin(int from, int to, int lo, int hi) {
+        for (int i = from; i < to; i++) {
+            for (Label l : targets(body.elements.get(i))) {
+                int k = body.keyOf(l);
+                if (k < lo || k > hi) return false;
+            }
+        }
+        return true;
+    }
+
+    /** Whether a jump in [from, to) lands in [lo, hi]. */
+    private boolean jumpsInto(int from, int to, int lo, int hi) {
+        for (int i = from; i < to && i < body.elements.size(); i++) {
+            for (Label l : targets(body.elements.get(i))) {
+                int k = body.keyOf(l);
+                if (k >= lo && k <= hi) return true;
+            }
+        }
+        return false;
+    }
+
+    private static List<Label> targets(CodeElement e) {
+        return switch (e) {
+            case BranchInstruction b -> List.of(b.target());
+            case LookupSwitchInstruction s -> concat(s.defaultTarget(), s.cases());
+            case TableSwitchInstruction s -> concat(s.defaultTarget(), s.cases());
+            default -> List.of();
+        };
+    }
+
     ConversionException jumpOut(int constructLine, int at) {
         int line = constructLine > 0 ? constructLine : body.lineAt(at);
         return new ConversionException(body.sourceFile, line, "a jump (at line " + body.lineAt(at) + ") out of a "
@@ -130,13 +184,7 @@ final class CodeShapes {
         int lo = body.key(from), hi = body.key(to);
         for (int i = from; i < to; i++) {
             CodeElement e = body.elements.get(i);
-            List<Label> targets = switch (e) {
-                case BranchInstruction b -> List.of(b.target());
-                case LookupSwitchInstruction s -> concat(s.defaultTarget(), s.cases());
-                case TableSwitchInstruction s -> concat(s.defaultTarget(), s.cases());
-                default -> List.of();
-            };
-            for (Label l : targets) {
+            for (Label l : targets(e)) {
                 int k = body.keyOf(l);
                 if (k >= lo && k < hi) continue;
                 if (enclosingExits.containsKey(k)) exits.add(enclosingExits.get(k));

@@ -14,7 +14,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * loop, {@code whenTrue} is the condition (its result's value slot holds the tensor) and {@code whenFalse} the body.
  */
 final class Construct {
-    enum Kind { IF, WHILE }
+    enum Kind { IF, WHILE, DO_WHILE }
 
     /** A local variable of the original method: its slot, name and type descriptor. */
     record Local(int slot, String name, String descriptor) {

@@ -144,12 +144,19 @@ final class Converter {
             }
         }
         Map<Integer, int[]> loops = shapes.findLoops(r.from(), r.to());
+        Map<Integer, int[]> doLoops = shapes.findDoLoops(r.from(), r.to());
         int i = r.from();
         while (i < r.to()) {
             int[] loop = loops.get(i);
             if (loop != null) {
                 bindLabelsAt(em, i);
                 i = emitLoop(em, i, loop);
+                continue;
+            }
+            int[] doLoop = doLoops.get(i);
+            if (doLoop != null) {
+                bindLabelsAt(em, i);
+                i = emitDoLoop(em, i, doLoop);
                 continue;
             }
             CodeElement e = body.elements.get(i);
@@ -311,6 +318,11 @@ final class Converter {
                 join = targetIdx;                  // if without else
             }
         }
+        if (r.valueRegion() && join == r.to()) {
+            throw new ConversionException(body.sourceFile, line, "a break or continue on a tensor condition whose "
+                    + "else part runs into the condition of a do-while loop (or a loop condition) cannot be "
+                    + "converted: use a while loop, or keep the condition in a local Tensor");
+        }
         Set<Integer> aJoin;
         if (body.stackDepthAt(body.key(join)) > 0 || (bFrom < bTo && body.stackDepthAt(body.key(bFrom)) > 0)) {
             throw new ConversionException(body.sourceFile, line, "a conditional expression (c ? a : b) on a tensor "
@@ -392,6 +404,10 @@ final class Converter {
      */
     private void emitGuard(Emission em, int join, int line, Set<Integer> ifExits) {
         Region r = em.r;
+        if (r.valueRegion()) {
+            throw new ConversionException(body.sourceFile, line, "a break or continue on a tensor condition inside "
+                    + "a do-while loop (or a loop condition) cannot be converted: use a while loop");
+        }
         List<Construct.Local> atJoin = CodeShapes.locals(body.inScope(join));
         List<Construct.Local> outs = r.outputs().stream()
                 .filter(o -> atJoin.stream().anyMatch(a -> a.slot() == o.slot())).toList();
@@ -466,6 +482,40 @@ final class Converter {
         CodeBuilder cb = em.cb;
         newFrame(cb, entry);
         cb.ldc(c.id).invokestatic(RUNTIME, "whileLoop", MethodTypeDesc.of(OBJECTS, OBJECTS, CD_int));
+        cb.astore(resultSlot);
+        unpack(cb, carried);
+        return exit;
+    }
+
+    /**
+     * A do-while loop: its body and condition are one value region (the condition's tensor is the value), run
+     * once per iteration; traced, a While whose extra loop var says whether to go on.
+     */
+    private int emitDoLoop(Emission em, int start, int[] loop) {
+        int site = loop[0], br = loop[1], exit = br + 1;
+        int line = body.lineAt(site);
+        shapes.checkNoCatchAround(site);
+        List<Construct.Local> entry = CodeShapes.locals(body.inScope(start));
+        Set<Integer> assigned = shapes.assignedSlots(start, exit);
+        List<Construct.Local> carried = entry.stream().filter(v -> assigned.contains(v.slot())).toList();
+        Map<Integer, Integer> bodyExits = Map.of(body.key(exit), Exits.BREAK);
+        Set<Integer> exits = shapes.exitsOf(start, site, Set.of(body.key(site)), bodyExits, false, line);
+        if (exits.contains(Exits.RETURN)) {
+            int at = start;
+            while (at < site && !(body.elements.get(at) instanceof ReturnInstruction)) at++;
+            throw new ConversionException(body.sourceFile, body.lineAt(at), "return inside a do-while loop on a "
+                    + "tensor condition cannot be converted: keep the result in a local Tensor and break");
+        }
+        boolean negate = ((BranchInstruction) body.elements.get(br)).opcode() == Opcode.IFEQ;
+        String base = cls.newName("do_" + body.methodName);
+        Construct c = new Construct(Construct.Kind.DO_WHILE, body.sourceFile, line, negate, carried, exits,
+                shapes.sideEffect(start, exit), null, base + "$body", Exits.FALL);
+        cls.constructs.add(c);
+        outline(base + "$body", new Region(start, site, Set.of(body.key(site)), bodyExits, carried,
+                shapes.prologue(start, entry), false, true, false, line));
+        CodeBuilder cb = em.cb;
+        newFrame(cb, entry);
+        cb.ldc(c.id).invokestatic(RUNTIME, "doWhileLoop", MethodTypeDesc.of(OBJECTS, OBJECTS, CD_int));
         cb.astore(resultSlot);
         unpack(cb, carried);
         return exit;
