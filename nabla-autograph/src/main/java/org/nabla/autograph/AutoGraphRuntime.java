@@ -1,6 +1,11 @@
 package org.nabla.autograph;
 
+import java.lang.invoke.CallSite;
+import java.lang.invoke.ConstantCallSite;
 import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
+import java.lang.reflect.Modifier;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -243,6 +248,46 @@ public final class AutoGraphRuntime {
             }
             return next;
         }, init);
+    }
+
+    /**
+     * Links a call in converted code to a method of another class of the user's to that method's converted version
+     * (an invokedynamic bootstrap; not for direct use). A virtual call runs the converted method when the receiver's
+     * class is the one named at the call, and the method as written for a subclass (which may override it).
+     *
+     * @param caller the converted class
+     * @param name the method's name
+     * @param type the call's type, the receiver first for an instance method
+     * @param owner the class named at the call
+     * @param isStatic 1 for a static method, 0 for an instance method
+     * @return the call site
+     */
+    public static CallSite linkCall(MethodHandles.Lookup caller, String name, MethodType type, Class<?> owner,
+                                    int isStatic) {
+        boolean st = isStatic == 1;
+        String descriptor = (st ? type : type.dropParameterTypes(0, 1)).toMethodDescriptorString();
+        MethodHandle converted = ConvertedMethods.converted(owner, name, descriptor, st).asType(type);
+        if (st || Modifier.isFinal(owner.getModifiers())) return new ConstantCallSite(converted);
+        MethodHandle original = ConvertedMethods.original(owner, name, descriptor, false).asType(type);
+        MethodHandle exact = MethodHandles.insertArguments(SAME_CLASS, 1, owner)
+                .asType(MethodType.methodType(boolean.class, type.parameterType(0)));
+        exact = MethodHandles.dropArguments(exact, 1, type.dropParameterTypes(0, 1).parameterList());
+        return new ConstantCallSite(MethodHandles.guardWithTest(exact, converted, original));
+    }
+
+    private static final MethodHandle SAME_CLASS;
+
+    static {
+        try {
+            SAME_CLASS = MethodHandles.lookup().findStatic(AutoGraphRuntime.class, "sameClass",
+                    MethodType.methodType(boolean.class, Object.class, Class.class));
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    private static boolean sameClass(Object receiver, Class<?> owner) {
+        return receiver != null && receiver.getClass() == owner;
     }
 
     /**

@@ -12,6 +12,7 @@ import java.lang.classfile.Opcode;
 import java.lang.classfile.TypeKind;
 import java.lang.classfile.instruction.BranchInstruction;
 import java.lang.classfile.instruction.ExceptionCatch;
+import java.lang.classfile.instruction.InvokeDynamicInstruction;
 import java.lang.classfile.instruction.InvokeInstruction;
 import java.lang.classfile.instruction.LabelTarget;
 import java.lang.classfile.instruction.LineNumber;
@@ -22,6 +23,9 @@ import java.lang.classfile.instruction.SwitchCase;
 import java.lang.classfile.instruction.TableSwitchInstruction;
 import java.lang.classfile.instruction.ThrowInstruction;
 import java.lang.constant.ClassDesc;
+import java.lang.constant.DirectMethodHandleDesc;
+import java.lang.constant.DynamicCallSiteDesc;
+import java.lang.constant.MethodHandleDesc;
 import java.lang.constant.MethodTypeDesc;
 import java.lang.reflect.AccessFlag;
 import java.util.ArrayList;
@@ -46,6 +50,11 @@ final class Converter {
     private static final ClassDesc TENSOR = ClassDesc.of("org.nabla.Tensor");
     private static final ClassDesc RUNTIME = ClassDesc.of("org.nabla.autograph.AutoGraphRuntime");
     private static final ClassDesc INTEGER = ClassDesc.of("java.lang.Integer");
+    private static final DirectMethodHandleDesc LINK_CALL = MethodHandleDesc.ofMethod(
+            DirectMethodHandleDesc.Kind.STATIC, RUNTIME, "linkCall", MethodTypeDesc.of(
+                    ClassDesc.of("java.lang.invoke.CallSite"), ClassDesc.of("java.lang.invoke.MethodHandles$Lookup"),
+                    ClassDesc.of("java.lang.String"), ClassDesc.of("java.lang.invoke.MethodType"),
+                    ClassDesc.of("java.lang.Class"), CD_int));
 
     /** A block to emit: elements [from, to), what its jumps out of it mean, and what it hands back. */
     private record Region(int from, int to, Set<Integer> joinKeys, Map<Integer, Integer> exitByKey,
@@ -82,11 +91,7 @@ final class Converter {
     String sourceFile() { return body.sourceFile; }
 
     /** The descriptor of the converted static method: the receiver first for an instance method. */
-    MethodTypeDesc convertedType() {
-        MethodTypeDesc t = method.methodTypeSymbol();
-        if (method.flags().has(AccessFlag.STATIC)) return t;
-        return t.insertParameterTypes(0, hostDesc);
-    }
+    MethodTypeDesc convertedType() { return ConvertedClass.convertedType(hostDesc, method); }
 
     /** Writes the converted method: its code with each tensor if/loop replaced by a runtime call. */
     void emitMethod(CodeBuilder cb) {
@@ -244,6 +249,15 @@ final class Converter {
                 MethodTypeDesc type = callee.flags().has(AccessFlag.STATIC) ? inv.typeSymbol()
                         : inv.typeSymbol().insertParameterTypes(0, hostDesc);
                 cb.invokestatic(cls.name, cls.convert(callee), type);
+            }
+            case InvokeDynamicInstruction indy when cls.convertedLambda(indy).isPresent() ->
+                    cb.invokedynamic(cls.convertedLambda(indy).get());
+            case InvokeInstruction inv when cls.callsConvertibleElsewhere(inv) -> {
+                boolean isStatic = inv.opcode() == Opcode.INVOKESTATIC;
+                MethodTypeDesc type = isStatic ? inv.typeSymbol()
+                        : inv.typeSymbol().insertParameterTypes(0, inv.owner().asSymbol());
+                cb.invokedynamic(DynamicCallSiteDesc.of(LINK_CALL, inv.name().stringValue(), type,
+                        inv.owner().asSymbol(), isStatic ? 1 : 0));
             }
             case InvokeInstruction inv when inv.opcode() == Opcode.INVOKESPECIAL
                     && !inv.name().equalsString("<init>") -> {
