@@ -16,6 +16,7 @@ import org.nabla.Tensors;
 import org.nabla.eager.EagerContext;
 import org.nabla.eager.ExecutionContext;
 import org.nabla.ops.OpException;
+import org.nabla.ops.TensorSpec;
 
 /**
  * What converted bytecode calls in place of an {@code if} or loop on {@code Tensor.booleanValue()}; not for direct
@@ -79,41 +80,45 @@ public final class AutoGraphRuntime {
     }
 
     /**
-     * The rest of a block after an if that may have left it (break, continue): runs it when the if fell through,
-     * else passes the exit on; on a tensor exit, a Cond on {@code exit == FALL}.
+     * The rest of a block after an if or loop that may have left it (break, continue, return): runs it when the if
+     * fell through, else passes the exit and the returned value on; on a tensor exit, a Cond on {@code exit == FALL}.
      *
-     * @param exit how the if was left, an Integer or an int32 scalar tensor
+     * @param exit how the if or loop was left, an Integer or an int32 scalar tensor
+     * @param value what it returned (null when it did not)
      * @param frame the locals in scope, by slot
      * @param id the converted construct (its {@code whenTrue} is the rest of the block)
-     * @return the exit and the locals after the block
+     * @return the exit, the returned value and the locals after the block
      */
-    public static Object[] guard(Object exit, Object[] frame, int id) {
+    public static Object[] guard(Object exit, Object value, Object[] frame, int id) {
         Construct c = Construct.byId(id);
         if (!(exit instanceof Tensor e)) {
             if (Objects.equals(exit, Exits.FALL)) return run(c.whenTrue, frame);
             Object[] passed = resultFrom(frame);
             passed[0] = exit;
+            passed[1] = value;
             return passed;
         }
         if (c.sideEffect != null) {
-            throw c.error("the statements after a break or continue on a tensor condition " + c.sideEffect
+            throw c.error("the statements after a break, continue or return on a tensor condition " + c.sideEffect
                     + "; traced, they run their Java code once, while tracing");
         }
+        boolean returns = c.exits.contains(Exits.RETURN);
         List<Construct.Local> tensors = c.outputs.stream().filter(Construct.Local::isTensor).toList();
         Object[][] results = new Object[2][];
         Tensor[] out;
         try {
-            out = Ops.cond(Ops.equal(e, Exits.FALL), () -> branchOutputs(c, 0, c.whenTrue, frame, tensors, true, false,
-                    results), () -> {
+            out = Ops.cond(Ops.equal(e, Exits.FALL), () -> branchOutputs(c, 0, c.whenTrue, frame, tensors, true,
+                    returns, results), () -> {
                         Object[] passed = resultFrom(frame);
                         passed[0] = e;
+                        passed[1] = value;
                         results[1] = passed;
-                        return collect(c, passed, tensors, "false", true, false);
+                        return collect(c, passed, tensors, "false", true, returns);
                     });
         } catch (OpException ex) {
             throw named(c, ex, "as output ", tensors, "has a different dtype or rank after the two branches");
         }
-        return combine(c, frame, tensors, results, out, true, false);
+        return combine(c, frame, tensors, results, out, true, returns);
     }
 
     /**
@@ -132,6 +137,12 @@ public final class AutoGraphRuntime {
             while (cond.booleanValue() != c.negate) {
                 Object[] res = run(c.whenFalse, f);
                 for (Construct.Local v : c.outputs) f[v.slot()] = res[2 + v.slot()];
+                if (Objects.equals(res[0], Exits.RETURN)) {
+                    Object[] returned = resultFrom(f);
+                    returned[0] = Exits.RETURN;
+                    returned[1] = res[1];
+                    return returned;
+                }
                 if (Objects.equals(res[0], Exits.BREAK)) break;
                 cond = condition(c, f);
             }
@@ -143,20 +154,40 @@ public final class AutoGraphRuntime {
         }
         List<Construct.Local> vars = c.outputs;
         checkLoopVars(c, f, vars);
-        boolean mayBreak = c.exits.contains(Exits.BREAK);
+        boolean returns = c.exits.contains(Exits.RETURN);
+        boolean mayStop = returns || c.exits.contains(Exits.BREAK);
         int n = vars.size();
-        Tensor[] init = new Tensor[n + (mayBreak ? 1 : 0)];
+        Tensor[] init = new Tensor[n + (mayStop ? 1 : 0) + (returns ? 2 : 0)];
         for (int i = 0; i < n; i++) init[i] = (Tensor) f[vars.get(i).slot()];
-        if (mayBreak) init[n] = Tensors.scalar(false);
+        if (mayStop) init[n] = Tensors.scalar(false);
+        if (returns) {
+            init[n + 1] = Tensors.scalar(false);
+            init[n + 2] = LoopReturns.zeros(returnedSpec(c, f, vars, Arrays.copyOf(init, n)));
+        }
         Tensor[] out;
         try {
-            out = whileNode(c, f, vars, mayBreak, n, init);
+            out = whileNode(c, f, vars, mayStop, returns, n, init);
         } catch (OpException e) {
             throw named(c, e, "loop var ", vars, "changes its dtype or rank in the loop body");
         }
         Object[] result = resultFrom(f);
         for (int i = 0; i < n; i++) result[2 + vars.get(i).slot()] = out[i];
+        if (returns) {
+            result[0] = Ops.where(out[n + 1], Exits.RETURN, Exits.FALL);
+            result[1] = out[n + 2];
+        }
         return result;
+    }
+
+    /** The spec of what a return inside the loop returns, from tracing its body once (TensorFlow does the same). */
+    private static TensorSpec returnedSpec(Construct c, Object[] f, List<Construct.Local> vars, Tensor[] loopVars) {
+        RuntimeException[] failure = new RuntimeException[1];
+        TensorSpec spec = LoopReturns.probe(loopVars, v -> run(c.whenFalse, with(f, vars, v)), failure);
+        if (spec != null) return spec;
+        ConversionException e = c.error("the return inside this loop on a tensor condition could not be traced to "
+                + "learn what it returns" + (failure[0] == null ? "" : ": " + failure[0].getMessage()));
+        if (failure[0] != null) e.initCause(failure[0]);
+        throw e;
     }
 
     /**
@@ -233,18 +264,31 @@ public final class AutoGraphRuntime {
         return next;
     }
 
-    private static Tensor[] whileNode(Construct c, Object[] f, List<Construct.Local> vars, boolean mayBreak, int n,
-                                      Tensor[] init) {
+    /** The While: loop vars are the Tensor locals, then a stop flag (break or return), returned, returned value. */
+    private static Tensor[] whileNode(Construct c, Object[] f, List<Construct.Local> vars, boolean mayStop,
+                                      boolean returns, int n, Tensor[] init) {
         return Ops.whileLoop(v -> {
             Tensor t = condition(c, with(f, vars, v));
             if (c.negate) t = Ops.logicalNot(t);
-            return mayBreak ? Ops.logicalAnd(Ops.logicalNot(v[n]), t) : t;
+            return mayStop ? Ops.logicalAnd(Ops.logicalNot(v[n]), t) : t;
         }, v -> {
-            Object[] res = run(c.whenFalse, with(f, vars, v));
+            Object[] res = returns ? LoopReturns.carrying(v[n + 2], () -> run(c.whenFalse, with(f, vars, v)))
+                    : run(c.whenFalse, with(f, vars, v));
             Tensor[] next = nextLoopVars(c, res, vars, v.length);
-            if (mayBreak) {
-                next[n] = res[0] instanceof Tensor e ? Ops.equal(e, Exits.BREAK)
-                        : Tensors.scalar(Objects.equals(res[0], Exits.BREAK));
+            if (mayStop) {
+                next[n] = res[0] instanceof Tensor e
+                        ? Ops.logicalOr(Ops.equal(e, Exits.BREAK), Ops.equal(e, Exits.RETURN))
+                        : Tensors.scalar(Objects.equals(res[0], Exits.BREAK) || Objects.equals(res[0], Exits.RETURN));
+            }
+            if (returns) {
+                next[n + 1] = res[0] instanceof Tensor e ? Ops.equal(e, Exits.RETURN)
+                        : Tensors.scalar(Objects.equals(res[0], Exits.RETURN));
+                next[n + 2] = switch (res[1]) {
+                    case null -> v[n + 2];
+                    case Tensor t -> t;
+                    default -> throw c.error("a return inside a loop on a tensor condition returns "
+                            + describe(res[1]) + "; it must return one Tensor");
+                };
             }
             return next;
         }, init);
@@ -327,11 +371,13 @@ public final class AutoGraphRuntime {
         }
         if (dynamicExit) out.add(res[0] instanceof Tensor t ? t : Tensors.scalar((Integer) res[0]));
         if (returns) {
-            switch (res[1]) {
+            if (res[1] instanceof Tensor t) LoopReturns.saw(t);
+            Object value = res[1] == null ? LoopReturns.passThrough() : res[1];
+            switch (value) {
                 case Tensor t -> out.add(t);
                 case Tensor[] ts -> out.addAll(Arrays.asList(ts));
                 case null, default -> throw c.error("the " + name + " branch of a tensor condition returns "
-                        + describe(res[1]) + "; a return under a tensor condition must return a Tensor or Tensor[]");
+                        + describe(value) + "; a return under a tensor condition must return a Tensor or Tensor[]");
             }
         }
         return out.toArray(Tensor[]::new);

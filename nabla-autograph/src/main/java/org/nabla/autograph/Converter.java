@@ -59,7 +59,7 @@ final class Converter {
     /** A block to emit: elements [from, to), what its jumps out of it mean, and what it hands back. */
     private record Region(int from, int to, Set<Integer> joinKeys, Map<Integer, Integer> exitByKey,
                           List<Construct.Local> outputs, List<Construct.Local> prologue, boolean topLevel,
-                          boolean valueRegion, boolean allowReturn, int line) {}
+                          boolean valueRegion, boolean allowReturn, int line, boolean inLoop) {}
 
     private final ConvertedClass cls;
     private final MethodModel method;
@@ -95,7 +95,7 @@ final class Converter {
 
     /** Writes the converted method: its code with each tensor if/loop replaced by a runtime call. */
     void emitMethod(CodeBuilder cb) {
-        emit(cb, new Region(0, body.elements.size(), Set.of(), Map.of(), List.of(), List.of(), true, false, true, -1));
+        emit(cb, new Region(0, body.elements.size(), Set.of(), Map.of(), List.of(), List.of(), true, false, true, -1, false));
     }
 
 
@@ -357,13 +357,16 @@ final class Converter {
         Set<Integer> exits = new LinkedHashSet<>(shapes.exitsOf(aFrom, aTo, aJoin, r.exitByKey(), r.topLevel(), line));
         if (bFrom < bTo) exits.addAll(shapes.exitsOf(bFrom, bTo, aJoin, r.exitByKey(), r.topLevel(), line));
         else exits.add(jumpExit >= 0 ? jumpExit : Exits.FALL);
-        if (exits.contains(Exits.RETURN) && exits.size() > 1) {
+        if (exits.contains(Exits.RETURN) && exits.size() > 1 && !r.inLoop()) {
+            int at = aFrom;
+            while (at < body.elements.size() && !(body.elements.get(at) instanceof ReturnInstruction)) at++;
             throw new ConversionException(body.sourceFile, line, "a tensor condition whose branches return on one "
-                    + "path only cannot be converted: return from both branches, or assign a local and return it "
-                    + "after the if");
+                    + "path only (the return at line " + body.lineAt(at) + ") cannot be converted: return from both "
+                    + "branches, or assign a local and return it after the if");
         }
         boolean guarded = !exits.equals(Set.of(Exits.FALL)) && join != r.to();
-        if (guarded && (exits.contains(Exits.RETURN) || r.topLevel() || entersBetween(r.from(), site, join, r.to()))) {
+        if (guarded && ((exits.contains(Exits.RETURN) && !r.inLoop()) || r.topLevel()
+                || entersBetween(r.from(), site, join, r.to()))) {
             throw new ConversionException(body.sourceFile, line, "break, continue or return inside a tensor "
                     + "condition followed by more statements in the same block cannot be converted here: move those "
                     + "statements into an else block");
@@ -378,10 +381,10 @@ final class Converter {
         Map<Integer, Integer> childExits = new HashMap<>(r.exitByKey());
         boolean allowReturn = r.allowReturn();
         outline(aName, new Region(aFrom, aTo, aJoin, childExits, outputs,
-                shapes.prologue(aFrom, entry), false, false, allowReturn, line));
+                shapes.prologue(aFrom, entry), false, false, allowReturn, line, r.inLoop()));
         if (bName != null) {
             outline(bName, new Region(bFrom, bTo, aJoin, childExits, outputs,
-                    shapes.prologue(bFrom, entry), false, false, allowReturn, line));
+                    shapes.prologue(bFrom, entry), false, false, allowReturn, line, r.inLoop()));
         }
         CodeBuilder cb = em.cb;
         newFrame(cb, entry);
@@ -394,15 +397,7 @@ final class Converter {
         }
         if (!exits.equals(Set.of(Exits.FALL))) {
             if (r.topLevel()) {
-                cb.aload(resultSlot).iconst_1().aaload();
-                TypeKind rk = method.methodTypeSymbol().returnType().descriptorString().equals("V") ? TypeKind.VOID
-                        : TypeKind.from(method.methodTypeSymbol().returnType());
-                if (rk == TypeKind.VOID) {
-                    cb.pop().return_();
-                } else {
-                    Boxing.unbox(cb, method.methodTypeSymbol().returnType().descriptorString());
-                    cb.return_(rk);
-                }
+                returnResultValue(cb);
             } else {
                 cb.aload(resultSlot).iconst_0().aaload().astore(exitSlot);
                 cb.aload(resultSlot).iconst_1().aaload().astore(retSlot);
@@ -410,6 +405,19 @@ final class Converter {
             }
         }
         return join;
+    }
+
+    /** Returns the value in the result (slot {@code resultSlot}) from the converted method. */
+    private void returnResultValue(CodeBuilder cb) {
+        cb.aload(resultSlot).iconst_1().aaload();
+        TypeKind rk = method.methodTypeSymbol().returnType().descriptorString().equals("V") ? TypeKind.VOID
+                : TypeKind.from(method.methodTypeSymbol().returnType());
+        if (rk == TypeKind.VOID) {
+            cb.pop().return_();
+        } else {
+            Boxing.unbox(cb, method.methodTypeSymbol().returnType().descriptorString());
+            cb.return_(rk);
+        }
     }
 
     /**
@@ -425,25 +433,36 @@ final class Converter {
         List<Construct.Local> atJoin = CodeShapes.locals(body.inScope(join));
         List<Construct.Local> outs = r.outputs().stream()
                 .filter(o -> atJoin.stream().anyMatch(a -> a.slot() == o.slot())).toList();
+        Set<Integer> restExits = shapes.exitsOf(join, r.to(), r.joinKeys(), r.exitByKey(), false, line);
         Set<Integer> exits = new LinkedHashSet<>(ifExits);
-        exits.addAll(shapes.exitsOf(join, r.to(), r.joinKeys(), r.exitByKey(), false, line));
+        exits.addAll(restExits);
         exits.add(Exits.FALL);
-        if (exits.contains(Exits.RETURN)) {
-            throw new ConversionException(body.sourceFile, line, "a return after a break or continue that depends on "
-                    + "a tensor condition cannot be converted: keep the result in a local Tensor and break");
+        if (exits.contains(Exits.RETURN) && !r.inLoop() && !restExits.equals(Set.of(Exits.RETURN))) {
+            throw new ConversionException(body.sourceFile, line, ifExits.contains(Exits.RETURN)
+                    ? "a return inside a loop on a tensor condition converts when the code after the loop returns "
+                    + "on every path (or the loop is inside another loop on a tensor condition): return after it, "
+                    + "or keep the result in a local Tensor and break"
+                    : "a return after a break or continue that depends on a tensor condition cannot be converted: "
+                    + "keep the result in a local Tensor and break");
         }
         String name = cls.newName("rest_" + body.methodName);
         Construct g = new Construct(Construct.Kind.IF, body.sourceFile, line, false, outs, exits,
                 shapes.sideEffect(join, r.to()), name, null, Exits.FALL);
         cls.constructs.add(g);
         outline(name, new Region(join, r.to(), r.joinKeys(), r.exitByKey(), outs, shapes.prologue(join, atJoin),
-                false, false, r.allowReturn(), line));
+                false, false, r.allowReturn(), line, r.inLoop()));
         CodeBuilder cb = em.cb;
         cb.aload(resultSlot).iconst_0().aaload();
+        cb.aload(resultSlot).iconst_1().aaload();
         newFrame(cb, atJoin);
-        cb.ldc(g.id).invokestatic(RUNTIME, "guard", MethodTypeDesc.of(OBJECTS, CD_Object, OBJECTS, CD_int));
+        cb.ldc(g.id).invokestatic(RUNTIME, "guard", MethodTypeDesc.of(OBJECTS, CD_Object, CD_Object, OBJECTS,
+                CD_int));
         cb.astore(resultSlot);
         unpack(cb, outs);
+        if (r.topLevel()) {
+            returnResultValue(cb);
+            return;
+        }
         cb.aload(resultSlot).iconst_0().aaload().astore(exitSlot);
         cb.aload(resultSlot).iconst_1().aaload().astore(retSlot);
         cb.goto_(em.exitEpilogue);
@@ -477,27 +496,29 @@ final class Converter {
         Set<Integer> bodyJoin = Set.of();
         Map<Integer, Integer> bodyExits = Map.of(body.key(exit), Exits.BREAK, body.key(start), Exits.CONTINUE);
         Region bodyRegion = new Region(br + 1, exit, bodyJoin, bodyExits, carried, shapes.prologue(br + 1, entry), false,
-                false, false, line);
+                false, true, line, true);
         Set<Integer> exits = shapes.exitsOf(br + 1, exit, bodyJoin, bodyExits, false, line);
-        if (exits.contains(Exits.RETURN)) {
-            int at = br + 1;
-            while (at < exit && !(body.elements.get(at) instanceof ReturnInstruction)) at++;
-            throw new ConversionException(body.sourceFile, body.lineAt(at), "return inside a loop on a tensor condition cannot "
-                    + "be converted: keep the result in a local Tensor and break");
-        }
         boolean negate = ((BranchInstruction) body.elements.get(br)).opcode() == Opcode.IFNE;
         String base = cls.newName("loop_" + body.methodName);
         Construct c = new Construct(Construct.Kind.WHILE, body.sourceFile, line, negate, carried, exits,
                 shapes.sideEffect(start, exit), base + "$cond", base + "$body", Exits.FALL);
         cls.constructs.add(c);
         outline(base + "$cond", new Region(start, site, Set.of(body.key(site)), Map.of(), List.of(),
-                shapes.prologue(start, entry), false, true, false, line));
+                shapes.prologue(start, entry), false, true, false, line, false));
         outline(base + "$body", bodyRegion);
         CodeBuilder cb = em.cb;
         newFrame(cb, entry);
         cb.ldc(c.id).invokestatic(RUNTIME, "whileLoop", MethodTypeDesc.of(OBJECTS, OBJECTS, CD_int));
         cb.astore(resultSlot);
         unpack(cb, carried);
+        if (exits.contains(Exits.RETURN)) {       // the rest of the block runs when the loop did not return
+            if (exit >= em.r.to()) {
+                throw new ConversionException(body.sourceFile, line, "a return inside a loop on a tensor condition "
+                        + "converts when the code after the loop returns on every path: return after it");
+            }
+            emitGuard(em, exit, line, Set.of(Exits.RETURN));
+            return em.r.to();
+        }
         return exit;
     }
 
@@ -526,7 +547,7 @@ final class Converter {
                 shapes.sideEffect(start, exit), null, base + "$body", Exits.FALL);
         cls.constructs.add(c);
         outline(base + "$body", new Region(start, site, Set.of(body.key(site)), bodyExits, carried,
-                shapes.prologue(start, entry), false, true, false, line));
+                shapes.prologue(start, entry), false, true, false, line, false));
         CodeBuilder cb = em.cb;
         newFrame(cb, entry);
         cb.ldc(c.id).invokestatic(RUNTIME, "doWhileLoop", MethodTypeDesc.of(OBJECTS, OBJECTS, CD_int));

@@ -60,11 +60,11 @@ class ConversionErrorsTest {
 
     static Tensor returnInsideLoop(Tensor n) {
         Tensor i = Tensors.scalar(0);
-        while (i.less(n).booleanValue()) {
-            if (i.greater(3).booleanValue()) return i;                // line 64
-            i = i.add(1);
-        }
-        return i;
+        if (n.greater(0).booleanValue()) {
+            while (i.less(n).booleanValue()) {
+                if (i.greater(3).booleanValue()) return i;            // line 65; the if on line 63 may fall
+                i = i.add(1); }
+            i = i.mul(2); } return i;
     }
 
     static Tensor returnOnOnePath(Tensor x) {
@@ -138,8 +138,9 @@ class ConversionErrorsTest {
     }
 
     @Test
-    void returnInsideATensorLoop() {
-        assertFailsAt(ConversionErrorsTest::returnInsideLoop, Tensors.scalar(3), 64, "return inside a loop");
+    void aReturnOnOnePathOfATensorIfThroughALoop() {
+        assertFailsAt(ConversionErrorsTest::returnInsideLoop, Tensors.scalar(3), 63, "return on one path only",
+                "(the return at line 65)");
     }
 
     @Test
