@@ -44,7 +44,7 @@ public final class AutoGraphRuntime {
         }
         List<Construct.Local> tensors = c.outputs.stream().filter(Construct.Local::isTensor).toList();
         boolean dynamicExit = c.exits.size() > 1;
-        boolean returns = c.exits.contains(Exits.RETURN);
+        boolean returns = c.exits.contains(Exits.RETURN) || c.yieldsValue;
         Object[][] results = new Object[2][];
         Tensor[] out;
         try {
@@ -54,6 +54,42 @@ public final class AutoGraphRuntime {
             throw named(c, e, "as output ", tensors, "has a different dtype or rank after the two branches");
         }
         return combine(c, frame, tensors, results, out, dynamicExit, returns);
+    }
+
+    /**
+     * {@code &&} or {@code ||} between tensor conditions: whether the right operand's jump is taken, evaluating the
+     * right operand only when Java would (its value, or a Cond on the left operand when that is symbolic).
+     *
+     * @param left the left operand, a bool scalar
+     * @param frame the locals in scope, by slot
+     * @param id the converted construct (its {@code whenTrue} computes the right operand)
+     * @return a bool scalar: true when the combined condition jumps where the right operand's jump goes (for a
+     *     loop's condition: the value that jump tests)
+     */
+    public static Tensor shortCircuit(Tensor left, Object[] frame, int id) {
+        Construct c = Construct.byId(id);
+        Tensor jumps = jumps(c, left, frame);
+        return !c.endsValue || c.rightJumpsWhen ? jumps : Ops.logicalNot(jumps);
+    }
+
+    private static Tensor jumps(Construct c, Tensor left, Object[] frame) {
+        if (!left.isSymbolic()) {
+            return left.booleanValue() == c.leftJumpsWhen ? Tensors.scalar(c.sameTarget) : rightJumps(c, frame);
+        }
+        if (c.sideEffect != null) {
+            throw c.error("the right operand of && or || " + c.sideEffect + "; evaluated lazily under a tensor "
+                    + "condition, its Java code would run once, while tracing");
+        }
+        Tensor leftJumps = c.leftJumpsWhen ? left : Ops.logicalNot(left);
+        return Ops.cond(leftJumps, () -> new Tensor[] {Tensors.scalar(c.sameTarget)},
+                () -> new Tensor[] {rightJumps(c, frame)})[0];
+    }
+
+    private static Tensor rightJumps(Construct c, Object[] frame) {
+        if (!(run(c.whenTrue, frame.clone())[1] instanceof Tensor right)) {
+            throw c.error("the right operand of && or || is not a Tensor condition");
+        }
+        return c.rightJumpsWhen ? right : Ops.logicalNot(right);
     }
 
     /** The locals, exit and returned value after a Cond whose outputs are {@code out}. */
@@ -371,7 +407,7 @@ public final class AutoGraphRuntime {
         }
         if (dynamicExit) out.add(res[0] instanceof Tensor t ? t : Tensors.scalar((Integer) res[0]));
         if (returns) {
-            if (res[1] instanceof Tensor t) LoopReturns.saw(t);
+            if (!c.yieldsValue && res[1] instanceof Tensor t) LoopReturns.saw(t);
             Object value = res[1] == null ? LoopReturns.passThrough() : res[1];
             switch (value) {
                 case Tensor t -> out.add(t);

@@ -10,6 +10,7 @@ import java.lang.classfile.instruction.FieldInstruction;
 import java.lang.classfile.instruction.IncrementInstruction;
 import java.lang.classfile.instruction.InvokeInstruction;
 import java.lang.classfile.instruction.LocalVariable;
+import java.lang.classfile.instruction.LabelTarget;
 import java.lang.classfile.instruction.LookupSwitchInstruction;
 import java.lang.classfile.instruction.ReturnInstruction;
 import java.lang.classfile.instruction.StoreInstruction;
@@ -59,8 +60,14 @@ final class CodeShapes {
                 }
             }
             if (startKey == Integer.MAX_VALUE || startKey < body.key(from)) continue;
+            int last = body.lastInstructionBefore(exit);
+            if (body.elements.get(last) instanceof BranchInstruction lb && lb.opcode() != Opcode.GOTO
+                    && lb.opcode() != Opcode.GOTO_W && last > 0
+                    && isTensorCondition(body.elements.get(body.lastInstructionBefore(last)))) {
+                continue;                            // do { ... } while (a && b): b's jump back is the loop's
+            }
             int start = firstWithKey(startKey, from);
-            if (jumpsOutside(start, i)) continue;    // a Java loop, or a continue
+            if (jumpsOutside(start, i, body.key(br + 1))) continue;    // a Java loop, or a continue
             loops.putIfAbsent(start, new int[] {i, br, exit});
         }
         return loops;
@@ -120,6 +127,46 @@ final class CodeShapes {
         };
     }
 
+    /**
+     * The right operand of {@code &&} or {@code ||} after a tensor condition's jump (element {@code br}, to
+     * {@code target}): {site, branch} of the next tensor condition when only straight-line code computes it and the
+     * left jump goes where its jump goes, or just past its jump (javac's patterns); null otherwise.
+     */
+    int[] shortCircuitPartner(int br, Label target, int to, boolean valueRegion) {
+        int targetKey = body.keyOf(target);
+        for (int j = br + 1; j < to || (valueRegion && j == to); j++) {
+            CodeElement e = body.elements.get(j);
+            if (!targets(e).isEmpty() || e instanceof ReturnInstruction || e instanceof ThrowInstruction
+                    || e instanceof StoreInstruction || e instanceof IncrementInstruction     // statements: nested ifs
+                    || (e instanceof LabelTarget t && backTargets().contains(body.keyOf(t.label())))) {  // a loop
+                return null;
+            }
+            if (!isTensorCondition(e)) continue;
+            int rightBr = body.nextInstruction(j + 1);
+            if ((rightBr >= to && j != to) || !(body.elements.get(rightBr) instanceof BranchInstruction b)
+                    || (b.opcode() != Opcode.IFEQ && b.opcode() != Opcode.IFNE)) return null;
+            int rightKey = body.keyOf(b.target());
+            if (rightKey <= body.key(rightBr) && j != to) return null;    // a do-while's condition, from inside
+            return targetKey == rightKey || targetKey == body.key(rightBr + 1) ? new int[] {j, rightBr} : null;
+        }
+        return null;
+    }
+
+    private Set<Integer> backTargets;
+
+    /** The places a backward jump goes to: loop starts. */
+    private Set<Integer> backTargets() {
+        if (backTargets == null) {
+            backTargets = new HashSet<>();
+            for (int i = 0; i < body.elements.size(); i++) {
+                for (Label l : targets(body.elements.get(i))) {
+                    if (body.keyOf(l) <= body.key(i)) backTargets.add(body.keyOf(l));
+                }
+            }
+        }
+        return backTargets;
+    }
+
     ConversionException jumpOut(int constructLine, int at) {
         int line = constructLine > 0 ? constructLine : body.lineAt(at);
         return new ConversionException(body.sourceFile, line, "a jump (at line " + body.lineAt(at) + ") out of a "
@@ -129,13 +176,16 @@ final class CodeShapes {
                 + "Ops.logicalAnd / Ops.logicalOr and call booleanValue() once)");
     }
 
-    /** Whether code in [from, to) jumps outside [from, to]: then it is not the condition of a while loop. */
-    boolean jumpsOutside(int from, int to) {
+    /**
+     * Whether code in [from, to) jumps outside [from, to] (other than to {@code bodyStart}, where {@code ||} jumps
+     * into the loop body): then it is not the condition of a while loop.
+     */
+    boolean jumpsOutside(int from, int to, int bodyStart) {
         int lo = body.key(from), hi = body.key(to);
         for (int i = from; i < to; i++) {
             if (body.elements.get(i) instanceof BranchInstruction b) {
                 int k = body.keyOf(b.target());
-                if (k < lo || k > hi) return true;
+                if ((k < lo || k > hi) && k != bodyStart) return true;
             } else if (body.elements.get(i) instanceof LookupSwitchInstruction
                     || body.elements.get(i) instanceof TableSwitchInstruction) {
                 return true;

@@ -169,7 +169,7 @@ final class Converter {
                 int br = body.nextInstruction(i + 1);
                 if (br < body.elements.size() && body.elements.get(br) instanceof BranchInstruction b
                         && (b.opcode() == Opcode.IFEQ || b.opcode() == Opcode.IFNE)) {
-                    i = emitIf(em, i, br, b);
+                    i = emitShortCircuits(em, i, br, b);
                     continue;
                 }
             }
@@ -283,6 +283,44 @@ final class Converter {
         }
     }
 
+    // ------------------------------------------------------------------ && and || between tensor conditions
+
+    /**
+     * A tensor condition and the ones joined to it by {@code &&} or {@code ||} (javac's branch chains: the left
+     * operand's jump goes where the right one's goes, or just past it), then the if they decide. Each pair becomes
+     * one bool tensor, "the right operand's jump is taken", computed lazily (AutoGraph's {@code and}/{@code or}: a
+     * Cond on the left operand whose one branch evaluates the right one), so the right operand runs only when Java
+     * would run it.
+     */
+    private int emitShortCircuits(Emission em, int site, int br, BranchInstruction b) {
+        BranchInstruction jump = b;
+        int[] next;
+        while ((next = shapes.shortCircuitPartner(br, jump.target(), em.r.to(), em.r.valueRegion())) != null) {
+            int rightSite = next[0], rightBr = next[1];
+            BranchInstruction right = (BranchInstruction) body.elements.get(rightBr);
+            int line = body.lineAt(rightSite);
+            List<Construct.Local> entry = CodeShapes.locals(body.inScope(site));
+            String name = cls.newName("and_or_" + body.methodName);
+            Construct c = new Construct(Construct.Kind.SHORT_CIRCUIT, body.sourceFile, line, false, List.of(),
+                    Set.of(Exits.FALL), shapes.sideEffect(br + 1, rightSite), name, null, Exits.FALL);
+            c.leftJumpsWhen = jump.opcode() == Opcode.IFNE;
+            c.rightJumpsWhen = right.opcode() == Opcode.IFNE;
+            c.sameTarget = body.keyOf(jump.target()) == body.keyOf(right.target());
+            cls.constructs.add(c);
+            outline(name, new Region(br + 1, rightSite, Set.of(body.key(rightSite)), Map.of(), List.of(),
+                    shapes.prologue(br + 1, entry), false, true, false, line, false));
+            CodeBuilder cb = em.cb;
+            newFrame(cb, entry);
+            c.endsValue = rightSite == em.r.to();
+            cb.ldc(c.id).invokestatic(RUNTIME, "shortCircuit", MethodTypeDesc.of(TENSOR, TENSOR, OBJECTS, CD_int));
+            if (c.endsValue) return rightSite;     // a loop's condition: the value for the loop's own jump
+            site = rightSite;                      // the combined condition on the stack, as if the right operand's
+            br = rightBr;                          // booleanValue(); ifne TARGET
+            jump = BranchInstruction.of(Opcode.IFNE, right.target());
+        }
+        return emitIf(em, site, br, jump);
+    }
+
     // ------------------------------------------------------------------ if / else
 
     private int emitIf(Emission em, int site, int br, BranchInstruction b) {
@@ -292,6 +330,7 @@ final class Converter {
         int targetKey = body.keyOf(b.target());
         int aFrom = br + 1, aTo, bFrom, bTo, join;
         int jumpExit = -1;                         // the exit code when the jump itself leaves the region
+        boolean restIsElse = jumpExitFromRegion(r, targetKey, site);
         if (targetKey <= body.key(site) || targetKey > body.key(r.to()) || r.exitByKey().containsKey(targetKey)) {
             Integer code = r.joinKeys().contains(targetKey) ? Integer.valueOf(Exits.FALL) : r.exitByKey().get(targetKey);
             if (code == null) {
@@ -328,20 +367,24 @@ final class Converter {
             } else if (lastIsGoto || lastEl instanceof ReturnInstruction || lastEl instanceof ThrowInstruction) {
                 bTo = r.to();                      // the then-block always leaves: the rest of the block is the else
                 join = r.to();
+                restIsElse = true;
             } else {
                 join = targetIdx;                  // if without else
             }
         }
-        if (r.valueRegion() && join == r.to()) {
+        if (r.valueRegion() && restIsElse) {
             throw new ConversionException(body.sourceFile, line, "a break or continue on a tensor condition whose "
                     + "else part runs into the condition of a do-while loop (or a loop condition) cannot be "
                     + "converted: use a while loop, or keep the condition in a local Tensor");
         }
         Set<Integer> aJoin;
-        if (body.stackDepthAt(body.key(join)) > 0 || (bFrom < bTo && body.stackDepthAt(body.key(bFrom)) > 0)) {
+        int joinDepth = body.stackDepthAt(body.key(join));
+        boolean ternary = joinDepth > 0 && bFrom < bTo && joinDepth == body.stackDepthAt(body.key(bFrom)) + 1
+                && TENSOR.descriptorString().equals(body.stackTopAt(body.key(join)));
+        if (!ternary && (joinDepth > 0 || (bFrom < bTo && body.stackDepthAt(body.key(bFrom)) > 0))) {
             throw new ConversionException(body.sourceFile, line, "a conditional expression (c ? a : b) on a tensor "
-                    + "condition cannot be converted: write an if/else that assigns a local, or use Ops.cond or "
-                    + "Ops.where");
+                    + "condition converts when its value is a Tensor; this one's is not: write an if/else that "
+                    + "assigns a local, or use Ops.cond or Ops.where");
         }
         Set<Integer> joinKeys = new HashSet<>();
         joinKeys.add(body.key(join));
@@ -377,20 +420,22 @@ final class Converter {
         Construct c = new Construct(Construct.Kind.IF, body.sourceFile, line, false, outputs, exits,
                 shapes.sideEffect(aFrom, join), negate ? bName : aName, negate ? aName : bName,
                 jumpExit >= 0 ? jumpExit : Exits.FALL);
+        c.yieldsValue = ternary;
         cls.constructs.add(c);
         Map<Integer, Integer> childExits = new HashMap<>(r.exitByKey());
         boolean allowReturn = r.allowReturn();
         outline(aName, new Region(aFrom, aTo, aJoin, childExits, outputs,
-                shapes.prologue(aFrom, entry), false, false, allowReturn, line, r.inLoop()));
+                shapes.prologue(aFrom, entry), false, ternary, allowReturn, line, r.inLoop()));
         if (bName != null) {
             outline(bName, new Region(bFrom, bTo, aJoin, childExits, outputs,
-                    shapes.prologue(bFrom, entry), false, false, allowReturn, line, r.inLoop()));
+                    shapes.prologue(bFrom, entry), false, ternary, allowReturn, line, r.inLoop()));
         }
         CodeBuilder cb = em.cb;
         newFrame(cb, entry);
         cb.ldc(c.id).invokestatic(RUNTIME, "ifElse", MethodTypeDesc.of(OBJECTS, TENSOR, OBJECTS, CD_int));
         cb.astore(resultSlot);
         unpack(cb, outputs);
+        if (ternary) cb.aload(resultSlot).iconst_1().aaload().checkcast(TENSOR);    // the expression's value
         if (guarded) {
             emitGuard(em, join, line, exits);
             return r.to();
@@ -418,6 +463,11 @@ final class Converter {
             Boxing.unbox(cb, method.methodTypeSymbol().returnType().descriptorString());
             cb.return_(rk);
         }
+    }
+
+    /** Whether an if's jump leaves its region (straight to a loop's start or exit): its then-block is the rest. */
+    private boolean jumpExitFromRegion(Region r, int targetKey, int site) {
+        return targetKey <= body.key(site) || targetKey > body.key(r.to()) || r.exitByKey().containsKey(targetKey);
     }
 
     /**

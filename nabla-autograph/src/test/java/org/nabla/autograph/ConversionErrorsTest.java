@@ -78,13 +78,13 @@ class ConversionErrorsTest {
 
     static Tensor andWithElse(Tensor x) {
         Tensor y;
-        if (Ops.sum(x).greater(0f).booleanValue() && Ops.max(x, 0).less(3f).booleanValue()) y = x;
-        else y = x.neg();
+        if (Ops.sum(x).greater(0f).booleanValue() && (x.less(3f).booleanValue() || x.less(0f).booleanValue())) y = x;
+        else y = x.neg();    // a && (b || c): the right operand is itself a chain
         return y;
     }
 
     static Tensor ternary(Tensor x) {
-        return Ops.sum(x).greater(0f).booleanValue() ? x : x.neg();  // line 87
+        return x.mul(Ops.sum(x).greater(0f).booleanValue() ? 2f : 3f);  // line 87: a float, not a Tensor
     }
 
     static Tensor dtypeDiffers(Tensor x) {
@@ -150,7 +150,7 @@ class ConversionErrorsTest {
     }
 
     @Test
-    void conditionsJoinedByAndWithAnElse() {
+    void aChainAsTheRightOperandOfAndWithAnElse() {
         assertFailsAt(ConversionErrorsTest::andWithElse, Tensors.of(new float[] {1}), 81, "&& or ||",
                 "Ops.logicalAnd");
     }

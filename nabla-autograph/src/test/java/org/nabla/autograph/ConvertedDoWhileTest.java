@@ -38,6 +38,18 @@ class ConvertedDoWhileTest {
         return i;
     }
 
+    static Tensor joinedConditions(Tensor n) {
+        Tensor i = Tensors.scalar(0);
+        Tensor j = Tensors.scalar(0);
+        do {
+            i = i.add(1);
+        } while (i.less(n).booleanValue() && i.less(6).booleanValue());
+        do {
+            j = j.add(2);
+        } while (j.less(3).booleanValue() || !j.greaterEqual(n).booleanValue());
+        return i.mul(100).add(j);
+    }
+
     /** Halves x until its norm is at most 1: the body runs once even when x is already small. */
     static Tensor shrink(Tensor x) {
         Tensor y = x;
@@ -73,6 +85,16 @@ class ConvertedDoWhileTest {
     @Test
     void negatedConditionAndJavaLoopsInside() {
         checkScalar(ConvertedDoWhileTest::negatedWithJavaBreak, 20, 9, 4, 0);
+    }
+
+    @Test
+    void conditionsJoinedByAndAndOr() {
+        TracedFunction traced = AutoGraph.unary(ConvertedDoWhileTest::joinedConditions);
+        for (int n : new int[] {-1, 0, 3, 5, 9}) {
+            assertEquals(joinedConditions(Tensors.scalar(n)).intValue(), traced.apply(Tensors.scalar(n)).intValue());
+        }
+        List<String> ops = ops(traced, Tensors.scalar(0));
+        assertEquals(2, ops.stream().filter("While"::equals).count(), ops.toString());
     }
 
     @Test
