@@ -10,6 +10,9 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
+import java.util.function.Function;
+import java.util.function.Supplier;
+import org.nabla.DType;
 import org.nabla.Ops;
 import org.nabla.Tensor;
 import org.nabla.Tensors;
@@ -42,18 +45,65 @@ public final class AutoGraphRuntime {
             throw c.error("a branch of this tensor condition " + c.sideEffect + "; a traced branch runs its Java "
                     + "code once, while tracing, so side effects on Java objects cannot depend on a tensor");
         }
+        return select(c, frame, Arrays.asList(c.whenTrue, c.whenFalse), List.of("true", "false"),
+                branches -> Ops.cond(pred, branches.get(0), branches.get(1)));
+    }
+
+    /**
+     * A switch on {@code selector.intValue()}: runs the arm its value selects (the default arm for any other), or
+     * traces every arm into one Case node.
+     *
+     * @param selector the switch's value, an int scalar
+     * @param frame the locals in scope, by slot
+     * @param id the converted construct
+     * @return the exit, the switch expression's value or the returned value, and the locals after the switch
+     */
+    public static Object[] switchCase(Tensor selector, Object[] frame, int id) {
+        Construct c = Construct.byId(id);
+        int last = c.branches.length - 1;
+        if (!selector.isSymbolic()) {
+            int v = selector.intValue();
+            int arm = last;
+            for (int i = 0; i < c.caseValues.length; i++) if (c.caseValues[i] == v) arm = c.caseArms[i];
+            return branch(c, c.branches[arm], frame);
+        }
+        if (c.sideEffect != null) {
+            throw c.error("an arm of this switch on a tensor " + c.sideEffect + "; a traced arm runs its Java code "
+                    + "once, while tracing, so side effects on Java objects cannot depend on a tensor");
+        }
+        Tensor value = selector.dtype() == DType.INT32 ? selector : Ops.cast(selector, DType.INT32);
+        Tensor index = Tensors.scalar(last);
+        for (int i = 0; i < c.caseValues.length; i++) {
+            index = Ops.where(Ops.equal(value, c.caseValues[i]), c.caseArms[i], index);
+        }
+        List<String> names = new ArrayList<>();
+        for (int b = 0; b < last; b++) names.add("case arm " + b);
+        names.add("default");
+        Tensor branchIndex = index;
+        return select(c, frame, Arrays.asList(c.branches), names, branches -> Ops.caseOf(branchIndex, branches));
+    }
+
+    /** Traces each region as a branch of the node {@code build} makes, and reads the locals back from its outputs. */
+    private static Object[] select(Construct c, Object[] frame, List<MethodHandle> regions, List<String> names,
+                                   Function<List<Supplier<Tensor[]>>, Tensor[]> build) {
         List<Construct.Local> tensors = c.outputs.stream().filter(Construct.Local::isTensor).toList();
         boolean dynamicExit = c.exits.size() > 1;
         boolean returns = c.exits.contains(Exits.RETURN) || c.yieldsValue;
-        Object[][] results = new Object[2][];
+        Object[][] results = new Object[regions.size()][];
+        List<Supplier<Tensor[]>> branches = new ArrayList<>();
+        for (int b = 0; b < regions.size(); b++) {
+            int which = b;
+            branches.add(() -> branchOutputs(c, which, regions.get(which), frame, tensors, dynamicExit, returns,
+                    results, names.get(which)));
+        }
         Tensor[] out;
         try {
-            out = Ops.cond(pred, () -> branchOutputs(c, 0, c.whenTrue, frame, tensors, dynamicExit, returns,
-                    results), () -> branchOutputs(c, 1, c.whenFalse, frame, tensors, dynamicExit, returns, results));
+            out = build.apply(branches);
         } catch (OpException e) {
-            throw named(c, e, "as output ", tensors, "has a different dtype or rank after the two branches");
+            throw named(c, e, "as output ", tensors, "has a different dtype or rank after the "
+                    + (regions.size() == 2 ? "two branches" : "arms"));
         }
-        return combine(c, frame, tensors, results, out, dynamicExit, returns);
+        return combine(c, frame, tensors, results, out, dynamicExit, returns, names);
     }
 
     /**
@@ -92,25 +142,29 @@ public final class AutoGraphRuntime {
         return c.rightJumpsWhen ? right : Ops.logicalNot(right);
     }
 
-    /** The locals, exit and returned value after a Cond whose outputs are {@code out}. */
+    /** The locals, exit and returned value after a Cond or Case whose outputs are {@code out}. */
     private static Object[] combine(Construct c, Object[] frame, List<Construct.Local> tensors, Object[][] results,
-                                    Tensor[] out, boolean dynamicExit, boolean returns) {
+                                    Tensor[] out, boolean dynamicExit, boolean returns, List<String> names) {
         Object[] result = resultFrom(frame);
         int k = 0;
         for (Construct.Local v : tensors) result[2 + v.slot()] = out[k++];
         for (Construct.Local v : c.outputs) {
             if (v.isTensor()) continue;
-            Object a = results[0][2 + v.slot()], b = results[1][2 + v.slot()];
-            if (!Objects.equals(a, b)) {
-                throw c.error("local '" + v.name() + "' (" + v.javaType() + ") is " + describe(a) + " after the true "
-                        + "branch and " + describe(b) + " after the false branch of a tensor condition; only Tensor "
-                        + "locals can depend on a tensor condition");
+            Object a = results[0][2 + v.slot()];
+            for (int j = 1; j < results.length; j++) {
+                Object b = results[j][2 + v.slot()];
+                if (!Objects.equals(a, b)) {
+                    throw c.error("local '" + v.name() + "' (" + v.javaType() + ") is " + describe(a) + " after the "
+                            + names.get(0) + " branch and " + describe(b) + " after the " + names.get(j) + " branch "
+                            + "of a tensor condition; only Tensor locals can depend on a tensor condition");
+                }
             }
             result[2 + v.slot()] = a;
         }
         result[0] = dynamicExit ? out[k++] : c.exits.iterator().next();
         if (returns) {
-            result[1] = results[0][1] instanceof Tensor[] ? Arrays.copyOfRange(out, k, out.length) : out[k];
+            boolean many = Arrays.stream(results).anyMatch(r -> r[1] instanceof Tensor[]);
+            result[1] = many ? Arrays.copyOfRange(out, k, out.length) : out[k];
         }
         return result;
     }
@@ -144,7 +198,7 @@ public final class AutoGraphRuntime {
         Tensor[] out;
         try {
             out = Ops.cond(Ops.equal(e, Exits.FALL), () -> branchOutputs(c, 0, c.whenTrue, frame, tensors, true,
-                    returns, results), () -> {
+                    returns, results, "true"), () -> {
                         Object[] passed = resultFrom(frame);
                         passed[0] = e;
                         passed[1] = value;
@@ -154,7 +208,7 @@ public final class AutoGraphRuntime {
         } catch (OpException ex) {
             throw named(c, ex, "as output ", tensors, "has a different dtype or rank after the two branches");
         }
-        return combine(c, frame, tensors, results, out, true, returns);
+        return combine(c, frame, tensors, results, out, true, returns, List.of("true", "false"));
     }
 
     /**
@@ -387,10 +441,10 @@ public final class AutoGraphRuntime {
 
     private static Tensor[] branchOutputs(Construct c, int which, MethodHandle region, Object[] frame,
                                           List<Construct.Local> tensors, boolean dynamicExit, boolean returns,
-                                          Object[][] results) {
+                                          Object[][] results, String name) {
         Object[] res = branch(c, region, frame.clone());
         results[which] = res;
-        return collect(c, res, tensors, which == 0 ? "true" : "false", dynamicExit, returns);
+        return collect(c, res, tensors, name, dynamicExit, returns);
     }
 
     /** A branch's Cond outputs: its Tensor locals, then its exit (when exits differ), then what it returned. */

@@ -37,7 +37,8 @@ final class CodeShapes {
 
     /** Whether {@code m}'s code has an if or loop on {@code Tensor.booleanValue()}. */
     static boolean hasTensorCondition(MethodModel m) {
-        return m.code().map(c -> c.elementList().stream().anyMatch(CodeShapes::isTensorCondition)).orElse(false);
+        return m.code().map(c -> c.elementList().stream().anyMatch(e -> isTensorCondition(e) || isTensorSwitch(e)))
+                .orElse(false);
     }
 
     /** Loops on a tensor condition that start in [from, to): the element index of their start -> {site, branch, exit, back goto}. */
@@ -198,6 +199,13 @@ final class CodeShapes {
         return e instanceof InvokeInstruction inv && inv.opcode() == Opcode.INVOKEVIRTUAL
                 && inv.owner().asInternalName().equals("org/nabla/Tensor")
                 && inv.name().equalsString("booleanValue") && inv.type().equalsString("()Z");
+    }
+
+    /** {@code Tensor.intValue()}: a tensor switch's selector when a switch instruction follows. */
+    static boolean isTensorSwitch(CodeElement e) {
+        return e instanceof InvokeInstruction inv && inv.opcode() == Opcode.INVOKEVIRTUAL
+                && inv.owner().asInternalName().equals("org/nabla/Tensor")
+                && inv.name().equalsString("intValue") && inv.type().equalsString("()I");
     }
 
     void checkNoCatchAround(int site) {

@@ -14,7 +14,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * loop, {@code whenTrue} is the condition (its result's value slot holds the tensor) and {@code whenFalse} the body.
  */
 final class Construct {
-    enum Kind { IF, WHILE, DO_WHILE, SHORT_CIRCUIT }
+    enum Kind { IF, WHILE, DO_WHILE, SHORT_CIRCUIT, CASE }
 
     /** A local variable of the original method: its slot, name and type descriptor. */
     record Local(int slot, String name, String descriptor) {
@@ -61,6 +61,11 @@ final class Construct {
      * then the condition that jump tests, not whether it is taken.
      */
     boolean endsValue;
+    /** CASE: the case values and the arm (branch index) each selects; any other value selects the last branch. */
+    int[] caseValues, caseArms;
+    /** CASE: the branches' outlined methods (null: an empty arm), the default arm last. */
+    List<String> branchNames;
+    volatile MethodHandle[] branches;
     volatile MethodHandle whenTrue;
     volatile MethodHandle whenFalse;
 
@@ -77,6 +82,12 @@ final class Construct {
         this.whenFalseName = whenFalseName;
         this.emptyExit = emptyExit;
         REGISTRY.put(id, this);
+    }
+
+    void cases(List<int[]> valueToArm, List<String> names) {
+        caseValues = valueToArm.stream().mapToInt(v -> v[0]).toArray();
+        caseArms = valueToArm.stream().mapToInt(v -> v[1]).toArray();
+        branchNames = java.util.Collections.unmodifiableList(new java.util.ArrayList<>(names));
     }
 
     static Construct byId(int id) {

@@ -184,6 +184,14 @@ final class ConvertedMethods {
             for (Construct c : target.constructs) {
                 c.whenTrue = c.whenTrueName == null ? null : hidden.findStatic(cls, c.whenTrueName, regionType);
                 c.whenFalse = c.whenFalseName == null ? null : hidden.findStatic(cls, c.whenFalseName, regionType);
+                if (c.branchNames != null) {
+                    MethodHandle[] hs = new MethodHandle[c.branchNames.size()];
+                    for (int b = 0; b < hs.length; b++) {
+                        String n = c.branchNames.get(b);
+                        hs[b] = n == null ? null : hidden.findStatic(cls, n, regionType);
+                    }
+                    c.branches = hs;
+                }
             }
             MethodType type = (MethodType) converter.convertedType().resolveConstantDesc(hidden);
             return hidden.findStatic(cls, entry, type);

@@ -165,6 +165,14 @@ final class Converter {
                 continue;
             }
             CodeElement e = body.elements.get(i);
+            if (CodeShapes.isTensorSwitch(e)) {
+                int sw = body.nextInstruction(i + 1);
+                if (sw < body.elements.size() && (body.elements.get(sw) instanceof TableSwitchInstruction
+                        || body.elements.get(sw) instanceof LookupSwitchInstruction)) {
+                    i = emitSwitch(em, i, sw);
+                    continue;
+                }
+            }
             if (CodeShapes.isTensorCondition(e)) {
                 int br = body.nextInstruction(i + 1);
                 if (br < body.elements.size() && body.elements.get(br) instanceof BranchInstruction b
@@ -433,9 +441,17 @@ final class Converter {
         CodeBuilder cb = em.cb;
         newFrame(cb, entry);
         cb.ldc(c.id).invokestatic(RUNTIME, "ifElse", MethodTypeDesc.of(OBJECTS, TENSOR, OBJECTS, CD_int));
+        return afterBranches(em, outputs, exits, guarded, join, line, ternary);
+    }
+
+    /** After the runtime call of an if or switch: its locals back, its value pushed, its exits taken. */
+    private int afterBranches(Emission em, List<Construct.Local> outputs, Set<Integer> exits, boolean guarded,
+                              int join, int line, boolean yieldsValue) {
+        CodeBuilder cb = em.cb;
+        Region r = em.r;
         cb.astore(resultSlot);
         unpack(cb, outputs);
-        if (ternary) cb.aload(resultSlot).iconst_1().aaload().checkcast(TENSOR);    // the expression's value
+        if (yieldsValue) cb.aload(resultSlot).iconst_1().aaload().checkcast(TENSOR);    // the expression's value
         if (guarded) {
             emitGuard(em, join, line, exits);
             return r.to();
@@ -463,6 +479,108 @@ final class Converter {
             Boxing.unbox(cb, method.methodTypeSymbol().returnType().descriptorString());
             cb.return_(rk);
         }
+    }
+
+    // ------------------------------------------------------------------ switch
+
+    /**
+     * A switch on {@code tensor.intValue()} (statement or expression): a Case node whose branches are the arms, each
+     * running from its label to the end of the switch (Java's fall-through), the default arm last (Case runs the last
+     * branch for an index out of range). The end is where the arms' breaks jump (javac's gotos before the last arm),
+     * or the end of the block when no arm breaks.
+     */
+    private int emitSwitch(Emission em, int site, int swIdx) {
+        Region r = em.r;
+        shapes.checkNoCatchAround(site);
+        int line = body.lineAt(site);
+        Label dflt;
+        List<SwitchCase> cases;
+        switch (body.elements.get(swIdx)) {
+            case TableSwitchInstruction t -> { dflt = t.defaultTarget(); cases = t.cases(); }
+            case LookupSwitchInstruction l -> { dflt = l.defaultTarget(); cases = l.cases(); }
+            default -> throw new IllegalStateException("not a switch");
+        }
+        int defaultKey = body.keyOf(dflt);
+        java.util.TreeSet<Integer> armKeys = new java.util.TreeSet<>();
+        armKeys.add(defaultKey);
+        for (SwitchCase sc : cases) armKeys.add(body.keyOf(sc.target()));
+        if (armKeys.first() <= body.key(swIdx) || armKeys.last() > body.key(r.to())) throw shapes.jumpOut(line, swIdx);
+        int lastArm = shapes.firstWithKey(armKeys.last(), swIdx);
+        int endKey = Integer.MAX_VALUE;
+        for (int i = swIdx + 1; i < lastArm; i++) {
+            if (body.elements.get(i) instanceof BranchInstruction g && (g.opcode() == Opcode.GOTO
+                    || g.opcode() == Opcode.GOTO_W)) {
+                int k = body.keyOf(g.target());
+                if (k >= armKeys.last() && k <= body.key(r.to()) && !r.exitByKey().containsKey(k)) {
+                    endKey = Math.min(endKey, k);
+                }
+            }
+        }
+        int join = endKey == Integer.MAX_VALUE || endKey == body.key(r.to()) ? r.to()
+                : shapes.firstWithKey(endKey, swIdx);
+        int joinDepth = body.stackDepthAt(body.key(join));
+        int armDepth = body.stackDepthAt(armKeys.first());
+        boolean yields = joinDepth > 0 && joinDepth == armDepth + 1
+                && TENSOR.descriptorString().equals(body.stackTopAt(body.key(join)));
+        if (!yields && (joinDepth > 0 || armDepth > 0)) {
+            throw new ConversionException(body.sourceFile, line, "a switch expression on a tensor converts when its "
+                    + "value is a Tensor; this one's is not: write a switch statement that assigns a local");
+        }
+        Set<Integer> joinKeys = new HashSet<>();
+        joinKeys.add(body.key(join));
+        if (join == r.to()) joinKeys.addAll(r.joinKeys());
+        List<Construct.Local> entry = CodeShapes.locals(body.inScope(site));
+        Set<Integer> assigned = shapes.assignedSlots(swIdx + 1, join);
+        List<Construct.Local> outputs = new ArrayList<>();
+        for (Construct.Local v : CodeShapes.union(entry, CodeShapes.locals(body.inScope(join < body.elements.size()
+                ? join : site)))) {
+            if (assigned.contains(v.slot())) outputs.add(v);
+        }
+        List<Integer> arms = new ArrayList<>(armKeys);
+        Set<Integer> exits = new LinkedHashSet<>();
+        for (int k : arms) {
+            int from = shapes.firstWithKey(k, swIdx);
+            if (from >= join) exits.add(Exits.FALL);
+            else exits.addAll(shapes.exitsOf(from, join, joinKeys, r.exitByKey(), r.topLevel(), line));
+        }
+        if (exits.contains(Exits.RETURN) && exits.size() > 1 && !r.inLoop()) {
+            throw new ConversionException(body.sourceFile, line, "a switch on a tensor whose arms return on some "
+                    + "paths only cannot be converted: return from every arm, or assign a local and return it after "
+                    + "the switch");
+        }
+        boolean guarded = !exits.equals(Set.of(Exits.FALL)) && join != r.to();
+        if (guarded && ((exits.contains(Exits.RETURN) && !r.inLoop()) || r.topLevel()
+                || entersBetween(r.from(), site, join, r.to()))) {
+            throw new ConversionException(body.sourceFile, line, "break, continue or return of a loop inside a "
+                    + "switch on a tensor followed by more statements cannot be converted here: move those "
+                    + "statements into the arms");
+        }
+        String base = cls.newName("switch_" + body.methodName);
+        Construct c = new Construct(Construct.Kind.CASE, body.sourceFile, line, false, outputs, exits,
+                shapes.sideEffect(swIdx + 1, join), null, null, Exits.FALL);
+        c.yieldsValue = yields;
+        List<String> names = new ArrayList<>();
+        for (int a = 0; a < arms.size(); a++) {
+            int from = shapes.firstWithKey(arms.get(a), swIdx);
+            if (from >= join) {
+                names.add(null);
+                continue;
+            }
+            names.add(base + "$" + a);
+            outline(base + "$" + a, new Region(from, join, joinKeys, new HashMap<>(r.exitByKey()), outputs,
+                    shapes.prologue(from, entry), false, yields, r.allowReturn(), line, r.inLoop()));
+        }
+        names.add(names.get(arms.indexOf(defaultKey)));    // the default arm, last
+        List<int[]> valueToArm = new ArrayList<>();
+        for (SwitchCase sc : cases) {
+            int k = body.keyOf(sc.target());
+            if (k != defaultKey) valueToArm.add(new int[] {sc.caseValue(), arms.indexOf(k)});
+        }
+        c.cases(valueToArm, names);
+        cls.constructs.add(c);
+        newFrame(em.cb, entry);
+        em.cb.ldc(c.id).invokestatic(RUNTIME, "switchCase", MethodTypeDesc.of(OBJECTS, TENSOR, OBJECTS, CD_int));
+        return afterBranches(em, outputs, exits, guarded, join, line, yields);
     }
 
     /** Whether an if's jump leaves its region (straight to a loop's start or exit): its then-block is the rest. */
