@@ -506,16 +506,23 @@ final class Converter {
         for (SwitchCase sc : cases) armKeys.add(body.keyOf(sc.target()));
         if (armKeys.first() <= body.key(swIdx) || armKeys.last() > body.key(r.to())) throw shapes.jumpOut(line, swIdx);
         int lastArm = shapes.firstWithKey(armKeys.last(), swIdx);
+        // A goto to the last label itself is a break when there is no default arm (the default target is the end),
+        // or the end of an if/else falling into a last default arm that every arm reaches: the end either way.
         int endKey = Integer.MAX_VALUE;
+        boolean toLastLabel = false;
         for (int i = swIdx + 1; i < lastArm; i++) {
             if (body.elements.get(i) instanceof BranchInstruction g && (g.opcode() == Opcode.GOTO
                     || g.opcode() == Opcode.GOTO_W)) {
                 int k = body.keyOf(g.target());
-                if (k >= armKeys.last() && k <= body.key(r.to()) && !r.exitByKey().containsKey(k)) {
+                if (k > armKeys.last() && k <= body.key(r.to()) && !r.exitByKey().containsKey(k)) {
                     endKey = Math.min(endKey, k);
+                } else if (k > body.key(r.to()) && r.joinKeys().contains(k)) {
+                    endKey = Math.min(endKey, body.key(r.to()));   // a break javac chained to the block's join
                 }
+                toLastLabel |= k == armKeys.last();
             }
         }
+        if (endKey == Integer.MAX_VALUE && toLastLabel) endKey = armKeys.last();
         int join = endKey == Integer.MAX_VALUE || endKey == body.key(r.to()) ? r.to()
                 : shapes.firstWithKey(endKey, swIdx);
         int joinDepth = body.stackDepthAt(body.key(join));
@@ -680,9 +687,11 @@ final class Converter {
         cb.astore(resultSlot);
         unpack(cb, carried);
         if (exits.contains(Exits.RETURN)) {       // the rest of the block runs when the loop did not return
-            if (exit >= em.r.to()) {
-                throw new ConversionException(body.sourceFile, line, "a return inside a loop on a tensor condition "
-                        + "converts when the code after the loop returns on every path: return after it");
+            if (exit >= em.r.to() && !em.r.topLevel()) {     // nothing after it here: the block is left as the loop was
+                cb.aload(resultSlot).iconst_0().aaload().astore(exitSlot);
+                cb.aload(resultSlot).iconst_1().aaload().astore(retSlot);
+                cb.goto_(em.exitEpilogue);
+                return exit;
             }
             emitGuard(em, exit, line, Set.of(Exits.RETURN));
             return em.r.to();
