@@ -461,7 +461,10 @@ public final class AutoGraphRuntime {
         }
         if (dynamicExit) out.add(res[0] instanceof Tensor t ? t : Tensors.scalar((Integer) res[0]));
         if (returns) {
-            if (!c.yieldsValue && res[1] instanceof Tensor t) LoopReturns.saw(t);
+            // a return itself (not a Cond output, which may hold the probe's stand-in for paths that do not return)
+            if (!c.yieldsValue && Objects.equals(res[0], Exits.RETURN) && res[1] instanceof Tensor t) {
+                LoopReturns.saw(t);
+            }
             Object value = res[1] == null ? LoopReturns.passThrough() : res[1];
             switch (value) {
                 case Tensor t -> out.add(t);

@@ -3,6 +3,7 @@ package org.nabla.autograph;
 import java.util.ArrayDeque;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Objects;
 import java.util.function.Function;
 import org.nabla.Ops;
 import org.nabla.Tensor;
@@ -67,7 +68,7 @@ final class LoopReturns {
             List<TensorSpec> specs = Arrays.stream(loopVars).map(Tensor::spec).toList();
             FuncGraph.trace("autograph_return_probe", specs, args -> {
                 Object[] res = body.apply(args);
-                if (res[1] instanceof Tensor t) saw(t);
+                if (Objects.equals(res[0], Exits.RETURN) && res[1] instanceof Tensor t) saw(t);
                 return new Tensor[0];
             });
         } catch (RuntimeException e) {
@@ -75,6 +76,8 @@ final class LoopReturns {
         } finally {
             STACK.get().pop();
         }
+        Carried outer = STACK.get().peek();         // an enclosing loop's return returns the same method's value
+        if (outer != null && outer.seen == null) outer.seen = c.seen;
         return c.seen;
     }
 
