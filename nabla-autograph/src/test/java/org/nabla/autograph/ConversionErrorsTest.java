@@ -189,4 +189,33 @@ class ConversionErrorsTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> AutoGraph.unary(notALambda));
         assertTrue(e.getMessage().contains("lambdas and method references"), e.getMessage());
     }
+
+    static Tensor breakInDoWhile(Tensor n) {
+        Tensor i = Tensors.scalar(0);
+        do {
+            i = i.add(1);
+            if (i.greater(2).booleanValue()) break;                   // line 197
+        } while (i.less(n).booleanValue());
+        return i;
+    }
+
+    static Tensor floatSwitchExpression(Tensor x) {
+        return x.mul(switch (Ops.sum(x).intValue()) {                // line 203
+            case 0 -> 2f;
+            default -> 3f;
+        });
+    }
+
+    @Test
+    void aBreakOnATensorConditionInsideADoWhile() {
+        assertFailsAt(ConversionErrorsTest::breakInDoWhile, Tensors.scalar(5), 197, "do-while", "use a while loop");
+        assertEquals(3, AutoGraph.convertUnary(ConversionErrorsTest::breakInDoWhile).apply(Tensors.scalar(5))
+                .intValue(), "eagerly it runs as written");
+    }
+
+    @Test
+    void aSwitchExpressionWhoseValueIsNotATensor() {
+        assertFailsAt(ConversionErrorsTest::floatSwitchExpression, Tensors.of(new int[] {1}), 203,
+                "switch expression", "not");
+    }
 }
