@@ -35,10 +35,21 @@ final class CodeShapes {
 
     CodeShapes(MethodBody body) { this.body = body; }
 
-    /** Whether {@code m}'s code has an if or loop on {@code Tensor.booleanValue()}. */
+    /** Whether {@code m}'s code has an if or loop on {@code Tensor.booleanValue()}, or a switch on its intValue(). */
     static boolean hasTensorCondition(MethodModel m) {
-        return m.code().map(c -> c.elementList().stream().anyMatch(e -> isTensorCondition(e) || isTensorSwitch(e)))
-                .orElse(false);
+        if (m.code().isEmpty()) return false;
+        List<CodeElement> elements = m.code().get().elementList();
+        for (int i = 0; i < elements.size(); i++) {
+            if (isTensorCondition(elements.get(i))) return true;
+            if (isTensorSwitch(elements.get(i))) {                // intValue() right before a switch instruction
+                for (int j = i + 1; j < elements.size(); j++) {
+                    CodeElement e = elements.get(j);
+                    if (e instanceof TableSwitchInstruction || e instanceof LookupSwitchInstruction) return true;
+                    if (e instanceof java.lang.classfile.Instruction) break;
+                }
+            }
+        }
+        return false;
     }
 
     /** Loops on a tensor condition that start in [from, to): the element index of their start -> {site, branch, exit, back goto}. */
