@@ -7,9 +7,12 @@ import org.nabla.TracedFunction;
 
 /**
  * tf.function(autograph=True) for Java. The method behind a lambda or method reference is rewritten so that an
- * {@code if}, {@code while} or {@code for} whose condition is {@code tensor.booleanValue()} becomes, when traced, a
- * Cond or While node (both branches, or the loop body, traced as sub-graphs), with {@code break}, {@code continue}
- * and early {@code return} carried as flags; conditions on Java values stay Java control flow, run while tracing.
+ * {@code if}, {@code while}, {@code do}/{@code while} or {@code for} whose condition is {@code tensor.booleanValue()}
+ * (also joined by {@code &&}/{@code ||}, or in {@code c ? a : b}) becomes, when traced, a Cond or While node (both
+ * branches, or the loop body, traced as sub-graphs), with {@code break}, {@code continue} and {@code return} carried
+ * as flags, and a {@code switch} on {@code tensor.intValue()} a Case node; lambdas it creates and methods of the
+ * user's other classes it calls are converted too; conditions on Java values stay Java control flow, run while
+ * tracing.
  * Run eagerly, converted code does exactly what the original does. Errors name the source line. See
  * docs/tracing.md#autograph-java-control-flow-on-tensors.
  *

@@ -10,6 +10,7 @@ import java.lang.classfile.instruction.FieldInstruction;
 import java.lang.classfile.instruction.IncrementInstruction;
 import java.lang.classfile.instruction.InvokeInstruction;
 import java.lang.classfile.instruction.LocalVariable;
+import java.lang.classfile.instruction.LabelTarget;
 import java.lang.classfile.instruction.LookupSwitchInstruction;
 import java.lang.classfile.instruction.ReturnInstruction;
 import java.lang.classfile.instruction.StoreInstruction;
@@ -34,9 +35,21 @@ final class CodeShapes {
 
     CodeShapes(MethodBody body) { this.body = body; }
 
-    /** Whether {@code m}'s code has an if or loop on {@code Tensor.booleanValue()}. */
+    /** Whether {@code m}'s code has an if or loop on {@code Tensor.booleanValue()}, or a switch on its intValue(). */
     static boolean hasTensorCondition(MethodModel m) {
-        return m.code().map(c -> c.elementList().stream().anyMatch(CodeShapes::isTensorCondition)).orElse(false);
+        if (m.code().isEmpty()) return false;
+        List<CodeElement> elements = m.code().get().elementList();
+        for (int i = 0; i < elements.size(); i++) {
+            if (isTensorCondition(elements.get(i))) return true;
+            if (isTensorSwitch(elements.get(i))) {                // intValue() right before a switch instruction
+                for (int j = i + 1; j < elements.size(); j++) {
+                    CodeElement e = elements.get(j);
+                    if (e instanceof TableSwitchInstruction || e instanceof LookupSwitchInstruction) return true;
+                    if (e instanceof java.lang.classfile.Instruction) break;
+                }
+            }
+        }
+        return false;
     }
 
     /** Loops on a tensor condition that start in [from, to): the element index of their start -> {site, branch, exit, back goto}. */
@@ -59,11 +72,111 @@ final class CodeShapes {
                 }
             }
             if (startKey == Integer.MAX_VALUE || startKey < body.key(from)) continue;
+            int last = body.lastInstructionBefore(exit);
+            if (body.elements.get(last) instanceof BranchInstruction lb && lb.opcode() != Opcode.GOTO
+                    && lb.opcode() != Opcode.GOTO_W && last > 0
+                    && isTensorCondition(body.elements.get(body.lastInstructionBefore(last)))) {
+                continue;                            // do { ... } while (a && b): b's jump back is the loop's
+            }
             int start = firstWithKey(startKey, from);
-            if (jumpsOutside(start, i)) continue;    // a Java loop, or a continue
+            if (jumpsOutside(start, i, body.key(br + 1))) continue;    // a Java loop, or a continue
             loops.putIfAbsent(start, new int[] {i, br, exit});
         }
         return loops;
+    }
+
+    /**
+     * do-while loops on a tensor condition that start in [from, to): the element index of their start -> {site,
+     * branch}. javac writes {@code START: body; condition; booleanValue; ifne START}; the body's jumps stay inside
+     * the loop or go to its exit (break), and nothing after the condition jumps back into it (which a Java while
+     * loop ending in a tensor if does, through the if's then-block).
+     */
+    Map<Integer, int[]> findDoLoops(int from, int to) {
+        Map<Integer, int[]> loops = new HashMap<>();
+        for (int i = from; i < to; i++) {
+            if (!isTensorCondition(body.elements.get(i))) continue;
+            int br = body.nextInstruction(i + 1);
+            if (br >= to || !(body.elements.get(br) instanceof BranchInstruction b)
+                    || (b.opcode() != Opcode.IFEQ && b.opcode() != Opcode.IFNE)) continue;
+            int startKey = body.keyOf(b.target());
+            if (startKey > body.key(i) || startKey < body.key(from)) continue;
+            int start = firstWithKey(startKey, from);
+            if (!jumpsWithin(start, br, startKey, body.key(br + 1)) || jumpsInto(br + 1, to, startKey, body.key(br))
+                    || jumpsInto(from, start, startKey + 1, body.key(br))) continue;
+            loops.putIfAbsent(start, new int[] {i, br});
+        }
+        return loops;
+    }
+
+    /** Whether every jump in [from, to) lands in [lo, hi]. */
+    private boolean jumpsWithin(int from, int to, int lo, int hi) {
+        for (int i = from; i < to; i++) {
+            for (Label l : targets(body.elements.get(i))) {
+                int k = body.keyOf(l);
+                if (k < lo || k > hi) return false;
+            }
+        }
+        return true;
+    }
+
+    /** Whether a jump in [from, to) lands in [lo, hi]. */
+    private boolean jumpsInto(int from, int to, int lo, int hi) {
+        for (int i = from; i < to && i < body.elements.size(); i++) {
+            for (Label l : targets(body.elements.get(i))) {
+                int k = body.keyOf(l);
+                if (k >= lo && k <= hi) return true;
+            }
+        }
+        return false;
+    }
+
+    private static List<Label> targets(CodeElement e) {
+        return switch (e) {
+            case BranchInstruction b -> List.of(b.target());
+            case LookupSwitchInstruction s -> concat(s.defaultTarget(), s.cases());
+            case TableSwitchInstruction s -> concat(s.defaultTarget(), s.cases());
+            default -> List.of();
+        };
+    }
+
+    /**
+     * The right operand of {@code &&} or {@code ||} after a tensor condition's jump (element {@code br}, to
+     * {@code target}): {site, branch} of the next tensor condition when only straight-line code computes it and the
+     * left jump goes where its jump goes, or just past its jump (javac's patterns); null otherwise.
+     */
+    int[] shortCircuitPartner(int br, Label target, int to, boolean valueRegion) {
+        int targetKey = body.keyOf(target);
+        for (int j = br + 1; j < to || (valueRegion && j == to); j++) {
+            CodeElement e = body.elements.get(j);
+            if (!targets(e).isEmpty() || e instanceof ReturnInstruction || e instanceof ThrowInstruction
+                    || e instanceof StoreInstruction || e instanceof IncrementInstruction     // statements: nested ifs
+                    || (e instanceof LabelTarget t && backTargets().contains(body.keyOf(t.label())))) {  // a loop
+                return null;
+            }
+            if (!isTensorCondition(e)) continue;
+            int rightBr = body.nextInstruction(j + 1);
+            if ((rightBr >= to && j != to) || !(body.elements.get(rightBr) instanceof BranchInstruction b)
+                    || (b.opcode() != Opcode.IFEQ && b.opcode() != Opcode.IFNE)) return null;
+            int rightKey = body.keyOf(b.target());
+            if (rightKey <= body.key(rightBr) && j != to) return null;    // a do-while's condition, from inside
+            return targetKey == rightKey || targetKey == body.key(rightBr + 1) ? new int[] {j, rightBr} : null;
+        }
+        return null;
+    }
+
+    private Set<Integer> backTargets;
+
+    /** The places a backward jump goes to: loop starts. */
+    private Set<Integer> backTargets() {
+        if (backTargets == null) {
+            backTargets = new HashSet<>();
+            for (int i = 0; i < body.elements.size(); i++) {
+                for (Label l : targets(body.elements.get(i))) {
+                    if (body.keyOf(l) <= body.key(i)) backTargets.add(body.keyOf(l));
+                }
+            }
+        }
+        return backTargets;
     }
 
     ConversionException jumpOut(int constructLine, int at) {
@@ -75,13 +188,16 @@ final class CodeShapes {
                 + "Ops.logicalAnd / Ops.logicalOr and call booleanValue() once)");
     }
 
-    /** Whether code in [from, to) jumps outside [from, to]: then it is not the condition of a while loop. */
-    boolean jumpsOutside(int from, int to) {
+    /**
+     * Whether code in [from, to) jumps outside [from, to] (other than to {@code bodyStart}, where {@code ||} jumps
+     * into the loop body): then it is not the condition of a while loop.
+     */
+    boolean jumpsOutside(int from, int to, int bodyStart) {
         int lo = body.key(from), hi = body.key(to);
         for (int i = from; i < to; i++) {
             if (body.elements.get(i) instanceof BranchInstruction b) {
                 int k = body.keyOf(b.target());
-                if (k < lo || k > hi) return true;
+                if ((k < lo || k > hi) && k != bodyStart) return true;
             } else if (body.elements.get(i) instanceof LookupSwitchInstruction
                     || body.elements.get(i) instanceof TableSwitchInstruction) {
                 return true;
@@ -94,6 +210,13 @@ final class CodeShapes {
         return e instanceof InvokeInstruction inv && inv.opcode() == Opcode.INVOKEVIRTUAL
                 && inv.owner().asInternalName().equals("org/nabla/Tensor")
                 && inv.name().equalsString("booleanValue") && inv.type().equalsString("()Z");
+    }
+
+    /** {@code Tensor.intValue()}: a tensor switch's selector when a switch instruction follows. */
+    static boolean isTensorSwitch(CodeElement e) {
+        return e instanceof InvokeInstruction inv && inv.opcode() == Opcode.INVOKEVIRTUAL
+                && inv.owner().asInternalName().equals("org/nabla/Tensor")
+                && inv.name().equalsString("intValue") && inv.type().equalsString("()I");
     }
 
     void checkNoCatchAround(int site) {
@@ -130,13 +253,7 @@ final class CodeShapes {
         int lo = body.key(from), hi = body.key(to);
         for (int i = from; i < to; i++) {
             CodeElement e = body.elements.get(i);
-            List<Label> targets = switch (e) {
-                case BranchInstruction b -> List.of(b.target());
-                case LookupSwitchInstruction s -> concat(s.defaultTarget(), s.cases());
-                case TableSwitchInstruction s -> concat(s.defaultTarget(), s.cases());
-                default -> List.of();
-            };
-            for (Label l : targets) {
+            for (Label l : targets(e)) {
                 int k = body.keyOf(l);
                 if (k >= lo && k < hi) continue;
                 if (enclosingExits.containsKey(k)) exits.add(enclosingExits.get(k));

@@ -14,7 +14,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * loop, {@code whenTrue} is the condition (its result's value slot holds the tensor) and {@code whenFalse} the body.
  */
 final class Construct {
-    enum Kind { IF, WHILE }
+    enum Kind { IF, WHILE, DO_WHILE, SHORT_CIRCUIT, CASE }
 
     /** A local variable of the original method: its slot, name and type descriptor. */
     record Local(int slot, String name, String descriptor) {
@@ -48,6 +48,24 @@ final class Construct {
     final String whenFalseName;
     /** IF: the exit of an empty branch (javac may jump straight to a loop's start or end: continue, break). */
     final int emptyExit;
+    /** IF: a conditional expression {@code c ? a : b}, whose branches' values (result slot 1) are a Cond output. */
+    boolean yieldsValue;
+    /**
+     * SHORT_CIRCUIT: the left operand's jump is taken when it is true ({@code leftJumpsWhen}), the right one's when it
+     * is {@code rightJumpsWhen}, and {@code sameTarget} says whether both jump to the same place (else the left one
+     * skips the right one's jump).
+     */
+    boolean leftJumpsWhen, rightJumpsWhen, sameTarget;
+    /**
+     * SHORT_CIRCUIT: the pair ends a loop's condition, whose own jump (the right operand's) follows: the value is
+     * then the condition that jump tests, not whether it is taken.
+     */
+    boolean endsValue;
+    /** CASE: the case values and the arm (branch index) each selects; any other value selects the last branch. */
+    int[] caseValues, caseArms;
+    /** CASE: the branches' outlined methods (null: an empty arm), the default arm last. */
+    List<String> branchNames;
+    volatile MethodHandle[] branches;
     volatile MethodHandle whenTrue;
     volatile MethodHandle whenFalse;
 
@@ -64,6 +82,12 @@ final class Construct {
         this.whenFalseName = whenFalseName;
         this.emptyExit = emptyExit;
         REGISTRY.put(id, this);
+    }
+
+    void cases(List<int[]> valueToArm, List<String> names) {
+        caseValues = valueToArm.stream().mapToInt(v -> v[0]).toArray();
+        caseArms = valueToArm.stream().mapToInt(v -> v[1]).toArray();
+        branchNames = java.util.Collections.unmodifiableList(new java.util.ArrayList<>(names));
     }
 
     static Construct byId(int id) {

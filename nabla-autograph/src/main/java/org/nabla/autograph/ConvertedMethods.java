@@ -82,7 +82,25 @@ final class ConvertedMethods {
                 + "reference, e.g. obj::step");
     }
 
+    /**
+     * The converted version of a method of another class that converted code calls (the receiver first for an
+     * instance method); the original when its class opts out.
+     */
+    static MethodHandle converted(Class<?> host, String name, String descriptor, boolean isStatic) {
+        int kind = isStatic ? MethodHandleInfo.REF_invokeStatic : MethodHandleInfo.REF_invokeVirtual;
+        if (doNotConvert(host, name, descriptor)) return original(host, name, descriptor, kind);
+        return CACHE.computeIfAbsent(host.getName() + "." + name + descriptor,
+                k -> convertOrDefer(host, name, descriptor, kind));
+    }
+
+    /** The method itself, not converted. */
+    static MethodHandle original(Class<?> host, String name, String descriptor, boolean isStatic) {
+        return original(host, name, descriptor,
+                isStatic ? MethodHandleInfo.REF_invokeStatic : MethodHandleInfo.REF_invokeVirtual);
+    }
+
     private static boolean doNotConvert(Class<?> host, String name, String descriptor) {
+        if (host.isAnnotationPresent(DoNotConvert.class)) return true;
         for (Method m : host.getDeclaredMethods()) {
             if (m.getName().equals(name) && MethodType.methodType(m.getReturnType(), m.getParameterTypes())
                     .toMethodDescriptorString().equals(descriptor)) {
@@ -141,10 +159,10 @@ final class ConvertedMethods {
                 .filter(m -> m.methodName().equalsString(name) && m.methodType().equalsString(descriptor))
                 .findFirst().orElseThrow(() -> new IllegalStateException("AutoGraph: " + host.getName() + "."
                         + name + descriptor + " is not in its class file"));
-        ConvertedClass target = new ConvertedClass(model, ClassDesc.of(host.getName() + "$AutoGraph"));
+        ClassLoader loader = host.getClassLoader() != null ? host.getClassLoader() : ClassLoader.getSystemClassLoader();
+        ConvertedClass target = new ConvertedClass(model, ClassDesc.of(host.getName() + "$AutoGraph"), loader);
         String entry = target.convert(method);
         Converter converter = new Converter(target, method);
-        ClassLoader loader = host.getClassLoader() != null ? host.getClassLoader() : ClassLoader.getSystemClassLoader();
         ClassHierarchyResolver resolver = ClassHierarchyResolver.defaultResolver()
                 .orElse(ClassHierarchyResolver.ofResourceParsing(loader))
                 .orElse(ClassHierarchyResolver.ofClassLoading(loader));
@@ -166,6 +184,14 @@ final class ConvertedMethods {
             for (Construct c : target.constructs) {
                 c.whenTrue = c.whenTrueName == null ? null : hidden.findStatic(cls, c.whenTrueName, regionType);
                 c.whenFalse = c.whenFalseName == null ? null : hidden.findStatic(cls, c.whenFalseName, regionType);
+                if (c.branchNames != null) {
+                    MethodHandle[] hs = new MethodHandle[c.branchNames.size()];
+                    for (int b = 0; b < hs.length; b++) {
+                        String n = c.branchNames.get(b);
+                        hs[b] = n == null ? null : hidden.findStatic(cls, n, regionType);
+                    }
+                    c.branches = hs;
+                }
             }
             MethodType type = (MethodType) converter.convertedType().resolveConstantDesc(hidden);
             return hidden.findStatic(cls, entry, type);

@@ -29,6 +29,8 @@ final class MethodBody {
     private final Map<Label, Integer> labelIndex = new IdentityHashMap<>();
     /** Values on the operand stack at each branch target (javac's stack map frames), by place. */
     private final Map<Integer, Integer> stackDepthAt = new java.util.HashMap<>();
+    /** The descriptor of the value on top of the operand stack at each branch target (null: empty or primitive). */
+    private final Map<Integer, String> stackTopAt = new java.util.HashMap<>();
 
     MethodBody(CodeModel code, String sourceFile, String methodName) {
         this.elements = List.copyOf(code.elementList());
@@ -46,8 +48,13 @@ final class MethodBody {
             else if (e instanceof ExceptionCatch c) catches.add(c);
         }
         key[elements.size()] = instructions;
-        code.findAttribute(java.lang.classfile.Attributes.stackMapTable()).ifPresent(t -> t.entries().forEach(
-                f -> stackDepthAt.put(keyOf(f.target()), f.stack().size())));
+        code.findAttribute(java.lang.classfile.Attributes.stackMapTable()).ifPresent(t -> t.entries().forEach(f -> {
+            stackDepthAt.put(keyOf(f.target()), f.stack().size());
+            if (!f.stack().isEmpty() && f.stack().getLast()
+                    instanceof java.lang.classfile.attribute.StackMapFrameInfo.ObjectVerificationTypeInfo o) {
+                stackTopAt.put(keyOf(f.target()), o.classSymbol().descriptorString());
+            }
+        }));
         if (locals.isEmpty() && maxLocals > 0) {
             throw new ConversionException(sourceFile, lineAt(0), "AutoGraph needs the local variable table of "
                     + methodName + ": compile it with -g (javac's debug information; Maven adds it by default)");
@@ -94,6 +101,9 @@ final class MethodBody {
 
     /** How many values are on the operand stack at the branch target {@code key} (0 when not a target). */
     int stackDepthAt(int key) { return stackDepthAt.getOrDefault(key, 0); }
+
+    /** The descriptor of the reference on top of the operand stack at the branch target {@code key}, or null. */
+    String stackTopAt(int key) { return stackTopAt.get(key); }
 
     /** The index of the last real instruction before element {@code index}, or -1. */
     int lastInstructionBefore(int index) {

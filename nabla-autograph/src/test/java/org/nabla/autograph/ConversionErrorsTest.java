@@ -60,11 +60,11 @@ class ConversionErrorsTest {
 
     static Tensor returnInsideLoop(Tensor n) {
         Tensor i = Tensors.scalar(0);
-        while (i.less(n).booleanValue()) {
-            if (i.greater(3).booleanValue()) return i;                // line 64
-            i = i.add(1);
-        }
-        return i;
+        if (n.greater(0).booleanValue()) {
+            while (i.less(n).booleanValue()) {
+                if (i.greater(3).booleanValue()) return i;            // line 65; the if on line 63 may fall
+                i = i.add(1); }
+            i = i.mul(2); } return i;
     }
 
     static Tensor returnOnOnePath(Tensor x) {
@@ -78,13 +78,13 @@ class ConversionErrorsTest {
 
     static Tensor andWithElse(Tensor x) {
         Tensor y;
-        if (Ops.sum(x).greater(0f).booleanValue() && Ops.max(x, 0).less(3f).booleanValue()) y = x;
-        else y = x.neg();
+        if (Ops.sum(x).greater(0f).booleanValue() && (x.less(3f).booleanValue() || x.less(0f).booleanValue())) y = x;
+        else y = x.neg();    // a && (b || c): the right operand is itself a chain
         return y;
     }
 
     static Tensor ternary(Tensor x) {
-        return Ops.sum(x).greater(0f).booleanValue() ? x : x.neg();  // line 87
+        return x.mul(Ops.sum(x).greater(0f).booleanValue() ? 2f : 3f);  // line 87: a float, not a Tensor
     }
 
     static Tensor dtypeDiffers(Tensor x) {
@@ -138,8 +138,9 @@ class ConversionErrorsTest {
     }
 
     @Test
-    void returnInsideATensorLoop() {
-        assertFailsAt(ConversionErrorsTest::returnInsideLoop, Tensors.scalar(3), 64, "return inside a loop");
+    void aReturnOnOnePathOfATensorIfThroughALoop() {
+        assertFailsAt(ConversionErrorsTest::returnInsideLoop, Tensors.scalar(3), 63, "return on one path only",
+                "(the return at line 65)");
     }
 
     @Test
@@ -149,7 +150,7 @@ class ConversionErrorsTest {
     }
 
     @Test
-    void conditionsJoinedByAndWithAnElse() {
+    void aChainAsTheRightOperandOfAndWithAnElse() {
         assertFailsAt(ConversionErrorsTest::andWithElse, Tensors.of(new float[] {1}), 81, "&& or ||",
                 "Ops.logicalAnd");
     }
@@ -187,5 +188,34 @@ class ConversionErrorsTest {
         };
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> AutoGraph.unary(notALambda));
         assertTrue(e.getMessage().contains("lambdas and method references"), e.getMessage());
+    }
+
+    static Tensor breakInDoWhile(Tensor n) {
+        Tensor i = Tensors.scalar(0);
+        do {
+            i = i.add(1);
+            if (i.greater(2).booleanValue()) break;                   // line 197
+        } while (i.less(n).booleanValue());
+        return i;
+    }
+
+    static Tensor floatSwitchExpression(Tensor x) {
+        return x.mul(switch (Ops.sum(x).intValue()) {                // line 203
+            case 0 -> 2f;
+            default -> 3f;
+        });
+    }
+
+    @Test
+    void aBreakOnATensorConditionInsideADoWhile() {
+        assertFailsAt(ConversionErrorsTest::breakInDoWhile, Tensors.scalar(5), 197, "do-while", "use a while loop");
+        assertEquals(3, AutoGraph.convertUnary(ConversionErrorsTest::breakInDoWhile).apply(Tensors.scalar(5))
+                .intValue(), "eagerly it runs as written");
+    }
+
+    @Test
+    void aSwitchExpressionWhoseValueIsNotATensor() {
+        assertFailsAt(ConversionErrorsTest::floatSwitchExpression, Tensors.of(new int[] {1}), 203,
+                "switch expression", "not");
     }
 }

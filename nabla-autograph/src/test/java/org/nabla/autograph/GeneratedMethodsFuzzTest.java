@@ -32,14 +32,26 @@ class GeneratedMethodsFuzzTest {
 
         Generator(long seed) { r = new Random(seed); }
 
-        String cond() {
+        String cond() { return cond("a", "b"); }
+
+        /** A bool tensor condition over the Tensor locals {@code a} and {@code b}. */
+        String cond(String a, String b) {
             String c = switch (r.nextInt(4)) {
-                case 0 -> "Ops.sum(a).greater(Ops.sum(b))";
-                case 1 -> "Ops.max(a, 0).less(" + (r.nextInt(5) - 2) * 0.5 + ")";
-                case 2 -> "Ops.min(b, 0).greater(" + (r.nextInt(5) - 2) * 0.5 + ")";
-                default -> "Ops.sum(a.mul(b)).less(0.25)";
+                case 0 -> "Ops.sum(" + a + ").greater(Ops.sum(" + b + "))";
+                case 1 -> "Ops.max(" + a + ", 0).less(" + (r.nextInt(5) - 2) * 0.5 + ")";
+                case 2 -> "Ops.min(" + b + ", 0).greater(" + (r.nextInt(5) - 2) * 0.5 + ")";
+                default -> "Ops.sum(" + a + ".mul(" + b + ")).less(0.25)";
             };
             return (r.nextInt(4) == 0 ? "!" : "") + c + ".booleanValue()";
+        }
+
+        /** One or two conditions joined by && or || (lazy right operands). */
+        String conds() {
+            return switch (r.nextInt(3)) {
+                case 0 -> cond();
+                case 1 -> cond() + " && " + cond();
+                default -> cond() + " || " + cond();
+            };
         }
 
         String assign() {
@@ -53,20 +65,38 @@ class GeneratedMethodsFuzzTest {
             };
         }
 
-        void block(String indent, int depth, boolean inTensorLoop, boolean topLevel) {
-            int n = 1 + r.nextInt(3);
-            for (int s = 0; s < n; s++) statement(indent, depth, inTensorLoop, topLevel && s == n - 1);
+        /** A Tensor expression of a and b: plain, a conditional expression, a lambda or another class's method. */
+        String value() {
+            return switch (r.nextInt(5)) {
+                case 0 -> "(" + cond() + " ? a.mul(0.5f) : Ops.cos(b))";
+                case 1 -> "((java.util.function.BinaryOperator<Tensor>) (p, q) -> { if (" + cond("p", "q")
+                        + ") return p.sub(q); return Ops.tanh(p.add(q)); }).apply(a, b)";
+                case 2 -> "GenHelpers.shrink(a.add(b))";
+                case 3 -> "new GenHelpers(" + (1 + r.nextInt(3)) * 0.25f + "f).pick(a, b)";
+                default -> "a.add(b).mul(0.5f)";
+            };
         }
 
-        void statement(String indent, int depth, boolean inTensorLoop, boolean lastTopLevel) {
-            int kind = depth >= 3 ? 0 : r.nextInt(lastTopLevel ? 7 : 6);
+        /**
+         * Statements at nesting {@code depth}. {@code inTensorLoop}: inside a loop on a tensor condition;
+         * {@code returnOk}: a return inside a tensor loop may appear (the code after that loop returns on every
+         * path: the loop is at the method's top level or inside another tensor loop).
+         */
+        void block(String indent, int depth, boolean inTensorLoop, boolean topLevel, boolean returnOk) {
+            int n = 1 + r.nextInt(3);
+            for (int s = 0; s < n; s++) statement(indent, depth, inTensorLoop, topLevel && s == n - 1, returnOk);
+        }
+
+        void statement(String indent, int depth, boolean inTensorLoop, boolean lastTopLevel, boolean returnOk) {
+            int kind = depth >= 3 ? 0 : r.nextInt(lastTopLevel ? 12 : 11);
+            boolean branchReturns = inTensorLoop && returnOk;
             switch (kind) {
-                case 1 -> {
-                    line(indent, "if (" + cond() + ") {");
-                    block(indent + "    ", depth + 1, inTensorLoop, false);
-                    if (r.nextBoolean()) {
+                case 1, 7 -> {
+                    line(indent, "if (" + (kind == 7 ? conds() : cond()) + ") {");
+                    block(indent + "    ", depth + 1, inTensorLoop, false, branchReturns);
+                    if (kind == 7 || r.nextBoolean()) {
                         line(indent, "} else {");
-                        block(indent + "    ", depth + 1, inTensorLoop, false);
+                        block(indent + "    ", depth + 1, inTensorLoop, false, branchReturns);
                     }
                     line(indent, "}");
                 }
@@ -74,9 +104,10 @@ class GeneratedMethodsFuzzTest {
                     String k = "k" + counters++;
                     line(indent, "{");
                     line(indent, "    Tensor " + k + " = Tensors.scalar(0);");
-                    line(indent, "    while (" + k + ".less(" + r.nextInt(4) + ").booleanValue()) {");
+                    line(indent, "    while (" + k + ".less(" + r.nextInt(4) + ").booleanValue()"
+                            + (r.nextInt(4) == 0 ? " && " + cond() : "") + ") {");
                     line(indent, "        " + k + " = " + k + ".add(1);");
-                    int extra = r.nextInt(4);
+                    int extra = r.nextInt(returnOk ? 5 : 4);
                     if (extra == 1) line(indent, "        if (" + cond() + ") continue;");
                     if (extra == 3) {                  // a break or continue nested in a condition, then more code
                         line(indent, "        if (" + cond() + ") {");
@@ -84,7 +115,8 @@ class GeneratedMethodsFuzzTest {
                         line(indent, "            " + assign());
                         line(indent, "        }");
                     }
-                    block(indent + "        ", depth + 1, true, false);
+                    if (extra == 4) line(indent, "        if (" + conds() + ") return a.sub(b).mul(Ops.cast(" + k + ", DType.FLOAT32));");
+                    block(indent + "        ", depth + 1, true, false, returnOk);
                     if (extra == 2) line(indent, "        if (" + cond() + ") break;");
                     line(indent, "    }");
                     line(indent, "}");
@@ -95,7 +127,48 @@ class GeneratedMethodsFuzzTest {
                     if (r.nextBoolean()) line(indent + "    ", "if (" + cond() + ") " + assign());
                     line(indent, "}");
                 }
-                case 6 -> line(indent, "if (" + cond() + ") return a.sub(b);");
+                case 5 -> line(indent, (r.nextBoolean() ? "a" : "b") + " = " + value() + ";");
+                case 8 -> {                               // do-while: the body runs at least once
+                    String k = "k" + counters++;
+                    line(indent, "{");
+                    line(indent, "    Tensor " + k + " = Tensors.scalar(0);");
+                    line(indent, "    do {");
+                    line(indent, "        " + k + " = " + k + ".add(1);");
+                    if (r.nextBoolean()) line(indent, "        if (" + cond() + ") continue;");
+                    block(indent + "        ", depth + 1, false, false, false);
+                    String bound = k + ".less(" + r.nextInt(4) + ").booleanValue()";
+                    line(indent, "    } while (" + switch (r.nextInt(3)) {        // bounded: k grows each time
+                        case 0 -> bound;
+                        case 1 -> bound + " && " + cond();
+                        default -> cond() + " && " + k + ".less(4).booleanValue() || " + bound;
+                    } + ");");
+                    line(indent, "}");
+                }
+                case 9, 10 -> {                           // switch on a tensor int: statement or expression
+                    String selector = "Ops.cast(Ops.floor(Ops.sum(a).mul(" + (1 + r.nextInt(3)) + ")), DType.INT32)"
+                            + ".intValue()";
+                    if (kind == 10) {
+                        line(indent, "b = switch (" + selector + ") {");
+                        line(indent, "    case 0 -> " + value() + ";");
+                        line(indent, "    case -1, 2 -> " + value() + ";");
+                        line(indent, "    default -> b.mul(0.75f);");
+                        line(indent, "};");
+                        return;
+                    }
+                    line(indent, "switch (" + selector + ") {");
+                    line(indent, "    case -2:");
+                    block(indent + "        ", depth + 1, inTensorLoop, false, branchReturns);
+                    line(indent, "        break;");
+                    line(indent, "    case 0:");
+                    line(indent, "        " + assign());
+                    line(indent, "    case 1:");                       // fall-through from case 0
+                    block(indent + "        ", depth + 1, inTensorLoop, false, branchReturns);
+                    if (r.nextBoolean()) line(indent, "        break;");
+                    line(indent, "    default:");
+                    line(indent, "        " + assign());
+                    line(indent, "}");
+                }
+                case 11 -> line(indent, "if (" + conds() + ") return a.sub(b);");
                 default -> line(indent, assign());
             }
         }
@@ -103,14 +176,33 @@ class GeneratedMethodsFuzzTest {
         void line(String indent, String text) { out.append(indent).append(text).append('\n'); }
     }
 
+    /**
+     * Another class of the user's that generated methods call: its methods are converted too. Public, as the
+     * converted code of a class from a test loader lives in a loader of its own and reaches only public members.
+     */
+    private static final String HELPERS = """
+                public static final class GenHelpers {
+                    public final float weight;
+                    public GenHelpers(float weight) { this.weight = weight; }
+                    public static Tensor shrink(Tensor v) {
+                        while (Ops.max(Ops.abs(v), 0).greater(1.5f).booleanValue()) v = v.mul(0.5f);
+                        return v;
+                    }
+                    public Tensor pick(Tensor p, Tensor q) {
+                        if (Ops.sum(p).greater(Ops.sum(q)).booleanValue()) return p.mul(weight);
+                        return q.sub(p.mul(weight));
+                    }
+                }
+            """;
+
     private static String source(int methods) {
         StringBuilder src = new StringBuilder("package gen;\nimport org.nabla.*;\nimport org.nabla.autograph.*;\n"
-                + "public class Generated {\n");
+                + "public class Generated {\n" + HELPERS);
         for (int m = 0; m < methods; m++) {
             Generator g = new Generator(SEED + m);
             g.line("        ", "Tensor a = x;");
             g.line("        ", "Tensor b = x.mul(0.5f).add(0.1f);");
-            g.block("        ", 0, false, true);
+            g.block("        ", 0, false, true, true);
             g.line("        ", "return a.add(b.mul(2f));");
             src.append("    public static Tensor m").append(m).append("(Tensor x) {\n").append(g.out).append("    }\n");
         }

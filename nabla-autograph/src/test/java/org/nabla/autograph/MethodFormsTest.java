@@ -88,17 +88,17 @@ class MethodFormsTest {
     void anInstanceLambdaThatCannotBeConvertedRunsEagerlyAndFailsWithItsLineWhenTraced() {
         UnaryTensorFunction f = x -> {
             Tensor i = Tensors.scalar(0);
-            while (i.less(3).booleanValue()) {
-                if (i.greater(1).booleanValue()) return x.add(bias);       // return inside a tensor loop
+            do {
+                if (i.greater(1).booleanValue()) return x.add(bias);       // return inside a tensor do-while
                 i = i.add(1);
-            }
+            } while (i.less(3).booleanValue());
             return x;
         };
         assertEquals(2f, AutoGraph.convertUnary(f).apply(Tensors.scalar(1f)).floatValue());
         ConversionException e = assertThrows(ConversionException.class, () -> AutoGraph.unary(f)
                 .apply(Tensors.scalar(1f)));
         assertTrue(e.getMessage().startsWith("MethodFormsTest.java:"), e.getMessage());
-        assertTrue(e.getMessage().contains("return inside a loop"), e.getMessage());
+        assertTrue(e.getMessage().contains("return inside a do-while loop"), e.getMessage());
     }
 
     private static List<Float> box(float[] a) {
