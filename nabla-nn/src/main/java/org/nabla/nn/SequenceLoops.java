@@ -9,7 +9,10 @@ import org.nabla.ops.OpDef;
 import org.nabla.ops.OpException;
 import org.nabla.ops.TensorSpec;
 
-/** What the fused recurrent loops ({@link LstmSequenceOps}, {@link GruSequenceOps}) share: mask and attributes. */
+/**
+ * What the fused recurrent loops ({@link LstmSequenceOps}, {@link GruSequenceOps}, {@link SimpleRnnSequenceOps}) share:
+ * mask and attributes.
+ */
 final class SequenceLoops {
     private SequenceLoops() { }
 
