@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """Writes the reference values of nabla-nn's LookupLayersTest: Keras 3.15's TextVectorization, StringLookup and
-IntegerLookup (adapt, get_vocabulary, idf weights, and the int, one_hot, multi_hot, count and tf_idf outputs).
+IntegerLookup (adapt, get_vocabulary, idf weights, the int, one_hot, multi_hot, count and tf_idf outputs, and the
+lookups' invert=True: indices back to tokens).
 Keras 3 runs these layers on TensorFlow, which is not installed here, so this script follows their code
 (keras/src/layers/preprocessing/index_lookup.py and text_vectorization.py) with NumPy: vocabulary ranked by
 np.lexsort((tokens, counts))[::-1] (most frequent first, ties by token descending), the oov and mask tokens removed
@@ -105,5 +106,26 @@ for mode, mask, max_tokens in (("int", None, None), ("int", 0, 4), ("multi_hot",
     cases.append({"layer": "integer_lookup", "mode": mode, "mask": mask, "max_tokens": max_tokens or 0,
                   "adapt": numbers, "inputs": queries, "vocabulary": [int(v) for v in vocab],
                   "idf": idf if mode == "tf_idf" else None, "out": out})
+
+
+def invert(indices, vocab, oov, mask):
+    # index_lookup.py with invert=True: a table from index token_start.. to the tokens, the oov token by default,
+    # and index 0 the mask token when there is one
+    start = 2 if mask is not None else 1   # the special tokens: [mask,] oov
+    table = {start + k: t for k, t in enumerate(vocab[start:])}
+    return [[mask if (mask is not None and i == 0) else table.get(i, oov) for i in row] for row in indices]
+
+
+indices = [[0, 1, 2, 3], [4, -1, 99, 2]]
+for mask, max_tokens in ((None, None), ("[PAD]", 4)):
+    vocab, _ = adapt([[w] for w in words], "[UNK]", mask, max_tokens, "int", True)
+    cases.append({"layer": "string_lookup", "mode": "int", "invert": True, "mask": mask, "max_tokens": max_tokens or 0,
+                  "adapt": words, "inputs": indices, "vocabulary": vocab, "idf": None,
+                  "out": invert(indices, vocab, "[UNK]", mask)})
+for mask in (None, 0):
+    vocab, _ = adapt(numbers, -1, mask, None, "int", False)
+    cases.append({"layer": "integer_lookup", "mode": "int", "invert": True, "mask": mask, "max_tokens": 0,
+                  "adapt": numbers, "inputs": indices, "vocabulary": [int(v) for v in vocab], "idf": None,
+                  "out": [[int(v) for v in row] for row in invert(indices, vocab, -1, mask)]})
 json.dump({"cases": cases}, sys.stdout, indent=1)
 print()
