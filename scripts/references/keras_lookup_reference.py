@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Writes the reference values of nabla-nn's LookupLayersTest: Keras 3.15's TextVectorization, StringLookup and
 IntegerLookup (adapt, get_vocabulary, idf weights, the int, one_hot, multi_hot, count and tf_idf outputs, and the
-lookups' invert=True: indices back to tokens).
+lookups' invert=True: indices back to tokens; TextVectorization's ngrams, and pad_to_max_tokens).
 Keras 3 runs these layers on TensorFlow, which is not installed here, so this script follows their code
 (keras/src/layers/preprocessing/index_lookup.py and text_vectorization.py) with NumPy: vocabulary ranked by
 np.lexsort((tokens, counts))[::-1] (most frequent first, ties by token descending), the oov and mask tokens removed
@@ -85,6 +85,34 @@ for mode, length, max_tokens in (("int", 6, 8), ("int", None, None), ("multi_hot
                   "adapt": corpus, "inputs": texts, "vocabulary": vocab, "idf": idf if mode == "tf_idf" else None,
                   "out": out})
 
+
+
+def ngrams(toks, arg):
+    # text_vectorization.py: ngrams=n means widths (1, ..., n), a tuple those widths; tf.strings.ngrams joins each
+    # window of a width with " ", widths in order, and makes none of a width longer than the text (no padding)
+    if arg is None:
+        return toks
+    widths = tuple(range(1, arg + 1)) if isinstance(arg, int) else arg
+    return [" ".join(toks[i:i + w]) for w in widths for i in range(len(toks) - w + 1)]
+
+
+def pad(out, depth):
+    return [row + [0.0] * (depth - len(row)) for row in out]
+
+
+for mode, length, max_tokens, ngram, padded in (("int", 8, None, 2, False), ("multi_hot", None, 12, (1, 3), False),
+                                                ("tf_idf", None, 30, None, True), ("count", None, 60, 2, True)):
+    rows = [ngrams(tokens(t), ngram) for t in corpus]
+    vocab, idf = adapt(rows, "[UNK]", "", max_tokens, mode, True)
+    out = encode([ngrams(tokens(t), ngram) for t in texts], vocab, "[UNK]", "", mode, idf, length)
+    if padded:
+        assert len(vocab) < max_tokens
+        out = pad(out, max_tokens)
+    cases.append({"layer": "text_vectorization", "mode": mode, "length": length or 0, "max_tokens": max_tokens or 0,
+                  "ngrams": ngram if ngram is None or isinstance(ngram, int) else list(ngram),
+                  "pad_to_max_tokens": padded, "adapt": corpus, "inputs": texts, "vocabulary": vocab,
+                  "idf": idf if mode == "tf_idf" else None, "out": out})
+
 words = ["b", "a", "c", "a", "b", "d", "a", "[PAD]", "e", "c"]
 queries = [["a", "z"], ["c", "[PAD]"], ["e", "e"]]
 for mode, mask, max_tokens in (("int", None, None), ("int", "[PAD]", 4), ("one_hot", None, None),
@@ -96,6 +124,10 @@ for mode, mask, max_tokens in (("int", None, None), ("int", "[PAD]", 4), ("one_h
     cases.append({"layer": "string_lookup", "mode": mode, "mask": mask, "max_tokens": max_tokens or 0,
                   "adapt": words, "inputs": [x[0] for x in q] if mode == "one_hot" else queries,
                   "vocabulary": vocab, "idf": idf if mode == "tf_idf" else None, "out": out})
+vocab, idf = adapt([[w] for w in words], "[UNK]", None, 10, "multi_hot", True)
+cases.append({"layer": "string_lookup", "mode": "multi_hot", "mask": None, "max_tokens": 10, "pad_to_max_tokens": True,
+              "adapt": words, "inputs": queries, "vocabulary": vocab, "idf": None,
+              "out": pad(encode(queries, vocab, "[UNK]", None, "multi_hot", idf), 10)})
 
 numbers = [[7, 3, 3], [5, 7, 0], [3, 9, 9], [0, 0, 12]]
 queries = [[3, 4, 7], [0, 9, 9]]

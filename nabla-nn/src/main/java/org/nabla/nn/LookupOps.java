@@ -29,7 +29,8 @@ import org.nabla.ops.TensorSpec;
  * int64 tensor in the layer's {@code get_vocabulary()} order), so a traced or saved graph carries it:
  * <ul>
  * <li>{@code TextVectorize(input)}: texts [N] (or [N, 1]) standardized and split as {@link TextVectorizer} does
- *     (Keras' defaults), each token replaced by its index ({@code oovIndex} when absent); output mode {@code INT}:
+ *     (Keras' defaults), joined into the {@code ngrams} widths' n-grams when given ({@link #ngrams}), each token
+ *     replaced by its index ({@code oovIndex} when absent); output mode {@code INT}:
  *     int64 ids [N, sequenceLength] padded with 0 (0: as long as the longest text), else float32 [N, V].</li>
  * <li>{@code IndexLookup(input)}: each string or integer replaced by its index; {@code INT}: int64 of the input's
  *     shape; {@code ONE_HOT}: float32 [..., V] (a last dim of 1 replaced); else float32 [N, V] over each row (a
@@ -52,6 +53,7 @@ public final class LookupOps implements OpLibrary {
             .attr("outputMode", AttrType.STRING, "INT")
             .attr("sequenceLength", AttrType.INT, 0)
             .attr("idf", AttrType.FLOATS, new double[0])
+            .attr("ngrams", AttrType.INTS, new int[0])
             .shape(LookupOps::textShape).notDifferentiable()
             .summary("texts [N] standardized (ASCII lowercase, punctuation stripped), split on whitespace and looked "
                     + "up in the vocabulary: int64 ids [N, sequenceLength] or a float32 bag [N, V]").build();
@@ -78,8 +80,28 @@ public final class LookupOps implements OpLibrary {
     /** Texts through {@code TextVectorize} (see the class comment); {@code mode} one of {@link #MODES} but ONE_HOT. */
     public static Tensor textVectorize(Tensor texts, Tensor vocabulary, int oovIndex, String mode, int sequenceLength,
                                        double[] idf) {
+        return textVectorize(texts, vocabulary, oovIndex, mode, sequenceLength, idf, new int[0]);
+    }
+
+    /** {@link #textVectorize(Tensor, Tensor, int, String, int, double[])} over the n-grams of widths {@code ngrams}. */
+    public static Tensor textVectorize(Tensor texts, Tensor vocabulary, int oovIndex, String mode, int sequenceLength,
+                                       double[] idf, int[] ngrams) {
         return Ops.run(TEXT_VECTORIZE, Attrs.of("vocabulary", vocabulary, "oovIndex", oovIndex, "outputMode", mode,
-                "sequenceLength", sequenceLength, "idf", idf), texts);
+                "sequenceLength", sequenceLength, "idf", idf, "ngrams", ngrams), texts);
+    }
+
+    /**
+     * The n-grams of {@code tokens} for each width in {@code widths}, in that order, each joined by a space: Keras'
+     * {@code TextVectorization(ngrams=...)} through {@code tf.strings.ngrams} (no padding, so a text shorter than a
+     * width has none of it). No widths: the tokens themselves.
+     */
+    public static List<String> ngrams(List<String> tokens, int[] widths) {
+        if (widths.length == 0) return tokens;
+        List<String> out = new java.util.ArrayList<>();
+        for (int w : widths) {
+            for (int i = 0; i + w <= tokens.size(); i++) out.add(String.join(" ", tokens.subList(i, i + w)));
+        }
+        return out;
     }
 
     /** Values through {@code IndexLookup} (see the class comment). */
@@ -181,7 +203,8 @@ public final class LookupOps implements OpLibrary {
         byte[][] texts = ctx.input(0).toBytesArray();
         int[][] rows = new int[texts.length][];
         for (int r = 0; r < texts.length; r++) {
-            List<String> tokens = TextVectorizer.tokens(new String(texts[r], StandardCharsets.UTF_8));
+            List<String> tokens = ngrams(TextVectorizer.tokens(new String(texts[r], StandardCharsets.UTF_8)),
+                    a.getInts("ngrams"));
             rows[r] = new int[tokens.size()];
             for (int i = 0; i < rows[r].length; i++) rows[r][i] = index.getOrDefault(tokens.get(i), oov);
         }

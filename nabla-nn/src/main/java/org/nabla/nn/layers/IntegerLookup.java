@@ -29,6 +29,9 @@ public final class IntegerLookup extends LookupLayer<Long> {
     /** Maps indices back to values (Keras' {@code invert}; output mode int only); set before the first call. */
     public IntegerLookup invert(boolean b) { invertValue(b); return this; }
 
+    /** Bag and one-hot outputs {@code maxTokens} wide, zeros past the vocabulary (Keras' pad_to_max_tokens). */
+    public IntegerLookup padToMaxTokens(boolean b) { padToMaxTokensValue(b); return this; }
+
     /** int (default), one_hot, multi_hot, count or tf_idf. */
     public IntegerLookup outputMode(String mode) { outputModeValue(mode); return this; }
 

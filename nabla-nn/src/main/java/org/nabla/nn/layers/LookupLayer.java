@@ -31,6 +31,7 @@ abstract class LookupLayer<T> extends Layer {
     private final T oovToken;
     private String mode = "INT";
     private boolean invert;
+    private boolean padToMaxTokens;
     private List<T> tokens;
     private double[] tokenIdf;
     private Tensor vocabularyTensor;
@@ -61,6 +62,26 @@ abstract class LookupLayer<T> extends Layer {
     void invertValue(boolean b) {
         if (isBuilt()) throw new IllegalStateException(describe() + " is built; set invert before");
         invert = b;
+    }
+
+    void padToMaxTokensValue(boolean b) {
+        if (isBuilt()) throw new IllegalStateException(describe() + " is built; set pad to max tokens before");
+        padToMaxTokens = b;
+    }
+
+    /** Whether bag outputs are {@code maxTokens} wide whatever the vocabulary's size (Keras' pad_to_max_tokens). */
+    public boolean padToMaxTokens() { return padToMaxTokens; }
+
+    /** The width of the bag and one-hot outputs: maxTokens when padded to it, else the vocabulary's size. */
+    final int outputDepth() { return padToMaxTokens ? maxTokens : vocabularySize(); }
+
+    /** A bag or one-hot output widened with zero columns to {@link #outputDepth()} (Keras' pad_to_max_tokens). */
+    final Tensor padded(Tensor bags) {
+        int extra = outputDepth() - vocabularySize();
+        if (mode.equals("INT") || extra == 0) return bags;
+        int[][] pads = new int[bags.shape().rank()][2];
+        pads[pads.length - 1][1] = extra;
+        return Ops.pad(bags, pads);
     }
 
     /** Whether the layer maps indices back to tokens (Keras' {@code invert}). */
@@ -170,6 +191,13 @@ abstract class LookupLayer<T> extends Layer {
     @Override
     protected void createWeights(org.nabla.Shape[] inputShapes) {
         requireVocabulary();
+        if (padToMaxTokens && maxTokens == null) {
+            throw new IllegalArgumentException(describe() + ": pad to max tokens needs max tokens set");
+        }
+        if (padToMaxTokens && vocabularySize() > maxTokens) {
+            throw new IllegalArgumentException(describe() + ": the vocabulary has " + vocabularySize()
+                    + " entries, more than max tokens " + maxTokens + " to pad to");
+        }
         if (invert && !mode.equals("INT")) {
             throw new IllegalArgumentException(describe() + ": invert needs output mode int, got " + outputMode());
         }
@@ -188,10 +216,10 @@ abstract class LookupLayer<T> extends Layer {
         if (mode.equals("INT")) return s;
         if (mode.equals("ONE_HOT")) {
             int[] d = s.rank() > 0 && s.dim(-1) == 1 ? s.dims() : Arrays.copyOf(s.dims(), s.rank() + 1);
-            d[d.length - 1] = vocabularySize();
+            d[d.length - 1] = outputDepth();
             return org.nabla.Shape.of(d);
         }
-        return org.nabla.Shape.of(s.dim(0), vocabularySize());
+        return org.nabla.Shape.of(s.dim(0), outputDepth());
     }
 
     /** The vocabulary as the op's attribute (made once per vocabulary). */
@@ -215,7 +243,7 @@ abstract class LookupLayer<T> extends Layer {
     @Override
     protected Tensor forward(Tensor[] inputs, CallContext ctx) {
         if (invert) return tokensOf(inputs[0]);
-        return LookupOps.indexLookup(prepared(inputs[0]), vocabularyTensor(), oovIndex(), mode, opIdf());
+        return padded(LookupOps.indexLookup(prepared(inputs[0]), vocabularyTensor(), oovIndex(), mode, opIdf()));
     }
 
     /**

@@ -29,6 +29,9 @@ public final class StringLookup extends LookupLayer<String> {
     /** Maps indices back to strings (Keras' {@code invert}; output mode int only); set before the first call. */
     public StringLookup invert(boolean b) { invertValue(b); return this; }
 
+    /** Bag and one-hot outputs {@code maxTokens} wide, zeros past the vocabulary (Keras' pad_to_max_tokens). */
+    public StringLookup padToMaxTokens(boolean b) { padToMaxTokensValue(b); return this; }
+
     /** int (default), one_hot, multi_hot, count or tf_idf. */
     public StringLookup outputMode(String mode) { outputModeValue(mode); return this; }
 

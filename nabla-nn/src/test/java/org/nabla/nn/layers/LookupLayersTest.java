@@ -35,7 +35,9 @@ class LookupLayersTest {
     static Stream<Case> cases() {
         return KerasReference.cases("/keras/lookup_layers.json",
                 m -> m.get("layer") + " " + m.get("mode") + " max " + m.get("max_tokens")
-                        + (m.get("mask") == null ? "" : " mask") + (Boolean.TRUE.equals(m.get("invert")) ? " invert" : ""));
+                        + (m.get("mask") == null ? "" : " mask") + (Boolean.TRUE.equals(m.get("invert")) ? " invert" : "")
+                        + (m.get("ngrams") == null ? "" : " ngrams " + m.get("ngrams"))
+                        + (Boolean.TRUE.equals(m.get("pad_to_max_tokens")) ? " padded" : ""));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -47,6 +49,7 @@ class LookupLayersTest {
         int maxTokens = ((Number) d.get("max_tokens")).intValue();
         List<Object> inputs = (List<Object>) d.get("inputs");
         boolean invert = Boolean.TRUE.equals(d.get("invert"));
+        boolean padded = Boolean.TRUE.equals(d.get("pad_to_max_tokens"));
         LookupLayer<?> l;
         Tensor x;
         switch (layer) {
@@ -55,6 +58,11 @@ class LookupLayersTest {
                 int length = ((Number) d.get("length")).intValue();
                 if (length > 0) t.outputSequenceLength(length);
                 if (maxTokens > 0) t.maxTokens(maxTokens);
+                if (d.get("ngrams") instanceof Number n) t.ngrams(n.intValue());
+                if (d.get("ngrams") instanceof List<?> widths) {
+                    t.ngramWidths(widths.stream().mapToInt(w -> ((Number) w).intValue()).toArray());
+                }
+                t.padToMaxTokens(padded);
                 t.adapt((List<String>) d.get("adapt"));
                 l = t;
                 x = Tensors.of(inputs.toArray(String[]::new));
@@ -63,7 +71,7 @@ class LookupLayersTest {
                 StringLookup s = new StringLookup().outputMode(mode);
                 if (maxTokens > 0) s.maxTokens(maxTokens);
                 if (d.get("mask") != null) s.maskToken((String) d.get("mask"));
-                s.adapt((List<String>) d.get("adapt")).invert(invert);
+                s.adapt((List<String>) d.get("adapt")).invert(invert).padToMaxTokens(padded);
                 l = s;
                 x = invert ? longs(inputs) : strings(inputs);
             }
@@ -168,6 +176,11 @@ class LookupLayersTest {
         var invertStrings = assertThrows(IllegalArgumentException.class, () -> new StringLookup()
                 .vocabulary(List.of("a")).invert(true).call(Tensors.of(new String[] {"a"})));
         assertTrue(invertStrings.getMessage().contains("needs int32 or int64 indices"), invertStrings.getMessage());
+        var padWithoutMax = assertThrows(IllegalArgumentException.class, () -> new TextVectorization()
+                .outputMode("count").padToMaxTokens(true).vocabulary(List.of("a")).call(Tensors.of(new String[] {"a"})));
+        assertTrue(padWithoutMax.getMessage().contains("needs max tokens set"), padWithoutMax.getMessage());
+        var noWidth = assertThrows(IllegalArgumentException.class, () -> new TextVectorization().ngramWidths(2, 0));
+        assertTrue(noWidth.getMessage().contains("n-gram widths must be >= 1"), noWidth.getMessage());
         IntegerLookup ints = new IntegerLookup().vocabulary(List.of(5L, 7L));
         assertArrayEquals(new long[] {2, 0, 1}, ints.call(Tensors.of(new int[] {7, 6, 5}, 3)).toLongArray());
     }
