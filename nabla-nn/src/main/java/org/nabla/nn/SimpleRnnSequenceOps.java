@@ -122,12 +122,10 @@ public final class SimpleRnnSequenceOps implements OpLibrary {
                     hs, k * units, time * units);
             for (int b = 0; b < batch; b++) {
                 int at = (b * time + k) * units;
-                if (mask != null && mask[b * time + t] == 0) {
+                if (!SequenceLoops.live(mask, b, time, t)) {
                     if (k == 0) System.arraycopy(h0, b * units, hs, at, units);
                     else System.arraycopy(hs, at - units, hs, at, units);
-                    if (zeroOut) Arrays.fill(out, at, at + units, 0f);
-                    else if (k == 0) System.arraycopy(h0, b * units, out, at, units);
-                    else System.arraycopy(out, at - units, out, at, units);
+                    SequenceLoops.maskedOutput(out, at, units, k, h0, b, zeroOut);
                     continue;
                 }
                 VectorMath.tanh(hs, at, hs, at, units);
@@ -160,9 +158,9 @@ public final class SimpleRnnSequenceOps implements OpLibrary {
             Arrays.fill(dA, 0f);
             for (int b = 0; b < batch; b++) {
                 int at = (b * time + k) * units, s = b * units;
-                live[b] = mask == null || mask[b * time + t] != 0;
+                live[b] = SequenceLoops.live(mask, b, time, t);
                 if (!live[b]) {   // the state passes through; the repeated output's gradient waits for a live step
-                    for (int j = 0; j < units; j++) carry[s + j] = zeroOut ? 0f : carry[s + j] + dOut[at + j];
+                    SequenceLoops.carryMasked(carry, s, dOut, at, units, zeroOut);
                     continue;
                 }
                 int x = (b * time + t) * units;
