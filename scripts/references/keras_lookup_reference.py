@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Writes the reference values of nabla-nn's LookupLayersTest: Keras 3.15's TextVectorization, StringLookup and
 IntegerLookup (adapt, get_vocabulary, idf weights, the int, one_hot, multi_hot, count and tf_idf outputs, and the
-lookups' invert=True: indices back to tokens; TextVectorization's ngrams, and pad_to_max_tokens).
+lookups' invert=True: indices back to tokens; TextVectorization's ngrams, standardize and split options, and
+pad_to_max_tokens).
 Keras 3 runs these layers on TensorFlow, which is not installed here, so this script follows their code
 (keras/src/layers/preprocessing/index_lookup.py and text_vectorization.py) with NumPy: vocabulary ranked by
 np.lexsort((tokens, counts))[::-1] (most frequent first, ties by token descending), the oov and mask tokens removed
@@ -13,6 +14,7 @@ Text standardization and splitting are keras_spam.py's (checked against the corp
 """
 import json
 import os
+import re
 import sys
 
 import numpy as np
@@ -112,6 +114,39 @@ for mode, length, max_tokens, ngram, padded in (("int", 8, None, 2, False), ("mu
                   "ngrams": ngram if ngram is None or isinstance(ngram, int) else list(ngram),
                   "pad_to_max_tokens": padded, "adapt": corpus, "inputs": texts, "vocabulary": vocab,
                   "idf": idf if mode == "tf_idf" else None, "out": out})
+
+
+
+def preprocess(text, standardize, split, ngram):
+    # text_vectorization.py _preprocess: tf.strings.lower (ASCII letters only), the punctuation regex, then
+    # tf.strings.split (ASCII whitespace, empty pieces dropped), tf.strings.unicode_split (code points) or none
+    if standardize in ("lower", "lower_and_strip_punctuation"):
+        text = "".join(chr(ord(c) + 32) if "A" <= c <= "Z" else c for c in text)
+    if standardize in ("strip_punctuation", "lower_and_strip_punctuation"):
+        text = re.sub(r'[!"#$%&()\*\+,-\./:;<=>?@\[\\\]^_`{|}~\']', "", text)
+    if split == "whitespace":
+        toks = [t for t in re.split(r"[ \t\n\r\f\v]+", text) if t]
+    elif split == "character":
+        toks = list(text)
+    else:
+        toks = [text]
+    return ngrams(toks, ngram)
+
+
+names = ["Émile", "anna", "Bob O'Neil", "ANNA", "zoë", "Bo"]
+for mode, length, standardize, split, ngram in (("int", 6, "lower", "whitespace", None),
+                                                ("count", None, "strip_punctuation", "whitespace", None),
+                                                ("int", 10, None, "character", None),
+                                                ("multi_hot", None, "lower_and_strip_punctuation", None, None),
+                                                ("multi_hot", None, "lower", "character", 2)):
+    source = names if split != "whitespace" else corpus
+    queries = ["Anna-Bo", "émile!", "", "ZOË zoë"] if split != "whitespace" else texts
+    rows = [preprocess(t, standardize, split, ngram) for t in source]
+    vocab, idf = adapt(rows, "[UNK]", "", None, mode, True)
+    out = encode([preprocess(t, standardize, split, ngram) for t in queries], vocab, "[UNK]", "", mode, idf, length)
+    cases.append({"layer": "text_vectorization", "mode": mode, "length": length or 0, "max_tokens": 0,
+                  "ngrams": ngram, "standardize": standardize, "split": split, "adapt": source, "inputs": queries,
+                  "vocabulary": vocab, "idf": None, "out": out})
 
 words = ["b", "a", "c", "a", "b", "d", "a", "[PAD]", "e", "c"]
 queries = [["a", "z"], ["c", "[PAD]"], ["e", "e"]]

@@ -11,6 +11,7 @@ import org.nabla.data.text.TextVectorizer;
 import org.nabla.data.text.Vocabularies;
 import org.nabla.nn.CallContext;
 import org.nabla.nn.LookupOps;
+import org.nabla.nn.TextSplitting;
 
 /**
  * Keras' {@code TextVectorization} with its default standardization and split ({@link TextVectorizer}: ASCII
@@ -19,11 +20,14 @@ import org.nabla.nn.LookupOps;
  * count or tf_idf bags (float32 [N, vocabulary size]). The vocabulary is {@code ["", "[UNK]", tokens...]} in output
  * mode int and {@code ["[UNK]", tokens...]} otherwise, as Keras' {@code get_vocabulary()} gives it; it is part of the
  * op, so a model that starts with this layer is saved and served taking raw text. {@code ngrams(n)} looks up the
- * n-grams of widths 1..n instead of the tokens, {@code padToMaxTokens(true)} makes the bags {@code maxTokens} wide.
+ * n-grams of widths 1..n instead of the tokens, {@code padToMaxTokens(true)} makes the bags {@code maxTokens} wide,
+ * {@code standardize(...)} and {@code split(...)} take Keras' other options ("character" for character-level models).
  */
 public final class TextVectorization extends LookupLayer<String> {
     private int sequenceLength;
     private int[] ngrams = new int[0];
+    private String standardize = "LOWER_AND_STRIP_PUNCTUATION";
+    private String split = "WHITESPACE";
 
     /** Keras' defaults: no token limit, output mode int, no fixed length. */
     public TextVectorization() {
@@ -38,6 +42,25 @@ public final class TextVectorization extends LookupLayer<String> {
 
     /** At most {@code n} indices, the special tokens included (Keras' {@code max_tokens}); set before adapt. */
     public TextVectorization maxTokens(int n) { maxTokensValue(n); return this; }
+
+    /**
+     * How texts are standardized (Keras' {@code standardize}): "lower_and_strip_punctuation" (default; ASCII letters
+     * lowercased, ASCII punctuation removed), "lower", "strip_punctuation", or null / "none" for the text as it is;
+     * set before adapt.
+     */
+    public TextVectorization standardize(String s) {
+        standardize = TextSplitting.check(describe(), "standardize", s, TextSplitting.STANDARDIZE);
+        return this;
+    }
+
+    /**
+     * How texts are split into tokens (Keras' {@code split}): "whitespace" (default), "character" (each Unicode code
+     * point, as for character-level models), or null / "none" (the whole text is one token); set before adapt.
+     */
+    public TextVectorization split(String s) {
+        split = TextSplitting.check(describe(), "split", s, TextSplitting.SPLIT);
+        return this;
+    }
 
     /**
      * Looks up the n-grams of widths 1 to {@code n} (Keras' {@code ngrams=n}: the tokens, then the pairs of adjacent
@@ -121,7 +144,7 @@ public final class TextVectorization extends LookupLayer<String> {
     @Override
     protected Tensor forward(Tensor[] inputs, CallContext ctx) {
         return padded(LookupOps.textVectorize(inputs[0], vocabularyTensor(), oovIndex(), mode(), sequenceLength, opIdf(),
-                ngrams));
+                standardize, split, ngrams));
     }
 
     @Override
@@ -136,7 +159,7 @@ public final class TextVectorization extends LookupLayer<String> {
     }
 
     /** What the layer looks up in a text: its tokens or their n-grams. */
-    private List<String> tokens(String text) { return LookupOps.ngrams(TextVectorizer.tokens(text), ngrams); }
+    private List<String> tokens(String text) { return TextSplitting.tokens(text, standardize, split, ngrams); }
 
     @Override
     List<String> rank(Map<String, Integer> counts, int limit) { return Vocabularies.rankStrings(counts, limit); }

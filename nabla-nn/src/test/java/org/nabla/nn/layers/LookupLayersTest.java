@@ -37,7 +37,9 @@ class LookupLayersTest {
                 m -> m.get("layer") + " " + m.get("mode") + " max " + m.get("max_tokens")
                         + (m.get("mask") == null ? "" : " mask") + (Boolean.TRUE.equals(m.get("invert")) ? " invert" : "")
                         + (m.get("ngrams") == null ? "" : " ngrams " + m.get("ngrams"))
-                        + (Boolean.TRUE.equals(m.get("pad_to_max_tokens")) ? " padded" : ""));
+                        + (Boolean.TRUE.equals(m.get("pad_to_max_tokens")) ? " padded" : "")
+                        + (m.containsKey("split") ? " standardize " + m.get("standardize") + " split " + m.get("split")
+                                : ""));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -63,6 +65,9 @@ class LookupLayersTest {
                     t.ngramWidths(widths.stream().mapToInt(w -> ((Number) w).intValue()).toArray());
                 }
                 t.padToMaxTokens(padded);
+                if (d.containsKey("split")) {
+                    t.standardize((String) d.get("standardize")).split((String) d.get("split"));
+                }
                 t.adapt((List<String>) d.get("adapt"));
                 l = t;
                 x = Tensors.of(inputs.toArray(String[]::new));
@@ -179,6 +184,8 @@ class LookupLayersTest {
         var padWithoutMax = assertThrows(IllegalArgumentException.class, () -> new TextVectorization()
                 .outputMode("count").padToMaxTokens(true).vocabulary(List.of("a")).call(Tensors.of(new String[] {"a"})));
         assertTrue(padWithoutMax.getMessage().contains("needs max tokens set"), padWithoutMax.getMessage());
+        var badSplit = assertThrows(IllegalArgumentException.class, () -> new TextVectorization().split("word"));
+        assertTrue(badSplit.getMessage().contains("unknown split 'word'"), badSplit.getMessage());
         var noWidth = assertThrows(IllegalArgumentException.class, () -> new TextVectorization().ngramWidths(2, 0));
         assertTrue(noWidth.getMessage().contains("n-gram widths must be >= 1"), noWidth.getMessage());
         IntegerLookup ints = new IntegerLookup().vocabulary(List.of(5L, 7L));
