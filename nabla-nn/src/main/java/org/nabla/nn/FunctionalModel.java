@@ -89,7 +89,7 @@ final class FunctionalModel extends Model {
     public List<Shape> outputShapes() { return outputs.stream().map(LayerOutput::shape).toList(); }
 
     @Override
-    protected Tensor[] forward(Tensor[] xs, CallContext ctx) {
+    protected Outputs forward(Tensor[] xs, CallContext ctx) {
         Map<LayerOutput, Tensor> values = new IdentityHashMap<>();
         Map<LayerOutput, Tensor> masks = new IdentityHashMap<>();          // timestep masks (Embedding maskZero)
         Map<LayerOutput, Tensor[]> applications = new IdentityHashMap<>();  // by output 0: a layer call runs once
@@ -112,8 +112,12 @@ final class FunctionalModel extends Model {
             values.put(n, all[n.index()]);
         }
         Tensor[] out = new Tensor[outputs.size()];
-        for (int i = 0; i < out.length; i++) out[i] = values.get(outputs.get(i));
-        return out;
+        Tensor[] outMasks = new Tensor[out.length];   // kept under output 0 of an application: states have none
+        for (int i = 0; i < out.length; i++) {
+            out[i] = values.get(outputs.get(i));
+            outMasks[i] = masks.get(outputs.get(i));
+        }
+        return new Outputs(out, outMasks);
     }
 
     @Override

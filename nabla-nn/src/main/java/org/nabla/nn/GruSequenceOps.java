@@ -131,11 +131,9 @@ public final class GruSequenceOps implements OpLibrary {
                 int row = (b * time + k) * g, x = (b * time + t) * g, at = (b * time + k) * units;
                 float[] hp = k == 0 ? h0 : hs;
                 int prev = k == 0 ? b * units : at - units;
-                if (mask != null && mask[b * time + t] == 0) {
+                if (!SequenceLoops.live(mask, b, time, t)) {
                     System.arraycopy(hp, prev, hs, at, units);
-                    if (zeroOut) Arrays.fill(out, at, at + units, 0f);
-                    else if (k == 0) System.arraycopy(h0, b * units, out, at, units);
-                    else System.arraycopy(out, at - units, out, at, units);
+                    SequenceLoops.maskedOutput(out, at, units, k, h0, b, zeroOut);
                     continue;
                 }
                 for (int j = 0; j < 2 * units; j++) gates[row + j] = xw[x + j] + inner[row + j];
@@ -182,9 +180,9 @@ public final class GruSequenceOps implements OpLibrary {
             Arrays.fill(dInner, 0f);
             for (int b = 0; b < batch; b++) {
                 int at = (b * time + k) * units, s = b * units;
-                live[b] = mask == null || mask[b * time + t] != 0;
+                live[b] = SequenceLoops.live(mask, b, time, t);
                 if (!live[b]) {
-                    for (int j = 0; j < units; j++) carry[s + j] = zeroOut ? 0f : carry[s + j] + dOut[at + j];
+                    SequenceLoops.carryMasked(carry, s, dOut, at, units, zeroOut);
                     continue;
                 }
                 int row = (b * time + k) * g, x = (b * time + t) * g, di = b * g;

@@ -29,7 +29,8 @@ import org.nabla.ops.TensorSpec;
  * int64 tensor in the layer's {@code get_vocabulary()} order), so a traced or saved graph carries it:
  * <ul>
  * <li>{@code TextVectorize(input)}: texts [N] (or [N, 1]) standardized and split as {@link TextVectorizer} does
- *     (Keras' defaults), each token replaced by its index ({@code oovIndex} when absent); output mode {@code INT}:
+ *     (Keras' defaults; or as the {@code standardize} and {@code split} attributes say), joined into the
+ *     {@code ngrams} widths' n-grams when given ({@link TextSplitting}), each token replaced by its index ({@code oovIndex} when absent); output mode {@code INT}:
  *     int64 ids [N, sequenceLength] padded with 0 (0: as long as the longest text), else float32 [N, V].</li>
  * <li>{@code IndexLookup(input)}: each string or integer replaced by its index; {@code INT}: int64 of the input's
  *     shape; {@code ONE_HOT}: float32 [..., V] (a last dim of 1 replaced); else float32 [N, V] over each row (a
@@ -52,6 +53,9 @@ public final class LookupOps implements OpLibrary {
             .attr("outputMode", AttrType.STRING, "INT")
             .attr("sequenceLength", AttrType.INT, 0)
             .attr("idf", AttrType.FLOATS, new double[0])
+            .attr("ngrams", AttrType.INTS, new int[0])
+            .attr("standardize", AttrType.STRING, "LOWER_AND_STRIP_PUNCTUATION")
+            .attr("split", AttrType.STRING, "WHITESPACE")
             .shape(LookupOps::textShape).notDifferentiable()
             .summary("texts [N] standardized (ASCII lowercase, punctuation stripped), split on whitespace and looked "
                     + "up in the vocabulary: int64 ids [N, sequenceLength] or a float32 bag [N, V]").build();
@@ -78,8 +82,19 @@ public final class LookupOps implements OpLibrary {
     /** Texts through {@code TextVectorize} (see the class comment); {@code mode} one of {@link #MODES} but ONE_HOT. */
     public static Tensor textVectorize(Tensor texts, Tensor vocabulary, int oovIndex, String mode, int sequenceLength,
                                        double[] idf) {
+        return textVectorize(texts, vocabulary, oovIndex, mode, sequenceLength, idf, "LOWER_AND_STRIP_PUNCTUATION",
+                "WHITESPACE", new int[0]);
+    }
+
+    /**
+     * {@link #textVectorize(Tensor, Tensor, int, String, int, double[])} with Keras' other preprocessing options
+     * ({@link TextSplitting}): the standardization, the split and the n-gram widths.
+     */
+    public static Tensor textVectorize(Tensor texts, Tensor vocabulary, int oovIndex, String mode, int sequenceLength,
+                                       double[] idf, String standardize, String split, int[] ngrams) {
         return Ops.run(TEXT_VECTORIZE, Attrs.of("vocabulary", vocabulary, "oovIndex", oovIndex, "outputMode", mode,
-                "sequenceLength", sequenceLength, "idf", idf), texts);
+                "sequenceLength", sequenceLength, "idf", idf, "ngrams", ngrams, "standardize", standardize, "split",
+                split), texts);
     }
 
     /** Values through {@code IndexLookup} (see the class comment). */
@@ -97,6 +112,12 @@ public final class LookupOps implements OpLibrary {
             throw new OpException("TextVectorize", "input must be texts [batch] or [batch, 1], got shape " + s);
         }
         String mode = mode("TextVectorize", a, false);
+        if (!TextSplitting.STANDARDIZE.contains(a.getString("standardize"))
+                || !TextSplitting.SPLIT.contains(a.getString("split"))) {
+            throw new OpException("TextVectorize", "standardize must be one of " + TextSplitting.STANDARDIZE
+                    + " and split one of " + TextSplitting.SPLIT + ", got " + a.getString("standardize") + ", "
+                    + a.getString("split"));
+        }
         int depth = vocabulary("TextVectorize", a, DType.STRING);
         if (mode.equals("INT")) {
             int length = a.getInt("sequenceLength");
@@ -181,7 +202,10 @@ public final class LookupOps implements OpLibrary {
         byte[][] texts = ctx.input(0).toBytesArray();
         int[][] rows = new int[texts.length][];
         for (int r = 0; r < texts.length; r++) {
-            List<String> tokens = TextVectorizer.tokens(new String(texts[r], StandardCharsets.UTF_8));
+            List<String> tokens = TextSplitting.tokens(new String(texts[r], StandardCharsets.UTF_8),
+                    a.getString("standardize"), a.getString("split"), a.getInts("ngrams"));
+            // the mask token "" (a whole empty text when not split) is left out of bags, as Keras drops it there
+            if (!a.getString("outputMode").equals("INT")) tokens = tokens.stream().filter(t -> !t.isEmpty()).toList();
             rows[r] = new int[tokens.size()];
             for (int i = 0; i < rows[r].length; i++) rows[r][i] = index.getOrDefault(tokens.get(i), oov);
         }

@@ -139,12 +139,10 @@ public final class LstmSequenceOps implements OpLibrary {
                 int row = (b * time + k) * g, at = (b * time + k) * units;
                 float[] hp = k == 0 ? h0 : hs, cp = k == 0 ? c0 : cs;
                 int prev = k == 0 ? b * units : at - units;
-                if (mask != null && mask[b * time + t] == 0) {
+                if (!SequenceLoops.live(mask, b, time, t)) {
                     System.arraycopy(hp, prev, hs, at, units);
                     System.arraycopy(cp, prev, cs, at, units);
-                    if (zeroOut) Arrays.fill(out, at, at + units, 0f);
-                    else if (k == 0) System.arraycopy(h0, b * units, out, at, units);
-                    else System.arraycopy(out, at - units, out, at, units);
+                    SequenceLoops.maskedOutput(out, at, units, k, h0, b, zeroOut);
                     continue;
                 }
                 VectorMath.sigmoid(gates, row, gates, row, 2 * units);
@@ -190,10 +188,10 @@ public final class LstmSequenceOps implements OpLibrary {
             int t = back ? time - 1 - k : k;
             for (int b = 0; b < batch; b++) {
                 int at = (b * time + k) * units, s = b * units;
-                live[b] = mask == null || mask[b * time + t] != 0;
+                live[b] = SequenceLoops.live(mask, b, time, t);
                 if (!live[b]) {
                     // the states passed through; the output was the previous one (or zero)
-                    for (int j = 0; j < units; j++) carry[s + j] = zeroOut ? 0f : carry[s + j] + dOut[at + j];
+                    SequenceLoops.carryMasked(carry, s, dOut, at, units, zeroOut);
                     continue;
                 }
                 int row = (b * time + k) * g, dz = (b * time + t) * g;

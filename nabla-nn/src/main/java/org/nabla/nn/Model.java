@@ -79,8 +79,27 @@ public abstract class Model {
     /** Builds the model for examples of these shapes (without the batch dim), one per input. */
     public abstract void build(int[]... exampleShapes);
 
-    /** The forward pass. */
-    protected abstract Tensor[] forward(Tensor[] inputs, CallContext ctx);
+    /**
+     * The forward pass: the outputs and the padding mask each carries out of the last layer (null where none), as
+     * Keras' {@code _keras_mask} on a model's outputs; {@code fit} and {@code evaluate} weight the losses and mean
+     * metrics by it.
+     */
+    protected abstract Outputs forward(Tensor[] inputs, CallContext ctx);
+
+    /**
+     * A forward pass's outputs and their masks (a bool [N, T] per output, or null).
+     *
+     * @param values the outputs
+     * @param masks  one mask per output, null entries where an output has none
+     */
+    protected record Outputs(Tensor[] values, Tensor[] masks) {
+        /** Checks that there is one mask entry per output. */
+        public Outputs {
+            if (values.length != masks.length) {
+                throw new IllegalArgumentException(values.length + " outputs but " + masks.length + " masks");
+            }
+        }
+    }
 
     /** The output shapes (batch dim -1); the model must be built. */
     public abstract List<Shape> outputShapes();
@@ -265,14 +284,17 @@ public abstract class Model {
      * averages, and the step counter advances (so the next call draws new dropout masks). Works eagerly, under a
      * {@link GradientTape} (custom training loops) and inside traced functions.
      */
-    public Tensor[] call(Tensor[] xs, boolean training) {
+    public Tensor[] call(Tensor[] xs, boolean training) { return callMasked(xs, training).values(); }
+
+    /** {@link #call(Tensor[], boolean)} with the outputs' masks. */
+    private Outputs callMasked(Tensor[] xs, boolean training) {
         if (xs.length != numInputs()) {
             throw new IllegalArgumentException("model " + name + " takes " + numInputs() + " inputs, got " + xs.length);
         }
         ensureBuilt(xs);
         if (!training) return forward(xs, CallContext.INFERENCE);
         Variable counter = stepCounter();
-        Tensor[] out = forward(xs, CallContext.training(counter.read(), seed));
+        Outputs out = forward(xs, CallContext.training(counter.read(), seed));
         counter.assignAdd(Tensors.scalar(1L));
         return out;
     }
@@ -443,10 +465,10 @@ public abstract class Model {
         GradientReduction early = dataParallel == null || xs[0].isSymbolic() ? null
                 : dataParallel.reduceAsReady(vars, examples);
         Tensor loss;
-        Tensor[] preds;
+        Outputs preds;
         List<Tensor> grads;
         try (GradientTape tape = new GradientTape()) {
-            preds = call(xs, true);
+            preds = callMasked(xs, true);
             loss = totalLoss(ys, preds, sw);
             Tensor scaled = optimizer.scaleLoss(loss); // the loss itself unless loss scaling (mixed precision)
             grads = early == null ? tape.gradient(scaled, vars) : tape.gradientAsReady(scaled, vars, early::ready);
@@ -466,7 +488,7 @@ public abstract class Model {
         Tensor[] xs = Arrays.copyOfRange(batch, 0, numInputs());
         Tensor[] ys = Arrays.copyOfRange(batch, numInputs(), numInputs() + numOutputs());
         Tensor sw = sampleWeightOf(batch);
-        Tensor[] preds = call(xs, false);
+        Outputs preds = callMasked(xs, false);
         return results(totalLoss(ys, preds, sw), ys, preds, sw);
     }
 
@@ -475,25 +497,41 @@ public abstract class Model {
         return batch.length == numInputs() + numOutputs() + 1 ? batch[batch.length - 1] : null;
     }
 
-    private Tensor totalLoss(Tensor[] ys, Tensor[] preds, Tensor sampleWeight) {
+    /**
+     * The sum of the outputs' losses; an output's mask (padding steps of a sequence output) weights its steps out as
+     * Keras does ({@link org.nabla.nn.losses.Reduction#reduce(Tensor, Tensor, Tensor)}).
+     */
+    private Tensor totalLoss(Tensor[] ys, Outputs preds, Tensor sampleWeight) {
         Tensor loss = null;
-        for (int o = 0; o < preds.length; o++) {
-            Tensor l = lossOf(o).call(ys[o], float32(preds[o]), sampleWeight);
+        for (int o = 0; o < preds.values().length; o++) {
+            Tensor l = lossOf(o).call(ys[o], float32(preds.values()[o]), sampleWeight, preds.masks()[o]);
             if (l.shape().rank() > 0) l = Ops.mean(l);   // a loss with reduction NONE: the model reports the mean
             loss = loss == null ? l : Ops.add(loss, l);
         }
         return loss;
     }
 
-    /** {loss, then the statistics of each output's metrics and weighted metrics}. */
-    private Tensor[] results(Tensor loss, Tensor[] ys, Tensor[] preds, Tensor sampleWeight) {
+    /**
+     * {loss, then the statistics of each output's metrics and weighted metrics}. An output's mask weights the mean
+     * metrics (accuracy...) as Keras' {@code MeanMetricWrapper} does: masked steps count 0, the others their sample
+     * weight (1 for the unweighted metrics); other metrics (precision, AUC...) ignore it, as Keras'.
+     */
+    private Tensor[] results(Tensor loss, Tensor[] ys, Outputs preds, Tensor sampleWeight) {
         List<Tensor> r = new ArrayList<>();
         r.add(loss);
-        for (int o = 0; o < preds.length; o++) {
-            for (Metric m : metrics) r.add(m.statistics(ys[o], float32(preds[o]), null));
-            for (Metric m : weightedMetrics) r.add(m.statistics(ys[o], float32(preds[o]), sampleWeight));
+        for (int o = 0; o < preds.values().length; o++) {
+            Tensor p = float32(preds.values()[o]);
+            Tensor mask = preds.masks()[o];
+            for (Metric m : metrics) r.add(m.statistics(ys[o], p, metricWeight(m, null, mask, p)));
+            for (Metric m : weightedMetrics) r.add(m.statistics(ys[o], p, metricWeight(m, sampleWeight, mask, p)));
         }
         return r.toArray(Tensor[]::new);
+    }
+
+    /** A mean metric's weights with the output's mask merged in (Keras' {@code apply_mask} with reduction "sum"). */
+    private static Tensor metricWeight(Metric m, Tensor sampleWeight, Tensor mask, Tensor pred) {
+        if (mask == null || !(m instanceof org.nabla.nn.metrics.MeanMetric)) return sampleWeight;
+        return org.nabla.nn.losses.Reduction.SUM.maskedWeights(sampleWeight, mask, pred.dtype());
     }
 
     /** 16-bit predictions (a mixed-precision model's) widened: losses and metrics are computed in float32, as Keras. */
@@ -527,7 +565,8 @@ public abstract class Model {
     }
 
     /**
-     * The gradients of the compiled loss with respect to every trainable weight on one batch {x..., y...}, keyed by
+     * The gradients of the compiled loss with respect to every trainable weight on one batch {x..., y...[, sample
+     * weights]} (an output's mask weighting its loss as in {@code fit}), keyed by
      * the weights' stable names ({@link #variablesByName}), without updating anything. The forward pass runs in
      * inference mode (dropout off, batch normalization on its moving statistics), so it draws no random numbers and
      * a training run stays reproducible; these are what TensorBoard's gradient histograms show.
@@ -537,13 +576,13 @@ public abstract class Model {
         checkBatch(batch, true);
         ensureBuilt(Arrays.copyOf(batch, numInputs()));
         Tensor[] xs = Arrays.copyOfRange(batch, 0, numInputs());
-        Tensor[] ys = Arrays.copyOfRange(batch, numInputs(), batch.length);
+        Tensor[] ys = Arrays.copyOfRange(batch, numInputs(), numInputs() + numOutputs());
         Map<Variable, String> names = new java.util.IdentityHashMap<>();
         variablesByName().forEach((n, v) -> names.put(v, n));
         List<Variable> vars = trainableWeights();
         List<Tensor> grads;
         try (GradientTape tape = new GradientTape()) {
-            grads = tape.gradient(totalLoss(ys, call(xs, false), null), vars);
+            grads = tape.gradient(totalLoss(ys, callMasked(xs, false), sampleWeightOf(batch)), vars);
         }
         Map<String, Tensor> out = new LinkedHashMap<>();
         for (int i = 0; i < vars.size(); i++) {

@@ -9,7 +9,10 @@ import org.nabla.ops.OpDef;
 import org.nabla.ops.OpException;
 import org.nabla.ops.TensorSpec;
 
-/** What the fused recurrent loops ({@link LstmSequenceOps}, {@link GruSequenceOps}) share: mask and attributes. */
+/**
+ * What the fused recurrent loops ({@link LstmSequenceOps}, {@link GruSequenceOps}, {@link SimpleRnnSequenceOps}) share:
+ * mask and attributes.
+ */
 final class SequenceLoops {
     private SequenceLoops() { }
 
@@ -37,4 +40,25 @@ final class SequenceLoops {
 
     /** A kernel's mask input as bytes, or null for none. */
     static byte[] mask(Tensor mask) { return mask.shape().rank() == 0 ? null : (byte[]) mask.data(); }
+
+    /** Whether step {@code t} of example {@code b} is real (no mask: every step). */
+    static boolean live(byte[] mask, int b, int time, int t) { return mask == null || mask[b * time + t] != 0; }
+
+    /**
+     * A masked step's output at {@code at} (Keras' {@code backend.rnn}): zeros with {@code zeroOut}, else the previous
+     * step's output, which at the first step is h0's row {@code b}.
+     */
+    static void maskedOutput(float[] out, int at, int units, int k, float[] h0, int b, boolean zeroOut) {
+        if (zeroOut) java.util.Arrays.fill(out, at, at + units, 0f);
+        else if (k == 0) System.arraycopy(h0, b * units, out, at, units);
+        else System.arraycopy(out, at - units, out, at, units);
+    }
+
+    /**
+     * Backward through a masked step: its output was a copy of the previous one, so its gradient waits in
+     * {@code carry} (row {@code s}) for the previous real step (or h0); zero outputs pass nothing back.
+     */
+    static void carryMasked(float[] carry, int s, float[] dOut, int at, int units, boolean zeroOut) {
+        for (int j = 0; j < units; j++) carry[s + j] = zeroOut ? 0f : carry[s + j] + dOut[at + j];
+    }
 }

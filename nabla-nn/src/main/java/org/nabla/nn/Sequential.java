@@ -82,7 +82,7 @@ public final class Sequential extends Model {
     public List<Shape> outputShapes() { return outputs; }
 
     @Override
-    protected Tensor[] forward(Tensor[] inputs, CallContext ctx) {
+    protected Outputs forward(Tensor[] inputs, CallContext ctx) {
         Tensor x = inputs[0];
         Tensor mask = null;   // a timestep mask made by one layer (Embedding maskZero) flows to the next
         for (Layer l : layers) {
@@ -90,7 +90,7 @@ public final class Sequential extends Model {
             x = l.callAll(in, mask, ctx)[0];
             mask = l.outputMask(in, mask);
         }
-        return new Tensor[] {x};
+        return new Outputs(new Tensor[] {x}, new Tensor[] {mask});
     }
 
     @Override

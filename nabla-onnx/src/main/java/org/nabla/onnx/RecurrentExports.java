@@ -11,8 +11,9 @@ import org.nabla.graph.Node;
 import org.nabla.onnx.proto.AttributeProto;
 
 /**
- * Export rules for the fused recurrent loops of nabla-nn's LSTM and GRU layers ({@code LstmSequence},
- * {@code GruSequence}) as ONNX's LSTM and GRU operators, which runtimes run as one kernel. The loops take the input
+ * Export rules for the fused recurrent loops of nabla-nn's LSTM, GRU and SimpleRNN layers ({@code LstmSequence},
+ * {@code GruSequence}, {@code SimpleRnnSequence}) as ONNX's LSTM, GRU and RNN operators, which runtimes run as one
+ * kernel. The loops take the input
  * projection {@code xw = x·W + b} already computed, so the ONNX operator gets {@code xw} as its input with an
  * identity input kernel W (rows reordered from Keras' gate order i, f, c, o to ONNX's i, o, f, c for the LSTM;
  * both use z, r, h for the GRU, which exports with {@code linear_before_reset = 1}: Keras' {@code reset_after}).
@@ -28,13 +29,28 @@ final class RecurrentExports {
     private RecurrentExports() {}
 
     static void register(ExportOperators r) {
-        r.rule("LstmSequence", (n, w) -> loop(n, w, true));
-        r.rule("GruSequence", (n, w) -> loop(n, w, false));
+        r.rule("LstmSequence", (n, w) -> loop(n, w, Cell.LSTM));
+        r.rule("GruSequence", (n, w) -> loop(n, w, Cell.GRU));
+        r.rule("SimpleRnnSequence", (n, w) -> loop(n, w, Cell.RNN));
     }
 
-    private static void loop(Node n, OnnxGraphWriter w, boolean lstm) {
+    /** The loop's cell: the ONNX operator, its gates, and where the loop op has its initial state and mask. */
+    private enum Cell {
+        LSTM(4, 2, 4), GRU(3, 3, 4), RNN(1, 2, 3);
+
+        final int gates, h0Input, maskInput;
+
+        Cell(int gates, int h0Input, int maskInput) {
+            this.gates = gates;
+            this.h0Input = h0Input;
+            this.maskInput = maskInput;
+        }
+    }
+
+    private static void loop(Node n, OnnxGraphWriter w, Cell cell) {
+        boolean lstm = cell == Cell.LSTM;
         Shape xw = n.inputs().get(0).spec().shape();   // [batch, time, gates * units]
-        int gates = lstm ? 4 : 3, units = n.outputSpec(1).shape().dim(1), width = gates * units;
+        int gates = cell.gates, units = n.outputSpec(1).shape().dim(1), width = gates * units;
         int time = xw.dim(1);
         if (time == Shape.UNKNOWN || units == Shape.UNKNOWN) {
             throw new OnnxException("ONNX export: node '" + n.name() + "' (" + n.op().name() + ") needs a known "
@@ -59,17 +75,17 @@ final class RecurrentExports {
         String recurrent = w.temp(n, "Unsqueeze", in(w.temp(n, "Transpose", in(u), attr("perm", 1, 0)),
                 w.int64s(n, "axis0", 0)));
         String bias = "";
-        if (!lstm) {   // GRU: the input bias is in xw already; the recurrent one is input 2
+        if (cell == Cell.GRU) {   // the input bias is in xw already; the recurrent one is input 2 (an RNN has none)
             String zeros = w.initializer(Tensor.wrap(DType.FLOAT32, Shape.of(width), new float[width]),
                     n.name() + "/zero_Wb");
             bias = w.temp(n, "Unsqueeze", in(w.temp(n, "Concat", in(zeros, w.input(n, 2)), attr("axis", 0)),
                     w.int64s(n, "axis0", 0)));
         }
-        boolean masked = n.inputs().get(4).spec().shape().rank() == 2;   // else a scalar: no mask
-        String mask = masked ? w.input(n, 4) : null;
+        boolean masked = n.inputs().get(cell.maskInput).spec().shape().rank() == 2;   // else a scalar: no mask
+        String mask = masked ? w.input(n, cell.maskInput) : null;
         String lens = masked ? w.temp(n, "Cast", in(w.temp(n, "ReduceSum", in(w.temp(n, "Cast", in(mask),
                 attr("to", 6L)), w.int64s(n, "time_axis", 1)), attr("keepdims", 0L))), attr("to", 6L)) : "";
-        String h0 = w.temp(n, "Unsqueeze", in(w.input(n, lstm ? 2 : 3), w.int64s(n, "axis0", 0)));
+        String h0 = w.temp(n, "Unsqueeze", in(w.input(n, cell.h0Input), w.int64s(n, "axis0", 0)));
         List<String> inputs = in(x, kernel, recurrent, bias, lens, h0);
         if (lstm) inputs.add(w.temp(n, "Unsqueeze", in(w.input(n, 3), w.int64s(n, "axis0", 0))));
         String y = w.fresh(n.name() + "/Y"), yh = w.fresh(n.name() + "/Y_h"), yc = w.fresh(n.name() + "/Y_c");
@@ -77,8 +93,10 @@ final class RecurrentExports {
         AttributeProto direction = attr("direction", backwards ? "reverse" : "forward");
         if (lstm) {
             w.add(n, "LSTM", inputs, List.of(y, yh, yc), size, direction);
-        } else {
+        } else if (cell == Cell.GRU) {
             w.add(n, "GRU", inputs, List.of(y, yh), size, direction, attr("linear_before_reset", 1L));
+        } else {
+            w.add(n, "RNN", inputs, List.of(y, yh), size, direction);   // ONNX's default activation: Tanh
         }
         String squeezed = w.temp(n, "Squeeze", in(y, w.int64s(n, "axis1", 1)));
         String out = w.temp(n, "Transpose", in(squeezed), attr("perm", 1, 0, 2));   // [batch, time, units]

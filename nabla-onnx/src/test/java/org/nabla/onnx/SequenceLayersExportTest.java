@@ -52,7 +52,10 @@ class SequenceLayersExportTest {
                 model("GRU reset_after", x -> new GRU(5).apply(x), "GRU"),
                 model("GRU reset_after false (unrolled), sequences", x -> new GRU(3).resetAfter(false)
                         .returnSequences(true).apply(x), null),
-                model("SimpleRNN", x -> new SimpleRNN(4).apply(x), null),
+                model("SimpleRNN", x -> new SimpleRNN(4).apply(x), "RNN"),
+                model("SimpleRNN sequences, backwards", x -> new SimpleRNN(3).returnSequences(true).goBackwards(true)
+                        .apply(x), "RNN"),
+                model("SimpleRNN relu (unrolled)", x -> new SimpleRNN(3).activation("relu").apply(x), null),
                 model("Bidirectional LSTM", x -> new Bidirectional(new LSTM(3)).apply(x), "LSTM"),
                 model("Bidirectional GRU sequences", x -> new Bidirectional(new GRU(3).returnSequences(true))
                         .apply(x), "GRU"),

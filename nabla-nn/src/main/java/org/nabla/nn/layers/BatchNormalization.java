@@ -12,6 +12,8 @@ import org.nabla.nn.Layer;
  * Batch normalization over the last axis (channels). Training: normalizes with the batch mean and (biased) variance
  * over all other axes and updates the non-trainable moving statistics, {@code moving = moving * momentum + batch *
  * (1 - momentum)}; inference: normalizes with the moving statistics. gamma (ones) and beta (zeros) are trainable.
+ * With a padding mask (a sequence's, [N, T] for [N, T, C] inputs) the training statistics count the real steps only,
+ * as Keras 3's; every step is normalized and the mask passed on.
  */
 public final class BatchNormalization extends Layer {
     /** Momentum 0.99, epsilon 1e-3 (Keras' defaults). */
@@ -78,9 +80,43 @@ public final class BatchNormalization extends Layer {
     @Override
     public Shape outputShape(Shape[] in) { return in[0]; }
 
-    /** The steps and their mask are kept (Keras: supports_masking; its masked batch statistics are not here). */
+    /** The steps and their mask are kept (Keras: supports_masking). */
     @Override
     protected boolean supportsMasking() { return true; }
+
+    /** With a mask in training: the batch statistics of the real steps (Keras' {@code _moments} with a mask). */
+    @Override
+    protected Tensor[] forwardAll(Tensor[] inputs, Tensor mask, CallContext ctx) {
+        if (mask == null || !ctx.training()) return super.forwardAll(inputs, mask, ctx);
+        Tensor x = inputs[0];
+        if (mask.shape().rank() != x.shape().rank() - 1) {
+            throw new IllegalArgumentException(describe() + ": the mask must have one axis less than the inputs, "
+                    + "got mask " + mask.shape() + " for inputs " + x.shape());
+        }
+        int[] axes = reductionAxes(x);
+        Tensor real = Ops.expandDims(Ops.cast(mask, x.dtype()), -1);            // [..., 1]: 1 at real steps
+        // Keras divides by the count of real steps plus its epsilon 1e-7 (no NaN for a batch without one)
+        Tensor count = Ops.add(Ops.sum(Ops.mul(Ops.onesLike(x), real), axes), 1e-7);
+        Tensor mean = Ops.div(Ops.sum(Ops.mul(x, real), axes), count);
+        Tensor variance = Ops.div(Ops.sum(Ops.square(Ops.mul(Ops.sub(x, mean), real)), axes), count);
+        return new Tensor[] {normalizeAndUpdate(x, mean, variance)};
+    }
+
+    private static int[] reductionAxes(Tensor x) {
+        int[] axes = new int[x.shape().rank() - 1];
+        for (int i = 0; i < axes.length; i++) axes[i] = i;
+        return axes;
+    }
+
+    /** Normalizes {@code x} by the batch statistics and moves the moving averages towards them. */
+    private Tensor normalizeAndUpdate(Tensor x, Tensor mean, Tensor variance) {
+        Tensor inv = Ops.mul(Ops.rsqrt(Ops.add(variance, epsilon)), read(gamma));
+        Tensor y = Ops.add(Ops.mul(Ops.sub(x, mean), inv), read(beta));
+        double m = momentum;
+        movingMean.assign(Ops.add(Ops.mul(movingMean.read(), m), Ops.mul(Ops.stopGradient(mean), 1 - m)));
+        movingVariance.assign(Ops.add(Ops.mul(movingVariance.read(), m), Ops.mul(Ops.stopGradient(variance), 1 - m)));
+        return y;
+    }
 
     @Override
     protected Tensor forward(Tensor[] inputs, CallContext ctx) {

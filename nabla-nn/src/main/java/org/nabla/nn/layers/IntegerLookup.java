@@ -13,7 +13,8 @@ import org.nabla.data.text.Vocabularies;
 /**
  * Keras' {@code IntegerLookup}: integers (int32 or int64) to vocabulary indices (int64), or to one_hot, multi_hot,
  * count or tf_idf encodings (float32). The vocabulary is {@code [mask token (int mode, when set)], -1, values...};
- * a value outside it gets the index of the oov token -1. One out-of-vocabulary index; no {@code invert}.
+ * a value outside it gets the index of the oov token -1. One out-of-vocabulary index. {@code invert(true)} maps
+ * indices back to values.
  */
 public final class IntegerLookup extends LookupLayer<Long> {
     /** A lookup with Keras' defaults: no mask token, oov token -1, output mode int. */
@@ -24,6 +25,12 @@ public final class IntegerLookup extends LookupLayer<Long> {
 
     /** A mask value, index 0 (Keras' {@code mask_token}; output mode int only). */
     public IntegerLookup maskToken(long value) { maskTokenValue(value); return this; }
+
+    /** Maps indices back to values (Keras' {@code invert}; output mode int only); set before the first call. */
+    public IntegerLookup invert(boolean b) { invertValue(b); return this; }
+
+    /** Bag and one-hot outputs {@code maxTokens} wide, zeros past the vocabulary (Keras' pad_to_max_tokens). */
+    public IntegerLookup padToMaxTokens(boolean b) { padToMaxTokensValue(b); return this; }
 
     /** int (default), one_hot, multi_hot, count or tf_idf. */
     public IntegerLookup outputMode(String mode) { outputModeValue(mode); return this; }

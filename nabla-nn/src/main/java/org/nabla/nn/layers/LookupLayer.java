@@ -7,7 +7,10 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import org.nabla.DType;
+import org.nabla.Ops;
 import org.nabla.Tensor;
+import org.nabla.Tensors;
 import org.nabla.data.text.Vocabularies;
 import org.nabla.nn.CallContext;
 import org.nabla.nn.Layer;
@@ -16,8 +19,9 @@ import org.nabla.nn.LookupOps;
 /**
  * What Keras' {@code StringLookup} and {@code IntegerLookup} share ({@code IndexLookup}): a vocabulary of tokens
  * learned by {@link #adapt} (the most frequent first, {@link Vocabularies}) or set, an optional mask token (index 0,
- * output mode int only), one out-of-vocabulary index, and the output modes int, one_hot, multi_hot, count and tf_idf.
- * The vocabulary travels inside the op's attributes, so traced and saved models carry it.
+ * output mode int only), one out-of-vocabulary index, and the output modes int, one_hot, multi_hot, count and tf_idf;
+ * with {@code invert}, indices back to tokens. The vocabulary travels inside the op's attributes (or, inverted, a
+ * constant), so traced and saved models carry it.
  *
  * @param <T> the token type: String or Long
  */
@@ -26,6 +30,8 @@ abstract class LookupLayer<T> extends Layer {
     private T maskToken;
     private final T oovToken;
     private String mode = "INT";
+    private boolean invert;
+    private boolean padToMaxTokens;
     private List<T> tokens;
     private double[] tokenIdf;
     private Tensor vocabularyTensor;
@@ -52,6 +58,34 @@ abstract class LookupLayer<T> extends Layer {
         mode = LookupOps.checkMode(describe(), m, true);
         vocabularyTensor = null;
     }
+
+    void invertValue(boolean b) {
+        if (isBuilt()) throw new IllegalStateException(describe() + " is built; set invert before");
+        invert = b;
+    }
+
+    void padToMaxTokensValue(boolean b) {
+        if (isBuilt()) throw new IllegalStateException(describe() + " is built; set pad to max tokens before");
+        padToMaxTokens = b;
+    }
+
+    /** Whether bag outputs are {@code maxTokens} wide whatever the vocabulary's size (Keras' pad_to_max_tokens). */
+    public boolean padToMaxTokens() { return padToMaxTokens; }
+
+    /** The width of the bag and one-hot outputs: maxTokens when padded to it, else the vocabulary's size. */
+    final int outputDepth() { return padToMaxTokens ? maxTokens : vocabularySize(); }
+
+    /** A bag or one-hot output widened with zero columns to {@link #outputDepth()} (Keras' pad_to_max_tokens). */
+    final Tensor padded(Tensor bags) {
+        int extra = outputDepth() - vocabularySize();
+        if (mode.equals("INT") || extra == 0) return bags;
+        int[][] pads = new int[bags.shape().rank()][2];
+        pads[pads.length - 1][1] = extra;
+        return Ops.pad(bags, pads);
+    }
+
+    /** Whether the layer maps indices back to tokens (Keras' {@code invert}). */
+    public boolean invert() { return invert; }
 
     /** The output mode, lower case as Keras spells it. */
     public String outputMode() { return mode.toLowerCase(java.util.Locale.ROOT); }
@@ -157,6 +191,16 @@ abstract class LookupLayer<T> extends Layer {
     @Override
     protected void createWeights(org.nabla.Shape[] inputShapes) {
         requireVocabulary();
+        if (padToMaxTokens && maxTokens == null) {
+            throw new IllegalArgumentException(describe() + ": pad to max tokens needs max tokens set");
+        }
+        if (padToMaxTokens && vocabularySize() > maxTokens) {
+            throw new IllegalArgumentException(describe() + ": the vocabulary has " + vocabularySize()
+                    + " entries, more than max tokens " + maxTokens + " to pad to");
+        }
+        if (invert && !mode.equals("INT")) {
+            throw new IllegalArgumentException(describe() + ": invert needs output mode int, got " + outputMode());
+        }
         if (maskToken != null && !mode.equals("INT") && !dropsMaskOutsideInt()) {
             throw new IllegalArgumentException(describe() + ": a mask token is only supported with output mode int");
         }
@@ -172,10 +216,10 @@ abstract class LookupLayer<T> extends Layer {
         if (mode.equals("INT")) return s;
         if (mode.equals("ONE_HOT")) {
             int[] d = s.rank() > 0 && s.dim(-1) == 1 ? s.dims() : Arrays.copyOf(s.dims(), s.rank() + 1);
-            d[d.length - 1] = vocabularySize();
+            d[d.length - 1] = outputDepth();
             return org.nabla.Shape.of(d);
         }
-        return org.nabla.Shape.of(s.dim(0), vocabularySize());
+        return org.nabla.Shape.of(s.dim(0), outputDepth());
     }
 
     /** The vocabulary as the op's attribute (made once per vocabulary). */
@@ -198,6 +242,23 @@ abstract class LookupLayer<T> extends Layer {
 
     @Override
     protected Tensor forward(Tensor[] inputs, CallContext ctx) {
-        return LookupOps.indexLookup(prepared(inputs[0]), vocabularyTensor(), oovIndex(), mode, opIdf());
+        if (invert) return tokensOf(inputs[0]);
+        return padded(LookupOps.indexLookup(prepared(inputs[0]), vocabularyTensor(), oovIndex(), mode, opIdf()));
+    }
+
+    /**
+     * Inverted: each index's token, as Keras' inverted table (index 0 the mask token when there is one, the oov
+     * index and any index outside the vocabulary the oov token).
+     */
+    private Tensor tokensOf(Tensor indices) {
+        DType d = indices.dtype();
+        if (d != DType.INT64 && d != DType.INT32) {
+            throw new IllegalArgumentException(describe() + " with invert needs int32 or int64 indices, got " + d);
+        }
+        Tensor i = d == DType.INT64 ? indices : Ops.cast(indices, DType.INT64);
+        Tensor inside = Ops.logicalAnd(Ops.greaterEqual(i, Tensors.scalar(0L)),
+                Ops.less(i, Tensors.scalar((long) vocabularySize())));
+        Tensor safe = Ops.where(inside, i, Ops.mul(Ops.onesLike(i), Tensors.scalar((long) oovIndex())));
+        return Ops.gather(vocabularyTensor(), safe);
     }
 }

@@ -13,8 +13,8 @@ import org.nabla.data.text.Vocabularies;
 /**
  * Keras' {@code StringLookup}: strings to vocabulary indices (int64), or to one_hot, multi_hot, count or tf_idf
  * encodings (float32). The vocabulary is {@code [mask token (int mode, when set)], "[UNK]", tokens...}; a string
- * outside it gets the index of "[UNK]". One out-of-vocabulary index (Keras' default {@code num_oov_indices=1}); no
- * {@code invert}.
+ * outside it gets the index of "[UNK]". One out-of-vocabulary index (Keras' default {@code num_oov_indices=1}).
+ * {@code invert(true)} maps indices (int32 or int64) back to strings.
  */
 public final class StringLookup extends LookupLayer<String> {
     /** A lookup with Keras' defaults: no mask token, "[UNK]" for unknown strings, output mode int. */
@@ -25,6 +25,12 @@ public final class StringLookup extends LookupLayer<String> {
 
     /** A mask token, index 0 (Keras' {@code mask_token}; output mode int only). */
     public StringLookup maskToken(String token) { maskTokenValue(token); return this; }
+
+    /** Maps indices back to strings (Keras' {@code invert}; output mode int only); set before the first call. */
+    public StringLookup invert(boolean b) { invertValue(b); return this; }
+
+    /** Bag and one-hot outputs {@code maxTokens} wide, zeros past the vocabulary (Keras' pad_to_max_tokens). */
+    public StringLookup padToMaxTokens(boolean b) { padToMaxTokensValue(b); return this; }
 
     /** int (default), one_hot, multi_hot, count or tf_idf. */
     public StringLookup outputMode(String mode) { outputModeValue(mode); return this; }
@@ -51,7 +57,7 @@ public final class StringLookup extends LookupLayer<String> {
     }
 
     @Override
-    public DType inputDType() { return DType.STRING; }
+    public DType inputDType() { return invert() ? DType.INT64 : DType.STRING; }
 
     @Override
     protected void checkInputs(Shape[] shapes) {

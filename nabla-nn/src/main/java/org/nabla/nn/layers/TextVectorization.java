@@ -11,6 +11,7 @@ import org.nabla.data.text.TextVectorizer;
 import org.nabla.data.text.Vocabularies;
 import org.nabla.nn.CallContext;
 import org.nabla.nn.LookupOps;
+import org.nabla.nn.TextSplitting;
 
 /**
  * Keras' {@code TextVectorization} with its default standardization and split ({@link TextVectorizer}: ASCII
@@ -18,10 +19,15 @@ import org.nabla.nn.LookupOps;
  * (int64 [N, outputSequenceLength], padded with 0; without a length, as long as the longest text) or to multi_hot,
  * count or tf_idf bags (float32 [N, vocabulary size]). The vocabulary is {@code ["", "[UNK]", tokens...]} in output
  * mode int and {@code ["[UNK]", tokens...]} otherwise, as Keras' {@code get_vocabulary()} gives it; it is part of the
- * op, so a model that starts with this layer is saved and served taking raw text.
+ * op, so a model that starts with this layer is saved and served taking raw text. {@code ngrams(n)} looks up the
+ * n-grams of widths 1..n instead of the tokens, {@code padToMaxTokens(true)} makes the bags {@code maxTokens} wide,
+ * {@code standardize(...)} and {@code split(...)} take Keras' other options ("character" for character-level models).
  */
 public final class TextVectorization extends LookupLayer<String> {
     private int sequenceLength;
+    private int[] ngrams = new int[0];
+    private String standardize = "LOWER_AND_STRIP_PUNCTUATION";
+    private String split = "WHITESPACE";
 
     /** Keras' defaults: no token limit, output mode int, no fixed length. */
     public TextVectorization() {
@@ -36,6 +42,48 @@ public final class TextVectorization extends LookupLayer<String> {
 
     /** At most {@code n} indices, the special tokens included (Keras' {@code max_tokens}); set before adapt. */
     public TextVectorization maxTokens(int n) { maxTokensValue(n); return this; }
+
+    /**
+     * How texts are standardized (Keras' {@code standardize}): "lower_and_strip_punctuation" (default; ASCII letters
+     * lowercased, ASCII punctuation removed), "lower", "strip_punctuation", or null / "none" for the text as it is;
+     * set before adapt.
+     */
+    public TextVectorization standardize(String s) {
+        standardize = TextSplitting.check(describe(), "standardize", s, TextSplitting.STANDARDIZE);
+        return this;
+    }
+
+    /**
+     * How texts are split into tokens (Keras' {@code split}): "whitespace" (default), "character" (each Unicode code
+     * point, as for character-level models), or null / "none" (the whole text is one token); set before adapt.
+     */
+    public TextVectorization split(String s) {
+        split = TextSplitting.check(describe(), "split", s, TextSplitting.SPLIT);
+        return this;
+    }
+
+    /**
+     * Looks up the n-grams of widths 1 to {@code n} (Keras' {@code ngrams=n}: the tokens, then the pairs of adjacent
+     * tokens joined by a space, ...); set before adapt.
+     */
+    public TextVectorization ngrams(int n) {
+        if (n < 1) throw new IllegalArgumentException(describe() + ": ngrams must be >= 1, got " + n);
+        int[] w = new int[n];
+        for (int i = 0; i < n; i++) w[i] = i + 1;
+        return ngramWidths(w);
+    }
+
+    /** Looks up the n-grams of exactly these widths, in this order (Keras' {@code ngrams=(w1, w2, ...)}). */
+    public TextVectorization ngramWidths(int... widths) {
+        for (int w : widths) {
+            if (w < 1) throw new IllegalArgumentException(describe() + ": n-gram widths must be >= 1, got " + w);
+        }
+        ngrams = widths.clone();
+        return this;
+    }
+
+    /** Bags (multi_hot, count, tf_idf) {@code maxTokens} wide, zeros past the vocabulary (Keras' pad_to_max_tokens). */
+    public TextVectorization padToMaxTokens(boolean b) { padToMaxTokensValue(b); return this; }
 
     /** int (default), multi_hot, count or tf_idf. */
     public TextVectorization outputMode(String mode) {
@@ -53,7 +101,7 @@ public final class TextVectorization extends LookupLayer<String> {
 
     /** Learns the vocabulary (and, for tf_idf, the idf weights) from texts. */
     public TextVectorization adapt(List<String> texts) {
-        adaptRows(texts.stream().map(TextVectorizer::tokens).toList());
+        adaptRows(texts.stream().map(this::tokens).toList());
         return this;
     }
 
@@ -90,12 +138,13 @@ public final class TextVectorization extends LookupLayer<String> {
     @Override
     public Shape outputShape(Shape[] in) {
         if (mode().equals("INT")) return Shape.of(in[0].dim(0), sequenceLength == 0 ? -1 : sequenceLength);
-        return Shape.of(in[0].dim(0), vocabularySize());
+        return Shape.of(in[0].dim(0), outputDepth());
     }
 
     @Override
     protected Tensor forward(Tensor[] inputs, CallContext ctx) {
-        return LookupOps.textVectorize(inputs[0], vocabularyTensor(), oovIndex(), mode(), sequenceLength, opIdf());
+        return padded(LookupOps.textVectorize(inputs[0], vocabularyTensor(), oovIndex(), mode(), sequenceLength, opIdf(),
+                standardize, split, ngrams));
     }
 
     @Override
@@ -106,8 +155,11 @@ public final class TextVectorization extends LookupLayer<String> {
         if (texts.dtype() != DType.STRING) {
             throw new IllegalArgumentException(describe() + ": adapt needs texts (strings), got " + texts.dtype());
         }
-        return Arrays.stream(texts.toStringArray()).map(TextVectorizer::tokens).toList();
+        return Arrays.stream(texts.toStringArray()).map(this::tokens).toList();
     }
+
+    /** What the layer looks up in a text: its tokens or their n-grams. */
+    private List<String> tokens(String text) { return TextSplitting.tokens(text, standardize, split, ngrams); }
 
     @Override
     List<String> rank(Map<String, Integer> counts, int limit) { return Vocabularies.rankStrings(counts, limit); }

@@ -41,4 +41,15 @@ public interface Loss {
     default Tensor call(Tensor yTrue, Tensor yPred, Tensor sampleWeight) {
         return reduction().reduce(perExample(yTrue, yPred), sampleWeight);
     }
+
+    /**
+     * The weighted loss over the real steps of a masked prediction ({@code mask}: bool, true at real steps, e.g.
+     * [N, T] for a sequence output; null: none), as Keras' loss with a {@code _keras_mask} on {@code y_pred}:
+     * by default the mean over the real steps ({@link Reduction#reduce(Tensor, Tensor, Tensor)}). {@code fit} and
+     * {@code evaluate} pass the model output's mask here.
+     */
+    default Tensor call(Tensor yTrue, Tensor yPred, Tensor sampleWeight, Tensor mask) {
+        if (mask == null) return call(yTrue, yPred, sampleWeight);
+        return reduction().reduce(perExample(yTrue, yPred), sampleWeight, mask);
+    }
 }

@@ -46,6 +46,28 @@ public enum Reduction {
         };
     }
 
+    /**
+     * {@link #reduce(Tensor, Tensor)} with a padding mask ({@code mask}: bool, true at real steps, e.g. [N, T] for
+     * per-step values; null: none) merged into the weights as Keras 3 merges a prediction's {@code _keras_mask}
+     * ({@link #maskedWeights}): with the default reduction the result is {@code sum(values * w * mask) /
+     * count(mask)}, the mean over the real steps; a batch with no real step gives 0.
+     */
+    public Tensor reduce(Tensor values, Tensor sampleWeight, Tensor mask) {
+        return reduce(values, mask == null ? sampleWeight : maskedWeights(sampleWeight, mask, values.dtype()));
+    }
+
+    /**
+     * Sample weights with a mask merged in (Keras' {@code apply_mask}): masked steps weigh 0; real ones their sample
+     * weight (1 without), times {@code count(mask) / count(true)} for {@code SUM_OVER_BATCH_SIZE}, whose division by
+     * the number of values then becomes one by the number of real steps. [N] or [N, 1] sample weights apply to every
+     * step of their example.
+     */
+    public Tensor maskedWeights(Tensor sampleWeight, Tensor mask, org.nabla.DType dtype) {
+        Tensor m = Ops.cast(mask, dtype);
+        if (this == SUM_OVER_BATCH_SIZE) m = Ops.mul(m, divideNoNan(Ops.onesLike(Ops.mean(m)), Ops.mean(m)));
+        return sampleWeight == null ? m : Ops.mul(broadcastable(sampleWeight, m), m);
+    }
+
     /** {@code a / b}, 0 where {@code b} is 0 (no NaN in the value or the gradient). */
     private static Tensor divideNoNan(Tensor a, Tensor b) {
         Tensor zero = Ops.equal(b, 0f);

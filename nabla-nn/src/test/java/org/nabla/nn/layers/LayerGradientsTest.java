@@ -68,6 +68,36 @@ class LayerGradientsTest {
         check(new Bidirectional(new SimpleRNN(2).returnSequences(true)), CallContext.INFERENCE, -1, 1, 2, 3, 2);
     }
 
+    /**
+     * Issue 15's everyday layers not checked above, each by central differences (input: eager and graph; weights:
+     * tape) in float64; their values are checked against Keras elsewhere.
+     */
+    @Test
+    void issue15Layers() {
+        check(new Conv1D(2, 3).padding("causal").dilationRate(2), CallContext.INFERENCE, -1, 1, 2, 5, 3);
+        check(new LayerNormalization(), CallContext.INFERENCE, -1, 1, 3, 4);
+        check(new GroupNormalization(2), CallContext.INFERENCE, -1, 1, 2, 3, 4);
+        check(new TimeDistributed(new Dense(2, "tanh")), CallContext.INFERENCE, -1, 1, 2, 3, 4);
+        check(new RepeatVector(3), CallContext.INFERENCE, -1, 1, 2, 4);
+        check(new Permute(2, 1), CallContext.INFERENCE, -1, 1, 2, 3, 4);
+        check(new UpSampling2D(2, 3), CallContext.INFERENCE, -1, 1, 1, 2, 3, 2);
+        check(new ZeroPadding2D(1, 0, 2, 1), CallContext.INFERENCE, -1, 1, 1, 2, 3, 2);
+        check(new Cropping2D(1, 0, 0, 1), CallContext.INFERENCE, -1, 1, 1, 3, 4, 2);
+        check(new GlobalMaxPooling2D(), CallContext.INFERENCE, -1, 1, 2, 3, 3, 2);   // random values: no ties
+        check(new GlobalMaxPooling1D(), CallContext.INFERENCE, -1, 1, 2, 4, 3);
+        check(new MaxPooling1D(2), CallContext.INFERENCE, -1, 1, 2, 4, 3);
+        check(new AveragePooling1D(2, 1, "same"), CallContext.INFERENCE, -1, 1, 2, 4, 3);
+        check(new GlobalAveragePooling1D(), CallContext.INFERENCE, -1, 1, 2, 4, 3);
+        check(new Rescaling(0.5, 0.1), CallContext.INFERENCE, -1, 1, 2, 3);
+        check(new Masking(), CallContext.INFERENCE, -1, 1, 2, 3, 2);
+        check(new PositionEmbedding(5), CallContext.INFERENCE, -1, 1, 2, 4, 3);
+        check(new Activation("gelu"), CallContext.INFERENCE, -1, 1, 2, 3);
+        check(new Lambda(x -> Ops.mul(Ops.tanh(x), x)), CallContext.INFERENCE, -1, 1, 2, 3);
+        check(new SpatialDropout1D(0.5), TRAIN, -1, 1, 2, 3, 4);
+        check(new AlphaDropout(0.3), TRAIN, -1, 1, 3, 4);
+        check(new SimpleRNN(3).returnSequences(true).goBackwards(true), CallContext.INFERENCE, -1, 1, 2, 4, 3);
+    }
+
     @Test
     void dense() { check(new Dense(3, "tanh"), CallContext.INFERENCE, -1, 1, 4, 5); }
 

@@ -35,7 +35,11 @@ class LookupLayersTest {
     static Stream<Case> cases() {
         return KerasReference.cases("/keras/lookup_layers.json",
                 m -> m.get("layer") + " " + m.get("mode") + " max " + m.get("max_tokens")
-                        + (m.get("mask") == null ? "" : " mask"));
+                        + (m.get("mask") == null ? "" : " mask") + (Boolean.TRUE.equals(m.get("invert")) ? " invert" : "")
+                        + (m.get("ngrams") == null ? "" : " ngrams " + m.get("ngrams"))
+                        + (Boolean.TRUE.equals(m.get("pad_to_max_tokens")) ? " padded" : "")
+                        + (m.containsKey("split") ? " standardize " + m.get("standardize") + " split " + m.get("split")
+                                : ""));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -46,6 +50,8 @@ class LookupLayersTest {
         String layer = (String) d.get("layer"), mode = (String) d.get("mode");
         int maxTokens = ((Number) d.get("max_tokens")).intValue();
         List<Object> inputs = (List<Object>) d.get("inputs");
+        boolean invert = Boolean.TRUE.equals(d.get("invert"));
+        boolean padded = Boolean.TRUE.equals(d.get("pad_to_max_tokens"));
         LookupLayer<?> l;
         Tensor x;
         switch (layer) {
@@ -54,6 +60,14 @@ class LookupLayersTest {
                 int length = ((Number) d.get("length")).intValue();
                 if (length > 0) t.outputSequenceLength(length);
                 if (maxTokens > 0) t.maxTokens(maxTokens);
+                if (d.get("ngrams") instanceof Number n) t.ngrams(n.intValue());
+                if (d.get("ngrams") instanceof List<?> widths) {
+                    t.ngramWidths(widths.stream().mapToInt(w -> ((Number) w).intValue()).toArray());
+                }
+                t.padToMaxTokens(padded);
+                if (d.containsKey("split")) {
+                    t.standardize((String) d.get("standardize")).split((String) d.get("split"));
+                }
                 t.adapt((List<String>) d.get("adapt"));
                 l = t;
                 x = Tensors.of(inputs.toArray(String[]::new));
@@ -62,15 +76,15 @@ class LookupLayersTest {
                 StringLookup s = new StringLookup().outputMode(mode);
                 if (maxTokens > 0) s.maxTokens(maxTokens);
                 if (d.get("mask") != null) s.maskToken((String) d.get("mask"));
-                s.adapt((List<String>) d.get("adapt"));
+                s.adapt((List<String>) d.get("adapt")).invert(invert).padToMaxTokens(padded);
                 l = s;
-                x = strings(inputs);
+                x = invert ? longs(inputs) : strings(inputs);
             }
             default -> {
                 IntegerLookup s = new IntegerLookup().outputMode(mode);
                 if (maxTokens > 0) s.maxTokens(maxTokens);
                 if (d.get("mask") != null) s.maskToken(((Number) d.get("mask")).longValue());
-                s.adapt(longs((List<Object>) d.get("adapt")));
+                s.adapt(longs((List<Object>) d.get("adapt"))).invert(invert);
                 l = s;
                 x = longs(inputs);
             }
@@ -82,16 +96,23 @@ class LookupLayersTest {
             double[] idf = ((List<Number>) d.get("idf")).stream().mapToDouble(Number::doubleValue).toArray();
             assertArrayEquals(idf, l.idfWeights(), 1e-12, c + " idf");
         }
-        double[] expected = ((List<List<Number>>) d.get("out")).stream().flatMap(List::stream)
-                .mapToDouble(Number::doubleValue).toArray();
-        check(c + " eager", expected, l.call(x));
-        check(c + " traced", expected, TracedFunction.of(a -> new Tensor[] {l.call(a[0])}).call(x)[0]);
+        java.util.function.BiConsumer<String, Tensor> verify;
+        if (invert && layer.equals("string_lookup")) {
+            String[] tokens = ((List<List<String>>) d.get("out")).stream().flatMap(List::stream).toArray(String[]::new);
+            verify = (what, t) -> assertArrayEquals(tokens, t.toStringArray(), what);
+        } else {
+            double[] expected = ((List<List<Number>>) d.get("out")).stream().flatMap(List::stream)
+                    .mapToDouble(Number::doubleValue).toArray();
+            verify = (what, t) -> check(what, expected, t);
+        }
+        verify.accept(c + " eager", l.call(x));
+        verify.accept(c + " traced", TracedFunction.of(a -> new Tensor[] {l.call(a[0])}).call(x)[0]);
         LayerOutput in = x.shape().rank() == 1 ? Input.of() : Input.of(x.shape().dim(1));
         Model m = Model.functional(in, l.apply(in));
         m.save(tmp.resolve("model"));
         try (SavedModel loaded = Model.load(tmp.resolve("model"))) {
             assertEquals(l.inputDType(), loaded.inputs().get(0).spec().dtype());
-            check(c + " saved", expected, loaded.predict(x)[0]);
+            verify.accept(c + " saved", loaded.predict(x)[0]);
         }
     }
 
@@ -154,6 +175,19 @@ class LookupLayersTest {
         assertTrue(noVocabulary.getMessage().contains("adapt it or set one"), noVocabulary.getMessage());
         var badMode = assertThrows(IllegalArgumentException.class, () -> new TextVectorization().outputMode("one_hot"));
         assertTrue(badMode.getMessage().contains("int, multi_hot, count or tf_idf"), badMode.getMessage());
+        var invertBag = assertThrows(IllegalArgumentException.class, () -> new StringLookup().outputMode("multi_hot")
+                .vocabulary(List.of("a")).invert(true).call(Tensors.of(new long[] {1}, 1)));
+        assertTrue(invertBag.getMessage().contains("invert needs output mode int"), invertBag.getMessage());
+        var invertStrings = assertThrows(IllegalArgumentException.class, () -> new StringLookup()
+                .vocabulary(List.of("a")).invert(true).call(Tensors.of(new String[] {"a"})));
+        assertTrue(invertStrings.getMessage().contains("needs int32 or int64 indices"), invertStrings.getMessage());
+        var padWithoutMax = assertThrows(IllegalArgumentException.class, () -> new TextVectorization()
+                .outputMode("count").padToMaxTokens(true).vocabulary(List.of("a")).call(Tensors.of(new String[] {"a"})));
+        assertTrue(padWithoutMax.getMessage().contains("needs max tokens set"), padWithoutMax.getMessage());
+        var badSplit = assertThrows(IllegalArgumentException.class, () -> new TextVectorization().split("word"));
+        assertTrue(badSplit.getMessage().contains("unknown split 'word'"), badSplit.getMessage());
+        var noWidth = assertThrows(IllegalArgumentException.class, () -> new TextVectorization().ngramWidths(2, 0));
+        assertTrue(noWidth.getMessage().contains("n-gram widths must be >= 1"), noWidth.getMessage());
         IntegerLookup ints = new IntegerLookup().vocabulary(List.of(5L, 7L));
         assertArrayEquals(new long[] {2, 0, 1}, ints.call(Tensors.of(new int[] {7, 6, 5}, 3)).toLongArray());
     }

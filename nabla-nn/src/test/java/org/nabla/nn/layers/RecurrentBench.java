@@ -72,8 +72,9 @@ public class RecurrentBench {
     }
 
     /**
-     * The fused cells alone: a traced forward + gradient of LSTM(64) and GRU(64) over [32, 20, 32] inputs, fused and unfused
-     * in adjacent pairs of rounds; prints the median of the per-pair time ratios (robust to the machine's drift).
+     * The fused cells alone: a traced forward + gradient of LSTM(64) and GRU(64) (or, with
+     * {@code -Dnabla.bench.cells=SimpleRNN}, SimpleRNN(64)'s fused loop against its unrolled steps) over [32, 20, 32]
+     * inputs, fused and unfused in adjacent pairs of rounds; prints the median of the per-pair time ratios (robust to the machine's drift).
      */
     static void fusedCellPairs() {
         for (String kind : System.getProperty("nabla.bench.cells", "LSTM,GRU").split(",")) fusedCellPairs(kind);
@@ -84,7 +85,12 @@ public class RecurrentBench {
         Tensor x = Ops.randomUniform(new int[] {32, 20, 32}, DType.FLOAT32, -1, 1, 3);
         org.nabla.TracedFunction[] f = new org.nabla.TracedFunction[2];
         for (int k = 0; k < 2; k++) {
-            RecurrentLayer lstm = kind.equals("LSTM") ? new LSTM(64).fusedCell(k == 0) : new GRU(64).fusedCell(k == 0);
+            // SimpleRNN: its fused loop (SimpleRnnSequence) against its unrolled steps
+            RecurrentLayer lstm = switch (kind) {
+                case "LSTM" -> new LSTM(64).fusedCell(k == 0);
+                case "SimpleRNN" -> new SimpleRNN(64).fusedSequence(k == 0);
+                default -> new GRU(64).fusedCell(k == 0);
+            };
             lstm.call(x);
             f[k] = org.nabla.TracedFunction.of(in -> {
                 try (org.nabla.autodiff.GradientTape tape = new org.nabla.autodiff.GradientTape()) {

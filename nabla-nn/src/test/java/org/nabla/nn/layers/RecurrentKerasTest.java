@@ -107,6 +107,31 @@ class RecurrentKerasTest {
     @MethodSource("cases")
     void matchesKeras(String name, Supplier<Model> build) throws IOException { run(name, build.get()); }
 
+    /** The SimpleRNN cases in float32, where the layer runs its fused loop (SimpleRnnSequence). */
+    static Stream<Arguments> float32SimpleRnnCases() {
+        Supplier<Layer> sequences = () -> new SimpleRNN(U).returnSequences(true);
+        return Stream.of(
+                Arguments.of("simple_rnn_sequences", (Supplier<Model>) () -> oneLayer(Input.of(T, D), sequences.get())),
+                Arguments.of("simple_rnn_last_backwards",
+                        (Supplier<Model>) () -> oneLayer(Input.of(T, D), new SimpleRNN(U).goBackwards(true))),
+                Arguments.of("embedding_masked_simple_rnn_backwards", (Supplier<Model>) () -> {
+                    LayerOutput x = Input.of(T);
+                    LayerOutput e = new Embedding(10, D).maskZero(true).apply(x);
+                    return Model.functional(x, new SimpleRNN(U).returnSequences(true).goBackwards(true).apply(e));
+                }),
+                Arguments.of("bidirectional_simple_rnn_ave_sequences", (Supplier<Model>) () -> oneLayer(
+                        Input.of(T, D), new Bidirectional(new SimpleRNN(3).returnSequences(true), "ave"))));
+    }
+
+    private static Model oneLayer(LayerOutput x, Layer layer) { return Model.functional(x, layer.apply(x)); }
+
+    /** float32 against Keras' float64 values: the fused loop's rounding only (eager and traced). */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("float32SimpleRnnCases")
+    void theFusedFloat32SimpleRnnMatchesKeras(String name, Supplier<Model> build) throws IOException {
+        run(name, build.get(), DType.FLOAT32, 2e-5);
+    }
+
     @ParameterizedTest(name = "{0}")
     @MethodSource("cases")
     void matchesKerasAsAWhileLoop(String name, Supplier<Model> build) throws IOException {
@@ -121,7 +146,9 @@ class RecurrentKerasTest {
         run(name, model);
     }
 
-    private static void run(String name, Model model) throws IOException {
+    private static void run(String name, Model model) throws IOException { run(name, model, DType.FLOAT64, TOL); }
+
+    private static void run(String name, Model model, DType dtype, double tol) throws IOException {
         @SuppressWarnings("unchecked")
         var meta = (java.util.Map<String, Object>) Json.parse(new String(resource(name, "meta.json").readAllBytes(),
                 java.nio.charset.StandardCharsets.UTF_8));
@@ -129,14 +156,14 @@ class RecurrentKerasTest {
         List<Integer> floats = ((List<?>) meta.get("float_inputs")).stream().map(o -> ((Number) o).intValue())
                 .toList();
         Tensor[] inputs = new Tensor[nIn];
-        for (int i = 0; i < nIn; i++) inputs[i] = npy(name, "in_" + i);
+        for (int i = 0; i < nIn; i++) inputs[i] = as(dtype, npy(name, "in_" + i));
         List<Variable> weights = model.trainableWeights();
         assertEquals(((List<?>) meta.get("weights")).size(), weights.size(), "weights of " + meta.get("weights"));
         List<Tensor> values = new ArrayList<>();
-        for (int j = 0; j < weights.size(); j++) values.add(npy(name, "w_" + j));
+        for (int j = 0; j < weights.size(); j++) values.add(as(dtype, npy(name, "w_" + j)));
         model.setWeights(values);
         Tensor[] r = new Tensor[nOut];
-        for (int k = 0; k < nOut; k++) r[k] = npy(name, "r_" + k);
+        for (int k = 0; k < nOut; k++) r[k] = as(dtype, npy(name, "r_" + k));
 
         // forward and gradients: eagerly, then as one traced graph
         java.util.function.Function<Tensor[], Tensor[]> step = in -> {
@@ -160,22 +187,28 @@ class RecurrentKerasTest {
         for (String mode : new String[] {"eager", "traced"}) {
             Tensor[] got = mode.equals("eager") ? step.apply(inputs) : TracedFunction.of(step).call(inputs);
             for (int k = 0; k < nOut; k++) {
-                check(name + " " + mode + " output " + k, npy(name, "out_" + k), got[k]);
+                check(name + " " + mode + " output " + k, npy(name, "out_" + k), got[k], tol);
             }
             for (int j = 0; j < weights.size(); j++) {
-                check(name + " " + mode + " d/d" + weights.get(j).name(), npy(name, "grad_w_" + j), got[nOut + j]);
+                check(name + " " + mode + " d/d" + weights.get(j).name(), npy(name, "grad_w_" + j), got[nOut + j],
+                        tol);
             }
             for (int f = 0; f < floats.size(); f++) {
                 check(name + " " + mode + " d/d input " + floats.get(f), npy(name, "grad_in_" + floats.get(f)),
-                        got[nOut + weights.size() + f]);
+                        got[nOut + weights.size() + f], tol);
             }
         }
     }
 
-    private static void check(String what, Tensor expected, Tensor actual) {
+    /** Floating values in {@code dtype} (float64 as read); ids stay as they are. */
+    private static Tensor as(DType dtype, Tensor t) {
+        return t.dtype() == DType.FLOAT64 && dtype != DType.FLOAT64 ? Ops.cast(t, dtype) : t;
+    }
+
+    private static void check(String what, Tensor expected, Tensor actual, double tol) {
         assertEquals(expected.shape(), actual.shape(), what + ": shape");
         try {
-            Ref.assertClose(expected.toDoubleArray(), actual, TOL);
+            Ref.assertClose(expected.toDoubleArray(), actual, tol);
         } catch (AssertionError e) {
             throw new AssertionError(what + ": " + e.getMessage(), e);
         }

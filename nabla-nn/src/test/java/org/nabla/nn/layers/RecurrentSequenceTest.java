@@ -19,8 +19,8 @@ import org.nabla.nn.CallContext;
 import org.nabla.nn.Ref;
 
 /**
- * The fused LstmSequence and GruSequence ops (one node for the whole time loop) compute what the unrolled loop of
- * fused cells does
+ * The fused LstmSequence, GruSequence and SimpleRnnSequence ops (one node for the whole time loop) compute what the
+ * unrolled loop of (fused) cells does
  * (which RecurrentKerasTest checks against Keras): outputs, final states and every gradient, with masks at either
  * end and inside (a fully masked row too), backwards, with returned sequences, zero outputs for masked steps and
  * initial states; eagerly and traced.
@@ -130,6 +130,44 @@ class RecurrentSequenceTest {
         assertNull(plain.fusedLoop(xw, mask, new Tensor[1]), "the plain layer runs the unrolled cells");
         List<float[]> a = runGru(fused, x, h0, mask, traced), b = runGru(plain, x, h0, mask, traced);
         String what = "GRU sequences " + sequences + ", backwards " + backwards + ", zero outputs " + zeroOut
+                + ", mask " + (mask != null) + ", initial state " + (h0 != null) + ", traced " + traced + ", bias "
+                + bias;
+        assertEquals(b.size(), a.size(), what);
+        for (int i = 0; i < a.size(); i++) assertArrayEquals(b.get(i), a.get(i), 2e-5f, what + ", result " + i);
+    }
+
+    @Test
+    void theFusedSimpleRnnLoopEqualsTheUnrolledSteps() {
+        Tensor x = floats(B * T * F, 1, B, T, F);
+        Tensor h0 = floats(B * U, 2, B, U);
+        List<Config> all = configurations();
+        for (int i = 0; i < all.size(); i++) {
+            Config c = all.get(i);
+            checkSimpleRnn(x, c.initial() ? h0 : null, mask(c.masked()), c.sequences(), c.backwards(), c.zeroOut(),
+                    i % 2 == 1, i % 3 != 2);
+        }
+    }
+
+    private static void checkSimpleRnn(Tensor x, Tensor h0, Tensor mask, boolean sequences, boolean backwards,
+                                       boolean zeroOut, boolean traced, boolean bias) {
+        SimpleRNN fused = (SimpleRNN) new SimpleRNN(U).useBias(bias).returnSequences(sequences).returnState(true)
+                .goBackwards(backwards);
+        SimpleRNN plain = (SimpleRNN) new SimpleRNN(U).useBias(bias).returnSequences(sequences).returnState(true)
+                .goBackwards(backwards);
+        fused.zeroOutputForMask(zeroOut);
+        plain.zeroOutputForMask(zeroOut);
+        plain.fusedSequence(false);
+        fused.seed(11);
+        plain.seed(11);
+        Tensor[] args = h0 == null ? new Tensor[] {x} : new Tensor[] {x, h0};
+        fused.callAll(args, null, CallContext.INFERENCE);
+        plain.callAll(args, null, CallContext.INFERENCE);
+        for (int i = 0; i < fused.weights().size(); i++) plain.weights().get(i).assign(fused.weights().get(i).read());
+        Tensor xw = floats(B * T * U, 5, B, T, U);
+        assertNotNull(fused.fusedLoop(xw, mask, new Tensor[1]), "the fused layer runs SimpleRnnSequence");
+        assertNull(plain.fusedLoop(xw, mask, new Tensor[1]), "the plain layer runs the unrolled steps");
+        List<float[]> a = run(fused, x, h0, null, mask, traced), b = run(plain, x, h0, null, mask, traced);
+        String what = "SimpleRNN sequences " + sequences + ", backwards " + backwards + ", zero outputs " + zeroOut
                 + ", mask " + (mask != null) + ", initial state " + (h0 != null) + ", traced " + traced + ", bias "
                 + bias;
         assertEquals(b.size(), a.size(), what);
