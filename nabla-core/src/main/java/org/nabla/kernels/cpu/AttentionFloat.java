@@ -47,7 +47,7 @@ final class AttentionFloat {
     }
 
     /**
-     * out [B, H, Tq, Dv] and lse [B, H, Tq], both dense. Only the live part of each (batch, head) is multiplied
+     * out [B, H, Tq, Dv], stored token-major ({@link #row}), and lse [B, H, Tq], dense. Only the live part of each (batch, head) is multiplied
      * ({@link AttentionLive}: padded rows and keys are skipped); a row that sees no key gets the mean of all values.
      */
     static void forward(AttentionLayout l, AttentionLayout.Rows q, AttentionLayout.Rows k, AttentionLayout.Rows v,
@@ -77,16 +77,25 @@ final class AttentionFloat {
                     }
                     // O = exp(S - max) V, then each row divided by its sum: Dv wide instead of Tk wide
                     Gemm.sgemm(false, false, m, l.dv(), tk, 1f, s, 0, tk, (float[]) v.data(), vo, v.ld(),
-                            0f, out, lo * l.dv(), l.dv());
+                            0f, out, row(l, bi, hi, i0, l.tq(), l.dv()), l.h() * l.dv());
                     for (int r = 0; r < m; r++) {
                         if (!liveRows[i0 + r]) continue;
-                        scaleRow(out, (lo + r) * l.dv(), l.dv(), 1f / sums[r]);
+                        scaleRow(out, row(l, bi, hi, i0 + r, l.tq(), l.dv()), l.dv(), 1f / sums[r]);
                         lse[lo + r] = maxes[r] + (float) Math.log(sums[r]);
                     }
                 }
                 if (live.dead() > 0) deadRows(l, v, bi, hi, task, liveRows, out, lse);
             }
         });
+    }
+
+    /**
+     * Where row i of (bi, hi) starts in a token-major output [B, T, H, width] (T = {@code t}): the kernels write out,
+     * dq, dk and dv so, and hand them on as [B, H, T, width] views, so that a multi-head layer's transpose back to
+     * [B, T, H * width] costs no copy.
+     */
+    static int row(AttentionLayout l, int bi, int hi, int i, int t, int width) {
+        return ((bi * t + i) * l.h() + hi) * width;
     }
 
     /** Rows that see no key: the softmax of equal (lowest) scores is uniform, so each is the mean of all Tk values. */
@@ -98,7 +107,7 @@ final class AttentionFloat {
         float deadLse = LOWEST + (float) Math.log(l.tk());
         for (int i = 0; i < l.tq(); i++) {
             if (liveRows[i]) continue;
-            System.arraycopy(mean, 0, out, (task * l.tq() + i) * l.dv(), l.dv());
+            System.arraycopy(mean, 0, out, row(l, bi, hi, i, l.tq(), l.dv()), l.dv());
             lse[task * l.tq() + i] = deadLse;
         }
     }
@@ -161,7 +170,7 @@ final class AttentionFloat {
     }
 
     /**
-     * dq, dk, dv (dense, shaped like q, k, v) from the forward's lse, the output gradient {@code g} [B, H, Tq, Dv] and
+     * dq, dk, dv (shaped like q, k, v, stored token-major) from the forward's lse, the output gradient {@code g} [B, H, Tq, Dv] and
      * the lse gradient {@code gl} [B, H, Tq] (dense). As in the forward pass only the live part is multiplied: a hidden
      * score of a live row has probability exactly 0, so its gradient is 0 too; a dead row passes no gradient to its
      * scores (they are constants) and 1/Tk of its output gradient to every value.
@@ -175,13 +184,19 @@ final class AttentionFloat {
                 int bi = task / l.h(), hi = task % l.h();
                 int qo = q.at(bi, hi), ko = k.at(bi, hi), vo = v.at(bi, hi), go = g.at(bi, hi);
                 float[] qd = (float[]) q.data(), kd = (float[]) k.data(), gd = (float[]) g.data();
-                int dkOff = task * l.tk() * l.d(), dvOff = task * l.tk() * l.dv();
+                int dkOff = row(l, bi, hi, 0, l.tk(), l.d()), dvOff = row(l, bi, hi, 0, l.tk(), l.dv());
+                int kld = l.h() * l.d(), vld = l.h() * l.dv();
                 AttentionLive live = AttentionLive.of(l, bi, hi, liveRows);
                 int tk = live.keys(), rows = blockRows(live.rows(), tk);
                 // what no block writes: dQ after the last live row, dK and dV of the keys no live row sees
-                java.util.Arrays.fill(dq, (task * l.tq() + live.rows()) * l.d(), (task + 1) * l.tq() * l.d(), 0f);
-                java.util.Arrays.fill(dk, dkOff + tk * l.d(), dkOff + l.tk() * l.d(), 0f);
-                java.util.Arrays.fill(dv, dvOff + tk * l.dv(), dvOff + l.tk() * l.dv(), 0f);
+                for (int i = live.rows(); i < l.tq(); i++) {
+                    int at = row(l, bi, hi, i, l.tq(), l.d());
+                    java.util.Arrays.fill(dq, at, at + l.d(), 0f);
+                }
+                for (int j = tk; j < l.tk(); j++) {
+                    java.util.Arrays.fill(dk, dkOff + j * kld, dkOff + j * kld + l.d(), 0f);
+                    java.util.Arrays.fill(dv, dvOff + j * vld, dvOff + j * vld + l.dv(), 0f);
+                }
                 float[] p = scratch(0, rows * tk), dp = scratch(1, rows * tk);
                 for (int i0 = 0; i0 < live.rows(); i0 += rows) {
                     int m = Math.min(rows, live.rows() - i0);
@@ -195,7 +210,7 @@ final class AttentionFloat {
                     }
                     // dV += P^T dO; dP = dO V^T
                     Gemm.sgemm(true, false, tk, l.dv(), m, 1f, p, 0, tk, gd, go + i0 * g.ld(), g.ld(), beta, dv,
-                            dvOff, l.dv());
+                            dvOff, vld);
                     Gemm.sgemm(false, true, m, tk, l.dv(), 1f, gd, go + i0 * g.ld(), g.ld(), (float[]) v.data(), vo,
                             v.ld(), 0f, dp, 0, tk);
                     for (int r = 0; r < m; r++) {
@@ -205,14 +220,14 @@ final class AttentionFloat {
                     }
                     // dQ = dS K; dK += dS^T Q (dS already holds the scale)
                     Gemm.sgemm(false, false, m, l.d(), tk, 1f, dp, 0, tk, kd, ko, k.ld(), 0f, dq,
-                            (task * l.tq() + i0) * l.d(), l.d());
+                            row(l, bi, hi, i0, l.tq(), l.d()), kld);
                     Gemm.sgemm(true, false, tk, l.d(), m, 1f, dp, 0, tk, qd, qo + i0 * q.ld(), q.ld(), beta, dk,
-                            dkOff, l.d());
+                            dkOff, kld);
                 }
                 if (live.dead() > 0) {   // each dead row's dO / Tk to every value
                     float[] sum = new float[l.dv()];
                     for (int i = 0; i < l.tq(); i++) if (!liveRows[i]) addRow(gd, go + i * g.ld(), sum, 0, l.dv(), 1f);
-                    for (int j = 0; j < l.tk(); j++) addRow(sum, 0, dv, dvOff + j * l.dv(), l.dv(), 1f / l.tk());
+                    for (int j = 0; j < l.tk(); j++) addRow(sum, 0, dv, dvOff + j * vld, l.dv(), 1f / l.tk());
                 }
             }
         });
