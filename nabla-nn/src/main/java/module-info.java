@@ -15,5 +15,5 @@ module org.nabla.nn {
     provides org.nabla.kernels.OpLibrary with org.nabla.nn.TrainingOps, org.nabla.nn.PoolingOps,
             org.nabla.nn.RecurrentOps, org.nabla.nn.LstmSequenceOps, org.nabla.nn.GruSequenceOps,
             org.nabla.nn.SimpleRnnSequenceOps,
-            org.nabla.nn.ImageOps, org.nabla.nn.LookupOps;
+            org.nabla.nn.ImageOps, org.nabla.nn.LookupOps, org.nabla.nn.NormalizationOps;
 }

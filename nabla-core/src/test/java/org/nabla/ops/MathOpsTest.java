@@ -264,6 +264,14 @@ class MathOpsTest {
         Tensor col = Tensors.of(new boolean[][] {{true}, {false}});
         assertValues(new double[] {1, 0, 1, 0, 0, 0, 0, 0}, col.logicalAnd(y), DType.BOOL, 2, 4);
         assertValues(new double[] {1, 1}, Ops.logicalOr(Tensors.scalar(true), bools(false, true)), DType.BOOL, 2);
+        // a [N, Tq, 1] mask against a [N, 1, Tk] one (MultiHeadAttention's padding masks): a fill or a copy per row
+        Tensor q = Ops.reshape(bools(true, false, true, true), 2, 2, 1);
+        Tensor k = Ops.reshape(bools(true, false, true, false, true, true), 2, 1, 3);
+        double[] and = {1, 0, 1, 0, 0, 0, 0, 1, 1, 0, 1, 1};
+        assertValues(and, q.logicalAnd(k), DType.BOOL, 2, 2, 3);
+        assertValues(and, k.logicalAnd(q), DType.BOOL, 2, 2, 3);
+        assertValues(new double[] {1, 1, 1, 1, 0, 1, 1, 1, 1, 1, 1, 1}, q.logicalOr(k), DType.BOOL, 2, 2, 3);
+        assertValues(new double[] {1, 1, 1, 1, 0, 1, 1, 1, 1, 1, 1, 1}, k.logicalOr(q), DType.BOOL, 2, 2, 3);
     }
 
     @Test

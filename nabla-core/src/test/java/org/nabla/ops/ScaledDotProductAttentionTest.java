@@ -29,7 +29,13 @@ class ScaledDotProductAttentionTest {
 
     /** One configuration: sizes, an optional mask shape (broadcast to [B, H, Tq, Tk]), causal, transposed inputs. */
     record Case(String name, int b, int h, int tq, int tk, int d, int dv, int[] maskShape, boolean causal,
-                boolean transposed, double scale) {
+                boolean transposed, double scale, int[] lengths) {
+        /** A random mask (when there is one). */
+        Case(String name, int b, int h, int tq, int tk, int d, int dv, int[] maskShape, boolean causal,
+             boolean transposed, double scale) {
+            this(name, b, h, tq, tk, d, dv, maskShape, causal, transposed, scale, null);
+        }
+
         @Override public String toString() { return name; }
     }
 
@@ -45,7 +51,17 @@ class ScaledDotProductAttentionTest {
                 new Case("causal", 1, 2, 33, 33, 8, 8, null, true, false, 0),
                 new Case("transposed views", 2, 2, 9, 11, 6, 5, null, false, true, 0),
                 new Case("transposed, causal, blocks", 1, 2, 300, 300, 16, 16, new int[] {1, 1, 1, 300}, true, true,
-                        0.3));
+                        0.3),
+                // padding as MultiHeadAttention masks it (query mask AND key mask, messages of these lengths): the
+                // float32 kernel multiplies only the live rows and keys and writes the dead rows directly
+                new Case("padding, query and key", 4, 2, 37, 37, 8, 6, new int[] {4, 1, 37, 37}, false, false, 0,
+                        new int[] {37, 20, 0, 5}),
+                new Case("padding, blocks, transposed", 2, 2, 300, 300, 16, 16, new int[] {2, 1, 300, 300}, false,
+                        true, 0, new int[] {300, 170}),
+                new Case("padding and causal", 3, 1, 12, 12, 4, 4, new int[] {3, 1, 12, 12}, true, false, 0,
+                        new int[] {12, 7, 0}),
+                new Case("key padding only", 3, 2, 6, 9, 4, 3, new int[] {3, 1, 1, 9}, false, false, 0,
+                        new int[] {9, 4, 0}));
     }
 
     private static final SplittableRandom RANDOM = new SplittableRandom(7);
@@ -67,6 +83,7 @@ class ScaledDotProductAttentionTest {
                 m = new byte[Shape.of(c.maskShape).intSize()];
                 for (int i = 0; i < m.length; i++) m[i] = (byte) (RANDOM.nextDouble() < 0.7 ? 1 : 0);
                 if (c.maskShape.length == 2) java.util.Arrays.fill(m, 0, c.tk, (byte) 0); // row 0: sees nothing
+                if (c.lengths != null) padding(c, m);
                 mask = Tensor.wrap(DType.BOOL, Shape.of(c.maskShape), m);
             }
             for (int bi = 0; bi < c.b; bi++) {
@@ -81,6 +98,19 @@ class ScaledDotProductAttentionTest {
                 }
             }
             return new Inputs(q, k, v, mask, allowed);
+        }
+
+        /** A 4-D mask [B, 1, Tq or 1, Tk]: row i sees key j when both are before the batch entry's length. */
+        private static void padding(Case c, byte[] m) {
+            int rows = c.maskShape[2], keys = c.maskShape[3];
+            for (int bi = 0; bi < c.b; bi++) {
+                int len = c.lengths[bi];
+                for (int i = 0; i < rows; i++) {
+                    for (int j = 0; j < keys; j++) {
+                        m[(bi * rows + i) * keys + j] = (byte) ((rows == 1 || i < len) && j < len ? 1 : 0);
+                    }
+                }
+            }
         }
 
         private static Tensor operand(Case c, int t, int d) {

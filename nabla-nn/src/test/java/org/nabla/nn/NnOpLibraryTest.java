@@ -21,6 +21,7 @@ import org.nabla.ops.OpRegistry;
  */
 class NnOpLibraryTest {
     private static final List<String> NN_OPS = List.of("StepDropout", "AdamUpdate", "BiasRelu", "BiasReluGrad",
+            "LayerNorm", "LayerNormGrad",
             "MaxPoolWithArgmax", "ArgmaxScatter", "ArgmaxGather", "LstmCell", "LstmCellGrad", "GruCell", "GruCellGrad",
             "StepRandom", "ImageTransform");
 

@@ -58,6 +58,10 @@ final class NnExports {
                 w.result(n, "Relu", in(w.temp(n, "Add", in(w.input(n, 0), w.input(n, 1)))));
             }
         });
+        // nabla-nn's fused layer normalization: ONNX's own (opset 17); its mean and rstd outputs do not export
+        r.rule("LayerNorm", (n, w) -> w.result(n, "LayerNormalization",
+                in(w.input(n, 0), w.input(n, 1), w.input(n, 2)), attr("axis", -1L),
+                attr("epsilon", n.attrs().getDouble("epsilon"))));
         r.rule("Conv2D", NnExports::conv2d);
         r.rule("Conv2DBackpropInput", NnExports::convTranspose);
         r.rule("MaxPool2D", (n, w) -> pool(n, w, "MaxPool"));

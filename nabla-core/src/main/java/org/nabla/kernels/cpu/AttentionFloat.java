@@ -46,42 +46,93 @@ final class AttentionFloat {
         return s[which];
     }
 
-    /** out [B, H, Tq, Dv] and lse [B, H, Tq], both dense. */
+    /**
+     * out [B, H, Tq, Dv], stored token-major ({@link #row}), and lse [B, H, Tq], dense. Only the live part of each (batch, head) is multiplied
+     * ({@link AttentionLive}: padded rows and keys are skipped); a row that sees no key gets the mean of all values.
+     */
     static void forward(AttentionLayout l, AttentionLayout.Rows q, AttentionLayout.Rows k, AttentionLayout.Rows v,
                         float[] out, float[] lse) {
-        int rows = blockRows(l.tq(), l.tk());
         float scale = (float) l.scale();
         Parallel.forRange(l.b() * l.h(), grain(l), (from, to) -> {
-            float[] s = scratch(0, rows * l.tk()), maxes = new float[rows], sums = new float[rows];
+            boolean[] liveRows = new boolean[l.tq()];
             for (int task = from; task < to; task++) {
                 int bi = task / l.h(), hi = task % l.h();
                 int qo = q.at(bi, hi), ko = k.at(bi, hi), vo = v.at(bi, hi);
-                for (int i0 = 0; i0 < l.tq(); i0 += rows) {
-                    int m = Math.min(rows, l.tq() - i0);
-                    Gemm.sgemm(false, true, m, l.tk(), l.d(), scale, (float[]) q.data(), qo + i0 * q.ld(), q.ld(),
-                            (float[]) k.data(), ko, k.ld(), 0f, s, 0, l.tk());
-                    if (l.masks()) hide(l, bi, hi, i0, m, s);
+                AttentionLive live = AttentionLive.of(l, bi, hi, liveRows);
+                int tk = live.keys(), rows = blockRows(live.rows(), tk);
+                float[] s = scratch(0, rows * tk), maxes = new float[rows], sums = new float[rows];
+                for (int i0 = 0; i0 < live.rows(); i0 += rows) {
+                    int m = Math.min(rows, live.rows() - i0);
+                    Gemm.sgemm(false, true, m, tk, l.d(), scale, (float[]) q.data(), qo + i0 * q.ld(), q.ld(),
+                            (float[]) k.data(), ko, k.ld(), 0f, s, 0, tk);
+                    if (l.masks()) hide(l, bi, hi, i0, m, s, tk);
                     int lo = task * l.tq() + i0;
                     for (int r = 0; r < m; r++) {
-                        maxes[r] = max(s, r * l.tk(), l.tk());
-                        sums[r] = expRow(s, r * l.tk(), l.tk(), maxes[r]);
+                        if (liveRows[i0 + r]) {
+                            maxes[r] = max(s, r * tk, tk);
+                            sums[r] = expRow(s, r * tk, tk, maxes[r]);
+                        } else {   // written by deadRows: no part in the product
+                            java.util.Arrays.fill(s, r * tk, (r + 1) * tk, 0f);
+                        }
                     }
                     // O = exp(S - max) V, then each row divided by its sum: Dv wide instead of Tk wide
-                    Gemm.sgemm(false, false, m, l.dv(), l.tk(), 1f, s, 0, l.tk(), (float[]) v.data(), vo, v.ld(),
-                            0f, out, lo * l.dv(), l.dv());
+                    Gemm.sgemm(false, false, m, l.dv(), tk, 1f, s, 0, tk, (float[]) v.data(), vo, v.ld(),
+                            0f, out, row(l, bi, hi, i0, l.tq(), l.dv()), l.h() * l.dv());
                     for (int r = 0; r < m; r++) {
-                        scaleRow(out, (lo + r) * l.dv(), l.dv(), 1f / sums[r]);
+                        if (!liveRows[i0 + r]) continue;
+                        scaleRow(out, row(l, bi, hi, i0 + r, l.tq(), l.dv()), l.dv(), 1f / sums[r]);
                         lse[lo + r] = maxes[r] + (float) Math.log(sums[r]);
                     }
                 }
+                if (live.dead() > 0) deadRows(l, v, bi, hi, task, liveRows, out, lse);
             }
         });
     }
 
-    /** Sets the hidden scores of block rows [i0, i0 + m) to LOWEST. */
-    private static void hide(AttentionLayout l, int bi, int hi, int i0, int m, float[] s) {
+    /**
+     * Where row i of (bi, hi) starts in a token-major output [B, T, H, width] (T = {@code t}): the kernels write out,
+     * dq, dk and dv so, and hand them on as [B, H, T, width] views, so that a multi-head layer's transpose back to
+     * [B, T, H * width] costs no copy.
+     */
+    static int row(AttentionLayout l, int bi, int hi, int i, int t, int width) {
+        return ((bi * t + i) * l.h() + hi) * width;
+    }
+
+    /** Rows that see no key: the softmax of equal (lowest) scores is uniform, so each is the mean of all Tk values. */
+    private static void deadRows(AttentionLayout l, AttentionLayout.Rows v, int bi, int hi, int task,
+                                 boolean[] liveRows, float[] out, float[] lse) {
+        float[] vd = (float[]) v.data(), mean = new float[l.dv()];
+        for (int j = 0; j < l.tk(); j++) addRow(vd, v.at(bi, hi) + j * v.ld(), mean, 0, l.dv(), 1f);
+        scaleRow(mean, 0, l.dv(), 1f / l.tk());
+        float deadLse = LOWEST + (float) Math.log(l.tk());
+        for (int i = 0; i < l.tq(); i++) {
+            if (liveRows[i]) continue;
+            System.arraycopy(mean, 0, out, row(l, bi, hi, i, l.tq(), l.dv()), l.dv());
+            lse[task * l.tq() + i] = deadLse;
+        }
+    }
+
+    /** z[zp, zp + n) += by * x[xp, xp + n). */
+    private static void addRow(float[] x, int xp, float[] z, int zp, int n, float by) {
+        int lanes = F.length(), bound = F.loopBound(n), j;
+        for (j = 0; j < bound; j += lanes) {
+            FloatVector.fromArray(F, x, xp + j).fma(FloatVector.broadcast(F, by), FloatVector.fromArray(F, z, zp + j))
+                    .intoArray(z, zp + j);
+        }
+        for (; j < n; j++) z[zp + j] += by * x[xp + j];
+    }
+
+    /** Sets the hidden scores of block rows [i0, i0 + m) (row width {@code tk}, the live keys) to LOWEST. */
+    private static void hide(AttentionLayout l, int bi, int hi, int i0, int m, float[] s, int tk) {
+        AttentionLayout.Mask mask = l.mask();
         for (int r = 0; r < m; r++) {
-            for (int j = 0; j < l.tk(); j++) if (l.hidden(bi, hi, i0 + r, j)) s[r * l.tk() + j] = LOWEST;
+            int i = i0 + r, at = r * tk;
+            if (mask != null) {
+                byte[] d = mask.data();
+                int row = mask.base() + bi * mask.sb() + hi * mask.sh() + i * mask.si(), sj = mask.sj();
+                for (int j = 0; j < tk; j++) if (d[row + j * sj] == 0) s[at + j] = LOWEST;
+            }
+            if (l.causal()) for (int j = i + 1; j < tk; j++) s[at + j] = LOWEST;
         }
     }
 
@@ -118,59 +169,65 @@ final class AttentionFloat {
         for (; j < n; j++) z[at + j] *= by;
     }
 
-    /** Softmax of s[at, at + n) in place (a row that sees no key, in the backward pass). */
-    private static void softmaxRow(float[] s, int at, int n) {
-        scaleRow(s, at, n, 1f / expRow(s, at, n, max(s, at, n)));
-    }
-
     /**
-     * dq, dk, dv (dense, shaped like q, k, v) from the forward's lse, the output gradient {@code g} [B, H, Tq, Dv] and
-     * the lse gradient {@code gl} [B, H, Tq] (dense).
+     * dq, dk, dv (shaped like q, k, v, stored token-major) from the forward's lse, the output gradient {@code g} [B, H, Tq, Dv] and
+     * the lse gradient {@code gl} [B, H, Tq] (dense). As in the forward pass only the live part is multiplied: a hidden
+     * score of a live row has probability exactly 0, so its gradient is 0 too; a dead row passes no gradient to its
+     * scores (they are constants) and 1/Tk of its output gradient to every value.
      */
     static void backward(AttentionLayout l, AttentionLayout.Rows q, AttentionLayout.Rows k, AttentionLayout.Rows v,
                          float[] lse, AttentionLayout.Rows g, float[] gl, float[] dq, float[] dk, float[] dv) {
-        int rows = blockRows(l.tq(), l.tk());
         float scale = (float) l.scale();
-        int tk = l.tk();
-        if (l.tq() == 0) { // no query rows: nothing reaches the keys and values
-            java.util.Arrays.fill(dk, 0f);
-            java.util.Arrays.fill(dv, 0f);
-            return;
-        }
         Parallel.forRange(l.b() * l.h(), grain(l), (from, to) -> {
-            float[] p = scratch(0, rows * tk), dp = scratch(1, rows * tk);
+            boolean[] liveRows = new boolean[l.tq()];
             for (int task = from; task < to; task++) {
                 int bi = task / l.h(), hi = task % l.h();
                 int qo = q.at(bi, hi), ko = k.at(bi, hi), vo = v.at(bi, hi), go = g.at(bi, hi);
                 float[] qd = (float[]) q.data(), kd = (float[]) k.data(), gd = (float[]) g.data();
-                int dkOff = task * tk * l.d(), dvOff = task * tk * l.dv();
-                for (int i0 = 0; i0 < l.tq(); i0 += rows) {
-                    int m = Math.min(rows, l.tq() - i0);
+                int dkOff = row(l, bi, hi, 0, l.tk(), l.d()), dvOff = row(l, bi, hi, 0, l.tk(), l.dv());
+                int kld = l.h() * l.d(), vld = l.h() * l.dv();
+                AttentionLive live = AttentionLive.of(l, bi, hi, liveRows);
+                int tk = live.keys(), rows = blockRows(live.rows(), tk);
+                // what no block writes: dQ after the last live row, dK and dV of the keys no live row sees
+                for (int i = live.rows(); i < l.tq(); i++) {
+                    int at = row(l, bi, hi, i, l.tq(), l.d());
+                    java.util.Arrays.fill(dq, at, at + l.d(), 0f);
+                }
+                for (int j = tk; j < l.tk(); j++) {
+                    java.util.Arrays.fill(dk, dkOff + j * kld, dkOff + j * kld + l.d(), 0f);
+                    java.util.Arrays.fill(dv, dvOff + j * vld, dvOff + j * vld + l.dv(), 0f);
+                }
+                float[] p = scratch(0, rows * tk), dp = scratch(1, rows * tk);
+                for (int i0 = 0; i0 < live.rows(); i0 += rows) {
+                    int m = Math.min(rows, live.rows() - i0);
                     float beta = i0 == 0 ? 0f : 1f;
                     Gemm.sgemm(false, true, m, tk, l.d(), scale, qd, qo + i0 * q.ld(), q.ld(), kd, ko, k.ld(), 0f,
                             p, 0, tk);
-                    if (l.masks()) hide(l, bi, hi, i0, m, p);
+                    if (l.masks()) hide(l, bi, hi, i0, m, p, tk);
                     for (int r = 0; r < m; r++) {
-                        // a row that sees no key has lse = LOWEST + log(Tk), which rounds to LOWEST: redo its softmax
-                        float rowLse = lse[task * l.tq() + i0 + r];
-                        if (rowLse < LOWEST / 2) softmaxRow(p, r * tk, tk);
-                        else expShifted(p, r * tk, tk, rowLse);
+                        if (liveRows[i0 + r]) expShifted(p, r * tk, tk, lse[task * l.tq() + i0 + r]);
+                        else java.util.Arrays.fill(p, r * tk, (r + 1) * tk, 0f);
                     }
                     // dV += P^T dO; dP = dO V^T
                     Gemm.sgemm(true, false, tk, l.dv(), m, 1f, p, 0, tk, gd, go + i0 * g.ld(), g.ld(), beta, dv,
-                            dvOff, l.dv());
+                            dvOff, vld);
                     Gemm.sgemm(false, true, m, tk, l.dv(), 1f, gd, go + i0 * g.ld(), g.ld(), (float[]) v.data(), vo,
                             v.ld(), 0f, dp, 0, tk);
                     for (int r = 0; r < m; r++) {
                         int i = i0 + r;
-                        scoreGradient(p, dp, r * tk, tk, gl[task * l.tq() + i], scale);
-                        if (l.masks()) for (int j = 0; j < tk; j++) if (l.hidden(bi, hi, i, j)) dp[r * tk + j] = 0f;
+                        if (liveRows[i]) scoreGradient(p, dp, r * tk, tk, gl[task * l.tq() + i], scale);
+                        else java.util.Arrays.fill(dp, r * tk, (r + 1) * tk, 0f);
                     }
                     // dQ = dS K; dK += dS^T Q (dS already holds the scale)
                     Gemm.sgemm(false, false, m, l.d(), tk, 1f, dp, 0, tk, kd, ko, k.ld(), 0f, dq,
-                            (task * l.tq() + i0) * l.d(), l.d());
+                            row(l, bi, hi, i0, l.tq(), l.d()), kld);
                     Gemm.sgemm(true, false, tk, l.d(), m, 1f, dp, 0, tk, qd, qo + i0 * q.ld(), q.ld(), beta, dk,
-                            dkOff, l.d());
+                            dkOff, kld);
+                }
+                if (live.dead() > 0) {   // each dead row's dO / Tk to every value
+                    float[] sum = new float[l.dv()];
+                    for (int i = 0; i < l.tq(); i++) if (!liveRows[i]) addRow(gd, go + i * g.ld(), sum, 0, l.dv(), 1f);
+                    for (int j = 0; j < l.tk(); j++) addRow(sum, 0, dv, dvOff + j * vld, l.dv(), 1f / l.tk());
                 }
             }
         });

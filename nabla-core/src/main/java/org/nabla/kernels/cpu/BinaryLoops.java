@@ -122,7 +122,13 @@ final class BinaryLoops {
             case byte[] x -> { // int8, uint8 and bool (logic ops on 0/1)
                 byte[] y = (byte[]) b.data(), z = new byte[n];
                 int mask = (int) dtype.valueMask();
+                boolean andOr = dtype == DType.BOOL && (f == Fn.AND || f == Fn.OR);
                 Broadcasting.forEachRow(sa, sb, so, (ap, as, bp, bs, zp, len) -> {
+                    if (andOr && (as == 0 || bs == 0)) {
+                        boolRow(f == Fn.AND, as == 0 ? x[ap] : y[bp], as == 0 ? y : x, as == 0 ? bp : ap,
+                                as == 0 ? bs : as, z, zp, len);
+                        return;
+                    }
                     for (int i = 0; i < len; i++) {
                         z[zp + i] = (byte) apply(f, x[ap + i * as] & mask, y[bp + i * bs] & mask);
                     }
@@ -209,6 +215,18 @@ final class BinaryLoops {
             throw new OpException(f.op, "integer division by zero: divisor y " + y.spec() + " holds 0 at flat index "
                     + i);
         }
+    }
+
+    /**
+     * A bool AND (or OR) row where one side is one value broadcast along the row (a [N, T, 1] mask against a
+     * [N, 1, T] one): the row is all 0 (all 1), or the other side's row as 0/1.
+     */
+    private static void boolRow(boolean and, byte one, byte[] other, int op, int os, byte[] z, int zp, int len) {
+        if ((one != 0) != and) {
+            java.util.Arrays.fill(z, zp, zp + len, (byte) (and ? 0 : 1));
+            return;
+        }
+        for (int i = 0; i < len; i++) z[zp + i] = (byte) (other[op + i * os] != 0 ? 1 : 0);
     }
 
     /**

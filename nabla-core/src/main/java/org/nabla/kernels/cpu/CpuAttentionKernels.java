@@ -36,7 +36,7 @@ public final class CpuAttentionKernels {
         AttentionLayout.Rows vr = AttentionLayout.Rows.of(v);
         if (dtype == DType.FLOAT32) AttentionFloat.forward(l, qr, kr, vr, (float[]) out, (float[]) lse);
         else AttentionDouble.forward(l, qr, kr, vr, (double[]) out, (double[]) lse);
-        return new Tensor[] {Tensor.wrap(dtype, Shape.of(l.b(), l.h(), l.tq(), l.dv()), out),
+        return new Tensor[] {headsView(dtype, l, l.tq(), l.dv(), out),
                 Tensor.wrap(dtype, Shape.of(l.b(), l.h(), l.tq()), lse)};
     }
 
@@ -57,8 +57,18 @@ public final class CpuAttentionKernels {
             AttentionDouble.backward(l, qr, kr, vr, (double[]) lse, gr, (double[]) gl, (double[]) dq,
                     (double[]) dk, (double[]) dv);
         }
-        return new Tensor[] {Tensor.wrap(dtype, Shape.of(l.b(), l.h(), l.tq(), l.d()), dq),
-                Tensor.wrap(dtype, Shape.of(l.b(), l.h(), l.tk(), l.d()), dk),
-                Tensor.wrap(dtype, Shape.of(l.b(), l.h(), l.tk(), l.dv()), dv)};
+        return new Tensor[] {headsView(dtype, l, l.tq(), l.d(), dq), headsView(dtype, l, l.tk(), l.d(), dk),
+                headsView(dtype, l, l.tk(), l.dv(), dv)};
+    }
+
+    /**
+     * A [B, H, T, width] result: float32 kernels store it token-major ([B, T, H, width], see AttentionFloat.row), so
+     * it is a view with those strides; float64 ones store it dense.
+     */
+    private static Tensor headsView(DType dtype, AttentionLayout l, int t, int width, Object data) {
+        if (dtype != DType.FLOAT32) return Tensor.wrap(dtype, Shape.of(l.b(), l.h(), t, width), data);
+        Tensor tokenMajor = Tensor.wrap(dtype, Shape.of(l.b(), t, l.h(), width), data);
+        return Tensor.view(tokenMajor, Shape.of(l.b(), l.h(), t, width), 0,
+                new int[] {t * l.h() * width, width, l.h() * width, 1});
     }
 }

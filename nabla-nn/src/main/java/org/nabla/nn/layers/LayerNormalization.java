@@ -1,11 +1,13 @@
 package org.nabla.nn.layers;
 
+import org.nabla.DType;
 import org.nabla.Shape;
 import org.nabla.Tensor;
 import org.nabla.Variable;
 import org.nabla.nn.CallContext;
 import org.nabla.nn.Initializers;
 import org.nabla.nn.Layer;
+import org.nabla.nn.NormalizationOps;
 
 /**
  * Layer normalization (Keras' {@code LayerNormalization}, Ba et al. 2016): each example is normalized over its last
@@ -56,9 +58,18 @@ public final class LayerNormalization extends Layer {
     @Override
     public Shape outputShape(Shape[] in) { return in[0]; }
 
+    /**
+     * With gamma and beta, in float32 or float64: one fused {@code LayerNorm} op (one pass forward, one backward);
+     * otherwise the composed standardization.
+     */
     @Override
     protected Tensor forward(Tensor[] inputs, CallContext ctx) {
-        return Standardization.scaleAndShift(Standardization.standardize(inputs[0], epsilon, -1), gamma, beta);
+        Tensor x = inputs[0];
+        if (gamma != null && beta != null && (x.dtype() == DType.FLOAT32 || x.dtype() == DType.FLOAT64)
+                && gamma.dtype() == x.dtype()) {
+            return NormalizationOps.layerNorm(x, gamma.read(), beta.read(), epsilon);
+        }
+        return Standardization.scaleAndShift(Standardization.standardize(x, epsilon, -1), gamma, beta);
     }
 
     /** Normalization keeps every timestep, and so their mask. */

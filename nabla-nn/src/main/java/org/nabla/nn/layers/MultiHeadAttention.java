@@ -130,8 +130,16 @@ public final class MultiHeadAttention extends Layer {
     private Tensor project(Tensor x, Variable kernel, Variable bias, int size) {
         int t = x.shape().dim(1), d = x.shape().dim(2);
         Tensor flat = Ops.matmul(Ops.reshape(x, -1, d), Ops.reshape(read(kernel), d, heads * size));
-        Tensor y = Ops.add(flat, Ops.reshape(read(bias), heads * size));
+        Tensor y = plusBias(flat, Ops.reshape(read(bias), heads * size));
         return Ops.transpose(Ops.reshape(y, -1, t, heads, size), 0, 2, 1, 3);
+    }
+
+    /**
+     * y [rows, n] + bias [n]: BiasAdd for float32 and float64 (one pass over y, and its gradient a column sum instead
+     * of a broadcasting Add's reduction), Add for the dtypes BiasAdd has no kernel for.
+     */
+    private static Tensor plusBias(Tensor y, Tensor bias) {
+        return y.dtype() == DType.FLOAT32 || y.dtype() == DType.FLOAT64 ? Ops.biasAdd(y, bias) : Ops.add(y, bias);
     }
 
     @Override
@@ -159,7 +167,7 @@ public final class MultiHeadAttention extends Layer {
                         1 / Math.sqrt(keyDim), causal)
                 : unfusedAttention(q, k, v, allowed, tq, tk);
         Tensor merged = Ops.reshape(Ops.transpose(attention, 0, 2, 1, 3), -1, heads * valueDim);
-        Tensor out = Ops.add(Ops.matmul(merged, Ops.reshape(read(oKernel), heads * valueDim, dq)), read(oBias));
+        Tensor out = plusBias(Ops.matmul(merged, Ops.reshape(read(oKernel), heads * valueDim, dq)), read(oBias));
         return new Tensor[] {Ops.reshape(out, -1, tq, dq)};
     }
 
