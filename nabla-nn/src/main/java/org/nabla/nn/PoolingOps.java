@@ -30,7 +30,7 @@ import org.nabla.ops.TensorSpec;
  *     {@code argmax[i]} (the gradient of MaxPoolWithArgmax).</li>
  * <li>{@code ArgmaxGather(values, argmax)}: {@code values.flat[argmax[i]]} (the gradient of ArgmaxScatter).</li>
  * <li>{@code MaxPoolBiasReluGrad(grad, argmax, pooled, like)}: ArgmaxScatter followed by BiasReluGrad in one pass
- *     ({@link MaxPoolReluGrad}; the graph optimizer's fusion of a ReLU layer followed by max pooling).</li>
+ *     ({@code MaxPoolReluGrad}; the graph optimizer's fusion of a ReLU layer followed by max pooling).</li>
  * </ul>
  * An {@link OpLibrary} (listed in nabla-nn's {@code META-INF/services/org.nabla.kernels.OpLibrary}): the ops, their
  * gradients and CPU kernels are registered wherever nabla-nn is on the class path.
