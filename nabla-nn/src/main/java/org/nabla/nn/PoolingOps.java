@@ -29,6 +29,8 @@ import org.nabla.ops.TensorSpec;
  * <li>{@code ArgmaxScatter(grad, argmax, like)}: zeros shaped like {@code like} with {@code grad[i]} added at
  *     {@code argmax[i]} (the gradient of MaxPoolWithArgmax).</li>
  * <li>{@code ArgmaxGather(values, argmax)}: {@code values.flat[argmax[i]]} (the gradient of ArgmaxScatter).</li>
+ * <li>{@code MaxPoolBiasReluGrad(grad, argmax, pooled, like)}: ArgmaxScatter followed by BiasReluGrad in one pass
+ *     ({@code MaxPoolReluGrad}; the graph optimizer's fusion of a ReLU layer followed by max pooling).</li>
  * </ul>
  * An {@link OpLibrary} (listed in nabla-nn's {@code META-INF/services/org.nabla.kernels.OpLibrary}): the ops, their
  * gradients and CPU kernels are registered wherever nabla-nn is on the class path.
@@ -56,8 +58,22 @@ public final class PoolingOps implements OpLibrary {
             .internal()
             .summary("values.flat[argmax[i]], shaped like argmax").build();
 
+    /**
+     * Internal: {@code BiasReluGrad(ArgmaxScatter(grad, argmax, like), like)} where {@code (pooled, argmax)} is
+     * MaxPoolWithArgmax of {@code like}, in one pass over the pooled tensors (the graph optimizer's fusion builds it).
+     */
+    public static final OpDef MAX_POOL_BIAS_RELU_GRAD = OpDef.builder("MaxPoolBiasReluGrad")
+            .inputs("grad", "argmax", "pooled", "like")
+            .shape(PoolingOps::poolReluGradShape)
+            .notDifferentiable().internal()
+            .summary("BiasReluGrad of max pooling's gradient: zeros like 'like' with grad[i] added at argmax[i] where "
+                    + "pooled[i] > 0, and those gradients summed per channel")
+            .build();
+
     @Override
-    public Collection<OpDef> ops() { return List.of(MAX_POOL_WITH_ARGMAX, ARGMAX_SCATTER, ARGMAX_GATHER); }
+    public Collection<OpDef> ops() {
+        return List.of(MAX_POOL_WITH_ARGMAX, ARGMAX_SCATTER, ARGMAX_GATHER, MAX_POOL_BIAS_RELU_GRAD);
+    }
 
     @Override
     public void registerGradients(GradientRegistry gradients) {
@@ -93,6 +109,21 @@ public final class PoolingOps implements OpLibrary {
         return new TensorSpec[] {in[2]};
     }
 
+    private static TensorSpec[] poolReluGradShape(TensorSpec[] in, Attrs a) {
+        String op = "MaxPoolBiasReluGrad";
+        Infer.requireFloating(op, "grad", in[0]);
+        Infer.sameDType(op, in[0], in[2]);
+        Infer.sameDType(op, in[0], in[3]);
+        if (in[1].dtype() != DType.INT32 || !in[1].shape().isCompatibleWith(in[0].shape())
+                || !in[2].shape().isCompatibleWith(in[0].shape())) {
+            throw new OpException(op, "argmax (int32) and pooled must be shaped like grad " + in[0] + ", got "
+                    + in[1] + " and " + in[2]);
+        }
+        Shape like = in[3].shape();
+        if (like.rank() != 4) throw new OpException(op, "like must be NHWC (rank 4), got " + like);
+        return new TensorSpec[] {in[3], new TensorSpec(in[0].dtype(), Shape.of(like.dim(3)))};
+    }
+
     private static TensorSpec[] gatherShape(TensorSpec[] in, Attrs a) {
         Infer.requireFloating("ArgmaxGather", "values", in[0]);
         if (in[1].dtype() != DType.INT32) throw new OpException("ArgmaxGather", "argmax must be int32, got " + in[1]);
@@ -106,6 +137,7 @@ public final class PoolingOps implements OpLibrary {
             r.register(MAX_POOL_WITH_ARGMAX, CpuDevice.TYPE, d, NnPooling::maxPool);
             r.register(ARGMAX_SCATTER, CpuDevice.TYPE, d, NnPooling::argmaxScatter);
             r.register(ARGMAX_GATHER, CpuDevice.TYPE, d, NnPooling::argmaxGather);
+            r.register(MAX_POOL_BIAS_RELU_GRAD, CpuDevice.TYPE, d, MaxPoolReluGrad::run);
         }
     }
 }

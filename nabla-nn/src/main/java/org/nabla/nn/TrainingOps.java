@@ -239,13 +239,7 @@ public final class TrainingOps implements OpLibrary {
         if (x.data() instanceof float[] f) {
             float sc = (float) (1 / (1 - rate));
             float[] o = ctx.allocateFloats(n), m = ctx.allocateFloats(n);
-            Parallel.forRange(n, 1 << 15, (from, to) -> {
-                for (int i = from; i < to; i++) {
-                    float k = keep(key, i, threshold) ? sc : 0f;
-                    m[i] = k;
-                    o[i] = f[i] * k;
-                }
-            });
+            Parallel.forRange(n, 1 << 15, (from, to) -> DropoutMask.apply(key, threshold, sc, f, o, m, from, to));
             return new Tensor[] {Tensor.wrap(x.dtype(), x.shape(), o), Tensor.wrap(x.dtype(), x.shape(), m)};
         }
         double[] d = (double[]) x.data();

@@ -75,6 +75,25 @@ class TrainingOpsTest {
         assertTrue(e.getMessage().contains("step must be an int64 scalar"), e.getMessage());
     }
 
+    /** The float32 mask (eight hashes per step, a scalar tail) is bitwise the scalar hash's, at a pinned rate. */
+    @Test
+    void stepDropoutFloatMaskIsTheScalarHash() {
+        int n = 70_003; // several parallel chunks and a tail
+        double rate = 0.3;
+        double[] x = Ref.random(n, 4, -1, 1);
+        Tensor y = TrainingOps.stepDropout(Ref.f32(x, n), Tensors.scalar(12L), rate, 77);
+        float[] yv = y.toFloatArray();
+        long key = TrainingOps.dropoutKey(77, 12), threshold = (long) Math.ceil(rate * 0x1.0p53);
+        float scale = (float) (1 / (1 - rate));
+        int kept = 0;
+        for (int i = 0; i < n; i++) {
+            boolean keep = TrainingOps.keep(key, i, threshold);
+            assertEquals(keep ? (float) x[i] * scale : 0f * (float) x[i], yv[i], 0f, "element " + i);
+            if (keep) kept++;
+        }
+        assertTrue(Math.abs(kept - 0.7 * n) < 0.01 * n, kept + " of " + n + " kept");
+    }
+
     @Test
     void adamUpdateChecksItsInputs() {
         Tensor w = Tensors.of(new float[] {1, 2});

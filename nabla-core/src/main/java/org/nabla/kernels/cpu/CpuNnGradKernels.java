@@ -23,6 +23,12 @@ public final class CpuNnGradKernels {
     private CpuNnGradKernels() {}
 
     private static final int TILE_ELEMENTS = 1 << 16;
+    /**
+     * float32 input gradients go through {@link ImplicitConvInputGrad} where it applies; -Dnabla.conv.transposed=false
+     * keeps the full convolution through the forward kernel or im2col (comparisons).
+     */
+    private static final boolean TRANSPOSED_INPUT_GRAD =
+            !"false".equals(System.getProperty("nabla.conv.transposed"));
 
     /** Registers this family's CPU kernels. */
     public static void register(KernelRegistry r) {
@@ -81,16 +87,21 @@ public final class CpuNnGradKernels {
         Object gd = g.data(), filt = filter.data();
         int tile = s.tile();
         boolean depthwise = NnConvolution.depthwise() && DepthwiseConv.applies(s.c, s.groups);
-        NnOps.Window2D full = f32 && !depthwise && NnConvolution.implicit() ? fullWindow(s) : null;
+        boolean transposed = f32 && !depthwise && NnConvolution.implicit() && TRANSPOSED_INPUT_GRAD
+                && ImplicitConvInputGrad.supports(s.w, s.groups);
+        NnOps.Window2D full = f32 && !depthwise && !transposed && NnConvolution.implicit() ? fullWindow(s) : null;
         if (!(s.outHW > 0 && s.oc > 0 && s.k > 0)) zero(dx, 0, s.n * image);
         else if (depthwise) DepthwiseConv.backpropInput(gd, s.n, s.h, s.wd, s.c, s.w, filt, s.oc, dx);
-        else if (full != null) {
+        else if (transposed) {
+            ImplicitConvInputGrad.backpropInput((float[]) gd, s.n, s.h, s.wd, s.c, s.w, (float[]) filt, s.oc,
+                    (float[]) dx);
+        } else if (full != null) {
             // dx is the "full" convolution of dy with the flipped, transposed filter: the tuned forward kernel
             // computes it directly (no patch matrix, no scatter-add)
             ImplicitConv.forward((float[]) gd, s.n, s.w.outH(), s.w.outW(), s.oc, full, flipped((float[]) filt, s),
                     s.c, null, false, (float[]) dx);
         }
-        if (!depthwise && full == null && s.outHW > 0 && s.oc > 0 && s.k > 0) {
+        if (!depthwise && !transposed && full == null && s.outHW > 0 && s.oc > 0 && s.k > 0) {
             Parallel.forRange(s.n, 1, (from, to) -> {
                 zero(dx, from * image, to * image);
                 Object buf = Strided.allocate(dtype.storage(), tile * s.k);

@@ -1,0 +1,94 @@
+package org.nabla.nn;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.nabla.DType;
+import org.nabla.Ops;
+import org.nabla.Shape;
+import org.nabla.Tensor;
+import org.nabla.autodiff.Gradients;
+import org.nabla.eager.ExecutionContext;
+import org.nabla.graph.Graph;
+import org.nabla.graph.Output;
+import org.nabla.ops.Attrs;
+import org.nabla.runtime.SerialExecutor;
+import org.nabla.runtime.optimize.GraphOptimizer;
+import org.nabla.runtime.optimize.Optimized;
+import org.nabla.runtime.optimize.OptimizerOptions;
+
+/**
+ * MaxPoolBiasReluGrad against the two ops it replaces (ArgmaxScatter then BiasReluGrad), and the graph optimizer's
+ * fusion that builds it from a ReLU layer's and a max pooling's gradients.
+ */
+class MaxPoolReluGradTest {
+    /** {kh, kw, sh, sw, same}: disjoint windows, overlapping windows (one input element the max of several). */
+    private static final int[][] CONFIGS = {{2, 2, 2, 2, 0}, {3, 3, 2, 2, 1}, {3, 3, 1, 1, 0}};
+
+    @Test
+    void matchesScatterThenBiasReluGrad() {
+        for (int[] cfg : CONFIGS) {
+            for (boolean f32 : new boolean[] {true, false}) {
+                int[] k = {cfg[0], cfg[1]}, s = {cfg[2], cfg[3]};
+                double[] v = Ref.random(9 * 7 * 8 * 5, cfg[0] + cfg[2], -1, 1);
+                for (int i = 0; i < v.length; i += 7) v[i] = 0; // zeros: the mask is output > 0
+                Tensor y = f32 ? Ref.f32(v, 9, 7, 8, 5) : Ref.f64(v, 9, 7, 8, 5);
+                Tensor[] pool = PoolingOps.maxPoolWithArgmax(y, k, s, cfg[4] == 1 ? "SAME" : "VALID");
+                double[] gv = Ref.random((int) pool[0].size(), 3, -1, 1);
+                Tensor g = f32 ? Ref.f32(gv, pool[0].shape().dims()) : Ref.f64(gv, pool[0].shape().dims());
+                Tensor scattered = Ops.run(PoolingOps.ARGMAX_SCATTER, Attrs.EMPTY, g, pool[1], y);
+                Tensor[] expected = Ops.runMulti(TrainingOps.BIAS_RELU_GRAD, Attrs.EMPTY, scattered, y);
+                Tensor[] fused = Ops.runMulti(PoolingOps.MAX_POOL_BIAS_RELU_GRAD, Attrs.EMPTY, g, pool[1], pool[0], y);
+                assertEquals(expected[0].spec(), fused[0].spec());
+                assertEquals(expected[1].spec(), fused[1].spec());
+                Ref.assertClose(expected[0].toDoubleArray(), fused[0], 0); // the same additions in the same order
+                Ref.assertClose(expected[1].toDoubleArray(), fused[1], f32 ? 1e-5 : 1e-12);
+            }
+        }
+    }
+
+    @Test
+    void fusionReplacesTheScatterAndKeepsResults() {
+        Graph graph = new Graph();
+        Tensor x, b, w, dx, db;
+        try (ExecutionContext.Scope scope = graph.asDefault()) {
+            x = graph.placeholder("x", DType.FLOAT32, Shape.of(-1, 6, 6, 4));
+            b = graph.placeholder("b", DType.FLOAT32, Shape.of(4));
+            w = graph.placeholder("w", DType.FLOAT32, Shape.of(3, 3, 4));
+            Tensor y = TrainingOps.biasRelu(x, b);
+            Tensor pooled = PoolingOps.maxPoolWithArgmax(y, new int[] {2, 2}, new int[] {2, 2}, "VALID")[0];
+            Tensor loss = Ops.sum(Ops.mul(pooled, w));
+            List<Tensor> grads = Gradients.gradients(loss, x, b);
+            dx = grads.get(0);
+            db = grads.get(1);
+        }
+        Map<Output, Tensor> feeds = new HashMap<>();
+        feeds.put(out(x), Ref.f32(Ref.random(2 * 6 * 6 * 4, 1, -1, 1), 2, 6, 6, 4));
+        feeds.put(out(b), Ref.f32(Ref.random(4, 2, -0.3, 0.3), 4));
+        feeds.put(out(w), Ref.f32(Ref.random(36, 3, -1, 1), 3, 3, 4));
+        List<Output> fetches = List.of(out(dx), out(db));
+        List<Output> keep = new ArrayList<>(fetches);
+        keep.addAll(feeds.keySet());
+        Optimized opt = GraphOptimizer.optimize(graph, keep, List.of(), OptimizerOptions.only("fusion"));
+        assertEquals(1, count(opt.graph(), "MaxPoolBiasReluGrad"), opt.graph().toString());
+        assertEquals(0, count(opt.graph(), "BiasReluGrad"), opt.graph().toString());
+        assertEquals(0, count(opt.graph(), "ArgmaxScatter"), opt.graph().toString());
+        List<Tensor> expected = SerialExecutor.run(graph, feeds, fetches, List.of());
+        Map<Output, Tensor> newFeeds = new HashMap<>();
+        feeds.forEach((o, t) -> newFeeds.put(opt.output(o), t));
+        List<Tensor> actual = SerialExecutor.run(opt.graph(), newFeeds, fetches.stream().map(opt::output).toList(),
+                List.of());
+        Ref.assertClose(expected.get(0).toDoubleArray(), actual.get(0), 0);
+        Ref.assertClose(expected.get(1).toDoubleArray(), actual.get(1), 1e-6);
+    }
+
+    private static Output out(Tensor t) { return (Output) t.symbol(); }
+
+    private static long count(Graph g, String op) {
+        return g.nodes().stream().filter(n -> n.op().name().equals(op)).count();
+    }
+}
