@@ -1,0 +1,117 @@
+package org.nabla.kernels.cpu;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+import org.nabla.ops.NnOps;
+
+/**
+ * FusedConv2D with its max pool: y = maxpool_p(act(conv(x, filter) + bias)), pool p x p, stride p, VALID, NHWC
+ * float32. The convolution's output never goes to memory: each band of p convolution rows that one pooled row needs
+ * (only the p * pw columns a window covers) is computed by {@link ImplicitConv}'s micro-kernel into a small buffer
+ * that stays in cache, then pooled. Rows and columns no window covers are never computed. Each convolution output
+ * gets the same sum as in {@link ImplicitConv#forward} (the micro-kernel's K order does not depend on the tile), and
+ * the windows are reduced as {@link TiledMaxPool} does (taps row-major, the first maximum wins, NaN wins), so the
+ * result is bit for bit that of the two ops it replaces.
+ */
+final class ImplicitConvMaxPool {
+    private ImplicitConvMaxPool() {}
+
+    private static final VectorSpecies<Float> S = ImplicitConv.S;
+    private static final int V = ImplicitConv.V, MR = ImplicitConv.MR, NR = ImplicitConv.NR;
+    /** Convolution outputs per band buffer, about: enough whole micro-kernel tiles, small enough for L1/L2. */
+    private static final int BAND_PIXELS = 96;
+
+    /** y [n, outH / p, outW / p, oc] written entirely; the arguments as {@link ImplicitConv#forward}'s. */
+    static void forward(float[] x, int n, int h, int wd, int c, NnOps.Window2D w, float[] filter, int oc,
+                        float[] bias, boolean relu, int p, float[] y) {
+        int ph = w.outH() / p, pw = w.outW() / p;
+        if (n == 0 || ph == 0 || pw == 0 || oc == 0) return;
+        ImplicitConv.Source src = ImplicitConv.Source.of(x, n, h, wd, c, w);
+        int k = w.kH() * w.kW() * c;
+        int panels = (oc + NR - 1) / NR;
+        float[] b = ImplicitConv.packPanels(filter, k, oc);
+        int rowPixels = p * p * pw; // convolution outputs one pooled row needs
+        // pooled rows per band: a multiple of the rows that fill whole tiles, about BAND_PIXELS outputs
+        int whole = MR / gcd(rowPixels, MR);
+        int bandRows = whole * Math.max(1, BAND_PIXELS / (whole * rowPixels));
+        int rows = n * ph;
+        long rowFlops = 2L * rowPixels * k * panels * NR;
+        int grain = (int) Math.max(1, Math.min(rows, ImplicitConv.CHUNK_FLOPS / Math.max(1, rowFlops)));
+        Band geometry = new Band(src, c, w, p, ph, pw, rowPixels);
+        Parallel.forRange(rows, grain, (from, to) -> {
+            float[] conv = new float[Math.min(bandRows, to - from) * rowPixels * oc];
+            float[] tile = new float[MR * NR];
+            int[] base = new int[MR];
+            for (int g0 = from; g0 < to; g0 += bandRows) {
+                int g1 = Math.min(to, g0 + bandRows), pixels = (g1 - g0) * rowPixels;
+                for (int m0 = 0; m0 < pixels; m0 += MR) {
+                    int mr = Math.min(MR, pixels - m0);
+                    geometry.bases(g0, m0, mr, base);
+                    for (int j = 0; j < panels; j++) {
+                        int nr = Math.min(NR, oc - j * NR), ci = m0 * oc + j * NR;
+                        if (mr == MR && nr == NR) {
+                            ImplicitConv.kernel(src.x(), base, w.kH(), w.dilH() * src.wd() * c, w.kW() * c, b,
+                                    j * k * NR, NR, conv, ci, oc);
+                            if (bias != null || relu) ImplicitConv.epilogue(conv, ci, oc, bias, j * NR, relu);
+                        } else {
+                            ImplicitConv.kernel(src.x(), base, w.kH(), w.dilH() * src.wd() * c, w.kW() * c, b,
+                                    j * k * NR, NR, tile, 0, NR);
+                            ImplicitConv.store(tile, mr, nr, bias, j * NR, relu, conv, ci, oc);
+                        }
+                    }
+                }
+                pool(conv, g1 - g0, p, pw, oc, y, g0 * pw * oc);
+            }
+        });
+    }
+
+    /** Where the band's convolution outputs come from: pooled row g's outputs are its p rows of p * pw columns. */
+    private record Band(ImplicitConv.Source src, int c, NnOps.Window2D w, int p, int ph, int pw, int rowPixels) {
+        /** The input offsets of outputs [m0, m0 + mr) of the band starting at pooled row g0; see ImplicitConv.bases. */
+        void bases(int g0, int m0, int mr, int[] base) {
+            int cols = p * pw;
+            for (int r = 0; r < MR; r++) {
+                int m = m0 + Math.min(r, mr - 1);
+                int g = g0 + m / rowPixels, rem = m % rowPixels;
+                int image = g / ph, outRow = g % ph * p + rem / cols, outCol = rem % cols;
+                base[r] = ((image * src.h() + outRow * w.strideH()) * src.wd() + outCol * w.strideW()) * c;
+            }
+        }
+    }
+
+    /** y rows of the band from yi: each window's first maximum over its p x p outputs in conv, taps row-major. */
+    private static void pool(float[] conv, int bandRows, int p, int pw, int oc, float[] y, int yi) {
+        int cols = p * pw, end = S.loopBound(oc);
+        for (int g = 0; g < bandRows; g++) {
+            for (int j = 0; j < pw; j++, yi += oc) {
+                int first = (g * p * cols + j * p) * oc;
+                int ch = 0;
+                for (; ch < end; ch += V) {
+                    FloatVector m = FloatVector.fromArray(S, conv, first + ch);
+                    for (int t = 1; t < p * p; t++) {
+                        FloatVector v = FloatVector.fromArray(S, conv, first + ch + (t / p * cols + t % p) * oc);
+                        m = m.blend(v, wins(v, m));
+                    }
+                    m.intoArray(y, yi + ch);
+                }
+                for (; ch < oc; ch++) {
+                    float m = conv[first + ch];
+                    for (int t = 1; t < p * p; t++) {
+                        float v = conv[first + ch + (t / p * cols + t % p) * oc];
+                        if (v > m || v != v && m == m) m = v;
+                    }
+                    y[yi + ch] = m;
+                }
+            }
+        }
+    }
+
+    /** Whether v takes over from the running maximum m: larger, or the first NaN (as TiledMaxPool). */
+    private static VectorMask<Float> wins(FloatVector v, FloatVector m) {
+        return v.compare(VectorOperators.GT, m).or(v.test(VectorOperators.IS_NAN).andNot(m.test(VectorOperators.IS_NAN)));
+    }
+
+    private static int gcd(int a, int b) { return b == 0 ? a : gcd(b, a % b); }
+}
