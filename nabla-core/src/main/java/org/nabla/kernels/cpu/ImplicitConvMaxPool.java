@@ -13,7 +13,8 @@ import org.nabla.ops.NnOps;
  * that stays in cache, then pooled. Rows and columns no window covers are never computed. Each convolution output
  * gets the same sum as in {@link ImplicitConv#forward} (the micro-kernel's K order does not depend on the tile), and
  * the windows are reduced as {@link TiledMaxPool} does (taps row-major, the first maximum wins, NaN wins), so the
- * result is bit for bit that of the two ops it replaces.
+ * result is bit for bit that of the two ops it replaces. With ReLU the raw outputs are pooled first and the bias
+ * and ReLU applied to the maxima only ({@link #poolBiasRelu}: the same values, a quarter of the epilogue's work).
  */
 final class ImplicitConvMaxPool {
     private ImplicitConvMaxPool() {}
@@ -54,15 +55,16 @@ final class ImplicitConvMaxPool {
                         if (mr == MR && nr == NR) {
                             ImplicitConv.kernel(src.x(), base, w.kH(), w.dilH() * src.wd() * c, w.kW() * c, b,
                                     j * k * NR, NR, conv, ci, oc);
-                            if (bias != null || relu) ImplicitConv.epilogue(conv, ci, oc, bias, j * NR, relu);
+                            if (!relu && bias != null) ImplicitConv.epilogue(conv, ci, oc, bias, j * NR, false);
                         } else {
                             ImplicitConv.kernel(src.x(), base, w.kH(), w.dilH() * src.wd() * c, w.kW() * c, b,
                                     j * k * NR, NR, tile, 0, NR);
-                            ImplicitConv.store(tile, mr, nr, bias, j * NR, relu, conv, ci, oc);
+                            ImplicitConv.store(tile, mr, nr, relu ? null : bias, j * NR, false, conv, ci, oc);
                         }
                     }
                 }
-                pool(conv, g1 - g0, p, pw, oc, y, g0 * pw * oc);
+                if (relu) poolBiasRelu(conv, g1 - g0, p, pw, oc, bias, y, g0 * pw * oc);
+                else pool(conv, g1 - g0, p, pw, oc, y, g0 * pw * oc);
             }
         });
     }
@@ -103,6 +105,35 @@ final class ImplicitConvMaxPool {
                         if (v > m || v != v && m == m) m = v;
                     }
                     y[yi + ch] = m;
+                }
+            }
+        }
+    }
+
+    /**
+     * With ReLU: relu(max(conv) + bias) per window, lane-wise maxima. Equal, bit for bit, to the windows' first
+     * maxima of relu(conv + bias) as {@link #pool} takes them (NaN payloads aside): adding the bias rounds
+     * monotonically, so it commutes with the maximum, and after ReLU no -0 is left to tie with +0.
+     */
+    private static void poolBiasRelu(float[] conv, int bandRows, int p, int pw, int oc, float[] bias, float[] y,
+                                     int yi) {
+        int cols = p * pw, end = S.loopBound(oc);
+        for (int g = 0; g < bandRows; g++) {
+            for (int j = 0; j < pw; j++, yi += oc) {
+                int first = (g * p * cols + j * p) * oc;
+                int ch = 0;
+                for (; ch < end; ch += V) {
+                    FloatVector m = FloatVector.fromArray(S, conv, first + ch);
+                    for (int t = 1; t < p * p; t++) {
+                        m = m.max(FloatVector.fromArray(S, conv, first + ch + (t / p * cols + t % p) * oc));
+                    }
+                    if (bias != null) m = m.add(FloatVector.fromArray(S, bias, ch));
+                    m.max(0f).intoArray(y, yi + ch);
+                }
+                for (; ch < oc; ch++) {
+                    float m = conv[first + ch];
+                    for (int t = 1; t < p * p; t++) m = Math.max(m, conv[first + ch + (t / p * cols + t % p) * oc]);
+                    y[yi + ch] = Math.max(bias != null ? m + bias[ch] : m, 0f);
                 }
             }
         }

@@ -76,6 +76,7 @@ class ImplicitConvMaxPoolTest {
                 check(k, p, false, false);
                 check(k, p, true, true);
                 check(k, p, true, false);
+                check(k, p, false, true);
             }
         }
     }
