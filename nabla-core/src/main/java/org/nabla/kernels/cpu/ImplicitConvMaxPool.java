@@ -41,15 +41,17 @@ final class ImplicitConvMaxPool {
         long rowFlops = 2L * rowPixels * k * panels * NR;
         int grain = (int) Math.max(1, Math.min(rows, ImplicitConv.CHUNK_FLOPS / Math.max(1, rowFlops)));
         Band geometry = new Band(src, c, w, p, ph, pw, rowPixels);
+        int[] taps = taps(p, pw, oc);
         Parallel.forRange(rows, grain, (from, to) -> {
             float[] conv = new float[Math.min(bandRows, to - from) * rowPixels * oc];
             float[] tile = new float[MR * NR];
-            int[] base = new int[MR];
+            int[] base = new int[MR], offsets = new int[Math.min(bandRows, to - from) * rowPixels];
             for (int g0 = from; g0 < to; g0 += bandRows) {
                 int g1 = Math.min(to, g0 + bandRows), pixels = (g1 - g0) * rowPixels;
+                geometry.offsets(g0, g1, offsets);
                 for (int m0 = 0; m0 < pixels; m0 += MR) {
                     int mr = Math.min(MR, pixels - m0);
-                    geometry.bases(g0, m0, mr, base);
+                    for (int r = 0; r < MR; r++) base[r] = offsets[m0 + Math.min(r, mr - 1)]; // past mr: the last
                     for (int j = 0; j < panels; j++) {
                         int nr = Math.min(NR, oc - j * NR), ci = m0 * oc + j * NR;
                         if (mr == MR && nr == NR) {
@@ -63,28 +65,36 @@ final class ImplicitConvMaxPool {
                         }
                     }
                 }
-                if (relu) poolBiasRelu(conv, g1 - g0, p, pw, oc, bias, y, g0 * pw * oc);
-                else pool(conv, g1 - g0, p, pw, oc, y, g0 * pw * oc);
+                if (relu) poolBiasRelu(conv, g1 - g0, p, pw, oc, taps, bias, y, g0 * pw * oc);
+                else pool(conv, g1 - g0, p, pw, oc, taps, y, g0 * pw * oc);
             }
         });
     }
 
-    /** Where the band's convolution outputs come from: pooled row g's outputs are its p rows of p * pw columns. */
+    /** Where convolution outputs come from: pooled row g's are its p rows of p * pw columns, row-major. */
     private record Band(ImplicitConv.Source src, int c, NnOps.Window2D w, int p, int ph, int pw, int rowPixels) {
-        /** The input offsets of outputs [m0, m0 + mr) of the band starting at pooled row g0; see ImplicitConv.bases. */
-        void bases(int g0, int m0, int mr, int[] base) {
-            int cols = p * pw;
-            for (int r = 0; r < MR; r++) {
-                int m = m0 + Math.min(r, mr - 1);
-                int g = g0 + m / rowPixels, rem = m % rowPixels;
-                int image = g / ph, outRow = g % ph * p + rem / cols, outCol = rem % cols;
-                base[r] = ((image * src.h() + outRow * w.strideH()) * src.wd() + outCol * w.strideW()) * c;
+        /** offsets[m] = the input offset of output m's first patch value, m over pooled rows [g0, g1). */
+        void offsets(int g0, int g1, int[] offsets) {
+            int cols = p * pw, m = 0;
+            for (int g = g0; g < g1; g++) {
+                int image = g / ph, top = g % ph * p;
+                for (int r = 0; r < p; r++) {
+                    int rowStart = (image * src.h() + (top + r) * w.strideH()) * src.wd();
+                    for (int col = 0; col < cols; col++) offsets[m++] = (rowStart + col * w.strideW()) * c;
+                }
             }
         }
     }
 
+    /** The taps of a p x p window as offsets from its first, row-major, in an output band of p * pw columns. */
+    private static int[] taps(int p, int pw, int oc) {
+        int[] t = new int[p * p];
+        for (int i = 0; i < t.length; i++) t[i] = (i / p * p * pw + i % p) * oc;
+        return t;
+    }
+
     /** y rows of the band from yi: each window's first maximum over its p x p outputs in conv, taps row-major. */
-    private static void pool(float[] conv, int bandRows, int p, int pw, int oc, float[] y, int yi) {
+    private static void pool(float[] conv, int bandRows, int p, int pw, int oc, int[] taps, float[] y, int yi) {
         int cols = p * pw, end = S.loopBound(oc);
         for (int g = 0; g < bandRows; g++) {
             for (int j = 0; j < pw; j++, yi += oc) {
@@ -92,16 +102,16 @@ final class ImplicitConvMaxPool {
                 int ch = 0;
                 for (; ch < end; ch += V) {
                     FloatVector m = FloatVector.fromArray(S, conv, first + ch);
-                    for (int t = 1; t < p * p; t++) {
-                        FloatVector v = FloatVector.fromArray(S, conv, first + ch + (t / p * cols + t % p) * oc);
+                    for (int t = 1; t < taps.length; t++) {
+                        FloatVector v = FloatVector.fromArray(S, conv, first + ch + taps[t]);
                         m = m.blend(v, wins(v, m));
                     }
                     m.intoArray(y, yi + ch);
                 }
                 for (; ch < oc; ch++) {
                     float m = conv[first + ch];
-                    for (int t = 1; t < p * p; t++) {
-                        float v = conv[first + ch + (t / p * cols + t % p) * oc];
+                    for (int t = 1; t < taps.length; t++) {
+                        float v = conv[first + ch + taps[t]];
                         if (v > m || v != v && m == m) m = v;
                     }
                     y[yi + ch] = m;
@@ -115,8 +125,8 @@ final class ImplicitConvMaxPool {
      * maxima of relu(conv + bias) as {@link #pool} takes them (NaN payloads aside): adding the bias rounds
      * monotonically, so it commutes with the maximum, and after ReLU no -0 is left to tie with +0.
      */
-    private static void poolBiasRelu(float[] conv, int bandRows, int p, int pw, int oc, float[] bias, float[] y,
-                                     int yi) {
+    private static void poolBiasRelu(float[] conv, int bandRows, int p, int pw, int oc, int[] taps, float[] bias,
+                                     float[] y, int yi) {
         int cols = p * pw, end = S.loopBound(oc);
         for (int g = 0; g < bandRows; g++) {
             for (int j = 0; j < pw; j++, yi += oc) {
@@ -124,15 +134,15 @@ final class ImplicitConvMaxPool {
                 int ch = 0;
                 for (; ch < end; ch += V) {
                     FloatVector m = FloatVector.fromArray(S, conv, first + ch);
-                    for (int t = 1; t < p * p; t++) {
-                        m = m.max(FloatVector.fromArray(S, conv, first + ch + (t / p * cols + t % p) * oc));
+                    for (int t = 1; t < taps.length; t++) {
+                        m = m.max(FloatVector.fromArray(S, conv, first + ch + taps[t]));
                     }
                     if (bias != null) m = m.add(FloatVector.fromArray(S, bias, ch));
                     m.max(0f).intoArray(y, yi + ch);
                 }
                 for (; ch < oc; ch++) {
                     float m = conv[first + ch];
-                    for (int t = 1; t < p * p; t++) m = Math.max(m, conv[first + ch + (t / p * cols + t % p) * oc]);
+                    for (int t = 1; t < taps.length; t++) m = Math.max(m, conv[first + ch + taps[t]]);
                     y[yi + ch] = Math.max(bias != null ? m + bias[ch] : m, 0f);
                 }
             }
