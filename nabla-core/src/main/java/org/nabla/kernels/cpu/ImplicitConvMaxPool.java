@@ -38,35 +38,44 @@ final class ImplicitConvMaxPool {
         int whole = MR / gcd(rowPixels, MR);
         int bandRows = whole * Math.max(1, BAND_PIXELS / (whole * rowPixels));
         int rows = n * ph;
-        long rowFlops = 2L * rowPixels * k * panels * NR;
-        int grain = (int) Math.max(1, Math.min(rows, ImplicitConv.CHUNK_FLOPS / Math.max(1, rowFlops)));
+        // Few pooled rows (batch 1): work items are (panel, pooled row), panel-major, so that every thread gets an
+        // even share; otherwise pooled rows with all panels.
+        int groups = rows < 4 * Parallel.THREADS ? panels : 1;
+        long itemFlops = 2L * rowPixels * k * (panels / groups) * NR;
+        int grain = (int) Math.max(1, Math.min(rows, ImplicitConv.CHUNK_FLOPS / Math.max(1, itemFlops)));
         Band geometry = new Band(src, c, w, p, ph, pw, rowPixels);
         int[] taps = taps(p, pw, oc);
-        Parallel.forRange(rows, grain, (from, to) -> {
+        Parallel.forRange(rows * groups, grain, (from, to) -> {
             float[] conv = new float[Math.min(bandRows, to - from) * rowPixels * oc];
             float[] tile = new float[MR * NR];
             int[] base = new int[MR], offsets = new int[Math.min(bandRows, to - from) * rowPixels];
-            for (int g0 = from; g0 < to; g0 += bandRows) {
-                int g1 = Math.min(to, g0 + bandRows), pixels = (g1 - g0) * rowPixels;
-                geometry.offsets(g0, g1, offsets);
-                for (int m0 = 0; m0 < pixels; m0 += MR) {
-                    int mr = Math.min(MR, pixels - m0);
-                    for (int r = 0; r < MR; r++) base[r] = offsets[m0 + Math.min(r, mr - 1)]; // past mr: the last
-                    for (int j = 0; j < panels; j++) {
-                        int nr = Math.min(NR, oc - j * NR), ci = m0 * oc + j * NR;
-                        if (mr == MR && nr == NR) {
-                            ImplicitConv.kernel(src.x(), base, w.kH(), w.dilH() * src.wd() * c, w.kW() * c, b,
-                                    j * k * NR, NR, conv, ci, oc);
-                            if (!relu && bias != null) ImplicitConv.epilogue(conv, ci, oc, bias, j * NR, false);
-                        } else {
-                            ImplicitConv.kernel(src.x(), base, w.kH(), w.dilH() * src.wd() * c, w.kW() * c, b,
-                                    j * k * NR, NR, tile, 0, NR);
-                            ImplicitConv.store(tile, mr, nr, relu ? null : bias, j * NR, false, conv, ci, oc);
+            for (int item = from; item < to; ) {
+                int group = item / rows, end = Math.min(to, (group + 1) * rows);
+                int j0 = group * panels / groups, j1 = (group + 1) * panels / groups;
+                for (int g0 = item - group * rows; g0 < end - group * rows; g0 += bandRows) {
+                    int g1 = Math.min(end - group * rows, g0 + bandRows), pixels = (g1 - g0) * rowPixels;
+                    geometry.offsets(g0, g1, offsets);
+                    for (int m0 = 0; m0 < pixels; m0 += MR) {
+                        int mr = Math.min(MR, pixels - m0);
+                        for (int r = 0; r < MR; r++) base[r] = offsets[m0 + Math.min(r, mr - 1)]; // past mr: the last
+                        for (int j = j0; j < j1; j++) {
+                            int nr = Math.min(NR, oc - j * NR), ci = m0 * oc + j * NR;
+                            if (mr == MR && nr == NR) {
+                                ImplicitConv.kernel(src.x(), base, w.kH(), w.dilH() * src.wd() * c, w.kW() * c, b,
+                                        j * k * NR, NR, conv, ci, oc);
+                                if (!relu && bias != null) ImplicitConv.epilogue(conv, ci, oc, bias, j * NR, false);
+                            } else {
+                                ImplicitConv.kernel(src.x(), base, w.kH(), w.dilH() * src.wd() * c, w.kW() * c, b,
+                                        j * k * NR, NR, tile, 0, NR);
+                                ImplicitConv.store(tile, mr, nr, relu ? null : bias, j * NR, false, conv, ci, oc);
+                            }
                         }
                     }
+                    int c0 = j0 * NR, c1 = Math.min(oc, j1 * NR);
+                    if (relu) poolBiasRelu(conv, g1 - g0, p, pw, oc, c0, c1, taps, bias, y, g0 * pw * oc);
+                    else pool(conv, g1 - g0, p, pw, oc, c0, c1, taps, y, g0 * pw * oc);
                 }
-                if (relu) poolBiasRelu(conv, g1 - g0, p, pw, oc, taps, bias, y, g0 * pw * oc);
-                else pool(conv, g1 - g0, p, pw, oc, taps, y, g0 * pw * oc);
+                item = end;
             }
         });
     }
@@ -93,13 +102,14 @@ final class ImplicitConvMaxPool {
         return t;
     }
 
-    /** y rows of the band from yi: each window's first maximum over its p x p outputs in conv, taps row-major. */
-    private static void pool(float[] conv, int bandRows, int p, int pw, int oc, int[] taps, float[] y, int yi) {
-        int cols = p * pw, end = S.loopBound(oc);
+    /** y rows of the band from yi, channels [c0, c1): each window's first maximum over its p x p outputs in conv, taps row-major. */
+    private static void pool(float[] conv, int bandRows, int p, int pw, int oc, int c0, int c1, int[] taps, float[] y,
+                             int yi) {
+        int cols = p * pw, end = c0 + S.loopBound(c1 - c0);
         for (int g = 0; g < bandRows; g++) {
             for (int j = 0; j < pw; j++, yi += oc) {
                 int first = (g * p * cols + j * p) * oc;
-                int ch = 0;
+                int ch = c0;
                 for (; ch < end; ch += V) {
                     FloatVector m = FloatVector.fromArray(S, conv, first + ch);
                     for (int t = 1; t < taps.length; t++) {
@@ -108,7 +118,7 @@ final class ImplicitConvMaxPool {
                     }
                     m.intoArray(y, yi + ch);
                 }
-                for (; ch < oc; ch++) {
+                for (; ch < c1; ch++) {
                     float m = conv[first + ch];
                     for (int t = 1; t < taps.length; t++) {
                         float v = conv[first + ch + taps[t]];
@@ -125,13 +135,13 @@ final class ImplicitConvMaxPool {
      * maxima of relu(conv + bias) as {@link #pool} takes them (NaN payloads aside): adding the bias rounds
      * monotonically, so it commutes with the maximum, and after ReLU no -0 is left to tie with +0.
      */
-    private static void poolBiasRelu(float[] conv, int bandRows, int p, int pw, int oc, int[] taps, float[] bias,
-                                     float[] y, int yi) {
-        int cols = p * pw, end = S.loopBound(oc);
+    private static void poolBiasRelu(float[] conv, int bandRows, int p, int pw, int oc, int c0, int c1, int[] taps,
+                                     float[] bias, float[] y, int yi) {
+        int cols = p * pw, end = c0 + S.loopBound(c1 - c0);
         for (int g = 0; g < bandRows; g++) {
             for (int j = 0; j < pw; j++, yi += oc) {
                 int first = (g * p * cols + j * p) * oc;
-                int ch = 0;
+                int ch = c0;
                 for (; ch < end; ch += V) {
                     FloatVector m = FloatVector.fromArray(S, conv, first + ch);
                     for (int t = 1; t < taps.length; t++) {
@@ -140,7 +150,7 @@ final class ImplicitConvMaxPool {
                     if (bias != null) m = m.add(FloatVector.fromArray(S, bias, ch));
                     m.max(0f).intoArray(y, yi + ch);
                 }
-                for (; ch < oc; ch++) {
+                for (; ch < c1; ch++) {
                     float m = conv[first + ch];
                     for (int t = 1; t < taps.length; t++) m = Math.max(m, conv[first + ch + taps[t]]);
                     y[yi + ch] = Math.max(bias != null ? m + bias[ch] : m, 0f);
