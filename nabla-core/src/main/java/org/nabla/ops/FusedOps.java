@@ -70,14 +70,18 @@ public final class FusedOps {
     /**
      * Conv2D + bias + optional ReLU in one op (NHWC float32): {@code activation} is "NONE" or "RELU". Made by graph
      * optimization from Conv2D followed by BiasAdd (+ Relu) or BiasRelu, so the bias and the activation are applied
-     * to each output tile while it is in registers instead of in extra passes over the output.
+     * to each output tile while it is in registers instead of in extra passes over the output. {@code maxPool} p
+     * above 1 also takes the MaxPool2D (p x p windows, stride p, VALID) that followed it, so the convolution's output
+     * is pooled while in cache and never stored (inference graphs: training keeps that output for the gradients).
      */
     public static final OpDef FUSED_CONV2D = NnOps.convAttrs(OpDef.builder("FusedConv2D")
                     .inputs("input", "filter", "bias"))
             .attr("activation", AttrType.STRING, "NONE")
+            .attr("maxPool", AttrType.INT, 1)
             .shape(FusedOps::fusedConvShape)
             .notDifferentiable().internal()
-            .summary("activation(conv2d(input, filter) + bias), NHWC float32; activation NONE or RELU").build();
+            .summary("maxpool(activation(conv2d(input, filter) + bias)), NHWC float32; activation NONE or RELU; "
+                    + "maxPool p: p x p windows, stride p, VALID (1: none)").build();
 
     /** The Conv2D attributes of a FusedConv2D's (activation dropped). */
     public static Attrs convAttrs(Attrs fused) {
@@ -101,8 +105,15 @@ public final class FusedOps {
                 || oc != Shape.UNKNOWN && in[2].shape().dim(0) != Shape.UNKNOWN && in[2].shape().dim(0) != oc) {
             throw new OpException(op, "bias must be float32 [" + oc + "], got " + in[2]);
         }
-        return out;
+        int p = a.getInt("maxPool");
+        if (p < 1) throw new OpException(op, "maxPool must be at least 1, got " + p);
+        if (p == 1) return out;
+        Shape s = out[0].shape();
+        return new TensorSpec[] {TensorSpec.of(out[0].dtype(), Shape.of(s.dim(0), pooled(s.dim(1), p),
+                pooled(s.dim(2), p), s.dim(3)))};
     }
+
+    private static int pooled(int d, int p) { return d == Shape.UNKNOWN ? d : d / p; }
 
     /** Checks the program (stack discipline, indices) and broadcasts the inputs' shapes. */
     private static TensorSpec[] fusedShape(TensorSpec[] in, Attrs a) {

@@ -1,6 +1,7 @@
 package org.nabla.kernels.cpu;
 
 import org.nabla.DType;
+import org.nabla.Shape;
 import org.nabla.Tensor;
 import org.nabla.kernels.KernelContext;
 import org.nabla.ops.Attrs;
@@ -10,7 +11,8 @@ import org.nabla.ops.NnOps;
 /**
  * CPU kernel of {@link FusedOps#FUSED_CONV2D}: {@link ImplicitConv} with its bias + ReLU epilogue where it applies,
  * else Conv2D's kernel followed by one pass adding the bias (and ReLU), with the same float32 arithmetic as the
- * BiasAdd / BiasRelu kernels it replaces.
+ * BiasAdd / BiasRelu kernels it replaces. With {@code maxPool} above 1 the pooled path is {@link ImplicitConvMaxPool}
+ * (else MaxPool2D's kernel on the activation).
  */
 final class FusedConvKernel {
     private FusedConvKernel() {}
@@ -20,21 +22,35 @@ final class FusedConvKernel {
         float[] bias = (float[]) ctx.input(2).dense().data();
         Attrs a = ctx.attrs();
         boolean relu = a.getString("activation").equals("RELU");
+        int pool = a.getInt("maxPool");
         NnOps.Window2D w = NnOps.conv2dWindow(x.shape(), filter.shape(), a);
         int n = x.shape().dim(0), h = x.shape().dim(1), wd = x.shape().dim(2), c = x.shape().dim(3);
         int oc = filter.shape().dim(3);
         float[] y = ctx.allocateFloats(ctx.outputSpec(0).shape().intSize());
-        if (NnConvolution.implicit() && ImplicitConv.supports(w, a.getInt("groups"))) {
+        boolean implicit = NnConvolution.implicit() && ImplicitConv.supports(w, a.getInt("groups"));
+        if (implicit && pool > 1) {
+            ImplicitConvMaxPool.forward((float[]) x.dense().data(), n, h, wd, c, w, (float[]) filter.dense().data(),
+                    oc, bias, relu, pool, y);
+        } else if (implicit) {
             ImplicitConv.forward((float[]) x.dense().data(), n, h, wd, c, w, (float[]) filter.dense().data(), oc,
                     bias, relu, y);
         } else {
             float[] conv = (float[]) ctx.call(NnOps.CONV2D, FusedOps.convAttrs(a), x, filter)[0].dense().data();
-            Parallel.forRange(oc == 0 ? 0 : y.length / oc, Math.max(1, (1 << 15) / Math.max(1, oc)), (from, to) -> {
+            float[] act = pool > 1 ? new float[conv.length] : y;
+            Parallel.forRange(oc == 0 ? 0 : act.length / oc, Math.max(1, (1 << 15) / Math.max(1, oc)), (from, to) -> {
                 for (int i = from * oc; i < to * oc; i++) {
                     float v = conv[i] + bias[i % oc];
-                    y[i] = relu ? Math.max(v, 0f) : v;
+                    act[i] = relu ? Math.max(v, 0f) : v;
                 }
             });
+            if (pool > 1) {
+                Shape convShape = Shape.of(n, w.outH(), w.outW(), oc);
+                Attrs poolAttrs = Attrs.of("ksize", new int[] {pool, pool}, "strides",
+                        new int[] {pool, pool}, "padding", "VALID", "dataFormat", "NHWC");
+                float[] pooled = (float[]) ctx.call(NnOps.MAX_POOL2D, poolAttrs,
+                        Tensor.wrap(DType.FLOAT32, convShape, act))[0].dense().data();
+                System.arraycopy(pooled, 0, y, 0, y.length);
+            }
         }
         return new Tensor[] {Tensor.wrap(DType.FLOAT32, ctx.outputSpec(0).shape(), y)};
     }

@@ -23,7 +23,7 @@ final class ImplicitConv {
     /** -Dnabla.conv.inPlaceFilter=true reads the filter in place when OC is a multiple of NR (for comparisons). */
     private static final boolean PACK_NEVER = Boolean.getBoolean("nabla.conv.inPlaceFilter");
     /** Floating-point work per parallel chunk: below it one thread does the whole call (no fork cost). */
-    private static final long CHUNK_FLOPS = Long.getLong("nabla.conv.chunkFlops", 1L << 20);
+    static final long CHUNK_FLOPS = Long.getLong("nabla.conv.chunkFlops", 1L << 20);
 
     /** Whether this path computes the convolution: float32 callers check the dtype. */
     static boolean supports(NnOps.Window2D w, int groups) {

@@ -84,6 +84,7 @@ public final class GraphOptimizer {
         if (o.commonSubexpressionElimination()) passes.add(new CommonSubexpressionElimination());
         if (o.commonSubexpressionElimination()) passes.add(new LoopIntermediatesSharing());
         if (o.fusion()) passes.add(new ConvBiasActivationFusion());
+        if (o.fusion()) passes.add(new ConvMaxPoolFusion());
         if (o.fusion()) passes.add(new PoolReluGradFusion());
         if (o.fusion()) passes.add(new UpdateFusion());
         if (o.fusion()) passes.add(new ElementwiseFusion());

@@ -397,6 +397,37 @@ class GraphOptimizerTest {
         assertEquals("NONE", opt.output(out(plain)).node().attrs().getString("activation"));
     }
 
+    @Test
+    void convolutionAndTheMaxPoolAfterItFuseOnlyWhenThePoolIsItsOnlyUse() {
+        Graph g = new Graph();
+        Tensor pooled, pooled3, padded, strided, kept, keptUse, dilated;
+        try (ExecutionContext.Scope s = g.asDefault()) {
+            Tensor x = g.placeholder("x", DType.FLOAT32, Shape.of(-1, 11, 10, 5));
+            Tensor f = g.placeholder("f", DType.FLOAT32, Shape.of(3, 3, 5, 40));
+            Tensor b = g.placeholder("b", DType.FLOAT32, Shape.of(40));
+            int[] two = {2, 2};
+            pooled = Ops.maxPool2d(Ops.relu(Ops.biasAdd(Ops.conv2d(x, f, 1, "VALID"), b)), two, two, "VALID");
+            pooled3 = Ops.maxPool2d(Ops.biasAdd(Ops.conv2d(x, f, 1, "SAME"), b), new int[] {3, 3},
+                    new int[] {3, 3}, "VALID");                                             // fused, 3x3
+            padded = Ops.maxPool2d(Ops.relu(Ops.biasAdd(Ops.conv2d(x, f, 1, "SAME"), b)), two, two, "SAME");
+            strided = Ops.maxPool2d(Ops.relu(Ops.biasAdd(Ops.conv2d(x, f, 1, "SAME"), b)), new int[] {3, 3}, two,
+                    "VALID");                                                               // overlapping: stays
+            kept = Ops.relu(Ops.biasAdd(Ops.conv2d(x, f, 1, "VALID"), b));                  // also used below
+            keptUse = Ops.add(Ops.maxPool2d(kept, two, two, "VALID"), Ops.sum(kept));
+            dilated = Ops.maxPool2d(Ops.relu(Ops.biasAdd(Ops.conv2d(x, f, org.nabla.Conv2dOptions.defaults()
+                    .dilations(1, 2)), b)), two, two, "VALID"); // fused; column dilation: the kernel's generic path
+        }
+        Optimized opt = assertSameResults(g, outs(pooled, pooled3, padded, strided, keptUse, dilated), List.of(),
+                OptimizerOptions.only("fusion"), Map.of(), 0); // the same kernels' sums and maxima: bit for bit
+        Graph o = opt.graph();
+        assertEquals(3, count(o, "MaxPool2D"), o.toString());
+        assertEquals(6, count(o, "FusedConv2D"), o.toString());
+        assertEquals(2, opt.output(out(pooled)).node().attrs().getInt("maxPool"));
+        assertEquals(2, opt.output(out(dilated)).node().attrs().getInt("maxPool"));
+        assertEquals(3, opt.output(out(pooled3)).node().attrs().getInt("maxPool"));
+        assertEquals(Shape.of(-1, 4, 4, 40), opt.output(out(pooled)).spec().shape());
+    }
+
     // ---------------------------------------------------------------- all together
 
     @Test

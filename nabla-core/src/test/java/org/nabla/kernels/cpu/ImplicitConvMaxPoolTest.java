@@ -1,0 +1,83 @@
+package org.nabla.kernels.cpu;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import org.junit.jupiter.api.Test;
+import org.nabla.Shape;
+import org.nabla.kernels.cpu.ImplicitConvTest.Case;
+import org.nabla.ops.Attrs;
+import org.nabla.ops.NnOps;
+import org.nabla.ops.PoolWindow;
+
+/**
+ * {@link ImplicitConvMaxPool} against a float64 reference (direct convolution loops, then each window's maximum) and
+ * bit for bit against the two kernels it replaces ({@link ImplicitConv} then {@link TiledMaxPool}): pools of 2 and 3,
+ * outputs that leave rows and columns outside every window, batch 1 and batches spread over threads, channels that
+ * are not a multiple of the vector width, padding and strides, with and without bias and ReLU.
+ */
+class ImplicitConvMaxPoolTest {
+    private static double[] pooledReference(Case k, NnOps.Window2D w, double[] conv, int p) {
+        int ph = w.outH() / p, pw = w.outW() / p;
+        double[] y = new double[k.n() * ph * pw * k.oc()];
+        for (int b = 0; b < k.n(); b++) {
+            for (int i = 0; i < ph; i++) {
+                for (int j = 0; j < pw; j++) {
+                    for (int o = 0; o < k.oc(); o++) {
+                        double m = Double.NEGATIVE_INFINITY;
+                        for (int t = 0; t < p * p; t++) {
+                            int r = i * p + t / p, s = j * p + t % p;
+                            m = Math.max(m, conv[((b * w.outH() + r) * w.outW() + s) * k.oc() + o]);
+                        }
+                        y[((b * ph + i) * pw + j) * k.oc() + o] = m;
+                    }
+                }
+            }
+        }
+        return y;
+    }
+
+    private static void check(Case k, int p, boolean withBias, boolean relu) {
+        NnOps.Window2D w = ImplicitConvTest.window(k);
+        float[] x = ImplicitConvTest.random(k.n() * k.h() * k.w() * k.c());
+        float[] f = ImplicitConvTest.random(k.kh() * k.kw() * k.c() * k.oc());
+        float[] bias = withBias ? ImplicitConvTest.random(k.oc()) : null;
+        int ph = w.outH() / p, pw = w.outW() / p;
+        float[] y = new float[k.n() * ph * pw * k.oc()];
+        java.util.Arrays.fill(y, Float.NaN); // every element must be written
+        ImplicitConvMaxPool.forward(x, k.n(), k.h(), k.w(), k.c(), w, f, k.oc(), bias, relu, p, y);
+
+        double[] expected = pooledReference(k, w, ImplicitConvTest.reference(k, w, x, f, bias, relu), p);
+        double tol = 1e-5 * k.kh() * k.kw() * k.c();
+        for (int i = 0; i < y.length; i++) assertEquals(expected[i], y[i], tol, k + " pool " + p + " element " + i);
+
+        float[] conv = new float[k.n() * w.outH() * w.outW() * k.oc()];
+        ImplicitConv.forward(x, k.n(), k.h(), k.w(), k.c(), w, f, k.oc(), bias, relu, conv);
+        Shape convShape = Shape.of(k.n(), w.outH(), w.outW(), k.oc());
+        Attrs pool = NnOps.MAX_POOL2D.resolveAttrs(Attrs.of("ksize", new int[] {p, p}, "strides", new int[] {p, p}));
+        float[] unfused = new float[y.length];
+        TiledMaxPool.forward(conv, convShape, PoolWindow.of("MaxPool2D", convShape, pool), unfused);
+        assertArrayEquals(unfused, y, k + " pool " + p + ": not the unfused kernels' values bit for bit");
+    }
+
+    @Test
+    void matchesDirectLoopsAndTheUnfusedKernels() {
+        Case[] cases = {
+            new Case(1, 28, 28, 1, 3, 3, 32, 1, 1, "VALID", 1), // the reference cnn's first layer, batch 1
+            new Case(3, 13, 13, 32, 3, 3, 64, 1, 1, "VALID", 1), // its second layer: 11x11, row and column 11 unused
+            new Case(37, 13, 13, 32, 3, 3, 64, 1, 1, "VALID", 1), // many bands, split over threads
+            new Case(2, 7, 9, 5, 3, 3, 33, 1, 1, "SAME", 1), // odd channels, a partial second panel
+            new Case(2, 9, 8, 17, 3, 2, 10, 2, 2, "SAME", 1), // stride 2, uneven SAME padding, fewer than V channels
+            new Case(1, 10, 11, 3, 2, 3, 32, 1, 1, "VALID", 1),
+            new Case(2, 9, 9, 4, 3, 3, 7, 1, 1, "VALID", 2), // row dilation
+        };
+        for (Case k : cases) {
+            for (int p : new int[] {2, 3}) {
+                check(k, p, false, false);
+                check(k, p, true, true);
+                check(k, p, true, false);
+                check(k, p, false, true);
+            }
+        }
+    }
+}
