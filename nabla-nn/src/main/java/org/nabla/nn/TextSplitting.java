@@ -42,28 +42,11 @@ public final class TextSplitting {
             default -> text;
         };
         List<String> tokens = switch (split) {
-            case "WHITESPACE" -> whitespaceSplit(s);
+            case "WHITESPACE" -> TextVectorizer.splitOnWhitespace(s);
             case "CHARACTER" -> s.codePoints().mapToObj(Character::toString).toList();
             default -> List.of(s);
         };
         return ngrams(tokens, ngrams);
-    }
-
-    /** Pieces between ASCII whitespace (tf.strings.split's default), empty ones dropped. */
-    private static List<String> whitespaceSplit(String s) {
-        List<String> out = new ArrayList<>();
-        int start = -1;
-        for (int i = 0; i <= s.length(); i++) {
-            char c = i == s.length() ? ' ' : s.charAt(i);
-            boolean space = c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == 0x0b;
-            if (space && start >= 0) {
-                out.add(s.substring(start, i));
-                start = -1;
-            } else if (!space && start < 0) {
-                start = i;
-            }
-        }
-        return out;
     }
 
     private static String edit(String text, boolean lower, boolean strip) {

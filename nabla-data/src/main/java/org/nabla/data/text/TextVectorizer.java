@@ -81,8 +81,10 @@ public final class TextVectorizer {
     }
 
     /** The tokens of {@code text}: standardized, split on ASCII whitespace, empty pieces dropped. */
-    public static List<String> tokens(String text) {
-        String s = standardize(text);
+    public static List<String> tokens(String text) { return splitOnWhitespace(standardize(text)); }
+
+    /** The pieces of {@code s} between ASCII whitespace (tf.strings.split's default), empty ones dropped. */
+    public static List<String> splitOnWhitespace(String s) {
         List<String> out = new ArrayList<>();
         int start = -1;
         for (int i = 0; i <= s.length(); i++) {
