@@ -5,12 +5,9 @@ import org.nabla.nn.*;
 public class FitAB {
     public static void main(String[] a) {
         int n = 60000;
-        Random r = new Random(1);
-        float[] x = new float[n * 784]; for (int i = 0; i < x.length; i++) x[i] = r.nextFloat();
-        int[] y = new int[n]; for (int i = 0; i < n; i++) y[i] = r.nextInt(10);
-        Tensor X = Tensors.of(x, n, 28, 28, 1), Y = Tensors.of(y, n);
-        List<Tensor[]> bs = new ArrayList<>();
-        for (Tensor[] b : Batches.make(32, true, 42, false, X, Y)) bs.add(b);
+        RandomImages data = RandomImages.of(n);
+        Tensor X = data.x(), Y = data.y();
+        List<Tensor[]> bs = data.batches();
         Model m = ReferenceModels.mlp(42);
         Map<String, List<Double>> res = new TreeMap<>();
         String[] modes = a.length > 0 ? a[0].split(",") : new String[] {"loop", "fit", "fit0"};

@@ -5,12 +5,7 @@ import org.nabla.nn.*;
 public class Regime {
     public static void main(String[] a) {
         int n = 60000;
-        Random r = new Random(1);
-        float[] x = new float[n * 784]; for (int i = 0; i < x.length; i++) x[i] = r.nextFloat();
-        int[] y = new int[n]; for (int i = 0; i < n; i++) y[i] = r.nextInt(10);
-        Tensor X = Tensors.of(x, n, 28, 28, 1), Y = Tensors.of(y, n);
-        List<Tensor[]> bs = new ArrayList<>();
-        for (Tensor[] b : Batches.make(32, true, 42, false, X, Y)) bs.add(b);
+        List<Tensor[]> bs = RandomImages.of(n).batches();
         Model m = ReferenceModels.mlp(42);
         var rt = java.lang.management.ManagementFactory.getRuntimeMXBean();
         int epochs = Integer.parseInt(a.length > 0 ? a[0] : "12");
