@@ -4,8 +4,11 @@ Data: the @stdlib first-name tarballs in ~/.nabla/datasets/names (scripts/setup-
 lists are dropped; a name is in the test split when zlib.crc32(name as UTF-8) % 5 == 0 (NameGender.split's rule).
 Letters a-z are ids 1-26, anything else 27, 0 pads to 12 letters. Model: Embedding(28, 16, mask_zero=True) ->
 GRU(32) -> Dense(2, softmax), Adam(0.01), sparse categorical cross-entropy, batch 64, shuffled.
-Run: KERAS_BACKEND=jax /root/.cache/nabla-peers/venv/bin/python scripts/references/keras_names_gender.py [epochs]
+Prints each epoch's time and throughput and, last, a JSON line with the test accuracy (scripts/compare-text.sh
+--models names reads them; scripts/references/torch_names.py is the PyTorch twin).
+Run: KERAS_BACKEND=jax ~/.cache/nabla-peers/venv/bin/python scripts/references/keras_names_gender.py [epochs]
 """
+import json
 import os
 import sys
 import tarfile
@@ -35,8 +38,8 @@ def encode(ns):
     return ids
 
 
-def main():
-    epochs = int(sys.argv[1]) if len(sys.argv) > 1 else 10
+def split():
+    """((train names, labels), (test names, labels)): NameGender's split (FirstNames.split in nabla-data)."""
     female, male = names("female"), names("male")
     both = set(female) & set(male)
     split = {True: ([], []), False: ([], [])}
@@ -47,19 +50,34 @@ def main():
             test = zlib.crc32(n.encode("utf-8")) % 5 == 0
             split[test][0].append(n)
             split[test][1].append(label)
-    (trn, trl), (ten, tel) = split[False], split[True]
+    return split[False], split[True]
+
+
+def main():
+    epochs = int(sys.argv[1]) if len(sys.argv) > 1 else 10
+    (trn, trl), (ten, tel) = split()
     print(f"names: {len(trn)} train, {len(ten)} test")
     keras.utils.set_random_seed(1)
     model = keras.Sequential([keras.Input((MAX_LEN,), dtype="int32"), keras.layers.Embedding(VOCAB, 16, mask_zero=True),
                               keras.layers.GRU(32), keras.layers.Dense(2, activation="softmax")])
     model.compile(optimizer=keras.optimizers.Adam(0.01), loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+
+    class Timer(keras.callbacks.Callback):
+        def on_epoch_begin(self, epoch, logs=None):
+            self.t = time.perf_counter()
+
+        def on_epoch_end(self, epoch, logs=None):
+            secs = time.perf_counter() - self.t
+            print(f"epoch {epoch + 1}: {secs:.2f} s, {len(trn) / secs:.0f} train samples/s, loss {logs['loss']:.4f}, "
+                  f"accuracy {logs['accuracy']:.4f}", flush=True)
+
     t0 = time.time()
-    h = model.fit(encode(trn), np.array(trl), batch_size=64, epochs=epochs, shuffle=True, verbose=0)
+    model.fit(encode(trn), np.array(trl), batch_size=64, epochs=epochs, shuffle=True, verbose=0, callbacks=[Timer()])
     secs = time.time() - t0
-    for e in range(epochs):
-        print(f"epoch {e + 1}: loss {h.history['loss'][e]:.4f}, accuracy {h.history['accuracy'][e]:.4f}")
     loss, acc = model.evaluate(encode(ten), np.array(tel), batch_size=256, verbose=0)
     print(f"test accuracy {acc:.4f} (loss {loss:.4f}); training {secs:.1f} s")
+    print(json.dumps({"model": "names", "epochs": epochs, "test_accuracy": acc, "test_loss": loss, "train": len(trn),
+                      "test": len(ten), "keras": keras.__version__}))
 
 
 if __name__ == "__main__":

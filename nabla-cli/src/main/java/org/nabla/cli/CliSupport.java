@@ -19,7 +19,6 @@ import org.nabla.data.datasets.FashionMnist;
 import org.nabla.data.datasets.ImageDatasets;
 import org.nabla.data.datasets.LabeledImages;
 import org.nabla.data.datasets.Mnist;
-import org.nabla.data.text.TextVectorizer;
 import org.nabla.nn.Model;
 import org.nabla.nn.ReferenceModels;
 import org.nabla.nn.Sequential;
@@ -32,7 +31,7 @@ import org.nabla.ops.TensorSpec;
 
 /** What the train, evaluate, predict, summary and graph commands share: models, data, file names, JSON. */
 final class CliSupport {
-    static final List<String> DATASETS = List.of("mnist", "fashion-mnist", "spam");
+    static final List<String> DATASETS = List.of("mnist", "fashion-mnist", "spam", "names");
     static final List<String> MODELS = List.of("mlp", "cnn");
     /** Inside a training run's output folder. */
     static final String MODEL_DIR = "model";
@@ -97,12 +96,11 @@ final class CliSupport {
     }
 
     /**
-     * Saves a text model {@code m} that takes raw text: input "text" string [N], turned into {@code length} token
-     * ids by a {@link TextVectorization} layer with {@code vectorizer}'s vocabulary (inside the saved graph), outputs
-     * "logits" and "probabilities". Written atomically.
+     * Saves a text model {@code m} that takes raw text: input "text" string [N], turned into token ids by the
+     * {@link TextVectorization} layer {@code text} (inside the saved graph, with its vocabulary), outputs "logits" and
+     * "probabilities". Written atomically.
      */
-    static void saveTextModel(Model m, Path dir, TextVectorizer vectorizer, int length) throws IOException {
-        TextVectorization text = TextVectorization.of(vectorizer, length);
+    static void saveTextModel(Model m, Path dir, TextVectorization text) throws IOException {
         SavedModel.save(dir, in -> {
             Tensor logits = m.call(text.call(in[0]));
             return new Tensor[] {logits, Ops.softmax(logits)};

@@ -27,7 +27,7 @@ import picocli.CommandLine.Parameters;
 @Command(name = "predict", mixinStandardHelpOptions = true,
         versionProvider = VersionCommand.Provider.class,
         description = "Classify 28x28 grayscale images: PNG files, or IDX files of images "
-        + "[N, 28, 28] (or one [28, 28]); or texts (--text) with a run folder of nabla train --dataset spam.")
+        + "[N, 28, 28] (or one [28, 28]); or texts (--text) with a run folder of nabla train --dataset spam or names.")
 public final class PredictCommand implements Callable<Integer> {
     private static final byte[] PNG = {(byte) 0x89, 'P', 'N', 'G'};
 

@@ -9,6 +9,7 @@ import java.util.Map;
 import org.nabla.DType;
 import org.nabla.Tensor;
 import org.nabla.Tensors;
+import org.nabla.data.datasets.FirstNames;
 import org.nabla.data.text.TextVectorizer;
 import org.nabla.io.Json;
 import org.nabla.nn.saving.SavedModel;
@@ -26,7 +27,7 @@ final class TextPrediction {
         Path dir = Files.isRegularFile(run.resolve(SavedModel.SIGNATURE_FILE)) ? run : run.resolve(CliSupport.MODEL_DIR);
         if (!Files.isDirectory(dir)) {
             throw new IOException(run + " holds no saved model: --text needs the run folder of a text model (nabla "
-                    + "train --dataset spam) or its model folder");
+                    + "train --dataset spam or names) or its model folder");
         }
         List<String> names = classNames(dir == run ? run.getParent() : run);
         try (SavedModel model = SavedModel.load(dir)) {
@@ -58,13 +59,13 @@ final class TextPrediction {
         return TextVectorizer.load(vocabulary).encode(texts, spec.shape().dim(1));
     }
 
-    /** ham/spam for the spam dataset (from the run's metrics.json), else the class indices. */
+    /** ham/spam or female/male for the spam and names datasets (from the run's metrics.json), else the indices. */
     private static List<String> classNames(Path run) throws IOException {
         Path metrics = run == null ? null : run.resolve("metrics.json");
-        if (metrics == null) return List.of();
-        if (Files.isRegularFile(metrics) && Json.parse(Files.readString(metrics)) instanceof Map<?, ?> m
-                && "spam".equals(m.get("dataset"))) {
-            return List.of("ham", "spam");
+        if (metrics == null || !Files.isRegularFile(metrics)) return List.of();
+        if (Json.parse(Files.readString(metrics)) instanceof Map<?, ?> m) {
+            if ("spam".equals(m.get("dataset"))) return List.of("ham", "spam");
+            if ("names".equals(m.get("dataset"))) return FirstNames.CLASSES;
         }
         return List.of();
     }

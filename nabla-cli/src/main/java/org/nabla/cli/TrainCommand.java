@@ -45,16 +45,17 @@ public final class TrainCommand implements Callable<Integer> {
     static final String TENSORBOARD_DIR = "tensorboard";
 
     @Option(names = "--dataset", paramLabel = "NAME", defaultValue = "mnist",
-            description = "mnist, fashion-mnist or spam (default: ${DEFAULT-VALUE}).")
+            description = "mnist, fashion-mnist, spam or names (default: ${DEFAULT-VALUE}).")
     String dataset;
 
     @Option(names = "--model", paramLabel = "NAME", defaultValue = "cnn",
-            description = "mlp or cnn for images, lstm or transformer for spam (default: ${DEFAULT-VALUE}).")
+            description = "mlp or cnn for images, lstm or transformer for spam, gru for names (default: "
+                    + "${DEFAULT-VALUE}).")
     String model;
 
     @Option(names = "--epochs", paramLabel = "N",
             description = "Epochs (default: mnist cnn 10, mnist mlp 10, fashion-mnist mlp 5, fashion-mnist cnn 3, "
-                    + "spam 3).")
+                    + "spam 3, names 10).")
     Integer epochs;
 
     @Option(names = "--batch-size", paramLabel = "B",
@@ -138,6 +139,7 @@ public final class TrainCommand implements Callable<Integer> {
     /** The default epoch counts: enough for the targets of docs/mnist.md. */
     static int defaultEpochs(String dataset, String model) {
         if (dataset.equals("fashion-mnist")) return model.equals("mlp") ? 5 : 3;
+        if (dataset.equals("names")) return 10;
         if (TrainingData.isText(dataset)) return 3;
         return 10;
     }
@@ -152,7 +154,7 @@ public final class TrainCommand implements Callable<Integer> {
     void checkOptions() {
         CliSupport.requireOneOf("dataset", dataset, CliSupport.DATASETS);
         if (TrainingData.isText(dataset)) {
-            CliSupport.requireOneOf("model", model, TrainingData.TEXT_MODELS);
+            CliSupport.requireOneOf("model", model, TrainingData.TEXT_MODELS.get(dataset));
         } else {
             CliSupport.requireOneOf("model", model, CliSupport.MODELS);
         }
@@ -201,7 +203,7 @@ public final class TrainCommand implements Callable<Integer> {
         checkOptions();
         int nEpochs = epochs != null ? epochs : defaultEpochs(dataset, model);
         int batch = batchSize != null ? batchSize
-                : TrainingData.isText(dataset) ? TextModels.BATCH : ReferenceModels.batchSize(model);
+                : TrainingData.isText(dataset) ? TrainingData.textBatch(dataset) : ReferenceModels.batchSize(model);
 
         // Everything that can fail on bad input happens before the output folder is made.
         TrainingData data = TrainingData.load(dataset, dataDir, limit);

