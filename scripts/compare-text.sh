@@ -7,7 +7,9 @@
 # Needs the corpus (scripts/setup-datasets.sh spam), Nabla's CLI jars (scripts/maven.sh -pl nabla-cli -am package
 # -DskipTests) and the peers venv (scripts/compare-peers.sh --setup-only). Benchmark on a quiet machine, under the
 # shared lock: flock /tmp/nabla-bench.lock scripts/compare-text.sh ...
-# Usage: scripts/compare-text.sh [--rounds N] [--epochs E] [--models lstm,transformer] [--peers keras,torch]
+# --models names: the first-names GRU instead (`nabla train --dataset names --model gru`,
+# scripts/references/keras_names_gender.py, torch_names.py; scripts/setup-datasets.sh names), for the same epochs.
+# Usage: scripts/compare-text.sh [--rounds N] [--epochs E] [--models lstm,transformer,names] [--peers keras,torch]
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 rounds=2; epochs=3; models=lstm,transformer; peers=keras,torch
@@ -30,7 +32,7 @@ for r in $(seq 1 "$rounds"); do
   for m in ${models//,/ }; do
     out=$(mktemp -d)
     "$JAVA_HOME/bin/java" --add-modules=jdk.incubator.vector -XX:+UseParallelGC -XX:NewRatio=1 -cp "$cp" \
-      org.nabla.cli.Main train --dataset spam --model "$m" --epochs "$epochs" --out "$out/run" --no-tensorboard \
+      org.nabla.cli.Main train $(if [ "$m" = names ]; then echo --dataset names --model gru; else echo --dataset spam --model "$m"; fi) --epochs "$epochs" --out "$out/run" --no-tensorboard \
       --quiet >/dev/null 2>&1 || { echo "nabla $m failed" >&2; continue; }
     python3 - "$out/run/metrics.json" "$r" "$m" >>"$results" <<'PY'
 import json, sys
@@ -41,7 +43,11 @@ PY
     rm -rf "$out"
     for p in ${peers//,/ }; do
       log=$(mktemp)
-      if [ "$p" = keras ]; then
+      if [ "$m" = names ]; then
+        if [ "$p" = keras ]; then script=keras_names_gender.py; else script=torch_names.py; fi
+        KERAS_BACKEND=jax "$venv/bin/python" "$root/scripts/references/$script" "$epochs" >"$log" 2>/dev/null \
+          || { echo "$p names failed" >&2; continue; }
+      elif [ "$p" = keras ]; then
         KERAS_BACKEND=jax "$venv/bin/python" "$root/scripts/references/keras_spam.py" train "$m" "$epochs" >"$log" 2>/dev/null \
           || { echo "keras $m failed" >&2; continue; }
       else

@@ -136,17 +136,7 @@ public final class GruSequenceOps implements OpLibrary {
                     SequenceLoops.maskedOutput(out, at, units, k, h0, b, zeroOut);
                     continue;
                 }
-                for (int j = 0; j < 2 * units; j++) gates[row + j] = xw[x + j] + inner[row + j];
-                VectorMath.sigmoid(gates, row, gates, row, 2 * units);
-                int hb = row + 2 * units;
-                for (int j = 0; j < units; j++) {
-                    gates[hb + j] = xw[x + 2 * units + j] + gates[row + units + j] * inner[hb + j];
-                }
-                VectorMath.tanh(gates, hb, gates, hb, units);
-                for (int j = 0; j < units; j++) {
-                    float z = gates[row + j];
-                    hs[at + j] = z * hp[prev + j] + (1 - z) * gates[hb + j];
-                }
+                cell(xw, x, inner, gates, row, units, hp, prev, hs, at);
                 System.arraycopy(hs, at, out, at, units);
             }
         }
@@ -156,6 +146,48 @@ public final class GruSequenceOps implements OpLibrary {
         return new Tensor[] {Tensor.wrap(DType.FLOAT32, seqShape, out),
                 Tensor.wrap(DType.FLOAT32, Shape.of(batch, units), hT), Tensor.wrap(DType.FLOAT32, xwT.shape(), gates),
                 Tensor.wrap(DType.FLOAT32, xwT.shape(), inner), Tensor.wrap(DType.FLOAT32, seqShape, hs)};
+    }
+
+    /**
+     * One example's step: gates z, r (rows {@code row..row+2U}) and hh ({@code row+2U..}) from the projection at
+     * {@code x} and {@code inner}, the new state into {@code hs[at..]}. Its own method, as the cells of the other
+     * loops: a small method C2 compiles once and early, where the whole loop would run interpreted for long and
+     * compile (and recompile on new paths) as a large OSR method.
+     */
+    private static void cell(float[] xw, int x, float[] inner, float[] gates, int row, int units, float[] hp, int prev,
+                             float[] hs, int at) {
+        for (int j = 0; j < 2 * units; j++) gates[row + j] = xw[x + j] + inner[row + j];
+        VectorMath.sigmoid(gates, row, gates, row, 2 * units);
+        int hb = row + 2 * units;
+        for (int j = 0; j < units; j++) {
+            gates[hb + j] = xw[x + 2 * units + j] + gates[row + units + j] * inner[hb + j];
+        }
+        VectorMath.tanh(gates, hb, gates, hb, units);
+        for (int j = 0; j < units; j++) {
+            float z = gates[row + j];
+            hs[at + j] = z * hp[prev + j] + (1 - z) * gates[hb + j];
+        }
+    }
+
+    /** One example's step backward: dxw at {@code x}, dInner at {@code di}, the direct part of dh (row {@code s}). */
+    private static void cellGrad(float[] gates, float[] inner, int row, int units, float[] hp, int prev, float[] dh,
+                                 float[] dOut, float[] carry, int s, int at, float[] dxw, int x, float[] dInner,
+                                 int di) {
+        for (int j = 0; j < units; j++) {
+            float z = gates[row + j], r = gates[row + units + j], hh = gates[row + 2 * units + j];
+            float dhv = dh[s + j] + dOut[at + j] + carry[s + j];
+            float dA = dhv * (1 - z) * (1 - hh * hh);
+            float dZ = dhv * (hp[prev + j] - hh) * z * (1 - z);
+            float dR = dA * inner[row + 2 * units + j] * r * (1 - r);
+            dxw[x + j] = dZ;
+            dxw[x + units + j] = dR;
+            dxw[x + 2 * units + j] = dA;
+            dInner[di + j] = dZ;
+            dInner[di + units + j] = dR;
+            dInner[di + 2 * units + j] = dA * r;
+            dh[s + j] = dhv * z;   // the direct path; dInner · Uᵀ is added below
+            carry[s + j] = 0f;
+        }
     }
 
     /** GruSequenceGrad(u, h0, mask, gates, inner, hs, dOutputs, dh). */
@@ -188,21 +220,7 @@ public final class GruSequenceOps implements OpLibrary {
                 int row = (b * time + k) * g, x = (b * time + t) * g, di = b * g;
                 float[] hp = k == 0 ? h0 : hs;
                 int prev = k == 0 ? s : at - units;
-                for (int j = 0; j < units; j++) {
-                    float z = gates[row + j], r = gates[row + units + j], hh = gates[row + 2 * units + j];
-                    float dhv = dh[s + j] + dOut[at + j] + carry[s + j];
-                    float dA = dhv * (1 - z) * (1 - hh * hh);
-                    float dZ = dhv * (hp[prev + j] - hh) * z * (1 - z);
-                    float dR = dA * inner[row + 2 * units + j] * r * (1 - r);
-                    dxw[x + j] = dZ;
-                    dxw[x + units + j] = dR;
-                    dxw[x + 2 * units + j] = dA;
-                    dInner[di + j] = dZ;
-                    dInner[di + units + j] = dR;
-                    dInner[di + 2 * units + j] = dA * r;
-                    dh[s + j] = dhv * z;   // the direct path; dInner · Uᵀ is added below
-                    carry[s + j] = 0f;
-                }
+                cellGrad(gates, inner, row, units, hp, prev, dh, dOut, carry, s, at, dxw, x, dInner, di);
                 for (int j = 0; j < g; j++) drb[j] += dInner[di + j];
             }
             Gemm.sgemm(false, true, batch, units, g, 1f, dInner, 0, g, u, 0, g, 0f, dhPrev, 0, units);
