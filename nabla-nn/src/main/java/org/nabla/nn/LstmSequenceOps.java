@@ -145,14 +145,7 @@ public final class LstmSequenceOps implements OpLibrary {
                     SequenceLoops.maskedOutput(out, at, units, k, h0, b, zeroOut);
                     continue;
                 }
-                VectorMath.sigmoid(gates, row, gates, row, 2 * units);
-                VectorMath.tanh(gates, row + 2 * units, gates, row + 2 * units, units);
-                VectorMath.sigmoid(gates, row + 3 * units, gates, row + 3 * units, units);
-                for (int j = 0; j < units; j++) {
-                    cs[at + j] = gates[row + units + j] * cp[prev + j] + gates[row + j] * gates[row + 2 * units + j];
-                }
-                VectorMath.tanh(cs, at, tanhC, 0, units);
-                for (int j = 0; j < units; j++) hs[at + j] = gates[row + 3 * units + j] * tanhC[j];
+                cell(gates, row, units, cp, prev, cs, hs, at, tanhC);
                 System.arraycopy(hs, at, out, at, units);
             }
         }
@@ -166,6 +159,42 @@ public final class LstmSequenceOps implements OpLibrary {
         return new Tensor[] {Tensor.wrap(DType.FLOAT32, seqShape, out), Tensor.wrap(DType.FLOAT32, state, hT),
                 Tensor.wrap(DType.FLOAT32, state, cT), Tensor.wrap(DType.FLOAT32, xwT.shape(), gates),
                 Tensor.wrap(DType.FLOAT32, seqShape, hs), Tensor.wrap(DType.FLOAT32, seqShape, cs)};
+    }
+
+    /**
+     * One example's step: the gates i, f, c, o at {@code row} (pre-activations in, activations out), the new cell
+     * and hidden states at {@code at}. A small method of its own, as in {@link GruSequenceOps}: C2 compiles it once
+     * and early, where the whole time loop would run interpreted for long and compile as a large OSR method.
+     */
+    private static void cell(float[] gates, int row, int units, float[] cp, int prev, float[] cs, float[] hs, int at,
+                             float[] tanhC) {
+        VectorMath.sigmoid(gates, row, gates, row, 2 * units);
+        VectorMath.tanh(gates, row + 2 * units, gates, row + 2 * units, units);
+        VectorMath.sigmoid(gates, row + 3 * units, gates, row + 3 * units, units);
+        for (int j = 0; j < units; j++) {
+            cs[at + j] = gates[row + units + j] * cp[prev + j] + gates[row + j] * gates[row + 2 * units + j];
+        }
+        VectorMath.tanh(cs, at, tanhC, 0, units);
+        for (int j = 0; j < units; j++) hs[at + j] = gates[row + 3 * units + j] * tanhC[j];
+    }
+
+    /** One example's step backward: dz into {@code dxw} at {@code dz}, dc and the carried output gradient updated. */
+    private static void cellGrad(float[] gates, int row, int units, float[] cp, int prev, float[] cs, int at,
+                                 float[] tanhC, float[] dh, float[] dc, float[] dOut, float[] carry, int s, float[] dxw,
+                                 int dz) {
+        VectorMath.tanh(cs, at, tanhC, 0, units);
+        for (int j = 0; j < units; j++) {
+            float i = gates[row + j], f = gates[row + units + j], c = gates[row + 2 * units + j];
+            float o = gates[row + 3 * units + j], tc = tanhC[j];
+            float dhv = dh[s + j] + dOut[at + j] + carry[s + j];
+            float dct = dc[s + j] + dhv * o * (1 - tc * tc);
+            dxw[dz + j] = dct * c * i * (1 - i);
+            dxw[dz + units + j] = dct * cp[prev + j] * f * (1 - f);
+            dxw[dz + 2 * units + j] = dct * i * (1 - c * c);
+            dxw[dz + 3 * units + j] = dhv * tc * o * (1 - o);
+            dc[s + j] = dct * f;
+            carry[s + j] = 0f;
+        }
     }
 
     /** LstmSequenceGrad(u, h0, c0, mask, gates, hs, cs, dOutputs, dh, dc). */
@@ -197,19 +226,7 @@ public final class LstmSequenceOps implements OpLibrary {
                 int row = (b * time + k) * g, dz = (b * time + t) * g;
                 float[] cp = k == 0 ? c0 : cs;
                 int prev = k == 0 ? s : at - units;
-                VectorMath.tanh(cs, at, tanhC, 0, units);
-                for (int j = 0; j < units; j++) {
-                    float i = gates[row + j], f = gates[row + units + j], c = gates[row + 2 * units + j];
-                    float o = gates[row + 3 * units + j], tc = tanhC[j];
-                    float dhv = dh[s + j] + dOut[at + j] + carry[s + j];
-                    float dct = dc[s + j] + dhv * o * (1 - tc * tc);
-                    dxw[dz + j] = dct * c * i * (1 - i);
-                    dxw[dz + units + j] = dct * cp[prev + j] * f * (1 - f);
-                    dxw[dz + 2 * units + j] = dct * i * (1 - c * c);
-                    dxw[dz + 3 * units + j] = dhv * tc * o * (1 - o);
-                    dc[s + j] = dct * f;
-                    carry[s + j] = 0f;
-                }
+                cellGrad(gates, row, units, cp, prev, cs, at, tanhC, dh, dc, dOut, carry, s, dxw, dz);
             }
             // dh_prev = dz · Uᵀ for the rows that stepped; dU += h_prevᵀ · dz (masked rows' dz are zero)
             Gemm.sgemm(false, true, batch, units, g, 1f, dxw, t * g, time * g, u, 0, g, 0f, dhPrev, 0, units);
