@@ -109,6 +109,12 @@ public final class TrainCommand implements Callable<Integer> {
             description = "Use only the first N train and N test examples (tests, smoke runs).")
     Integer limit;
 
+    @Option(names = "--warm-up", paramLabel = "STEPS", defaultValue = "0",
+            description = "Train a throwaway copy of the text model for STEPS steps on random data while the dataset "
+                    + "loads, so the JIT has compiled the step's kernels when the first epoch starts (3 is enough for "
+                    + "the transformer); the run's results do not change (default: ${DEFAULT-VALUE}, none).")
+    int warmUpSteps;
+
     @Option(names = "--quiet", description = "One line per epoch instead of the progress bar.")
     boolean quiet;
 
@@ -161,6 +167,12 @@ public final class TrainCommand implements Callable<Integer> {
         if (batchSize != null && batchSize <= 0) {
             throw new IllegalArgumentException("--batch-size must be positive, got " + batchSize);
         }
+        if (warmUpSteps < 0) {
+            throw new IllegalArgumentException("--warm-up must be >= 0, got " + warmUpSteps);
+        }
+        if (warmUpSteps > 0 && !TrainingData.isText(dataset)) {
+            throw new IllegalArgumentException("--warm-up is for the text models (--dataset spam)");
+        }
         if (limit != null && limit <= 0) throw new IllegalArgumentException("--limit must be positive, got " + limit);
         if (maxRestarts < 0) throw new IllegalArgumentException("--max-restarts must be >= 0, got " + maxRestarts);
         if (profileSteps != null && profileSteps < 1) {
@@ -203,6 +215,9 @@ public final class TrainCommand implements Callable<Integer> {
         int batch = batchSize != null ? batchSize
                 : TrainingData.isText(dataset) ? TextModels.BATCH : ReferenceModels.batchSize(model);
 
+        int warmUp = warmUpSteps;
+        JitWarmUp warming = warmUp > 0 ? JitWarmUp.start(model, batch, warmUp) : null;
+
         // Everything that can fail on bad input happens before the output folder is made.
         TrainingData data = TrainingData.load(dataset, dataDir, limit);
         Tensor xTrain = data.xTrain(), trainLabels = data.yTrain(), xTest = data.xTest(), testLabels = data.yTest();
@@ -212,6 +227,13 @@ public final class TrainCommand implements Callable<Integer> {
         }
         Model m = data.model(model, seed);
         m.runEagerly(mode.equals("eager"));
+        double warmUpSeconds = 0;
+        try {
+            if (warming != null) warmUpSeconds = warming.await();   // not beside the first epoch: it would compete
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("train: interrupted during the JIT warm-up", e);
+        }
 
         Path dir = runFolder();
         // the coordinator of a cluster run prepared the folder; its replicas share it and resume from it
@@ -313,6 +335,9 @@ public final class TrainCommand implements Callable<Integer> {
         double steady = timer.steadySamplesPerSecond(xTrain.shape().dim(0));
         if (!Double.isNaN(steady)) metrics.put("steady_train_samples_per_second", steady);
         metrics.put("epochs", history.epochs().size());
+        // the warm-up runs before the timed epochs, beside the loading; its steps and seconds, to read the speed by
+        metrics.put("warm_up_steps", warmUp);
+        metrics.put("warm_up_seconds", warmUpSeconds);
         metrics.put("seconds", seconds);
         metrics.put("dataset", dataset);
         metrics.put("model", model);

@@ -58,6 +58,35 @@ class TrainTextTest {
     }
 
     @Test
+    void theJitWarmUpChangesNoResult() throws Exception {
+        Assumptions.assumeTrue(SpamAssassin.available(), "the SpamAssassin corpus is not installed");
+        Map<String, Object> without = trainMetrics("0"), with = trainMetrics("2");
+        assertEquals(0, ((Number) without.get("warm_up_steps")).intValue());
+        assertEquals(2, ((Number) with.get("warm_up_steps")).intValue());
+        assertTrue(((Number) with.get("warm_up_seconds")).doubleValue() > 0, with.toString());
+        assertEquals(without.get("test_loss"), with.get("test_loss"));
+        assertEquals(without.get("test_accuracy"), with.get("test_accuracy"));
+    }
+
+    private Map<String, Object> trainMetrics(String warmUp) throws Exception {
+        Path out = tmp.resolve("warm-" + warmUp);
+        CommandsTest.Result r = CommandsTest.run("train", "--dataset", "spam", "--model", "transformer", "--epochs", "1",
+                "--limit", "64", "--warm-up", warmUp, "--out", out.toString(), "--quiet", "--no-tensorboard");
+        assertEquals(0, r.code(), r.all());
+        @SuppressWarnings("unchecked")
+        Map<String, Object> metrics = (Map<String, Object>) Json.parse(Files.readString(out.resolve("metrics.json")));
+        return metrics;
+    }
+
+    @Test
+    void theWarmUpIsForTextModels() {
+        CommandsTest.assertFails(CommandsTest.run("train", "--dataset", "mnist", "--model", "mlp", "--warm-up", "2",
+                "--out", tmp.resolve("x").toString()), "train", "--warm-up is for the text models");
+        CommandsTest.assertFails(CommandsTest.run("train", "--dataset", "spam", "--model", "lstm", "--warm-up", "-1",
+                "--out", tmp.resolve("y").toString()), "train", "--warm-up must be >= 0");
+    }
+
+    @Test
     void predictTextNeedsATextRunFolder() {
         CommandsTest.assertFails(CommandsTest.run("predict", "--model", tmp.toString(), "--text", "hello"), "predict",
                 "holds no saved model");
