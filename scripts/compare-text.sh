@@ -7,10 +7,12 @@
 # Needs the corpus (scripts/setup-datasets.sh spam), Nabla's CLI jars (scripts/maven.sh -pl nabla-cli -am package
 # -DskipTests) and the peers venv (scripts/compare-peers.sh --setup-only). Benchmark on a quiet machine, under the
 # shared lock: flock /tmp/nabla-bench.lock scripts/compare-text.sh ...
-# Usage: scripts/compare-text.sh [--rounds N] [--epochs E] [--models lstm,transformer] [--peers keras,torch]
+# --warm-up N passes `nabla train --warm-up N` (JIT warm-up before the timed epochs, beside the data loading; the
+# Nabla rows then exclude it, so compare the process times too: docs/benchmarks.md).
+# Usage: scripts/compare-text.sh [--rounds N] [--epochs E] [--models lstm,transformer] [--peers keras,torch] [--warm-up N]
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
-rounds=2; epochs=3; models=lstm,transformer; peers=keras,torch
+rounds=2; epochs=3; models=lstm,transformer; peers=keras,torch; warmup=0
 venv="${NABLA_PEERS_VENV:-$HOME/.cache/nabla-peers/venv}"
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -18,6 +20,7 @@ while [ $# -gt 0 ]; do
     --epochs) epochs="$2"; shift 2 ;;
     --models) models="$2"; shift 2 ;;
     --peers) peers="$2"; shift 2 ;;
+    --warm-up) warmup="$2"; shift 2 ;;
     *) sed -n '/^# Usage/p' "$0" >&2; exit 2 ;;
   esac
 done
@@ -31,7 +34,7 @@ for r in $(seq 1 "$rounds"); do
     out=$(mktemp -d)
     "$JAVA_HOME/bin/java" --add-modules=jdk.incubator.vector -XX:+UseParallelGC -XX:NewRatio=1 -cp "$cp" \
       org.nabla.cli.Main train --dataset spam --model "$m" --epochs "$epochs" --out "$out/run" --no-tensorboard \
-      --quiet >/dev/null 2>&1 || { echo "nabla $m failed" >&2; continue; }
+      --quiet --warm-up "$warmup" >/dev/null 2>&1 || { echo "nabla $m failed" >&2; continue; }
     python3 - "$out/run/metrics.json" "$r" "$m" >>"$results" <<'PY'
 import json, sys
 m = json.load(open(sys.argv[1]))
