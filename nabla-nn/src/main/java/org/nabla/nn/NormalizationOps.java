@@ -38,11 +38,14 @@ public final class NormalizationOps implements OpLibrary {
             .summary("layer normalization over the last axis, scaled by gamma and shifted by beta; outputs y, the "
                     + "rows' mean and 1 / sqrt(var + epsilon)").build();
 
-    /** LayerNorm's backward pass: dx, dgamma, dbeta from dy, x, gamma and the forward's mean and rstd. */
+    /**
+     * LayerNorm's backward pass: dx, dgamma, dbeta from dy, x, gamma and the forward's mean and rstd; differentiable
+     * again through a composite of other ops ({@link NormalizationGradients}).
+     */
     public static final OpDef LAYER_NORM_GRAD = OpDef.builder("LayerNormGrad")
             .inputs("dy", "x", "gamma", "mean", "rstd")
             .shape(NormalizationOps::layerNormGradShape)
-            .notDifferentiable().internal()
+            .internal()
             .summary("(dx, dgamma, dbeta): LayerNorm's backward pass in one pass over the rows").build();
 
     @Override
@@ -55,9 +58,8 @@ public final class NormalizationOps implements OpLibrary {
 
     @Override
     public void registerGradients(GradientRegistry gradients) {
-        // the mean and rstd outputs are statistics for the backward pass: gradients reaching them are not propagated
-        gradients.register(LAYER_NORM, (c, g) -> g[0] == null ? new Tensor[3] : Ops.runMulti(LAYER_NORM_GRAD,
-                Attrs.EMPTY, g[0], c.input(0), c.input(1), c.output(1), c.output(2)));
+        gradients.register(LAYER_NORM, NormalizationGradients::layerNorm);
+        gradients.register(LAYER_NORM_GRAD, NormalizationGradients::layerNormGrad);
     }
 
     @Override

@@ -104,6 +104,53 @@ class NormalizationOpsTest {
     }
 
     @Test
+    void secondOrderGradientsMatchFiniteDifferences() {
+        // LayerNormGrad's own gradient (a composite of other ops), and the mean and rstd outputs' gradients reaching x
+        Tensor x = random(DType.FLOAT64, 0, 3, 4, 5), g = random(DType.FLOAT64, 1, 5), b = random(DType.FLOAT64, 0, 5);
+        for (GradientChecker.Mode mode : GradientChecker.Mode.values()) {
+            GradientChecker.checkSecondOrder("LayerNorm", in -> new Tensor[] {
+                    NormalizationOps.layerNorm(in[0], in[1], in[2], EPS)}, mode, x, g, b).assertOk(1e-6);
+        }
+        Tensor x1 = random(DType.FLOAT64, 0, 6), g1 = random(DType.FLOAT64, 1, 6), b1 = random(DType.FLOAT64, 0, 6);
+        GradientChecker.checkSecondOrder("LayerNorm of one row", in -> new Tensor[] {
+                NormalizationOps.layerNorm(in[0], in[1], in[2], EPS)}, GradientChecker.Mode.EAGER, x1, g1, b1)
+                .assertOk(1e-6);
+    }
+
+    @Test
+    void backwardOpGradientsMatchFiniteDifferences() {
+        // LayerNormGrad alone, with mean and rstd as free inputs, and all three outputs weighted
+        Tensor dy = random(DType.FLOAT64, 0, 2, 3, 5), x = random(DType.FLOAT64, 0, 2, 3, 5);
+        Tensor g = random(DType.FLOAT64, 1, 5), mean = random(DType.FLOAT64, 0, 2, 3);
+        Tensor rstd = random(DType.FLOAT64, 2, 2, 3);
+        for (GradientChecker.Mode mode : GradientChecker.Mode.values()) {
+            GradientChecker.check("LayerNormGrad", in -> Ops.runMulti(NormalizationOps.LAYER_NORM_GRAD,
+                    org.nabla.ops.Attrs.EMPTY, in), mode, dy, x, g, mean, rstd).assertOk(1e-6);
+        }
+    }
+
+    @Test
+    void statisticsOutputsPassTheirGradientsToX() {
+        // sum(w1 * mean) + sum(w2 * rstd) against the same statistics composed of Mean, Square and Rsqrt
+        Tensor x = random(DType.FLOAT64, 1, 4, 7), g = random(DType.FLOAT64, 1, 7), b = random(DType.FLOAT64, 0, 7);
+        Tensor w1 = random(DType.FLOAT64, 0, 4), w2 = random(DType.FLOAT64, 0, 4);
+        Tensor fused, composed;
+        try (GradientTape tape = new GradientTape()) {
+            tape.watch(x);
+            Tensor[] out = Ops.runMulti(NormalizationOps.LAYER_NORM, org.nabla.ops.Attrs.of("epsilon", EPS), x, g, b);
+            fused = tape.gradient(Ops.add(Ops.sum(Ops.mul(out[1], w1)), Ops.sum(Ops.mul(out[2], w2))), x);
+        }
+        try (GradientTape tape = new GradientTape()) {
+            tape.watch(x);
+            Tensor mean = Ops.mean(x, -1);
+            Tensor var = Ops.mean(Ops.square(Ops.sub(x, Ops.expandDims(mean, -1))), -1);
+            Tensor rstd = Ops.rsqrt(Ops.add(var, Tensors.scalar(EPS)));
+            composed = tape.gradient(Ops.add(Ops.sum(Ops.mul(mean, w1)), Ops.sum(Ops.mul(rstd, w2))), x);
+        }
+        assertClose(composed.toDoubleArray(), fused.toDoubleArray(), 1e-12, "d(mean, rstd)/dx");
+    }
+
+    @Test
     void float32GradientsDoNotDependOnTheThreadSplit() {
         Tensor x = random(DType.FLOAT32, 0, 32, 200, 64), g = random(DType.FLOAT32, 1, 64);
         Tensor b = random(DType.FLOAT32, 0, 64), w = random(DType.FLOAT32, 0, 32, 200, 64);

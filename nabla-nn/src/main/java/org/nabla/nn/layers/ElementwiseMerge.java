@@ -56,15 +56,25 @@ abstract class ElementwiseMerge extends Layer {
     /** The merge when some input has a mask (null entries: none); Add, Subtract and Average ignore masks. */
     Tensor mergeMasked(Tensor[] inputs, Tensor[] masks, CallContext ctx) { return forward(inputs, ctx); }
 
-    /** The OR of the inputs' masks when every input has one (Keras' Merge.compute_mask), else null. */
+    /**
+     * The OR of the inputs' masks when every input has one (Keras' Merge.compute_mask), else null. A mask that is
+     * the same tensor as the running OR is skipped (a residual Add's two inputs carry one mask), so the output keeps
+     * that very tensor and the next layers' masks derived from it are recognized as the same by the graph optimizer.
+     */
     @Override
     public Tensor outputMask(Tensor[] inputs, Tensor[] masks) {
         Tensor out = null;
         for (Tensor m : masks) {
             if (m == null) return null;
-            out = out == null ? bool(m) : Ops.logicalOr(out, bool(m));
+            Tensor b = bool(m);
+            out = out == null ? b : same(out, b) ? out : Ops.logicalOr(out, b);
         }
         return out;
+    }
+
+    /** Whether two tensors are one value: the same object, or the same graph output. */
+    private static boolean same(Tensor a, Tensor b) {
+        return a == b || (a.isSymbolic() && b.isSymbolic() && a.symbol().equals(b.symbol()));
     }
 
     static Tensor bool(Tensor mask) { return mask.dtype() == DType.BOOL ? mask : Ops.notEqual(mask, 0); }
