@@ -53,7 +53,8 @@ final class ImplicitConvFilterGrad {
                             koff[r] = row / seg * rowStep + row % seg;
                         }
                         for (int j = 0; j < oc; j += NR) {
-                            kernel(src.x(), base, np, koff, dy, b0 * oc + j, oc, df, k0 * oc + j, kr);
+                            if (kr <= 3) kernel3(src.x(), base, np, koff, dy, b0 * oc + j, oc, df, k0 * oc + j, kr);
+                            else kernel(src.x(), base, np, koff, dy, b0 * oc + j, oc, df, k0 * oc + j, kr);
                         }
                     }
                 }
@@ -120,6 +121,34 @@ final class ImplicitConvFilterGrad {
         if (kr > 3) add(df, dfi + 3 * ldg, c30, c31);
         if (kr > 4) add(df, dfi + 4 * ldg, c40, c41);
         if (kr > 5) add(df, dfi + 5 * ldg, c50, c51);
+    }
+
+    /**
+     * {@link #kernel} for the last rows of a small K (kr at most 3, e.g. rows 6..8 of K = 9): half the
+     * multiply-adds of a 6-row tile that would repeat rows; the same sums, pixel by pixel in order.
+     */
+    private static void kernel3(float[] x, int[] base, int np, int[] koff, float[] dy, int gi, int ldg, float[] df,
+                                int dfi, int kr) {
+        int o0 = koff[0], o1 = koff[1], o2 = koff[2];
+        FloatVector z = FloatVector.zero(S);
+        FloatVector c00 = z, c01 = z, c10 = z, c11 = z, c20 = z, c21 = z;
+        for (int i = 0; i < np; i++, gi += ldg) {
+            int a = base[i];
+            FloatVector b0 = FloatVector.fromArray(S, dy, gi);
+            FloatVector b1 = FloatVector.fromArray(S, dy, gi + V);
+            FloatVector v = FloatVector.broadcast(S, x[a + o0]);
+            c00 = v.fma(b0, c00);
+            c01 = v.fma(b1, c01);
+            v = FloatVector.broadcast(S, x[a + o1]);
+            c10 = v.fma(b0, c10);
+            c11 = v.fma(b1, c11);
+            v = FloatVector.broadcast(S, x[a + o2]);
+            c20 = v.fma(b0, c20);
+            c21 = v.fma(b1, c21);
+        }
+        add(df, dfi, c00, c01);
+        if (kr > 1) add(df, dfi + ldg, c10, c11);
+        if (kr > 2) add(df, dfi + 2 * ldg, c20, c21);
     }
 
     private static void add(float[] df, int i, FloatVector c0, FloatVector c1) {

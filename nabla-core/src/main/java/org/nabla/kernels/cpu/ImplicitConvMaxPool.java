@@ -45,6 +45,7 @@ final class ImplicitConvMaxPool {
         int grain = (int) Math.max(1, Math.min(rows, ImplicitConv.CHUNK_FLOPS / Math.max(1, itemFlops)));
         Band geometry = new Band(src, c, w, p, ph, pw, rowPixels);
         int[] taps = taps(p, pw, oc);
+        int[] patch = ImplicitConvSmallK.applies(k) ? ImplicitConvSmallK.taps(w, c, src.wd()) : null;
         Parallel.forRange(rows * groups, grain, (from, to) -> {
             float[] conv = new float[Math.min(bandRows, to - from) * rowPixels * oc];
             float[] tile = new float[MR * NR];
@@ -60,7 +61,14 @@ final class ImplicitConvMaxPool {
                         for (int r = 0; r < MR; r++) base[r] = offsets[m0 + Math.min(r, mr - 1)]; // past mr: the last
                         for (int j = j0; j < j1; j++) {
                             int nr = Math.min(NR, oc - j * NR), ci = m0 * oc + j * NR;
-                            if (mr == MR && nr == NR) {
+                            if (patch != null) {
+                                boolean full = mr == MR && nr == NR;
+                                ImplicitConvSmallK.kernel(src.x(), base, patch, b, j * k * NR,
+                                        full && !relu ? bias : null, j * NR, false, full ? conv : tile,
+                                        full ? ci : 0, full ? oc : NR);
+                                if (!full) ImplicitConv.store(tile, mr, nr, relu ? null : bias, j * NR, false, conv,
+                                        ci, oc);
+                            } else if (mr == MR && nr == NR) {
                                 ImplicitConv.kernel(src.x(), base, w.kH(), w.dilH() * src.wd() * c, w.kW() * c, b,
                                         j * k * NR, NR, conv, ci, oc);
                                 if (!relu && bias != null) ImplicitConv.epilogue(conv, ci, oc, bias, j * NR, false);
