@@ -110,6 +110,32 @@ public final class FusedOps {
         return new TensorSpec[] {TensorSpec.of(DType.FLOAT32, pooled), TensorSpec.of(DType.INT32, pooled), conv};
     }
 
+    /**
+     * Conv2DBackpropFilter of the gradient that MaxPoolBiasReluGrad(grad, argmax, pooled, like) scatters, for training
+     * graphs (NHWC float32): outputs dFilter (shaped like {@code filter}, of which only the shape is read), dBias [oc]
+     * and a shape-only stand-in for the scattered gradient [n, outH, outW, oc], which is never stored (each image's is
+     * made in a buffer while the filter gradient reads it). Made by graph optimization when nothing else reads that
+     * gradient (the first layer of a cnn: its input needs no gradient).
+     */
+    public static final OpDef FUSED_POOL_RELU_FILTER_GRAD = NnOps.convAttrs(
+                    OpDef.builder("FusedPoolReluFilterGrad").inputs("input", "filter", "grad", "argmax", "pooled"))
+            .shape(FusedOps::poolReluFilterGradShape)
+            .notDifferentiable().internal()
+            .summary("Conv2DBackpropFilter(input, filter, MaxPoolBiasReluGrad(grad, argmax, pooled)) without storing "
+                    + "the scattered gradient: dFilter, dBias and a shape-only stand-in for that gradient").build();
+
+    private static TensorSpec[] poolReluFilterGradShape(TensorSpec[] in, Attrs a) {
+        String op = "FusedPoolReluFilterGrad";
+        if (!NnOps.dataFormat(op, a).equals("NHWC") || in[0].dtype() != DType.FLOAT32
+                || in[2].dtype() != DType.FLOAT32 || in[4].dtype() != DType.FLOAT32 || in[3].dtype() != DType.INT32) {
+            throw new OpException(op, "needs NHWC float32 input, grad and pooled and int32 argmax, got " + in[0] + ", "
+                    + in[2] + ", " + in[4] + ", " + in[3]);
+        }
+        TensorSpec conv = NnOps.conv2dShape(new TensorSpec[] {in[0], in[1]}, a)[0];
+        return new TensorSpec[] {TensorSpec.of(DType.FLOAT32, in[1].shape()),
+                TensorSpec.of(DType.FLOAT32, Shape.of(in[1].shape().dim(3))), conv};
+    }
+
     /** The Conv2D attributes of a FusedConv2D's (activation dropped). */
     public static Attrs convAttrs(Attrs fused) {
         return Attrs.of("strides", fused.getInts("strides"), "padding", fused.getString("padding"),

@@ -165,10 +165,17 @@ class ImplicitConvTest {
             NnOps.Window2D w = window(k);
             float[] x = random(k.n * k.h * k.w * k.c), dy = random(k.n * w.outH() * w.outW() * k.oc);
             float[] df = ImplicitConvFilterGrad.backpropFilter(x, k.n, k.h, k.w, k.c, w, dy, k.oc);
+            int image = w.outH() * w.outW() * k.oc;
+            float[] byImage = ImplicitConvFilterGrad.backpropFilterByImage(x, k.n, k.h, k.w, k.c, w, k.oc,
+                    (b, buffer) -> System.arraycopy(dy, b * image, buffer, 0, image));
             double[] expected = filterGradReference(k, w, x, dy);
             double tol = 1e-5 * k.n * w.outH() * w.outW();
             assertEquals(expected.length, df.length);
-            for (int i = 0; i < df.length; i++) assertEquals(expected[i], df[i], tol, k + " element " + i);
+            assertEquals(expected.length, byImage.length);
+            for (int i = 0; i < df.length; i++) {
+                assertEquals(expected[i], df[i], tol, k + " element " + i);
+                assertEquals(expected[i], byImage[i], tol, k + " element " + i + ", dY image by image");
+            }
         }
     }
 }
