@@ -8,6 +8,7 @@ import org.nabla.ops.Attrs;
 /** Best-of-N eager times of every large op of the reference cnn's training step (batch 128), each alone. */
 public class CnnOps {
     static final Random R = new Random(1);
+    static long sink;
 
     static Tensor rand(int... shape) {
         int size = 1;
@@ -22,7 +23,7 @@ public class CnnOps {
         for (int i = 0; i < 40; i++) {
             long t = System.nanoTime();
             try (TensorScope s = TensorScope.open()) {
-                op.get().toFloatArray();
+                sink += java.lang.reflect.Array.getLength(op.get().data()); // no copy: toFloatArray's copy of an 11 MB result cost more than the op
             }
             best = Math.min(best, System.nanoTime() - t);
         }
@@ -55,6 +56,11 @@ public class CnnOps {
                     mp1[1], g1));
             time("argmax scatter -> [128,11,11,64]", 0, () -> Ops.run(PoolingOps.ARGMAX_SCATTER, Attrs.EMPTY, p2,
                     mp2[1], g2));
+            // pooled values of both signs at random, as after a ReLU layer: the mask is unpredictable
+            time("maxpool relu grad -> [128,26,26,32]", 0, () -> Ops.runMulti(PoolingOps.MAX_POOL_BIAS_RELU_GRAD,
+                    Attrs.EMPTY, p1, mp1[1], p1, g1)[0]);
+            time("maxpool relu grad -> [128,11,11,64]", 0, () -> Ops.runMulti(PoolingOps.MAX_POOL_BIAS_RELU_GRAD,
+                    Attrs.EMPTY, p2, mp2[1], p2, g2)[0]);
             time("bias relu [128,26,26,32]", 0, () -> Ops.run(TrainingOps.BIAS_RELU, Attrs.EMPTY, g1, rand(32)));
             time("bias relu grad [128,26,26,32]", 0, () -> Ops.runMulti(TrainingOps.BIAS_RELU_GRAD, Attrs.EMPTY, g1,
                     g1)[0]);

@@ -83,6 +83,59 @@ public final class FusedOps {
             .summary("maxpool(activation(conv2d(input, filter) + bias)), NHWC float32; activation NONE or RELU; "
                     + "maxPool p: p x p windows, stride p, VALID (1: none)").build();
 
+    /**
+     * FusedConv2D followed by MaxPoolWithArgmax, for training graphs (NHWC float32): outputs the maxima of
+     * activation(conv2d(input, filter) + bias) over p x p windows at stride p (VALID), each maximum's int32 flat index
+     * into that activation (MaxPoolWithArgmax's numbering), and a stand-in for the activation itself that carries only
+     * its shape (every element reads 0): the activation is never stored, and max pooling's fused gradient
+     * (MaxPoolBiasReluGrad) needs no more than its shape. Made by graph optimization when nothing else reads the
+     * activation.
+     */
+    public static final OpDef FUSED_CONV2D_MAX_POOL_ARGMAX = NnOps.convAttrs(OpDef.builder("FusedConv2DMaxPoolArgmax")
+                    .inputs("input", "filter", "bias"))
+            .attr("activation", AttrType.STRING, "NONE")
+            .attr("maxPool", AttrType.INT, 2)
+            .shape(FusedOps::fusedConvArgmaxShape)
+            .notDifferentiable().internal()
+            .summary("FusedConv2D + MaxPoolWithArgmax (p x p, stride p, VALID): maxima, their int32 flat indices "
+                    + "into the activation, and a shape-only stand-in for the activation").build();
+
+    private static TensorSpec[] fusedConvArgmaxShape(TensorSpec[] in, Attrs a) {
+        String op = "FusedConv2DMaxPoolArgmax";
+        int p = a.getInt("maxPool");
+        if (p < 2) throw new OpException(op, "maxPool must be at least 2, got " + p);
+        TensorSpec conv = fusedConvShape(in, a.with("maxPool", 1))[0];
+        Shape s = conv.shape();
+        Shape pooled = Shape.of(s.dim(0), pooled(s.dim(1), p), pooled(s.dim(2), p), s.dim(3));
+        return new TensorSpec[] {TensorSpec.of(DType.FLOAT32, pooled), TensorSpec.of(DType.INT32, pooled), conv};
+    }
+
+    /**
+     * Conv2DBackpropFilter of the gradient that MaxPoolBiasReluGrad(grad, argmax, pooled, like) scatters, for training
+     * graphs (NHWC float32): outputs dFilter (shaped like {@code filter}, of which only the shape is read), dBias [oc]
+     * and a shape-only stand-in for the scattered gradient [n, outH, outW, oc], which is never stored (each image's is
+     * made in a buffer while the filter gradient reads it). Made by graph optimization when nothing else reads that
+     * gradient (the first layer of a cnn: its input needs no gradient).
+     */
+    public static final OpDef FUSED_POOL_RELU_FILTER_GRAD = NnOps.convAttrs(
+                    OpDef.builder("FusedPoolReluFilterGrad").inputs("input", "filter", "grad", "argmax", "pooled"))
+            .shape(FusedOps::poolReluFilterGradShape)
+            .notDifferentiable().internal()
+            .summary("Conv2DBackpropFilter(input, filter, MaxPoolBiasReluGrad(grad, argmax, pooled)) without storing "
+                    + "the scattered gradient: dFilter, dBias and a shape-only stand-in for that gradient").build();
+
+    private static TensorSpec[] poolReluFilterGradShape(TensorSpec[] in, Attrs a) {
+        String op = "FusedPoolReluFilterGrad";
+        if (!NnOps.dataFormat(op, a).equals("NHWC") || in[0].dtype() != DType.FLOAT32
+                || in[2].dtype() != DType.FLOAT32 || in[4].dtype() != DType.FLOAT32 || in[3].dtype() != DType.INT32) {
+            throw new OpException(op, "needs NHWC float32 input, grad and pooled and int32 argmax, got " + in[0] + ", "
+                    + in[2] + ", " + in[4] + ", " + in[3]);
+        }
+        TensorSpec conv = NnOps.conv2dShape(new TensorSpec[] {in[0], in[1]}, a)[0];
+        return new TensorSpec[] {TensorSpec.of(DType.FLOAT32, in[1].shape()),
+                TensorSpec.of(DType.FLOAT32, Shape.of(in[1].shape().dim(3))), conv};
+    }
+
     /** The Conv2D attributes of a FusedConv2D's (activation dropped). */
     public static Attrs convAttrs(Attrs fused) {
         return Attrs.of("strides", fused.getInts("strides"), "padding", fused.getString("padding"),

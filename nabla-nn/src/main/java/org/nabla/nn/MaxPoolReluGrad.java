@@ -12,7 +12,8 @@ import org.nabla.kernels.cpu.Parallel;
  * pooled value is that input element), and every other input element gets no gradient from the pooling, so neither
  * the full-size gradient nor the activation is read; dBias sums the pooled gradients that pass the mask. Images go in
  * a fixed number of chunks, each zeroing and scattering its own images and summing its own bias partial; the
- * partials are added in chunk order, so results do not depend on the thread count.
+ * partials are added in chunk order, so results do not depend on the thread count. Registered as taking views, so
+ * that a shape-only {@code like} is not copied out; the other inputs are made dense here.
  */
 final class MaxPoolReluGrad {
     private MaxPoolReluGrad() {}
@@ -20,9 +21,9 @@ final class MaxPoolReluGrad {
     private static final int CHUNKS = 8;
 
     static Tensor[] run(KernelContext ctx) {
-        Tensor grad = ctx.input(0), pooled = ctx.input(2);
-        int[] at = (int[]) ctx.input(1).data();
-        Shape like = ctx.input(3).shape();
+        Tensor grad = ctx.input(0).dense(), pooled = ctx.input(2).dense();
+        int[] at = (int[]) ctx.input(1).dense().data();
+        Shape like = ctx.input(3).shape(); // only its shape: it may be FusedConv2DMaxPoolArgmax's shape-only view
         int n = like.dim(0), c = like.dim(-1), size = like.intSize(), image = n == 0 ? 0 : size / n;
         int per = n == 0 ? 0 : at.length / n;
         boolean f32 = grad.dtype() == DType.FLOAT32;

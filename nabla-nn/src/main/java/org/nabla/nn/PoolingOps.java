@@ -137,7 +137,7 @@ public final class PoolingOps implements OpLibrary {
             r.register(MAX_POOL_WITH_ARGMAX, CpuDevice.TYPE, d, NnPooling::maxPool);
             r.register(ARGMAX_SCATTER, CpuDevice.TYPE, d, NnPooling::argmaxScatter);
             r.register(ARGMAX_GATHER, CpuDevice.TYPE, d, NnPooling::argmaxGather);
-            r.register(MAX_POOL_BIAS_RELU_GRAD, CpuDevice.TYPE, d, MaxPoolReluGrad::run);
+            r.register(MAX_POOL_BIAS_RELU_GRAD, CpuDevice.TYPE, d, MaxPoolReluGrad::run, true);
         }
     }
 }

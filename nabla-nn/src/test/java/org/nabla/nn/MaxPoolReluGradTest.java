@@ -7,6 +7,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.nabla.Conv2dOptions;
 import org.nabla.DType;
 import org.nabla.Ops;
 import org.nabla.Shape;
@@ -84,6 +85,78 @@ class MaxPoolReluGradTest {
                 List.of());
         Ref.assertClose(expected.get(0).toDoubleArray(), actual.get(0), 0);
         Ref.assertClose(expected.get(1).toDoubleArray(), actual.get(1), 1e-6);
+    }
+
+    /**
+     * A training graph's conv + bias + ReLU + max pooling becomes one FusedConv2DMaxPoolArgmax (after the ReLU and
+     * pooling gradients fuse): the activation is never stored, and every gradient is bit for bit the unfused graph's.
+     * Odd sizes (a row and column in no window), one and several input channels, fewer and more than a vector of
+     * output channels, strides 1 and 2, SAME and VALID.
+     */
+    @Test
+    void convPoolArgmaxFusionKeepsGradients() {
+        for (boolean inputGrad : new boolean[] {true, false}) convPoolFusions(inputGrad);
+    }
+
+    /**
+     * Without the input's gradient (a first layer) the filter gradient also takes the pooling gradient in
+     * (FusedPoolReluFilterGrad): dY is never stored, and dFilter and dBias equal the unfused graph's up to rounding
+     * (the partial sums split by image instead of by pixel).
+     */
+    private static void convPoolFusions(boolean inputGrad) {
+        int[][] cases = {{3, 28, 28, 1, 32, 1, 0}, {2, 9, 8, 3, 5, 1, 0}, {2, 11, 10, 4, 40, 2, 1},
+            {4, 12, 11, 2, 32, 1, 1}};
+        for (int[] c : cases) {
+            int n = c[0], h = c[1], wd = c[2], ch = c[3], oc = c[4];
+            Conv2dOptions o = Conv2dOptions.defaults().strides(c[5], c[5]).padding(c[6] == 1 ? "SAME" : "VALID");
+            Graph graph = new Graph();
+            Tensor x, f, b, w, dx, df, db;
+            try (ExecutionContext.Scope scope = graph.asDefault()) {
+                x = graph.placeholder("x", DType.FLOAT32, Shape.of(-1, h, wd, ch));
+                f = graph.placeholder("f", DType.FLOAT32, Shape.of(3, 3, ch, oc));
+                b = graph.placeholder("b", DType.FLOAT32, Shape.of(oc));
+                Tensor y = TrainingOps.biasRelu(Ops.conv2d(x, f, o), b);
+                Tensor pooled = PoolingOps.maxPoolWithArgmax(y, new int[] {2, 2}, new int[] {2, 2}, "VALID")[0];
+                w = graph.placeholder("w", DType.FLOAT32, pooled.shape());
+                Tensor loss = Ops.sum(Ops.mul(pooled, w));
+                List<Tensor> grads = inputGrad ? Gradients.gradients(loss, x, f, b) : Gradients.gradients(loss, f, b);
+                dx = inputGrad ? grads.get(0) : null;
+                df = grads.get(inputGrad ? 1 : 0);
+                // read through an Identity, as an optimizer reads it: a fetched (pinned) pooling gradient stays
+                db = Ops.identity(grads.get(inputGrad ? 2 : 1));
+            }
+            Map<Output, Tensor> feeds = new HashMap<>();
+            feeds.put(out(x), Ref.f32(Ref.random(n * h * wd * ch, 1, -1, 1), n, h, wd, ch));
+            feeds.put(out(f), Ref.f32(Ref.random(9 * ch * oc, 2, -0.5, 0.5), 3, 3, ch, oc));
+            feeds.put(out(b), Ref.f32(Ref.random(oc, 3, -0.3, 0.3), oc));
+            int[] pooledDims = w.shape().dims().clone();
+            pooledDims[0] = n;
+            int pooledSize = 1;
+            for (int d : pooledDims) pooledSize *= d;
+            feeds.put(out(w), Ref.f32(Ref.random(pooledSize, 4, -1, 1), pooledDims));
+            List<Output> fetches = inputGrad ? List.of(out(df), out(db), out(dx)) : List.of(out(df), out(db));
+            List<Output> keep = new ArrayList<>(fetches);
+            keep.addAll(feeds.keySet());
+            Optimized opt = GraphOptimizer.optimize(graph, keep, List.of(), OptimizerOptions.only("fusion"));
+            String where = java.util.Arrays.toString(c) + " input gradient " + inputGrad + "\n" + opt.graph();
+            assertEquals(1, count(opt.graph(), "FusedConv2DMaxPoolArgmax"), where);
+            // fused whatever OC is: where its fast path does not apply, the kernel runs the two ops' kernels
+            assertEquals(inputGrad ? 0 : 1, count(opt.graph(), "FusedPoolReluFilterGrad"), where);
+            assertEquals(inputGrad ? 1 : 0, count(opt.graph(), "Conv2DBackpropFilter"), where);
+            assertEquals(0, count(opt.graph(), "MaxPoolWithArgmax"), where);
+            assertEquals(0, count(opt.graph(), "FusedConv2D"), where);
+            List<Tensor> expected = SerialExecutor.run(graph, feeds, fetches, List.of());
+            Map<Output, Tensor> newFeeds = new HashMap<>();
+            feeds.forEach((k, t) -> newFeeds.put(opt.output(k), t));
+            List<Tensor> actual = SerialExecutor.run(opt.graph(), newFeeds, fetches.stream().map(opt::output).toList(),
+                    List.of());
+            for (int i = 0; i < fetches.size(); i++) {
+                assertEquals(expected.get(i).spec(), actual.get(i).spec(), where);
+                // MaxPoolBiasReluGrad's bias sum adds in another order than BiasReluGrad's: db to rounding only;
+                // so does the fused filter gradient
+                Ref.assertClose(expected.get(i).toDoubleArray(), actual.get(i), i == 1 || i == 0 && !inputGrad ? 1e-5 : 0);
+            }
+        }
     }
 
     private static Output out(Tensor t) { return (Output) t.symbol(); }

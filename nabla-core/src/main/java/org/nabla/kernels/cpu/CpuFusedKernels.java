@@ -35,6 +35,9 @@ public final class CpuFusedKernels {
     public static void register(KernelRegistry r) {
         r.register(FusedOps.FUSED_ELEMENTWISE, CpuDevice.TYPE, DType.FLOAT32, CpuFusedKernels::compute);
         r.register(FusedOps.FUSED_CONV2D, CpuDevice.TYPE, DType.FLOAT32, FusedConvKernel::compute);
+        r.register(FusedOps.FUSED_CONV2D_MAX_POOL_ARGMAX, CpuDevice.TYPE, DType.FLOAT32,
+                FusedConvKernel::computeWithArgmax);
+        r.register(FusedOps.FUSED_POOL_RELU_FILTER_GRAD, CpuDevice.TYPE, DType.FLOAT32, PoolReluFilterGrad::compute);
     }
 
     /**

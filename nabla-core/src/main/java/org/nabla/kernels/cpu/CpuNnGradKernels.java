@@ -60,8 +60,8 @@ public final class CpuNnGradKernels {
         }
     }
 
-    private record Geometry(NnOps.Window2D w, int n, int h, int wd, int c, int oc, int groups, int cg, int ocg,
-                            int k, int outHW, boolean nchw) {
+    record Geometry(NnOps.Window2D w, int n, int h, int wd, int c, int oc, int groups, int cg, int ocg,
+                    int k, int outHW, boolean nchw) {
         static Geometry of(Shape input, Shape filter, Attrs a) {
             boolean nchw = NnOps.dataFormat("Conv2D", a).equals("NCHW");
             NnOps.Window2D w = NnOps.conv2dWindow(input, filter, a);

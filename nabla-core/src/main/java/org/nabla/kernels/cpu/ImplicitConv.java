@@ -57,6 +57,12 @@ final class ImplicitConv {
      */
     static void forward(float[] x, int n, int h, int wd, int c, NnOps.Window2D w, float[] filter, int oc,
                         float[] bias, boolean relu, float[] y) {
+        forward(x, n, h, wd, c, w, filter, oc, bias, relu, y, true);
+    }
+
+    /** {@link #forward}, with {@code smallK} false never taking {@link ImplicitConvSmallK}'s kernel (tests). */
+    static void forward(float[] x, int n, int h, int wd, int c, NnOps.Window2D w, float[] filter, int oc,
+                        float[] bias, boolean relu, float[] y, boolean smallK) {
         Source src = Source.of(x, n, h, wd, c, w);
         int k = w.kH() * w.kW() * c;
         int panels = (oc + NR - 1) / NR;
@@ -69,16 +75,23 @@ final class ImplicitConv {
         int tiles = (pixels + MR - 1) / MR;
         long tileFlops = 2L * MR * k * panels * NR;
         int grain = (int) Math.max(1, Math.min(tiles, CHUNK_FLOPS / Math.max(1, tileFlops)));
+        int[] taps = smallK && !inPlace && ImplicitConvSmallK.applies(k) ? ImplicitConvSmallK.taps(w, c, src.wd) : null;
         Parallel.forRange(tiles, grain, (from, to) -> {
             float[] tile = new float[MR * NR];
             int[] base = new int[MR];
+            PixelWalk walk = new PixelWalk(src, c, w, from * MR);
             for (int t = from; t < to; t++) {
                 int m0 = t * MR, mr = Math.min(MR, pixels - m0);
-                bases(src, c, w, m0, mr, base);
+                walk.bases(mr, base);
                 for (int j = 0; j < panels; j++) {
                     int nr = Math.min(NR, oc - j * NR), yi = m0 * oc + j * NR;
                     boolean whole = mr == MR && nr == NR;
-                    if (whole) {
+                    if (taps != null) {
+                        if (whole) ImplicitConvSmallK.kernel(src.x, base, taps, b, j * panelStep, bias, j * NR, relu,
+                                y, yi, oc);
+                        else ImplicitConvSmallK.kernel(src.x, base, taps, b, j * panelStep, null, 0, false, tile, 0,
+                                NR);
+                    } else if (whole) {
                         kernel(src.x, base, w.kH(), w.dilH() * src.wd * c, w.kW() * c, b, j * panelStep, ldb, y, yi,
                                 oc);
                         if (bias != null || relu) epilogue(y, yi, oc, bias, j * NR, relu);
@@ -92,13 +105,44 @@ final class ImplicitConv {
         });
     }
 
-    /** The input offsets of the first patch value of pixels [m0, m0 + mr); rows past mr repeat the last pixel. */
-    static void bases(Source s, int c, NnOps.Window2D w, int m0, int mr, int[] base) {
-        int outHW = w.outH() * w.outW();
-        for (int r = 0; r < MR; r++) {
-            int p = m0 + Math.min(r, mr - 1);
-            int b = p / outHW, rem = p % outHW;
-            base[r] = ((b * s.h + rem / w.outW() * w.strideH()) * s.wd + rem % w.outW() * w.strideW()) * c;
+    /**
+     * Output pixels in order from a first one, each as the input offset of its first patch value: one division at
+     * the start instead of several per tile.
+     */
+    static final class PixelWalk {
+        private final Source s;
+        private final int c, outH, outW, strideH, strideW;
+        private int image, row, col;
+
+        PixelWalk(Source s, int c, NnOps.Window2D w, int first) {
+            this.s = s;
+            this.c = c;
+            this.outH = w.outH();
+            this.outW = w.outW();
+            this.strideH = w.strideH();
+            this.strideW = w.strideW();
+            int hw = outH * outW;
+            image = first / hw;
+            row = first % hw / outW;
+            col = first % outW;
+        }
+
+        /** base[0..mr) = the next mr pixels' offsets; rows past mr repeat the last (their results are dropped). */
+        void bases(int mr, int[] base) {
+            for (int r = 0; r < base.length; r++) {
+                if (r >= mr) {
+                    base[r] = base[mr - 1];
+                    continue;
+                }
+                base[r] = ((image * s.h + row * strideH) * s.wd + col * strideW) * c;
+                if (++col == outW) {
+                    col = 0;
+                    if (++row == outH) {
+                        row = 0;
+                        image++;
+                    }
+                }
+            }
         }
     }
 

@@ -46,22 +46,75 @@ final class ImplicitConvFilterGrad {
                 for (int b0 = p0; b0 < p1; b0 += BLOCK) {
                     int np = Math.min(BLOCK, p1 - b0);
                     pixelBases(src, c, w, b0, np, base);
-                    for (int k0 = 0; k0 < k; k0 += MR) {
-                        int kr = Math.min(MR, k - k0);
-                        for (int r = 0; r < MR; r++) {
-                            int row = k0 + Math.min(r, kr - 1);
-                            koff[r] = row / seg * rowStep + row % seg;
-                        }
-                        for (int j = 0; j < oc; j += NR) {
-                            kernel(src.x(), base, np, koff, dy, b0 * oc + j, oc, df, k0 * oc + j, kr);
-                        }
+                    block(src.x(), base, np, koff, k, seg, rowStep, dy, b0 * oc, oc, df);
+                }
+                partial[ci] = df;
+            }
+        });
+        return sum(partial);
+    }
+
+    /** Writes one image's dY [outH, outW, oc] (all of it) into a buffer: a gradient made as it is needed. */
+    interface ImageGrad {
+        void fill(int image, float[] dy);
+    }
+
+    /**
+     * {@link #backpropFilter} of a dY that is never stored whole: {@code dyOf} writes each image's into a buffer that
+     * stays in cache while the filter gradient reads it. Images are split into one fixed chunk per thread, each
+     * summing its own partial dFilter (added in chunk order): results depend only on the thread count.
+     */
+    static float[] backpropFilterByImage(float[] x, int n, int h, int wd, int c, NnOps.Window2D w, int oc,
+                                         ImageGrad dyOf) {
+        ImplicitConv.Source src = ImplicitConv.Source.of(x, n, h, wd, c, w);
+        int k = w.kH() * w.kW() * c, seg = w.kW() * c, rowStep = w.dilH() * src.wd() * c;
+        int outHW = w.outH() * w.outW();
+        long flops = 2L * n * outHW * k * oc;
+        int chunks = (int) Math.max(1, Math.min(Parallel.THREADS, flops / CHUNK_FLOPS));
+        chunks = Math.min(chunks, Math.max(1, n));
+        float[][] partial = new float[chunks][];
+        int parts = chunks;
+        Parallel.forRange(chunks, 1, (from, to) -> {
+            int[] base = new int[BLOCK];
+            int[] koff = new int[MR];
+            float[] dy = new float[outHW * oc];
+            for (int ci = from; ci < to; ci++) {
+                float[] df = new float[k * oc];
+                int i0 = (int) ((long) n * ci / parts), i1 = (int) ((long) n * (ci + 1) / parts);
+                for (int image = i0; image < i1; image++) {
+                    dyOf.fill(image, dy);
+                    for (int q0 = 0; q0 < outHW; q0 += BLOCK) {
+                        int np = Math.min(BLOCK, outHW - q0);
+                        pixelBases(src, c, w, image * outHW + q0, np, base);
+                        block(src.x(), base, np, koff, k, seg, rowStep, dy, q0 * oc, oc, df);
                     }
                 }
                 partial[ci] = df;
             }
         });
+        return sum(partial);
+    }
+
+    /** df += the filter gradient of np pixels (patch offsets in base, dY rows from dy[gi], stride oc). */
+    private static void block(float[] x, int[] base, int np, int[] koff, int k, int seg, int rowStep, float[] dy,
+                              int gi, int oc, float[] df) {
+        for (int k0 = 0; k0 < k; k0 += MR) {
+            int kr = Math.min(MR, k - k0);
+            for (int r = 0; r < MR; r++) {
+                int row = k0 + Math.min(r, kr - 1);
+                koff[r] = row / seg * rowStep + row % seg;
+            }
+            for (int j = 0; j < oc; j += NR) {
+                if (kr <= 3) kernel3(x, base, np, koff, dy, gi + j, oc, df, k0 * oc + j, kr);
+                else kernel(x, base, np, koff, dy, gi + j, oc, df, k0 * oc + j, kr);
+            }
+        }
+    }
+
+    /** The chunks' partial dFilters added in chunk order (into the first). */
+    private static float[] sum(float[][] partial) {
         float[] sum = partial[0];
-        for (int ci = 1; ci < chunks; ci++) {
+        for (int ci = 1; ci < partial.length; ci++) {
             float[] p = partial[ci];
             int i = 0;
             for (int end = S.loopBound(sum.length); i < end; i += V) {
@@ -120,6 +173,34 @@ final class ImplicitConvFilterGrad {
         if (kr > 3) add(df, dfi + 3 * ldg, c30, c31);
         if (kr > 4) add(df, dfi + 4 * ldg, c40, c41);
         if (kr > 5) add(df, dfi + 5 * ldg, c50, c51);
+    }
+
+    /**
+     * {@link #kernel} for the last rows of a small K (kr at most 3, e.g. rows 6..8 of K = 9): half the
+     * multiply-adds of a 6-row tile that would repeat rows; the same sums, pixel by pixel in order.
+     */
+    private static void kernel3(float[] x, int[] base, int np, int[] koff, float[] dy, int gi, int ldg, float[] df,
+                                int dfi, int kr) {
+        int o0 = koff[0], o1 = koff[1], o2 = koff[2];
+        FloatVector z = FloatVector.zero(S);
+        FloatVector c00 = z, c01 = z, c10 = z, c11 = z, c20 = z, c21 = z;
+        for (int i = 0; i < np; i++, gi += ldg) {
+            int a = base[i];
+            FloatVector b0 = FloatVector.fromArray(S, dy, gi);
+            FloatVector b1 = FloatVector.fromArray(S, dy, gi + V);
+            FloatVector v = FloatVector.broadcast(S, x[a + o0]);
+            c00 = v.fma(b0, c00);
+            c01 = v.fma(b1, c01);
+            v = FloatVector.broadcast(S, x[a + o1]);
+            c10 = v.fma(b0, c10);
+            c11 = v.fma(b1, c11);
+            v = FloatVector.broadcast(S, x[a + o2]);
+            c20 = v.fma(b0, c20);
+            c21 = v.fma(b1, c21);
+        }
+        add(df, dfi, c00, c01);
+        if (kr > 1) add(df, dfi + ldg, c10, c11);
+        if (kr > 2) add(df, dfi + 2 * ldg, c20, c21);
     }
 
     private static void add(float[] df, int i, FloatVector c0, FloatVector c1) {

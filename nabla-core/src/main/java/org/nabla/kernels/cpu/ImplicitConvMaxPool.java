@@ -27,6 +27,17 @@ final class ImplicitConvMaxPool {
     /** y [n, outH / p, outW / p, oc] written entirely; the arguments as {@link ImplicitConv#forward}'s. */
     static void forward(float[] x, int n, int h, int wd, int c, NnOps.Window2D w, float[] filter, int oc,
                         float[] bias, boolean relu, int p, float[] y) {
+        forward(x, n, h, wd, c, w, filter, oc, bias, relu, p, y, null);
+    }
+
+    /**
+     * {@link #forward}, and with {@code argmax} not null also each maximum's flat index into the activation [n,
+     * outH, outW, oc] that is never stored (MaxPoolWithArgmax's numbering): the band then holds the activation as
+     * FusedConv2D would store it, and each window's first maximum wins as in MaxPoolWithArgmax, so maxima and indices
+     * are bit for bit those of FusedConv2D followed by MaxPoolWithArgmax (training: the gradient needs the indices).
+     */
+    static void forward(float[] x, int n, int h, int wd, int c, NnOps.Window2D w, float[] filter, int oc,
+                        float[] bias, boolean relu, int p, float[] y, int[] argmax) {
         int ph = w.outH() / p, pw = w.outW() / p;
         if (n == 0 || ph == 0 || pw == 0 || oc == 0) return;
         ImplicitConv.Source src = ImplicitConv.Source.of(x, n, h, wd, c, w);
@@ -45,6 +56,7 @@ final class ImplicitConvMaxPool {
         int grain = (int) Math.max(1, Math.min(rows, ImplicitConv.CHUNK_FLOPS / Math.max(1, itemFlops)));
         Band geometry = new Band(src, c, w, p, ph, pw, rowPixels);
         int[] taps = taps(p, pw, oc);
+        int[] patch = ImplicitConvSmallK.applies(k) ? ImplicitConvSmallK.taps(w, c, src.wd()) : null;
         Parallel.forRange(rows * groups, grain, (from, to) -> {
             float[] conv = new float[Math.min(bandRows, to - from) * rowPixels * oc];
             float[] tile = new float[MR * NR];
@@ -60,19 +72,27 @@ final class ImplicitConvMaxPool {
                         for (int r = 0; r < MR; r++) base[r] = offsets[m0 + Math.min(r, mr - 1)]; // past mr: the last
                         for (int j = j0; j < j1; j++) {
                             int nr = Math.min(NR, oc - j * NR), ci = m0 * oc + j * NR;
-                            if (mr == MR && nr == NR) {
-                                ImplicitConv.kernel(src.x(), base, w.kH(), w.dilH() * src.wd() * c, w.kW() * c, b,
-                                        j * k * NR, NR, conv, ci, oc);
-                                if (!relu && bias != null) ImplicitConv.epilogue(conv, ci, oc, bias, j * NR, false);
+                            // the band's epilogue: all of it with argmax, else bias only, and only without ReLU
+                            float[] bandBias = argmax != null || !relu ? bias : null;
+                            boolean bandRelu = argmax != null && relu;
+                            boolean full = mr == MR && nr == NR;
+                            if (patch != null) {
+                                ImplicitConvSmallK.kernel(src.x(), base, patch, b, j * k * NR, full ? bandBias : null,
+                                        j * NR, full && bandRelu, full ? conv : tile, full ? ci : 0, full ? oc : NR);
                             } else {
                                 ImplicitConv.kernel(src.x(), base, w.kH(), w.dilH() * src.wd() * c, w.kW() * c, b,
-                                        j * k * NR, NR, tile, 0, NR);
-                                ImplicitConv.store(tile, mr, nr, relu ? null : bias, j * NR, false, conv, ci, oc);
+                                        j * k * NR, NR, full ? conv : tile, full ? ci : 0, full ? oc : NR);
+                                if (full && (bandBias != null || bandRelu)) {
+                                    ImplicitConv.epilogue(conv, ci, oc, bandBias, j * NR, bandRelu);
+                                }
                             }
+                            if (!full) ImplicitConv.store(tile, mr, nr, bandBias, j * NR, bandRelu, conv, ci, oc);
                         }
                     }
                     int c0 = j0 * NR, c1 = Math.min(oc, j1 * NR);
-                    if (relu) poolBiasRelu(conv, g1 - g0, p, pw, oc, c0, c1, taps, bias, y, g0 * pw * oc);
+                    if (argmax != null) {
+                        PoolArgmax.pool(conv, g0, g1 - g0, p, ph, pw, w.outH(), w.outW(), oc, c0, c1, taps, y, argmax);
+                    } else if (relu) poolBiasRelu(conv, g1 - g0, p, pw, oc, c0, c1, taps, bias, y, g0 * pw * oc);
                     else pool(conv, g1 - g0, p, pw, oc, c0, c1, taps, y, g0 * pw * oc);
                 }
                 item = end;

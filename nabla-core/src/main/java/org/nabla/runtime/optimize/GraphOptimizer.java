@@ -86,6 +86,8 @@ public final class GraphOptimizer {
         if (o.fusion()) passes.add(new ConvBiasActivationFusion());
         if (o.fusion()) passes.add(new ConvMaxPoolFusion());
         if (o.fusion()) passes.add(new PoolReluGradFusion());
+        if (o.fusion() && ConvMaxPoolArgmaxFusion.ENABLED) passes.add(new ConvMaxPoolArgmaxFusion());
+        if (o.fusion() && PoolReluFilterGradFusion.ENABLED) passes.add(new PoolReluFilterGradFusion());
         if (o.fusion()) passes.add(new UpdateFusion());
         if (o.fusion()) passes.add(new ElementwiseFusion());
         if (o.deadNodeRemoval() && passes.size() > 1) passes.add(new DeadNodeRemoval());

@@ -60,6 +60,62 @@ class ImplicitConvMaxPoolTest {
         assertArrayEquals(unfused, y, k + " pool " + p + ": not the unfused kernels' values bit for bit");
     }
 
+    /**
+     * With argmax (training): maxima and indices bit for bit those of the stored activation (FusedConv2D's kernel)
+     * pooled by direct loops with MaxPoolWithArgmax's rule (taps row-major, the first maximum wins, a NaN wins).
+     */
+    private static void checkArgmax(Case k, int p, boolean withBias, boolean relu) {
+        NnOps.Window2D w = ImplicitConvTest.window(k);
+        float[] x = ImplicitConvTest.random(k.n() * k.h() * k.w() * k.c());
+        if (x.length > 5) x[5] = Float.NaN; // a NaN activation must win its window
+        float[] f = ImplicitConvTest.random(k.kh() * k.kw() * k.c() * k.oc());
+        float[] bias = withBias ? ImplicitConvTest.random(k.oc()) : null;
+        int oh = w.outH(), ow = w.outW(), ph = oh / p, pw = ow / p, oc = k.oc();
+        float[] y = new float[k.n() * ph * pw * oc];
+        int[] at = new int[y.length];
+        java.util.Arrays.fill(y, Float.NaN);
+        java.util.Arrays.fill(at, -1);
+        ImplicitConvMaxPool.forward(x, k.n(), k.h(), k.w(), k.c(), w, f, oc, bias, relu, p, y, at);
+        float[] act = new float[k.n() * oh * ow * oc];
+        ImplicitConv.forward(x, k.n(), k.h(), k.w(), k.c(), w, f, oc, bias, relu, act);
+        for (int b = 0; b < k.n(); b++) {
+            for (int i = 0; i < ph; i++) {
+                for (int j = 0; j < pw; j++) {
+                    for (int o = 0; o < oc; o++) {
+                        int best = ((b * oh + i * p) * ow + j * p) * oc + o;
+                        for (int t = 1; t < p * p; t++) {
+                            int idx = ((b * oh + i * p + t / p) * ow + j * p + t % p) * oc + o;
+                            float v = act[idx], m = act[best];
+                            if (v > m || v != v && m == m) best = idx;
+                        }
+                        int out = ((b * ph + i) * pw + j) * oc + o;
+                        String where = k + " pool " + p + " bias " + withBias + " relu " + relu + " output " + out;
+                        assertEquals(best, at[out], where);
+                        assertEquals(Float.floatToRawIntBits(act[best]), Float.floatToRawIntBits(y[out]), where);
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    void argmaxMatchesThePooledActivation() {
+        Case[] cases = {
+            new Case(3, 28, 28, 1, 3, 3, 32, 1, 1, "VALID", 1), // the reference cnn's first layer
+            new Case(5, 13, 13, 32, 3, 3, 64, 1, 1, "VALID", 1), // its second: row and column 11 in no window
+            new Case(2, 7, 9, 5, 3, 3, 33, 1, 1, "SAME", 1), // odd channels: vector lanes and a scalar tail
+            new Case(2, 9, 8, 17, 3, 2, 10, 2, 2, "SAME", 1), // stride 2, fewer than V channels
+            new Case(37, 12, 12, 1, 3, 3, 16, 1, 1, "VALID", 1), // many bands over threads, K = 9, half a panel
+        };
+        for (Case k : cases) {
+            for (int p : new int[] {2, 3}) {
+                checkArgmax(k, p, true, true);
+                checkArgmax(k, p, true, false);
+                checkArgmax(k, p, false, true);
+            }
+        }
+    }
+
     @Test
     void matchesDirectLoopsAndTheUnfusedKernels() {
         Case[] cases = {

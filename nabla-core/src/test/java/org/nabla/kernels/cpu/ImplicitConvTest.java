@@ -1,6 +1,8 @@
 package org.nabla.kernels.cpu;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
@@ -89,6 +91,36 @@ class ImplicitConvTest {
         }
     }
 
+    /**
+     * Convolutions with few terms per output take {@link ImplicitConvSmallK}'s kernel: against float64 loops, and bit
+     * for bit the general kernel's values (same sums in the same order): one and several channels, strides 1 and 2,
+     * SAME and VALID, row dilation, partial panels and partial tiles.
+     */
+    @Test
+    void smallKernelMatchesDirectLoopsAndTheGeneralKernel() {
+        Case[] cases = {
+            new Case(3, 28, 28, 1, 3, 3, 32, 1, 1, "VALID", 1), // K = 9: the reference cnn's first layer
+            new Case(3, 11, 9, 1, 3, 3, 40, 2, 2, "SAME", 1), // a partial second panel, stride 2
+            new Case(2, 8, 7, 2, 2, 2, 16, 1, 2, "SAME", 1), // K = 8, half a panel
+            new Case(2, 9, 10, 3, 3, 3, 20, 2, 1, "VALID", 2), // K = 27, row dilation
+            new Case(1, 5, 5, 1, 1, 1, 3, 1, 1, "VALID", 1), // K = 1, 25 pixels: a partial tile
+        };
+        for (Case k : cases) {
+            assertTrue(ImplicitConvSmallK.applies(k.kh * k.kw * k.c), k.toString());
+            for (int variant = 0; variant < 3; variant++) {
+                boolean withBias = variant > 0, relu = variant == 1;
+                check(k, withBias, relu);
+                NnOps.Window2D w = window(k);
+                float[] x = random(k.n * k.h * k.w * k.c), f = random(k.kh * k.kw * k.c * k.oc);
+                float[] bias = withBias ? random(k.oc) : null;
+                float[] small = new float[k.n * w.outH() * w.outW() * k.oc], general = new float[small.length];
+                ImplicitConv.forward(x, k.n, k.h, k.w, k.c, w, f, k.oc, bias, relu, small, true);
+                ImplicitConv.forward(x, k.n, k.h, k.w, k.c, w, f, k.oc, bias, relu, general, false);
+                assertArrayEquals(general, small, k + ": small-K kernel differs from the general one");
+            }
+        }
+    }
+
     /** dFilter [kh, kw, c, oc] of sum(dy * conv(x, f)) in float64 by direct loops. */
     static double[] filterGradReference(Case k, NnOps.Window2D w, float[] x, float[] dy) {
         double[] df = new double[k.kh * k.kw * k.c * k.oc];
@@ -125,15 +157,25 @@ class ImplicitConvTest {
             new Case(1, 10, 11, 3, 2, 3, nr, 2, 3, "VALID", 1),
             new Case(2, 9, 9, 4, 3, 3, nr, 1, 1, "VALID", 2), // row dilation
             new Case(40, 12, 12, 3, 3, 3, nr, 1, 1, "SAME", 1), // many pixel blocks and chunks
+            new Case(3, 10, 9, 1, 2, 2, 2 * nr, 2, 1, "SAME", 1), // K = 4: one 6-row tile with 4 rows, two panels
+            new Case(3, 10, 9, 1, 1, 2, nr, 1, 1, "VALID", 1), // K = 2: only the 3-row kernel
+            new Case(2, 9, 9, 7, 1, 1, nr, 1, 1, "VALID", 1), // K = 7: 6 rows, then 1
         };
         for (Case k : cases) {
             NnOps.Window2D w = window(k);
             float[] x = random(k.n * k.h * k.w * k.c), dy = random(k.n * w.outH() * w.outW() * k.oc);
             float[] df = ImplicitConvFilterGrad.backpropFilter(x, k.n, k.h, k.w, k.c, w, dy, k.oc);
+            int image = w.outH() * w.outW() * k.oc;
+            float[] byImage = ImplicitConvFilterGrad.backpropFilterByImage(x, k.n, k.h, k.w, k.c, w, k.oc,
+                    (b, buffer) -> System.arraycopy(dy, b * image, buffer, 0, image));
             double[] expected = filterGradReference(k, w, x, dy);
             double tol = 1e-5 * k.n * w.outH() * w.outW();
             assertEquals(expected.length, df.length);
-            for (int i = 0; i < df.length; i++) assertEquals(expected[i], df[i], tol, k + " element " + i);
+            assertEquals(expected.length, byImage.length);
+            for (int i = 0; i < df.length; i++) {
+                assertEquals(expected[i], df[i], tol, k + " element " + i);
+                assertEquals(expected[i], byImage[i], tol, k + " element " + i + ", dY image by image");
+            }
         }
     }
 }
