@@ -26,7 +26,7 @@ import org.nabla.io.Npy;
  * with an {@link IOException} or {@link IllegalArgumentException} naming the file: never another exception, an
  * {@link OutOfMemoryError} from a huge declared shape, or a hang.
  */
-class NpyProperties {
+class NpyPropertiesTest {
     private static Path dir;
 
     @BeforeAll
@@ -52,8 +52,13 @@ class NpyProperties {
                 rnd.nextLong()));
     }
 
+    /**
+     * A dtype .npy holds: not string, and not the one-byte low-precision types, which ml_dtypes writes all as '|V1'
+     * (Npy refuses to write them, with a message; NpyTest checks that).
+     */
     private static DType anyDtype(Random rnd) {
-        DType[] all = java.util.Arrays.stream(DType.values()).filter(d -> d != DType.STRING).toArray(DType[]::new);
+        DType[] all = java.util.Arrays.stream(DType.values()).filter(d -> d != DType.STRING && !d.isLowPrecision())
+                .toArray(DType[]::new);
         return all[rnd.nextInt(all.length)];
     }
 

@@ -17,7 +17,7 @@ import org.nabla.Tensor;
  * arithmetic for integers), over random shapes: each operand drops some leading dims of the result shape and has 1
  * in some others (NumPy's rules), zero-size dims included.
  */
-class BroadcastingProperties {
+class BroadcastingPropertiesTest {
     @Test
     void addAndMulMatchTheReference() {
         RandomTensors.forAll("broadcasting add/mul", 41, 300, rnd -> addAndMul(rnd));
