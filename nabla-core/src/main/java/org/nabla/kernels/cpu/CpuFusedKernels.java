@@ -35,6 +35,7 @@ public final class CpuFusedKernels {
     public static void register(KernelRegistry r) {
         r.register(FusedOps.FUSED_ELEMENTWISE, CpuDevice.TYPE, DType.FLOAT32, CpuFusedKernels::compute);
         r.register(FusedOps.FUSED_CONV2D, CpuDevice.TYPE, DType.FLOAT32, FusedConvKernel::compute);
+        r.register(FusedOps.FUSED_MAT_MUL, CpuDevice.TYPE, DType.FLOAT32, FusedMatMulKernel::compute);
     }
 
     /**

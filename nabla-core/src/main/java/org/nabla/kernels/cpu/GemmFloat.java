@@ -64,9 +64,9 @@ final class GemmFloat {
      */
     static void gemm(boolean transA, boolean transB, int m, int n, int k, float alpha,
                      float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
-                     float beta, float[] c, int cOff, int ldc, int threads) {
+                     float beta, float[] c, int cOff, int ldc, int threads, GemmEpilogue epilogue) {
         run(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, new float[][] {c}, null, cOff, ldc,
-                threads);
+                threads, epilogue);
     }
 
     /**
@@ -78,19 +78,23 @@ final class GemmFloat {
                            float[] b, int bOff, int ldb, int threads) {
         float[][] c = new float[1][];
         run(transA, transB, m, n, k, 1f, a, aOff, lda, b, bOff, ldb, 0f, c, () -> c[0] = new float[m * n], 0, n,
-                threads);
+                threads, null);
         return c[0];
     }
 
-    /** The blocked product into c[0]; {@code allocate}, when given, fills c[0] alongside the first B packing. */
+    /**
+     * The blocked product into c[0]; {@code allocate}, when given, fills c[0] alongside the first B packing. The
+     * epilogue (null: none) goes over each C tile right after its last K block.
+     */
     private static void run(boolean transA, boolean transB, int m, int n, int k, float alpha,
                             float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
-                            float beta, float[][] cHolder, Runnable allocate, int cOff, int ldc, int threads) {
+                            float beta, float[][] cHolder, Runnable allocate, int cOff, int ldc, int threads,
+                            GemmEpilogue epilogue) {
         boolean directA = !PACK_A;
         if (!transB && m <= DIRECT_B_MAX_M) {
             if (allocate != null) allocate.run();
             runDirectB(transA, directA, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, cHolder[0], cOff, ldc,
-                    threads);
+                    threads, epilogue);
             return;
         }
         float[] bp = B_PANEL.get();
@@ -105,6 +109,7 @@ final class GemmFloat {
                 int pc = pc0;
                 int kc = Math.min(kcMax, k - pc);
                 float betaHere = pc == 0 ? beta : 1f; // later K blocks accumulate onto the first one's result
+                GemmEpilogue last = pc + kc == k ? epilogue : null;
                 Runnable alongside = jc == 0 && pc == 0 ? allocate : null;
                 if (threads == 1) {
                     if (alongside != null) alongside.run();
@@ -135,7 +140,7 @@ final class GemmFloat {
                         int s0 = work.firstSliver(item);
                         Block blk = new Block(transA, directA, a, aOff, lda, false, bp, 0, ldb, ic, pc, mc, kc, nc);
                         macro(blk, ap, edge, s0, work.endSliver(s0), alpha, betaHere, c, cOff + ic * ldc + jc, ldc,
-                                tile);
+                                tile, last, jc);
                     }
                 });
             }
@@ -148,7 +153,7 @@ final class GemmFloat {
      */
     private static void runDirectB(boolean transA, boolean directA, int m, int n, int k, float alpha,
                                    float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
-                                   float beta, float[] c, int cOff, int ldc, int threads) {
+                                   float beta, float[] c, int cOff, int ldc, int threads, GemmEpilogue epilogue) {
         int kcMax = balanced(k, KC, 1);
         Items work = Items.of(m, n, threads);
         AtomicInteger next = new AtomicInteger();
@@ -165,7 +170,8 @@ final class GemmFloat {
                     int kc = Math.min(kcMax, k - pc);
                     Block blk = new Block(transA, directA, a, aOff, lda, true, b, bOff + pc * ldb, ldb, ic, pc, mc,
                             kc, n);
-                    macro(blk, ap, edge, s0, s1, alpha, pc == 0 ? beta : 1f, c, cOff + ic * ldc, ldc, tile);
+                    macro(blk, ap, edge, s0, s1, alpha, pc == 0 ? beta : 1f, c, cOff + ic * ldc, ldc, tile,
+                            pc + kc == k ? epilogue : null, 0);
                 }
             }
         });
@@ -205,9 +211,12 @@ final class GemmFloat {
     private record Block(boolean transA, boolean directA, float[] a, int aOff, int lda, boolean directB, float[] b,
                          int bIdx, int ldb, int ic, int pc, int mc, int kc, int nc) {}
 
-    /** One A block times B slivers [s0, s1), into C (which starts at the block). */
+    /**
+     * One A block times B slivers [s0, s1), into C (which starts at the block, column col0 of the whole C); the
+     * epilogue (null: none) goes over each tile as soon as it is stored, while it is in L1.
+     */
     private static void macro(Block k, float[] ap, float[] edge, int s0, int s1, float alpha, float beta,
-                              float[] c, int cOff, int ldc, float[] tile) {
+                              float[] c, int cOff, int ldc, float[] tile, GemmEpilogue epilogue, int col0) {
         int mc = k.mc(), kc = k.kc();
         // In place, A element (r, p) of the block is a[aIdx + r * stepR + p * stepP]; a last sliver of fewer than
         // MR rows is packed (zero-padded) into ap. Packed, the whole block is in ap.
@@ -247,6 +256,7 @@ final class GemmFloat {
                     GemmFloatKernel.tile(kc, as, ai, sr, sp, bs, bi, ldb, 1f, 0f, tile, 0, NR);
                     store(tile, mr, nr, alpha, beta, c, ci, ldc);
                 }
+                if (epilogue != null) epilogue.apply(c, ci, ldc, mr, col0 + jr, nr);
             }
         }
     }
