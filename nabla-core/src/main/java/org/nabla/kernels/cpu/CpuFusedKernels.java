@@ -38,6 +38,7 @@ public final class CpuFusedKernels {
         r.register(FusedOps.FUSED_CONV2D_MAX_POOL_ARGMAX, CpuDevice.TYPE, DType.FLOAT32,
                 FusedConvKernel::computeWithArgmax);
         r.register(FusedOps.FUSED_POOL_RELU_FILTER_GRAD, CpuDevice.TYPE, DType.FLOAT32, PoolReluFilterGrad::compute);
+        r.register(FusedOps.FUSED_MAT_MUL, CpuDevice.TYPE, DType.FLOAT32, FusedMatMulKernel::compute);
     }
 
     /**

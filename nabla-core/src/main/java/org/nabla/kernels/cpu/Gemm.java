@@ -47,28 +47,51 @@ public final class Gemm {
     public static void sgemm(boolean transA, boolean transB, int m, int n, int k, float alpha,
                              float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
                              float beta, float[] c, int cOff, int ldc) {
+        sgemm(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc, null);
+    }
+
+    /**
+     * {@code C = act(op(A) * op(B) + bias)} with the bias (column j adds {@code bias[biasOff + j]}) and the optional
+     * ReLU applied to each C tile as the GEMM finishes it (the fused MatMul + BiasAdd / BiasRelu of inference graphs):
+     * C is written once instead of being re-read by separate bias and activation passes. Each element gets the same
+     * float32 arithmetic as the product followed by those passes, so the bits are the unfused ops'.
+     */
+    public static void sgemmBias(boolean transA, boolean transB, int m, int n, int k,
+                                 float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                                 float[] bias, int biasOff, boolean relu, float[] c, int cOff, int ldc) {
+        if (n > 0 && (biasOff < 0 || biasOff + n > bias.length)) {
+            throw new IllegalArgumentException("gemm: bias needs " + n + " values from offset " + biasOff + ", has "
+                    + bias.length);
+        }
+        sgemm(transA, transB, m, n, k, 1f, a, aOff, lda, b, bOff, ldb, 0f, c, cOff, ldc,
+                new GemmEpilogue(bias, biasOff, relu));
+    }
+
+    /** {@link #sgemm} with an epilogue (null: none) applied to every element of C after its product. */
+    private static void sgemm(boolean transA, boolean transB, int m, int n, int k, float alpha,
+                              float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                              float beta, float[] c, int cOff, int ldc, GemmEpilogue epilogue) {
         checkSizes(m, n, k);
         if (m == 0 || n == 0) return;
+        long work = (long) m * n * k;
         if (k == 0 || alpha == 0f) {
             scaleFloat(m, n, beta, c, cOff, ldc);
-            return;
-        }
-        if (m == 1 || n == 1) {
+        } else if (m == 1 || n == 1) {
             gemvFloat(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
-            return;
-        }
-        long work = (long) m * n * k;
-        if (work <= SMALL_WORK) {
+        } else if (work <= SMALL_WORK) {
             smallFloat(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
-            return;
+        } else {
+            int threads = work >= PARALLEL_WORK ? Parallel.THREADS : 1;
+            if (n <= GemmFloat.V && NARROW) {
+                GemmFloatNarrow.gemm(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc,
+                        threads, epilogue);
+            } else {
+                GemmFloat.gemm(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc,
+                        threads, epilogue);
+            }
+            return; // the blocked kernels apply the epilogue tile by tile
         }
-        int threads = work >= PARALLEL_WORK ? Parallel.THREADS : 1;
-        if (n <= GemmFloat.V && NARROW) {
-            GemmFloatNarrow.gemm(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc,
-                    threads);
-            return;
-        }
-        GemmFloat.gemm(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc, threads);
+        if (epilogue != null) epilogue.apply(c, cOff, ldc, m, 0, n); // small products: one pass, C is in cache
     }
 
     /**

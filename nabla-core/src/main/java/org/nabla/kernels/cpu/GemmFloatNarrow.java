@@ -20,10 +20,13 @@ final class GemmFloatNarrow {
 
     private GemmFloatNarrow() {}
 
-    /** C = alpha * op(A) op(B) + beta * C for 1 <= n <= V; m, k > 0; rows shared among up to {@code threads}. */
+    /**
+     * C = alpha * op(A) op(B) + beta * C for 1 <= n <= V; m, k > 0; rows shared among up to {@code threads}. The
+     * epilogue (null: none) goes over each group of rows right after they are stored.
+     */
     static void gemm(boolean transA, boolean transB, int m, int n, int k, float alpha,
                      float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
-                     float beta, float[] c, int cOff, int ldc, int threads) {
+                     float beta, float[] c, int cOff, int ldc, int threads, GemmEpilogue epilogue) {
         float[][] holder = B_COPY.get();
         if (holder[0].length < k * V) holder[0] = new float[k * V];
         float[] bp = holder[0];
@@ -44,6 +47,7 @@ final class GemmFloatNarrow {
                 } else {
                     rows(i, m, k, a, aOff, stepR, stepP, bp, alpha, beta, c, cOff, ldc, mask);
                 }
+                if (epilogue != null) epilogue.apply(c, cOff + i * ldc, ldc, Math.min(ROWS, m - i), 0, n);
             }
         });
     }

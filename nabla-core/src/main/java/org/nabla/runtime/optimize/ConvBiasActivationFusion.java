@@ -71,7 +71,7 @@ final class ConvBiasActivationFusion implements Pass {
     }
 
     /** The producer of {@code n}'s first input if it is a {@code op} whose output only {@code n} uses. */
-    private static Node inner(Node n, String op, Set<Node> pinned, Map<Output, Integer> uses, Set<Node> controlUsed) {
+    static Node inner(Node n, String op, Set<Node> pinned, Map<Output, Integer> uses, Set<Node> controlUsed) {
         if (n.inputs().isEmpty()) return null;
         Output in = n.inputs().get(0);
         Node p = in.node();

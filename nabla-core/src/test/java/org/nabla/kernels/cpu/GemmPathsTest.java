@@ -76,16 +76,18 @@ class GemmPathsTest {
                 int lda = ta ? m : k, ldb = tb ? k : n;
                 float[] a = random(rnd, m * k), b = random(rnd, k * n);
                 float[] one = new float[m * n];
-                GemmFloat.gemm(ta, tb, m, n, k, 1f, a, 0, lda, b, 0, ldb, 0f, one, 0, n, 1);
+                GemmFloat.gemm(ta, tb, m, n, k, 1f, a, 0, lda, b, 0, ldb, 0f, one, 0, n, 1, null);
                 for (int rep = 0; rep < 5; rep++) {
                     float[] many = new float[m * n];
-                    GemmFloat.gemm(ta, tb, m, n, k, 1f, a, 0, lda, b, 0, ldb, 0f, many, 0, n, 4);
+                    GemmFloat.gemm(ta, tb, m, n, k, 1f, a, 0, lda, b, 0, ldb, 0f, many, 0, n, 4, null);
                     assertArrayEquals(one, many, "m=" + m + " n=" + n + " k=" + k + " ta=" + ta + " tb=" + tb);
                 }
                 float[] narrowOne = new float[m * 10], narrowMany = new float[m * 10];
                 int ldbNarrow = tb ? k : 10;
-                GemmFloatNarrow.gemm(ta, tb, m, 10, k, 1f, a, 0, lda, b, 0, ldbNarrow, 0f, narrowOne, 0, 10, 1);
-                GemmFloatNarrow.gemm(ta, tb, m, 10, k, 1f, a, 0, lda, b, 0, ldbNarrow, 0f, narrowMany, 0, 10, 4);
+                GemmFloatNarrow.gemm(ta, tb, m, 10, k, 1f, a, 0, lda, b, 0, ldbNarrow, 0f, narrowOne, 0, 10, 1,
+                        null);
+                GemmFloatNarrow.gemm(ta, tb, m, 10, k, 1f, a, 0, lda, b, 0, ldbNarrow, 0f, narrowMany, 0, 10, 4,
+                        null);
                 assertArrayEquals(narrowOne, narrowMany, "narrow m=" + m + " k=" + k + " ta=" + ta + " tb=" + tb);
             }
         }

@@ -15,6 +15,7 @@ class GemmTest {
         {1, 1, 1}, {1, 7, 3}, {7, 1, 5}, {3, 5, 1}, {6, 32, 8}, {13, 29, 17}, {33, 65, 40},
         {97, 130, 70}, {129, 31, 257}, {200, 201, 300}, {7, 300, 260}, {300, 9, 33}, {64, 1100, 16},
         {40, 2000, 100}, {300, 301, 80}, // threads: a wide B panel packed in parallel, then many A blocks
+        {260, 100, 700}, // a narrow B with K over one block: packed whole, by both threads, A blocks 2 MC tall
         {1, 300, 200}, {250, 1, 70}, {1, 1, 600}, // matrix-vector paths
     };
 

@@ -398,6 +398,41 @@ class GraphOptimizerTest {
     }
 
     @Test
+    void matmulBiasAndReluFuseIntoOneOpWithTheSameBits() {
+        Graph g = new Graph();
+        Tensor relu, narrow, transposed, small, shared, sharedUse, batched;
+        try (ExecutionContext.Scope s = g.asDefault()) {
+            // 300 x 40 x 600: the packed GEMM with two K blocks; 300 x 10 x 128: the narrow kernel; 3 x 7 x 5 small.
+            Tensor x = g.placeholder("x", DType.FLOAT32, Shape.of(300, 600));
+            Tensor w = g.placeholder("w", DType.FLOAT32, Shape.of(600, 40));
+            Tensor wt = g.placeholder("wt", DType.FLOAT32, Shape.of(40, 600));
+            Tensor b = g.placeholder("b", DType.FLOAT32, Shape.of(40));
+            Tensor h = g.placeholder("h", DType.FLOAT32, Shape.of(300, 128));
+            Tensor w2 = g.placeholder("w2", DType.FLOAT32, Shape.of(128, 10));
+            Tensor b2 = g.placeholder("b2", DType.FLOAT32, Shape.of(10));
+            Tensor xs = g.placeholder("xs", DType.FLOAT32, Shape.of(-1, 5));
+            Tensor ws = g.placeholder("ws", DType.FLOAT32, Shape.of(5, 7));
+            Tensor bs = g.placeholder("bs", DType.FLOAT32, Shape.of(7));
+            relu = Ops.relu(Ops.biasAdd(Ops.matmul(x, w), b));                 // -> FusedMatMul RELU
+            narrow = Ops.biasAdd(Ops.matmul(h, w2), b2);                        // -> FusedMatMul NONE
+            transposed = Ops.relu(Ops.biasAdd(Ops.matmul(x, wt, false, true), b)); // -> RELU, transposeB
+            small = Ops.relu(Ops.biasAdd(Ops.matmul(xs, ws), bs));              // -> RELU, the small loop
+            shared = Ops.matmul(h, w2);                                         // used twice: stays
+            sharedUse = Ops.add(Ops.biasAdd(shared, b2), shared);
+            Tensor x3 = g.placeholder("x3", DType.FLOAT32, Shape.of(2, 4, 5));
+            batched = Ops.biasAdd(Ops.matmul(x3, ws), bs);                       // rank 3: stays
+        }
+        Optimized opt = assertSameResults(g, outs(relu, narrow, transposed, small, sharedUse, batched), List.of(),
+                OptimizerOptions.only("fusion"), Map.of(), 0); // the same GEMM sums, bias and max: bit for bit
+        Graph o = opt.graph();
+        assertEquals(4, count(o, "FusedMatMul"), o.toString());
+        assertEquals(2, count(o, "MatMul"), o.toString());
+        assertEquals("RELU", opt.output(out(relu)).node().attrs().getString("activation"));
+        assertEquals("NONE", opt.output(out(narrow)).node().attrs().getString("activation"));
+        assertTrue(opt.output(out(transposed)).node().attrs().getBool("transposeB"));
+    }
+
+    @Test
     void convolutionAndTheMaxPoolAfterItFuseOnlyWhenThePoolIsItsOnlyUse() {
         Graph g = new Graph();
         Tensor pooled, pooled3, padded, strided, kept, keptUse, dilated;
