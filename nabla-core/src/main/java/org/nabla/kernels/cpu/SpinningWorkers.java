@@ -12,8 +12,9 @@ import java.util.concurrent.locks.LockSupport;
  * a busy or slow worker costs parallelism, never progress. A caller whose chunks are done parks until the workers'
  * are (the last one unparks it).
  *
- * <p>Each call site's work runs split or serially, whichever {@link SplitChoices} measured faster there (both ways run
- * the same chunks, so results do not depend on the choice); {@code -Dnabla.adaptiveSplit=false} always splits.
+ * <p>With {@code -Dnabla.adaptiveSplit=true} each call site's work runs split or serially, whichever {@link SplitChoices}
+ * measured faster there (both ways run the same chunks, so results do not depend on the choice). Off by default: it
+ * removes the mlp step's slow runs but cost the cnn step 10-18% (docs/benchmarks.md).
  */
 final class SpinningWorkers {
     /** How long an idle worker spins before parking; {@code -Dnabla.spinMicros=0} parks at once. */
@@ -32,9 +33,9 @@ final class SpinningWorkers {
     private static final long TRY_AWAKE_NANOS = 2_000_000;
 
     private final Worker[] workers;
-    /** Null when {@code -Dnabla.adaptiveSplit=false}: every call splits. */
+    /** Null unless {@code -Dnabla.adaptiveSplit=true}: every call splits. */
     private final SplitChoices choices =
-            Boolean.parseBoolean(System.getProperty("nabla.adaptiveSplit", "true")) ? new SplitChoices() : null;
+            Boolean.parseBoolean(System.getProperty("nabla.adaptiveSplit", "false")) ? new SplitChoices() : null;
 
     SpinningWorkers(int count) {
         workers = new Worker[count];

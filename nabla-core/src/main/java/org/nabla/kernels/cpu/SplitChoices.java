@@ -21,6 +21,12 @@ final class SplitChoices {
      * moving the site's data between the cores' caches (and for waking a parked worker).
      */
     static final int TRY_CALLS = 3;
+    /**
+     * Calls whose split run takes at least this long always split, untried: the cores' distance matters for small
+     * ops, and the cnn's large products lost when they were tried serially (GEMM shapes share a site, see
+     * benchmarks.md).
+     */
+    static final long ALWAYS_SPLIT_NANOS = 200_000;
     private static final int SLOTS = 1024;
 
     private final Site[] sites = new Site[SLOTS];
@@ -52,7 +58,7 @@ final class SplitChoices {
          */
         boolean chooseParallel() {
             if (trying > 0) return !parallelIsFaster();
-            if (parallelNanos < 0) return true;
+            if (parallelNanos < 0 || parallelNanos >= ALWAYS_SPLIT_NANOS) return true;
             if (serialNanos < 0) {
                 trying = TRY_CALLS;
                 return false;

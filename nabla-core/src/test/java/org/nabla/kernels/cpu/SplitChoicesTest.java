@@ -59,6 +59,33 @@ class SplitChoicesTest {
     }
 
     @Test
+    void workersWithChoicesCoverEveryItemOnceEitherWay() {
+        String before = System.getProperty("nabla.adaptiveSplit");
+        System.setProperty("nabla.adaptiveSplit", "true");
+        SpinningWorkers workers;
+        try {
+            workers = new SpinningWorkers(1);
+        } finally {
+            if (before == null) System.clearProperty("nabla.adaptiveSplit");
+            else System.setProperty("nabla.adaptiveSplit", before);
+        }
+        int[] hits = new int[1001];
+        for (int rep = 0; rep < 2000; rep++) { // enough calls for tries of both ways
+            workers.run(hits.length, 2, (from, to) -> {
+                for (int i = from; i < to; i++) hits[i]++;
+            });
+        }
+        for (int i = 0; i < hits.length; i++) assertEquals(2000, hits[i], "item " + i);
+    }
+
+    @Test
+    void longCallsAlwaysSplit() {
+        SplitChoices.Site site = new SplitChoices().site(Runnable.class, 1000, 2);
+        long slow = SplitChoices.ALWAYS_SPLIT_NANOS * 2;
+        assertEquals(1000, parallelCalls(site, 1000, slow, slow / 10), "never tried serially");
+    }
+
+    @Test
     void sitesAreKeyedByBodyClassSizeAndChunks() {
         SplitChoices choices = new SplitChoices();
         SplitChoices.Site a = choices.site(Runnable.class, 1000, 2);
