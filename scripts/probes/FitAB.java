@@ -15,6 +15,7 @@ public class FitAB {
             for (String mode : modes) {
                 long t = System.nanoTime();
                 if (mode.equals("loop")) { for (Tensor[] b : bs) m.trainOnBatch(b); }
+                else if (mode.equals("loop4")) { for (int i = 0; i < bs.size(); i++) m.trainOnBatch(bs.get(i % 4)); }
                 else {
                     FitOptions o = FitOptions.epochs(1).batchSize(32).seed(42 + round).verbose(mode.equals("fitv") ? 2 : 0);
                     if (mode.equals("fit0")) o.prefetch(0);

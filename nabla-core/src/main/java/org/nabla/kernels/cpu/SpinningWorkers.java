@@ -11,6 +11,10 @@ import java.util.concurrent.locks.LockSupport;
  * on the job too and takes every chunk no worker has claimed, so it never waits for a worker that has not started:
  * a busy or slow worker costs parallelism, never progress. A caller whose chunks are done parks until the workers'
  * are (the last one unparks it).
+ *
+ * <p>With {@code -Dnabla.adaptiveSplit=true} each call site's work runs split or serially, whichever {@link SplitChoices}
+ * measured faster there (both ways run the same chunks, so results do not depend on the choice). Off by default: it
+ * removes the mlp step's slow runs but cost the cnn step 10-18% (docs/benchmarks.md).
  */
 final class SpinningWorkers {
     /** How long an idle worker spins before parking; {@code -Dnabla.spinMicros=0} parks at once. */
@@ -22,7 +26,16 @@ final class SpinningWorkers {
      */
     private static final long CALLER_SPIN_NANOS = Long.getLong("nabla.callerSpinMicros", 0) * 1000;
 
+    /**
+     * How long workers stay awake (spinning) after a site starts trying the parallel way, so the try does not time
+     * their wake-up: its calls are one training step apart, longer than a worker spins on its own.
+     */
+    private static final long TRY_AWAKE_NANOS = 2_000_000;
+
     private final Worker[] workers;
+    /** Null unless {@code -Dnabla.adaptiveSplit=true}: every call splits. */
+    private final SplitChoices choices =
+            Boolean.parseBoolean(System.getProperty("nabla.adaptiveSplit", "false")) ? new SplitChoices() : null;
 
     SpinningWorkers(int count) {
         workers = new Worker[count];
@@ -35,8 +48,37 @@ final class SpinningWorkers {
     /** Whether the calling thread is one of these workers (nested parallel work then runs inline). */
     static boolean isWorker() { return Thread.currentThread() instanceof Worker; }
 
-    /** Runs {@code body} over {@code [0, n)} in {@code chunks} contiguous chunks on the workers and the caller. */
+    /**
+     * Runs {@code body} over {@code [0, n)} in {@code chunks} contiguous chunks, on the workers and the caller or, where
+     * that has been faster for this call site, one after another on the caller.
+     */
     void run(int n, int chunks, Parallel.RangeBody body) {
+        if (choices == null) {
+            split(n, chunks, body);
+            return;
+        }
+        SplitChoices.Site site = choices.site(body.getClass(), n, chunks);
+        boolean parallel = site.chooseParallel();
+        if (parallel && site.tryStarts()) keepAwake(System.nanoTime() + TRY_AWAKE_NANOS);
+        long t0 = System.nanoTime();
+        if (parallel) split(n, chunks, body);
+        else serially(n, chunks, body);
+        site.record(parallel, System.nanoTime() - t0);
+    }
+
+    /** The same chunks as {@link #split}, in order on the calling thread. */
+    private static void serially(int n, int chunks, Parallel.RangeBody body) {
+        for (int c = 0; c < chunks; c++) body.run((int) ((long) n * c / chunks), (int) ((long) n * (c + 1) / chunks));
+    }
+
+    private void keepAwake(long until) {
+        for (Worker w : workers) {
+            w.awakeUntil = until;
+            if (w.parked) LockSupport.unpark(w);
+        }
+    }
+
+    private void split(int n, int chunks, Parallel.RangeBody body) {
         Job job = new Job(n, chunks, body, Thread.currentThread());
         int offered = 0;
         for (Worker w : workers) {
@@ -97,6 +139,8 @@ final class SpinningWorkers {
     private static final class Worker extends Thread {
         private final AtomicReference<Job> slot = new AtomicReference<>();
         private volatile boolean parked;
+        /** The worker spins at least until then ({@link System#nanoTime}), even without work. */
+        private volatile long awakeUntil = System.nanoTime();
 
         Worker(int index) {
             super("nabla-intra-op-" + index);
@@ -113,7 +157,7 @@ final class SpinningWorkers {
                     job.work();
                     slot.set(null);
                     idleSince = System.nanoTime();
-                } else if (System.nanoTime() - idleSince < SPIN_NANOS) {
+                } else if (System.nanoTime() - idleSince < SPIN_NANOS || System.nanoTime() - awakeUntil < 0) {
                     // Mostly a pause; now and then a yield, so a spinning worker gives way to threads with real work
                     // (the session's inter-op threads) when the cores are oversubscribed.
                     if ((++spins & 63) == 0) Thread.yield();
