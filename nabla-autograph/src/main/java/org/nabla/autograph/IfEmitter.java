@@ -8,7 +8,6 @@ import java.lang.classfile.Opcode;
 import java.lang.classfile.instruction.BranchInstruction;
 import java.lang.classfile.instruction.ReturnInstruction;
 import java.lang.classfile.instruction.ThrowInstruction;
-import java.lang.constant.ClassDesc;
 import java.lang.constant.MethodTypeDesc;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -22,22 +21,8 @@ import java.util.Set;
  * Converts an {@code if} on a tensor condition (with its {@code &&}/{@code ||} partners and {@code c ? a : b}) into
  * a runtime call whose branches are outlined regions; what follows it is Converter's.
  */
-final class IfEmitter {
-    private static final ClassDesc TENSOR = Converter.TENSOR;
-    private static final ClassDesc RUNTIME = Converter.RUNTIME;
-    private static final ClassDesc OBJECTS = Converter.OBJECTS;
-
-    private final Converter cv;
-    private final ConvertedClass cls;
-    private final MethodBody body;
-    private final CodeShapes shapes;
-
-    IfEmitter(Converter cv) {
-        this.cv = cv;
-        this.cls = cv.cls;
-        this.body = cv.body;
-        this.shapes = cv.shapes;
-    }
+final class IfEmitter extends ConstructEmitter {
+    IfEmitter(Converter cv) { super(cv); }
 
     /**
      * A tensor condition and the ones joined to it by {@code &&} or {@code ||} (javac's branch chains: the left

@@ -6,29 +6,14 @@ import java.lang.classfile.CodeBuilder;
 import java.lang.classfile.Opcode;
 import java.lang.classfile.instruction.BranchInstruction;
 import java.lang.classfile.instruction.ReturnInstruction;
-import java.lang.constant.ClassDesc;
 import java.lang.constant.MethodTypeDesc;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
 /** Converts while/for and do-while loops on tensor conditions into runtime loop calls over outlined regions. */
-final class LoopEmitter {
-    private static final ClassDesc TENSOR = Converter.TENSOR;
-    private static final ClassDesc RUNTIME = Converter.RUNTIME;
-    private static final ClassDesc OBJECTS = Converter.OBJECTS;
-
-    private final Converter cv;
-    private final ConvertedClass cls;
-    private final MethodBody body;
-    private final CodeShapes shapes;
-
-    LoopEmitter(Converter cv) {
-        this.cv = cv;
-        this.cls = cv.cls;
-        this.body = cv.body;
-        this.shapes = cv.shapes;
-    }
+final class LoopEmitter extends ConstructEmitter {
+    LoopEmitter(Converter cv) { super(cv); }
 
     int emitLoop(Emission em, int start, int[] loop) {
         int site = loop[0], br = loop[1], exit = loop[2];

@@ -8,7 +8,6 @@ import java.lang.classfile.instruction.BranchInstruction;
 import java.lang.classfile.instruction.LookupSwitchInstruction;
 import java.lang.classfile.instruction.SwitchCase;
 import java.lang.classfile.instruction.TableSwitchInstruction;
-import java.lang.constant.ClassDesc;
 import java.lang.constant.MethodTypeDesc;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -18,22 +17,8 @@ import java.util.List;
 import java.util.Set;
 
 /** Converts a {@code switch} on {@code tensor.intValue()} into one runtime Case call over outlined arms. */
-final class SwitchEmitter {
-    private static final ClassDesc TENSOR = Converter.TENSOR;
-    private static final ClassDesc RUNTIME = Converter.RUNTIME;
-    private static final ClassDesc OBJECTS = Converter.OBJECTS;
-
-    private final Converter cv;
-    private final ConvertedClass cls;
-    private final MethodBody body;
-    private final CodeShapes shapes;
-
-    SwitchEmitter(Converter cv) {
-        this.cv = cv;
-        this.cls = cv.cls;
-        this.body = cv.body;
-        this.shapes = cv.shapes;
-    }
+final class SwitchEmitter extends ConstructEmitter {
+    SwitchEmitter(Converter cv) { super(cv); }
 
     /**
      * A switch on {@code tensor.intValue()} (statement or expression): a Case node whose branches are the arms, each
