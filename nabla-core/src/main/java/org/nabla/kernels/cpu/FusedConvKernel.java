@@ -18,25 +18,47 @@ import org.nabla.ops.OpRegistry;
 final class FusedConvKernel {
     private FusedConvKernel() {}
 
+    /** A fused convolution's operands and attributes, as both kernels read them. */
+    private record Call(Tensor x, Tensor filter, float[] bias, Attrs attrs, boolean relu, int pool, NnOps.Window2D w,
+                        int n, int h, int wd, int c, int oc) {
+        static Call of(KernelContext ctx) {
+            Tensor x = ctx.input(0), filter = ctx.input(1);
+            Attrs a = ctx.attrs();
+            return new Call(x, filter, (float[]) ctx.input(2).dense().data(), a,
+                    a.getString("activation").equals("RELU"), a.getInt("maxPool"),
+                    NnOps.conv2dWindow(x.shape(), filter.shape(), a), x.shape().dim(0), x.shape().dim(1),
+                    x.shape().dim(2), x.shape().dim(3), filter.shape().dim(3));
+        }
+
+        /** Whether the implicit (no patch matrix) kernels take this convolution. */
+        boolean implicit() { return NnConvolution.implicit() && ImplicitConv.supports(w, attrs.getInt("groups")); }
+
+        float[] input() { return (float[]) x.dense().data(); }
+
+        float[] filterData() { return (float[]) filter.dense().data(); }
+
+        /** MaxPool2D's attributes for the fused pool: pool x pool windows at stride pool, VALID. */
+        Attrs poolAttrs() {
+            return Attrs.of("ksize", new int[] {pool, pool}, "strides", new int[] {pool, pool}, "padding", "VALID",
+                    "dataFormat", "NHWC");
+        }
+    }
+
     static Tensor[] compute(KernelContext ctx) {
-        Tensor x = ctx.input(0), filter = ctx.input(1);
-        float[] bias = (float[]) ctx.input(2).dense().data();
-        Attrs a = ctx.attrs();
-        boolean relu = a.getString("activation").equals("RELU");
-        int pool = a.getInt("maxPool");
-        NnOps.Window2D w = NnOps.conv2dWindow(x.shape(), filter.shape(), a);
-        int n = x.shape().dim(0), h = x.shape().dim(1), wd = x.shape().dim(2), c = x.shape().dim(3);
-        int oc = filter.shape().dim(3);
+        Call k = Call.of(ctx);
+        Attrs a = k.attrs();
+        boolean relu = k.relu();
+        int pool = k.pool(), n = k.n(), oc = k.oc();
+        NnOps.Window2D w = k.w();
+        float[] bias = k.bias();
         float[] y = ctx.allocateFloats(ctx.outputSpec(0).shape().intSize());
-        boolean implicit = NnConvolution.implicit() && ImplicitConv.supports(w, a.getInt("groups"));
-        if (implicit && pool > 1) {
-            ImplicitConvMaxPool.forward((float[]) x.dense().data(), n, h, wd, c, w, (float[]) filter.dense().data(),
-                    oc, bias, relu, pool, y);
-        } else if (implicit) {
-            ImplicitConv.forward((float[]) x.dense().data(), n, h, wd, c, w, (float[]) filter.dense().data(), oc,
-                    bias, relu, y);
+        if (k.implicit() && pool > 1) {
+            ImplicitConvMaxPool.forward(k.input(), n, k.h(), k.wd(), k.c(), w, k.filterData(), oc, bias, relu, pool, y);
+        } else if (k.implicit()) {
+            ImplicitConv.forward(k.input(), n, k.h(), k.wd(), k.c(), w, k.filterData(), oc, bias, relu, y);
         } else {
-            float[] conv = (float[]) ctx.call(NnOps.CONV2D, FusedOps.convAttrs(a), x, filter)[0].dense().data();
+            float[] conv = (float[]) ctx.call(NnOps.CONV2D, FusedOps.convAttrs(a), k.x(), k.filter())[0].dense()
+                    .data();
             float[] act = pool > 1 ? new float[conv.length] : y;
             Parallel.forRange(oc == 0 ? 0 : act.length / oc, Math.max(1, (1 << 15) / Math.max(1, oc)), (from, to) -> {
                 for (int i = from * oc; i < to * oc; i++) {
@@ -46,9 +68,7 @@ final class FusedConvKernel {
             });
             if (pool > 1) {
                 Shape convShape = Shape.of(n, w.outH(), w.outW(), oc);
-                Attrs poolAttrs = Attrs.of("ksize", new int[] {pool, pool}, "strides",
-                        new int[] {pool, pool}, "padding", "VALID", "dataFormat", "NHWC");
-                float[] pooled = (float[]) ctx.call(NnOps.MAX_POOL2D, poolAttrs,
+                float[] pooled = (float[]) ctx.call(NnOps.MAX_POOL2D, k.poolAttrs(),
                         Tensor.wrap(DType.FLOAT32, convShape, act))[0].dense().data();
                 System.arraycopy(pooled, 0, y, 0, y.length);
             }
@@ -62,29 +82,20 @@ final class FusedConvKernel {
      * is a shape-only stand-in: a view of one zero with all strides 0.
      */
     static Tensor[] computeWithArgmax(KernelContext ctx) {
-        Tensor x = ctx.input(0), filter = ctx.input(1);
-        float[] bias = (float[]) ctx.input(2).dense().data();
-        Attrs a = ctx.attrs();
-        boolean relu = a.getString("activation").equals("RELU");
-        int pool = a.getInt("maxPool");
-        NnOps.Window2D w = NnOps.conv2dWindow(x.shape(), filter.shape(), a);
-        int n = x.shape().dim(0), h = x.shape().dim(1), wd = x.shape().dim(2), c = x.shape().dim(3);
-        int oc = filter.shape().dim(3);
+        Call k = Call.of(ctx);
         Shape pooledShape = ctx.outputSpec(0).shape(), activation = ctx.outputSpec(2).shape();
         Tensor stand = Tensor.view(Tensor.wrap(DType.FLOAT32, Shape.of(1), new float[1]), activation, 0,
                 new int[activation.rank()]);
-        if (NnConvolution.implicit() && ImplicitConv.supports(w, a.getInt("groups"))) {
+        if (k.implicit()) {
             float[] y = ctx.allocateFloats(pooledShape.intSize());
             int[] at = (int[]) ctx.allocate(DType.INT32.storage(), pooledShape.intSize()); // all written
-            ImplicitConvMaxPool.forward((float[]) x.dense().data(), n, h, wd, c, w, (float[]) filter.dense().data(),
-                    oc, bias, relu, pool, y, at);
+            ImplicitConvMaxPool.forward(k.input(), k.n(), k.h(), k.wd(), k.c(), k.w(), k.filterData(), k.oc(),
+                    k.bias(), k.relu(), k.pool(), y, at);
             return new Tensor[] {Tensor.wrap(DType.FLOAT32, pooledShape, y), Tensor.wrap(DType.INT32, pooledShape, at),
                     stand};
         }
-        Tensor act = ctx.call(FusedOps.FUSED_CONV2D, a.with("maxPool", 1), x, ctx.input(1), ctx.input(2))[0];
-        Attrs poolAttrs = Attrs.of("ksize", new int[] {pool, pool}, "strides", new int[] {pool, pool}, "padding",
-                "VALID", "dataFormat", "NHWC");
-        Tensor[] pooled = ctx.call(OpRegistry.get("MaxPoolWithArgmax"), poolAttrs, act);
+        Tensor act = ctx.call(FusedOps.FUSED_CONV2D, k.attrs().with("maxPool", 1), k.x(), k.filter(), ctx.input(2))[0];
+        Tensor[] pooled = ctx.call(OpRegistry.get("MaxPoolWithArgmax"), k.poolAttrs(), act);
         return new Tensor[] {pooled[0], pooled[1], stand};
     }
 }
