@@ -54,10 +54,6 @@ class ConvertedCallsTest {
         return UserSteps.OptedOut.sign(x);
     }
 
-    private static List<String> ops(TracedFunction f, Tensor x) {
-        return f.concreteFunction(x.spec()).graph().graph().nodes().stream().map(n -> n.op().name()).toList();
-    }
-
     private static void check(UnaryTensorFunction fn, String node, double[]... inputs) {
         TracedFunction traced = AutoGraph.unary(fn);
         UnaryTensorFunction converted = AutoGraph.convertUnary(fn);
@@ -68,7 +64,7 @@ class ConvertedCallsTest {
             assertArrayEquals(expected, traced.apply(x).toDoubleArray(), 1e-12, "traced");
         }
         assertEquals(1, traced.traceCount());
-        List<String> ops = ops(traced, Tensors.of(inputs[0]));
+        List<String> ops = Traces.ops(traced, Tensors.of(inputs[0]));
         assertTrue(ops.contains(node), node + " in " + ops);
     }
 
@@ -91,7 +87,7 @@ class ConvertedCallsTest {
     @Test
     void staticAndInstanceMethodsOfOtherClassesAreConverted() {
         check(ConvertedCallsTest::callsOtherClasses, "While", new double[] {1, -2}, new double[] {-0.1, 0.2});
-        List<String> ops = ops(AutoGraph.unary(ConvertedCallsTest::callsOtherClasses), Tensors.of(new double[] {1}));
+        List<String> ops = Traces.ops(AutoGraph.unary(ConvertedCallsTest::callsOtherClasses), Tensors.of(new double[] {1}));
         assertTrue(ops.contains("Cond"), "UserSteps.decay's if: " + ops);
         Function<Tensor[], Tensor[]> loss = a -> new Tensor[] {Ops.sum(Ops.square(
                 AutoGraph.convertUnary(ConvertedCallsTest::callsOtherClasses).apply(a[0])))};

@@ -91,10 +91,6 @@ class ConvertedConditionsTest {
         assertEquals(1, traced.traceCount());
     }
 
-    private static List<String> ops(TracedFunction f, Tensor x) {
-        return f.concreteFunction(x.spec()).graph().graph().nodes().stream().map(n -> n.op().name()).toList();
-    }
-
     private static final double[][] INPUTS = {{1, -0.5}, {-1, 0.5}, {1, 2.5}, {-2, -1.5}, {3, 3}, {0.5, 1.5},
         {-0.2, -0.3}, {2, 1}};
 
@@ -108,7 +104,7 @@ class ConvertedConditionsTest {
             assertArrayEquals(expected, traced.apply(x).toDoubleArray(), 1e-12, "traced");
         }
         assertEquals(1, traced.traceCount());
-        List<String> ops = ops(traced, Tensors.of(INPUTS[0]));
+        List<String> ops = Traces.ops(traced, Tensors.of(INPUTS[0]));
         assertTrue(ops.contains("Cond"), ops.toString());
         if (!gradients) return;
         Function<Tensor[], Tensor[]> loss = a -> new Tensor[] {Ops.sum(Ops.square(converted.apply(a[0])))};

@@ -59,21 +59,8 @@ class ConvertedDoWhileTest {
         return Ops.tanh(y);
     }
 
-    private static List<String> ops(TracedFunction f, Tensor x) {
-        return f.concreteFunction(x.spec()).graph().graph().nodes().stream().map(n -> n.op().name()).toList();
-    }
-
     private static void checkScalar(UnaryTensorFunction fn, int... ns) {
-        TracedFunction traced = AutoGraph.unary(fn);
-        UnaryTensorFunction converted = AutoGraph.convertUnary(fn);
-        for (int n : ns) {
-            Tensor x = Tensors.scalar(n);
-            int expected = fn.apply(x).intValue();
-            assertEquals(expected, converted.apply(x).intValue(), "converted eager n=" + n);
-            assertEquals(expected, traced.apply(x).intValue(), "traced n=" + n);
-        }
-        assertEquals(1, traced.traceCount(), "every n shares one trace");
-        List<String> ops = ops(traced, Tensors.scalar(0));
+        List<String> ops = Traces.agreeOnScalars(fn, ns);
         assertEquals(1, ops.stream().filter("While"::equals).count(), ops.toString());
     }
 
@@ -93,7 +80,7 @@ class ConvertedDoWhileTest {
         for (int n : new int[] {-1, 0, 3, 5, 9}) {
             assertEquals(joinedConditions(Tensors.scalar(n)).intValue(), traced.apply(Tensors.scalar(n)).intValue());
         }
-        List<String> ops = ops(traced, Tensors.scalar(0));
+        List<String> ops = Traces.ops(traced, Tensors.scalar(0));
         assertEquals(2, ops.stream().filter("While"::equals).count(), ops.toString());
     }
 
@@ -104,7 +91,7 @@ class ConvertedDoWhileTest {
             Tensor x = Tensors.of(in);
             assertArrayEquals(shrink(x).toDoubleArray(), traced.apply(x).toDoubleArray(), 1e-12);
         }
-        assertTrue(ops(traced, Tensors.of(new double[] {1, 2})).contains("While"));
+        assertTrue(Traces.ops(traced, Tensors.of(new double[] {1, 2})).contains("While"));
         UnaryTensorFunction converted = AutoGraph.convertUnary(ConvertedDoWhileTest::shrink);
         Function<Tensor[], Tensor[]> loss = a -> new Tensor[] {Ops.sum(Ops.square(converted.apply(a[0])))};
         for (GradientChecker.Mode mode : GradientChecker.Mode.values()) {

@@ -53,11 +53,6 @@ class ConvertedLoopTest {
         return Tensors.of(v, shape);
     }
 
-    private static List<String> ops(TracedFunction f, Tensor... args) {
-        return f.concreteFunction(java.util.Arrays.stream(args).map(Tensor::spec).toArray(org.nabla.ops.TensorSpec[]::new))
-                .graph().graph().nodes().stream().map(n -> n.op().name()).toList();
-    }
-
     @Test
     void rnnForLoopEqualsWhileLoopAndEager() {
         Tensor[] in = rnnInputs(1);
@@ -67,7 +62,7 @@ class ConvertedLoopTest {
         double[] handWritten = rnnWhileLoop(in[0], in[1], in[2], in[3]).toDoubleArray();
         assertArrayEquals(handWritten, eager, 0);
         assertArrayEquals(handWritten, traced, 1e-12);
-        List<String> ops = ops(f, in);
+        List<String> ops = Traces.ops(f, in);
         assertEquals(1, ops.stream().filter("While"::equals).count(), ops.toString());
         assertFalse(ops.contains("Tanh"), "the step is in the While body, not unrolled: " + ops);
     }
@@ -124,7 +119,7 @@ class ConvertedLoopTest {
         Tensor[] eager = rnnGradients(in);
         Tensor[] traced = f.call(in);
         for (int i = 0; i < 4; i++) assertArrayEquals(eager[i].toDoubleArray(), traced[i].toDoubleArray(), 1e-10);
-        List<String> ops = ops(f, in);
+        List<String> ops = Traces.ops(f, in);
         assertTrue(ops.stream().filter("While"::equals).count() >= 2, "forward and backward While: " + ops);
     }
 
@@ -179,16 +174,7 @@ class ConvertedLoopTest {
     }
 
     private static void checkScalarLoop(UnaryTensorFunction fn, int... ns) {
-        TracedFunction traced = AutoGraph.unary(fn);
-        UnaryTensorFunction converted = AutoGraph.convertUnary(fn);
-        for (int n : ns) {
-            Tensor x = Tensors.scalar(n);
-            int expected = fn.apply(x).intValue();
-            assertEquals(expected, converted.apply(x).intValue(), "converted eager n=" + n);
-            assertEquals(expected, traced.apply(x).intValue(), "traced n=" + n);
-        }
-        assertEquals(1, traced.traceCount(), "every n shares one trace");
-        assertTrue(ops(traced, Tensors.scalar(0)).contains("While"));
+        assertTrue(Traces.agreeOnScalars(fn, ns).contains("While"));
     }
 
     @Test
@@ -220,7 +206,7 @@ class ConvertedLoopTest {
         };
         TracedFunction traced = AutoGraph.unary(f);
         assertEquals(8f, traced.apply(Tensors.scalar(1f)).floatValue());
-        List<String> ops = ops(traced, Tensors.scalar(1f));
+        List<String> ops = Traces.ops(traced, Tensors.scalar(1f));
         assertFalse(ops.contains("While"), ops.toString());
         assertEquals(3, ops.stream().filter("Mul"::equals).count(), ops.toString());
         assertEquals(DType.FLOAT32, traced.apply(Tensors.scalar(1f)).dtype());

@@ -1,6 +1,5 @@
 package org.nabla.autograph;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -67,22 +66,8 @@ class ConvertedReturnTest {
 
     static Tensor[] rnnArgs(Tensor[] a) { return new Tensor[] {rnnUntil(a[0], a[1])}; }
 
-    private static List<String> ops(TracedFunction f, Tensor... args) {
-        return f.concreteFunction(java.util.Arrays.stream(args).map(Tensor::spec).toArray(org.nabla.ops.TensorSpec[]::new))
-                .graph().graph().nodes().stream().map(n -> n.op().name()).toList();
-    }
-
     private static void checkScalar(UnaryTensorFunction fn, int whiles, int... ns) {
-        TracedFunction traced = AutoGraph.unary(fn);
-        UnaryTensorFunction converted = AutoGraph.convertUnary(fn);
-        for (int n : ns) {
-            Tensor x = Tensors.scalar(n);
-            int expected = fn.apply(x).intValue();
-            assertEquals(expected, converted.apply(x).intValue(), "converted eager n=" + n);
-            assertEquals(expected, traced.apply(x).intValue(), "traced n=" + n);
-        }
-        assertEquals(1, traced.traceCount(), "every n shares one trace");
-        List<String> ops = ops(traced, Tensors.scalar(0));
+        List<String> ops = Traces.agreeOnScalars(fn, ns);
         assertEquals(whiles, ops.stream().filter("While"::equals).count(), ops.toString());
     }
 
@@ -110,7 +95,7 @@ class ConvertedReturnTest {
             assertEquals(rnnUntil(x, w).doubleValue(), f.call(x, w)[0].doubleValue(), 1e-12, "scale " + scale);
         }
         Tensor x = Tensors.of(new double[] {1, 0.5, 0.8, 0.9, 0.7, 1, 0.6, 0.4}, 4, 2);
-        List<String> ops = ops(f, x, w);
+        List<String> ops = Traces.ops(f, x, w);
         assertEquals(1, ops.stream().filter("While"::equals).count(), ops.toString());
         assertFalse(ops.contains("Tanh"), "not unrolled: " + ops);
         TensorArrayFunction converted = AutoGraph.convert(ConvertedReturnTest::rnnArgs);

@@ -69,11 +69,6 @@ class ConvertedSwitchTest {
 
     static Tensor[] statementArgs(Tensor[] a) { return new Tensor[] {statement(a[0], a[1])}; }
 
-    private static List<String> ops(TracedFunction f, Tensor... args) {
-        return f.concreteFunction(java.util.Arrays.stream(args).map(Tensor::spec).toArray(org.nabla.ops.TensorSpec[]::new))
-                .graph().graph().nodes().stream().map(n -> n.op().name()).toList();
-    }
-
     private static void check(BinaryTensorFunction fn, int... ks) {
         TracedFunction traced = AutoGraph.binary(fn);
         BinaryTensorFunction converted = AutoGraph.convertBinary(fn);
@@ -86,14 +81,14 @@ class ConvertedSwitchTest {
             }
         }
         assertEquals(1, traced.traceCount(), "every k shares one trace");
-        List<String> ops = ops(traced, Tensors.of(new double[] {1, 2}), Tensors.scalar(0));
+        List<String> ops = Traces.ops(traced, Tensors.of(new double[] {1, 2}), Tensors.scalar(0));
         assertEquals(1, ops.stream().filter("Case"::equals).count(), ops.toString());
     }
 
     @Test
     void switchStatementWithFallThroughGapsAndDefault() {
         check(ConvertedSwitchTest::statement, -1, 0, 1, 2, 3, 4, 7, 8);
-        List<String> ops = ops(AutoGraph.binary(ConvertedSwitchTest::statement), Tensors.of(new double[] {1}),
+        List<String> ops = Traces.ops(AutoGraph.binary(ConvertedSwitchTest::statement), Tensors.of(new double[] {1}),
                 Tensors.scalar(0));
         assertFalse(ops.contains("Sin"), "the default arm is a branch, not inlined: " + ops);
     }
@@ -130,7 +125,7 @@ class ConvertedSwitchTest {
                 GradientChecker.check("switch " + java.util.Arrays.toString(in), loss, mode, x).assertOk(1e-6);
             }
         }
-        List<String> ops = ops(AutoGraph.unary(ConvertedSwitchTest::byRegion), Tensors.of(new double[] {1, 2}));
+        List<String> ops = Traces.ops(AutoGraph.unary(ConvertedSwitchTest::byRegion), Tensors.of(new double[] {1, 2}));
         assertTrue(ops.contains("Case"), ops.toString());
     }
 }
