@@ -226,7 +226,8 @@ public final class TrainCommand implements Callable<Integer> {
         CheckpointManager checkpoints = new CheckpointManager(dir.resolve(CliSupport.CHECKPOINT_DIR), 2);
         TrainTimer timer = new TrainTimer();
         Path curves = dir.resolve("curves.png");
-        CurvesChart chart = new CurvesChart(curves);
+        // with TensorBoard on, its callback shows the chart right after each epoch: drawn before it, not beside
+        CurvesChart chart = new CurvesChart(curves, noTensorboard || !replica.isChief());
         Path csv = dir.resolve("history.csv");
         History history = new History();
         int initialEpoch = 0;
@@ -293,8 +294,8 @@ public final class TrainCommand implements Callable<Integer> {
             fit.verbose(0).callbacks(cancellation, timer);
         }
         m.fit(xTrain, trainLabels, fit);
-        if (replica.isChief()) chart.finish(perEpoch(history), history.epochs().size());   // after an early stop
         if (nan.terminated()) {
+            chart.finish(perEpoch(history), history.epochs().size());
             throw new IllegalStateException("training diverged: the loss became NaN or infinite in epoch "
                     + (nan.stoppedEpoch() + 1) + ", batch " + (nan.stoppedBatch() + 1) + "; no model was saved and "
                     + "no checkpoint written after it (" + dir + " keeps the earlier epochs' checkpoints and the "
@@ -303,6 +304,7 @@ public final class TrainCommand implements Callable<Integer> {
         double seconds = (System.nanoTime() - start) / 1e9;
         if (!replica.isChief()) return 0;
         data.save(m, dir);
+        chart.finish(perEpoch(history), history.epochs().size());   // drawn beside the save (or after an early stop)
 
         double testAccuracy = history.last("val_accuracy");
         double testLoss = history.last("val_loss");

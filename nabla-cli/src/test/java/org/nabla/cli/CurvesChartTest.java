@@ -2,6 +2,7 @@ package org.nabla.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
@@ -25,7 +26,7 @@ class CurvesChartTest {
     void drawsWhenAnIntervalPassedAndAfterTheLastEpoch() throws Exception {
         AtomicLong now = new AtomicLong(0);
         Path png = dir.resolve("curves.png");
-        CurvesChart chart = new CurvesChart(png, now::get);
+        CurvesChart chart = new CurvesChart(png, false, now::get);
         chart.epochEnded(history(1), 1, false);
         assertFalse(Files.exists(png), "a quick epoch draws nothing");
         now.set(CurvesChart.INTERVAL_NANOS);
@@ -44,11 +45,31 @@ class CurvesChartTest {
     @Test
     void finishDrawsAfterAnEarlyStop() throws Exception {
         Path png = dir.resolve("curves.png");
-        CurvesChart chart = new CurvesChart(png, () -> 0L);
+        CurvesChart chart = new CurvesChart(png, false, () -> 0L);
         chart.epochEnded(history(2), 2, false);
         assertFalse(Files.exists(png));
         chart.finish(history(2), 2);
         assertEquals(2, chart.epochsDrawn());
         assertTrue(Files.size(png) > 0);
+    }
+
+    @Test
+    void theLastChartDrawnInTheBackgroundIsThereAfterFinish() throws Exception {
+        Path png = dir.resolve("curves.png");
+        CurvesChart chart = new CurvesChart(png, true, () -> 0L);
+        chart.epochEnded(history(3), 3, true);
+        assertEquals(0, chart.epochsDrawn(), "not waited for yet");
+        chart.finish(history(3), 3);
+        assertEquals(3, chart.epochsDrawn());
+        assertTrue(Files.size(png) > 0);
+    }
+
+    @Test
+    void aFailedBackgroundDrawingIsReportedByFinish() throws Exception {
+        Path png = dir.resolve("missing/folder/curves.png");
+        Files.writeString(dir.resolve("missing"), "a file where a folder should be");
+        CurvesChart chart = new CurvesChart(png, true, () -> 0L);
+        chart.epochEnded(history(1), 1, true);
+        assertThrows(java.io.IOException.class, () -> chart.finish(history(1), 1));
     }
 }
