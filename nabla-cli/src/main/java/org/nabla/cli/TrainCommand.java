@@ -14,7 +14,6 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CancellationException;
 import org.nabla.Tensor;
-import org.nabla.charts.TrainingCharts;
 import org.nabla.nn.FitOptions;
 import org.nabla.nn.History;
 import org.nabla.nn.Model;
@@ -227,6 +226,8 @@ public final class TrainCommand implements Callable<Integer> {
         CheckpointManager checkpoints = new CheckpointManager(dir.resolve(CliSupport.CHECKPOINT_DIR), 2);
         TrainTimer timer = new TrainTimer();
         Path curves = dir.resolve("curves.png");
+        // with TensorBoard on, its callback shows the chart right after each epoch: drawn before it, not beside
+        CurvesChart chart = new CurvesChart(curves, noTensorboard || !replica.isChief());
         Path csv = dir.resolve("history.csv");
         History history = new History();
         int initialEpoch = 0;
@@ -258,7 +259,7 @@ public final class TrainCommand implements Callable<Integer> {
                     // with (a resumed run replays only as many rows as its checkpoint has epochs)
                     // HistoryCsv (not CsvLogger, whose file gets mode 0600): epochs from 1, like the chart
                     HistoryCsv.write(csv, perEpoch(history));
-                    TrainingCharts.writePng(curves, perEpoch(history));
+                    chart.epochEnded(perEpoch(history), history.epochs().size(), epoch + 1 == nEpochs);
                     if (!nan.terminated()) checkpoints.save(Checkpoint.values(CliSupport.trainingState(m)), epoch + 1);
                 } catch (IOException e) {
                     throw new UncheckedIOException(e.getMessage(), e);
@@ -294,6 +295,7 @@ public final class TrainCommand implements Callable<Integer> {
         }
         m.fit(xTrain, trainLabels, fit);
         if (nan.terminated()) {
+            chart.finish(perEpoch(history), history.epochs().size());
             throw new IllegalStateException("training diverged: the loss became NaN or infinite in epoch "
                     + (nan.stoppedEpoch() + 1) + ", batch " + (nan.stoppedBatch() + 1) + "; no model was saved and "
                     + "no checkpoint written after it (" + dir + " keeps the earlier epochs' checkpoints and the "
@@ -302,6 +304,7 @@ public final class TrainCommand implements Callable<Integer> {
         double seconds = (System.nanoTime() - start) / 1e9;
         if (!replica.isChief()) return 0;
         data.save(m, dir);
+        chart.finish(perEpoch(history), history.epochs().size());   // drawn beside the save (or after an early stop)
 
         double testAccuracy = history.last("val_accuracy");
         double testLoss = history.last("val_loss");

@@ -5,6 +5,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -40,6 +41,8 @@ public final class TensorBoard implements Callback {
     private Tensor images;
     private Map<String, Object> hparams;
     private final Map<String, Path> epochPngs = new LinkedHashMap<>();
+    /** The bytes each png tag showed last: a file not redrawn since is not shown again. */
+    private final Map<String, byte[]> pngsShown = new LinkedHashMap<>();
     private Model model;
     private SummaryWriter train, validation;
     private boolean summaryWritten;
@@ -80,7 +83,8 @@ public final class TensorBoard implements Callback {
 
     /**
      * Shows the PNG file {@code png} in the Images tab under {@code tag} after every epoch, as it is then (a chart
-     * another callback redraws each epoch, such as {@code nabla train}'s curves.png); skipped while it does not exist.
+     * another callback redraws, such as {@code nabla train}'s curves.png); skipped while it does not exist or has
+     * not changed since it was last shown.
      */
     public TensorBoard pngEachEpoch(String tag, Path png) {
         epochPngs.put(tag, png);
@@ -171,7 +175,10 @@ public final class TensorBoard implements Callback {
         for (Map.Entry<String, Path> png : epochPngs.entrySet()) {
             if (!Files.isRegularFile(png.getValue())) continue;
             try {
-                train.imagePng(png.getKey(), Files.readAllBytes(png.getValue()), epoch);
+                byte[] bytes = Files.readAllBytes(png.getValue());
+                if (Arrays.equals(bytes, pngsShown.get(png.getKey()))) continue;
+                train.imagePng(png.getKey(), bytes, epoch);
+                pngsShown.put(png.getKey(), bytes);
             } catch (IOException e) {
                 throw new UncheckedIOException("TensorBoard: cannot read " + png.getValue() + ": " + e.getMessage(), e);
             }
