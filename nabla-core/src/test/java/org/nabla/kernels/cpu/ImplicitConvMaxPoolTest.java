@@ -125,6 +125,7 @@ class ImplicitConvMaxPoolTest {
             new Case(1, 13, 13, 32, 3, 3, 64, 1, 1, "VALID", 1), // its second at batch 1: the filter read in place
             new Case(3, 13, 13, 32, 3, 3, 64, 1, 1, "VALID", 1), // its second layer: 11x11, row and column 11 unused
             new Case(1, 8, 9, 16, 3, 3, 32, 1, 1, "SAME", 1), // in place, one panel, padding
+            new Case(2, 11, 14, 1, 3, 3, 32, 1, 1, "SAME", 1), // K = 9 over padding, bands across conv rows
             new Case(37, 13, 13, 32, 3, 3, 64, 1, 1, "VALID", 1), // many bands, split over threads
             new Case(2, 7, 9, 5, 3, 3, 33, 1, 1, "SAME", 1), // odd channels, a partial second panel
             new Case(2, 9, 8, 17, 3, 2, 10, 2, 2, "SAME", 1), // stride 2, uneven SAME padding, fewer than V channels
