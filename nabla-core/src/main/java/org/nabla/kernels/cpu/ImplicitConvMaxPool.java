@@ -23,6 +23,13 @@ final class ImplicitConvMaxPool {
     private static final int V = ImplicitConv.V, MR = ImplicitConv.MR, NR = ImplicitConv.NR;
     /** Convolution outputs per band buffer, about: enough whole micro-kernel tiles, small enough for L1/L2. */
     private static final int BAND_PIXELS = 96;
+    /** Convolution outputs per call up to which the filter is read in place (about 4 images of the cnn's 2nd layer). */
+    private static final int IN_PLACE_PIXELS = 512;
+    /**
+     * Work per parallel chunk, below which one thread does the call: lower than {@link ImplicitConv#CHUNK_FLOPS}, so
+     * that the cnn's first layer at batch 1 (0.39 MFLOP, 8 us on one core) splits between the two cores.
+     */
+    private static final long SPLIT_FLOPS = Long.getLong("nabla.conv.poolSplitFlops", 1L << 17);
 
     /** y [n, outH / p, outW / p, oc] written entirely; the arguments as {@link ImplicitConv#forward}'s. */
     static void forward(float[] x, int n, int h, int wd, int c, NnOps.Window2D w, float[] filter, int oc,
@@ -43,20 +50,25 @@ final class ImplicitConvMaxPool {
         ImplicitConv.Source src = ImplicitConv.Source.of(x, n, h, wd, c, w);
         int k = w.kH() * w.kW() * c;
         int panels = (oc + NR - 1) / NR;
-        float[] b = ImplicitConv.packPanels(filter, k, oc);
         int rowPixels = p * p * pw; // convolution outputs one pooled row needs
+        int rows = n * ph;
+        int[] patch = ImplicitConvSmallK.applies(k) ? ImplicitConvSmallK.taps(w, c, src.wd()) : null;
+        // Few tiles per panel (batch 1): the filter is read where it lies, rows OC floats apart. Packing it costs
+        // K*OC copies into fresh memory (5 us for the cnn's second layer, 15% of its batch-1 call) and pays off only
+        // when many tiles re-read a panel from L1. The sums are the same either way.
+        boolean inPlace = patch == null && oc % NR == 0 && (long) rows * rowPixels <= IN_PLACE_PIXELS;
+        float[] b = inPlace ? filter : ImplicitConv.packPanels(filter, k, oc);
+        int ldb = inPlace ? oc : NR, panelStep = inPlace ? NR : k * NR;
         // pooled rows per band: a multiple of the rows that fill whole tiles, about BAND_PIXELS outputs
         int whole = MR / gcd(rowPixels, MR);
         int bandRows = whole * Math.max(1, BAND_PIXELS / (whole * rowPixels));
-        int rows = n * ph;
         // Few pooled rows (batch 1): work items are (panel, pooled row), panel-major, so that every thread gets an
         // even share; otherwise pooled rows with all panels.
         int groups = rows < 4 * Parallel.THREADS ? panels : 1;
         long itemFlops = 2L * rowPixels * k * (panels / groups) * NR;
-        int grain = (int) Math.max(1, Math.min(rows, ImplicitConv.CHUNK_FLOPS / Math.max(1, itemFlops)));
+        int grain = (int) Math.max(1, Math.min(rows, SPLIT_FLOPS / Math.max(1, itemFlops)));
         Band geometry = new Band(src, c, w, p, ph, pw, rowPixels);
         int[] taps = taps(p, pw, oc);
-        int[] patch = ImplicitConvSmallK.applies(k) ? ImplicitConvSmallK.taps(w, c, src.wd()) : null;
         Parallel.forRange(rows * groups, grain, (from, to) -> {
             float[] conv = new float[Math.min(bandRows, to - from) * rowPixels * oc];
             float[] tile = new float[MR * NR];
@@ -77,11 +89,11 @@ final class ImplicitConvMaxPool {
                             boolean bandRelu = argmax != null && relu;
                             boolean full = mr == MR && nr == NR;
                             if (patch != null) {
-                                ImplicitConvSmallK.kernel(src.x(), base, patch, b, j * k * NR, full ? bandBias : null,
+                                ImplicitConvSmallK.kernel(src.x(), base, patch, b, j * panelStep, full ? bandBias : null,
                                         j * NR, full && bandRelu, full ? conv : tile, full ? ci : 0, full ? oc : NR);
                             } else {
                                 ImplicitConv.kernel(src.x(), base, w.kH(), w.dilH() * src.wd() * c, w.kW() * c, b,
-                                        j * k * NR, NR, full ? conv : tile, full ? ci : 0, full ? oc : NR);
+                                        j * panelStep, ldb, full ? conv : tile, full ? ci : 0, full ? oc : NR);
                                 if (full && (bandBias != null || bandRelu)) {
                                     ImplicitConv.epilogue(conv, ci, oc, bandBias, j * NR, bandRelu);
                                 }

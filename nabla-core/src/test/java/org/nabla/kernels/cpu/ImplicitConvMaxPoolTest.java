@@ -14,7 +14,8 @@ import org.nabla.ops.PoolWindow;
  * {@link ImplicitConvMaxPool} against a float64 reference (direct convolution loops, then each window's maximum) and
  * bit for bit against the two kernels it replaces ({@link ImplicitConv} then {@link TiledMaxPool}): pools of 2 and 3,
  * outputs that leave rows and columns outside every window, batch 1 and batches spread over threads, channels that
- * are not a multiple of the vector width, padding and strides, with and without bias and ReLU.
+ * are not a multiple of the vector width, padding and strides, with and without bias and ReLU, the filter packed and
+ * (few outputs, whole panels) read in place.
  */
 class ImplicitConvMaxPoolTest {
     private static double[] pooledReference(Case k, NnOps.Window2D w, double[] conv, int p) {
@@ -103,6 +104,7 @@ class ImplicitConvMaxPoolTest {
         Case[] cases = {
             new Case(3, 28, 28, 1, 3, 3, 32, 1, 1, "VALID", 1), // the reference cnn's first layer
             new Case(5, 13, 13, 32, 3, 3, 64, 1, 1, "VALID", 1), // its second: row and column 11 in no window
+            new Case(1, 13, 13, 32, 3, 3, 64, 1, 1, "VALID", 1), // its second at batch 1: the filter read in place
             new Case(2, 7, 9, 5, 3, 3, 33, 1, 1, "SAME", 1), // odd channels: vector lanes and a scalar tail
             new Case(2, 9, 8, 17, 3, 2, 10, 2, 2, "SAME", 1), // stride 2, fewer than V channels
             new Case(37, 12, 12, 1, 3, 3, 16, 1, 1, "VALID", 1), // many bands over threads, K = 9, half a panel
@@ -120,7 +122,10 @@ class ImplicitConvMaxPoolTest {
     void matchesDirectLoopsAndTheUnfusedKernels() {
         Case[] cases = {
             new Case(1, 28, 28, 1, 3, 3, 32, 1, 1, "VALID", 1), // the reference cnn's first layer, batch 1
+            new Case(1, 13, 13, 32, 3, 3, 64, 1, 1, "VALID", 1), // its second at batch 1: the filter read in place
             new Case(3, 13, 13, 32, 3, 3, 64, 1, 1, "VALID", 1), // its second layer: 11x11, row and column 11 unused
+            new Case(1, 8, 9, 16, 3, 3, 32, 1, 1, "SAME", 1), // in place, one panel, padding
+            new Case(2, 11, 14, 1, 3, 3, 32, 1, 1, "SAME", 1), // K = 9 over padding, bands across conv rows
             new Case(37, 13, 13, 32, 3, 3, 64, 1, 1, "VALID", 1), // many bands, split over threads
             new Case(2, 7, 9, 5, 3, 3, 33, 1, 1, "SAME", 1), // odd channels, a partial second panel
             new Case(2, 9, 8, 17, 3, 2, 10, 2, 2, "SAME", 1), // stride 2, uneven SAME padding, fewer than V channels
