@@ -1,6 +1,7 @@
 package org.nabla.kernels.cpu;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -40,6 +41,30 @@ final class AttentionFloat {
         return (int) Math.max(1, Math.min(Integer.MAX_VALUE, Gemm.PARALLEL_WORK / Math.max(1, work)));
     }
 
+    /** The loop of one kernel thread: takes (batch, head) tasks from {@code next} (-1: none left) and runs them. */
+    interface TaskLoop {
+        void run(java.util.function.IntSupplier next);
+    }
+
+    /**
+     * Runs the (batch, head) tasks on the kernel threads, handed out one at a time: padding makes their live parts
+     * differ by up to Tq x Tk, so contiguous ranges of tasks (Parallel's chunks) could leave one thread idle for a good
+     * part of a call. Each task writes only its own outputs and each thread has its own scratch, so the results do
+     * not depend on which thread runs which task.
+     */
+    private static void forTasks(AttentionLayout l, TaskLoop loop) {
+        int n = l.b() * l.h();
+        java.util.concurrent.atomic.AtomicInteger next = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.function.IntSupplier take = () -> {
+            int t = next.getAndIncrement();
+            return t < n ? t : -1;
+        };
+        int threads = (int) Math.min(Parallel.THREADS, Math.max(1, n / grain(l)));
+        Parallel.forRange(threads, 1, (from, to) -> {
+            for (int i = from; i < to; i++) loop.run(take);
+        });
+    }
+
     private static float[] scratch(int which, int n) {
         float[][] s = SCRATCH.get();
         if (s[which].length < n) s[which] = new float[n];
@@ -53,9 +78,9 @@ final class AttentionFloat {
     static void forward(AttentionLayout l, AttentionLayout.Rows q, AttentionLayout.Rows k, AttentionLayout.Rows v,
                         float[] out, float[] lse) {
         float scale = (float) l.scale();
-        Parallel.forRange(l.b() * l.h(), grain(l), (from, to) -> {
+        forTasks(l, (tasks) -> {
             boolean[] liveRows = new boolean[l.tq()];
-            for (int task = from; task < to; task++) {
+            for (int task; (task = tasks.getAsInt()) >= 0; ) {
                 int bi = task / l.h(), hi = task % l.h();
                 int qo = q.at(bi, hi), ko = k.at(bi, hi), vo = v.at(bi, hi);
                 AttentionLive live = AttentionLive.of(l, bi, hi, liveRows);
@@ -145,13 +170,13 @@ final class AttentionFloat {
             e.intoArray(s, at + j);
             vsum = vsum.add(e);
         }
-        float sum = vsum.reduceLanes(VectorOperators.ADD);
-        for (; j < n; j++) {
-            float e = VectorMath.exp(s[at + j] - max);
-            s[at + j] = e;
-            sum += e;
+        if (j < n) {   // the tail as one masked vector: a scalar VectorMath.exp costs a whole vector's
+            VectorMask<Float> tail = F.indexInRange(j, n);
+            FloatVector e = VectorMath.exp(FloatVector.fromArray(F, s, at + j, tail).sub(vm));
+            e.intoArray(s, at + j, tail);
+            vsum = vsum.add(e, tail);
         }
-        return sum;
+        return vsum.reduceLanes(VectorOperators.ADD);
     }
 
     private static float max(float[] s, int at, int n) {
@@ -178,9 +203,9 @@ final class AttentionFloat {
     static void backward(AttentionLayout l, AttentionLayout.Rows q, AttentionLayout.Rows k, AttentionLayout.Rows v,
                          float[] lse, AttentionLayout.Rows g, float[] gl, float[] dq, float[] dk, float[] dv) {
         float scale = (float) l.scale();
-        Parallel.forRange(l.b() * l.h(), grain(l), (from, to) -> {
+        forTasks(l, (tasks) -> {
             boolean[] liveRows = new boolean[l.tq()];
-            for (int task = from; task < to; task++) {
+            for (int task; (task = tasks.getAsInt()) >= 0; ) {
                 int bi = task / l.h(), hi = task % l.h();
                 int qo = q.at(bi, hi), ko = k.at(bi, hi), vo = v.at(bi, hi), go = g.at(bi, hi);
                 float[] qd = (float[]) q.data(), kd = (float[]) k.data(), gd = (float[]) g.data();
@@ -240,7 +265,10 @@ final class AttentionFloat {
         for (j = 0; j < bound; j += lanes) {
             VectorMath.exp(FloatVector.fromArray(F, p, at + j).sub(vl)).intoArray(p, at + j);
         }
-        for (; j < n; j++) p[at + j] = VectorMath.exp(p[at + j] - lse);
+        if (j < n) {   // masked tail, as in expRow
+            VectorMask<Float> tail = F.indexInRange(j, n);
+            VectorMath.exp(FloatVector.fromArray(F, p, at + j, tail).sub(vl)).intoArray(p, at + j, tail);
+        }
     }
 
     /**
