@@ -12,6 +12,10 @@ public class SmallOps {
         Tensor x = Tensors.of(xd, 6400, 64), y = Tensors.of(yd, 6400, 64);
         Tensor x3 = Ops.reshape(x, 32, 200, 64), y3 = Ops.reshape(y, 32, 200, 64);
         Tensor m = Ops.greater(Ops.reshape(Ops.slice(x, new int[] {0, 0}, new int[] {6400, 1}), 32, 200, 1), 0f);
+        Tensor w = Tensors.of(java.util.Arrays.copyOf(xd, 64 * 64), 64, 64);
+        time("MatMul [6400, 64] x [64, 64]", () -> Ops.matmul(x, w));
+        time("MatMul [6400, 64]^T x [6400, 64] (a weight gradient)", () -> Ops.matmul(x, y, true, false));
+        time("MatMul [6400, 64] x [64, 64]^T (an input gradient)", () -> Ops.matmul(x, w, false, true));
         time("Sum [6400, 64] axis 0", () -> Ops.sum(x, 0));
         time("Add [32, 200, 64]", () -> Ops.add(x3, y3));
         time("Select [32, 200, 64] by [32, 200, 1]", () -> Ops.where(m, x3, 0f));

@@ -41,30 +41,6 @@ final class AttentionFloat {
         return (int) Math.max(1, Math.min(Integer.MAX_VALUE, Gemm.PARALLEL_WORK / Math.max(1, work)));
     }
 
-    /** The loop of one kernel thread: takes (batch, head) tasks from {@code next} (-1: none left) and runs them. */
-    interface TaskLoop {
-        void run(java.util.function.IntSupplier next);
-    }
-
-    /**
-     * Runs the (batch, head) tasks on the kernel threads, handed out one at a time: padding makes their live parts
-     * differ by up to Tq x Tk, so contiguous ranges of tasks (Parallel's chunks) could leave one thread idle for a good
-     * part of a call. Each task writes only its own outputs and each thread has its own scratch, so the results do
-     * not depend on which thread runs which task.
-     */
-    private static void forTasks(AttentionLayout l, TaskLoop loop) {
-        int n = l.b() * l.h();
-        java.util.concurrent.atomic.AtomicInteger next = new java.util.concurrent.atomic.AtomicInteger();
-        java.util.function.IntSupplier take = () -> {
-            int t = next.getAndIncrement();
-            return t < n ? t : -1;
-        };
-        int threads = (int) Math.min(Parallel.THREADS, Math.max(1, n / grain(l)));
-        Parallel.forRange(threads, 1, (from, to) -> {
-            for (int i = from; i < to; i++) loop.run(take);
-        });
-    }
-
     private static float[] scratch(int which, int n) {
         float[][] s = SCRATCH.get();
         if (s[which].length < n) s[which] = new float[n];
@@ -78,9 +54,9 @@ final class AttentionFloat {
     static void forward(AttentionLayout l, AttentionLayout.Rows q, AttentionLayout.Rows k, AttentionLayout.Rows v,
                         float[] out, float[] lse) {
         float scale = (float) l.scale();
-        forTasks(l, (tasks) -> {
+        Parallel.forRange(l.b() * l.h(), grain(l), (from, to) -> {
             boolean[] liveRows = new boolean[l.tq()];
-            for (int task; (task = tasks.getAsInt()) >= 0; ) {
+            for (int task = from; task < to; task++) {
                 int bi = task / l.h(), hi = task % l.h();
                 int qo = q.at(bi, hi), ko = k.at(bi, hi), vo = v.at(bi, hi);
                 AttentionLive live = AttentionLive.of(l, bi, hi, liveRows);
@@ -203,9 +179,9 @@ final class AttentionFloat {
     static void backward(AttentionLayout l, AttentionLayout.Rows q, AttentionLayout.Rows k, AttentionLayout.Rows v,
                          float[] lse, AttentionLayout.Rows g, float[] gl, float[] dq, float[] dk, float[] dv) {
         float scale = (float) l.scale();
-        forTasks(l, (tasks) -> {
+        Parallel.forRange(l.b() * l.h(), grain(l), (from, to) -> {
             boolean[] liveRows = new boolean[l.tq()];
-            for (int task; (task = tasks.getAsInt()) >= 0; ) {
+            for (int task = from; task < to; task++) {
                 int bi = task / l.h(), hi = task % l.h();
                 int qo = q.at(bi, hi), ko = k.at(bi, hi), vo = v.at(bi, hi), go = g.at(bi, hi);
                 float[] qd = (float[]) q.data(), kd = (float[]) k.data(), gd = (float[]) g.data();
