@@ -7,6 +7,7 @@ import org.nabla.nn.*;
 /**
  * ms per training step of a spam text model on real batches (wall and process CPU time; with -Dnabla.threads=1 the
  * CPU time is the step's work, less sensitive to other processes than the wall time): args MODEL [rounds] [steps].
+ * With -Dtextstep.profile=N it also prints the ops of N more steps by self time (nabla's profiler).
  */
 public class TextStep {
     public static void main(String[] a) throws Exception {
@@ -30,6 +31,12 @@ public class TextStep {
             for (int i = 0; i < steps; i++) m.trainOnBatch(bs.get(at++ % bs.size()));
             ms.add((System.nanoTime() - t) / 1e6 / steps);
             cpu.add((os.getProcessCpuTime() - c) / 1e6 / steps);
+        }
+        int profiled = Integer.getInteger("textstep.profile", 0);
+        if (profiled > 0) {
+            org.nabla.profiler.Profiler.start();
+            for (int i = 0; i < profiled; i++) m.trainOnBatch(bs.get(at++ % bs.size()));
+            System.out.println(org.nabla.profiler.Profiler.stop().summary(30));
         }
         if (Boolean.getBoolean("textstep.add")) {   // an eager float32 add of the residual's size, after the steps
             Tensor ta = Tensors.of(new float[32 * 200 * 64], 32, 200, 64), tb = Tensors.of(new float[32 * 200 * 64], 32, 200, 64);

@@ -1,6 +1,7 @@
 package org.nabla.kernels.cpu;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -145,13 +146,13 @@ final class AttentionFloat {
             e.intoArray(s, at + j);
             vsum = vsum.add(e);
         }
-        float sum = vsum.reduceLanes(VectorOperators.ADD);
-        for (; j < n; j++) {
-            float e = VectorMath.exp(s[at + j] - max);
-            s[at + j] = e;
-            sum += e;
+        if (j < n) {   // the tail as one masked vector: a scalar VectorMath.exp costs a whole vector's
+            VectorMask<Float> tail = F.indexInRange(j, n);
+            FloatVector e = VectorMath.exp(FloatVector.fromArray(F, s, at + j, tail).sub(vm));
+            e.intoArray(s, at + j, tail);
+            vsum = vsum.add(e, tail);
         }
-        return sum;
+        return vsum.reduceLanes(VectorOperators.ADD);
     }
 
     private static float max(float[] s, int at, int n) {
@@ -240,7 +241,10 @@ final class AttentionFloat {
         for (j = 0; j < bound; j += lanes) {
             VectorMath.exp(FloatVector.fromArray(F, p, at + j).sub(vl)).intoArray(p, at + j);
         }
-        for (; j < n; j++) p[at + j] = VectorMath.exp(p[at + j] - lse);
+        if (j < n) {   // masked tail, as in expRow
+            VectorMask<Float> tail = F.indexInRange(j, n);
+            VectorMath.exp(FloatVector.fromArray(F, p, at + j, tail).sub(vl)).intoArray(p, at + j, tail);
+        }
     }
 
     /**

@@ -48,9 +48,11 @@ public final class CpuGradKernels {
                     ArrayOps.PAD, ctx.attrs().with("constantValue", -1.0))});
             r.register(GradOps.TILE_GRAD, cpu, d, ctx -> new Tensor[] {adjoint(ctx, ctx.input(0), ctx.input(1).shape(),
                     ArrayOps.TILE, ctx.attrs())});
-            r.register(GradOps.GATHER_GRAD, cpu, d, ctx ->
-                    new Tensor[] {adjoint(ctx, ctx.input(0), ctx.input(2).shape(),
-                    ArrayOps.GATHER, ctx.attrs(), ctx.input(1))});
+            r.register(GradOps.GATHER_GRAD, cpu, d, ctx -> {
+                Tensor rows = GatherGradRows.scatter(ctx.input(0), ctx.input(1), ctx.input(2).shape(), ctx.attrs());
+                return new Tensor[] {rows != null ? rows : adjoint(ctx, ctx.input(0), ctx.input(2).shape(),
+                        ArrayOps.GATHER, ctx.attrs(), ctx.input(1))};
+            });
             r.register(GradOps.GATHER_ELEMENTS_GRAD, cpu, d, ctx -> new Tensor[] {adjoint(ctx, ctx.input(0),
                     ctx.input(2).shape(), ArrayOps.GATHER_ELEMENTS, ctx.attrs(), ctx.input(1))});
             r.register(GradOps.GATHER_ND_GRAD, cpu, d, ctx ->
