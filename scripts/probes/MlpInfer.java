@@ -7,7 +7,7 @@ import org.nabla.profiler.*;
 /**
  * Where the mlp's batch-B inference call spends its time: median µs of the whole traced call, of its two products
  * alone (Gemm.sgemm into an existing C, and sgemmNew as the MatMul kernel calls it), and the per-op self times of
- * the call from the Profiler. Args: [batch] [rounds] [gemm|gemm4|call|parts: only that, p10 / median / p90 / mean].
+ * the call from the Profiler. Args: [batch] [rounds] [gemm|gemm4|call|parts|prepack|slow: only that, p10 / median / p90 / mean].
  */
 public class MlpInfer {
     static double sink;
@@ -31,7 +31,7 @@ public class MlpInfer {
                 sum / 1e3 / n);
     }
 
-    public static void main(String[] args) {
+    public static void main(String[] args) throws Exception {
         int b = args.length > 0 ? Integer.parseInt(args[0]) : 1000;
         int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 3;
         Sequential m = ReferenceModels.byName("mlp", 42);
@@ -82,6 +82,42 @@ public class MlpInfer {
                 System.out.println("call " + spread(n, call) + " | layer1 " + spread(n, l1) + " | layer2 "
                         + spread(n, l2) + " | both " + spread(n, both));
             }
+            return;
+        }
+        if (args.length > 2 && args[2].equals("prepack")) { // the call with weights packed once vs per call, alternating
+            java.lang.reflect.Field on = Class.forName("org.nabla.kernels.cpu.PackedWeights").getDeclaredField("enabled");
+            on.setAccessible(true);
+            for (int i = 0; i < 3 * n; i++) call.run();
+            for (int round = 0; round < rounds; round++) {
+                for (boolean packed : new boolean[] {false, true}) {
+                    on.setBoolean(null, packed);
+                    for (int i = 0; i < 20; i++) call.run();
+                    System.out.println((packed ? "packed once " : "packed per call ") + spread(n, call));
+                }
+            }
+            return;
+        }
+        if (args.length > 2 && args[2].equals("slow")) { // which calls are slow: runs of calls above 1.4x the median
+            for (int i = 0; i < 3 * n; i++) call.run();
+            int calls = 5 * n;
+            long[] t = new long[calls];
+            System.out.println("timed calls start");
+            for (int i = 0; i < calls; i++) { long s = System.nanoTime(); call.run(); t[i] = System.nanoTime() - s; }
+            long[] sorted = t.clone();
+            Arrays.sort(sorted);
+            long med = sorted[calls / 2];
+            StringBuilder runs = new StringBuilder();
+            int slow = 0;
+            for (int i = 0; i < calls; ) {
+                if (t[i] <= med * 1.4) { i++; continue; }
+                int j = i;
+                while (j < calls && t[j] > med * 1.4) j++;
+                slow += j - i;
+                runs.append(" ").append(i).append("+").append(j - i).append("@").append(t[i] / 1000);
+                i = j;
+            }
+            System.out.printf("median %d us, %d of %d calls above 1.4x (first call+run length@us):%s%n", med / 1000,
+                    slow, calls, runs);
             return;
         }
         if (args.length > 2 && args[2].equals("call")) { // the whole call alone: p10 / median per round

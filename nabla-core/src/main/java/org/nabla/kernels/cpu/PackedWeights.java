@@ -19,7 +19,8 @@ import org.nabla.Tensor;
  * replacement. {@code -Dnabla.gemm.prepack=false} turns it off.
  */
 final class PackedWeights {
-    static final boolean ENABLED = !"false".equals(System.getProperty("nabla.gemm.prepack"));
+    /** Volatile, not final: a probe flips it to compare both ways in one process (scripts/probes/MlpInfer.java). */
+    static volatile boolean enabled = !"false".equals(System.getProperty("nabla.gemm.prepack"));
     /** Entries kept: enough for the dense layers of a few models served side by side. */
     private static final int CAPACITY = 16;
 
@@ -50,7 +51,7 @@ final class PackedWeights {
      * layout; null on the first (the caller packs as usual then) or when turned off.
      */
     static float[] get(Tensor b, Layout layout, Supplier<float[]> pack) {
-        if (!ENABLED || b == null) return null;
+        if (!enabled || b == null) return null;
         long epoch = ResourceManager.inPlaceWriteEpoch();
         Entry e;
         synchronized (ENTRIES) {
