@@ -97,24 +97,32 @@ public final class Gemm {
         } else {
             int threads = work >= PARALLEL_WORK ? Parallel.THREADS : 1;
             if (n <= GemmFloat.V && NARROW) {
-                float[] padded = weights == null ? null : PackedWeights.get(weights,
-                        new PackedWeights.Layout(0, transB, k, n), () -> {
-                            float[] p = new float[k * GemmFloat.V];
-                            GemmFloatNarrow.padB(transB, b, bOff, ldb, k, n, p);
-                            return p;
-                        });
                 GemmFloatNarrow.gemm(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc,
-                        threads, epilogue, padded);
+                        threads, epilogue, weights == null ? null : paddedWeights(weights, transB, k, n, b, bOff, ldb));
             } else {
-                float[] packed = weights == null || !GemmFloat.takesPackedB(transB, m) ? null : PackedWeights.get(weights,
-                        new PackedWeights.Layout(1, transB, k, n),
-                        () -> GemmFloat.packWhole(transB, b, bOff, ldb, k, n));
+                float[] packed = weights == null || !GemmFloat.takesPackedB(transB, m) ? null
+                        : packedWeights(weights, transB, k, n, b, bOff, ldb);
                 GemmFloat.gemm(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc,
                         threads, epilogue, packed);
             }
             return; // the blocked kernels apply the epilogue tile by tile
         }
         if (epilogue != null) epilogue.apply(c, cOff, ldc, m, 0, n); // small products: one pass, C is in cache
+    }
+
+    /** The kept copy of a weight B as {@link GemmFloatNarrow} pads it, or null (see {@link PackedWeights#get}). */
+    private static float[] paddedWeights(Tensor weights, boolean transB, int k, int n, float[] b, int bOff, int ldb) {
+        return PackedWeights.get(weights, new PackedWeights.Layout(0, transB, k, n), () -> {
+            float[] p = new float[k * GemmFloat.V];
+            GemmFloatNarrow.padB(transB, b, bOff, ldb, k, n, p);
+            return p;
+        });
+    }
+
+    /** The kept copy of a weight B as {@link GemmFloat} packs it, or null (see {@link PackedWeights#get}). */
+    private static float[] packedWeights(Tensor weights, boolean transB, int k, int n, float[] b, int bOff, int ldb) {
+        return PackedWeights.get(weights, new PackedWeights.Layout(1, transB, k, n),
+                () -> GemmFloat.packWhole(transB, b, bOff, ldb, k, n));
     }
 
     /**
