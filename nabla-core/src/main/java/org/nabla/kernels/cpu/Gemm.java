@@ -96,12 +96,14 @@ public final class Gemm {
             smallFloat(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
         } else {
             int threads = work >= PARALLEL_WORK ? Parallel.THREADS : 1;
+            // Packed weights are kept for batches that pack B anyway (inference sizes); training batches, whose
+            // weights change every step, skip the lookup.
+            if (!GemmFloat.takesPackedB(transB, m)) weights = null;
             if (n <= GemmFloat.V && NARROW) {
                 GemmFloatNarrow.gemm(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc,
                         threads, epilogue, weights == null ? null : paddedWeights(weights, transB, k, n, b, bOff, ldb));
             } else {
-                float[] packed = weights == null || !GemmFloat.takesPackedB(transB, m) ? null
-                        : packedWeights(weights, transB, k, n, b, bOff, ldb);
+                float[] packed = weights == null ? null : packedWeights(weights, transB, k, n, b, bOff, ldb);
                 GemmFloat.gemm(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc,
                         threads, epilogue, packed);
             }
