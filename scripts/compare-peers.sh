@@ -20,8 +20,13 @@
 # Every peer reports its models' parameter counts; a count unlike Nabla's stops the run (not the same model).
 # Benchmark under the shared lock on a shared machine: flock /tmp/nabla-bench.lock scripts/compare-peers.sh ...
 # Usage: scripts/compare-peers.sh [--rounds N] [--quick] [--seconds S] [--out FILE.json] [--torch-compile]
-#                                 [--no-tfjava] [--setup-only]
+#                                 [--no-tfjava] [--only LIST] [--infer-batch LIST] [--peers LIST] [--setup-only]
 #   --rounds N       alternating rounds (default 3)
+#   --only LIST      only these workloads: models (mlp, cnn) and/or phases (train, infer), comma-separated; a
+#                    missing kind means both, e.g. --only mlp,infer (the mlp inference rows, ~2-3 minutes with
+#                    --rounds 2 --seconds 2), --only train (both training rows)
+#   --infer-batch L  inference batch sizes (default 1000,1)
+#   --peers LIST     only these peers beside Nabla: tfjava, keras, keras-fit, torch, ort (default: all available)
 #   --quick          1 s warm-up and 1 s timing per workload, at least 3 and 5 calls (default 3 s, 20 and 20 calls)
 #   --seconds S      warm-up and timing seconds per workload (after --quick: a smoke test with --seconds 0.2)
 #   --out FILE.json  default target/compare-peers.json; the markdown table goes to FILE.md and stdout
@@ -32,7 +37,7 @@
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 rounds=3; seconds=3; warmup=20; steps=20; out="$root/target/compare-peers.json"; setup_only=0; torch_compile=0
-tfjava=1
+tfjava=1; models="mlp,cnn"; phases="train,infer"; infer_batch="1000,1"; only_peers=""
 venv="${NABLA_PEERS_VENV:-$HOME/.cache/nabla-peers/venv}"
 usage() { sed -n '/^# Usage/,/^set -e/p' "$0" | sed '$d; s/^# \{0,1\}//' >&2; exit 2; }
 while [ $# -gt 0 ]; do
@@ -44,9 +49,23 @@ while [ $# -gt 0 ]; do
     --torch-compile) torch_compile=1; shift ;;
     --no-tfjava) tfjava=0; shift ;;
     --setup-only) setup_only=1; shift ;;
+    --only)
+      m=(); ph=()
+      IFS=, read -ra items <<<"$2"
+      for w in "${items[@]}"; do
+        case "$w" in mlp|cnn) m+=("$w") ;; train|infer) ph+=("$w") ;;
+          *) echo "compare-peers: --only takes mlp, cnn, train, infer; got '$w'" >&2; exit 2 ;; esac
+      done
+      [ ${#m[@]} -gt 0 ] && models="$(IFS=,; echo "${m[*]}")"
+      [ ${#ph[@]} -gt 0 ] && phases="$(IFS=,; echo "${ph[*]}")"
+      shift 2 ;;
+    --infer-batch) infer_batch="$2"; shift 2 ;;
+    --peers) only_peers=",$2,"; shift 2 ;;
     *) usage ;;
   esac
 done
+wanted_peer() { [ -z "$only_peers" ] || [[ "$only_peers" == *",$1,"* ]]; }
+has_phase() { [[ ",$phases," == *",$1,"* ]]; }
 source "$root/scripts/env.sh"
 
 # --- Nabla: package the CLI (no install: ~/.m2 is shared) when the jar is missing or older than the sources.
@@ -124,36 +143,45 @@ tmp="$(mktemp -d)"; trap 'rm -rf "$tmp"' EXIT
 has() { [[ " ${available[*]:-} " == *" $1 "* ]]; }
 if has ort; then
   # The models ONNX Runtime runs: Nabla's reference models saved and exported with `nabla export`.
-  "${nabla[@]}" bench-train --model mlp,cnn --no-train --steps 1 --warmup 0 --seconds 0 --infer-batch-size 1 \
+  "${nabla[@]}" bench-train --model "$models" --no-train --steps 1 --warmup 0 --seconds 0 --infer-batch-size 1 \
     --save-model "$tmp/saved" > /dev/null 2> >(grep -v "^WARNING: Using incubator" >&2)
   mkdir -p "$tmp/onnx"
-  for m in mlp cnn; do "${nabla[@]}" export --model "$tmp/saved/$m" --onnx "$tmp/onnx/$m.onnx" >&2 \
+  for m in ${models//,/ }; do "${nabla[@]}" export --model "$tmp/saved/$m" --onnx "$tmp/onnx/$m.onnx" >&2 \
     2> >(grep -v "^WARNING: Using incubator" >&2); done
 fi
 
 timing=(--warmup "$warmup" --steps "$steps" --seconds "$seconds")
 json_argv() { "${py:-python3}" -c 'import json, sys; print(json.dumps(sys.argv[1:]))' "$@" 2>/dev/null ||
               python3 -c 'import json, sys; print(json.dumps(sys.argv[1:]))' "$@"; }
-peers=(--peer "nabla=$(json_argv "${nabla[@]}" bench-train --model mlp,cnn --infer-batch-size 1000,1 --json \
-                         "${timing[@]}")")
+nabla_args=(bench-train --model "$models" --json "${timing[@]}")
+has_phase infer && nabla_args+=(--infer-batch-size "$infer_batch")
+# Training only: bench-train also times inference (at batch 1 here); compare.py --phases drops those rows.
+has_phase infer || nabla_args+=(--infer-batch-size 1)
+has_phase train || nabla_args+=(--no-train)
+# The Python and TensorFlow Java peers take the same selection.
+selection=(--models "$models" --phases "$phases" --infer-batch "$infer_batch")
+peers=(--peer "nabla=$(json_argv "${nabla[@]}" "${nabla_args[@]}")")
 p="$root/scripts/peers"
-has tfjava && peers+=(--peer "tfjava=$(json_argv "${tf_java[@]}" --threads 2 "${timing[@]}")")
+has tfjava && wanted_peer tfjava && peers+=(--peer "tfjava=$(json_argv "${tf_java[@]}" --threads 2 \
+                                                               "${selection[@]}" "${timing[@]}")")
 if has keras; then
-  peers+=(--peer "keras=$(json_argv env KERAS_BACKEND=jax "$py" "$p/keras_jax.py" "${timing[@]}")")
-  peers+=(--peer "keras-fit=$(json_argv env KERAS_BACKEND=jax "$py" "$p/keras_jax.py" --fit --phases train \
-                               "${timing[@]}")")
+  wanted_peer keras && peers+=(--peer "keras=$(json_argv env KERAS_BACKEND=jax "$py" "$p/keras_jax.py" \
+                                                 "${selection[@]}" "${timing[@]}")")
+  wanted_peer keras-fit && has_phase train && peers+=(--peer "keras-fit=$(json_argv env KERAS_BACKEND=jax "$py" \
+    "$p/keras_jax.py" --fit --models "$models" --phases train "${timing[@]}")")
 fi
-if has torch; then
-  for t in 1 2; do peers+=(--peer "torch-${t}t=$(json_argv "$py" "$p/torch_peer.py" --threads $t "${timing[@]}")"); done
+if has torch && wanted_peer torch; then
+  for t in 1 2; do peers+=(--peer "torch-${t}t=$(json_argv "$py" "$p/torch_peer.py" --threads $t "${selection[@]}" \
+                                                "${timing[@]}")"); done
   [ "$torch_compile" = 1 ] && peers+=(--peer "torch-compile=$(json_argv "$py" "$p/torch_peer.py" --compile \
-                                        --threads 2 "${timing[@]}")")
+                                        --threads 2 "${selection[@]}" "${timing[@]}")")
 fi
-has ort && peers+=(--peer "ort=$(json_argv "$py" "$p/ort_peer.py" --phases infer --threads 2 --onnx-dir "$tmp/onnx" \
-                                  "${timing[@]}")")
+has ort && wanted_peer ort && has_phase infer && peers+=(--peer "ort=$(json_argv "$py" "$p/ort_peer.py" --models \
+  "$models" --phases infer --infer-batch "$infer_batch" --threads 2 --onnx-dir "$tmp/onnx" "${timing[@]}")")
 mkdir -p "$(dirname "$out")"
 note="$(nproc) CPUs, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), load at start $(cut -d' ' -f1-3 \
   /proc/loadavg); Java $("$JAVA_HOME/bin/java" -version 2>&1 | head -1); warm-up >= ${seconds}s and $warmup calls, \
 timing >= ${seconds}s and $steps calls per workload"
 echo "compare-peers: $rounds rounds; $note" >&2
 driver_py="$py"; [ -x "$driver_py" ] || driver_py=python3
-"$driver_py" "$p/compare.py" --rounds "$rounds" --out "$out" --note "$note" "${peers[@]}"
+"$driver_py" "$p/compare.py" --rounds "$rounds" --out "$out" --note "$note" --phases "$phases" "${peers[@]}"

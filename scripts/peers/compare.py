@@ -18,25 +18,26 @@ ROWS = [("mlp", "train", 32), ("cnn", "train", 128), ("mlp", "infer", 1000), ("c
         ("mlp", "infer", 1), ("cnn", "infer", 1)]
 
 
-def nabla_records(rows):
-    """bench-train --json rows -> common.py records."""
+def nabla_records(rows, phases=("train", "infer")):
+    """bench-train --json rows -> common.py records, of the given phases only (no training row for --no-train)."""
     out = []
     for r in rows:
         peer = "Nabla (%d thread%s)" % (r["threads"], "" if r["threads"] == 1 else "s")
         base = {"peer": peer, "model": r["model"], "parameters": r["parameters"]}
-        if r.get("train_samples_per_second") is not None:
+        train = r.get("train_samples_per_second")
+        if "train" in phases and isinstance(train, (int, float)) and train == train:
             b = r["batch_size"]
             out.append(dict(base, phase="train", batch_size=b, samples_per_second=r["train_samples_per_second"],
                             seconds_per_call=b / r["train_samples_per_second"]))
         for key in r:
-            if key.startswith("infer_b") and key.endswith("_samples_per_second"):
+            if "infer" in phases and key.startswith("infer_b") and key.endswith("_samples_per_second"):
                 b = int(key[len("infer_b"):-len("_samples_per_second")])
                 out.append(dict(base, phase="infer", batch_size=b, samples_per_second=r[key],
                                 seconds_per_call=r["infer_b%d_seconds_per_call" % b]))
     return out
 
 
-def run(name, cmd, env):
+def run(name, cmd, env, phases=("train", "infer")):
     t0 = time.time()
     p = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
     if p.returncode != 0:
@@ -44,7 +45,7 @@ def run(name, cmd, env):
         raise RuntimeError("%s failed (exit %d):\n%s" % (name, p.returncode, tail))
     text = p.stdout.strip()
     if name == "nabla":
-        recs = nabla_records(json.loads(text))
+        recs = nabla_records(json.loads(text), phases)
     else:
         recs = [json.loads(line) for line in text.splitlines() if line.startswith("{")]
     print("  %-10s %5.1f s, %d workloads" % (name, time.time() - t0, len(recs)), file=sys.stderr, flush=True)
@@ -175,6 +176,7 @@ def main():
     p.add_argument("--peer", action="append", default=[], metavar="NAME=JSON_ARGV",
                    help="a peer's command line as a JSON list; the one named nabla comes first in every round")
     p.add_argument("--note", default="", help="set-up text stored in the JSON")
+    p.add_argument("--phases", default="train,infer", help="the phases measured (Nabla's other rows are dropped)")
     p.add_argument("--rerender", action="store_true", help="only rewrite --out's ratios and markdown from its medians")
     a = p.parse_args()
     if a.rerender:
@@ -190,7 +192,7 @@ def main():
             if name in skipped:
                 continue
             try:
-                recs = run(name, cmd, env if name != "nabla" else os.environ)
+                recs = run(name, cmd, env if name != "nabla" else os.environ, a.phases.split(","))
             except RuntimeError as e:
                 if name == "nabla":
                     raise SystemExit("compare-peers: %s" % e)

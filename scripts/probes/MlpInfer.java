@@ -7,7 +7,7 @@ import org.nabla.profiler.*;
 /**
  * Where the mlp's batch-B inference call spends its time: median µs of the whole traced call, of its two products
  * alone (Gemm.sgemm into an existing C, and sgemmNew as the MatMul kernel calls it), and the per-op self times of
- * the call from the Profiler. Args: [batch] [rounds] [gemm|call: only that, p10 / median].
+ * the call from the Profiler. Args: [batch] [rounds] [gemm|gemm4|call|parts|prepack|slow: only that, p10 / median / p90 / mean].
  */
 public class MlpInfer {
     static double sink;
@@ -21,15 +21,17 @@ public class MlpInfer {
         return t[n / 2] / 1e3;
     }
 
-    /** "p10 / median" in µs of n calls. */
+    /** "p10 / median / p90 / mean" in µs of n calls (bench-train and the peers report the mean). */
     static String spread(int n, Body body) {
         long[] t = new long[n];
-        for (int i = 0; i < n; i++) { long s = System.nanoTime(); body.run(); t[i] = System.nanoTime() - s; }
+        long sum = 0;
+        for (int i = 0; i < n; i++) { long s = System.nanoTime(); body.run(); t[i] = System.nanoTime() - s; sum += t[i]; }
         Arrays.sort(t);
-        return String.format("%.1f / %.1f", t[n / 10] / 1e3, t[n / 2] / 1e3);
+        return String.format("%.1f / %.1f / %.1f / %.1f", t[n / 10] / 1e3, t[n / 2] / 1e3, t[9 * n / 10] / 1e3,
+                sum / 1e3 / n);
     }
 
-    public static void main(String[] args) {
+    public static void main(String[] args) throws Exception {
         int b = args.length > 0 ? Integer.parseInt(args[0]) : 1000;
         int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 3;
         Sequential m = ReferenceModels.byName("mlp", 42);
@@ -50,7 +52,7 @@ public class MlpInfer {
         int n = b >= 100 ? 400 : 20000;
         if (args.length > 2 && args[2].equals("gemm")) { // the first product alone: p10 / median per round
             for (int i = 0; i < 3 * n; i++) g1.run();
-            for (int round = 0; round < rounds; round++) System.out.println("gemm1 p10/median us " + spread(n, g1));
+            for (int round = 0; round < rounds; round++) System.out.println("gemm1 p10/median/p90/mean us " + spread(n, g1));
             return;
         }
         if (args.length > 2 && args[2].equals("gemm4")) { // the first product on the call's four inputs in turn
@@ -63,13 +65,64 @@ public class MlpInfer {
             };
             for (int i = 0; i < 3 * n; i++) g4.run();
             for (int round = 0; round < rounds; round++) {
-                System.out.println("gemm1 p10/median us " + spread(n, g1) + ", on 4 inputs " + spread(n, g4));
+                System.out.println("gemm1 p10/median/p90/mean us " + spread(n, g1) + ", on 4 inputs " + spread(n, g4));
             }
+            return;
+        }
+        if (args.length > 2 && args[2].equals("parts")) { // the call against its two fused products alone
+            float[][] inputs = new float[4][];
+            for (int v = 0; v < 4; v++) inputs[v] = xs[v].toFloatArray();
+            float[] bias1 = new float[128], bias2 = new float[10];
+            Body l1 = () -> Gemm.sgemmBias(false, false, b, 128, 784, inputs[it[0]++ & 3], 0, 784, w1, 0, 128, bias1, 0,
+                    true, c1, 0, 128);
+            Body l2 = () -> Gemm.sgemmBias(false, false, b, 10, 128, c1, 0, 128, w2, 0, 10, bias2, 0, false, c2, 0, 10);
+            Body both = () -> { l1.run(); l2.run(); sink += c2[0]; };
+            for (int i = 0; i < 2 * n; i++) { call.run(); both.run(); }
+            for (int round = 0; round < rounds; round++) {
+                System.out.println("call " + spread(n, call) + " | layer1 " + spread(n, l1) + " | layer2 "
+                        + spread(n, l2) + " | both " + spread(n, both));
+            }
+            return;
+        }
+        if (args.length > 2 && args[2].equals("prepack")) { // the call with weights packed once vs per call, alternating
+            java.lang.reflect.Field on = Class.forName("org.nabla.kernels.cpu.PackedWeights").getDeclaredField("enabled");
+            on.setAccessible(true);
+            for (int i = 0; i < 3 * n; i++) call.run();
+            for (int round = 0; round < rounds; round++) {
+                for (boolean packed : new boolean[] {false, true}) {
+                    on.setBoolean(null, packed);
+                    for (int i = 0; i < 20; i++) call.run();
+                    System.out.println((packed ? "packed once " : "packed per call ") + spread(n, call));
+                }
+            }
+            return;
+        }
+        if (args.length > 2 && args[2].equals("slow")) { // which calls are slow: runs of calls above 1.4x the median
+            for (int i = 0; i < 3 * n; i++) call.run();
+            int calls = 5 * n;
+            long[] t = new long[calls];
+            System.out.println("timed calls start");
+            for (int i = 0; i < calls; i++) { long s = System.nanoTime(); call.run(); t[i] = System.nanoTime() - s; }
+            long[] sorted = t.clone();
+            Arrays.sort(sorted);
+            long med = sorted[calls / 2];
+            StringBuilder runs = new StringBuilder();
+            int slow = 0;
+            for (int i = 0; i < calls; ) {
+                if (t[i] <= med * 1.4) { i++; continue; }
+                int j = i;
+                while (j < calls && t[j] > med * 1.4) j++;
+                slow += j - i;
+                runs.append(" ").append(i).append("+").append(j - i).append("@").append(t[i] / 1000);
+                i = j;
+            }
+            System.out.printf("median %d us, %d of %d calls above 1.4x (first call+run length@us):%s%n", med / 1000,
+                    slow, calls, runs);
             return;
         }
         if (args.length > 2 && args[2].equals("call")) { // the whole call alone: p10 / median per round
             for (int i = 0; i < 3 * n; i++) call.run();
-            for (int round = 0; round < rounds; round++) System.out.println("call p10/median us " + spread(n, call));
+            for (int round = 0; round < rounds; round++) System.out.println("call p10/median/p90/mean us " + spread(n, call));
             return;
         }
         for (int i = 0; i < 3 * n; i++) { call.run(); g1.run(); g1new.run(); g2.run(); }

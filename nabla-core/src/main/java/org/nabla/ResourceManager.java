@@ -39,6 +39,8 @@ public final class ResourceManager implements AutoCloseable {
 
     private final Map<String, Slot> slots = new ConcurrentHashMap<>();
     private final AtomicLong inPlace = new AtomicLong();
+    /** In-place writes by every manager of the process; see {@link #inPlaceWriteEpoch()}. */
+    private static final AtomicLong IN_PLACE_EPOCH = new AtomicLong();
     private final AtomicLong copied = new AtomicLong();
     private volatile boolean closed;
 
@@ -198,6 +200,7 @@ public final class ResourceManager implements AutoCloseable {
                     if (!writable[i]) throw new IllegalStateException("writeInPlace: '" + names.get(i) + "' was not "
                             + "writable but the writer returned its value");
                     inPlace.incrementAndGet();
+                    IN_PLACE_EPOCH.incrementAndGet();
                     continue;
                 }
                 if (!next[i].spec().equals(values[i].spec())) {
@@ -218,6 +221,13 @@ public final class ResourceManager implements AutoCloseable {
 
     /** Updates done in place so far (diagnostics: a training step should make most of its updates in place). */
     public long inPlaceUpdates() { return inPlace.get(); }
+
+    /**
+     * How many values any manager of this process has updated in place so far. A tensor's contents change after its
+     * creation only through {@link #writeInPlace}, so a copy derived from a tensor (a GEMM's packed weights) stays
+     * valid while this number has not moved.
+     */
+    public static long inPlaceWriteEpoch() { return IN_PLACE_EPOCH.get(); }
 
     /** Updates {@link #writeInPlace} had to copy (the value was shared or still read). */
     public long copiedUpdates() { return copied.get(); }

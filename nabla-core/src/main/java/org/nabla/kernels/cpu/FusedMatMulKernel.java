@@ -24,7 +24,7 @@ final class FusedMatMulKernel {
         int m = out.dim(0), n = out.dim(1), k = a.shape().dim(ta ? 0 : 1);
         float[] c = ctx.allocateFloats(out.intSize());
         Gemm.sgemmBias(ta, tb, m, n, k, (float[]) a.data(), 0, a.shape().dim(1), (float[]) b.data(), 0,
-                b.shape().dim(1), (float[]) bias.data(), 0, relu, c, 0, n);
+                b.shape().dim(1), (float[]) bias.data(), 0, relu, c, 0, n, b);
         return new Tensor[] {Tensor.wrap(DType.FLOAT32, out, c)};
     }
 }

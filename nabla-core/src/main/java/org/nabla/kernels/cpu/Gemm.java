@@ -4,6 +4,7 @@ import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
+import org.nabla.Tensor;
 
 /**
  * Single- and double-precision general matrix multiply on row-major arrays:
@@ -47,7 +48,7 @@ public final class Gemm {
     public static void sgemm(boolean transA, boolean transB, int m, int n, int k, float alpha,
                              float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
                              float beta, float[] c, int cOff, int ldc) {
-        sgemm(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc, null);
+        sgemm(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc, null, null);
     }
 
     /**
@@ -59,18 +60,31 @@ public final class Gemm {
     public static void sgemmBias(boolean transA, boolean transB, int m, int n, int k,
                                  float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
                                  float[] bias, int biasOff, boolean relu, float[] c, int cOff, int ldc) {
+        sgemmBias(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, bias, biasOff, relu, c, cOff, ldc, null);
+    }
+
+    /**
+     * {@link #sgemmBias} where B is the whole dense tensor {@code weights} (offset 0, row stride its second
+     * dimension): a weight that comes back call after call is packed once ({@link PackedWeights}); same bits.
+     */
+    static void sgemmBias(boolean transA, boolean transB, int m, int n, int k,
+                          float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                          float[] bias, int biasOff, boolean relu, float[] c, int cOff, int ldc, Tensor weights) {
         if (n > 0 && (biasOff < 0 || biasOff + n > bias.length)) {
             throw new IllegalArgumentException("gemm: bias needs " + n + " values from offset " + biasOff + ", has "
                     + bias.length);
         }
         sgemm(transA, transB, m, n, k, 1f, a, aOff, lda, b, bOff, ldb, 0f, c, cOff, ldc,
-                new GemmEpilogue(bias, biasOff, relu));
+                new GemmEpilogue(bias, biasOff, relu), weights);
     }
 
-    /** {@link #sgemm} with an epilogue (null: none) applied to every element of C after its product. */
+    /**
+     * {@link #sgemm} with an epilogue (null: none) applied to every element of C after its product; {@code weights}
+     * (null: none) is the tensor B belongs to, when its packed copy may be kept.
+     */
     private static void sgemm(boolean transA, boolean transB, int m, int n, int k, float alpha,
                               float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
-                              float beta, float[] c, int cOff, int ldc, GemmEpilogue epilogue) {
+                              float beta, float[] c, int cOff, int ldc, GemmEpilogue epilogue, Tensor weights) {
         checkSizes(m, n, k);
         if (m == 0 || n == 0) return;
         long work = (long) m * n * k;
@@ -82,16 +96,35 @@ public final class Gemm {
             smallFloat(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
         } else {
             int threads = work >= PARALLEL_WORK ? Parallel.THREADS : 1;
+            // Packed weights are kept for batches that pack B anyway (inference sizes); training batches, whose
+            // weights change every step, skip the lookup.
+            if (!GemmFloat.takesPackedB(transB, m)) weights = null;
             if (n <= GemmFloat.V && NARROW) {
                 GemmFloatNarrow.gemm(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc,
-                        threads, epilogue);
+                        threads, epilogue, weights == null ? null : paddedWeights(weights, transB, k, n, b, bOff, ldb));
             } else {
+                float[] packed = weights == null ? null : packedWeights(weights, transB, k, n, b, bOff, ldb);
                 GemmFloat.gemm(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc,
-                        threads, epilogue);
+                        threads, epilogue, packed);
             }
             return; // the blocked kernels apply the epilogue tile by tile
         }
         if (epilogue != null) epilogue.apply(c, cOff, ldc, m, 0, n); // small products: one pass, C is in cache
+    }
+
+    /** The kept copy of a weight B as {@link GemmFloatNarrow} pads it, or null (see {@link PackedWeights#get}). */
+    private static float[] paddedWeights(Tensor weights, boolean transB, int k, int n, float[] b, int bOff, int ldb) {
+        return PackedWeights.get(weights, new PackedWeights.Layout(0, transB, k, n), () -> {
+            float[] p = new float[k * GemmFloat.V];
+            GemmFloatNarrow.padB(transB, b, bOff, ldb, k, n, p);
+            return p;
+        });
+    }
+
+    /** The kept copy of a weight B as {@link GemmFloat} packs it, or null (see {@link PackedWeights#get}). */
+    private static float[] packedWeights(Tensor weights, boolean transB, int k, int n, float[] b, int bOff, int ldb) {
+        return PackedWeights.get(weights, new PackedWeights.Layout(1, transB, k, n),
+                () -> GemmFloat.packWhole(transB, b, bOff, ldb, k, n));
     }
 
     /**

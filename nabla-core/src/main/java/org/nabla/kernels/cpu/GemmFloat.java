@@ -74,8 +74,56 @@ final class GemmFloat {
     static void gemm(boolean transA, boolean transB, int m, int n, int k, float alpha,
                      float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
                      float beta, float[] c, int cOff, int ldc, int threads, GemmEpilogue epilogue) {
+        gemm(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc, threads, epilogue, null);
+    }
+
+    /**
+     * {@link #gemm} with op(B) already packed by {@link #packWhole} (null: packed here, panel by panel). Only used
+     * where {@link #packs} says the product packs B.
+     */
+    static void gemm(boolean transA, boolean transB, int m, int n, int k, float alpha,
+                     float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                     float beta, float[] c, int cOff, int ldc, int threads, GemmEpilogue epilogue, float[] packedB) {
         run(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, new float[][] {c}, null, cOff, ldc,
-                threads, epilogue);
+                threads, epilogue, packedB);
+    }
+
+    /** Whether a product of this shape packs B (else it reads a row-major B in place). */
+    private static boolean packs(boolean transB, int m) { return transB || m > DIRECT_B_MAX_M; }
+
+    /** Whether a product of this shape may take a B packed ahead by {@link #packWhole}. */
+    static boolean takesPackedB(boolean transB, int m) { return packs(transB, m) && NC % NR == 0; }
+
+    /** Whether a narrow B (whole K as one block, A blocks 2 MC tall) applies to an n-column, k-deep B. */
+    private static boolean narrowB(int n, int k) {
+        return !PACK_A && n <= NARROW_B_MAX_N && k > KC && k <= 2 * KC && (long) k * n <= (long) KC * NC / 4;
+    }
+
+    /** The K block height of the packed path for this B. */
+    private static int kcMax(int n, int k) { return narrowB(n, k) ? k : balanced(k, KC, 1); }
+
+    /**
+     * Where the (jc, pc) panel of a whole packed B starts: panels go NC-wide column panel by column panel, each
+     * in K blocks, each block its slivers of NR columns (so every full column panel takes NC * k floats).
+     */
+    private static int panelOffset(int n, int k, int jc, int pc) {
+        int nc = Math.min(NC, n - jc);
+        return jc * k + pc * ((nc + NR - 1) / NR * NR);
+    }
+
+    /** All of op(B) (k x n) packed as the blocked path would pack it panel by panel, in one array. */
+    static float[] packWhole(boolean transB, float[] b, int bOff, int ldb, int k, int n) {
+        int kcMax = kcMax(n, k);
+        int last = n - 1 - (n - 1) % NC;
+        float[] packed = new float[panelOffset(n, k, last, 0) + (n - last + NR - 1) / NR * NR * k];
+        for (int jc = 0; jc < n; jc += NC) {
+            int nc = Math.min(NC, n - jc);
+            for (int pc = 0; pc < k; pc += kcMax) {
+                packB(transB, b, bOff, ldb, pc, jc, Math.min(kcMax, k - pc), nc, packed, panelOffset(n, k, jc, pc),
+                        0, (nc + NR - 1) / NR);
+            }
+        }
+        return packed;
     }
 
     /**
@@ -87,7 +135,7 @@ final class GemmFloat {
                            float[] b, int bOff, int ldb, int threads) {
         float[][] c = new float[1][];
         run(transA, transB, m, n, k, 1f, a, aOff, lda, b, bOff, ldb, 0f, c, () -> c[0] = new float[m * n], 0, n,
-                threads, null);
+                threads, null, null);
         return c[0];
     }
 
@@ -98,19 +146,18 @@ final class GemmFloat {
     private static void run(boolean transA, boolean transB, int m, int n, int k, float alpha,
                             float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
                             float beta, float[][] cHolder, Runnable allocate, int cOff, int ldc, int threads,
-                            GemmEpilogue epilogue) {
+                            GemmEpilogue epilogue, float[] packedB) {
         boolean directA = !PACK_A;
-        if (!transB && m <= DIRECT_B_MAX_M) {
+        if (!packs(transB, m)) {
             if (allocate != null) allocate.run();
             runDirectB(transA, directA, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, cHolder[0], cOff, ldc,
                     threads, epilogue);
             return;
         }
-        float[] bp = B_PANEL.get();
+        float[] bp = packedB != null ? packedB : B_PANEL.get();
         // Equal-sized blocks (the last one no smaller than the others) avoid a thin, slow remainder block.
-        boolean narrowB = !PACK_A && n <= NARROW_B_MAX_N && k > KC && k <= 2 * KC
-                && (long) k * n <= (long) KC * NC / 4;
-        int kcMax = narrowB ? k : balanced(k, KC, 1);
+        boolean narrowB = narrowB(n, k);
+        int kcMax = kcMax(n, k);
         int mcMax = narrowB ? 2 * MC : MC;
         for (int jc0 = 0; jc0 < n; jc0 += NC) {
             int jc = jc0;
@@ -123,9 +170,12 @@ final class GemmFloat {
                 float betaHere = pc == 0 ? beta : 1f; // later K blocks accumulate onto the first one's result
                 GemmEpilogue last = pc + kc == k ? epilogue : null;
                 Runnable alongside = jc == 0 && pc == 0 ? allocate : null;
-                if (threads == 1) {
+                int bpOff = packedB != null ? panelOffset(n, k, jc, pc) : 0;
+                if (packedB != null) {
                     if (alongside != null) alongside.run();
-                    packB(transB, b, bOff, ldb, pc, jc, kc, nc, bp, 0, slivers);
+                } else if (threads == 1) {
+                    if (alongside != null) alongside.run();
+                    packB(transB, b, bOff, ldb, pc, jc, kc, nc, bp, 0, 0, slivers);
                 } else {
                     // B in parts of at least PACK_GRAIN slivers (a narrow B's one panel: a sliver per thread),
                     // plus the allocation as one more task.
@@ -135,7 +185,7 @@ final class GemmFloat {
                             if (t == parts) {
                                 alongside.run();
                             } else {
-                                packB(transB, b, bOff, ldb, pc, jc, kc, nc, bp, (int) ((long) slivers * t / parts),
+                                packB(transB, b, bOff, ldb, pc, jc, kc, nc, bp, 0, (int) ((long) slivers * t / parts),
                                         (int) ((long) slivers * (t + 1) / parts));
                             }
                         }
@@ -151,7 +201,8 @@ final class GemmFloat {
                         int ic = work.row(item);
                         int mc = Math.min(work.mc(), m - ic);
                         int s0 = work.firstSliver(item);
-                        Block blk = new Block(transA, directA, a, aOff, lda, false, bp, 0, ldb, ic, pc, mc, kc, nc);
+                        Block blk = new Block(transA, directA, a, aOff, lda, false, bp, bpOff, ldb, ic, pc, mc, kc,
+                                nc);
                         macro(blk, ap, edge, s0, work.endSliver(s0), alpha, betaHere, c, cOff + ic * ldc + jc, ldc,
                                 tile, last, jc);
                     }
@@ -241,7 +292,7 @@ final class GemmFloat {
             int jr = s * NR;
             int nr = Math.min(NR, k.nc() - jr);
             float[] bs = k.b();
-            int bi = jr * kc, ldb = NR;
+            int bi = k.bIdx() + jr * kc, ldb = NR;
             if (k.directB()) {
                 bi = k.bIdx() + jr;
                 ldb = k.ldb();
@@ -329,13 +380,13 @@ final class GemmFloat {
 
     /**
      * Packs rows [pc, pc+kc) x cols [jc, jc+nc) of op(B) into NR-column slivers, p-major inside a sliver; only
-     * slivers [s0, s1), so that threads can pack parts of one panel.
+     * slivers [s0, s1), so that threads can pack parts of one panel. The panel starts at bp[bpOff].
      */
     private static void packB(boolean transB, float[] b, int bOff, int ldb, int pc, int jc, int kc, int nc,
-                              float[] bp, int s0, int s1) {
+                              float[] bp, int bpOff, int s0, int s1) {
         for (int jr = s0 * NR; jr < Math.min(nc, s1 * NR); jr += NR) {
             int nr = Math.min(NR, nc - jr);
-            int base = jr * kc;
+            int base = bpOff + jr * kc;
             if (!transB) {
                 for (int p = 0; p < kc; p++) {
                     int src = bOff + (pc + p) * ldb + jc + jr;

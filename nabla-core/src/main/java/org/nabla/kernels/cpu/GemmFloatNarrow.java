@@ -27,13 +27,14 @@ final class GemmFloatNarrow {
     static void gemm(boolean transA, boolean transB, int m, int n, int k, float alpha,
                      float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
                      float beta, float[] c, int cOff, int ldc, int threads, GemmEpilogue epilogue) {
-        float[][] holder = B_COPY.get();
-        if (holder[0].length < k * V) holder[0] = new float[k * V];
-        float[] bp = holder[0];
-        for (int p = 0; p < k; p++) {
-            for (int j = 0; j < n; j++) bp[p * V + j] = transB ? b[bOff + j * ldb + p] : b[bOff + p * ldb + j];
-            for (int j = n; j < V; j++) bp[p * V + j] = 0f;
-        }
+        gemm(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc, threads, epilogue, null);
+    }
+
+    /** {@link #gemm} with op(B) already padded by {@link #padB} (null: padded here). */
+    static void gemm(boolean transA, boolean transB, int m, int n, int k, float alpha,
+                     float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                     float beta, float[] c, int cOff, int ldc, int threads, GemmEpilogue epilogue, float[] paddedB) {
+        float[] bp = paddedB != null ? paddedB : threadCopy(transB, b, bOff, ldb, k, n);
         VectorMask<Float> mask = S.indexInRange(0, n);
         // op(A) element (i, p) is a[aOff + i * stepR + p * stepP].
         int stepR = transA ? 1 : lda, stepP = transA ? lda : 1;
@@ -50,6 +51,22 @@ final class GemmFloatNarrow {
                 if (epilogue != null) epilogue.apply(c, cOff + i * ldc, ldc, Math.min(ROWS, m - i), 0, n);
             }
         });
+    }
+
+    /** op(B) padded into the calling thread's reused buffer. */
+    private static float[] threadCopy(boolean transB, float[] b, int bOff, int ldb, int k, int n) {
+        float[][] holder = B_COPY.get();
+        if (holder[0].length < k * V) holder[0] = new float[k * V];
+        padB(transB, b, bOff, ldb, k, n, holder[0]);
+        return holder[0];
+    }
+
+    /** op(B) (k x n, n at most V) into bp as k rows of V floats, zero past column n. */
+    static void padB(boolean transB, float[] b, int bOff, int ldb, int k, int n, float[] bp) {
+        for (int p = 0; p < k; p++) {
+            for (int j = 0; j < n; j++) bp[p * V + j] = transB ? b[bOff + j * ldb + p] : b[bOff + p * ldb + j];
+            for (int j = n; j < V; j++) bp[p * V + j] = 0f;
+        }
     }
 
     /** Rows [i0, m) one at a time (fewer than eight). */
