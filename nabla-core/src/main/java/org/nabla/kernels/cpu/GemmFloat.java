@@ -18,10 +18,9 @@ import jdk.incubator.vector.VectorSpecies;
  * Each C element sums its products in K order on one thread, so results do not depend on the thread count.
  */
 final class GemmFloat {
-    /** Vector shape of the micro-kernel; {@code -Dnabla.gemm.bits=256} selects 256-bit vectors. */
-    static final VectorSpecies<Float> S = Integer.getInteger("nabla.gemm.bits", 512) == 256
-            ? FloatVector.SPECIES_256 : FloatVector.SPECIES_PREFERRED;
-    static final int V = S.length();
+    /** Vector shape of the micro-kernel (defined there, so that class initializes without this one). */
+    static final VectorSpecies<Float> S = GemmFloatKernel.S;
+    static final int V = GemmFloatKernel.V;
     static final int MR = GemmFloatKernel.MR;
     static final int NR = GemmFloatKernel.NR;
     static final int KC = Integer.getInteger("nabla.gemm.kc", 512);

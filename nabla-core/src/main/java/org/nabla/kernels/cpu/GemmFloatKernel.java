@@ -12,7 +12,13 @@ import jdk.incubator.vector.VectorSpecies;
  * and B row p is the two vectors at {@code b[bi + p * ldb]} (packed: NR; row-major B in place: its row stride).
  */
 final class GemmFloatKernel {
-    static final VectorSpecies<Float> S = GemmFloat.S;
+    /**
+     * Vector shape of the micro-kernel; {@code -Dnabla.gemm.bits=256} selects 256-bit vectors. Defined here, not in
+     * GemmFloat, which reads this class's constants: a cycle would leave NR at 0 for whichever class a program
+     * touched first.
+     */
+    static final VectorSpecies<Float> S = Integer.getInteger("nabla.gemm.bits", 512) == 256
+            ? FloatVector.SPECIES_256 : FloatVector.SPECIES_PREFERRED;
     static final int V = S.length();
     static final int MR = 8;
     static final int NR = 2 * V;

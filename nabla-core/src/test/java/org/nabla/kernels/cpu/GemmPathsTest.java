@@ -127,6 +127,29 @@ class GemmPathsTest {
         for (int i = 0; i < off; i++) assertEquals(c0[i], c[i], "wrote before the offset");
     }
 
+    @Test
+    void aBatchOneRowSumsEveryColumnAsOneKOrderFmaChain() {
+        // A batch-1 dense layer (m = 1, B row-major): the full vectors and the masked last columns (n % V of them,
+        // such as the cnn's 10 outputs) each add their K terms in order with fma, the blocked GEMM's order: bitwise.
+        Random rnd = new Random(10);
+        for (int n : new int[] {1, 5, 10, 16, 26, 70}) {
+            for (int k : new int[] {1, 3, 1600}) {
+                for (float beta : new float[] {0f, 1.5f}) {
+                    float alpha = beta == 0f ? 1f : -0.75f;
+                    float[] a = random(rnd, k), b = random(rnd, k * n), c = random(rnd, n);
+                    float[] expected = new float[n];
+                    for (int j = 0; j < n; j++) {
+                        float sum = beta == 0f ? 0f : beta * c[j];
+                        for (int p = 0; p < k; p++) sum = Math.fma(alpha * a[p], b[p * n + j], sum);
+                        expected[j] = sum;
+                    }
+                    Gemm.sgemm(false, false, 1, n, k, alpha, a, 0, k, b, 0, n, beta, c, 0, n);
+                    assertArrayEquals(expected, c, "m=1 n=" + n + " k=" + k + " beta=" + beta);
+                }
+            }
+        }
+    }
+
     static float[] random(Random rnd, int n) {
         float[] x = new float[n];
         for (int i = 0; i < n; i++) x[i] = rnd.nextFloat() * 2 - 1;
