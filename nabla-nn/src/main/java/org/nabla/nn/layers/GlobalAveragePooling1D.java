@@ -24,7 +24,7 @@ public final class GlobalAveragePooling1D extends GlobalPooling {
             // Keras' sum(x * mask) / sum(mask) as one batched product [N, 1, T] x [N, T, C]: no [N, T, C] select
             // and reduction forward, and in the backward pass one outer product instead of a broadcast and a select
             Tensor weights = Ops.expandDims(Ops.cast(ElementwiseMerge.bool(mask), x.dtype()), 1);   // [N, 1, T]
-            Tensor sum = Ops.reshape(Ops.matmul(weights, x), -1, x.shape().dim(2));
+            Tensor sum = Ops.squeeze(Ops.matmul(weights, x), 1);                                 // [N, C]
             return new Tensor[] {Ops.div(sum, Ops.sum(weights, 2))};
         }
         Tensor kept = Ops.expandDims(ElementwiseMerge.bool(mask), -1);                     // [N, T, 1]
