@@ -1,13 +1,13 @@
 package org.nabla.nn;
 
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 import org.nabla.DType;
 import org.nabla.Shape;
 import org.nabla.Tensor;
 import org.nabla.kernels.KernelContext;
 import org.nabla.kernels.cpu.Parallel;
+import org.nabla.kernels.cpu.VectorMath;
 
 /**
  * CPU kernels of {@link NormalizationOps}: rows of C features, each read once forward (mean, then the centered sum
@@ -35,7 +35,7 @@ final class LayerNormKernels {
                 int at = r * c, j;
                 FloatVector acc = FloatVector.zero(F);
                 for (j = 0; j < bound; j += lanes) acc = acc.add(FloatVector.fromArray(F, xs, at + j));
-                float sum = acc.reduceLanes(VectorOperators.ADD);
+                float sum = VectorMath.sumLanes(acc);
                 for (; j < c; j++) sum += xs[at + j];
                 float mu = sum / c;
                 FloatVector vmu = FloatVector.broadcast(F, mu);
@@ -44,7 +44,7 @@ final class LayerNormKernels {
                     FloatVector d = FloatVector.fromArray(F, xs, at + j).sub(vmu);
                     acc = d.fma(d, acc);
                 }
-                float ss = acc.reduceLanes(VectorOperators.ADD);
+                float ss = VectorMath.sumLanes(acc);
                 for (; j < c; j++) ss += (xs[at + j] - mu) * (xs[at + j] - mu);
                 float rs = (float) (1 / Math.sqrt(ss / c + eps));
                 mean[r] = mu;
@@ -94,7 +94,7 @@ final class LayerNormKernels {
                         d.fma(xh, FloatVector.fromArray(F, dgk, j)).intoArray(dgk, j);
                         d.add(FloatVector.fromArray(F, dbk, j)).intoArray(dbk, j);
                     }
-                    float sumG = sg.reduceLanes(VectorOperators.ADD), sumGx = sgx.reduceLanes(VectorOperators.ADD);
+                    float sumG = VectorMath.sumLanes(sg), sumGx = VectorMath.sumLanes(sgx);
                     for (int t = j; t < c; t++) {
                         float xh = (xs[at + t] - mean[r]) * rstd[r], g = dy[at + t] * gamma[t];
                         sumG += g;

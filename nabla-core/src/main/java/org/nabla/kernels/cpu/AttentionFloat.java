@@ -152,7 +152,7 @@ final class AttentionFloat {
             e.intoArray(s, at + j, tail);
             vsum = vsum.add(e, tail);
         }
-        return vsum.reduceLanes(VectorOperators.ADD);
+        return VectorMath.sumLanes(vsum);   // fixed order: same bits before and after the JIT
     }
 
     private static float max(float[] s, int at, int n) {
@@ -257,7 +257,7 @@ final class AttentionFloat {
         for (j = 0; j < bound; j += lanes) {
             acc = FloatVector.fromArray(F, p, at + j).fma(FloatVector.fromArray(F, dp, at + j), acc);
         }
-        float dot = acc.reduceLanes(VectorOperators.ADD);
+        float dot = VectorMath.sumLanes(acc);
         for (; j < n; j++) dot += p[at + j] * dp[at + j];
         float shift = gl - dot;
         for (j = 0; j < bound; j += lanes) {

@@ -240,7 +240,7 @@ public final class Gemm {
         for (int bound = F.loopBound(len); p < bound; p += step) {
             acc0 = FloatVector.fromArray(F, x, xOff + p).fma(FloatVector.fromArray(F, y, yOff + p), acc0);
         }
-        float sum = ReduceLoops.sumLanes(acc0.add(acc1)); // fixed lane order: bitwise reproducible
+        float sum = VectorMath.sumLanes(acc0.add(acc1)); // fixed lane order: bitwise reproducible
         for (; p < len; p++) sum += x[xOff + p] * y[yOff + p];
         return sum;
     }

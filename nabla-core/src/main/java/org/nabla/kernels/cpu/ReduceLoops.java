@@ -25,17 +25,6 @@ final class ReduceLoops {
     /** Column sums add this many input rows in float before moving the partial row to doubles. */
     private static final int ROWS = 32;
 
-    /**
-     * The lanes' sum, added in lane order. {@code reduceLanes(ADD)} leaves the order open, and the interpreter and the
-     * JIT-compiled code do use different orders, so results changed bitwise once a loop got compiled; this order is
-     * fixed, which the executor's deterministic mode relies on.
-     */
-    static float sumLanes(FloatVector v) {
-        float s = 0f;
-        for (int i = 0; i < v.length(); i++) s += v.lane(i);
-        return s;
-    }
-
     /** The reduction kinds; Any/All are Max/Min on 0/1 values. */
     enum Op { SUM, MEAN, MAX, MIN, PROD, LSE }
 
@@ -204,7 +193,7 @@ final class ReduceLoops {
                         a2 = a2.add(FloatVector.fromArray(F, x, i + 2 * L));
                         a3 = a3.add(FloatVector.fromArray(F, x, i + 3 * L));
                     }
-                    double s = sumLanes(a0.add(a1).add(a2.add(a3)));
+                    double s = VectorMath.sumLanes(a0.add(a1).add(a2.add(a3)));
                     for (; i < blockEnd; i++) s += x[i];
                     total += s;
                 }
@@ -249,7 +238,7 @@ final class ReduceLoops {
                     for (int vEnd = i + (blockEnd - i) / L * L; i < vEnd; i += L) {
                         acc = acc.add(VectorMath.exp(FloatVector.fromArray(F, x, i).sub(mv)));
                     }
-                    s += sumLanes(acc);
+                    s += VectorMath.sumLanes(acc);
                     for (; i < blockEnd; i++) s += Math.exp(x[i] - m);
                 }
                 return m + Math.log(s);

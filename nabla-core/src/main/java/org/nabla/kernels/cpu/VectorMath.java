@@ -21,6 +21,20 @@ import jdk.incubator.vector.VectorSpecies;
  * element's result never depends on where it falls in the array or on the array's length.
  */
 public final class VectorMath {
+    /**
+     * The lanes' sum, added in lane order. {@code reduceLanes(ADD)} leaves the order open, and the interpreter and the
+     * JIT-compiled code do use different orders, so results changed bitwise once a loop got compiled; this order is
+     * fixed, which the executor's deterministic mode relies on.
+     *
+     * @param v the vector
+     * @return lane 0 + lane 1 + ... in that order
+     */
+    public static float sumLanes(FloatVector v) {
+        float s = 0f;
+        for (int i = 0; i < v.length(); i++) s += v.lane(i);
+        return s;
+    }
+
     private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
 
     // Every constant is a vector constant (a trusted static final field), and no helper method wraps a vector op:
