@@ -50,9 +50,10 @@ final class GatherGradRows {
             long[] l = indices.toLongArray();
             at = new int[l.length];
             for (int i = 0; i < l.length; i++) {
-                if (l[i] < 0 || l[i] >= rows) return null;
+                if (l[i] < 0 || l[i] >= rows) return null;   // checked before the cast narrows it
                 at[i] = (int) l[i];
             }
+            return at;
         } else {
             return null;
         }

@@ -1,6 +1,5 @@
 package org.nabla.runtime.optimize;
 
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -40,7 +39,6 @@ final class ConvMaxPoolArgmaxFusion implements Pass {
             Node conv = fusibleConv(n, pinned, uses, shapeOnly);
             if (conv != null) poolOfConv.put(conv, n);
         }
-        if (poolOfConv.isEmpty()) return unchanged(graph);
         Map<Node, Node> fusedOfPool = new HashMap<>();
         GraphRewriter rw = new GraphRewriter(graph);
         for (Node n : nodes) {
@@ -61,22 +59,10 @@ final class ConvMaxPoolArgmaxFusion implements Pass {
         return rw.finish();
     }
 
-    private static Optimized unchanged(Graph graph) {
-        GraphRewriter rw = new GraphRewriter(graph);
-        for (Node n : graph.nodes()) rw.copy(n);
-        return rw.finish();
-    }
-
     /** The FusedConv2D that {@code pool} (a MaxPoolWithArgmax) can absorb, or null. */
     private static Node fusibleConv(Node pool, Set<Node> pinned, Uses uses, Map<Output, Integer> shapeOnly) {
         if (!pool.op().name().equals("MaxPoolWithArgmax") || pool.inputs().size() != 1 || pool.numOutputs() != 2
-                || !pool.controlInputs().isEmpty()) {
-            return null;
-        }
-        Attrs a = pool.attrs();
-        int[] k = a.getInts("ksize"), s = a.getInts("strides");
-        if (!"NHWC".equals(a.get("dataFormat")) || !"VALID".equals(a.get("padding")) || k.length != 2
-                || k[0] != k[1] || k[0] < 2 || !Arrays.equals(k, s)) {
+                || !pool.controlInputs().isEmpty() || !ConvMaxPoolFusion.tilingWindows(pool.attrs())) {
             return null;
         }
         Output in = pool.inputs().get(0);

@@ -43,13 +43,16 @@ final class ConvMaxPoolFusion implements Pass {
         return rw.finish();
     }
 
+    /** Whether a pool's windows tile its NHWC input: p x p (p at least 2) at stride p, VALID. */
+    static boolean tilingWindows(Attrs pool) {
+        int[] k = pool.getInts("ksize"), s = pool.getInts("strides");
+        return "NHWC".equals(pool.get("dataFormat")) && "VALID".equals(pool.get("padding")) && k.length == 2
+                && k[0] == k[1] && k[0] >= 2 && Arrays.equals(k, s);
+    }
+
     /** The FusedConv2D that {@code pool} can absorb, or null. */
     private static Node fusibleConv(Node pool, Set<Node> pinned, Uses uses) {
-        if (!pool.op().name().equals("MaxPool2D") || pool.inputs().isEmpty()) return null;
-        Attrs a = pool.attrs();
-        int[] k = a.getInts("ksize"), s = a.getInts("strides");
-        if (!"NHWC".equals(a.get("dataFormat")) || !"VALID".equals(a.get("padding")) || k.length != 2
-                || k[0] != k[1] || k[0] < 2 || !Arrays.equals(k, s)) {
+        if (!pool.op().name().equals("MaxPool2D") || pool.inputs().isEmpty() || !tilingWindows(pool.attrs())) {
             return null;
         }
         Output in = pool.inputs().get(0);

@@ -16,8 +16,9 @@ import org.nabla.ops.FusedOps;
  * argmax, pooled, like)} that made its gradient into one {@code FusedPoolReluFilterGrad}, so dY (as large as the
  * layer's activation) is made image by image in cache and never stored. It applies when the filter gradient is dY's
  * only reader (a first layer, whose input needs no gradient), float32 NHWC, the pooling gradient not pinned,
- * neither node anyone's control input or with control inputs (a kept dFilter maps to the fused node's), both on one device, and the convolution's input and filter are in the graph before
- * the pooling gradient (the fused node takes its place). Runs after {@link PoolReluGradFusion}.
+ * neither node anyone's control input or with control inputs (a kept dFilter maps to the fused node's), both on one
+ * device, and the convolution's input and filter are in the graph before the pooling gradient (the fused node takes
+ * its place). Runs after {@link PoolReluGradFusion}.
  */
 final class PoolReluFilterGradFusion implements Pass {
     /** -Dnabla.fuse.poolReluFilterGrad=false leaves them apart (comparisons). */
