@@ -7,6 +7,7 @@ import org.nabla.nn.Sequential;
  * The reference cnn's training step (batch 128, graph mode, random Fashion-MNIST-shaped data) timed one step at a
  * time: after a warm-up of SECONDS (default 4), STEPS (default 300) steps; prints the best, p10 and median step
  * times and the samples/s they mean. On a shared machine p10 is steadier than bench-train's mean.
+ * With -Dcnnstep.profile=N it also prints the ops of N more steps by self time (nabla's profiler).
  */
 public class CnnStep {
     public static void main(String[] a) throws Exception {
@@ -36,6 +37,12 @@ public class CnnStep {
             t[s] = System.nanoTime() - t0;
         }
         Arrays.sort(t);
+        int profiled = Integer.getInteger("cnnstep.profile", 0);
+        if (profiled > 0) {
+            org.nabla.profiler.Profiler.start();
+            for (int s = 0; s < profiled; s++) m.trainOnBatch(xs[s % 4], ys[s % 4]);
+            System.out.println(org.nabla.profiler.Profiler.stop().summary(25));
+        }
         double best = t[0] / 1e6, p10 = t[steps / 10] / 1e6, med = t[steps / 2] / 1e6;
         System.out.printf(Locale.ROOT, "step ms best %.2f p10 %.2f median %.2f; samples/s at p10 %.0f, median %.0f%n",
                 best, p10, med, batch * 1e3 / p10, batch * 1e3 / med);

@@ -167,12 +167,30 @@ final class ImplicitConvFilterGrad {
             c50 = v.fma(b0, c50);
             c51 = v.fma(b1, c51);
         }
-        add(df, dfi, c00, c01);
-        if (kr > 1) add(df, dfi + ldg, c10, c11);
-        if (kr > 2) add(df, dfi + 2 * ldg, c20, c21);
-        if (kr > 3) add(df, dfi + 3 * ldg, c30, c31);
-        if (kr > 4) add(df, dfi + 4 * ldg, c40, c41);
-        if (kr > 5) add(df, dfi + 5 * ldg, c50, c51);
+        // Written out, not a helper: a vector passed to a call that C2 did not inline (a method this large can
+        // reach its inlining cutoff) is boxed on the heap in every iteration of the loop above.
+        FloatVector.fromArray(S, df, dfi).add(c00).intoArray(df, dfi);
+        FloatVector.fromArray(S, df, dfi + V).add(c01).intoArray(df, dfi + V);
+        if (kr > 1) {
+            FloatVector.fromArray(S, df, dfi + ldg).add(c10).intoArray(df, dfi + ldg);
+            FloatVector.fromArray(S, df, dfi + ldg + V).add(c11).intoArray(df, dfi + ldg + V);
+        }
+        if (kr > 2) {
+            FloatVector.fromArray(S, df, dfi + 2 * ldg).add(c20).intoArray(df, dfi + 2 * ldg);
+            FloatVector.fromArray(S, df, dfi + 2 * ldg + V).add(c21).intoArray(df, dfi + 2 * ldg + V);
+        }
+        if (kr > 3) {
+            FloatVector.fromArray(S, df, dfi + 3 * ldg).add(c30).intoArray(df, dfi + 3 * ldg);
+            FloatVector.fromArray(S, df, dfi + 3 * ldg + V).add(c31).intoArray(df, dfi + 3 * ldg + V);
+        }
+        if (kr > 4) {
+            FloatVector.fromArray(S, df, dfi + 4 * ldg).add(c40).intoArray(df, dfi + 4 * ldg);
+            FloatVector.fromArray(S, df, dfi + 4 * ldg + V).add(c41).intoArray(df, dfi + 4 * ldg + V);
+        }
+        if (kr > 5) {
+            FloatVector.fromArray(S, df, dfi + 5 * ldg).add(c50).intoArray(df, dfi + 5 * ldg);
+            FloatVector.fromArray(S, df, dfi + 5 * ldg + V).add(c51).intoArray(df, dfi + 5 * ldg + V);
+        }
     }
 
     /**
@@ -198,13 +216,15 @@ final class ImplicitConvFilterGrad {
             c20 = v.fma(b0, c20);
             c21 = v.fma(b1, c21);
         }
-        add(df, dfi, c00, c01);
-        if (kr > 1) add(df, dfi + ldg, c10, c11);
-        if (kr > 2) add(df, dfi + 2 * ldg, c20, c21);
-    }
-
-    private static void add(float[] df, int i, FloatVector c0, FloatVector c1) {
-        FloatVector.fromArray(S, df, i).add(c0).intoArray(df, i);
-        FloatVector.fromArray(S, df, i + V).add(c1).intoArray(df, i + V);
+        FloatVector.fromArray(S, df, dfi).add(c00).intoArray(df, dfi);
+        FloatVector.fromArray(S, df, dfi + V).add(c01).intoArray(df, dfi + V);
+        if (kr > 1) {
+            FloatVector.fromArray(S, df, dfi + ldg).add(c10).intoArray(df, dfi + ldg);
+            FloatVector.fromArray(S, df, dfi + ldg + V).add(c11).intoArray(df, dfi + ldg + V);
+        }
+        if (kr > 2) {
+            FloatVector.fromArray(S, df, dfi + 2 * ldg).add(c20).intoArray(df, dfi + 2 * ldg);
+            FloatVector.fromArray(S, df, dfi + 2 * ldg + V).add(c21).intoArray(df, dfi + 2 * ldg + V);
+        }
     }
 }

@@ -134,17 +134,25 @@ final class ImplicitConvInputGrad {
             c50 = v.fma(b0, c50);
             c51 = v.fma(b1, c51);
         }
-        add(acc, dst[0] + off, c00, c01);
-        add(acc, dst[1] + off, c10, c11);
-        add(acc, dst[2] + off, c20, c21);
-        add(acc, dst[3] + off, c30, c31);
-        add(acc, dst[4] + off, c40, c41);
-        add(acc, dst[5] + off, c50, c51);
-    }
-
-    private static void add(float[] acc, int i, FloatVector c0, FloatVector c1) {
-        FloatVector.fromArray(S, acc, i).add(c0).intoArray(acc, i);
-        FloatVector.fromArray(S, acc, i + V).add(c1).intoArray(acc, i + V);
+        // Written out, not a helper: a vector passed to a call that C2 did not inline is boxed on the heap.
+        int d0 = dst[0] + off;
+        FloatVector.fromArray(S, acc, d0).add(c00).intoArray(acc, d0);
+        FloatVector.fromArray(S, acc, d0 + V).add(c01).intoArray(acc, d0 + V);
+        int d1 = dst[1] + off;
+        FloatVector.fromArray(S, acc, d1).add(c10).intoArray(acc, d1);
+        FloatVector.fromArray(S, acc, d1 + V).add(c11).intoArray(acc, d1 + V);
+        int d2 = dst[2] + off;
+        FloatVector.fromArray(S, acc, d2).add(c20).intoArray(acc, d2);
+        FloatVector.fromArray(S, acc, d2 + V).add(c21).intoArray(acc, d2 + V);
+        int d3 = dst[3] + off;
+        FloatVector.fromArray(S, acc, d3).add(c30).intoArray(acc, d3);
+        FloatVector.fromArray(S, acc, d3 + V).add(c31).intoArray(acc, d3 + V);
+        int d4 = dst[4] + off;
+        FloatVector.fromArray(S, acc, d4).add(c40).intoArray(acc, d4);
+        FloatVector.fromArray(S, acc, d4 + V).add(c41).intoArray(acc, d4 + V);
+        int d5 = dst[5] + off;
+        FloatVector.fromArray(S, acc, d5).add(c50).intoArray(acc, d5);
+        FloatVector.fromArray(S, acc, d5 + V).add(c51).intoArray(acc, d5 + V);
     }
 
     /** A partial tile (fewer than MR pixels or NR channels): computed whole into {@code tile}, added where real. */
