@@ -42,9 +42,21 @@ final class ImplicitConvMaxPool {
      * outH, outW, oc] that is never stored (MaxPoolWithArgmax's numbering): the band then holds the activation as
      * FusedConv2D would store it, and each window's first maximum wins as in MaxPoolWithArgmax, so maxima and indices
      * are bit for bit those of FusedConv2D followed by MaxPoolWithArgmax (training: the gradient needs the indices).
+     * Without argmax, a 3x3 convolution with a 2x2 pool and ReLU over enough images may take
+     * {@link WinogradConvMaxPool} instead (the same values within float rounding).
      */
     static void forward(float[] x, int n, int h, int wd, int c, NnOps.Window2D w, float[] filter, int oc,
                         float[] bias, boolean relu, int p, float[] y, int[] argmax) {
+        if (n > 0 && oc > 0 && WinogradConvMaxPool.applies(w, n, c, oc, p, relu, argmax != null)) {
+            WinogradConvMaxPool.forward(x, n, h, wd, c, w, filter, oc, bias, y);
+        } else {
+            direct(x, n, h, wd, c, w, filter, oc, bias, relu, p, y, argmax);
+        }
+    }
+
+    /** {@link #forward} by the direct convolution always: bit for bit the unfused kernels (tests compare). */
+    static void direct(float[] x, int n, int h, int wd, int c, NnOps.Window2D w, float[] filter, int oc,
+                       float[] bias, boolean relu, int p, float[] y, int[] argmax) {
         int ph = w.outH() / p, pw = w.outW() / p;
         if (n == 0 || ph == 0 || pw == 0 || oc == 0) return;
         ImplicitConv.Source src = ImplicitConv.Source.of(x, n, h, wd, c, w);
