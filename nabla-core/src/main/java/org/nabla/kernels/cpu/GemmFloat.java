@@ -1,6 +1,8 @@
 package org.nabla.kernels.cpu;
 
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -13,9 +15,12 @@ import jdk.incubator.vector.VectorSpecies;
  * Block sizes were measured on Zen 4 (1 MiB L2): KC = 512 beat 128-256 by 5-10% at n = 1024-2048 (fewer passes over
  * C), an A block (MC x KC) and a B sliver (KC x NR) stay in L2.
  *
- * <p>Threads share each packed B panel and take (A block, B slivers) items from a counter. Pack buffers are per
- * thread and reused: the B panel belongs to the calling thread, A blocks and result tiles to each working thread.
- * Each C element sums its products in K order on one thread, so results do not depend on the thread count.
+ * <p>Threads share each packed B panel and take (A block, B slivers) items from a counter; wide products (n of at
+ * least two 256-column strips per thread) instead give each thread whole column strips with its own B panel
+ * ({@link #runPrivateB}, measured on Zen 5). Pack buffers are per thread and reused: the shared B panel belongs to
+ * the calling thread, A blocks, private B strips and result tiles to each working thread. Each C element sums its
+ * products in K order (in the same K blocks on every path) on one thread, so results do not depend on the thread
+ * count.
  */
 final class GemmFloat {
     /** Vector shape of the micro-kernel (defined there, so that class initializes without this one). */
@@ -43,6 +48,15 @@ final class GemmFloat {
      * threads need one parallel loop per product instead of two per K block. Up to 512 rows measured no slower.
      */
     static final int DIRECT_B_MAX_M = Integer.getInteger("nabla.gemm.directBMaxM", 256);
+    /**
+     * Columns of C per work item of the private-B path ({@link #runPrivateB}; {@code -Dnabla.gemm.privateB=0} turns
+     * it off): each thread packs its own KC x 256 strip of B (512 KiB, in its core's L2) and runs all of A against
+     * it, so the threads share nothing and wait for each other only at the end, where the shared path packs each
+     * panel together and meets at two barriers per panel. Zen 5, 2 threads: n = 1024 and 2048 +10-15% (see
+     * benchmarks.md). Taken where every thread gets at least two strips, so n >= 1024 on two threads.
+     */
+    static final int PRIVATE_B_COLS = Integer.getInteger("nabla.gemm.privateB", 256) / NR * NR;
+    private static final int PRIVATE_B_MIN_ITEMS = 2;
     /** B slivers per packing task: packing in parallel pays only for wide panels (or a whole narrow B, below). */
     private static final int PACK_GRAIN = 16;
     /**
@@ -62,6 +76,9 @@ final class GemmFloat {
     /** Each working thread's copy of a last, narrow B sliver when B is read in place. */
     private static final ThreadLocal<float[]> B_EDGE = ThreadLocal.withInitial(() -> new float[KC * NR]);
     private static final ThreadLocal<float[]> TILE = ThreadLocal.withInitial(() -> new float[MR * NR]);
+    /** Each working thread's own B strip on the private-B path. */
+    private static final ThreadLocal<float[]> PRIVATE_B_PANEL =
+            ThreadLocal.withInitial(() -> new float[KC * Math.max(NR, PRIVATE_B_COLS)]);
 
     private GemmFloat() {}
 
@@ -153,6 +170,13 @@ final class GemmFloat {
                     threads, epilogue);
             return;
         }
+        int workers = Math.min(threads, Parallel.THREADS);
+        if (packedB == null && workers > 1 && PRIVATE_B_COLS > 0 && !narrowB(n, k)
+                && n >= PRIVATE_B_COLS * PRIVATE_B_MIN_ITEMS * workers) {
+            runPrivateB(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, cHolder, allocate, cOff, ldc,
+                    threads, epilogue);
+            return;
+        }
         float[] bp = packedB != null ? packedB : B_PANEL.get();
         // Equal-sized blocks (the last one no smaller than the others) avoid a thin, slow remainder block.
         boolean narrowB = narrowB(n, k);
@@ -235,6 +259,55 @@ final class GemmFloat {
                             kc, n);
                     macro(blk, ap, edge, s0, s1, alpha, pc == 0 ? beta : 1f, c, cOff + ic * ldc, ldc, tile,
                             pc + kc == k ? epilogue : null, 0);
+                }
+            }
+        });
+    }
+
+    /**
+     * The packed path without sharing: items are PRIVATE_B_COLS-wide column strips of C, taken from a counter; a
+     * thread packs its strip of B one K block at a time into its own panel and multiplies every A block by it. The
+     * K blocks are the shared path's, so each element gets the same bits. {@code allocate} (when given) runs on the
+     * first thread to start while the others pack their first panel.
+     */
+    private static void runPrivateB(boolean transA, boolean transB, int m, int n, int k, float alpha,
+                                    float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                                    float beta, float[][] cHolder, Runnable allocate, int cOff, int ldc, int threads,
+                                    GemmEpilogue epilogue) {
+        boolean directA = !PACK_A;
+        int kcMax = balanced(k, KC, 1);
+        int mc = balanced(m, MC, MR);
+        int items = (n + PRIVATE_B_COLS - 1) / PRIVATE_B_COLS;
+        AtomicInteger next = new AtomicInteger();
+        AtomicReference<float[]> cRef = new AtomicReference<>(allocate == null ? cHolder[0] : null);
+        AtomicBoolean allocated = new AtomicBoolean(allocate == null);
+        Parallel.forRange(threads, 1, (t0, t1) -> {
+            if (!allocated.getAndSet(true)) {
+                allocate.run();
+                cRef.set(cHolder[0]);
+            }
+            float[] bp = PRIVATE_B_PANEL.get();
+            float[] ap = A_BLOCK.get();
+            float[] edge = B_EDGE.get();
+            float[] tile = TILE.get();
+            for (int item; (item = next.getAndIncrement()) < items; ) {
+                int jc = item * PRIVATE_B_COLS;
+                int nc = Math.min(PRIVATE_B_COLS, n - jc);
+                int slivers = (nc + NR - 1) / NR;
+                for (int pc = 0; pc < k; pc += kcMax) {
+                    int kc = Math.min(kcMax, k - pc);
+                    packB(transB, b, bOff, ldb, pc, jc, kc, nc, bp, 0, 0, slivers);
+                    float[] c = cRef.get();
+                    while (c == null) { // another thread is allocating C
+                        Thread.onSpinWait();
+                        c = cRef.get();
+                    }
+                    for (int ic = 0; ic < m; ic += mc) {
+                        Block blk = new Block(transA, directA, a, aOff, lda, false, bp, 0, ldb, ic, pc,
+                                Math.min(mc, m - ic), kc, nc);
+                        macro(blk, ap, edge, 0, slivers, alpha, pc == 0 ? beta : 1f, c, cOff + ic * ldc + jc, ldc,
+                                tile, pc + kc == k ? epilogue : null, jc);
+                    }
                 }
             }
         });

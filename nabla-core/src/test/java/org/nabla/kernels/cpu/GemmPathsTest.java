@@ -10,8 +10,8 @@ import org.junit.jupiter.api.Test;
 /**
  * Every path of {@link Gemm#sgemm} on odd sizes against a float64 reference: the small loop, the matrix-vector
  * products, the narrow-N path, B read in place (m up to {@link GemmFloat#DIRECT_B_MAX_M}) or packed, a transposed
- * A read in place, edge slivers narrower than the micro-tile, one thread or several, alpha/beta, offsets and leading
- * dimensions wider than the matrices.
+ * A read in place, private B strips per thread for wide products, edge slivers narrower than the micro-tile, one
+ * thread or several, alpha/beta, offsets and leading dimensions wider than the matrices.
  */
 class GemmPathsTest {
     private static final int[] ODD = {1, 2, 5, 6, 7, 31, 32, 33, 127, 128, 129};
@@ -54,8 +54,10 @@ class GemmPathsTest {
     void packedAndInPlaceOperandsAcrossBlockBoundaries() {
         Random rnd = new Random(3);
         // m around DIRECT_B_MAX_M (B in place below, packed above), k above KC (several K blocks accumulate), n above
-        // NC (two B panels), and transposed A with a leading dimension far wider than m.
-        int[][] sizes = {{256, 70, 300}, {257, 70, 300}, {300, 40, 520}, {40, 2100, 70}, {264, 33, 257}};
+        // NC (two B panels), transposed A with a leading dimension far wider than m, and n wide enough for private B
+        // strips per thread (four 256-column strips and a 76-column one, two K blocks, an edge A sliver).
+        int[][] sizes = {{256, 70, 300}, {257, 70, 300}, {300, 40, 520}, {40, 2100, 70}, {264, 33, 257},
+            {300, 1100, 520}};
         for (int[] s : sizes) {
             for (int t = 0; t < 4; t++) {
                 boolean ta = (t & 1) != 0, tb = (t & 2) != 0;
@@ -68,7 +70,8 @@ class GemmPathsTest {
     @Test
     void theResultDoesNotDependOnTheNumberOfThreads() {
         Random rnd = new Random(5);
-        int[][] sizes = {{32, 128, 784}, {784, 128, 32}, {300, 301, 600}, {129, 2100, 33}};
+        // {300, 2100, 600}: with several threads, private B strips (GemmFloat.runPrivateB); with one, the shared path.
+        int[][] sizes = {{32, 128, 784}, {784, 128, 32}, {300, 301, 600}, {129, 2100, 33}, {300, 2100, 600}};
         for (int[] s : sizes) {
             for (int t = 0; t < 4; t++) {
                 boolean ta = (t & 1) != 0, tb = (t & 2) != 0;
