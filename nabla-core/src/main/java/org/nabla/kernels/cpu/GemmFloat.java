@@ -387,9 +387,9 @@ final class GemmFloat {
                 }
                 int ci = cOff + ir * ldc + jr;
                 if (mr == MR && nr == NR) {
-                    GemmFloatKernel.tile(kc, as, ai, sr, sp, bs, bi, ldb, alpha, beta, c, ci, ldc);
+                    GemmFloatKernel.tile(kc, as, ai, sr, sp, bs, bi, ldb, alpha, beta, c, ci, ldc, tile);
                 } else {
-                    GemmFloatKernel.tile(kc, as, ai, sr, sp, bs, bi, ldb, 1f, 0f, tile, 0, NR);
+                    GemmFloatKernel.tile(kc, as, ai, sr, sp, bs, bi, ldb, 1f, 0f, tile, 0, NR, tile);
                     store(tile, mr, nr, alpha, beta, c, ci, ldc);
                 }
                 if (epilogue != null) epilogue.apply(c, ci, ldc, mr, col0 + jr, nr);

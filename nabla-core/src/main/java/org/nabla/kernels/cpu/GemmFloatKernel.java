@@ -27,10 +27,11 @@ final class GemmFloatKernel {
 
     /**
      * C tile (MR x NR at c[ci], row stride ldc) = alpha * sum over p of A column p x B row p + beta * C tile, with C
-     * not read when beta is 0. Every element's products are added in p order, the same on every call.
+     * not read when beta is 0 ({@code scratch}, MR x NR floats, is used when it is not). Every element's products are
+     * added in p order, the same on every call.
      */
     static void tile(int kc, float[] a, int ai, int stepR, int stepP, float[] b, int bi, int ldb,
-                     float alpha, float beta, float[] c, int ci, int ldc) {
+                     float alpha, float beta, float[] c, int ci, int ldc, float[] scratch) {
         int r1 = stepR, r2 = 2 * stepR, r3 = 3 * stepR, r4 = 4 * stepR, r5 = 5 * stepR, r6 = 6 * stepR,
                 r7 = 7 * stepR;
         FloatVector z = FloatVector.zero(S);
@@ -65,41 +66,40 @@ final class GemmFloatKernel {
             c71 = x.fma(b1, c71);
         }
         // Written out, not a helper per row: C2 stops inlining in a method this large, and a vector passed to a call
-        // that is not inlined is boxed on the heap.
-        if (beta == 0f) {
-            c00.mul(alpha).intoArray(c, ci);
-            c01.mul(alpha).intoArray(c, ci + V);
-            c10.mul(alpha).intoArray(c, ci + ldc);
-            c11.mul(alpha).intoArray(c, ci + ldc + V);
-            c20.mul(alpha).intoArray(c, ci + 2 * ldc);
-            c21.mul(alpha).intoArray(c, ci + 2 * ldc + V);
-            c30.mul(alpha).intoArray(c, ci + 3 * ldc);
-            c31.mul(alpha).intoArray(c, ci + 3 * ldc + V);
-            c40.mul(alpha).intoArray(c, ci + 4 * ldc);
-            c41.mul(alpha).intoArray(c, ci + 4 * ldc + V);
-            c50.mul(alpha).intoArray(c, ci + 5 * ldc);
-            c51.mul(alpha).intoArray(c, ci + 5 * ldc + V);
-            c60.mul(alpha).intoArray(c, ci + 6 * ldc);
-            c61.mul(alpha).intoArray(c, ci + 6 * ldc + V);
-            c70.mul(alpha).intoArray(c, ci + 7 * ldc);
-            c71.mul(alpha).intoArray(c, ci + 7 * ldc + V);
-        } else {
-            FloatVector.fromArray(S, c, ci).mul(beta).add(c00.mul(alpha)).intoArray(c, ci);
-            FloatVector.fromArray(S, c, ci + V).mul(beta).add(c01.mul(alpha)).intoArray(c, ci + V);
-            FloatVector.fromArray(S, c, ci + ldc).mul(beta).add(c10.mul(alpha)).intoArray(c, ci + ldc);
-            FloatVector.fromArray(S, c, ci + ldc + V).mul(beta).add(c11.mul(alpha)).intoArray(c, ci + ldc + V);
-            FloatVector.fromArray(S, c, ci + 2 * ldc).mul(beta).add(c20.mul(alpha)).intoArray(c, ci + 2 * ldc);
-            FloatVector.fromArray(S, c, ci + 2 * ldc + V).mul(beta).add(c21.mul(alpha)).intoArray(c, ci + 2 * ldc + V);
-            FloatVector.fromArray(S, c, ci + 3 * ldc).mul(beta).add(c30.mul(alpha)).intoArray(c, ci + 3 * ldc);
-            FloatVector.fromArray(S, c, ci + 3 * ldc + V).mul(beta).add(c31.mul(alpha)).intoArray(c, ci + 3 * ldc + V);
-            FloatVector.fromArray(S, c, ci + 4 * ldc).mul(beta).add(c40.mul(alpha)).intoArray(c, ci + 4 * ldc);
-            FloatVector.fromArray(S, c, ci + 4 * ldc + V).mul(beta).add(c41.mul(alpha)).intoArray(c, ci + 4 * ldc + V);
-            FloatVector.fromArray(S, c, ci + 5 * ldc).mul(beta).add(c50.mul(alpha)).intoArray(c, ci + 5 * ldc);
-            FloatVector.fromArray(S, c, ci + 5 * ldc + V).mul(beta).add(c51.mul(alpha)).intoArray(c, ci + 5 * ldc + V);
-            FloatVector.fromArray(S, c, ci + 6 * ldc).mul(beta).add(c60.mul(alpha)).intoArray(c, ci + 6 * ldc);
-            FloatVector.fromArray(S, c, ci + 6 * ldc + V).mul(beta).add(c61.mul(alpha)).intoArray(c, ci + 6 * ldc + V);
-            FloatVector.fromArray(S, c, ci + 7 * ldc).mul(beta).add(c70.mul(alpha)).intoArray(c, ci + 7 * ldc);
-            FloatVector.fromArray(S, c, ci + 7 * ldc + V).mul(beta).add(c71.mul(alpha)).intoArray(c, ci + 7 * ldc + V);
+        // that is not inlined is boxed on the heap. One store sequence for both cases: with beta != 0 the scaled
+        // sums go to the scratch tile and addScaled updates C from there (the same two roundings). A second,
+        // C-updating sequence here was first reached at a product's second K block, where C2 deoptimized this
+        // method and its recompiled code ran at under half speed for the rest of the process (Zen 5, sgemm n = 1024
+        // after 256 and 512 in one JVM: ~120 instead of ~320 GFLOP/s).
+        float[] d = beta == 0f ? c : scratch;
+        int di = beta == 0f ? ci : 0, ld = beta == 0f ? ldc : NR;
+        c00.mul(alpha).intoArray(d, di);
+        c01.mul(alpha).intoArray(d, di + V);
+        c10.mul(alpha).intoArray(d, di + ld);
+        c11.mul(alpha).intoArray(d, di + ld + V);
+        c20.mul(alpha).intoArray(d, di + 2 * ld);
+        c21.mul(alpha).intoArray(d, di + 2 * ld + V);
+        c30.mul(alpha).intoArray(d, di + 3 * ld);
+        c31.mul(alpha).intoArray(d, di + 3 * ld + V);
+        c40.mul(alpha).intoArray(d, di + 4 * ld);
+        c41.mul(alpha).intoArray(d, di + 4 * ld + V);
+        c50.mul(alpha).intoArray(d, di + 5 * ld);
+        c51.mul(alpha).intoArray(d, di + 5 * ld + V);
+        c60.mul(alpha).intoArray(d, di + 6 * ld);
+        c61.mul(alpha).intoArray(d, di + 6 * ld + V);
+        c70.mul(alpha).intoArray(d, di + 7 * ld);
+        c71.mul(alpha).intoArray(d, di + 7 * ld + V);
+        if (beta != 0f) addScaled(scratch, beta, c, ci, ldc);
+    }
+
+    /** C tile (MR x NR at c[ci]) = beta * C tile + tile (which holds alpha times the sums), vector by vector. */
+    private static void addScaled(float[] tile, float beta, float[] c, int ci, int ldc) {
+        for (int r = 0; r < MR; r++) {
+            for (int j = 0; j < NR; j += V) {
+                int cr = ci + r * ldc + j;
+                FloatVector.fromArray(S, c, cr).mul(beta).add(FloatVector.fromArray(S, tile, r * NR + j))
+                        .intoArray(c, cr);
+            }
         }
     }
 }
