@@ -7,6 +7,7 @@ import org.nabla.nn.*;
 /**
  * ms per training step of a spam text model on real batches (wall and process CPU time; with -Dnabla.threads=1 the
  * CPU time is the step's work, less sensitive to other processes than the wall time): args MODEL [rounds] [steps].
+ * Also prints the bytes all threads allocated per timed step (young-GC pressure: a fresh heap's pages cost faults).
  * With -Dtextstep.profile=N it also prints the ops of N more steps by self time (nabla's profiler).
  */
 public class TextStep {
@@ -25,13 +26,16 @@ public class TextStep {
         for (int i = 0; i < 20; i++) m.trainOnBatch(bs.get(at++ % bs.size()));   // warm-up
         var os = (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
                 .getOperatingSystemMXBean();
+        var threads = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
         List<Double> ms = new ArrayList<>(), cpu = new ArrayList<>();
+        long bytes0 = threads.getTotalThreadAllocatedBytes();
         for (int r = 0; r < rounds; r++) {
             long t = System.nanoTime(), c = os.getProcessCpuTime();
             for (int i = 0; i < steps; i++) m.trainOnBatch(bs.get(at++ % bs.size()));
             ms.add((System.nanoTime() - t) / 1e6 / steps);
             cpu.add((os.getProcessCpuTime() - c) / 1e6 / steps);
         }
+        double mbPerStep = (threads.getTotalThreadAllocatedBytes() - bytes0) / 1e6 / rounds / steps;
         int profiled = Integer.getInteger("textstep.profile", 0);
         if (profiled > 0) {
             org.nabla.profiler.Profiler.start();
@@ -49,6 +53,7 @@ public class TextStep {
         System.out.printf("%s ms/step median %.1f rounds %s; process CPU ms/step median %.1f rounds %s%n", model,
                 median(ms), ms.stream().map(d -> String.format("%.1f", d)).toList(), median(cpu),
                 cpu.stream().map(d -> String.format("%.1f", d)).toList());
+        System.out.printf("allocated %.2f MB per step (all threads, timed rounds)%n", mbPerStep);
     }
 
     private static double median(List<Double> v) {

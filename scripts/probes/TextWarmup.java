@@ -8,7 +8,7 @@ import org.nabla.nn.*;
 /**
  * Where the spam Transformer's first epoch goes: wall ms of each block of steps from the very first (trace
  * included), with the JIT's accumulated compile time, over EPOCHS passes of the shuffled training batches (the
- * first LIMIT steps of each): args [steps per block] [epochs] [limit].
+ * first LIMIT steps of each): args [steps per block] [epochs] [limit]; -Dmodel=lstm for the LSTM.
  */
 public class TextWarmup {
     public static void main(String[] a) throws Exception {
@@ -26,7 +26,7 @@ public class TextWarmup {
         for (Tensor[] b : Batches.make(32, true, 42, false, x, y)) bs.add(b);
         warmer.join();
         var jit = ManagementFactory.getCompilationMXBean();
-        Model m = TextModels.transformer(v.size(), 200, 2, 42);
+        Model m = TextModels.byName(System.getProperty("model", "transformer"), v.size(), 200, 2, 42);
         long start = System.nanoTime(), jit0 = jit.getTotalCompilationTime();
         System.out.printf("ready at %.2f s of uptime, JIT so far %.2f s%n",
                 ManagementFactory.getRuntimeMXBean().getUptime() / 1e3, jit0 / 1e3);

@@ -244,28 +244,87 @@ final class BinaryLoops {
         for (; i < len; i++) z[zp + i] = apply(f, x[ap + i * as], y[bp + i * bs]);
     }
 
-    /** Dense rows; returns how many elements it did (the rest is the scalar tail). */
+    /**
+     * Dense rows; returns how many elements it did (the rest is the scalar tail). One loop per function, each calling
+     * the Vector API directly: a shared loop calling a small switch method per vector ran allocating
+     * (boxed vectors, ~75 MB per spam-Transformer step, 4x slower Adds) whenever C2 compiled that switch as a call of
+     * its own instead of inlining it, which depended on the order of compilations.
+     */
     private static int vectorRow(Fn f, float[] x, int ap, float[] y, int bp, float[] z, int zp, int len) {
-        int bound = F.loopBound(len);
-        for (int i = 0; i < bound; i += F.length()) {
-            vector(f, FloatVector.fromArray(F, x, ap + i), FloatVector.fromArray(F, y, bp + i)).intoArray(z, zp + i);
+        int bound = F.loopBound(len), n = F.length();
+        switch (f) {
+            case ADD -> {
+                for (int i = 0; i < bound; i += n) {
+                    FloatVector.fromArray(F, x, ap + i).add(FloatVector.fromArray(F, y, bp + i)).intoArray(z, zp + i);
+                }
+            }
+            case SUB -> {
+                for (int i = 0; i < bound; i += n) {
+                    FloatVector.fromArray(F, x, ap + i).sub(FloatVector.fromArray(F, y, bp + i)).intoArray(z, zp + i);
+                }
+            }
+            case MUL -> {
+                for (int i = 0; i < bound; i += n) {
+                    FloatVector.fromArray(F, x, ap + i).mul(FloatVector.fromArray(F, y, bp + i)).intoArray(z, zp + i);
+                }
+            }
+            case DIV -> {
+                for (int i = 0; i < bound; i += n) {
+                    FloatVector.fromArray(F, x, ap + i).div(FloatVector.fromArray(F, y, bp + i)).intoArray(z, zp + i);
+                }
+            }
+            case MAXIMUM -> {
+                for (int i = 0; i < bound; i += n) {
+                    FloatVector.fromArray(F, x, ap + i).max(FloatVector.fromArray(F, y, bp + i)).intoArray(z, zp + i);
+                }
+            }
+            case MINIMUM -> {
+                for (int i = 0; i < bound; i += n) {
+                    FloatVector.fromArray(F, x, ap + i).min(FloatVector.fromArray(F, y, bp + i)).intoArray(z, zp + i);
+                }
+            }
+            default -> throw new AssertionError(f);
         }
         return bound;
     }
 
-    /** One dense operand and one scalar, {@code s (f) v} when {@code scalarFirst}, else {@code v (f) s}. */
+    /**
+     * One dense operand and one scalar, {@code s (f) v} when {@code scalarFirst}, else {@code v (f) s}; one loop per
+     * function as in the dense rows. Add, Mul, Maximum and Minimum give the same bits in either order (IEEE addition
+     * and multiplication commute; max and min follow Math.max and Math.min, which are symmetric but for NaN payloads).
+     */
     private static int vectorRow(Fn f, float[] v, int vp, float scalar, boolean scalarFirst, float[] z, int zp,
             int len) {
-        int bound = F.loopBound(len);
+        int bound = F.loopBound(len), n = F.length();
         FloatVector s = FloatVector.broadcast(F, scalar);
-        if (scalarFirst) {
-            for (int i = 0; i < bound; i += F.length()) {
-                vector(f, s, FloatVector.fromArray(F, v, vp + i)).intoArray(z, zp + i);
+        switch (f) {
+            case ADD -> {
+                for (int i = 0; i < bound; i += n) FloatVector.fromArray(F, v, vp + i).add(s).intoArray(z, zp + i);
             }
-        } else {
-            for (int i = 0; i < bound; i += F.length()) {
-                vector(f, FloatVector.fromArray(F, v, vp + i), s).intoArray(z, zp + i);
+            case MUL -> {
+                for (int i = 0; i < bound; i += n) FloatVector.fromArray(F, v, vp + i).mul(s).intoArray(z, zp + i);
             }
+            case MAXIMUM -> {
+                for (int i = 0; i < bound; i += n) FloatVector.fromArray(F, v, vp + i).max(s).intoArray(z, zp + i);
+            }
+            case MINIMUM -> {
+                for (int i = 0; i < bound; i += n) FloatVector.fromArray(F, v, vp + i).min(s).intoArray(z, zp + i);
+            }
+            case SUB -> {
+                if (scalarFirst) {
+                    for (int i = 0; i < bound; i += n) s.sub(FloatVector.fromArray(F, v, vp + i)).intoArray(z, zp + i);
+                } else {
+                    for (int i = 0; i < bound; i += n) FloatVector.fromArray(F, v, vp + i).sub(s).intoArray(z, zp + i);
+                }
+            }
+            case DIV -> {
+                if (scalarFirst) {
+                    for (int i = 0; i < bound; i += n) s.div(FloatVector.fromArray(F, v, vp + i)).intoArray(z, zp + i);
+                } else {
+                    for (int i = 0; i < bound; i += n) FloatVector.fromArray(F, v, vp + i).div(s).intoArray(z, zp + i);
+                }
+            }
+            default -> throw new AssertionError(f);
         }
         return bound;
     }
@@ -379,18 +438,6 @@ final class BinaryLoops {
         } catch (IllegalArgumentException e) {
             return null; // e.g. 4 float lanes would need 32-bit byte vectors: use the scalar loop
         }
-    }
-
-    private static FloatVector vector(Fn f, FloatVector a, FloatVector b) {
-        return switch (f) {
-            case ADD -> a.add(b);
-            case SUB -> a.sub(b);
-            case MUL -> a.mul(b);
-            case DIV -> a.div(b);
-            case MAXIMUM -> a.max(b);
-            case MINIMUM -> a.min(b);
-            default -> throw new AssertionError(f);
-        };
     }
 
     private static float apply(Fn f, float a, float b) {

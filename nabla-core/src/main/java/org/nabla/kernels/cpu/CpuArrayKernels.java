@@ -147,7 +147,7 @@ public final class CpuArrayKernels {
         });
         r.register(ArrayOps.TILE, cpu, any, ctx -> new Tensor[] {tile(ctx.input(0), ctx.attrs().getInts("multiples"),
                 ctx.outputSpec(0))}, true);
-        r.register(ArrayOps.GATHER, cpu, any, ctx -> new Tensor[] {Gathering.gather(ctx.input(0), ctx.input(1),
+        r.register(ArrayOps.GATHER, cpu, any, ctx -> new Tensor[] {Gathering.gather(ctx, ctx.input(0), ctx.input(1),
                 ctx.attrs().getInt("axis"), ctx.attrs().getInt("batchDims"), ctx.outputSpec(0))});
         r.register(ArrayOps.GATHER_ND, cpu, any, ctx -> new Tensor[] {Gathering.gatherNd(ctx.input(0), ctx.input(1),
                 ctx.outputSpec(0))});

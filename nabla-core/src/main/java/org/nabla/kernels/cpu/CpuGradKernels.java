@@ -22,7 +22,8 @@ import org.nabla.ops.ReductionOps;
  * runtime shapes. The adjoints of data-movement ops share one trick: run the forward op on an "iota" tensor holding
  * each element's own flat index, which yields, for every gradient element, the input position it came from
  * (-1 for padding); then add the gradient into zeros through that map. So each adjoint reads its forward op's
- * index rules instead of restating them.
+ * index rules instead of restating them. StridedSliceGrad and an embedding's GatherGrad have direct kernels
+ * ({@link SliceGradScatter}, {@link GatherGradRows}) that skip the map.
  */
 public final class CpuGradKernels {
     private CpuGradKernels() {}
@@ -42,14 +43,14 @@ public final class CpuGradKernels {
                 Attrs.of("shape", ctx.input(1).shape().dims()), ctx.input(0))}, true);
         for (DType d : List.of(DType.FLOAT32, DType.FLOAT64)) {
             r.register(GradOps.STRIDED_SLICE_GRAD, cpu, d, ctx ->
-                    new Tensor[] {adjoint(ctx, ctx.input(0), ctx.input(1).shape(),
-                    ArrayOps.STRIDED_SLICE, ctx.attrs())});
+                    new Tensor[] {SliceGradScatter.scatter(ctx, ctx.input(0), ctx.input(1).shape(), ctx.attrs())});
             r.register(GradOps.PAD_GRAD, cpu, d, ctx -> new Tensor[] {adjoint(ctx, ctx.input(0), ctx.input(1).shape(),
                     ArrayOps.PAD, ctx.attrs().with("constantValue", -1.0))});
             r.register(GradOps.TILE_GRAD, cpu, d, ctx -> new Tensor[] {adjoint(ctx, ctx.input(0), ctx.input(1).shape(),
                     ArrayOps.TILE, ctx.attrs())});
             r.register(GradOps.GATHER_GRAD, cpu, d, ctx -> {
-                Tensor rows = GatherGradRows.scatter(ctx.input(0), ctx.input(1), ctx.input(2).shape(), ctx.attrs());
+                Tensor rows = GatherGradRows.scatter(ctx, ctx.input(0), ctx.input(1), ctx.input(2).shape(),
+                        ctx.attrs());
                 return new Tensor[] {rows != null ? rows : adjoint(ctx, ctx.input(0), ctx.input(2).shape(),
                         ArrayOps.GATHER, ctx.attrs(), ctx.input(1))};
             });

@@ -4,6 +4,7 @@ import java.util.Arrays;
 import org.nabla.DType;
 import org.nabla.Shape;
 import org.nabla.Tensor;
+import org.nabla.kernels.KernelContext;
 import org.nabla.ops.Attrs;
 import org.nabla.ops.OpException;
 import org.nabla.ops.TensorSpec;
@@ -37,7 +38,9 @@ final class Gathering {
         return n;
     }
 
-    static Tensor gather(Tensor params, Tensor indices, int axisAttr, int batchAttr, TensorSpec out) {
+    /** Gather's result in {@code ctx}'s memory (a graph step's recycled buffer: every element is written). */
+    static Tensor gather(KernelContext ctx, Tensor params, Tensor indices, int axisAttr, int batchAttr,
+                         TensorSpec out) {
         Shape p = params.shape();
         int axis = axisAttr < 0 ? axisAttr + p.rank() : axisAttr;
         int batch = batchAttr < 0 ? batchAttr + indices.rank() : batchAttr;
@@ -54,7 +57,7 @@ final class Gathering {
             }
         }
         Object src = params.data();
-        Object z = Strided.allocate(out.dtype().storage(), out.shape().intSize());
+        Object z = ctx.allocate(out.dtype().storage(), out.shape().intSize());
         int rows = b * o;
         Parallel.forRange(rows, Math.max(1, Broadcasting.GRAIN / Math.max(1, j * inner)), (from, to) -> {
             for (int r = from; r < to; r++) {
