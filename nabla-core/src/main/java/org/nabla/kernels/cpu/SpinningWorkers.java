@@ -89,7 +89,10 @@ final class SpinningWorkers {
         int offered = 0;
         for (Worker w : workers) {
             if (offered == chunks - 1) break;
-            if (w.slot.compareAndSet(null, job)) {
+            // A worker that has just finished the previous job may not have emptied its slot yet: a job with every
+            // chunk claimed is replaced too, or back-to-back jobs (a B packing, then its product) found the worker
+            // "busy" and ran all their chunks on the caller.
+            if (offer(w, job)) {
                 offered++;
                 if (w.parked) LockSupport.unpark(w);
             }
@@ -98,6 +101,18 @@ final class SpinningWorkers {
         job.work();
         long own = System.nanoTime() - t0;
         job.awaitDone(own < SHORT_JOB_NANOS ? Math.max(own, CALLER_SPIN_NANOS) : CALLER_SPIN_NANOS);
+    }
+
+    /**
+     * Puts {@code job} in the worker's slot unless the worker still has chunks of another job to claim. Retries only
+     * when the worker emptied its slot in between (it never puts anything there).
+     */
+    private static boolean offer(Worker w, Job job) {
+        while (true) {
+            Job held = w.slot.get();
+            if (held != null && !held.allClaimed()) return false;
+            if (w.slot.compareAndSet(held, job)) return true;
+        }
     }
 
     /** One parallel loop: chunks are claimed from a counter by whoever gets there first. */
@@ -116,6 +131,9 @@ final class SpinningWorkers {
             this.body = body;
             this.caller = caller;
         }
+
+        /** Whether every chunk has been claimed (a worker holding this job has nothing left to start). */
+        boolean allClaimed() { return next.get() >= chunks; }
 
         void work() {
             for (int c; (c = next.getAndIncrement()) < chunks; ) {
@@ -164,7 +182,7 @@ final class SpinningWorkers {
                 Job job = slot.get();
                 if (job != null) {
                     job.work();
-                    slot.set(null);
+                    slot.compareAndSet(job, null); // unless a caller has already put its next job there
                     idleSince = System.nanoTime();
                 } else if (System.nanoTime() - idleSince < SPIN_NANOS || System.nanoTime() - awakeUntil < 0) {
                     // Mostly a pause; now and then a yield, so a spinning worker gives way to threads with real work
