@@ -79,7 +79,7 @@ if [ ! -f "$jar" ] || [ -n "$(find "$root" -path "$root/.git" -prune -o -path '*
      -Dmaven.javadoc.skip=true -Dmaven.source.skip=true >&2)
 fi
 nabla=("$JAVA_HOME/bin/java" --add-modules=jdk.incubator.vector --enable-native-access=ALL-UNNAMED
-       --sun-misc-unsafe-memory-access=allow -XX:+UseParallelGC -XX:NewRatio=1
+       --sun-misc-unsafe-memory-access=allow -XX:+UseParallelGC -XX:NewRatio=1 $NABLA_HEAP_OPTS
        -cp "$jar:$root/nabla-cli/target/lib/*" org.nabla.cli.Main)
 
 # --- Peers: one pip install per peer from the local wheels only; a failure skips that peer.

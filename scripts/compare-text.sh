@@ -31,7 +31,7 @@ results=$(mktemp)
 for r in $(seq 1 "$rounds"); do
   for m in ${models//,/ }; do
     out=$(mktemp -d)
-    "$JAVA_HOME/bin/java" --add-modules=jdk.incubator.vector -XX:+UseParallelGC -XX:NewRatio=1 -cp "$cp" \
+    "$JAVA_HOME/bin/java" --add-modules=jdk.incubator.vector -XX:+UseParallelGC -XX:NewRatio=1 $NABLA_HEAP_OPTS -cp "$cp" \
       org.nabla.cli.Main train $(if [ "$m" = names ]; then echo --dataset names --model gru; else echo --dataset spam --model "$m"; fi) --epochs "$epochs" --out "$out/run" --no-tensorboard \
       --quiet >/dev/null 2>&1 || { echo "nabla $m failed" >&2; continue; }
     python3 - "$out/run/metrics.json" "$r" "$m" >>"$results" <<'PY'

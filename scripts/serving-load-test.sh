@@ -17,7 +17,7 @@ seconds="${2:-3}"; rounds="${3:-2}"; clients="${4:-1,8,64}"
 cp="nabla-cli/target/nabla-cli.jar:nabla-cli/target/lib/*"
 [ -f nabla-cli/target/nabla-cli.jar ] || { echo "build nabla-cli first (see the usage)" >&2; exit 2; }
 java=("$JAVA_HOME/bin/java" --add-modules=jdk.incubator.vector --enable-native-access=ALL-UNNAMED
-      --sun-misc-unsafe-memory-access=allow -XX:+UseParallelGC -XX:NewRatio=1 -cp "$cp")
+      --sun-misc-unsafe-memory-access=allow -XX:+UseParallelGC -XX:NewRatio=1 $NABLA_HEAP_OPTS -cp "$cp")
 
 echo "== Nabla: REST and gRPC, batching on and off =="
 "${java[@]}" org.nabla.serving.LoadGenerator "$run" "$seconds" "$rounds" "$clients" rest,grpc
