@@ -29,7 +29,7 @@ final class ImplicitConvMaxPool {
      * Work per parallel chunk, below which one thread does the call: lower than {@link ImplicitConv#CHUNK_FLOPS}, so
      * that the cnn's first layer at batch 1 (0.39 MFLOP, 8 us on one core) splits between the two cores.
      */
-    private static final long SPLIT_FLOPS = Long.getLong("nabla.conv.poolSplitFlops", 1L << 17);
+    static final long SPLIT_FLOPS = Long.getLong("nabla.conv.poolSplitFlops", 1L << 17);
 
     /** y [n, outH / p, outW / p, oc] written entirely; the arguments as {@link ImplicitConv#forward}'s. */
     static void forward(float[] x, int n, int h, int wd, int c, NnOps.Window2D w, float[] filter, int oc,

@@ -36,8 +36,6 @@ final class WinogradConvMaxPool {
     private static final int BAND_BLOCKS = 4;
     /** Points of the 4x4 transform: one GEMM each. */
     private static final int POINTS = 16;
-    /** Work per parallel chunk below which one thread does the call (as {@link ImplicitConvMaxPool}'s split). */
-    private static final long SPLIT_FLOPS = Long.getLong("nabla.conv.poolSplitFlops", 1L << 17);
 
     /**
      * Whether this path takes a fused conv + pool: 3x3 filter, stride and dilation 1, 2x2 pool, ReLU, no argmax,
@@ -59,7 +57,7 @@ final class WinogradConvMaxPool {
         float[] u = transformFilter(filter, c, oc);
         int blocks = (tiles + MR - 1) / MR;
         long blockFlops = 2L * MR * POINTS * c * oc;
-        int grain = (int) Math.max(1, Math.min(blocks, SPLIT_FLOPS / blockFlops));
+        int grain = (int) Math.max(1, Math.min(blocks, ImplicitConvMaxPool.SPLIT_FLOPS / blockFlops));
         int rowStride = src.wd() * c, imageStride = src.h() * rowStride;
         Parallel.forRange(blocks, grain, (from, to) -> {
             int band = Math.min(BAND_BLOCKS, to - from) * MR; // tiles per band: the scratch's row count
