@@ -276,6 +276,15 @@ class LookupOovIndicesTest {
         assertTrue(ints.getMessage().contains("found 1 outside it: 8"), ints.getMessage());
     }
 
+    /** A graph written before the oov attributes existed has none of them: the defaults give one oov index. */
+    @Test
+    void opsWithoutTheOovAttributesHaveOneOovIndex() {
+        Tensor vocabulary = Tensors.of(new String[] {"[UNK]", "a", "b"});
+        Tensor ids = org.nabla.Ops.run(LookupOps.INDEX_LOOKUP, org.nabla.ops.Attrs.of("vocabulary", vocabulary,
+                "oovIndex", 0, "outputMode", "INT", "idf", new double[0]), Tensors.of(new String[] {"b", "zz", "[UNK]"}));
+        assertArrayEquals(new long[] {2, 0, 0}, ids.toLongArray());
+    }
+
     @Test
     void badSettingsGiveClearErrors() {
         var negative = assertThrows(IllegalArgumentException.class, () -> new StringLookup().numOovIndices(-1));
