@@ -5,9 +5,10 @@ package org.nabla.strings;
  * TensorFlow's {@code StringToHashBucketFast} takes of each string's bytes. Written from the algorithm's description
  * (CityHash-style mixing of 8-byte little-endian words, one path per length range: 0-16, 17-32, 33-64 and 64-byte
  * blocks); its values are pinned by tests against published test vectors. Its output never changes, so buckets are
- * stable across runs and machines.
+ * stable across runs and machines. Public for the lookup layers of nabla-nn, which hash out-of-vocabulary tokens
+ * into buckets as Keras does.
  */
-final class FarmHash {
+public final class FarmHash {
     private FarmHash() {}
 
     private static final long K0 = 0xc3a5c85c97cb3127L;
@@ -15,7 +16,7 @@ final class FarmHash {
     private static final long K2 = 0x9ae16a3b2f90404fL;
 
     /** The 64-bit fingerprint of {@code s}. */
-    static long fingerprint64(byte[] s) {
+    public static long fingerprint64(byte[] s) {
         int len = s.length;
         if (len <= 16) return hashLen0to16(s, len);
         if (len <= 32) return hashLen17to32(s, len);

@@ -4,12 +4,13 @@ package org.nabla.strings;
  * SipHash-2-4 (Aumasson and Bernstein's keyed 64-bit hash: two compression rounds per 8-byte word, four finalization
  * rounds), which TensorFlow's {@code StringToHashBucketStrong} takes of each string with its two 64-bit key words.
  * Written from the published specification; pinned by the paper's test vector and TensorFlow's documented example.
+ * Public for the lookup layers of nabla-nn (Keras' {@code salt}).
  */
-final class SipHash {
+public final class SipHash {
     private SipHash() {}
 
     /** The SipHash-2-4 of {@code s} under the key words {@code k0}, {@code k1} (the key's bytes little-endian). */
-    static long hash(long k0, long k1, byte[] s) {
+    public static long hash(long k0, long k1, byte[] s) {
         long[] v = {k0 ^ 0x736f6d6570736575L, k1 ^ 0x646f72616e646f6dL, k0 ^ 0x6c7967656e657261L,
             k1 ^ 0x7465646279746573L};
         int whole = s.length & ~7;

@@ -37,7 +37,10 @@ import org.nabla.ops.TensorSpec;
  *     vector: one element per row).</li>
  * </ul>
  * The other output modes: {@code MULTI_HOT} (1 where an index occurs), {@code COUNT} (how often) and
- * {@code TF_IDF} (count times the {@code idf} weight of the index). Not differentiable.
+ * {@code TF_IDF} (count times the {@code idf} weight of the index). A value outside the vocabulary gets one of the
+ * {@code numOovIndices} indices from {@code oovIndex} on (Keras' {@code num_oov_indices}): the first when there is
+ * one, its {@link OovBuckets} bucket ({@code oovMethod}, {@code salt0/1}) when there are more, an error when there
+ * are none. As in Keras' table, the oov token itself is such a value (it is hashed too). Not differentiable.
  */
 public final class LookupOps implements OpLibrary {
     /** Made by the op library loader (ServiceLoader). */
@@ -50,6 +53,10 @@ public final class LookupOps implements OpLibrary {
     public static final OpDef TEXT_VECTORIZE = OpDef.builder("TextVectorize").inputs("input")
             .attr("vocabulary", AttrType.TENSOR)
             .attr("oovIndex", AttrType.INT, 1)
+            .attr("numOovIndices", AttrType.INT, 1)
+            .attr("oovMethod", AttrType.STRING, "FARMHASH")
+            .attr("salt0", AttrType.LONG, 0L)
+            .attr("salt1", AttrType.LONG, 0L)
             .attr("outputMode", AttrType.STRING, "INT")
             .attr("sequenceLength", AttrType.INT, 0)
             .attr("idf", AttrType.FLOATS, new double[0])
@@ -64,6 +71,10 @@ public final class LookupOps implements OpLibrary {
     public static final OpDef INDEX_LOOKUP = OpDef.builder("IndexLookup").inputs("input")
             .attr("vocabulary", AttrType.TENSOR)
             .attr("oovIndex", AttrType.INT, 0)
+            .attr("numOovIndices", AttrType.INT, 1)
+            .attr("oovMethod", AttrType.STRING, "FARMHASH")
+            .attr("salt0", AttrType.LONG, 0L)
+            .attr("salt1", AttrType.LONG, 0L)
             .attr("outputMode", AttrType.STRING, "INT")
             .attr("idf", AttrType.FLOATS, new double[0])
             .shape(LookupOps::lookupShape).notDifferentiable()
@@ -92,15 +103,32 @@ public final class LookupOps implements OpLibrary {
      */
     public static Tensor textVectorize(Tensor texts, Tensor vocabulary, int oovIndex, String mode, int sequenceLength,
                                        double[] idf, String standardize, String split, int[] ngrams) {
-        return Ops.run(TEXT_VECTORIZE, Attrs.of("vocabulary", vocabulary, "oovIndex", oovIndex, "outputMode", mode,
-                "sequenceLength", sequenceLength, "idf", idf, "ngrams", ngrams, "standardize", standardize, "split",
-                split), texts);
+        return textVectorize(texts, vocabulary, oovIndex, mode, sequenceLength, idf, standardize, split, ngrams,
+                OovBuckets.ONE);
     }
 
-    /** Values through {@code IndexLookup} (see the class comment). */
+    /**
+     * {@link #textVectorize(Tensor, Tensor, int, String, int, double[], String, String, int[])} with {@code oov}'s
+     * out-of-vocabulary indices from {@code oovIndex} on.
+     */
+    public static Tensor textVectorize(Tensor texts, Tensor vocabulary, int oovIndex, String mode, int sequenceLength,
+                                       double[] idf, String standardize, String split, int[] ngrams,
+                                       OovBuckets oov) {
+        return Ops.run(TEXT_VECTORIZE, oov.addTo(Attrs.of("vocabulary", vocabulary, "oovIndex", oovIndex,
+                "outputMode", mode, "sequenceLength", sequenceLength, "idf", idf, "ngrams", ngrams, "standardize",
+                standardize, "split", split)), texts);
+    }
+
+    /** Values through {@code IndexLookup} (see the class comment), one oov index. */
     public static Tensor indexLookup(Tensor values, Tensor vocabulary, int oovIndex, String mode, double[] idf) {
-        return Ops.run(INDEX_LOOKUP, Attrs.of("vocabulary", vocabulary, "oovIndex", oovIndex, "outputMode", mode,
-                "idf", idf), values);
+        return indexLookup(values, vocabulary, oovIndex, mode, idf, OovBuckets.ONE);
+    }
+
+    /** Values through {@code IndexLookup} with {@code oov}'s out-of-vocabulary indices from {@code oovIndex} on. */
+    public static Tensor indexLookup(Tensor values, Tensor vocabulary, int oovIndex, String mode, double[] idf,
+                                     OovBuckets oov) {
+        return Ops.run(INDEX_LOOKUP, oov.addTo(Attrs.of("vocabulary", vocabulary, "oovIndex", oovIndex, "outputMode",
+                mode, "idf", idf)), values);
     }
 
     // ---------------------------------------------------------------- shapes
@@ -118,6 +146,7 @@ public final class LookupOps implements OpLibrary {
                     + " and split one of " + TextSplitting.SPLIT + ", got " + a.getString("standardize") + ", "
                     + a.getString("split"));
         }
+        OovBuckets.check("TextVectorize", a, true);
         int depth = vocabulary("TextVectorize", a, DType.STRING);
         if (mode.equals("INT")) {
             int length = a.getInt("sequenceLength");
@@ -136,6 +165,7 @@ public final class LookupOps implements OpLibrary {
             throw new OpException("IndexLookup", "input must be " + want + " like the vocabulary, got " + in[0]);
         }
         String mode = mode("IndexLookup", a, true);
+        OovBuckets.check("IndexLookup", a, want == DType.STRING);
         int depth = vocabulary("IndexLookup", a, want);
         if (mode.equals("INT")) return new TensorSpec[] {new TensorSpec(DType.INT64, s)};
         if (mode.equals("ONE_HOT")) {
@@ -165,9 +195,10 @@ public final class LookupOps implements OpLibrary {
             throw new OpException(op, "vocabulary must be a non-empty " + dtype + " vector, got "
                     + (v == null ? "none" : v.spec()));
         }
-        int oov = a.getInt("oovIndex");
-        if (oov < 0 || oov >= v.shape().dim(0)) {
-            throw new OpException(op, "oovIndex " + oov + " is outside the vocabulary of " + v.shape().dim(0));
+        int oov = a.getInt("oovIndex"), count = a.getInt("numOovIndices");
+        if (oov < 0 || oov + count > v.shape().dim(0)) {
+            throw new OpException(op, "oov indices " + oov + " to " + (oov + count - 1) + " are outside the "
+                    + "vocabulary of " + v.shape().dim(0));
         }
         return v.shape().dim(0);
     }
@@ -197,8 +228,7 @@ public final class LookupOps implements OpLibrary {
 
     private static Tensor[] textVectorize(KernelContext ctx) {
         Attrs a = ctx.attrs();
-        Map<Object, Integer> index = index((Tensor) a.asMap().get("vocabulary"));
-        int oov = a.getInt("oovIndex");
+        LookupIndexer indexer = new LookupIndexer(index((Tensor) a.asMap().get("vocabulary")), a);
         byte[][] texts = ctx.input(0).toBytesArray();
         int[][] rows = new int[texts.length][];
         for (int r = 0; r < texts.length; r++) {
@@ -207,8 +237,9 @@ public final class LookupOps implements OpLibrary {
             // the mask token "" (a whole empty text when not split) is left out of bags, as Keras drops it there
             if (!a.getString("outputMode").equals("INT")) tokens = tokens.stream().filter(t -> !t.isEmpty()).toList();
             rows[r] = new int[tokens.size()];
-            for (int i = 0; i < rows[r].length; i++) rows[r][i] = index.getOrDefault(tokens.get(i), oov);
+            for (int i = 0; i < rows[r].length; i++) rows[r][i] = indexer.of(tokens.get(i));
         }
+        indexer.requireAllFound("TextVectorize");
         String mode = a.getString("outputMode");
         int depth = ((Tensor) a.asMap().get("vocabulary")).shape().dim(0);
         if (!mode.equals("INT")) return new Tensor[] {bags(rows, mode, a.getDoubles("idf"), depth)};
@@ -224,13 +255,20 @@ public final class LookupOps implements OpLibrary {
     private static Tensor[] lookup(KernelContext ctx) {
         Attrs a = ctx.attrs();
         Tensor vocabulary = (Tensor) a.asMap().get("vocabulary");
-        Map<Object, Integer> index = index(vocabulary);
-        int oov = a.getInt("oovIndex"), depth = vocabulary.shape().dim(0);
+        LookupIndexer indexer = new LookupIndexer(index(vocabulary), a);
+        int depth = vocabulary.shape().dim(0);
         Tensor x = ctx.input(0);
-        Object[] values = x.dtype() == DType.STRING ? x.toStringArray()
-                : java.util.Arrays.stream(x.toLongArray()).boxed().toArray();
-        int[] ids = new int[values.length];
-        for (int i = 0; i < ids.length; i++) ids[i] = index.getOrDefault(values[i], oov);
+        int[] ids;
+        if (x.dtype() == DType.STRING) {
+            byte[][] values = x.toBytesArray();
+            ids = new int[values.length];
+            for (int i = 0; i < ids.length; i++) ids[i] = indexer.of(values[i]);
+        } else {
+            long[] values = x.toLongArray();
+            ids = new int[values.length];
+            for (int i = 0; i < ids.length; i++) ids[i] = indexer.of(values[i]);
+        }
+        indexer.requireAllFound("IndexLookup");
         String mode = a.getString("outputMode");
         Shape out = ctx.outputSpec(0).shape();
         switch (mode) {

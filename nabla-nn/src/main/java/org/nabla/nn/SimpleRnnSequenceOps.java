@@ -13,6 +13,7 @@ import org.nabla.kernels.KernelRegistry;
 import org.nabla.kernels.OpLibrary;
 import org.nabla.kernels.cpu.Gemm;
 import org.nabla.kernels.cpu.VectorMath;
+import org.nabla.ops.AttrType;
 import org.nabla.ops.Attrs;
 import org.nabla.ops.GradientRegistry;
 import org.nabla.ops.OpDef;
@@ -20,16 +21,17 @@ import org.nabla.ops.OpException;
 import org.nabla.ops.TensorSpec;
 
 /**
- * A whole SimpleRNN time loop (tanh) as one op, forward and backward through time, like {@link GruSequenceOps} for
- * the GRU.
+ * A whole SimpleRNN time loop (tanh or relu) as one op, forward and backward through time, like {@link GruSequenceOps}
+ * for the GRU.
  * <ul>
- * <li>{@code SimpleRnnSequence(xw, u, h0, mask; goBackwards, zeroOutputForMask)}: xw [B, T, U] = x·W + b, u [U, U],
- *     h0 [B, U], mask [B, T] bool or a scalar (no mask); per timestep {@code h = tanh(xw + h·U)}, a masked step
- *     keeping h. Outputs: the outputs [B, T, U] in processing order, the final h, and for the gradient the states
- *     after each step [B, T, U] (tanh's derivative is {@code 1 - h²}, so nothing else is kept).</li>
+ * <li>{@code SimpleRnnSequence(xw, u, h0, mask; goBackwards, zeroOutputForMask, activation)}: xw [B, T, U] = x·W + b,
+ *     u [U, U], h0 [B, U], mask [B, T] bool or a scalar (no mask); per timestep {@code h = act(xw + h·U)} with act
+ *     TANH (default) or RELU, a masked step keeping h. Outputs: the outputs [B, T, U] in processing order, the final
+ *     h, and for the gradient the states after each step [B, T, U] (tanh's derivative is {@code 1 - h²}, relu's
+ *     {@code h > 0}, so nothing else is kept).</li>
  * <li>{@code SimpleRnnSequenceGrad}: dxw, du, dh0. Not differentiable itself.</li>
  * </ul>
- * float32 only.
+ * float32 only (float64 layers keep the unrolled steps).
  */
 public final class SimpleRnnSequenceOps implements OpLibrary {
     /** Made by the {@code ServiceLoader} that registers op libraries. */
@@ -38,8 +40,9 @@ public final class SimpleRnnSequenceOps implements OpLibrary {
     /** The SimpleRNN time loop: outputs, final h, and the states for the gradient. */
     public static final OpDef SIMPLE_RNN_SEQUENCE = SequenceLoops.loopAttrs(OpDef.builder("SimpleRnnSequence")
                     .inputs("xw", "u", "h0", "mask"))
+            .attr("activation", AttrType.STRING, "TANH")
             .shape(SimpleRnnSequenceOps::forwardShape)
-            .summary("tanh SimpleRNN over all timesteps of xw [B, T, U] with recurrent kernel u [U, U] from h0 "
+            .summary("tanh or relu SimpleRNN over all timesteps of xw [B, T, U] with recurrent kernel u [U, U] from h0 "
                     + "[B, U], skipping masked timesteps: outputs [B, T, U], final h, and (for the gradient) the "
                     + "states [B, T, U]")
             .build();
@@ -47,6 +50,7 @@ public final class SimpleRnnSequenceOps implements OpLibrary {
     /** SimpleRnnSequence's backward pass through time (internal). */
     public static final OpDef SIMPLE_RNN_SEQUENCE_GRAD = SequenceLoops.loopAttrs(
                     OpDef.builder("SimpleRnnSequenceGrad").inputs("u", "h0", "mask", "hs", "dOutputs", "dh"))
+            .attr("activation", AttrType.STRING, "TANH")
             .shape((in, a) -> new TensorSpec[] {in[3], in[0], in[1]})
             .notDifferentiable().internal()
             .summary("SimpleRnnSequence's backward pass: dxw [B, T, U], du [U, U], dh0 [B, U]").build();
@@ -66,16 +70,28 @@ public final class SimpleRnnSequenceOps implements OpLibrary {
         });
     }
 
-    /** Runs the loop; returns {outputs [B, T, U], final h}. {@code mask} may be null. */
+    /** The activations the loop runs, as its {@code activation} attribute spells them. */
+    public static final List<String> ACTIVATIONS = List.of("TANH", "RELU");
+
+    /** Runs the tanh loop; returns {outputs [B, T, U], final h}. {@code mask} may be null. */
     public static Tensor[] run(Tensor xw, Tensor u, Tensor h0, Tensor mask, boolean goBackwards,
                                boolean zeroOutputForMask) {
-        Tensor[] r = Ops.runMulti(SIMPLE_RNN_SEQUENCE, SequenceLoops.attrs(goBackwards, zeroOutputForMask), xw, u, h0,
-                SequenceLoops.maskInput(mask));
+        return run(xw, u, h0, mask, goBackwards, zeroOutputForMask, "TANH");
+    }
+
+    /** Runs the loop with {@code activation} (one of {@link #ACTIVATIONS}); returns {outputs, final h}. */
+    public static Tensor[] run(Tensor xw, Tensor u, Tensor h0, Tensor mask, boolean goBackwards,
+                               boolean zeroOutputForMask, String activation) {
+        Tensor[] r = Ops.runMulti(SIMPLE_RNN_SEQUENCE, SequenceLoops.attrs(goBackwards, zeroOutputForMask)
+                .with("activation", activation), xw, u, h0, SequenceLoops.maskInput(mask));
         return Arrays.copyOf(r, 2);
     }
 
     private static TensorSpec[] forwardShape(TensorSpec[] in, Attrs a) {
         String op = "SimpleRnnSequence";
+        if (!ACTIVATIONS.contains(a.getString("activation"))) {
+            throw new OpException(op, "activation must be one of " + ACTIVATIONS + ", got " + a.getString("activation"));
+        }
         for (int i = 0; i < 3; i++) {
             if (in[i].dtype() != DType.FLOAT32) throw new OpException(op, "input " + i + " must be float32, got "
                     + in[i].dtype());
@@ -108,6 +124,7 @@ public final class SimpleRnnSequenceOps implements OpLibrary {
         float[] xw = (float[]) xwT.data(), u = (float[]) ctx.input(1).data(), h0 = (float[]) ctx.input(2).data();
         byte[] mask = SequenceLoops.mask(ctx.input(3));
         boolean back = ctx.attrs().getBool("goBackwards"), zeroOut = ctx.attrs().getBool("zeroOutputForMask");
+        boolean relu = ctx.attrs().getString("activation").equals("RELU");
         int seq = batch * time * units;
         float[] out = ctx.allocateFloats(seq), hs = ctx.allocateFloats(seq);
         for (int k = 0; k < time; k++) {
@@ -128,7 +145,8 @@ public final class SimpleRnnSequenceOps implements OpLibrary {
                     SequenceLoops.maskedOutput(out, at, units, k, h0, b, zeroOut);
                     continue;
                 }
-                VectorMath.tanh(hs, at, hs, at, units);
+                if (relu) for (int j = at; j < at + units; j++) hs[j] = Math.max(hs[j], 0f);
+                else VectorMath.tanh(hs, at, hs, at, units);
                 System.arraycopy(hs, at, out, at, units);
             }
         }
@@ -147,6 +165,7 @@ public final class SimpleRnnSequenceOps implements OpLibrary {
         float[] hs = (float[]) hsT.data(), dOut = (float[]) ctx.input(4).data();
         int batch = hsT.shape().dim(0), time = hsT.shape().dim(1), units = hsT.shape().dim(2);
         boolean back = ctx.attrs().getBool("goBackwards"), zeroOut = ctx.attrs().getBool("zeroOutputForMask");
+        boolean relu = ctx.attrs().getString("activation").equals("RELU");
         float[] dxw = ctx.allocateFloats(batch * time * units), du = ctx.allocateFloats(units * units);
         Arrays.fill(dxw, 0f);
         Arrays.fill(du, 0f);
@@ -166,7 +185,8 @@ public final class SimpleRnnSequenceOps implements OpLibrary {
                 int x = (b * time + t) * units;
                 for (int j = 0; j < units; j++) {
                     float h = hs[at + j];
-                    float d = (dh[s + j] + dOut[at + j] + carry[s + j]) * (1 - h * h);
+                    float slope = relu ? (h > 0 ? 1f : 0f) : 1 - h * h;   // from the output alone
+                    float d = (dh[s + j] + dOut[at + j] + carry[s + j]) * slope;
                     dA[s + j] = d;
                     dxw[x + j] = d;
                     carry[s + j] = 0f;

@@ -96,7 +96,11 @@ final class RecurrentExports {
         } else if (cell == Cell.GRU) {
             w.add(n, "GRU", inputs, List.of(y, yh), size, direction, attr("linear_before_reset", 1L));
         } else {
-            w.add(n, "RNN", inputs, List.of(y, yh), size, direction);   // ONNX's default activation: Tanh
+            // ONNX's default activation is Tanh; a relu loop names its own
+            String act = n.attrs().getString("activation").equals("RELU") ? "Relu" : "Tanh";
+            w.add(n, "RNN", inputs, List.of(y, yh), size, direction, AttributeProto.newBuilder().setName("activations")
+                    .setType(AttributeProto.AttributeType.STRINGS)
+                    .addStrings(com.google.protobuf.ByteString.copyFromUtf8(act)).build());
         }
         String squeezed = w.temp(n, "Squeeze", in(y, w.int64s(n, "axis1", 1)));
         String out = w.temp(n, "Transpose", in(squeezed), attr("perm", 1, 0, 2));   // [batch, time, units]

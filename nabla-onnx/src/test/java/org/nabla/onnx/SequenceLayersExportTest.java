@@ -55,7 +55,8 @@ class SequenceLayersExportTest {
                 model("SimpleRNN", x -> new SimpleRNN(4).apply(x), "RNN"),
                 model("SimpleRNN sequences, backwards", x -> new SimpleRNN(3).returnSequences(true).goBackwards(true)
                         .apply(x), "RNN"),
-                model("SimpleRNN relu (unrolled)", x -> new SimpleRNN(3).activation("relu").apply(x), null),
+                model("SimpleRNN relu", x -> new SimpleRNN(3).activation("relu").apply(x), "RNN"),
+                model("SimpleRNN elu (unrolled)", x -> new SimpleRNN(3).activation("elu").apply(x), null),
                 model("Bidirectional LSTM", x -> new Bidirectional(new LSTM(3)).apply(x), "LSTM"),
                 model("Bidirectional GRU sequences", x -> new Bidirectional(new GRU(3).returnSequences(true))
                         .apply(x), "GRU"),

@@ -15,11 +15,13 @@ import org.nabla.data.text.Vocabularies;
 import org.nabla.nn.CallContext;
 import org.nabla.nn.Layer;
 import org.nabla.nn.LookupOps;
+import org.nabla.nn.OovBuckets;
 
 /**
  * What Keras' {@code StringLookup} and {@code IntegerLookup} share ({@code IndexLookup}): a vocabulary of tokens
  * learned by {@link #adapt} (the most frequent first, {@link Vocabularies}) or set, an optional mask token (index 0,
- * output mode int only), one out-of-vocabulary index, and the output modes int, one_hot, multi_hot, count and tf_idf;
+ * output mode int only), {@code numOovIndices} out-of-vocabulary indices (one by default; more: values outside the
+ * vocabulary hashed into them, {@link OovBuckets}), and the output modes int, one_hot, multi_hot, count and tf_idf;
  * with {@code invert}, indices back to tokens. The vocabulary travels inside the op's attributes (or, inverted, a
  * constant), so traced and saved models carry it.
  *
@@ -32,11 +34,16 @@ abstract class LookupLayer<T> extends Layer {
     private String mode = "INT";
     private boolean invert;
     private boolean padToMaxTokens;
+    private OovBuckets oov;
     private List<T> tokens;
     private double[] tokenIdf;
     private Tensor vocabularyTensor;
+    private Tensor invertedTable;
 
-    LookupLayer(T oovToken) { this.oovToken = oovToken; }
+    LookupLayer(T oovToken, String oovMethod) {
+        this.oovToken = oovToken;
+        this.oov = new OovBuckets(1, oovMethod, 0, 0);
+    }
 
     /** The vocabulary as a tensor (string or int64). */
     abstract Tensor tensorOf(List<T> vocabulary);
@@ -52,17 +59,43 @@ abstract class LookupLayer<T> extends Layer {
         maxTokens = n;
     }
 
-    void maskTokenValue(T token) { maskToken = token; vocabularyTensor = null; }
+    void maskTokenValue(T token) { maskToken = token; forgetTables(); }
 
     void outputModeValue(String m) {
         mode = LookupOps.checkMode(describe(), m, true);
-        vocabularyTensor = null;
+        forgetTables();
     }
 
     void invertValue(boolean b) {
         if (isBuilt()) throw new IllegalStateException(describe() + " is built; set invert before");
         invert = b;
     }
+
+    /** Sets how many oov indices there are; the learned or set tokens stay and move behind them. */
+    void numOovIndicesValue(int n) {
+        if (isBuilt()) throw new IllegalStateException(describe() + " is built; set num oov indices before");
+        if (n < 0) throw new IllegalArgumentException(describe() + ": num oov indices must be >= 0, got " + n);
+        oov = new OovBuckets(n, oov.method(), oov.salt0(), oov.salt1());
+        forgetTables();
+    }
+
+    /** Sets how values outside the vocabulary are bucketed when there are several oov indices (OovBuckets' names). */
+    void oovMethodValue(String method) {
+        if (isBuilt()) throw new IllegalStateException(describe() + " is built; set the oov method before");
+        oov = new OovBuckets(oov.count(), method, oov.salt0(), oov.salt1());
+    }
+
+    /** Keras' {@code salt}: SipHash-2-4 under these key words instead of FarmHash for the oov buckets. */
+    void saltValue(long key0, long key1) {
+        if (isBuilt()) throw new IllegalStateException(describe() + " is built; set the salt before");
+        oov = new OovBuckets(oov.count(), "SIPHASH", key0, key1);
+    }
+
+    /** How many out-of-vocabulary indices there are (Keras' {@code num_oov_indices}; default 1). */
+    public int numOovIndices() { return oov.count(); }
+
+    /** The oov indices' count and bucketing, as the op's attributes carry them. */
+    public OovBuckets oovBuckets() { return oov; }
 
     void padToMaxTokensValue(boolean b) {
         if (isBuilt()) throw new IllegalStateException(describe() + " is built; set pad to max tokens before");
@@ -95,7 +128,7 @@ abstract class LookupLayer<T> extends Layer {
     private List<T> specials() {
         List<T> s = new ArrayList<>();
         if (masked()) s.add(maskToken);
-        s.add(oovToken);
+        for (int i = 0; i < oov.count(); i++) s.add(oovToken);
         return s;
     }
 
@@ -127,7 +160,10 @@ abstract class LookupLayer<T> extends Layer {
         adaptRows(rows);
     }
 
-    /** Keras' {@code get_vocabulary()}: the special tokens (mask in int mode, then the oov token), then the tokens. */
+    /**
+     * Keras' {@code get_vocabulary()}: the special tokens (mask in int mode, then the oov token once per oov index),
+     * then the tokens.
+     */
     public List<T> vocabulary() {
         requireVocabulary();
         List<T> v = specials();
@@ -165,7 +201,7 @@ abstract class LookupLayer<T> extends Layer {
     private void setTokens(List<T> tokens, double[] idf) {
         this.tokens = List.copyOf(tokens);
         this.tokenIdf = idf;
-        this.vocabularyTensor = null;
+        forgetTables();
     }
 
     /** The idf weights of {@link #vocabulary()} (the special tokens: the mean of the others, as Keras pads them). */
@@ -222,13 +258,29 @@ abstract class LookupLayer<T> extends Layer {
         return org.nabla.Shape.of(s.dim(0), outputDepth());
     }
 
+    /** Drops the tensors made from the vocabulary, which a change of it or of its special tokens outdates. */
+    private void forgetTables() {
+        vocabularyTensor = null;
+        invertedTable = null;
+    }
+
+    /** The vocabulary and, past its end, the oov token: what an inverted lookup gathers from. */
+    private Tensor invertedTable() {
+        if (invertedTable == null) {
+            List<T> table = new ArrayList<>(vocabulary());
+            table.add(oovToken);
+            invertedTable = tensorOf(table);
+        }
+        return invertedTable;
+    }
+
     /** The vocabulary as the op's attribute (made once per vocabulary). */
     final Tensor vocabularyTensor() {
         if (vocabularyTensor == null) vocabularyTensor = tensorOf(vocabulary());
         return vocabularyTensor;
     }
 
-    /** The index of the oov token. */
+    /** The first oov index (Keras' {@code _oov_start_index}): after the mask token when there is one. */
     final int oovIndex() { return masked() ? 1 : 0; }
 
     /** The op's output mode (upper case). */
@@ -243,12 +295,12 @@ abstract class LookupLayer<T> extends Layer {
     @Override
     protected Tensor forward(Tensor[] inputs, CallContext ctx) {
         if (invert) return tokensOf(inputs[0]);
-        return padded(LookupOps.indexLookup(prepared(inputs[0]), vocabularyTensor(), oovIndex(), mode, opIdf()));
+        return padded(LookupOps.indexLookup(prepared(inputs[0]), vocabularyTensor(), oovIndex(), mode, opIdf(), oov));
     }
 
     /**
      * Inverted: each index's token, as Keras' inverted table (index 0 the mask token when there is one, the oov
-     * index and any index outside the vocabulary the oov token).
+     * indices and any index outside the vocabulary the oov token: the table's default, so also with no oov index).
      */
     private Tensor tokensOf(Tensor indices) {
         DType d = indices.dtype();
@@ -258,7 +310,7 @@ abstract class LookupLayer<T> extends Layer {
         Tensor i = d == DType.INT64 ? indices : Ops.cast(indices, DType.INT64);
         Tensor inside = Ops.logicalAnd(Ops.greaterEqual(i, Tensors.scalar(0L)),
                 Ops.less(i, Tensors.scalar((long) vocabularySize())));
-        Tensor safe = Ops.where(inside, i, Ops.mul(Ops.onesLike(i), Tensors.scalar((long) oovIndex())));
-        return Ops.gather(vocabularyTensor(), safe);
+        Tensor safe = Ops.where(inside, i, Ops.mul(Ops.onesLike(i), Tensors.scalar((long) vocabularySize())));
+        return Ops.gather(invertedTable(), safe);
     }
 }

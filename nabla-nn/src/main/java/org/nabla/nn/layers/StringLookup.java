@@ -13,12 +13,27 @@ import org.nabla.data.text.Vocabularies;
 /**
  * Keras' {@code StringLookup}: strings to vocabulary indices (int64), or to one_hot, multi_hot, count or tf_idf
  * encodings (float32). The vocabulary is {@code [mask token (int mode, when set)], "[UNK]", tokens...}; a string
- * outside it gets the index of "[UNK]". One out-of-vocabulary index (Keras' default {@code num_oov_indices=1}).
- * {@code invert(true)} maps indices (int32 or int64) back to strings.
+ * outside it gets the index of "[UNK]". {@code numOovIndices(n)} gives n out-of-vocabulary indices (Keras'
+ * {@code num_oov_indices}; "[UNK]" n times in the vocabulary): a string outside it then gets the one that FarmHash
+ * Fingerprint64 of its UTF-8 bytes picks modulo n (or SipHash-2-4 with {@code salt}), as Keras and TensorFlow's
+ * {@code to_hash_bucket_fast} do; none: a string outside is an error. {@code invert(true)} maps indices (int32 or
+ * int64) back to strings.
  */
 public final class StringLookup extends LookupLayer<String> {
     /** A lookup with Keras' defaults: no mask token, "[UNK]" for unknown strings, output mode int. */
-    public StringLookup() { super("[UNK]"); }
+    public StringLookup() { super("[UNK]", "FARMHASH"); }
+
+    /**
+     * How many out-of-vocabulary indices (Keras' {@code num_oov_indices}, default 1; 0: strings outside the
+     * vocabulary are an error); set before the first call.
+     */
+    public StringLookup numOovIndices(int n) { numOovIndicesValue(n); return this; }
+
+    /** Keras' {@code salt=(key0, key1)}: the oov indices picked by SipHash-2-4 under this key, not FarmHash. */
+    public StringLookup salt(long key0, long key1) { saltValue(key0, key1); return this; }
+
+    /** Keras' {@code salt=key}: {@link #salt(long, long)} with the same word twice. */
+    public StringLookup salt(long key) { return salt(key, key); }
 
     /** At most {@code n} indices, the special tokens included (Keras' {@code max_tokens}); set before adapt. */
     public StringLookup maxTokens(int n) { maxTokensValue(n); return this; }

@@ -22,6 +22,9 @@ import org.nabla.nn.TextSplitting;
  * op, so a model that starts with this layer is saved and served taking raw text. {@code ngrams(n)} looks up the
  * n-grams of widths 1..n instead of the tokens, {@code padToMaxTokens(true)} makes the bags {@code maxTokens} wide,
  * {@code standardize(...)} and {@code split(...)} take Keras' other options ("character" for character-level models).
+ * {@code numOovIndices(n)} is Nabla's own: Keras' TextVectorization always has one oov index; with n the layout and
+ * hashing are those of the StringLookup it wraps given {@code num_oov_indices=n} ("[UNK]" n times after "", tokens
+ * outside the vocabulary to the n indices by FarmHash Fingerprint64 modulo n).
  */
 public final class TextVectorization extends LookupLayer<String> {
     private int sequenceLength;
@@ -31,7 +34,7 @@ public final class TextVectorization extends LookupLayer<String> {
 
     /** Keras' defaults: no token limit, output mode int, no fixed length. */
     public TextVectorization() {
-        super(TextVectorizer.OOV);
+        super(TextVectorizer.OOV, "FARMHASH");
         maskTokenValue("");
     }
 
@@ -39,6 +42,12 @@ public final class TextVectorization extends LookupLayer<String> {
     public static TextVectorization of(TextVectorizer vectorizer, int length) {
         return new TextVectorization().outputSequenceLength(length).vocabulary(vectorizer.vocabulary());
     }
+
+    /**
+     * How many out-of-vocabulary indices (default 1, as Keras' fixed choice; 0: tokens outside the vocabulary are an
+     * error); set before the first call. Not a Keras option: see the class comment.
+     */
+    public TextVectorization numOovIndices(int n) { numOovIndicesValue(n); return this; }
 
     /** At most {@code n} indices, the special tokens included (Keras' {@code max_tokens}); set before adapt. */
     public TextVectorization maxTokens(int n) { maxTokensValue(n); return this; }
@@ -144,7 +153,7 @@ public final class TextVectorization extends LookupLayer<String> {
     @Override
     protected Tensor forward(Tensor[] inputs, CallContext ctx) {
         return padded(LookupOps.textVectorize(inputs[0], vocabularyTensor(), oovIndex(), mode(), sequenceLength, opIdf(),
-                standardize, split, ngrams));
+                standardize, split, ngrams, oovBuckets()));
     }
 
     @Override

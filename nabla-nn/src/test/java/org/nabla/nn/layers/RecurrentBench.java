@@ -73,7 +73,8 @@ public class RecurrentBench {
 
     /**
      * The fused cells alone: a traced forward + gradient of LSTM(64) and GRU(64) (or, with
-     * {@code -Dnabla.bench.cells=SimpleRNN}, SimpleRNN(64)'s fused loop against its unrolled steps) over [32, 20, 32]
+     * {@code -Dnabla.bench.cells=SimpleRNN,SimpleRNN-relu}, SimpleRNN(64)'s fused loop, tanh or relu, against its
+     * unrolled steps) over [32, 20, 32]
      * inputs, fused and unfused in adjacent pairs of rounds; prints the median of the per-pair time ratios (robust to the machine's drift).
      */
     static void fusedCellPairs() {
@@ -89,6 +90,7 @@ public class RecurrentBench {
             RecurrentLayer lstm = switch (kind) {
                 case "LSTM" -> new LSTM(64).fusedCell(k == 0);
                 case "SimpleRNN" -> new SimpleRNN(64).fusedSequence(k == 0);
+                case "SimpleRNN-relu" -> ((SimpleRNN) new SimpleRNN(64).activation("relu")).fusedSequence(k == 0);
                 default -> new GRU(64).fusedCell(k == 0);
             };
             lstm.call(x);

@@ -143,17 +143,19 @@ class RecurrentSequenceTest {
         List<Config> all = configurations();
         for (int i = 0; i < all.size(); i++) {
             Config c = all.get(i);
-            checkSimpleRnn(x, c.initial() ? h0 : null, mask(c.masked()), c.sequences(), c.backwards(), c.zeroOut(),
-                    i % 2 == 1, i % 3 != 2);
+            for (String activation : new String[] {"tanh", "relu"}) {
+                checkSimpleRnn(x, c.initial() ? h0 : null, mask(c.masked()), c.sequences(), c.backwards(),
+                        c.zeroOut(), i % 2 == 1, i % 3 != 2, activation);
+            }
         }
     }
 
     private static void checkSimpleRnn(Tensor x, Tensor h0, Tensor mask, boolean sequences, boolean backwards,
-                                       boolean zeroOut, boolean traced, boolean bias) {
+                                       boolean zeroOut, boolean traced, boolean bias, String activation) {
         SimpleRNN fused = (SimpleRNN) new SimpleRNN(U).useBias(bias).returnSequences(sequences).returnState(true)
-                .goBackwards(backwards);
+                .goBackwards(backwards).activation(activation);
         SimpleRNN plain = (SimpleRNN) new SimpleRNN(U).useBias(bias).returnSequences(sequences).returnState(true)
-                .goBackwards(backwards);
+                .goBackwards(backwards).activation(activation);
         fused.zeroOutputForMask(zeroOut);
         plain.zeroOutputForMask(zeroOut);
         plain.fusedSequence(false);
@@ -167,7 +169,7 @@ class RecurrentSequenceTest {
         assertNotNull(fused.fusedLoop(xw, mask, new Tensor[1]), "the fused layer runs SimpleRnnSequence");
         assertNull(plain.fusedLoop(xw, mask, new Tensor[1]), "the plain layer runs the unrolled steps");
         List<float[]> a = run(fused, x, h0, null, mask, traced), b = run(plain, x, h0, null, mask, traced);
-        String what = "SimpleRNN sequences " + sequences + ", backwards " + backwards + ", zero outputs " + zeroOut
+        String what = "SimpleRNN " + activation + ", sequences " + sequences + ", backwards " + backwards + ", zero outputs " + zeroOut
                 + ", mask " + (mask != null) + ", initial state " + (h0 != null) + ", traced " + traced + ", bias "
                 + bias;
         assertEquals(b.size(), a.size(), what);
