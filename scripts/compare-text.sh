@@ -9,10 +9,12 @@
 # shared lock: flock /tmp/nabla-bench.lock scripts/compare-text.sh ...
 # --models names: the first-names GRU instead (`nabla train --dataset names --model gru`,
 # scripts/references/keras_names_gender.py, torch_names.py; scripts/setup-datasets.sh names), for the same epochs.
-# Usage: scripts/compare-text.sh [--rounds N] [--epochs E] [--models lstm,transformer,names] [--peers keras,torch]
+# --aot: run Nabla as the launcher does, with its JVM options and its AOT cache (scripts/aot-cache.sh; made before the
+# first round when missing or older than the jars); without it (the default) Nabla starts with no cache.
+# Usage: scripts/compare-text.sh [--rounds N] [--epochs E] [--models lstm,transformer,names] [--peers keras,torch] [--aot]
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
-rounds=2; epochs=3; models=lstm,transformer; peers=keras,torch
+rounds=2; epochs=3; models=lstm,transformer; peers=keras,torch; aot=0
 venv="${NABLA_PEERS_VENV:-$HOME/.cache/nabla-peers/venv}"
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -20,18 +22,27 @@ while [ $# -gt 0 ]; do
     --epochs) epochs="$2"; shift 2 ;;
     --models) models="$2"; shift 2 ;;
     --peers) peers="$2"; shift 2 ;;
+    --aot) aot=1; shift ;;
     *) sed -n '/^# Usage/p' "$0" >&2; exit 2 ;;
   esac
 done
 source "$root/scripts/env.sh"
 cp="$root/nabla-cli/target/nabla-cli.jar:$root/nabla-cli/target/lib/*"
 [ -f "$root/nabla-cli/target/nabla-cli.jar" ] || { echo "build nabla-cli first" >&2; exit 1; }
+java_opts=(--add-modules=jdk.incubator.vector -XX:+UseParallelGC -XX:NewRatio=1 $NABLA_HEAP_OPTS)
+aot_opts=()
+if [ "$aot" = 1 ]; then
+  java_opts=(--add-modules=jdk.incubator.vector --enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow
+             -XX:+UseParallelGC -XX:NewRatio=1 $NABLA_HEAP_OPTS)   # the launcher's: a cache needs the same options
+  source "$root/scripts/aot-cache.sh"
+  nabla_aot_opts "$root" "${java_opts[@]}"
+fi
 results=$(mktemp)
 # steady = the mean throughput of epochs 2.. (train examples / seconds), from each tool's per-epoch lines
 for r in $(seq 1 "$rounds"); do
   for m in ${models//,/ }; do
     out=$(mktemp -d)
-    "$JAVA_HOME/bin/java" --add-modules=jdk.incubator.vector -XX:+UseParallelGC -XX:NewRatio=1 $NABLA_HEAP_OPTS -cp "$cp" \
+    "$JAVA_HOME/bin/java" "${java_opts[@]}" "${aot_opts[@]}" -cp "$cp" \
       org.nabla.cli.Main train $(if [ "$m" = names ]; then echo --dataset names --model gru; else echo --dataset spam --model "$m"; fi) --epochs "$epochs" --out "$out/run" --no-tensorboard \
       --quiet >/dev/null 2>&1 || { echo "nabla $m failed" >&2; continue; }
     python3 - "$out/run/metrics.json" "$r" "$m" >>"$results" <<'PY'
