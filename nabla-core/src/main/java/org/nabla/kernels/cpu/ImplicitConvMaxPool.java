@@ -82,9 +82,10 @@ final class ImplicitConvMaxPool {
         Band geometry = new Band(src, c, w, p, ph, pw, rowPixels);
         int[] taps = taps(p, pw, oc);
         Parallel.forRange(rows * groups, grain, (from, to) -> {
-            float[] conv = new float[Math.min(bandRows, to - from) * rowPixels * oc];
-            float[] tile = new float[MR * NR];
-            int[] base = new int[MR], offsets = new int[Math.min(bandRows, to - from) * rowPixels];
+            ConvScratch scratch = ConvScratch.get();
+            float[] conv = scratch.floats(0, Math.min(bandRows, to - from) * rowPixels * oc);
+            float[] tile = scratch.floats(1, MR * NR);
+            int[] base = scratch.ints(0, MR), offsets = scratch.ints(1, Math.min(bandRows, to - from) * rowPixels);
             for (int item = from; item < to; ) {
                 int group = item / rows, end = Math.min(to, (group + 1) * rows);
                 int j0 = group * panels / groups, j1 = (group + 1) * panels / groups;
