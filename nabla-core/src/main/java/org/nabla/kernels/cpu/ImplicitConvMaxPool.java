@@ -1,7 +1,6 @@
 package org.nabla.kernels.cpu;
 
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 import org.nabla.ops.NnOps;
@@ -159,7 +158,9 @@ final class ImplicitConvMaxPool {
                     FloatVector m = FloatVector.fromArray(S, conv, first + ch);
                     for (int t = 1; t < taps.length; t++) {
                         FloatVector v = FloatVector.fromArray(S, conv, first + ch + taps[t]);
-                        m = m.blend(v, wins(v, m));
+                        // v wins: larger, or the first NaN (as TiledMaxPool); written out, not a helper taking vectors
+                        m = m.blend(v, v.compare(VectorOperators.GT, m)
+                                .or(v.test(VectorOperators.IS_NAN).andNot(m.test(VectorOperators.IS_NAN))));
                     }
                     m.intoArray(y, yi + ch);
                 }
@@ -202,11 +203,6 @@ final class ImplicitConvMaxPool {
                 }
             }
         }
-    }
-
-    /** Whether v takes over from the running maximum m: larger, or the first NaN (as TiledMaxPool). */
-    private static VectorMask<Float> wins(FloatVector v, FloatVector m) {
-        return v.compare(VectorOperators.GT, m).or(v.test(VectorOperators.IS_NAN).andNot(m.test(VectorOperators.IS_NAN)));
     }
 
     private static int gcd(int a, int b) { return b == 0 ? a : gcd(b, a % b); }
