@@ -1,7 +1,6 @@
 package org.nabla.kernels.cpu;
 
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 import org.nabla.ops.NnOps;
@@ -82,9 +81,10 @@ final class ImplicitConvMaxPool {
         Band geometry = new Band(src, c, w, p, ph, pw, rowPixels);
         int[] taps = taps(p, pw, oc);
         Parallel.forRange(rows * groups, grain, (from, to) -> {
-            float[] conv = new float[Math.min(bandRows, to - from) * rowPixels * oc];
-            float[] tile = new float[MR * NR];
-            int[] base = new int[MR], offsets = new int[Math.min(bandRows, to - from) * rowPixels];
+            ConvScratch scratch = ConvScratch.get();
+            float[] conv = scratch.floats(0, Math.min(bandRows, to - from) * rowPixels * oc);
+            float[] tile = scratch.floats(1, MR * NR);
+            int[] base = scratch.ints(0, MR), offsets = scratch.ints(1, Math.min(bandRows, to - from) * rowPixels);
             for (int item = from; item < to; ) {
                 int group = item / rows, end = Math.min(to, (group + 1) * rows);
                 int j0 = group * panels / groups, j1 = (group + 1) * panels / groups;
@@ -158,7 +158,9 @@ final class ImplicitConvMaxPool {
                     FloatVector m = FloatVector.fromArray(S, conv, first + ch);
                     for (int t = 1; t < taps.length; t++) {
                         FloatVector v = FloatVector.fromArray(S, conv, first + ch + taps[t]);
-                        m = m.blend(v, wins(v, m));
+                        // v wins: larger, or the first NaN (as TiledMaxPool); written out, not a helper taking vectors
+                        m = m.blend(v, v.compare(VectorOperators.GT, m)
+                                .or(v.test(VectorOperators.IS_NAN).andNot(m.test(VectorOperators.IS_NAN))));
                     }
                     m.intoArray(y, yi + ch);
                 }
@@ -201,11 +203,6 @@ final class ImplicitConvMaxPool {
                 }
             }
         }
-    }
-
-    /** Whether v takes over from the running maximum m: larger, or the first NaN (as TiledMaxPool). */
-    private static VectorMask<Float> wins(FloatVector v, FloatVector m) {
-        return v.compare(VectorOperators.GT, m).or(v.test(VectorOperators.IS_NAN).andNot(m.test(VectorOperators.IS_NAN)));
     }
 
     private static int gcd(int a, int b) { return b == 0 ? a : gcd(b, a % b); }

@@ -13,7 +13,9 @@ import org.nabla.ops.PoolWindow;
  * dilation (the usual 2x2 / stride 2). No window shares an input element, so the gradient is written, not scattered:
  * every input element gets the output gradient if it is its window's first maximum and 0 otherwise (rows and columns
  * no window covers get 0 too). Whole vectors of channel lanes at a time, with NaN handled as {@link NnPooling} does
- * (the first maximum wins, a NaN wins over numbers), so both give identical results.
+ * (the first maximum wins, a NaN wins over numbers), so both give identical results. The vector loops are written
+ * out in place: a helper method taking or returning vectors that C2 leaves un-inlined boxes every vector (the
+ * backward pass allocated 130 KB per call at batch 4 that way).
  */
 final class TiledMaxPool {
     private TiledMaxPool() {}
@@ -44,7 +46,15 @@ final class TiledMaxPool {
                     int o = (row * g.ow + j) * g.c, first = g.windowStart(row, j);
                     int ch = 0;
                     for (int end = F.loopBound(g.c); ch < end; ch += F.length()) {
-                        max(x, g, first + ch).intoArray(y, o + ch);
+                        int at = first + ch;
+                        FloatVector m = FloatVector.fromArray(F, x, at);
+                        for (int t = 1; t < g.taps; t++) {
+                            FloatVector v = FloatVector.fromArray(F, x, at + g.tap(t));
+                            // v wins: larger, or the first NaN
+                            m = m.blend(v, v.compare(VectorOperators.GT, m)
+                                    .or(v.test(VectorOperators.IS_NAN).andNot(m.test(VectorOperators.IS_NAN))));
+                        }
+                        m.intoArray(y, o + ch);
                     }
                     for (; ch < g.c; ch++) y[o + ch] = x[first + ch + g.tap(g.firstMax(x, first + ch))];
                 }
@@ -67,7 +77,23 @@ final class TiledMaxPool {
                     int o = (row * g.ow + j) * g.c, first = g.windowStart(row, j);
                     int ch = 0;
                     for (int end = F.loopBound(g.c); ch < end; ch += F.length()) {
-                        scatterVector(x, g, first + ch, FloatVector.fromArray(F, grad, o + ch), dx);
+                        // the window's maximum as in forward, then gv at each lane's first maximum, 0 at the others
+                        int at = first + ch;
+                        FloatVector m = FloatVector.fromArray(F, x, at);
+                        for (int t = 1; t < g.taps; t++) {
+                            FloatVector v = FloatVector.fromArray(F, x, at + g.tap(t));
+                            m = m.blend(v, v.compare(VectorOperators.GT, m)
+                                    .or(v.test(VectorOperators.IS_NAN).andNot(m.test(VectorOperators.IS_NAN))));
+                        }
+                        FloatVector gv = FloatVector.fromArray(F, grad, o + ch), zero = FloatVector.zero(F);
+                        VectorMask<Float> mNaN = m.test(VectorOperators.IS_NAN), taken = F.maskAll(false);
+                        for (int t = 0; t < g.taps; t++) {
+                            FloatVector v = FloatVector.fromArray(F, x, at + g.tap(t));
+                            VectorMask<Float> hit = v.compare(VectorOperators.EQ, m)
+                                    .or(v.test(VectorOperators.IS_NAN).and(mNaN)).andNot(taken);
+                            zero.blend(gv, hit).intoArray(dx, at + g.tap(t));
+                            taken = taken.or(hit);
+                        }
                     }
                     for (; ch < g.c; ch++) {
                         int win = g.firstMax(x, first + ch);
@@ -86,35 +112,6 @@ final class TiledMaxPool {
     }
 
     private static int grain(Geometry g) { return Math.max(1, (1 << 14) / Math.max(1, g.ow * g.c * g.taps)); }
-
-    /** Whether v takes over from the running maximum m: larger, or the first NaN. */
-    private static VectorMask<Float> wins(FloatVector v, FloatVector m) {
-        return v.compare(VectorOperators.GT, m).or(v.test(VectorOperators.IS_NAN).andNot(m.test(VectorOperators.IS_NAN)));
-    }
-
-    private static FloatVector max(float[] x, Geometry g, int at) {
-        FloatVector m = FloatVector.fromArray(F, x, at);
-        for (int t = 1; t < g.taps; t++) {
-            FloatVector v = FloatVector.fromArray(F, x, at + g.tap(t));
-            m = m.blend(v, wins(v, m));
-        }
-        return m;
-    }
-
-    /** Writes gv at the first maximum of each lane's window and 0 at its other taps. */
-    private static void scatterVector(float[] x, Geometry g, int at, FloatVector gv, float[] dx) {
-        FloatVector m = max(x, g, at);
-        VectorMask<Float> mNaN = m.test(VectorOperators.IS_NAN);
-        VectorMask<Float> taken = F.maskAll(false);
-        FloatVector zero = FloatVector.zero(F);
-        for (int t = 0; t < g.taps; t++) {
-            FloatVector v = FloatVector.fromArray(F, x, at + g.tap(t));
-            VectorMask<Float> same = v.compare(VectorOperators.EQ, m).or(v.test(VectorOperators.IS_NAN).and(mNaN));
-            VectorMask<Float> hit = same.andNot(taken);
-            zero.blend(gv, hit).intoArray(dx, at + g.tap(t));
-            taken = taken.or(hit);
-        }
-    }
 
     /** The shapes of one call; taps are numbered row-major within a window. */
     private record Geometry(int n, int h, int w, int c, int kh, int kw, int oh, int ow, int taps) {

@@ -61,8 +61,9 @@ final class WinogradConvMaxPool {
         int rowStride = src.wd() * c, imageStride = src.h() * rowStride;
         Parallel.forRange(blocks, grain, (from, to) -> {
             int band = Math.min(BAND_BLOCKS, to - from) * MR; // tiles per band: the scratch's row count
-            float[] v = new float[POINTS * band * c], m = new float[POINTS * band * oc];
-            int[] corner = new int[band], base = new int[MR];
+            ConvScratch scratch = ConvScratch.get();
+            float[] v = scratch.floats(0, POINTS * band * c), m = scratch.floats(1, POINTS * band * oc);
+            int[] corner = scratch.ints(0, band), base = scratch.ints(1, MR);
             for (int b0 = from; b0 < to; b0 += BAND_BLOCKS) {
                 int t0 = b0 * MR, rows = (Math.min(to, b0 + BAND_BLOCKS) - b0) * MR;
                 int count = Math.min(tiles - t0, rows);

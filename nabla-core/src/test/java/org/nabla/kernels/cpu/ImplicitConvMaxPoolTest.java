@@ -145,4 +145,34 @@ class ImplicitConvMaxPoolTest {
             }
         }
     }
+
+    /**
+     * The per-thread working arrays ({@link ConvScratch}) are not cleared between calls: a call whose scratch holds
+     * NaN and out-of-range offsets left by earlier work gives the same bits as before, by the direct path and by
+     * Winograd (each writes before it reads).
+     */
+    @Test
+    void staleScratchDoesNotChangeTheResult() {
+        for (Case k : new Case[] {
+            new Case(1, 13, 13, 32, 3, 3, 64, 1, 1, "VALID", 1), // direct, filter in place
+            new Case(2, 11, 14, 1, 3, 3, 32, 1, 1, "SAME", 1), // direct, K = 9 kernel, packed filter
+            new Case(11, 13, 13, 32, 3, 3, 64, 1, 1, "VALID", 1), // 275 tiles: Winograd
+        }) {
+            NnOps.Window2D w = ImplicitConvTest.window(k);
+            float[] x = ImplicitConvTest.random(k.n() * k.h() * k.w() * k.c());
+            float[] f = ImplicitConvTest.random(k.kh() * k.kw() * k.c() * k.oc());
+            float[] bias = ImplicitConvTest.random(k.oc());
+            int size = k.n() * (w.outH() / 2) * (w.outW() / 2) * k.oc();
+            float[] before = new float[size], after = new float[size];
+            ImplicitConvMaxPool.forward(x, k.n(), k.h(), k.w(), k.c(), w, f, k.oc(), bias, true, 2, before);
+            ConvScratch scratch = ConvScratch.get();
+            for (int slot = 0; slot < 2; slot++) {
+                java.util.Arrays.fill(scratch.floats(slot, 1 << 16), Float.NaN);
+                java.util.Arrays.fill(scratch.ints(slot, 1 << 12), Integer.MIN_VALUE);
+            }
+            ImplicitConvMaxPool.forward(x, k.n(), k.h(), k.w(), k.c(), w, f, k.oc(), bias, true, 2, after);
+            assertArrayEquals(before, after, k + ": the stale scratch changed the result");
+            for (float v : after) assertEquals(false, Float.isNaN(v), k + ": NaN from the stale scratch");
+        }
+    }
 }
