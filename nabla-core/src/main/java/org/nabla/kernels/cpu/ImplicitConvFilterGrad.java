@@ -104,7 +104,13 @@ final class ImplicitConvFilterGrad {
                 int row = k0 + Math.min(r, kr - 1);
                 koff[r] = row / seg * rowStep + row % seg;
             }
-            for (int j = 0; j < oc; j += NR) {
+            int j = 0;
+            if (kr > 3 && FilterGradWideTile.ENABLED) {
+                for (; j + FilterGradWideTile.WIDTH <= oc; j += FilterGradWideTile.WIDTH) {
+                    FilterGradWideTile.kernel(x, base, np, koff, dy, gi + j, oc, df, k0 * oc + j, kr);
+                }
+            }
+            for (; j < oc; j += NR) {
                 if (kr <= 3) kernel3(x, base, np, koff, dy, gi + j, oc, df, k0 * oc + j, kr);
                 else kernel(x, base, np, koff, dy, gi + j, oc, df, k0 * oc + j, kr);
             }
@@ -138,7 +144,7 @@ final class ImplicitConvFilterGrad {
      * df rows [0, kr) of the tile at dfi (row stride ldg) += sum over the np pixels i of x[base[i] + koff[r]] *
      * dy[gi + i * ldg + j], j in [0, NR).
      */
-    private static void kernel(float[] x, int[] base, int np, int[] koff, float[] dy, int gi, int ldg, float[] df,
+    static void kernel(float[] x, int[] base, int np, int[] koff, float[] dy, int gi, int ldg, float[] df,
                                int dfi, int kr) {
         int o0 = koff[0], o1 = koff[1], o2 = koff[2], o3 = koff[3], o4 = koff[4], o5 = koff[5];
         FloatVector z = FloatVector.zero(S);

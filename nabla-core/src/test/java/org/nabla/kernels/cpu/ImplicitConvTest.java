@@ -160,6 +160,8 @@ class ImplicitConvTest {
             new Case(3, 10, 9, 1, 2, 2, 2 * nr, 2, 1, "SAME", 1), // K = 4: one 6-row tile with 4 rows, two panels
             new Case(3, 10, 9, 1, 1, 2, nr, 1, 1, "VALID", 1), // K = 2: only the 3-row kernel
             new Case(2, 9, 9, 7, 1, 1, nr, 1, 1, "VALID", 1), // K = 7: 6 rows, then 1
+            new Case(2, 8, 8, 5, 1, 1, 3 * nr, 1, 1, "VALID", 1), // a wide tile of 5 rows, then a narrow panel
+            new Case(2, 8, 7, 11, 1, 1, 4 * nr, 1, 1, "VALID", 1), // K = 11: 6 rows then 5, two wide tiles
         };
         for (Case k : cases) {
             NnOps.Window2D w = window(k);
@@ -176,6 +178,24 @@ class ImplicitConvTest {
                 assertEquals(expected[i], df[i], tol, k + " element " + i);
                 assertEquals(expected[i], byImage[i], tol, k + " element " + i + ", dY image by image");
             }
+        }
+    }
+
+    /** The wide tile sums each element's products in the narrow tile's order: the same bits, for 4 and 6 rows. */
+    @Test
+    void wideFilterGradTileEqualsTwoNarrowOnesBitwise() {
+        int nr = ImplicitConv.NR, width = FilterGradWideTile.WIDTH, np = 37, ldg = width + nr;
+        float[] x = random(400), dy = random(np * ldg);
+        int[] base = new int[np];
+        for (int i = 0; i < np; i++) base[i] = (i * 7) % 300;
+        int[] koff = {0, 5, 11, 40, 41, 90};
+        for (int kr : new int[] {4, 6}) {
+            float[] wide = random(ImplicitConv.MR * ldg), narrow = wide.clone();
+            FilterGradWideTile.kernel(x, base, np, koff, dy, nr, ldg, wide, 3, kr);
+            for (int j = 0; j < width; j += nr) {
+                ImplicitConvFilterGrad.kernel(x, base, np, koff, dy, nr + j, ldg, narrow, 3 + j, kr);
+            }
+            assertArrayEquals(narrow, wide, "rows " + kr);
         }
     }
 }
