@@ -198,9 +198,14 @@ public final class Gemm {
                                   float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
                                   float beta, float[] c, int cOff, int ldc) {
         if (m == 1) {
-            // c row = alpha * (a row) x op(B) + beta * c row: the small path with a contiguous a row.
+            // c row = alpha * (a row) x op(B) + beta * c row: the small path with a contiguous a row (a stored row
+            // already is one: no copy, so batch-1 inference allocates nothing here).
+            if (!transA) {
+                smallFloat(false, transB, 1, n, k, alpha, a, aOff, k, b, bOff, ldb, beta, c, cOff, ldc);
+                return;
+            }
             float[] row = new float[k];
-            for (int p = 0; p < k; p++) row[p] = transA ? a[aOff + p * lda] : a[aOff + p];
+            for (int p = 0; p < k; p++) row[p] = a[aOff + p * lda];
             smallFloat(false, transB, 1, n, k, alpha, row, 0, k, b, bOff, ldb, beta, c, cOff, ldc);
             return;
         }
