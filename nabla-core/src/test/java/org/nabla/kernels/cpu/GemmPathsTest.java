@@ -96,6 +96,34 @@ class GemmPathsTest {
         }
     }
 
+    /**
+     * A narrow product with beta != 0 (SGD's fused update of a 10-class layer) rounds twice, as the kernel's own
+     * store did: {@code alpha * sums} first (the beta = 0 result), then {@code beta * C + that}; eight-row groups and
+     * the rows left over alike, on one thread or several.
+     */
+    @Test
+    void narrowBetaAddsTheBetaZeroResultToScaledC() {
+        Random rnd = new Random(10);
+        for (boolean ta : new boolean[] {false, true}) {
+            for (int m : new int[] {7, 8, 13, 128}) {
+                int k = 32, n = 10, lda = ta ? m : k;
+                float[] a = random(rnd, m * k), b = random(rnd, k * n), c0 = random(rnd, m * n);
+                float[] scaled = new float[m * n];
+                GemmFloatNarrow.gemm(ta, false, m, n, k, -0.01f, a, 0, lda, b, 0, n, 0f, scaled, 0, n, 1, null);
+                for (int threads : new int[] {1, 4}) {
+                    float[] c = c0.clone();
+                    GemmFloatNarrow.gemm(ta, false, m, n, k, -0.01f, a, 0, lda, b, 0, n, 0.5f, c, 0, n, threads,
+                            null);
+                    for (int i = 0; i < m * n; i++) {
+                        float expected = 0.5f * c0[i] + scaled[i];
+                        assertEquals(Float.floatToIntBits(expected), Float.floatToIntBits(c[i]),
+                                "m=" + m + " ta=" + ta + " threads=" + threads + " at " + i);
+                    }
+                }
+            }
+        }
+    }
+
     /** Random A, B, C with row padding {@code pad} and a leading offset {@code off}; checks C and the padding. */
     static void check(Random rnd, int m, int n, int k, boolean ta, boolean tb, float alpha, float beta, int off,
                       int pad) {
