@@ -35,6 +35,9 @@
 #   --setup-only     build Nabla and the TensorFlow Java peer and install the Python peers, measure nothing (do it
 #                    outside the lock)
 set -euo pipefail
+# This machine image sets OPENBLAS_CORETYPE=Haswell and OPENBLAS_L2_SIZE (older AVX2 kernels): the peers' libraries
+# choose their own kernels instead (Nabla does not read them).
+unset OPENBLAS_CORETYPE OPENBLAS_L2_SIZE
 root="$(cd "$(dirname "$0")/.." && pwd)"
 rounds=3; seconds=3; warmup=20; steps=20; out="$root/target/compare-peers.json"; setup_only=0; torch_compile=0
 tfjava=1; models="mlp,cnn"; phases="train,infer"; infer_batch="1000,1"; only_peers=""

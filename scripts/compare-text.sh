@@ -13,6 +13,9 @@
 # first round when missing or older than the jars); without it (the default) Nabla starts with no cache.
 # Usage: scripts/compare-text.sh [--rounds N] [--epochs E] [--models lstm,transformer,names] [--peers keras,torch] [--aot]
 set -euo pipefail
+# This machine image sets OPENBLAS_CORETYPE=Haswell and OPENBLAS_L2_SIZE (older AVX2 kernels): the peers' libraries
+# choose their own kernels instead (Nabla does not read them).
+unset OPENBLAS_CORETYPE OPENBLAS_L2_SIZE
 root="$(cd "$(dirname "$0")/.." && pwd)"
 rounds=2; epochs=3; models=lstm,transformer; peers=keras,torch; aot=0
 venv="${NABLA_PEERS_VENV:-$HOME/.cache/nabla-peers/venv}"
