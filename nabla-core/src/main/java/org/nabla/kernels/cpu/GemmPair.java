@@ -16,7 +16,10 @@ final class GemmPair {
     /** Rows per work item (a multiple of the micro-tile's 8): small items leave little to a thread that stalls. */
     static final int BLOCK_ROWS = Integer.getInteger("nabla.gemm.pairRows", 64) / GemmFloat.MR * GemmFloat.MR;
 
-    /** Each thread's hidden rows (BLOCK_ROWS x n1), grown on demand. */
+    /** The largest hidden layer (floats) the shapes that run as two products keep in a thread's buffer. */
+    private static final int MAX_KEPT_HIDDEN = 1 << 18;
+
+    /** Each thread's hidden rows (BLOCK_ROWS x n1, or all of a hidden layer that runs as two products). */
     private static final ThreadLocal<float[][]> HIDDEN = ThreadLocal.withInitial(() -> new float[1][0]);
 
     private GemmPair() {}
@@ -31,7 +34,11 @@ final class GemmPair {
         float[] b1 = (float[]) w1.data(), b2 = (float[]) w2.data();
         int ldb1 = w1.shape().dim(1), ldb2 = w2.shape().dim(1);
         if (!fits(m, k, n1, n2, transB1) || BLOCK_ROWS <= 0) {
-            float[] hidden = new float[Math.multiplyExact(m, n1)];
+            // The hidden layer is read at once, so the thread's buffer serves (fresh arrays are cold pages).
+            int size = Math.multiplyExact(m, n1);
+            float[][] holder = HIDDEN.get();
+            if (size <= MAX_KEPT_HIDDEN && holder[0].length < size) holder[0] = new float[size];
+            float[] hidden = size <= MAX_KEPT_HIDDEN ? holder[0] : new float[size];
             Gemm.sgemmBias(transA, transB1, m, n1, k, a, 0, lda, b1, 0, ldb1, bias1, 0, relu1, hidden, 0, n1, w1);
             Gemm.sgemmBias(false, transB2, m, n2, n1, hidden, 0, n1, b2, 0, ldb2, bias2, 0, relu2, c, 0, n2, w2);
             return;
