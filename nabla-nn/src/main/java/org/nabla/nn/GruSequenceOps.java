@@ -206,6 +206,7 @@ public final class GruSequenceOps implements OpLibrary {
         Arrays.fill(drb, 0f);
         float[] dh = ((float[]) ctx.input(7).data()).clone();
         float[] carry = new float[batch * units], dInner = new float[batch * g], dhPrev = new float[batch * units];
+        float[] ut = SequenceLoops.transpose(u, units, g);
         boolean[] live = new boolean[batch];
         for (int k = time - 1; k >= 0; k--) {
             int t = back ? time - 1 - k : k;
@@ -223,7 +224,7 @@ public final class GruSequenceOps implements OpLibrary {
                 cellGrad(gates, inner, row, units, hp, prev, dh, dOut, carry, s, at, dxw, x, dInner, di);
                 for (int j = 0; j < g; j++) drb[j] += dInner[di + j];
             }
-            Gemm.sgemm(false, true, batch, units, g, 1f, dInner, 0, g, u, 0, g, 0f, dhPrev, 0, units);
+            Gemm.sgemm(false, false, batch, units, g, 1f, dInner, 0, g, ut, 0, units, 0f, dhPrev, 0, units);
             for (int b = 0; b < batch; b++) {
                 if (!live[b]) continue;
                 for (int j = 0; j < units; j++) dh[b * units + j] += dhPrev[b * units + j];

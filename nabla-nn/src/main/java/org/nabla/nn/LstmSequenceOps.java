@@ -197,6 +197,25 @@ public final class LstmSequenceOps implements OpLibrary {
         }
     }
 
+    /**
+     * dU = Σ h_prevᵀ · dz over every example and timestep, as one product per example over its whole sequence (k =
+     * time) instead of a batch-deep product per timestep: the previous states are laid out in dz's time order first
+     * (h0 where the sequence starts). Masked timesteps' dz rows are zero, so they add nothing.
+     */
+    private static void weightGrad(float[] h0, float[] hs, float[] dxw, int batch, int time, int units, boolean back,
+                                   float[] du) {
+        int g = 4 * units;
+        float[] prev = new float[time * units];
+        for (int b = 0; b < batch; b++) {
+            for (int t = 0; t < time; t++) {
+                int k = back ? time - 1 - t : t; // the processing step that wrote dz row t
+                if (k == 0) System.arraycopy(h0, b * units, prev, t * units, units);
+                else System.arraycopy(hs, (b * time + k - 1) * units, prev, t * units, units);
+            }
+            Gemm.sgemm(true, false, units, g, time, 1f, prev, 0, units, dxw, b * time * g, g, 1f, du, 0, g);
+        }
+    }
+
     /** LstmSequenceGrad(u, h0, c0, mask, gates, hs, cs, dOutputs, dh, dc). */
     private static Tensor[] backward(KernelContext ctx) {
         float[] u = (float[]) ctx.input(0).data(), h0 = (float[]) ctx.input(1).data();
@@ -212,6 +231,7 @@ public final class LstmSequenceOps implements OpLibrary {
         Arrays.fill(du, 0f);
         float[] dh = ((float[]) ctx.input(8).data()).clone(), dc = ((float[]) ctx.input(9).data()).clone();
         float[] carry = new float[batch * units], dhPrev = new float[batch * units], tanhC = new float[units];
+        float[] ut = SequenceLoops.transpose(u, units, g);
         boolean[] live = new boolean[batch];
         for (int k = time - 1; k >= 0; k--) {
             int t = back ? time - 1 - k : k;
@@ -228,15 +248,13 @@ public final class LstmSequenceOps implements OpLibrary {
                 int prev = k == 0 ? s : at - units;
                 cellGrad(gates, row, units, cp, prev, cs, at, tanhC, dh, dc, dOut, carry, s, dxw, dz);
             }
-            // dh_prev = dz · Uᵀ for the rows that stepped; dU += h_prevᵀ · dz (masked rows' dz are zero)
-            Gemm.sgemm(false, true, batch, units, g, 1f, dxw, t * g, time * g, u, 0, g, 0f, dhPrev, 0, units);
+            // dh_prev = dz · Uᵀ for the rows that stepped
+            Gemm.sgemm(false, false, batch, units, g, 1f, dxw, t * g, time * g, ut, 0, units, 0f, dhPrev, 0, units);
             for (int b = 0; b < batch; b++) {
                 if (live[b]) System.arraycopy(dhPrev, b * units, dh, b * units, units);
             }
-            if (k == 0) Gemm.sgemm(true, false, units, g, batch, 1f, h0, 0, units, dxw, t * g, time * g, 1f, du, 0, g);
-            else Gemm.sgemm(true, false, units, g, batch, 1f, hs, (k - 1) * units, time * units, dxw, t * g, time * g,
-                    1f, du, 0, g);
         }
+        weightGrad(h0, hs, dxw, batch, time, units, back, du);
         // an output that repeated the initial output (masked first steps) carried its gradient to h0
         for (int i = 0; i < dh.length; i++) dh[i] += carry[i];
         Shape state = Shape.of(batch, units);

@@ -61,4 +61,16 @@ final class SequenceLoops {
     static void carryMasked(float[] carry, int s, float[] dOut, int at, int units, boolean zeroOut) {
         for (int j = 0; j < units; j++) carry[s + j] = zeroOut ? 0f : carry[s + j] + dOut[at + j];
     }
+
+    /**
+     * The rows x cols recurrent kernel {@code u} transposed (cols x rows): the backward loops multiply by Uᵀ at every
+     * timestep, and a row-major Uᵀ is read in place by the GEMM where a transposed operand would be packed per step.
+     */
+    static float[] transpose(float[] u, int rows, int cols) {
+        float[] t = new float[rows * cols];
+        for (int i = 0; i < rows; i++) {
+            for (int j = 0; j < cols; j++) t[j * rows + i] = u[i * cols + j];
+        }
+        return t;
+    }
 }

@@ -171,6 +171,7 @@ public final class SimpleRnnSequenceOps implements OpLibrary {
         Arrays.fill(du, 0f);
         float[] dh = ((float[]) ctx.input(5).data()).clone();
         float[] carry = new float[batch * units], dA = new float[batch * units], dhPrev = new float[batch * units];
+        float[] ut = SequenceLoops.transpose(u, units, units);
         boolean[] live = new boolean[batch];
         for (int k = time - 1; k >= 0; k--) {
             int t = back ? time - 1 - k : k;
@@ -192,7 +193,7 @@ public final class SimpleRnnSequenceOps implements OpLibrary {
                     carry[s + j] = 0f;
                 }
             }
-            Gemm.sgemm(false, true, batch, units, units, 1f, dA, 0, units, u, 0, units, 0f, dhPrev, 0, units);
+            Gemm.sgemm(false, false, batch, units, units, 1f, dA, 0, units, ut, 0, units, 0f, dhPrev, 0, units);
             for (int b = 0; b < batch; b++) {
                 if (live[b]) System.arraycopy(dhPrev, b * units, dh, b * units, units);
             }
