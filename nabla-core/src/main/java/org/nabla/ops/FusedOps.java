@@ -172,6 +172,32 @@ public final class FusedOps {
         return Infer.one(DType.FLOAT32, out);
     }
 
+    /**
+     * Two dense layers in one op (2-D float32): {@code activation2(activation1(op(a) op(b1) + bias1) op(b2) + bias2)},
+     * each activation "NONE" or "RELU". Made by graph optimization from a FusedMatMul whose output only a second
+     * FusedMatMul reads (an inference graph's hidden layer and classifier), so one parallel loop takes each block of
+     * rows through both products and the hidden activations stay in cache; the result has the two ops' bits.
+     */
+    public static final OpDef FUSED_MAT_MUL_PAIR = OpDef.builder("FusedMatMulPair")
+            .inputs("a", "b1", "bias1", "b2", "bias2")
+            .attr("transposeA", AttrType.BOOL, false)
+            .attr("transposeB1", AttrType.BOOL, false)
+            .attr("activation1", AttrType.STRING, "NONE")
+            .attr("transposeB2", AttrType.BOOL, false)
+            .attr("activation2", AttrType.STRING, "NONE")
+            .shape(FusedOps::fusedMatMulPairShape)
+            .notDifferentiable().internal()
+            .summary("activation2(activation1(matmul(a, b1) + bias1) b2 + bias2), 2-D float32: two dense layers")
+            .build();
+
+    private static TensorSpec[] fusedMatMulPairShape(TensorSpec[] in, Attrs a) {
+        TensorSpec hidden = fusedMatMulShape(new TensorSpec[] {in[0], in[1], in[2]}, Attrs.of("transposeA",
+                a.getBool("transposeA"), "transposeB", a.getBool("transposeB1"), "activation",
+                a.getString("activation1")))[0];
+        return fusedMatMulShape(new TensorSpec[] {hidden, in[3], in[4]}, Attrs.of("transposeA", false, "transposeB",
+                a.getBool("transposeB2"), "activation", a.getString("activation2")));
+    }
+
     /** The Conv2D attributes of a FusedConv2D's (activation dropped). */
     public static Attrs convAttrs(Attrs fused) {
         return Attrs.of("strides", fused.getInts("strides"), "padding", fused.getString("padding"),

@@ -15,8 +15,8 @@ import org.nabla.Variable;
 
 /**
  * The reference mlp's traced inference, whose dense layers graph optimization turns into FusedMatMul (bias and ReLU
- * in the GEMM's epilogue), gives the bits of eager inference (MatMul, then BiasRelu / BiasAdd) at batch sizes that
- * take every GEMM path: one row, a few rows, B read in place, B packed.
+ * in the GEMM's epilogue, both layers then one FusedMatMulPair), gives the bits of eager inference (MatMul, then
+ * BiasRelu / BiasAdd) at batch sizes that take every GEMM path: one row, a few rows, B read in place, B packed.
  */
 class DenseInferenceFusionTest {
     @Test
@@ -24,7 +24,7 @@ class DenseInferenceFusionTest {
         Sequential m = ReferenceModels.mlp(3);
         TracedFunction f = TracedFunction.of("infer", in -> new Tensor[] {m.call(in[0])});
         SplittableRandom r = new SplittableRandom(9);
-        for (int batch : new int[] {1, 5, 64, 300}) {
+        for (int batch : new int[] {1, 5, 64, 300, 1000}) {
             float[] x = new float[batch * 784];
             for (int i = 0; i < x.length; i++) x[i] = (float) r.nextDouble();
             Tensor input = Tensor.wrap(DType.FLOAT32, Shape.of(batch, 28, 28, 1), x);

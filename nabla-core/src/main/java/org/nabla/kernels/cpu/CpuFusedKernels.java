@@ -39,6 +39,7 @@ public final class CpuFusedKernels {
                 FusedConvKernel::computeWithArgmax);
         r.register(FusedOps.FUSED_POOL_RELU_FILTER_GRAD, CpuDevice.TYPE, DType.FLOAT32, PoolReluFilterGrad::compute);
         r.register(FusedOps.FUSED_MAT_MUL, CpuDevice.TYPE, DType.FLOAT32, FusedMatMulKernel::compute);
+        r.register(FusedOps.FUSED_MAT_MUL_PAIR, CpuDevice.TYPE, DType.FLOAT32, FusedMatMulPairKernel::compute);
     }
 
     /**

@@ -114,7 +114,7 @@ public final class Gemm {
     }
 
     /** The kept copy of a weight B as {@link GemmFloatNarrow} pads it, or null (see {@link PackedWeights#get}). */
-    private static float[] paddedWeights(Tensor weights, boolean transB, int k, int n, float[] b, int bOff, int ldb) {
+    static float[] paddedWeights(Tensor weights, boolean transB, int k, int n, float[] b, int bOff, int ldb) {
         return PackedWeights.get(weights, new PackedWeights.Layout(0, transB, k, n), () -> {
             float[] p = new float[k * GemmFloat.V];
             GemmFloatNarrow.padB(transB, b, bOff, ldb, k, n, p);
@@ -123,7 +123,7 @@ public final class Gemm {
     }
 
     /** The kept copy of a weight B as {@link GemmFloat} packs it, or null (see {@link PackedWeights#get}). */
-    private static float[] packedWeights(Tensor weights, boolean transB, int k, int n, float[] b, int bOff, int ldb) {
+    static float[] packedWeights(Tensor weights, boolean transB, int k, int n, float[] b, int bOff, int ldb) {
         return PackedWeights.get(weights, new PackedWeights.Layout(1, transB, k, n),
                 () -> GemmFloat.packWhole(transB, b, bOff, ldb, k, n));
     }

@@ -313,6 +313,35 @@ final class GemmFloat {
         });
     }
 
+    /** Whether {@link #rowBlock} applies: B packed whole by {@link #packWhole}, so a row block needs no sharing. */
+    static boolean rowBlocks(boolean transB, int m) { return takesPackedB(transB, m); }
+
+    /**
+     * Rows [ic, ic + mc) of C = op(A) * op(B) (alpha 1, beta 0) over every column, op(B) packed whole by
+     * {@link #packWhole}, on the calling thread; C's row ic is at c[cOff] (so a thread's own small buffer serves).
+     * The K blocks, their order and the tile arithmetic are {@link #run}'s, so every element gets the bits of the
+     * whole product; the epilogue (null: none) goes over each tile after its last K block.
+     */
+    static void rowBlock(boolean transA, int n, int k, float[] a, int aOff, int lda, float[] packedB, int ic, int mc,
+                         float[] c, int cOff, int ldc, GemmEpilogue epilogue) {
+        boolean directA = !PACK_A;
+        int kcMax = kcMax(n, k);
+        float[] ap = A_BLOCK.get();
+        float[] edge = B_EDGE.get();
+        float[] tile = TILE.get();
+        for (int jc = 0; jc < n; jc += NC) {
+            int nc = Math.min(NC, n - jc);
+            int slivers = (nc + NR - 1) / NR;
+            for (int pc = 0; pc < k; pc += kcMax) {
+                int kc = Math.min(kcMax, k - pc);
+                Block blk = new Block(transA, directA, a, aOff, lda, false, packedB, panelOffset(n, k, jc, pc), 0, ic,
+                        pc, mc, kc, nc);
+                macro(blk, ap, edge, 0, slivers, 1f, pc == 0 ? 0f : 1f, c, cOff + jc, ldc, tile,
+                        pc + kc == k ? epilogue : null, jc);
+            }
+        }
+    }
+
     /**
      * The work items of one product (or one NC-wide panel of it): A blocks of mc rows (equal-sized: the last no
      * smaller than the others, so no thin, slow remainder) times chunks of NR-wide B slivers. Each A block's slivers

@@ -42,17 +42,32 @@ final class GemmFloatNarrow {
         int stepR = transA ? 1 : lda, stepP = transA ? lda : 1;
         int groups = (m + ROWS - 1) / ROWS;
         // A grain of groups / threads gives exactly `threads` chunks (a rounded-up grain could give only one).
-        Parallel.forRange(groups, Math.max(1, groups / threads), (g0, g1) -> {
-            for (int g = g0; g < g1; g++) {
-                int i = g * ROWS;
-                if (i + ROWS <= m) {
-                    rows8(k, a, aOff + i * stepR, stepR, stepP, bp, alpha, beta, c, cOff + i * ldc, ldc, mask);
-                } else {
-                    rows(i, m, k, a, aOff, stepR, stepP, bp, alpha, beta, c, cOff, ldc, mask);
-                }
-                if (epilogue != null) epilogue.apply(c, cOff + i * ldc, ldc, Math.min(ROWS, m - i), 0, n);
+        Parallel.forRange(groups, Math.max(1, groups / threads), (g0, g1) ->
+                groups(g0 * ROWS, Math.min(m, g1 * ROWS), n, k, a, aOff, stepR, stepP, bp, alpha, beta, c, cOff, ldc,
+                        mask, epilogue));
+    }
+
+    /**
+     * Rows [i0, i1) of C = op(A) op(B) (alpha 1, beta 0) on the calling thread, op(B) padded by {@link #padB} and A
+     * row-major (row stride lda): the arithmetic of {@link #gemm}, so each row gets its bits.
+     */
+    static void rowRange(int i0, int i1, int n, int k, float[] a, int aOff, int lda, float[] paddedB, float[] c,
+                         int cOff, int ldc, GemmEpilogue epilogue) {
+        groups(i0, i1, n, k, a, aOff, lda, 1, paddedB, 1f, 0f, c, cOff, ldc, S.indexInRange(0, n), epilogue);
+    }
+
+    /** Rows [i0, i1) in groups of eight from row i0 (the last group shorter), each followed by the epilogue. */
+    private static void groups(int i0, int i1, int n, int k, float[] a, int aOff, int stepR, int stepP, float[] bp,
+                               float alpha, float beta, float[] c, int cOff, int ldc, VectorMask<Float> mask,
+                               GemmEpilogue epilogue) {
+        for (int i = i0; i < i1; i += ROWS) {
+            if (i + ROWS <= i1) {
+                rows8(k, a, aOff + i * stepR, stepR, stepP, bp, alpha, beta, c, cOff + i * ldc, ldc, mask);
+            } else {
+                rows(i, i1, k, a, aOff, stepR, stepP, bp, alpha, beta, c, cOff, ldc, mask);
             }
-        });
+            if (epilogue != null) epilogue.apply(c, cOff + i * ldc, ldc, Math.min(ROWS, i1 - i), 0, n);
+        }
     }
 
     /** op(B) padded into the calling thread's reused buffer. */

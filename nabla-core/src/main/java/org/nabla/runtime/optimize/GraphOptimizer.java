@@ -86,6 +86,7 @@ public final class GraphOptimizer {
         if (o.fusion()) passes.add(new ConvBiasActivationFusion());
         if (o.fusion()) passes.add(new ConvMaxPoolFusion());
         if (o.fusion()) passes.add(new MatMulBiasActivationFusion());
+        if (o.fusion() && MatMulPairFusion.ENABLED) passes.add(new MatMulPairFusion());
         if (o.fusion()) passes.add(new PoolReluGradFusion());
         if (o.fusion() && ConvMaxPoolArgmaxFusion.ENABLED) passes.add(new ConvMaxPoolArgmaxFusion());
         if (o.fusion() && PoolReluFilterGradFusion.ENABLED) passes.add(new PoolReluFilterGradFusion());

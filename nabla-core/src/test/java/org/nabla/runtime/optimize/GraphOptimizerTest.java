@@ -433,6 +433,40 @@ class GraphOptimizerTest {
     }
 
     @Test
+    void twoDenseLayersFuseIntoOnePairOnlyWhenTheHiddenLayerHasNoOtherUse() {
+        Graph g = new Graph();
+        Tensor logits, hiddenKept, keptLogits, wide, chain;
+        try (ExecutionContext.Scope s = g.asDefault()) {
+            // 300 x 784 x 128 then x 10: the mlp's inference, the row-block path of the pair's kernel.
+            Tensor x = g.placeholder("x", DType.FLOAT32, Shape.of(300, 784));
+            Tensor w = g.placeholder("w", DType.FLOAT32, Shape.of(784, 128));
+            Tensor b = g.placeholder("b", DType.FLOAT32, Shape.of(128));
+            Tensor w2 = g.placeholder("w2", DType.FLOAT32, Shape.of(128, 10));
+            Tensor b2 = g.placeholder("b2", DType.FLOAT32, Shape.of(10));
+            Tensor w3 = g.placeholder("w3", DType.FLOAT32, Shape.of(128, 40));
+            Tensor b3 = g.placeholder("b3", DType.FLOAT32, Shape.of(40));
+            Tensor w4 = g.placeholder("w4", DType.FLOAT32, Shape.of(10, 10));
+            logits = Ops.biasAdd(Ops.matmul(Ops.relu(Ops.biasAdd(Ops.matmul(x, w), b)), w2), b2); // -> pair
+            hiddenKept = Ops.relu(Ops.biasAdd(Ops.matmul(Ops.neg(x), w), b));                       // fetched: stays
+            keptLogits = Ops.biasAdd(Ops.matmul(hiddenKept, w2), b2);
+            wide = Ops.biasAdd(Ops.matmul(Ops.relu(Ops.biasAdd(Ops.matmul(Ops.abs(x), w), b)), w3), b3); // 40: stays
+            Tensor first = Ops.relu(Ops.biasAdd(Ops.matmul(Ops.exp(x), w), b));
+            chain = Ops.biasAdd(Ops.matmul(Ops.biasAdd(Ops.matmul(first, w2), b2), w4), b2); // three: one pair
+        }
+        Optimized opt = assertSameResults(g, outs(logits, hiddenKept, keptLogits, wide, chain), List.of(),
+                OptimizerOptions.only("fusion"), Map.of(), 0); // the same two products: bit for bit
+        Graph o = opt.graph();
+        assertEquals(2, count(o, "FusedMatMulPair"), o.toString());
+        assertEquals(5, count(o, "FusedMatMul"), o.toString());
+        Node pair = opt.output(out(logits)).node();
+        assertEquals("FusedMatMulPair", pair.op().name());
+        assertEquals("RELU", pair.attrs().getString("activation1"));
+        assertEquals("NONE", pair.attrs().getString("activation2"));
+        assertEquals("FusedMatMul", opt.output(out(keptLogits)).node().op().name());
+        assertEquals("FusedMatMul", opt.output(out(wide)).node().op().name());
+    }
+
+    @Test
     void convolutionAndTheMaxPoolAfterItFuseOnlyWhenThePoolIsItsOnlyUse() {
         Graph g = new Graph();
         Tensor pooled, pooled3, padded, strided, kept, keptUse, dilated;
