@@ -313,9 +313,6 @@ final class GemmFloat {
         });
     }
 
-    /** Whether {@link #rowBlock} applies: B packed whole by {@link #packWhole}, so a row block needs no sharing. */
-    static boolean rowBlocks(boolean transB, int m) { return takesPackedB(transB, m); }
-
     /**
      * Rows [ic, ic + mc) of C = op(A) * op(B) (alpha 1, beta 0) over every column, op(B) packed whole by
      * {@link #packWhole}, on the calling thread; C's row ic is at c[cOff] (so a thread's own small buffer serves).

@@ -73,12 +73,12 @@ final class GemmPair {
 
     /**
      * Whether both products take the paths whose arithmetic this loop repeats: the first GemmFloat's packed one (more
-     * than one vector of columns, B packed), the second GemmFloatNarrow's (2 to V columns); neither a matrix-vector
-     * product nor a tiny one.
+     * than one vector of columns, B packed whole, so a row block needs nothing shared: {@link GemmFloat#rowBlock}),
+     * the second GemmFloatNarrow's (2 to V columns); neither a matrix-vector product nor a tiny one.
      */
     static boolean fits(int m, int k, int n1, int n2, boolean transB1) {
         return m > 1 && k > 0 && n1 > GemmFloat.V && n2 > 1 && n2 <= GemmFloat.V && Gemm.NARROW
-                && GemmFloat.rowBlocks(transB1, m) && (long) m * n1 * k > Gemm.SMALL_WORK
+                && GemmFloat.takesPackedB(transB1, m) && (long) m * n1 * k > Gemm.SMALL_WORK
                 && (long) m * n2 * n1 > Gemm.SMALL_WORK;
     }
 
