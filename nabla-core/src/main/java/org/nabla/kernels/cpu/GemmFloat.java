@@ -17,7 +17,8 @@ import jdk.incubator.vector.VectorSpecies;
  *
  * <p>Threads share each packed B panel and take (A block, B slivers) items from a counter; wide products (n of at
  * least two 256-column strips per thread) instead give each thread whole column strips with its own B panel
- * ({@link #runPrivateB}, measured on Zen 5). Pack buffers are per thread and reused: the shared B panel belongs to
+ * ({@link #runPrivateB}, measured on Zen 5), or with {@code -Dnabla.gemm.shared=true} share L3-sized panels
+ * ({@link GemmFloatSharedPanels}, the GotoBLAS layout; off: no faster on Zen 5). Pack buffers are per thread and reused: the shared B panel belongs to
  * the calling thread, A blocks, private B strips and result tiles to each working thread. Each C element sums its
  * products in K order (in the same K blocks on every path) on one thread, so results do not depend on the thread
  * count.
@@ -74,8 +75,8 @@ final class GemmFloat {
     /** Each working thread's packed A block (MC x KC) and MR x NR result tile. */
     private static final ThreadLocal<float[]> A_BLOCK = ThreadLocal.withInitial(() -> new float[MC * KC]);
     /** Each working thread's copy of a last, narrow B sliver when B is read in place. */
-    private static final ThreadLocal<float[]> B_EDGE = ThreadLocal.withInitial(() -> new float[KC * NR]);
-    private static final ThreadLocal<float[]> TILE = ThreadLocal.withInitial(() -> new float[MR * NR]);
+    static final ThreadLocal<float[]> B_EDGE = ThreadLocal.withInitial(() -> new float[KC * NR]);
+    static final ThreadLocal<float[]> TILE = ThreadLocal.withInitial(() -> new float[MR * NR]);
     /** Each working thread's own B strip on the private-B path. */
     private static final ThreadLocal<float[]> PRIVATE_B_PANEL =
             ThreadLocal.withInitial(() -> new float[KC * Math.max(NR, PRIVATE_B_COLS)]);
@@ -171,6 +172,11 @@ final class GemmFloat {
             return;
         }
         int workers = Math.min(threads, Parallel.THREADS);
+        if (packedB == null && !narrowB(n, k) && GemmFloatSharedPanels.applies(m, n, workers)) {
+            GemmFloatSharedPanels.run(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, cHolder,
+                    allocate, cOff, ldc, threads, epilogue);
+            return;
+        }
         if (packedB == null && workers > 1 && PRIVATE_B_COLS > 0 && !narrowB(n, k)
                 && n >= PRIVATE_B_COLS * PRIVATE_B_MIN_ITEMS * workers) {
             runPrivateB(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, cHolder, allocate, cOff, ldc,
@@ -370,14 +376,14 @@ final class GemmFloat {
      * Where one item's operands are: rows [ic, ic + mc) x steps [pc, pc + kc) of op(A), read in place or packed,
      * and the B panel (packed, or the row-major B read in place from {@code bIdx} with row stride ldb).
      */
-    private record Block(boolean transA, boolean directA, float[] a, int aOff, int lda, boolean directB, float[] b,
+    record Block(boolean transA, boolean directA, float[] a, int aOff, int lda, boolean directB, float[] b,
                          int bIdx, int ldb, int ic, int pc, int mc, int kc, int nc) {}
 
     /**
      * One A block times B slivers [s0, s1), into C (which starts at the block, column col0 of the whole C); the
      * epilogue (null: none) goes over each tile as soon as it is stored, while it is in L1.
      */
-    private static void macro(Block k, float[] ap, float[] edge, int s0, int s1, float alpha, float beta,
+    static void macro(Block k, float[] ap, float[] edge, int s0, int s1, float alpha, float beta,
                               float[] c, int cOff, int ldc, float[] tile, GemmEpilogue epilogue, int col0) {
         int mc = k.mc(), kc = k.kc();
         // In place, A element (r, p) of the block is a[aIdx + r * stepR + p * stepP]; a last sliver of fewer than
@@ -444,7 +450,7 @@ final class GemmFloat {
     }
 
     /** The block size that splits {@code total} into as few blocks of at most {@code max} as possible, evenly. */
-    private static int balanced(int total, int max, int unit) {
+    static int balanced(int total, int max, int unit) {
         int blocks = (total + max - 1) / max;
         int size = (total + blocks - 1) / blocks;
         return Math.min(max, (size + unit - 1) / unit * unit);
@@ -480,7 +486,7 @@ final class GemmFloat {
      * Packs rows [pc, pc+kc) x cols [jc, jc+nc) of op(B) into NR-column slivers, p-major inside a sliver; only
      * slivers [s0, s1), so that threads can pack parts of one panel. The panel starts at bp[bpOff].
      */
-    private static void packB(boolean transB, float[] b, int bOff, int ldb, int pc, int jc, int kc, int nc,
+    static void packB(boolean transB, float[] b, int bOff, int ldb, int pc, int jc, int kc, int nc,
                               float[] bp, int bpOff, int s0, int s1) {
         for (int jr = s0 * NR; jr < Math.min(nc, s1 * NR); jr += NR) {
             int nr = Math.min(NR, nc - jr);
