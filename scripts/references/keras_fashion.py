@@ -17,8 +17,10 @@ import sys
 import time
 
 os.environ.setdefault("KERAS_BACKEND", "jax")
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "peers"))
 import keras  # noqa: E402
 import numpy as np  # noqa: E402
+from keras_jax import make  # noqa: E402  (the reference models of compare-peers.sh)
 
 BATCH = {"mlp": 32, "cnn": 128}
 EPOCHS = {"mlp": 5, "cnn": 3}   # nabla train's defaults for fashion-mnist
@@ -44,21 +46,6 @@ def data():
             (images("t10k-images-idx3-ubyte"), idx("t10k-labels-idx1-ubyte").astype(np.int64)))
 
 
-def make(name):
-    layers = keras.layers
-    if name == "mlp":
-        body = [layers.Flatten(), layers.Dense(128, activation="relu"), layers.Dropout(0.2), layers.Dense(10)]
-    else:
-        body = [layers.Conv2D(32, 3, activation="relu"), layers.MaxPooling2D(2),
-                layers.Conv2D(64, 3, activation="relu"), layers.MaxPooling2D(2), layers.Flatten(),
-                layers.Dropout(0.5), layers.Dense(10)]
-    model = keras.Sequential([keras.Input((28, 28, 1))] + body)
-    model.compile(optimizer=keras.optimizers.Adam(1e-3, epsilon=1e-7),
-                  loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True), metrics=["accuracy"],
-                  jit_compile=True)
-    return model
-
-
 def main():
     name = sys.argv[1] if len(sys.argv) > 1 else "mlp"
     if name not in BATCH:
@@ -66,7 +53,7 @@ def main():
     epochs = int(sys.argv[2]) if len(sys.argv) > 2 else EPOCHS[name]
     (x, y), (xt, yt) = data()
     keras.utils.set_random_seed(42)
-    model = make(name)
+    model = make(name, metrics=["accuracy"])
 
     class Timer(keras.callbacks.Callback):
         def on_epoch_begin(self, epoch, logs=None):

@@ -36,7 +36,7 @@ class GemmFloatSharedPanelsTest {
                 float[] one = c0.clone();
                 GemmFloat.gemm(ta, tb, m, n, k, alpha, a, off, lda, b, off, ldb, beta, one, off, ldc, 1, null);
                 String what = "m=" + m + " n=" + n + " k=" + k + " ta=" + ta + " tb=" + tb;
-                checkAgainstFloat64(what, m, n, k, ta, tb, alpha, a, off, lda, b, ldb, beta, c0, one, ldc);
+                GemmPathsTest.checkAgainstFloat64(what, m, n, k, ta, tb, alpha, a, off, lda, b, ldb, beta, c0, one, ldc);
                 for (int threads : new int[] {1, 2, 4}) {
                     float[] c = c0.clone();
                     GemmFloatSharedPanels.run(ta, tb, m, n, k, alpha, a, off, lda, b, off, ldb, beta,
@@ -77,31 +77,5 @@ class GemmFloatSharedPanelsTest {
         for (int rep = 0; rep < 3; rep++) {
             assertArrayEquals(one, Gemm.sgemmNew(false, false, m, n, k, a, 0, k, b, 0, n), "rep " + rep);
         }
-    }
-
-    /** C (after) against alpha * op(A) op(B) + beta * C (before) in float64, with GemmPathsTest's tolerance. */
-    private static void checkAgainstFloat64(String what, int m, int n, int k, boolean ta, boolean tb, float alpha,
-                                            float[] a, int off, int lda, float[] b, int ldb, float beta, float[] c0,
-                                            float[] c, int ldc) {
-        for (int i = 0; i < m; i++) {
-            for (int j = 0; j < n; j++) {
-                double sum = 0, abs = 0;
-                for (int p = 0; p < k; p++) {
-                    double x = ta ? a[off + p * lda + i] : a[off + i * lda + p];
-                    double y = tb ? b[off + j * ldb + p] : b[off + p * ldb + j];
-                    sum += x * y;
-                    abs += Math.abs(x * y);
-                }
-                double before = c0[off + i * ldc + j];
-                double expected = alpha * sum + (beta == 0 ? 0 : beta * before);
-                double scale = Math.abs(alpha) * abs + Math.abs(beta * before) + 1e-30;
-                double got = c[off + i * ldc + j];
-                if (!(Math.abs(expected - got) <= 2e-6 * scale * Math.sqrt(k + 1))) {
-                    fail(what + " at [" + i + "," + j + "]: expected " + expected + " but was " + got);
-                }
-            }
-            for (int j = n; j < ldc; j++) assertEquals(c0[off + i * ldc + j], c[off + i * ldc + j], "padding");
-        }
-        for (int i = 0; i < off; i++) assertEquals(c0[i], c[i], "wrote before the offset");
     }
 }

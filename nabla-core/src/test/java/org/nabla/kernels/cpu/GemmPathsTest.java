@@ -134,6 +134,18 @@ class GemmPathsTest {
         float[] c = random(rnd, off + m * ldc);
         float[] c0 = c.clone();
         Gemm.sgemm(ta, tb, m, n, k, alpha, a, off, lda, b, off, ldb, beta, c, off, ldc);
+        checkAgainstFloat64("sgemm m=" + m + " n=" + n + " k=" + k + " transA=" + ta + " transB=" + tb + " alpha="
+                + alpha + " beta=" + beta + " off=" + off + " pad=" + pad, m, n, k, ta, tb, alpha, a, off, lda, b, ldb,
+                beta, c0, c, ldc);
+    }
+
+    /**
+     * C (after) against alpha * op(A) op(B) + beta * C (before) in float64, within 2e-6 of each element's sum of
+     * magnitudes times sqrt(k + 1); the row padding and everything before {@code off} unchanged.
+     */
+    static void checkAgainstFloat64(String what, int m, int n, int k, boolean ta, boolean tb, float alpha,
+                                    float[] a, int off, int lda, float[] b, int ldb, float beta, float[] c0,
+                                    float[] c, int ldc) {
         for (int i = 0; i < m; i++) {
             for (int j = 0; j < n; j++) {
                 double sum = 0, abs = 0;
@@ -143,14 +155,12 @@ class GemmPathsTest {
                     sum += x * y;
                     abs += Math.abs(x * y);
                 }
-                double cij = c0[off + i * ldc + j];
-                double expected = alpha * sum + (beta == 0 ? 0 : beta * cij);
-                double scale = Math.abs(alpha) * abs + Math.abs(beta * cij) + 1e-30;
+                double before = c0[off + i * ldc + j];
+                double expected = alpha * sum + (beta == 0 ? 0 : beta * before);
+                double scale = Math.abs(alpha) * abs + Math.abs(beta * before) + 1e-30;
                 double got = c[off + i * ldc + j];
                 if (!(Math.abs(expected - got) <= 2e-6 * scale * Math.sqrt(k + 1))) {
-                    fail("sgemm m=" + m + " n=" + n + " k=" + k + " transA=" + ta + " transB=" + tb + " alpha="
-                            + alpha + " beta=" + beta + " off=" + off + " pad=" + pad + " at [" + i + "," + j
-                            + "]: expected " + expected + " but was " + got);
+                    fail(what + " at [" + i + "," + j + "]: expected " + expected + " but was " + got);
                 }
             }
             for (int j = n; j < ldc; j++) assertEquals(c0[off + i * ldc + j], c[off + i * ldc + j], "padding");
