@@ -18,10 +18,10 @@ import jdk.incubator.vector.VectorSpecies;
  * <p>Threads share each packed B panel and take (A block, B slivers) items from a counter; wide products (n of at
  * least two 256-column strips per thread) instead give each thread whole column strips with its own B panel
  * ({@link #runPrivateB}, measured on Zen 5), or with {@code -Dnabla.gemm.shared=true} share L3-sized panels
- * ({@link GemmFloatSharedPanels}, the GotoBLAS layout; off: no faster on Zen 5). Pack buffers are per thread and reused: the shared B panel belongs to
- * the calling thread, A blocks, private B strips and result tiles to each working thread. Each C element sums its
- * products in K order (in the same K blocks on every path) on one thread, so results do not depend on the thread
- * count.
+ * ({@link GemmFloatSharedPanels}, the GotoBLAS layout; off: no faster on Zen 5). Pack buffers are per thread and
+ * reused: the shared B panel belongs to the calling thread, A blocks, private B strips and result tiles to each
+ * working thread. Each C element sums its products in K order (in the same K blocks on every path) on one thread,
+ * so results do not depend on the thread count.
  */
 final class GemmFloat {
     /** Vector shape of the micro-kernel (defined there, so that class initializes without this one). */
@@ -377,14 +377,14 @@ final class GemmFloat {
      * and the B panel (packed, or the row-major B read in place from {@code bIdx} with row stride ldb).
      */
     record Block(boolean transA, boolean directA, float[] a, int aOff, int lda, boolean directB, float[] b,
-                         int bIdx, int ldb, int ic, int pc, int mc, int kc, int nc) {}
+                 int bIdx, int ldb, int ic, int pc, int mc, int kc, int nc) {}
 
     /**
      * One A block times B slivers [s0, s1), into C (which starts at the block, column col0 of the whole C); the
      * epilogue (null: none) goes over each tile as soon as it is stored, while it is in L1.
      */
     static void macro(Block k, float[] ap, float[] edge, int s0, int s1, float alpha, float beta,
-                              float[] c, int cOff, int ldc, float[] tile, GemmEpilogue epilogue, int col0) {
+                      float[] c, int cOff, int ldc, float[] tile, GemmEpilogue epilogue, int col0) {
         int mc = k.mc(), kc = k.kc();
         // In place, A element (r, p) of the block is a[aIdx + r * stepR + p * stepP]; a last sliver of fewer than
         // MR rows is packed (zero-padded) into ap. Packed, the whole block is in ap.
@@ -487,7 +487,7 @@ final class GemmFloat {
      * slivers [s0, s1), so that threads can pack parts of one panel. The panel starts at bp[bpOff].
      */
     static void packB(boolean transB, float[] b, int bOff, int ldb, int pc, int jc, int kc, int nc,
-                              float[] bp, int bpOff, int s0, int s1) {
+                      float[] bp, int bpOff, int s0, int s1) {
         for (int jr = s0 * NR; jr < Math.min(nc, s1 * NR); jr += NR) {
             int nr = Math.min(NR, nc - jr);
             int base = bpOff + jr * kc;
