@@ -30,11 +30,14 @@ nabla_find_java() {
 # Maven comes through the Maven wrapper (./mvnw, pinned in .mvn/wrapper) run by scripts/maven.sh.
 nabla_find_maven() { MVN="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/maven.sh"; }
 
-# The heap in 2 MB pages where Linux gives them on request (transparent huge pages in "madvise" mode): a young
-# generation that grows otherwise faults on every fresh 4 KB page (~12 us each on the benchmark VM), which made the
-# first seconds of training and inference up to 3x slower (docs/configuration.md). Empty where THP is off or always on.
-NABLA_HEAP_OPTS=""
-grep -q '\[madvise\]' /sys/kernel/mm/transparent_hugepage/enabled 2>/dev/null && NABLA_HEAP_OPTS="-XX:+UseTransparentHugePages"
+# A young generation of fixed size (256 MB): ParallelGC's adaptive sizing otherwise shrinks and regrows it, and every
+# regrowth touches fresh memory, which on the benchmark VM ran allocating loops (a 256 x 256 matmul per call) at
+# 50 GFLOP/s instead of 250-300 for seconds at a time (docs/configuration.md, benchmarks.md session 16).
+# And the heap in 2 MB pages where Linux gives them on request (transparent huge pages in "madvise" mode): fresh 4 KB
+# pages fault one by one (~12 us each on that VM). Override either with NABLA_JAVA_OPTS (the later flag wins).
+NABLA_HEAP_OPTS="-Xmn256m"
+grep -q '\[madvise\]' /sys/kernel/mm/transparent_hugepage/enabled 2>/dev/null \
+  && NABLA_HEAP_OPTS="$NABLA_HEAP_OPTS -XX:+UseTransparentHugePages"
 
 nabla_find_java && nabla_find_maven && export PATH="$JAVA_HOME/bin:$PATH"
 # Maven on Java 25 warns about sun.misc.Unsafe in its own libraries; that noise is not ours.
